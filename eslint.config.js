@@ -1,0 +1,100 @@
+// ESLint flat config. Besides the usual TypeScript checks, it enforces the house rule that the pure
+// layers (src/core, src/consensus, src/app) touch no clock, randomness, disk, network or environment:
+// those come in as arguments from src/node, so the same code replays exactly in the simulator.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const impureModules = [
+  'fs',
+  'fs/promises',
+  'net',
+  'tls',
+  'dgram',
+  'http',
+  'https',
+  'http2',
+  'child_process',
+  'cluster',
+  'os',
+  'worker_threads',
+  'process',
+  'timers',
+  'timers/promises',
+  'perf_hooks',
+  'crypto',
+  'better-sqlite3',
+  'fastify',
+  'pino',
+];
+
+const pureLayerRules = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: impureModules.flatMap((name) => [
+        { name, message: 'The pure layers take IO from the node shell as arguments.' },
+        { name: `node:${name}`, message: 'The pure layers take IO from the node shell as arguments.' },
+      ]),
+      patterns: [
+        { group: ['**/node/**', '**/api/**', '**/cli/**'], message: 'Imports point downward only.' },
+      ],
+    },
+  ],
+  'no-restricted-globals': [
+    'error',
+    { name: 'process', message: 'No process.env or process state in the pure layers.' },
+    { name: 'fetch', message: 'No network in the pure layers.' },
+    { name: 'setTimeout', message: 'Time is an input: return a timeout to schedule instead.' },
+    { name: 'setInterval', message: 'Time is an input: return a timeout to schedule instead.' },
+    { name: 'setImmediate', message: 'Time is an input.' },
+    { name: 'performance', message: 'Time is an input.' },
+    { name: 'crypto', message: 'Randomness is an input; hashing and signatures come from core/crypto.' },
+  ],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'Time is an input: take it from the caller.' },
+    { object: 'Math', property: 'random', message: 'Randomness is an input: take an Rng.' },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'Time is an input: take it from the caller.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.carechain/**', 'dist/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/consensus/**/*.ts', 'src/app/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/core/crypto/backend-node.ts'],
+    rules: pureLayerRules,
+  },
+  {
+    // The one place in core allowed node:crypto: the platform hashing/signature backend (hashing and
+    // Ed25519 are deterministic; key generation, which needs randomness, lives in src/node).
+    files: ['src/core/crypto/backend-node.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: impureModules.filter((m) => m !== 'crypto') }],
+    },
+  },
+);

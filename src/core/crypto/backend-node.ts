@@ -1,0 +1,54 @@
+// node:crypto backend (OpenSSL). Keys arrive as raw 32-byte values and are wrapped in their fixed
+// DER prefixes (RFC 8410) because node:crypto has no raw Ed25519 key import.
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import type { CryptoBackend } from './backend.ts';
+import { isAcceptablePublicKey } from './ed25519-rule.ts';
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+// Checking a key against the pinned rule (a subgroup check) and parsing its DER each cost more than a
+// verification, and a node verifies the same few thousand signers over and over, so each key's verdict
+// is kept in a bounded cache (cleared whole when full). A cache is invisible to callers: same answers.
+const publicKeyCacheSizeMax = 10_000;
+const publicKeyCache = new Map<string, KeyObject | null>();
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject | null {
+  const id = Buffer.from(publicKey).toString('latin1');
+  let key = publicKeyCache.get(id);
+  if (key === undefined) {
+    key = isAcceptablePublicKey(publicKey)
+      ? createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' })
+      : null;
+    if (publicKeyCache.size >= publicKeyCacheSizeMax) publicKeyCache.clear();
+    publicKeyCache.set(id, key);
+  }
+  return key;
+}
+
+function privateKeyObject(seed: Uint8Array): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+function toBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export const backend: CryptoBackend = {
+  sha256: (data) => toBytes(createHash('sha256').update(data).digest()),
+  ed25519PublicKey(seed) {
+    const spki = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
+    return toBytes(spki.subarray(SPKI_ED25519_PREFIX.length));
+  },
+  ed25519Sign: (seed, message) => toBytes(sign(null, message, privateKeyObject(seed))),
+  ed25519Verify(publicKey, message, signature) {
+    if (signature.length !== 64) return false;
+    const key = publicKeyObject(publicKey);
+    if (key === null) return false;
+    try {
+      return verify(null, message, key, signature);
+    } catch {
+      return false;
+    }
+  },
+};
