@@ -6,12 +6,7 @@ import { utf8 } from './bytes.ts';
 import { CoreError } from './errors.ts';
 
 export type CanonicalValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly CanonicalValue[]
-  | { readonly [key: string]: CanonicalValue };
+  null | boolean | number | string | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue };
 
 /** Throws CoreError('encoding.non_canonical') on anything outside the canonical value domain. */
 export function assertCanonicalValue(value: unknown, path = '$'): asserts value is CanonicalValue {

@@ -32,7 +32,8 @@ export function makeValidatorSet(validators: readonly Validator[]): ValidatorSet
   let totalPower = 0;
   for (let i = 0; i < sorted.length; i++) {
     const v = sorted[i]!;
-    if (!isHex(v.publicKey, 32)) throw new CoreError('validators.invalid', 'validator key must be 32-byte hex');
+    if (!isHex(v.publicKey, 32))
+      throw new CoreError('validators.invalid', 'validator key must be 32-byte hex');
     if (!Number.isSafeInteger(v.power) || v.power <= 0) {
       throw new CoreError('validators.invalid', 'validator power must be a positive integer', {
         validator: v.publicKey,
@@ -43,7 +44,8 @@ export function makeValidatorSet(validators: readonly Validator[]): ValidatorSet
     }
     totalPower += v.power;
   }
-  if (!Number.isSafeInteger(totalPower * 3)) throw new CoreError('validators.invalid', 'total power too large');
+  if (!Number.isSafeInteger(totalPower * 3))
+    throw new CoreError('validators.invalid', 'total power too large');
   return { validators: sorted, totalPower };
 }
 
@@ -63,5 +65,7 @@ export function findValidator(set: ValidatorSet, publicKey: string): Validator |
 
 /** The hash carried in block headers; validators are hashed in canonical order without their names. */
 export function validatorSetHash(set: ValidatorSet): string {
-  return toHex(sha256(canonicalBytes(set.validators.map((v) => ({ publicKey: v.publicKey, power: v.power })))));
+  return toHex(
+    sha256(canonicalBytes(set.validators.map((v) => ({ publicKey: v.publicKey, power: v.power })))),
+  );
 }

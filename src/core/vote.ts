@@ -75,7 +75,8 @@ export function commitFromPrecommits(precommits: readonly Vote[]): Commit {
     if (v.type !== 'precommit' || v.height !== first.height || v.round !== first.round) {
       throw new CoreError('commit.invalid', 'precommits of a commit share height and round');
     }
-    if (v.blockHash !== first.blockHash) throw new CoreError('commit.invalid', 'precommits disagree on block');
+    if (v.blockHash !== first.blockHash)
+      throw new CoreError('commit.invalid', 'precommits disagree on block');
     byValidator.set(v.validator, { validator: v.validator, timeMs: v.timeMs, signature: v.signature });
   }
   const signatures = [...byValidator.values()].sort((a, b) => (a.validator < b.validator ? -1 : 1));

@@ -1,0 +1,76 @@
+// The domain API's one error currency: { error: { code, message, details } } with a status chosen
+// here from the stable code. Unknown failures become 'internal' with no internals in the answer.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { CoreError, type Details } from '../core/errors.ts';
+
+export class ApiError extends CoreError {
+  readonly statusCode: number;
+  constructor(statusCode: number, code: string, message: string, details: Details = {}) {
+    super(code, message, details);
+    this.statusCode = statusCode;
+  }
+}
+
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  'tx.malformed': 400,
+  'tx.too_large': 413,
+  'tx.wrong_chain': 400,
+  'tx.bad_signature': 400,
+  'tx.unknown_type': 400,
+  'tx.invalid_payload': 422,
+  'tx.rejected': 422,
+  'tx.nonce_replayed': 409,
+  'tx.nonce_gap': 409,
+  'mempool.duplicate': 409,
+  'mempool.full': 503,
+  'merkle.out_of_range': 400,
+  'proof.out_of_range': 400,
+};
+
+export function statusForCode(code: string): number {
+  return STATUS_BY_CODE[code] ?? 400;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: Details };
+}
+
+export function errorBody(code: string, message: string, details: Details = {}): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+export function installErrorHandler(
+  app: {
+    setErrorHandler(h: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => void): unknown;
+    setNotFoundHandler(h: (req: FastifyRequest, reply: FastifyReply) => void): unknown;
+  },
+  logger: Logger,
+): void {
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof ApiError) {
+      void reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
+    } else if (err instanceof CoreError) {
+      const status = statusForCode(err.code);
+      if (err.code === 'mempool.full') void reply.header('retry-after', '1');
+      void reply.status(status).send(errorBody(err.code, err.message, err.details));
+    } else if (err.validation !== undefined) {
+      void reply.status(400).send(errorBody('request.invalid', err.message));
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply.status(413).send(errorBody('request.too_large', 'request body is too large'));
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      void reply.status(415).send(errorBody('request.unsupported_media_type', 'send application/json'));
+    } else if (err.statusCode === 400) {
+      void reply.status(400).send(errorBody('request.malformed', 'request body is not valid JSON'));
+    } else {
+      // Never echo internals: the log gets the error (no request bodies are logged), the client a code.
+      logger.error({ err, url: request.routeOptions.url }, 'unhandled API error');
+      void reply.status(500).send(errorBody('internal', 'internal error'));
+    }
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send(errorBody('route.not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

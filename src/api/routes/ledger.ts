@@ -1,0 +1,255 @@
+// The ledger API: status, blocks, txs, checkpoints, proofs, and tx submission (/api/v1/...).
+import type { FastifyInstance } from 'fastify';
+import { NodeError } from '../../node/errors.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import { checkpointAt, proveConsistency, proveInclusion } from '../../node/proofs.ts';
+import { ApiError } from '../errors.ts';
+import { checkpointSchema, commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../schemas.ts';
+
+/** How long POST /txs waits for the commit before answering 202 "pending". */
+const COMMIT_WAIT_MS_MAX = 10_000;
+
+function notFound(err: unknown): never {
+  if (err instanceof NodeError && err.code.endsWith('not_found')) {
+    throw new ApiError(404, err.code, err.message, err.details);
+  }
+  throw err;
+}
+
+export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode): void {
+  const { ledger } = node;
+
+  app.get(
+    '/api/v1/status',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              chainId: { type: 'string' },
+              nodeId: hex32,
+              height: { type: 'integer' },
+              lastBlockHash: hex32,
+              lastBlockTimeMs: { type: 'integer' },
+              validators: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { publicKey: hex32, power: { type: 'integer' }, name: { type: 'string' } },
+                },
+              },
+              logSize: { type: 'integer' },
+              logRoot: hex32,
+              mempoolTxs: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    () => {
+      const tip = ledger.tip();
+      return {
+        chainId: ledger.chainId,
+        nodeId: node.key.publicKey,
+        height: tip.height,
+        lastBlockHash: tip.hash,
+        lastBlockTimeMs: tip.timeMs,
+        validators: ledger.validatorSet.validators,
+        logSize: tip.logSize,
+        logRoot: tip.header?.logRoot ?? 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        mempoolTxs: node.mempool.size,
+      };
+    },
+  );
+
+  app.get<{ Params: { height: number } }>(
+    '/api/v1/blocks/:height',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { height: { type: 'integer', minimum: 1 } },
+          required: ['height'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              hash: hex32,
+              header: headerSchema,
+              txHashes: { type: 'array', items: hex32 },
+              lastCommit: { ...commitSchema, nullable: true },
+              commit: commitSchema,
+            },
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    (request) => {
+      const { height } = request.params;
+      const stored = ledger.store.block(height);
+      if (stored === undefined)
+        throw new ApiError(404, 'block.not_found', `no block at height ${height}`, { height });
+      return {
+        hash: stored.hash,
+        header: stored.block.header,
+        txHashes: ledger.store.blockTxRows(height).map((r) => r.hash),
+        lastCommit: stored.block.lastCommit,
+        commit: ledger.store.commit(height),
+      };
+    },
+  );
+
+  app.get<{ Params: { hash: string } }>(
+    '/api/v1/txs/:hash',
+    {
+      schema: {
+        params: { type: 'object', properties: { hash: hex32 }, required: ['hash'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              hash: hex32,
+              height: { type: 'integer' },
+              position: { type: 'integer' },
+              logIndex: { type: 'integer' },
+              tx: txSchema,
+            },
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    (request) => {
+      const stored = ledger.store.tx(request.params.hash);
+      if (stored === undefined) {
+        const pending = node.mempool.has(request.params.hash);
+        throw new ApiError(
+          404,
+          pending ? 'tx.pending' : 'tx.not_found',
+          pending ? 'tx is pending, not yet committed' : 'no committed tx has that hash',
+        );
+      }
+      return stored;
+    },
+  );
+
+  app.post<{ Querystring: { wait?: 'commit' | 'none' } }>(
+    '/api/v1/txs',
+    {
+      schema: {
+        querystring: { type: 'object', properties: { wait: { type: 'string', enum: ['commit', 'none'] } } },
+        body: { type: 'object' },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              hash: hex32,
+              status: { type: 'string' },
+              height: { type: 'integer' },
+              blockHash: hex32,
+            },
+          },
+          202: { type: 'object', properties: { hash: hex32, status: { type: 'string' } } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const hash = node.submit(request.body);
+      if (request.query.wait === 'none') return reply.status(202).send({ hash, status: 'pending' });
+      const committed = await node.waitForCommit(hash, COMMIT_WAIT_MS_MAX);
+      if (committed === undefined) return reply.status(202).send({ hash, status: 'pending' });
+      return { hash, status: 'committed', height: committed.height, blockHash: committed.blockHash };
+    },
+  );
+
+  app.get('/api/v1/checkpoints/latest', { schema: { response: { 200: checkpointSchema } } }, () => {
+    try {
+      return checkpointAt(ledger);
+    } catch (err) {
+      if (err instanceof NodeError && err.code === 'checkpoint.none')
+        throw new ApiError(404, err.code, err.message);
+      throw err;
+    }
+  });
+
+  app.get<{ Params: { height: number } }>(
+    '/api/v1/checkpoints/:height',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { height: { type: 'integer', minimum: 1 } },
+          required: ['height'],
+        },
+        response: { 200: checkpointSchema, 404: errorSchema },
+      },
+    },
+    (request) => {
+      try {
+        return checkpointAt(ledger, request.params.height);
+      } catch (err) {
+        return notFound(err);
+      }
+    },
+  );
+
+  app.get<{ Params: { txHash: string }; Querystring: { height?: number } }>(
+    '/api/v1/proofs/inclusion/:txHash',
+    {
+      schema: {
+        params: { type: 'object', properties: { txHash: hex32 }, required: ['txHash'] },
+        querystring: { type: 'object', properties: { height: { type: 'integer', minimum: 1 } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              txHash: hex32,
+              leafIndex: { type: 'integer' },
+              treeSize: { type: 'integer' },
+              leafHash: hex32,
+              auditPath: { type: 'array', items: hex32 },
+              checkpoint: checkpointSchema,
+            },
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    (request) => {
+      try {
+        return proveInclusion(ledger, request.params.txHash, request.query.height);
+      } catch (err) {
+        return notFound(err);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { from: number; to: number } }>(
+    '/api/v1/proofs/consistency',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
+          required: ['from', 'to'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              fromSize: { type: 'integer' },
+              toSize: { type: 'integer' },
+              fromRoot: hex32,
+              toRoot: hex32,
+              proof: { type: 'array', items: hex32 },
+            },
+          },
+        },
+      },
+    },
+    (request) => proveConsistency(ledger, request.query.from, request.query.to),
+  );
+}

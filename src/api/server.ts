@@ -1,0 +1,19 @@
+// The HTTP server of a node (Fastify). Routes are registered per area; all answer errors in the one
+// domain format of errors.ts.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { CarechainNode } from '../node/node.ts';
+import { installErrorHandler } from './errors.ts';
+import { registerLedgerRoutes } from './routes/ledger.ts';
+
+/** Largest request body accepted, in bytes; a tx is at most 16 KiB, so this leaves room for a batch later. */
+export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
+
+export function buildApiServer(node: CarechainNode, logger: Logger): FastifyInstance {
+  // Fastify's own request logging is off: URLs may later carry identifiers, and request bodies never
+  // belong in logs. Errors are logged by the error handler without bodies.
+  const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
+  installErrorHandler(app, logger);
+  registerLedgerRoutes(app, node);
+  return app;
+}

@@ -1,0 +1,18 @@
+// The modules of the replicated state machine. Adding a module here is a protocol change.
+import type { AppModule, TxHandler } from './module.ts';
+import { notaryModule } from './notary/index.ts';
+
+export const APP_MODULES: readonly AppModule[] = [notaryModule];
+
+export function handlerTable(modules: readonly AppModule[]): ReadonlyMap<string, TxHandler> {
+  const table = new Map<string, TxHandler>();
+  for (const module of modules) {
+    for (const handler of module.handlers) {
+      if (!handler.type.startsWith(`${module.name}.`)) {
+        throw new Error(`handler ${handler.type} does not belong to module ${module.name}`);
+      }
+      table.set(handler.type, handler);
+    }
+  }
+  return table;
+}

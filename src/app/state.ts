@@ -1,0 +1,67 @@
+// The replicated state as the app sees it: string keys to string values (canonical JSON), read from the
+// committed state at the previous height plus the writes of the block being executed.
+import { canonicalBytes } from '../core/canonical.ts';
+import { hashCanonical } from '../core/hash.ts';
+
+export interface StateReader {
+  /** The committed value of key, or undefined when absent. */
+  get(key: string): string | undefined;
+}
+
+/** A block's pending writes over committed state; null marks a deletion. */
+export class StateOverlay implements StateReader {
+  private readonly base: StateReader;
+  private readonly writes = new Map<string, string | null>();
+
+  constructor(base: StateReader) {
+    this.base = base;
+  }
+
+  get(key: string): string | undefined {
+    const pending = this.writes.get(key);
+    if (pending !== undefined) return pending ?? undefined;
+    return this.base.get(key);
+  }
+
+  set(key: string, value: string): void {
+    this.writes.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.writes.set(key, null);
+  }
+
+  /** Runs fn and keeps its writes only if it returns normally: a failed tx leaves no trace. */
+  atomically<T>(fn: () => T): T {
+    const saved = new Map(this.writes);
+    try {
+      return fn();
+    } catch (err) {
+      this.writes.clear();
+      for (const [k, v] of saved) this.writes.set(k, v);
+      throw err;
+    }
+  }
+
+  /** Writes in key order: the deterministic form hashed into the app hash and stored. */
+  sortedWrites(): [string, string | null][] {
+    return [...this.writes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+/**
+ * The app hash after a block: SHA-256 over the previous app hash and the block's sorted writes. It is a
+ * deterministic commitment to the whole state history, so two nodes with the same app hash applied the
+ * same writes in the same order. It does not give per-key proofs; a sparse Merkle tree over the state
+ * would (noted in docs/ARCHITECTURE.md as future work).
+ */
+export function nextAppHash(
+  previousAppHash: string,
+  sortedWrites: readonly [string, string | null][],
+): string {
+  return hashCanonical('state-step', { previous: previousAppHash, writes: sortedWrites });
+}
+
+export function encodeStateValue(value: unknown): string {
+  return new TextDecoder().decode(canonicalBytes(value));
+}

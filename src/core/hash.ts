@@ -1,0 +1,17 @@
+// Domain-separated hashes for carechain's own structures. Merkle hashing (RFC 9162) has its own
+// prefixes in core/merkle; everything else hashes "carechain/v1/<kind>\n" followed by canonical bytes.
+import { concatBytes, toHex, utf8 } from './bytes.ts';
+import { canonicalBytes } from './canonical.ts';
+import { sha256 } from './crypto/index.ts';
+
+export type HashDomain = 'block-header' | 'genesis' | 'commit' | 'state-step';
+
+export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
+  return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));
+}
+
+export function hashCanonical(domain: HashDomain, value: unknown): string {
+  return toHex(domainHash(domain, canonicalBytes(value)));
+}
+
+export const ZERO_HASH = '0'.repeat(64);

@@ -1,0 +1,233 @@
+// The ledger: a node's store plus the rules to extend it. It builds blocks (as a proposer), checks
+// blocks proposed by others, and commits them, always through the same pure functions that `verify`
+// replays: checkBlockAgainstTip (core), BlockExecutor (app) and the RFC 9162 log (core/merkle).
+import { BlockExecutor, executeGenesis } from '../app/executor.ts';
+import {
+  blockHash,
+  checkBlockAgainstTip,
+  commitHash,
+  encodeBlockTxs,
+  txLeafHashes,
+  txRootOf,
+  type Block,
+  type BlockHeader,
+  type ChainTip,
+} from '../core/block.ts';
+import { toHex } from '../core/bytes.ts';
+import { CoreError } from '../core/errors.ts';
+import { genesisHash, parseGenesis, type Genesis } from '../core/genesis.ts';
+import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX } from '../core/limits.ts';
+import { planAppend, rootAt, type LogNodeReader } from '../core/merkle/index.ts';
+import { TxError, txHashOfBytes, type SignedTx } from '../core/tx.ts';
+import { commitTimeMs, type Commit } from '../core/vote.ts';
+import { validatorSetHash, type ValidatorSet } from '../core/validators.ts';
+import { LedgerStore, type BlockWrite } from './store/store.ts';
+
+/** A block checked against the tip and executed, ready to be stored once its commit exists. */
+export interface PreparedBlock {
+  readonly block: Block;
+  readonly hash: string;
+  readonly write: Omit<BlockWrite, 'commit'>;
+}
+
+export interface Candidate {
+  readonly tx: SignedTx;
+  readonly encoded: Uint8Array;
+  readonly hash: string;
+}
+
+export interface BuildResult {
+  readonly prepared: PreparedBlock;
+  /** Candidates left out because they failed against the state, with the reason. */
+  readonly rejected: { hash: string; error: TxError }[];
+}
+
+/** Reads through log nodes a block is about to write, so its new root can be computed before storing. */
+class PendingLogReader implements LogNodeReader {
+  private readonly pending = new Map<string, Uint8Array>();
+  private readonly base: LogNodeReader;
+  constructor(base: LogNodeReader, writes: readonly { level: number; index: number; hash: Uint8Array }[]) {
+    this.base = base;
+    for (const w of writes) this.pending.set(`${w.level}/${w.index}`, w.hash);
+  }
+  getNode(level: number, index: number): Uint8Array | undefined {
+    return this.pending.get(`${level}/${index}`) ?? this.base.getNode(level, index);
+  }
+}
+
+export class Ledger {
+  readonly store: LedgerStore;
+  readonly genesis: Genesis;
+  readonly genesisHash: string;
+  readonly validatorSet: ValidatorSet;
+
+  private constructor(store: LedgerStore, genesis: Genesis, validatorSet: ValidatorSet) {
+    this.store = store;
+    this.genesis = genesis;
+    this.genesisHash = genesisHash(genesis);
+    this.validatorSet = validatorSet;
+  }
+
+  /** Opens (creating if needed) the ledger in dataDir for genesis. */
+  static open(dataDir: string, genesisInput: unknown): Ledger {
+    const { genesis, validatorSet } = parseGenesis(genesisInput);
+    const store = new LedgerStore(dataDir);
+    try {
+      const initial = executeGenesis(genesis, genesisHash(genesis));
+      store.initGenesis(genesis, initial.writes, initial.appHash);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+    return new Ledger(store, genesis, validatorSet);
+  }
+
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  tip(): ChainTip & { appHash: string; header: BlockHeader | undefined } {
+    const stored = this.store.tip();
+    if (stored === undefined) {
+      return {
+        chainId: this.chainId,
+        height: 0,
+        hash: this.genesisHash,
+        timeMs: this.genesis.genesisTimeMs,
+        logSize: 0,
+        validatorSet: this.validatorSet,
+        appHash: this.store.meta('genesis_app_hash') ?? '',
+        header: undefined,
+      };
+    }
+    return {
+      chainId: this.chainId,
+      height: stored.height,
+      hash: stored.hash,
+      timeMs: stored.header.timeMs,
+      logSize: stored.header.logSize,
+      validatorSet: this.validatorSet,
+      appHash: stored.header.appHash,
+      header: stored.header,
+    };
+  }
+
+  /** The time the next block will carry: genesis time at height 1, else the BFT time of lastCommit. */
+  nextBlockTimeMs(lastCommit: Commit | null): number {
+    return lastCommit === null ? this.genesis.genesisTimeMs : commitTimeMs(this.validatorSet, lastCommit);
+  }
+
+  /**
+   * Builds the next block from candidates in order, leaving out those that fail against the state
+   * (and, once full, those that no longer fit the block limits).
+   */
+  buildBlock(candidates: readonly Candidate[], proposer: string, lastCommit: Commit | null): BuildResult {
+    const tip = this.tip();
+    const height = tip.height + 1;
+    const timeMs = this.nextBlockTimeMs(lastCommit);
+    const executor = new BlockExecutor(this.store.latestState, { height, timeMs });
+    const included: Candidate[] = [];
+    const rejected: { hash: string; error: TxError }[] = [];
+    let bytes = 0;
+    for (const candidate of candidates) {
+      if (included.length >= BLOCK_TXS_MAX || bytes + candidate.encoded.length > BLOCK_BYTES_MAX) break;
+      try {
+        executor.apply(candidate.tx, candidate.hash);
+        included.push(candidate);
+        bytes += candidate.encoded.length;
+      } catch (err) {
+        if (!(err instanceof TxError)) throw err;
+        rejected.push({ hash: candidate.hash, error: err });
+      }
+    }
+    const encodedTxs = included.map((c) => c.encoded);
+    const { writes: logWrites, newSize } = planAppend(this.store, tip.logSize, txLeafHashes(encodedTxs));
+    const logRoot = toHex(rootAt(new PendingLogReader(this.store, logWrites), newSize));
+    const execution = executor.finish(tip.appHash);
+    const header: BlockHeader = {
+      chainId: this.chainId,
+      height,
+      timeMs,
+      previousHash: tip.hash,
+      lastCommitHash: commitHash(lastCommit),
+      txRoot: txRootOf(encodedTxs),
+      txCount: included.length,
+      appHash: execution.appHash,
+      validatorSetHash: validatorSetHash(this.validatorSet),
+      proposer,
+      logSize: newSize,
+      logRoot,
+    };
+    const block: Block = { header, txs: included.map((c) => c.tx), lastCommit };
+    const hash = blockHash(header);
+    return {
+      prepared: {
+        block,
+        hash,
+        write: {
+          block,
+          hash,
+          encodedTxs,
+          txHashes: included.map((c) => c.hash),
+          logWrites,
+          stateWrites: execution.writes,
+        },
+      },
+      rejected,
+    };
+  }
+
+  /**
+   * Checks a block proposed by another validator (or received in block sync) by re-executing it.
+   * Throws CoreError naming the first difference. Signatures of txs are checked by the caller's
+   * stateless pass (the mempool cache), as they are independent of the state.
+   */
+  prepareBlock(block: Block, encodedTxs: readonly Uint8Array[] = encodeBlockTxs(block)): PreparedBlock {
+    const tip = this.tip();
+    checkBlockAgainstTip(block, tip, encodedTxs);
+    const executor = new BlockExecutor(this.store.latestState, {
+      height: block.header.height,
+      timeMs: block.header.timeMs,
+    });
+    const txHashes = encodedTxs.map((e) => txHashOfBytes(e));
+    block.txs.forEach((tx, i) => executor.apply(tx, txHashes[i]!));
+    const execution = executor.finish(tip.appHash);
+    if (execution.appHash !== block.header.appHash) {
+      throw new CoreError('block.mismatch', 'appHash differs', {
+        field: 'appHash',
+        expected: execution.appHash,
+        actual: block.header.appHash,
+      });
+    }
+    const { writes: logWrites, newSize } = planAppend(this.store, tip.logSize, txLeafHashes(encodedTxs));
+    const logRoot = toHex(rootAt(new PendingLogReader(this.store, logWrites), newSize));
+    if (logRoot !== block.header.logRoot) {
+      throw new CoreError('block.mismatch', 'logRoot differs', {
+        field: 'logRoot',
+        expected: logRoot,
+        actual: block.header.logRoot,
+      });
+    }
+    const hash = blockHash(block.header);
+    return {
+      block,
+      hash,
+      write: { block, hash, encodedTxs, txHashes, logWrites, stateWrites: execution.writes },
+    };
+  }
+
+  /** Stores a prepared block with the commit that finalised it. */
+  commitBlock(prepared: PreparedBlock, commit: Commit): void {
+    if (commit.blockHash !== prepared.hash || commit.height !== prepared.block.header.height) {
+      throw new CoreError('commit.invalid', 'commit is for another block');
+    }
+    if (this.tip().hash !== prepared.block.header.previousHash) {
+      throw new CoreError('block.mismatch', 'the tip moved since the block was prepared');
+    }
+    this.store.appendBlock({ ...prepared.write, commit });
+  }
+}

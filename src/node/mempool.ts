@@ -1,0 +1,112 @@
+// The mempool: txs accepted but not yet committed. Each tx is checked once on entry (shape, size,
+// chain, signature, and against the state as the pending txs leave it: nonce order, type, payload), and
+// kept in arrival order so each signer's txs stay in nonce order. It is bounded in count and bytes;
+// when full, new txs are refused with 'mempool.full' (back-pressure: the client retries later).
+// Once accepted, a tx leaves only by being committed or by failing the re-check after a commit.
+import { BlockExecutor } from '../app/executor.ts';
+import type { StateReader } from '../app/state.ts';
+import { checkTxStateless, TxError, txHashOfBytes } from '../core/tx.ts';
+import type { Candidate } from './ledger.ts';
+import { NodeError } from './errors.ts';
+
+export interface MempoolOptions {
+  readonly txsMax: number;
+  readonly bytesMax: number;
+}
+
+export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = { txsMax: 50_000, bytesMax: 64 * 1024 * 1024 };
+
+export interface CheckContext {
+  readonly chainId: string;
+  readonly state: StateReader;
+  readonly nextHeight: number;
+  readonly timeMs: number;
+}
+
+export class Mempool {
+  private readonly options: MempoolOptions;
+  private readonly txs = new Map<string, Candidate>();
+  private bytes = 0;
+  private checker: BlockExecutor;
+  private context: CheckContext;
+
+  constructor(options: MempoolOptions, context: CheckContext) {
+    this.options = options;
+    this.context = context;
+    this.checker = this.newChecker();
+  }
+
+  get size(): number {
+    return this.txs.size;
+  }
+
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
+  has(hash: string): boolean {
+    return this.txs.has(hash);
+  }
+
+  /** Checks and admits a tx. Throws TxError (invalid) or NodeError('mempool.full' | 'mempool.duplicate'). */
+  add(input: unknown): Candidate {
+    const { tx, encoded } = checkTxStateless(input, this.context.chainId);
+    const hash = txHashOfBytes(encoded);
+    if (this.txs.has(hash)) throw new NodeError('mempool.duplicate', 'tx is already pending', { hash });
+    if (this.txs.size >= this.options.txsMax || this.bytes + encoded.length > this.options.bytesMax) {
+      throw new NodeError('mempool.full', 'the node is busy: too many pending txs; retry later', {
+        pendingTxs: this.txs.size,
+      });
+    }
+    this.checker.apply(tx, hash);
+    const candidate: Candidate = { tx, encoded, hash };
+    this.txs.set(hash, candidate);
+    this.bytes += encoded.length;
+    return candidate;
+  }
+
+  /** Up to max pending txs in arrival order, for a block proposal. */
+  reap(max: number): Candidate[] {
+    const out: Candidate[] = [];
+    for (const candidate of this.txs.values()) {
+      if (out.length >= max) break;
+      out.push(candidate);
+    }
+    return out;
+  }
+
+  /**
+   * After a commit: drops the committed txs, then re-checks the rest against the new state, dropping
+   * (and returning) those that became invalid, e.g. a nonce used by a tx committed through another node.
+   */
+  update(committed: readonly string[], context: CheckContext): { hash: string; error: TxError }[] {
+    for (const hash of committed) this.remove(hash);
+    this.context = context;
+    this.checker = this.newChecker();
+    const dropped: { hash: string; error: TxError }[] = [];
+    for (const candidate of [...this.txs.values()]) {
+      try {
+        this.checker.apply(candidate.tx, candidate.hash);
+      } catch (err) {
+        if (!(err instanceof TxError)) throw err;
+        this.remove(candidate.hash);
+        dropped.push({ hash: candidate.hash, error: err });
+      }
+    }
+    return dropped;
+  }
+
+  private remove(hash: string): void {
+    const candidate = this.txs.get(hash);
+    if (candidate === undefined) return;
+    this.txs.delete(hash);
+    this.bytes -= candidate.encoded.length;
+  }
+
+  private newChecker(): BlockExecutor {
+    return new BlockExecutor(this.context.state, {
+      height: this.context.nextHeight,
+      timeMs: this.context.timeMs,
+    });
+  }
+}

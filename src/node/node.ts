@@ -1,0 +1,140 @@
+// A carechain node: the ledger, the mempool and block production, with the timers and events that
+// the pure layers leave to the shell. The API (src/api) talks to this object only.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { TxError } from '../core/tx.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { KeyPair } from './keys.ts';
+import { Ledger } from './ledger.ts';
+import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';
+import { produceSoloBlock, type ProducedBlock } from './solo-producer.ts';
+
+export interface NodeOptions {
+  readonly dataDir: string;
+  readonly genesis: unknown;
+  readonly key: KeyPair;
+  /** Pause between blocks while txs are pending. */
+  readonly blockIntervalMs: number;
+  /** Longest pause without a block when nothing is pending (empty blocks keep time and liveness visible). */
+  readonly emptyBlockIntervalMs: number;
+  readonly mempool?: MempoolOptions;
+}
+
+export interface NodeDependencies {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+export interface CommittedTx {
+  readonly hash: string;
+  readonly height: number;
+  readonly blockHash: string;
+}
+
+export interface NodeEvents {
+  block: [ProducedBlock];
+  dropped: [{ hash: string; error: TxError }];
+}
+
+export class CarechainNode extends EventEmitter<NodeEvents> {
+  readonly ledger: Ledger;
+  readonly mempool: Mempool;
+  readonly key: KeyPair;
+  private readonly options: NodeOptions;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly waiters = new Map<string, Set<(tx: CommittedTx) => void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastBlockAtMs = 0;
+  private stopped = true;
+
+  constructor(options: NodeOptions, deps: NodeDependencies) {
+    super();
+    this.options = options;
+    this.logger = deps.logger;
+    this.clock = deps.clock ?? systemClock;
+    this.key = options.key;
+    this.ledger = Ledger.open(options.dataDir, options.genesis);
+    this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS, this.checkContext());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.lastBlockAtMs = this.clock.nowMs();
+    const tip = this.ledger.tip();
+    this.logger.info({ chainId: this.ledger.chainId, height: tip.height, hash: tip.hash }, 'node started');
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.ledger.close();
+  }
+
+  /** Admits a tx to the mempool; throws TxError or NodeError with a stable code. */
+  submit(input: unknown): string {
+    return this.mempool.add(input).hash;
+  }
+
+  /** Resolves when the tx is committed, or with undefined after timeoutMs. */
+  waitForCommit(hash: string, timeoutMs: number): Promise<CommittedTx | undefined> {
+    const stored = this.ledger.store.tx(hash);
+    if (stored !== undefined) {
+      const blockHash = this.ledger.store.block(stored.height)?.hash ?? '';
+      return Promise.resolve({ hash, height: stored.height, blockHash });
+    }
+    return new Promise((resolve) => {
+      const set = this.waiters.get(hash) ?? new Set();
+      const done = (tx: CommittedTx | undefined): void => {
+        clearTimeout(timeout);
+        set.delete(done);
+        if (set.size === 0) this.waiters.delete(hash);
+        resolve(tx);
+      };
+      const timeout = setTimeout(() => done(undefined), timeoutMs);
+      set.add(done);
+      this.waiters.set(hash, set);
+    });
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.tick(), this.options.blockIntervalMs);
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    try {
+      const idleMs = this.clock.nowMs() - this.lastBlockAtMs;
+      if (this.mempool.size > 0 || idleMs >= this.options.emptyBlockIntervalMs) this.produce();
+    } catch (err) {
+      this.logger.error({ err }, 'block production failed');
+    }
+    this.schedule();
+  }
+
+  private produce(): void {
+    const produced = produceSoloBlock(this.ledger, this.mempool, this.key, this.clock);
+    this.lastBlockAtMs = this.clock.nowMs();
+    for (const { hash, error } of this.mempool.update(produced.txHashes, this.checkContext())) {
+      this.emit('dropped', { hash, error });
+    }
+    for (const hash of produced.txHashes) {
+      for (const resolve of this.waiters.get(hash) ?? [])
+        resolve({ hash, height: produced.height, blockHash: produced.hash });
+    }
+    this.logger.debug({ height: produced.height, txs: produced.txHashes.length }, 'block committed');
+    this.emit('block', produced);
+  }
+
+  private checkContext(): CheckContext {
+    const tip = this.ledger.tip();
+    return {
+      chainId: this.ledger.chainId,
+      state: this.ledger.store.latestState,
+      nextHeight: tip.height + 1,
+      timeMs: tip.timeMs,
+    };
+  }
+}

@@ -1,0 +1,95 @@
+// Checkpoints and proofs served from the store. A checkpoint is the header at a height with the commit
+// that finalised it: the header binds the log size and root, and the commit's precommits (> 2/3 of
+// the power) sign the header's hash. Proofs read O(log n) stored log nodes (core/merkle).
+import type { BlockHeader } from '../core/block.ts';
+import { toHex } from '../core/bytes.ts';
+import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle/index.ts';
+import type { Commit } from '../core/vote.ts';
+import { NodeError } from './errors.ts';
+import type { Ledger } from './ledger.ts';
+
+export interface Checkpoint {
+  readonly chainId: string;
+  readonly height: number;
+  readonly logSize: number;
+  readonly logRoot: string;
+  readonly blockHash: string;
+  readonly header: BlockHeader;
+  readonly commit: Commit;
+}
+
+export interface InclusionProofAnswer {
+  readonly txHash: string;
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly auditPath: string[];
+  readonly checkpoint: Checkpoint;
+}
+
+export interface ConsistencyProofAnswer {
+  readonly fromSize: number;
+  readonly toSize: number;
+  readonly fromRoot: string;
+  readonly toRoot: string;
+  readonly proof: string[];
+}
+
+export function checkpointAt(ledger: Ledger, height?: number): Checkpoint {
+  const tipHeight = ledger.tip().height;
+  const at = height ?? tipHeight;
+  if (tipHeight === 0) throw new NodeError('checkpoint.none', 'no block has been committed yet');
+  const stored = at >= 1 && at <= tipHeight ? ledger.store.block(at) : undefined;
+  const commit = stored && ledger.store.commit(at);
+  if (stored === undefined || commit === undefined) {
+    throw new NodeError('checkpoint.not_found', `no checkpoint at height ${at}`, { height: at, tipHeight });
+  }
+  const { header } = stored.block;
+  return {
+    chainId: header.chainId,
+    height: header.height,
+    logSize: header.logSize,
+    logRoot: header.logRoot,
+    blockHash: stored.hash,
+    header,
+    commit,
+  };
+}
+
+export function proveInclusion(ledger: Ledger, txHash: string, height?: number): InclusionProofAnswer {
+  const stored = ledger.store.tx(txHash);
+  if (stored === undefined) throw new NodeError('tx.not_found', 'no committed tx has that hash', { txHash });
+  const checkpoint = checkpointAt(ledger, height ?? ledger.tip().height);
+  if (stored.logIndex >= checkpoint.logSize) {
+    throw new NodeError('proof.out_of_range', 'the tx is not yet in the log at that checkpoint', {
+      leafIndex: stored.logIndex,
+      treeSize: checkpoint.logSize,
+    });
+  }
+  return {
+    txHash,
+    leafIndex: stored.logIndex,
+    treeSize: checkpoint.logSize,
+    leafHash: toHex(leafHash(stored.encoded)),
+    auditPath: inclusionProof(ledger.store, stored.logIndex, checkpoint.logSize).map(toHex),
+    checkpoint,
+  };
+}
+
+export function proveConsistency(ledger: Ledger, fromSize: number, toSize: number): ConsistencyProofAnswer {
+  const logSize = ledger.tip().logSize;
+  if (fromSize > toSize || toSize > logSize) {
+    throw new NodeError('proof.out_of_range', 'need 0 <= from <= to <= the current log size', {
+      from: fromSize,
+      to: toSize,
+      logSize,
+    });
+  }
+  return {
+    fromSize,
+    toSize,
+    fromRoot: toHex(rootAt(ledger.store, fromSize)),
+    toRoot: toHex(rootAt(ledger.store, toSize)),
+    proof: consistencyProof(ledger.store, fromSize, toSize).map(toHex),
+  };
+}
