@@ -78,12 +78,17 @@ export function proveInclusion(ledger: Ledger, txHash: string, height?: number):
 
 export function proveConsistency(ledger: Ledger, fromSize: number, toSize: number): ConsistencyProofAnswer {
   const logSize = ledger.tip().logSize;
-  if (fromSize > toSize || toSize > logSize) {
-    throw new NodeError('proof.out_of_range', 'need 0 <= from <= to <= the current log size', {
-      from: fromSize,
-      to: toSize,
-      logSize,
-    });
+  if (fromSize < 1 || fromSize > toSize || toSize > logSize) {
+    // RFC 9162 §2.1.4 defines consistency from a non-empty tree only: every tree extends the empty one.
+    throw new NodeError(
+      'proof.out_of_range',
+      'need 1 <= from <= to <= the current log size (the empty tree needs no proof)',
+      {
+        from: fromSize,
+        to: toSize,
+        logSize,
+      },
+    );
   }
   return {
     fromSize,

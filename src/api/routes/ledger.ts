@@ -233,7 +233,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
       schema: {
         querystring: {
           type: 'object',
-          properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
+          properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
           required: ['from', 'to'],
         },
         response: {

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { fromHex } from './bytes.ts';
+import { TX_BYTES_MAX } from './limits.ts';
+import { checkTxStateless, encodeTx, signTx, TxError, type SignedTx } from './tx.ts';
+
+const seed = fromHex('07'.repeat(32));
+const chainId = 'carechain-test';
+
+function sample(overrides: Partial<SignedTx> = {}): SignedTx {
+  const tx = signTx(seed, {
+    chainId,
+    type: 'notary.anchor',
+    payload: { digest: 'ab'.repeat(32), kind: 'document' },
+    nonce: 1,
+  });
+  return { ...tx, ...overrides };
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof TxError, `expected TxError, got ${String(err)}`);
+    return err.code;
+  }
+  return 'accepted';
+}
+
+test('a well-signed tx passes the stateless check and keeps exactly its fields', () => {
+  const { tx } = checkTxStateless({ ...sample() }, chainId);
+  assert.deepEqual(Object.keys(tx).sort(), ['chainId', 'nonce', 'payload', 'signature', 'signer', 'type']);
+});
+
+test('each kind of bad tx gets its own stable code', () => {
+  const good = sample();
+  assert.equal(
+    codeOf(() => checkTxStateless('not an object', chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, extra: 1 }, chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, nonce: 0 }, chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, nonce: 1.5 }, chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, type: 'NoDot' }, chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, signer: 'AB'.repeat(32) }, chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, payload: { x: 0.5 } }, chainId)),
+    'tx.malformed',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless(good, 'other-chain')),
+    'tx.wrong_chain',
+  );
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, nonce: 2 }, chainId)),
+    'tx.bad_signature',
+  );
+  const forged = good.signature.slice(0, -2) + (good.signature.endsWith('00') ? '01' : '00');
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...good, signature: forged }, chainId)),
+    'tx.bad_signature',
+  );
+  const huge = signTx(seed, {
+    chainId,
+    type: 'notary.anchor',
+    payload: { blob: 'x'.repeat(TX_BYTES_MAX) },
+    nonce: 1,
+  });
+  assert.equal(
+    codeOf(() => checkTxStateless(huge, chainId)),
+    'tx.too_large',
+  );
+});
+
+test('a signature for one chain never verifies on another (domain separation)', () => {
+  const onA = signTx(seed, { chainId: 'chain-a', type: 'notary.anchor', payload: {}, nonce: 1 });
+  assert.equal(
+    codeOf(() => checkTxStateless({ ...onA, chainId: 'chain-b' }, 'chain-b')),
+    'tx.bad_signature',
+  );
+});
+
+test('property: any payload of JSON with integer numbers signs, encodes and verifies; a changed nonce does not', () => {
+  const json = fc
+    .jsonValue()
+    .filter((v) => JSON.stringify(v).length < 2000 && !/\d\.\d|e[+-]?\d/i.test(JSON.stringify(v)));
+  fc.assert(
+    fc.property(json, fc.integer({ min: 1, max: 1e9 }), (payload, nonce) => {
+      let tx: SignedTx;
+      try {
+        tx = signTx(seed, { chainId, type: 'demo.any', payload: payload as never, nonce });
+      } catch {
+        return true; // -0 and floats are outside the canonical domain and refused at signing
+      }
+      const { encoded } = checkTxStateless(JSON.parse(new TextDecoder().decode(encodeTx(tx))), chainId);
+      assert.deepEqual(encoded, encodeTx(tx));
+      assert.equal(
+        codeOf(() => checkTxStateless({ ...tx, nonce: nonce + 1 }, chainId)),
+        'tx.bad_signature',
+      );
+      return true;
+    }),
+    { numRuns: 200 },
+  );
+});

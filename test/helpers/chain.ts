@@ -1,0 +1,99 @@
+// Builds real chains on disk for tests: a temp data directory, a one-validator genesis, and blocks of
+// notary txs produced through the same code path as `carechain up` (mempool → solo producer → SQLite).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toHex } from '../../src/core/bytes.ts';
+import { sha256 } from '../../src/core/crypto/index.ts';
+import type { Genesis } from '../../src/core/genesis.ts';
+import { signTx, type SignedTx } from '../../src/core/tx.ts';
+import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
+import { Ledger } from '../../src/node/ledger.ts';
+import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from '../../src/node/mempool.ts';
+import { produceSoloBlock } from '../../src/node/solo-producer.ts';
+import type { Clock } from '../../src/node/clock.ts';
+
+export const TEST_CHAIN_ID = 'carechain-test';
+
+export function tempDir(prefix = 'carechain-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function seedOf(label: string): Uint8Array {
+  return sha256(new TextEncoder().encode(label));
+}
+
+export const validatorKey: KeyPair = keyPairFromSeed(seedOf('validator'));
+export const clientKey: KeyPair = keyPairFromSeed(seedOf('client'));
+
+export function testGenesis(): Genesis {
+  return {
+    chainId: TEST_CHAIN_ID,
+    genesisTimeMs: 1_700_000_000_000,
+    validators: [{ publicKey: validatorKey.publicKey, power: 10, name: 'test-validator' }],
+    app: {},
+  };
+}
+
+/** A clock that advances 1 s per reading, so block times are deterministic. */
+export function steppingClock(startMs = 1_700_000_000_000): Clock {
+  let now = startMs;
+  return { nowMs: () => (now += 1000) };
+}
+
+export function anchorTx(key: KeyPair, nonce: number, label = `doc-${nonce}`): SignedTx {
+  return signTx(key.seed, {
+    chainId: TEST_CHAIN_ID,
+    type: 'notary.anchor',
+    payload: {
+      digest: toHex(sha256(new TextEncoder().encode(`${key.publicKey}/${label}`))),
+      kind: 'document',
+    },
+    nonce,
+  });
+}
+
+export interface TestChain {
+  readonly ledger: Ledger;
+  readonly mempool: Mempool;
+  readonly clock: Clock;
+  /** Submits txs and produces one block holding them; returns the block height. */
+  addBlock(txs: readonly SignedTx[]): number;
+}
+
+export function openTestChain(dataDir: string): TestChain {
+  const ledger = Ledger.open(dataDir, testGenesis());
+  const clock = steppingClock();
+  const context = () => {
+    const tip = ledger.tip();
+    return {
+      chainId: ledger.chainId,
+      state: ledger.store.latestState,
+      nextHeight: tip.height + 1,
+      timeMs: tip.timeMs,
+    };
+  };
+  const mempool = new Mempool(DEFAULT_MEMPOOL_OPTIONS, context());
+  return {
+    ledger,
+    mempool,
+    clock,
+    addBlock(txs) {
+      for (const tx of txs) mempool.add(tx);
+      const produced = produceSoloBlock(ledger, mempool, validatorKey, clock);
+      mempool.update(produced.txHashes, context());
+      return produced.height;
+    },
+  };
+}
+
+/** A chain of `blocks` blocks with `txsPerBlock` anchors each, from one client. */
+export function buildChain(dataDir: string, blocks: number, txsPerBlock: number): TestChain {
+  const chain = openTestChain(dataDir);
+  let nonce = 0;
+  for (let b = 0; b < blocks; b++) {
+    chain.addBlock(Array.from({ length: txsPerBlock }, () => anchorTx(clientKey, ++nonce)));
+  }
+  return chain;
+}
