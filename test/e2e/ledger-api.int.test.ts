@@ -1,0 +1,226 @@
+// The ledger API of a real `carechain up` process over real HTTP: submit, read, checkpoints, and
+// proofs that verify under carechain's verifier and under an independent RFC 9162 verifier.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { blockHash } from '../../src/core/block.ts';
+import { fromHex, toHex } from '../../src/core/bytes.ts';
+import { parseGenesis } from '../../src/core/genesis.ts';
+import { verifyConsistency, verifyInclusion } from '../../src/core/merkle/index.ts';
+import { signTx, type SignedTx } from '../../src/core/tx.ts';
+import { verifyCommit } from '../../src/core/vote.ts';
+import { generateKeyPair } from '../../src/node/keys.ts';
+import { tempDir } from '../helpers/chain.ts';
+import { independentlyVerify } from '../helpers/independent-verifier.ts';
+import { startUp, type RunningNode } from '../helpers/process.ts';
+
+const dir = tempDir('carechain-api-');
+let node: RunningNode;
+let chainId: string;
+
+before(async () => {
+  node = await startUp([
+    '--data-dir',
+    dir.path,
+    '--port',
+    '0',
+    '--demo-rate',
+    '50',
+    '--block-interval',
+    '50',
+  ]);
+  chainId = ((await (await fetch(`${node.baseUrl}/api/v1/status`)).json()) as { chainId: string }).chainId;
+});
+after(async () => {
+  if (node.child.exitCode === null) await node.stop();
+  dir.remove();
+});
+
+async function api(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${node.baseUrl}${path}`, init);
+  return { status: response.status, body: await response.json() };
+}
+
+function post(body: unknown, query = ''): Promise<{ status: number; body: any }> {
+  return api(`/api/v1/txs${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+const client = generateKeyPair();
+let committedTx: SignedTx;
+let committedHash: string;
+
+test('status names the chain, the node, its validators and the log', async () => {
+  const { status, body } = await api('/api/v1/status');
+  assert.equal(status, 200);
+  assert.equal(body.chainId, 'carechain-dev');
+  assert.match(body.nodeId, /^[0-9a-f]{64}$/);
+  assert.equal(body.validators.length, 1);
+  assert.ok(body.height >= 0);
+  assert.match(body.logRoot, /^[0-9a-f]{64}$/);
+});
+
+test('a signed tx is committed and answered with its hash and block', async () => {
+  committedTx = signTx(client.seed, {
+    chainId,
+    type: 'notary.anchor',
+    payload: { digest: toHex(fromHex('11'.repeat(32))), kind: 'dataset' },
+    nonce: 1,
+  });
+  const { status, body } = await post(committedTx);
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.status, 'committed');
+  assert.match(body.hash, /^[0-9a-f]{64}$/);
+  committedHash = body.hash;
+  const block = await api(`/api/v1/blocks/${body.height}`);
+  assert.equal(block.status, 200);
+  assert.equal(block.body.hash, body.blockHash);
+  assert.ok(block.body.txHashes.includes(body.hash));
+  const tx = await api(`/api/v1/txs/${body.hash}`);
+  assert.deepEqual(tx.body.tx, committedTx);
+});
+
+test('bad input gets a clear error in the one error format and changes nothing', async () => {
+  const before = (await api('/api/v1/status')).body;
+  const replay = await post(committedTx);
+  assert.equal(replay.status, 409);
+  assert.equal(replay.body.error.code, 'tx.nonce_replayed');
+  const forged = await post({ ...committedTx, nonce: 2 });
+  assert.equal(forged.body.error.code, 'tx.bad_signature');
+  assert.equal(forged.status, 400);
+  const notJson = await post('{"chainId":');
+  assert.equal(notJson.status, 400);
+  assert.equal(typeof notJson.body.error.code, 'string');
+  assert.equal(typeof notJson.body.error.message, 'string');
+  const wrongChain = await post(
+    signTx(client.seed, { chainId: 'other-chain', type: 'notary.anchor', payload: {}, nonce: 2 }),
+  );
+  assert.equal(wrongChain.body.error.code, 'tx.wrong_chain');
+  const unknownType = await post(
+    signTx(client.seed, { chainId, type: 'nosuch.thing', payload: {}, nonce: 2 }),
+  );
+  assert.equal(unknownType.body.error.code, 'tx.unknown_type');
+  const badPayload = await post(
+    signTx(client.seed, { chainId, type: 'notary.anchor', payload: { digest: 'xyz' }, nonce: 2 }),
+  );
+  assert.equal(badPayload.status, 422);
+  assert.equal(badPayload.body.error.code, 'tx.invalid_payload');
+  const missingBlock = await api('/api/v1/blocks/99999999');
+  assert.equal(missingBlock.status, 404);
+  assert.equal(missingBlock.body.error.code, 'block.not_found');
+  const badHash = await api('/api/v1/txs/not-a-hash');
+  assert.equal(badHash.status, 400);
+  assert.equal(badHash.body.error.code, 'request.invalid');
+  const after = (await api(`/api/v1/txs/${committedHash}`)).body;
+  assert.equal(after.tx.nonce, 1);
+  assert.ok((await api('/api/v1/status')).body.height >= before.height);
+});
+
+test('an inclusion proof from the API verifies under both verifiers against a validator-signed checkpoint', async () => {
+  const { status, body: proof } = await api(`/api/v1/proofs/inclusion/${committedHash}`);
+  assert.equal(status, 200);
+  const { genesis, validatorSet } = parseGenesis(
+    JSON.parse(readFileSync(join(dir.path, 'genesis.json'), 'utf8')),
+  );
+  const cp = proof.checkpoint;
+  // The checkpoint is trusted only through genesis: its header hashes to the committed block hash,
+  // the commit carries > 2/3 of the genesis validators' power, and the header binds the log root.
+  assert.equal(blockHash(cp.header), cp.blockHash);
+  assert.equal(cp.commit.blockHash, cp.blockHash);
+  verifyCommit(genesis.chainId, validatorSet, cp.commit);
+  assert.equal(cp.header.logRoot, cp.logRoot);
+  assert.equal(cp.header.logSize, proof.treeSize);
+  const path = proof.auditPath as string[];
+  assert.ok(
+    verifyInclusion(
+      fromHex(proof.leafHash),
+      proof.leafIndex,
+      proof.treeSize,
+      path.map(fromHex),
+      fromHex(cp.logRoot),
+    ),
+  );
+  const [independent, independentTampered] = independentlyVerify([
+    {
+      kind: 'inclusion',
+      leafHash: proof.leafHash,
+      leafIndex: proof.leafIndex,
+      treeSize: proof.treeSize,
+      path,
+      root: cp.logRoot,
+    },
+    {
+      kind: 'inclusion',
+      leafHash: proof.leafHash,
+      leafIndex: proof.leafIndex ^ 1,
+      treeSize: proof.treeSize,
+      path,
+      root: cp.logRoot,
+    },
+  ]);
+  assert.equal(independent, true);
+  assert.equal(independentTampered, false);
+});
+
+test('a consistency proof between two checkpoints verifies under both verifiers', async () => {
+  const early = (await api('/api/v1/checkpoints/2')).body;
+  // Wait until the log has grown past the early checkpoint.
+  let latest = (await api('/api/v1/checkpoints/latest')).body;
+  for (let i = 0; i < 100 && latest.logSize <= early.logSize; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    latest = (await api('/api/v1/checkpoints/latest')).body;
+  }
+  const { status, body } = await api(`/api/v1/proofs/consistency?from=${early.logSize}&to=${latest.logSize}`);
+  assert.equal(status, 200);
+  assert.equal(body.fromRoot, early.logRoot);
+  assert.equal(body.toRoot, latest.logRoot);
+  const proof = body.proof as string[];
+  assert.ok(
+    verifyConsistency(
+      early.logSize,
+      latest.logSize,
+      fromHex(early.logRoot),
+      fromHex(latest.logRoot),
+      proof.map(fromHex),
+    ),
+  );
+  const [independent, swapped] = independentlyVerify([
+    {
+      kind: 'consistency',
+      fromSize: early.logSize,
+      toSize: latest.logSize,
+      fromRoot: early.logRoot,
+      toRoot: latest.logRoot,
+      path: proof,
+    },
+    {
+      kind: 'consistency',
+      fromSize: early.logSize,
+      toSize: latest.logSize,
+      fromRoot: latest.logRoot,
+      toRoot: early.logRoot,
+      path: proof,
+    },
+  ]);
+  assert.equal(independent, true);
+  assert.equal(swapped, false);
+  const bad = await api(
+    `/api/v1/proofs/consistency?from=${latest.logSize + 1000}&to=${latest.logSize + 2000}`,
+  );
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, 'proof.out_of_range');
+});
+
+test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', async () => {
+  const heightBefore = (await api('/api/v1/status')).body.height as number;
+  assert.equal(await node.stop(), 0);
+  node = await startUp(['--data-dir', dir.path, '--port', '0', '--demo-rate', '0']);
+  assert.match(node.output(), /Resuming chain carechain-dev/);
+  const status = (await api('/api/v1/status')).body;
+  assert.ok(status.height >= heightBefore);
+  assert.equal((await api(`/api/v1/txs/${committedHash}`)).status, 200);
+});
