@@ -29,7 +29,11 @@ export function parseGenesis(input: unknown): { genesis: Genesis; validatorSet: 
   if (!Array.isArray(g.validators)) throw new CoreError('genesis.invalid', 'validators must be an array');
   const validators = (g.validators as unknown[]).map((v): Validator => {
     const r = (v ?? {}) as Record<string, unknown>;
-    return { publicKey: String(r.publicKey), power: Number(r.power), name: String(r.name ?? '') };
+    return {
+      publicKey: typeof r.publicKey === 'string' ? r.publicKey : '',
+      power: typeof r.power === 'number' ? r.power : 0,
+      name: typeof r.name === 'string' ? r.name : '',
+    };
   });
   const validatorSet = makeValidatorSet(validators);
   const genesis: Genesis = {

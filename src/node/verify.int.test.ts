@@ -54,7 +54,7 @@ test('one flipped byte in a stored tx is caught', () => {
       .prepare<[], { hash: string; body: Buffer }>('SELECT hash, body FROM txs WHERE log_index = 7')
       .get()!;
     const body = Buffer.from(row.body);
-    body[body.length - 20] ^= 0x01;
+    body.writeUInt8(body.readUInt8(body.length - 20) ^ 0x01, body.length - 20);
     db.prepare('UPDATE txs SET body = ? WHERE hash = ?').run(body, row.hash);
   });
   expectFailure(result, 3, /tx 1 .* does not hash to its key/);
