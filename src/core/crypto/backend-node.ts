@@ -26,8 +26,27 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject | null {
   return key;
 }
 
-function privateKeyObject(seed: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+// Importing a private key costs twenty signatures, and a node signs with the same key all the time, so
+// the few signing keys of a process are kept parsed (bounded; cleared whole when full). The cache holds
+// nothing the process did not already hold: the caller passes the seed on every call.
+const privateKeyCacheSizeMax = 64;
+const privateKeyCache = new Map<string, { key: KeyObject; publicKey: Uint8Array }>();
+
+function privateKeyEntry(seed: Uint8Array): { key: KeyObject; publicKey: Uint8Array } {
+  const id = Buffer.from(seed).toString('latin1');
+  let entry = privateKeyCache.get(id);
+  if (entry === undefined) {
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    entry = { key, publicKey: toBytes(spki.subarray(SPKI_ED25519_PREFIX.length)) };
+    if (privateKeyCache.size >= privateKeyCacheSizeMax) privateKeyCache.clear();
+    privateKeyCache.set(id, entry);
+  }
+  return entry;
 }
 
 function toBytes(buffer: Buffer): Uint8Array {
@@ -36,11 +55,8 @@ function toBytes(buffer: Buffer): Uint8Array {
 
 export const backend: CryptoBackend = {
   sha256: (data) => toBytes(createHash('sha256').update(data).digest()),
-  ed25519PublicKey(seed) {
-    const spki = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
-    return toBytes(spki.subarray(SPKI_ED25519_PREFIX.length));
-  },
-  ed25519Sign: (seed, message) => toBytes(sign(null, message, privateKeyObject(seed))),
+  ed25519PublicKey: (seed) => privateKeyEntry(seed).publicKey.slice(),
+  ed25519Sign: (seed, message) => toBytes(sign(null, message, privateKeyEntry(seed).key)),
   ed25519Verify(publicKey, message, signature) {
     if (signature.length !== 64) return false;
     const key = publicKeyObject(publicKey);
