@@ -9,8 +9,18 @@ export type CanonicalValue =
   null | boolean | number | string | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue };
 
 /** Throws CoreError('encoding.non_canonical') on anything outside the canonical value domain. */
+// I-JSON (RFC 7493 §2.1) forbids lone surrogates, and RFC 8785 canonicalises I-JSON only.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function assertWellFormedString(text: string, path: string): void {
+  if (LONE_SURROGATE.test(text)) {
+    throw new CoreError('encoding.non_canonical', `${path} has a lone surrogate`, { path });
+  }
+}
+
 export function assertCanonicalValue(value: unknown, path = '$'): asserts value is CanonicalValue {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return;
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'string') return assertWellFormedString(value, path);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) {
       throw new CoreError('encoding.non_canonical', `${path} must be a safe integer`, { path });
@@ -18,11 +28,16 @@ export function assertCanonicalValue(value: unknown, path = '$'): asserts value 
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => assertCanonicalValue(item, `${path}[${i}]`));
+    // A plain index loop, not forEach: forEach skips the holes of a sparse array, which JSON cannot hold.
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw new CoreError('encoding.non_canonical', `${path}[${i}] is a hole`, { path });
+      assertCanonicalValue(value[i], `${path}[${i}]`);
+    }
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      assertWellFormedString(key, `${path} key`);
       assertCanonicalValue(item, `${path}.${key}`);
     }
     return;
