@@ -2,7 +2,6 @@
 // that fails is left out), by a validator checking a proposal and by `verify` replaying the chain (a tx
 // that fails makes the block invalid). Replay protection lives here: each signer's txs must carry
 // consecutive nonces, so a replayed tx and a tx from the future are both refused.
-import type { CanonicalValue } from '../core/canonical.ts';
 import type { Genesis } from '../core/genesis.ts';
 import { TxError, type SignedTx } from '../core/tx.ts';
 import type { AppModule, TxHandler } from './module.ts';
@@ -20,6 +19,7 @@ export function lastNonce(state: StateReader, signer: string): number {
 }
 
 export interface BlockContext {
+  readonly chainId: string;
   readonly height: number;
   readonly timeMs: number;
 }
@@ -59,16 +59,7 @@ export class BlockExecutor {
       });
     }
     this.overlay.atomically(() => {
-      handler.apply(
-        {
-          state: this.overlay,
-          signer: tx.signer,
-          txHash,
-          height: this.context.height,
-          timeMs: this.context.timeMs,
-        },
-        tx.payload,
-      );
+      handler.apply({ ...this.context, state: this.overlay, signer: tx.signer, txHash }, tx.payload);
       this.overlay.set(nonceKey(tx.signer), String(tx.nonce));
     });
   }
@@ -91,8 +82,7 @@ export function executeGenesis(
   modules: readonly AppModule[] = APP_MODULES,
 ): ExecutionResult {
   const overlay = new StateOverlay({ get: () => undefined });
-  const app = (genesis.app ?? {}) as Record<string, CanonicalValue>;
-  for (const module of modules) module.initGenesis?.(overlay, app[module.name]);
+  for (const module of modules) module.initGenesis?.(overlay, genesis);
   const writes = overlay.sortedWrites();
   return { writes, appHash: nextAppHash(genesisHashHex, writes) };
 }

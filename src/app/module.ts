@@ -1,8 +1,10 @@
 // What an app module provides: handlers for its tx types, and its genesis state.
 import type { CanonicalValue } from '../core/canonical.ts';
+import type { Genesis } from '../core/genesis.ts';
 import type { StateOverlay } from './state.ts';
 
 export interface TxContext {
+  readonly chainId: string;
   readonly state: StateOverlay;
   readonly signer: string;
   readonly txHash: string;
@@ -20,6 +22,6 @@ export interface TxHandler {
 export interface AppModule {
   readonly name: string;
   readonly handlers: readonly TxHandler[];
-  /** Writes this module's part of genesis.app (genesis.app[name]) into the initial state. */
-  initGenesis?(state: StateOverlay, genesisApp: CanonicalValue | undefined): void;
+  /** Writes this module's initial state from genesis (its own part is genesis.app[name]). */
+  initGenesis?(state: StateOverlay, genesis: Genesis): void;
 }

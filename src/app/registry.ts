@@ -1,8 +1,9 @@
 // The modules of the replicated state machine. Adding a module here is a protocol change.
 import type { AppModule, TxHandler } from './module.ts';
+import { consensusModule } from './consensus/index.ts';
 import { notaryModule } from './notary/index.ts';
 
-export const APP_MODULES: readonly AppModule[] = [notaryModule];
+export const APP_MODULES: readonly AppModule[] = [consensusModule, notaryModule];
 
 export function handlerTable(modules: readonly AppModule[]): ReadonlyMap<string, TxHandler> {
   const table = new Map<string, TxHandler>();

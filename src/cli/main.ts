@@ -1,13 +1,17 @@
 // The `carechain` command.
 import { Command, InvalidArgumentError } from 'commander';
+import { runDev } from './commands/dev.ts';
+import { runGenesis, runInit } from './commands/init.ts';
+import { runNode } from './commands/node.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 
 function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
+    if (!Number.isInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    }
     return n;
   };
 }
@@ -21,7 +25,70 @@ const program = new Command()
 
 program
   .command('up')
-  .description('start a local chain with demo transactions and its API (what `npm start` runs)')
+  .description(
+    'start a local consortium of 4 validators (hospital, clinic, pharmacy, insurer); what `npm start` runs',
+  )
+  .option(
+    '--data-dir <dir>',
+    'where the four nodes keep their folders; reused on the next start',
+    '.carechain',
+  )
+  .option(
+    '--base-port <port>',
+    'API of the first node; the others follow, P2P ports are 1000 higher',
+    integer(1, 64000),
+    8081,
+  )
+  .option('--demo-rate <txs>', 'demo transactions per second (0 for none)', integer(0, 10_000), 20)
+  .action(async (opts: { dataDir: string; basePort: number; demoRate: number }) => {
+    await runUp({ dataDir: opts.dataDir, basePort: opts.basePort, demoTxsPerSecond: opts.demoRate });
+  });
+
+program
+  .command('node')
+  .description('run one node of a network from its config file (see `carechain init`)')
+  .requiredOption('--config <file>', 'the node.json written by `carechain init`')
+  .action(async (opts: { config: string }) => {
+    await runNode(opts);
+  });
+
+program
+  .command('init')
+  .description('make a node key and config for one institution, and the member file to send for genesis')
+  .requiredOption('--dir <dir>', 'the node folder to create')
+  .requiredOption('--name <name>', 'the institution, e.g. "st-marys-hospital"')
+  .option('--power <n>', 'voting power', integer(1, 1_000_000), 10)
+  .option('--api-host <host>', 'API listen address', '127.0.0.1')
+  .option('--api-port <port>', 'API port', integer(0, 65535), 8081)
+  .option('--p2p-host <host>', 'P2P address: where the other nodes reach this one', '127.0.0.1')
+  .option('--p2p-port <port>', 'P2P port', integer(1, 65535), 9081)
+  .action(
+    (opts: {
+      dir: string;
+      name: string;
+      power: number;
+      apiHost: string;
+      apiPort: number;
+      p2pHost: string;
+      p2pPort: number;
+    }) => {
+      runInit(opts);
+    },
+  );
+
+program
+  .command('genesis')
+  .description("combine the members' files into genesis.json and peers.json")
+  .requiredOption('--chain-id <id>', 'the network name, lowercase, e.g. "carechain-region-north"')
+  .option('--out <dir>', 'where to write genesis.json and peers.json', '.')
+  .argument('<member-files...>', 'the member.json of every founding institution')
+  .action((members: string[], opts: { chainId: string; out: string }) => {
+    runGenesis({ chainId: opts.chainId, out: opts.out, members });
+  });
+
+program
+  .command('dev')
+  .description('start a single-validator development chain with demo transactions, in one process')
   .option('--data-dir <dir>', 'where the chain is stored; reused on the next start', '.carechain/dev')
   .option('--host <host>', 'address the API listens on', '127.0.0.1')
   .option('--port <port>', 'API port (0 picks a free one)', integer(0, 65535), 8080)
@@ -35,7 +102,7 @@ program
       demoRate: number;
       blockInterval: number;
     }) => {
-      await runUp({
+      await runDev({
         dataDir: opts.dataDir,
         host: opts.host,
         port: opts.port,
@@ -56,4 +123,13 @@ program
     process.exitCode = runVerify(opts);
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Expected failures (bad config, port in use) get one clear line, not a stack trace.
+  const code = (err as { code?: unknown }).code;
+  console.error(
+    `carechain: ${err instanceof Error ? err.message : String(err)}${typeof code === 'string' ? ` (${code})` : ''}`,
+  );
+  process.exitCode = 1;
+}

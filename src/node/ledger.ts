@@ -129,7 +129,7 @@ export class Ledger {
     const tip = this.tip();
     const height = tip.height + 1;
     const timeMs = this.nextBlockTimeMs(lastCommit);
-    const executor = new BlockExecutor(this.store.latestState, { height, timeMs });
+    const executor = new BlockExecutor(this.store.latestState, { chainId: this.chainId, height, timeMs });
     const included: Candidate[] = [];
     const rejected: { hash: string; error: TxError }[] = [];
     let bytes = 0;
@@ -190,6 +190,7 @@ export class Ledger {
     const tip = this.tip();
     checkBlockAgainstTip(block, tip, encodedTxs);
     const executor = new BlockExecutor(this.store.latestState, {
+      chainId: this.chainId,
       height: block.header.height,
       timeMs: block.header.timeMs,
     });

@@ -105,6 +105,7 @@ export class Mempool {
 
   private newChecker(): BlockExecutor {
     return new BlockExecutor(this.context.state, {
+      chainId: this.context.chainId,
       height: this.context.nextHeight,
       timeMs: this.context.timeMs,
     });

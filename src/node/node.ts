@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { KeyPair } from './keys.ts';
 import { Ledger } from './ledger.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';
+import { NetworkRuntime, type NetworkOptions } from './network.ts';
 import { produceSoloBlock, type ProducedBlock } from './solo-producer.ts';
 
 export interface NodeOptions {
@@ -18,6 +19,8 @@ export interface NodeOptions {
   /** Longest pause without a block when nothing is pending (empty blocks keep time and liveness visible). */
   readonly emptyBlockIntervalMs: number;
   readonly mempool?: MempoolOptions;
+  /** Present for a member of a multi-validator network; absent for a single-validator dev chain. */
+  readonly network?: NetworkOptions;
 }
 
 export interface NodeDependencies {
@@ -45,6 +48,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   private readonly clock: Clock;
   private readonly waiters = new Map<string, Set<(tx: CommittedTx) => void>>();
   private timer: NodeJS.Timeout | undefined;
+  private networkRuntime: NetworkRuntime | undefined;
   private lastBlockAtMs = 0;
   private stopped = true;
 
@@ -58,23 +62,44 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS, this.checkContext());
   }
 
-  start(): void {
+  /** Starts block production (solo) or joins the network; resolves with the P2P port when networked. */
+  async start(): Promise<{ p2pPort?: number }> {
     this.stopped = false;
     this.lastBlockAtMs = this.clock.nowMs();
     const tip = this.ledger.tip();
     this.logger.info({ chainId: this.ledger.chainId, height: tip.height, hash: tip.hash }, 'node started');
-    this.schedule();
+    if (this.options.network === undefined) {
+      this.schedule();
+      return {};
+    }
+    this.networkRuntime = new NetworkRuntime(this.options.network, {
+      ledger: this.ledger,
+      mempool: this.mempool,
+      key: this.key,
+      clock: this.clock,
+      logger: this.logger,
+      onCommitted: (block) => this.afterCommit(block),
+    });
+    const { port } = await this.networkRuntime.start();
+    return { p2pPort: port };
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.networkRuntime?.stop();
     this.ledger.close();
   }
 
-  /** Admits a tx to the mempool; throws TxError or NodeError with a stable code. */
+  get network(): NetworkRuntime | undefined {
+    return this.networkRuntime;
+  }
+
+  /** Admits a tx to the mempool and gossips it; throws TxError or NodeError with a stable code. */
   submit(input: unknown): string {
-    return this.mempool.add(input).hash;
+    const candidate = this.mempool.add(input);
+    this.networkRuntime?.gossipTx(candidate.tx);
+    return candidate.hash;
   }
 
   /** Resolves when the tx is committed, or with undefined after timeoutMs. */
@@ -120,9 +145,14 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     for (const { hash, error } of this.mempool.update(produced.txHashes, this.checkContext())) {
       this.emit('dropped', { hash, error });
     }
+    this.afterCommit(produced);
+  }
+
+  private afterCommit(produced: ProducedBlock): void {
     for (const hash of produced.txHashes) {
-      for (const resolve of this.waiters.get(hash) ?? [])
+      for (const resolve of this.waiters.get(hash) ?? []) {
         resolve({ hash, height: produced.height, blockHash: produced.hash });
+      }
     }
     this.logger.debug({ height: produced.height, txs: produced.txHashes.length }, 'block committed');
     this.emit('block', produced);

@@ -13,14 +13,15 @@ import { verifyCommit } from '../../src/core/vote.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
 import { tempDir } from '../helpers/chain.ts';
 import { independentlyVerify } from '../helpers/independent-verifier.ts';
-import { startUp, type RunningNode } from '../helpers/process.ts';
+import { startCli, type RunningNode } from '../helpers/process.ts';
 
 const dir = tempDir('carechain-api-');
 let node: RunningNode;
 let chainId: string;
 
 before(async () => {
-  node = await startUp([
+  node = await startCli([
+    'dev',
     '--data-dir',
     dir.path,
     '--port',
@@ -218,7 +219,7 @@ test('a consistency proof between two checkpoints verifies under both verifiers'
 test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', async () => {
   const heightBefore = (await api('/api/v1/status')).body.height as number;
   assert.equal(await node.stop(), 0);
-  node = await startUp(['--data-dir', dir.path, '--port', '0', '--demo-rate', '0']);
+  node = await startCli(['dev', '--data-dir', dir.path, '--port', '0', '--demo-rate', '0']);
   assert.match(node.output(), /Resuming chain carechain-dev/);
   const status = (await api('/api/v1/status')).body;
   assert.ok(status.height >= heightBefore);

@@ -10,8 +10,8 @@ export interface RunningNode {
   stop(): Promise<number | null>;
 }
 
-export function startUp(args: readonly string[], timeoutMs = 30_000): Promise<RunningNode> {
-  const child = spawn(process.execPath, ['bin/carechain.mjs', 'up', ...args], {
+export function startCli(args: readonly string[], timeoutMs = 30_000): Promise<RunningNode> {
+  const child = spawn(process.execPath, ['bin/carechain.mjs', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,5 +1,8 @@
 // The ledger API: status, blocks, txs, checkpoints, proofs, and tx submission (/api/v1/...).
 import type { FastifyInstance } from 'fastify';
+import { lastNonce } from '../../app/executor.ts';
+import { toHex } from '../../core/bytes.ts';
+import { emptyRoot } from '../../core/merkle/index.ts';
 import { NodeError } from '../../node/errors.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { checkpointAt, proveConsistency, proveInclusion } from '../../node/proofs.ts';
@@ -42,6 +45,29 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
               logSize: { type: 'integer' },
               logRoot: hex32,
               mempoolTxs: { type: 'integer' },
+              role: { type: 'string', enum: ['validator', 'non-validator'] },
+              consensus: {
+                type: 'object',
+                properties: {
+                  mode: { type: 'string' },
+                  height: { type: 'integer' },
+                  round: { type: 'integer' },
+                },
+              },
+              lastCommitSigners: { type: 'array', items: hex32 },
+              peers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    publicKey: hex32,
+                    host: { type: 'string' },
+                    port: { type: 'integer' },
+                    connected: { type: 'boolean' },
+                    height: { type: 'integer', nullable: true },
+                  },
+                },
+              },
             },
           },
         },
@@ -57,10 +83,36 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
         lastBlockTimeMs: tip.timeMs,
         validators: ledger.validatorSet.validators,
         logSize: tip.logSize,
-        logRoot: tip.header?.logRoot ?? 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        logRoot: tip.header?.logRoot ?? toHex(emptyRoot()),
         mempoolTxs: node.mempool.size,
+        role: ledger.validatorSet.validators.some((v) => v.publicKey === node.key.publicKey)
+          ? 'validator'
+          : 'non-validator',
+        consensus: node.network
+          ? {
+              mode: 'tendermint',
+              height: node.network.driver.currentHeight,
+              round: node.network.driver.round,
+            }
+          : { mode: 'solo', height: tip.height + 1, round: 0 },
+        lastCommitSigners: (ledger.store.commit(tip.height)?.signatures ?? []).map((s) => s.validator),
+        peers: node.network?.peers() ?? [],
       };
     },
+  );
+
+  app.get<{ Params: { publicKey: string } }>(
+    '/api/v1/accounts/:publicKey',
+    {
+      schema: {
+        params: { type: 'object', properties: { publicKey: hex32 }, required: ['publicKey'] },
+        response: { 200: { type: 'object', properties: { publicKey: hex32, nonce: { type: 'integer' } } } },
+      },
+    },
+    (request) => ({
+      publicKey: request.params.publicKey,
+      nonce: lastNonce(ledger.store.latestState, request.params.publicKey),
+    }),
   );
 
   app.get<{ Params: { height: number } }>(

@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS log_nodes (
   hash  BLOB NOT NULL,
   PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
+-- The consensus engine's restart record (last signed proposal and votes, lock): written, durably, before
+-- anything it signed is sent, so a validator killed at any instant never signs a conflicting message.
+CREATE TABLE IF NOT EXISTS consensus_record (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  body TEXT NOT NULL
+);
 -- Versioned state: the value of key as of height (NULL = deleted at that height).
 CREATE TABLE IF NOT EXISTS state (
   key    TEXT NOT NULL,

@@ -1,0 +1,56 @@
+// `carechain dev`: a single-validator development chain with demo transactions and its API, in one
+// process, until Ctrl-C. The consortium of `carechain up` is the realistic setup; this is the quick one.
+import { resolve } from 'node:path';
+import { buildApiServer } from '../../api/server.ts';
+import { systemClock } from '../../node/clock.ts';
+import { startDemoLoad } from '../demo-load.ts';
+import { untilSignal } from './shutdown.ts';
+import { loadOrCreateDevnet } from '../../node/devnet.ts';
+import { createLogger } from '../../node/logger.ts';
+import { CarechainNode } from '../../node/node.ts';
+
+export interface DevOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly demoTxsPerSecond: number;
+  readonly blockIntervalMs: number;
+}
+
+export async function runDev(options: DevOptions): Promise<void> {
+  const logger = createLogger();
+  const dataDir = resolve(options.dataDir);
+  const { genesis, key, created } = loadOrCreateDevnet(dataDir, systemClock);
+  const node = new CarechainNode(
+    { dataDir, genesis, key, blockIntervalMs: options.blockIntervalMs, emptyBlockIntervalMs: 5_000 },
+    { logger },
+  );
+  await node.start();
+  const tip = node.ledger.tip();
+  console.log(
+    created
+      ? `Created chain ${genesis.chainId} in ${dataDir}`
+      : `Resuming chain ${genesis.chainId} from ${dataDir} at height ${tip.height}`,
+  );
+  const app = buildApiServer(node, logger);
+  const address = await app.listen({ host: options.host, port: options.port });
+  const stopDemo =
+    options.demoTxsPerSecond > 0 ? startDemoLoad([address], dataDir, options.demoTxsPerSecond) : () => {};
+  console.log(`Node ${key.publicKey.slice(0, 16)}… API listening on ${address}`);
+  console.log(`  status:     ${address}/api/v1/status`);
+  console.log(`  checkpoint: ${address}/api/v1/checkpoints/latest`);
+  console.log('Press Ctrl-C to stop.');
+  let lastReported = 0;
+  node.on('block', (block) => {
+    if (block.height - lastReported >= 10) {
+      console.log(`height ${block.height}  log size ${node.ledger.tip().logSize}`);
+      lastReported = block.height;
+    }
+  });
+  await untilSignal(async () => {
+    console.log('\nStopping…');
+    stopDemo();
+    await app.close();
+    await node.stop();
+  });
+}

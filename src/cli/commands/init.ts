@@ -1,0 +1,47 @@
+// `carechain init` and `carechain genesis`: what four institutions on four machines run to form a
+// network (README "Run a network across institutions").
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildGenesis, initNodeDir, parseMember } from '../../node/config.ts';
+
+export function runInit(options: {
+  dir: string;
+  name: string;
+  power: number;
+  apiHost: string;
+  apiPort: number;
+  p2pHost: string;
+  p2pPort: number;
+}): void {
+  const { member } = initNodeDir(options.dir, {
+    name: options.name,
+    power: options.power,
+    api: { host: options.apiHost, port: options.apiPort },
+    p2p: { host: options.p2pHost, port: options.p2pPort },
+  });
+  const dir = resolve(options.dir);
+  console.log(`Initialised node "${member.name}" in ${dir}`);
+  console.log(`  node key:    ${join(dir, 'node-key.json')} (secret; mode 0600)`);
+  console.log(`  config:      ${join(dir, 'node.json')}`);
+  console.log(`  member file: ${join(dir, 'member.json')} — send this to whoever assembles genesis`);
+  console.log(`  public key:  ${member.publicKey}`);
+}
+
+export function runGenesis(options: {
+  chainId: string;
+  out: string;
+  members: string[];
+  timeMs?: number;
+}): void {
+  const members = options.members.map((path) => parseMember(JSON.parse(readFileSync(path, 'utf8')), path));
+  const { genesis, peers } = buildGenesis(options.chainId, options.timeMs ?? Date.now(), members);
+  const out = resolve(options.out);
+  writeFileSync(join(out, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
+  writeFileSync(join(out, 'peers.json'), JSON.stringify(peers, null, 2) + '\n');
+  const total = members.reduce((sum, m) => sum + m.power, 0);
+  console.log(`Genesis for ${genesis.chainId}: ${members.length} validators, total power ${total}`);
+  for (const m of members) console.log(`  ${m.name.padEnd(16)} power ${m.power}  ${m.publicKey}`);
+  console.log(
+    `Wrote ${join(out, 'genesis.json')} and ${join(out, 'peers.json')}; copy both into every node folder.`,
+  );
+}

@@ -1,0 +1,235 @@
+// The engine's message log for the current height (and a bounded buffer for the next): checks shape,
+// membership and signature of every received proposal and vote, counts each validator once per vote set,
+// and turns conflicting signed messages into evidence. Memory is bounded: rounds beyond round +
+// roundsAheadMax only feed the round-skip count, a faulty proposer's extra blocks are capped per round,
+// and everything is dropped when the height ends (Algorithm 1 line 53).
+import { isHex } from '../core/bytes.ts';
+import { verifyVoteSignature, type Vote } from '../core/vote.ts';
+import type { ConsensusEngine } from './engine.ts';
+import { duplicateProposalEvidence, duplicateVoteEvidence } from './evidence.ts';
+import { isProposalShape, verifyProposalSignature, type Proposal } from './proposal.ts';
+import type { ConsensusMessage, ConsensusValue, EngineOptions, Verifier } from './types.ts';
+import { RoundState } from './vote-set.ts';
+
+const defaultVerifier: Verifier = { vote: verifyVoteSignature, proposal: verifyProposalSignature };
+
+type Buffered<V> =
+  | { readonly kind: 'vote'; readonly vote: Vote }
+  | { readonly kind: 'proposal'; readonly proposal: Proposal; readonly value: V };
+
+export function isVoteShape(v: Vote): boolean {
+  return (
+    (v.type === 'prevote' || v.type === 'precommit') &&
+    Number.isSafeInteger(v.height) &&
+    v.height >= 1 &&
+    Number.isSafeInteger(v.round) &&
+    v.round >= 0 &&
+    (v.blockHash === null || isHex(v.blockHash, 32)) &&
+    Number.isSafeInteger(v.timeMs) &&
+    v.timeMs >= 0 &&
+    isHex(v.validator, 32) &&
+    isHex(v.signature, 64)
+  );
+}
+
+export class Intake<V extends ConsensusValue> {
+  readonly rounds = new Map<number, RoundState<V>>();
+  /** Blocks seen at this height by hash, and the driver's verdicts on them (the paper's valid(v)). */
+  readonly values = new Map<string, V>();
+  readonly validity = new Map<string, boolean>();
+  private readonly verifier: Verifier;
+  private readonly roundsAheadMax: number;
+  private readonly proposalsPerRoundMax: number;
+  private validationRequested = new Set<string>();
+  /** Per validator, the highest round it sent anything for at this height (Algorithm 1 line 55). */
+  private highestRound = new Map<string, number>();
+  private evidenceReported = new Set<string>();
+  /** Verified messages for height + 1, keyed so each (signer, round, type) keeps at most two. */
+  private future = new Map<string, Buffered<V>>();
+  private futureSlots = new Map<string, number>();
+
+  constructor(
+    private readonly engine: ConsensusEngine<V>,
+    options: EngineOptions<V>,
+  ) {
+    this.verifier = options.verifier ?? defaultVerifier;
+    this.roundsAheadMax = options.roundsAheadMax ?? 10;
+    this.proposalsPerRoundMax = options.proposalsPerRoundMax ?? 2;
+  }
+
+  resetHeight(): void {
+    this.rounds.clear();
+    this.values.clear();
+    this.validity.clear();
+    this.validationRequested.clear();
+    this.highestRound.clear();
+    this.evidenceReported.clear();
+  }
+
+  roundIfAny(round: number): RoundState<V> | undefined {
+    return this.rounds.get(round);
+  }
+
+  private roundState(round: number): RoundState<V> {
+    let rs = this.rounds.get(round);
+    if (rs === undefined) {
+      rs = new RoundState<V>();
+      this.rounds.set(round, rs);
+    }
+    return rs;
+  }
+
+  /**
+   * The prevotes that justify re-proposing a block from round vr (line 28 needs 2f+1 of them): relayed
+   * with the proposal, because a validator that missed them, or counted an equivocator's other vote,
+   * would otherwise prevote nil against our lock forever.
+   */
+  proofOfLock(polRound: number, hash: string): { kind: 'vote'; vote: Vote }[] {
+    if (polRound < 0) return [];
+    const votes = this.rounds.get(polRound)?.prevotes.votesFor(hash) ?? [];
+    return votes.map((vote) => ({ kind: 'vote', vote }));
+  }
+
+  roundMessages(round: number): ConsensusMessage<V>[] {
+    const rs = this.rounds.get(round);
+    if (rs === undefined) return [];
+    const proposals = [...rs.proposals.values()].map((p): ConsensusMessage<V> => ({
+      kind: 'proposal',
+      ...p,
+    }));
+    const votes = [...rs.prevotes.all(), ...rs.precommits.all()];
+    return [...proposals, ...votes.map((vote): ConsensusMessage<V> => ({ kind: 'vote', vote }))];
+  }
+
+  /** Records a block; asks the driver to validate it unless its verdict is known. */
+  knowValue(value: V, valid?: boolean, round = this.engine.round): void {
+    if (!this.values.has(value.hash)) this.values.set(value.hash, value);
+    if (valid !== undefined) this.validity.set(value.hash, valid);
+    if (this.validity.has(value.hash) || this.validationRequested.has(value.hash)) return;
+    this.validationRequested.add(value.hash);
+    this.engine.emit({ kind: 'validateValue', height: this.engine.height, round, value });
+  }
+
+  private stored(round: number): boolean {
+    return round <= this.engine.round + this.roundsAheadMax;
+  }
+
+  private noteRound(validator: string, round: number): void {
+    if (round > (this.highestRound.get(validator) ?? -1)) this.highestRound.set(validator, round);
+  }
+
+  /** The highest round that validators with more than 1/3 of the power have reached, or -1. */
+  roundOneThirdAhead(): number {
+    const entries = [...this.highestRound].sort((a, b) => b[1] - a[1]);
+    let power = 0;
+    for (const [validator, round] of entries) {
+      power += this.engine.powerOf(validator);
+      if (this.engine.oneThird(power)) return round;
+    }
+    return -1;
+  }
+
+  vote(vote: Vote, verified = false): void {
+    if (!isVoteShape(vote)) return;
+    const e = this.engine;
+    if (vote.height === e.height + 1)
+      return this.buffer(vote.round, `${vote.validator}/${vote.type}`, { kind: 'vote', vote }, verified, () =>
+        this.verifier.vote(e.chainId, vote),
+      );
+    if (vote.height !== e.height || e.decided) return;
+    const power = e.powerOf(vote.validator);
+    if (power === 0) return; // not a validator of this height
+    if (!this.stored(vote.round)) {
+      if (verified || this.verifier.vote(e.chainId, vote)) this.noteRound(vote.validator, vote.round);
+      return;
+    }
+    const set = this.roundState(vote.round).votes(vote.type);
+    if (set.has(vote)) return; // a re-sent copy: no need to verify again
+    const verdict = set.classify(vote);
+    if (verdict.kind === 'duplicate') return;
+    if (!verified && !this.verifier.vote(e.chainId, vote)) return;
+    this.noteRound(vote.validator, vote.round);
+    set.add(vote, power);
+    if (verdict.kind === 'conflict') {
+      const key = `${vote.validator}/${vote.round}/${vote.type}`;
+      if (!this.evidenceReported.has(key)) {
+        this.evidenceReported.add(key);
+        e.reportEvidence(duplicateVoteEvidence(verdict.existing, vote));
+      }
+    }
+  }
+
+  proposal(proposal: Proposal, value: V, verified = false): void {
+    if (!isProposalShape(proposal) || value.hash !== proposal.blockHash) return;
+    const e = this.engine;
+    if (proposal.height === e.height + 1) {
+      const check = () => this.verifier.proposal(e.chainId, proposal);
+      return this.buffer(
+        proposal.round,
+        `${proposal.proposer}/proposal`,
+        { kind: 'proposal', proposal, value },
+        verified,
+        check,
+      );
+    }
+    if (proposal.height !== e.height || e.decided || e.powerOf(proposal.proposer) === 0) return;
+    if (!this.stored(proposal.round)) {
+      if (verified || this.verifier.proposal(e.chainId, proposal))
+        this.noteRound(proposal.proposer, proposal.round);
+      return;
+    }
+    if (proposal.proposer !== e.proposerOf(proposal.round)) return; // lines 22, 28, 36, 49: from proposer(h, r)
+    const rs = this.roundState(proposal.round);
+    if (rs.proposals.has(proposal.signature)) return;
+    if (!verified && !this.verifier.proposal(e.chainId, proposal)) return;
+    this.noteRound(proposal.proposer, proposal.round);
+    const other = [...rs.proposals.values()].find(
+      (s) => s.proposal.blockHash !== proposal.blockHash || s.proposal.polRound !== proposal.polRound,
+    );
+    if (other !== undefined && !rs.proposalEvidenceReported) {
+      rs.proposalEvidenceReported = true;
+      e.reportEvidence(duplicateProposalEvidence(other.proposal, proposal));
+    }
+    if (rs.proposals.size >= this.proposalsPerRoundMax) return;
+    rs.proposals.set(proposal.signature, { proposal, value });
+    this.knowValue(value, undefined, proposal.round);
+  }
+
+  acceptOwnVote(vote: Vote): void {
+    this.vote(vote, true);
+  }
+
+  acceptOwnProposal(proposal: Proposal, value: V): void {
+    this.knowValue(value, true, proposal.round); // we built or already validated it
+    this.proposal(proposal, value, true);
+  }
+
+  /** Keeps a verified message for the next height; at most two per (signer, round, type). */
+  private buffer(
+    round: number,
+    signer: string,
+    message: Buffered<V>,
+    verified: boolean,
+    check: () => boolean,
+  ): void {
+    if (round > this.roundsAheadMax) return;
+    const slot = `${signer}/${round}`;
+    const id = message.kind === 'vote' ? message.vote.signature : message.proposal.signature;
+    if (this.future.has(`${slot}/${id}`)) return;
+    const inSlot = this.futureSlots.get(slot) ?? 0;
+    if (inSlot >= 2 || (!verified && !check())) return;
+    this.futureSlots.set(slot, inSlot + 1);
+    this.future.set(`${slot}/${id}`, message);
+  }
+
+  /** Feeds the buffered next-height messages in, now that the height has started. */
+  replayFuture(): void {
+    const buffered = [...this.future.values()];
+    this.future.clear();
+    this.futureSlots.clear();
+    for (const m of buffered) {
+      if (m.kind === 'vote') this.vote(m.vote, true);
+      else this.proposal(m.proposal, m.value, true);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// Node configuration files: what an institution keeps on its own machine. Paths inside a config file
+// are relative to the file's folder, so a node folder can be moved or copied whole.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isHex } from '../core/bytes.ts';
+import type { Genesis } from '../core/genesis.ts';
+import { NodeError } from './errors.ts';
+import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from './keys.ts';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface NodeConfigFile {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly keyFile: string;
+  readonly genesisFile: string;
+  readonly peersFile: string;
+  readonly api: HostPort;
+  readonly p2p: HostPort;
+}
+
+/** What a member hands to whoever assembles genesis: its identity, voting power and P2P address. */
+export interface MemberFile {
+  readonly name: string;
+  readonly publicKey: string;
+  readonly power: number;
+  readonly p2p: HostPort;
+}
+
+export interface PeerEntry {
+  readonly name: string;
+  readonly publicKey: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface LoadedConfig {
+  readonly configPath: string;
+  readonly name: string;
+  readonly dataDir: string;
+  readonly key: KeyPair;
+  readonly genesis: Genesis;
+  readonly peers: readonly PeerEntry[];
+  readonly api: HostPort;
+  readonly p2p: HostPort;
+}
+
+export const CONFIG_FILE = 'node.json';
+export const MEMBER_FILE = 'member.json';
+
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    const reason = existsSync(path) ? 'is not valid JSON' : 'does not exist';
+    throw new NodeError('config.unreadable', `${what} ${path} ${reason}`);
+  }
+}
+
+function checkHostPort(value: unknown, what: string): HostPort {
+  const v = value as Partial<HostPort> | undefined;
+  if (typeof v?.host !== 'string' || !Number.isInteger(v.port) || v.port! < 0 || v.port! > 65535) {
+    throw new NodeError('config.invalid', `${what} needs a host and a port from 0 to 65535`);
+  }
+  return { host: v.host, port: v.port! };
+}
+
+export function initNodeDir(
+  dir: string,
+  options: { name: string; power: number; api: HostPort; p2p: HostPort },
+): { config: NodeConfigFile; member: MemberFile; key: KeyPair } {
+  const folder = resolve(dir);
+  if (existsSync(join(folder, CONFIG_FILE))) {
+    throw new NodeError('config.exists', `${join(folder, CONFIG_FILE)} exists already; not overwriting it`);
+  }
+  mkdirSync(folder, { recursive: true });
+  const key = generateKeyPair();
+  writeKeyFile(join(folder, 'node-key.json'), key);
+  const config: NodeConfigFile = {
+    name: options.name,
+    dataDir: 'data',
+    keyFile: 'node-key.json',
+    genesisFile: 'genesis.json',
+    peersFile: 'peers.json',
+    api: options.api,
+    p2p: options.p2p,
+  };
+  const member: MemberFile = {
+    name: options.name,
+    publicKey: key.publicKey,
+    power: options.power,
+    p2p: options.p2p,
+  };
+  writeFileSync(join(folder, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  writeFileSync(join(folder, MEMBER_FILE), JSON.stringify(member, null, 2) + '\n');
+  return { config, member, key };
+}
+
+export function parseMember(value: unknown, source: string): MemberFile {
+  const m = value as Partial<MemberFile> | undefined;
+  if (typeof m?.name !== 'string' || m.name.length === 0)
+    throw new NodeError('member.invalid', `${source}: no name`);
+  if (!isHex(m.publicKey, 32))
+    throw new NodeError('member.invalid', `${source}: publicKey must be 32-byte hex`);
+  if (!Number.isSafeInteger(m.power) || m.power! <= 0) {
+    throw new NodeError('member.invalid', `${source}: power must be a positive integer`);
+  }
+  return {
+    name: m.name,
+    publicKey: m.publicKey,
+    power: m.power!,
+    p2p: checkHostPort(m.p2p, `${source}: p2p`),
+  };
+}
+
+/** Combines member files into genesis (validators) and a peer list (P2P addresses). */
+export function buildGenesis(
+  chainId: string,
+  genesisTimeMs: number,
+  members: readonly MemberFile[],
+): { genesis: Genesis; peers: PeerEntry[] } {
+  const keys = new Set(members.map((m) => m.publicKey));
+  if (keys.size !== members.length) throw new NodeError('member.duplicate', 'two members share a key');
+  const genesis: Genesis = {
+    chainId,
+    genesisTimeMs,
+    validators: members.map((m) => ({ publicKey: m.publicKey, power: m.power, name: m.name })),
+    app: {},
+  };
+  const peers = members.map((m) => ({
+    name: m.name,
+    publicKey: m.publicKey,
+    host: m.p2p.host,
+    port: m.p2p.port,
+  }));
+  return { genesis, peers };
+}
+
+export function loadNodeConfig(configPath: string): LoadedConfig {
+  const path = resolve(configPath);
+  const folder = dirname(path);
+  const raw = readJson(path, 'config') as Partial<NodeConfigFile>;
+  for (const field of ['name', 'dataDir', 'keyFile', 'genesisFile', 'peersFile'] as const) {
+    if (typeof raw[field] !== 'string')
+      throw new NodeError('config.invalid', `config ${path}: ${field} is missing`);
+  }
+  const peersRaw = readJson(join(folder, raw.peersFile!), 'peers file');
+  if (!Array.isArray(peersRaw)) throw new NodeError('config.invalid', 'the peers file must be a JSON array');
+  const peers = peersRaw.map((p: unknown, i) => {
+    const entry = p as Partial<PeerEntry>;
+    if (!isHex(entry.publicKey, 32))
+      throw new NodeError('config.invalid', `peer ${i}: publicKey must be hex`);
+    const hp = checkHostPort(entry, `peer ${i}`);
+    return {
+      name: typeof entry.name === 'string' ? entry.name : `peer-${i}`,
+      publicKey: entry.publicKey,
+      ...hp,
+    };
+  });
+  return {
+    configPath: path,
+    name: raw.name!,
+    dataDir: resolve(folder, raw.dataDir!),
+    key: readKeyFile(join(folder, raw.keyFile!)),
+    genesis: readJson(join(folder, raw.genesisFile!), 'genesis') as Genesis,
+    peers,
+    api: checkHostPort(raw.api, 'api'),
+    p2p: checkHostPort(raw.p2p, 'p2p'),
+  };
+}

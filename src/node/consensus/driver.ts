@@ -1,0 +1,294 @@
+// The consensus driver: the IO shell around the pure Tendermint engine (src/consensus). It feeds the
+// engine time, peer messages and timeouts, and carries out its outputs in order: persist (durably,
+// before anything signed leaves), broadcast, schedule timeouts, build or check blocks through the
+// ledger, and store decided blocks with their commits.
+import type { Logger } from 'pino';
+import {
+  ConsensusEngine,
+  genesisSchedule,
+  nextHeightSchedule,
+  type ConsensusMessage,
+  type ConsensusRecord,
+  type Input,
+  type Output,
+  type ProposerSchedule,
+  type TimeoutOptions,
+} from '../../consensus/index.ts';
+import { CoreError } from '../../core/errors.ts';
+import { BLOCK_TXS_MAX } from '../../core/limits.ts';
+import type { Commit } from '../../core/vote.ts';
+import type { Clock } from '../clock.ts';
+import type { KeyPair } from '../keys.ts';
+import type { Ledger, PreparedBlock } from '../ledger.ts';
+import type { Mempool } from '../mempool.ts';
+import type { ProducedBlock } from '../solo-producer.ts';
+import { checkBlockTxs, VerifiedTxCache } from './block-check.ts';
+import { blockValue, type BlockValue, type WireMessage } from './wire.ts';
+
+export interface DriverOptions {
+  readonly chainId: string;
+  /** Absent on a non-validator: it follows the chain and never signs. */
+  readonly key?: KeyPair;
+  readonly timeouts?: TimeoutOptions;
+  /** How often our own current-round messages are re-sent, to recover from lost messages. */
+  readonly regossipIntervalMs: number;
+  /**
+   * Pause after a commit before the next height starts (Tendermint's timeout_commit): lets late
+   * precommits arrive and txs gather, so blocks are fewer and fuller.
+   */
+  readonly commitPauseMs: number;
+  /** A proposer with an empty mempool waits up to this long for txs before proposing an empty block. */
+  readonly emptyBlockWaitMs: number;
+}
+
+export interface DriverDependencies {
+  readonly ledger: Ledger;
+  readonly mempool: Mempool;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  broadcast(message: WireMessage): void;
+  /** Called after a block is stored, whether decided here or received by block sync. */
+  onCommitted(block: ProducedBlock): void;
+}
+
+const EMPTY_MEMPOOL_POLL_MS = 20;
+
+/** The proposer schedule of a height: priorities advance once per height from genesis (proposer.ts). */
+export function scheduleAtHeight(ledger: Ledger, height: number): ProposerSchedule {
+  let schedule = genesisSchedule(ledger.validatorSet);
+  for (let h = 1; h < height; h++) schedule = nextHeightSchedule(schedule);
+  return schedule;
+}
+
+export class ConsensusDriver {
+  private readonly options: DriverOptions;
+  private readonly deps: DriverDependencies;
+  private readonly engine: ConsensusEngine<BlockValue>;
+  private schedule: ProposerSchedule;
+  private height: number;
+  /** Blocks of the current height already checked (or built) by us, by hash. */
+  private prepared = new Map<string, PreparedBlock>();
+  private readonly verifiedTxs = new VerifiedTxCache();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private regossipTimer: NodeJS.Timeout | undefined;
+  private readonly queue: Input<BlockValue>[] = [];
+  private running = false;
+  private stopped = false;
+
+  constructor(options: DriverOptions, deps: DriverDependencies) {
+    this.options = options;
+    this.deps = deps;
+    const record = deps.ledger.store.loadConsensusRecord() as ConsensusRecord<BlockValue> | undefined;
+    this.engine = new ConsensusEngine<BlockValue>({
+      chainId: options.chainId,
+      ...(options.key ? { seed: options.key.seed } : {}),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(record ? { record } : {}),
+    });
+    this.height = deps.ledger.tip().height + 1;
+    this.schedule = scheduleAtHeight(deps.ledger, this.height);
+  }
+
+  get currentHeight(): number {
+    return this.height;
+  }
+
+  get round(): number {
+    return this.engine.round;
+  }
+
+  start(): void {
+    this.input({ kind: 'start', height: this.height, schedule: this.schedule, nowMs: this.now() });
+    this.regossipTimer = setInterval(() => this.regossip(), this.options.regossipIntervalMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.regossipTimer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** A consensus message from a peer (already shape-checked by wire.ts). */
+  onPeerMessage(message: WireMessage): void {
+    if (message.t === 'vote') {
+      this.input({ kind: 'vote', vote: message.vote, nowMs: this.now() });
+    } else if (message.t === 'proposal') {
+      const value = blockValue(message.block);
+      if (value === undefined || value.hash !== message.proposal.blockHash) return;
+      this.input({ kind: 'proposal', proposal: message.proposal, value, nowMs: this.now() });
+    }
+  }
+
+  /** After block sync stored blocks past our height: move the engine to the new tip + 1. */
+  resyncToTip(): void {
+    const next = this.deps.ledger.tip().height + 1;
+    if (next <= this.height) return;
+    this.height = next;
+    this.schedule = scheduleAtHeight(this.deps.ledger, next);
+    this.prepared.clear();
+    this.input({ kind: 'start', height: next, schedule: this.schedule, nowMs: this.now() });
+  }
+
+  /** Checks a peer's block for the current tip (txs' signatures, then full re-execution). */
+  prepareForeignBlock(value: BlockValue): PreparedBlock {
+    const cached = this.prepared.get(value.hash);
+    if (cached !== undefined) return cached;
+    const { ledger, mempool } = this.deps;
+    const encoded = checkBlockTxs(value.block, this.options.chainId, (h) => mempool.has(h), this.verifiedTxs);
+    const prepared = ledger.prepareBlock(value.block, encoded);
+    this.prepared.set(value.hash, prepared);
+    return prepared;
+  }
+
+  private now(): number {
+    return this.deps.clock.nowMs();
+  }
+
+  /** Inputs are queued so that outputs which produce inputs (valueReady, start) never re-enter. */
+  private input(input: Input<BlockValue>): void {
+    if (this.stopped) return;
+    this.queue.push(input);
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+        for (const output of this.engine.handle(next)) this.execute(output);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private execute(output: Output<BlockValue>): void {
+    switch (output.kind) {
+      case 'persist':
+        this.deps.ledger.store.saveConsensusRecord(output.record);
+        break;
+      case 'broadcast':
+        this.deps.broadcast(toWire(output.message));
+        break;
+      case 'scheduleTimeout': {
+        const { height, round, step } = output;
+        this.later(output.durationMs, () => this.input({ kind: 'timeout', height, round, step, nowMs: this.now() }));
+        break;
+      }
+      case 'requestValue':
+        this.buildWhenReady(output.height, output.round, this.now() + this.options.emptyBlockWaitMs);
+        break;
+      case 'validateValue':
+        this.validateValue(output.height, output.value);
+        break;
+      case 'decide':
+        this.decide(output.value, output.commit);
+        break;
+      case 'evidence':
+        this.deps.logger.warn({ evidence: output.evidence.kind }, 'equivocation evidence');
+        this.deps.broadcast({ t: 'evidence', evidence: output.evidence });
+        break;
+    }
+  }
+
+  /** Builds at once if txs are pending, else polls the mempool until the deadline, then builds anyway. */
+  private buildWhenReady(height: number, round: number, deadlineMs: number): void {
+    if (this.deps.mempool.size > 0 || this.now() >= deadlineMs) {
+      this.buildValue(height, round);
+      return;
+    }
+    this.later(EMPTY_MEMPOOL_POLL_MS, () => {
+      if (this.engine.round === round && this.height === height) this.buildWhenReady(height, round, deadlineMs);
+    });
+  }
+
+  private buildValue(height: number, round: number): void {
+    const { ledger, mempool } = this.deps;
+    if (height !== ledger.tip().height + 1 || this.options.key === undefined) return;
+    const lastCommit = height === 1 ? null : (ledger.store.commit(height - 1) ?? null);
+    const { prepared } = ledger.buildBlock(
+      mempool.reap(BLOCK_TXS_MAX),
+      this.options.key.publicKey,
+      lastCommit,
+    );
+    this.prepared.set(prepared.hash, prepared);
+    const value: BlockValue = {
+      hash: prepared.hash,
+      timeMs: prepared.block.header.timeMs,
+      block: prepared.block,
+    };
+    this.input({ kind: 'valueReady', height, round, value, nowMs: this.now() });
+  }
+
+  private validateValue(height: number, value: BlockValue): void {
+    let valid = false;
+    if (height === this.deps.ledger.tip().height + 1) {
+      try {
+        this.prepareForeignBlock(value);
+        valid = true;
+      } catch (err) {
+        if (!(err instanceof CoreError)) throw err;
+        this.deps.logger.warn({ height, code: err.code, reason: err.message }, 'invalid proposal');
+      }
+    }
+    this.input({ kind: 'valueValidated', height, hash: value.hash, valid, nowMs: this.now() });
+  }
+
+  private decide(value: BlockValue, commit: Commit): void {
+    try {
+      this.commitBlock(value, commit);
+    } catch (err) {
+      // More than 2/3 of the power committed a block this node cannot apply: a determinism bug or a
+      // corrupted store. Going on would fork this node from the rest, so it stops deciding.
+      this.deps.logger.fatal(
+        { err, height: value.block.header.height },
+        'cannot apply a committed block; halting',
+      );
+      this.stop();
+      return;
+    }
+    this.height = this.deps.ledger.tip().height + 1;
+    this.schedule = nextHeightSchedule(this.schedule);
+    const height = this.height;
+    this.later(this.options.commitPauseMs, () => {
+      if (this.height !== height) return; // block sync moved past it meanwhile
+      this.input({ kind: 'start', height, schedule: this.schedule, nowMs: this.now() });
+    });
+  }
+
+  private later(delayMs: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  /**
+   * Checks and stores a block with its commit (decided here, or fetched by block sync), then updates
+   * the mempool and tells the node. The caller has verified the commit or produced it.
+   */
+  commitBlock(value: BlockValue, commit: Commit): void {
+    const { ledger, mempool } = this.deps;
+    const prepared = this.prepareForeignBlock(value);
+    ledger.commitBlock(prepared, commit);
+    this.prepared.clear();
+    const tip = ledger.tip();
+    mempool.update(prepared.write.txHashes, {
+      chainId: ledger.chainId,
+      state: ledger.store.latestState,
+      nextHeight: tip.height + 1,
+      timeMs: tip.timeMs,
+    });
+    this.deps.onCommitted({ height: tip.height, hash: prepared.hash, txHashes: prepared.write.txHashes });
+  }
+
+  private regossip(): void {
+    for (const message of this.engine.gossipMessages()) this.deps.broadcast(toWire(message));
+    this.deps.broadcast({ t: 'status', height: this.deps.ledger.tip().height });
+  }
+}
+
+function toWire(message: ConsensusMessage<BlockValue>): WireMessage {
+  return message.kind === 'vote'
+    ? { t: 'vote', vote: message.vote }
+    : { t: 'proposal', proposal: message.proposal, block: message.value.block };
+}

@@ -1,0 +1,77 @@
+// What nodes say to each other, and how untrusted JSON from a peer becomes a typed message. Everything
+// from the network is checked for shape here; signatures and block contents are checked by the engine
+// and the ledger. A block's hash is always recomputed from its header, never taken from the wire.
+import { isProposalShape, isVoteShape, type Proposal } from '../../consensus/index.ts';
+import { blockHash, type Block } from '../../core/block.ts';
+import type { Commit, Vote } from '../../core/vote.ts';
+
+export interface BlockValue {
+  readonly hash: string;
+  readonly timeMs: number;
+  readonly block: Block;
+}
+
+export type WireMessage =
+  | { readonly t: 'proposal'; readonly proposal: Proposal; readonly block: Block }
+  | { readonly t: 'vote'; readonly vote: Vote }
+  | { readonly t: 'txs'; readonly txs: readonly unknown[] }
+  | { readonly t: 'status'; readonly height: number }
+  | { readonly t: 'evidence'; readonly evidence: unknown };
+
+export interface SyncedBlock {
+  readonly block: Block;
+  readonly commit: Commit;
+}
+
+/** Blocks served per block-sync request. */
+export const SYNC_BLOCKS_PER_REQUEST_MAX = 20;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A block whose header has the fields hashing needs; deeper checks are the ledger's. */
+export function isBlockShape(value: unknown): value is Block {
+  if (!isObject(value) || !isObject(value.header) || !Array.isArray(value.txs)) return false;
+  const h = value.header;
+  return (
+    typeof h.height === 'number' &&
+    typeof h.timeMs === 'number' &&
+    typeof h.chainId === 'string' &&
+    (value.lastCommit === null || isObject(value.lastCommit))
+  );
+}
+
+export function blockValue(block: Block): BlockValue | undefined {
+  try {
+    return { hash: blockHash(block.header), timeMs: block.header.timeMs, block };
+  } catch {
+    return undefined; // a header outside the canonical domain cannot be any block's
+  }
+}
+
+export function parseWireMessage(value: unknown): WireMessage | undefined {
+  if (!isObject(value)) return undefined;
+  switch (value.t) {
+    case 'proposal':
+      return isObject(value.proposal) &&
+        isProposalShape(value.proposal as unknown as Proposal) &&
+        isBlockShape(value.block)
+        ? { t: 'proposal', proposal: value.proposal as unknown as Proposal, block: value.block }
+        : undefined;
+    case 'vote':
+      return isObject(value.vote) && isVoteShape(value.vote as unknown as Vote)
+        ? { t: 'vote', vote: value.vote as unknown as Vote }
+        : undefined;
+    case 'txs':
+      return Array.isArray(value.txs) ? { t: 'txs', txs: value.txs } : undefined;
+    case 'status':
+      return typeof value.height === 'number' && Number.isSafeInteger(value.height)
+        ? { t: 'status', height: value.height }
+        : undefined;
+    case 'evidence':
+      return { t: 'evidence', evidence: value.evidence };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,168 @@
+// The networked half of a node: the authenticated P2P transport, the consensus driver and block sync,
+// wired to the node's ledger and mempool. Peers' messages are untrusted input: parsed by wire.ts,
+// verified by the engine and the ledger, and never allowed to crash the node.
+import type { Logger } from 'pino';
+import type { TimeoutOptions } from '../consensus/index.ts';
+import type { SignedTx } from '../core/tx.ts';
+import type { Clock } from './clock.ts';
+import { BlockSync } from './consensus/block-sync.ts';
+import { ConsensusDriver } from './consensus/driver.ts';
+import { parseWireMessage, type WireMessage } from './consensus/wire.ts';
+import type { KeyPair } from './keys.ts';
+import type { Ledger } from './ledger.ts';
+import type { Mempool } from './mempool.ts';
+import { P2PTransport, type PeerAddress } from './p2p/index.ts';
+import type { ProducedBlock } from './solo-producer.ts';
+
+export interface NetworkOptions {
+  readonly listenHost: string;
+  readonly listenPort: number;
+  /** Every member's P2P address; the node skips its own entry. */
+  readonly peers: readonly PeerAddress[];
+  readonly timeouts?: TimeoutOptions;
+  readonly regossipIntervalMs?: number;
+  readonly commitPauseMs?: number;
+  readonly emptyBlockWaitMs?: number;
+}
+
+export interface NetworkDependencies {
+  readonly ledger: Ledger;
+  readonly mempool: Mempool;
+  readonly key: KeyPair;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  onCommitted(block: ProducedBlock): void;
+}
+
+export interface PeerStatus {
+  readonly publicKey: string;
+  readonly host: string;
+  readonly port: number;
+  readonly connected: boolean;
+  readonly height: number | null;
+}
+
+export class NetworkRuntime {
+  readonly transport: P2PTransport;
+  readonly driver: ConsensusDriver;
+  readonly sync: BlockSync;
+  private readonly deps: NetworkDependencies;
+  private readonly peerHeights = new Map<string, number>();
+
+  constructor(options: NetworkOptions, deps: NetworkDependencies) {
+    this.deps = deps;
+    const { ledger, key } = deps;
+    const validatorKeys = new Set(ledger.validatorSet.validators.map((v) => v.publicKey));
+    this.transport = new P2PTransport(
+      {
+        key,
+        listenHost: options.listenHost,
+        listenPort: options.listenPort,
+        peers: options.peers.filter((p) => p.publicKey !== key.publicKey),
+        allowedKeys: validatorKeys,
+      },
+      {
+        logger: deps.logger,
+        handlers: {
+          onMessages: (from, messages) => this.onMessages(from, messages),
+          onRequest: (from, method, params) => this.onRequest(from, method, params),
+        },
+      },
+    );
+    this.driver = new ConsensusDriver(
+      {
+        chainId: ledger.chainId,
+        ...(validatorKeys.has(key.publicKey) ? { key } : {}),
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        regossipIntervalMs: options.regossipIntervalMs ?? 500,
+        commitPauseMs: options.commitPauseMs ?? 100,
+        emptyBlockWaitMs: options.emptyBlockWaitMs ?? 1000,
+      },
+      {
+        ledger,
+        mempool: deps.mempool,
+        clock: deps.clock,
+        logger: deps.logger,
+        broadcast: (message) => this.transport.broadcast(message),
+        onCommitted: (block) => deps.onCommitted(block),
+      },
+    );
+    this.sync = new BlockSync({
+      ledger,
+      driver: this.driver,
+      logger: deps.logger,
+      request: (peer, method, params) => this.transport.request(peer, method, params),
+    });
+  }
+
+  get isValidator(): boolean {
+    return this.deps.ledger.validatorSet.validators.some((v) => v.publicKey === this.deps.key.publicKey);
+  }
+
+  async start(): Promise<{ port: number }> {
+    const listening = await this.transport.start();
+    this.driver.start();
+    return listening;
+  }
+
+  async stop(): Promise<void> {
+    this.driver.stop();
+    await this.transport.stop();
+  }
+
+  /** Gossips a tx accepted into our mempool, so whichever validator proposes next can include it. */
+  gossipTx(tx: SignedTx): void {
+    this.transport.broadcast({ t: 'txs', txs: [tx] } satisfies WireMessage);
+  }
+
+  peers(): PeerStatus[] {
+    return this.transport.peers().map((p) => ({
+      publicKey: p.publicKey,
+      host: p.host,
+      port: p.port,
+      connected: p.connected,
+      height: this.peerHeights.get(p.publicKey) ?? null,
+    }));
+  }
+
+  private onMessages(from: string, messages: readonly unknown[]): void {
+    for (const raw of messages) {
+      const message = parseWireMessage(raw);
+      if (message === undefined) continue;
+      try {
+        this.route(from, message);
+      } catch (err) {
+        this.deps.logger.warn({ err, peer: from.slice(0, 16), kind: message.t }, 'peer message failed');
+      }
+    }
+  }
+
+  private route(from: string, message: WireMessage): void {
+    switch (message.t) {
+      case 'vote':
+      case 'proposal':
+        this.driver.onPeerMessage(message);
+        break;
+      case 'txs':
+        for (const tx of message.txs) {
+          try {
+            this.deps.mempool.add(tx);
+          } catch {
+            // Duplicates, and txs another node accepted first, are expected; invalid ones are dropped.
+          }
+        }
+        break;
+      case 'status':
+        this.peerHeights.set(from, message.height);
+        this.sync.onPeerHeight(from, message.height);
+        break;
+      case 'evidence':
+        break;
+    }
+  }
+
+  private onRequest(_from: string, method: string, params: unknown): Promise<unknown> {
+    if (method === 'blocks') return Promise.resolve(this.sync.serve(params));
+    return Promise.reject(new Error(`unknown request ${method}`));
+  }
+}

@@ -1,0 +1,239 @@
+// One outbound connection to one peer: dial, check that the server holds the key we expect, then carry
+// our gossip (FIFO, batched, one batch in flight) and our requests. A peer that is down or restarts is
+// redialled after a delay, forever; nothing a peer does may throw out of here.
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import { NodeError } from '../errors.ts';
+import { keyId, peerPublicKey, type TlsIdentity } from './identity.ts';
+import { OutboundQueue } from './queue.ts';
+import type { Counters } from './transport.ts';
+import {
+  GOSSIP_PATH,
+  JSON_CONTENT_TYPE,
+  parseJson,
+  readBody,
+  remoteErrorCode,
+  REQUEST_PATH_PREFIX,
+  WINDOW_BYTES,
+} from './wire.ts';
+
+export interface PeerAddress {
+  readonly publicKey: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** What every link of one transport shares. */
+export interface LinkContext {
+  readonly identity: TlsIdentity;
+  readonly logger: Logger;
+  readonly messageBytesMax: number;
+  readonly queueMessagesMax: number;
+  readonly queueBytesMax: number;
+  readonly reconnectDelayMs: number;
+  readonly nowMs: () => number;
+  readonly counters: Counters;
+}
+
+/** Gives up on a dial that has not completed its handshake and first PING round trip by then. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** A PING still unanswered one interval later means the connection is dead (RFC 9113 §6.7). */
+const PING_INTERVAL_MS = 5_000;
+
+export class PeerLink {
+  lastSeenMs: number | null = null;
+  private readonly queue: OutboundQueue;
+  private session: ClientHttp2Session | null = null;
+  private ready = false;
+  private stopped = false;
+  private inFlight = false;
+  private flushScheduled = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private pingOutstanding = false;
+
+  constructor(
+    readonly address: PeerAddress,
+    private readonly ctx: LinkContext,
+  ) {
+    this.queue = new OutboundQueue(ctx.queueMessagesMax, ctx.queueBytesMax, ctx.messageBytesMax);
+  }
+
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  connect(): void {
+    if (this.stopped || this.session !== null) return;
+    const { host, port } = this.address;
+    const authority = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const session = connect(authority, {
+      key: this.ctx.identity.keyPem,
+      cert: this.ctx.identity.certPem,
+      minVersion: 'TLSv1.3',
+      // Self-signed on purpose: the server's key is checked against the one we expect on 'connect'.
+      rejectUnauthorized: false,
+      settings: { initialWindowSize: WINDOW_BYTES, enablePush: false },
+    });
+    this.session = session;
+    const log = this.ctx.logger;
+    const peer = keyId(this.address.publicKey);
+    const giveUp = setTimeout(() => session.destroy(), CONNECT_TIMEOUT_MS);
+    session.on('connect', (_session, socket) => {
+      const actual = peerPublicKey(socket as TLSSocket);
+      if (actual !== this.address.publicKey) {
+        this.ctx.counters.connectionsRefused++;
+        log.warn({ code: 'p2p.peer_key_mismatch', peer, actual: actual && keyId(actual) }, 'peer refused');
+        session.destroy();
+        return;
+      }
+      session.setLocalWindowSize(WINDOW_BYTES);
+      // In TLS 1.3 the client finishes its handshake before the server has checked our certificate,
+      // so the link counts as up only once the server answers a PING: a server that refuses our key
+      // closes the session before reading any frame.
+      session.ping((err) => {
+        clearTimeout(giveUp);
+        if (err || this.session !== session) return void session.destroy();
+        this.ready = true;
+        this.pingOutstanding = false;
+        this.seen();
+        log.info({ peer, host, port }, 'peer connected');
+        this.pingTimer = setInterval(() => this.keepAlive(session), PING_INTERVAL_MS);
+        this.scheduleFlush();
+      });
+    });
+    // Dial failures repeat every few seconds while a peer is down, so they are logged at debug level.
+    session.on('error', (err: NodeJS.ErrnoException) =>
+      log.debug({ peer, err: err.code ?? err.name }, 'peer error'),
+    );
+    session.on('close', () => {
+      clearTimeout(giveUp);
+      if (this.session !== session) return;
+      if (this.ready && !this.stopped) log.warn({ peer, host, port }, 'peer disconnected');
+      this.session = null;
+      this.ready = false;
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connect(), this.ctx.reconnectDelayMs);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.session?.destroy();
+  }
+
+  /** Queues one message (its JSON text); the queue is bounded and drops its oldest when full. */
+  enqueue(json: string, bytes: number): void {
+    this.ctx.counters.messagesDropped += this.queue.push(json, bytes);
+    this.scheduleFlush();
+  }
+
+  /** One request on its own stream; settles with the peer's result, or a NodeError with a code. */
+  request(method: string, body: string, timeoutMs: number): Promise<unknown> {
+    const session = this.session;
+    if (!this.ready || session === null) {
+      return Promise.reject(new NodeError('p2p.peer_not_connected', 'peer is not connected', { method }));
+    }
+    const stream = this.post(session, REQUEST_PATH_PREFIX + method, body);
+    let status = 0;
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stream.close(constants.NGHTTP2_CANCEL);
+    }, timeoutMs);
+    return readBody(stream, this.ctx.messageBytesMax)
+      .then(
+        (raw) => {
+          this.seen();
+          const value = parseJson(raw) as { result?: unknown } | null;
+          if (status === 200) return value?.result;
+          const code = remoteErrorCode(value);
+          throw new NodeError('p2p.request_failed', 'peer answered with an error', { method, status, code });
+        },
+        (err: unknown) => {
+          stream.close(constants.NGHTTP2_CANCEL);
+          if (timedOut)
+            throw new NodeError('p2p.request_timeout', 'no answer in time', { method, timeoutMs });
+          if (err instanceof NodeError && err.code === 'p2p.body_too_large') throw err;
+          throw new NodeError('p2p.request_failed', 'request did not complete', { method });
+        },
+      )
+      .finally(() => clearTimeout(timer));
+  }
+
+  private post(session: ClientHttp2Session, path: string, body: string): ClientHttp2Stream {
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': JSON_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+    });
+    stream.on('error', (err: NodeJS.ErrnoException) =>
+      this.ctx.logger.debug(
+        { peer: keyId(this.address.publicKey), err: err.code ?? err.name },
+        'peer stream error',
+      ),
+    );
+    stream.end(body);
+    return stream;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate lets everything queued in this turn of the event loop travel as one batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const session = this.session;
+    if (!this.ready || session === null || this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.take();
+    this.inFlight = true;
+    const stream = this.post(session, GOSSIP_PATH, `[${batch.map((m) => m.json).join(',')}]`);
+    let status = 0;
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.resume();
+    stream.on('close', () => {
+      this.inFlight = false;
+      if (status === 204) {
+        this.ctx.counters.messagesSent += batch.length;
+        this.seen();
+      } else if (status === 0) {
+        // The connection failed before an answer: the batch may or may not have arrived. Sending it
+        // again after reconnecting risks a duplicate, which receivers already tolerate; losing it
+        // would silently drop everything sent while a dead connection went unnoticed.
+        this.ctx.counters.messagesDropped += this.queue.unshift(batch);
+      } else {
+        this.ctx.counters.messagesDropped += batch.length;
+        this.ctx.logger.warn({ peer: keyId(this.address.publicKey), status }, 'peer refused a gossip batch');
+      }
+      this.scheduleFlush();
+    });
+  }
+
+  private keepAlive(session: ClientHttp2Session): void {
+    if (this.pingOutstanding) return void session.destroy();
+    this.pingOutstanding = true;
+    session.ping((err) => {
+      this.pingOutstanding = false;
+      if (!err) this.seen();
+    });
+  }
+
+  private seen(): void {
+    this.lastSeenMs = this.ctx.nowMs();
+  }
+}

@@ -1,0 +1,127 @@
+// Helpers for the p2p integration tests: deterministic keys, transports on loopback that record what
+// they receive, a raw HTTP/2 client for sending what a well-behaved node never would, and bounded
+// polling (tests wait for conditions, never for a fixed time).
+import { connect, type ClientHttp2Session } from 'node:http2';
+import { createServer } from 'node:net';
+import pino from 'pino';
+import { utf8 } from '../../core/bytes.ts';
+import { CoreError } from '../../core/errors.ts';
+import { sha256 } from '../../core/crypto/index.ts';
+import { keyPairFromSeed, type KeyPair } from '../keys.ts';
+import { createTlsIdentity } from './identity.ts';
+import { P2PTransport, type PeerAddress, type TransportOptions } from './transport.ts';
+
+export const HOST = '127.0.0.1';
+
+export function testKey(label: string): KeyPair {
+  return keyPairFromSeed(sha256(utf8(`p2p-test/${label}`)));
+}
+
+/** A port that was free a moment ago; transports bind it later, so peers can be told it in advance. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A transport and everything it received, by sender. */
+export class TestNode {
+  readonly received = new Map<string, unknown[]>();
+  readonly transport: P2PTransport;
+
+  constructor(
+    readonly key: KeyPair,
+    readonly port: number,
+    options: Partial<TransportOptions> & Pick<TransportOptions, 'peers' | 'allowedKeys'>,
+  ) {
+    this.transport = new P2PTransport(
+      { key, listenHost: HOST, listenPort: port, reconnectDelayMs: 50, ...options },
+      {
+        logger: pino({ level: process.env.P2P_TEST_LOG_LEVEL ?? 'silent' }),
+        handlers: {
+          onMessages: (from, messages) => {
+            const list = this.received.get(from) ?? [];
+            list.push(...messages);
+            this.received.set(from, list);
+          },
+          onRequest: (from, method, params) => {
+            if (method === 'fail') return Promise.reject(new CoreError('test.refused', 'refused on purpose'));
+            return Promise.resolve({ from, method, params });
+          },
+        },
+      },
+    );
+  }
+
+  from(key: KeyPair): unknown[] {
+    return this.received.get(key.publicKey) ?? [];
+  }
+
+  address(): PeerAddress {
+    return { publicKey: this.key.publicKey, host: HOST, port: this.port };
+  }
+}
+
+/** Nodes that all know and allow each other, not yet started. */
+export async function mesh(labels: string[], options: Partial<TransportOptions> = {}): Promise<TestNode[]> {
+  const keys = labels.map(testKey);
+  const ports = await Promise.all(labels.map(() => freePort()));
+  const peers = keys.map((key, i) => ({ publicKey: key.publicKey, host: HOST, port: ports[i]! }));
+  const allowedKeys = new Set(keys.map((k) => k.publicKey));
+  return keys.map((key, i) => new TestNode(key, ports[i]!, { peers, allowedKeys, ...options }));
+}
+
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function allConnected(nodes: readonly TestNode[]): boolean {
+  return nodes.every((n) => n.transport.peers().every((p) => p.connected));
+}
+
+/** An HTTP/2 client with the given node identity (or none), for hand-made requests. */
+export async function rawSession(port: number, key: KeyPair | null): Promise<ClientHttp2Session> {
+  const identity = key && (await createTlsIdentity(key, Date.now()));
+  const session = connect(`https://${HOST}:${port}`, {
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.3',
+    ...(identity ? { key: identity.keyPem, cert: identity.certPem } : {}),
+  });
+  session.on('error', () => {}); // a refused session is what some tests expect
+  return session;
+}
+
+export interface RawAnswer {
+  readonly status: number | null;
+  readonly body: string;
+}
+
+/** Sends one request; status null means the stream was reset or the session closed without an answer. */
+export function rawPost(
+  session: ClientHttp2Session,
+  path: string,
+  body: string | Buffer,
+  options: { method?: string; contentLength?: boolean } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve) => {
+    const stream = session.request({
+      ':method': options.method ?? 'POST',
+      ':path': path,
+      ...(options.contentLength === false ? {} : { 'content-length': Buffer.byteLength(body) }),
+    });
+    let status: number | null = null;
+    let text = '';
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => (text += chunk));
+    stream.on('error', () => {});
+    stream.on('close', () => resolve({ status, body: text }));
+    stream.end(body);
+  });
+}

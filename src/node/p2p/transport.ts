@@ -1,0 +1,204 @@
+// The node-to-node transport: mutual TLS 1.3 over node:http2. TLS encrypts and, with each node's
+// certificate carrying its Ed25519 node key, authenticates both ends; HTTP/2 frames and multiplexes.
+// We add only the allow-list check, JSON bodies and bounded queues. Each node dials every peer and
+// sends over its own outbound connection; it receives over connections the peers dialled to it.
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.ts';
+import { NodeError } from '../errors.ts';
+import type { KeyPair } from '../keys.ts';
+import { createTlsIdentity, keyId } from './identity.ts';
+import { InboundServer } from './inbound.ts';
+import { PeerLink, type LinkContext, type PeerAddress } from './link.ts';
+import { METHOD_PATTERN, toJson } from './wire.ts';
+
+export type { PeerAddress } from './link.ts';
+
+export interface TransportOptions {
+  readonly key: KeyPair;
+  readonly listenHost: string;
+  /** 0 picks a free port; start() reports it. */
+  readonly listenPort: number;
+  /** Whom to dial. Every peer's key must be in allowedKeys; our own entry, if listed, is skipped. */
+  readonly peers: readonly PeerAddress[];
+  /** Hex node keys (from genesis) allowed on either end of a connection. */
+  readonly allowedKeys: ReadonlySet<string>;
+  /** Largest body sent or accepted: a gossip batch, a request or an answer. All nodes should agree. */
+  readonly messageBytesMax?: number;
+  /** Per-peer outbound queue bounds; past either, the oldest messages are dropped and counted. */
+  readonly queueMessagesMax?: number;
+  readonly queueBytesMax?: number;
+  readonly reconnectDelayMs?: number;
+}
+
+export interface TransportHandlers {
+  /** A gossip batch from an allow-listed peer, in the order it sent them. */
+  onMessages(fromKey: string, messages: readonly unknown[]): void;
+  /** Answers a peer's request; a CoreError's code (never its message) is passed back to the caller. */
+  onRequest(fromKey: string, method: string, params: unknown): Promise<unknown>;
+}
+
+export interface TransportDependencies {
+  readonly logger: Logger;
+  readonly handlers: TransportHandlers;
+  readonly clock?: Clock;
+}
+
+export interface PeerInfo {
+  readonly publicKey: string;
+  readonly host: string;
+  readonly port: number;
+  /** Our outbound connection is up: the peer proved its key and answered a PING. */
+  readonly connected: boolean;
+  /** When the peer last answered us or sent us anything, in the clock's milliseconds. */
+  readonly lastSeenMs: number | null;
+  readonly queued: number;
+}
+
+export interface TransportStats {
+  /** Gossip messages a peer acknowledged. */
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
+  /** Outbound gossip dropped: queue full, larger than a body, or refused by the peer. */
+  readonly messagesDropped: number;
+  /** Inbound bodies refused: too large, or not a JSON body of the expected shape. */
+  readonly bodiesRefused: number;
+  /** Connections refused by the key check, inbound (key not allowed) or outbound (not the expected key). */
+  readonly connectionsRefused: number;
+}
+
+/** The mutable tallies behind stats(), shared with the links and the server. */
+export type Counters = { -readonly [K in keyof TransportStats]: number };
+
+const MIB = 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export class P2PTransport {
+  private readonly options: TransportOptions;
+  private readonly deps: TransportDependencies;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly messageBytesMax: number;
+  private readonly links = new Map<string, PeerLink>();
+  private readonly counters: Counters = {
+    messagesSent: 0,
+    messagesReceived: 0,
+    messagesDropped: 0,
+    bodiesRefused: 0,
+    connectionsRefused: 0,
+  };
+  private server: InboundServer | null = null;
+  private state: 'new' | 'started' | 'stopped' = 'new';
+
+  constructor(options: TransportOptions, deps: TransportDependencies) {
+    const seen = new Set<string>();
+    for (const { publicKey } of options.peers) {
+      // Dialling a key genesis does not know would let that node answer our requests.
+      if (!options.allowedKeys.has(publicKey)) {
+        throw new NodeError('p2p.peer_not_allowed', 'a peer to dial is not in the allow-list', {
+          peer: publicKey,
+        });
+      }
+      if (seen.has(publicKey))
+        throw new NodeError('p2p.peer_duplicate', 'a peer is listed twice', { peer: publicKey });
+      seen.add(publicKey);
+    }
+    this.options = options;
+    this.deps = deps;
+    this.log = deps.logger.child({ component: 'p2p' });
+    this.clock = deps.clock ?? systemClock;
+    this.messageBytesMax = options.messageBytesMax ?? 16 * MIB;
+  }
+
+  async start(): Promise<{ port: number }> {
+    if (this.state !== 'new') throw new NodeError('p2p.already_started', 'a transport starts once');
+    this.state = 'started';
+    const { key, listenHost, listenPort } = this.options;
+    const identity = await createTlsIdentity(key, this.clock.nowMs());
+    this.server = new InboundServer({
+      identity,
+      allowedKeys: this.options.allowedKeys,
+      handlers: this.deps.handlers,
+      logger: this.log,
+      messageBytesMax: this.messageBytesMax,
+      counters: this.counters,
+      onSeen: (fromKey) => {
+        const link = this.links.get(fromKey);
+        if (link) link.lastSeenMs = this.clock.nowMs();
+      },
+    });
+    const port = await this.server.listen(listenHost, listenPort);
+    const context: LinkContext = {
+      identity,
+      logger: this.log,
+      messageBytesMax: this.messageBytesMax,
+      queueMessagesMax: this.options.queueMessagesMax ?? 10_000,
+      queueBytesMax: this.options.queueBytesMax ?? 64 * MIB,
+      reconnectDelayMs: this.options.reconnectDelayMs ?? 1_000,
+      nowMs: () => this.clock.nowMs(),
+      counters: this.counters,
+    };
+    for (const peer of this.options.peers) {
+      if (peer.publicKey === key.publicKey) continue;
+      const link = new PeerLink(peer, context);
+      this.links.set(peer.publicKey, link);
+      link.connect();
+    }
+    this.log.info({ host: listenHost, port, peers: this.links.size }, 'p2p listening');
+    return { port };
+  }
+
+  /** Queues a message for every peer we dial, connected or not: one back soon still gets it. */
+  broadcast(message: unknown): void {
+    const json = toJson(message);
+    const bytes = Buffer.byteLength(json);
+    for (const link of this.links.values()) link.enqueue(json, bytes);
+  }
+
+  send(peerKey: string, message: unknown): void {
+    const json = toJson(message);
+    this.link(peerKey).enqueue(json, Buffer.byteLength(json));
+  }
+
+  /** Asks one peer; every failure is a rejected NodeError with a code, never a throw. */
+  async request(
+    peerKey: string,
+    method: string,
+    params: unknown,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  ): Promise<unknown> {
+    if (!METHOD_PATTERN.test(method)) throw new NodeError('p2p.bad_method', 'method name is not path-safe');
+    const body = toJson(params ?? null);
+    if (Buffer.byteLength(body) > this.messageBytesMax) {
+      throw new NodeError('p2p.body_too_large', 'request over the size limit', { method });
+    }
+    return this.link(peerKey).request(method, body, timeoutMs);
+  }
+
+  peers(): PeerInfo[] {
+    return [...this.links.values()].map((link) => ({
+      ...link.address,
+      connected: link.connected,
+      lastSeenMs: link.lastSeenMs,
+      queued: link.queued,
+    }));
+  }
+
+  stats(): TransportStats {
+    return { ...this.counters };
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    for (const link of this.links.values()) link.stop();
+    await this.server?.close();
+    this.log.info('p2p stopped');
+  }
+
+  private link(peerKey: string): PeerLink {
+    const link = this.links.get(peerKey);
+    if (!link)
+      throw new NodeError('p2p.unknown_peer', 'not a peer this node dials', { peer: keyId(peerKey) });
+    return link;
+  }
+}

@@ -1,0 +1,46 @@
+// npm run sim -- --seed N          replays one seed and prints its report
+// npm run sim -- --seeds K [--from S] [--kind calm|lossy|partition|crash|byzantine|chaos]
+//                                  runs K seeds (the long soak) and stops at the first failure
+import { runSim } from './run.ts';
+import { scenarioFor, SCENARIO_KINDS, type ScenarioKind } from './scenarios.ts';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const kindArg = arg('kind');
+if (kindArg !== undefined && !SCENARIO_KINDS.includes(kindArg as ScenarioKind)) {
+  console.error(`unknown --kind ${kindArg}; one of ${SCENARIO_KINDS.join(', ')}`);
+  process.exit(2);
+}
+const kind = kindArg as ScenarioKind | undefined;
+
+function runOne(seed: number, verbose: boolean): boolean {
+  const report = runSim(seed, scenarioFor(seed, kind));
+  const s = report.scenario;
+  const byz = [...s.byzantine].map(([i, k]) => `${i}:${k}`).join(',') || 'none';
+  const line = `seed ${seed} ${s.kind} n=${s.powers.length} powers=[${s.powers.join(',')}] byzantine=${byz} heights=${report.stats.heights} virtual=${report.stats.virtualMs}ms msgs=${report.stats.messages} evidence=${report.stats.evidence}`;
+  if (verbose || report.violations.length > 0) console.log(line);
+  for (const v of report.violations) console.log(`  ${v}`);
+  if (report.violations.length > 0) {
+    const replay = kind === undefined ? '' : ` --kind ${kind}`;
+    console.log(`FAILED: replay with: npm run sim -- --seed ${seed}${replay}`);
+  }
+  return report.violations.length === 0;
+}
+
+const single = arg('seed');
+if (single !== undefined) {
+  process.exit(runOne(Number(single), true) ? 0 : 1);
+}
+const count = Number(arg('seeds') ?? '100');
+const from = Number(arg('from') ?? '0');
+const started = Date.now();
+for (let seed = from; seed < from + count; seed++) {
+  if (!runOne(seed, false)) process.exit(1);
+  if ((seed - from + 1) % 100 === 0) {
+    console.log(`${seed - from + 1} seeds ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+console.log(`all ${count} seeds from ${from} passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,117 @@
+// Scenarios: what a seed turns into. The seed picks a kind, the validator count (4 to 10) and powers
+// (equal or not), and the faults of the fault phase. Byzantine power stays below 1/3 except in the
+// deliberate fork attack, where the point is that the fork is detected.
+import type { TimeoutOptions } from '../../src/consensus/index.ts';
+import { BYZANTINE_KINDS, type ByzantineKind } from './byzantine.ts';
+import { CALM_LINKS, type LinkFaults } from './network.ts';
+import { Rng } from './prng.ts';
+
+export type ScenarioKind = 'calm' | 'lossy' | 'partition' | 'crash' | 'byzantine' | 'chaos';
+
+export const SCENARIO_KINDS: readonly ScenarioKind[] = [
+  'calm',
+  'lossy',
+  'partition',
+  'crash',
+  'byzantine',
+  'chaos',
+];
+
+export interface Scenario {
+  readonly kind: ScenarioKind | 'fork-attack';
+  readonly powers: readonly number[];
+  /** Validator index -> behaviour; 'twin' runs a second node with the same key. */
+  readonly byzantine: ReadonlyMap<number, ByzantineKind | 'twin'>;
+  readonly links: LinkFaults;
+  readonly partitions: boolean;
+  readonly crashes: boolean;
+  readonly faultPhaseMs: number;
+  /** Heights every honest node must reach past the highest height at healing. */
+  readonly extraHeights: number;
+  readonly txIntervalMs: number;
+  readonly timeouts: TimeoutOptions;
+  readonly unsafe?: { ignoreLocks?: boolean; forgetSigned?: boolean };
+}
+
+export const SIM_TIMEOUTS: TimeoutOptions = {
+  timeoutProposeMs: 300,
+  timeoutProposeDeltaMs: 100,
+  timeoutPrevoteMs: 150,
+  timeoutPrevoteDeltaMs: 50,
+  timeoutPrecommitMs: 150,
+  timeoutPrecommitDeltaMs: 50,
+};
+
+function powersFor(rng: Rng, n: number): number[] {
+  if (rng.chance(0.4)) return Array.from({ length: n }, () => 1);
+  return Array.from({ length: n }, () => rng.range(1, 10));
+}
+
+/** Picks byzantine validators, in random order, while their power stays strictly below 1/3. */
+function pickByzantine(
+  rng: Rng,
+  powers: readonly number[],
+  kinds: readonly (ByzantineKind | 'twin')[],
+): Map<number, ByzantineKind | 'twin'> {
+  const total = powers.reduce((a, b) => a + b, 0);
+  const out = new Map<number, ByzantineKind | 'twin'>();
+  let power = 0;
+  const want = rng.range(1, Math.max(1, Math.floor((powers.length - 1) / 3)));
+  for (const i of rng.shuffle(powers.map((_, i) => i))) {
+    if (out.size >= want) break;
+    if ((power + powers[i]!) * 3 >= total) continue;
+    power += powers[i]!;
+    out.set(i, rng.pick(kinds));
+  }
+  return out;
+}
+
+export function scenarioFor(seed: number, only?: ScenarioKind): Scenario {
+  const rng = new Rng(seed ^ 0x5ce7a110);
+  const kind = only ?? SCENARIO_KINDS[seed % SCENARIO_KINDS.length]!;
+  const n = rng.range(4, kind === 'calm' || kind === 'lossy' ? 10 : 7);
+  const powers = powersFor(rng, n);
+  const lossy: LinkFaults = {
+    delayMinMs: 1,
+    delayMaxMs: rng.range(20, 120),
+    lossRate: rng.range(0, 20) / 100,
+    duplicateRate: rng.range(0, 15) / 100,
+  };
+  const byzKinds: (ByzantineKind | 'twin')[] = [...BYZANTINE_KINDS, 'twin'];
+  const faulty = kind === 'byzantine' || kind === 'chaos';
+  return {
+    kind,
+    powers,
+    byzantine: faulty ? pickByzantine(rng, powers, byzKinds) : new Map(),
+    links: kind === 'calm' || kind === 'crash' ? CALM_LINKS : lossy,
+    partitions: kind === 'partition' || kind === 'chaos',
+    crashes: kind === 'crash' || kind === 'chaos',
+    faultPhaseMs: rng.range(1500, 4000),
+    extraHeights: 2,
+    txIntervalMs: rng.range(40, 150),
+    timeouts: SIM_TIMEOUTS,
+  };
+}
+
+/**
+ * Past the fault bound: 2 of 4 equal validators are byzantine and each runs a twin, one on each side of
+ * a partition between the two honest validators, so each side has 3/4 of the power and decides on its
+ * own. The run must report the fork, with the validators that signed both commits.
+ */
+export function forkAttackScenario(): Scenario {
+  return {
+    kind: 'fork-attack',
+    powers: [1, 1, 1, 1],
+    byzantine: new Map<number, 'twin'>([
+      [2, 'twin'],
+      [3, 'twin'],
+    ]),
+    links: CALM_LINKS,
+    partitions: false,
+    crashes: false,
+    faultPhaseMs: 2000,
+    extraHeights: 0,
+    txIntervalMs: 50,
+    timeouts: SIM_TIMEOUTS,
+  };
+}

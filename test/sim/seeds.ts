@@ -1,0 +1,27 @@
+// Registers one node:test per scenario kind over a range of seeds. A failure names every failing seed
+// and the command that replays it exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSim } from './run.ts';
+import { SCENARIO_KINDS } from './scenarios.ts';
+
+export function testSeeds(from: number, count: number): void {
+  for (const kind of SCENARIO_KINDS) {
+    // scenarioFor picks the kind from the seed, so each kind gets every sixth seed of the range.
+    const seeds = Array.from({ length: count }, (_, i) => from + i).filter(
+      (seed) => SCENARIO_KINDS[seed % SCENARIO_KINDS.length] === kind,
+    );
+    test(`simulation: ${kind}, ${seeds.length} seeds from ${from}`, () => {
+      const failures: string[] = [];
+      for (const seed of seeds) {
+        const report = runSim(seed);
+        if (report.violations.length > 0) {
+          failures.push(
+            `seed ${seed}: ${report.violations.slice(0, 3).join('; ')}\n  replay: npm run sim -- --seed ${seed}`,
+          );
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+}
