@@ -3,7 +3,7 @@
 // kept in arrival order so each signer's txs stay in nonce order. It is bounded in count and bytes;
 // when full, new txs are refused with 'mempool.full' (back-pressure: the client retries later).
 // Once accepted, a tx leaves only by being committed or by failing the re-check after a commit.
-import { BlockExecutor } from '../app/executor.ts';
+import { BlockExecutor, lastNonce } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
 import { checkTxStateless, TxError, txHashOfBytes } from '../core/tx.ts';
 import type { Candidate } from './ledger.ts';
@@ -63,6 +63,11 @@ export class Mempool {
     this.txs.set(hash, candidate);
     this.bytes += encoded.length;
     return candidate;
+  }
+
+  /** The nonce the signer's next tx must carry, counting its pending txs. */
+  nextNonce(signer: string): number {
+    return lastNonce(this.checker.state, signer) + 1;
   }
 
   /** Up to max pending txs in arrival order, for a block proposal. */

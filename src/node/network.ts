@@ -3,7 +3,9 @@
 // verified by the engine and the ledger, and never allowed to crash the node.
 import type { Logger } from 'pino';
 import type { TimeoutOptions } from '../consensus/index.ts';
-import type { SignedTx } from '../core/tx.ts';
+import { evidenceOffender, type Evidence } from '../consensus/index.ts';
+import type { CanonicalValue } from '../core/canonical.ts';
+import { signTx, type SignedTx } from '../core/tx.ts';
 import type { Clock } from './clock.ts';
 import { BlockSync } from './consensus/block-sync.ts';
 import { ConsensusDriver } from './consensus/driver.ts';
@@ -85,6 +87,7 @@ export class NetworkRuntime {
         logger: deps.logger,
         broadcast: (message) => this.transport.broadcast(message),
         onCommitted: (block) => deps.onCommitted(block),
+        onEvidence: (evidence) => this.submitEvidence(evidence),
       },
     );
     this.sync = new BlockSync({
@@ -113,6 +116,27 @@ export class NetworkRuntime {
   /** Gossips a tx accepted into our mempool, so whichever validator proposes next can include it. */
   gossipTx(tx: SignedTx): void {
     this.transport.broadcast({ t: 'txs', txs: [tx] } satisfies WireMessage);
+  }
+
+  /**
+   * Commits equivocation evidence: a `consensus.evidence` tx signed with this node's key, into our
+   * mempool and gossiped like any tx. If several nodes report the same offence, the chain keeps one.
+   */
+  private submitEvidence(evidence: Evidence): void {
+    const { ledger, mempool, key, logger } = this.deps;
+    logger.warn({ kind: evidence.kind, offender: evidenceOffender(evidence) }, 'validator equivocated; reporting');
+    try {
+      const tx = signTx(key.seed, {
+        chainId: ledger.chainId,
+        type: 'consensus.evidence',
+        payload: { evidence } as unknown as CanonicalValue,
+        nonce: mempool.nextNonce(key.publicKey),
+      });
+      mempool.add(tx);
+      this.gossipTx(tx);
+    } catch (err) {
+      logger.warn({ err }, 'could not submit evidence');
+    }
   }
 
   peers(): PeerStatus[] {
@@ -155,8 +179,6 @@ export class NetworkRuntime {
       case 'status':
         this.peerHeights.set(from, message.height);
         this.sync.onPeerHeight(from, message.height);
-        break;
-      case 'evidence':
         break;
     }
   }

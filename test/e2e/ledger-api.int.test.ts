@@ -9,8 +9,9 @@ import { fromHex, toHex } from '../../src/core/bytes.ts';
 import { parseGenesis } from '../../src/core/genesis.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/core/merkle/index.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
-import { verifyCommit } from '../../src/core/vote.ts';
-import { generateKeyPair } from '../../src/node/keys.ts';
+import { signVote, verifyCommit } from '../../src/core/vote.ts';
+import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
+import { duplicateVoteEvidence } from '../../src/consensus/index.ts';
 import { tempDir } from '../helpers/chain.ts';
 import { independentlyVerify } from '../helpers/independent-verifier.ts';
 import { startCli, type RunningNode } from '../helpers/process.ts';
@@ -214,6 +215,45 @@ test('a consistency proof between two checkpoints verifies under both verifiers'
   );
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'proof.out_of_range');
+});
+
+test('equivocation evidence is committed on chain and listed for operators; bogus evidence is refused', async () => {
+  const validator = readKeyFile(join(dir.path, 'node-key.json'));
+  const vote = (blockHash: string) =>
+    signVote(chainId, validator.seed, {
+      type: 'prevote',
+      height: 3,
+      round: 0,
+      blockHash,
+      timeMs: 1,
+      validator: validator.publicKey,
+    });
+  const evidence = duplicateVoteEvidence(vote('aa'.repeat(32)), vote('bb'.repeat(32)));
+  const reporter = generateKeyPair();
+  const submitEvidence = (e: unknown, nonce: number) =>
+    post(
+      signTx(reporter.seed, {
+        chainId,
+        type: 'consensus.evidence',
+        payload: { evidence: e } as never,
+        nonce,
+      }),
+    );
+  const accepted = await submitEvidence(evidence, 1);
+  assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+  const listed = (await api('/api/v1/evidence')).body.evidence;
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].offender, validator.publicKey);
+  assert.equal(listed[0].kind, 'duplicate-vote');
+  assert.equal(listed[0].txHash, accepted.body.hash);
+  const again = await submitEvidence(evidence, 2);
+  assert.equal(again.body.error.code, 'tx.rejected');
+  const framed = duplicateVoteEvidence(vote('aa'.repeat(32)), {
+    ...vote('bb'.repeat(32)),
+    blockHash: 'cc'.repeat(32),
+  });
+  assert.equal((await submitEvidence(framed, 2)).body.error.code, 'tx.invalid_payload');
+  assert.equal((await api('/api/v1/evidence')).body.evidence.length, 1);
 });
 
 test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', async () => {

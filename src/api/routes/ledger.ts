@@ -1,5 +1,6 @@
 // The ledger API: status, blocks, txs, checkpoints, proofs, and tx submission (/api/v1/...).
 import type { FastifyInstance } from 'fastify';
+import { EVIDENCE_PREFIX } from '../../app/consensus/index.ts';
 import { lastNonce } from '../../app/executor.ts';
 import { toHex } from '../../core/bytes.ts';
 import { emptyRoot } from '../../core/merkle/index.ts';
@@ -8,6 +9,9 @@ import type { CarechainNode } from '../../node/node.ts';
 import { checkpointAt, proveConsistency, proveInclusion } from '../../node/proofs.ts';
 import { ApiError } from '../errors.ts';
 import { checkpointSchema, commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../schemas.ts';
+
+/** Most evidence records listed at once. */
+const EVIDENCE_PAGE_MAX = 1000;
 
 /** How long POST /txs waits for the commit before answering 202 "pending". */
 const COMMIT_WAIT_MS_MAX = 10_000;
@@ -112,6 +116,42 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
     (request) => ({
       publicKey: request.params.publicKey,
       nonce: lastNonce(ledger.store.latestState, request.params.publicKey),
+    }),
+  );
+
+  app.get(
+    '/api/v1/evidence',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              evidence: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: hex32,
+                    kind: { type: 'string' },
+                    offender: hex32,
+                    height: { type: 'integer' },
+                    reportedBy: hex32,
+                    committedAt: { type: 'integer' },
+                    txHash: hex32,
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    () => ({
+      evidence: ledger.store.stateByPrefix(EVIDENCE_PREFIX, EVIDENCE_PAGE_MAX).map(([key, value]) => ({
+        id: key.slice(EVIDENCE_PREFIX.length),
+        ...(JSON.parse(value) as object),
+      })),
     }),
   );
 

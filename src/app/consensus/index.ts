@@ -2,12 +2,7 @@
 // node that sees a validator sign two conflicting votes (or proposals) submits the pair; every node
 // re-verifies it against the validator set before it is recorded, so no evidence can name an honest
 // validator, and each offence is recorded once.
-import {
-  evidenceHeight,
-  evidenceOffender,
-  verifyEvidence,
-  type Evidence,
-} from '../../consensus/evidence.ts';
+import { evidenceHeight, evidenceOffender, verifyEvidence, type Evidence } from '../../consensus/evidence.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
 import { hashCanonical } from '../../core/hash.ts';
@@ -47,12 +42,15 @@ function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
   try {
     verifyEvidence(ctx.chainId, validatorSetFromState(ctx.state), evidence);
   } catch (err) {
-    if (err instanceof CoreError) throw new TxError('tx.invalid_payload', `evidence rejected: ${err.message}`);
+    if (err instanceof CoreError)
+      throw new TxError('tx.invalid_payload', `evidence rejected: ${err.message}`);
     throw new TxError('tx.invalid_payload', 'evidence is malformed');
   }
   const key = EVIDENCE_PREFIX + evidenceId(evidence);
   if (ctx.state.get(key) !== undefined) {
-    throw new TxError('tx.rejected', 'this evidence is already on chain', { reason: 'consensus.duplicate_evidence' });
+    throw new TxError('tx.rejected', 'this evidence is already on chain', {
+      reason: 'consensus.duplicate_evidence',
+    });
   }
   const record: EvidenceRecord = {
     kind: evidence.kind,

@@ -8,6 +8,7 @@ import {
   genesisSchedule,
   nextHeightSchedule,
   type ConsensusMessage,
+  type Evidence,
   type ConsensusRecord,
   type Input,
   type Output,
@@ -49,6 +50,8 @@ export interface DriverDependencies {
   broadcast(message: WireMessage): void;
   /** Called after a block is stored, whether decided here or received by block sync. */
   onCommitted(block: ProducedBlock): void;
+  /** Called with proof that a validator equivocated, to be committed on chain. */
+  onEvidence(evidence: Evidence): void;
 }
 
 const EMPTY_MEMPOOL_POLL_MS = 20;
@@ -183,8 +186,7 @@ export class ConsensusDriver {
         this.decide(output.value, output.commit);
         break;
       case 'evidence':
-        this.deps.logger.warn({ evidence: output.evidence.kind }, 'equivocation evidence');
-        this.deps.broadcast({ t: 'evidence', evidence: output.evidence });
+        this.deps.onEvidence(output.evidence);
         break;
     }
   }

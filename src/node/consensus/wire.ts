@@ -15,8 +15,7 @@ export type WireMessage =
   | { readonly t: 'proposal'; readonly proposal: Proposal; readonly block: Block }
   | { readonly t: 'vote'; readonly vote: Vote }
   | { readonly t: 'txs'; readonly txs: readonly unknown[] }
-  | { readonly t: 'status'; readonly height: number }
-  | { readonly t: 'evidence'; readonly evidence: unknown };
+  | { readonly t: 'status'; readonly height: number };
 
 export interface SyncedBlock {
   readonly block: Block;
@@ -69,8 +68,6 @@ export function parseWireMessage(value: unknown): WireMessage | undefined {
       return typeof value.height === 'number' && Number.isSafeInteger(value.height)
         ? { t: 'status', height: value.height }
         : undefined;
-    case 'evidence':
-      return { t: 'evidence', evidence: value.evidence };
     default:
       return undefined;
   }

@@ -62,8 +62,12 @@ test('three allow-listed nodes connect in any start order, gossip with the sende
 test('a peer that stops and restarts on the same port is reconnected and gets later gossip', async (t) => {
   const nodes = await mesh(['r1', 'r2']);
   const [a, b] = nodes as [TestNode, TestNode];
-  let restarted: TestNode | null = null;
-  t.after(() => Promise.all([a, b, restarted].map((n) => n?.transport.stop())));
+  // The same key and port, as a node restarted from its key file would have.
+  const restarted = new TestNode(b.key, b.port, {
+    peers: [a.address(), b.address()],
+    allowedKeys: new Set([a.key.publicKey, b.key.publicKey]),
+  });
+  t.after(() => Promise.all([a, b, restarted].map((n) => n.transport.stop())));
   await Promise.all(nodes.map((n) => n.transport.start()));
   await waitFor(() => allConnected(nodes), 'links up');
 
@@ -73,15 +77,11 @@ test('a peer that stops and restarts on the same port is reconnected and gets la
   a.transport.broadcast({ while: 'down' });
   assert.equal(a.transport.peers()[0]!.queued, 1);
 
-  restarted = new TestNode(b.key, b.port, {
-    peers: [a.address(), b.address()],
-    allowedKeys: new Set([a.key.publicKey, b.key.publicKey]),
-  });
   await restarted.transport.start();
-  await waitFor(() => allConnected([a, restarted!]), 'links up again');
+  await waitFor(() => allConnected([a, restarted]), 'links up again');
   a.transport.broadcast({ after: 'restart' });
   restarted.transport.broadcast({ back: true });
-  await waitFor(() => restarted!.from(a.key).length === 2, 'gossip at the restarted node');
+  await waitFor(() => restarted.from(a.key).length === 2, 'gossip at the restarted node');
   await waitFor(() => a.from(b.key).length === 1, 'gossip from the restarted node');
   assert.deepEqual(restarted.from(a.key), [{ while: 'down' }, { after: 'restart' }]);
   assert.deepEqual(a.from(b.key), [{ back: true }]);

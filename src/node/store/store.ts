@@ -190,6 +190,18 @@ export class LedgerStore implements LogNodeReader {
     get: (key) => this.statements.state.get(key)?.value ?? undefined,
   };
 
+  /** Latest values of the keys starting with prefix, in key order, deletions left out. */
+  stateByPrefix(prefix: string, limit: number): [string, string][] {
+    // Keys are ASCII paths; '\uffff' sorts after every key that starts with the prefix.
+    const rows = this.db
+      .prepare<[string, string], { key: string; value: string | null }>(
+        `SELECT key, value FROM state AS s WHERE key >= ? AND key < ?
+           AND height = (SELECT max(height) FROM state WHERE key = s.key) ORDER BY key`,
+      )
+      .all(prefix, prefix + '\uffff');
+    return rows.filter((r) => r.value !== null).slice(0, limit).map((r) => [r.key, r.value!]);
+  }
+
   stateAt(height: number): StateReader {
     return { get: (key) => this.statements.stateAt.get(key, height)?.value ?? undefined };
   }
