@@ -8,6 +8,7 @@ import type { StateReader } from '../app/state.ts';
 import { checkTxStateless, TxError, txHashOfBytes } from '../core/tx.ts';
 import type { Candidate } from './ledger.ts';
 import { NodeError } from './errors.ts';
+import type { PendingTxLog } from './store/pending-log.ts';
 
 export interface MempoolOptions {
   readonly txsMax: number;
@@ -25,13 +26,16 @@ export interface CheckContext {
 
 export class Mempool {
   private readonly options: MempoolOptions;
+  private readonly log: PendingTxLog | undefined;
   private readonly txs = new Map<string, Candidate>();
   private bytes = 0;
   private checker: BlockExecutor;
   private context: CheckContext;
 
-  constructor(options: MempoolOptions, context: CheckContext) {
+  /** With a log, every admitted tx is written to it before add() returns, and removed once it leaves. */
+  constructor(options: MempoolOptions, context: CheckContext, log?: PendingTxLog) {
     this.options = options;
+    this.log = log;
     this.context = context;
     this.checker = this.newChecker();
   }
@@ -60,6 +64,7 @@ export class Mempool {
     }
     this.checker.apply(tx, hash);
     const candidate: Candidate = { tx, encoded, hash };
+    this.log?.put(hash, encoded);
     this.txs.set(hash, candidate);
     this.bytes += encoded.length;
     return candidate;
@@ -86,6 +91,7 @@ export class Mempool {
    */
   update(committed: readonly string[], context: CheckContext): { hash: string; error: TxError }[] {
     for (const hash of committed) this.remove(hash);
+    this.log?.delete(committed);
     this.context = context;
     this.checker = this.newChecker();
     const dropped: { hash: string; error: TxError }[] = [];
@@ -98,7 +104,28 @@ export class Mempool {
         dropped.push({ hash: candidate.hash, error: err });
       }
     }
+    this.log?.delete(dropped.map((d) => d.hash));
     return dropped;
+  }
+
+  /**
+   * Re-admits the txs of the durable log after a restart, in their original order; those that no longer
+   * pass (committed meanwhile, or invalid now) are dropped from the log. Returns how many came back.
+   */
+  restore(): number {
+    if (this.log === undefined) return 0;
+    const stale: string[] = [];
+    let restored = 0;
+    for (const encoded of this.log.all()) {
+      try {
+        this.add(JSON.parse(new TextDecoder().decode(encoded)));
+        restored++;
+      } catch {
+        stale.push(txHashOfBytes(encoded));
+      }
+    }
+    this.log.delete(stale);
+    return restored;
   }
 
   private remove(hash: string): void {

@@ -124,7 +124,10 @@ export class NetworkRuntime {
    */
   private submitEvidence(evidence: Evidence): void {
     const { ledger, mempool, key, logger } = this.deps;
-    logger.warn({ kind: evidence.kind, offender: evidenceOffender(evidence) }, 'validator equivocated; reporting');
+    logger.warn(
+      { kind: evidence.kind, offender: evidenceOffender(evidence) },
+      'validator equivocated; reporting',
+    );
     try {
       const tx = signTx(key.seed, {
         chainId: ledger.chainId,

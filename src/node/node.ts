@@ -9,6 +9,7 @@ import { Ledger } from './ledger.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';
 import { NetworkRuntime, type NetworkOptions } from './network.ts';
 import { produceSoloBlock, type ProducedBlock } from './solo-producer.ts';
+import { SqlitePendingTxLog } from './store/pending-log.ts';
 
 export interface NodeOptions {
   readonly dataDir: string;
@@ -49,6 +50,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   private readonly waiters = new Map<string, Set<(tx: CommittedTx) => void>>();
   private timer: NodeJS.Timeout | undefined;
   private networkRuntime: NetworkRuntime | undefined;
+  private readonly pendingLog: SqlitePendingTxLog;
   private lastBlockAtMs = 0;
   private stopped = true;
 
@@ -59,7 +61,12 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     this.clock = deps.clock ?? systemClock;
     this.key = options.key;
     this.ledger = Ledger.open(options.dataDir, options.genesis);
-    this.mempool = new Mempool(options.mempool ?? DEFAULT_MEMPOOL_OPTIONS, this.checkContext());
+    this.pendingLog = new SqlitePendingTxLog(options.dataDir);
+    this.mempool = new Mempool(
+      options.mempool ?? DEFAULT_MEMPOOL_OPTIONS,
+      this.checkContext(),
+      this.pendingLog,
+    );
   }
 
   /** Starts block production (solo) or joins the network; resolves with the P2P port when networked. */
@@ -67,7 +74,8 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     this.stopped = false;
     this.lastBlockAtMs = this.clock.nowMs();
     const tip = this.ledger.tip();
-    this.logger.info({ chainId: this.ledger.chainId, height: tip.height, hash: tip.hash }, 'node started');
+    const restored = this.mempool.restore();
+    this.logger.info({ chainId: this.ledger.chainId, height: tip.height, restored }, 'node started');
     if (this.options.network === undefined) {
       this.schedule();
       return {};
@@ -88,6 +96,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.networkRuntime?.stop();
+    this.pendingLog.close();
     this.ledger.close();
   }
 

@@ -105,7 +105,11 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
   for (let height = 1; height <= tipHeight; height++) {
     const { block, encodedTxs, hash } = readBlock(store, height);
     atHeight(height, () => checkBlockAgainstTip(block, tip, encodedTxs));
-    const executor = new BlockExecutor(state, { chainId: genesis.chainId, height, timeMs: block.header.timeMs });
+    const executor = new BlockExecutor(state, {
+      chainId: genesis.chainId,
+      height,
+      timeMs: block.header.timeMs,
+    });
     block.txs.forEach((tx, i) =>
       atHeight(height, () => executor.apply(tx, txHashOfBytes(encodedTxs[i]!)), `tx ${i}`),
     );

@@ -265,3 +265,47 @@ test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', asy
   assert.ok(status.height >= heightBefore);
   assert.equal((await api(`/api/v1/txs/${committedHash}`)).status, 200);
 });
+
+test('a tx accepted but not yet committed survives kill -9 of the node and is committed after restart', async () => {
+  if (node.child.exitCode === null) await node.stop();
+  // A block interval far beyond the test: nothing commits while the node is up the first time.
+  node = await startCli([
+    'dev',
+    '--data-dir',
+    dir.path,
+    '--port',
+    '0',
+    '--demo-rate',
+    '0',
+    '--block-interval',
+    '60000',
+  ]);
+  const client2 = generateKeyPair();
+  const tx = signTx(client2.seed, {
+    chainId,
+    type: 'notary.anchor',
+    payload: { digest: '22'.repeat(32), kind: 'document' },
+    nonce: 1,
+  });
+  const accepted = await post(tx, '?wait=none');
+  assert.equal(accepted.status, 202);
+  node.child.kill('SIGKILL');
+  await new Promise((r) => node.child.once('exit', r));
+  node = await startCli([
+    'dev',
+    '--data-dir',
+    dir.path,
+    '--port',
+    '0',
+    '--demo-rate',
+    '0',
+    '--block-interval',
+    '50',
+  ]);
+  let found = 0;
+  for (let i = 0; i < 100 && found !== 200; i++) {
+    found = (await api(`/api/v1/txs/${accepted.body.hash}`)).status;
+    if (found !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(found, 200, 'the accepted tx was lost with the crash');
+});

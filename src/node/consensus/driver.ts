@@ -173,7 +173,9 @@ export class ConsensusDriver {
         break;
       case 'scheduleTimeout': {
         const { height, round, step } = output;
-        this.later(output.durationMs, () => this.input({ kind: 'timeout', height, round, step, nowMs: this.now() }));
+        this.later(output.durationMs, () =>
+          this.input({ kind: 'timeout', height, round, step, nowMs: this.now() }),
+        );
         break;
       }
       case 'requestValue':
@@ -198,7 +200,8 @@ export class ConsensusDriver {
       return;
     }
     this.later(EMPTY_MEMPOOL_POLL_MS, () => {
-      if (this.engine.round === round && this.height === height) this.buildWhenReady(height, round, deadlineMs);
+      if (this.engine.round === round && this.height === height)
+        this.buildWhenReady(height, round, deadlineMs);
     });
   }
 

@@ -138,11 +138,10 @@ export class PeerLink {
 
   /** One request on its own stream; settles with the peer's result, or a NodeError with a code. */
   request(method: string, body: string, timeoutMs: number): Promise<unknown> {
-    const session = this.session;
-    if (!this.ready || session === null) {
+    const stream = this.post(REQUEST_PATH_PREFIX + method, body);
+    if (stream === null) {
       return Promise.reject(new NodeError('p2p.peer_not_connected', 'peer is not connected', { method }));
     }
-    const stream = this.post(session, REQUEST_PATH_PREFIX + method, body);
     let status = 0;
     stream.on('response', (headers) => (status = Number(headers[':status'])));
     let timedOut = false;
@@ -170,13 +169,22 @@ export class PeerLink {
       .finally(() => clearTimeout(timer));
   }
 
-  private post(session: ClientHttp2Session, path: string, body: string): ClientHttp2Stream {
-    const stream = session.request({
-      ':method': 'POST',
-      ':path': path,
-      'content-type': JSON_CONTENT_TYPE,
-      'content-length': Buffer.byteLength(body),
-    });
+  /** Opens a POST stream, or returns null when there is no usable connection right now. */
+  private post(path: string, body: string): ClientHttp2Stream | null {
+    const session = this.session;
+    // A session can be destroyed, or closed by a GOAWAY, a little before its 'close' event clears it.
+    if (!this.ready || session === null || session.destroyed || session.closed) return null;
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(body),
+      });
+    } catch {
+      return null; // e.g. out of stream ids; the session closes and is redialled
+    }
     stream.on('error', (err: NodeJS.ErrnoException) =>
       this.ctx.logger.debug(
         { peer: keyId(this.address.publicKey), err: err.code ?? err.name },
@@ -198,11 +206,14 @@ export class PeerLink {
   }
 
   private flush(): void {
-    const session = this.session;
-    if (!this.ready || session === null || this.inFlight || this.queue.length === 0) return;
+    if (!this.ready || this.inFlight || this.queue.length === 0) return;
     const batch = this.queue.take();
+    const stream = this.post(GOSSIP_PATH, `[${batch.map((m) => m.json).join(',')}]`);
+    if (stream === null) {
+      this.ctx.counters.messagesDropped += this.queue.unshift(batch);
+      return; // flushed again once reconnected
+    }
     this.inFlight = true;
-    const stream = this.post(session, GOSSIP_PATH, `[${batch.map((m) => m.json).join(',')}]`);
     let status = 0;
     stream.on('response', (headers) => (status = Number(headers[':status'])));
     stream.resume();
@@ -225,6 +236,7 @@ export class PeerLink {
   }
 
   private keepAlive(session: ClientHttp2Session): void {
+    if (session.destroyed || session.closed) return; // 'close' will clear this timer
     if (this.pingOutstanding) return void session.destroy();
     this.pingOutstanding = true;
     session.ping((err) => {

@@ -199,7 +199,10 @@ export class LedgerStore implements LogNodeReader {
            AND height = (SELECT max(height) FROM state WHERE key = s.key) ORDER BY key`,
       )
       .all(prefix, prefix + '\uffff');
-    return rows.filter((r) => r.value !== null).slice(0, limit).map((r) => [r.key, r.value!]);
+    return rows
+      .filter((r) => r.value !== null)
+      .slice(0, limit)
+      .map((r) => [r.key, r.value!]);
   }
 
   stateAt(height: number): StateReader {

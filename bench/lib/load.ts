@@ -1,0 +1,59 @@
+// Closed-loop load for network benchmarks: `concurrency` clients, each sending its next request as soon
+// as the previous one is answered, for `durationMs` after a warm-up. Latency is submit to answer.
+import { performance } from 'node:perf_hooks';
+
+export interface LoadResult {
+  readonly completed: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** `send(client, i)` performs request i of a client and resolves true when it succeeded. */
+export async function closedLoop(
+  concurrency: number,
+  warmupMs: number,
+  durationMs: number,
+  send: (client: number, i: number) => Promise<boolean>,
+): Promise<LoadResult> {
+  const start = performance.now();
+  const measureFrom = start + warmupMs;
+  const end = measureFrom + durationMs;
+  const latencies: number[] = [];
+  let failed = 0;
+  const client = async (c: number): Promise<void> => {
+    for (let i = 0; performance.now() < end; i++) {
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        ok = await send(c, i);
+      } catch {
+        ok = false;
+      }
+      const t1 = performance.now();
+      if (t0 >= measureFrom && t1 <= end) {
+        if (ok) latencies.push(t1 - t0);
+        else failed++;
+      }
+      if (!ok) await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, c) => client(c)));
+  latencies.sort((a, b) => a - b);
+  const seconds = durationMs / 1000;
+  return {
+    completed: latencies.length,
+    failed,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
