@@ -52,8 +52,11 @@ const root = tempDir('carechain-bench-net-');
 const net = await makeNetwork(root.path, ['hospital', 'clinic', 'pharmacy', 'insurer']);
 process.stdout.write('starting 4 validators… ');
 const nodes = await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)));
-const chainId = (await getJson(`${net.apiUrls[0]}/api/v1/status`)).chainId as string;
-await waitFor(async () => (await getJson(`${net.apiUrls[3]}/api/v1/status`)).height >= 2, 60_000);
+const chainId = ((await getJson(`${net.apiUrls[0]}/api/v1/status`)) as { chainId: string }).chainId;
+await waitFor(
+  async () => ((await getJson(`${net.apiUrls[3]}/api/v1/status`)) as { height: number }).height >= 2,
+  60_000,
+);
 console.log('up');
 
 // Pre-sign each client's txs so the measurement is of the network, not of the client's signing.
@@ -86,7 +89,7 @@ const carechain = await closedLoop(concurrency, warmupMs, durationMs, async (c, 
   return response.status === 200 && body.status === 'committed';
 });
 report('carechain committed txs', carechain);
-const finalHeight = (await getJson(`${net.apiUrls[0]}/api/v1/status`)).height as number;
+const finalHeight = ((await getJson(`${net.apiUrls[0]}/api/v1/status`)) as { height: number }).height;
 for (const node of nodes) node.child.kill('SIGTERM');
 await Promise.all(nodes.map((n) => n.exited));
 root.remove();

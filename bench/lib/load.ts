@@ -31,7 +31,7 @@ export async function closedLoop(
   const client = async (c: number): Promise<void> => {
     for (let i = 0; performance.now() < end; i++) {
       const t0 = performance.now();
-      let ok = false;
+      let ok: boolean;
       try {
         ok = await send(c, i);
       } catch {

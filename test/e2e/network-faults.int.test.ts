@@ -15,7 +15,7 @@ const root = tempDir('carechain-net-');
 const procs: (NodeProcess | undefined)[] = [];
 after(async () => {
   for (const p of procs) if (p && p.child.exitCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p?.exited));
+  await Promise.all(procs.flatMap((p) => (p ? [p.exited] : [])));
   root.remove();
 });
 

@@ -50,8 +50,9 @@ export class Recorder {
     });
   }
 
-  private signed(node: SimNode, key: string, signature: string, description: string): void {
-    if (!node.honest) return;
+  private signed(node: SimNode, signer: string, key: string, signature: string, description: string): void {
+    // Nodes also relay other validators' votes (proofs of lock, catch-up); only their own count here.
+    if (!node.honest || signer !== node.publicKey) return;
     const seen = this.signedByHonest.get(key);
     if (seen === undefined) {
       this.signedByHonest.set(key, { signature, description });
@@ -66,6 +67,7 @@ export class Recorder {
       const key = `${v.validator}/${v.height}/${v.round}/${v.type}`;
       this.signed(
         node,
+        v.validator,
         key,
         v.signature,
         `${v.type} h${v.height} r${v.round} for ${v.blockHash?.slice(0, 8) ?? 'nil'} t${v.timeMs}`,
@@ -73,7 +75,13 @@ export class Recorder {
     } else {
       const p = m.proposal;
       const key = `${p.proposer}/${p.height}/${p.round}/proposal`;
-      this.signed(node, key, p.signature, `proposal h${p.height} r${p.round} of ${p.blockHash.slice(0, 8)}`);
+      this.signed(
+        node,
+        p.proposer,
+        key,
+        p.signature,
+        `proposal h${p.height} r${p.round} of ${p.blockHash.slice(0, 8)}`,
+      );
     }
   }
 

@@ -31,7 +31,7 @@ export function validatorSetFromState(state: StateReader): ValidatorSet {
 
 /** One id per offence: the same pair of signed messages always hashes the same (they are ordered). */
 export function evidenceId(evidence: Evidence): string {
-  return hashCanonical('evidence', evidence as unknown as CanonicalValue);
+  return hashCanonical('evidence', evidence);
 }
 
 function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
