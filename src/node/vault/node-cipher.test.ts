@@ -1,0 +1,149 @@
+// The node's vault crypto (node:crypto) against the pure opener of src/core/crypto/envelope.ts (@noble):
+// what one seals the other opens, both ways, and both refuse the same tampering with the same code.
+// Also: each seal uses a fresh data key, nonce and salt, so equal plaintexts share nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { bytesEqual, fromHex, toHex, utf8 } from '../../core/bytes.ts';
+import { CoreError } from '../../core/errors.ts';
+import { publicKeyFromSeed } from '../../core/crypto/index.ts';
+import * as pure from '../../core/crypto/envelope.ts';
+import type { RecordRef } from '../../core/crypto/envelope.ts';
+import {
+  decryptRecord,
+  encryptRecord,
+  openEnvelope,
+  sealEnvelope,
+  x25519PublicKeyFromSeed,
+} from './node-cipher.ts';
+
+const REF: RecordRef = {
+  chainId: 'carechain-test',
+  recordId: 'obs-1',
+  version: 3,
+  resourceType: 'Observation',
+};
+const PLAINTEXT = utf8('{"resourceType":"Observation","status":"final"}');
+const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
+const seedA = fromHex('421151a459faeade3d247115f94aedae42318124095afabe4d1451a559faedee');
+const seedB = fromHex('4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb');
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'opened';
+  } catch (err) {
+    return err instanceof CoreError ? err.code : String(err);
+  }
+}
+
+function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
+  const out = bytes.slice();
+  out[bit >> 3]! ^= 1 << (bit & 7);
+  return out;
+}
+
+void test('OpenSSL X25519 of the converted secret equals the RFC 7748 map of the Ed25519 public key', () => {
+  assert.equal(
+    toHex(x25519PublicKeyFromSeed(seedA)),
+    'f1814f0e8ff1043d8a44d25babff3cedcae6c22c3edaa48f857ae70de2baae50',
+  );
+  fc.assert(
+    fc.property(bytes32, (seed) => {
+      const mapped = pure.x25519PublicKeyOf(publicKeyFromSeed(seed));
+      assert.equal(toHex(x25519PublicKeyFromSeed(seed)), toHex(mapped));
+    }),
+    { numRuns: 100 },
+  );
+});
+
+void test('agreement: node-sealed envelopes and records open with the pure opener, and the reverse', () => {
+  fc.assert(
+    fc.property(
+      bytes32,
+      bytes32,
+      bytes32,
+      fc.uint8Array({ minLength: 12, maxLength: 12 }),
+      fc.uint8Array({ maxLength: 3000 }),
+      (seed, dataKey, ephemeral, nonce, plaintext) => {
+        const recipient = publicKeyFromSeed(seed);
+        // node → pure
+        const sealed = encryptRecord(plaintext, REF);
+        const envelope = sealEnvelope(sealed.dataKey, recipient, REF);
+        const pkg = {
+          ...REF,
+          nonce: toHex(sealed.nonce),
+          salt: toHex(sealed.salt),
+          keyCommitment: toHex(sealed.keyCommitment),
+          ciphertext: toHex(sealed.ciphertext),
+          commitment: sealed.commitment,
+          envelope: toHex(envelope),
+        };
+        assert.deepEqual(pure.openRecordPackage(pkg, seed, sealed.commitment), plaintext);
+        // pure → node
+        const pureEnvelope = pure.sealEnvelopeWith(dataKey, recipient, REF, ephemeral);
+        const opened = openEnvelope(pureEnvelope, seed, REF);
+        assert.deepEqual(opened, dataKey);
+        const ciphertext = pure.encryptRecordWith(dataKey, nonce, plaintext, REF);
+        assert.deepEqual(decryptRecord(opened, nonce, ciphertext, REF), plaintext);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+void test('node side: a wrong key, a flipped bit of envelope, ciphertext or tag, or a swapped id fails', () => {
+  const sealed = encryptRecord(PLAINTEXT, REF);
+  const envelope = sealEnvelope(sealed.dataKey, publicKeyFromSeed(seedA), REF);
+  assert.deepEqual(openEnvelope(envelope, seedA, REF), sealed.dataKey);
+  assert.equal(
+    codeOf(() => openEnvelope(envelope, seedB, REF)),
+    'envelope.open_failed',
+  );
+  for (let bit = 8; bit < 8 * envelope.length; bit++) {
+    assert.equal(
+      codeOf(() => openEnvelope(flipBit(envelope, bit), seedA, REF)),
+      'envelope.open_failed',
+    );
+  }
+  for (const swapped of [
+    { recordId: 'obs-2' },
+    { version: 4 },
+    { chainId: 'x' },
+    { resourceType: 'Patient' },
+  ]) {
+    assert.equal(
+      codeOf(() => openEnvelope(envelope, seedA, { ...REF, ...swapped })),
+      'envelope.open_failed',
+    );
+    assert.equal(
+      codeOf(() => decryptRecord(sealed.dataKey, sealed.nonce, sealed.ciphertext, { ...REF, ...swapped })),
+      'envelope.open_failed',
+    );
+  }
+  for (let bit = 0; bit < 8 * sealed.ciphertext.length; bit++) {
+    assert.equal(
+      codeOf(() => decryptRecord(sealed.dataKey, sealed.nonce, flipBit(sealed.ciphertext, bit), REF)),
+      'envelope.open_failed',
+    );
+  }
+  // A truncated tag must not pass (node accepts short tags unless authTagLength is pinned).
+  assert.equal(
+    codeOf(() => decryptRecord(sealed.dataKey, sealed.nonce, sealed.ciphertext.subarray(0, -4), REF)),
+    'envelope.open_failed',
+  );
+  assert.deepEqual(decryptRecord(sealed.dataKey, sealed.nonce, sealed.ciphertext, REF), PLAINTEXT);
+});
+
+void test('two seals of one plaintext share no key, nonce, salt, ciphertext, envelope or commitment', () => {
+  const a = encryptRecord(PLAINTEXT, REF);
+  const b = encryptRecord(PLAINTEXT, REF);
+  for (const field of ['dataKey', 'nonce', 'salt', 'keyCommitment', 'ciphertext'] as const) {
+    assert.ok(!bytesEqual(a[field], b[field]), field);
+  }
+  assert.notEqual(a.commitment, b.commitment);
+  const recipient = publicKeyFromSeed(seedA);
+  assert.notDeepEqual(sealEnvelope(a.dataKey, recipient, REF), sealEnvelope(a.dataKey, recipient, REF));
+  // The commitment is the documented hash of exactly what is stored.
+  assert.equal(a.commitment, pure.recordCommitment(a.salt, a.nonce, a.keyCommitment, a.ciphertext));
+});

@@ -1,0 +1,175 @@
+// The node's implementation of the vault formats of src/core/crypto/envelope.ts, on node:crypto
+// (OpenSSL): AES-256-GCM, X25519, HKDF-SHA256 and the randomness for keys, nonces and salts. Formats,
+// labels, key conversions and commitments come from envelope.ts, so the node and a browser cannot drift;
+// envelope.test.ts checks that each opens what the other sealed.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+import { concatBytes, fromHex } from '../../core/bytes.ts';
+import { CoreError } from '../../core/errors.ts';
+import { publicKeyFromSeed } from '../../core/crypto/index.ts';
+import {
+  DATA_KEY_BYTES,
+  NONCE_BYTES,
+  SALT_BYTES,
+  TAG_BYTES,
+  WRAP_KEY_MATERIAL_BYTES,
+  X25519_KEY_BYTES,
+  checkSeed,
+  decodeEnvelope,
+  encodeEnvelope,
+  isAllZero,
+  keyCommitment,
+  recordAad,
+  recordCommitment,
+  splitWrapKeyMaterial,
+  wrapAad,
+  wrapInfo,
+  x25519PublicKeyOf,
+  x25519SecretKeyOf,
+  type RecordRef,
+} from '../../core/crypto/envelope.ts';
+
+// node:crypto imports raw X25519 keys only inside their fixed DER wrappers (RFC 8410 §7 and §4).
+const PKCS8_X25519_PREFIX = fromHex('302e020100300506032b656e04220420');
+const SPKI_X25519_PREFIX = fromHex('302a300506032b656e032100');
+
+/** One sealed record version. dataKey is secret: it is wrapped, then dropped by the caller. */
+export interface SealedRecord {
+  readonly dataKey: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly keyCommitment: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  readonly commitment: string;
+}
+
+function bytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function openFailed(): CoreError {
+  return new CoreError('envelope.open_failed', 'the envelope or record does not open with this key');
+}
+
+function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  return concatBytes(bytes(cipher.update(plaintext)), bytes(cipher.final()), bytes(cipher.getAuthTag()));
+}
+
+function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array {
+  if (nonce.length !== NONCE_BYTES || sealed.length < TAG_BYTES) throw openFailed();
+  // authTagLength pins the tag at 16 bytes: without it node accepts truncated tags (NIST SP 800-38D
+  // §5.2.1.2 allows them only by prior agreement, and they weaken forgery resistance).
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  try {
+    const head = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+    return concatBytes(bytes(head), bytes(decipher.final()));
+  } catch {
+    throw openFailed();
+  }
+}
+
+function x25519PrivateKey(secret: Uint8Array): KeyObject {
+  return createPrivateKey({
+    key: Buffer.from(concatBytes(PKCS8_X25519_PREFIX, secret)),
+    format: 'der',
+    type: 'pkcs8',
+  });
+}
+
+function x25519PublicKey(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({
+    key: Buffer.from(concatBytes(SPKI_X25519_PREFIX, publicKey)),
+    format: 'der',
+    type: 'spki',
+  });
+}
+
+function rawPublicKey(key: KeyObject): Uint8Array {
+  return bytes(key.export({ format: 'der', type: 'spki' })).slice(SPKI_X25519_PREFIX.length);
+}
+
+/** X25519 with the RFC 7748 §6.1 all-zero check (OpenSSL refuses it too; we do not rely on that). */
+function sharedSecret(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
+  let shared: Uint8Array;
+  try {
+    shared = bytes(diffieHellman({ privateKey, publicKey: x25519PublicKey(publicKey) }));
+  } catch {
+    throw openFailed();
+  }
+  if (isAllZero(shared)) throw openFailed();
+  return shared;
+}
+
+function wrapKeyMaterial(shared: Uint8Array, info: Uint8Array): { kek: Uint8Array; nonce: Uint8Array } {
+  // Empty salt = HashLen zero bytes (RFC 5869 §2.2): the DH output is already uniform enough for
+  // extraction, and the context that matters (both public keys) is in info.
+  const okm = new Uint8Array(hkdfSync('sha256', shared, new Uint8Array(0), info, WRAP_KEY_MATERIAL_BYTES));
+  return splitWrapKeyMaterial(okm);
+}
+
+/** Encrypts one record version under a fresh random data key, nonce and commitment salt. */
+export function encryptRecord(plaintext: Uint8Array, ref: RecordRef): SealedRecord {
+  const dataKey = bytes(randomBytes(DATA_KEY_BYTES));
+  // A random 96-bit nonce is safe here because each key encrypts exactly one message (SP 800-38D §8.3).
+  const nonce = bytes(randomBytes(NONCE_BYTES));
+  const salt = bytes(randomBytes(SALT_BYTES));
+  const ciphertext = gcmEncrypt(dataKey, nonce, plaintext, recordAad(ref));
+  const keyCommit = keyCommitment(dataKey);
+  return {
+    dataKey,
+    nonce,
+    salt,
+    keyCommitment: keyCommit,
+    ciphertext,
+    commitment: recordCommitment(salt, nonce, keyCommit, ciphertext),
+  };
+}
+
+export function decryptRecord(
+  dataKey: Uint8Array,
+  nonce: Uint8Array,
+  ciphertext: Uint8Array,
+  ref: RecordRef,
+): Uint8Array {
+  if (dataKey.length !== DATA_KEY_BYTES) throw openFailed();
+  return gcmDecrypt(dataKey, nonce, ciphertext, recordAad(ref));
+}
+
+/** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */
+export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
+  const recipientX = x25519PublicKeyOf(recipientEd);
+  const ephemeral = x25519PrivateKey(bytes(randomBytes(X25519_KEY_BYTES)));
+  const ephemeralX = rawPublicKey(createPublicKey(ephemeral));
+  const shared = sharedSecret(ephemeral, recipientX);
+  const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralX, recipientX, recipientEd));
+  const wrappedKey = gcmEncrypt(kek, nonce, dataKey, wrapAad(ref));
+  return encodeEnvelope({ ephemeralPublicKey: ephemeralX, wrappedKey });
+}
+
+/** Unwraps a data key with the recipient's Ed25519 seed. */
+export function openEnvelope(envelope: Uint8Array, recipientSeed: Uint8Array, ref: RecordRef): Uint8Array {
+  const { ephemeralPublicKey, wrappedKey } = decodeEnvelope(envelope);
+  checkSeed(recipientSeed);
+  const recipientEd = publicKeyFromSeed(recipientSeed);
+  const recipientX = x25519PublicKeyOf(recipientEd);
+  const shared = sharedSecret(x25519PrivateKey(x25519SecretKeyOf(recipientSeed)), ephemeralPublicKey);
+  const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralPublicKey, recipientX, recipientEd));
+  return gcmDecrypt(kek, nonce, wrappedKey, wrapAad(ref));
+}
+
+/** The node's own X25519 public key for a seed, by OpenSSL: the agreement test compares it to the map. */
+export function x25519PublicKeyFromSeed(seed: Uint8Array): Uint8Array {
+  return rawPublicKey(createPublicKey(x25519PrivateKey(x25519SecretKeyOf(seed))));
+}
