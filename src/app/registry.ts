@@ -1,9 +1,17 @@
 // The modules of the replicated state machine. Adding a module here is a protocol change.
 import type { AppModule, TxHandler } from './module.ts';
 import { consensusModule } from './consensus/index.ts';
+import { consentModule } from './consent/index.ts';
+import { membershipModule } from './membership/index.ts';
 import { notaryModule } from './notary/index.ts';
 
-export const APP_MODULES: readonly AppModule[] = [consensusModule, notaryModule];
+// Order matters only for genesis (each module's initGenesis runs in this order); consent reads membership.
+export const APP_MODULES: readonly AppModule[] = [
+  consensusModule,
+  membershipModule,
+  consentModule,
+  notaryModule,
+];
 
 export function handlerTable(modules: readonly AppModule[]): ReadonlyMap<string, TxHandler> {
   const table = new Map<string, TxHandler>();

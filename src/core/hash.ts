@@ -4,7 +4,8 @@ import { concatBytes, toHex, utf8 } from './bytes.ts';
 import { canonicalBytes } from './canonical.ts';
 import { sha256 } from './crypto/index.ts';
 
-export type HashDomain = 'block-header' | 'genesis' | 'commit' | 'state-step' | 'evidence';
+export type HashDomain =
+  'block-header' | 'genesis' | 'commit' | 'state-step' | 'evidence' | 'patient-pseudonym';
 
 export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));

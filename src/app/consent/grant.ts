@@ -1,0 +1,122 @@
+// consent.grant and consent.revoke: only the patient, or a proxy the patient appointed, signs them
+// (docs/DESIGN.md principle 2), so no institution can forge or withdraw a patient's consent.
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { organisation, patientActingAs, practitioner } from '../membership/queries.ts';
+import type { TxContext, TxHandler } from '../module.ts';
+import { enumField, exactObject, rejected } from '../payload.ts';
+import { encodeStateValue, type StateReader } from '../state.ts';
+import {
+  idField,
+  parseActions,
+  parseGrantee,
+  parsePeriod,
+  parsePurposes,
+  parseResourceTypes,
+} from './parse.ts';
+import {
+  CONSENTS_PER_PATIENT_MAX,
+  consentCount,
+  consentCountKey,
+  consentIndexKey,
+  consentKey,
+  consentRecord,
+} from './store.ts';
+import { PROVISION_TYPES, type ConsentRecord, type Grantee } from './types.ts';
+
+/** The pseudonym of the patient the signer acts for (as the patient or as an unrevoked proxy). */
+export function requirePatientSigner(ctx: TxContext): string {
+  const pseudonym = patientActingAs(ctx.state, ctx.signer);
+  if (pseudonym === undefined) {
+    throw rejected('consent.not_patient', 'only the patient or an appointed proxy may sign this');
+  }
+  return pseudonym;
+}
+
+/** A grantee must exist now: a consent to nobody would lie in wait for whoever registers that name. */
+function requireGranteeExists(state: StateReader, grantee: Grantee): void {
+  if (grantee.kind === 'practitioner') {
+    if (practitioner(state, grantee.key) === undefined) {
+      throw rejected('consent.unknown_practitioner', 'the grantee is not a registered practitioner');
+    }
+  } else if (organisation(state, grantee.orgId) === undefined) {
+    throw rejected('consent.unknown_org', 'the grantee organisation does not exist', {
+      orgId: grantee.orgId,
+    });
+  }
+}
+
+/** Writes a new consent and appends it to the patient's index; shared with request approval. */
+export function recordConsent(ctx: TxContext, record: ConsentRecord): void {
+  const pseudonym = record.patientPseudonym;
+  if (consentRecord(ctx.state, pseudonym, record.consentId) !== undefined) {
+    throw rejected('consent.duplicate_id', 'this patient already has a consent with this id');
+  }
+  const n = consentCount(ctx.state, pseudonym);
+  if (n >= CONSENTS_PER_PATIENT_MAX) {
+    throw rejected('consent.too_many', 'the patient has reached the consent limit', {
+      expected: CONSENTS_PER_PATIENT_MAX,
+      actual: n,
+    });
+  }
+  ctx.state.set(consentKey(pseudonym, record.consentId), encodeStateValue(record));
+  ctx.state.set(consentIndexKey(pseudonym, n), encodeStateValue(record.consentId));
+  ctx.state.set(consentCountKey(pseudonym), encodeStateValue(n + 1));
+}
+
+function applyGrant(ctx: TxContext, payload: CanonicalValue): void {
+  const p = exactObject(payload, 'consent.grant payload', [
+    'consentId',
+    'grantee',
+    'resourceTypes',
+    'purposes',
+    'actions',
+    'period',
+    'provision',
+  ]);
+  const consentId = idField(p.consentId, 'consentId');
+  const grantee = parseGrantee(p.grantee);
+  const resourceTypes = parseResourceTypes(p.resourceTypes);
+  const purposes = parsePurposes(p.purposes);
+  const actions = parseActions(p.actions);
+  const period = parsePeriod(p.period);
+  const provision = enumField(p.provision, 'provision', PROVISION_TYPES);
+  const pseudonym = requirePatientSigner(ctx);
+  requireGranteeExists(ctx.state, grantee);
+  recordConsent(ctx, {
+    consentId,
+    patientPseudonym: pseudonym,
+    grantee,
+    resourceTypes,
+    purposes,
+    actions,
+    period,
+    provision,
+    grantedBy: ctx.signer,
+    requestId: null,
+    height: ctx.height,
+    timeMs: ctx.timeMs,
+    revokedAtHeight: null,
+    revokedBy: null,
+  });
+}
+
+/** Takes effect from this block on: evaluation at this height or later no longer counts the consent. */
+function applyRevoke(ctx: TxContext, payload: CanonicalValue): void {
+  const p = exactObject(payload, 'consent.revoke payload', ['consentId']);
+  const consentId = idField(p.consentId, 'consentId');
+  const pseudonym = requirePatientSigner(ctx);
+  const record = consentRecord(ctx.state, pseudonym, consentId);
+  if (record === undefined) throw rejected('consent.unknown', 'the patient has no consent with this id');
+  if (record.revokedAtHeight !== null) {
+    throw rejected('consent.already_revoked', 'this consent is already revoked', {
+      revokedAtHeight: record.revokedAtHeight,
+    });
+  }
+  const revoked: ConsentRecord = { ...record, revokedAtHeight: ctx.height, revokedBy: ctx.signer };
+  ctx.state.set(consentKey(pseudonym, consentId), encodeStateValue(revoked));
+}
+
+export const grantHandlers: readonly TxHandler[] = [
+  { type: 'consent.grant', apply: applyGrant },
+  { type: 'consent.revoke', apply: applyRevoke },
+];

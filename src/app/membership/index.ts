@@ -1,0 +1,18 @@
+// The membership module: organisations (from genesis), their practitioners, patient pseudonyms with key
+// rotation, and the proxies patients appoint. State layout: ./keys.ts.
+import type { AppModule } from '../module.ts';
+import { initMembershipGenesis } from './genesis.ts';
+import { patientHandlers } from './patients.ts';
+import { practitionerHandlers } from './practitioners.ts';
+
+export * from './types.ts';
+export * from './queries.ts';
+export { patientPseudonym, keyRotationMessage, proxyAcceptanceMessage } from './pseudonym.ts';
+export { MEMBERSHIP_PREFIX } from './keys.ts';
+export { parseMembershipGenesis } from './genesis.ts';
+
+export const membershipModule: AppModule = {
+  name: 'membership',
+  handlers: [...practitionerHandlers, ...patientHandlers],
+  initGenesis: initMembershipGenesis,
+};

@@ -1,0 +1,134 @@
+// Helpers for the app modules' unit tests (imported by *.test.ts only): deterministic keys, a genesis
+// with member organisations, and a small chain that executes txs block by block through the real
+// BlockExecutor, checking on every refusal that the refused tx wrote nothing.
+import assert from 'node:assert/strict';
+import { toHex, utf8 } from '../core/bytes.ts';
+import { canonicalBytes, type CanonicalValue } from '../core/canonical.ts';
+import { publicKeyFromSeed, sha256, signMessage } from '../core/crypto/index.ts';
+import { genesisHash, type Genesis } from '../core/genesis.ts';
+import { signTx, TxError, txHash } from '../core/tx.ts';
+import { BlockExecutor, executeGenesis, lastNonce } from './executor.ts';
+import type { StateReader } from './state.ts';
+
+export const chainId = 'carechain-test';
+export const GENESIS_TIME_MS = 1_700_000_000_000;
+export const BLOCK_INTERVAL_MS = 1000;
+
+export interface Party {
+  readonly seed: Uint8Array;
+  readonly key: string;
+}
+
+export function party(label: string): Party {
+  const seed = sha256(utf8(label));
+  return { seed, key: toHex(publicKeyFromSeed(seed)) };
+}
+
+/** Signs a possession proof (a 'receipt' message) with a party's key. */
+export function receiptSignature(signer: Party, message: CanonicalValue, onChain = chainId): string {
+  return toHex(signMessage(signer.seed, 'receipt', onChain, canonicalBytes(message)));
+}
+
+export const hospitalAdmin = party('st-mary admin');
+export const hospitalNode = party('st-mary node');
+export const clinicAdmin = party('riverside admin');
+export const validator = party('validator');
+
+export function testGenesis(app: CanonicalValue = defaultApp()): Genesis {
+  return {
+    chainId,
+    genesisTimeMs: GENESIS_TIME_MS,
+    validators: [{ publicKey: validator.key, power: 1, name: 'v' }],
+    app,
+  };
+}
+
+export function defaultApp(): CanonicalValue {
+  return {
+    membership: {
+      organisations: [
+        {
+          id: 'st-mary',
+          name: 'St Mary Hospital',
+          type: 'hospital',
+          adminKey: hospitalAdmin.key,
+          nodeKeys: [hospitalNode.key],
+        },
+        {
+          id: 'riverside',
+          name: 'Riverside Clinic',
+          type: 'clinic',
+          adminKey: clinicAdmin.key,
+          nodeKeys: [],
+        },
+      ],
+    },
+  };
+}
+
+/** "ok", or the refusal as "code" / "code:reason", e.g. "tx.rejected:membership.not_admin". */
+export type Outcome = string;
+
+export class TestChain {
+  private readonly committed = new Map<string, string>();
+  private executor!: BlockExecutor;
+  height = 0;
+  lastTxHash = '';
+
+  constructor(genesis: Genesis = testGenesis()) {
+    for (const [k, v] of executeGenesis(genesis, genesisHash(genesis)).writes) {
+      if (v !== null) this.committed.set(k, v);
+    }
+    this.begin();
+  }
+
+  private begin(): void {
+    this.height++;
+    const base: StateReader = { get: (k) => this.committed.get(k) };
+    const timeMs = GENESIS_TIME_MS + this.height * BLOCK_INTERVAL_MS;
+    this.executor = new BlockExecutor(base, { chainId, height: this.height, timeMs });
+  }
+
+  /** The state as this block's txs leave it. */
+  get state(): StateReader {
+    return this.executor.state;
+  }
+
+  get timeMs(): number {
+    return GENESIS_TIME_MS + this.height * BLOCK_INTERVAL_MS;
+  }
+
+  submit(signer: Party, type: string, payload: unknown): Outcome {
+    const nonce = lastNonce(this.executor.state, signer.key) + 1;
+    const tx = signTx(signer.seed, { chainId, type, payload: payload as CanonicalValue, nonce });
+    const before = JSON.stringify(this.executor.finish('00'.repeat(32)).writes);
+    try {
+      this.executor.apply(tx, txHash(tx));
+      this.lastTxHash = txHash(tx);
+      return 'ok';
+    } catch (err) {
+      if (!(err instanceof TxError)) throw err;
+      assert.equal(
+        JSON.stringify(this.executor.finish('00'.repeat(32)).writes),
+        before,
+        'a refused tx wrote',
+      );
+      const reason = err.details.reason;
+      return typeof reason === 'string' ? `${err.code}:${reason}` : err.code;
+    }
+  }
+
+  /** Commits the block so far and opens the next one. */
+  commit(): void {
+    for (const [k, v] of this.executor.finish('00'.repeat(32)).writes) {
+      if (v === null) this.committed.delete(k);
+      else this.committed.set(k, v);
+    }
+    this.begin();
+  }
+
+  /** Every committed key and value, e.g. to scan for what must never be on chain. */
+  committedEntries(): [string, string][] {
+    return [...this.committed.entries()];
+  }
+}
