@@ -107,6 +107,8 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   /** Admits a tx to the mempool and gossips it; throws TxError or NodeError with a stable code. */
   submit(input: unknown): string {
     const candidate = this.mempool.add(input);
+    // Txs from clients are on disk before the client hears "accepted"; gossiped ones are batched.
+    this.pendingLog.flush();
     this.networkRuntime?.gossipTx(candidate.tx);
     return candidate.hash;
   }

@@ -63,7 +63,9 @@ export interface NodeProcess {
 
 /** Starts `carechain node` for a folder and resolves once its API listens. */
 export function startNodeProcess(dir: string, timeoutMs = 30_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['bin/carechain.mjs', 'node', '--config', join(dir, 'node.json')], {
+  // CARECHAIN_NODE_FLAGS passes node flags to the node processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const flags = process.env.CARECHAIN_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, 'bin/carechain.mjs', 'node', '--config', join(dir, 'node.json')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -9,7 +9,6 @@ import {
   nextHeightSchedule,
   type ConsensusMessage,
   type Evidence,
-  type ConsensusRecord,
   type Input,
   type Output,
   type ProposerSchedule,
@@ -24,6 +23,7 @@ import type { Ledger, PreparedBlock } from '../ledger.ts';
 import type { Mempool } from '../mempool.ts';
 import type { ProducedBlock } from '../solo-producer.ts';
 import { checkBlockTxs, VerifiedTxCache } from './block-check.ts';
+import { ConsensusRecordStore } from './record-store.ts';
 import { blockValue, type BlockValue, type WireMessage } from './wire.ts';
 
 export interface DriverOptions {
@@ -67,6 +67,7 @@ export class ConsensusDriver {
   private readonly options: DriverOptions;
   private readonly deps: DriverDependencies;
   private readonly engine: ConsensusEngine<BlockValue>;
+  private readonly records: ConsensusRecordStore;
   private schedule: ProposerSchedule;
   private height: number;
   /** Blocks of the current height already checked (or built) by us, by hash. */
@@ -81,7 +82,8 @@ export class ConsensusDriver {
   constructor(options: DriverOptions, deps: DriverDependencies) {
     this.options = options;
     this.deps = deps;
-    const record = deps.ledger.store.loadConsensusRecord() as ConsensusRecord<BlockValue> | undefined;
+    this.records = new ConsensusRecordStore(deps.ledger.store.db);
+    const record = this.records.load();
     this.engine = new ConsensusEngine<BlockValue>({
       chainId: options.chainId,
       ...(options.key ? { seed: options.key.seed } : {}),
@@ -166,7 +168,7 @@ export class ConsensusDriver {
   private execute(output: Output<BlockValue>): void {
     switch (output.kind) {
       case 'persist':
-        this.deps.ledger.store.saveConsensusRecord(output.record);
+        this.records.save(output.record);
         break;
       case 'broadcast':
         this.deps.broadcast(toWire(output.message));

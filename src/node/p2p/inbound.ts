@@ -23,8 +23,10 @@ import {
   parseJson,
   readBody,
   REQUEST_PATH_PREFIX,
+  sessionMemoryMb,
   toJson,
-  WINDOW_BYTES,
+  CONNECTION_WINDOW_BYTES,
+  STREAM_WINDOW_BYTES,
 } from './wire.ts';
 
 export interface InboundContext {
@@ -33,6 +35,7 @@ export interface InboundContext {
   readonly handlers: TransportHandlers;
   readonly logger: Logger;
   readonly messageBytesMax: number;
+  readonly pingIntervalMs: number;
   readonly counters: Counters;
   /** Called for every well-formed body, with the sender's key. */
   readonly onSeen: (fromKey: string) => void;
@@ -41,8 +44,8 @@ export interface InboundContext {
 /** Streams one peer may have open at once; with messageBytesMax this bounds a peer's inbound memory. */
 const STREAMS_PER_PEER_MAX = 16;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
-/** An inbound session silent this long is gone: a live peer pings every few seconds (see link.ts). */
-const INBOUND_IDLE_MS = 30_000;
+/** Inbound sessions silent for this many PING intervals are gone: a live peer pings every interval. */
+const IDLE_PING_INTERVALS = 6;
 /** Body problems the peer caused: answered 4xx and counted, unlike our own failures. */
 const BODY_ERRORS = new Set(['p2p.body_too_large', 'p2p.malformed_body', 'p2p.bad_batch']);
 
@@ -62,9 +65,10 @@ export class InboundServer {
       // Client certificates are self-signed; onSession checks the key inside instead.
       rejectUnauthorized: false,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      maxSessionMemory: sessionMemoryMb(ctx.messageBytesMax),
       settings: {
         maxConcurrentStreams: STREAMS_PER_PEER_MAX,
-        initialWindowSize: WINDOW_BYTES,
+        initialWindowSize: STREAM_WINDOW_BYTES,
         enablePush: false,
       },
     });
@@ -117,12 +121,17 @@ export class InboundServer {
       return;
     }
     this.sessions.set(session, key);
-    session.setTimeout(INBOUND_IDLE_MS, () => session.destroy());
+    // PING frames do not count as activity for a session's timeout, so each PING re-arms it: a peer
+    // that stops pinging (dead host, cut cable) is dropped, an idle but live one is kept.
+    const idleMs = IDLE_PING_INTERVALS * this.ctx.pingIntervalMs;
+    session.setTimeout(idleMs);
+    session.on('timeout', () => session.destroy());
+    session.on('ping', () => session.setTimeout(idleMs));
     session.on('error', (err: NodeJS.ErrnoException) =>
       this.ctx.logger.debug({ peer: keyId(key), err: err.code }, 'inbound error'),
     );
     session.on('close', () => this.sessions.delete(session));
-    session.setLocalWindowSize(WINDOW_BYTES);
+    session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {

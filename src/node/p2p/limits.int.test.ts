@@ -1,12 +1,16 @@
 // Bounds on real sockets: oversized and malformed bodies are refused with a status and the node keeps
 // serving; large gossip is cut into batches that fit; outbound queues never grow past their bounds.
 import assert from 'node:assert/strict';
+import { constants } from 'node:http2';
 import { test } from 'node:test';
 import { freePort, HOST, mesh, rawPost, rawSession, TestNode, testKey, waitFor } from './testing.ts';
 
 const LIMIT = 64 * 1024;
 
-test('bodies over the limit or malformed are refused with 413/400, and the server keeps working', async (t) => {
+/** A hung socket fails the test instead of the whole run. */
+const LIMITS = { timeout: 60_000 };
+
+test('bodies over the limit or malformed are refused with 413/400, and the server keeps working', LIMITS, async (t) => {
   const nodes = await mesh(['l1', 'l2', 'l3'], { messageBytesMax: LIMIT });
   const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
   t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
@@ -29,6 +33,11 @@ test('bodies over the limit or malformed are refused with 413/400, and the serve
   ];
   for (const [what, answer, status] of cases) assert.equal((await answer).status, status, what);
   assert.equal(b.transport.stats().bodiesRefused, 6);
+  // Far more than the flow-control window: the client is still uploading when refused. It must get an
+  // answer or a reset, not wait forever (an RST_STREAM(NO_ERROR) leaves a node:http2 client hanging).
+  const huge = await rawPost(session, '/p2p/v1/gossip', Buffer.alloc(6 * 1024 * 1024, 0x20));
+  assert.ok(huge.status === 413 || huge.rstCode === constants.NGHTTP2_CANCEL, JSON.stringify(huge));
+  assert.equal(b.transport.stats().bodiesRefused, 7);
   assert.equal(b.received.size, 0, 'no refused body reached a handler');
 
   // The same session, and the transport, still work.
@@ -52,14 +61,14 @@ test('bodies over the limit or malformed are refused with 413/400, and the serve
     [...Array.from({ length: 300 }, (_, i) => i), 'last'],
   );
   assert.equal(a.transport.stats().messagesDropped, 1);
-  assert.equal(b.transport.stats().bodiesRefused, 6, 'the sender never sent a body over the limit');
+  assert.equal(b.transport.stats().bodiesRefused, 7, 'the sender never sent a body over the limit');
   await assert.rejects(
     a.transport.request(b.key.publicKey, 'echo', 'z'.repeat(LIMIT)),
     /over the size limit/,
   );
 });
 
-test('outbound queues for an unreachable peer stay within their message and byte bounds', async (t) => {
+test('outbound queues for an unreachable peer stay within their message and byte bounds', LIMITS, async (t) => {
   const self = testKey('q1');
   const down = [testKey('q2'), testKey('q3')];
   const ports = [await freePort(), await freePort()];
@@ -85,4 +94,24 @@ test('outbound queues for an unreachable peer stay within their message and byte
   assert.ok(queued > 0 && queued <= 10, `queued ${queued}`);
   assert.equal(node.transport.stats().messagesDropped, 2 * 900 + 100 + 200 - queued);
   assert.equal(node.transport.peers()[1]!.queued, 100);
+});
+
+test('a sender whose limit is larger than the receiver’s loses only the refused batch and recovers', LIMITS, async (t) => {
+  const [a, b] = (await mesh(['v1', 'v2'], { messageBytesMax: LIMIT })) as [TestNode, TestNode];
+  // Same keys and ports, but a configured with a 1 MiB limit: its batches can exceed b's 64 KiB.
+  const big = new TestNode(a.key, a.port, {
+    peers: [b.address()],
+    allowedKeys: new Set([a.key.publicKey, b.key.publicKey]),
+    messageBytesMax: 1024 * 1024,
+  });
+  t.after(() => Promise.all([big, b].map((n) => n.transport.stop())));
+  await Promise.all([big, b].map((n) => n.transport.start()));
+  await waitFor(() => big.transport.peers()[0]!.connected, 'link up');
+
+  for (let i = 0; i < 100; i++) big.transport.broadcast({ i, pad: 'p'.repeat(2_000) });
+  await waitFor(() => big.transport.stats().messagesDropped === 100, 'the oversized batch dropped');
+  assert.ok(b.transport.stats().bodiesRefused >= 1);
+  big.transport.broadcast({ after: true });
+  await waitFor(() => b.from(a.key).length === 1, 'later gossip delivered');
+  assert.deepEqual(b.from(a.key), [{ after: true }]);
 });

@@ -15,7 +15,9 @@ import {
   readBody,
   remoteErrorCode,
   REQUEST_PATH_PREFIX,
-  WINDOW_BYTES,
+  sessionMemoryMb,
+  CONNECTION_WINDOW_BYTES,
+  STREAM_WINDOW_BYTES,
 } from './wire.ts';
 
 export interface PeerAddress {
@@ -32,14 +34,16 @@ export interface LinkContext {
   readonly queueMessagesMax: number;
   readonly queueBytesMax: number;
   readonly reconnectDelayMs: number;
+  /** A PING still unanswered one interval later means the connection is dead (RFC 9113 §6.7). */
+  readonly pingIntervalMs: number;
   readonly nowMs: () => number;
   readonly counters: Counters;
 }
 
 /** Gives up on a dial that has not completed its handshake and first PING round trip by then. */
 const CONNECT_TIMEOUT_MS = 10_000;
-/** A PING still unanswered one interval later means the connection is dead (RFC 9113 §6.7). */
-const PING_INTERVAL_MS = 5_000;
+/** Longest wait for a peer to acknowledge one gossip batch (up to messageBytesMax of it). */
+const GOSSIP_TIMEOUT_MS = 30_000;
 
 export class PeerLink {
   lastSeenMs: number | null = null;
@@ -52,6 +56,8 @@ export class PeerLink {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
   private pingOutstanding = false;
+  /** The raw TLS socket: the session's own `socket` is a proxy that refuses destroy(). */
+  private socket: TLSSocket | null = null;
 
   constructor(
     readonly address: PeerAddress,
@@ -78,32 +84,34 @@ export class PeerLink {
       minVersion: 'TLSv1.3',
       // Self-signed on purpose: the server's key is checked against the one we expect on 'connect'.
       rejectUnauthorized: false,
-      settings: { initialWindowSize: WINDOW_BYTES, enablePush: false },
+      settings: { initialWindowSize: STREAM_WINDOW_BYTES, enablePush: false },
+      maxSessionMemory: sessionMemoryMb(this.ctx.messageBytesMax),
     });
     this.session = session;
     const log = this.ctx.logger;
     const peer = keyId(this.address.publicKey);
-    const giveUp = setTimeout(() => session.destroy(), CONNECT_TIMEOUT_MS);
+    const giveUp = setTimeout(() => this.drop(session), CONNECT_TIMEOUT_MS);
     session.on('connect', (_session, socket) => {
-      const actual = peerPublicKey(socket as TLSSocket);
+      this.socket = socket as TLSSocket;
+      const actual = peerPublicKey(this.socket);
       if (actual !== this.address.publicKey) {
         this.ctx.counters.connectionsRefused++;
         log.warn({ code: 'p2p.peer_key_mismatch', peer, actual: actual && keyId(actual) }, 'peer refused');
-        session.destroy();
-        return;
+        return this.drop(session);
       }
-      session.setLocalWindowSize(WINDOW_BYTES);
+      session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
       // In TLS 1.3 the client finishes its handshake before the server has checked our certificate,
       // so the link counts as up only once the server answers a PING: a server that refuses our key
       // closes the session before reading any frame.
       session.ping((err) => {
         clearTimeout(giveUp);
-        if (err || this.session !== session) return void session.destroy();
+        if (err || this.session !== session) return this.drop(session);
         this.ready = true;
+        this.ctx.counters.connectionsOpened++;
         this.pingOutstanding = false;
         this.seen();
         log.info({ peer, host, port }, 'peer connected');
-        this.pingTimer = setInterval(() => this.keepAlive(session), PING_INTERVAL_MS);
+        this.pingTimer = setInterval(() => this.keepAlive(session), this.ctx.pingIntervalMs);
         this.scheduleFlush();
       });
     });
@@ -113,21 +121,36 @@ export class PeerLink {
     );
     session.on('close', () => {
       clearTimeout(giveUp);
-      if (this.session !== session) return;
-      if (this.ready && !this.stopped) log.warn({ peer, host, port }, 'peer disconnected');
-      this.session = null;
-      this.ready = false;
-      if (this.pingTimer) clearInterval(this.pingTimer);
-      this.pingTimer = null;
-      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connect(), this.ctx.reconnectDelayMs);
+      this.drop(session);
     });
   }
 
   stop(): void {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    this.session?.destroy();
+    if (this.session) this.drop(this.session);
+  }
+
+  /**
+   * Takes a session out of use at once and schedules the redial. It does not wait for 'close': a
+   * destroyed session with unsent data can wait a long time for its socket to drain, so the socket is
+   * destroyed too.
+   */
+  private drop(session: ClientHttp2Session): void {
+    if (this.session === session) {
+      if (this.ready && !this.stopped) {
+        const { host, port } = this.address;
+        this.ctx.logger.warn({ peer: keyId(this.address.publicKey), host, port }, 'peer disconnected');
+      }
+      this.session = null;
+      this.ready = false;
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      if (!this.stopped) this.reconnectTimer = setTimeout(() => this.connect(), this.ctx.reconnectDelayMs);
+      this.socket?.destroy();
+      this.socket = null;
+    }
+    session.destroy();
   }
 
   /** Queues one message (its JSON text); the queue is bounded and drops its oldest when full. */
@@ -149,9 +172,15 @@ export class PeerLink {
       timedOut = true;
       stream.close(constants.NGHTTP2_CANCEL);
     }, timeoutMs);
+    const failed = (): NodeError =>
+      timedOut
+        ? new NodeError('p2p.request_timeout', 'no answer in time', { method, timeoutMs })
+        : new NodeError('p2p.request_failed', 'request did not complete', { method });
     return readBody(stream, this.ctx.messageBytesMax)
       .then(
         (raw) => {
+          // A reset stream can still end cleanly, with no answer: that is a failure, not a bad body.
+          if (status === 0 || timedOut) throw failed();
           this.seen();
           const value = parseJson(raw) as { result?: unknown } | null;
           if (status === 200) return value?.result;
@@ -160,10 +189,7 @@ export class PeerLink {
         },
         (err: unknown) => {
           stream.close(constants.NGHTTP2_CANCEL);
-          if (timedOut)
-            throw new NodeError('p2p.request_timeout', 'no answer in time', { method, timeoutMs });
-          if (err instanceof NodeError && err.code === 'p2p.body_too_large') throw err;
-          throw new NodeError('p2p.request_failed', 'request did not complete', { method });
+          throw err instanceof NodeError && err.code === 'p2p.body_too_large' ? err : failed();
         },
       )
       .finally(() => clearTimeout(timer));
@@ -206,7 +232,8 @@ export class PeerLink {
   }
 
   private flush(): void {
-    if (!this.ready || this.inFlight || this.queue.length === 0) return;
+    const session = this.session;
+    if (!this.ready || session === null || this.inFlight || this.queue.length === 0) return;
     const batch = this.queue.take();
     const stream = this.post(GOSSIP_PATH, `[${batch.map((m) => m.json).join(',')}]`);
     if (stream === null) {
@@ -217,27 +244,37 @@ export class PeerLink {
     let status = 0;
     stream.on('response', (headers) => (status = Number(headers[':status'])));
     stream.resume();
+    // A live peer that never answers would otherwise stall our gossip to it for good.
+    const timer = setTimeout(() => stream.close(constants.NGHTTP2_CANCEL), GOSSIP_TIMEOUT_MS);
     stream.on('close', () => {
+      clearTimeout(timer);
       this.inFlight = false;
       if (status === 204) {
         this.ctx.counters.messagesSent += batch.length;
         this.seen();
-      } else if (status === 0) {
+      } else if (status === 0 && (session.destroyed || session.closed || this.session !== session)) {
         // The connection failed before an answer: the batch may or may not have arrived. Sending it
         // again after reconnecting risks a duplicate, which receivers already tolerate; losing it
         // would silently drop everything sent while a dead connection went unnoticed.
         this.ctx.counters.messagesDropped += this.queue.unshift(batch);
       } else {
+        // Refused, reset or timed out on a live connection: sending it again would likely fail again.
+        // A connection that loses answers is not trusted either: it is redialled.
         this.ctx.counters.messagesDropped += batch.length;
-        this.ctx.logger.warn({ peer: keyId(this.address.publicKey), status }, 'peer refused a gossip batch');
+        const rst = stream.rstCode ?? null;
+        this.ctx.logger.warn(
+          { peer: keyId(this.address.publicKey), status, rst },
+          'gossip batch not accepted',
+        );
+        if (status === 0) this.drop(session);
       }
       this.scheduleFlush();
     });
   }
 
   private keepAlive(session: ClientHttp2Session): void {
-    if (session.destroyed || session.closed) return; // 'close' will clear this timer
-    if (this.pingOutstanding) return void session.destroy();
+    if (this.session !== session) return;
+    if (this.pingOutstanding) return this.drop(session);
     this.pingOutstanding = true;
     session.ping((err) => {
       this.pingOutstanding = false;

@@ -9,7 +9,10 @@ import { certificatePublicKey, createTlsIdentity } from './identity.ts';
 import { P2PTransport } from './transport.ts';
 import { allConnected, HOST, mesh, rawPost, rawSession, TestNode, testKey, waitFor } from './testing.ts';
 
-test('a node key outside the allow-list is refused: its gossip never reaches a handler and its requests fail', async (t) => {
+/** A hung socket fails the test instead of the whole run. */
+const LIMITS = { timeout: 60_000 };
+
+test('a node key outside the allow-list is refused: its gossip never reaches a handler and its requests fail', LIMITS, async (t) => {
   const nodes = await mesh(['s1', 's2']);
   const [a, b] = nodes as [TestNode, TestNode];
   const intruderKey = testKey('intruder');
@@ -68,7 +71,7 @@ test('a node key outside the allow-list is refused: its gossip never reaches a h
   );
 });
 
-test('a dial that reaches a node with a different key than expected is dropped', async (t) => {
+test('a dial that reaches a node with a different key than expected is dropped', LIMITS, async (t) => {
   const nodes = await mesh(['m1', 'm2']);
   const [a, b] = nodes as [TestNode, TestNode];
   await a.transport.start();
@@ -87,7 +90,7 @@ test('a dial that reaches a node with a different key than expected is dropped',
   assert.equal(a.received.size, 0, 'nothing meant for m3 reached a');
 });
 
-test('the wire is TLS 1.3 over ALPN h2, and the certificate carries exactly the node’s Ed25519 key', async (t) => {
+test('the wire is TLS 1.3 over ALPN h2, and the certificate carries exactly the node’s Ed25519 key', LIMITS, async (t) => {
   const nodes = await mesh(['t1', 't2']);
   const [a, b] = nodes as [TestNode, TestNode];
   t.after(() => a.transport.stop());

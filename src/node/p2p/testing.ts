@@ -100,6 +100,8 @@ export async function rawSession(port: number, key: KeyPair | null): Promise<Cli
 export interface RawAnswer {
   readonly status: number | null;
   readonly body: string;
+  /** RST_STREAM code, 0 when the stream ended normally. */
+  readonly rstCode: number;
 }
 
 /** Sends one request; status null means the stream was reset or the session closed without an answer. */
@@ -121,7 +123,7 @@ export function rawPost(
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => (text += chunk));
     stream.on('error', () => {});
-    stream.on('close', () => resolve({ status, body: text }));
+    stream.on('close', () => resolve({ status, body: text, rstCode: stream.rstCode ?? 0 }));
     stream.end(body);
   });
 }

@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import { NodeError } from '../errors.ts';
 import { allConnected, mesh, TestNode, waitFor } from './testing.ts';
 
-test('three allow-listed nodes connect in any start order, gossip with the sender’s key, and answer requests', async (t) => {
+/** A hung socket fails the test instead of the whole run. */
+const LIMITS = { timeout: 60_000 };
+
+test('three allow-listed nodes connect in any start order, gossip with the sender’s key, and answer requests', LIMITS, async (t) => {
   const nodes = await mesh(['a', 'b', 'c']);
   const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
   t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
@@ -59,7 +62,7 @@ test('three allow-listed nodes connect in any start order, gossip with the sende
   assert.ok(seen.every((ms) => typeof ms === 'number' && ms > 0));
 });
 
-test('a peer that stops and restarts on the same port is reconnected and gets later gossip', async (t) => {
+test('a peer that stops and restarts on the same port is reconnected and gets later gossip', LIMITS, async (t) => {
   const nodes = await mesh(['r1', 'r2']);
   const [a, b] = nodes as [TestNode, TestNode];
   // The same key and port, as a node restarted from its key file would have.
@@ -90,4 +93,18 @@ test('a peer that stops and restarts on the same port is reconnected and gets la
     method: 'echo',
     params: 'x',
   });
+});
+
+test('idle links stay up across many PING intervals, on both ends', LIMITS, async (t) => {
+  // The server drops a session after six PING intervals without a PING; PINGs must keep it alive
+  // (a session's timeout does not count PING frames as activity unless re-armed).
+  const nodes = await mesh(['i1', 'i2'], { pingIntervalMs: 200 });
+  t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
+  await Promise.all(nodes.map((n) => n.transport.start()));
+  await waitFor(() => allConnected(nodes), 'links up');
+  await new Promise((resolve) => setTimeout(resolve, 3_000)); // 15 intervals, 2.5 idle timeouts
+  for (const node of nodes) {
+    assert.equal(node.transport.stats().connectionsOpened, 1, 'no link was dropped and redialled');
+    assert.ok(node.transport.peers()[0]!.connected);
+  }
 });

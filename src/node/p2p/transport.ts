@@ -28,6 +28,11 @@ export interface TransportOptions {
   readonly queueMessagesMax?: number;
   readonly queueBytesMax?: number;
   readonly reconnectDelayMs?: number;
+  /**
+   * Each outbound connection is PINGed this often and dropped when a PING goes unanswered for one
+   * interval; an inbound one is dropped after six intervals without a PING. All nodes should agree.
+   */
+  readonly pingIntervalMs?: number;
 }
 
 export interface TransportHandlers {
@@ -62,6 +67,8 @@ export interface TransportStats {
   readonly messagesDropped: number;
   /** Inbound bodies refused: too large, or not a JSON body of the expected shape. */
   readonly bodiesRefused: number;
+  /** Outbound connections that came up (a peer that keeps reconnecting shows here). */
+  readonly connectionsOpened: number;
   /** Connections refused by the key check, inbound (key not allowed) or outbound (not the expected key). */
   readonly connectionsRefused: number;
 }
@@ -78,12 +85,14 @@ export class P2PTransport {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly messageBytesMax: number;
+  private readonly pingIntervalMs: number;
   private readonly links = new Map<string, PeerLink>();
   private readonly counters: Counters = {
     messagesSent: 0,
     messagesReceived: 0,
     messagesDropped: 0,
     bodiesRefused: 0,
+    connectionsOpened: 0,
     connectionsRefused: 0,
   };
   private server: InboundServer | null = null;
@@ -107,6 +116,7 @@ export class P2PTransport {
     this.log = deps.logger.child({ component: 'p2p' });
     this.clock = deps.clock ?? systemClock;
     this.messageBytesMax = options.messageBytesMax ?? 16 * MIB;
+    this.pingIntervalMs = options.pingIntervalMs ?? 5_000;
   }
 
   async start(): Promise<{ port: number }> {
@@ -120,6 +130,7 @@ export class P2PTransport {
       handlers: this.deps.handlers,
       logger: this.log,
       messageBytesMax: this.messageBytesMax,
+      pingIntervalMs: this.pingIntervalMs,
       counters: this.counters,
       onSeen: (fromKey) => {
         const link = this.links.get(fromKey);
@@ -134,6 +145,7 @@ export class P2PTransport {
       queueMessagesMax: this.options.queueMessagesMax ?? 10_000,
       queueBytesMax: this.options.queueBytesMax ?? 64 * MIB,
       reconnectDelayMs: this.options.reconnectDelayMs ?? 1_000,
+      pingIntervalMs: this.pingIntervalMs,
       nowMs: () => this.clock.nowMs(),
       counters: this.counters,
     };

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 export const PENDING_LOG_FILE = 'mempool.sqlite';
 
 export interface PendingTxLog {
+  /** Queues a tx; it is written by the next flush (at the latest on the next turn of the event loop). */
   put(hash: string, encoded: Uint8Array): void;
+  /** Writes every queued tx now, in one database transaction. */
+  flush(): void;
   delete(hashes: readonly string[]): void;
   /** Encoded txs in the order they were accepted. */
   all(): Uint8Array[];
@@ -21,6 +24,8 @@ export class SqlitePendingTxLog implements PendingTxLog {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement<[string, Uint8Array]>;
   private readonly remove: Database.Statement<[string]>;
+  private queued: [string, Uint8Array][] = [];
+  private flushScheduled = false;
 
   constructor(dataDir: string) {
     this.db = new Database(join(dataDir, PENDING_LOG_FILE));
@@ -34,17 +39,33 @@ export class SqlitePendingTxLog implements PendingTxLog {
   }
 
   put(hash: string, encoded: Uint8Array): void {
-    this.insert.run(hash, encoded);
+    this.queued.push([hash, encoded]);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.queued.length === 0 || !this.db.open) return;
+    const batch = this.queued;
+    this.queued = [];
+    this.db.transaction(() => {
+      for (const [hash, encoded] of batch) this.insert.run(hash, encoded);
+    })();
   }
 
   delete(hashes: readonly string[]): void {
     if (hashes.length === 0) return;
+    this.flush(); // a queued put of a hash deleted here must not land after the delete
     this.db.transaction(() => {
       for (const hash of hashes) this.remove.run(hash);
     })();
   }
 
   all(): Uint8Array[] {
+    this.flush();
     return this.db
       .prepare<[], { body: Buffer }>('SELECT body FROM pending ORDER BY seq')
       .all()
@@ -52,6 +73,7 @@ export class SqlitePendingTxLog implements PendingTxLog {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 }

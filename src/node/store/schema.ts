@@ -46,6 +46,13 @@ CREATE TABLE IF NOT EXISTS consensus_record (
   id   INTEGER PRIMARY KEY CHECK (id = 1),
   body TEXT NOT NULL
 );
+-- Blocks the restart record refers to (its lock, valid value, last proposal), each written once by hash
+-- rather than inside every record write; rows of finished heights are pruned.
+CREATE TABLE IF NOT EXISTS consensus_values (
+  hash   TEXT PRIMARY KEY,
+  height INTEGER NOT NULL,
+  body   TEXT NOT NULL
+);
 -- Versioned state: the value of key as of height (NULL = deleted at that height).
 CREATE TABLE IF NOT EXISTS state (
   key    TEXT NOT NULL,

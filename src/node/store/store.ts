@@ -110,10 +110,6 @@ export class LedgerStore implements LogNodeReader {
       ),
       insertLogNode: db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)'),
       insertState: db.prepare('INSERT INTO state (key, height, value) VALUES (?, ?, ?)'),
-      saveRecord: db.prepare(
-        'INSERT INTO consensus_record (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
-      ),
-      loadRecord: db.prepare<[], { body: string }>('SELECT body FROM consensus_record WHERE id = 1'),
     };
   }
 
@@ -207,16 +203,6 @@ export class LedgerStore implements LogNodeReader {
 
   stateAt(height: number): StateReader {
     return { get: (key) => this.statements.stateAt.get(key, height)?.value ?? undefined };
-  }
-
-  /** Durably stores the consensus restart record (synchronous=FULL: on disk when this returns). */
-  saveConsensusRecord(record: unknown): void {
-    this.statements.saveRecord.run(JSON.stringify(record));
-  }
-
-  loadConsensusRecord(): unknown {
-    const row = this.statements.loadRecord.get();
-    return row === undefined ? undefined : (JSON.parse(row.body) as unknown);
   }
 
   /** Writes a whole block in one database transaction: after a crash it is either all there or absent. */

@@ -1,0 +1,92 @@
+// Durable storage of the consensus engine's restart record (see ConsensusRecord). The record is written
+// before anything it covers is sent, with synchronous=FULL, so it must be cheap: the blocks it refers to
+// (lock, valid value, last proposal) are stored once each by hash, in the same database transaction as
+// the first record that refers to them, and the record itself carries only their hashes.
+import type Database from 'better-sqlite3';
+import type { ConsensusRecord } from '../../consensus/index.ts';
+import type { Block } from '../../core/block.ts';
+import { NodeError } from '../errors.ts';
+import type { BlockValue } from './wire.ts';
+
+type ValueRef = { readonly hash: string; readonly timeMs: number };
+type StoredRecord = Omit<ConsensusRecord<BlockValue>, 'lockedValue' | 'validValue' | 'lastProposal'> & {
+  readonly lockedValue: ValueRef | null;
+  readonly validValue: ValueRef | null;
+  readonly lastProposal: { readonly proposal: unknown; readonly value: ValueRef } | null;
+};
+
+const ref = (value: BlockValue | null): ValueRef | null =>
+  value && { hash: value.hash, timeMs: value.timeMs };
+
+export class ConsensusRecordStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly saved = new Set<string>();
+  private prunedBelow = 0;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    this.statements = {
+      putRecord: db.prepare(
+        'INSERT INTO consensus_record (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+      ),
+      getRecord: db.prepare<[], { body: string }>('SELECT body FROM consensus_record WHERE id = 1'),
+      putValue: db.prepare('INSERT OR IGNORE INTO consensus_values (hash, height, body) VALUES (?, ?, ?)'),
+      getValue: db.prepare<[string], { body: string }>('SELECT body FROM consensus_values WHERE hash = ?'),
+      prune: db.prepare('DELETE FROM consensus_values WHERE height < ?'),
+    };
+  }
+
+  save(record: ConsensusRecord<BlockValue>): void {
+    const values = [record.lockedValue, record.validValue, record.lastProposal?.value ?? null];
+    const stored: StoredRecord = {
+      ...record,
+      lockedValue: ref(record.lockedValue),
+      validValue: ref(record.validValue),
+      lastProposal: record.lastProposal && {
+        proposal: record.lastProposal.proposal,
+        value: ref(record.lastProposal.value)!,
+      },
+    };
+    this.db.transaction(() => {
+      for (const value of values) {
+        if (value === null || this.saved.has(value.hash)) continue;
+        this.statements.putValue.run(value.hash, value.block.header.height, JSON.stringify(value.block));
+        this.saved.add(value.hash);
+      }
+      if (record.height > this.prunedBelow) {
+        this.statements.prune.run(record.height);
+        this.prunedBelow = record.height;
+        this.saved.clear();
+        for (const value of values) if (value !== null) this.saved.add(value.hash);
+      }
+      this.statements.putRecord.run(JSON.stringify(stored));
+    })();
+  }
+
+  load(): ConsensusRecord<BlockValue> | undefined {
+    const row = this.statements.getRecord.get();
+    if (row === undefined) return undefined;
+    const stored = JSON.parse(row.body) as StoredRecord;
+    const value = (r: ValueRef | null): BlockValue | null => {
+      if (r === null) return null;
+      const body = this.statements.getValue.get(r.hash)?.body;
+      // The record and its values are written in one transaction, so a missing value is corruption;
+      // starting without it could make this validator sign a conflicting message.
+      if (body === undefined)
+        throw new NodeError('consensus.record_corrupt', 'the consensus record refers to a missing block');
+      return { ...r, block: JSON.parse(body) as Block };
+    };
+    return {
+      ...stored,
+      lockedValue: value(stored.lockedValue),
+      validValue: value(stored.validValue),
+      lastProposal: stored.lastProposal && {
+        proposal: stored.lastProposal.proposal as NonNullable<
+          ConsensusRecord<BlockValue>['lastProposal']
+        >['proposal'],
+        value: value(stored.lastProposal.value)!,
+      },
+    };
+  }
+}
