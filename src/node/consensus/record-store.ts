@@ -54,9 +54,12 @@ export class ConsensusRecordStore {
         this.statements.putValue.run(value.hash, value.block.header.height, JSON.stringify(value.block));
         this.saved.add(value.hash);
       }
-      if (record.height > this.prunedBelow) {
-        this.statements.prune.run(record.height);
-        this.prunedBelow = record.height;
+      // The last proposal this validator signed may be from an earlier height (it is kept until the
+      // next one), so pruning stops below the oldest block the record still refers to.
+      const keepFrom = Math.min(record.height, ...values.flatMap((v) => (v ? [v.block.header.height] : [])));
+      if (keepFrom > this.prunedBelow) {
+        this.statements.prune.run(keepFrom);
+        this.prunedBelow = keepFrom;
         this.saved.clear();
         for (const value of values) if (value !== null) this.saved.add(value.hash);
       }

@@ -10,68 +10,78 @@ import { P2PTransport } from './transport.ts';
 import { allConnected, HOST, mesh, rawPost, rawSession, TestNode, testKey, waitFor } from './testing.ts';
 
 /** A hung socket fails the test instead of the whole run. */
-const LIMITS = { timeout: 60_000 };
+const TIMEOUT = { timeout: 60_000 };
 
-test('a node key outside the allow-list is refused: its gossip never reaches a handler and its requests fail', LIMITS, async (t) => {
-  const nodes = await mesh(['s1', 's2']);
-  const [a, b] = nodes as [TestNode, TestNode];
-  const intruderKey = testKey('intruder');
-  // The intruder knows the real addresses and keys, and would itself accept a and b.
-  const intruder = new TestNode(intruderKey, 0, {
-    peers: [a.address(), b.address()],
-    allowedKeys: new Set([a.key.publicKey, b.key.publicKey, intruderKey.publicKey]),
-  });
-  t.after(() => Promise.all([a, b, intruder].map((n) => n.transport.stop())));
-  await Promise.all(nodes.map((n) => n.transport.start()));
-  await intruder.transport.start();
-  await waitFor(() => allConnected(nodes), 'a and b linked');
-  await waitFor(
-    () => a.transport.stats().connectionsRefused >= 2 && b.transport.stats().connectionsRefused >= 2,
-    'repeated dials refused',
-  );
+test(
+  'a node key outside the allow-list is refused: its gossip never reaches a handler and its requests fail',
+  TIMEOUT,
+  async (t) => {
+    const nodes = await mesh(['s1', 's2']);
+    const [a, b] = nodes as [TestNode, TestNode];
+    const intruderKey = testKey('intruder');
+    // The intruder knows the real addresses and keys, and would itself accept a and b.
+    const intruder = new TestNode(intruderKey, 0, {
+      peers: [a.address(), b.address()],
+      allowedKeys: new Set([a.key.publicKey, b.key.publicKey, intruderKey.publicKey]),
+    });
+    t.after(() => Promise.all([a, b, intruder].map((n) => n.transport.stop())));
+    await Promise.all(nodes.map((n) => n.transport.start()));
+    await intruder.transport.start();
+    await waitFor(() => allConnected(nodes), 'a and b linked');
+    await waitFor(
+      () => a.transport.stats().connectionsRefused >= 2 && b.transport.stats().connectionsRefused >= 2,
+      'repeated dials refused',
+    );
 
-  intruder.transport.broadcast({ forged: true });
-  await assert.rejects(intruder.transport.request(a.key.publicKey, 'echo', null), (err: unknown) => {
-    assert.ok(err instanceof NodeError);
-    assert.match(err.code, /^p2p\.(peer_not_connected|request_failed)$/);
-    return true;
-  });
-  // A message sent after the intruder's, on a live link, has arrived; the intruder's has not.
-  a.transport.broadcast({ marker: 1 });
-  await waitFor(() => b.from(a.key).length === 1, 'a’s marker at b');
-  assert.deepEqual(
-    intruder.transport.peers().map((p) => [p.connected, p.queued]),
-    [
-      [false, 1],
-      [false, 1],
-    ],
-  );
-  assert.equal(a.received.has(intruderKey.publicKey) || b.received.has(intruderKey.publicKey), false);
-  assert.equal(a.transport.stats().messagesReceived, 0);
+    intruder.transport.broadcast({ forged: true });
+    await assert.rejects(intruder.transport.request(a.key.publicKey, 'echo', null), (err: unknown) => {
+      assert.ok(err instanceof NodeError);
+      assert.match(err.code, /^p2p\.(peer_not_connected|request_failed)$/);
+      return true;
+    });
+    // A message sent after the intruder's, on a live link, has arrived; the intruder's has not.
+    a.transport.broadcast({ marker: 1 });
+    await waitFor(() => b.from(a.key).length === 1, 'a’s marker at b');
+    assert.deepEqual(
+      intruder.transport.peers().map((p) => [p.connected, p.queued]),
+      [
+        [false, 1],
+        [false, 1],
+      ],
+    );
+    assert.equal(a.received.has(intruderKey.publicKey) || b.received.has(intruderKey.publicKey), false);
+    assert.equal(a.transport.stats().messagesReceived, 0);
 
-  // The same holds for a hand-made client with that key, and for one with no certificate at all.
-  for (const key of [intruderKey, null]) {
-    const session = await rawSession(a.port, key);
-    const answer = await rawPost(session, '/p2p/v1/gossip', JSON.stringify([{ forged: true }]));
-    assert.equal(answer.status, null, 'no HTTP answer: the session is closed before any stream');
-    session.destroy();
-  }
-  assert.equal(a.received.size, 0);
-  // Nor can a node be configured to dial a key that is not allowed.
-  assert.throws(
-    () =>
-      new P2PTransport(
-        { key: a.key, listenHost: HOST, listenPort: 0, peers: [intruder.address()], allowedKeys: new Set() },
-        {
-          logger: pino({ level: 'silent' }),
-          handlers: { onMessages: () => {}, onRequest: () => Promise.resolve(null) },
-        },
-      ),
-    /not in the allow-list/,
-  );
-});
+    // The same holds for a hand-made client with that key, and for one with no certificate at all.
+    for (const key of [intruderKey, null]) {
+      const session = await rawSession(a.port, key);
+      const answer = await rawPost(session, '/p2p/v1/gossip', JSON.stringify([{ forged: true }]));
+      assert.equal(answer.status, null, 'no HTTP answer: the session is closed before any stream');
+      session.destroy();
+    }
+    assert.equal(a.received.size, 0);
+    // Nor can a node be configured to dial a key that is not allowed.
+    assert.throws(
+      () =>
+        new P2PTransport(
+          {
+            key: a.key,
+            listenHost: HOST,
+            listenPort: 0,
+            peers: [intruder.address()],
+            allowedKeys: new Set(),
+          },
+          {
+            logger: pino({ level: 'silent' }),
+            handlers: { onMessages: () => {}, onRequest: () => Promise.resolve(null) },
+          },
+        ),
+      /not in the allow-list/,
+    );
+  },
+);
 
-test('a dial that reaches a node with a different key than expected is dropped', LIMITS, async (t) => {
+test('a dial that reaches a node with a different key than expected is dropped', TIMEOUT, async (t) => {
   const nodes = await mesh(['m1', 'm2']);
   const [a, b] = nodes as [TestNode, TestNode];
   await a.transport.start();
@@ -90,39 +100,43 @@ test('a dial that reaches a node with a different key than expected is dropped',
   assert.equal(a.received.size, 0, 'nothing meant for m3 reached a');
 });
 
-test('the wire is TLS 1.3 over ALPN h2, and the certificate carries exactly the node’s Ed25519 key', LIMITS, async (t) => {
-  const nodes = await mesh(['t1', 't2']);
-  const [a, b] = nodes as [TestNode, TestNode];
-  t.after(() => a.transport.stop());
-  await a.transport.start();
-  const client = await createTlsIdentity(b.key, Date.now());
+test(
+  'the wire is TLS 1.3 over ALPN h2, and the certificate carries exactly the node’s Ed25519 key',
+  TIMEOUT,
+  async (t) => {
+    const nodes = await mesh(['t1', 't2']);
+    const [a, b] = nodes as [TestNode, TestNode];
+    t.after(() => a.transport.stop());
+    await a.transport.start();
+    const client = await createTlsIdentity(b.key, Date.now());
 
-  const socket = await new Promise<TLSSocket>((resolve, reject) => {
-    const s = tlsConnect({
-      host: HOST,
-      port: a.port,
-      key: client.keyPem,
-      cert: client.certPem,
-      ALPNProtocols: ['h2'],
-      rejectUnauthorized: false,
-    });
-    s.once('secureConnect', () => resolve(s));
-    s.once('error', reject);
-  });
-  assert.equal(socket.getProtocol(), 'TLSv1.3');
-  assert.equal(socket.alpnProtocol, 'h2');
-  const cert = socket.getPeerX509Certificate()!;
-  assert.equal(cert.publicKey.asymmetricKeyType, 'ed25519');
-  assert.equal(certificatePublicKey(cert), a.key.publicKey);
-  assert.ok(cert.verify(cert.publicKey), 'self-signed by the node key');
-  socket.destroy();
-
-  // A client that offers nothing newer than TLS 1.2 does not get a connection.
-  await assert.rejects(
-    new Promise((resolve, reject) => {
-      const s = tlsConnect({ host: HOST, port: a.port, maxVersion: 'TLSv1.2', rejectUnauthorized: false });
-      s.once('secureConnect', () => resolve(s.destroy()));
+    const socket = await new Promise<TLSSocket>((resolve, reject) => {
+      const s = tlsConnect({
+        host: HOST,
+        port: a.port,
+        key: client.keyPem,
+        cert: client.certPem,
+        ALPNProtocols: ['h2'],
+        rejectUnauthorized: false,
+      });
+      s.once('secureConnect', () => resolve(s));
       s.once('error', reject);
-    }),
-  );
-});
+    });
+    assert.equal(socket.getProtocol(), 'TLSv1.3');
+    assert.equal(socket.alpnProtocol, 'h2');
+    const cert = socket.getPeerX509Certificate()!;
+    assert.equal(cert.publicKey.asymmetricKeyType, 'ed25519');
+    assert.equal(certificatePublicKey(cert), a.key.publicKey);
+    assert.ok(cert.verify(cert.publicKey), 'self-signed by the node key');
+    socket.destroy();
+
+    // A client that offers nothing newer than TLS 1.2 does not get a connection.
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const s = tlsConnect({ host: HOST, port: a.port, maxVersion: 'TLSv1.2', rejectUnauthorized: false });
+        s.once('secureConnect', () => resolve(s.destroy()));
+        s.once('error', reject);
+      }),
+    );
+  },
+);

@@ -87,9 +87,9 @@ export function answer(stream: ServerHttp2Stream, status: number, json?: string)
 export function answerError(stream: ServerHttp2Stream, status: number, code: string): void {
   answer(stream, status, JSON.stringify({ error: { code } }));
   // An unread request body is cut off with RST_STREAM rather than drained. RFC 9113 §8.1 suggests
-  // NO_ERROR here, but a node:http2 client still uploading then waits forever (measured on Node 20),
-  // so CANCEL: a client that finished sending still sees the answer, one still sending sees a reset.
-  if (!stream.destroyed && !stream.readableEnded) stream.close(constants.NGHTTP2_CANCEL);
+  // NO_ERROR, but a node:http2 client whose unsent upload exceeds its maxSessionMemory then waits
+  // forever (measured on Node 20); after CANCEL it sees the answer if it can, else the reset.
+  if (!stream.destroyed && !stream.readableEnded) stream.close(constants.NGHTTP2_NO_ERROR);
 }
 
 /** The error code in a peer's error answer, if it is one of ours; anything else becomes a generic code. */
