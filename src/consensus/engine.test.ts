@@ -256,3 +256,21 @@ test('no double sign across a crash between persisting a vote and sending it', (
   assert.equal(conflicting.round, 0);
   assert.notEqual(conflicting.blockHash, record.lastPrevote!.blockHash);
 });
+
+test('an equivocator spraying votes for unknown blocks cannot crowd out its vote for a real block', () => {
+  const { keys, others, e } = setup();
+  const a = value('A');
+  propose(e, keys, 0, a);
+  const [x, y] = [others[0]!, others[1]!];
+  const garbage = [1, 2, 3, 4, 5].map((i) =>
+    voteBy(keys, x, { type: 'prevote', height: 1, round: 0, blockHash: value(`garbage ${i}`).hash }),
+  );
+  const out = [
+    ...garbage.flatMap((v) => e.handle(voteInput(v))),
+    ...e.handle(voteInput(voteBy(keys, x, { type: 'prevote', height: 1, round: 0, blockHash: a.hash }))),
+    ...e.handle(voteInput(voteBy(keys, y, { type: 'prevote', height: 1, round: 0, blockHash: a.hash }))),
+  ];
+  assert.equal(ofKind(out, 'evidence').length, 1, 'reported once');
+  // Us, x and y: 3 of 4 prevoted A, so we lock and precommit A.
+  assert.equal(sentVotes(out).find((v) => v.type === 'precommit')?.blockHash, a.hash);
+});

@@ -132,14 +132,17 @@ export class Intake<V extends ConsensusValue> {
   vote(vote: Vote, verified = false): void {
     if (!isVoteShape(vote)) return;
     const e = this.engine;
-    if (vote.height === e.height + 1)
-      return this.buffer(vote.round, `${vote.validator}/${vote.type}`, { kind: 'vote', vote }, verified, () =>
-        this.verifier.vote(e.chainId, vote),
-      );
+    if (vote.height === e.height + 1) {
+      const check = () => this.verifier.vote(e.chainId, vote);
+      this.buffer(vote.round, `${vote.validator}/${vote.type}`, { kind: 'vote', vote }, verified, check);
+      return;
+    }
     if (vote.height !== e.height || e.decided) return;
     const power = e.powerOf(vote.validator);
     if (power === 0) return; // not a validator of this height
     if (!this.stored(vote.round)) {
+      // Too far ahead to keep: it only counts toward the round skip, and only if it raises the signer's round.
+      if (vote.round <= (this.highestRound.get(vote.validator) ?? -1)) return;
       if (verified || this.verifier.vote(e.chainId, vote)) this.noteRound(vote.validator, vote.round);
       return;
     }
@@ -149,7 +152,7 @@ export class Intake<V extends ConsensusValue> {
     if (verdict.kind === 'duplicate') return;
     if (!verified && !this.verifier.vote(e.chainId, vote)) return;
     this.noteRound(vote.validator, vote.round);
-    set.add(vote, power);
+    set.add(vote, power, vote.blockHash === null || this.values.has(vote.blockHash));
     if (verdict.kind === 'conflict') {
       const key = `${vote.validator}/${vote.round}/${vote.type}`;
       if (!this.evidenceReported.has(key)) {
@@ -164,16 +167,18 @@ export class Intake<V extends ConsensusValue> {
     const e = this.engine;
     if (proposal.height === e.height + 1) {
       const check = () => this.verifier.proposal(e.chainId, proposal);
-      return this.buffer(
+      this.buffer(
         proposal.round,
         `${proposal.proposer}/proposal`,
         { kind: 'proposal', proposal, value },
         verified,
         check,
       );
+      return;
     }
     if (proposal.height !== e.height || e.decided || e.powerOf(proposal.proposer) === 0) return;
     if (!this.stored(proposal.round)) {
+      if (proposal.round <= (this.highestRound.get(proposal.proposer) ?? -1)) return;
       if (verified || this.verifier.proposal(e.chainId, proposal))
         this.noteRound(proposal.proposer, proposal.round);
       return;

@@ -16,8 +16,13 @@ export type AddVoteResult =
 
 const NIL = 'nil';
 
-/** Distinct blocks kept per validator per vote set: bounds what one equivocator can make us store. */
-export const VOTES_PER_VALIDATOR_MAX = 3;
+/**
+ * Conflicting votes kept per validator per vote set for blocks we have not seen: bounds what one
+ * equivocator can make us store. Votes for blocks we hold (or nil) are always kept: there are few such
+ * blocks per height, and a byzantine validator spraying votes for random hashes must not be able to
+ * crowd out its one vote for a real block that an honest proof of lock depends on.
+ */
+export const UNKNOWN_BLOCK_VOTES_MAX = 2;
 
 export class VoteSet {
   /** Each validator's first vote. */
@@ -25,7 +30,7 @@ export class VoteSet {
   /** Per block key (hash or nil), the votes for it by validator. */
   private readonly byBlock = new Map<string, Map<string, Vote>>();
   private readonly powerByBlock = new Map<string, number>();
-  private readonly blocksOf = new Map<string, number>();
+  private readonly unknownBlocksOf = new Map<string, number>();
   private totalPower = 0;
 
   get(validator: string): Vote | undefined {
@@ -46,13 +51,15 @@ export class VoteSet {
     return { kind: 'conflict', existing };
   }
 
-  /** Adds a vote whose signature the caller has verified. */
-  add(vote: Vote, power: number): AddVoteResult {
+  /** Adds a vote whose signature the caller has verified; `blockKnown`: nil, or a block we hold. */
+  add(vote: Vote, power: number, blockKnown: boolean): AddVoteResult {
     const result = this.classify(vote);
     if (result.kind === 'duplicate') return result;
-    const blocks = this.blocksOf.get(vote.validator) ?? 0;
-    if (blocks >= VOTES_PER_VALIDATOR_MAX) return result;
-    this.blocksOf.set(vote.validator, blocks + 1);
+    if (result.kind === 'conflict' && !blockKnown) {
+      const unknown = this.unknownBlocksOf.get(vote.validator) ?? 0;
+      if (unknown >= UNKNOWN_BLOCK_VOTES_MAX) return result;
+      this.unknownBlocksOf.set(vote.validator, unknown + 1);
+    }
     if (result.kind === 'added') {
       this.first.set(vote.validator, vote);
       this.totalPower += power;
