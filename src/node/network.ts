@@ -182,6 +182,9 @@ export class NetworkRuntime {
       case 'status':
         this.peerHeights.set(from, message.height);
         this.sync.onPeerHeight(from, message.height);
+        for (const m of this.driver.messagesForPeerAt(message.consensusHeight, message.round)) {
+          this.transport.send(from, m);
+        }
         break;
     }
   }

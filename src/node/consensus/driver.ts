@@ -290,7 +290,21 @@ export class ConsensusDriver {
 
   private regossip(): void {
     for (const message of this.engine.gossipMessages()) this.deps.broadcast(toWire(message));
-    this.deps.broadcast({ t: 'status', height: this.deps.ledger.tip().height });
+    this.deps.broadcast({
+      t: 'status',
+      height: this.deps.ledger.tip().height,
+      consensusHeight: this.height,
+      round: this.engine.round,
+    });
+  }
+
+  /**
+   * The messages of an earlier round of our height, for a peer that reports being stuck in it: with
+   * them it can finish that round or see the quorum that moved the rest of us on.
+   */
+  messagesForPeerAt(height: number, round: number): WireMessage[] {
+    if (height !== this.height || round >= this.engine.round) return [];
+    return this.engine.messagesForRound(height, round).map(toWire);
   }
 }
 

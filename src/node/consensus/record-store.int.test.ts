@@ -43,6 +43,7 @@ test('records round-trip through a reopen, keeping blocks from earlier heights t
     },
     lastPrevote: null,
     lastPrecommit: null,
+    validPolka: [],
   };
   const store = new ConsensusRecordStore(chain.ledger.store.db);
   store.save(base);

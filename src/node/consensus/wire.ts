@@ -15,7 +15,13 @@ export type WireMessage =
   | { readonly t: 'proposal'; readonly proposal: Proposal; readonly block: Block }
   | { readonly t: 'vote'; readonly vote: Vote }
   | { readonly t: 'txs'; readonly txs: readonly unknown[] }
-  | { readonly t: 'status'; readonly height: number };
+  /** height: the sender's last committed block; consensusHeight and round: where its engine is. */
+  | {
+      readonly t: 'status';
+      readonly height: number;
+      readonly consensusHeight: number;
+      readonly round: number;
+    };
 
 export interface SyncedBlock {
   readonly block: Block;
@@ -65,8 +71,13 @@ export function parseWireMessage(value: unknown): WireMessage | undefined {
     case 'txs':
       return Array.isArray(value.txs) ? { t: 'txs', txs: value.txs } : undefined;
     case 'status':
-      return typeof value.height === 'number' && Number.isSafeInteger(value.height)
-        ? { t: 'status', height: value.height }
+      return [value.height, value.consensusHeight, value.round].every((n) => Number.isSafeInteger(n))
+        ? {
+            t: 'status',
+            height: value.height as number,
+            consensusHeight: value.consensusHeight as number,
+            round: value.round as number,
+          }
         : undefined;
     default:
       return undefined;

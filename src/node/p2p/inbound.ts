@@ -8,7 +8,7 @@ import {
   type IncomingHttpHeaders,
   type ServerHttp2Stream,
 } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { CoreError } from '../../core/errors.ts';
@@ -52,6 +52,7 @@ const BODY_ERRORS = new Set(['p2p.body_too_large', 'p2p.malformed_body', 'p2p.ba
 export class InboundServer {
   private readonly server: Http2SecureServer;
   private readonly sessions = new Map<Http2Session, string>();
+  private readonly sockets = new Set<Socket>();
   private closing = false;
 
   constructor(private readonly ctx: InboundContext) {
@@ -71,6 +72,12 @@ export class InboundServer {
         initialWindowSize: STREAM_WINDOW_BYTES,
         enablePush: false,
       },
+    });
+    // Raw TCP sockets, so close() can end them: a destroyed session whose peer stopped reading waits
+    // for its socket to drain, and server.close() waits for every socket.
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
     });
     this.server.on('session', (session) => this.onSession(session));
     this.server.on('stream', (stream, headers) => this.onStream(stream, headers));
@@ -99,9 +106,10 @@ export class InboundServer {
 
   async close(): Promise<void> {
     this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const session of this.sessions.keys()) session.destroy();
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   /**

@@ -77,7 +77,7 @@ export class PeerLink {
   connect(): void {
     if (this.stopped || this.session !== null) return;
     const { host, port } = this.address;
-    const authority = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const authority = `https://${host.includes(':') ? `[${host}]` : host}:${port}`; // IPv6 in brackets
     const session = connect(authority, {
       key: this.ctx.identity.keyPem,
       cert: this.ctx.identity.certPem,
@@ -274,9 +274,11 @@ export class PeerLink {
 
   private keepAlive(session: ClientHttp2Session): void {
     if (this.session !== session) return;
-    if (this.pingOutstanding) return this.drop(session);
+    // ping() throws on a session node:http2 destroyed itself before its 'close' reached us.
+    if (this.pingOutstanding || session.destroyed || session.closed) return this.drop(session);
     this.pingOutstanding = true;
     session.ping((err) => {
+      if (this.session !== session) return;
       this.pingOutstanding = false;
       if (!err) this.seen();
     });

@@ -99,18 +99,7 @@ export class P2PTransport {
   private state: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(options: TransportOptions, deps: TransportDependencies) {
-    const seen = new Set<string>();
-    for (const { publicKey } of options.peers) {
-      // Dialling a key genesis does not know would let that node answer our requests.
-      if (!options.allowedKeys.has(publicKey)) {
-        throw new NodeError('p2p.peer_not_allowed', 'a peer to dial is not in the allow-list', {
-          peer: publicKey,
-        });
-      }
-      if (seen.has(publicKey))
-        throw new NodeError('p2p.peer_duplicate', 'a peer is listed twice', { peer: publicKey });
-      seen.add(publicKey);
-    }
+    checkPeers(options);
     this.options = options;
     this.deps = deps;
     this.log = deps.logger.child({ component: 'p2p' });
@@ -188,7 +177,9 @@ export class P2PTransport {
 
   peers(): PeerInfo[] {
     return [...this.links.values()].map((link) => ({
-      ...link.address,
+      publicKey: link.address.publicKey,
+      host: link.address.host,
+      port: link.address.port,
       connected: link.connected,
       lastSeenMs: link.lastSeenMs,
       queued: link.queued,
@@ -212,5 +203,28 @@ export class P2PTransport {
     if (!link)
       throw new NodeError('p2p.unknown_peer', 'not a peer this node dials', { peer: keyId(peerKey) });
     return link;
+  }
+}
+
+/** Configuration mistakes fail at construction, not as a dial that retries forever. */
+function checkPeers(options: TransportOptions): void {
+  const seen = new Set<string>();
+  for (const { publicKey, host, port } of options.peers) {
+    const peer = keyId(publicKey);
+    // Dialling a key genesis does not know would let that node answer our requests.
+    if (!options.allowedKeys.has(publicKey)) {
+      throw new NodeError('p2p.peer_not_allowed', 'a peer to dial is not in the allow-list', { peer });
+    }
+    if (seen.has(publicKey)) throw new NodeError('p2p.peer_duplicate', 'a peer is listed twice', { peer });
+    seen.add(publicKey);
+    if (
+      typeof host !== 'string' ||
+      host.length === 0 ||
+      !Number.isInteger(port) ||
+      port < 1 ||
+      port > 65_535
+    ) {
+      throw new NodeError('p2p.peer_address_invalid', 'a peer needs a host and a port 1-65535', { peer });
+    }
   }
 }

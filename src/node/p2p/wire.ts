@@ -89,7 +89,7 @@ export function answerError(stream: ServerHttp2Stream, status: number, code: str
   // An unread request body is cut off with RST_STREAM rather than drained. RFC 9113 §8.1 suggests
   // NO_ERROR, but a node:http2 client whose unsent upload exceeds its maxSessionMemory then waits
   // forever (measured on Node 20); after CANCEL it sees the answer if it can, else the reset.
-  if (!stream.destroyed && !stream.readableEnded) stream.close(constants.NGHTTP2_NO_ERROR);
+  if (!stream.destroyed && !stream.readableEnded) stream.close(constants.NGHTTP2_CANCEL);
 }
 
 /** The error code in a peer's error answer, if it is one of ours; anything else becomes a generic code. */
