@@ -1,0 +1,302 @@
+// Planning a transaction or batch Bundle (http.html#transaction), as a pure function: check the
+// Bundle, give POSTed resources their new ids, rewrite bundle-internal references, and order the
+// operations. Executing them, all-or-nothing for a transaction, is the caller's job. A transaction
+// plan fails whole, with every problem found (http.html#trules: "if any entry fails, the whole
+// transaction fails"); a batch plans each entry on its own (http.html#brules).
+import { invariant } from '../../core/errors.ts';
+import { FhirError, issue, type Issue, type IssueType } from './operation-outcome.ts';
+import { R4_RESOURCE_TYPES } from './r4-schema.ts';
+import { ID_PATTERN, parseReference, WALK_DEPTH_MAX } from './references.ts';
+
+export { transactionResponse, type EntryResult } from './bundle-response.ts';
+
+/** Entries accepted in one Bundle (STYLE §5); a Synthea patient bundle has about 70. */
+export const BUNDLE_ENTRIES_MAX = 1000;
+
+export type Resource = Record<string, unknown>;
+
+export interface PlannedOperation {
+  /** Index of the entry in the request Bundle: the response keeps request order (http.html#transaction-response). */
+  entryIndex: number;
+  kind: 'create' | 'update' | 'delete';
+  resourceType: string;
+  id: string;
+  /** For create and update: a copy with its id set and bundle-internal references rewritten. */
+  resource?: Resource;
+  /** The version an If-Match header named (http.html#concurrency), from request.ifMatch `W/"v"`. */
+  ifMatch?: string;
+}
+
+export interface TransactionPlan {
+  type: 'transaction';
+  /** In processing order: DELETE, then POST, then PUT (http.html#trules). */
+  operations: PlannedOperation[];
+}
+
+export interface BatchPlan {
+  type: 'batch';
+  /** One per request entry, in request order; an entry has an operation or its issues. */
+  entries: Array<{ entryIndex: number; operation?: PlannedOperation; issues: Issue[] }>;
+}
+
+export interface PlanDependencies {
+  /** A fresh logical id (datatypes.html#id); injected so planning stays deterministic. */
+  newId(): string;
+  /** Checks each entry's resource (validate.ts); its expressions start with the resource type. */
+  validateResource?(resource: unknown): { issues: Issue[] };
+}
+
+const ORDER: Record<PlannedOperation['kind'], number> = { delete: 0, create: 1, update: 2 };
+const ETAG = /^W\/"([A-Za-z0-9\-.]{1,64})"$/;
+
+interface Draft {
+  entryIndex: number;
+  operation: PlannedOperation;
+  /** The entry's urn:uuid / urn:oid fullUrl, which other entries may reference. */
+  urn?: string;
+}
+
+/** Plans a Bundle, or throws a FhirError (400) listing every problem that makes it unplannable. */
+export function planBundle(bundle: unknown, deps: PlanDependencies): TransactionPlan | BatchPlan {
+  const shape = checkShape(bundle);
+  const drafts: Draft[] = [];
+  const perEntry: Issue[][] = shape.entries.map(() => []);
+  const fullUrls = new Map<string, number>();
+  shape.entries.forEach((entry, i) => {
+    const issues = perEntry[i] ?? [];
+    const fullUrl = checkFullUrl(entry, i, fullUrls, issues);
+    const operation = planEntry(entry, i, deps, issues);
+    if (operation === undefined) return;
+    const urn = fullUrl?.startsWith('urn:') === true ? fullUrl : undefined;
+    drafts.push({ entryIndex: i, operation, ...(urn === undefined ? {} : { urn }) });
+  });
+  if (shape.type === 'batch') {
+    // A batch entry may not depend on another (http.html#brules), so no urn is resolvable.
+    for (const d of drafts) rewriteReferences(d, new Map(), perEntry[d.entryIndex] ?? []);
+    const byIndex = new Map(drafts.map((d) => [d.entryIndex, d.operation]));
+    return {
+      type: 'batch',
+      entries: perEntry.map((issues, i) => {
+        const operation = byIndex.get(i);
+        return operation !== undefined && issues.length === 0
+          ? { entryIndex: i, operation, issues }
+          : { entryIndex: i, issues };
+      }),
+    };
+  }
+  const targets = new Map<string, string>();
+  for (const d of drafts)
+    if (d.urn !== undefined) targets.set(d.urn, `${d.operation.resourceType}/${d.operation.id}`);
+  for (const d of drafts) rewriteReferences(d, targets, perEntry[d.entryIndex] ?? []);
+  const problems = [...perEntry.flat(), ...identityOverlaps(drafts)];
+  if (problems.length > 0) throw FhirError.of(problems);
+  const operations = drafts
+    .map((d) => d.operation)
+    .sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.entryIndex - b.entryIndex);
+  return { type: 'transaction', operations };
+}
+
+function checkShape(bundle: unknown): { type: 'transaction' | 'batch'; entries: unknown[] } {
+  if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) {
+    throw FhirError.of([issue('structure', 'a Bundle must be a JSON object')]);
+  }
+  const b = bundle as Resource;
+  const issues: Issue[] = [];
+  if (b.resourceType !== 'Bundle')
+    issues.push(issue('invalid', 'resourceType must be Bundle', 'Bundle.resourceType'));
+  if (b.type !== 'transaction' && b.type !== 'batch') {
+    issues.push(issue('invalid', 'Bundle.type must be transaction or batch', 'Bundle.type'));
+  }
+  if (b.entry !== undefined && !Array.isArray(b.entry))
+    issues.push(issue('structure', 'entry must be an array', 'Bundle.entry'));
+  const entries = Array.isArray(b.entry) ? (b.entry as unknown[]) : [];
+  if (entries.length > BUNDLE_ENTRIES_MAX) {
+    issues.push(issue('too-costly', `more than ${BUNDLE_ENTRIES_MAX} entries`, 'Bundle.entry'));
+  }
+  if (issues.length > 0) throw FhirError.of(issues);
+  return { type: b.type as 'transaction' | 'batch', entries };
+}
+
+/** bdl-7: fullUrl is unique in the Bundle; it is an absolute URL or a urn:uuid/urn:oid (bundle.html#bundle-unique). */
+function checkFullUrl(
+  entry: unknown,
+  i: number,
+  seen: Map<string, number>,
+  issues: Issue[],
+): string | undefined {
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const fullUrl = (entry as Resource).fullUrl;
+  if (fullUrl === undefined) return undefined;
+  const at = `Bundle.entry[${i}].fullUrl`;
+  if (typeof fullUrl !== 'string') {
+    issues.push(issue('structure', 'fullUrl must be a string', at));
+    return undefined;
+  }
+  const form = parseReference(fullUrl);
+  if ('problem' in form || form.kind === 'relative' || form.kind === 'contained') {
+    issues.push(issue('invalid', 'fullUrl must be an absolute URL, urn:uuid:<uuid> or urn:oid:<oid>', at));
+    return undefined;
+  }
+  const first = seen.get(fullUrl);
+  if (first !== undefined) {
+    issues.push(issue('invalid', `fullUrl repeats that of Bundle.entry[${first}] (bdl-7)`, at));
+    return undefined;
+  }
+  seen.set(fullUrl, i);
+  return fullUrl;
+}
+
+interface Request {
+  method: 'POST' | 'PUT' | 'DELETE';
+  type: string;
+  id?: string;
+  ifMatch?: string;
+}
+
+/** Checks entry.request (bundle.html#Bundle.entry.request); unsupported forms are refused, not ignored. */
+function checkRequest(e: Resource, at: string, issues: Issue[]): Request | undefined {
+  const fail = (code: IssueType, text: string, where: string): undefined => {
+    issues.push(issue(code, text, `${at}.request${where}`));
+    return undefined;
+  };
+  const request = e.request as Resource | null | undefined;
+  // bdl-3: every entry of a batch or transaction has a request with method and url.
+  if (typeof request !== 'object' || request === null) return fail('required', REQUEST_REQUIRED, '');
+  const { method, url } = request;
+  if (typeof method !== 'string' || typeof url !== 'string') return fail('required', REQUEST_REQUIRED, '');
+  if (method !== 'POST' && method !== 'PUT' && method !== 'DELETE') {
+    return fail('not-supported', `method ${method.slice(0, 10)} is not supported in a Bundle`, '.method');
+  }
+  if (url.includes('?') || request.ifNoneExist !== undefined || request.ifNoneMatch !== undefined) {
+    return fail('not-supported', 'conditional interactions are not supported', '');
+  }
+  const [type, id, ...more] = url.split('/');
+  const wantsId = method !== 'POST';
+  if (
+    type === undefined ||
+    !R4_RESOURCE_TYPES.has(type) ||
+    more.length > 0 ||
+    (id !== undefined) !== wantsId
+  ) {
+    return fail('invalid', `request.url must be ${wantsId ? 'Type/id' : 'Type'} for ${method}`, '.url');
+  }
+  if (id !== undefined && !ID_PATTERN.test(id))
+    return fail('invalid', 'request.url has a malformed id', '.url');
+  if (request.ifMatch === undefined) return id === undefined ? { method, type } : { method, type, id };
+  const m = typeof request.ifMatch === 'string' ? ETAG.exec(request.ifMatch) : null;
+  if (m?.[1] === undefined || id === undefined) {
+    return fail('invalid', 'ifMatch must be W/"<versionId>" on PUT or DELETE', '.ifMatch');
+  }
+  return { method, type, id, ifMatch: m[1] };
+}
+
+const REQUEST_REQUIRED = 'entry.request with method and url is required (bdl-3)';
+
+function planEntry(
+  entry: unknown,
+  i: number,
+  deps: PlanDependencies,
+  issues: Issue[],
+): PlannedOperation | undefined {
+  const at = `Bundle.entry[${i}]`;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    issues.push(issue('structure', 'an entry must be an object', at));
+    return undefined;
+  }
+  const request = checkRequest(entry as Resource, at, issues);
+  if (request === undefined) return undefined;
+  const { method, type, id = '' } = request;
+  const ifMatch = request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch };
+  if (method === 'DELETE') return { entryIndex: i, kind: 'delete', resourceType: type, id, ...ifMatch };
+  const resource = (entry as Resource).resource as Resource | null | undefined;
+  const fail = (code: IssueType, text: string, where: string): undefined => {
+    issues.push(issue(code, text, `${at}.resource${where}`));
+    return undefined;
+  };
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+    return fail('required', `entry.resource is required for ${method}`, '');
+  }
+  if (resource.resourceType !== type)
+    return fail('invalid', 'resource type differs from request.url', '.resourceType');
+  // http.html#update: the id in the body must equal the id in the URL.
+  if (method === 'PUT' && resource.id !== id) {
+    return fail('invalid', 'resource.id differs from the id in request.url', '.id');
+  }
+  for (const found of deps.validateResource?.(resource).issues ?? [])
+    issues.push(reroot(found, type, `${at}.resource`));
+  // http.html#create: the server assigns the id; one the client sent is replaced.
+  const newId = method === 'POST' ? deps.newId() : id;
+  invariant(ID_PATTERN.test(newId), 'newId() returns a valid FHIR id');
+  const kind = method === 'POST' ? 'create' : 'update';
+  return {
+    entryIndex: i,
+    kind,
+    resourceType: type,
+    id: newId,
+    resource: { ...resource, id: newId },
+    ...ifMatch,
+  };
+}
+
+/** Moves an issue found in a resource ('Patient.name') to its place in the Bundle. */
+function reroot(found: Issue, type: string, at: string): Issue {
+  if (found.expression === undefined) return { ...found, expression: [at] };
+  return {
+    ...found,
+    expression: found.expression.map((e) => (e.startsWith(type) ? at + e.slice(type.length) : e)),
+  };
+}
+
+/**
+ * Rewrites every `reference` string naming a bundle entry's urn (http.html#trules) in a deep copy of
+ * the operation's resource, and reports urn references that name no entry. Keys named `reference`
+ * are rewritten wherever they are: trules asks the same for uri elements, and a urn:uuid is unique.
+ */
+function rewriteReferences(draft: Draft, targets: ReadonlyMap<string, string>, issues: Issue[]): void {
+  const resource = draft.operation.resource;
+  if (resource === undefined) return;
+  const at = `Bundle.entry[${draft.entryIndex}].resource`;
+  let tooDeep = false;
+  const walk = (value: unknown, path: string, depth: number): unknown => {
+    if (depth > WALK_DEPTH_MAX) tooDeep = true;
+    if (tooDeep || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v, k) => walk(v, `${path}[${k}]`, depth + 1));
+    const out: Resource = {};
+    for (const [key, child] of Object.entries(value as Resource)) {
+      if (key === 'reference' && typeof child === 'string' && /^urn:(uuid|oid):/.test(child)) {
+        const target = targets.get(child);
+        if (target === undefined) {
+          issues.push(issue('invalid', 'urn reference names no entry of this Bundle', `${path}.reference`));
+        }
+        out[key] = target ?? child;
+      } else out[key] = walk(child, `${path}.${key}`, depth + 1);
+    }
+    return out;
+  };
+  const rewritten = walk(resource, at, 0) as Resource;
+  // The validator's walk may have said so already for this resource.
+  if (tooDeep && !issues.some((i) => i.code === 'too-long' && i.expression?.[0] === at)) {
+    issues.push(issue('too-long', `content is nested deeper than ${WALK_DEPTH_MAX} levels`, at));
+  }
+  draft.operation.resource = rewritten;
+}
+
+/** http.html#trules: the same resource may not be the target of two operations of one transaction. */
+function identityOverlaps(drafts: readonly Draft[]): Issue[] {
+  const seen = new Map<string, number>();
+  const issues: Issue[] = [];
+  for (const d of drafts) {
+    const key = `${d.operation.resourceType}/${d.operation.id}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, d.entryIndex);
+    else
+      issues.push(
+        issue(
+          'invalid',
+          `same resource as Bundle.entry[${first}]`,
+          `Bundle.entry[${d.entryIndex}].request.url`,
+        ),
+      );
+  }
+  return issues;
+}
