@@ -4,12 +4,14 @@ import { consensusModule } from './consensus/index.ts';
 import { consentModule } from './consent/index.ts';
 import { membershipModule } from './membership/index.ts';
 import { notaryModule } from './notary/index.ts';
+import { recordsModule } from './records/index.ts';
 
 // Order matters only for genesis (each module's initGenesis runs in this order); consent reads membership.
 export const APP_MODULES: readonly AppModule[] = [
   consensusModule,
   membershipModule,
   consentModule,
+  recordsModule,
   notaryModule,
 ];
 

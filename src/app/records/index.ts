@@ -1,0 +1,18 @@
+// The records module: record versions (commitments to the vault's ciphertexts), access events with the
+// decision recomputed from consent, break-glass, and erasure by crypto-shredding. State layout:
+// ./store.ts; the access decision: ./decide.ts; FHIR AuditEvent: ./audit-event.ts.
+import type { AppModule } from '../module.ts';
+import { accessHandlers } from './access.ts';
+import { erasureHandlers } from './erasure.ts';
+import { registerHandlers } from './register.ts';
+
+export * from './types.ts';
+export * from './queries.ts';
+export { accessEvent, isErasureRequested, recordHead, recordVersion } from './store.ts';
+export { decideAccess, type Decision } from './decide.ts';
+export { toAuditEvent, RECORDS_SYSTEMS } from './audit-event.ts';
+
+export const recordsModule: AppModule = {
+  name: 'records',
+  handlers: [...registerHandlers, ...accessHandlers, ...erasureHandlers],
+};

@@ -1,0 +1,218 @@
+// Payload parsing for records txs. Only ids, commitments, keys, counts and codes from closed lists reach
+// the chain (DESIGN.md principle 1); any other field is refused by exactObject, so no name, date, code,
+// value or note can ride along. Lists of ids are returned sorted, so one set has one stored encoding.
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { isFhirResourceType } from '../consent/fhir-resource-types.ts';
+import { CONSENT_ACTIONS, PURPOSES_OF_USE, type ConsentAction, type PurposeOfUse } from '../consent/types.ts';
+import {
+  compareStrings,
+  enumField,
+  exactObject,
+  hexField,
+  invalidPayload,
+  orgIdField,
+  safeIntegerField,
+} from '../payload.ts';
+import {
+  ACCESS_OUTCOMES,
+  ACCESS_REASON_CODES,
+  BREAK_GLASS_ACTION,
+  BREAK_GLASS_PURPOSE,
+  CONSENT_IDS_PER_EVENT_MAX,
+  RECORDS_PER_ERASURE_MAX,
+  RECORDS_PER_ERASURE_REQUEST_MAX,
+  RECORDS_PER_EVENT_MAX,
+  VERSIONS_PER_RECORD_MAX,
+  type AccessOutcome,
+  type AccessReasonCode,
+  type BreakGlass,
+} from './types.ts';
+
+/** Record, event and patient ids are 32 bytes of hex: unique in practice, and unable to carry a name. */
+export function idField(value: CanonicalValue | undefined, field: string): string {
+  return hexField(value, field, 32);
+}
+
+/** A list of 1..max distinct 32-byte hex ids (0..max when allowEmpty), sorted. */
+export function idListField(
+  value: CanonicalValue | undefined,
+  field: string,
+  max: number,
+  allowEmpty = false,
+): string[] {
+  if (!Array.isArray(value) || value.length > max || (!allowEmpty && value.length === 0)) {
+    throw invalidPayload(`${field} must be a list of ${allowEmpty ? 0 : 1} to ${max} ids`, { field });
+  }
+  const ids = (value as CanonicalValue[]).map((item) => idField(item, field));
+  if (new Set(ids).size !== ids.length) throw invalidPayload(`${field} has a repeat`, { field });
+  return ids.sort(compareStrings);
+}
+
+export interface RegisterPayload {
+  readonly recordId: string;
+  readonly version: number;
+  readonly resourceType: string;
+  readonly patientPseudonym: string;
+  readonly custodianOrgId: string;
+  readonly commitment: string;
+}
+
+export function parseRegister(payload: CanonicalValue): RegisterPayload {
+  const p = exactObject(payload, 'records.register payload', [
+    'recordId',
+    'version',
+    'resourceType',
+    'patientPseudonym',
+    'custodianOrgId',
+    'commitment',
+  ]);
+  const recordId = idField(p.recordId, 'recordId');
+  const version = safeIntegerField(p.version, 'version', 1);
+  if (version > VERSIONS_PER_RECORD_MAX) {
+    throw invalidPayload(`version must be at most ${VERSIONS_PER_RECORD_MAX}`, { field: 'version' });
+  }
+  if (!isFhirResourceType(p.resourceType)) {
+    throw invalidPayload('resourceType must be a FHIR R4 resource type', { field: 'resourceType' });
+  }
+  return {
+    recordId,
+    version,
+    resourceType: p.resourceType,
+    patientPseudonym: idField(p.patientPseudonym, 'patientPseudonym'),
+    custodianOrgId: orgIdField(p.custodianOrgId, 'custodianOrgId'),
+    commitment: hexField(p.commitment, 'commitment', 32),
+  };
+}
+
+export interface RecordRefPayload {
+  readonly recordId: string;
+  readonly version: number;
+}
+
+/** 1..RECORDS_PER_EVENT_MAX distinct (recordId, version) pairs, sorted by record then version. */
+function parseRecordRefs(value: CanonicalValue | undefined): RecordRefPayload[] {
+  const field = 'records';
+  if (!Array.isArray(value) || value.length === 0 || value.length > RECORDS_PER_EVENT_MAX) {
+    throw invalidPayload(`${field} must list 1 to ${RECORDS_PER_EVENT_MAX} record versions`, { field });
+  }
+  const refs = (value as CanonicalValue[]).map((item) => {
+    const r = exactObject(item, 'records item', ['recordId', 'version']);
+    return {
+      recordId: idField(r.recordId, 'records.recordId'),
+      version: safeIntegerField(r.version, 'records.version', 1),
+    };
+  });
+  refs.sort((a, b) => compareStrings(a.recordId, b.recordId) || a.version - b.version);
+  for (let i = 1; i < refs.length; i++) {
+    if (refs[i]!.recordId === refs[i - 1]!.recordId && refs[i]!.version === refs[i - 1]!.version) {
+      throw invalidPayload(`${field} has a repeat`, { field });
+    }
+  }
+  return refs;
+}
+
+function parseBreakGlass(value: CanonicalValue | undefined): BreakGlass | null {
+  if (value === null) return null;
+  const b = exactObject(value, 'breakGlass', ['reasonCommitment']);
+  return { reasonCommitment: hexField(b.reasonCommitment, 'breakGlass.reasonCommitment', 32) };
+}
+
+export interface AccessPayload {
+  readonly eventId: string;
+  readonly requester: string;
+  readonly requesterOrgId: string;
+  readonly purpose: PurposeOfUse;
+  readonly action: ConsentAction;
+  readonly records: readonly RecordRefPayload[];
+  readonly patientPseudonym: string;
+  readonly outcome: AccessOutcome;
+  readonly reasonCode: AccessReasonCode;
+  readonly consentIds: readonly string[];
+  readonly breakGlass: BreakGlass | null;
+}
+
+export function parseAccess(payload: CanonicalValue): AccessPayload {
+  const p = exactObject(payload, 'records.access payload', [
+    'eventId',
+    'requester',
+    'requesterOrgId',
+    'purpose',
+    'action',
+    'records',
+    'patientPseudonym',
+    'outcome',
+    'reasonCode',
+    'consentIds',
+    'breakGlass',
+  ]);
+  const parsed: AccessPayload = {
+    eventId: idField(p.eventId, 'eventId'),
+    // Any 32-byte key: an unknown or retired key asking for data is exactly what a denial must log.
+    requester: hexField(p.requester, 'requester', 32),
+    requesterOrgId: orgIdField(p.requesterOrgId, 'requesterOrgId'),
+    purpose: enumField(p.purpose, 'purpose', PURPOSES_OF_USE),
+    action: enumField(p.action, 'action', CONSENT_ACTIONS),
+    records: parseRecordRefs(p.records),
+    patientPseudonym: idField(p.patientPseudonym, 'patientPseudonym'),
+    outcome: enumField(p.outcome, 'outcome', ACCESS_OUTCOMES),
+    reasonCode: enumField(p.reasonCode, 'reasonCode', ACCESS_REASON_CODES),
+    consentIds: idListField(p.consentIds, 'consentIds', CONSENT_IDS_PER_EVENT_MAX, true),
+    breakGlass: parseBreakGlass(p.breakGlass),
+  };
+  // Break-glass exists for emergency treatment reads only; anything else is not a break-glass request.
+  if (
+    parsed.breakGlass !== null &&
+    (parsed.purpose !== BREAK_GLASS_PURPOSE || parsed.action !== BREAK_GLASS_ACTION)
+  ) {
+    throw invalidPayload(
+      `break-glass is only for purpose ${BREAK_GLASS_PURPOSE}, action ${BREAK_GLASS_ACTION}`,
+      {
+        field: 'breakGlass',
+      },
+    );
+  }
+  return parsed;
+}
+
+export interface RequestErasurePayload {
+  readonly patientPseudonym: string;
+  readonly recordIds: readonly string[] | 'all';
+}
+
+export function parseRequestErasure(payload: CanonicalValue): RequestErasurePayload {
+  const p = exactObject(payload, 'records.requestErasure payload', ['patientPseudonym', 'recordIds']);
+  return {
+    patientPseudonym: idField(p.patientPseudonym, 'patientPseudonym'),
+    recordIds:
+      p.recordIds === 'all' ? 'all' : idListField(p.recordIds, 'recordIds', RECORDS_PER_ERASURE_REQUEST_MAX),
+  };
+}
+
+export interface ErasePayload {
+  readonly patientPseudonym: string;
+  readonly recordIds: readonly string[];
+  readonly commitments: readonly string[];
+  readonly shreddedAtMs: number;
+}
+
+export function parseErase(payload: CanonicalValue): ErasePayload {
+  const p = exactObject(payload, 'records.erase payload', ['recordIds', 'receipt', 'patientPseudonym']);
+  const receipt = exactObject(p.receipt, 'receipt', ['commitments', 'shreddedAtMs']);
+  const max = RECORDS_PER_ERASURE_MAX * VERSIONS_PER_RECORD_MAX;
+  if (
+    !Array.isArray(receipt.commitments) ||
+    receipt.commitments.length === 0 ||
+    receipt.commitments.length > max
+  ) {
+    throw invalidPayload(`receipt.commitments must list 1 to ${max} commitments`, {
+      field: 'receipt.commitments',
+    });
+  }
+  return {
+    patientPseudonym: idField(p.patientPseudonym, 'patientPseudonym'),
+    recordIds: idListField(p.recordIds, 'recordIds', RECORDS_PER_ERASURE_MAX),
+    // Order matters here (it pairs with the versions), so the list is kept as sent.
+    commitments: (receipt.commitments as CanonicalValue[]).map((c) => hexField(c, 'receipt.commitments', 32)),
+    shreddedAtMs: safeIntegerField(receipt.shreddedAtMs, 'receipt.shreddedAtMs', 0),
+  };
+}

@@ -1,0 +1,150 @@
+// Fixtures for the records module's unit tests (imported by *.test.ts only): two custodians with a node
+// each, practitioners at both, two patients (Alice with a guardian), and payload builders.
+import assert from 'node:assert/strict';
+import { patientPseudonym, proxyAcceptanceMessage } from '../membership/pseudonym.ts';
+import {
+  clinicAdmin,
+  hospitalAdmin,
+  hospitalNode,
+  party,
+  receiptSignature,
+  TestChain,
+  testGenesis,
+  validator,
+  type Party,
+} from '../test-support.ts';
+
+export const clinicNode = party('riverside node');
+export const alice = party('alice');
+export const bob = party('bob');
+export const guardian = party('alice guardian');
+export const doctor = party('dr st-mary');
+export const privacyOfficer = party('privacy officer st-mary');
+export const nurse = party('nurse riverside');
+export const nurse2 = party('second nurse riverside');
+export const stranger = party('stranger');
+export const pseudonym = patientPseudonym(alice.key);
+export const bobPseudonym = patientPseudonym(bob.key);
+export { hospitalAdmin, hospitalNode, clinicAdmin, validator, type Party };
+
+/** A distinct 32-byte hex value per (kind, n): ids and commitments never collide by accident. */
+export const hex = (n: number, kind = 0): string => (kind * 0x10000 + n).toString(16).padStart(64, '0');
+export const recordId = (n: number): string => hex(n, 1);
+export const eventId = (n: number): string => hex(n, 2);
+export const consentId = (n: number): string => hex(n, 3);
+export const commitment = (record: number, version: number): string => hex(record * 1000 + version, 4);
+
+function genesisApp() {
+  return {
+    membership: {
+      organisations: [
+        {
+          id: 'st-mary',
+          name: 'St Mary Hospital',
+          type: 'hospital',
+          adminKey: hospitalAdmin.key,
+          nodeKeys: [hospitalNode.key],
+        },
+        {
+          id: 'riverside',
+          name: 'Riverside Clinic',
+          type: 'clinic',
+          adminKey: clinicAdmin.key,
+          nodeKeys: [clinicNode.key],
+        },
+      ],
+    },
+  };
+}
+
+/** Alice (with a guardian) and Bob; a physician and a privacy officer at St Mary; two nurses at Riverside. */
+export function setup(): TestChain {
+  const chain = new TestChain(testGenesis(genesisApp()));
+  const reg = (admin: Party, who: Party, orgId: string, role: string) =>
+    assert.equal(
+      chain.submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: who.key, role }),
+      'ok',
+    );
+  reg(hospitalAdmin, doctor, 'st-mary', 'physician');
+  reg(hospitalAdmin, privacyOfficer, 'st-mary', 'privacy-officer');
+  reg(clinicAdmin, nurse, 'riverside', 'nurse');
+  reg(clinicAdmin, nurse2, 'riverside', 'nurse');
+  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
+  assert.equal(chain.submit(bob, 'membership.registerPatient', {}), 'ok');
+  const proof = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'guardian'));
+  assert.equal(
+    chain.submit(alice, 'membership.appointProxy', {
+      proxyKey: guardian.key,
+      relationship: 'guardian',
+      proxySignature: proof,
+    }),
+    'ok',
+  );
+  chain.commit();
+  return chain;
+}
+
+export function registerPayload(n: number, version = 1, overrides: object = {}): object {
+  return {
+    recordId: recordId(n),
+    version,
+    resourceType: 'Observation',
+    patientPseudonym: pseudonym,
+    custodianOrgId: 'st-mary',
+    commitment: commitment(n, version),
+    ...overrides,
+  };
+}
+
+/** Registers versions 1..versions of record n at St Mary (by its node) for the given patient. */
+export function registerRecord(
+  chain: TestChain,
+  n: number,
+  opts: { versions?: number; resourceType?: string; patient?: string } = {},
+): void {
+  for (let v = 1; v <= (opts.versions ?? 1); v++) {
+    const payload = registerPayload(n, v, {
+      resourceType: opts.resourceType ?? 'Observation',
+      patientPseudonym: opts.patient ?? pseudonym,
+    });
+    assert.equal(chain.submit(hospitalNode, 'records.register', payload), 'ok');
+  }
+}
+
+/** A read by the Riverside nurse of Alice's record 1, version 1, for treatment, as St Mary's node logs it. */
+export function accessPayload(n: number, overrides: object = {}): Record<string, unknown> {
+  return {
+    eventId: eventId(n),
+    requester: nurse.key,
+    requesterOrgId: 'riverside',
+    purpose: 'TREAT',
+    action: 'read',
+    records: [{ recordId: recordId(1), version: 1 }],
+    patientPseudonym: pseudonym,
+    outcome: 'denied',
+    reasonCode: 'consent.none',
+    consentIds: [],
+    breakGlass: null,
+    ...overrides,
+  };
+}
+
+export function grantPayload(n: number, overrides: object = {}): object {
+  return {
+    consentId: consentId(n),
+    grantee: { kind: 'organisation', orgId: 'riverside' },
+    resourceTypes: ['Observation'],
+    purposes: ['TREAT'],
+    actions: ['read'],
+    period: { startMs: 0, endMs: null },
+    provision: 'permit',
+    ...overrides,
+  };
+}
+
+export const granted = (ids: string[]) => ({
+  outcome: 'granted',
+  reasonCode: 'consent.permit',
+  consentIds: ids,
+});
+export const breakGlass = (n = 9) => ({ reasonCommitment: hex(n, 5) });
