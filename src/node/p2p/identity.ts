@@ -19,8 +19,8 @@ const PKCS8_ED25519_PREFIX = fromHex('302e020100300506032b657004220420');
 const SPKI_ED25519_PREFIX = fromHex('302a300506032b6570032100');
 
 const HOUR_MS = 3_600_000;
-// Dates are not checked (the key is pinned), but a certificate should still be well-formed: valid from
-// an hour back (clock skew), for a year, however long the node then runs.
+// Nobody checks the dates (the key is pinned), but the certificate should still be well-formed: valid
+// from an hour ago (clock skew) for a year. A node that runs longer keeps working.
 const CERT_VALIDITY_MS = 365 * 24 * HOUR_MS;
 
 export interface TlsIdentity {

@@ -1,6 +1,6 @@
-// A peer's outbound gossip: FIFO, bounded in messages and in bytes, cut into batches that fit the receiver's body
-// limit. When full it drops the oldest message, since gossip is superseded by newer gossip (a later
-// round's vote matters more than an earlier one's), and reports how many it dropped.
+// A peer's outbound gossip: FIFO, bounded in messages and in bytes, cut into batches that fit the
+// receiver's body limit. When full it drops the oldest message, since gossip is superseded by newer
+// gossip (a later round's vote matters more than an earlier one's), and reports how many it dropped.
 
 export interface QueuedMessage {
   readonly json: string;

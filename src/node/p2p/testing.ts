@@ -2,7 +2,7 @@
 // they receive, a raw HTTP/2 client for sending what a well-behaved node never would, and bounded
 // polling (tests wait for conditions, never for a fixed time).
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { createServer } from 'node:net';
+import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import pino from 'pino';
 import { utf8 } from '../../core/bytes.ts';
 import { CoreError } from '../../core/errors.ts';
@@ -126,4 +126,61 @@ export function rawPost(
     stream.on('close', () => resolve({ status, body: text, rstCode: stream.rstCode ?? 0 }));
     stream.end(body);
   });
+}
+
+/**
+ * A TCP relay in front of a port that can go silent: frozen, it keeps every connection open but
+ * carries nothing, like a peer whose host hangs or a network path that black-holes packets.
+ */
+export class Relay {
+  private readonly server = createServer((socket) => this.accept(socket));
+  private readonly sockets = new Set<Socket>();
+  private frozen = false;
+  port = 0;
+
+  constructor(private readonly target: number) {}
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, HOST, resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
+  /** Drops the frozen connections and carries new ones again. */
+  thaw(): void {
+    this.frozen = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    if (this.frozen) {
+      client.pause();
+      return;
+    }
+    const upstream = tcpConnect(this.target, HOST);
+    this.track(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('error', () => {});
+    socket.once('close', () => this.sockets.delete(socket));
+  }
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NodeError } from '../errors.ts';
-import { allConnected, mesh, TestNode, waitFor } from './testing.ts';
+import { allConnected, HOST, mesh, Relay, TestNode, testKey, waitFor } from './testing.ts';
 
 /** A hung socket fails the test instead of the whole run. */
 const TIMEOUT = { timeout: 60_000 };
@@ -119,3 +119,34 @@ test('idle links stay up across many PING intervals, on both ends', TIMEOUT, asy
     assert.ok(node.transport.peers()[0]!.connected);
   }
 });
+
+test(
+  'a peer that goes silent without closing the connection is detected by PING and redialled',
+  TIMEOUT,
+  async (t) => {
+    const [, b] = (await mesh(['g1', 'g2'])) as [TestNode, TestNode];
+    const relay = new Relay(b.port);
+    await relay.start();
+    // a reaches b only through the relay.
+    const a = new TestNode(testKey('g1'), 0, {
+      peers: [{ publicKey: b.key.publicKey, host: HOST, port: relay.port }],
+      allowedKeys: new Set([b.key.publicKey]),
+      pingIntervalMs: 100,
+    });
+    t.after(async () => {
+      await Promise.all([a, b].map((n) => n.transport.stop()));
+      await relay.stop();
+    });
+    await Promise.all([a, b].map((n) => n.transport.start()));
+    await waitFor(() => a.transport.peers()[0]!.connected, 'link up');
+
+    relay.freeze();
+    await waitFor(() => !a.transport.peers()[0]!.connected, 'the silent link dropped');
+    a.transport.broadcast({ during: 'silence' });
+    relay.thaw();
+    await waitFor(() => a.transport.peers()[0]!.connected, 'link up again');
+    await waitFor(() => b.from(a.key).length === 1, 'queued gossip delivered after the silence');
+    assert.deepEqual(b.from(a.key), [{ during: 'silence' }]);
+    assert.equal(a.transport.stats().connectionsOpened, 2);
+  },
+);

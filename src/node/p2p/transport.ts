@@ -2,6 +2,10 @@
 // certificate carrying its Ed25519 node key, authenticates both ends; HTTP/2 frames and multiplexes.
 // We add only the allow-list check, JSON bodies and bounded queues. Each node dials every peer and
 // sends over its own outbound connection; it receives over connections the peers dialled to it.
+//
+// Gossip is per-peer FIFO with one batch in flight. A batch cut off by a failed connection is sent
+// again after the redial, so a receiver can see a message twice (never out of order); a message is
+// lost only when a bound drops it or the peer refuses it, and each such loss is counted in stats().
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
 import { NodeError } from '../errors.ts';
@@ -36,7 +40,7 @@ export interface TransportOptions {
 }
 
 export interface TransportHandlers {
-  /** A gossip batch from an allow-listed peer, in the order it sent them. */
+  /** A gossip batch from an allow-listed peer, in the order sent; after a redial, possibly again. */
   onMessages(fromKey: string, messages: readonly unknown[]): void;
   /** Answers a peer's request; a CoreError's code (never its message) is passed back to the caller. */
   onRequest(fromKey: string, method: string, params: unknown): Promise<unknown>;

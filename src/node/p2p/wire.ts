@@ -50,9 +50,11 @@ export function readBody(stream: Readable, bytesMax: number): Promise<Buffer> {
     const onEnd = (): void => resolve(Buffer.concat(chunks, bytes));
     stream.on('data', onData);
     stream.once('end', onEnd);
-    stream.once('error', reject);
-    // A stream reset before its end emits 'close' without 'end'; the promise must still settle.
-    stream.once('close', () => reject(new NodeError('p2p.stream_closed', 'stream closed before its end')));
+    // A stream reset before its end emits 'error' or just 'close', without 'end'; either way the peer
+    // is gone, which is not our failure, and the promise must still settle.
+    const onGone = (): void => reject(new NodeError('p2p.stream_closed', 'stream closed before its end'));
+    stream.once('error', onGone);
+    stream.once('close', onGone);
   });
 }
 
