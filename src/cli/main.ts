@@ -1,5 +1,6 @@
 // The `carechain` command.
 import { Command, InvalidArgumentError } from 'commander';
+import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { runDev } from './commands/dev.ts';
 import { runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
@@ -56,7 +57,11 @@ program
   .command('init')
   .description('make a node key and config for one institution, and the member file to send for genesis')
   .requiredOption('--dir <dir>', 'the node folder to create')
-  .requiredOption('--name <name>', 'the institution, e.g. "st-marys-hospital"')
+  .requiredOption(
+    '--name <name>',
+    'the institution, lowercase with dashes, e.g. "st-marys-hospital"; its org id',
+  )
+  .option('--type <type>', `organisation type: ${ORGANISATION_TYPES.join(', ')}`, 'hospital')
   .option('--power <n>', 'voting power', integer(1, 1_000_000), 10)
   .option('--api-host <host>', 'API listen address', '127.0.0.1')
   .option('--api-port <port>', 'API port', integer(0, 65535), 8081)
@@ -66,13 +71,14 @@ program
     (opts: {
       dir: string;
       name: string;
+      type: string;
       power: number;
       apiHost: string;
       apiPort: number;
       p2pHost: string;
       p2pPort: number;
     }) => {
-      runInit(opts);
+      runInit({ ...opts, type: opts.type as OrganisationType });
     },
   );
 

@@ -6,6 +6,8 @@ import { isHex } from '../core/bytes.ts';
 import type { Genesis } from '../core/genesis.ts';
 import { NodeError } from './errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from './keys.ts';
+import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
+import { ORG_ID_PATTERN } from '../app/payload.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -22,9 +24,14 @@ export interface NodeConfigFile {
   readonly p2p: HostPort;
 }
 
-/** What a member hands to whoever assembles genesis: its identity, voting power and P2P address. */
+/**
+ * What a member hands to whoever assembles genesis: its organisation (id = name, type, admin key), its
+ * node's identity and voting power, and its P2P address.
+ */
 export interface MemberFile {
   readonly name: string;
+  readonly type: OrganisationType;
+  readonly adminKey: string;
   readonly publicKey: string;
   readonly power: number;
   readonly p2p: HostPort;
@@ -68,10 +75,21 @@ function checkHostPort(value: unknown, what: string): HostPort {
   return { host: v.host, port: v.port! };
 }
 
+export const ADMIN_KEY_FILE = 'admin-key.json';
+
 export function initNodeDir(
   dir: string,
-  options: { name: string; power: number; api: HostPort; p2p: HostPort },
+  options: { name: string; type: OrganisationType; power: number; api: HostPort; p2p: HostPort },
 ): { config: NodeConfigFile; member: MemberFile; key: KeyPair } {
+  if (!ORG_ID_PATTERN.test(options.name)) {
+    throw new NodeError(
+      'config.invalid',
+      'name must be lowercase letters, digits and dashes (it is the org id)',
+    );
+  }
+  if (!ORGANISATION_TYPES.includes(options.type)) {
+    throw new NodeError('config.invalid', `type must be one of ${ORGANISATION_TYPES.join(', ')}`);
+  }
   const folder = resolve(dir);
   if (existsSync(join(folder, CONFIG_FILE))) {
     throw new NodeError('config.exists', `${join(folder, CONFIG_FILE)} exists already; not overwriting it`);
@@ -79,6 +97,10 @@ export function initNodeDir(
   mkdirSync(folder, { recursive: true });
   const key = generateKeyPair();
   writeKeyFile(join(folder, 'node-key.json'), key);
+  // The organisation's admin key registers its practitioners. It lives beside the node key here for a
+  // quick start; an institution should move it to its administrators' own machine.
+  const admin = generateKeyPair();
+  writeKeyFile(join(folder, ADMIN_KEY_FILE), admin);
   const config: NodeConfigFile = {
     name: options.name,
     dataDir: 'data',
@@ -90,6 +112,8 @@ export function initNodeDir(
   };
   const member: MemberFile = {
     name: options.name,
+    type: options.type,
+    adminKey: admin.publicKey,
     publicKey: key.publicKey,
     power: options.power,
     p2p: options.p2p,
@@ -108,8 +132,15 @@ export function parseMember(value: unknown, source: string): MemberFile {
   if (!Number.isSafeInteger(m.power) || m.power! <= 0) {
     throw new NodeError('member.invalid', `${source}: power must be a positive integer`);
   }
+  if (!ORGANISATION_TYPES.includes(m.type!)) {
+    throw new NodeError('member.invalid', `${source}: type must be one of ${ORGANISATION_TYPES.join(', ')}`);
+  }
+  if (!isHex(m.adminKey, 32))
+    throw new NodeError('member.invalid', `${source}: adminKey must be 32-byte hex`);
   return {
     name: m.name,
+    type: m.type!,
+    adminKey: m.adminKey,
     publicKey: m.publicKey,
     power: m.power!,
     p2p: checkHostPort(m.p2p, `${source}: p2p`),
@@ -128,7 +159,17 @@ export function buildGenesis(
     chainId,
     genesisTimeMs,
     validators: members.map((m) => ({ publicKey: m.publicKey, power: m.power, name: m.name })),
-    app: {},
+    app: {
+      membership: {
+        organisations: members.map((m) => ({
+          id: m.name,
+          name: m.name,
+          type: m.type,
+          adminKey: m.adminKey,
+          nodeKeys: [m.publicKey],
+        })),
+      },
+    },
   };
   const peers = members.map((m) => ({
     name: m.name,

@@ -40,6 +40,7 @@ export async function makeNetwork(
     const dir = join(root, name);
     const { member } = initNodeDir(dir, {
       name,
+      type: 'hospital',
       power: powers?.[i] ?? 10,
       api: { host: '127.0.0.1', port: ports[2 * i]! },
       p2p: { host: '127.0.0.1', port: ports[2 * i + 1]! },
@@ -65,9 +66,13 @@ export interface NodeProcess {
 export function startNodeProcess(dir: string, timeoutMs = 30_000): Promise<NodeProcess> {
   // CARECHAIN_NODE_FLAGS passes node flags to the node processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const flags = process.env.CARECHAIN_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, 'bin/carechain.mjs', 'node', '--config', join(dir, 'node.json')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags, 'bin/carechain.mjs', 'node', '--config', join(dir, 'node.json')],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

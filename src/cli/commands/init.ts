@@ -2,11 +2,13 @@
 // network (README "Run a network across institutions").
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { OrganisationType } from '../../app/membership/types.ts';
 import { buildGenesis, initNodeDir, parseMember } from '../../node/config.ts';
 
 export function runInit(options: {
   dir: string;
   name: string;
+  type: OrganisationType;
   power: number;
   apiHost: string;
   apiPort: number;
@@ -15,6 +17,7 @@ export function runInit(options: {
 }): void {
   const { member } = initNodeDir(options.dir, {
     name: options.name,
+    type: options.type,
     power: options.power,
     api: { host: options.apiHost, port: options.apiPort },
     p2p: { host: options.p2pHost, port: options.p2pPort },
@@ -22,6 +25,9 @@ export function runInit(options: {
   const dir = resolve(options.dir);
   console.log(`Initialised node "${member.name}" in ${dir}`);
   console.log(`  node key:    ${join(dir, 'node-key.json')} (secret; mode 0600)`);
+  console.log(
+    `  admin key:   ${join(dir, 'admin-key.json')} (secret; registers your practitioners — move it to your administrators)`,
+  );
   console.log(`  config:      ${join(dir, 'node.json')}`);
   console.log(`  member file: ${join(dir, 'member.json')} — send this to whoever assembles genesis`);
   console.log(`  public key:  ${member.publicKey}`);

@@ -36,7 +36,7 @@ function prepareConsortium(dataDir: string, basePort: number): { dirs: string[];
   });
   if (created) {
     const members = CONSORTIUM.map(
-      (name, i) => initNodeDir(dirs[i]!, { name, power: 10, ...ports(i) }).member,
+      (name, i) => initNodeDir(dirs[i]!, { name, type: name, power: 10, ...ports(i) }).member,
     );
     const { genesis } = buildGenesis('carechain-local', Date.now(), members);
     for (const dir of dirs) writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');

@@ -1,0 +1,95 @@
+// The README's multi-institution set-up, through the real `carechain` command: init per institution,
+// genesis from their member files, and clear refusals for bad input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parseGenesis } from '../../src/core/genesis.ts';
+import { tempDir } from '../helpers/chain.ts';
+
+const root = tempDir('carechain-cli-');
+after(() => root.remove());
+
+function carechain(...args: string[]) {
+  return spawnSync(process.execPath, ['bin/carechain.mjs', ...args], { encoding: 'utf8' });
+}
+
+test('init makes keys and a member file per institution; genesis combines them into validators and organisations', () => {
+  const hospital = join(root.path, 'hospital');
+  const pharmacy = join(root.path, 'pharmacy');
+  const a = carechain(
+    'init',
+    '--dir',
+    hospital,
+    '--name',
+    'st-marys',
+    '--type',
+    'hospital',
+    '--p2p-port',
+    '9101',
+  );
+  assert.equal(a.status, 0, a.stderr);
+  assert.match(a.stdout, /member file:/);
+  const b = carechain(
+    'init',
+    '--dir',
+    pharmacy,
+    '--name',
+    'corner-pharmacy',
+    '--type',
+    'pharmacy',
+    '--power',
+    '5',
+  );
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(statSync(join(hospital, 'node-key.json')).mode & 0o777, 0o600, 'the node key is private');
+  assert.equal(statSync(join(hospital, 'admin-key.json')).mode & 0o777, 0o600, 'the admin key is private');
+
+  const g = carechain(
+    'genesis',
+    '--chain-id',
+    'carechain-north',
+    '--out',
+    root.path,
+    join(hospital, 'member.json'),
+    join(pharmacy, 'member.json'),
+  );
+  assert.equal(g.status, 0, g.stderr);
+  assert.match(g.stdout, /2 validators, total power 15/);
+  const genesisJson = JSON.parse(readFileSync(join(root.path, 'genesis.json'), 'utf8'));
+  const { genesis, validatorSet } = parseGenesis(genesisJson);
+  assert.equal(genesis.chainId, 'carechain-north');
+  assert.equal(validatorSet.totalPower, 15);
+  const orgs = genesisJson.app.membership.organisations;
+  assert.deepEqual(
+    orgs.map((o: { id: string; type: string }) => [o.id, o.type]),
+    [
+      ['st-marys', 'hospital'],
+      ['corner-pharmacy', 'pharmacy'],
+    ],
+  );
+  const peers = JSON.parse(readFileSync(join(root.path, 'peers.json'), 'utf8'));
+  assert.equal(peers[0].port, 9101);
+});
+
+test('bad input gets one clear line and a non-zero exit, and nothing is overwritten', () => {
+  const dir = join(root.path, 'clinic');
+  assert.equal(carechain('init', '--dir', dir, '--name', 'clinic').status, 0);
+  const before = readFileSync(join(dir, 'node-key.json'), 'utf8');
+  const again = carechain('init', '--dir', dir, '--name', 'clinic');
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /exists already; not overwriting it/);
+  assert.equal(readFileSync(join(dir, 'node-key.json'), 'utf8'), before);
+  const badName = carechain('init', '--dir', join(root.path, 'x'), '--name', 'St Mary’s');
+  assert.equal(badName.status, 1);
+  assert.match(badName.stderr, /lowercase letters, digits and dashes/);
+  const badType = carechain('init', '--dir', join(root.path, 'y'), '--name', 'y', '--type', 'spa');
+  assert.match(badType.stderr, /type must be one of/);
+  const badPort = carechain('init', '--dir', join(root.path, 'z'), '--name', 'z', '--p2p-port', '99999');
+  assert.notEqual(badPort.status, 0);
+  assert.match(badPort.stderr, /expected an integer from 1 to 65535/);
+  const missing = carechain('genesis', '--chain-id', 'c', join(root.path, 'nope.json'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /carechain: /);
+});
