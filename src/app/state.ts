@@ -12,6 +12,8 @@ export interface StateReader {
 export class StateOverlay implements StateReader {
   private readonly base: StateReader;
   private readonly writes = new Map<string, string | null>();
+  /** Undo entries of the innermost atomically() scope: key → pending value before (undefined = none). */
+  private journal: Map<string, string | null | undefined> | null = null;
 
   constructor(base: StateReader) {
     this.base = base;
@@ -24,23 +26,43 @@ export class StateOverlay implements StateReader {
   }
 
   set(key: string, value: string): void {
+    this.record(key);
     this.writes.set(key, value);
   }
 
   delete(key: string): void {
+    this.record(key);
     this.writes.set(key, null);
   }
 
-  /** Runs fn and keeps its writes only if it returns normally: a failed tx leaves no trace. */
+  /**
+   * Runs fn and keeps its writes only if it returns normally: a failed tx leaves no trace. Undo is by a
+   * journal of the keys fn touched, not a copy of all pending writes, so a block (or a mempool) of n
+   * txs costs O(n), not O(n²).
+   */
   atomically<T>(fn: () => T): T {
-    const saved = new Map(this.writes);
+    const outer = this.journal;
+    const journal = new Map<string, string | null | undefined>();
+    this.journal = journal;
     try {
       return fn();
     } catch (err) {
-      this.writes.clear();
-      for (const [k, v] of saved) this.writes.set(k, v);
+      for (const [key, previous] of journal) {
+        if (previous === undefined) this.writes.delete(key);
+        else this.writes.set(key, previous);
+      }
       throw err;
+    } finally {
+      this.journal = outer;
+      // A nested scope that succeeded hands its undo entries to the enclosing one.
+      if (outer !== null)
+        for (const [key, previous] of journal) if (!outer.has(key)) outer.set(key, previous);
     }
+  }
+
+  /** Remembers a key's pending value before its first change inside the current atomic scope. */
+  private record(key: string): void {
+    if (this.journal !== null && !this.journal.has(key)) this.journal.set(key, this.writes.get(key));
   }
 
   /** Writes in key order: the deterministic form hashed into the app hash and stored. */
