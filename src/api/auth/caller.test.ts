@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hospitalAdmin, party, receiptSignature, TestChain } from '../../app/test-support.ts';
+import {
+  keyRotationMessage,
+  patientPseudonym,
+  proxyAcceptanceMessage,
+} from '../../app/membership/pseudonym.ts';
+import { authenticate, authorize, bearerToken } from './caller.ts';
+import { AuthError } from './errors.ts';
+import { issuePatientToken } from './patient-login.ts';
+import { issuePractitionerToken } from './practitioner-login.ts';
+import { TestClock, testIssuer, testVerifier } from './test-support.ts';
+
+const doctor = party('dr who');
+const alice = party('alice');
+const guardian = party('alice guardian');
+const pseudonym = patientPseudonym(alice.key);
+
+function chain(): TestChain {
+  const c = new TestChain();
+  assert.equal(
+    c.submit(hospitalAdmin, 'membership.registerPractitioner', {
+      orgId: 'st-mary',
+      practitionerKey: doctor.key,
+      role: 'physician',
+    }),
+    'ok',
+  );
+  assert.equal(c.submit(alice, 'membership.registerPatient', {}), 'ok');
+  const proof = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'caregiver'));
+  assert.equal(
+    c.submit(alice, 'membership.appointProxy', {
+      proxyKey: guardian.key,
+      relationship: 'caregiver',
+      proxySignature: proof,
+    }),
+    'ok',
+  );
+  c.commit();
+  return c;
+}
+
+const code = (expected: string) => (err: unknown) => err instanceof AuthError && err.code === expected;
+
+test('bearerToken reads "Bearer <token>" (RFC 6750 §2.1) and nothing else', () => {
+  assert.equal(bearerToken('Bearer abc.def-_~+/ghi=='), 'abc.def-_~+/ghi==');
+  assert.equal(bearerToken('bearer   abc'), 'abc');
+  assert.throws(() => bearerToken(undefined), code('auth.missing'));
+  assert.throws(() => bearerToken(''), code('auth.missing'));
+  assert.throws(() => bearerToken('Basic dXNlcjpwYXNz'), code('auth.missing'));
+  assert.throws(() => bearerToken('Bearer'), code('auth.invalid_request'));
+  assert.throws(() => bearerToken('Bearer a b'), code('auth.invalid_request'));
+  assert.throws(() => bearerToken('Bearer a"b'), code('auth.invalid_request'));
+  assert.throws(() => bearerToken(['Bearer a', 'Bearer b']), code('auth.invalid_request'));
+  assert.throws(() => bearerToken(`Bearer ${'a'.repeat(5000)}`), code('auth.invalid_request'));
+});
+
+test('authenticate turns a header into the caller the state knows, in its scope context', async () => {
+  const state = chain();
+  const clock = new TestClock();
+  const issuer = await testIssuer(clock);
+  const verifier = await testVerifier(clock);
+  const doc = await issuePractitionerToken(state.state, issuer, {
+    practitionerKey: doctor.key,
+    orgId: 'st-mary',
+    scopes: 'user/Observation.rs',
+  });
+  const caller = await authenticate(`Bearer ${doc.accessToken}`, verifier, state.state);
+  assert.deepEqual(
+    { ...caller, scopes: undefined },
+    {
+      kind: 'practitioner',
+      publicKey: doctor.key,
+      orgId: 'st-mary',
+      role: 'physician',
+      scopes: undefined,
+      context: 'user',
+    },
+  );
+  authorize(caller, 'Observation', 'r');
+  assert.throws(() => authorize(caller, 'Observation', 'u'), code('auth.insufficient_scope'));
+  assert.throws(() => authorize(caller, 'Condition', 'r'), code('auth.insufficient_scope'));
+
+  const patient = await issuePatientToken(state.state, issuer, { publicKey: alice.key });
+  const me = await authenticate(`Bearer ${patient.accessToken}`, verifier, state.state);
+  assert.equal(me.kind, 'patient');
+  assert.equal(me.context, 'patient');
+  authorize(me, 'Condition', 's');
+  assert.throws(() => authorize(me, 'Condition', 'c'), code('auth.insufficient_scope'));
+
+  const proxy = await issuePatientToken(state.state, issuer, { publicKey: guardian.key });
+  const carer = await authenticate(`Bearer ${proxy.accessToken}`, verifier, state.state);
+  assert.equal(carer.kind === 'proxy' && carer.relationship, 'caregiver');
+  await assert.rejects(authenticate(undefined, verifier, state.state), code('auth.missing'));
+  await assert.rejects(authenticate('Bearer x.y.z', verifier, state.state), code('auth.invalid_token'));
+});
+
+test('a token outlives no change of membership: suspension and proxy revocation revoke it', async () => {
+  const state = chain();
+  const clock = new TestClock();
+  const issuer = await testIssuer(clock);
+  const verifier = await testVerifier(clock);
+  const doc = await issuePractitionerToken(state.state, issuer, {
+    practitionerKey: doctor.key,
+    orgId: 'st-mary',
+  });
+  const proxy = await issuePatientToken(state.state, issuer, { publicKey: guardian.key });
+  assert.equal(
+    state.submit(hospitalAdmin, 'membership.suspendPractitioner', { practitionerKey: doctor.key }),
+    'ok',
+  );
+  assert.equal(state.submit(alice, 'membership.revokeProxy', { proxyKey: guardian.key }), 'ok');
+  await assert.rejects(
+    authenticate(`Bearer ${doc.accessToken}`, verifier, state.state),
+    code('auth.revoked'),
+  );
+  await assert.rejects(
+    authenticate(`Bearer ${proxy.accessToken}`, verifier, state.state),
+    code('auth.revoked'),
+  );
+  // A patient who rotates their key voids the old key's tokens.
+  const patient = await issuePatientToken(state.state, issuer, { publicKey: alice.key });
+  assert.equal((await authenticate(`Bearer ${patient.accessToken}`, verifier, state.state)).kind, 'patient');
+  const next = party('alice, second key');
+  const proof = receiptSignature(next, keyRotationMessage(pseudonym, alice.key, next.key));
+  assert.equal(
+    state.submit(alice, 'membership.rotatePatientKey', { newKey: next.key, newKeySignature: proof }),
+    'ok',
+  );
+  await assert.rejects(
+    authenticate(`Bearer ${patient.accessToken}`, verifier, state.state),
+    code('auth.revoked'),
+  );
+});

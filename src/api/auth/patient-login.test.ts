@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chainId, hospitalAdmin, party, receiptSignature, TestChain } from '../../app/test-support.ts';
+import {
+  keyRotationMessage,
+  patientPseudonym,
+  proxyAcceptanceMessage,
+} from '../../app/membership/pseudonym.ts';
+import { ChallengeStore, signChallenge } from './challenge.ts';
+import { AuthError } from './errors.ts';
+import { issuePatientToken, loginWithChallenge } from './patient-login.ts';
+import { AUDIENCE, seededRandom, TestClock, testIssuer, testVerifier } from './test-support.ts';
+
+const alice = party('alice');
+const aliceNext = party('alice, second key');
+const guardian = party('alice guardian');
+const pseudonym = patientPseudonym(alice.key);
+
+function chainWithAlice(): TestChain {
+  const chain = new TestChain();
+  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
+  const signature = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'guardian'));
+  assert.equal(
+    chain.submit(alice, 'membership.appointProxy', {
+      proxyKey: guardian.key,
+      relationship: 'guardian',
+      proxySignature: signature,
+    }),
+    'ok',
+  );
+  chain.commit();
+  return chain;
+}
+
+async function node() {
+  const clock = new TestClock();
+  const challenges = new ChallengeStore(
+    { audience: AUDIENCE, chainId },
+    { clock, randomBytes: seededRandom('c') },
+  );
+  return { clock, challenges, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
+}
+
+test('a patient logs in by signing a challenge and gets a patient token for their pseudonym', async () => {
+  const chain = chainWithAlice();
+  const { challenges, issuer, verifier } = await node();
+  const response = signChallenge(alice.seed, chainId, challenges.issue());
+  const issued = await loginWithChallenge(chain.state, challenges, issuer, response);
+  const token = await verifier.verify(issued.accessToken);
+  assert.equal(token.kind, 'patient');
+  assert.equal(token.subject, alice.key);
+  assert.equal(token.patient, pseudonym);
+  assert.equal(token.claims.scope, 'patient/*.rs');
+  // The same signed answer cannot log in twice.
+  await assert.rejects(loginWithChallenge(chain.state, challenges, issuer, response), {
+    code: 'auth.challenge_replayed',
+  });
+});
+
+test('a proxy logs in as a proxy of the patient; narrower scopes are honoured', async () => {
+  const chain = chainWithAlice();
+  const { challenges, issuer, verifier } = await node();
+  const response = signChallenge(guardian.seed, chainId, challenges.issue());
+  const issued = await loginWithChallenge(chain.state, challenges, issuer, response, {
+    scopes: 'patient/Observation.read launch/patient',
+    ttlMs: 600_000,
+  });
+  const token = await verifier.verify(issued.accessToken);
+  assert.equal(token.kind, 'proxy');
+  assert.equal(token.patient, pseudonym);
+  assert.equal(token.claims.scope, 'patient/Observation.rs launch/patient');
+  assert.equal(issued.expiresInS, 600);
+});
+
+test('keys that may not act for a patient get no token', async () => {
+  const chain = chainWithAlice();
+  const { issuer } = await node();
+  const refused = (publicKey: string) =>
+    assert.rejects(issuePatientToken(chain.state, issuer, { publicKey }), (err: unknown) => {
+      return (
+        err instanceof AuthError && err.code === 'auth.not_registered' && !err.message.includes(publicKey)
+      );
+    });
+  await refused(party('stranger').key);
+  await refused(hospitalAdmin.key);
+  // After rotation the old key is void and the new one works.
+  const proof = receiptSignature(aliceNext, keyRotationMessage(pseudonym, alice.key, aliceNext.key));
+  assert.equal(
+    chain.submit(alice, 'membership.rotatePatientKey', { newKey: aliceNext.key, newKeySignature: proof }),
+    'ok',
+  );
+  await refused(alice.key);
+  assert.equal(
+    (await issuePatientToken(chain.state, issuer, { publicKey: aliceNext.key })).claims.cc_patient,
+    pseudonym,
+  );
+});
+
+test('patient tokens carry patient/ scopes only; a bad scope request does not spend the challenge', async () => {
+  const chain = chainWithAlice();
+  const { challenges, issuer } = await node();
+  const response = signChallenge(alice.seed, chainId, challenges.issue());
+  await assert.rejects(
+    loginWithChallenge(chain.state, challenges, issuer, response, { scopes: 'patient/*.rs user/*.cruds' }),
+    { code: 'auth.scope_not_allowed' },
+  );
+  await assert.rejects(
+    loginWithChallenge(chain.state, challenges, issuer, response, { scopes: 'patient/*.all' }),
+    {
+      code: 'auth.scope_malformed',
+    },
+  );
+  await assert.rejects(
+    issuePatientToken(chain.state, issuer, { publicKey: alice.key, scopes: 'system/*.rs' }),
+    {
+      code: 'auth.scope_not_allowed',
+    },
+  );
+  assert.equal((await loginWithChallenge(chain.state, challenges, issuer, response)).claims.sub, alice.key);
+});

@@ -1,0 +1,58 @@
+// Patients and their proxies get tokens by proving possession of their own key (challenge.ts); this
+// turns a proven key into a token. The key must be the patient's current key or an unrevoked proxy's
+// (membership actorOf); the token carries the patient's pseudonym and patient/ scopes only, so the
+// gateway reads it in the patient context (SMART v2 §"patient-specific scopes").
+import type { StateReader } from '../../app/state.ts';
+import { actorOf } from '../../app/membership/queries.ts';
+import type { ChallengeStore } from './challenge.ts';
+import { AuthError } from './errors.ts';
+import { assertOnlyContext, scopesOf, type Scope } from './scopes.ts';
+import type { IssuedToken, TokenIssuer } from './tokens.ts';
+
+/** What a patient app gets unless it asks for less: read and search of everything about the patient. */
+export const PATIENT_SCOPES_DEFAULT = 'patient/*.rs';
+
+export interface PatientTokenRequest {
+  /** A key already proven by the caller (a redeemed challenge). */
+  readonly publicKey: string;
+  /** Space-separated or parsed; patient/ resource scopes plus identity/launch scopes only. */
+  readonly scopes?: string | readonly Scope[];
+  readonly ttlMs?: number;
+}
+
+/** Issues a patient or proxy token for a proven key; refuses keys that may not act for a patient now. */
+export async function issuePatientToken(
+  state: StateReader,
+  issuer: TokenIssuer,
+  request: PatientTokenRequest,
+): Promise<IssuedToken> {
+  const scopes = scopesOf(request.scopes ?? PATIENT_SCOPES_DEFAULT);
+  assertOnlyContext(scopes, 'patient');
+  const actor = actorOf(state, request.publicKey);
+  if (actor.kind !== 'patient' && actor.kind !== 'proxy') {
+    // One answer for "never registered", "rotated out" and "revoked proxy": the difference is the
+    // patient's business, not a stranger's.
+    throw new AuthError('auth.not_registered', 'this key is not a current patient or proxy key');
+  }
+  return issuer.issue({
+    subject: request.publicKey,
+    kind: actor.kind,
+    patient: actor.pseudonym,
+    scopes,
+    ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
+  });
+}
+
+/** The whole login: redeem the signed challenge, then issue the token for the key it proved. */
+export async function loginWithChallenge(
+  state: StateReader,
+  challenges: ChallengeStore,
+  issuer: TokenIssuer,
+  response: unknown,
+  options: Omit<PatientTokenRequest, 'publicKey'> = {},
+): Promise<IssuedToken> {
+  // Scopes are checked before the challenge is spent, so a bad scope request can be retried.
+  if (options.scopes !== undefined) assertOnlyContext(scopesOf(options.scopes), 'patient');
+  const { publicKey } = challenges.redeem(response);
+  return issuePatientToken(state, issuer, { ...options, publicKey });
+}

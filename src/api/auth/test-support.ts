@@ -1,0 +1,61 @@
+// Shared by this folder's tests only: a settable clock, seeded randomness, and a node's issuer and
+// verifier over the app's TestChain keys (st-mary's node key signs the tokens).
+import { base64url, importJWK, SignJWT } from 'jose';
+import { utf8 } from '../../core/bytes.ts';
+import { publicKeyFromSeed, sha256 } from '../../core/crypto/index.ts';
+import { hospitalNode, type Party } from '../../app/test-support.ts';
+import type { Clock } from '../../node/clock.ts';
+import { TokenIssuer, TokenVerifier, type RandomBytes } from './tokens.ts';
+
+export const AUDIENCE = 'https://st-mary.example/fhir/R4';
+export const ISSUER = 'https://st-mary.example';
+export const T0_MS = 1_700_000_000_000;
+
+export class TestClock implements Clock {
+  constructor(public ms = T0_MS) {}
+  nowMs(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+/** Deterministic bytes from a label and a counter (SHA-256), up to 32 at a time. */
+export function seededRandom(label = 'auth-test'): RandomBytes {
+  let counter = 0;
+  return (byteLength) => sha256(utf8(`${label}/${counter++}`)).slice(0, byteLength);
+}
+
+export async function testIssuer(
+  clock: Clock,
+  signer: Party = hospitalNode,
+  issuer = ISSUER,
+): Promise<TokenIssuer> {
+  return TokenIssuer.create(
+    { issuer, audience: AUDIENCE, seed: signer.seed },
+    { clock, randomBytes: seededRandom() },
+  );
+}
+
+export async function testVerifier(
+  clock: Clock,
+  issuerKey: string = hospitalNode.key,
+): Promise<TokenVerifier> {
+  return TokenVerifier.create({ issuer: ISSUER, issuerPublicKey: issuerKey, audience: AUDIENCE }, { clock });
+}
+
+/** Signs any header and claims with a party's key, for tokens our issuer would never make. */
+export async function signJwt(
+  signer: Party,
+  header: { alg: string; typ?: string },
+  claims: object,
+): Promise<string> {
+  const jwk = {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    d: base64url.encode(signer.seed),
+    x: base64url.encode(publicKeyFromSeed(signer.seed)),
+  };
+  return new SignJWT({ ...claims }).setProtectedHeader(header).sign(await importJWK(jwk, 'EdDSA'));
+}
