@@ -4,16 +4,31 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CarechainNode } from '../node/node.ts';
 import { installErrorHandler } from './errors.ts';
+import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 
 /** Largest request body accepted, in bytes; a tx is at most 16 KiB, so this leaves room for a batch later. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
 
-export function buildApiServer(node: CarechainNode, logger: Logger): FastifyInstance {
+export interface ApiServerOptions {
+  /** The FHIR R4 endpoint of a custodian node; absent, the node serves the ledger API only. */
+  readonly fhir?: FhirRouteOptions;
+}
+
+export function buildApiServer(
+  node: CarechainNode,
+  logger: Logger,
+  options: ApiServerOptions = {},
+): FastifyInstance {
   // Fastify's own request logging is off: URLs may later carry identifiers, and request bodies never
   // belong in logs. Errors are logged by the error handler without bodies.
   const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
   installErrorHandler(app, logger);
   registerLedgerRoutes(app, node);
+  registerEventRoutes(app, node);
+  registerMetrics(app, node);
+  if (options.fhir !== undefined) registerFhirRoutes(app, node, logger, options.fhir);
   return app;
 }

@@ -256,6 +256,27 @@ test('equivocation evidence is committed on chain and listed for operators; bogu
   assert.equal((await api('/api/v1/evidence')).body.evidence.length, 1);
 });
 
+test('Prometheus metrics and the Server-Sent Events stream report new blocks', async () => {
+  const metrics = await (await fetch(`${node.baseUrl}/metrics`)).text();
+  assert.match(metrics, /^carechain_height \d+$/m);
+  assert.match(metrics, /^carechain_log_size \d+$/m);
+  assert.match(metrics, /^carechain_mempool_txs \d+$/m);
+  assert.match(metrics, /carechain_block_interval_seconds_bucket/);
+  const controller = new AbortController();
+  const response = await fetch(`${node.baseUrl}/api/v1/events`, { signal: controller.signal });
+  assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const reader = response.body!.getReader();
+  let text = '';
+  while (!/event: block\ndata: \{"height":\d+,"hash":"[0-9a-f]{64}","txCount":\d+\}/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  controller.abort();
+  assert.match(text, /event: hello/);
+  assert.match(text, /event: block/);
+});
+
 test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', async () => {
   const heightBefore = (await api('/api/v1/status')).body.height as number;
   assert.equal(await node.stop(), 0);

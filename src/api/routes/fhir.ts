@@ -1,0 +1,120 @@
+// The FHIR R4 boundary (/fhir/R4): metadata, create and read, for a custodian node. Routes authenticate
+// the bearer token and translate HTTP to the records gateway, which authorises, logs and releases
+// (STYLE §4). Every failure leaves as an OperationOutcome (STYLE §3), auth failures with their
+// WWW-Authenticate challenge; nothing of a request body reaches a log or an error.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { CarechainNode } from '../../node/node.ts';
+import type { RecordsGateway } from '../records-gateway.ts';
+import { authenticate } from '../auth/caller.ts';
+import { AuthError, sendAuthError } from '../auth/errors.ts';
+import type { TokenVerifier } from '../auth/tokens.ts';
+import { capabilityStatement } from '../fhir/capability.ts';
+import { FHIR_JSON_CONTENT_TYPE, FhirError, issue, sendFhirError } from '../fhir/operation-outcome.ts';
+import { registerPatientAuthRoutes, type PatientAuthOptions } from './patient-auth.ts';
+
+export const FHIR_BASE_PATH = '/fhir/R4';
+/** The purpose a read is for (HL7 v3 PurposeOfUse); treatment unless the client says otherwise. */
+export const PURPOSE_HEADER = 'x-purpose-of-use';
+export const PURPOSE_DEFAULT = 'TREAT';
+/** When this CapabilityStatement last changed: a constant, so that the statement is reproducible. */
+const CAPABILITY_DATE = '2025-01-01';
+const SOFTWARE_VERSION = '0.1.0';
+
+export interface FhirRouteOptions {
+  readonly gateway: RecordsGateway;
+  /** Verifies tokens signed by this node's issuer key. */
+  readonly verifier: TokenVerifier;
+  /** This endpoint's public base URL, for the CapabilityStatement and Location headers. */
+  readonly baseUrl: string;
+  /** Patient login by signed challenge (POST /auth/challenge, /auth/token); absent, no login here. */
+  readonly patientAuth?: PatientAuthOptions;
+}
+
+interface TypeParams {
+  type: string;
+}
+interface InstanceParams extends TypeParams {
+  id: string;
+}
+
+export function registerFhirRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  logger: Logger,
+  options: FhirRouteOptions,
+): void {
+  const { gateway, verifier, baseUrl } = options;
+  if (options.patientAuth !== undefined) registerPatientAuthRoutes(app, node, options.patientAuth);
+  const caller = (request: FastifyRequest) =>
+    authenticate(request.headers.authorization, verifier, node.ledger.store.latestState);
+
+  // An encapsulated scope: its body parser and error handler apply to the FHIR routes only, so the
+  // domain API keeps its own error format.
+  void app.register((scope, _opts, done) => {
+    // http.html#mime-type: FHIR's JSON is application/fhir+json; plain application/json is accepted too.
+    scope.addContentTypeParser(
+      'application/fhir+json',
+      { parseAs: 'string' },
+      scope.getDefaultJsonParser('error', 'error'),
+    );
+    scope.setErrorHandler((err: FastifyError, _request, reply) => sendError(reply, err, logger));
+
+    scope.get(`${FHIR_BASE_PATH}/metadata`, (_request, reply) =>
+      reply
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .send(capabilityStatement({ baseUrl, date: CAPABILITY_DATE, softwareVersion: SOFTWARE_VERSION })),
+    );
+
+    scope.post<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
+      const who = await caller(request);
+      const body = request.body as { resourceType?: unknown } | undefined;
+      if (body?.resourceType !== request.params.type) {
+        throw FhirError.invalid('resourceType must match the type in the URL', 'resourceType');
+      }
+      const created = await gateway.create(who, body);
+      const version = (created.meta as { versionId: string }).versionId;
+      return reply
+        .status(201)
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('location', `${baseUrl}/${created.resourceType}/${String(created.id)}/_history/${version}`)
+        .header('etag', `W/"${version}"`)
+        .send(created);
+    });
+
+    scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
+      const who = await caller(request);
+      const header = request.headers[PURPOSE_HEADER];
+      const purpose = typeof header === 'string' && header !== '' ? header : PURPOSE_DEFAULT;
+      const resource = await gateway.read(who, request.params.type, request.params.id, purpose);
+      const version = (resource.meta as { versionId?: string } | undefined)?.versionId;
+      if (version !== undefined) void reply.header('etag', `W/"${version}"`);
+      // Released health data must not sit in shared caches (RFC 9111 §5.2.2.5).
+      return reply
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('cache-control', 'no-store')
+        .send(resource);
+    });
+    done();
+  });
+}
+
+/** The one translation of failures at this boundary. */
+function sendError(reply: FastifyReply, err: FastifyError | Error, logger: Logger): void {
+  if (err instanceof AuthError) return sendAuthError(reply, err, 'fhir');
+  if (err instanceof FhirError) return sendFhirError(reply, err);
+  const status = (err as FastifyError).statusCode;
+  // Fastify's own refusals (bad JSON, unsupported media type, too large) are the client's. Their
+  // messages are not passed on: a JSON.parse message quotes a piece of the body, which may be PHI.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const [code, text] =
+      status === 415
+        ? (['not-supported', 'send application/fhir+json'] as const)
+        : status === 413
+          ? (['too-costly', 'request body is too large'] as const)
+          : (['structure', 'request body is not valid JSON'] as const);
+    return sendFhirError(reply, new FhirError(status, [issue(code, text)]));
+  }
+  logger.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'FHIR request failed');
+  return sendFhirError(reply, err);
+}

@@ -1,0 +1,57 @@
+// Patient and proxy login at a node (issue 4 "Auth"): POST /auth/challenge hands out a challenge bound
+// to this node's audience; POST /auth/token exchanges the challenge signed with the patient's own key
+// (grant type SIGNED_CHALLENGE_GRANT_TYPE) for a bearer token with patient/ scopes. The checks are
+// challenge.ts's and patient-login.ts's; this file only moves them onto HTTP.
+//
+// The token request is JSON rather than RFC 6749's form encoding: the server has no form parser, and
+// our only clients (CLI, tests, the web app later) send JSON. Answers are never cached (RFC 6749 §5.1).
+import type { FastifyInstance } from 'fastify';
+import type { CarechainNode } from '../../node/node.ts';
+import type { ChallengeStore } from '../auth/challenge.ts';
+import { AuthError, sendAuthError } from '../auth/errors.ts';
+import { loginWithChallenge } from '../auth/patient-login.ts';
+import { SIGNED_CHALLENGE_GRANT_TYPE } from '../auth/smart-configuration.ts';
+import { tokenResponse, type TokenIssuer } from '../auth/tokens.ts';
+
+export interface PatientAuthOptions {
+  /** Signs tokens with this node's key; the FHIR routes' verifier pins the same key. */
+  readonly issuer: TokenIssuer;
+  readonly challenges: ChallengeStore;
+}
+
+export const CHALLENGE_PATH = '/auth/challenge';
+export const TOKEN_PATH = '/auth/token';
+
+export function registerPatientAuthRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  options: PatientAuthOptions,
+): void {
+  const { issuer, challenges } = options;
+
+  app.post(CHALLENGE_PATH, (_request, reply) =>
+    reply.header('cache-control', 'no-store').send(challenges.issue()),
+  );
+
+  app.post<{ Body: Record<string, unknown> | undefined }>(TOKEN_PATH, async (request, reply) => {
+    try {
+      const body = request.body ?? {};
+      if (body.grant_type !== SIGNED_CHALLENGE_GRANT_TYPE) {
+        throw new AuthError('auth.challenge_invalid', `grant_type must be ${SIGNED_CHALLENGE_GRANT_TYPE}`);
+      }
+      const scope = typeof body.scope === 'string' ? { scopes: body.scope } : {};
+      const { challenge, audience, publicKey, signature } = body;
+      const issued = await loginWithChallenge(
+        node.ledger.store.latestState,
+        challenges,
+        issuer,
+        { challenge, audience, publicKey, signature },
+        scope,
+      );
+      return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
+    } catch (err) {
+      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,324 @@
+// The first end-to-end path of patient-controlled records on one custodian node (issue 4): a real
+// solo CarechainNode with its vault, the FHIR routes over Fastify inject, and tokens minted in-process.
+// A hospital practitioner writes a Patient and an Observation; the patient reads their own; a clinic
+// practitioner is refused with the denial on chain, then reads once the patient's consent is committed.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApiServer } from '../../src/api/server.ts';
+import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
+import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
+import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
+import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
+import { createFhirValidator } from '../../src/api/fhir/validate.ts';
+import { patientPseudonym } from '../../src/app/membership/index.ts';
+import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
+import { toHex } from '../../src/core/bytes.ts';
+import type { CanonicalValue } from '../../src/core/canonical.ts';
+import type { Genesis } from '../../src/core/genesis.ts';
+import { signTx } from '../../src/core/tx.ts';
+import { systemClock } from '../../src/node/clock.ts';
+import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
+import { createLogger } from '../../src/node/logger.ts';
+import { CarechainNode } from '../../src/node/node.ts';
+import { PATIENT_PSEUDONYM_SYSTEM, RecordsGateway } from '../../src/api/records-gateway.ts';
+import { seedOf, tempDir } from '../helpers/chain.ts';
+
+const CHAIN_ID = 'carechain-fhir-test';
+const BASE = 'https://hospital.test/fhir/R4';
+const ISSUER = 'https://hospital.test';
+const key = (label: string): KeyPair => keyPairFromSeed(seedOf(label));
+const nodeKey = key('hospital node');
+const hospitalAdmin = key('hospital admin');
+const clinicAdmin = key('clinic admin');
+const doctor = key('hospital doctor');
+const nurse = key('clinic nurse');
+const patient = key('patient alice');
+const pseudonym = patientPseudonym(patient.publicKey);
+
+const dir = tempDir('carechain-fhir-');
+const logger = createLogger('silent');
+let node: CarechainNode;
+let gateway: RecordsGateway;
+let app: FastifyInstance;
+const tokens: Record<'doctor' | 'nurse' | 'patient', string> = { doctor: '', nurse: '', patient: '' };
+
+function genesis(): Genesis {
+  return {
+    chainId: CHAIN_ID,
+    genesisTimeMs: Date.now() - 1000,
+    validators: [{ publicKey: nodeKey.publicKey, power: 10, name: 'hospital-node' }],
+    app: {
+      membership: {
+        organisations: [
+          org('hospital', 'Hospital', 'hospital', hospitalAdmin, [nodeKey]),
+          org('clinic', 'Clinic', 'clinic', clinicAdmin, []),
+        ],
+      },
+    },
+  };
+}
+
+function org(id: string, name: string, type: string, admin: KeyPair, nodes: KeyPair[]) {
+  return { id, name, type, adminKey: admin.publicKey, nodeKeys: nodes.map((k) => k.publicKey) };
+}
+
+async function submit(signer: KeyPair, type: string, payload: CanonicalValue): Promise<void> {
+  const nonce = node.mempool.nextNonce(signer.publicKey);
+  const hash = node.submit(signTx(signer.seed, { chainId: CHAIN_ID, type, payload, nonce }));
+  assert.ok(await node.waitForCommit(hash, 10_000), `${type} committed`);
+}
+
+const state = () => node.ledger.store.latestState;
+
+before(async () => {
+  node = new CarechainNode(
+    { dataDir: dir.path, genesis: genesis(), key: nodeKey, blockIntervalMs: 20, emptyBlockIntervalMs: 1000 },
+    { logger },
+  );
+  await node.start();
+  await submit(hospitalAdmin, 'membership.registerPractitioner', {
+    orgId: 'hospital',
+    practitionerKey: doctor.publicKey,
+    role: 'physician',
+  });
+  await submit(clinicAdmin, 'membership.registerPractitioner', {
+    orgId: 'clinic',
+    practitionerKey: nurse.publicKey,
+    role: 'nurse',
+  });
+  await submit(patient, 'membership.registerPatient', {});
+
+  const clock = systemClock;
+  const issuer = await TokenIssuer.create(
+    { issuer: ISSUER, audience: BASE, seed: nodeKey.seed },
+    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
+  );
+  const verifier = await TokenVerifier.create(
+    { issuer: ISSUER, issuerPublicKey: nodeKey.publicKey, audience: BASE },
+    { clock },
+  );
+  tokens.doctor = (
+    await issuePractitionerToken(state(), issuer, { practitionerKey: doctor.publicKey, orgId: 'hospital' })
+  ).accessToken;
+  // The clinic's own node would issue this one; on a single node we sign it directly.
+  tokens.nurse = (
+    await issuer.issue({
+      subject: nurse.publicKey,
+      kind: 'practitioner',
+      orgId: 'clinic',
+      scopes: scopesOf('user/*.rs'),
+    })
+  ).accessToken;
+
+  gateway = new RecordsGateway(
+    { dataDir: dir.path },
+    { node, validator: createFhirValidator(), clock: systemClock },
+  );
+  const challenges = new ChallengeStore(
+    { audience: BASE, chainId: CHAIN_ID },
+    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
+  );
+  app = buildApiServer(node, logger, {
+    fhir: { gateway, verifier, baseUrl: BASE, patientAuth: { issuer, challenges } },
+  });
+  await app.ready();
+  // The patient logs in as a patient app would: sign the node's challenge with their own key.
+  const login = await patientLogin(patient);
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  tokens.patient = login.body.access_token;
+});
+
+async function patientLogin(who: KeyPair, answer?: (signed: object) => object) {
+  const challenge = (await app.inject({ method: 'POST', url: '/auth/challenge' })).json();
+  const signed = signChallenge(who.seed, CHAIN_ID, challenge);
+  const payload = { grant_type: SIGNED_CHALLENGE_GRANT_TYPE, ...(answer?.(signed) ?? signed) };
+  const response = await app.inject({ method: 'POST', url: '/auth/token', payload });
+  return { status: response.statusCode, headers: response.headers, body: response.json(), payload };
+}
+
+after(async () => {
+  await app?.close();
+  gateway?.close();
+  await node?.stop();
+  dir.remove();
+});
+
+async function fhir(
+  method: 'GET' | 'POST',
+  path: string,
+  who: keyof typeof tokens | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await app.inject({
+    method,
+    url: `/fhir/R4/${path}`,
+    headers: {
+      ...(who === null ? {} : { authorization: `Bearer ${tokens[who]}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  return { status: response.statusCode, headers: response.headers, body: response.json() };
+}
+
+const patientResource = {
+  resourceType: 'Patient',
+  identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
+  name: [{ family: 'Chalmers', given: ['Peter'] }],
+  gender: 'male',
+  birthDate: '1974-12-25',
+};
+const observation = (patientId: string) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+  subject: { reference: `Patient/${patientId}` },
+  valueQuantity: { value: 72.5, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
+});
+
+let patientId = '';
+let observationBody: Record<string, unknown> = {};
+
+test('metadata is a CapabilityStatement', async () => {
+  const { status, headers, body } = await fhir('GET', 'metadata', null);
+  assert.equal(status, 200);
+  assert.match(String(headers['content-type']), /^application\/fhir\+json/);
+  assert.equal(body.resourceType, 'CapabilityStatement');
+});
+
+test('a hospital practitioner creates a Patient and an Observation', async () => {
+  const created = await fhir('POST', 'Patient', 'doctor', patientResource);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.match(created.body.id, /^[0-9a-f]{64}$/);
+  assert.equal(created.body.meta.versionId, '1');
+  assert.match(String(created.headers.location), new RegExp(`/Patient/${created.body.id}/_history/1$`));
+  patientId = created.body.id;
+
+  const obs = await fhir('POST', 'Observation', 'doctor', observation(patientId));
+  assert.equal(obs.status, 201, JSON.stringify(obs.body));
+  assert.match(String(obs.headers['content-type']), /^application\/fhir\+json/);
+  assert.equal(obs.body.valueQuantity.value, 72.5);
+  observationBody = obs.body;
+  const records = recordsOfPatient(state(), pseudonym, { offset: 0, limit: 10 });
+  assert.deepEqual(
+    records.items.map((r) => [r.recordId, r.resourceType, r.custodianOrgId]),
+    [
+      [patientId, 'Patient', 'hospital'],
+      [obs.body.id, 'Observation', 'hospital'],
+    ],
+  );
+});
+
+test('the patient reads their own Observation, without an access event', async () => {
+  const read = await fhir('GET', `Observation/${String(observationBody.id)}`, 'patient');
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  assert.deepEqual(read.body, observationBody);
+  assert.equal(read.headers['cache-control'], 'no-store');
+  assert.equal(accessLog(state(), pseudonym, { offset: 0, limit: 10 }).total, 0);
+});
+
+test('the clinic is denied without consent, and the denial is on chain first', async () => {
+  const read = await fhir('GET', `Observation/${String(observationBody.id)}`, 'nurse');
+  assert.equal(read.status, 403);
+  assert.equal(read.body.resourceType, 'OperationOutcome');
+  assert.equal(read.body.issue[0].code, 'forbidden');
+  const log = accessLog(state(), pseudonym, { offset: 0, limit: 10 });
+  assert.equal(log.total, 1);
+  const event = log.items[0]!;
+  assert.equal(event.outcome, 'denied');
+  assert.equal(event.reasonCode, 'consent.none');
+  assert.equal(event.requester, nurse.publicKey);
+  assert.equal(event.requesterOrgId, 'clinic');
+  assert.equal(event.purpose, 'TREAT');
+  assert.deepEqual(event.records, [
+    { recordId: observationBody.id, version: 1, resourceType: 'Observation' },
+  ]);
+});
+
+test('after the patient grants the clinic read for TREAT, the clinic reads and it is logged', async () => {
+  const consentId = toHex(seedOf('consent 1'));
+  await submit(patient, 'consent.grant', {
+    consentId,
+    grantee: { kind: 'organisation', orgId: 'clinic' },
+    resourceTypes: ['Observation'],
+    purposes: ['TREAT'],
+    actions: ['read'],
+    period: { startMs: 0, endMs: null },
+    provision: 'permit',
+  });
+  const read = await fhir('GET', `Observation/${String(observationBody.id)}`, 'nurse', undefined, {
+    'x-purpose-of-use': 'TREAT',
+  });
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  assert.deepEqual(read.body, observationBody);
+  const log = accessLog(state(), pseudonym, { offset: 0, limit: 10 });
+  assert.equal(log.total, 2);
+  const event = log.items[0]!;
+  assert.equal(event.outcome, 'granted');
+  assert.equal(event.reasonCode, 'consent.permit');
+  assert.deepEqual(event.consentIds, [consentId]);
+
+  // The consent covers Observation for TREAT only: another purpose is denied, and logged as such.
+  const research = await fhir('GET', `Observation/${String(observationBody.id)}`, 'nurse', undefined, {
+    'x-purpose-of-use': 'HRESCH',
+  });
+  assert.equal(research.status, 403);
+  assert.equal(accessLog(state(), pseudonym, { offset: 0, limit: 1 }).items[0]!.purpose, 'HRESCH');
+});
+
+test('patient login: a token for a registered patient only, each challenge once', async () => {
+  const login = await patientLogin(patient);
+  assert.equal(login.status, 200);
+  assert.equal(login.body.token_type, 'Bearer');
+  assert.equal(login.body.patient, pseudonym);
+  assert.equal(login.headers['cache-control'], 'no-store');
+  const replay = await app.inject({ method: 'POST', url: '/auth/token', payload: login.payload });
+  assert.equal(replay.statusCode, 400);
+  assert.equal(replay.json().error.code, 'auth.challenge_replayed');
+  const stranger = await patientLogin(nurse);
+  assert.equal(stranger.status, 403);
+  const forged = await patientLogin(patient, (s) => ({ ...s, publicKey: nurse.publicKey }));
+  assert.equal(forged.status, 400);
+  assert.equal(forged.body.error.code, 'auth.challenge_bad_signature');
+});
+
+test('without a token the answer is 401 with a challenge', async () => {
+  const read = await fhir('GET', `Observation/${String(observationBody.id)}`, null);
+  assert.equal(read.status, 401);
+  assert.match(String(read.headers['www-authenticate']), /^Bearer realm=/);
+  assert.equal(read.body.resourceType, 'OperationOutcome');
+  const create = await fhir('POST', 'Observation', null, observation(patientId));
+  assert.equal(create.status, 401);
+});
+
+test('an invalid resource is refused with an OperationOutcome and nothing is registered', async () => {
+  const before = recordsOfPatient(state(), pseudonym, { offset: 0, limit: 10 }).total;
+  const bad = { ...observation(patientId), status: 'not-a-status' };
+  const refused = await fhir('POST', 'Observation', 'doctor', bad);
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.resourceType, 'OperationOutcome');
+  const orphan = await fhir('POST', 'Observation', 'doctor', observation('0'.repeat(64)));
+  assert.equal(orphan.status, 422);
+  const malformed = await app.inject({
+    method: 'POST',
+    url: '/fhir/R4/Observation',
+    headers: { authorization: `Bearer ${tokens.doctor}`, 'content-type': 'application/fhir+json' },
+    payload: '{"resourceType": "Observation", "status": "fin',
+  });
+  assert.equal(malformed.statusCode, 400);
+  assert.doesNotMatch(malformed.body, /fin/);
+  assert.equal(recordsOfPatient(state(), pseudonym, { offset: 0, limit: 10 }).total, before);
+});
+
+test('only the custodian’s practitioners write, and a record held elsewhere is 404', async () => {
+  const clinicWrite = await fhir('POST', 'Observation', 'nurse', observation(patientId));
+  assert.equal(clinicWrite.status, 403);
+  const missing = await fhir('GET', `Observation/${'ab'.repeat(32)}`, 'patient');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.resourceType, 'OperationOutcome');
+});
