@@ -240,24 +240,29 @@ export class ConsensusDriver {
   }
 
   private decide(value: BlockValue, commit: Commit): void {
+    const decided = value.block.header.height;
+    const stored =
+      decided <= this.deps.ledger.tip().height ? this.deps.ledger.store.block(decided) : undefined;
+    if (stored !== undefined && stored.hash === value.hash) {
+      // Block sync stored this very block first; nothing to apply, move on.
+      this.resyncToTip();
+      return;
+    }
     try {
       this.commitBlock(value, commit);
     } catch (err) {
       // More than 2/3 of the power committed a block this node cannot apply: a determinism bug or a
       // corrupted store. Going on would fork this node from the rest, so it stops deciding.
-      this.deps.logger.fatal(
-        { err, height: value.block.header.height },
-        'cannot apply a committed block; halting',
-      );
+      this.deps.logger.fatal({ err, height: decided }, 'cannot apply a committed block; halting');
       this.stop();
       return;
     }
     this.height = this.deps.ledger.tip().height + 1;
     this.schedule = nextHeightSchedule(this.schedule);
-    const height = this.height;
+    const next = this.height;
     this.later(this.options.commitPauseMs, () => {
-      if (this.height !== height) return; // block sync moved past it meanwhile
-      this.input({ kind: 'start', height, schedule: this.schedule, nowMs: this.now() });
+      if (this.height !== next) return; // block sync moved past it meanwhile
+      this.input({ kind: 'start', height: next, schedule: this.schedule, nowMs: this.now() });
     });
   }
 
