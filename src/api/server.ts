@@ -8,6 +8,7 @@ import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
+import { registerProofRoutes } from './routes/proofs.ts';
 
 /** Largest request body accepted, in bytes; a tx is at most 16 KiB, so this leaves room for a batch later. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
@@ -27,6 +28,7 @@ export function buildApiServer(
   const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
   installErrorHandler(app, logger);
   registerLedgerRoutes(app, node);
+  registerProofRoutes(app, node);
   registerEventRoutes(app, node);
   registerMetrics(app, node);
   if (options.fhir !== undefined) registerFhirRoutes(app, node, logger, options.fhir);

@@ -1,27 +1,19 @@
-// The ledger API: status, blocks, txs, checkpoints, proofs, and tx submission (/api/v1/...).
+// The ledger API: status, accounts, evidence, blocks, txs and tx submission (/api/v1/...); checkpoints
+// and proofs are in proofs.ts.
 import type { FastifyInstance } from 'fastify';
 import { EVIDENCE_PREFIX } from '../../app/consensus/index.ts';
 import { lastNonce } from '../../app/executor.ts';
 import { toHex } from '../../core/bytes.ts';
 import { emptyRoot } from '../../core/merkle/index.ts';
-import { NodeError } from '../../node/errors.ts';
 import type { CarechainNode } from '../../node/node.ts';
-import { checkpointAt, proveConsistency, proveInclusion } from '../../node/proofs.ts';
 import { ApiError } from '../errors.ts';
-import { checkpointSchema, commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../schemas.ts';
+import { commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../schemas.ts';
 
 /** Most evidence records listed at once. */
 const EVIDENCE_PAGE_MAX = 1000;
 
 /** How long POST /txs waits for the commit before answering 202 "pending". */
 const COMMIT_WAIT_MS_MAX = 10_000;
-
-function notFound(err: unknown): never {
-  if (err instanceof NodeError && err.code.endsWith('not_found')) {
-    throw new ApiError(404, err.code, err.message, err.details);
-  }
-  throw err;
-}
 
 export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode): void {
   const { ledger } = node;
@@ -255,93 +247,5 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
       if (committed === undefined) return reply.status(202).send({ hash, status: 'pending' });
       return { hash, status: 'committed', height: committed.height, blockHash: committed.blockHash };
     },
-  );
-
-  app.get('/api/v1/checkpoints/latest', { schema: { response: { 200: checkpointSchema } } }, () => {
-    try {
-      return checkpointAt(ledger);
-    } catch (err) {
-      if (err instanceof NodeError && err.code === 'checkpoint.none')
-        throw new ApiError(404, err.code, err.message);
-      throw err;
-    }
-  });
-
-  app.get<{ Params: { height: number } }>(
-    '/api/v1/checkpoints/:height',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          properties: { height: { type: 'integer', minimum: 1 } },
-          required: ['height'],
-        },
-        response: { 200: checkpointSchema, 404: errorSchema },
-      },
-    },
-    (request) => {
-      try {
-        return checkpointAt(ledger, request.params.height);
-      } catch (err) {
-        return notFound(err);
-      }
-    },
-  );
-
-  app.get<{ Params: { txHash: string }; Querystring: { height?: number } }>(
-    '/api/v1/proofs/inclusion/:txHash',
-    {
-      schema: {
-        params: { type: 'object', properties: { txHash: hex32 }, required: ['txHash'] },
-        querystring: { type: 'object', properties: { height: { type: 'integer', minimum: 1 } } },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              txHash: hex32,
-              leafIndex: { type: 'integer' },
-              treeSize: { type: 'integer' },
-              leafHash: hex32,
-              auditPath: { type: 'array', items: hex32 },
-              checkpoint: checkpointSchema,
-            },
-          },
-          404: errorSchema,
-        },
-      },
-    },
-    (request) => {
-      try {
-        return proveInclusion(ledger, request.params.txHash, request.query.height);
-      } catch (err) {
-        return notFound(err);
-      }
-    },
-  );
-
-  app.get<{ Querystring: { from: number; to: number } }>(
-    '/api/v1/proofs/consistency',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { from: { type: 'integer', minimum: 1 }, to: { type: 'integer', minimum: 1 } },
-          required: ['from', 'to'],
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              fromSize: { type: 'integer' },
-              toSize: { type: 'integer' },
-              fromRoot: hex32,
-              toRoot: hex32,
-              proof: { type: 'array', items: hex32 },
-            },
-          },
-        },
-      },
-    },
-    (request) => proveConsistency(ledger, request.query.from, request.query.to),
   );
 }
