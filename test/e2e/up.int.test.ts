@@ -1,11 +1,14 @@
 // What `npm start` runs: `carechain up` brings up the four-validator consortium (hospital, clinic,
 // pharmacy, insurer) as separate processes; blocks advance on all four; Ctrl-C stops them all cleanly;
-// the next start resumes the stored chains.
+// the next start resumes the stored chains. On first start it registers demo practitioners and patients
+// and writes their ready bearer tokens to credentials.json, with which the hospital's FHIR endpoint
+// takes a Patient and the patient reads it back.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
 import { tempDir } from '../helpers/chain.ts';
 import { startCli, type RunningNode } from '../helpers/process.ts';
 import { getJson, waitFor } from '../helpers/network.ts';
@@ -35,7 +38,24 @@ async function freeBasePort(): Promise<number> {
   throw new Error('no free port range');
 }
 
-test('carechain up runs four validators that all commit blocks, stops on Ctrl-C and resumes', async () => {
+interface Credentials {
+  organisations: Record<string, { fhirBaseUrl: string; practitioner: { token: string } }>;
+  patients: { pseudonym: string; token: string }[];
+}
+
+async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: unknown) {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+test('carechain up runs four validators that all commit blocks, serves FHIR with demo credentials, stops on Ctrl-C and resumes', async () => {
   const base = await freeBasePort();
   const args = ['up', '--data-dir', dir.path, '--base-port', String(base), '--demo-rate', '10'];
   running = await startCli(args, 60_000);
@@ -58,9 +78,39 @@ test('carechain up runs four validators that all commit blocks, stops on Ctrl-C 
   assert.equal(status.peers.length, 3);
   const reached = status.height as number;
 
+  const credentialsPath = join(dir.path, 'credentials.json');
+  assert.ok(await waitFor(() => existsSync(credentialsPath), 60_000), 'credentials.json is written');
+  assert.match(running.output(), /credentials\.json/);
+  assert.equal(statSync(credentialsPath).mode & 0o777, 0o600);
+  const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8')) as Credentials;
+  assert.deepEqual(Object.keys(credentials.organisations).sort(), [
+    'clinic',
+    'hospital',
+    'insurer',
+    'pharmacy',
+  ]);
+  assert.equal(credentials.patients.length, 2);
+  const hospital = credentials.organisations.hospital!;
+  assert.equal(hospital.fhirBaseUrl, `${urls[0]}/fhir/R4`);
+  const patient = credentials.patients[0]!;
+  const created = await fhir('POST', `${hospital.fhirBaseUrl}/Patient`, hospital.practitioner.token, {
+    resourceType: 'Patient',
+    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: patient.pseudonym }],
+    name: [{ family: 'Chalmers', given: ['Peter'] }],
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const read = await fhir('GET', `${hospital.fhirBaseUrl}/Patient/${String(created.body.id)}`, patient.token);
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  assert.deepEqual(read.body, created.body);
+
   assert.equal(await running.stop(), 0, 'Ctrl-C stops the consortium cleanly');
   running = await startCli(args, 60_000);
   assert.match(running.output(), /Resuming the consortium/);
+  assert.deepEqual(
+    JSON.parse(readFileSync(credentialsPath, 'utf8')),
+    credentials,
+    'the demo identities are kept on resume',
+  );
   assert.ok(
     await waitFor(() => allAtLeast(reached + 2), 60_000),
     'the restarted consortium goes on from its chain',

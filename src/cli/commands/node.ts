@@ -1,14 +1,52 @@
 // `carechain node --config <file>`: runs one node of a network, as an institution does on its own
-// machine: the ledger, consensus with its peers over mutual TLS, and the API.
+// machine: the ledger, consensus with its peers over mutual TLS, the API, and the FHIR R4 endpoint of
+// its own organisation (records it is custodian of, and patient login by signed challenge).
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { ChallengeStore } from '../../api/auth/challenge.ts';
+import { TokenIssuer, TokenVerifier } from '../../api/auth/tokens.ts';
+import { createFhirValidator } from '../../api/fhir/validate.ts';
+import { RecordsGateway } from '../../api/records-gateway.ts';
+import { FHIR_BASE_PATH } from '../../api/routes/fhir.ts';
 import { buildApiServer } from '../../api/server.ts';
-import { loadNodeConfig } from '../../node/config.ts';
+import { systemClock } from '../../node/clock.ts';
+import { loadNodeConfig, type HostPort } from '../../node/config.ts';
 import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';
 import { untilSignal } from './shutdown.ts';
 
+/**
+ * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. A wildcard
+ * listen address is named as loopback: the node cannot know its public name.
+ */
+export function apiBaseUrl(api: HostPort): string {
+  const host = api.host === '' || api.host === '0.0.0.0' || api.host === '::' ? '127.0.0.1' : api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${api.port}`;
+}
+
+/** The node's FHIR base URL: the aud of its tokens and the audience of its login challenges. */
+export function fhirBaseUrl(api: HostPort): string {
+  return `${apiBaseUrl(api)}${FHIR_BASE_PATH}`;
+}
+
+/** A free port for `port: 0`: the FHIR base URL names the port, so it is chosen before the routes. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
 export async function runNode(options: { config: string }): Promise<void> {
   const config = loadNodeConfig(options.config);
   const logger = createLogger();
+  // Compiling the R4 schema blocks for about a second: done before consensus starts, not during it.
+  const validator = createFhirValidator();
   const node = new CarechainNode(
     {
       dataDir: config.dataDir,
@@ -25,16 +63,38 @@ export async function runNode(options: { config: string }): Promise<void> {
     { logger },
   );
   const { p2pPort } = await node.start();
-  const app = buildApiServer(node, logger);
-  const address = await app.listen({ host: config.api.host, port: config.api.port });
+  const api: HostPort =
+    config.api.port === 0 ? { ...config.api, port: await freePort(config.api.host) } : config.api;
+  const issuerName = apiBaseUrl(api);
+  const baseUrl = fhirBaseUrl(api);
+  const random = (n: number) => new Uint8Array(randomBytes(n));
+  const gateway = new RecordsGateway({ dataDir: config.dataDir }, { node, validator, clock: systemClock });
+  const issuer = await TokenIssuer.create(
+    { issuer: issuerName, audience: baseUrl, seed: config.key.seed },
+    { clock: systemClock, randomBytes: random },
+  );
+  const verifier = await TokenVerifier.create(
+    { issuer: issuerName, issuerPublicKey: config.key.publicKey, audience: baseUrl },
+    { clock: systemClock },
+  );
+  const challenges = new ChallengeStore(
+    { audience: baseUrl, chainId: node.ledger.chainId },
+    { clock: systemClock, randomBytes: random },
+  );
+  const app = buildApiServer(node, logger, {
+    fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
+  });
+  const address = await app.listen({ host: api.host, port: api.port });
   const tip = node.ledger.tip();
   const role = node.network?.isValidator ? 'validator' : 'non-validator';
   console.log(
     `${config.name}: ${role} ${config.key.publicKey.slice(0, 16)}… of ${node.ledger.chainId} at height ${tip.height}`,
   );
   console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
+  console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
   await untilSignal(async () => {
     await app.close();
+    gateway.close();
     await node.stop();
     console.log(`${config.name}: stopped`);
   });
