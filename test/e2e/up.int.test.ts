@@ -60,6 +60,9 @@ test('carechain up runs four validators that all commit blocks, serves FHIR with
   const args = ['up', '--data-dir', dir.path, '--base-port', String(base), '--demo-rate', '10'];
   running = await startCli(args, 60_000);
   assert.match(running.output(), /Created a 4-validator consortium/);
+  const current = running;
+  // startCli returns at the first node's API line; the summary comes once all four listen.
+  assert.ok(await waitFor(() => /consortium is up/.test(current.output()), 60_000), 'all four nodes start');
   const urls = [0, 1, 2, 3].map((i) => `http://127.0.0.1:${base + i}`);
   for (const name of ['hospital', 'clinic', 'pharmacy', 'insurer']) {
     assert.ok(
