@@ -93,3 +93,11 @@ test('bad input gets one clear line and a non-zero exit, and nothing is overwrit
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /carechain: /);
 });
+
+test('carechain --help lists every command', () => {
+  const help = carechain('--help');
+  assert.equal(help.status, 0);
+  for (const command of ['up', 'node', 'init', 'genesis', 'dev', 'verify']) {
+    assert.match(help.stdout, new RegExp(`^  ${command} `, 'm'));
+  }
+});
