@@ -9,6 +9,7 @@ import { registerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
+import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 
 /** Largest request body accepted, in bytes; a tx is at most 16 KiB, so this leaves room for a batch later. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
@@ -16,6 +17,8 @@ export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
 export interface ApiServerOptions {
   /** The FHIR R4 endpoint of a custodian node; absent, the node serves the ledger API only. */
   readonly fhir?: FhirRouteOptions;
+  /** Break-glass, the patient's access log and erasure (routes/records-admin.ts); needs fhir. */
+  readonly recordsAdmin?: RecordsAdminRouteOptions;
 }
 
 export function buildApiServer(
@@ -32,5 +35,7 @@ export function buildApiServer(
   registerEventRoutes(app, node);
   registerMetrics(app, node);
   if (options.fhir !== undefined) registerFhirRoutes(app, node, logger, options.fhir);
+  if (options.fhir && options.recordsAdmin)
+    registerRecordsAdminRoutes(app, node, logger, options.fhir, options.recordsAdmin);
   return app;
 }

@@ -1,4 +1,4 @@
-// The FHIR R4 boundary (/fhir/R4): metadata, create and read, for a custodian node. Routes authenticate
+// The FHIR R4 boundary (/fhir/R4): metadata, create, read, vread, history and search, for a custodian node. Routes authenticate
 // the bearer token and translate HTTP to the records gateway, which authorises, logs and releases
 // (STYLE §4). Every failure leaves as an OperationOutcome (STYLE §3), auth failures with their
 // WWW-Authenticate challenge; nothing of a request body reaches a log or an error.
@@ -11,6 +11,7 @@ import { AuthError, sendAuthError } from '../auth/errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import { capabilityStatement } from '../fhir/capability.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError, issue, sendFhirError } from '../fhir/operation-outcome.ts';
+import { historyBundle, searchsetBundle } from '../fhir/result-bundles.ts';
 import { registerPatientAuthRoutes, type PatientAuthOptions } from './patient-auth.ts';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
@@ -95,8 +96,55 @@ export function registerFhirRoutes(
         .header('cache-control', 'no-store')
         .send(resource);
     });
+    scope.get<{ Params: InstanceParams & { vid: string } }>(
+      `${FHIR_BASE_PATH}/:type/:id/_history/:vid`,
+      async (request, reply) => {
+        const who = await caller(request);
+        const { type, id, vid } = request.params;
+        const resource = await gateway.vread(who, type, id, vid, purposeOf(request));
+        return sendResource(reply, resource);
+      },
+    );
+
+    scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id/_history`, async (request, reply) => {
+      const who = await caller(request);
+      const versions = await gateway.history(who, request.params.type, request.params.id, purposeOf(request));
+      return reply
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('cache-control', 'no-store')
+        .send(historyBundle(baseUrl, versions));
+    });
+
+    scope.get<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
+      const who = await caller(request);
+      // The raw query keeps repeats and order (repeated parameters AND, search.html#combining).
+      const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+      const query = new URLSearchParams(raw);
+      const { type } = request.params;
+      const result = await gateway.search(who, type, query, purposeOf(request));
+      return reply
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('cache-control', 'no-store')
+        .send(searchsetBundle({ baseUrl, resourceType: type, query, ...result }));
+    });
     done();
   });
+}
+
+/** The purpose of use a read is for: the header, or treatment. */
+function purposeOf(request: FastifyRequest): string {
+  const header = request.headers[PURPOSE_HEADER];
+  return typeof header === 'string' && header !== '' ? header : PURPOSE_DEFAULT;
+}
+
+/** A released resource: its version as ETag, and never kept in shared caches (RFC 9111 §5.2.2.5). */
+function sendResource(reply: FastifyReply, resource: Record<string, unknown>): FastifyReply {
+  const version = (resource.meta as { versionId?: string } | undefined)?.versionId;
+  if (version !== undefined) void reply.header('etag', `W/"${version}"`);
+  return reply
+    .header('content-type', FHIR_JSON_CONTENT_TYPE)
+    .header('cache-control', 'no-store')
+    .send(resource);
 }
 
 /** The one translation of failures at this boundary. */

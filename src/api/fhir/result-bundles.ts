@@ -1,0 +1,70 @@
+// The Bundles a read-side interaction answers with: a searchset (search.html#return, with `total` and
+// self/next links for paging, search.html#paging) and an instance history (http.html#history, newest
+// first, each entry with the request that made the version and its response, bundle.html bdl-3/bdl-4).
+import type { Bundle, BundleEntry, BundleLink, FhirResource } from 'fhir/r4.js';
+import { CURSOR_PARAM } from './search.ts';
+
+type Resource = Record<string, unknown> & { resourceType: string };
+
+export interface SearchsetInput {
+  /** This endpoint's base URL, e.g. https://host/fhir/R4. */
+  readonly baseUrl: string;
+  readonly resourceType: string;
+  /** The query the client sent (the cursor included), to echo in `self` and continue in `next`. */
+  readonly query: URLSearchParams;
+  readonly total: number;
+  readonly resources: readonly Resource[];
+  readonly nextCursor?: string;
+}
+
+export function searchsetBundle(input: SearchsetInput): Bundle {
+  const url = (params: URLSearchParams): string => {
+    const text = params.toString();
+    return `${input.baseUrl}/${input.resourceType}${text === '' ? '' : `?${text}`}`;
+  };
+  const link: BundleLink[] = [{ relation: 'self', url: url(input.query) }];
+  if (input.nextCursor !== undefined) {
+    const next = new URLSearchParams(input.query);
+    next.set(CURSOR_PARAM, input.nextCursor);
+    link.push({ relation: 'next', url: url(next) });
+  }
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: input.total,
+    link,
+    entry: input.resources.map((resource): BundleEntry => ({
+      fullUrl: `${input.baseUrl}/${resource.resourceType}/${String(resource.id)}`,
+      resource: resource as unknown as FhirResource,
+      search: { mode: 'match' },
+    })),
+  };
+}
+
+/** Versions newest first, as the gateway returns them. */
+export function historyBundle(baseUrl: string, versions: readonly Resource[]): Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'history',
+    total: versions.length,
+    entry: versions.map((resource): BundleEntry => {
+      const meta = (resource.meta ?? {}) as { versionId?: string; lastUpdated?: string };
+      const path = `${resource.resourceType}/${String(resource.id)}`;
+      const created = meta.versionId === '1';
+      const response: NonNullable<BundleEntry['response']> = {
+        status: created ? '201 Created' : '200 OK',
+      };
+      if (meta.versionId !== undefined) {
+        response.etag = `W/"${meta.versionId}"`;
+        response.location = `${path}/_history/${meta.versionId}`;
+      }
+      if (meta.lastUpdated !== undefined) response.lastModified = meta.lastUpdated;
+      return {
+        fullUrl: `${baseUrl}/${path}`,
+        resource: resource as unknown as FhirResource,
+        request: { method: created ? 'POST' : 'PUT', url: created ? resource.resourceType : path },
+        response,
+      };
+    }),
+  };
+}

@@ -1,0 +1,310 @@
+// The custodian's exceptional paths over the records gateway (issue 4 "Access" break-glass and
+// "Erasure"), kept beside the gateway and sharing its vault, node and checks through adminPort():
+//   - break-glass: an active practitioner reads without consent for ETREAT with a written reason; the
+//     reason stays here (BreakGlassReasonStore) and only its salted commitment enters the records.access
+//     event, which is committed (flagged) before the resource is released;
+//   - erasure: the patient's own signed records.requestErasure is forwarded and committed, then this
+//     custodian crypto-shreds every requested record it holds and commits records.erase with the receipt
+//     (signed by the node key). The chain then answers record.erased to every later read (410).
+import type { Caller } from './auth/caller.ts';
+import { authorize } from './auth/caller.ts';
+import {
+  BREAK_GLASS_REASON_CHARS_MAX,
+  BREAK_GLASS_SALT_BYTES,
+  breakGlassReasonCommitment,
+  type BreakGlassReasonStore,
+} from './break-glass-reasons.ts';
+import { FhirError, issue } from './fhir/operation-outcome.ts';
+import type { RecordsGateway } from './records-gateway.ts';
+import {
+  BREAK_GLASS_PURPOSE,
+  decideAccess,
+  isErasureRequested,
+  recordsOfPatient,
+  recordVersion,
+  RECORDS_PAGE_MAX,
+  RECORDS_PER_ERASURE_MAX,
+  type RecordHead,
+} from '../app/records/index.ts';
+import { actorOf } from '../app/membership/queries.ts';
+import { toHex } from '../core/bytes.ts';
+import type { CanonicalValue } from '../core/canonical.ts';
+import { signTx, TxError } from '../core/tx.ts';
+import { NodeError } from '../node/errors.ts';
+
+type Port = ReturnType<RecordsGateway['adminPort']>;
+type Practitioner = Extract<Caller, { kind: 'practitioner' }>;
+type Resource = ReturnType<Port['open']>;
+
+const DECIDE_ATTEMPTS_MAX = 3;
+const REQUEST_ERASURE_TX = 'records.requestErasure';
+
+export interface BreakGlassResult {
+  readonly eventId: string;
+  readonly txHash: string;
+  readonly resource: Resource;
+}
+
+export interface ErasureReceipt {
+  readonly txHash: string;
+  readonly height: number;
+  readonly recordIds: readonly string[];
+  readonly commitments: readonly string[];
+  readonly shreddedAtMs: number;
+}
+
+export interface ErasureResult {
+  readonly requestTxHash: string;
+  readonly requestHeight: number;
+  /** One receipt per records.erase tx (RECORDS_PER_ERASURE_MAX records each); empty if nothing is held here. */
+  readonly receipts: readonly ErasureReceipt[];
+}
+
+export class RecordsAdmin {
+  private readonly port: Port;
+  private readonly reasons: BreakGlassReasonStore;
+
+  constructor(gateway: RecordsGateway, reasons: BreakGlassReasonStore) {
+    this.port = gateway.adminPort();
+    this.reasons = reasons;
+  }
+
+  /** The read without consent: reason stored, flagged event committed, then the resource released. */
+  async breakGlassRead(
+    caller: Caller,
+    input: { type: string; id: string; purpose: unknown; reason: unknown },
+  ): Promise<BreakGlassResult> {
+    if (caller.kind !== 'practitioner') throw FhirError.forbidden('only a practitioner may break the glass');
+    authorize(caller, input.type, 'r');
+    if (input.purpose !== BREAK_GLASS_PURPOSE) {
+      throw FhirError.invalid(`break-glass is only for purpose of use ${BREAK_GLASS_PURPOSE}`, 'purpose');
+    }
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+    if (reason === '' || reason.length > BREAK_GLASS_REASON_CHARS_MAX) {
+      throw FhirError.invalid(
+        `a written reason of 1 to ${BREAK_GLASS_REASON_CHARS_MAX} characters is required`,
+        'reason',
+      );
+    }
+    const head = this.port.heldRecord(input.type, input.id);
+    const eventId = toHex(this.port.randomBytes(32));
+    const salt = this.port.randomBytes(BREAK_GLASS_SALT_BYTES);
+    const reasonCommitment = breakGlassReasonCommitment(salt, reason);
+    const custodianOrgId = head.custodianOrgId;
+    // Kept before the event is submitted, so that a committed event never lacks its reason.
+    this.reasons.put({
+      eventId,
+      custodianOrgId,
+      requester: caller.publicKey,
+      reason,
+      salt: toHex(salt),
+      commitment: reasonCommitment,
+      createdAtMs: this.port.clock.nowMs(),
+    });
+    const { decision, txHash } = await this.logBreakGlass(caller, head, eventId, reasonCommitment);
+    if (decision.outcome === 'denied') {
+      if (decision.reasonCode === 'record.erased') throw FhirError.deleted('this record was erased');
+      throw FhirError.forbidden(`access denied (${decision.reasonCode})`);
+    }
+    return { eventId, txHash, resource: this.port.open(head) };
+  }
+
+  private async logBreakGlass(
+    caller: Practitioner,
+    head: RecordHead,
+    eventId: string,
+    reasonCommitment: string,
+  ): Promise<{ decision: ReturnType<typeof decideAccess>; txHash: string }> {
+    const { node } = this.port;
+    for (let attempt = 1; ; attempt++) {
+      const tip = node.ledger.tip();
+      const event = {
+        eventId,
+        requester: caller.publicKey,
+        requesterOrgId: caller.orgId,
+        purpose: BREAK_GLASS_PURPOSE,
+        action: 'read' as const,
+        records: [{ recordId: head.recordId, version: head.latestVersion }],
+        patientPseudonym: head.patientPseudonym,
+        breakGlass: { reasonCommitment },
+      };
+      const decision = decideAccess(node.ledger.store.latestState, {
+        event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
+        resourceTypes: [head.resourceType],
+        anyErased: head.erasedAtHeight !== null,
+        atHeight: tip.height + 1,
+        atMs: tip.timeMs,
+      });
+      try {
+        const committed = await this.commitAsNode('records.access', {
+          ...event,
+          ...decision,
+          consentIds: [...decision.consentIds],
+        });
+        return { decision, txHash: committed.hash };
+      } catch (err) {
+        const mismatch = err instanceof TxError && err.details.reason === 'records.decision_mismatch';
+        if (!mismatch) throw err;
+        if (attempt >= DECIDE_ATTEMPTS_MAX) {
+          throw new FhirError(503, [issue('transient', 'the record changed while deciding; try again')]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Forwards the patient's own signed erasure request, then shreds and commits the receipt. The API
+   * never signs for the patient: the tx must be signed by the caller's key and name their pseudonym.
+   */
+  async erase(caller: Caller, signedRequest: unknown): Promise<ErasureResult> {
+    if (caller.kind !== 'patient' && caller.kind !== 'proxy') {
+      throw FhirError.forbidden('only the patient or their proxy may request erasure');
+    }
+    const tx = asObject(signedRequest);
+    const payload = asObject(tx.payload);
+    if (tx.type !== REQUEST_ERASURE_TX) {
+      throw FhirError.invalid(`send a signed ${REQUEST_ERASURE_TX} tx in "tx"`, 'tx.type');
+    }
+    if (tx.signer !== caller.publicKey) {
+      throw FhirError.forbidden('the erasure request must be signed by the key of this token');
+    }
+    if (payload.patientPseudonym !== caller.pseudonym) {
+      throw FhirError.forbidden('the erasure request must name the patient of this token');
+    }
+    const { node } = this.port;
+    let requestTxHash: string;
+    try {
+      requestTxHash = node.submit(signedRequest);
+    } catch (err) {
+      if (err instanceof TxError) throw txRefused(err);
+      if (err instanceof NodeError && err.code === 'mempool.duplicate') {
+        throw FhirError.conflict('this erasure request was already sent');
+      }
+      if (err instanceof NodeError && err.code === 'mempool.full') {
+        throw new FhirError(503, [issue('transient', 'the node is busy; retry later')]);
+      }
+      throw err;
+    }
+    const requested = await node.waitForCommit(requestTxHash, this.port.commitTimeoutMs);
+    if (requested === undefined) {
+      throw new FhirError(503, [issue('timeout', 'the erasure request was not committed in time')]);
+    }
+    const receipts = await this.shredRequested(caller.pseudonym);
+    return { requestTxHash, requestHeight: requested.height, receipts };
+  }
+
+  /** Shreds every live record of the patient held here whose erasure is requested; commits receipts. */
+  private async shredRequested(pseudonym: string): Promise<ErasureReceipt[]> {
+    const { node, vault, clock } = this.port;
+    const state = node.ledger.store.latestState;
+    const custodianOrgId = this.custodianOrgId();
+    const heads: RecordHead[] = [];
+    for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
+      const page = recordsOfPatient(state, pseudonym, { offset, limit: RECORDS_PAGE_MAX });
+      for (const head of page.items) {
+        if (
+          head.custodianOrgId === custodianOrgId &&
+          head.erasedAtHeight === null &&
+          isErasureRequested(state, head)
+        ) {
+          heads.push(head);
+        }
+      }
+      if (offset + RECORDS_PAGE_MAX >= page.total) break;
+    }
+    heads.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
+    const receipts: ErasureReceipt[] = [];
+    for (let i = 0; i < heads.length; i += RECORDS_PER_ERASURE_MAX) {
+      const chunk = heads.slice(i, i + RECORDS_PER_ERASURE_MAX);
+      const shreddedAtMs = clock.nowMs();
+      for (const head of chunk) {
+        try {
+          vault.shred({ recordId: head.recordId });
+        } catch (err) {
+          // A retry after a crash between shred and commit: the ciphertexts are already gone.
+          const gone =
+            err instanceof NodeError && (err.code === 'vault.shredded' || err.code === 'vault.not_found');
+          if (!gone) throw err;
+        }
+      }
+      // The receipt lists what the chain registered, version by version, as records.erase demands.
+      const commitments = chunk.flatMap((head) =>
+        Array.from(
+          { length: head.latestVersion },
+          (_, v) => recordVersion(state, head.recordId, v + 1)!.commitment,
+        ),
+      );
+      const recordIds = chunk.map((head) => head.recordId);
+      const committed = await this.commitAsNode('records.erase', {
+        patientPseudonym: pseudonym,
+        recordIds,
+        receipt: { commitments, shreddedAtMs },
+      });
+      receipts.push({
+        txHash: committed.hash,
+        height: committed.height,
+        recordIds,
+        commitments,
+        shreddedAtMs,
+      });
+    }
+    return receipts;
+  }
+
+  /** The organisation this node is a node key of (as the gateway's custodianOrgId). */
+  private custodianOrgId(): string {
+    const { node } = this.port;
+    const actor = actorOf(node.ledger.store.latestState, node.key.publicKey);
+    if (actor.kind !== 'node')
+      throw new FhirError(500, [issue('exception', 'this node has no organisation')]);
+    return actor.orgId;
+  }
+
+  /** Signs with the node key, submits, waits for the commit; nothing is released before it. */
+  private async commitAsNode(
+    type: string,
+    payload: CanonicalValue,
+  ): Promise<{ hash: string; height: number }> {
+    const { node } = this.port;
+    const tx = signTx(node.key.seed, {
+      chainId: node.ledger.chainId,
+      type,
+      payload,
+      nonce: node.mempool.nextNonce(node.key.publicKey),
+    });
+    let hash: string;
+    try {
+      hash = node.submit(tx);
+    } catch (err) {
+      if (err instanceof TxError && err.details.reason === 'records.decision_mismatch') throw err;
+      const reason = err instanceof TxError ? String(err.details.reason ?? err.code) : 'unavailable';
+      throw new FhirError(503, [issue('transient', `the ledger did not accept the ${type} tx (${reason})`)]);
+    }
+    const committed = await node.waitForCommit(hash, this.port.commitTimeoutMs);
+    if (committed === undefined) {
+      throw new FhirError(503, [issue('timeout', `the ${type} tx was not committed in time`)]);
+    }
+    return { hash, height: committed.height };
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** The patient's tx was refused by the ledger: its code and reason are safe to pass on (no PHI in them). */
+function txRefused(err: TxError): FhirError {
+  const reason = typeof err.details.reason === 'string' ? `${err.code}: ${err.details.reason}` : err.code;
+  const status =
+    err.code === 'tx.nonce_replayed' ||
+    err.code === 'tx.nonce_gap' ||
+    err.details.reason === 'records.erasure_already_requested'
+      ? 409
+      : err.code === 'tx.rejected' || err.code === 'tx.invalid_payload'
+        ? 422
+        : 400;
+  const code = status === 409 ? 'conflict' : status === 422 ? 'business-rule' : 'invalid';
+  return new FhirError(status, [issue(code, `the erasure request was refused (${reason})`)]);
+}

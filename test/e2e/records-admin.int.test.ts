@@ -1,0 +1,366 @@
+// Break-glass, the patient's access log and erasure on one custodian node (issue 4 "Access",
+// "Erasure"), set up like fhir-gateway.int.test.ts: a real solo CarechainNode with its vault, the FHIR
+// and records-admin routes over Fastify inject, and tokens minted in-process.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApiServer } from '../../src/api/server.ts';
+import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
+import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
+import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
+import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
+import { breakGlassReasonCommitment } from '../../src/api/break-glass-reasons.ts';
+import { createFhirValidator, type FhirValidator } from '../../src/api/fhir/validate.ts';
+import { PATIENT_PSEUDONYM_SYSTEM, RecordsGateway } from '../../src/api/records-gateway.ts';
+import { patientPseudonym } from '../../src/app/membership/index.ts';
+import { accessLog, breakGlassEvents, erasures, recordHead } from '../../src/app/records/index.ts';
+import { fromHex, toHex } from '../../src/core/bytes.ts';
+import type { CanonicalValue } from '../../src/core/canonical.ts';
+import type { Genesis } from '../../src/core/genesis.ts';
+import { signTx } from '../../src/core/tx.ts';
+import { systemClock } from '../../src/node/clock.ts';
+import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
+import { createLogger } from '../../src/node/logger.ts';
+import { CarechainNode } from '../../src/node/node.ts';
+import { verifyDataDir } from '../../src/node/verify.ts';
+import { Vault } from '../../src/node/vault/vault.ts';
+import { VaultStore } from '../../src/node/vault/vault-store.ts';
+import { seedOf, tempDir } from '../helpers/chain.ts';
+
+const CHAIN_ID = 'carechain-admin-test';
+const BASE = 'https://hospital.test/fhir/R4';
+const ISSUER = 'https://hospital.test';
+const key = (label: string): KeyPair => keyPairFromSeed(seedOf(label));
+const nodeKey = key('hospital node');
+const hospitalAdmin = key('hospital admin');
+const clinicAdmin = key('clinic admin');
+const doctor = key('hospital doctor');
+const officer = key('hospital privacy officer');
+const nurse = key('clinic nurse');
+const patient = key('patient alice');
+const pseudonym = patientPseudonym(patient.publicKey);
+const REASON = 'Unconscious in the emergency department; allergies needed before anaesthesia.';
+
+const dir = tempDir('carechain-admin-');
+const logger = createLogger('silent');
+let node: CarechainNode;
+let gateway: RecordsGateway;
+let validator: FhirValidator;
+let app: FastifyInstance;
+type Who = 'doctor' | 'officer' | 'nurse' | 'patient';
+const tokens: Record<Who, string> = { doctor: '', officer: '', nurse: '', patient: '' };
+
+function genesis(): Genesis {
+  return {
+    chainId: CHAIN_ID,
+    genesisTimeMs: Date.now() - 1000,
+    validators: [{ publicKey: nodeKey.publicKey, power: 10, name: 'hospital-node' }],
+    app: {
+      membership: {
+        organisations: [
+          org('hospital', 'Hospital', 'hospital', hospitalAdmin, [nodeKey]),
+          org('clinic', 'Clinic', 'clinic', clinicAdmin, []),
+        ],
+      },
+    },
+  };
+}
+
+function org(id: string, name: string, type: string, admin: KeyPair, nodes: KeyPair[]) {
+  return { id, name, type, adminKey: admin.publicKey, nodeKeys: nodes.map((k) => k.publicKey) };
+}
+
+async function submit(signer: KeyPair, type: string, payload: CanonicalValue): Promise<void> {
+  const nonce = node.mempool.nextNonce(signer.publicKey);
+  const hash = node.submit(signTx(signer.seed, { chainId: CHAIN_ID, type, payload, nonce }));
+  assert.ok(await node.waitForCommit(hash, 10_000), `${type} committed`);
+}
+
+const state = () => node.ledger.store.latestState;
+const page = { offset: 0, limit: 100 };
+
+before(async () => {
+  node = new CarechainNode(
+    { dataDir: dir.path, genesis: genesis(), key: nodeKey, blockIntervalMs: 20, emptyBlockIntervalMs: 1000 },
+    { logger },
+  );
+  await node.start();
+  const practitioners: [KeyPair, KeyPair, string, string][] = [
+    [hospitalAdmin, doctor, 'hospital', 'physician'],
+    [hospitalAdmin, officer, 'hospital', 'privacy-officer'],
+    [clinicAdmin, nurse, 'clinic', 'nurse'],
+  ];
+  for (const [admin, who, orgId, role] of practitioners) {
+    await submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: who.publicKey, role });
+  }
+  await submit(patient, 'membership.registerPatient', {});
+
+  const clock = systemClock;
+  const issuer = await TokenIssuer.create(
+    { issuer: ISSUER, audience: BASE, seed: nodeKey.seed },
+    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
+  );
+  const verifier = await TokenVerifier.create(
+    { issuer: ISSUER, issuerPublicKey: nodeKey.publicKey, audience: BASE },
+    { clock },
+  );
+  const practitionerToken = async (who: KeyPair, orgId: string) =>
+    (await issuePractitionerToken(state(), issuer, { practitionerKey: who.publicKey, orgId })).accessToken;
+  tokens.doctor = await practitionerToken(doctor, 'hospital');
+  tokens.officer = await practitionerToken(officer, 'hospital');
+  // The clinic's own node would issue this one; on a single node we sign it directly.
+  tokens.nurse = (
+    await issuer.issue({
+      subject: nurse.publicKey,
+      kind: 'practitioner',
+      orgId: 'clinic',
+      scopes: scopesOf('user/*.rs'),
+    })
+  ).accessToken;
+
+  validator = createFhirValidator();
+  gateway = new RecordsGateway({ dataDir: dir.path }, { node, validator, clock });
+  const challenges = new ChallengeStore(
+    { audience: BASE, chainId: CHAIN_ID },
+    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
+  );
+  app = buildApiServer(node, logger, {
+    fhir: { gateway, verifier, baseUrl: BASE, patientAuth: { issuer, challenges } },
+    recordsAdmin: { dataDir: dir.path },
+  });
+  await app.ready();
+  const challenge = (await app.inject({ method: 'POST', url: '/auth/challenge' })).json();
+  const signed = signChallenge(patient.seed, CHAIN_ID, challenge);
+  const login = await app.inject({
+    method: 'POST',
+    url: '/auth/token',
+    payload: { grant_type: SIGNED_CHALLENGE_GRANT_TYPE, ...signed },
+  });
+  assert.equal(login.statusCode, 200, login.body);
+  tokens.patient = login.json().access_token;
+});
+
+after(async () => {
+  await app?.close();
+  gateway?.close();
+  await node?.stop();
+  dir.remove();
+});
+
+async function call(
+  method: 'GET' | 'POST',
+  url: string,
+  who: Who | null,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await app.inject({
+    method,
+    url,
+    headers: {
+      ...(who === null ? {} : { authorization: `Bearer ${tokens[who]}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  return { status: response.statusCode, headers: response.headers, body: response.json() };
+}
+
+const fhirCreate = async (resource: object) => {
+  const created = await app.inject({
+    method: 'POST',
+    url: `/fhir/R4/${(resource as { resourceType: string }).resourceType}`,
+    headers: { authorization: `Bearer ${tokens.doctor}`, 'content-type': 'application/fhir+json' },
+    payload: JSON.stringify(resource),
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  return created.json<Record<string, unknown> & { id: string }>();
+};
+
+let patientId = '';
+let observation: Record<string, unknown> & { id: string } = { id: '' };
+let breakGlassEventId = '';
+
+test('the hospital writes a Patient and an allergy-relevant Observation', async () => {
+  const created = await fhirCreate({
+    resourceType: 'Patient',
+    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
+    name: [{ family: 'Chalmers', given: ['Peter'] }],
+    gender: 'male',
+    birthDate: '1974-12-25',
+  });
+  patientId = created.id;
+  observation = await fhirCreate({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+    subject: { reference: `Patient/${patientId}` },
+    valueQuantity: { value: 72.5, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
+  });
+});
+
+test('without consent the clinic is denied; break-glass for ETREAT with a reason releases the record', async () => {
+  const denied = await call('GET', `/fhir/R4/Observation/${observation.id}`, 'nurse');
+  assert.equal(denied.status, 403);
+
+  const read = await call('POST', '/api/v1/records/break-glass', 'nurse', {
+    resourceType: 'Observation',
+    id: observation.id,
+    purpose: 'ETREAT',
+    reason: REASON,
+  });
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  assert.deepEqual(read.body.resource, observation);
+  assert.equal(read.headers['cache-control'], 'no-store');
+  breakGlassEventId = read.body.eventId;
+  // The event was committed before the release, flagged, with only a commitment to the reason.
+  const [event] = accessLog(state(), pseudonym, page).items;
+  assert.equal(event?.eventId, breakGlassEventId);
+  assert.equal(event?.txHash, read.body.txHash);
+  assert.equal(event?.isBreakGlass, true);
+  assert.equal(event?.outcome, 'granted');
+  assert.equal(event?.reasonCode, 'break-glass');
+  assert.equal(event?.purpose, 'ETREAT');
+  assert.match(event?.breakGlass?.reasonCommitment ?? '', /^[0-9a-f]{64}$/);
+  assert.ok(!JSON.stringify(node.ledger.store.tx(read.body.txHash)).includes('anaesthesia'));
+});
+
+test('break-glass is refused for another purpose, without a reason, and to a non-practitioner', async () => {
+  const before = accessLog(state(), pseudonym, page).total;
+  const body = { resourceType: 'Observation', id: observation.id, purpose: 'ETREAT', reason: REASON };
+  const treat = await call('POST', '/api/v1/records/break-glass', 'nurse', { ...body, purpose: 'TREAT' });
+  assert.equal(treat.status, 400);
+  assert.equal(treat.body.resourceType, 'OperationOutcome');
+  const noReason = await call('POST', '/api/v1/records/break-glass', 'nurse', { ...body, reason: '  ' });
+  assert.equal(noReason.status, 400);
+  const byPatient = await call('POST', '/api/v1/records/break-glass', 'patient', body);
+  assert.equal(byPatient.status, 403);
+  assert.equal(byPatient.body.resourceType, 'OperationOutcome');
+  const anonymous = await call('POST', '/api/v1/records/break-glass', null, body);
+  assert.equal(anonymous.status, 401);
+  assert.equal(accessLog(state(), pseudonym, page).total, before);
+  assert.equal(breakGlassEvents(state(), 'hospital', page).total, 1);
+});
+
+test('the patient sees the break-glass flagged, as JSON and as a valid AuditEvent Bundle', async () => {
+  const log = await call('GET', '/api/v1/patients/me/access-log', 'patient');
+  assert.equal(log.status, 200, JSON.stringify(log.body));
+  assert.equal(log.body.total, 2);
+  assert.equal(log.body.items[0].eventId, breakGlassEventId);
+  assert.equal(log.body.items[0].isBreakGlass, true);
+  assert.equal(log.body.items[1].isBreakGlass, false);
+  assert.equal(log.body.items[1].outcome, 'denied');
+
+  const bundle = await call('GET', '/api/v1/patients/me/audit-events?_count=10', 'patient');
+  assert.equal(bundle.status, 200);
+  assert.match(String(bundle.headers['content-type']), /^application\/fhir\+json/);
+  const result = validator.validateResource(bundle.body);
+  assert.ok(result.valid, JSON.stringify(result.issues));
+  assert.equal(bundle.body.resourceType, 'Bundle');
+  assert.equal(bundle.body.total, 2);
+  const first = bundle.body.entry[0].resource;
+  assert.equal(first.resourceType, 'AuditEvent');
+  assert.equal(first.id, breakGlassEventId);
+  assert.deepEqual(
+    first.meta.security.map((c: { code: string }) => c.code),
+    ['BTG'],
+  );
+  for (const entry of bundle.body.entry) assert.ok(validator.validateResource(entry.resource).valid);
+
+  // Only the patient reads their own log here.
+  assert.equal((await call('GET', '/api/v1/patients/me/access-log', 'nurse')).status, 403);
+  assert.equal((await call('GET', '/api/v1/patients/me/audit-events', null)).status, 401);
+  assert.equal((await call('GET', '/api/v1/patients/me/access-log?_count=x', 'patient')).status, 400);
+});
+
+test('the privacy officer lists break-glass events with the written reason; nobody else does', async () => {
+  const list = await call('GET', '/api/v1/records/break-glass', 'officer');
+  assert.equal(list.status, 200, JSON.stringify(list.body));
+  assert.equal(list.body.total, 1);
+  const [item] = list.body.items;
+  assert.equal(item.eventId, breakGlassEventId);
+  assert.equal(item.requester, nurse.publicKey);
+  assert.equal(item.reason, REASON);
+  assert.equal(item.reasonMatchesCommitment, true);
+  assert.equal(
+    breakGlassReasonCommitment(fromHex(item.reasonSalt), REASON),
+    item.breakGlass.reasonCommitment,
+  );
+  for (const who of ['doctor', 'nurse', 'patient'] as const) {
+    const refused = await call('GET', '/api/v1/records/break-glass', who);
+    assert.equal(refused.status, 403, who);
+    assert.equal(refused.body.resourceType, 'OperationOutcome');
+  }
+});
+
+test('erasure: the patient’s signed request, shredding and receipt; then 410 for everyone, verify ok', async () => {
+  await submit(patient, 'consent.grant', {
+    consentId: toHex(seedOf('consent admin 1')),
+    grantee: { kind: 'organisation', orgId: 'clinic' },
+    resourceTypes: ['Observation'],
+    purposes: ['TREAT'],
+    actions: ['read'],
+    period: { startMs: 0, endMs: null },
+    provision: 'permit',
+  });
+  assert.equal((await call('GET', `/fhir/R4/Observation/${observation.id}`, 'nurse')).status, 200);
+
+  const request = (signer: KeyPair) =>
+    signTx(signer.seed, {
+      chainId: CHAIN_ID,
+      type: 'records.requestErasure',
+      payload: { patientPseudonym: pseudonym, recordIds: 'all' },
+      nonce: node.mempool.nextNonce(signer.publicKey),
+    });
+  // Only the patient's own signature counts; the API never signs for them, nor forwards for others.
+  const forged = await call('POST', '/api/v1/patients/me/erasure', 'patient', { tx: request(nurse) });
+  assert.equal(forged.status, 403);
+  const byNurse = await call('POST', '/api/v1/patients/me/erasure', 'nurse', { tx: request(patient) });
+  assert.equal(byNurse.status, 403);
+
+  const erased = await call('POST', '/api/v1/patients/me/erasure', 'patient', { tx: request(patient) });
+  assert.equal(erased.status, 200, JSON.stringify(erased.body));
+  assert.match(erased.body.requestTxHash, /^[0-9a-f]{64}$/);
+  assert.equal(erased.body.receipts.length, 1);
+  const [receipt] = erased.body.receipts;
+  assert.deepEqual(receipt.recordIds, [observation.id, patientId].sort());
+  assert.equal(receipt.commitments.length, 2);
+  const onChain = erasures(state(), pseudonym, page).items;
+  assert.equal(onChain.length, 1);
+  assert.equal(onChain[0]!.txHash, receipt.txHash);
+  assert.equal(onChain[0]!.signedBy, nodeKey.publicKey);
+  assert.notEqual(recordHead(state(), observation.id)?.erasedAtHeight, null);
+
+  for (const who of ['patient', 'nurse', 'doctor'] as const) {
+    const read = await call('GET', `/fhir/R4/Observation/${observation.id}`, who);
+    assert.equal(read.status, 410, `${who}: ${JSON.stringify(read.body)}`);
+    assert.equal(read.body.resourceType, 'OperationOutcome');
+    assert.equal(read.body.issue[0].code, 'deleted');
+  }
+  const glass = await call('POST', '/api/v1/records/break-glass', 'nurse', {
+    resourceType: 'Observation',
+    id: observation.id,
+    purpose: 'ETREAT',
+    reason: REASON,
+  });
+  assert.equal(glass.status, 410);
+
+  // The vault no longer holds the ciphertext or any key: not even the custodian opens it.
+  const store = new VaultStore(dir.path);
+  try {
+    const vault = new Vault({}, { store, clock: systemClock });
+    assert.throws(() => vault.open(observation.id, 1, nodeKey), { code: 'vault.shredded' });
+    assert.throws(() => vault.open(patientId, 1, patient), { code: 'vault.shredded' });
+  } finally {
+    store.close();
+  }
+  // A second request is refused: nothing is left to erase.
+  const again = await call('POST', '/api/v1/patients/me/erasure', 'patient', { tx: request(patient) });
+  assert.equal(again.status, 422);
+
+  const verified = verifyDataDir(dir.path);
+  assert.ok(verified.ok, JSON.stringify(verified));
+});
