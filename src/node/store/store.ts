@@ -14,6 +14,8 @@ import type { StateReader } from '../../app/state.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'ledger.sqlite';
+/** Entries of the latest-state read cache; about 100 bytes each. */
+const STATE_CACHE_ENTRIES_MAX = 200_000;
 
 export interface StoredTx {
   readonly hash: string;
@@ -181,9 +183,23 @@ export class LedgerStore implements LogNodeReader {
     return row && new Uint8Array(row.hash.buffer, row.hash.byteOffset, row.hash.byteLength);
   }
 
+  /**
+   * Latest committed values read so far. Every state write goes through appendBlock (and genesis, before
+   * any read), which updates this cache after its database transaction commits, so a hit is always the
+   * committed value. Bounded: cleared whole when full.
+   */
+  private readonly stateCache = new Map<string, string | null>();
+
   /** Committed state at the tip. */
   readonly latestState: StateReader = {
-    get: (key) => this.statements.state.get(key)?.value ?? undefined,
+    get: (key) => {
+      const cached = this.stateCache.get(key);
+      if (cached !== undefined) return cached ?? undefined;
+      const value = this.statements.state.get(key)?.value ?? null;
+      if (this.stateCache.size >= STATE_CACHE_ENTRIES_MAX) this.stateCache.clear();
+      this.stateCache.set(key, value);
+      return value ?? undefined;
+    },
   };
 
   /** Latest values of the keys starting with prefix, in key order, deletions left out. */
@@ -235,6 +251,10 @@ export class LedgerStore implements LogNodeReader {
       for (const [key, value] of write.stateWrites) s.insertState.run(key, height, value);
       s.insertCommit.run(height, canonicalJson(write.commit));
     })();
+    // Only after the commit: a failed database transaction leaves the cache as the database is.
+    for (const [key, value] of write.stateWrites) {
+      if (this.stateCache.has(key)) this.stateCache.set(key, value);
+    }
   }
 }
 
