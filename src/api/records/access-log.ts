@@ -1,0 +1,113 @@
+// Access events (issue 4 "Access"): a practitioner is released a record only once a records.access
+// event naming it, granted or denied by the records module's own decideAccess, is committed.
+import type { Caller } from '../auth/caller.ts';
+import type { RandomBytes } from '../auth/tokens.ts';
+import { FhirError, issue } from '../fhir/operation-outcome.ts';
+import type { GatewayCaller } from './resources.ts';
+import type { PurposeOfUse } from '../../app/consent/types.ts';
+import { decideAccess, type RecordHead } from '../../app/records/index.ts';
+import { toHex } from '../../core/bytes.ts';
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { TxError } from '../../core/tx.ts';
+import type { CarechainNode } from '../../node/node.ts';
+
+/** A consent can change between our decision and the block; re-deciding a few times settles it. */
+const DECIDE_ATTEMPTS_MAX = 3;
+
+export type Practitioner = Extract<Caller, { kind: 'practitioner' }>;
+
+/** One version a request releases (or asks for). */
+export interface ReleasedVersion {
+  readonly head: RecordHead;
+  readonly version: number;
+}
+
+/** What logging an access needs from the gateway: its node, randomness, and its commit. */
+export interface AccessLogPort {
+  readonly node: CarechainNode;
+  readonly randomBytes: RandomBytes;
+  /** Signs with the node key, submits, and waits for the commit; nothing is released before it. */
+  readonly commit: (type: string, payload: CanonicalValue) => Promise<void>;
+}
+
+/**
+ * Lets the caller have the listed versions, or throws: a patient or proxy their own records directly,
+ * a practitioner after a committed records.access event naming every version (granted or denied).
+ */
+export async function release(
+  port: AccessLogPort,
+  caller: GatewayCaller,
+  pseudonym: string,
+  versions: readonly ReleasedVersion[],
+  purpose: PurposeOfUse,
+): Promise<void> {
+  if (caller.kind === 'node') return;
+  const anyErased = versions.some((v) => v.head.erasedAtHeight !== null);
+  if (caller.kind === 'patient' || caller.kind === 'proxy') {
+    if (caller.pseudonym !== pseudonym) throw FhirError.forbidden();
+    if (anyErased) throw FhirError.deleted('this record was erased');
+    return;
+  }
+  const outcome = await logAccess(port, caller, pseudonym, versions, purpose);
+  if (outcome.outcome === 'denied') {
+    if (outcome.reasonCode === 'record.erased') throw FhirError.deleted('this record was erased');
+    throw FhirError.forbidden(`access denied (${outcome.reasonCode})`);
+  }
+}
+
+/**
+ * Decides at the latest committed state and commits ONE event naming every listed version (any number,
+ * of one patient); re-decides if the chain disagrees.
+ */
+export async function logAccess(
+  port: AccessLogPort,
+  caller: Practitioner,
+  pseudonym: string,
+  versions: readonly ReleasedVersion[],
+  purpose: PurposeOfUse,
+): Promise<{ outcome: 'granted' | 'denied'; reasonCode: string }> {
+  const records = versions.map((v) => ({ recordId: v.head.recordId, version: v.version }));
+  const resourceTypes = [...new Set(versions.map((v) => v.head.resourceType))].sort();
+  for (let attempt = 1; ; attempt++) {
+    const tip = port.node.ledger.tip();
+    const event = accessEvent(port.randomBytes, caller, pseudonym, records, purpose);
+    // The mempool dry-runs the tx at (tip + 1, tip time): deciding at the same point agrees with it.
+    const decision = decideAccess(port.node.ledger.store.latestState, {
+      event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
+      resourceTypes,
+      anyErased: versions.some((v) => v.head.erasedAtHeight !== null),
+      atHeight: tip.height + 1,
+      atMs: tip.timeMs,
+    });
+    try {
+      await port.commit('records.access', { ...event, ...decision, consentIds: [...decision.consentIds] });
+      return decision;
+    } catch (err) {
+      const mismatch = err instanceof TxError && err.details.reason === 'records.decision_mismatch';
+      if (!mismatch) throw err;
+      if (attempt >= DECIDE_ATTEMPTS_MAX) {
+        throw new FhirError(503, [issue('transient', 'consent changed while deciding; try again')]);
+      }
+    }
+  }
+}
+
+/** A records.access read event (before its decision) by this practitioner, under a fresh event id. */
+export function accessEvent(
+  randomBytes: RandomBytes,
+  caller: Practitioner,
+  pseudonym: string,
+  records: ReadonlyArray<{ recordId: string; version: number }>,
+  purpose: PurposeOfUse,
+) {
+  return {
+    eventId: toHex(randomBytes(32)),
+    requester: caller.publicKey,
+    requesterOrgId: caller.orgId,
+    purpose,
+    action: 'read' as const,
+    records: records.map((r) => ({ recordId: r.recordId, version: r.version })),
+    patientPseudonym: pseudonym,
+    breakGlass: null,
+  };
+}

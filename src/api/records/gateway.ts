@@ -1,0 +1,271 @@
+// The custodian's per-request records gateway (STYLE §4): the one place where a FHIR create or read is
+// authorised, sealed into or opened from the vault, and logged on chain. Routes only authenticate and
+// translate; every rule of issue 4 "Access" lives here (with access-log.ts and search.ts beside it):
+//   - only this custodian's practitioners (or the node itself) write, and a write is released to the
+//     client only once its records.register tx is committed;
+//   - the patient (or their proxy) reads their own records directly, without an access event;
+//   - anyone else is decided by the records module's own decideAccess at the latest committed state,
+//     and the records.access event (granted or denied) is committed before anything is released.
+// Record ids are 32 random bytes in hex, also used as the FHIR id (a valid FHIR id), so the chain's
+// record head is the index from `Type/id` to the patient: no second table can drift from the chain.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { authorize } from '../auth/caller.ts';
+import type { RandomBytes } from '../auth/tokens.ts';
+import { FhirError, issue } from '../fhir/operation-outcome.ts';
+import type { QueryInput } from '../fhir/search.ts';
+import type { FhirValidator } from '../fhir/validate.ts';
+import { logAccess, release, type ReleasedVersion } from './access-log.ts';
+import {
+  asObject,
+  FHIR_ID,
+  isoTime,
+  isPurpose,
+  patientOf,
+  purposeOf,
+  resourceTypeOf,
+  type GatewayCaller,
+  type Resource,
+} from './resources.ts';
+import { searchRecords, type SearchPort, type SearchResult } from './search.ts';
+import { PURPOSES_OF_USE } from '../../app/consent/types.ts';
+import { actorOf, currentPatientKey } from '../../app/membership/queries.ts';
+import { recordHead, type RecordHead } from '../../app/records/index.ts';
+import { fromUtf8, toHex, utf8 } from '../../core/bytes.ts';
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { signTx, TxError } from '../../core/tx.ts';
+import type { Clock } from '../../node/clock.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import { Vault } from '../../node/vault/vault.ts';
+import { VaultStore } from '../../node/vault/vault-store.ts';
+
+export { PATIENT_PSEUDONYM_SYSTEM, type GatewayCaller } from './resources.ts';
+export type { SearchResult } from './search.ts';
+
+export const COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
+
+export interface GatewayOptions {
+  readonly dataDir: string;
+  readonly commitTimeoutMs?: number;
+}
+
+export interface GatewayDependencies {
+  readonly node: CarechainNode;
+  /** Compiled once per process (compiling the R4 schema takes seconds). */
+  readonly validator: FhirValidator;
+  readonly clock: Clock;
+  readonly randomBytes?: RandomBytes;
+}
+
+export class RecordsGateway {
+  private readonly node: CarechainNode;
+  private readonly store: VaultStore;
+  private readonly vault: Vault;
+  private readonly validator: FhirValidator;
+  private readonly clock: Clock;
+  private readonly randomBytes: RandomBytes;
+  private readonly commitTimeoutMs: number;
+  /** What access-log.ts and search.ts use of this gateway. */
+  private readonly port: SearchPort;
+
+  constructor(options: GatewayOptions, deps: GatewayDependencies) {
+    this.node = deps.node;
+    this.validator = deps.validator;
+    this.clock = deps.clock;
+    this.randomBytes = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
+    this.commitTimeoutMs = options.commitTimeoutMs ?? COMMIT_TIMEOUT_MS_DEFAULT;
+    this.store = new VaultStore(options.dataDir);
+    this.vault = new Vault({}, { store: this.store, clock: deps.clock });
+    this.port = {
+      node: this.node,
+      randomBytes: this.randomBytes,
+      clock: this.clock,
+      commit: (type, payload) => this.commit(type, payload),
+      custodianOrgId: () => this.custodianOrgId,
+      open: (head) => this.open(head),
+    };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  /** The organisation this node is a node key of: the custodian of everything written here. */
+  get custodianOrgId(): string {
+    const actor = actorOf(this.node.ledger.store.latestState, this.node.key.publicKey);
+    if (actor.kind !== 'node')
+      throw new FhirError(500, [issue('exception', 'this node has no organisation')]);
+    return actor.orgId;
+  }
+
+  /** FHIR create: validate, seal for custodian and patient, commit records.register, return the resource. */
+  async create(caller: GatewayCaller, input: unknown): Promise<Resource> {
+    const custodianOrgId = this.custodianOrgId;
+    const type = resourceTypeOf(input);
+    if (caller.kind !== 'node') {
+      // Without a resource type there is no scope to check; the validator's 400 says what is wrong.
+      if (type !== undefined) authorize(caller, type, 'c');
+      if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
+        throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
+      }
+    }
+    const result = this.validator.validateResource(input);
+    if (!result.valid) throw FhirError.of(result.issues);
+    const resource = input as Resource;
+    const state = this.node.ledger.store.latestState;
+    const pseudonym = patientOf(state, resource, custodianOrgId);
+    const patientKey = currentPatientKey(state, pseudonym);
+    if (patientKey === undefined) throw FhirError.businessRule('the patient is not registered on chain');
+
+    // A create ignores any client id (http.html#create): the server names the resource.
+    const recordId = toHex(this.randomBytes(32));
+    const stored: Resource = {
+      ...resource,
+      id: recordId,
+      meta: { ...asObject(resource.meta), versionId: '1', lastUpdated: isoTime(this.clock.nowMs()) },
+    };
+    const sealed = this.vault.seal({
+      chainId: this.node.ledger.chainId,
+      recordId,
+      version: 1,
+      resourceType: resource.resourceType,
+      patientPseudonym: pseudonym,
+      resource: utf8(canonicalize(stored) as string),
+      recipients: [this.node.key.publicKey, patientKey],
+    });
+    await this.commit('records.register', {
+      recordId,
+      version: 1,
+      resourceType: resource.resourceType,
+      patientPseudonym: pseudonym,
+      custodianOrgId,
+      commitment: sealed.commitment,
+    });
+    return stored;
+  }
+
+  /** FHIR read of the latest version; non-patients only after their access event is committed. */
+  async read(caller: GatewayCaller, type: string, id: string, purpose: string): Promise<Resource> {
+    if (caller.kind !== 'node') authorize(caller, type, 'r');
+    if (!isPurpose(purpose)) {
+      throw FhirError.invalid(`purpose of use must be one of ${PURPOSES_OF_USE.join(', ')}`);
+    }
+    const head = this.heldRecord(type, id);
+    if (caller.kind === 'node') return this.open(head);
+    if (caller.kind === 'patient' || caller.kind === 'proxy') {
+      // A patient has no organisation to log an event under; another patient's record is simply refused.
+      if (caller.pseudonym !== head.patientPseudonym) throw FhirError.forbidden();
+      if (head.erasedAtHeight !== null) throw FhirError.deleted('this record was erased');
+      return this.open(head);
+    }
+    const latest = [{ head, version: head.latestVersion }];
+    const outcome = await logAccess(this.port, caller, head.patientPseudonym, latest, purpose);
+    if (outcome.outcome === 'denied') {
+      if (outcome.reasonCode === 'record.erased') throw FhirError.deleted('this record was erased');
+      throw FhirError.forbidden(`access denied (${outcome.reasonCode})`);
+    }
+    return this.open(head);
+  }
+
+  /** FHIR vread: one version of a record, authorised like read (the event names that version). */
+  async vread(
+    caller: GatewayCaller,
+    type: string,
+    id: string,
+    versionId: string,
+    purpose: string,
+  ): Promise<Resource> {
+    if (caller.kind !== 'node') authorize(caller, type, 'r');
+    const checkedPurpose = purposeOf(purpose);
+    const head = this.heldRecord(type, id);
+    const version = /^[1-9][0-9]{0,5}$/.test(versionId) ? Number(versionId) : 0;
+    if (version < 1 || version > head.latestVersion) {
+      throw FhirError.notFound(`${type}/${id} has no version ${versionId.slice(0, 16)}`);
+    }
+    await release(this.port, caller, head.patientPseudonym, [{ head, version }], checkedPurpose);
+    return this.openVersion(head, version);
+  }
+
+  /** FHIR instance history: every version, newest first; one access event covers them all. */
+  async history(caller: GatewayCaller, type: string, id: string, purpose: string): Promise<Resource[]> {
+    if (caller.kind !== 'node') authorize(caller, type, 'r');
+    const checkedPurpose = purposeOf(purpose);
+    const head = this.heldRecord(type, id);
+    const versions: ReleasedVersion[] = [];
+    for (let v = head.latestVersion; v >= 1; v--) versions.push({ head, version: v });
+    await release(this.port, caller, head.patientPseudonym, versions, checkedPurpose);
+    return versions.map((v) => this.openVersion(head, v.version));
+  }
+
+  /** FHIR type search over one patient's records held here (see search.ts). */
+  search(caller: GatewayCaller, type: string, input: QueryInput, purpose: string): Promise<SearchResult> {
+    return searchRecords(this.port, caller, type, input, purpose);
+  }
+
+  private openVersion(head: RecordHead, version: number): Resource {
+    const bytes = this.vault.open(head.recordId, version, this.node.key);
+    return JSON.parse(fromUtf8(bytes)) as Resource;
+  }
+
+  /** Signs with the node key, submits, and waits for the commit; nothing is released before it. */
+  private async commit(type: string, payload: CanonicalValue): Promise<void> {
+    const { node } = this;
+    const tx = signTx(node.key.seed, {
+      chainId: node.ledger.chainId,
+      type,
+      payload,
+      nonce: node.mempool.nextNonce(node.key.publicKey),
+    });
+    let hash: string;
+    try {
+      hash = node.submit(tx);
+    } catch (err) {
+      if (err instanceof TxError && err.details.reason === 'records.decision_mismatch') throw err;
+      // Our own tx was refused: a rule we did not check first (a bug) or a full mempool; no PHI to tell.
+      const reason = err instanceof TxError ? String(err.details.reason ?? err.code) : 'unavailable';
+      throw new FhirError(503, [issue('transient', `the ledger did not accept the ${type} tx (${reason})`)]);
+    }
+    const committed = await node.waitForCommit(hash, this.commitTimeoutMs);
+    if (committed === undefined) {
+      throw new FhirError(503, [issue('timeout', `the ${type} tx was not committed in time`)]);
+    }
+  }
+
+  /** The record if it is of this type and held by this custodian; 404 otherwise (never someone else's). */
+  private heldRecord(type: string, id: string): RecordHead {
+    const head = FHIR_ID.test(id) ? recordHead(this.node.ledger.store.latestState, id) : undefined;
+    if (head === undefined || head.resourceType !== type || head.custodianOrgId !== this.custodianOrgId) {
+      throw FhirError.notFound(`${type}/${id} is not held here`);
+    }
+    return head;
+  }
+
+  private open(head: RecordHead): Resource {
+    const bytes = this.vault.open(head.recordId, head.latestVersion, this.node.key);
+    return JSON.parse(fromUtf8(bytes)) as Resource;
+  }
+
+  /**
+   * The gateway's internals for its extension in records-admin.ts (break-glass and erasure), which
+   * keeps those rules in a file of their own while sharing this gateway's vault, node and checks.
+   */
+  adminPort(): {
+    readonly node: CarechainNode;
+    readonly vault: Vault;
+    readonly clock: Clock;
+    readonly randomBytes: RandomBytes;
+    readonly commitTimeoutMs: number;
+    readonly heldRecord: (type: string, id: string) => RecordHead;
+    readonly open: (head: RecordHead) => Resource;
+  } {
+    return {
+      node: this.node,
+      vault: this.vault,
+      clock: this.clock,
+      randomBytes: this.randomBytes,
+      commitTimeoutMs: this.commitTimeoutMs,
+      heldRecord: (type, id) => this.heldRecord(type, id),
+      open: (head) => this.open(head),
+    };
+  }
+}

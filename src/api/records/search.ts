@@ -1,0 +1,172 @@
+// FHIR type search through the records gateway: which patient a search is about, which of their
+// records it may scan, and the one access event that releases a practitioner's page.
+import { authorize } from '../auth/caller.ts';
+import { FhirError, issue } from '../fhir/operation-outcome.ts';
+import { matches, parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
+import { accessEvent, release, type AccessLogPort } from './access-log.ts';
+import { cursorOffset, FHIR_ID, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
+import {
+  decideAccess,
+  RECORDS_PAGE_MAX,
+  recordHead,
+  recordsOfPatient,
+  type RecordHead,
+} from '../../app/records/index.ts';
+import type { Clock } from '../../node/clock.ts';
+
+/** Records of one patient a search will decrypt and match (STYLE §5: bound everything). */
+const SEARCH_SCAN_MAX = 5_000;
+/** Records a denial of an empty search page names: the type's candidates, none of them released. */
+const SEARCH_DENIAL_RECORDS_MAX = 100;
+
+/** One page of a search: the resources on it, how many matched in all, and where the next page starts. */
+export interface SearchResult {
+  readonly total: number;
+  readonly resources: Resource[];
+  readonly nextCursor?: string;
+}
+
+/** What a search needs from the gateway besides logging access. */
+export interface SearchPort extends AccessLogPort {
+  readonly clock: Clock;
+  /** The custodian this node belongs to, looked up when first needed (it throws for an org-less node). */
+  readonly custodianOrgId: () => string;
+  readonly open: (head: RecordHead) => Resource;
+}
+
+/**
+ * FHIR type search over the records this custodian holds about one patient: the caller's own for a
+ * patient or proxy; for a practitioner, the patient that a `patient`/`subject` parameter (or `_id` on
+ * Patient) names. Matching decrypts every candidate and runs the toolkit's matcher on it: fine at the
+ * scale of one patient's records, but a real (encrypted or in-enclave) search index is future work.
+ * A practitioner's page is released only after ONE access event listing every record on it commits.
+ */
+export async function searchRecords(
+  port: SearchPort,
+  caller: GatewayCaller,
+  type: string,
+  input: QueryInput,
+  purpose: string,
+): Promise<SearchResult> {
+  if (caller.kind === 'node') throw FhirError.forbidden('the node does not search through the API');
+  authorize(caller, type, 's');
+  const checkedPurpose = purposeOf(purpose);
+  const query = parseSearch(type, input);
+  const offset = cursorOffset(query.cursor);
+  const named = namedPatients(port, query);
+  let pseudonym: string;
+  if (caller.kind === 'practitioner') {
+    if (named.size !== 1) {
+      throw FhirError.invalid(
+        type === 'Patient'
+          ? 'a practitioner searching Patient must name one Patient held here with _id'
+          : 'a practitioner search must name one Patient held here with patient= or subject=',
+      );
+    }
+    pseudonym = [...named][0]!;
+  } else {
+    // A patient naming someone else's Patient is refused, not answered with an empty page.
+    if ([...named].some((p) => p !== caller.pseudonym)) throw FhirError.forbidden();
+    pseudonym = caller.pseudonym;
+  }
+
+  const candidates = candidatesOf(port, pseudonym, type);
+  const nowMs = port.clock.nowMs();
+  const opened = new Map<string, Resource>();
+  const hits = candidates.filter((head) => {
+    const resource = port.open(head);
+    const hit = matches(resource, query, { nowMs });
+    if (hit) opened.set(head.recordId, resource);
+    return hit;
+  });
+  const resourceOf = (head: RecordHead): Resource => opened.get(head.recordId) ?? port.open(head);
+  const page = hits.slice(offset, offset + query.count);
+  const next = offset + page.length < hits.length ? String(offset + page.length) : undefined;
+  const result = (resources: Resource[]): SearchResult => ({
+    total: hits.length,
+    resources,
+    ...(next === undefined ? {} : { nextCursor: next }),
+  });
+  if (caller.kind !== 'practitioner') return result(page.map(resourceOf));
+
+  if (page.length > 0) {
+    const released = page.map((head) => ({ head, version: head.latestVersion }));
+    await release(port, caller, pseudonym, released, checkedPurpose);
+    return result(page.map(resourceOf));
+  }
+  // Nothing to release: an empty page is an answer only if consent would permit the records it
+  // could have held. A denial is never an empty 200; it is logged against the records of the type
+  // searched (none released) when there are any to name.
+  const tip = port.node.ledger.tip();
+  const decision = decideAccess(port.node.ledger.store.latestState, {
+    event: {
+      ...accessEvent(port.randomBytes, caller, pseudonym, [], checkedPurpose),
+      outcome: 'denied',
+      reasonCode: 'consent.none',
+      consentIds: [],
+    },
+    resourceTypes: [type],
+    anyErased: false,
+    atHeight: tip.height + 1,
+    atMs: tip.timeMs,
+  });
+  if (decision.outcome === 'granted') return result([]);
+  const named_ = candidates.slice(0, SEARCH_DENIAL_RECORDS_MAX);
+  if (named_.length > 0) {
+    await release(
+      port,
+      caller,
+      pseudonym,
+      named_.map((head) => ({ head, version: head.latestVersion })),
+      checkedPurpose,
+    );
+  }
+  throw FhirError.forbidden(`access denied (${decision.reasonCode})`);
+}
+
+/** The pseudonyms of the Patients held here that a search names (`patient`, `subject`, or Patient `_id`). */
+function namedPatients(port: SearchPort, query: SearchQuery): Set<string> {
+  const ids: string[] = [];
+  for (const clause of query.clauses) {
+    if (clause.type === 'reference' && (clause.param.name === 'patient' || clause.param.name === 'subject')) {
+      for (const ref of clause.values) {
+        if ('url' in ref || (ref.type !== undefined && ref.type !== 'Patient')) {
+          throw FhirError.invalid(`${clause.param.name} must name a Patient held here as Patient/id`);
+        }
+        ids.push(ref.id);
+      }
+    } else if (clause.type === 'token' && clause.param.name === '_id' && query.resourceType === 'Patient') {
+      if (!clause.not) ids.push(...clause.values.flatMap((t) => (t.code === undefined ? [] : [t.code])));
+    }
+  }
+  const pseudonyms = new Set<string>();
+  for (const id of ids) {
+    const head = FHIR_ID.test(id) ? recordHead(port.node.ledger.store.latestState, id) : undefined;
+    if (
+      head === undefined ||
+      head.resourceType !== 'Patient' ||
+      head.custodianOrgId !== port.custodianOrgId()
+    ) {
+      throw FhirError.invalid(`Patient/${id.slice(0, 64)} is not held here`);
+    }
+    pseudonyms.add(head.patientPseudonym);
+  }
+  return pseudonyms;
+}
+
+/** The patient's unerased records of this type held here, in registration order (bounded). */
+function candidatesOf(port: SearchPort, pseudonym: string, type: string): RecordHead[] {
+  const state = port.node.ledger.store.latestState;
+  const out: RecordHead[] = [];
+  for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
+    const page = recordsOfPatient(state, pseudonym, { offset, limit: RECORDS_PAGE_MAX });
+    if (page.total > SEARCH_SCAN_MAX) {
+      throw FhirError.of([issue('too-costly', 'this patient has too many records to search here')]);
+    }
+    for (const head of page.items) {
+      const held = head.custodianOrgId === port.custodianOrgId() && head.resourceType === type;
+      if (held && head.erasedAtHeight === null) out.push(head);
+    }
+    if (offset + RECORDS_PAGE_MAX >= page.total) return out;
+  }
+}
