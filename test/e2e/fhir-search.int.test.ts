@@ -4,50 +4,28 @@
 // event; a clinic practitioner's search is refused with the denial on chain, then answered once the
 // patient's consent is committed, with one granted event listing exactly the records released.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { Client } from 'fhir-kit-client';
-import { buildApiServer } from '../../src/api/server.ts';
-import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
-import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
-import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
-import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
-import { createFhirValidator } from '../../src/api/fhir/validate.ts';
-import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { accessLog } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
-import type { CanonicalValue } from '../../src/core/canonical.ts';
-import type { Genesis } from '../../src/core/genesis.ts';
-import { signTx } from '../../src/core/tx.ts';
-import { systemClock } from '../../src/node/clock.ts';
-import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
-import { createLogger } from '../../src/node/logger.ts';
-import { CarechainNode } from '../../src/node/node.ts';
-import { PATIENT_PSEUDONYM_SYSTEM, RecordsGateway } from '../../src/api/records-gateway.ts';
-import { seedOf, tempDir } from '../helpers/chain.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { seedOf } from '../helpers/chain.ts';
+import {
+  FHIR_BASE as BASE,
+  fhirKeys,
+  patientPseudonymOfTest as pseudonym,
+  startFhirTestNode,
+  type FhirTestNode,
+} from '../helpers/fhir-node.ts';
 
 const CHAIN_ID = 'carechain-fhir-search-test';
-const BASE = 'https://hospital.test/fhir/R4';
-const ISSUER = 'https://hospital.test';
-const key = (label: string): KeyPair => keyPairFromSeed(seedOf(label));
-const nodeKey = key('hospital node');
-const hospitalAdmin = key('hospital admin');
-const clinicAdmin = key('clinic admin');
-const doctor = key('hospital doctor');
-const nurse = key('clinic nurse');
-const patient = key('patient alice');
-const pseudonym = patientPseudonym(patient.publicKey);
+const { nurse, patient } = fhirKeys;
 
-const dir = tempDir('carechain-fhir-search-');
-const logger = createLogger('silent');
-let node: CarechainNode;
-let gateway: RecordsGateway;
-let app: FastifyInstance;
+let testNode: FhirTestNode;
 let listening = '';
-const tokens: Record<'doctor' | 'nurse' | 'patient', string> = { doctor: '', nurse: '', patient: '' };
+let tokens: FhirTestNode['tokens'];
+const submit: FhirTestNode['submit'] = (...args) => testNode.submit(...args);
+const state = () => testNode.state();
 
 type Json = Record<string, unknown> & { resourceType: string; id?: string };
 interface BundleJson {
@@ -58,33 +36,6 @@ interface BundleJson {
   entry?: Array<{ fullUrl?: string; resource: Json; search?: { mode: string } }>;
 }
 
-function genesis(): Genesis {
-  return {
-    chainId: CHAIN_ID,
-    genesisTimeMs: Date.now() - 1000,
-    validators: [{ publicKey: nodeKey.publicKey, power: 10, name: 'hospital-node' }],
-    app: {
-      membership: {
-        organisations: [
-          org('hospital', 'Hospital', 'hospital', hospitalAdmin, [nodeKey]),
-          org('clinic', 'Clinic', 'clinic', clinicAdmin, []),
-        ],
-      },
-    },
-  };
-}
-
-function org(id: string, name: string, type: string, admin: KeyPair, nodes: KeyPair[]) {
-  return { id, name, type, adminKey: admin.publicKey, nodeKeys: nodes.map((k) => k.publicKey) };
-}
-
-async function submit(signer: KeyPair, type: string, payload: CanonicalValue): Promise<void> {
-  const nonce = node.mempool.nextNonce(signer.publicKey);
-  const hash = node.submit(signTx(signer.seed, { chainId: CHAIN_ID, type, payload, nonce }));
-  assert.ok(await node.waitForCommit(hash, 10_000), `${type} committed`);
-}
-
-const state = () => node.ledger.store.latestState;
 const log = () => accessLog(state(), pseudonym, { offset: 0, limit: 100 });
 
 /** A FHIR client acting as one of the callers, against the listening server. */
@@ -105,74 +56,16 @@ async function refused(call: Promise<unknown>): Promise<{ status: number; data: 
 }
 
 before(async () => {
-  node = new CarechainNode(
-    { dataDir: dir.path, genesis: genesis(), key: nodeKey, blockIntervalMs: 20, emptyBlockIntervalMs: 1000 },
-    { logger },
-  );
-  await node.start();
-  await submit(hospitalAdmin, 'membership.registerPractitioner', {
-    orgId: 'hospital',
-    practitionerKey: doctor.publicKey,
-    role: 'physician',
+  testNode = await startFhirTestNode({
+    chainId: CHAIN_ID,
+    dirPrefix: 'carechain-fhir-search-',
+    listen: true,
   });
-  await submit(clinicAdmin, 'membership.registerPractitioner', {
-    orgId: 'clinic',
-    practitionerKey: nurse.publicKey,
-    role: 'nurse',
-  });
-  await submit(patient, 'membership.registerPatient', {});
-
-  const clock = systemClock;
-  const issuer = await TokenIssuer.create(
-    { issuer: ISSUER, audience: BASE, seed: nodeKey.seed },
-    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-  );
-  const verifier = await TokenVerifier.create(
-    { issuer: ISSUER, issuerPublicKey: nodeKey.publicKey, audience: BASE },
-    { clock },
-  );
-  tokens.doctor = (
-    await issuePractitionerToken(state(), issuer, { practitionerKey: doctor.publicKey, orgId: 'hospital' })
-  ).accessToken;
-  tokens.nurse = (
-    await issuer.issue({
-      subject: nurse.publicKey,
-      kind: 'practitioner',
-      orgId: 'clinic',
-      scopes: scopesOf('user/*.rs'),
-    })
-  ).accessToken;
-
-  gateway = new RecordsGateway(
-    { dataDir: dir.path },
-    { node, validator: createFhirValidator(), clock: systemClock },
-  );
-  const challenges = new ChallengeStore(
-    { audience: BASE, chainId: CHAIN_ID },
-    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-  );
-  app = buildApiServer(node, logger, {
-    fhir: { gateway, verifier, baseUrl: BASE, patientAuth: { issuer, challenges } },
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  listening = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-  const challenge = (await app.inject({ method: 'POST', url: '/auth/challenge' })).json();
-  const signed = signChallenge(patient.seed, CHAIN_ID, challenge);
-  const login = await app.inject({
-    method: 'POST',
-    url: '/auth/token',
-    payload: { grant_type: SIGNED_CHALLENGE_GRANT_TYPE, ...signed },
-  });
-  assert.equal(login.statusCode, 200, login.body);
-  tokens.patient = login.json().access_token;
+  ({ url: listening, tokens } = testNode);
 });
 
 after(async () => {
-  await app?.close();
-  gateway?.close();
-  await node?.stop();
-  dir.remove();
+  await testNode?.close();
 });
 
 const LOINC = 'http://loinc.org';

@@ -2,151 +2,69 @@
 // "Erasure"), set up like fhir-gateway.int.test.ts: a real solo CarechainNode with its vault, the FHIR
 // and records-admin routes over Fastify inject, and tokens minted in-process.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApiServer } from '../../src/api/server.ts';
-import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
-import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
-import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
 import { breakGlassReasonCommitment } from '../../src/api/break-glass-reasons.ts';
-import { createFhirValidator, type FhirValidator } from '../../src/api/fhir/validate.ts';
-import { PATIENT_PSEUDONYM_SYSTEM, RecordsGateway } from '../../src/api/records-gateway.ts';
-import { patientPseudonym } from '../../src/app/membership/index.ts';
+import type { FhirValidator } from '../../src/api/fhir/validate.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
 import { accessLog, breakGlassEvents, erasures, recordHead } from '../../src/app/records/index.ts';
 import { fromHex, toHex } from '../../src/core/bytes.ts';
-import type { CanonicalValue } from '../../src/core/canonical.ts';
-import type { Genesis } from '../../src/core/genesis.ts';
 import { signTx } from '../../src/core/tx.ts';
 import { systemClock } from '../../src/node/clock.ts';
-import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
-import { createLogger } from '../../src/node/logger.ts';
-import { CarechainNode } from '../../src/node/node.ts';
+import type { KeyPair } from '../../src/node/keys.ts';
+import type { CarechainNode } from '../../src/node/node.ts';
 import { verifyDataDir } from '../../src/node/verify.ts';
 import { Vault } from '../../src/node/vault/vault.ts';
 import { VaultStore } from '../../src/node/vault/vault-store.ts';
-import { seedOf, tempDir } from '../helpers/chain.ts';
+import { seedOf } from '../helpers/chain.ts';
+import {
+  fhirKeys,
+  patientPseudonymOfTest as pseudonym,
+  startFhirTestNode,
+  testKey as key,
+  type FhirTestNode,
+} from '../helpers/fhir-node.ts';
 
 const CHAIN_ID = 'carechain-admin-test';
-const BASE = 'https://hospital.test/fhir/R4';
-const ISSUER = 'https://hospital.test';
-const key = (label: string): KeyPair => keyPairFromSeed(seedOf(label));
-const nodeKey = key('hospital node');
-const hospitalAdmin = key('hospital admin');
-const clinicAdmin = key('clinic admin');
-const doctor = key('hospital doctor');
+const { nodeKey, hospitalAdmin, clinicAdmin, doctor, nurse, patient } = fhirKeys;
 const officer = key('hospital privacy officer');
-const nurse = key('clinic nurse');
-const patient = key('patient alice');
-const pseudonym = patientPseudonym(patient.publicKey);
 const REASON = 'Unconscious in the emergency department; allergies needed before anaesthesia.';
 
-const dir = tempDir('carechain-admin-');
-const logger = createLogger('silent');
+let testNode: FhirTestNode;
+let dir: FhirTestNode['dir'];
 let node: CarechainNode;
-let gateway: RecordsGateway;
 let validator: FhirValidator;
 let app: FastifyInstance;
 type Who = 'doctor' | 'officer' | 'nurse' | 'patient';
-const tokens: Record<Who, string> = { doctor: '', officer: '', nurse: '', patient: '' };
-
-function genesis(): Genesis {
-  return {
-    chainId: CHAIN_ID,
-    genesisTimeMs: Date.now() - 1000,
-    validators: [{ publicKey: nodeKey.publicKey, power: 10, name: 'hospital-node' }],
-    app: {
-      membership: {
-        organisations: [
-          org('hospital', 'Hospital', 'hospital', hospitalAdmin, [nodeKey]),
-          org('clinic', 'Clinic', 'clinic', clinicAdmin, []),
-        ],
-      },
-    },
-  };
-}
-
-function org(id: string, name: string, type: string, admin: KeyPair, nodes: KeyPair[]) {
-  return { id, name, type, adminKey: admin.publicKey, nodeKeys: nodes.map((k) => k.publicKey) };
-}
-
-async function submit(signer: KeyPair, type: string, payload: CanonicalValue): Promise<void> {
-  const nonce = node.mempool.nextNonce(signer.publicKey);
-  const hash = node.submit(signTx(signer.seed, { chainId: CHAIN_ID, type, payload, nonce }));
-  assert.ok(await node.waitForCommit(hash, 10_000), `${type} committed`);
-}
-
-const state = () => node.ledger.store.latestState;
+let tokens: Record<Who, string>;
+const submit: FhirTestNode['submit'] = (...args) => testNode.submit(...args);
+const state = () => testNode.state();
 const page = { offset: 0, limit: 100 };
 
 before(async () => {
-  node = new CarechainNode(
-    { dataDir: dir.path, genesis: genesis(), key: nodeKey, blockIntervalMs: 20, emptyBlockIntervalMs: 1000 },
-    { logger },
-  );
-  await node.start();
-  const practitioners: [KeyPair, KeyPair, string, string][] = [
-    [hospitalAdmin, doctor, 'hospital', 'physician'],
-    [hospitalAdmin, officer, 'hospital', 'privacy-officer'],
-    [clinicAdmin, nurse, 'clinic', 'nurse'],
-  ];
-  for (const [admin, who, orgId, role] of practitioners) {
-    await submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: who.publicKey, role });
-  }
-  await submit(patient, 'membership.registerPatient', {});
-
-  const clock = systemClock;
-  const issuer = await TokenIssuer.create(
-    { issuer: ISSUER, audience: BASE, seed: nodeKey.seed },
-    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-  );
-  const verifier = await TokenVerifier.create(
-    { issuer: ISSUER, issuerPublicKey: nodeKey.publicKey, audience: BASE },
-    { clock },
-  );
-  const practitionerToken = async (who: KeyPair, orgId: string) =>
-    (await issuePractitionerToken(state(), issuer, { practitionerKey: who.publicKey, orgId })).accessToken;
-  tokens.doctor = await practitionerToken(doctor, 'hospital');
-  tokens.officer = await practitionerToken(officer, 'hospital');
-  // The clinic's own node would issue this one; on a single node we sign it directly.
-  tokens.nurse = (
-    await issuer.issue({
-      subject: nurse.publicKey,
-      kind: 'practitioner',
-      orgId: 'clinic',
-      scopes: scopesOf('user/*.rs'),
+  testNode = await startFhirTestNode({
+    chainId: CHAIN_ID,
+    dirPrefix: 'carechain-admin-',
+    practitioners: [
+      { admin: hospitalAdmin, key: doctor, orgId: 'hospital', role: 'physician' },
+      { admin: hospitalAdmin, key: officer, orgId: 'hospital', role: 'privacy-officer' },
+      { admin: clinicAdmin, key: nurse, orgId: 'clinic', role: 'nurse' },
+    ],
+    recordsAdmin: true,
+  });
+  ({ dir, node, validator, app } = testNode);
+  const officerToken = (
+    await issuePractitionerToken(state(), testNode.issuer, {
+      practitionerKey: officer.publicKey,
+      orgId: 'hospital',
     })
   ).accessToken;
-
-  validator = createFhirValidator();
-  gateway = new RecordsGateway({ dataDir: dir.path }, { node, validator, clock });
-  const challenges = new ChallengeStore(
-    { audience: BASE, chainId: CHAIN_ID },
-    { clock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-  );
-  app = buildApiServer(node, logger, {
-    fhir: { gateway, verifier, baseUrl: BASE, patientAuth: { issuer, challenges } },
-    recordsAdmin: { dataDir: dir.path },
-  });
-  await app.ready();
-  const challenge = (await app.inject({ method: 'POST', url: '/auth/challenge' })).json();
-  const signed = signChallenge(patient.seed, CHAIN_ID, challenge);
-  const login = await app.inject({
-    method: 'POST',
-    url: '/auth/token',
-    payload: { grant_type: SIGNED_CHALLENGE_GRANT_TYPE, ...signed },
-  });
-  assert.equal(login.statusCode, 200, login.body);
-  tokens.patient = login.json().access_token;
+  tokens = { ...testNode.tokens, officer: officerToken };
 });
 
 after(async () => {
-  await app?.close();
-  gateway?.close();
-  await node?.stop();
-  dir.remove();
+  await testNode?.close();
 });
 
 async function call(
