@@ -82,6 +82,19 @@ test('metadata is a CapabilityStatement', async () => {
   assert.equal(body.resourceType, 'CapabilityStatement');
 });
 
+test('SMART discovery names the token endpoints, and the JWKS carries the node key that signs tokens', async () => {
+  const discovery = await app.inject({ method: 'GET', url: '/fhir/R4/.well-known/smart-configuration' });
+  assert.equal(discovery.statusCode, 200);
+  const config = discovery.json();
+  assert.equal(config.issuer, 'https://hospital.test');
+  assert.equal(config.token_endpoint, 'https://hospital.test/auth/token');
+  assert.ok(config.capabilities.includes('permission-v2'));
+  const keys = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json().keys;
+  assert.equal(keys.length, 1);
+  assert.equal(keys[0].kid, testNode.node.key.publicKey);
+  assert.equal(keys[0].crv, 'Ed25519');
+});
+
 test('a hospital practitioner creates a Patient and an Observation', async () => {
   const created = await fhir('POST', 'Patient', 'doctor', patientResource);
   assert.equal(created.status, 201, JSON.stringify(created.body));

@@ -12,7 +12,11 @@ import type { TokenVerifier } from '../auth/tokens.ts';
 import { capabilityStatement } from '../fhir/capability.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError, issue, sendFhirError } from '../fhir/operation-outcome.ts';
 import { historyBundle, searchsetBundle } from '../fhir/result-bundles.ts';
-import { registerPatientAuthRoutes, type PatientAuthOptions } from './patient-auth.ts';
+import {
+  registerPatientAuthRoutes,
+  registerSmartDiscovery,
+  type PatientAuthOptions,
+} from './patient-auth.ts';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
 /** The purpose a read is for (HL7 v3 PurposeOfUse); treatment unless the client says otherwise. */
@@ -46,7 +50,10 @@ export function registerFhirRoutes(
   options: FhirRouteOptions,
 ): void {
   const { gateway, verifier, baseUrl } = options;
-  if (options.patientAuth !== undefined) registerPatientAuthRoutes(app, node, options.patientAuth);
+  if (options.patientAuth !== undefined) {
+    registerPatientAuthRoutes(app, node, options.patientAuth);
+    registerSmartDiscovery(app, node, options.baseUrl);
+  }
   const caller = (request: FastifyRequest) =>
     authenticate(request.headers.authorization, verifier, node.ledger.store.latestState);
 

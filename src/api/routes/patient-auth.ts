@@ -10,8 +10,8 @@ import type { CarechainNode } from '../../node/node.ts';
 import type { ChallengeStore } from '../auth/challenge.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
 import { loginWithChallenge } from '../auth/patient-login.ts';
-import { SIGNED_CHALLENGE_GRANT_TYPE } from '../auth/smart-configuration.ts';
-import { tokenResponse, type TokenIssuer } from '../auth/tokens.ts';
+import { SIGNED_CHALLENGE_GRANT_TYPE, smartConfiguration } from '../auth/smart-configuration.ts';
+import { jwks, tokenResponse, type TokenIssuer } from '../auth/tokens.ts';
 
 export interface PatientAuthOptions {
   /** Signs tokens with this node's key; the FHIR routes' verifier pins the same key. */
@@ -21,6 +21,27 @@ export interface PatientAuthOptions {
 
 export const CHALLENGE_PATH = '/auth/challenge';
 export const TOKEN_PATH = '/auth/token';
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/**
+ * SMART discovery (SMART App Launch v2, "Conformance"): `[FHIR base]/.well-known/smart-configuration`
+ * names the token and challenge endpoints; the JWKS publishes this node's token-signing key, so a
+ * resource server elsewhere can verify our tokens with the key from genesis alone.
+ */
+export function registerSmartDiscovery(app: FastifyInstance, node: CarechainNode, fhirBaseUrl: string): void {
+  const origin = new URL(fhirBaseUrl).origin;
+  const path = new URL(fhirBaseUrl).pathname.replace(/\/$/, '');
+  const document = smartConfiguration({
+    issuer: origin,
+    tokenEndpoint: origin + TOKEN_PATH,
+    challengeEndpoint: origin + CHALLENGE_PATH,
+    jwksUri: origin + JWKS_PATH,
+  });
+  app.get(`${path}/.well-known/smart-configuration`, (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').send(document),
+  );
+  app.get(JWKS_PATH, () => jwks(node.key.publicKey));
+}
 
 export function registerPatientAuthRoutes(
   app: FastifyInstance,
