@@ -4,6 +4,7 @@
 // and writes their ready bearer tokens to credentials.json, with which the hospital's FHIR endpoint
 // takes a Patient and the patient reads it back.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -118,4 +119,42 @@ test('carechain up runs four validators that all commit blocks, serves FHIR with
     await waitFor(() => allAtLeast(reached + 2), 60_000),
     'the restarted consortium goes on from its chain',
   );
+});
+
+test('Ctrl-C while the consortium is still starting stops every node it started', async () => {
+  const startDir = tempDir('carechain-up-start-');
+  try {
+    const base = await freeBasePort();
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/carechain.mjs',
+        'up',
+        '--data-dir',
+        startDir.path,
+        '--base-port',
+        String(base),
+        '--demo-rate',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // After the first node is listening and before all four are: the classic orphaning window.
+    assert.ok(await waitFor(() => /API listening/.test(out), 30_000), 'the first node started');
+    child.kill('SIGINT');
+    await exited;
+    const leftovers = () =>
+      spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((line) => line.includes(startDir.path));
+    assert.ok(
+      await waitFor(() => leftovers().length === 0, 15_000),
+      `orphaned nodes: ${leftovers().join('; ')}`,
+    );
+  } finally {
+    startDir.remove();
+  }
 });

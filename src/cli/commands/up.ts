@@ -104,31 +104,31 @@ export async function runUp(options: UpOptions): Promise<void> {
       ),
     );
   };
-  let urls: string[];
-  try {
-    urls = await Promise.all(nodes.map((n) => n.apiUrl));
-  } catch (err) {
+  // Ctrl-C is honoured from the first moment: a signal during start-up must not orphan the nodes.
+  let stopDemo = (): void => {};
+  const signalled = untilSignal(async () => {
+    stopDemo();
+    console.log('\nStopping…');
     await stopAll();
-    throw err;
-  }
-  console.log('\ncarechain consortium is up:');
-  nodes.forEach((n, i) => console.log(`  ${n.name.padEnd(10)} ${urls[i]}/api/v1/status`));
-  const credentialsPath = join(dataDir, CREDENTIALS_FILE);
-  if (created || !existsSync(credentialsPath)) {
+  }).then(() => 'stopped' as const);
+  const unlessStopped = async <T>(work: Promise<T>): Promise<T | 'stopped'> => {
     try {
-      await writeDemoCredentials(dirs, credentialsPath);
+      return await Promise.race([work, signalled]);
     } catch (err) {
       await stopAll();
       throw err;
     }
+  };
+  const urls = await unlessStopped(Promise.all(nodes.map((n) => n.apiUrl)));
+  if (urls === 'stopped') return;
+  console.log('\ncarechain consortium is up:');
+  nodes.forEach((n, i) => console.log(`  ${n.name.padEnd(10)} ${urls[i]}/api/v1/status`));
+  const credentialsPath = join(dataDir, CREDENTIALS_FILE);
+  if (created || !existsSync(credentialsPath)) {
+    if ((await unlessStopped(writeDemoCredentials(dirs, credentialsPath))) === 'stopped') return;
   }
   console.log(`Demo identities and bearer tokens: ${credentialsPath}`);
-  const stopDemo =
-    options.demoTxsPerSecond > 0 ? startDemoLoad(urls, dataDir, options.demoTxsPerSecond) : () => {};
+  if (options.demoTxsPerSecond > 0) stopDemo = startDemoLoad(urls, dataDir, options.demoTxsPerSecond);
   console.log('Press Ctrl-C to stop all four nodes.\n');
-  await untilSignal(async () => {
-    stopDemo();
-    console.log('\nStopping…');
-    await stopAll();
-  });
+  await signalled;
 }
