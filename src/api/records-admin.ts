@@ -28,8 +28,7 @@ import {
 } from '../app/records/index.ts';
 import { actorOf } from '../app/membership/queries.ts';
 import { toHex } from '../core/bytes.ts';
-import type { CanonicalValue } from '../core/canonical.ts';
-import { signTx, TxError } from '../core/tx.ts';
+import { TxError } from '../core/tx.ts';
 import { NodeError } from '../node/errors.ts';
 
 type Port = ReturnType<RecordsGateway['adminPort']>;
@@ -136,7 +135,7 @@ export class RecordsAdmin {
         atMs: tip.timeMs,
       });
       try {
-        const committed = await this.commitAsNode('records.access', {
+        const committed = await this.port.commit('records.access', {
           ...event,
           ...decision,
           consentIds: [...decision.consentIds],
@@ -235,7 +234,7 @@ export class RecordsAdmin {
         ),
       );
       const recordIds = chunk.map((head) => head.recordId);
-      const committed = await this.commitAsNode('records.erase', {
+      const committed = await this.port.commit('records.erase', {
         patientPseudonym: pseudonym,
         recordIds,
         receipt: { commitments, shreddedAtMs },
@@ -258,33 +257,6 @@ export class RecordsAdmin {
     if (actor.kind !== 'node')
       throw new FhirError(500, [issue('exception', 'this node has no organisation')]);
     return actor.orgId;
-  }
-
-  /** Signs with the node key, submits, waits for the commit; nothing is released before it. */
-  private async commitAsNode(
-    type: string,
-    payload: CanonicalValue,
-  ): Promise<{ hash: string; height: number }> {
-    const { node } = this.port;
-    const tx = signTx(node.key.seed, {
-      chainId: node.ledger.chainId,
-      type,
-      payload,
-      nonce: node.mempool.nextNonce(node.key.publicKey),
-    });
-    let hash: string;
-    try {
-      hash = node.submit(tx);
-    } catch (err) {
-      if (err instanceof TxError && err.details.reason === 'records.decision_mismatch') throw err;
-      const reason = err instanceof TxError ? String(err.details.reason ?? err.code) : 'unavailable';
-      throw new FhirError(503, [issue('transient', `the ledger did not accept the ${type} tx (${reason})`)]);
-    }
-    const committed = await node.waitForCommit(hash, this.port.commitTimeoutMs);
-    if (committed === undefined) {
-      throw new FhirError(503, [issue('timeout', `the ${type} tx was not committed in time`)]);
-    }
-    return { hash, height: committed.height };
   }
 }
 

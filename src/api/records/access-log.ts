@@ -27,7 +27,7 @@ export interface AccessLogPort {
   readonly node: CarechainNode;
   readonly randomBytes: RandomBytes;
   /** Signs with the node key, submits, and waits for the commit; nothing is released before it. */
-  readonly commit: (type: string, payload: CanonicalValue) => Promise<void>;
+  readonly commit: (type: string, payload: CanonicalValue) => Promise<unknown>;
 }
 
 /**

@@ -208,7 +208,7 @@ export class RecordsGateway {
   }
 
   /** Signs with the node key, submits, and waits for the commit; nothing is released before it. */
-  private async commit(type: string, payload: CanonicalValue): Promise<void> {
+  private async commit(type: string, payload: CanonicalValue): Promise<{ hash: string; height: number }> {
     const { node } = this;
     const tx = signTx(node.key.seed, {
       chainId: node.ledger.chainId,
@@ -229,6 +229,7 @@ export class RecordsGateway {
     if (committed === undefined) {
       throw new FhirError(503, [issue('timeout', `the ${type} tx was not committed in time`)]);
     }
+    return { hash, height: committed.height };
   }
 
   /** The record if it is of this type and held by this custodian; 404 otherwise (never someone else's). */
@@ -257,6 +258,7 @@ export class RecordsGateway {
     readonly commitTimeoutMs: number;
     readonly heldRecord: (type: string, id: string) => RecordHead;
     readonly open: (head: RecordHead) => Resource;
+    readonly commit: (type: string, payload: CanonicalValue) => Promise<{ hash: string; height: number }>;
   } {
     return {
       node: this.node,
@@ -266,6 +268,7 @@ export class RecordsGateway {
       commitTimeoutMs: this.commitTimeoutMs,
       heldRecord: (type, id) => this.heldRecord(type, id),
       open: (head) => this.open(head),
+      commit: (type, payload) => this.commit(type, payload),
     };
   }
 }
