@@ -20,18 +20,23 @@ const dir = tempDir('carechain-api-');
 let node: RunningNode;
 let chainId: string;
 
-before(async () => {
-  node = await startCli([
+/** The single-validator dev chain in this test's data directory, on a free port. */
+function startDev(demoTxsPerSecond: number, blockIntervalMs?: number): Promise<RunningNode> {
+  const interval = blockIntervalMs === undefined ? [] : ['--block-interval', String(blockIntervalMs)];
+  return startCli([
     'dev',
     '--data-dir',
     dir.path,
     '--port',
     '0',
     '--demo-rate',
-    '50',
-    '--block-interval',
-    '50',
+    String(demoTxsPerSecond),
+    ...interval,
   ]);
+}
+
+before(async () => {
+  node = await startDev(50, 50);
   chainId = ((await (await fetch(`${node.baseUrl}/api/v1/status`)).json()) as { chainId: string }).chainId;
 });
 after(async () => {
@@ -280,7 +285,7 @@ test('Prometheus metrics and the Server-Sent Events stream report new blocks', a
 test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', async () => {
   const heightBefore = (await api('/api/v1/status')).body.height as number;
   assert.equal(await node.stop(), 0);
-  node = await startCli(['dev', '--data-dir', dir.path, '--port', '0', '--demo-rate', '0']);
+  node = await startDev(0);
   assert.match(node.output(), /Resuming chain carechain-dev/);
   const status = (await api('/api/v1/status')).body;
   assert.ok(status.height >= heightBefore);
@@ -290,17 +295,7 @@ test('Ctrl-C stops the node cleanly and a restart resumes the stored chain', asy
 test('a tx accepted but not yet committed survives kill -9 of the node and is committed after restart', async () => {
   if (node.child.exitCode === null) await node.stop();
   // A block interval far beyond the test: nothing commits while the node is up the first time.
-  node = await startCli([
-    'dev',
-    '--data-dir',
-    dir.path,
-    '--port',
-    '0',
-    '--demo-rate',
-    '0',
-    '--block-interval',
-    '60000',
-  ]);
+  node = await startDev(0, 60000);
   const client2 = generateKeyPair();
   const tx = signTx(client2.seed, {
     chainId,
@@ -312,17 +307,7 @@ test('a tx accepted but not yet committed survives kill -9 of the node and is co
   assert.equal(accepted.status, 202);
   node.child.kill('SIGKILL');
   await new Promise((r) => node.child.once('exit', r));
-  node = await startCli([
-    'dev',
-    '--data-dir',
-    dir.path,
-    '--port',
-    '0',
-    '--demo-rate',
-    '0',
-    '--block-interval',
-    '50',
-  ]);
+  node = await startDev(0, 50);
   let found = 0;
   for (let i = 0; i < 100 && found !== 200; i++) {
     found = (await api(`/api/v1/txs/${accepted.body.hash}`)).status;
