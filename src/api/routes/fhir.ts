@@ -92,16 +92,8 @@ export function registerFhirRoutes(
 
     scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
       const who = await caller(request);
-      const header = request.headers[PURPOSE_HEADER];
-      const purpose = typeof header === 'string' && header !== '' ? header : PURPOSE_DEFAULT;
-      const resource = await gateway.read(who, request.params.type, request.params.id, purpose);
-      const version = (resource.meta as { versionId?: string } | undefined)?.versionId;
-      if (version !== undefined) void reply.header('etag', `W/"${version}"`);
-      // Released health data must not sit in shared caches (RFC 9111 §5.2.2.5).
-      return reply
-        .header('content-type', FHIR_JSON_CONTENT_TYPE)
-        .header('cache-control', 'no-store')
-        .send(resource);
+      const resource = await gateway.read(who, request.params.type, request.params.id, purposeOf(request));
+      return sendResource(reply, resource);
     });
     scope.get<{ Params: InstanceParams & { vid: string } }>(
       `${FHIR_BASE_PATH}/:type/:id/_history/:vid`,
