@@ -15,6 +15,10 @@ import type { Ledger } from './ledger.ts';
 import type { Mempool } from './mempool.ts';
 import { P2PTransport, type PeerAddress } from './p2p/index.ts';
 import type { ProducedBlock } from './solo-producer.ts';
+import { parseMembershipGenesis } from '../app/membership/genesis.ts';
+
+/** Answers one kind of node-to-node request (e.g. a forwarded read); errors go back as their code only. */
+export type PeerRequestHandler = (fromKey: string, params: unknown) => Promise<unknown>;
 
 export interface NetworkOptions {
   readonly listenHost: string;
@@ -50,18 +54,24 @@ export class NetworkRuntime {
   readonly sync: BlockSync;
   private readonly deps: NetworkDependencies;
   private readonly peerHeights = new Map<string, number>();
+  private readonly requestHandlers = new Map<string, PeerRequestHandler>();
 
   constructor(options: NetworkOptions, deps: NetworkDependencies) {
     this.deps = deps;
     const { ledger, key } = deps;
     const validatorKeys = new Set(ledger.validatorSet.validators.map((v) => v.publicKey));
+    // Validators, and the nodes of member organisations that follow the chain without voting.
+    const memberNodeKeys = new Set([
+      ...validatorKeys,
+      ...(parseMembershipGenesis(ledger.genesis) ?? []).flatMap((org) => org.nodeKeys),
+    ]);
     this.transport = new P2PTransport(
       {
         key,
         listenHost: options.listenHost,
         listenPort: options.listenPort,
         peers: options.peers.filter((p) => p.publicKey !== key.publicKey),
-        allowedKeys: validatorKeys,
+        allowedKeys: memberNodeKeys,
       },
       {
         logger: deps.logger,
@@ -189,8 +199,23 @@ export class NetworkRuntime {
     }
   }
 
-  private onRequest(_from: string, method: string, params: unknown): Promise<unknown> {
+  /** Serves `method` requests from peers; one handler per method, registered before traffic arrives. */
+  handleRequests(method: string, handler: PeerRequestHandler): void {
+    if (method === 'blocks' || this.requestHandlers.has(method)) {
+      throw new Error(`a handler for ${method} is already registered`);
+    }
+    this.requestHandlers.set(method, handler);
+  }
+
+  /** Asks one peer (by node key); rejects with the peer's error code, or on timeout. */
+  request(peerKey: string, method: string, params: unknown): Promise<unknown> {
+    return this.transport.request(peerKey, method, params);
+  }
+
+  private onRequest(from: string, method: string, params: unknown): Promise<unknown> {
     if (method === 'blocks') return Promise.resolve(this.sync.serve(params));
+    const handler = this.requestHandlers.get(method);
+    if (handler !== undefined) return handler(from, params);
     return Promise.reject(new Error(`unknown request ${method}`));
   }
 }
