@@ -212,8 +212,8 @@ test('malformed events are invalid payloads', () => {
   assert.equal(accessLog(chain.state, pseudonym, page).total, 0);
 });
 
-test('an event listing 150 records fits in one tx (TX_BYTES_MAX is the tighter bound)', () => {
-  const records = Array.from({ length: 150 }, (_, i) => ({ recordId: recordId(i + 1), version: 999 }));
+test('an event listing 600 records fits in one tx (TX_BYTES_MAX is the tighter bound)', () => {
+  const records = Array.from({ length: 600 }, (_, i) => ({ recordId: recordId(i + 1), version: 999 }));
   const payload = accessPayloadOf(1, { records, consentIds: [consentId(1), consentId(2)] });
   const tx = signTx(hospitalNode.seed, {
     chainId,

@@ -22,6 +22,7 @@ import {
   RECORDS_PER_ERASURE_MAX,
   RECORDS_PER_ERASURE_REQUEST_MAX,
   RECORDS_PER_EVENT_MAX,
+  REGISTRATIONS_PER_BATCH_MAX,
   VERSIONS_PER_RECORD_MAX,
   type AccessOutcome,
   type AccessReasonCode,
@@ -82,6 +83,18 @@ export function parseRegister(payload: CanonicalValue): RegisterPayload {
     custodianOrgId: orgIdField(p.custodianOrgId, 'custodianOrgId'),
     commitment: hexField(p.commitment, 'commitment', 32),
   };
+}
+
+/** records.registerBatch: 1..REGISTRATIONS_PER_BATCH_MAX registrations, applied in order, all or none. */
+export function parseRegisterBatch(payload: CanonicalValue): RegisterPayload[] {
+  const p = exactObject(payload, 'records.registerBatch payload', ['registrations']);
+  const list = p.registrations;
+  if (!Array.isArray(list) || list.length === 0 || list.length > REGISTRATIONS_PER_BATCH_MAX) {
+    throw invalidPayload(`registrations must list 1 to ${REGISTRATIONS_PER_BATCH_MAX} registrations`, {
+      field: 'registrations',
+    });
+  }
+  return (list as CanonicalValue[]).map(parseRegister);
 }
 
 export interface RecordRefPayload {

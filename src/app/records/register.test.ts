@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GENESIS_TIME_MS } from '../test-support.ts';
+import { TX_BYTES_MAX } from '../../core/limits.ts';
+import { encodeTx, signTx } from '../../core/tx.ts';
+import { chainId, GENESIS_TIME_MS } from '../test-support.ts';
 import { record, recordsOfPatient } from './queries.ts';
 import {
   alice,
@@ -16,7 +18,7 @@ import {
   registerPayload,
   setup,
 } from './test-fixtures.ts';
-import { VERSIONS_PER_RECORD_MAX } from './types.ts';
+import { REGISTRATIONS_PER_BATCH_MAX, VERSIONS_PER_RECORD_MAX } from './types.ts';
 
 const register = (
   chain: ReturnType<typeof setup>,
@@ -144,4 +146,54 @@ test('malformed registrations are invalid payloads: no free text, names or codes
   }
   assert.equal(chain.submit(hospitalNode, 'records.register', 'not an object'), 'tx.invalid_payload');
   assert.equal(record(chain.state, recordId(1)), undefined);
+});
+
+test('registerBatch commits a whole FHIR transaction in one tx, in order', () => {
+  const chain = setup();
+  const registrations = [registerPayload(1), registerPayload(2), registerPayload(1, 2)];
+  assert.equal(chain.submit(hospitalNode, 'records.registerBatch', { registrations }), 'ok');
+  assert.equal(record(chain.state, recordId(1))?.latestVersion, 2);
+  assert.equal(record(chain.state, recordId(2))?.latestVersion, 1);
+});
+
+test('registerBatch is all or nothing: one refused registration leaves no record of the batch', () => {
+  const chain = setup();
+  const registrations = [
+    registerPayload(1),
+    registerPayload(2),
+    registerPayload(3, 1, { patientPseudonym: hex(0x77) }),
+  ];
+  assert.equal(
+    chain.submit(hospitalNode, 'records.registerBatch', { registrations }),
+    'tx.rejected:records.unknown_patient',
+  );
+  assert.equal(record(chain.state, recordId(1)), undefined);
+  assert.equal(record(chain.state, recordId(2)), undefined);
+  assert.equal(
+    chain.submit(clinicNode, 'records.registerBatch', { registrations: [registerPayload(4)] }),
+    'tx.rejected:records.not_custodian',
+  );
+  for (const registrations of [
+    [],
+    'x',
+    Array.from({ length: REGISTRATIONS_PER_BATCH_MAX + 1 }, (_, i) => registerPayload(i + 1)),
+  ]) {
+    assert.equal(
+      chain.submit(hospitalNode, 'records.registerBatch', { registrations }),
+      'tx.invalid_payload',
+    );
+  }
+});
+
+test('a batch of the most registrations allowed fits in one tx', () => {
+  const registrations = Array.from({ length: REGISTRATIONS_PER_BATCH_MAX }, (_, i) =>
+    registerPayload(i + 1, 1, { resourceType: 'ExplanationOfBenefit' }),
+  );
+  const tx = signTx(hospitalNode.seed, {
+    chainId,
+    type: 'records.registerBatch',
+    payload: { registrations } as never,
+    nonce: 1,
+  });
+  assert.ok(encodeTx(tx).length <= TX_BYTES_MAX, `${encodeTx(tx).length} bytes`);
 });

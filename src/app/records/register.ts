@@ -4,10 +4,11 @@
 // own client may commit what it wrote). Versions go 1, 2, 3…, with no gaps or repeats, so a version
 // number names exactly one commitment and a vread can be checked against the chain.
 import type { CanonicalValue } from '../../core/canonical.ts';
+import { TxError, type TxErrorCode } from '../../core/tx.ts';
 import { actorOf, patientRecord } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import { rejected } from '../payload.ts';
-import { parseRegister, type RegisterPayload } from './parse.ts';
+import { parseRegister, parseRegisterBatch, type RegisterPayload } from './parse.ts';
 import {
   append,
   patientCountKey,
@@ -52,7 +53,28 @@ function checkUpdate(head: RecordHead, p: RegisterPayload): void {
 }
 
 function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
-  const p = parseRegister(payload);
+  register(ctx, parseRegister(payload));
+}
+
+/**
+ * A FHIR transaction Bundle's records in one tx: each registration as records.register would apply it,
+ * in order (so a later one may continue a record an earlier one created); if any is refused, the tx
+ * fails and the executor undoes the others.
+ */
+function applyRegisterBatch(ctx: TxContext, payload: CanonicalValue): void {
+  const registrations = parseRegisterBatch(payload);
+  registrations.forEach((registration, index) => {
+    try {
+      register(ctx, registration);
+    } catch (err) {
+      if (err instanceof TxError)
+        throw new TxError(err.code as TxErrorCode, err.message, { ...err.details, index });
+      throw err;
+    }
+  });
+}
+
+function register(ctx: TxContext, p: RegisterPayload): void {
   requireCustodianSigner(ctx, p.custodianOrgId);
   if (patientRecord(ctx.state, p.patientPseudonym) === undefined) {
     throw rejected('records.unknown_patient', 'no patient has this pseudonym');
@@ -98,4 +120,7 @@ function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, versionKey(p.recordId, p.version), version);
 }
 
-export const registerHandlers: readonly TxHandler[] = [{ type: 'records.register', apply: applyRegister }];
+export const registerHandlers: readonly TxHandler[] = [
+  { type: 'records.register', apply: applyRegister },
+  { type: 'records.registerBatch', apply: applyRegisterBatch },
+];
