@@ -38,6 +38,10 @@ import type { Clock } from '../../node/clock.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';
+import { DirectoryStore } from '../../node/directory/directory-store.ts';
+import { processBundle } from './bundles.ts';
+import { DIRECTORY_RESOURCE_TYPES, writeResources, type WritePort } from './writes.ts';
+import type { Bundle } from 'fhir/r4.js';
 
 export { PATIENT_PSEUDONYM_SYSTEM, type GatewayCaller } from './resources.ts';
 export type { SearchResult } from './search.ts';
@@ -61,6 +65,8 @@ export class RecordsGateway {
   private readonly node: CarechainNode;
   private readonly store: VaultStore;
   private readonly vault: Vault;
+  private readonly directory: DirectoryStore;
+  private readonly writePort: WritePort;
   private readonly validator: FhirValidator;
   private readonly clock: Clock;
   private readonly randomBytes: RandomBytes;
@@ -76,6 +82,16 @@ export class RecordsGateway {
     this.commitTimeoutMs = options.commitTimeoutMs ?? COMMIT_TIMEOUT_MS_DEFAULT;
     this.store = new VaultStore(options.dataDir);
     this.vault = new Vault({}, { store: this.store, clock: deps.clock });
+    this.directory = new DirectoryStore(options.dataDir);
+    this.writePort = {
+      node: this.node,
+      vault: this.vault,
+      directory: this.directory,
+      validator: this.validator,
+      clock: this.clock,
+      custodianOrgId: () => this.custodianOrgId,
+      commit: (type, payload) => this.commit(type, payload),
+    };
     this.port = {
       node: this.node,
       randomBytes: this.randomBytes,
@@ -88,6 +104,7 @@ export class RecordsGateway {
 
   close(): void {
     this.store.close();
+    this.directory.close();
   }
 
   /** The organisation this node is a node key of: the custodian of everything written here. */
@@ -100,52 +117,67 @@ export class RecordsGateway {
 
   /** FHIR create: validate, seal for custodian and patient, commit records.register, return the resource. */
   async create(caller: GatewayCaller, input: unknown): Promise<Resource> {
-    const custodianOrgId = this.custodianOrgId;
     const type = resourceTypeOf(input);
-    if (caller.kind !== 'node') {
-      // Without a resource type there is no scope to check; the validator's 400 says what is wrong.
-      if (type !== undefined) authorize(caller, type, 'c');
-      if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
-        throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
-      }
+    // Without a resource type there is no scope to check; the validator's 400 says what is wrong.
+    if (type === undefined) {
+      const result = this.validator.validateResource(input);
+      throw FhirError.of(result.issues);
     }
-    const result = this.validator.validateResource(input);
-    if (!result.valid) throw FhirError.of(result.issues);
-    const resource = input as Resource;
-    const state = this.node.ledger.store.latestState;
-    const pseudonym = patientOf(state, resource, custodianOrgId);
-    const patientKey = currentPatientKey(state, pseudonym);
-    if (patientKey === undefined) throw FhirError.businessRule('the patient is not registered on chain');
-
     // A create ignores any client id (http.html#create): the server names the resource.
-    const recordId = toHex(this.randomBytes(32));
-    const stored: Resource = {
-      ...resource,
-      id: recordId,
-      meta: { ...asObject(resource.meta), versionId: '1', lastUpdated: isoTime(this.clock.nowMs()) },
-    };
-    const sealed = this.vault.seal({
-      chainId: this.node.ledger.chainId,
-      recordId,
-      version: 1,
-      resourceType: resource.resourceType,
-      patientPseudonym: pseudonym,
-      resource: utf8(canonicalize(stored) as string),
-      recipients: [this.node.key.publicKey, patientKey],
-    });
-    await this.commit('records.register', {
-      recordId,
-      version: 1,
-      resourceType: resource.resourceType,
-      patientPseudonym: pseudonym,
-      custodianOrgId,
-      commitment: sealed.commitment,
-    });
-    return stored;
+    const [written] = await writeResources(this.writePort, caller, [
+      { kind: 'create', resourceType: type, id: this.newId(), resource: input as Resource },
+    ]);
+    return written!.resource;
+  }
+
+  /** FHIR update (http.html#update): a new version of a record held here, registered on chain. */
+  async update(
+    caller: GatewayCaller,
+    type: string,
+    id: string,
+    input: unknown,
+    ifMatch: string | undefined,
+  ): Promise<Resource> {
+    const resource = asObject(input);
+    if (resource.resourceType !== type) {
+      throw FhirError.invalid('resourceType must match the type in the URL', 'resourceType');
+    }
+    // http.html#update: "the resource SHALL have an id element which has an identical value".
+    if (resource.id !== id) throw FhirError.invalid('the resource id must match the id in the URL', 'id');
+    const [written] = await writeResources(this.writePort, caller, [
+      {
+        kind: 'update',
+        resourceType: type,
+        id,
+        resource: resource as Resource,
+        ...(ifMatch ? { ifMatch } : {}),
+      },
+    ]);
+    return written!.resource;
+  }
+
+  /** A transaction or batch Bundle (http.html#transaction): see bundles.ts. */
+  bundle(caller: GatewayCaller, input: unknown): Promise<Bundle> {
+    return processBundle(this.writePort, caller, input, () => this.newId());
+  }
+
+  /** A directory resource (Organization, Practitioner, …): readable by any caller whose scopes allow it. */
+  readDirectory(caller: GatewayCaller, type: string, id: string, version?: string): Resource | undefined {
+    if (!DIRECTORY_RESOURCE_TYPES.has(type) || !FHIR_ID.test(id)) return undefined;
+    if (caller.kind !== 'node') authorize(caller, type, 'r');
+    const v = version === undefined ? undefined : /^[1-9][0-9]{0,5}$/.test(version) ? Number(version) : 0;
+    const entry = this.directory.get(type, id, v);
+    return entry === undefined ? undefined : (JSON.parse(entry.json) as Resource);
+  }
+
+  private newId(): string {
+    return toHex(this.randomBytes(32));
   }
 
   /** FHIR read of the latest version; non-patients only after their access event is committed. */
   async read(caller: GatewayCaller, type: string, id: string, purpose: string): Promise<Resource> {
+    const listed = this.readDirectory(caller, type, id);
+    if (listed !== undefined) return listed;
     if (caller.kind !== 'node') authorize(caller, type, 'r');
     if (!isPurpose(purpose)) {
       throw FhirError.invalid(`purpose of use must be one of ${PURPOSES_OF_USE.join(', ')}`);
@@ -175,6 +207,8 @@ export class RecordsGateway {
     versionId: string,
     purpose: string,
   ): Promise<Resource> {
+    const listed = this.readDirectory(caller, type, id, versionId);
+    if (listed !== undefined) return listed;
     if (caller.kind !== 'node') authorize(caller, type, 'r');
     const checkedPurpose = purposeOf(purpose);
     const head = this.heldRecord(type, id);

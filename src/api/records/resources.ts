@@ -21,7 +21,13 @@ export type Resource = Record<string, unknown> & { resourceType: string };
  * The patient a resource is about: a Patient names its pseudonym in an identifier; anything else
  * refers (subject or patient) to a Patient held here, whose record head carries the pseudonym.
  */
-export function patientOf(state: StateReader, resource: Resource, custodianOrgId: string): string {
+export function patientOf(
+  state: StateReader,
+  resource: Resource,
+  custodianOrgId: string,
+  /** Patients written earlier in the same request (a transaction Bundle), by id → pseudonym. */
+  pendingPatients: ReadonlyMap<string, string> = new Map(),
+): string {
   if (resource.resourceType === 'Patient') {
     const identifiers = Array.isArray(resource.identifier) ? (resource.identifier as unknown[]) : [];
     const value = identifiers.map(asObject).find((i) => i.system === PATIENT_PSEUDONYM_SYSTEM)?.value;
@@ -36,6 +42,8 @@ export function patientOf(state: StateReader, resource: Resource, custodianOrgId
   const field = ['subject', 'patient'].find((f) => resource[f] !== undefined);
   const reference = field === undefined ? undefined : asObject(resource[field]).reference;
   const match = typeof reference === 'string' ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference) : null;
+  const pending = match === null ? undefined : pendingPatients.get(match[1]!);
+  if (pending !== undefined) return pending;
   const head = match === null ? undefined : recordHead(state, match[1]!);
   if (
     head === undefined ||

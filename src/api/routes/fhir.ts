@@ -1,4 +1,5 @@
-// The FHIR R4 boundary (/fhir/R4): metadata, create, read, vread, history and search, for a custodian node. Routes authenticate
+// The FHIR R4 boundary (/fhir/R4): metadata, create, update, transaction/batch, read, vread, history and
+// search, for a custodian node. Routes authenticate
 // the bearer token and translate HTTP to the records gateway, which authorises, logs and releases
 // (STYLE §4). Every failure leaves as an OperationOutcome (STYLE §3), auth failures with their
 // WWW-Authenticate challenge; nothing of a request body reaches a log or an error.
@@ -74,6 +75,29 @@ export function registerFhirRoutes(
         .send(capabilityStatement({ baseUrl, date: CAPABILITY_DATE, softwareVersion: SOFTWARE_VERSION })),
     );
 
+    // A transaction or batch Bundle is POSTed to the base (http.html#transaction).
+    scope.post(FHIR_BASE_PATH, async (request, reply) => {
+      const who = await caller(request);
+      const response = await gateway.bundle(who, request.body);
+      return reply
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('cache-control', 'no-store')
+        .send(response);
+    });
+
+    scope.put<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
+      const who = await caller(request);
+      const { type, id } = request.params;
+      const updated = await gateway.update(who, type, id, request.body, ifMatchOf(request));
+      const version = (updated.meta as { versionId: string }).versionId;
+      return reply
+        .status(200)
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('location', `${baseUrl}/${type}/${id}/_history/${version}`)
+        .header('etag', `W/"${version}"`)
+        .send(updated);
+    });
+
     scope.post<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
       const who = await caller(request);
       const body = request.body as { resourceType?: unknown } | undefined;
@@ -128,6 +152,15 @@ export function registerFhirRoutes(
     });
     done();
   });
+}
+
+/** The version an If-Match header names (http.html#concurrency): `W/"3"` or `"3"`; malformed is a 400. */
+function ifMatchOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = typeof header === 'string' ? /^(?:W\/)?"([A-Za-z0-9\-.]{1,64})"$/.exec(header.trim()) : null;
+  if (match === null) throw FhirError.invalid('If-Match must be an ETag such as W/"1"');
+  return match[1];
 }
 
 /** The purpose of use a read is for: the header, or treatment. */

@@ -1,0 +1,192 @@
+// FHIR writes at the custodian: create, update (a new on-chain version) and the writes of a transaction
+// or batch Bundle, all through one path. Each resource about a patient is sealed into the vault with a
+// fresh data key per version, and all the versions one request writes are registered in ONE tx
+// (records.register, or records.registerBatch for several), so a transaction Bundle is on chain whole or
+// not at all (http.html#transaction). Directory resources (about the institution, not a patient) go to
+// the directory store, after the commit, in one database transaction.
+import canonicalize from 'canonicalize';
+import { authorize } from '../auth/caller.ts';
+import { FhirError } from '../fhir/operation-outcome.ts';
+import type { FhirValidator } from '../fhir/validate.ts';
+import { asObject, isoTime, patientOf, type GatewayCaller, type Resource } from './resources.ts';
+import { currentPatientKey } from '../../app/membership/queries.ts';
+import { recordHead } from '../../app/records/index.ts';
+import { utf8 } from '../../core/bytes.ts';
+import type { CanonicalValue } from '../../core/canonical.ts';
+import type { Clock } from '../../node/clock.ts';
+import type { DirectoryEntry, DirectoryStore } from '../../node/directory/directory-store.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import type { Vault } from '../../node/vault/vault.ts';
+
+/**
+ * Resources about the institution rather than a patient. They carry no patient link, so they cannot be
+ * consented per patient; they are served to any authenticated caller whose scopes allow the type.
+ */
+export const DIRECTORY_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'Organization',
+  'Practitioner',
+  'PractitionerRole',
+  'Location',
+  'HealthcareService',
+  'Endpoint',
+  'Medication',
+]);
+
+export interface WriteOperation {
+  readonly kind: 'create' | 'update';
+  readonly resourceType: string;
+  /** The id: new (a create) or the record's (an update). */
+  readonly id: string;
+  readonly resource: Resource;
+  /** An update's If-Match version (http.html#concurrency). */
+  readonly ifMatch?: string;
+}
+
+export interface WrittenResource {
+  readonly kind: 'create' | 'update';
+  readonly resource: Resource;
+  readonly versionId: string;
+  readonly lastUpdated: string;
+}
+
+export interface WritePort {
+  readonly node: CarechainNode;
+  readonly vault: Vault;
+  readonly directory: DirectoryStore;
+  readonly validator: FhirValidator;
+  readonly clock: Clock;
+  custodianOrgId(): string;
+  commit(type: string, payload: CanonicalValue): Promise<{ hash: string; height: number }>;
+}
+
+interface Registration {
+  recordId: string;
+  version: number;
+  resourceType: string;
+  patientPseudonym: string;
+  custodianOrgId: string;
+  commitment: string;
+}
+
+/** Writes every operation, or none: nothing is released or stored for good before the one commit. */
+export async function writeResources(
+  port: WritePort,
+  caller: GatewayCaller,
+  operations: readonly WriteOperation[],
+): Promise<WrittenResource[]> {
+  const custodianOrgId = port.custodianOrgId();
+  for (const op of operations) {
+    if (caller.kind === 'node') continue;
+    authorize(caller, op.resourceType, op.kind === 'create' ? 'c' : 'u');
+    if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
+      throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
+    }
+  }
+  for (const op of operations) {
+    const result = port.validator.validateResource(op.resource);
+    if (!result.valid) throw FhirError.of(result.issues);
+  }
+  const state = port.node.ledger.store.latestState;
+  const lastUpdated = isoTime(port.clock.nowMs());
+  // Patients and versions this request writes, so later operations can refer to and continue them.
+  const pendingPatients = new Map<string, string>();
+  const pendingVersions = new Map<string, number>();
+  const sealInputs: { op: WriteOperation; stored: Resource; version: number; pseudonym: string }[] = [];
+  const directoryEntries: DirectoryEntry[] = [];
+  const written: WrittenResource[] = [];
+
+  for (const op of operations) {
+    const key = `${op.resourceType}/${op.id}`;
+    const isDirectory = DIRECTORY_RESOURCE_TYPES.has(op.resourceType) && !refersToPatient(op.resource);
+    let version: number;
+    let pseudonym = '';
+    if (isDirectory) {
+      const latest = pendingVersions.get(key) ?? port.directory.latestVersion(op.resourceType, op.id);
+      if (op.kind === 'update' && latest === 0) throw FhirError.notFound(`${key} does not exist`);
+      checkIfMatch(op, latest);
+      version = latest + 1;
+    } else {
+      pseudonym = patientOf(state, op.resource, custodianOrgId, pendingPatients);
+      const head = recordHead(state, op.id);
+      if (op.kind === 'update') {
+        if (head === undefined && !pendingVersions.has(key)) {
+          // Update-as-create with a client id is not offered: record ids are chosen by the custodian.
+          throw FhirError.notFound(`${key} does not exist; create it with POST`);
+        }
+        if (head !== undefined) {
+          if (head.custodianOrgId !== custodianOrgId || head.resourceType !== op.resourceType) {
+            throw FhirError.notFound(`${key} is not held here`);
+          }
+          if (head.erasedAtHeight !== null) throw FhirError.deleted('this record was erased');
+          if (head.patientPseudonym !== pseudonym) {
+            throw FhirError.businessRule('an update may not move a record to another patient');
+          }
+        }
+      }
+      const latest = pendingVersions.get(key) ?? head?.latestVersion ?? 0;
+      checkIfMatch(op, latest);
+      version = latest + 1;
+      if (currentPatientKey(state, pseudonym) === undefined) {
+        throw FhirError.businessRule('the patient is not registered on chain');
+      }
+      if (op.resourceType === 'Patient') pendingPatients.set(op.id, pseudonym);
+    }
+    pendingVersions.set(key, version);
+    const stored: Resource = {
+      ...op.resource,
+      id: op.id,
+      meta: { ...asObject(op.resource.meta), versionId: String(version), lastUpdated },
+    };
+    if (isDirectory) {
+      directoryEntries.push({
+        resourceType: op.resourceType,
+        id: op.id,
+        version,
+        json: canonicalize(stored) as string,
+      });
+    } else {
+      sealInputs.push({ op, stored, version, pseudonym });
+    }
+    written.push({ kind: op.kind, resource: stored, versionId: String(version), lastUpdated });
+  }
+
+  const registrations: Registration[] = sealInputs.map(({ op, stored, version, pseudonym }) => {
+    const sealed = port.vault.seal({
+      chainId: port.node.ledger.chainId,
+      recordId: op.id,
+      version,
+      resourceType: op.resourceType,
+      patientPseudonym: pseudonym,
+      resource: utf8(canonicalize(stored) as string),
+      recipients: [port.node.key.publicKey, currentPatientKey(state, pseudonym)!],
+    });
+    return {
+      recordId: op.id,
+      version,
+      resourceType: op.resourceType,
+      patientPseudonym: pseudonym,
+      custodianOrgId,
+      commitment: sealed.commitment,
+    };
+  });
+  if (registrations.length === 1) {
+    await port.commit('records.register', registrations[0]! as unknown as CanonicalValue);
+  } else if (registrations.length > 1) {
+    await port.commit('records.registerBatch', { registrations } as unknown as CanonicalValue);
+  }
+  if (directoryEntries.length > 0) port.directory.putAll(directoryEntries);
+  return written;
+}
+
+function refersToPatient(resource: Resource): boolean {
+  return resource.subject !== undefined || resource.patient !== undefined;
+}
+
+/** If-Match names the version the client last saw; anything else is a lost update (412). */
+function checkIfMatch(op: WriteOperation, latest: number): void {
+  if (op.ifMatch !== undefined && op.ifMatch !== String(latest)) {
+    throw FhirError.versionMismatch(
+      `If-Match names version ${op.ifMatch.slice(0, 16)}; the latest is ${latest}`,
+    );
+  }
+}
