@@ -9,7 +9,6 @@
 // Record ids are 32 random bytes in hex, also used as the FHIR id (a valid FHIR id), so the chain's
 // record head is the index from `Type/id` to the patient: no second table can drift from the chain.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { authorize } from '../auth/caller.ts';
 import type { RandomBytes } from '../auth/tokens.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
@@ -19,9 +18,7 @@ import { logAccess, release, type ReleasedVersion } from './access-log.ts';
 import {
   asObject,
   FHIR_ID,
-  isoTime,
   isPurpose,
-  patientOf,
   purposeOf,
   resourceTypeOf,
   type GatewayCaller,
@@ -29,9 +26,9 @@ import {
 } from './resources.ts';
 import { searchRecords, type SearchPort, type SearchResult } from './search.ts';
 import { PURPOSES_OF_USE } from '../../app/consent/types.ts';
-import { actorOf, currentPatientKey } from '../../app/membership/queries.ts';
+import { actorOf } from '../../app/membership/queries.ts';
 import { recordHead, type RecordHead } from '../../app/records/index.ts';
-import { fromUtf8, toHex, utf8 } from '../../core/bytes.ts';
+import { fromUtf8, toHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { signTx, TxError } from '../../core/tx.ts';
 import type { Clock } from '../../node/clock.ts';
@@ -40,6 +37,14 @@ import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';
 import { DirectoryStore } from '../../node/directory/directory-store.ts';
 import { processBundle } from './bundles.ts';
+import {
+  FORWARDED_READ_METHOD,
+  forwardRead,
+  remoteCustodian,
+  remoteCustodianOfSearch,
+  serveForwardedRead,
+  type ForwardedReadTarget,
+} from './forwarding.ts';
 import { DIRECTORY_RESOURCE_TYPES, writeResources, type WritePort } from './writes.ts';
 import type { Bundle } from 'fhir/r4.js';
 
@@ -178,6 +183,12 @@ export class RecordsGateway {
   async read(caller: GatewayCaller, type: string, id: string, purpose: string): Promise<Resource> {
     const listed = this.readDirectory(caller, type, id);
     if (listed !== undefined) return listed;
+    const remote = caller.kind === 'node' ? undefined : this.remoteCustodianOf(id);
+    if (remote !== undefined && caller.kind !== 'node') {
+      authorize(caller, type, 'r');
+      const { resources } = await forwardRead(this.node, remote, caller, purpose, { op: 'read', type, id });
+      return resources[0]!;
+    }
     if (caller.kind !== 'node') authorize(caller, type, 'r');
     if (!isPurpose(purpose)) {
       throw FhirError.invalid(`purpose of use must be one of ${PURPOSES_OF_USE.join(', ')}`);
@@ -209,6 +220,12 @@ export class RecordsGateway {
   ): Promise<Resource> {
     const listed = this.readDirectory(caller, type, id, versionId);
     if (listed !== undefined) return listed;
+    const remote = caller.kind === 'node' ? undefined : this.remoteCustodianOf(id);
+    if (remote !== undefined && caller.kind !== 'node') {
+      authorize(caller, type, 'r');
+      const operation = { op: 'vread', type, id, versionId } as const;
+      return (await forwardRead(this.node, remote, caller, purpose, operation)).resources[0]!;
+    }
     if (caller.kind !== 'node') authorize(caller, type, 'r');
     const checkedPurpose = purposeOf(purpose);
     const head = this.heldRecord(type, id);
@@ -223,6 +240,10 @@ export class RecordsGateway {
   /** FHIR instance history: every version, newest first; one access event covers them all. */
   async history(caller: GatewayCaller, type: string, id: string, purpose: string): Promise<Resource[]> {
     if (caller.kind !== 'node') authorize(caller, type, 'r');
+    const remote = caller.kind === 'node' ? undefined : this.remoteCustodianOf(id);
+    if (remote !== undefined && caller.kind !== 'node') {
+      return (await forwardRead(this.node, remote, caller, purpose, { op: 'history', type, id })).resources;
+    }
     const checkedPurpose = purposeOf(purpose);
     const head = this.heldRecord(type, id);
     const versions: ReleasedVersion[] = [];
@@ -232,7 +253,32 @@ export class RecordsGateway {
   }
 
   /** FHIR type search over one patient's records held here (see search.ts). */
-  search(caller: GatewayCaller, type: string, input: QueryInput, purpose: string): Promise<SearchResult> {
+  async search(
+    caller: GatewayCaller,
+    type: string,
+    input: QueryInput,
+    purpose: string,
+  ): Promise<SearchResult> {
+    if (caller.kind !== 'node' && input instanceof URLSearchParams) {
+      const state = this.node.ledger.store.latestState;
+      const remote = remoteCustodianOfSearch(state, type, input, this.custodianOrgId);
+      if (remote !== undefined) {
+        authorize(caller, type, 's');
+        const operation = { op: 'search', type, query: input.toString() } as const;
+        const { resources, total, nextCursor } = await forwardRead(
+          this.node,
+          remote,
+          caller,
+          purpose,
+          operation,
+        );
+        return {
+          resources,
+          total: total ?? resources.length,
+          ...(nextCursor === undefined ? {} : { nextCursor }),
+        };
+      }
+    }
     return searchRecords(this.port, caller, type, input, purpose);
   }
 
@@ -304,5 +350,27 @@ export class RecordsGateway {
       open: (head) => this.open(head),
       commit: (type, payload) => this.commit(type, payload),
     };
+    // Serve reads that practitioners of other organisations ask at their own node (forwarding.ts).
+    this.node.network?.handleRequests(FORWARDED_READ_METHOD, (from, params) =>
+      serveForwardedRead(this.node, this.forwardTarget(), from, params),
+    );
+  }
+
+  private forwardTarget(): ForwardedReadTarget {
+    return {
+      read: (caller, type, id, purpose) => this.read(caller, type, id, purpose),
+      vread: (caller, type, id, versionId, purpose) => this.vread(caller, type, id, versionId, purpose),
+      history: (caller, type, id, purpose) => this.history(caller, type, id, purpose),
+      search: (caller, type, query, purpose) => this.search(caller, type, query, purpose),
+      packageFor: (recordId, version, recipient) =>
+        this.vault.reencryptFor(recordId, version, this.node.key, recipient),
+    };
+  }
+
+  /** The custodian of record `id` when it is another organisation (its reads are forwarded there). */
+  private remoteCustodianOf(id: string): string | undefined {
+    return FHIR_ID.test(id)
+      ? remoteCustodian(this.node.ledger.store.latestState, id, this.custodianOrgId)
+      : undefined;
   }
 }

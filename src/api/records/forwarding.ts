@@ -1,0 +1,229 @@
+// Reads of records held by another organisation (DESIGN.md "Off-chain vault and access"): a practitioner
+// asks their own organisation's node, which forwards the request over the node-to-node channel (mutual
+// TLS, keys pinned to genesis) to the custodian's node. The custodian decides, commits the access event
+// and answers with the released versions re-encrypted to the REQUESTING NODE's key (vault record
+// packages: the stored ciphertext plus a data key wrapped for that node). The requesting node opens
+// each package and checks it against the commitment on its own copy of the chain before passing it on,
+// so a custodian cannot answer with anything but what it registered.
+//
+// Trust: the custodian believes the requesting node about who its practitioner is (that node issued the
+// practitioner's token), but only for practitioners of that node's own organisation, and re-checks on
+// chain that the key is an active practitioner there. Patients read at their custodian directly.
+import { formatScopes, scopesOf } from '../auth/scopes.ts';
+import { AuthError } from '../auth/errors.ts';
+import type { Caller } from '../auth/caller.ts';
+import { FhirError, issue, type Issue } from '../fhir/operation-outcome.ts';
+import type { Resource } from './resources.ts';
+import type { SearchResult } from './search.ts';
+import { actorOf, organisation } from '../../app/membership/queries.ts';
+import { record } from '../../app/records/queries.ts';
+import { recordHead } from '../../app/records/index.ts';
+import type { StateReader } from '../../app/state.ts';
+import { fromUtf8 } from '../../core/bytes.ts';
+import { openRecordPackage, type RecordPackage } from '../../core/crypto/envelope.ts';
+import type { CarechainNode } from '../../node/node.ts';
+
+export const FORWARDED_READ_METHOD = 'records.read';
+/** How long the requesting node waits for its chain to reach the custodian's answer height. */
+const CATCH_UP_MS_MAX = 5_000;
+const CATCH_UP_POLL_MS = 25;
+
+export type ForwardedOperation =
+  | { readonly op: 'read'; readonly type: string; readonly id: string }
+  | { readonly op: 'vread'; readonly type: string; readonly id: string; readonly versionId: string }
+  | { readonly op: 'history'; readonly type: string; readonly id: string }
+  | { readonly op: 'search'; readonly type: string; readonly query: string };
+
+export interface ForwardedRequest {
+  readonly caller: { readonly publicKey: string; readonly orgId: string; readonly scopes: string };
+  readonly purpose: string;
+  readonly operation: ForwardedOperation;
+}
+
+interface PackagedVersion {
+  readonly recordId: string;
+  readonly version: number;
+  readonly package: RecordPackage;
+}
+
+export type ForwardedAnswer =
+  | {
+      readonly height: number;
+      readonly versions: PackagedVersion[];
+      readonly total?: number;
+      readonly nextCursor?: string;
+    }
+  | { readonly refused: { readonly status: number; readonly issues: readonly Issue[] } };
+
+/** What the custodian side needs of the gateway: its ordinary, logged interactions. */
+export interface ForwardedReadTarget {
+  read(caller: Caller, type: string, id: string, purpose: string): Promise<Resource>;
+  vread(caller: Caller, type: string, id: string, versionId: string, purpose: string): Promise<Resource>;
+  history(caller: Caller, type: string, id: string, purpose: string): Promise<Resource[]>;
+  search(caller: Caller, type: string, query: URLSearchParams, purpose: string): Promise<SearchResult>;
+  packageFor(recordId: string, version: number, recipientNodeKey: string): RecordPackage;
+}
+
+/** The organisation holding the record a read names, if it is not this node's. */
+export function remoteCustodian(state: StateReader, id: string, localOrgId: string): string | undefined {
+  const head = recordHead(state, id);
+  return head !== undefined && head.custodianOrgId !== localOrgId ? head.custodianOrgId : undefined;
+}
+
+/** The Patient a search names (patient=, subject= or Patient?_id=), when another organisation holds it. */
+export function remoteCustodianOfSearch(
+  state: StateReader,
+  type: string,
+  query: URLSearchParams,
+  localOrgId: string,
+): string | undefined {
+  const names = [...query.getAll('patient'), ...query.getAll('subject')];
+  if (type === 'Patient') names.push(...query.getAll('_id'));
+  for (const name of names) {
+    const id = name.replace(/^Patient\//, '');
+    const custodian = remoteCustodian(state, id, localOrgId);
+    if (custodian !== undefined) return custodian;
+  }
+  return undefined;
+}
+
+/** Requesting side: forwards a practitioner's read to a node of the custodian and opens the answer. */
+export async function forwardRead(
+  node: CarechainNode,
+  custodianOrgId: string,
+  caller: Caller,
+  purpose: string,
+  operation: ForwardedOperation,
+): Promise<{ resources: Resource[]; total?: number; nextCursor?: string }> {
+  if (caller.kind !== 'practitioner') {
+    throw FhirError.notFound('this record is held by another organisation: read it at its custodian');
+  }
+  const network = node.network;
+  const custodian = organisation(node.ledger.store.latestState, custodianOrgId);
+  if (network === undefined || custodian === undefined) {
+    throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} cannot be reached`)]);
+  }
+  const request: ForwardedRequest = {
+    caller: { publicKey: caller.publicKey, orgId: caller.orgId, scopes: formatScopes(caller.scopes) },
+    purpose,
+    operation,
+  };
+  let answer: ForwardedAnswer | undefined;
+  for (const nodeKey of custodian.nodeKeys) {
+    try {
+      answer = (await network.request(nodeKey, FORWARDED_READ_METHOD, request)) as ForwardedAnswer;
+      break;
+    } catch {
+      // That node is down or unreachable: try the organisation's next node.
+    }
+  }
+  if (answer === undefined) {
+    throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} did not answer`)]);
+  }
+  if ('refused' in answer) throw new FhirError(answer.refused.status, answer.refused.issues);
+  await untilHeight(node, answer.height);
+  const state = node.ledger.store.latestState;
+  const resources = answer.versions.map((v) => {
+    const registered = record(state, v.recordId)?.history.find((h) => h.version === v.version);
+    if (registered === undefined) {
+      throw new FhirError(502, [issue('exception', 'the custodian answered with a version not on chain')]);
+    }
+    try {
+      const bytes = openRecordPackage(v.package, node.key.seed, registered.commitment);
+      return JSON.parse(fromUtf8(bytes)) as Resource;
+    } catch {
+      throw new FhirError(502, [issue('exception', 'the custodian’s answer does not match the chain')]);
+    }
+  });
+  return {
+    resources,
+    ...(answer.total === undefined ? {} : { total: answer.total }),
+    ...(answer.nextCursor === undefined ? {} : { nextCursor: answer.nextCursor }),
+  };
+}
+
+async function untilHeight(node: CarechainNode, height: number): Promise<void> {
+  for (let waited = 0; node.ledger.tip().height < height; waited += CATCH_UP_POLL_MS) {
+    if (waited >= CATCH_UP_MS_MAX) {
+      throw new FhirError(503, [issue('transient', 'this node has not yet reached the custodian’s height')]);
+    }
+    await new Promise((done) => setTimeout(done, CATCH_UP_POLL_MS));
+  }
+}
+
+/** Custodian side: serves a forwarded read from a peer node, as that node's practitioner. */
+export async function serveForwardedRead(
+  node: CarechainNode,
+  target: ForwardedReadTarget,
+  fromNodeKey: string,
+  params: unknown,
+): Promise<ForwardedAnswer> {
+  try {
+    const request = params as ForwardedRequest;
+    const state = node.ledger.store.latestState;
+    const peer = actorOf(state, fromNodeKey);
+    const claimed = request?.caller;
+    if (peer.kind !== 'node' || typeof claimed?.orgId !== 'string' || claimed.orgId !== peer.orgId) {
+      throw FhirError.forbidden('a node forwards reads for its own organisation’s practitioners only');
+    }
+    const actor = actorOf(state, String(claimed.publicKey));
+    if (actor.kind !== 'practitioner' || actor.orgId !== peer.orgId || actor.status !== 'active') {
+      throw FhirError.forbidden('not an active practitioner of the requesting organisation');
+    }
+    const caller: Caller = {
+      kind: 'practitioner',
+      publicKey: claimed.publicKey,
+      orgId: actor.orgId,
+      role: actor.role,
+      scopes: scopesOf(String(claimed.scopes)),
+      context: 'user',
+    };
+    const purpose = String(request.purpose);
+    const op = request.operation;
+    let resources: Resource[];
+    let paging: { total?: number; nextCursor?: string } = {};
+    switch (op?.op) {
+      case 'read':
+        resources = [await target.read(caller, String(op.type), String(op.id), purpose)];
+        break;
+      case 'vread':
+        resources = [
+          await target.vread(caller, String(op.type), String(op.id), String(op.versionId), purpose),
+        ];
+        break;
+      case 'history':
+        resources = await target.history(caller, String(op.type), String(op.id), purpose);
+        break;
+      case 'search': {
+        const result = await target.search(
+          caller,
+          String(op.type),
+          new URLSearchParams(String(op.query)),
+          purpose,
+        );
+        resources = result.resources;
+        paging = {
+          total: result.total,
+          ...(result.nextCursor === undefined ? {} : { nextCursor: result.nextCursor }),
+        };
+        break;
+      }
+      default:
+        throw FhirError.invalid('unknown forwarded operation');
+    }
+    const versions = resources.map((resource) => {
+      const recordId = String(resource.id);
+      const version = Number((resource.meta as { versionId?: string } | undefined)?.versionId);
+      return { recordId, version, package: target.packageFor(recordId, version, fromNodeKey) };
+    });
+    return { height: node.ledger.tip().height, versions, ...paging };
+  } catch (err) {
+    if (err instanceof FhirError) return { refused: { status: err.statusCode, issues: err.issues } };
+    if (err instanceof AuthError) {
+      return {
+        refused: { status: 403, issues: [issue('forbidden', 'the requester’s scopes do not allow this')] },
+      };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,283 @@
+// FHIR writes beyond create, driven by a real FHIR client (fhir-kit-client) over HTTP (issue 4): the
+// Synthea bundles in ../shared/testdata load as transaction Bundles (organisations and practitioners
+// first, then a patient's whole record in one tx); a transaction with one bad entry writes nothing;
+// update makes a new on-chain version guarded by If-Match; a batch reports each entry on its own; and after
+// all five Synthea patients are imported, no byte of the ledger's files holds any of their PHI.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Client } from 'fhir-kit-client';
+import { patientPseudonym } from '../../src/app/membership/index.ts';
+import { recordsOfPatient } from '../../src/app/records/index.ts';
+import { keyPairFromSeed } from '../../src/node/keys.ts';
+import { seedOf } from '../helpers/chain.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { syntheaBundles } from '../../src/api/fhir/fhir-testdata.ts';
+import {
+  patientPseudonymOfTest as pseudonym,
+  startFhirTestNode,
+  type FhirTestNode,
+} from '../helpers/fhir-node.ts';
+
+type Json = any; // a FHIR client test reads arbitrary resources
+const synthea = (prefix: string): Json => {
+  const found = syntheaBundles().find((b) => b.file.startsWith(prefix));
+  assert.ok(found, `no Synthea bundle ${prefix}*`);
+  return found.json;
+};
+
+let testNode: FhirTestNode;
+const client = (who: 'doctor' | 'nurse' | 'patient') =>
+  new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: testNode.tokens[who] });
+const recordCount = () => recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
+
+async function refused(call: Promise<unknown>): Promise<{ status: number; data: Json }> {
+  try {
+    await call;
+  } catch (err) {
+    const response = (err as { response?: { status: number; data: Json } }).response;
+    if (response !== undefined) return response;
+    throw err;
+  }
+  throw new Error('expected the call to be refused');
+}
+
+before(async () => {
+  testNode = await startFhirTestNode({
+    chainId: 'carechain-fhir-transaction-test',
+    dirPrefix: 'carechain-fhir-tx-',
+    listen: true,
+  });
+});
+after(async () => {
+  await testNode?.close();
+});
+
+let patientId = '';
+let observationId = '';
+
+test('Synthea organisations, practitioners and a whole patient load as transaction Bundles', async () => {
+  const doctor = client('doctor');
+  for (const prefix of ['hospitalInformation', 'practitionerInformation']) {
+    const bundle = synthea(prefix);
+    const response = (await doctor.transaction({ body: bundle })) as Json;
+    assert.equal(response.type, 'transaction-response');
+    assert.equal(response.entry.length, bundle.entry.length);
+    assert.ok(response.entry.every((e: Json) => e.response.status === '201 Created'));
+  }
+  const patientBundle = synthea('Buster_Hoeger');
+  // The importer names the on-chain patient: the pseudonym of the key the patient holds.
+  const patient = patientBundle.entry.find((e: Json) => e.resource.resourceType === 'Patient').resource;
+  patient.identifier = [
+    ...(patient.identifier ?? []),
+    { system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym },
+  ];
+  const response = (await doctor.transaction({ body: patientBundle })) as Json;
+  assert.equal(response.entry.length, patientBundle.entry.length);
+  // Its Organization and Practitioner are directory entries; everything else is the patient's record.
+  const directory = patientBundle.entry.filter((e: Json) =>
+    ['Organization', 'Practitioner'].includes(e.resource.resourceType),
+  ).length;
+  assert.equal(recordCount(), patientBundle.entry.length - directory);
+  const patientEntry = response.entry.find((e: Json) => e.response.location.startsWith('Patient/'));
+  patientId = patientEntry.response.location.split('/')[1];
+  observationId = response.entry
+    .find((e: Json) => e.response.location.startsWith('Observation/'))
+    .response.location.split('/')[1];
+
+  // urn:uuid references were rewritten to the new ids, and the patient reads their record back.
+  const observation = (await client('patient').read({
+    resourceType: 'Observation',
+    id: observationId,
+  })) as Json;
+  assert.equal(observation.subject.reference, `Patient/${patientId}`);
+  // A directory resource is served to any caller allowed the type.
+  const organisationId = response.entry
+    .find((e: Json) => e.response.location.startsWith('Claim/'))
+    .response.location.split('/')[1];
+  assert.ok(organisationId);
+  const hospital = synthea('hospitalInformation');
+  const org = (await doctor.transaction({
+    body: {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: hospital.entry[0].resource, request: { method: 'POST', url: 'Organization' } }],
+    },
+  })) as Json;
+  const orgId = org.entry[0].response.location.split('/')[1];
+  const read = (await client('nurse').read({ resourceType: 'Organization', id: orgId })) as Json;
+  assert.equal(read.name, hospital.entry[0].resource.name);
+});
+
+test('a transaction with one bad entry is refused whole and writes nothing', async () => {
+  const before = recordCount();
+  const body = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      {
+        fullUrl: 'urn:uuid:5b1a4a1e-0f1c-4f6e-9c3e-7d2b1a0e9f11',
+        resource: {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: 'pulse' },
+          subject: { reference: `Patient/${patientId}` },
+        },
+        request: { method: 'POST', url: 'Observation' },
+      },
+      {
+        resource: {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: 'pulse' },
+          subject: { reference: 'Patient/not-held-here' },
+        },
+        request: { method: 'POST', url: 'Observation' },
+      },
+    ],
+  };
+  const { status, data } = await refused(client('doctor').transaction({ body }));
+  assert.equal(status, 422, JSON.stringify(data));
+  assert.equal(data.resourceType, 'OperationOutcome');
+  assert.equal(recordCount(), before);
+});
+
+test('update writes a new on-chain version; a stale If-Match is 412; vread and history show both', async () => {
+  const doctor = client('doctor');
+  const v1 = (await client('patient').read({ resourceType: 'Observation', id: observationId })) as Json;
+  const changed = { ...v1, status: 'amended' };
+  const v2 = (await doctor.update({
+    resourceType: 'Observation',
+    id: observationId,
+    body: changed,
+    options: { headers: { 'if-match': 'W/"1"' } },
+  })) as Json;
+  assert.equal(v2.meta.versionId, '2');
+  assert.equal(v2.status, 'amended');
+  const stale = await refused(
+    doctor.update({
+      resourceType: 'Observation',
+      id: observationId,
+      body: changed,
+      options: { headers: { 'if-match': 'W/"1"' } },
+    }),
+  );
+  assert.equal(stale.status, 412);
+  const patient = client('patient');
+  const first = (await patient.vread({
+    resourceType: 'Observation',
+    id: observationId,
+    version: '1',
+  })) as Json;
+  assert.equal(first.status, v1.status);
+  const history = (await patient.history({ resourceType: 'Observation', id: observationId })) as Json;
+  assert.deepEqual(
+    history.entry.map((e: Json) => e.resource.meta.versionId),
+    ['2', '1'],
+  );
+  // Another organisation cannot write here, and an id the custodian never issued is not created.
+  assert.equal(
+    (await refused(client('nurse').update({ resourceType: 'Observation', id: observationId, body: changed })))
+      .status,
+    403,
+  );
+  const unknown = await refused(
+    doctor.update({
+      resourceType: 'Observation',
+      id: 'a'.repeat(64),
+      body: { ...changed, id: 'a'.repeat(64) },
+    }),
+  );
+  assert.equal(unknown.status, 404);
+});
+
+test('a batch answers each entry on its own', async () => {
+  const before = recordCount();
+  const body = {
+    resourceType: 'Bundle',
+    type: 'batch',
+    entry: [
+      {
+        resource: {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: 'pulse' },
+          subject: { reference: `Patient/${patientId}` },
+        },
+        request: { method: 'POST', url: 'Observation' },
+      },
+      {
+        resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'x' } },
+        request: { method: 'POST', url: 'Observation' },
+      },
+    ],
+  };
+  const response = (await client('doctor').batch({ body })) as Json;
+  assert.equal(response.type, 'batch-response');
+  assert.equal(response.entry[0].response.status, '201 Created');
+  assert.match(response.entry[1].response.status, /^4\d\d/);
+  assert.equal(response.entry[1].response.outcome.resourceType, 'OperationOutcome');
+  assert.equal(recordCount(), before + 1);
+});
+
+/** Strings of a Synthea patient that identify them or describe their health: none may reach the chain. */
+function phiOf(bundle: Json): string[] {
+  const found = new Set<string>();
+  for (const { resource } of bundle.entry as Json[]) {
+    if (resource.resourceType === 'Patient') {
+      for (const name of resource.name ?? []) {
+        for (const part of [name.family, ...(name.given ?? [])]) if (part) found.add(part);
+      }
+      if (resource.birthDate) found.add(resource.birthDate);
+      for (const address of resource.address ?? []) {
+        for (const line of address.line ?? []) found.add(line);
+        if (address.city) found.add(address.city);
+      }
+      for (const telecom of resource.telecom ?? []) if (telecom.value) found.add(telecom.value);
+      for (const id of resource.identifier ?? []) {
+        if (id.system !== PATIENT_PSEUDONYM_SYSTEM && typeof id.value === 'string') found.add(id.value);
+      }
+    }
+    for (const coding of resource.code?.coding ?? []) {
+      if (coding.display) found.add(coding.display);
+      if (typeof coding.code === 'string' && coding.code.includes('-')) found.add(coding.code);
+    }
+  }
+  // Short strings would match by chance inside hex; every Synthea name and code here is longer.
+  return [...found].filter((s) => s.length >= 5);
+}
+
+test('every Synthea patient imports, and no stored block, tx or state row holds any of their PHI', async () => {
+  const doctor = client('doctor');
+  const bundles = syntheaBundles().filter((b) => !/^(hospital|practitioner)/.test(b.file));
+  const phi: string[] = [];
+  for (const [i, { json }] of bundles.entries()) {
+    const bundle: Json = structuredClone(json);
+    const key = keyPairFromSeed(seedOf(`synthea-patient-${i}`));
+    await testNode.submit(key, 'membership.registerPatient', {});
+    const patient = bundle.entry.find((e: Json) => e.resource.resourceType === 'Patient').resource;
+    phi.push(...phiOf(bundle));
+    patient.identifier = [
+      ...(patient.identifier ?? []),
+      { system: PATIENT_PSEUDONYM_SYSTEM, value: patientPseudonym(key.publicKey) },
+    ];
+    const response = (await doctor.transaction({ body: bundle })) as Json;
+    assert.equal(response.entry.length, bundle.entry.length);
+  }
+  assert.ok(phi.length > 100, `${phi.length} PHI strings`);
+  // The ledger's own files, byte for byte (blocks, txs, state, the mempool log), and the vault, whose
+  // ciphertexts must not leak a name either.
+  const files = readdirSync(testNode.dir.path, { recursive: true })
+    .map(String)
+    .filter((f) => /(ledger|mempool|vault)[^/]*\.sqlite(-wal)?$/.test(f));
+  assert.ok(
+    files.some((f) => f.includes('ledger')),
+    files.join(', '),
+  );
+  for (const file of files) {
+    const bytes = readFileSync(join(testNode.dir.path, file)).toString('latin1');
+    const leaked = phi.filter((s) => bytes.includes(s));
+    assert.deepEqual(leaked, [], `${file} holds PHI`);
+  }
+});
