@@ -16,6 +16,7 @@ import {
 } from './break-glass-reasons.ts';
 import { FhirError, issue } from './fhir/operation-outcome.ts';
 import type { RecordsGateway } from './records-gateway.ts';
+import { forwardRead } from './records/forwarding.ts';
 import {
   BREAK_GLASS_PURPOSE,
   decideAccess,
@@ -66,6 +67,9 @@ export class RecordsAdmin {
   constructor(gateway: RecordsGateway, reasons: BreakGlassReasonStore) {
     this.port = gateway.adminPort();
     this.reasons = reasons;
+    gateway.serveBreakGlass((caller, type, id, reason) =>
+      this.breakGlassRead(caller, { type, id, purpose: BREAK_GLASS_PURPOSE, reason }),
+    );
   }
 
   /** The read without consent: reason stored, flagged event committed, then the resource released. */
@@ -84,6 +88,13 @@ export class RecordsAdmin {
         `a written reason of 1 to ${BREAK_GLASS_REASON_CHARS_MAX} characters is required`,
         'reason',
       );
+    }
+    const remote = this.port.remoteCustodianOf(input.id);
+    if (remote !== undefined) {
+      // Held by another organisation: its node keeps the reason and commits the flagged event.
+      const operation = { op: 'breakGlass', type: input.type, id: input.id, reason } as const;
+      const answer = await forwardRead(this.port.node, remote, caller, BREAK_GLASS_PURPOSE, operation);
+      return { eventId: answer.eventId ?? '', txHash: answer.txHash ?? '', resource: answer.resources[0]! };
     }
     const head = this.port.heldRecord(input.type, input.id);
     const eventId = toHex(this.port.randomBytes(32));

@@ -32,7 +32,8 @@ export type ForwardedOperation =
   | { readonly op: 'read'; readonly type: string; readonly id: string }
   | { readonly op: 'vread'; readonly type: string; readonly id: string; readonly versionId: string }
   | { readonly op: 'history'; readonly type: string; readonly id: string }
-  | { readonly op: 'search'; readonly type: string; readonly query: string };
+  | { readonly op: 'search'; readonly type: string; readonly query: string }
+  | { readonly op: 'breakGlass'; readonly type: string; readonly id: string; readonly reason: string };
 
 export interface ForwardedRequest {
   readonly caller: { readonly publicKey: string; readonly orgId: string; readonly scopes: string };
@@ -52,6 +53,9 @@ export type ForwardedAnswer =
       readonly versions: PackagedVersion[];
       readonly total?: number;
       readonly nextCursor?: string;
+      /** A break-glass read's flagged access event. */
+      readonly eventId?: string;
+      readonly txHash?: string;
     }
   | { readonly refused: { readonly status: number; readonly issues: readonly Issue[] } };
 
@@ -62,6 +66,13 @@ export interface ForwardedReadTarget {
   history(caller: Caller, type: string, id: string, purpose: string): Promise<Resource[]>;
   search(caller: Caller, type: string, query: URLSearchParams, purpose: string): Promise<SearchResult>;
   packageFor(recordId: string, version: number, recipientNodeKey: string): RecordPackage;
+  /** Break-glass (records-admin.ts), when this node serves it. */
+  breakGlass?(
+    caller: Caller,
+    type: string,
+    id: string,
+    reason: string,
+  ): Promise<{ eventId: string; txHash: string; resource: Resource }>;
 }
 
 /** The organisation holding the record a read names, if it is not this node's. */
@@ -94,7 +105,13 @@ export async function forwardRead(
   caller: Caller,
   purpose: string,
   operation: ForwardedOperation,
-): Promise<{ resources: Resource[]; total?: number; nextCursor?: string }> {
+): Promise<{
+  resources: Resource[];
+  total?: number;
+  nextCursor?: string;
+  eventId?: string;
+  txHash?: string;
+}> {
   if (caller.kind !== 'practitioner') {
     throw FhirError.notFound('this record is held by another organisation: read it at its custodian');
   }
@@ -139,6 +156,8 @@ export async function forwardRead(
     resources,
     ...(answer.total === undefined ? {} : { total: answer.total }),
     ...(answer.nextCursor === undefined ? {} : { nextCursor: answer.nextCursor }),
+    ...(answer.eventId === undefined ? {} : { eventId: answer.eventId }),
+    ...(answer.txHash === undefined ? {} : { txHash: answer.txHash }),
   };
 }
 
@@ -181,7 +200,7 @@ export async function serveForwardedRead(
     const purpose = String(request.purpose);
     const op = request.operation;
     let resources: Resource[];
-    let paging: { total?: number; nextCursor?: string } = {};
+    let extra: { total?: number; nextCursor?: string; eventId?: string; txHash?: string } = {};
     switch (op?.op) {
       case 'read':
         resources = [await target.read(caller, String(op.type), String(op.id), purpose)];
@@ -202,10 +221,17 @@ export async function serveForwardedRead(
           purpose,
         );
         resources = result.resources;
-        paging = {
+        extra = {
           total: result.total,
           ...(result.nextCursor === undefined ? {} : { nextCursor: result.nextCursor }),
         };
+        break;
+      }
+      case 'breakGlass': {
+        if (target.breakGlass === undefined) throw FhirError.forbidden('break-glass is not served here');
+        const result = await target.breakGlass(caller, String(op.type), String(op.id), String(op.reason));
+        resources = [result.resource];
+        extra = { eventId: result.eventId, txHash: result.txHash };
         break;
       }
       default:
@@ -216,7 +242,7 @@ export async function serveForwardedRead(
       const version = Number((resource.meta as { versionId?: string } | undefined)?.versionId);
       return { recordId, version, package: target.packageFor(recordId, version, fromNodeKey) };
     });
-    return { height: node.ledger.tip().height, versions, ...paging };
+    return { height: node.ledger.tip().height, versions, ...extra };
   } catch (err) {
     if (err instanceof FhirError) return { refused: { status: err.statusCode, issues: err.issues } };
     if (err instanceof AuthError) {

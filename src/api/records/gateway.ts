@@ -72,6 +72,7 @@ export class RecordsGateway {
   private readonly vault: Vault;
   private readonly directory: DirectoryStore;
   private readonly writePort: WritePort;
+  private breakGlassServer: ForwardedReadTarget['breakGlass'];
   private readonly validator: FhirValidator;
   private readonly clock: Clock;
   private readonly randomBytes: RandomBytes;
@@ -97,6 +98,10 @@ export class RecordsGateway {
       custodianOrgId: () => this.custodianOrgId,
       commit: (type, payload) => this.commit(type, payload),
     };
+    // Serve reads that practitioners of other organisations ask at their own node (forwarding.ts).
+    this.node.network?.handleRequests(FORWARDED_READ_METHOD, (from, params) =>
+      serveForwardedRead(this.node, this.forwardTarget(), from, params),
+    );
     this.port = {
       node: this.node,
       randomBytes: this.randomBytes,
@@ -339,6 +344,7 @@ export class RecordsGateway {
     readonly heldRecord: (type: string, id: string) => RecordHead;
     readonly open: (head: RecordHead) => Resource;
     readonly commit: (type: string, payload: CanonicalValue) => Promise<{ hash: string; height: number }>;
+    readonly remoteCustodianOf: (id: string) => string | undefined;
   } {
     return {
       node: this.node,
@@ -349,11 +355,8 @@ export class RecordsGateway {
       heldRecord: (type, id) => this.heldRecord(type, id),
       open: (head) => this.open(head),
       commit: (type, payload) => this.commit(type, payload),
+      remoteCustodianOf: (id) => this.remoteCustodianOf(id),
     };
-    // Serve reads that practitioners of other organisations ask at their own node (forwarding.ts).
-    this.node.network?.handleRequests(FORWARDED_READ_METHOD, (from, params) =>
-      serveForwardedRead(this.node, this.forwardTarget(), from, params),
-    );
   }
 
   private forwardTarget(): ForwardedReadTarget {
@@ -364,7 +367,13 @@ export class RecordsGateway {
       search: (caller, type, query, purpose) => this.search(caller, type, query, purpose),
       packageFor: (recordId, version, recipient) =>
         this.vault.reencryptFor(recordId, version, this.node.key, recipient),
+      ...(this.breakGlassServer === undefined ? {} : { breakGlass: this.breakGlassServer }),
     };
+  }
+
+  /** Lets records-admin.ts serve break-glass reads forwarded from other organisations' nodes. */
+  serveBreakGlass(server: NonNullable<ForwardedReadTarget['breakGlass']>): void {
+    this.breakGlassServer = server;
   }
 
   /** The custodian of record `id` when it is another organisation (its reads are forwarded there). */
