@@ -13,32 +13,17 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client } from 'fhir-kit-client';
-import { PATIENT_SCOPES_DEFAULT } from '../../src/api/auth/patient-login.ts';
-import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
-import { TokenIssuer } from '../../src/api/auth/tokens.ts';
 import { syntheaBundles } from '../../src/api/fhir/fhir-testdata.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
-import type { CanonicalValue } from '../../src/core/canonical.ts';
-import { signTx } from '../../src/core/tx.ts';
-import { systemClock } from '../../src/node/clock.ts';
-import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
-import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
+import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { randomBytes } from 'node:crypto';
-import { tempDir } from '../helpers/chain.ts';
-import { makeNetwork, startNodeProcess, type NodeProcess, type TestNetwork } from '../helpers/network.ts';
+import { postJson, startOrgNetwork, type Org, type OrgNetwork } from '../helpers/org-network.ts';
 
 type Json = any; // resources and API answers read by field
-const ORGS = ['hospital', 'clinic', 'pharmacy', 'insurer'] as const;
-const root = tempDir('carechain-records-net-');
-let net: TestNetwork;
-let nodes: NodeProcess[] = [];
-let chainId = '';
-
-const url = (org: (typeof ORGS)[number]) => net.apiUrls[ORGS.indexOf(org)]!;
-const dirOf = (org: (typeof ORGS)[number]) => net.dirs[ORGS.indexOf(org)]!;
+let network: OrgNetwork;
+const url = (org: Org) => network.url(org);
 const doctor = generateKeyPair(); // hospital physician
 const physician = generateKeyPair(); // clinic physician
 const pharmacist = generateKeyPair();
@@ -47,58 +32,12 @@ const patient = generateKeyPair();
 const pseudonym = patientPseudonym(patient.publicKey);
 const tokens: Record<string, string> = {};
 
-async function postJson(
-  target: string,
-  body: unknown,
-  token?: string,
-): Promise<{ status: number; body: Json }> {
-  const response = await fetch(target, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
 async function getJsonAs(target: string, token: string): Promise<{ status: number; body: Json }> {
   const response = await fetch(target, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: await response.json() };
 }
 
-function signed(signer: KeyPair, type: string, payload: CanonicalValue, nonce: number) {
-  return signTx(signer.seed, { chainId, type, payload, nonce });
-}
-
-/** Signs and submits a tx at a node's API and waits for its commit. */
-async function submit(at: string, signer: KeyPair, type: string, payload: CanonicalValue): Promise<void> {
-  const account = (await (await fetch(`${at}/api/v1/accounts/${signer.publicKey}`)).json()) as {
-    nonce?: number;
-  };
-  const { status, body } = await postJson(
-    `${at}/api/v1/txs?wait=commit`,
-    signed(signer, type, payload, (account.nonce ?? 0) + 1),
-  );
-  assert.ok(status === 200 || status === 201, `${type}: ${status} ${JSON.stringify(body)}`);
-}
-
-/** A token as the node of `org` signs it (its key, its API URL as issuer, its FHIR base as audience). */
-async function tokenAt(org: (typeof ORGS)[number], claims: Json): Promise<string> {
-  const issuer = await TokenIssuer.create(
-    {
-      issuer: url(org),
-      audience: `${url(org)}/fhir/R4`,
-      seed: readKeyFile(join(dirOf(org), 'node-key.json')).seed,
-    },
-    { clock: systemClock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
-  );
-  return (await issuer.issue(claims)).accessToken;
-}
-
-const fhir = (org: (typeof ORGS)[number], token: string) =>
-  new Client({ baseUrl: `${url(org)}/fhir/R4`, bearerToken: token });
+const fhir = (org: Org, token: string) => new Client({ baseUrl: `${url(org)}/fhir/R4`, bearerToken: token });
 
 async function statusOf(call: Promise<unknown>): Promise<{ status: number; data: Json }> {
   try {
@@ -121,42 +60,20 @@ const accessLog = async (): Promise<Json[]> => {
 };
 
 before(async () => {
-  net = await makeNetwork(root.path, ORGS);
-  nodes = await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)));
-  chainId = ((await (await fetch(`${url('hospital')}/api/v1/status`)).json()) as { chainId: string }).chainId;
-  const admin = (org: (typeof ORGS)[number]) => readKeyFile(join(dirOf(org), ADMIN_KEY_FILE));
-  const staff: [(typeof ORGS)[number], KeyPair, string][] = [
+  network = await startOrgNetwork('carechain-records-net-');
+  const staff: [Org, KeyPair, 'physician' | 'privacy-officer' | 'pharmacist'][] = [
     ['hospital', doctor, 'physician'],
     ['hospital', privacyOfficer, 'privacy-officer'],
     ['clinic', physician, 'physician'],
     ['pharmacy', pharmacist, 'pharmacist'],
   ];
   for (const [org, key, role] of staff) {
-    await submit(url(org), admin(org), 'membership.registerPractitioner', {
-      orgId: org,
-      practitionerKey: key.publicKey,
-      role,
-    });
-    tokens[key.publicKey] = await tokenAt(org, {
-      subject: key.publicKey,
-      kind: 'practitioner',
-      orgId: org,
-      scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
-    });
+    tokens[key.publicKey] = await network.registerPractitioner(org, key, role);
   }
-  await submit(url('hospital'), patient, 'membership.registerPatient', { custodianOrgId: 'hospital' });
-  tokens.patient = await tokenAt('hospital', {
-    subject: patient.publicKey,
-    kind: 'patient',
-    patient: pseudonym,
-    scopes: scopesOf(PATIENT_SCOPES_DEFAULT),
-  });
+  tokens.patient = await network.registerPatient('hospital', patient);
 });
 
-after(() => {
-  for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGKILL');
-  root.remove();
-});
+after(() => network?.destroy());
 
 const tokenOf = (key: KeyPair) => tokens[key.publicKey]!;
 let patientId = '';
@@ -194,7 +111,7 @@ test('the hospital imports a Synthea patient; the clinic, through its own node, 
 });
 
 test('after the patient grants the clinic read for TREAT, the clinic reads, vreads, searches and lists history through its own node', async () => {
-  await submit(url('hospital'), patient, 'consent.grant', {
+  await network.submit(url('hospital'), patient, 'consent.grant', {
     consentId,
     grantee: { kind: 'organisation', orgId: 'clinic' },
     resourceTypes: ['Observation'],
@@ -234,7 +151,7 @@ test('after the patient grants the clinic read for TREAT, the clinic reads, vrea
 });
 
 test('after the patient revokes, the clinic is denied again', async () => {
-  await submit(url('hospital'), patient, 'consent.revoke', { consentId });
+  await network.submit(url('hospital'), patient, 'consent.revoke', { consentId });
   const denied = await statusOf(
     fhir('clinic', tokenOf(physician)).read({ resourceType: 'Observation', id: observation.id }),
   );
@@ -272,7 +189,7 @@ test('erasure makes the record unreadable from every node, and verify passes on 
   const account = (await (await fetch(`${url('hospital')}/api/v1/accounts/${patient.publicKey}`)).json()) as {
     nonce: number;
   };
-  const request = signed(
+  const request = network.signed(
     patient,
     'records.requestErasure',
     { patientPseudonym: pseudonym, recordIds: 'all' },
@@ -294,11 +211,11 @@ test('erasure makes the record unreadable from every node, and verify passes on 
     assert.equal(status, 410, JSON.stringify(data));
     assert.equal(data.issue[0].code, 'deleted');
   }
-  for (const node of nodes) {
+  for (const node of network.nodes) {
     node.child.kill('SIGTERM');
     await node.exited;
   }
-  for (const dir of net.dirs) {
+  for (const dir of network.net.dirs) {
     const result = spawnSync(
       process.execPath,
       ['bin/carechain.mjs', 'verify', '--data', join(dir, 'data'), '--quiet'],
