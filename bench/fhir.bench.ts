@@ -1,0 +1,154 @@
+// `npm run bench:fhir`: FHIR R4 on the running 4-validator network (real processes, mutual TLS,
+// SQLite, real HTTP). Three closed-loop loads, each answered only after its tx is final:
+//   1. create: hospital practitioners POST Observations (seal in the vault + records.register commit);
+//   2. consented read, cross-organisation: a clinic practitioner reads a hospital record through the
+//      clinic's node (forwarded to the hospital, access event committed, answer re-encrypted to the clinic
+//      node and checked against the chain);
+//   3. the same-run baseline: the patient reading their own record at the custodian (no access event).
+// Prints each rate with p50/p99 latency and the read ratios, then one JSON line.
+import { cpus } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { toHex } from '../src/core/bytes.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../src/api/records-gateway.ts';
+import { patientPseudonym } from '../src/app/membership/index.ts';
+import { generateKeyPair, type KeyPair } from '../src/node/keys.ts';
+import { startOrgNetwork } from '../test/helpers/org-network.ts';
+import { closedLoop, type LoadResult } from './lib/load.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const concurrency = option('concurrency', 64);
+const durationMs = option('seconds', 15) * 1000;
+const warmupMs = option('warmup', 3) * 1000;
+const patients = option('patients', 16);
+
+function report(label: string, r: LoadResult): void {
+  console.log(
+    `${label.padEnd(44)} ${r.perSecond.toFixed(0).padStart(6)} /s   p50 ${r.p50Ms.toFixed(0)} ms   p99 ${r.p99Ms.toFixed(0)} ms   (${r.completed} ok, ${r.failed} failed)`,
+  );
+}
+
+console.log(`carechain FHIR bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}`);
+console.log(
+  `4 validators on loopback, ${concurrency} closed-loop clients, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up, ${patients} patients\n`,
+);
+process.stdout.write('starting 4 validators and registering staff and patients… ');
+const network = await startOrgNetwork('carechain-bench-fhir-');
+const doctor = generateKeyPair();
+const physician = generateKeyPair();
+const doctorToken = await network.registerPractitioner('hospital', doctor, 'physician');
+const physicianToken = await network.registerPractitioner('clinic', physician, 'physician');
+const people: { key: KeyPair; token: string; patientId: string; observationId: string }[] = [];
+const hospital = `${network.url('hospital')}/fhir/R4`;
+const clinic = `${network.url('clinic')}/fhir/R4`;
+
+async function fhirCall(
+  method: 'GET' | 'POST',
+  target: string,
+  token: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(target, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+const observation = (patientId: string, i: number) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+  subject: { reference: `Patient/${patientId}` },
+  effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+  valueQuantity: { value: 60 + (i % 40), unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+});
+
+await Promise.all(
+  Array.from({ length: patients }, async () => {
+    const key = generateKeyPair();
+    const token = await network.registerPatient('hospital', key);
+    const created = await fhirCall('POST', `${hospital}/Patient`, doctorToken, {
+      resourceType: 'Patient',
+      identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: patientPseudonym(key.publicKey) }],
+    });
+    const patientId = ((await created.json()) as { id: string }).id;
+    const obs = await fhirCall('POST', `${hospital}/Observation`, doctorToken, observation(patientId, 0));
+    const observationId = ((await obs.json()) as { id: string }).id;
+    await network.submit(network.url('hospital'), key, 'consent.grant', {
+      consentId: toHex(new Uint8Array(randomBytes(32))),
+      grantee: { kind: 'organisation', orgId: 'clinic' },
+      resourceTypes: ['Observation'],
+      purposes: ['TREAT'],
+      actions: ['read'],
+      period: { startMs: 0, endMs: null },
+      provision: 'permit',
+    });
+    people.push({ key, token, patientId, observationId });
+  }),
+);
+console.log('done');
+
+const create = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
+  const person = people[c % people.length]!;
+  const response = await fhirCall(
+    'POST',
+    `${hospital}/Observation`,
+    doctorToken,
+    observation(person.patientId, i),
+  );
+  await response.arrayBuffer();
+  return response.status === 201;
+});
+report('FHIR create (committed)', create);
+
+const consented = await closedLoop(concurrency, warmupMs, durationMs, async (c) => {
+  const person = people[c % people.length]!;
+  const response = await fhirCall('GET', `${clinic}/Observation/${person.observationId}`, physicianToken);
+  await response.arrayBuffer();
+  return response.status === 200;
+});
+report('consented read, clinic via own node (logged)', consented);
+
+const own = await closedLoop(concurrency, warmupMs, durationMs, async (c) => {
+  const person = people[c % people.length]!;
+  const response = await fhirCall('GET', `${hospital}/Observation/${person.observationId}`, person.token);
+  await response.arrayBuffer();
+  return response.status === 200;
+});
+report('patient reads own record at custodian', own);
+
+const finalHeight = (
+  (await (await fetch(`${network.url('hospital')}/api/v1/status`)).json()) as { height: number }
+).height;
+network.destroy();
+
+console.log(`\nratio consented read ÷ own read: ${(consented.perSecond / own.perSecond).toFixed(3)}`);
+console.log(`ratio consented read ÷ create: ${(consented.perSecond / create.perSecond).toFixed(3)}`);
+const rounded = (r: LoadResult) => ({
+  perSec: Math.round(r.perSecond),
+  p50Ms: Math.round(r.p50Ms),
+  p99Ms: Math.round(r.p99Ms),
+  failed: r.failed,
+});
+console.log(
+  JSON.stringify({
+    bench: 'fhir',
+    node: process.version,
+    validators: 4,
+    concurrency,
+    seconds: durationMs / 1000,
+    patients,
+    create: rounded(create),
+    consentedRead: rounded(consented),
+    ownRead: rounded(own),
+    consentedToOwn: +(consented.perSecond / own.perSecond).toFixed(3),
+    finalHeight,
+  }),
+);
