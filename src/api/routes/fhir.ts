@@ -75,15 +75,17 @@ export function registerFhirRoutes(
         .send(capabilityStatement({ baseUrl, date: CAPABILITY_DATE, softwareVersion: SOFTWARE_VERSION })),
     );
 
-    // A transaction or batch Bundle is POSTed to the base (http.html#transaction).
-    scope.post(FHIR_BASE_PATH, async (request, reply) => {
+    // A transaction or batch Bundle is POSTed to the base (http.html#transaction). Clients such as
+    // fhir-kit-client add a trailing slash, which the router hands to `/:type` with an empty type.
+    const postBundle = async (request: FastifyRequest, reply: FastifyReply) => {
       const who = await caller(request);
       const response = await gateway.bundle(who, request.body);
       return reply
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
         .header('cache-control', 'no-store')
         .send(response);
-    });
+    };
+    scope.post(FHIR_BASE_PATH, postBundle);
 
     scope.put<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
       const who = await caller(request);
@@ -99,6 +101,7 @@ export function registerFhirRoutes(
     });
 
     scope.post<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
+      if (request.params.type === '') return postBundle(request, reply);
       const who = await caller(request);
       const body = request.body as { resourceType?: unknown } | undefined;
       if (body?.resourceType !== request.params.type) {
