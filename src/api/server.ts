@@ -10,8 +10,9 @@ import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
 import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
+import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
 
-/** Largest request body accepted, in bytes; a tx is at most 16 KiB, so this leaves room for a batch later. */
+/** Largest request body accepted, in bytes: a FHIR transaction Bundle or an EPCIS document. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
 
 export interface ApiServerOptions {
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   readonly fhir?: FhirRouteOptions;
   /** Break-glass, the patient's access log and erasure (routes/records-admin.ts); needs fhir. */
   readonly recordsAdmin?: RecordsAdminRouteOptions;
+  /** The supply chain API and the EPCIS 2.0 endpoint (routes/supply.ts, routes/epcis.ts). */
+  readonly supply?: SupplyRouteOptions;
 }
 
 export function buildApiServer(
@@ -37,5 +40,6 @@ export function buildApiServer(
   if (options.fhir !== undefined) registerFhirRoutes(app, node, logger, options.fhir);
   if (options.fhir && options.recordsAdmin)
     registerRecordsAdminRoutes(app, node, logger, options.fhir, options.recordsAdmin);
+  if (options.supply !== undefined) registerSupplyRoutes(app, node, logger, options.supply);
   return app;
 }

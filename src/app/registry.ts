@@ -5,6 +5,7 @@ import { consentModule } from './consent/index.ts';
 import { membershipModule } from './membership/index.ts';
 import { notaryModule } from './notary/index.ts';
 import { recordsModule } from './records/index.ts';
+import { supplyModule } from './supply/index.ts';
 
 // Order matters only for genesis (each module's initGenesis runs in this order); consent reads membership.
 export const APP_MODULES: readonly AppModule[] = [
@@ -13,6 +14,7 @@ export const APP_MODULES: readonly AppModule[] = [
   consentModule,
   recordsModule,
   notaryModule,
+  supplyModule,
 ];
 
 export function handlerTable(modules: readonly AppModule[]): ReadonlyMap<string, TxHandler> {

@@ -84,6 +84,7 @@ export async function runNode(options: { config: string }): Promise<void> {
   const app = buildApiServer(node, logger, {
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: { dataDir: config.dataDir },
+    supply: { verifier },
   });
   const address = await app.listen({ host: api.host, port: api.port });
   const tip = node.ledger.tip();

@@ -1,0 +1,48 @@
+// The EPCIS 2.0 REST binding of a node (EPCIS 2.0 §12): capture and event query.
+//   POST /epcis/capture   EPCIS 2.0 JSON / JSON-LD document → 201 { captureId, eventIds, txHash, height }
+//                         (?wait=false: 202 { eventIds, txHash } once accepted, without waiting)
+//   GET  /epcis/events    SimpleEventQuery parameters → EPCISQueryDocument, Link: <…>; rel="next"
+// Both need a staff bearer token; capture only from staff of this node's own organisation.
+import type { FastifyInstance } from 'fastify';
+import { EpcisCapture } from '../epcis/capture.ts';
+import { parseQuery, runQuery } from '../epcis/query.ts';
+import type { SupplyService } from '../supply/service.ts';
+import { captureIdByTx } from '../../app/supply/index.ts';
+import type { EpcisValidator } from '../epcis/schema.ts';
+import type { Logger } from 'pino';
+
+export const EPCIS_CAPTURE_PATH = '/epcis/capture';
+export const EPCIS_EVENTS_PATH = '/epcis/events';
+
+export function registerEpcisRoutes(
+  scope: FastifyInstance,
+  service: SupplyService,
+  validator: () => EpcisValidator | undefined,
+  logger: Logger,
+): void {
+  const capture = new EpcisCapture(service, validator, logger);
+
+  scope.post<{ Querystring: { wait?: string } }>(EPCIS_CAPTURE_PATH, async (request, reply) => {
+    await service.staff(request.headers.authorization);
+    const { eventIds, txHash } = capture.submit(request.body);
+    if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
+    const height = await service.waitCommitted(txHash, 'supply.capture');
+    const captureId = captureIdByTx(service.state, txHash);
+    return reply.status(201).send({ captureId, eventIds, txHash, height });
+  });
+
+  scope.get(EPCIS_EVENTS_PATH, async (request, reply) => {
+    await service.reader(request.headers.authorization);
+    const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    const query = new URLSearchParams(raw);
+    const answer = runQuery(service.state, parseQuery(query), service.clock.nowMs());
+    if (answer.nextPageToken !== null) {
+      query.set('nextPageToken', answer.nextPageToken);
+      void reply.header('link', `<${EPCIS_EVENTS_PATH}?${query.toString()}>; rel="next"`);
+    }
+    return reply
+      .header('content-type', 'application/ld+json')
+      .header('cache-control', 'no-store')
+      .send(answer.document);
+  });
+}

@@ -1,0 +1,228 @@
+// The supply chain API of a node (issue 5), beside the EPCIS routes (routes/epcis.ts):
+//   POST /api/v1/verify                          { gtin, serial, lot, expiry } | { code } → verdict, verificationTx
+//   GET  /api/v1/units/:sgtin                    the unit, its product and whether its lot is recalled
+//   GET  /api/v1/units/:sgtin/pedigree           every event about the unit with inclusion proofs
+//   POST /api/v1/supply/products                 product master data (manufacturer staff)
+//   GET  /api/v1/supply/products/:gtin
+//   POST /api/v1/supply/parties                  { gln }: claim a GLN for this organisation
+//   POST /api/v1/supply/recalls, /recalls/clear  { gtin, lot }
+//   POST /api/v1/supply/suspects                 { kind, epcs } → quarantine and alert
+//   POST /api/v1/supply/suspects/:id/resolution  { outcome: cleared | confirmed }
+//   GET  /api/v1/supply/alerts                   the caller organisation's alerts, newest first
+// Every route needs a staff bearer token of this node; writes only from its own organisation's staff,
+// signed by the node. Errors: { error: { code, message, details } }, auth failures with their challenge.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { AuthError, sendAuthError } from '../auth/errors.ts';
+import type { TokenVerifier } from '../auth/tokens.ts';
+import { ApiError } from '../errors.ts';
+import { defaultSchemaPath, loadEpcisValidator, type EpcisValidator } from '../epcis/schema.ts';
+import { pedigree, sgtinParam } from '../supply/pedigree.ts';
+import { SupplyService } from '../supply/service.ts';
+import { parseVerifyRequest } from '../supply/verify.ts';
+import { registerEpcisRoutes } from './epcis.ts';
+import {
+  alertsFor,
+  isRecalled,
+  party,
+  product,
+  recall,
+  suspect,
+  suspectIdByTx,
+  SUPPLY_PAGE_MAX,
+  unit,
+  verifyPack,
+} from '../../app/supply/index.ts';
+import { Gs1Error, normalizeGtin } from '../../app/supply/gs1/index.ts';
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { systemClock, type Clock } from '../../node/clock.ts';
+import type { CarechainNode } from '../../node/node.ts';
+
+export interface SupplyRouteOptions {
+  /** Verifies staff tokens signed by this node's issuer key (the FHIR endpoint's verifier). */
+  readonly verifier: TokenVerifier;
+  /** The GS1 EPCIS 2.0 JSON Schema; default CARECHAIN_EPCIS_SCHEMA or the shared test data. */
+  readonly epcisSchemaPath?: string;
+  readonly commitTimeoutMs?: number;
+  readonly clock?: Clock;
+}
+
+type Body = Record<string, unknown>;
+
+function body(request: FastifyRequest): Body {
+  const b = request.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
+    throw new ApiError(400, 'request.invalid', 'send a JSON object');
+  }
+  return b as Body;
+}
+
+/** A GTIN in any of its lengths, as the GTIN-14 the chain keys products by. */
+function gtin14(value: unknown): string {
+  try {
+    if (typeof value !== 'string')
+      throw new ApiError(400, 'supply.invalid', 'gtin is required', { field: 'gtin' });
+    return normalizeGtin(value);
+  } catch (err) {
+    if (err instanceof Gs1Error) throw new ApiError(400, 'supply.invalid', err.message, { field: 'gtin' });
+    throw err;
+  }
+}
+
+function page(query: { offset?: string; limit?: string }): { offset: number; limit: number } {
+  const offset = query.offset === undefined ? 0 : Number(query.offset);
+  const limit = query.limit === undefined ? 50 : Number(query.limit);
+  if (
+    !Number.isInteger(offset) ||
+    offset < 0 ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > SUPPLY_PAGE_MAX
+  ) {
+    throw new ApiError(400, 'request.invalid', `offset ≥ 0 and limit 1..${SUPPLY_PAGE_MAX}`);
+  }
+  return { offset, limit };
+}
+
+export function registerSupplyRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  logger: Logger,
+  options: SupplyRouteOptions,
+): void {
+  const clock = options.clock ?? systemClock;
+  const service = new SupplyService(
+    { commitTimeoutMs: options.commitTimeoutMs },
+    { node, verifier: options.verifier, clock },
+  );
+  // Compiled on first use (a third of a second), then kept; a missing schema is retried each time.
+  let validator: EpcisValidator | undefined;
+  const schema = () => (validator ??= loadEpcisValidator(options.epcisSchemaPath ?? defaultSchemaPath()));
+
+  void app.register((scope, _opts, done) => {
+    scope.addContentTypeParser(
+      'application/ld+json',
+      { parseAs: 'string' },
+      scope.getDefaultJsonParser('error', 'error'),
+    );
+    scope.setErrorHandler((err: FastifyError, _request, reply: FastifyReply) => {
+      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
+      throw err; // the domain error handler of the server (errors.ts) answers everything else
+    });
+    registerEpcisRoutes(scope, service, schema, logger);
+
+    scope.post('/api/v1/verify', async (request) => {
+      const who = await service.staff(request.headers.authorization);
+      const nowMs = clock.nowMs();
+      const query = parseVerifyRequest(request.body, new Date(nowMs).getUTCFullYear());
+      const verdict = verifyPack(service.state, query, nowMs, who.orgId);
+      const answered = { verified: verdict.verified, reason: verdict.verified ? null : verdict.reason };
+      const verificationTx = service.submit(
+        service.sign('supply.recordVerification', {
+          query: { ...query },
+          answered,
+        }),
+      );
+      return {
+        verified: verdict.verified,
+        ...(verdict.verified ? {} : { reason: verdict.reason }),
+        ...(verdict.product === undefined ? {} : { product: verdict.product }),
+        ...(verdict.unit === undefined ? {} : { unit: verdict.unit }),
+        verificationTx,
+      };
+    });
+
+    scope.get<{ Params: { sgtin: string } }>('/api/v1/units/:sgtin', async (request) => {
+      await service.reader(request.headers.authorization);
+      const epc = sgtinParam(request.params.sgtin);
+      const found = unit(service.state, epc);
+      if (found === undefined)
+        throw new ApiError(404, 'supply.unit_not_found', 'no unit with this SGTIN was commissioned');
+      return {
+        unit: found,
+        product: product(service.state, found.gtin) ?? null,
+        recalled: isRecalled(service.state, found.gtin, found.lot),
+      };
+    });
+
+    scope.get<{ Params: { sgtin: string }; Querystring: { offset?: string; limit?: string } }>(
+      '/api/v1/units/:sgtin/pedigree',
+      async (request) => {
+        await service.reader(request.headers.authorization);
+        const { offset, limit } = page({ limit: String(SUPPLY_PAGE_MAX), ...request.query });
+        return pedigree(node, sgtinParam(request.params.sgtin), offset, limit);
+      },
+    );
+
+    scope.post('/api/v1/supply/products', async (request, reply) => {
+      await service.staff(request.headers.authorization);
+      const b = body(request);
+      const payload = { ...b, gtin: gtin14(b.gtin) } as unknown as CanonicalValue;
+      const committed = await service.commit('supply.registerProduct', payload);
+      return reply.status(201).send({ product: product(service.state, gtin14(b.gtin)), ...committed });
+    });
+
+    scope.get<{ Params: { gtin: string } }>('/api/v1/supply/products/:gtin', async (request) => {
+      await service.reader(request.headers.authorization);
+      const found = product(service.state, gtin14(request.params.gtin));
+      if (found === undefined)
+        throw new ApiError(404, 'supply.product_not_found', 'no product has this GTIN');
+      return found;
+    });
+
+    scope.post('/api/v1/supply/parties', async (request, reply) => {
+      await service.staff(request.headers.authorization);
+      const { gln } = body(request);
+      const committed = await service.commit('supply.registerParty', { gln: gln as CanonicalValue });
+      return reply.status(201).send({ party: party(service.state, String(gln)), ...committed });
+    });
+
+    const recallRoute = (path: string, type: string, status: number) =>
+      scope.post(path, async (request, reply) => {
+        await service.staff(request.headers.authorization);
+        const b = body(request);
+        const gtin = gtin14(b.gtin);
+        const committed = await service.commit(type, { gtin, lot: b.lot as CanonicalValue });
+        return reply
+          .status(status)
+          .send({ recall: recall(service.state, gtin, String(b.lot)), ...committed });
+      });
+    recallRoute('/api/v1/supply/recalls', 'supply.recallLot', 201);
+    recallRoute('/api/v1/supply/recalls/clear', 'supply.clearRecall', 200);
+
+    scope.post('/api/v1/supply/suspects', async (request, reply) => {
+      await service.staff(request.headers.authorization);
+      const b = body(request);
+      const committed = await service.commit('supply.notifySuspect', {
+        kind: b.kind as CanonicalValue,
+        epcs: b.epcs as CanonicalValue,
+      });
+      const id = suspectIdByTx(service.state, committed.txHash);
+      return reply
+        .status(201)
+        .send({ suspect: id === undefined ? null : suspect(service.state, id), ...committed });
+    });
+
+    scope.post<{ Params: { id: string } }>('/api/v1/supply/suspects/:id/resolution', async (request) => {
+      await service.staff(request.headers.authorization);
+      const id = Number(request.params.id);
+      if (!Number.isSafeInteger(id) || id < 0)
+        throw new ApiError(404, 'supply.unknown_suspect', 'no such notification');
+      const committed = await service.commit('supply.resolveSuspect', {
+        suspectId: id,
+        outcome: body(request).outcome as CanonicalValue,
+      });
+      return { suspect: suspect(service.state, id), ...committed };
+    });
+
+    scope.get<{ Querystring: { offset?: string; limit?: string } }>(
+      '/api/v1/supply/alerts',
+      async (request) => {
+        const who = await service.reader(request.headers.authorization);
+        const { offset, limit } = page(request.query);
+        return { orgId: who.orgId, ...alertsFor(service.state, who.orgId, offset, limit) };
+      },
+    );
+    done();
+  });
+}

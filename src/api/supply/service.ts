@@ -1,0 +1,137 @@
+// The node's side of the supply chain (issue 5): who may write (staff of this node's own organisation),
+// and how their writes reach the ledger — signed with the node key, like the records gateway does, so
+// the module sees the organisation act. Routes authenticate and translate; this decides and submits.
+// Refusals leave as { error: { code, message, details } } with the module's stable reason as the code.
+import { authenticate, type Caller } from '../auth/caller.ts';
+import type { TokenVerifier } from '../auth/tokens.ts';
+import { ApiError } from '../errors.ts';
+import { actorOf } from '../../app/membership/queries.ts';
+import type { StateReader } from '../../app/state.ts';
+import type { CanonicalValue } from '../../core/canonical.ts';
+import type { Details } from '../../core/errors.ts';
+import { TX_BYTES_MAX } from '../../core/limits.ts';
+import { encodeTx, signTx, TxError, type SignedTx } from '../../core/tx.ts';
+import type { Clock } from '../../node/clock.ts';
+import type { CarechainNode } from '../../node/node.ts';
+
+export const SUPPLY_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
+
+export interface SupplyServiceOptions {
+  readonly commitTimeoutMs?: number;
+}
+
+export interface SupplyServiceDependencies {
+  readonly node: CarechainNode;
+  readonly verifier: TokenVerifier;
+  readonly clock: Clock;
+}
+
+/** A practitioner of the node's own organisation, as the supply routes need one. */
+export interface Staff {
+  readonly publicKey: string;
+  readonly orgId: string;
+}
+
+export class SupplyService {
+  readonly node: CarechainNode;
+  readonly clock: Clock;
+  private readonly verifier: TokenVerifier;
+  private readonly commitTimeoutMs: number;
+
+  constructor(options: SupplyServiceOptions, deps: SupplyServiceDependencies) {
+    this.node = deps.node;
+    this.clock = deps.clock;
+    this.verifier = deps.verifier;
+    this.commitTimeoutMs = options.commitTimeoutMs ?? SUPPLY_COMMIT_TIMEOUT_MS_DEFAULT;
+  }
+
+  get state(): StateReader {
+    return this.node.ledger.store.latestState;
+  }
+
+  /** The organisation this node is a node key of. */
+  get orgId(): string {
+    const actor = actorOf(this.state, this.node.key.publicKey);
+    if (actor.kind !== 'node')
+      throw new ApiError(503, 'supply.no_organisation', 'this node has no organisation');
+    return actor.orgId;
+  }
+
+  /** Any practitioner with a token of this node (reads). Throws AuthError, or 403 for patients. */
+  async reader(authorization: string | string[] | undefined): Promise<Staff> {
+    const caller: Caller = await authenticate(authorization, this.verifier, this.state);
+    if (caller.kind !== 'practitioner') {
+      throw new ApiError(403, 'supply.not_staff', 'the supply chain API is for organisation staff');
+    }
+    return { publicKey: caller.publicKey, orgId: caller.orgId };
+  }
+
+  /** Staff of this node's own organisation (writes: the node signs for them). */
+  async staff(authorization: string | string[] | undefined): Promise<Staff> {
+    const who = await this.reader(authorization);
+    if (who.orgId !== this.orgId) {
+      throw new ApiError(403, 'supply.not_own_org', `this node writes for the staff of ${this.orgId} only`);
+    }
+    return who;
+  }
+
+  /** Signs a tx with the node key for the next nonce (nothing is submitted yet). */
+  sign(type: string, payload: CanonicalValue): SignedTx {
+    const { node } = this;
+    return signTx(node.key.seed, {
+      chainId: node.ledger.chainId,
+      type,
+      payload,
+      nonce: node.mempool.nextNonce(node.key.publicKey),
+    });
+  }
+
+  /** True when the signed tx fits the ledger's tx limit (core/limits.ts). */
+  fits(tx: SignedTx): boolean {
+    return encodeTx(tx).length <= TX_BYTES_MAX;
+  }
+
+  /** Submits a signed tx; a refusal becomes an ApiError carrying the module's reason. */
+  submit(tx: SignedTx): string {
+    try {
+      return this.node.submit(tx);
+    } catch (err) {
+      throw toApiError(err, tx.type);
+    }
+  }
+
+  async waitCommitted(hash: string, type: string): Promise<number> {
+    const committed = await this.node.waitForCommit(hash, this.commitTimeoutMs);
+    if (committed === undefined) {
+      throw new ApiError(503, 'supply.commit_timeout', `the ${type} tx was not committed in time`, {
+        txHash: hash,
+      });
+    }
+    return committed.height;
+  }
+
+  /** Sign, submit, wait for the commit. */
+  async commit(type: string, payload: CanonicalValue): Promise<{ txHash: string; height: number }> {
+    const txHash = this.submit(this.sign(type, payload));
+    return { txHash, height: await this.waitCommitted(txHash, type) };
+  }
+}
+
+/** The one translation of ledger refusals at the supply boundary. */
+export function toApiError(err: unknown, type: string): unknown {
+  if (err instanceof TxError) {
+    const details: Details = err.details;
+    if (err.code === 'tx.rejected') {
+      const reason = typeof details.reason === 'string' ? details.reason : 'supply.rejected';
+      return new ApiError(422, reason, err.message, details);
+    }
+    if (err.code === 'tx.invalid_payload') return new ApiError(400, 'supply.invalid', err.message, details);
+    if (err.code === 'tx.too_large') {
+      return new ApiError(413, 'supply.too_large', `the ${type} tx is larger than ${TX_BYTES_MAX} bytes`);
+    }
+    // Our own nonce raced another request of this node: the client may simply retry.
+    return new ApiError(503, 'supply.unavailable', `the ledger did not accept the ${type} tx (${err.code})`);
+  }
+  // NodeErrors (mempool.full → 503 with Retry-After) keep their code: the domain error handler maps them.
+  return err;
+}

@@ -1,0 +1,165 @@
+// One captured EPCIS 2.0 event, from its JSON text to the facts the supply rules need. The API has
+// validated the document against the GS1 EPCIS 2.0 JSON Schema already, but a tx can be submitted
+// straight to any node, so the module checks for itself every field it relies on (and only those: the
+// rest of the event is stored verbatim). Messages name the field, never its value.
+import { epcisEventHash } from './event-hash/index.ts';
+import { normaliseBizStep, normaliseDisposition, normaliseSourceDestType } from './cbv.ts';
+import { canonicalId } from './ids.ts';
+import { parseDateTimeMs } from './time.ts';
+import { EPCS_PER_EVENT_MAX } from './types.ts';
+import { invalidPayload } from '../payload.ts';
+
+export const EVENT_TYPES = [
+  'ObjectEvent',
+  'AggregationEvent',
+  'TransformationEvent',
+  'TransactionEvent',
+  'AssociationEvent',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface SourceDest {
+  /** CBV short name (owning_party, possessing_party, location) or the type URI as given. */
+  readonly type: string;
+  readonly id: string;
+}
+
+export interface ParsedEvent {
+  readonly index: number;
+  readonly eventId: string;
+  readonly eventIdGiven: boolean;
+  readonly type: EventType;
+  readonly action: string | null;
+  readonly bizStep: string | null;
+  readonly disposition: string | null;
+  readonly eventTimeMs: number;
+  readonly readPoint: string | null;
+  readonly bizLocation: string | null;
+  /** Canonical ids of epcList (Object, Transaction) or childEPCs (Aggregation, Association). */
+  readonly epcs: readonly string[];
+  readonly parentId: string | null;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly sources: readonly SourceDest[];
+  readonly destinations: readonly SourceDest[];
+  /** ILMD cbvmda:lotNumber and cbvmda:itemExpirationDate, when given as strings. */
+  readonly lot: string | null;
+  readonly expiry: string | null;
+  readonly errorDeclaration: boolean;
+  /** The event as JSON text with its eventID, as stored and as a query returns it. */
+  readonly text: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function bad(index: number, message: string): Error {
+  return invalidPayload(`event ${index}: ${message}`, { eventIndex: index });
+}
+
+function optionalString(event: Json, field: string, index: number): string | null {
+  const value = event[field];
+  if (value === undefined) return null;
+  if (typeof value !== 'string') throw bad(index, `${field} must be a string`);
+  return value;
+}
+
+function idList(event: Json, field: string, index: number): string[] {
+  const value = event[field];
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw bad(index, `${field} must be a list of identifiers`);
+  }
+  return (value as string[]).map(canonicalId);
+}
+
+function locationId(event: Json, field: string, index: number): string | null {
+  const value = event[field];
+  if (value === undefined) return null;
+  if (!isObject(value) || typeof value.id !== 'string') throw bad(index, `${field} must be { id }`);
+  return canonicalId(value.id);
+}
+
+function sourceDestList(event: Json, field: string, member: string, index: number): SourceDest[] {
+  const value = event[field];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw bad(index, `${field} must be a list`);
+  return value.map((item) => {
+    if (!isObject(item) || typeof item.type !== 'string' || typeof item[member] !== 'string') {
+      throw bad(index, `${field} entries must be { type, ${member} }`);
+    }
+    return { type: normaliseSourceDestType(item.type), id: item[member] };
+  });
+}
+
+/** An ILMD field in its JSON-LD compact form (cbvmda:x) or as the full CBV master-data IRI. */
+function ilmdString(ilmd: unknown, name: string): string | null {
+  if (!isObject(ilmd)) return null;
+  for (const key of [`cbvmda:${name}`, `urn:epcglobal:cbv:mda#${name}`, `https://ref.gs1.org/cbv/${name}`]) {
+    const value = ilmd[key];
+    if (typeof value === 'string') return value;
+  }
+  return null;
+}
+
+/** The eventID of an event: its own, or the CBV 2.0 event hash (ni:///sha-256;…?ver=CBV2.0). */
+export function eventIdOf(event: Json, context: unknown): string {
+  return typeof event.eventID === 'string' ? event.eventID : epcisEventHash(event, context);
+}
+
+/** Parses event `index` of a capture from its JSON text (context: the document's parsed @context). */
+export function parseEvent(text: string, index: number, context: unknown): ParsedEvent {
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    throw bad(index, 'is not JSON');
+  }
+  if (!isObject(event)) throw bad(index, 'must be a JSON object');
+  const type = event.type;
+  if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+    throw bad(index, `type must be one of ${EVENT_TYPES.join(', ')}`);
+  }
+  const eventTime = event.eventTime;
+  const eventTimeMs = typeof eventTime === 'string' ? parseDateTimeMs(eventTime) : undefined;
+  if (eventTimeMs === undefined) throw bad(index, 'eventTime must be a date-time with offset');
+  if (event.eventID !== undefined && (typeof event.eventID !== 'string' || event.eventID === '')) {
+    throw bad(index, 'eventID must be a non-empty string');
+  }
+  const eventIdGiven = typeof event.eventID === 'string';
+  const eventId = eventIdOf(event, context);
+  const parent = optionalString(event, 'parentID', index);
+  const epcs = [...idList(event, 'epcList', index), ...idList(event, 'childEPCs', index)];
+  const inputs = idList(event, 'inputEPCList', index);
+  const outputs = idList(event, 'outputEPCList', index);
+  if (epcs.length + inputs.length + outputs.length + (parent === null ? 0 : 1) > EPCS_PER_EVENT_MAX) {
+    throw bad(index, `names more than ${EPCS_PER_EVENT_MAX} identifiers`);
+  }
+  const bizStep = optionalString(event, 'bizStep', index);
+  const disposition = optionalString(event, 'disposition', index);
+  return {
+    index,
+    eventId,
+    eventIdGiven,
+    type: type as EventType,
+    action: optionalString(event, 'action', index),
+    bizStep: bizStep === null ? null : normaliseBizStep(bizStep),
+    disposition: disposition === null ? null : normaliseDisposition(disposition),
+    eventTimeMs,
+    readPoint: locationId(event, 'readPoint', index),
+    bizLocation: locationId(event, 'bizLocation', index),
+    epcs,
+    parentId: parent === null ? null : canonicalId(parent),
+    inputs,
+    outputs,
+    sources: sourceDestList(event, 'sourceList', 'source', index),
+    destinations: sourceDestList(event, 'destinationList', 'destination', index),
+    lot: ilmdString(event.ilmd, 'lotNumber'),
+    expiry: ilmdString(event.ilmd, 'itemExpirationDate'),
+    errorDeclaration: event.errorDeclaration !== undefined,
+    text: eventIdGiven ? text : JSON.stringify({ ...event, eventID: eventId }),
+  };
+}
