@@ -147,9 +147,28 @@ export function decryptRecord(
   return gcmDecrypt(dataKey, nonce, ciphertext, recordAad(ref));
 }
 
+/**
+ * Converted keys, remembered: the Ed25519 → X25519 map needs a field inversion (@noble, about a
+ * millisecond), and a node wraps keys for the same few identities (its own, its patients') over and over.
+ * Public keys only; bounded, and simply emptied when full.
+ */
+const x25519Memo = new Map<string, Uint8Array>();
+const X25519_MEMO_ENTRIES_MAX = 10_000;
+
+function memoX25519PublicKeyOf(recipientEd: Uint8Array): Uint8Array {
+  const key = Buffer.from(recipientEd).toString('hex');
+  let converted = x25519Memo.get(key);
+  if (converted === undefined) {
+    converted = x25519PublicKeyOf(recipientEd);
+    if (x25519Memo.size >= X25519_MEMO_ENTRIES_MAX) x25519Memo.clear();
+    x25519Memo.set(key, converted);
+  }
+  return converted;
+}
+
 /** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */
 export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
-  const recipientX = x25519PublicKeyOf(recipientEd);
+  const recipientX = memoX25519PublicKeyOf(recipientEd);
   const ephemeral = x25519PrivateKey(bytes(randomBytes(X25519_KEY_BYTES)));
   const ephemeralX = rawPublicKey(createPublicKey(ephemeral));
   const shared = sharedSecret(ephemeral, recipientX);
@@ -163,7 +182,7 @@ export function openEnvelope(envelope: Uint8Array, recipientSeed: Uint8Array, re
   const { ephemeralPublicKey, wrappedKey } = decodeEnvelope(envelope);
   checkSeed(recipientSeed);
   const recipientEd = publicKeyFromSeed(recipientSeed);
-  const recipientX = x25519PublicKeyOf(recipientEd);
+  const recipientX = memoX25519PublicKeyOf(recipientEd);
   const shared = sharedSecret(x25519PrivateKey(x25519SecretKeyOf(recipientSeed)), ephemeralPublicKey);
   const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralPublicKey, recipientX, recipientEd));
   return gcmDecrypt(kek, nonce, wrappedKey, wrapAad(ref));
