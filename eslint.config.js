@@ -27,6 +27,22 @@ const impureModules = [
   'pino',
 ];
 
+/** What the browser provides to the web app's code (ESLint's no-undef is off for TypeScript anyway). */
+const browserGlobals = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'location',
+    'history',
+    'navigator',
+    'localStorage',
+    'fetch',
+    'crypto',
+    'EventSource',
+    'URL',
+  ].map((name) => [name, 'readonly']),
+);
+
 const pureLayerRules = {
   'no-restricted-imports': [
     'error',
@@ -111,6 +127,28 @@ export default tseslint.config(
     files: ['src/core/**/*.ts', 'src/consensus/**/*.ts', 'src/app/**/*.ts'],
     ignores: ['**/*.test.ts', 'src/core/crypto/backend-node.ts'],
     rules: pureLayerRules,
+  },
+  {
+    // The web app (web/) runs in the browser and imports pure code only: core and the pure app modules,
+    // never the node shell, the API or Node's built-ins (see web/vite.config.ts).
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    ignores: ['web/vite.config.ts'],
+    languageOptions: { globals: browserGlobals },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The web app runs in the browser.' },
+            {
+              group: ['**/src/node/**', '**/src/api/**', '**/src/cli/**'],
+              message: 'The web app imports pure code only.',
+            },
+          ],
+          paths: impureModules.map((name) => ({ name, message: 'The web app runs in the browser.' })),
+        },
+      ],
+    },
   },
   {
     // The one place in core allowed node:crypto: the platform hashing/signature backend (hashing and

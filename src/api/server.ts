@@ -11,6 +11,8 @@ import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
 import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
+import { registerWebApp } from './web.ts';
+import { registerConsentRoutes } from './routes/consents.ts';
 
 /** Largest request body accepted, in bytes: a FHIR transaction Bundle or an EPCIS document. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
@@ -41,5 +43,7 @@ export function buildApiServer(
   if (options.fhir && options.recordsAdmin)
     registerRecordsAdminRoutes(app, node, logger, options.fhir, options.recordsAdmin);
   if (options.supply !== undefined) registerSupplyRoutes(app, node, logger, options.supply);
+  if (options.fhir !== undefined) registerConsentRoutes(app, node, options.fhir.verifier);
+  registerWebApp(app);
   return app;
 }

@@ -97,6 +97,14 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
     },
   );
 
+  // The genesis document and its hash: all a light client (the web app's explorer) trusts. Public,
+  // like every genesis; no response schema, because the per-module app state is opaque to this route.
+  app.get('/api/v1/genesis', (_request, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=3600')
+      .send({ hash: ledger.genesisHash, genesis: ledger.genesis }),
+  );
+
   app.get<{ Params: { publicKey: string } }>(
     '/api/v1/accounts/:publicKey',
     {

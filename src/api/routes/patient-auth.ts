@@ -1,7 +1,8 @@
 // Patient and proxy login at a node (issue 4 "Auth"): POST /auth/challenge hands out a challenge bound
 // to this node's audience; POST /auth/token exchanges the challenge signed with the patient's own key
-// (grant type SIGNED_CHALLENGE_GRANT_TYPE) for a bearer token with patient/ scopes. The checks are
-// challenge.ts's and patient-login.ts's; this file only moves them onto HTTP.
+// (grant type SIGNED_CHALLENGE_GRANT_TYPE) for a bearer token with patient/ scopes; with "kind":
+// "practitioner", a staff key's signature gets a practitioner token of this node's organisation. The
+// checks are challenge.ts's, patient-login.ts's and staff-login.ts's; this file only moves them onto HTTP.
 //
 // The token request is JSON rather than RFC 6749's form encoding: the server has no form parser, and
 // our only clients (CLI, tests, the web app later) send JSON. Answers are never cached (RFC 6749 §5.1).
@@ -10,6 +11,7 @@ import type { CarechainNode } from '../../node/node.ts';
 import type { ChallengeStore } from '../auth/challenge.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
 import { loginWithChallenge } from '../auth/patient-login.ts';
+import { loginStaffWithChallenge, STAFF_LOGIN_KIND } from '../auth/staff-login.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE, smartConfiguration } from '../auth/smart-configuration.ts';
 import { jwks, tokenResponse, type TokenIssuer } from '../auth/tokens.ts';
 
@@ -62,6 +64,13 @@ export function registerPatientAuthRoutes(
       }
       const scope = typeof body.scope === 'string' ? { scopes: body.scope } : {};
       const { challenge, audience, publicKey, signature } = body;
+      // Staff sign the same challenge and name kind "practitioner" (auth/staff-login.ts).
+      if (body.kind === STAFF_LOGIN_KIND) {
+        const response = { challenge, audience, publicKey, signature };
+        const state = node.ledger.store.latestState;
+        const issued = await loginStaffWithChallenge(state, challenges, issuer, response, scope);
+        return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
+      }
       const issued = await loginWithChallenge(
         node.ledger.store.latestState,
         challenges,

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chainId, clinicAdmin, hospitalAdmin, party, TestChain } from '../../app/test-support.ts';
+import { ChallengeStore, signChallenge } from './challenge.ts';
+import { AuthError } from './errors.ts';
+import { loginStaffWithChallenge } from './staff-login.ts';
+import { AUDIENCE, seededRandom, TestClock, testIssuer, testVerifier } from './test-support.ts';
+
+const doctor = party('dr staff');
+const otherDoctor = party('dr elsewhere');
+const patient = party('patient staff-test');
+
+function chainWithStaff(): TestChain {
+  const chain = new TestChain();
+  const ok = (signer: typeof hospitalAdmin, type: string, payload: object) =>
+    assert.equal(chain.submit(signer, type, payload as never), 'ok');
+  ok(hospitalAdmin, 'membership.registerPractitioner', {
+    orgId: 'st-mary',
+    practitionerKey: doctor.key,
+    role: 'physician',
+  });
+  ok(clinicAdmin, 'membership.registerPractitioner', {
+    orgId: 'riverside',
+    practitionerKey: otherDoctor.key,
+    role: 'physician',
+  });
+  ok(patient, 'membership.registerPatient', {});
+  chain.commit();
+  return chain;
+}
+
+async function node() {
+  const clock = new TestClock();
+  const challenges = new ChallengeStore(
+    { audience: AUDIENCE, chainId },
+    { clock, randomBytes: seededRandom('staff') },
+  );
+  return { clock, challenges, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
+}
+
+const refused = (code: string, reason?: string) => (err: unknown) =>
+  err instanceof AuthError && err.code === code && (reason === undefined || err.details.reason === reason);
+
+test("a practitioner signs the node's challenge and gets a user/ token of the node's organisation", async () => {
+  const chain = chainWithStaff();
+  const { challenges, issuer, verifier } = await node();
+  const response = signChallenge(doctor.seed, chainId, challenges.issue());
+  const issued = await loginStaffWithChallenge(chain.state, challenges, issuer, response);
+  const token = await verifier.verify(issued.accessToken);
+  assert.equal(token.kind, 'practitioner');
+  assert.equal(token.subject, doctor.key);
+  assert.equal(token.orgId, 'st-mary');
+  assert.equal(token.claims.scope, 'user/*.cruds');
+  await assert.rejects(
+    loginStaffWithChallenge(chain.state, challenges, issuer, response),
+    refused('auth.challenge_replayed'),
+  );
+});
+
+test('no staff token for another organisation’s practitioner, a patient, or a stranger', async () => {
+  const chain = chainWithStaff();
+  const { challenges, issuer } = await node();
+  for (const [who, reason] of [
+    [otherDoctor, 'other_org'],
+    [patient, 'unknown'],
+    [party('stranger'), 'unknown'],
+  ] as const) {
+    const response = signChallenge(who.seed, chainId, challenges.issue());
+    await assert.rejects(
+      loginStaffWithChallenge(chain.state, challenges, issuer, response),
+      refused('auth.not_practitioner', reason),
+    );
+  }
+});
+
+test('a signature by another key, or patient scopes, get no staff token', async () => {
+  const chain = chainWithStaff();
+  const { challenges, issuer } = await node();
+  const challenge = challenges.issue();
+  const forged = { ...signChallenge(otherDoctor.seed, chainId, challenge), publicKey: doctor.key };
+  await assert.rejects(
+    loginStaffWithChallenge(chain.state, challenges, issuer, forged),
+    refused('auth.challenge_bad_signature'),
+  );
+  const response = signChallenge(doctor.seed, chainId, challenge);
+  await assert.rejects(
+    loginStaffWithChallenge(chain.state, challenges, issuer, response, { scopes: 'patient/*.rs' }),
+    refused('auth.scope_not_allowed'),
+  );
+  // Neither failure spent the challenge.
+  const issued = await loginStaffWithChallenge(chain.state, challenges, issuer, response, {
+    scopes: 'user/Observation.rs',
+  });
+  assert.equal(issued.claims.scope, 'user/Observation.rs');
+});

@@ -1,0 +1,175 @@
+// The web app's patient portal and clinician workspace in real Chromium against a running `carechain up`
+// network: a clinician's read is refused without consent and allowed after the patient grants it in the
+// browser; the patient revokes it, the clinician is refused again, uses break-glass, and the patient
+// sees every access (granted, refused, break-glass flagged) in "Who looked at my data".
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  ensureWebBuilt,
+  launchChromium,
+  patientCode,
+  seedPatientRecords,
+  signInWithSeed,
+  staffSeed,
+  startUp,
+  type UpNetwork,
+} from '../helpers/browser.ts';
+
+let net: UpNetwork;
+let browser: Browser;
+let patientId: string;
+let patientPage: Page;
+let clinicianPage: Page;
+const contexts: BrowserContext[] = [];
+
+before(async () => {
+  await ensureWebBuilt();
+  net = await startUp();
+  browser = await launchChromium();
+  patientId = await seedPatientRecords(net);
+  for (let i = 0; i < 2; i++)
+    contexts.push(await browser.newContext({ viewport: { width: 1100, height: 900 } }));
+  patientPage = await contexts[0]!.newPage();
+  clinicianPage = await contexts[1]!.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await net?.stop();
+});
+
+const hospital = () => net.url('hospital');
+const patient = () => net.credentials.patients[0]!;
+
+/** The clinician reads Observations and returns what the page then says (granted or the refusal). */
+async function clinicianReads(page: Page): Promise<string> {
+  const form = page.getByRole('form', { name: 'Read records' });
+  await form.getByLabel('Kind of record').selectOption('Observation');
+  await form.getByRole('button', { name: 'Read' }).click();
+  const outcome = form.getByRole('alert').or(form.getByText(/Access granted/));
+  await outcome.first().waitFor({ timeout: 30_000 });
+  return (await outcome.first().textContent()) ?? '';
+}
+
+test('a clinician’s read is refused without consent, and allowed once the patient grants it', async () => {
+  // The clinician signs in with their own key and finds the patient by the code the patient shows.
+  await signInWithSeed(clinicianPage, hospital(), 'clinician', await staffSeed(net, 'hospital'));
+  await clinicianPage
+    .getByLabel('Patient code (scanned or pasted) or carechain ID')
+    .fill(patientCode(patient().pseudonym, patientId));
+  await clinicianPage.getByRole('button', { name: 'Find' }).click();
+  const allowed = clinicianPage.getByRole('list', { name: 'Consent per kind of record' });
+  await allowed.waitFor();
+  assert.equal(await allowed.locator('[data-type="Observation"]').getAttribute('data-decision'), 'deny');
+  const refused = await clinicianReads(clinicianPage);
+  assert.match(refused, /access denied \(consent\.none\)/);
+
+  // The patient imports their key and allows the hospital to see their records for treatment.
+  await signInWithSeed(patientPage, hospital(), 'patient', patient().seed);
+  await patientPage.getByRole('heading', { name: 'Your health records' }).waitFor();
+  await patientPage
+    .getByRole('list', { name: 'Your records, newest first' })
+    .getByText('Body temperature')
+    .waitFor();
+  await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
+  const grant = patientPage.getByRole('form', { name: 'Allow someone to see your records' });
+  await grant.getByLabel('Organisation', { exact: true }).selectOption('hospital');
+  await grant.getByRole('button', { name: 'Sign this permission' }).click();
+  await patientPage
+    .getByText(/^Done: Everyone at hospital may see all of your records for treating you/)
+    .waitFor({
+      timeout: 30_000,
+    });
+  const active = patientPage.getByRole('list', { name: 'Active permissions' });
+  assert.equal(await active.getByRole('listitem').count(), 1);
+
+  // Now the same read is allowed, and the consent panel agrees.
+  assert.match(await clinicianReads(clinicianPage), /Access granted: 1 record/);
+  await clinicianPage
+    .getByRole('list', { name: 'Records read' })
+    .getByText(/Body temperature 37\.2 Cel/)
+    .waitFor();
+  await clinicianPage.getByRole('button', { name: 'Check again' }).click();
+  await allowed.locator('[data-type="Observation"][data-decision="permit"]').waitFor();
+});
+
+test('a patient revokes consent, and sees every access, break-glass highlighted', async () => {
+  const active = patientPage.getByRole('list', { name: 'Active permissions' });
+  await active.getByRole('button', { name: 'Revoke' }).click();
+  await patientPage.getByText(/^Revoked\. From block \d+ on/).waitFor({ timeout: 30_000 });
+  await patientPage.getByText('You have not allowed anyone yet.').waitFor();
+
+  // Refused again after the revocation; then the clinician breaks the glass with a reason.
+  assert.match(await clinicianReads(clinicianPage), /access denied \(consent\.none\)/);
+  const glass = clinicianPage.getByRole('form', { name: 'Emergency access (break-glass)' });
+  await glass.getByLabel('Reason (required)').fill('Unconscious on arrival; need allergies and history');
+  await glass.getByRole('button', { name: 'Break the glass and read' }).click();
+  await glass
+    .getByText(/Read under emergency access: Personal details: Ada Lovelace/)
+    .waitFor({ timeout: 30_000 });
+
+  // The patient's log: refused, allowed, refused, and the flagged emergency access, newest first.
+  await patientPage.getByRole('tab', { name: 'Who looked at my data' }).click();
+  const log = patientPage.getByRole('list', { name: 'Accesses, newest first' });
+  await log.getByRole('listitem').first().waitFor();
+  const entries = log.getByRole('listitem');
+  assert.equal(await entries.count(), 4);
+  const outcomes = await entries.evaluateAll((items) => items.map((i) => i.getAttribute('data-outcome')));
+  assert.deepEqual(outcomes, ['granted', 'denied', 'granted', 'denied']);
+  const flagged = log.locator('li.flagged');
+  assert.equal(await flagged.count(), 1);
+  assert.match((await flagged.textContent()) ?? '', /Emergency access \(break-glass\)/);
+  assert.match((await entries.nth(1).textContent()) ?? '', /Refused.*you had not allowed it/);
+  assert.match(
+    (await entries.nth(2).textContent()) ?? '',
+    /Allowed.*test results and measurements.*treating you/,
+  );
+});
+
+test('the patient’s key is kept in the browser sealed, and unlocks only with its passphrase', async () => {
+  const stored = await patientPage.evaluate('JSON.stringify(localStorage)');
+  assert.ok(!String(stored).includes(patient().seed), 'the seed is never stored in the clear');
+  assert.match(String(stored), /carechain-sealed-key\/v1/);
+  await patientPage.getByRole('button', { name: 'Sign out' }).click();
+  await patientPage.goto(`${hospital()}/signin/patient`);
+  const unlock = patientPage.getByRole('form', { name: 'Use a key kept in this browser' });
+  await unlock.getByLabel('Passphrase').fill('not the passphrase');
+  await unlock.getByRole('button', { name: 'Unlock and sign in' }).click();
+  await patientPage
+    .getByRole('alert')
+    .getByText(/wrong passphrase/)
+    .waitFor({ timeout: 20_000 });
+  await unlock.getByLabel('Passphrase').fill('demo passphrase');
+  await unlock.getByRole('button', { name: 'Unlock and sign in' }).click();
+  await patientPage.getByRole('heading', { name: 'Your health records' }).waitFor({ timeout: 20_000 });
+  assert.match(
+    (await patientPage.getByText(/Your carechain ID/).textContent()) ?? '',
+    new RegExp(patient().pseudonym.slice(0, 16)),
+  );
+});
+
+test('a clinician asks for consent, and the patient approves the request in plain words', async () => {
+  const ask = clinicianPage.getByRole('form', { name: 'Ask the patient for consent' });
+  await ask.getByLabel('Records').selectOption('Observation');
+  await ask.getByLabel('Reason').selectOption('second-opinion');
+  await ask.getByRole('button', { name: 'Send request' }).click();
+  await ask.getByText(/^Request sent \(block \d+\)/).waitFor({ timeout: 30_000 });
+
+  await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
+  const requests = patientPage.getByRole('region', { name: 'Requests waiting for your answer' });
+  await requests
+    .getByText(
+      'A physician at hospital asks to see test results and measurements for treating you, for a second opinion',
+      { exact: false },
+    )
+    .waitFor({ timeout: 20_000 });
+  await requests.getByRole('button', { name: 'Approve' }).click();
+  await patientPage.getByText(/^Approved: the practitioner may now see/).waitFor({ timeout: 30_000 });
+  const active = patientPage.getByRole('list', { name: 'Active permissions' });
+  assert.match(
+    (await active.textContent()) ?? '',
+    /The practitioner with key [0-9a-f]{12}… may see test results/,
+  );
+  assert.match(await clinicianReads(clinicianPage), /Access granted: 1 record/);
+});

@@ -1,0 +1,384 @@
+// Browser tests and screenshots of the web app: builds it once (if web/dist is missing or older than its
+// sources), runs `carechain up` as a real child process on free ports, and drives Debian's Chromium with
+// playwright-core (browser downloads do not work here; .ci/run installs the chromium package).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records/resources.ts';
+import { toHex } from '../../src/core/bytes.ts';
+import type { CanonicalValue } from '../../src/core/canonical.ts';
+import { signTx } from '../../src/core/tx.ts';
+import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
+import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
+import { tempDir } from './chain.ts';
+
+export const CHROMIUM_PATH = process.env.CARECHAIN_CHROMIUM ?? '/usr/bin/chromium';
+const REPO = new URL('../../', import.meta.url).pathname;
+const DIST_INDEX = join(REPO, 'web/dist/index.html');
+const BUILD_LOCK = join(REPO, 'web/.build-lock');
+/** What the built app is made of: a change to any of these makes web/dist stale. */
+const WEB_SOURCES = ['web/src', 'web/index.html', 'web/vite.config.ts', 'src/core', 'src/app'];
+
+function newestMtimeMs(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)));
+  return newest;
+}
+
+function isStale(): boolean {
+  if (!existsSync(DIST_INDEX)) return true;
+  const built = statSync(DIST_INDEX).mtimeMs;
+  return WEB_SOURCES.some((source) => newestMtimeMs(join(REPO, source)) > built);
+}
+
+/**
+ * Builds web/dist unless it is fresh. Test files run in parallel processes, so the build holds a lock
+ * directory (mkdir is atomic); whoever waits re-checks freshness after it, and the run builds once.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (!isStale()) return;
+    try {
+      mkdirSync(BUILD_LOCK);
+    } catch {
+      await new Promise((done) => setTimeout(done, 500));
+      continue;
+    }
+    try {
+      if (!isStale()) return;
+      const vite = join(REPO, 'node_modules/vite/bin/vite.js');
+      const result = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts'], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
+      return;
+    } finally {
+      rmSync(BUILD_LOCK, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`gave up waiting for another build of the web app (remove ${BUILD_LOCK} if stale)`);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** `up` runs up to this many organisations: API ports base+i, P2P ports base+1000+i. */
+const UP_ORGS_MAX = 8;
+
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const ports = Array.from({ length: UP_ORGS_MAX }, (_, i) => [base + i, base + 1000 + i]).flat();
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free port range');
+}
+
+export interface DemoOrg {
+  readonly apiBaseUrl: string;
+  readonly fhirBaseUrl: string;
+  readonly practitioner: { publicKey: string; role: string; token: string; seed?: string };
+}
+
+export interface DemoCredentials {
+  readonly chainId: string;
+  readonly organisations: Record<string, DemoOrg>;
+  readonly patients: { name: string; publicKey: string; seed: string; pseudonym: string; token: string }[];
+}
+
+export interface UpNetwork {
+  readonly dataDir: string;
+  readonly credentials: DemoCredentials;
+  /** The API (and web app) base URL of an organisation's node. */
+  url(orgId: string): string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `carechain up --demo-rate 0` in a fresh data dir and resolves once credentials.json is written.
+ * One retry on fresh ports: another process on this shared machine may take a port between our check
+ * and the nodes' listen.
+ */
+export async function startUp(timeoutMs = 120_000): Promise<UpNetwork> {
+  try {
+    return await startUpOnce(timeoutMs);
+  } catch (err) {
+    console.error(`retrying carechain up once: ${String(err).slice(-2000)}`);
+    return startUpOnce(timeoutMs);
+  }
+}
+
+async function startUpOnce(timeoutMs: number): Promise<UpNetwork> {
+  const dir = tempDir('carechain-web-');
+  const basePort = await freeBasePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(REPO, 'bin/carechain.mjs'),
+      'up',
+      '--data-dir',
+      dir.path,
+      '--base-port',
+      String(basePort),
+      '--demo-rate',
+      '0',
+    ],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGINT');
+      await exited;
+    }
+    dir.remove();
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!/Demo identities and bearer tokens: /.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`carechain up did not come up:\n${out.slice(-4000)}`);
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  const credentials = JSON.parse(readFileSync(join(dir.path, 'credentials.json'), 'utf8')) as DemoCredentials;
+  return {
+    dataDir: dir.path,
+    credentials,
+    url: (orgId) => {
+      const org = credentials.organisations[orgId];
+      if (org === undefined) throw new Error(`no organisation ${orgId} in credentials.json`);
+      return org.apiBaseUrl;
+    },
+    output: () => out,
+    stop,
+  };
+}
+
+async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** Signs a tx with a key and waits for its commit through a node's public API. */
+export async function commitTx(
+  apiUrl: string,
+  chainId: string,
+  signer: KeyPair,
+  type: string,
+  payload: CanonicalValue,
+): Promise<{ hash: string; height: number }> {
+  const account = await json(`${apiUrl}/api/v1/accounts/${signer.publicKey}`);
+  const tx = signTx(signer.seed, { chainId, type, payload, nonce: Number(account.body.nonce) + 1 });
+  const answer = await json(`${apiUrl}/api/v1/txs?wait=commit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(tx),
+  });
+  if (answer.status !== 200) throw new Error(`${type} not committed: ${JSON.stringify(answer.body)}`);
+  return { hash: answer.body.hash, height: answer.body.height };
+}
+
+/**
+ * A staff key of an organisation for signing in through the app: the demo practitioner's seed from
+ * credentials.json where `up` writes it, else a new practitioner registered with the org's admin key
+ * (so the tests do not depend on which `up` wrote the file).
+ */
+export async function staffSeed(net: UpNetwork, orgId: string, role = 'physician'): Promise<string> {
+  const seed = net.credentials.organisations[orgId]?.practitioner.seed;
+  if (seed !== undefined) return seed;
+  const admin = readKeyFile(join(net.dataDir, orgId, ADMIN_KEY_FILE));
+  const key = generateKeyPair();
+  await commitTx(net.url(orgId), net.credentials.chainId, admin, 'membership.registerPractitioner', {
+    orgId,
+    practitionerKey: key.publicKey,
+    role,
+  });
+  return toHex(key.seed);
+}
+
+/** Creates a FHIR resource at a node with a bearer token; returns it as stored. */
+export async function fhirCreate(
+  net: UpNetwork,
+  orgId: string,
+  token: string,
+  resource: object,
+): Promise<any> {
+  const type = (resource as { resourceType: string }).resourceType;
+  const answer = await json(`${net.url(orgId)}/fhir/R4/${type}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+    body: JSON.stringify(resource),
+  });
+  if (answer.status !== 201)
+    throw new Error(`create ${type}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** The demo patient's Patient resource and one Observation at the hospital; returns the Patient id. */
+export async function seedPatientRecords(net: UpNetwork, patientIndex = 0): Promise<string> {
+  const patient = net.credentials.patients[patientIndex]!;
+  const token = net.credentials.organisations.hospital!.practitioner.token;
+  const created = await fhirCreate(net, 'hospital', token, {
+    resourceType: 'Patient',
+    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: patient.pseudonym }],
+    name: [{ given: ['Ada'], family: 'Lovelace' }],
+    birthDate: '1985-12-10',
+  });
+  await fhirCreate(net, 'hospital', token, {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
+    subject: { reference: `Patient/${created.id}` },
+    effectiveDateTime: '2026-03-01T09:30:00Z',
+    valueQuantity: { value: 37.2, unit: 'Cel' },
+  });
+  return created.id as string;
+}
+
+/** Signs in through the app's sign-in page by importing a raw seed (as a user with credentials.json would). */
+export async function signInWithSeed(
+  page: Page,
+  baseUrl: string,
+  role: 'patient' | 'clinician' | 'pharmacy' | 'supply',
+  seed: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/signin/${role}`);
+  const form = page.getByRole('form', { name: /Import/ });
+  await form.getByLabel('Key seed (64 hexadecimal digits)').fill(seed);
+  await form.getByLabel('New passphrase (at least 8 characters)').fill('demo passphrase');
+  await form.getByLabel('Repeat the passphrase').fill('demo passphrase');
+  await form.getByRole('button', { name: 'Import and sign in' }).click();
+  await page.waitForURL(`${baseUrl}/${role}`, { timeout: 30_000 });
+}
+
+/** The code a patient shows a clinician (web/src/lib/patient-code.ts). */
+export function patientCode(pseudonym: string, patientId: string): string {
+  return JSON.stringify({ type: 'carechain-patient/v1', pseudonym, custodian: 'hospital', patientId });
+}
+
+/** A commissioned demo pack, and a code for one that was never commissioned. */
+export interface DemoPack {
+  readonly gtin: string;
+  readonly lot: string;
+  readonly expiry: string;
+  readonly serial: string;
+  /** GS1 element string, as a barcode scanner types it with parentheses. */
+  readonly code: string;
+  readonly counterfeitCode: string;
+}
+
+// Made-up but valid identifiers (GS1 check digits), apart from any the demo itself uses.
+const GLN = { manufacturer: '9506000990019', pharmacy: '9506000990026' } as const;
+
+async function supplyPost(net: UpNetwork, orgId: string, path: string, body: object): Promise<any> {
+  const token = net.credentials.organisations[orgId]!.practitioner.token;
+  const answer = await json(`${net.url(orgId)}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (answer.status >= 300)
+    throw new Error(`${path} at ${orgId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+function epcisDocument(events: object[]): object {
+  return {
+    '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: new Date().toISOString(),
+    epcisBody: { eventList: events },
+  };
+}
+
+/**
+ * Through the supply API as the demo staff would: the manufacturer registers a product and commissions
+ * packs, and ships one to the pharmacy, which receives it. Needs `up`'s manufacturer organisation.
+ */
+export async function seedSupply(net: UpNetwork): Promise<DemoPack> {
+  const gtin = '09506000990019';
+  const lot = 'LOT42';
+  const expiry = '2030-12-31';
+  const serial = 'SN1001';
+  const epc = `https://id.gs1.org/01/${gtin}/21/${serial}`;
+  const time = { eventTime: new Date().toISOString(), eventTimeZoneOffset: '+00:00' };
+  await supplyPost(net, 'manufacturer', '/api/v1/supply/products', {
+    gtin,
+    name: 'Amoxicillin',
+    strength: '500 mg',
+    dosageForm: 'capsule',
+    packSize: '21 capsules',
+  });
+  await supplyPost(net, 'manufacturer', '/api/v1/supply/parties', { gln: GLN.manufacturer });
+  await supplyPost(net, 'pharmacy', '/api/v1/supply/parties', { gln: GLN.pharmacy });
+  await supplyPost(
+    net,
+    'manufacturer',
+    '/epcis/capture',
+    epcisDocument([
+      {
+        type: 'ObjectEvent',
+        ...time,
+        action: 'ADD',
+        bizStep: 'commissioning',
+        disposition: 'active',
+        epcList: [epc, `https://id.gs1.org/01/${gtin}/21/SN1002`],
+        ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
+      },
+      {
+        type: 'ObjectEvent',
+        ...time,
+        action: 'OBSERVE',
+        bizStep: 'shipping',
+        disposition: 'in_transit',
+        epcList: [epc],
+        destinationList: [{ type: 'owning_party', destination: `https://id.gs1.org/417/${GLN.pharmacy}` }],
+      },
+    ]),
+  );
+  await supplyPost(
+    net,
+    'pharmacy',
+    '/epcis/capture',
+    epcisDocument([
+      {
+        type: 'ObjectEvent',
+        ...time,
+        action: 'OBSERVE',
+        bizStep: 'receiving',
+        disposition: 'in_progress',
+        epcList: [epc],
+      },
+    ]),
+  );
+  const yymmdd = expiry.slice(2).replace(/-/g, '');
+  return {
+    gtin,
+    lot,
+    expiry,
+    serial,
+    code: `(01)${gtin}(21)${serial}(10)${lot}(17)${yymmdd}`,
+    counterfeitCode: `https://id.gs1.org/01/${gtin}/21/FAKE999?10=${lot}&17=${yymmdd}`,
+  };
+}

@@ -1,0 +1,88 @@
+// The shell: header navigation, the signed-in session, and which page a path shows.
+import { useMemo, useState } from 'react';
+import { Link } from './components/ui.tsx';
+import { navigate, usePath } from './lib/router.ts';
+import { SessionProvider, type SignedIn } from './lib/session.tsx';
+import { Home } from './pages/Home.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { PatientPortal } from './pages/patient/PatientPortal.tsx';
+import { Clinician } from './pages/clinician/Clinician.tsx';
+import { Pharmacy } from './pages/supply/Pharmacy.tsx';
+import { SupplyConsole } from './pages/supply/SupplyConsole.tsx';
+import { Explorer } from './pages/explorer/Explorer.tsx';
+import { TxPage } from './pages/explorer/TxPage.tsx';
+import { BlockPage } from './pages/explorer/BlockPage.tsx';
+
+function Page(props: { path: string; current: SignedIn | undefined }) {
+  const { path, current } = props;
+  const tx = /^\/explorer\/tx\/([0-9a-f]{64})$/.exec(path);
+  if (tx) return <TxPage hash={tx[1]!} />;
+  const block = /^\/explorer\/block\/([1-9][0-9]{0,15})$/.exec(path);
+  if (block) return <BlockPage height={Number(block[1])} />;
+  if (path === '/explorer') return <Explorer />;
+  if (path.startsWith('/signin/')) return <SignIn role={path.slice('/signin/'.length)} />;
+  const needs = (kind: 'patient' | 'staff', role: string) =>
+    current?.session.kind === kind ? undefined : <SignIn role={role} />;
+  if (path === '/patient') return needs('patient', 'patient') ?? <PatientPortal />;
+  if (path === '/clinician') return needs('staff', 'clinician') ?? <Clinician />;
+  if (path === '/pharmacy') return needs('staff', 'pharmacy') ?? <Pharmacy />;
+  if (path === '/supply') return needs('staff', 'supply') ?? <SupplyConsole />;
+  if (path === '/') return <Home />;
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Go to the start page</Link>
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  const [current, setCurrent] = useState<SignedIn | undefined>(undefined);
+  const value = useMemo(() => ({ current, setCurrent }), [current]);
+  const home =
+    current?.session.kind === 'patient' ? '/patient' : current?.workspace ? `/${current.workspace}` : '/';
+  return (
+    <SessionProvider value={value}>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link href={home} className="brand">
+          carechain
+        </Link>
+        <nav aria-label="Main">
+          <Link href="/explorer">Explorer</Link>
+          {current === undefined ? (
+            <Link href="/">Sign in</Link>
+          ) : (
+            <>
+              <Link href={home}>My workspace</Link>
+              <button
+                type="button"
+                className="linklike"
+                onClick={() => {
+                  setCurrent(undefined);
+                  navigate('/');
+                }}
+              >
+                Sign out
+              </button>
+            </>
+          )}
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page path={path} current={current} />
+      </main>
+      <footer className="bottom">
+        <p>
+          Your keys stay in this browser. Every access to health data is recorded on the ledger; the{' '}
+          <Link href="/explorer">explorer</Link> lets anyone check it.
+        </p>
+      </footer>
+    </SessionProvider>
+  );
+}

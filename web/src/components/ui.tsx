@@ -1,0 +1,84 @@
+// Small shared pieces: links, the error banner (always the server's own words), the progress line for
+// slow actions (a commit takes about a second), and a copy button.
+import { useState, type ReactNode } from 'react';
+import { describeError } from '../lib/http.ts';
+import { onLinkClick } from '../lib/router.ts';
+
+export function Link(props: { href: string; children: ReactNode; className?: string }) {
+  return (
+    <a href={props.href} onClick={onLinkClick} className={props.className}>
+      {props.children}
+    </a>
+  );
+}
+
+export function ErrorBanner(props: { error: unknown }) {
+  if (props.error === undefined || props.error === null) return null;
+  return (
+    <p className="error" role="alert">
+      {describeError(props.error)}
+    </p>
+  );
+}
+
+export function Busy(props: { label: string | undefined }) {
+  if (props.label === undefined) return null;
+  return (
+    <p className="busy" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {props.label}
+    </p>
+  );
+}
+
+export function Notice(props: { text: string | undefined }) {
+  if (props.text === undefined) return null;
+  return (
+    <p className="notice" role="status">
+      {props.text}
+    </p>
+  );
+}
+
+export function CopyButton(props: { text: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className="secondary"
+      onClick={() => {
+        void navigator.clipboard?.writeText(props.text).then(() => setCopied(true));
+      }}
+    >
+      {copied ? 'Copied' : (props.label ?? 'Copy')}
+    </button>
+  );
+}
+
+/**
+ * Runs one async action at a time with its progress label and error: what every form here needs.
+ * Returns [busyLabel, error, run].
+ */
+export function useAction(): [
+  string | undefined,
+  unknown,
+  (label: string, work: () => Promise<void>) => Promise<void>,
+] {
+  const [busy, setBusy] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const run = async (label: string, work: () => Promise<void>) => {
+    setBusy(label);
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return [busy, error, run];
+}
+
+export function shortHex(hex: string, n = 12): string {
+  return hex.length > n ? `${hex.slice(0, n)}…` : hex;
+}

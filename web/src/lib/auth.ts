@@ -1,0 +1,70 @@
+// Sign-in with a key: the node hands out a challenge, the browser signs { audience, challenge,
+// publicKey } as canonical JSON under the "auth-challenge" purpose (exactly what
+// src/api/auth/challenge.ts verifies), and the token endpoint answers with a bearer token. Patients get
+// patient/ scopes; staff ask with kind "practitioner" and get a token of this node's organisation.
+import { toHex } from '../../../src/core/bytes.ts';
+import { canonicalBytes } from '../../../src/core/canonical.ts';
+import { publicKeyFromSeed, signMessage } from '../../../src/core/crypto/index.ts';
+import { request } from './http.ts';
+import { chainId } from './ledger.ts';
+
+export const SIGNED_CHALLENGE_GRANT_TYPE = 'urn:carechain:params:oauth:grant-type:signed-challenge';
+
+export interface Session {
+  readonly kind: 'patient' | 'staff';
+  readonly publicKey: string;
+  readonly token: string;
+  readonly expiresAtMs: number;
+  /** The patient's pseudonym (patients and proxies). */
+  readonly patient?: string;
+  /** The organisation (staff). */
+  readonly orgId?: string;
+}
+
+interface TokenAnswer {
+  access_token: string;
+  expires_in: number;
+  patient?: string;
+}
+
+/** The claims of our own token, read (not verified: the node verifies it on every request). */
+function claimsOf(token: string): Record<string, unknown> {
+  const part = token.split('.')[1] ?? '';
+  const json = atob(
+    part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '='),
+  );
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
+export async function signIn(seed: Uint8Array, kind: 'patient' | 'staff'): Promise<Session> {
+  const publicKey = toHex(publicKeyFromSeed(seed));
+  const id = await chainId();
+  const { challenge, audience } = await request<{ challenge: string; audience: string }>('/auth/challenge', {
+    method: 'POST',
+    body: {},
+  });
+  const message = canonicalBytes({ audience, challenge, publicKey });
+  const signature = toHex(signMessage(seed, 'auth-challenge', id, message));
+  const answer = await request<TokenAnswer>('/auth/token', {
+    body: {
+      grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
+      challenge,
+      audience,
+      publicKey,
+      signature,
+      ...(kind === 'staff' ? { kind: 'practitioner' } : {}),
+    },
+  });
+  const claims = claimsOf(answer.access_token);
+  return {
+    kind,
+    publicKey,
+    token: answer.access_token,
+    expiresAtMs: Date.now() + answer.expires_in * 1000,
+    ...(answer.patient === undefined ? {} : { patient: answer.patient }),
+    ...(typeof claims.cc_org === 'string' ? { orgId: claims.cc_org } : {}),
+  };
+}

@@ -1,0 +1,106 @@
+// Adds an observation (a measurement) or a note about the patient: a FHIR create at this node, which
+// seals it in the vault for the custodian and the patient and registers it on chain. Only staff of the
+// custodian organisation write here.
+import { useState, type FormEvent } from 'react';
+import { Busy, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
+import { create } from '../../lib/fhir.ts';
+import type { PatientCode } from '../../lib/patient-code.ts';
+import { useSession } from '../../lib/session.tsx';
+
+export function AddObservation(props: { patient: PatientCode }) {
+  const { current } = useSession();
+  const [kind, setKind] = useState<'measurement' | 'note'>('measurement');
+  const [what, setWhat] = useState('');
+  const [value, setValue] = useState('');
+  const [unit, setUnit] = useState('');
+  const [notice, setNotice] = useState<string>();
+  const [busy, error, run] = useAction();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setNotice(undefined);
+    void run('Saving — the record is sealed and registered on the ledger…', async () => {
+      const id = props.patient.patientId;
+      if (id === null) throw new Error('enter the FHIR Patient id to add a record');
+      const number = Number(value);
+      if (kind === 'measurement' && (value.trim() === '' || !Number.isFinite(number)))
+        throw new Error('the value must be a number');
+      const created = await create(
+        {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: kind === 'note' ? 'Clinical note' : what.trim() },
+          subject: { reference: `Patient/${id}` },
+          effectiveDateTime: new Date().toISOString(),
+          ...(kind === 'note'
+            ? { valueString: value }
+            : { valueQuantity: { value: number, unit: unit.trim() } }),
+        },
+        current?.session.token ?? '',
+      );
+      setNotice(`Saved as Observation ${String(created.id).slice(0, 12)}…`);
+      setValue('');
+    });
+  };
+  return (
+    <form className="panel" onSubmit={submit} aria-labelledby="add-title">
+      <h2 id="add-title">Add an observation or a note</h2>
+      <fieldset>
+        <legend>Kind</legend>
+        <label className="inline">
+          <input
+            type="radio"
+            name="add-kind"
+            checked={kind === 'measurement'}
+            onChange={() => setKind('measurement')}
+          />
+          Measurement
+        </label>
+        <label className="inline">
+          <input type="radio" name="add-kind" checked={kind === 'note'} onChange={() => setKind('note')} />{' '}
+          Note
+        </label>
+      </fieldset>
+      {kind === 'measurement' ? (
+        <>
+          <label htmlFor="add-what">What was measured</label>
+          <input
+            id="add-what"
+            value={what}
+            onChange={(e) => setWhat(e.target.value)}
+            placeholder="Body temperature"
+            required
+          />
+          <div className="row">
+            <div>
+              <label htmlFor="add-value">Value</label>
+              <input
+                id="add-value"
+                inputMode="decimal"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                required
+              />
+            </div>
+            <div>
+              <label htmlFor="add-unit">Unit</label>
+              <input id="add-unit" value={unit} onChange={(e) => setUnit(e.target.value)} placeholder="Cel" />
+            </div>
+          </div>
+        </>
+      ) : (
+        <>
+          <label htmlFor="add-note">Note</label>
+          <textarea id="add-note" value={value} onChange={(e) => setValue(e.target.value)} required />
+        </>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={busy !== undefined}>
+          Save
+        </button>
+      </div>
+      <Busy label={busy} />
+      <ErrorBanner error={error} />
+      <Notice text={notice} />
+    </form>
+  );
+}

@@ -1,0 +1,70 @@
+// What the patient's consent allows THIS practitioner now, per kind of record, for a purpose: the node
+// evaluates the same pure function it uses to decide reads (src/app/consent/evaluate.ts).
+import { useCallback, useEffect, useState } from 'react';
+import { PURPOSES_OF_USE } from '../../../../src/app/consent/types.ts';
+import { Busy, ErrorBanner } from '../../components/ui.tsx';
+import { TIMELINE_TYPES } from '../../lib/fhir.ts';
+import { request } from '../../lib/http.ts';
+import { useSession } from '../../lib/session.tsx';
+import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
+
+interface Allowed {
+  decisions: { resourceType: string; decision: 'permit' | 'deny'; reason: string }[];
+}
+
+export function AllowedPanel(props: { pseudonym: string }) {
+  const { current } = useSession();
+  const [purpose, setPurpose] = useState('TREAT');
+  const [allowed, setAllowed] = useState<Allowed>();
+  const [error, setError] = useState<unknown>();
+  const token = current?.session.token ?? '';
+  const load = useCallback(() => {
+    setAllowed(undefined);
+    setError(undefined);
+    const query = new URLSearchParams({
+      patient: props.pseudonym,
+      resourceType: TIMELINE_TYPES.join(','),
+      purpose,
+    });
+    request<Allowed>(`/api/v1/consents/allowed?${query}`, { token }).then(setAllowed, setError);
+  }, [props.pseudonym, purpose, token]);
+  useEffect(load, [load]);
+  return (
+    <section className="panel" aria-labelledby="allowed-title">
+      <h2 id="allowed-title">What this patient's consent allows you</h2>
+      <div className="row">
+        <div>
+          <label htmlFor="allowed-purpose">Purpose</label>
+          <select id="allowed-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
+            {PURPOSES_OF_USE.map((p) => (
+              <option key={p} value={p}>
+                {PURPOSE_WORDS[p]} ({p})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={load}>
+            Check again
+          </button>
+        </div>
+      </div>
+      <Busy label={allowed === undefined && error === undefined ? 'Checking consent…' : undefined} />
+      <ErrorBanner error={error} />
+      {allowed && (
+        <ul className="checks plain" aria-label="Consent per kind of record">
+          {allowed.decisions.map((d) => (
+            <li
+              key={d.resourceType}
+              className={d.decision === 'permit' ? 'ok' : 'bad'}
+              data-type={d.resourceType}
+              data-decision={d.decision}
+            >
+              {d.decision === 'permit' ? '✓' : '✗'} {RESOURCE_WORDS[d.resourceType] ?? d.resourceType}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+// Break-glass: an emergency read without consent (purpose ETREAT), with a written reason that the
+// custodian keeps off chain (its salted hash is on chain). The patient and the custodian's privacy
+// officer see it flagged.
+import { useState, type FormEvent } from 'react';
+import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
+import { titleOf, TIMELINE_TYPES, type Resource } from '../../lib/fhir.ts';
+import { request } from '../../lib/http.ts';
+import type { PatientCode } from '../../lib/patient-code.ts';
+import { useSession } from '../../lib/session.tsx';
+
+export function BreakGlass(props: { patient: PatientCode }) {
+  const { current } = useSession();
+  const [type, setType] = useState('Patient');
+  const [id, setId] = useState(props.patient.patientId ?? '');
+  const [reason, setReason] = useState('');
+  const [result, setResult] = useState<{ resource: Resource; txHash: string }>();
+  const [busy, error, run] = useAction();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setResult(undefined);
+    void run('Emergency access — recording it on the ledger first…', async () => {
+      setResult(
+        await request<{ resource: Resource; txHash: string }>('/api/v1/records/break-glass', {
+          body: { resourceType: type, id: id.trim(), purpose: 'ETREAT', reason },
+          token: current?.session.token ?? '',
+        }),
+      );
+    });
+  };
+  return (
+    <form className="panel flagged" onSubmit={submit} aria-labelledby="glass-title">
+      <h2 id="glass-title">Emergency access (break-glass)</h2>
+      <p className="hint">
+        Only to treat an emergency. The patient and the privacy officer will see this access and your reason.
+      </p>
+      <div className="row">
+        <div>
+          <label htmlFor="glass-type">Kind of record</label>
+          <select id="glass-type" value={type} onChange={(e) => setType(e.target.value)}>
+            {TIMELINE_TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="glass-id">Record id</label>
+          <input
+            id="glass-id"
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            spellCheck={false}
+            required
+          />
+        </div>
+      </div>
+      <label htmlFor="glass-reason">Reason (required)</label>
+      <textarea
+        id="glass-reason"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        required
+        minLength={10}
+      />
+      <div className="actions">
+        <button type="submit" className="danger" disabled={busy !== undefined}>
+          Break the glass and read
+        </button>
+      </div>
+      <Busy label={busy} />
+      <ErrorBanner error={error} />
+      {result && (
+        <p role="status">
+          Read under emergency access: <strong>{titleOf(result.resource)}</strong> (event on the ledger:{' '}
+          <code>{result.txHash.slice(0, 12)}…</code>)
+        </p>
+      )}
+    </form>
+  );
+}

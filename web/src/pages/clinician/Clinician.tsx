@@ -1,0 +1,81 @@
+// The clinician's workspace: find a patient by the code they share (or their carechain ID and Patient
+// id), see what their consent allows you, read, add an observation or a note, ask for consent, or use
+// break-glass in an emergency. Reads of records not yours are decided by consent and logged on chain.
+import { useState, type FormEvent } from 'react';
+import { CopyButton, ErrorBanner } from '../../components/ui.tsx';
+import { orgNamer, useOrgs } from '../../lib/network.ts';
+import { decodePatientCode, type PatientCode } from '../../lib/patient-code.ts';
+import { useSession } from '../../lib/session.tsx';
+import { AddObservation } from './AddObservation.tsx';
+import { AllowedPanel } from './AllowedPanel.tsx';
+import { BreakGlass } from './BreakGlass.tsx';
+import { ReadRecords } from './ReadRecords.tsx';
+import { RequestConsent } from './RequestConsent.tsx';
+
+export function Clinician() {
+  const { current } = useSession();
+  const orgs = useOrgs();
+  const [codeText, setCodeText] = useState('');
+  const [patientIdText, setPatientIdText] = useState('');
+  const [patient, setPatient] = useState<PatientCode>();
+  const [error, setError] = useState<unknown>();
+  if (current === undefined) return null;
+  const find = (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const code = decodePatientCode(codeText);
+      const id = patientIdText.trim() || code.patientId;
+      setPatient({ ...code, patientId: id });
+    } catch (err) {
+      setPatient(undefined);
+      setError(err);
+    }
+  };
+  return (
+    <section>
+      <h1>Clinician workspace</h1>
+      <p className="hint">
+        Signed in as staff of {orgNamer(orgs)(current.session.orgId ?? '')}. Your key:{' '}
+        <code>{current.session.publicKey.slice(0, 16)}…</code>{' '}
+        <CopyButton text={current.session.publicKey} label="Copy key" />
+      </p>
+      <form className="panel" onSubmit={find} aria-labelledby="find-title">
+        <h2 id="find-title">Find a patient</h2>
+        <label htmlFor="find-code">Patient code (scanned or pasted) or carechain ID</label>
+        <textarea
+          id="find-code"
+          value={codeText}
+          onChange={(e) => setCodeText(e.target.value)}
+          spellCheck={false}
+          required
+        />
+        <label htmlFor="find-patient-id">FHIR Patient id (if the code has none)</label>
+        <input
+          id="find-patient-id"
+          value={patientIdText}
+          onChange={(e) => setPatientIdText(e.target.value)}
+          spellCheck={false}
+        />
+        <div className="actions">
+          <button type="submit">Find</button>
+        </div>
+        <ErrorBanner error={error} />
+      </form>
+      {patient !== undefined && (
+        <div key={`${patient.pseudonym}/${patient.patientId ?? ''}`}>
+          <p className="notice" role="status">
+            Patient <code>{patient.pseudonym.slice(0, 16)}…</code>
+            {patient.custodian ? `, records kept by ${orgNamer(orgs)(patient.custodian)}` : ''}
+            {patient.patientId ? `, Patient/${patient.patientId.slice(0, 12)}…` : ''}
+          </p>
+          <AllowedPanel pseudonym={patient.pseudonym} />
+          <ReadRecords patient={patient} />
+          <AddObservation patient={patient} />
+          <RequestConsent pseudonym={patient.pseudonym} />
+          <BreakGlass patient={patient} />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+// One block: its header, who signed its commit, and its transactions.
+import { useEffect, useState } from 'react';
+import { ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
+import { request } from '../../lib/http.ts';
+
+interface BlockAnswer {
+  hash: string;
+  header: {
+    height: number;
+    timeMs: number;
+    txCount: number;
+    proposer: string;
+    logSize: number;
+    logRoot: string;
+    appHash: string;
+  };
+  txHashes: string[];
+  commit?: { signatures: { validator: string }[] } | null;
+}
+
+export function BlockPage(props: { height: number }) {
+  const [block, setBlock] = useState<BlockAnswer>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    setBlock(undefined);
+    request<BlockAnswer>(`/api/v1/blocks/${props.height}`).then(setBlock, setError);
+  }, [props.height]);
+  return (
+    <section>
+      <p>
+        <Link href="/explorer">← Explorer</Link>
+      </p>
+      <h1>Block {props.height}</h1>
+      <ErrorBanner error={error} />
+      {block && (
+        <>
+          <dl className="facts">
+            <dt>Hash</dt>
+            <dd>
+              <code className="wrap">{block.hash}</code>
+            </dd>
+            <dt>Time</dt>
+            <dd>{new Date(block.header.timeMs).toLocaleString()}</dd>
+            <dt>Proposer</dt>
+            <dd>
+              <code>{shortHex(block.header.proposer, 16)}</code>
+            </dd>
+            <dt>Log after this block</dt>
+            <dd>
+              {block.header.logSize} txs, root <code>{shortHex(block.header.logRoot, 16)}</code>
+            </dd>
+            <dt>Commit signatures</dt>
+            <dd>{block.commit?.signatures.length ?? 0}</dd>
+          </dl>
+          <p>
+            {props.height > 1 && <Link href={`/explorer/block/${props.height - 1}`}>← Previous block</Link>}{' '}
+            <Link href={`/explorer/block/${props.height + 1}`}>Next block →</Link>
+          </p>
+          <h2>Transactions ({block.txHashes.length})</h2>
+          <ol className="plain">
+            {block.txHashes.map((h) => (
+              <li key={h}>
+                <Link href={`/explorer/tx/${h}`}>
+                  <code>{h}</code>
+                </Link>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}

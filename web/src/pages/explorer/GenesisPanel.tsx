@@ -1,0 +1,57 @@
+// The genesis document, fetched once: the only thing the explorer's verification trusts. Its hash is
+// computed here, so a careful user can compare it with one obtained out of band.
+import { useEffect, useState } from 'react';
+import { genesisHash, parseGenesis } from '../../../../src/core/genesis.ts';
+import { ErrorBanner } from '../../components/ui.tsx';
+import { loadGenesis, orgsOf } from '../../lib/network.ts';
+
+export function GenesisPanel() {
+  const [info, setInfo] = useState<{
+    hash: string;
+    chainId: string;
+    validators: { name: string; publicKey: string; power: number }[];
+    orgs: string[];
+  }>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    loadGenesis()
+      .then(({ genesis }) => {
+        const parsed = parseGenesis(genesis);
+        setInfo({
+          hash: genesisHash(parsed.genesis),
+          chainId: parsed.genesis.chainId,
+          validators: [...parsed.validatorSet.validators],
+          orgs: orgsOf(parsed.genesis).map((o) => `${o.name} (${o.type})`),
+        });
+      })
+      .catch(setError);
+  }, []);
+  return (
+    <section aria-labelledby="genesis-title" className="panel">
+      <h2 id="genesis-title">Trusted genesis</h2>
+      <ErrorBanner error={error} />
+      {info && (
+        <dl className="facts">
+          <dt>Chain</dt>
+          <dd>{info.chainId}</dd>
+          <dt>Genesis hash (computed in your browser)</dt>
+          <dd>
+            <code className="wrap">{info.hash}</code>
+          </dd>
+          <dt>Validator keys</dt>
+          <dd>
+            <ul className="plain">
+              {info.validators.map((v) => (
+                <li key={v.publicKey}>
+                  {v.name}: <code className="wrap">{v.publicKey}</code> (power {v.power})
+                </li>
+              ))}
+            </ul>
+          </dd>
+          <dt>Member organisations</dt>
+          <dd>{info.orgs.join(', ')}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}

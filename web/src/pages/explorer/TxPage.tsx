@@ -1,0 +1,100 @@
+// One transaction, and the button that proves it is in the ledger: the browser fetches the inclusion
+// proof (with its checkpoint) and checks every step itself against the genesis validator keys
+// (lib/verify-proof.ts), listing each step with ✓ or ✗.
+import { useEffect, useState } from 'react';
+import { Busy, ErrorBanner, Link, shortHex, useAction } from '../../components/ui.tsx';
+import { request } from '../../lib/http.ts';
+import { loadGenesis } from '../../lib/network.ts';
+import { verifyTxProof, type InclusionProofInput, type Step } from '../../lib/verify-proof.ts';
+
+interface StoredTx {
+  hash: string;
+  height: number;
+  position: number;
+  logIndex: number;
+  tx: { chainId: string; type: string; payload: unknown; signer: string; nonce: number; signature: string };
+}
+
+export function TxPage(props: { hash: string }) {
+  const [stored, setStored] = useState<StoredTx>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [steps, setSteps] = useState<Step[]>();
+  const [busy, error, run] = useAction();
+  useEffect(() => {
+    setStored(undefined);
+    setSteps(undefined);
+    request<StoredTx>(`/api/v1/txs/${props.hash}`).then(setStored, setLoadError);
+  }, [props.hash]);
+
+  const verify = () =>
+    run('Fetching the proof and checking it in your browser…', async () => {
+      setSteps(undefined);
+      const [{ genesis }, proof] = await Promise.all([
+        loadGenesis(),
+        request<InclusionProofInput>(`/api/v1/proofs/inclusion/${props.hash}`),
+      ]);
+      setSteps(verifyTxProof({ genesis, txHash: props.hash, tx: stored?.tx, proof }));
+    });
+
+  const allOk = steps?.every((s) => s.ok);
+  return (
+    <section>
+      <p>
+        <Link href="/explorer">← Explorer</Link>
+      </p>
+      <h1>
+        Transaction <code className="wrap">{shortHex(props.hash, 16)}</code>
+      </h1>
+      <ErrorBanner error={loadError} />
+      {stored && (
+        <>
+          <dl className="facts">
+            <dt>Hash</dt>
+            <dd>
+              <code className="wrap">{stored.hash}</code>
+            </dd>
+            <dt>Type</dt>
+            <dd>{stored.tx.type}</dd>
+            <dt>Block</dt>
+            <dd>
+              <Link href={`/explorer/block/${stored.height}`}>{stored.height}</Link> (position{' '}
+              {stored.position}, log index {stored.logIndex})
+            </dd>
+            <dt>Signed by</dt>
+            <dd>
+              <code className="wrap">{stored.tx.signer}</code> (nonce {stored.tx.nonce})
+            </dd>
+          </dl>
+          <details>
+            <summary>Payload</summary>
+            <pre>{JSON.stringify(stored.tx.payload, null, 2)}</pre>
+          </details>
+          <div className="actions">
+            <button type="button" onClick={() => void verify()} disabled={busy !== undefined}>
+              Verify
+            </button>
+          </div>
+        </>
+      )}
+      <Busy label={busy} />
+      <ErrorBanner error={error} />
+      {steps && (
+        <section aria-labelledby="verify-title" className="panel">
+          <h2 id="verify-title" className={allOk ? 'ok' : 'bad'}>
+            {allOk ? '✓ Verified in your browser' : '✗ Verification failed'}
+          </h2>
+          <ol className="steps" aria-label="Verification steps">
+            {steps.map((s) => (
+              <li key={s.id} className={s.ok ? 'ok' : 'bad'} data-step={s.id} data-ok={s.ok}>
+                <span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> <strong>{s.label}</strong>
+                <span className="sr-only">{s.ok ? ' passed' : ' failed'}</span>
+                <br />
+                <small>{s.detail}</small>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+// The form that allows (or forbids) someone to see part of your records, in words. It builds a
+// consent.grant payload exactly as src/app/consent/parse.ts expects it.
+import { useState, type FormEvent } from 'react';
+import { PURPOSES_OF_USE, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
+import { PRACTITIONER_ROLES } from '../../../../src/app/membership/types.ts';
+import { isHex } from '../../../../src/core/bytes.ts';
+import type { CanonicalValue } from '../../../../src/core/canonical.ts';
+import { describeError } from '../../lib/http.ts';
+import { chainTimeMs, randomId } from '../../lib/ledger.ts';
+import { orgNamer, useOrgs } from '../../lib/network.ts';
+import { consentSentence, PURPOSE_WORDS, RESOURCE_WORDS, ROLE_WORDS } from '../../lib/words.ts';
+
+type GranteeKind = 'organisation' | 'role' | 'practitioner';
+const TYPES = Object.keys(RESOURCE_WORDS).filter((t) => t !== '*');
+
+export function GrantForm(props: {
+  disabled: boolean;
+  onGrant: (payload: CanonicalValue, sentence: string) => Promise<void>;
+}) {
+  const orgs = useOrgs();
+  const [kind, setKind] = useState<GranteeKind>('organisation');
+  const [orgId, setOrgId] = useState('');
+  const [role, setRole] = useState<string>('physician');
+  const [key, setKey] = useState('');
+  const [all, setAll] = useState(true);
+  const [types, setTypes] = useState<string[]>([]);
+  const [purposes, setPurposes] = useState<PurposeOfUse[]>(['TREAT']);
+  const [write, setWrite] = useState(false);
+  const [until, setUntil] = useState('');
+  const [deny, setDeny] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const org = orgId || orgs[0]?.id || '';
+  const toggle = <T,>(list: T[], item: T, on: boolean): T[] =>
+    on ? [...list, item] : list.filter((x) => x !== item);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    const practitionerKey = key.trim().toLowerCase();
+    const grantee: Record<string, string> =
+      kind === 'organisation'
+        ? { kind, orgId: org }
+        : kind === 'role'
+          ? { kind, orgId: org, role }
+          : { kind, key: practitionerKey };
+    if (kind === 'practitioner' && !isHex(practitionerKey, 32)) {
+      return setProblem('a practitioner key is 64 hexadecimal digits');
+    }
+    if (!all && types.length === 0) return setProblem('choose at least one kind of record');
+    if (purposes.length === 0) return setProblem('choose at least one reason');
+    let startMs: number;
+    try {
+      startMs = await chainTimeMs();
+    } catch (err) {
+      return setProblem(describeError(err));
+    }
+    const endMs = until === '' ? null : new Date(`${until}T23:59:59`).getTime();
+    if (endMs !== null && !(endMs > startMs)) return setProblem('the end date must be in the future');
+    const payload = {
+      consentId: randomId(),
+      grantee,
+      resourceTypes: all ? ['*'] : [...types].sort(),
+      purposes: [...purposes].sort(),
+      actions: write ? ['read', 'write'] : ['read'],
+      period: { startMs, endMs },
+      provision: deny ? 'deny' : 'permit',
+    };
+    const sentence = consentSentence(
+      {
+        ...payload,
+        grantee,
+        provision: deny ? 'deny' : 'permit',
+        actions: write ? ['read', 'write'] : ['read'],
+      } as never,
+      orgNamer(orgs),
+    );
+    await props.onGrant(payload, sentence);
+  };
+
+  return (
+    <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="grant-title">
+      <h3 id="grant-title">Allow someone to see your records</h3>
+      <fieldset>
+        <legend>Who</legend>
+        <label className="inline">
+          <input
+            type="radio"
+            name="grantee"
+            checked={kind === 'organisation'}
+            onChange={() => setKind('organisation')}
+          />
+          Everyone at an organisation
+        </label>
+        <label className="inline">
+          <input type="radio" name="grantee" checked={kind === 'role'} onChange={() => setKind('role')} />
+          Only some roles at an organisation (e.g. doctors)
+        </label>
+        <label className="inline">
+          <input
+            type="radio"
+            name="grantee"
+            checked={kind === 'practitioner'}
+            onChange={() => setKind('practitioner')}
+          />
+          One practitioner (by their key)
+        </label>
+        {kind !== 'practitioner' && (
+          <>
+            <label htmlFor="grant-org">Organisation</label>
+            <select id="grant-org" value={org} onChange={(e) => setOrgId(e.target.value)}>
+              {orgs.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name} ({o.type})
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {kind === 'role' && (
+          <>
+            <label htmlFor="grant-role">Role</label>
+            <select id="grant-role" value={role} onChange={(e) => setRole(e.target.value)}>
+              {PRACTITIONER_ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_WORDS[r] ?? r}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {kind === 'practitioner' && (
+          <>
+            <label htmlFor="grant-key">Practitioner key</label>
+            <input id="grant-key" value={key} onChange={(e) => setKey(e.target.value)} spellCheck={false} />
+          </>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Which records</legend>
+        <label className="inline">
+          <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> All of my records
+        </label>
+        {!all && (
+          <div className="checks">
+            {TYPES.map((t) => (
+              <label className="inline" key={t}>
+                <input
+                  type="checkbox"
+                  checked={types.includes(t)}
+                  onChange={(e) => setTypes(toggle(types, t, e.target.checked))}
+                />
+                {RESOURCE_WORDS[t]}
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>For what</legend>
+        <div className="checks">
+          {PURPOSES_OF_USE.map((p) => (
+            <label className="inline" key={p}>
+              <input
+                type="checkbox"
+                checked={purposes.includes(p)}
+                onChange={(e) => setPurposes(toggle(purposes, p, e.target.checked))}
+              />
+              {PURPOSE_WORDS[p]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="inline">
+        <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> They may also
+        add to my records
+      </label>
+      <label htmlFor="grant-until">Until (leave empty: until I revoke it)</label>
+      <input id="grant-until" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+      <label className="inline">
+        <input type="checkbox" checked={deny} onChange={(e) => setDeny(e.target.checked)} /> Never allow this
+        instead (a refusal overrides any permission)
+      </label>
+      {problem !== undefined && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={props.disabled}>
+          {deny ? 'Sign this refusal' : 'Sign this permission'}
+        </button>
+      </div>
+    </form>
+  );
+}

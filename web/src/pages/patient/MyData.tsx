@@ -1,0 +1,115 @@
+// The patient's data to take away: a code to show a clinician (the QR payload), every record as one FHIR
+// Bundle, and erasure (crypto-shredding at the custodian, with a receipt on the ledger).
+import { useEffect, useState } from 'react';
+import { Busy, CopyButton, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
+import { downloadJson } from '../../lib/download.ts';
+import { search } from '../../lib/fhir.ts';
+import { request } from '../../lib/http.ts';
+import { signOnly } from '../../lib/ledger.ts';
+import { useThisOrg } from '../../lib/network.ts';
+import { encodePatientCode } from '../../lib/patient-code.ts';
+import { useSession } from '../../lib/session.tsx';
+import { loadAllRecords } from './Timeline.tsx';
+
+export function MyData() {
+  const { current } = useSession();
+  const custodian = useThisOrg();
+  const [patientId, setPatientId] = useState<string | null>();
+  const [notice, setNotice] = useState<string>();
+  const [understood, setUnderstood] = useState(false);
+  const [busy, error, run] = useAction();
+  useEffect(() => {
+    if (current === undefined) return;
+    search('Patient', {}, current.session.token).then(
+      (list) => setPatientId(list[0]?.id ?? null),
+      () => setPatientId(null),
+    );
+  }, [current]);
+  if (current === undefined) return null;
+  const pseudonym = current.session.patient ?? '';
+  const code = encodePatientCode({ pseudonym, custodian: custodian ?? null, patientId: patientId ?? null });
+
+  const download = () =>
+    run('Collecting your records…', async () => {
+      const records = await loadAllRecords(current.session.token);
+      downloadJson(
+        'carechain-my-records.json',
+        {
+          resourceType: 'Bundle',
+          type: 'collection',
+          timestamp: new Date().toISOString(),
+          entry: records.map((resource) => ({
+            fullUrl: `${location.origin}/fhir/R4/${resource.resourceType}/${resource.id}`,
+            resource,
+          })),
+        },
+        'application/fhir+json',
+      );
+      setNotice(`Downloaded ${records.length} records as a FHIR Bundle.`);
+    });
+
+  const erase = () =>
+    run('Asking for erasure — the custodian deletes your records and records a receipt…', async () => {
+      const tx = await signOnly(current.seed, 'records.requestErasure', {
+        patientPseudonym: pseudonym,
+        recordIds: 'all',
+      });
+      const result = await request<{ receipts: unknown[] }>('/api/v1/patients/me/erasure', {
+        body: { tx },
+        token: current.session.token,
+      });
+      setNotice(
+        `Erased. ${result.receipts.length} receipt(s) are on the ledger; your records can no longer be read anywhere.`,
+      );
+    });
+
+  return (
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">Share, download or erase</h2>
+      <ErrorBanner error={error} />
+      <Busy label={busy} />
+      <Notice text={notice} />
+      <section className="panel" aria-labelledby="code-title">
+        <h3 id="code-title">Your patient code</h3>
+        <p className="hint">
+          Show or send this to a clinician so they can find you. It holds no health data: only your carechain
+          ID and where your records are kept.
+        </p>
+        <pre aria-label="Patient code">{code}</pre>
+        <div className="actions">
+          <CopyButton text={code} label="Copy code" />
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="download-title">
+        <h3 id="download-title">Download all your data</h3>
+        <p className="hint">
+          Every record kept for you here, as one FHIR R4 Bundle (a JSON file any FHIR tool reads).
+        </p>
+        <button type="button" onClick={() => void download()} disabled={busy !== undefined}>
+          Download as FHIR Bundle
+        </button>
+      </section>
+      <section className="panel" aria-labelledby="erase-title">
+        <h3 id="erase-title">Erase your records</h3>
+        <p>
+          Your care provider deletes the encrypted records and their keys; the ledger keeps only a signed
+          receipt. This cannot be undone.
+        </p>
+        <label className="inline">
+          <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} /> I
+          understand that my records will be gone for good
+        </label>
+        <div className="actions">
+          <button
+            type="button"
+            className="danger"
+            disabled={!understood || busy !== undefined}
+            onClick={() => void erase()}
+          >
+            Erase my records
+          </button>
+        </div>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+// The patient's portal: their records, their consents, who looked at their data, and their data to
+// take away or erase. Everything the patient signs (consent, erasure) is signed in this page.
+import { useState } from 'react';
+import { useSession } from '../../lib/session.tsx';
+import { AccessLog } from './AccessLog.tsx';
+import { ConsentManager } from './ConsentManager.tsx';
+import { MyData } from './MyData.tsx';
+import { Timeline } from './Timeline.tsx';
+
+const TABS = [
+  { id: 'records', label: 'My records' },
+  { id: 'consent', label: 'Who may see my data' },
+  { id: 'log', label: 'Who looked at my data' },
+  { id: 'data', label: 'Share, download or erase' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+export function PatientPortal() {
+  const { current } = useSession();
+  const [tab, setTab] = useState<TabId>('records');
+  if (current === undefined) return null;
+  const focusTab = (index: number) => {
+    const next = TABS[(index + TABS.length) % TABS.length]!;
+    setTab(next.id);
+    document.getElementById(`tab-${next.id}`)?.focus();
+  };
+  return (
+    <section>
+      <h1>Your health records</h1>
+      <p className="hint">
+        Your carechain ID: <code>{current.session.patient?.slice(0, 16)}…</code>
+      </p>
+      {/* WAI-ARIA Authoring Practices "Tabs": arrow keys move between tabs. */}
+      <div className="tabs" role="tablist" aria-label="Patient portal">
+        {TABS.map((t, i) => (
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight') focusTab(i + 1);
+              if (e.key === 'ArrowLeft') focusTab(i - 1);
+            }}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'records' && <Timeline />}
+        {tab === 'consent' && <ConsentManager />}
+        {tab === 'log' && <AccessLog />}
+        {tab === 'data' && <MyData />}
+      </div>
+    </section>
+  );
+}

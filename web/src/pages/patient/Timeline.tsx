@@ -1,0 +1,49 @@
+// The patient's records as one timeline, newest first, read with the patient's own token (a patient
+// reads their own records directly; no access event is needed for that).
+import { useEffect, useState } from 'react';
+import { Busy, ErrorBanner } from '../../components/ui.tsx';
+import { dateOf, search, TIMELINE_TYPES, titleOf, type Resource } from '../../lib/fhir.ts';
+import { orgNamer, useOrgs, useThisOrg } from '../../lib/network.ts';
+import { useSession } from '../../lib/session.tsx';
+import { RESOURCE_WORDS } from '../../lib/words.ts';
+
+export async function loadAllRecords(token: string): Promise<Resource[]> {
+  const lists = await Promise.all(TIMELINE_TYPES.map((type) => search(type, {}, token)));
+  return lists.flat();
+}
+
+export function Timeline() {
+  const { current } = useSession();
+  const orgs = useOrgs();
+  const [records, setRecords] = useState<Resource[]>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    if (current === undefined) return;
+    loadAllRecords(current.session.token).then(setRecords, setError);
+  }, [current]);
+  const here = useThisOrg();
+  const sorted = [...(records ?? [])].sort((a, b) => (dateOf(b) ?? '').localeCompare(dateOf(a) ?? ''));
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      {here !== undefined && <p className="hint">Records kept for you by {orgNamer(orgs)(here)}.</p>}
+      <Busy label={records === undefined && error === undefined ? 'Loading your records…' : undefined} />
+      <ErrorBanner error={error} />
+      {records !== undefined && records.length === 0 && (
+        <p>No records yet. When a care provider adds something about you, it appears here.</p>
+      )}
+      <ol className="timeline" aria-label="Your records, newest first">
+        {sorted.map((r) => (
+          <li key={`${r.resourceType}/${r.id ?? ''}`}>
+            <strong>{titleOf(r)}</strong>
+            <br />
+            <small className="hint">
+              {RESOURCE_WORDS[r.resourceType] ?? r.resourceType}
+              {dateOf(r) ? ` · ${new Date(dateOf(r)!).toLocaleDateString()}` : ''}
+            </small>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

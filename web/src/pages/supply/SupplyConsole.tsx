@@ -1,0 +1,208 @@
+// The manufacturer's and distributor's console: commission a lot, ship it to a trading partner (by the
+// partner's GLN), receive what was shipped to you, recall a lot, and see the alerts addressed to you.
+// Each action is an EPCIS 2.0 capture (or a supply API call) the node signs for this organisation.
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { Alert } from '../../../../src/app/supply/types.ts';
+import { Busy, ErrorBanner, Notice, shortHex, useAction } from '../../components/ui.tsx';
+import { capture, document, events, parseSerials, sgtinUri } from '../../lib/epcis.ts';
+import { useSession } from '../../lib/session.tsx';
+import { alerts, recallLot, registerGln } from '../../lib/supply.ts';
+
+function Field(props: {
+  id: string;
+  label: string;
+  children?: ReactNode;
+  value: string;
+  set: (v: string) => void;
+  placeholder?: string;
+  area?: boolean;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.area ? (
+        <textarea
+          id={props.id}
+          value={props.value}
+          onChange={(e) => props.set(e.target.value)}
+          placeholder={props.placeholder}
+          spellCheck={false}
+          required
+        />
+      ) : (
+        <input
+          id={props.id}
+          value={props.value}
+          onChange={(e) => props.set(e.target.value)}
+          placeholder={props.placeholder}
+          spellCheck={false}
+          required
+        />
+      )}
+    </>
+  );
+}
+
+export function SupplyConsole() {
+  const { current } = useSession();
+  const [gtin, setGtin] = useState('');
+  const [lot, setLot] = useState('');
+  const [expiry, setExpiry] = useState('');
+  const [serials, setSerials] = useState('');
+  const [toGln, setToGln] = useState('');
+  const [ownGln, setOwnGln] = useState('');
+  const [list, setList] = useState<Alert[]>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, error, run] = useAction();
+  const token = current?.session.token ?? '';
+  const loadAlerts = () => alerts(token).then(setList, () => setList([]));
+  useEffect(() => {
+    void loadAlerts();
+  }, [token]);
+  if (current === undefined) return null;
+  const units = () => parseSerials(serials).map((s) => sgtinUri(gtin.trim(), s));
+  const act =
+    (label: string, done: string, work: () => Promise<{ height: number }>) => (event: FormEvent) => {
+      event.preventDefault();
+      setNotice(undefined);
+      void run(label, async () => {
+        const answer = await work();
+        setNotice(`${done} (block ${answer.height}).`);
+        await loadAlerts();
+      });
+    };
+  const captureOne = (build: (epcs: string[], now: number) => Record<string, unknown>) => () => {
+    const now = Date.now();
+    return capture(document([build(units(), now)], now), token);
+  };
+
+  return (
+    <section>
+      <h1>Supply chain console</h1>
+      <p className="hint">
+        Signed in as staff of {current.session.orgId}. Units are named by GTIN and serial number.
+      </p>
+      <Busy label={busy} />
+      <ErrorBanner error={error} />
+      <Notice text={notice} />
+      <div className="columns">
+        <form
+          className="panel"
+          aria-labelledby="units-title"
+          onSubmit={act(
+            'Commissioning — recording on the ledger…',
+            'Commissioned',
+            captureOne((epcs, now) => events.commission(epcs, lot.trim(), expiry, now)),
+          )}
+        >
+          <h2 id="units-title">Commission a lot</h2>
+          <Field id="units-gtin" label="GTIN" value={gtin} set={setGtin} placeholder="09506000134352" />
+          <Field id="units-lot" label="Lot" value={lot} set={setLot} />
+          <label htmlFor="units-expiry">Expiry date</label>
+          <input
+            id="units-expiry"
+            type="date"
+            value={expiry}
+            onChange={(e) => setExpiry(e.target.value)}
+            required
+          />
+          <Field
+            id="units-serials"
+            label="Serial numbers (one per line)"
+            value={serials}
+            set={setSerials}
+            area
+          />
+          <div className="actions">
+            <button type="submit" disabled={busy !== undefined}>
+              Commission
+            </button>
+          </div>
+        </form>
+        <div>
+          <form
+            className="panel"
+            aria-labelledby="ship-title"
+            onSubmit={act(
+              'Shipping — recording on the ledger…',
+              'Shipped',
+              captureOne((epcs, now) => events.ship(epcs, toGln.trim(), now)),
+            )}
+          >
+            <h2 id="ship-title">Ship or receive</h2>
+            <p className="hint">Uses the GTIN and serial numbers on the left.</p>
+            <Field
+              id="ship-to"
+              label="Ship to (the partner's GLN)"
+              value={toGln}
+              set={setToGln}
+              placeholder="9506000134352"
+            />
+            <div className="actions">
+              <button type="submit" disabled={busy !== undefined}>
+                Ship
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy !== undefined}
+                onClick={act('Receiving — recording on the ledger…', 'Received', captureOne(events.receive))}
+              >
+                Receive
+              </button>
+            </div>
+          </form>
+          <form
+            className="panel"
+            aria-labelledby="recall-title"
+            onSubmit={act('Recalling — recording on the ledger…', `Lot ${lot} recalled`, () =>
+              recallLot(gtin.trim(), lot.trim(), token),
+            )}
+          >
+            <h2 id="recall-title">Recall a lot</h2>
+            <p className="hint">
+              Recalls the GTIN and lot on the left: nothing of it may move or be dispensed.
+            </p>
+            <div className="actions">
+              <button type="submit" className="danger" disabled={busy !== undefined}>
+                Recall lot
+              </button>
+            </div>
+          </form>
+          <form
+            className="panel"
+            aria-labelledby="gln-title"
+            onSubmit={act('Registering — recording on the ledger…', 'GLN registered', () =>
+              registerGln(ownGln.trim(), token),
+            )}
+          >
+            <h2 id="gln-title">Our location number</h2>
+            <Field id="own-gln" label="Register a GLN for our organisation" value={ownGln} set={setOwnGln} />
+            <div className="actions">
+              <button type="submit" className="secondary" disabled={busy !== undefined}>
+                Register GLN
+              </button>
+            </div>
+          </form>
+        </div>
+      </div>
+      <section className="panel" aria-labelledby="alerts-title">
+        <h2 id="alerts-title">Alerts for us</h2>
+        {list === undefined ? (
+          <p className="hint">Loading…</p>
+        ) : list.length === 0 ? (
+          <p>No alerts.</p>
+        ) : (
+          <ul className="plain">
+            {list.map((a) => (
+              <li key={a.id} className="flagged">
+                <strong>{a.kind.replace(/_/g, ' ')}</strong>: {a.epc} (raised by {a.subjectOrgId}, block{' '}
+                {a.height}, <code>{shortHex(a.txHash)}</code>)
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </section>
+  );
+}
