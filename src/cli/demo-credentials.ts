@@ -1,6 +1,7 @@
 // Demo identities for `carechain up`: a practitioner per organisation and demo patients, registered
 // through the public API like any client would, with ready bearer tokens written to credentials.json so a
-// new user (or a script) can call the FHIR API straight away. Demo only: the file holds patient seeds.
+// new user (or a script) can call the FHIR API straight away, and their seeds so the web app can import
+// their keys. Demo only: the file holds practitioner and patient seeds.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { PRACTITIONER_SCOPES_DEFAULT } from '../api/auth/practitioner-login.ts';
 import { scopesOf } from '../api/auth/scopes.ts';
 import { TokenIssuer } from '../api/auth/tokens.ts';
 import { patientPseudonym } from '../app/membership/index.ts';
-import type { PractitionerRole } from '../app/membership/types.ts';
+import type { OrganisationType, PractitionerRole } from '../app/membership/types.ts';
 import { toHex } from '../core/bytes.ts';
 import type { CanonicalValue } from '../core/canonical.ts';
 import { signTx } from '../core/tx.ts';
@@ -18,16 +19,30 @@ import { ADMIN_KEY_FILE, CONFIG_FILE, type HostPort, type NodeConfigFile } from 
 import { generateKeyPair, readKeyFile, type KeyPair } from '../node/keys.ts';
 import { apiBaseUrl, fhirBaseUrl } from './commands/node.ts';
 
-export const CONSORTIUM = ['hospital', 'clinic', 'pharmacy', 'insurer'] as const;
+/** One organisation of the demo consortium; its name is also its org id, type and folder. */
+export interface DemoOrganisation {
+  readonly name: OrganisationType;
+  /** Voting power; 0 makes a non-voting member that follows the chain (src/node/config.ts). */
+  readonly power: number;
+  /** The role of the demo practitioner (staff member) the organisation registers. */
+  readonly role: PractitionerRole;
+}
+
+/**
+ * The demo consortium of `carechain up`, in port order: four validators with equal power, and two
+ * supply-chain members that follow the chain without voting. Their staff are `admin`s because
+ * PRACTITIONER_ROLES has no supply-chain role yet.
+ */
+export const CONSORTIUM: readonly DemoOrganisation[] = [
+  { name: 'hospital', power: 10, role: 'physician' },
+  { name: 'clinic', power: 10, role: 'physician' },
+  { name: 'pharmacy', power: 10, role: 'pharmacist' },
+  { name: 'insurer', power: 10, role: 'claims-officer' },
+  { name: 'manufacturer', power: 0, role: 'admin' },
+  { name: 'distributor', power: 0, role: 'admin' },
+];
 /** The demo identities and their ready bearer tokens, in the data directory (mode 0600). */
 export const CREDENTIALS_FILE = 'credentials.json';
-/** The demo practitioner each organisation registers, by its role. */
-const DEMO_ROLES: Record<(typeof CONSORTIUM)[number], PractitionerRole> = {
-  hospital: 'physician',
-  clinic: 'physician',
-  pharmacy: 'pharmacist',
-  insurer: 'claims-officer',
-};
 const DEMO_PATIENTS = 2;
 const DEMO_CUSTODIAN = 'hospital';
 /** Demo tokens last long enough to play with; a real client logs in again each hour. */
@@ -106,7 +121,7 @@ export async function writeDemoCredentials(dirs: readonly string[], credentialsP
   const practitioners = infos.map((info) => ({
     info,
     key: generateKeyPair(),
-    role: DEMO_ROLES[info.orgId as (typeof CONSORTIUM)[number]],
+    role: CONSORTIUM.find((org) => org.name === info.orgId)?.role ?? 'admin',
   }));
   const patients = Array.from({ length: DEMO_PATIENTS }, () => generateKeyPair());
   const custodian = infos.find((i) => i.orgId === DEMO_CUSTODIAN)!;
@@ -141,6 +156,7 @@ export async function writeDemoCredentials(dirs: readonly string[], credentialsP
       fhirBaseUrl: fhirBaseUrl(info.api),
       practitioner: {
         publicKey: key.publicKey,
+        seed: toHex(key.seed),
         role,
         token: issued.accessToken,
         expiresAt: new Date(issued.claims.exp * 1000).toISOString(),

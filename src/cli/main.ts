@@ -27,13 +27,9 @@ const program = new Command()
 program
   .command('up')
   .description(
-    'start a local consortium of 4 validators (hospital, clinic, pharmacy, insurer); what `npm start` runs',
+    'start a local consortium: 4 validators (hospital, clinic, pharmacy, insurer) and 2 non-voting members (manufacturer, distributor); what `npm start` runs',
   )
-  .option(
-    '--data-dir <dir>',
-    'where the four nodes keep their folders; reused on the next start',
-    '.carechain',
-  )
+  .option('--data-dir <dir>', 'where the nodes keep their folders; reused on the next start', '.carechain')
   .option(
     '--base-port <port>',
     'API of the first node; the others follow, P2P ports are 1000 higher',
@@ -62,7 +58,12 @@ program
     'the institution, lowercase with dashes, e.g. "st-marys-hospital"; its org id',
   )
   .option('--type <type>', `organisation type: ${ORGANISATION_TYPES.join(', ')}`, 'hospital')
-  .option('--power <n>', 'voting power', integer(1, 1_000_000), 10)
+  .option(
+    '--power <n>',
+    'voting power; 0 makes a non-voting member (follows the chain, serves its API, never votes)',
+    integer(0, 1_000_000),
+    10,
+  )
   .option('--api-host <host>', 'API listen address', '127.0.0.1')
   .option('--api-port <port>', 'API port', integer(0, 65535), 8081)
   .option('--p2p-host <host>', 'P2P address: where the other nodes reach this one', '127.0.0.1')

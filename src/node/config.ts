@@ -26,7 +26,9 @@ export interface NodeConfigFile {
 
 /**
  * What a member hands to whoever assembles genesis: its organisation (id = name, type, admin key), its
- * node's identity and voting power, and its P2P address.
+ * node's identity and voting power, and its P2P address. Power 0 makes a non-voting member: an
+ * organisation of the network whose node follows the chain, serves its API and gossips txs, but is not
+ * in the validator set and never votes.
  */
 export interface MemberFile {
   readonly name: string;
@@ -90,6 +92,9 @@ export function initNodeDir(
   if (!ORGANISATION_TYPES.includes(options.type)) {
     throw new NodeError('config.invalid', `type must be one of ${ORGANISATION_TYPES.join(', ')}`);
   }
+  if (!Number.isSafeInteger(options.power) || options.power < 0) {
+    throw new NodeError('config.invalid', 'power must be a non-negative integer (0 for a non-voting member)');
+  }
   const folder = resolve(dir);
   if (existsSync(join(folder, CONFIG_FILE))) {
     throw new NodeError('config.exists', `${join(folder, CONFIG_FILE)} exists already; not overwriting it`);
@@ -129,8 +134,11 @@ export function parseMember(value: unknown, source: string): MemberFile {
     throw new NodeError('member.invalid', `${source}: no name`);
   if (!isHex(m.publicKey, 32))
     throw new NodeError('member.invalid', `${source}: publicKey must be 32-byte hex`);
-  if (!Number.isSafeInteger(m.power) || m.power! <= 0) {
-    throw new NodeError('member.invalid', `${source}: power must be a positive integer`);
+  if (!Number.isSafeInteger(m.power) || m.power! < 0) {
+    throw new NodeError(
+      'member.invalid',
+      `${source}: power must be a non-negative integer (0 for a non-voting member)`,
+    );
   }
   if (!ORGANISATION_TYPES.includes(m.type!)) {
     throw new NodeError('member.invalid', `${source}: type must be one of ${ORGANISATION_TYPES.join(', ')}`);
@@ -147,7 +155,10 @@ export function parseMember(value: unknown, source: string): MemberFile {
   };
 }
 
-/** Combines member files into genesis (validators) and a peer list (P2P addresses). */
+/**
+ * Combines member files into genesis and a peer list (P2P addresses). Every member is an organisation
+ * with its node key in membership; only members with power above 0 are validators.
+ */
 export function buildGenesis(
   chainId: string,
   genesisTimeMs: number,
@@ -155,10 +166,15 @@ export function buildGenesis(
 ): { genesis: Genesis; peers: PeerEntry[] } {
   const keys = new Set(members.map((m) => m.publicKey));
   if (keys.size !== members.length) throw new NodeError('member.duplicate', 'two members share a key');
+  const voting = members.filter((m) => m.power > 0);
+  if (voting.length === 0) {
+    // A chain without validators could never commit a block.
+    throw new NodeError('member.no_validator', 'at least one member needs a voting power above 0');
+  }
   const genesis: Genesis = {
     chainId,
     genesisTimeMs,
-    validators: members.map((m) => ({ publicKey: m.publicKey, power: m.power, name: m.name })),
+    validators: voting.map((m) => ({ publicKey: m.publicKey, power: m.power, name: m.name })),
     app: {
       membership: {
         organisations: members.map((m) => ({

@@ -1,15 +1,21 @@
-// What `npm start` runs: `carechain up` brings up the four-validator consortium (hospital, clinic,
-// pharmacy, insurer) as separate processes; blocks advance on all four; Ctrl-C stops them all cleanly;
-// the next start resumes the stored chains. On first start it registers demo practitioners and patients
-// and writes their ready bearer tokens to credentials.json, with which the hospital's FHIR endpoint
-// takes a Patient and the patient reads it back.
+// What `npm start` runs: `carechain up` brings up six organisations as separate processes, four
+// validators (hospital, clinic, pharmacy, insurer) and two non-voting members (manufacturer,
+// distributor); blocks advance on all six; Ctrl-C stops them all cleanly; the next start resumes the
+// stored chains, and a data directory of the older four-validator demo resumes with its four nodes. On
+// first start it registers demo staff at every organisation and demo patients, and writes their seeds
+// and ready bearer tokens to credentials.json, with which the hospital's FHIR endpoint takes a Patient
+// and the patient reads it back.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { PRACTITIONER_ROLES } from '../../src/app/membership/types.ts';
+import { fromHex } from '../../src/core/bytes.ts';
+import { buildGenesis, initNodeDir } from '../../src/node/config.ts';
+import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { tempDir } from '../helpers/chain.ts';
 import { startCli, type RunningNode } from '../helpers/process.ts';
 import { getJson, waitFor } from '../helpers/network.ts';
@@ -29,18 +35,25 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with the four API ports and the four P2P ports (1000 higher) all free. */
+const VALIDATORS = ['hospital', 'clinic', 'pharmacy', 'insurer'];
+const MEMBERS = ['manufacturer', 'distributor'];
+const ORGANISATIONS = [...VALIDATORS, ...MEMBERS];
+
+/** A base port with the six API ports and the six P2P ports (1000 higher) all free. */
 async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const ports = [0, 1, 2, 3].flatMap((i) => [base + i, base + 1000 + i]);
+    const ports = ORGANISATIONS.flatMap((_, i) => [base + i, base + 1000 + i]);
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }
   throw new Error('no free port range');
 }
 
 interface Credentials {
-  organisations: Record<string, { fhirBaseUrl: string; practitioner: { token: string } }>;
+  organisations: Record<
+    string,
+    { fhirBaseUrl: string; practitioner: { publicKey: string; seed: string; role: string; token: string } }
+  >;
   patients: { pseudonym: string; token: string }[];
 }
 
@@ -56,16 +69,18 @@ async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: u
   return { status: response.status, body: (await response.json()) as any };
 }
 
-test('carechain up runs four validators that all commit blocks, serves FHIR with demo credentials, stops on Ctrl-C and resumes', async () => {
+test('carechain up runs four validators and two members that all follow the chain, serves FHIR with demo credentials, stops on Ctrl-C and resumes', async () => {
   const base = await freeBasePort();
   const args = ['up', '--data-dir', dir.path, '--base-port', String(base), '--demo-rate', '10'];
   running = await startCli(args, 60_000);
-  assert.match(running.output(), /Created a 4-validator consortium/);
+  assert.match(running.output(), /Created a consortium of 4 validators and 2 non-voting members/);
   const current = running;
-  // startCli returns at the first node's API line; the summary comes once all four listen.
-  assert.ok(await waitFor(() => /consortium is up/.test(current.output()), 60_000), 'all four nodes start');
-  const urls = [0, 1, 2, 3].map((i) => `http://127.0.0.1:${base + i}`);
-  for (const name of ['hospital', 'clinic', 'pharmacy', 'insurer']) {
+  // startCli returns at the first node's API line; the summary comes once all six listen.
+  assert.ok(await waitFor(() => /consortium is up/.test(current.output()), 60_000), 'all six nodes start');
+  assert.match(running.output(), /manufacturer +member +http/);
+  assert.match(running.output(), /insurer +validator +http/);
+  const urls = ORGANISATIONS.map((_, i) => `http://127.0.0.1:${base + i}`);
+  for (const name of ORGANISATIONS) {
     assert.ok(
       existsSync(join(dir.path, name, 'data', 'ledger.sqlite')),
       `${name} has its own data directory`,
@@ -75,24 +90,37 @@ test('carechain up runs four validators that all commit blocks, serves FHIR with
     (await Promise.all(urls.map(async (u) => (await getJson(`${u}/api/v1/status`)).height as number))).every(
       (height) => height >= h,
     );
-  assert.ok(await waitFor(() => allAtLeast(5), 60_000), 'blocks advance on all four nodes');
+  assert.ok(await waitFor(() => allAtLeast(5), 60_000), 'blocks advance on all six nodes');
   const status = await getJson(`${urls[0]}/api/v1/status`);
-  assert.equal(status.validators.length, 4);
+  assert.deepEqual(status.validators.map((v: { name: string }) => v.name).sort(), [...VALIDATORS].sort());
   assert.equal(status.role, 'validator');
-  assert.equal(status.peers.length, 3);
+  assert.equal(status.peers.length, 5);
+  for (const url of urls.slice(VALIDATORS.length)) {
+    const member = await getJson(`${url}/api/v1/status`);
+    assert.equal(member.role, 'non-validator');
+    assert.deepEqual(member.validators, status.validators);
+    assert.ok(!member.validators.some((v: { publicKey: string }) => v.publicKey === member.nodeId));
+  }
   const reached = status.height as number;
 
   const credentialsPath = join(dir.path, 'credentials.json');
   assert.ok(await waitFor(() => existsSync(credentialsPath), 60_000), 'credentials.json is written');
   assert.match(running.output(), /credentials\.json/);
+  // Printed once the demo identities are written.
+  assert.ok(await waitFor(() => /Ctrl-C to stop all 6 nodes/.test(current.output()), 10_000));
   assert.equal(statSync(credentialsPath).mode & 0o777, 0o600);
   const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8')) as Credentials;
-  assert.deepEqual(Object.keys(credentials.organisations).sort(), [
-    'clinic',
-    'hospital',
-    'insurer',
-    'pharmacy',
-  ]);
+  assert.deepEqual(Object.keys(credentials.organisations).sort(), [...ORGANISATIONS].sort());
+  for (const [orgId, org] of Object.entries(credentials.organisations)) {
+    // The seed is the practitioner's own key, so the web app can import it.
+    assert.equal(
+      keyPairFromSeed(fromHex(org.practitioner.seed)).publicKey,
+      org.practitioner.publicKey,
+      orgId,
+    );
+    assert.ok((PRACTITIONER_ROLES as readonly string[]).includes(org.practitioner.role), orgId);
+  }
+  assert.equal(credentials.organisations.hospital!.practitioner.role, 'physician');
   assert.equal(credentials.patients.length, 2);
   const hospital = credentials.organisations.hospital!;
   assert.equal(hospital.fhirBaseUrl, `${urls[0]}/fhir/R4`);
@@ -142,7 +170,7 @@ test('Ctrl-C while the consortium is still starting stops every node it started'
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // After the first node is listening and before all four are: the classic orphaning window.
+    // After the first node is listening and before all six are: the classic orphaning window.
     assert.ok(await waitFor(() => /API listening/.test(out), 30_000), 'the first node started');
     child.kill('SIGINT');
     await exited;
@@ -156,5 +184,58 @@ test('Ctrl-C while the consortium is still starting stops every node it started'
     );
   } finally {
     startDir.remove();
+  }
+});
+
+test('a data directory of the older four-validator demo resumes with its four nodes', async () => {
+  const oldDir = tempDir('carechain-up-old-');
+  let old: RunningNode | undefined;
+  try {
+    const base = await freeBasePort();
+    // What the four-validator `carechain up` left behind: four node folders and their shared genesis.
+    const members = VALIDATORS.map(
+      (name, i) =>
+        initNodeDir(join(oldDir.path, name), {
+          name,
+          type: name as 'hospital',
+          power: 10,
+          api: { host: '127.0.0.1', port: base + i },
+          p2p: { host: '127.0.0.1', port: base + 1000 + i },
+        }).member,
+    );
+    const { genesis } = buildGenesis('carechain-local', Date.now(), members);
+    for (const name of VALIDATORS) {
+      writeFileSync(join(oldDir.path, name, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
+    }
+    old = await startCli(
+      ['up', '--data-dir', oldDir.path, '--base-port', String(base), '--demo-rate', '0'],
+      60_000,
+    );
+    const started = old;
+    assert.ok(await waitFor(() => /consortium is up/.test(started.output()), 60_000), 'all four nodes start');
+    assert.match(old.output(), /Resuming the consortium/);
+    assert.match(old.output(), /older 4-node demo; a fresh --data-dir gets the 6-organisation demo/);
+    const summary = old.output().slice(old.output().indexOf('consortium is up'));
+    assert.deepEqual(
+      [...summary.matchAll(/^ {2}(\w+) +validator http/gm)].map((m) => m[1]),
+      VALIDATORS,
+      'the four stored validators, and no member',
+    );
+    assert.doesNotMatch(summary, /manufacturer|distributor/);
+    assert.ok(!existsSync(join(oldDir.path, 'manufacturer')), 'no member folder is added to an old chain');
+    const url = `http://127.0.0.1:${base}`;
+    assert.ok(
+      await waitFor(async () => (await getJson(`${url}/api/v1/status`)).height >= 2, 60_000),
+      'the old consortium commits blocks',
+    );
+    const credentialsPath = join(oldDir.path, 'credentials.json');
+    assert.ok(await waitFor(() => existsSync(credentialsPath), 60_000), 'credentials.json is written');
+    const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8')) as Credentials;
+    assert.deepEqual(Object.keys(credentials.organisations).sort(), [...VALIDATORS].sort());
+    assert.ok(await waitFor(() => /Ctrl-C to stop all 4 nodes/.test(started.output()), 10_000));
+    assert.equal(await old.stop(), 0);
+  } finally {
+    if (old && old.child.exitCode === null) await old.stop();
+    oldDir.remove();
   }
 });

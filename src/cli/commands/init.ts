@@ -45,7 +45,11 @@ export function runGenesis(options: {
   writeFileSync(join(out, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
   writeFileSync(join(out, 'peers.json'), JSON.stringify(peers, null, 2) + '\n');
   const total = members.reduce((sum, m) => sum + m.power, 0);
-  console.log(`Genesis for ${genesis.chainId}: ${members.length} validators, total power ${total}`);
+  const nonVoting = members.length - genesis.validators.length;
+  console.log(
+    `Genesis for ${genesis.chainId}: ${genesis.validators.length} validators, total power ${total}` +
+      (nonVoting > 0 ? `, and ${nonVoting} non-voting members` : ''),
+  );
   for (const m of members) console.log(`  ${m.name.padEnd(16)} power ${m.power}  ${m.publicKey}`);
   console.log(
     `Wrote ${join(out, 'genesis.json')} and ${join(out, 'peers.json')}; copy both into every node folder.`,

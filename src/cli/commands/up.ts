@@ -1,6 +1,8 @@
-// `carechain up` (what `npm start` runs): a local consortium of four validators — a hospital, a clinic,
-// a pharmacy and an insurer — each a separate `carechain node` process with its own data directory,
-// talking over mutual TLS on loopback. Created on first start, resumed on the next; Ctrl-C stops all.
+// `carechain up` (what `npm start` runs): a local consortium of six organisations, each a separate
+// `carechain node` process with its own data directory, talking over mutual TLS on loopback. A hospital,
+// a clinic, a pharmacy and an insurer are validators; a manufacturer and a distributor are non-voting
+// members that follow the chain, serve their own API and submit txs. Created on first start, resumed on
+// the next (a data directory made by the older four-validator demo resumes as it was); Ctrl-C stops all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,7 +15,14 @@ import {
   type PeerEntry,
 } from '../../node/config.ts';
 import { startDemoLoad } from '../demo-load.ts';
-import { CONSORTIUM, CREDENTIALS_FILE, writeDemoCredentials } from '../demo-credentials.ts';
+import { parseMembershipGenesis } from '../../app/membership/genesis.ts';
+import type { Genesis } from '../../core/genesis.ts';
+import {
+  CONSORTIUM,
+  CREDENTIALS_FILE,
+  writeDemoCredentials,
+  type DemoOrganisation,
+} from '../demo-credentials.ts';
 import { untilSignal } from './shutdown.ts';
 
 const CARECHAIN_BIN = fileURLToPath(new URL('../../../bin/carechain.mjs', import.meta.url));
@@ -26,17 +35,42 @@ export interface UpOptions {
   readonly demoTxsPerSecond: number;
 }
 
-/** Creates the four node folders and a shared genesis on first start; (re)writes ports every start. */
-function prepareConsortium(dataDir: string, basePort: number): { dirs: string[]; created: boolean } {
-  const dirs = CONSORTIUM.map((name) => join(dataDir, name));
-  const created = !existsSync(join(dirs[0]!, CONFIG_FILE));
+interface Consortium {
+  readonly orgs: readonly DemoOrganisation[];
+  readonly dirs: readonly string[];
+  readonly created: boolean;
+}
+
+/**
+ * The organisations a stored consortium was created with, and their power, from its genesis: a data
+ * directory made by the older four-validator demo keeps running with the nodes it has, since a
+ * genesis cannot gain members afterwards.
+ */
+function storedOrganisations(dataDir: string): DemoOrganisation[] {
+  const genesis = JSON.parse(
+    readFileSync(join(dataDir, CONSORTIUM[0]!.name, 'genesis.json'), 'utf8'),
+  ) as Genesis;
+  const power = new Map(genesis.validators.map((v) => [v.name, v.power]));
+  const ids = new Set([...power.keys(), ...(parseMembershipGenesis(genesis) ?? []).map((org) => org.id)]);
+  return CONSORTIUM.filter((org) => ids.has(org.name)).map((org) => ({
+    ...org,
+    power: power.get(org.name) ?? 0,
+  }));
+}
+
+/** Creates the node folders and a shared genesis on first start; (re)writes ports every start. */
+function prepareConsortium(dataDir: string, basePort: number): Consortium {
+  const created = !existsSync(join(dataDir, CONSORTIUM[0]!.name, CONFIG_FILE));
+  const orgs = created ? CONSORTIUM : storedOrganisations(dataDir);
+  const dirs = orgs.map((org) => join(dataDir, org.name));
   const ports = (i: number) => ({
     api: { host: '127.0.0.1', port: basePort + i },
     p2p: { host: '127.0.0.1', port: basePort + P2P_PORT_OFFSET + i },
   });
   if (created) {
-    const members = CONSORTIUM.map(
-      (name, i) => initNodeDir(dirs[i]!, { name, type: name, power: 10, ...ports(i) }).member,
+    const members = orgs.map(
+      (org, i) =>
+        initNodeDir(dirs[i]!, { name: org.name, type: org.name, power: org.power, ...ports(i) }).member,
     );
     const { genesis } = buildGenesis('carechain-local', Date.now(), members);
     for (const dir of dirs) writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
@@ -56,7 +90,7 @@ function prepareConsortium(dataDir: string, basePort: number): { dirs: string[];
     });
   });
   for (const dir of dirs) writeFileSync(join(dir, 'peers.json'), JSON.stringify(peers, null, 2) + '\n');
-  return { dirs, created };
+  return { orgs, dirs, created };
 }
 
 function startNodeProcess(dir: string, name: string): { child: ChildProcess; apiUrl: Promise<string> } {
@@ -85,13 +119,20 @@ function startNodeProcess(dir: string, name: string): { child: ChildProcess; api
 
 export async function runUp(options: UpOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
-  const { dirs, created } = prepareConsortium(dataDir, options.basePort);
+  const { orgs, dirs, created } = prepareConsortium(dataDir, options.basePort);
+  const validators = orgs.filter((org) => org.power > 0).length;
+  const members = orgs.length - validators;
   console.log(
     created
-      ? `Created a 4-validator consortium in ${dataDir}`
+      ? `Created a consortium of ${validators} validators and ${members} non-voting members in ${dataDir}`
       : `Resuming the consortium stored in ${dataDir}`,
   );
-  const nodes = dirs.map((dir, i) => ({ name: CONSORTIUM[i]!, ...startNodeProcess(dir, CONSORTIUM[i]!) }));
+  if (orgs.length < CONSORTIUM.length) {
+    console.log(
+      `This data directory holds an older ${orgs.length}-node demo; a fresh --data-dir gets the ${CONSORTIUM.length}-organisation demo with a manufacturer and a distributor.`,
+    );
+  }
+  const nodes = dirs.map((dir, i) => ({ org: orgs[i]!, ...startNodeProcess(dir, orgs[i]!.name) }));
   const stopAll = async (): Promise<void> => {
     await Promise.all(
       nodes.map(
@@ -106,7 +147,9 @@ export async function runUp(options: UpOptions): Promise<void> {
   };
   // Ctrl-C is honoured from the first moment: a signal during start-up must not orphan the nodes.
   let stopDemo = (): void => {};
+  let stopping = false;
   const signalled = untilSignal(async () => {
+    stopping = true;
     stopDemo();
     console.log('\nStopping…');
     await stopAll();
@@ -116,19 +159,24 @@ export async function runUp(options: UpOptions): Promise<void> {
       return await Promise.race([work, signalled]);
     } catch (err) {
       await stopAll();
+      // Work cut short by Ctrl-C (a node it was talking to stopped) is not a failure.
+      if (stopping) return 'stopped';
       throw err;
     }
   };
   const urls = await unlessStopped(Promise.all(nodes.map((n) => n.apiUrl)));
   if (urls === 'stopped') return;
   console.log('\ncarechain consortium is up:');
-  nodes.forEach((n, i) => console.log(`  ${n.name.padEnd(10)} ${urls[i]}/api/v1/status`));
+  nodes.forEach(({ org }, i) => {
+    const role = org.power > 0 ? 'validator' : 'member';
+    console.log(`  ${org.name.padEnd(12)} ${role.padEnd(9)} ${urls[i]}/api/v1/status`);
+  });
   const credentialsPath = join(dataDir, CREDENTIALS_FILE);
   if (created || !existsSync(credentialsPath)) {
     if ((await unlessStopped(writeDemoCredentials(dirs, credentialsPath))) === 'stopped') return;
   }
   console.log(`Demo identities and bearer tokens: ${credentialsPath}`);
   if (options.demoTxsPerSecond > 0) stopDemo = startDemoLoad(urls, dataDir, options.demoTxsPerSecond);
-  console.log('Press Ctrl-C to stop all four nodes.\n');
+  console.log(`Press Ctrl-C to stop all ${nodes.length} nodes.\n`);
   await signalled;
 }

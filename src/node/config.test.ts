@@ -1,0 +1,84 @@
+// Member files and genesis assembly: power 0 makes a non-voting member (an organisation whose node key
+// is in membership but who is not a validator); a genesis still needs at least one validator.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseMembershipGenesis } from '../app/membership/genesis.ts';
+import { parseGenesis } from '../core/genesis.ts';
+import { tempDir } from '../../test/helpers/chain.ts';
+import { buildGenesis, initNodeDir, MEMBER_FILE, parseMember, type MemberFile } from './config.ts';
+import { generateKeyPair } from './keys.ts';
+
+function member(name: string, power: number, port: number): MemberFile {
+  return parseMember(
+    {
+      name,
+      type: 'hospital',
+      adminKey: generateKeyPair().publicKey,
+      publicKey: generateKeyPair().publicKey,
+      power,
+      p2p: { host: '127.0.0.1', port },
+    },
+    `${name}.json`,
+  );
+}
+
+test('a member with power 0 is an organisation with its node key, but not a validator', () => {
+  const members = [member('a', 10, 9001), member('b', 10, 9002), member('c', 0, 9003)];
+  const { genesis, peers } = buildGenesis('carechain-test', 1_700_000_000_000, members);
+  assert.deepEqual(
+    genesis.validators.map((v) => v.name),
+    ['a', 'b'],
+  );
+  const { validatorSet } = parseGenesis(genesis);
+  assert.equal(validatorSet.totalPower, 20);
+  const orgs = parseMembershipGenesis(genesis)!;
+  assert.deepEqual(
+    orgs.map((o) => [o.id, o.nodeKeys]),
+    members.map((m) => [m.name, [m.publicKey]]),
+  );
+  // The member's node is a peer like the others: it must be reachable to follow the chain.
+  assert.deepEqual(
+    peers.map((p) => p.name),
+    ['a', 'b', 'c'],
+  );
+});
+
+test('a genesis needs at least one validator', () => {
+  const members = [member('a', 0, 9001), member('b', 0, 9002)];
+  assert.throws(
+    () => buildGenesis('carechain-test', 1_700_000_000_000, members),
+    (err: { code?: string }) => err.code === 'member.no_validator',
+  );
+});
+
+test('power must be a non-negative safe integer', () => {
+  for (const power of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1, '10', undefined]) {
+    assert.throws(
+      () => member('a', power as number, 9001),
+      (err: { code?: string }) => err.code === 'member.invalid',
+      `power ${String(power)}`,
+    );
+  }
+  assert.equal(member('a', 0, 9001).power, 0);
+});
+
+test('init writes a member file with power 0 that parses back', () => {
+  const dir = tempDir('carechain-config-');
+  try {
+    const folder = join(dir.path, 'distributor');
+    const api = { host: '127.0.0.1', port: 8081 };
+    const p2p = { host: '127.0.0.1', port: 9081 };
+    initNodeDir(folder, { name: 'distributor', type: 'distributor', power: 0, api, p2p });
+    const parsed = parseMember(JSON.parse(readFileSync(join(folder, MEMBER_FILE), 'utf8')), 'member');
+    assert.equal(parsed.power, 0);
+    assert.equal(parsed.type, 'distributor');
+    assert.throws(
+      () => initNodeDir(join(dir.path, 'x'), { name: 'x', type: 'hospital', power: -1, api, p2p }),
+      (err: { code?: string }) => err.code === 'config.invalid',
+    );
+  } finally {
+    dir.remove();
+  }
+});

@@ -1,0 +1,84 @@
+// A non-voting member (power 0 in its member file) beside three validators, all real processes: it is
+// admitted by the others' P2P layer (its node key is in genesis membership), follows the chain without
+// ever voting, and a tx submitted at its API is gossiped to the validators, committed, and answered
+// "committed" by the member itself (its waitForCommit sees the block arrive).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { signTx } from '../../src/core/tx.ts';
+import { generateKeyPair } from '../../src/node/keys.ts';
+import { tempDir } from '../helpers/chain.ts';
+import { getJson, makeNetwork, startNodeProcess, waitFor, type NodeProcess } from '../helpers/network.ts';
+
+const root = tempDir('carechain-member-');
+const procs: NodeProcess[] = [];
+after(async () => {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+  root.remove();
+});
+
+test('a non-voting member follows the chain, and a tx submitted at it commits', async () => {
+  const names = ['hospital', 'clinic', 'pharmacy', 'distributor'];
+  const net = await makeNetwork(root.path, names, [10, 10, 10, 0]);
+  // Each process is tracked as soon as it starts, so a node that fails to start orphans none.
+  const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
+  for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  const memberUrl = net.apiUrls[3]!;
+  const memberStatus = await getJson(`${memberUrl}/api/v1/status`);
+  assert.equal(memberStatus.role, 'non-validator');
+  assert.equal(memberStatus.validators.length, 3);
+  assert.ok(
+    !memberStatus.validators.some((v: { publicKey: string }) => v.publicKey === memberStatus.nodeId),
+    'the member is not in the validator set',
+  );
+  const validatorStatus = await getJson(`${net.apiUrls[0]}/api/v1/status`);
+  assert.equal(validatorStatus.role, 'validator');
+  assert.deepEqual(validatorStatus.validators, memberStatus.validators);
+
+  const height = async (url: string) => (await getJson(`${url}/api/v1/status`)).height as number;
+  assert.ok(
+    await waitFor(async () => (await height(memberUrl)) >= 3, 60_000),
+    "the member's height advances",
+  );
+
+  const client = generateKeyPair();
+  const tx = signTx(client.seed, {
+    chainId: memberStatus.chainId as string,
+    type: 'notary.anchor',
+    payload: { digest: 'ab'.repeat(32), kind: 'other' },
+    nonce: 1,
+  });
+  const response = await fetch(`${memberUrl}/api/v1/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(tx),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await response.json()) as { hash: string; status: string; height: number };
+  assert.equal(response.status, 200, JSON.stringify(body));
+  assert.equal(body.status, 'committed');
+  // The validators built the block that holds it: the member only gossiped it.
+  const atValidator = await getJson(`${net.apiUrls[0]}/api/v1/txs/${body.hash}`);
+  assert.equal(atValidator.height, body.height);
+  const block = await getJson(`${memberUrl}/api/v1/blocks/${body.height}`);
+  assert.notEqual(block.header.proposer, memberStatus.nodeId, 'the member never proposes');
+  assert.ok(
+    !(block.commit?.signatures ?? []).some((s: { validator: string }) => s.validator === memberStatus.nodeId),
+    'the member never signs a commit',
+  );
+
+  // What the member stored passes the same checks as a validator's chain.
+  for (const p of procs) {
+    p.child.kill('SIGTERM');
+    await p.exited;
+  }
+  const verified = spawnSync(
+    process.execPath,
+    ['bin/carechain.mjs', 'verify', '--data', join(net.dirs[3]!, 'data'), '--quiet'],
+    { encoding: 'utf8' },
+  );
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+});
