@@ -1,0 +1,330 @@
+// Issue 5 end to end on a real multi-process network: a manufacturer, a distributor and two pharmacies
+// as validators, and a regulator as a non-voting member. One lot is commissioned, packed into a case,
+// shipped to the distributor, unpacked, shipped on to both pharmacies and dispensed. Verification tells
+// a genuine pack from a cloned serial (which alerts the manufacturer and the regulator); a second
+// dispense is refused and alerts; a recalled lot fails verification and stops moving; and a unit's
+// pedigree comes with inclusion proofs that verify against a validator-signed checkpoint.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
+import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { blockHash } from '../../src/core/block.ts';
+import { fromHex } from '../../src/core/bytes.ts';
+import { parseGenesis } from '../../src/core/genesis.ts';
+import { leafHash, verifyInclusion } from '../../src/core/merkle/index.ts';
+import { encodeTx } from '../../src/core/tx.ts';
+import { verifyCommit } from '../../src/core/vote.ts';
+import { ev, EXPIRY, GLN, GTIN, LOT, sgtin, sscc, type OrgName } from '../../src/app/supply/test-fixtures.ts';
+import { tempDir } from '../helpers/chain.ts';
+import { startNodeProcess, waitFor, type NodeProcess } from '../helpers/network.ts';
+import {
+  allAtHeight,
+  client,
+  issuerOf,
+  makeSupplyNetwork,
+  readGenesis,
+  registerStaff,
+  type Staff,
+  type SupplyNetwork,
+} from '../helpers/supply-network.ts';
+
+const root = tempDir('carechain-supply-');
+const procs: NodeProcess[] = [];
+let net: SupplyNetwork;
+const staff = {} as Record<'maker' | 'dist' | 'pharmA' | 'pharmB' | 'fda', Staff>;
+const ORDER = ['maker', 'dist', 'pharmA', 'pharmB', 'fda'] as const;
+
+const units = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'].map((s) => sgtin(s));
+const [s1, s2, s3, s4, s5] = units as [string, string, string, string, string];
+const box = sscc(42);
+
+function document(events: Record<string, unknown>[]) {
+  return {
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2026-01-15T10:00:00Z',
+    epcisBody: { eventList: events.map((e) => ({ ...e, eventTimeZoneOffset: '+00:00' })) },
+  };
+}
+
+/** Captures at the org's own node and waits until every node has the block. */
+async function capture(org: keyof typeof staff, ...events: Record<string, unknown>[]) {
+  const answer = await client(staff[org]).post('/epcis/capture', document(events), 'application/ld+json');
+  if (answer.status === 201) await allAtHeight(net, answer.body.height);
+  return answer;
+}
+
+before(async () => {
+  net = await makeSupplyNetwork(root.path, [
+    { name: 'acme-pharma', type: 'manufacturer', power: 10 },
+    { name: 'big-distributor', type: 'distributor', power: 10 },
+    { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
+    { name: 'pharmacy-b', type: 'pharmacy', power: 10 },
+    { name: 'regulator', type: 'regulator', power: 0 },
+  ]);
+  procs.push(...(await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)))));
+  const roles = ['admin', 'admin', 'pharmacist', 'pharmacist', 'admin'] as const;
+  const registered = await Promise.all(ORDER.map((_, i) => registerStaff(net, i, roles[i]!)));
+  ORDER.forEach((name, i) => (staff[name] = registered[i]!));
+});
+
+after(async () => {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+  root.remove();
+});
+
+test('master data: the manufacturer registers its product, every organisation its GLN', async () => {
+  const product = await client(staff.maker).post('/api/v1/supply/products', {
+    gtin: GTIN.slice(1), // a GTIN-13 is stored as its GTIN-14
+    ndc: '12345-678-90',
+    name: 'Amoxicillin 500 mg capsules',
+    strength: '500 mg',
+    dosageForm: 'capsule',
+    packSize: '30 capsules',
+  });
+  assert.equal(product.status, 201, JSON.stringify(product.body));
+  assert.equal(product.body.product.gtin, GTIN);
+  assert.equal(product.body.product.manufacturerOrgId, 'acme-pharma');
+  const byDistributor = await client(staff.dist).post('/api/v1/supply/products', {
+    gtin: GTIN,
+    name: 'x',
+    strength: '1',
+    dosageForm: 'x',
+    packSize: '1',
+  });
+  assert.equal(byDistributor.status, 422);
+  assert.equal(byDistributor.body.error.code, 'supply.not_manufacturer');
+  const names: OrgName[] = ['maker', 'dist', 'pharmA', 'pharmB', 'fda'];
+  const claims = await Promise.all(
+    ORDER.map((org, i) => client(staff[org]).post('/api/v1/supply/parties', { gln: GLN[names[i]!] })),
+  );
+  for (const c of claims) assert.equal(c.status, 201, JSON.stringify(c.body));
+  await allAtHeight(net, Math.max(...claims.map((c) => c.body.height as number)));
+});
+
+test('capture needs a staff token of the node’s own organisation and a schema-valid document', async () => {
+  const url = `${net.apiUrls[0]}/epcis/capture`;
+  const anonymous = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(anonymous.status, 401);
+  assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer/);
+  assert.equal(((await anonymous.json()) as any).error.code, 'auth.missing');
+  // A token the manufacturer's node signed for the distributor's staff: valid, but not its own staff.
+  const forged = await (
+    await issuerOf(net.dirs[0]!, net.apiUrls[0]!)
+  ).issue({
+    subject: staff.dist.key.publicKey,
+    kind: 'practitioner',
+    orgId: 'big-distributor',
+    scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
+  });
+  const otherOrg = await client({ ...staff.dist, token: forged.accessToken }, net.apiUrls[0]).post(
+    '/epcis/capture',
+    document([ev.commission([s1])]),
+  );
+  assert.equal(otherOrg.status, 403);
+  assert.equal(otherOrg.body.error.code, 'supply.not_own_org');
+  const broken = document([ev.commission([s1]), { ...ev.inspect([s1]), action: 'TELEPORT' }]);
+  const invalid = await client(staff.maker).post('/epcis/capture', broken);
+  assert.equal(invalid.status, 400);
+  assert.equal(invalid.body.error.code, 'epcis.schema_invalid');
+  assert.equal(invalid.body.error.details.eventIndex, 1);
+  assert.match(invalid.body.error.details.pointers, /\/epcisBody\/eventList\/1\/action/);
+  // Nothing of it was recorded: the unit it would have commissioned is unknown.
+  assert.equal((await client(staff.maker).get(`/api/v1/units/${encodeURIComponent(s1)}`)).status, 404);
+});
+
+test('one lot walks from the manufacturer through the distributor to two pharmacies', async () => {
+  const made = await capture('maker', ev.commission(units), ev.pack(box, units), ev.ship([box], 'dist'));
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.eventIds.length, 3);
+  assert.equal(typeof made.body.captureId, 'number');
+  assert.match(made.body.txHash, /^[0-9a-f]{64}$/);
+  const atDist = await capture(
+    'dist',
+    ev.receive([box]),
+    ev.unpack(box),
+    ev.ship([s1, s2], 'pharmA'),
+    ev.ship([s3, s4], 'pharmB'),
+  );
+  assert.equal(atDist.status, 201, JSON.stringify(atDist.body));
+  const [a, b] = await Promise.all([
+    capture('pharmA', ev.receive([s1, s2]), ev.dispense([s1])),
+    capture('pharmB', ev.receive([s3, s4]), ev.dispense([s3])),
+  ]);
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  const unit = await client(staff.fda, net.apiUrls[4]).get(`/api/v1/units/${encodeURIComponent(s1)}`);
+  assert.equal(unit.status, 200);
+  assert.equal(unit.body.unit.status, 'dispensed');
+  assert.deepEqual(unit.body.unit.reachedOrgIds, ['acme-pharma', 'big-distributor', 'pharmacy-a']);
+  const s4unit = await client(staff.pharmB).get(
+    `/api/v1/units/${encodeURIComponent('urn:epc:id:sgtin:0300012.034567.S4')}`,
+  );
+  assert.equal(s4unit.status, 200, JSON.stringify(s4unit.body));
+  assert.equal(s4unit.body.unit.ownerOrgId, 'pharmacy-b');
+});
+
+async function alertsOf(who: Staff, kind: string, epc: string): Promise<boolean> {
+  const answer = await client(who).get('/api/v1/supply/alerts');
+  return answer.body.items.some((x: any) => x.kind === kind && x.epc === epc);
+}
+
+test('verification tells a genuine pack from a never-commissioned serial, which alerts', async () => {
+  const genuine = await client(staff.pharmA).post('/api/v1/verify', {
+    gtin: GTIN,
+    serial: 'S2',
+    lot: LOT,
+    expiry: EXPIRY,
+  });
+  assert.equal(genuine.status, 200, JSON.stringify(genuine.body));
+  assert.equal(genuine.body.verified, true);
+  assert.equal(genuine.body.product.gtin, GTIN);
+  assert.match(genuine.body.verificationTx, /^[0-9a-f]{64}$/);
+  const scanned = await client(staff.pharmA).post('/api/v1/verify', {
+    code: `(01)${GTIN}(17)300630(10)${LOT}(21)S2`,
+  });
+  assert.equal(scanned.body.verified, true, JSON.stringify(scanned.body));
+  const dispensed = await client(staff.pharmA).post('/api/v1/verify', {
+    code: `https://id.gs1.org/01/${GTIN}/21/S1`,
+  });
+  assert.deepEqual([dispensed.body.verified, dispensed.body.reason], [false, 'already_dispensed']);
+  const mismatch = await client(staff.pharmA).post('/api/v1/verify', {
+    gtin: GTIN,
+    serial: 'S2',
+    lot: 'WRONG',
+  });
+  assert.equal(mismatch.body.reason, 'lot_mismatch');
+  const clone = await client(staff.pharmB).post('/api/v1/verify', {
+    gtin: GTIN,
+    serial: 'CLONE1',
+    lot: LOT,
+    expiry: EXPIRY,
+  });
+  assert.deepEqual([clone.body.verified, clone.body.reason], [false, 'unknown_serial']);
+  const bad = await client(staff.pharmB).post('/api/v1/verify', { gtin: '123', serial: 'X' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, 'verify.invalid');
+  const cloneEpc = sgtin('CLONE1');
+  assert.ok(
+    await waitFor(() => alertsOf(staff.maker, 'unknown_serial', cloneEpc), 30_000),
+    'manufacturer alerted',
+  );
+  assert.ok(
+    await waitFor(() => alertsOf(staff.fda, 'unknown_serial', cloneEpc), 30_000),
+    'regulator alerted',
+  );
+  assert.equal(await alertsOf(staff.dist, 'unknown_serial', cloneEpc), false);
+});
+
+test('a second dispense of the same serial is refused, names the event and the rule, and alerts', async () => {
+  // Pharmacy B scans the serial pharmacy A dispensed: a cloned pack.
+  const second = await capture('pharmB', ev.inspect([s4]), ev.dispense([s1]));
+  assert.equal(second.status, 422, JSON.stringify(second.body));
+  assert.equal(second.body.error.code, 'supply.already_dispensed');
+  assert.equal(second.body.error.details.eventIndex, 1);
+  assert.match(second.body.error.details.eventId, /^urn:uuid:/);
+  assert.equal(second.body.error.details.epc, s1);
+  assert.ok(
+    await waitFor(() => alertsOf(staff.maker, 'second_dispense', s1), 30_000),
+    'manufacturer alerted',
+  );
+  assert.ok(await waitFor(() => alertsOf(staff.fda, 'second_dispense', s1), 30_000), 'regulator alerted');
+  // Nothing of the refused document was recorded: S4 has no inspecting event.
+  const events = await client(staff.pharmB).get(
+    `/epcis/events?MATCH_epc=${encodeURIComponent(s4)}&EQ_bizStep=inspecting`,
+  );
+  assert.equal(events.body.epcisBody.queryResults.resultsBody.eventList.length, 0);
+});
+
+test('a recalled lot fails verification and moves no more', async () => {
+  const recall = await client(staff.maker).post('/api/v1/supply/recalls', { gtin: GTIN, lot: LOT });
+  assert.equal(recall.status, 201, JSON.stringify(recall.body));
+  await allAtHeight(net, recall.body.height);
+  const verdict = await client(staff.pharmB).post('/api/v1/verify', {
+    gtin: GTIN,
+    serial: 'S4',
+    lot: LOT,
+    expiry: EXPIRY,
+  });
+  assert.deepEqual([verdict.body.verified, verdict.body.reason], [false, 'recalled']);
+  const shipped = await capture('dist', ev.ship([s5], 'pharmA'));
+  assert.equal(shipped.status, 422);
+  assert.equal(shipped.body.error.code, 'supply.recalled');
+  const unit = await client(staff.dist).get(`/api/v1/units/${encodeURIComponent(s5)}`);
+  assert.equal(unit.body.recalled, true);
+  assert.equal(unit.body.unit.status, 'active');
+});
+
+test('the EPCIS query returns the captured events, filtered and paged', async () => {
+  const urn = 'urn:epc:id:sgtin:0300012.034567.S1'; // S1 as an EPC URN: the same unit
+  const all = await client(staff.pharmA).get(`/epcis/events?MATCH_epc=${encodeURIComponent(urn)}`);
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  assert.equal(all.body.type, 'EPCISQueryDocument');
+  const list = all.body.epcisBody.queryResults.resultsBody.eventList;
+  assert.deepEqual(
+    list.map((e: any) => e.bizStep),
+    // MATCH_epc matches epcList and childEPCs (EPCIS 2.0 §8.2.7.1): the case's own moves are not listed
+    ['commissioning', 'packing', 'shipping', 'receiving', 'dispensing'],
+  );
+  for (const e of list) assert.equal(typeof e.eventID, 'string');
+  const shipping = await client(staff.pharmA).get('/epcis/events?EQ_bizStep=shipping&perPage=1');
+  assert.equal(shipping.body.epcisBody.queryResults.resultsBody.eventList.length, 1);
+  const link = shipping.headers.get('link') ?? '';
+  assert.match(link, /rel="next"/);
+  const next = await client(staff.pharmA).get(link.slice(1, link.indexOf('>')));
+  assert.equal(next.body.epcisBody.queryResults.resultsBody.eventList[0].bizStep, 'shipping');
+  const bad = await client(staff.pharmA).get('/epcis/events?GE_eventTime=yesterday');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, 'epcis.query_invalid');
+});
+
+test('a unit’s pedigree: every event, each with an inclusion proof that verifies', async () => {
+  const answer = await client(staff.fda, net.apiUrls[4]).get(
+    `/api/v1/units/${encodeURIComponent(s2)}/pedigree`,
+  );
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const { checkpoint, events } = answer.body;
+  // commissioning, packing, shipping (the case), receiving (the case), unpacking, shipping, receiving
+  assert.deepEqual(
+    events.map((e: any) => e.event.bizStep),
+    ['commissioning', 'packing', 'shipping', 'receiving', 'unpacking', 'shipping', 'receiving'],
+  );
+  const { genesis, validatorSet } = parseGenesis(readGenesis(net.dirs[0]!));
+  assert.equal(blockHash(checkpoint.header), checkpoint.blockHash);
+  assert.equal(checkpoint.commit.blockHash, checkpoint.blockHash);
+  verifyCommit(genesis.chainId, validatorSet, checkpoint.commit);
+  assert.equal(checkpoint.header.logRoot, checkpoint.logRoot);
+  for (const e of events) {
+    const { proof } = e;
+    assert.equal(proof.treeSize, checkpoint.logSize);
+    assert.ok(
+      verifyInclusion(
+        fromHex(proof.leafHash),
+        proof.leafIndex,
+        proof.treeSize,
+        proof.auditPath.map(fromHex),
+        fromHex(checkpoint.logRoot),
+      ),
+      `proof of ${e.eventId}`,
+    );
+    // The leaf is the very tx that carried this event, signed by the organisation that recorded it.
+    const tx = (await client(staff.fda, net.apiUrls[4]).get(`/api/v1/txs/${e.txHash}`)).body.tx;
+    assert.deepEqual(Buffer.from(leafHash(encodeTx(tx))).toString('hex'), proof.leafHash);
+    assert.equal(tx.type, 'supply.capture');
+    assert.ok(tx.payload.events.some((text: string) => JSON.parse(text).eventID === e.eventId));
+    const tampered = verifyInclusion(
+      fromHex(proof.leafHash),
+      proof.leafIndex ^ 1,
+      proof.treeSize,
+      proof.auditPath.map(fromHex),
+      fromHex(checkpoint.logRoot),
+    );
+    assert.equal(tampered, false);
+  }
+});
