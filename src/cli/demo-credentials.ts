@@ -18,6 +18,8 @@ import { systemClock } from '../node/clock.ts';
 import { ADMIN_KEY_FILE, CONFIG_FILE, type HostPort, type NodeConfigFile } from '../node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../node/keys.ts';
 import { apiBaseUrl, fhirBaseUrl } from './commands/node.ts';
+import { importSynthea, syntheaDir } from './demo-records.ts';
+import { loadDemoSupply, type DemoSupply } from './demo-supply.ts';
 
 /** One organisation of the demo consortium; its name is also its org id, type and folder. */
 export interface DemoOrganisation {
@@ -111,10 +113,16 @@ function issuerFor(info: NodeDirInfo): Promise<TokenIssuer> {
 
 /**
  * Registers a demo practitioner at each organisation (signed by its admin key) and demo patients in
- * the hospital's care (signed by their own new keys), all through the public API, then writes their
- * identities and ready bearer tokens, signed with each node's own key, to credentialsPath.
+ * the hospital's care (signed by their own new keys), imports the Synthea patients' records at the
+ * hospital (demo-records.ts) and puts product lots into circulation (demo-supply.ts), all through the
+ * public API; then writes the identities and ready bearer tokens, signed with each node's own key, to
+ * credentialsPath.
  */
-export async function writeDemoCredentials(dirs: readonly string[], credentialsPath: string): Promise<void> {
+export async function writeDemoCredentials(
+  dirs: readonly string[],
+  credentialsPath: string,
+  progress: (line: string) => void = () => {},
+): Promise<void> {
   const infos = dirs.map(nodeDirInfo);
   const { chainId } = JSON.parse(readFileSync(join(dirs[0]!, 'genesis.json'), 'utf8')) as { chainId: string };
   const organisations: Record<string, unknown> = {};
@@ -164,10 +172,9 @@ export async function writeDemoCredentials(dirs: readonly string[], credentialsP
     };
   }
   const hospitalIssuer = await issuerFor(custodian);
-  const demoPatients = [];
-  for (const [i, key] of patients.entries()) {
+  // What issuePatientToken would sign for a key once the chain says it is the patient's.
+  const patientEntry = async (name: string, key: KeyPair) => {
     const pseudonym = patientPseudonym(key.publicKey);
-    // What issuePatientToken would sign for this key once the chain says it is the patient's.
     const issued = await hospitalIssuer.issue({
       subject: key.publicKey,
       kind: 'patient',
@@ -175,8 +182,8 @@ export async function writeDemoCredentials(dirs: readonly string[], credentialsP
       scopes: scopesOf(PATIENT_SCOPES_DEFAULT),
       ttlMs: DEMO_TOKEN_TTL_MS,
     });
-    demoPatients.push({
-      name: `demo-patient-${i + 1}`,
+    return {
+      name,
       custodianOrgId: DEMO_CUSTODIAN,
       fhirBaseUrl: fhirBaseUrl(custodian.api),
       publicKey: key.publicKey,
@@ -184,13 +191,55 @@ export async function writeDemoCredentials(dirs: readonly string[], credentialsP
       pseudonym,
       token: issued.accessToken,
       expiresAt: new Date(issued.claims.exp * 1000).toISOString(),
+    };
+  };
+  const demoPatients = [];
+  for (const [i, key] of patients.entries())
+    demoPatients.push(await patientEntry(`demo-patient-${i + 1}`, key));
+
+  const staffOf = (orgId: string) => {
+    const org = organisations[orgId] as { apiBaseUrl: string; practitioner: { token: string } } | undefined;
+    return org === undefined ? undefined : { apiUrl: org.apiBaseUrl, token: org.practitioner.token };
+  };
+  const syntheaPatients = [];
+  const synthea = syntheaDir();
+  const doctor = staffOf(DEMO_CUSTODIAN);
+  if (synthea !== undefined && doctor !== undefined) {
+    progress(`Importing the Synthea patients at the ${DEMO_CUSTODIAN} (FHIR transaction Bundles)…`);
+    const imported = await importSynthea({
+      dir: synthea,
+      fhirBaseUrl: fhirBaseUrl(custodian.api),
+      practitionerToken: doctor.token,
+      registerPatient: (key) =>
+        submitAndCommit(apiBaseUrl(custodian.api), chainId, key, 'membership.registerPatient', {
+          custodianOrgId: DEMO_CUSTODIAN,
+        }),
+      progress,
     });
+    for (const [i, patient] of imported.entries()) {
+      syntheaPatients.push({
+        ...(await patientEntry(`synthea-patient-${i + 1}`, patient.key)),
+        patientId: patient.patientId,
+      });
+    }
+  } else {
+    progress('Synthea test data not found (set CARECHAIN_SYNTHEA_DIR): no demo health records imported');
+  }
+  const manufacturer = staffOf('manufacturer');
+  const distributor = staffOf('distributor');
+  const pharmacy = staffOf('pharmacy');
+  let supply: DemoSupply | undefined;
+  if (manufacturer && distributor && pharmacy) {
+    progress('Putting demo product lots into circulation (EPCIS 2.0 captures)…');
+    supply = await loadDemoSupply({ manufacturer, distributor, pharmacy, progress });
   }
   const credentials = {
     note: 'Demo identities of a local consortium: the seeds and tokens are secrets of a demo, not for real data.',
     chainId,
     organisations,
     patients: demoPatients,
+    syntheaPatients,
+    ...(supply === undefined ? {} : { supply }),
   };
   // Written whole and then renamed, so a reader never sees half a file.
   const partial = `${credentialsPath}.partial`;

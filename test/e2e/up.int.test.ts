@@ -55,6 +55,8 @@ interface Credentials {
     { fhirBaseUrl: string; practitioner: { publicKey: string; seed: string; role: string; token: string } }
   >;
   patients: { pseudonym: string; token: string }[];
+  syntheaPatients: { patientId: string; token: string }[];
+  supply: { packs: { genuine: string; recalled: string; counterfeit: string } };
 }
 
 async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: unknown) {
@@ -104,7 +106,8 @@ test('carechain up runs four validators and two members that all follow the chai
   const reached = status.height as number;
 
   const credentialsPath = join(dir.path, 'credentials.json');
-  assert.ok(await waitFor(() => existsSync(credentialsPath), 60_000), 'credentials.json is written');
+  // Written after the Synthea import and the demo supply chain, which take a while on a busy machine.
+  assert.ok(await waitFor(() => existsSync(credentialsPath), 240_000), 'credentials.json is written');
   assert.match(running.output(), /credentials\.json/);
   // Printed once the demo identities are written.
   assert.ok(await waitFor(() => /Ctrl-C to stop all 6 nodes/.test(current.output()), 10_000));
@@ -134,6 +137,27 @@ test('carechain up runs four validators and two members that all follow the chai
   const read = await fhir('GET', `${hospital.fhirBaseUrl}/Patient/${String(created.body.id)}`, patient.token);
   assert.equal(read.status, 200, JSON.stringify(read.body));
   assert.deepEqual(read.body, created.body);
+
+  // The Synthea patients' records are at the hospital, each readable by its own patient.
+  assert.equal(credentials.syntheaPatients.length, 5);
+  const synthea = credentials.syntheaPatients[0]!;
+  const observations = await fhir('GET', `${hospital.fhirBaseUrl}/Observation?_count=1`, synthea.token);
+  assert.equal(observations.status, 200, JSON.stringify(observations.body));
+  assert.ok(observations.body.total > 10);
+  // Demo lots are in circulation: a genuine pack verifies at the pharmacy, the others say why not.
+  const pharmacy = credentials.organisations.pharmacy!;
+  const verify = async (code: string) => {
+    const response = await fetch(`${urls[2]}/api/v1/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pharmacy.practitioner.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    return (await response.json()) as { verified: boolean; reason?: string };
+  };
+  const { packs } = credentials.supply;
+  assert.deepEqual(await verify(packs.genuine).then((v) => v.verified), true);
+  assert.equal((await verify(packs.recalled)).reason, 'recalled');
+  assert.equal((await verify(packs.counterfeit)).reason, 'unknown_serial');
 
   assert.equal(await running.stop(), 0, 'Ctrl-C stops the consortium cleanly');
   running = await startCli(args, 60_000);

@@ -173,9 +173,14 @@ export async function runUp(options: UpOptions): Promise<void> {
   });
   const credentialsPath = join(dataDir, CREDENTIALS_FILE);
   if (created || !existsSync(credentialsPath)) {
-    if ((await unlessStopped(writeDemoCredentials(dirs, credentialsPath))) === 'stopped') return;
+    if (
+      (await unlessStopped(writeDemoCredentials(dirs, credentialsPath, (line) => console.log(line)))) ===
+      'stopped'
+    )
+      return;
   }
   console.log(`Demo identities and bearer tokens: ${credentialsPath}`);
+  console.log(`The web app: ${urls[0]}/ (every node serves it)`);
   if (options.demoTxsPerSecond > 0) stopDemo = startDemoLoad(urls, dataDir, options.demoTxsPerSecond);
   console.log(`Press Ctrl-C to stop all ${nodes.length} nodes.\n`);
   await signalled;
