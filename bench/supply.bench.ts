@@ -1,0 +1,139 @@
+// `npm run bench:supply`: the supply chain on a 4-validator network (manufacturer, distributor,
+// pharmacy, regulator; real processes, mutual TLS, SQLite, real HTTP).
+//   1. EPCIS capture: manufacturer staff POST EPCIS 2.0 documents of commissioning ObjectEvents (no
+//      eventID given, so each gets its CBV 2.0 event hash), each answered once its tx is final;
+//   2. DSCSA verification: pharmacy staff POST scanned GS1 element strings of commissioned packs; the
+//      answer comes from committed state at once, the record of it is committed after;
+//   3. the same-run baseline: GET /api/v1/status, the cheapest authenticated-free round trip.
+// Prints events/s and latencies with the verify ÷ status ratio, then one JSON line.
+import { cpus } from 'node:os';
+import { gs1CheckDigit } from '../src/app/supply/gs1/index.ts';
+import { tempDir } from '../test/helpers/chain.ts';
+import { startNodeProcess } from '../test/helpers/network.ts';
+import { client, makeSupplyNetwork, registerStaff } from '../test/helpers/supply-network.ts';
+import { closedLoop, type LoadResult } from './lib/load.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const concurrency = option('concurrency', 16);
+const eventsPerDocument = option('events', 20);
+const durationMs = option('seconds', 15) * 1000;
+const warmupMs = option('warmup', 3) * 1000;
+
+function report(label: string, r: LoadResult, unit = 'req'): void {
+  console.log(
+    `${label.padEnd(36)} ${r.perSecond.toFixed(0).padStart(6)} ${unit}/s   p50 ${r.p50Ms.toFixed(1)} ms   p99 ${r.p99Ms.toFixed(1)} ms   (${r.completed} ok, ${r.failed} failed)`,
+  );
+}
+
+console.log(
+  `carechain supply bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+);
+console.log(
+  `4 validators on loopback, ${concurrency} closed-loop clients, ${eventsPerDocument} events per document, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up\n`,
+);
+const withCheck = (body: string): string => body + String(gs1CheckDigit(body));
+const GTIN = withCheck('0030001234567');
+const LOT = 'BENCH-1';
+const EXPIRY = '2030-06-30';
+const unit = (serial: string) => `https://id.gs1.org/01/${GTIN}/21/${serial}`;
+
+process.stdout.write('starting 4 validators and registering staff, product and parties… ');
+const root = tempDir('carechain-bench-supply-');
+const net = await makeSupplyNetwork(root.path, [
+  { name: 'acme-pharma', type: 'manufacturer', power: 10 },
+  { name: 'big-distributor', type: 'distributor', power: 10 },
+  { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
+  { name: 'regulator', type: 'regulator', power: 10 },
+]);
+const nodes = await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)));
+const [maker, , pharmacist] = await Promise.all([
+  registerStaff(net, 0, 'admin'),
+  registerStaff(net, 1, 'admin'),
+  registerStaff(net, 2, 'pharmacist'),
+]);
+const registered = await client(maker).post('/api/v1/supply/products', {
+  gtin: GTIN,
+  name: 'Amoxicillin 500 mg capsules',
+  strength: '500 mg',
+  dosageForm: 'capsule',
+  packSize: '30 capsules',
+});
+if (registered.status !== 201) throw new Error(`product: ${JSON.stringify(registered.body)}`);
+console.log('done');
+
+const document = (serials: string[]) => ({
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: new Date().toISOString(),
+  epcisBody: {
+    eventList: serials.map((serial) => ({
+      type: 'ObjectEvent',
+      eventTime: new Date().toISOString(),
+      eventTimeZoneOffset: '+00:00',
+      action: 'ADD',
+      bizStep: 'commissioning',
+      disposition: 'active',
+      epcList: [unit(serial)],
+      ilmd: { 'cbvmda:lotNumber': LOT, 'cbvmda:itemExpirationDate': EXPIRY },
+    })),
+  },
+});
+
+const commissioned: string[] = [];
+const capture = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
+  const serials = Array.from({ length: eventsPerDocument }, (_, k) => `C${c}N${i}E${k}`);
+  const answer = await client(maker).post('/epcis/capture', document(serials), 'application/ld+json');
+  if (answer.status === 201) commissioned.push(...serials);
+  return answer.status === 201;
+});
+const eventsPerSecond = capture.perSecond * eventsPerDocument;
+console.log(
+  `EPCIS capture (committed)            ${eventsPerSecond.toFixed(0).padStart(6)} events/s   (${capture.perSecond.toFixed(1)} documents/s, p50 ${capture.p50Ms.toFixed(0)} ms, p99 ${capture.p99Ms.toFixed(0)} ms, ${capture.failed} failed)`,
+);
+
+const code = (serial: string) =>
+  `(01)${GTIN}(21)${serial}(10)${LOT}(17)${EXPIRY.slice(2).replaceAll('-', '')}`;
+const verify = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
+  const serial = commissioned[(c * 7919 + i) % commissioned.length]!;
+  const answer = await client(pharmacist).post('/api/v1/verify', { code: code(serial) });
+  return answer.status === 200 && (answer.body as { verified?: boolean }).verified === true;
+});
+report('DSCSA verification (answered)', verify);
+
+const status = await closedLoop(concurrency, warmupMs, durationMs, async () => {
+  const response = await fetch(`${net.apiUrls[2]}/api/v1/status`);
+  await response.arrayBuffer();
+  return response.ok;
+});
+report('baseline GET /api/v1/status', status);
+
+for (const node of nodes) node.child.kill('SIGTERM');
+await Promise.all(nodes.map((n) => n.exited));
+root.remove();
+
+console.log(`\nratio verify p50 ÷ status p50: ${(verify.p50Ms / status.p50Ms).toFixed(2)}`);
+console.log(
+  JSON.stringify({
+    bench: 'supply',
+    node: process.version,
+    validators: 4,
+    concurrency,
+    eventsPerDocument,
+    seconds: durationMs / 1000,
+    captureEventsPerSec: Math.round(eventsPerSecond),
+    captureDocumentP50Ms: Math.round(capture.p50Ms),
+    captureDocumentP99Ms: Math.round(capture.p99Ms),
+    captureFailed: capture.failed,
+    verifyPerSec: Math.round(verify.perSecond),
+    verifyP50Ms: +verify.p50Ms.toFixed(1),
+    verifyP99Ms: +verify.p99Ms.toFixed(1),
+    verifyFailed: verify.failed,
+    statusP50Ms: +status.p50Ms.toFixed(1),
+    verifyToStatusP50: +(verify.p50Ms / status.p50Ms).toFixed(2),
+  }),
+);
