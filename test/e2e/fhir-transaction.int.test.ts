@@ -13,7 +13,8 @@ import { recordsOfPatient } from '../../src/app/records/index.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { seedOf } from '../helpers/chain.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
-import { syntheaBundles } from '../../src/api/fhir/fhir-testdata.ts';
+import { SERVED_RESOURCE_TYPES } from '../../src/api/fhir/capability.ts';
+import { hl7Examples, syntheaBundles } from '../../src/api/fhir/fhir-testdata.ts';
 import {
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
@@ -280,4 +281,47 @@ test('every Synthea patient imports, and no stored block, tx or state row holds 
     const leaked = phi.filter((s) => bytes.includes(s));
     assert.deepEqual(leaked, [], `${file} holds PHI`);
   }
+});
+
+test('every HL7 example of a served type about a patient or the institution round-trips over HTTP', async () => {
+  const doctor = client('doctor');
+  const patient = client('patient');
+  const served = hl7Examples().filter(({ json }) => SERVED_RESOURCE_TYPES.includes(json.resourceType));
+  const roundTripped: string[] = [];
+  for (const { file, json } of served) {
+    const resource: Json = structuredClone(json);
+    delete resource.id;
+    delete resource.meta;
+    if (resource.resourceType === 'Patient') {
+      resource.identifier = [
+        ...(resource.identifier ?? []),
+        { system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym },
+      ];
+    } else if (resource.subject !== undefined || resource.patient !== undefined) {
+      // The example's patient is "Patient/example": here it is the patient this custodian holds.
+      resource[resource.subject !== undefined ? 'subject' : 'patient'] = {
+        reference: `Patient/${patientId}`,
+      };
+    } else if (
+      !['Organization', 'Practitioner', 'PractitionerRole', 'Location'].includes(resource.resourceType)
+    ) {
+      // An AuditEvent names no patient of its own: this server writes AuditEvents, clients do not.
+      const answer = await refused(doctor.create({ resourceType: resource.resourceType, body: resource }));
+      assert.equal(answer.status, 422, file);
+      continue;
+    }
+    const created: Json = await doctor.create({ resourceType: resource.resourceType, body: resource });
+    const isDirectory =
+      resource.subject === undefined && resource.patient === undefined && resource.resourceType !== 'Patient';
+    const read: Json = await (isDirectory ? doctor : patient).read({
+      resourceType: resource.resourceType,
+      id: created.id,
+    });
+    assert.deepEqual(read, created, file);
+    const { id, meta, ...content } = read;
+    assert.ok(id && meta.versionId === '1', file);
+    assert.deepEqual(content, resource, file);
+    roundTripped.push(file);
+  }
+  assert.ok(roundTripped.length >= 14, roundTripped.join(', '));
 });
