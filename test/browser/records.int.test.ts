@@ -1,5 +1,7 @@
 // The web app's patient portal and clinician workspace in real Chromium against a running `carechain up`
-// network: a clinician's read is refused without consent and allowed after the patient grants it in the
+// network, across two organisations: the patient's records are at the hospital, the clinician works at
+// the clinic and uses the app served by the clinic's node (reads are forwarded to the hospital). The
+// clinician's read is refused without consent and allowed after the patient grants the clinic in the
 // browser; the patient revokes it, the clinician is refused again, uses break-glass, and the patient
 // sees every access (granted, refused, break-glass flagged) in "Who looked at my data".
 import assert from 'node:assert/strict';
@@ -40,6 +42,7 @@ after(async () => {
 });
 
 const hospital = () => net.url('hospital');
+const clinic = () => net.url('clinic');
 const patient = () => net.credentials.patients[0]!;
 
 /** The clinician reads Observations and returns what the page then says (granted or the refusal). */
@@ -54,7 +57,7 @@ async function clinicianReads(page: Page): Promise<string> {
 
 test('a clinician’s read is refused without consent, and allowed once the patient grants it', async () => {
   // The clinician signs in with their own key and finds the patient by the code the patient shows.
-  await signInWithSeed(clinicianPage, hospital(), 'clinician', await staffSeed(net, 'hospital'));
+  await signInWithSeed(clinicianPage, clinic(), 'clinician', await staffSeed(net, 'clinic'));
   await clinicianPage
     .getByLabel('Patient code (scanned or pasted) or carechain ID')
     .fill(patientCode(patient().pseudonym, patientId));
@@ -65,7 +68,7 @@ test('a clinician’s read is refused without consent, and allowed once the pati
   const refused = await clinicianReads(clinicianPage);
   assert.match(refused, /access denied \(consent\.none\)/);
 
-  // The patient imports their key and allows the hospital to see their records for treatment.
+  // The patient imports their key at their hospital's app and allows the clinic to see their records.
   await signInWithSeed(patientPage, hospital(), 'patient', patient().seed);
   await patientPage.getByRole('heading', { name: 'Your health records' }).waitFor();
   await patientPage
@@ -74,14 +77,15 @@ test('a clinician’s read is refused without consent, and allowed once the pati
     .waitFor();
   await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
   const grant = patientPage.getByRole('form', { name: 'Allow someone to see your records' });
-  await grant.getByLabel('Organisation', { exact: true }).selectOption('hospital');
+  await grant.getByLabel('Organisation', { exact: true }).selectOption('clinic');
   await grant.getByRole('button', { name: 'Sign this permission' }).click();
   await patientPage
-    .getByText(/^Done: Everyone at hospital may see all of your records for treating you/)
+    .getByText(/^Done: Everyone at clinic may see all of your records for treating you/)
     .waitFor({
       timeout: 30_000,
     });
   const active = patientPage.getByRole('list', { name: 'Active permissions' });
+  await active.getByRole('listitem').first().waitFor({ timeout: 20_000 });
   assert.equal(await active.getByRole('listitem').count(), 1);
 
   // Now the same read is allowed, and the consent panel agrees.
@@ -112,8 +116,8 @@ test('a patient revokes consent, and sees every access, break-glass highlighted'
   // The patient's log: refused, allowed, refused, and the flagged emergency access, newest first.
   await patientPage.getByRole('tab', { name: 'Who looked at my data' }).click();
   const log = patientPage.getByRole('list', { name: 'Accesses, newest first' });
-  await log.getByRole('listitem').first().waitFor();
   const entries = log.getByRole('listitem');
+  await entries.nth(3).waitFor({ timeout: 20_000 });
   assert.equal(await entries.count(), 4);
   const outcomes = await entries.evaluateAll((items) => items.map((i) => i.getAttribute('data-outcome')));
   assert.deepEqual(outcomes, ['granted', 'denied', 'granted', 'denied']);
@@ -160,7 +164,7 @@ test('a clinician asks for consent, and the patient approves the request in plai
   const requests = patientPage.getByRole('region', { name: 'Requests waiting for your answer' });
   await requests
     .getByText(
-      'A physician at hospital asks to see test results and measurements for treating you, for a second opinion',
+      'A physician at clinic asks to see test results and measurements for treating you, for a second opinion',
       { exact: false },
     )
     .waitFor({ timeout: 20_000 });
