@@ -14,6 +14,7 @@ import { patientPseudonym } from '../src/app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../src/node/keys.ts';
 import { startOrgNetwork } from '../test/helpers/org-network.ts';
 import { closedLoop, type LoadResult } from './lib/load.ts';
+import { observationReadGrant } from '../test/helpers/fhir-client.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -81,15 +82,12 @@ await Promise.all(
     const patientId = ((await created.json()) as { id: string }).id;
     const obs = await fhirCall('POST', `${hospital}/Observation`, doctorToken, observation(patientId, 0));
     const observationId = ((await obs.json()) as { id: string }).id;
-    await network.submit(network.url('hospital'), key, 'consent.grant', {
-      consentId: toHex(new Uint8Array(randomBytes(32))),
-      grantee: { kind: 'organisation', orgId: 'clinic' },
-      resourceTypes: ['Observation'],
-      purposes: ['TREAT'],
-      actions: ['read'],
-      period: { startMs: 0, endMs: null },
-      provision: 'permit',
-    });
+    await network.submit(
+      network.url('hospital'),
+      key,
+      'consent.grant',
+      observationReadGrant(toHex(new Uint8Array(randomBytes(32)))),
+    );
     people.push({ key, token, patientId, observationId });
   }),
 );

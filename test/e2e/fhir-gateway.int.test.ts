@@ -16,6 +16,7 @@ import {
   startFhirTestNode,
   type FhirTestNode,
 } from '../helpers/fhir-node.ts';
+import { observationReadGrant } from '../helpers/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-fhir-test';
 const { nurse, patient } = fhirKeys;
@@ -146,15 +147,7 @@ test('the clinic is denied without consent, and the denial is on chain first', a
 
 test('after the patient grants the clinic read for TREAT, the clinic reads and it is logged', async () => {
   const consentId = toHex(seedOf('consent 1'));
-  await submit(patient, 'consent.grant', {
-    consentId,
-    grantee: { kind: 'organisation', orgId: 'clinic' },
-    resourceTypes: ['Observation'],
-    purposes: ['TREAT'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  });
+  await submit(patient, 'consent.grant', observationReadGrant(consentId));
   const read = await fhir('GET', `Observation/${String(observationBody.id)}`, 'nurse', undefined, {
     'x-purpose-of-use': 'TREAT',
   });

@@ -17,6 +17,7 @@ import {
   startFhirTestNode,
   type FhirTestNode,
 } from '../helpers/fhir-node.ts';
+import { observationReadGrant, refused } from '../helpers/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-fhir-search-test';
 const { nurse, patient } = fhirKeys;
@@ -44,16 +45,6 @@ function client(who: keyof typeof tokens): Client {
 }
 
 /** The HTTP status and OperationOutcome of a call fhir-kit-client rejected. */
-async function refused(call: Promise<unknown>): Promise<{ status: number; data: Json }> {
-  try {
-    await call;
-  } catch (err) {
-    const response = (err as { response?: { status: number; data: Json } }).response;
-    if (response !== undefined) return response;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 before(async () => {
   testNode = await startFhirTestNode({
@@ -221,15 +212,7 @@ test('the clinic’s search without consent is 403, with one denial on chain nam
 
 test('with consent the clinic’s search is answered, with one granted event listing exactly the released', async () => {
   const consentId = toHex(seedOf('consent search'));
-  await submit(patient, 'consent.grant', {
-    consentId,
-    grantee: { kind: 'organisation', orgId: 'clinic' },
-    resourceTypes: ['Observation'],
-    purposes: ['TREAT'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  });
+  await submit(patient, 'consent.grant', observationReadGrant(consentId));
   const clinic = client('nurse');
   const found = (await clinic.search({
     resourceType: 'Observation',

@@ -20,6 +20,7 @@ import {
   startFhirTestNode,
   type FhirTestNode,
 } from '../helpers/fhir-node.ts';
+import { refused } from '../helpers/fhir-client.ts';
 
 type Json = any; // a FHIR client test reads arbitrary resources
 const synthea = (prefix: string): Json => {
@@ -32,17 +33,6 @@ let testNode: FhirTestNode;
 const client = (who: 'doctor' | 'nurse' | 'patient') =>
   new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: testNode.tokens[who] });
 const recordCount = () => recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
-
-async function refused(call: Promise<unknown>): Promise<{ status: number; data: Json }> {
-  try {
-    await call;
-  } catch (err) {
-    const response = (err as { response?: { status: number; data: Json } }).response;
-    if (response !== undefined) return response;
-    throw err;
-  }
-  throw new Error('expected the call to be refused');
-}
 
 before(async () => {
   testNode = await startFhirTestNode({

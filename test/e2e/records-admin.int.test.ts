@@ -25,6 +25,7 @@ import {
   testKey as key,
   type FhirTestNode,
 } from '../helpers/fhir-node.ts';
+import { observationReadGrant } from '../helpers/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-admin-test';
 const { nodeKey, hospitalAdmin, clinicAdmin, doctor, nurse, patient } = fhirKeys;
@@ -215,15 +216,7 @@ test('the privacy officer lists break-glass events with the written reason; nobo
 });
 
 test('erasure: the patient’s signed request, shredding and receipt; then 410 for everyone, verify ok', async () => {
-  await submit(patient, 'consent.grant', {
-    consentId: toHex(seedOf('consent admin 1')),
-    grantee: { kind: 'organisation', orgId: 'clinic' },
-    resourceTypes: ['Observation'],
-    purposes: ['TREAT'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  });
+  await submit(patient, 'consent.grant', observationReadGrant(toHex(seedOf('consent admin 1'))));
   assert.equal((await call('GET', `/fhir/R4/Observation/${observation.id}`, 'nurse')).status, 200);
 
   const request = (signer: KeyPair) =>

@@ -20,6 +20,7 @@ import { toHex } from '../../src/core/bytes.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { randomBytes } from 'node:crypto';
 import { postJson, startOrgNetwork, type Org, type OrgNetwork } from '../helpers/org-network.ts';
+import { observationReadGrant } from '../helpers/fhir-client.ts';
 
 type Json = any; // resources and API answers read by field
 let network: OrgNetwork;
@@ -111,15 +112,7 @@ test('the hospital imports a Synthea patient; the clinic, through its own node, 
 });
 
 test('after the patient grants the clinic read for TREAT, the clinic reads, vreads, searches and lists history through its own node', async () => {
-  await network.submit(url('hospital'), patient, 'consent.grant', {
-    consentId,
-    grantee: { kind: 'organisation', orgId: 'clinic' },
-    resourceTypes: ['Observation'],
-    purposes: ['TREAT'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  });
+  await network.submit(url('hospital'), patient, 'consent.grant', observationReadGrant(consentId));
   const clinic = fhir('clinic', tokenOf(physician));
   // The clinic's node may be a block behind the grant; the read is decided at the custodian anyway.
   const read = await clinic.read({ resourceType: 'Observation', id: observation.id });
