@@ -4,6 +4,7 @@ import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/typ
 import { runDev } from './commands/dev.ts';
 import { runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
+import { patientCommand } from './commands/patient.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 
@@ -129,6 +130,8 @@ program
   .action((opts: { data: string; quiet?: boolean }) => {
     process.exitCode = runVerify(opts);
   });
+
+program.addCommand(patientCommand());
 
 try {
   await program.parseAsync(process.argv);

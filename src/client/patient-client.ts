@@ -1,0 +1,167 @@
+// A small TypeScript client for patients (issue 4 "Identities"): the patient's Ed25519 key is made and
+// kept on the patient's side, and everything that speaks for the patient is signed here, never by a
+// node: registration, consent grants and revocations, erasure requests. It talks to any node's public
+// API over HTTP (fetch), so it runs in Node.js and, bundled, in a browser. `carechain patient` is its
+// command-line face (src/cli/commands/patient.ts).
+import { SIGNED_CHALLENGE_GRANT_TYPE } from '../api/auth/smart-configuration.ts';
+import { signChallenge } from '../api/auth/challenge.ts';
+import { patientPseudonym } from '../app/membership/pseudonym.ts';
+import { PURPOSES_OF_USE, type PurposeOfUse } from '../app/consent/types.ts';
+import { fromHex, toHex } from '../core/bytes.ts';
+import type { CanonicalValue } from '../core/canonical.ts';
+import { publicKeyFromSeed } from '../core/crypto/index.ts';
+import { signTx } from '../core/tx.ts';
+
+/** An API refusal, with the node's stable error code (never the request). */
+export class PatientClientError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'PatientClientError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export interface OrganisationGrant {
+  readonly orgId: string;
+  /** FHIR resource types, e.g. ['Observation', 'Condition']. */
+  readonly resourceTypes: readonly string[];
+  readonly purposes: readonly PurposeOfUse[];
+  /** Until when, in ms since the epoch; null for no end. */
+  readonly untilMs: number | null;
+}
+
+/** 32 random bytes from the platform's CSPRNG (Web Crypto, in Node.js and in browsers). */
+export function newPatientSeed(): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(32));
+}
+
+export class PatientClient {
+  readonly apiUrl: string;
+  readonly publicKey: string;
+  /** The patient's on-chain identity: derived from the key they registered with, kept across rotations. */
+  readonly pseudonym: string;
+  private readonly seed: Uint8Array;
+  private chainId: string | undefined;
+
+  constructor(apiUrl: string, seed: Uint8Array) {
+    this.apiUrl = apiUrl.replace(/\/+$/, '');
+    this.seed = seed;
+    this.publicKey = toHex(publicKeyFromSeed(seed));
+    this.pseudonym = patientPseudonym(this.publicKey);
+  }
+
+  static fromSeedHex(apiUrl: string, seedHex: string): PatientClient {
+    return new PatientClient(apiUrl, fromHex(seedHex));
+  }
+
+  /** Registers this key as a patient, naming the organisation that will keep the records. */
+  register(custodianOrgId: string): Promise<{ hash: string; height: number }> {
+    return this.submit('membership.registerPatient', { custodianOrgId });
+  }
+
+  /** Logs in at this node by signing its challenge; returns a bearer token with patient scopes. */
+  async login(): Promise<{ accessToken: string; expiresIn: number }> {
+    const challenge = (await this.call('POST', '/auth/challenge')) as { challenge: string; audience: string };
+    const signed = signChallenge(this.seed, await this.chain(), challenge);
+    const token = (await this.call('POST', '/auth/token', {
+      grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
+      ...signed,
+    })) as { access_token: string; expires_in: number };
+    return { accessToken: token.access_token, expiresIn: token.expires_in };
+  }
+
+  /** Lets everyone at an organisation read the given types, for the given purposes; returns the consent id. */
+  async grantOrganisation(grant: OrganisationGrant): Promise<string> {
+    for (const purpose of grant.purposes) {
+      if (!PURPOSES_OF_USE.includes(purpose)) throw new Error(`unknown purpose of use ${String(purpose)}`);
+    }
+    const consentId = toHex(newPatientSeed());
+    await this.submit('consent.grant', {
+      consentId,
+      grantee: { kind: 'organisation', orgId: grant.orgId },
+      resourceTypes: [...grant.resourceTypes],
+      purposes: [...grant.purposes],
+      actions: ['read'],
+      period: { startMs: 0, endMs: grant.untilMs },
+      provision: 'permit',
+    });
+    return consentId;
+  }
+
+  /** Revokes a consent: it stops counting from the block that commits this. */
+  revoke(consentId: string): Promise<{ hash: string; height: number }> {
+    return this.submit('consent.revoke', { consentId });
+  }
+
+  /** Every access to the patient's records held at this node, newest first (needs a login token). */
+  async accessLog(token: string): Promise<unknown[]> {
+    const answer = (await this.call('GET', '/api/v1/patients/me/access-log', undefined, token)) as {
+      items: unknown[];
+    };
+    return answer.items;
+  }
+
+  /** Asks the custodian (this node) to crypto-shred every record of the patient; signed by the patient. */
+  async requestErasure(token: string): Promise<unknown> {
+    const tx = signTx(this.seed, {
+      chainId: await this.chain(),
+      type: 'records.requestErasure',
+      payload: { patientPseudonym: this.pseudonym, recordIds: 'all' },
+      nonce: (await this.nonce()) + 1,
+    });
+    return this.call('POST', '/api/v1/patients/me/erasure', { tx }, token);
+  }
+
+  private async submit(type: string, payload: CanonicalValue): Promise<{ hash: string; height: number }> {
+    const tx = signTx(this.seed, {
+      chainId: await this.chain(),
+      type,
+      payload,
+      nonce: (await this.nonce()) + 1,
+    });
+    const answer = (await this.call('POST', '/api/v1/txs?wait=commit', tx)) as {
+      hash: string;
+      status: string;
+      height?: number;
+    };
+    if (answer.status !== 'committed') {
+      throw new PatientClientError(202, 'tx.pending', `the ${type} tx was accepted but is not final yet`);
+    }
+    return { hash: answer.hash, height: answer.height ?? 0 };
+  }
+
+  private async chain(): Promise<string> {
+    this.chainId ??= ((await this.call('GET', '/api/v1/status')) as { chainId: string }).chainId;
+    return this.chainId;
+  }
+
+  private async nonce(): Promise<number> {
+    const account = (await this.call('GET', `/api/v1/accounts/${this.publicKey}`)) as { nonce?: number };
+    return account.nonce ?? 0;
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const answer = (text === '' ? {} : JSON.parse(text)) as {
+      error?: { code: string; message: string };
+      issue?: { diagnostics?: string }[];
+    };
+    if (!response.ok) {
+      const code = answer.error?.code ?? `http.${response.status}`;
+      const message = answer.error?.message ?? answer.issue?.[0]?.diagnostics ?? response.statusText;
+      throw new PatientClientError(response.status, code, message);
+    }
+    return answer;
+  }
+}
