@@ -151,6 +151,12 @@ test('the patient’s key is kept in the browser sealed, and unlocks only with i
     (await patientPage.getByText(/Your carechain ID/).textContent()) ?? '',
     new RegExp(patient().pseudonym.slice(0, 16)),
   );
+  // The code a clinician finds the patient by, as text and as a QR image: exactly what the clinician pasted.
+  await patientPage.getByRole('tab', { name: 'Share, download or erase' }).click();
+  await patientPage.getByRole('img', { name: 'QR code of your patient code' }).locator('svg').waitFor();
+  const shown = patientPage.getByLabel('Patient code', { exact: true });
+  await shown.getByText(/"patientId":"[0-9a-f]{64}"/).waitFor({ timeout: 20_000 });
+  assert.equal(await shown.textContent(), patientCode(patient().pseudonym, patientId));
 });
 
 test('a clinician asks for consent, and the patient approves the request in plain words', async () => {

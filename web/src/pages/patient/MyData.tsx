@@ -1,6 +1,7 @@
 // The patient's data to take away: a code to show a clinician (the QR payload), every record as one FHIR
 // Bundle, and erasure (crypto-shredding at the custodian, with a receipt on the ledger).
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { renderSVG } from 'uqr';
 import { Busy, CopyButton, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
 import { downloadJson } from '../../lib/download.ts';
 import { search } from '../../lib/fhir.ts';
@@ -75,6 +76,7 @@ export function MyData() {
           Show or send this to a clinician so they can find you. It holds no health data: only your carechain
           ID and where your records are kept.
         </p>
+        <PatientQr code={code} />
         <pre aria-label="Patient code">{code}</pre>
         <div className="actions">
           <CopyButton text={code} label="Copy code" />
@@ -111,5 +113,18 @@ export function MyData() {
         </div>
       </section>
     </section>
+  );
+}
+
+/** The code as a QR image for a clinician's phone or scanner; the SVG is generated here from our own text. */
+function PatientQr({ code }: { code: string }) {
+  const svg = useMemo(() => renderSVG(code, { ecc: 'M', border: 2 }), [code]);
+  return (
+    <div
+      className="qr"
+      role="img"
+      aria-label="QR code of your patient code"
+      dangerouslySetInnerHTML={{ __html: svg }}
+    />
   );
 }
