@@ -20,6 +20,8 @@ export interface DemoSupplyOptions {
 
 export interface DemoSupply {
   readonly gtin: string;
+  /** The GLNs each organisation registered, to address shipments to (EPCIS owning_party). */
+  readonly glns: { readonly manufacturer: string; readonly distributor: string; readonly pharmacy: string };
   readonly lots: { readonly lot: string; readonly expiry: string; readonly serials: readonly string[] }[];
   /** GS1 element strings, as a barcode scanner would type them. */
   readonly packs: { readonly genuine: string; readonly recalled: string; readonly counterfeit: string };
@@ -137,6 +139,7 @@ export async function loadDemoSupply(options: DemoSupplyOptions): Promise<DemoSu
   options.progress(`  lot ${second.lot} recalled by the manufacturer`);
   return {
     gtin: GTIN,
+    glns: GLN,
     lots: LOTS,
     packs: {
       genuine: elementString(first.serials[0]!, first.lot, first.expiry),

@@ -13,6 +13,7 @@ import { signTx } from '../../src/core/tx.ts';
 import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
+import type { DemoSupply } from '../../src/cli/demo-supply.ts';
 
 export const CHROMIUM_PATH = process.env.CARECHAIN_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -98,6 +99,8 @@ export interface DemoCredentials {
   readonly chainId: string;
   readonly organisations: Record<string, DemoOrg>;
   readonly patients: { name: string; publicKey: string; seed: string; pseudonym: string; token: string }[];
+  /** The demo lots `carechain up` put into circulation (src/cli/demo-supply.ts). */
+  readonly supply: DemoSupply;
 }
 
 export interface UpNetwork {
@@ -114,7 +117,7 @@ export interface UpNetwork {
  * One retry on fresh ports: another process on this shared machine may take a port between our check
  * and the nodes' listen.
  */
-export async function startUp(timeoutMs = 120_000): Promise<UpNetwork> {
+export async function startUp(timeoutMs = 240_000): Promise<UpNetwork> {
   try {
     return await startUpOnce(timeoutMs);
   } catch (err) {
