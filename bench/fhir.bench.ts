@@ -125,7 +125,7 @@ report('patient reads own record at custodian', own);
 const finalHeight = (
   (await (await fetch(`${network.url('hospital')}/api/v1/status`)).json()) as { height: number }
 ).height;
-network.destroy();
+await network.stop();
 
 console.log(`\nratio consented read ÷ own read: ${(consented.perSecond / own.perSecond).toFixed(3)}`);
 console.log(`ratio consented read ÷ create: ${(consented.perSecond / create.perSecond).toFixed(3)}`);

@@ -36,6 +36,8 @@ export interface OrgNetwork {
   registerPatient(custodian: Org, key: KeyPair): Promise<string>;
   /** Kills every node (SIGKILL) and removes the folders. */
   destroy(): void;
+  /** Stops every node cleanly (SIGTERM, so profilers and logs flush) and removes the folders. */
+  stop(): Promise<void>;
 }
 
 export async function postJson(
@@ -115,6 +117,11 @@ export async function startOrgNetwork(prefix: string): Promise<OrgNetwork> {
     },
     destroy: () => {
       for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGKILL');
+      root.remove();
+    },
+    stop: async () => {
+      for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGTERM');
+      await Promise.all(nodes.map((node) => node.exited));
       root.remove();
     },
   };
