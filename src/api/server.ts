@@ -43,7 +43,8 @@ export function buildApiServer(
   if (options.fhir && options.recordsAdmin)
     registerRecordsAdminRoutes(app, node, logger, options.fhir, options.recordsAdmin);
   if (options.supply !== undefined) registerSupplyRoutes(app, node, logger, options.supply);
-  if (options.fhir !== undefined) registerConsentRoutes(app, node, options.fhir.verifier);
+  if (options.fhir !== undefined)
+    registerConsentRoutes(app, node, options.fhir.verifier, options.fhir.baseUrl);
   registerWebApp(app);
   return app;
 }

@@ -3,6 +3,7 @@
 // follows the patient's grant and revocation; nobody else's consents leak, and bad input is a 400.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createFhirValidator } from '../../src/api/fhir/validate.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { seedOf } from '../helpers/chain.ts';
 import { observationReadGrant } from '../helpers/fhir-client.ts';
@@ -67,6 +68,16 @@ test('the patient lists their own consents; nobody else can', async () => {
   assert.equal(mine.body.consents.length, 1);
   assert.equal(mine.body.consents[0].consentId, consentId);
   assert.notEqual(mine.body.consents[0].revokedAtHeight, null);
+  // The same consents as FHIR R4 Consent resources, valid against the official schema.
+  const fhir = await get('/api/v1/patients/me/consents/fhir', 'patient');
+  assert.equal(fhir.status, 200);
+  assert.equal(fhir.body.resourceType, 'Bundle');
+  assert.equal(fhir.body.total, 1);
+  const consent = fhir.body.entry[0].resource;
+  assert.equal(consent.resourceType, 'Consent');
+  assert.equal(consent.id, consentId);
+  assert.deepEqual(createFhirValidator().validateResource(consent).issues, []);
+  assert.equal((await get('/api/v1/patients/me/consents/fhir', 'nurse')).status, 403);
   assert.equal((await get('/api/v1/patients/me/consents', 'nurse')).status, 403);
   assert.equal((await get('/api/v1/patients/me/consents')).status, 401);
   assert.equal((await get('/api/v1/patients/me/consent-requests', 'patient')).status, 200);

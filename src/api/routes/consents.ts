@@ -2,6 +2,8 @@
 //   GET /api/v1/patients/me/consents          the patient (or proxy): every consent they granted, in
 //                                             commit order, revoked ones included (they sign the changes
 //                                             themselves as consent.* txs at POST /api/v1/txs)
+//   GET /api/v1/patients/me/consents/fhir     the same consents as FHIR R4 Consent resources, in a
+//                                             searchset Bundle (consent/fhir.ts toFhirConsent)
 //   GET /api/v1/patients/me/consent-requests  the patient: requests practitioners made, oldest first
 //   GET /api/v1/consents/allowed?patient=…&resourceType=A,B&purpose=TREAT&action=read
 //                                             a practitioner: what the patient's consent allows THEM
@@ -15,6 +17,7 @@ import {
   consentsOf,
   evaluateAccess,
   PURPOSES_OF_USE,
+  toFhirConsent,
   REQUEST_PAGE_MAX,
 } from '../../app/consent/index.ts';
 import { patientRecord } from '../../app/membership/queries.ts';
@@ -26,6 +29,7 @@ import type { TokenVerifier } from '../auth/tokens.ts';
 import { ApiError } from '../errors.ts';
 
 export const MY_CONSENTS_PATH = '/api/v1/patients/me/consents';
+export const MY_FHIR_CONSENTS_PATH = '/api/v1/patients/me/consents/fhir';
 export const MY_CONSENT_REQUESTS_PATH = '/api/v1/patients/me/consent-requests';
 export const CONSENTS_ALLOWED_PATH = '/api/v1/consents/allowed';
 /** Resource types one /consents/allowed call may ask about. */
@@ -42,6 +46,8 @@ export function registerConsentRoutes(
   app: FastifyInstance,
   node: CarechainNode,
   verifier: TokenVerifier,
+  /** The node's FHIR base URL, for the Bundle's fullUrls. */
+  fhirBaseUrl: string,
 ): void {
   const state = () => node.ledger.store.latestState;
   /** The authenticated caller; auth failures leave in the domain format with their challenge. */
@@ -68,6 +74,29 @@ export function registerConsentRoutes(
     if (who === undefined) return reply;
     const consents = consentsOf(state(), patientOf(who));
     return reply.header('cache-control', 'no-store').send({ consents });
+  });
+
+  app.get(MY_FHIR_CONSENTS_PATH, async (request, reply) => {
+    const who = await callerOr401(request, reply);
+    if (who === undefined) return reply;
+    const consents = consentsOf(state(), patientOf(who));
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: consents.length,
+      entry: consents.map((record) => {
+        const resource = toFhirConsent(record);
+        return {
+          fullUrl: `${fhirBaseUrl}/Consent/${record.consentId}`,
+          resource,
+          search: { mode: 'match' },
+        };
+      }),
+    };
+    return reply
+      .header('content-type', 'application/fhir+json')
+      .header('cache-control', 'no-store')
+      .send(bundle);
   });
 
   app.get<{ Querystring: { _offset?: string; _count?: string } }>(
