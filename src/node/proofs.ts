@@ -1,31 +1,13 @@
 // Checkpoints and proofs served from the store. A checkpoint is the header at a height with the commit
 // that finalised it: the header binds the log size and root, and the commit's precommits (> 2/3 of
 // the power) sign the header's hash. Proofs read O(log n) stored log nodes (core/merkle).
-import type { BlockHeader } from '../core/block.ts';
 import { toHex } from '../core/bytes.ts';
 import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merkle/index.ts';
-import type { Commit } from '../core/vote.ts';
+import type { Checkpoint, InclusionProofAnswer } from '../core/checkpoint.ts';
+
+export type { Checkpoint, InclusionProofAnswer } from '../core/checkpoint.ts';
 import { NodeError } from './errors.ts';
 import type { Ledger } from './ledger.ts';
-
-export interface Checkpoint {
-  readonly chainId: string;
-  readonly height: number;
-  readonly logSize: number;
-  readonly logRoot: string;
-  readonly blockHash: string;
-  readonly header: BlockHeader;
-  readonly commit: Commit;
-}
-
-export interface InclusionProofAnswer {
-  readonly txHash: string;
-  readonly leafIndex: number;
-  readonly treeSize: number;
-  readonly leafHash: string;
-  readonly auditPath: string[];
-  readonly checkpoint: Checkpoint;
-}
 
 export interface ConsistencyProofAnswer {
   readonly fromSize: number;

@@ -9,13 +9,14 @@
 //      log root the signed header binds (RFC 9162 §2.1.3.2, core verifyInclusion).
 // Nothing the node says is taken on trust: the proof's own leafHash and treeSize are compared, not used.
 // Pure: no DOM, no fetch; the page fetches and this decides (and Node tests it).
-import { blockHash, type BlockHeader } from '../../../src/core/block.ts';
+import { blockHash } from '../../../src/core/block.ts';
 import { fromHex, isHex, toHex } from '../../../src/core/bytes.ts';
 import { genesisHash, parseGenesis } from '../../../src/core/genesis.ts';
 import { leafHash, verifyInclusion } from '../../../src/core/merkle/index.ts';
 import { checkTxStateless, encodeTx, txHash, type SignedTx } from '../../../src/core/tx.ts';
 import { validatorSetHash, type ValidatorSet } from '../../../src/core/validators.ts';
-import { verifyCommit, verifyVoteSignature, type Commit } from '../../../src/core/vote.ts';
+import { verifyCommit, verifyVoteSignature } from '../../../src/core/vote.ts';
+import type { Checkpoint, InclusionProofAnswer } from '../../../src/core/checkpoint.ts';
 
 export interface Step {
   readonly id: 'genesis' | 'tx' | 'signature' | 'header' | 'validators' | 'commit' | 'inclusion';
@@ -24,24 +25,9 @@ export interface Step {
   readonly detail: string;
 }
 
-export interface CheckpointInput {
-  readonly chainId: string;
-  readonly height: number;
-  readonly logSize: number;
-  readonly logRoot: string;
-  readonly blockHash: string;
-  readonly header: BlockHeader;
-  readonly commit: Commit;
-}
-
-export interface InclusionProofInput {
-  readonly txHash: string;
-  readonly leafIndex: number;
-  readonly treeSize: number;
-  readonly leafHash: string;
-  readonly auditPath: readonly string[];
-  readonly checkpoint: CheckpointInput;
-}
+/** What the node serves (GET /api/v1/proofs/inclusion/:txHash), checked here without trusting it. */
+export type CheckpointInput = Checkpoint;
+export type InclusionProofInput = InclusionProofAnswer;
 
 export interface VerifyInput {
   /** The genesis document as fetched once (GET /api/v1/genesis). */
