@@ -22,8 +22,10 @@ import type { StateReader } from '../../app/state.ts';
 import { fromUtf8 } from '../../core/bytes.ts';
 import { openRecordPackage, type RecordPackage } from '../../core/crypto/envelope.ts';
 import type { CarechainNode } from '../../node/node.ts';
+import { batcherFor, FORWARD_BATCH_MAX } from './forward-batcher.ts';
 
-export const FORWARDED_READ_METHOD = 'records.read';
+/** The node-to-node request: a batch of forwarded reads (forward-batcher.ts), answered in order. */
+export const FORWARDED_READS_METHOD = 'records.reads';
 /** How long the requesting node waits for its chain to reach the custodian's answer height. */
 const CATCH_UP_MS_MAX = 5_000;
 const CATCH_UP_POLL_MS = 25;
@@ -125,18 +127,10 @@ export async function forwardRead(
     purpose,
     operation,
   };
-  let answer: ForwardedAnswer | undefined;
-  for (const nodeKey of custodian.nodeKeys) {
-    try {
-      answer = (await network.request(nodeKey, FORWARDED_READ_METHOD, request)) as ForwardedAnswer;
-      break;
-    } catch {
-      // That node is down or unreachable: try the organisation's next node.
-    }
-  }
-  if (answer === undefined) {
-    throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} did not answer`)]);
-  }
+  const answer = await batcherFor(node, (orgId, requests) => sendBatch(node, orgId, requests)).forward(
+    custodianOrgId,
+    request,
+  );
   if ('refused' in answer) throw new FhirError(answer.refused.status, answer.refused.issues);
   await untilHeight(node, answer.height);
   const state = node.ledger.store.latestState;
@@ -161,6 +155,28 @@ export async function forwardRead(
   };
 }
 
+/** Sends one batch to the first node of the custodian that answers. */
+async function sendBatch(
+  node: CarechainNode,
+  custodianOrgId: string,
+  requests: readonly ForwardedRequest[],
+): Promise<ForwardedAnswer[]> {
+  const custodian = organisation(node.ledger.store.latestState, custodianOrgId);
+  for (const nodeKey of custodian?.nodeKeys ?? []) {
+    try {
+      const answer = (await node.network!.request(nodeKey, FORWARDED_READS_METHOD, { requests })) as {
+        answers?: unknown;
+      };
+      if (Array.isArray(answer.answers) && answer.answers.length === requests.length) {
+        return answer.answers as ForwardedAnswer[];
+      }
+    } catch {
+      // That node is down or unreachable: try the organisation's next node.
+    }
+  }
+  throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} did not answer`)]);
+}
+
 async function untilHeight(node: CarechainNode, height: number): Promise<void> {
   for (let waited = 0; node.ledger.tip().height < height; waited += CATCH_UP_POLL_MS) {
     if (waited >= CATCH_UP_MS_MAX) {
@@ -168,6 +184,23 @@ async function untilHeight(node: CarechainNode, height: number): Promise<void> {
     }
     await new Promise((done) => setTimeout(done, CATCH_UP_POLL_MS));
   }
+}
+
+/** Custodian side: serves a batch of forwarded reads from a peer node, each on its own, in order. */
+export async function serveForwardedReads(
+  node: CarechainNode,
+  target: ForwardedReadTarget,
+  fromNodeKey: string,
+  params: unknown,
+): Promise<{ answers: ForwardedAnswer[] }> {
+  const requests = (params as { requests?: unknown } | null)?.requests;
+  if (!Array.isArray(requests) || requests.length === 0 || requests.length > FORWARD_BATCH_MAX) {
+    throw new Error(`a batch holds 1 to ${FORWARD_BATCH_MAX} forwarded reads`);
+  }
+  const answers = await Promise.all(
+    requests.map((request) => serveForwardedRead(node, target, fromNodeKey, request)),
+  );
+  return { answers };
 }
 
 /** Custodian side: serves a forwarded read from a peer node, as that node's practitioner. */

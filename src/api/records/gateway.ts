@@ -38,11 +38,11 @@ import { VaultStore } from '../../node/vault/vault-store.ts';
 import { DirectoryStore } from '../../node/directory/directory-store.ts';
 import { processBundle } from './bundles.ts';
 import {
-  FORWARDED_READ_METHOD,
+  FORWARDED_READS_METHOD,
   forwardRead,
   remoteCustodian,
   remoteCustodianOfSearch,
-  serveForwardedRead,
+  serveForwardedReads,
   type ForwardedReadTarget,
 } from './forwarding.ts';
 import { DIRECTORY_RESOURCE_TYPES, writeResources, type WritePort } from './writes.ts';
@@ -99,8 +99,8 @@ export class RecordsGateway {
       commit: (type, payload) => this.commit(type, payload),
     };
     // Serve reads that practitioners of other organisations ask at their own node (forwarding.ts).
-    this.node.network?.handleRequests(FORWARDED_READ_METHOD, (from, params) =>
-      serveForwardedRead(this.node, this.forwardTarget(), from, params),
+    this.node.network?.handleRequests(FORWARDED_READS_METHOD, (from, params) =>
+      serveForwardedReads(this.node, this.forwardTarget(), from, params),
     );
     this.port = {
       node: this.node,
