@@ -5,11 +5,12 @@
 // command-line face (src/cli/commands/patient.ts).
 import { SIGNED_CHALLENGE_GRANT_TYPE } from '../api/auth/smart-configuration.ts';
 import { signChallenge } from '../api/auth/challenge.ts';
-import { patientPseudonym } from '../app/membership/pseudonym.ts';
+import { keyRotationMessage, patientPseudonym, proxyAcceptanceMessage } from '../app/membership/pseudonym.ts';
+import type { ProxyRelationship } from '../app/membership/types.ts';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../app/consent/types.ts';
 import { fromHex, toHex } from '../core/bytes.ts';
-import type { CanonicalValue } from '../core/canonical.ts';
-import { publicKeyFromSeed } from '../core/crypto/index.ts';
+import { canonicalBytes, type CanonicalValue } from '../core/canonical.ts';
+import { publicKeyFromSeed, signMessage } from '../core/crypto/index.ts';
 import { signTx } from '../core/tx.ts';
 
 /** An API refusal, with the node's stable error code (never the request). */
@@ -38,6 +39,21 @@ export function newPatientSeed(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(32));
 }
 
+/** The proxy's side of an appointment: their key's signature accepting to act for the patient. */
+export function acceptProxy(
+  proxySeed: Uint8Array,
+  chainId: string,
+  pseudonym: string,
+  relationship: ProxyRelationship,
+): { proxyKey: string; proxySignature: string } {
+  const proxyKey = toHex(publicKeyFromSeed(proxySeed));
+  const message = proxyAcceptanceMessage(pseudonym, proxyKey, relationship);
+  return {
+    proxyKey,
+    proxySignature: toHex(signMessage(proxySeed, 'receipt', chainId, canonicalBytes(message))),
+  };
+}
+
 export class PatientClient {
   readonly apiUrl: string;
   readonly publicKey: string;
@@ -46,15 +62,45 @@ export class PatientClient {
   private readonly seed: Uint8Array;
   private chainId: string | undefined;
 
-  constructor(apiUrl: string, seed: Uint8Array) {
+  /** `pseudonym` is needed once the key was rotated: it is the hash of the FIRST key, not this one. */
+  constructor(apiUrl: string, seed: Uint8Array, pseudonym?: string) {
     this.apiUrl = apiUrl.replace(/\/+$/, '');
     this.seed = seed;
     this.publicKey = toHex(publicKeyFromSeed(seed));
-    this.pseudonym = patientPseudonym(this.publicKey);
+    this.pseudonym = pseudonym ?? patientPseudonym(this.publicKey);
   }
 
-  static fromSeedHex(apiUrl: string, seedHex: string): PatientClient {
-    return new PatientClient(apiUrl, fromHex(seedHex));
+  static fromSeedHex(apiUrl: string, seedHex: string, pseudonym?: string): PatientClient {
+    return new PatientClient(apiUrl, fromHex(seedHex), pseudonym);
+  }
+
+  /**
+   * Moves the patient to a new key (a lost or exposed device): the new key proves possession by signing
+   * the rotation, the current key signs the tx. Returns a client for the new key; the old one is void.
+   */
+  async rotateKey(newSeed: Uint8Array): Promise<PatientClient> {
+    const chainId = await this.chain();
+    const newKey = toHex(publicKeyFromSeed(newSeed));
+    const proof = keyRotationMessage(this.pseudonym, this.publicKey, newKey);
+    const newKeySignature = toHex(signMessage(newSeed, 'receipt', chainId, canonicalBytes(proof)));
+    await this.submit('membership.rotatePatientKey', { newKey, newKeySignature });
+    return new PatientClient(this.apiUrl, newSeed, this.pseudonym);
+  }
+
+  /**
+   * Appoints a proxy (a guardian or caregiver) who acts for the patient with their own key. The proxy
+   * accepts by signing `proxyAcceptanceMessage` with their key (acceptProxy below, on their side).
+   */
+  appointProxy(
+    proxyKey: string,
+    relationship: ProxyRelationship,
+    proxySignature: string,
+  ): Promise<{ hash: string; height: number }> {
+    return this.submit('membership.appointProxy', { proxyKey, relationship, proxySignature });
+  }
+
+  revokeProxy(proxyKey: string): Promise<{ hash: string; height: number }> {
+    return this.submit('membership.revokeProxy', { proxyKey });
   }
 
   /** Registers this key as a patient, naming the organisation that will keep the records. */
@@ -133,7 +179,7 @@ export class PatientClient {
     return { hash: answer.hash, height: answer.height ?? 0 };
   }
 
-  private async chain(): Promise<string> {
+  async chain(): Promise<string> {
     this.chainId ??= ((await this.call('GET', '/api/v1/status')) as { chainId: string }).chainId;
     return this.chainId;
   }

@@ -2,7 +2,8 @@
 // CLI, and everything the patient says is signed with it there. Against a listening custodian node: make
 // a key, register it, log in; the hospital writes a record; the clinic is refused; the patient grants
 // the clinic from the CLI, the clinic reads, the patient sees that read in the access log from the CLI,
-// revokes, the clinic is refused again, and the patient erases. Bad input exits non-zero and says why.
+// revokes, the clinic is refused again; the patient rotates to a new key and appoints, then revokes, a
+// guardian; and the patient erases. Bad input exits non-zero and says why.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -50,7 +51,9 @@ after(async () => {
   dir.remove();
 });
 
-const api = () => ['--api', testNode.url, '--key', keyFile];
+/** The patient's current key file: the first one, then the one `rotate` writes. */
+let currentKey = keyFile;
+const api = () => ['--api', testNode.url, '--key', currentKey];
 let observationId = '';
 let consentId = '';
 
@@ -112,6 +115,47 @@ test('grant, access log and revoke from the CLI decide what the clinic may read'
   const revoked = await cli('revoke', ...api(), '--consent', consentId);
   assert.equal(revoked.code, 0, revoked.stderr);
   assert.equal((await fhir('GET', `Observation/${observationId}`, nurse)).status, 403);
+});
+
+test('the patient rotates to a new key, and appoints then revokes a guardian who acts with their own key', async () => {
+  const read = async (token: string) => (await fhir('GET', `Observation/${observationId}`, token)).status;
+  const newKey = join(dir.path, 'me-2.json');
+  const rotated = await cli('rotate', ...api(), '--new-key', newKey);
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.equal(statSync(newKey).mode & 0o777, 0o600);
+  const oldLogin = await cli('login', ...api());
+  assert.notEqual(oldLogin.code, 0, 'the old key is void');
+  currentKey = newKey;
+  const login = await cli('login', ...api());
+  assert.equal(login.code, 0, login.stderr);
+  assert.equal(await read(login.stdout.trim()), 200);
+
+  const guardianKey = join(dir.path, 'guardian.json');
+  assert.equal((await cli('keygen', '--out', guardianKey)).code, 0);
+  const pseudonym = /rotated: ([0-9a-f]{64})/.exec(rotated.stdout)![1]!;
+  const accepted = await cli(
+    'accept-proxy',
+    '--api',
+    testNode.url,
+    '--key',
+    guardianKey,
+    '--patient',
+    pseudonym,
+    '--relationship',
+    'guardian',
+  );
+  assert.equal(accepted.code, 0, accepted.stderr);
+  const proxyArgs = accepted.stdout.trim().split(/\s+/);
+  const appointed = await cli('appoint-proxy', ...api(), ...proxyArgs, '--relationship', 'guardian');
+  assert.equal(appointed.code, 0, appointed.stderr);
+  const guardian = ['--api', testNode.url, '--key', guardianKey];
+  const guardianLogin = await cli('login', ...guardian);
+  assert.equal(guardianLogin.code, 0, guardianLogin.stderr);
+  assert.equal(await read(guardianLogin.stdout.trim()), 200, 'the guardian reads the patient’s record');
+
+  const revoked = await cli('revoke-proxy', ...api(), proxyArgs[0]!, proxyArgs[1]!);
+  assert.equal(revoked.code, 0, revoked.stderr);
+  assert.notEqual((await cli('login', ...guardian)).code, 0, 'a revoked proxy cannot log in');
 });
 
 test('bad input exits non-zero with a clear message; erase needs --yes, then shreds', async () => {

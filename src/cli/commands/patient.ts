@@ -1,11 +1,13 @@
 // `carechain patient …`: the patient's side from a terminal, over any node's public API. The key is made
 // here and stays in the patient's key file (mode 0600); the node never sees it. Everything the patient
 // says — registration, consent, revocation, erasure — is a tx signed with it (src/client/patient-client.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../app/consent/types.ts';
 import { patientPseudonym } from '../../app/membership/pseudonym.ts';
-import { PatientClient } from '../../client/patient-client.ts';
+import { PROXY_RELATIONSHIPS, type ProxyRelationship } from '../../app/membership/types.ts';
+import { toHex } from '../../core/bytes.ts';
+import { acceptProxy, PatientClient } from '../../client/patient-client.ts';
 import { NodeError } from '../../node/errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile } from '../../node/keys.ts';
 
@@ -14,9 +16,27 @@ interface ApiOptions {
   readonly key: string;
 }
 
+/** The key file's patient; a rotated key's file also names the pseudonym (the first key's hash). */
 function client(opts: ApiOptions): PatientClient {
   const key = readKeyFile(opts.key);
-  return new PatientClient(opts.api, key.seed);
+  const { pseudonym } = JSON.parse(readFileSync(opts.key, 'utf8')) as { pseudonym?: unknown };
+  return new PatientClient(opts.api, key.seed, typeof pseudonym === 'string' ? pseudonym : undefined);
+}
+
+function relationship(value: string): ProxyRelationship {
+  if (!(PROXY_RELATIONSHIPS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`relationship is one of ${PROXY_RELATIONSHIPS.join(', ')}`);
+  }
+  return value as ProxyRelationship;
+}
+
+function hex(bytes: number) {
+  return (value: string): string => {
+    if (!new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(value)) {
+      throw new InvalidArgumentError(`expected ${bytes} bytes of lowercase hex`);
+    }
+    return value;
+  };
 }
 
 function list(value: string): string[] {
@@ -45,7 +65,7 @@ const withApi = (command: Command): Command =>
 
 export function patientCommand(): Command {
   const patient = new Command('patient').description(
-    "the patient's own key and what it signs: register, log in, consent, revoke, access log, erasure",
+    "the patient's own key and what it signs: register, log in, consent, key rotation, proxies, access log, erasure",
   );
 
   patient
@@ -122,6 +142,61 @@ export function patientCommand(): Command {
       const c = client(opts);
       const { accessToken } = await c.login();
       console.log(JSON.stringify(await c.accessLog(accessToken), null, 2));
+    });
+
+  withApi(patient.command('rotate'))
+    .description('move to a new key (lost or exposed device); the old key is void from then on')
+    .requiredOption('--new-key <file>', 'where to write the new key (with your pseudonym)')
+    .action(async (opts: ApiOptions & { newKey: string }) => {
+      if (existsSync(opts.newKey)) {
+        throw new NodeError('config.exists', `${opts.newKey} exists already; not overwriting a key`);
+      }
+      const next = generateKeyPair();
+      const rotated = await client(opts).rotateKey(next.seed);
+      // Written after the commit: before it, the old key is still the one that counts.
+      const file = { publicKey: next.publicKey, seed: toHex(next.seed), pseudonym: rotated.pseudonym };
+      writeFileSync(opts.newKey, JSON.stringify(file, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+      console.log(`rotated: ${rotated.pseudonym} now acts with ${next.publicKey}`);
+    });
+
+  withApi(patient.command('accept-proxy'))
+    .description("the proxy's side: sign your acceptance to act for a patient, to give to the patient")
+    .requiredOption('--patient <pseudonym>', "the patient's pseudonym", hex(32))
+    .requiredOption('--relationship <r>', PROXY_RELATIONSHIPS.join(' or '), relationship)
+    .action(async (opts: ApiOptions & { patient: string; relationship: ProxyRelationship }) => {
+      const chainId = await client(opts).chain();
+      const accepted = acceptProxy(readKeyFile(opts.key).seed, chainId, opts.patient, opts.relationship);
+      console.log(`--proxy-public-key ${accepted.proxyKey} --proxy-signature ${accepted.proxySignature}`);
+    });
+
+  withApi(patient.command('appoint-proxy'))
+    .description('appoint a guardian or caregiver who acts for you with their own key')
+    .requiredOption('--proxy-public-key <hex>', "the proxy's public key", hex(32))
+    .requiredOption('--proxy-signature <hex>', 'their acceptance, from `accept-proxy`', hex(64))
+    .requiredOption('--relationship <r>', PROXY_RELATIONSHIPS.join(' or '), relationship)
+    .action(
+      async (
+        opts: ApiOptions & {
+          proxyPublicKey: string;
+          proxySignature: string;
+          relationship: ProxyRelationship;
+        },
+      ) => {
+        const { height } = await client(opts).appointProxy(
+          opts.proxyPublicKey,
+          opts.relationship,
+          opts.proxySignature,
+        );
+        console.log(`proxy appointed at block ${height}`);
+      },
+    );
+
+  withApi(patient.command('revoke-proxy'))
+    .description("revoke a proxy's right to act for you (final for that key)")
+    .requiredOption('--proxy-public-key <hex>', "the proxy's public key", hex(32))
+    .action(async (opts: ApiOptions & { proxyPublicKey: string }) => {
+      const { height } = await client(opts).revokeProxy(opts.proxyPublicKey);
+      console.log(`proxy revoked at block ${height}`);
     });
 
   withApi(patient.command('erase'))
