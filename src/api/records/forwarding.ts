@@ -131,11 +131,26 @@ export async function forwardRead(
     custodianOrgId,
     request,
   );
-  if ('refused' in answer) throw new FhirError(answer.refused.status, answer.refused.issues);
+  // The custodian is another institution: its answer is checked like any peer input.
+  const malformed = () =>
+    new FhirError(502, [issue('exception', 'the custodian answered with something malformed')]);
+  if (typeof answer !== 'object' || answer === null) throw malformed();
+  if ('refused' in answer) {
+    const { status, issues } = answer.refused ?? {};
+    if (!Number.isInteger(status) || status < 400 || status > 599 || !Array.isArray(issues))
+      throw malformed();
+    throw new FhirError(status, issues);
+  }
+  if (!Number.isSafeInteger(answer.height) || !Array.isArray(answer.versions)) throw malformed();
   await untilHeight(node, answer.height);
   const state = node.ledger.store.latestState;
   const resources = answer.versions.map((v) => {
-    const registered = record(state, v.recordId)?.history.find((h) => h.version === v.version);
+    let registered: { commitment: string } | undefined;
+    try {
+      registered = record(state, String(v.recordId))?.history.find((h) => h.version === v.version);
+    } catch {
+      throw malformed();
+    }
     if (registered === undefined) {
       throw new FhirError(502, [issue('exception', 'the custodian answered with a version not on chain')]);
     }
