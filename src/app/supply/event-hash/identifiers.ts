@@ -4,6 +4,7 @@
 // carechain stores) this follows the reference implementation exactly, so hashes agree: a value that
 // does not fit is left as it is rather than refused, and Digital Link check digits are not verified.
 import { gs1CheckDigit } from '../gs1/index.ts';
+import { DL_KEY_SHORT_NAMES } from '../gs1/digital-link.ts';
 
 const DL = 'https://id.gs1.org';
 
@@ -115,25 +116,7 @@ function epcUrnToDigitalLink(uri: string): string | undefined {
 }
 
 /** DL 1.0/1.1 short names the reference still maps to AIs. */
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  gtin: '01',
-  itip: '8006',
-  cpid: '8010',
-  gln: '414',
-  party: '417',
-  gsrnp: '8017',
-  gsrn: '8018',
-  gcn: '255',
-  sscc: '00',
-  gdti: '253',
-  ginc: '401',
-  gsin: '402',
-  grai: '8003',
-  giai: '8004',
-  cpv: '22',
-  lot: '10',
-  ser: '21',
-};
+const SHORT_NAMES = DL_KEY_SHORT_NAMES;
 
 const PRIMARY = [
   '00',

@@ -31,8 +31,11 @@ export const KEY_QUALIFIERS: Readonly<Record<string, readonly string[]>> = {
   '8010': ['8011'],
 };
 
-/** Short names of DL 1.0/1.1, still met in the field; mapped to their AIs. */
-const SHORT_NAMES: Readonly<Record<string, string>> = {
+/**
+ * Short names of DL 1.0/1.1 for keys and key qualifiers, still met in the field; mapped to their AIs. The
+ * CBV 2.0 event hash (event-hash/identifiers.ts) converts exactly these, as its reference does.
+ */
+export const DL_KEY_SHORT_NAMES: Readonly<Record<string, string>> = {
   gtin: '01',
   itip: '8006',
   cpid: '8010',
@@ -50,9 +53,10 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   cpv: '22',
   lot: '10',
   ser: '21',
-  glnx: '254',
-  exp: '17',
 };
+
+/** All short names this parser reads: the key ones, and those of the GLN extension and expiry date. */
+const SHORT_NAMES: Readonly<Record<string, string>> = { ...DL_KEY_SHORT_NAMES, glnx: '254', exp: '17' };
 
 export interface DigitalLinkParts {
   /** The primary key AI and its decoded value, then the key qualifiers in path order. */
