@@ -1,7 +1,8 @@
 // The consensus module: the validator set as state, and equivocation evidence committed on chain. Any
 // node that sees a validator sign two conflicting votes (or proposals) submits the pair; every node
 // re-verifies it against the validator set before it is recorded, so no evidence can name an honest
-// validator, and each offence is recorded once.
+// validator, and each offence is recorded once: the payload is an exact object (an extra field would give
+// the same pair another hash), and the record's key names the offence, not the pair of messages.
 import { evidenceHeight, evidenceOffender, verifyEvidence, type Evidence } from '../../consensus/evidence.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
@@ -9,6 +10,7 @@ import { hashCanonical } from '../../core/hash.ts';
 import { TxError } from '../../core/tx.ts';
 import { makeValidatorSet, type Validator, type ValidatorSet } from '../../core/validators.ts';
 import type { AppModule, TxContext } from '../module.ts';
+import { exactObject, invalidPayload } from '../payload.ts';
 import { encodeStateValue, type StateReader } from '../state.ts';
 
 export const VALIDATORS_KEY = 'consensus/validators';
@@ -29,16 +31,44 @@ export function validatorSetFromState(state: StateReader): ValidatorSet {
   return makeValidatorSet(JSON.parse(value) as Validator[]);
 }
 
-/** One id per offence: the same pair of signed messages always hashes the same (they are ordered). */
+/**
+ * One id per offence: who equivocated, at which height, round and step. A validator that signed three
+ * conflicting votes has committed one offence, so the pair (A, C) must not be recorded beside (A, B).
+ */
 export function evidenceId(evidence: Evidence): string {
-  return hashCanonical('evidence', evidence);
+  const first = evidence.kind === 'duplicate-vote' ? evidence.voteA : evidence.proposalA;
+  return hashCanonical('evidence', {
+    kind: evidence.kind,
+    offender: evidenceOffender(evidence),
+    height: evidenceHeight(evidence),
+    round: first.round,
+    step: evidence.kind === 'duplicate-vote' ? evidence.voteA.type : 'proposal',
+  });
+}
+
+const VOTE_FIELDS = ['type', 'height', 'round', 'blockHash', 'timeMs', 'validator', 'signature'];
+const PROPOSAL_FIELDS = ['height', 'round', 'polRound', 'blockHash', 'proposer', 'signature'];
+
+/** The payload as exact objects all the way down: nothing rides along unverified into the record. */
+function parseEvidencePayload(payload: CanonicalValue): Evidence {
+  const { evidence } = exactObject(payload, 'consensus.evidence payload', ['evidence']);
+  const kind = (evidence as { kind?: unknown } | null)?.kind;
+  if (kind === 'duplicate-vote') {
+    const e = exactObject(evidence, 'evidence', ['kind', 'voteA', 'voteB']);
+    exactObject(e.voteA, 'voteA', VOTE_FIELDS);
+    exactObject(e.voteB, 'voteB', VOTE_FIELDS);
+  } else if (kind === 'duplicate-proposal') {
+    const e = exactObject(evidence, 'evidence', ['kind', 'proposalA', 'proposalB']);
+    exactObject(e.proposalA, 'proposalA', PROPOSAL_FIELDS);
+    exactObject(e.proposalB, 'proposalB', PROPOSAL_FIELDS);
+  } else {
+    throw invalidPayload('evidence.kind must be duplicate-vote or duplicate-proposal');
+  }
+  return evidence as unknown as Evidence;
 }
 
 function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
-  const evidence = (payload as { evidence?: unknown } | null)?.evidence as Evidence | undefined;
-  if (typeof evidence !== 'object' || evidence === null) {
-    throw new TxError('tx.invalid_payload', 'consensus.evidence payload is { evidence }');
-  }
+  const evidence = parseEvidencePayload(payload);
   try {
     verifyEvidence(ctx.chainId, validatorSetFromState(ctx.state), evidence);
   } catch (err) {
