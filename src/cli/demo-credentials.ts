@@ -14,7 +14,7 @@ import type { OrganisationType, PractitionerRole } from '../app/membership/types
 import { toHex } from '../core/bytes.ts';
 import type { CanonicalValue } from '../core/canonical.ts';
 import { signTx } from '../core/tx.ts';
-import { systemClock } from '../node/clock.ts';
+import { systemClock } from '../node/env.ts';
 import { ADMIN_KEY_FILE, CONFIG_FILE, type HostPort, type NodeConfigFile } from '../node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../node/keys.ts';
 import { apiBaseUrl, fhirBaseUrl } from './commands/node.ts';

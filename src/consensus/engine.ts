@@ -10,7 +10,7 @@
 import { commitFromPrecommits, type Vote } from '../core/vote.ts';
 import { findValidator, hasOneThird, hasQuorum } from '../core/validators.ts';
 import { invariant } from '../core/errors.ts';
-import type { Evidence } from './evidence.ts';
+import type { Evidence } from '../core/evidence.ts';
 import { proposersForRounds, type ProposerSchedule } from './proposer.ts';
 import { Intake } from './intake.ts';
 import { Signer } from './signer.ts';

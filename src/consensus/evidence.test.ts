@@ -6,8 +6,8 @@ import {
   evidenceOffender,
   verifyEvidence,
   type DuplicateVoteEvidence,
-} from './evidence.ts';
-import { signProposal } from './proposal.ts';
+} from '../core/evidence.ts';
+import { signProposal } from '../core/proposal.ts';
 import {
   CHAIN_ID,
   makeKeys,

@@ -19,10 +19,15 @@ export {
   evidenceHeight,
   evidenceOffender,
   verifyEvidence,
-} from './evidence.ts';
-export type { DuplicateProposalEvidence, DuplicateVoteEvidence, Evidence, ForkProof } from './evidence.ts';
-export { isProposalShape, signProposal, verifyProposalSignature } from './proposal.ts';
-export type { Proposal, ProposalBody } from './proposal.ts';
+} from '../core/evidence.ts';
+export type {
+  DuplicateProposalEvidence,
+  DuplicateVoteEvidence,
+  Evidence,
+  ForkProof,
+} from '../core/evidence.ts';
+export { isProposalShape, signProposal, verifyProposalSignature } from '../core/proposal.ts';
+export type { Proposal, ProposalBody } from '../core/proposal.ts';
 export { genesisSchedule, nextHeightSchedule, proposerOf, proposersForRounds } from './proposer.ts';
 export type { ProposerSchedule } from './proposer.ts';
 export { isVoteShape } from './intake.ts';

@@ -6,8 +6,8 @@
 import { isHex } from '../core/bytes.ts';
 import { verifyVoteSignature, type Vote } from '../core/vote.ts';
 import type { ConsensusEngine } from './engine.ts';
-import { duplicateProposalEvidence, duplicateVoteEvidence } from './evidence.ts';
-import { isProposalShape, verifyProposalSignature, type Proposal } from './proposal.ts';
+import { duplicateProposalEvidence, duplicateVoteEvidence } from '../core/evidence.ts';
+import { isProposalShape, verifyProposalSignature, type Proposal } from '../core/proposal.ts';
 import type { ConsensusMessage, ConsensusValue, EngineOptions, Verifier } from './types.ts';
 import { RoundState } from './vote-set.ts';
 

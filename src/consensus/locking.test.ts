@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkConflictingCommit } from './evidence.ts';
+import { checkConflictingCommit } from '../core/evidence.ts';
 import { CHAIN_ID, Cluster, makeKeys, proposerIndex } from './test-support.ts';
 
 /**

@@ -6,7 +6,7 @@ import { toHex } from '../core/bytes.ts';
 import { invariant } from '../core/errors.ts';
 import { publicKeyFromSeed } from '../core/crypto/index.ts';
 import { signVote, type Vote, type VoteBody, type VoteType } from '../core/vote.ts';
-import { signProposal, type Proposal, type ProposalBody } from './proposal.ts';
+import { signProposal, type Proposal, type ProposalBody } from '../core/proposal.ts';
 import type { ConsensusMessage, ConsensusValue } from './types.ts';
 
 function compareHeightRound(

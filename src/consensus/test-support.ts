@@ -6,7 +6,7 @@ import { utf8 } from '../core/bytes.ts';
 import { makeValidatorSet, type ValidatorSet } from '../core/validators.ts';
 import { ConsensusEngine } from './engine.ts';
 import { genesisSchedule, proposerOf, type ProposerSchedule } from './proposer.ts';
-import { signProposal } from './proposal.ts';
+import { signProposal } from '../core/proposal.ts';
 import { signVote, type Vote } from '../core/vote.ts';
 import type { ConsensusMessage, ConsensusValue, EngineOptions, Output } from './types.ts';
 

@@ -2,8 +2,8 @@
 // it persists. The engine is pure (docs: DESIGN.md "Pure core, IO at the edges"): time, messages, block
 // building and block validation all arrive as inputs, and every effect leaves as an output.
 import type { Commit, Vote } from '../core/vote.ts';
-import type { Evidence } from './evidence.ts';
-import type { Proposal } from './proposal.ts';
+import type { Evidence } from '../core/evidence.ts';
+import type { Proposal } from '../core/proposal.ts';
 import type { ProposerSchedule } from './proposer.ts';
 import type { TimeoutOptions } from './timeouts.ts';
 

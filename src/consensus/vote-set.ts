@@ -6,7 +6,7 @@
 // to sign both), and needed for liveness, because a proof of lock (line 28) relayed to us may carry the
 // vote we did not see first.
 import type { Vote } from '../core/vote.ts';
-import type { Proposal } from './proposal.ts';
+import type { Proposal } from '../core/proposal.ts';
 import type { ConsensusValue } from './types.ts';
 
 export type AddVoteResult =

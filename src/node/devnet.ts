@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Genesis } from '../core/genesis.ts';
 import { loadOrCreateKeyFile, type KeyPair } from './keys.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from './env.ts';
 
 export const GENESIS_FILE = 'genesis.json';
 export const NODE_KEY_FILE = 'node-key.json';

@@ -6,7 +6,7 @@ import type { TimeoutOptions } from '../consensus/index.ts';
 import { evidenceOffender, type Evidence } from '../consensus/index.ts';
 import type { CanonicalValue } from '../core/canonical.ts';
 import { signTx, type SignedTx } from '../core/tx.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from './env.ts';
 import { BlockSync } from './consensus/block-sync.ts';
 import { ConsensusDriver } from './consensus/driver.ts';
 import { parseWireMessage, type WireMessage } from './consensus/wire.ts';

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { TxError } from '../core/tx.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from './env.ts';
 import type { KeyPair } from './keys.ts';
 import { Ledger } from './ledger.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';

@@ -2,7 +2,7 @@
 // precommit it, and store it with that one-signature commit. The multi-validator network replaces this
 // with the Tendermint driver; both go through Ledger.buildBlock and Ledger.commitBlock.
 import { signVote, commitFromPrecommits } from '../core/vote.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from './env.ts';
 import type { KeyPair } from './keys.ts';
 import type { Ledger } from './ledger.ts';
 import type { Mempool } from './mempool.ts';

@@ -11,7 +11,7 @@ import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
 import { accessLog, breakGlassEvents, erasures, recordHead } from '../../src/app/records/index.ts';
 import { fromHex, toHex } from '../../src/core/bytes.ts';
 import { signTx } from '../../src/core/tx.ts';
-import { systemClock } from '../../src/node/clock.ts';
+import { systemClock } from '../../src/node/env.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
 import type { CarechainNode } from '../../src/node/node.ts';
 import { verifyDataDir } from '../../src/node/verify.ts';

@@ -11,7 +11,7 @@ import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
 import { Ledger } from '../../src/node/ledger.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from '../../src/node/mempool.ts';
 import { produceSoloBlock } from '../../src/node/solo-producer.ts';
-import type { Clock } from '../../src/node/clock.ts';
+import type { Clock } from '../../src/node/env.ts';
 
 export const TEST_CHAIN_ID = 'carechain-test';
 

@@ -17,7 +17,7 @@ import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
 import { signTx } from '../../src/core/tx.ts';
-import { systemClock } from '../../src/node/clock.ts';
+import { systemClock } from '../../src/node/env.ts';
 import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
 import { createLogger } from '../../src/node/logger.ts';
 import { CarechainNode } from '../../src/node/node.ts';

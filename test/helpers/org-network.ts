@@ -13,7 +13,7 @@ import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { PractitionerRole } from '../../src/app/membership/types.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
-import { systemClock } from '../../src/node/clock.ts';
+import { systemClock } from '../../src/node/env.ts';
 import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
 import { readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';

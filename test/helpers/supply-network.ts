@@ -11,7 +11,7 @@ import { TokenIssuer } from '../../src/api/auth/tokens.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { signTx } from '../../src/core/tx.ts';
-import { systemClock } from '../../src/node/clock.ts';
+import { systemClock } from '../../src/node/env.ts';
 import { ADMIN_KEY_FILE, buildGenesis, initNodeDir, type MemberFile } from '../../src/node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { freePorts, waitFor } from './network.ts';

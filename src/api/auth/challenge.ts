@@ -13,9 +13,8 @@ import {
   verifyMessage,
 } from '../../core/crypto/index.ts';
 import { invariant } from '../../core/errors.ts';
-import type { Clock } from '../../node/clock.ts';
+import type { Clock, RandomBytes } from '../../core/env.ts';
 import { AuthError, type AuthErrorCode } from './errors.ts';
-import type { RandomBytes } from './tokens.ts';
 
 export const CHALLENGE_BYTES = 32;
 export const CHALLENGE_TTL_MS_DEFAULT = 2 * 60 * 1000;

@@ -4,8 +4,8 @@ import { base64url, importJWK, SignJWT } from 'jose';
 import { utf8 } from '../../core/bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../../core/crypto/index.ts';
 import { hospitalNode, type Party } from '../../app/test-support.ts';
-import type { Clock } from '../../node/clock.ts';
-import { TokenIssuer, TokenVerifier, type RandomBytes } from './tokens.ts';
+import type { Clock, RandomBytes } from '../../core/env.ts';
+import { TokenIssuer, TokenVerifier } from './tokens.ts';
 
 export const AUDIENCE = 'https://st-mary.example/fhir/R4';
 export const ISSUER = 'https://st-mary.example';

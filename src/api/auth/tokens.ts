@@ -9,7 +9,7 @@ import { base64url, errors as joseErrors, importJWK, jwtVerify, SignJWT, type Cr
 import { fromHex, isHex, toHex } from '../../core/bytes.ts';
 import { isAcceptablePublicKey, publicKeyFromSeed, SEED_BYTES } from '../../core/crypto/index.ts';
 import { invariant } from '../../core/errors.ts';
-import type { Clock } from '../../node/clock.ts';
+import type { Clock, RandomBytes } from '../../core/env.ts';
 import {
   checkClaims,
   subjectClaims,
@@ -21,9 +21,6 @@ import { AuthError } from './errors.ts';
 import { formatScopes, type Scope } from './scopes.ts';
 
 export type { AccessTokenClaims, TokenKind, VerifiedToken } from './claims.ts';
-
-/** Randomness, injected (STYLE §2): node:crypto's randomBytes in the node, a seeded one in tests. */
-export type RandomBytes = (byteLength: number) => Uint8Array;
 
 /** The one algorithm accepted: pinned, so "none", HS256 with the public key as secret, etc. never verify. */
 export const ACCESS_TOKEN_ALG = 'EdDSA';

@@ -1,7 +1,7 @@
 // Access events (issue 4 "Access"): a practitioner is released a record only once a records.access
 // event naming it, granted or denied by the records module's own decideAccess, is committed.
 import type { Caller } from '../auth/caller.ts';
-import type { RandomBytes } from '../auth/tokens.ts';
+import type { RandomBytes } from '../../core/env.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { GatewayCaller } from './resources.ts';
 import type { PurposeOfUse } from '../../app/consent/types.ts';

@@ -10,7 +10,6 @@
 // record head is the index from `Type/id` to the patient: no second table can drift from the chain.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { authorize } from '../auth/caller.ts';
-import type { RandomBytes } from '../auth/tokens.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { QueryInput } from '../fhir/search.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
@@ -31,7 +30,7 @@ import { recordHead, type RecordHead } from '../../app/records/index.ts';
 import { fromUtf8, toHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { signTx, TxError } from '../../core/tx.ts';
-import type { Clock } from '../../node/clock.ts';
+import type { Clock, RandomBytes } from '../../core/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';

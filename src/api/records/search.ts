@@ -12,7 +12,7 @@ import {
   recordsOfPatient,
   type RecordHead,
 } from '../../app/records/index.ts';
-import type { Clock } from '../../node/clock.ts';
+import type { Clock } from '../../node/env.ts';
 
 /** Records of one patient a search will decrypt and match (STYLE §5: bound everything). */
 const SEARCH_SCAN_MAX = 5_000;

@@ -13,7 +13,7 @@ import { currentPatientKey } from '../../app/membership/queries.ts';
 import { recordHead } from '../../app/records/index.ts';
 import { utf8 } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
-import type { Clock } from '../../node/clock.ts';
+import type { Clock } from '../../node/env.ts';
 import type { DirectoryEntry, DirectoryStore } from '../../node/directory/directory-store.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import type { Vault } from '../../node/vault/vault.ts';

@@ -35,7 +35,7 @@ import {
 } from '../../app/supply/index.ts';
 import { Gs1Error, normalizeGtin } from '../../app/supply/gs1/index.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
-import { systemClock, type Clock } from '../../node/clock.ts';
+import { systemClock, type Clock } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
 export interface SupplyRouteOptions {

@@ -11,7 +11,7 @@ import type { CanonicalValue } from '../../core/canonical.ts';
 import type { Details } from '../../core/errors.ts';
 import { TX_BYTES_MAX } from '../../core/limits.ts';
 import { encodeTx, signTx, TxError, type SignedTx } from '../../core/tx.ts';
-import type { Clock } from '../../node/clock.ts';
+import type { Clock } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
 export const SUPPLY_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { duplicateVoteEvidence } from '../../consensus/index.ts';
+import { duplicateVoteEvidence } from '../../core/evidence.ts';
 import { toHex } from '../../core/bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../../core/crypto/index.ts';
 import { genesisHash, type Genesis } from '../../core/genesis.ts';

@@ -3,7 +3,7 @@
 // re-verifies it against the validator set before it is recorded, so no evidence can name an honest
 // validator, and each offence is recorded once: the payload is an exact object (an extra field would give
 // the same pair another hash), and the record's key names the offence, not the pair of messages.
-import { evidenceHeight, evidenceOffender, verifyEvidence, type Evidence } from '../../consensus/evidence.ts';
+import { evidenceHeight, evidenceOffender, verifyEvidence, type Evidence } from '../../core/evidence.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
 import { hashCanonical } from '../../core/hash.ts';

@@ -2,7 +2,7 @@
 // process, until Ctrl-C. The consortium of `carechain up` is the realistic setup; this is the quick one.
 import { resolve } from 'node:path';
 import { buildApiServer } from '../../api/server.ts';
-import { systemClock } from '../../node/clock.ts';
+import { systemClock } from '../../node/env.ts';
 import { startDemoLoad } from '../demo-load.ts';
 import { untilSignal } from './shutdown.ts';
 import { loadOrCreateDevnet } from '../../node/devnet.ts';

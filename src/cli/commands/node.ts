@@ -9,7 +9,7 @@ import { createFhirValidator } from '../../api/fhir/validate.ts';
 import { RecordsGateway } from '../../api/records-gateway.ts';
 import { FHIR_BASE_PATH } from '../../api/routes/fhir.ts';
 import { buildApiServer } from '../../api/server.ts';
-import { systemClock } from '../../node/clock.ts';
+import { systemClock } from '../../node/env.ts';
 import { loadNodeConfig, type HostPort } from '../../node/config.ts';
 import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';

@@ -17,7 +17,7 @@ import {
 import { CoreError } from '../../core/errors.ts';
 import { BLOCK_TXS_MAX } from '../../core/limits.ts';
 import type { Commit } from '../../core/vote.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../env.ts';
 import type { KeyPair } from '../keys.ts';
 import type { Ledger, PreparedBlock } from '../ledger.ts';
 import type { Mempool } from '../mempool.ts';

@@ -7,7 +7,7 @@
 // again after the redial, so a receiver can see a message twice (never out of order); a message is
 // lost only when a bound drops it or the peer refuses it, and each such loss is counted in stats().
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../env.ts';
 import { NodeError } from '../errors.ts';
 import type { KeyPair } from '../keys.ts';
 import { createTlsIdentity, keyId } from './identity.ts';

@@ -11,7 +11,7 @@ import {
   type RecordPackage,
   type RecordRef,
 } from '../../core/crypto/envelope.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../env.ts';
 import { NodeError } from '../errors.ts';
 import type { KeyPair } from '../keys.ts';
 import { decryptRecord, encryptRecord, openEnvelope, sealEnvelope } from './node-cipher.ts';

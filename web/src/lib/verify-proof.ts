@@ -2,21 +2,26 @@
 // in the ledger. Each step is reported, passed or failed, so a person can see what was checked:
 //   1. genesis: it parses, and its hash is computed here (compare it with one you got out of band);
 //   2. the tx: it hashes to the hash asked about, and its signature verifies (core checkTxStateless);
-//   3. the checkpoint's header hashes to the block hash it claims, on this chain, with genesis' validators;
+//   3. the checkpoint's header hashes to the block hash it claims, on this chain, with genesis' validators
+//      (core verifyCheckpointHeader);
 //   4. the commit: precommits for that block hash from more than 2/3 of the GENESIS validators' power
-//      (core verifyCommit; each signer listed);
+//      (core verifyCheckpointCommit; each signer listed);
 //   5. the inclusion proof: the leaf hash computed here from the tx bytes, with the audit path, gives the
 //      log root the signed header binds (RFC 9162 §2.1.3.2, core verifyInclusion).
 // Nothing the node says is taken on trust: the proof's own leafHash and treeSize are compared, not used.
 // Pure: no DOM, no fetch; the page fetches and this decides (and Node tests it).
-import { blockHash } from '../../../src/core/block.ts';
 import { fromHex, isHex, toHex } from '../../../src/core/bytes.ts';
 import { genesisHash, parseGenesis } from '../../../src/core/genesis.ts';
 import { leafHash, verifyInclusion } from '../../../src/core/merkle/index.ts';
 import { checkTxStateless, encodeTx, txHash, type SignedTx } from '../../../src/core/tx.ts';
 import { validatorSetHash, type ValidatorSet } from '../../../src/core/validators.ts';
-import { verifyCommit, verifyVoteSignature } from '../../../src/core/vote.ts';
-import type { Checkpoint, InclusionProofAnswer } from '../../../src/core/checkpoint.ts';
+import { verifyVoteSignature } from '../../../src/core/vote.ts';
+import {
+  verifyCheckpointCommit,
+  verifyCheckpointHeader,
+  type Checkpoint,
+  type InclusionProofAnswer,
+} from '../../../src/core/checkpoint.ts';
 
 export interface Step {
   readonly id: 'genesis' | 'tx' | 'signature' | 'header' | 'validators' | 'commit' | 'inclusion';
@@ -84,14 +89,8 @@ export function verifyTxProof(input: VerifyInput): Step[] {
 
   const cp = input.proof.checkpoint;
   const h = attempt(() => {
-    const computed = blockHash(cp.header);
-    if (computed !== cp.blockHash)
-      throw new Error(`the header hashes to ${short(computed)}, not ${short(cp.blockHash)}`);
-    if (cp.header.chainId !== chainId) throw new Error(`the header is of chain ${cp.header.chainId}`);
-    if (cp.header.logSize !== cp.logSize || cp.header.logRoot !== cp.logRoot) {
-      throw new Error('the checkpoint claims another log size or root than its header');
-    }
-    return `block ${cp.header.height} (${short(computed)}): log size ${cp.header.logSize}, root ${short(cp.header.logRoot)}`;
+    verifyCheckpointHeader(chainId, cp);
+    return `block ${cp.header.height} (${short(cp.blockHash)}): log size ${cp.header.logSize}, root ${short(cp.header.logRoot)}`;
   });
   steps.push({ id: 'header', label: 'Checkpoint header hashes to its block hash', ...h });
 
@@ -108,10 +107,7 @@ export function verifyTxProof(input: VerifyInput): Step[] {
   const c = attempt(() => {
     if (set === undefined) throw new Error('no genesis validators');
     const commit = cp.commit;
-    if (commit.blockHash !== cp.blockHash || commit.height !== cp.header.height) {
-      throw new Error('the commit is for another block');
-    }
-    verifyCommit(chainId, set, commit);
+    verifyCheckpointCommit(chainId, set, cp);
     const signers = commit.signatures.map((s) => {
       const ok = verifyVoteSignature(chainId, {
         type: 'precommit',

@@ -2,9 +2,9 @@
 // conflicting votes for one height, round and type (equivocation), or a proposer that signed two blocks
 // for one round. And, past the fault bound, two conflicting commits: proof that the chain forked, naming
 // every validator that signed both.
-import { CoreError } from '../core/errors.ts';
-import { findValidator, type ValidatorSet } from '../core/validators.ts';
-import { verifyCommit, verifyVoteSignature, type Commit, type Vote } from '../core/vote.ts';
+import { CoreError } from './errors.ts';
+import { findValidator, type ValidatorSet } from './validators.ts';
+import { verifyCommit, verifyVoteSignature, type Commit, type Vote } from './vote.ts';
 import { verifyProposalSignature, type Proposal } from './proposal.ts';
 
 export interface DuplicateVoteEvidence {

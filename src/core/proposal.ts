@@ -1,8 +1,8 @@
 // The signed proposal ⟨PROPOSAL, h, r, v, vr⟩ of Algorithm 1 line 19. It names the block by hash; the
 // block itself travels beside it, and the receiver recomputes the hash from the block's content.
-import { canonicalBytes } from '../core/canonical.ts';
-import { fromHex, isHex, toHex } from '../core/bytes.ts';
-import { signMessage, verifyMessage } from '../core/crypto/index.ts';
+import { canonicalBytes } from './canonical.ts';
+import { fromHex, isHex, toHex } from './bytes.ts';
+import { signMessage, verifyMessage } from './crypto/index.ts';
 
 export interface ProposalBody {
   readonly height: number;
