@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'mempool.full': 503,
   'merkle.out_of_range': 400,
   'proof.out_of_range': 400,
+  'vault.not_found': 404,
 };
 
 export function statusForCode(code: string): number {

@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CarechainNode } from '../node/node.ts';
+import { installInputGuards } from './bad-input.ts';
 import { installErrorHandler } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
@@ -35,6 +36,7 @@ export function buildApiServer(
   // belong in logs. Errors are logged by the error handler without bodies.
   const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
   installErrorHandler(app, logger);
+  installInputGuards(app);
   registerLedgerRoutes(app, node);
   registerProofRoutes(app, node);
   registerEventRoutes(app, node);

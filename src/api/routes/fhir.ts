@@ -5,7 +5,10 @@
 // WWW-Authenticate challenge; nothing of a request body reaches a log or an error.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { NodeError } from '../../node/errors.ts';
 import type { CarechainNode } from '../../node/node.ts';
+import { depthLimitedJsonParser } from '../bad-input.ts';
+import { ApiError } from '../errors.ts';
 import type { RecordsGateway } from '../records-gateway.ts';
 import { authenticate } from '../auth/caller.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
@@ -62,11 +65,7 @@ export function registerFhirRoutes(
   // domain API keeps its own error format.
   void app.register((scope, _opts, done) => {
     // http.html#mime-type: FHIR's JSON is application/fhir+json; plain application/json is accepted too.
-    scope.addContentTypeParser(
-      'application/fhir+json',
-      { parseAs: 'string' },
-      scope.getDefaultJsonParser('error', 'error'),
-    );
+    scope.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, depthLimitedJsonParser(scope));
     scope.setErrorHandler((err: FastifyError, _request, reply) => sendError(reply, err, logger));
 
     scope.get(`${FHIR_BASE_PATH}/metadata`, (_request, reply) =>
@@ -186,6 +185,15 @@ function sendResource(reply: FastifyReply, resource: Record<string, unknown>): F
 function sendError(reply: FastifyReply, err: FastifyError | Error, logger: Logger): void {
   if (err instanceof AuthError) return sendAuthError(reply, err, 'fhir');
   if (err instanceof FhirError) return sendFhirError(reply, err);
+  // The chain names a version this node's vault does not hold (a registration whose sealing never
+  // happened here, say): the client's request is fine and nothing is there to give (finding 14).
+  if (err instanceof NodeError && err.code === 'vault.not_found') {
+    return sendFhirError(reply, FhirError.notFound('this version is not held in the custodian’s vault'));
+  }
+  // Our own refusals at parse time (bad-input.ts) carry a message without request content.
+  if (err instanceof ApiError && err.statusCode >= 400 && err.statusCode < 500) {
+    return sendFhirError(reply, new FhirError(err.statusCode, [issue('structure', err.message)]));
+  }
   const status = (err as FastifyError).statusCode;
   // Fastify's own refusals (bad JSON, unsupported media type, too large) are the client's. Their
   // messages are not passed on: a JSON.parse message quotes a piece of the body, which may be PHI.

@@ -11,6 +11,7 @@
 //   GET  /api/v1/supply/alerts                   the caller organisation's alerts, newest first
 // Every route needs a staff bearer token of this node; writes only from its own organisation's staff,
 // signed by the node. Errors: { error: { code, message, details } }, auth failures with their challenge.
+import { depthLimitedJsonParser } from '../bad-input.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
@@ -100,11 +101,7 @@ export function registerSupplyRoutes(
   const schema = () => (validator ??= loadEpcisValidator(options.epcisSchemaPath ?? defaultSchemaPath()));
 
   void app.register((scope, _opts, done) => {
-    scope.addContentTypeParser(
-      'application/ld+json',
-      { parseAs: 'string' },
-      scope.getDefaultJsonParser('error', 'error'),
-    );
+    scope.addContentTypeParser('application/ld+json', { parseAs: 'string' }, depthLimitedJsonParser(scope));
     scope.setErrorHandler((err: FastifyError, _request, reply: FastifyReply) => {
       if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
       throw err; // the domain error handler of the server (errors.ts) answers everything else
