@@ -7,7 +7,14 @@ import { CoreError } from '../../core/errors.ts';
 import { verifyCommit } from '../../core/vote.ts';
 import type { Ledger } from '../ledger.ts';
 import type { ConsensusDriver } from './driver.ts';
-import { blockValue, isBlockShape, SYNC_BLOCKS_PER_REQUEST_MAX, type SyncedBlock } from './wire.ts';
+import {
+  blockValue,
+  exactCommit,
+  isBlockShape,
+  SYNC_ANSWER_BYTES_MAX,
+  SYNC_BLOCKS_PER_REQUEST_MAX,
+  type SyncedBlock,
+} from './wire.ts';
 
 export interface BlockSyncDependencies {
   readonly ledger: Ledger;
@@ -43,17 +50,24 @@ export class BlockSync {
       });
   }
 
-  /** What a peer asked for: up to SYNC_BLOCKS_PER_REQUEST_MAX blocks from `from`, with their commits. */
+  /**
+   * What a peer asked for: the blocks from `from`, with their commits, up to SYNC_BLOCKS_PER_REQUEST_MAX
+   * of them and SYNC_ANSWER_BYTES_MAX of JSON after the first (the peer asks again for the rest).
+   */
   serve(params: unknown): SyncedBlock[] {
     const from = (params as { from?: unknown } | null)?.from;
     if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 1) return [];
     const { store } = this.deps.ledger;
     const out: SyncedBlock[] = [];
+    let bytes = 0;
     for (let h = from; h < from + SYNC_BLOCKS_PER_REQUEST_MAX; h++) {
       const stored = store.block(h);
       const commit = store.commit(h);
       if (stored === undefined || commit === undefined) break;
-      out.push({ block: stored.block, commit });
+      const item = { block: stored.block, commit };
+      bytes += Buffer.byteLength(JSON.stringify(item));
+      if (out.length > 0 && bytes > SYNC_ANSWER_BYTES_MAX) break;
+      out.push(item);
     }
     return out;
   }
@@ -64,19 +78,20 @@ export class BlockSync {
       const answer = await this.deps.request(peerKey, 'blocks', { from: ledger.tip().height + 1 });
       if (!Array.isArray(answer) || answer.length === 0) return;
       for (const item of answer as unknown[]) {
-        const synced = item as SyncedBlock;
-        if (!isBlockShape(synced?.block) || typeof synced.commit !== 'object' || synced.commit === null) {
-          throw new CoreError('sync.malformed', 'peer sent a malformed block');
+        const synced = item as Partial<SyncedBlock> | null;
+        const commit = exactCommit(synced?.commit);
+        if (!isBlockShape(synced?.block) || commit === undefined) {
+          throw new CoreError('sync.malformed', 'peer sent a malformed block or commit');
         }
         const height = synced.block.header.height;
         if (height <= ledger.tip().height) continue; // consensus decided it meanwhile
         const value = blockValue(synced.block);
         if (value === undefined) throw new CoreError('sync.malformed', 'peer sent an unhashable block');
-        if (synced.commit.blockHash !== value.hash || synced.commit.height !== height) {
+        if (commit.blockHash !== value.hash || commit.height !== height) {
           throw new CoreError('sync.bad_commit', `commit does not match block ${height}`);
         }
-        verifyCommit(ledger.chainId, ledger.validatorSet, synced.commit);
-        this.deps.driver.commitBlock(value, synced.commit);
+        verifyCommit(ledger.chainId, ledger.validatorSet, commit);
+        this.deps.driver.commitBlock(value, commit);
       }
       this.deps.driver.resyncToTip();
     }

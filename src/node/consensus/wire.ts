@@ -31,6 +31,14 @@ export interface SyncedBlock {
 /** Blocks served per block-sync request. */
 export const SYNC_BLOCKS_PER_REQUEST_MAX = 20;
 
+/**
+ * Bytes of blocks (as JSON) one block-sync answer may carry beyond its first block. Twenty blocks near
+ * BLOCK_BYTES_MAX would pass the P2P message limit (16 MiB), and an answer over it never arrives, so a
+ * node behind a run of large blocks could never catch up. The first block always goes, alone if need be:
+ * one block fits the message limit, since its txs are bounded by BLOCK_BYTES_MAX (8 MiB).
+ */
+export const SYNC_ANSWER_BYTES_MAX = 4 * 1024 * 1024;
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -45,6 +53,39 @@ export function isBlockShape(value: unknown): value is Block {
     typeof h.chainId === 'string' &&
     (value.lastCommit === null || isObject(value.lastCommit))
   );
+}
+
+const COMMIT_FIELDS = ['blockHash', 'height', 'round', 'signatures'];
+const COMMIT_SIGNATURE_FIELDS = ['signature', 'timeMs', 'validator'];
+
+function hasExactly(value: Record<string, unknown>, fields: readonly string[]): boolean {
+  const keys = Object.keys(value).sort();
+  return keys.length === fields.length && keys.every((key, i) => key === fields[i]);
+}
+
+/**
+ * A commit from a peer as an exact object: the fields of Commit and nothing else, copied, so whatever
+ * else a peer attached is never stored with it. Field values are checked by verifyCommit.
+ */
+export function exactCommit(value: unknown): Commit | undefined {
+  if (!isObject(value) || !hasExactly(value, COMMIT_FIELDS) || !Array.isArray(value.signatures)) {
+    return undefined;
+  }
+  const signatures: Commit['signatures'][number][] = [];
+  for (const s of value.signatures as unknown[]) {
+    if (!isObject(s) || !hasExactly(s, COMMIT_SIGNATURE_FIELDS)) return undefined;
+    signatures.push({
+      validator: s.validator as string,
+      timeMs: s.timeMs as number,
+      signature: s.signature as string,
+    });
+  }
+  return {
+    height: value.height as number,
+    round: value.round as number,
+    blockHash: value.blockHash as string,
+    signatures,
+  };
 }
 
 export function blockValue(block: Block): BlockValue | undefined {
