@@ -9,7 +9,7 @@
 import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { toHex } from '../src/core/bytes.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../src/api/records-gateway.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../src/services/records/gateway.ts';
 import { patientPseudonym } from '../src/app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../src/node/keys.ts';
 import { startOrgNetwork } from '../test/helpers/org-network.ts';

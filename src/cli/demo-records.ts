@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../api/records-gateway.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../services/records/gateway.ts';
 import { patientPseudonym } from '../app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../node/keys.ts';
 

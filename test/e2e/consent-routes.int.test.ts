@@ -3,7 +3,7 @@
 // follows the patient's grant and revocation; nobody else's consents leak, and bad input is a 400.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createFhirValidator } from '../../src/api/fhir/validate.ts';
+import { createFhirValidator } from '../../src/services/fhir/validate.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { seedOf } from '../helpers/chain.ts';
 import { observationReadGrant } from '../helpers/fhir-client.ts';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { seedOf } from '../helpers/chain.ts';
 import {
   fhirKeys,

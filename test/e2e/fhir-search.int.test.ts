@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { accessLog } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { seedOf } from '../helpers/chain.ts';
 import {
   FHIR_BASE as BASE,

@@ -12,9 +12,9 @@ import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { recordsOfPatient } from '../../src/app/records/index.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { seedOf } from '../helpers/chain.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
-import { SERVED_RESOURCE_TYPES } from '../../src/api/fhir/capability.ts';
-import { hl7Examples, syntheaBundles } from '../../src/api/fhir/fhir-testdata.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
+import { SERVED_RESOURCE_TYPES } from '../../src/services/fhir/capability.ts';
+import { hl7Examples, syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
 import {
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,

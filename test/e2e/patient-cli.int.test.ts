@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { tempDir } from '../helpers/chain.ts';
 import { startFhirTestNode, type FhirTestNode } from '../helpers/fhir-node.ts';
 

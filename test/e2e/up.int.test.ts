@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records-gateway.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { PRACTITIONER_ROLES } from '../../src/app/membership/types.ts';
 import { fromHex } from '../../src/core/bytes.ts';
 import { buildGenesis, initNodeDir } from '../../src/node/config.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/api/records/resources.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/resources.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { signTx } from '../../src/core/tx.ts';

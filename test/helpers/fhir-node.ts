@@ -10,8 +10,8 @@ import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts
 import { scopesOf } from '../../src/api/auth/scopes.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
 import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
-import { createFhirValidator, type FhirValidator } from '../../src/api/fhir/validate.ts';
-import { RecordsGateway } from '../../src/api/records-gateway.ts';
+import { createFhirValidator, type FhirValidator } from '../../src/services/fhir/validate.ts';
+import { RecordsGateway } from '../../src/services/records/gateway.ts';
 import { buildApiServer } from '../../src/api/server.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';

@@ -9,7 +9,7 @@ import {
   sendAuthError,
   wwwAuthenticate,
 } from './errors.ts';
-import { statusForIssueType } from '../fhir/operation-outcome.ts';
+import { statusForIssueType } from '../../services/fhir/operation-outcome.ts';
 
 test('no credentials: 401 with a bare Bearer challenge (RFC 6750 §3.1)', () => {
   const err = new AuthError('auth.missing', 'send Authorization: Bearer <access token>');

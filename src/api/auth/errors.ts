@@ -10,7 +10,7 @@ import {
   issue,
   type IssueType,
   type ReplyLike,
-} from '../fhir/operation-outcome.ts';
+} from '../../services/fhir/operation-outcome.ts';
 
 /**
  * The error codes of RFC 6750 §3.1 (resource requests) and RFC 6749 §5.2 (token requests). null: the

@@ -4,11 +4,11 @@
 //   GET  /epcis/events    SimpleEventQuery parameters → EPCISQueryDocument, Link: <…>; rel="next"
 // Both need a staff bearer token; capture only from staff of this node's own organisation.
 import type { FastifyInstance } from 'fastify';
-import { EpcisCapture } from '../epcis/capture.ts';
-import { parseQuery, runQuery } from '../epcis/query.ts';
-import type { SupplyService } from '../supply/service.ts';
+import { EpcisCapture } from '../../services/epcis/capture.ts';
+import { parseQuery, runQuery } from '../../services/epcis/query.ts';
+import type { SupplyService } from '../../services/supply/service.ts';
 import { captureIdByTx } from '../../app/supply/index.ts';
-import type { EpcisValidator } from '../epcis/schema.ts';
+import type { EpcisValidator } from '../../services/epcis/schema.ts';
 import type { Logger } from 'pino';
 
 export const EPCIS_CAPTURE_PATH = '/epcis/capture';

@@ -9,13 +9,18 @@ import { NodeError } from '../../node/errors.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { depthLimitedJsonParser } from '../bad-input.ts';
 import { ApiError } from '../errors.ts';
-import type { RecordsGateway } from '../records-gateway.ts';
+import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { authenticate } from '../auth/caller.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
-import { capabilityStatement } from '../fhir/capability.ts';
-import { FHIR_JSON_CONTENT_TYPE, FhirError, issue, sendFhirError } from '../fhir/operation-outcome.ts';
-import { historyBundle, searchsetBundle } from '../fhir/result-bundles.ts';
+import { capabilityStatement } from '../../services/fhir/capability.ts';
+import {
+  FHIR_JSON_CONTENT_TYPE,
+  FhirError,
+  issue,
+  sendFhirError,
+} from '../../services/fhir/operation-outcome.ts';
+import { historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
 import {
   registerPatientAuthRoutes,
   registerSmartDiscovery,

@@ -14,8 +14,13 @@ import type { Logger } from 'pino';
 import { authenticate, authorize, type Caller } from '../auth/caller.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
 import { BreakGlassReasonStore, reasonMatches } from '../break-glass-reasons.ts';
-import { FHIR_JSON_CONTENT_TYPE, FhirError, issue, sendFhirError } from '../fhir/operation-outcome.ts';
-import { RecordsAdmin } from '../records-admin.ts';
+import {
+  FHIR_JSON_CONTENT_TYPE,
+  FhirError,
+  issue,
+  sendFhirError,
+} from '../../services/fhir/operation-outcome.ts';
+import { RecordsAdmin } from '../../services/records/admin.ts';
 import type { FhirRouteOptions } from './fhir.ts';
 import {
   accessLog,

@@ -17,10 +17,10 @@ import type { Logger } from 'pino';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import { ApiError } from '../errors.ts';
-import { defaultSchemaPath, loadEpcisValidator, type EpcisValidator } from '../epcis/schema.ts';
-import { pedigree, sgtinParam } from '../supply/pedigree.ts';
-import { SupplyService } from '../supply/service.ts';
-import { parseVerifyRequest } from '../supply/verify.ts';
+import { defaultSchemaPath, loadEpcisValidator, type EpcisValidator } from '../../services/epcis/schema.ts';
+import { pedigree, sgtinParam } from '../../services/supply/pedigree.ts';
+import { SupplyService } from '../../services/supply/service.ts';
+import { parseVerifyRequest } from '../../services/supply/verify.ts';
 import { registerEpcisRoutes } from './epcis.ts';
 import {
   alertsFor,

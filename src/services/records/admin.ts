@@ -6,17 +6,17 @@
 //   - erasure: the patient's own signed records.requestErasure is forwarded and committed, then this
 //     custodian crypto-shreds every requested record it holds and commits records.erase with the receipt
 //     (signed by the node key). The chain then answers record.erased to every later read (410).
-import type { Caller } from './auth/caller.ts';
-import { authorize } from './auth/caller.ts';
+import type { Caller } from '../../api/auth/caller.ts';
+import { authorize } from '../../api/auth/caller.ts';
 import {
   BREAK_GLASS_REASON_CHARS_MAX,
   BREAK_GLASS_SALT_BYTES,
   breakGlassReasonCommitment,
   type BreakGlassReasonStore,
-} from './break-glass-reasons.ts';
-import { FhirError, issue } from './fhir/operation-outcome.ts';
-import type { RecordsGateway } from './records-gateway.ts';
-import { forwardRead } from './records/forwarding.ts';
+} from '../../api/break-glass-reasons.ts';
+import { FhirError, issue } from '../fhir/operation-outcome.ts';
+import type { RecordsGateway } from './gateway.ts';
+import { forwardRead } from './forwarding.ts';
 import {
   BREAK_GLASS_PURPOSE,
   decideAccess,
@@ -26,11 +26,11 @@ import {
   RECORDS_PAGE_MAX,
   RECORDS_PER_ERASURE_MAX,
   type RecordHead,
-} from '../app/records/index.ts';
-import { actorOf } from '../app/membership/queries.ts';
-import { toHex } from '../core/bytes.ts';
-import { TxError } from '../core/tx.ts';
-import { NodeError } from '../node/errors.ts';
+} from '../../app/records/index.ts';
+import { actorOf } from '../../app/membership/queries.ts';
+import { toHex } from '../../core/bytes.ts';
+import { TxError } from '../../core/tx.ts';
+import { NodeError } from '../../node/errors.ts';
 
 type Port = ReturnType<RecordsGateway['adminPort']>;
 type Practitioner = Extract<Caller, { kind: 'practitioner' }>;

@@ -2,9 +2,9 @@
 // and how their writes reach the ledger — signed with the node key, like the records gateway does, so
 // the module sees the organisation act. Routes authenticate and translate; this decides and submits.
 // Refusals leave as { error: { code, message, details } } with the module's stable reason as the code.
-import { authenticate, type Caller } from '../auth/caller.ts';
-import type { TokenVerifier } from '../auth/tokens.ts';
-import { ApiError } from '../errors.ts';
+import { authenticate, type Caller } from '../../api/auth/caller.ts';
+import type { TokenVerifier } from '../../api/auth/tokens.ts';
+import { ApiError } from '../../api/errors.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
