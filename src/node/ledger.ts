@@ -21,6 +21,8 @@ import { planAppend, rootAt, type LogNodeReader } from '../core/merkle/index.ts'
 import { TxError, txHashOfBytes, type SignedTx } from '../core/tx.ts';
 import { commitTimeMs, type Commit } from '../core/vote.ts';
 import { validatorSetHash, type ValidatorSet } from '../core/validators.ts';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import type { Storage } from './storage/port.ts';
 import { LedgerStore, type BlockWrite } from './store/store.ts';
 
 /** A block checked against the tip and executed, ready to be stored once its commit exists. */
@@ -68,10 +70,10 @@ export class Ledger {
     this.validatorSet = validatorSet;
   }
 
-  /** Opens (creating if needed) the ledger in dataDir for genesis. */
-  static open(dataDir: string, genesisInput: unknown): Ledger {
+  /** Opens (creating if needed) the ledger for genesis in a storage, or in SQLite in a data directory. */
+  static open(where: Storage | string, genesisInput: unknown): Ledger {
     const { genesis, validatorSet } = parseGenesis(genesisInput);
-    const store = new LedgerStore(dataDir);
+    const store = LedgerStore.open(typeof where === 'string' ? new SqliteStorage(where) : where);
     try {
       const initial = executeGenesis(genesis, genesisHash(genesis));
       store.initGenesis(genesis, initial.writes, initial.appHash);

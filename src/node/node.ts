@@ -9,10 +9,16 @@ import { Ledger } from './ledger.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';
 import { NetworkRuntime, type NetworkOptions } from './network.ts';
 import { produceSoloBlock, type ProducedBlock } from './solo-producer.ts';
-import { SqlitePendingTxLog } from './store/pending-log.ts';
+import { openStorage, type Storage } from './storage/index.ts';
+import { StoredPendingTxLog } from './store/pending-log.ts';
 
 export interface NodeOptions {
   readonly dataDir: string;
+  /**
+   * Where the stores live: absent or 'sqlite' for SQLite files in dataDir, a postgres:// URL, or
+   * 'memory'. Ignored when a storage is given in NodeDependencies.
+   */
+  readonly database?: string;
   readonly genesis: unknown;
   readonly key: KeyPair;
   /** Pause between blocks while txs are pending. */
@@ -27,6 +33,8 @@ export interface NodeOptions {
 export interface NodeDependencies {
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** A storage opened by the caller (the simulator's memory), which the caller also closes. */
+  readonly storage?: Storage;
 }
 
 export interface CommittedTx {
@@ -43,6 +51,9 @@ export interface NodeEvents {
 export class CarechainNode extends EventEmitter<NodeEvents> {
   readonly ledger: Ledger;
   readonly mempool: Mempool;
+  /** Every store of the node goes through it: ledger, mempool log, vault, directory, break-glass. */
+  readonly storage: Storage;
+  private readonly ownsStorage: boolean;
   readonly key: KeyPair;
   private readonly options: NodeOptions;
   private readonly logger: Logger;
@@ -50,7 +61,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   private readonly waiters = new Map<string, Set<(tx: CommittedTx) => void>>();
   private timer: NodeJS.Timeout | undefined;
   private networkRuntime: NetworkRuntime | undefined;
-  private readonly pendingLog: SqlitePendingTxLog;
+  private readonly pendingLog: StoredPendingTxLog;
   private lastBlockAtMs = 0;
   private stopped = true;
 
@@ -60,8 +71,17 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     this.logger = deps.logger;
     this.clock = deps.clock ?? systemClock;
     this.key = options.key;
-    this.ledger = Ledger.open(options.dataDir, options.genesis);
-    this.pendingLog = new SqlitePendingTxLog(options.dataDir);
+    this.ownsStorage = deps.storage === undefined;
+    this.storage = deps.storage ?? openStorage({ dataDir: options.dataDir, database: options.database });
+    try {
+      // Before anything is opened: a second process signing as this validator must not start.
+      this.storage.lockValidator(options.key.publicKey);
+      this.ledger = Ledger.open(this.storage, options.genesis);
+      this.pendingLog = new StoredPendingTxLog(this.storage.open('mempool'));
+    } catch (err) {
+      if (this.ownsStorage) this.storage.close();
+      throw err;
+    }
     this.mempool = new Mempool(
       options.mempool ?? DEFAULT_MEMPOOL_OPTIONS,
       this.checkContext(),
@@ -98,6 +118,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     await this.networkRuntime?.stop();
     this.pendingLog.close();
     this.ledger.close();
+    if (this.ownsStorage) this.storage.close();
   }
 
   get network(): NetworkRuntime | undefined {

@@ -19,6 +19,8 @@ import { genesisHash, parseGenesis } from '../core/genesis.ts';
 import { MemoryLogNodeStore, planAppend, rootAt } from '../core/merkle/index.ts';
 import { checkTxStateless, encodeTx, txHashOfBytes, type SignedTx } from '../core/tx.ts';
 import { verifyCommit, type Commit } from '../core/vote.ts';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
+import type { Storage } from './storage/port.ts';
 import { LedgerStore } from './store/store.ts';
 
 export interface VerifySummary {
@@ -60,12 +62,18 @@ class MemoryState implements StateReader {
   }
 }
 
+/** Verifies the SQLite ledger in a data directory. */
 export function verifyDataDir(dataDir: string, onProgress?: VerifyProgress): VerifyResult {
+  return verifyStorage(new SqliteStorage(dataDir), onProgress);
+}
+
+/** Verifies the ledger of any storage (SQLite, PostgreSQL, memory), opened read-only. */
+export function verifyStorage(storage: Storage, onProgress?: VerifyProgress): VerifyResult {
   let store: LedgerStore;
   try {
-    store = new LedgerStore(dataDir, { readonly: true });
+    store = LedgerStore.open(storage, { readonly: true });
   } catch (err) {
-    return { ok: false, height: 0, problem: `cannot open the data directory: ${(err as Error).message}` };
+    return { ok: false, height: 0, problem: `cannot open the ledger: ${(err as Error).message}` };
   }
   try {
     return { ok: true, summary: verifyStore(store, onProgress) };
@@ -176,11 +184,10 @@ function readBlock(
   store: LedgerStore,
   height: number,
 ): { block: Block; encodedTxs: Uint8Array[]; hash: string } {
-  const row = store.db
-    .prepare<[number], { hash: string; header: string; last_commit: string | null; tx_count: number }>(
-      'SELECT hash, header, last_commit, tx_count FROM blocks WHERE height = ?',
-    )
-    .get(height);
+  const row = store.port.get<{ hash: string; header: string; last_commit: string | null }>(
+    'SELECT hash, header, last_commit FROM blocks WHERE height = ?',
+    [height],
+  );
   if (row === undefined) throw new Failure(height, 'block is missing');
   let header: BlockHeader;
   let lastCommit: Commit | null;
@@ -193,11 +200,10 @@ function readBlock(
   const hash = atHeight(height, () => blockHash(header));
   if (hash !== row.hash)
     throw new Failure(height, `block hash differs: header hashes to ${hash}, stored ${row.hash}`);
-  const rows = store.db
-    .prepare<[number], { hash: string; position: number; log_index: number; body: Buffer }>(
-      'SELECT hash, position, log_index, body FROM txs WHERE height = ? ORDER BY position',
-    )
-    .all(height);
+  const rows = store.port.all<{ hash: string; position: number; log_index: number; body: Uint8Array }>(
+    'SELECT hash, position, log_index, body FROM txs WHERE height = ? ORDER BY position',
+    [height],
+  );
   if (rows.length !== header.txCount) {
     throw new Failure(height, `tx count differs: header says ${header.txCount}, store holds ${rows.length}`);
   }
@@ -232,11 +238,10 @@ function compareStateRows(
   height: number,
   writes: readonly [string, string | null][],
 ): void {
-  const rows = store.db
-    .prepare<[number], { key: string; value: string | null }>(
-      'SELECT key, value FROM state WHERE height = ? ORDER BY key',
-    )
-    .all(height);
+  const rows = store.port.all<{ key: string; value: string | null }>(
+    'SELECT key, value FROM state WHERE height = ? ORDER BY key',
+    [height],
+  );
   const same =
     rows.length === writes.length &&
     rows.every((r, i) => r.key === writes[i]![0] && r.value === writes[i]![1]);
@@ -244,7 +249,7 @@ function compareStateRows(
 }
 
 function checkNothingExtra(store: LedgerStore, tip: ChainTip, logNodeCount: number): void {
-  const count = (sql: string): number => store.db.prepare<[], { n: number }>(sql).get()?.n ?? 0;
+  const count = (sql: string): number => store.port.get<{ n: number }>(sql)?.n ?? 0;
   const blocks = count('SELECT count(*) AS n FROM blocks');
   if (blocks !== tip.height)
     throw new Failure(tip.height, `store holds ${blocks} blocks for ${tip.height} heights`);

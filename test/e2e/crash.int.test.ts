@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
 import { tempDir } from '../helpers/chain.ts';
 import { verifyDataDir } from '../../src/node/verify.ts';
+import { SqliteStorage } from '../../src/node/storage/sqlite/sqlite-storage.ts';
 import { LedgerStore } from '../../src/node/store/store.ts';
 
 const dir = tempDir('carechain-crash-');
@@ -54,7 +55,7 @@ test(`a block writer killed with SIGKILL ${ROUNDS} times loses no acknowledged b
 
     const result = verifyDataDir(dir.path);
     assert.ok(result.ok, `round ${round}: ${result.ok ? '' : `height ${result.height}: ${result.problem}`}`);
-    const store = new LedgerStore(dir.path, { readonly: true });
+    const store = LedgerStore.open(new SqliteStorage(dir.path), { readonly: true });
     try {
       const tip = store.tip()!.height;
       for (const [height, hash] of acknowledged) {

@@ -82,7 +82,7 @@ export class ConsensusDriver {
   constructor(options: DriverOptions, deps: DriverDependencies) {
     this.options = options;
     this.deps = deps;
-    this.records = new ConsensusRecordStore(deps.ledger.store.db);
+    this.records = new ConsensusRecordStore(deps.ledger.store.port);
     const record = this.records.load();
     this.engine = new ConsensusEngine<BlockValue>({
       chainId: options.chainId,

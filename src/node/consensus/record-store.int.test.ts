@@ -5,6 +5,7 @@ import { after, test } from 'node:test';
 import type { ConsensusRecord } from '../../consensus/index.ts';
 import { encodeTx, txHashOfBytes } from '../../core/tx.ts';
 import { anchorTx, clientKey, openTestChain, tempDir } from '../../../test/helpers/chain.ts';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { LedgerStore } from '../store/store.ts';
 import { ConsensusRecordStore } from './record-store.ts';
 import { blockValue, type BlockValue } from './wire.ts';
@@ -45,7 +46,7 @@ test('records round-trip through a reopen, keeping blocks from earlier heights t
     lastPrecommit: null,
     validPolka: [],
   };
-  const store = new ConsensusRecordStore(chain.ledger.store.db);
+  const store = new ConsensusRecordStore(chain.ledger.store.port);
   store.save(base);
   // Height 5: no lock, but the last proposal is still the one of height 1.
   const later: ConsensusRecord<BlockValue> = {
@@ -59,7 +60,7 @@ test('records round-trip through a reopen, keeping blocks from earlier heights t
   store.save(later);
   chain.ledger.close();
 
-  const reopened = new LedgerStore(dir.path);
-  assert.deepEqual(new ConsensusRecordStore(reopened.db).load(), JSON.parse(JSON.stringify(later)));
+  const reopened = LedgerStore.open(new SqliteStorage(dir.path));
+  assert.deepEqual(new ConsensusRecordStore(reopened.port).load(), JSON.parse(JSON.stringify(later)));
   reopened.close();
 });

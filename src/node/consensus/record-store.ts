@@ -2,10 +2,10 @@
 // before anything it covers is sent, with synchronous=FULL, so it must be cheap: the blocks it refers to
 // (lock, valid value, last proposal) are stored once each by hash, in the same database transaction as
 // the first record that refers to them, and the record itself carries only their hashes.
-import type Database from 'better-sqlite3';
 import type { ConsensusRecord } from '../../consensus/index.ts';
 import type { Block } from '../../core/block.ts';
 import { NodeError } from '../errors.ts';
+import type { SqlPort } from '../storage/port.ts';
 import type { BlockValue } from './wire.ts';
 
 type ValueRef = { readonly hash: string; readonly timeMs: number };
@@ -19,22 +19,13 @@ const ref = (value: BlockValue | null): ValueRef | null =>
   value && { hash: value.hash, timeMs: value.timeMs };
 
 export class ConsensusRecordStore {
-  private readonly db: Database.Database;
-  private readonly statements;
+  private readonly port: SqlPort;
   private readonly saved = new Set<string>();
   private prunedBelow = 0;
 
-  constructor(db: Database.Database) {
-    this.db = db;
-    this.statements = {
-      putRecord: db.prepare(
-        'INSERT INTO consensus_record (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
-      ),
-      getRecord: db.prepare<[], { body: string }>('SELECT body FROM consensus_record WHERE id = 1'),
-      putValue: db.prepare('INSERT OR IGNORE INTO consensus_values (hash, height, body) VALUES (?, ?, ?)'),
-      getValue: db.prepare<[string], { body: string }>('SELECT body FROM consensus_values WHERE hash = ?'),
-      prune: db.prepare('DELETE FROM consensus_values WHERE height < ?'),
-    };
+  /** On the ledger's port: its schema holds the consensus_record and consensus_values tables. */
+  constructor(port: SqlPort) {
+    this.port = port;
   }
 
   save(record: ConsensusRecord<BlockValue>): void {
@@ -48,32 +39,40 @@ export class ConsensusRecordStore {
         value: ref(record.lastProposal.value)!,
       },
     };
-    this.db.transaction(() => {
+    this.port.transaction(() => {
       for (const value of values) {
         if (value === null || this.saved.has(value.hash)) continue;
-        this.statements.putValue.run(value.hash, value.block.header.height, JSON.stringify(value.block));
+        this.port.run(
+          'INSERT INTO consensus_values (hash, height, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          [value.hash, value.block.header.height, JSON.stringify(value.block)],
+        );
         this.saved.add(value.hash);
       }
       // The last proposal this validator signed may be from an earlier height (it is kept until the
       // next one), so pruning stops below the oldest block the record still refers to.
       const keepFrom = Math.min(record.height, ...values.flatMap((v) => (v ? [v.block.header.height] : [])));
       if (keepFrom > this.prunedBelow) {
-        this.statements.prune.run(keepFrom);
+        this.port.run('DELETE FROM consensus_values WHERE height < ?', [keepFrom]);
         this.prunedBelow = keepFrom;
         this.saved.clear();
         for (const value of values) if (value !== null) this.saved.add(value.hash);
       }
-      this.statements.putRecord.run(JSON.stringify(stored));
-    })();
+      this.port.run(
+        'INSERT INTO consensus_record (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+        [JSON.stringify(stored)],
+      );
+    });
   }
 
   load(): ConsensusRecord<BlockValue> | undefined {
-    const row = this.statements.getRecord.get();
+    const row = this.port.get<{ body: string }>('SELECT body FROM consensus_record WHERE id = 1');
     if (row === undefined) return undefined;
     const stored = JSON.parse(row.body) as StoredRecord;
     const value = (r: ValueRef | null): BlockValue | null => {
       if (r === null) return null;
-      const body = this.statements.getValue.get(r.hash)?.body;
+      const body = this.port.get<{ body: string }>('SELECT body FROM consensus_values WHERE hash = ?', [
+        r.hash,
+      ])?.body;
       // The record and its values are written in one transaction, so a missing value is corruption;
       // starting without it could make this validator sign a conflicting message.
       if (body === undefined)

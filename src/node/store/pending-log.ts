@@ -4,8 +4,8 @@
 // of the process; only a power loss in the instant after can lose the newest accepted txs (never a
 // committed one: blocks live in ledger.sqlite with synchronous=FULL). The trade is one fsync per block
 // rather than one per tx.
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import { portableDdl } from '../storage/ddl.ts';
+import type { SqlPort } from '../storage/port.ts';
 
 export const PENDING_LOG_FILE = 'mempool.sqlite';
 
@@ -20,22 +20,24 @@ export interface PendingTxLog {
   close(): void;
 }
 
-export class SqlitePendingTxLog implements PendingTxLog {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[string, Uint8Array]>;
-  private readonly remove: Database.Statement<[string]>;
+const INSERT = 'INSERT INTO pending (hash, body) VALUES (?, ?) ON CONFLICT DO NOTHING';
+const REMOVE = 'DELETE FROM pending WHERE hash = ?';
+
+/** The pending log on the storage's 'mempool' store (durability 'process'). */
+export class StoredPendingTxLog implements PendingTxLog {
+  private readonly port: SqlPort;
   private queued: [string, Uint8Array][] = [];
   private flushScheduled = false;
+  private closed = false;
 
-  constructor(dataDir: string) {
-    this.db = new Database(join(dataDir, PENDING_LOG_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, body BLOB NOT NULL)',
+  constructor(port: SqlPort) {
+    this.port = port;
+    port.exec(
+      portableDdl(
+        port.dialect,
+        'CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, body BLOB NOT NULL)',
+      ),
     );
-    this.insert = this.db.prepare('INSERT OR IGNORE INTO pending (hash, body) VALUES (?, ?)');
-    this.remove = this.db.prepare('DELETE FROM pending WHERE hash = ?');
   }
 
   put(hash: string, encoded: Uint8Array): void {
@@ -48,32 +50,30 @@ export class SqlitePendingTxLog implements PendingTxLog {
 
   flush(): void {
     this.flushScheduled = false;
-    if (this.queued.length === 0 || !this.db.open) return;
+    if (this.queued.length === 0 || this.closed) return;
     const batch = this.queued;
     this.queued = [];
-    this.db.transaction(() => {
-      for (const [hash, encoded] of batch) this.insert.run(hash, encoded);
-    })();
+    this.port.transaction(() =>
+      this.port.batch(batch.map(([hash, encoded]) => ({ sql: INSERT, params: [hash, encoded] }))),
+    );
   }
 
   delete(hashes: readonly string[]): void {
     if (hashes.length === 0) return;
     this.flush(); // a queued put of a hash deleted here must not land after the delete
-    this.db.transaction(() => {
-      for (const hash of hashes) this.remove.run(hash);
-    })();
+    this.port.transaction(() => this.port.batch(hashes.map((hash) => ({ sql: REMOVE, params: [hash] }))));
   }
 
   all(): Uint8Array[] {
     this.flush();
-    return this.db
-      .prepare<[], { body: Buffer }>('SELECT body FROM pending ORDER BY seq')
-      .all()
+    return this.port
+      .all<{ body: Uint8Array }>('SELECT body FROM pending ORDER BY seq')
       .map((r) => new Uint8Array(r.body));
   }
 
   close(): void {
     this.flush();
-    this.db.close();
+    this.closed = true;
+    this.port.close();
   }
 }

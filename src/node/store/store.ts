@@ -1,8 +1,6 @@
-// The node's durable store: SQLite through better-sqlite3 in WAL mode with synchronous=FULL, so a
+// The node's durable ledger store, on any backend of node/storage: a block is written in one database
+// transaction with full durability (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on), so a
 // block acknowledged as stored survives kill -9 and power loss (DESIGN.md principle 6).
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { canonicalJson } from '../../core/canonical.ts';
 import { fromUtf8 } from '../../core/bytes.ts';
 import type { Block, BlockHeader } from '../../core/block.ts';
@@ -11,6 +9,8 @@ import type { LogNodeReader } from '../../core/merkle/index.ts';
 import type { SignedTx } from '../../core/tx.ts';
 import type { Commit } from '../../core/vote.ts';
 import type { StateReader } from '../../app/state.ts';
+import { portableDdl } from '../storage/ddl.ts';
+import type { SqlPort, SqlStatement, Storage } from '../storage/port.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'ledger.sqlite';
@@ -55,72 +55,45 @@ interface TxRow {
   height: number;
   position: number;
   log_index: number;
-  body: Buffer;
+  body: Uint8Array;
 }
 
-export class LedgerStore implements LogNodeReader {
-  readonly db: Database.Database;
-  private readonly statements;
+/**
+ * The steps of a block write, in order, for the crash test's hook (appendBlock): a kill at any of them
+ * must leave the block either whole or absent.
+ */
+export const BLOCK_WRITE_STEPS = ['begin', 'block', 'txs', 'log', 'state', 'commit', 'committed'] as const;
+export type BlockWriteStep = (typeof BLOCK_WRITE_STEPS)[number];
 
-  constructor(dataDir: string, options: { readonly?: boolean } = {}) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, DATABASE_FILE), { readonly: options.readonly ?? false });
-    if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.exec(SCHEMA_SQL);
-    }
-    this.statements = this.prepare();
+const TX_COLUMNS = 'hash, height, position, log_index, body';
+
+export class LedgerStore implements LogNodeReader {
+  readonly port: SqlPort;
+  /** Test hook: called at each step of a block write (the crash test kills the process there). */
+  onWriteStep: ((step: BlockWriteStep) => void) | undefined;
+
+  constructor(port: SqlPort, options: { readonly?: boolean } = {}) {
+    this.port = port;
+    if (!options.readonly) port.exec(portableDdl(port.dialect, SCHEMA_SQL));
   }
 
-  private prepare() {
-    const db = this.db;
-    return {
-      getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)'),
-      tip: db.prepare<[], { height: number; hash: string; header: string }>(
-        'SELECT height, hash, header FROM blocks ORDER BY height DESC LIMIT 1',
-      ),
-      block: db.prepare<[number], { hash: string; header: string; last_commit: string | null }>(
-        'SELECT hash, header, last_commit FROM blocks WHERE height = ?',
-      ),
-      blockTxs: db.prepare<[number], TxRow>(
-        'SELECT hash, height, position, log_index, body FROM txs WHERE height = ? ORDER BY position',
-      ),
-      tx: db.prepare<[string], TxRow>(
-        'SELECT hash, height, position, log_index, body FROM txs WHERE hash = ?',
-      ),
-      txsBySigner: db.prepare<[string, number], TxRow>(
-        'SELECT hash, height, position, log_index, body FROM txs WHERE signer = ? ORDER BY nonce LIMIT ?',
-      ),
-      commit: db.prepare<[number], { body: string }>('SELECT body FROM commits WHERE height = ?'),
-      logNode: db.prepare<[number, number], { hash: Buffer }>(
-        'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
-      ),
-      state: db.prepare<[string], { value: string | null }>(
-        'SELECT value FROM state WHERE key = ? ORDER BY height DESC LIMIT 1',
-      ),
-      stateAt: db.prepare<[string, number], { value: string | null }>(
-        'SELECT value FROM state WHERE key = ? AND height <= ? ORDER BY height DESC LIMIT 1',
-      ),
-      insertBlock: db.prepare(
-        'INSERT INTO blocks (height, hash, header, last_commit, tx_count) VALUES (?, ?, ?, ?, ?)',
-      ),
-      insertCommit: db.prepare('INSERT INTO commits (height, body) VALUES (?, ?)'),
-      insertTx: db.prepare(
-        'INSERT INTO txs (hash, height, position, log_index, signer, nonce, type, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertLogNode: db.prepare('INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)'),
-      insertState: db.prepare('INSERT INTO state (key, height, value) VALUES (?, ?, ?)'),
-    };
+  /** Opens the ledger store of a storage (read-only for verify). */
+  static open(storage: Storage, options: { readonly?: boolean } = {}): LedgerStore {
+    const port = storage.open('ledger', options);
+    try {
+      return new LedgerStore(port, options);
+    } catch (err) {
+      port.close();
+      throw err;
+    }
   }
 
   close(): void {
-    this.db.close();
+    this.port.close();
   }
 
   meta(key: string): string | undefined {
-    return this.statements.getMeta.get(key)?.value;
+    return this.port.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
   }
 
   /** Stores genesis and its state once; a second call with a different genesis is refused. */
@@ -132,24 +105,32 @@ export class LedgerStore implements LogNodeReader {
         throw new StoreError('store.genesis_mismatch', 'data directory holds another chain');
       return;
     }
-    this.db.transaction(() => {
-      this.statements.putMeta.run('schema_version', String(SCHEMA_VERSION));
-      this.statements.putMeta.run('genesis', text);
-      this.statements.putMeta.run('genesis_app_hash', appHash);
-      for (const [key, value] of stateWrites) this.statements.insertState.run(key, 0, value);
-    })();
+    const putMeta = 'INSERT INTO meta (key, value) VALUES (?, ?)';
+    this.port.transaction(() =>
+      this.port.batch([
+        { sql: putMeta, params: ['schema_version', String(SCHEMA_VERSION)] },
+        { sql: putMeta, params: ['genesis', text] },
+        { sql: putMeta, params: ['genesis_app_hash', appHash] },
+        ...stateWrites.map(([key, value]) => ({ sql: INSERT_STATE, params: [key, 0, value] })),
+      ]),
+    );
   }
 
   tip(): { height: number; hash: string; header: BlockHeader } | undefined {
-    const row = this.statements.tip.get();
+    const row = this.port.get<{ height: number; hash: string; header: string }>(
+      'SELECT height, hash, header FROM blocks ORDER BY height DESC LIMIT 1',
+    );
     return row && { height: row.height, hash: row.hash, header: JSON.parse(row.header) as BlockHeader };
   }
 
   /** The block at height as stored, with its txs decoded (no checks: `verify` does those). */
   block(height: number): StoredBlock | undefined {
-    const row = this.statements.block.get(height);
+    const row = this.port.get<{ hash: string; header: string; last_commit: string | null }>(
+      'SELECT hash, header, last_commit FROM blocks WHERE height = ?',
+      [height],
+    );
     if (row === undefined) return undefined;
-    const txs = this.statements.blockTxs.all(height).map((r) => decodeTxRow(r).tx);
+    const txs = this.blockTxRows(height).map((r) => r.tx);
     return {
       hash: row.hash,
       block: {
@@ -161,26 +142,33 @@ export class LedgerStore implements LogNodeReader {
   }
 
   blockTxRows(height: number): StoredTx[] {
-    return this.statements.blockTxs.all(height).map(decodeTxRow);
+    return this.port
+      .all<TxRow>(`SELECT ${TX_COLUMNS} FROM txs WHERE height = ? ORDER BY position`, [height])
+      .map(decodeTxRow);
   }
 
   tx(hash: string): StoredTx | undefined {
-    const row = this.statements.tx.get(hash);
+    const row = this.port.get<TxRow>(`SELECT ${TX_COLUMNS} FROM txs WHERE hash = ?`, [hash]);
     return row && decodeTxRow(row);
   }
 
   txsBySigner(signer: string, limit: number): StoredTx[] {
-    return this.statements.txsBySigner.all(signer, limit).map(decodeTxRow);
+    return this.port
+      .all<TxRow>(`SELECT ${TX_COLUMNS} FROM txs WHERE signer = ? ORDER BY nonce LIMIT ?`, [signer, limit])
+      .map(decodeTxRow);
   }
 
   commit(height: number): Commit | undefined {
-    const row = this.statements.commit.get(height);
+    const row = this.port.get<{ body: string }>('SELECT body FROM commits WHERE height = ?', [height]);
     return row && (JSON.parse(row.body) as Commit);
   }
 
   getNode(level: number, index: number): Uint8Array | undefined {
-    const row = this.statements.logNode.get(level, index);
-    return row && new Uint8Array(row.hash.buffer, row.hash.byteOffset, row.hash.byteLength);
+    const row = this.port.get<{ hash: Uint8Array }>(
+      'SELECT hash FROM log_nodes WHERE level = ? AND idx = ?',
+      [level, index],
+    );
+    return row && bytesOf(row.hash);
   }
 
   /**
@@ -195,7 +183,11 @@ export class LedgerStore implements LogNodeReader {
     get: (key) => {
       const cached = this.stateCache.get(key);
       if (cached !== undefined) return cached ?? undefined;
-      const value = this.statements.state.get(key)?.value ?? null;
+      const value =
+        this.port.get<{ value: string | null }>(
+          'SELECT value FROM state WHERE key = ? ORDER BY height DESC LIMIT 1',
+          [key],
+        )?.value ?? null;
       if (this.stateCache.size >= STATE_CACHE_ENTRIES_MAX) this.stateCache.clear();
       this.stateCache.set(key, value);
       return value ?? undefined;
@@ -204,13 +196,13 @@ export class LedgerStore implements LogNodeReader {
 
   /** Latest values of the keys starting with prefix, in key order, deletions left out. */
   stateByPrefix(prefix: string, limit: number): [string, string][] {
-    // Keys are ASCII paths; '\uffff' sorts after every key that starts with the prefix.
-    const rows = this.db
-      .prepare<[string, string], { key: string; value: string | null }>(
-        `SELECT key, value FROM state AS s WHERE key >= ? AND key < ?
-           AND height = (SELECT max(height) FROM state WHERE key = s.key) ORDER BY key`,
-      )
-      .all(prefix, prefix + '\uffff');
+    // Keys are ASCII paths; '\uffff' sorts after every key that starts with the prefix (byte order on
+    // both backends: PostgreSQL's key column has the "C" collation).
+    const rows = this.port.all<{ key: string; value: string | null }>(
+      `SELECT key, value FROM state AS s WHERE key >= ? AND key < ?
+         AND height = (SELECT max(height) FROM state WHERE key = s.key) ORDER BY key`,
+      [prefix, prefix + '\uffff'],
+    );
     return rows
       .filter((r) => r.value !== null)
       .slice(0, limit)
@@ -218,7 +210,13 @@ export class LedgerStore implements LogNodeReader {
   }
 
   stateAt(height: number): StateReader {
-    return { get: (key) => this.statements.stateAt.get(key, height)?.value ?? undefined };
+    return {
+      get: (key) =>
+        this.port.get<{ value: string | null }>(
+          'SELECT value FROM state WHERE key = ? AND height <= ? ORDER BY height DESC LIMIT 1',
+          [key, height],
+        )?.value ?? undefined,
+    };
   }
 
   /** Writes a whole block in one database transaction: after a crash it is either all there or absent. */
@@ -226,31 +224,72 @@ export class LedgerStore implements LogNodeReader {
     const { block, hash } = write;
     const height = block.header.height;
     const firstLogIndex = block.header.logSize - block.txs.length;
-    const s = this.statements;
-    this.db.transaction(() => {
-      s.insertBlock.run(
-        height,
-        hash,
-        canonicalJson(block.header),
-        block.lastCommit === null ? null : canonicalJson(block.lastCommit),
-        block.txs.length,
-      );
-      block.txs.forEach((tx, i) => {
-        s.insertTx.run(
-          write.txHashes[i],
-          height,
-          i,
-          firstLogIndex + i,
-          tx.signer,
-          tx.nonce,
-          tx.type,
-          write.encodedTxs[i],
-        );
-      });
-      for (const node of write.logWrites) s.insertLogNode.run(node.level, node.index, node.hash);
-      for (const [key, value] of write.stateWrites) s.insertState.run(key, height, value);
-      s.insertCommit.run(height, canonicalJson(write.commit));
-    })();
+    const steps: [BlockWriteStep, SqlStatement[]][] = [
+      [
+        'block',
+        [
+          {
+            sql: 'INSERT INTO blocks (height, hash, header, last_commit, tx_count) VALUES (?, ?, ?, ?, ?)',
+            params: [
+              height,
+              hash,
+              canonicalJson(block.header),
+              block.lastCommit === null ? null : canonicalJson(block.lastCommit),
+              block.txs.length,
+            ],
+          },
+        ],
+      ],
+      [
+        'txs',
+        block.txs.map((tx, i) => ({
+          sql: 'INSERT INTO txs (hash, height, position, log_index, signer, nonce, type, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          params: [
+            write.txHashes[i]!,
+            height,
+            i,
+            firstLogIndex + i,
+            tx.signer,
+            tx.nonce,
+            tx.type,
+            write.encodedTxs[i]!,
+          ],
+        })),
+      ],
+      [
+        'log',
+        write.logWrites.map((node) => ({
+          sql: 'INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)',
+          params: [node.level, node.index, node.hash],
+        })),
+      ],
+      [
+        'state',
+        write.stateWrites.map(([key, value]) => ({ sql: INSERT_STATE, params: [key, height, value] })),
+      ],
+      [
+        'commit',
+        [
+          {
+            sql: 'INSERT INTO commits (height, body) VALUES (?, ?)',
+            params: [height, canonicalJson(write.commit)],
+          },
+        ],
+      ],
+    ];
+    const hook = this.onWriteStep;
+    this.port.transaction(() => {
+      if (hook === undefined) {
+        this.port.batch(steps.flatMap(([, statements]) => statements));
+        return;
+      }
+      hook('begin');
+      for (const [step, statements] of steps) {
+        this.port.batch(statements);
+        hook(step);
+      }
+    });
+    hook?.('committed');
     // Only after the commit: a failed database transaction leaves the cache as the database is.
     for (const [key, value] of write.stateWrites) {
       if (this.stateCache.has(key)) this.stateCache.set(key, value);
@@ -258,8 +297,14 @@ export class LedgerStore implements LogNodeReader {
   }
 }
 
+const INSERT_STATE = 'INSERT INTO state (key, height, value) VALUES (?, ?, ?)';
+
+function bytesOf(value: Uint8Array): Uint8Array {
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
 function decodeTxRow(row: TxRow): StoredTx {
-  const encoded = new Uint8Array(row.body.buffer, row.body.byteOffset, row.body.byteLength);
+  const encoded = bytesOf(row.body);
   return {
     hash: row.hash,
     height: row.height,

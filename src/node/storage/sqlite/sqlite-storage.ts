@@ -1,0 +1,49 @@
+// The embedded default: one SQLite file per store in the node's data directory, in WAL mode, with the
+// store's durability as `synchronous` (FULL, or NORMAL for the mempool's log).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { STORE_DURABILITY, type OpenOptions, type Storage, type StoreName } from '../port.ts';
+import { SqlitePort } from './sqlite-port.ts';
+
+export const STORE_FILES: Record<StoreName, string> = {
+  ledger: 'ledger.sqlite',
+  mempool: 'mempool.sqlite',
+  vault: 'vault.sqlite',
+  directory: 'directory.sqlite',
+  'break-glass': 'break-glass.sqlite',
+};
+
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite' as const;
+  readonly description: string;
+  readonly dataDir: string;
+  private readonly open_ = new Set<SqlitePort>();
+
+  constructor(dataDir: string) {
+    this.dataDir = dataDir;
+    this.description = `SQLite in ${dataDir}`;
+  }
+
+  open(store: StoreName, options: OpenOptions = {}): SqlitePort {
+    const readonly = options.readonly ?? false;
+    if (!readonly) mkdirSync(this.dataDir, { recursive: true });
+    const db = new Database(join(this.dataDir, STORE_FILES[store]), { readonly, fileMustExist: readonly });
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${STORE_DURABILITY[store] === 'full' ? 'FULL' : 'NORMAL'}`);
+    }
+    const port = new SqlitePort(db, () => {
+      db.close();
+      this.open_.delete(port);
+    });
+    this.open_.add(port);
+    return port;
+  }
+
+  lockValidator(): void {}
+
+  close(): void {
+    for (const port of [...this.open_]) port.close();
+  }
+}
