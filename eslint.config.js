@@ -1,8 +1,10 @@
 // ESLint flat config. Besides the usual TypeScript checks, it enforces the house rule that the pure
 // layers (src/core, src/consensus, src/app) touch no clock, randomness, disk, network or environment:
 // those come in as arguments from src/node, so the same code replays exactly in the simulator.
+import { relative } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { resolveSpecifier, zoneViolation } from './scripts/import-zones.mjs';
 
 const impureModules = [
   'fs',
@@ -51,9 +53,6 @@ const pureLayerRules = {
         { name, message: 'The pure layers take IO from the node shell as arguments.' },
         { name: `node:${name}`, message: 'The pure layers take IO from the node shell as arguments.' },
       ]),
-      patterns: [
-        { group: ['**/node/**', '**/api/**', '**/cli/**'], message: 'Imports point downward only.' },
-      ],
     },
   ],
   'no-restricted-globals': [
@@ -80,6 +79,38 @@ const pureLayerRules = {
   ],
 };
 
+/**
+ * Import zones, one per folder (scripts/import-zones.mjs): a module may import only the layers below it.
+ * Relative imports are resolved against the importing file, so `../consensus/x.ts` in src/node/consensus
+ * is told apart from src/consensus.
+ */
+const importZones = {
+  meta: { type: 'problem', schema: [], docs: { description: 'Imports point down the layers only.' } },
+  create(context) {
+    const root = import.meta.dirname;
+    const check = (node, source, typeOnly) => {
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      const target = resolveSpecifier(root, context.filename, source.value);
+      if (target === null) return;
+      const from = relative(root, context.filename);
+      const problem = zoneViolation(from, target, typeOnly);
+      if (problem !== null) context.report({ node, message: `${problem}.` });
+    };
+    const allTypes = (node) =>
+      node.importKind === 'type' ||
+      node.exportKind === 'type' ||
+      (node.specifiers?.length > 0 &&
+        node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
+    return {
+      ImportDeclaration: (node) => check(node, node.source, allTypes(node)),
+      ExportNamedDeclaration: (node) => check(node, node.source, allTypes(node)),
+      ExportAllDeclaration: (node) => check(node, node.source, node.exportKind === 'type'),
+      ImportExpression: (node) => check(node, node.source, false),
+      TSImportType: (node) => check(node, node.argument?.literal ?? node.argument, true),
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.carechain/**', 'dist/**', 'web/dist/**'] },
   js.configs.recommended,
@@ -102,6 +133,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
+    plugins: { carechain: { rules: { 'import-zones': importZones } } },
+    rules: { 'carechain/import-zones': 'error' },
   },
   {
     // Tests read untyped JSON from real HTTP answers; checking its shape is the assertions' job.
@@ -138,13 +174,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['node:*'], message: 'The web app runs in the browser.' },
-            {
-              group: ['**/src/node/**', '**/src/api/**', '**/src/cli/**'],
-              message: 'The web app imports pure code only.',
-            },
-          ],
+          // Which of our folders it may import is the import-zones rule's job.
+          patterns: [{ group: ['node:*'], message: 'The web app runs in the browser.' }],
           paths: impureModules.map((name) => ({ name, message: 'The web app runs in the browser.' })),
         },
       ],

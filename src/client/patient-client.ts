@@ -3,8 +3,6 @@
 // node: registration, consent grants and revocations, erasure requests. It talks to any node's public
 // API over HTTP (fetch), so it runs in Node.js and, bundled, in a browser. `carechain patient` is its
 // command-line face (src/cli/commands/patient.ts).
-import { SIGNED_CHALLENGE_GRANT_TYPE } from '../api/auth/smart-configuration.ts';
-import { signChallenge } from '../api/auth/challenge.ts';
 import { keyRotationMessage, patientPseudonym, proxyAcceptanceMessage } from '../app/membership/pseudonym.ts';
 import type { ProxyRelationship } from '../app/membership/types.ts';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../app/consent/types.ts';
@@ -12,6 +10,7 @@ import { fromHex, toHex } from '../core/bytes.ts';
 import { canonicalBytes, type CanonicalValue } from '../core/canonical.ts';
 import { publicKeyFromSeed, signMessage } from '../core/crypto/index.ts';
 import { signTx } from '../core/tx.ts';
+import { SIGNED_CHALLENGE_GRANT_TYPE, signChallenge } from '../contract/auth.ts';
 
 /** An API refusal, with the node's stable error code (never the request). */
 export class PatientClientError extends Error {

@@ -17,7 +17,7 @@ import { Signer } from './signer.ts';
 import { DEFAULT_TIMEOUTS, timeoutDurationMs } from './timeouts.ts';
 import type { ConsensusMessage, ConsensusRecord, ConsensusValue } from './types.ts';
 import type { EngineOptions, Input, Output, Step } from './types.ts';
-import type { TimeoutOptions } from './timeouts.ts';
+import type { TimeoutOptions } from './types.ts';
 
 interface Held<V> {
   readonly round: number;

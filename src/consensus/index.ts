@@ -32,7 +32,6 @@ export { genesisSchedule, nextHeightSchedule, proposerOf, proposersForRounds } f
 export type { ProposerSchedule } from './proposer.ts';
 export { isVoteShape } from './intake.ts';
 export { DEFAULT_TIMEOUTS, timeoutDurationMs } from './timeouts.ts';
-export type { TimeoutOptions } from './timeouts.ts';
 export type {
   ConsensusMessage,
   ConsensusRecord,
@@ -41,5 +40,6 @@ export type {
   Input,
   Output,
   Step,
+  TimeoutOptions,
   Verifier,
 } from './types.ts';

@@ -5,11 +5,25 @@
 // and everything is dropped when the height ends (Algorithm 1 line 53).
 import { isHex } from '../core/bytes.ts';
 import { verifyVoteSignature, type Vote } from '../core/vote.ts';
-import type { ConsensusEngine } from './engine.ts';
 import { duplicateProposalEvidence, duplicateVoteEvidence } from '../core/evidence.ts';
 import { isProposalShape, verifyProposalSignature, type Proposal } from '../core/proposal.ts';
-import type { ConsensusMessage, ConsensusValue, EngineOptions, Verifier } from './types.ts';
+import type { Evidence } from '../core/evidence.ts';
+import type { ConsensusMessage, ConsensusValue, EngineOptions, Output, Verifier } from './types.ts';
 import { RoundState } from './vote-set.ts';
+
+/** What the intake reads from and reports to its engine (the ConsensusEngine), named here so the two
+ * modules do not import each other. */
+export interface IntakeEngine<V extends ConsensusValue> {
+  readonly chainId: string;
+  readonly height: number;
+  readonly round: number;
+  readonly decided: boolean;
+  emit(output: Output<V>): void;
+  proposerOf(round: number): string;
+  powerOf(validator: string): number;
+  oneThird(power: number): boolean;
+  reportEvidence(evidence: Evidence): void;
+}
 
 const defaultVerifier: Verifier = { vote: verifyVoteSignature, proposal: verifyProposalSignature };
 
@@ -49,7 +63,7 @@ export class Intake<V extends ConsensusValue> {
   private futureSlots = new Map<string, number>();
 
   constructor(
-    private readonly engine: ConsensusEngine<V>,
+    private readonly engine: IntakeEngine<V>,
     options: EngineOptions<V>,
   ) {
     this.verifier = options.verifier ?? defaultVerifier;

@@ -1,17 +1,7 @@
 // Round timeouts (Algorithm 1 lines 20, 35, 48): each grows linearly with the round, so that after the
 // network stabilises some round's timeouts outlast the message delay and an honest proposer's block is
 // decided (the paper's liveness argument, section 4).
-import type { Step } from './types.ts';
-
-export interface TimeoutOptions {
-  /** Algorithm 1 line 20: timeoutPropose(r) = timeoutProposeMs + r * timeoutProposeDeltaMs. */
-  readonly timeoutProposeMs: number;
-  readonly timeoutProposeDeltaMs: number;
-  readonly timeoutPrevoteMs: number;
-  readonly timeoutPrevoteDeltaMs: number;
-  readonly timeoutPrecommitMs: number;
-  readonly timeoutPrecommitDeltaMs: number;
-}
+import type { Step, TimeoutOptions } from './types.ts';
 
 export const DEFAULT_TIMEOUTS: TimeoutOptions = {
   timeoutProposeMs: 3000,

@@ -5,10 +5,20 @@ import type { Commit, Vote } from '../core/vote.ts';
 import type { Evidence } from '../core/evidence.ts';
 import type { Proposal } from '../core/proposal.ts';
 import type { ProposerSchedule } from './proposer.ts';
-import type { TimeoutOptions } from './timeouts.ts';
 
 /** Steps of one round (Tendermint paper, Algorithm 1, step_p). */
 export type Step = 'propose' | 'prevote' | 'precommit';
+
+/** Round timeouts (consensus/timeouts.ts computes them). */
+export interface TimeoutOptions {
+  /** Algorithm 1 line 20: timeoutPropose(r) = timeoutProposeMs + r * timeoutProposeDeltaMs. */
+  readonly timeoutProposeMs: number;
+  readonly timeoutProposeDeltaMs: number;
+  readonly timeoutPrevoteMs: number;
+  readonly timeoutPrevoteDeltaMs: number;
+  readonly timeoutPrecommitMs: number;
+  readonly timeoutPrecommitDeltaMs: number;
+}
 
 /**
  * A proposed block as the engine sees it: opaque apart from its identity and its header time. The driver

@@ -5,15 +5,10 @@
 // challenges live in bounded in-memory maps (STYLE §5); a restart forgets them, which only makes the
 // outstanding challenges unknown (refused), never reusable.
 import { fromHex, isHex, toHex } from '../../core/bytes.ts';
-import { canonicalBytes } from '../../core/canonical.ts';
-import {
-  isAcceptablePublicKey,
-  publicKeyFromSeed,
-  signMessage,
-  verifyMessage,
-} from '../../core/crypto/index.ts';
+import { isAcceptablePublicKey, verifyMessage } from '../../core/crypto/index.ts';
 import { invariant } from '../../core/errors.ts';
 import type { Clock, RandomBytes } from '../../core/env.ts';
+import { challengeMessage, type Challenge, type ChallengeResponse } from '../../contract/auth.ts';
 import { AuthError, type AuthErrorCode } from './errors.ts';
 
 export const CHALLENGE_BYTES = 32;
@@ -24,37 +19,9 @@ export const CHALLENGES_PENDING_MAX_DEFAULT = 10_000;
 export const CHALLENGES_SPENT_MAX_DEFAULT = 10_000;
 export const AUDIENCE_CHARS_MAX = 2048;
 
-export interface Challenge {
-  /** 32 random bytes, hex. */
-  readonly challenge: string;
-  readonly audience: string;
-  readonly expiresAtMs: number;
-}
-
-/** What the caller sends back: the challenge, the audience it signed for, its key and signature (hex). */
-export interface ChallengeResponse {
-  readonly challenge: string;
-  readonly audience: string;
-  readonly publicKey: string;
-  readonly signature: string;
-}
-
-/** The signed message: canonical JSON, so the node and any client (CLI, browser) sign the same bytes. */
-export function challengeMessage(challenge: string, audience: string, publicKey: string): Uint8Array {
-  return canonicalBytes({ audience, challenge, publicKey });
-}
-
-/** The client's side: answers a challenge with the caller's own key (the seed never leaves the caller). */
-export function signChallenge(
-  seed: Uint8Array,
-  chainId: string,
-  challenge: Pick<Challenge, 'challenge' | 'audience'>,
-): ChallengeResponse {
-  const publicKey = toHex(publicKeyFromSeed(seed));
-  const message = challengeMessage(challenge.challenge, challenge.audience, publicKey);
-  const signature = toHex(signMessage(seed, 'auth-challenge', chainId, message));
-  return { challenge: challenge.challenge, audience: challenge.audience, publicKey, signature };
-}
+// The challenge's wire shapes and signed message are the API contract's, shared with the clients.
+export { challengeMessage, signChallenge } from '../../contract/auth.ts';
+export type { Challenge, ChallengeResponse } from '../../contract/auth.ts';
 
 export interface ChallengeStoreOptions {
   /** This node's FHIR base URL: the audience every challenge is bound to. */

@@ -5,6 +5,7 @@
 import { PATIENT_SCOPES_DEFAULT } from './patient-login.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from './practitioner-login.ts';
 import { ACCESS_TOKEN_ALG } from './tokens.ts';
+import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../contract/auth.ts';
 
 /** Relative to the FHIR base URL (SMART v2 conformance.html: "/.well-known/smart-configuration"). */
 export const SMART_CONFIGURATION_PATH = '.well-known/smart-configuration';
@@ -13,7 +14,7 @@ export const SMART_CONFIGURATION_PATH = '.well-known/smart-configuration';
  * The grant a patient or proxy uses at the token endpoint: a challenge signed with their own key
  * (challenge.ts). An extension grant, named by an absolute URI as RFC 6749 §4.5 asks.
  */
-export const SIGNED_CHALLENGE_GRANT_TYPE = 'urn:carechain:params:oauth:grant-type:signed-challenge';
+export { SIGNED_CHALLENGE_GRANT_TYPE } from '../../contract/auth.ts';
 
 interface CapabilityRow {
   readonly capability: string;

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { CoreError } from '../../core/errors.ts';
 import { NodeError } from '../errors.ts';
 import { keyId, peerPublicKey, type TlsIdentity } from './identity.ts';
-import type { Counters, TransportHandlers } from './transport.ts';
+import type { Counters, TransportHandlers } from './types.ts';
 import {
   answer,
   answerError,

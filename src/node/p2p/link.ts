@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { NodeError } from '../errors.ts';
 import { keyId, peerPublicKey, type TlsIdentity } from './identity.ts';
 import { OutboundQueue } from './queue.ts';
-import type { Counters } from './transport.ts';
+import type { Counters } from './types.ts';
 import {
   GOSSIP_PATH,
   JSON_CONTENT_TYPE,

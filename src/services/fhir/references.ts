@@ -3,15 +3,9 @@
 // three other elements are also called `reference` but are uris (Expression.reference,
 // DetectedIssue.reference, Immunization.education.reference) and must not be judged as references.
 import { issue, type Issue } from './operation-outcome.ts';
-import { R4_RESOURCE_TYPES } from './r4-schema.ts';
+import { R4_RESOURCE_TYPES, type SchemaDefinitions, type SchemaNode } from './r4-schema.ts';
 
-/** One node of the JSON schema, as far as the walk needs it. */
-export interface SchemaNode {
-  $ref?: string;
-  items?: SchemaNode;
-  properties?: Record<string, SchemaNode>;
-}
-export type SchemaDefinitions = Readonly<Record<string, SchemaNode>>;
+export type { SchemaDefinitions, SchemaNode } from './r4-schema.ts';
 
 /** An id (datatypes.html#id): 1 to 64 of [A-Za-z0-9\-\.]. */
 export const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { planBundle, type TransactionPlan } from './bundle.ts';
 import { hl7Example, hl7Examples, syntheaBundles, type Json } from './fhir-testdata.ts';
 import { FhirError } from './operation-outcome.ts';
-import { matches, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, parseSearch, type QueryInput } from './search.ts';
+import { matches } from './search-match.ts';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, parseSearch, type QueryInput } from './search.ts';
 
 const examples = hl7Examples();
 

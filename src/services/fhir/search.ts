@@ -5,7 +5,6 @@
 // are an error listing them all (search.html#errors: a server may reject what it does not support,
 // and a silently dropped filter would return more records than the caller asked for).
 
-export { matches, type MatchOptions } from './search-match.ts';
 import { FhirError, issue, type Issue } from './operation-outcome.ts';
 import { R4_RESOURCE_TYPES } from './r4-schema.ts';
 import { ID_PATTERN } from './references.ts';

@@ -16,7 +16,7 @@ const answerTo = (r: ForwardedRequest): ForwardedAnswer => ({
 test('one read leaves at once; under load, queued reads go together, at most 16 a request and 8 requests open', async () => {
   const sent: number[] = [];
   const release: (() => void)[] = [];
-  const batcher = new ForwardBatcher(async (_org, requests) => {
+  const batcher = new ForwardBatcher<ForwardedRequest, ForwardedAnswer>(async (_org, requests) => {
     sent.push(requests.length);
     await new Promise<void>((done) => release.push(done));
     return requests.map(answerTo);
@@ -44,7 +44,7 @@ test('one read leaves at once; under load, queued reads go together, at most 16 
 
 test('a failed request fails every read it carried, and the next ones still go', async () => {
   let calls = 0;
-  const batcher = new ForwardBatcher((_org, requests) => {
+  const batcher = new ForwardBatcher<ForwardedRequest, ForwardedAnswer>((_org, requests) => {
     calls++;
     return calls === 1
       ? Promise.reject(new Error('custodian down'))

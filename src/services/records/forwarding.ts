@@ -127,10 +127,10 @@ export async function forwardRead(
     purpose,
     operation,
   };
-  const answer = await batcherFor(node, (orgId, requests) => sendBatch(node, orgId, requests)).forward(
-    custodianOrgId,
-    request,
+  const batcher = batcherFor<ForwardedRequest, ForwardedAnswer>(node, (orgId, requests) =>
+    sendBatch(node, orgId, requests),
   );
+  const answer = await batcher.forward(custodianOrgId, request);
   // The custodian is another institution: its answer is checked like any peer input.
   const malformed = () =>
     new FhirError(502, [issue('exception', 'the custodian answered with something malformed')]);

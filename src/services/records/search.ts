@@ -2,7 +2,8 @@
 // records it may scan, and the one access event that releases a practitioner's page.
 import { authorize } from '../../api/auth/caller.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
-import { matches, parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
+import { matches } from '../fhir/search-match.ts';
+import { parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
 import { accessEvent, release, type AccessLogPort } from './access-log.ts';
 import { cursorOffset, FHIR_ID, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
 import {

@@ -3,7 +3,7 @@
 // (6..12 digits) is only a split point: the GS1 key is rebuilt with its check digit.
 import { gs1CheckDigit, isCset82, isValidSerial, SERIAL_CHARS_MAX } from './check-digit.ts';
 import { Gs1Error, quote } from './errors.ts';
-import type { Gs1Key } from './keys.ts';
+import type { Gs1Key } from './key.ts';
 
 export function looksLikeEpcUrn(input: string): boolean {
   return /^urn:epc:/i.test(input);

@@ -10,14 +10,9 @@ import {
 } from './digital-link.ts';
 import { parseEpcUrn, looksLikeEpcUrn } from './epc-urn.ts';
 import { Gs1Error, quote } from './errors.ts';
+import type { Gs1Key } from './key.ts';
 
-export type Gs1Key =
-  | { kind: 'sgtin'; gtin: string; serial: string }
-  | { kind: 'lgtin'; gtin: string; lot: string }
-  | { kind: 'gtin'; gtin: string }
-  | { kind: 'sscc'; sscc: string }
-  | { kind: 'sgln'; gln: string; extension: string | null }
-  | { kind: 'pgln'; gln: string };
+export type { Gs1Key } from './key.ts';
 
 export const LOT_CHARS_MAX = 20;
 export const GLN_EXTENSION_CHARS_MAX = 20;
