@@ -22,6 +22,22 @@ export const ZONES = {
   cli: ['*'],
 };
 
+/**
+ * Imports that break the zones today, while the records domain settles in src/services: [importer
+ * prefix, imported file]. Each is on its way out; remove the line with the import, never add one.
+ */
+export const KNOWN_BREACHES = [
+  // Who is calling, and the auth errors and scopes: move with the one auth plugin (services, auth).
+  ['src/services/', 'src/api/auth/caller.ts'],
+  ['src/services/', 'src/api/auth/errors.ts'],
+  ['src/services/', 'src/api/auth/scopes.ts'],
+  ['src/services/', 'src/api/auth/tokens.ts'],
+  // ApiError: moves to the one error catalogue in core.
+  ['src/services/', 'src/api/errors.ts'],
+  // The break-glass reasons store: moves to node/storage.
+  ['src/services/', 'src/api/break-glass-reasons.ts'],
+];
+
 /** `src/<zone>/…` or `web/src/…`, relative to the repository root; null for files outside the zones. */
 export function zoneOf(relativePath) {
   const parts = relativePath.split(/[\\/]/);
@@ -71,6 +87,7 @@ export function zoneViolation(from, to, typeOnly) {
     return null;
   }
   if (fromZone === toZone) return null;
+  if (KNOWN_BREACHES.some(([prefix, file]) => from.startsWith(prefix) && to === file)) return null;
   const zone = reach[fromZone];
   if (zone === undefined) return `${fromZone} is not a known layer: add it to scripts/import-zones.mjs`;
   const kind = zone.get(toZone);
