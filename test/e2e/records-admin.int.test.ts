@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
-import { breakGlassReasonCommitment } from '../../src/api/break-glass-reasons.ts';
+import { breakGlassReasonCommitment } from '../../src/node/storage/break-glass-reasons.ts';
 import type { FhirValidator } from '../../src/services/fhir/validate.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { accessLog, breakGlassEvents, erasures, recordHead } from '../../src/app/records/index.ts';
@@ -16,6 +16,7 @@ import type { KeyPair } from '../../src/node/keys.ts';
 import type { CarechainNode } from '../../src/node/node.ts';
 import { verifyDataDir } from '../../src/node/verify.ts';
 import { Vault } from '../../src/node/vault/vault.ts';
+import { SqliteStorage } from '../../src/node/storage/sqlite/sqlite-storage.ts';
 import { VaultStore } from '../../src/node/vault/vault-store.ts';
 import { seedOf } from '../helpers/chain.ts';
 import {
@@ -260,7 +261,7 @@ test('erasure: the patient’s signed request, shredding and receipt; then 410 f
   assert.equal(glass.status, 410);
 
   // The vault no longer holds the ciphertext or any key: not even the custodian opens it.
-  const store = new VaultStore(dir.path);
+  const store = VaultStore.open(new SqliteStorage(dir.path));
   try {
     const vault = new Vault({}, { store, clock: systemClock });
     assert.throws(() => vault.open(observation.id, 1, nodeKey), { code: 'vault.shredded' });

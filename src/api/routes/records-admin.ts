@@ -13,7 +13,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from 'pino';
 import { authenticate, authorize, type Caller } from '../auth/caller.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
-import { BreakGlassReasonStore, reasonMatches } from '../break-glass-reasons.ts';
+import { BreakGlassReasonStore, reasonMatches } from '../../node/storage/break-glass-reasons.ts';
 import {
   FHIR_JSON_CONTENT_TYPE,
   FhirError,
@@ -38,7 +38,7 @@ export const ERASURE_PATH = '/api/v1/patients/me/erasure';
 const PAGE_DEFAULT = 50;
 
 export interface RecordsAdminRouteOptions {
-  /** The node's data directory: break-glass reasons live there, in their own SQLite file. */
+  /** Kept for callers; the break-glass reasons live in the node's storage (node.storage). */
   readonly dataDir: string;
 }
 
@@ -52,10 +52,10 @@ export function registerRecordsAdminRoutes(
   node: CarechainNode,
   logger: Logger,
   fhir: FhirRouteOptions,
-  options: RecordsAdminRouteOptions,
+  _options: RecordsAdminRouteOptions,
 ): void {
   const { gateway, verifier, baseUrl } = fhir;
-  const reasons = new BreakGlassReasonStore(options.dataDir);
+  const reasons = BreakGlassReasonStore.open(node.storage);
   const admin = new RecordsAdmin(gateway, reasons);
   app.addHook('onClose', (_instance, done) => {
     reasons.close();

@@ -8,10 +8,14 @@
 // and cuts the WAL to nothing, so no earlier page image with the ciphertext survives in either file.
 // (Copies outside SQLite's reach, such as backups, filesystem snapshots or flash wear-levelling, still hold
 // ciphertext; without the wrapped keys it is unreadable, which is the point of shredding keys too.)
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+//
+// On PostgreSQL (the vault schema) a shred deletes the same rows in one transaction and then VACUUMs the
+// two tables, which frees the dead tuples for reuse; PostgreSQL does not zero them, and its WAL and
+// base backups keep older images for their retention period. The keys are gone either way, which is
+// what makes the ciphertext unreadable (docs/ARCHITECTURE.md "Storage").
 import { NodeError } from '../errors.ts';
+import { portableDdl } from '../storage/ddl.ts';
+import type { SqlPort, Storage } from '../storage/port.ts';
 import { VAULT_SCHEMA_SQL, VAULT_SCHEMA_VERSION } from './vault-schema.ts';
 
 export const VAULT_FILE = 'vault.sqlite';
@@ -61,10 +65,10 @@ interface VersionRow {
   version: number;
   resource_type: string;
   patient_pseudonym: string;
-  ciphertext: Buffer;
-  nonce: Buffer;
-  salt: Buffer;
-  key_commitment: Buffer;
+  ciphertext: Uint8Array;
+  nonce: Uint8Array;
+  salt: Uint8Array;
+  key_commitment: Uint8Array;
   commitment: string;
   created_at_ms: number;
 }
@@ -72,7 +76,7 @@ interface VersionRow {
 const VERSION_COLUMNS =
   'chain_id, record_id, version, resource_type, patient_pseudonym, ciphertext, nonce, salt, key_commitment, commitment, created_at_ms';
 
-function bytes(buffer: Buffer): Uint8Array {
+function bytes(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
@@ -92,71 +96,55 @@ function toVersion(row: VersionRow): StoredVersion {
   };
 }
 
-export class VaultStore {
-  private readonly db: Database.Database;
-  private readonly statements;
+type TargetRow = { record_id: string; version: number; commitment: string };
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, VAULT_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('secure_delete = ON');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(VAULT_SCHEMA_SQL);
-    this.db
-      .prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)')
-      .run('schema_version', String(VAULT_SCHEMA_VERSION));
-    this.statements = this.prepare();
+const SQL = {
+  version: `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE record_id = ? AND version = ?`,
+  latest: `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE record_id = ? ORDER BY version DESC LIMIT 1`,
+  insertVersion: `INSERT INTO record_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertKey: 'INSERT INTO wrapped_keys (record_id, version, recipient, envelope) VALUES (?, ?, ?, ?)',
+  wrappedKey: 'SELECT envelope FROM wrapped_keys WHERE record_id = ? AND version = ? AND recipient = ?',
+  byPatient: `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE patient_pseudonym = ?
+    ORDER BY record_id, version LIMIT ?`,
+  shredTargetsByPatient: `SELECT record_id, version, commitment FROM record_versions WHERE patient_pseudonym = ?
+    ORDER BY record_id, version`,
+  shredTargetsByRecord:
+    'SELECT record_id, version, commitment FROM record_versions WHERE record_id = ? ORDER BY version',
+  isShredded: 'SELECT count(*) AS n FROM shredded WHERE record_id = ?',
+  isVersionShredded: 'SELECT count(*) AS n FROM shredded WHERE record_id = ? AND version = ?',
+  insertShredded: 'INSERT INTO shredded (record_id, version, commitment, shredded_at_ms) VALUES (?, ?, ?, ?)',
+  deleteKeys: 'DELETE FROM wrapped_keys WHERE record_id = ? AND version = ?',
+  deleteVersion: 'DELETE FROM record_versions WHERE record_id = ? AND version = ?',
+};
+
+export class VaultStore {
+  private readonly port: SqlPort;
+
+  constructor(port: SqlPort) {
+    this.port = port;
+    if (port.dialect === 'sqlite') {
+      port.exec('PRAGMA secure_delete = ON');
+      port.exec('PRAGMA foreign_keys = ON');
+    }
+    port.exec(portableDdl(port.dialect, VAULT_SCHEMA_SQL));
+    port.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+      'schema_version',
+      String(VAULT_SCHEMA_VERSION),
+    ]);
     // A crash between a shred's commit and its wipe leaves old page images in the WAL: wipe them now.
     this.wipe();
   }
 
-  private prepare() {
-    const db = this.db;
-    return {
-      version: db.prepare<[string, number], VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE record_id = ? AND version = ?`,
-      ),
-      latest: db.prepare<[string], VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE record_id = ? ORDER BY version DESC LIMIT 1`,
-      ),
-      insertVersion: db.prepare(
-        `INSERT INTO record_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertKey: db.prepare(
-        'INSERT INTO wrapped_keys (record_id, version, recipient, envelope) VALUES (?, ?, ?, ?)',
-      ),
-      wrappedKey: db.prepare<[string, number, string], { envelope: Buffer }>(
-        'SELECT envelope FROM wrapped_keys WHERE record_id = ? AND version = ? AND recipient = ?',
-      ),
-      byPatient: db.prepare<[string, number], VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE patient_pseudonym = ?
-           ORDER BY record_id, version LIMIT ?`,
-      ),
-      shredTargetsByPatient: db.prepare<[string], { record_id: string; version: number; commitment: string }>(
-        `SELECT record_id, version, commitment FROM record_versions WHERE patient_pseudonym = ?
-           ORDER BY record_id, version`,
-      ),
-      shredTargetsByRecord: db.prepare<[string], { record_id: string; version: number; commitment: string }>(
-        'SELECT record_id, version, commitment FROM record_versions WHERE record_id = ? ORDER BY version',
-      ),
-      isShredded: db.prepare<[string], { n: number }>(
-        'SELECT count(*) AS n FROM shredded WHERE record_id = ?',
-      ),
-      isVersionShredded: db.prepare<[string, number], { n: number }>(
-        'SELECT count(*) AS n FROM shredded WHERE record_id = ? AND version = ?',
-      ),
-      insertShredded: db.prepare(
-        'INSERT INTO shredded (record_id, version, commitment, shredded_at_ms) VALUES (?, ?, ?, ?)',
-      ),
-      deleteKeys: db.prepare('DELETE FROM wrapped_keys WHERE record_id = ? AND version = ?'),
-      deleteVersion: db.prepare('DELETE FROM record_versions WHERE record_id = ? AND version = ?'),
-    };
+  static open(storage: Storage): VaultStore {
+    return new VaultStore(storage.open('vault'));
+  }
+
+  private count(sql: string, params: (string | number)[]): number {
+    return this.port.get<{ n: number }>(sql, params)?.n ?? 0;
   }
 
   close(): void {
-    this.db.close();
+    this.port.close();
   }
 
   /**
@@ -164,17 +152,16 @@ export class VaultStore {
    * that opens it. Versions of one record keep their chain, resource type and patient.
    */
   put(version: StoredVersion, wrappedKeys: readonly WrappedKey[]): void {
-    const s = this.statements;
     const { recordId } = version;
-    this.db.transaction(() => {
-      if (s.isShredded.get(recordId)!.n > 0) throw shreddedError(recordId);
-      if (s.version.get(recordId, version.version) !== undefined) {
+    this.port.transaction(() => {
+      if (this.count(SQL.isShredded, [recordId]) > 0) throw shreddedError(recordId);
+      if (this.port.get(SQL.version, [recordId, version.version]) !== undefined) {
         throw new NodeError('vault.version_exists', 'this record version is already in the vault', {
           recordId,
           version: version.version,
         });
       }
-      const previous = s.latest.get(recordId);
+      const previous = this.port.get<VersionRow>(SQL.latest, [recordId]);
       if (
         previous !== undefined &&
         (previous.chain_id !== version.chainId ||
@@ -187,7 +174,7 @@ export class VaultStore {
           { recordId },
         );
       }
-      s.insertVersion.run(
+      this.port.run(SQL.insertVersion, [
         version.chainId,
         recordId,
         version.version,
@@ -199,22 +186,27 @@ export class VaultStore {
         version.keyCommitment,
         version.commitment,
         version.createdAtMs,
+      ]);
+      this.port.batch(
+        wrappedKeys.map((key) => ({
+          sql: SQL.insertKey,
+          params: [recordId, version.version, key.recipient, key.envelope],
+        })),
       );
-      for (const key of wrappedKeys) s.insertKey.run(recordId, version.version, key.recipient, key.envelope);
-    })();
+    });
   }
 
   /** The given version, or the latest one; throws vault.shredded or vault.not_found. */
   get(recordId: string, version?: number): StoredVersion {
     const row =
       version === undefined
-        ? this.statements.latest.get(recordId)
-        : this.statements.version.get(recordId, version);
+        ? this.port.get<VersionRow>(SQL.latest, [recordId])
+        : this.port.get<VersionRow>(SQL.version, [recordId, version]);
     if (row !== undefined) return toVersion(row);
     const shredded =
       version === undefined
-        ? this.statements.isShredded.get(recordId)!.n > 0
-        : this.statements.isVersionShredded.get(recordId, version)!.n > 0;
+        ? this.count(SQL.isShredded, [recordId]) > 0
+        : this.count(SQL.isVersionShredded, [recordId, version]) > 0;
     if (shredded) throw shreddedError(recordId);
     throw new NodeError('vault.not_found', 'no such record version in the vault', {
       recordId,
@@ -225,7 +217,7 @@ export class VaultStore {
   /** The envelope of one recipient; throws vault.no_key when the version has none for them. */
   wrappedKeyFor(recordId: string, version: number, recipient: string): Uint8Array {
     this.get(recordId, version);
-    const row = this.statements.wrappedKey.get(recordId, version, recipient);
+    const row = this.port.get<{ envelope: Uint8Array }>(SQL.wrappedKey, [recordId, version, recipient]);
     if (row === undefined) {
       throw new NodeError('vault.no_key', 'the record version has no key wrapped for this recipient', {
         recordId,
@@ -237,22 +229,22 @@ export class VaultStore {
 
   /** Adds one recipient's envelope to a stored version; a recipient already present is refused. */
   addRecipient(recordId: string, version: number, key: WrappedKey): void {
-    this.db.transaction(() => {
+    this.port.transaction(() => {
       this.get(recordId, version);
-      if (this.statements.wrappedKey.get(recordId, version, key.recipient) !== undefined) {
+      if (this.port.get(SQL.wrappedKey, [recordId, version, key.recipient]) !== undefined) {
         throw new NodeError('vault.recipient_exists', 'the recipient already has a key for this version', {
           recordId,
           version,
         });
       }
-      this.statements.insertKey.run(recordId, version, key.recipient, key.envelope);
-    })();
+      this.port.run(SQL.insertKey, [recordId, version, key.recipient, key.envelope]);
+    });
   }
 
   /** The patient's versions, metadata only, ordered by (recordId, version), at most `limit`. */
   listByPatient(patientPseudonym: string, limit = 1000): VersionSummary[] {
     const bounded = Math.max(0, Math.min(Math.trunc(limit), LIST_LIMIT_MAX));
-    return this.statements.byPatient.all(patientPseudonym, bounded).map((row) => ({
+    return this.port.all<VersionRow>(SQL.byPatient, [patientPseudonym, bounded]).map((row) => ({
       recordId: row.record_id,
       version: row.version,
       resourceType: row.resource_type,
@@ -266,37 +258,42 @@ export class VaultStore {
    * database transaction, leaves a tombstone, then wipes the freed bytes from both database files.
    */
   shred(target: ShredTarget, shreddedAtMs: number): ShredReceiptBody {
-    const s = this.statements;
-    const receipt = this.db.transaction((): ShredReceiptBody => {
+    const receipt = this.port.transaction((): ShredReceiptBody => {
       const rows =
         'recordId' in target
-          ? s.shredTargetsByRecord.all(target.recordId)
-          : s.shredTargetsByPatient.all(target.patientPseudonym);
+          ? this.port.all<TargetRow>(SQL.shredTargetsByRecord, [target.recordId])
+          : this.port.all<TargetRow>(SQL.shredTargetsByPatient, [target.patientPseudonym]);
       if (rows.length === 0) {
-        if ('recordId' in target && s.isShredded.get(target.recordId)!.n > 0) {
+        if ('recordId' in target && this.count(SQL.isShredded, [target.recordId]) > 0) {
           throw shreddedError(target.recordId);
         }
         throw new NodeError('vault.not_found', 'nothing in the vault matches the shred target');
       }
-      for (const row of rows) {
-        s.insertShredded.run(row.record_id, row.version, row.commitment, shreddedAtMs);
-        s.deleteKeys.run(row.record_id, row.version);
-        s.deleteVersion.run(row.record_id, row.version);
-      }
+      this.port.batch(
+        rows.flatMap((row) => [
+          { sql: SQL.insertShredded, params: [row.record_id, row.version, row.commitment, shreddedAtMs] },
+          { sql: SQL.deleteKeys, params: [row.record_id, row.version] },
+          { sql: SQL.deleteVersion, params: [row.record_id, row.version] },
+        ]),
+      );
       return {
         recordIds: [...new Set(rows.map((r) => r.record_id))],
         versions: rows.map((r) => ({ recordId: r.record_id, version: r.version })),
         commitments: rows.map((r) => r.commitment),
         shreddedAtMs,
       };
-    })();
+    });
     this.wipe();
     return receipt;
   }
 
   /** Moves the zeroed pages into the main file and truncates the WAL that held the old page images. */
   private wipe(): void {
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (this.port.dialect === 'postgres') {
+      this.port.exec('VACUUM record_versions, wrapped_keys');
+      return;
+    }
+    const [result] = this.port.all<{ busy: number }>('PRAGMA wal_checkpoint(TRUNCATE)');
     if (result === undefined || result.busy !== 0) {
       // Only another connection reading an old snapshot can block it; the vault owns its file alone.
       throw new NodeError('vault.wipe_incomplete', 'the shred is committed but the WAL was not wiped yet');

@@ -14,6 +14,7 @@ import { openRecordPackage, recordCommitment } from '../../core/crypto/envelope.
 import { keyPairFromSeed } from '../keys.ts';
 import { seedOf, tempDir } from '../../../test/helpers/chain.ts';
 import { Vault, type SealInput } from './vault.ts';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { VAULT_FILE, VaultStore } from './vault-store.ts';
 
 const examples = fileURLToPath(new URL('../../../../shared/testdata/fhir/hl7-r4-examples/', import.meta.url));
@@ -39,7 +40,7 @@ let nowMs = 1_700_000_000_000;
 const clock = { nowMs: () => nowMs++ };
 
 function openVault(path = dir.path): { store: VaultStore; vault: Vault } {
-  const store = new VaultStore(path);
+  const store = VaultStore.open(new SqliteStorage(path));
   return { store, vault: new Vault({ recordBytesMax: 1024 * 1024 }, { store, clock }) };
 }
 

@@ -13,7 +13,7 @@ import {
   BREAK_GLASS_SALT_BYTES,
   breakGlassReasonCommitment,
   type BreakGlassReasonStore,
-} from '../../api/break-glass-reasons.ts';
+} from '../../node/storage/break-glass-reasons.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { RecordsGateway } from './gateway.ts';
 import { forwardRead } from './forwarding.ts';

@@ -85,9 +85,9 @@ export class RecordsGateway {
     this.clock = deps.clock;
     this.randomBytes = deps.randomBytes ?? ((n) => new Uint8Array(nodeRandomBytes(n)));
     this.commitTimeoutMs = options.commitTimeoutMs ?? COMMIT_TIMEOUT_MS_DEFAULT;
-    this.store = new VaultStore(options.dataDir);
+    this.store = VaultStore.open(deps.node.storage);
     this.vault = new Vault({}, { store: this.store, clock: deps.clock });
-    this.directory = new DirectoryStore(options.dataDir);
+    this.directory = DirectoryStore.open(deps.node.storage);
     this.writePort = {
       node: this.node,
       vault: this.vault,

@@ -2,13 +2,13 @@
 // reason is free text and may name the patient or their condition, so only its salted commitment goes
 // into the records.access event. Each row keeps the salt, so the custodian's privacy officer can check
 // a stored reason against the commitment on chain (and a leaked commitment reveals nothing by guessing).
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { concatBytes, fromHex, toHex, utf8 } from '../core/bytes.ts';
-import { sha256 } from '../core/crypto/index.ts';
+// The reasons live in the node's storage ('break-glass' store: break-glass.sqlite, or the break_glass
+// schema on PostgreSQL), not in the API layer that receives them.
+import { concatBytes, fromHex, toHex, utf8 } from '../../core/bytes.ts';
+import { sha256 } from '../../core/crypto/index.ts';
+import { portableDdl } from './ddl.ts';
+import type { SqlPort, Storage } from './port.ts';
 
-export const BREAK_GLASS_FILE = 'break-glass.sqlite';
 /** Longest reason accepted, in characters: a sentence or two, not a clinical note. */
 export const BREAK_GLASS_REASON_CHARS_MAX = 1000;
 export const BREAK_GLASS_SALT_BYTES = 32;
@@ -40,14 +40,14 @@ interface Row {
 }
 
 export class BreakGlassReasonStore {
-  private readonly db: Database.Database;
+  private readonly port: SqlPort;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, BREAK_GLASS_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS break_glass_reasons (
+  constructor(port: SqlPort) {
+    this.port = port;
+    port.exec(
+      portableDdl(
+        port.dialect,
+        `CREATE TABLE IF NOT EXISTS break_glass_reasons (
       event_id TEXT PRIMARY KEY,
       custodian_org_id TEXT NOT NULL,
       requester TEXT NOT NULL,
@@ -55,22 +55,26 @@ export class BreakGlassReasonStore {
       salt TEXT NOT NULL,
       commitment TEXT NOT NULL,
       created_at_ms INTEGER NOT NULL
-    ) STRICT`);
+    ) STRICT`,
+      ),
+    );
+  }
+
+  static open(storage: Storage): BreakGlassReasonStore {
+    return new BreakGlassReasonStore(storage.open('break-glass'));
   }
 
   close(): void {
-    this.db.close();
+    this.port.close();
   }
 
   /** Stored before the event is submitted: a committed event never lacks its reason. */
   put(entry: StoredBreakGlassReason): void {
-    this.db
-      .prepare(
-        `INSERT INTO break_glass_reasons
-           (event_id, custodian_org_id, requester, reason, salt, commitment, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    this.port.run(
+      `INSERT INTO break_glass_reasons
+         (event_id, custodian_org_id, requester, reason, salt, commitment, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
         entry.eventId,
         entry.custodianOrgId,
         entry.requester,
@@ -78,15 +82,15 @@ export class BreakGlassReasonStore {
         entry.salt,
         entry.commitment,
         entry.createdAtMs,
-      );
+      ],
+    );
   }
 
   get(custodianOrgId: string, eventId: string): StoredBreakGlassReason | undefined {
-    const row = this.db
-      .prepare<[string, string], Row>(
-        'SELECT * FROM break_glass_reasons WHERE custodian_org_id = ? AND event_id = ?',
-      )
-      .get(custodianOrgId, eventId);
+    const row = this.port.get<Row>(
+      'SELECT * FROM break_glass_reasons WHERE custodian_org_id = ? AND event_id = ?',
+      [custodianOrgId, eventId],
+    );
     if (row === undefined) return undefined;
     return {
       eventId: row.event_id,
