@@ -34,8 +34,6 @@ export const KNOWN_BREACHES = [
   ['src/services/', 'src/api/auth/tokens.ts'],
   // ApiError: moves to the one error catalogue in core.
   ['src/services/', 'src/api/errors.ts'],
-  // The break-glass reasons store: moves to node/storage.
-  ['src/services/', 'src/api/break-glass-reasons.ts'],
 ];
 
 /** `src/<zone>/…` or `web/src/…`, relative to the repository root; null for files outside the zones. */
