@@ -46,7 +46,11 @@ program
   .command('node')
   .description('run one node of a network from its config file (see `carechain init`)')
   .requiredOption('--config <file>', 'the node.json written by `carechain init`')
-  .action(async (opts: { config: string }) => {
+  .option(
+    '--database <url>',
+    'keep every store in PostgreSQL (postgres://user@host:5432/db) instead of SQLite files in the data directory; overrides "database" in node.json',
+  )
+  .action(async (opts: { config: string; database?: string }) => {
     await runNode(opts);
   });
 
@@ -125,9 +129,10 @@ program
   .description(
     're-check a stored chain from genesis: signatures, hash links, tx and log roots, commits, state',
   )
-  .requiredOption('--data <dir>', 'the node data directory to check')
+  .option('--data <dir>', 'the node data directory to check (SQLite)')
+  .option('--database <url>', 'check a node that keeps its stores in PostgreSQL (postgres://…)')
   .option('--quiet', 'no progress output')
-  .action((opts: { data: string; quiet?: boolean }) => {
+  .action((opts: { data?: string; database?: string; quiet?: boolean }) => {
     process.exitCode = runVerify(opts);
   });
 

@@ -22,6 +22,8 @@ export interface NodeConfigFile {
   readonly peersFile: string;
   readonly api: HostPort;
   readonly p2p: HostPort;
+  /** Optional: a postgres:// URL keeps every store in PostgreSQL; absent means SQLite in dataDir. */
+  readonly database?: string;
 }
 
 /**
@@ -55,6 +57,8 @@ export interface LoadedConfig {
   readonly peers: readonly PeerEntry[];
   readonly api: HostPort;
   readonly p2p: HostPort;
+  /** A postgres:// URL, or undefined for SQLite in dataDir. */
+  readonly database: string | undefined;
 }
 
 export const CONFIG_FILE = 'node.json';
@@ -226,5 +230,17 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     peers,
     api: checkHostPort(raw.api, 'api'),
     p2p: checkHostPort(raw.p2p, 'p2p'),
+    database: checkDatabase(raw.database, path),
   };
+}
+
+function checkDatabase(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === 'sqlite') return undefined;
+  if (typeof value !== 'string' || !/^postgres(ql)?:\/\//.test(value)) {
+    throw new NodeError(
+      'config.invalid',
+      `config ${path}: database must be "sqlite" or a postgres:// URL (postgres://user@host:5432/db)`,
+    );
+  }
+  return value;
 }

@@ -42,14 +42,16 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-export async function runNode(options: { config: string }): Promise<void> {
+export async function runNode(options: { config: string; database?: string }): Promise<void> {
   const config = loadNodeConfig(options.config);
+  const database = options.database ?? config.database;
   const logger = createLogger();
   // Compiling the R4 schema blocks for about a second: done before consensus starts, not during it.
   const validator = createFhirValidator();
   const node = new CarechainNode(
     {
       dataDir: config.dataDir,
+      ...(database === undefined ? {} : { database }),
       genesis: config.genesis,
       key: config.key,
       blockIntervalMs: 0,
