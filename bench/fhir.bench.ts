@@ -12,9 +12,9 @@ import { toHex } from '../src/core/bytes.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../src/services/records/gateway.ts';
 import { patientPseudonym } from '../src/app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../src/node/keys.ts';
-import { startOrgNetwork } from '../test/helpers/org-network.ts';
+import { startNetwork } from '../test/harness/network.ts';
 import { closedLoop, type LoadResult } from './lib/load.ts';
-import { observationReadGrant } from '../test/helpers/fhir-client.ts';
+import { observationReadGrant } from '../test/harness/fhir-client.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -37,7 +37,7 @@ console.log(
   `4 validators on loopback, ${concurrency} closed-loop clients, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up, ${patients} patients\n`,
 );
 process.stdout.write('starting 4 validators and registering staff and patients… ');
-const network = await startOrgNetwork('carechain-bench-fhir-');
+const network = await startNetwork('carechain-bench-fhir-');
 const doctor = generateKeyPair();
 const physician = generateKeyPair();
 const doctorToken = await network.registerPractitioner('hospital', doctor, 'physician');
@@ -82,7 +82,7 @@ await Promise.all(
     const patientId = ((await created.json()) as { id: string }).id;
     const obs = await fhirCall('POST', `${hospital}/Observation`, doctorToken, observation(patientId, 0));
     const observationId = ((await obs.json()) as { id: string }).id;
-    await network.submit(
+    await network.commit(
       network.url('hospital'),
       key,
       'consent.grant',

@@ -15,7 +15,7 @@ import {
   verifyInclusion,
 } from '../src/core/merkle/index.ts';
 import { checkTxStateless, signTx } from '../src/core/tx.ts';
-import { anchorTx, clientKey, openTestChain, tempDir, TEST_CHAIN_ID } from '../test/helpers/chain.ts';
+import { anchorTx, clientKey, openTestChain, tempDir, TEST_CHAIN_ID } from '../test/harness/chain.ts';
 import { keyPairFromSeed } from '../src/node/keys.ts';
 
 const quick = process.argv.includes('--quick');

@@ -8,8 +8,10 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { signTx, type SignedTx } from '../src/core/tx.ts';
 import { generateKeyPair } from '../src/node/keys.ts';
-import { tempDir } from '../test/helpers/chain.ts';
-import { getJson, makeNetwork, startNodeProcess, waitFor } from '../test/helpers/network.ts';
+import { tempDir } from '../test/harness/chain.ts';
+import { getJson, waitFor } from '../test/harness/http.ts';
+import { makeNetwork } from '../test/harness/network.ts';
+import { startNodeProcess } from '../test/harness/process.ts';
 import { etcdInstalled, etcdPut, startEtcdCluster } from './lib/etcd.ts';
 import { closedLoop, type LoadResult } from './lib/load.ts';
 

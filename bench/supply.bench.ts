@@ -8,9 +8,7 @@
 // Prints events/s and latencies with the verify ÷ status ratio, then one JSON line.
 import { cpus } from 'node:os';
 import { gs1CheckDigit } from '../src/app/supply/gs1/index.ts';
-import { tempDir } from '../test/helpers/chain.ts';
-import { startNodeProcess } from '../test/helpers/network.ts';
-import { client, makeSupplyNetwork, registerStaff } from '../test/helpers/supply-network.ts';
+import { startNetwork, staffClient } from '../test/harness/network.ts';
 import { closedLoop, type LoadResult } from './lib/load.ts';
 
 const args = process.argv.slice(2);
@@ -42,20 +40,22 @@ const EXPIRY = '2030-06-30';
 const unit = (serial: string) => `https://id.gs1.org/01/${GTIN}/21/${serial}`;
 
 process.stdout.write('starting 4 validators and registering staff, product and parties… ');
-const root = tempDir('carechain-bench-supply-');
-const net = await makeSupplyNetwork(root.path, [
-  { name: 'acme-pharma', type: 'manufacturer', power: 10 },
-  { name: 'big-distributor', type: 'distributor', power: 10 },
-  { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
-  { name: 'regulator', type: 'regulator', power: 10 },
-]);
-const nodes = await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)));
+const net = await startNetwork(
+  'carechain-bench-supply-',
+  [
+    { name: 'acme-pharma', type: 'manufacturer', power: 10 },
+    { name: 'big-distributor', type: 'distributor', power: 10 },
+    { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
+    { name: 'regulator', type: 'regulator', power: 10 },
+  ],
+  'carechain-supply-test',
+);
 const [maker, , pharmacist] = await Promise.all([
-  registerStaff(net, 0, 'admin'),
-  registerStaff(net, 1, 'admin'),
-  registerStaff(net, 2, 'pharmacist'),
+  net.registerStaff('acme-pharma', 'admin'),
+  net.registerStaff('big-distributor', 'admin'),
+  net.registerStaff('pharmacy-a', 'pharmacist'),
 ]);
-const registered = await client(maker).post('/api/v1/supply/products', {
+const registered = await staffClient(maker).post('/api/v1/supply/products', {
   gtin: GTIN,
   name: 'Amoxicillin 500 mg capsules',
   strength: '500 mg',
@@ -87,7 +87,7 @@ const document = (serials: string[]) => ({
 const commissioned: string[] = [];
 const capture = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
   const serials = Array.from({ length: eventsPerDocument }, (_, k) => `C${c}N${i}E${k}`);
-  const answer = await client(maker).post('/epcis/capture', document(serials), 'application/ld+json');
+  const answer = await staffClient(maker).post('/epcis/capture', document(serials), 'application/ld+json');
   if (answer.status === 201) commissioned.push(...serials);
   return answer.status === 201;
 });
@@ -100,7 +100,7 @@ const code = (serial: string) =>
   `(01)${GTIN}(21)${serial}(10)${LOT}(17)${EXPIRY.slice(2).replaceAll('-', '')}`;
 const verify = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
   const serial = commissioned[(c * 7919 + i) % commissioned.length]!;
-  const answer = await client(pharmacist).post('/api/v1/verify', { code: code(serial) });
+  const answer = await staffClient(pharmacist).post('/api/v1/verify', { code: code(serial) });
   return answer.status === 200 && (answer.body as { verified?: boolean }).verified === true;
 });
 report('DSCSA verification (answered)', verify);
@@ -112,9 +112,7 @@ const status = await closedLoop(concurrency, warmupMs, durationMs, async () => {
 });
 report('baseline GET /api/v1/status', status);
 
-for (const node of nodes) node.child.kill('SIGTERM');
-await Promise.all(nodes.map((n) => n.exited));
-root.remove();
+await net.stop();
 
 console.log(`\nratio verify p50 ÷ status p50: ${(verify.p50Ms / status.p50Ms).toFixed(2)}`);
 console.log(

@@ -15,7 +15,7 @@ import {
   staffSeed,
   startUp,
   type UpNetwork,
-} from '../test/helpers/browser.ts';
+} from '../test/harness/browser.ts';
 
 const OUT = new URL('../docs/screenshots/', import.meta.url).pathname;
 const VIEWPORT = { width: 1280, height: 900 };

@@ -2,7 +2,7 @@
 // the etcd binary is installed (Debian package etcd-server); otherwise the comparison is skipped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePorts, waitFor } from '../../test/helpers/network.ts';
+import { freePorts, waitFor } from '../../test/harness/http.ts';
 
 export interface EtcdCluster {
   readonly clientUrls: readonly string[];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseMembershipGenesis } from '../app/membership/genesis.ts';
 import { parseGenesis } from '../core/genesis.ts';
-import { tempDir } from '../../test/helpers/chain.ts';
+import { tempDir } from '../../test/harness/chain.ts';
 import { buildGenesis, initNodeDir, MEMBER_FILE, parseMember, type MemberFile } from './config.ts';
 import { generateKeyPair } from './keys.ts';
 

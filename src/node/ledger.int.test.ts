@@ -7,7 +7,7 @@ import { fromHex } from '../core/bytes.ts';
 import { verifyConsistency, verifyInclusion } from '../core/merkle/index.ts';
 import { TxError } from '../core/tx.ts';
 import { verifyCommit } from '../core/vote.ts';
-import { anchorTx, buildChain, clientKey, openTestChain, tempDir } from '../../test/helpers/chain.ts';
+import { anchorTx, buildChain, clientKey, openTestChain, tempDir } from '../../test/harness/chain.ts';
 import { proveConsistency, proveInclusion } from './proofs.ts';
 
 const dir = tempDir();
@@ -89,6 +89,6 @@ test('inclusion proofs for every tx and consistency proofs between every pair of
 
 test('reopening with a different genesis is refused', async () => {
   const { Ledger } = await import('./ledger.ts');
-  const { testGenesis } = await import('../../test/helpers/chain.ts');
+  const { testGenesis } = await import('../../test/harness/chain.ts');
   assert.throws(() => Ledger.open(dir.path, { ...testGenesis(), genesisTimeMs: 1 }), /another chain/);
 });

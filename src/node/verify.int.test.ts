@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { sha256 } from '../core/crypto/index.ts';
 import { toHex, utf8 } from '../core/bytes.ts';
-import { buildChain, tempDir } from '../../test/helpers/chain.ts';
+import { buildChain, tempDir } from '../../test/harness/chain.ts';
 import { DATABASE_FILE } from './store/store.ts';
 import { verifyDataDir } from './verify.ts';
 

@@ -10,9 +10,10 @@ import { toHex } from '../../src/core/bytes.ts';
 import { sha256 } from '../../src/core/crypto/index.ts';
 import { encodeTx, signTx, type SignedTx } from '../../src/core/tx.ts';
 import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { getJson, makeNetwork, startNodeProcess, waitFor, type NodeProcess } from '../helpers/network.ts';
-import { submitAndCommit } from '../helpers/supply-network.ts';
+import { tempDir } from '../harness/chain.ts';
+import { getJson, waitFor } from '../harness/http.ts';
+import { commitTx, makeNetwork } from '../harness/network.ts';
+import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-adv-sync-');
 const procs: NodeProcess[] = [];
@@ -54,7 +55,7 @@ test('finding 6: a node lagging behind twenty 1 MiB blocks catches up by block s
   const chainId = (await getJson(`${url}/api/v1/status`)).chainId as string;
 
   const patient = generateKeyPair();
-  await submitAndCommit(url, chainId, patient, 'membership.registerPatient', {});
+  await commitTx(url, chainId, patient, 'membership.registerPatient', {});
   const pseudonym = patientPseudonym(patient.publicKey);
   const nodeKey = readKeyFile(join(net.dirs[0]!, 'node-key.json'));
 

@@ -8,19 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { JSON_DEPTH_MAX } from '../../src/api/bad-input.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
-import { tempDir } from '../helpers/chain.ts';
 import {
   fhirKeys,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   type FhirTestNode,
-} from '../helpers/fhir-node.ts';
-import { startNodeProcess, type NodeProcess } from '../helpers/network.ts';
-import { client, http, makeSupplyNetwork, registerStaff, type Staff } from '../helpers/supply-network.ts';
+} from '../harness/fhir-node.ts';
+import { http } from '../harness/http.ts';
+import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
 
 let custodian: FhirTestNode;
-const root = tempDir('carechain-finding14-');
-let maker: NodeProcess | undefined;
+let maker: RunningNetwork | undefined;
 let staff: Staff;
 
 before(async () => {
@@ -29,16 +27,13 @@ before(async () => {
     dirPrefix: 'carechain-finding14-fhir-',
     listen: true,
   });
-  const net = await makeSupplyNetwork(root.path, [{ name: 'acme-pharma', type: 'manufacturer', power: 10 }]);
-  maker = await startNodeProcess(net.dirs[0]!);
-  staff = await registerStaff(net, 0, 'admin');
+  maker = await startNetwork('carechain-finding14-', [{ name: 'acme-pharma', type: 'manufacturer' }]);
+  staff = await maker.registerStaff('acme-pharma', 'admin');
 });
 
 after(async () => {
   await custodian?.close();
-  maker?.child.kill('SIGKILL');
-  if (maker !== undefined) await maker.exited;
-  root.remove();
+  await maker?.stop('SIGKILL');
 });
 
 /** `{"a":{"a":…}}` nested `depth` objects deep around `leaf`. */
@@ -111,7 +106,7 @@ test('deeply nested JSON on the supply routes is a 400, not a stack overflow in 
   });
   assert.equal(epcis.status, 400, JSON.stringify(epcis.body));
   // The node is still up and answering.
-  assert.equal((await client(staff).get('/api/v1/status')).status, 200);
+  assert.equal((await staffClient(staff).get('/api/v1/status')).status, 200);
 });
 
 /** An Observation whose first extension nests `levels` extensions deep, as text (JSON.stringify of a

@@ -12,7 +12,7 @@ import { publicKeyFromSeed } from '../../src/core/crypto/index.ts';
 import { genesisHash, type Genesis } from '../../src/core/genesis.ts';
 import { signTx, TxError, txHash } from '../../src/core/tx.ts';
 import { signVote, type Vote } from '../../src/core/vote.ts';
-import { seedOf } from '../helpers/chain.ts';
+import { seedOf } from '../harness/chain.ts';
 
 const chainId = 'carechain-test';
 const offender = { seed: seedOf('v1'), key: toHex(publicKeyFromSeed(seedOf('v1'))) };

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { ANCHOR_KINDS } from '../../src/app/notary/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
-import { commitTx, ensureWebBuilt, launchChromium, startUp, type UpNetwork } from '../helpers/browser.ts';
+import { ensureWebBuilt, launchChromium, startUp, type UpNetwork } from '../harness/browser.ts';
+import { commitTx } from '../harness/network.ts';
 
 let net: UpNetwork;
 let browser: Browser;

@@ -14,7 +14,7 @@ import {
   startUp,
   type DemoPack,
   type UpNetwork,
-} from '../helpers/browser.ts';
+} from '../harness/browser.ts';
 
 let net: UpNetwork;
 let browser: Browser;

@@ -16,7 +16,7 @@ import {
   staffSeed,
   startUp,
   type UpNetwork,
-} from '../helpers/browser.ts';
+} from '../harness/browser.ts';
 
 let net: UpNetwork;
 let browser: Browser;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { proveInclusion } from '../../src/node/proofs.ts';
 import { verifyTxProof, type Step } from '../../web/src/lib/verify-proof.ts';
-import { buildChain, seedOf, tempDir, testGenesis } from '../helpers/chain.ts';
+import { buildChain, seedOf, tempDir, testGenesis } from '../harness/chain.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 
 const dir = tempDir('carechain-verify-proof-');

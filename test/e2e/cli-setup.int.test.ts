@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseGenesis } from '../../src/core/genesis.ts';
-import { tempDir } from '../helpers/chain.ts';
+import { tempDir } from '../harness/chain.ts';
 
 const root = tempDir('carechain-cli-');
 after(() => root.remove());

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createFhirValidator } from '../../src/services/fhir/validate.ts';
 import { toHex } from '../../src/core/bytes.ts';
-import { seedOf } from '../helpers/chain.ts';
-import { observationReadGrant } from '../helpers/fhir-client.ts';
+import { seedOf } from '../harness/chain.ts';
+import { observationReadGrant } from '../harness/fhir-client.ts';
 import {
   fhirKeys,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   type FhirTestNode,
-} from '../helpers/fhir-node.ts';
+} from '../harness/fhir-node.ts';
 
 let testNode: FhirTestNode;
 before(async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
-import { tempDir } from '../helpers/chain.ts';
+import { tempDir } from '../harness/chain.ts';
 import { verifyDataDir } from '../../src/node/verify.ts';
 import { SqliteStorage } from '../../src/node/storage/sqlite/sqlite-storage.ts';
 import { LedgerStore } from '../../src/node/store/store.ts';
@@ -17,7 +17,7 @@ const ROUNDS = 10;
 /** Runs the writer until it has acknowledged `minBlocks` blocks plus a varying extra delay, then kills it. */
 function runAndKill(extraDelayMs: number): Promise<Map<number, string>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-writer.ts', dir.path], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/harness/crash-writer.ts', dir.path], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acknowledged = new Map<number, string>();

@@ -9,14 +9,14 @@ import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
-import { seedOf } from '../helpers/chain.ts';
+import { seedOf } from '../harness/chain.ts';
 import {
   fhirKeys,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   type FhirTestNode,
-} from '../helpers/fhir-node.ts';
-import { observationReadGrant } from '../helpers/fhir-client.ts';
+} from '../harness/fhir-node.ts';
+import { observationReadGrant } from '../harness/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-fhir-test';
 const { nurse, patient } = fhirKeys;

@@ -9,15 +9,15 @@ import { Client } from 'fhir-kit-client';
 import { accessLog } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
-import { seedOf } from '../helpers/chain.ts';
+import { seedOf } from '../harness/chain.ts';
 import {
   FHIR_BASE as BASE,
   fhirKeys,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   type FhirTestNode,
-} from '../helpers/fhir-node.ts';
-import { observationReadGrant, refused } from '../helpers/fhir-client.ts';
+} from '../harness/fhir-node.ts';
+import { observationReadGrant, refused } from '../harness/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-fhir-search-test';
 const { nurse, patient } = fhirKeys;

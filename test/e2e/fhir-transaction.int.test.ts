@@ -11,7 +11,7 @@ import { Client } from 'fhir-kit-client';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { recordsOfPatient } from '../../src/app/records/index.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
-import { seedOf } from '../helpers/chain.ts';
+import { seedOf } from '../harness/chain.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { SERVED_RESOURCE_TYPES } from '../../src/services/fhir/capability.ts';
 import { hl7Examples, syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
@@ -19,8 +19,8 @@ import {
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   type FhirTestNode,
-} from '../helpers/fhir-node.ts';
-import { refused } from '../helpers/fhir-client.ts';
+} from '../harness/fhir-node.ts';
+import { refused } from '../harness/fhir-client.ts';
 
 type Json = any; // a FHIR client test reads arbitrary resources
 const synthea = (prefix: string): Json => {

@@ -12,9 +12,9 @@ import { signTx, type SignedTx } from '../../src/core/tx.ts';
 import { signVote, verifyCommit } from '../../src/core/vote.ts';
 import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
 import { duplicateVoteEvidence } from '../../src/consensus/index.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { independentlyVerify } from '../helpers/independent-verifier.ts';
-import { startCli, type RunningNode } from '../helpers/process.ts';
+import { tempDir } from '../harness/chain.ts';
+import { independentlyVerify } from '../harness/independent-verifier.ts';
+import { startCli, type RunningNode } from '../harness/process.ts';
 
 const dir = tempDir('carechain-api-');
 let node: RunningNode;

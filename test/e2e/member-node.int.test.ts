@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { signTx } from '../../src/core/tx.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { getJson, makeNetwork, startNodeProcess, waitFor, type NodeProcess } from '../helpers/network.ts';
+import { tempDir } from '../harness/chain.ts';
+import { getJson, waitFor } from '../harness/http.ts';
+import { makeNetwork } from '../harness/network.ts';
+import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-member-');
 const procs: NodeProcess[] = [];
@@ -20,8 +22,12 @@ after(async () => {
 });
 
 test('a non-voting member follows the chain, and a tx submitted at it commits', async () => {
-  const names = ['hospital', 'clinic', 'pharmacy', 'distributor'];
-  const net = await makeNetwork(root.path, names, [10, 10, 10, 0]);
+  const net = await makeNetwork(root.path, [
+    'hospital',
+    'clinic',
+    'pharmacy',
+    { name: 'distributor', power: 0 },
+  ]);
   // Each process is tracked as soon as it starts, so a node that fails to start orphans none.
   const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
   for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { signTx } from '../../src/core/tx.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { getJson, makeNetwork, startNodeProcess, waitFor, type NodeProcess } from '../helpers/network.ts';
+import { tempDir } from '../harness/chain.ts';
+import { getJson, waitFor } from '../harness/http.ts';
+import { makeNetwork } from '../harness/network.ts';
+import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-net-');
 const procs: (NodeProcess | undefined)[] = [];

@@ -10,8 +10,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { startFhirTestNode, type FhirTestNode } from '../helpers/fhir-node.ts';
+import { tempDir } from '../harness/chain.ts';
+import { startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
 
 let testNode: FhirTestNode;
 const dir = tempDir('carechain-patient-cli-');

@@ -18,15 +18,15 @@ import { verifyDataDir } from '../../src/node/verify.ts';
 import { Vault } from '../../src/node/vault/vault.ts';
 import { SqliteStorage } from '../../src/node/storage/sqlite/sqlite-storage.ts';
 import { VaultStore } from '../../src/node/vault/vault-store.ts';
-import { seedOf } from '../helpers/chain.ts';
+import { seedOf } from '../harness/chain.ts';
 import {
   fhirKeys,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   testKey as key,
   type FhirTestNode,
-} from '../helpers/fhir-node.ts';
-import { observationReadGrant } from '../helpers/fhir-client.ts';
+} from '../harness/fhir-node.ts';
+import { observationReadGrant } from '../harness/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-admin-test';
 const { nodeKey, hospitalAdmin, clinicAdmin, doctor, nurse, patient } = fhirKeys;

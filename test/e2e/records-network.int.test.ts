@@ -19,11 +19,12 @@ import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { randomBytes } from 'node:crypto';
-import { postJson, startOrgNetwork, type Org, type OrgNetwork } from '../helpers/org-network.ts';
-import { observationReadGrant } from '../helpers/fhir-client.ts';
+import { postJson } from '../harness/http.ts';
+import { startNetwork, type Org, type RunningNetwork } from '../harness/network.ts';
+import { observationReadGrant } from '../harness/fhir-client.ts';
 
 type Json = any; // resources and API answers read by field
-let network: OrgNetwork;
+let network: RunningNetwork;
 const url = (org: Org) => network.url(org);
 const doctor = generateKeyPair(); // hospital physician
 const physician = generateKeyPair(); // clinic physician
@@ -61,7 +62,7 @@ const accessLog = async (): Promise<Json[]> => {
 };
 
 before(async () => {
-  network = await startOrgNetwork('carechain-records-net-');
+  network = await startNetwork('carechain-records-net-');
   const staff: [Org, KeyPair, 'physician' | 'privacy-officer' | 'pharmacist'][] = [
     ['hospital', doctor, 'physician'],
     ['hospital', privacyOfficer, 'privacy-officer'],
@@ -74,7 +75,7 @@ before(async () => {
   tokens.patient = await network.registerPatient('hospital', patient);
 });
 
-after(() => network?.destroy());
+after(() => network?.stop('SIGKILL'));
 
 const tokenOf = (key: KeyPair) => tokens[key.publicKey]!;
 let patientId = '';
@@ -112,7 +113,7 @@ test('the hospital imports a Synthea patient; the clinic, through its own node, 
 });
 
 test('after the patient grants the clinic read for TREAT, the clinic reads, vreads, searches and lists history through its own node', async () => {
-  await network.submit(url('hospital'), patient, 'consent.grant', observationReadGrant(consentId));
+  await network.commit(url('hospital'), patient, 'consent.grant', observationReadGrant(consentId));
   const clinic = fhir('clinic', tokenOf(physician));
   // The clinic's node may be a block behind the grant; the read is decided at the custodian anyway.
   const read = await clinic.read({ resourceType: 'Observation', id: observation.id });
@@ -144,7 +145,7 @@ test('after the patient grants the clinic read for TREAT, the clinic reads, vrea
 });
 
 test('after the patient revokes, the clinic is denied again', async () => {
-  await network.submit(url('hospital'), patient, 'consent.revoke', { consentId });
+  await network.commit(url('hospital'), patient, 'consent.revoke', { consentId });
   const denied = await statusOf(
     fhir('clinic', tokenOf(physician)).read({ resourceType: 'Observation', id: observation.id }),
   );
@@ -208,7 +209,7 @@ test('erasure makes the record unreadable from every node, and verify passes on 
     node.child.kill('SIGTERM');
     await node.exited;
   }
-  for (const dir of network.net.dirs) {
+  for (const dir of network.dirs) {
     const result = spawnSync(
       process.execPath,
       ['bin/carechain.mjs', 'verify', '--data', join(dir, 'data'), '--quiet'],

@@ -15,22 +15,18 @@ import { leafHash, verifyInclusion } from '../../src/core/merkle/index.ts';
 import { encodeTx } from '../../src/core/tx.ts';
 import { verifyCommit } from '../../src/core/vote.ts';
 import { ev, EXPIRY, GLN, GTIN, LOT, sgtin, sscc, type OrgName } from '../../src/app/supply/test-fixtures.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { startNodeProcess, waitFor, type NodeProcess } from '../helpers/network.ts';
+import { waitFor } from '../harness/http.ts';
 import {
   allAtHeight,
-  client,
   issuerOf,
-  makeSupplyNetwork,
   readGenesis,
-  registerStaff,
+  startNetwork,
+  staffClient,
+  type RunningNetwork,
   type Staff,
-  type SupplyNetwork,
-} from '../helpers/supply-network.ts';
+} from '../harness/network.ts';
 
-const root = tempDir('carechain-supply-');
-const procs: NodeProcess[] = [];
-let net: SupplyNetwork;
+let net: RunningNetwork;
 const staff = {} as Record<'maker' | 'dist' | 'pharmA' | 'pharmB' | 'fda', Staff>;
 const ORDER = ['maker', 'dist', 'pharmA', 'pharmB', 'fda'] as const;
 
@@ -50,33 +46,38 @@ function document(events: Record<string, unknown>[]) {
 
 /** Captures at the org's own node and waits until every node has the block. */
 async function capture(org: keyof typeof staff, ...events: Record<string, unknown>[]) {
-  const answer = await client(staff[org]).post('/epcis/capture', document(events), 'application/ld+json');
+  const answer = await staffClient(staff[org]).post(
+    '/epcis/capture',
+    document(events),
+    'application/ld+json',
+  );
   if (answer.status === 201) await allAtHeight(net, answer.body.height);
   return answer;
 }
 
 before(async () => {
-  net = await makeSupplyNetwork(root.path, [
-    { name: 'acme-pharma', type: 'manufacturer', power: 10 },
-    { name: 'big-distributor', type: 'distributor', power: 10 },
-    { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
-    { name: 'pharmacy-b', type: 'pharmacy', power: 10 },
-    { name: 'regulator', type: 'regulator', power: 0 },
-  ]);
-  procs.push(...(await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)))));
+  net = await startNetwork(
+    'carechain-supply-',
+    [
+      { name: 'acme-pharma', type: 'manufacturer', power: 10 },
+      { name: 'big-distributor', type: 'distributor', power: 10 },
+      { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
+      { name: 'pharmacy-b', type: 'pharmacy', power: 10 },
+      { name: 'regulator', type: 'regulator', power: 0 },
+    ],
+    'carechain-supply-test',
+  );
   const roles = ['admin', 'admin', 'pharmacist', 'pharmacist', 'admin'] as const;
-  const registered = await Promise.all(ORDER.map((_, i) => registerStaff(net, i, roles[i]!)));
+  const registered = await Promise.all(ORDER.map((_, i) => net.registerStaff(net.names[i]!, roles[i]!)));
   ORDER.forEach((name, i) => (staff[name] = registered[i]!));
 });
 
 after(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
-  root.remove();
+  await net?.stop('SIGKILL');
 });
 
 test('master data: the manufacturer registers its product, every organisation its GLN', async () => {
-  const product = await client(staff.maker).post('/api/v1/supply/products', {
+  const product = await staffClient(staff.maker).post('/api/v1/supply/products', {
     gtin: GTIN.slice(1), // a GTIN-13 is stored as its GTIN-14
     ndc: '12345-678-90',
     name: 'Amoxicillin 500 mg capsules',
@@ -87,7 +88,7 @@ test('master data: the manufacturer registers its product, every organisation it
   assert.equal(product.status, 201, JSON.stringify(product.body));
   assert.equal(product.body.product.gtin, GTIN);
   assert.equal(product.body.product.manufacturerOrgId, 'acme-pharma');
-  const byDistributor = await client(staff.dist).post('/api/v1/supply/products', {
+  const byDistributor = await staffClient(staff.dist).post('/api/v1/supply/products', {
     gtin: GTIN,
     name: 'x',
     strength: '1',
@@ -98,7 +99,7 @@ test('master data: the manufacturer registers its product, every organisation it
   assert.equal(byDistributor.body.error.code, 'supply.not_manufacturer');
   const names: OrgName[] = ['maker', 'dist', 'pharmA', 'pharmB', 'fda'];
   const claims = await Promise.all(
-    ORDER.map((org, i) => client(staff[org]).post('/api/v1/supply/parties', { gln: GLN[names[i]!] })),
+    ORDER.map((org, i) => staffClient(staff[org]).post('/api/v1/supply/parties', { gln: GLN[names[i]!] })),
   );
   for (const c of claims) assert.equal(c.status, 201, JSON.stringify(c.body));
   await allAtHeight(net, Math.max(...claims.map((c) => c.body.height as number)));
@@ -123,20 +124,20 @@ test('capture needs a staff token of the node’s own organisation and a schema-
     orgId: 'big-distributor',
     scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
   });
-  const otherOrg = await client({ ...staff.dist, token: forged.accessToken }, net.apiUrls[0]).post(
+  const otherOrg = await staffClient({ ...staff.dist, token: forged.accessToken }, net.apiUrls[0]).post(
     '/epcis/capture',
     document([ev.commission([s1])]),
   );
   assert.equal(otherOrg.status, 403);
   assert.equal(otherOrg.body.error.code, 'supply.not_own_org');
   const broken = document([ev.commission([s1]), { ...ev.inspect([s1]), action: 'TELEPORT' }]);
-  const invalid = await client(staff.maker).post('/epcis/capture', broken);
+  const invalid = await staffClient(staff.maker).post('/epcis/capture', broken);
   assert.equal(invalid.status, 400);
   assert.equal(invalid.body.error.code, 'epcis.schema_invalid');
   assert.equal(invalid.body.error.details.eventIndex, 1);
   assert.match(invalid.body.error.details.pointers, /\/epcisBody\/eventList\/1\/action/);
   // Nothing of it was recorded: the unit it would have commissioned is unknown.
-  assert.equal((await client(staff.maker).get(`/api/v1/units/${encodeURIComponent(s1)}`)).status, 404);
+  assert.equal((await staffClient(staff.maker).get(`/api/v1/units/${encodeURIComponent(s1)}`)).status, 404);
 });
 
 test('one lot walks from the manufacturer through the distributor to two pharmacies', async () => {
@@ -159,11 +160,11 @@ test('one lot walks from the manufacturer through the distributor to two pharmac
   ]);
   assert.equal(a.status, 201, JSON.stringify(a.body));
   assert.equal(b.status, 201, JSON.stringify(b.body));
-  const unit = await client(staff.fda, net.apiUrls[4]).get(`/api/v1/units/${encodeURIComponent(s1)}`);
+  const unit = await staffClient(staff.fda, net.apiUrls[4]).get(`/api/v1/units/${encodeURIComponent(s1)}`);
   assert.equal(unit.status, 200);
   assert.equal(unit.body.unit.status, 'dispensed');
   assert.deepEqual(unit.body.unit.reachedOrgIds, ['acme-pharma', 'big-distributor', 'pharmacy-a']);
-  const s4unit = await client(staff.pharmB).get(
+  const s4unit = await staffClient(staff.pharmB).get(
     `/api/v1/units/${encodeURIComponent('urn:epc:id:sgtin:0300012.034567.S4')}`,
   );
   assert.equal(s4unit.status, 200, JSON.stringify(s4unit.body));
@@ -171,12 +172,12 @@ test('one lot walks from the manufacturer through the distributor to two pharmac
 });
 
 async function alertsOf(who: Staff, kind: string, epc: string): Promise<boolean> {
-  const answer = await client(who).get('/api/v1/supply/alerts');
+  const answer = await staffClient(who).get('/api/v1/supply/alerts');
   return answer.body.items.some((x: any) => x.kind === kind && x.epc === epc);
 }
 
 test('verification tells a genuine pack from a never-commissioned serial, which alerts', async () => {
-  const genuine = await client(staff.pharmA).post('/api/v1/verify', {
+  const genuine = await staffClient(staff.pharmA).post('/api/v1/verify', {
     gtin: GTIN,
     serial: 'S2',
     lot: LOT,
@@ -186,28 +187,28 @@ test('verification tells a genuine pack from a never-commissioned serial, which 
   assert.equal(genuine.body.verified, true);
   assert.equal(genuine.body.product.gtin, GTIN);
   assert.match(genuine.body.verificationTx, /^[0-9a-f]{64}$/);
-  const scanned = await client(staff.pharmA).post('/api/v1/verify', {
+  const scanned = await staffClient(staff.pharmA).post('/api/v1/verify', {
     code: `(01)${GTIN}(17)300630(10)${LOT}(21)S2`,
   });
   assert.equal(scanned.body.verified, true, JSON.stringify(scanned.body));
-  const dispensed = await client(staff.pharmA).post('/api/v1/verify', {
+  const dispensed = await staffClient(staff.pharmA).post('/api/v1/verify', {
     code: `https://id.gs1.org/01/${GTIN}/21/S1`,
   });
   assert.deepEqual([dispensed.body.verified, dispensed.body.reason], [false, 'already_dispensed']);
-  const mismatch = await client(staff.pharmA).post('/api/v1/verify', {
+  const mismatch = await staffClient(staff.pharmA).post('/api/v1/verify', {
     gtin: GTIN,
     serial: 'S2',
     lot: 'WRONG',
   });
   assert.equal(mismatch.body.reason, 'lot_mismatch');
-  const clone = await client(staff.pharmB).post('/api/v1/verify', {
+  const clone = await staffClient(staff.pharmB).post('/api/v1/verify', {
     gtin: GTIN,
     serial: 'CLONE1',
     lot: LOT,
     expiry: EXPIRY,
   });
   assert.deepEqual([clone.body.verified, clone.body.reason], [false, 'unknown_serial']);
-  const bad = await client(staff.pharmB).post('/api/v1/verify', { gtin: '123', serial: 'X' });
+  const bad = await staffClient(staff.pharmB).post('/api/v1/verify', { gtin: '123', serial: 'X' });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'verify.invalid');
   const cloneEpc = sgtin('CLONE1');
@@ -236,17 +237,17 @@ test('a second dispense of the same serial is refused, names the event and the r
   );
   assert.ok(await waitFor(() => alertsOf(staff.fda, 'second_dispense', s1), 30_000), 'regulator alerted');
   // Nothing of the refused document was recorded: S4 has no inspecting event.
-  const events = await client(staff.pharmB).get(
+  const events = await staffClient(staff.pharmB).get(
     `/epcis/events?MATCH_epc=${encodeURIComponent(s4)}&EQ_bizStep=inspecting`,
   );
   assert.equal(events.body.epcisBody.queryResults.resultsBody.eventList.length, 0);
 });
 
 test('a recalled lot fails verification and moves no more', async () => {
-  const recall = await client(staff.maker).post('/api/v1/supply/recalls', { gtin: GTIN, lot: LOT });
+  const recall = await staffClient(staff.maker).post('/api/v1/supply/recalls', { gtin: GTIN, lot: LOT });
   assert.equal(recall.status, 201, JSON.stringify(recall.body));
   await allAtHeight(net, recall.body.height);
-  const verdict = await client(staff.pharmB).post('/api/v1/verify', {
+  const verdict = await staffClient(staff.pharmB).post('/api/v1/verify', {
     gtin: GTIN,
     serial: 'S4',
     lot: LOT,
@@ -256,14 +257,14 @@ test('a recalled lot fails verification and moves no more', async () => {
   const shipped = await capture('dist', ev.ship([s5], 'pharmA'));
   assert.equal(shipped.status, 422);
   assert.equal(shipped.body.error.code, 'supply.recalled');
-  const unit = await client(staff.dist).get(`/api/v1/units/${encodeURIComponent(s5)}`);
+  const unit = await staffClient(staff.dist).get(`/api/v1/units/${encodeURIComponent(s5)}`);
   assert.equal(unit.body.recalled, true);
   assert.equal(unit.body.unit.status, 'active');
 });
 
 test('the EPCIS query returns the captured events, filtered and paged', async () => {
   const urn = 'urn:epc:id:sgtin:0300012.034567.S1'; // S1 as an EPC URN: the same unit
-  const all = await client(staff.pharmA).get(`/epcis/events?MATCH_epc=${encodeURIComponent(urn)}`);
+  const all = await staffClient(staff.pharmA).get(`/epcis/events?MATCH_epc=${encodeURIComponent(urn)}`);
   assert.equal(all.status, 200, JSON.stringify(all.body));
   assert.equal(all.body.type, 'EPCISQueryDocument');
   const list = all.body.epcisBody.queryResults.resultsBody.eventList;
@@ -273,19 +274,19 @@ test('the EPCIS query returns the captured events, filtered and paged', async ()
     ['commissioning', 'packing', 'shipping', 'receiving', 'dispensing'],
   );
   for (const e of list) assert.equal(typeof e.eventID, 'string');
-  const shipping = await client(staff.pharmA).get('/epcis/events?EQ_bizStep=shipping&perPage=1');
+  const shipping = await staffClient(staff.pharmA).get('/epcis/events?EQ_bizStep=shipping&perPage=1');
   assert.equal(shipping.body.epcisBody.queryResults.resultsBody.eventList.length, 1);
   const link = shipping.headers.get('link') ?? '';
   assert.match(link, /rel="next"/);
-  const next = await client(staff.pharmA).get(link.slice(1, link.indexOf('>')));
+  const next = await staffClient(staff.pharmA).get(link.slice(1, link.indexOf('>')));
   assert.equal(next.body.epcisBody.queryResults.resultsBody.eventList[0].bizStep, 'shipping');
-  const bad = await client(staff.pharmA).get('/epcis/events?GE_eventTime=yesterday');
+  const bad = await staffClient(staff.pharmA).get('/epcis/events?GE_eventTime=yesterday');
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, 'epcis.query_invalid');
 });
 
 test('a unit’s pedigree: every event, each with an inclusion proof that verifies', async () => {
-  const answer = await client(staff.fda, net.apiUrls[4]).get(
+  const answer = await staffClient(staff.fda, net.apiUrls[4]).get(
     `/api/v1/units/${encodeURIComponent(s2)}/pedigree`,
   );
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -314,7 +315,7 @@ test('a unit’s pedigree: every event, each with an inclusion proof that verifi
       `proof of ${e.eventId}`,
     );
     // The leaf is the very tx that carried this event, signed by the organisation that recorded it.
-    const tx = (await client(staff.fda, net.apiUrls[4]).get(`/api/v1/txs/${e.txHash}`)).body.tx;
+    const tx = (await staffClient(staff.fda, net.apiUrls[4]).get(`/api/v1/txs/${e.txHash}`)).body.tx;
     assert.deepEqual(Buffer.from(leafHash(encodeTx(tx))).toString('hex'), proof.leafHash);
     assert.equal(tx.type, 'supply.capture');
     assert.ok(tx.payload.events.some((text: string) => JSON.parse(text).eventID === e.eventId));

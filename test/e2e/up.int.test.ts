@@ -16,9 +16,9 @@ import { PRACTITIONER_ROLES } from '../../src/app/membership/types.ts';
 import { fromHex } from '../../src/core/bytes.ts';
 import { buildGenesis, initNodeDir } from '../../src/node/config.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
-import { tempDir } from '../helpers/chain.ts';
-import { startCli, type RunningNode } from '../helpers/process.ts';
-import { getJson, waitFor } from '../helpers/network.ts';
+import { tempDir } from '../harness/chain.ts';
+import { startCli, type RunningNode } from '../harness/process.ts';
+import { getJson, waitFor } from '../harness/http.ts';
 
 const dir = tempDir('carechain-up-');
 let running: RunningNode | undefined;

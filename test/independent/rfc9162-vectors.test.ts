@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { independentlyVerify, type IndependentQuery } from '../helpers/independent-verifier.ts';
+import { independentlyVerify, type IndependentQuery } from '../harness/independent-verifier.ts';
 
 const vectorsDir = resolve('../shared/testdata/merkle');
 

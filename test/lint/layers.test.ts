@@ -83,7 +83,7 @@ test('the zone table refuses upward and sideways imports, and admits downward on
     ['src/client/patient-client.ts', 'src/node/env.ts', false],
     ['web/src/main.tsx', 'src/node/env.ts', false],
     ['web/src/main.tsx', 'src/services/x.ts', false],
-    ['src/node/ledger.ts', 'test/helpers/chain.ts', false],
+    ['src/node/ledger.ts', 'test/harness/chain.ts', false],
   ];
   for (const [from, to, typeOnly] of refused) {
     assert.notEqual(zoneViolation(from, to, typeOnly), null, `${from} → ${to} was allowed`);
@@ -96,7 +96,7 @@ test('the zone table refuses upward and sideways imports, and admits downward on
     ['src/client/patient-client.ts', 'src/contract/auth.ts', false],
     ['web/src/main.tsx', 'src/client/patient-client.ts', false],
     ['src/cli/main.ts', 'src/api/server.ts', false],
-    ['src/node/ledger.int.test.ts', 'test/helpers/chain.ts', false],
+    ['src/node/ledger.int.test.ts', 'test/harness/chain.ts', false],
   ];
   for (const [from, to, typeOnly] of admitted) {
     assert.equal(zoneViolation(from, to, typeOnly), null, `${from} → ${to}`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { ConsensusRecord } from '../../consensus/index.ts';
 import { encodeTx, txHashOfBytes } from '../../core/tx.ts';
-import { anchorTx, clientKey, openTestChain, tempDir } from '../../../test/helpers/chain.ts';
+import { anchorTx, clientKey, openTestChain, tempDir } from '../../../test/harness/chain.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { LedgerStore } from '../store/store.ts';
 import { ConsensusRecordStore } from './record-store.ts';

@@ -12,7 +12,7 @@ import { fromUtf8, utf8 } from '../../core/bytes.ts';
 import { CoreError } from '../../core/errors.ts';
 import { openRecordPackage, recordCommitment } from '../../core/crypto/envelope.ts';
 import { keyPairFromSeed } from '../keys.ts';
-import { seedOf, tempDir } from '../../../test/helpers/chain.ts';
+import { seedOf, tempDir } from '../../../test/harness/chain.ts';
 import { Vault, type SealInput } from './vault.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { VAULT_FILE, VaultStore } from './vault-store.ts';

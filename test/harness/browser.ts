@@ -1,18 +1,19 @@
 // Browser tests and screenshots of the web app: builds it once (if web/dist is missing or older than its
 // sources), runs `carechain up` as a real child process on free ports, and drives Debian's Chromium with
 // playwright-core (browser downloads do not work here; .ci/run installs the chromium package).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/resources.ts';
 import { toHex } from '../../src/core/bytes.ts';
-import type { CanonicalValue } from '../../src/core/canonical.ts';
-import { signTx } from '../../src/core/tx.ts';
 import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
-import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
+import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
+import { http } from './http.ts';
+import { commitTx } from './network.ts';
+import { spawnCarechain, type CarechainProcess } from './process.ts';
 import type { DemoSupply } from '../../src/cli/demo-supply.ts';
 
 export const CHROMIUM_PATH = process.env.CARECHAIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -129,24 +130,17 @@ export async function startUp(timeoutMs = 240_000): Promise<UpNetwork> {
 async function startUpOnce(timeoutMs: number): Promise<UpNetwork> {
   const dir = tempDir('carechain-web-');
   const basePort = await freeBasePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(REPO, 'bin/carechain.mjs'),
-      'up',
-      '--data-dir',
-      dir.path,
-      '--base-port',
-      String(basePort),
-      '--demo-rate',
-      '0',
-    ],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let started: CarechainProcess;
+  try {
+    started = await spawnCarechain(
+      ['up', '--data-dir', dir.path, '--base-port', String(basePort), '--demo-rate', '0'],
+      { ready: /Demo identities and bearer tokens: /, timeoutMs },
+    );
+  } catch (err) {
+    dir.remove();
+    throw new Error(`carechain up did not come up:\n${String(err).slice(-4000)}`, { cause: err });
+  }
+  const { child, exited } = started;
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGINT');
@@ -154,14 +148,6 @@ async function startUpOnce(timeoutMs: number): Promise<UpNetwork> {
     }
     dir.remove();
   };
-  const deadline = Date.now() + timeoutMs;
-  while (!/Demo identities and bearer tokens: /.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`carechain up did not come up:\n${out.slice(-4000)}`);
-    }
-    await new Promise((done) => setTimeout(done, 200));
-  }
   const credentials = JSON.parse(readFileSync(join(dir.path, 'credentials.json'), 'utf8')) as DemoCredentials;
   return {
     dataDir: dir.path,
@@ -171,34 +157,9 @@ async function startUpOnce(timeoutMs: number): Promise<UpNetwork> {
       if (org === undefined) throw new Error(`no organisation ${orgId} in credentials.json`);
       return org.apiBaseUrl;
     },
-    output: () => out,
+    output: () => started.output(),
     stop,
   };
-}
-
-async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
-
-/** Signs a tx with a key and waits for its commit through a node's public API. */
-export async function commitTx(
-  apiUrl: string,
-  chainId: string,
-  signer: KeyPair,
-  type: string,
-  payload: CanonicalValue,
-): Promise<{ hash: string; height: number }> {
-  const account = await json(`${apiUrl}/api/v1/accounts/${signer.publicKey}`);
-  const tx = signTx(signer.seed, { chainId, type, payload, nonce: Number(account.body.nonce) + 1 });
-  const answer = await json(`${apiUrl}/api/v1/txs?wait=commit`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(tx),
-  });
-  if (answer.status !== 200) throw new Error(`${type} not committed: ${JSON.stringify(answer.body)}`);
-  return { hash: answer.body.hash, height: answer.body.height };
 }
 
 /**
@@ -227,7 +188,7 @@ export async function fhirCreate(
   resource: object,
 ): Promise<any> {
   const type = (resource as { resourceType: string }).resourceType;
-  const answer = await json(`${net.url(orgId)}/fhir/R4/${type}`, {
+  const answer = await http(`${net.url(orgId)}/fhir/R4/${type}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
     body: JSON.stringify(resource),
@@ -295,7 +256,7 @@ const GLN = { manufacturer: '9506000990019', pharmacy: '9506000990026' } as cons
 
 async function supplyPost(net: UpNetwork, orgId: string, path: string, body: object): Promise<any> {
   const token = net.credentials.organisations[orgId]!.practitioner.token;
-  const answer = await json(`${net.url(orgId)}${path}`, {
+  const answer = await http(`${net.url(orgId)}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),

@@ -1,0 +1,71 @@
+// The HTTP side of every test against a running node: one JSON fetch, one poll-until-true, and free
+// loopback ports. Each test used to carry its own copy of these.
+import { createServer } from 'node:net';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: any;
+}
+
+/** Fetches and parses a JSON answer (an empty body is `null`); gives up after 20 s. */
+export async function http(url: string, init: RequestInit = {}): Promise<HttpAnswer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(20_000), ...init });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
+}
+
+export async function getJson(url: string): Promise<any> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  return response.json();
+}
+
+export function postJson(target: string, body: unknown, token?: string): Promise<HttpAnswer> {
+  return http(target, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A node's committed height, from its public status. */
+export async function heightOf(apiUrl: string): Promise<number> {
+  return (await getJson(`${apiUrl}/api/v1/status`)).height as number;
+}
+
+/** Polls until `condition` is true or `timeoutMs` passes; returns whether it became true. */
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  stepMs = 200,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await condition()) return true;
+    } catch {
+      // a node that is down or restarting: keep polling
+    }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return false;
+}
+
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}

@@ -1,0 +1,85 @@
+// Starts `carechain` commands as real child processes, as a user would, and waits for a line of their
+// output that says they are ready (a node's "API listening on", `up`'s credentials).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const CARECHAIN_BIN = new URL('../../bin/carechain.mjs', import.meta.url).pathname;
+
+export interface CarechainProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+}
+
+export interface SpawnOptions {
+  /** Resolve once the output matches this; reject if the process exits first. */
+  readonly ready: RegExp;
+  readonly timeoutMs?: number;
+  /** Flags for node itself, before the script. */
+  readonly nodeFlags?: readonly string[];
+}
+
+/** Spawns `bin/carechain.mjs args…` and resolves once its output matches `ready`. */
+export function spawnCarechain(args: readonly string[], options: SpawnOptions): Promise<CarechainProcess> {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CARECHAIN_BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // leave no stray process behind a failed start
+      reject(new Error(`carechain ${args[0]} did not start:\n${out}`));
+    }, options.timeoutMs ?? 30_000);
+    let settled = false;
+    const onData = (chunk: string): void => {
+      out += chunk;
+      if (!settled && options.ready.test(out)) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ child, exited, output: () => out });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`carechain ${args[0]} exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+export type NodeProcess = CarechainProcess;
+
+/** Starts `carechain node` for a folder and resolves once its API listens. */
+export function startNodeProcess(dir: string, timeoutMs = 30_000): Promise<NodeProcess> {
+  // CARECHAIN_NODE_FLAGS passes node flags to the node processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const nodeFlags = process.env.CARECHAIN_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return spawnCarechain(['node', '--config', join(dir, 'node.json')], {
+    ready: /API listening on/,
+    timeoutMs,
+    nodeFlags,
+  });
+}
+
+export interface RunningNode extends CarechainProcess {
+  readonly baseUrl: string;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Runs any `carechain` command that serves an API, and finds the API address in its output. */
+export async function startCli(args: readonly string[], timeoutMs = 30_000): Promise<RunningNode> {
+  const ready = /API listening on (http:\/\/[\d.]+:\d+)/;
+  const started = await spawnCarechain(args, { ready, timeoutMs });
+  return {
+    ...started,
+    baseUrl: ready.exec(started.output())![1]!,
+    stop: () => {
+      started.child.kill('SIGINT');
+      return started.exited;
+    },
+  };
+}
