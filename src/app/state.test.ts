@@ -5,6 +5,12 @@ import { StateOverlay } from './state.ts';
 
 const base = { get: (key: string) => (key === 'committed' ? 'c0' : undefined) };
 
+/** The failure a scope is told to have; anything else thrown is a defect and fails the test. */
+class PlannedFailure extends Error {}
+function expectPlanned(err: unknown): void {
+  if (!(err instanceof PlannedFailure)) throw err;
+}
+
 test('a failed atomic scope leaves every pending write as it was, a successful one keeps its writes', () => {
   const state = new StateOverlay(base);
   state.set('a', '1');
@@ -57,18 +63,18 @@ test('property: any sequence of scopes, some failing and some nested, ends as if
               try {
                 state.atomically(() => {
                   apply(inner, s.nested!);
-                  if (s.nestedFails) throw new Error('inner');
+                  if (s.nestedFails) throw new PlannedFailure('inner');
                 });
                 for (const [k, v] of inner) attempt.set(k, v);
-              } catch {
-                // the inner scope's writes are gone; the outer goes on
+              } catch (err) {
+                expectPlanned(err); // the inner scope's writes are gone; the outer goes on
               }
             }
-            if (s.fails) throw new Error('outer');
+            if (s.fails) throw new PlannedFailure('outer');
           });
           for (const [k, v] of attempt) model.set(k, v);
-        } catch {
-          // failed scope: model unchanged
+        } catch (err) {
+          expectPlanned(err); // failed scope: model unchanged
         }
       }
       const expected = [...model.entries()].sort(([a], [b]) => (a < b ? -1 : 1));

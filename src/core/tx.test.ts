@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { fromHex } from './bytes.ts';
+import { CoreError } from './errors.ts';
 import { TX_BYTES_MAX } from './limits.ts';
 import { checkTxStateless, encodeTx, signTx, TxError, type SignedTx } from './tx.ts';
 
@@ -16,6 +17,17 @@ function sample(overrides: Partial<SignedTx> = {}): SignedTx {
     nonce: 1,
   });
   return { ...tx, ...overrides };
+}
+
+/** What the canonical encoding refuses: numbers other than safe integers, -0, lone surrogates. */
+function outsideCanonicalDomain(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isSafeInteger(value) || Object.is(value, -0);
+  if (typeof value === 'string') return /\p{Cs}/u.test(value);
+  if (Array.isArray(value)) return value.some(outsideCanonicalDomain);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => outsideCanonicalDomain(k) || outsideCanonicalDomain(v));
+  }
+  return false;
 }
 
 function codeOf(fn: () => unknown): string {
@@ -102,12 +114,13 @@ test('property: any payload of JSON with integer numbers signs, encodes and veri
     .filter((v) => JSON.stringify(v).length < 2000 && !/\d\.\d|e[+-]?\d/i.test(JSON.stringify(v)));
   fc.assert(
     fc.property(json, fc.integer({ min: 1, max: 1e9 }), (payload, nonce) => {
-      let tx: SignedTx;
-      try {
-        tx = signTx(seed, { chainId, type: 'demo.any', payload: payload as never, nonce });
-      } catch {
-        return true; // -0 and floats are outside the canonical domain and refused at signing
+      const sign = () => signTx(seed, { chainId, type: 'demo.any', payload: payload as never, nonce });
+      if (outsideCanonicalDomain(payload)) {
+        // Refused at signing, with the encoding's own error; any other failure fails the test.
+        assert.throws(sign, (err) => err instanceof CoreError && err.code === 'encoding.non_canonical');
+        return true;
       }
+      const tx = sign();
       const { encoded } = checkTxStateless(JSON.parse(new TextDecoder().decode(encodeTx(tx))), chainId);
       assert.deepEqual(encoded, encodeTx(tx));
       assert.equal(

@@ -67,7 +67,11 @@ test('status names the chain, the node, its validators and the log', async () =>
   assert.equal(body.chainId, 'carechain-dev');
   assert.match(body.nodeId, /^[0-9a-f]{64}$/);
   assert.equal(body.validators.length, 1);
-  assert.ok(body.height >= 0);
+  assert.ok(Number.isSafeInteger(body.height) && body.height >= 0, `height ${body.height}`);
+  if (body.height > 0) {
+    const tip = await api(`/api/v1/blocks/${body.height}`);
+    assert.equal(tip.status, 200, 'the status height is a stored block');
+  }
   assert.match(body.logRoot, /^[0-9a-f]{64}$/);
 });
 

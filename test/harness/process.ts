@@ -4,6 +4,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const CARECHAIN_BIN = new URL('../../bin/carechain.mjs', import.meta.url).pathname;
+/**
+ * How long a process may take to say it is ready. Generous on purpose: the test machine is shared, and
+ * under load tsx's start-up alone has taken over 30 s. It bounds a hung start; it measures nothing.
+ */
+const START_TIMEOUT_MS = 120_000;
 
 export interface CarechainProcess {
   readonly child: ChildProcess;
@@ -32,7 +37,7 @@ export function spawnCarechain(args: readonly string[], options: SpawnOptions): 
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // leave no stray process behind a failed start
       reject(new Error(`carechain ${args[0]} did not start:\n${out}`));
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? START_TIMEOUT_MS);
     let settled = false;
     const onData = (chunk: string): void => {
       out += chunk;
@@ -54,7 +59,7 @@ export function spawnCarechain(args: readonly string[], options: SpawnOptions): 
 export type NodeProcess = CarechainProcess;
 
 /** Starts `carechain node` for a folder and resolves once its API listens. */
-export function startNodeProcess(dir: string, timeoutMs = 30_000): Promise<NodeProcess> {
+export function startNodeProcess(dir: string, timeoutMs = START_TIMEOUT_MS): Promise<NodeProcess> {
   // CARECHAIN_NODE_FLAGS passes node flags to the node processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeFlags = process.env.CARECHAIN_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return spawnCarechain(['node', '--config', join(dir, 'node.json')], {
@@ -71,7 +76,7 @@ export interface RunningNode extends CarechainProcess {
 }
 
 /** Runs any `carechain` command that serves an API, and finds the API address in its output. */
-export async function startCli(args: readonly string[], timeoutMs = 30_000): Promise<RunningNode> {
+export async function startCli(args: readonly string[], timeoutMs = START_TIMEOUT_MS): Promise<RunningNode> {
   const ready = /API listening on (http:\/\/[\d.]+:\d+)/;
   const started = await spawnCarechain(args, { ready, timeoutMs });
   return {

@@ -113,7 +113,15 @@ test('idle links stay up across many PING intervals, on both ends', TIMEOUT, asy
   t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
   await Promise.all(nodes.map((n) => n.transport.start()));
   await waitFor(() => allConnected(nodes), 'links up');
-  await new Promise((resolve) => setTimeout(resolve, 3_000)); // 15 intervals, 2.5 idle timeouts
+  // Wait for the links' own evidence, not for time: each side has had its PINGs answered on the same
+  // session for 15 intervals (2.5 idle timeouts) since it first saw the peer.
+  const lastSeen = (node: TestNode) => node.transport.peers()[0]!.lastSeenMs ?? 0;
+  const firstSeen = nodes.map(lastSeen);
+  await waitFor(
+    () => nodes.every((node, i) => lastSeen(node) >= firstSeen[i]! + 15 * 200),
+    'PINGs answered across 15 intervals',
+    30_000,
+  );
   for (const node of nodes) {
     assert.equal(node.transport.stats().connectionsOpened, 1, 'no link was dropped and redialled');
     assert.ok(node.transport.peers()[0]!.connected);
