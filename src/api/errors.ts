@@ -1,8 +1,9 @@
-// The domain API's one error currency: { error: { code, message, details } } with a status chosen
-// here from the stable code. Unknown failures become 'internal' with no internals in the answer.
+// The domain API's one error currency: { error: { code, message, details } } with the status the error
+// catalogue (core/errors/codes.ts) gives the stable code. Unknown failures become 'internal' with no internals in the answer.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { CoreError, type Details } from '../core/errors.ts';
+import { statusOfCode } from '../core/errors/codes.ts';
 
 export class ApiError extends CoreError {
   readonly statusCode: number;
@@ -12,25 +13,9 @@ export class ApiError extends CoreError {
   }
 }
 
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  'tx.malformed': 400,
-  'tx.too_large': 413,
-  'tx.wrong_chain': 400,
-  'tx.bad_signature': 400,
-  'tx.unknown_type': 400,
-  'tx.invalid_payload': 422,
-  'tx.rejected': 422,
-  'tx.nonce_replayed': 409,
-  'tx.nonce_gap': 409,
-  'mempool.duplicate': 409,
-  'mempool.full': 503,
-  'merkle.out_of_range': 400,
-  'proof.out_of_range': 400,
-  'vault.not_found': 404,
-};
-
+/** The status for a code, from the one catalogue (core/errors/codes.ts). */
 export function statusForCode(code: string): number {
-  return STATUS_BY_CODE[code] ?? 400;
+  return statusOfCode(code);
 }
 
 export interface ErrorBody {
