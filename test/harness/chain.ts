@@ -9,6 +9,7 @@ import type { Genesis } from '../../src/core/genesis.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
 import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
 import { Ledger } from '../../src/node/ledger.ts';
+import type { Storage } from '../../src/node/storage/port.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from '../../src/node/mempool.ts';
 import { produceSoloBlock } from '../../src/node/solo-producer.ts';
 import type { Clock } from '../../src/node/env.ts';
@@ -62,8 +63,9 @@ export interface TestChain {
   addBlock(txs: readonly SignedTx[]): number;
 }
 
-export function openTestChain(dataDir: string): TestChain {
-  const ledger = Ledger.open(dataDir, testGenesis());
+/** A test chain in a data directory (SQLite) or in any storage of node/storage. */
+export function openTestChain(where: string | Storage): TestChain {
+  const ledger = Ledger.open(where, testGenesis());
   const clock = steppingClock();
   const context = () => {
     const tip = ledger.tip();
@@ -89,8 +91,8 @@ export function openTestChain(dataDir: string): TestChain {
 }
 
 /** A chain of `blocks` blocks with `txsPerBlock` anchors each, from one client. */
-export function buildChain(dataDir: string, blocks: number, txsPerBlock: number): TestChain {
-  const chain = openTestChain(dataDir);
+export function buildChain(where: string | Storage, blocks: number, txsPerBlock: number): TestChain {
+  const chain = openTestChain(where);
   let nonce = 0;
   for (let b = 0; b < blocks; b++) {
     chain.addBlock(Array.from({ length: txsPerBlock }, () => anchorTx(clientKey, ++nonce)));

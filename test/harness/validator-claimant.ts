@@ -1,0 +1,27 @@
+// A second process that tries to run as the test chain's validator on a PostgreSQL database, for the
+// advisory lock test: prints "started" when it got the validator, or exits 1 with the error's code.
+import pino from 'pino';
+import { CarechainNode } from '../../src/node/node.ts';
+import { testGenesis, validatorKey } from '../helpers/chain.ts';
+
+const [dataDir, database] = process.argv.slice(2);
+if (dataDir === undefined || database === undefined)
+  throw new Error('usage: validator-claimant <dataDir> <url>');
+try {
+  const node = new CarechainNode(
+    {
+      dataDir,
+      database,
+      genesis: testGenesis(),
+      key: validatorKey,
+      blockIntervalMs: 50,
+      emptyBlockIntervalMs: 1000,
+    },
+    { logger: pino({ level: 'silent' }) },
+  );
+  console.log('started');
+  await node.stop();
+} catch (err) {
+  console.error(`${(err as { code?: string }).code}: ${(err as Error).message}`);
+  process.exitCode = 1;
+}
