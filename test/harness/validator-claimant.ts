@@ -2,7 +2,7 @@
 // advisory lock test: prints "started" when it got the validator, or exits 1 with the error's code.
 import pino from 'pino';
 import { CarechainNode } from '../../src/node/node.ts';
-import { testGenesis, validatorKey } from '../helpers/chain.ts';
+import { testGenesis, validatorKey } from './chain.ts';
 
 const [dataDir, database] = process.argv.slice(2);
 if (dataDir === undefined || database === undefined)

@@ -15,7 +15,7 @@ import {
   tempDir,
   testGenesis,
   validatorKey,
-} from '../../../test/helpers/chain.ts';
+} from '../../../test/harness/chain.ts';
 import {
   postgresUnavailable,
   startPostgres,
