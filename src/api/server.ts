@@ -1,6 +1,7 @@
 // The HTTP server of a node (Fastify). Routes are registered per area; all answer errors in the one
 // domain format of errors.ts.
-import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { CarechainNode } from '../node/node.ts';
 import { installInputGuards } from './bad-input.ts';
@@ -27,6 +28,17 @@ export interface ApiServerOptions {
   readonly supply?: SupplyRouteOptions;
 }
 
+/** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
+const registered = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+export function registeredRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
+  return registered.get(app) ?? [];
+}
+
+function recordRoute(list: { method: string; url: string }[], route: RouteOptions): void {
+  for (const method of [route.method].flat()) list.push({ method, url: route.url });
+}
+
 export function buildApiServer(
   node: CarechainNode,
   logger: Logger,
@@ -37,16 +49,34 @@ export function buildApiServer(
   const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
   installErrorHandler(app, logger);
   installInputGuards(app);
-  registerLedgerRoutes(app, node);
-  registerProofRoutes(app, node);
-  registerEventRoutes(app, node);
-  registerMetrics(app, node);
-  if (options.fhir !== undefined) registerFhirRoutes(app, node, logger, options.fhir);
-  if (options.fhir && options.recordsAdmin)
-    registerRecordsAdminRoutes(app, node, logger, options.fhir, options.recordsAdmin);
-  if (options.supply !== undefined) registerSupplyRoutes(app, node, logger, options.supply);
-  if (options.fhir !== undefined)
-    registerConsentRoutes(app, node, options.fhir.verifier, options.fhir.baseUrl);
-  registerWebApp(app);
+  const routes: { method: string; url: string }[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route) => recordRoute(routes, route));
+  // OpenAPI 3.1 from the routes' own schemas (contract/); @fastify/swagger sees the routes registered
+  // after it has loaded, so the routes are registered by the plugin below, in the root's scope.
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'carechain node API', version: '1' },
+    },
+  });
+  const registerRoutes = (api: FastifyInstance) => {
+    api.get('/api/v1/openapi.json', () => api.swagger());
+    registerLedgerRoutes(api, node);
+    registerProofRoutes(api, node);
+    registerEventRoutes(api, node);
+    registerMetrics(api, node);
+    if (options.fhir !== undefined) registerFhirRoutes(api, node, logger, options.fhir);
+    if (options.fhir && options.recordsAdmin)
+      registerRecordsAdminRoutes(api, node, logger, options.fhir, options.recordsAdmin);
+    if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
+    if (options.fhir !== undefined)
+      registerConsentRoutes(api, node, options.fhir.verifier, options.fhir.baseUrl);
+    registerWebApp(api);
+    return Promise.resolve();
+  };
+  // Not encapsulated (what fastify-plugin does): the routes behave as if registered on the root.
+  Object.assign(registerRoutes, { [Symbol.for('skip-override')]: true });
+  void app.register(registerRoutes);
   return app;
 }

@@ -55,6 +55,8 @@ export interface FhirTestNodeOptions {
   readonly practitioners?: readonly TestPractitioner[];
   /** Mount the records-admin routes on the server. */
   readonly recordsAdmin?: boolean;
+  /** Mount the supply chain and EPCIS routes on the server. */
+  readonly supply?: boolean;
   /** Listen on a loopback port (for real HTTP clients) instead of serving only `inject`. */
   readonly listen?: boolean;
 }
@@ -168,6 +170,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
     const server = buildApiServer(started, logger, {
       fhir: { gateway, verifier, baseUrl: FHIR_BASE, patientAuth: { issuer, challenges } },
       ...(options.recordsAdmin === true ? { recordsAdmin: { dataDir: dir.path } } : {}),
+      ...(options.supply === true ? { supply: { verifier } } : {}),
     });
     app = server;
     let url = '';

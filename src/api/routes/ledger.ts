@@ -7,7 +7,7 @@ import { toHex } from '../../core/bytes.ts';
 import { emptyRoot } from '../../core/merkle/index.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { ApiError } from '../errors.ts';
-import { commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../schemas.ts';
+import { commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../../contract/ledger.ts';
 
 /** Most evidence records listed at once. */
 const EVIDENCE_PAGE_MAX = 1000;

@@ -5,7 +5,7 @@ import { NodeError } from '../../node/errors.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { checkpointAt, proveConsistency, proveInclusion } from '../../node/proofs.ts';
 import { ApiError } from '../errors.ts';
-import { checkpointSchema, errorSchema, hex32 } from '../schemas.ts';
+import { checkpointSchema, errorSchema, hex32 } from '../../contract/ledger.ts';
 
 function notFound(err: unknown): never {
   if (err instanceof NodeError && err.code.endsWith('not_found')) {
