@@ -8,12 +8,12 @@ import type { CanonicalValue } from '../core/canonical.ts';
 import { signTx, type SignedTx } from '../core/tx.ts';
 import type { Clock } from './env.ts';
 import { BlockSync } from './consensus/block-sync.ts';
-import { ConsensusDriver } from './consensus/driver.ts';
+import { ConsensusDriver, type DriverDependencies } from './consensus/driver.ts';
 import { parseWireMessage, type WireMessage } from './consensus/wire.ts';
 import type { KeyPair } from './keys.ts';
 import type { Ledger } from './ledger.ts';
 import type { Mempool } from './mempool.ts';
-import { P2PTransport, type PeerAddress } from './p2p/index.ts';
+import { P2PTransport, type PeerAddress, type PeerInfo, type TransportHandlers } from './p2p/index.ts';
 import type { ProducedBlock } from './solo-producer.ts';
 import { parseMembershipGenesis } from '../app/membership/genesis.ts';
 
@@ -38,6 +38,25 @@ export interface NetworkDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   onCommitted(block: ProducedBlock): void;
+  /**
+   * How this node reaches its peers (default: mutual-TLS P2P on options.listenHost/listenPort). The
+   * simulator passes its own, on a virtual network it can delay, cut and corrupt.
+   */
+  readonly transport?: (handlers: TransportHandlers) => PeerTransport;
+  /** Passed to the consensus driver: virtual timers, an observed record store, test-only engine options. */
+  readonly driver?: Pick<DriverDependencies, 'timers' | 'records' | 'engine'>;
+  /** Observes equivocation evidence as this node reports it (the simulator checks it names the guilty). */
+  readonly onEvidence?: (evidence: Evidence) => void;
+}
+
+/** What the runtime needs of a transport: the P2P transport's public face. */
+export interface PeerTransport {
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+  broadcast(message: unknown): void;
+  send(peerKey: string, message: unknown): void;
+  request(peerKey: string, method: string, params: unknown): Promise<unknown>;
+  peers(): PeerInfo[];
 }
 
 export interface PeerStatus {
@@ -49,7 +68,7 @@ export interface PeerStatus {
 }
 
 export class NetworkRuntime {
-  readonly transport: P2PTransport;
+  readonly transport: PeerTransport;
   readonly driver: ConsensusDriver;
   readonly sync: BlockSync;
   private readonly deps: NetworkDependencies;
@@ -65,22 +84,22 @@ export class NetworkRuntime {
       ...validatorKeys,
       ...(parseMembershipGenesis(ledger.genesis) ?? []).flatMap((org) => org.nodeKeys),
     ]);
-    this.transport = new P2PTransport(
-      {
-        key,
-        listenHost: options.listenHost,
-        listenPort: options.listenPort,
-        peers: options.peers.filter((p) => p.publicKey !== key.publicKey),
-        allowedKeys: memberNodeKeys,
-      },
-      {
-        logger: deps.logger,
-        handlers: {
-          onMessages: (from, messages) => this.onMessages(from, messages),
-          onRequest: (from, method, params) => this.onRequest(from, method, params),
+    const handlers: TransportHandlers = {
+      onMessages: (from, messages) => this.onMessages(from, messages),
+      onRequest: (from, method, params) => this.onRequest(from, method, params),
+    };
+    this.transport =
+      deps.transport?.(handlers) ??
+      new P2PTransport(
+        {
+          key,
+          listenHost: options.listenHost,
+          listenPort: options.listenPort,
+          peers: options.peers.filter((p) => p.publicKey !== key.publicKey),
+          allowedKeys: memberNodeKeys,
         },
-      },
-    );
+        { logger: deps.logger, handlers },
+      );
     this.driver = new ConsensusDriver(
       {
         chainId: ledger.chainId,
@@ -91,6 +110,7 @@ export class NetworkRuntime {
         emptyBlockWaitMs: options.emptyBlockWaitMs ?? 1000,
       },
       {
+        ...deps.driver,
         ledger,
         mempool: deps.mempool,
         clock: deps.clock,
@@ -138,6 +158,7 @@ export class NetworkRuntime {
       { kind: evidence.kind, offender: evidenceOffender(evidence) },
       'validator equivocated; reporting',
     );
+    this.deps.onEvidence?.(evidence);
     try {
       const tx = signTx(key.seed, {
         chainId: ledger.chainId,

@@ -8,6 +8,8 @@ import {
   genesisSchedule,
   nextHeightSchedule,
   type ConsensusMessage,
+  type ConsensusRecord,
+  type EngineOptions,
   type Evidence,
   type Input,
   type Output,
@@ -17,7 +19,7 @@ import {
 import { CoreError } from '../../core/errors.ts';
 import { BLOCK_TXS_MAX } from '../../core/limits.ts';
 import type { Commit } from '../../core/vote.ts';
-import type { Clock } from '../env.ts';
+import { systemTimers, type Clock, type TimerHandle, type Timers } from '../env.ts';
 import type { KeyPair } from '../keys.ts';
 import type { Ledger, PreparedBlock } from '../ledger.ts';
 import type { Mempool } from '../mempool.ts';
@@ -52,6 +54,24 @@ export interface DriverDependencies {
   onCommitted(block: ProducedBlock): void;
   /** Called with proof that a validator equivocated, to be committed on chain. */
   onEvidence(evidence: Evidence): void;
+  /** Timeouts and re-gossip; the simulator passes timers on virtual time (default: the system's). */
+  readonly timers?: Timers;
+  /**
+   * Where the engine's restart record is kept (default: the ledger's database). The simulator wraps
+   * the real store to observe each save and to crash right after one, before anything is sent.
+   */
+  readonly records?: ConsensusRecordPort;
+  /**
+   * Simulator and tests only, never set in a node: a signature-verdict cache shared by many simulated
+   * nodes, and the engine's deliberate bugs that prove the simulator's checks can fail.
+   */
+  readonly engine?: Pick<EngineOptions<BlockValue>, 'verifier' | 'unsafe'>;
+}
+
+/** The engine's restart record, loaded once at start and saved before anything it covers is sent. */
+export interface ConsensusRecordPort {
+  load(): ConsensusRecord<BlockValue> | undefined;
+  save(record: ConsensusRecord<BlockValue>): void;
 }
 
 const EMPTY_MEMPOOL_POLL_MS = 20;
@@ -67,14 +87,15 @@ export class ConsensusDriver {
   private readonly options: DriverOptions;
   private readonly deps: DriverDependencies;
   private readonly engine: ConsensusEngine<BlockValue>;
-  private readonly records: ConsensusRecordStore;
+  private readonly records: ConsensusRecordPort;
+  private readonly timers: Timers;
   private schedule: ProposerSchedule;
   private height: number;
   /** Blocks of the current height already checked (or built) by us, by hash. */
   private prepared = new Map<string, PreparedBlock>();
   private readonly verifiedTxs = new VerifiedTxCache();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private regossipTimer: NodeJS.Timeout | undefined;
+  private readonly pendingTimers = new Set<TimerHandle>();
+  private regossipTimer: TimerHandle = undefined;
   private readonly queue: Input<BlockValue>[] = [];
   private running = false;
   private stopped = false;
@@ -82,9 +103,11 @@ export class ConsensusDriver {
   constructor(options: DriverOptions, deps: DriverDependencies) {
     this.options = options;
     this.deps = deps;
-    this.records = new ConsensusRecordStore(deps.ledger.store.port);
+    this.timers = deps.timers ?? systemTimers;
+    this.records = deps.records ?? new ConsensusRecordStore(deps.ledger.store.port);
     const record = this.records.load();
     this.engine = new ConsensusEngine<BlockValue>({
+      ...deps.engine,
       chainId: options.chainId,
       ...(options.key ? { seed: options.key.seed } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
@@ -104,14 +127,14 @@ export class ConsensusDriver {
 
   start(): void {
     this.input({ kind: 'start', height: this.height, schedule: this.schedule, nowMs: this.now() });
-    this.regossipTimer = setInterval(() => this.regossip(), this.options.regossipIntervalMs);
+    this.regossipTimer = this.timers.setInterval(() => this.regossip(), this.options.regossipIntervalMs);
   }
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.regossipTimer);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.clearInterval(this.regossipTimer);
+    for (const timer of this.pendingTimers) this.timers.clearTimeout(timer);
+    this.pendingTimers.clear();
   }
 
   /** A consensus message from a peer (already shape-checked by wire.ts). */
@@ -267,11 +290,11 @@ export class ConsensusDriver {
   }
 
   private later(delayMs: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const timer = this.timers.setTimeout(() => {
+      this.pendingTimers.delete(timer);
       fn();
     }, delayMs);
-    this.timers.add(timer);
+    this.pendingTimers.add(timer);
   }
 
   /**
