@@ -1,16 +1,18 @@
 // The simulator's safety and liveness checks. Each returns human-readable violations; an empty list is a
 // pass. Safety is checked on every run; liveness only for the window after faults heal, when an honest
-// quorum is up and connected.
+// quorum is up and connected. Besides the outcome (no fork), safety checks the protocol's own rules on
+// what honest validators signed: never two messages for one step, and never a prevote against their
+// lock without a newer polka (the locking rule, which a fork needs unlucky timing to expose).
 import { CoreError } from '../../src/core/errors.ts';
-import type { ValidatorSet } from '../../src/core/validators.ts';
-import { verifyCommit } from '../../src/core/vote.ts';
+import { findValidator, hasQuorum, type ValidatorSet } from '../../src/core/validators.ts';
+import { verifyCommit, type Vote } from '../../src/core/vote.ts';
 import {
   checkConflictingCommit,
   evidenceOffender,
   verifyEvidence,
   type ForkProof,
+  type Verifier,
 } from '../../src/consensus/index.ts';
-import { isValidTx } from './app.ts';
 import type { SimNode } from './node.ts';
 import type { Recorder } from './recorder.ts';
 
@@ -23,6 +25,9 @@ export interface SafetyInput {
   readonly byzantineKeys: ReadonlySet<string>;
   /** Byzantine keys that equivocated in the open, to all peers: evidence must name each. */
   readonly expectEvidenceAgainst: readonly string[];
+  /** Hashes of txs whose signature does not verify: no honest node may commit one. */
+  readonly invalidTxs: ReadonlySet<string>;
+  readonly verifier: Verifier;
 }
 
 function short(key: string): string {
@@ -58,11 +63,11 @@ export function checkSafety(input: SafetyInput): string[] {
   const { recorder } = input;
   const honest = input.nodes.filter((n) => n.honest);
 
+  // 0. Node code never throws out of a step (a real node would die) nor logs an error.
+  for (const failure of recorder.failures) violations.push(`safety: ${failure}`);
+
   // 1. No two honest nodes decide different blocks at one height (a fork), reported with its proof.
   for (const proof of findForks(input)) violations.push(`safety: ${describeFork(proof)}`);
-  for (const { reporter, proof } of recorder.forks) {
-    violations.push(`safety: node ${reporter} detected ${describeFork(proof)}`);
-  }
 
   // 2. Every commit carries > 2/3 of the power in valid signatures, each signer once.
   const appHashes = new Map<number, string>();
@@ -89,11 +94,15 @@ export function checkSafety(input: SafetyInput): string[] {
 
   // 5. Every committed tx applied exactly once, and only valid ones.
   for (const node of honest) {
-    for (const [tx, count] of node.app.applied) {
-      if (count !== 1) violations.push(`safety: node ${node.id} applied ${tx} ${count} times`);
-      if (!isValidTx(tx)) violations.push(`safety: node ${node.id} applied invalid ${tx}`);
+    for (const [tx, count] of node.applied) {
+      if (count !== 1) violations.push(`safety: node ${node.id} applied ${tx.slice(0, 12)} ${count} times`);
+      if (input.invalidTxs.has(tx))
+        violations.push(`safety: node ${node.id} applied invalid ${tx.slice(0, 12)}`);
     }
   }
+
+  // 7. The locking rule, on what honest validators signed.
+  violations.push(...checkLocks(input));
 
   // 6. Evidence verifies, never names an honest validator, and open equivocation always yields some.
   const named = new Set<string>();
@@ -115,6 +124,61 @@ export function checkSafety(input: SafetyInput): string[] {
   }
   for (const key of input.expectEvidenceAgainst) {
     if (!named.has(key)) violations.push(`safety: equivocating validator ${short(key)} was never reported`);
+  }
+  return violations;
+}
+
+/**
+ * An honest validator that precommitted v in round r of a height may later prevote another value w
+ * only after a polka for w (prevotes of more than 2/3 of the power) in a round from r on, before the
+ * prevote's round (Algorithm 1, lines 22-30). The polkas counted are those of every vote any node sent,
+ * with a valid signature: a superset of what any honest node can have seen, so a violation is certain.
+ */
+export function checkLocks(input: SafetyInput): string[] {
+  const power = new Map<string, Map<string, number>>();
+  for (const v of input.recorder.votesSent.values()) {
+    if (v.type !== 'prevote' || v.blockHash === null) continue;
+    const validator = findValidator(input.set, v.validator);
+    if (validator === undefined || !input.verifier.vote(input.chainId, v)) continue;
+    const key = `${v.height}/${v.round}/${v.blockHash}`;
+    const byValidator = power.get(key) ?? new Map<string, number>();
+    byValidator.set(v.validator, validator.power);
+    power.set(key, byValidator);
+  }
+  const polka = (height: number, round: number, hash: string): boolean => {
+    const byValidator = power.get(`${height}/${round}/${hash}`);
+    if (byValidator === undefined) return false;
+    return hasQuorum(
+      input.set,
+      [...byValidator.values()].reduce((a, b) => a + b, 0),
+    );
+  };
+  const byValidatorHeight = new Map<string, Vote[]>();
+  for (const v of input.recorder.honestVotes) {
+    const key = `${v.validator}/${v.height}`;
+    byValidatorHeight.set(key, [...(byValidatorHeight.get(key) ?? []), v]);
+  }
+  const violations: string[] = [];
+  for (const votes of byValidatorHeight.values()) {
+    const ordered = [...votes].sort(
+      (a, b) => a.round - b.round || (a.type === b.type ? 0 : a.type === 'prevote' ? -1 : 1),
+    );
+    let lock: { round: number; hash: string } | null = null;
+    for (const v of ordered) {
+      if (v.blockHash === null) continue;
+      if (v.type === 'precommit') {
+        lock = { round: v.round, hash: v.blockHash };
+        continue;
+      }
+      if (lock === null || lock.hash === v.blockHash || v.round <= lock.round) continue;
+      let unlocked = false;
+      for (let r = lock.round; r < v.round && !unlocked; r++) unlocked = polka(v.height, r, v.blockHash);
+      if (!unlocked) {
+        violations.push(
+          `safety: honest validator ${short(v.validator)} locked on ${short(lock.hash)} in h${v.height} r${lock.round} prevoted ${short(v.blockHash)} in r${v.round} with no polka for it since`,
+        );
+      }
+    }
   }
   return violations;
 }
@@ -155,12 +219,10 @@ export function checkLiveness(input: LivenessInput): string[] {
       }
       previousMs = t;
     }
-    if (node.app.height < input.targetHeight) {
-      violations.push(
-        `liveness: node ${node.id} reached height ${node.app.height}, not ${input.targetHeight}`,
-      );
+    if (node.height < input.targetHeight) {
+      violations.push(`liveness: node ${node.id} reached height ${node.height}, not ${input.targetHeight}`);
     }
-    const missing = [...input.submittedValid].filter((tx) => !node.app.applied.has(tx));
+    const missing = [...input.submittedValid].filter((tx) => !node.applied.has(tx));
     if (missing.length > 0)
       violations.push(
         `liveness: node ${node.id} never included ${missing.length} valid txs, e.g. ${missing[0]}`,

@@ -1,8 +1,9 @@
-// The fault phase's schedule: partitions (symmetric or one-way) that come and go, and crashes with
+// The fault phase's schedule: partitions (symmetric or one-way; dropping what is sent across, or
+// holding it to deliver late when they heal) that come and go, and crashes with
 // restarts, some of them right after a node persisted a vote and before it sent it. All of it ends at
 // healing time, when run.ts restarts every node and reconnects every link.
 import type { EventQueue, Network } from './network.ts';
-import type { SimNode, Wire } from './node.ts';
+import type { Packet, SimNode } from './node.ts';
 import type { Rng } from './prng.ts';
 import type { Scenario } from './scenarios.ts';
 
@@ -10,7 +11,7 @@ export function scheduleFaults(
   scenario: Scenario,
   rng: Rng,
   queue: EventQueue,
-  network: Network<Wire>,
+  network: Network<Packet>,
   nodes: readonly SimNode[],
   healMs: number,
 ): void {
@@ -21,7 +22,8 @@ export function scheduleFaults(
       const cut = rng.range(1, ids.length - 1);
       const groups = [ids.slice(0, cut), ids.slice(cut)];
       const oneWay = rng.chance(0.3);
-      queue.at(t, () => network.partition(groups, oneWay));
+      const hold = rng.chance(0.5);
+      queue.at(t, () => network.partition(groups, oneWay, hold));
       queue.at(Math.min(t + durationMs, healMs), () => network.heal());
       t += durationMs + rng.range(50, 800);
     }

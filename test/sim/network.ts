@@ -1,6 +1,8 @@
 // Virtual time and the simulated network. Events run in (time, sequence) order, so a run is a pure
 // function of its seed. Links add delay and jitter (which reorders), lose and duplicate messages, and
-// can be cut one way or both (asymmetric and symmetric partitions).
+// can be cut one way or both (asymmetric and symmetric partitions). A cut link either drops what is
+// sent over it or, like the real transport's per-peer queue, holds it (bounded) and delivers it all
+// when the link heals: messages then arrive long after they were sent.
 import type { Rng } from './prng.ts';
 
 interface Event {
@@ -83,6 +85,10 @@ export class Network<M> {
   faults: LinkFaults = CALM_LINKS;
   /** Cut links as "from>to". */
   private readonly cut = new Set<string>();
+  /** Messages held by cut links that deliver later, per link, in order. */
+  private readonly held = new Map<string, M[]>();
+  private readonly holding = new Set<string>();
+  static readonly HELD_MAX = 2000;
   sent = 0;
   delivered = 0;
 
@@ -94,7 +100,20 @@ export class Network<M> {
 
   send(from: number, to: number, message: M): void {
     this.sent++;
-    if (this.cut.has(`${from}>${to}`) || this.rng.chance(this.faults.lossRate)) return;
+    const link = `${from}>${to}`;
+    if (this.cut.has(link)) {
+      const queue = this.holding.has(link) ? (this.held.get(link) ?? []) : undefined;
+      if (queue !== undefined && queue.length < Network.HELD_MAX) {
+        queue.push(message);
+        this.held.set(link, queue);
+      }
+      return;
+    }
+    if (this.rng.chance(this.faults.lossRate)) return;
+    this.transmit(from, to, message);
+  }
+
+  private transmit(from: number, to: number, message: M): void {
     const copies = this.rng.chance(this.faults.duplicateRate) ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       const delayMs = this.rng.range(this.faults.delayMinMs, this.faults.delayMaxMs);
@@ -107,22 +126,32 @@ export class Network<M> {
     }
   }
 
-  cutLink(from: number, to: number): void {
+  /** Cuts a link; with `hold`, what is sent meanwhile is delivered when it heals. */
+  cutLink(from: number, to: number, hold = false): void {
     this.cut.add(`${from}>${to}`);
+    if (hold) this.holding.add(`${from}>${to}`);
   }
 
   /** Splits nodes into groups that cannot reach each other; `oneWay` cuts only group i -> group j, i < j. */
-  partition(groups: readonly (readonly number[])[], oneWay = false): void {
+  partition(groups: readonly (readonly number[])[], oneWay = false, hold = false): void {
     for (let i = 0; i < groups.length; i++) {
       for (let j = 0; j < groups.length; j++) {
         if (i === j || (oneWay && i > j)) continue;
-        for (const a of groups[i]!) for (const b of groups[j]!) this.cutLink(a, b);
+        for (const a of groups[i]!) for (const b of groups[j]!) this.cutLink(a, b, hold);
       }
     }
   }
 
+  /** Reconnects every link; held messages go out in order, each with its own delay. */
   heal(): void {
     this.cut.clear();
+    this.holding.clear();
+    const held = [...this.held].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.held.clear();
+    for (const [link, messages] of held) {
+      const [from, to] = link.split('>').map(Number) as [number, number];
+      for (const message of messages) this.transmit(from, to, message);
+    }
   }
 
   isCut(from: number, to: number): boolean {

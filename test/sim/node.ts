@@ -1,336 +1,322 @@
-// One simulated node: the consensus engine plus the driver a real node would have around it — durable
-// storage (the consensus record and the chain, which survive a crash), a bounded mempool, block building
-// and validation, timers on virtual time, re-gossip of its own messages, and block sync from peers.
-import type { Commit } from '../../src/core/vote.ts';
-import { verifyCommit } from '../../src/core/vote.ts';
+// One simulated node: the real node code on simulated time, transport and disk. Each node has a real
+// Ledger on the memory storage backend (which survives its crashes: it is the node's disk), and each
+// incarnation a
+// real Mempool and a real NetworkRuntime (consensus driver, block sync, message routing, evidence
+// reporting), whose timers run on the event queue and whose transport is the simulated network.
+// A crash ends the incarnation mid-step, as kill -9 would: with `crashAfterPersist`, right after the
+// consensus record is saved and before anything it covers is sent.
+import pino, { type Logger } from 'pino';
+import type { TimeoutOptions, Verifier } from '../../src/consensus/index.ts';
+import { CoreError } from '../../src/core/errors.ts';
+import type { SignedTx } from '../../src/core/tx.ts';
 import type { ValidatorSet } from '../../src/core/validators.ts';
-import {
-  checkConflictingCommit,
-  ConsensusEngine,
-  type ConsensusMessage,
-  type ConsensusRecord,
-  type Input,
-  type Output,
-  type ProposerSchedule,
-  type TimeoutOptions,
-  type Verifier,
-} from '../../src/consensus/index.ts';
-import { AppState, BLOCK_TXS_MAX, isValidTx, makeBlock, validateBlock, type SimBlock } from './app.ts';
+import type { Genesis } from '../../src/core/genesis.ts';
+import type { ConsensusRecordPort } from '../../src/node/consensus/driver.ts';
+import { ConsensusRecordStore } from '../../src/node/consensus/record-store.ts';
+import type { WireMessage } from '../../src/node/consensus/wire.ts';
+import { NodeError } from '../../src/node/errors.ts';
+import type { KeyPair } from '../../src/node/keys.ts';
+import { Ledger } from '../../src/node/ledger.ts';
+import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from '../../src/node/mempool.ts';
+import { NetworkRuntime, type PeerTransport } from '../../src/node/network.ts';
+import type { TransportHandlers } from '../../src/node/p2p/index.ts';
+import type { ProducedBlock } from '../../src/node/solo-producer.ts';
+import { MemoryStorage } from '../../src/node/storage/index.ts';
+import { IncarnationTimers, skewedClock } from './env.ts';
 import type { EventQueue, Network } from './network.ts';
 import type { Rng } from './prng.ts';
 import type { Recorder } from './recorder.ts';
 
-export type Wire =
-  | { readonly kind: 'consensus'; readonly message: ConsensusMessage<SimBlock> }
-  | { readonly kind: 'tx'; readonly tx: string }
-  /** "I am at this height and round": a peer further on answers with that round's messages. */
-  | { readonly kind: 'roundState'; readonly height: number; readonly round: number }
-  | { readonly kind: 'syncRequest'; readonly fromHeight: number }
-  | { readonly kind: 'syncResponse'; readonly entries: readonly { block: SimBlock; commit: Commit }[] };
+/** What travels between simulated nodes: gossip, and block-sync requests with their answers. */
+export type Packet =
+  | { readonly kind: 'gossip'; readonly message: unknown }
+  | { readonly kind: 'request'; readonly id: number; readonly method: string; readonly params: unknown }
+  | { readonly kind: 'response'; readonly id: number; readonly ok: boolean; readonly value: unknown };
 
 export interface SimParams {
-  readonly blockIntervalMs: number;
-  readonly gossipIntervalMs: number;
-  readonly syncIntervalMs: number;
-  readonly syncBatchMax: number;
-  readonly mempoolMax: number;
+  readonly regossipIntervalMs: number;
+  readonly commitPauseMs: number;
+  readonly emptyBlockWaitMs: number;
+  readonly requestTimeoutMs: number;
+  readonly mempoolTxsMax: number;
   readonly timeouts: TimeoutOptions;
 }
 
 export interface SimContext {
-  readonly chainId: string;
+  readonly genesis: Genesis;
   readonly set: ValidatorSet;
   readonly queue: EventQueue;
-  readonly network: Network<Wire>;
+  readonly network: Network<Packet>;
   readonly rng: Rng;
   readonly verifier: Verifier;
   readonly params: SimParams;
   readonly recorder: Recorder;
   readonly nodeIds: () => readonly number[];
-  scheduleAt(height: number): ProposerSchedule;
   /** Test-only engine breakage, applied to honest nodes to prove the checks can fail. */
   readonly unsafe?: { ignoreLocks?: boolean; forgetSigned?: boolean };
+  /** Called whenever promise callbacks may be pending, so the run lets them settle before going on. */
+  asyncWork(): void;
 }
 
 /** Byzantine behaviour hooks; an honest node has none. */
 export interface Behaviour {
   readonly name: string;
   /** Sends its own version of one of our broadcasts; returns true if it did (the original is not sent). */
-  onBroadcast?(node: SimNode, message: ConsensusMessage<SimBlock>): boolean;
-  onReceive?(node: SimNode, from: number, wire: Wire): void;
-  onGossipTick?(node: SimNode): void;
+  onBroadcast?(node: SimNode, message: WireMessage): boolean;
+  onReceive?(node: SimNode, from: number, message: unknown): void;
+  /** Answers a peer's request (block sync) its own way; gets the honest answer. */
+  answerRequest?(node: SimNode, method: string, params: unknown, honest: unknown): unknown;
 }
 
+/** Thrown by a crash inside a step, to unwind it as kill -9 would; caught where the step began. */
+class SimCrash extends Error {}
+
 export class SimNode {
-  /** Survives crashes: what a real node fsyncs. */
-  readonly durable: {
-    record: ConsensusRecord<SimBlock> | null;
-    chain: { block: SimBlock; commit: Commit }[];
-  } = {
-    record: null,
-    chain: [],
-  };
+  /** The node's disk: survives crashes. */
+  private readonly storage = new MemoryStorage();
+  readonly ledger: Ledger;
+  /** The height when the run ended and the storage was freed. */
+  private finalHeight: number | undefined;
   up = false;
-  engine!: ConsensusEngine<SimBlock>;
-  app = new AppState();
-  mempool = new Set<string>();
   /** Crash right after the next persist, before what follows it is sent. */
   crashAfterPersist = false;
+  mempool: Mempool | undefined;
+  runtime: NetworkRuntime | undefined;
+  /** Times each tx hash was committed by this node, observed from its ledger's commits. */
+  readonly applied = new Map<string, number>();
   private generation = 0;
-  private lastSyncRequestMs = -Infinity;
+  private handlers: TransportHandlers | undefined;
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  >();
+  private nextRequestId = 0;
+  private readonly logger: Logger;
 
   constructor(
     readonly ctx: SimContext,
     readonly id: number,
-    readonly seed: Uint8Array | undefined,
-    readonly publicKey: string | null,
+    readonly key: KeyPair,
     readonly honest: boolean,
-    readonly behaviour: Behaviour | null = null,
-  ) {}
+    readonly behaviour: Behaviour | null,
+    /** How far this node's clock is from true (virtual) time. */
+    readonly skewMs: number,
+  ) {
+    this.ledger = Ledger.open(this.storage, ctx.genesis);
+    this.logger = pino(
+      { level: 'error', base: null, timestamp: false },
+      { write: (line: string) => ctx.recorder.logged(this, line) },
+    );
+  }
+
+  get publicKey(): string {
+    return this.key.publicKey;
+  }
+
+  get height(): number {
+    return this.finalHeight ?? this.ledger.tip().height;
+  }
 
   get peers(): number[] {
     return this.ctx.nodeIds().filter((id) => id !== this.id);
   }
 
   boot(): void {
-    this.generation++;
+    const generation = ++this.generation;
     this.up = true;
-    this.app = new AppState();
-    for (const { block, commit } of this.durable.chain) this.app.apply(block, commit);
-    this.engine = new ConsensusEngine<SimBlock>({
-      chainId: this.ctx.chainId,
-      seed: this.seed,
-      timeouts: this.ctx.params.timeouts,
-      verifier: this.ctx.verifier,
-      record: this.durable.record ?? undefined,
-      unsafe: this.honest ? this.ctx.unsafe : undefined,
-    });
-    this.startHeight(this.app.height + 1);
-    this.every(this.ctx.params.gossipIntervalMs, () => this.gossip());
-    this.every(this.ctx.params.syncIntervalMs, () => this.requestSync(this.ctx.rng.pick(this.peers)));
+    const { ctx } = this;
+    const alive = () => this.up && this.generation === generation;
+    const timers = new IncarnationTimers(ctx.queue, alive, (run) => this.guard(run));
+    const tip = this.ledger.tip();
+    this.mempool = new Mempool(
+      { ...DEFAULT_MEMPOOL_OPTIONS, txsMax: ctx.params.mempoolTxsMax },
+      {
+        chainId: this.ledger.chainId,
+        state: this.ledger.store.latestState,
+        nextHeight: tip.height + 1,
+        timeMs: tip.timeMs,
+      },
+    );
+    const store = new ConsensusRecordStore(this.ledger.store.port);
+    const records: ConsensusRecordPort = {
+      load: () => store.load(),
+      save: (record) => {
+        store.save(record);
+        ctx.recorder.persisted(this, record);
+        if (this.crashAfterPersist) {
+          this.crash();
+          throw new SimCrash('crashed after persisting');
+        }
+      },
+    };
+    const unsafe = this.honest ? ctx.unsafe : undefined;
+    this.runtime = new NetworkRuntime(
+      {
+        listenHost: 'sim',
+        listenPort: 0,
+        peers: [],
+        timeouts: ctx.params.timeouts,
+        regossipIntervalMs: ctx.params.regossipIntervalMs,
+        commitPauseMs: ctx.params.commitPauseMs,
+        emptyBlockWaitMs: ctx.params.emptyBlockWaitMs,
+      },
+      {
+        ledger: this.ledger,
+        mempool: this.mempool,
+        key: this.key,
+        clock: skewedClock(ctx.queue, this.skewMs),
+        logger: this.logger,
+        onCommitted: (block) => this.onCommitted(block),
+        onEvidence: (evidence) => ctx.recorder.evidence(this, evidence),
+        transport: (handlers) => {
+          this.handlers = handlers;
+          return this.transport(alive, timers);
+        },
+        driver: {
+          timers,
+          records,
+          engine: { verifier: ctx.verifier, ...(unsafe !== undefined ? { unsafe } : {}) },
+        },
+      },
+    );
+    ctx.asyncWork();
+    void this.runtime.start().catch((err: unknown) => ctx.recorder.threw(this, err));
   }
 
   crash(): void {
+    if (!this.up) return;
     this.up = false;
-    this.generation++; // timers of this incarnation now do nothing
-    this.mempool = new Set();
+    this.generation++; // timers and requests of this incarnation now do nothing
+    this.runtime?.driver.stop();
+    this.pending.clear(); // a request in flight never settles: its caller died with the process
     this.crashAfterPersist = false;
   }
 
-  private every(periodMs: number, run: () => void): void {
-    const gen = this.generation;
-    const tick = () => {
-      if (!this.up || gen !== this.generation) return;
+  /** Ends the run: stops every timer and frees the storage, keeping what the checks read. */
+  stop(): void {
+    this.generation++;
+    this.runtime?.driver.stop();
+    this.pending.clear();
+    this.finalHeight = this.ledger.tip().height;
+    this.storage.close();
+  }
+
+  /** Runs one step of this node; what it throws would kill a real node, so it is reported. */
+  guard(run: () => void): void {
+    try {
       run();
-      this.ctx.queue.after(periodMs, tick);
-    };
-    this.ctx.queue.after(this.ctx.rng.range(1, periodMs), tick);
+    } catch (err) {
+      if (err instanceof SimCrash) return;
+      this.ctx.recorder.threw(this, err);
+      this.crash();
+    }
   }
 
-  /** Runs `fn` later if this incarnation is still up then. */
-  later(delayMs: number, fn: () => void): void {
-    const gen = this.generation;
-    this.ctx.queue.after(delayMs, () => {
-      if (this.up && gen === this.generation) fn();
+  /** A client's tx, as CarechainNode.submit takes it: into the mempool, then gossiped. */
+  submitTx(tx: SignedTx): 'accepted' | 'rejected' | 'full' {
+    if (!this.up || this.mempool === undefined || this.runtime === undefined) return 'rejected';
+    try {
+      const candidate = this.mempool.add(tx);
+      this.ctx.recorder.mempoolSize(this.mempool.size);
+      this.runtime.gossipTx(candidate.tx);
+      return 'accepted';
+    } catch (err) {
+      if (err instanceof CoreError && err.code === 'mempool.full') return 'full';
+      if (err instanceof CoreError && err.code === 'mempool.duplicate') return 'accepted';
+      return 'rejected';
+    }
+  }
+
+  private onCommitted(block: ProducedBlock): void {
+    for (const hash of block.txHashes) this.applied.set(hash, (this.applied.get(hash) ?? 0) + 1);
+    this.ctx.recorder.committed(this, block.height, block.txHashes);
+  }
+
+  /** Sends one gossip message to one peer, observed first by the recorder. */
+  sendGossip(peer: number, message: WireMessage): void {
+    this.ctx.recorder.sent(this, message);
+    this.ctx.network.send(this.id, peer, { kind: 'gossip', message });
+  }
+
+  private transport(alive: () => boolean, timers: IncarnationTimers): PeerTransport {
+    return {
+      start: () => Promise.resolve({ port: 0 }),
+      stop: () => Promise.resolve(),
+      broadcast: (message) => {
+        if (!alive()) return;
+        const wire = message as WireMessage;
+        if (this.behaviour?.onBroadcast?.(this, wire) === true) return;
+        for (const peer of this.peers) this.sendGossip(peer, wire);
+      },
+      send: (peerKey, message) => {
+        if (alive()) this.sendGossip(nodeIdOf(peerKey), message as WireMessage);
+      },
+      request: (peerKey, method, params) =>
+        new Promise((resolve, reject) => {
+          if (!alive()) return; // never settles, like a call made by a process being killed
+          const id = this.nextRequestId++;
+          this.pending.set(id, { resolve, reject });
+          this.ctx.network.send(this.id, nodeIdOf(peerKey), { kind: 'request', id, method, params });
+          timers.setTimeout(() => {
+            if (!this.pending.delete(id)) return;
+            this.ctx.asyncWork();
+            reject(new NodeError('p2p.timeout', 'request timed out', { method }));
+          }, this.ctx.params.requestTimeoutMs);
+        }),
+      peers: () => [],
+    };
+  }
+
+  /** A packet from the network. */
+  deliver(from: number, packet: Packet): void {
+    if (!this.up || this.handlers === undefined) return;
+    const handlers = this.handlers;
+    this.guard(() => {
+      switch (packet.kind) {
+        case 'gossip':
+          this.behaviour?.onReceive?.(this, from, packet.message);
+          handlers.onMessages(addressOf(from), [packet.message]);
+          if (this.mempool !== undefined) this.ctx.recorder.mempoolSize(this.mempool.size);
+          break;
+        case 'request':
+          this.answer(from, packet, handlers);
+          break;
+        case 'response': {
+          const waiting = this.pending.get(packet.id);
+          if (waiting === undefined) return;
+          this.pending.delete(packet.id);
+          this.ctx.asyncWork();
+          if (packet.ok) waiting.resolve(packet.value);
+          else waiting.reject(new NodeError(String(packet.value), 'the peer refused the request'));
+          break;
+        }
+      }
     });
   }
 
-  input(input: Input<SimBlock>): void {
-    if (!this.up) return;
-    this.execute(this.engine.handle(input));
-  }
-
-  private get nowMs(): number {
-    return this.ctx.queue.nowMs;
-  }
-
-  private startHeight(height: number): void {
-    this.input({ kind: 'start', height, schedule: this.ctx.scheduleAt(height), nowMs: this.nowMs });
-  }
-
-  /** Executes the engine's outputs in order; a crash part-way drops the rest, as a kill -9 would. */
-  private execute(outputs: readonly Output<SimBlock>[]): void {
-    for (const o of outputs) {
-      if (!this.up) return;
-      switch (o.kind) {
-        case 'persist':
-          this.durable.record = o.record;
-          this.ctx.recorder.persisted(this, o.record);
-          if (this.crashAfterPersist) this.crash();
-          break;
-        case 'broadcast':
-          this.ctx.recorder.signedMessage(this, o.message);
-          if (this.behaviour?.onBroadcast?.(this, o.message) !== true)
-            this.broadcast({ kind: 'consensus', message: o.message });
-          break;
-        case 'scheduleTimeout': {
-          const { height, round, step } = o;
-          this.later(o.durationMs, () =>
-            this.input({ kind: 'timeout', height, round, step, nowMs: this.nowMs }),
-          );
-          break;
-        }
-        case 'requestValue':
-          this.later(1, () => this.buildValue(o.height, o.round));
-          break;
-        case 'validateValue': {
-          const verdict = validateBlock(this.ctx.chainId, this.ctx.set, this.app, o.value) === null;
-          const { height } = o;
-          this.later(1, () =>
-            this.input({
-              kind: 'valueValidated',
-              height,
-              hash: o.value.hash,
-              valid: verdict,
-              nowMs: this.nowMs,
-            }),
-          );
-          break;
-        }
-        case 'decide':
-          this.commitBlock(o.value, o.commit);
-          this.later(this.ctx.params.blockIntervalMs, () => {
-            if (this.engine.height <= this.app.height) this.startHeight(this.app.height + 1);
-          });
-          break;
-        case 'evidence':
-          this.ctx.recorder.evidence(this, o.evidence);
-          break;
-      }
-    }
-  }
-
-  buildValue(height: number, round: number): void {
-    if (height !== this.app.height + 1 || this.publicKey === null) return;
-    const txs = [...this.mempool].filter((tx) => !this.app.applied.has(tx)).slice(0, BLOCK_TXS_MAX);
-    const fields = {
-      height,
-      prevHash: this.app.tipHash,
-      lastCommit: this.app.tipCommit,
-      txs,
-      proposer: this.publicKey,
+  private answer(from: number, request: Packet & { kind: 'request' }, handlers: TransportHandlers): void {
+    const generation = this.generation;
+    const reply = (ok: boolean, value: unknown) => {
+      if (!this.up || this.generation !== generation) return;
+      const answer =
+        ok && this.behaviour?.answerRequest !== undefined
+          ? this.behaviour.answerRequest(this, request.method, request.params, value)
+          : value;
+      this.ctx.network.send(this.id, from, { kind: 'response', id: request.id, ok, value: answer });
     };
-    this.input({
-      kind: 'valueReady',
-      height,
-      round,
-      value: makeBlock(fields, this.ctx.set),
-      nowMs: this.nowMs,
-    });
+    this.ctx.asyncWork();
+    handlers.onRequest(addressOf(from), request.method, request.params).then(
+      (value) => reply(true, value),
+      (err: unknown) => reply(false, err instanceof CoreError ? err.code : 'p2p.remote_error'),
+    );
   }
+}
 
-  broadcast(wire: Wire): void {
-    for (const peer of this.peers) this.ctx.network.send(this.id, peer, wire);
-  }
+/** Peers are addressed by node, not by key: a twin shares its validator's key. */
+function addressOf(id: number): string {
+  return `sim-node-${id}`;
+}
 
-  sendTo(peer: number, wire: Wire): void {
-    this.ctx.network.send(this.id, peer, wire);
-  }
-
-  /** Stores and applies a final block, unless it conflicts with ours: then it is a fork, and reported. */
-  private commitBlock(block: SimBlock, commit: Commit): boolean {
-    const ours = this.durable.chain[block.height - 1];
-    if (ours !== undefined) {
-      if (ours.block.hash !== block.hash) {
-        const proof = checkConflictingCommit(this.ctx.chainId, this.ctx.set, ours.commit, commit);
-        if (proof !== null) this.ctx.recorder.fork(this, proof);
-      }
-      return false;
-    }
-    if (block.height !== this.app.height + 1) return false;
-    this.durable.chain.push({ block, commit });
-    this.app.apply(block, commit);
-    for (const tx of block.txs) this.mempool.delete(tx);
-    this.ctx.recorder.committed(this, block, commit);
-    return true;
-  }
-
-  submitTx(tx: string, gossip: boolean): 'accepted' | 'rejected' | 'full' {
-    if (!this.up || !isValidTx(tx)) return 'rejected';
-    if (this.app.applied.has(tx) || this.mempool.has(tx)) return 'accepted';
-    if (this.mempool.size >= this.ctx.params.mempoolMax) return 'full';
-    this.mempool.add(tx);
-    this.ctx.recorder.mempoolSize(this.mempool.size);
-    if (gossip) this.broadcast({ kind: 'tx', tx });
-    return 'accepted';
-  }
-
-  private gossip(): void {
-    if (this.behaviour?.onGossipTick !== undefined) this.behaviour.onGossipTick(this);
-    for (const message of this.engine.gossipMessages()) {
-      if (this.behaviour?.onBroadcast?.(this, message) !== true)
-        this.broadcast({ kind: 'consensus', message });
-    }
-    this.broadcast({ kind: 'roundState', height: this.engine.height, round: this.engine.round });
-  }
-
-  /** Asks `peer` for blocks, at most a few times per sync interval. */
-  private maybeSync(peer: number): void {
-    if (this.nowMs - this.lastSyncRequestMs > this.ctx.params.syncIntervalMs / 4) this.requestSync(peer);
-  }
-
-  private requestSync(peer: number): void {
-    this.lastSyncRequestMs = this.nowMs;
-    this.sendTo(peer, { kind: 'syncRequest', fromHeight: this.app.height + 1 });
-  }
-
-  receive(from: number, wire: Wire): void {
-    if (!this.up) return;
-    this.behaviour?.onReceive?.(this, from, wire);
-    switch (wire.kind) {
-      case 'consensus': {
-        const m = wire.message;
-        const height = m.kind === 'vote' ? m.vote.height : m.proposal.height;
-        // A message from a later height means we are behind: ask its sender for the blocks we lack.
-        if (height > this.engine.height) this.maybeSync(from);
-        if (m.kind === 'vote') this.input({ kind: 'vote', vote: m.vote, nowMs: this.nowMs });
-        else this.input({ kind: 'proposal', proposal: m.proposal, value: m.value, nowMs: this.nowMs });
-        break;
-      }
-      case 'tx':
-        this.submitTx(wire.tx, false);
-        break;
-      case 'roundState':
-        // Catch a peer up: it is behind us in this height, so relay what we hold for its round.
-        if (wire.height === this.engine.height && wire.round < this.engine.round) {
-          for (const message of this.engine.messagesForRound(wire.height, wire.round))
-            this.sendTo(from, { kind: 'consensus', message });
-        } else if (wire.height > this.engine.height) {
-          this.maybeSync(from);
-        }
-        break;
-      case 'syncRequest': {
-        const entries = this.durable.chain.slice(
-          wire.fromHeight - 1,
-          wire.fromHeight - 1 + this.ctx.params.syncBatchMax,
-        );
-        if (entries.length > 0) this.sendTo(from, { kind: 'syncResponse', entries });
-        break;
-      }
-      case 'syncResponse':
-        this.applySynced(wire.entries);
-        break;
-    }
-  }
-
-  /** Block sync: trusts nothing but the validator set; each block needs a valid commit and must be valid. */
-  private applySynced(entries: readonly { block: SimBlock; commit: Commit }[]): void {
-    const before = this.app.height;
-    for (const { block, commit } of entries) {
-      if (commit.height !== block.height || commit.blockHash !== block.hash) return;
-      try {
-        verifyCommit(this.ctx.chainId, this.ctx.set, commit);
-      } catch {
-        return;
-      }
-      if (block.height <= this.app.height) {
-        this.commitBlock(block, commit); // only checks for a conflict with our block
-        continue;
-      }
-      if (validateBlock(this.ctx.chainId, this.ctx.set, this.app, block) !== null) return;
-      this.commitBlock(block, commit);
-    }
-    if (this.app.height > before && this.engine.height <= this.app.height)
-      this.startHeight(this.app.height + 1);
-  }
+function nodeIdOf(address: string): number {
+  return Number(address.slice('sim-node-'.length));
 }

@@ -1,27 +1,21 @@
 // Runs one seeded simulation: builds the network for a scenario, injects its faults for the fault phase,
 // heals everything, runs until every honest node has moved on (or a deadline derived from the timeouts
-// passes), then checks safety and liveness. Same seed, same run: all randomness comes from the seed.
-import { toHex, utf8 } from '../../src/core/bytes.ts';
-import { publicKeyFromSeed, sha256 } from '../../src/core/crypto/index.ts';
+// passes), then checks safety and liveness. Same seed, same run: all randomness comes from the seed,
+// and promise callbacks (block sync is async) settle between events, in an order fixed by the events.
 import { makeValidatorSet } from '../../src/core/validators.ts';
-import {
-  genesisSchedule,
-  nextHeightSchedule,
-  type ForkProof,
-  type ProposerSchedule,
-} from '../../src/consensus/index.ts';
-import { isValidTx, txId } from './app.ts';
+import type { ForkProof } from '../../src/consensus/index.ts';
 import { behaviour } from './byzantine.ts';
+import { CHAIN_ID, CLIENTS, clientTx, FOLLOWER_KEYS, simGenesis, VALIDATOR_KEYS } from './chain.ts';
 import { checkLiveness, checkSafety, findForks, type SafetyInput } from './checks.ts';
 import { CALM_LINKS, EventQueue, Network } from './network.ts';
-import { SimNode, type SimContext, type SimParams, type Wire } from './node.ts';
+import { SimNode, type Packet, type SimContext, type SimParams } from './node.ts';
 import { Rng } from './prng.ts';
 import { Recorder } from './recorder.ts';
 import { scenarioFor, type Scenario } from './scenarios.ts';
 import { CachedVerifier } from './verifier.ts';
 import { scheduleFaults } from './faults.ts';
 
-export const CHAIN_ID = 'sim-chain';
+export { CHAIN_ID };
 
 export interface SimReport {
   readonly seed: number;
@@ -30,6 +24,8 @@ export interface SimReport {
   readonly forks: ForkProof[];
   readonly byzantineKeys: ReadonlySet<string>;
   readonly stats: { heights: number; virtualMs: number; messages: number; evidence: number; boundMs: number };
+  /** A digest of everything observed, for the replay test: same seed, same trace. */
+  readonly trace: string[];
   /** The run's nodes and observations, for tests that corrupt them to prove the checks can fail. */
   readonly world: {
     readonly nodes: readonly SimNode[];
@@ -38,32 +34,35 @@ export interface SimReport {
   };
 }
 
-/** Validator i's private seed and key in every run (fixed, so the signature cache is shared across seeds). */
-export const SEEDS = Array.from({ length: 10 }, (_, i) => sha256(utf8(`sim-validator-${i}`)));
-export const KEYS = SEEDS.map((s) => toHex(publicKeyFromSeed(s)));
 const verifier = new CachedVerifier();
 
-export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): SimReport {
+/** Lets pending promise callbacks (and those they schedule) run before the next event. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Promise<SimReport> {
   const rng = new Rng(seed);
   const queue = new EventQueue();
   const recorder = new Recorder(() => queue.nowMs);
   const n = scenario.powers.length;
-  const set = makeValidatorSet(
-    scenario.powers.map((power, i) => ({ publicKey: KEYS[i]!, power, name: `v${i}` })),
-  );
-  const schedules: ProposerSchedule[] = [genesisSchedule(set)];
+  const genesis = simGenesis(scenario.powers);
+  const set = makeValidatorSet(genesis.validators);
   const params: SimParams = {
-    blockIntervalMs: 200,
-    gossipIntervalMs: 250,
-    syncIntervalMs: 500,
-    syncBatchMax: 20,
-    mempoolMax: 300,
+    regossipIntervalMs: 250,
+    commitPauseMs: 100,
+    emptyBlockWaitMs: 200,
+    requestTimeoutMs: 1000,
+    mempoolTxsMax: 300,
     timeouts: scenario.timeouts,
   };
   const nodes: SimNode[] = [];
-  const network = new Network<Wire>(queue, rng.fork(), (from, to, wire) => nodes[to]!.receive(from, wire));
+  let asyncPending = false;
+  const network = new Network<Packet>(queue, rng.fork(), (from, to, packet) =>
+    nodes[to]!.deliver(from, packet),
+  );
   const ctx: SimContext = {
-    chainId: CHAIN_ID,
+    genesis,
     set,
     queue,
     network,
@@ -72,50 +71,78 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
     params,
     recorder,
     nodeIds: () => nodes.map((node) => node.id),
-    scheduleAt(height) {
-      while (schedules.length < height) schedules.push(nextHeightSchedule(schedules[schedules.length - 1]!));
-      return schedules[height - 1]!;
+    ...(scenario.unsafe !== undefined ? { unsafe: scenario.unsafe } : {}),
+    asyncWork: () => {
+      asyncPending = true;
     },
-    unsafe: scenario.unsafe,
   };
 
+  const skewRng = rng.fork();
+  const skew = () =>
+    scenario.clockSkewMsMax === 0 ? 0 : skewRng.range(-scenario.clockSkewMsMax, scenario.clockSkewMsMax);
   const byzantineKeys = new Set<string>();
   const expectEvidenceAgainst: string[] = [];
   for (let i = 0; i < n; i++) {
     const kind = scenario.byzantine.get(i);
-    if (kind !== undefined) byzantineKeys.add(KEYS[i]!);
+    const key = VALIDATOR_KEYS[i]!;
+    if (kind !== undefined) byzantineKeys.add(key.publicKey);
     // A double-voter sends both votes to everyone half the time, and the network is calm after healing:
     // honest nodes must catch it (a twin may never vote differently, so it is not required).
-    if (kind === 'double-vote') expectEvidenceAgainst.push(KEYS[i]!);
+    if (kind === 'double-vote') expectEvidenceAgainst.push(key.publicKey);
     const b = kind === undefined || kind === 'twin' ? null : behaviour(kind);
-    nodes.push(new SimNode(ctx, i, SEEDS[i], KEYS[i]!, kind === undefined, b));
+    nodes.push(new SimNode(ctx, i, key, kind === undefined, b, skew()));
   }
   for (const [i, kind] of scenario.byzantine) {
-    if (kind === 'twin') nodes.push(new SimNode(ctx, nodes.length, SEEDS[i], KEYS[i]!, false, null));
+    if (kind === 'twin') nodes.push(new SimNode(ctx, nodes.length, VALIDATOR_KEYS[i]!, false, null, skew()));
+  }
+  for (let f = 0; f < scenario.followers; f++) {
+    nodes.push(new SimNode(ctx, nodes.length, FOLLOWER_KEYS[f]!, true, null, skew()));
   }
   const healMs = scenario.faultPhaseMs;
 
-  // Clients: submit txs (some invalid) until healing; keep re-submitting valid ones until included.
-  const submittedValid = new Set<string>();
+  // Clients: each signs a nonce chain of txs (some copies with a broken signature) and sends them to its
+  // home node (another if that one is down) until healing; valid ones are re-sent in order until included.
+  const submittedValid = new Map<string, { client: number; nonce: number }>();
+  const invalid = new Set<string>();
   const clientRng = rng.fork();
-  let txCount = 0;
-  const upNodes = () => nodes.filter((node) => node.up);
-  const submit = (tx: string) => {
-    const up = upNodes();
-    if (up.length > 0) clientRng.pick(up).submitTx(tx, true);
+  const nonces = Array.from({ length: CLIENTS }, () => 0);
+  const homes = Array.from({ length: CLIENTS }, () => clientRng.int(nodes.length));
+  const honest = nodes.filter((node) => node.honest);
+  const submit = (client: number, tx: Parameters<SimNode['submitTx']>[0]) => {
+    const home = nodes[homes[client]!]!;
+    const up = nodes.filter((node) => node.up);
+    const target = home.up ? home : up.length > 0 ? clientRng.pick(up) : undefined;
+    target?.submitTx(tx);
+  };
+  // A node never re-gossips its pending txs, so a client whose tx sits at a node that lost its one
+  // gossip (or never proposes: a member node, a faulty validator) must try another node: each retry
+  // sends every pending tx, in nonce order, to one node picked at random.
+  const retry = (txs: readonly { client: number; nonce: number }[]) => {
+    const up = nodes.filter((node) => node.up);
+    if (up.length === 0) return;
+    const target = clientRng.pick(up);
+    for (const { client, nonce } of txs) target.submitTx(clientTx(client, nonce, true).tx);
   };
   const clientTick = () => {
     if (queue.nowMs >= healMs) return;
-    const tx = txId(txCount % 3, txCount, clientRng.chance(0.9));
-    txCount++;
-    if (isValidTx(tx)) submittedValid.add(tx);
-    submit(tx);
+    const client = clientRng.int(CLIENTS);
+    if (clientRng.chance(0.1)) {
+      const bad = clientTx(client, nonces[client]! + 1, false);
+      invalid.add(bad.hash);
+      submit(client, bad.tx);
+    } else {
+      const nonce = ++nonces[client]!;
+      const good = clientTx(client, nonce, true);
+      submittedValid.set(good.hash, { client, nonce });
+      submit(client, good.tx);
+    }
     queue.after(scenario.txIntervalMs, clientTick);
   };
   const resubmitTick = () => {
-    const honestUp = upNodes().filter((node) => node.honest);
+    const honestUp = honest.filter((node) => node.up);
     const probe = honestUp.length > 0 ? clientRng.pick(honestUp) : undefined;
-    for (const tx of submittedValid) if (probe !== undefined && !probe.app.applied.has(tx)) submit(tx);
+    if (probe !== undefined)
+      retry([...submittedValid].filter(([hash]) => !probe.applied.has(hash)).map(([, t]) => t));
     queue.after(700, resubmitTick);
   };
   queue.after(10, clientTick);
@@ -138,7 +165,6 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
   let boundMs = 0;
   let deadlineMs = Infinity;
   let finished = false;
-  const honest = nodes.filter((node) => node.honest);
   queue.at(healMs, () => {
     network.heal();
     network.faults = CALM_LINKS;
@@ -146,15 +172,15 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
       node.crashAfterPersist = false;
       if (!node.up) node.boot();
     }
-    heightAtHeal = Math.max(0, ...honest.map((node) => node.app.height));
+    heightAtHeal = Math.max(0, ...honest.map((node) => node.height));
     targetHeight = heightAtHeal + scenario.extraHeights;
-    const round = Math.max(0, ...honest.map((node) => node.engine.round));
+    const round = Math.max(0, ...honest.map((node) => node.runtime?.driver.round ?? 0));
     boundMs = livenessBoundMs(scenario, params, round, n);
     deadlineMs = healMs + boundMs * (scenario.extraHeights + 2);
     const doneTick = () => {
       finished = honest.every(
         (node) =>
-          node.app.height >= targetHeight && [...submittedValid].every((tx) => node.app.applied.has(tx)),
+          node.height >= targetHeight && [...submittedValid.keys()].every((tx) => node.applied.has(tx)),
       );
       if (!finished) queue.after(50, doneTick);
     };
@@ -165,6 +191,10 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
   let events = 0;
   while (!finished && queue.nowMs <= deadlineMs) {
     if (!queue.step()) break;
+    if (asyncPending) {
+      asyncPending = false;
+      await settle();
+    }
     if (++events > 3_000_000) {
       violations.push('liveness: event budget exhausted');
       break;
@@ -178,6 +208,8 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
     recorder,
     byzantineKeys,
     expectEvidenceAgainst,
+    invalidTxs: invalid,
+    verifier,
   };
   violations.push(...checkSafety(safetyInput));
   if (scenario.kind !== 'fork-attack') {
@@ -190,21 +222,28 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
         boundMs,
         endMs,
         targetHeight,
-        submittedValid,
-        mempoolMax: params.mempoolMax,
+        submittedValid: new Set(submittedValid.keys()),
+        mempoolMax: params.mempoolTxsMax,
         queueSizeMax: queue.sizeMax,
         queueSizeLimit: 100_000,
       }),
     );
   }
-  const forks = [...findForks(safetyInput), ...recorder.forks.map((f) => f.proof)];
+  const forks = findForks(safetyInput);
+  for (const node of nodes) node.stop();
   const stats = {
-    heights: Math.max(0, ...honest.map((node) => node.app.height)),
+    heights: Math.max(0, ...honest.map((node) => node.height)),
     virtualMs: endMs,
     messages: network.sent,
     evidence: recorder.evidenceLog.length,
     boundMs,
   };
+  const trace = nodes.flatMap((node) =>
+    [...recorder.committedBy(node.id)].map(
+      ([h, e]) => `${node.id} h${h} ${e.blockHash.slice(0, 12)} t${e.timeMs} r${e.commit.round}`,
+    ),
+  );
+  trace.push(`signed ${recorder.signedByHonest.size} votes-sent ${recorder.votesSent.size}`);
   return {
     seed,
     scenario,
@@ -212,19 +251,21 @@ export function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Si
     forks,
     byzantineKeys,
     stats,
+    trace,
     world: { nodes, recorder, safety: safetyInput },
   };
 }
 
 /**
- * How long an honest node may go without a commit once faults heal: a sync round trip and the block
- * interval, plus n + 2 full rounds starting from the highest round reached, each its three timeouts and
- * four message delays. Proposer rotation gives an honest proposer within n rounds, and timeouts
- * growing with the round outlast any message delay.
+ * How long an honest node may go without a commit once faults heal: a sync round trip, the commit
+ * pause, the empty-block wait and a re-gossip interval, plus n + 2 full rounds starting from the highest
+ * round reached, each its three timeouts and four message delays. Proposer rotation gives an honest
+ * proposer within n rounds, and timeouts growing with the round outlast any message delay.
  */
 export function livenessBoundMs(scenario: Scenario, params: SimParams, round: number, n: number): number {
   const t = scenario.timeouts;
-  let ms = params.syncIntervalMs + params.blockIntervalMs + params.gossipIntervalMs;
+  let ms =
+    params.requestTimeoutMs + params.commitPauseMs + params.emptyBlockWaitMs + 2 * params.regossipIntervalMs;
   for (let r = round; r <= round + n + 1; r++) {
     ms += t.timeoutProposeMs + t.timeoutPrevoteMs + t.timeoutPrecommitMs;
     ms += r * (t.timeoutProposeDeltaMs + t.timeoutPrevoteDeltaMs + t.timeoutPrecommitDeltaMs);

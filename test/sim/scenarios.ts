@@ -1,5 +1,6 @@
 // Scenarios: what a seed turns into. The seed picks a kind, the validator count (4 to 10) and powers
-// (equal or not), and the faults of the fault phase. Byzantine power stays below 1/3 except in the
+// (equal or not), clock skew, whether a non-voting member node follows along, and the faults of the
+// fault phase. Byzantine power stays below 1/3 except in the
 // deliberate fork attack, where the point is that the fork is detected.
 import type { TimeoutOptions } from '../../src/consensus/index.ts';
 import { BYZANTINE_KINDS, type ByzantineKind } from './byzantine.ts';
@@ -24,6 +25,10 @@ export interface Scenario {
   readonly byzantine: ReadonlyMap<number, ByzantineKind | 'twin'>;
   readonly links: LinkFaults;
   readonly partitions: boolean;
+  /** Each node's clock is off by up to this much, either way. */
+  readonly clockSkewMsMax: number;
+  /** Non-voting member nodes, which follow the chain by block sync and consensus messages. */
+  readonly followers: number;
   readonly crashes: boolean;
   readonly faultPhaseMs: number;
   /** Heights every honest node must reach past the highest height at healing. */
@@ -85,6 +90,8 @@ export function scenarioFor(seed: number, only?: ScenarioKind): Scenario {
     byzantine: faulty ? pickByzantine(rng, powers, byzKinds) : new Map(),
     links: kind === 'calm' || kind === 'crash' ? CALM_LINKS : lossy,
     partitions: kind === 'partition' || kind === 'chaos',
+    clockSkewMsMax: rng.chance(0.5) ? rng.range(0, 5000) : 0,
+    followers: rng.chance(0.3) ? 1 : 0,
     crashes: kind === 'crash' || kind === 'chaos',
     // Without faults, heights come every few message delays; a shorter phase keeps those seeds cheap.
     faultPhaseMs: kind === 'calm' || kind === 'lossy' ? rng.range(800, 2000) : rng.range(1500, 4000),
@@ -109,6 +116,8 @@ export function forkAttackScenario(): Scenario {
     ]),
     links: CALM_LINKS,
     partitions: false,
+    clockSkewMsMax: 0,
+    followers: 0,
     crashes: false,
     faultPhaseMs: 2000,
     extraHeights: 0,

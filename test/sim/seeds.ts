@@ -11,10 +11,10 @@ export function testSeeds(from: number, count: number): void {
     const seeds = Array.from({ length: count }, (_, i) => from + i).filter(
       (seed) => SCENARIO_KINDS[seed % SCENARIO_KINDS.length] === kind,
     );
-    test(`simulation: ${kind}, ${seeds.length} seeds from ${from}`, () => {
+    test(`simulation of the real node: ${kind}, ${seeds.length} seeds from ${from}`, async () => {
       const failures: string[] = [];
       for (const seed of seeds) {
-        const report = runSim(seed);
+        const report = await runSim(seed);
         if (report.violations.length > 0) {
           failures.push(
             `seed ${seed}: ${report.violations.slice(0, 3).join('; ')}\n  replay: npm run sim -- --seed ${seed}`,
