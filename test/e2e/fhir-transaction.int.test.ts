@@ -4,8 +4,6 @@
 // update makes a new on-chain version guarded by If-Match; a batch reports each entry on its own; and after
 // all five Synthea patients are imported, no byte of the ledger's files holds any of their PHI.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
@@ -21,6 +19,7 @@ import {
   type FhirTestNode,
 } from '../harness/fhir-node.ts';
 import { refused } from '../harness/fhir-client.ts';
+import { phiOfBundles, scanStores, stringsOf } from '../harness/phi-scan.ts';
 
 type Json = any; // a FHIR client test reads arbitrary resources
 const synthea = (prefix: string): Json => {
@@ -212,43 +211,14 @@ test('a batch answers each entry on its own', async () => {
   assert.equal(recordCount(), before + 1);
 });
 
-/** Strings of a Synthea patient that identify them or describe their health: none may reach the chain. */
-function phiOf(bundle: Json): string[] {
-  const found = new Set<string>();
-  for (const { resource } of bundle.entry as Json[]) {
-    if (resource.resourceType === 'Patient') {
-      for (const name of resource.name ?? []) {
-        for (const part of [name.family, ...(name.given ?? [])]) if (part) found.add(part);
-      }
-      if (resource.birthDate) found.add(resource.birthDate);
-      for (const address of resource.address ?? []) {
-        for (const line of address.line ?? []) found.add(line);
-        if (address.city) found.add(address.city);
-      }
-      for (const telecom of resource.telecom ?? []) if (telecom.value) found.add(telecom.value);
-      for (const id of resource.identifier ?? []) {
-        if (id.system !== PATIENT_PSEUDONYM_SYSTEM && typeof id.value === 'string') found.add(id.value);
-      }
-    }
-    for (const coding of resource.code?.coding ?? []) {
-      if (coding.display) found.add(coding.display);
-      if (typeof coding.code === 'string' && coding.code.includes('-')) found.add(coding.code);
-    }
-  }
-  // Short strings would match by chance inside hex; every Synthea name and code here is longer.
-  return [...found].filter((s) => s.length >= 5);
-}
-
 test('every Synthea patient imports, and no stored block, tx or state row holds any of their PHI', async () => {
   const doctor = client('doctor');
   const bundles = syntheaBundles().filter((b) => !/^(hospital|practitioner)/.test(b.file));
-  const phi: string[] = [];
   for (const [i, { json }] of bundles.entries()) {
     const bundle: Json = structuredClone(json);
     const key = keyPairFromSeed(seedOf(`synthea-patient-${i}`));
     await testNode.submit(key, 'membership.registerPatient', {});
     const patient = bundle.entry.find((e: Json) => e.resource.resourceType === 'Patient').resource;
-    phi.push(...phiOf(bundle));
     patient.identifier = [
       ...(patient.identifier ?? []),
       { system: PATIENT_PSEUDONYM_SYSTEM, value: patientPseudonym(key.publicKey) },
@@ -256,21 +226,20 @@ test('every Synthea patient imports, and no stored block, tx or state row holds 
     const response = (await doctor.transaction({ body: bundle })) as Json;
     assert.equal(response.entry.length, bundle.entry.length);
   }
-  assert.ok(phi.length > 100, `${phi.length} PHI strings`);
-  // The ledger's own files, byte for byte (blocks, txs, state, the mempool log), and the vault, whose
-  // ciphertexts must not leak a name either.
-  const files = readdirSync(testNode.dir.path, { recursive: true })
-    .map(String)
-    .filter((f) => /(ledger|mempool|vault)[^/]*\.sqlite(-wal)?$/.test(f));
-  assert.ok(
-    files.some((f) => f.includes('ledger')),
-    files.join(', '),
+  // The same scan as test/e2e/privacy-proofs-that-can-fail.int.test.ts, on this node's every store.
+  const phi = phiOfBundles(
+    bundles.map((b) => b.json),
+    PATIENT_PSEUDONYM_SYSTEM,
   );
-  for (const file of files) {
-    const bytes = readFileSync(join(testNode.dir.path, file)).toString('latin1');
-    const leaked = phi.filter((s) => bytes.includes(s));
-    assert.deepEqual(leaked, [], `${file} holds PHI`);
-  }
+  assert.ok(phi.length > 100, `${phi.length} PHI strings`);
+  const directory = stringsOf(
+    syntheaBundles()
+      .filter((b) => /^(hospital|practitioner)/.test(b.file))
+      .map((b) => b.json),
+  );
+  const report = scanStores(testNode.dir.path, phi, { directory });
+  assert.ok(report.bytesRead.ledger > 0 && report.bytesRead.vault > 0, JSON.stringify(report.bytesRead));
+  assert.deepEqual(report.leaks, [], 'no store holds PHI');
 });
 
 test('every HL7 example of a served type about a patient or the institution round-trips over HTTP', async () => {

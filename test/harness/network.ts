@@ -213,6 +213,8 @@ export interface RunningNetwork extends TestNetwork {
    * SIGKILL is for tests that only need the machine back.
    */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Stops every node that still runs and keeps the folders, for a test that reads them afterwards. */
+  halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
 /** The four organisations of the records tests and benchmarks. */
@@ -229,9 +231,12 @@ export async function startNetwork(
   const net = await makeNetwork(root.path, members, chainId);
   const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
+  const halt = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     for (const node of nodes) if (node.child.exitCode === null) node.child.kill(signal);
     await Promise.all(nodes.map((node) => node.exited));
+  };
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
+    await halt(signal);
     root.remove();
   };
   const failed = started.find((s) => s.status === 'rejected');
@@ -249,5 +254,6 @@ export async function startNetwork(
     registerPatient: (custodian, key) => registerPatient(net, custodian, key),
     registerStaff: (org, role) => registerStaff(net, org, role),
     stop,
+    halt,
   };
 }
