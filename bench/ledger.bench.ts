@@ -17,6 +17,8 @@ import {
 import { checkTxStateless, signTx } from '../src/core/tx.ts';
 import { anchorTx, clientKey, openTestChain, tempDir, TEST_CHAIN_ID } from '../test/harness/chain.ts';
 import { keyPairFromSeed } from '../src/node/keys.ts';
+import { PostgresStorage } from '../src/node/storage/index.ts';
+import { postgresUnavailable, startPostgres } from '../test/harness/postgres.ts';
 
 const quick = process.argv.includes('--quick');
 const LOG_LEAVES = quick ? 100_000 : 1_000_000;
@@ -141,6 +143,33 @@ say(`block append to SQLite (${blockTxs} tx/block, incl. check+execute)`, blockT
 ]);
 say('block append to SQLite', blocks / storeSeconds, 'blocks/s');
 
+// The same blocks appended to PostgreSQL (a throwaway cluster on loopback, synchronous_commit=on),
+// through the same ledger code, as a ratio to the SQLite figure of this run.
+let postgresBlockTxPerSec: number | undefined;
+const noPostgres = postgresUnavailable();
+if (noPostgres !== undefined) {
+  console.log(`block append to PostgreSQL: skipped (${noPostgres})`);
+} else {
+  const cluster = await startPostgres();
+  const storage = new PostgresStorage(await cluster.createDatabase('bench'));
+  try {
+    const onPostgres = openTestChain(storage);
+    const start = performance.now();
+    for (let b = 0; b < blocks; b++) onPostgres.addBlock(signed.slice(b * blockTxs, (b + 1) * blockTxs));
+    const seconds = (performance.now() - start) / 1000;
+    onPostgres.ledger.close();
+    postgresBlockTxPerSec = (blocks * blockTxs) / seconds;
+    say(`block append to PostgreSQL (${blockTxs} tx/block)`, postgresBlockTxPerSec, 'tx/s', [
+      blockTxPerSec,
+      'SQLite',
+    ]);
+    say('block append to PostgreSQL', (seconds * 1000) / blocks, 'ms/block');
+  } finally {
+    storage.close();
+    cluster.stop();
+  }
+}
+
 console.log(
   JSON.stringify({
     bench: 'ledger',
@@ -159,5 +188,7 @@ console.log(
     inclusionProofVerifyPerSec: Math.round(proofVerifyPerSec),
     sqliteBlockTxPerSec: Math.round(blockTxPerSec),
     sqliteBlockTxToRawVerify: +(blockTxPerSec / rawVerifyPerSec).toFixed(3),
+    postgresBlockTxPerSec: postgresBlockTxPerSec && Math.round(postgresBlockTxPerSec),
+    postgresBlockTxToSqlite: postgresBlockTxPerSec && +(postgresBlockTxPerSec / blockTxPerSec).toFixed(3),
   }),
 );
