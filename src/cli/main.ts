@@ -18,6 +18,9 @@ function integer(min: number, max: number) {
   };
 }
 
+// Files and folders carechain makes are its user's alone (finding 15): keys, ledgers, vaults, logs.
+process.umask(0o077);
+
 const program = new Command()
   .name('carechain')
   .description(

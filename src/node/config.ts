@@ -1,6 +1,6 @@
 // Node configuration files: what an institution keeps on its own machine. Paths inside a config file
 // are relative to the file's folder, so a node folder can be moved or copied whole.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isHex } from '../core/bytes.ts';
 import type { Genesis } from '../core/genesis.ts';
@@ -8,6 +8,7 @@ import { NodeError } from './errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from './keys.ts';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { ORG_ID_PATTERN } from '../app/payload.ts';
+import { makePrivateDir } from './private-dir.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -103,7 +104,7 @@ export function initNodeDir(
   if (existsSync(join(folder, CONFIG_FILE))) {
     throw new NodeError('config.exists', `${join(folder, CONFIG_FILE)} exists already; not overwriting it`);
   }
-  mkdirSync(folder, { recursive: true });
+  makePrivateDir(folder);
   const key = generateKeyPair();
   writeKeyFile(join(folder, 'node-key.json'), key);
   // The organisation's admin key registers its practitioners. It lives beside the node key here for a

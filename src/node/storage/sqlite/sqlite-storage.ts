@@ -1,9 +1,9 @@
 // The embedded default: one SQLite file per store in the node's data directory, in WAL mode, with the
 // store's durability as `synchronous` (FULL, or NORMAL for the mempool's log).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORE_DURABILITY, type OpenOptions, type Storage, type StoreName } from '../port.ts';
+import { makePrivateDir } from '../../private-dir.ts';
 import { SqlitePort } from './sqlite-port.ts';
 
 export const STORE_FILES: Record<StoreName, string> = {
@@ -27,7 +27,8 @@ export class SqliteStorage implements Storage {
 
   open(store: StoreName, options: OpenOptions = {}): SqlitePort {
     const readonly = options.readonly ?? false;
-    if (!readonly) mkdirSync(this.dataDir, { recursive: true });
+    // The node's folder is its own (finding 15): 0700, files 0600 (private-dir.ts).
+    if (!readonly) makePrivateDir(this.dataDir);
     const db = new Database(join(this.dataDir, STORE_FILES[store]), { readonly, fileMustExist: readonly });
     if (!readonly) {
       db.pragma('journal_mode = WAL');
