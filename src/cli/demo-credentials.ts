@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PATIENT_SCOPES_DEFAULT } from '../api/auth/patient-login.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../api/auth/practitioner-login.ts';
 import { scopesOf } from '../api/auth/scopes.ts';
-import { TokenIssuer } from '../api/auth/tokens.ts';
+import { TokenIssuer, type IssuedToken, type TokenRequest } from '../api/auth/tokens.ts';
 import { patientPseudonym } from '../app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../app/membership/types.ts';
 import { toHex } from '../core/bytes.ts';
@@ -47,8 +47,12 @@ export const CONSORTIUM: readonly DemoOrganisation[] = [
 export const CREDENTIALS_FILE = 'credentials.json';
 const DEMO_PATIENTS = 2;
 const DEMO_CUSTODIAN = 'hospital';
-/** Demo tokens last long enough to play with; a real client logs in again each hour. */
-const DEMO_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Demo access tokens last the hour every access token may (issue 10, finding 10); each identity also
+ * gets a refresh token good for 30 days, traded at /auth/token (grant_type refresh_token) for a fresh
+ * access token, so the demo stays usable without its seeds.
+ */
+const DEMO_REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** How long the demo registrations may take to commit (the nodes may still be meeting each other). */
 const DEMO_COMMIT_TIMEOUT_MS = 60_000;
 
@@ -105,10 +109,19 @@ function issuerFor(info: NodeDirInfo): Promise<TokenIssuer> {
       issuer: apiBaseUrl(info.api),
       audience: fhirBaseUrl(info.api),
       seed: readKeyFile(join(info.dir, 'node-key.json')).seed,
-      ttlMsMax: DEMO_TOKEN_TTL_MS,
     },
     { clock: systemClock, randomBytes: (n) => new Uint8Array(randomBytes(n)) },
   );
+}
+
+/** An hour's access token and a 30-day refresh token of one session for a demo identity. */
+async function demoTokens(
+  issuer: TokenIssuer,
+  request: TokenRequest,
+): Promise<{ issued: IssuedToken; refreshToken: string }> {
+  const refresh = await issuer.issueRefresh({ ...request, ttlMs: DEMO_REFRESH_TTL_MS });
+  const issued = await issuer.issue({ ...request, sessionId: refresh.claims.sid! });
+  return { issued, refreshToken: refresh.accessToken };
 }
 
 /**
@@ -150,14 +163,11 @@ export async function writeDemoCredentials(
     ),
   ]);
   for (const { info, key, role } of practitioners) {
-    const issued = await (
-      await issuerFor(info)
-    ).issue({
+    const { issued, refreshToken } = await demoTokens(await issuerFor(info), {
       subject: key.publicKey,
       kind: 'practitioner',
       orgId: info.orgId,
       scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
-      ttlMs: DEMO_TOKEN_TTL_MS,
     });
     organisations[info.orgId] = {
       apiBaseUrl: apiBaseUrl(info.api),
@@ -168,6 +178,7 @@ export async function writeDemoCredentials(
         role,
         token: issued.accessToken,
         expiresAt: new Date(issued.claims.exp * 1000).toISOString(),
+        refreshToken,
       },
     };
   }
@@ -175,12 +186,11 @@ export async function writeDemoCredentials(
   // What issuePatientToken would sign for a key once the chain says it is the patient's.
   const patientEntry = async (name: string, key: KeyPair) => {
     const pseudonym = patientPseudonym(key.publicKey);
-    const issued = await hospitalIssuer.issue({
+    const { issued, refreshToken } = await demoTokens(hospitalIssuer, {
       subject: key.publicKey,
       kind: 'patient',
       patient: pseudonym,
       scopes: scopesOf(PATIENT_SCOPES_DEFAULT),
-      ttlMs: DEMO_TOKEN_TTL_MS,
     });
     return {
       name,
@@ -191,6 +201,7 @@ export async function writeDemoCredentials(
       pseudonym,
       token: issued.accessToken,
       expiresAt: new Date(issued.claims.exp * 1000).toISOString(),
+      refreshToken,
     };
   };
   const demoPatients = [];

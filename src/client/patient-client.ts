@@ -53,6 +53,22 @@ export function acceptProxy(
   };
 }
 
+/** The FHIR base URL of a node's API (FHIR_BASE_PATH): the audience its login challenges name. */
+export function expectedAudience(apiUrl: string): string {
+  return `${apiUrl.replace(/\/+$/, '')}/fhir/R4`;
+}
+
+/** An audience URL in one spelling: lowercase scheme and host, default ports dropped, localhost as 127.0.0.1. */
+function sameOrigin(audience: string): string {
+  try {
+    const url = new URL(audience);
+    if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return audience;
+  }
+}
+
 export class PatientClient {
   readonly apiUrl: string;
   readonly publicKey: string;
@@ -61,16 +77,23 @@ export class PatientClient {
   private readonly seed: Uint8Array;
   private chainId: string | undefined;
 
-  /** `pseudonym` is needed once the key was rotated: it is the hash of the FIRST key, not this one. */
-  constructor(apiUrl: string, seed: Uint8Array, pseudonym?: string) {
+  /** The audience a login challenge must name: this node's FHIR base URL. */
+  readonly audience: string;
+
+  /**
+   * `pseudonym` is needed once the key was rotated: it is the hash of the FIRST key, not this one.
+   * `audience` names the node's FHIR base URL when it is not `<apiUrl>/fhir/R4` (a node behind a proxy).
+   */
+  constructor(apiUrl: string, seed: Uint8Array, pseudonym?: string, audience?: string) {
     this.apiUrl = apiUrl.replace(/\/+$/, '');
+    this.audience = audience ?? expectedAudience(this.apiUrl);
     this.seed = seed;
     this.publicKey = toHex(publicKeyFromSeed(seed));
     this.pseudonym = pseudonym ?? patientPseudonym(this.publicKey);
   }
 
-  static fromSeedHex(apiUrl: string, seedHex: string, pseudonym?: string): PatientClient {
-    return new PatientClient(apiUrl, fromHex(seedHex), pseudonym);
+  static fromSeedHex(apiUrl: string, seedHex: string, pseudonym?: string, audience?: string): PatientClient {
+    return new PatientClient(apiUrl, fromHex(seedHex), pseudonym, audience);
   }
 
   /**
@@ -83,7 +106,7 @@ export class PatientClient {
     const proof = keyRotationMessage(this.pseudonym, this.publicKey, newKey);
     const newKeySignature = toHex(signMessage(newSeed, 'receipt', chainId, canonicalBytes(proof)));
     await this.submit('membership.rotatePatientKey', { newKey, newKeySignature });
-    return new PatientClient(this.apiUrl, newSeed, this.pseudonym);
+    return new PatientClient(this.apiUrl, newSeed, this.pseudonym, this.audience);
   }
 
   /**
@@ -107,9 +130,22 @@ export class PatientClient {
     return this.submit('membership.registerPatient', { custodianOrgId });
   }
 
-  /** Logs in at this node by signing its challenge; returns a bearer token with patient scopes. */
+  /**
+   * Logs in at this node by signing its challenge; returns a bearer token with patient scopes. The
+   * challenge must be for the node this client meant to reach (its FHIR base URL, or `audience` if the
+   * node is known by another name): a node that relays another node's challenge gets no signature
+   * (issue 10, finding 10).
+   */
   async login(): Promise<{ accessToken: string; expiresIn: number }> {
+    const audience = this.audience;
     const challenge = (await this.call('POST', '/auth/challenge')) as { challenge: string; audience: string };
+    if (typeof challenge.audience !== 'string' || sameOrigin(challenge.audience) !== sameOrigin(audience)) {
+      throw new PatientClientError(
+        0,
+        'auth.challenge_wrong_audience',
+        `the node's challenge is for ${String(challenge.audience).slice(0, 200)}, not ${audience}: not signed`,
+      );
+    }
     const signed = signChallenge(this.seed, await this.chain(), challenge);
     const token = (await this.call('POST', '/auth/token', {
       grant_type: SIGNED_CHALLENGE_GRANT_TYPE,

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tempDir } from '../helpers/chain.ts';
-import { makeNetwork, startNodeProcess, type NodeProcess } from '../helpers/network.ts';
+import { tempDir } from '../harness/chain.ts';
+import { makeNetwork } from '../harness/network.ts';
+import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-finding15-');
 let node: NodeProcess | undefined;

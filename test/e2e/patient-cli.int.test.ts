@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { tempDir } from '../harness/chain.ts';
-import { startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { FHIR_BASE, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
 
 let testNode: FhirTestNode;
 const dir = tempDir('carechain-patient-cli-');
@@ -53,7 +53,8 @@ after(async () => {
 
 /** The patient's current key file: the first one, then the one `rotate` writes. */
 let currentKey = keyFile;
-const api = () => ['--api', testNode.url, '--key', currentKey];
+// The test node names itself https://hospital.test while it listens on loopback.
+const api = () => ['--api', testNode.url, '--key', currentKey, '--audience', FHIR_BASE];
 let observationId = '';
 let consentId = '';
 
@@ -148,7 +149,7 @@ test('the patient rotates to a new key, and appoints then revokes a guardian who
   const proxyArgs = accepted.stdout.trim().split(/\s+/);
   const appointed = await cli('appoint-proxy', ...api(), ...proxyArgs, '--relationship', 'guardian');
   assert.equal(appointed.code, 0, appointed.stderr);
-  const guardian = ['--api', testNode.url, '--key', guardianKey];
+  const guardian = ['--api', testNode.url, '--key', guardianKey, '--audience', FHIR_BASE];
   const guardianLogin = await cli('login', ...guardian);
   assert.equal(guardianLogin.code, 0, guardianLogin.stderr);
   assert.equal(await read(guardianLogin.stdout.trim()), 200, 'the guardian reads the patient’s record');

@@ -113,17 +113,19 @@ test('malformed answers are challenge_invalid', () => {
 
 test('pending and spent challenges are bounded; expired ones are swept', () => {
   const { clock, challenges } = store({ pendingMax: 3, spentMax: 2, ttlMs: 10_000 });
-  const first = challenges.issue();
-  for (let i = 0; i < 3; i++) challenges.issue();
+  const first = challenges.issue('a');
+  for (let i = 0; i < 2; i++) challenges.issue(`b${i}`);
   assert.equal(challenges.pendingCount, 3);
-  // The oldest made way.
-  refused(() => challenges.redeem(signChallenge(alice.seed, chainId, first)), 'auth.challenge_unknown');
+  // Full: a new client is refused rather than anyone's challenge evicted (finding 10).
+  refused(() => challenges.issue('c'), 'auth.challenge_busy');
+  const kept = challenges.redeem(signChallenge(alice.seed, chainId, first));
+  assert.deepEqual(kept, { publicKey: alice.key });
   clock.advance(10_001);
   challenges.issue();
   assert.equal(challenges.pendingCount, 1);
   // Spent challenges are remembered within their bound; a replay past it is still refused (unknown).
-  const spent = [challenges.issue(), challenges.issue(), challenges.issue()].map((c) => {
-    const response = signChallenge(alice.seed, chainId, c);
+  const spent = [0, 1, 2].map(() => {
+    const response = signChallenge(alice.seed, chainId, challenges.issue());
     challenges.redeem(response);
     return response;
   });

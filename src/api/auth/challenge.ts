@@ -4,6 +4,11 @@
 // node checks the signature, then spends the challenge: each one logs in at most once. Pending and spent
 // challenges live in bounded in-memory maps (STYLE §5); a restart forgets them, which only makes the
 // outstanding challenges unknown (refused), never reusable.
+//
+// Bounded per client (issue 10, finding 10): each client (the route names it by address) holds at most
+// CHALLENGES_PER_CLIENT_MAX_DEFAULT outstanding challenges, and a client over its share drops its OWN
+// oldest. When every slot is taken, new challenges are refused (429) rather than anyone's pending one
+// being evicted: a flood can delay logins, never cancel another client's.
 import { fromHex, isHex, toHex } from '../../core/bytes.ts';
 import { isAcceptablePublicKey, verifyMessage } from '../../core/crypto/index.ts';
 import { invariant } from '../../core/errors.ts';
@@ -13,8 +18,10 @@ import { AuthError, type AuthErrorCode } from './errors.ts';
 
 export const CHALLENGE_BYTES = 32;
 export const CHALLENGE_TTL_MS_DEFAULT = 2 * 60 * 1000;
-/** Outstanding challenges kept; past this the oldest is dropped (its holder asks again). */
+/** Outstanding challenges kept in all; past this, new ones are refused until some are spent or expire. */
 export const CHALLENGES_PENDING_MAX_DEFAULT = 10_000;
+/** Outstanding challenges one client may hold; past this its own oldest is dropped. */
+export const CHALLENGES_PER_CLIENT_MAX_DEFAULT = 8;
 /** Spent challenges remembered until they expire, so a replay is told apart from a stranger. */
 export const CHALLENGES_SPENT_MAX_DEFAULT = 10_000;
 export const AUDIENCE_CHARS_MAX = 2048;
@@ -30,6 +37,7 @@ export interface ChallengeStoreOptions {
   readonly ttlMs?: number;
   readonly pendingMax?: number;
   readonly spentMax?: number;
+  readonly perClientMax?: number;
 }
 
 export interface ChallengeStoreDeps {
@@ -47,10 +55,14 @@ export class ChallengeStore {
   private readonly ttlMs: number;
   private readonly pendingMax: number;
   private readonly spentMax: number;
+  private readonly perClientMax: number;
   private readonly clock: Clock;
   private readonly randomBytes: RandomBytes;
   /** challenge → expiresAtMs, in issue order (so, with one ttl, in expiry order too). */
   private readonly pending = new Map<string, number>();
+  /** challenge → the client it was issued to; client → its outstanding challenges, oldest first. */
+  private readonly clientOf = new Map<string, string>();
+  private readonly byClient = new Map<string, Set<string>>();
   private readonly spent = new Map<string, number>();
 
   constructor(options: ChallengeStoreOptions, deps: ChallengeStoreDeps) {
@@ -63,7 +75,11 @@ export class ChallengeStore {
     this.ttlMs = options.ttlMs ?? CHALLENGE_TTL_MS_DEFAULT;
     this.pendingMax = options.pendingMax ?? CHALLENGES_PENDING_MAX_DEFAULT;
     this.spentMax = options.spentMax ?? CHALLENGES_SPENT_MAX_DEFAULT;
-    invariant(this.ttlMs > 0 && this.pendingMax > 0 && this.spentMax > 0, 'challenge limits are positive');
+    this.perClientMax = options.perClientMax ?? CHALLENGES_PER_CLIENT_MAX_DEFAULT;
+    invariant(
+      this.ttlMs > 0 && this.pendingMax > 0 && this.spentMax > 0 && this.perClientMax > 0,
+      'challenge limits are positive',
+    );
     this.clock = deps.clock;
     this.randomBytes = deps.randomBytes;
   }
@@ -72,17 +88,39 @@ export class ChallengeStore {
     return this.pending.size;
   }
 
-  issue(): Challenge {
+  /** Issues a challenge to `client` (the route's name for the caller, e.g. its address). */
+  issue(client = ''): Challenge {
     const nowMs = this.clock.nowMs();
     this.sweep(nowMs);
+    const mine = this.byClient.get(client);
+    if (mine !== undefined && mine.size >= this.perClientMax) {
+      this.dropPending(mine.values().next().value!);
+    } else if (this.pending.size >= this.pendingMax) {
+      throw new AuthError('auth.challenge_busy', 'too many logins in progress; try again shortly', {
+        retryAfterS: Math.ceil(this.ttlMs / 1000),
+      });
+    }
     const bytes = this.randomBytes(CHALLENGE_BYTES);
     invariant(bytes.length === CHALLENGE_BYTES, 'randomBytes returns the length asked for');
     const challenge = toHex(bytes);
     invariant(!this.pending.has(challenge) && !this.spent.has(challenge), 'challenges are fresh');
     const expiresAtMs = nowMs + this.ttlMs;
-    evictOldest(this.pending, this.pendingMax);
     this.pending.set(challenge, expiresAtMs);
+    this.clientOf.set(challenge, client);
+    const set = this.byClient.get(client) ?? new Set<string>();
+    set.add(challenge);
+    this.byClient.set(client, set);
     return { challenge, audience: this.audience, expiresAtMs };
+  }
+
+  private dropPending(challenge: string): void {
+    this.pending.delete(challenge);
+    const client = this.clientOf.get(challenge);
+    this.clientOf.delete(challenge);
+    if (client === undefined) return;
+    const set = this.byClient.get(client);
+    set?.delete(challenge);
+    if (set?.size === 0) this.byClient.delete(client);
   }
 
   /**
@@ -104,7 +142,7 @@ export class ChallengeStore {
       throw fail('auth.challenge_unknown', 'unknown or expired challenge; ask for a new one');
     }
     if (nowMs > expiresAtMs) {
-      this.pending.delete(response.challenge);
+      this.dropPending(response.challenge);
       throw fail('auth.challenge_expired', 'the challenge has expired; ask for a new one');
     }
     const publicKey = fromHex(response.publicKey);
@@ -113,7 +151,7 @@ export class ChallengeStore {
       isAcceptablePublicKey(publicKey) &&
       verifyMessage(publicKey, 'auth-challenge', this.chainId, message, fromHex(response.signature));
     if (!good) throw fail('auth.challenge_bad_signature', 'the signature does not verify with that key');
-    this.pending.delete(response.challenge);
+    this.dropPending(response.challenge);
     this.sweep(nowMs);
     evictOldest(this.spent, this.spentMax);
     this.spent.set(response.challenge, expiresAtMs);
@@ -125,11 +163,13 @@ export class ChallengeStore {
    * nearly so, and an entry left behind is only kept a little longer, within the bound.
    */
   private sweep(nowMs: number): void {
-    for (const map of [this.pending, this.spent]) {
-      for (const [key, expiresAtMs] of map) {
-        if (expiresAtMs >= nowMs) break;
-        map.delete(key);
-      }
+    for (const [key, expiresAtMs] of this.pending) {
+      if (expiresAtMs >= nowMs) break;
+      this.dropPending(key);
+    }
+    for (const [key, expiresAtMs] of this.spent) {
+      if (expiresAtMs >= nowMs) break;
+      this.spent.delete(key);
     }
   }
 }

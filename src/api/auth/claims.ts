@@ -28,6 +28,8 @@ export interface AccessTokenClaims {
   readonly cc_org?: string;
   /** The pseudonym of the patient acted for; only on patient and proxy tokens. */
   readonly cc_patient?: string;
+  /** The login session (16 random bytes, hex), which logging out revokes (revocations.ts). */
+  readonly sid?: string;
 }
 
 /** The checked contents of a token: what the gateway uses to know the caller. */
@@ -39,6 +41,7 @@ export interface VerifiedToken {
   readonly orgId: string | undefined;
   readonly patient: string | undefined;
   readonly expiresAtMs: number;
+  readonly sessionId: string | undefined;
 }
 
 /** The JWT ID is ours: 16 random bytes, hex. Longer ones are not from us. */
@@ -82,6 +85,8 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
     throw invalid('claim:scope');
   }
   const exp = seconds(payload.exp, 'exp');
+  const sid = payload.sid;
+  if (sid !== undefined && !isHex(sid, 16)) throw invalid('claim:sid');
   const claims: AccessTokenClaims = {
     iss: text(payload.iss, 'iss'),
     sub,
@@ -93,6 +98,7 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
     scope: payload.scope as string,
     cc_kind: kind,
     ...subjectClaims(kind, payload.cc_org, payload.cc_patient),
+    ...(sid === undefined ? {} : { sid }),
   };
   return {
     claims,
@@ -102,6 +108,7 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
     orgId: claims.cc_org,
     patient: claims.cc_patient,
     expiresAtMs: exp * 1000,
+    sessionId: sid,
   };
 }
 

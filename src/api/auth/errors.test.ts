@@ -56,7 +56,7 @@ test('every code has a status, an issue type of the same class, and a challenge 
   for (const code of AUTH_ERROR_CODES) {
     const kind = authErrorKind(code);
     const err = new AuthError(code, 'm');
-    assert.ok([400, 401, 403].includes(kind.status), code);
+    assert.ok([400, 401, 403, 429].includes(kind.status), code);
     assert.equal(err.statusCode, kind.status);
     // The OperationOutcome's issue type agrees with the status on the error class (4xx), and the
     // 401s and 403s use login/expired and forbidden respectively.

@@ -50,6 +50,9 @@ const AUTH_ERRORS = {
   'auth.challenge_expired': { status: 400, oauth: 'invalid_grant', issue: 'expired' },
   'auth.challenge_wrong_audience': { status: 400, oauth: 'invalid_grant', issue: 'login' },
   'auth.challenge_bad_signature': { status: 400, oauth: 'invalid_grant', issue: 'login' },
+  /** Every slot for outstanding challenges is taken: ask again later (Retry-After); nobody else's is dropped. */
+  'auth.challenge_busy': { status: 429, oauth: null, issue: 'throttled' },
+  'auth.refresh_invalid': { status: 400, oauth: 'invalid_grant', issue: 'login' },
   // Who may get a token at all.
   'auth.not_registered': { status: 403, oauth: 'access_denied', issue: 'forbidden' },
   'auth.not_practitioner': { status: 403, oauth: 'access_denied', issue: 'forbidden' },

@@ -69,8 +69,10 @@ test('a node issues an EdDSA at+jwt with every claim, and its verifier accepts i
     scope: 'user/*.cruds openid',
     cc_kind: 'practitioner',
     cc_org: 'st-mary',
+    sid: issued.claims.sid,
   });
   assert.match(issued.claims.jti, /^[0-9a-f]{32}$/);
+  assert.match(issued.claims.sid!, /^[0-9a-f]{32}$/);
   assert.equal(issuer.publicKey, hospitalNode.key);
   const verified = await verifier.verify(token);
   assert.equal(verified.subject, doctor.key);

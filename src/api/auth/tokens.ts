@@ -18,6 +18,7 @@ import {
   type VerifiedToken,
 } from './claims.ts';
 import { AuthError } from './errors.ts';
+import type { SessionRevocations } from './revocations.ts';
 import { formatScopes, type Scope } from './scopes.ts';
 
 export type { AccessTokenClaims, TokenKind, VerifiedToken } from './claims.ts';
@@ -28,10 +29,22 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 /** Longest token we read: ours are well under 1 KiB; anything far larger is not ours (STYLE §5). */
 export const ACCESS_TOKEN_CHARS_MAX = 4096;
 export const TOKEN_TTL_MS_DEFAULT = 60 * 60 * 1000;
-export const TOKEN_TTL_MS_MAX_DEFAULT = 24 * 60 * 60 * 1000;
+/**
+ * Access tokens last at most an hour (issue 10, finding 10): a stolen one is useful for that long at
+ * most, and it is what a verifier accepts too. Longer sessions refresh (REFRESH_TOKEN_TYP).
+ */
+export const ACCESS_TOKEN_TTL_MS_MAX = 60 * 60 * 1000;
+export const TOKEN_TTL_MS_MAX_DEFAULT = ACCESS_TOKEN_TTL_MS_MAX;
+/**
+ * A refresh token (RFC 6749 §1.5) is a JWT of its own type, so it never passes for an access token
+ * (the verifier pins the typ) nor the reverse. The demo's identities get one (credentials.json).
+ */
+export const REFRESH_TOKEN_TYP = 'carechain-rt+jwt';
+export const REFRESH_TOKEN_TTL_MS_MAX = 30 * 24 * 60 * 60 * 1000;
 /** Allowed disagreement between clocks when checking exp and nbf (RFC 7519 §4.1.4: "a small leeway"). */
 export const CLOCK_SKEW_MS_DEFAULT = 30_000;
 const JTI_BYTES = 16;
+const SID_BYTES = 16;
 
 export interface TokenRequest {
   /** The caller's public key, hex. */
@@ -41,6 +54,8 @@ export interface TokenRequest {
   readonly orgId?: string;
   readonly patient?: string;
   readonly ttlMs?: number;
+  /** The login session to continue (a refresh); a new one otherwise. */
+  readonly sessionId?: string;
 }
 
 export interface IssuedToken {
@@ -99,6 +114,7 @@ export class TokenIssuer {
     this.audience = options.audience;
     this.publicKey = publicKey;
     this.ttlMsMax = options.ttlMsMax ?? TOKEN_TTL_MS_MAX_DEFAULT;
+    invariant(this.ttlMsMax <= ACCESS_TOKEN_TTL_MS_MAX, 'access tokens last at most an hour');
     this.key = key;
     this.clock = deps.clock;
     this.randomBytes = deps.randomBytes;
@@ -115,7 +131,18 @@ export class TokenIssuer {
   async issue(request: TokenRequest): Promise<IssuedToken> {
     const ttlMs = request.ttlMs ?? TOKEN_TTL_MS_DEFAULT;
     invariant(ttlMs >= 1000 && ttlMs <= this.ttlMsMax, `token lifetime must be 1 s to ${this.ttlMsMax} ms`);
+    return this.sign(request, ttlMs, ACCESS_TOKEN_TYP);
+  }
+
+  /** Signs a refresh token for the same subject and scopes, lasting up to REFRESH_TOKEN_TTL_MS_MAX. */
+  async issueRefresh(request: TokenRequest & { readonly ttlMs: number }): Promise<IssuedToken> {
+    invariant(request.ttlMs >= 1000 && request.ttlMs <= REFRESH_TOKEN_TTL_MS_MAX, 'refresh lifetime');
+    return this.sign(request, request.ttlMs, REFRESH_TOKEN_TYP);
+  }
+
+  private async sign(request: TokenRequest, ttlMs: number, typ: string): Promise<IssuedToken> {
     invariant(isHex(request.subject, 32), 'a token subject is a public key in hex');
+    invariant(request.sessionId === undefined || isHex(request.sessionId, SID_BYTES), 'session id');
     let subjectContext: ReturnType<typeof subjectClaims>;
     try {
       subjectContext = subjectClaims(request.kind, request.orgId, request.patient);
@@ -136,9 +163,10 @@ export class TokenIssuer {
       scope: formatScopes(request.scopes),
       cc_kind: request.kind,
       ...subjectContext,
+      sid: request.sessionId ?? toHex(this.randomBytes(SID_BYTES)),
     };
     const accessToken = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP, kid: this.publicKey })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ, kid: this.publicKey })
       .sign(this.key);
     return { accessToken, tokenType: 'Bearer', expiresInS, claims };
   }
@@ -155,6 +183,8 @@ export interface TokenVerifierOptions {
   readonly issuerPublicKey: string;
   readonly audience: string;
   readonly clockSkewMs?: number;
+  /** Logged-out sessions; their tokens are refused as revoked. */
+  readonly revocations?: SessionRevocations;
 }
 
 export class TokenVerifier {
@@ -182,12 +212,44 @@ export class TokenVerifier {
    * 'auth.expired' or 'auth.invalid_token' (details.reason says which check failed, never the token).
    */
   async verify(token: string): Promise<VerifiedToken> {
+    const verified = await this.check(token, ACCESS_TOKEN_TYP);
+    // Whatever a token says, an access token lasting over the hour is not one we accept (finding 10).
+    const { iat, exp } = verified.claims;
+    if (exp - iat > ACCESS_TOKEN_TTL_MS_MAX / 1000) throw invalidToken('lifetime');
+    return verified;
+  }
+
+  /**
+   * Logs a session out: its access tokens and its refresh token are refused from now on. Kept until no
+   * token of the session could verify any more (a refresh token issued now would last the longest).
+   */
+  revokeSession(token: VerifiedToken): boolean {
+    const revocations = this.options.revocations;
+    if (token.sessionId === undefined || revocations === undefined) return false;
+    const skewMs = this.options.clockSkewMs ?? CLOCK_SKEW_MS_DEFAULT;
+    revocations.revoke(token.sessionId, this.clock.nowMs() + REFRESH_TOKEN_TTL_MS_MAX + skewMs);
+    return true;
+  }
+
+  /** Verifies a refresh token as verify() does an access token; its own typ, its own lifetime bound. */
+  async verifyRefresh(token: string): Promise<VerifiedToken> {
+    try {
+      return await this.check(token, REFRESH_TOKEN_TYP);
+    } catch (err) {
+      if (err instanceof AuthError && err.code !== 'auth.revoked') {
+        throw new AuthError('auth.refresh_invalid', 'the refresh token is not valid', err.details);
+      }
+      throw err;
+    }
+  }
+
+  private async check(token: string, typ: string): Promise<VerifiedToken> {
     if (token.length === 0 || token.length > ACCESS_TOKEN_CHARS_MAX) throw invalidToken('malformed');
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
         algorithms: [ACCESS_TOKEN_ALG],
-        typ: ACCESS_TOKEN_TYP,
+        typ,
         issuer: this.options.issuer,
         audience: this.options.audience,
         currentDate: new Date(this.clock.nowMs()),
@@ -197,7 +259,12 @@ export class TokenVerifier {
     } catch (err) {
       throw fromJoseError(err);
     }
-    return checkClaims(payload);
+    const verified = checkClaims(payload);
+    const sid = verified.sessionId;
+    if (sid !== undefined && this.options.revocations?.isRevoked(sid) === true) {
+      throw new AuthError('auth.revoked', 'this session was logged out');
+    }
+    return verified;
   }
 }
 

@@ -60,7 +60,7 @@ export function registerFhirRoutes(
 ): void {
   const { gateway, verifier, baseUrl } = options;
   if (options.patientAuth !== undefined) {
-    registerPatientAuthRoutes(app, node, options.patientAuth);
+    registerPatientAuthRoutes(app, node, { verifier, ...options.patientAuth });
     registerSmartDiscovery(app, node, options.baseUrl);
   }
   const caller = (request: FastifyRequest) =>

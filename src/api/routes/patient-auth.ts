@@ -13,17 +13,30 @@ import { AuthError, sendAuthError } from '../auth/errors.ts';
 import { loginWithChallenge } from '../auth/patient-login.ts';
 import { loginStaffWithChallenge, STAFF_LOGIN_KIND } from '../auth/staff-login.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE, smartConfiguration } from '../auth/smart-configuration.ts';
-import { jwks, tokenResponse, type TokenIssuer } from '../auth/tokens.ts';
+import { bearerToken, resolveCaller } from '../auth/caller.ts';
+import {
+  jwks,
+  tokenResponse,
+  type IssuedToken,
+  type TokenIssuer,
+  type TokenVerifier,
+} from '../auth/tokens.ts';
 
 export interface PatientAuthOptions {
   /** Signs tokens with this node's key; the FHIR routes' verifier pins the same key. */
   readonly issuer: TokenIssuer;
   readonly challenges: ChallengeStore;
+  /** Verifies refresh tokens and the token a logout names (the FHIR routes' verifier). */
+  readonly verifier?: TokenVerifier;
 }
+
+/** RFC 6749 §6: the grant that trades a refresh token for a new access token. */
+export const REFRESH_GRANT_TYPE = 'refresh_token';
 
 export const CHALLENGE_PATH = '/auth/challenge';
 export const TOKEN_PATH = '/auth/token';
 export const JWKS_PATH = '/.well-known/jwks.json';
+export const LOGOUT_PATH = '/auth/logout';
 
 /**
  * SMART discovery (SMART App Launch v2, "Conformance"): `[FHIR base]/.well-known/smart-configuration`
@@ -50,15 +63,26 @@ export function registerPatientAuthRoutes(
   node: CarechainNode,
   options: PatientAuthOptions,
 ): void {
-  const { issuer, challenges } = options;
+  const { issuer, challenges, verifier } = options;
 
-  app.post(CHALLENGE_PATH, (_request, reply) =>
-    reply.header('cache-control', 'no-store').send(challenges.issue()),
-  );
+  app.post(CHALLENGE_PATH, (request, reply) => {
+    try {
+      return reply.header('cache-control', 'no-store').send(challenges.issue(clientKey(request.ip)));
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      if (err.code === 'auth.challenge_busy')
+        void reply.header('retry-after', String(err.details.retryAfterS));
+      return sendAuthError(reply, err, 'domain');
+    }
+  });
 
   app.post<{ Body: Record<string, unknown> | undefined }>(TOKEN_PATH, async (request, reply) => {
     try {
       const body = request.body ?? {};
+      if (body.grant_type === REFRESH_GRANT_TYPE && verifier !== undefined) {
+        const issued = await refresh(node, issuer, verifier, body.refresh_token);
+        return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
+      }
       if (body.grant_type !== SIGNED_CHALLENGE_GRANT_TYPE) {
         throw new AuthError('auth.challenge_invalid', `grant_type must be ${SIGNED_CHALLENGE_GRANT_TYPE}`);
       }
@@ -83,5 +107,49 @@ export function registerPatientAuthRoutes(
       if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
       throw err;
     }
+  });
+
+  // Logging out revokes the session of the token presented: its access tokens and refresh token.
+  app.post(LOGOUT_PATH, async (request, reply) => {
+    try {
+      if (verifier === undefined) throw new AuthError('auth.invalid_request', 'this node has no sessions');
+      const token = await verifier.verify(bearerToken(request.headers.authorization));
+      verifier.revokeSession(token);
+      return reply.header('cache-control', 'no-store').status(204).send();
+    } catch (err) {
+      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
+      throw err;
+    }
+  });
+}
+
+/**
+ * Whom a challenge is counted against: the client's address, with IPv6 cut to its /64 (one subscriber's
+ * network hands out a whole /64, so per-address limits would not bind there).
+ */
+export function clientKey(ip: string): string {
+  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip;
+  return ip.split(':').slice(0, 4).join(':') + '::/64';
+}
+
+/** RFC 6749 §6: a new access token for the refresh token's session, if its subject may still act so. */
+async function refresh(
+  node: CarechainNode,
+  issuer: TokenIssuer,
+  verifier: TokenVerifier,
+  refreshToken: unknown,
+): Promise<IssuedToken> {
+  if (typeof refreshToken !== 'string') {
+    throw new AuthError('auth.refresh_invalid', 'send refresh_token with grant_type refresh_token');
+  }
+  const token = await verifier.verifyRefresh(refreshToken);
+  // Revoking the key (suspension, rotation, a revoked proxy) ends the refreshes too.
+  const caller = resolveCaller(node.ledger.store.latestState, token);
+  return issuer.issue({
+    subject: caller.publicKey,
+    kind: caller.kind,
+    scopes: token.scopes,
+    ...(caller.kind === 'practitioner' ? { orgId: caller.orgId } : { patient: caller.pseudonym }),
+    ...(token.sessionId === undefined ? {} : { sessionId: token.sessionId }),
   });
 }

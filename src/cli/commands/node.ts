@@ -3,7 +3,9 @@
 // its own organisation (records it is custodian of, and patient login by signed challenge).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { ChallengeStore } from '../../api/auth/challenge.ts';
+import { REVOCATIONS_FILE, SessionRevocations } from '../../api/auth/revocations.ts';
 import { TokenIssuer, TokenVerifier } from '../../api/auth/tokens.ts';
 import { createFhirValidator } from '../../services/fhir/validate.ts';
 import { RecordsGateway } from '../../services/records/gateway.ts';
@@ -76,7 +78,16 @@ export async function runNode(options: { config: string; database?: string }): P
     { clock: systemClock, randomBytes: random },
   );
   const verifier = await TokenVerifier.create(
-    { issuer: issuerName, issuerPublicKey: config.key.publicKey, audience: baseUrl },
+    {
+      issuer: issuerName,
+      issuerPublicKey: config.key.publicKey,
+      audience: baseUrl,
+      // Logged-out sessions, kept across restarts in the node's own data directory.
+      revocations: new SessionRevocations(
+        { path: join(config.dataDir, REVOCATIONS_FILE) },
+        { clock: systemClock },
+      ),
+    },
     { clock: systemClock },
   );
   const challenges = new ChallengeStore(

@@ -14,13 +14,19 @@ import { generateKeyPair, readKeyFile, writeKeyFile } from '../../node/keys.ts';
 interface ApiOptions {
   readonly api: string;
   readonly key: string;
+  readonly audience?: string;
 }
 
 /** The key file's patient; a rotated key's file also names the pseudonym (the first key's hash). */
 function client(opts: ApiOptions): PatientClient {
   const key = readKeyFile(opts.key);
   const { pseudonym } = JSON.parse(readFileSync(opts.key, 'utf8')) as { pseudonym?: unknown };
-  return new PatientClient(opts.api, key.seed, typeof pseudonym === 'string' ? pseudonym : undefined);
+  return new PatientClient(
+    opts.api,
+    key.seed,
+    typeof pseudonym === 'string' ? pseudonym : undefined,
+    opts.audience,
+  );
 }
 
 function relationship(value: string): ProxyRelationship {
@@ -61,7 +67,11 @@ function purposes(value: string): PurposeOfUse[] {
 const withApi = (command: Command): Command =>
   command
     .requiredOption('--api <url>', "a node's API, e.g. http://127.0.0.1:8081")
-    .requiredOption('--key <file>', 'the key file made by `carechain patient keygen`');
+    .requiredOption('--key <file>', 'the key file made by `carechain patient keygen`')
+    .option(
+      '--audience <url>',
+      "the node's FHIR base URL, if not <api>/fhir/R4: login signs only a challenge naming it",
+    );
 
 export function patientCommand(): Command {
   const patient = new Command('patient').description(
