@@ -4,6 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CarechainNode } from '../node/node.ts';
+import { ApiError } from './errors.ts';
+import { isLocalRequest } from './operator.ts';
 
 export function registerMetrics(app: FastifyInstance, node: CarechainNode): void {
   const registry = new Registry();
@@ -82,7 +84,11 @@ export function registerMetrics(app: FastifyInstance, node: CarechainNode): void
     lastCommitAt = now;
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (!isLocalRequest(request)) {
+      // Operator-only (operator.ts): the process and peer figures are not for the world.
+      throw new ApiError(403, 'metrics.operator_only', 'metrics are served to the node’s own machine only');
+    }
     const body = await registry.metrics();
     return reply.header('content-type', registry.contentType).send(body);
   });

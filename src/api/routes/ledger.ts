@@ -8,6 +8,7 @@ import { emptyRoot } from '../../core/merkle/index.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { ApiError } from '../errors.ts';
 import { commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../../contract/ledger.ts';
+import { isLocalRequest } from '../operator.ts';
 
 /** Most evidence records listed at once. */
 const EVIDENCE_PAGE_MAX = 1000;
@@ -69,8 +70,9 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
         },
       },
     },
-    () => {
+    (request) => {
       const tip = ledger.tip();
+      const peers = node.network?.peers() ?? [];
       return {
         chainId: ledger.chainId,
         nodeId: node.key.publicKey,
@@ -92,7 +94,8 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
             }
           : { mode: 'solo', height: tip.height + 1, round: 0 },
         lastCommitSigners: (ledger.store.commit(tip.height)?.signatures ?? []).map((s) => s.validator),
-        peers: node.network?.peers() ?? [],
+        // Peer addresses are the operator's to see (operator.ts); others get keys, links and heights.
+        peers: isLocalRequest(request) ? peers : peers.map(({ host: _h, port: _p, ...rest }) => rest),
       };
     },
   );

@@ -117,6 +117,7 @@ export const ERROR_CATALOGUE = {
   'merkle.out_of_range': { status: 400, message: 'Merkle log: out of range' },
   'merkle.size_mismatch': { status: 400, message: 'Merkle log: size mismatch' },
   'merkle.size_unavailable': { status: 400, message: 'Merkle log: size unavailable' },
+  'metrics.operator_only': { status: 403, message: 'metrics: served to the node’s own machine only' },
 
   'node.not_solo': { status: 400, message: 'node: not solo' },
 

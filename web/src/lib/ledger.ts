@@ -23,8 +23,9 @@ export interface NodeStatus {
   readonly lastCommitSigners: readonly string[];
   readonly peers: readonly {
     publicKey: string;
-    host: string;
-    port: number;
+    /** Only when the node's own machine asks (src/api/operator.ts). */
+    host?: string;
+    port?: number;
     connected: boolean;
     height: number | null;
   }[];
