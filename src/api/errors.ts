@@ -39,6 +39,9 @@ export function installErrorHandler(
     } else if (err instanceof CoreError) {
       const status = statusForCode(err.code);
       if (err.code === 'mempool.full') void reply.header('retry-after', '1');
+      if (err.code === 'intake.rate_limited') {
+        void reply.header('retry-after', String(err.details.retryAfterSeconds ?? 1));
+      }
       void reply.status(status).send(errorBody(err.code, err.message, err.details));
     } else if (err.validation !== undefined) {
       void reply.status(400).send(errorBody('request.invalid', err.message));

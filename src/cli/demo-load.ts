@@ -1,6 +1,8 @@
 // Demo transactions for `carechain up` and `carechain dev`: a demo client anchors random document
 // digests through the public API, spread over the nodes, so a fresh network has blocks, txs and proofs
-// to look at. It is an ordinary API client: it signs its own txs and tracks its own nonce.
+// to look at. It is an ordinary API client: it signs its own txs and tracks its own nonce. Like any
+// client, a key the network does not know may only enrol (docs/ARCHITECTURE.md, "Tx intake"), so the
+// demo client first enrols its key as a patient, the one identity anyone can create for themselves.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ANCHOR_KINDS } from '../app/notary/index.ts';
@@ -29,6 +31,21 @@ export function startDemoLoad(apiUrls: readonly string[], dataDir: string, txsPe
   const tick = async (): Promise<void> => {
     const url = apiUrls[sent % apiUrls.length]!;
     if (chainId === undefined || nonce === undefined) await resync(url);
+    if (nonce === 0) {
+      const enrol = signTx(client.seed, {
+        chainId: chainId!,
+        type: 'membership.registerPatient',
+        payload: {},
+        nonce: 1,
+      });
+      const response = await fetch(`${url}/api/v1/txs?wait=commit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(enrol),
+      });
+      nonce = response.ok ? 1 : undefined;
+      return;
+    }
     const tx = signTx(client.seed, {
       chainId: chainId!,
       type: 'notary.anchor',

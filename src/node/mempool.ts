@@ -3,9 +3,15 @@
 // kept in arrival order so each signer's txs stay in nonce order. It is bounded in count and bytes;
 // when full, new txs are refused with 'mempool.full' (back-pressure: the client retries later).
 // Once accepted, a tx leaves only by being committed or by failing the re-check after a commit.
+//
+// Fairness: txs signed by member organisations' node keys (the custodians' access events and record
+// registrations, which every clinical read and write waits for) are priority txs. Part of the room is
+// reserved for them, so anonymous or client traffic that fills the rest cannot make reads answer 503,
+// and a proposal takes them first, so they never wait behind a backlog of others.
 import { BlockExecutor, lastNonce } from '../app/executor.ts';
+import { actorOf } from '../app/membership/queries.ts';
 import type { StateReader } from '../app/state.ts';
-import { checkTxStateless, TxError, txHashOfBytes } from '../core/tx.ts';
+import { checkTxStateless, TxError, txHashOfBytes, type SignedTx } from '../core/tx.ts';
 import type { Candidate } from './ledger.ts';
 import { NodeError } from './errors.ts';
 import type { PendingTxLog } from './store/pending-log.ts';
@@ -13,9 +19,20 @@ import type { PendingTxLog } from './store/pending-log.ts';
 export interface MempoolOptions {
   readonly txsMax: number;
   readonly bytesMax: number;
+  /** Of txsMax, how many only priority txs (member nodes' own) may use. */
+  readonly priorityReservedTxs?: number;
+  /** Of bytesMax, how many only priority txs may use. */
+  readonly priorityReservedBytes?: number;
 }
 
-export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = { txsMax: 50_000, bytesMax: 64 * 1024 * 1024 };
+export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = {
+  txsMax: 50_000,
+  bytesMax: 64 * 1024 * 1024,
+  // A custodian under load has a few hundred reads in flight, each waiting for one access event; 5,000
+  // txs and 8 MiB (a full block) leave them room however full the rest is.
+  priorityReservedTxs: 5_000,
+  priorityReservedBytes: 8 * 1024 * 1024,
+};
 
 export interface CheckContext {
   readonly chainId: string;
@@ -28,7 +45,10 @@ export class Mempool {
   private readonly options: MempoolOptions;
   private readonly log: PendingTxLog | undefined;
   private readonly txs = new Map<string, Candidate>();
+  /** The priority subset of txs, by hash (see the head comment). */
+  private readonly priority = new Set<string>();
   private bytes = 0;
+  private ordinaryBytes = 0;
   private checker: BlockExecutor;
   private context: CheckContext;
 
@@ -55,9 +75,15 @@ export class Mempool {
   /** Checks and admits a tx. Throws TxError (invalid) or NodeError('mempool.full' | 'mempool.duplicate'). */
   add(input: unknown): Candidate {
     const { tx, encoded } = checkTxStateless(input, this.context.chainId);
+    return this.addChecked(tx, encoded);
+  }
+
+  /** Admits a tx that passed checkTxStateless for this chain (the intake checks first, then decides). */
+  addChecked(tx: SignedTx, encoded: Uint8Array): Candidate {
     const hash = txHashOfBytes(encoded);
     if (this.txs.has(hash)) throw new NodeError('mempool.duplicate', 'tx is already pending', { hash });
-    if (this.txs.size >= this.options.txsMax || this.bytes + encoded.length > this.options.bytesMax) {
+    const isPriority = this.isPrioritySigner(tx.signer);
+    if (!this.hasRoom(isPriority, encoded.length)) {
       throw new NodeError('mempool.full', 'the node is busy: too many pending txs; retry later', {
         pendingTxs: this.txs.size,
       });
@@ -67,7 +93,30 @@ export class Mempool {
     this.log?.put(hash, encoded);
     this.txs.set(hash, candidate);
     this.bytes += encoded.length;
+    if (isPriority) this.priority.add(hash);
+    else this.ordinaryBytes += encoded.length;
     return candidate;
+  }
+
+  /** The state as the pending txs leave it: a key registered by a pending tx is known here. */
+  get pendingState(): StateReader {
+    return this.checker.state;
+  }
+
+  /** Member organisations' node keys: their txs are what clinical reads and writes wait for. */
+  isPrioritySigner(signer: string): boolean {
+    return actorOf(this.checker.state, signer).kind === 'node';
+  }
+
+  private hasRoom(isPriority: boolean, bytes: number): boolean {
+    const { txsMax, bytesMax } = this.options;
+    if (this.txs.size >= txsMax || this.bytes + bytes > bytesMax) return false;
+    if (isPriority) return true;
+    const ordinaryTxs = this.txs.size - this.priority.size;
+    return (
+      ordinaryTxs < txsMax - (this.options.priorityReservedTxs ?? 0) &&
+      this.ordinaryBytes + bytes <= bytesMax - (this.options.priorityReservedBytes ?? 0)
+    );
   }
 
   /** The nonce the signer's next tx must carry, counting its pending txs. */
@@ -75,12 +124,19 @@ export class Mempool {
     return lastNonce(this.checker.state, signer) + 1;
   }
 
-  /** Up to max pending txs in arrival order, for a block proposal. */
+  /**
+   * Up to max pending txs for a block proposal: priority txs first, then the rest, each in arrival
+   * order. A signer's txs are all of one kind, so each signer's nonce order is kept.
+   */
   reap(max: number): Candidate[] {
     const out: Candidate[] = [];
+    for (const hash of this.priority) {
+      if (out.length >= max) return out;
+      out.push(this.txs.get(hash)!);
+    }
     for (const candidate of this.txs.values()) {
       if (out.length >= max) break;
-      out.push(candidate);
+      if (!this.priority.has(candidate.hash)) out.push(candidate);
     }
     return out;
   }
@@ -133,6 +189,7 @@ export class Mempool {
     if (candidate === undefined) return;
     this.txs.delete(hash);
     this.bytes -= candidate.encoded.length;
+    if (!this.priority.delete(hash)) this.ordinaryBytes -= candidate.encoded.length;
   }
 
   private newChecker(): BlockExecutor {

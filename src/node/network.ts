@@ -47,6 +47,8 @@ export interface NetworkDependencies {
   readonly driver?: Pick<DriverDependencies, 'timers' | 'records' | 'engine'>;
   /** Observes equivocation evidence as this node reports it (the simulator checks it names the guilty). */
   readonly onEvidence?: (evidence: Evidence) => void;
+  /** Admits a tx gossiped by `peer` (the node's intake bounds each peer); throws when refused. */
+  admitPeerTx?(peer: string, tx: unknown): void;
 }
 
 /** What the runtime needs of a transport: the P2P transport's public face. */
@@ -204,7 +206,8 @@ export class NetworkRuntime {
       case 'txs':
         for (const tx of message.txs) {
           try {
-            this.deps.mempool.add(tx);
+            if (this.deps.admitPeerTx) this.deps.admitPeerTx(from, tx);
+            else this.deps.mempool.add(tx);
           } catch {
             // Duplicates, and txs another node accepted first, are expected; invalid ones are dropped.
           }

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './env.ts';
 import type { KeyPair } from './keys.ts';
 import { Ledger } from './ledger.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';
+import { DEFAULT_TX_INTAKE_LIMITS, TxIntake, type TxIntakeLimits } from './intake/tx-intake.ts';
 import { NetworkRuntime, type NetworkOptions } from './network.ts';
 import { produceSoloBlock, type ProducedBlock } from './solo-producer.ts';
 import { openStorage, type Storage } from './storage/index.ts';
@@ -26,6 +27,8 @@ export interface NodeOptions {
   /** Longest pause without a block when nothing is pending (empty blocks keep time and liveness visible). */
   readonly emptyBlockIntervalMs: number;
   readonly mempool?: MempoolOptions;
+  /** Rate limits on txs from API clients and peers (intake/tx-intake.ts). */
+  readonly intake?: TxIntakeLimits;
   /** Present for a member of a multi-validator network; absent for a single-validator dev chain. */
   readonly network?: NetworkOptions;
 }
@@ -54,6 +57,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   /** Every store of the node goes through it: ledger, mempool log, vault, directory, break-glass. */
   readonly storage: Storage;
   private readonly ownsStorage: boolean;
+  readonly intake: TxIntake;
   readonly key: KeyPair;
   private readonly options: NodeOptions;
   private readonly logger: Logger;
@@ -87,6 +91,11 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
       this.checkContext(),
       this.pendingLog,
     );
+    this.intake = new TxIntake(options.intake ?? DEFAULT_TX_INTAKE_LIMITS, {
+      mempool: this.mempool,
+      clock: this.clock,
+      chainId: this.ledger.chainId,
+    });
   }
 
   /** Starts block production (solo) or joins the network; resolves with the P2P port when networked. */
@@ -107,6 +116,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
       clock: this.clock,
       logger: this.logger,
       onCommitted: (block) => this.afterCommit(block),
+      admitPeerTx: (peer, tx) => this.intake.fromPeer(peer, tx),
     });
     const { port } = await this.networkRuntime.start();
     return { p2pPort: port };
@@ -129,6 +139,17 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   submit(input: unknown): string {
     const candidate = this.mempool.add(input);
     // Txs from clients are on disk before the client hears "accepted"; gossiped ones are batched.
+    this.pendingLog.flush();
+    this.networkRuntime?.gossipTx(candidate.tx);
+    return candidate.hash;
+  }
+
+  /**
+   * A tx from an API client at address `client`: through the intake's limits (429 and 403 codes), then
+   * as submit(). The node's own txs go through submit() directly.
+   */
+  submitFromClient(client: string, input: unknown): string {
+    const candidate = this.intake.fromClient(client, input);
     this.pendingLog.flush();
     this.networkRuntime?.gossipTx(candidate.tx);
     return candidate.hash;

@@ -5,9 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { randomBytes } from 'node:crypto';
-import { ANCHOR_KINDS } from '../../src/app/notary/index.ts';
-import { toHex } from '../../src/core/bytes.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
 import { ensureWebBuilt, launchChromium, startUp, type UpNetwork } from '../harness/browser.ts';
 import { commitTx } from '../harness/network.ts';
@@ -65,15 +62,13 @@ test('the explorer shows live blocks and the validators with their health', asyn
     .getByRole('listitem')
     .first()
     .textContent();
+  // A patient enrolling: the one tx a key the network does not know yet may send.
   const anchored = await commitTx(
     net.url('clinic'),
     net.credentials.chainId,
     generateKeyPair(),
-    'notary.anchor',
-    {
-      digest: toHex(randomBytes(32)),
-      kind: ANCHOR_KINDS[0],
-    },
+    'membership.registerPatient',
+    {},
   );
   const newest = page.getByRole('list', { name: 'Latest blocks' }).getByRole('listitem').first();
   const deadline = Date.now() + 30_000;

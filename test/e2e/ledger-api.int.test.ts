@@ -59,6 +59,16 @@ function post(body: unknown, query = ''): Promise<{ status: number; body: any }>
 
 const client = generateKeyPair();
 let committedTx: SignedTx;
+
+/**
+ * Enrols a fresh key as a patient (nonce 1): a key the network does not know may send nothing else
+ * (docs/ARCHITECTURE.md, "Tx intake"). With wait=none it is pending, which is enough to be known.
+ */
+async function enrol(key: { seed: Uint8Array }, wait = ''): Promise<void> {
+  const tx = signTx(key.seed, { chainId, type: 'membership.registerPatient', payload: {}, nonce: 1 });
+  const { status, body } = await post(tx, wait);
+  assert.ok(status === 200 || status === 202, JSON.stringify(body));
+}
 let committedHash: string;
 
 test('status names the chain, the node, its validators and the log', async () => {
@@ -76,11 +86,12 @@ test('status names the chain, the node, its validators and the log', async () =>
 });
 
 test('a signed tx is committed and answered with its hash and block', async () => {
+  await enrol(client);
   committedTx = signTx(client.seed, {
     chainId,
     type: 'notary.anchor',
     payload: { digest: toHex(fromHex('11'.repeat(32))), kind: 'dataset' },
-    nonce: 1,
+    nonce: 2,
   });
   const { status, body } = await post(committedTx);
   assert.equal(status, 200, JSON.stringify(body));
@@ -100,7 +111,7 @@ test('bad input gets a clear error in the one error format and changes nothing',
   const replay = await post(committedTx);
   assert.equal(replay.status, 409);
   assert.equal(replay.body.error.code, 'tx.nonce_replayed');
-  const forged = await post({ ...committedTx, nonce: 2 });
+  const forged = await post({ ...committedTx, nonce: 3 });
   assert.equal(forged.body.error.code, 'tx.bad_signature');
   assert.equal(forged.status, 400);
   const notJson = await post('{"chainId":');
@@ -108,15 +119,15 @@ test('bad input gets a clear error in the one error format and changes nothing',
   assert.equal(typeof notJson.body.error.code, 'string');
   assert.equal(typeof notJson.body.error.message, 'string');
   const wrongChain = await post(
-    signTx(client.seed, { chainId: 'other-chain', type: 'notary.anchor', payload: {}, nonce: 2 }),
+    signTx(client.seed, { chainId: 'other-chain', type: 'notary.anchor', payload: {}, nonce: 3 }),
   );
   assert.equal(wrongChain.body.error.code, 'tx.wrong_chain');
   const unknownType = await post(
-    signTx(client.seed, { chainId, type: 'nosuch.thing', payload: {}, nonce: 2 }),
+    signTx(client.seed, { chainId, type: 'nosuch.thing', payload: {}, nonce: 3 }),
   );
   assert.equal(unknownType.body.error.code, 'tx.unknown_type');
   const badPayload = await post(
-    signTx(client.seed, { chainId, type: 'notary.anchor', payload: { digest: 'xyz' }, nonce: 2 }),
+    signTx(client.seed, { chainId, type: 'notary.anchor', payload: { digest: 'xyz' }, nonce: 3 }),
   );
   assert.equal(badPayload.status, 422);
   assert.equal(badPayload.body.error.code, 'tx.invalid_payload');
@@ -127,7 +138,7 @@ test('bad input gets a clear error in the one error format and changes nothing',
   assert.equal(badHash.status, 400);
   assert.equal(badHash.body.error.code, 'request.invalid');
   const after = (await api(`/api/v1/txs/${committedHash}`)).body;
-  assert.equal(after.tx.nonce, 1);
+  assert.equal(after.tx.nonce, 2);
   assert.ok((await api('/api/v1/status')).body.height >= before.height);
 });
 
@@ -239,6 +250,7 @@ test('equivocation evidence is committed on chain and listed for operators; bogu
     });
   const evidence = duplicateVoteEvidence(vote('aa'.repeat(32)), vote('bb'.repeat(32)));
   const reporter = generateKeyPair();
+  await enrol(reporter);
   const submitEvidence = (e: unknown, nonce: number) =>
     post(
       signTx(reporter.seed, {
@@ -248,20 +260,20 @@ test('equivocation evidence is committed on chain and listed for operators; bogu
         nonce,
       }),
     );
-  const accepted = await submitEvidence(evidence, 1);
+  const accepted = await submitEvidence(evidence, 2);
   assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
   const listed = (await api('/api/v1/evidence')).body.evidence;
   assert.equal(listed.length, 1);
   assert.equal(listed[0].offender, validator.publicKey);
   assert.equal(listed[0].kind, 'duplicate-vote');
   assert.equal(listed[0].txHash, accepted.body.hash);
-  const again = await submitEvidence(evidence, 2);
+  const again = await submitEvidence(evidence, 3);
   assert.equal(again.body.error.code, 'tx.rejected');
   const framed = duplicateVoteEvidence(vote('aa'.repeat(32)), {
     ...vote('bb'.repeat(32)),
     blockHash: 'cc'.repeat(32),
   });
-  assert.equal((await submitEvidence(framed, 2)).body.error.code, 'tx.invalid_payload');
+  assert.equal((await submitEvidence(framed, 3)).body.error.code, 'tx.invalid_payload');
   assert.equal((await api('/api/v1/evidence')).body.evidence.length, 1);
 });
 
@@ -301,11 +313,12 @@ test('a tx accepted but not yet committed survives kill -9 of the node and is co
   // A block interval far beyond the test: nothing commits while the node is up the first time.
   node = await startDev(0, 60000);
   const client2 = generateKeyPair();
+  await enrol(client2, '?wait=none');
   const tx = signTx(client2.seed, {
     chainId,
     type: 'notary.anchor',
     payload: { digest: '22'.repeat(32), kind: 'document' },
-    nonce: 1,
+    nonce: 2,
   });
   const accepted = await post(tx, '?wait=none');
   assert.equal(accepted.status, 202);

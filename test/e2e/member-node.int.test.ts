@@ -50,11 +50,12 @@ test('a non-voting member follows the chain, and a tx submitted at it commits', 
     "the member's height advances",
   );
 
+  // A patient enrolling: the one tx a key the network does not know yet may send.
   const client = generateKeyPair();
   const tx = signTx(client.seed, {
     chainId: memberStatus.chainId as string,
-    type: 'notary.anchor',
-    payload: { digest: 'ab'.repeat(32), kind: 'other' },
+    type: 'membership.registerPatient',
+    payload: {},
     nonce: 1,
   });
   const response = await fetch(`${memberUrl}/api/v1/txs`, {

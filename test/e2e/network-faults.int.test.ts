@@ -36,12 +36,19 @@ function startLoad(urls: readonly string[], live: () => boolean[], chainId: stri
       const url = up[i++ % up.length];
       if (url === undefined) break;
       try {
-        const tx = signTx(key.seed, {
-          chainId,
-          type: 'notary.anchor',
-          payload: { digest: (offset * 1_000_000 + nonce + 1).toString(16).padStart(64, '0'), kind: 'other' },
-          nonce: nonce + 1,
-        });
+        // A fresh key enrols first: the one tx a key the network does not know may send.
+        const tx =
+          nonce === 0
+            ? signTx(key.seed, { chainId, type: 'membership.registerPatient', payload: {}, nonce: 1 })
+            : signTx(key.seed, {
+                chainId,
+                type: 'notary.anchor',
+                payload: {
+                  digest: (offset * 1_000_000 + nonce + 1).toString(16).padStart(64, '0'),
+                  kind: 'other',
+                },
+                nonce: nonce + 1,
+              });
         const response = await fetch(`${url}/api/v1/txs`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

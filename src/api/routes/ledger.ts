@@ -252,7 +252,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
       },
     },
     async (request, reply) => {
-      const hash = node.submit(request.body);
+      const hash = node.submitFromClient(request.ip, request.body);
       if (request.query.wait === 'none') return reply.status(202).send({ hash, status: 'pending' });
       const committed = await node.waitForCommit(hash, COMMIT_WAIT_MS_MAX);
       if (committed === undefined) return reply.status(202).send({ hash, status: 'pending' });

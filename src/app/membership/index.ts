@@ -11,6 +11,12 @@ export { patientPseudonym, keyRotationMessage, proxyAcceptanceMessage } from './
 export { MEMBERSHIP_PREFIX } from './keys.ts';
 export { parseMembershipGenesis } from './genesis.ts';
 
+/**
+ * The txs a key unknown to the membership state may send: the ones that make it known. Patients enrol
+ * themselves; staff, nodes and admins are registered by keys already known (an admin, genesis).
+ */
+export const IDENTITY_CREATING_TX_TYPES: readonly string[] = ['membership.registerPatient'];
+
 export const membershipModule: AppModule = {
   name: 'membership',
   handlers: [...practitionerHandlers, ...patientHandlers],

@@ -89,6 +89,9 @@ export const ERROR_CATALOGUE = {
 
   'genesis.invalid': { status: 400, message: 'genesis: invalid' },
 
+  'intake.rate_limited': { status: 429, message: 'tx intake: rate limited (see Retry-After)' },
+  'intake.unknown_signer': { status: 403, message: 'tx intake: an unknown key may only enrol' },
+
   internal: { status: 500, message: 'internal' },
 
   'key.invalid': { status: 400, message: 'key: invalid' },
