@@ -5,13 +5,9 @@ import type { Logger } from 'pino';
 import { CoreError, type Details } from '../core/errors.ts';
 import { statusOfCode } from '../core/errors/codes.ts';
 
-export class ApiError extends CoreError {
-  readonly statusCode: number;
-  constructor(statusCode: number, code: string, message: string, details: Details = {}) {
-    super(code, message, details);
-    this.statusCode = statusCode;
-  }
-}
+import { ApiError } from '../services/errors.ts';
+
+export { ApiError };
 
 /** The status for a code, from the one catalogue (core/errors/codes.ts). */
 export function statusForCode(code: string): number {

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { CarechainNode } from '../node/node.ts';
+import { installAuth } from './auth-plugin.ts';
 import { installInputGuards } from './bad-input.ts';
 import { installErrorHandler } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
@@ -49,6 +50,10 @@ export function buildApiServer(
   const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
   installErrorHandler(app, logger);
   installInputGuards(app);
+  // One authentication for every route that needs a caller (auth-plugin.ts); fhir and supply share
+  // the node's one token verifier.
+  const verifier = options.fhir?.verifier ?? options.supply?.verifier;
+  if (verifier !== undefined) installAuth(app, { verifier, state: () => node.ledger.store.latestState });
   const routes: { method: string; url: string }[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route) => recordRoute(routes, route));
@@ -70,8 +75,7 @@ export function buildApiServer(
     if (options.fhir && options.recordsAdmin)
       registerRecordsAdminRoutes(api, node, logger, options.fhir, options.recordsAdmin);
     if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
-    if (options.fhir !== undefined)
-      registerConsentRoutes(api, node, options.fhir.verifier, options.fhir.baseUrl);
+    if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
     registerWebApp(api);
     return Promise.resolve();
   };

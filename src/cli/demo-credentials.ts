@@ -7,7 +7,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATIENT_SCOPES_DEFAULT } from '../api/auth/patient-login.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../api/auth/practitioner-login.ts';
-import { scopesOf } from '../api/auth/scopes.ts';
+import { scopesOf } from '../services/auth/scopes.ts';
 import { TokenIssuer, type IssuedToken, type TokenRequest } from '../api/auth/tokens.ts';
 import { patientPseudonym } from '../app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../app/membership/types.ts';

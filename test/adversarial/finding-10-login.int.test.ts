@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
 import { PATIENT_SCOPES_DEFAULT } from '../../src/api/auth/patient-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { TokenIssuer } from '../../src/api/auth/tokens.ts';
 import { PatientClient, PatientClientError } from '../../src/client/patient-client.ts';
 import { readKeyFile } from '../../src/node/keys.ts';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { blockHash } from '../../src/core/block.ts';
 import { fromHex } from '../../src/core/bytes.ts';
 import { parseGenesis } from '../../src/core/genesis.ts';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
 import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
 import { createFhirValidator, type FhirValidator } from '../../src/services/fhir/validate.ts';

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATIENT_SCOPES_DEFAULT } from '../../src/api/auth/patient-login.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
-import { scopesOf } from '../../src/api/auth/scopes.ts';
+import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { TokenIssuer } from '../../src/api/auth/tokens.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';

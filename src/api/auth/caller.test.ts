@@ -6,7 +6,8 @@ import {
   patientPseudonym,
   proxyAcceptanceMessage,
 } from '../../app/membership/pseudonym.ts';
-import { authenticate, authorize, bearerToken } from './caller.ts';
+import { authenticate, bearerToken } from './caller.ts';
+import { authorize } from '../../services/auth/caller.ts';
 import { AuthError } from './errors.ts';
 import { issuePatientToken } from './patient-login.ts';
 import { issuePractitionerToken } from './practitioner-login.ts';

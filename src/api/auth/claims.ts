@@ -3,7 +3,7 @@
 // whose signature verified is still refused here if any claim is missing, mistyped or inconsistent.
 import { isHex } from '../../core/bytes.ts';
 import { AuthError } from './errors.ts';
-import { parseScopes, type Scope } from './scopes.ts';
+import { parseScopes, type Scope } from '../../services/auth/scopes.ts';
 
 /** Who the token speaks for: a practitioner of an organisation, a patient, or a patient's proxy. */
 export const TOKEN_KINDS = ['practitioner', 'patient', 'proxy'] as const;

@@ -6,7 +6,7 @@ import type { StateReader } from '../../app/state.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { ChallengeStore } from './challenge.ts';
 import { AuthError } from './errors.ts';
-import { assertOnlyContext, scopesOf, type Scope } from './scopes.ts';
+import { assertOnlyContext, scopesOf, type Scope } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
 
 /** What a patient app gets unless it asks for less: read and search of everything about the patient. */

@@ -7,7 +7,7 @@ import type { StateReader } from '../../app/state.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { PractitionerRole } from '../../app/membership/types.ts';
 import { AuthError } from './errors.ts';
-import { assertOnlyContext, scopesOf, type Scope } from './scopes.ts';
+import { assertOnlyContext, scopesOf, type Scope } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
 
 /** A clinician's default: everything they may access, subject to consent at each request. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScopes } from './scopes.ts';
+import { parseScopes } from '../../services/auth/scopes.ts';
 import {
   SIGNED_CHALLENGE_GRANT_TYPE,
   SMART_CAPABILITY_TABLE,

@@ -9,7 +9,7 @@ import { actorOf } from '../../app/membership/queries.ts';
 import type { ChallengeStore } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { issuePractitionerToken } from './practitioner-login.ts';
-import { assertOnlyContext, scopesOf } from './scopes.ts';
+import { assertOnlyContext, scopesOf } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
 
 /** The `kind` a token request names to ask for a staff token (absent: a patient or proxy token). */

@@ -6,7 +6,7 @@ import { fromHex, utf8 } from '../../core/bytes.ts';
 import { verifyRaw } from '../../core/crypto/index.ts';
 import { hospitalNode, party } from '../../app/test-support.ts';
 import { AuthError } from './errors.ts';
-import { parseScopes } from './scopes.ts';
+import { parseScopes } from '../../services/auth/scopes.ts';
 import { AUDIENCE, ISSUER, signJwt, T0_MS, TestClock, testIssuer, testVerifier } from './test-support.ts';
 import {
   ACCESS_TOKEN_CHARS_MAX,

@@ -19,7 +19,7 @@ import {
 } from './claims.ts';
 import { AuthError } from './errors.ts';
 import type { SessionRevocations } from './revocations.ts';
-import { formatScopes, type Scope } from './scopes.ts';
+import { formatScopes, type Scope } from '../../services/auth/scopes.ts';
 
 export type { AccessTokenClaims, TokenKind, VerifiedToken } from './claims.ts';
 

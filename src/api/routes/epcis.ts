@@ -23,7 +23,7 @@ export function registerEpcisRoutes(
   const capture = new EpcisCapture(service, validator, logger);
 
   scope.post<{ Querystring: { wait?: string } }>(EPCIS_CAPTURE_PATH, async (request, reply) => {
-    await service.staff(request.headers.authorization);
+    service.staff(await request.caller());
     const { eventIds, txHash } = capture.submit(request.body);
     if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
     const height = await service.waitCommitted(txHash, 'supply.capture');
@@ -32,7 +32,7 @@ export function registerEpcisRoutes(
   });
 
   scope.get(EPCIS_EVENTS_PATH, async (request, reply) => {
-    await service.reader(request.headers.authorization);
+    service.reader(await request.caller());
     const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const query = new URLSearchParams(raw);
     const answer = runQuery(service.state, parseQuery(query), service.clock.nowMs());

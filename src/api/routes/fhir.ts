@@ -10,7 +10,6 @@ import type { CarechainNode } from '../../node/node.ts';
 import { depthLimitedJsonParser } from '../bad-input.ts';
 import { ApiError } from '../errors.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
-import { authenticate } from '../auth/caller.ts';
 import { AuthError, sendAuthError } from '../auth/errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import { capabilityStatement } from '../../services/fhir/capability.ts';
@@ -63,8 +62,6 @@ export function registerFhirRoutes(
     registerPatientAuthRoutes(app, node, { verifier, ...options.patientAuth });
     registerSmartDiscovery(app, node, options.baseUrl);
   }
-  const caller = (request: FastifyRequest) =>
-    authenticate(request.headers.authorization, verifier, node.ledger.store.latestState);
 
   // An encapsulated scope: its body parser and error handler apply to the FHIR routes only, so the
   // domain API keeps its own error format.
@@ -82,7 +79,7 @@ export function registerFhirRoutes(
     // A transaction or batch Bundle is POSTed to the base (http.html#transaction). Clients such as
     // fhir-kit-client add a trailing slash, which the router hands to `/:type` with an empty type.
     const postBundle = async (request: FastifyRequest, reply: FastifyReply) => {
-      const who = await caller(request);
+      const who = await request.caller();
       const response = await gateway.bundle(who, request.body);
       return reply
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
@@ -92,7 +89,7 @@ export function registerFhirRoutes(
     scope.post(FHIR_BASE_PATH, postBundle);
 
     scope.put<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
-      const who = await caller(request);
+      const who = await request.caller();
       const { type, id } = request.params;
       const updated = await gateway.update(who, type, id, request.body, ifMatchOf(request));
       const version = (updated.meta as { versionId: string }).versionId;
@@ -106,7 +103,7 @@ export function registerFhirRoutes(
 
     scope.post<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
       if (request.params.type === '') return postBundle(request, reply);
-      const who = await caller(request);
+      const who = await request.caller();
       const body = request.body as { resourceType?: unknown } | undefined;
       if (body?.resourceType !== request.params.type) {
         throw FhirError.invalid('resourceType must match the type in the URL', 'resourceType');
@@ -122,14 +119,14 @@ export function registerFhirRoutes(
     });
 
     scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
-      const who = await caller(request);
+      const who = await request.caller();
       const resource = await gateway.read(who, request.params.type, request.params.id, purposeOf(request));
       return sendResource(reply, resource);
     });
     scope.get<{ Params: InstanceParams & { vid: string } }>(
       `${FHIR_BASE_PATH}/:type/:id/_history/:vid`,
       async (request, reply) => {
-        const who = await caller(request);
+        const who = await request.caller();
         const { type, id, vid } = request.params;
         const resource = await gateway.vread(who, type, id, vid, purposeOf(request));
         return sendResource(reply, resource);
@@ -137,7 +134,7 @@ export function registerFhirRoutes(
     );
 
     scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id/_history`, async (request, reply) => {
-      const who = await caller(request);
+      const who = await request.caller();
       const versions = await gateway.history(who, request.params.type, request.params.id, purposeOf(request));
       return reply
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
@@ -146,7 +143,7 @@ export function registerFhirRoutes(
     });
 
     scope.get<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
-      const who = await caller(request);
+      const who = await request.caller();
       // The raw query keeps repeats and order (repeated parameters AND, search.html#combining).
       const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
       const query = new URLSearchParams(raw);

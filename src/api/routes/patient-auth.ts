@@ -13,7 +13,8 @@ import { AuthError, sendAuthError } from '../auth/errors.ts';
 import { loginWithChallenge } from '../auth/patient-login.ts';
 import { loginStaffWithChallenge, STAFF_LOGIN_KIND } from '../auth/staff-login.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE, smartConfiguration } from '../auth/smart-configuration.ts';
-import { bearerToken, resolveCaller } from '../auth/caller.ts';
+import { bearerToken } from '../auth/caller.ts';
+import { resolveCaller } from '../../services/auth/caller.ts';
 import {
   jwks,
   tokenResponse,

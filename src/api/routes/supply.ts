@@ -92,10 +92,7 @@ export function registerSupplyRoutes(
   options: SupplyRouteOptions,
 ): void {
   const clock = options.clock ?? systemClock;
-  const service = new SupplyService(
-    { commitTimeoutMs: options.commitTimeoutMs },
-    { node, verifier: options.verifier, clock },
-  );
+  const service = new SupplyService({ commitTimeoutMs: options.commitTimeoutMs }, { node, clock });
   // Compiled on first use (a third of a second), then kept; a missing schema is retried each time.
   let validator: EpcisValidator | undefined;
   const schema = () => (validator ??= loadEpcisValidator(options.epcisSchemaPath ?? defaultSchemaPath()));
@@ -109,7 +106,7 @@ export function registerSupplyRoutes(
     registerEpcisRoutes(scope, service, schema, logger);
 
     scope.post('/api/v1/verify', async (request) => {
-      const who = await service.staff(request.headers.authorization);
+      const who = service.staff(await request.caller());
       const nowMs = clock.nowMs();
       const query = parseVerifyRequest(request.body, new Date(nowMs).getUTCFullYear());
       const verdict = verifyPack(service.state, query, nowMs, who.orgId);
@@ -130,7 +127,7 @@ export function registerSupplyRoutes(
     });
 
     scope.get<{ Params: { sgtin: string } }>('/api/v1/units/:sgtin', async (request) => {
-      await service.reader(request.headers.authorization);
+      service.reader(await request.caller());
       const epc = sgtinParam(request.params.sgtin);
       const found = unit(service.state, epc);
       if (found === undefined)
@@ -145,14 +142,14 @@ export function registerSupplyRoutes(
     scope.get<{ Params: { sgtin: string }; Querystring: { offset?: string; limit?: string } }>(
       '/api/v1/units/:sgtin/pedigree',
       async (request) => {
-        await service.reader(request.headers.authorization);
+        service.reader(await request.caller());
         const { offset, limit } = page({ limit: String(SUPPLY_PAGE_MAX), ...request.query });
         return pedigree(node, sgtinParam(request.params.sgtin), offset, limit);
       },
     );
 
     scope.post('/api/v1/supply/products', async (request, reply) => {
-      await service.staff(request.headers.authorization);
+      service.staff(await request.caller());
       const b = body(request);
       const payload = { ...b, gtin: gtin14(b.gtin) } as unknown as CanonicalValue;
       const committed = await service.commit('supply.registerProduct', payload);
@@ -160,7 +157,7 @@ export function registerSupplyRoutes(
     });
 
     scope.get<{ Params: { gtin: string } }>('/api/v1/supply/products/:gtin', async (request) => {
-      await service.reader(request.headers.authorization);
+      service.reader(await request.caller());
       const found = product(service.state, gtin14(request.params.gtin));
       if (found === undefined)
         throw new ApiError(404, 'supply.product_not_found', 'no product has this GTIN');
@@ -168,7 +165,7 @@ export function registerSupplyRoutes(
     });
 
     scope.post('/api/v1/supply/parties', async (request, reply) => {
-      await service.staff(request.headers.authorization);
+      service.staff(await request.caller());
       const { gln } = body(request);
       const committed = await service.commit('supply.registerParty', { gln: gln as CanonicalValue });
       return reply.status(201).send({ party: party(service.state, String(gln)), ...committed });
@@ -176,7 +173,7 @@ export function registerSupplyRoutes(
 
     const recallRoute = (path: string, type: string, status: number) =>
       scope.post(path, async (request, reply) => {
-        await service.staff(request.headers.authorization);
+        service.staff(await request.caller());
         const b = body(request);
         const gtin = gtin14(b.gtin);
         const committed = await service.commit(type, { gtin, lot: b.lot as CanonicalValue });
@@ -188,7 +185,7 @@ export function registerSupplyRoutes(
     recallRoute('/api/v1/supply/recalls/clear', 'supply.clearRecall', 200);
 
     scope.post('/api/v1/supply/suspects', async (request, reply) => {
-      await service.staff(request.headers.authorization);
+      service.staff(await request.caller());
       const b = body(request);
       const committed = await service.commit('supply.notifySuspect', {
         kind: b.kind as CanonicalValue,
@@ -201,7 +198,7 @@ export function registerSupplyRoutes(
     });
 
     scope.post<{ Params: { id: string } }>('/api/v1/supply/suspects/:id/resolution', async (request) => {
-      await service.staff(request.headers.authorization);
+      service.staff(await request.caller());
       const id = Number(request.params.id);
       if (!Number.isSafeInteger(id) || id < 0)
         throw new ApiError(404, 'supply.unknown_suspect', 'no such notification');
@@ -215,7 +212,7 @@ export function registerSupplyRoutes(
     scope.get<{ Querystring: { offset?: string; limit?: string } }>(
       '/api/v1/supply/alerts',
       async (request) => {
-        const who = await service.reader(request.headers.authorization);
+        const who = service.reader(await request.caller());
         const { offset, limit } = page(request.query);
         return { orgId: who.orgId, ...alertsFor(service.state, who.orgId, offset, limit) };
       },

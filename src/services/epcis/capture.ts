@@ -6,7 +6,7 @@
 //   a shipment by someone who does not own the unit) is reported with supply.reportAlert, since the
 //   refused capture itself records nothing.
 import type { Logger } from 'pino';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '../errors.ts';
 import { toApiError, type SupplyService } from '../supply/service.ts';
 import type { EpcisValidator } from './schema.ts';
 import { parseCaptureEvents, type CapturePayload } from '../../app/supply/index.ts';

@@ -1,7 +1,7 @@
 // GET /epcis/events (EPCIS 2.0 §12.6, REST binding of SimpleEventQuery): query parameters to an
 // EventFilter, and the matching events back as an EPCISQueryDocument with the events as captured. Paging
 // follows §12.6.1: perPage, and a nextPageToken returned in a Link header (rel="next").
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '../errors.ts';
 import {
   canonicalId,
   capture,

@@ -1,6 +1,6 @@
 // Access events (issue 4 "Access"): a practitioner is released a record only once a records.access
 // event naming it, granted or denied by the records module's own decideAccess, is committed.
-import type { Caller } from '../../api/auth/caller.ts';
+import type { Caller } from '../auth/caller.ts';
 import type { RandomBytes } from '../../core/env.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { GatewayCaller } from './resources.ts';

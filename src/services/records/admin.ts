@@ -6,8 +6,8 @@
 //   - erasure: the patient's own signed records.requestErasure is forwarded and committed, then this
 //     custodian crypto-shreds every requested record it holds and commits records.erase with the receipt
 //     (signed by the node key). The chain then answers record.erased to every later read (410).
-import type { Caller } from '../../api/auth/caller.ts';
-import { authorize } from '../../api/auth/caller.ts';
+import type { Caller } from '../auth/caller.ts';
+import { authorize } from '../auth/caller.ts';
 import {
   BREAK_GLASS_REASON_CHARS_MAX,
   BREAK_GLASS_SALT_BYTES,

@@ -4,8 +4,8 @@
 // answers what each case says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { scopesOf } from '../../api/auth/scopes.ts';
-import type { Caller } from '../../api/auth/caller.ts';
+import { scopesOf } from '../auth/scopes.ts';
+import type { Caller } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { fhirKeys, startFhirTestNode, type FhirTestNode } from '../../../test/harness/fhir-node.ts';

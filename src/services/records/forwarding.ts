@@ -9,9 +9,9 @@
 // Trust: the custodian believes the requesting node about who its practitioner is (that node issued the
 // practitioner's token), but only for practitioners of that node's own organisation, and re-checks on
 // chain that the key is an active practitioner there. Patients read at their custodian directly.
-import { formatScopes, scopesOf } from '../../api/auth/scopes.ts';
-import { AuthError } from '../../api/auth/errors.ts';
-import type { Caller } from '../../api/auth/caller.ts';
+import { formatScopes, scopesOf } from '../auth/scopes.ts';
+import { AuthError } from '../auth/errors.ts';
+import type { Caller } from '../auth/caller.ts';
 import { FhirError, issue, type Issue } from '../fhir/operation-outcome.ts';
 import type { Resource } from './resources.ts';
 import type { SearchResult } from './search.ts';

@@ -9,7 +9,7 @@
 // Record ids are 32 random bytes in hex, also used as the FHIR id (a valid FHIR id), so the chain's
 // record head is the index from `Type/id` to the patient: no second table can drift from the chain.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { authorize } from '../../api/auth/caller.ts';
+import { authorize } from '../auth/caller.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { QueryInput } from '../fhir/search.ts';
 import type { FhirValidator } from '../fhir/validate.ts';

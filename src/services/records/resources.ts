@@ -1,6 +1,6 @@
 // Small pure helpers of the records gateway: the shapes it passes around, and the checks on what a
 // client sends (resource type, purpose of use, paging cursor) and on which patient a resource is about.
-import type { Caller } from '../../api/auth/caller.ts';
+import type { Caller } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../app/consent/types.ts';
 import { patientRecord } from '../../app/membership/queries.ts';

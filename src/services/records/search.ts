@@ -1,6 +1,6 @@
 // FHIR type search through the records gateway: which patient a search is about, which of their
 // records it may scan, and the one access event that releases a practitioner's page.
-import { authorize } from '../../api/auth/caller.ts';
+import { authorize } from '../auth/caller.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import { matches } from '../fhir/search-match.ts';
 import { parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';

@@ -5,7 +5,7 @@
 // not at all (http.html#transaction). Directory resources (about the institution, not a patient) go to
 // the directory store, after the commit, in one database transaction.
 import canonicalize from 'canonicalize';
-import { authorize } from '../../api/auth/caller.ts';
+import { authorize } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
 import { asObject, isoTime, patientOf, type GatewayCaller, type Resource } from './resources.ts';

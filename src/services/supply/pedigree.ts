@@ -1,7 +1,7 @@
 // GET /api/v1/units/:sgtin/pedigree: a unit's whole history, each event with the tx that recorded it and
 // that tx's RFC 9162 inclusion proof against one checkpoint (the latest), so a client checks every step
 // against validator signatures it trusts through genesis alone (docs/SUPPLY.md shows how).
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '../errors.ts';
 import { eventsAbout, product, resolveId, unit, type StoredEvent } from '../../app/supply/index.ts';
 import { checkpointAt, proveInclusion, type Checkpoint } from '../../node/proofs.ts';
 import type { CarechainNode } from '../../node/node.ts';

@@ -2,9 +2,8 @@
 // and how their writes reach the ledger — signed with the node key, like the records gateway does, so
 // the module sees the organisation act. Routes authenticate and translate; this decides and submits.
 // Refusals leave as { error: { code, message, details } } with the module's stable reason as the code.
-import { authenticate, type Caller } from '../../api/auth/caller.ts';
-import type { TokenVerifier } from '../../api/auth/tokens.ts';
-import { ApiError } from '../../api/errors.ts';
+import type { Caller } from '../auth/caller.ts';
+import { ApiError } from '../errors.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
@@ -22,7 +21,6 @@ export interface SupplyServiceOptions {
 
 export interface SupplyServiceDependencies {
   readonly node: CarechainNode;
-  readonly verifier: TokenVerifier;
   readonly clock: Clock;
 }
 
@@ -35,13 +33,11 @@ export interface Staff {
 export class SupplyService {
   readonly node: CarechainNode;
   readonly clock: Clock;
-  private readonly verifier: TokenVerifier;
   private readonly commitTimeoutMs: number;
 
   constructor(options: SupplyServiceOptions, deps: SupplyServiceDependencies) {
     this.node = deps.node;
     this.clock = deps.clock;
-    this.verifier = deps.verifier;
     this.commitTimeoutMs = options.commitTimeoutMs ?? SUPPLY_COMMIT_TIMEOUT_MS_DEFAULT;
   }
 
@@ -57,9 +53,8 @@ export class SupplyService {
     return actor.orgId;
   }
 
-  /** Any practitioner with a token of this node (reads). Throws AuthError, or 403 for patients. */
-  async reader(authorization: string | string[] | undefined): Promise<Staff> {
-    const caller: Caller = await authenticate(authorization, this.verifier, this.state);
+  /** Any practitioner with a token of this node (reads); 403 for patients. */
+  reader(caller: Caller): Staff {
     if (caller.kind !== 'practitioner') {
       throw new ApiError(403, 'supply.not_staff', 'the supply chain API is for organisation staff');
     }
@@ -67,8 +62,8 @@ export class SupplyService {
   }
 
   /** Staff of this node's own organisation (writes: the node signs for them). */
-  async staff(authorization: string | string[] | undefined): Promise<Staff> {
-    const who = await this.reader(authorization);
+  staff(caller: Caller): Staff {
+    const who = this.reader(caller);
     if (who.orgId !== this.orgId) {
       throw new ApiError(403, 'supply.not_own_org', `this node writes for the staff of ${this.orgId} only`);
     }

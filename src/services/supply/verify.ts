@@ -1,7 +1,7 @@
 // POST /api/v1/verify: a DSCSA verification request, as fields or as a scanned code, to the module's
 // VerifyQuery. Bad input is a 400 naming the field; nothing of the input is echoed beyond what the GS1
 // library quotes (a short, cut excerpt of an identifier — never PHI).
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '../errors.ts';
 import { Gs1Error, isValidSerial, normalizeGtin, parseScannedCode } from '../../app/supply/gs1/index.ts';
 import { LOT_PATTERN, type VerifyQuery } from '../../app/supply/index.ts';
 
