@@ -48,12 +48,17 @@ export function clientTx(client: number, nonce: number, valid: boolean): ClientT
   const cached = txCache.get(cacheKey);
   if (cached !== undefined) return cached;
   const key = CLIENT_KEYS[client]!;
-  const signed = signTx(key.seed, {
-    chainId: CHAIN_ID,
-    type: 'notary.anchor',
-    payload: { digest: toHex(sha256(utf8(`sim ${client} ${nonce}`))), kind: 'document' },
-    nonce,
-  });
+  // A client's first tx enrols its key: the node's intake takes nothing else from a key the network
+  // does not know yet (issue 10, finding 4).
+  const signed =
+    nonce === 1
+      ? signTx(key.seed, { chainId: CHAIN_ID, type: 'membership.registerPatient', payload: {}, nonce })
+      : signTx(key.seed, {
+          chainId: CHAIN_ID,
+          type: 'notary.anchor',
+          payload: { digest: toHex(sha256(utf8(`sim ${client} ${nonce}`))), kind: 'document' },
+          nonce,
+        });
   const tx = valid ? signed : { ...signed, signature: flipHexDigit(signed.signature, nonce % 128) };
   const made = { tx, hash: txHash(tx), valid };
   txCache.set(cacheKey, made);

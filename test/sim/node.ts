@@ -129,7 +129,13 @@ export class SimNode {
     const timers = new IncarnationTimers(ctx.queue, alive, (run) => this.guard(run));
     const tip = this.ledger.tip();
     this.mempool = new Mempool(
-      { ...DEFAULT_MEMPOOL_OPTIONS, txsMax: ctx.params.mempoolTxsMax },
+      {
+        ...DEFAULT_MEMPOOL_OPTIONS,
+        txsMax: ctx.params.mempoolTxsMax,
+        // The production reservation (5,000 txs for member nodes' own txs) is larger than the simulated
+        // mempool; keep the same rule at the same proportion so the clients' txs have room.
+        priorityReservedTxs: Math.floor(ctx.params.mempoolTxsMax / 10),
+      },
       {
         chainId: this.ledger.chainId,
         state: this.ledger.store.latestState,
