@@ -1,8 +1,9 @@
 // The simulated chain's fixed parts: its genesis (validator keys and powers from the scenario) and the
-// clients' txs. Txs are real signed notary anchors, so they go through the real mempool, block checks,
-// ledger and transparency log. Each client signs a nonce chain; an invalid tx is a valid one with its
-// signature damaged, which every honest node must refuse. Signed txs are cached across seeds (signing
-// is deterministic), which keeps hundreds of seeds affordable without changing any outcome.
+// clients' txs. Txs are real signed txs (an enrolment, then notary anchors), so they go through the real
+// mempool, block checks, ledger and transparency log. Each client signs a nonce chain; an invalid tx is a
+// valid one with its signature damaged, which every honest node must refuse. Signed txs are cached
+// across seeds (signing is deterministic), which keeps hundreds of seeds affordable without changing
+// any outcome.
 import { toHex, utf8 } from '../../src/core/bytes.ts';
 import { sha256 } from '../../src/core/crypto/index.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
