@@ -26,7 +26,8 @@ before(async () => {
   if (lanAddress === undefined) return;
   net = await makeNetwork(root.path, ['hospital', 'clinic']);
   for (const dir of net.dirs) {
-    // As the README's multi-institution setup has it: the API on every interface.
+    // An operator who binds the API to every interface (as the README once showed) still keeps /metrics
+    // and peer addresses to the node's own machine.
     const path = join(dir, 'node.json');
     const config = JSON.parse(readFileSync(path, 'utf8'));
     writeFileSync(path, JSON.stringify({ ...config, api: { ...config.api, host: '0.0.0.0' } }));
