@@ -54,6 +54,13 @@ export class Mempool {
 
   /** With a log, every admitted tx is written to it before add() returns, and removed once it leaves. */
   constructor(options: MempoolOptions, context: CheckContext, log?: PendingTxLog) {
+    // A reservation as large as the mempool would silently refuse every ordinary tx as 'full'.
+    if ((options.priorityReservedTxs ?? 0) >= options.txsMax) {
+      throw new RangeError(`priorityReservedTxs must be below txsMax (${options.txsMax})`);
+    }
+    if ((options.priorityReservedBytes ?? 0) >= options.bytesMax) {
+      throw new RangeError(`priorityReservedBytes must be below bytesMax (${options.bytesMax})`);
+    }
     this.options = options;
     this.log = log;
     this.context = context;

@@ -188,3 +188,15 @@ test('a full mempool keeps reserved room for the member nodes’ own txs, and pr
   const reaped = pool.reap(4).map((c) => c.tx.signer);
   assert.deepEqual(reaped, [nodeKey.publicKey, nodeKey.publicKey, nodeKey.publicKey, admin.publicKey]);
 });
+
+test('a reservation that leaves ordinary txs no room is refused when the mempool is made', () => {
+  assert.throws(
+    () => mempool({ txsMax: 300, bytesMax: 1 << 20, priorityReservedTxs: 5_000 }),
+    /priorityReservedTxs must be below txsMax/,
+  );
+  assert.throws(
+    () => mempool({ txsMax: 300, bytesMax: 1 << 20, priorityReservedBytes: 1 << 20 }),
+    /priorityReservedBytes must be below bytesMax/,
+  );
+  assert.equal(mempool({ txsMax: 300, bytesMax: 1 << 20, priorityReservedTxs: 30 }).size, 0);
+});
