@@ -7,7 +7,9 @@ import { toHex } from '../../src/core/bytes.ts';
 import { sha256 } from '../../src/core/crypto/index.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
+import pino from 'pino';
 import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
+import { CarechainNode } from '../../src/node/node.ts';
 import { Ledger } from '../../src/node/ledger.ts';
 import type { Storage } from '../../src/node/storage/port.ts';
 import { DEFAULT_MEMPOOL_OPTIONS, Mempool } from '../../src/node/mempool.ts';
@@ -98,4 +100,19 @@ export function buildChain(where: string | Storage, blocks: number, txsPerBlock:
     chain.addBlock(Array.from({ length: txsPerBlock }, () => anchorTx(clientKey, ++nonce)));
   }
   return chain;
+}
+
+/** A real node running as the test chain's validator, its stores where `database` says (the lock tests). */
+export function startTestValidator(dataDir: string, database: string): CarechainNode {
+  return new CarechainNode(
+    {
+      dataDir,
+      database,
+      genesis: testGenesis(),
+      key: validatorKey,
+      blockIntervalMs: 50,
+      emptyBlockIntervalMs: 1000,
+    },
+    { logger: pino({ level: 'silent' }) },
+  );
 }

@@ -1,24 +1,12 @@
 // A second process that tries to run as the test chain's validator on a PostgreSQL database, for the
 // advisory lock test: prints "started" when it got the validator, or exits 1 with the error's code.
-import pino from 'pino';
-import { CarechainNode } from '../../src/node/node.ts';
-import { testGenesis, validatorKey } from './chain.ts';
+import { startTestValidator } from './chain.ts';
 
 const [dataDir, database] = process.argv.slice(2);
 if (dataDir === undefined || database === undefined)
   throw new Error('usage: validator-claimant <dataDir> <url>');
 try {
-  const node = new CarechainNode(
-    {
-      dataDir,
-      database,
-      genesis: testGenesis(),
-      key: validatorKey,
-      blockIntervalMs: 50,
-      emptyBlockIntervalMs: 1000,
-    },
-    { logger: pino({ level: 'silent' }) },
-  );
+  const node = startTestValidator(dataDir, database);
   console.log('started');
   await node.stop();
 } catch (err) {

@@ -6,14 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
 import {
   anchorTx,
   buildChain,
   clientKey,
   openTestChain,
+  startTestValidator,
   tempDir,
-  testGenesis,
   validatorKey,
 } from '../../../test/harness/chain.ts';
 import {
@@ -23,7 +22,6 @@ import {
 } from '../../../test/harness/postgres.ts';
 import { ConsensusRecordStore } from '../consensus/record-store.ts';
 import { DirectoryStore } from '../directory/directory-store.ts';
-import { CarechainNode } from '../node.ts';
 import { StoredPendingTxLog } from '../store/pending-log.ts';
 import { LedgerStore } from '../store/store.ts';
 import { VaultStore } from '../vault/vault-store.ts';
@@ -357,17 +355,7 @@ describe('SQLite and PostgreSQL side by side', { skip: unavailable ?? false }, (
           encoding: 'utf8',
         },
       );
-    const node = new CarechainNode(
-      {
-        dataDir: dir.path,
-        database,
-        genesis: testGenesis(),
-        key: validatorKey,
-        blockIntervalMs: 50,
-        emptyBlockIntervalMs: 1000,
-      },
-      { logger: pino({ level: 'silent' }) },
-    );
+    const node = startTestValidator(dir.path, database);
     try {
       const refused = claim();
       assert.equal(refused.status, 1, refused.stdout + refused.stderr);
