@@ -182,6 +182,20 @@ export default tseslint.config(
     },
   },
   {
+    // Above node/, the ledger is read through its methods (Ledger.state, block, tx, commit…): its store
+    // and SQL port are node/'s own (issue 11: the API reached through node.ledger.store 25 times).
+    files: ['src/api/**/*.ts', 'src/services/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='store'][object.property.name='ledger']",
+          message: 'Read the ledger through its methods (node/ledger.ts), not its store.',
+        },
+      ],
+    },
+  },
+  {
     // The one place in core allowed node:crypto: the platform hashing/signature backend (hashing and
     // Ed25519 are deterministic; key generation, which needs randomness, lives in src/node).
     files: ['src/core/crypto/backend-node.ts'],

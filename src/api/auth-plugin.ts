@@ -19,7 +19,7 @@ declare module 'fastify' {
 export interface AuthPluginOptions {
   readonly verifier: TokenVerifier;
   /** The state each request is decided in (the latest committed). */
-  readonly state: () => CarechainNode['ledger']['store']['latestState'];
+  readonly state: () => CarechainNode['ledger']['state'];
 }
 
 /** Installs request.caller() on the whole server; call once, before routes that need a caller. */

@@ -53,7 +53,7 @@ export function buildApiServer(
   // One authentication for every route that needs a caller (auth-plugin.ts); fhir and supply share
   // the node's one token verifier.
   const verifier = options.fhir?.verifier ?? options.supply?.verifier;
-  if (verifier !== undefined) installAuth(app, { verifier, state: () => node.ledger.store.latestState });
+  if (verifier !== undefined) installAuth(app, { verifier, state: () => node.ledger.state });
   const routes: { method: string; url: string }[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route) => recordRoute(routes, route));

@@ -2,6 +2,7 @@
 // blocks proposed by others, and commits them, always through the same pure functions that `verify`
 // replays: checkBlockAgainstTip (core), BlockExecutor (app) and the RFC 9162 log (core/merkle).
 import { BlockExecutor, executeGenesis } from '../app/executor.ts';
+import type { StateReader } from '../app/state.ts';
 import {
   blockHash,
   checkBlockAgainstTip,
@@ -23,7 +24,7 @@ import { commitTimeMs, type Commit } from '../core/vote.ts';
 import { validatorSetHash, type ValidatorSet } from '../core/validators.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
 import type { Storage } from './storage/port.ts';
-import { LedgerStore, type BlockWrite } from './store/store.ts';
+import { LedgerStore, type BlockWrite, type StoredBlock, type StoredTx } from './store/store.ts';
 
 /** A block checked against the tip and executed, ready to be stored once its commit exists. */
 export interface PreparedBlock {
@@ -90,6 +91,38 @@ export class Ledger {
 
   close(): void {
     this.store.close();
+  }
+
+  // Reads for the API and services, so nothing above node/ reaches into the store (issue 11).
+
+  /** Committed state at the tip. */
+  get state(): StateReader {
+    return this.store.latestState;
+  }
+
+  /** The block at height as stored, with its txs decoded. */
+  block(height: number): StoredBlock | undefined {
+    return this.store.block(height);
+  }
+
+  /** The hashes of the txs of the block at height, in block order. */
+  blockTxHashes(height: number): string[] {
+    return this.store.blockTxRows(height).map((r) => r.hash);
+  }
+
+  /** The commit that finalised the block at height. */
+  commit(height: number): Commit | undefined {
+    return this.store.commit(height);
+  }
+
+  /** A committed tx by hash, with its height and log index. */
+  tx(hash: string): StoredTx | undefined {
+    return this.store.tx(hash);
+  }
+
+  /** Latest state values of the keys starting with prefix, in key order, at most limit. */
+  stateByPrefix(prefix: string, limit: number): [string, string][] {
+    return this.store.stateByPrefix(prefix, limit);
   }
 
   tip(): ChainTip & { appHash: string; header: BlockHeader | undefined } {

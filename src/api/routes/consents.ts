@@ -34,7 +34,7 @@ export function registerConsentRoutes(
   /** The node's FHIR base URL, for the Bundle's fullUrls. */
   fhirBaseUrl: string,
 ): void {
-  const state = () => node.ledger.store.latestState;
+  const state = () => node.ledger.state;
 
   void app.register((scope, _opts, done) => {
     // Auth failures leave in the domain format with their challenge; the server's handler does the rest.

@@ -93,7 +93,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
               round: node.network.driver.round,
             }
           : { mode: 'solo', height: tip.height + 1, round: 0 },
-        lastCommitSigners: (ledger.store.commit(tip.height)?.signatures ?? []).map((s) => s.validator),
+        lastCommitSigners: (ledger.commit(tip.height)?.signatures ?? []).map((s) => s.validator),
         // Peer addresses are the operator's to see (operator.ts); others get keys, links and heights.
         peers: isLocalRequest(request) ? peers : peers.map(({ host: _h, port: _p, ...rest }) => rest),
       };
@@ -118,7 +118,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
     },
     (request) => ({
       publicKey: request.params.publicKey,
-      nonce: lastNonce(ledger.store.latestState, request.params.publicKey),
+      nonce: lastNonce(ledger.state, request.params.publicKey),
     }),
   );
 
@@ -151,7 +151,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
       },
     },
     () => ({
-      evidence: ledger.store.stateByPrefix(EVIDENCE_PREFIX, EVIDENCE_PAGE_MAX).map(([key, value]) => ({
+      evidence: ledger.stateByPrefix(EVIDENCE_PREFIX, EVIDENCE_PAGE_MAX).map(([key, value]) => ({
         id: key.slice(EVIDENCE_PREFIX.length),
         ...(JSON.parse(value) as object),
       })),
@@ -184,15 +184,15 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
     },
     (request) => {
       const { height } = request.params;
-      const stored = ledger.store.block(height);
+      const stored = ledger.block(height);
       if (stored === undefined)
         throw new ApiError(404, 'block.not_found', `no block at height ${height}`, { height });
       return {
         hash: stored.hash,
         header: stored.block.header,
-        txHashes: ledger.store.blockTxRows(height).map((r) => r.hash),
+        txHashes: ledger.blockTxHashes(height),
         lastCommit: stored.block.lastCommit,
-        commit: ledger.store.commit(height),
+        commit: ledger.commit(height),
       };
     },
   );
@@ -218,7 +218,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
       },
     },
     (request) => {
-      const stored = ledger.store.tx(request.params.hash);
+      const stored = ledger.tx(request.params.hash);
       if (stored === undefined) {
         const pending = node.mempool.has(request.params.hash);
         throw new ApiError(

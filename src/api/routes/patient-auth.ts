@@ -92,12 +92,12 @@ export function registerPatientAuthRoutes(
       // Staff sign the same challenge and name kind "practitioner" (auth/staff-login.ts).
       if (body.kind === STAFF_LOGIN_KIND) {
         const response = { challenge, audience, publicKey, signature };
-        const state = node.ledger.store.latestState;
+        const state = node.ledger.state;
         const issued = await loginStaffWithChallenge(state, challenges, issuer, response, scope);
         return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
       }
       const issued = await loginWithChallenge(
-        node.ledger.store.latestState,
+        node.ledger.state,
         challenges,
         issuer,
         { challenge, audience, publicKey, signature },
@@ -145,7 +145,7 @@ async function refresh(
   }
   const token = await verifier.verifyRefresh(refreshToken);
   // Revoking the key (suspension, rotation, a revoked proxy) ends the refreshes too.
-  const caller = resolveCaller(node.ledger.store.latestState, token);
+  const caller = resolveCaller(node.ledger.state, token);
   return issuer.issue({
     subject: caller.publicKey,
     kind: caller.kind,

@@ -54,7 +54,7 @@ export function registerRecordsAdminRoutes(
     reasons.close();
     done();
   });
-  const state = () => node.ledger.store.latestState;
+  const state = () => node.ledger.state;
 
   void app.register((scope, _opts, done) => {
     scope.setErrorHandler((err: FastifyError, _request, reply) => sendError(reply, err, logger));

@@ -72,7 +72,7 @@ export async function logAccess(
     const tip = port.node.ledger.tip();
     const event = accessEvent(port.randomBytes, caller, pseudonym, records, purpose);
     // The mempool dry-runs the tx at (tip + 1, tip time): deciding at the same point agrees with it.
-    const decision = decideAccess(port.node.ledger.store.latestState, {
+    const decision = decideAccess(port.node.ledger.state, {
       event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
       resourceTypes,
       anyErased: versions.some((v) => v.head.erasedAtHeight !== null),

@@ -138,7 +138,7 @@ export class RecordsAdmin {
         patientPseudonym: head.patientPseudonym,
         breakGlass: { reasonCommitment },
       };
-      const decision = decideAccess(node.ledger.store.latestState, {
+      const decision = decideAccess(node.ledger.state, {
         event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
         resourceTypes: [head.resourceType],
         anyErased: head.erasedAtHeight !== null,
@@ -206,7 +206,7 @@ export class RecordsAdmin {
   /** Shreds every live record of the patient held here whose erasure is requested; commits receipts. */
   private async shredRequested(pseudonym: string): Promise<ErasureReceipt[]> {
     const { node, vault, clock } = this.port;
-    const state = node.ledger.store.latestState;
+    const state = node.ledger.state;
     const custodianOrgId = this.custodianOrgId();
     const heads: RecordHead[] = [];
     for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
@@ -264,7 +264,7 @@ export class RecordsAdmin {
   /** The organisation this node is a node key of (as the gateway's custodianOrgId). */
   private custodianOrgId(): string {
     const { node } = this.port;
-    const actor = actorOf(node.ledger.store.latestState, node.key.publicKey);
+    const actor = actorOf(node.ledger.state, node.key.publicKey);
     if (actor.kind !== 'node')
       throw new FhirError(500, [issue('exception', 'this node has no organisation')]);
     return actor.orgId;

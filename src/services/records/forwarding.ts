@@ -118,7 +118,7 @@ export async function forwardRead(
     throw FhirError.notFound('this record is held by another organisation: read it at its custodian');
   }
   const network = node.network;
-  const custodian = organisation(node.ledger.store.latestState, custodianOrgId);
+  const custodian = organisation(node.ledger.state, custodianOrgId);
   if (network === undefined || custodian === undefined) {
     throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} cannot be reached`)]);
   }
@@ -143,7 +143,7 @@ export async function forwardRead(
   }
   if (!Number.isSafeInteger(answer.height) || !Array.isArray(answer.versions)) throw malformed();
   await untilHeight(node, answer.height);
-  const state = node.ledger.store.latestState;
+  const state = node.ledger.state;
   const resources = answer.versions.map((v) => {
     let registered: { commitment: string } | undefined;
     try {
@@ -176,7 +176,7 @@ async function sendBatch(
   custodianOrgId: string,
   requests: readonly ForwardedRequest[],
 ): Promise<ForwardedAnswer[]> {
-  const custodian = organisation(node.ledger.store.latestState, custodianOrgId);
+  const custodian = organisation(node.ledger.state, custodianOrgId);
   for (const nodeKey of custodian?.nodeKeys ?? []) {
     try {
       const answer = (await node.network!.request(nodeKey, FORWARDED_READS_METHOD, { requests })) as {
@@ -227,7 +227,7 @@ export async function serveForwardedRead(
 ): Promise<ForwardedAnswer> {
   try {
     const request = params as ForwardedRequest;
-    const state = node.ledger.store.latestState;
+    const state = node.ledger.state;
     const peer = actorOf(state, fromNodeKey);
     const claimed = request?.caller;
     if (peer.kind !== 'node' || typeof claimed?.orgId !== 'string' || claimed.orgId !== peer.orgId) {

@@ -118,7 +118,7 @@ export class RecordsGateway {
 
   /** The organisation this node is a node key of: the custodian of everything written here. */
   get custodianOrgId(): string {
-    const actor = actorOf(this.node.ledger.store.latestState, this.node.key.publicKey);
+    const actor = actorOf(this.node.ledger.state, this.node.key.publicKey);
     if (actor.kind !== 'node')
       throw new FhirError(500, [issue('exception', 'this node has no organisation')]);
     return actor.orgId;
@@ -264,7 +264,7 @@ export class RecordsGateway {
     purpose: string,
   ): Promise<SearchResult> {
     if (caller.kind !== 'node' && input instanceof URLSearchParams) {
-      const state = this.node.ledger.store.latestState;
+      const state = this.node.ledger.state;
       const remote = remoteCustodianOfSearch(state, type, input, this.custodianOrgId);
       if (remote !== undefined) {
         authorize(caller, type, 's');
@@ -318,7 +318,7 @@ export class RecordsGateway {
 
   /** The record if it is of this type and held by this custodian; 404 otherwise (never someone else's). */
   private heldRecord(type: string, id: string): RecordHead {
-    const head = FHIR_ID.test(id) ? recordHead(this.node.ledger.store.latestState, id) : undefined;
+    const head = FHIR_ID.test(id) ? recordHead(this.node.ledger.state, id) : undefined;
     if (head === undefined || head.resourceType !== type || head.custodianOrgId !== this.custodianOrgId) {
       throw FhirError.notFound(`${type}/${id} is not held here`);
     }
@@ -377,8 +377,6 @@ export class RecordsGateway {
 
   /** The custodian of record `id` when it is another organisation (its reads are forwarded there). */
   private remoteCustodianOf(id: string): string | undefined {
-    return FHIR_ID.test(id)
-      ? remoteCustodian(this.node.ledger.store.latestState, id, this.custodianOrgId)
-      : undefined;
+    return FHIR_ID.test(id) ? remoteCustodian(this.node.ledger.state, id, this.custodianOrgId) : undefined;
   }
 }

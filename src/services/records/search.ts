@@ -99,7 +99,7 @@ export async function searchRecords(
   // could have held. A denial is never an empty 200; it is logged against the records of the type
   // searched (none released) when there are any to name.
   const tip = port.node.ledger.tip();
-  const decision = decideAccess(port.node.ledger.store.latestState, {
+  const decision = decideAccess(port.node.ledger.state, {
     event: {
       ...accessEvent(port.randomBytes, caller, pseudonym, [], checkedPurpose),
       outcome: 'denied',
@@ -142,7 +142,7 @@ function namedPatients(port: SearchPort, query: SearchQuery): Set<string> {
   }
   const pseudonyms = new Set<string>();
   for (const id of ids) {
-    const head = FHIR_ID.test(id) ? recordHead(port.node.ledger.store.latestState, id) : undefined;
+    const head = FHIR_ID.test(id) ? recordHead(port.node.ledger.state, id) : undefined;
     if (
       head === undefined ||
       head.resourceType !== 'Patient' ||
@@ -157,7 +157,7 @@ function namedPatients(port: SearchPort, query: SearchQuery): Set<string> {
 
 /** The patient's unerased records of this type held here, in registration order (bounded). */
 function candidatesOf(port: SearchPort, pseudonym: string, type: string): RecordHead[] {
-  const state = port.node.ledger.store.latestState;
+  const state = port.node.ledger.state;
   const out: RecordHead[] = [];
   for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
     const page = recordsOfPatient(state, pseudonym, { offset, limit: RECORDS_PAGE_MAX });

@@ -86,7 +86,7 @@ export async function writeResources(
     const result = port.validator.validateResource(op.resource);
     if (!result.valid) throw FhirError.of(result.issues);
   }
-  const state = port.node.ledger.store.latestState;
+  const state = port.node.ledger.state;
   const lastUpdated = isoTime(port.clock.nowMs());
   // Patients and versions this request writes, so later operations can refer to and continue them.
   const pendingPatients = new Map<string, string>();

@@ -31,7 +31,7 @@ export function sgtinParam(text: string): string {
 }
 
 export function pedigree(node: CarechainNode, epc: string, offset: number, limit: number) {
-  const state = node.ledger.store.latestState;
+  const state = node.ledger.state;
   const found = unit(state, epc);
   const page = eventsAbout(state, epc, offset, limit);
   if (found === undefined && page.total === 0) {

@@ -42,7 +42,7 @@ export class SupplyService {
   }
 
   get state(): StateReader {
-    return this.node.ledger.store.latestState;
+    return this.node.ledger.state;
   }
 
   /** The organisation this node is a node key of. */
