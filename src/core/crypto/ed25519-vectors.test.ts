@@ -8,6 +8,7 @@ import { fromHex, toHex } from '../bytes.ts';
 import type { CryptoBackend } from './backend.ts';
 import { backend as nodeBackend } from './backend-node.ts';
 import { backend as nobleBackend } from './backend-noble.ts';
+import { flipBit } from '../test-support.ts';
 
 const BACKENDS: readonly (readonly [string, CryptoBackend])[] = [
   ['node', nodeBackend],
@@ -104,12 +105,6 @@ const RFC8032_VECTORS: readonly Rfc8032Vector[] = [
       'dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704',
   },
 ];
-
-function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const out = bytes.slice();
-  out[bit >> 3]! ^= 1 << (bit & 7);
-  return out;
-}
 
 /**
  * Which bits of a signature or key to flip: the first and last bit of every byte, which covers the x sign

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { fromHex, toHex, utf8 } from '../bytes.ts';
-import { CoreError } from '../errors.ts';
 import {
   ENVELOPE_BYTES,
   decryptRecord,
@@ -24,6 +23,7 @@ import {
   type RecordRef,
 } from './envelope.ts';
 import { publicKeyFromSeed } from './index.ts';
+import { coreErrorCodeOf, flipBit } from '../test-support.ts';
 
 const SEED = fromHex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60'); // RFC 8032 TEST 1
 const OTHER_SEED = fromHex('4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb'); // TEST 2
@@ -39,20 +39,7 @@ const SALT = new Uint8Array(32).fill(0x5a);
 const EPHEMERAL = new Uint8Array(32).fill(0x42);
 const PLAINTEXT = utf8('{"resourceType":"Patient"}');
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'opened';
-  } catch (err) {
-    return err instanceof CoreError ? err.code : String(err);
-  }
-}
-
-function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const out = bytes.slice();
-  out[bit >> 3]! ^= 1 << (bit & 7);
-  return out;
-}
+const codeOf = (fn: () => unknown): string => coreErrorCodeOf(fn, 'opened');
 
 void test('Ed25519 → X25519 matches libsodium ed25519_convert and RFC 8032 TEST 1 images', () => {
   // libsodium test/default/ed25519_convert.c and .exp.

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bytesEqual, fromHex, toHex, utf8 } from '../../core/bytes.ts';
-import { CoreError } from '../../core/errors.ts';
 import { publicKeyFromSeed } from '../../core/crypto/index.ts';
 import * as pure from '../../core/crypto/envelope.ts';
 import type { RecordRef } from '../../core/crypto/envelope.ts';
@@ -16,6 +15,7 @@ import {
   sealEnvelope,
   x25519PublicKeyFromSeed,
 } from './node-cipher.ts';
+import { coreErrorCodeOf, flipBit } from '../../core/test-support.ts';
 
 const REF: RecordRef = {
   chainId: 'carechain-test',
@@ -28,20 +28,7 @@ const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const seedA = fromHex('421151a459faeade3d247115f94aedae42318124095afabe4d1451a559faedee');
 const seedB = fromHex('4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb');
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'opened';
-  } catch (err) {
-    return err instanceof CoreError ? err.code : String(err);
-  }
-}
-
-function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
-  const out = bytes.slice();
-  out[bit >> 3]! ^= 1 << (bit & 7);
-  return out;
-}
+const codeOf = (fn: () => unknown): string => coreErrorCodeOf(fn, 'opened');
 
 void test('OpenSSL X25519 of the converted secret equals the RFC 7748 map of the Ed25519 public key', () => {
   assert.equal(

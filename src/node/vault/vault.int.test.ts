@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import canonicalize from 'canonicalize';
 import { fromUtf8, utf8 } from '../../core/bytes.ts';
-import { CoreError } from '../../core/errors.ts';
 import { openRecordPackage, recordCommitment } from '../../core/crypto/envelope.ts';
 import { keyPairFromSeed } from '../keys.ts';
 import { seedOf, tempDir } from '../../../test/harness/chain.ts';
 import { Vault, type SealInput } from './vault.ts';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.ts';
 import { VAULT_FILE, VaultStore } from './vault-store.ts';
+import { coreErrorCodeOf } from '../../core/test-support.ts';
 
 const examples = fileURLToPath(new URL('../../../../shared/testdata/fhir/hl7-r4-examples/', import.meta.url));
 /** A resource file as canonical JSON bytes (RFC 8785; FHIR decimals kept as JSON numbers). */
@@ -57,14 +57,7 @@ function sealInput(overrides: Partial<SealInput> = {}): SealInput {
   };
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    return err instanceof CoreError ? err.code : String(err);
-  }
-}
+const codeOf = (fn: () => unknown): string => coreErrorCodeOf(fn);
 
 void test('custodian and patient open a sealed FHIR Patient; a stranger cannot; the commitment verifies', () => {
   const { store, vault } = openVault();

@@ -4,7 +4,7 @@
 // carechain stores) this follows the reference implementation exactly, so hashes agree: a value that
 // does not fit is left as it is rather than refused, and Digital Link check digits are not verified.
 import { gs1CheckDigit } from '../gs1/index.ts';
-import { DL_KEY_SHORT_NAMES } from '../gs1/digital-link.ts';
+import { DL_KEY_SHORT_NAMES, PRIMARY_KEY_AIS } from '../gs1/digital-link.ts';
 
 const DL = 'https://id.gs1.org';
 
@@ -118,22 +118,9 @@ function epcUrnToDigitalLink(uri: string): string | undefined {
 /** DL 1.0/1.1 short names the reference still maps to AIs. */
 const SHORT_NAMES = DL_KEY_SHORT_NAMES;
 
-const PRIMARY = [
-  '00',
-  '01',
-  '253',
-  '255',
-  '401',
-  '402',
-  '414',
-  '417',
-  '8003',
-  '8004',
-  '8006',
-  '8010',
-  '8017',
-  '8018',
-];
+// The event-hash reference rewrites Digital Link's primary keys except 8013 (GMN); we follow its list, not
+// DL 1.2's, because the hash must match the reference's byte for byte.
+const PRIMARY: ReadonlySet<string> = new Set([...PRIMARY_KEY_AIS].filter((ai) => ai !== '8013'));
 
 /** Characters the reference accepts in Digital Link values: CSET 82 less those that need %-encoding. */
 const V = String.raw`["'\-.0-9;-?A-Z_a-z]`;
@@ -159,7 +146,7 @@ function digitalLinkToCanonical(uri: string): string | undefined {
   const segments = match[1]!.split('/').slice(1);
   if (segments[segments.length - 1] === '') segments.pop();
   const names = segments.map((segment) => SHORT_NAMES[segment] ?? segment);
-  const start = names.findIndex((name, i) => PRIMARY.includes(name) && /^\d{4}/.test(segments[i + 1] ?? ''));
+  const start = names.findIndex((name, i) => PRIMARY.has(name) && /^\d{4}/.test(segments[i + 1] ?? ''));
   if (start < 0) return undefined;
   const pairs: Array<[string, string]> = [];
   for (let i = start; i + 1 < names.length; i += 2) pairs.push([names[i]!, segments[i + 1]!]);
