@@ -186,6 +186,17 @@ function sharedSecret(secret: Uint8Array, publicKey: Uint8Array): Uint8Array {
   return shared;
 }
 
+/** The key and nonce that wrap a data key, from the X25519 shared secret and both parties' public keys. */
+function wrapKeyOf(
+  shared: Uint8Array,
+  ephemeralX: Uint8Array,
+  recipientX: Uint8Array,
+  recipientEd: Uint8Array,
+): { kek: Uint8Array; nonce: Uint8Array } {
+  const info = wrapInfo(ephemeralX, recipientX, recipientEd);
+  return splitWrapKeyMaterial(hkdf(nobleSha256, shared, undefined, info, WRAP_KEY_MATERIAL_BYTES));
+}
+
 /** Wraps a data key for a recipient; ephemeralSecret is 32 fresh random bytes from the caller. */
 export function sealEnvelopeWith(
   dataKey: Uint8Array,
@@ -196,14 +207,7 @@ export function sealEnvelopeWith(
   const recipientX = x25519PublicKeyOf(recipientEd);
   const ephemeralX = x25519.getPublicKey(ephemeralSecret);
   const shared = sharedSecret(ephemeralSecret, recipientX);
-  const okm = hkdf(
-    nobleSha256,
-    shared,
-    undefined,
-    wrapInfo(ephemeralX, recipientX, recipientEd),
-    WRAP_KEY_MATERIAL_BYTES,
-  );
-  const { kek, nonce } = splitWrapKeyMaterial(okm);
+  const { kek, nonce } = wrapKeyOf(shared, ephemeralX, recipientX, recipientEd);
   const wrappedKey = gcm(kek, nonce, wrapAad(ref)).encrypt(dataKey);
   return encodeEnvelope({ ephemeralPublicKey: ephemeralX, wrappedKey });
 }
@@ -219,14 +223,7 @@ export function openEnvelope(
   const recipientEd = ed25519.getPublicKey(recipientSeed);
   const recipientX = x25519PublicKeyOf(recipientEd);
   const shared = sharedSecret(x25519SecretKeyOf(recipientSeed), ephemeralPublicKey);
-  const okm = hkdf(
-    nobleSha256,
-    shared,
-    undefined,
-    wrapInfo(ephemeralPublicKey, recipientX, recipientEd),
-    WRAP_KEY_MATERIAL_BYTES,
-  );
-  const { kek, nonce } = splitWrapKeyMaterial(okm);
+  const { kek, nonce } = wrapKeyOf(shared, ephemeralPublicKey, recipientX, recipientEd);
   try {
     return gcm(kek, nonce, wrapAad(ref)).decrypt(wrappedKey);
   } catch {
