@@ -2,9 +2,8 @@
 // tx size limit and the supply module. Every GS1 example document in ../shared/testdata/epcis/gs1/JSON
 // is accepted whole; documents that break the schema or a rule are refused with nothing recorded.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { capturePayload, documentEvents } from './capture.ts';
 import { eventIndexOf, loadEpcisValidator } from './schema.ts';
@@ -12,17 +11,12 @@ import { eventCount, eventSeqById, storedEvent } from '../../app/supply/index.ts
 import { ev, nodes, SupplyChain, sgtin, type OrgName } from '../../app/supply/test-fixtures.ts';
 import { encodeTx, signTx } from '../../core/tx.ts';
 import { TX_BYTES_MAX } from '../../core/limits.ts';
+import { filesUnder, sharedTestdata } from '../../../test/harness/files.ts';
 
-const GS1 = fileURLToPath(new URL('../../../../shared/testdata/epcis/gs1/', import.meta.url));
+const GS1 = sharedTestdata('epcis', 'gs1');
 const validator = loadEpcisValidator(join(GS1, 'EPCIS-JSON-Schema.json'))!;
 
-function* documents(dir: string): Generator<string> {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* documents(path);
-    else if (/\.jsonld?$/.test(name)) yield path;
-  }
-}
+const documents = (dir: string) => filesUnder(dir, (name) => /\.jsonld?$/.test(name));
 
 function read(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

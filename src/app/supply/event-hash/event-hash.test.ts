@@ -3,23 +3,17 @@
 // order (fast-check), and sensitivity to every hashed field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { CoreError } from '../../../core/errors.ts';
 import { epcisEventHash, epcisEventPreHashString } from './index.ts';
+import { filesUnder, sharedTestdata } from '../../../../test/harness/files.ts';
 
 type Event = Record<string, unknown>;
-const examples = fileURLToPath(new URL('../../../../../shared/testdata/epcis/gs1/JSON/', import.meta.url));
+const examples = sharedTestdata('epcis', 'gs1', 'JSON');
 
-function* jsonldFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* jsonldFiles(path);
-    else if (entry.name.endsWith('.jsonld')) yield path;
-  }
-}
+const jsonldFiles = (dir: string) => filesUnder(dir, (name) => name.endsWith('.jsonld'));
 
 interface Example {
   readonly name: string;

@@ -4,20 +4,13 @@
 // refused as gs1.unsupported, not as bad syntax.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { canonicalizeEpc, Gs1Error, parseGs1Key } from './index.ts';
+import { filesUnder, sharedTestdata } from '../../../../test/harness/files.ts';
 
-const examples = fileURLToPath(new URL('../../../../../shared/testdata/epcis/gs1/JSON/', import.meta.url));
+const examples = sharedTestdata('epcis', 'gs1', 'JSON');
 
-function* jsonldFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* jsonldFiles(path);
-    else if (entry.name.endsWith('.jsonld')) yield path;
-  }
-}
+const jsonldFiles = (dir: string) => filesUnder(dir, (name) => name.endsWith('.jsonld'));
 
 const LIST_FIELDS = ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'];
 
