@@ -9,6 +9,8 @@ import { genesisHash, type Genesis } from '../core/genesis.ts';
 import { signTx, TxError, txHash } from '../core/tx.ts';
 import { BlockExecutor, executeGenesis, lastNonce } from './executor.ts';
 import type { StateReader } from './state.ts';
+import { patientPseudonym, proxyAcceptanceMessage } from './membership/pseudonym.ts';
+import type { ProxyRelationship } from './membership/types.ts';
 
 export const chainId = 'carechain-test';
 export const GENESIS_TIME_MS = 1_700_000_000_000;
@@ -131,4 +133,29 @@ export class TestChain {
   committedEntries(): [string, string][] {
     return [...this.committed.entries()];
   }
+}
+
+/** Registers a practitioner of orgId (by its admin), failing the test if the chain refuses. */
+export function registerPractitioner(
+  chain: TestChain,
+  admin: Party,
+  practitioner: Party,
+  orgId: string,
+  role: string,
+): void {
+  const payload = { orgId, practitionerKey: practitioner.key, role };
+  assert.equal(chain.submit(admin, 'membership.registerPractitioner', payload), 'ok');
+}
+
+/** Enrols a patient and appoints a proxy who signed their acceptance, failing the test on a refusal. */
+export function enrolPatientWithProxy(
+  chain: TestChain,
+  patient: Party,
+  proxy: Party,
+  relationship: ProxyRelationship = 'guardian',
+): void {
+  assert.equal(chain.submit(patient, 'membership.registerPatient', {}), 'ok');
+  const acceptance = proxyAcceptanceMessage(patientPseudonym(patient.key), proxy.key, relationship);
+  const payload = { proxyKey: proxy.key, relationship, proxySignature: receiptSignature(proxy, acceptance) };
+  assert.equal(chain.submit(patient, 'membership.appointProxy', payload), 'ok');
 }

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hospitalAdmin, party, receiptSignature, TestChain } from '../../app/test-support.ts';
 import {
-  keyRotationMessage,
-  patientPseudonym,
-  proxyAcceptanceMessage,
-} from '../../app/membership/pseudonym.ts';
+  enrolPatientWithProxy,
+  hospitalAdmin,
+  party,
+  receiptSignature,
+  registerPractitioner,
+  TestChain,
+} from '../../app/test-support.ts';
+import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
 import { authenticate, bearerToken } from './caller.ts';
 import { authorize } from '../../services/auth/caller.ts';
 import { AuthError } from './errors.ts';
@@ -20,24 +23,8 @@ const pseudonym = patientPseudonym(alice.key);
 
 function chain(): TestChain {
   const c = new TestChain();
-  assert.equal(
-    c.submit(hospitalAdmin, 'membership.registerPractitioner', {
-      orgId: 'st-mary',
-      practitionerKey: doctor.key,
-      role: 'physician',
-    }),
-    'ok',
-  );
-  assert.equal(c.submit(alice, 'membership.registerPatient', {}), 'ok');
-  const proof = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'caregiver'));
-  assert.equal(
-    c.submit(alice, 'membership.appointProxy', {
-      proxyKey: guardian.key,
-      relationship: 'caregiver',
-      proxySignature: proof,
-    }),
-    'ok',
-  );
+  registerPractitioner(c, hospitalAdmin, doctor, 'st-mary', 'physician');
+  enrolPatientWithProxy(c, alice, guardian, 'caregiver');
   c.commit();
   return c;
 }

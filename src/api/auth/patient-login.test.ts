@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chainId, hospitalAdmin, party, receiptSignature, TestChain } from '../../app/test-support.ts';
 import {
-  keyRotationMessage,
-  patientPseudonym,
-  proxyAcceptanceMessage,
-} from '../../app/membership/pseudonym.ts';
+  chainId,
+  enrolPatientWithProxy,
+  hospitalAdmin,
+  party,
+  receiptSignature,
+  TestChain,
+} from '../../app/test-support.ts';
+import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
 import { ChallengeStore, signChallenge } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { issuePatientToken, loginWithChallenge } from './patient-login.ts';
@@ -18,16 +21,7 @@ const pseudonym = patientPseudonym(alice.key);
 
 function chainWithAlice(): TestChain {
   const chain = new TestChain();
-  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
-  const signature = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'guardian'));
-  assert.equal(
-    chain.submit(alice, 'membership.appointProxy', {
-      proxyKey: guardian.key,
-      relationship: 'guardian',
-      proxySignature: signature,
-    }),
-    'ok',
-  );
+  enrolPatientWithProxy(chain, alice, guardian);
   chain.commit();
   return chain;
 }

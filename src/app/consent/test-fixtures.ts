@@ -1,7 +1,7 @@
 // Fixtures for the consent module's unit tests (imported by *.test.ts only).
 import assert from 'node:assert/strict';
-import { patientPseudonym, proxyAcceptanceMessage } from '../membership/pseudonym.ts';
-import { clinicAdmin, hospitalAdmin, party, receiptSignature, TestChain } from '../test-support.ts';
+import { patientPseudonym } from '../membership/pseudonym.ts';
+import { clinicAdmin, enrolPatientWithProxy, hospitalAdmin, party, TestChain } from '../test-support.ts';
 import { evaluateAccess } from './evaluate.ts';
 import { consentsOf } from './store.ts';
 import type { AccessRequest } from './types.ts';
@@ -20,16 +20,7 @@ export function setup(): TestChain {
     chain.submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: key, role });
   assert.equal(reg(), 'ok');
   assert.equal(reg(clinicAdmin, nurse.key, 'riverside', 'nurse'), 'ok');
-  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
-  const proof = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'guardian'));
-  assert.equal(
-    chain.submit(alice, 'membership.appointProxy', {
-      proxyKey: guardian.key,
-      relationship: 'guardian',
-      proxySignature: proof,
-    }),
-    'ok',
-  );
+  enrolPatientWithProxy(chain, alice, guardian);
   chain.commit();
   return chain;
 }
