@@ -9,6 +9,7 @@ import {
   accessPayload as accessPayloadOf,
   alice,
   bobPseudonym,
+  breakGlass,
   clinicAdmin,
   clinicNode,
   consentId,
@@ -126,15 +127,48 @@ test('one event covers many records; consent must decide all their types alike',
     ],
   );
   const mixed = [...observations, { recordId: recordId(3), version: 1 }];
+  const both = { records: mixed, resourceTypes: ['Condition', 'Observation'] };
   assert.equal(
-    access(chain, 2, { records: mixed, ...granted([consentId(1)]) }),
+    access(chain, 2, { ...both, ...granted([consentId(1)]) }),
     'tx.rejected:records.mixed_decision',
   );
-  assert.equal(access(chain, 2, { records: mixed }), 'tx.rejected:records.mixed_decision');
-  assert.equal(access(chain, 2, { records: [{ recordId: recordId(3), version: 1 }] }), 'ok');
+  assert.equal(access(chain, 2, both), 'tx.rejected:records.mixed_decision');
+  // The types must be exactly the listed records' types.
+  assert.equal(access(chain, 2, { records: mixed }), 'tx.rejected:records.resource_types_mismatch');
+  const condition = { records: [{ recordId: recordId(3), version: 1 }] };
+  assert.equal(access(chain, 2, condition), 'tx.rejected:records.resource_types_mismatch');
+  assert.equal(access(chain, 2, { ...condition, resourceTypes: ['Condition'] }), 'ok');
   const repeat = [observations[0], observations[0]];
   assert.equal(access(chain, 3, { records: repeat }), 'tx.invalid_payload');
-  assert.equal(access(chain, 3, { records: [] }), 'tx.invalid_payload');
+  assert.equal(access(chain, 3, { resourceTypes: [] }), 'tx.invalid_payload');
+  assert.equal(access(chain, 3, { resourceTypes: ['Observation', 'Observation'] }), 'tx.invalid_payload');
+  assert.equal(access(chain, 3, { resourceTypes: ['NotAType'] }), 'tx.invalid_payload');
+});
+
+test('decided before looking: a denial may name the patient and the types without any record', () => {
+  const chain = withRecord();
+  const typesOnly = { records: [], resourceTypes: ['Condition', 'Observation'] };
+  assert.equal(access(chain, 1, typesOnly), 'ok');
+  const event = accessEvent(chain.state, 'st-mary', eventId(1));
+  assert.deepEqual(event?.records, []);
+  assert.deepEqual(event?.resourceTypes, ['Condition', 'Observation']);
+  assert.equal(event?.reasonCode, 'consent.none');
+  // A grant releases records, so it must list them; break-glass must name the record it opens.
+  assert.equal(chain.submit(alice, 'consent.grant', grantPayload(1)), 'ok');
+  chain.commit();
+  const observations = { records: [], resourceTypes: ['Observation'] };
+  assert.equal(access(chain, 2, observations), 'tx.rejected:records.decision_mismatch');
+  assert.equal(
+    access(chain, 2, { ...observations, ...granted([consentId(1)]) }),
+    'tx.rejected:records.grant_without_records',
+  );
+  const glass = {
+    purpose: 'ETREAT',
+    breakGlass: breakGlass(),
+    outcome: 'granted',
+    reasonCode: 'break-glass',
+  };
+  assert.equal(access(chain, 3, { ...observations, ...glass }), 'tx.invalid_payload');
 });
 
 test('only the custodian’s node commits events, about its own records of that patient', () => {

@@ -31,7 +31,8 @@ export function requireNodeSigner(ctx: TxContext, what: string): string {
 /**
  * Each listed version must exist and be held by this custodian for this patient: an event about someone
  * else's record, or another patient's, would put a false line in a log. Erased records are still found
- * (their heads stay), so an attempt to read one can be logged as a denial.
+ * (their heads stay), so an attempt to read one can be logged as a denial. The event's resource types
+ * must be exactly the listed records' types; with no record listed they are what the query asked for.
  */
 function resolveRecords(ctx: TxContext, event: AccessPayload, custodianOrgId: string) {
   let anyErased = false;
@@ -53,8 +54,13 @@ function resolveRecords(ctx: TxContext, event: AccessPayload, custodianOrgId: st
     anyErased ||= head.erasedAtHeight !== null;
     return { recordId, version, resourceType: head.resourceType };
   });
-  const resourceTypes = [...new Set(records.map((r) => r.resourceType))].sort(compareStrings);
-  return { records, resourceTypes, anyErased };
+  if (records.length > 0) {
+    const listed = [...new Set(records.map((r) => r.resourceType))].sort(compareStrings);
+    if (listed.join() !== event.resourceTypes.join()) {
+      throw rejected('records.resource_types_mismatch', 'resourceTypes must be the listed records’ types');
+    }
+  }
+  return { records, resourceTypes: event.resourceTypes, anyErased };
 }
 
 function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
@@ -84,6 +90,10 @@ function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
       actualReason: event.reasonCode,
     });
   }
+  // A grant releases records, so it names them; only a denial may be decided from the types alone.
+  if (expected.outcome === 'granted' && records.length === 0) {
+    throw rejected('records.grant_without_records', 'a granted event must list the records it releases');
+  }
   const record: AccessEventRecord = {
     eventId: event.eventId,
     custodianOrgId,
@@ -93,6 +103,7 @@ function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
     requesterRole: practitioner(ctx.state, event.requester)?.role ?? null,
     purpose: event.purpose,
     action: event.action,
+    resourceTypes,
     records,
     patientPseudonym: event.patientPseudonym,
     outcome: expected.outcome,

@@ -48,6 +48,7 @@ function events(): AccessEventRecord[] {
   });
   ask(3, {
     records: [{ recordId: recordId(3), version: 1 }],
+    resourceTypes: ['Condition'],
     purpose: 'ETREAT',
     outcome: 'granted',
     reasonCode: 'break-glass',

@@ -126,6 +126,7 @@ test('property: exactly one claim is accepted, and granted without break-glass i
             purpose: s.purpose,
             action: s.action,
             records: s.records.map((n) => ({ recordId: recordId(n), version: 1 })),
+            resourceTypes: [...new Set(s.records.map((n) => TYPES_OF[n]))].sort(),
             outcome,
             reasonCode,
             consentIds: reasonCode.startsWith('consent.') ? cited : [],

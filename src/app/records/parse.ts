@@ -23,6 +23,7 @@ import {
   RECORDS_PER_ERASURE_REQUEST_MAX,
   RECORDS_PER_EVENT_MAX,
   REGISTRATIONS_PER_BATCH_MAX,
+  RESOURCE_TYPES_PER_EVENT_MAX,
   VERSIONS_PER_RECORD_MAX,
   type AccessOutcome,
   type AccessReasonCode,
@@ -102,11 +103,14 @@ export interface RecordRefPayload {
   readonly version: number;
 }
 
-/** 1..RECORDS_PER_EVENT_MAX distinct (recordId, version) pairs, sorted by record then version. */
+/**
+ * 0..RECORDS_PER_EVENT_MAX distinct (recordId, version) pairs, sorted by record then version. None is a
+ * denial decided from the patient and the resource types alone (applyAccess refuses an empty grant).
+ */
 function parseRecordRefs(value: CanonicalValue | undefined): RecordRefPayload[] {
   const field = 'records';
-  if (!Array.isArray(value) || value.length === 0 || value.length > RECORDS_PER_EVENT_MAX) {
-    throw invalidPayload(`${field} must list 1 to ${RECORDS_PER_EVENT_MAX} record versions`, { field });
+  if (!Array.isArray(value) || value.length > RECORDS_PER_EVENT_MAX) {
+    throw invalidPayload(`${field} must list 0 to ${RECORDS_PER_EVENT_MAX} record versions`, { field });
   }
   const refs = (value as CanonicalValue[]).map((item) => {
     const r = exactObject(item, 'records item', ['recordId', 'version']);
@@ -124,6 +128,21 @@ function parseRecordRefs(value: CanonicalValue | undefined): RecordRefPayload[] 
   return refs;
 }
 
+/** 1..RESOURCE_TYPES_PER_EVENT_MAX distinct FHIR R4 resource type names, sorted. */
+function parseResourceTypes(value: CanonicalValue | undefined): string[] {
+  const field = 'resourceTypes';
+  if (!Array.isArray(value) || value.length === 0 || value.length > RESOURCE_TYPES_PER_EVENT_MAX) {
+    throw invalidPayload(`${field} must list 1 to ${RESOURCE_TYPES_PER_EVENT_MAX} resource types`, { field });
+  }
+  const types = (value as CanonicalValue[]).map((type) => {
+    if (!isFhirResourceType(type))
+      throw invalidPayload(`${field} must hold FHIR R4 resource types`, { field });
+    return type;
+  });
+  if (new Set(types).size !== types.length) throw invalidPayload(`${field} has a repeat`, { field });
+  return types.sort(compareStrings);
+}
+
 function parseBreakGlass(value: CanonicalValue | undefined): BreakGlass | null {
   if (value === null) return null;
   const b = exactObject(value, 'breakGlass', ['reasonCommitment']);
@@ -136,6 +155,8 @@ export interface AccessPayload {
   readonly requesterOrgId: string;
   readonly purpose: PurposeOfUse;
   readonly action: ConsentAction;
+  /** Sorted; the listed records' types exactly, or (no records listed) the types a query asked for. */
+  readonly resourceTypes: readonly string[];
   readonly records: readonly RecordRefPayload[];
   readonly patientPseudonym: string;
   readonly outcome: AccessOutcome;
@@ -151,6 +172,7 @@ export function parseAccess(payload: CanonicalValue): AccessPayload {
     'requesterOrgId',
     'purpose',
     'action',
+    'resourceTypes',
     'records',
     'patientPseudonym',
     'outcome',
@@ -165,6 +187,7 @@ export function parseAccess(payload: CanonicalValue): AccessPayload {
     requesterOrgId: orgIdField(p.requesterOrgId, 'requesterOrgId'),
     purpose: enumField(p.purpose, 'purpose', PURPOSES_OF_USE),
     action: enumField(p.action, 'action', CONSENT_ACTIONS),
+    resourceTypes: parseResourceTypes(p.resourceTypes),
     records: parseRecordRefs(p.records),
     patientPseudonym: idField(p.patientPseudonym, 'patientPseudonym'),
     outcome: enumField(p.outcome, 'outcome', ACCESS_OUTCOMES),
@@ -172,6 +195,10 @@ export function parseAccess(payload: CanonicalValue): AccessPayload {
     consentIds: idListField(p.consentIds, 'consentIds', CONSENT_IDS_PER_EVENT_MAX, true),
     breakGlass: parseBreakGlass(p.breakGlass),
   };
+  // Break-glass names the record it opens: an emergency read of "some Observation" is not one.
+  if (parsed.breakGlass !== null && parsed.records.length === 0) {
+    throw invalidPayload('break-glass must name the record it reads', { field: 'records' });
+  }
   // Break-glass exists for emergency treatment reads only; anything else is not a break-glass request.
   if (
     parsed.breakGlass !== null &&

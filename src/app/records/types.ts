@@ -19,6 +19,8 @@ export const VERSIONS_PER_RECORD_MAX = 128;
  * about 650 of them (access.test.ts checks 600 fit); a larger answer is released in several events.
  */
 export const RECORDS_PER_EVENT_MAX = 1000;
+/** Resource types one access event may name (FHIR R4 has about 150; a search names one). */
+export const RESOURCE_TYPES_PER_EVENT_MAX = 200;
 /** Consent ids one access event may cite (the union of the permits or denies that decided it). */
 export const CONSENT_IDS_PER_EVENT_MAX = 1000;
 /**
@@ -112,7 +114,12 @@ export interface AccessEventRecord {
   readonly requesterRole: PractitionerRole | null;
   readonly purpose: PurposeOfUse;
   readonly action: ConsentAction;
-  /** Sorted by (recordId, version). */
+  /**
+   * The resource types asked for, sorted: exactly the listed records' types, or, for a denial decided
+   * before any record was looked at (a search), the types the query named.
+   */
+  readonly resourceTypes: readonly string[];
+  /** Sorted by (recordId, version); empty for a denial decided before looking (see resourceTypes). */
   readonly records: readonly AccessedRecord[];
   readonly patientPseudonym: string;
   readonly outcome: AccessOutcome;

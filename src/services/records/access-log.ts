@@ -40,6 +40,7 @@ export async function release(
   pseudonym: string,
   versions: readonly ReleasedVersion[],
   purpose: PurposeOfUse,
+  options: LogOptions = {},
 ): Promise<void> {
   if (caller.kind === 'node') return;
   const anyErased = versions.some((v) => v.head.erasedAtHeight !== null);
@@ -48,16 +49,31 @@ export async function release(
     if (anyErased) throw FhirError.deleted('this record was erased');
     return;
   }
-  const outcome = await logAccess(port, caller, pseudonym, versions, purpose);
+  const outcome = await logAccess(port, caller, pseudonym, versions, purpose, options);
   if (outcome.outcome === 'denied') {
     if (outcome.reasonCode === 'record.erased') throw FhirError.deleted('this record was erased');
     throw FhirError.forbidden(`access denied (${outcome.reasonCode})`);
   }
 }
 
+/** How a logged access treats the records it was asked about when the decision is a denial. */
+export interface LogOptions {
+  /**
+   * The resource types asked for, when they are not just the listed versions' types (a search decided
+   * before any record is opened lists no version).
+   */
+  readonly resourceTypes?: readonly string[];
+  /**
+   * Decide before you look (issue 10, finding 2): a denial then lists no record, only the patient and
+   * the types, so that the committed event cannot depend on what a query would have matched.
+   */
+  readonly denialNamesTypesOnly?: boolean;
+}
+
 /**
  * Decides at the latest committed state and commits ONE event naming every listed version (any number,
- * of one patient); re-decides if the chain disagrees.
+ * of one patient); re-decides if the chain disagrees. With no version listed, a grant commits nothing
+ * (there is nothing to release yet) and a denial commits an event naming only the types.
  */
 export async function logAccess(
   port: AccessLogPort,
@@ -65,12 +81,15 @@ export async function logAccess(
   pseudonym: string,
   versions: readonly ReleasedVersion[],
   purpose: PurposeOfUse,
+  options: LogOptions = {},
 ): Promise<{ outcome: 'granted' | 'denied'; reasonCode: string }> {
   const records = versions.map((v) => ({ recordId: v.head.recordId, version: v.version }));
-  const resourceTypes = [...new Set(versions.map((v) => v.head.resourceType))].sort();
+  const resourceTypes = [
+    ...new Set(options.resourceTypes ?? versions.map((v) => v.head.resourceType)),
+  ].sort();
   for (let attempt = 1; ; attempt++) {
     const tip = port.node.ledger.tip();
-    const event = accessEvent(port.randomBytes, caller, pseudonym, records, purpose);
+    const event = accessEvent(port.randomBytes, caller, pseudonym, records, purpose, resourceTypes);
     // The mempool dry-runs the tx at (tip + 1, tip time): deciding at the same point agrees with it.
     const decision = decideAccess(port.node.ledger.state, {
       event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
@@ -79,8 +98,11 @@ export async function logAccess(
       atHeight: tip.height + 1,
       atMs: tip.timeMs,
     });
+    if (decision.outcome === 'granted' && records.length === 0) return decision;
+    const hide = decision.outcome === 'denied' && options.denialNamesTypesOnly === true;
+    const logged = hide ? { ...event, records: [] } : event;
     try {
-      await port.commit('records.access', { ...event, ...decision, consentIds: [...decision.consentIds] });
+      await port.commit('records.access', { ...logged, ...decision, consentIds: [...decision.consentIds] });
       return decision;
     } catch (err) {
       const mismatch = err instanceof TxError && err.details.reason === 'records.decision_mismatch';
@@ -99,6 +121,7 @@ export function accessEvent(
   pseudonym: string,
   records: ReadonlyArray<{ recordId: string; version: number }>,
   purpose: PurposeOfUse,
+  resourceTypes: readonly string[],
 ) {
   return {
     eventId: toHex(randomBytes(32)),
@@ -106,6 +129,7 @@ export function accessEvent(
     requesterOrgId: caller.orgId,
     purpose,
     action: 'read' as const,
+    resourceTypes: [...resourceTypes],
     records: records.map((r) => ({ recordId: r.recordId, version: r.version })),
     patientPseudonym: pseudonym,
     breakGlass: null,

@@ -134,6 +134,7 @@ export class RecordsAdmin {
         requesterOrgId: caller.orgId,
         purpose: BREAK_GLASS_PURPOSE,
         action: 'read' as const,
+        resourceTypes: [head.resourceType],
         records: [{ recordId: head.recordId, version: head.latestVersion }],
         patientPseudonym: head.patientPseudonym,
         breakGlass: { reasonCommitment },

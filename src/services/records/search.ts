@@ -4,21 +4,13 @@ import { authorize } from '../auth/caller.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import { matches } from '../fhir/search-match.ts';
 import { parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
-import { accessEvent, release, type AccessLogPort } from './access-log.ts';
+import { logAccess, release, type AccessLogPort } from './access-log.ts';
 import { cursorOffset, FHIR_ID, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
-import {
-  decideAccess,
-  RECORDS_PAGE_MAX,
-  recordHead,
-  recordsOfPatient,
-  type RecordHead,
-} from '../../app/records/index.ts';
+import { RECORDS_PAGE_MAX, recordHead, recordsOfPatient, type RecordHead } from '../../app/records/index.ts';
 import type { Clock } from '../../node/env.ts';
 
 /** Records of one patient a search will decrypt and match (STYLE §5: bound everything). */
 const SEARCH_SCAN_MAX = 5_000;
-/** Records a denial of an empty search page names: the type's candidates, none of them released. */
-const SEARCH_DENIAL_RECORDS_MAX = 100;
 
 /** One page of a search: the resources on it, how many matched in all, and where the next page starts. */
 export interface SearchResult {
@@ -38,9 +30,10 @@ export interface SearchPort extends AccessLogPort {
 /**
  * FHIR type search over the records this custodian holds about one patient: the caller's own for a
  * patient or proxy; for a practitioner, the patient that a `patient`/`subject` parameter (or `_id` on
- * Patient) names. Matching decrypts every candidate and runs the toolkit's matcher on it: fine at the
- * scale of one patient's records, but a real (encrypted or in-enclave) search index is future work.
- * A practitioner's page is released only after ONE access event listing every record on it commits.
+ * Patient) names. A practitioner's consent is decided first, from the patient and the type; only then
+ * does matching decrypt every candidate and run the toolkit's matcher on it: fine at the scale of one
+ * patient's records, but a real (encrypted or in-enclave) search index is future work. A practitioner's
+ * page is released only after ONE access event listing every record on it commits.
  */
 export async function searchRecords(
   port: SearchPort,
@@ -71,6 +64,16 @@ export async function searchRecords(
     pseudonym = caller.pseudonym;
   }
 
+  // Decide before you look (issue 10, finding 2): a practitioner's consent is decided from the patient
+  // and the type alone, before any record is opened or counted. A denial's event then names the patient
+  // and the type, never the records, so two refused searches that would have matched different records
+  // leave the same committed event (but for its id).
+  const hideMatches = { denialNamesTypesOnly: true, resourceTypes: [type] } as const;
+  if (caller.kind === 'practitioner') {
+    const decided = await logAccess(port, caller, pseudonym, [], checkedPurpose, hideMatches);
+    if (decided.outcome === 'denied') throw FhirError.forbidden(`access denied (${decided.reasonCode})`);
+  }
+
   const candidates = candidatesOf(port, pseudonym, type);
   const nowMs = port.clock.nowMs();
   const opened = new Map<string, Resource>();
@@ -88,41 +91,13 @@ export async function searchRecords(
     resources,
     ...(next === undefined ? {} : { nextCursor: next }),
   });
-  if (caller.kind !== 'practitioner') return result(page.map(resourceOf));
-
-  if (page.length > 0) {
-    const released = page.map((head) => ({ head, version: head.latestVersion }));
-    await release(port, caller, pseudonym, released, checkedPurpose);
-    return result(page.map(resourceOf));
-  }
-  // Nothing to release: an empty page is an answer only if consent would permit the records it
-  // could have held. A denial is never an empty 200; it is logged against the records of the type
-  // searched (none released) when there are any to name.
-  const tip = port.node.ledger.tip();
-  const decision = decideAccess(port.node.ledger.state, {
-    event: {
-      ...accessEvent(port.randomBytes, caller, pseudonym, [], checkedPurpose),
-      outcome: 'denied',
-      reasonCode: 'consent.none',
-      consentIds: [],
-    },
-    resourceTypes: [type],
-    anyErased: false,
-    atHeight: tip.height + 1,
-    atMs: tip.timeMs,
-  });
-  if (decision.outcome === 'granted') return result([]);
-  const named_ = candidates.slice(0, SEARCH_DENIAL_RECORDS_MAX);
-  if (named_.length > 0) {
-    await release(
-      port,
-      caller,
-      pseudonym,
-      named_.map((head) => ({ head, version: head.latestVersion })),
-      checkedPurpose,
-    );
-  }
-  throw FhirError.forbidden(`access denied (${decision.reasonCode})`);
+  // A patient's own page, or an empty page consent already allowed: nothing to log.
+  if (caller.kind !== 'practitioner' || page.length === 0) return result(page.map(resourceOf));
+  // The page is released under ONE event naming it. Should consent be revoked in between, the denial
+  // still names only the type.
+  const released = page.map((head) => ({ head, version: head.latestVersion }));
+  await release(port, caller, pseudonym, released, checkedPurpose, hideMatches);
+  return result(page.map(resourceOf));
 }
 
 /** The pseudonyms of the Patients held here that a search names (`patient`, `subject`, or Patient `_id`). */

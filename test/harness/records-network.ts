@@ -1,0 +1,96 @@
+// A records network for the adversarial tests of least privilege (issue 10, findings 1, 2, 3 and 12):
+// real `carechain node` processes (test/harness/network.ts), staff registered with their organisation's
+// admin key, a patient in the hospital's care, and a Synthea patient imported by a hospital physician
+// through the FHIR API, as a clinician's system would.
+import assert from 'node:assert/strict';
+import { syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
+import { patientPseudonym } from '../../src/app/membership/index.ts';
+import type { PractitionerRole } from '../../src/app/membership/types.ts';
+import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
+import { http, type HttpAnswer } from './http.ts';
+import { startNetwork, type MemberSpec, type RunningNetwork, type Staff } from './network.ts';
+
+export interface RecordsNetwork {
+  readonly network: RunningNetwork;
+  /** The registered staff, in the order asked for. */
+  readonly staff: readonly Staff[];
+  readonly patient: KeyPair;
+  readonly pseudonym: string;
+  /** The patient's token from the hospital's node. */
+  readonly patientToken: string;
+  /** The imported Synthea bundle as sent (with the pseudonym identifier). */
+  readonly bundle: any;
+  /** `Type/id` of every resource the import created, in bundle order. */
+  readonly locations: readonly string[];
+  /** The id of the imported Patient. */
+  readonly patientId: string;
+}
+
+/** A FHIR or domain call as `token` at `apiUrl`. */
+export function fhirCall(apiUrl: string, token: string) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' };
+  return {
+    get: (path: string): Promise<HttpAnswer> => http(`${apiUrl}${path}`, { headers }),
+    post: (path: string, body: unknown): Promise<HttpAnswer> =>
+      http(`${apiUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
+    put: (path: string, body: unknown): Promise<HttpAnswer> =>
+      http(`${apiUrl}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) }),
+  };
+}
+
+/** The smallest Synthea patient bundle with Observations, naming `pseudonym` as the chain's patient. */
+export function patientBundle(pseudonym: string): any {
+  const bundle: any = structuredClone(syntheaBundles().find((b) => b.file.startsWith('Buster'))!.json);
+  const patientEntry = bundle.entry.find((e: any) => e.resource.resourceType === 'Patient');
+  patientEntry.resource.identifier.push({ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym });
+  return bundle;
+}
+
+/**
+ * Starts `members` (the first must be the hospital that imports), registers `staff` as [org, role], a
+ * patient in the hospital's care, and imports a Synthea patient as the first staff member (who must be a
+ * clinician of the hospital).
+ */
+export async function startRecordsNetwork(
+  prefix: string,
+  members: readonly MemberSpec[],
+  staffRoles: readonly (readonly [string, PractitionerRole])[],
+): Promise<RecordsNetwork> {
+  const network = await startNetwork(prefix, members);
+  try {
+    const staff: Staff[] = [];
+    for (const [org, role] of staffRoles) staff.push(await network.registerStaff(org, role));
+    const patient = generateKeyPair();
+    const pseudonym = patientPseudonym(patient.publicKey);
+    const hospital = members[0]!.name;
+    const patientToken = await network.registerPatient(hospital, patient);
+    const bundle = patientBundle(pseudonym);
+    const imported = await fhirCall(network.url(hospital), staff[0]!.token).post('/fhir/R4', bundle);
+    assert.equal(imported.status, 200, JSON.stringify(imported.body).slice(0, 500));
+    const locations: string[] = imported.body.entry.map((e: any) =>
+      String(e.response.location).split('/').slice(0, 2).join('/'),
+    );
+    const patientId = locations.find((l) => l.startsWith('Patient/'))!.split('/')[1]!;
+    return { network, staff, patient, pseudonym, patientToken, bundle, locations, patientId };
+  } catch (err) {
+    await network.stop('SIGKILL');
+    throw err;
+  }
+}
+
+/** The patient's access log at the hospital, newest first. */
+export async function accessLogOf(records: RecordsNetwork, hospital = 'hospital'): Promise<any[]> {
+  const answer = await fhirCall(records.network.url(hospital), records.patientToken).get(
+    '/api/v1/patients/me/access-log?_count=100',
+  );
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.items;
+}
+
+/** The committed tx of `hash`, as any node serves it from its ledger. */
+export async function committedTx(apiUrl: string, hash: string): Promise<any> {
+  const answer = await http(`${apiUrl}/api/v1/txs/${hash}`);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.tx;
+}
