@@ -46,7 +46,7 @@ const ABSENT_CODE = 'http://loinc.org|0000-0';
 const clinicSearch = (code: string) => {
   const clinician = records.staff[1]!;
   const query = new URLSearchParams({ subject: `Patient/${records.patientId}`, code });
-  return fhirCall(clinician.apiUrl, clinician.token).get(`/fhir/R4/Observation?${query}`);
+  return fhirCall(clinician.apiUrl, clinician.token).get(`/fhir/R4/Observation?${query.toString()}`);
 };
 
 test('two refused searches, a code present and a code absent, leave the same committed denial', async () => {
