@@ -9,10 +9,10 @@ import {
   TestChain,
 } from '../../app/test-support.ts';
 import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
-import { ChallengeStore, signChallenge } from './challenge.ts';
+import { signChallenge } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { issuePatientToken, loginWithChallenge } from './patient-login.ts';
-import { AUDIENCE, seededRandom, TestClock, testIssuer, testVerifier } from './test-support.ts';
+import { loginNode } from './test-support.ts';
 
 const alice = party('alice');
 const aliceNext = party('alice, second key');
@@ -26,14 +26,7 @@ function chainWithAlice(): TestChain {
   return chain;
 }
 
-async function node() {
-  const clock = new TestClock();
-  const challenges = new ChallengeStore(
-    { audience: AUDIENCE, chainId },
-    { clock, randomBytes: seededRandom('c') },
-  );
-  return { clock, challenges, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
-}
+const node = () => loginNode('c');
 
 test('a patient logs in by signing a challenge and gets a patient token for their pseudonym', async () => {
   const chain = chainWithAlice();

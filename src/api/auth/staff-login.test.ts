@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chainId, clinicAdmin, hospitalAdmin, party, TestChain } from '../../app/test-support.ts';
-import { ChallengeStore, signChallenge } from './challenge.ts';
+import { signChallenge } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { loginStaffWithChallenge } from './staff-login.ts';
-import { AUDIENCE, seededRandom, TestClock, testIssuer, testVerifier } from './test-support.ts';
+import { loginNode } from './test-support.ts';
 
 const doctor = party('dr staff');
 const otherDoctor = party('dr elsewhere');
@@ -29,14 +29,7 @@ function chainWithStaff(): TestChain {
   return chain;
 }
 
-async function node() {
-  const clock = new TestClock();
-  const challenges = new ChallengeStore(
-    { audience: AUDIENCE, chainId },
-    { clock, randomBytes: seededRandom('staff') },
-  );
-  return { clock, challenges, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
-}
+const node = () => loginNode('staff');
 
 const refused = (code: string, reason?: string) => (err: unknown) =>
   err instanceof AuthError && err.code === code && (reason === undefined || err.details.reason === reason);

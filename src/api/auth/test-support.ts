@@ -5,6 +5,8 @@ import { utf8 } from '../../core/bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../../core/crypto/index.ts';
 import { hospitalNode, type Party } from '../../app/test-support.ts';
 import type { Clock, RandomBytes } from '../../core/env.ts';
+import { chainId } from '../../app/test-support.ts';
+import { ChallengeStore } from './challenge.ts';
 import { TokenIssuer, TokenVerifier } from './tokens.ts';
 
 export const AUDIENCE = 'https://st-mary.example/fhir/R4';
@@ -58,4 +60,14 @@ export async function signJwt(
     x: base64url.encode(publicKeyFromSeed(signer.seed)),
   };
   return new SignJWT({ ...claims }).setProtectedHeader(header).sign(await importJWK(jwk, 'EdDSA'));
+}
+
+/** A node's login machinery on a settable clock: its challenges, token issuer and verifier. */
+export async function loginNode(randomLabel: string) {
+  const clock = new TestClock();
+  const challenges = new ChallengeStore(
+    { audience: AUDIENCE, chainId },
+    { clock, randomBytes: seededRandom(randomLabel) },
+  );
+  return { clock, challenges, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
 }
