@@ -7,4 +7,4 @@ export { appendLeaves, planAppend, type AppendPlan } from './append.ts';
 export { rootAt } from './root.ts';
 export { merkleRoot } from './list-root.ts';
 export { consistencyProof, inclusionProof } from './proofs.ts';
-export { verifyConsistency, verifyInclusion } from './verify.ts';
+export { verifyConsistency, verifyInclusion, verifyInclusionHex, type InclusionProofHex } from './verify.ts';

@@ -7,7 +7,8 @@ import { emptyRoot, leafHash } from './hash.ts';
 import { MemoryLogNodeStore } from './memory-store.ts';
 import { consistencyProof, inclusionProof } from './proofs.ts';
 import { rootAt } from './root.ts';
-import { verifyConsistency, verifyInclusion } from './verify.ts';
+import { toHex } from '../bytes.ts';
+import { verifyConsistency, verifyInclusion, verifyInclusionHex } from './verify.ts';
 
 const leaves = Array.from({ length: 13 }, (_, i) => leafHash(Uint8Array.of(i)));
 const store = new MemoryLogNodeStore();
@@ -70,4 +71,16 @@ void test('equal sizes need equal roots and an empty proof; size 0 has only the 
   // Every tree extends the empty one; RFC 9162 §2.1.4.2 has no proof for it, so none is accepted.
   assert.equal(verifyConsistency(0, 13, emptyRoot(), root, []), false);
   assert.equal(verifyConsistency(0, 13, emptyRoot(), root, [root]), false);
+});
+
+void test('a proof in hex verifies as its bytes do, and malformed hex answers false', () => {
+  const hexProof = { leafHash: toHex(leaves[5]!), leafIndex: 5, treeSize: 13, auditPath: proof.map(toHex) };
+  assert.equal(verifyInclusionHex(hexProof, toHex(root)), true);
+  assert.equal(verifyInclusionHex({ ...hexProof, leafIndex: 4 }, toHex(root)), false);
+  assert.equal(verifyInclusionHex({ ...hexProof, leafHash: 'zz'.repeat(32) }, toHex(root)), false);
+  assert.equal(
+    verifyInclusionHex({ ...hexProof, auditPath: [...hexProof.auditPath, 'ab'] }, toHex(root)),
+    false,
+  );
+  assert.equal(verifyInclusionHex(hexProof, toHex(root).slice(2)), false);
 });

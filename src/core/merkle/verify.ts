@@ -1,7 +1,7 @@
 // Proof verification (RFC 9162 §2.1.3.2 and §2.1.4.2), for nodes, auditors and the browser. Both
 // functions answer false, never throw, for anything malformed: wrong sizes or indices, hashes that are
 // not 32 bytes, proofs too long or too short.
-import { bytesEqual } from '../bytes.ts';
+import { bytesEqual, fromHex, isHex } from '../bytes.ts';
 import { HASH_BYTES } from '../crypto/index.ts';
 import { emptyRoot, nodeHash } from './hash.ts';
 import { isTreeIndex } from './tree-math.ts';
@@ -123,4 +123,20 @@ function isPowerOfTwo(n: number): boolean {
   let p = 1;
   while (p < n) p *= 2;
   return p === n;
+}
+
+/** An inclusion proof as the API serves it: hashes in hex. */
+export interface InclusionProofHex {
+  readonly leafHash: string;
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  readonly auditPath: readonly string[];
+}
+
+/** verifyInclusion for a proof and root in hex, as served; false (never a throw) for malformed hex. */
+export function verifyInclusionHex(proof: InclusionProofHex, rootHex: string): boolean {
+  const hashes = [proof.leafHash, rootHex, ...proof.auditPath];
+  if (!hashes.every((h) => isHex(h, HASH_BYTES))) return false;
+  const path = proof.auditPath.map(fromHex);
+  return verifyInclusion(fromHex(proof.leafHash), proof.leafIndex, proof.treeSize, path, fromHex(rootHex));
 }
