@@ -1,13 +1,21 @@
 // Member files and genesis assembly: power 0 makes a non-voting member (an organisation whose node key
 // is in membership but who is not a validator); a genesis still needs at least one validator.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseMembershipGenesis } from '../app/membership/genesis.ts';
 import { parseGenesis } from '../core/genesis.ts';
 import { tempDir } from '../../test/harness/chain.ts';
-import { buildGenesis, initNodeDir, MEMBER_FILE, parseMember, type MemberFile } from './config.ts';
+import {
+  buildGenesis,
+  CONFIG_FILE,
+  initNodeDir,
+  loadNodeConfig,
+  MEMBER_FILE,
+  parseMember,
+  type MemberFile,
+} from './config.ts';
 import { generateKeyPair } from './keys.ts';
 
 function member(name: string, power: number, port: number): MemberFile {
@@ -78,6 +86,41 @@ test('init writes a member file with power 0 that parses back', () => {
       () => initNodeDir(join(dir.path, 'x'), { name: 'x', type: 'hospital', power: -1, api, p2p }),
       (err: { code?: string }) => err.code === 'config.invalid',
     );
+  } finally {
+    dir.remove();
+  }
+});
+
+test("node.json's optional mempool bounds load, and bad ones are refused", () => {
+  const dir = tempDir('carechain-config-');
+  try {
+    const folder = join(dir.path, 'hospital');
+    const endpoint = { host: '127.0.0.1', port: 0 };
+    initNodeDir(folder, { name: 'hospital', type: 'hospital', power: 1, api: endpoint, p2p: endpoint });
+    writeFileSync(join(folder, 'genesis.json'), '{}');
+    writeFileSync(join(folder, 'peers.json'), '[]');
+    const configPath = join(folder, CONFIG_FILE);
+    const written = JSON.parse(readFileSync(configPath, 'utf8'));
+    const withMempool = (mempool: unknown) => {
+      writeFileSync(configPath, JSON.stringify({ ...written, mempool }));
+      return loadNodeConfig(configPath).mempool;
+    };
+    assert.equal(loadNodeConfig(configPath).mempool, undefined);
+    const small = { txsMax: 60, bytesMax: 1_000_000, priorityReservedTxs: 20 };
+    assert.deepEqual(withMempool(small), small);
+    for (const bad of [
+      null,
+      { txsMax: 0, bytesMax: 1 },
+      { txsMax: 10, bytesMax: 100, priorityReservedTxs: 10 },
+      { txsMax: 10, bytesMax: 100, priorityReservedBytes: -1 },
+      { txsMax: 10, bytesMax: 100, extra: 1 },
+    ]) {
+      assert.throws(
+        () => withMempool(bad),
+        (err: { code?: string }) => err.code === 'config.invalid',
+        JSON.stringify(bad),
+      );
+    }
   } finally {
     dir.remove();
   }

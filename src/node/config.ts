@@ -8,6 +8,7 @@ import { NodeError } from './errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from './keys.ts';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { ORG_ID_PATTERN } from '../app/payload.ts';
+import type { MempoolOptions } from './mempool.ts';
 import { makePrivateDir } from './private-dir.ts';
 
 export interface HostPort {
@@ -25,6 +26,8 @@ export interface NodeConfigFile {
   readonly p2p: HostPort;
   /** Optional: a postgres:// URL keeps every store in PostgreSQL; absent means SQLite in dataDir. */
   readonly database?: string;
+  /** Optional: the mempool's bounds (mempool.ts); absent means DEFAULT_MEMPOOL_OPTIONS. */
+  readonly mempool?: MempoolOptions;
 }
 
 /**
@@ -60,6 +63,8 @@ export interface LoadedConfig {
   readonly p2p: HostPort;
   /** A postgres:// URL, or undefined for SQLite in dataDir. */
   readonly database: string | undefined;
+  /** The mempool's bounds from node.json, or undefined for the defaults. */
+  readonly mempool: MempoolOptions | undefined;
 }
 
 export const CONFIG_FILE = 'node.json';
@@ -232,6 +237,51 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     api: checkHostPort(raw.api, 'api'),
     p2p: checkHostPort(raw.p2p, 'p2p'),
     database: checkDatabase(raw.database, path),
+    mempool: checkMempool(raw.mempool, path),
+  };
+}
+
+const MEMPOOL_FIELDS = ['txsMax', 'bytesMax', 'priorityReservedTxs', 'priorityReservedBytes'] as const;
+
+/**
+ * The optional `mempool` bounds: positive integers, the reservations below their totals (the Mempool
+ * refuses the rest itself). A small mempool is how a test floods it with a few hundred txs.
+ */
+function checkMempool(value: unknown, path: string): MempoolOptions | undefined {
+  if (value === undefined) return undefined;
+  const invalid = (why: string) => new NodeError('config.invalid', `config ${path}: mempool ${why}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('must be an object');
+  }
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) {
+    if (!(MEMPOOL_FIELDS as readonly string[]).includes(key)) throw invalid(`has an unknown field ${key}`);
+  }
+  for (const field of MEMPOOL_FIELDS) {
+    const n = v[field];
+    if (n === undefined && field.startsWith('priority')) continue;
+    if (!Number.isSafeInteger(n) || (n as number) < (field.startsWith('priority') ? 0 : 1)) {
+      throw invalid(
+        `${field} must be a ${field.startsWith('priority') ? 'non-negative' : 'positive'} integer`,
+      );
+    }
+  }
+  const options = v as unknown as MempoolOptions;
+  if (
+    (options.priorityReservedTxs ?? 0) >= options.txsMax ||
+    (options.priorityReservedBytes ?? 0) >= options.bytesMax
+  ) {
+    throw invalid('reservations must be below txsMax and bytesMax');
+  }
+  return {
+    txsMax: options.txsMax,
+    bytesMax: options.bytesMax,
+    ...(options.priorityReservedTxs === undefined
+      ? {}
+      : { priorityReservedTxs: options.priorityReservedTxs }),
+    ...(options.priorityReservedBytes === undefined
+      ? {}
+      : { priorityReservedBytes: options.priorityReservedBytes }),
   };
 }
 

@@ -58,6 +58,7 @@ export async function runNode(options: { config: string; database?: string }): P
       key: config.key,
       blockIntervalMs: 0,
       emptyBlockIntervalMs: 0,
+      ...(config.mempool === undefined ? {} : { mempool: config.mempool }),
       network: {
         listenHost: config.p2p.host,
         listenPort: config.p2p.port,
