@@ -1,8 +1,8 @@
 // One authentication for every route (issue 11): the Authorization header becomes a Caller once per
 // request, here, and routes only ask `await request.caller()`. Who the caller is now, and what they may
 // do, is decided in services/auth (resolveCaller, authorize), never in a route. A failure is an
-// AuthError; each boundary's error handler answers it in its own format (domain JSON or
-// OperationOutcome) with the RFC 6750 challenge (api/auth/errors.ts sendAuthError).
+// AuthError; the one error translator answers it in the format of its boundary (domain JSON or
+// OperationOutcome) with the RFC 6750 challenge (api/errors.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CarechainNode } from '../node/node.ts';
 import type { Caller } from '../services/auth/caller.ts';

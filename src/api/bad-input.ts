@@ -6,7 +6,7 @@
 //   (Node's query parser would hand the handler an array where it expects a string). FHIR search
 //   keeps its repeats: they AND (FHIR search.html#combining), and it reads the raw query itself.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './errors.ts';
+import { ServiceError } from '../services/errors.ts';
 
 /**
  * Deepest JSON nesting (objects and arrays) accepted in a request body. A Synthea transaction Bundle
@@ -44,8 +44,8 @@ type BodyParser = (
   done: (err: Error | null, body?: unknown) => void,
 ) => void;
 
-export function tooDeep(): ApiError {
-  return new ApiError(400, 'request.too_deep', `request JSON nests deeper than ${JSON_DEPTH_MAX} levels`, {
+export function tooDeep(): ServiceError {
+  return new ServiceError('request.too_deep', `request JSON nests deeper than ${JSON_DEPTH_MAX} levels`, {
     depthMax: JSON_DEPTH_MAX,
   });
 }
@@ -69,8 +69,7 @@ export function installInputGuards(app: FastifyInstance): void {
     for (const [key, value] of Object.entries(query)) {
       if (Array.isArray(value)) {
         return done(
-          new ApiError(
-            400,
+          new ServiceError(
             'request.repeated_query_key',
             'a query key is repeated where one value is expected',
             {

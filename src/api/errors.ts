@@ -1,61 +1,232 @@
-// The domain API's one error currency: { error: { code, message, details } } with the status the error
-// catalogue (core/errors/codes.ts) gives the stable code. Unknown failures become 'internal' with no internals in the answer.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+// The one error translator of the API (issue 11). Routes and services throw; this turns every failure
+// into the answer of its boundary, once:
+// - the domain API answers { error: { code, message, details } } with the status the error catalogue
+//   (core/errors/codes.ts) gives the code;
+// - the FHIR boundary (/fhir/R4 and the records-admin routes beside it, marked with answerAsFhir)
+//   answers an OperationOutcome (STYLE §3).
+// Auth failures carry their RFC 6750 challenge at both. Unknown failures become 'internal' (500) with no
+// internals in the answer; the log gets the error, never a request body. Fastify's own refusals (bad
+// JSON, wrong media type, too large, schema validation) become catalogue codes: their messages may quote
+// a piece of the body, so only schema validation's (which names the field, not the value) is passed on.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OperationOutcome } from 'fhir/r4.js';
 import type { Logger } from 'pino';
 import { CoreError, type Details } from '../core/errors.ts';
 import { statusOfCode } from '../core/errors/codes.ts';
+import {
+  FHIR_JSON_CONTENT_TYPE,
+  FhirError,
+  issue,
+  type IssueType,
+} from '../services/fhir/operation-outcome.ts';
+import { ServiceError } from '../services/errors.ts';
+import { AuthError, domainAuthResponse, fhirAuthResponse } from './auth/errors.ts';
+import type { ErrorBody } from '../contract/ledger.ts';
 
-import { ApiError } from '../services/errors.ts';
-
-export { ApiError };
-
-/** The status for a code, from the one catalogue (core/errors/codes.ts). */
-export function statusForCode(code: string): number {
-  return statusOfCode(code);
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; details: Details };
-}
+export type { ErrorBody };
 
 export function errorBody(code: string, message: string, details: Details = {}): ErrorBody {
   return { error: { code, message, details } };
 }
 
-export function installErrorHandler(
-  app: {
-    setErrorHandler(h: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => void): unknown;
-    setNotFoundHandler(h: (req: FastifyRequest, reply: FastifyReply) => void): unknown;
-  },
-  logger: Logger,
-): void {
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof ApiError) {
-      void reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
-    } else if (err instanceof CoreError) {
-      const status = statusForCode(err.code);
-      if (err.code === 'mempool.full') void reply.header('retry-after', '1');
-      if (err.code === 'intake.rate_limited') {
-        void reply.header('retry-after', String(err.details.retryAfterSeconds ?? 1));
-      }
-      void reply.status(status).send(errorBody(err.code, err.message, err.details));
-    } else if (err.validation !== undefined) {
-      void reply.status(400).send(errorBody('request.invalid', err.message));
-    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      void reply.status(413).send(errorBody('request.too_large', 'request body is too large'));
-    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      void reply.status(415).send(errorBody('request.unsupported_media_type', 'send application/json'));
-    } else if (err.statusCode === 400) {
-      void reply.status(400).send(errorBody('request.malformed', 'request body is not valid JSON'));
-    } else {
-      // Never echo internals: the log gets the error (no request bodies are logged), the client a code.
-      logger.error({ err, url: request.routeOptions.url }, 'unhandled API error');
-      void reply.status(500).send(errorBody('internal', 'internal error'));
-    }
+/** The route config key that makes a scope's failures leave as OperationOutcomes. */
+const BOUNDARY = 'errorBoundary';
+export type Boundary = 'domain' | 'fhir';
+
+/** Marks every route this scope registers afterwards as answering failures in FHIR's format. */
+export function answerAsFhir(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object), [BOUNDARY]: 'fhir' } as typeof route.config;
+  });
+}
+
+function boundaryOf(request: FastifyRequest): Boundary {
+  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+  return config?.[BOUNDARY] === 'fhir' ? 'fhir' : 'domain';
+}
+
+/** One answer: status, headers and body. */
+export interface Answer<Body> {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Body;
+}
+
+/** A failure reduced to a catalogue code, or undefined when it is not the client's (an internal error). */
+interface Refusal {
+  readonly code: string;
+  readonly message: string;
+  readonly details: Details;
+  /** The status Fastify itself gave its own refusal, which the FHIR boundary has always answered. */
+  readonly fastifyStatus?: number;
+}
+
+/** Fastify's own refusals, as catalogue codes; their messages are never passed on (they may quote the body). */
+function fastifyRefusal(err: FastifyError): Refusal | undefined {
+  if (err.validation !== undefined) {
+    return { code: 'request.invalid', message: err.message, details: {}, fastifyStatus: 400 };
+  }
+  const status = err.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return {
+      code: 'request.too_large',
+      message: 'request body is too large',
+      details: {},
+      fastifyStatus: 413,
+    };
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return {
+      code: 'request.unsupported_media_type',
+      message: 'send application/json',
+      details: {},
+      fastifyStatus: status,
+    };
+  }
+  return {
+    code: 'request.malformed',
+    message: 'request body is not valid JSON',
+    details: {},
+    fastifyStatus: status,
+  };
+}
+
+/** How long to wait before retrying a refusal that says "later" (RFC 9110 §10.2.3), if it says so. */
+function retryAfter(err: CoreError): string | undefined {
+  if (err.code === 'mempool.full') return '1';
+  if (err.code === 'intake.rate_limited') return String(err.details.retryAfterSeconds ?? 1);
+  if (err.code === 'auth.challenge_busy') return String(err.details.retryAfterS ?? 1);
+  return undefined;
+}
+
+function withRetryAfter<B>(answer: Answer<B>, err: CoreError): Answer<B> {
+  const seconds = retryAfter(err);
+  return seconds === undefined
+    ? answer
+    : { ...answer, headers: { ...answer.headers, 'retry-after': seconds } };
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The domain API's answer to a failure; undefined for an internal one. */
+export function domainAnswer(err: unknown): Answer<ErrorBody> | undefined {
+  if (err instanceof AuthError) return withRetryAfter(domainAuthResponse(err), err);
+  if (err instanceof CoreError) {
+    const answer = {
+      statusCode: statusOfCode(err.code),
+      headers: { 'content-type': JSON_CONTENT_TYPE },
+      body: errorBody(err.code, err.message, err.details),
+    };
+    return withRetryAfter(answer, err);
+  }
+  if (err instanceof FhirError) return undefined;
+  const refusal = err instanceof Error ? fastifyRefusal(err as FastifyError) : undefined;
+  if (refusal === undefined) return undefined;
+  return {
+    statusCode: statusOfCode(refusal.code),
+    headers: { 'content-type': JSON_CONTENT_TYPE },
+    body: errorBody(refusal.code, refusal.message, refusal.details),
+  };
+}
+
+/** The IssueType a catalogue status means at the FHIR boundary (operation-outcome.ts maps it back). */
+function issueTypeOfStatus(status: number): IssueType {
+  const byStatus: Record<number, IssueType> = {
+    401: 'login',
+    403: 'forbidden',
+    404: 'not-found',
+    409: 'conflict',
+    413: 'too-costly',
+    415: 'not-supported',
+    422: 'business-rule',
+    429: 'throttled',
+    503: 'transient',
+  };
+  return byStatus[status] ?? 'structure';
+}
+
+function fhirAnswerOf(fhirError: FhirError): Answer<OperationOutcome> {
+  return {
+    statusCode: fhirError.statusCode,
+    headers: { 'content-type': FHIR_JSON_CONTENT_TYPE },
+    body: fhirError.toOperationOutcome(),
+  };
+}
+
+/** The FHIR boundary's answer to a failure; undefined for an internal one. */
+export function fhirAnswer(err: unknown): Answer<OperationOutcome> | undefined {
+  if (err instanceof AuthError) return withRetryAfter(fhirAuthResponse(err), err);
+  if (err instanceof FhirError) return fhirAnswerOf(err);
+  // The chain names a version this node's vault does not hold (a registration whose sealing never
+  // happened here, say): the client's request is fine and nothing is there to give (finding 14).
+  if (err instanceof CoreError && err.code === 'vault.not_found') {
+    return fhirAnswerOf(FhirError.notFound('this version is not held in the custodian’s vault'));
+  }
+  // A service's or the input guards' refusal of the request (not a node error surfacing): its catalogue
+  // status, its message (which never carries request content).
+  if (err instanceof ServiceError) {
+    const status = statusOfCode(err.code);
+    return withRetryAfter(
+      fhirAnswerOf(new FhirError(status, [issue(issueTypeOfStatus(status), err.message)])),
+      err,
+    );
+  }
+  if (err instanceof CoreError) return undefined;
+  const refusal = err instanceof Error ? fastifyRefusal(err as FastifyError) : undefined;
+  if (refusal?.fastifyStatus === undefined) return undefined;
+  const status = refusal.fastifyStatus;
+  const [code, text] =
+    status === 415
+      ? (['not-supported', 'send application/fhir+json'] as const)
+      : status === 413
+        ? (['too-costly', 'request body is too large'] as const)
+        : refusal.code === 'request.invalid'
+          ? (['invalid', refusal.message] as const)
+          : (['structure', 'request body is not valid JSON'] as const);
+  return fhirAnswerOf(new FhirError(status, [issue(code, text)]));
+}
+
+/** The answer to a failure nobody refused on purpose: a bare 500, the details to the log only. */
+export function internalAnswer(boundary: Boundary): Answer<ErrorBody | OperationOutcome> {
+  return boundary === 'fhir'
+    ? fhirAnswerOf(new FhirError(500, [issue('exception', 'internal error')]))
+    : {
+        statusCode: 500,
+        headers: { 'content-type': JSON_CONTENT_TYPE },
+        body: errorBody('internal', 'internal error'),
+      };
+}
+
+/** The answer to any failure at a boundary. */
+export function answerFor(
+  err: unknown,
+  boundary: Boundary,
+): Answer<ErrorBody | OperationOutcome> | undefined {
+  return boundary === 'fhir' ? fhirAnswer(err) : domainAnswer(err);
+}
+
+function send(reply: FastifyReply, answer: Answer<unknown>): void {
+  for (const [name, value] of Object.entries(answer.headers)) void reply.header(name, value);
+  void reply.status(answer.statusCode).send(answer.body);
+}
+
+/** Installs the translator and the not-found answer on the server; once, for every route and scope. */
+export function installErrorTranslator(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const boundary = boundaryOf(request);
+    const answer = answerFor(err, boundary);
+    if (answer !== undefined) return send(reply, answer);
+    // Never echo internals: the log gets the error (no request bodies are logged), the client a code.
+    logger.error(
+      { err: { name: err.name, message: err.message, stack: err.stack }, url: request.routeOptions.url },
+      'unhandled API error',
+    );
+    return send(reply, internalAnswer(boundary));
   });
   app.setNotFoundHandler((request, reply) => {
     void reply
-      .status(404)
+      .status(statusOfCode('route.not_found'))
       .send(errorBody('route.not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 }

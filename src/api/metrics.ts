@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CarechainNode } from '../node/node.ts';
-import { ApiError } from './errors.ts';
+import { ServiceError } from '../services/errors.ts';
 import { isLocalRequest } from './operator.ts';
 
 export function registerMetrics(app: FastifyInstance, node: CarechainNode): void {
@@ -87,7 +87,7 @@ export function registerMetrics(app: FastifyInstance, node: CarechainNode): void
   app.get('/metrics', async (request, reply) => {
     if (!isLocalRequest(request)) {
       // Operator-only (operator.ts): the process and peer figures are not for the world.
-      throw new ApiError(403, 'metrics.operator_only', 'metrics are served to the node’s own machine only');
+      throw new ServiceError('metrics.operator_only', 'metrics are served to the node’s own machine only');
     }
     const body = await registry.metrics();
     return reply.header('content-type', registry.contentType).send(body);

@@ -1,18 +1,18 @@
-// The HTTP server of a node (Fastify). Routes are registered per area; all answer errors in the one
-// domain format of errors.ts.
+// The HTTP server of a node (Fastify). Routes are registered per area; every failure is answered by the
+// one error translator (errors.ts): domain JSON, or an OperationOutcome on the FHIR boundary.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { CarechainNode } from '../node/node.ts';
 import { installAuth } from './auth-plugin.ts';
 import { installInputGuards } from './bad-input.ts';
-import { installErrorHandler } from './errors.ts';
+import { installErrorTranslator } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
-import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
+import { registerRecordsAdminRoutes } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
 import { registerWebApp } from './web.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
@@ -24,7 +24,7 @@ export interface ApiServerOptions {
   /** The FHIR R4 endpoint of a custodian node; absent, the node serves the ledger API only. */
   readonly fhir?: FhirRouteOptions;
   /** Break-glass, the patient's access log and erasure (routes/records-admin.ts); needs fhir. */
-  readonly recordsAdmin?: RecordsAdminRouteOptions;
+  readonly recordsAdmin?: boolean;
   /** The supply chain API and the EPCIS 2.0 endpoint (routes/supply.ts, routes/epcis.ts). */
   readonly supply?: SupplyRouteOptions;
 }
@@ -48,7 +48,7 @@ export function buildApiServer(
   // Fastify's own request logging is off: URLs may later carry identifiers, and request bodies never
   // belong in logs. Errors are logged by the error handler without bodies.
   const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
-  installErrorHandler(app, logger);
+  installErrorTranslator(app, logger);
   installInputGuards(app);
   // One authentication for every route that needs a caller (auth-plugin.ts); fhir and supply share
   // the node's one token verifier.
@@ -71,9 +71,8 @@ export function buildApiServer(
     registerProofRoutes(api, node);
     registerEventRoutes(api, node);
     registerMetrics(api, node);
-    if (options.fhir !== undefined) registerFhirRoutes(api, node, logger, options.fhir);
-    if (options.fhir && options.recordsAdmin)
-      registerRecordsAdminRoutes(api, node, logger, options.fhir, options.recordsAdmin);
+    if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
+    if (options.fhir && options.recordsAdmin === true) registerRecordsAdminRoutes(api, node, options.fhir);
     if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
     if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
     registerWebApp(api);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { installErrorHandler } from './errors.ts';
+import { installErrorTranslator } from './errors.ts';
 import { registerWebApp } from './web.ts';
 
 const dir = { path: mkdtempSync(join(tmpdir(), 'carechain-web-dist-')) };
@@ -13,7 +13,7 @@ after(() => rmSync(dir.path, { recursive: true, force: true }));
 
 async function server(distDir: string) {
   const app = Fastify({ logger: false });
-  installErrorHandler(app, pino({ enabled: false }));
+  installErrorTranslator(app, pino({ enabled: false }));
   app.get('/api/v1/status', () => ({ ok: true }));
   registerWebApp(app, { distDir });
   await app.ready();

@@ -13,9 +13,13 @@ export const hex64 = Type.String({ pattern: '^[0-9a-f]{128}$' });
 /** The domain API's one error body (api/errors.ts): { error: { code, message, details } }. */
 export const errorSchema = Type.Object({
   error: Type.Object({
+    /** A code of the error catalogue (core/errors/codes.ts). */
     code: Type.String(),
     message: Type.String(),
-    details: Type.Object({}, { additionalProperties: true }),
+    details: Type.Record(
+      Type.String(),
+      Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+    ),
   }),
 });
 export type ErrorBody = Static<typeof errorSchema>;

@@ -165,11 +165,11 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
     ).accessToken;
 
     const validator = createFhirValidator();
-    gateway = new RecordsGateway({ dataDir: dir.path }, { node: started, validator, clock });
+    gateway = new RecordsGateway({}, { node: started, validator, clock });
     const challenges = new ChallengeStore({ audience: FHIR_BASE, chainId }, { clock, randomBytes: random });
     const server = buildApiServer(started, logger, {
       fhir: { gateway, verifier, baseUrl: FHIR_BASE, patientAuth: { issuer, challenges } },
-      ...(options.recordsAdmin === true ? { recordsAdmin: { dataDir: dir.path } } : {}),
+      ...(options.recordsAdmin === true ? { recordsAdmin: true } : {}),
       ...(options.supply === true ? { supply: { verifier } } : {}),
     });
     app = server;

@@ -6,7 +6,6 @@ import {
   AuthError,
   domainAuthResponse,
   fhirAuthResponse,
-  sendAuthError,
   wwwAuthenticate,
 } from './errors.ts';
 import { statusForIssueType } from '../../services/fhir/operation-outcome.ts';
@@ -66,31 +65,4 @@ test('every code has a status, an issue type of the same class, and a challenge 
     assert.equal(fhirAuthResponse(err).statusCode, kind.status);
     assert.equal(wwwAuthenticate(err) !== undefined, kind.status === 401 || kind.status === 403, code);
   }
-});
-
-test('sendAuthError writes status, headers and body through the reply', () => {
-  const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
-  const reply = {
-    status(code: number) {
-      sent.status = code;
-      return this;
-    },
-    header(name: string, value: string) {
-      sent.headers[name] = value;
-      return this;
-    },
-    send(body: unknown) {
-      sent.body = body;
-      return this;
-    },
-  };
-  sendAuthError(reply as never, new AuthError('auth.challenge_replayed', 'used'), 'domain');
-  assert.equal(sent.status, 400);
-  assert.equal(sent.headers['www-authenticate'], undefined);
-  assert.deepEqual(sent.body, { error: { code: 'auth.challenge_replayed', message: 'used', details: {} } });
-  sendAuthError(reply as never, new AuthError('auth.missing', 'no'), 'fhir');
-  assert.equal(sent.status, 401);
-  assert.equal(sent.headers['www-authenticate'], 'Bearer realm="carechain"');
-  const outcome: unknown = sent.body;
-  assert.equal((outcome as { resourceType?: string }).resourceType, 'OperationOutcome');
 });

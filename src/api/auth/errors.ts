@@ -1,14 +1,10 @@
-// Auth failures and their one mapping to both boundaries (STYLE §3): the domain API's
+// Auth failures and their one mapping to both boundaries (STYLE §3), used by the one error translator
+// (api/errors.ts): the domain API's
 // { error: { code, message, details } } and the FHIR boundary's OperationOutcome, each with the status
 // and the WWW-Authenticate challenge of RFC 6750 §3. Messages never carry a token, a key or PHI.
 import type { OperationOutcome } from 'fhir/r4.js';
-import { errorBody, type ErrorBody } from '../errors.ts';
-import {
-  FHIR_JSON_CONTENT_TYPE,
-  FhirError,
-  issue,
-  type ReplyLike,
-} from '../../services/fhir/operation-outcome.ts';
+import type { ErrorBody } from '../../contract/ledger.ts';
+import { FHIR_JSON_CONTENT_TYPE, FhirError, issue } from '../../services/fhir/operation-outcome.ts';
 import {
   AUTH_ERROR_CODES,
   AuthError,
@@ -65,7 +61,7 @@ export function domainAuthResponse(err: AuthError, realm = DEFAULT_REALM): AuthE
   return {
     statusCode: err.statusCode,
     headers: headersFor(err, realm, 'application/json; charset=utf-8'),
-    body: errorBody(err.code, err.message, err.details),
+    body: { error: { code: err.code, message: err.message, details: err.details } },
   };
 }
 
@@ -79,18 +75,4 @@ export function fhirAuthResponse(err: AuthError, realm = DEFAULT_REALM): AuthErr
     headers: headersFor(err, realm, FHIR_JSON_CONTENT_TYPE),
     body: toFhirError(err).toOperationOutcome(),
   };
-}
-
-export type AuthBoundary = 'domain' | 'fhir';
-
-/** Sends an auth failure in the format of its boundary, with its challenge header. */
-export function sendAuthError(
-  reply: ReplyLike,
-  err: AuthError,
-  boundary: AuthBoundary,
-  realm = DEFAULT_REALM,
-): void {
-  const response = boundary === 'fhir' ? fhirAuthResponse(err, realm) : domainAuthResponse(err, realm);
-  for (const [name, value] of Object.entries(response.headers)) void reply.header(name, value);
-  void reply.status(response.statusCode).send(response.body);
 }

@@ -10,7 +10,7 @@
 //                                             (consent evaluateAccess), per resource type asked; only
 //                                             the caller's own verdicts, never the consents themselves
 // Errors are the domain format; who sees what is decided in services/consents/views.ts.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
 import {
   allowedForCaller,
@@ -20,7 +20,6 @@ import {
   type AllowedQuery,
   type PageQuery,
 } from '../../services/consents/views.ts';
-import { AuthError, sendAuthError } from '../auth/errors.ts';
 
 export { ALLOWED_TYPES_MAX } from '../../services/consents/views.ts';
 export const MY_CONSENTS_PATH = '/api/v1/patients/me/consents';
@@ -37,12 +36,6 @@ export function registerConsentRoutes(
   const state = () => node.ledger.state;
 
   void app.register((scope, _opts, done) => {
-    // Auth failures leave in the domain format with their challenge; the server's handler does the rest.
-    scope.setErrorHandler((err: FastifyError, _request, reply: FastifyReply) => {
-      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
-      throw err;
-    });
-
     scope.get(MY_CONSENTS_PATH, async (request, reply) => {
       const consents = ownConsents(state(), await request.caller());
       return reply.header('cache-control', 'no-store').send({ consents });

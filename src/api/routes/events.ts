@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
 import type { ProducedBlock } from '../../node/solo-producer.ts';
+import { ServiceError } from '../../services/errors.ts';
 
 /** Most SSE clients at once; one more gets 503. */
 export const EVENT_STREAMS_MAX = 100;
@@ -16,13 +17,7 @@ export function registerEventRoutes(app: FastifyInstance, node: CarechainNode): 
   let streams = 0;
   app.get('/api/v1/events', (request, reply) => {
     if (streams >= EVENT_STREAMS_MAX) {
-      return reply.status(503).send({
-        error: {
-          code: 'events.too_many_streams',
-          message: 'too many event streams; retry later',
-          details: {},
-        },
-      });
+      throw new ServiceError('events.too_many_streams', 'too many event streams; retry later');
     }
     streams++;
     const raw = reply.raw;

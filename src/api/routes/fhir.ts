@@ -1,24 +1,16 @@
 // The FHIR R4 boundary (/fhir/R4): metadata, create, update, transaction/batch, read, vread, history and
 // search, for a custodian node. Routes authenticate
 // the bearer token and translate HTTP to the records gateway, which authorises, logs and releases
-// (STYLE §4). Every failure leaves as an OperationOutcome (STYLE §3), auth failures with their
-// WWW-Authenticate challenge; nothing of a request body reaches a log or an error.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
-import { NodeError } from '../../node/errors.ts';
+// (STYLE §4). Every failure leaves as an OperationOutcome (STYLE §3, api/errors.ts), auth failures with
+// their WWW-Authenticate challenge; nothing of a request body reaches a log or an error.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
 import { depthLimitedJsonParser } from '../bad-input.ts';
-import { ApiError } from '../errors.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
-import { AuthError, sendAuthError } from '../auth/errors.ts';
+import { answerAsFhir } from '../errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import { capabilityStatement } from '../../services/fhir/capability.ts';
-import {
-  FHIR_JSON_CONTENT_TYPE,
-  FhirError,
-  issue,
-  sendFhirError,
-} from '../../services/fhir/operation-outcome.ts';
+import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
 import { historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
 import {
   registerPatientAuthRoutes,
@@ -54,7 +46,6 @@ interface InstanceParams extends TypeParams {
 export function registerFhirRoutes(
   app: FastifyInstance,
   node: CarechainNode,
-  logger: Logger,
   options: FhirRouteOptions,
 ): void {
   const { gateway, verifier, baseUrl } = options;
@@ -63,12 +54,12 @@ export function registerFhirRoutes(
     registerSmartDiscovery(app, node, options.baseUrl);
   }
 
-  // An encapsulated scope: its body parser and error handler apply to the FHIR routes only, so the
-  // domain API keeps its own error format.
+  // An encapsulated scope: its body parser applies to the FHIR routes only, and its routes' failures
+  // leave as OperationOutcomes (the one translator, api/errors.ts), so the domain API keeps its format.
   void app.register((scope, _opts, done) => {
     // http.html#mime-type: FHIR's JSON is application/fhir+json; plain application/json is accepted too.
     scope.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, depthLimitedJsonParser(scope));
-    scope.setErrorHandler((err: FastifyError, _request, reply) => sendError(reply, err, logger));
+    answerAsFhir(scope);
 
     scope.get(`${FHIR_BASE_PATH}/metadata`, (_request, reply) =>
       reply
@@ -181,33 +172,4 @@ function sendResource(reply: FastifyReply, resource: Record<string, unknown>): F
     .header('content-type', FHIR_JSON_CONTENT_TYPE)
     .header('cache-control', 'no-store')
     .send(resource);
-}
-
-/** The one translation of failures at this boundary. */
-function sendError(reply: FastifyReply, err: FastifyError | Error, logger: Logger): void {
-  if (err instanceof AuthError) return sendAuthError(reply, err, 'fhir');
-  if (err instanceof FhirError) return sendFhirError(reply, err);
-  // The chain names a version this node's vault does not hold (a registration whose sealing never
-  // happened here, say): the client's request is fine and nothing is there to give (finding 14).
-  if (err instanceof NodeError && err.code === 'vault.not_found') {
-    return sendFhirError(reply, FhirError.notFound('this version is not held in the custodian’s vault'));
-  }
-  // Our own refusals at parse time (bad-input.ts) carry a message without request content.
-  if (err instanceof ApiError && err.statusCode >= 400 && err.statusCode < 500) {
-    return sendFhirError(reply, new FhirError(err.statusCode, [issue('structure', err.message)]));
-  }
-  const status = (err as FastifyError).statusCode;
-  // Fastify's own refusals (bad JSON, unsupported media type, too large) are the client's. Their
-  // messages are not passed on: a JSON.parse message quotes a piece of the body, which may be PHI.
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const [code, text] =
-      status === 415
-        ? (['not-supported', 'send application/fhir+json'] as const)
-        : status === 413
-          ? (['too-costly', 'request body is too large'] as const)
-          : (['structure', 'request body is not valid JSON'] as const);
-    return sendFhirError(reply, new FhirError(status, [issue(code, text)]));
-  }
-  logger.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'FHIR request failed');
-  return sendFhirError(reply, err);
 }

@@ -6,7 +6,7 @@ import { lastNonce } from '../../app/executor.ts';
 import { toHex } from '../../core/bytes.ts';
 import { emptyRoot } from '../../core/merkle/index.ts';
 import type { CarechainNode } from '../../node/node.ts';
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../../services/errors.ts';
 import { commitSchema, errorSchema, headerSchema, hex32, txSchema } from '../../contract/ledger.ts';
 import { isLocalRequest } from '../operator.ts';
 
@@ -186,7 +186,7 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
       const { height } = request.params;
       const stored = ledger.block(height);
       if (stored === undefined)
-        throw new ApiError(404, 'block.not_found', `no block at height ${height}`, { height });
+        throw new ServiceError('block.not_found', `no block at height ${height}`, { height });
       return {
         hash: stored.hash,
         header: stored.block.header,
@@ -220,12 +220,10 @@ export function registerLedgerRoutes(app: FastifyInstance, node: CarechainNode):
     (request) => {
       const stored = ledger.tx(request.params.hash);
       if (stored === undefined) {
-        const pending = node.mempool.has(request.params.hash);
-        throw new ApiError(
-          404,
-          pending ? 'tx.pending' : 'tx.not_found',
-          pending ? 'tx is pending, not yet committed' : 'no committed tx has that hash',
-        );
+        if (node.mempool.has(request.params.hash)) {
+          throw new ServiceError('tx.pending', 'tx is pending, not yet committed');
+        }
+        throw new ServiceError('tx.not_found', 'no committed tx has that hash');
       }
       return stored;
     },

@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
 import type { ChallengeStore } from '../auth/challenge.ts';
-import { AuthError, sendAuthError } from '../auth/errors.ts';
+import { AuthError } from '../auth/errors.ts';
 import { loginWithChallenge } from '../auth/patient-login.ts';
 import { loginStaffWithChallenge, STAFF_LOGIN_KIND } from '../auth/staff-login.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE, smartConfiguration } from '../auth/smart-configuration.ts';
@@ -66,61 +66,46 @@ export function registerPatientAuthRoutes(
 ): void {
   const { issuer, challenges, verifier } = options;
 
-  app.post(CHALLENGE_PATH, (request, reply) => {
-    try {
-      return reply.header('cache-control', 'no-store').send(challenges.issue(clientKey(request.ip)));
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      if (err.code === 'auth.challenge_busy')
-        void reply.header('retry-after', String(err.details.retryAfterS));
-      return sendAuthError(reply, err, 'domain');
-    }
-  });
+  // Refusals are AuthErrors: the translator (api/errors.ts) answers them with their challenge, and a
+  // full challenge store with Retry-After.
+  app.post(CHALLENGE_PATH, (request, reply) =>
+    reply.header('cache-control', 'no-store').send(challenges.issue(clientKey(request.ip))),
+  );
 
   app.post<{ Body: Record<string, unknown> | undefined }>(TOKEN_PATH, async (request, reply) => {
-    try {
-      const body = request.body ?? {};
-      if (body.grant_type === REFRESH_GRANT_TYPE && verifier !== undefined) {
-        const issued = await refresh(node, issuer, verifier, body.refresh_token);
-        return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
-      }
-      if (body.grant_type !== SIGNED_CHALLENGE_GRANT_TYPE) {
-        throw new AuthError('auth.challenge_invalid', `grant_type must be ${SIGNED_CHALLENGE_GRANT_TYPE}`);
-      }
-      const scope = typeof body.scope === 'string' ? { scopes: body.scope } : {};
-      const { challenge, audience, publicKey, signature } = body;
-      // Staff sign the same challenge and name kind "practitioner" (auth/staff-login.ts).
-      if (body.kind === STAFF_LOGIN_KIND) {
-        const response = { challenge, audience, publicKey, signature };
-        const state = node.ledger.state;
-        const issued = await loginStaffWithChallenge(state, challenges, issuer, response, scope);
-        return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
-      }
-      const issued = await loginWithChallenge(
-        node.ledger.state,
-        challenges,
-        issuer,
-        { challenge, audience, publicKey, signature },
-        scope,
-      );
+    const body = request.body ?? {};
+    if (body.grant_type === REFRESH_GRANT_TYPE && verifier !== undefined) {
+      const issued = await refresh(node, issuer, verifier, body.refresh_token);
       return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
-    } catch (err) {
-      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
-      throw err;
     }
+    if (body.grant_type !== SIGNED_CHALLENGE_GRANT_TYPE) {
+      throw new AuthError('auth.challenge_invalid', `grant_type must be ${SIGNED_CHALLENGE_GRANT_TYPE}`);
+    }
+    const scope = typeof body.scope === 'string' ? { scopes: body.scope } : {};
+    const { challenge, audience, publicKey, signature } = body;
+    // Staff sign the same challenge and name kind "practitioner" (auth/staff-login.ts).
+    if (body.kind === STAFF_LOGIN_KIND) {
+      const response = { challenge, audience, publicKey, signature };
+      const state = node.ledger.state;
+      const issued = await loginStaffWithChallenge(state, challenges, issuer, response, scope);
+      return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
+    }
+    const issued = await loginWithChallenge(
+      node.ledger.state,
+      challenges,
+      issuer,
+      { challenge, audience, publicKey, signature },
+      scope,
+    );
+    return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
   });
 
   // Logging out revokes the session of the token presented: its access tokens and refresh token.
   app.post(LOGOUT_PATH, async (request, reply) => {
-    try {
-      if (verifier === undefined) throw new AuthError('auth.invalid_request', 'this node has no sessions');
-      const token = await verifier.verify(bearerToken(request.headers.authorization));
-      verifier.revokeSession(token);
-      return reply.header('cache-control', 'no-store').status(204).send();
-    } catch (err) {
-      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
-      throw err;
-    }
+    if (verifier === undefined) throw new AuthError('auth.invalid_request', 'this node has no sessions');
+    const token = await verifier.verify(bearerToken(request.headers.authorization));
+    verifier.revokeSession(token);
+    return reply.header('cache-control', 'no-store').status(204).send();
   });
 }
 

@@ -1,31 +1,16 @@
 // Checkpoints and proofs (/api/v1/checkpoints, /api/v1/proofs): what an auditor or another institution
 // fetches to check a tx against a validator-signed log root, and that history was only appended to.
 import type { FastifyInstance } from 'fastify';
-import { NodeError } from '../../node/errors.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { checkpointAt, proveConsistency, proveInclusion } from '../../node/proofs.ts';
-import { ApiError } from '../errors.ts';
 import { checkpointSchema, errorSchema, hex32 } from '../../contract/ledger.ts';
-
-function notFound(err: unknown): never {
-  if (err instanceof NodeError && err.code.endsWith('not_found')) {
-    throw new ApiError(404, err.code, err.message, err.details);
-  }
-  throw err;
-}
 
 export function registerProofRoutes(app: FastifyInstance, node: CarechainNode): void {
   const { ledger } = node;
 
-  app.get('/api/v1/checkpoints/latest', { schema: { response: { 200: checkpointSchema } } }, () => {
-    try {
-      return checkpointAt(ledger);
-    } catch (err) {
-      if (err instanceof NodeError && err.code === 'checkpoint.none')
-        throw new ApiError(404, err.code, err.message);
-      throw err;
-    }
-  });
+  app.get('/api/v1/checkpoints/latest', { schema: { response: { 200: checkpointSchema } } }, () =>
+    checkpointAt(ledger),
+  );
 
   app.get<{ Params: { height: number } }>(
     '/api/v1/checkpoints/:height',
@@ -39,13 +24,7 @@ export function registerProofRoutes(app: FastifyInstance, node: CarechainNode): 
         response: { 200: checkpointSchema, 404: errorSchema },
       },
     },
-    (request) => {
-      try {
-        return checkpointAt(ledger, request.params.height);
-      } catch (err) {
-        return notFound(err);
-      }
-    },
+    (request) => checkpointAt(ledger, request.params.height),
   );
 
   app.get<{ Params: { txHash: string }; Querystring: { height?: number } }>(
@@ -70,13 +49,7 @@ export function registerProofRoutes(app: FastifyInstance, node: CarechainNode): 
         },
       },
     },
-    (request) => {
-      try {
-        return proveInclusion(ledger, request.params.txHash, request.query.height);
-      } catch (err) {
-        return notFound(err);
-      }
-    },
+    (request) => proveInclusion(ledger, request.params.txHash, request.query.height),
   );
 
   app.get<{ Querystring: { from: number; to: number } }>(

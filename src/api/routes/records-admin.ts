@@ -9,16 +9,10 @@
 //   POST /api/v1/patients/me/erasure      { tx: <records.requestErasure signed by the patient> }
 //                                         → { requestTxHash, requestHeight, receipts }
 // Lists page with _offset and _count (at most RECORDS_PAGE_MAX). Nothing of a body reaches a log.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { Logger } from 'pino';
-import { AuthError, sendAuthError } from '../auth/errors.ts';
+import type { FastifyInstance } from 'fastify';
+import { answerAsFhir } from '../errors.ts';
 import { BreakGlassReasonStore } from '../../node/storage/break-glass-reasons.ts';
-import {
-  FHIR_JSON_CONTENT_TYPE,
-  FhirError,
-  issue,
-  sendFhirError,
-} from '../../services/fhir/operation-outcome.ts';
+import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
 import { RecordsAdmin } from '../../services/records/admin.ts';
 import {
   breakGlassEventsWithReasons,
@@ -35,17 +29,10 @@ export const ACCESS_LOG_PATH = '/api/v1/patients/me/access-log';
 export const AUDIT_EVENTS_PATH = '/api/v1/patients/me/audit-events';
 export const ERASURE_PATH = '/api/v1/patients/me/erasure';
 
-export interface RecordsAdminRouteOptions {
-  /** Kept for callers; the break-glass reasons live in the node's storage (node.storage). */
-  readonly dataDir: string;
-}
-
 export function registerRecordsAdminRoutes(
   app: FastifyInstance,
   node: CarechainNode,
-  logger: Logger,
   fhir: FhirRouteOptions,
-  _options: RecordsAdminRouteOptions,
 ): void {
   const { gateway, baseUrl } = fhir;
   const reasons = BreakGlassReasonStore.open(node.storage);
@@ -57,7 +44,7 @@ export function registerRecordsAdminRoutes(
   const state = () => node.ledger.state;
 
   void app.register((scope, _opts, done) => {
-    scope.setErrorHandler((err: FastifyError, _request, reply) => sendError(reply, err, logger));
+    answerAsFhir(scope);
 
     scope.post<{ Body: Record<string, unknown> | undefined }>(BREAK_GLASS_PATH, async (request, reply) => {
       const who = await request.caller();
@@ -107,23 +94,4 @@ export function registerRecordsAdminRoutes(
     });
     done();
   });
-}
-
-function sendError(reply: FastifyReply, err: FastifyError | Error, logger: Logger): void {
-  if (err instanceof AuthError) return sendAuthError(reply, err, 'fhir');
-  if (err instanceof FhirError) return sendFhirError(reply, err);
-  const status = (err as FastifyError).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Fastify's own messages may quote the body; say only what kind of failure it was.
-    const text = status === 413 ? 'request body is too large' : 'request body is not valid JSON';
-    return sendFhirError(
-      reply,
-      new FhirError(status, [issue(status === 413 ? 'too-costly' : 'structure', text)]),
-    );
-  }
-  logger.error(
-    { err: { name: err.name, message: err.message, stack: err.stack } },
-    'records admin request failed',
-  );
-  return sendFhirError(reply, err);
 }

@@ -12,11 +12,10 @@
 // Every route needs a staff bearer token of this node; writes only from its own organisation's staff,
 // signed by the node. Errors: { error: { code, message, details } }, auth failures with their challenge.
 import { depthLimitedJsonParser } from '../bad-input.ts';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AuthError, sendAuthError } from '../auth/errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../../services/errors.ts';
 import { defaultSchemaPath, loadEpcisValidator, type EpcisValidator } from '../../services/epcis/schema.ts';
 import { pedigree, sgtinParam } from '../../services/supply/pedigree.ts';
 import { SupplyService } from '../../services/supply/service.ts';
@@ -53,7 +52,7 @@ type Body = Record<string, unknown>;
 function body(request: FastifyRequest): Body {
   const b = request.body;
   if (typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw new ApiError(400, 'request.invalid', 'send a JSON object');
+    throw new ServiceError('request.invalid', 'send a JSON object');
   }
   return b as Body;
 }
@@ -62,10 +61,10 @@ function body(request: FastifyRequest): Body {
 function gtin14(value: unknown): string {
   try {
     if (typeof value !== 'string')
-      throw new ApiError(400, 'supply.invalid', 'gtin is required', { field: 'gtin' });
+      throw new ServiceError('supply.invalid', 'gtin is required', { field: 'gtin' });
     return normalizeGtin(value);
   } catch (err) {
-    if (err instanceof Gs1Error) throw new ApiError(400, 'supply.invalid', err.message, { field: 'gtin' });
+    if (err instanceof Gs1Error) throw new ServiceError('supply.invalid', err.message, { field: 'gtin' });
     throw err;
   }
 }
@@ -80,7 +79,7 @@ function page(query: { offset?: string; limit?: string }): { offset: number; lim
     limit < 1 ||
     limit > SUPPLY_PAGE_MAX
   ) {
-    throw new ApiError(400, 'request.invalid', `offset ≥ 0 and limit 1..${SUPPLY_PAGE_MAX}`);
+    throw new ServiceError('request.invalid', `offset ≥ 0 and limit 1..${SUPPLY_PAGE_MAX}`);
   }
   return { offset, limit };
 }
@@ -99,10 +98,6 @@ export function registerSupplyRoutes(
 
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser('application/ld+json', { parseAs: 'string' }, depthLimitedJsonParser(scope));
-    scope.setErrorHandler((err: FastifyError, _request, reply: FastifyReply) => {
-      if (err instanceof AuthError) return sendAuthError(reply, err, 'domain');
-      throw err; // the domain error handler of the server (errors.ts) answers everything else
-    });
     registerEpcisRoutes(scope, service, schema, logger);
 
     scope.post('/api/v1/verify', async (request) => {
@@ -131,7 +126,7 @@ export function registerSupplyRoutes(
       const epc = sgtinParam(request.params.sgtin);
       const found = unit(service.state, epc);
       if (found === undefined)
-        throw new ApiError(404, 'supply.unit_not_found', 'no unit with this SGTIN was commissioned');
+        throw new ServiceError('supply.unit_not_found', 'no unit with this SGTIN was commissioned');
       return {
         unit: found,
         product: product(service.state, found.gtin) ?? null,
@@ -159,8 +154,7 @@ export function registerSupplyRoutes(
     scope.get<{ Params: { gtin: string } }>('/api/v1/supply/products/:gtin', async (request) => {
       service.reader(await request.caller());
       const found = product(service.state, gtin14(request.params.gtin));
-      if (found === undefined)
-        throw new ApiError(404, 'supply.product_not_found', 'no product has this GTIN');
+      if (found === undefined) throw new ServiceError('supply.product_not_found', 'no product has this GTIN');
       return found;
     });
 
@@ -201,7 +195,7 @@ export function registerSupplyRoutes(
       service.staff(await request.caller());
       const id = Number(request.params.id);
       if (!Number.isSafeInteger(id) || id < 0)
-        throw new ApiError(404, 'supply.unknown_suspect', 'no such notification');
+        throw new ServiceError('supply.unknown_suspect', 'no such notification');
       const committed = await service.commit('supply.resolveSuspect', {
         suspectId: id,
         outcome: body(request).outcome as CanonicalValue,

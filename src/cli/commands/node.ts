@@ -73,7 +73,7 @@ export async function runNode(options: { config: string; database?: string }): P
   const issuerName = apiBaseUrl(api);
   const baseUrl = fhirBaseUrl(api);
   const random = (n: number) => new Uint8Array(randomBytes(n));
-  const gateway = new RecordsGateway({ dataDir: config.dataDir }, { node, validator, clock: systemClock });
+  const gateway = new RecordsGateway({}, { node, validator, clock: systemClock });
   const issuer = await TokenIssuer.create(
     { issuer: issuerName, audience: baseUrl, seed: config.key.seed },
     { clock: systemClock, randomBytes: random },
@@ -97,7 +97,7 @@ export async function runNode(options: { config: string; database?: string }): P
   );
   const app = buildApiServer(node, logger, {
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
-    recordsAdmin: { dataDir: config.dataDir },
+    recordsAdmin: true,
     supply: { verifier },
   });
   const address = await app.listen({ host: api.host, port: api.port });

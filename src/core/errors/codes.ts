@@ -4,7 +4,8 @@
 // from here only; src/core/errors/codes.test.ts checks that every code thrown in src/ is listed.
 // Codes raised only inside the node (p2p, config, vault) keep 400, the status any CoreError got before
 // this catalogue; StoreError and StorageError are not CoreErrors and answer 500 'internal'. A refused tx's
-// reason (app rejected(): `tx.rejected` with details.reason) answers 422 where a boundary names it.
+// reason (app rejected(), the supply lifecycle's refuse(): `tx.rejected` with details.reason) is listed at
+// 422, the status of a refused tx, where a boundary names it.
 
 export interface ErrorCodeEntry {
   readonly status: number;
@@ -85,6 +86,8 @@ export const ERROR_CATALOGUE = {
 
   'epcis_hash.malformed_event': { status: 400, message: 'EPCIS event hash: malformed event' },
 
+  'events.too_many_streams': { status: 503, message: 'event stream: too many streams (retry later)' },
+
   'evidence.invalid': { status: 400, message: 'evidence: invalid' },
 
   'genesis.invalid': { status: 400, message: 'genesis: invalid' },
@@ -101,10 +104,12 @@ export const ERROR_CATALOGUE = {
   'member.invalid': { status: 400, message: 'membership: invalid' },
   'member.no_validator': { status: 400, message: 'membership: no validator' },
 
+  'membership.already_suspended': { status: 422, message: 'membership: already suspended' },
   'membership.bad_key_proof': { status: 422, message: 'membership: bad key proof' },
   'membership.key_in_use': { status: 422, message: 'membership: key in use' },
   'membership.not_admin': { status: 422, message: 'membership: not admin' },
   'membership.not_patient': { status: 422, message: 'membership: not patient' },
+  'membership.not_suspended': { status: 422, message: 'membership: not suspended' },
   'membership.patient_exists': { status: 422, message: 'membership: patient exists' },
   'membership.proxy_revoked': { status: 422, message: 'membership: proxy revoked' },
   'membership.unknown_org': { status: 422, message: 'membership: unknown org' },
@@ -182,31 +187,49 @@ export const ERROR_CATALOGUE = {
 
   'store.genesis_mismatch': { status: 500, message: 'store: genesis mismatch' },
 
+  'supply.aggregate_full': { status: 422, message: 'supply chain: aggregate full' },
+  'supply.aggregation_too_deep': { status: 422, message: 'supply chain: aggregation too deep' },
   'supply.alert_unfounded': { status: 422, message: 'supply chain: alert unfounded' },
+  'supply.already_commissioned': { status: 422, message: 'supply chain: already commissioned' },
+  'supply.already_dispensed': { status: 422, message: 'supply chain: already dispensed' },
+  'supply.already_packed': { status: 422, message: 'supply chain: already packed' },
   'supply.already_recalled': { status: 422, message: 'supply chain: already recalled' },
   'supply.commit_timeout': { status: 503, message: 'supply chain: commit timeout' },
+  'supply.decommissioned': { status: 422, message: 'supply chain: decommissioned' },
+  'supply.destination_required': { status: 422, message: 'supply chain: destination required' },
   'supply.duplicate_event_id': { status: 422, message: 'supply chain: duplicate event id' },
   'supply.epc_history_full': { status: 422, message: 'supply chain: epc history full' },
   'supply.gln_taken': { status: 422, message: 'supply chain: gln taken' },
   'supply.gtin_taken': { status: 422, message: 'supply chain: gtin taken' },
+  'supply.ilmd_required': { status: 422, message: 'supply chain: ilmd required' },
   'supply.invalid': { status: 400, message: 'supply chain: invalid' },
   'supply.invalid_sgtin': { status: 400, message: 'supply chain: invalid sgtin' },
+  'supply.lifecycle_order': { status: 422, message: 'supply chain: lifecycle order' },
   'supply.no_organisation': { status: 503, message: 'supply chain: no organisation' },
+  'supply.not_addressee': { status: 422, message: 'supply chain: not addressee' },
   'supply.not_commissioned': { status: 422, message: 'supply chain: not commissioned' },
   'supply.not_manufacturer': { status: 422, message: 'supply chain: not manufacturer' },
   'supply.not_member': { status: 422, message: 'supply chain: not member' },
   'supply.not_own_org': { status: 403, message: 'supply chain: not own org' },
+  'supply.not_owner': { status: 422, message: 'supply chain: not owner' },
+  'supply.not_pharmacy': { status: 422, message: 'supply chain: not pharmacy' },
   'supply.not_recalled': { status: 422, message: 'supply chain: not recalled' },
   'supply.not_staff': { status: 403, message: 'supply chain: not staff' },
   'supply.not_trading_partner': { status: 422, message: 'supply chain: not trading partner' },
+  'supply.parent_required': { status: 422, message: 'supply chain: parent required' },
   'supply.practitioner_suspended': { status: 422, message: 'supply chain: practitioner suspended' },
   'supply.product_not_found': { status: 404, message: 'supply chain: product not found' },
   'supply.quarantined': { status: 422, message: 'supply chain: quarantined' },
+  'supply.recalled': { status: 422, message: 'supply chain: recalled' },
+  'supply.rejected': { status: 422, message: 'supply chain: rejected' },
   'supply.suspect_closed': { status: 422, message: 'supply chain: suspect closed' },
   'supply.too_large': { status: 413, message: 'supply chain: too large' },
   'supply.too_many_glns': { status: 422, message: 'supply chain: too many glns' },
+  'supply.too_many_units': { status: 422, message: 'supply chain: too many units' },
+  'supply.trail_full': { status: 422, message: 'supply chain: trail full' },
   'supply.unavailable': { status: 503, message: 'supply chain: unavailable' },
   'supply.unit_not_found': { status: 404, message: 'supply chain: unit not found' },
+  'supply.unknown_destination': { status: 422, message: 'supply chain: unknown destination' },
   'supply.unknown_product': { status: 422, message: 'supply chain: unknown product' },
   'supply.unknown_suspect': { status: 404, message: 'supply chain: unknown suspect' },
 

@@ -14,7 +14,7 @@ import { patientRecord } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import { isHex } from '../../core/bytes.ts';
 import type { Caller } from '../auth/caller.ts';
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../errors.ts';
 
 /** Resource types one /consents/allowed call may ask about. */
 export const ALLOWED_TYPES_MAX = 20;
@@ -34,7 +34,7 @@ export interface PageQuery {
 /** The pseudonym of the patient asking about themselves (a patient or their proxy). */
 function ownPseudonym(who: Caller): string {
   if (who.kind === 'practitioner') {
-    throw new ApiError(403, 'consent.patient_only', 'only the patient (or a proxy) lists their consents');
+    throw new ServiceError('consent.patient_only', 'only the patient (or a proxy) lists their consents');
   }
   return who.pseudonym;
 }
@@ -64,7 +64,7 @@ export function ownConsentRequests(state: StateReader, who: Caller, query: PageQ
   const offset = Number(query._offset ?? 0);
   const limit = Number(query._count ?? REQUEST_PAGE_MAX);
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
-    throw new ApiError(400, 'request.invalid', '_offset and _count are non-negative integers');
+    throw new ServiceError('request.invalid', '_offset and _count are non-negative integers');
   }
   return consentRequestsOf(state, ownPseudonym(who), { offset, limit });
 }
@@ -84,34 +84,32 @@ export function allowedForCaller(
   patientConsentsPath: string,
 ) {
   if (who.kind !== 'practitioner') {
-    throw new ApiError(
-      403,
+    throw new ServiceError(
       'consent.practitioner_only',
       'a patient sees their consents at ' + patientConsentsPath,
     );
   }
   const { patient, resourceType = '', purpose = 'TREAT', action = 'read' } = query;
   const types = resourceType.split(',').filter((t) => t !== '');
-  if (!isHex(patient, 32)) throw new ApiError(400, 'request.invalid', 'patient must be a pseudonym (64 hex)');
+  if (!isHex(patient, 32)) throw new ServiceError('request.invalid', 'patient must be a pseudonym (64 hex)');
   if (
     types.length === 0 ||
     types.length > ALLOWED_TYPES_MAX ||
     !types.every((t) => /^[A-Z][A-Za-z]{1,63}$/.test(t))
   ) {
-    throw new ApiError(400, 'request.invalid', `name 1 to ${ALLOWED_TYPES_MAX} FHIR resource types`);
+    throw new ServiceError('request.invalid', `name 1 to ${ALLOWED_TYPES_MAX} FHIR resource types`);
   }
   if (
     !(PURPOSES_OF_USE as readonly string[]).includes(purpose) ||
     !(CONSENT_ACTIONS as readonly string[]).includes(action)
   ) {
-    throw new ApiError(
-      400,
+    throw new ServiceError(
       'request.invalid',
       `purpose is one of ${PURPOSES_OF_USE.join(', ')}; action read or write`,
     );
   }
   if (patientRecord(state, patient) === undefined) {
-    throw new ApiError(404, 'consent.unknown_patient', 'no patient has this pseudonym');
+    throw new ServiceError('consent.unknown_patient', 'no patient has this pseudonym');
   }
   const consents = consentsOf(state, patient);
   const decisions = types.map((type) => {

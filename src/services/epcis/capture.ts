@@ -6,8 +6,8 @@
 //   a shipment by someone who does not own the unit) is reported with supply.reportAlert, since the
 //   refused capture itself records nothing.
 import type { Logger } from 'pino';
-import { ApiError } from '../errors.ts';
-import { toApiError, type SupplyService } from '../supply/service.ts';
+import { ServiceError } from '../errors.ts';
+import { supplyRefusal, type SupplyService } from '../supply/service.ts';
 import type { EpcisValidator } from './schema.ts';
 import { parseCaptureEvents, type CapturePayload } from '../../app/supply/index.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
@@ -59,16 +59,11 @@ export class EpcisCapture {
   /** Validates, signs and submits; the caller decides whether to wait for the commit. */
   submit(document: unknown): CaptureAccepted {
     if (!isObject(document) || !(EPCIS_DOCUMENT_TYPES as readonly unknown[]).includes(document.type)) {
-      throw new ApiError(
-        400,
-        'epcis.not_a_document',
-        'send an EPCISDocument (or EPCISQueryDocument) as JSON',
-      );
+      throw new ServiceError('epcis.not_a_document', 'send an EPCISDocument (or EPCISQueryDocument) as JSON');
     }
     const validator = this.validator();
     if (validator === undefined) {
-      throw new ApiError(
-        503,
+      throw new ServiceError(
         'epcis.schema_unavailable',
         'the EPCIS 2.0 JSON Schema is not available on this node',
       );
@@ -76,8 +71,7 @@ export class EpcisCapture {
     const result = validator.validate(document);
     if (!result.valid) {
       const first = result.problems[0]!;
-      throw new ApiError(
-        400,
+      throw new ServiceError(
         'epcis.schema_invalid',
         `not a valid EPCIS 2.0 document: ${first.pointer} ${first.message}`,
         {
@@ -88,17 +82,16 @@ export class EpcisCapture {
       );
     }
     const payload = capturePayload(document);
-    if (payload.events.length === 0) throw new ApiError(400, 'epcis.no_events', 'the document has no events');
+    if (payload.events.length === 0) throw new ServiceError('epcis.no_events', 'the document has no events');
     let eventIds: string[];
     try {
       eventIds = parseCaptureEvents(payload).map((e) => e.eventId);
     } catch (err) {
-      throw err instanceof TxError ? new ApiError(400, 'epcis.invalid', err.message, err.details) : err;
+      throw err instanceof TxError ? new ServiceError('epcis.invalid', err.message, err.details) : err;
     }
     const tx = this.service.sign('supply.capture', payload);
     if (!this.service.fits(tx)) {
-      throw new ApiError(
-        413,
+      throw new ServiceError(
         'epcis.document_too_large',
         `the document does not fit one ledger tx (${TX_BYTES_MAX} bytes): split it into smaller documents`,
         { events: payload.events.length },
@@ -108,7 +101,7 @@ export class EpcisCapture {
       return { eventIds, txHash: this.service.node.submit(tx) };
     } catch (err) {
       if (err instanceof TxError && err.code === 'tx.rejected') this.reportAlert(err);
-      throw toApiError(err, 'supply.capture');
+      throw supplyRefusal(err, 'supply.capture');
     }
   }
 

@@ -1,7 +1,7 @@
 // GET /epcis/events (EPCIS 2.0 §12.6, REST binding of SimpleEventQuery): query parameters to an
 // EventFilter, and the matching events back as an EPCISQueryDocument with the events as captured. Paging
 // follows §12.6.1: perPage, and a nextPageToken returned in a Link header (rel="next").
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../errors.ts';
 import {
   canonicalId,
   capture,
@@ -39,8 +39,8 @@ const KNOWN_PARAMS = new Set<string>([
   'nextPageToken',
 ]);
 
-function invalid(message: string): ApiError {
-  return new ApiError(400, 'epcis.query_invalid', message);
+function invalid(message: string): ServiceError {
+  return new ServiceError('epcis.query_invalid', message);
 }
 
 /** Values of a parameter: repeated, or comma-separated (EPCIS 2.0 §12.6: "a|b" is also accepted). */

@@ -3,7 +3,6 @@
 // operationoutcome.html); the status codes per interaction come from http.html (read: 404/410,
 // update: 400/404/409/412/422, create: 400/404/422). Diagnostics never carry resource content (PHI):
 // they name the problem and the place (issue.expression, a FHIRPath), never the value found there.
-import type { FastifyReply } from 'fastify';
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4.js';
 
 export type IssueSeverity = 'fatal' | 'error' | 'warning' | 'information';
@@ -159,19 +158,3 @@ export class FhirError extends Error {
 }
 
 export const FHIR_JSON_CONTENT_TYPE = 'application/fhir+json; charset=utf-8';
-
-/** The part of Fastify's reply the sender needs (a FastifyReply satisfies it). */
-export type ReplyLike = Pick<FastifyReply, 'status' | 'header' | 'send'>;
-
-/**
- * Sends an error as an OperationOutcome. Anything that is not a FhirError becomes a 500 'exception'
- * with no internals in the body: the caller logs the original (without request bodies).
- */
-export function sendFhirError(reply: ReplyLike, err: unknown): void {
-  const fhirError =
-    err instanceof FhirError ? err : new FhirError(500, [issue('exception', 'internal error')]);
-  void reply
-    .status(fhirError.statusCode)
-    .header('content-type', FHIR_JSON_CONTENT_TYPE)
-    .send(fhirError.toOperationOutcome());
-}

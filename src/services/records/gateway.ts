@@ -53,7 +53,6 @@ export type { SearchResult } from './search.ts';
 export const COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
 
 export interface GatewayOptions {
-  readonly dataDir: string;
   readonly commitTimeoutMs?: number;
 }
 

@@ -1,7 +1,7 @@
 // GET /api/v1/units/:sgtin/pedigree: a unit's whole history, each event with the tx that recorded it and
 // that tx's RFC 9162 inclusion proof against one checkpoint (the latest), so a client checks every step
 // against validator signatures it trusts through genesis alone (docs/SUPPLY.md shows how).
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../errors.ts';
 import { eventsAbout, product, resolveId, unit, type StoredEvent } from '../../app/supply/index.ts';
 import { checkpointAt, proveInclusion, type Checkpoint } from '../../node/proofs.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -21,8 +21,7 @@ export interface PedigreeEvent {
 export function sgtinParam(text: string): string {
   const { canonical, key } = resolveId(text);
   if (key?.kind !== 'sgtin') {
-    throw new ApiError(
-      400,
+    throw new ServiceError(
       'supply.invalid_sgtin',
       'name the unit by its SGTIN: an EPC URN or a GS1 Digital Link',
     );
@@ -35,7 +34,7 @@ export function pedigree(node: CarechainNode, epc: string, offset: number, limit
   const found = unit(state, epc);
   const page = eventsAbout(state, epc, offset, limit);
   if (found === undefined && page.total === 0) {
-    throw new ApiError(404, 'supply.unit_not_found', 'no event names this unit');
+    throw new ServiceError('supply.unit_not_found', 'no event names this unit');
   }
   const checkpoint: Checkpoint = checkpointAt(node.ledger);
   const events: PedigreeEvent[] = page.items.map((e: StoredEvent) => {

@@ -3,7 +3,7 @@
 // the module sees the organisation act. Routes authenticate and translate; this decides and submits.
 // Refusals leave as { error: { code, message, details } } with the module's stable reason as the code.
 import type { Caller } from '../auth/caller.ts';
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../errors.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
@@ -49,14 +49,14 @@ export class SupplyService {
   get orgId(): string {
     const actor = actorOf(this.state, this.node.key.publicKey);
     if (actor.kind !== 'node')
-      throw new ApiError(503, 'supply.no_organisation', 'this node has no organisation');
+      throw new ServiceError('supply.no_organisation', 'this node has no organisation');
     return actor.orgId;
   }
 
   /** Any practitioner with a token of this node (reads); 403 for patients. */
   reader(caller: Caller): Staff {
     if (caller.kind !== 'practitioner') {
-      throw new ApiError(403, 'supply.not_staff', 'the supply chain API is for organisation staff');
+      throw new ServiceError('supply.not_staff', 'the supply chain API is for organisation staff');
     }
     return { publicKey: caller.publicKey, orgId: caller.orgId };
   }
@@ -65,7 +65,7 @@ export class SupplyService {
   staff(caller: Caller): Staff {
     const who = this.reader(caller);
     if (who.orgId !== this.orgId) {
-      throw new ApiError(403, 'supply.not_own_org', `this node writes for the staff of ${this.orgId} only`);
+      throw new ServiceError('supply.not_own_org', `this node writes for the staff of ${this.orgId} only`);
     }
     return who;
   }
@@ -86,19 +86,19 @@ export class SupplyService {
     return encodeTx(tx).length <= TX_BYTES_MAX;
   }
 
-  /** Submits a signed tx; a refusal becomes an ApiError carrying the module's reason. */
+  /** Submits a signed tx; a refusal becomes a ServiceError carrying the module's reason. */
   submit(tx: SignedTx): string {
     try {
       return this.node.submit(tx);
     } catch (err) {
-      throw toApiError(err, tx.type);
+      throw supplyRefusal(err, tx.type);
     }
   }
 
   async waitCommitted(hash: string, type: string): Promise<number> {
     const committed = await this.node.waitForCommit(hash, this.commitTimeoutMs);
     if (committed === undefined) {
-      throw new ApiError(503, 'supply.commit_timeout', `the ${type} tx was not committed in time`, {
+      throw new ServiceError('supply.commit_timeout', `the ${type} tx was not committed in time`, {
         txHash: hash,
       });
     }
@@ -112,21 +112,24 @@ export class SupplyService {
   }
 }
 
-/** The one translation of ledger refusals at the supply boundary. */
-export function toApiError(err: unknown, type: string): unknown {
+/**
+ * What a ledger refusal of the supply chain's own tx means to its caller, as a catalogue code: a refused
+ * tx its module's reason, a bad payload 'supply.invalid'. The API's translator gives each its status.
+ */
+export function supplyRefusal(err: unknown, type: string): unknown {
   if (err instanceof TxError) {
     const details: Details = err.details;
     if (err.code === 'tx.rejected') {
       const reason = typeof details.reason === 'string' ? details.reason : 'supply.rejected';
-      return new ApiError(422, reason, err.message, details);
+      return new ServiceError(reason, err.message, details);
     }
-    if (err.code === 'tx.invalid_payload') return new ApiError(400, 'supply.invalid', err.message, details);
+    if (err.code === 'tx.invalid_payload') return new ServiceError('supply.invalid', err.message, details);
     if (err.code === 'tx.too_large') {
-      return new ApiError(413, 'supply.too_large', `the ${type} tx is larger than ${TX_BYTES_MAX} bytes`);
+      return new ServiceError('supply.too_large', `the ${type} tx is larger than ${TX_BYTES_MAX} bytes`);
     }
     // Our own nonce raced another request of this node: the client may simply retry.
-    return new ApiError(503, 'supply.unavailable', `the ledger did not accept the ${type} tx (${err.code})`);
+    return new ServiceError('supply.unavailable', `the ledger did not accept the ${type} tx (${err.code})`);
   }
-  // NodeErrors (mempool.full → 503 with Retry-After) keep their code: the domain error handler maps them.
+  // NodeErrors (mempool.full → 503 with Retry-After) keep their code: the API's translator maps them.
   return err;
 }

@@ -1,14 +1,14 @@
 // POST /api/v1/verify: a DSCSA verification request, as fields or as a scanned code, to the module's
 // VerifyQuery. Bad input is a 400 naming the field; nothing of the input is echoed beyond what the GS1
 // library quotes (a short, cut excerpt of an identifier — never PHI).
-import { ApiError } from '../errors.ts';
+import { ServiceError } from '../errors.ts';
 import { Gs1Error, isValidSerial, normalizeGtin, parseScannedCode } from '../../app/supply/gs1/index.ts';
 import { LOT_PATTERN, type VerifyQuery } from '../../app/supply/index.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function invalid(message: string, field: string): ApiError {
-  return new ApiError(400, 'verify.invalid', message, { field });
+function invalid(message: string, field: string): ServiceError {
+  return new ServiceError('verify.invalid', message, { field });
 }
 
 function optional(value: unknown, field: string, ok: (v: string) => boolean, shape: string): string | null {
@@ -34,7 +34,7 @@ export function parseVerifyRequest(body: unknown, nowYear: number): VerifyQuery 
       return { gtin: pack.gtin, serial: pack.serial, lot: pack.lot ?? null, expiry: pack.expiry ?? null };
     } catch (err) {
       if (err instanceof Gs1Error)
-        throw new ApiError(400, 'verify.invalid_code', err.message, { field: 'code' });
+        throw new ServiceError('verify.invalid_code', err.message, { field: 'code' });
       throw err;
     }
   }
@@ -43,7 +43,7 @@ export function parseVerifyRequest(body: unknown, nowYear: number): VerifyQuery 
     if (typeof b.gtin !== 'string') throw invalid('gtin is required', 'gtin');
     gtin = normalizeGtin(b.gtin);
   } catch (err) {
-    if (err instanceof Gs1Error) throw new ApiError(400, 'verify.invalid', err.message, { field: 'gtin' });
+    if (err instanceof Gs1Error) throw new ServiceError('verify.invalid', err.message, { field: 'gtin' });
     throw err;
   }
   if (typeof b.serial !== 'string' || !isValidSerial(b.serial)) {
