@@ -11,7 +11,7 @@ import { commitFromPrecommits, type Vote } from '../core/vote.ts';
 import { findValidator, hasOneThird, hasQuorum } from '../core/validators.ts';
 import { invariant } from '../core/errors.ts';
 import type { Evidence } from '../core/evidence.ts';
-import { proposersForRounds, type ProposerSchedule } from './proposer.ts';
+import { nextHeightSchedule, proposersForRounds, type ProposerSchedule } from './proposer.ts';
 import { Intake } from './intake.ts';
 import { Signer } from './signer.ts';
 import { DEFAULT_TIMEOUTS, timeoutDurationMs } from './timeouts.ts';
@@ -41,6 +41,8 @@ export class ConsensusEngine<V extends ConsensusValue> {
   private valid: Held<V> | null = null;
   private schedule: ProposerSchedule | null = null;
   private proposers: string[] = [];
+  /** proposer(h + 1, r), for the intake's buffer of next-height proposals. */
+  private nextProposers: string[] = [];
   private requestedValueRound = -1;
 
   private nowMs = 0;
@@ -133,6 +135,20 @@ export class ConsensusEngine<V extends ConsensusValue> {
     return this.proposers[round]!;
   }
 
+  nextProposerOf(round: number): string {
+    invariant(this.schedule !== null, 'proposer asked before start');
+    if (round >= this.nextProposers.length) {
+      const next = nextHeightSchedule(this.schedule);
+      this.nextProposers = proposersForRounds(next, Math.max(round + 1, this.nextProposers.length * 2));
+    }
+    return this.nextProposers[round]!;
+  }
+
+  /** What the buffer for the next height holds (the intake's futureHeld). */
+  futureHeld(): { readonly messages: number; readonly bytes: number } {
+    return this.intake.futureHeld();
+  }
+
   powerOf(validator: string): number {
     const v = this.schedule === null ? undefined : findValidator(this.schedule.validators, validator);
     return v?.power ?? 0;
@@ -149,6 +165,7 @@ export class ConsensusEngine<V extends ConsensusValue> {
     this.height = height;
     this.schedule = schedule;
     this.proposers = [];
+    this.nextProposers = [];
     this.decided = false;
     this.locked = null; // line 53: reset locks and valid values, empty the message log
     this.valid = null;

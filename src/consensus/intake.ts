@@ -2,7 +2,10 @@
 // membership and signature of every received proposal and vote, counts each validator once per vote set,
 // and turns conflicting signed messages into evidence. Memory is bounded: rounds beyond round +
 // roundsAheadMax only feed the round-skip count, a faulty proposer's extra blocks are capped per round,
-// and everything is dropped when the height ends (Algorithm 1 line 53).
+// and everything is dropped when the height ends (Algorithm 1 line 53). The next height's buffer keeps
+// only votes of its validators and proposals of its scheduled proposers, checked before any signature,
+// within futureBytesPerSignerMax per signer: any member peer can sign with a fresh key, so before this
+// (finding 5 of issue 10) one peer could make a node hold any number of 16 MiB "proposals".
 import { isHex } from '../core/bytes.ts';
 import { verifyVoteSignature, type Vote } from '../core/vote.ts';
 import { duplicateProposalEvidence, duplicateVoteEvidence } from '../core/evidence.ts';
@@ -20,12 +23,23 @@ export interface IntakeEngine<V extends ConsensusValue> {
   readonly decided: boolean;
   emit(output: Output<V>): void;
   proposerOf(round: number): string;
+  /** proposer(h + 1, round): the next height's schedule follows from this one (nextHeightSchedule). */
+  nextProposerOf(round: number): string;
   powerOf(validator: string): number;
   oneThird(power: number): boolean;
   reportEvidence(evidence: Evidence): void;
 }
 
 const defaultVerifier: Verifier = { vote: verifyVoteSignature, proposal: verifyProposalSignature };
+
+/**
+ * Bytes of next-height messages kept per signer: a block at BLOCK_BYTES_MAX (8 MiB of txs, more as
+ * JSON) and its votes fit; a second full proposal does not, and waits for the re-gossip once the height
+ * starts. With only validators' messages kept, the buffer is bounded by validators × this.
+ */
+export const FUTURE_BYTES_PER_SIGNER_MAX = 20 * 1024 * 1024;
+/** What one buffered vote (or a proposal's own fields, without its block) is counted as. */
+export const FUTURE_MESSAGE_BYTES = 512;
 
 type Buffered<V> =
   | { readonly kind: 'vote'; readonly vote: Vote }
@@ -61,6 +75,10 @@ export class Intake<V extends ConsensusValue> {
   /** Verified messages for height + 1, keyed so each (signer, round, type) keeps at most two. */
   private future = new Map<string, Buffered<V>>();
   private futureSlots = new Map<string, number>();
+  /** Per signer, the bytes its buffered next-height messages are counted as. */
+  private futureBytes = new Map<string, number>();
+  private readonly futureBytesPerSignerMax: number;
+  private readonly valueBytes: (value: V) => number;
 
   constructor(
     private readonly engine: IntakeEngine<V>,
@@ -69,6 +87,15 @@ export class Intake<V extends ConsensusValue> {
     this.verifier = options.verifier ?? defaultVerifier;
     this.roundsAheadMax = options.roundsAheadMax ?? 10;
     this.proposalsPerRoundMax = options.proposalsPerRoundMax ?? 2;
+    this.futureBytesPerSignerMax = options.futureBytesPerSignerMax ?? FUTURE_BYTES_PER_SIGNER_MAX;
+    this.valueBytes = options.valueBytes ?? (() => 0);
+  }
+
+  /** What the next height's buffer holds now (for tests and metrics). */
+  futureHeld(): { readonly messages: number; readonly bytes: number } {
+    let bytes = 0;
+    for (const b of this.futureBytes.values()) bytes += b;
+    return { messages: this.future.size, bytes };
   }
 
   resetHeight(): void {
@@ -147,8 +174,10 @@ export class Intake<V extends ConsensusValue> {
     if (!isVoteShape(vote)) return;
     const e = this.engine;
     if (vote.height === e.height + 1) {
+      // The validator set is genesis's at every height, so the next height's voters are this one's.
+      if (e.powerOf(vote.validator) === 0) return;
       const check = () => this.verifier.vote(e.chainId, vote);
-      this.buffer(vote.round, `${vote.validator}/${vote.type}`, { kind: 'vote', vote }, verified, check);
+      this.buffer(vote.round, vote.validator, vote.type, { kind: 'vote', vote }, verified, check);
       return;
     }
     if (vote.height !== e.height || e.decided) return;
@@ -180,14 +209,13 @@ export class Intake<V extends ConsensusValue> {
     if (!isProposalShape(proposal) || value.hash !== proposal.blockHash) return;
     const e = this.engine;
     if (proposal.height === e.height + 1) {
+      // Only proposer(h + 1, r) may propose there (lines 22, 28); the round is bounded first, since
+      // computing a far round's proposer walks the schedule that many steps.
+      if (proposal.round > this.roundsAheadMax) return;
+      if (proposal.proposer !== e.nextProposerOf(proposal.round)) return;
       const check = () => this.verifier.proposal(e.chainId, proposal);
-      this.buffer(
-        proposal.round,
-        `${proposal.proposer}/proposal`,
-        { kind: 'proposal', proposal, value },
-        verified,
-        check,
-      );
+      const message = { kind: 'proposal', proposal, value } as const;
+      this.buffer(proposal.round, proposal.proposer, 'proposal', message, verified, check);
       return;
     }
     if (proposal.height !== e.height || e.decided || e.powerOf(proposal.proposer) === 0) return;
@@ -223,21 +251,31 @@ export class Intake<V extends ConsensusValue> {
     this.proposal(proposal, value, true);
   }
 
-  /** Keeps a verified message for the next height; at most two per (signer, round, type). */
+  /**
+   * Keeps a verified message of a next-height validator (the caller checked that): at most two per
+   * (signer, round, type), within the signer's byte budget; the signature is checked last, when the
+   * message would be kept, so what is refused costs no verification.
+   */
   private buffer(
     round: number,
     signer: string,
+    type: string,
     message: Buffered<V>,
     verified: boolean,
     check: () => boolean,
   ): void {
     if (round > this.roundsAheadMax) return;
-    const slot = `${signer}/${round}`;
+    const slot = `${signer}/${type}/${round}`;
     const id = message.kind === 'vote' ? message.vote.signature : message.proposal.signature;
     if (this.future.has(`${slot}/${id}`)) return;
     const inSlot = this.futureSlots.get(slot) ?? 0;
-    if (inSlot >= 2 || (!verified && !check())) return;
+    if (inSlot >= 2) return;
+    const held = this.futureBytes.get(signer) ?? 0;
+    const bytes = FUTURE_MESSAGE_BYTES + (message.kind === 'proposal' ? this.valueBytes(message.value) : 0);
+    if (held + bytes > this.futureBytesPerSignerMax) return;
+    if (!verified && !check()) return;
     this.futureSlots.set(slot, inSlot + 1);
+    this.futureBytes.set(signer, held + bytes);
     this.future.set(`${slot}/${id}`, message);
   }
 
@@ -246,6 +284,7 @@ export class Intake<V extends ConsensusValue> {
     const buffered = [...this.future.values()];
     this.future.clear();
     this.futureSlots.clear();
+    this.futureBytes.clear();
     for (const m of buffered) {
       if (m.kind === 'vote') this.vote(m.vote, true);
       else this.proposal(m.proposal, m.value, true);

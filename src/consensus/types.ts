@@ -139,6 +139,10 @@ export interface EngineOptions<V extends ConsensusValue> {
   readonly roundsAheadMax?: number;
   /** Distinct proposals kept per round; only a faulty proposer sends more than one. */
   readonly proposalsPerRoundMax?: number;
+  /** Bytes of next-height messages kept per signer (default FUTURE_BYTES_PER_SIGNER_MAX, intake.ts). */
+  readonly futureBytesPerSignerMax?: number;
+  /** A value's size in bytes, counted against futureBytesPerSignerMax (default: 0, votes alone count). */
+  readonly valueBytes?: (value: V) => number;
   /** The persisted record to resume from after a restart. */
   readonly record?: ConsensusRecord<V>;
   readonly verifier?: Verifier;

@@ -109,6 +109,9 @@ export class ConsensusDriver {
     this.engine = new ConsensusEngine<BlockValue>({
       ...deps.engine,
       chainId: options.chainId,
+      // A next-height proposal counts against its proposer's buffer budget at its block's size as JSON
+      // (the form it arrived in), measured only once the cheap checks (validator, proposer) passed.
+      valueBytes: (value) => JSON.stringify(value.block).length,
       ...(options.key ? { seed: options.key.seed } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(record ? { record } : {}),
