@@ -15,6 +15,8 @@ import {
   EVENT_COUNT_KEY,
   epcCountKey,
   epcIndexKey,
+  epcObservationCountKey,
+  epcOrgObservationCountKey,
   errorDeclarationKey,
   eventIdKey,
   eventKey,
@@ -23,7 +25,14 @@ import {
   readCount,
   write,
 } from './store.ts';
-import { EVENTS_PER_CAPTURE_MAX, EVENTS_PER_EPC_MAX, type Capture, type StoredEvent } from './types.ts';
+import {
+  EVENTS_PER_CAPTURE_MAX,
+  EVENTS_PER_EPC_MAX,
+  OBSERVATIONS_PER_EPC_MAX,
+  OBSERVATIONS_PER_ORG_PER_EPC_MAX,
+  type Capture,
+  type StoredEvent,
+} from './types.ts';
 
 export interface CapturePayload {
   readonly events: readonly string[];
@@ -65,17 +74,45 @@ export function parseCaptureEvents(p: CapturePayload): ParsedEvent[] {
   return p.events.map((text, i) => parseEvent(text, i, context));
 }
 
-function indexUnder(ctx: TxContext, ids: Iterable<string>, seq: number, e: ParsedEvent): void {
+function historyFull(e: ParsedEvent, reason: string, message: string): Error {
+  return rejected(reason, `event ${e.index}: ${message}`, { eventIndex: e.index });
+}
+
+/** Counts one more observation of id by orgId, within both budgets (./custody.ts says why). */
+function observe(ctx: TxContext, id: string, orgId: string, e: ParsedEvent): void {
+  const all = readCount(ctx.state, epcObservationCountKey(id));
+  const mine = readCount(ctx.state, epcOrgObservationCountKey(id, orgId));
+  if (all >= OBSERVATIONS_PER_EPC_MAX) {
+    throw historyFull(
+      e,
+      'supply.observations_full',
+      `an identifier has ${OBSERVATIONS_PER_EPC_MAX} observations; the rest of its history is kept for its moves`,
+    );
+  }
+  if (mine >= OBSERVATIONS_PER_ORG_PER_EPC_MAX) {
+    throw historyFull(
+      e,
+      'supply.observations_full',
+      `this organisation recorded ${OBSERVATIONS_PER_ORG_PER_EPC_MAX} observations of an identifier`,
+    );
+  }
+  write(ctx.state, epcObservationCountKey(id), all + 1);
+  write(ctx.state, epcOrgObservationCountKey(id, orgId), mine + 1);
+}
+
+function indexUnder(
+  ctx: TxContext,
+  ids: Iterable<string>,
+  seq: number,
+  e: ParsedEvent,
+  changed: ReadonlySet<string>,
+  orgId: string,
+): void {
   for (const id of new Set(ids)) {
+    if (!changed.has(id)) observe(ctx, id, orgId, e);
     const n = readCount(ctx.state, epcCountKey(id));
     if (n >= EVENTS_PER_EPC_MAX) {
-      throw rejected(
-        'supply.epc_history_full',
-        `event ${e.index}: an identifier has ${EVENTS_PER_EPC_MAX} events`,
-        {
-          eventIndex: e.index,
-        },
-      );
+      throw historyFull(e, 'supply.epc_history_full', `an identifier has ${EVENTS_PER_EPC_MAX} events`);
     }
     write(ctx.state, epcIndexKey(id, n), seq);
     write(ctx.state, epcCountKey(id), n + 1);
@@ -98,7 +135,7 @@ function applyCapture(ctx: TxContext, payload: CanonicalValue): void {
         eventId: e.eventId.slice(0, 200),
       });
     }
-    const applied = e.errorDeclaration ? { units: [] } : applyEventRules(ctx, org, e);
+    const applied = applyEventRules(ctx, org, e);
     const seq = nextId(ctx.state, EVENT_COUNT_KEY);
     if (firstSeq < 0) firstSeq = seq;
     const stored: StoredEvent = {
@@ -125,7 +162,7 @@ function applyCapture(ctx: TxContext, payload: CanonicalValue): void {
     write(ctx.state, eventKey(seq), stored);
     write(ctx.state, idKey, seq);
     const named = [...(e.parentId === null ? [] : [e.parentId]), ...e.epcs, ...e.inputs, ...e.outputs];
-    indexUnder(ctx, [...named, ...applied.units], seq, e);
+    indexUnder(ctx, [...named, ...applied.units], seq, e, applied.changed, org.id);
   }
   const record: Capture = {
     captureId,

@@ -205,6 +205,7 @@ test('a refusal names the event index, its eventID, the unit and the rule', () =
   const overlay = new StateOverlay(chain.state);
   const handler = supplyModule.handlers.find((h) => h.type === 'supply.capture')!;
   const bad = ev.ship([u1], 'dist');
+  const foreign = `https://id.gs1.org/01/${UNREGISTERED_GTIN}/21/F`;
   const ctx = {
     chainId: 'c',
     state: overlay,
@@ -216,7 +217,7 @@ test('a refusal names the event index, its eventID, the unit and the rule', () =
   assert.throws(
     () =>
       overlay.atomically(() =>
-        handler.apply(ctx, { events: [JSON.stringify(ev.inspect([u1])), JSON.stringify(bad)] }),
+        handler.apply(ctx, { events: [JSON.stringify(ev.inspect([foreign])), JSON.stringify(bad)] }),
       ),
     (err: unknown) =>
       err instanceof TxError &&

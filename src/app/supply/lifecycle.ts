@@ -6,12 +6,15 @@
 //   ship/receive  bizStep shipping / receiving; shipping an aggregate moves everything packed in it
 //   dispense      bizStep dispensing or retail_selling
 //   decommission  ObjectEvent DELETE, or bizStep decommissioning, destroying or killing
-//   observe       anything else (inspecting, storing, sensor_reporting…): the unit must exist, that is all
+//   observe       anything else (inspecting, storing, sensor_reporting…): the unit must exist, and the
+//                 capturing organisation must have a role in its custody (./custody.ts, finding 13)
+//   error declaration: by the organisation that captured the declared event, or a regulator
 // A refusal is TxError('tx.rejected') with details { reason, eventIndex, eventId, epc, effect }, and the
 // capture around it then writes nothing (StateOverlay.atomically).
 import type { Organisation } from '../membership/types.ts';
 import type { TxContext } from '../module.ts';
 import { rejected } from '../payload.ts';
+import { inCustody, mayDeclare } from './custody.ts';
 import { glnOf, resolveId } from './ids.ts';
 import type { ParsedEvent } from './event.ts';
 import { effectOf, type Effect } from './effects.ts';
@@ -39,10 +42,16 @@ import { LOT_PATTERN } from './products.ts';
 export interface Applied {
   readonly effect: Effect;
   readonly units: readonly string[];
+  /**
+   * The identifiers whose lifecycle it moved (units saved, aggregates packed, unpacked or moved whole):
+   * their history may use all of EVENTS_PER_EPC_MAX; any other identifier it names was only observed.
+   */
+  readonly changed: ReadonlySet<string>;
 }
 
 class EventRules {
   private readonly touched = new Set<string>();
+  private readonly changed = new Set<string>();
   readonly effect: Effect;
 
   constructor(
@@ -78,6 +87,7 @@ class EventRules {
   save(next: Unit): void {
     write(this.ctx.state, unitKey(next.epc), next);
     this.touched.add(next.epc);
+    this.changed.add(next.epc);
     if (this.touched.size > UNITS_PER_EVENT_MAX) {
       throw this.refuse('supply.too_many_units', `touches more than ${UNITS_PER_EVENT_MAX} units`, null);
     }
@@ -117,6 +127,17 @@ class EventRules {
   owned(u: Unit): void {
     if (u.ownerOrgId !== this.org.id) {
       throw this.refuse('supply.not_owner', 'only the current owner may do this with the unit', u.epc);
+    }
+  }
+
+  /** An observation of a unit is recorded only by a party with a role in its custody (finding 13). */
+  custodian(u: Unit): void {
+    if (!inCustody(this.ctx.state, this.org, u)) {
+      throw this.refuse(
+        'supply.not_custodian',
+        'only the unit’s owner, its addressee, its manufacturer or a regulator records observations of it',
+        u.epc,
+      );
     }
   }
 
@@ -197,6 +218,11 @@ class EventRules {
     if (parent === null)
       throw this.refuse('supply.parent_required', 'packing registered units needs a parentID', null);
     const before = aggregate(this.ctx.state, parent)?.children ?? [];
+    // Packing into another organisation's aggregate would make it unshippable by its owner.
+    for (const epc of this.expand(before)) {
+      const inside = readUnit(this.ctx.state, epc);
+      if (inside !== undefined) this.owned(inside);
+    }
     const all = [...new Set([...before, ...tracked])];
     if (all.length > AGGREGATE_CHILDREN_MAX) {
       throw this.refuse(
@@ -206,6 +232,7 @@ class EventRules {
       );
     }
     write(this.ctx.state, aggregateKey(parent), { epc: parent, children: all });
+    this.changed.add(parent);
   }
 
   unpack(parent: string | null, children: readonly string[]): void {
@@ -220,6 +247,7 @@ class EventRules {
       this.owned(u);
       this.save({ ...u, parent: null });
     }
+    if (leaving.length > 0) this.changed.add(parent);
     const left = agg.children.filter((c) => !leaving.includes(c));
     if (left.length === 0) this.ctx.state.delete(aggregateKey(parent));
     else write(this.ctx.state, aggregateKey(parent), { epc: parent, children: left });
@@ -312,13 +340,41 @@ class EventRules {
           });
           break;
         default:
+          this.custodian(u);
           this.touched.add(epc);
       }
+    }
+    if (this.effect !== 'observe' && this.effect !== 'commission') {
+      // An aggregate moved whole: every unit in it was saved above, or the event was refused.
+      for (const id of ids) if (aggregate(this.ctx.state, id) !== undefined) this.changed.add(id);
+    }
+  }
+
+  /** An error declaration moves nothing; who may make one is the question (./custody.ts). */
+  declare(): void {
+    const e = this.e;
+    const may = mayDeclare(this.ctx.state, this.org, e.eventId);
+    if (may === 'no') {
+      throw this.refuse(
+        'supply.not_declarer',
+        'only the organisation that captured an event, or a regulator, declares it in error',
+        null,
+      );
+    }
+    if (may === 'yes') return;
+    const named = [...(e.parentId === null ? [] : [e.parentId]), ...e.epcs, ...e.inputs, ...e.outputs];
+    for (const epc of this.expand(named)) {
+      const u = readUnit(this.ctx.state, epc);
+      if (u !== undefined) this.custodian(u);
     }
   }
 
   apply(): Applied {
     const e = this.e;
+    if (e.errorDeclaration) {
+      this.declare();
+      return { effect: this.effect, units: [], changed: this.changed };
+    }
     switch (this.effect) {
       case 'commission':
         if (e.type === 'TransformationEvent') {
@@ -337,7 +393,7 @@ class EventRules {
       default:
         this.move([...(e.parentId === null ? [] : [e.parentId]), ...e.epcs, ...e.inputs, ...e.outputs]);
     }
-    return { effect: this.effect, units: [...this.touched] };
+    return { effect: this.effect, units: [...this.touched], changed: this.changed };
   }
 }
 

@@ -11,6 +11,8 @@
 //   supply/error-declaration/<h(eventID)>    → seq of the error declaration about that eventID
 //   supply/epc-count/<h(epc)>                → number of events about the identifier
 //   supply/epc-index/<h(epc)>/<n>            → seq of its n-th event (0-based, ≤ EVENTS_PER_EPC_MAX)
+//   supply/epc-observation-count/<h(epc)>    → how many of them only observed it (≤ OBSERVATIONS_PER_EPC_MAX)
+//   supply/epc-org-observation-count/<h(epc)>/<orgId> → how many of those one organisation recorded
 //   supply/capture-count, supply/capture/<id>, supply/capture-tx/<txHash> → Capture, its id by tx
 //   supply/recall/<gtin>/<h(lot)>            → Recall
 //   supply/suspect-count, supply/suspect/<id>            → Suspect
@@ -55,6 +57,9 @@ export const eventIdKey = (eventId: string): string => `supply/event-id/${h(even
 export const errorDeclarationKey = (eventId: string): string => `supply/error-declaration/${h(eventId)}`;
 export const epcCountKey = (epc: string): string => `supply/epc-count/${h(epc)}`;
 export const epcIndexKey = (epc: string, n: number): string => `supply/epc-index/${h(epc)}/${n}`;
+export const epcObservationCountKey = (epc: string): string => `supply/epc-observation-count/${h(epc)}`;
+export const epcOrgObservationCountKey = (epc: string, orgId: string): string =>
+  `supply/epc-org-observation-count/${h(epc)}/${orgId}`;
 export const CAPTURE_COUNT_KEY = 'supply/capture-count';
 export const captureKey = (id: number): string => `supply/capture/${id}`;
 export const captureTxKey = (txHash: string): string => `supply/capture-tx/${txHash}`;

@@ -14,6 +14,13 @@ export const AGGREGATE_CHILDREN_MAX = 1000;
 export const AGGREGATION_DEPTH_MAX = 4;
 /** Most events indexed under one identifier: a unit's whole pedigree. */
 export const EVENTS_PER_EPC_MAX = 1000;
+/**
+ * Most of those that only observed it (observe events, error declarations, a transformation's inputs):
+ * the other half stays for the moves of its owner, which observers can then never block (finding 13).
+ */
+export const OBSERVATIONS_PER_EPC_MAX = 500;
+/** Most observations of one identifier that any one organisation records. */
+export const OBSERVATIONS_PER_ORG_PER_EPC_MAX = 100;
 /** Most organisations a unit's trail remembers having reached. */
 export const REACHED_ORGS_MAX = 64;
 /** Most GLNs one organisation may claim. */
