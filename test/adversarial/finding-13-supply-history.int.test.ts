@@ -9,36 +9,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ev, GLN, GTIN, sgtin } from '../../src/app/supply/test-fixtures.ts';
 import { EVENTS_PER_CAPTURE_MAX, EVENTS_PER_EPC_MAX } from '../../src/app/supply/types.ts';
-import {
-  allAtHeight,
-  startNetwork,
-  staffClient,
-  type RunningNetwork,
-  type Staff,
-} from '../harness/network.ts';
+import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
+import { captureAt } from '../harness/supply.ts';
 
 let net: RunningNetwork;
 const staff = {} as Record<'maker' | 'pharmacy' | 'hospital', Staff>;
 const victim = sgtin('H13');
 
-function document(events: Record<string, unknown>[]) {
-  return {
-    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-    type: 'EPCISDocument',
-    schemaVersion: '2.0',
-    creationDate: '2026-01-15T10:00:00Z',
-    epcisBody: { eventList: events.map((e) => ({ ...e, eventTimeZoneOffset: '+00:00' })) },
-  };
-}
-
-async function capture(who: keyof typeof staff, events: Record<string, unknown>[]) {
-  const answer = await staffClient(staff[who]).post(
-    '/epcis/capture',
-    document(events),
-    'application/ld+json',
-  );
-  if (answer.status === 201) await allAtHeight(net, answer.body.height);
-  return answer;
+function capture(who: keyof typeof staff, events: Record<string, unknown>[]) {
+  return captureAt(net, staff[who], events);
 }
 
 async function historyOf(epc: string): Promise<number> {

@@ -15,6 +15,7 @@ import { encodeTx } from '../../src/core/tx.ts';
 import { verifyCommit } from '../../src/core/vote.ts';
 import { ev, EXPIRY, GLN, GTIN, LOT, sgtin, sscc, type OrgName } from '../../src/app/supply/test-fixtures.ts';
 import { waitFor } from '../harness/http.ts';
+import { captureAt, epcisDocument as document } from '../harness/supply.ts';
 import {
   allAtHeight,
   issuerOf,
@@ -33,25 +34,9 @@ const units = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'].map((s) => sgtin(s));
 const [s1, s2, s3, s4, s5] = units as [string, string, string, string, string];
 const box = sscc(42);
 
-function document(events: Record<string, unknown>[]) {
-  return {
-    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-    type: 'EPCISDocument',
-    schemaVersion: '2.0',
-    creationDate: '2026-01-15T10:00:00Z',
-    epcisBody: { eventList: events.map((e) => ({ ...e, eventTimeZoneOffset: '+00:00' })) },
-  };
-}
-
 /** Captures at the org's own node and waits until every node has the block. */
-async function capture(org: keyof typeof staff, ...events: Record<string, unknown>[]) {
-  const answer = await staffClient(staff[org]).post(
-    '/epcis/capture',
-    document(events),
-    'application/ld+json',
-  );
-  if (answer.status === 201) await allAtHeight(net, answer.body.height);
-  return answer;
+function capture(org: keyof typeof staff, ...events: Record<string, unknown>[]) {
+  return captureAt(net, staff[org], events);
 }
 
 before(async () => {
