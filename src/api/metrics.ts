@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CarechainNode } from '../node/node.ts';
 import { ServiceError } from '../services/errors.ts';
+import { errorSchema, metricsResponse } from '../contract/ledger.ts';
 import { isLocalRequest } from './operator.ts';
 
 export function registerMetrics(app: FastifyInstance, node: CarechainNode): void {
@@ -84,7 +85,8 @@ export function registerMetrics(app: FastifyInstance, node: CarechainNode): void
     lastCommitAt = now;
   });
 
-  app.get('/metrics', async (request, reply) => {
+  const schema = { response: { 200: metricsResponse, 403: errorSchema } };
+  app.get('/metrics', { schema }, async (request, reply) => {
     if (!isLocalRequest(request)) {
       // Operator-only (operator.ts): the process and peer figures are not for the world.
       throw new ServiceError('metrics.operator_only', 'metrics are served to the node’s own machine only');

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
 import type { ProducedBlock } from '../../node/solo-producer.ts';
 import { ServiceError } from '../../services/errors.ts';
+import { errorSchema, eventStreamResponse, type BlockEvent } from '../../contract/ledger.ts';
 
 /** Most SSE clients at once; one more gets 503. */
 export const EVENT_STREAMS_MAX = 100;
@@ -15,7 +16,8 @@ const KEEPALIVE_MS = 15_000;
 
 export function registerEventRoutes(app: FastifyInstance, node: CarechainNode): void {
   let streams = 0;
-  app.get('/api/v1/events', (request, reply) => {
+  const schema = { response: { 200: eventStreamResponse, 503: errorSchema } };
+  app.get('/api/v1/events', { schema }, (request, reply) => {
     if (streams >= EVENT_STREAMS_MAX) {
       throw new ServiceError('events.too_many_streams', 'too many event streams; retry later');
     }
@@ -36,7 +38,7 @@ export function registerEventRoutes(app: FastifyInstance, node: CarechainNode): 
         raw.destroy();
         return;
       }
-      const data = { height: block.height, hash: block.hash, txCount: block.txHashes.length };
+      const data: BlockEvent = { height: block.height, hash: block.hash, txCount: block.txHashes.length };
       raw.write(`id: ${block.height}\nevent: block\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
