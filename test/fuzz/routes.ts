@@ -1,0 +1,585 @@
+// A generator for every route the node serves, keyed as the OpenAPI document names it ("GET
+// /fhir/R4/{type}/{id}"). The run refuses to start while a served route has no generator here
+// (missingGenerators), so a new route cannot be forgotten. Each generator aims valid-looking requests at
+// real ids of the world (other patients' records, real txs, real units) and mixes in hostile ones.
+import fc from 'fast-check';
+import { SIGNED_CHALLENGE_GRANT_TYPE, signChallenge } from '../../src/contract/auth.ts';
+import { signTx, type SignedTx } from '../../src/core/tx.ts';
+
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
+import type { KeyPair } from '../../src/node/keys.ts';
+import { body, contentType, hex, junkString, junkValue, query, segment } from './hostile.ts';
+
+/** What the generators draw on: real ids and keys of the world, by index (so a seed replays). */
+export interface Pools {
+  readonly chainId: string;
+  readonly tip: number;
+  readonly recordIds: readonly string[];
+  /** The same records with their FHIR types. */
+  readonly records: readonly { readonly type: string; readonly id: string }[];
+  readonly pseudonyms: readonly string[];
+  /** Ids of Patient records held at the custodian. */
+  readonly patientIds: readonly string[];
+  readonly txHashes: readonly string[];
+  readonly txs: readonly SignedTx[];
+  readonly units: readonly string[];
+  readonly gtins: readonly string[];
+  readonly glns: readonly string[];
+  readonly lots: readonly string[];
+  readonly packs: readonly string[];
+  /** Keys that may sign anything with any nonce without widening anyone's access to a canary. */
+  readonly freeSigners: readonly KeyPair[];
+  /** Keys of patients with canaries: they sign only with a nonce already used (a replay). */
+  readonly usedNonceSigners: readonly KeyPair[];
+}
+
+export interface Shape {
+  readonly method: string;
+  /** Path with its parameters filled in, percent-encoded. */
+  readonly path: string;
+  /** Query string without the '?', '' for none. */
+  readonly query: string;
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+export interface RouteSpec {
+  /** Whether a 2xx answer may legitimately change chain state (a write, or a read's access event). */
+  readonly writes: boolean;
+  shape(pools: Pools): fc.Arbitrary<Shape>;
+}
+
+type Json = Record<string, unknown>;
+type Pairs = fc.Arbitrary<[string, string][]>;
+
+const none: Pairs = fc.constant([]);
+const pick = <T>(list: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...list);
+const opt = (key: string, value: fc.Arbitrary<string>): Pairs =>
+  fc.option(value, { nil: undefined }).map((v) => (v === undefined ? [] : [[key, v]]));
+const all = (...parts: Pairs[]): Pairs => fc.tuple(...parts).map((lists) => lists.flat());
+const int = fc.oneof(fc.nat(200).map(String), junkString);
+
+function get(path: (p: Pools) => fc.Arbitrary<string>, pairs: (p: Pools) => Pairs = () => none) {
+  return (p: Pools): fc.Arbitrary<Shape> =>
+    fc.record({ method: fc.constant('GET'), path: path(p), query: query(pairs(p)) });
+}
+
+function send(
+  method: string,
+  path: (p: Pools) => fc.Arbitrary<string>,
+  valid: (p: Pools) => fc.Arbitrary<Json>,
+  type = 'application/json',
+  pairs: (p: Pools) => Pairs = () => none,
+) {
+  return (p: Pools): fc.Arbitrary<Shape> =>
+    fc
+      .record({
+        method: fc.constant(method),
+        path: path(p),
+        query: query(pairs(p)),
+        body: body(valid(p)),
+        contentType: contentType(type),
+      })
+      .map(({ body: b, contentType: c, ...rest }) => ({
+        ...rest,
+        ...(b === undefined ? {} : { body: b }),
+        ...(c === undefined ? {} : { contentType: c }),
+      }));
+}
+
+const fixed = (path: string) => () => fc.constant(path);
+const paged = (): Pairs => all(opt('_count', int), opt('_offset', int));
+const offsetLimit = (): Pairs => all(opt('offset', int), opt('limit', int));
+
+const heightSeg = (p: Pools) => segment(fc.integer({ min: 0, max: p.tip + 5 }).map(String));
+const txHashSeg = (p: Pools) => segment(fc.oneof(pick(p.txHashes), hex(64)));
+const recordId = (p: Pools) => fc.oneof({ arbitrary: pick(p.recordIds), weight: 3 }, hex(64));
+const recordSeg = (p: Pools) => segment(recordId(p));
+const unitSeg = (p: Pools) => segment(pick(p.units).map(encodeURIComponent));
+const gtinSeg = (p: Pools) => segment(pick(p.gtins));
+
+const FHIR_TYPES = [
+  'Observation',
+  'Condition',
+  'Patient',
+  'Consent',
+  'MedicationRequest',
+  'Encounter',
+  'AllergyIntolerance',
+  'Procedure',
+  'DiagnosticReport',
+  'Immunization',
+  'Bundle',
+  'OperationOutcome',
+  'Unknown',
+  'observation',
+];
+/** Mostly the types the world holds records of, so requests get past routing to the policy. */
+const fhirType = () =>
+  fc.oneof(
+    { arbitrary: fc.constant('Observation'), weight: 4 },
+    { arbitrary: fc.constant('Patient'), weight: 2 },
+    { arbitrary: pick(FHIR_TYPES), weight: 2 },
+  );
+const typeSeg = () => segment(fhirType());
+/** A record's type and id: mostly a real record of the world (another patient's, for most callers). */
+const typeAndId = (p: Pools): fc.Arbitrary<[string, string]> =>
+  fc.oneof(
+    { arbitrary: pick(p.records).map((r): [string, string] => [r.type, r.id]), weight: 3 },
+    { arbitrary: fc.tuple(typeSeg(), recordSeg(p)), weight: 2 },
+  );
+const patientRef = (p: Pools) =>
+  fc.oneof(
+    pick(p.pseudonyms),
+    pick(p.pseudonyms).map((s) => `${PATIENT_PSEUDONYM_SYSTEM}|${s}`),
+    pick(p.patientIds).map((s) => `Patient/${s}`),
+    pick(p.patientIds),
+    junkString,
+  );
+
+/** A resource for a patient of the world, with fuzzed free text (never a canary: those are secret). */
+function resource(p: Pools): fc.Arbitrary<Json> {
+  return fc
+    .record({
+      type: pick(FHIR_TYPES),
+      patient: pick(p.patientIds),
+      pseudonym: pick(p.pseudonyms),
+      text: fc.string({ maxLength: 30 }),
+      code: fc.constantFrom('8867-4', '718-7', '', 'x'),
+      extensionDepth: fc.constantFrom(0, 0, 0, 3, 30, 70),
+    })
+    .map(({ type, patient, pseudonym, text, code, extensionDepth }) => {
+      let extension: Json = { url: 'http://example.org/leaf', valueString: text };
+      for (let i = 0; i < extensionDepth; i++)
+        extension = { url: 'http://example.org/e', extension: [extension] };
+      return {
+        resourceType: type,
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code }] },
+        ...(type === 'Patient'
+          ? { identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }] }
+          : { subject: { reference: `Patient/${patient}` } }),
+        valueString: text,
+        ...(extensionDepth === 0 ? {} : { extension: [extension] }),
+      };
+    });
+}
+
+function transactionBundle(p: Pools): fc.Arbitrary<Json> {
+  return fc
+    .tuple(
+      fc.array(resource(p), { maxLength: 4 }),
+      fc.constantFrom('transaction', 'batch', 'collection', 'x'),
+      fc.constantFrom('POST', 'PUT', 'DELETE', 'GET', 'PATCH'),
+    )
+    .map(([resources, type, method]) => ({
+      resourceType: 'Bundle',
+      type,
+      entry: resources.map((r, i) => ({
+        fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        resource: r,
+        request: { method, url: String(r.resourceType) },
+      })),
+    }));
+}
+
+interface TxFields {
+  readonly chainId: string;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly nonce: number;
+}
+
+/**
+ * The tx `key` signs for these fields; when they cannot be signed (a float or an unsafe integer is not
+ * canonical JSON), the same fields with the key as signer and a made-up signature.
+ */
+function signed(key: KeyPair, fields: TxFields): Json {
+  try {
+    return signTx(key.seed, fields as Parameters<typeof signTx>[1]) as unknown as Json;
+  } catch {
+    return { ...fields, signer: key.publicKey, signature: '00'.repeat(64) };
+  }
+}
+
+/** A tx: a replay of a set-up tx, a re-signed or tampered one, junk fields, or a fresh one of any type. */
+function tx(p: Pools): fc.Arbitrary<Json> {
+  const setup = pick(p.txs);
+  const replay = setup.map((t): Json => ({ ...t }));
+  const resigned = fc
+    .tuple(setup, pick(p.freeSigners), fc.oneof(fc.nat(5), fc.constantFrom(-1, 2 ** 53)))
+    .map(([t, key, nonce]) => signed(key, { chainId: p.chainId, type: t.type, payload: t.payload, nonce }));
+  const staleNonce = fc
+    .tuple(setup, pick(p.usedNonceSigners))
+    .map(([t, key]) => signed(key, { chainId: p.chainId, type: t.type, payload: t.payload, nonce: 1 }));
+  const otherChain = fc
+    .tuple(setup, pick(p.freeSigners))
+    .map(([t, key]) => signed(key, { chainId: 'another-chain', type: t.type, payload: t.payload, nonce: 1 }));
+  const tampered = fc
+    .tuple(setup, fc.constantFrom('signature', 'payload', 'signer', 'nonce', 'type'), junkValue)
+    .map(([t, field, junk]) => ({
+      ...t,
+      [field]: field === 'payload' ? { ...(t.payload as Json), x: junk } : junk,
+    }));
+  const freshType = fc
+    .tuple(
+      pick(p.freeSigners),
+      fc.oneof(
+        fc.constantFrom(
+          'membership.registerPatient',
+          'notary.anchor',
+          'records.register',
+          'records.access',
+          'records.requestErasure',
+          'consent.grant',
+          'supply.recordVerification',
+          'consensus.evidence',
+        ),
+        junkString,
+      ),
+      junkValue,
+    )
+    .map(([key, type, payload]) =>
+      signed(key, {
+        chainId: p.chainId,
+        type,
+        payload: typeof payload === 'object' && payload !== null ? payload : { value: payload ?? null },
+        nonce: 1,
+      }),
+    );
+  return fc.oneof(replay, resigned, staleNonce, otherChain, tampered, freshType);
+}
+
+function erasureBody(p: Pools): fc.Arbitrary<Json> {
+  return fc
+    .tuple(
+      pick(p.freeSigners),
+      pick(p.pseudonyms),
+      fc.oneof(fc.constant<unknown>('all'), fc.array(recordId(p))),
+    )
+    .map(([key, pseudonym, recordIds]) => ({
+      tx: signTx(key.seed, {
+        chainId: p.chainId,
+        type: 'records.requestErasure',
+        payload: { patientPseudonym: pseudonym, recordIds: recordIds as never },
+        nonce: 1,
+      }),
+    }));
+}
+
+const epcisEvent = (p: Pools): fc.Arbitrary<Json> =>
+  fc
+    .record({
+      type: fc.constantFrom('ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'Nope'),
+      action: fc.constantFrom('OBSERVE', 'ADD', 'DELETE'),
+      bizStep: fc.constantFrom(
+        'shipping',
+        'receiving',
+        'commissioning',
+        'dispensing',
+        'decommissioning',
+        'x',
+      ),
+      disposition: fc.constantFrom('in_transit', 'active', 'in_progress', 'dispensed', 'x'),
+      epcList: fc.array(pick(p.units), { maxLength: 3 }),
+    })
+    .map((e) => ({ eventTime: new Date(0).toISOString(), eventTimeZoneOffset: '+00:00', ...e }));
+
+const epcisDocument = (p: Pools): fc.Arbitrary<Json> =>
+  fc.array(epcisEvent(p), { maxLength: 3 }).map((eventList) => ({
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: new Date(0).toISOString(),
+    epcisBody: { eventList },
+  }));
+
+const supplyBody = (p: Pools): fc.Arbitrary<Json> =>
+  fc.record({
+    gtin: pick(p.gtins),
+    lot: pick(p.lots),
+    gln: pick(p.glns),
+    name: fc.string({ maxLength: 20 }),
+  });
+
+export const ROUTES: Record<string, RouteSpec> = {
+  'GET /api/v1/openapi.json': { writes: false, shape: get(fixed('/api/v1/openapi.json')) },
+  'GET /api/v1/status': { writes: false, shape: get(fixed('/api/v1/status')) },
+  'GET /api/v1/genesis': { writes: false, shape: get(fixed('/api/v1/genesis')) },
+  'GET /api/v1/accounts/{publicKey}': {
+    writes: false,
+    shape: get((p) =>
+      segment(
+        fc.oneof(
+          pick(p.freeSigners).map((k) => k.publicKey),
+          hex(64),
+        ),
+      ).map((s) => `/api/v1/accounts/${s}`),
+    ),
+  },
+  'GET /api/v1/evidence': { writes: false, shape: get(fixed('/api/v1/evidence'), offsetLimit) },
+  'GET /api/v1/blocks/{height}': {
+    writes: false,
+    shape: get((p) => heightSeg(p).map((h) => `/api/v1/blocks/${h}`)),
+  },
+  'GET /api/v1/txs/{hash}': { writes: false, shape: get((p) => txHashSeg(p).map((h) => `/api/v1/txs/${h}`)) },
+  'POST /api/v1/txs': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/txs'), tx, 'application/json', () =>
+      opt('wait', fc.constantFrom('none', 'none', 'commit', 'x')),
+    ),
+  },
+  'GET /api/v1/checkpoints/latest': { writes: false, shape: get(fixed('/api/v1/checkpoints/latest')) },
+  'GET /api/v1/checkpoints/{height}': {
+    writes: false,
+    shape: get((p) => heightSeg(p).map((h) => `/api/v1/checkpoints/${h}`)),
+  },
+  'GET /api/v1/proofs/inclusion/{txHash}': {
+    writes: false,
+    shape: get(
+      (p) => txHashSeg(p).map((h) => `/api/v1/proofs/inclusion/${h}`),
+      (p) => opt('treeSize', fc.oneof(fc.integer({ min: 0, max: p.tip * 4 }).map(String), junkString)),
+    ),
+  },
+  'GET /api/v1/proofs/consistency': {
+    writes: false,
+    shape: get(fixed('/api/v1/proofs/consistency'), (p) => {
+      const size = fc.oneof(fc.integer({ min: 0, max: p.tip * 4 }).map(String), junkString);
+      return all(opt('first', size), opt('second', size), opt('from', size), opt('to', size));
+    }),
+  },
+  'GET /api/v1/events': { writes: false, shape: get(fixed('/api/v1/events')) },
+  'GET /metrics': { writes: false, shape: get(fixed('/metrics')) },
+  'POST /auth/challenge': {
+    writes: false,
+    shape: send('POST', fixed('/auth/challenge'), () => fc.record({ x: fc.string() })),
+  },
+  'POST /auth/token': {
+    writes: false,
+    shape: send('POST', fixed('/auth/token'), (p) =>
+      fc.oneof(
+        fc.record({
+          grant_type: fc.constantFrom(SIGNED_CHALLENGE_GRANT_TYPE, 'refresh_token', 'password', 'x'),
+          refresh_token: junkString,
+        }),
+        fc
+          .tuple(pick(p.freeSigners), hex(64), fc.constantFrom('http://127.0.0.1/fhir/R4', 'x'))
+          .map(([key, challenge, audience]) => ({
+            grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
+            ...signChallenge(key.seed, p.chainId, { challenge, audience }),
+          })),
+      ),
+    ),
+  },
+  'POST /auth/logout': { writes: false, shape: send('POST', fixed('/auth/logout'), () => fc.constant({})) },
+  'GET /fhir/R4/.well-known/smart-configuration': {
+    writes: false,
+    shape: get(fixed('/fhir/R4/.well-known/smart-configuration')),
+  },
+  'GET /.well-known/jwks.json': { writes: false, shape: get(fixed('/.well-known/jwks.json')) },
+  'GET /': { writes: false, shape: get(fixed('/')) },
+  'GET /{*}': {
+    writes: false,
+    shape: get(() =>
+      fc
+        .oneof(
+          fc.constantFrom('index.html', 'assets/x.js', '..%2f..%2fetc%2fpasswd', '%00', 'fhir', 'api/v2/x'),
+          junkString,
+        )
+        .map(
+          (s) =>
+            `/${s.startsWith('%') || s.includes('/') ? s : encodeURIComponent(s.replace(/[\ud800-\udfff]/g, ''))}`,
+        ),
+    ),
+  },
+  'GET /fhir/R4/metadata': { writes: false, shape: get(fixed('/fhir/R4/metadata')) },
+  'POST /fhir/R4': {
+    writes: true,
+    shape: send('POST', fixed('/fhir/R4'), transactionBundle, 'application/fhir+json'),
+  },
+  'PUT /fhir/R4/{type}/{id}': {
+    writes: true,
+    shape: send(
+      'PUT',
+      (p) => typeAndId(p).map(([t, id]) => `/fhir/R4/${t}/${id}`),
+      resource,
+      'application/fhir+json',
+    ),
+  },
+  'POST /fhir/R4/{type}': {
+    writes: true,
+    shape: send('POST', () => typeSeg().map((t) => `/fhir/R4/${t}`), resource, 'application/fhir+json'),
+  },
+  'GET /fhir/R4/{type}/{id}': {
+    writes: true,
+    shape: get((p) => typeAndId(p).map(([t, id]) => `/fhir/R4/${t}/${id}`)),
+  },
+  'GET /fhir/R4/{type}/{id}/_history/{vid}': {
+    writes: true,
+    shape: get((p) =>
+      fc
+        .tuple(typeAndId(p), segment(fc.integer({ min: 0, max: 4 }).map(String)))
+        .map(([[t, id], v]) => `/fhir/R4/${t}/${id}/_history/${v}`),
+    ),
+  },
+  'GET /fhir/R4/{type}/{id}/_history': {
+    writes: true,
+    shape: get((p) => typeAndId(p).map(([t, id]) => `/fhir/R4/${t}/${id}/_history`)),
+  },
+  'GET /fhir/R4/{type}': {
+    writes: true,
+    shape: get(
+      () => typeSeg().map((t) => `/fhir/R4/${t}`),
+      (p) =>
+        all(
+          opt('patient', patientRef(p)),
+          opt('subject:identifier', patientRef(p)),
+          opt('code', fc.constantFrom('8867-4', 'http://loinc.org|8867-4', '718-7')),
+          opt('date', fc.constantFrom('ge2020-01-01', 'lt1900', 'eq2026', 'xx')),
+          opt('_id', recordId(p)),
+          opt('_sort', fc.constantFrom('date', '-date', 'x')),
+          opt('_include', fc.constantFrom('Observation:patient', '*')),
+          paged(),
+        ),
+    ),
+  },
+  'POST /api/v1/records/break-glass': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/records/break-glass'), (p) =>
+      fc
+        .record({
+          record: typeAndId(p),
+          purpose: fc.constantFrom('ETREAT', 'ETREAT', 'TREAT', 'x'),
+          reason: fc.constantFrom('Unconscious patient in the emergency department', 'x', ''),
+        })
+        .map(({ record: [resourceType, id], ...rest }) => ({ resourceType, id, ...rest })),
+    ),
+  },
+  'GET /api/v1/records/break-glass': {
+    writes: false,
+    shape: get(fixed('/api/v1/records/break-glass'), paged),
+  },
+  'GET /api/v1/patients/me/access-log': {
+    writes: false,
+    shape: get(fixed('/api/v1/patients/me/access-log'), paged),
+  },
+  'GET /api/v1/patients/me/audit-events': {
+    writes: false,
+    shape: get(fixed('/api/v1/patients/me/audit-events'), paged),
+  },
+  'POST /api/v1/patients/me/erasure': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/patients/me/erasure'), erasureBody),
+  },
+  'POST /epcis/capture': {
+    writes: true,
+    shape: send('POST', fixed('/epcis/capture'), epcisDocument, 'application/ld+json'),
+  },
+  'GET /epcis/events': {
+    writes: false,
+    shape: get(fixed('/epcis/events'), (p) =>
+      all(
+        opt('MATCH_epc', pick(p.units)),
+        opt('EQ_bizStep', fc.constantFrom('shipping', 'x')),
+        opt('GE_eventTime', fc.constantFrom('2020-01-01T00:00:00Z', 'x')),
+        opt('perPage', int),
+        opt('nextPageToken', junkString),
+      ),
+    ),
+  },
+  'POST /api/v1/verify': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/verify'), (p) =>
+      fc.oneof(
+        pick(p.packs).map((code) => ({ code })),
+        fc.record({
+          gtin: pick(p.gtins),
+          serial: fc.constantFrom('A1001', 'B2001', 'Z9'),
+          lot: pick(p.lots),
+          expiry: fc.constantFrom('2028-06-30', '280630', 'x'),
+        }),
+      ),
+    ),
+  },
+  'GET /api/v1/units/{sgtin}': {
+    writes: false,
+    shape: get((p) => unitSeg(p).map((u) => `/api/v1/units/${u}`)),
+  },
+  'GET /api/v1/units/{sgtin}/pedigree': {
+    writes: false,
+    shape: get((p) => unitSeg(p).map((u) => `/api/v1/units/${u}/pedigree`), offsetLimit),
+  },
+  'POST /api/v1/supply/products': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/supply/products'), supplyBody),
+  },
+  'GET /api/v1/supply/products/{gtin}': {
+    writes: false,
+    shape: get((p) => gtinSeg(p).map((g) => `/api/v1/supply/products/${g}`)),
+  },
+  'POST /api/v1/supply/parties': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/supply/parties'), supplyBody),
+  },
+  'POST /api/v1/supply/recalls': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/supply/recalls'), supplyBody),
+  },
+  'POST /api/v1/supply/recalls/clear': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/supply/recalls/clear'), supplyBody),
+  },
+  'POST /api/v1/supply/suspects': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/supply/suspects'), (p) =>
+      fc.record({
+        kind: fc.constantFrom('suspect', 'illegitimate', 'x'),
+        epcs: fc.array(pick(p.units), { maxLength: 3 }),
+      }),
+    ),
+  },
+  'POST /api/v1/supply/suspects/{id}/resolution': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(fc.nat(5).map(String)).map((id) => `/api/v1/supply/suspects/${id}/resolution`),
+      () => fc.record({ outcome: fc.constantFrom('cleared', 'confirmed', 'x') }),
+    ),
+  },
+  'GET /api/v1/supply/alerts': { writes: false, shape: get(fixed('/api/v1/supply/alerts'), offsetLimit) },
+  'GET /api/v1/patients/me/consents': { writes: false, shape: get(fixed('/api/v1/patients/me/consents')) },
+  'GET /api/v1/patients/me/consents/fhir': {
+    writes: false,
+    shape: get(fixed('/api/v1/patients/me/consents/fhir')),
+  },
+  'GET /api/v1/patients/me/consent-requests': {
+    writes: false,
+    shape: get(fixed('/api/v1/patients/me/consent-requests'), paged),
+  },
+  'GET /api/v1/consents/allowed': {
+    writes: false,
+    shape: get(fixed('/api/v1/consents/allowed'), (p) =>
+      all(
+        opt('patient', pick(p.pseudonyms)),
+        opt('resourceType', fc.constantFrom('Observation', 'Observation,Condition', '*', 'x')),
+        opt('purpose', fc.constantFrom('TREAT', 'ETREAT', 'x')),
+        opt('action', fc.constantFrom('read', 'write', 'x')),
+      ),
+    ),
+  },
+};
+
+/** "METHOD /path" of each served route (OpenAPI paths, or Fastify's :param form) with no generator. */
+export function missingGenerators(routes: readonly { method: string; url: string }[]): string[] {
+  return routes
+    .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS')
+    .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}').replace(/\/\*$/, '/{*}')}`)
+    .filter((key) => ROUTES[key] === undefined);
+}
+
+/** The routes an OpenAPI document lists, as method and path. */
+export function routesOfDocument(doc: { paths: Record<string, Record<string, unknown>> }) {
+  return Object.entries(doc.paths).flatMap(([url, methods]) =>
+    Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url })),
+  );
+}
