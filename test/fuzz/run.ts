@@ -7,6 +7,7 @@
 // - a batch whose answers were all refusals (4xx) or reads that write nothing changes no state: over a
 //   quiet window (every mempool empty) the log grows by nothing but the denial events the custodian must
 //   commit for refused reads (DESIGN principle 3), and with no tx the app hash does not move.
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import fc from 'fast-check';
 import { nextAppHash } from '../../src/app/state.ts';
 import { ROUTES, type Pools, type Shape } from './routes.ts';
@@ -133,32 +134,61 @@ function roleFor(world: World, p: Planned): Role {
   return dead[p.role % dead.length]!;
 }
 
-async function send(url: string, role: Role, shape: Shape): Promise<Answer> {
+/**
+ * Sends one request on a connection of its own (no keep-alive: a reused socket the server is closing
+ * would read as a reset that is nobody's fault) with the path exactly as generated (fetch would resolve
+ * `..` and re-encode). Rejects with a TypeError when Node refuses to send it (a character a request line
+ * may not hold).
+ */
+function send(url: string, role: Role, shape: Shape): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (role.authorization !== undefined) headers.authorization = role.authorization;
   if (shape.contentType !== undefined) headers['content-type'] = shape.contentType;
-  const target = `${url}${shape.path}${shape.query === '' ? '' : `?${shape.query}`}`;
-  const response = await fetch(target, {
-    method: shape.method,
-    headers,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    ...(shape.body === undefined ? {} : { body: shape.body }),
+  if (shape.body !== undefined) headers['content-length'] = String(Buffer.byteLength(shape.body));
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let request: ClientRequest;
+    try {
+      request = httpRequest({
+        host: hostname,
+        port,
+        method: shape.method,
+        path: `${shape.path}${shape.query === '' ? '' : `?${shape.query}`}`,
+        headers,
+        agent: false,
+        timeout: REQUEST_TIMEOUT_MS,
+      });
+    } catch (err) {
+      reject(new TypeError(String(err)));
+      return;
+    }
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      const done = () =>
+        resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString('utf8') });
+      const stream = (response.headers['content-type'] ?? '').startsWith('text/event-stream');
+      response.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        // An event stream never ends: its first event is the answer.
+        if (stream) {
+          done();
+          response.destroy();
+        }
+      });
+      response.on('end', done);
+      response.on('error', reject);
+    });
+    request.end(shape.body);
   });
-  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-    // An event stream never ends: its first event is the answer.
-    const reader = response.body!.getReader();
-    const first = await reader.read();
-    await reader.cancel();
-    return { status: response.status, text: new TextDecoder().decode(first.value ?? new Uint8Array()) };
-  }
-  return { status: response.status, text: await response.text() };
 }
 
 function describe(p: Planned): string {
   const body =
     p.shape.body === undefined ? '' : ` body(${p.shape.body.length})=${p.shape.body.slice(0, 200)}`;
-  return `${p.shape.method} ${p.shape.path.slice(0, 200)}?${p.shape.query.slice(0, 200)}${body}`;
+  const type = p.shape.contentType === undefined ? '' : ` [${p.shape.contentType}]`;
+  return `${p.shape.method} ${p.shape.path.slice(0, 200)}?${p.shape.query.slice(0, 200)}${type}${body}`;
 }
 
 interface Snapshot {
@@ -292,9 +322,8 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
         try {
           answer = await send(urls[node]!, role, p.shape);
         } catch (err) {
-          const cause = (err as { cause?: { code?: string } }).cause?.code;
-          if (err instanceof TypeError && cause === undefined) {
-            figures.unsendable++; // a URL or header fetch itself refuses to send
+          if (err instanceof TypeError) {
+            figures.unsendable++; // a path or header Node itself refuses to send
             continue;
           }
           figures.noAnswer++;
@@ -303,7 +332,7 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
             kind: 'no-answer',
             route: p.route,
             role: role.name,
-            detail: String(cause ?? err),
+            detail: String((err as { code?: string }).code ?? err),
             request: describe(p),
           });
           continue;

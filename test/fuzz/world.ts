@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';
+import { CONSORTIUM } from '../../src/cli/demo-credentials.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import type { SignedTx } from '../../src/core/tx.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
@@ -17,16 +18,6 @@ import { loadDemoSupply, type DemoSupply } from '../../src/cli/demo-supply.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { http, postJson, waitFor } from '../harness/http.ts';
 import { startNetwork, type RunningNetwork } from '../harness/network.ts';
-
-/** The demo consortium's organisation types (src/cli/demo-credentials.ts CONSORTIUM), one node each. */
-const MEMBERS: readonly { name: OrganisationType; power: number; role: PractitionerRole }[] = [
-  { name: 'hospital', power: 10, role: 'physician' },
-  { name: 'clinic', power: 10, role: 'physician' },
-  { name: 'pharmacy', power: 0, role: 'pharmacist' },
-  { name: 'insurer', power: 0, role: 'claims-officer' },
-  { name: 'manufacturer', power: 0, role: 'admin' },
-  { name: 'distributor', power: 0, role: 'admin' },
-];
 
 /** The custodian of every canary record, and the organisation patient A lets read Observations. */
 export const CUSTODIAN = 'hospital';
@@ -78,7 +69,7 @@ export interface World {
 /** Practitioner roles of each organisation: its demo role, plus an admin at the custodian. */
 function practitionerRoles(): { org: OrganisationType; role: PractitionerRole }[] {
   return [
-    ...MEMBERS.map((m) => ({ org: m.name, role: m.role })),
+    ...CONSORTIUM.map((m) => ({ org: m.name, role: m.role })),
     { org: 'hospital', role: 'admin' },
     { org: 'hospital', role: 'nurse' },
   ];
@@ -121,7 +112,8 @@ const canaryText = (): string => `FUZZCANARY${toHex(randomBytes(12))}`;
 
 /** Starts the network and builds the world; `prefix` names the temp folder. */
 export async function startWorld(prefix = 'carechain-fuzz-'): Promise<World> {
-  const members = MEMBERS.map((m) => ({ name: m.name, type: m.name, power: m.power }));
+  // The demo consortium (`carechain up`): its organisation types, voting powers and staff roles.
+  const members = CONSORTIUM.map((m) => ({ name: m.name, type: m.name, power: m.power }));
   const net = await startNetwork(prefix, members, 'carechain-fuzz');
   try {
     return await buildWorld(net);
