@@ -11,6 +11,7 @@ import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { TokenIssuer } from '../../src/api/auth/tokens.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';
+import type { BreakGlassBudget } from '../../src/app/records/policy.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
 import { systemClock } from '../../src/node/env.ts';
@@ -42,6 +43,7 @@ export async function makeNetwork(
   root: string,
   members: readonly (string | MemberSpec)[],
   chainId = 'carechain-test-net',
+  breakGlass?: BreakGlassBudget,
 ): Promise<TestNetwork> {
   const specs = members.map((m) => (typeof m === 'string' ? { name: m } : m));
   const ports = await freePorts(specs.length * 2);
@@ -59,7 +61,7 @@ export async function makeNetwork(
     memberFiles.push(member);
     return dir;
   });
-  const { genesis, peers } = buildGenesis(chainId, Date.now(), memberFiles);
+  const { genesis, peers } = buildGenesis(chainId, Date.now(), memberFiles, breakGlass);
   for (const dir of dirs) {
     writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis));
     writeFileSync(join(dir, 'peers.json'), JSON.stringify(peers));
@@ -226,9 +228,10 @@ export async function startNetwork(
   prefix: string,
   members: readonly (string | MemberSpec)[] = ORGS,
   chainId?: string,
+  breakGlass?: BreakGlassBudget,
 ): Promise<RunningNetwork> {
   const root = tempDir(prefix);
-  const net = await makeNetwork(root.path, members, chainId);
+  const net = await makeNetwork(root.path, members, chainId, breakGlass);
   const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const halt = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {

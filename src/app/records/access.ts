@@ -7,6 +7,7 @@ import type { TxContext, TxHandler } from '../module.ts';
 import { compareStrings, rejected } from '../payload.ts';
 import { decideAccess } from './decide.ts';
 import { parseAccess, type AccessPayload } from './parse.ts';
+import { spendBreakGlass } from './policy.ts';
 import {
   accessCountKey,
   accessEvent,
@@ -118,7 +119,11 @@ function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, accessKey(custodianOrgId, event.eventId), record);
   const pseudonym = event.patientPseudonym;
   append(ctx.state, accessCountKey(pseudonym), (n) => accessIndexKey(pseudonym, n), ref);
-  // Every break-glass request is shown to the custodian's privacy officer, a denied attempt included.
+  // Every break-glass request is shown to the custodian's privacy officer, a denied attempt included;
+  // only a granted one spends the budgets.
+  if (event.breakGlass !== null && expected.outcome === 'granted') {
+    spendBreakGlass(ctx.state, event.requester, event.requesterOrgId, ctx.timeMs);
+  }
   if (event.breakGlass !== null) {
     append(ctx.state, breakGlassCountKey(custodianOrgId), (n) => breakGlassIndexKey(custodianOrgId, n), ref);
   }

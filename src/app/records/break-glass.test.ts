@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TestChain } from '../test-support.ts';
+import { party, testGenesis, type Party, type TestChain } from '../test-support.ts';
+import { parseRecordsGenesis } from './policy.ts';
 import { accessLog, breakGlassEvents } from './queries.ts';
 import {
   accessPayload,
@@ -8,12 +9,16 @@ import {
   breakGlass,
   clinicAdmin,
   consentId,
+  distributorAdmin,
+  doctor,
   eventId,
   grantPayload,
   hex,
   hospitalNode,
+  insurerAdmin,
   nurse,
   nurse2,
+  privacyOfficer,
   pseudonym,
   registerRecord,
   setup,
@@ -137,4 +142,88 @@ test('break-glass overrides even a patient’s explicit denial, and says so', ()
   );
   assert.equal(access(chain, 2, emergency()), 'ok');
   assert.equal(accessLog(chain.state, pseudonym, page).items[0]?.isBreakGlass, true);
+});
+
+/** Registers a practitioner with the organisation admin's key. */
+function staff(chain: TestChain, admin: Party, who: Party, orgId: string, role: string): void {
+  const payload = { orgId, practitionerKey: who.key, role };
+  assert.equal(chain.submit(admin, 'membership.registerPractitioner', payload), 'ok');
+}
+
+test('break-glass is only for physicians and nurses of care-giving organisations; others log a denial', () => {
+  const chain = withRecord();
+  const distributorStaff = party('northwind staff');
+  const claimsOfficer = party('acme claims officer');
+  const pharmacist = party('riverside pharmacist');
+  staff(chain, distributorAdmin, distributorStaff, 'northwind', 'admin');
+  staff(chain, insurerAdmin, claimsOfficer, 'acme-insurance', 'claims-officer');
+  staff(chain, clinicAdmin, pharmacist, 'riverside', 'pharmacist');
+  const refused = [
+    [distributorStaff, 'northwind'],
+    [claimsOfficer, 'acme-insurance'],
+    [privacyOfficer, 'st-mary'],
+    [pharmacist, 'riverside'],
+  ] as const;
+  refused.forEach(([who, orgId], i) => {
+    const asked = { requester: who.key, requesterOrgId: orgId };
+    assert.equal(access(chain, 10 + i, emergency(asked)), 'tx.rejected:records.decision_mismatch', orgId);
+    const denial = emergency({ ...asked, outcome: 'denied', reasonCode: 'break-glass.not_allowed' });
+    assert.equal(access(chain, 10 + i, denial), 'ok', orgId);
+  });
+  // Each attempt is flagged to the custodian's privacy officer, none released anything.
+  const officer = breakGlassEvents(chain.state, 'st-mary', page).items;
+  assert.equal(officer.length, refused.length);
+  assert.ok(officer.every((e) => e.outcome === 'denied' && e.reasonCode === 'break-glass.not_allowed'));
+  // A hospital physician and a clinic nurse may.
+  assert.equal(access(chain, 20, emergency({ requester: doctor.key, requesterOrgId: 'st-mary' })), 'ok');
+  assert.equal(access(chain, 21, emergency()), 'ok');
+});
+
+test('the genesis budget bounds break-glass per practitioner and per organisation, per window of block time', () => {
+  const budget = { windowMs: 10_000, perPractitioner: 2, perOrganisation: 3 };
+  const chain = setup(budget);
+  registerRecord(chain, 1);
+  chain.commit();
+  const spent = (reasonCode: string, o: object = {}) => emergency({ ...o, outcome: 'denied', reasonCode });
+  let n = 0;
+  // The nurse's two, then her own budget is spent; the denial is logged and spends nothing.
+  assert.equal(access(chain, ++n, emergency()), 'ok');
+  assert.equal(access(chain, ++n, emergency()), 'ok');
+  assert.equal(access(chain, ++n, emergency()), 'tx.rejected:records.decision_mismatch');
+  assert.equal(access(chain, n, spent('break-glass.practitioner_budget')), 'ok');
+  // Her colleague may still, once: then Riverside's three are spent, for everyone there.
+  const colleague = { requester: nurse2.key };
+  assert.equal(access(chain, ++n, emergency(colleague)), 'ok');
+  assert.equal(access(chain, ++n, spent('break-glass.organisation_budget', colleague)), 'ok');
+  // St Mary's budget is its own.
+  const atStMary = { requester: doctor.key, requesterOrgId: 'st-mary' };
+  assert.equal(access(chain, ++n, emergency(atStMary)), 'ok');
+  const officer = breakGlassEvents(chain.state, 'st-mary', page).items;
+  assert.equal(officer.filter((e) => e.outcome === 'granted').length, 4);
+  // The next window (block time moves 1 s a block here) opens both budgets again.
+  for (let i = 0; i < 10; i++) chain.commit();
+  assert.equal(access(chain, ++n, emergency()), 'ok');
+  assert.equal(access(chain, n + 1, emergency(colleague)), 'ok');
+});
+
+test('a budget of zero turns break-glass off; a malformed records genesis is refused', () => {
+  const chain = setup({ windowMs: 60_000, perPractitioner: 0, perOrganisation: 100 });
+  registerRecord(chain, 1);
+  chain.commit();
+  assert.equal(
+    access(chain, 1, emergency({ outcome: 'denied', reasonCode: 'break-glass.practitioner_budget' })),
+    'ok',
+  );
+  const genesis = (records: unknown) => testGenesis({ records } as never);
+  assert.equal(parseRecordsGenesis(testGenesis()), undefined);
+  for (const bad of [
+    {},
+    { breakGlass: { windowMs: 999, perPractitioner: 1, perOrganisation: 1 } },
+    { breakGlass: { windowMs: 60_000, perPractitioner: -1, perOrganisation: 1 } },
+    { breakGlass: { windowMs: 60_000, perPractitioner: 1 } },
+    { breakGlass: { windowMs: 60_000, perPractitioner: 1, perOrganisation: 1, extra: 1 } },
+    { breakGlass: { windowMs: 60_000, perPractitioner: 1.5, perOrganisation: 1 } },
+  ]) {
+    assert.throws(() => parseRecordsGenesis(genesis(bad)), /genesis|app\.records/, JSON.stringify(bad));
+  }
 });

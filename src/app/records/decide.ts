@@ -9,7 +9,9 @@
 //   1. the requester must be an active practitioner of requesterOrgId (evaluateAccess's precondition,
 //      src/app/consent/types.ts AccessRequest); otherwise the only true outcome is a denial;
 //   2. an erased record is never released;
-//   3. break-glass (ETREAT reads only, checked in parse.ts) is granted without consent, and flagged;
+//   3. break-glass (ETREAT reads only, checked in parse.ts) is for a physician or nurse of a care-giving
+//      organisation only (policy.ts; anyone else's attempt is a logged denial), within the budget genesis
+//      sets per practitioner and per organisation; then it is granted without consent, and flagged;
 //   4. otherwise evaluateAccess, once per resource type the event covers. All of them must agree: an event
 //      is one decision, and a search with mixed verdicts is logged as one event per verdict.
 import { evaluateAccess } from '../consent/evaluate.ts';
@@ -20,6 +22,7 @@ import type { PractitionerRole } from '../membership/types.ts';
 import { compareStrings, rejected } from '../payload.ts';
 import type { StateReader } from '../state.ts';
 import type { AccessPayload } from './parse.ts';
+import { BREAK_GLASS_ROLES, breakGlassBudget, breakGlassUsed, isCareGiving } from './policy.ts';
 import type { AccessOutcome, AccessReasonCode } from './types.ts';
 
 export interface Decision {
@@ -63,13 +66,30 @@ function requesterRole(state: StateReader, event: AccessPayload): PractitionerRo
   return denied('requester.not_practitioner');
 }
 
+/** Break-glass by role and organisation type, then within both budgets of the current window. */
+function decideBreakGlass(
+  state: StateReader,
+  event: AccessPayload,
+  role: PractitionerRole,
+  atMs: number,
+): Decision {
+  if (!BREAK_GLASS_ROLES.includes(role) || !isCareGiving(state, event.requesterOrgId)) {
+    return denied('break-glass.not_allowed');
+  }
+  const budget = breakGlassBudget(state);
+  const used = breakGlassUsed(state, event.requester, event.requesterOrgId, atMs);
+  if (used.practitioner >= budget.perPractitioner) return denied('break-glass.practitioner_budget');
+  if (used.organisation >= budget.perOrganisation) return denied('break-glass.organisation_budget');
+  return { outcome: 'granted', reasonCode: 'break-glass', consentIds: [] };
+}
+
 /** Throws TxError('tx.rejected') when the event cannot be one true decision; else returns that decision. */
 export function decideAccess(state: StateReader, input: DecisionInput): Decision {
   const { event } = input;
   const role = requesterRole(state, event);
   if (typeof role !== 'string') return role;
   if (input.anyErased) return denied('record.erased');
-  if (event.breakGlass !== null) return { outcome: 'granted', reasonCode: 'break-glass', consentIds: [] };
+  if (event.breakGlass !== null) return decideBreakGlass(state, event, role, input.atMs);
 
   const consents = consentsOf(state, event.patientPseudonym);
   const decisions = input.resourceTypes.map((resourceType) => {

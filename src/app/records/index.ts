@@ -4,15 +4,18 @@
 import type { AppModule } from '../module.ts';
 import { accessHandlers } from './access.ts';
 import { erasureHandlers } from './erasure.ts';
+import { initRecordsGenesis } from './policy.ts';
 import { registerHandlers } from './register.ts';
 
 export * from './types.ts';
 export * from './queries.ts';
 export { accessEvent, isErasureRequested, recordHead, recordVersion } from './store.ts';
 export { decideAccess, type Decision } from './decide.ts';
+export * from './policy.ts';
 export { toAuditEvent, RECORDS_SYSTEMS } from './audit-event.ts';
 
 export const recordsModule: AppModule = {
   name: 'records',
   handlers: [...registerHandlers, ...accessHandlers, ...erasureHandlers],
+  initGenesis: initRecordsGenesis,
 };

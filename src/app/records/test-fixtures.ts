@@ -2,6 +2,7 @@
 // each, practitioners at both, two patients (Alice with a guardian), and payload builders.
 import assert from 'node:assert/strict';
 import { patientPseudonym, proxyAcceptanceMessage } from '../membership/pseudonym.ts';
+import type { BreakGlassBudget } from './policy.ts';
 import {
   clinicAdmin,
   hospitalAdmin,
@@ -34,8 +35,12 @@ export const eventId = (n: number): string => hex(n, 2);
 export const consentId = (n: number): string => hex(n, 3);
 export const commitment = (record: number, version: number): string => hex(record * 1000 + version, 4);
 
-function genesisApp() {
+export const distributorAdmin = party('northwind admin');
+export const insurerAdmin = party('acme insurance admin');
+
+function genesisApp(breakGlass?: BreakGlassBudget) {
   return {
+    ...(breakGlass === undefined ? {} : { records: { breakGlass: { ...breakGlass } } }),
     membership: {
       organisations: [
         {
@@ -52,14 +57,32 @@ function genesisApp() {
           adminKey: clinicAdmin.key,
           nodeKeys: [clinicNode.key],
         },
+        // Members that give no care: their staff may neither break the glass nor write records.
+        {
+          id: 'northwind',
+          name: 'Northwind Distribution',
+          type: 'distributor',
+          adminKey: distributorAdmin.key,
+          nodeKeys: [],
+        },
+        {
+          id: 'acme-insurance',
+          name: 'Acme Insurance',
+          type: 'insurer',
+          adminKey: insurerAdmin.key,
+          nodeKeys: [],
+        },
       ],
     },
   };
 }
 
-/** Alice (with a guardian) and Bob; a physician and a privacy officer at St Mary; two nurses at Riverside. */
-export function setup(): TestChain {
-  const chain = new TestChain(testGenesis(genesisApp()));
+/**
+ * Alice (with a guardian) and Bob; a physician and a privacy officer at St Mary; two nurses at Riverside;
+ * a break-glass budget in genesis when given (else the default applies).
+ */
+export function setup(breakGlass?: BreakGlassBudget): TestChain {
+  const chain = new TestChain(testGenesis(genesisApp(breakGlass)));
   const reg = (admin: Party, who: Party, orgId: string, role: string) =>
     assert.equal(
       chain.submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: who.key, role }),

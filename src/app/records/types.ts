@@ -42,6 +42,9 @@ export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
  * Why an access was granted or denied, as a stable code the module can recompute (decide.ts):
  *   consent.permit / consent.denied / consent.none   evaluateAccess's verdict (src/app/consent)
  *   break-glass                                      emergency read without consent, flagged
+ *   break-glass.not_allowed                          break-glass by a role or organisation type it is not for
+ *   break-glass.practitioner_budget                  the practitioner's break-glass budget is spent
+ *   break-glass.organisation_budget                  the organisation's break-glass budget is spent
  *   requester.not_practitioner                       the requester is not a registered practitioner
  *   requester.suspended                              the requester's practitioner key is suspended
  *   record.erased                                    a listed record was crypto-shredded
@@ -51,6 +54,9 @@ export const ACCESS_REASON_CODES = [
   'consent.denied',
   'consent.none',
   'break-glass',
+  'break-glass.not_allowed',
+  'break-glass.practitioner_budget',
+  'break-glass.organisation_budget',
   'requester.not_practitioner',
   'requester.suspended',
   'record.erased',

@@ -112,10 +112,7 @@ export class RecordsAdmin {
       createdAtMs: this.port.clock.nowMs(),
     });
     const { decision, txHash } = await this.logBreakGlass(caller, head, eventId, reasonCommitment);
-    if (decision.outcome === 'denied') {
-      if (decision.reasonCode === 'record.erased') throw FhirError.deleted('this record was erased');
-      throw FhirError.forbidden(`access denied (${decision.reasonCode})`);
-    }
+    if (decision.outcome === 'denied') throw breakGlassRefusal(decision.reasonCode);
     return { eventId, txHash, resource: this.port.open(head) };
   }
 
@@ -270,6 +267,18 @@ export class RecordsAdmin {
       throw new FhirError(500, [issue('exception', 'this node has no organisation')]);
     return actor.orgId;
   }
+}
+
+/**
+ * A refused break-glass, its denial already on chain: 429 once a budget is spent (the window's end
+ * opens it again), 403 for a role or organisation break-glass is not for, 410 for an erased record.
+ */
+function breakGlassRefusal(reasonCode: string): FhirError {
+  if (reasonCode === 'record.erased') return FhirError.deleted('this record was erased');
+  if (reasonCode === 'break-glass.practitioner_budget' || reasonCode === 'break-glass.organisation_budget') {
+    return new FhirError(429, [issue('throttled', `the break-glass budget is spent (${reasonCode})`)]);
+  }
+  return FhirError.forbidden(`access denied (${reasonCode})`);
 }
 
 function asObject(value: unknown): Record<string, unknown> {

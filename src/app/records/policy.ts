@@ -1,0 +1,141 @@
+// Least privilege for health data (issue 10): who may write a custodian's records and who may break the
+// glass, by role and organisation type, and the break-glass budget set in genesis. Pure: the gateway
+// decides with these before it commits, and every node re-checks with the same functions at commit.
+//
+// The budget counts granted break-glass reads per practitioner and per organisation (the requester's)
+// in fixed windows of BFT block time (windowMs). Block time, not height: a height window would last as
+// long as the chain's pace makes it (blocks come faster under load and slower when idle), while every
+// block carries its agreed time, so all nodes count the same window. Fixed windows are one counter per
+// window and key; a burst across a boundary may reach twice the budget, which is still bounded.
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { CoreError } from '../../core/errors.ts';
+import type { Genesis } from '../../core/genesis.ts';
+import { organisation } from '../membership/queries.ts';
+import type { OrganisationType, PractitionerRole } from '../membership/types.ts';
+import { isPlainObject } from '../payload.ts';
+import { encodeStateValue, type StateOverlay, type StateReader } from '../state.ts';
+import { read, readCount, write } from './store.ts';
+
+/** Organisation types that give care to patients: where break-glass can be for a patient's treatment. */
+export const CARE_GIVING_ORGANISATION_TYPES: readonly OrganisationType[] = ['hospital', 'clinic'];
+/** Roles that create and amend clinical records at their organisation. */
+export const CLINICAL_ROLES: readonly PractitionerRole[] = [
+  'physician',
+  'nurse',
+  'pharmacist',
+  'lab-technician',
+];
+/** Roles that treat a patient in an emergency: the only ones that may read without consent. */
+export const BREAK_GLASS_ROLES: readonly PractitionerRole[] = ['physician', 'nurse'];
+
+export const isClinicalRole = (role: PractitionerRole): boolean => CLINICAL_ROLES.includes(role);
+
+/** True when an organisation of this type is one whose staff could be treating a patient in an emergency. */
+export function isCareGiving(state: StateReader, orgId: string): boolean {
+  const type = organisation(state, orgId)?.type;
+  return type !== undefined && CARE_GIVING_ORGANISATION_TYPES.includes(type);
+}
+
+export interface BreakGlassBudget {
+  /** The length of one counting window, in milliseconds of block time. */
+  readonly windowMs: number;
+  /** Granted break-glass reads one practitioner may have per window (0: none). */
+  readonly perPractitioner: number;
+  /** Granted break-glass reads all practitioners of one organisation may have per window together. */
+  readonly perOrganisation: number;
+}
+
+/**
+ * The budget of a genesis without a records section, and what `carechain init` and the demo write: a
+ * day's window, enough for a clinician's emergencies in a shift, not for a loop over a hospital's records.
+ */
+export const BREAK_GLASS_BUDGET_DEFAULT: BreakGlassBudget = {
+  windowMs: 24 * 60 * 60 * 1000,
+  perPractitioner: 10,
+  perOrganisation: 100,
+};
+
+const PARAMS_KEY = 'records/params/break-glass';
+/** Granted break-glass reads of a practitioner or an organisation in window n. */
+export const breakGlassUsedKey = (who: 'practitioner' | 'org', id: string, window: number): string =>
+  `records/break-glass-used/${who}/${id}/${window}`;
+
+function invalid(message: string): CoreError {
+  return new CoreError('genesis.invalid', `app.records: ${message}`);
+}
+
+function budgetField(value: CanonicalValue | undefined, name: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw invalid(`breakGlass.${name} must be an integer of at least ${min}`);
+  }
+  return value;
+}
+
+/** Parses genesis.app.records ({ breakGlass: { windowMs, perPractitioner, perOrganisation } }). */
+export function parseRecordsGenesis(genesis: Genesis): BreakGlassBudget | undefined {
+  const app = genesis.app;
+  if (!isPlainObject(app) || !('records' in app)) return undefined;
+  const section = app.records;
+  if (!isPlainObject(section) || Object.keys(section).join() !== 'breakGlass') {
+    throw invalid('must be { breakGlass: { windowMs, perPractitioner, perOrganisation } }');
+  }
+  const b = section.breakGlass;
+  if (!isPlainObject(b) || Object.keys(b).sort().join() !== 'perOrganisation,perPractitioner,windowMs') {
+    throw invalid('breakGlass has exactly windowMs, perPractitioner and perOrganisation');
+  }
+  return {
+    windowMs: budgetField(b.windowMs, 'windowMs', 1000),
+    perPractitioner: budgetField(b.perPractitioner, 'perPractitioner', 0),
+    perOrganisation: budgetField(b.perOrganisation, 'perOrganisation', 0),
+  };
+}
+
+export function initRecordsGenesis(state: StateOverlay, genesis: Genesis): void {
+  const budget = parseRecordsGenesis(genesis);
+  if (budget !== undefined) state.set(PARAMS_KEY, encodeStateValue(budget));
+}
+
+export function breakGlassBudget(state: StateReader): BreakGlassBudget {
+  return read<BreakGlassBudget>(state, PARAMS_KEY) ?? BREAK_GLASS_BUDGET_DEFAULT;
+}
+
+export interface BreakGlassUse {
+  readonly practitioner: number;
+  readonly organisation: number;
+}
+
+/** What the practitioner and their organisation have used of the window that atMs falls in. */
+export function breakGlassUsed(
+  state: StateReader,
+  practitionerKey: string,
+  orgId: string,
+  atMs: number,
+): BreakGlassUse {
+  const window = Math.floor(atMs / breakGlassBudget(state).windowMs);
+  return {
+    practitioner: readCount(state, breakGlassUsedKey('practitioner', practitionerKey, window)),
+    organisation: readCount(state, breakGlassUsedKey('org', orgId, window)),
+  };
+}
+
+/** Counts one granted break-glass read against both budgets (applyAccess, at the block's time). */
+export function spendBreakGlass(
+  state: StateOverlay,
+  practitionerKey: string,
+  orgId: string,
+  atMs: number,
+): void {
+  const window = Math.floor(atMs / breakGlassBudget(state).windowMs);
+  for (const key of [
+    breakGlassUsedKey('practitioner', practitionerKey, window),
+    breakGlassUsedKey('org', orgId, window),
+  ]) {
+    write(state, key, readCount(state, key) + 1);
+  }
+}
+
+/** The ms at which the window holding atMs ends (for a Retry-After). */
+export function breakGlassWindowEndMs(state: StateReader, atMs: number): number {
+  const { windowMs } = breakGlassBudget(state);
+  return (Math.floor(atMs / windowMs) + 1) * windowMs;
+}
