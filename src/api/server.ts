@@ -12,7 +12,7 @@ import { registerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
-import { registerRecordsAdminRoutes } from './routes/records-admin.ts';
+import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
 import { registerWebApp } from './web.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
@@ -23,8 +23,11 @@ export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
 export interface ApiServerOptions {
   /** The FHIR R4 endpoint of a custodian node; absent, the node serves the ledger API only. */
   readonly fhir?: FhirRouteOptions;
-  /** Break-glass, the patient's access log and erasure (routes/records-admin.ts); needs fhir. */
-  readonly recordsAdmin?: boolean;
+  /**
+   * Break-glass, the patient's access log and erasure (routes/records-admin.ts); needs fhir. true, or
+   * its options (a test hook for the erasure jobs).
+   */
+  readonly recordsAdmin?: boolean | RecordsAdminRouteOptions;
   /** The supply chain API and the EPCIS 2.0 endpoint (routes/supply.ts, routes/epcis.ts). */
   readonly supply?: SupplyRouteOptions;
 }
@@ -72,7 +75,10 @@ export function buildApiServer(
     registerEventRoutes(api, node);
     registerMetrics(api, node);
     if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
-    if (options.fhir && options.recordsAdmin === true) registerRecordsAdminRoutes(api, node, options.fhir);
+    if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {
+      const extra = options.recordsAdmin === true ? {} : options.recordsAdmin;
+      registerRecordsAdminRoutes(api, node, options.fhir, { logger, ...extra });
+    }
     if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
     if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
     registerWebApp(api);

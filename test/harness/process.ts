@@ -24,12 +24,15 @@ export interface SpawnOptions {
   readonly timeoutMs?: number;
   /** Flags for node itself, before the script. */
   readonly nodeFlags?: readonly string[];
+  /** Extra environment variables (a test hook such as CARECHAIN_TEST_ERASURE_CRASH). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Spawns `bin/carechain.mjs args…` and resolves once its output matches `ready`. */
 export function spawnCarechain(args: readonly string[], options: SpawnOptions): Promise<CarechainProcess> {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CARECHAIN_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -59,13 +62,18 @@ export function spawnCarechain(args: readonly string[], options: SpawnOptions): 
 export type NodeProcess = CarechainProcess;
 
 /** Starts `carechain node` for a folder and resolves once its API listens. */
-export function startNodeProcess(dir: string, timeoutMs = START_TIMEOUT_MS): Promise<NodeProcess> {
+export function startNodeProcess(
+  dir: string,
+  timeoutMs = START_TIMEOUT_MS,
+  env?: Readonly<Record<string, string>>,
+): Promise<NodeProcess> {
   // CARECHAIN_NODE_FLAGS passes node flags to the node processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeFlags = process.env.CARECHAIN_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return spawnCarechain(['node', '--config', join(dir, 'node.json')], {
     ready: /API listening on/,
     timeoutMs,
     nodeFlags,
+    ...(env === undefined ? {} : { env }),
   });
 }
 

@@ -7,13 +7,19 @@
 //   GET  /api/v1/patients/me/access-log   the patient's access log as JSON (records accessLog)
 //   GET  /api/v1/patients/me/audit-events the same log as a FHIR searchset Bundle of AuditEvent (BALP)
 //   POST /api/v1/patients/me/erasure      { tx: <records.requestErasure signed by the patient> }
-//                                         → { requestTxHash, requestHeight, receipts }
+//                                         → { requestTxHash, requestHeight, receipts, custodians }: this
+//                                         node's share is done; other custodians' nodes follow from chain
+//   GET  /api/v1/patients/me/erasure      → { custodians }: each custodian's records, requested, erased,
+//                                         pending, and its receipts (contract/erasure.ts)
 // Lists page with _offset and _count (at most RECORDS_PAGE_MAX). Nothing of a body reaches a log.
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { answerAsFhir } from '../errors.ts';
 import { BreakGlassReasonStore } from '../../node/storage/break-glass-reasons.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
 import { RecordsAdmin } from '../../services/records/admin.ts';
+import type { ErasureJobStep } from '../../services/records/erasure-jobs.ts';
+import { ERASURE_PATH, erasureResultSchema, erasureStatusSchema } from '../../contract/erasure.ts';
 import {
   breakGlassEventsWithReasons,
   ownAccessLog,
@@ -27,17 +33,31 @@ import type { CarechainNode } from '../../node/node.ts';
 export const BREAK_GLASS_PATH = '/api/v1/records/break-glass';
 export const ACCESS_LOG_PATH = '/api/v1/patients/me/access-log';
 export const AUDIT_EVENTS_PATH = '/api/v1/patients/me/audit-events';
-export const ERASURE_PATH = '/api/v1/patients/me/erasure';
+export { ERASURE_PATH };
+
+export interface RecordsAdminRouteOptions {
+  /** Where erasure jobs report a failure (codes only, never PHI). */
+  readonly logger?: Logger;
+  /** A test hook at each step of an erasure job (the crash test kills the node there). */
+  readonly onErasureStep?: (step: ErasureJobStep) => void;
+}
 
 export function registerRecordsAdminRoutes(
   app: FastifyInstance,
   node: CarechainNode,
   fhir: FhirRouteOptions,
+  options: RecordsAdminRouteOptions = {},
 ): void {
   const { gateway, baseUrl } = fhir;
   const reasons = BreakGlassReasonStore.open(node.storage);
-  const admin = new RecordsAdmin(gateway, reasons);
+  const admin = new RecordsAdmin(gateway, reasons, {
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.onErasureStep === undefined ? {} : { onStep: options.onErasureStep }),
+  });
+  // This custodian's share of every patient's erasure, whichever node the patient asked.
+  admin.jobs.start();
   app.addHook('onClose', (_instance, done) => {
+    admin.jobs.stop();
     reasons.close();
     done();
   });
@@ -84,14 +104,27 @@ export function registerRecordsAdminRoutes(
         .send(bundle);
     });
 
-    scope.post<{ Body: Record<string, unknown> | undefined }>(ERASURE_PATH, async (request, reply) => {
-      const who = await request.caller();
-      const body = request.body ?? {};
-      if (body.tx === undefined)
-        throw FhirError.invalid('send { tx: <signed records.requestErasure tx> }', 'tx');
-      const result = await admin.erase(who, body.tx);
-      return reply.header('cache-control', 'no-store').send(result);
-    });
+    scope.get(
+      ERASURE_PATH,
+      { schema: { response: { 200: erasureStatusSchema } } },
+      async (request, reply) => {
+        const status = admin.erasureStatus(await request.caller());
+        return reply.header('cache-control', 'no-store').send(status);
+      },
+    );
+
+    scope.post<{ Body: Record<string, unknown> | undefined }>(
+      ERASURE_PATH,
+      { schema: { response: { 200: erasureResultSchema } } },
+      async (request, reply) => {
+        const who = await request.caller();
+        const body = request.body ?? {};
+        if (body.tx === undefined)
+          throw FhirError.invalid('send { tx: <signed records.requestErasure tx> }', 'tx');
+        const result = await admin.erase(who, body.tx);
+        return reply.header('cache-control', 'no-store').send(result);
+      },
+    );
     done();
   });
 }

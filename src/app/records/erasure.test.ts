@@ -4,6 +4,7 @@ import { TX_BYTES_MAX } from '../../core/limits.ts';
 import { encodeTx, signTx } from '../../core/tx.ts';
 import { chainId, type TestChain } from '../test-support.ts';
 import { erasureRequests, erasures, record, recordsOfPatient } from './queries.ts';
+import { erasureQueueEntry, erasureQueueLength, erasureStatus, pendingErasures } from './erasure-status.ts';
 import {
   accessPayload,
   alice,
@@ -189,4 +190,39 @@ test('a record with the most versions allowed is erased in one tx that fits TX_B
   });
   assert.ok(encodeTx(tx).length <= TX_BYTES_MAX, `${encodeTx(tx).length} bytes`);
   assert.equal(chain.submit(hospitalNode, 'records.erase', payload), 'ok');
+});
+
+test('one request enters the chain-wide queue; each custodian finds its own pending records and the patient sees each custodian’s progress', () => {
+  const chain = withRecords();
+  const atClinic = registerPayload(4, 1, { custodianOrgId: 'riverside' });
+  assert.equal(chain.submit(clinicNode, 'records.register', atClinic), 'ok');
+  assert.equal(erasureQueueLength(chain.state), 0);
+  assert.equal(request(chain, 'all'), 'ok');
+  chain.commit();
+  assert.equal(erasureQueueLength(chain.state), 1);
+  assert.deepEqual(erasureQueueEntry(chain.state, 0), { patientPseudonym: pseudonym, requestIndex: 0 });
+  const ids = (heads: { recordId: string }[]) => heads.map((h) => h.recordId);
+  assert.deepEqual(ids(pendingErasures(chain.state, pseudonym, 'st-mary')), [recordId(1), recordId(2)]);
+  assert.deepEqual(ids(pendingErasures(chain.state, pseudonym, 'riverside')), [recordId(4)]);
+  const before = erasureStatus(chain.state, pseudonym);
+  assert.deepEqual(
+    before.map((s) => [s.custodianOrgId, s.records, s.requested, s.erased, s.pending, s.receipts.length]),
+    [
+      ['riverside', 1, 1, 0, 1, 0],
+      ['st-mary', 2, 2, 0, 2, 0],
+    ],
+  );
+  assert.equal(erase(chain, [1, 2], [2, 1]), 'ok');
+  assert.deepEqual(pendingErasures(chain.state, pseudonym, 'st-mary'), []);
+  const after = erasureStatus(chain.state, pseudonym);
+  assert.deepEqual(
+    after.map((s) => [s.custodianOrgId, s.erased, s.pending, s.receipts.length]),
+    [
+      ['riverside', 0, 1, 0],
+      ['st-mary', 2, 0, 1],
+    ],
+  );
+  // Bob's request is the queue's second entry, whoever holds his records.
+  assert.equal(request(chain, 'all', bob, bobPseudonym), 'ok');
+  assert.deepEqual(erasureQueueEntry(chain.state, 1), { patientPseudonym: bobPseudonym, requestIndex: 0 });
 });

@@ -14,6 +14,8 @@ import {
   erasureAllKey,
   erasureCountKey,
   erasureKey,
+  erasureQueueKey,
+  ERASURE_QUEUE_COUNT_KEY,
   erasureRequestCountKey,
   erasureRequestedKey,
   erasureRequestKey,
@@ -26,7 +28,7 @@ import {
   recordVersion,
   write,
 } from './store.ts';
-import type { ErasureRecord, ErasureRequestRecord, RecordHead } from './types.ts';
+import type { ErasureQueueEntry, ErasureRecord, ErasureRequestRecord, RecordHead } from './types.ts';
 
 /** A live (not yet erased) record of this patient; used by both txs. */
 function requireLiveRecordOf(ctx: TxContext, recordId: string, pseudonym: string): RecordHead {
@@ -85,6 +87,9 @@ function applyRequestErasure(ctx: TxContext, payload: CanonicalValue): void {
     txHash: ctx.txHash,
   };
   append(ctx.state, erasureRequestCountKey(pseudonym), (i) => erasureRequestKey(pseudonym, i), request);
+  // Every custodian's node reads this list from committed state: one request reaches all of them.
+  const entry: ErasureQueueEntry = { patientPseudonym: pseudonym, requestIndex: n };
+  append(ctx.state, ERASURE_QUEUE_COUNT_KEY, erasureQueueKey, entry);
 }
 
 /**

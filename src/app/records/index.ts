@@ -9,6 +9,7 @@ import { registerHandlers } from './register.ts';
 
 export * from './types.ts';
 export * from './queries.ts';
+export * from './erasure-status.ts';
 export { accessEvent, isErasureRequested, recordHead, recordVersion } from './store.ts';
 export { decideAccess, type Decision } from './decide.ts';
 export * from './policy.ts';

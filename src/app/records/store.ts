@@ -16,6 +16,9 @@
 //   records/erasure-all/<pseudonym>                    → records (by patient index) an 'all' request covers
 //   records/erasure-count/<pseudonym>                  → number of erasure receipts for the patient
 //   records/erasure/<pseudonym>/<n>                    → ErasureRecord
+//   records/erasure-queue-count                        → number of erasure requests on the whole chain
+//   records/erasure-queue/<n>                          → ErasureQueueEntry of the n-th (every custodian's
+//                                                        node works through this list: erasure-jobs.ts)
 //
 // The state has point reads only, so the counters and indexes are what make listing possible. Event ids
 // live in the custodian's namespace (like consent ids in the patient's): an id seen in the mempool cannot
@@ -60,6 +63,8 @@ export const erasureRequestedKey = (recordId: string): string => `records/erasur
 export const erasureAllKey = (pseudonym: string): string => `records/erasure-all/${pseudonym}`;
 export const erasureCountKey = (pseudonym: string): string => `records/erasure-count/${pseudonym}`;
 export const erasureKey = (pseudonym: string, n: number): string => `records/erasure/${pseudonym}/${n}`;
+export const ERASURE_QUEUE_COUNT_KEY = 'records/erasure-queue-count';
+export const erasureQueueKey = (n: number): string => `records/erasure-queue/${n}`;
 
 /** Reads a value this module wrote itself (so its shape is known), or undefined when absent. */
 export function read<T>(state: StateReader, key: string): T | undefined {

@@ -158,6 +158,16 @@ export interface ErasureRequestRecord {
   readonly txHash: string;
 }
 
+/**
+ * One entry of the chain-wide list of erasure requests: the work every custodian's node picks up from
+ * committed state (it shreds whatever of the patient's requested records it holds, then commits a receipt).
+ */
+export interface ErasureQueueEntry {
+  readonly patientPseudonym: string;
+  /** The request's position in the patient's request list. */
+  readonly requestIndex: number;
+}
+
 /** A crypto-shredding receipt as committed by the custodian's node. */
 export interface ErasureRecord {
   /** Position in the patient's erasure list (0-based). */

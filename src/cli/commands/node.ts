@@ -16,6 +16,7 @@ import { loadNodeConfig, type HostPort } from '../../node/config.ts';
 import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';
 import { untilSignal } from './shutdown.ts';
+import { erasureCrashHook } from '../test-hooks.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. A wildcard
@@ -97,7 +98,7 @@ export async function runNode(options: { config: string; database?: string }): P
   );
   const app = buildApiServer(node, logger, {
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
-    recordsAdmin: true,
+    recordsAdmin: erasureCrashHook(),
     supply: { verifier },
   });
   const address = await app.listen({ host: api.host, port: api.port });

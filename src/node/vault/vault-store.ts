@@ -20,6 +20,7 @@ import { VAULT_SCHEMA_SQL, VAULT_SCHEMA_VERSION } from './vault-schema.ts';
 
 export const VAULT_FILE = 'vault.sqlite';
 export const LIST_LIMIT_MAX = 10_000;
+const ERASURE_CURSOR = 'erasure_cursor';
 
 export interface StoredVersion {
   readonly chainId: string;
@@ -145,6 +146,22 @@ export class VaultStore {
 
   close(): void {
     this.port.close();
+  }
+
+  /**
+   * How many of the chain's erasure requests this custodian has finished (services/records/
+   * erasure-jobs.ts): kept beside the shredded data, so a restart resumes at the first unfinished one.
+   */
+  erasureCursor(): number {
+    const row = this.port.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [ERASURE_CURSOR]);
+    return row === undefined ? 0 : Number(row.value);
+  }
+
+  setErasureCursor(n: number): void {
+    this.port.run(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [ERASURE_CURSOR, String(n)],
+    );
   }
 
   /**

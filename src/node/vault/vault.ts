@@ -204,6 +204,15 @@ export class Vault {
     return this.store.shred(target, this.clock.nowMs());
   }
 
+  /** How many of the chain's erasure requests this custodian has finished (VaultStore.erasureCursor). */
+  erasureCursor(): number {
+    return this.store.erasureCursor();
+  }
+
+  setErasureCursor(n: number): void {
+    this.store.setErasureCursor(n);
+  }
+
   private checkSealInput(input: SealInput): void {
     if (typeof input.chainId !== 'string' || !TOKEN.test(input.chainId)) {
       throw invalid('chainId', 'chainId is malformed');

@@ -3,9 +3,10 @@
 //   - break-glass: an active practitioner reads without consent for ETREAT with a written reason; the
 //     reason stays here (BreakGlassReasonStore) and only its salted commitment enters the records.access
 //     event, which is committed (flagged) before the resource is released;
-//   - erasure: the patient's own signed records.requestErasure is forwarded and committed, then this
-//     custodian crypto-shreds every requested record it holds and commits records.erase with the receipt
-//     (signed by the node key). The chain then answers record.erased to every later read (410).
+//   - erasure: the patient's own signed records.requestErasure is forwarded and committed; then every
+//     custodian's node (this one first, before the answer) crypto-shreds the requested records it holds
+//     and commits records.erase with its receipt (signed by its node key), through erasure-jobs.ts. The
+//     chain then answers record.erased to every later read (410).
 import type { Caller } from '../auth/caller.ts';
 import { authorize } from '../auth/caller.ts';
 import {
@@ -17,14 +18,14 @@ import {
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { RecordsGateway } from './gateway.ts';
 import { forwardRead } from './forwarding.ts';
+import { ErasureJobs, type ErasureJobsOptions } from './erasure-jobs.ts';
 import {
   BREAK_GLASS_PURPOSE,
   decideAccess,
-  isErasureRequested,
-  recordsOfPatient,
-  recordVersion,
+  erasures,
+  erasureStatus,
   RECORDS_PAGE_MAX,
-  RECORDS_PER_ERASURE_MAX,
+  type CustodianErasureStatus,
   type RecordHead,
 } from '../../app/records/index.ts';
 import { actorOf } from '../../app/membership/queries.ts';
@@ -56,17 +57,23 @@ export interface ErasureReceipt {
 export interface ErasureResult {
   readonly requestTxHash: string;
   readonly requestHeight: number;
-  /** One receipt per records.erase tx (RECORDS_PER_ERASURE_MAX records each); empty if nothing is held here. */
+  /** This node's receipts, one per records.erase tx (RECORDS_PER_ERASURE_MAX records each). */
   readonly receipts: readonly ErasureReceipt[];
+  /** Every custodian of the patient's records: the others' shares may still be pending. */
+  readonly custodians: readonly CustodianErasureStatus[];
 }
 
 export class RecordsAdmin {
   private readonly port: Port;
   private readonly reasons: BreakGlassReasonStore;
 
-  constructor(gateway: RecordsGateway, reasons: BreakGlassReasonStore) {
+  /** Every custodian's share of every erasure request, resumed from committed state (erasure-jobs.ts). */
+  readonly jobs: ErasureJobs;
+
+  constructor(gateway: RecordsGateway, reasons: BreakGlassReasonStore, options: ErasureJobsOptions = {}) {
     this.port = gateway.adminPort();
     this.reasons = reasons;
+    this.jobs = new ErasureJobs(this.port, options);
     gateway.serveBreakGlass((caller, type, id, reason) =>
       this.breakGlassRead(caller, { type, id, purpose: BREAK_GLASS_PURPOSE, reason }),
     );
@@ -197,66 +204,38 @@ export class RecordsAdmin {
     if (requested === undefined) {
       throw new FhirError(503, [issue('timeout', 'the erasure request was not committed in time')]);
     }
-    const receipts = await this.shredRequested(caller.pseudonym);
-    return { requestTxHash, requestHeight: requested.height, receipts };
+    // This node's own share now; every other custodian's node picks the request up from the chain.
+    await this.jobs.kick();
+    return {
+      requestTxHash,
+      requestHeight: requested.height,
+      receipts: this.receiptsSince(caller.pseudonym, requested.height),
+      custodians: erasureStatus(node.ledger.store.latestState, caller.pseudonym),
+    };
   }
 
-  /** Shreds every live record of the patient held here whose erasure is requested; commits receipts. */
-  private async shredRequested(pseudonym: string): Promise<ErasureReceipt[]> {
-    const { node, vault, clock } = this.port;
-    const state = node.ledger.state;
+  /** The patient's erasure, custodian by custodian (how far each has shredded and receipted). */
+  erasureStatus(caller: Caller): { readonly custodians: readonly CustodianErasureStatus[] } {
+    if (caller.kind !== 'patient' && caller.kind !== 'proxy') {
+      throw FhirError.forbidden('only the patient or their proxy may see the erasure status');
+    }
+    return { custodians: erasureStatus(this.port.node.ledger.store.latestState, caller.pseudonym) };
+  }
+
+  /** This custodian's receipts for the patient committed at or after the request. */
+  private receiptsSince(pseudonym: string, height: number): ErasureReceipt[] {
+    const state = this.port.node.ledger.store.latestState;
     const custodianOrgId = this.custodianOrgId();
-    const heads: RecordHead[] = [];
-    for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
-      const page = recordsOfPatient(state, pseudonym, { offset, limit: RECORDS_PAGE_MAX });
-      for (const head of page.items) {
-        if (
-          head.custodianOrgId === custodianOrgId &&
-          head.erasedAtHeight === null &&
-          isErasureRequested(state, head)
-        ) {
-          heads.push(head);
-        }
-      }
-      if (offset + RECORDS_PAGE_MAX >= page.total) break;
-    }
-    heads.sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
     const receipts: ErasureReceipt[] = [];
-    for (let i = 0; i < heads.length; i += RECORDS_PER_ERASURE_MAX) {
-      const chunk = heads.slice(i, i + RECORDS_PER_ERASURE_MAX);
-      const shreddedAtMs = clock.nowMs();
-      for (const head of chunk) {
-        try {
-          vault.shred({ recordId: head.recordId });
-        } catch (err) {
-          // A retry after a crash between shred and commit: the ciphertexts are already gone.
-          const gone =
-            err instanceof NodeError && (err.code === 'vault.shredded' || err.code === 'vault.not_found');
-          if (!gone) throw err;
-        }
+    for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
+      const page = erasures(state, pseudonym, { offset, limit: RECORDS_PAGE_MAX });
+      for (const r of page.items) {
+        if (r.custodianOrgId !== custodianOrgId || r.height < height) continue;
+        const { txHash, recordIds, commitments, shreddedAtMs } = r;
+        receipts.push({ txHash, height: r.height, recordIds, commitments, shreddedAtMs });
       }
-      // The receipt lists what the chain registered, version by version, as records.erase demands.
-      const commitments = chunk.flatMap((head) =>
-        Array.from(
-          { length: head.latestVersion },
-          (_, v) => recordVersion(state, head.recordId, v + 1)!.commitment,
-        ),
-      );
-      const recordIds = chunk.map((head) => head.recordId);
-      const committed = await this.port.commit('records.erase', {
-        patientPseudonym: pseudonym,
-        recordIds,
-        receipt: { commitments, shreddedAtMs },
-      });
-      receipts.push({
-        txHash: committed.hash,
-        height: committed.height,
-        recordIds,
-        commitments,
-        shreddedAtMs,
-      });
+      if (offset + RECORDS_PAGE_MAX >= page.total) return receipts;
     }
-    return receipts;
   }
 
   /** The organisation this node is a node key of (as the gateway's custodianOrgId). */

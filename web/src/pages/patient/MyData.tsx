@@ -11,6 +11,7 @@ import { useThisOrg } from '../../lib/network.ts';
 import { encodePatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
 import { loadAllRecords } from './Timeline.tsx';
+import type { ErasureResultBody } from '../../../../src/contract/erasure.ts';
 
 export function MyData() {
   const { current } = useSession();
@@ -50,19 +51,26 @@ export function MyData() {
     });
 
   const erase = () =>
-    run('Asking for erasure — the custodian deletes your records and records a receipt…', async () => {
-      const tx = await signOnly(current.seed, 'records.requestErasure', {
-        patientPseudonym: pseudonym,
-        recordIds: 'all',
-      });
-      const result = await request<{ receipts: unknown[] }>('/api/v1/patients/me/erasure', {
-        body: { tx },
-        token: current.session.token,
-      });
-      setNotice(
-        `Erased. ${result.receipts.length} receipt(s) are on the ledger; your records can no longer be read anywhere.`,
-      );
-    });
+    run(
+      'Asking for erasure — each place that keeps your records deletes them and records a receipt…',
+      async () => {
+        const tx = await signOnly(current.seed, 'records.requestErasure', {
+          patientPseudonym: pseudonym,
+          recordIds: 'all',
+        });
+        const result = await request<ErasureResultBody>('/api/v1/patients/me/erasure', {
+          body: { tx },
+          token: current.session.token,
+        });
+        // Every custodian erases its own copy; the others' nodes may still be on their way.
+        const waiting = result.custodians.filter((c) => c.pending > 0).map((c) => c.custodianOrgId);
+        setNotice(
+          waiting.length === 0
+            ? `Erased everywhere. ${result.custodians.length} place(s) recorded a receipt on the ledger; your records can no longer be read anywhere.`
+            : `Erased here. Still erasing at ${waiting.join(', ')}: their nodes do it on their own and record a receipt on the ledger.`,
+        );
+      },
+    );
 
   return (
     <section aria-labelledby="data-title">
