@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hospitalAdmin, party } from '../test-support.ts';
-import { activeConsents, consentRecord, consentsOf, CONSENTS_PER_PATIENT_MAX } from './store.ts';
+import {
+  activeConsents,
+  consentRecord,
+  consentsOf,
+  CONSENTS_PER_PATIENT_MAX,
+  unrevokedConsents,
+} from './store.ts';
 import {
   alice,
   doctor,
@@ -156,7 +162,7 @@ test('activeConsents filters by period when given a time', () => {
   assert.equal(activeConsents(chain.state, pseudonym, 99).length, 0);
 });
 
-test('a patient has at most CONSENTS_PER_PATIENT_MAX consents', () => {
+test('a patient holds at most CONSENTS_PER_PATIENT_MAX unrevoked consents', () => {
   const chain = setup();
   for (let n = 0; n < CONSENTS_PER_PATIENT_MAX; n++) {
     assert.equal(chain.submit(alice, 'consent.grant', grantPayload({ consentId: id(n + 1) })), 'ok');
@@ -167,4 +173,34 @@ test('a patient has at most CONSENTS_PER_PATIENT_MAX consents', () => {
     'tx.rejected:consent.too_many',
   );
   assert.equal(consentsOf(chain.state, pseudonym).length, CONSENTS_PER_PATIENT_MAX);
+});
+
+test('the unrevoked list follows grants and revocations in any order; the history keeps every consent', () => {
+  const chain = setup();
+  for (let n = 1; n <= 5; n++) {
+    assert.equal(chain.submit(alice, 'consent.grant', grantPayload({ consentId: id(n) })), 'ok');
+  }
+  chain.commit();
+  const unrevoked = () =>
+    unrevokedConsents(chain.state, pseudonym)
+      .map((c) => c.consentId)
+      .sort();
+  // The middle, the last, then the first: each revocation moves the last one into the freed slot.
+  for (const [n, left] of [
+    [3, [1, 2, 4, 5]],
+    [5, [1, 2, 4]],
+    [1, [2, 4]],
+  ] as const) {
+    assert.equal(chain.submit(alice, 'consent.revoke', { consentId: id(n) }), 'ok');
+    assert.deepEqual(unrevoked(), left.map(id));
+    chain.commit();
+  }
+  assert.equal(chain.submit(guardian, 'consent.grant', grantPayload({ consentId: id(6) })), 'ok');
+  assert.deepEqual(unrevoked(), [2, 4, 6].map(id));
+  assert.equal(consentsOf(chain.state, pseudonym).length, 6);
+  assert.equal(
+    chain.submit(alice, 'consent.revoke', { consentId: id(3) }),
+    'tx.rejected:consent.already_revoked',
+  );
+  assert.deepEqual(unrevoked(), [2, 4, 6].map(id));
 });

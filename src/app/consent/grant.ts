@@ -20,6 +20,10 @@ import {
   consentIndexKey,
   consentKey,
   consentRecord,
+  unrevokedCount,
+  unrevokedCountKey,
+  unrevokedKey,
+  unrevokedSlotKey,
 } from './store.ts';
 import { PROVISION_TYPES, type ConsentRecord, type Grantee } from './types.ts';
 
@@ -51,16 +55,38 @@ export function recordConsent(ctx: TxContext, record: ConsentRecord): void {
   if (consentRecord(ctx.state, pseudonym, record.consentId) !== undefined) {
     throw rejected('consent.duplicate_id', 'this patient already has a consent with this id');
   }
-  const n = consentCount(ctx.state, pseudonym);
-  if (n >= CONSENTS_PER_PATIENT_MAX) {
-    throw rejected('consent.too_many', 'the patient has reached the consent limit', {
+  // The cap counts unrevoked consents only: revoking one makes room (finding 15).
+  const held = unrevokedCount(ctx.state, pseudonym);
+  if (held >= CONSENTS_PER_PATIENT_MAX) {
+    throw rejected('consent.too_many', 'the patient holds the most unrevoked consents allowed', {
       expected: CONSENTS_PER_PATIENT_MAX,
-      actual: n,
+      actual: held,
     });
   }
+  const n = consentCount(ctx.state, pseudonym);
   ctx.state.set(consentKey(pseudonym, record.consentId), encodeStateValue(record));
   ctx.state.set(consentIndexKey(pseudonym, n), encodeStateValue(record.consentId));
   ctx.state.set(consentCountKey(pseudonym), encodeStateValue(n + 1));
+  ctx.state.set(unrevokedKey(pseudonym, held), encodeStateValue(record.consentId));
+  ctx.state.set(unrevokedSlotKey(pseudonym, record.consentId), encodeStateValue(held));
+  ctx.state.set(unrevokedCountKey(pseudonym), encodeStateValue(held + 1));
+}
+
+/** Takes a revoked consent out of the unrevoked list: the last one moves into its slot. */
+function dropUnrevoked(ctx: TxContext, pseudonym: string, consentId: string): void {
+  const slotKey = unrevokedSlotKey(pseudonym, consentId);
+  const slotValue = ctx.state.get(slotKey);
+  if (slotValue === undefined) return;
+  const slot = JSON.parse(slotValue) as number;
+  const last = unrevokedCount(ctx.state, pseudonym) - 1;
+  if (slot !== last) {
+    const moved = JSON.parse(ctx.state.get(unrevokedKey(pseudonym, last))!) as string;
+    ctx.state.set(unrevokedKey(pseudonym, slot), encodeStateValue(moved));
+    ctx.state.set(unrevokedSlotKey(pseudonym, moved), encodeStateValue(slot));
+  }
+  ctx.state.delete(unrevokedKey(pseudonym, last));
+  ctx.state.delete(slotKey);
+  ctx.state.set(unrevokedCountKey(pseudonym), encodeStateValue(last));
 }
 
 function applyGrant(ctx: TxContext, payload: CanonicalValue): void {
@@ -114,6 +140,7 @@ function applyRevoke(ctx: TxContext, payload: CanonicalValue): void {
   }
   const revoked: ConsentRecord = { ...record, revokedAtHeight: ctx.height, revokedBy: ctx.signer };
   ctx.state.set(consentKey(pseudonym, consentId), encodeStateValue(revoked));
+  dropUnrevoked(ctx, pseudonym, consentId);
 }
 
 export const grantHandlers: readonly TxHandler[] = [

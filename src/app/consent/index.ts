@@ -15,6 +15,7 @@ export {
   consentsOf,
   CONSENTS_PER_PATIENT_MAX,
   REQUEST_PAGE_MAX,
+  unrevokedConsents,
 } from './store.ts';
 export { toFhirConsent, CARECHAIN_SYSTEMS } from './fhir.ts';
 export { FHIR_R4_RESOURCE_TYPES, isFhirResourceType } from './fhir-resource-types.ts';

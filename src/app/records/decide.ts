@@ -15,7 +15,7 @@
 //   4. otherwise evaluateAccess, once per resource type the event covers. All of them must agree: an event
 //      is one decision, and a search with mixed verdicts is logged as one event per verdict.
 import { evaluateAccess } from '../consent/evaluate.ts';
-import { consentsOf } from '../consent/store.ts';
+import { unrevokedConsents } from '../consent/store.ts';
 import type { AccessRequest } from '../consent/types.ts';
 import { actorOf, organisation } from '../membership/queries.ts';
 import type { PractitionerRole } from '../membership/types.ts';
@@ -91,7 +91,8 @@ export function decideAccess(state: StateReader, input: DecisionInput): Decision
   if (input.anyErased) return denied('record.erased');
   if (event.breakGlass !== null) return decideBreakGlass(state, event, role, input.atMs);
 
-  const consents = consentsOf(state, event.patientPseudonym);
+  // Unrevoked ones only: one revoked at or before this state is in force at no later height.
+  const consents = unrevokedConsents(state, event.patientPseudonym);
   const decisions = input.resourceTypes.map((resourceType) => {
     const request: AccessRequest = {
       patientPseudonym: event.patientPseudonym,

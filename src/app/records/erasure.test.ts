@@ -101,7 +101,7 @@ test('request, crypto-shred receipt, then the record can be neither registered n
   assert.equal(erase(chain, [1], [2]), 'tx.rejected:records.erased');
 });
 
-test('only the patient or a proxy requests erasure, of the patient’s own records', () => {
+test('only the patient requests erasure, of their own records; a proxy may not', () => {
   const chain = withRecords();
   for (const signer of [doctor, hospitalNode, bob]) {
     assert.equal(request(chain, [recordId(1)], signer), 'tx.rejected:records.not_patient');
@@ -109,9 +109,11 @@ test('only the patient or a proxy requests erasure, of the patient’s own recor
   assert.equal(request(chain, [recordId(3)]), 'tx.rejected:records.other_patient');
   assert.equal(request(chain, [recordId(9)]), 'tx.rejected:records.unknown_record');
   assert.equal(request(chain, [recordId(1)], bob, bobPseudonym), 'tx.rejected:records.other_patient');
-  assert.equal(request(chain, [recordId(1)], guardian), 'ok');
+  assert.equal(request(chain, [recordId(1)], guardian), 'tx.rejected:records.proxy_may_not_erase');
+  assert.equal(request(chain, 'all', guardian), 'tx.rejected:records.proxy_may_not_erase');
+  assert.equal(request(chain, [recordId(1)]), 'ok');
   assert.equal(request(chain, [recordId(1)]), 'tx.rejected:records.erasure_already_requested');
-  assert.equal(erasureRequests(chain.state, pseudonym, page).items[0]?.requestedBy, guardian.key);
+  assert.equal(erasureRequests(chain.state, pseudonym, page).items[0]?.requestedBy, alice.key);
   for (const recordIds of [[], [recordId(2), recordId(2)], ['my HIV test'], 'everything']) {
     assert.equal(
       chain.submit(alice, 'records.requestErasure', { patientPseudonym: pseudonym, recordIds }),

@@ -1,10 +1,10 @@
-// Erasure is crypto-shredding (DESIGN.md "Off-chain vault and access"): the patient (or a proxy) asks,
+// Erasure is crypto-shredding (DESIGN.md "Off-chain vault and access"): the patient (never a proxy) asks,
 // the custodian deletes the ciphertexts and wrapped keys, then its node commits the receipt. The chain
 // keeps only what it had (commitments, which open nothing without salt, ciphertext and key), marks the
 // records erased, and from then on refuses to register or release them. `verify` still passes: no
 // committed tx or state write is removed.
 import type { CanonicalValue } from '../../core/canonical.ts';
-import { patientActingAs } from '../membership/queries.ts';
+import { patientActingAs, patientByKey } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import { rejected } from '../payload.ts';
 import { requireNodeSigner } from './access.ts';
@@ -47,8 +47,13 @@ function requireLiveRecordOf(ctx: TxContext, recordId: string, pseudonym: string
 
 function applyRequestErasure(ctx: TxContext, payload: CanonicalValue): void {
   const p = parseRequestErasure(payload);
-  if (patientActingAs(ctx.state, ctx.signer) !== p.patientPseudonym) {
-    throw rejected('records.not_patient', 'only the patient or an appointed proxy may request erasure');
+  // Erasure cannot be undone, so it takes the patient's own key: a proxy (a guardian, an attorney) acts
+  // for the patient in everything else, but may not destroy their records (docs/SECURITY.md finding 15).
+  if (patientByKey(ctx.state, ctx.signer) !== p.patientPseudonym) {
+    if (patientActingAs(ctx.state, ctx.signer) === p.patientPseudonym) {
+      throw rejected('records.proxy_may_not_erase', 'only the patient’s own key may request erasure');
+    }
+    throw rejected('records.not_patient', 'only the patient may request erasure');
   }
   const pseudonym = p.patientPseudonym;
   const total = readCount(ctx.state, patientCountKey(pseudonym));

@@ -159,6 +159,7 @@ export const ERROR_CATALOGUE = {
   'records.nothing_to_erase': { status: 422, message: 'records: nothing to erase' },
   'records.other_custodian': { status: 422, message: 'records: other custodian' },
   'records.other_patient': { status: 422, message: 'records: other patient' },
+  'records.proxy_may_not_erase': { status: 403, message: 'records: proxy may not erase' },
   'records.practitioner_suspended': { status: 422, message: 'records: practitioner suspended' },
   'records.receipt_mismatch': { status: 422, message: 'records: receipt mismatch' },
   'records.requester_org_mismatch': { status: 422, message: 'records: requester org mismatch' },

@@ -5,6 +5,7 @@ import {
   CONSENT_ACTIONS,
   consentRequestsOf,
   consentsOf,
+  unrevokedConsents,
   evaluateAccess,
   PURPOSES_OF_USE,
   toFhirConsent,
@@ -111,7 +112,7 @@ export function allowedForCaller(
   if (patientRecord(state, patient) === undefined) {
     throw new ServiceError('consent.unknown_patient', 'no patient has this pseudonym');
   }
-  const consents = consentsOf(state, patient);
+  const consents = unrevokedConsents(state, patient);
   const decisions = types.map((type) => {
     const decision = evaluateAccess(consents, {
       patientPseudonym: patient,

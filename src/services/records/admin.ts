@@ -172,9 +172,8 @@ export class RecordsAdmin {
    * never signs for the patient: the tx must be signed by the caller's key and name their pseudonym.
    */
   async erase(caller: Caller, signedRequest: unknown): Promise<ErasureResult> {
-    if (caller.kind !== 'patient' && caller.kind !== 'proxy') {
-      throw FhirError.forbidden('only the patient or their proxy may request erasure');
-    }
+    // Irreversible, so only the patient's own key: a proxy gets 403 (and the chain refuses its tx too).
+    if (caller.kind !== 'patient') throw FhirError.forbidden('only the patient may request erasure');
     const tx = asObject(signedRequest);
     const payload = asObject(tx.payload);
     if (tx.type !== REQUEST_ERASURE_TX) {
