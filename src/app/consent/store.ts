@@ -65,16 +65,25 @@ export function consentCount(state: StateReader, pseudonym: string): number {
   return count(state, consentCountKey(pseudonym));
 }
 
-/** Every consent the patient ever granted, in commit order, revoked ones included: evaluateAccess's input. */
-export function consentsOf(state: StateReader, pseudonym: string): ConsentRecord[] {
+/** The consents an index lists (n-th key → consent id), in index order. */
+function listed(
+  state: StateReader,
+  pseudonym: string,
+  total: number,
+  indexKey: (pseudonym: string, n: number) => string,
+): ConsentRecord[] {
   const out: ConsentRecord[] = [];
-  const total = consentCount(state, pseudonym);
   for (let n = 0; n < total; n++) {
-    const id = read<string>(state, consentIndexKey(pseudonym, n));
+    const id = read<string>(state, indexKey(pseudonym, n));
     const record = id === undefined ? undefined : consentRecord(state, pseudonym, id);
     if (record !== undefined) out.push(record);
   }
   return out;
+}
+
+/** Every consent the patient ever granted, in commit order, revoked ones included: their history. */
+export function consentsOf(state: StateReader, pseudonym: string): ConsentRecord[] {
+  return listed(state, pseudonym, consentCount(state, pseudonym), consentIndexKey);
 }
 
 export function unrevokedCount(state: StateReader, pseudonym: string): number {
@@ -86,14 +95,7 @@ export function unrevokedCount(state: StateReader, pseudonym: string): number {
  * depend on it). At most CONSENTS_PER_PATIENT_MAX: what deciding an access at this state or after reads.
  */
 export function unrevokedConsents(state: StateReader, pseudonym: string): ConsentRecord[] {
-  const out: ConsentRecord[] = [];
-  const total = unrevokedCount(state, pseudonym);
-  for (let n = 0; n < total; n++) {
-    const id = read<string>(state, unrevokedKey(pseudonym, n));
-    const record = id === undefined ? undefined : consentRecord(state, pseudonym, id);
-    if (record !== undefined) out.push(record);
-  }
-  return out;
+  return listed(state, pseudonym, unrevokedCount(state, pseudonym), unrevokedKey);
 }
 
 /**

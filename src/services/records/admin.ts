@@ -209,7 +209,7 @@ export class RecordsAdmin {
       requestTxHash,
       requestHeight: requested.height,
       receipts: this.receiptsSince(caller.pseudonym, requested.height),
-      custodians: erasureStatus(node.ledger.store.latestState, caller.pseudonym),
+      custodians: erasureStatus(node.ledger.state, caller.pseudonym),
     };
   }
 
@@ -218,12 +218,12 @@ export class RecordsAdmin {
     if (caller.kind !== 'patient' && caller.kind !== 'proxy') {
       throw FhirError.forbidden('only the patient or their proxy may see the erasure status');
     }
-    return { custodians: erasureStatus(this.port.node.ledger.store.latestState, caller.pseudonym) };
+    return { custodians: erasureStatus(this.port.node.ledger.state, caller.pseudonym) };
   }
 
   /** This custodian's receipts for the patient committed at or after the request. */
   private receiptsSince(pseudonym: string, height: number): ErasureReceipt[] {
-    const state = this.port.node.ledger.store.latestState;
+    const state = this.port.node.ledger.state;
     const custodianOrgId = this.custodianOrgId();
     const receipts: ErasureReceipt[] = [];
     for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {

@@ -99,7 +99,7 @@ export class ErasureJobs {
     if (custodianOrgId === undefined) return;
     for (;;) {
       const cursor = vault.erasureCursor();
-      const state = node.ledger.store.latestState;
+      const state = node.ledger.state;
       if (cursor >= erasureQueueLength(state)) return;
       const entry = erasureQueueEntry(state, cursor);
       if (entry !== undefined) await this.eraseHeldRecords(entry.patientPseudonym, custodianOrgId);
@@ -111,7 +111,7 @@ export class ErasureJobs {
   private async eraseHeldRecords(pseudonym: string, custodianOrgId: string): Promise<void> {
     const { node, vault, clock } = this.port;
     for (;;) {
-      const state = node.ledger.store.latestState;
+      const state = node.ledger.state;
       const chunk = pendingErasures(state, pseudonym, custodianOrgId).slice(0, RECORDS_PER_ERASURE_MAX);
       if (chunk.length === 0) return;
       const shreddedAtMs = clock.nowMs();
@@ -143,7 +143,7 @@ export class ErasureJobs {
 
   private custodianOrgId(): string | undefined {
     const { node } = this.port;
-    const actor = actorOf(node.ledger.store.latestState, node.key.publicKey);
+    const actor = actorOf(node.ledger.state, node.key.publicKey);
     return actor.kind === 'node' ? actor.orgId : undefined;
   }
 }
