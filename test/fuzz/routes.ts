@@ -467,6 +467,10 @@ export const ROUTES: Record<string, RouteSpec> = {
     writes: false,
     shape: get(fixed('/api/v1/patients/me/audit-events'), paged),
   },
+  'GET /api/v1/patients/me/erasure': {
+    writes: false,
+    shape: get(fixed('/api/v1/patients/me/erasure'), paged),
+  },
   'POST /api/v1/patients/me/erasure': {
     writes: true,
     shape: send('POST', fixed('/api/v1/patients/me/erasure'), erasureBody),
