@@ -34,6 +34,13 @@ export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = {
   priorityReservedBytes: 8 * 1024 * 1024,
 };
 
+/** A pending tx that failed its re-check after a commit, in arrival order. */
+export interface DroppedTx {
+  readonly hash: string;
+  readonly error: TxError;
+  readonly tx: SignedTx;
+}
+
 export interface CheckContext {
   readonly chainId: string;
   readonly state: StateReader;
@@ -51,6 +58,7 @@ export class Mempool {
   private ordinaryBytes = 0;
   private checker: BlockExecutor;
   private context: CheckContext;
+  private readonly droppedListeners: ((dropped: readonly DroppedTx[]) => void)[] = [];
 
   /** With a log, every admitted tx is written to it before add() returns, and removed once it leaves. */
   constructor(options: MempoolOptions, context: CheckContext, log?: PendingTxLog) {
@@ -105,6 +113,14 @@ export class Mempool {
     return candidate;
   }
 
+  /**
+   * Called after each update() that dropped txs, whoever committed the block (the solo producer, the
+   * consensus driver, block sync): the node re-signs its own txs that a failed one left behind a nonce gap.
+   */
+  onDropped(listener: (dropped: readonly DroppedTx[]) => void): void {
+    this.droppedListeners.push(listener);
+  }
+
   /** The state as the pending txs leave it: a key registered by a pending tx is known here. */
   get pendingState(): StateReader {
     return this.checker.state;
@@ -152,22 +168,23 @@ export class Mempool {
    * After a commit: drops the committed txs, then re-checks the rest against the new state, dropping
    * (and returning) those that became invalid, e.g. a nonce used by a tx committed through another node.
    */
-  update(committed: readonly string[], context: CheckContext): { hash: string; error: TxError }[] {
+  update(committed: readonly string[], context: CheckContext): DroppedTx[] {
     for (const hash of committed) this.remove(hash);
     this.log?.delete(committed);
     this.context = context;
     this.checker = this.newChecker();
-    const dropped: { hash: string; error: TxError }[] = [];
+    const dropped: DroppedTx[] = [];
     for (const candidate of [...this.txs.values()]) {
       try {
         this.checker.apply(candidate.tx, candidate.hash);
       } catch (err) {
         if (!(err instanceof TxError)) throw err;
         this.remove(candidate.hash);
-        dropped.push({ hash: candidate.hash, error: err });
+        dropped.push({ hash: candidate.hash, error: err, tx: candidate.tx });
       }
     }
     this.log?.delete(dropped.map((d) => d.hash));
+    if (dropped.length > 0) for (const listener of this.droppedListeners) listener(dropped);
     return dropped;
   }
 

@@ -2,11 +2,17 @@
 // the pure layers leave to the shell. The API (src/api) talks to this object only.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { TxError } from '../core/tx.ts';
+import { signTx, type TxError } from '../core/tx.ts';
 import { systemClock, type Clock } from './env.ts';
 import type { KeyPair } from './keys.ts';
 import { Ledger } from './ledger.ts';
-import { DEFAULT_MEMPOOL_OPTIONS, Mempool, type CheckContext, type MempoolOptions } from './mempool.ts';
+import {
+  DEFAULT_MEMPOOL_OPTIONS,
+  Mempool,
+  type CheckContext,
+  type DroppedTx,
+  type MempoolOptions,
+} from './mempool.ts';
 import { DEFAULT_TX_INTAKE_LIMITS, TxIntake, type TxIntakeLimits } from './intake/tx-intake.ts';
 import { NetworkRuntime, type NetworkOptions } from './network.ts';
 import { produceSoloBlock, type ProducedBlock } from './solo-producer.ts';
@@ -46,6 +52,15 @@ export interface CommittedTx {
   readonly blockHash: string;
 }
 
+/** Someone waiting for a tx's commit; `hash` follows the tx when the node re-signs it (finding 9). */
+interface Waiter {
+  hash: string;
+  readonly resolve: (tx: CommittedTx | undefined) => void;
+}
+
+/** How many re-signed txs' old hashes are remembered, for a wait that starts after the re-signing. */
+const RESIGNED_HASHES_MAX = 10_000;
+
 export interface NodeEvents {
   block: [ProducedBlock];
   dropped: [{ hash: string; error: TxError }];
@@ -62,7 +77,9 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   private readonly options: NodeOptions;
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly waiters = new Map<string, Set<(tx: CommittedTx) => void>>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  /** A re-signed own tx's old hash → its new one (oldest first, at most RESIGNED_HASHES_MAX). */
+  private readonly resigned = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private networkRuntime: NetworkRuntime | undefined;
   private readonly pendingLog: StoredPendingTxLog;
@@ -96,6 +113,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
       clock: this.clock,
       chainId: this.ledger.chainId,
     });
+    this.mempool.onDropped((dropped) => this.resubmitOwn(dropped));
   }
 
   /** Starts block production (solo) or joins the network; resolves with the P2P port when networked. */
@@ -155,25 +173,86 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
     return candidate.hash;
   }
 
-  /** Resolves when the tx is committed, or with undefined after timeoutMs. */
+  /**
+   * Resolves when the tx is committed, or with undefined after timeoutMs or once it was refused at
+   * commit. If the node re-signs its own tx (resubmitOwn), the wait follows it and resolves with the
+   * hash that committed.
+   */
   waitForCommit(hash: string, timeoutMs: number): Promise<CommittedTx | undefined> {
-    const stored = this.ledger.store.tx(hash);
+    let current = hash;
+    for (let next = this.resigned.get(current); next !== undefined; next = this.resigned.get(current)) {
+      current = next;
+    }
+    const stored = this.ledger.store.tx(current);
     if (stored !== undefined) {
       const blockHash = this.ledger.store.block(stored.height)?.hash ?? '';
-      return Promise.resolve({ hash, height: stored.height, blockHash });
+      return Promise.resolve({ hash: current, height: stored.height, blockHash });
     }
     return new Promise((resolve) => {
-      const set = this.waiters.get(hash) ?? new Set();
-      const done = (tx: CommittedTx | undefined): void => {
-        clearTimeout(timeout);
-        set.delete(done);
-        if (set.size === 0) this.waiters.delete(hash);
-        resolve(tx);
+      const waiter: Waiter = {
+        hash: current,
+        resolve: (tx) => {
+          clearTimeout(timeout);
+          const set = this.waiters.get(waiter.hash);
+          set?.delete(waiter);
+          if (set?.size === 0) this.waiters.delete(waiter.hash);
+          resolve(tx);
+        },
       };
-      const timeout = setTimeout(() => done(undefined), timeoutMs);
-      set.add(done);
-      this.waiters.set(hash, set);
+      const timeout = setTimeout(() => waiter.resolve(undefined), timeoutMs);
+      this.addWaiter(waiter);
     });
+  }
+
+  private addWaiter(waiter: Waiter): void {
+    const set = this.waiters.get(waiter.hash) ?? new Set<Waiter>();
+    set.add(waiter);
+    this.waiters.set(waiter.hash, set);
+  }
+
+  /**
+   * Finding 9 (issue 10): the node's own txs (access events, record registrations, supply events,
+   * evidence) share one nonce sequence. One that fails when its block is applied (an access event whose
+   * consent was revoked or ran out in the block before it) leaves every later one behind a nonce gap,
+   * and each would be dropped and its read or write wait out its timeout with 503. Those are re-signed
+   * here, in their order, with fresh nonces and resubmitted, and their waiters follow them; the waiters
+   * of one that failed for its own reason are told at once.
+   */
+  private resubmitOwn(dropped: readonly DroppedTx[]): void {
+    for (const { hash, error, tx } of dropped) {
+      if (tx.signer !== this.key.publicKey) continue;
+      if (error.code !== 'tx.nonce_gap') {
+        this.settle(hash);
+        continue;
+      }
+      const nonce = this.mempool.nextNonce(this.key.publicKey);
+      const fresh = signTx(this.key.seed, { chainId: tx.chainId, type: tx.type, payload: tx.payload, nonce });
+      try {
+        this.follow(hash, this.submit(fresh));
+      } catch (err) {
+        const code = err instanceof Error && 'code' in err ? String(err.code) : 'unknown';
+        this.logger.warn({ type: tx.type, code }, 'a re-signed own tx was refused');
+        this.settle(hash);
+      }
+    }
+  }
+
+  /** Moves the waiters of `from` to its re-signed tx `to`. */
+  private follow(from: string, to: string): void {
+    this.resigned.set(from, to);
+    if (this.resigned.size > RESIGNED_HASHES_MAX) this.resigned.delete(this.resigned.keys().next().value!);
+    const set = this.waiters.get(from);
+    if (set === undefined) return;
+    this.waiters.delete(from);
+    for (const waiter of set) {
+      waiter.hash = to;
+      this.addWaiter(waiter);
+    }
+  }
+
+  /** Resolves the waiters of a tx that will not commit. */
+  private settle(hash: string): void {
+    for (const waiter of [...(this.waiters.get(hash) ?? [])]) waiter.resolve(undefined);
   }
 
   private schedule(): void {
@@ -203,8 +282,8 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
 
   private afterCommit(produced: ProducedBlock): void {
     for (const hash of produced.txHashes) {
-      for (const resolve of this.waiters.get(hash) ?? []) {
-        resolve({ hash, height: produced.height, blockHash: produced.hash });
+      for (const waiter of [...(this.waiters.get(hash) ?? [])]) {
+        waiter.resolve({ hash, height: produced.height, blockHash: produced.hash });
       }
     }
     this.logger.debug({ height: produced.height, txs: produced.txHashes.length }, 'block committed');

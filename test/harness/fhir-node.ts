@@ -18,6 +18,7 @@ import type { CanonicalValue } from '../../src/core/canonical.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
 import { signTx } from '../../src/core/tx.ts';
 import { systemClock } from '../../src/node/env.ts';
+import type { Clock } from '../../src/core/env.ts';
 import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
 import { createLogger } from '../../src/node/logger.ts';
 import { CarechainNode } from '../../src/node/node.ts';
@@ -59,6 +60,10 @@ export interface FhirTestNodeOptions {
   readonly supply?: boolean;
   /** Listen on a loopback port (for real HTTP clients) instead of serving only `inject`. */
   readonly listen?: boolean;
+  /** The node's clock (default the system's): a test moves chain time past a consent's end with it. */
+  readonly clock?: Clock;
+  /** Longest pause without a block when nothing is pending (default 1 s). */
+  readonly emptyBlockIntervalMs?: number;
 }
 
 export interface PatientLogin {
@@ -94,7 +99,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
   const { nodeKey, hospitalAdmin, clinicAdmin, doctor, nurse, patient } = fhirKeys;
   const dir = tempDir(options.dirPrefix);
   const logger = createLogger('silent');
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const random = (n: number) => new Uint8Array(randomBytes(n));
   let node: CarechainNode | undefined;
   let gateway: RecordsGateway | undefined;
@@ -109,7 +114,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
   try {
     const genesis: Genesis = {
       chainId,
-      genesisTimeMs: Date.now() - 1000,
+      genesisTimeMs: clock.nowMs() - 1000,
       validators: [{ publicKey: nodeKey.publicKey, power: 10, name: 'hospital-node' }],
       app: {
         membership: {
@@ -121,8 +126,14 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
       },
     };
     const started = new CarechainNode(
-      { dataDir: dir.path, genesis, key: nodeKey, blockIntervalMs: 20, emptyBlockIntervalMs: 1000 },
-      { logger },
+      {
+        dataDir: dir.path,
+        genesis,
+        key: nodeKey,
+        blockIntervalMs: 20,
+        emptyBlockIntervalMs: options.emptyBlockIntervalMs ?? 1000,
+      },
+      { logger, clock },
     );
     node = started;
     await started.start();

@@ -312,7 +312,8 @@ export class RecordsGateway {
     if (committed === undefined) {
       throw new FhirError(503, [issue('timeout', `the ${type} tx was not committed in time`)]);
     }
-    return { hash, height: committed.height };
+    // The node may have re-signed it behind a failed tx's nonce gap (finding 9): report what committed.
+    return { hash: committed.hash, height: committed.height };
   }
 
   /** The record if it is of this type and held by this custodian; 404 otherwise (never someone else's). */
