@@ -10,6 +10,13 @@ import type { SupplyService } from '../../services/supply/service.ts';
 import { captureIdByTx } from '../../app/supply/index.ts';
 import type { EpcisValidator } from '../../services/epcis/schema.ts';
 import type { Logger } from 'pino';
+import {
+  epcisAcceptedSchema,
+  epcisCaptureBody,
+  epcisCapturedSchema,
+  epcisCaptureQuery,
+  epcisQueryResponse,
+} from '../../contract/supply.ts';
 
 export const EPCIS_CAPTURE_PATH = '/epcis/capture';
 export const EPCIS_EVENTS_PATH = '/epcis/events';
@@ -22,27 +29,40 @@ export function registerEpcisRoutes(
 ): void {
   const capture = new EpcisCapture(service, validator, logger);
 
-  scope.post<{ Querystring: { wait?: string } }>(EPCIS_CAPTURE_PATH, async (request, reply) => {
-    service.staff(await request.caller());
-    const { eventIds, txHash } = capture.submit(request.body);
-    if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
-    const height = await service.waitCommitted(txHash, 'supply.capture');
-    const captureId = captureIdByTx(service.state, txHash);
-    return reply.status(201).send({ captureId, eventIds, txHash, height });
-  });
+  const captureSchema = {
+    body: epcisCaptureBody,
+    querystring: epcisCaptureQuery,
+    response: { 201: epcisCapturedSchema, 202: epcisAcceptedSchema },
+  };
+  scope.post<{ Querystring: { wait?: string } }>(
+    EPCIS_CAPTURE_PATH,
+    { schema: captureSchema },
+    async (request, reply) => {
+      service.staff(await request.caller());
+      const { eventIds, txHash } = capture.submit(request.body);
+      if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
+      const height = await service.waitCommitted(txHash, 'supply.capture');
+      const captureId = captureIdByTx(service.state, txHash);
+      return reply.status(201).send({ captureId, eventIds, txHash, height });
+    },
+  );
 
-  scope.get(EPCIS_EVENTS_PATH, async (request, reply) => {
-    service.reader(await request.caller());
-    const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-    const query = new URLSearchParams(raw);
-    const answer = runQuery(service.state, parseQuery(query), service.clock.nowMs());
-    if (answer.nextPageToken !== null) {
-      query.set('nextPageToken', answer.nextPageToken);
-      void reply.header('link', `<${EPCIS_EVENTS_PATH}?${query.toString()}>; rel="next"`);
-    }
-    return reply
-      .header('content-type', 'application/ld+json')
-      .header('cache-control', 'no-store')
-      .send(answer.document);
-  });
+  scope.get(
+    EPCIS_EVENTS_PATH,
+    { schema: { response: { 200: epcisQueryResponse } } },
+    async (request, reply) => {
+      service.reader(await request.caller());
+      const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+      const query = new URLSearchParams(raw);
+      const answer = runQuery(service.state, parseQuery(query), service.clock.nowMs());
+      if (answer.nextPageToken !== null) {
+        query.set('nextPageToken', answer.nextPageToken);
+        void reply.header('link', `<${EPCIS_EVENTS_PATH}?${query.toString()}>; rel="next"`);
+      }
+      return reply
+        .header('content-type', 'application/ld+json')
+        .header('cache-control', 'no-store')
+        .send(answer.document);
+    },
+  );
 }

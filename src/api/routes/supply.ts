@@ -21,6 +21,29 @@ import { pedigree, sgtinParam } from '../../services/supply/pedigree.ts';
 import { SupplyService } from '../../services/supply/service.ts';
 import { parseVerifyRequest } from '../../services/supply/verify.ts';
 import { registerEpcisRoutes } from './epcis.ts';
+import { errorSchema } from '../../contract/ledger.ts';
+import {
+  alertsSchema,
+  gtinParams,
+  partyBody,
+  partyWrittenSchema,
+  pageQuery,
+  pedigreeSchema,
+  productBody,
+  productSchema,
+  productWrittenSchema,
+  recallBody,
+  recallWrittenSchema,
+  resolutionBody,
+  resolutionSchema,
+  sgtinParams,
+  suspectBody,
+  suspectParams,
+  suspectWrittenSchema,
+  unitAnswerSchema,
+  verifyAnswerSchema,
+  verifyBody,
+} from '../../contract/supply.ts';
 import {
   alertsFor,
   isRecalled,
@@ -100,42 +123,57 @@ export function registerSupplyRoutes(
     scope.addContentTypeParser('application/ld+json', { parseAs: 'string' }, depthLimitedJsonParser(scope));
     registerEpcisRoutes(scope, service, schema, logger);
 
-    scope.post('/api/v1/verify', async (request) => {
-      const who = service.staff(await request.caller());
-      const nowMs = clock.nowMs();
-      const query = parseVerifyRequest(request.body, new Date(nowMs).getUTCFullYear());
-      const verdict = verifyPack(service.state, query, nowMs, who.orgId);
-      const answered = { verified: verdict.verified, reason: verdict.verified ? null : verdict.reason };
-      const verificationTx = service.submit(
-        service.sign('supply.recordVerification', {
-          query: { ...query },
-          answered,
-        }),
-      );
-      return {
-        verified: verdict.verified,
-        ...(verdict.verified ? {} : { reason: verdict.reason }),
-        ...(verdict.product === undefined ? {} : { product: verdict.product }),
-        ...(verdict.unit === undefined ? {} : { unit: verdict.unit }),
-        verificationTx,
-      };
-    });
+    scope.post(
+      '/api/v1/verify',
+      { schema: { body: verifyBody, response: { 200: verifyAnswerSchema } } },
+      async (request) => {
+        const who = service.staff(await request.caller());
+        const nowMs = clock.nowMs();
+        const query = parseVerifyRequest(request.body, new Date(nowMs).getUTCFullYear());
+        const verdict = verifyPack(service.state, query, nowMs, who.orgId);
+        const answered = { verified: verdict.verified, reason: verdict.verified ? null : verdict.reason };
+        const verificationTx = service.submit(
+          service.sign('supply.recordVerification', {
+            query: { ...query },
+            answered,
+          }),
+        );
+        return {
+          verified: verdict.verified,
+          ...(verdict.verified ? {} : { reason: verdict.reason }),
+          ...(verdict.product === undefined ? {} : { product: verdict.product }),
+          ...(verdict.unit === undefined ? {} : { unit: verdict.unit }),
+          verificationTx,
+        };
+      },
+    );
 
-    scope.get<{ Params: { sgtin: string } }>('/api/v1/units/:sgtin', async (request) => {
-      service.reader(await request.caller());
-      const epc = sgtinParam(request.params.sgtin);
-      const found = unit(service.state, epc);
-      if (found === undefined)
-        throw new ServiceError('supply.unit_not_found', 'no unit with this SGTIN was commissioned');
-      return {
-        unit: found,
-        product: product(service.state, found.gtin) ?? null,
-        recalled: isRecalled(service.state, found.gtin, found.lot),
-      };
-    });
+    scope.get<{ Params: { sgtin: string } }>(
+      '/api/v1/units/:sgtin',
+      { schema: { params: sgtinParams, response: { 200: unitAnswerSchema, 404: errorSchema } } },
+      async (request) => {
+        service.reader(await request.caller());
+        const epc = sgtinParam(request.params.sgtin);
+        const found = unit(service.state, epc);
+        if (found === undefined)
+          throw new ServiceError('supply.unit_not_found', 'no unit with this SGTIN was commissioned');
+        return {
+          unit: found,
+          product: product(service.state, found.gtin) ?? null,
+          recalled: isRecalled(service.state, found.gtin, found.lot),
+        };
+      },
+    );
 
     scope.get<{ Params: { sgtin: string }; Querystring: { offset?: string; limit?: string } }>(
       '/api/v1/units/:sgtin/pedigree',
+      {
+        schema: {
+          params: sgtinParams,
+          querystring: pageQuery,
+          response: { 200: pedigreeSchema, 404: errorSchema },
+        },
+      },
       async (request) => {
         service.reader(await request.caller());
         const { offset, limit } = page({ limit: String(SUPPLY_PAGE_MAX), ...request.query });
@@ -143,68 +181,100 @@ export function registerSupplyRoutes(
       },
     );
 
-    scope.post('/api/v1/supply/products', async (request, reply) => {
-      service.staff(await request.caller());
-      const b = body(request);
-      const payload = { ...b, gtin: gtin14(b.gtin) } as unknown as CanonicalValue;
-      const committed = await service.commit('supply.registerProduct', payload);
-      return reply.status(201).send({ product: product(service.state, gtin14(b.gtin)), ...committed });
-    });
-
-    scope.get<{ Params: { gtin: string } }>('/api/v1/supply/products/:gtin', async (request) => {
-      service.reader(await request.caller());
-      const found = product(service.state, gtin14(request.params.gtin));
-      if (found === undefined) throw new ServiceError('supply.product_not_found', 'no product has this GTIN');
-      return found;
-    });
-
-    scope.post('/api/v1/supply/parties', async (request, reply) => {
-      service.staff(await request.caller());
-      const { gln } = body(request);
-      const committed = await service.commit('supply.registerParty', { gln: gln as CanonicalValue });
-      return reply.status(201).send({ party: party(service.state, String(gln)), ...committed });
-    });
-
-    const recallRoute = (path: string, type: string, status: number) =>
-      scope.post(path, async (request, reply) => {
+    scope.post(
+      '/api/v1/supply/products',
+      { schema: { body: productBody, response: { 201: productWrittenSchema } } },
+      async (request, reply) => {
         service.staff(await request.caller());
         const b = body(request);
-        const gtin = gtin14(b.gtin);
-        const committed = await service.commit(type, { gtin, lot: b.lot as CanonicalValue });
-        return reply
-          .status(status)
-          .send({ recall: recall(service.state, gtin, String(b.lot)), ...committed });
-      });
+        const payload = { ...b, gtin: gtin14(b.gtin) } as unknown as CanonicalValue;
+        const committed = await service.commit('supply.registerProduct', payload);
+        return reply.status(201).send({ product: product(service.state, gtin14(b.gtin)), ...committed });
+      },
+    );
+
+    scope.get<{ Params: { gtin: string } }>(
+      '/api/v1/supply/products/:gtin',
+      { schema: { params: gtinParams, response: { 200: productSchema, 404: errorSchema } } },
+      async (request) => {
+        service.reader(await request.caller());
+        const found = product(service.state, gtin14(request.params.gtin));
+        if (found === undefined)
+          throw new ServiceError('supply.product_not_found', 'no product has this GTIN');
+        return found;
+      },
+    );
+
+    scope.post(
+      '/api/v1/supply/parties',
+      { schema: { body: partyBody, response: { 201: partyWrittenSchema } } },
+      async (request, reply) => {
+        service.staff(await request.caller());
+        const { gln } = body(request);
+        const committed = await service.commit('supply.registerParty', { gln: gln as CanonicalValue });
+        return reply.status(201).send({ party: party(service.state, String(gln)), ...committed });
+      },
+    );
+
+    const recallRoute = (path: string, type: string, status: number) =>
+      scope.post(
+        path,
+        { schema: { body: recallBody, response: { [status]: recallWrittenSchema } } },
+        async (request, reply) => {
+          service.staff(await request.caller());
+          const b = body(request);
+          const gtin = gtin14(b.gtin);
+          const committed = await service.commit(type, { gtin, lot: b.lot as CanonicalValue });
+          return reply
+            .status(status)
+            .send({ recall: recall(service.state, gtin, String(b.lot)), ...committed });
+        },
+      );
     recallRoute('/api/v1/supply/recalls', 'supply.recallLot', 201);
     recallRoute('/api/v1/supply/recalls/clear', 'supply.clearRecall', 200);
 
-    scope.post('/api/v1/supply/suspects', async (request, reply) => {
-      service.staff(await request.caller());
-      const b = body(request);
-      const committed = await service.commit('supply.notifySuspect', {
-        kind: b.kind as CanonicalValue,
-        epcs: b.epcs as CanonicalValue,
-      });
-      const id = suspectIdByTx(service.state, committed.txHash);
-      return reply
-        .status(201)
-        .send({ suspect: id === undefined ? null : suspect(service.state, id), ...committed });
-    });
+    scope.post(
+      '/api/v1/supply/suspects',
+      { schema: { body: suspectBody, response: { 201: suspectWrittenSchema } } },
+      async (request, reply) => {
+        service.staff(await request.caller());
+        const b = body(request);
+        const committed = await service.commit('supply.notifySuspect', {
+          kind: b.kind as CanonicalValue,
+          epcs: b.epcs as CanonicalValue,
+        });
+        const id = suspectIdByTx(service.state, committed.txHash);
+        return reply
+          .status(201)
+          .send({ suspect: id === undefined ? null : suspect(service.state, id), ...committed });
+      },
+    );
 
-    scope.post<{ Params: { id: string } }>('/api/v1/supply/suspects/:id/resolution', async (request) => {
-      service.staff(await request.caller());
-      const id = Number(request.params.id);
-      if (!Number.isSafeInteger(id) || id < 0)
-        throw new ServiceError('supply.unknown_suspect', 'no such notification');
-      const committed = await service.commit('supply.resolveSuspect', {
-        suspectId: id,
-        outcome: body(request).outcome as CanonicalValue,
-      });
-      return { suspect: suspect(service.state, id), ...committed };
-    });
+    scope.post<{ Params: { id: string } }>(
+      '/api/v1/supply/suspects/:id/resolution',
+      {
+        schema: {
+          params: suspectParams,
+          body: resolutionBody,
+          response: { 200: resolutionSchema, 404: errorSchema },
+        },
+      },
+      async (request) => {
+        service.staff(await request.caller());
+        const id = Number(request.params.id);
+        if (!Number.isSafeInteger(id) || id < 0)
+          throw new ServiceError('supply.unknown_suspect', 'no such notification');
+        const committed = await service.commit('supply.resolveSuspect', {
+          suspectId: id,
+          outcome: body(request).outcome as CanonicalValue,
+        });
+        return { suspect: suspect(service.state, id), ...committed };
+      },
+    );
 
     scope.get<{ Querystring: { offset?: string; limit?: string } }>(
       '/api/v1/supply/alerts',
+      { schema: { querystring: pageQuery, response: { 200: alertsSchema } } },
       async (request) => {
         const who = service.reader(await request.caller());
         const { offset, limit } = page(request.query);

@@ -3,6 +3,7 @@
 // are named by their canonical GS1 Digital Link (https://id.gs1.org/01/<GTIN-14>/21/<serial>).
 import { canonicalKeyUri, normalizeGtin } from '../../../src/app/supply/gs1/index.ts';
 import { request } from './http.ts';
+import type { EpcisCaptured } from '../../../src/contract/supply.ts';
 
 export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
 /** Units one form may name: a capture is one tx, bounded at 16 KiB (src/core/limits.ts). */
@@ -67,12 +68,8 @@ export const events = {
     event({ action: 'OBSERVE', bizStep: 'dispensing', disposition: 'dispensed', epcList: epcs }, nowMs),
 };
 
-export interface CaptureAnswer {
-  captureId: number;
-  eventIds: string[];
-  txHash: string;
-  height: number;
-}
+/** POST /epcis/capture's answer once committed (src/contract/supply.ts). */
+export type CaptureAnswer = EpcisCaptured;
 
 export function capture(doc: Json, token: string): Promise<CaptureAnswer> {
   return request<CaptureAnswer>('/epcis/capture', { body: doc, token });

@@ -1,15 +1,10 @@
 // The supply chain API (issue 5) as the app uses it: DSCSA verification, suspect reports, recalls,
 // alerts. Staff tokens only; the node signs the txs for its own organisation.
-import type { Alert, Product, Unit, VerifyReason } from '../../../src/app/supply/types.ts';
+import type { Alert, VerifyReason } from '../../../src/app/supply/types.ts';
+import type { AlertsAnswer, Committed, VerifyAnswer } from '../../../src/contract/supply.ts';
 import { request } from './http.ts';
 
-export interface VerifyAnswer {
-  verified: boolean;
-  reason?: VerifyReason;
-  product?: Product;
-  unit?: Unit;
-  verificationTx?: string;
-}
+export type { VerifyAnswer };
 
 export const REASON_WORDS: Record<VerifyReason, string> = {
   unknown_product: 'unknown product: no manufacturer registered this GTIN',
@@ -28,23 +23,23 @@ export function verifyCode(code: string, token: string): Promise<VerifyAnswer> {
 }
 
 export function reportSuspect(kind: 'suspect' | 'illegitimate', epcs: string[], token: string) {
-  return request<{ txHash: string; height: number }>('/api/v1/supply/suspects', {
+  return request<Committed>('/api/v1/supply/suspects', {
     body: { kind, epcs },
     token,
   });
 }
 
 export function recallLot(gtin: string, lot: string, token: string) {
-  return request<{ txHash: string; height: number }>('/api/v1/supply/recalls', {
+  return request<Committed>('/api/v1/supply/recalls', {
     body: { gtin, lot },
     token,
   });
 }
 
 export function registerGln(gln: string, token: string) {
-  return request<{ txHash: string; height: number }>('/api/v1/supply/parties', { body: { gln }, token });
+  return request<Committed>('/api/v1/supply/parties', { body: { gln }, token });
 }
 
 export async function alerts(token: string): Promise<Alert[]> {
-  return (await request<{ items: Alert[] }>('/api/v1/supply/alerts?limit=50', { token })).items;
+  return (await request<AlertsAnswer>('/api/v1/supply/alerts?limit=50', { token })).items;
 }
