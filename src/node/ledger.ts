@@ -1,25 +1,27 @@
 // The ledger: a node's store plus the rules to extend it. It builds blocks (as a proposer), checks
-// blocks proposed by others, and commits them, always through the same pure functions that `verify`
-// replays: checkBlockAgainstTip (core), BlockExecutor (app) and the RFC 9162 log (core/merkle).
-import { BlockExecutor, executeGenesis } from '../app/executor.ts';
+// blocks proposed by others, and commits them, always through the one pure composition that `verify`
+// replays: app/block.ts (applyCandidates, applyBlock).
+import {
+  applyBlock,
+  applyCandidates,
+  type AppliedBlock,
+  type BlockBase,
+  type Candidate,
+} from '../app/block.ts';
+import { executeGenesis } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
 import {
   blockHash,
-  checkBlockAgainstTip,
   commitHash,
   encodeBlockTxs,
-  txLeafHashes,
   txRootOf,
   type Block,
   type BlockHeader,
   type ChainTip,
 } from '../core/block.ts';
-import { toHex } from '../core/bytes.ts';
 import { CoreError } from '../core/errors.ts';
 import { genesisHash, parseGenesis, type Genesis } from '../core/genesis.ts';
-import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX } from '../core/limits.ts';
-import { planAppend, rootAt, type LogNodeReader } from '../core/merkle/index.ts';
-import { TxError, txHashOfBytes, type SignedTx } from '../core/tx.ts';
+import type { TxError } from '../core/tx.ts';
 import { commitTimeMs, type Commit } from '../core/vote.ts';
 import { validatorSetHash, type ValidatorSet } from '../core/validators.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
@@ -33,29 +35,13 @@ export interface PreparedBlock {
   readonly write: Omit<BlockWrite, 'commit'>;
 }
 
-export interface Candidate {
-  readonly tx: SignedTx;
-  readonly encoded: Uint8Array;
-  readonly hash: string;
-}
+/** A tx offered for a block (the mempool's and the intake's unit). */
+export type { Candidate };
 
 export interface BuildResult {
   readonly prepared: PreparedBlock;
   /** Candidates left out because they failed against the state, with the reason. */
   readonly rejected: { hash: string; error: TxError }[];
-}
-
-/** Reads through log nodes a block is about to write, so its new root can be computed before storing. */
-class PendingLogReader implements LogNodeReader {
-  private readonly pending = new Map<string, Uint8Array>();
-  private readonly base: LogNodeReader;
-  constructor(base: LogNodeReader, writes: readonly { level: number; index: number; hash: Uint8Array }[]) {
-    this.base = base;
-    for (const w of writes) this.pending.set(`${w.level}/${w.index}`, w.hash);
-  }
-  getNode(level: number, index: number): Uint8Array | undefined {
-    return this.pending.get(`${level}/${index}`) ?? this.base.getNode(level, index);
-  }
 }
 
 export class Ledger {
@@ -156,33 +142,23 @@ export class Ledger {
     return lastCommit === null ? this.genesis.genesisTimeMs : commitTimeMs(this.validatorSet, lastCommit);
   }
 
+  /** What the next block is applied on: the tip, its app hash, the committed state and the stored log. */
+  private base(): BlockBase & { tip: ReturnType<Ledger['tip']> } {
+    const tip = this.tip();
+    return { tip, appHash: tip.appHash, state: this.store.latestState, log: this.store };
+  }
+
   /**
    * Builds the next block from candidates in order, leaving out those that fail against the state
    * (and, once full, those that no longer fit the block limits).
    */
   buildBlock(candidates: readonly Candidate[], proposer: string, lastCommit: Commit | null): BuildResult {
-    const tip = this.tip();
+    const base = this.base();
+    const { tip } = base;
     const height = tip.height + 1;
     const timeMs = this.nextBlockTimeMs(lastCommit);
-    const executor = new BlockExecutor(this.store.latestState, { chainId: this.chainId, height, timeMs });
-    const included: Candidate[] = [];
-    const rejected: { hash: string; error: TxError }[] = [];
-    let bytes = 0;
-    for (const candidate of candidates) {
-      if (included.length >= BLOCK_TXS_MAX || bytes + candidate.encoded.length > BLOCK_BYTES_MAX) break;
-      try {
-        executor.apply(candidate.tx, candidate.hash);
-        included.push(candidate);
-        bytes += candidate.encoded.length;
-      } catch (err) {
-        if (!(err instanceof TxError)) throw err;
-        rejected.push({ hash: candidate.hash, error: err });
-      }
-    }
+    const { included, rejected, applied } = applyCandidates(base, { height, timeMs }, candidates);
     const encodedTxs = included.map((c) => c.encoded);
-    const { writes: logWrites, newSize } = planAppend(this.store, tip.logSize, txLeafHashes(encodedTxs));
-    const logRoot = toHex(rootAt(new PendingLogReader(this.store, logWrites), newSize));
-    const execution = executor.finish(tip.appHash);
     const header: BlockHeader = {
       chainId: this.chainId,
       height,
@@ -191,69 +167,23 @@ export class Ledger {
       lastCommitHash: commitHash(lastCommit),
       txRoot: txRootOf(encodedTxs),
       txCount: included.length,
-      appHash: execution.appHash,
+      appHash: applied.appHash,
       validatorSetHash: validatorSetHash(this.validatorSet),
       proposer,
-      logSize: newSize,
-      logRoot,
+      logSize: applied.logSize,
+      logRoot: applied.logRoot,
     };
     const block: Block = { header, txs: included.map((c) => c.tx), lastCommit };
-    const hash = blockHash(header);
-    return {
-      prepared: {
-        block,
-        hash,
-        write: {
-          block,
-          hash,
-          encodedTxs,
-          txHashes: included.map((c) => c.hash),
-          logWrites,
-          stateWrites: execution.writes,
-        },
-      },
-      rejected,
-    };
+    return { prepared: prepared(block, encodedTxs, applied), rejected };
   }
 
   /**
-   * Checks a block proposed by another validator (or received in block sync) by re-executing it.
-   * Throws CoreError naming the first difference. Signatures of txs are checked by the caller's
-   * stateless pass (the mempool cache), as they are independent of the state.
+   * Checks a block proposed by another validator (or received in block sync) by re-executing it
+   * (app/block.ts applyBlock). Throws CoreError naming the first difference. Signatures of txs are
+   * checked by the caller's stateless pass (the mempool cache), as they are independent of the state.
    */
   prepareBlock(block: Block, encodedTxs: readonly Uint8Array[] = encodeBlockTxs(block)): PreparedBlock {
-    const tip = this.tip();
-    checkBlockAgainstTip(block, tip, encodedTxs);
-    const executor = new BlockExecutor(this.store.latestState, {
-      chainId: this.chainId,
-      height: block.header.height,
-      timeMs: block.header.timeMs,
-    });
-    const txHashes = encodedTxs.map((e) => txHashOfBytes(e));
-    block.txs.forEach((tx, i) => executor.apply(tx, txHashes[i]!));
-    const execution = executor.finish(tip.appHash);
-    if (execution.appHash !== block.header.appHash) {
-      throw new CoreError('block.mismatch', 'appHash differs', {
-        field: 'appHash',
-        expected: execution.appHash,
-        actual: block.header.appHash,
-      });
-    }
-    const { writes: logWrites, newSize } = planAppend(this.store, tip.logSize, txLeafHashes(encodedTxs));
-    const logRoot = toHex(rootAt(new PendingLogReader(this.store, logWrites), newSize));
-    if (logRoot !== block.header.logRoot) {
-      throw new CoreError('block.mismatch', 'logRoot differs', {
-        field: 'logRoot',
-        expected: logRoot,
-        actual: block.header.logRoot,
-      });
-    }
-    const hash = blockHash(block.header);
-    return {
-      block,
-      hash,
-      write: { block, hash, encodedTxs, txHashes, logWrites, stateWrites: execution.writes },
-    };
+    return prepared(block, encodedTxs, applyBlock(this.base(), block, encodedTxs));
   }
 
   /** Stores a prepared block with the commit that finalised it. */
@@ -266,4 +196,20 @@ export class Ledger {
     }
     this.store.appendBlock({ ...prepared.write, commit });
   }
+}
+
+function prepared(block: Block, encodedTxs: readonly Uint8Array[], applied: AppliedBlock): PreparedBlock {
+  const hash = blockHash(block.header);
+  return {
+    block,
+    hash,
+    write: {
+      block,
+      hash,
+      encodedTxs,
+      txHashes: applied.txHashes,
+      logWrites: applied.logWrites,
+      stateWrites: applied.stateWrites,
+    },
+  };
 }

@@ -1,22 +1,17 @@
 // `carechain verify`: re-checks a stored chain from genesis, trusting nothing in the database but the
 // genesis document. Every tx signature and hash, every header link, tx root, commit quorum, app hash
 // (by re-executing every tx) and log root (by rebuilding the log in memory) is recomputed, and the
-// stored log nodes and state rows are compared with the recomputed ones. The first difference is
-// reported with its height.
-import { BlockExecutor, executeGenesis } from '../app/executor.ts';
+// stored log nodes and state rows are compared with the recomputed ones. Blocks are replayed through
+// app/block.ts applyBlock, the same composition the ledger checks a peer's block with. The first
+// difference is reported with its height.
+import { applyBlock } from '../app/block.ts';
+import { executeGenesis } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
-import {
-  blockHash,
-  checkBlockAgainstTip,
-  txLeafHashes,
-  type Block,
-  type BlockHeader,
-  type ChainTip,
-} from '../core/block.ts';
+import { blockHash, type Block, type BlockHeader, type ChainTip } from '../core/block.ts';
 import { bytesEqual, fromUtf8, toHex } from '../core/bytes.ts';
 import { CoreError } from '../core/errors.ts';
 import { genesisHash, parseGenesis } from '../core/genesis.ts';
-import { MemoryLogNodeStore, planAppend, rootAt } from '../core/merkle/index.ts';
+import { MemoryLogNodeStore, rootAt } from '../core/merkle/index.ts';
 import { checkTxStateless, encodeTx, txHashOfBytes, type SignedTx } from '../core/tx.ts';
 import { verifyCommit, type Commit } from '../core/vote.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
@@ -112,29 +107,13 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
   let logNodeCount = 0;
   for (let height = 1; height <= tipHeight; height++) {
     const { block, encodedTxs, hash } = readBlock(store, height);
-    atHeight(height, () => checkBlockAgainstTip(block, tip, encodedTxs));
-    const executor = new BlockExecutor(state, {
-      chainId: genesis.chainId,
-      height,
-      timeMs: block.header.timeMs,
-    });
-    block.txs.forEach((tx, i) =>
-      atHeight(height, () => executor.apply(tx, txHashOfBytes(encodedTxs[i]!)), `tx ${i}`),
-    );
-    const execution = executor.finish(appHash);
-    if (execution.appHash !== block.header.appHash) {
-      throw new Failure(
-        height,
-        `appHash differs: replay gives ${execution.appHash}, header has ${block.header.appHash}`,
-      );
-    }
-    compareStateRows(store, height, execution.writes);
-    state.apply(execution.writes);
-    appHash = execution.appHash;
-
-    const plan = planAppend(log, tip.logSize, txLeafHashes(encodedTxs));
-    logNodeCount += plan.writes.length;
-    for (const w of plan.writes) {
+    const applied = atHeight(height, () => applyBlock({ tip, appHash, state, log }, block, encodedTxs));
+    compareStateRows(store, height, applied.stateWrites);
+    state.apply(applied.stateWrites);
+    appHash = applied.appHash;
+    logRoot = applied.logRoot;
+    logNodeCount += applied.logWrites.length;
+    for (const w of applied.logWrites) {
       log.putNode(w.level, w.index, w.hash);
       const stored = store.getNode(w.level, w.index);
       if (stored === undefined)
@@ -146,17 +125,13 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
         );
       }
     }
-    logRoot = toHex(rootAt(log, plan.newSize));
-    if (logRoot !== block.header.logRoot) {
-      throw new Failure(height, `logRoot differs: recomputed ${logRoot}, header has ${block.header.logRoot}`);
-    }
     const commit = store.commit(height);
     if (commit === undefined) throw new Failure(height, 'the commit of this block is missing');
     if (commit.blockHash !== hash || commit.height !== height) {
       throw new Failure(height, 'the stored commit is for another block');
     }
     atHeight(height, () => verifyCommit(genesis.chainId, validatorSet, commit), 'commit');
-    tip = { ...tip, height, hash, timeMs: block.header.timeMs, logSize: plan.newSize };
+    tip = { ...tip, height, hash, timeMs: block.header.timeMs, logSize: applied.logSize };
     onProgress?.(height, tipHeight);
   }
   checkNothingExtra(store, tip, logNodeCount);
@@ -175,7 +150,11 @@ function atHeight<T>(height: number, check: () => T, where?: string): T {
   try {
     return check();
   } catch (err) {
-    if (err instanceof CoreError) throw new Failure(height, where ? `${where}: ${err.message}` : err.message);
+    if (err instanceof CoreError) {
+      // applyBlock names the tx that failed in its details.
+      const at = where ?? (typeof err.details.txIndex === 'number' ? `tx ${err.details.txIndex}` : undefined);
+      throw new Failure(height, at ? `${at}: ${err.message}` : err.message);
+    }
     throw err;
   }
 }

@@ -1,0 +1,170 @@
+// Applying a block to the state: the one composition of the block checks (core), tx execution (the
+// BlockExecutor), the app hash and the transparency log (core/merkle). The ledger uses it to build a
+// block as proposer and to check a peer's block, `verify` to replay the chain from genesis, and the
+// simulator runs it through the real ledger. Pure: the state and log it reads are passed in, and what
+// the block writes is returned for the caller to store (or, in verify, to compare with what is stored).
+import {
+  checkBlockAgainstTip,
+  encodeBlockTxs,
+  txLeafHashes,
+  type Block,
+  type ChainTip,
+} from '../core/block.ts';
+import { toHex } from '../core/bytes.ts';
+import { CoreError } from '../core/errors.ts';
+import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX } from '../core/limits.ts';
+import { planAppend, rootAt, type LogNodeReader, type NodeWrite } from '../core/merkle/index.ts';
+import { TxError, txHashOfBytes, type SignedTx, type TxErrorCode } from '../core/tx.ts';
+import { BlockExecutor } from './executor.ts';
+import type { StateReader } from './state.ts';
+
+/** What a block is applied on: the chain's tip, its app hash, the state at it and the log so far. */
+export interface BlockBase {
+  readonly tip: ChainTip;
+  readonly appHash: string;
+  readonly state: StateReader;
+  readonly log: LogNodeReader;
+}
+
+/** What applying a block gives: the header fields it determines, and the rows it writes. */
+export interface AppliedBlock {
+  readonly appHash: string;
+  readonly logSize: number;
+  readonly logRoot: string;
+  readonly txHashes: string[];
+  readonly stateWrites: [string, string | null][];
+  readonly logWrites: readonly NodeWrite[];
+}
+
+export interface Candidate {
+  readonly tx: SignedTx;
+  readonly encoded: Uint8Array;
+  readonly hash: string;
+}
+
+export interface AppliedCandidates {
+  readonly included: Candidate[];
+  /** Candidates left out because they failed against the state, with the reason. */
+  readonly rejected: { hash: string; error: TxError }[];
+  readonly applied: AppliedBlock;
+}
+
+/** Reads through log nodes a block is about to write, so its new root can be computed before storing. */
+class PendingLogReader implements LogNodeReader {
+  private readonly pending = new Map<string, Uint8Array>();
+  private readonly base: LogNodeReader;
+  constructor(base: LogNodeReader, writes: readonly NodeWrite[]) {
+    this.base = base;
+    for (const w of writes) this.pending.set(`${w.level}/${w.index}`, w.hash);
+  }
+  getNode(level: number, index: number): Uint8Array | undefined {
+    return this.pending.get(`${level}/${index}`) ?? this.base.getNode(level, index);
+  }
+}
+
+/** The app hash, state writes and log of executed txs, on top of base. */
+function finish(
+  base: BlockBase,
+  executor: BlockExecutor,
+  encodedTxs: readonly Uint8Array[],
+  txHashes: string[],
+): AppliedBlock {
+  const execution = executor.finish(base.appHash);
+  const { writes: logWrites, newSize } = planAppend(base.log, base.tip.logSize, txLeafHashes(encodedTxs));
+  const logRoot = toHex(rootAt(new PendingLogReader(base.log, logWrites), newSize));
+  return {
+    appHash: execution.appHash,
+    logSize: newSize,
+    logRoot,
+    txHashes,
+    stateWrites: execution.writes,
+    logWrites,
+  };
+}
+
+/**
+ * Applies candidate txs in order for a proposer's next block at (height, timeMs), leaving out those that
+ * fail against the state and, once the block is full, those that no longer fit the block limits.
+ */
+export function applyCandidates(
+  base: BlockBase,
+  next: { readonly height: number; readonly timeMs: number },
+  candidates: readonly Candidate[],
+): AppliedCandidates {
+  const executor = new BlockExecutor(base.state, { chainId: base.tip.chainId, ...next });
+  const included: Candidate[] = [];
+  const rejected: { hash: string; error: TxError }[] = [];
+  let bytes = 0;
+  for (const candidate of candidates) {
+    if (included.length >= BLOCK_TXS_MAX || bytes + candidate.encoded.length > BLOCK_BYTES_MAX) break;
+    try {
+      executor.apply(candidate.tx, candidate.hash);
+      included.push(candidate);
+      bytes += candidate.encoded.length;
+    } catch (err) {
+      if (!(err instanceof TxError)) throw err;
+      rejected.push({ hash: candidate.hash, error: err });
+    }
+  }
+  const encodedTxs = included.map((c) => c.encoded);
+  const applied = finish(
+    base,
+    executor,
+    encodedTxs,
+    included.map((c) => c.hash),
+  );
+  return { included, rejected, applied };
+}
+
+/**
+ * Applies a whole block on base: checks it against the tip (core), executes every tx (a tx that fails
+ * makes the block invalid: its TxError gets `txIndex` in its details), and checks the header's app
+ * hash and log root. Throws CoreError naming the first difference. Tx signatures are the caller's
+ * stateless pass (the mempool's cache, or verify's own), as they do not depend on the state.
+ */
+export function applyBlock(
+  base: BlockBase,
+  block: Block,
+  encodedTxs: readonly Uint8Array[] = encodeBlockTxs(block),
+): AppliedBlock {
+  checkBlockAgainstTip(block, base.tip, encodedTxs);
+  const { header } = block;
+  const executor = new BlockExecutor(base.state, {
+    chainId: base.tip.chainId,
+    height: header.height,
+    timeMs: header.timeMs,
+  });
+  const txHashes = encodedTxs.map((e) => txHashOfBytes(e));
+  block.txs.forEach((tx, i) => {
+    try {
+      executor.apply(tx, txHashes[i]!);
+    } catch (err) {
+      if (!(err instanceof TxError)) throw err;
+      throw new TxError(err.code as TxErrorCode, err.message, { ...err.details, txIndex: i });
+    }
+  });
+  const applied = finish(base, executor, encodedTxs, txHashes);
+  if (applied.appHash !== header.appHash) {
+    throw new CoreError(
+      'block.mismatch',
+      `appHash differs: replay gives ${applied.appHash}, header has ${header.appHash}`,
+      {
+        field: 'appHash',
+        expected: applied.appHash,
+        actual: header.appHash,
+      },
+    );
+  }
+  if (applied.logRoot !== header.logRoot) {
+    throw new CoreError(
+      'block.mismatch',
+      `logRoot differs: recomputed ${applied.logRoot}, header has ${header.logRoot}`,
+      {
+        field: 'logRoot',
+        expected: applied.logRoot,
+        actual: header.logRoot,
+      },
+    );
+  }
+  return applied;
+}
