@@ -83,6 +83,8 @@ export const CALM_LINKS: LinkFaults = { delayMinMs: 2, delayMaxMs: 20, lossRate:
 
 export class Network<M> {
   faults: LinkFaults = CALM_LINKS;
+  /** A targeted adversary's filter (lock-split.ts): what it returns true for is dropped when sent. */
+  drop: ((from: number, to: number, message: M) => boolean) | undefined;
   /** Cut links as "from>to". */
   private readonly cut = new Set<string>();
   /** Messages held by cut links that deliver later, per link, in order. */
@@ -100,6 +102,7 @@ export class Network<M> {
 
   send(from: number, to: number, message: M): void {
     this.sent++;
+    if (this.drop?.(from, to, message) === true) return;
     const link = `${from}>${to}`;
     if (this.cut.has(link)) {
       const queue = this.holding.has(link) ? (this.held.get(link) ?? []) : undefined;

@@ -14,6 +14,7 @@ import { Recorder } from './recorder.ts';
 import { scenarioFor, type Scenario } from './scenarios.ts';
 import { CachedVerifier } from './verifier.ts';
 import { scheduleFaults } from './faults.ts';
+import { lockSplitFilter, planLockSplit } from './lock-split.ts';
 
 export { CHAIN_ID };
 
@@ -158,6 +159,14 @@ export async function runSim(seed: number, scenario: Scenario = scenarioFor(seed
     ]);
   }
   scheduleFaults(scenario, rng.fork(), queue, network, nodes, healMs);
+  if (scenario.lockSplitFrom !== undefined) {
+    const keys = VALIDATOR_KEYS.slice(0, n).map((k) => k.publicKey);
+    const split = planLockSplit(nodes[0]!.ledger, set, keys, nodes.length, scenario.lockSplitFrom);
+    if (split !== undefined) {
+      const d = nodes[split.d]!;
+      network.drop = lockSplitFilter(split, () => d.height >= split.height);
+    }
+  }
 
   // Heal at the end of the fault phase, then measure liveness against a bound from the timeouts.
   let heightAtHeal = 0;
@@ -167,6 +176,7 @@ export async function runSim(seed: number, scenario: Scenario = scenarioFor(seed
   let finished = false;
   queue.at(healMs, () => {
     network.heal();
+    network.drop = undefined;
     network.faults = CALM_LINKS;
     for (const node of nodes) {
       node.crashAfterPersist = false;

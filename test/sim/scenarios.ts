@@ -36,6 +36,8 @@ export interface Scenario {
   readonly txIntervalMs: number;
   readonly timeouts: TimeoutOptions;
   readonly unsafe?: { ignoreLocks?: boolean; forgetSigned?: boolean };
+  /** From this height on, the network splits one height's round 0 around the locking rule (lock-split.ts). */
+  readonly lockSplitFrom?: number;
 }
 
 export const SIM_TIMEOUTS: TimeoutOptions = {
@@ -84,7 +86,7 @@ export function scenarioFor(seed: number, only?: ScenarioKind): Scenario {
   };
   const byzKinds: (ByzantineKind | 'twin')[] = [...BYZANTINE_KINDS, 'twin'];
   const faulty = kind === 'byzantine' || kind === 'chaos';
-  return {
+  const scenario: Scenario = {
     kind,
     powers,
     byzantine: faulty ? pickByzantine(rng, powers, byzKinds) : new Map(),
@@ -99,6 +101,12 @@ export function scenarioFor(seed: number, only?: ScenarioKind): Scenario {
     txIntervalMs: rng.range(40, 150),
     timeouts: SIM_TIMEOUTS,
   };
+  // Half the partition seeds replace random partitions by the lock-split adversary. Drawn last, so every
+  // other choice a seed makes is the one it made before the adversary existed.
+  if (kind === 'partition' && rng.chance(0.5)) {
+    return { ...scenario, partitions: false, lockSplitFrom: rng.range(2, 3) };
+  }
+  return scenario;
 }
 
 /**
