@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { toHex } from '../../src/core/bytes.ts';
 import { sha256 } from '../../src/core/crypto/index.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
-import { signTx, type SignedTx } from '../../src/core/tx.ts';
+import { encodeTx, signTx, txHashOfBytes, type SignedTx } from '../../src/core/tx.ts';
+import { commitFromPrecommits, signVote } from '../../src/core/vote.ts';
+import { proposerOf } from '../../src/consensus/index.ts';
+import { scheduleAtHeight } from '../../src/node/consensus/driver.ts';
 import pino from 'pino';
 import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
 import { CarechainNode } from '../../src/node/node.ts';
@@ -115,4 +118,57 @@ export function startTestValidator(dataDir: string, database: string): Carechain
     },
     { logger: pino({ level: 'silent' }) },
   );
+}
+
+/** The four validators of buildValidatorChain (equal power), in key order. */
+export const chainValidatorKeys: readonly KeyPair[] = Array.from({ length: 4 }, (_, i) =>
+  keyPairFromSeed(seedOf(`chain-validator-${i}`)),
+).sort((a, b) => (a.publicKey < b.publicKey ? -1 : 1));
+
+export function validatorChainGenesis(): Genesis {
+  return {
+    chainId: TEST_CHAIN_ID,
+    genesisTimeMs: 1_700_000_000_000,
+    validators: chainValidatorKeys.map((k, i) => ({ publicKey: k.publicKey, power: 1, name: `v${i}` })),
+    app: {},
+  };
+}
+
+/**
+ * A 4-validator chain as Tendermint commits it: each block built by the height's round-0 proposer
+ * (the driver's schedule) through Ledger.buildBlock, and committed with every validator's precommit,
+ * each a second apart from the block time. `txsAt(height, nonce)` gives the block's txs, signed by
+ * the caller; the next client nonce is passed in and advanced by the txs returned.
+ */
+export function buildValidatorChain(
+  where: string | Storage,
+  blocks: number,
+  txsAt: (height: number, nextNonce: number) => SignedTx[],
+): Ledger {
+  const ledger = Ledger.open(where, validatorChainGenesis());
+  let nonce = 1;
+  for (let height = 1; height <= blocks; height++) {
+    const txs = txsAt(height, nonce);
+    nonce += txs.length;
+    const lastCommit = height === 1 ? null : (ledger.commit(height - 1) ?? null);
+    const proposer = proposerOf(scheduleAtHeight(ledger, height), 0);
+    const candidates = txs.map((tx) => {
+      const encoded = encodeTx(tx);
+      return { tx, encoded, hash: txHashOfBytes(encoded) };
+    });
+    const { prepared, rejected } = ledger.buildBlock(candidates, proposer, lastCommit);
+    if (rejected.length > 0) throw rejected[0]!.error;
+    const precommits = chainValidatorKeys.map((k, i) =>
+      signVote(TEST_CHAIN_ID, k.seed, {
+        type: 'precommit',
+        height,
+        round: 0,
+        blockHash: prepared.hash,
+        timeMs: prepared.block.header.timeMs + 1000 * (i + 1),
+        validator: k.publicKey,
+      }),
+    );
+    ledger.commitBlock(prepared, commitFromPrecommits(precommits));
+  }
+  return ledger;
 }
