@@ -27,9 +27,11 @@ export interface LockSplit {
 }
 
 /**
- * Plans the split (validator i is node i, with key validatorKeys[i]) at the first height from `fromHeight` (up to 4 more) where it can work: round 0's and
- * round 1's proposers differ, P1 holds less than 1/3 of the power (so the others' polka and D's decision
- * are quorums), and some D other than both proposers does too (so all but D can commit B).
+ * Plans the split (validator i is node i, with key validatorKeys[i]) at the first height from
+ * `fromHeight` (up to 4 more) where it can work: round 0's and round 1's proposers differ, P1 holds less
+ * than 1/3 of the power (so the others' polka and D's decision are quorums), some D other than both
+ * proposers does too (so all but D can commit B), and every other validator can be shown precommits
+ * for A short of a quorum that, with P1's nil, make one (the precommit timeout's 2f+1 "any").
  */
 export function planLockSplit(
   ledger: Ledger,
@@ -46,24 +48,36 @@ export function planLockSplit(
     const p0 = validatorKeys.indexOf(proposerOf(schedule, 0));
     const p1 = validatorKeys.indexOf(proposerOf(schedule, 1));
     if (p0 === p1 || !underThird(p1)) continue;
-    const d = ids.find((i) => i !== p0 && i !== p1 && underThird(i));
-    if (d === undefined) continue;
-    // Every node but D sees precommits for A whose power, its own included, stays short of a quorum,
-    // and P1's nil precommit, which together should make one (the precommit timeout's 2f+1 "any").
-    const lockers = ids.filter((i) => i !== p1);
-    const precommitsFrom = new Map<number, Set<number>>();
-    for (let node = 0; node < nodeCount; node++) {
-      if (node === d) continue;
-      const from = new Set<number>([p1]);
-      let forA = node !== p1 ? power(node) : 0; // followers (node ids past the validators) have none
-      for (const i of lockers) {
-        if (i === node || hasQuorum(set, forA + power(i))) continue;
-        from.add(i);
-        forA += power(i);
+    for (const d of ids.filter((i) => i !== p0 && i !== p1 && underThird(i))) {
+      const precommitsFrom = new Map<number, Set<number>>();
+      let feasible = true;
+      for (let node = 0; node < nodeCount; node++) {
+        if (node === d) continue;
+        const own = node !== p1 ? power(node) : 0; // followers (ids past the validators) have none
+        const others = ids.filter((i) => i !== p1 && i !== node);
+        const senders = windowSubset(others, power, (forA) => {
+          const total = own + forA;
+          return !hasQuorum(set, total) && hasQuorum(set, total + power(p1));
+        });
+        // A validator that cannot be split this way would decide A or stay in round 0: try another D.
+        if (senders === undefined && node < validatorKeys.length) feasible = false;
+        precommitsFrom.set(node, new Set([p1, ...(senders ?? [])]));
       }
-      precommitsFrom.set(node, from);
+      if (feasible) return { height, p1, d, precommitsFrom, validatorKeys };
     }
-    return { height, p1, d, precommitsFrom, validatorKeys };
+  }
+  return undefined;
+}
+
+/** The first subset of ids (in binary counting order) whose power passes `fits`, if any. */
+function windowSubset(
+  ids: readonly number[],
+  power: (i: number) => number,
+  fits: (sum: number) => boolean,
+): number[] | undefined {
+  for (let mask = 0; mask < 1 << ids.length; mask++) {
+    const subset = ids.filter((_, bit) => (mask & (1 << bit)) !== 0);
+    if (fits(subset.reduce((sum, i) => sum + power(i), 0))) return subset;
   }
   return undefined;
 }
@@ -74,7 +88,7 @@ export function lockSplitFilter(
   decided: () => boolean,
 ): (from: number, to: number, packet: Packet) => boolean {
   return (from, to, packet) => {
-    if (from === split.d) return decided();
+    if (from === split.d && decided()) return true;
     if (packet.kind !== 'gossip') return false;
     const m = packet.message as WireMessage;
     if (m.t === 'proposal') {

@@ -101,10 +101,12 @@ export function scenarioFor(seed: number, only?: ScenarioKind): Scenario {
     txIntervalMs: rng.range(40, 150),
     timeouts: SIM_TIMEOUTS,
   };
-  // Half the partition seeds replace random partitions by the lock-split adversary. Drawn last, so every
-  // other choice a seed makes is the one it made before the adversary existed.
+  // Half the partition seeds replace random partitions by the lock-split adversary, which decides what
+  // is delivered (links still delay and duplicate, but lose nothing). Drawn last, so every other choice
+  // a seed makes is the one it made before the adversary existed.
   if (kind === 'partition' && rng.chance(0.5)) {
-    return { ...scenario, partitions: false, lockSplitFrom: rng.range(2, 3) };
+    const links = { ...scenario.links, lossRate: 0 };
+    return { ...scenario, links, partitions: false, lockSplitFrom: rng.range(2, 3) };
   }
   return scenario;
 }
