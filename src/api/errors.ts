@@ -95,7 +95,9 @@ function fastifyRefusal(err: FastifyError): Refusal | undefined {
 /** How long to wait before retrying a refusal that says "later" (RFC 9110 §10.2.3), if it says so. */
 function retryAfter(err: CoreError): string | undefined {
   if (err.code === 'mempool.full') return '1';
-  if (err.code === 'intake.rate_limited') return String(err.details.retryAfterSeconds ?? 1);
+  if (err.code === 'intake.rate_limited' || err.code === 'verify.rate_limited') {
+    return String(err.details.retryAfterSeconds ?? 1);
+  }
   if (err.code === 'auth.challenge_busy') return String(err.details.retryAfterS ?? 1);
   return undefined;
 }

@@ -127,7 +127,7 @@ export function registerSupplyRoutes(
       '/api/v1/verify',
       { schema: { body: verifyBody, response: { 200: verifyAnswerSchema } } },
       async (request) => {
-        const who = service.staff(await request.caller());
+        const who = service.verifier(await request.caller());
         const nowMs = clock.nowMs();
         const query = parseVerifyRequest(request.body, new Date(nowMs).getUTCFullYear());
         const verdict = verifyPack(service.state, query, nowMs, who.orgId);

@@ -3,6 +3,8 @@
 // writes nothing, so the refusing node reports what it saw with supply.reportAlert, whose handler
 // re-checks the condition from state: the subject of the alert is always the reporting organisation
 // itself, and the state must show what the alert claims, so no one can forge an alert about another.
+// A repeatable act (a verification, a report) raises its alert once per ALERT_REPEAT_WINDOW_MS of chain
+// time for the same kind, unit and organisation; the act itself is still recorded (finding 13).
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import { enumField, exactObject, invalidPayload, rejected } from '../payload.ts';
@@ -11,22 +13,39 @@ import { resolveId } from './ids.ts';
 import {
   ALERT_COUNT_KEY,
   alertKey,
+  alertLastKey,
   nextId,
   orgAlertCountKey,
   orgAlertIndexKey,
   product,
+  read,
   unit,
   write,
 } from './store.ts';
-import { REPORTABLE_ALERT_KINDS, type Alert, type AlertKind } from './types.ts';
+import {
+  ALERT_REPEAT_WINDOW_MS,
+  REPEATABLE_ALERT_KINDS,
+  REPORTABLE_ALERT_KINDS,
+  type Alert,
+  type AlertKind,
+} from './types.ts';
 
-/** Writes an alert and indexes it under each organisation it is addressed to. */
+/**
+ * Writes an alert and indexes it under each organisation it is addressed to; undefined when the same
+ * organisation raised the same repeatable alert about the unit less than ALERT_REPEAT_WINDOW_MS ago.
+ */
 export function raiseAlert(
   ctx: TxContext,
   kind: AlertKind,
   about: { readonly epc: string; readonly gtin: string },
   subjectOrgId: string,
-): Alert {
+): Alert | undefined {
+  if (REPEATABLE_ALERT_KINDS.includes(kind)) {
+    const lastKey = alertLastKey(kind, about.epc, subjectOrgId);
+    const last = read<number>(ctx.state, lastKey);
+    if (last !== undefined && ctx.timeMs - last < ALERT_REPEAT_WINDOW_MS) return undefined;
+    write(ctx.state, lastKey, ctx.timeMs);
+  }
   const manufacturer = product(ctx.state, about.gtin)?.manufacturerOrgId;
   const addressedTo = [
     ...new Set([...(manufacturer === undefined ? [] : [manufacturer]), ...regulatorIds(ctx.state)]),

@@ -19,6 +19,7 @@
 //   supply/suspect-tx/<txHash>                           → id of the notification that tx made
 //   supply/alert-count, supply/alert/<id>                → Alert
 //   supply/org-alert-count/<orgId>, supply/org-alert-index/<orgId>/<n> → alert id
+//   supply/alert-last/<kind>/<h(epc)>/<orgId>          → chain time (ms) it last raised that alert
 //   supply/verification-count, supply/verification/<id> → VerificationRecord
 //
 // The state has point reads only, so counters and indexes are what make listing possible. Identifiers
@@ -70,6 +71,8 @@ export const suspectTxKey = (txHash: string): string => `supply/suspect-tx/${txH
 export const ALERT_COUNT_KEY = 'supply/alert-count';
 export const alertKey = (id: number): string => `supply/alert/${id}`;
 export const orgAlertCountKey = (orgId: string): string => `supply/org-alert-count/${orgId}`;
+export const alertLastKey = (kind: string, epc: string, orgId: string): string =>
+  `supply/alert-last/${kind}/${h(epc)}/${orgId}`;
 export const orgAlertIndexKey = (orgId: string, n: number): string => `supply/org-alert-index/${orgId}/${n}`;
 export const VERIFICATION_COUNT_KEY = 'supply/verification-count';
 export const verificationKey = (id: number): string => `supply/verification/${id}`;

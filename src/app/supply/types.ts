@@ -160,6 +160,19 @@ export const ALERT_KINDS = [
   'illegitimate',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+/**
+ * Chain time within which an alert of one kind about one unit, raised by one organisation's act, is not
+ * raised again (finding 13: a loop of verifications or reports would otherwise flood the manufacturer
+ * and the regulators; another organisation's act still raises its own, so nobody can mute another).
+ */
+export const ALERT_REPEAT_WINDOW_MS = 60 * 60 * 1000;
+/** The kinds raised by repeatable acts (verifications, reports), which ALERT_REPEAT_WINDOW_MS bounds. */
+export const REPEATABLE_ALERT_KINDS: readonly AlertKind[] = [
+  'unknown_serial',
+  'unreached_verification',
+  'second_dispense',
+  'non_owner_shipment',
+];
 /** The alerts an organisation may report about its own refused capture (supply.reportAlert). */
 export const REPORTABLE_ALERT_KINDS = ['second_dispense', 'non_owner_shipment'] as const;
 export type ReportableAlertKind = (typeof REPORTABLE_ALERT_KINDS)[number];

@@ -15,7 +15,7 @@ import {
   sgtin,
 } from './test-fixtures.ts';
 import { verifyPack } from './verify.ts';
-import type { VerifyQuery } from './types.ts';
+import { ALERT_REPEAT_WINDOW_MS, type VerifyQuery } from './types.ts';
 
 const NOW = Date.UTC(2026, 0, 20);
 const q = (serial: string, extra: Partial<VerifyQuery> = {}): VerifyQuery => ({
@@ -141,4 +141,32 @@ test('alerts cannot be forged: a report must be about the reporter and shown by 
       ['second_dispense', ORGS.pharmB.id],
     ],
   );
+});
+
+test('a loop of verifications or reports raises one alert per unit, kind and organisation per window', () => {
+  const chain = walked();
+  const clone = { query: q('CLONE2'), answered: { verified: false, reason: 'unknown_serial' } };
+  const before = alertsFor(chain.state, ORGS.maker.id).total;
+  for (let i = 0; i < 20; i++) {
+    assert.equal(chain.as('pharmB', 'supply.recordVerification', clone), 'ok');
+    assert.equal(
+      chain.as('pharmB', 'supply.reportAlert', { kind: 'second_dispense', epc: sgtin('B') }),
+      'ok',
+    );
+    if (i % 5 === 0) chain.commit();
+  }
+  chain.commit();
+  assert.equal(
+    alertsFor(chain.state, ORGS.maker.id).total,
+    before + 2,
+    'every verification is still recorded',
+  );
+  assert.equal(verification(chain.state, 19)?.recomputed.reason, 'unknown_serial', 'each one recorded');
+  // Another organisation's act is its own alert: nobody mutes another's by verifying first.
+  assert.equal(chain.as('pharmA', 'supply.recordVerification', clone), 'ok');
+  assert.equal(alertsFor(chain.state, ORGS.maker.id).total, before + 3);
+  // After the window, the loop alerts again.
+  for (let t = chain.timeMs; chain.timeMs - t < ALERT_REPEAT_WINDOW_MS;) chain.commit();
+  assert.equal(chain.as('pharmB', 'supply.recordVerification', clone), 'ok');
+  assert.equal(alertsFor(chain.state, ORGS.maker.id).total, before + 4);
 });

@@ -267,6 +267,7 @@ export const ERROR_CATALOGUE = {
 
   'verify.invalid': { status: 400, message: 'verify: invalid' },
   'verify.invalid_code': { status: 400, message: 'verify: invalid code' },
+  'verify.rate_limited': { status: 429, message: 'verify: rate limited (see Retry-After)' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -12,11 +12,14 @@ import { TX_BYTES_MAX } from '../../core/limits.ts';
 import { encodeTx, signTx, TxError, type SignedTx } from '../../core/tx.ts';
 import type { Clock } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
+import { VerifyLimiter, type VerifyLimits } from './verify-limits.ts';
 
 export const SUPPLY_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
 
 export interface SupplyServiceOptions {
   readonly commitTimeoutMs?: number;
+  /** How often staff may verify packs (each verification is a tx); DEFAULT_VERIFY_LIMITS if absent. */
+  readonly verifyLimits?: VerifyLimits;
 }
 
 export interface SupplyServiceDependencies {
@@ -34,11 +37,20 @@ export class SupplyService {
   readonly node: CarechainNode;
   readonly clock: Clock;
   private readonly commitTimeoutMs: number;
+  private readonly verifyLimiter: VerifyLimiter;
 
   constructor(options: SupplyServiceOptions, deps: SupplyServiceDependencies) {
     this.node = deps.node;
     this.clock = deps.clock;
     this.commitTimeoutMs = options.commitTimeoutMs ?? SUPPLY_COMMIT_TIMEOUT_MS_DEFAULT;
+    this.verifyLimiter = new VerifyLimiter(options.verifyLimits);
+  }
+
+  /** Staff of this node's own organisation who may verify a pack now (finding 13: a loop is bounded). */
+  verifier(caller: Caller): Staff {
+    const who = this.staff(caller);
+    this.verifyLimiter.admit(who.publicKey, this.clock.nowMs());
+    return who;
   }
 
   get state(): StateReader {

@@ -1,0 +1,95 @@
+// Finding 13 (issue 10, second part): POST /api/v1/verify signs and submits a tx on every call, and a
+// never-commissioned serial raised an alert to the manufacturer and every regulator each time, with no
+// limit: one pharmacist's loop flooded the chain and the manufacturer's alerts. On a real two-node
+// network, a pharmacist verifies a cloned serial in a loop until the node refuses. The node answers
+// 429 with Retry-After, verifies again once that time has passed, and however many of the verifications
+// were recorded, the manufacturer got one alert. On the code before the fix, the loop ran its 1,000
+// verifications without one refusal.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { EXPIRY, GTIN, LOT, sgtin } from '../../src/app/supply/test-fixtures.ts';
+import { http, waitFor } from '../harness/http.ts';
+import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
+
+let net: RunningNetwork;
+let maker: Staff;
+let pharmacist: Staff;
+const LOOP_MAX = 1000;
+const clone = { gtin: GTIN, serial: 'CLONE13', lot: LOT, expiry: EXPIRY };
+
+before(async () => {
+  net = await startNetwork(
+    'carechain-finding13-verify-',
+    [
+      { name: 'acme-pharma', type: 'manufacturer', power: 10 },
+      { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
+    ],
+    'carechain-finding13-verify',
+  );
+  [maker, pharmacist] = await Promise.all([
+    net.registerStaff('acme-pharma', 'admin'),
+    net.registerStaff('pharmacy-a', 'pharmacist'),
+  ]);
+  const product = await staffClient(maker).post('/api/v1/supply/products', {
+    gtin: GTIN,
+    name: 'Amoxicillin 500 mg capsules',
+    strength: '500 mg',
+    dosageForm: 'capsule',
+    packSize: '30 capsules',
+  });
+  assert.equal(product.status, 201, JSON.stringify(product.body));
+});
+
+after(async () => {
+  await net?.stop('SIGKILL');
+});
+
+async function committed(hash: string): Promise<boolean> {
+  return (await http(`${pharmacist.apiUrl}/api/v1/txs/${hash}`)).status === 200;
+}
+
+async function cloneAlerts(): Promise<number> {
+  const answer = await staffClient(maker).get('/api/v1/supply/alerts?limit=100');
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.items.filter((a: any) => a.kind === 'unknown_serial' && a.epc === sgtin('CLONE13'))
+    .length;
+}
+
+test('a verification loop is refused with 429 and Retry-After, and raises one alert', async () => {
+  const client = staffClient(pharmacist);
+  const recorded: string[] = [];
+  let refused: Awaited<ReturnType<typeof client.post>> | undefined;
+  for (let i = 0; i < LOOP_MAX && refused === undefined; i++) {
+    const answer = await client.post('/api/v1/verify', clone);
+    if (answer.status === 200) {
+      assert.deepEqual([answer.body.verified, answer.body.reason], [false, 'unknown_serial']);
+      recorded.push(answer.body.verificationTx);
+    } else {
+      refused = answer;
+    }
+  }
+  assert.ok(refused !== undefined, `${recorded.length} verifications in a loop, none refused`);
+  assert.equal(refused.status, 429, JSON.stringify(refused.body));
+  assert.equal(refused.body.error.code, 'verify.rate_limited');
+  const retryAfter = Number(refused.headers.get('retry-after'));
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1, `Retry-After ${retryAfter}`);
+
+  // Once the caller waits, it is served again (polled, not slept: the node decides when).
+  let again: Awaited<ReturnType<typeof client.post>> | undefined;
+  assert.ok(
+    await waitFor(async () => {
+      again = await client.post('/api/v1/verify', clone);
+      return again.status === 200;
+    }, 30_000),
+    'served again after Retry-After',
+  );
+  recorded.push(again!.body.verificationTx);
+
+  // Every answered verification is on chain, and they raised one alert between them.
+  assert.ok(
+    await waitFor(async () => (await Promise.all(recorded.map(committed))).every(Boolean), 60_000),
+    'every recorded verification committed',
+  );
+  assert.ok(recorded.length >= 2);
+  assert.equal(await cloneAlerts(), 1);
+});
