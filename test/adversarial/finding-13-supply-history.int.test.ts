@@ -7,10 +7,10 @@
 // supply.epc_history_full.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ev, GLN, GTIN, sgtin } from '../../src/app/supply/test-fixtures.ts';
+import { ev, GLN, sgtin } from '../../src/app/supply/test-fixtures.ts';
 import { EVENTS_PER_CAPTURE_MAX, EVENTS_PER_EPC_MAX } from '../../src/app/supply/types.ts';
 import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
-import { captureAt } from '../harness/supply.ts';
+import { captureAt, registerFixtureProduct } from '../harness/supply.ts';
 
 let net: RunningNetwork;
 const staff = {} as Record<'maker' | 'pharmacy' | 'hospital', Staff>;
@@ -49,13 +49,7 @@ before(async () => {
     net.registerStaff('st-mary', 'admin'),
   ]);
   Object.assign(staff, { maker, pharmacy, hospital });
-  const product = await staffClient(staff.maker).post('/api/v1/supply/products', {
-    gtin: GTIN,
-    name: 'Amoxicillin 500 mg capsules',
-    strength: '500 mg',
-    dosageForm: 'capsule',
-    packSize: '30 capsules',
-  });
+  const product = await registerFixtureProduct(staff.maker);
   assert.equal(product.status, 201, JSON.stringify(product.body));
   const claims = await Promise.all([
     staffClient(staff.maker).post('/api/v1/supply/parties', { gln: GLN.maker }),

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { EXPIRY, GTIN, LOT, sgtin } from '../../src/app/supply/test-fixtures.ts';
 import { http, waitFor } from '../harness/http.ts';
 import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
+import { registerFixtureProduct } from '../harness/supply.ts';
 
 let net: RunningNetwork;
 let maker: Staff;
@@ -30,13 +31,7 @@ before(async () => {
     net.registerStaff('acme-pharma', 'admin'),
     net.registerStaff('pharmacy-a', 'pharmacist'),
   ]);
-  const product = await staffClient(maker).post('/api/v1/supply/products', {
-    gtin: GTIN,
-    name: 'Amoxicillin 500 mg capsules',
-    strength: '500 mg',
-    dosageForm: 'capsule',
-    packSize: '30 capsules',
-  });
+  const product = await registerFixtureProduct(maker);
   assert.equal(product.status, 201, JSON.stringify(product.body));
 });
 
