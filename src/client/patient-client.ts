@@ -11,6 +11,7 @@ import { canonicalBytes, type CanonicalValue } from '../core/canonical.ts';
 import { publicKeyFromSeed, signMessage } from '../core/crypto/index.ts';
 import { signTx } from '../core/tx.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE, signChallenge } from '../contract/auth.ts';
+import type { ErasureStatusBody } from '../contract/erasure.ts';
 
 /** An API refusal, with the node's stable error code (never the request). */
 export class PatientClientError extends Error {
@@ -185,7 +186,10 @@ export class PatientClient {
     return answer.items;
   }
 
-  /** Asks the custodian (this node) to crypto-shred every record of the patient; signed by the patient. */
+  /**
+   * Asks for every record of the patient to be crypto-shredded, signed by the patient's own key (a proxy
+   * is refused): this node erases its share before answering, every other custodian's node follows.
+   */
   async requestErasure(token: string): Promise<unknown> {
     const tx = signTx(this.seed, {
       chainId: await this.chain(),
@@ -194,6 +198,14 @@ export class PatientClient {
       nonce: (await this.nonce()) + 1,
     });
     return this.call('POST', '/api/v1/patients/me/erasure', { tx }, token);
+  }
+
+  /**
+   * How far each custodian of the patient's records is with their erasure: one request reaches them all,
+   * and each shreds its own copy and commits its own receipt (needs a login token at this node).
+   */
+  async erasureStatus(token: string): Promise<ErasureStatusBody> {
+    return (await this.call('GET', '/api/v1/patients/me/erasure', undefined, token)) as ErasureStatusBody;
   }
 
   private async submit(type: string, payload: CanonicalValue): Promise<{ hash: string; height: number }> {

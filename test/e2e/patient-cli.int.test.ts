@@ -187,5 +187,10 @@ test('bad input exits non-zero with a clear message; erase needs --yes, then shr
   assert.match(unconfirmed.stderr, /--yes/);
   const erased = await cli('erase', ...api(), '--yes');
   assert.equal(erased.code, 0, erased.stderr);
+  const status = await cli('erasure-status', ...api());
+  assert.equal(status.code, 0, status.stderr);
+  const custodians = (JSON.parse(status.stdout) as { custodians: { pending: number; erased: number }[] })
+    .custodians;
+  assert.ok(custodians.length > 0 && custodians.every((c) => c.pending === 0 && c.erased > 0), status.stdout);
   assert.equal((await fhir('GET', `Observation/${observationId}`, testNode.tokens.doctor)).status, 410);
 });

@@ -210,13 +210,23 @@ export function patientCommand(): Command {
     });
 
   withApi(patient.command('erase'))
-    .description('ask this node, your custodian, to crypto-shred all your records (cannot be undone)')
+    .description(
+      'ask every custodian of your records to crypto-shred them (cannot be undone; your own key only, not a proxy)',
+    )
     .option('--yes', 'confirm')
     .action(async (opts: ApiOptions & { yes?: boolean }) => {
       if (opts.yes !== true) throw new InvalidArgumentError('erasure cannot be undone: add --yes to confirm');
       const c = client(opts);
       const { accessToken } = await c.login();
       console.log(JSON.stringify(await c.requestErasure(accessToken), null, 2));
+    });
+
+  withApi(patient.command('erasure-status'))
+    .description("how far each custodian is with your records' erasure (pending, erased, receipts)")
+    .action(async (opts: ApiOptions) => {
+      const c = client(opts);
+      const { accessToken } = await c.login();
+      console.log(JSON.stringify(await c.erasureStatus(accessToken), null, 2));
     });
 
   return patient;
