@@ -22,10 +22,19 @@ export interface RunOptions {
   readonly concurrency?: number;
   readonly progressEvery?: number;
   readonly progress?: (line: string) => void;
+  /** Only these routes (keys of ROUTES); all by default. */
+  readonly routes?: readonly string[];
+  /** Call as these roles instead of the world's. */
+  readonly roles?: readonly Role[];
+  /**
+   * A control for the checks themselves: treat every route as one that writes nothing, so that a
+   * granted read's access event must show up as a state change.
+   */
+  readonly assumeNoWrites?: boolean;
 }
 
 export interface Failure {
-  readonly kind: '5xx' | 'no-answer' | 'crash' | 'leak' | 'state-change';
+  readonly kind: '5xx' | 'no-answer' | 'crash' | 'leak' | 'state-change' | 'break-glass-outside-care';
   readonly route?: string;
   readonly role?: string;
   readonly status?: number;
@@ -52,7 +61,13 @@ export interface Figures {
   refusedRequestsChecked: number;
   /** Denial events committed in those windows: the audit a refused read must leave. */
   denialEventsInRefusedWindows: number;
+  /** Break-glass answers that carried a record, by role. */
   breakGlassReleases: Record<string, number>;
+  /**
+   * Of those, the ones to a caller who is not clinical staff of a care-giving organisation: finding 1
+   * (issue 10) until break-glass is limited to them. Reported, not yet counted as leaks.
+   */
+  breakGlassOutsideCare: number;
   failures: Failure[];
   seconds: number;
 }
@@ -108,8 +123,12 @@ interface Planned {
   readonly shape: Shape;
 }
 
-function plannedRequests(pools: Pools, roles: number, nodes: number): fc.Arbitrary<Planned> {
-  const routes = Object.keys(ROUTES);
+function plannedRequests(
+  pools: Pools,
+  routes: readonly string[],
+  roles: number,
+  nodes: number,
+): fc.Arbitrary<Planned> {
   return fc
     .record({
       route: fc.constantFrom(...routes),
@@ -127,11 +146,11 @@ function plannedRequests(pools: Pools, roles: number, nodes: number): fc.Arbitra
  * of the run (and with it every later request's reach), so logouts go out with the tokens that are
  * already dead; logging out a live session is finding 10's test.
  */
-function roleFor(world: World, p: Planned): Role {
-  const role = world.roles[p.role]!;
-  if (p.route !== 'POST /auth/logout' || role.live === false) return role;
-  const dead = world.roles.filter((r) => r.live === false);
-  return dead[p.role % dead.length]!;
+function roleFor(roles: readonly Role[], p: Planned): Role {
+  const role = roles[p.role]!;
+  if (p.route !== 'POST /auth/logout' || !role.live) return role;
+  const dead = roles.filter((r) => !r.live);
+  return dead[p.role % dead.length] ?? { ...role, authorization: undefined };
 }
 
 /**
@@ -294,6 +313,7 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
     refusedRequestsChecked: 0,
     denialEventsInRefusedWindows: 0,
     breakGlassReleases: {},
+    breakGlassOutsideCare: 0,
     failures: [],
     seconds: 0,
   };
@@ -303,7 +323,11 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
   const urls = world.urls;
   let before = await quiet(urls);
   if (before === undefined) throw new Error('the network is not quiet before the fuzz run');
-  const arbitrary = plannedRequests(poolsOf(world, before.height), world.roles.length, urls.length);
+  const roles = options.roles ?? world.roles;
+  const routes = options.routes ?? Object.keys(ROUTES);
+  const writes = (route: string) => options.assumeNoWrites !== true && ROUTES[route]!.writes;
+  const arbitrary = plannedRequests(poolsOf(world, before.height), routes, roles.length, urls.length);
+  let printed = 0;
 
   for (let batch = 0; figures.requests < options.requests; batch++) {
     const count = Math.min(batchSize, options.requests - figures.requests);
@@ -313,7 +337,7 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
     const worker = async () => {
       while (next < planned.length) {
         const p = planned[next++]!;
-        const role = roleFor(world, p);
+        const role = roleFor(roles, p);
         const node = p.target < 0 ? role.home : p.target;
         figures.requests++;
         increment(figures.byRoute, p.route);
@@ -350,12 +374,23 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
           });
         }
         const refused = answer.status >= 400 && answer.status < 500;
-        if (!refused && ROUTES[p.route]!.writes) refusedOnly = false;
+        if (!refused && writes(p.route)) refusedOnly = false;
         for (const canary of world.canaries) {
           if (!answer.text.includes(canary.text)) continue;
           if (role.mayRead === '*' || role.mayRead.includes(canary.pseudonym)) continue;
           if (p.route === 'POST /api/v1/records/break-glass' && answer.status < 300) {
             increment(figures.breakGlassReleases, role.name);
+            if (!role.mayBreakGlass) {
+              figures.breakGlassOutsideCare++;
+              fail({
+                kind: 'break-glass-outside-care',
+                route: p.route,
+                role: role.name,
+                status: answer.status,
+                detail: 'break-glass released a record to a caller outside clinical care (finding 1)',
+                request: describe(p),
+              });
+            }
             continue;
           }
           figures.leaks++;
@@ -368,7 +403,8 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
             request: describe(p),
           });
         }
-        if (figures.requests % progressEvery === 0) {
+        if (figures.requests - printed >= progressEvery) {
+          printed = figures.requests;
           progress(
             `${figures.requests} requests, ${figures.serverErrors} 5xx, ${figures.leaks} leaks, ` +
               `${figures.stateChanges} state changes, ${Math.round((Date.now() - started) / 1000)} s`,

@@ -23,6 +23,10 @@ import { startNetwork, type RunningNetwork } from '../harness/network.ts';
 export const CUSTODIAN = 'hospital';
 export const CONSENTED_ORG = 'clinic';
 
+/** Whom break-glass is for, as issue 10 sets it: clinical roles at care-giving organisation types. */
+const CARE_GIVING: ReadonlySet<string> = new Set(['hospital', 'clinic']);
+const CLINICAL: ReadonlySet<string> = new Set(['physician', 'nurse']);
+
 export interface Role {
   /** e.g. "patient-a", "clinic/physician", "anonymous", "expired-token". */
   readonly name: string;
@@ -34,6 +38,8 @@ export interface Role {
   readonly key?: KeyPair;
   /** False for the bad tokens: no session of theirs can be ended. */
   readonly live: boolean;
+  /** Clinical staff of a care-giving organisation: whom break-glass is for (issue 10, finding 1). */
+  readonly mayBreakGlass: boolean;
   /** Whose records it may see (pseudonyms), beyond what break-glass releases; '*' for every patient. */
   readonly mayRead: readonly string[] | '*';
 }
@@ -191,18 +197,15 @@ async function buildWorld(net: RunningNetwork): Promise<World> {
   }
 
   for (const p of practitioners) {
-    const mayRead =
-      p.org === CUSTODIAN && p.role !== 'admin'
-        ? '*'
-        : p.org === CONSENTED_ORG && p.role === 'physician'
-          ? [a.client.pseudonym]
-          : [];
+    // Consent is opt-in for the custodian's own staff too: only the consented clinic may read A's.
+    const mayRead = p.org === CONSENTED_ORG && p.role === 'physician' ? [a.client.pseudonym] : [];
     roles.push({
       name: `${p.org}/${p.role}`,
       home: home(p.org),
       authorization: `Bearer ${p.token}`,
       key: p.key,
       live: true,
+      mayBreakGlass: CARE_GIVING.has(p.org) && CLINICAL.has(p.role),
       mayRead,
     });
   }
@@ -214,6 +217,7 @@ async function buildWorld(net: RunningNetwork): Promise<World> {
       authorization: `Bearer ${accessToken}`,
       key: p.key,
       live: true,
+      mayBreakGlass: false,
       mayRead: [p.client.pseudonym],
     });
   }
@@ -224,9 +228,17 @@ async function buildWorld(net: RunningNetwork): Promise<World> {
     authorization: `Bearer ${proxyLogin.accessToken}`,
     key: guardian,
     live: true,
+    mayBreakGlass: false,
     mayRead: [a.client.pseudonym],
   });
-  roles.push({ name: 'anonymous', home: 0, authorization: undefined, live: false, mayRead: [] });
+  roles.push({
+    name: 'anonymous',
+    home: 0,
+    authorization: undefined,
+    live: false,
+    mayBreakGlass: false,
+    mayRead: [],
+  });
   roles.push(...(await badTokenRoles(net, physician, a.client.pseudonym)));
 
   const supply = await loadDemoSupply({
@@ -308,6 +320,7 @@ async function badTokenRoles(
     home: hospital,
     authorization,
     live: false,
+    mayBreakGlass: false,
     mayRead: [],
   });
   return [
