@@ -26,7 +26,20 @@ import type { ErrorBody } from '../contract/ledger.ts';
 export type { ErrorBody };
 
 export function errorBody(code: string, message: string, details: Details = {}): ErrorBody {
-  return { error: { code, message, details } };
+  return { error: { code, message, details: jsonSafe(details) } };
+}
+
+/**
+ * Details as JSON can hold them. A number JSON has no form for (the query parser makes Infinity of
+ * "Infinity" or "1e400", and a schema's maximum does not catch the coerced value) is sent as text: the
+ * answer's serialiser would otherwise fail on it and turn the refusal into a 500.
+ */
+function jsonSafe(details: Details): Details {
+  const unsafe = (value: unknown) => typeof value === 'number' && !Number.isFinite(value);
+  if (!Object.values(details).some(unsafe)) return details;
+  return Object.fromEntries(
+    Object.entries(details).map(([key, value]) => [key, unsafe(value) ? String(value) : value]),
+  );
 }
 
 /** The route config key that makes a scope's failures leave as OperationOutcomes. */

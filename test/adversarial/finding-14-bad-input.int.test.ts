@@ -164,6 +164,24 @@ test('a version the chain names but the vault lacks is a 404, not a 500', async 
   }
 });
 
+test('a height or log size of Infinity or 1e400 is a 4xx on the ledger and proof routes, not a 500', async () => {
+  // Found by the fuzz harness (test/fuzz): the query parser made a number JSON cannot hold, the schema's
+  // bounds let the coerced value through, and the error naming it failed to serialise.
+  const hash = 'ab'.repeat(32);
+  for (const path of [
+    '/api/v1/blocks/Infinity',
+    '/api/v1/blocks/1e400',
+    '/api/v1/checkpoints/Infinity',
+    '/api/v1/proofs/consistency?from=Infinity&to=32',
+    '/api/v1/proofs/consistency?from=1&to=1e400',
+    `/api/v1/proofs/inclusion/${hash}?height=Infinity`,
+  ]) {
+    const answer = await send(`${custodian.url}${path}`, 'GET', undefined, {});
+    assert.ok(answer.status >= 400 && answer.status < 500, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.equal(typeof answer.body.error.code, 'string');
+  }
+});
+
 test('the node still serves after all of it', async () => {
   const status = await http(`${custodian.url}/api/v1/status`);
   assert.equal(status.status, 200);
