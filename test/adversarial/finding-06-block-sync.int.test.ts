@@ -1,15 +1,20 @@
 // Finding 6 (issue 10): block sync served twenty blocks with no byte bound. After a run of large blocks
 // the answer passed the P2P message limit (16 MiB), the request failed every time, and a lagging node
 // could never catch up. Here three of four validators commit twenty blocks of about 1 MiB each (record
-// registrations, the largest txs the ledger takes); the fourth starts afterwards and must catch up.
+// registrations, the largest txs the ledger takes); the fourth starts afterwards and must catch up. Its
+// first block-sync request is also made by hand, to check the answer's size: the catching up alone
+// passed on the old code when the machine was loaded (blocks came out smaller than 1 MiB).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { after, test } from 'node:test';
 import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { sha256 } from '../../src/core/crypto/index.ts';
 import { encodeTx, signTx, type SignedTx } from '../../src/core/tx.ts';
 import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
+import { P2PTransport, type PeerAddress } from '../../src/node/p2p/index.ts';
 import { tempDir } from '../harness/chain.ts';
 import { getJson, waitFor } from '../harness/http.ts';
 import { commitTx, makeNetwork } from '../harness/network.ts';
@@ -42,6 +47,38 @@ async function submit(url: string, tx: SignedTx): Promise<string> {
   return body.hash!;
 }
 
+/** The P2P limit on one message (transport.ts's default messageBytesMax): an answer past it never arrives. */
+const P2P_MESSAGE_BYTES_MAX = 16 * 1024 * 1024;
+
+/** Asks the first peer in `dir`'s peer list for blocks from `from`, as the node of `dir` would. */
+async function blocksAnswer(dir: string, from: number): Promise<{ blocks: number; bytes: number }> {
+  const peers = JSON.parse(readFileSync(join(dir, 'peers.json'), 'utf8')) as PeerAddress[];
+  const [server] = peers;
+  const probe = new P2PTransport(
+    {
+      key: readKeyFile(join(dir, 'node-key.json')),
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      peers: [server!],
+      allowedKeys: new Set(peers.map((p) => p.publicKey)),
+    },
+    {
+      logger: pino({ level: 'silent' }),
+      handlers: { onMessages: () => undefined, onRequest: () => Promise.reject(new Error('not served')) },
+    },
+  );
+  await probe.start();
+  try {
+    const connected = await waitFor(() => probe.peers().some((p) => p.connected), 60_000);
+    assert.ok(connected, 'the probe reached the peer');
+    const answer = await probe.request(server!.publicKey, 'blocks', { from }, 60_000);
+    assert.ok(Array.isArray(answer), 'the answer is a list of blocks');
+    return { blocks: answer.length, bytes: Buffer.byteLength(JSON.stringify(answer)) };
+  } finally {
+    await probe.stop();
+  }
+}
+
 async function committed(url: string, hash: string): Promise<void> {
   const found = await waitFor(async () => (await fetch(`${url}/api/v1/txs/${hash}`)).status === 200, 120_000);
   assert.ok(found, `tx ${hash} was not committed`);
@@ -59,6 +96,7 @@ test('finding 6: a node lagging behind twenty 1 MiB blocks catches up by block s
   const pseudonym = patientPseudonym(patient.publicKey);
   const nodeKey = readKeyFile(join(net.dirs[0]!, 'node-key.json'));
 
+  const firstLarge = ((await getJson(`${url}/api/v1/status`)).height as number) + 1;
   let nonce = (await getJson(`${url}/api/v1/accounts/${nodeKey.publicKey}`)).nonce as number;
   let bytes = 0;
   for (let block = 0; block < BLOCKS; block++) {
@@ -85,6 +123,13 @@ test('finding 6: a node lagging behind twenty 1 MiB blocks catches up by block s
   }
   assert.ok(bytes > BLOCKS * 1024 * 1024, `${bytes} bytes of txs committed`);
   const target = (await getJson(`${url}/api/v1/status`)).height as number;
+
+  // What the lagging node's first request gets, asked over P2P with its key before it starts: the
+  // answer must arrive, within the P2P message limit. Under the old rule (twenty blocks, no byte bound)
+  // it carried more than 20 MiB, the limit refused it every time, and this request failed.
+  const answer = await blocksAnswer(net.dirs[3]!, firstLarge);
+  assert.ok(answer.blocks >= 1, 'the answer holds at least one block');
+  assert.ok(answer.bytes <= P2P_MESSAGE_BYTES_MAX, `a ${answer.bytes}-byte answer`);
 
   const lagging = await startNodeProcess(net.dirs[3]!);
   procs.push(lagging);
