@@ -15,6 +15,7 @@ import { registerProofRoutes } from './routes/proofs.ts';
 import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
 import { registerWebApp } from './web.ts';
+import { openApiDocumentSchema } from '../contract/ledger.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
 
 /** Largest request body accepted, in bytes: a FHIR transaction Bundle or an EPCIS document. */
@@ -69,7 +70,9 @@ export function buildApiServer(
     },
   });
   const registerRoutes = (api: FastifyInstance) => {
-    api.get('/api/v1/openapi.json', () => api.swagger());
+    api.get('/api/v1/openapi.json', { schema: { response: { 200: openApiDocumentSchema } } }, () =>
+      api.swagger(),
+    );
     registerLedgerRoutes(api, node);
     registerProofRoutes(api, node);
     registerEventRoutes(api, node);

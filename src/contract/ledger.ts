@@ -202,6 +202,12 @@ export const eventStreamResponse = {
 export const blockEventSchema = Type.Object({ height: Type.Integer(), hash: hex32, txCount: Type.Integer() });
 export type BlockEvent = Static<typeof blockEventSchema>;
 
+/** GET /api/v1/openapi.json: this document, OpenAPI 3.1 (described by the OpenAPI specification itself). */
+export const openApiDocumentSchema = Type.Object(
+  { openapi: Type.String(), info: Type.Object({}, { additionalProperties: true }) },
+  { additionalProperties: true },
+);
+
 /** GET /metrics: Prometheus text exposition, for the node's own machine only. */
 export const metricsResponse = {
   description: 'Prometheus text exposition (version 0.0.4)',

@@ -13,6 +13,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
 import {
+  allowedQuery,
+  allowedSchema,
+  consentPageQuery,
+  myConsentRequestsSchema,
+  myConsentsSchema,
+  myFhirConsentsResponse,
+} from '../../contract/consents.ts';
+import {
   allowedForCaller,
   ownConsentRequests,
   ownConsents,
@@ -36,29 +44,47 @@ export function registerConsentRoutes(
   const state = () => node.ledger.state;
 
   void app.register((scope, _opts, done) => {
-    scope.get(MY_CONSENTS_PATH, async (request, reply) => {
-      const consents = ownConsents(state(), await request.caller());
-      return reply.header('cache-control', 'no-store').send({ consents });
-    });
+    scope.get(
+      MY_CONSENTS_PATH,
+      { schema: { response: { 200: myConsentsSchema } } },
+      async (request, reply) => {
+        const consents = ownConsents(state(), await request.caller());
+        return reply.header('cache-control', 'no-store').send({ consents });
+      },
+    );
 
-    scope.get(MY_FHIR_CONSENTS_PATH, async (request, reply) => {
-      const bundle = ownFhirConsents(state(), await request.caller(), fhirBaseUrl);
-      return reply
-        .header('content-type', 'application/fhir+json')
-        .header('cache-control', 'no-store')
-        .send(bundle);
-    });
+    scope.get(
+      MY_FHIR_CONSENTS_PATH,
+      { schema: { response: { 200: myFhirConsentsResponse } } },
+      async (request, reply) => {
+        const bundle = ownFhirConsents(state(), await request.caller(), fhirBaseUrl);
+        return reply
+          .header('content-type', 'application/fhir+json')
+          .header('cache-control', 'no-store')
+          .send(bundle);
+      },
+    );
 
-    scope.get<{ Querystring: PageQuery }>(MY_CONSENT_REQUESTS_PATH, async (request, reply) => {
-      const page = ownConsentRequests(state(), await request.caller(), request.query);
-      return reply.header('cache-control', 'no-store').send(page);
-    });
+    const requests = { querystring: consentPageQuery, response: { 200: myConsentRequestsSchema } };
+    scope.get<{ Querystring: PageQuery }>(
+      MY_CONSENT_REQUESTS_PATH,
+      { schema: requests },
+      async (request, reply) => {
+        const page = ownConsentRequests(state(), await request.caller(), request.query);
+        return reply.header('cache-control', 'no-store').send(page);
+      },
+    );
 
-    scope.get<{ Querystring: AllowedQuery }>(CONSENTS_ALLOWED_PATH, async (request, reply) => {
-      const who = await request.caller();
-      const verdicts = allowedForCaller(state(), node.ledger.tip(), who, request.query, MY_CONSENTS_PATH);
-      return reply.header('cache-control', 'no-store').send(verdicts);
-    });
+    const allowed = { querystring: allowedQuery, response: { 200: allowedSchema } };
+    scope.get<{ Querystring: AllowedQuery }>(
+      CONSENTS_ALLOWED_PATH,
+      { schema: allowed },
+      async (request, reply) => {
+        const who = await request.caller();
+        const verdicts = allowedForCaller(state(), node.ledger.tip(), who, request.query, MY_CONSENTS_PATH);
+        return reply.header('cache-control', 'no-store').send(verdicts);
+      },
+    );
     done();
   });
 }

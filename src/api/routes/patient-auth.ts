@@ -8,6 +8,14 @@
 // our only clients (CLI, tests, the web app later) send JSON. Answers are never cached (RFC 6749 §5.1).
 import type { FastifyInstance } from 'fastify';
 import type { CarechainNode } from '../../node/node.ts';
+import {
+  challengeSchema,
+  jwksSchema,
+  loggedOutResponse,
+  tokenAnswerSchema,
+  tokenBody,
+  type TokenRequest,
+} from '../../contract/auth.ts';
 import type { ChallengeStore } from '../auth/challenge.ts';
 import { AuthError } from '../auth/errors.ts';
 import { loginWithChallenge } from '../auth/patient-login.ts';
@@ -56,7 +64,7 @@ export function registerSmartDiscovery(app: FastifyInstance, node: CarechainNode
   app.get(`${path}/.well-known/smart-configuration`, (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').send(document),
   );
-  app.get(JWKS_PATH, () => jwks(node.key.publicKey));
+  app.get(JWKS_PATH, { schema: { response: { 200: jwksSchema } } }, () => jwks(node.key.publicKey));
 }
 
 export function registerPatientAuthRoutes(
@@ -68,11 +76,12 @@ export function registerPatientAuthRoutes(
 
   // Refusals are AuthErrors: the translator (api/errors.ts) answers them with their challenge, and a
   // full challenge store with Retry-After.
-  app.post(CHALLENGE_PATH, (request, reply) =>
+  app.post(CHALLENGE_PATH, { schema: { response: { 200: challengeSchema } } }, (request, reply) =>
     reply.header('cache-control', 'no-store').send(challenges.issue(clientKey(request.ip))),
   );
 
-  app.post<{ Body: Record<string, unknown> | undefined }>(TOKEN_PATH, async (request, reply) => {
+  const token = { body: tokenBody, response: { 200: tokenAnswerSchema } };
+  app.post<{ Body: TokenRequest | undefined }>(TOKEN_PATH, { schema: token }, async (request, reply) => {
     const body = request.body ?? {};
     if (body.grant_type === REFRESH_GRANT_TYPE && verifier !== undefined) {
       const issued = await refresh(node, issuer, verifier, body.refresh_token);
@@ -101,7 +110,7 @@ export function registerPatientAuthRoutes(
   });
 
   // Logging out revokes the session of the token presented: its access tokens and refresh token.
-  app.post(LOGOUT_PATH, async (request, reply) => {
+  app.post(LOGOUT_PATH, { schema: { response: { 204: loggedOutResponse } } }, async (request, reply) => {
     if (verifier === undefined) throw new AuthError('auth.invalid_request', 'this node has no sessions');
     const token = await verifier.verify(bearerToken(request.headers.authorization));
     verifier.revokeSession(token);

@@ -21,6 +21,15 @@ import { RecordsAdmin } from '../../services/records/admin.ts';
 import type { ErasureJobStep } from '../../services/records/erasure-jobs.ts';
 import { ERASURE_PATH, erasureResultSchema, erasureStatusSchema } from '../../contract/erasure.ts';
 import {
+  accessLogSchema,
+  auditEventsResponse,
+  breakGlassAnswerSchema,
+  breakGlassBody,
+  breakGlassListSchema,
+  erasureBody,
+  recordsPageQuery,
+} from '../../contract/records.ts';
+import {
   breakGlassEventsWithReasons,
   ownAccessLog,
   ownAuditEvents,
@@ -66,43 +75,63 @@ export function registerRecordsAdminRoutes(
   void app.register((scope, _opts, done) => {
     answerAsFhir(scope);
 
-    scope.post<{ Body: Record<string, unknown> | undefined }>(BREAK_GLASS_PATH, async (request, reply) => {
-      const who = await request.caller();
-      const body = request.body ?? {};
-      const type = body.resourceType;
-      const id = body.id;
-      if (typeof type !== 'string' || typeof id !== 'string') {
-        throw FhirError.invalid('send { resourceType, id, purpose, reason }');
-      }
-      const result = await admin.breakGlassRead(who, {
-        type,
-        id,
-        purpose: body.purpose,
-        reason: body.reason,
-      });
-      return reply.header('cache-control', 'no-store').send(result);
-    });
+    const breakGlass = { body: breakGlassBody, response: { 200: breakGlassAnswerSchema } };
+    scope.post<{ Body: Record<string, unknown> | undefined }>(
+      BREAK_GLASS_PATH,
+      { schema: breakGlass },
+      async (request, reply) => {
+        const who = await request.caller();
+        const body = request.body ?? {};
+        const type = body.resourceType;
+        const id = body.id;
+        if (typeof type !== 'string' || typeof id !== 'string') {
+          throw FhirError.invalid('send { resourceType, id, purpose, reason }');
+        }
+        const result = await admin.breakGlassRead(who, {
+          type,
+          id,
+          purpose: body.purpose,
+          reason: body.reason,
+        });
+        return reply.header('cache-control', 'no-store').send(result);
+      },
+    );
 
-    scope.get<{ Querystring: PageQuery }>(BREAK_GLASS_PATH, async (request, reply) => {
-      const who = await request.caller();
-      const page = pageOf(request.query);
-      const events = breakGlassEventsWithReasons(state(), who, gateway.custodianOrgId, reasons, page);
-      return reply.header('cache-control', 'no-store').send(events);
+    const listOf = (schema: object) => ({
+      schema: { querystring: recordsPageQuery, response: { 200: schema } },
     });
+    scope.get<{ Querystring: PageQuery }>(
+      BREAK_GLASS_PATH,
+      listOf(breakGlassListSchema),
+      async (request, reply) => {
+        const who = await request.caller();
+        const page = pageOf(request.query);
+        const events = breakGlassEventsWithReasons(state(), who, gateway.custodianOrgId, reasons, page);
+        return reply.header('cache-control', 'no-store').send(events);
+      },
+    );
 
-    scope.get<{ Querystring: PageQuery }>(ACCESS_LOG_PATH, async (request, reply) => {
-      const log = ownAccessLog(state(), await request.caller(), pageOf(request.query));
-      return reply.header('cache-control', 'no-store').send(log);
-    });
+    scope.get<{ Querystring: PageQuery }>(
+      ACCESS_LOG_PATH,
+      listOf(accessLogSchema),
+      async (request, reply) => {
+        const log = ownAccessLog(state(), await request.caller(), pageOf(request.query));
+        return reply.header('cache-control', 'no-store').send(log);
+      },
+    );
 
-    scope.get<{ Querystring: PageQuery }>(AUDIT_EVENTS_PATH, async (request, reply) => {
-      const who = await request.caller();
-      const bundle = ownAuditEvents(state(), who, pageOf(request.query), baseUrl);
-      return reply
-        .header('content-type', FHIR_JSON_CONTENT_TYPE)
-        .header('cache-control', 'no-store')
-        .send(bundle);
-    });
+    scope.get<{ Querystring: PageQuery }>(
+      AUDIT_EVENTS_PATH,
+      listOf(auditEventsResponse),
+      async (request, reply) => {
+        const who = await request.caller();
+        const bundle = ownAuditEvents(state(), who, pageOf(request.query), baseUrl);
+        return reply
+          .header('content-type', FHIR_JSON_CONTENT_TYPE)
+          .header('cache-control', 'no-store')
+          .send(bundle);
+      },
+    );
 
     scope.get(
       ERASURE_PATH,
@@ -115,7 +144,7 @@ export function registerRecordsAdminRoutes(
 
     scope.post<{ Body: Record<string, unknown> | undefined }>(
       ERASURE_PATH,
-      { schema: { response: { 200: erasureResultSchema } } },
+      { schema: { body: erasureBody, response: { 200: erasureResultSchema } } },
       async (request, reply) => {
         const who = await request.caller();
         const body = request.body ?? {};

@@ -2,13 +2,17 @@
 // publicKey } as canonical JSON under the "auth-challenge" purpose (exactly what
 // src/api/auth/challenge.ts verifies), and the token endpoint answers with a bearer token. Patients get
 // patient/ scopes; staff ask with kind "practitioner" and get a token of this node's organisation.
-import { toHex } from '../../../src/core/bytes.ts';
-import { canonicalBytes } from '../../../src/core/canonical.ts';
-import { publicKeyFromSeed, signMessage } from '../../../src/core/crypto/index.ts';
+import {
+  SIGNED_CHALLENGE_GRANT_TYPE,
+  signChallenge,
+  type Challenge,
+  type TokenAnswer,
+  type TokenRequest,
+} from '../../../src/contract/auth.ts';
 import { request } from './http.ts';
 import { chainId } from './ledger.ts';
 
-export const SIGNED_CHALLENGE_GRANT_TYPE = 'urn:carechain:params:oauth:grant-type:signed-challenge';
+export { SIGNED_CHALLENGE_GRANT_TYPE };
 
 export interface Session {
   readonly kind: 'patient' | 'staff';
@@ -19,12 +23,6 @@ export interface Session {
   readonly patient?: string;
   /** The organisation (staff). */
   readonly orgId?: string;
-}
-
-interface TokenAnswer {
-  access_token: string;
-  expires_in: number;
-  patient?: string;
 }
 
 /** The claims of our own token, read (not verified: the node verifies it on every request). */
@@ -40,24 +38,16 @@ function claimsOf(token: string): Record<string, unknown> {
 }
 
 export async function signIn(seed: Uint8Array, kind: 'patient' | 'staff'): Promise<Session> {
-  const publicKey = toHex(publicKeyFromSeed(seed));
   const id = await chainId();
-  const { challenge, audience } = await request<{ challenge: string; audience: string }>('/auth/challenge', {
-    method: 'POST',
-    body: {},
-  });
-  const message = canonicalBytes({ audience, challenge, publicKey });
-  const signature = toHex(signMessage(seed, 'auth-challenge', id, message));
-  const answer = await request<TokenAnswer>('/auth/token', {
-    body: {
-      grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
-      challenge,
-      audience,
-      publicKey,
-      signature,
-      ...(kind === 'staff' ? { kind: 'practitioner' } : {}),
-    },
-  });
+  const challenge = await request<Challenge>('/auth/challenge', { method: 'POST', body: {} });
+  const signed = signChallenge(seed, id, challenge);
+  const { publicKey } = signed;
+  const body: TokenRequest = {
+    grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
+    ...signed,
+    ...(kind === 'staff' ? { kind: 'practitioner' } : {}),
+  };
+  const answer = await request<TokenAnswer>('/auth/token', { body });
   const claims = claimsOf(answer.access_token);
   return {
     kind,

@@ -3,36 +3,20 @@
 import { toHex } from '../../../src/core/bytes.ts';
 import type { CanonicalValue } from '../../../src/core/canonical.ts';
 import { publicKeyFromSeed } from '../../../src/core/crypto/index.ts';
-import type { Genesis } from '../../../src/core/genesis.ts';
 import { signTx, type SignedTx } from '../../../src/core/tx.ts';
-import type { Validator } from '../../../src/core/validators.ts';
+import type {
+  AccountAnswer,
+  GenesisAnswer,
+  NodeStatus,
+  StoredTxAnswer,
+  TxSubmitted,
+} from '../../../src/contract/ledger.ts';
 import { ApiFailure, request } from './http.ts';
 
-export interface NodeStatus {
-  readonly chainId: string;
-  readonly nodeId: string;
-  readonly height: number;
-  readonly lastBlockHash: string;
-  readonly lastBlockTimeMs: number;
-  readonly validators: readonly Validator[];
-  readonly logSize: number;
-  readonly logRoot: string;
-  readonly mempoolTxs: number;
-  readonly role: 'validator' | 'non-validator';
-  readonly consensus: { mode: string; height: number; round: number };
-  readonly lastCommitSigners: readonly string[];
-  readonly peers: readonly {
-    publicKey: string;
-    /** Only when the node's own machine asks (src/api/operator.ts). */
-    host?: string;
-    port?: number;
-    connected: boolean;
-    height: number | null;
-  }[];
-}
+export type { NodeStatus };
 
 export const getStatus = () => request<NodeStatus>('/api/v1/status');
-export const getGenesis = () => request<{ hash: string; genesis: Genesis }>('/api/v1/genesis');
+export const getGenesis = () => request<GenesisAnswer>('/api/v1/genesis');
 
 let chainIdCache: string | undefined;
 export async function chainId(): Promise<string> {
@@ -56,12 +40,9 @@ export async function signAndCommit(
   payload: CanonicalValue,
 ): Promise<CommittedTx> {
   const signer = toHex(publicKeyFromSeed(seed));
-  const [id, account] = await Promise.all([
-    chainId(),
-    request<{ nonce: number }>(`/api/v1/accounts/${signer}`),
-  ]);
+  const [id, account] = await Promise.all([chainId(), request<AccountAnswer>(`/api/v1/accounts/${signer}`)]);
   const tx: SignedTx = signTx(seed, { chainId: id, type, payload, nonce: account.nonce + 1 });
-  const answer = await request<{ hash: string; status: string; height?: number }>('/api/v1/txs?wait=commit', {
+  const answer = await request<TxSubmitted>('/api/v1/txs?wait=commit', {
     body: tx,
   });
   if (answer.status === 'committed' && answer.height !== undefined)
@@ -69,7 +50,7 @@ export async function signAndCommit(
   for (let i = 0; i < COMMIT_POLLS_MAX; i++) {
     await new Promise((done) => setTimeout(done, COMMIT_POLL_MS));
     try {
-      const stored = await request<{ height: number }>(`/api/v1/txs/${answer.hash}`);
+      const stored = await request<StoredTxAnswer>(`/api/v1/txs/${answer.hash}`);
       return { hash: answer.hash, height: stored.height };
     } catch (err) {
       if (!(err instanceof ApiFailure) || err.status !== 404) throw err;
@@ -90,10 +71,7 @@ export function randomId(): string {
 /** Signs a tx for the caller to hand to an endpoint that submits it (erasure), without submitting it. */
 export async function signOnly(seed: Uint8Array, type: string, payload: CanonicalValue): Promise<SignedTx> {
   const signer = toHex(publicKeyFromSeed(seed));
-  const [id, account] = await Promise.all([
-    chainId(),
-    request<{ nonce: number }>(`/api/v1/accounts/${signer}`),
-  ]);
+  const [id, account] = await Promise.all([chainId(), request<AccountAnswer>(`/api/v1/accounts/${signer}`)]);
   return signTx(seed, { chainId: id, type, payload, nonce: account.nonce + 1 });
 }
 

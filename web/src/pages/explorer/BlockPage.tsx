@@ -1,22 +1,8 @@
 // One block: its header, who signed its commit, and its transactions.
 import { useEffect, useState } from 'react';
 import { ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
+import type { BlockAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
-
-interface BlockAnswer {
-  hash: string;
-  header: {
-    height: number;
-    timeMs: number;
-    txCount: number;
-    proposer: string;
-    logSize: number;
-    logRoot: string;
-    appHash: string;
-  };
-  txHashes: string[];
-  commit?: { signatures: { validator: string }[] } | null;
-}
 
 export function BlockPage(props: { height: number }) {
   const [block, setBlock] = useState<BlockAnswer>();

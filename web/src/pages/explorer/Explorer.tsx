@@ -2,6 +2,7 @@
 // the validators and their health (this node's view, /api/v1/status), and a search by tx hash or height.
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
+import type { BlockAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 import { getStatus, type NodeStatus } from '../../lib/ledger.ts';
 import { navigate } from '../../lib/router.ts';
@@ -15,11 +16,6 @@ interface BlockSummary {
 interface TxSummary {
   readonly hash: string;
   readonly height: number;
-}
-interface BlockAnswer {
-  hash: string;
-  header: { height: number; txCount: number };
-  txHashes: string[];
 }
 
 const BLOCKS_SHOWN = 12;

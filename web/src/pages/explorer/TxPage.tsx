@@ -3,17 +3,12 @@
 // (lib/verify-proof.ts), listing each step with ✓ or ✗.
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner, Link, shortHex, useAction } from '../../components/ui.tsx';
+import type { StoredTxAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 import { loadGenesis } from '../../lib/network.ts';
 import { verifyTxProof, type InclusionProofInput, type Step } from '../../lib/verify-proof.ts';
 
-interface StoredTx {
-  hash: string;
-  height: number;
-  position: number;
-  logIndex: number;
-  tx: { chainId: string; type: string; payload: unknown; signer: string; nonce: number; signature: string };
-}
+type StoredTx = StoredTxAnswer;
 
 export function TxPage(props: { hash: string }) {
   const [stored, setStored] = useState<StoredTx>();
