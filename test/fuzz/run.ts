@@ -59,7 +59,7 @@ export interface Figures {
   /** Batches of refusals only (and reads that write nothing) whose quiet window was checked. */
   refusedBatchesChecked: number;
   refusedRequestsChecked: number;
-  /** Denial events committed in those windows: the audit a refused read must leave. */
+  /** Denial events and refused captures' alerts committed in those windows: what a refusal must leave. */
   denialEventsInRefusedWindows: number;
   /** Break-glass answers that carried a record, by role. */
   breakGlassReleases: Record<string, number>;
@@ -283,7 +283,12 @@ function documented(route: string, answer: Answer): boolean {
   );
 }
 
-const isDenial = (tx: any): boolean => tx?.type === 'records.access' && tx?.payload?.outcome === 'denied';
+/**
+ * The txs a refusal must leave: a refused read's denial event (DESIGN principle 3) and the counterfeit
+ * alert a refused EPCIS capture reports (services/epcis/capture.ts).
+ */
+const isDenial = (tx: any): boolean =>
+  (tx?.type === 'records.access' && tx?.payload?.outcome === 'denied') || tx?.type === 'supply.reportAlert';
 
 function increment(table: Record<string, number>, key: string): void {
   table[key] = (table[key] ?? 0) + 1;
