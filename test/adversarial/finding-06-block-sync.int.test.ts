@@ -17,7 +17,7 @@ import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
 import { P2PTransport, type PeerAddress } from '../../src/node/p2p/index.ts';
 import { tempDir } from '../harness/chain.ts';
 import { getJson, waitFor } from '../harness/http.ts';
-import { commitTx, makeNetwork } from '../harness/network.ts';
+import { commitTx, makeNetwork, registerPractitioner } from '../harness/network.ts';
 import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-adv-sync-');
@@ -92,7 +92,10 @@ test('finding 6: a node lagging behind twenty 1 MiB blocks catches up by block s
   const chainId = (await getJson(`${url}/api/v1/status`)).chainId as string;
 
   const patient = generateKeyPair();
-  await commitTx(url, chainId, patient, 'membership.registerPatient', {});
+  await commitTx(url, chainId, patient, 'membership.registerPatient', { custodianOrgId: 's0' });
+  // Records name the clinician who wrote them (finding 12): a physician of s0, for whom its node signs.
+  const physician = generateKeyPair();
+  await registerPractitioner(net, 's0', physician, 'physician');
   const pseudonym = patientPseudonym(patient.publicKey);
   const nodeKey = readKeyFile(join(net.dirs[0]!, 'node-key.json'));
 
@@ -113,7 +116,7 @@ test('finding 6: a node lagging behind twenty 1 MiB blocks catches up by block s
       const tx = signTx(nodeKey.seed, {
         chainId,
         type: 'records.registerBatch',
-        payload: { registrations },
+        payload: { practitioner: physician.publicKey, registrations },
         nonce: ++nonce,
       });
       bytes += encodeTx(tx).length;

@@ -147,6 +147,7 @@ test('a version the chain names but the vault lacks is a 404, not a 500', async 
   // The custodian's own practitioner may register (records.register), here with no sealed resource
   // behind the commitment: the chain now names a version this vault never held.
   await custodian.submit(fhirKeys.doctor, 'records.register', {
+    practitioner: fhirKeys.doctor.publicKey,
     recordId,
     version: 1,
     resourceType: 'Observation',

@@ -217,7 +217,7 @@ test('every Synthea patient imports, and no stored block, tx or state row holds 
   for (const [i, { json }] of bundles.entries()) {
     const bundle: Json = structuredClone(json);
     const key = keyPairFromSeed(seedOf(`synthea-patient-${i}`));
-    await testNode.submit(key, 'membership.registerPatient', {});
+    await testNode.submit(key, 'membership.registerPatient', { custodianOrgId: 'hospital' });
     const patient = bundle.entry.find((e: Json) => e.resource.resourceType === 'Patient').resource;
     patient.identifier = [
       ...(patient.identifier ?? []),

@@ -151,7 +151,8 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
     for (const { admin, key, orgId, role } of practitioners) {
       await submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: key.publicKey, role });
     }
-    await submit(patient, 'membership.registerPatient', {});
+    // In the hospital's care: its clinical staff write the patient's records without a write consent.
+    await submit(patient, 'membership.registerPatient', { custodianOrgId: 'hospital' });
 
     const issuer = await TokenIssuer.create(
       { issuer: FHIR_ISSUER, audience: FHIR_BASE, seed: nodeKey.seed },

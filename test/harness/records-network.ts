@@ -96,3 +96,19 @@ export async function committedTx(apiUrl: string, hash: string): Promise<any> {
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body.tx;
 }
+
+/** The committed records.register(Batch) tx that registered `recordId`, searched from the tip down. */
+export async function registrationOf(apiUrl: string, recordId: string, depth = 50): Promise<any> {
+  const tip = (await http(`${apiUrl}/api/v1/status`)).body.height as number;
+  for (let height = tip; height > Math.max(0, tip - depth); height--) {
+    const block = await http(`${apiUrl}/api/v1/blocks/${height}`);
+    for (const hash of (block.body?.txHashes ?? []) as string[]) {
+      const tx = await committedTx(apiUrl, hash);
+      const listed = tx.type === 'records.registerBatch' ? tx.payload.registrations : [tx.payload];
+      if (tx.type.startsWith('records.register') && listed.some((r: any) => r.recordId === recordId)) {
+        return tx;
+      }
+    }
+  }
+  throw new Error(`no registration of ${recordId} in the last ${depth} blocks`);
+}

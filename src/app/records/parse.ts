@@ -12,6 +12,7 @@ import {
   invalidPayload,
   orgIdField,
   safeIntegerField,
+  type PayloadObject,
 } from '../payload.ts';
 import {
   ACCESS_OUTCOMES,
@@ -51,6 +52,8 @@ export function idListField(
 }
 
 export interface RegisterPayload {
+  /** The custodian's clinical practitioner who wrote this version (the node key may sign for them). */
+  readonly practitioner: string;
   readonly recordId: string;
   readonly version: number;
   readonly resourceType: string;
@@ -59,15 +62,22 @@ export interface RegisterPayload {
   readonly commitment: string;
 }
 
+const REGISTRATION_FIELDS = [
+  'recordId',
+  'version',
+  'resourceType',
+  'patientPseudonym',
+  'custodianOrgId',
+  'commitment',
+] as const;
+
 export function parseRegister(payload: CanonicalValue): RegisterPayload {
-  const p = exactObject(payload, 'records.register payload', [
-    'recordId',
-    'version',
-    'resourceType',
-    'patientPseudonym',
-    'custodianOrgId',
-    'commitment',
-  ]);
+  const p = exactObject(payload, 'records.register payload', ['practitioner', ...REGISTRATION_FIELDS]);
+  return { practitioner: hexField(p.practitioner, 'practitioner', 32), ...parseRegistration(p) };
+}
+
+/** One registration's fields, of an object exactObject has checked. */
+function parseRegistration(p: PayloadObject): Omit<RegisterPayload, 'practitioner'> {
   const recordId = idField(p.recordId, 'recordId');
   const version = safeIntegerField(p.version, 'version', 1);
   if (version > VERSIONS_PER_RECORD_MAX) {
@@ -86,16 +96,23 @@ export function parseRegister(payload: CanonicalValue): RegisterPayload {
   };
 }
 
-/** records.registerBatch: 1..REGISTRATIONS_PER_BATCH_MAX registrations, applied in order, all or none. */
+/**
+ * records.registerBatch: 1..REGISTRATIONS_PER_BATCH_MAX registrations, applied in order, all or none,
+ * written by one practitioner (a FHIR transaction is one clinician's request).
+ */
 export function parseRegisterBatch(payload: CanonicalValue): RegisterPayload[] {
-  const p = exactObject(payload, 'records.registerBatch payload', ['registrations']);
+  const p = exactObject(payload, 'records.registerBatch payload', ['practitioner', 'registrations']);
+  const practitioner = hexField(p.practitioner, 'practitioner', 32);
   const list = p.registrations;
   if (!Array.isArray(list) || list.length === 0 || list.length > REGISTRATIONS_PER_BATCH_MAX) {
     throw invalidPayload(`registrations must list 1 to ${REGISTRATIONS_PER_BATCH_MAX} registrations`, {
       field: 'registrations',
     });
   }
-  return (list as CanonicalValue[]).map(parseRegister);
+  return (list as CanonicalValue[]).map((item) => ({
+    practitioner,
+    ...parseRegistration(exactObject(item, 'registration', REGISTRATION_FIELDS)),
+  }));
 }
 
 export interface RecordRefPayload {

@@ -1,5 +1,5 @@
-// Least privilege for health data (issue 10): who may write a custodian's records and who may break the
-// glass, by role and organisation type, and the break-glass budget set in genesis. Pure: the gateway
+// Least privilege for health data (issue 10): who may write a custodian's records (refuseWrite) and who
+// may break the glass, by role and organisation type, and the break-glass budget set in genesis. Pure: the gateway
 // decides with these before it commits, and every node re-checks with the same functions at commit.
 //
 // The budget counts granted break-glass reads per practitioner and per organisation (the requester's)
@@ -10,7 +10,9 @@
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
 import type { Genesis } from '../../core/genesis.ts';
-import { organisation } from '../membership/queries.ts';
+import { evaluateAccess } from '../consent/evaluate.ts';
+import { consentsOf } from '../consent/store.ts';
+import { actorOf, organisation, patientRecord } from '../membership/queries.ts';
 import type { OrganisationType, PractitionerRole } from '../membership/types.ts';
 import { isPlainObject } from '../payload.ts';
 import { encodeStateValue, type StateOverlay, type StateReader } from '../state.ts';
@@ -138,4 +140,63 @@ export function spendBreakGlass(
 export function breakGlassWindowEndMs(state: StateReader, atMs: number): number {
   const { windowMs } = breakGlassBudget(state);
   return (Math.floor(atMs / windowMs) + 1) * windowMs;
+}
+
+/** Writes are for the patient's care: a write consent must name this purpose. */
+export const WRITE_PURPOSE = 'TREAT';
+
+export interface WriteRequest {
+  /** The practitioner who wrote the version. */
+  readonly practitioner: string;
+  readonly custodianOrgId: string;
+  readonly patientPseudonym: string;
+  readonly resourceType: string;
+  readonly atHeight: number;
+  readonly atMs: number;
+}
+
+/** Why a write is refused: a records.* reason of the error catalogue, and what to tell the writer. */
+export interface WriteRefusal {
+  readonly reason:
+    | 'records.not_custodian'
+    | 'records.practitioner_suspended'
+    | 'records.not_clinical'
+    | 'records.no_write_consent';
+  readonly message: string;
+}
+
+/**
+ * Who may write a record version for a custodian (issue 10, findings 3 and 12): an active practitioner
+ * of that custodian in a clinical role, about a patient who named the custodian as theirs or whose
+ * consent permits this practitioner to write this type for treatment. Undefined when allowed.
+ */
+export function refuseWrite(state: StateReader, request: WriteRequest): WriteRefusal | undefined {
+  const actor = actorOf(state, request.practitioner);
+  if (actor.kind !== 'practitioner' || actor.orgId !== request.custodianOrgId) {
+    return { reason: 'records.not_custodian', message: 'the writer is not a practitioner of the custodian' };
+  }
+  if (actor.status !== 'active') {
+    return { reason: 'records.practitioner_suspended', message: 'a suspended practitioner may not write' };
+  }
+  if (!isClinicalRole(actor.role)) {
+    return { reason: 'records.not_clinical', message: 'only clinical staff write health records' };
+  }
+  if (patientRecord(state, request.patientPseudonym)?.custodianOrgId === request.custodianOrgId) {
+    return undefined;
+  }
+  const decision = evaluateAccess(consentsOf(state, request.patientPseudonym), {
+    patientPseudonym: request.patientPseudonym,
+    requester: { key: request.practitioner, orgId: request.custodianOrgId, role: actor.role },
+    resourceType: request.resourceType,
+    purpose: WRITE_PURPOSE,
+    action: 'write',
+    atHeight: request.atHeight,
+    atMs: request.atMs,
+  });
+  return decision.decision === 'permit'
+    ? undefined
+    : {
+        reason: 'records.no_write_consent',
+        message: 'the patient has another custodian and has not consented to this write',
+      };
 }

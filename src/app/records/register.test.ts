@@ -9,12 +9,16 @@ import {
   bobPseudonym,
   clinicNode,
   commitment,
+  consentId,
   doctor,
   hex,
   hospitalAdmin,
   hospitalNode,
   nurse,
   recordId,
+  batchPayload,
+  grantPayload,
+  privacyOfficer,
   registerPayload,
   setup,
 } from './test-fixtures.ts';
@@ -41,6 +45,7 @@ test('the custodian’s node registers a record version, kept with its height, t
       version: 1,
       commitment: commitment(1, 1),
       registeredBy: hospitalNode.key,
+      practitioner: doctor.key,
       height: 2,
       timeMs: GENESIS_TIME_MS + 2000,
       txHash: chain.lastTxHash,
@@ -151,7 +156,7 @@ test('malformed registrations are invalid payloads: no free text, names or codes
 test('registerBatch commits a whole FHIR transaction in one tx, in order', () => {
   const chain = setup();
   const registrations = [registerPayload(1), registerPayload(2), registerPayload(1, 2)];
-  assert.equal(chain.submit(hospitalNode, 'records.registerBatch', { registrations }), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'records.registerBatch', batchPayload(registrations)), 'ok');
   assert.equal(record(chain.state, recordId(1))?.latestVersion, 2);
   assert.equal(record(chain.state, recordId(2))?.latestVersion, 1);
 });
@@ -164,13 +169,13 @@ test('registerBatch is all or nothing: one refused registration leaves no record
     registerPayload(3, 1, { patientPseudonym: hex(0x77) }),
   ];
   assert.equal(
-    chain.submit(hospitalNode, 'records.registerBatch', { registrations }),
+    chain.submit(hospitalNode, 'records.registerBatch', batchPayload(registrations)),
     'tx.rejected:records.unknown_patient',
   );
   assert.equal(record(chain.state, recordId(1)), undefined);
   assert.equal(record(chain.state, recordId(2)), undefined);
   assert.equal(
-    chain.submit(clinicNode, 'records.registerBatch', { registrations: [registerPayload(4)] }),
+    chain.submit(clinicNode, 'records.registerBatch', batchPayload([registerPayload(4)])),
     'tx.rejected:records.not_custodian',
   );
   for (const registrations of [
@@ -179,10 +184,15 @@ test('registerBatch is all or nothing: one refused registration leaves no record
     Array.from({ length: REGISTRATIONS_PER_BATCH_MAX + 1 }, (_, i) => registerPayload(i + 1)),
   ]) {
     assert.equal(
-      chain.submit(hospitalNode, 'records.registerBatch', { registrations }),
+      chain.submit(hospitalNode, 'records.registerBatch', { practitioner: doctor.key, registrations }),
       'tx.invalid_payload',
     );
   }
+  // A batch names its writer once, not per registration, and must name one.
+  assert.equal(
+    chain.submit(hospitalNode, 'records.registerBatch', { registrations: [registerPayload(5)] }),
+    'tx.invalid_payload',
+  );
 });
 
 test('a batch of the most registrations allowed fits in one tx', () => {
@@ -192,8 +202,46 @@ test('a batch of the most registrations allowed fits in one tx', () => {
   const tx = signTx(hospitalNode.seed, {
     chainId,
     type: 'records.registerBatch',
-    payload: { registrations } as never,
+    payload: batchPayload(registrations) as never,
     nonce: 1,
   });
   assert.ok(encodeTx(tx).length <= TX_BYTES_MAX, `${encodeTx(tx).length} bytes`);
+});
+
+test('only the custodian’s active clinical staff write, named in the registration (findings 3, 12)', () => {
+  const chain = setup();
+  // A privacy officer of the custodian is staff, but not clinical.
+  const byOfficer = { practitioner: privacyOfficer.key };
+  assert.equal(register(chain, hospitalNode, 1, 1, byOfficer), 'tx.rejected:records.not_clinical');
+  assert.equal(register(chain, privacyOfficer, 1, 1, byOfficer), 'tx.rejected:records.not_clinical');
+  // The custodian's node cannot name another organisation's clinician as its writer.
+  const byNurse = { practitioner: nurse.key };
+  assert.equal(register(chain, hospitalNode, 1, 1, byNurse), 'tx.rejected:records.not_custodian');
+  // Nor the practitioner named sign for someone else's custodian.
+  assert.equal(register(chain, nurse, 1, 1, byNurse), 'tx.rejected:records.not_custodian');
+  assert.equal(record(chain.state, recordId(1)), undefined);
+  // A junk next version of a real record by non-clinical staff is refused too.
+  assert.equal(register(chain), 'ok');
+  assert.equal(register(chain, privacyOfficer, 1, 2, byOfficer), 'tx.rejected:records.not_clinical');
+  assert.equal(record(chain.state, recordId(1))?.latestVersion, 1);
+});
+
+test('another custodian writes about a patient only under the patient’s write consent (finding 12)', () => {
+  const chain = setup();
+  const atRiverside = { practitioner: nurse.key, custodianOrgId: 'riverside' };
+  assert.equal(register(chain, clinicNode, 1, 1, atRiverside), 'tx.rejected:records.no_write_consent');
+  // A read consent is not a write consent.
+  assert.equal(chain.submit(alice, 'consent.grant', grantPayload(1)), 'ok');
+  assert.equal(register(chain, clinicNode, 1, 1, atRiverside), 'tx.rejected:records.no_write_consent');
+  const write = grantPayload(2, { actions: ['write'], purposes: ['TREAT'] });
+  assert.equal(chain.submit(alice, 'consent.grant', write), 'ok');
+  assert.equal(register(chain, clinicNode, 1, 1, atRiverside), 'ok');
+  // The consent names Observations only, and Alice alone.
+  const condition = { ...atRiverside, resourceType: 'Condition' };
+  assert.equal(register(chain, clinicNode, 2, 1, condition), 'tx.rejected:records.no_write_consent');
+  const aboutBob = { ...atRiverside, patientPseudonym: bobPseudonym };
+  assert.equal(register(chain, clinicNode, 3, 1, aboutBob), 'tx.rejected:records.no_write_consent');
+  // Once revoked, not even the next version of the record it wrote.
+  assert.equal(chain.submit(alice, 'consent.revoke', { consentId: consentId(2) }), 'ok');
+  assert.equal(register(chain, clinicNode, 1, 2, atRiverside), 'tx.rejected:records.no_write_consent');
 });

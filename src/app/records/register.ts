@@ -1,13 +1,15 @@
 // records.register: the custodian commits a new record version after sealing it in its vault. Only the
 // commitment, the resource type and the pseudonym are on chain; the resource stays in the vault.
-// The custodian is whoever signs: one of its node keys, or one of its active practitioners (a clinician's
-// own client may commit what it wrote). Versions go 1, 2, 3…, with no gaps or repeats, so a version
+// Every registration names the practitioner who wrote it: an active clinical practitioner of the
+// custodian, about a patient in the custodian's care or who consented to the write (policy.ts
+// refuseWrite). The custodian's node key signs for them, or the practitioner signs themselves. Versions go 1, 2, 3…, with no gaps or repeats, so a version
 // number names exactly one commitment and a vread can be checked against the chain.
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { TxError, type TxErrorCode } from '../../core/tx.ts';
 import { actorOf, patientRecord } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import { rejected } from '../payload.ts';
+import { refuseWrite } from './policy.ts';
 import { parseRegister, parseRegisterBatch, type RegisterPayload } from './parse.ts';
 import {
   append,
@@ -20,18 +22,25 @@ import {
 } from './store.ts';
 import type { RecordHead, RecordVersion } from './types.ts';
 
-/** The organisation the signer may register records for: its node's or its active practitioner's. */
-export function requireCustodianSigner(ctx: TxContext, custodianOrgId: string): void {
-  const actor = actorOf(ctx.state, ctx.signer);
-  if (actor.kind === 'practitioner' && actor.status !== 'active') {
-    throw rejected('records.practitioner_suspended', 'a suspended practitioner may not register records');
-  }
-  const orgId = actor.kind === 'node' || actor.kind === 'practitioner' ? actor.orgId : undefined;
-  if (orgId !== custodianOrgId) {
-    throw rejected('records.not_custodian', 'only the custodian’s node or practitioners may register', {
-      orgId: custodianOrgId,
+/**
+ * The signer speaks for the custodian: one of its node keys (its gateway, for the practitioner named),
+ * or the practitioner named, signing their own registration.
+ */
+function requireCustodianSigner(ctx: TxContext, p: RegisterPayload): void {
+  const signer = actorOf(ctx.state, ctx.signer);
+  const custodianNode = signer.kind === 'node' && signer.orgId === p.custodianOrgId;
+  if (!custodianNode && ctx.signer !== p.practitioner) {
+    throw rejected('records.not_custodian', 'only the custodian’s node or the practitioner named may sign', {
+      orgId: p.custodianOrgId,
     });
   }
+}
+
+/** Only the custodian's active clinical staff write, about their own patients or under write consent. */
+function requireWriter(ctx: TxContext, p: RegisterPayload): void {
+  requireCustodianSigner(ctx, p);
+  const refusal = refuseWrite(ctx.state, { ...p, atHeight: ctx.height, atMs: ctx.timeMs });
+  if (refusal !== undefined) throw rejected(refusal.reason, refusal.message, { orgId: p.custodianOrgId });
 }
 
 /** An update must continue the record exactly: same custodian, patient and type, next version, not erased. */
@@ -75,12 +84,12 @@ function applyRegisterBatch(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 function register(ctx: TxContext, p: RegisterPayload): void {
-  requireCustodianSigner(ctx, p.custodianOrgId);
   if (patientRecord(ctx.state, p.patientPseudonym) === undefined) {
     throw rejected('records.unknown_patient', 'no patient has this pseudonym');
   }
   const head = recordHead(ctx.state, p.recordId);
   if (head !== undefined) checkUpdate(head, p);
+  requireWriter(ctx, p);
   const expected = (head?.latestVersion ?? 0) + 1;
   if (p.version !== expected) {
     throw rejected('records.version_order', 'the version must follow the latest one by exactly 1', {
@@ -112,6 +121,7 @@ function register(ctx: TxContext, p: RegisterPayload): void {
     version: p.version,
     commitment: p.commitment,
     registeredBy: ctx.signer,
+    practitioner: p.practitioner,
     height: ctx.height,
     timeMs: ctx.timeMs,
     txHash: ctx.txHash,

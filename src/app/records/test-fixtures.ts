@@ -92,8 +92,10 @@ export function setup(breakGlass?: BreakGlassBudget): TestChain {
   reg(hospitalAdmin, privacyOfficer, 'st-mary', 'privacy-officer');
   reg(clinicAdmin, nurse, 'riverside', 'nurse');
   reg(clinicAdmin, nurse2, 'riverside', 'nurse');
-  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
-  assert.equal(chain.submit(bob, 'membership.registerPatient', {}), 'ok');
+  // Both in St Mary's care: its clinical staff write their records without a write consent.
+  const inCare = { custodianOrgId: 'st-mary' };
+  assert.equal(chain.submit(alice, 'membership.registerPatient', inCare), 'ok');
+  assert.equal(chain.submit(bob, 'membership.registerPatient', inCare), 'ok');
   const proof = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'guardian'));
   assert.equal(
     chain.submit(alice, 'membership.appointProxy', {
@@ -107,8 +109,10 @@ export function setup(breakGlass?: BreakGlassBudget): TestChain {
   return chain;
 }
 
+/** A registration by St Mary's physician (its node signs for him). */
 export function registerPayload(n: number, version = 1, overrides: object = {}): object {
   return {
+    practitioner: doctor.key,
     recordId: recordId(n),
     version,
     resourceType: 'Observation',
@@ -116,6 +120,17 @@ export function registerPayload(n: number, version = 1, overrides: object = {}):
     custodianOrgId: 'st-mary',
     commitment: commitment(n, version),
     ...overrides,
+  };
+}
+
+/** A records.registerBatch payload: the registrations (as registerPayload builds them) by one writer. */
+export function batchPayload(registrations: object[], practitioner = doctor.key): object {
+  return {
+    practitioner,
+    registrations: registrations.map((r) => {
+      const { practitioner: _, ...registration } = r as Record<string, unknown>;
+      return registration;
+    }),
   };
 }
 

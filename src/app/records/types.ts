@@ -91,6 +91,8 @@ export interface RecordVersion {
   readonly commitment: string;
   /** The node or practitioner key that signed the registration. */
   readonly registeredBy: string;
+  /** The custodian's clinical practitioner who wrote this version. */
+  readonly practitioner: string;
   readonly height: number;
   readonly timeMs: number;
   readonly txHash: string;

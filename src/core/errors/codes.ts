@@ -153,6 +153,8 @@ export const ERROR_CATALOGUE = {
   'records.erasure_not_requested': { status: 422, message: 'records: erasure not requested' },
   'records.grant_without_records': { status: 422, message: 'records: grant without records' },
   'records.mixed_decision': { status: 422, message: 'records: mixed decision' },
+  'records.no_write_consent': { status: 422, message: 'records: no write consent' },
+  'records.not_clinical': { status: 422, message: 'records: not clinical' },
   'records.not_custodian': { status: 422, message: 'records: not custodian' },
   'records.not_node': { status: 422, message: 'records: not node' },
   'records.not_patient': { status: 422, message: 'records: not patient' },

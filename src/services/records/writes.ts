@@ -10,7 +10,7 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
 import { asObject, isoTime, patientOf, type GatewayCaller, type Resource } from './resources.ts';
 import { currentPatientKey } from '../../app/membership/queries.ts';
-import { recordHead } from '../../app/records/index.ts';
+import { recordHead, refuseWrite } from '../../app/records/index.ts';
 import { utf8 } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { Clock } from '../../node/env.ts';
@@ -75,13 +75,10 @@ export async function writeResources(
   operations: readonly WriteOperation[],
 ): Promise<WrittenResource[]> {
   const custodianOrgId = port.custodianOrgId();
-  for (const op of operations) {
-    if (caller.kind === 'node') continue;
-    authorize(caller, op.resourceType, op.kind === 'create' ? 'c' : 'u');
-    if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
-      throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
-    }
+  if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
+    throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
   }
+  for (const op of operations) authorize(caller, op.resourceType, op.kind === 'create' ? 'c' : 'u');
   for (const op of operations) {
     const result = port.validator.validateResource(op.resource);
     if (!result.valid) throw FhirError.of(result.issues);
@@ -129,6 +126,17 @@ export async function writeResources(
       if (currentPatientKey(state, pseudonym) === undefined) {
         throw FhirError.businessRule('the patient is not registered on chain');
       }
+      // Decided here first with the chain's own rule (register.ts re-checks it at commit).
+      const tip = port.node.ledger.tip();
+      const refusal = refuseWrite(state, {
+        practitioner: caller.publicKey,
+        custodianOrgId,
+        patientPseudonym: pseudonym,
+        resourceType: op.resourceType,
+        atHeight: tip.height + 1,
+        atMs: tip.timeMs,
+      });
+      if (refusal !== undefined) throw FhirError.forbidden(`${refusal.message} (${refusal.reason})`);
       if (op.resourceType === 'Patient') pendingPatients.set(op.id, pseudonym);
     }
     pendingVersions.set(key, version);
@@ -169,10 +177,13 @@ export async function writeResources(
       commitment: sealed.commitment,
     };
   });
+  // Each registration names the practitioner who wrote it; the node key signs for them.
+  const practitioner = caller.publicKey;
   if (registrations.length === 1) {
-    await port.commit('records.register', registrations[0]! as unknown as CanonicalValue);
+    const payload = { practitioner, ...registrations[0]! };
+    await port.commit('records.register', payload as unknown as CanonicalValue);
   } else if (registrations.length > 1) {
-    await port.commit('records.registerBatch', { registrations } as unknown as CanonicalValue);
+    await port.commit('records.registerBatch', { practitioner, registrations } as unknown as CanonicalValue);
   }
   if (directoryEntries.length > 0) port.directory.putAll(directoryEntries);
   return written;
