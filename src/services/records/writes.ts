@@ -181,7 +181,7 @@ export async function writeResources(
   const practitioner = caller.publicKey;
   if (registrations.length === 1) {
     const payload = { practitioner, ...registrations[0]! };
-    await port.commit('records.register', payload as unknown as CanonicalValue);
+    await port.commit('records.register', payload);
   } else if (registrations.length > 1) {
     await port.commit('records.registerBatch', { practitioner, registrations } as unknown as CanonicalValue);
   }
