@@ -17,6 +17,7 @@ import {
   doctor,
   granted,
   grantPayload,
+  nurse,
   guardian,
   hospitalNode,
   pseudonym,
@@ -196,7 +197,10 @@ test('a record with the most versions allowed is erased in one tx that fits TX_B
 
 test('one request enters the chain-wide queue; each custodian finds its own pending records and the patient sees each custodian’s progress', () => {
   const chain = withRecords();
-  const atClinic = registerPayload(4, 1, { custodianOrgId: 'riverside' });
+  // Riverside holds a record of Alice's too, written by its nurse under Alice's write consent.
+  const write = grantPayload(9, { actions: ['write'], purposes: ['TREAT'] });
+  assert.equal(chain.submit(alice, 'consent.grant', write), 'ok');
+  const atClinic = registerPayload(4, 1, { custodianOrgId: 'riverside', practitioner: nurse.key });
   assert.equal(chain.submit(clinicNode, 'records.register', atClinic), 'ok');
   assert.equal(erasureQueueLength(chain.state), 0);
   assert.equal(request(chain, 'all'), 'ok');
