@@ -9,7 +9,9 @@
 // Before the fix the request reached only the node it was sent to: the clinic never shredded, never
 // crashed, and the patient had no per-custodian status (this test failed waiting for the clinic).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { toHex } from '../../src/core/bytes.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { ERASURE_CRASH_ENV } from '../../src/cli/test-hooks.ts';
@@ -32,6 +34,17 @@ before(async () => {
   hospitalDoctor = await network.registerStaff('hospital', 'physician');
   clinicDoctor = await network.registerStaff('clinic', 'physician');
   patientToken = await network.registerPatient('hospital', patient);
+  // The hospital is the patient's custodian; the clinic writes about the patient under a write consent
+  // (finding 12), as a second institution would.
+  await network.commit(network.url('hospital'), patient, 'consent.grant', {
+    consentId: toHex(new Uint8Array(randomBytes(32))),
+    grantee: { kind: 'organisation', orgId: 'clinic' },
+    resourceTypes: ['Patient'],
+    purposes: ['TREAT'],
+    actions: ['write'],
+    period: { startMs: 0, endMs: null },
+    provision: 'permit',
+  });
 });
 
 after(() => network?.stop('SIGKILL'));
@@ -56,15 +69,18 @@ const of = (custodians: Json[], org: string): Json => custodians.find((c) => c.c
 
 test('the hospital and the clinic each hold a record of the patient', async () => {
   for (const staff of [hospitalDoctor, clinicDoctor]) {
-    const created = await staffClient(staff).post(
-      '/fhir/R4/Patient',
-      {
-        resourceType: 'Patient',
-        identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
-        gender: 'female',
-      },
-      'application/fhir+json',
-    );
+    const resource = {
+      resourceType: 'Patient',
+      identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
+      gender: 'female',
+    };
+    let created = await staffClient(staff).post('/fhir/R4/Patient', resource, 'application/fhir+json');
+    // The clinic's node may be a block behind the write consent: retry while it still refuses.
+    await waitFor(async () => {
+      if (created.status !== 403) return true;
+      created = await staffClient(staff).post('/fhir/R4/Patient', resource, 'application/fhir+json');
+      return created.status !== 403;
+    }, 10_000);
     assert.equal(created.status, 201, JSON.stringify(created.body));
     ids[staff.orgId as 'hospital' | 'clinic'] = created.body.id;
   }
