@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { nextAppHash } from '../../src/app/state.ts';
 import { ROUTES, type Pools, type Shape } from './routes.ts';
 import type { Role, World } from './world.ts';
+import { REQUEST_BODY_BYTES_MAX } from '../../src/api/server.ts';
 
 export interface RunOptions {
   readonly requests: number;
@@ -52,6 +53,8 @@ export interface Figures {
   statuses: Record<string, number>;
   serverErrors: number;
   noAnswer: number;
+  /** Bodies past the API's limit whose 413 the client missed because the server closed while it wrote. */
+  oversizeResets: number;
   crashes: number;
   leaks: number;
   stateChanges: number;
@@ -113,6 +116,13 @@ export function poolsOf(world: World, tip: number): Pools {
     ],
     usedNonceSigners: keyed.filter((k) => patientKeys.has(k.publicKey)),
   };
+}
+
+/** Did the node refuse an oversized body by closing the connection (ECONNRESET or EPIPE mid-write)? */
+function refusedBySize(body: string | undefined, err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  const oversized = body !== undefined && Buffer.byteLength(body) > REQUEST_BODY_BYTES_MAX;
+  return oversized && (code === 'ECONNRESET' || code === 'EPIPE');
 }
 
 interface Planned {
@@ -310,6 +320,7 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
     statuses: {},
     serverErrors: 0,
     noAnswer: 0,
+    oversizeResets: 0,
     crashes: 0,
     leaks: 0,
     stateChanges: 0,
@@ -353,6 +364,14 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
         } catch (err) {
           if (err instanceof TypeError) {
             figures.unsendable++; // a path or header Node itself refuses to send
+            continue;
+          }
+          if (refusedBySize(p.shape.body, err)) {
+            // A body past the limit is answered 413 and the connection closed at once, as HTTP allows:
+            // reading an attacker's whole body first would be the waste the limit exists to stop. A
+            // client still writing then sees a reset instead of the 413: a refusal, not a missing answer.
+            figures.oversizeResets++;
+            increment(figures.statuses, '413');
             continue;
           }
           figures.noAnswer++;
