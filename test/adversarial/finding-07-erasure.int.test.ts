@@ -16,8 +16,14 @@ import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts'
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { ERASURE_CRASH_ENV } from '../../src/cli/test-hooks.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
-import { http, postJson, waitFor } from '../harness/http.ts';
-import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
+import { http, waitFor } from '../harness/http.ts';
+import {
+  requestErasureOfAll,
+  startNetwork,
+  staffClient,
+  type RunningNetwork,
+  type Staff,
+} from '../harness/network.ts';
 import { startNodeProcess } from '../harness/process.ts';
 
 type Json = any; // API answers read by field
@@ -97,18 +103,7 @@ test('the hospital and the clinic each hold a record of the patient', async () =
 test('one request reaches the hospital and the clinic, and the clinic recovers from a crash before its receipt', async () => {
   await restart('clinic', { [ERASURE_CRASH_ENV]: 'shredded' });
   const clinic = network.nodes[network.names.indexOf('clinic')]!;
-  const account = (await http(`${network.url('hospital')}/api/v1/accounts/${patient.publicKey}`)).body;
-  const request = network.signed(
-    patient,
-    'records.requestErasure',
-    { patientPseudonym: pseudonym, recordIds: 'all' },
-    account.nonce + 1,
-  );
-  const erased = await postJson(
-    `${network.url('hospital')}/api/v1/patients/me/erasure`,
-    { tx: request },
-    patientToken,
-  );
+  const erased = await requestErasureOfAll(network, network.url('hospital'), patient, patientToken);
   assert.equal(erased.status, 200, JSON.stringify(erased.body));
   // The hospital's share is done before it answers: one receipt naming its record.
   assert.equal(erased.body.receipts.length, 1);

@@ -20,7 +20,7 @@ import { toHex } from '../../src/core/bytes.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { randomBytes } from 'node:crypto';
 import { postJson } from '../harness/http.ts';
-import { startNetwork, type Org, type RunningNetwork } from '../harness/network.ts';
+import { requestErasureOfAll, startNetwork, type Org, type RunningNetwork } from '../harness/network.ts';
 import { observationReadGrant } from '../harness/fhir-client.ts';
 
 type Json = any; // resources and API answers read by field
@@ -180,20 +180,7 @@ test('break-glass through the clinic’s node releases the record, flagged to th
 });
 
 test('erasure makes the record unreadable from every node, and verify passes on every node', async () => {
-  const account = (await (await fetch(`${url('hospital')}/api/v1/accounts/${patient.publicKey}`)).json()) as {
-    nonce: number;
-  };
-  const request = network.signed(
-    patient,
-    'records.requestErasure',
-    { patientPseudonym: pseudonym, recordIds: 'all' },
-    account.nonce + 1,
-  );
-  const erased = await postJson(
-    `${url('hospital')}/api/v1/patients/me/erasure`,
-    { tx: request },
-    tokens.patient,
-  );
+  const erased = await requestErasureOfAll(network, url('hospital'), patient, tokens.patient!);
   assert.equal(erased.status, 200, JSON.stringify(erased.body));
   const reads = [
     fhir('hospital', tokens.patient!),

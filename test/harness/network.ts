@@ -18,7 +18,7 @@ import { systemClock } from '../../src/node/env.ts';
 import { ADMIN_KEY_FILE, buildGenesis, initNodeDir, type MemberFile } from '../../src/node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
-import { freePorts, heightOf, http, waitFor, type HttpAnswer } from './http.ts';
+import { freePorts, getJson, heightOf, http, postJson, waitFor, type HttpAnswer } from './http.ts';
 import { startNodeProcess, type NodeProcess } from './process.ts';
 
 /** One organisation of a test network; a bare name is a hospital with voting power 10. */
@@ -259,4 +259,17 @@ export async function startNetwork(
     stop,
     halt,
   };
+}
+
+/** The patient signs an erasure of all their records (next nonce as node `at` sees it) and posts it there. */
+export async function requestErasureOfAll(
+  net: Pick<RunningNetwork, 'signed'>,
+  at: string,
+  patient: KeyPair,
+  patientToken: string,
+): Promise<HttpAnswer> {
+  const account = (await getJson(`${at}/api/v1/accounts/${patient.publicKey}`)) as { nonce: number };
+  const payload = { patientPseudonym: patientPseudonym(patient.publicKey), recordIds: 'all' };
+  const tx = net.signed(patient, 'records.requestErasure', payload, account.nonce + 1);
+  return postJson(`${at}/api/v1/patients/me/erasure`, { tx }, patientToken);
 }
