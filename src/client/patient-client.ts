@@ -5,13 +5,22 @@
 // command-line face (src/cli/commands/patient.ts).
 import { keyRotationMessage, patientPseudonym, proxyAcceptanceMessage } from '../app/membership/pseudonym.ts';
 import type { ProxyRelationship } from '../app/membership/types.ts';
-import { PURPOSES_OF_USE, type PurposeOfUse } from '../app/consent/types.ts';
+import { PURPOSES_OF_USE, type ConsentTerms } from '../app/consent/types.ts';
 import { fromHex, toHex } from '../core/bytes.ts';
 import { canonicalBytes, type CanonicalValue } from '../core/canonical.ts';
 import { publicKeyFromSeed, signMessage } from '../core/crypto/index.ts';
 import { signTx } from '../core/tx.ts';
-import { SIGNED_CHALLENGE_GRANT_TYPE, signChallenge } from '../contract/auth.ts';
-import type { ErasureStatusBody } from '../contract/erasure.ts';
+import {
+  SIGNED_CHALLENGE_GRANT_TYPE,
+  signChallenge,
+  type Challenge,
+  type TokenAnswer,
+  type TokenRequest,
+} from '../contract/auth.ts';
+import type { ErasureResultBody, ErasureStatusBody } from '../contract/erasure.ts';
+import { refusalOf } from '../contract/errors.ts';
+import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
+import type { AccessLogAnswer } from '../contract/records.ts';
 
 /** An API refusal, with the node's stable error code (never the request). */
 export class PatientClientError extends Error {
@@ -25,14 +34,15 @@ export class PatientClientError extends Error {
   }
 }
 
-export interface OrganisationGrant {
+/**
+ * A read consent for everyone at an organisation: the consent's own terms (app/consent ConsentTerms:
+ * resource types such as ['Observation', 'Condition'], purposes), the organisation, and until when in ms
+ * since the epoch (null for no end).
+ */
+export type OrganisationGrant = Pick<ConsentTerms, 'resourceTypes' | 'purposes'> & {
   readonly orgId: string;
-  /** FHIR resource types, e.g. ['Observation', 'Condition']. */
-  readonly resourceTypes: readonly string[];
-  readonly purposes: readonly PurposeOfUse[];
-  /** Until when, in ms since the epoch; null for no end. */
-  readonly untilMs: number | null;
-}
+  readonly untilMs: ConsentTerms['period']['endMs'];
+};
 
 /** 32 random bytes from the platform's CSPRNG (Web Crypto, in Node.js and in browsers). */
 export function newPatientSeed(): Uint8Array {
@@ -118,16 +128,16 @@ export class PatientClient {
     proxyKey: string,
     relationship: ProxyRelationship,
     proxySignature: string,
-  ): Promise<{ hash: string; height: number }> {
+  ): Promise<CommittedTx> {
     return this.submit('membership.appointProxy', { proxyKey, relationship, proxySignature });
   }
 
-  revokeProxy(proxyKey: string): Promise<{ hash: string; height: number }> {
+  revokeProxy(proxyKey: string): Promise<CommittedTx> {
     return this.submit('membership.revokeProxy', { proxyKey });
   }
 
   /** Registers this key as a patient, naming the organisation that will keep the records. */
-  register(custodianOrgId: string): Promise<{ hash: string; height: number }> {
+  register(custodianOrgId: string): Promise<CommittedTx> {
     return this.submit('membership.registerPatient', { custodianOrgId });
   }
 
@@ -139,7 +149,7 @@ export class PatientClient {
    */
   async login(): Promise<{ accessToken: string; expiresIn: number }> {
     const audience = this.audience;
-    const challenge = (await this.call('POST', '/auth/challenge')) as { challenge: string; audience: string };
+    const challenge = (await this.call('POST', '/auth/challenge')) as Challenge;
     if (typeof challenge.audience !== 'string' || sameOrigin(challenge.audience) !== sameOrigin(audience)) {
       throw new PatientClientError(
         0,
@@ -148,10 +158,8 @@ export class PatientClient {
       );
     }
     const signed = signChallenge(this.seed, await this.chain(), challenge);
-    const token = (await this.call('POST', '/auth/token', {
-      grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
-      ...signed,
-    })) as { access_token: string; expires_in: number };
+    const body: TokenRequest = { grant_type: SIGNED_CHALLENGE_GRANT_TYPE, ...signed };
+    const token = (await this.call('POST', '/auth/token', body)) as TokenAnswer;
     return { accessToken: token.access_token, expiresIn: token.expires_in };
   }
 
@@ -174,30 +182,28 @@ export class PatientClient {
   }
 
   /** Revokes a consent: it stops counting from the block that commits this. */
-  revoke(consentId: string): Promise<{ hash: string; height: number }> {
+  revoke(consentId: string): Promise<CommittedTx> {
     return this.submit('consent.revoke', { consentId });
   }
 
   /** Every access to the patient's records held at this node, newest first (needs a login token). */
-  async accessLog(token: string): Promise<unknown[]> {
-    const answer = (await this.call('GET', '/api/v1/patients/me/access-log', undefined, token)) as {
-      items: unknown[];
-    };
-    return answer.items;
+  async accessLog(token: string): Promise<AccessLogAnswer['items']> {
+    const answer = await this.call('GET', '/api/v1/patients/me/access-log', undefined, token);
+    return (answer as AccessLogAnswer).items;
   }
 
   /**
    * Asks for every record of the patient to be crypto-shredded, signed by the patient's own key (a proxy
    * is refused): this node erases its share before answering, every other custodian's node follows.
    */
-  async requestErasure(token: string): Promise<unknown> {
+  async requestErasure(token: string): Promise<ErasureResultBody> {
     const tx = signTx(this.seed, {
       chainId: await this.chain(),
       type: 'records.requestErasure',
       payload: { patientPseudonym: this.pseudonym, recordIds: 'all' },
       nonce: (await this.nonce()) + 1,
     });
-    return this.call('POST', '/api/v1/patients/me/erasure', { tx }, token);
+    return (await this.call('POST', '/api/v1/patients/me/erasure', { tx }, token)) as ErasureResultBody;
   }
 
   /**
@@ -208,32 +214,28 @@ export class PatientClient {
     return (await this.call('GET', '/api/v1/patients/me/erasure', undefined, token)) as ErasureStatusBody;
   }
 
-  private async submit(type: string, payload: CanonicalValue): Promise<{ hash: string; height: number }> {
+  private async submit(type: string, payload: CanonicalValue): Promise<CommittedTx> {
     const tx = signTx(this.seed, {
       chainId: await this.chain(),
       type,
       payload,
       nonce: (await this.nonce()) + 1,
     });
-    const answer = (await this.call('POST', '/api/v1/txs?wait=commit', tx)) as {
-      hash: string;
-      status: string;
-      height?: number;
-    };
+    const answer = (await this.call('POST', '/api/v1/txs?wait=commit', tx)) as TxSubmitted;
     if (answer.status !== 'committed') {
       throw new PatientClientError(202, 'tx.pending', `the ${type} tx was accepted but is not final yet`);
     }
-    return { hash: answer.hash, height: answer.height ?? 0 };
+    return { hash: answer.hash, height: answer.height };
   }
 
   async chain(): Promise<string> {
-    this.chainId ??= ((await this.call('GET', '/api/v1/status')) as { chainId: string }).chainId;
+    this.chainId ??= ((await this.call('GET', '/api/v1/status')) as NodeStatus).chainId;
     return this.chainId;
   }
 
   private async nonce(): Promise<number> {
-    const account = (await this.call('GET', `/api/v1/accounts/${this.publicKey}`)) as { nonce?: number };
-    return account.nonce ?? 0;
+    const account = (await this.call('GET', `/api/v1/accounts/${this.publicKey}`)) as AccountAnswer;
+    return account.nonce;
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
@@ -246,14 +248,12 @@ export class PatientClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    const answer = (text === '' ? {} : JSON.parse(text)) as {
-      error?: { code: string; message: string };
-      issue?: { diagnostics?: string }[];
-    };
+    const answer: unknown = text === '' ? {} : JSON.parse(text);
     if (!response.ok) {
-      const code = answer.error?.code ?? `http.${response.status}`;
-      const message = answer.error?.message ?? answer.issue?.[0]?.diagnostics ?? response.statusText;
-      throw new PatientClientError(response.status, code, message);
+      // The domain's catalogue code; a FHIR OperationOutcome's issue type is not one, so it stays http.<status>.
+      const refusal = refusalOf(answer);
+      const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
+      throw new PatientClientError(response.status, code, refusal?.message ?? response.statusText);
     }
     return answer;
   }

@@ -1,32 +1,39 @@
 // The consent views' JSON Schemas (TypeBox) and their types (issue 6): the patient's own consents and
 // the requests made to them, and a practitioner's verdicts. The consents themselves are signed by the
 // patient as consent.* txs at POST /api/v1/txs; these routes only read. Consents and requests pass
-// whole: the app's consent module decides their fields.
+// whole, typed by the app's ConsentRecord and ConsentRequestRecord: the app's consent module decides
+// their fields.
 import { Type, type Static } from '@sinclair/typebox';
+import type { AccessReason, ConsentRecord, ConsentRequestRecord } from '../app/consent/types.ts';
+import { fhirBundleSchema } from './fhir.ts';
 
-const passWhole = (description: string) => Type.Object({}, { additionalProperties: true, description });
+/** A record of the chain's consent module, passed whole and typed by its app type. */
+function record<T>(description: string) {
+  return Type.Unsafe<T>(Type.Object({}, { additionalProperties: true, description }));
+}
 
 /** GET /api/v1/patients/me/consents: every consent the patient granted, revoked ones included. */
 export const myConsentsSchema = Type.Object({
-  consents: Type.Array(passWhole('a consent as committed (app/consent)')),
+  consents: Type.Array(record<ConsentRecord>('a consent as committed (app/consent ConsentRecord)')),
 });
+export type MyConsentsAnswer = Static<typeof myConsentsSchema>;
 
 /** GET /api/v1/patients/me/consents/fhir: the same consents as a FHIR searchset Bundle of Consent. */
 export const myFhirConsentsResponse = {
   description: 'a FHIR searchset Bundle of Consent',
-  content: {
-    'application/fhir+json': {
-      schema: Type.Object({ resourceType: Type.Literal('Bundle') }, { additionalProperties: true }),
-    },
-  },
+  content: { 'application/fhir+json': { schema: fhirBundleSchema } },
 };
 
 export const consentPageQuery = Type.Object({
   _offset: Type.Optional(Type.String()),
   _count: Type.Optional(Type.String()),
 });
-/** GET /api/v1/patients/me/consent-requests: requests practitioners made, oldest first. */
-export const myConsentRequestsSchema = passWhole('a page of consent requests: { items, total, ... }');
+/** GET /api/v1/patients/me/consent-requests: requests practitioners made, oldest first, a page at a time. */
+export const myConsentRequestsSchema = Type.Object({
+  total: Type.Integer(),
+  requests: Type.Array(record<ConsentRequestRecord>('a consent request (app/consent ConsentRequestRecord)')),
+});
+export type MyConsentRequestsAnswer = Static<typeof myConsentRequestsSchema>;
 
 /** GET /api/v1/consents/allowed?patient=&resourceType=A,B&purpose=&action=: the caller's own verdicts. */
 export const allowedQuery = Type.Object({
@@ -36,4 +43,20 @@ export const allowedQuery = Type.Object({
   action: Type.Optional(Type.String()),
 });
 export type AllowedQueryBody = Static<typeof allowedQuery>;
-export const allowedSchema = passWhole('per resource type asked, whether the caller may act');
+
+/** One verdict: whether the caller may act on the patient's records of this type, and the reason code. */
+export const allowedDecisionSchema = Type.Object({
+  resourceType: Type.String(),
+  decision: Type.Union([Type.Literal('permit'), Type.Literal('deny')]),
+  reason: Type.Unsafe<AccessReason>(
+    Type.String({ description: 'consent.permit, consent.denied (a deny matched) or consent.none' }),
+  ),
+});
+/** The answer: the question as understood, and a verdict per resource type asked, in the order asked. */
+export const allowedSchema = Type.Object({
+  patient: Type.String(),
+  purpose: Type.String(),
+  action: Type.String(),
+  decisions: Type.Array(allowedDecisionSchema),
+});
+export type AllowedAnswer = Static<typeof allowedSchema>;

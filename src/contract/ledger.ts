@@ -165,6 +165,8 @@ export const txCommittedSchema = Type.Object({
 });
 export const txPendingSchema = Type.Object({ hash: hex32, status: Type.Literal('pending') });
 export type TxSubmitted = Static<typeof txCommittedSchema> | Static<typeof txPendingSchema>;
+/** A committed tx as its submitter keeps it: its hash and the height that committed it. */
+export type CommittedTx = Pick<Static<typeof txCommittedSchema>, 'hash' | 'height'>;
 
 /** GET /api/v1/proofs/inclusion/:txHash?height=: an RFC 9162 inclusion proof against a checkpoint. */
 export const inclusionParams = Type.Object({ txHash: hex32 });

@@ -2,17 +2,26 @@
 // break-glass, the privacy officer's list, the patient's access log and audit events, and the erasure
 // request (its answers are in erasure.ts). The routes answer failures as OperationOutcomes, like the
 // FHIR endpoint beside them. Request bodies name their fields without demanding them: the records
-// admin answers a missing one with its own OperationOutcome. Entries of the lists the services build
-// pass whole; FHIR resources and Bundles are FHIR's shapes.
-import { Type, type Static } from '@sinclair/typebox';
+// admin answers a missing one with its own OperationOutcome. Entries of the lists pass whole, typed by
+// the app's AccessLogEntry (the app decides their fields); FHIR resources and Bundles are FHIR's shapes
+// (fhir.ts).
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { AccessLogEntry } from '../app/records/types.ts';
+import { fhirBundleSchema, fhirResourceSchema } from './fhir.ts';
 import { hex32 } from './ledger.ts';
 
 const passWhole = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
-/** A FHIR R4 resource, as FHIR defines it (validated by the gateway, not here). */
-export const fhirResourceSchema = Type.Object(
-  { resourceType: Type.String() },
-  { additionalProperties: true, description: 'a FHIR R4 resource' },
+/** A page of a records list: how many the whole list has, and this page's items. */
+const pageOf = <T extends TSchema>(items: T) =>
+  Type.Object({ total: Type.Integer(), items: Type.Array(items) });
+
+/** An access event of the records module as the app lists it, passed whole. */
+const accessEntry = Type.Unsafe<AccessLogEntry>(
+  Type.Object(
+    {},
+    { additionalProperties: true, description: 'an access event (app/records AccessLogEntry)' },
+  ),
 );
 
 /** Paging of the records lists: _offset ≥ 0, _count 1..RECORDS_PAGE_MAX (checked by the services). */
@@ -36,15 +45,36 @@ export const breakGlassAnswerSchema = Type.Object({
 });
 export type BreakGlassAnswer = Static<typeof breakGlassAnswerSchema>;
 
-/** GET /api/v1/records/break-glass: the custodian's break-glass events with their written reasons. */
-export const breakGlassListSchema = passWhole('break-glass events, newest first, with their reasons');
-/** GET /api/v1/patients/me/access-log: the patient's access log (records accessLog). */
-export const accessLogSchema = passWhole('the patient’s access log, one entry per access event');
+/** What the custodian kept off chain of a break-glass read, beside the event. */
+const writtenReason = Type.Object({
+  reason: Type.Union([Type.String(), Type.Null()]),
+  reasonSalt: Type.Union([Type.String(), Type.Null()]),
+  /** False when the reason kept off chain no longer matches its commitment on chain (altered). */
+  reasonMatchesCommitment: Type.Boolean(),
+});
+
+/**
+ * GET /api/v1/records/break-glass: the custodian's break-glass events, newest first, each with the
+ * reason written off chain, its salt, and whether it still matches its commitment on chain.
+ */
+export const breakGlassListSchema = pageOf(
+  Type.Unsafe<AccessLogEntry & Static<typeof writtenReason>>(
+    Type.Object(writtenReason.properties, {
+      additionalProperties: true,
+      description: 'a break-glass access event with its written reason',
+    }),
+  ),
+);
+export type BreakGlassList = Static<typeof breakGlassListSchema>;
+
+/** GET /api/v1/patients/me/access-log: the patient's access log, newest first (records accessLog). */
+export const accessLogSchema = pageOf(accessEntry);
+export type AccessLogAnswer = Static<typeof accessLogSchema>;
 
 /** GET /api/v1/patients/me/audit-events: the same log as a FHIR searchset Bundle of AuditEvent (BALP). */
 export const auditEventsResponse = {
   description: 'a FHIR searchset Bundle of AuditEvent',
-  content: { 'application/fhir+json': { schema: fhirResourceSchema } },
+  content: { 'application/fhir+json': { schema: fhirBundleSchema } },
 };
 
 /** POST /api/v1/patients/me/erasure: the patient's signed records.requestErasure tx. */

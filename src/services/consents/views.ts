@@ -14,6 +14,7 @@ import {
 import { patientRecord } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import { isHex } from '../../core/bytes.ts';
+import type { AllowedAnswer, MyConsentRequestsAnswer } from '../../contract/consents.ts';
 import type { Caller } from '../auth/caller.ts';
 import { ServiceError } from '../errors.ts';
 
@@ -61,7 +62,11 @@ export function ownFhirConsents(state: StateReader, who: Caller, fhirBaseUrl: st
 }
 
 /** The requests practitioners made to the caller, oldest first. */
-export function ownConsentRequests(state: StateReader, who: Caller, query: PageQuery) {
+export function ownConsentRequests(
+  state: StateReader,
+  who: Caller,
+  query: PageQuery,
+): MyConsentRequestsAnswer {
   const offset = Number(query._offset ?? 0);
   const limit = Number(query._count ?? REQUEST_PAGE_MAX);
   if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
@@ -83,7 +88,7 @@ export function allowedForCaller(
   who: Caller,
   query: AllowedQuery,
   patientConsentsPath: string,
-) {
+): AllowedAnswer {
   if (who.kind !== 'practitioner') {
     throw new ServiceError(
       'consent.practitioner_only',

@@ -13,6 +13,7 @@ import {
   type Page,
 } from '../../app/records/index.ts';
 import type { StateReader } from '../../app/state.ts';
+import type { BreakGlassList } from '../../contract/records.ts';
 
 /** The patient (or proxy) asking about themselves, with a scope that lets them list AuditEvents. */
 export function patientAskingForOwnLog(who: Caller): Extract<Caller, { kind: 'patient' | 'proxy' }> {
@@ -56,7 +57,7 @@ export function breakGlassEventsWithReasons(
   custodianOrgId: string,
   reasons: BreakGlassReasonStore,
   page: Page,
-) {
+): BreakGlassList {
   if (who.kind !== 'practitioner' || who.role !== 'privacy-officer' || who.orgId !== custodianOrgId) {
     throw FhirError.forbidden(`only a privacy officer of ${custodianOrgId} sees its break-glass events`);
   }

@@ -1,16 +1,15 @@
 // The patient's consents and the requests made to them, read from the node; changes are consent.* txs
 // the patient signs (src/app/consent/grant.ts, request.ts).
 import type { ConsentRecord, ConsentRequestRecord } from '../../../src/app/consent/types.ts';
+import type { MyConsentRequestsAnswer, MyConsentsAnswer } from '../../../src/contract/consents.ts';
 import { request } from './http.ts';
 
 export async function myConsents(token: string): Promise<ConsentRecord[]> {
-  return (await request<{ consents: ConsentRecord[] }>('/api/v1/patients/me/consents', { token })).consents;
+  return (await request<MyConsentsAnswer>('/api/v1/patients/me/consents', { token })).consents;
 }
 
 export async function myConsentRequests(token: string): Promise<ConsentRequestRecord[]> {
-  return (
-    await request<{ requests: ConsentRequestRecord[] }>('/api/v1/patients/me/consent-requests', { token })
-  ).requests;
+  return (await request<MyConsentRequestsAnswer>('/api/v1/patients/me/consent-requests', { token })).requests;
 }
 
 export function isActive(c: ConsentRecord, nowMs: number): boolean {

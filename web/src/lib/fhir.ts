@@ -1,18 +1,12 @@
 // FHIR R4 calls at this node's /fhir/R4 and the few facts the app shows of a resource: a date and a
 // title. Searches page through results (Bundle.link next) up to a bound.
+import type { FhirBundle, FhirResource } from '../../../src/contract/fhir.ts';
 import { request } from './http.ts';
 
 export const FHIR_BASE = '/fhir/R4';
 export const PURPOSE_HEADER = 'x-purpose-of-use';
 /** Pages followed per search: a patient's timeline shows their latest records, not an archive. */
 const SEARCH_PAGES_MAX = 5;
-
-export type Resource = Record<string, unknown> & { resourceType: string; id?: string };
-
-interface Bundle {
-  entry?: { resource?: Resource }[];
-  link?: { relation: string; url: string }[];
-}
 
 /** The types shown on a patient's timeline, and offered to clinicians. */
 export const TIMELINE_TYPES = [
@@ -34,12 +28,12 @@ export async function search(
   params: Record<string, string>,
   token: string,
   purpose?: string,
-): Promise<Resource[]> {
+): Promise<FhirResource[]> {
   const headers = purpose === undefined ? undefined : { [PURPOSE_HEADER]: purpose };
   let url: string | undefined = `${FHIR_BASE}/${type}?${new URLSearchParams({ _count: '100', ...params })}`;
-  const out: Resource[] = [];
+  const out: FhirResource[] = [];
   for (let page = 0; url !== undefined && page < SEARCH_PAGES_MAX; page++) {
-    const bundle: Bundle = await request<Bundle>(url, { token, fhir: true, ...(headers ? { headers } : {}) });
+    const bundle = await request<FhirBundle>(url, { token, fhir: true, ...(headers ? { headers } : {}) });
     for (const e of bundle.entry ?? []) if (e.resource) out.push(e.resource);
     url = sameOriginPath(bundle.link?.find((l) => l.relation === 'next')?.url);
   }
@@ -53,8 +47,12 @@ function sameOriginPath(link: string | undefined): string | undefined {
   return url.origin === location.origin ? url.pathname + url.search : undefined;
 }
 
-export function create(resource: Resource, token: string): Promise<Resource> {
-  return request<Resource>(`${FHIR_BASE}/${resource.resourceType}`, { body: resource, token, fhir: true });
+export function create(resource: FhirResource, token: string): Promise<FhirResource> {
+  return request<FhirResource>(`${FHIR_BASE}/${resource.resourceType}`, {
+    body: resource,
+    token,
+    fhir: true,
+  });
 }
 
 function text(value: unknown): string | undefined {
@@ -66,7 +64,7 @@ function text(value: unknown): string | undefined {
 }
 
 /** When a resource happened, as FHIR spells it for that type (or when it was last updated). */
-export function dateOf(r: Resource): string | undefined {
+export function dateOf(r: FhirResource): string | undefined {
   const fields = [
     'effectiveDateTime',
     'onsetDateTime',
@@ -84,7 +82,7 @@ export function dateOf(r: Resource): string | undefined {
   return typeof meta?.lastUpdated === 'string' ? meta.lastUpdated : undefined;
 }
 
-export function titleOf(r: Resource): string {
+export function titleOf(r: FhirResource): string {
   if (r.resourceType === 'Patient') {
     const name = Array.isArray(r.name)
       ? (r.name[0] as { given?: string[]; family?: string; text?: string })

@@ -1,5 +1,6 @@
 // The one way the app calls its node (same origin). Every failure becomes an ApiFailure whose message is
 // what the server said: the domain API's error.message, or a FHIR OperationOutcome's diagnostics.
+import { refusalOf } from '../../../src/contract/errors.ts';
 
 export class ApiFailure extends Error {
   readonly status: number;
@@ -22,32 +23,13 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
 }
 
-interface DomainError {
-  error?: { code?: unknown; message?: unknown; details?: { reason?: unknown } };
-}
-interface OperationOutcomeLike {
-  resourceType?: unknown;
-  issue?: { code?: unknown; diagnostics?: unknown; details?: { text?: unknown } }[];
-}
-
-/** The human message of an error body, in either of the node's error formats. */
+/** The human message of an error body, in either of the node's error formats (src/contract/errors.ts). */
 export function errorMessageOf(status: number, body: unknown): { code: string; message: string } {
-  const domain = (body ?? {}) as DomainError;
-  if (domain.error !== undefined && typeof domain.error.message === 'string') {
-    const reason = domain.error.details?.reason;
-    const suffix = typeof reason === 'string' && !domain.error.message.includes(reason) ? ` (${reason})` : '';
-    const code = typeof domain.error.code === 'string' ? domain.error.code : 'error';
-    return { code, message: domain.error.message + suffix };
-  }
-  const outcome = (body ?? {}) as OperationOutcomeLike;
-  if (outcome.resourceType === 'OperationOutcome' && Array.isArray(outcome.issue)) {
-    const texts = outcome.issue
-      .map((i) => (typeof i.diagnostics === 'string' ? i.diagnostics : i.details?.text))
-      .filter((t): t is string => typeof t === 'string');
-    const code = typeof outcome.issue[0]?.code === 'string' ? outcome.issue[0].code : 'error';
-    return { code, message: texts.join('; ') || `request failed (${code})` };
-  }
-  return { code: 'http', message: `the node answered ${status}` };
+  const refusal = refusalOf(body);
+  if (refusal === undefined) return { code: 'http', message: `the node answered ${status}` };
+  const { code, message, reason } = refusal;
+  const suffix = reason !== undefined && !message.includes(reason) ? ` (${reason})` : '';
+  return { code, message: message + suffix };
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {

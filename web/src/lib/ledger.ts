@@ -6,6 +6,7 @@ import { publicKeyFromSeed } from '../../../src/core/crypto/index.ts';
 import { signTx, type SignedTx } from '../../../src/core/tx.ts';
 import type {
   AccountAnswer,
+  CommittedTx,
   GenesisAnswer,
   NodeStatus,
   StoredTxAnswer,
@@ -22,11 +23,6 @@ let chainIdCache: string | undefined;
 export async function chainId(): Promise<string> {
   chainIdCache ??= (await getStatus()).chainId;
   return chainIdCache;
-}
-
-export interface CommittedTx {
-  readonly hash: string;
-  readonly height: number;
 }
 
 /** How long the app waits for a commit before saying so (the node itself waits up to 10 s). */

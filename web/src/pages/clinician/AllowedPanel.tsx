@@ -2,20 +2,17 @@
 // evaluates the same pure function it uses to decide reads (src/app/consent/evaluate.ts).
 import { useCallback, useEffect, useState } from 'react';
 import { PURPOSES_OF_USE } from '../../../../src/app/consent/types.ts';
+import type { AllowedAnswer } from '../../../../src/contract/consents.ts';
 import { Busy, ErrorBanner } from '../../components/ui.tsx';
 import { TIMELINE_TYPES } from '../../lib/fhir.ts';
 import { request } from '../../lib/http.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
 
-interface Allowed {
-  decisions: { resourceType: string; decision: 'permit' | 'deny'; reason: string }[];
-}
-
 export function AllowedPanel(props: { pseudonym: string }) {
   const { current } = useSession();
   const [purpose, setPurpose] = useState('TREAT');
-  const [allowed, setAllowed] = useState<Allowed>();
+  const [allowed, setAllowed] = useState<AllowedAnswer>();
   const [error, setError] = useState<unknown>();
   const token = current?.session.token ?? '';
   const load = useCallback(() => {
@@ -26,7 +23,7 @@ export function AllowedPanel(props: { pseudonym: string }) {
       resourceType: TIMELINE_TYPES.join(','),
       purpose,
     });
-    request<Allowed>(`/api/v1/consents/allowed?${query}`, { token }).then(setAllowed, setError);
+    request<AllowedAnswer>(`/api/v1/consents/allowed?${query}`, { token }).then(setAllowed, setError);
   }, [props.pseudonym, purpose, token]);
   useEffect(load, [load]);
   return (

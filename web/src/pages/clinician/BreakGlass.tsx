@@ -3,7 +3,8 @@
 // officer see it flagged.
 import { useState, type FormEvent } from 'react';
 import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
-import { titleOf, TIMELINE_TYPES, type Resource } from '../../lib/fhir.ts';
+import type { BreakGlassAnswer, BreakGlassBody } from '../../../../src/contract/records.ts';
+import { titleOf, TIMELINE_TYPES } from '../../lib/fhir.ts';
 import { request } from '../../lib/http.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -13,15 +14,16 @@ export function BreakGlass(props: { patient: PatientCode }) {
   const [type, setType] = useState('Patient');
   const [id, setId] = useState(props.patient.patientId ?? '');
   const [reason, setReason] = useState('');
-  const [result, setResult] = useState<{ resource: Resource; txHash: string }>();
+  const [result, setResult] = useState<BreakGlassAnswer>();
   const [busy, error, run] = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setResult(undefined);
+    const body: BreakGlassBody = { resourceType: type, id: id.trim(), purpose: 'ETREAT', reason };
     void run('Emergency access — recording it on the ledger first…', async () => {
       setResult(
-        await request<{ resource: Resource; txHash: string }>('/api/v1/records/break-glass', {
-          body: { resourceType: type, id: id.trim(), purpose: 'ETREAT', reason },
+        await request<BreakGlassAnswer>('/api/v1/records/break-glass', {
+          body,
           token: current?.session.token ?? '',
         }),
       );

@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from 'react';
 import { PURPOSES_OF_USE } from '../../../../src/app/consent/types.ts';
 import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
-import { dateOf, search, TIMELINE_TYPES, titleOf, type Resource } from '../../lib/fhir.ts';
+import { dateOf, search, TIMELINE_TYPES, titleOf } from '../../lib/fhir.ts';
+import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
@@ -12,7 +13,7 @@ export function ReadRecords(props: { patient: PatientCode }) {
   const { current } = useSession();
   const [type, setType] = useState<string>('Observation');
   const [purpose, setPurpose] = useState('TREAT');
-  const [records, setRecords] = useState<Resource[]>();
+  const [records, setRecords] = useState<FhirResource[]>();
   const [busy, error, run] = useAction();
   const id = props.patient.patientId;
   const read = (event: FormEvent) => {

@@ -2,28 +2,18 @@
 // the validators and their health (this node's view, /api/v1/status), and a search by tx hash or height.
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
-import type { BlockAnswer } from '../../../../src/contract/ledger.ts';
+import type { BlockAnswer, BlockEvent, CommittedTx } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 import { getStatus, type NodeStatus } from '../../lib/ledger.ts';
 import { navigate } from '../../lib/router.ts';
 import { GenesisPanel } from './GenesisPanel.tsx';
 
-interface BlockSummary {
-  readonly height: number;
-  readonly hash: string;
-  readonly txCount: number;
-}
-interface TxSummary {
-  readonly hash: string;
-  readonly height: number;
-}
-
 const BLOCKS_SHOWN = 12;
 const TXS_SHOWN = 15;
 
-function useLiveBlocks(): { blocks: BlockSummary[]; txs: TxSummary[]; live: boolean; error: unknown } {
-  const [blocks, setBlocks] = useState<BlockSummary[]>([]);
-  const [txs, setTxs] = useState<TxSummary[]>([]);
+function useLiveBlocks(): { blocks: BlockEvent[]; txs: CommittedTx[]; live: boolean; error: unknown } {
+  const [blocks, setBlocks] = useState<BlockEvent[]>([]);
+  const [txs, setTxs] = useState<CommittedTx[]>([]);
   const [live, setLive] = useState(false);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -34,7 +24,7 @@ function useLiveBlocks(): { blocks: BlockSummary[]; txs: TxSummary[]; live: bool
         const merged = [...fresh, ...old.filter((t) => !fresh.some((f) => f.hash === t.hash))];
         return merged.sort((a, b) => b.height - a.height).slice(0, TXS_SHOWN);
       });
-    const addBlock = (b: BlockSummary, hashes?: readonly string[]) => {
+    const addBlock = (b: BlockEvent, hashes?: readonly string[]) => {
       setBlocks((old) =>
         [b, ...old.filter((o) => o.height !== b.height)]
           .sort((x, y) => y.height - x.height)
@@ -69,7 +59,7 @@ function useLiveBlocks(): { blocks: BlockSummary[]; txs: TxSummary[]; live: bool
     events.addEventListener('open', () => setLive(true));
     events.addEventListener('error', () => setLive(false));
     events.addEventListener('block', (event) => {
-      const data = JSON.parse((event as MessageEvent<string>).data) as BlockSummary;
+      const data = JSON.parse((event as MessageEvent<string>).data) as BlockEvent;
       addBlock(data);
     });
     return () => {

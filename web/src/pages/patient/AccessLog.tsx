@@ -1,7 +1,7 @@
 // "Who looked at my data": every access event about the patient on the ledger, granted or denied, with
 // its purpose; break-glass (emergency access without consent) is highlighted.
 import { useEffect, useState } from 'react';
-import type { AccessLogEntry } from '../../../../src/app/records/types.ts';
+import type { AccessLogAnswer } from '../../../../src/contract/records.ts';
 import { Busy, ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
 import { request } from '../../lib/http.ts';
 import { orgNamer, useOrgs } from '../../lib/network.ts';
@@ -12,11 +12,11 @@ export function AccessLog() {
   const { current } = useSession();
   const orgs = useOrgs();
   const name = orgNamer(orgs);
-  const [log, setLog] = useState<{ total: number; items: AccessLogEntry[] }>();
+  const [log, setLog] = useState<AccessLogAnswer>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     if (current === undefined) return;
-    request<{ total: number; items: AccessLogEntry[] }>('/api/v1/patients/me/access-log?_count=100', {
+    request<AccessLogAnswer>('/api/v1/patients/me/access-log?_count=100', {
       token: current.session.token,
     }).then(setLog, setError);
   }, [current]);

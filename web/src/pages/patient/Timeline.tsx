@@ -2,12 +2,13 @@
 // reads their own records directly; no access event is needed for that).
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner } from '../../components/ui.tsx';
-import { dateOf, search, TIMELINE_TYPES, titleOf, type Resource } from '../../lib/fhir.ts';
+import { dateOf, search, TIMELINE_TYPES, titleOf } from '../../lib/fhir.ts';
+import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import { orgNamer, useOrgs, useThisOrg } from '../../lib/network.ts';
 import { useSession } from '../../lib/session.tsx';
 import { RESOURCE_WORDS } from '../../lib/words.ts';
 
-export async function loadAllRecords(token: string): Promise<Resource[]> {
+export async function loadAllRecords(token: string): Promise<FhirResource[]> {
   const lists = await Promise.all(TIMELINE_TYPES.map((type) => search(type, {}, token)));
   return lists.flat();
 }
@@ -15,7 +16,7 @@ export async function loadAllRecords(token: string): Promise<Resource[]> {
 export function Timeline() {
   const { current } = useSession();
   const orgs = useOrgs();
-  const [records, setRecords] = useState<Resource[]>();
+  const [records, setRecords] = useState<FhirResource[]>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     if (current === undefined) return;
