@@ -4,9 +4,12 @@
 // The long run is `npm run fuzz -- --requests 100000 --seed N` (cli.ts); its figures are in
 // docs/SECURITY.md, "Fuzzing".
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { registeredRoutes } from '../../src/api/server.ts';
+import { STORE_FILES } from '../../src/node/storage/sqlite/sqlite-storage.ts';
 import { startFhirTestNode } from '../harness/fhir-node.ts';
+import { scanStores } from '../harness/phi-scan.ts';
 import { missingGenerators, ROUTES, routesOfDocument } from './routes.ts';
 import { runFuzz } from './run.ts';
 import { startWorld, type World } from './world.ts';
@@ -83,4 +86,29 @@ test('the checks can fail: granted reads counted as refused and as unconsented s
   const summary = JSON.stringify(figures.statuses);
   assert.ok(figures.leaks > 0, `no leak seen: ${summary}`);
   assert.ok(figures.stateChanges > 0, `no state change seen: ${summary}`);
+});
+
+// Issue 10, "Privacy proofs that can fail": the PHI scan after a run of the adversarial suite. The canaries
+// stand for PHI (a Patient's family name, an Observation's value and note). After thousands of hostile
+// requests, break-glass attempts, forwarded reads and replays, no store of any node holds one in any
+// encoding the scan reads. A control on the same files: patient A's pseudonym, public on the ledger by
+// design, must be found there, so a scan that read nothing or matched nothing would fail.
+// Last in this file: it stops the nodes so that every store is flushed before it is read.
+test('after the fuzz run, no store of any node holds a canary in any encoding', async () => {
+  assert.ok(world.canaries.length >= 6, `${world.canaries.length} canaries`);
+  const control = world.pseudonyms[0]!;
+  await world.net.halt('SIGTERM');
+  const stores = Object.keys(STORE_FILES) as (keyof typeof STORE_FILES)[];
+  for (const [i, nodeDir] of world.net.dirs.entries()) {
+    const name = world.net.names[i];
+    const report = scanStores(join(nodeDir, 'data'), [...world.canaries.map((c) => c.text), control]);
+    for (const store of stores)
+      assert.ok(report.bytesRead[store] > 0, `${name}: the ${store} store was read`);
+    const found = report.leaks.filter((leak) => leak.phi !== control);
+    assert.deepEqual(found, [], `${name} holds a canary`);
+    assert.ok(
+      report.leaks.some((leak) => leak.phi === control && leak.store === 'ledger'),
+      `${name}: the control (a pseudonym on the ledger) was not found`,
+    );
+  }
 });
