@@ -7,6 +7,21 @@
  * resources take ~18 KiB) so that the Bundle commits all-or-nothing, and one access event list ~600 records.
  */
 export const TX_BYTES_MAX = 64 * 1024;
+/**
+ * Largest tx of the types in LARGE_TX_TYPES. A FHIR transaction Bundle of a real patient holds
+ * thousands of resources and must commit all or nothing (issue 13); its registrations (up to 323 bytes
+ * each) go in ONE records.registerBatch tx of up to 10,000 of them, rather than in several txs under a
+ * commit marker (docs/ARCHITECTURE.md, "Large FHIR transactions"). Only node keys sign these txs, and
+ * a block (BLOCK_BYTES_MAX) still holds two of them.
+ */
+export const LARGE_TX_BYTES_MAX = 4 * 1024 * 1024;
+/** The tx types allowed LARGE_TX_BYTES_MAX; every other type is bound by TX_BYTES_MAX. */
+export const LARGE_TX_TYPES: ReadonlySet<string> = new Set(['records.registerBatch']);
+
+/** The size bound of a tx of this type. */
+export function txBytesMaxOf(type: string): number {
+  return LARGE_TX_TYPES.has(type) ? LARGE_TX_BYTES_MAX : TX_BYTES_MAX;
+}
 /** Most txs in one block: bounds the work of validating a proposal. */
 export const BLOCK_TXS_MAX = 10_000;
 /** Largest sum of canonical tx bytes in one block. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { fromHex } from './bytes.ts';
 import { CoreError } from './errors.ts';
-import { TX_BYTES_MAX } from './limits.ts';
+import { LARGE_TX_BYTES_MAX, TX_BYTES_MAX } from './limits.ts';
 import { checkTxStateless, encodeTx, signTx, TxError, type SignedTx } from './tx.ts';
 
 const seed = fromHex('07'.repeat(32));
@@ -96,6 +96,20 @@ test('each kind of bad tx gets its own stable code', () => {
   });
   assert.equal(
     codeOf(() => checkTxStateless(huge, chainId)),
+    'tx.too_large',
+  );
+  // Only the large types (a FHIR transaction's one registerBatch) may pass TX_BYTES_MAX, up to their own bound.
+  const blob = 'x'.repeat(TX_BYTES_MAX);
+  const large = signTx(seed, { chainId, type: 'records.registerBatch', payload: { blob }, nonce: 1 });
+  assert.doesNotThrow(() => checkTxStateless(large, chainId));
+  const tooLarge = signTx(seed, {
+    chainId,
+    type: 'records.registerBatch',
+    payload: { blob: 'x'.repeat(LARGE_TX_BYTES_MAX) },
+    nonce: 1,
+  });
+  assert.equal(
+    codeOf(() => checkTxStateless(tooLarge, chainId)),
     'tx.too_large',
   );
 });

@@ -5,7 +5,7 @@ import { fromHex, isHex, toHex } from './bytes.ts';
 import { canonicalBytes, assertCanonicalValue, type CanonicalValue } from './canonical.ts';
 import { sha256, signMessage, verifyMessage, publicKeyFromSeed } from './crypto/index.ts';
 import { CoreError } from './errors.ts';
-import { CHAIN_ID_LENGTH_MAX, TX_BYTES_MAX, TX_TYPE_LENGTH_MAX } from './limits.ts';
+import { CHAIN_ID_LENGTH_MAX, TX_TYPE_LENGTH_MAX, txBytesMaxOf } from './limits.ts';
 
 export interface TxBody {
   readonly chainId: string;
@@ -86,9 +86,10 @@ export function checkTxStateless(input: unknown, chainId: string): { tx: SignedT
   } catch (err) {
     throw new TxError('tx.malformed', err instanceof CoreError ? err.message : 'tx is not canonical JSON');
   }
-  if (encoded.length > TX_BYTES_MAX) {
-    throw new TxError('tx.too_large', `tx exceeds ${TX_BYTES_MAX} bytes`, {
-      expected: TX_BYTES_MAX,
+  const bytesMax = txBytesMaxOf(tx.type);
+  if (encoded.length > bytesMax) {
+    throw new TxError('tx.too_large', `tx exceeds ${bytesMax} bytes`, {
+      expected: bytesMax,
       actual: encoded.length,
     });
   }

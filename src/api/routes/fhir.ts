@@ -22,6 +22,11 @@ export const FHIR_BASE_PATH = '/fhir/R4';
 /** The purpose a read is for (HL7 v3 PurposeOfUse); treatment unless the client says otherwise. */
 export const PURPOSE_HEADER = 'x-purpose-of-use';
 export const PURPOSE_DEFAULT = 'TREAT';
+/**
+ * Largest body POSTed to the base or a type: a transaction Bundle of BUNDLE_ENTRIES_MAX resources at a
+ * few KiB each (a Synthea resource averages 3.5 KiB). Other requests keep REQUEST_BODY_BYTES_MAX.
+ */
+export const FHIR_BODY_BYTES_MAX = 64 * 1024 * 1024;
 /** When this CapabilityStatement last changed: a constant, so that the statement is reproducible. */
 const CAPABILITY_DATE = '2025-01-01';
 const SOFTWARE_VERSION = '0.1.0';
@@ -77,22 +82,33 @@ export function registerFhirRoutes(
         .header('cache-control', 'no-store')
         .send(response);
     };
-    scope.post(FHIR_BASE_PATH, postBundle);
+    // A real patient's transaction Bundle is far larger than the API's body limit, so the POSTs to the
+    // base (and /:type, which the trailing-slash form reaches) allow FHIR_BODY_BYTES_MAX, and only to a
+    // caller already authenticated: the token is checked before a byte of the body is parsed.
+    const large = { bodyLimit: FHIR_BODY_BYTES_MAX, onRequest: authenticateFirst };
+    scope.post(FHIR_BASE_PATH, large, postBundle);
 
     scope.put<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
       const who = await request.caller();
       const { type, id } = request.params;
-      const updated = await gateway.update(who, type, id, request.body, ifMatchOf(request));
+      const { resource: updated, created } = await gateway.update(
+        who,
+        type,
+        id,
+        request.body,
+        ifMatchOf(request),
+      );
       const version = (updated.meta as { versionId: string }).versionId;
+      // Update-as-create answers 201 Created (http.html#upsert).
       return reply
-        .status(200)
+        .status(created ? 201 : 200)
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
         .header('location', `${baseUrl}/${type}/${id}/_history/${version}`)
         .header('etag', `W/"${version}"`)
         .send(updated);
     });
 
-    scope.post<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
+    scope.post<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, large, async (request, reply) => {
       if (request.params.type === '') return postBundle(request, reply);
       const who = await request.caller();
       const body = request.body as { resourceType?: unknown } | undefined;
@@ -147,6 +163,11 @@ export function registerFhirRoutes(
     });
     done();
   });
+}
+
+/** Fails the request with its 401 before its body is read, for routes that accept large bodies. */
+async function authenticateFirst(request: FastifyRequest): Promise<void> {
+  await request.caller();
 }
 
 /** The version an If-Match header names (http.html#concurrency): `W/"3"` or `"3"`; malformed is a 400. */

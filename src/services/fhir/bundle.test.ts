@@ -128,7 +128,7 @@ test('a bad transaction fails whole, with every problem in entry order and its p
         { resource: patient, request: { method: 'GET', url: 'Patient/1' } },
         { resource: { ...patient, id: 'b' }, request: { method: 'PUT', url: 'Patient/a' } },
         { request: { method: 'DELETE', url: 'Patient/a', ifMatch: '"3"' } },
-        post('Patient/1', { ...patient, gender: 'no' }),
+        post('Patient', { ...patient, gender: 'no' }),
         { resource: patient },
         { request: { method: 'DELETE', url: 'Patient/d' } },
         { request: { method: 'DELETE', url: 'Patient/d' } },
@@ -147,13 +147,52 @@ test('a bad transaction fails whole, with every problem in entry order and its p
       [
         'invalid',
         'Bundle.entry[6].fullUrl',
-        'fullUrl must be an absolute URL, urn:uuid:<uuid> or urn:oid:<oid>',
+        'fullUrl must be an absolute URL, urn:uuid:<uuid>, urn:oid:<oid> or Type/id',
       ],
       ['code-invalid', 'Bundle.entry[6].resource.gender', 'code is not in the required value set'],
       ['required', 'Bundle.entry[7].request', 'entry.request with method and url is required (bdl-3)'],
       ['invalid', 'Bundle.entry[9].request.url', 'same resource as Bundle.entry[8]'],
     ],
   );
+});
+
+test('every fullUrl form: absolute, urn:uuid, urn:oid and relative; references follow a POSTed entry to its new id', () => {
+  let n = 0;
+  const obs = (reference: string): Json => ({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'x' },
+    subject: { reference },
+  });
+  const plan = planBundle(
+    {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        post('http://ehr.example/fhir/Patient/p1', patient),
+        post('Observation/o1', obs('Patient/p1')),
+        post('urn:oid:1.2.3.4', obs('http://ehr.example/fhir/Patient/p1')),
+        post(U1, obs('urn:oid:1.2.3.4')),
+        {
+          fullUrl: 'http://ehr.example/fhir/Patient/907',
+          resource: { ...patient, id: '907' },
+          request: { method: 'PUT', url: 'Patient/907' },
+        },
+        post(U2, obs('http://ehr.example/fhir/Patient/907')),
+        post('urn:uuid:33333333-3333-4333-8333-333333333333', obs('Patient/elsewhere')),
+      ],
+    },
+    { newId: () => `new${++n}` },
+  );
+  assert.equal(plan.type, 'transaction');
+  const subjectOf = (entryIndex: number): unknown =>
+    (plan.operations.find((o) => o.entryIndex === entryIndex)?.resource?.subject as Json).reference;
+  assert.equal(subjectOf(1), 'Patient/new1');
+  assert.equal(subjectOf(2), 'Patient/new1');
+  assert.equal(subjectOf(3), `Observation/new3`);
+  assert.equal(subjectOf(5), 'Patient/907');
+  // A reference to no entry refers to a resource already on the server, and stays as it is.
+  assert.equal(subjectOf(6), 'Patient/elsewhere');
 });
 
 test('the Bundle itself must be a transaction or batch Bundle', () => {

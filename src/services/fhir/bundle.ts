@@ -10,8 +10,11 @@ import { ID_PATTERN, parseReference, WALK_DEPTH_MAX } from './references.ts';
 
 export { transactionResponse, type EntryResult } from './bundle-response.ts';
 
-/** Entries accepted in one Bundle (STYLE §5); a Synthea patient bundle has about 70. */
-export const BUNDLE_ENTRIES_MAX = 1000;
+/**
+ * Entries accepted in one Bundle (STYLE §5): a real patient's export holds thousands of resources, and a
+ * transaction of them registers in one tx of at most REGISTRATIONS_PER_BATCH_MAX (app/records/types.ts).
+ */
+export const BUNDLE_ENTRIES_MAX = 10_000;
 
 export type Resource = Record<string, unknown>;
 
@@ -52,8 +55,8 @@ const ETAG = /^W\/"([A-Za-z0-9\-.]{1,64})"$/;
 interface Draft {
   entryIndex: number;
   operation: PlannedOperation;
-  /** The entry's urn:uuid / urn:oid fullUrl, which other entries may reference. */
-  urn?: string;
+  /** The entry's fullUrl (urn, absolute or relative), by which other entries may reference it. */
+  fullUrl?: string;
 }
 
 /** Plans a Bundle, or throws a FhirError (400) listing every problem that makes it unplannable. */
@@ -67,8 +70,7 @@ export function planBundle(bundle: unknown, deps: PlanDependencies): Transaction
     const fullUrl = checkFullUrl(entry, i, fullUrls, issues);
     const operation = planEntry(entry, i, deps, issues);
     if (operation === undefined) return;
-    const urn = fullUrl?.startsWith('urn:') === true ? fullUrl : undefined;
-    drafts.push({ entryIndex: i, operation, ...(urn === undefined ? {} : { urn }) });
+    drafts.push({ entryIndex: i, operation, ...(fullUrl === undefined ? {} : { fullUrl }) });
   });
   if (shape.type === 'batch') {
     // A batch entry may not depend on another (http.html#brules), so no urn is resolvable.
@@ -84,9 +86,7 @@ export function planBundle(bundle: unknown, deps: PlanDependencies): Transaction
       }),
     };
   }
-  const targets = new Map<string, string>();
-  for (const d of drafts)
-    if (d.urn !== undefined) targets.set(d.urn, `${d.operation.resourceType}/${d.operation.id}`);
+  const targets = referenceTargets(drafts);
   for (const d of drafts) rewriteReferences(d, targets, perEntry[d.entryIndex] ?? []);
   const problems = [...perEntry.flat(), ...identityOverlaps(drafts)];
   if (problems.length > 0) throw FhirError.of(problems);
@@ -117,7 +117,11 @@ function checkShape(bundle: unknown): { type: 'transaction' | 'batch'; entries: 
   return { type: b.type as 'transaction' | 'batch', entries };
 }
 
-/** bdl-7: fullUrl is unique in the Bundle; it is an absolute URL or a urn:uuid/urn:oid (bundle.html#bundle-unique). */
+/**
+ * bdl-7: fullUrl is unique in the Bundle. Every form found in the wild is accepted: an absolute URL,
+ * urn:uuid / urn:oid (bundle.html#bundle-unique), and a relative `Type/id`, which lenient servers
+ * resolve against the base (bundle.html#references).
+ */
 function checkFullUrl(
   entry: unknown,
   i: number,
@@ -133,8 +137,10 @@ function checkFullUrl(
     return undefined;
   }
   const form = parseReference(fullUrl);
-  if ('problem' in form || form.kind === 'relative' || form.kind === 'contained') {
-    issues.push(issue('invalid', 'fullUrl must be an absolute URL, urn:uuid:<uuid> or urn:oid:<oid>', at));
+  if ('problem' in form || form.kind === 'contained' || (form.kind === 'relative' && form.version)) {
+    issues.push(
+      issue('invalid', 'fullUrl must be an absolute URL, urn:uuid:<uuid>, urn:oid:<oid> or Type/id', at),
+    );
     return undefined;
   }
   const first = seen.get(fullUrl);
@@ -144,6 +150,27 @@ function checkFullUrl(
   }
   seen.set(fullUrl, i);
   return fullUrl;
+}
+
+/**
+ * What each reference to an entry becomes (http.html#trules): its fullUrl, in whichever form, maps to
+ * the entry's `Type/id` here; for a POSTed entry, whose id the server replaces, so does the relative
+ * `Type/oldId` its http(s) or relative fullUrl ends with (references resolve against the base,
+ * bundle.html#references), unless two entries end the same way.
+ */
+function referenceTargets(drafts: readonly Draft[]): Map<string, string> {
+  const targets = new Map<string, string>();
+  const tails = new Map<string, string | null>();
+  for (const d of drafts) {
+    if (d.fullUrl === undefined) continue;
+    const local = `${d.operation.resourceType}/${d.operation.id}`;
+    targets.set(d.fullUrl, local);
+    if (d.fullUrl.startsWith('urn:')) continue;
+    const tail = /(?:^|\/)([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(d.fullUrl)?.[1];
+    if (tail !== undefined && tail !== local) tails.set(tail, tails.has(tail) ? null : local);
+  }
+  for (const [tail, local] of tails) if (local !== null && !targets.has(tail)) targets.set(tail, local);
+  return targets;
 }
 
 interface Request {
@@ -269,6 +296,9 @@ function rewriteReferences(draft: Draft, targets: ReadonlyMap<string, string>, i
           issues.push(issue('invalid', 'urn reference names no entry of this Bundle', `${path}.reference`));
         }
         out[key] = target ?? child;
+      } else if (key === 'reference' && typeof child === 'string') {
+        // An entry's absolute or relative fullUrl; anything else refers outside the Bundle and stays.
+        out[key] = targets.get(child) ?? child;
       } else out[key] = walk(child, `${path}.${key}`, depth + 1);
     }
     return out;

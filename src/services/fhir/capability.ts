@@ -38,7 +38,8 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
     // Every update is a new on-chain version, and history is readable (issue 4).
     versioning: 'versioned',
     readHistory: true,
-    updateCreate: false,
+    // PUT of a new id creates it under that id (http.html#upsert): EHR exports assign their own ids.
+    updateCreate: true,
     conditionalCreate: false,
     conditionalUpdate: false,
     conditionalDelete: 'not-supported',

@@ -67,7 +67,13 @@ export interface ForwardedReadTarget {
   vread(caller: Caller, type: string, id: string, versionId: string, purpose: string): Promise<Resource>;
   history(caller: Caller, type: string, id: string, purpose: string): Promise<Resource[]>;
   search(caller: Caller, type: string, query: URLSearchParams, purpose: string): Promise<SearchResult>;
-  packageFor(recordId: string, version: number, recipientNodeKey: string): RecordPackage;
+  /** A version of the record `type/id` names here (its record id may be derived from a client id), packaged. */
+  packageFor(
+    type: string,
+    id: string,
+    version: number,
+    recipientNodeKey: string,
+  ): { recordId: string; package: RecordPackage };
   /** Break-glass (records-admin.ts), when this node serves it. */
   breakGlass?(
     caller: Caller,
@@ -286,9 +292,9 @@ export async function serveForwardedRead(
         throw FhirError.invalid('unknown forwarded operation');
     }
     const versions = resources.map((resource) => {
-      const recordId = String(resource.id);
       const version = Number((resource.meta as { versionId?: string } | undefined)?.versionId);
-      return { recordId, version, package: target.packageFor(recordId, version, fromNodeKey) };
+      const packaged = target.packageFor(resource.resourceType, String(resource.id), version, fromNodeKey);
+      return { recordId: packaged.recordId, version, package: packaged.package };
     });
     return { height: node.ledger.tip().height, versions, ...extra };
   } catch (err) {

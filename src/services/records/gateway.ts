@@ -17,6 +17,7 @@ import { logAccess, release, type ReleasedVersion } from './access-log.ts';
 import {
   asObject,
   FHIR_ID,
+  heldRecordOf,
   isPurpose,
   purposeOf,
   resourceTypeOf,
@@ -26,7 +27,7 @@ import {
 import { searchRecords, type SearchPort, type SearchResult } from './search.ts';
 import { PURPOSES_OF_USE } from '../../app/consent/types.ts';
 import { actorOf } from '../../app/membership/queries.ts';
-import { recordHead, type RecordHead } from '../../app/records/index.ts';
+import type { RecordHead } from '../../app/records/index.ts';
 import { fromUtf8, toHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { signTx, TxError } from '../../core/tx.ts';
@@ -138,14 +139,17 @@ export class RecordsGateway {
     return written!.resource;
   }
 
-  /** FHIR update (http.html#update): a new version of a record held here, registered on chain. */
+  /**
+   * FHIR update (http.html#update): a new version of a record held here, registered on chain; a PUT of
+   * an id not held here creates it under that id (update-as-create, http.html#upsert).
+   */
   async update(
     caller: GatewayCaller,
     type: string,
     id: string,
     input: unknown,
     ifMatch: string | undefined,
-  ): Promise<Resource> {
+  ): Promise<{ resource: Resource; created: boolean }> {
     const resource = asObject(input);
     if (resource.resourceType !== type) {
       throw FhirError.invalid('resourceType must match the type in the URL', 'resourceType');
@@ -161,7 +165,7 @@ export class RecordsGateway {
         ...(ifMatch ? { ifMatch } : {}),
       },
     ]);
-    return written!.resource;
+    return { resource: written!.resource, created: written!.kind === 'create' };
   }
 
   /** A transaction or batch Bundle (http.html#transaction): see bundles.ts. */
@@ -318,10 +322,8 @@ export class RecordsGateway {
 
   /** The record if it is of this type and held by this custodian; 404 otherwise (never someone else's). */
   private heldRecord(type: string, id: string): RecordHead {
-    const head = FHIR_ID.test(id) ? recordHead(this.node.ledger.state, id) : undefined;
-    if (head === undefined || head.resourceType !== type || head.custodianOrgId !== this.custodianOrgId) {
-      throw FhirError.notFound(`${type}/${id} is not held here`);
-    }
+    const head = heldRecordOf(this.node.ledger.state, this.custodianOrgId, type, id);
+    if (head === undefined) throw FhirError.notFound(`${type}/${id} is not held here`);
     return head;
   }
 
@@ -364,8 +366,10 @@ export class RecordsGateway {
       vread: (caller, type, id, versionId, purpose) => this.vread(caller, type, id, versionId, purpose),
       history: (caller, type, id, purpose) => this.history(caller, type, id, purpose),
       search: (caller, type, query, purpose) => this.search(caller, type, query, purpose),
-      packageFor: (recordId, version, recipient) =>
-        this.vault.reencryptFor(recordId, version, this.node.key, recipient),
+      packageFor: (type, id, version, recipient) => {
+        const { recordId } = this.heldRecord(type, id);
+        return { recordId, package: this.vault.reencryptFor(recordId, version, this.node.key, recipient) };
+      },
       ...(this.breakGlassServer === undefined ? {} : { breakGlass: this.breakGlassServer }),
     };
   }

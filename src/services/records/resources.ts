@@ -4,9 +4,11 @@ import type { Caller } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../app/consent/types.ts';
 import { patientRecord } from '../../app/membership/queries.ts';
-import { recordHead } from '../../app/records/index.ts';
+import { recordHead, type RecordHead } from '../../app/records/index.ts';
 import type { StateReader } from '../../app/state.ts';
-import { isHex } from '../../core/bytes.ts';
+import { isHex, toHex, utf8 } from '../../core/bytes.ts';
+import { sha256 } from '../../core/crypto/index.ts';
+import { patientLinkReferences } from '../fhir/patient-compartment.ts';
 
 /** The identifier system that names the on-chain patient in a Patient resource. */
 export const PATIENT_PSEUDONYM_SYSTEM = 'urn:carechain:patient-pseudonym';
@@ -18,8 +20,37 @@ export type GatewayCaller = Caller | { readonly kind: 'node' };
 export type Resource = Record<string, unknown> & { resourceType: string };
 
 /**
+ * The chain's record id for a client-assigned FHIR id (update-as-create, http.html#upsert): record ids
+ * are global on chain while a client's ids are only unique at its own server, so the id is derived from
+ * the custodian, the type and the client's id. Server-assigned ids (32 random bytes in hex) are the record
+ * id itself.
+ */
+export function clientAssignedRecordId(custodianOrgId: string, type: string, id: string): string {
+  return toHex(sha256(utf8(`carechain/fhir-client-id\n${custodianOrgId}\n${type}\n${id}`)));
+}
+
+/** The record `type/id` names at this custodian, by its server-assigned or its client-assigned id. */
+export function heldRecordOf(
+  state: StateReader,
+  custodianOrgId: string,
+  type: string,
+  id: string,
+): RecordHead | undefined {
+  if (!FHIR_ID.test(id)) return undefined;
+  const held = (head: RecordHead | undefined): RecordHead | undefined =>
+    head !== undefined && head.custodianOrgId === custodianOrgId && head.resourceType === type
+      ? head
+      : undefined;
+  return (
+    held(isHex(id, 32) ? recordHead(state, id) : undefined) ??
+    held(recordHead(state, clientAssignedRecordId(custodianOrgId, type, id)))
+  );
+}
+
+/**
  * The patient a resource is about: a Patient names its pseudonym in an identifier; anything else
- * refers (subject or patient) to a Patient held here, whose record head carries the pseudonym.
+ * refers, by its Patient-compartment link (fhir/patient-compartment.ts), to a Patient held here, whose
+ * record head carries the pseudonym. Every Patient the link names must be the same patient.
  */
 export function patientOf(
   state: StateReader,
@@ -39,24 +70,28 @@ export function patientOf(
     }
     return value;
   }
-  const field = ['subject', 'patient'].find((f) => resource[f] !== undefined);
-  const reference = field === undefined ? undefined : asObject(resource[field]).reference;
-  const match = typeof reference === 'string' ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference) : null;
-  const pending = match === null ? undefined : pendingPatients.get(match[1]!);
-  if (pending !== undefined) return pending;
-  const head = match === null ? undefined : recordHead(state, match[1]!);
-  if (
-    head === undefined ||
-    head.resourceType !== 'Patient' ||
-    head.custodianOrgId !== custodianOrgId ||
-    head.erasedAtHeight !== null
-  ) {
+  const { element, references } = patientLinkReferences(resource);
+  const pseudonyms = new Set<string>();
+  let unresolved = references.length === 0;
+  for (const reference of references) {
+    const match = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference);
+    if (match === null) continue;
+    const pending = pendingPatients.get(match[1]!);
+    const head =
+      pending === undefined ? heldRecordOf(state, custodianOrgId, 'Patient', match[1]!) : undefined;
+    const pseudonym = pending ?? (head?.erasedAtHeight === null ? head.patientPseudonym : undefined);
+    if (pseudonym === undefined) unresolved = true;
+    else pseudonyms.add(pseudonym);
+  }
+  if (unresolved || pseudonyms.size !== 1) {
     throw FhirError.businessRule(
-      'the resource must refer (subject or patient) to a Patient held here',
-      `${resource.resourceType}.${field ?? 'subject'}`,
+      pseudonyms.size > 1
+        ? 'the resource refers to more than one patient'
+        : 'the resource must refer to a Patient held here',
+      element,
     );
   }
-  return head.patientPseudonym;
+  return [...pseudonyms][0]!;
 }
 
 export function resourceTypeOf(input: unknown): string | undefined {

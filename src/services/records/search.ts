@@ -5,8 +5,8 @@ import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import { matches } from '../fhir/search-match.ts';
 import { parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
 import { logAccess, release, type AccessLogPort } from './access-log.ts';
-import { cursorOffset, FHIR_ID, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
-import { RECORDS_PAGE_MAX, recordHead, recordsOfPatient, type RecordHead } from '../../app/records/index.ts';
+import { cursorOffset, heldRecordOf, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
+import { RECORDS_PAGE_MAX, recordsOfPatient, type RecordHead } from '../../app/records/index.ts';
 import type { Clock } from '../../node/env.ts';
 
 /** Records of one patient a search will decrypt and match (STYLE §5: bound everything). */
@@ -117,12 +117,8 @@ function namedPatients(port: SearchPort, query: SearchQuery): Set<string> {
   }
   const pseudonyms = new Set<string>();
   for (const id of ids) {
-    const head = FHIR_ID.test(id) ? recordHead(port.node.ledger.state, id) : undefined;
-    if (
-      head === undefined ||
-      head.resourceType !== 'Patient' ||
-      head.custodianOrgId !== port.custodianOrgId()
-    ) {
+    const head = heldRecordOf(port.node.ledger.state, port.custodianOrgId(), 'Patient', id);
+    if (head === undefined) {
       throw FhirError.invalid(`Patient/${id.slice(0, 64)} is not held here`);
     }
     pseudonyms.add(head.patientPseudonym);

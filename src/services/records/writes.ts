@@ -8,10 +8,19 @@ import canonicalize from 'canonicalize';
 import { authorize } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
-import { asObject, isoTime, patientOf, type GatewayCaller, type Resource } from './resources.ts';
+import {
+  asObject,
+  clientAssignedRecordId,
+  heldRecordOf,
+  isoTime,
+  patientOf,
+  type GatewayCaller,
+  type Resource,
+} from './resources.ts';
+import { hasPatientLink } from '../fhir/patient-compartment.ts';
 import { currentPatientKey } from '../../app/membership/queries.ts';
 import { recordHead, refuseWrite } from '../../app/records/index.ts';
-import { utf8 } from '../../core/bytes.ts';
+import { isHex, utf8 } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { Clock } from '../../node/env.ts';
 import type { DirectoryEntry, DirectoryStore } from '../../node/directory/directory-store.ts';
@@ -88,39 +97,49 @@ export async function writeResources(
   // Patients and versions this request writes, so later operations can refer to and continue them.
   const pendingPatients = new Map<string, string>();
   const pendingVersions = new Map<string, number>();
-  const sealInputs: { op: WriteOperation; stored: Resource; version: number; pseudonym: string }[] = [];
+  const pendingRecords = new Map<string, string>();
+  const sealInputs: {
+    op: WriteOperation;
+    recordId: string;
+    stored: Resource;
+    version: number;
+    pseudonym: string;
+  }[] = [];
   const directoryEntries: DirectoryEntry[] = [];
   const written: WrittenResource[] = [];
 
   for (const op of operations) {
     const key = `${op.resourceType}/${op.id}`;
-    const isDirectory = DIRECTORY_RESOURCE_TYPES.has(op.resourceType) && !refersToPatient(op.resource);
+    const isDirectory = DIRECTORY_RESOURCE_TYPES.has(op.resourceType) && !hasPatientLink(op.resource);
     let version: number;
     let pseudonym = '';
+    let recordId = op.id;
+    let created: boolean;
     if (isDirectory) {
       const latest = pendingVersions.get(key) ?? port.directory.latestVersion(op.resourceType, op.id);
-      if (op.kind === 'update' && latest === 0) throw FhirError.notFound(`${key} does not exist`);
+      // Update-as-create (http.html#upsert): a PUT of an id not yet here creates it.
+      created = latest === 0;
       checkIfMatch(op, latest);
       version = latest + 1;
     } else {
       pseudonym = patientOf(state, op.resource, custodianOrgId, pendingPatients);
-      const head = recordHead(state, op.id);
-      if (op.kind === 'update') {
-        if (head === undefined && !pendingVersions.has(key)) {
-          // Update-as-create with a client id is not offered: record ids are chosen by the custodian.
-          throw FhirError.notFound(`${key} does not exist; create it with POST`);
-        }
-        if (head !== undefined) {
-          if (head.custodianOrgId !== custodianOrgId || head.resourceType !== op.resourceType) {
-            throw FhirError.notFound(`${key} is not held here`);
-          }
-          if (head.erasedAtHeight !== null) throw FhirError.deleted('this record was erased');
-          if (head.patientPseudonym !== pseudonym) {
-            throw FhirError.businessRule('an update may not move a record to another patient');
-          }
+      const pending = pendingRecords.get(key);
+      const head =
+        op.kind === 'create' ? undefined : heldRecordOf(state, custodianOrgId, op.resourceType, op.id);
+      if (op.kind === 'update' && head === undefined && pending === undefined) {
+        // Update-as-create: the client's id is kept, under a record id derived from it (resources.ts).
+        const elsewhere = isHex(op.id, 32) ? recordHead(state, op.id) : undefined;
+        if (elsewhere !== undefined) throw FhirError.notFound(`${key} is not held here`);
+        recordId = clientAssignedRecordId(custodianOrgId, op.resourceType, op.id);
+      } else recordId = pending ?? head?.recordId ?? op.id;
+      if (head !== undefined) {
+        if (head.erasedAtHeight !== null) throw FhirError.deleted('this record was erased');
+        if (head.patientPseudonym !== pseudonym) {
+          throw FhirError.businessRule('an update may not move a record to another patient');
         }
       }
       const latest = pendingVersions.get(key) ?? head?.latestVersion ?? 0;
+      created = latest === 0;
       checkIfMatch(op, latest);
       version = latest + 1;
       if (currentPatientKey(state, pseudonym) === undefined) {
@@ -138,6 +157,7 @@ export async function writeResources(
       });
       if (refusal !== undefined) throw FhirError.forbidden(`${refusal.message} (${refusal.reason})`);
       if (op.resourceType === 'Patient') pendingPatients.set(op.id, pseudonym);
+      pendingRecords.set(key, recordId);
     }
     pendingVersions.set(key, version);
     const stored: Resource = {
@@ -153,15 +173,20 @@ export async function writeResources(
         json: canonicalize(stored) as string,
       });
     } else {
-      sealInputs.push({ op, stored, version, pseudonym });
+      sealInputs.push({ op, recordId, stored, version, pseudonym });
     }
-    written.push({ kind: op.kind, resource: stored, versionId: String(version), lastUpdated });
+    written.push({
+      kind: created ? 'create' : 'update',
+      resource: stored,
+      versionId: String(version),
+      lastUpdated,
+    });
   }
 
-  const registrations: Registration[] = sealInputs.map(({ op, stored, version, pseudonym }) => {
+  const registrations: Registration[] = sealInputs.map(({ op, recordId, stored, version, pseudonym }) => {
     const sealed = port.vault.seal({
       chainId: port.node.ledger.chainId,
-      recordId: op.id,
+      recordId,
       version,
       resourceType: op.resourceType,
       patientPseudonym: pseudonym,
@@ -169,7 +194,7 @@ export async function writeResources(
       recipients: [port.node.key.publicKey, currentPatientKey(state, pseudonym)!],
     });
     return {
-      recordId: op.id,
+      recordId,
       version,
       resourceType: op.resourceType,
       patientPseudonym: pseudonym,
@@ -187,10 +212,6 @@ export async function writeResources(
   }
   if (directoryEntries.length > 0) port.directory.putAll(directoryEntries);
   return written;
-}
-
-function refersToPatient(resource: Resource): boolean {
-  return resource.subject !== undefined || resource.patient !== undefined;
 }
 
 /** If-Match names the version the client last saw; anything else is a lost update (412). */

@@ -1,0 +1,215 @@
+// FHIR R4 as real EHRs send it (issue 13, item 4), through a real FHIR client (fhir-kit-client) over
+// HTTP: bundles whose entries PUT client-assigned ids (update-as-create) load and keep those ids; every
+// fullUrl form (absolute, urn:uuid, urn:oid, relative) resolves; and a 2,000-resource transaction
+// generated from the Synthea bundles of ../shared/testdata commits whole, or, with one bad entry, not at all.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Client } from 'fhir-kit-client';
+import { patientPseudonym } from '../../src/app/membership/index.ts';
+import { recordsOfPatient } from '../../src/app/records/index.ts';
+import { keyPairFromSeed } from '../../src/node/keys.ts';
+import { seedOf } from '../harness/chain.ts';
+import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
+import { syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
+import { patientPseudonymOfTest, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { refused } from '../harness/fhir-client.ts';
+
+type Json = any; // a FHIR client test reads arbitrary resources
+
+let testNode: FhirTestNode;
+const client = (who: 'doctor' | 'nurse' | 'patient') =>
+  new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: testNode.tokens[who] });
+const recordCount = (pseudonym: string) =>
+  recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
+const withPseudonym = (patient: Json, pseudonym: string): Json => ({
+  ...patient,
+  identifier: [...(patient.identifier ?? []), { system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
+});
+
+before(async () => {
+  testNode = await startFhirTestNode({
+    chainId: 'carechain-fhir-import-test',
+    dirPrefix: 'carechain-fhir-import-',
+    listen: true,
+  });
+});
+after(async () => {
+  await testNode?.close();
+});
+
+const EHR = 'http://ehr.example.org/fhir';
+const observation = (id: string | undefined, subject: string, text: string): Json => ({
+  resourceType: 'Observation',
+  ...(id === undefined ? {} : { id }),
+  status: 'final',
+  code: { text },
+  subject: { reference: subject },
+});
+
+test('a bundle of PUTs with client ids loads (update-as-create), every fullUrl form resolving', async () => {
+  const doctor = client('doctor');
+  const patient = withPseudonym(
+    { resourceType: 'Patient', id: '907', name: [{ family: 'Shaw', given: ['Amy'] }] },
+    patientPseudonymOfTest,
+  );
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      { fullUrl: `${EHR}/Patient/907`, resource: patient, request: { method: 'PUT', url: 'Patient/907' } },
+      // A relative fullUrl, PUT under its own id, referring to the patient relatively.
+      {
+        fullUrl: 'Observation/obs015-hco3',
+        resource: observation('obs015-hco3', 'Patient/907', 'bicarbonate'),
+        request: { method: 'PUT', url: 'Observation/obs015-hco3' },
+      },
+      // POSTed entries get new ids; references to their fullUrl follow, in whichever form.
+      {
+        fullUrl: `${EHR}/Observation/tmp-1`,
+        resource: observation(undefined, `${EHR}/Patient/907`, 'pulse'),
+        request: { method: 'POST', url: 'Observation' },
+      },
+      {
+        fullUrl: 'urn:oid:1.2.840.113619.20.1',
+        resource: {
+          ...observation(undefined, 'Patient/907', 'panel'),
+          hasMember: [{ reference: 'Observation/tmp-1' }],
+        },
+        request: { method: 'POST', url: 'Observation' },
+      },
+      {
+        fullUrl: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0',
+        resource: {
+          ...observation(undefined, 'Patient/907', 'derived'),
+          derivedFrom: [{ reference: 'urn:oid:1.2.840.113619.20.1' }],
+        },
+        request: { method: 'POST', url: 'Observation' },
+      },
+    ],
+  };
+  const response = (await doctor.transaction({ body: bundle })) as Json;
+  assert.deepEqual(
+    response.entry.map((e: Json) => e.response.status),
+    ['201 Created', '201 Created', '201 Created', '201 Created', '201 Created'],
+  );
+  assert.equal(response.entry[0].response.location, 'Patient/907/_history/1');
+  const newIds = response.entry.slice(2).map((e: Json) => e.response.location.split('/')[1]);
+
+  // The patient reads them back under the ids the EHR chose, references resolved.
+  const reader = client('patient');
+  const read = (type: string, id: string) => reader.read({ resourceType: type, id }) as Promise<Json>;
+  assert.equal((await read('Patient', '907')).name[0].family, 'Shaw');
+  assert.equal((await read('Observation', 'obs015-hco3')).subject.reference, 'Patient/907');
+  assert.equal((await read('Observation', newIds[0])).subject.reference, 'Patient/907');
+  assert.equal((await read('Observation', newIds[1])).hasMember[0].reference, `Observation/${newIds[0]}`);
+  assert.equal((await read('Observation', newIds[2])).derivedFrom[0].reference, `Observation/${newIds[1]}`);
+
+  // A second PUT of the same id is an update (200, version 2); a PUT of a new id alone creates (201).
+  const v2 = (await doctor.update({
+    resourceType: 'Patient',
+    id: '907',
+    body: { ...patient, gender: 'female' },
+  })) as Json;
+  assert.equal(v2.meta.versionId, '2');
+  const created = (await doctor.update({
+    resourceType: 'Observation',
+    id: 'bp-1',
+    body: observation('bp-1', 'Patient/907', 'blood pressure'),
+  })) as Json;
+  assert.equal(created.meta.versionId, '1');
+  assert.equal((await read('Observation', 'bp-1')).code.text, 'blood pressure');
+
+  // Another organisation's practitioner may not create here, and a server-assigned id of another
+  // organisation's record is not taken over.
+  assert.equal(
+    (
+      await refused(
+        client('nurse').update({
+          resourceType: 'Observation',
+          id: 'nurse-1',
+          body: observation('nurse-1', 'Patient/907', 'x'),
+        }),
+      )
+    ).status,
+    403,
+  );
+});
+
+test('the CapabilityStatement says updateCreate', async () => {
+  const statement = (await client('doctor').capabilityStatement()) as Json;
+  assert.ok(statement.rest[0].resource.every((r: Json) => r.updateCreate === true));
+});
+
+/**
+ * A transaction of `size` entries about one patient, from the Synthea patient bundles: their clinical
+ * entries copied as often as needed, each copy's urn:uuids renamed so that its references stay within
+ * the copy, every patient reference pointing at one Patient, and the organisations and practitioners
+ * kept once.
+ */
+function generatedTransaction(size: number, pseudonym: string): Json {
+  const patientUrn = 'urn:uuid:70000000-0000-4000-8000-000000000001';
+  const bundles = syntheaBundles()
+    .filter((b) => !/^(hospital|practitioner)/.test(b.file))
+    .map((b) => b.json);
+  const shared: Json[] = [];
+  const clinical: Json[] = [];
+  for (const bundle of bundles) {
+    const own = bundle.entry.find((e: Json) => e.resource.resourceType === 'Patient').fullUrl;
+    for (const entry of bundle.entry) {
+      const type = entry.resource.resourceType;
+      if (type === 'Patient') continue;
+      const json = JSON.stringify(entry).replaceAll(own, patientUrn);
+      (type === 'Organization' || type === 'Practitioner' ? shared : clinical).push(json);
+    }
+  }
+  const sharedUrns = new Set(shared.map((e) => JSON.parse(e).fullUrl));
+  const patient = bundles[0]!.entry.find((e: Json) => e.resource.resourceType === 'Patient');
+  const entry: Json[] = [
+    { ...patient, fullUrl: patientUrn, resource: withPseudonym(patient.resource, pseudonym) },
+    ...shared.map((e) => JSON.parse(e)),
+  ];
+  for (let copy = 0; entry.length + clinical.length <= size; copy++) {
+    const prefix = copy.toString(16).padStart(8, '0');
+    for (const json of clinical) {
+      const renamed = json.replace(/urn:uuid:[0-9a-f]{8}(-[0-9a-f-]{27})/g, (urn: string, rest: string) =>
+        urn === patientUrn || sharedUrns.has(urn) ? urn : `urn:uuid:${prefix}${rest}`,
+      );
+      entry.push(JSON.parse(renamed));
+    }
+  }
+  while (entry.length < size) {
+    entry.push({
+      resource: observation(undefined, patientUrn, 'pad'),
+      request: { method: 'POST', url: 'Observation' },
+    });
+  }
+  return { resourceType: 'Bundle', type: 'transaction', entry };
+}
+
+test('a 2,000-resource transaction from the Synthea bundles is all or nothing', async () => {
+  const key = keyPairFromSeed(seedOf('import-2000-patient'));
+  await testNode.submit(key, 'membership.registerPatient', { custodianOrgId: 'hospital' });
+  const pseudonym = patientPseudonym(key.publicKey);
+  const bundle = generatedTransaction(2000, pseudonym);
+  assert.equal(bundle.entry.length, 2000);
+  const directory = bundle.entry.filter((e: Json) =>
+    ['Organization', 'Practitioner'].includes(e.resource.resourceType),
+  ).length;
+
+  // One bad entry, the last, and nothing of the other 1,999 is written.
+  const spoilt = structuredClone(bundle);
+  spoilt.entry[1999].resource.subject = { reference: 'Patient/not-held-here' };
+  const refusal = await refused(client('doctor').transaction({ body: spoilt }));
+  assert.equal(refusal.status, 422, JSON.stringify(refusal.data).slice(0, 500));
+  assert.equal(recordCount(pseudonym), 0);
+
+  const height = testNode.node.ledger.tip().height;
+  const response = (await client('doctor').transaction({ body: bundle })) as Json;
+  assert.equal(response.entry.length, 2000);
+  assert.ok(response.entry.every((e: Json) => e.response.status === '201 Created'));
+  assert.equal(recordCount(pseudonym), 2000 - directory);
+  // All of them in one tx of one block: on chain whole.
+  const registered = recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 100 }).items;
+  assert.ok(registered.every((r) => r.createdAtHeight === registered[0]!.createdAtHeight));
+  assert.ok(registered[0]!.createdAtHeight > height);
+});
