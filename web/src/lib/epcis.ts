@@ -68,11 +68,9 @@ export const events = {
     event({ action: 'OBSERVE', bizStep: 'dispensing', disposition: 'dispensed', epcList: epcs }, nowMs),
 };
 
-/** POST /epcis/capture's answer once committed (src/contract/supply.ts). */
-export type CaptureAnswer = EpcisCaptured;
-
-export function capture(doc: Json, token: string): Promise<CaptureAnswer> {
-  return request<CaptureAnswer>('/epcis/capture', { body: doc, token });
+/** POST /epcis/capture's answer once committed. */
+export function capture(doc: Json, token: string): Promise<EpcisCaptured> {
+  return request<EpcisCaptured>('/epcis/capture', { body: doc, token });
 }
 
 /** Serials typed one per line (or separated by commas/spaces), without repeats, bounded. */

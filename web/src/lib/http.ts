@@ -1,6 +1,6 @@
 // The one way the app calls its node (same origin). Every failure becomes an ApiFailure whose message is
 // what the server said: the domain API's error.message, or a FHIR OperationOutcome's diagnostics.
-import { refusalOf } from '../../../src/contract/errors.ts';
+import { refusalOf, type Refusal } from '../../../src/contract/errors.ts';
 
 export class ApiFailure extends Error {
   readonly status: number;
@@ -24,7 +24,7 @@ export interface RequestOptions {
 }
 
 /** The human message of an error body, in either of the node's error formats (src/contract/errors.ts). */
-export function errorMessageOf(status: number, body: unknown): { code: string; message: string } {
+export function errorMessageOf(status: number, body: unknown): Pick<Refusal, 'code' | 'message'> {
   const refusal = refusalOf(body);
   if (refusal === undefined) return { code: 'http', message: `the node answered ${status}` };
   const { code, message, reason } = refusal;

@@ -1,6 +1,7 @@
 // Facts about the network the app shows in words: organisation names and types from genesis (the
 // membership module's initial state), fetched once per page load.
 import { useEffect, useState } from 'react';
+import type { GenesisAnswer } from '../../../src/contract/ledger.ts';
 import type { Genesis } from '../../../src/core/genesis.ts';
 import { getGenesis, getStatus } from './ledger.ts';
 
@@ -11,9 +12,9 @@ export interface OrgInfo {
   readonly nodeKeys: readonly string[];
 }
 
-let genesisPromise: Promise<{ hash: string; genesis: Genesis }> | undefined;
+let genesisPromise: Promise<GenesisAnswer> | undefined;
 
-export function loadGenesis(): Promise<{ hash: string; genesis: Genesis }> {
+export function loadGenesis(): Promise<GenesisAnswer> {
   genesisPromise ??= getGenesis().catch((err: unknown) => {
     genesisPromise = undefined;
     throw err;

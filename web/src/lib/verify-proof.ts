@@ -19,7 +19,6 @@ import { verifyVoteSignature } from '../../../src/core/vote.ts';
 import {
   verifyCheckpointCommit,
   verifyCheckpointHeader,
-  type Checkpoint,
   type InclusionProofAnswer,
 } from '../../../src/core/checkpoint.ts';
 
@@ -30,10 +29,6 @@ export interface Step {
   readonly detail: string;
 }
 
-/** What the node serves (GET /api/v1/proofs/inclusion/:txHash), checked here without trusting it. */
-export type CheckpointInput = Checkpoint;
-export type InclusionProofInput = InclusionProofAnswer;
-
 export interface VerifyInput {
   /** The genesis document as fetched once (GET /api/v1/genesis). */
   readonly genesis: unknown;
@@ -41,7 +36,8 @@ export interface VerifyInput {
   readonly txHash: string;
   /** The tx as the node returned it (GET /api/v1/txs/:hash → tx). */
   readonly tx: unknown;
-  readonly proof: InclusionProofInput;
+  /** What the node serves (GET /api/v1/proofs/inclusion/:txHash), checked here without trusting it. */
+  readonly proof: InclusionProofAnswer;
 }
 
 function short(hex: string): string {

@@ -1,6 +1,7 @@
 // Plain-language words for the codes the ledger uses, so a patient reads "treating you", not "TREAT".
 // The codes stay the source of truth (HL7 v3 PurposeOfUse, FHIR resource types, PractitionerRole).
 import type {
+  ConsentPeriod,
   ConsentRecord,
   ConsentRequestRecord,
   Grantee,
@@ -85,7 +86,7 @@ export function dateWords(ms: number): string {
   return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 }
 
-export function periodWords(period: { startMs: number; endMs: number | null }): string {
+export function periodWords(period: ConsentPeriod): string {
   return period.endMs === null
     ? `from ${dateWords(period.startMs)}, until you revoke it`
     : `until ${dateWords(period.endMs)}`;

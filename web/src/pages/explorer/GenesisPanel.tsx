@@ -2,6 +2,7 @@
 // computed here, so a careful user can compare it with one obtained out of band.
 import { useEffect, useState } from 'react';
 import { genesisHash, parseGenesis } from '../../../../src/core/genesis.ts';
+import type { Validator } from '../../../../src/core/validators.ts';
 import { ErrorBanner } from '../../components/ui.tsx';
 import { loadGenesis, orgsOf } from '../../lib/network.ts';
 
@@ -9,7 +10,7 @@ export function GenesisPanel() {
   const [info, setInfo] = useState<{
     hash: string;
     chainId: string;
-    validators: { name: string; publicKey: string; power: number }[];
+    validators: Validator[];
     orgs: string[];
   }>();
   const [error, setError] = useState<unknown>();

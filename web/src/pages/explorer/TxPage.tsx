@@ -3,22 +3,20 @@
 // (lib/verify-proof.ts), listing each step with ✓ or ✗.
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner, Link, shortHex, useAction } from '../../components/ui.tsx';
-import type { StoredTxAnswer } from '../../../../src/contract/ledger.ts';
+import type { InclusionProofBody, StoredTxAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 import { loadGenesis } from '../../lib/network.ts';
-import { verifyTxProof, type InclusionProofInput, type Step } from '../../lib/verify-proof.ts';
-
-type StoredTx = StoredTxAnswer;
+import { verifyTxProof, type Step } from '../../lib/verify-proof.ts';
 
 export function TxPage(props: { hash: string }) {
-  const [stored, setStored] = useState<StoredTx>();
+  const [stored, setStored] = useState<StoredTxAnswer>();
   const [loadError, setLoadError] = useState<unknown>();
   const [steps, setSteps] = useState<Step[]>();
   const [busy, error, run] = useAction();
   useEffect(() => {
     setStored(undefined);
     setSteps(undefined);
-    request<StoredTx>(`/api/v1/txs/${props.hash}`).then(setStored, setLoadError);
+    request<StoredTxAnswer>(`/api/v1/txs/${props.hash}`).then(setStored, setLoadError);
   }, [props.hash]);
 
   const verify = () =>
@@ -26,7 +24,7 @@ export function TxPage(props: { hash: string }) {
       setSteps(undefined);
       const [{ genesis }, proof] = await Promise.all([
         loadGenesis(),
-        request<InclusionProofInput>(`/api/v1/proofs/inclusion/${props.hash}`),
+        request<InclusionProofBody>(`/api/v1/proofs/inclusion/${props.hash}`),
       ]);
       setSteps(verifyTxProof({ genesis, txHash: props.hash, tx: stored?.tx, proof }));
     });
