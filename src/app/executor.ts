@@ -5,7 +5,7 @@
 import type { Genesis } from '../core/genesis.ts';
 import { TxError, type SignedTx } from '../core/tx.ts';
 import type { AppModule, TxHandler } from './module.ts';
-import { handlerTable, APP_MODULES } from './registry.ts';
+import { beginBlockHooks, handlerTable, APP_MODULES } from './registry.ts';
 import { nextAppHash, StateOverlay, type StateReader } from './state.ts';
 
 export function nonceKey(signer: string): string {
@@ -30,16 +30,20 @@ export interface ExecutionResult {
 }
 
 const defaultHandlers = handlerTable(APP_MODULES);
+const defaultHooks = beginBlockHooks(APP_MODULES);
 
 export class BlockExecutor {
   private readonly overlay: StateOverlay;
   private readonly context: BlockContext;
   private readonly handlers: ReadonlyMap<string, TxHandler>;
 
-  constructor(base: StateReader, context: BlockContext, handlers = defaultHandlers) {
+  constructor(base: StateReader, context: BlockContext, handlers = defaultHandlers, hooks = defaultHooks) {
     this.overlay = new StateOverlay(base);
     this.context = context;
     this.handlers = handlers;
+    // Before any tx: what the block starts from (a validator set activated at this height, say) is the
+    // same whether the block is built, checked, replayed, or holds no tx at all.
+    for (const hook of hooks) hook(this.overlay, context);
   }
 
   /** Applies one stateless-checked tx; on TxError nothing of it is written. */

@@ -19,9 +19,22 @@ export interface TxHandler {
   apply(ctx: TxContext, payload: CanonicalValue): void;
 }
 
+/** The block a beginBlock hook runs for. */
+export interface BlockInfo {
+  readonly chainId: string;
+  readonly height: number;
+  readonly timeMs: number;
+}
+
 export interface AppModule {
   readonly name: string;
   readonly handlers: readonly TxHandler[];
+  /**
+   * Runs before the block's first tx, in every block, empty ones included (governance activates a
+   * scheduled validator set here). Must be deterministic and must not throw on any state the module's
+   * own txs can leave; writing nothing keeps the block's app hash as it would be without the hook.
+   */
+  readonly beginBlock?: (state: StateOverlay, block: BlockInfo) => void;
   /** Writes this module's initial state from genesis (its own part is genesis.app[name]). */
   initGenesis?(state: StateOverlay, genesis: Genesis): void;
 }

@@ -2,6 +2,7 @@
 import type { AppModule, TxHandler } from './module.ts';
 import { consensusModule } from './consensus/index.ts';
 import { consentModule } from './consent/index.ts';
+import { governanceModule } from './governance/index.ts';
 import { membershipModule } from './membership/index.ts';
 import { notaryModule } from './notary/index.ts';
 import { recordsModule } from './records/index.ts';
@@ -15,7 +16,13 @@ export const APP_MODULES: readonly AppModule[] = [
   recordsModule,
   notaryModule,
   supplyModule,
+  governanceModule,
 ];
+
+/** The modules' beginBlock hooks, in module order. */
+export function beginBlockHooks(modules: readonly AppModule[]): NonNullable<AppModule['beginBlock']>[] {
+  return modules.flatMap((module) => (module.beginBlock === undefined ? [] : [module.beginBlock]));
+}
 
 export function handlerTable(modules: readonly AppModule[]): ReadonlyMap<string, TxHandler> {
   const table = new Map<string, TxHandler>();

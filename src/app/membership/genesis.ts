@@ -1,4 +1,4 @@
-// Organisations enter the network only through genesis (later through governance txs): a new node
+// Organisations enter the network through genesis, then through governance's add-member: a new node
 // trusts genesis alone, so the member list it starts from must be checked as strictly as any tx.
 import { fromHex, isHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
@@ -80,13 +80,16 @@ export function initMembershipGenesis(state: StateOverlay, genesis: Genesis): vo
   const orgs = parseMembershipGenesis(genesis);
   if (orgs === undefined) return;
   state.set(ORGS_KEY, encodeStateValue(orgs.map((o) => o.id).sort(compareStrings)));
-  for (const org of orgs) {
-    state.set(orgKey(org.id), encodeStateValue(org));
-    const admin: KeyEntry = { kind: 'org-admin', orgId: org.id };
-    state.set(keyEntryKey(org.adminKey), encodeStateValue(admin));
-    for (const nodeKey of org.nodeKeys) {
-      const entry: KeyEntry = { kind: 'node', orgId: org.id };
-      state.set(keyEntryKey(nodeKey), encodeStateValue(entry));
-    }
+  for (const org of orgs) writeOrganisation(state, org);
+}
+
+/** Writes an organisation and registers its admin and node keys (genesis, and governance's add-member). */
+export function writeOrganisation(state: StateOverlay, org: Organisation): void {
+  state.set(orgKey(org.id), encodeStateValue(org));
+  const admin: KeyEntry = { kind: 'org-admin', orgId: org.id };
+  state.set(keyEntryKey(org.adminKey), encodeStateValue(admin));
+  for (const nodeKey of org.nodeKeys) {
+    const entry: KeyEntry = { kind: 'node', orgId: org.id };
+    state.set(keyEntryKey(nodeKey), encodeStateValue(entry));
   }
 }

@@ -57,7 +57,8 @@ export const BREAK_GLASS_BUDGET_DEFAULT: BreakGlassBudget = {
   perOrganisation: 100,
 };
 
-const PARAMS_KEY = 'records/params/break-glass';
+/** Where the break-glass budget lives: written by genesis, and by a governance vote (app/governance). */
+export const BREAK_GLASS_PARAMS_KEY = 'records/params/break-glass';
 /** Granted break-glass reads of a practitioner or an organisation in window n. */
 export const breakGlassUsedKey = (who: 'practitioner' | 'org', id: string, window: number): string =>
   `records/break-glass-used/${who}/${id}/${window}`;
@@ -94,11 +95,11 @@ export function parseRecordsGenesis(genesis: Genesis): BreakGlassBudget | undefi
 
 export function initRecordsGenesis(state: StateOverlay, genesis: Genesis): void {
   const budget = parseRecordsGenesis(genesis);
-  if (budget !== undefined) state.set(PARAMS_KEY, encodeStateValue(budget));
+  if (budget !== undefined) state.set(BREAK_GLASS_PARAMS_KEY, encodeStateValue(budget));
 }
 
 export function breakGlassBudget(state: StateReader): BreakGlassBudget {
-  return read<BreakGlassBudget>(state, PARAMS_KEY) ?? BREAK_GLASS_BUDGET_DEFAULT;
+  return read<BreakGlassBudget>(state, BREAK_GLASS_PARAMS_KEY) ?? BREAK_GLASS_BUDGET_DEFAULT;
 }
 
 export interface BreakGlassUse {

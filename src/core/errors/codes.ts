@@ -92,6 +92,27 @@ export const ERROR_CATALOGUE = {
 
   'genesis.invalid': { status: 400, message: 'genesis: invalid' },
 
+  'governance.already_voted': { status: 422, message: 'governance: already voted' },
+  'governance.duplicate_validator': { status: 422, message: 'governance: duplicate validator' },
+  'governance.invalid_validator_set': { status: 422, message: 'governance: invalid validator set' },
+  'governance.key_in_use': { status: 422, message: 'governance: key in use' },
+  'governance.last_member': { status: 422, message: 'governance: last member' },
+  'governance.member_not_active': { status: 422, message: 'governance: member not active' },
+  'governance.member_not_suspended': { status: 422, message: 'governance: member not suspended' },
+  'governance.no_validators_left': { status: 422, message: 'governance: no validators left' },
+  'governance.not_in_electorate': { status: 422, message: 'governance: not in electorate' },
+  'governance.not_member_admin': { status: 422, message: 'governance: not member admin' },
+  'governance.not_member_node': { status: 422, message: 'governance: not member node' },
+  'governance.not_validator': { status: 422, message: 'governance: not validator' },
+  'governance.org_exists': { status: 422, message: 'governance: org exists' },
+  'governance.power_shift_too_large': { status: 422, message: 'governance: power shift too large' },
+  'governance.proposal_closed': { status: 422, message: 'governance: proposal closed' },
+  'governance.schedule_full': { status: 422, message: 'governance: schedule full' },
+  'governance.too_many_validators': { status: 422, message: 'governance: too many validators' },
+  'governance.unknown_org': { status: 422, message: 'governance: unknown org' },
+  'governance.unknown_proposal': { status: 422, message: 'governance: unknown proposal' },
+  'governance.voting_closed': { status: 422, message: 'governance: voting closed' },
+
   'intake.rate_limited': { status: 429, message: 'tx intake: rate limited (see Retry-After)' },
   'intake.unknown_signer': { status: 403, message: 'tx intake: an unknown key may only enrol' },
 
