@@ -41,6 +41,19 @@ export function networkGenesis(members: readonly Member[], powers?: readonly num
   };
 }
 
+/** An add-member action for orgId, with keys derived from its id (or the node key given). */
+export function addMemberAction(orgId: string, power: number, nodeKey = party(`${orgId} node`).key): object {
+  return {
+    kind: 'add-member',
+    orgId,
+    name: `Organisation ${orgId}`,
+    type: 'clinic',
+    adminKey: party(`${orgId} admin`).key,
+    nodeKey,
+    power,
+  };
+}
+
 export class GovernanceNet {
   readonly members: Member[];
   readonly chain: TestChain;

@@ -7,7 +7,7 @@ import { keyEntry, organisation, organisationIds } from '../membership/queries.t
 import { party } from '../test-support.ts';
 import { isActiveMember } from './members.ts';
 import { proposal } from './queries.ts';
-import { GovernanceNet, POWER_EACH } from './test-fixtures.ts';
+import { addMemberAction, GovernanceNet, POWER_EACH } from './test-fixtures.ts';
 import {
   checkValidatorChange,
   nextValidatorSetHash,
@@ -93,15 +93,7 @@ for (const [what, before, after, expected] of CHANGES) {
 test('a fifth organisation voted in as a validator signs from H+2, named in H+1’s header', () => {
   const net = new GovernanceNet(4);
   const fifth = { admin: party('org-5 admin'), node: party('org-5 node') };
-  const id = net.proposeOk(0, {
-    kind: 'add-member',
-    orgId: 'org-5',
-    name: 'Riverside Clinic',
-    type: 'clinic',
-    adminKey: fifth.admin.key,
-    nodeKey: fifth.node.key,
-    power: POWER_EACH,
-  });
+  const id = net.proposeOk(0, addMemberAction('org-5', POWER_EACH));
   net.chain.commit();
   net.approve(id, [1, 2, 3]);
   const decidedAt = net.chain.height;
@@ -200,30 +192,8 @@ test('proposals that could not be carried out are refused when made', () => {
     ],
     [{ kind: 'suspend-member', orgId: 'nowhere' }, 'governance.unknown_org'],
     [{ kind: 'reinstate-member', orgId: 'org-1' }, 'governance.member_not_suspended'],
-    [
-      {
-        kind: 'add-member',
-        orgId: 'org-1',
-        name: 'x',
-        type: 'lab',
-        adminKey: party('y').key,
-        nodeKey: party('z').key,
-        power: 0,
-      },
-      'governance.org_exists',
-    ],
-    [
-      {
-        kind: 'add-member',
-        orgId: 'big',
-        name: 'x',
-        type: 'lab',
-        adminKey: party('y').key,
-        nodeKey: party('z').key,
-        power: 40,
-      },
-      'governance.power_shift_too_large',
-    ],
+    [addMemberAction('org-1', 0), 'governance.org_exists'],
+    [addMemberAction('big', 40), 'governance.power_shift_too_large'],
   ];
   for (const [action, reason] of refusals) {
     assert.equal(net.propose(0, action).outcome, `tx.rejected:${reason}`, JSON.stringify(action));

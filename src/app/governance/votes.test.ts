@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { party } from '../test-support.ts';
 import { proposal, proposalStatus, votesOf } from './queries.ts';
-import { GovernanceNet } from './test-fixtures.ts';
+import { addMemberAction, GovernanceNet } from './test-fixtures.ts';
 
 const suspend = (orgId: string) => ({ kind: 'suspend-member', orgId });
 const periodOf = (blocks: number) => ({ kind: 'set-parameter', name: 'voting-period-blocks', value: blocks });
@@ -83,15 +83,7 @@ test('a vote is final, once per organisation, within the voting period, while th
 test('the electorate is fixed when proposed: a member admitted meanwhile does not vote on it', () => {
   const net = new GovernanceNet(4);
   const newcomer = { admin: party('org-9 admin'), node: party('org-9 node') };
-  const admit = net.proposeOk(0, {
-    kind: 'add-member',
-    orgId: 'org-9',
-    name: 'Northside Lab',
-    type: 'lab',
-    adminKey: newcomer.admin.key,
-    nodeKey: newcomer.node.key,
-    power: 0,
-  });
+  const admit = net.proposeOk(0, addMemberAction('org-9', 0));
   const pending = net.proposeOk(1, periodOf(20));
   net.approve(admit, [0, 1, 2]);
   assert.deepEqual(proposal(net.chain.state, pending)!.electorate, ['org-0', 'org-1', 'org-2', 'org-3']);
