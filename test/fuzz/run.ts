@@ -7,7 +7,7 @@
 // - a batch whose answers were all refusals (4xx) or reads that write nothing changes no state: over a
 //   quiet window (every mempool empty) the log grows by nothing but the denial events the custodian must
 //   commit for refused reads (DESIGN principle 3), and with no tx the app hash does not move.
-import { request as httpRequest, type ClientRequest } from 'node:http';
+import { maxHeaderSize, request as httpRequest, type ClientRequest } from 'node:http';
 import fc from 'fast-check';
 import { nextAppHash } from '../../src/app/state.ts';
 import { ROUTES, type Pools, type Shape } from './routes.ts';
@@ -118,11 +118,17 @@ export function poolsOf(world: World, tip: number): Pools {
   };
 }
 
-/** Did the node refuse an oversized body by closing the connection (ECONNRESET or EPIPE mid-write)? */
-function refusedBySize(body: string | undefined, err: unknown): boolean {
+/**
+ * Did the node refuse an oversized request by closing the connection (ECONNRESET or EPIPE mid-write)?
+ * Returns the status it refused with: 413 for a body past the API's limit, 431 for a request line past
+ * Node's header limit (http.maxHeaderSize), or undefined when the request was not oversized.
+ */
+function refusedBySize(shape: Shape, err: unknown): '413' | '431' | undefined {
   const code = (err as { code?: string }).code;
-  const oversized = body !== undefined && Buffer.byteLength(body) > REQUEST_BODY_BYTES_MAX;
-  return oversized && (code === 'ECONNRESET' || code === 'EPIPE');
+  if (code !== 'ECONNRESET' && code !== 'EPIPE') return undefined;
+  if (shape.body !== undefined && Buffer.byteLength(shape.body) > REQUEST_BODY_BYTES_MAX) return '413';
+  if (Buffer.byteLength(shape.path) + Buffer.byteLength(shape.query) > maxHeaderSize) return '431';
+  return undefined;
 }
 
 interface Planned {
@@ -366,12 +372,14 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Figure
             figures.unsendable++; // a path or header Node itself refuses to send
             continue;
           }
-          if (refusedBySize(p.shape.body, err)) {
-            // A body past the limit is answered 413 and the connection closed at once, as HTTP allows:
-            // reading an attacker's whole body first would be the waste the limit exists to stop. A
-            // client still writing then sees a reset instead of the 413: a refusal, not a missing answer.
+          const refusedWith = refusedBySize(p.shape, err);
+          if (refusedWith !== undefined) {
+            // An oversized request is answered (413 or 431) and the connection closed at once, as HTTP
+            // allows: reading an attacker's whole request first would be the waste the limit exists to
+            // stop. A client still writing then sees a reset instead of the answer: a refusal, not a
+            // missing answer.
             figures.oversizeResets++;
-            increment(figures.statuses, '413');
+            increment(figures.statuses, refusedWith);
             continue;
           }
           figures.noAnswer++;
