@@ -55,8 +55,8 @@ test('security names the SMART-on-FHIR service and its token endpoint', () => {
   );
 });
 
-test('the 20 served types, each with its interactions and the search parameters search.ts accepts', () => {
-  assert.equal(SERVED_RESOURCE_TYPES.length, 20);
+test('the 72 served types (Patient compartment and directory), each with its interactions and the search parameters search.ts accepts', () => {
+  assert.equal(SERVED_RESOURCE_TYPES.length, 72);
   assert.deepEqual(
     rest?.resource?.map((r) => r.type),
     SERVED_RESOURCE_TYPES,
@@ -78,7 +78,21 @@ test('the 20 served types, each with its interactions and the search parameters 
   }
   const params = (type: string): string[] =>
     rest?.resource?.find((r) => r.type === type)?.searchParam?.map((p) => p.name) ?? [];
-  assert.deepEqual(params('Patient'), ['_id', '_lastUpdated', 'identifier', 'name', 'birthdate', 'gender']);
+  assert.deepEqual(params('Patient'), [
+    '_id',
+    '_lastUpdated',
+    'identifier',
+    'name',
+    'family',
+    'given',
+    'birthdate',
+    'gender',
+    'death-date',
+    'address',
+    'address-city',
+    'address-state',
+    'address-postalcode',
+  ]);
   assert.deepEqual(params('Observation'), [
     '_id',
     '_lastUpdated',
@@ -88,6 +102,7 @@ test('the 20 served types, each with its interactions and the search parameters 
     'patient',
     'code',
     'date',
+    'category',
   ]);
   assert.deepEqual(params('Immunization'), [
     '_id',

@@ -29,7 +29,12 @@ const PATIENT_LINKS: Readonly<Record<string, readonly string[]>> = {
   VisionPrescription: ['patient'],
 };
 
-/** Types with a patient link; anything else links by `subject` or `patient` if it has one. */
+/** The paths of a type's patient link; anything not listed links by `subject` or `patient`. */
+export function patientLinkPaths(type: string): readonly string[] {
+  return Object.hasOwn(PATIENT_LINKS, type) ? PATIENT_LINKS[type]! : ['subject', 'patient'];
+}
+
+/** Types with a patient link of their own. */
 export const PATIENT_LINKED_TYPES: readonly string[] = Object.keys(PATIENT_LINKS);
 
 /**
@@ -41,7 +46,7 @@ export function patientLinkReferences(resource: Readonly<Record<string, unknown>
   references: string[];
 } {
   const type = String(resource.resourceType);
-  const paths = Object.hasOwn(PATIENT_LINKS, type) ? PATIENT_LINKS[type]! : ['subject', 'patient'];
+  const paths = patientLinkPaths(type);
   for (const path of paths) {
     const found = valuesAt(resource, path.split('.'));
     if (found.length === 0) continue;

@@ -233,9 +233,9 @@ test('broken searches give one precise 400 issue per problem', () => {
       [400, 'invalid', 'status: :missing takes true or false'],
     ],
   );
-  // A stored-only type (not served) still has the common parameters.
-  assert.deepEqual(problems('Device', 'patient=1'), [
-    [400, 'not-supported', "unknown search parameter 'patient' for Device"],
+  // A type not served (not in the Patient compartment, not a directory type) has the common parameters only.
+  assert.deepEqual(problems('Substance', 'patient=1'), [
+    [400, 'not-supported', "unknown search parameter 'patient' for Substance"],
   ]);
 });
 

@@ -18,6 +18,7 @@ import {
   type Resource,
 } from './resources.ts';
 import { hasPatientLink } from '../fhir/patient-compartment.ts';
+import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 import { currentPatientKey } from '../../app/membership/queries.ts';
 import { recordHead, refuseWrite } from '../../app/records/index.ts';
 import { isHex, utf8 } from '../../core/bytes.ts';
@@ -27,19 +28,7 @@ import type { DirectoryEntry, DirectoryStore } from '../../node/directory/direct
 import type { CarechainNode } from '../../node/node.ts';
 import type { Vault } from '../../node/vault/vault.ts';
 
-/**
- * Resources about the institution rather than a patient. They carry no patient link, so they cannot be
- * consented per patient; they are served to any authenticated caller whose scopes allow the type.
- */
-export const DIRECTORY_RESOURCE_TYPES: ReadonlySet<string> = new Set([
-  'Organization',
-  'Practitioner',
-  'PractitionerRole',
-  'Location',
-  'HealthcareService',
-  'Endpoint',
-  'Medication',
-]);
+export { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 
 export interface WriteOperation {
   readonly kind: 'create' | 'update';
