@@ -3,6 +3,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
+import type { ApiTlsPem } from '../node/api-tls.ts';
 import type { CarechainNode } from '../node/node.ts';
 import { installAuth } from './auth-plugin.ts';
 import { installInputGuards } from './bad-input.ts';
@@ -31,6 +32,8 @@ export interface ApiServerOptions {
   readonly recordsAdmin?: boolean | RecordsAdminRouteOptions;
   /** The supply chain API and the EPCIS 2.0 endpoint (routes/supply.ts, routes/epcis.ts). */
   readonly supply?: SupplyRouteOptions;
+  /** HTTPS with this certificate and key (node/api-tls.ts); absent, plain HTTP, for loopback only. */
+  readonly tls?: ApiTlsPem;
 }
 
 /** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
@@ -51,7 +54,12 @@ export function buildApiServer(
 ): FastifyInstance {
   // Fastify's own request logging is off: URLs may later carry identifiers, and request bodies never
   // belong in logs. Errors are logged by the error handler without bodies.
-  const app = Fastify({ logger: false, bodyLimit: REQUEST_BODY_BYTES_MAX });
+  // Fastify types an HTTPS instance apart from an HTTP one; no route here depends on which it is.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: REQUEST_BODY_BYTES_MAX,
+    ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
+  }) as unknown as FastifyInstance;
   installErrorTranslator(app, logger);
   installInputGuards(app);
   // One authentication for every route that needs a caller (auth-plugin.ts); fhir and supply share

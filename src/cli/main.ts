@@ -53,7 +53,11 @@ program
     '--database <url>',
     'keep every store in PostgreSQL (postgres://user@host:5432/db) instead of SQLite files in the data directory; overrides "database" in node.json',
   )
-  .action(async (opts: { config: string; database?: string }) => {
+  .option(
+    '--insecure-http',
+    'serve the API over plain HTTP on a non-loopback address (only behind a TLS proxy on this machine); without api.tls in node.json the node otherwise refuses to listen anywhere but loopback',
+  )
+  .action(async (opts: { config: string; database?: string; insecureHttp?: boolean }) => {
     await runNode(opts);
   });
 
@@ -72,12 +76,22 @@ program
     integer(0, 1_000_000),
     10,
   )
-  .option('--api-host <host>', 'API listen address', '127.0.0.1')
+  .option(
+    '--api-host <host>',
+    'API listen address; anything but loopback needs --api-tls-name (or a certificate in node.json)',
+    '127.0.0.1',
+  )
   .option('--api-port <port>', 'API port', integer(0, 65535), 8081)
+  .option(
+    '--api-tls-name <name>',
+    "serve the API over HTTPS: make a CA and a certificate for this DNS name or IP address (repeat for more; the first is the node's public name); clients trust tls/api-ca.pem with --ca",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
   .option('--p2p-host <host>', 'P2P address: where the other nodes reach this one', '127.0.0.1')
   .option('--p2p-port <port>', 'P2P port', integer(1, 65535), 9081)
   .action(
-    (opts: {
+    async (opts: {
       dir: string;
       name: string;
       type: string;
@@ -86,8 +100,9 @@ program
       apiPort: number;
       p2pHost: string;
       p2pPort: number;
+      apiTlsName: string[];
     }) => {
-      runInit({ ...opts, type: opts.type as OrganisationType });
+      await runInit({ ...opts, type: opts.type as OrganisationType });
     },
   );
 
@@ -109,6 +124,7 @@ program
   .option('--port <port>', 'API port (0 picks a free one)', integer(0, 65535), 8080)
   .option('--demo-rate <txs>', 'demo transactions per second (0 for none)', integer(0, 10_000), 20)
   .option('--block-interval <ms>', 'pause between blocks while txs are pending', integer(1, 60_000), 200)
+  .option('--insecure-http', 'allow a --host other than loopback (dev serves plain HTTP only)')
   .action(
     async (opts: {
       dataDir: string;
@@ -116,6 +132,7 @@ program
       port: number;
       demoRate: number;
       blockInterval: number;
+      insecureHttp?: boolean;
     }) => {
       await runDev({
         dataDir: opts.dataDir,
@@ -123,6 +140,7 @@ program
         port: opts.port,
         demoTxsPerSecond: opts.demoRate,
         blockIntervalMs: opts.blockInterval,
+        insecureHttp: opts.insecureHttp === true,
       });
     },
   );

@@ -22,6 +22,15 @@ import { refusalOf } from '../contract/errors.ts';
 import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
 import type { AccessLogAnswer } from '../contract/records.ts';
 
+/**
+ * The part of fetch this client uses. The platform's fetch by default (a browser, or Node.js trusting
+ * the system's CAs); the `carechain` command passes one that trusts a node's own CA (`--ca`).
+ */
+export type FetchLike = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
+
 /** An API refusal, with the node's stable error code (never the request). */
 export class PatientClientError extends Error {
   readonly status: number;
@@ -87,6 +96,7 @@ export class PatientClient {
   readonly pseudonym: string;
   private readonly seed: Uint8Array;
   private chainId: string | undefined;
+  private readonly fetch: FetchLike;
 
   /** The audience a login challenge must name: this node's FHIR base URL. */
   readonly audience: string;
@@ -94,17 +104,25 @@ export class PatientClient {
   /**
    * `pseudonym` is needed once the key was rotated: it is the hash of the FIRST key, not this one.
    * `audience` names the node's FHIR base URL when it is not `<apiUrl>/fhir/R4` (a node behind a proxy).
+   * `fetch` replaces the platform's, e.g. with one that trusts the node's own CA.
    */
-  constructor(apiUrl: string, seed: Uint8Array, pseudonym?: string, audience?: string) {
+  constructor(apiUrl: string, seed: Uint8Array, pseudonym?: string, audience?: string, fetch?: FetchLike) {
     this.apiUrl = apiUrl.replace(/\/+$/, '');
     this.audience = audience ?? expectedAudience(this.apiUrl);
+    this.fetch = fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.seed = seed;
     this.publicKey = toHex(publicKeyFromSeed(seed));
     this.pseudonym = pseudonym ?? patientPseudonym(this.publicKey);
   }
 
-  static fromSeedHex(apiUrl: string, seedHex: string, pseudonym?: string, audience?: string): PatientClient {
-    return new PatientClient(apiUrl, fromHex(seedHex), pseudonym, audience);
+  static fromSeedHex(
+    apiUrl: string,
+    seedHex: string,
+    pseudonym?: string,
+    audience?: string,
+    fetch?: FetchLike,
+  ): PatientClient {
+    return new PatientClient(apiUrl, fromHex(seedHex), pseudonym, audience, fetch);
   }
 
   /**
@@ -117,7 +135,7 @@ export class PatientClient {
     const proof = keyRotationMessage(this.pseudonym, this.publicKey, newKey);
     const newKeySignature = toHex(signMessage(newSeed, 'receipt', chainId, canonicalBytes(proof)));
     await this.submit('membership.rotatePatientKey', { newKey, newKeySignature });
-    return new PatientClient(this.apiUrl, newSeed, this.pseudonym, this.audience);
+    return new PatientClient(this.apiUrl, newSeed, this.pseudonym, this.audience, this.fetch);
   }
 
   /**
@@ -239,7 +257,7 @@ export class PatientClient {
   }
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
-    const response = await fetch(`${this.apiUrl}${path}`, {
+    const response = await this.fetch(`${this.apiUrl}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -125,3 +125,51 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
     dir.remove();
   }
 });
+
+test("node.json's optional api.tls resolves against the config's folder, and api.publicUrl is an origin", () => {
+  const dir = tempDir('carechain-config-');
+  try {
+    const folder = join(dir.path, 'hospital');
+    const endpoint = { host: '127.0.0.1', port: 0 };
+    initNodeDir(folder, { name: 'hospital', type: 'hospital', power: 1, api: endpoint, p2p: endpoint });
+    writeFileSync(join(folder, 'genesis.json'), '{}');
+    writeFileSync(join(folder, 'peers.json'), '[]');
+    const configPath = join(folder, CONFIG_FILE);
+    const written = JSON.parse(readFileSync(configPath, 'utf8'));
+    const withApi = (api: unknown) => {
+      writeFileSync(
+        configPath,
+        JSON.stringify({ ...written, api: { host: '0.0.0.0', port: 8081, ...(api as object) } }),
+      );
+      return loadNodeConfig(configPath).api;
+    };
+    assert.deepEqual(withApi({}), { host: '0.0.0.0', port: 8081 });
+    const tls = { cert: 'tls/api-cert.pem', key: 'tls/api-key.pem' };
+    assert.deepEqual(withApi({ tls, publicUrl: 'https://hospital.example.org:8081' }), {
+      host: '0.0.0.0',
+      port: 8081,
+      tls: { cert: join(folder, 'tls/api-cert.pem'), key: join(folder, 'tls/api-key.pem') },
+      publicUrl: 'https://hospital.example.org:8081',
+    });
+    assert.equal(withApi({ publicUrl: 'http://10.0.0.5:8081/' }).publicUrl, 'http://10.0.0.5:8081');
+    for (const bad of [
+      { tls: 'tls/api-cert.pem' },
+      { tls: { cert: 'a.pem' } },
+      { tls: { ...tls, ca: 'x.pem' } },
+      { tls: null },
+      // With TLS on, the URL clients are told (the tokens' issuer, the challenges' audience) is https.
+      { tls, publicUrl: 'http://hospital.example.org:8081' },
+      { publicUrl: 'https://hospital.example.org:8081/fhir/R4' },
+      { publicUrl: 'hospital.example.org' },
+      { publicUrl: 8081 },
+    ]) {
+      assert.throws(
+        () => withApi(bad),
+        (err: { code?: string }) => err.code === 'config.invalid',
+        JSON.stringify(bad),
+      );
+    }
+  } finally {
+    dir.remove();
+  }
+});

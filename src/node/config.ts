@@ -11,10 +11,22 @@ import { BREAK_GLASS_BUDGET_DEFAULT, type BreakGlassBudget } from '../app/record
 import { ORG_ID_PATTERN } from '../app/payload.ts';
 import type { MempoolOptions } from './mempool.ts';
 import { makePrivateDir } from './private-dir.ts';
+import { parseApiTls, type ApiTlsFiles } from './api-tls.ts';
 
 export interface HostPort {
   readonly host: string;
   readonly port: number;
+}
+
+/**
+ * The API's address in node.json. `tls` makes it HTTPS (api-tls.ts); `publicUrl` is the origin clients
+ * reach it by (`https://hospital.example.org:8081`) when that is not its listen address, as with a
+ * wildcard bind: it is the iss of the node's tokens and, with the FHIR path, their aud and the audience
+ * of its login challenges, which clients check (finding 10).
+ */
+export interface ApiConfig extends HostPort {
+  readonly tls?: ApiTlsFiles;
+  readonly publicUrl?: string;
 }
 
 export interface NodeConfigFile {
@@ -23,7 +35,7 @@ export interface NodeConfigFile {
   readonly keyFile: string;
   readonly genesisFile: string;
   readonly peersFile: string;
-  readonly api: HostPort;
+  readonly api: ApiConfig;
   readonly p2p: HostPort;
   /** Optional: a postgres:// URL keeps every store in PostgreSQL; absent means SQLite in dataDir. */
   readonly database?: string;
@@ -60,7 +72,8 @@ export interface LoadedConfig {
   readonly key: KeyPair;
   readonly genesis: Genesis;
   readonly peers: readonly PeerEntry[];
-  readonly api: HostPort;
+  /** With `tls`'s paths resolved against the config file's folder. */
+  readonly api: ApiConfig;
   readonly p2p: HostPort;
   /** A postgres:// URL, or undefined for SQLite in dataDir. */
   readonly database: string | undefined;
@@ -92,7 +105,7 @@ export const ADMIN_KEY_FILE = 'admin-key.json';
 
 export function initNodeDir(
   dir: string,
-  options: { name: string; type: OrganisationType; power: number; api: HostPort; p2p: HostPort },
+  options: { name: string; type: OrganisationType; power: number; api: ApiConfig; p2p: HostPort },
 ): { config: NodeConfigFile; member: MemberFile; key: KeyPair } {
   if (!ORG_ID_PATTERN.test(options.name)) {
     throw new NodeError(
@@ -238,11 +251,41 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     key: readKeyFile(join(folder, raw.keyFile!)),
     genesis: readJson(join(folder, raw.genesisFile!), 'genesis') as Genesis,
     peers,
-    api: checkHostPort(raw.api, 'api'),
+    api: checkApi(raw.api, folder, path),
     p2p: checkHostPort(raw.p2p, 'p2p'),
     database: checkDatabase(raw.database, path),
     mempool: checkMempool(raw.mempool, path),
   };
+}
+
+function checkApi(value: unknown, folder: string, path: string): ApiConfig {
+  const hostPort = checkHostPort(value, 'api');
+  const raw = value as { tls?: unknown; publicUrl?: unknown };
+  const tls = parseApiTls(raw.tls, folder, path);
+  const publicUrl = checkPublicUrl(raw.publicUrl, tls !== undefined, path);
+  return {
+    ...hostPort,
+    ...(tls === undefined ? {} : { tls }),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+  };
+}
+
+/** An origin only (scheme, host, port): the FHIR path and routes are added to it. HTTPS when tls is on. */
+function checkPublicUrl(value: unknown, tls: boolean, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  const invalid = new NodeError(
+    'config.invalid',
+    `config ${path}: api.publicUrl must be an origin like ${tls ? 'https' : 'http'}://hospital.example.org:8081`,
+  );
+  if (typeof value !== 'string') throw invalid;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid;
+  }
+  if (url.protocol !== (tls ? 'https:' : 'http:') || url.origin !== value.replace(/\/+$/, '')) throw invalid;
+  return url.origin;
 }
 
 const MEMPOOL_FIELDS = ['txsMax', 'bytesMax', 'priorityReservedTxs', 'priorityReservedBytes'] as const;

@@ -2,6 +2,7 @@
 // process, until Ctrl-C. The consortium of `carechain up` is the realistic setup; this is the quick one.
 import { resolve } from 'node:path';
 import { buildApiServer } from '../../api/server.ts';
+import { checkApiExposure } from '../../node/api-tls.ts';
 import { systemClock } from '../../node/env.ts';
 import { startDemoLoad } from '../demo-load.ts';
 import { untilSignal } from './shutdown.ts';
@@ -15,9 +16,12 @@ export interface DevOptions {
   readonly host: string;
   readonly demoTxsPerSecond: number;
   readonly blockIntervalMs: number;
+  /** Allows a plain-HTTP API off loopback (node/api-tls.ts); dev has no TLS of its own. */
+  readonly insecureHttp?: boolean;
 }
 
 export async function runDev(options: DevOptions): Promise<void> {
+  checkApiExposure({ host: options.host }, { insecureHttp: options.insecureHttp === true });
   const logger = createLogger();
   const dataDir = resolve(options.dataDir);
   const { genesis, key, created } = loadOrCreateDevnet(dataDir, systemClock);

@@ -3,9 +3,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { OrganisationType } from '../../app/membership/types.ts';
+import {
+  API_TLS_FILES,
+  isLoopbackHost,
+  makeApiCertificates,
+  writeApiCertificates,
+} from '../../node/api-tls.ts';
 import { buildGenesis, initNodeDir, parseMember } from '../../node/config.ts';
 
-export function runInit(options: {
+export async function runInit(options: {
   dir: string;
   name: string;
   type: OrganisationType;
@@ -14,15 +20,30 @@ export function runInit(options: {
   apiPort: number;
   p2pHost: string;
   p2pPort: number;
-}): void {
+  /** DNS names or IP addresses for an HTTPS certificate; none, a plain-HTTP API (loopback only). */
+  apiTlsName?: readonly string[];
+}): Promise<void> {
+  const names = options.apiTlsName ?? [];
+  // Made before the folder, so a bad name leaves nothing half-written behind.
+  const certificates =
+    names.length === 0 ? undefined : await makeApiCertificates(options.name, names, Date.now());
+  const api = { host: options.apiHost, port: options.apiPort };
   const { member } = initNodeDir(options.dir, {
     name: options.name,
     type: options.type,
     power: options.power,
-    api: { host: options.apiHost, port: options.apiPort },
+    api:
+      certificates === undefined
+        ? api
+        : {
+            ...api,
+            tls: { cert: API_TLS_FILES.cert, key: API_TLS_FILES.key },
+            publicUrl: new URL(`https://${urlHost(names[0]!)}:${options.apiPort}`).origin,
+          },
     p2p: { host: options.p2pHost, port: options.p2pPort },
   });
   const dir = resolve(options.dir);
+  if (certificates !== undefined) writeApiCertificates(dir, certificates);
   console.log(`Initialised node "${member.name}" in ${dir}`);
   console.log(`  node key:    ${join(dir, 'node-key.json')} (secret; mode 0600)`);
   console.log(
@@ -31,6 +52,24 @@ export function runInit(options: {
   console.log(`  config:      ${join(dir, 'node.json')}`);
   console.log(`  member file: ${join(dir, 'member.json')} — send this to whoever assembles genesis`);
   console.log(`  public key:  ${member.publicKey}`);
+  if (certificates !== undefined) {
+    console.log(
+      `  API:         https://${urlHost(names[0]!)}:${options.apiPort} (HTTPS for ${names.join(', ')})`,
+    );
+    console.log(
+      `  API CA:      ${join(dir, API_TLS_FILES.caCert)} — give this to your API's clients (--ca); not secret`,
+    );
+    console.log(`  API key:     ${join(dir, API_TLS_FILES.key)} (secret; mode 0600)`);
+  } else if (!isLoopbackHost(options.apiHost)) {
+    console.log(
+      `  warning:     the API is plain HTTP on ${options.apiHost}: the node will refuse to start without --api-tls-name or --insecure-http`,
+    );
+  }
+}
+
+/** A host as a URL names it: an IPv6 address in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 export function runGenesis(options: {

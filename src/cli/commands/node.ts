@@ -12,23 +12,27 @@ import { RecordsGateway } from '../../services/records/gateway.ts';
 import { FHIR_BASE_PATH } from '../../api/routes/fhir.ts';
 import { buildApiServer } from '../../api/server.ts';
 import { systemClock } from '../../node/env.ts';
-import { loadNodeConfig, type HostPort } from '../../node/config.ts';
+import { checkApiExposure, readApiTls } from '../../node/api-tls.ts';
+import { loadNodeConfig, type ApiConfig } from '../../node/config.ts';
 import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';
 import { untilSignal } from './shutdown.ts';
 import { erasureCrashHook } from '../test-hooks.ts';
 
 /**
- * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. A wildcard
- * listen address is named as loopback: the node cannot know its public name.
+ * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
+ * node.json's api.publicUrl if set; otherwise a wildcard listen address is named as loopback, as the
+ * node cannot know its public name. https when the API has TLS.
  */
-export function apiBaseUrl(api: HostPort): string {
+export function apiBaseUrl(api: ApiConfig): string {
+  if (api.publicUrl !== undefined) return api.publicUrl;
   const host = api.host === '' || api.host === '0.0.0.0' || api.host === '::' ? '127.0.0.1' : api.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${api.port}`;
+  const scheme = api.tls === undefined ? 'http' : 'https';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${api.port}`;
 }
 
 /** The node's FHIR base URL: the aud of its tokens and the audience of its login challenges. */
-export function fhirBaseUrl(api: HostPort): string {
+export function fhirBaseUrl(api: ApiConfig): string {
   return `${apiBaseUrl(api)}${FHIR_BASE_PATH}`;
 }
 
@@ -45,8 +49,16 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-export async function runNode(options: { config: string; database?: string }): Promise<void> {
+export async function runNode(options: {
+  config: string;
+  database?: string;
+  /** The operator's word that a plain-HTTP API off loopback is encrypted by something else. */
+  insecureHttp?: boolean;
+}): Promise<void> {
   const config = loadNodeConfig(options.config);
+  // Before anything starts: a node that would serve health data in clear text does not start at all.
+  checkApiExposure(config.api, { insecureHttp: options.insecureHttp === true });
+  const tls = config.api.tls === undefined ? undefined : readApiTls(config.api.tls);
   const database = options.database ?? config.database;
   const logger = createLogger();
   // Compiling the R4 schema blocks for about a second: done before consensus starts, not during it.
@@ -69,7 +81,7 @@ export async function runNode(options: { config: string; database?: string }): P
     { logger },
   );
   const { p2pPort } = await node.start();
-  const api: HostPort =
+  const api: ApiConfig =
     config.api.port === 0 ? { ...config.api, port: await freePort(config.api.host) } : config.api;
   const issuerName = apiBaseUrl(api);
   const baseUrl = fhirBaseUrl(api);
@@ -100,6 +112,7 @@ export async function runNode(options: { config: string; database?: string }): P
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: erasureCrashHook(),
     supply: { verifier },
+    ...(tls === undefined ? {} : { tls }),
   });
   const address = await app.listen({ host: api.host, port: api.port });
   const tip = node.ledger.tip();

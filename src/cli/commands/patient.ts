@@ -8,6 +8,7 @@ import { patientPseudonym } from '../../app/membership/pseudonym.ts';
 import { PROXY_RELATIONSHIPS, type ProxyRelationship } from '../../app/membership/types.ts';
 import { toHex } from '../../core/bytes.ts';
 import { acceptProxy, PatientClient } from '../../client/patient-client.ts';
+import { fetchFor } from '../ca-fetch.ts';
 import { NodeError } from '../../node/errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile } from '../../node/keys.ts';
 
@@ -15,6 +16,7 @@ interface ApiOptions {
   readonly api: string;
   readonly key: string;
   readonly audience?: string;
+  readonly ca?: string;
 }
 
 /** The key file's patient; a rotated key's file also names the pseudonym (the first key's hash). */
@@ -26,6 +28,7 @@ function client(opts: ApiOptions): PatientClient {
     key.seed,
     typeof pseudonym === 'string' ? pseudonym : undefined,
     opts.audience,
+    fetchFor(opts.ca),
   );
 }
 
@@ -66,11 +69,15 @@ function purposes(value: string): PurposeOfUse[] {
 
 const withApi = (command: Command): Command =>
   command
-    .requiredOption('--api <url>', "a node's API, e.g. http://127.0.0.1:8081")
+    .requiredOption('--api <url>', "a node's API, e.g. https://hospital.example.org:8081")
     .requiredOption('--key <file>', 'the key file made by `carechain patient keygen`')
     .option(
       '--audience <url>',
       "the node's FHIR base URL, if not <api>/fhir/R4: login signs only a challenge naming it",
+    )
+    .option(
+      '--ca <file>',
+      "trust only this CA certificate for the node's HTTPS (the tls/api-ca.pem `carechain init --api-tls-name` made); default: the system's CAs",
     );
 
 export function patientCommand(): Command {

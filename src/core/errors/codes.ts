@@ -46,6 +46,7 @@ export const ERROR_CATALOGUE = {
   'commit.no_quorum': { status: 400, message: 'commit: no quorum' },
 
   'config.exists': { status: 400, message: 'config: exists' },
+  'config.insecure_api': { status: 400, message: 'config: insecure API' },
   'config.invalid': { status: 400, message: 'config: invalid' },
   'config.unreadable': { status: 400, message: 'config: unreadable' },
 

@@ -3,14 +3,10 @@
 // inside it against the genesis allow-list, and TLS 1.3's CertificateVerify (RFC 8446 §4.4.3) proves
 // that the other side holds the matching private key. So the certificate's names and dates carry no
 // meaning, and nothing about it needs to be stored.
-//
-// @peculiar/x509 finds its algorithms through tsyringe, which needs the Reflect metadata API: its
-// README ("Reflect Polyfill Required") asks for this import before the library's own.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { createPrivateKey, randomBytes, webcrypto, type X509Certificate } from 'node:crypto';
+import { createPrivateKey, webcrypto, type X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { bytesEqual, concatBytes, fromHex, toHex } from '../../core/bytes.ts';
+import { DAY_MS, issueCertificate } from '../certificates.ts';
 import type { KeyPair } from '../keys.ts';
 
 /** DER of a PKCS#8 OneAsymmetricKey for Ed25519, up to the 32-byte seed (RFC 8410 §7). */
@@ -18,10 +14,9 @@ const PKCS8_ED25519_PREFIX = fromHex('302e020100300506032b657004220420');
 /** DER of a SubjectPublicKeyInfo for Ed25519, up to the 32-byte public key (RFC 8410 §4). */
 const SPKI_ED25519_PREFIX = fromHex('302a300506032b6570032100');
 
-const HOUR_MS = 3_600_000;
 // Nobody checks the dates (the key is pinned), but the certificate should still be well-formed: valid
-// from an hour ago (clock skew) for a year. A node that runs longer keeps working.
-const CERT_VALIDITY_MS = 365 * 24 * HOUR_MS;
+// for a year (from an hour ago, for clock skew). A node that runs longer keeps working.
+const CERT_VALIDITY_MS = 365 * DAY_MS;
 
 export interface TlsIdentity {
   /** PKCS#8 PEM of the node's private key, for node:tls only; never log it. */
@@ -36,31 +31,21 @@ export async function createTlsIdentity(key: KeyPair, nowMs: number): Promise<Tl
   const publicKey = await subtle.importKey('raw', fromHex(key.publicKey), { name: 'Ed25519' }, true, [
     'verify',
   ]);
-  // The crypto provider is passed per call rather than set with x509.cryptoProvider.set, which would
-  // change the library's state for the whole process.
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serialNumber(),
-      name: `CN=carechain node ${key.publicKey.slice(0, 16)}`,
-      notBefore: new Date(nowMs - HOUR_MS),
-      notAfter: new Date(nowMs + CERT_VALIDITY_MS),
-      signingAlgorithm: { name: 'Ed25519' },
-      keys: { privateKey, publicKey },
-    },
-    webcrypto,
-  );
+  const name = `CN=carechain node ${key.publicKey.slice(0, 16)}`;
+  const cert = await issueCertificate({
+    subject: name,
+    issuer: name,
+    publicKey,
+    signingKey: privateKey,
+    signingAlgorithm: { name: 'Ed25519' },
+    nowMs,
+    validityMs: CERT_VALIDITY_MS,
+  });
   const keyPem = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }).export({
     format: 'pem',
     type: 'pkcs8',
   }) as string;
   return { keyPem, certPem: cert.toString('pem') };
-}
-
-/** RFC 5280 §4.1.2.2: a positive integer of at most 20 octets, unique per issuer; random is enough. */
-function serialNumber(): string {
-  const serial = randomBytes(16);
-  serial[0] = (serial[0]! & 0x7f) | 0x01; // high bit clear: DER integers are signed
-  return toHex(serial);
 }
 
 /** The raw Ed25519 public key (hex) in a certificate, or null for any other kind of key. */

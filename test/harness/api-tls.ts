@@ -1,0 +1,37 @@
+// HTTPS for a test node's API, as `carechain init --api-tls-name` sets it up: a CA and a server
+// certificate for the given names in the node's tls/ folder, and node.json naming them, its listen
+// address and its public URL. The CA certificate is what the node's clients trust.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fetchTrusting } from '../../src/cli/ca-fetch.ts';
+import type { FetchLike } from '../../src/client/patient-client.ts';
+import { API_TLS_FILES, makeApiCertificates, writeApiCertificates } from '../../src/node/api-tls.ts';
+import { CONFIG_FILE } from '../../src/node/config.ts';
+
+export interface TlsApi {
+  /** The node's API as its clients reach it: https, the first name, its port. */
+  readonly url: string;
+  readonly caPem: string;
+  /** A fetch that trusts this CA only. */
+  readonly fetch: FetchLike;
+}
+
+/** Makes the node in `dir` serve HTTPS for `names` (the first is its public name), listening on `host`. */
+export async function useApiTls(dir: string, names: readonly string[], host: string): Promise<TlsApi> {
+  const path = join(dir, CONFIG_FILE);
+  const config = JSON.parse(readFileSync(path, 'utf8'));
+  const made = await makeApiCertificates(config.name, names, Date.now());
+  writeApiCertificates(dir, made);
+  const first = names[0]!.includes(':') ? `[${names[0]}]` : names[0]!;
+  const url = `https://${first}:${config.api.port}`;
+  const tls = { cert: API_TLS_FILES.cert, key: API_TLS_FILES.key };
+  writeFileSync(path, JSON.stringify({ ...config, api: { ...config.api, host, tls, publicUrl: url } }));
+  return { url, caPem: made.caCert, fetch: fetchTrusting(made.caCert) };
+}
+
+/** GETs JSON through `fetch`; `null` for an empty body. */
+export async function getJsonVia(fetch: FetchLike, url: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url);
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}
