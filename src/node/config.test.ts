@@ -14,6 +14,7 @@ import {
   loadNodeConfig,
   MEMBER_FILE,
   parseMember,
+  type LoadedConfig,
   type MemberFile,
 } from './config.ts';
 import { generateKeyPair } from './keys.ts';
@@ -91,7 +92,10 @@ test('init writes a member file with power 0 that parses back', () => {
   }
 });
 
-test("node.json's optional mempool bounds load, and bad ones are refused", () => {
+/** A node folder made by init, and a loader of its node.json with some fields replaced. */
+function withNodeConfig(
+  run: (folder: string, load: (fields: Record<string, unknown>) => LoadedConfig) => void,
+): void {
   const dir = tempDir('carechain-config-');
   try {
     const folder = join(dir.path, 'hospital');
@@ -101,11 +105,19 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
     writeFileSync(join(folder, 'peers.json'), '[]');
     const configPath = join(folder, CONFIG_FILE);
     const written = JSON.parse(readFileSync(configPath, 'utf8'));
-    const withMempool = (mempool: unknown) => {
-      writeFileSync(configPath, JSON.stringify({ ...written, mempool }));
-      return loadNodeConfig(configPath).mempool;
-    };
-    assert.equal(loadNodeConfig(configPath).mempool, undefined);
+    run(folder, (fields) => {
+      writeFileSync(configPath, JSON.stringify({ ...written, ...fields }));
+      return loadNodeConfig(configPath);
+    });
+  } finally {
+    dir.remove();
+  }
+}
+
+test("node.json's optional mempool bounds load, and bad ones are refused", () => {
+  withNodeConfig((_folder, load) => {
+    const withMempool = (mempool: unknown) => load({ mempool }).mempool;
+    assert.equal(load({}).mempool, undefined);
     const small = { txsMax: 60, bytesMax: 1_000_000, priorityReservedTxs: 20 };
     assert.deepEqual(withMempool(small), small);
     for (const bad of [
@@ -121,28 +133,12 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
         JSON.stringify(bad),
       );
     }
-  } finally {
-    dir.remove();
-  }
+  });
 });
 
 test("node.json's optional api.tls resolves against the config's folder, and api.publicUrl is an origin", () => {
-  const dir = tempDir('carechain-config-');
-  try {
-    const folder = join(dir.path, 'hospital');
-    const endpoint = { host: '127.0.0.1', port: 0 };
-    initNodeDir(folder, { name: 'hospital', type: 'hospital', power: 1, api: endpoint, p2p: endpoint });
-    writeFileSync(join(folder, 'genesis.json'), '{}');
-    writeFileSync(join(folder, 'peers.json'), '[]');
-    const configPath = join(folder, CONFIG_FILE);
-    const written = JSON.parse(readFileSync(configPath, 'utf8'));
-    const withApi = (api: unknown) => {
-      writeFileSync(
-        configPath,
-        JSON.stringify({ ...written, api: { host: '0.0.0.0', port: 8081, ...(api as object) } }),
-      );
-      return loadNodeConfig(configPath).api;
-    };
+  withNodeConfig((folder, load) => {
+    const withApi = (api: unknown) => load({ api: { host: '0.0.0.0', port: 8081, ...(api as object) } }).api;
     assert.deepEqual(withApi({}), { host: '0.0.0.0', port: 8081 });
     const tls = { cert: 'tls/api-cert.pem', key: 'tls/api-key.pem' };
     assert.deepEqual(withApi({ tls, publicUrl: 'https://hospital.example.org:8081' }), {
@@ -169,7 +165,5 @@ test("node.json's optional api.tls resolves against the config's folder, and api
         JSON.stringify(bad),
       );
     }
-  } finally {
-    dir.remove();
-  }
+  });
 });

@@ -2,6 +2,7 @@
 // genesis from their member files, and clear refusals for bad input.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -28,9 +29,27 @@ test('init makes keys and a member file per institution; genesis combines them i
     'hospital',
     '--p2p-port',
     '9101',
+    '--api-host',
+    '0.0.0.0',
+    '--api-tls-name',
+    'hospital.example.org',
+    '--api-tls-name',
+    '10.0.0.5',
   );
   assert.equal(a.status, 0, a.stderr);
   assert.match(a.stdout, /member file:/);
+  // The API on every interface is HTTPS (finding 11): node.json names the certificate and the public URL.
+  assert.match(a.stdout, /API CA: +\S+tls\/api-ca\.pem/);
+  const api = JSON.parse(readFileSync(join(hospital, 'node.json'), 'utf8')).api;
+  assert.deepEqual(api, {
+    host: '0.0.0.0',
+    port: 8081,
+    tls: { cert: 'tls/api-cert.pem', key: 'tls/api-key.pem' },
+    publicUrl: 'https://hospital.example.org:8081',
+  });
+  const cert = new X509Certificate(readFileSync(join(hospital, 'tls/api-cert.pem')));
+  assert.equal(cert.subjectAltName, 'DNS:hospital.example.org, IP Address:10.0.0.5');
+  assert.equal(statSync(join(hospital, 'tls/api-key.pem')).mode & 0o777, 0o600, 'the API key is private');
   const b = carechain(
     'init',
     '--dir',
