@@ -12,6 +12,7 @@ import { TokenIssuer, type IssuedToken, type TokenRequest } from '../api/auth/to
 import { patientPseudonym } from '../app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../app/membership/types.ts';
 import { toHex } from '../core/bytes.ts';
+import { signDelegation } from '../contract/delegation.ts';
 import type { CanonicalValue } from '../core/canonical.ts';
 import { signTx } from '../core/tx.ts';
 import { systemClock } from '../node/env.ts';
@@ -163,11 +164,17 @@ export async function writeDemoCredentials(
     ),
   ]);
   for (const { info, key, role } of practitioners) {
-    const { issued, refreshToken } = await demoTokens(await issuerFor(info), {
+    const issuer = await issuerFor(info);
+    // As a sign-in with the key would: the practitioner's own delegation to their node lets the token
+    // read at other organisations' nodes (finding 8) for its hour; refreshed tokens keep it till then.
+    const target = { nodeKey: issuer.publicKey, orgId: info.orgId };
+    const delegation = signDelegation(key.seed, chainId, target, { nowMs: systemClock.nowMs() });
+    const { issued, refreshToken } = await demoTokens(issuer, {
       subject: key.publicKey,
       kind: 'practitioner',
       orgId: info.orgId,
       scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
+      delegation,
     });
     organisations[info.orgId] = {
       apiBaseUrl: apiBaseUrl(info.api),

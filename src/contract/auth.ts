@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { toHex } from '../core/bytes.ts';
 import { canonicalBytes } from '../core/canonical.ts';
 import { publicKeyFromSeed, signMessage } from '../core/crypto/index.ts';
+import { signedDelegationSchema } from './delegation.ts';
 
 /** The grant type of POST /auth/token that carries a signed challenge (RFC 6749 §4.5 extension grant). */
 export const SIGNED_CHALLENGE_GRANT_TYPE = 'urn:carechain:params:oauth:grant-type:signed-challenge';
@@ -17,6 +18,9 @@ export const challengeSchema = Type.Object({
   challenge: Type.String(),
   audience: Type.String(),
   expiresAtMs: Type.Integer(),
+  /** The node's key and organisation: what a practitioner's delegation names (contract/delegation.ts). */
+  nodeKey: Type.Optional(Type.String()),
+  orgId: Type.Optional(Type.String()),
 });
 export type Challenge = Readonly<Static<typeof challengeSchema>>;
 
@@ -30,7 +34,7 @@ export interface ChallengeResponse {
 
 /**
  * POST /auth/token: the signed challenge (grant type SIGNED_CHALLENGE_GRANT_TYPE, kind "practitioner"
- * for staff), or a refresh token (grant type refresh_token). Fields are named, not demanded: a missing
+ * and a signed delegation for staff), or a refresh token (grant type refresh_token). Fields are named, not demanded: a missing
  * one is an OAuth error of the token endpoint (RFC 6749 §5.2), answered with its own code.
  */
 export const tokenBody = Type.Object({
@@ -42,6 +46,8 @@ export const tokenBody = Type.Object({
   kind: Type.Optional(Type.String()),
   scope: Type.Optional(Type.String()),
   refresh_token: Type.Optional(Type.String()),
+  /** Staff only: their signed delegation to this node, so the token may cross nodes (finding 8). */
+  delegation: Type.Optional(signedDelegationSchema),
 });
 export type TokenRequest = Static<typeof tokenBody>;
 

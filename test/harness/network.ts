@@ -9,6 +9,7 @@ import { PATIENT_SCOPES_DEFAULT } from '../../src/api/auth/patient-login.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
 import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { TokenIssuer } from '../../src/api/auth/tokens.ts';
+import { signDelegation, type SignedDelegation } from '../../src/contract/delegation.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';
 import type { BreakGlassBudget } from '../../src/app/records/policy.ts';
@@ -140,7 +141,24 @@ export function issuerOf(dir: string, apiUrl: string): Promise<TokenIssuer> {
   );
 }
 
-/** Registers a practitioner with the org's admin key and returns their token from the org's node. */
+/**
+ * What a practitioner signing in at `org`'s node with `key` signs beside the challenge (finding 8): a
+ * delegation to that node, so that its token can cross nodes. `options` are signDelegation's.
+ */
+export function delegationFor(
+  net: TestNetwork,
+  org: string,
+  key: KeyPair,
+  options: Partial<Parameters<typeof signDelegation>[3]> = {},
+): SignedDelegation {
+  const nodeKey = readKeyFile(join(net.dir(org), 'node-key.json')).publicKey;
+  return signDelegation(key.seed, net.chainId, { nodeKey, orgId: org }, { nowMs: Date.now(), ...options });
+}
+
+/**
+ * Registers a practitioner with the org's admin key and returns their token from the org's node, as a
+ * sign-in with their key gets it: carrying their signed delegation to the node.
+ */
 export async function registerPractitioner(
   net: TestNetwork,
   org: string,
@@ -155,7 +173,9 @@ export async function registerPractitioner(
   });
   const issuer = await issuerOf(net.dir(org), net.url(org));
   const claims = { subject: key.publicKey, kind: 'practitioner' as const, orgId: org };
-  return (await issuer.issue({ ...claims, scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT) })).accessToken;
+  const scopes = scopesOf(PRACTITIONER_SCOPES_DEFAULT);
+  const delegation = delegationFor(net, org, key);
+  return (await issuer.issue({ ...claims, scopes, delegation })).accessToken;
 }
 
 /** Registers a patient in the custodian's care and returns their token from the custodian's node. */

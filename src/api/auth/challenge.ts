@@ -51,7 +51,8 @@ function fail(code: AuthErrorCode, message: string): AuthError {
 
 export class ChallengeStore {
   private readonly audience: string;
-  private readonly chainId: string;
+  /** The chain whose id every signed login binds (also the delegation's, staff-login.ts). */
+  readonly chainId: string;
   private readonly ttlMs: number;
   private readonly pendingMax: number;
   private readonly spentMax: number;
@@ -82,6 +83,11 @@ export class ChallengeStore {
     );
     this.clock = deps.clock;
     this.randomBytes = deps.randomBytes;
+  }
+
+  /** The login clock: what sign-in checks a delegation's lifetime against. */
+  nowMs(): number {
+    return this.clock.nowMs();
   }
 
   get pendingCount(): number {

@@ -3,6 +3,7 @@
 // whose signature verified is still refused here if any claim is missing, mistyped or inconsistent.
 import { isHex } from '../../core/bytes.ts';
 import { AuthError } from './errors.ts';
+import { parseDelegation, type SignedDelegation } from '../../contract/delegation.ts';
 import { parseScopes, type Scope } from '../../services/auth/scopes.ts';
 
 /** Who the token speaks for: a practitioner of an organisation, a patient, or a patient's proxy. */
@@ -30,6 +31,11 @@ export interface AccessTokenClaims {
   readonly cc_patient?: string;
   /** The login session (16 random bytes, hex), which logging out revokes (revocations.ts). */
   readonly sid?: string;
+  /**
+   * The practitioner's own signed delegation to this node (finding 8), when they signed in with their
+   * key; only on practitioner tokens. Without it the token works at this node but cannot cross nodes.
+   */
+  readonly cc_dlg?: SignedDelegation;
 }
 
 /** The checked contents of a token: what the gateway uses to know the caller. */
@@ -42,6 +48,7 @@ export interface VerifiedToken {
   readonly patient: string | undefined;
   readonly expiresAtMs: number;
   readonly sessionId: string | undefined;
+  readonly delegation: SignedDelegation | undefined;
 }
 
 /** The JWT ID is ours: 16 random bytes, hex. Longer ones are not from us. */
@@ -87,6 +94,7 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
   const exp = seconds(payload.exp, 'exp');
   const sid = payload.sid;
   if (sid !== undefined && !isHex(sid, 16)) throw invalid('claim:sid');
+  const delegation = delegationClaim(payload.cc_dlg, kind, sub);
   const claims: AccessTokenClaims = {
     iss: text(payload.iss, 'iss'),
     sub,
@@ -99,6 +107,7 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
     cc_kind: kind,
     ...subjectClaims(kind, payload.cc_org, payload.cc_patient),
     ...(sid === undefined ? {} : { sid }),
+    ...(delegation === undefined ? {} : { cc_dlg: delegation }),
   };
   return {
     claims,
@@ -109,7 +118,20 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
     patient: claims.cc_patient,
     expiresAtMs: exp * 1000,
     sessionId: sid,
+    delegation,
   };
+}
+
+/** A delegation rides on a practitioner token only, and only one the token's subject signed. */
+export function delegationClaim(
+  value: unknown,
+  kind: TokenKind,
+  subject: string,
+): SignedDelegation | undefined {
+  if (value === undefined) return undefined;
+  const delegation = parseDelegation(value);
+  if (kind !== 'practitioner' || delegation?.practitionerKey !== subject) throw invalid('claim:cc_dlg');
+  return delegation;
 }
 
 /** A practitioner token names an organisation and no patient; a patient or proxy token the reverse. */

@@ -9,6 +9,7 @@ import type { PractitionerRole } from '../../app/membership/types.ts';
 import { AuthError } from './errors.ts';
 import { assertOnlyContext, scopesOf, type Scope } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
+import type { SignedDelegation } from '../../contract/delegation.ts';
 
 /** A clinician's default: everything they may access, subject to consent at each request. */
 export const PRACTITIONER_SCOPES_DEFAULT = 'user/*.cruds';
@@ -20,6 +21,8 @@ export interface PractitionerTokenRequest {
   readonly role?: PractitionerRole;
   readonly scopes?: string | readonly Scope[];
   readonly ttlMs?: number;
+  /** The practitioner's own signed delegation to this node, already checked (staff-login.ts). */
+  readonly delegation?: SignedDelegation;
 }
 
 /**
@@ -55,5 +58,6 @@ export async function issuePractitionerToken(
     orgId: request.orgId,
     scopes,
     ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
+    ...(request.delegation === undefined ? {} : { delegation: request.delegation }),
   });
 }

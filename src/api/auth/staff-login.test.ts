@@ -5,6 +5,7 @@ import { signChallenge } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { loginStaffWithChallenge } from './staff-login.ts';
 import { loginNode } from './test-support.ts';
+import { signDelegation } from '../../contract/delegation.ts';
 
 const doctor = party('dr staff');
 const otherDoctor = party('dr elsewhere');
@@ -85,4 +86,43 @@ test('a signature by another key, or patient scopes, get no staff token', async 
     scopes: 'user/Observation.rs',
   });
   assert.equal(issued.claims.scope, 'user/Observation.rs');
+});
+
+test('a practitioner’s signed delegation to this node rides in the token; a bad one spends no challenge', async () => {
+  const chain = chainWithStaff();
+  const { challenges, issuer, verifier, clock } = await node();
+  const toThisNode = { nodeKey: issuer.publicKey, orgId: 'st-mary' };
+  const delegation = signDelegation(doctor.seed, chainId, toThisNode, { nowMs: clock.nowMs() });
+  const response = signChallenge(doctor.seed, chainId, challenges.issue());
+  // Signed by the practitioner, but for another node, or by a key other than the one logging in.
+  const toAnotherNode = signDelegation(
+    doctor.seed,
+    chainId,
+    { ...toThisNode, nodeKey: otherDoctor.key },
+    {
+      nowMs: clock.nowMs(),
+    },
+  );
+  const byAnother = signDelegation(otherDoctor.seed, chainId, toThisNode, { nowMs: clock.nowMs() });
+  for (const [bad, reason] of [
+    [toAnotherNode, 'other_node'],
+    [byAnother, 'other_practitioner'],
+  ] as const) {
+    await assert.rejects(
+      loginStaffWithChallenge(chain.state, challenges, issuer, response, { delegation: bad }),
+      refused('auth.delegation_invalid', reason),
+    );
+  }
+  const issued = await loginStaffWithChallenge(chain.state, challenges, issuer, response, { delegation });
+  const token = await verifier.verify(issued.accessToken);
+  assert.deepEqual(token.delegation, delegation);
+  assert.deepEqual(token.claims.cc_dlg, delegation);
+});
+
+test('without a delegation the staff token carries none (good at this node only)', async () => {
+  const chain = chainWithStaff();
+  const { challenges, issuer, verifier } = await node();
+  const response = signChallenge(doctor.seed, chainId, challenges.issue());
+  const issued = await loginStaffWithChallenge(chain.state, challenges, issuer, response);
+  assert.equal((await verifier.verify(issued.accessToken)).delegation, undefined);
 });

@@ -4,9 +4,10 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { base64url, SignJWT } from 'jose';
 import { fromHex, utf8 } from '../../core/bytes.ts';
 import { verifyRaw } from '../../core/crypto/index.ts';
-import { hospitalNode, party } from '../../app/test-support.ts';
+import { chainId, hospitalNode, party } from '../../app/test-support.ts';
 import { AuthError } from './errors.ts';
 import { parseScopes } from '../../services/auth/scopes.ts';
+import { signDelegation } from '../../contract/delegation.ts';
 import { AUDIENCE, ISSUER, signJwt, T0_MS, TestClock, testIssuer, testVerifier } from './test-support.ts';
 import {
   ACCESS_TOKEN_CHARS_MAX,
@@ -206,6 +207,27 @@ test('garbage, oversized and inconsistent tokens are invalid_token, never a cras
   await rejects(verifier.verify(await sign({ ...payload, sub: 'me' })), 'auth.invalid_token', 'claim:sub');
   const { jti: _jti, ...noJti } = payload;
   await rejects(verifier.verify(await sign(noJti)), 'auth.invalid_token', 'claim:jti');
+});
+
+test('a delegation claim rides only on a practitioner token, and only the subject’s own', async () => {
+  const { issuer, verifier, token } = await setup();
+  const payload = json(segments(token)[1]);
+  const sign = (claims: object) => signJwt(hospitalNode, { alg: 'EdDSA', typ: 'at+jwt' }, claims);
+  const target = { nodeKey: hospitalNode.key, orgId: 'st-mary' };
+  const own = signDelegation(doctor.seed, chainId, target, { nowMs: T0_MS });
+  assert.deepEqual((await verifier.verify(await sign({ ...payload, cc_dlg: own }))).delegation, own);
+  const others = signDelegation(party('dr other').seed, chainId, target, { nowMs: T0_MS });
+  for (const bad of [others, { ...own, extra: 1 }, 'yes']) {
+    await rejects(
+      verifier.verify(await sign({ ...payload, cc_dlg: bad })),
+      'auth.invalid_token',
+      'claim:cc_dlg',
+    );
+  }
+  const { cc_org: _org, ...noOrg } = payload;
+  const patientPayload = { ...noOrg, cc_kind: 'patient', cc_patient: pseudonym, cc_dlg: own };
+  await rejects(verifier.verify(await sign(patientPayload)), 'auth.invalid_token', 'claim:cc_dlg');
+  await assert.rejects(issuer.issue({ ...practitionerRequest, delegation: others }), /invariant/);
 });
 
 test('errors never carry the token', async () => {

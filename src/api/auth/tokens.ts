@@ -10,8 +10,10 @@ import { fromHex, isHex, toHex } from '../../core/bytes.ts';
 import { isAcceptablePublicKey, publicKeyFromSeed, SEED_BYTES } from '../../core/crypto/index.ts';
 import { invariant } from '../../core/errors.ts';
 import type { Clock, RandomBytes } from '../../core/env.ts';
+import type { SignedDelegation } from '../../contract/delegation.ts';
 import {
   checkClaims,
+  delegationClaim,
   subjectClaims,
   type AccessTokenClaims,
   type TokenKind,
@@ -56,6 +58,8 @@ export interface TokenRequest {
   readonly ttlMs?: number;
   /** The login session to continue (a refresh); a new one otherwise. */
   readonly sessionId?: string;
+  /** The practitioner's signed delegation to this node (claim cc_dlg), checked by whoever asks for it. */
+  readonly delegation?: SignedDelegation;
 }
 
 export interface IssuedToken {
@@ -144,11 +148,15 @@ export class TokenIssuer {
     invariant(isHex(request.subject, 32), 'a token subject is a public key in hex');
     invariant(request.sessionId === undefined || isHex(request.sessionId, SID_BYTES), 'session id');
     let subjectContext: ReturnType<typeof subjectClaims>;
+    let delegation: SignedDelegation | undefined;
     try {
       subjectContext = subjectClaims(request.kind, request.orgId, request.patient);
+      delegation = delegationClaim(request.delegation, request.kind, request.subject);
     } catch {
       // The login helpers pass what they read from state; a mismatch here is a bug, not bad input.
-      throw new Error(`invariant violated: a ${request.kind} token needs its org or patient, not both`);
+      throw new Error(
+        `invariant violated: a ${request.kind} token needs its org or patient, not both, and its own delegation`,
+      );
     }
     const nowS = Math.floor(this.clock.nowMs() / 1000);
     const expiresInS = Math.ceil(ttlMs / 1000);
@@ -164,6 +172,7 @@ export class TokenIssuer {
       cc_kind: request.kind,
       ...subjectContext,
       sid: request.sessionId ?? toHex(this.randomBytes(SID_BYTES)),
+      ...(delegation === undefined ? {} : { cc_dlg: delegation }),
     };
     const accessToken = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, typ, kid: this.publicKey })

@@ -23,6 +23,7 @@ import { loginStaffWithChallenge, STAFF_LOGIN_KIND } from '../auth/staff-login.t
 import { SIGNED_CHALLENGE_GRANT_TYPE, smartConfiguration } from '../auth/smart-configuration.ts';
 import { bearerToken } from '../auth/caller.ts';
 import { resolveCaller } from '../../services/auth/caller.ts';
+import { actorOf } from '../../app/membership/queries.ts';
 import {
   jwks,
   tokenResponse,
@@ -76,9 +77,13 @@ export function registerPatientAuthRoutes(
 
   // Refusals are AuthErrors: the translator (api/errors.ts) answers them with their challenge, and a
   // full challenge store with Retry-After.
-  app.post(CHALLENGE_PATH, { schema: { response: { 200: challengeSchema } } }, (request, reply) =>
-    reply.header('cache-control', 'no-store').send(challenges.issue(clientKey(request.ip))),
-  );
+  // The node's key and organisation ride along: a practitioner signs a delegation to them (finding 8).
+  app.post(CHALLENGE_PATH, { schema: { response: { 200: challengeSchema } } }, (request, reply) => {
+    const challenge = challenges.issue(clientKey(request.ip));
+    const self = actorOf(node.ledger.state, node.key.publicKey);
+    const delegate = self.kind === 'node' ? { nodeKey: node.key.publicKey, orgId: self.orgId } : {};
+    return reply.header('cache-control', 'no-store').send({ ...challenge, ...delegate });
+  });
 
   const token = { body: tokenBody, response: { 200: tokenAnswerSchema } };
   app.post<{ Body: TokenRequest | undefined }>(TOKEN_PATH, { schema: token }, async (request, reply) => {
@@ -96,7 +101,9 @@ export function registerPatientAuthRoutes(
     if (body.kind === STAFF_LOGIN_KIND) {
       const response = { challenge, audience, publicKey, signature };
       const state = node.ledger.state;
-      const issued = await loginStaffWithChallenge(state, challenges, issuer, response, scope);
+      const delegation = body.delegation === undefined ? {} : { delegation: body.delegation };
+      const options = { ...scope, ...delegation };
+      const issued = await loginStaffWithChallenge(state, challenges, issuer, response, options);
       return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
     }
     const issued = await loginWithChallenge(
@@ -146,5 +153,7 @@ async function refresh(
     scopes: token.scopes,
     ...(caller.kind === 'practitioner' ? { orgId: caller.orgId } : { patient: caller.pseudonym }),
     ...(token.sessionId === undefined ? {} : { sessionId: token.sessionId }),
+    // Kept until it expires: after that the session still works here, but no longer across nodes.
+    ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
   });
 }

@@ -18,7 +18,14 @@ export function sha256(data: Uint8Array): Uint8Array {
  * What a signature is for. Each purpose gets its own prefix, so a signature made for one purpose (a vote,
  * say) can never be replayed as another (a transaction), nor on another chain.
  */
-export type SignaturePurpose = 'tx' | 'vote' | 'proposal' | 'receipt' | 'auth-challenge';
+export type SignaturePurpose =
+  | 'tx'
+  | 'vote'
+  | 'proposal'
+  | 'receipt'
+  | 'auth-challenge'
+  /** A practitioner's signed delegation to their own node (contract/delegation.ts, finding 8). */
+  | 'delegation';
 
 /** The bytes actually signed: "carechain/v1/<purpose>/<chainId>\n" followed by the message. */
 export function signingBytes(purpose: SignaturePurpose, chainId: string, message: Uint8Array): Uint8Array {

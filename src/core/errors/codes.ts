@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   'auth.challenge_replayed': { status: 400, message: 'authentication: challenge replayed' },
   'auth.challenge_unknown': { status: 400, message: 'authentication: challenge unknown' },
   'auth.challenge_wrong_audience': { status: 400, message: 'authentication: challenge wrong audience' },
+  'auth.delegation_invalid': { status: 403, message: 'authentication: delegation invalid' },
   'auth.expired': { status: 401, message: 'authentication: expired' },
   'auth.insufficient_scope': { status: 403, message: 'authentication: insufficient scope' },
   'auth.invalid_request': { status: 400, message: 'authentication: invalid request' },

@@ -6,6 +6,7 @@
 import type { StateReader } from '../../app/state.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { PractitionerRole, ProxyRelationship } from '../../app/membership/types.ts';
+import type { SignedDelegation } from '../../contract/delegation.ts';
 import { AuthError } from './errors.ts';
 import { assertAllowed, type Interaction, type Scope, type ScopeContext } from './scopes.ts';
 
@@ -17,6 +18,8 @@ export type Caller =
       readonly role: PractitionerRole;
       readonly scopes: readonly Scope[];
       readonly context: 'user';
+      /** Their own signed delegation to this node, if they signed in with their key (finding 8). */
+      readonly delegation?: SignedDelegation;
     }
   | {
       readonly kind: 'patient';
@@ -41,6 +44,8 @@ export interface TokenSubject {
   readonly orgId: string | undefined;
   readonly patient: string | undefined;
   readonly scopes: readonly Scope[];
+  /** The practitioner's signed delegation the token carries (claim cc_dlg), if any. */
+  readonly delegation?: SignedDelegation | undefined;
 }
 
 /** The caller a verified token names, as the state now has them; throws 'auth.revoked' if no longer so. */
@@ -59,6 +64,7 @@ export function resolveCaller(state: StateReader, token: TokenSubject): Caller {
         role: actor.role,
         scopes: token.scopes,
         context: 'user',
+        ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
       };
     case 'patient':
       if (actor.kind !== 'patient' || actor.pseudonym !== token.patient) throw revoked();

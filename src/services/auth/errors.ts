@@ -49,6 +49,8 @@ const AUTH_ERRORS = {
   'auth.not_registered': { status: 403, oauth: 'access_denied', issue: 'forbidden' },
   'auth.not_practitioner': { status: 403, oauth: 'access_denied', issue: 'forbidden' },
   'auth.issuer_not_org_node': { status: 403, oauth: 'access_denied', issue: 'forbidden' },
+  /** A practitioner's signed delegation (finding 8) that is missing, forged, expired or not for this use. */
+  'auth.delegation_invalid': { status: 403, oauth: 'access_denied', issue: 'forbidden' },
 } as const satisfies Record<string, AuthErrorKind>;
 
 export type AuthErrorCode = keyof typeof AUTH_ERRORS;

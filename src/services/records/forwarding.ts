@@ -6,12 +6,19 @@
 // each package and checks it against the commitment on its own copy of the chain before passing it on,
 // so a custodian cannot answer with anything but what it registered.
 //
-// Trust: the custodian believes the requesting node about who its practitioner is (that node issued the
-// practitioner's token), but only for practitioners of that node's own organisation, and re-checks on
-// chain that the key is an active practitioner there. Patients read at their custodian directly.
+// Trust (issue 10, finding 8): the custodian does not take the requesting node's word about who asked.
+// Each forwarded read carries the practitioner's own signed delegation (contract/delegation.ts, kept in
+// their token since sign-in), and the custodian checks it before anything else: signed by the named
+// practitioner's key on this chain, naming the node that forwarded it (its mTLS-pinned key), an active
+// practitioner of that node's organisation on chain, within its lifetime by the custodian's clock, and
+// delegating at least the scopes the request claims. A token a node issued on its admin's say carries no
+// delegation: it works at its own node, but not across nodes. Patients read at their custodian directly.
 import { formatScopes, scopesOf } from '../auth/scopes.ts';
 import { AuthError } from '../auth/errors.ts';
 import type { Caller } from '../auth/caller.ts';
+import { checkDelegation } from '../auth/delegation.ts';
+import type { SignedDelegation } from '../../contract/delegation.ts';
+import type { Clock } from '../../core/env.ts';
 import { FhirError, issue, type Issue } from '../fhir/operation-outcome.ts';
 import type { Resource } from './resources.ts';
 import type { SearchResult } from './search.ts';
@@ -38,7 +45,13 @@ export type ForwardedOperation =
   | { readonly op: 'breakGlass'; readonly type: string; readonly id: string; readonly reason: string };
 
 export interface ForwardedRequest {
-  readonly caller: { readonly publicKey: string; readonly orgId: string; readonly scopes: string };
+  readonly caller: {
+    readonly publicKey: string;
+    readonly orgId: string;
+    readonly scopes: string;
+    /** The practitioner's signed delegation to the requesting node; without one the custodian refuses. */
+    readonly delegation?: SignedDelegation;
+  };
   readonly purpose: string;
   readonly operation: ForwardedOperation;
 }
@@ -129,7 +142,12 @@ export async function forwardRead(
     throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} cannot be reached`)]);
   }
   const request: ForwardedRequest = {
-    caller: { publicKey: caller.publicKey, orgId: caller.orgId, scopes: formatScopes(caller.scopes) },
+    caller: {
+      publicKey: caller.publicKey,
+      orgId: caller.orgId,
+      scopes: formatScopes(caller.scopes),
+      ...(caller.delegation === undefined ? {} : { delegation: caller.delegation }),
+    },
     purpose,
     operation,
   };
@@ -211,6 +229,7 @@ async function untilHeight(node: CarechainNode, height: number): Promise<void> {
 export async function serveForwardedReads(
   node: CarechainNode,
   target: ForwardedReadTarget,
+  clock: Clock,
   fromNodeKey: string,
   params: unknown,
 ): Promise<{ answers: ForwardedAnswer[] }> {
@@ -219,7 +238,7 @@ export async function serveForwardedReads(
     throw new Error(`a batch holds 1 to ${FORWARD_BATCH_MAX} forwarded reads`);
   }
   const answers = await Promise.all(
-    requests.map((request) => serveForwardedRead(node, target, fromNodeKey, request)),
+    requests.map((request) => serveForwardedRead(node, target, clock, fromNodeKey, request)),
   );
   return { answers };
 }
@@ -228,6 +247,7 @@ export async function serveForwardedReads(
 export async function serveForwardedRead(
   node: CarechainNode,
   target: ForwardedReadTarget,
+  clock: Clock,
   fromNodeKey: string,
   params: unknown,
 ): Promise<ForwardedAnswer> {
@@ -243,13 +263,23 @@ export async function serveForwardedRead(
     if (actor.kind !== 'practitioner' || actor.orgId !== peer.orgId || actor.status !== 'active') {
       throw FhirError.forbidden('not an active practitioner of the requesting organisation');
     }
+    const scopes = scopesOf(String(claimed.scopes));
+    // Before anything is looked up for the read: the practitioner's own word, not the node's.
+    const delegation = checkDelegation(state, claimed.delegation, {
+      chainId: node.ledger.chainId,
+      nodeKey: fromNodeKey,
+      practitionerKey: String(claimed.publicKey),
+      scopes,
+      nowMs: clock.nowMs(),
+    });
     const caller: Caller = {
       kind: 'practitioner',
       publicKey: claimed.publicKey,
       orgId: actor.orgId,
       role: actor.role,
-      scopes: scopesOf(String(claimed.scopes)),
+      scopes,
       context: 'user',
+      delegation,
     };
     const purpose = String(request.purpose);
     const op = request.operation;
@@ -299,6 +329,9 @@ export async function serveForwardedRead(
     return { height: node.ledger.tip().height, versions, ...extra };
   } catch (err) {
     if (err instanceof FhirError) return { refused: { status: err.statusCode, issues: err.issues } };
+    if (err instanceof AuthError && err.code === 'auth.delegation_invalid') {
+      return { refused: { status: err.statusCode, issues: [issue('forbidden', err.message)] } };
+    }
     if (err instanceof AuthError) {
       return {
         refused: { status: 403, issues: [issue('forbidden', 'the requester’s scopes do not allow this')] },

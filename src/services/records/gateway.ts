@@ -99,7 +99,7 @@ export class RecordsGateway {
     };
     // Serve reads that practitioners of other organisations ask at their own node (forwarding.ts).
     this.node.network?.handleRequests(FORWARDED_READS_METHOD, (from, params) =>
-      serveForwardedReads(this.node, this.forwardTarget(), from, params),
+      serveForwardedReads(this.node, this.forwardTarget(), this.clock, from, params),
     );
     this.port = {
       node: this.node,
