@@ -13,6 +13,7 @@ import { patientPseudonym } from '../app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../app/membership/types.ts';
 import { toHex } from '../core/bytes.ts';
 import { signDelegation } from '../contract/delegation.ts';
+import type { AccountAnswer, TxSubmitted } from '../contract/ledger.ts';
 import type { CanonicalValue } from '../core/canonical.ts';
 import { signTx } from '../core/tx.ts';
 import { systemClock } from '../node/env.ts';
@@ -85,16 +86,16 @@ async function submitAndCommit(
   type: string,
   payload: CanonicalValue,
 ): Promise<void> {
-  const account = (await (await fetch(`${apiUrl}/api/v1/accounts/${signer.publicKey}`)).json()) as {
-    nonce?: number;
-  };
-  const tx = signTx(signer.seed, { chainId, type, payload, nonce: (account.nonce ?? 0) + 1 });
+  const account = (await (
+    await fetch(`${apiUrl}/api/v1/accounts/${signer.publicKey}`)
+  ).json()) as AccountAnswer;
+  const tx = signTx(signer.seed, { chainId, type, payload, nonce: account.nonce + 1 });
   const deadline = Date.now() + DEMO_COMMIT_TIMEOUT_MS;
   const submitted = await postJson(`${apiUrl}/api/v1/txs`, tx);
   if (submitted.status !== 200 && submitted.status !== 202) {
     throw new Error(`${type} was refused (${submitted.status}): ${JSON.stringify(submitted.body)}`);
   }
-  const { hash, status } = submitted.body as { hash: string; status: string };
+  const { hash, status } = submitted.body as TxSubmitted;
   if (status === 'committed') return;
   while (Date.now() < deadline) {
     if ((await fetch(`${apiUrl}/api/v1/txs/${hash}`)).status === 200) return;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ANCHOR_KINDS } from '../app/notary/index.ts';
+import type { AccountAnswer, NodeStatus } from '../contract/ledger.ts';
 import { toHex } from '../core/bytes.ts';
 import { signTx } from '../core/tx.ts';
 import { loadOrCreateKeyFile } from '../node/keys.ts';
@@ -20,10 +21,10 @@ export function startDemoLoad(apiUrls: readonly string[], dataDir: string, txsPe
   let busy = false;
 
   const resync = async (url: string): Promise<void> => {
-    const status = (await (await fetch(`${url}/api/v1/status`)).json()) as { chainId: string };
-    const account = (await (await fetch(`${url}/api/v1/accounts/${client.publicKey}`)).json()) as {
-      nonce: number;
-    };
+    const status = (await (await fetch(`${url}/api/v1/status`)).json()) as NodeStatus;
+    const account = (await (
+      await fetch(`${url}/api/v1/accounts/${client.publicKey}`)
+    ).json()) as AccountAnswer;
     chainId = status.chainId;
     nonce = account.nonce;
   };

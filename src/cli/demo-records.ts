@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { refusalOf } from '../contract/errors.ts';
+import type { FhirBundle } from '../contract/fhir.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../services/records/gateway.ts';
 import { patientPseudonym } from '../app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../node/keys.ts';
@@ -39,9 +41,7 @@ export interface SyntheaImportOptions {
   progress(line: string): void;
 }
 
-type Bundle = { entry: { resource: Record<string, unknown>; response?: unknown }[] };
-
-async function postTransaction(options: SyntheaImportOptions, bundle: Bundle): Promise<Bundle> {
+async function postTransaction(options: SyntheaImportOptions, bundle: FhirBundle): Promise<FhirBundle> {
   const response = await fetch(options.fhirBaseUrl, {
     method: 'POST',
     headers: {
@@ -50,13 +50,13 @@ async function postTransaction(options: SyntheaImportOptions, bundle: Bundle): P
     },
     body: JSON.stringify(bundle),
   });
-  const body = (await response.json()) as Bundle & { issue?: { diagnostics?: string }[] };
+  const body: unknown = await response.json();
   if (response.status !== 200) {
     throw new Error(
-      `a Synthea transaction was refused (${response.status}): ${body.issue?.[0]?.diagnostics ?? ''}`,
+      `a Synthea transaction was refused (${response.status}): ${refusalOf(body)?.message ?? ''}`,
     );
   }
-  return body;
+  return body as FhirBundle;
 }
 
 /** Imports every Synthea bundle of `dir` in load order; returns the patients with their new keys. */
@@ -67,27 +67,28 @@ export async function importSynthea(options: SyntheaImportOptions): Promise<Impo
   const patientFiles = files.filter((f) => rank(f) === 2);
   const imported: ImportedPatient[] = [];
   for (const file of files) {
-    const bundle = JSON.parse(readFileSync(join(options.dir, file), 'utf8')) as Bundle;
+    const bundle = JSON.parse(readFileSync(join(options.dir, file), 'utf8')) as FhirBundle;
+    const entries = bundle.entry ?? [];
     if (rank(file) < 2) {
       await postTransaction(options, bundle);
       options.progress(
-        `  directory: ${bundle.entry.length} ${rank(file) === 0 ? 'organisations' : 'practitioners'}`,
+        `  directory: ${entries.length} ${rank(file) === 0 ? 'organisations' : 'practitioners'}`,
       );
       continue;
     }
     const key = generateKeyPair();
     const pseudonym = patientPseudonym(key.publicKey);
     await options.registerPatient(key);
-    const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')?.resource;
+    const patient = entries.find((e) => e.resource?.resourceType === 'Patient')?.resource;
     if (patient === undefined) throw new Error(`${file} has no Patient`);
     const identifiers = Array.isArray(patient.identifier) ? (patient.identifier as unknown[]) : [];
     patient.identifier = [...identifiers, { system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }];
     const response = await postTransaction(options, bundle);
-    const location = (response.entry as { response: { location: string } }[])
-      .map((e) => e.response.location)
-      .find((l) => l.startsWith('Patient/'));
-    imported.push({ key, pseudonym, patientId: location!.split('/')[1]!, resources: bundle.entry.length });
-    options.progress(`  patient ${imported.length}/${patientFiles.length}: ${bundle.entry.length} resources`);
+    const location = (response.entry ?? [])
+      .map((e) => e.response?.location)
+      .find((l) => l?.startsWith('Patient/'));
+    imported.push({ key, pseudonym, patientId: location!.split('/')[1]!, resources: entries.length });
+    options.progress(`  patient ${imported.length}/${patientFiles.length}: ${entries.length} resources`);
   }
   return imported;
 }

@@ -5,6 +5,7 @@
 // the pharmacy, which receives them. The second lot is recalled. Returns scannable codes of a genuine,
 // a recalled and a never-commissioned (counterfeit) pack for trying out verification.
 import { gs1CheckDigit } from '../app/supply/gs1/index.ts';
+import { refusalOf } from '../contract/errors.ts';
 
 export interface SupplyParty {
   readonly apiUrl: string;
@@ -53,9 +54,9 @@ async function call(party: SupplyParty, path: string, body: unknown): Promise<un
     headers: { authorization: `Bearer ${party.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const answer = (await response.json()) as { error?: { code: string; message: string } };
+  const answer: unknown = await response.json();
   if (!response.ok) {
-    throw new Error(`demo supply ${path} refused (${response.status}): ${answer.error?.message ?? ''}`);
+    throw new Error(`demo supply ${path} refused (${response.status}): ${refusalOf(answer)?.message ?? ''}`);
   }
   return answer;
 }
