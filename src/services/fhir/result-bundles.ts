@@ -2,9 +2,8 @@
 // self/next links for paging, search.html#paging) and an instance history (http.html#history, newest
 // first, each entry with the request that made the version and its response, bundle.html bdl-3/bdl-4).
 import type { Bundle, BundleEntry, BundleLink, FhirResource } from 'fhir/r4.js';
+import type { FhirResource as Resource } from '../../contract/fhir.ts';
 import { CURSOR_PARAM } from './search.ts';
-
-type Resource = Record<string, unknown> & { resourceType: string };
 
 export interface SearchsetInput {
   /** This endpoint's base URL, e.g. https://host/fhir/R4. */

@@ -1,5 +1,6 @@
 // Small pure helpers of the records gateway: the shapes it passes around, and the checks on what a
 // client sends (resource type, purpose of use, paging cursor) and on which patient a resource is about.
+import type { FhirResource } from '../../contract/fhir.ts';
 import type { Caller } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../app/consent/types.ts';
@@ -17,7 +18,8 @@ export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** Who asks: an authenticated API caller, or the node itself (imports, demo data). */
 export type GatewayCaller = Caller | { readonly kind: 'node' };
 
-export type Resource = Record<string, unknown> & { resourceType: string };
+/** A FHIR resource as JSON, the shape the API's clients read too (contract/fhir.ts). */
+export type Resource = FhirResource;
 
 /**
  * The chain's record id for a client-assigned FHIR id (update-as-create, http.html#upsert): record ids
