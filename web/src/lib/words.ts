@@ -2,8 +2,8 @@
 // The codes stay the source of truth (HL7 v3 PurposeOfUse, FHIR resource types, PractitionerRole).
 import type {
   ConsentPeriod,
-  ConsentRecord,
   ConsentRequestRecord,
+  ConsentTerms,
   Grantee,
   PurposeOfUse,
 } from '../../../src/app/consent/types.ts';
@@ -93,7 +93,7 @@ export function periodWords(period: ConsentPeriod): string {
 }
 
 /** One sentence for a consent, e.g. "Everyone at clinic may see your test results for treating you…". */
-export function consentSentence(c: ConsentRecord, orgName?: (id: string) => string): string {
+export function consentSentence(c: ConsentTerms, orgName?: (id: string) => string): string {
   const who = granteeWords(c.grantee, orgName);
   const verb = c.actions.includes('write')
     ? c.actions.includes('read')

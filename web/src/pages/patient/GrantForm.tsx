@@ -1,8 +1,13 @@
 // The form that allows (or forbids) someone to see part of your records, in words. It builds a
 // consent.grant payload exactly as src/app/consent/parse.ts expects it.
 import { useState, type FormEvent } from 'react';
-import { PURPOSES_OF_USE, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
-import { PRACTITIONER_ROLES } from '../../../../src/app/membership/types.ts';
+import {
+  PURPOSES_OF_USE,
+  type ConsentTerms,
+  type Grantee,
+  type PurposeOfUse,
+} from '../../../../src/app/consent/types.ts';
+import { PRACTITIONER_ROLES, type PractitionerRole } from '../../../../src/app/membership/types.ts';
 import { isHex } from '../../../../src/core/bytes.ts';
 import type { CanonicalValue } from '../../../../src/core/canonical.ts';
 import { describeError } from '../../lib/http.ts';
@@ -20,7 +25,7 @@ export function GrantForm(props: {
   const orgs = useOrgs();
   const [kind, setKind] = useState<GranteeKind>('organisation');
   const [orgId, setOrgId] = useState('');
-  const [role, setRole] = useState<string>('physician');
+  const [role, setRole] = useState<PractitionerRole>('physician');
   const [key, setKey] = useState('');
   const [all, setAll] = useState(true);
   const [types, setTypes] = useState<string[]>([]);
@@ -37,7 +42,7 @@ export function GrantForm(props: {
     event.preventDefault();
     setProblem(undefined);
     const practitionerKey = key.trim().toLowerCase();
-    const grantee: Record<string, string> =
+    const grantee: Grantee =
       kind === 'organisation'
         ? { kind, orgId: org }
         : kind === 'role'
@@ -56,8 +61,7 @@ export function GrantForm(props: {
     }
     const endMs = until === '' ? null : new Date(`${until}T23:59:59`).getTime();
     if (endMs !== null && !(endMs > startMs)) return setProblem('the end date must be in the future');
-    const payload = {
-      consentId: randomId(),
+    const terms: ConsentTerms = {
       grantee,
       resourceTypes: all ? ['*'] : [...types].sort(),
       purposes: [...purposes].sort(),
@@ -65,16 +69,17 @@ export function GrantForm(props: {
       period: { startMs, endMs },
       provision: deny ? 'deny' : 'permit',
     };
-    const sentence = consentSentence(
-      {
-        ...payload,
-        grantee,
-        provision: deny ? 'deny' : 'permit',
-        actions: write ? ['read', 'write'] : ['read'],
-      } as never,
-      orgNamer(orgs),
-    );
-    await props.onGrant(payload, sentence);
+    // The consent.grant payload (app/consent/parse.ts): the terms and the id this client chose.
+    const payload: CanonicalValue = {
+      consentId: randomId(),
+      grantee,
+      resourceTypes: [...terms.resourceTypes],
+      purposes: [...terms.purposes],
+      actions: [...terms.actions],
+      period: { startMs, endMs },
+      provision: terms.provision,
+    };
+    await props.onGrant(payload, consentSentence(terms, orgNamer(orgs)));
   };
 
   return (
@@ -119,7 +124,11 @@ export function GrantForm(props: {
         {kind === 'role' && (
           <>
             <label htmlFor="grant-role">Role</label>
-            <select id="grant-role" value={role} onChange={(e) => setRole(e.target.value)}>
+            <select
+              id="grant-role"
+              value={role}
+              onChange={(e) => setRole(PRACTITIONER_ROLES.find((r) => r === e.target.value) ?? role)}
+            >
               {PRACTITIONER_ROLES.map((r) => (
                 <option key={r} value={r}>
                   {ROLE_WORDS[r] ?? r}
