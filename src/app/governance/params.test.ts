@@ -9,7 +9,7 @@ const PARAMETERS: [string, unknown][] = [
   ['base-consent-policy', 'treatment-relationship'],
   ['tx-limits', { txBytesMax: 32 * 1024 }],
   ['block-limits', { blockBytesMax: 1024 * 1024, blockTxsMax: 2000 }],
-  ['witness-policy', 'log carechain.local/demo+1a2b3c4d+AQ==\nquorum none\n'],
+  ['witness-policy', '# no cosignatures required yet\nquorum none\n'],
   ['voting-period-blocks', 500],
 ];
 

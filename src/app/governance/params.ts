@@ -3,6 +3,8 @@
 // tightened below the protocol's ceilings in core/limits.ts: those are bound to the P2P message size and
 // every node's memory, so raising them is a software upgrade, not a vote.
 import type { CanonicalValue } from '../../core/canonical.ts';
+import { parsePolicy } from '../../core/c2sp/policy.ts';
+import { CoreError } from '../../core/errors.ts';
 import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX, TX_BYTES_MAX } from '../../core/limits.ts';
 import { enumField, exactObject, invalidPayload } from '../payload.ts';
 import type { StateReader } from '../state.ts';
@@ -34,6 +36,12 @@ function checkWitnessPolicy(value: CanonicalValue): string {
   }
   if (!POLICY_TEXT.test(value)) {
     throw invalidPayload('witness-policy must be lines of printable ASCII, each ending in a newline');
+  }
+  try {
+    parsePolicy(value);
+  } catch (err) {
+    if (!(err instanceof CoreError)) throw err;
+    throw invalidPayload(`witness-policy is not a valid c2sp.org/tlog-policy: ${err.message}`);
   }
   return value;
 }

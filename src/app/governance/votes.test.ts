@@ -106,6 +106,7 @@ test('malformed proposals and votes are refused before any state is read', () =>
     { kind: 'set-parameter', name: 'block-limits', value: { blockBytesMax: 1, blockTxsMax: 1 } },
     { kind: 'set-parameter', name: 'base-consent-policy', value: 'anyone-reads' },
     { kind: 'set-parameter', name: 'witness-policy', value: 'quorum none\u0007\n' },
+    { kind: 'set-parameter', name: 'witness-policy', value: 'quorum validators\n' },
   ];
   for (const action of refusals)
     assert.equal(net.propose(0, action).outcome, 'tx.invalid_payload', JSON.stringify(action));

@@ -39,6 +39,15 @@ export const ERROR_CATALOGUE = {
   'block.not_found': { status: 404, message: 'block: not found' },
   'block.too_large': { status: 400, message: 'block: too large' },
 
+  'c2sp.invalid_signature': { status: 400, message: 'C2SP: a known key’s signature fails' },
+  'c2sp.malformed': { status: 400, message: 'C2SP: malformed' },
+  'c2sp.malformed_checkpoint': { status: 400, message: 'C2SP: malformed checkpoint' },
+  'c2sp.malformed_note': { status: 400, message: 'C2SP: malformed signed note' },
+  'c2sp.policy_invalid': { status: 400, message: 'C2SP: invalid witness policy' },
+  'c2sp.proof_invalid': { status: 400, message: 'C2SP: invalid proof' },
+  'c2sp.quorum_not_met': { status: 400, message: 'C2SP: quorum not met' },
+  'c2sp.unverified': { status: 400, message: 'C2SP: no known key signed' },
+
   'checkpoint.invalid': { status: 400, message: 'checkpoint: invalid' },
   'checkpoint.none': { status: 404, message: 'checkpoint: none' },
   'checkpoint.not_found': { status: 404, message: 'checkpoint: not found' },
