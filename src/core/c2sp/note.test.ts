@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { utf8 } from '../bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../crypto/index.ts';
-import { CoreError } from '../errors.ts';
+import { coreErrorCodeOf } from '../test-support.ts';
 import {
   cosignLine,
   formatNote,
@@ -28,15 +28,7 @@ const PETER_SIG =
 const ENOCH_SIG =
   '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
 
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    assert.ok(err instanceof CoreError, String(err));
-    return err.code;
-  }
-};
+const codeOf = coreErrorCodeOf;
 
 test('the Go vkeys parse, with the key IDs Go computes, and format back byte for byte', () => {
   const peter = parseVkey(PETER_VKEY);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { utf8 } from '../bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../crypto/index.ts';
-import { CoreError } from '../errors.ts';
+import { coreErrorCodeOf } from '../test-support.ts';
 import { appendLeaves, inclusionProof, leafHash, MemoryLogNodeStore, rootAt } from '../merkle/index.ts';
 import { formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import {
@@ -44,15 +44,7 @@ const POLICY = [
   '',
 ].join('\n');
 
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'ok';
-  } catch (err) {
-    assert.ok(err instanceof CoreError, String(err));
-    return err.code;
-  }
-};
+const codeOf = coreErrorCodeOf;
 
 /** A log of ten entries, and a proof of entry 6 cosigned by the given validators (and the outsider). */
 function proofOf(signedBy: readonly string[], withOutsider = true) {
