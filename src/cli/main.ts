@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { runDev } from './commands/dev.ts';
-import { runGenesis, runInit } from './commands/init.ts';
+import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
 import { patientCommand } from './commands/patient.ts';
 import { runUp } from './commands/up.ts';
@@ -105,6 +105,22 @@ program
       await runInit({ ...opts, type: opts.type as OrganisationType });
     },
   );
+
+program
+  .command('api-cert')
+  .description(
+    "make a new CA and HTTPS certificate for a node's API (renewal, other names); node.json is updated, the node uses it from its next start",
+  )
+  .requiredOption('--dir <dir>', 'the node folder made by `carechain init`')
+  .requiredOption(
+    '--api-tls-name <name>',
+    "a DNS name or IP address the API is reached by (repeat for more; the first is the node's public name)",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .action(async (opts: { dir: string; apiTlsName: string[] }) => {
+    await runApiCert(opts);
+  });
 
 program
   .command('genesis')

@@ -4,18 +4,21 @@
 // test/adversarial/finding-11-https.int.test.ts.
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../test/harness/chain.ts';
 import {
   API_TLS_FILES,
   checkApiExposure,
+  checkApiUrl,
   isLoopbackHost,
   makeApiCertificates,
   readApiTls,
   writeApiCertificates,
 } from './api-tls.ts';
+import { installApiCertificates } from './api-tls-setup.ts';
+import { CONFIG_FILE, initNodeDir } from './config.ts';
 
 test('plain HTTP only on loopback, unless the operator says --insecure-http', () => {
   for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '::ffff:127.0.0.1']) {
@@ -40,6 +43,31 @@ test('plain HTTP only on loopback, unless the operator says --insecure-http', ()
     checkApiExposure({ host }, { insecureHttp: true });
     checkApiExposure({ host, tls: { cert: 'c.pem', key: 'k.pem' } }, { insecureHttp: false });
   }
+});
+
+test('the patient’s client takes plain HTTP for loopback only, unless told --insecure-http', () => {
+  for (const url of [
+    'https://hospital.example.org:8081',
+    'http://127.0.0.1:8081',
+    'http://localhost:8081',
+    'http://[::1]:8081',
+  ]) {
+    checkApiUrl(url, { insecureHttp: false });
+  }
+  for (const url of [
+    'http://hospital.example.org:8081',
+    'http://10.0.0.5:8081',
+    'http://[2001:db8::1]:8081',
+  ]) {
+    assert.throws(() => checkApiUrl(url, { insecureHttp: false }), { code: 'config.insecure_api' }, url);
+    checkApiUrl(url, { insecureHttp: true });
+  }
+  assert.throws(() => checkApiUrl('ftp://hospital.example.org', { insecureHttp: true }), {
+    code: 'config.invalid',
+  });
+  assert.throws(() => checkApiUrl('hospital.example.org', { insecureHttp: true }), {
+    code: 'config.invalid',
+  });
 });
 
 test('init’s certificates: a CA that signs only leaves, and a server certificate for the names given', async () => {
@@ -68,7 +96,7 @@ test('init’s certificates: a CA that signs only leaves, and a server certifica
   await assert.rejects(makeApiCertificates('hospital', ['bad name'], nowMs), { code: 'config.invalid' });
 });
 
-test('the files are 0600, never overwritten, and a key others may read is refused', async () => {
+test('the files are 0600, a new certificate replaces the old, and a key others may read is refused', async () => {
   const dir = tempDir('carechain-api-tls-');
   try {
     const made = await makeApiCertificates('clinic', ['localhost'], Date.now());
@@ -77,13 +105,53 @@ test('the files are 0600, never overwritten, and a key others may read is refuse
       assert.equal(statSync(join(dir.path, file)).mode & 0o777, 0o600, file);
     }
     assert.equal(readFileSync(join(dir.path, API_TLS_FILES.caCert), 'utf8'), made.caCert);
-    assert.throws(() => writeApiCertificates(dir.path, made), { code: 'EEXIST' });
+    const renewed = await makeApiCertificates('clinic', ['localhost'], Date.now());
+    writeApiCertificates(dir.path, renewed);
+    assert.equal(readFileSync(join(dir.path, API_TLS_FILES.caCert), 'utf8'), renewed.caCert);
+    assert.equal(statSync(join(dir.path, API_TLS_FILES.key)).mode & 0o777, 0o600);
     const files = { cert: join(dir.path, API_TLS_FILES.cert), key: join(dir.path, API_TLS_FILES.key) };
-    assert.deepEqual(readApiTls(files), { cert: made.cert, key: made.key });
+    assert.deepEqual(readApiTls(files), { cert: renewed.cert, key: renewed.key });
     chmodSync(files.key, 0o640);
     assert.throws(() => readApiTls(files), { code: 'config.invalid' });
     assert.throws(() => readApiTls({ ...files, cert: join(dir.path, 'missing.pem') }), {
       code: 'config.unreadable',
+    });
+  } finally {
+    dir.remove();
+  }
+});
+
+test('installing a certificate points node.json at it and keeps the rest of the file', async () => {
+  const dir = tempDir('carechain-api-tls-');
+  try {
+    const folder = join(dir.path, 'hospital');
+    const p2p = { host: '127.0.0.1', port: 9081 };
+    initNodeDir(folder, {
+      name: 'hospital',
+      type: 'hospital',
+      power: 1,
+      api: { host: '0.0.0.0', port: 8443 },
+      p2p,
+    });
+    const before = JSON.parse(readFileSync(join(folder, CONFIG_FILE), 'utf8'));
+    const installed = await installApiCertificates(folder, ['hospital.example.org', '10.0.0.5'], Date.now());
+    assert.equal(installed.publicUrl, 'https://hospital.example.org:8443');
+    assert.equal(installed.caCertPath, join(folder, API_TLS_FILES.caCert));
+    const after = JSON.parse(readFileSync(join(folder, CONFIG_FILE), 'utf8'));
+    assert.deepEqual(after, {
+      ...before,
+      api: {
+        host: '0.0.0.0',
+        port: 8443,
+        tls: { cert: API_TLS_FILES.cert, key: API_TLS_FILES.key },
+        publicUrl: 'https://hospital.example.org:8443',
+      },
+    });
+    // A renewal for an IPv6 name: the URL brackets it.
+    assert.equal((await installApiCertificates(folder, ['::1'], Date.now())).publicUrl, 'https://[::1]:8443');
+    writeFileSync(join(folder, CONFIG_FILE), JSON.stringify({ ...after, api: { host: '0.0.0.0', port: 0 } }));
+    await assert.rejects(installApiCertificates(folder, ['localhost'], Date.now()), {
+      code: 'config.invalid',
     });
   } finally {
     dir.remove();

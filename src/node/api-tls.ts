@@ -4,7 +4,7 @@
 // the same machine, say). `carechain init --api-tls-name NAME` makes a certificate for a network
 // without a PKI of its own: a CA for this one node, whose certificate the node's clients trust
 // (`--ca`), and a server certificate it signs for the names clients reach the node by.
-import { statSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createPrivateKey, webcrypto } from 'node:crypto';
@@ -66,6 +66,26 @@ export function checkApiExposure(
   );
 }
 
+/**
+ * The client's side of the same rule: a patient's key signs login challenges and its token rides on
+ * every call, so a plain-HTTP URL is taken for loopback only, unless the user says `--insecure-http`.
+ */
+export function checkApiUrl(apiUrl: string, options: { readonly insecureHttp: boolean }): void {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw new NodeError('config.invalid', `${JSON.stringify(apiUrl.slice(0, 200))} is not a URL`);
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol !== 'http:') throw new NodeError('config.invalid', `${url.origin}: the API is http(s)`);
+  if (options.insecureHttp || isLoopbackHost(url.hostname.replace(/^\[|\]$/g, ''))) return;
+  throw new NodeError(
+    'config.insecure_api',
+    `${url.origin} is plain HTTP beyond this machine: use the node's https:// URL (with --ca for its own CA), or --insecure-http`,
+  );
+}
+
 /** Parses node.json's optional `api.tls`: two paths, relative to the node folder. */
 export function parseApiTls(value: unknown, folder: string, source: string): ApiTlsFiles | undefined {
   if (value === undefined) return undefined;
@@ -124,18 +144,7 @@ export async function makeApiCertificates(
   names: readonly string[],
   nowMs: number,
 ): Promise<ApiCertificates> {
-  if (names.length === 0) throw new NodeError('config.invalid', 'a certificate needs at least one name');
-  for (const name of names) {
-    if (
-      isIP(name) === 0 &&
-      !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(name)
-    ) {
-      throw new NodeError(
-        'config.invalid',
-        `${JSON.stringify(name)} is neither a DNS name nor an IP address`,
-      );
-    }
-  }
+  checkCertificateNames(names);
   const subtle = webcrypto.subtle;
   const caKeys = await subtle.generateKey(ECDSA_P256, false, ['sign', 'verify']);
   const serverKeys = await subtle.generateKey(ECDSA_P256, true, ['sign', 'verify']);
@@ -183,11 +192,39 @@ export async function makeApiCertificates(
   return { caCert: caCert.toString('pem'), cert: cert.toString('pem'), key };
 }
 
-/** Writes `makeApiCertificates`' files into a node folder (API_TLS_FILES), each 0600, never over one. */
+/** Checks names for a certificate: DNS names or IP addresses, at least one. */
+export function checkCertificateNames(names: readonly string[]): void {
+  if (names.length === 0) throw new NodeError('config.invalid', 'a certificate needs at least one name');
+  for (const name of names) {
+    if (isIP(name) === 0 && !DNS_NAME.test(name)) {
+      throw new NodeError(
+        'config.invalid',
+        `${JSON.stringify(name)} is neither a DNS name nor an IP address`,
+      );
+    }
+  }
+}
+
+/** RFC 1123 host names: labels of letters, digits and inner dashes, at most 253 characters in all. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** The API's public URL for a certificate's first name: `https://hospital.example.org:8081`. */
+export function httpsOrigin(name: string, port: number): string {
+  return new URL(`https://${name.includes(':') ? `[${name}]` : name}:${port}`).origin;
+}
+
+/**
+ * Writes `makeApiCertificates`' files into a node folder (API_TLS_FILES), each 0600. Files from an
+ * earlier certificate are replaced (each written beside it, then renamed over it, so a crash leaves
+ * either the old file or the new one).
+ */
 export function writeApiCertificates(folder: string, certificates: ApiCertificates): void {
   const write = (path: string, text: string) => {
-    makePrivateDir(dirname(join(folder, path)));
-    writeFileSync(join(folder, path), text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    const target = join(folder, path);
+    makePrivateDir(dirname(target));
+    rmSync(`${target}.new`, { force: true });
+    writeFileSync(`${target}.new`, text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    renameSync(`${target}.new`, target);
   };
   write(API_TLS_FILES.caCert, certificates.caCert);
   write(API_TLS_FILES.cert, certificates.cert);

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PatientClient } from '../../src/client/patient-client.ts';
 import { fetchTrusting } from '../../src/cli/ca-fetch.ts';
-import { makeApiCertificates } from '../../src/node/api-tls.ts';
-import { generateKeyPair } from '../../src/node/keys.ts';
+import { API_TLS_FILES, makeApiCertificates } from '../../src/node/api-tls.ts';
+import { generateKeyPair, writeKeyFile } from '../../src/node/keys.ts';
 import { getJsonVia, useApiTls, type TlsApi } from '../harness/api-tls.ts';
 import { tempDir } from '../harness/chain.ts';
 import { waitFor } from '../harness/http.ts';
@@ -68,16 +68,20 @@ async function failure(request: Promise<unknown>): Promise<string> {
 }
 
 test('a client that trusts the node’s CA registers and logs in over HTTPS, and is told an https audience', async () => {
-  const patient = new PatientClient(
-    hospital.url,
-    generateKeyPair().seed,
-    undefined,
-    undefined,
-    hospital.fetch,
-  );
+  const key = generateKeyPair();
+  const patient = new PatientClient(hospital.url, key.seed, undefined, undefined, hospital.fetch);
   await patient.register('hospital');
   const { accessToken } = await patient.login();
   assert.deepEqual(await patient.accessLog(accessToken), []);
+  // The same through the command a patient runs, trusting the CA file the node's operator handed out.
+  const keyFile = join(root.path, 'patient-key.json');
+  writeKeyFile(keyFile, key);
+  const caFile = join(net.dir('hospital'), API_TLS_FILES.caCert);
+  const login = await spawnCarechain(
+    ['patient', 'login', '--api', hospital.url, '--ca', caFile, '--key', keyFile],
+    { ready: /^[\w-]+\.[\w-]+\.[\w-]+$/m },
+  );
+  assert.equal(await login.exited, 0, login.output());
   const challenge = await hospital.fetch(`${hospital.url}/auth/challenge`, { method: 'POST' });
   assert.equal(JSON.parse(await challenge.text()).audience, `https://127.0.0.1:${port}/fhir/R4`);
   const smart = await getJsonVia(hospital.fetch, `${hospital.url}/fhir/R4/.well-known/smart-configuration`);

@@ -50,6 +50,12 @@ test('init makes keys and a member file per institution; genesis combines them i
   const cert = new X509Certificate(readFileSync(join(hospital, 'tls/api-cert.pem')));
   assert.equal(cert.subjectAltName, 'DNS:hospital.example.org, IP Address:10.0.0.5');
   assert.equal(statSync(join(hospital, 'tls/api-key.pem')).mode & 0o777, 0o600, 'the API key is private');
+  // Renewal: a new CA and certificate for the same folder; node.json keeps pointing at them.
+  const oldCa = readFileSync(join(hospital, 'tls/api-ca.pem'), 'utf8');
+  const renewed = carechain('api-cert', '--dir', hospital, '--api-tls-name', 'hospital.example.org');
+  assert.equal(renewed.status, 0, renewed.stderr);
+  assert.notEqual(readFileSync(join(hospital, 'tls/api-ca.pem'), 'utf8'), oldCa);
+  assert.deepEqual(JSON.parse(readFileSync(join(hospital, 'node.json'), 'utf8')).api, api);
   const b = carechain(
     'init',
     '--dir',

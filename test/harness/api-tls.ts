@@ -1,11 +1,11 @@
-// HTTPS for a test node's API, as `carechain init --api-tls-name` sets it up: a CA and a server
+// HTTPS for a test node's API, with what `carechain init --api-tls-name` runs: a CA and a server
 // certificate for the given names in the node's tls/ folder, and node.json naming them, its listen
 // address and its public URL. The CA certificate is what the node's clients trust.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchTrusting } from '../../src/cli/ca-fetch.ts';
 import type { FetchLike } from '../../src/client/patient-client.ts';
-import { API_TLS_FILES, makeApiCertificates, writeApiCertificates } from '../../src/node/api-tls.ts';
+import { installApiCertificates } from '../../src/node/api-tls-setup.ts';
 import { CONFIG_FILE } from '../../src/node/config.ts';
 
 export interface TlsApi {
@@ -18,15 +18,11 @@ export interface TlsApi {
 
 /** Makes the node in `dir` serve HTTPS for `names` (the first is its public name), listening on `host`. */
 export async function useApiTls(dir: string, names: readonly string[], host: string): Promise<TlsApi> {
+  const installed = await installApiCertificates(dir, names, Date.now());
   const path = join(dir, CONFIG_FILE);
   const config = JSON.parse(readFileSync(path, 'utf8'));
-  const made = await makeApiCertificates(config.name, names, Date.now());
-  writeApiCertificates(dir, made);
-  const first = names[0]!.includes(':') ? `[${names[0]}]` : names[0]!;
-  const url = `https://${first}:${config.api.port}`;
-  const tls = { cert: API_TLS_FILES.cert, key: API_TLS_FILES.key };
-  writeFileSync(path, JSON.stringify({ ...config, api: { ...config.api, host, tls, publicUrl: url } }));
-  return { url, caPem: made.caCert, fetch: fetchTrusting(made.caCert) };
+  writeFileSync(path, JSON.stringify({ ...config, api: { ...config.api, host } }));
+  return { url: installed.publicUrl, caPem: installed.caCert, fetch: fetchTrusting(installed.caCert) };
 }
 
 /** GETs JSON through `fetch`; `null` for an empty body. */

@@ -3,12 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { OrganisationType } from '../../app/membership/types.ts';
-import {
-  API_TLS_FILES,
-  isLoopbackHost,
-  makeApiCertificates,
-  writeApiCertificates,
-} from '../../node/api-tls.ts';
+import { API_TLS_FILES, checkCertificateNames, isLoopbackHost } from '../../node/api-tls.ts';
+import { installApiCertificates, type InstalledApiTls } from '../../node/api-tls-setup.ts';
 import { buildGenesis, initNodeDir, parseMember } from '../../node/config.ts';
 
 export async function runInit(options: {
@@ -24,26 +20,17 @@ export async function runInit(options: {
   apiTlsName?: readonly string[];
 }): Promise<void> {
   const names = options.apiTlsName ?? [];
-  // Made before the folder, so a bad name leaves nothing half-written behind.
-  const certificates =
-    names.length === 0 ? undefined : await makeApiCertificates(options.name, names, Date.now());
-  const api = { host: options.apiHost, port: options.apiPort };
+  // Checked before the folder is made, so a bad name leaves nothing half-written behind.
+  if (names.length > 0) checkCertificateNames(names);
   const { member } = initNodeDir(options.dir, {
     name: options.name,
     type: options.type,
     power: options.power,
-    api:
-      certificates === undefined
-        ? api
-        : {
-            ...api,
-            tls: { cert: API_TLS_FILES.cert, key: API_TLS_FILES.key },
-            publicUrl: new URL(`https://${urlHost(names[0]!)}:${options.apiPort}`).origin,
-          },
+    api: { host: options.apiHost, port: options.apiPort },
     p2p: { host: options.p2pHost, port: options.p2pPort },
   });
   const dir = resolve(options.dir);
-  if (certificates !== undefined) writeApiCertificates(dir, certificates);
+  const tls = names.length === 0 ? undefined : await installApiCertificates(dir, names, Date.now());
   console.log(`Initialised node "${member.name}" in ${dir}`);
   console.log(`  node key:    ${join(dir, 'node-key.json')} (secret; mode 0600)`);
   console.log(
@@ -52,24 +39,29 @@ export async function runInit(options: {
   console.log(`  config:      ${join(dir, 'node.json')}`);
   console.log(`  member file: ${join(dir, 'member.json')} — send this to whoever assembles genesis`);
   console.log(`  public key:  ${member.publicKey}`);
-  if (certificates !== undefined) {
-    console.log(
-      `  API:         https://${urlHost(names[0]!)}:${options.apiPort} (HTTPS for ${names.join(', ')})`,
-    );
-    console.log(
-      `  API CA:      ${join(dir, API_TLS_FILES.caCert)} — give this to your API's clients (--ca); not secret`,
-    );
-    console.log(`  API key:     ${join(dir, API_TLS_FILES.key)} (secret; mode 0600)`);
-  } else if (!isLoopbackHost(options.apiHost)) {
+  if (tls !== undefined) printApiTls(dir, names, tls);
+  else if (!isLoopbackHost(options.apiHost)) {
     console.log(
       `  warning:     the API is plain HTTP on ${options.apiHost}: the node will refuse to start without --api-tls-name or --insecure-http`,
     );
   }
 }
 
-/** A host as a URL names it: an IPv6 address in brackets. */
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
+/**
+ * `carechain api-cert`: a new CA and certificate for an existing node folder, to renew one or change
+ * its names. The node uses it from its next start; its clients need the new CA.
+ */
+export async function runApiCert(options: { dir: string; apiTlsName: readonly string[] }): Promise<void> {
+  const dir = resolve(options.dir);
+  const tls = await installApiCertificates(dir, options.apiTlsName, Date.now());
+  console.log(`New API certificate for the node in ${dir}; restart the node to use it.`);
+  printApiTls(dir, options.apiTlsName, tls);
+}
+
+function printApiTls(dir: string, names: readonly string[], tls: InstalledApiTls): void {
+  console.log(`  API:         ${tls.publicUrl} (HTTPS for ${names.join(', ')})`);
+  console.log(`  API CA:      ${tls.caCertPath} — give this to your API's clients (--ca); not secret`);
+  console.log(`  API key:     ${join(dir, API_TLS_FILES.key)} (secret; mode 0600)`);
 }
 
 export function runGenesis(options: {

@@ -9,6 +9,7 @@ import { PROXY_RELATIONSHIPS, type ProxyRelationship } from '../../app/membershi
 import { toHex } from '../../core/bytes.ts';
 import { acceptProxy, PatientClient } from '../../client/patient-client.ts';
 import { fetchFor } from '../ca-fetch.ts';
+import { checkApiUrl } from '../../node/api-tls.ts';
 import { NodeError } from '../../node/errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile } from '../../node/keys.ts';
 
@@ -17,10 +18,12 @@ interface ApiOptions {
   readonly key: string;
   readonly audience?: string;
   readonly ca?: string;
+  readonly insecureHttp?: boolean;
 }
 
 /** The key file's patient; a rotated key's file also names the pseudonym (the first key's hash). */
 function client(opts: ApiOptions): PatientClient {
+  checkApiUrl(opts.api, { insecureHttp: opts.insecureHttp === true });
   const key = readKeyFile(opts.key);
   const { pseudonym } = JSON.parse(readFileSync(opts.key, 'utf8')) as { pseudonym?: unknown };
   return new PatientClient(
@@ -78,6 +81,10 @@ const withApi = (command: Command): Command =>
     .option(
       '--ca <file>',
       "trust only this CA certificate for the node's HTTPS (the tls/api-ca.pem `carechain init --api-tls-name` made); default: the system's CAs",
+    )
+    .option(
+      '--insecure-http',
+      'allow an http:// API beyond this machine (your token would cross in clear text)',
     );
 
 export function patientCommand(): Command {
