@@ -162,9 +162,13 @@ function issueTypeOfStatus(status: number): IssueType {
 }
 
 function fhirAnswerOf(fhirError: FhirError): Answer<OperationOutcome> {
+  const later = fhirError.retryAfterSeconds;
   return {
     statusCode: fhirError.statusCode,
-    headers: { 'content-type': FHIR_JSON_CONTENT_TYPE },
+    headers: {
+      'content-type': FHIR_JSON_CONTENT_TYPE,
+      ...(later === undefined ? {} : { 'retry-after': String(later) }),
+    },
     body: fhirError.toOperationOutcome(),
   };
 }

@@ -10,7 +10,7 @@
 // end, so this test failed.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { postJson } from '../harness/http.ts';
+import { postJson, type HttpAnswer } from '../harness/http.ts';
 import { accessLogOf, startRecordsNetwork, type RecordsNetwork } from '../harness/records-network.ts';
 import type { Staff } from '../harness/network.ts';
 
@@ -78,11 +78,22 @@ test('a distributor admin and an insurer claims officer get 403, and only a deni
 test('a looping clinician gets the genesis budget, then 429; the organisation budget binds the clinic', async () => {
   const ids = observationIds();
   assert.ok(ids.length > BUDGET.perOrganisation + 2, 'enough records to loop over');
-  const answers: number[] = [];
-  for (const id of ids.slice(0, BUDGET.perPractitioner + 2)) {
-    answers.push((await breakGlass(clinicPhysician(), id)).status);
+  const answers: HttpAnswer[] = [];
+  for (const id of ids.slice(0, BUDGET.perPractitioner + 2))
+    answers.push(await breakGlass(clinicPhysician(), id));
+  assert.deepEqual(
+    answers.map((a) => a.status),
+    [200, 200, 429, 429],
+  );
+  // A 429 says when to ask again (issue 10, "A bounded, fair intake"): the end of the budget's window,
+  // passed on by the clinic's node from the hospital's refusal.
+  for (const refused of answers.slice(2)) {
+    const later = Number(refused.headers.get('retry-after'));
+    assert.ok(
+      Number.isSafeInteger(later) && later > 0 && later <= BUDGET.windowMs / 1000,
+      `Retry-After ${later}`,
+    );
   }
-  assert.deepEqual(answers, [200, 200, 429, 429]);
   // The nurse has her own budget, but the clinic's is shared: one more, then the clinic is spent.
   const nurse = [await breakGlass(clinicNurse(), ids[0]!), await breakGlass(clinicNurse(), ids[1]!)];
   assert.deepEqual(

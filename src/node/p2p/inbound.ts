@@ -139,7 +139,8 @@ export class InboundServer {
       this.ctx.logger.debug({ peer: keyId(key), err: err.code }, 'inbound error'),
     );
     session.on('close', () => this.sessions.delete(session));
-    session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
+    // A session the peer already tore down throws on setLocalWindowSize; its 'close' cleans up.
+    if (!session.destroyed && !session.closed) session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {

@@ -92,6 +92,9 @@ export class PeerLink {
     const peer = keyId(this.address.publicKey);
     const giveUp = setTimeout(() => this.drop(session), CONNECT_TIMEOUT_MS);
     session.on('connect', (_session, socket) => {
+      // Under load 'connect' can arrive after the session was dropped (the connect timeout fired, or
+      // node:http2 destroyed it): setLocalWindowSize and ping() throw on it, which would kill the node.
+      if (this.session !== session || session.destroyed || session.closed) return this.drop(session);
       this.socket = socket as TLSSocket;
       const actual = peerPublicKey(this.socket);
       if (actual !== this.address.publicKey) {

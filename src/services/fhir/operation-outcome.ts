@@ -111,12 +111,15 @@ export function statusForIssues(issues: readonly Issue[]): number {
 export class FhirError extends Error {
   readonly statusCode: number;
   readonly issues: readonly Issue[];
+  /** For a refusal that says "later" (429): when to ask again, sent as Retry-After (RFC 9110 §10.2.3). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(statusCode: number, issues: readonly Issue[]) {
+  constructor(statusCode: number, issues: readonly Issue[], retryAfterSeconds?: number) {
     super(issues[0]?.diagnostics ?? `FHIR error ${statusCode}`);
     this.name = 'FhirError';
     this.statusCode = statusCode;
     this.issues = issues;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** The status follows from the issues (statusForIssues); use this for validation and search errors. */

@@ -21,6 +21,7 @@ import { forwardRead } from './forwarding.ts';
 import { ErasureJobs, type ErasureJobsOptions } from './erasure-jobs.ts';
 import {
   BREAK_GLASS_PURPOSE,
+  breakGlassWindowEndMs,
   decideAccess,
   erasures,
   erasureStatus,
@@ -119,7 +120,11 @@ export class RecordsAdmin {
       createdAtMs: this.port.clock.nowMs(),
     });
     const { decision, txHash } = await this.logBreakGlass(caller, head, eventId, reasonCommitment);
-    if (decision.outcome === 'denied') throw breakGlassRefusal(decision.reasonCode);
+    if (decision.outcome === 'denied') {
+      const nowMs = this.port.clock.nowMs();
+      const windowEndMs = breakGlassWindowEndMs(this.port.node.ledger.state, nowMs);
+      throw breakGlassRefusal(decision.reasonCode, Math.max(1, Math.ceil((windowEndMs - nowMs) / 1000)));
+    }
     return { eventId, txHash, resource: this.port.open(head) };
   }
 
@@ -248,13 +253,15 @@ export class RecordsAdmin {
 }
 
 /**
- * A refused break-glass, its denial already on chain: 429 once a budget is spent (the window's end
- * opens it again), 403 for a role or organisation break-glass is not for, 410 for an erased record.
+ * A refused break-glass, its denial already on chain: 429 once a budget is spent, with Retry-After at
+ * the window's end that opens it again; 403 for a role or organisation break-glass is not for, 410 for
+ * an erased record.
  */
-function breakGlassRefusal(reasonCode: string): FhirError {
+function breakGlassRefusal(reasonCode: string, windowEndsInSeconds: number): FhirError {
   if (reasonCode === 'record.erased') return FhirError.deleted('this record was erased');
   if (reasonCode === 'break-glass.practitioner_budget' || reasonCode === 'break-glass.organisation_budget') {
-    return new FhirError(429, [issue('throttled', `the break-glass budget is spent (${reasonCode})`)]);
+    const spent = issue('throttled', `the break-glass budget is spent (${reasonCode})`);
+    return new FhirError(429, [spent], windowEndsInSeconds);
   }
   return FhirError.forbidden(`access denied (${reasonCode})`);
 }

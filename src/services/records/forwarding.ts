@@ -36,6 +36,8 @@ export const FORWARDED_READS_METHOD = 'records.reads';
 /** How long the requesting node waits for its chain to reach the custodian's answer height. */
 const CATCH_UP_MS_MAX = 5_000;
 const CATCH_UP_POLL_MS = 25;
+/** The longest Retry-After a custodian's refusal may pass on: a break-glass budget window is a day. */
+const RETRY_AFTER_SECONDS_MAX = 7 * 24 * 3600;
 
 export type ForwardedOperation =
   | { readonly op: 'read'; readonly type: string; readonly id: string }
@@ -72,7 +74,14 @@ export type ForwardedAnswer =
       readonly eventId?: string;
       readonly txHash?: string;
     }
-  | { readonly refused: { readonly status: number; readonly issues: readonly Issue[] } };
+  | {
+      readonly refused: {
+        readonly status: number;
+        readonly issues: readonly Issue[];
+        /** A budget refusal's Retry-After, passed on to the practitioner. */
+        readonly retryAfterSeconds?: number;
+      };
+    };
 
 /** What the custodian side needs of the gateway: its ordinary, logged interactions. */
 export interface ForwardedReadTarget {
@@ -160,10 +169,12 @@ export async function forwardRead(
     new FhirError(502, [issue('exception', 'the custodian answered with something malformed')]);
   if (typeof answer !== 'object' || answer === null) throw malformed();
   if ('refused' in answer) {
-    const { status, issues } = answer.refused ?? {};
+    const { status, issues, retryAfterSeconds: later } = answer.refused ?? {};
     if (!Number.isInteger(status) || status < 400 || status > 599 || !Array.isArray(issues))
       throw malformed();
-    throw new FhirError(status, issues);
+    // A Retry-After is passed on only if it is a plausible wait (whole seconds, at most a week).
+    const plausible = Number.isSafeInteger(later) && later! > 0 && later! <= RETRY_AFTER_SECONDS_MAX;
+    throw new FhirError(status, issues, plausible ? later : undefined);
   }
   if (!Number.isSafeInteger(answer.height) || !Array.isArray(answer.versions)) throw malformed();
   await untilHeight(node, answer.height);
@@ -328,7 +339,16 @@ export async function serveForwardedRead(
     });
     return { height: node.ledger.tip().height, versions, ...extra };
   } catch (err) {
-    if (err instanceof FhirError) return { refused: { status: err.statusCode, issues: err.issues } };
+    if (err instanceof FhirError) {
+      const later = err.retryAfterSeconds;
+      return {
+        refused: {
+          status: err.statusCode,
+          issues: err.issues,
+          ...(later === undefined ? {} : { retryAfterSeconds: later }),
+        },
+      };
+    }
     if (err instanceof AuthError && err.code === 'auth.delegation_invalid') {
       return { refused: { status: err.statusCode, issues: [issue('forbidden', err.message)] } };
     }
