@@ -6,12 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
-import { recordsOfPatient } from '../../src/app/records/index.ts';
+import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { seedOf } from '../harness/chain.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
-import { patientPseudonymOfTest, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import {
+  fhirKeys,
+  patientPseudonymOfTest,
+  startFhirTestNode,
+  type FhirTestNode,
+} from '../harness/fhir-node.ts';
 import { refused } from '../harness/fhir-client.ts';
 
 type Json = any; // a FHIR client test reads arbitrary resources
@@ -49,7 +54,12 @@ const observation = (id: string | undefined, subject: string, text: string): Jso
 test('a bundle of PUTs with client ids loads (update-as-create), every fullUrl form resolving', async () => {
   const doctor = client('doctor');
   const patient = withPseudonym(
-    { resourceType: 'Patient', id: '907', name: [{ family: 'Shaw', given: ['Amy'] }] },
+    {
+      resourceType: 'Patient',
+      id: '907',
+      name: [{ family: 'Shaw', given: ['Amy', 'V.'] }],
+      birthDate: '1987-02-20',
+    },
     patientPseudonymOfTest,
   );
   const bundle = {
@@ -212,4 +222,60 @@ test('a 2,000-resource transaction from the Synthea bundles is all or nothing', 
   const registered = recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 100 }).items;
   assert.ok(registered.every((r) => r.createdAtHeight === registered[0]!.createdAtHeight));
   assert.ok(registered[0]!.createdAtHeight > height);
+});
+
+test('a hospital practitioner finds the hospital’s patient by family and birth date, each release logged', async () => {
+  const doctor = client('doctor');
+  const search = async (searchParams: Record<string, string>): Promise<string[]> => {
+    const bundle = (await doctor.search({ resourceType: 'Patient', searchParams })) as Json;
+    return (bundle.entry ?? []).map((e: Json) => `${e.resource.resourceType}/${e.resource.id}`);
+  };
+  const events = (outcome: 'granted' | 'denied') =>
+    accessLog(testNode.state(), patientPseudonymOfTest, { offset: 0, limit: 100 }).items.filter(
+      (e) => e.outcome === outcome && e.requester === fhirKeys.doctor.publicKey,
+    );
+  // Without the patient's consent (opt-in) the match is not released, and the denial is in their log.
+  assert.deepEqual(await search({ family: 'Shaw', birthdate: '1987-02-20' }), []);
+  assert.equal(events('denied').length, 1);
+
+  await testNode.submit(fhirKeys.patient, 'consent.grant', {
+    consentId: 'c'.repeat(64),
+    grantee: { kind: 'organisation', orgId: 'hospital' },
+    resourceTypes: ['Patient'],
+    purposes: ['TREAT'],
+    actions: ['read'],
+    period: { startMs: 0, endMs: null },
+    provision: 'permit',
+  });
+  assert.deepEqual(await search({ family: 'Shaw', birthdate: '1987-02-20' }), ['Patient/907']);
+  assert.equal(events('granted').length, 1);
+  assert.deepEqual(events('granted')[0]!.resourceTypes, ['Patient']);
+  // Every US Core Patient parameter finds her; a wrong birth date or family does not.
+  assert.deepEqual(await search({ given: 'amy', gender: 'female' }), ['Patient/907']);
+  assert.deepEqual(await search({ name: 'sha', birthdate: 'ge1987' }), ['Patient/907']);
+  assert.deepEqual(
+    await search({ identifier: `${PATIENT_PSEUDONYM_SYSTEM}|${patientPseudonymOfTest}`, family: 'Shaw' }),
+    ['Patient/907'],
+  );
+  assert.deepEqual(await search({ family: 'Shaw', birthdate: '1990' }), []);
+  assert.deepEqual(await search({ family: 'Shawcross' }), []);
+
+  // A search naming nothing is refused; another organisation's staff may not look patients up here.
+  assert.equal((await refused(doctor.search({ resourceType: 'Patient', searchParams: {} }))).status, 400);
+  const nurse = await refused(
+    client('nurse').search({ resourceType: 'Patient', searchParams: { family: 'Shaw' } }),
+  );
+  assert.equal(nurse.status, 403);
+});
+
+test('the directory is searched by US Core parameters without naming a patient', async () => {
+  // A practitioner the 2,000-resource transaction brought along from a Synthea patient bundle.
+  const patientBundle = syntheaBundles().find((b) => b.file.startsWith('Buster'))!.json;
+  const first = patientBundle.entry.find((e: Json) => e.resource.resourceType === 'Practitioner').resource;
+  const bundle = (await client('nurse').search({
+    resourceType: 'Practitioner',
+    searchParams: { family: first.name[0].family, given: first.name[0].given[0] },
+  })) as Json;
+  assert.ok(bundle.entry.length >= 1);
+  assert.ok(bundle.entry.every((e: Json) => e.resource.name[0].family === first.name[0].family));
 });

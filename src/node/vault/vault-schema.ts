@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS record_versions (
 );
 CREATE INDEX IF NOT EXISTS record_versions_by_patient
   ON record_versions (patient_pseudonym, record_id, version);
+-- The custodian's own Patient search lists its Patient records (services/records/patient-search.ts).
+CREATE INDEX IF NOT EXISTS record_versions_by_type
+  ON record_versions (resource_type, record_id);
 -- The data key of a version wrapped for one recipient (Ed25519 identity key, hex).
 CREATE TABLE IF NOT EXISTS wrapped_keys (
   record_id TEXT NOT NULL,

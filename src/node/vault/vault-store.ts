@@ -105,6 +105,8 @@ const SQL = {
   insertVersion: `INSERT INTO record_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertKey: 'INSERT INTO wrapped_keys (record_id, version, recipient, envelope) VALUES (?, ?, ?, ?)',
   wrappedKey: 'SELECT envelope FROM wrapped_keys WHERE record_id = ? AND version = ? AND recipient = ?',
+  recordsOfType:
+    'SELECT DISTINCT record_id FROM record_versions WHERE resource_type = ? ORDER BY record_id LIMIT ?',
   byPatient: `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE patient_pseudonym = ?
     ORDER BY record_id, version LIMIT ?`,
   shredTargetsByPatient: `SELECT record_id, version, commitment FROM record_versions WHERE patient_pseudonym = ?
@@ -268,6 +270,14 @@ export class VaultStore {
       commitment: row.commitment,
       createdAtMs: row.created_at_ms,
     }));
+  }
+
+  /** The ids of the records of one resource type held here (for the custodian's own search), at most `limit`. */
+  recordIdsOfType(resourceType: string, limit: number): string[] {
+    const bounded = Math.max(0, Math.min(Math.trunc(limit), LIST_LIMIT_MAX));
+    return this.port
+      .all<{ record_id: string }>(SQL.recordsOfType, [resourceType, bounded])
+      .map((row) => row.record_id);
   }
 
   /**

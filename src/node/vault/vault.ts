@@ -195,6 +195,11 @@ export class Vault {
     return this.store.listByPatient(patientPseudonym, limit);
   }
 
+  /** The ids of the records of one resource type sealed here, at most `limit` (see VaultStore). */
+  recordIdsOfType(resourceType: string, limit: number): string[] {
+    return this.store.recordIdsOfType(resourceType, limit);
+  }
+
   /** Crypto-shreds a record or all of a patient's records; the receipt body is for the erasure tx. */
   shred(target: ShredTarget): ShredReceiptBody {
     if ('recordId' in target) checkRef({ recordId: target.recordId });

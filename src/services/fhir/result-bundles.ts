@@ -11,7 +11,8 @@ export interface SearchsetInput {
   readonly resourceType: string;
   /** The query the client sent (the cursor included), to echo in `self` and continue in `next`. */
   readonly query: URLSearchParams;
-  readonly total: number;
+  /** Absent when the server does not tell (bundle.html: total is only when known). */
+  readonly total?: number;
   readonly resources: readonly Resource[];
   readonly nextCursor?: string;
 }
@@ -30,7 +31,7 @@ export function searchsetBundle(input: SearchsetInput): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: input.total,
+    ...(input.total === undefined ? {} : { total: input.total }),
     link,
     entry: input.resources.map((resource): BundleEntry => ({
       fullUrl: `${input.baseUrl}/${resource.resourceType}/${String(resource.id)}`,

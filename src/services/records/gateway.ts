@@ -35,7 +35,7 @@ import type { Clock, RandomBytes } from '../../core/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';
-import { DirectoryStore } from '../../node/directory/directory-store.ts';
+import { DIRECTORY_PAGE_MAX, DirectoryStore } from '../../node/directory/directory-store.ts';
 import { processBundle } from './bundles.ts';
 import {
   FORWARDED_READS_METHOD,
@@ -108,7 +108,20 @@ export class RecordsGateway {
       commit: (type, payload) => this.commit(type, payload),
       custodianOrgId: () => this.custodianOrgId,
       open: (head) => this.open(head),
+      recordIdsOfType: (type, limit) => this.vault.recordIdsOfType(type, limit),
+      directoryList: (type, max) => this.directoryList(type, max),
     };
+  }
+
+  /** Every directory entry of a type, latest versions, unless there are more than `max`. */
+  private directoryList(type: string, max: number): { entries: Resource[]; total: number } {
+    const entries: Resource[] = [];
+    for (let offset = 0; ; offset += DIRECTORY_PAGE_MAX) {
+      const page = this.directory.list(type, offset, DIRECTORY_PAGE_MAX);
+      if (page.total > max) return { entries: [], total: page.total };
+      entries.push(...page.entries.map((e) => JSON.parse(e.json) as Resource));
+      if (offset + DIRECTORY_PAGE_MAX >= page.total) return { entries, total: page.total };
+    }
   }
 
   close(): void {
@@ -281,7 +294,7 @@ export class RecordsGateway {
         );
         return {
           resources,
-          total: total ?? resources.length,
+          ...(total === undefined ? {} : { total }),
           ...(nextCursor === undefined ? {} : { nextCursor }),
         };
       }

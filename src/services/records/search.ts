@@ -5,6 +5,8 @@ import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import { matches } from '../fhir/search-match.ts';
 import { parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
 import { logAccess, release, type AccessLogPort } from './access-log.ts';
+import { searchDirectory, searchPatientsHeldHere } from './patient-search.ts';
+import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 import { cursorOffset, heldRecordOf, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
 import { RECORDS_PAGE_MAX, recordsOfPatient, type RecordHead } from '../../app/records/index.ts';
 import type { Clock } from '../../node/env.ts';
@@ -14,7 +16,8 @@ const SEARCH_SCAN_MAX = 5_000;
 
 /** One page of a search: the resources on it, how many matched in all, and where the next page starts. */
 export interface SearchResult {
-  readonly total: number;
+  /** How many matched in all; absent where telling would reveal what was not released. */
+  readonly total?: number;
   readonly resources: Resource[];
   readonly nextCursor?: string;
 }
@@ -25,6 +28,10 @@ export interface SearchPort extends AccessLogPort {
   /** The custodian this node belongs to, looked up when first needed (it throws for an org-less node). */
   readonly custodianOrgId: () => string;
   readonly open: (head: RecordHead) => Resource;
+  /** The ids of the records of a type sealed in this node's vault, at most `limit`. */
+  readonly recordIdsOfType: (type: string, limit: number) => string[];
+  /** The latest version of every directory entry of a type (none if there are more than `max`). */
+  readonly directoryList: (type: string, max: number) => { entries: Resource[]; total: number };
 }
 
 /**
@@ -48,6 +55,13 @@ export async function searchRecords(
   const query = parseSearch(type, input);
   const offset = cursorOffset(query.cursor);
   const named = namedPatients(port, query);
+  // The directory holds no health data; a Device with a patient is a record, searched by its patient.
+  if (named.size === 0 && DIRECTORY_RESOURCE_TYPES.has(type) && !namesAPatient(query)) {
+    return searchDirectory(port, query, offset);
+  }
+  if (caller.kind === 'practitioner' && type === 'Patient' && named.size === 0) {
+    return searchPatientsHeldHere(port, caller, query, offset, checkedPurpose);
+  }
   let pseudonym: string;
   if (caller.kind === 'practitioner') {
     if (named.size !== 1) {
@@ -98,6 +112,11 @@ export async function searchRecords(
   const released = page.map((head) => ({ head, version: head.latestVersion }));
   await release(port, caller, pseudonym, released, checkedPurpose, hideMatches);
   return result(page.map(resourceOf));
+}
+
+/** Whether a query has a `patient` or `subject` clause. */
+function namesAPatient(query: SearchQuery): boolean {
+  return query.clauses.some((c) => c.param.name === 'patient' || c.param.name === 'subject');
 }
 
 /** The pseudonyms of the Patients held here that a search names (`patient`, `subject`, or Patient `_id`). */
