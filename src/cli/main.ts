@@ -1,6 +1,7 @@
 // The `carechain` command.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
+import { BASE_POLICIES, BASE_POLICY_DEFAULT, type BasePolicy } from '../app/records/policy.ts';
 import { runDev } from './commands/dev.ts';
 import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
@@ -127,9 +128,14 @@ program
   .description("combine the members' files into genesis.json and peers.json")
   .requiredOption('--chain-id <id>', 'the network name, lowercase, e.g. "carechain-region-north"')
   .option('--out <dir>', 'where to write genesis.json and peers.json', '.')
+  .addOption(
+    new Option('--base-policy <policy>', 'who reads records that no consent decides (docs/SECURITY.md)')
+      .choices([...BASE_POLICIES])
+      .default(BASE_POLICY_DEFAULT),
+  )
   .argument('<member-files...>', 'the member.json of every founding institution')
-  .action((members: string[], opts: { chainId: string; out: string }) => {
-    runGenesis({ chainId: opts.chainId, out: opts.out, members });
+  .action((members: string[], opts: { chainId: string; out: string; basePolicy: BasePolicy }) => {
+    runGenesis({ chainId: opts.chainId, out: opts.out, members, basePolicy: opts.basePolicy });
   });
 
 program

@@ -7,7 +7,11 @@ import type { Genesis } from '../core/genesis.ts';
 import { NodeError } from './errors.ts';
 import { generateKeyPair, readKeyFile, writeKeyFile, type KeyPair } from './keys.ts';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
-import { BREAK_GLASS_BUDGET_DEFAULT, type BreakGlassBudget } from '../app/records/policy.ts';
+import {
+  BASE_POLICY_DEFAULT,
+  BREAK_GLASS_BUDGET_DEFAULT,
+  type RecordsGenesis,
+} from '../app/records/policy.ts';
 import { ORG_ID_PATTERN } from '../app/payload.ts';
 import type { MempoolOptions } from './mempool.ts';
 import { makePrivateDir } from './private-dir.ts';
@@ -187,8 +191,11 @@ export function buildGenesis(
   chainId: string,
   genesisTimeMs: number,
   members: readonly MemberFile[],
-  /** The network's break-glass budget; the default suits a demo and a first network. */
-  breakGlass: BreakGlassBudget = BREAK_GLASS_BUDGET_DEFAULT,
+  /**
+   * The network's records settings: the break-glass budget (the default suits a demo and a first
+   * network) and the base policy (opt-in unless named).
+   */
+  records: Partial<RecordsGenesis> = {},
 ): { genesis: Genesis; peers: PeerEntry[] } {
   const keys = new Set(members.map((m) => m.publicKey));
   if (keys.size !== members.length) throw new NodeError('member.duplicate', 'two members share a key');
@@ -211,7 +218,10 @@ export function buildGenesis(
           nodeKeys: [m.publicKey],
         })),
       },
-      records: { breakGlass: { ...breakGlass } },
+      records: {
+        breakGlass: { ...(records.breakGlass ?? BREAK_GLASS_BUDGET_DEFAULT) },
+        basePolicy: records.basePolicy ?? BASE_POLICY_DEFAULT,
+      },
     },
   };
   const peers = members.map((m) => ({

@@ -33,7 +33,7 @@ before(async () => {
       ['distributor', 'admin'],
       ['insurer', 'claims-officer'],
     ],
-    BUDGET,
+    { breakGlass: BUDGET },
   );
 });
 

@@ -12,7 +12,7 @@ import { TokenIssuer } from '../../src/api/auth/tokens.ts';
 import { signDelegation, type SignedDelegation } from '../../src/contract/delegation.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';
-import type { BreakGlassBudget } from '../../src/app/records/policy.ts';
+import type { RecordsGenesis } from '../../src/app/records/policy.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
 import { systemClock } from '../../src/node/env.ts';
@@ -44,7 +44,7 @@ export async function makeNetwork(
   root: string,
   members: readonly (string | MemberSpec)[],
   chainId = 'carechain-test-net',
-  breakGlass?: BreakGlassBudget,
+  records?: Partial<RecordsGenesis>,
 ): Promise<TestNetwork> {
   const specs = members.map((m) => (typeof m === 'string' ? { name: m } : m));
   const ports = await freePorts(specs.length * 2);
@@ -62,7 +62,7 @@ export async function makeNetwork(
     memberFiles.push(member);
     return dir;
   });
-  const { genesis, peers } = buildGenesis(chainId, Date.now(), memberFiles, breakGlass);
+  const { genesis, peers } = buildGenesis(chainId, Date.now(), memberFiles, records);
   for (const dir of dirs) {
     writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis));
     writeFileSync(join(dir, 'peers.json'), JSON.stringify(peers));
@@ -248,10 +248,10 @@ export async function startNetwork(
   prefix: string,
   members: readonly (string | MemberSpec)[] = ORGS,
   chainId?: string,
-  breakGlass?: BreakGlassBudget,
+  records?: Partial<RecordsGenesis>,
 ): Promise<RunningNetwork> {
   const root = tempDir(prefix);
-  const net = await makeNetwork(root.path, members, chainId, breakGlass);
+  const net = await makeNetwork(root.path, members, chainId, records);
   const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const halt = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {

@@ -7,7 +7,7 @@ import { syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { PractitionerRole } from '../../src/app/membership/types.ts';
-import type { BreakGlassBudget } from '../../src/app/records/policy.ts';
+import type { RecordsGenesis } from '../../src/app/records/policy.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { http, type HttpAnswer } from './http.ts';
 import { startNetwork, type MemberSpec, type RunningNetwork, type Staff } from './network.ts';
@@ -51,15 +51,15 @@ export function patientBundle(pseudonym: string): any {
 /**
  * Starts `members` (the first must be the hospital that imports), registers `staff` as [org, role], a
  * patient in the hospital's care, and imports a Synthea patient as the first staff member (who must be a
- * clinician of the hospital); `breakGlass` is the genesis budget (else the default).
+ * clinician of the hospital); `records` are the genesis settings (break-glass budget, base policy).
  */
 export async function startRecordsNetwork(
   prefix: string,
   members: readonly MemberSpec[],
   staffRoles: readonly (readonly [string, PractitionerRole])[],
-  breakGlass?: BreakGlassBudget,
+  records?: Partial<RecordsGenesis>,
 ): Promise<RecordsNetwork> {
-  const network = await startNetwork(prefix, members, undefined, breakGlass);
+  const network = await startNetwork(prefix, members, undefined, records);
   try {
     const staff: Staff[] = [];
     for (const [org, role] of staffRoles) staff.push(await network.registerStaff(org, role));

@@ -73,6 +73,7 @@ function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
   const { records, resourceTypes, anyErased } = resolveRecords(ctx, event, custodianOrgId);
   const expected = decideAccess(ctx.state, {
     event,
+    custodianOrgId,
     resourceTypes,
     anyErased,
     atHeight: ctx.height,

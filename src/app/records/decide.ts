@@ -13,7 +13,10 @@
 //      organisation only (policy.ts; anyone else's attempt is a logged denial), within the budget genesis
 //      sets per practitioner and per organisation; then it is granted without consent, and flagged;
 //   4. otherwise evaluateAccess, once per resource type the event covers. All of them must agree: an event
-//      is one decision, and a search with mixed verdicts is logged as one event per verdict.
+//      is one decision, and a search with mixed verdicts is logged as one event per verdict;
+//   5. where no consent decided (consent.none), the network's base policy from genesis (policy.ts
+//      policyGrant): treatment-relationship or opt-out may grant a clinician's treatment read. A matching
+//      deny is decided in step 4, so a patient's deny always beats the base policy.
 import { evaluateAccess } from '../consent/evaluate.ts';
 import { unrevokedConsents } from '../consent/store.ts';
 import type { AccessRequest } from '../consent/types.ts';
@@ -22,7 +25,7 @@ import type { PractitionerRole } from '../membership/types.ts';
 import { compareStrings, rejected } from '../payload.ts';
 import type { StateReader } from '../state.ts';
 import type { AccessPayload } from './parse.ts';
-import { BREAK_GLASS_ROLES, breakGlassBudget, breakGlassUsed, isCareGiving } from './policy.ts';
+import { BREAK_GLASS_ROLES, breakGlassBudget, breakGlassUsed, isCareGiving, policyGrant } from './policy.ts';
 import type { AccessOutcome, AccessReasonCode } from './types.ts';
 
 export interface Decision {
@@ -34,6 +37,8 @@ export interface Decision {
 
 export interface DecisionInput {
   readonly event: AccessPayload;
+  /** The organisation holding the listed records: the custodian that commits the event. */
+  readonly custodianOrgId: string;
   /** The distinct resource types of the listed records. */
   readonly resourceTypes: readonly string[];
   readonly anyErased: boolean;
@@ -103,7 +108,18 @@ export function decideAccess(state: StateReader, input: DecisionInput): Decision
       atMs: input.atMs,
       atHeight: input.atHeight,
     };
-    return evaluateAccess(consents, request);
+    const decision = evaluateAccess(consents, request);
+    if (decision.reason !== 'consent.none') return decision;
+    const granted = policyGrant(state, {
+      requesterOrgId: event.requesterOrgId,
+      role,
+      custodianOrgId: input.custodianOrgId,
+      purpose: event.purpose,
+      action: event.action,
+    });
+    return granted === undefined
+      ? decision
+      : { decision: 'permit' as const, reason: granted, consentIds: [] };
   });
   const first = decisions[0]!;
   if (decisions.some((d) => d.reason !== first.reason)) {

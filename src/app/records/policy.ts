@@ -59,9 +59,30 @@ export const BREAK_GLASS_BUDGET_DEFAULT: BreakGlassBudget = {
 
 /** Where the break-glass budget lives: written by genesis, and by a governance vote (app/governance). */
 export const BREAK_GLASS_PARAMS_KEY = 'records/params/break-glass';
+/** Where the base policy lives: written by genesis only when it is not opt-in. */
+export const BASE_POLICY_KEY = 'records/params/base-policy';
 /** Granted break-glass reads of a practitioner or an organisation in window n. */
 export const breakGlassUsedKey = (who: 'practitioner' | 'org', id: string, window: number): string =>
   `records/break-glass-used/${who}/${id}/${window}`;
+
+/**
+ * What applies when no consent of the patient's decides an access (issue 13), set once in genesis:
+ *   opt-in                  no consent, no access (FHIR Consent.policyRule OPTIN); the default;
+ *   treatment-relationship  a custodian's clinical staff read and write what their own organisation
+ *                           holds, for treatment; everyone else needs consent;
+ *   opt-out                 as treatment-relationship, and the clinical staff of every care-giving
+ *                           organisation may read for treatment (Estonia's model).
+ * A patient's deny beats each of them: evaluateAccess finds a matching deny before any policy applies.
+ */
+export const BASE_POLICIES = ['opt-in', 'treatment-relationship', 'opt-out'] as const;
+export type BasePolicy = (typeof BASE_POLICIES)[number];
+export const BASE_POLICY_DEFAULT: BasePolicy = 'opt-in';
+
+/** The records section of genesis: the break-glass budget and the base policy. */
+export interface RecordsGenesis {
+  readonly breakGlass: BreakGlassBudget;
+  readonly basePolicy: BasePolicy;
+}
 
 function invalid(message: string): CoreError {
   return new CoreError('genesis.invalid', `app.records: ${message}`);
@@ -74,28 +95,46 @@ function budgetField(value: CanonicalValue | undefined, name: string, min: numbe
   return value;
 }
 
-/** Parses genesis.app.records ({ breakGlass: { windowMs, perPractitioner, perOrganisation } }). */
-export function parseRecordsGenesis(genesis: Genesis): BreakGlassBudget | undefined {
+/** Parses genesis.app.records ({ breakGlass: { windowMs, perPractitioner, perOrganisation }, basePolicy? }). */
+export function parseRecordsGenesis(genesis: Genesis): RecordsGenesis | undefined {
   const app = genesis.app;
   if (!isPlainObject(app) || !('records' in app)) return undefined;
   const section = app.records;
-  if (!isPlainObject(section) || Object.keys(section).join() !== 'breakGlass') {
-    throw invalid('must be { breakGlass: { windowMs, perPractitioner, perOrganisation } }');
+  const keys = isPlainObject(section) ? Object.keys(section).sort().join() : '';
+  if (!isPlainObject(section) || (keys !== 'breakGlass' && keys !== 'basePolicy,breakGlass')) {
+    throw invalid('must be { breakGlass: { windowMs, perPractitioner, perOrganisation }, basePolicy? }');
   }
   const b = section.breakGlass;
   if (!isPlainObject(b) || Object.keys(b).sort().join() !== 'perOrganisation,perPractitioner,windowMs') {
     throw invalid('breakGlass has exactly windowMs, perPractitioner and perOrganisation');
   }
+  const basePolicy = 'basePolicy' in section ? section.basePolicy : BASE_POLICY_DEFAULT;
+  if (typeof basePolicy !== 'string' || !(BASE_POLICIES as readonly string[]).includes(basePolicy)) {
+    throw invalid(`basePolicy must be one of ${BASE_POLICIES.join(', ')}`);
+  }
   return {
-    windowMs: budgetField(b.windowMs, 'windowMs', 1000),
-    perPractitioner: budgetField(b.perPractitioner, 'perPractitioner', 0),
-    perOrganisation: budgetField(b.perOrganisation, 'perOrganisation', 0),
+    breakGlass: {
+      windowMs: budgetField(b.windowMs, 'windowMs', 1000),
+      perPractitioner: budgetField(b.perPractitioner, 'perPractitioner', 0),
+      perOrganisation: budgetField(b.perOrganisation, 'perOrganisation', 0),
+    },
+    basePolicy: basePolicy as BasePolicy,
   };
 }
 
 export function initRecordsGenesis(state: StateOverlay, genesis: Genesis): void {
-  const budget = parseRecordsGenesis(genesis);
-  if (budget !== undefined) state.set(BREAK_GLASS_PARAMS_KEY, encodeStateValue(budget));
+  const parsed = parseRecordsGenesis(genesis);
+  if (parsed === undefined) return;
+  state.set(BREAK_GLASS_PARAMS_KEY, encodeStateValue(parsed.breakGlass));
+  // Written only when it departs from the default, so an opt-in chain's genesis state is as before.
+  if (parsed.basePolicy !== BASE_POLICY_DEFAULT) {
+    state.set(BASE_POLICY_KEY, encodeStateValue(parsed.basePolicy));
+  }
+}
+
+/** The network's base policy (genesis; opt-in when genesis names none). */
+export function basePolicy(state: StateReader): BasePolicy {
+  return read<BasePolicy>(state, BASE_POLICY_KEY) ?? BASE_POLICY_DEFAULT;
 }
 
 export function breakGlassBudget(state: StateReader): BreakGlassBudget {
@@ -143,6 +182,36 @@ export function breakGlassWindowEndMs(state: StateReader, atMs: number): number 
   return (Math.floor(atMs / windowMs) + 1) * windowMs;
 }
 
+/** The purpose the base policies permit: treatment, never payment, research or operations. */
+export const POLICY_PURPOSE = 'TREAT';
+
+/** The access codes a base policy grants with (types.ts ACCESS_REASON_CODES). */
+export type PolicyReason = 'policy.treatment-relationship' | 'policy.opt-out';
+
+export interface PolicyReadRequest {
+  readonly requesterOrgId: string;
+  readonly role: PractitionerRole;
+  /** The organisation that holds the records (the custodian committing the event). */
+  readonly custodianOrgId: string;
+  readonly purpose: string;
+  readonly action: string;
+}
+
+/**
+ * The base policy's grant of a read that no consent decided (evaluateAccess said consent.none), or
+ * undefined when the policy grants nothing. Pure and re-checked by every node (decide.ts).
+ */
+export function policyGrant(state: StateReader, request: PolicyReadRequest): PolicyReason | undefined {
+  const policy = basePolicy(state);
+  if (policy === 'opt-in') return undefined;
+  if (request.purpose !== POLICY_PURPOSE || request.action !== 'read' || !isClinicalRole(request.role)) {
+    return undefined;
+  }
+  if (request.requesterOrgId === request.custodianOrgId) return 'policy.treatment-relationship';
+  if (policy === 'opt-out' && isCareGiving(state, request.requesterOrgId)) return 'policy.opt-out';
+  return undefined;
+}
+
 /** Writes are for the patient's care: a write consent must name this purpose. */
 export const WRITE_PURPOSE = 'TREAT';
 
@@ -169,7 +238,8 @@ export interface WriteRefusal {
 /**
  * Who may write a record version for a custodian (issue 10, findings 3 and 12): an active practitioner
  * of that custodian in a clinical role, about a patient who named the custodian as theirs or whose
- * consent permits this practitioner to write this type for treatment. Undefined when allowed.
+ * consent permits this practitioner to write this type for treatment; under a base policy other than
+ * opt-in, about any registered patient who has not denied it (issue 13). Undefined when allowed.
  */
 export function refuseWrite(state: StateReader, request: WriteRequest): WriteRefusal | undefined {
   const actor = actorOf(state, request.practitioner);
@@ -194,10 +264,15 @@ export function refuseWrite(state: StateReader, request: WriteRequest): WriteRef
     atHeight: request.atHeight,
     atMs: request.atMs,
   });
-  return decision.decision === 'permit'
-    ? undefined
-    : {
-        reason: 'records.no_write_consent',
-        message: 'the patient has another custodian and has not consented to this write',
-      };
+  if (decision.decision === 'permit') return undefined;
+  // Under treatment-relationship and opt-out, any organisation caring for the patient keeps its own
+  // records about them (issue 13): its clinical staff write for treatment unless the patient denied it.
+  if (decision.reason === 'consent.none' && basePolicy(state) !== 'opt-in') return undefined;
+  return {
+    reason: 'records.no_write_consent',
+    message:
+      decision.reason === 'consent.denied'
+        ? 'the patient has denied this write'
+        : 'the patient has another custodian and has not consented to this write',
+  };
 }

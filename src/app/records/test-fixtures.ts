@@ -2,7 +2,7 @@
 // each, practitioners at both, two patients (Alice with a guardian), and payload builders.
 import assert from 'node:assert/strict';
 import { patientPseudonym, proxyAcceptanceMessage } from '../membership/pseudonym.ts';
-import type { BreakGlassBudget } from './policy.ts';
+import type { BasePolicy, BreakGlassBudget } from './policy.ts';
 import {
   clinicAdmin,
   hospitalAdmin,
@@ -38,9 +38,19 @@ export const commitment = (record: number, version: number): string => hex(recor
 export const distributorAdmin = party('northwind admin');
 export const insurerAdmin = party('acme insurance admin');
 
-function genesisApp(breakGlass?: BreakGlassBudget) {
+const DEFAULT_BUDGET: BreakGlassBudget = {
+  windowMs: 24 * 60 * 60 * 1000,
+  perPractitioner: 10,
+  perOrganisation: 100,
+};
+
+function genesisApp(breakGlass?: BreakGlassBudget, basePolicy?: BasePolicy) {
+  const records = {
+    breakGlass: { ...(breakGlass ?? DEFAULT_BUDGET) },
+    ...(basePolicy === undefined ? {} : { basePolicy }),
+  };
   return {
-    ...(breakGlass === undefined ? {} : { records: { breakGlass: { ...breakGlass } } }),
+    ...(breakGlass === undefined && basePolicy === undefined ? {} : { records }),
     membership: {
       organisations: [
         {
@@ -79,10 +89,10 @@ function genesisApp(breakGlass?: BreakGlassBudget) {
 
 /**
  * Alice (with a guardian) and Bob; a physician and a privacy officer at St Mary; two nurses at Riverside;
- * a break-glass budget in genesis when given (else the default applies).
+ * a break-glass budget and a base policy in genesis when given (else the defaults apply).
  */
-export function setup(breakGlass?: BreakGlassBudget): TestChain {
-  const chain = new TestChain(testGenesis(genesisApp(breakGlass)));
+export function setup(breakGlass?: BreakGlassBudget, basePolicy?: BasePolicy): TestChain {
+  const chain = new TestChain(testGenesis(genesisApp(breakGlass, basePolicy)));
   const reg = (admin: Party, who: Party, orgId: string, role: string) =>
     assert.equal(
       chain.submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: who.key, role }),

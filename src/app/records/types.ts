@@ -49,6 +49,10 @@ export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
  *   requester.not_practitioner                       the requester is not a registered practitioner
  *   requester.suspended                              the requester's practitioner key is suspended
  *   record.erased                                    a listed record was crypto-shredded
+ *   policy.treatment-relationship                    no consent decided; the custodian's own clinician
+ *                                                    reads for treatment (base policy, policy.ts)
+ *   policy.opt-out                                   no consent decided; a care-giving organisation's
+ *                                                    clinician reads for treatment (base policy opt-out)
  */
 export const ACCESS_REASON_CODES = [
   'consent.permit',
@@ -61,6 +65,8 @@ export const ACCESS_REASON_CODES = [
   'requester.not_practitioner',
   'requester.suspended',
   'record.erased',
+  'policy.treatment-relationship',
+  'policy.opt-out',
 ] as const;
 export type AccessReasonCode = (typeof ACCESS_REASON_CODES)[number];
 

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { OrganisationType } from '../../app/membership/types.ts';
+import type { BasePolicy } from '../../app/records/policy.ts';
 import { API_TLS_FILES, checkCertificateNames, isLoopbackHost } from '../../node/api-tls.ts';
 import { installApiCertificates, type InstalledApiTls } from '../../node/api-tls-setup.ts';
 import { buildGenesis, initNodeDir, parseMember } from '../../node/config.ts';
@@ -69,9 +70,12 @@ export function runGenesis(options: {
   out: string;
   members: string[];
   timeMs?: number;
+  basePolicy?: BasePolicy;
 }): void {
   const members = options.members.map((path) => parseMember(JSON.parse(readFileSync(path, 'utf8')), path));
-  const { genesis, peers } = buildGenesis(options.chainId, options.timeMs ?? Date.now(), members);
+  const { genesis, peers } = buildGenesis(options.chainId, options.timeMs ?? Date.now(), members, {
+    ...(options.basePolicy === undefined ? {} : { basePolicy: options.basePolicy }),
+  });
   const out = resolve(options.out);
   writeFileSync(join(out, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
   writeFileSync(join(out, 'peers.json'), JSON.stringify(peers, null, 2) + '\n');

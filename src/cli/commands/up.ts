@@ -72,7 +72,10 @@ function prepareConsortium(dataDir: string, basePort: number): Consortium {
       (org, i) =>
         initNodeDir(dirs[i]!, { name: org.name, type: org.name, power: org.power, ...ports(i) }).member,
     );
-    const { genesis } = buildGenesis('carechain-local', Date.now(), members);
+    // The demo's base policy: each institution's clinicians read what it holds (docs/SECURITY.md).
+    const { genesis } = buildGenesis('carechain-local', Date.now(), members, {
+      basePolicy: 'treatment-relationship',
+    });
     for (const dir of dirs) writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
   }
   // Ports are configuration, not consensus: rewrite them from --base-port on every start.

@@ -28,6 +28,8 @@ export interface AccessLogPort {
   readonly randomBytes: RandomBytes;
   /** Signs with the node key, submits, and waits for the commit; nothing is released before it. */
   readonly commit: (type: string, payload: CanonicalValue) => Promise<unknown>;
+  /** The custodian this node belongs to, looked up when first needed (it throws for an org-less node). */
+  readonly custodianOrgId: () => string;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function logAccess(
     // The mempool dry-runs the tx at (tip + 1, tip time): deciding at the same point agrees with it.
     const decision = decideAccess(port.node.ledger.state, {
       event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
+      custodianOrgId: port.custodianOrgId(),
       resourceTypes,
       anyErased: versions.some((v) => v.head.erasedAtHeight !== null),
       atHeight: tip.height + 1,

@@ -150,6 +150,7 @@ export class RecordsAdmin {
       };
       const decision = decideAccess(node.ledger.state, {
         event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
+        custodianOrgId: head.custodianOrgId,
         resourceTypes: [head.resourceType],
         anyErased: head.erasedAtHeight !== null,
         atHeight: tip.height + 1,

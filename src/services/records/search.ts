@@ -25,8 +25,6 @@ export interface SearchResult {
 /** What a search needs from the gateway besides logging access. */
 export interface SearchPort extends AccessLogPort {
   readonly clock: Clock;
-  /** The custodian this node belongs to, looked up when first needed (it throws for an org-less node). */
-  readonly custodianOrgId: () => string;
   readonly open: (head: RecordHead) => Resource;
   /** The ids of the records of a type sealed in this node's vault, at most `limit`. */
   readonly recordIdsOfType: (type: string, limit: number) => string[];
