@@ -3,6 +3,11 @@
 import { useEffect, useState } from 'react';
 import type { GenesisAnswer } from '../../../src/contract/ledger.ts';
 import type { Genesis } from '../../../src/core/genesis.ts';
+import {
+  BASE_POLICY_DEFAULT,
+  parseRecordsGenesis,
+  type BasePolicy,
+} from '../../../src/app/records/policy.ts';
 import { getGenesis, getStatus } from './ledger.ts';
 
 export interface OrgInfo {
@@ -71,4 +76,36 @@ export function useThisOrg(): string | undefined {
       .catch(() => {});
   }, []);
   return orgs.find((o) => nodeId !== undefined && o.nodeKeys.includes(nodeId))?.id;
+}
+
+/** The network's base policy for records (genesis app.records.basePolicy; opt-in when it names none). */
+export function basePolicyOf(genesis: Genesis): BasePolicy {
+  try {
+    return parseRecordsGenesis(genesis)?.basePolicy ?? BASE_POLICY_DEFAULT;
+  } catch {
+    return BASE_POLICY_DEFAULT;
+  }
+}
+
+/** Each base policy in words, for the explorer and the patient portal (docs/SECURITY.md "Issue 13"). */
+export const BASE_POLICY_WORDS: Record<BasePolicy, string> = {
+  'opt-in': 'Opt-in: nobody reads your records unless you allow it.',
+  'treatment-relationship':
+    'Treatment relationship: the clinicians of an organisation that keeps your records may read them to treat you, unless you refuse; anyone else needs your permission.',
+  'opt-out':
+    'Opt-out: clinicians of any hospital or clinic may read your records to treat you, unless you refuse.',
+};
+
+export function useBasePolicy(): BasePolicy | undefined {
+  const [policy, setPolicy] = useState<BasePolicy>();
+  useEffect(() => {
+    let live = true;
+    loadGenesis()
+      .then((g) => live && setPolicy(basePolicyOf(g.genesis)))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  return policy;
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { genesisHash, parseGenesis } from '../../../../src/core/genesis.ts';
 import type { Validator } from '../../../../src/core/validators.ts';
 import { ErrorBanner } from '../../components/ui.tsx';
-import { loadGenesis, orgsOf } from '../../lib/network.ts';
+import { BASE_POLICY_WORDS, basePolicyOf, loadGenesis, orgsOf } from '../../lib/network.ts';
 
 export function GenesisPanel() {
   const [info, setInfo] = useState<{
@@ -12,6 +12,7 @@ export function GenesisPanel() {
     chainId: string;
     validators: Validator[];
     orgs: string[];
+    policy: string;
   }>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -23,6 +24,7 @@ export function GenesisPanel() {
           chainId: parsed.genesis.chainId,
           validators: [...parsed.validatorSet.validators],
           orgs: orgsOf(parsed.genesis).map((o) => `${o.name} (${o.type})`),
+          policy: BASE_POLICY_WORDS[basePolicyOf(parsed.genesis)],
         });
       })
       .catch(setError);
@@ -51,6 +53,8 @@ export function GenesisPanel() {
           </dd>
           <dt>Member organisations</dt>
           <dd>{info.orgs.join(', ')}</dd>
+          <dt>Base policy for health records</dt>
+          <dd data-testid="base-policy">{info.policy}</dd>
         </dl>
       )}
     </section>

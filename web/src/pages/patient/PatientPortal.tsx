@@ -1,6 +1,7 @@
 // The patient's portal: their records, their consents, who looked at their data, and their data to
 // take away or erase. Everything the patient signs (consent, erasure) is signed in this page.
 import { useState } from 'react';
+import { BASE_POLICY_WORDS, useBasePolicy } from '../../lib/network.ts';
 import { useSession } from '../../lib/session.tsx';
 import { AccessLog } from './AccessLog.tsx';
 import { ConsentManager } from './ConsentManager.tsx';
@@ -18,6 +19,7 @@ type TabId = (typeof TABS)[number]['id'];
 export function PatientPortal() {
   const { current } = useSession();
   const [tab, setTab] = useState<TabId>('records');
+  const policy = useBasePolicy();
   if (current === undefined) return null;
   const focusTab = (index: number) => {
     const next = TABS[(index + TABS.length) % TABS.length]!;
@@ -30,6 +32,11 @@ export function PatientPortal() {
       <p className="hint">
         Your carechain ID: <code>{current.session.patient?.slice(0, 16)}…</code>
       </p>
+      {policy !== undefined && (
+        <p className="hint" data-testid="base-policy">
+          On this network: {BASE_POLICY_WORDS[policy]}
+        </p>
+      )}
       {/* WAI-ARIA Authoring Practices "Tabs": arrow keys move between tabs. */}
       <div className="tabs" role="tablist" aria-label="Patient portal">
         {TABS.map((t, i) => (
