@@ -4,7 +4,7 @@
 // (St Mary) and re-decided by the chain; a claim the policy does not back is refused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { party, type TestChain } from '../test-support.ts';
+import { party, registerPractitioner, type TestChain } from '../test-support.ts';
 import { basePolicy, parseRecordsGenesis } from './policy.ts';
 import {
   accessPayload,
@@ -42,13 +42,8 @@ const claimsOfficer = party('acme claims officer');
 
 function chainWith(policy?: BasePolicy): TestChain {
   const chain = setup(undefined, policy);
-  const reg = (admin: Party, who: Party, orgId: string, role: string) =>
-    assert.equal(
-      chain.submit(admin, 'membership.registerPractitioner', { orgId, practitionerKey: who.key, role }),
-      'ok',
-    );
-  reg(clinicAdmin, dispenser, 'riverside', 'pharmacist');
-  reg(insurerAdmin, claimsOfficer, 'acme-insurance', 'claims-officer');
+  registerPractitioner(chain, clinicAdmin, dispenser, 'riverside', 'pharmacist');
+  registerPractitioner(chain, insurerAdmin, claimsOfficer, 'acme-insurance', 'claims-officer');
   registerRecord(chain, 1);
   chain.commit();
   return chain;

@@ -48,18 +48,27 @@ export function orgsOf(genesis: Genesis): OrgInfo[] {
   });
 }
 
-export function useOrgs(): OrgInfo[] {
-  const [orgs, setOrgs] = useState<OrgInfo[]>([]);
+/** A fact read from the network's genesis once it has loaded; undefined until then (or on failure). */
+function useGenesisFact<T>(pick: (genesis: Genesis) => T): T | undefined {
+  const [fact, setFact] = useState<T>();
   useEffect(() => {
     let live = true;
     loadGenesis()
-      .then((g) => live && setOrgs(orgsOf(g.genesis)))
+      .then((g) => live && setFact(() => pick(g.genesis)))
       .catch(() => {});
     return () => {
       live = false;
     };
+    // The genesis never changes in a page's life: read it once.
   }, []);
-  return orgs;
+  return fact;
+}
+
+/** One empty list, so that a component's effects on the organisations do not re-run every render. */
+const NO_ORGS: OrgInfo[] = [];
+
+export function useOrgs(): OrgInfo[] {
+  return useGenesisFact(orgsOf) ?? NO_ORGS;
 }
 
 export function orgNamer(orgs: readonly OrgInfo[]): (id: string) => string {
@@ -97,15 +106,5 @@ export const BASE_POLICY_WORDS: Record<BasePolicy, string> = {
 };
 
 export function useBasePolicy(): BasePolicy | undefined {
-  const [policy, setPolicy] = useState<BasePolicy>();
-  useEffect(() => {
-    let live = true;
-    loadGenesis()
-      .then((g) => live && setPolicy(basePolicyOf(g.genesis)))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, []);
-  return policy;
+  return useGenesisFact(basePolicyOf);
 }
