@@ -92,7 +92,7 @@ test('a clinician’s read is refused without consent, and allowed once the pati
   assert.match(await clinicianReads(clinicianPage), /Access granted: 1 record/);
   await clinicianPage
     .getByRole('list', { name: 'Records read' })
-    .getByText(/Body temperature 37\.2 Cel/)
+    .getByText(/Body temperature 37\.2 °C/)
     .waitFor();
   await clinicianPage.getByRole('button', { name: 'Check again' }).click();
   await allowed.locator('[data-type="Observation"][data-decision="permit"]').waitFor();

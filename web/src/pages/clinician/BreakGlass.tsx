@@ -4,7 +4,8 @@
 import { useState, type FormEvent } from 'react';
 import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
 import type { BreakGlassAnswer, BreakGlassBody } from '../../../../src/contract/records.ts';
-import { titleOf, TIMELINE_TYPES } from '../../lib/fhir.ts';
+import { titleOf } from '../../lib/clinical/values.ts';
+import { TIMELINE_TYPES } from '../../lib/fhir.ts';
 import { request } from '../../lib/http.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';

@@ -3,7 +3,9 @@
 import { useState, type FormEvent } from 'react';
 import { PURPOSES_OF_USE } from '../../../../src/app/consent/types.ts';
 import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
-import { dateOf, search, TIMELINE_TYPES, titleOf } from '../../lib/fhir.ts';
+import { RecordList } from '../../components/clinical/RecordList.tsx';
+import { TrendCharts } from '../../components/clinical/TrendCharts.tsx';
+import { search, TIMELINE_TYPES } from '../../lib/fhir.ts';
 import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -62,13 +64,8 @@ export function ReadRecords(props: { patient: PatientCode }) {
           <p className="ok">
             ✓ Access granted: {records.length} {records.length === 1 ? 'record' : 'records'}.
           </p>
-          <ul className="plain" aria-label="Records read">
-            {records.map((r) => (
-              <li key={r.id}>
-                <strong>{titleOf(r)}</strong> <small className="hint">{dateOf(r) ?? ''}</small>
-              </li>
-            ))}
-          </ul>
+          <TrendCharts records={records} />
+          <RecordList records={records} label="Records read" />
         </div>
       )}
     </form>

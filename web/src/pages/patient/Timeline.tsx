@@ -1,12 +1,13 @@
-// The patient's records as one timeline, newest first, read with the patient's own token (a patient
-// reads their own records directly; no access event is needed for that).
+// The patient's records grouped by kind, newest first, with trend charts of their vitals and labs, read
+// with the patient's own token (a patient reads their own records directly; no access event is needed).
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner } from '../../components/ui.tsx';
-import { dateOf, search, TIMELINE_TYPES, titleOf } from '../../lib/fhir.ts';
+import { RecordList } from '../../components/clinical/RecordList.tsx';
+import { TrendCharts } from '../../components/clinical/TrendCharts.tsx';
+import { search, TIMELINE_TYPES } from '../../lib/fhir.ts';
 import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import { orgNamer, useOrgs, useThisOrg } from '../../lib/network.ts';
 import { useSession } from '../../lib/session.tsx';
-import { RESOURCE_WORDS } from '../../lib/words.ts';
 
 export async function loadAllRecords(token: string): Promise<FhirResource[]> {
   const lists = await Promise.all(TIMELINE_TYPES.map((type) => search(type, {}, token)));
@@ -23,7 +24,6 @@ export function Timeline() {
     loadAllRecords(current.session.token).then(setRecords, setError);
   }, [current]);
   const here = useThisOrg();
-  const sorted = [...(records ?? [])].sort((a, b) => (dateOf(b) ?? '').localeCompare(dateOf(a) ?? ''));
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
@@ -33,18 +33,12 @@ export function Timeline() {
       {records !== undefined && records.length === 0 && (
         <p>No records yet. When a care provider adds something about you, it appears here.</p>
       )}
-      <ol className="timeline" aria-label="Your records, newest first">
-        {sorted.map((r) => (
-          <li key={`${r.resourceType}/${r.id ?? ''}`}>
-            <strong>{titleOf(r)}</strong>
-            <br />
-            <small className="hint">
-              {RESOURCE_WORDS[r.resourceType] ?? r.resourceType}
-              {dateOf(r) ? ` · ${new Date(dateOf(r)!).toLocaleDateString()}` : ''}
-            </small>
-          </li>
-        ))}
-      </ol>
+      {records !== undefined && records.length > 0 && (
+        <>
+          <TrendCharts records={records} />
+          <RecordList records={records} label="Your records, newest first" />
+        </>
+      )}
     </section>
   );
 }

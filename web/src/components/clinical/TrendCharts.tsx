@@ -1,0 +1,95 @@
+// Trend charts of vitals and labs measured more than once (lib/clinical/series.ts), drawn with recharts
+// as SVG. Each chart has a text summary (first and latest value) for screen readers, and the points are
+// listed in a table under "Show values" for anyone who cannot read a chart.
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { FhirResource } from '../../../../src/contract/fhir.ts';
+import { formatNumber } from '../../lib/clinical/values.ts';
+import { trendSeries, type TrendSeries } from '../../lib/clinical/series.ts';
+
+const LINE_COLOURS = ['#0b6e6e', '#b54708'];
+const shortDate = (ms: number) =>
+  new Intl.DateTimeFormat(undefined, { year: '2-digit', month: 'short', day: 'numeric' }).format(ms);
+
+export function TrendCharts(props: { records: readonly FhirResource[] }) {
+  const series = trendSeries(props.records);
+  if (series.length === 0) return null;
+  return (
+    <section aria-labelledby="trends-title" className="trends">
+      <h3 id="trends-title">Trends</h3>
+      {series.map((s) => (
+        <TrendChart key={s.key} series={s} />
+      ))}
+    </section>
+  );
+}
+
+function valueWords(s: TrendSeries, values: Readonly<Record<string, number>>): string {
+  const text =
+    s.lines.length === 2
+      ? `${formatNumber(values[s.lines[0]!]!, 0)}/${formatNumber(values[s.lines[1]!]!, 0)}`
+      : formatNumber(values.value!, 1);
+  return `${text}${s.unit === '' ? '' : ` ${s.unit}`}`;
+}
+
+function TrendChart(props: { series: TrendSeries }) {
+  const s = props.series;
+  const first = s.points[0]!;
+  const last = s.points[s.points.length - 1]!;
+  const data = s.points.map((p) => ({ atMs: p.atMs, ...p.values }));
+  const summary = `${s.label}: ${s.points.length} measurements, from ${valueWords(s, first.values)} on ${shortDate(first.atMs)} to ${valueWords(s, last.values)} on ${shortDate(last.atMs)}.`;
+  return (
+    <figure className="trend" data-series={s.key}>
+      <figcaption>
+        <strong>{s.label}</strong>
+        {s.unit === '' ? '' : ` (${s.unit})`}
+        <span className="sr-only"> {summary}</span>
+      </figcaption>
+      <div className="trend-chart" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={200}>
+          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#d8dde6" strokeDasharray="3 3" />
+            <XAxis
+              dataKey="atMs"
+              type="number"
+              scale="time"
+              domain={['dataMin', 'dataMax']}
+              tickFormatter={shortDate}
+            />
+            <YAxis domain={['auto', 'auto']} width={48} />
+            <Tooltip labelFormatter={(ms) => shortDate(Number(ms))} />
+            {s.lines.length > 1 && <Legend />}
+            {s.lines.map((line, i) => (
+              <Line
+                key={line}
+                dataKey={line}
+                name={line === 'value' ? s.label : line}
+                stroke={LINE_COLOURS[i % LINE_COLOURS.length]}
+                dot={{ r: 3 }}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <details>
+        <summary>Show values</summary>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...s.points].reverse().map((p, i) => (
+              <tr key={`${p.atMs}/${i}`}>
+                <td>{shortDate(p.atMs)}</td>
+                <td>{valueWords(s, p.values)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
