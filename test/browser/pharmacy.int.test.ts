@@ -54,6 +54,10 @@ test('a pharmacy verifies a genuine pack, dispenses it, and a second scan says i
   assert.match(genuine.text, /Genuine: verified/);
   assert.match(genuine.text, /Amoxicillin 500 mg/);
   await page.getByRole('button', { name: 'Dispense this pack' }).click();
+  await page
+    .getByRole('dialog', { name: 'Dispense this pack to the patient?' })
+    .getByRole('button', { name: 'Yes, dispense' })
+    .click();
   await page.getByText(/^Dispensed \(block \d+\)/).waitFor({ timeout: 30_000 });
   const again = await verify(pack.code);
   assert.equal(again.verified, 'false');

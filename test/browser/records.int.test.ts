@@ -2,7 +2,7 @@
 // network, across two organisations: the patient's records are at the hospital, the clinician works at
 // the clinic and uses the app served by the clinic's node (reads are forwarded to the hospital). The
 // clinician's read is refused without consent and allowed after the patient grants the clinic in the
-// browser; the patient revokes it, the clinician is refused again, uses break-glass, and the patient
+// browser; the patient revokes it (after confirming), the clinician is refused again, uses break-glass, and the patient
 // sees every access (granted, refused, break-glass flagged) in "Who looked at my data".
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -65,8 +65,10 @@ test('a clinician’s read is refused without consent, and allowed once the pati
   const allowed = clinicianPage.getByRole('list', { name: 'Consent per kind of record' });
   await allowed.waitFor();
   assert.equal(await allowed.locator('[data-type="Observation"]').getAttribute('data-decision'), 'deny');
+  // A refused read shows a sentence for the clinician, next to the Read button, and no code.
   const refused = await clinicianReads(clinicianPage);
-  assert.match(refused, /access denied \(consent\.none\)/);
+  assert.match(refused, /^The patient has not allowed you to see these records\. Ask them for consent/);
+  assert.doesNotMatch(refused, /consent\.none|access denied|\(/);
 
   // The patient imports their key at their hospital's app and allows the clinic to see their records.
   await signInWithSeed(patientPage, hospital(), 'patient', patient().seed);
@@ -100,12 +102,23 @@ test('a clinician’s read is refused without consent, and allowed once the pati
 
 test('a patient revokes consent, and sees every access, break-glass highlighted', async () => {
   const active = patientPage.getByRole('list', { name: 'Active permissions' });
+  // Revoke asks for confirmation first; cancelling changes nothing.
   await active.getByRole('button', { name: 'Revoke' }).click();
-  await patientPage.getByText(/^Revoked\. From block \d+ on/).waitFor({ timeout: 30_000 });
+  const confirm = patientPage.getByRole('dialog', { name: 'Revoke this permission?' });
+  await confirm.waitFor();
+  assert.match((await confirm.textContent()) ?? '', /Everyone at clinic may see all of your records/);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  assert.equal(await active.getByRole('listitem').count(), 1);
+  await active.getByRole('button', { name: 'Revoke' }).click();
+  await confirm.getByRole('button', { name: 'Yes, revoke' }).click();
+  await patientPage
+    .getByText(/^Revoked\. This no longer counts: Everyone at clinic/)
+    .waitFor({ timeout: 30_000 });
   await patientPage.getByText('You have not allowed anyone yet.').waitFor();
 
   // Refused again after the revocation; then the clinician breaks the glass with a reason.
-  assert.match(await clinicianReads(clinicianPage), /access denied \(consent\.none\)/);
+  assert.match(await clinicianReads(clinicianPage), /^The patient has not allowed you/);
   const glass = clinicianPage.getByRole('form', { name: 'Emergency access (break-glass)' });
   await glass.getByLabel('Reason (required)').fill('Unconscious on arrival; need allergies and history');
   await glass.getByRole('button', { name: 'Break the glass and read' }).click();

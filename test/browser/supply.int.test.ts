@@ -88,6 +88,10 @@ test('the manufacturer commissions a lot and ships it; the distributor receives 
 
 test('the manufacturer recalls the lot: verification says recalled, and a counterfeit scan raises an alert', async () => {
   await maker.getByRole('button', { name: 'Recall lot' }).click();
+  await maker
+    .getByRole('dialog', { name: /^Recall lot / })
+    .getByRole('button', { name: 'Yes, recall' })
+    .click();
   await maker.getByText(new RegExp(`^Lot ${LOT} recalled \\(block \\d+\\)\\.$`)).waitFor({ timeout: 30_000 });
   const verify = async (code: string) => {
     const response = await fetch(`${net.url('pharmacy')}/api/v1/verify`, {

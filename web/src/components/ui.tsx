@@ -1,8 +1,9 @@
-// Small shared pieces: links, the error banner (always the server's own words), the progress line for
+// Small shared pieces: links, the error banner (a plain sentence for the signed-in role, never a code), the progress line for
 // slow actions (a commit takes about a second), and a copy button.
 import { useState, type ReactNode } from 'react';
 import { describeError } from '../lib/http.ts';
 import { onLinkClick } from '../lib/router.ts';
+import { useSession } from '../lib/session.tsx';
 
 export function Link(props: { href: string; children: ReactNode; className?: string }) {
   return (
@@ -13,10 +14,11 @@ export function Link(props: { href: string; children: ReactNode; className?: str
 }
 
 export function ErrorBanner(props: { error: unknown }) {
+  const { current } = useSession();
   if (props.error === undefined || props.error === null) return null;
   return (
     <p className="error" role="alert">
-      {describeError(props.error)}
+      {describeError(props.error, current?.session.kind === 'staff' ? 'staff' : 'patient')}
     </p>
   );
 }

@@ -1,16 +1,21 @@
-// The one way the app calls its node (same origin). Every failure becomes an ApiFailure whose message is
-// what the server said: the domain API's error.message, or a FHIR OperationOutcome's diagnostics.
+// The one way the app calls its node (same origin). Every failure becomes an ApiFailure that keeps what
+// the server said (its code, its reason, its words); describeError turns it into a sentence for the
+// person in front of the app (error-sentences.ts), never the code itself.
 import { refusalOf, type Refusal } from '../../../src/contract/errors.ts';
+import { sentenceOfCode, type Audience } from './error-sentences.ts';
 
 export class ApiFailure extends Error {
   readonly status: number;
   /** The domain error code (e.g. "tx.rejected"), or the OperationOutcome's first issue code. */
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** The domain error's details.reason (e.g. "records.nothing_to_erase" of a "tx.rejected"). */
+  readonly reason: string | undefined;
+  constructor(status: number, code: string, message: string, reason?: string) {
     super(message);
     this.name = 'ApiFailure';
     this.status = status;
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -24,12 +29,12 @@ export interface RequestOptions {
 }
 
 /** The human message of an error body, in either of the node's error formats (src/contract/errors.ts). */
-export function errorMessageOf(status: number, body: unknown): Pick<Refusal, 'code' | 'message'> {
+export function errorMessageOf(status: number, body: unknown): Pick<Refusal, 'code' | 'message' | 'reason'> {
   const refusal = refusalOf(body);
   if (refusal === undefined) return { code: 'http', message: `the node answered ${status}` };
   const { code, message, reason } = refusal;
   const suffix = reason !== undefined && !message.includes(reason) ? ` (${reason})` : '';
-  return { code, message: message + suffix };
+  return { code, message: message + suffix, ...(reason === undefined ? {} : { reason }) };
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -56,15 +61,46 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     body = undefined;
   }
   if (!response.ok) {
-    const { code, message } = errorMessageOf(response.status, body);
-    throw new ApiFailure(response.status, code, message);
+    const { code, message, reason } = errorMessageOf(response.status, body);
+    throw new ApiFailure(response.status, code, message, reason);
   }
   return body as T;
 }
 
-/** A message for any thrown value, for the error banner. */
-export function describeError(err: unknown): string {
-  if (err instanceof ApiFailure) return err.message;
+/** A code in parentheses at the end of the node's words: "access denied (consent.none)". */
+const TRAILING_CODE = /\s*\(([a-z][a-z_-]*(?:\.[a-z_-]+)+)\)\s*$/;
+
+/** FHIR refusals whose diagnostics name no code: a sentence per issue type the app meets. */
+const FHIR_ISSUE_SENTENCES: Record<string, string> = {
+  forbidden: 'You are not allowed to do this.',
+  security: 'You are not allowed to do this.',
+  login: 'Please sign in first.',
+  expired: 'Your sign-in has ended. Sign in again to continue.',
+  'not-found': 'There is no such record.',
+  deleted: 'This record was erased and cannot be read any more.',
+  throttled: 'The node is busy. Wait a few seconds and try again.',
+};
+const HTTP_SENTENCE = 'The node could not answer. Try again in a minute.';
+
+/**
+ * The sentence the error banner shows for any thrown value: the reason's or the code's sentence for
+ * the audience; a FHIR refusal's own words (written for people, any trailing code dropped); the app's
+ * own validation messages as they are. A raw code is never shown.
+ */
+export function describeError(err: unknown, audience: Audience = 'patient'): string {
+  if (err instanceof ApiFailure) {
+    const named = TRAILING_CODE.exec(err.message)?.[1];
+    for (const code of [err.reason, named, err.code])
+      if (code !== undefined) {
+        const sentence = sentenceOfCode(code, audience);
+        if (sentence !== undefined) return sentence;
+      }
+    if (err.code === 'network') return err.message;
+    const words = err.message.replace(TRAILING_CODE, '').trim();
+    if (words === '' || words === 'access denied' || err.code === 'http')
+      return FHIR_ISSUE_SENTENCES[err.code] ?? HTTP_SENTENCE;
+    return `${words[0]!.toUpperCase()}${words.slice(1)}${/[.!?]$/.test(words) ? '' : '.'}`;
+  }
   if (err instanceof Error) return err.message;
-  return 'something went wrong';
+  return 'Something went wrong. Please try again.';
 }

@@ -3,9 +3,10 @@
 // only once committed.
 import { useCallback, useEffect, useState } from 'react';
 import type { ConsentRecord, ConsentRequestRecord } from '../../../../src/app/consent/types.ts';
+import { ConfirmButton } from '../../components/confirm.tsx';
 import { Busy, ErrorBanner, Link, Notice, useAction } from '../../components/ui.tsx';
 import { isActive, myConsentRequests, myConsents } from '../../lib/consents.ts';
-import { signAndCommit } from '../../lib/ledger.ts';
+import { chainTimeMs, randomId, signAndCommit } from '../../lib/ledger.ts';
 import { orgNamer, useOrgs } from '../../lib/network.ts';
 import { useSession } from '../../lib/session.tsx';
 import { consentSentence, requestSentence } from '../../lib/words.ts';
@@ -19,6 +20,8 @@ export function ConsentManager() {
   const [requests, setRequests] = useState<ConsentRequestRecord[]>([]);
   const [loadError, setLoadError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
+  /** The permission just revoked, while its undo is offered. */
+  const [revoked, setRevoked] = useState<ConsentRecord>();
   const [busy, error, run] = useAction();
   const token = current?.session.token ?? '';
   const reload = useCallback(async () => {
@@ -41,8 +44,26 @@ export function ConsentManager() {
 
   const revoke = (c: ConsentRecord) =>
     run('Revoking — waiting for the network to commit it…', async () => {
-      const tx = await signAndCommit(current.seed, 'consent.revoke', { consentId: c.consentId });
-      setNotice(`Revoked. From block ${tx.height} on, this permission no longer counts.`);
+      setNotice(undefined);
+      await signAndCommit(current.seed, 'consent.revoke', { consentId: c.consentId });
+      setRevoked(c);
+      await reload();
+    });
+  // A revocation is final on the ledger; undo signs the same permission again, from now on.
+  const undo = (c: ConsentRecord) =>
+    run('Allowing it again — waiting for the network to commit it…', async () => {
+      const startMs = await chainTimeMs();
+      await signAndCommit(current.seed, 'consent.grant', {
+        consentId: randomId(),
+        grantee: c.grantee,
+        resourceTypes: c.resourceTypes,
+        purposes: c.purposes,
+        actions: c.actions,
+        period: { startMs, endMs: c.period.endMs },
+        provision: c.provision,
+      });
+      setRevoked(undefined);
+      setNotice(`Allowed again: ${consentSentence(c, name)}`);
       await reload();
     });
   const respond = (r: ConsentRequestRecord, decision: 'approve' | 'decline') =>
@@ -64,6 +85,21 @@ export function ConsentManager() {
       <ErrorBanner error={loadError ?? error} />
       <Busy label={busy} />
       <Notice text={notice} />
+      {revoked !== undefined && (
+        <div className="notice" role="status">
+          <p>Revoked. This no longer counts: {consentSentence(revoked, name)}</p>
+          {(revoked.period.endMs === null || revoked.period.endMs > now) && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy !== undefined}
+              onClick={() => void undo(revoked)}
+            >
+              Undo
+            </button>
+          )}
+        </div>
+      )}
       {pending.length > 0 && (
         <section aria-labelledby="requests-title" className="panel">
           <h3 id="requests-title">Requests waiting for your answer</h3>
@@ -109,14 +145,16 @@ export function ConsentManager() {
                   <Link href={`/explorer/block/${c.height}`}>see it on the ledger</Link>
                 </small>
                 <div className="actions">
-                  <button
-                    type="button"
-                    className="danger"
+                  <ConfirmButton
+                    label="Revoke"
+                    question="Revoke this permission?"
+                    confirm="Yes, revoke"
                     disabled={busy !== undefined}
-                    onClick={() => void revoke(c)}
+                    onConfirm={() => void revoke(c)}
                   >
-                    Revoke
-                  </button>
+                    <p>{consentSentence(c, name)}</p>
+                    <p>From now on it no longer counts. You can allow it again afterwards.</p>
+                  </ConfirmButton>
                 </div>
               </li>
             ))}

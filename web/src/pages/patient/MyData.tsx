@@ -2,6 +2,7 @@
 // Bundle, and erasure (crypto-shredding at the custodian, with a receipt on the ledger).
 import { useEffect, useMemo, useState } from 'react';
 import { renderSVG } from 'uqr';
+import { ConfirmButton } from '../../components/confirm.tsx';
 import { Busy, CopyButton, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
 import { downloadJson } from '../../lib/download.ts';
 import { search } from '../../lib/fhir.ts';
@@ -110,14 +111,18 @@ export function MyData() {
           understand that my records will be gone for good
         </label>
         <div className="actions">
-          <button
-            type="button"
-            className="danger"
+          <ConfirmButton
+            label="Erase my records"
+            question="Erase all your records for good?"
+            confirm="Yes, erase everything"
             disabled={!understood || busy !== undefined}
-            onClick={() => void erase()}
+            onConfirm={() => void erase()}
           >
-            Erase my records
-          </button>
+            <p>
+              Every place that keeps your records deletes them and their keys. Nobody, not even you, can read
+              them again. This cannot be undone.
+            </p>
+          </ConfirmButton>
         </div>
       </section>
     </section>

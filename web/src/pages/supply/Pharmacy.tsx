@@ -3,6 +3,7 @@
 // report it as suspect. The code is parsed here first, so a typo is caught before anything is sent.
 import { useState, type FormEvent } from 'react';
 import { Gs1Error, parseScannedCode, type ScannedPack } from '../../../../src/app/supply/gs1/index.ts';
+import { ConfirmButton } from '../../components/confirm.tsx';
 import { Busy, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
 import { capture, document, events } from '../../lib/epcis.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -108,9 +109,19 @@ export function Pharmacy() {
           {epc !== undefined && (
             <div className="actions">
               {answer.verified && (
-                <button type="button" onClick={() => void dispense()} disabled={busy !== undefined}>
-                  Dispense this pack
-                </button>
+                <ConfirmButton
+                  label="Dispense this pack"
+                  className=""
+                  question="Dispense this pack to the patient?"
+                  confirm="Yes, dispense"
+                  disabled={busy !== undefined}
+                  onConfirm={() => void dispense()}
+                >
+                  <p>
+                    The pack is recorded as handed to a patient and can never be dispensed again. Check the
+                    product, lot and expiry first.
+                  </p>
+                </ConfirmButton>
               )}
               <label htmlFor="suspect-kind" className="sr-only">
                 Kind of report

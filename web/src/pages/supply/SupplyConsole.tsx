@@ -1,8 +1,9 @@
 // The manufacturer's and distributor's console: commission a lot, ship it to a trading partner (by the
 // partner's GLN), receive what was shipped to you, recall a lot, and see the alerts addressed to you.
 // Each action is an EPCIS 2.0 capture (or a supply API call) the node signs for this organisation.
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Alert } from '../../../../src/app/supply/types.ts';
+import { ConfirmButton } from '../../components/confirm.tsx';
 import { Busy, ErrorBanner, Notice, shortHex, useAction } from '../../components/ui.tsx';
 import { capture, document, events, parseSerials, sgtinUri } from '../../lib/epcis.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -53,6 +54,7 @@ export function SupplyConsole() {
   const [ownGln, setOwnGln] = useState('');
   const [list, setList] = useState<Alert[]>();
   const [notice, setNotice] = useState<string>();
+  const recallForm = useRef<HTMLFormElement>(null);
   const [busy, error, run] = useAction();
   const token = current?.session.token ?? '';
   const loadAlerts = () => alerts(token).then(setList, () => setList([]));
@@ -153,6 +155,7 @@ export function SupplyConsole() {
             </div>
           </form>
           <form
+            ref={recallForm}
             className="panel"
             aria-labelledby="recall-title"
             onSubmit={act('Recalling — recording on the ledger…', `Lot ${lot} recalled`, () =>
@@ -164,9 +167,18 @@ export function SupplyConsole() {
               Recalls the GTIN and lot on the left: nothing of it may move or be dispensed.
             </p>
             <div className="actions">
-              <button type="submit" className="danger" disabled={busy !== undefined}>
-                Recall lot
-              </button>
+              <ConfirmButton
+                label="Recall lot"
+                question={`Recall lot ${lot.trim()} of ${gtin.trim()}?`}
+                confirm="Yes, recall"
+                disabled={busy !== undefined}
+                onConfirm={() => recallForm.current?.requestSubmit()}
+              >
+                <p>
+                  Every pack of this lot is stopped wherever it is: it may no longer move or be dispensed, and
+                  every holder is alerted. A recall can only be lifted by a new decision on the ledger.
+                </p>
+              </ConfirmButton>
             </div>
           </form>
           <form

@@ -1,0 +1,332 @@
+// What the app says when the node refuses: one plain sentence per error code of the API's catalogue
+// (src/core/errors/codes.ts), written for the person who sees it — a patient, or staff (clinicians,
+// pharmacists, supply staff) — and never the code itself. The table is keyed by the catalogue's own type,
+// so a code added there fails the typecheck here until it has a sentence; test/web/error-sentences.test.ts
+// walks the catalogue at run time as well. Codes raised only inside a node (consensus, P2P, storage,
+// configuration) never reach the app and share one sentence.
+import type { ErrorCode } from '../../../src/core/errors/codes.ts';
+
+export type Audience = 'patient' | 'staff';
+/** One sentence for everyone, or one per audience. */
+export type Sentence = string | { readonly patient: string; readonly staff: string };
+
+/** Prefixes of the codes that stay inside a node (its peers, its disk, its configuration). */
+export const NODE_INTERNAL_PREFIXES = [
+  'block.bad_tx',
+  'block.mismatch',
+  'block.too_large',
+  'checkpoint.',
+  'commit.',
+  'config.',
+  'consensus.',
+  'envelope.',
+  'epcis_hash.',
+  'evidence.',
+  'genesis.',
+  'key.',
+  'member.',
+  'merkle.',
+  'metrics.',
+  'node.',
+  'p2p.',
+  'state.',
+  'storage.',
+  'store.',
+  'sync.',
+  'validators.',
+  'vault.',
+] as const;
+
+type NodeInternalCode = Extract<ErrorCode, `${(typeof NODE_INTERNAL_PREFIXES)[number]}${string}`>;
+/** Every catalogue code the API can answer the app with. */
+export type ShownCode = Exclude<ErrorCode, NodeInternalCode>;
+
+export const NODE_INTERNAL_SENTENCE =
+  'The node ran into a problem of its own. Try again in a minute; if it keeps happening, tell the node’s administrator.';
+
+const TRY_AGAIN = 'Please try again.';
+const RELOAD = 'Reload the page and try again.';
+const SIGN_IN_AGAIN = 'Your sign-in has ended. Sign in again to continue.';
+const NO_CONSENT: Sentence = {
+  patient: 'You have not allowed this. Nothing was shared.',
+  staff:
+    'The patient has not allowed you to see these records. Ask them for consent, or use emergency access if this is an emergency.',
+};
+
+export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
+  'auth.challenge_bad_signature': `Your key did not sign in correctly. ${RELOAD}`,
+  'auth.challenge_busy': 'Too many sign-ins are in progress at this node. Wait a moment and try again.',
+  'auth.challenge_expired': 'The sign-in took too long and expired. Please sign in again.',
+  'auth.challenge_invalid': `The sign-in could not be checked. ${RELOAD}`,
+  'auth.challenge_replayed': `This sign-in was already used. ${RELOAD}`,
+  'auth.challenge_unknown': 'The sign-in expired or this node restarted. Please sign in again.',
+  'auth.challenge_wrong_audience': 'This sign-in was meant for another node. Sign in again here.',
+  'auth.expired': SIGN_IN_AGAIN,
+  'auth.insufficient_scope': {
+    patient: 'Your sign-in does not cover this. Sign in again with your own key.',
+    staff: 'Your role does not allow this action.',
+  },
+  'auth.invalid_request': `The sign-in request was incomplete. ${RELOAD}`,
+  'auth.invalid_token': SIGN_IN_AGAIN,
+  'auth.issuer_not_org_node':
+    'This sign-in came from a node that is not part of the network. Sign in again here.',
+  'auth.missing': 'Please sign in first.',
+  'auth.not_practitioner': {
+    patient: 'This key is not registered as staff. Sign in as a patient instead.',
+    staff: 'This key is not registered as staff of any organisation. Ask your administrator to register it.',
+  },
+  'auth.not_registered': {
+    patient: 'This key is not registered on the network yet. Ask your care provider to register you.',
+    staff: 'This key is not registered on the network. Ask your administrator to register it.',
+  },
+  'auth.refresh_invalid': SIGN_IN_AGAIN,
+  'auth.revoked': 'This sign-in was ended. Sign in again to continue.',
+  'auth.scope_malformed': `The sign-in asked for something the node does not understand. ${RELOAD}`,
+  'auth.scope_not_allowed': 'The sign-in asked for more than your key may have.',
+
+  'block.not_found': 'There is no block at that height yet.',
+
+  'consent.already_revoked': 'This permission was already withdrawn.',
+  'consent.duplicate_id': `This permission was already recorded. ${RELOAD}`,
+  'consent.duplicate_request':
+    'You have already asked this patient for the same thing; wait for their answer.',
+  'consent.not_patient': {
+    patient: 'Only you can sign permissions about your records, with your own key.',
+    staff: 'Only the patient can sign this permission.',
+  },
+  'consent.not_practitioner': 'Only registered staff can ask patients for consent.',
+  'consent.patient_only': {
+    patient: 'Only you, signed in as the patient, can do this.',
+    staff: 'Only the patient can do this, from their own portal.',
+  },
+  'consent.practitioner_only': {
+    patient: 'Only care staff can do this.',
+    staff: 'Only registered care staff can do this.',
+  },
+  'consent.practitioner_suspended': {
+    patient:
+      'That person’s access has been suspended by their organisation, so they cannot be given permission.',
+    staff: 'Your key is suspended by your organisation, so you cannot ask for consent.',
+  },
+  'consent.request_closed': 'This request was already answered or has expired.',
+  'consent.too_many': {
+    patient:
+      'You have reached the number of permissions one person can keep. Withdraw some you no longer need first.',
+    staff: 'This patient has too many open requests; wait until they answer some.',
+  },
+  'consent.unknown': 'That permission no longer exists. Reload the page to see the current list.',
+  'consent.unknown_org': 'There is no organisation by that name on the network.',
+  'consent.unknown_patient': {
+    patient: 'Your key is not registered as a patient on the network yet.',
+    staff: 'No patient with that code is registered on the network. Check the code.',
+  },
+  'consent.unknown_practitioner':
+    'No staff member with that key is registered on the network. Check the key.',
+  'consent.unknown_request': 'That request no longer exists. Reload the page to see the current list.',
+
+  'encoding.non_canonical': `The app sent something the network could not read. ${RELOAD}`,
+
+  'epcis.document_too_large': 'This upload is too large. Send fewer events at a time.',
+  'epcis.invalid': 'These supply events are not valid EPCIS. Check the barcode and the details.',
+  'epcis.no_events': 'There were no events to record.',
+  'epcis.not_a_document': 'This is not an EPCIS document.',
+  'epcis.query_invalid': 'This search is not valid. Check what you typed.',
+  'epcis.schema_invalid': 'These supply events do not follow the EPCIS standard. Check the details.',
+  'epcis.schema_unavailable': 'The node cannot check supply events right now. Try again in a minute.',
+
+  'events.too_many_streams':
+    'Too many live views are open at this node. Close another tab, or try again later.',
+
+  'intake.rate_limited': 'The network is busy. Wait a few seconds and try again.',
+  'intake.unknown_signer': 'Your key is not registered on the network yet, so it cannot sign this.',
+
+  internal: NODE_INTERNAL_SENTENCE,
+
+  'membership.already_suspended': 'This key is already suspended.',
+  'membership.bad_key_proof': `The new key could not prove it is yours. ${RELOAD}`,
+  'membership.key_in_use': 'This key is already registered.',
+  'membership.not_admin': 'Only an administrator of the organisation can do this.',
+  'membership.not_patient': 'This key does not belong to a registered patient.',
+  'membership.not_suspended': 'This key is not suspended.',
+  'membership.patient_exists': 'This patient is already registered.',
+  'membership.proxy_revoked': 'This person may no longer act for the patient.',
+  'membership.unknown_org': 'There is no organisation by that name on the network.',
+  'membership.unknown_practitioner': 'No staff member with that key is registered.',
+  'membership.unknown_proxy': 'This person is not registered to act for the patient.',
+
+  'mempool.duplicate': 'This was already sent and is being recorded.',
+  'mempool.full': 'The network is busy. Wait a few seconds and try again.',
+
+  'proof.out_of_range': 'There is no proof for that position in the ledger yet.',
+
+  'records.decision_mismatch': `The access could not be recorded consistently. ${TRY_AGAIN}`,
+  'records.duplicate_event': 'This access was already recorded.',
+  'records.erased': {
+    patient: 'You had this record erased; it cannot be read any more.',
+    staff: 'The patient had this record erased; it cannot be read any more.',
+  },
+  'records.erasure_already_requested': 'You have already asked for this to be erased. It is being done.',
+  'records.erasure_not_requested': 'No erasure was asked for these records.',
+  'records.grant_without_records': 'There are no records this permission could cover.',
+  'records.mixed_decision': `The access could not be recorded consistently. ${TRY_AGAIN}`,
+  'records.no_write_consent': {
+    patient: 'You have not allowed this organisation to add to your records.',
+    staff:
+      'The patient has not allowed your organisation to add to their records. Ask them for consent to write.',
+  },
+  'records.not_clinical': {
+    patient: 'Only clinical staff can add to your records.',
+    staff: 'Only clinical staff (physicians, nurses, pharmacists, lab technicians) can add records.',
+  },
+  'records.not_custodian': {
+    patient: 'This organisation does not keep your records.',
+    staff:
+      'Your organisation does not keep this patient’s records; only the organisation that does can change them.',
+  },
+  'records.not_node': `Only an organisation’s node can record this. ${TRY_AGAIN}`,
+  'records.not_patient': {
+    patient: 'Only you can ask for your own records to be erased.',
+    staff: 'Only the patient can ask for their records to be erased.',
+  },
+  'records.nothing_to_erase': {
+    patient: 'There is nothing left to erase: every record is already erased or was never kept here.',
+    staff: 'There is nothing to erase.',
+  },
+  'records.other_custodian': 'This record is kept by another organisation.',
+  'records.other_patient': 'This record belongs to another patient.',
+  'records.proxy_may_not_erase': 'Only the patient can erase their records; a person acting for them cannot.',
+  'records.practitioner_suspended': {
+    patient: 'That person’s access has been suspended by their organisation.',
+    staff: 'Your key is suspended by your organisation.',
+  },
+  'records.receipt_mismatch': `The erasure receipt did not match the request. ${TRY_AGAIN}`,
+  'records.requester_org_mismatch':
+    'Your key belongs to another organisation than this node’s. Sign in at your own organisation’s node.',
+  'records.resource_type_changed': 'A record cannot change its kind; add a new record instead.',
+  'records.resource_types_mismatch': `The access could not be recorded consistently. ${TRY_AGAIN}`,
+  'records.unknown_org': 'There is no organisation by that name on the network.',
+  'records.unknown_patient': {
+    patient: 'Your key is not registered as a patient on the network yet.',
+    staff: 'This patient is not registered on the network. Check the patient code.',
+  },
+  'records.unknown_record': 'There is no such record. Check the record id.',
+  'records.unknown_version': 'That version of the record does not exist.',
+  'records.version_order': 'The record was changed in the meantime. Reload it and try again.',
+
+  'request.invalid': 'Some of what you entered is not valid. Check the form and try again.',
+  'request.malformed': `The app sent a request the node could not read. ${RELOAD}`,
+  'request.repeated_query_key': `The app sent a request the node could not read. ${RELOAD}`,
+  'request.too_deep': 'This is too complex to send in one go.',
+  'request.too_large': 'This is too large to send. Make it smaller.',
+  'request.unsupported_media_type': `The app sent a request the node could not read. ${RELOAD}`,
+
+  'route.not_found': 'This node does not offer that. It may run an older version.',
+
+  'supply.aggregate_full': 'This case or pallet cannot hold more packs.',
+  'supply.aggregation_too_deep': 'Packs can be nested only a few levels deep (pack, case, pallet).',
+  'supply.alert_unfounded': 'This alert has no supply event behind it, so it was not recorded.',
+  'supply.already_commissioned': 'These packs are already in circulation.',
+  'supply.already_dispensed': 'This pack was already dispensed to a patient. Do not dispense it again.',
+  'supply.already_packed': 'This pack is already packed in a case.',
+  'supply.already_recalled': 'This lot is already recalled.',
+  'supply.commit_timeout': 'The network did not confirm in time. Check the pack before trying again.',
+  'supply.decommissioned': 'This pack was taken out of circulation.',
+  'supply.destination_required': 'Choose where the shipment goes.',
+  'supply.duplicate_event_id': 'This event was already recorded.',
+  'supply.epc_history_full': 'This pack has too many events recorded already.',
+  'supply.gln_taken': 'This location number (GLN) already belongs to another organisation.',
+  'supply.gtin_taken': 'This product code (GTIN) is already registered.',
+  'supply.ilmd_required': 'Enter the lot number and expiry date for new packs.',
+  'supply.invalid': 'Some of the supply details are not valid. Check the form.',
+  'supply.invalid_sgtin': 'This barcode is not a valid pack code. Scan it again.',
+  'supply.lifecycle_order':
+    'This step cannot happen yet for this pack (for example, receiving before shipping).',
+  'supply.no_organisation': 'This node has no organisation for supply work. Ask its administrator.',
+  'supply.not_addressee': 'This shipment was sent to another organisation, not yours.',
+  'supply.not_commissioned':
+    'This pack was never put into circulation by its maker. Do not dispense it; report it.',
+  'supply.not_custodian': 'Your organisation does not hold this pack.',
+  'supply.not_declarer': 'Only the organisation that raised this can change it.',
+  'supply.not_manufacturer': 'Only the product’s manufacturer can do this.',
+  'supply.not_member': 'This organisation is not a member of the network.',
+  'supply.not_own_org': 'You can act only for your own organisation.',
+  'supply.not_owner': 'Your organisation does not own this pack.',
+  'supply.not_pharmacy': 'Only a pharmacy can dispense packs to patients.',
+  'supply.not_recalled': 'This lot is not recalled.',
+  'supply.not_staff': 'Only staff of a member organisation can do this.',
+  'supply.not_trading_partner':
+    'This organisation is not one of your trading partners. Choose a partner from the list.',
+  'supply.observations_full': 'This pack has too many observations recorded already.',
+  'supply.parent_required': 'Choose the case or pallet these packs go into.',
+  'supply.practitioner_suspended': 'Your key is suspended by your organisation.',
+  'supply.product_not_found': 'There is no product with that code.',
+  'supply.quarantined': 'This pack is quarantined. Do not dispense it.',
+  'supply.recalled': 'This pack belongs to a recalled lot. Do not dispense it; set it aside for return.',
+  'supply.rejected': 'The network refused this supply event.',
+  'supply.suspect_closed': 'This report is already closed.',
+  'supply.too_large': 'This is too large to send. Send fewer packs at a time.',
+  'supply.too_many_glns': 'Too many locations for one organisation.',
+  'supply.too_many_units': 'Too many packs in one event. Send fewer at a time.',
+  'supply.trail_full': 'This pack’s history is full.',
+  'supply.unavailable': 'Supply checks are unavailable at this node right now. Try again in a minute.',
+  'supply.unit_not_found': 'No pack with this code is known to the network. Do not dispense it; report it.',
+  'supply.unknown_destination': 'That destination is not a known organisation or location.',
+  'supply.unknown_product': 'This product is not registered. Register the product first.',
+  'supply.unknown_suspect': 'There is no such report.',
+
+  'tx.bad_signature': `The signature did not check out. ${RELOAD}`,
+  'tx.invalid_payload': 'Some of what you entered is not valid. Check the form and try again.',
+  'tx.malformed': `The app sent something the network could not read. ${RELOAD}`,
+  'tx.nonce_gap': 'Another action of yours is still being recorded. Wait a moment and try again.',
+  'tx.nonce_replayed': 'This was already recorded. Reload the page to see the result.',
+  'tx.not_found': 'There is no transaction with that hash on this ledger.',
+  'tx.pending': 'This is still being recorded. Check again in a moment.',
+  'tx.rejected': 'The network refused this.',
+  'tx.too_large': 'This is too large to record. Make it smaller.',
+  'tx.unknown_type': `The network does not know this kind of action. ${RELOAD}`,
+  'tx.wrong_chain': 'This was signed for another network. Reload the page and sign in again.',
+
+  'verify.invalid': 'This code could not be read. Scan it again or type it as printed.',
+  'verify.invalid_code': 'This is not a valid pack barcode. Scan it again or type it as printed.',
+  'verify.rate_limited': 'Too many checks in a short time. Wait a few seconds and try again.',
+};
+
+/**
+ * Why an access was refused (src/app/records/types.ts ACCESS_REASON_CODES), as the FHIR boundary names
+ * it in "access denied (reason)".
+ */
+export const ACCESS_REFUSAL_SENTENCES: Record<string, Sentence> = {
+  'consent.none': NO_CONSENT,
+  'consent.denied': {
+    patient: 'You have said this person may never see these records.',
+    staff: 'The patient has refused access to these records.',
+  },
+  'break-glass.not_allowed':
+    'Emergency access is only for physicians and nurses of hospitals and clinics treating the patient.',
+  'break-glass.practitioner_budget':
+    'You have used all your emergency accesses for today. Ask a colleague, or the privacy officer.',
+  'break-glass.organisation_budget':
+    'Your organisation has used all its emergency accesses for today. Contact the privacy officer.',
+  'requester.not_practitioner': 'Only registered care staff can read patients’ records.',
+  'requester.suspended': 'Your key is suspended by your organisation.',
+  'record.erased': {
+    patient: 'You had this record erased; it cannot be read any more.',
+    staff: 'The patient had this record erased; it cannot be read any more.',
+  },
+};
+
+export function sentenceFor(sentence: Sentence, audience: Audience): string {
+  return typeof sentence === 'string' ? sentence : sentence[audience];
+}
+
+export function isNodeInternal(code: string): boolean {
+  return NODE_INTERNAL_PREFIXES.some((prefix) => code.startsWith(prefix));
+}
+
+/** The sentence of a catalogue or access-refusal code, if the app has one. */
+export function sentenceOfCode(code: string, audience: Audience): string | undefined {
+  if (Object.hasOwn(ERROR_SENTENCES, code)) return sentenceFor(ERROR_SENTENCES[code as ShownCode], audience);
+  if (Object.hasOwn(ACCESS_REFUSAL_SENTENCES, code))
+    return sentenceFor(ACCESS_REFUSAL_SENTENCES[code]!, audience);
+  return isNodeInternal(code) ? NODE_INTERNAL_SENTENCE : undefined;
+}
