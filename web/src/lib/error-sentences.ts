@@ -137,6 +137,29 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'events.too_many_streams':
     'Too many live views are open at this node. Close another tab, or try again later.',
 
+  'governance.already_voted': 'Your organisation has already voted on this proposal.',
+  'governance.duplicate_validator': 'This validator is already in the set.',
+  'governance.invalid_validator_set':
+    'This change would leave the network without a valid set of validators.',
+  'governance.key_in_use': 'This key is already used by another member.',
+  'governance.last_member': 'The last member of the network cannot be removed.',
+  'governance.member_not_active': 'This member is not active.',
+  'governance.member_not_suspended': 'This member is not suspended.',
+  'governance.no_validators_left': 'This change would leave the network with no validators.',
+  'governance.not_in_electorate': 'Your organisation does not vote on this proposal.',
+  'governance.not_member_admin': 'Only an administrator of a member organisation can do this.',
+  'governance.not_member_node': 'Only a member organisation’s node can do this.',
+  'governance.not_validator': 'This organisation is not a validator.',
+  'governance.org_exists': 'An organisation with this name already exists.',
+  'governance.power_shift_too_large':
+    'This change moves too much voting power at once. Make it in smaller steps.',
+  'governance.proposal_closed': 'This proposal is already decided.',
+  'governance.schedule_full': 'Too many changes are already scheduled. Wait until some take effect.',
+  'governance.too_many_validators': 'The network cannot have more validators.',
+  'governance.unknown_org': 'There is no organisation by that name on the network.',
+  'governance.unknown_proposal': 'There is no such proposal.',
+  'governance.voting_closed': 'Voting on this proposal has closed.',
+
   'intake.rate_limited': 'The network is busy. Wait a few seconds and try again.',
   'intake.unknown_signer': 'Your key is not registered on the network yet, so it cannot sign this.',
 
