@@ -115,10 +115,11 @@ export interface UpNetwork {
 
 /**
  * Runs `carechain up --demo-rate 0` in a fresh data dir and resolves once credentials.json is written.
- * One retry on fresh ports: another process on this shared machine may take a port between our check
+ * `up` imports the Synthea patients before it writes them, which took over 240 s on a shared 2-core
+ * machine under a load of 38, hence the generous bound (a bound, not an expectation). One retry on fresh ports: another process on this shared machine may take a port between our check
  * and the nodes' listen.
  */
-export async function startUp(timeoutMs = 240_000): Promise<UpNetwork> {
+export async function startUp(timeoutMs = 480_000): Promise<UpNetwork> {
   try {
     return await startUpOnce(timeoutMs);
   } catch (err) {

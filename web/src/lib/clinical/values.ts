@@ -1,6 +1,7 @@
 // A record's value as a clinician writes it: rounded to the precision the measurement has (a height to a
 // millimetre, not the 13 decimals a device or generator may send), blood pressure as systolic/diastolic
 // from the panel's components, units in human form (units.ts).
+import type { ObservationComponent } from 'fhir/r4.js';
 import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import { humanUnit } from './units.ts';
 
@@ -87,13 +88,9 @@ export function quantityText(quantity: Quantity, code?: string): string | undefi
       : `${number} ${unit}`;
 }
 
-interface Component {
-  code?: unknown;
-  valueQuantity?: Quantity;
-}
-
-const componentsOf = (r: FhirResource): Component[] =>
-  Array.isArray(r.component) ? (r.component as Component[]) : [];
+/** An Observation's components, as FHIR R4 types them (read field by field, checked as they are read). */
+const componentsOf = (r: FhirResource): ObservationComponent[] =>
+  Array.isArray(r.component) ? (r.component as ObservationComponent[]) : [];
 
 /** Systolic and diastolic of a blood-pressure Observation (by their LOINC component codes). */
 export function bloodPressureOf(
