@@ -15,6 +15,8 @@ export const NODE_INTERNAL_PREFIXES = [
   'block.bad_tx',
   'block.mismatch',
   'block.too_large',
+  // Transparency-log checkpoints and witnesses (C2SP): between nodes and witnesses, not the app.
+  'c2sp.',
   'checkpoint.',
   'commit.',
   'config.',
