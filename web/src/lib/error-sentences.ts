@@ -63,6 +63,8 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'auth.challenge_replayed': `This sign-in was already used. ${RELOAD}`,
   'auth.challenge_unknown': 'The sign-in expired or this node restarted. Please sign in again.',
   'auth.challenge_wrong_audience': 'This sign-in was meant for another node. Sign in again here.',
+  'auth.delegation_invalid':
+    'Your sign-in as a practitioner could not be checked. Sign in again at your organisation’s node.',
   'auth.expired': SIGN_IN_AGAIN,
   'auth.insufficient_scope': {
     patient: 'Your sign-in does not cover this. Sign in again with your own key.',
