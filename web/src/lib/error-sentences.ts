@@ -340,6 +340,10 @@ export const ACCESS_REFUSAL_SENTENCES: Record<string, Sentence> = {
     patient: 'You had this record erased; it cannot be read any more.',
     staff: 'The patient had this record erased; it cannot be read any more.',
   },
+  'policy.opt-out': {
+    patient: 'You have opted out of sharing for your care, so nothing was shared.',
+    staff: 'The patient has opted out of sharing for their care. Ask them for consent.',
+  },
 };
 
 export function sentenceFor(sentence: Sentence, audience: Audience): string {
