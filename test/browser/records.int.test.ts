@@ -75,7 +75,7 @@ test('a clinician’s read is refused without consent, and allowed once the pati
   await patientPage.getByRole('heading', { name: 'Your health records' }).waitFor();
   await patientPage
     .getByRole('list', { name: 'Your records, newest first' })
-    .getByText('Body temperature')
+    .getByText('Body temperature 37.2 °C')
     .waitFor();
   await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
   const grant = patientPage.getByRole('form', { name: 'Allow someone to see your records' });
