@@ -129,6 +129,19 @@ test('a bundle of PUTs with client ids loads (update-as-create), every fullUrl f
   assert.equal(created.meta.versionId, '1');
   assert.equal((await read('Observation', 'bp-1')).code.text, 'blood pressure');
 
+  // _summary=count and _sort (search.html#summary, #sort) over what the EHR loaded.
+  const count = (await reader.search({
+    resourceType: 'Observation',
+    searchParams: { patient: '907', _summary: 'count' },
+  })) as Json;
+  assert.equal(count.total, 5);
+  assert.equal(count.entry?.length ?? 0, 0);
+  const newest = (await reader.search({
+    resourceType: 'Observation',
+    searchParams: { patient: 'Patient/907', _sort: '-_lastUpdated', _count: '1' },
+  })) as Json;
+  assert.equal(newest.entry[0].resource.id, 'bp-1');
+
   // Another organisation's practitioner may not create here, and a server-assigned id of another
   // organisation's record is not taken over.
   assert.equal(
@@ -258,6 +271,17 @@ test('a hospital practitioner finds the hospital’s patient by family and birth
     ['Patient/907'],
   );
   assert.deepEqual(await search({ family: 'Shaw', birthdate: '1990' }), []);
+  const cut = (await doctor.search({
+    resourceType: 'Patient',
+    searchParams: { family: 'Shaw', _elements: 'birthDate' },
+  })) as Json;
+  assert.deepEqual(Object.keys(cut.entry[0].resource).sort(), ['birthDate', 'id', 'meta', 'resourceType']);
+  assert.equal(cut.entry[0].resource.meta.tag.at(-1).code, 'SUBSETTED');
+  // A count of a demographic search would count the patients a decision refuses.
+  const counted = await refused(
+    doctor.search({ resourceType: 'Patient', searchParams: { family: 'Shaw', _summary: 'count' } }),
+  );
+  assert.equal(counted.status, 400);
   assert.deepEqual(await search({ family: 'Shawcross' }), []);
 
   // A search naming nothing is refused; another organisation's staff may not look patients up here.

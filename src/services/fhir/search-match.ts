@@ -4,7 +4,12 @@
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
 import { approximateToleranceMs, dateRangeMatches, rangeOfValue } from './search-date.ts';
-import { COMMON_SEARCH_PARAMS, SERVED_RESOURCE_TYPES, searchParamsFor } from './search-params.ts';
+import {
+  COMMON_SEARCH_PARAMS,
+  SERVED_RESOURCE_TYPES,
+  searchParamsFor,
+  type SearchParamDef,
+} from './search-params.ts';
 import type { ReferenceSearch, SearchClause, SearchQuery, TokenSearch } from './search.ts';
 
 type Extract = (resource: object) => unknown[];
@@ -127,4 +132,29 @@ function referenceMatches(q: ReferenceSearch, found: FoundReference): boolean {
   if ('url' in q) return 'url' in found && found.url === q.url;
   if ('url' in found) return false;
   return q.id === found.id && (q.type === undefined || q.type === found.type);
+}
+
+/** Where a resource sorts by a date parameter (search.html#sort): the start of its first value. */
+export function sortInstant(resource: object, param: SearchParamDef): number | undefined {
+  for (const value of valuesOf(resource, param.expression)) {
+    const range = rangeOfValue(value);
+    if (range !== undefined && Number.isFinite(range.lo)) return range.lo;
+  }
+  return undefined;
+}
+
+/** Sorts resources in place by a date parameter; those without a value go last (search.html#sort). */
+export function sortByDate<T extends object>(
+  items: T[],
+  resourceOf: (item: T) => object,
+  sort: SearchQuery['sort'],
+): void {
+  if (sort === undefined) return;
+  const keyed = items.map((item) => ({ item, at: sortInstant(resourceOf(item), sort.param) }));
+  keyed.sort((a, b) => {
+    if (a.at === undefined || b.at === undefined)
+      return Number(a.at === undefined) - Number(b.at === undefined);
+    return sort.descending ? b.at - a.at : a.at - b.at;
+  });
+  keyed.forEach((k, i) => (items[i] = k.item));
 }

@@ -210,10 +210,10 @@ function problems(type: string, query: string): Array<[number, string, string]> 
 }
 
 test('broken searches give one precise 400 issue per problem', () => {
-  assert.deepEqual(problems('Observation', 'date=xx2016&foo=1&_sort=date&code=a|b|c&subject=patient/1'), [
+  assert.deepEqual(problems('Observation', 'date=xx2016&foo=1&_sort=code&code=a|b|c&subject=patient/1'), [
     [400, 'invalid', "date: unknown prefix 'xx' (use one of eq, ne, lt, gt, le, ge, sa, eb, ap)"],
     [400, 'not-supported', "unknown search parameter 'foo' for Observation"],
-    [400, 'not-supported', "unknown search parameter '_sort' for Observation"],
+    [400, 'invalid', '_sort: sorts by one date parameter of the type, such as date or -date'],
     [400, 'invalid', 'code: a token is [system|]code or system|'],
     [400, 'invalid', 'subject: reference names no R4 resource type'],
   ]);
@@ -244,4 +244,15 @@ test('the HL7 Patient example is unchanged by matching (fhirpath does not annota
   const before = JSON.stringify(patient);
   matches(patient, parseSearch('Patient', 'name=peter&birthdate=1974&gender=male&identifier=12345'));
   assert.equal(JSON.stringify(patient), before);
+});
+
+test('_summary=count, _elements and _sort on a date parameter parse; anything else is a precise 400', () => {
+  const query = parseSearch('Observation', '_summary=count&_elements=status,code&_sort=-date');
+  assert.equal(query.summaryCount, true);
+  assert.deepEqual(query.elements, ['status', 'code']);
+  assert.equal(query.sort?.param.name, 'date');
+  assert.equal(query.sort?.descending, true);
+  for (const bad of ['_summary=true', '_elements=a.b', '_sort=code', '_sort=date&_sort=-date']) {
+    assert.throws(() => parseSearch('Observation', bad), FhirError, bad);
+  }
 });

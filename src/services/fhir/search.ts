@@ -46,6 +46,12 @@ export interface SearchQuery {
   clauses: SearchClause[];
   count: number;
   cursor?: string;
+  /** `_summary=count` (search.html#summary): the total only, no resources. */
+  summaryCount?: boolean;
+  /** `_elements` (search.html#elements): the top-level elements each resource is cut down to. */
+  elements?: string[];
+  /** `_sort` on one date parameter (search.html#sort), `-` for newest first. */
+  sort?: { param: SearchParamDef; descending: boolean };
 }
 
 export type QueryInput =
@@ -66,6 +72,14 @@ export function parseSearch(resourceType: string, input: QueryInput): SearchQuer
     const name = colon < 0 ? key : key.slice(0, colon);
     const modifier = colon < 0 ? undefined : key.slice(colon + 1);
     const problem = (text: string): void => void issues.push(issue('invalid', `${clipKey(name)}: ${text}`));
+    if (name === '_summary' || name === '_elements' || name === '_sort') {
+      const trouble = seen.has(name)
+        ? 'may appear only once'
+        : parseResultParam(name, modifier, raw, query, defs);
+      if (trouble !== undefined) problem(trouble);
+      seen.add(name);
+      continue;
+    }
     if (name === '_count' || name === CURSOR_PARAM) {
       const trouble = seen.has(name) ? 'may appear only once' : parsePaging(name, modifier, raw, query);
       if (trouble !== undefined) problem(trouble);
@@ -90,6 +104,36 @@ export function parseSearch(resourceType: string, input: QueryInput): SearchQuer
   }
   if (issues.length > 0) throw FhirError.of(issues);
   return query;
+}
+
+/** Sets `_summary`, `_elements` or `_sort` on the query (search.html#summary, #elements, #sort). */
+function parseResultParam(
+  name: '_summary' | '_elements' | '_sort',
+  modifier: string | undefined,
+  raw: string,
+  query: SearchQuery,
+  defs: readonly SearchParamDef[],
+): string | undefined {
+  if (modifier !== undefined) return 'takes no modifier';
+  if (name === '_summary') {
+    if (raw === 'count') query.summaryCount = true;
+    else if (raw !== 'false') return 'only count and false are supported';
+    return undefined;
+  }
+  if (name === '_elements') {
+    const elements = raw.split(',').filter((e) => e !== '');
+    if (elements.length > SEARCH_VALUES_MAX || elements.some((e) => !/^[a-z][A-Za-z0-9]{0,63}$/.test(e))) {
+      return 'a comma-separated list of element names';
+    }
+    query.elements = elements;
+    return undefined;
+  }
+  const descending = raw.startsWith('-');
+  const param = defs.find((d) => d.name === (descending ? raw.slice(1) : raw));
+  if (param === undefined || param.type !== 'date')
+    return 'sorts by one date parameter of the type, such as date or -date';
+  query.sort = { param, descending };
+  return undefined;
 }
 
 /** Sets `_count` or the cursor on the query, or says what is wrong with it. */
@@ -222,4 +266,23 @@ function entriesOf(input: QueryInput): Array<[string, string]> {
     for (const v of typeof value === 'string' ? [value] : value) out.push([key, v]);
   }
   return out;
+}
+
+/**
+ * A resource cut down to `_elements` (search.html#elements): the mandatory id, meta and resourceType stay,
+ * and meta carries the SUBSETTED tag so that no one takes it for the whole resource.
+ */
+export function subsetted<R extends { resourceType: string }>(resource: R, elements: readonly string[]): R {
+  const out: Record<string, unknown> = { resourceType: resource.resourceType };
+  const source = resource as unknown as Record<string, unknown>;
+  for (const key of ['id', ...elements]) if (source[key] !== undefined) out[key] = source[key];
+  const meta = (source.meta ?? {}) as { tag?: unknown[] };
+  out.meta = {
+    ...meta,
+    tag: [
+      ...(meta.tag ?? []),
+      { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' },
+    ],
+  };
+  return out as R;
 }

@@ -2,7 +2,7 @@
 // demographics (US Core: name, family, given, birthdate, gender, identifier), and the directory
 // (Practitioner, Organization, Location…), which holds no health data.
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
-import { matches } from '../fhir/search-match.ts';
+import { matches, sortByDate } from '../fhir/search-match.ts';
 import type { SearchQuery } from '../fhir/search.ts';
 import { logAccess, type Practitioner } from './access-log.ts';
 import type { Resource } from './resources.ts';
@@ -55,6 +55,10 @@ export async function searchPatientsHeldHere(
     const resource = port.open(head);
     if (matches(resource, query, { nowMs })) hits.push({ head, resource });
   }
+  // A count would include the patients a decision would refuse.
+  if (query.summaryCount === true)
+    throw FhirError.invalid('_summary=count needs a search naming the patient');
+  sortByDate(hits, (h) => h.resource, query.sort);
   const page = hits.slice(offset, offset + query.count);
   const decisions = await Promise.all(
     page.map(({ head }) =>
@@ -75,6 +79,8 @@ export function searchDirectory(port: SearchPort, query: SearchQuery, offset: nu
   }
   const nowMs = port.clock.nowMs();
   const hits = entries.filter((resource) => matches(resource, query, { nowMs }));
+  if (query.summaryCount === true) return { total: hits.length, resources: [] };
+  sortByDate(hits, (r) => r, query.sort);
   const page = hits.slice(offset, offset + query.count);
   const end = offset + page.length;
   return { total: hits.length, resources: page, ...(end < hits.length ? { nextCursor: String(end) } : {}) };

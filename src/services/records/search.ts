@@ -2,8 +2,9 @@
 // records it may scan, and the one access event that releases a practitioner's page.
 import { authorize } from '../auth/caller.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
-import { matches } from '../fhir/search-match.ts';
-import { parseSearch, type QueryInput, type SearchQuery } from '../fhir/search.ts';
+import { matches, sortByDate } from '../fhir/search-match.ts';
+import type { PurposeOfUse } from '../../app/consent/types.ts';
+import { parseSearch, subsetted, type QueryInput, type SearchQuery } from '../fhir/search.ts';
 import { logAccess, release, type AccessLogPort } from './access-log.ts';
 import { searchDirectory, searchPatientsHeldHere } from './patient-search.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
@@ -51,6 +52,23 @@ export async function searchRecords(
   authorize(caller, type, 's');
   const checkedPurpose = purposeOf(purpose);
   const query = parseSearch(type, input);
+  return shapeResult(query, await searchUnshaped(port, caller, type, query, checkedPurpose));
+}
+
+/** `_elements` applied to what a search releases. */
+function shapeResult(query: SearchQuery, result: SearchResult): SearchResult {
+  const { elements } = query;
+  if (elements === undefined) return result;
+  return { ...result, resources: result.resources.map((r) => subsetted(r, elements)) };
+}
+
+async function searchUnshaped(
+  port: SearchPort,
+  caller: Exclude<GatewayCaller, { kind: 'node' }>,
+  type: string,
+  query: SearchQuery,
+  checkedPurpose: PurposeOfUse,
+): Promise<SearchResult> {
   const offset = cursorOffset(query.cursor);
   const named = namedPatients(port, query);
   // The directory holds no health data; a Device with a patient is a record, searched by its patient.
@@ -96,6 +114,9 @@ export async function searchRecords(
     return hit;
   });
   const resourceOf = (head: RecordHead): Resource => opened.get(head.recordId) ?? port.open(head);
+  // _summary=count releases no record: the count is what consent (decided above) allows.
+  if (query.summaryCount === true) return { total: hits.length, resources: [] };
+  sortByDate(hits, resourceOf, query.sort);
   const page = hits.slice(offset, offset + query.count);
   const next = offset + page.length < hits.length ? String(offset + page.length) : undefined;
   const result = (resources: Resource[]): SearchResult => ({
