@@ -28,7 +28,7 @@ import {
   registerPractitioner,
   type TestNetwork,
 } from '../harness/network.ts';
-import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 /** The hospital's mempool: small, so that a flood of a few hundred txs a second keeps it full. */
 const MEMPOOL = {
@@ -90,8 +90,7 @@ before(async () => {
 
 after(async () => {
   for (const agent of agents) agent.destroy();
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
+  await stopProcesses(procs);
   root.remove();
 });
 

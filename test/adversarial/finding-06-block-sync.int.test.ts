@@ -18,13 +18,12 @@ import { P2PTransport, type PeerAddress } from '../../src/node/p2p/index.ts';
 import { tempDir } from '../harness/chain.ts';
 import { getJson, waitFor } from '../harness/http.ts';
 import { commitTx, makeNetwork, registerPractitioner } from '../harness/network.ts';
-import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-adv-sync-');
 const procs: NodeProcess[] = [];
 after(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
+  await stopProcesses(procs);
   root.remove();
 });
 

@@ -16,6 +16,7 @@ import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts'
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { ERASURE_CRASH_ENV } from '../../src/cli/test-hooks.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
+import { organisationGrant } from '../harness/fhir-client.ts';
 import { http, waitFor } from '../harness/http.ts';
 import {
   requestErasureOfAll,
@@ -42,15 +43,9 @@ before(async () => {
   patientToken = await network.registerPatient('hospital', patient);
   // The hospital is the patient's custodian; the clinic writes about the patient under a write consent
   // (finding 12), as a second institution would.
-  await network.commit(network.url('hospital'), patient, 'consent.grant', {
-    consentId: toHex(new Uint8Array(randomBytes(32))),
-    grantee: { kind: 'organisation', orgId: 'clinic' },
-    resourceTypes: ['Patient'],
-    purposes: ['TREAT'],
-    actions: ['write'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  });
+  const consentId = toHex(new Uint8Array(randomBytes(32)));
+  const grant = organisationGrant(consentId, 'clinic', ['Patient'], ['write']);
+  await network.commit(network.url('hospital'), patient, 'consent.grant', grant);
 });
 
 after(() => network?.stop('SIGKILL'));

@@ -47,7 +47,6 @@ before(async () => {
   // No empty blocks while the test holds time still: the clock's jump must not commit a block by itself.
   custodian = await startFhirTestNode({
     chainId: 'carechain-finding-09',
-    dirPrefix: 'carechain-finding09-',
     clock,
     emptyBlockIntervalMs: 3_600_000,
   });

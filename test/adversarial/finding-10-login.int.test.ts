@@ -69,7 +69,7 @@ test('a challenge flood from one address does not evict another client’s pendi
   // The node's own routes and challenge store, in process (Fastify inject names the client address):
   // the flood is more than the node keeps in all (CHALLENGES_PENDING_MAX_DEFAULT), 10,050 requests,
   // too many to send over sockets on a shared CI machine.
-  const custodian = await startFhirTestNode({ chainId: 'carechain-finding-10', dirPrefix: 'carechain-f10-' });
+  const custodian = await startFhirTestNode({ chainId: 'carechain-finding-10' });
   try {
     const ask = (remoteAddress: string) =>
       custodian.app.inject({ method: 'POST', url: '/auth/challenge', remoteAddress });

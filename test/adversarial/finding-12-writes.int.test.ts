@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { toHex } from '../../src/core/bytes.ts';
+import { heartRateObservation, organisationGrant } from '../harness/fhir-client.ts';
 import { waitFor } from '../harness/http.ts';
 import {
   fhirCall,
@@ -41,13 +42,7 @@ const hospitalPhysician = () => records.staff[0]!;
 const privacyOfficer = () => records.staff[1]!;
 const clinicPhysician = () => records.staff[2]!;
 
-const observation = (patientId: string) => ({
-  resourceType: 'Observation',
-  status: 'final',
-  code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
-  subject: { reference: `Patient/${patientId}` },
-  valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
-});
+const observation = heartRateObservation;
 
 test('the custodian’s privacy officer may neither create nor overwrite a patient’s records', async () => {
   const officer = privacyOfficer();
@@ -83,15 +78,12 @@ test('another custodian writes about the patient only under the patient’s writ
   assert.equal(refused.status, 403, JSON.stringify(refused.body).slice(0, 300));
   assert.match(JSON.stringify(refused.body), /records\.no_write_consent/);
 
-  const grant = {
-    consentId: toHex(new Uint8Array(randomBytes(32))),
-    grantee: { kind: 'organisation', orgId: 'clinic' },
-    resourceTypes: ['Observation', 'Patient'],
-    purposes: ['TREAT'],
-    actions: ['write'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  };
+  const grant = organisationGrant(
+    toHex(new Uint8Array(randomBytes(32))),
+    'clinic',
+    ['Observation', 'Patient'],
+    ['write'],
+  );
   await records.network.commit(records.network.url('hospital'), records.patient, 'consent.grant', grant);
   // The clinic's node may be a block behind the grant: retry while it still refuses.
   let created = refused;

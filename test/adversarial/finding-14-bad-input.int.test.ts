@@ -22,11 +22,7 @@ let maker: RunningNetwork | undefined;
 let staff: Staff;
 
 before(async () => {
-  custodian = await startFhirTestNode({
-    chainId: 'carechain-finding-14',
-    dirPrefix: 'carechain-finding14-fhir-',
-    listen: true,
-  });
+  custodian = await startFhirTestNode({ chainId: 'carechain-finding-14', listen: true });
   maker = await startNetwork('carechain-finding14-', [{ name: 'acme-pharma', type: 'manufacturer' }]);
   staff = await maker.registerStaff('acme-pharma', 'admin');
 });

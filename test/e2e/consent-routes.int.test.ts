@@ -16,15 +16,9 @@ import {
 
 let testNode: FhirTestNode;
 before(async () => {
-  testNode = await startFhirTestNode({
-    chainId: 'carechain-consent-routes-test',
-    dirPrefix: 'carechain-consent-routes-',
-    listen: true,
-  });
+  testNode = await startFhirTestNode({ chainId: 'carechain-consent-routes-test', listen: true });
 });
-after(async () => {
-  await testNode?.close();
-});
+after(() => testNode?.close());
 
 async function get(path: string, who?: 'doctor' | 'nurse' | 'patient') {
   const response = await fetch(`${testNode.url}${path}`, {

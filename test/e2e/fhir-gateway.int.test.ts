@@ -8,15 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { seedOf } from '../harness/chain.ts';
 import {
   fhirKeys,
+  injectJson,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   type FhirTestNode,
 } from '../harness/fhir-node.ts';
-import { observationReadGrant } from '../harness/fhir-client.ts';
+import { chalmersPatient, heartRateObservation, observationReadGrant } from '../harness/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-fhir-test';
 const { nurse, patient } = fhirKeys;
@@ -30,13 +30,11 @@ const patientLogin = (who: KeyPair, answer?: (signed: object) => object) =>
   testNode.patientLogin(who, answer);
 
 before(async () => {
-  testNode = await startFhirTestNode({ chainId: CHAIN_ID, dirPrefix: 'carechain-fhir-' });
+  testNode = await startFhirTestNode({ chainId: CHAIN_ID });
   ({ app, tokens } = testNode);
 });
 
-after(async () => {
-  await testNode?.close();
-});
+after(() => testNode?.close());
 
 async function fhir(
   method: 'GET' | 'POST',
@@ -45,33 +43,13 @@ async function fhir(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const response = await app.inject({
-    method,
-    url: `/fhir/R4/${path}`,
-    headers: {
-      ...(who === null ? {} : { authorization: `Bearer ${tokens[who]}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  return { status: response.statusCode, headers: response.headers, body: response.json() };
+  const token = who === null ? null : tokens[who];
+  const contentType = 'application/fhir+json';
+  return injectJson(app, { method, url: `/fhir/R4/${path}`, token, body, headers, contentType });
 }
 
-const patientResource = {
-  resourceType: 'Patient',
-  identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
-  name: [{ family: 'Chalmers', given: ['Peter'] }],
-  gender: 'male',
-  birthDate: '1974-12-25',
-};
-const observation = (patientId: string) => ({
-  resourceType: 'Observation',
-  status: 'final',
-  code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
-  subject: { reference: `Patient/${patientId}` },
-  valueQuantity: { value: 72.5, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
-});
+const patientResource = chalmersPatient(pseudonym);
+const observation = heartRateObservation;
 
 let patientId = '';
 let observationBody: Record<string, unknown> = {};

@@ -47,17 +47,11 @@ function client(who: keyof typeof tokens): Client {
 /** The HTTP status and OperationOutcome of a call fhir-kit-client rejected. */
 
 before(async () => {
-  testNode = await startFhirTestNode({
-    chainId: CHAIN_ID,
-    dirPrefix: 'carechain-fhir-search-',
-    listen: true,
-  });
+  testNode = await startFhirTestNode({ chainId: CHAIN_ID, listen: true });
   ({ url: listening, tokens } = testNode);
 });
 
-after(async () => {
-  await testNode?.close();
-});
+after(() => testNode?.close());
 
 const LOINC = 'http://loinc.org';
 const observation = (patientId: string, code: string, when: string) => ({

@@ -36,15 +36,9 @@ const client = (who: 'doctor' | 'nurse' | 'patient') =>
 const recordCount = () => recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
 
 before(async () => {
-  testNode = await startFhirTestNode({
-    chainId: 'carechain-fhir-transaction-test',
-    dirPrefix: 'carechain-fhir-tx-',
-    listen: true,
-  });
+  testNode = await startFhirTestNode({ chainId: 'carechain-fhir-transaction-test', listen: true });
 });
-after(async () => {
-  await testNode?.close();
-});
+after(() => testNode?.close());
 
 let patientId = '';
 let observationId = '';
@@ -102,31 +96,25 @@ test('Synthea organisations, practitioners and a whole patient load as transacti
   assert.equal(read.name, hospital.entry[0].resource.name);
 });
 
+/** A Bundle entry that POSTs a pulse Observation about `subject`. */
+const pulseEntry = (subject: string) => ({
+  resource: {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'pulse' },
+    subject: { reference: subject },
+  },
+  request: { method: 'POST', url: 'Observation' },
+});
+
 test('a transaction with one bad entry is refused whole and writes nothing', async () => {
   const before = recordCount();
   const body = {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      {
-        fullUrl: 'urn:uuid:5b1a4a1e-0f1c-4f6e-9c3e-7d2b1a0e9f11',
-        resource: {
-          resourceType: 'Observation',
-          status: 'final',
-          code: { text: 'pulse' },
-          subject: { reference: `Patient/${patientId}` },
-        },
-        request: { method: 'POST', url: 'Observation' },
-      },
-      {
-        resource: {
-          resourceType: 'Observation',
-          status: 'final',
-          code: { text: 'pulse' },
-          subject: { reference: 'Patient/not-held-here' },
-        },
-        request: { method: 'POST', url: 'Observation' },
-      },
+      { fullUrl: 'urn:uuid:5b1a4a1e-0f1c-4f6e-9c3e-7d2b1a0e9f11', ...pulseEntry(`Patient/${patientId}`) },
+      pulseEntry('Patient/not-held-here'),
     ],
   };
   const { status, data } = await refused(client('doctor').transaction({ body }));
@@ -188,15 +176,7 @@ test('a batch answers each entry on its own', async () => {
     resourceType: 'Bundle',
     type: 'batch',
     entry: [
-      {
-        resource: {
-          resourceType: 'Observation',
-          status: 'final',
-          code: { text: 'pulse' },
-          subject: { reference: `Patient/${patientId}` },
-        },
-        request: { method: 'POST', url: 'Observation' },
-      },
+      pulseEntry(`Patient/${patientId}`),
       {
         resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'x' } },
         request: { method: 'POST', url: 'Observation' },

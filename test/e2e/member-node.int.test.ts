@@ -11,13 +11,12 @@ import { generateKeyPair } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
 import { getJson, waitFor } from '../harness/http.ts';
 import { makeNetwork } from '../harness/network.ts';
-import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-member-');
 const procs: NodeProcess[] = [];
 after(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.map((p) => p.exited));
+  await stopProcesses(procs);
   root.remove();
 });
 

@@ -11,13 +11,12 @@ import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
 import { getJson, http, postJson, waitFor } from '../harness/http.ts';
 import { makeNetwork } from '../harness/network.ts';
-import { startNodeProcess, type NodeProcess } from '../harness/process.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-net-');
 const procs: (NodeProcess | undefined)[] = [];
 after(async () => {
-  for (const p of procs) if (p && p.child.exitCode === null) p.child.kill('SIGKILL');
-  await Promise.all(procs.flatMap((p) => (p ? [p.exited] : [])));
+  await stopProcesses(procs);
   root.remove();
 });
 

@@ -10,12 +10,7 @@ import { startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
 
 let t: FhirTestNode;
 before(async () => {
-  t = await startFhirTestNode({
-    chainId: 'carechain-openapi',
-    dirPrefix: 'carechain-openapi-',
-    recordsAdmin: true,
-    supply: true,
-  });
+  t = await startFhirTestNode({ chainId: 'carechain-openapi', recordsAdmin: true, supply: true });
 });
 after(() => t?.close());
 

@@ -41,7 +41,6 @@ async function fhir(method: 'GET' | 'POST', path: string, token: string, body?: 
 before(async () => {
   testNode = await startFhirTestNode({
     chainId: 'carechain-patient-cli-test',
-    dirPrefix: 'carechain-patient-cli-node-',
     listen: true,
     recordsAdmin: true,
   });

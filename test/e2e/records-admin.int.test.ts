@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
 import { breakGlassReasonCommitment } from '../../src/node/storage/break-glass-reasons.ts';
 import type { FhirValidator } from '../../src/services/fhir/validate.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { accessLog, breakGlassEvents, erasures, recordHead } from '../../src/app/records/index.ts';
 import { fromHex, toHex } from '../../src/core/bytes.ts';
 import { signTx } from '../../src/core/tx.ts';
@@ -21,12 +20,13 @@ import { VaultStore } from '../../src/node/vault/vault-store.ts';
 import { seedOf } from '../harness/chain.ts';
 import {
   fhirKeys,
+  injectJson,
   patientPseudonymOfTest as pseudonym,
   startFhirTestNode,
   testKey as key,
   type FhirTestNode,
 } from '../harness/fhir-node.ts';
-import { observationReadGrant } from '../harness/fhir-client.ts';
+import { chalmersPatient, heartRateObservation, observationReadGrant } from '../harness/fhir-client.ts';
 
 const CHAIN_ID = 'carechain-admin-test';
 const { nodeKey, hospitalAdmin, clinicAdmin, doctor, nurse, patient } = fhirKeys;
@@ -47,7 +47,6 @@ const page = { offset: 0, limit: 100 };
 before(async () => {
   testNode = await startFhirTestNode({
     chainId: CHAIN_ID,
-    dirPrefix: 'carechain-admin-',
     practitioners: [
       { admin: hospitalAdmin, key: doctor, orgId: 'hospital', role: 'physician' },
       { admin: hospitalAdmin, key: officer, orgId: 'hospital', role: 'privacy-officer' },
@@ -65,9 +64,7 @@ before(async () => {
   tokens = { ...testNode.tokens, officer: officerToken };
 });
 
-after(async () => {
-  await testNode?.close();
-});
+after(() => testNode?.close());
 
 async function call(
   method: 'GET' | 'POST',
@@ -76,17 +73,7 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const response = await app.inject({
-    method,
-    url,
-    headers: {
-      ...(who === null ? {} : { authorization: `Bearer ${tokens[who]}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  return { status: response.statusCode, headers: response.headers, body: response.json() };
+  return injectJson(app, { method, url, token: who === null ? null : tokens[who], body, headers });
 }
 
 const fhirCreate = async (resource: object) => {
@@ -105,21 +92,9 @@ let observation: Record<string, unknown> & { id: string } = { id: '' };
 let breakGlassEventId = '';
 
 test('the hospital writes a Patient and an allergy-relevant Observation', async () => {
-  const created = await fhirCreate({
-    resourceType: 'Patient',
-    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: pseudonym }],
-    name: [{ family: 'Chalmers', given: ['Peter'] }],
-    gender: 'male',
-    birthDate: '1974-12-25',
-  });
+  const created = await fhirCreate(chalmersPatient(pseudonym));
   patientId = created.id;
-  observation = await fhirCreate({
-    resourceType: 'Observation',
-    status: 'final',
-    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
-    subject: { reference: `Patient/${patientId}` },
-    valueQuantity: { value: 72.5, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
-  });
+  observation = await fhirCreate(heartRateObservation(patientId));
 });
 
 test('without consent the clinic is denied; break-glass for ETREAT with a reason releases the record', async () => {

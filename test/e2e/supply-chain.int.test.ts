@@ -155,18 +155,18 @@ test('one lot walks from the manufacturer through the distributor to two pharmac
   assert.equal(s4unit.body.unit.ownerOrgId, 'pharmacy-b');
 });
 
+/** A pharmacist's verification of the pack with `serial` of the shipped lot, as its label reads. */
+function verifyPack(pharmacist: Staff, serial: string) {
+  return staffClient(pharmacist).post('/api/v1/verify', { gtin: GTIN, serial, lot: LOT, expiry: EXPIRY });
+}
+
 async function alertsOf(who: Staff, kind: string, epc: string): Promise<boolean> {
   const answer = await staffClient(who).get('/api/v1/supply/alerts');
   return answer.body.items.some((x: any) => x.kind === kind && x.epc === epc);
 }
 
 test('verification tells a genuine pack from a never-commissioned serial, which alerts', async () => {
-  const genuine = await staffClient(staff.pharmA).post('/api/v1/verify', {
-    gtin: GTIN,
-    serial: 'S2',
-    lot: LOT,
-    expiry: EXPIRY,
-  });
+  const genuine = await verifyPack(staff.pharmA, 'S2');
   assert.equal(genuine.status, 200, JSON.stringify(genuine.body));
   assert.equal(genuine.body.verified, true);
   assert.equal(genuine.body.product.gtin, GTIN);
@@ -185,12 +185,7 @@ test('verification tells a genuine pack from a never-commissioned serial, which 
     lot: 'WRONG',
   });
   assert.equal(mismatch.body.reason, 'lot_mismatch');
-  const clone = await staffClient(staff.pharmB).post('/api/v1/verify', {
-    gtin: GTIN,
-    serial: 'CLONE1',
-    lot: LOT,
-    expiry: EXPIRY,
-  });
+  const clone = await verifyPack(staff.pharmB, 'CLONE1');
   assert.deepEqual([clone.body.verified, clone.body.reason], [false, 'unknown_serial']);
   const bad = await staffClient(staff.pharmB).post('/api/v1/verify', { gtin: '123', serial: 'X' });
   assert.equal(bad.status, 400);
@@ -231,12 +226,7 @@ test('a recalled lot fails verification and moves no more', async () => {
   const recall = await staffClient(staff.maker).post('/api/v1/supply/recalls', { gtin: GTIN, lot: LOT });
   assert.equal(recall.status, 201, JSON.stringify(recall.body));
   await allAtHeight(net, recall.body.height);
-  const verdict = await staffClient(staff.pharmB).post('/api/v1/verify', {
-    gtin: GTIN,
-    serial: 'S4',
-    lot: LOT,
-    expiry: EXPIRY,
-  });
+  const verdict = await verifyPack(staff.pharmB, 'S4');
   assert.deepEqual([verdict.body.verified, verdict.body.reason], [false, 'recalled']);
   const shipped = await capture('dist', ev.ship([s5], 'pharmA'));
   assert.equal(shipped.status, 422);

@@ -33,7 +33,6 @@ test("every route in a running node's OpenAPI document and in Fastify's route ta
   // Fastify's own table, from a node with every route group mounted (the document could omit a route).
   const node = await startFhirTestNode({
     chainId: 'carechain-fuzz-routes',
-    dirPrefix: 'carechain-fuzz-routes-',
     recordsAdmin: true,
     supply: true,
   });

@@ -50,8 +50,8 @@ export interface TestPractitioner {
 
 export interface FhirTestNodeOptions {
   readonly chainId: string;
-  /** The prefix of the temporary data directory. */
-  readonly dirPrefix: string;
+  /** The prefix of the temporary data directory (default the chain id and a dash). */
+  readonly dirPrefix?: string;
   /** Registered in order; by default the hospital doctor and the clinic nurse. */
   readonly practitioners?: readonly TestPractitioner[];
   /** Mount the records-admin routes on the server. */
@@ -94,10 +94,36 @@ export interface FhirTestNode {
   close(): Promise<void>;
 }
 
+/** An in-process request to `app` as the holder of `token` (none if null), with a JSON body if any. */
+export async function injectJson(
+  app: FastifyInstance,
+  request: {
+    method: 'GET' | 'POST';
+    url: string;
+    token: string | null;
+    body?: unknown;
+    headers?: Record<string, string>;
+    contentType?: string;
+  },
+): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+  const { body, token } = request;
+  const response = await app.inject({
+    method: request.method,
+    url: request.url,
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' }),
+      ...request.headers,
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  return { status: response.statusCode, headers: response.headers, body: response.json() };
+}
+
 export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<FhirTestNode> {
   const { chainId } = options;
   const { nodeKey, hospitalAdmin, clinicAdmin, doctor, nurse, patient } = fhirKeys;
-  const dir = tempDir(options.dirPrefix);
+  const dir = tempDir(options.dirPrefix ?? `${chainId}-`);
   const logger = createLogger('silent');
   const clock = options.clock ?? systemClock;
   const random = (n: number) => new Uint8Array(randomBytes(n));

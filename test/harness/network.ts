@@ -20,7 +20,7 @@ import { ADMIN_KEY_FILE, buildGenesis, initNodeDir, type MemberFile } from '../.
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
 import { freePorts, getJson, heightOf, http, postJson, waitFor, type HttpAnswer } from './http.ts';
-import { startNodeProcess, type NodeProcess } from './process.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from './process.ts';
 
 /** One organisation of a test network; a bare name is a hospital with voting power 10. */
 export interface MemberSpec {
@@ -254,10 +254,7 @@ export async function startNetwork(
   const net = await makeNetwork(root.path, members, chainId, records);
   const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const halt = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
-    for (const node of nodes) if (node.child.exitCode === null) node.child.kill(signal);
-    await Promise.all(nodes.map((node) => node.exited));
-  };
+  const halt = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => stopProcesses(nodes, signal);
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     await halt(signal);
     root.remove();

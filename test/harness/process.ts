@@ -61,6 +61,16 @@ export function spawnCarechain(args: readonly string[], options: SpawnOptions): 
 
 export type NodeProcess = CarechainProcess;
 
+/** Signals every process still running (holes in the list are skipped) and waits until all have exited. */
+export async function stopProcesses(
+  procs: readonly (CarechainProcess | undefined)[],
+  signal: 'SIGTERM' | 'SIGKILL' = 'SIGKILL',
+): Promise<void> {
+  const started = procs.filter((p) => p !== undefined);
+  for (const p of started) if (p.child.exitCode === null) p.child.kill(signal);
+  await Promise.all(started.map((p) => p.exited));
+}
+
 /** Starts `carechain node` for a folder and resolves once its API listens. */
 export function startNodeProcess(
   dir: string,
