@@ -13,18 +13,11 @@ import { PATIENT_PSEUDONYM_SYSTEM } from '../src/services/records/gateway.ts';
 import { patientPseudonym } from '../src/app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../src/node/keys.ts';
 import { startNetwork } from '../test/harness/network.ts';
-import { closedLoop, type LoadResult } from './lib/load.ts';
+import { closedLoop, loadOptions, numberOption, type LoadResult } from './lib/load.ts';
 import { observationReadGrant } from '../test/harness/fhir-client.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const concurrency = option('concurrency', 64);
-const durationMs = option('seconds', 15) * 1000;
-const warmupMs = option('warmup', 3) * 1000;
-const patients = option('patients', 16);
+const { concurrency, durationMs, warmupMs } = loadOptions({ concurrency: 64, seconds: 15, warmup: 3 });
+const patients = numberOption('patients', 16);
 
 function report(label: string, r: LoadResult): void {
   console.log(

@@ -13,16 +13,9 @@ import { getJson, waitFor } from '../test/harness/http.ts';
 import { makeNetwork } from '../test/harness/network.ts';
 import { startNodeProcess } from '../test/harness/process.ts';
 import { etcdInstalled, etcdPut, startEtcdCluster } from './lib/etcd.ts';
-import { closedLoop, type LoadResult } from './lib/load.ts';
+import { closedLoop, loadOptions, type LoadResult } from './lib/load.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const concurrency = option('concurrency', 256);
-const durationMs = option('seconds', 20) * 1000;
-const warmupMs = option('warmup', 5) * 1000;
+const { concurrency, durationMs, warmupMs } = loadOptions({ concurrency: 256, seconds: 20, warmup: 5 });
 
 function report(label: string, r: LoadResult): void {
   console.log(

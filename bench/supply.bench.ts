@@ -9,17 +9,10 @@
 import { cpus } from 'node:os';
 import { gs1CheckDigit } from '../src/app/supply/gs1/index.ts';
 import { startNetwork, staffClient } from '../test/harness/network.ts';
-import { closedLoop, type LoadResult } from './lib/load.ts';
+import { closedLoop, loadOptions, numberOption, type LoadResult } from './lib/load.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const concurrency = option('concurrency', 16);
-const eventsPerDocument = option('events', 20);
-const durationMs = option('seconds', 15) * 1000;
-const warmupMs = option('warmup', 3) * 1000;
+const { concurrency, durationMs, warmupMs } = loadOptions({ concurrency: 16, seconds: 15, warmup: 3 });
+const eventsPerDocument = numberOption('events', 20);
 
 function report(label: string, r: LoadResult, unit = 'req'): void {
   console.log(

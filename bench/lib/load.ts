@@ -11,6 +11,26 @@ export interface LoadResult {
   readonly p99Ms: number;
 }
 
+/** The number after `--name` on this bench's command line, else `fallback`. */
+export function numberOption(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+/** The closed-loop settings every load bench takes (--concurrency, --seconds, --warmup), with its defaults. */
+export function loadOptions(defaults: { concurrency: number; seconds: number; warmup: number }): {
+  concurrency: number;
+  durationMs: number;
+  warmupMs: number;
+} {
+  return {
+    concurrency: numberOption('concurrency', defaults.concurrency),
+    durationMs: numberOption('seconds', defaults.seconds) * 1000,
+    warmupMs: numberOption('warmup', defaults.warmup) * 1000,
+  };
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
