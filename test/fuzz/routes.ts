@@ -14,11 +14,13 @@ import { body, contentType, hex, junkString, junkValue, query, segment } from '.
 export interface Pools {
   readonly chainId: string;
   readonly tip: number;
+  /** Ids of real records (canary Patients and Observations), to aim valid-looking reads at. */
   readonly recordIds: readonly string[];
   /** The same records with their FHIR types. */
   readonly records: readonly { readonly type: string; readonly id: string }[];
+  /** Pseudonyms of the registered patients. */
   readonly pseudonyms: readonly string[];
-  /** Ids of Patient records held at the custodian. */
+  /** Ids of the canary Patient records, for references to a Patient held at the custodian. */
   readonly patientIds: readonly string[];
   readonly txHashes: readonly string[];
   readonly txs: readonly SignedTx[];
@@ -90,6 +92,11 @@ function send(
 const fixed = (path: string) => () => fc.constant(path);
 const paged = (): Pairs => all(opt('_count', int), opt('_offset', int));
 const offsetLimit = (): Pairs => all(opt('offset', int), opt('limit', int));
+/** A read of one fixed path (no path parameters), with the query `pairs` draws. */
+const readOf = (path: string, pairs?: (p: Pools) => Pairs): RouteSpec => ({
+  writes: false,
+  shape: get(fixed(path), pairs),
+});
 
 const heightSeg = (p: Pools) => segment(fc.integer({ min: 0, max: p.tip + 5 }).map(String));
 const txHashSeg = (p: Pools) => segment(fc.oneof(pick(p.txHashes), hex(64)));
@@ -303,9 +310,9 @@ const supplyBody = (p: Pools): fc.Arbitrary<Json> =>
   });
 
 export const ROUTES: Record<string, RouteSpec> = {
-  'GET /api/v1/openapi.json': { writes: false, shape: get(fixed('/api/v1/openapi.json')) },
-  'GET /api/v1/status': { writes: false, shape: get(fixed('/api/v1/status')) },
-  'GET /api/v1/genesis': { writes: false, shape: get(fixed('/api/v1/genesis')) },
+  'GET /api/v1/openapi.json': readOf('/api/v1/openapi.json'),
+  'GET /api/v1/status': readOf('/api/v1/status'),
+  'GET /api/v1/genesis': readOf('/api/v1/genesis'),
   'GET /api/v1/accounts/{publicKey}': {
     writes: false,
     shape: get((p) =>
@@ -317,7 +324,7 @@ export const ROUTES: Record<string, RouteSpec> = {
       ).map((s) => `/api/v1/accounts/${s}`),
     ),
   },
-  'GET /api/v1/evidence': { writes: false, shape: get(fixed('/api/v1/evidence'), offsetLimit) },
+  'GET /api/v1/evidence': readOf('/api/v1/evidence', offsetLimit),
   'GET /api/v1/blocks/{height}': {
     writes: false,
     shape: get((p) => heightSeg(p).map((h) => `/api/v1/blocks/${h}`)),
@@ -329,7 +336,7 @@ export const ROUTES: Record<string, RouteSpec> = {
       opt('wait', fc.constantFrom('none', 'none', 'commit', 'x')),
     ),
   },
-  'GET /api/v1/checkpoints/latest': { writes: false, shape: get(fixed('/api/v1/checkpoints/latest')) },
+  'GET /api/v1/checkpoints/latest': readOf('/api/v1/checkpoints/latest'),
   'GET /api/v1/checkpoints/{height}': {
     writes: false,
     shape: get((p) => heightSeg(p).map((h) => `/api/v1/checkpoints/${h}`)),
@@ -348,8 +355,8 @@ export const ROUTES: Record<string, RouteSpec> = {
       return all(opt('first', size), opt('second', size), opt('from', size), opt('to', size));
     }),
   },
-  'GET /api/v1/events': { writes: false, shape: get(fixed('/api/v1/events')) },
-  'GET /metrics': { writes: false, shape: get(fixed('/metrics')) },
+  'GET /api/v1/events': readOf('/api/v1/events'),
+  'GET /metrics': readOf('/metrics'),
   'POST /auth/challenge': {
     writes: false,
     shape: send('POST', fixed('/auth/challenge'), () => fc.record({ x: fc.string() })),
@@ -372,12 +379,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'POST /auth/logout': { writes: false, shape: send('POST', fixed('/auth/logout'), () => fc.constant({})) },
-  'GET /fhir/R4/.well-known/smart-configuration': {
-    writes: false,
-    shape: get(fixed('/fhir/R4/.well-known/smart-configuration')),
-  },
-  'GET /.well-known/jwks.json': { writes: false, shape: get(fixed('/.well-known/jwks.json')) },
-  'GET /': { writes: false, shape: get(fixed('/')) },
+  'GET /fhir/R4/.well-known/smart-configuration': readOf('/fhir/R4/.well-known/smart-configuration'),
+  'GET /.well-known/jwks.json': readOf('/.well-known/jwks.json'),
+  'GET /': readOf('/'),
   'GET /{*}': {
     writes: false,
     shape: get(() =>
@@ -392,7 +396,7 @@ export const ROUTES: Record<string, RouteSpec> = {
         ),
     ),
   },
-  'GET /fhir/R4/metadata': { writes: false, shape: get(fixed('/fhir/R4/metadata')) },
+  'GET /fhir/R4/metadata': readOf('/fhir/R4/metadata'),
   'POST /fhir/R4': {
     writes: true,
     shape: send('POST', fixed('/fhir/R4'), transactionBundle, 'application/fhir+json'),
@@ -455,22 +459,10 @@ export const ROUTES: Record<string, RouteSpec> = {
         .map(({ record: [resourceType, id], ...rest }) => ({ resourceType, id, ...rest })),
     ),
   },
-  'GET /api/v1/records/break-glass': {
-    writes: false,
-    shape: get(fixed('/api/v1/records/break-glass'), paged),
-  },
-  'GET /api/v1/patients/me/access-log': {
-    writes: false,
-    shape: get(fixed('/api/v1/patients/me/access-log'), paged),
-  },
-  'GET /api/v1/patients/me/audit-events': {
-    writes: false,
-    shape: get(fixed('/api/v1/patients/me/audit-events'), paged),
-  },
-  'GET /api/v1/patients/me/erasure': {
-    writes: false,
-    shape: get(fixed('/api/v1/patients/me/erasure'), paged),
-  },
+  'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
+  'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
+  'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),
+  'GET /api/v1/patients/me/erasure': readOf('/api/v1/patients/me/erasure', paged),
   'POST /api/v1/patients/me/erasure': {
     writes: true,
     shape: send('POST', fixed('/api/v1/patients/me/erasure'), erasureBody),
@@ -550,16 +542,10 @@ export const ROUTES: Record<string, RouteSpec> = {
       () => fc.record({ outcome: fc.constantFrom('cleared', 'confirmed', 'x') }),
     ),
   },
-  'GET /api/v1/supply/alerts': { writes: false, shape: get(fixed('/api/v1/supply/alerts'), offsetLimit) },
-  'GET /api/v1/patients/me/consents': { writes: false, shape: get(fixed('/api/v1/patients/me/consents')) },
-  'GET /api/v1/patients/me/consents/fhir': {
-    writes: false,
-    shape: get(fixed('/api/v1/patients/me/consents/fhir')),
-  },
-  'GET /api/v1/patients/me/consent-requests': {
-    writes: false,
-    shape: get(fixed('/api/v1/patients/me/consent-requests'), paged),
-  },
+  'GET /api/v1/supply/alerts': readOf('/api/v1/supply/alerts', offsetLimit),
+  'GET /api/v1/patients/me/consents': readOf('/api/v1/patients/me/consents'),
+  'GET /api/v1/patients/me/consents/fhir': readOf('/api/v1/patients/me/consents/fhir'),
+  'GET /api/v1/patients/me/consent-requests': readOf('/api/v1/patients/me/consent-requests', paged),
   'GET /api/v1/consents/allowed': {
     writes: false,
     shape: get(fixed('/api/v1/consents/allowed'), (p) =>

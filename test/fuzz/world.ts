@@ -18,6 +18,7 @@ import { loadDemoSupply, type DemoSupply } from '../../src/cli/demo-supply.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { http, postJson, waitFor } from '../harness/http.ts';
 import { startNetwork, type RunningNetwork } from '../harness/network.ts';
+import type { Pools } from './routes.ts';
 
 /** The custodian of every canary record, and the organisation patient A lets read Observations. */
 export const CUSTODIAN = 'hospital';
@@ -51,21 +52,17 @@ export interface Canary {
   readonly resourceType: string;
 }
 
-export interface World {
+/** The world's ids are the pools the route generators aim at (routes.ts). */
+export interface World extends Pick<
+  Pools,
+  'chainId' | 'pseudonyms' | 'recordIds' | 'patientIds' | 'txHashes'
+> {
   readonly net: RunningNetwork;
   readonly urls: readonly string[];
-  readonly chainId: string;
   readonly roles: readonly Role[];
   readonly canaries: readonly Canary[];
-  /** Pseudonyms of the registered patients. */
-  readonly pseudonyms: readonly string[];
-  /** Ids of real records (canary Patients and Observations), to aim valid-looking reads at. */
-  readonly recordIds: readonly string[];
-  /** Ids of the canary Patient records, for references to a Patient held at the custodian. */
-  readonly patientIds: readonly string[];
   /** Txs committed during set-up, for replays and re-signing. */
   readonly setupTxs: readonly SignedTx[];
-  readonly txHashes: readonly string[];
   readonly supply: DemoSupply;
   /** A key with no identity on chain, for re-signing. */
   readonly stranger: KeyPair;
