@@ -45,25 +45,19 @@ export function testGenesis(app: CanonicalValue = defaultApp()): Genesis {
   };
 }
 
+/** A genesis organisation: who administers it and the keys of the nodes it runs. */
+export function genesisOrg(id: string, name: string, type: string, admin: Party, nodes: readonly Party[]) {
+  return { id, name, type, adminKey: admin.key, nodeKeys: nodes.map((n) => n.key) };
+}
+
+/** St Mary Hospital, which runs a node; the test chains' custodian. */
+export const stMaryOrg = () =>
+  genesisOrg('st-mary', 'St Mary Hospital', 'hospital', hospitalAdmin, [hospitalNode]);
+
 export function defaultApp(): CanonicalValue {
   return {
     membership: {
-      organisations: [
-        {
-          id: 'st-mary',
-          name: 'St Mary Hospital',
-          type: 'hospital',
-          adminKey: hospitalAdmin.key,
-          nodeKeys: [hospitalNode.key],
-        },
-        {
-          id: 'riverside',
-          name: 'Riverside Clinic',
-          type: 'clinic',
-          adminKey: clinicAdmin.key,
-          nodeKeys: [],
-        },
-      ],
+      organisations: [stMaryOrg(), genesisOrg('riverside', 'Riverside Clinic', 'clinic', clinicAdmin, [])],
     },
   };
 }

@@ -7,8 +7,10 @@ import {
   clinicAdmin,
   hospitalAdmin,
   hospitalNode,
+  genesisOrg,
   party,
   receiptSignature,
+  stMaryOrg,
   TestChain,
   testGenesis,
   validator,
@@ -53,35 +55,11 @@ function genesisApp(breakGlass?: BreakGlassBudget, basePolicy?: BasePolicy) {
     ...(breakGlass === undefined && basePolicy === undefined ? {} : { records }),
     membership: {
       organisations: [
-        {
-          id: 'st-mary',
-          name: 'St Mary Hospital',
-          type: 'hospital',
-          adminKey: hospitalAdmin.key,
-          nodeKeys: [hospitalNode.key],
-        },
-        {
-          id: 'riverside',
-          name: 'Riverside Clinic',
-          type: 'clinic',
-          adminKey: clinicAdmin.key,
-          nodeKeys: [clinicNode.key],
-        },
+        stMaryOrg(),
+        genesisOrg('riverside', 'Riverside Clinic', 'clinic', clinicAdmin, [clinicNode]),
         // Members that give no care: their staff may neither break the glass nor write records.
-        {
-          id: 'northwind',
-          name: 'Northwind Distribution',
-          type: 'distributor',
-          adminKey: distributorAdmin.key,
-          nodeKeys: [],
-        },
-        {
-          id: 'acme-insurance',
-          name: 'Acme Insurance',
-          type: 'insurer',
-          adminKey: insurerAdmin.key,
-          nodeKeys: [],
-        },
+        genesisOrg('northwind', 'Northwind Distribution', 'distributor', distributorAdmin, []),
+        genesisOrg('acme-insurance', 'Acme Insurance', 'insurer', insurerAdmin, []),
       ],
     },
   };

@@ -55,6 +55,10 @@ function intake(limits: Partial<TxIntakeLimits> = {}, pool = mempool()) {
   return { it, pool, advance: (ms: number) => (now += ms) };
 }
 
+/** What the intake answers a client's tx: 'accepted', or the code it refuses with. */
+const fromClient = (it: TxIntake, client: string, tx: SignedTx): string =>
+  code(() => it.fromClient(client, tx));
+
 function code(fn: () => unknown): string {
   try {
     fn();
@@ -78,45 +82,20 @@ test('token buckets spend a burst, then refill at their rate, and forget the lea
 
 test('a key the network does not know may only enrol, at a low rate per client', () => {
   const { it, advance } = intake({ unknownSignerTxs: { perSecond: 1, burst: 2 } });
-  assert.equal(
-    code(() => it.fromClient('1.2.3.4', anchor(key('anon'), 1))),
-    'intake.unknown_signer',
-  );
-  assert.equal(
-    code(() => it.fromClient('1.2.3.4', enrol(key('p1')))),
-    'accepted',
-  );
-  assert.equal(
-    code(() => it.fromClient('1.2.3.4', enrol(key('p2')))),
-    'accepted',
-  );
-  assert.equal(
-    code(() => it.fromClient('1.2.3.4', enrol(key('p3')))),
-    'intake.rate_limited',
-  );
-  assert.equal(
-    code(() => it.fromClient('5.6.7.8', enrol(key('p4')))),
-    'accepted',
-  ); // another client
+  assert.equal(fromClient(it, '1.2.3.4', anchor(key('anon'), 1)), 'intake.unknown_signer');
+  assert.equal(fromClient(it, '1.2.3.4', enrol(key('p1'))), 'accepted');
+  assert.equal(fromClient(it, '1.2.3.4', enrol(key('p2'))), 'accepted');
+  assert.equal(fromClient(it, '1.2.3.4', enrol(key('p3'))), 'intake.rate_limited');
+  assert.equal(fromClient(it, '5.6.7.8', enrol(key('p4'))), 'accepted'); // another client
   advance(1000);
-  assert.equal(
-    code(() => it.fromClient('1.2.3.4', enrol(key('p5')))),
-    'accepted',
-  );
+  assert.equal(fromClient(it, '1.2.3.4', enrol(key('p5'))), 'accepted');
   // Once its enrolment is pending, the patient is known and may send anything.
-  assert.equal(
-    code(() => it.fromClient('1.2.3.4', anchor(key('p1'), 2))),
-    'accepted',
-  );
+  assert.equal(fromClient(it, '1.2.3.4', anchor(key('p1'), 2)), 'accepted');
 });
 
 test('each signer and each client has a rate, answered with how long to wait', () => {
   const { it } = intake({ signerTxs: { perSecond: 1, burst: 3 }, clientTxs: { perSecond: 1, burst: 5 } });
-  for (let n = 1; n <= 3; n++)
-    assert.equal(
-      code(() => it.fromClient('c1', anchor(admin, n))),
-      'accepted',
-    );
+  for (let n = 1; n <= 3; n++) assert.equal(fromClient(it, 'c1', anchor(admin, n)), 'accepted');
   try {
     it.fromClient('c2', anchor(admin, 4));
     assert.fail('a fourth tx of the signer passed');
@@ -124,49 +103,21 @@ test('each signer and each client has a rate, answered with how long to wait', (
     assert.ok(err instanceof NodeError && err.code === 'intake.rate_limited');
     assert.equal(err.details.retryAfterSeconds, 1);
   }
-  assert.equal(
-    code(() => it.fromClient('c2', anchor(nodeKey, 1))),
-    'accepted',
-  );
-  assert.equal(
-    code(() => it.fromClient('c2', anchor(nodeKey, 2))),
-    'accepted',
-  );
-  assert.equal(
-    code(() => it.fromClient('c2', anchor(nodeKey, 3))),
-    'accepted',
-  );
+  assert.equal(fromClient(it, 'c2', anchor(nodeKey, 1)), 'accepted');
+  assert.equal(fromClient(it, 'c2', anchor(nodeKey, 2)), 'accepted');
+  assert.equal(fromClient(it, 'c2', anchor(nodeKey, 3)), 'accepted');
   // c2 has spent 4 of its 5; one more passes the client bucket, the next does not.
-  assert.equal(
-    code(() => it.fromClient('c2', enrol(key('q')))),
-    'accepted',
-  );
-  assert.equal(
-    code(() => it.fromClient('c2', enrol(key('r')))),
-    'intake.rate_limited',
-  );
+  assert.equal(fromClient(it, 'c2', enrol(key('q'))), 'accepted');
+  assert.equal(fromClient(it, 'c2', enrol(key('r'))), 'intake.rate_limited');
 });
 
 test('garbage signatures are checked only a few times per client, then refused unread', () => {
   const { it } = intake({ clientBadTxs: { perSecond: 1, burst: 3 } });
   const forged = { ...anchor(admin, 1), signature: 'ab'.repeat(64) };
-  for (let n = 0; n < 3; n++)
-    assert.equal(
-      code(() => it.fromClient('c', forged)),
-      'tx.bad_signature',
-    );
-  assert.equal(
-    code(() => it.fromClient('c', forged)),
-    'intake.rate_limited',
-  );
-  assert.equal(
-    code(() => it.fromClient('c', anchor(admin, 1))),
-    'intake.rate_limited',
-  );
-  assert.equal(
-    code(() => it.fromClient('other', anchor(admin, 1))),
-    'accepted',
-  );
+  for (let n = 0; n < 3; n++) assert.equal(fromClient(it, 'c', forged), 'tx.bad_signature');
+  assert.equal(fromClient(it, 'c', forged), 'intake.rate_limited');
+  assert.equal(fromClient(it, 'c', anchor(admin, 1)), 'intake.rate_limited');
+  assert.equal(fromClient(it, 'other', anchor(admin, 1)), 'accepted');
 });
 
 test('a full mempool keeps reserved room for the member nodes’ own txs, and proposes them first', () => {
