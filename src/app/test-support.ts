@@ -149,7 +149,25 @@ export function enrolPatientWithProxy(
   relationship: ProxyRelationship = 'guardian',
 ): void {
   assert.equal(chain.submit(patient, 'membership.registerPatient', {}), 'ok');
-  const acceptance = proxyAcceptanceMessage(patientPseudonym(patient.key), proxy.key, relationship);
-  const payload = { proxyKey: proxy.key, relationship, proxySignature: receiptSignature(proxy, acceptance) };
-  assert.equal(chain.submit(patient, 'membership.appointProxy', payload), 'ok');
+  assert.equal(appointProxy(chain, patient, proxy, { relationship }), 'ok');
+}
+
+/**
+ * `signer` appoints `proxy` for the patient `pseudonym` (by default the signer's own), with the proxy's
+ * acceptance signed by `proofBy` (by default the proxy): the tx's outcome.
+ */
+export function appointProxy(
+  chain: TestChain,
+  signer: Party,
+  proxy: Party,
+  options: { relationship?: string; proofBy?: Party; pseudonym?: string } = {},
+): Outcome {
+  const { relationship = 'guardian', proofBy = proxy, pseudonym = patientPseudonym(signer.key) } = options;
+  const acceptance = proxyAcceptanceMessage(pseudonym, proxy.key, relationship);
+  const proxySignature = receiptSignature(proofBy, acceptance);
+  return chain.submit(signer, 'membership.appointProxy', {
+    proxyKey: proxy.key,
+    relationship,
+    proxySignature,
+  });
 }

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hospitalAdmin, party, receiptSignature, TestChain, type Party } from '../test-support.ts';
+import {
+  appointProxy,
+  hospitalAdmin,
+  party,
+  receiptSignature,
+  TestChain,
+  type Party,
+} from '../test-support.ts';
 import { actorOf, currentPatientKey, isProxy, patientByKey, patientRecord } from './queries.ts';
-import { keyRotationMessage, patientPseudonym, proxyAcceptanceMessage } from './pseudonym.ts';
+import { keyRotationMessage, patientPseudonym } from './pseudonym.ts';
 
 const alice = party('alice');
 const aliceNext = party('alice, second key');
@@ -21,14 +28,14 @@ function rotate(chain: TestChain, from: Party, to: Party, proofBy: Party = to, o
   return chain.submit(from, 'membership.rotatePatientKey', { newKey: to.key, newKeySignature: signature });
 }
 
-function appoint(chain: TestChain, proxy: Party, relationship = 'guardian', signer = alice, proofBy = proxy) {
-  const signature = receiptSignature(proofBy, proxyAcceptanceMessage(pseudonym, proxy.key, relationship));
-  return chain.submit(signer, 'membership.appointProxy', {
-    proxyKey: proxy.key,
-    relationship,
-    proxySignature: signature,
-  });
-}
+/** `signer` appoints `proxy` for Alice. */
+const appoint = (
+  chain: TestChain,
+  proxy: Party,
+  relationship = 'guardian',
+  signer = alice,
+  proofBy = proxy,
+) => appointProxy(chain, signer, proxy, { relationship, proofBy, pseudonym });
 
 test('a patient registers with their own key and gets a pseudonym derived from it', () => {
   const chain = registered();
@@ -145,18 +152,7 @@ test('a patient cannot claim another key as proxy without its holder, so cannot 
   assert.equal(chain.submit(bob, 'membership.registerPatient', {}), 'ok');
   // And no other patient's proxy: one key, one patient.
   assert.equal(appoint(chain, guardian), 'ok');
-  const bobGuardianProof = receiptSignature(
-    guardian,
-    proxyAcceptanceMessage(patientPseudonym(bob.key), guardian.key, 'guardian'),
-  );
-  assert.equal(
-    chain.submit(bob, 'membership.appointProxy', {
-      proxyKey: guardian.key,
-      relationship: 'guardian',
-      proxySignature: bobGuardianProof,
-    }),
-    'tx.rejected:membership.key_in_use',
-  );
+  assert.equal(appointProxy(chain, bob, guardian), 'tx.rejected:membership.key_in_use');
 });
 
 test('patient and proxy state holds only hex, org ids and codes: no room for personal data', () => {

@@ -1,15 +1,15 @@
 // Fixtures for the records module's unit tests (imported by *.test.ts only): two custodians with a node
 // each, practitioners at both, two patients (Alice with a guardian), and payload builders.
 import assert from 'node:assert/strict';
-import { patientPseudonym, proxyAcceptanceMessage } from '../membership/pseudonym.ts';
+import { patientPseudonym } from '../membership/pseudonym.ts';
 import type { BasePolicy, BreakGlassBudget } from './policy.ts';
 import {
+  appointProxy,
   clinicAdmin,
   hospitalAdmin,
   hospitalNode,
   genesisOrg,
   party,
-  receiptSignature,
   stMaryOrg,
   TestChain,
   testGenesis,
@@ -84,15 +84,7 @@ export function setup(breakGlass?: BreakGlassBudget, basePolicy?: BasePolicy): T
   const inCare = { custodianOrgId: 'st-mary' };
   assert.equal(chain.submit(alice, 'membership.registerPatient', inCare), 'ok');
   assert.equal(chain.submit(bob, 'membership.registerPatient', inCare), 'ok');
-  const proof = receiptSignature(guardian, proxyAcceptanceMessage(pseudonym, guardian.key, 'guardian'));
-  assert.equal(
-    chain.submit(alice, 'membership.appointProxy', {
-      proxyKey: guardian.key,
-      relationship: 'guardian',
-      proxySignature: proof,
-    }),
-    'ok',
-  );
+  assert.equal(appointProxy(chain, alice, guardian), 'ok');
   chain.commit();
   return chain;
 }
