@@ -5,7 +5,14 @@ import { canonicalBytes } from './canonical.ts';
 import { sha256 } from './crypto/index.ts';
 
 export type HashDomain =
-  'block-header' | 'genesis' | 'commit' | 'state-step' | 'evidence' | 'patient-pseudonym';
+  | 'block-header'
+  | 'genesis'
+  | 'commit'
+  | 'state-step'
+  | 'evidence'
+  | 'patient-pseudonym'
+  | 'trial-document'
+  | 'trial-outcome';
 
 export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));

@@ -274,6 +274,11 @@ export const ERROR_CATALOGUE = {
   'sync.bad_commit': { status: 400, message: 'block sync: bad commit' },
   'sync.malformed': { status: 400, message: 'block sync: malformed' },
 
+  'trials.duplicate_outcome': { status: 422, message: 'trials: duplicate outcome' },
+  'trials.invalid_registration': { status: 400, message: 'trials: invalid registration' },
+  'trials.invalid_salt': { status: 400, message: 'trials: invalid salt' },
+  'trials.unknown_outcome': { status: 422, message: 'trials: unknown outcome' },
+
   'tx.bad_signature': { status: 400, message: 'transaction: bad signature' },
   'tx.invalid_payload': { status: 422, message: 'transaction: invalid payload' },
   'tx.malformed': { status: 400, message: 'transaction: malformed' },

@@ -1,0 +1,69 @@
+// Test-only: a realistic ClinicalTrials.gov API v2 study, written for these tests (a fictional phase III
+// trial, shaped like real records: EudraCT and CTIS numbers among secondaryIdInfos, two arms, one primary
+// and three secondary outcomes), and fixed commitments.
+export const EXAMPLE_STUDY = {
+  protocolSection: {
+    identificationModule: {
+      nctId: 'NCT05123456',
+      orgStudyIdInfo: { id: 'HEART-7' },
+      secondaryIdInfos: [
+        { id: '2021-004312-27', type: 'EUDRACT_NUMBER' },
+        { id: '2023-503988-41-00', type: 'REGISTRY', domain: 'CTIS' },
+        { id: 'R01HL000001', type: 'NIH', link: 'https://reporter.nih.gov/' },
+      ],
+      briefTitle: 'Early Rhythm Control After Stroke',
+      officialTitle:
+        'A Randomised, Open-label Phase III Trial of Early Rhythm Control Versus Usual Care in Patients With Atrial Fibrillation After Ischaemic Stroke',
+    },
+    statusModule: {
+      overallStatus: 'NOT_YET_RECRUITING',
+      startDateStruct: { date: '2024-03', type: 'ESTIMATED' },
+    },
+    designModule: {
+      studyType: 'INTERVENTIONAL',
+      phases: ['PHASE3'],
+      enrollmentInfo: { count: 1200, type: 'ESTIMATED' },
+    },
+    armsInterventionsModule: {
+      armGroups: [
+        {
+          label: 'Early rhythm control',
+          type: 'EXPERIMENTAL',
+          description: 'Antiarrhythmic drugs or ablation started within 30 days of the stroke.',
+          interventionNames: ['Drug: Flecainide', 'Procedure: Catheter ablation'],
+        },
+        {
+          label: 'Usual care',
+          type: 'ACTIVE_COMPARATOR',
+          description: 'Rate control; rhythm control for symptoms only.',
+        },
+      ],
+    },
+    outcomesModule: {
+      primaryOutcomes: [
+        {
+          measure: 'Composite of cardiovascular death, stroke, or hospitalisation for heart failure',
+          description: 'Time to the first event of the composite, adjudicated blind to allocation.',
+          timeFrame: '36 months',
+        },
+      ],
+      secondaryOutcomes: [
+        {
+          measure: 'Recurrent ischaemic stroke',
+          description: 'Time to first recurrence.',
+          timeFrame: '36 months',
+        },
+        { measure: 'All-cause mortality', description: 'Death from any cause.', timeFrame: '36 months' },
+        {
+          measure: 'Sinus rhythm at 12 months',
+          description: 'Sinus rhythm on a 12-lead ECG at the 12-month visit.',
+          timeFrame: '12 months',
+        },
+      ],
+    },
+  },
+} as const;
+
+export const PROTOCOL_COMMITMENT = 'a'.repeat(64);
+export const SAP_COMMITMENT = 'b'.repeat(64);
+export const COMMITMENTS = { protocolCommitment: PROTOCOL_COMMITMENT, sapCommitment: SAP_COMMITMENT };
