@@ -301,6 +301,14 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'supply.unknown_product': 'This product is not registered. Register the product first.',
   'supply.unknown_suspect': 'There is no such report.',
 
+  'trials.duplicate_outcome':
+    'The registration lists the same outcome twice. Remove the copy and register again.',
+  'trials.invalid_registration':
+    'The trial registration is not complete or not well formed. Check the field named and send it again.',
+  'trials.invalid_salt': 'The document commitment needs a 32-byte salt.',
+  'trials.unknown_outcome':
+    'That outcome is not in the trial registration. Check the outcome the report links to.',
+
   'tx.bad_signature': `The signature did not check out. ${RELOAD}`,
   'tx.invalid_payload': 'Some of what you entered is not valid. Check the form and try again.',
   'tx.malformed': `The app sent something the network could not read. ${RELOAD}`,
