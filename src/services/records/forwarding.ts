@@ -21,7 +21,7 @@ import type { SignedDelegation } from '../../contract/delegation.ts';
 import type { Clock } from '../../core/env.ts';
 import { FhirError, issue, type Issue } from '../fhir/operation-outcome.ts';
 import type { Resource } from './resources.ts';
-import type { SearchResult } from './search.ts';
+import type { SearchResult } from './search-port.ts';
 import { actorOf, organisation } from '../../app/membership/queries.ts';
 import { record } from '../../app/records/queries.ts';
 import { recordHead } from '../../app/records/index.ts';

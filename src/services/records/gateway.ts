@@ -24,7 +24,8 @@ import {
   type GatewayCaller,
   type Resource,
 } from './resources.ts';
-import { searchRecords, type SearchPort, type SearchResult } from './search.ts';
+import { searchRecords } from './search.ts';
+import type { SearchPort, SearchResult } from './search-port.ts';
 import { PURPOSES_OF_USE } from '../../app/consent/types.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { RecordHead } from '../../app/records/index.ts';
@@ -49,7 +50,7 @@ import { DIRECTORY_RESOURCE_TYPES, writeResources, type WritePort } from './writ
 import type { Bundle } from 'fhir/r4.js';
 
 export { PATIENT_PSEUDONYM_SYSTEM, type GatewayCaller } from './resources.ts';
-export type { SearchResult } from './search.ts';
+export type { SearchResult } from './search-port.ts';
 
 export const COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
 

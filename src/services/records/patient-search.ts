@@ -6,7 +6,7 @@ import { matches, sortByDate } from '../fhir/search-match.ts';
 import type { SearchQuery } from '../fhir/search.ts';
 import { logAccess, type Practitioner } from './access-log.ts';
 import type { Resource } from './resources.ts';
-import type { SearchPort, SearchResult } from './search.ts';
+import type { SearchPort, SearchResult } from './search-port.ts';
 import type { PurposeOfUse } from '../../app/consent/types.ts';
 import { recordHead, type RecordHead } from '../../app/records/index.ts';
 

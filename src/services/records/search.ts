@@ -5,33 +5,15 @@ import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import { matches, sortByDate } from '../fhir/search-match.ts';
 import type { PurposeOfUse } from '../../app/consent/types.ts';
 import { parseSearch, subsetted, type QueryInput, type SearchQuery } from '../fhir/search.ts';
-import { logAccess, release, type AccessLogPort } from './access-log.ts';
+import { logAccess, release } from './access-log.ts';
+import type { SearchPort, SearchResult } from './search-port.ts';
 import { searchDirectory, searchPatientsHeldHere } from './patient-search.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 import { cursorOffset, heldRecordOf, purposeOf, type GatewayCaller, type Resource } from './resources.ts';
 import { RECORDS_PAGE_MAX, recordsOfPatient, type RecordHead } from '../../app/records/index.ts';
-import type { Clock } from '../../node/env.ts';
 
 /** Records of one patient a search will decrypt and match (STYLE §5: bound everything). */
 const SEARCH_SCAN_MAX = 5_000;
-
-/** One page of a search: the resources on it, how many matched in all, and where the next page starts. */
-export interface SearchResult {
-  /** How many matched in all; absent where telling would reveal what was not released. */
-  readonly total?: number;
-  readonly resources: Resource[];
-  readonly nextCursor?: string;
-}
-
-/** What a search needs from the gateway besides logging access. */
-export interface SearchPort extends AccessLogPort {
-  readonly clock: Clock;
-  readonly open: (head: RecordHead) => Resource;
-  /** The ids of the records of a type sealed in this node's vault, at most `limit`. */
-  readonly recordIdsOfType: (type: string, limit: number) => string[];
-  /** The latest version of every directory entry of a type (none if there are more than `max`). */
-  readonly directoryList: (type: string, max: number) => { entries: Resource[]; total: number };
-}
 
 /**
  * FHIR type search over the records this custodian holds about one patient: the caller's own for a
