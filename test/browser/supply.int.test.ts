@@ -111,10 +111,11 @@ test('the manufacturer recalls the lot: verification says recalled, and a counte
   for (let attempt = 0; attempt < 20; attempt++) {
     await maker.getByRole('link', { name: 'Explorer', exact: true }).first().click();
     await maker.getByRole('link', { name: 'My workspace' }).click();
+    // The console loads its alerts after it renders; on a loaded machine that can take a while.
     await alerts
       .getByText(/No alerts|X9999/)
       .first()
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 30_000 });
     if ((await alerts.getByRole('listitem').count()) > 0) break;
     await new Promise((done) => setTimeout(done, 500));
   }
