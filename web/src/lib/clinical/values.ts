@@ -1,7 +1,7 @@
 // A record's value as a clinician writes it: rounded to the precision the measurement has (a height to a
 // millimetre, not the 13 decimals a device or generator may send), blood pressure as systolic/diastolic
 // from the panel's components, units in human form (units.ts).
-import type { ObservationComponent } from 'fhir/r4.js';
+import type { Coding, ObservationComponent } from 'fhir/r4.js';
 import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import { humanUnit } from './units.ts';
 
@@ -46,12 +46,7 @@ export function formatNumber(value: number, decimals: number): string {
   );
 }
 
-interface Coding {
-  system?: unknown;
-  code?: unknown;
-  display?: unknown;
-}
-
+/** A CodeableConcept's codings, typed as FHIR R4's; callers still check each field, since records vary. */
 export function codingsOf(concept: unknown): Coding[] {
   const codings = (concept as { coding?: unknown } | undefined)?.coding;
   return Array.isArray(codings) ? (codings as Coding[]) : [];
