@@ -21,7 +21,8 @@ function sample(overrides: Partial<SignedTx> = {}): SignedTx {
 
 /** What the canonical encoding refuses: numbers other than safe integers, -0, lone surrogates. */
 function outsideCanonicalDomain(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isSafeInteger(value) || Object.is(value, -0);
+  // -0 is inside: it encodes as 0 (RFC 8785 §3.2.2.3, canonical.test.ts).
+  if (typeof value === 'number') return !Number.isSafeInteger(value);
   if (typeof value === 'string') return /\p{Cs}/u.test(value);
   if (Array.isArray(value)) return value.some(outsideCanonicalDomain);
   if (value !== null && typeof value === 'object') {
