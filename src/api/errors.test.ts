@@ -17,7 +17,7 @@ import { answerAsFhir, installErrorTranslator } from './errors.ts';
 const FAILURES: Record<string, () => Error> = {
   service: () => new ServiceError('supply.unit_not_found', 'no unit with this SGTIN'),
   auth: () => new AuthError('auth.missing', 'send a bearer token'),
-  busy: () => new AuthError('auth.challenge_busy', 'later', { retryAfterS: 7 }),
+  busy: () => new AuthError('auth.challenge_busy', 'later', { retryAfterSeconds: 7 }),
   full: () => new NodeError('mempool.full', 'mempool is full'),
   vault: () => new NodeError('vault.not_found', 'no such version'),
   fhir: () => FhirError.deleted('erased'),

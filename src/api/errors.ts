@@ -105,13 +105,17 @@ function fastifyRefusal(err: FastifyError): Refusal | undefined {
   };
 }
 
+/** Refusals that carry their wait as `details.retryAfterSeconds`, one field name for every one of them. */
+const LATER_CODES: ReadonlySet<string> = new Set([
+  'intake.rate_limited',
+  'verify.rate_limited',
+  'auth.challenge_busy',
+]);
+
 /** How long to wait before retrying a refusal that says "later" (RFC 9110 §10.2.3), if it says so. */
 function retryAfter(err: CoreError): string | undefined {
   if (err.code === 'mempool.full') return '1';
-  if (err.code === 'intake.rate_limited' || err.code === 'verify.rate_limited') {
-    return String(err.details.retryAfterSeconds ?? 1);
-  }
-  if (err.code === 'auth.challenge_busy') return String(err.details.retryAfterS ?? 1);
+  if (LATER_CODES.has(err.code)) return String(err.details.retryAfterSeconds ?? 1);
   return undefined;
 }
 

@@ -103,7 +103,7 @@ export class ChallengeStore {
       this.dropPending(mine.values().next().value!);
     } else if (this.pending.size >= this.pendingMax) {
       throw new AuthError('auth.challenge_busy', 'too many logins in progress; try again shortly', {
-        retryAfterS: Math.ceil(this.ttlMs / 1000),
+        retryAfterSeconds: Math.ceil(this.ttlMs / 1000),
       });
     }
     const bytes = this.randomBytes(CHALLENGE_BYTES);
