@@ -18,6 +18,7 @@
 // unrevoked list: that list is what an access is decided from at the latest state (a consent revoked at
 // or before it is never in force at a later height), and what the per-patient cap counts, so revoking
 // makes room and a patient cannot be locked out for good (issue 10, finding 15).
+import { paged } from '../paging.ts';
 import type { StateReader } from '../state.ts';
 import { periodContains } from './evaluate.ts';
 import type { ConsentRecord, ConsentRequestRecord } from './types.ts';
@@ -126,13 +127,9 @@ export function consentRequestsOf(
   pseudonym: string,
   page: { offset: number; limit: number },
 ): { total: number; requests: ConsentRequestRecord[] } {
-  const total = requestCount(state, pseudonym);
-  const limit = Math.min(Math.max(page.limit, 0), REQUEST_PAGE_MAX);
-  const requests: ConsentRequestRecord[] = [];
-  for (let n = Math.max(page.offset, 0); n < total && requests.length < limit; n++) {
+  const { total, items } = paged(requestCount(state, pseudonym), page, REQUEST_PAGE_MAX, false, (n) => {
     const id = read<string>(state, requestIndexKey(pseudonym, n));
-    const record = id === undefined ? undefined : consentRequest(state, pseudonym, id);
-    if (record !== undefined) requests.push(record);
-  }
-  return { total, requests };
+    return id === undefined ? undefined : consentRequest(state, pseudonym, id);
+  });
+  return { total, requests: [...items] };
 }

@@ -195,7 +195,4 @@ export interface ErasureRecord {
   readonly txHash: string;
 }
 
-export interface Page {
-  readonly offset: number;
-  readonly limit: number;
-}
+export type { Page } from '../paging.ts';

@@ -1,5 +1,6 @@
 // Read-only questions about the supply chain, pure over a StateReader: the API answers from the latest
 // committed state with these. Every list is paged and bounded by SUPPLY_PAGE_MAX.
+import { paged, type Paged } from '../paging.ts';
 import type { StateReader } from '../state.ts';
 import { canonicalId } from './ids.ts';
 import {
@@ -15,10 +16,7 @@ import {
 } from './store.ts';
 import { SUPPLY_PAGE_MAX, type Alert, type StoredEvent } from './types.ts';
 
-export interface Paged<T> {
-  readonly total: number;
-  readonly items: readonly T[];
-}
+export type { Paged };
 
 function clampLimit(limit: number): number {
   return Math.min(Math.max(Math.trunc(limit), 0), SUPPLY_PAGE_MAX);
@@ -32,14 +30,10 @@ export function eventsAbout(
   limit = SUPPLY_PAGE_MAX,
 ): Paged<StoredEvent> {
   const epc = canonicalId(id);
-  const total = readCount(state, epcCountKey(epc));
-  const items: StoredEvent[] = [];
-  for (let n = Math.max(Math.trunc(offset), 0); n < total && items.length < clampLimit(limit); n++) {
+  return paged(readCount(state, epcCountKey(epc)), { offset, limit }, SUPPLY_PAGE_MAX, false, (n) => {
     const seq = read<number>(state, epcIndexKey(epc, n));
-    const event = seq === undefined ? undefined : storedEvent(state, seq);
-    if (event !== undefined) items.push(event);
-  }
-  return { total, items };
+    return seq === undefined ? undefined : storedEvent(state, seq);
+  });
 }
 
 /** The alerts addressed to an organisation, newest first. */
@@ -50,13 +44,10 @@ export function alertsFor(
   limit = SUPPLY_PAGE_MAX,
 ): Paged<Alert> {
   const total = readCount(state, orgAlertCountKey(orgId));
-  const items: Alert[] = [];
-  for (let k = Math.max(Math.trunc(offset), 0); k < total && items.length < clampLimit(limit); k++) {
-    const id = read<number>(state, orgAlertIndexKey(orgId, total - 1 - k));
-    const found = id === undefined ? undefined : alert(state, id);
-    if (found !== undefined) items.push(found);
-  }
-  return { total, items };
+  return paged(total, { offset, limit }, SUPPLY_PAGE_MAX, true, (n) => {
+    const id = read<number>(state, orgAlertIndexKey(orgId, n));
+    return id === undefined ? undefined : alert(state, id);
+  });
 }
 
 /** An EPCIS 2.0 SimpleEventQuery (EPCIS 2.0 §8.2.7.1) over stored events; absent fields match anything. */
