@@ -49,12 +49,22 @@ function requireManufacturerOrRegulator(org: Organisation, p: Product): void {
   }
 }
 
-function applyRecallLot(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.recallLot payload', ['gtin', 'lot']);
+/** The lot a recall tx names, and the acting organisation: the product's manufacturer or a regulator. */
+function recallTarget(
+  ctx: TxContext,
+  payload: CanonicalValue,
+  what: string,
+): { gtin: string; lot: string; org: Organisation } {
+  const p = exactObject(payload, what, ['gtin', 'lot']);
   const gtin = gtinField(p.gtin);
   const lot = lotField(p.lot);
   const org = actingOrg(ctx.state, ctx.signer);
   requireManufacturerOrRegulator(org, registeredProduct(ctx, gtin));
+  return { gtin, lot, org };
+}
+
+function applyRecallLot(ctx: TxContext, payload: CanonicalValue): void {
+  const { gtin, lot, org } = recallTarget(ctx, payload, 'supply.recallLot payload');
   if (recall(ctx.state, gtin, lot)?.active === true) {
     throw rejected('supply.already_recalled', 'this lot is recalled already', { gtin });
   }
@@ -71,11 +81,7 @@ function applyRecallLot(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 function applyClearRecall(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.clearRecall payload', ['gtin', 'lot']);
-  const gtin = gtinField(p.gtin);
-  const lot = lotField(p.lot);
-  const org = actingOrg(ctx.state, ctx.signer);
-  requireManufacturerOrRegulator(org, registeredProduct(ctx, gtin));
+  const { gtin, lot, org } = recallTarget(ctx, payload, 'supply.clearRecall payload');
   const before = recall(ctx.state, gtin, lot);
   if (before?.active !== true) throw rejected('supply.not_recalled', 'this lot is not recalled', { gtin });
   write(ctx.state, recallKey(gtin, lot), {
