@@ -35,6 +35,16 @@ function client(opts: ApiOptions): PatientClient {
   );
 }
 
+/** Logs in (signing the node's challenge), then prints as JSON what one call with the token answers. */
+async function printWithLogin(
+  opts: ApiOptions,
+  call: (c: PatientClient, accessToken: string) => Promise<unknown>,
+): Promise<void> {
+  const c = client(opts);
+  const { accessToken } = await c.login();
+  console.log(JSON.stringify(await call(c, accessToken), null, 2));
+}
+
 function relationship(value: string): ProxyRelationship {
   if (!(PROXY_RELATIONSHIPS as readonly string[]).includes(value)) {
     throw new InvalidArgumentError(`relationship is one of ${PROXY_RELATIONSHIPS.join(', ')}`);
@@ -163,9 +173,7 @@ export function patientCommand(): Command {
   withApi(patient.command('access-log'))
     .description('who read your records held at this node, when, why, and whether it was allowed (JSON)')
     .action(async (opts: ApiOptions) => {
-      const c = client(opts);
-      const { accessToken } = await c.login();
-      console.log(JSON.stringify(await c.accessLog(accessToken), null, 2));
+      await printWithLogin(opts, (c, accessToken) => c.accessLog(accessToken));
     });
 
   withApi(patient.command('rotate'))
@@ -230,17 +238,13 @@ export function patientCommand(): Command {
     .option('--yes', 'confirm')
     .action(async (opts: ApiOptions & { yes?: boolean }) => {
       if (opts.yes !== true) throw new InvalidArgumentError('erasure cannot be undone: add --yes to confirm');
-      const c = client(opts);
-      const { accessToken } = await c.login();
-      console.log(JSON.stringify(await c.requestErasure(accessToken), null, 2));
+      await printWithLogin(opts, (c, accessToken) => c.requestErasure(accessToken));
     });
 
   withApi(patient.command('erasure-status'))
     .description("how far each custodian is with your records' erasure (pending, erased, receipts)")
     .action(async (opts: ApiOptions) => {
-      const c = client(opts);
-      const { accessToken } = await c.login();
-      console.log(JSON.stringify(await c.erasureStatus(accessToken), null, 2));
+      await printWithLogin(opts, (c, accessToken) => c.erasureStatus(accessToken));
     });
 
   return patient;
