@@ -4,7 +4,6 @@ import { party, testGenesis, type Party, type TestChain } from '../test-support.
 import { parseRecordsGenesis } from './policy.ts';
 import { accessLog, breakGlassEvents } from './queries.ts';
 import {
-  accessPayload,
   alice,
   breakGlass,
   clinicAdmin,
@@ -14,7 +13,6 @@ import {
   eventId,
   grantPayload,
   hex,
-  hospitalNode,
   insurerAdmin,
   nurse,
   nurse2,
@@ -23,6 +21,8 @@ import {
   registerRecord,
   setup,
   stranger,
+  submitAccess,
+  withRecord,
 } from './test-fixtures.ts';
 
 const page = { offset: 0, limit: 100 };
@@ -33,21 +33,14 @@ const emergency = (overrides: object = {}) => ({
   breakGlass: breakGlass(),
   ...overrides,
 });
-const access = (chain: TestChain, n: number, overrides: object) =>
-  chain.submit(hospitalNode, 'records.access', accessPayload(n, overrides));
-
-function withRecord(): TestChain {
-  const chain = setup();
-  registerRecord(chain, 1);
-  chain.commit();
-  return chain;
-}
-
 test('an active practitioner may break the glass for ETREAT without consent, flagged to patient and officer', () => {
   const chain = withRecord();
   // Without break-glass the same emergency read is denied: there is no consent.
-  assert.equal(access(chain, 1, emergency({ breakGlass: null })), 'tx.rejected:records.decision_mismatch');
-  assert.equal(access(chain, 1, emergency()), 'ok');
+  assert.equal(
+    submitAccess(chain, 1, emergency({ breakGlass: null })),
+    'tx.rejected:records.decision_mismatch',
+  );
+  assert.equal(submitAccess(chain, 1, emergency()), 'ok');
   const [mine] = accessLog(chain.state, pseudonym, page).items;
   assert.equal(mine?.eventId, eventId(1));
   assert.equal(mine?.isBreakGlass, true);
@@ -62,7 +55,7 @@ test('an active practitioner may break the glass for ETREAT without consent, fla
   // Another custodian's officer sees nothing of it.
   assert.equal(breakGlassEvents(chain.state, 'riverside', page).total, 0);
   // An ordinary event is not in the officer's view.
-  assert.equal(access(chain, 2, {}), 'ok');
+  assert.equal(submitAccess(chain, 2, {}), 'ok');
   assert.equal(breakGlassEvents(chain.state, 'st-mary', page).total, 1);
   assert.deepEqual(
     accessLog(chain.state, pseudonym, page).items.map((e) => e.isBreakGlass),
@@ -73,17 +66,20 @@ test('an active practitioner may break the glass for ETREAT without consent, fla
 test('break-glass is for emergency treatment reads only', () => {
   const chain = withRecord();
   for (const purpose of ['TREAT', 'HPAYMT', 'HOPERAT', 'HRESCH', 'PUBHLTH']) {
-    assert.equal(access(chain, 1, emergency({ purpose })), 'tx.invalid_payload', purpose);
+    assert.equal(submitAccess(chain, 1, emergency({ purpose })), 'tx.invalid_payload', purpose);
   }
-  assert.equal(access(chain, 1, emergency({ action: 'write' })), 'tx.invalid_payload');
+  assert.equal(submitAccess(chain, 1, emergency({ action: 'write' })), 'tx.invalid_payload');
   // Break-glass must say so: claiming its reason without invoking it, or citing consents, is refused.
-  assert.equal(access(chain, 1, emergency({ breakGlass: null })), 'tx.rejected:records.decision_mismatch');
   assert.equal(
-    access(chain, 1, emergency({ consentIds: [consentId(1)] })),
+    submitAccess(chain, 1, emergency({ breakGlass: null })),
     'tx.rejected:records.decision_mismatch',
   );
   assert.equal(
-    access(chain, 1, emergency({ reasonCode: 'consent.permit' })),
+    submitAccess(chain, 1, emergency({ consentIds: [consentId(1)] })),
+    'tx.rejected:records.decision_mismatch',
+  );
+  assert.equal(
+    submitAccess(chain, 1, emergency({ reasonCode: 'consent.permit' })),
     'tx.rejected:records.decision_mismatch',
   );
   assert.equal(breakGlassEvents(chain.state, 'st-mary', page).total, 0);
@@ -95,14 +91,17 @@ test('only an active practitioner may break the glass; a refused attempt is stil
     chain.submit(clinicAdmin, 'membership.suspendPractitioner', { practitionerKey: nurse.key }),
     'ok',
   );
-  assert.equal(access(chain, 1, emergency()), 'tx.rejected:records.decision_mismatch');
-  assert.equal(access(chain, 1, emergency({ outcome: 'denied', reasonCode: 'requester.suspended' })), 'ok');
+  assert.equal(submitAccess(chain, 1, emergency()), 'tx.rejected:records.decision_mismatch');
   assert.equal(
-    access(chain, 2, emergency({ requester: stranger.key })),
+    submitAccess(chain, 1, emergency({ outcome: 'denied', reasonCode: 'requester.suspended' })),
+    'ok',
+  );
+  assert.equal(
+    submitAccess(chain, 2, emergency({ requester: stranger.key })),
     'tx.rejected:records.decision_mismatch',
   );
   assert.equal(
-    access(
+    submitAccess(
       chain,
       2,
       emergency({ requester: stranger.key, outcome: 'denied', reasonCode: 'requester.not_practitioner' }),
@@ -110,7 +109,7 @@ test('only an active practitioner may break the glass; a refused attempt is stil
     'ok',
   );
   // Another, active nurse may.
-  assert.equal(access(chain, 3, emergency({ requester: nurse2.key, breakGlass: breakGlass(3) })), 'ok');
+  assert.equal(submitAccess(chain, 3, emergency({ requester: nurse2.key, breakGlass: breakGlass(3) })), 'ok');
   const officer = breakGlassEvents(chain.state, 'st-mary', page).items;
   assert.deepEqual(
     officer.map((e) => [e.eventId, e.outcome, e.reasonCode]),
@@ -128,7 +127,7 @@ test('break-glass overrides even a patient’s explicit denial, and says so', ()
   const deny = grantPayload(1, { provision: 'deny', purposes: ['ETREAT'] });
   assert.equal(chain.submit(alice, 'consent.grant', deny), 'ok');
   assert.equal(
-    access(
+    submitAccess(
       chain,
       1,
       emergency({
@@ -140,7 +139,7 @@ test('break-glass overrides even a patient’s explicit denial, and says so', ()
     ),
     'ok',
   );
-  assert.equal(access(chain, 2, emergency()), 'ok');
+  assert.equal(submitAccess(chain, 2, emergency()), 'ok');
   assert.equal(accessLog(chain.state, pseudonym, page).items[0]?.isBreakGlass, true);
 });
 
@@ -166,17 +165,24 @@ test('break-glass is only for physicians and nurses of care-giving organisations
   ] as const;
   refused.forEach(([who, orgId], i) => {
     const asked = { requester: who.key, requesterOrgId: orgId };
-    assert.equal(access(chain, 10 + i, emergency(asked)), 'tx.rejected:records.decision_mismatch', orgId);
+    assert.equal(
+      submitAccess(chain, 10 + i, emergency(asked)),
+      'tx.rejected:records.decision_mismatch',
+      orgId,
+    );
     const denial = emergency({ ...asked, outcome: 'denied', reasonCode: 'break-glass.not_allowed' });
-    assert.equal(access(chain, 10 + i, denial), 'ok', orgId);
+    assert.equal(submitAccess(chain, 10 + i, denial), 'ok', orgId);
   });
   // Each attempt is flagged to the custodian's privacy officer, none released anything.
   const officer = breakGlassEvents(chain.state, 'st-mary', page).items;
   assert.equal(officer.length, refused.length);
   assert.ok(officer.every((e) => e.outcome === 'denied' && e.reasonCode === 'break-glass.not_allowed'));
   // A hospital physician and a clinic nurse may.
-  assert.equal(access(chain, 20, emergency({ requester: doctor.key, requesterOrgId: 'st-mary' })), 'ok');
-  assert.equal(access(chain, 21, emergency()), 'ok');
+  assert.equal(
+    submitAccess(chain, 20, emergency({ requester: doctor.key, requesterOrgId: 'st-mary' })),
+    'ok',
+  );
+  assert.equal(submitAccess(chain, 21, emergency()), 'ok');
 });
 
 test('the genesis budget bounds break-glass per practitioner and per organisation, per window of block time', () => {
@@ -187,23 +193,23 @@ test('the genesis budget bounds break-glass per practitioner and per organisatio
   const spent = (reasonCode: string, o: object = {}) => emergency({ ...o, outcome: 'denied', reasonCode });
   let n = 0;
   // The nurse's two, then her own budget is spent; the denial is logged and spends nothing.
-  assert.equal(access(chain, ++n, emergency()), 'ok');
-  assert.equal(access(chain, ++n, emergency()), 'ok');
-  assert.equal(access(chain, ++n, emergency()), 'tx.rejected:records.decision_mismatch');
-  assert.equal(access(chain, n, spent('break-glass.practitioner_budget')), 'ok');
+  assert.equal(submitAccess(chain, ++n, emergency()), 'ok');
+  assert.equal(submitAccess(chain, ++n, emergency()), 'ok');
+  assert.equal(submitAccess(chain, ++n, emergency()), 'tx.rejected:records.decision_mismatch');
+  assert.equal(submitAccess(chain, n, spent('break-glass.practitioner_budget')), 'ok');
   // Her colleague may still, once: then Riverside's three are spent, for everyone there.
   const colleague = { requester: nurse2.key };
-  assert.equal(access(chain, ++n, emergency(colleague)), 'ok');
-  assert.equal(access(chain, ++n, spent('break-glass.organisation_budget', colleague)), 'ok');
+  assert.equal(submitAccess(chain, ++n, emergency(colleague)), 'ok');
+  assert.equal(submitAccess(chain, ++n, spent('break-glass.organisation_budget', colleague)), 'ok');
   // St Mary's budget is its own.
   const atStMary = { requester: doctor.key, requesterOrgId: 'st-mary' };
-  assert.equal(access(chain, ++n, emergency(atStMary)), 'ok');
+  assert.equal(submitAccess(chain, ++n, emergency(atStMary)), 'ok');
   const officer = breakGlassEvents(chain.state, 'st-mary', page).items;
   assert.equal(officer.filter((e) => e.outcome === 'granted').length, 4);
   // The next window (block time moves 1 s a block here) opens both budgets again.
   for (let i = 0; i < 10; i++) chain.commit();
-  assert.equal(access(chain, ++n, emergency()), 'ok');
-  assert.equal(access(chain, n + 1, emergency(colleague)), 'ok');
+  assert.equal(submitAccess(chain, ++n, emergency()), 'ok');
+  assert.equal(submitAccess(chain, n + 1, emergency(colleague)), 'ok');
 });
 
 test('a budget of zero turns break-glass off; a malformed records genesis is refused', () => {
@@ -211,7 +217,7 @@ test('a budget of zero turns break-glass off; a malformed records genesis is ref
   registerRecord(chain, 1);
   chain.commit();
   assert.equal(
-    access(chain, 1, emergency({ outcome: 'denied', reasonCode: 'break-glass.practitioner_budget' })),
+    submitAccess(chain, 1, emergency({ outcome: 'denied', reasonCode: 'break-glass.practitioner_budget' })),
     'ok',
   );
   const genesis = (records: unknown) => testGenesis({ records } as never);

@@ -148,6 +148,18 @@ export function accessPayload(n: number, overrides: object = {}): Record<string,
   };
 }
 
+/** Submits accessPayload(n, overrides) as a records.access tx, by St Mary's node unless signer says. */
+export const submitAccess = (chain: TestChain, n: number, overrides: object = {}, signer = hospitalNode) =>
+  chain.submit(signer, 'records.access', accessPayload(n, overrides));
+
+/** A chain where record 1 (one version, Alice's Observation at St Mary) is registered and committed. */
+export function withRecord(): TestChain {
+  const chain = setup();
+  registerRecord(chain, 1);
+  chain.commit();
+  return chain;
+}
+
 export function grantPayload(n: number, overrides: object = {}): object {
   return {
     consentId: consentId(n),
