@@ -32,3 +32,21 @@ export function proxyAcceptanceMessage(
 ): CanonicalValue {
   return { type: 'membership.proxyAcceptance', pseudonym, proxyKey, relationship };
 }
+
+/**
+ * A custodial identity's pseudonym (issue 13): the custodian pre-registers a patient who has no key yet
+ * under a salted commitment to its own local identifier for them (the salt stays with the custodian).
+ * Binding the organisation keeps two custodians' commitments apart; the value's shape keeps these
+ * pseudonyms apart from key-derived ones.
+ */
+export function custodialPseudonym(custodianOrgId: string, commitment: string): string {
+  return hashCanonical('patient-pseudonym', { custodianOrgId, commitment });
+}
+
+/**
+ * Signed by a node or admin key of the custodial organisation: "we know the holder of patientKey to be
+ * the patient of this custodial pseudonym". Naming the key makes one attestation good for one claimant.
+ */
+export function custodialClaimMessage(pseudonym: string, patientKey: string): CanonicalValue {
+  return { type: 'membership.custodialClaim', pseudonym, patientKey };
+}

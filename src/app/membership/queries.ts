@@ -48,8 +48,15 @@ export function patientByKey(state: StateReader, publicKey: string): string | un
   return patientRecord(state, entry.pseudonym)?.currentKey === publicKey ? entry.pseudonym : undefined;
 }
 
+/** The patient's current key; undefined when unknown or a custodial identity not yet claimed. */
 export function currentPatientKey(state: StateReader, pseudonym: string): string | undefined {
-  return patientRecord(state, pseudonym)?.currentKey;
+  return patientRecord(state, pseudonym)?.currentKey ?? undefined;
+}
+
+/** True for a custodial identity its patient has not claimed yet: only the base policy applies to it. */
+export function isUnclaimedCustodial(state: StateReader, pseudonym: string): boolean {
+  const record = patientRecord(state, pseudonym);
+  return record?.custodialOrgId !== undefined && record.currentKey === null;
 }
 
 export function proxyRecord(state: StateReader, pseudonym: string, key: string): ProxyRecord | undefined {

@@ -53,12 +53,23 @@ export interface PractitionerRecord {
 }
 
 export interface PatientRecord {
-  /** The only key that may act as this patient now; earlier keys stay reserved but are void. */
-  readonly currentKey: string;
+  /**
+   * The only key that may act as this patient now; earlier keys stay reserved but are void. Null for a
+   * custodial identity not yet claimed (custodial.ts): until the patient claims it, nobody signs for them.
+   */
+  readonly currentKey: string | null;
   /** The organisation the patient named as custodian of their records, if any. */
   readonly custodianOrgId: string | null;
   readonly registeredAtHeight: number;
   readonly keyRotatedAtHeight: number | null;
+  /**
+   * Only on a custodial identity: the organisation that pre-registered the patient before they had a
+   * key (issue 13), the only one whose attestation lets a key claim it. Absent on self-registered
+   * patients, so their state encoding is what it always was.
+   */
+  readonly custodialOrgId?: string;
+  /** Only on a custodial identity: the height of the claim, null until the patient claims it. */
+  readonly claimedAtHeight?: number | null;
 }
 
 export interface ProxyRecord {

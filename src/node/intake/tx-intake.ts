@@ -89,7 +89,7 @@ export class TxIntake {
       if (!IDENTITY_CREATING_TX_TYPES.includes(tx.type)) {
         throw new NodeError(
           'intake.unknown_signer',
-          'a key the network does not know may only enrol (membership.registerPatient)',
+          'a key the network does not know may only enrol (membership.registerPatient or claimPatient)',
           { type: tx.type },
         );
       }

@@ -19,7 +19,7 @@ import {
 } from './resources.ts';
 import { hasPatientLink } from '../fhir/patient-compartment.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
-import { currentPatientKey } from '../../app/membership/queries.ts';
+import { currentPatientKey, patientRecord } from '../../app/membership/queries.ts';
 import { recordHead, refuseWrite } from '../../app/records/index.ts';
 import { isHex, utf8 } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
@@ -131,7 +131,7 @@ export async function writeResources(
       created = latest === 0;
       checkIfMatch(op, latest);
       version = latest + 1;
-      if (currentPatientKey(state, pseudonym) === undefined) {
+      if (patientRecord(state, pseudonym) === undefined) {
         throw FhirError.businessRule('the patient is not registered on chain');
       }
       // Decided here first with the chain's own rule (register.ts re-checks it at commit).
@@ -180,7 +180,10 @@ export async function writeResources(
       resourceType: op.resourceType,
       patientPseudonym: pseudonym,
       resource: utf8(canonicalize(stored) as string),
-      recipients: [port.node.key.publicKey, currentPatientKey(state, pseudonym)!],
+      // A custodial identity not yet claimed has no key: sealed for the custodian alone until then.
+      recipients: [port.node.key.publicKey, currentPatientKey(state, pseudonym)].filter(
+        (key): key is string => key !== undefined,
+      ),
     });
     return {
       recordId,

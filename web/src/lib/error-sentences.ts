@@ -169,10 +169,15 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
 
   internal: NODE_INTERNAL_SENTENCE,
 
+  'membership.already_claimed': 'This record identity has already been claimed by its patient.',
   'membership.already_suspended': 'This key is already suspended.',
+  'membership.bad_attestation':
+    'Your care provider has not confirmed this key for these records. Ask them to confirm it again.',
   'membership.bad_key_proof': `The new key could not prove it is yours. ${RELOAD}`,
   'membership.key_in_use': 'This key is already registered.',
   'membership.not_admin': 'Only an administrator of the organisation can do this.',
+  'membership.not_custodial': 'There are no records waiting to be claimed under this identity.',
+  'membership.not_org_node': 'Only a care provider’s server can register a patient for them.',
   'membership.not_patient': 'This key does not belong to a registered patient.',
   'membership.not_suspended': 'This key is not suspended.',
   'membership.patient_exists': 'This patient is already registered.',
