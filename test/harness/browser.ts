@@ -1,6 +1,8 @@
 // Browser tests and screenshots of the web app: builds it once (if web/dist is missing or older than its
-// sources), runs `carechain up` as a real child process on free ports, and drives Debian's Chromium with
-// playwright-core (browser downloads do not work here; .ci/run installs the chromium package).
+// sources), runs `carechain up` as a real child process on free ports, and drives Chromium with
+// playwright-core: the system's /usr/bin/chromium where it exists, else the Chromium that the npm package
+// @sparticuz/chromium ships (browser downloads do not work here, and a fresh machine may have no Chromium
+// package: the npm one needs no system libraries).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,7 +18,8 @@ import { commitTx } from './network.ts';
 import { spawnCarechain, type CarechainProcess } from './process.ts';
 import type { DemoSupply } from '../../src/cli/demo-supply.ts';
 
-export const CHROMIUM_PATH = process.env.CARECHAIN_CHROMIUM ?? '/usr/bin/chromium';
+/** The system Chromium; CARECHAIN_CHROMIUM names another (a path that does not exist hides it). */
+const SYSTEM_CHROMIUM = process.env.CARECHAIN_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = new URL('../../', import.meta.url).pathname;
 const DIST_INDEX = join(REPO, 'web/dist/index.html');
 const BUILD_LOCK = join(REPO, 'web/.build-lock');
@@ -66,8 +69,20 @@ export async function ensureWebBuilt(): Promise<void> {
   throw new Error(`gave up waiting for another build of the web app (remove ${BUILD_LOCK} if stale)`);
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
+/** Where the Chromium a test launches comes from: the system's, or the npm package's (unpacked to /tmp). */
+export type ChromiumSource = 'system' | 'npm';
+
+export function chromiumSource(): ChromiumSource {
+  return existsSync(SYSTEM_CHROMIUM) ? 'system' : 'npm';
+}
+
+export async function launchChromium(source = chromiumSource()): Promise<Browser> {
+  if (source === 'system') {
+    return chromium.launch({ executablePath: SYSTEM_CHROMIUM, headless: true });
+  }
+  // The package's own launch flags (no sandbox, no GPU, its fonts); playwright merges them with its own.
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return chromium.launch({ executablePath: await packaged.executablePath(), args: packaged.args, headless: true });
 }
 
 function portFree(port: number): Promise<boolean> {
