@@ -70,6 +70,21 @@ export const pedigreeEventSchema = Type.Object({
   txHash: hex32,
   height: Type.Integer(),
   event: Type.Unknown({ description: 'the EPCIS event as captured' }),
+  errorDeclaration: Type.Boolean({
+    description: 'this event is an error declaration (EPCIS 2.0 §7.4.1.2) about the event with its eventID',
+  }),
+  declaredInError: nullable(
+    Type.Object(
+      {
+        declarationSeq: Type.Integer(),
+        declaredByOrgId: Type.String(),
+        declarationTime: Type.String(),
+        reason: nullable(Type.String()),
+        correctiveEventIds: Type.Array(Type.String()),
+      },
+      { description: 'the error declaration captured about this event, when one was' },
+    ),
+  ),
   proof: Type.Object({
     leafIndex: Type.Integer(),
     treeSize: Type.Integer(),

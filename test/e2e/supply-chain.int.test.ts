@@ -3,8 +3,11 @@
 // shipped to the distributor, unpacked, shipped on to both pharmacies and dispensed. Verification tells
 // a genuine pack from a cloned serial (which alerts the manufacturer and the regulator); a second
 // dispense is refused and alerts; a recalled lot fails verification and stops moving; and a unit's
-// pedigree comes with inclusion proofs that verify against a validator-signed checkpoint.
+// pedigree comes with inclusion proofs that verify against a validator-signed checkpoint. The GS1 error
+// declaration examples (EPCIS 2.0 §7.4.1.2) are accepted from the organisation that captured the event they
+// correct, refused from another, and the trace shows the event declared in error.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
 import { scopesOf } from '../../src/services/auth/scopes.ts';
@@ -14,6 +17,7 @@ import { leafHash, verifyInclusionHex } from '../../src/core/merkle/index.ts';
 import { encodeTx } from '../../src/core/tx.ts';
 import { verifyCommit } from '../../src/core/vote.ts';
 import { ev, EXPIRY, GLN, GTIN, LOT, sgtin, sscc, type OrgName } from '../../src/app/supply/test-fixtures.ts';
+import { sharedTestdata } from '../harness/files.ts';
 import { waitFor } from '../harness/http.ts';
 import { captureAt, epcisDocument as document } from '../harness/supply.ts';
 import {
@@ -287,4 +291,71 @@ test('a unit’s pedigree: every event, each with an inclusion proof that verifi
     const tampered = verifyInclusionHex({ ...proof, leafIndex: proof.leafIndex ^ 1 }, checkpoint.logRoot);
     assert.equal(tampered, false);
   }
+});
+
+const WITH_ERROR_DECLARATION = sharedTestdata('epcis', 'gs1', 'JSON', 'WithErrorDeclaration');
+const gs1Example = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(`${WITH_ERROR_DECLARATION}/${name}`, 'utf8')) as Record<string, any>;
+
+/** Posts an EPCIS document as it is at the staff member's node; waits for every node when it is taken. */
+async function captureDocument(org: keyof typeof staff, document: Record<string, unknown>) {
+  const answer = await staffClient(staff[org]).post('/epcis/capture', document, 'application/ld+json');
+  if (answer.status === 201) await allAtHeight(net, answer.body.height);
+  return answer;
+}
+
+test('GS1 error declarations: accepted from the capturer, refused from another, shown in the trace', async () => {
+  const declared = gs1Example('Example_9.6.1-ObjectEvent-with-error-declaration.jsonld');
+  const [declaration] = declared.epcisBody.eventList as Record<string, unknown>[];
+  // The event that the GS1 example declares in error, as pharmacy A first captured it.
+  const { errorDeclaration: _, ...original } = declaration!;
+  const first = await captureDocument('pharmA', { ...declared, epcisBody: { eventList: [original] } });
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  const unit = 'urn:epc:id:sgtin:0614141.107346.2017';
+  const trace = async () =>
+    (await staffClient(staff.fda, net.apiUrls[4]).get(`/api/v1/units/${encodeURIComponent(unit)}/pedigree`))
+      .body;
+  const before = await trace();
+  assert.equal(before.events.length, 1);
+  assert.equal(before.events[0].declaredInError, null);
+
+  // Pharmacy B did not record it: its declaration is refused, and nothing changes anywhere.
+  const refused = await captureDocument('pharmB', declared);
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  assert.equal(refused.body.error.code, 'supply.not_declarer');
+  assert.deepEqual((await trace()).events, before.events);
+
+  const accepted = await captureDocument('pharmA', declared);
+  assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+  const after = (await trace()).events;
+  assert.equal(after.length, 2);
+  const [corrected, declarationEvent] = after;
+  assert.equal(corrected.eventId, original.eventID);
+  assert.equal(corrected.errorDeclaration, false);
+  assert.deepEqual(corrected.declaredInError, {
+    declarationSeq: declarationEvent.seq,
+    declaredByOrgId: corrected.recordedByOrgId,
+    declarationTime: '2021-02-01T22:46:31.117000+00:00',
+    reason: 'incorrect_data',
+    correctiveEventIds: (declaration!.errorDeclaration as any).correctiveEventIDs,
+  });
+  assert.equal(declarationEvent.eventId, original.eventID);
+  assert.equal(declarationEvent.errorDeclaration, true);
+  assert.equal(declarationEvent.declaredInError, null);
+
+  // A declaration with its corrective event in one document, about an event this chain never saw: the
+  // corrective event is recorded beside it, and the EPCIS query returns both.
+  const withCorrection = gs1Example('ErrorDeclarationAndCorrectiveEvent.jsonld');
+  const both = await captureDocument('pharmA', withCorrection);
+  assert.equal(both.status, 201, JSON.stringify(both.body));
+  const output = 'urn:epc:id:sgtin:4012345.033333.AGHFG';
+  const query = await staffClient(staff.pharmA).get(
+    `/epcis/events?MATCH_anyEPC=${encodeURIComponent(output)}`,
+  );
+  assert.equal(query.status, 200, JSON.stringify(query.body));
+  const listed = query.body.epcisBody.queryResults.resultsBody.eventList;
+  assert.deepEqual(
+    listed.map((e: any) => [e.eventID, e.errorDeclaration?.reason ?? null]),
+    withCorrection.epcisBody.eventList.map((e: any) => [e.eventID, e.errorDeclaration?.reason ?? null]),
+  );
 });

@@ -72,6 +72,24 @@ test('an error declaration comes from whoever captured the event, or a regulator
   assert.equal(chain.capture('hosp', declaration(foreign)), 'ok');
 });
 
+test('an error declaration must say when it was declared, and list corrective eventIDs as strings', () => {
+  const chain = commissioned(u1);
+  const inspect = ev.inspect([u1]);
+  assert.equal(chain.capture('maker', inspect), 'ok');
+  const declaring = (errorDeclaration: unknown) => chain.capture('maker', { ...inspect, errorDeclaration });
+  assert.equal(declaring({ reason: 'incorrect_data' }), 'tx.invalid_payload');
+  assert.equal(declaring({ declarationTime: 'yesterday' }), 'tx.invalid_payload');
+  assert.equal(declaring('incorrect_data'), 'tx.invalid_payload');
+  assert.equal(
+    declaring({ declarationTime: '2026-01-16T00:00:00Z', correctiveEventIDs: [7] }),
+    'tx.invalid_payload',
+  );
+  assert.equal(
+    declaring({ declarationTime: '2026-01-16T00:00:00Z', correctiveEventIDs: ['urn:uuid:c0'] }),
+    'ok',
+  );
+});
+
 test('nobody packs into another organisation’s aggregate (its owner could not ship it)', () => {
   const chain = commissioned(u1);
   assert.equal(chain.capture('maker', ev.pack(sscc(8), [u1])), 'ok');

@@ -46,8 +46,17 @@ export interface ParsedEvent {
   readonly lot: string | null;
   readonly expiry: string | null;
   readonly errorDeclaration: boolean;
+  /** The errorDeclaration's fields (EPCIS 2.0 §7.4.1.2), null for an ordinary event. */
+  readonly declaration: ErrorDeclaration | null;
   /** The event as JSON text with its eventID, as stored and as a query returns it. */
   readonly text: string;
+}
+
+/** What an error declaration says: when, why (CBV error reason or a URI), and which events correct it. */
+export interface ErrorDeclaration {
+  readonly declarationTime: string;
+  readonly reason: string | null;
+  readonly correctiveEventIds: readonly string[];
 }
 
 type Json = Record<string, unknown>;
@@ -105,6 +114,29 @@ function ilmdString(ilmd: unknown, name: string): string | null {
   return null;
 }
 
+/** The errorDeclaration of an event, checked: a declarationTime with offset is required (§7.4.1.2). */
+function errorDeclarationOf(event: Json, index: number): ErrorDeclaration | null {
+  const value = event.errorDeclaration;
+  if (value === undefined) return null;
+  if (!isObject(value)) throw bad(index, 'errorDeclaration must be an object');
+  const { declarationTime, reason, correctiveEventIDs } = value;
+  if (typeof declarationTime !== 'string' || parseDateTimeMs(declarationTime) === undefined) {
+    throw bad(index, 'errorDeclaration.declarationTime must be a date-time with offset');
+  }
+  if (reason !== undefined && (typeof reason !== 'string' || reason === '')) {
+    throw bad(index, 'errorDeclaration.reason must be a non-empty string');
+  }
+  const corrective = correctiveEventIDs ?? [];
+  if (!Array.isArray(corrective) || corrective.some((id) => typeof id !== 'string' || id === '')) {
+    throw bad(index, 'errorDeclaration.correctiveEventIDs must be a list of eventIDs');
+  }
+  return {
+    declarationTime,
+    reason: reason === undefined ? null : reason,
+    correctiveEventIds: corrective as string[],
+  };
+}
+
 /** The eventID of an event: its own, or the CBV 2.0 event hash (ni:///sha-256;…?ver=CBV2.0). */
 export function eventIdOf(event: Json, context: unknown): string {
   return typeof event.eventID === 'string' ? event.eventID : epcisEventHash(event, context);
@@ -140,6 +172,7 @@ export function parseEvent(text: string, index: number, context: unknown): Parse
   }
   const bizStep = optionalString(event, 'bizStep', index);
   const disposition = optionalString(event, 'disposition', index);
+  const declaration = errorDeclarationOf(event, index);
   return {
     index,
     eventId,
@@ -159,7 +192,8 @@ export function parseEvent(text: string, index: number, context: unknown): Parse
     destinations: sourceDestList(event, 'destinationList', 'destination', index),
     lot: ilmdString(event.ilmd, 'lotNumber'),
     expiry: ilmdString(event.ilmd, 'itemExpirationDate'),
-    errorDeclaration: event.errorDeclaration !== undefined,
+    errorDeclaration: declaration !== null,
+    declaration,
     text: eventIdGiven ? text : JSON.stringify({ ...event, eventID: eventId }),
   };
 }

@@ -6,6 +6,7 @@ import { canonicalId } from './ids.ts';
 import {
   alert,
   epcCountKey,
+  errorDeclarationKey,
   epcIndexKey,
   eventCount,
   orgAlertCountKey,
@@ -34,6 +35,15 @@ export function eventsAbout(
     const seq = read<number>(state, epcIndexKey(epc, n));
     return seq === undefined ? undefined : storedEvent(state, seq);
   });
+}
+
+/**
+ * The error declaration captured about an eventID (EPCIS 2.0 §7.4.1.2), if any: a trace shows the event
+ * it names as declared in error, with the declaration's reason and corrective events.
+ */
+export function errorDeclarationAbout(state: StateReader, eventId: string): StoredEvent | undefined {
+  const seq = read<number>(state, errorDeclarationKey(eventId));
+  return seq === undefined ? undefined : storedEvent(state, seq);
 }
 
 /** The alerts addressed to an organisation, newest first. */

@@ -1,8 +1,17 @@
 // GET /api/v1/units/:sgtin/pedigree: a unit's whole history, each event with the tx that recorded it and
 // that tx's RFC 9162 inclusion proof against one checkpoint (the latest), so a client checks every step
-// against validator signatures it trusts through genesis alone (docs/SUPPLY.md shows how).
+// against validator signatures it trusts through genesis alone (docs/SUPPLY.md shows how). An event that an
+// error declaration (EPCIS 2.0 §7.4.1.2) names is marked declaredInError, with the declaration's reason and
+// corrective eventIDs, so the trace shows the corrected history; the declaration is listed as an event too.
 import { ServiceError } from '../errors.ts';
-import { eventsAbout, product, resolveId, unit, type StoredEvent } from '../../app/supply/index.ts';
+import {
+  errorDeclarationAbout,
+  eventsAbout,
+  product,
+  resolveId,
+  unit,
+  type StoredEvent,
+} from '../../app/supply/index.ts';
 import { checkpointAt, proveInclusion, type Checkpoint } from '../../node/proofs.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
@@ -14,7 +23,33 @@ export interface PedigreeEvent {
   readonly txHash: string;
   readonly height: number;
   readonly event: unknown;
+  readonly errorDeclaration: boolean;
+  readonly declaredInError: DeclaredInError | null;
   readonly proof: { leafIndex: number; treeSize: number; leafHash: string; auditPath: string[] };
+}
+
+export interface DeclaredInError {
+  readonly declarationSeq: number;
+  readonly declaredByOrgId: string;
+  readonly declarationTime: string;
+  readonly reason: string | null;
+  readonly correctiveEventIds: readonly string[];
+}
+
+/** The declaration about an ordinary event, as the trace shows it (the module checked its fields). */
+function declaredInError(state: CarechainNode['ledger']['state'], e: StoredEvent): DeclaredInError | null {
+  if (e.errorDeclaration) return null;
+  const declaration = errorDeclarationAbout(state, e.eventId);
+  if (declaration === undefined) return null;
+  const fields = (JSON.parse(declaration.text) as { errorDeclaration: Record<string, unknown> })
+    .errorDeclaration;
+  return {
+    declarationSeq: declaration.seq,
+    declaredByOrgId: declaration.recordedByOrgId,
+    declarationTime: fields.declarationTime as string,
+    reason: typeof fields.reason === 'string' ? fields.reason : null,
+    correctiveEventIds: (fields.correctiveEventIDs as string[] | undefined) ?? [],
+  };
 }
 
 /** The canonical SGTIN of a path segment (URL-decoded EPC URN or Digital Link), or a 400. */
@@ -51,6 +86,8 @@ export function pedigree(node: CarechainNode, epc: string, offset: number, limit
       txHash: e.txHash,
       height: e.height,
       event: JSON.parse(e.text) as unknown,
+      errorDeclaration: e.errorDeclaration,
+      declaredInError: declaredInError(state, e),
       proof: { leafIndex, treeSize, leafHash, auditPath },
     };
   });
