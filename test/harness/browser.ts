@@ -82,7 +82,11 @@ export async function launchChromium(source = chromiumSource()): Promise<Browser
   }
   // The package's own launch flags (no sandbox, no GPU, its fonts); playwright merges them with its own.
   const { default: packaged } = await import('@sparticuz/chromium');
-  return chromium.launch({ executablePath: await packaged.executablePath(), args: packaged.args, headless: true });
+  return chromium.launch({
+    executablePath: await packaged.executablePath(),
+    args: packaged.args,
+    headless: true,
+  });
 }
 
 function portFree(port: number): Promise<boolean> {
