@@ -13,8 +13,11 @@ import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
 export const CHAIN_ID = 'sim-chain';
 export const GENESIS_TIME_MS = 1_700_000_000_000;
 
-/** Validator i's key in every run (fixed, so signature verdicts are shared across seeds). */
-export const VALIDATOR_KEYS: readonly KeyPair[] = Array.from({ length: 10 }, (_, i) =>
+/**
+ * Validator i's key in every run (fixed, so signature verdicts are shared across seeds). The fault seeds
+ * use up to 10; the scale runs (scale.ts) up to 100.
+ */
+export const VALIDATOR_KEYS: readonly KeyPair[] = Array.from({ length: 100 }, (_, i) =>
   keyPairFromSeed(sha256(utf8(`sim-validator-${i}`))),
 );
 /** Keys of nodes that follow the chain without voting. */

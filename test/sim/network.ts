@@ -93,6 +93,8 @@ export class Network<M> {
   static readonly HELD_MAX = 2000;
   sent = 0;
   delivered = 0;
+  /** Sees every message as it is sent, before faults (scale.ts counts messages and bytes by kind). */
+  observe: ((from: number, to: number, message: M) => void) | undefined;
 
   constructor(
     private readonly queue: EventQueue,
@@ -102,6 +104,7 @@ export class Network<M> {
 
   send(from: number, to: number, message: M): void {
     this.sent++;
+    this.observe?.(from, to, message);
     if (this.drop?.(from, to, message) === true) return;
     const link = `${from}>${to}`;
     if (this.cut.has(link)) {

@@ -42,7 +42,16 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function runSim(seed: number, scenario: Scenario = scenarioFor(seed)): Promise<SimReport> {
+export interface SimHooks {
+  /** Sees every packet sent, before the network's faults. */
+  readonly observe?: (from: number, to: number, packet: Packet) => void;
+}
+
+export async function runSim(
+  seed: number,
+  scenario: Scenario = scenarioFor(seed),
+  hooks: SimHooks = {},
+): Promise<SimReport> {
   const rng = new Rng(seed);
   const queue = new EventQueue();
   const recorder = new Recorder(() => queue.nowMs);
@@ -62,6 +71,7 @@ export async function runSim(seed: number, scenario: Scenario = scenarioFor(seed
   const network = new Network<Packet>(queue, rng.fork(), (from, to, packet) =>
     nodes[to]!.deliver(from, packet),
   );
+  network.observe = hooks.observe;
   const ctx: SimContext = {
     genesis,
     set,
