@@ -9,35 +9,31 @@
 // Before the fix the distributor's and the insurer's reads were answered 200 and the loop ran to the
 // end, so this test failed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { postJson, type HttpAnswer } from '../harness/http.ts';
-import { accessLogOf, startRecordsNetwork, type RecordsNetwork } from '../harness/records-network.ts';
+import {
+  accessLogOf,
+  CLINIC,
+  DISTRIBUTOR,
+  HOSPITAL,
+  INSURER,
+  recordsNetworkForTests,
+} from '../harness/records-network.ts';
 import type { Staff } from '../harness/network.ts';
 
 const BUDGET = { windowMs: 24 * 60 * 60 * 1000, perPractitioner: 2, perOrganisation: 3 };
-let records: RecordsNetwork;
-
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-finding01-',
-    [
-      { name: 'hospital' },
-      { name: 'clinic', type: 'clinic' },
-      { name: 'distributor', type: 'distributor', power: 0 },
-      { name: 'insurer', type: 'insurer', power: 0 },
-    ],
-    [
-      ['hospital', 'physician'],
-      ['clinic', 'physician'],
-      ['clinic', 'nurse'],
-      ['distributor', 'admin'],
-      ['insurer', 'claims-officer'],
-    ],
-    { breakGlass: BUDGET },
-  );
-});
-
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-finding01-',
+  [HOSPITAL, CLINIC, DISTRIBUTOR, INSURER],
+  [
+    ['hospital', 'physician'],
+    ['clinic', 'physician'],
+    ['clinic', 'nurse'],
+    ['distributor', 'admin'],
+    ['insurer', 'claims-officer'],
+  ],
+  { breakGlass: BUDGET },
+);
 
 /** The staff, in the order startRecordsNetwork registered them. */
 const clinicPhysician = () => records.staff[1]!;

@@ -7,31 +7,26 @@
 // every Observation of the patient, so this test failed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { toHex } from '../../src/core/bytes.ts';
 import { observationReadGrant } from '../harness/fhir-client.ts';
 import {
   accessLogOf,
+  CLINIC,
   committedTx,
   fhirCall,
-  startRecordsNetwork,
-  type RecordsNetwork,
+  HOSPITAL,
+  recordsNetworkForTests,
 } from '../harness/records-network.ts';
 
-let records: RecordsNetwork;
-
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-finding02-',
-    [{ name: 'hospital' }, { name: 'clinic', type: 'clinic' }],
-    [
-      ['hospital', 'physician'],
-      ['clinic', 'physician'],
-    ],
-  );
-});
-
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-finding02-',
+  [HOSPITAL, CLINIC],
+  [
+    ['hospital', 'physician'],
+    ['clinic', 'physician'],
+  ],
+);
 
 /** A code one of the imported Observations carries, as a search token `system|code`. */
 function presentCode(): string {

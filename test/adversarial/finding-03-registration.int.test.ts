@@ -14,31 +14,27 @@
 // failed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { KeyPair } from '../../src/node/keys.ts';
 import type { Staff } from '../harness/network.ts';
-import { fhirCall, startRecordsNetwork, type RecordsNetwork } from '../harness/records-network.ts';
+import {
+  CLINIC,
+  DISTRIBUTOR,
+  fhirCall,
+  HOSPITAL,
+  recordsNetworkForTests,
+} from '../harness/records-network.ts';
 
-let records: RecordsNetwork;
-
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-finding03-',
-    [
-      { name: 'hospital' },
-      { name: 'clinic', type: 'clinic' },
-      { name: 'distributor', type: 'distributor', power: 0 },
-    ],
-    [
-      ['hospital', 'physician'],
-      ['hospital', 'privacy-officer'],
-      ['clinic', 'physician'],
-      ['distributor', 'admin'],
-    ],
-  );
-});
-
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-finding03-',
+  [HOSPITAL, CLINIC, DISTRIBUTOR],
+  [
+    ['hospital', 'physician'],
+    ['hospital', 'privacy-officer'],
+    ['clinic', 'physician'],
+    ['distributor', 'admin'],
+  ],
+);
 
 const privacyOfficer = () => records.staff[1]!;
 const clinicPhysician = () => records.staff[2]!;

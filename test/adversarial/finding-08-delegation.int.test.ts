@@ -20,7 +20,7 @@
 // kept as a guard.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE, signChallenge } from '../../src/contract/auth.ts';
 import { signDelegation, type SignedDelegation } from '../../src/contract/delegation.ts';
@@ -32,29 +32,28 @@ import { postJson } from '../harness/http.ts';
 import { delegationFor, issuerOf, type Staff } from '../harness/network.ts';
 import {
   accessLogOf,
+  CLINIC,
   fhirCall,
-  startRecordsNetwork,
-  type RecordsNetwork,
+  HOSPITAL,
+  PHARMACY,
+  recordsNetworkForTests,
 } from '../harness/records-network.ts';
 import { join } from 'node:path';
 
-let records: RecordsNetwork;
-
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-finding08-',
-    [{ name: 'hospital' }, { name: 'clinic', type: 'clinic' }, { name: 'pharmacy', type: 'pharmacy' }],
-    [
-      ['hospital', 'physician'],
-      ['clinic', 'physician'],
-      ['clinic', 'nurse'],
-    ],
-  );
-  const grant = observationReadGrant(toHex(new Uint8Array(randomBytes(32))), 'clinic');
-  await records.network.commit(records.network.url('hospital'), records.patient, 'consent.grant', grant);
-});
-
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-finding08-',
+  [HOSPITAL, CLINIC, PHARMACY],
+  [
+    ['hospital', 'physician'],
+    ['clinic', 'physician'],
+    ['clinic', 'nurse'],
+  ],
+  undefined,
+  async ({ network, patient }) => {
+    const grant = observationReadGrant(toHex(new Uint8Array(randomBytes(32))), 'clinic');
+    await network.commit(network.url('hospital'), patient, 'consent.grant', grant);
+  },
+);
 
 const physician = (): Staff => records.staff[1]!;
 const nurse = (): Staff => records.staff[2]!;

@@ -10,33 +10,28 @@
 // this test failed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { heartRateObservation, organisationGrant } from '../harness/fhir-client.ts';
 import { waitFor } from '../harness/http.ts';
 import {
+  CLINIC,
   fhirCall,
+  HOSPITAL,
+  recordsNetworkForTests,
   registrationOf,
-  startRecordsNetwork,
-  type RecordsNetwork,
 } from '../harness/records-network.ts';
 
-let records: RecordsNetwork;
-
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-finding12-',
-    [{ name: 'hospital' }, { name: 'clinic', type: 'clinic' }],
-    [
-      ['hospital', 'physician'],
-      ['hospital', 'privacy-officer'],
-      ['clinic', 'physician'],
-    ],
-  );
-});
-
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-finding12-',
+  [HOSPITAL, CLINIC],
+  [
+    ['hospital', 'physician'],
+    ['hospital', 'privacy-officer'],
+    ['clinic', 'physician'],
+  ],
+);
 
 const hospitalPhysician = () => records.staff[0]!;
 const privacyOfficer = () => records.staff[1]!;

@@ -13,7 +13,10 @@ import type { Staff } from '../harness/network.ts';
 import { waitFor } from '../harness/http.ts';
 import {
   accessLogOf,
+  CLINIC,
   fhirCall,
+  HOSPITAL,
+  INSURER,
   startRecordsNetwork,
   type RecordsNetwork,
 } from '../harness/records-network.ts';
@@ -27,11 +30,7 @@ after(async () => {
 async function start(basePolicy: BasePolicy): Promise<RecordsNetwork> {
   const records = await startRecordsNetwork(
     `carechain-policy-${basePolicy}-`,
-    [
-      { name: 'hospital' },
-      { name: 'clinic', type: 'clinic' },
-      { name: 'insurer', type: 'insurer', power: 0 },
-    ],
+    [HOSPITAL, CLINIC, INSURER],
     [
       ['hospital', 'physician'],
       ['hospital', 'privacy-officer'],

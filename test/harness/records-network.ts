@@ -3,6 +3,7 @@
 // admin key, a patient in the hospital's care, and a Synthea patient imported by a hospital physician
 // through the FHIR API, as a clinician's system would.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
@@ -27,6 +28,14 @@ export interface RecordsNetwork {
   /** The id of the imported Patient. */
   readonly patientId: string;
 }
+
+/** The members the records tests combine; the hospital, first, is the one that imports the patient. */
+export const HOSPITAL: MemberSpec = { name: 'hospital' };
+export const CLINIC: MemberSpec = { name: 'clinic', type: 'clinic' };
+export const PHARMACY: MemberSpec = { name: 'pharmacy', type: 'pharmacy' };
+/** A distributor and an insurer follow the chain without voting. */
+export const DISTRIBUTOR: MemberSpec = { name: 'distributor', type: 'distributor', power: 0 };
+export const INSURER: MemberSpec = { name: 'insurer', type: 'insurer', power: 0 };
 
 /** A FHIR or domain call as `token` at `apiUrl`. */
 export function fhirCall(apiUrl: string, token: string) {
@@ -79,6 +88,28 @@ export async function startRecordsNetwork(
     await network.stop('SIGKILL');
     throw err;
   }
+}
+
+/**
+ * The records network of a whole test file: started (as startRecordsNetwork, then `setUp`, e.g. a consent
+ * to commit) before its tests and killed after them. The object returned is empty until the `before` hook
+ * fills it, so read it in tests only. `setUp` is a parameter, not a second `before`, because node 20 runs
+ * a file's top-level `before` hooks concurrently.
+ */
+export function recordsNetworkForTests(
+  prefix: string,
+  members: readonly MemberSpec[],
+  staffRoles: readonly (readonly [string, PractitionerRole])[],
+  genesis?: Partial<RecordsGenesis>,
+  setUp?: (records: RecordsNetwork) => Promise<void>,
+): RecordsNetwork {
+  const records = {} as RecordsNetwork;
+  before(async () => {
+    Object.assign(records, await startRecordsNetwork(prefix, members, staffRoles, genesis));
+    await setUp?.(records);
+  });
+  after(() => records.network?.stop('SIGKILL'));
+  return records;
 }
 
 /** The patient's access log at the hospital, newest first. */
