@@ -1,32 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  enrolPatientWithProxy,
-  hospitalAdmin,
-  party,
-  receiptSignature,
-  registerPractitioner,
-  TestChain,
-} from '../../app/test-support.ts';
-import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
+import { hospitalAdmin, party, registerPractitioner, TestChain } from '../../app/test-support.ts';
 import { authenticate, bearerToken } from './caller.ts';
 import { authorize } from '../../services/auth/caller.ts';
 import { AuthError } from './errors.ts';
 import { issuePatientToken } from './patient-login.ts';
 import { issuePractitionerToken } from './practitioner-login.ts';
-import { TestClock, testIssuer, testVerifier } from './test-support.ts';
+import { alice, chainWithAlice, guardian, loginNode, rotateAliceKey } from './test-support.ts';
 
 const doctor = party('dr who');
-const alice = party('alice');
-const guardian = party('alice guardian');
-const pseudonym = patientPseudonym(alice.key);
 
-function chain(): TestChain {
-  const c = new TestChain();
-  registerPractitioner(c, hospitalAdmin, doctor, 'st-mary', 'physician');
-  enrolPatientWithProxy(c, alice, guardian, 'caregiver');
-  c.commit();
-  return c;
+/** A chain with the doctor at st-mary and alice with guardian as her caregiver; the doctor's token. */
+async function doctorSignedIn(scopes?: string) {
+  const state: TestChain = chainWithAlice('caregiver', (c) =>
+    registerPractitioner(c, hospitalAdmin, doctor, 'st-mary', 'physician'),
+  );
+  const { issuer, verifier } = await loginNode('caller');
+  const request = { practitionerKey: doctor.key, orgId: 'st-mary', ...(scopes ? { scopes } : {}) };
+  const doc = await issuePractitionerToken(state.state, issuer, request);
+  return { state, issuer, verifier, doc };
 }
 
 const code = (expected: string) => (err: unknown) => err instanceof AuthError && err.code === expected;
@@ -45,15 +37,7 @@ test('bearerToken reads "Bearer <token>" (RFC 6750 §2.1) and nothing else', () 
 });
 
 test('authenticate turns a header into the caller the state knows, in its scope context', async () => {
-  const state = chain();
-  const clock = new TestClock();
-  const issuer = await testIssuer(clock);
-  const verifier = await testVerifier(clock);
-  const doc = await issuePractitionerToken(state.state, issuer, {
-    practitionerKey: doctor.key,
-    orgId: 'st-mary',
-    scopes: 'user/Observation.rs',
-  });
+  const { state, issuer, verifier, doc } = await doctorSignedIn('user/Observation.rs');
   const caller = await authenticate(`Bearer ${doc.accessToken}`, verifier, state.state);
   assert.deepEqual(
     { ...caller, scopes: undefined },
@@ -85,14 +69,7 @@ test('authenticate turns a header into the caller the state knows, in its scope 
 });
 
 test('a token outlives no change of membership: suspension and proxy revocation revoke it', async () => {
-  const state = chain();
-  const clock = new TestClock();
-  const issuer = await testIssuer(clock);
-  const verifier = await testVerifier(clock);
-  const doc = await issuePractitionerToken(state.state, issuer, {
-    practitionerKey: doctor.key,
-    orgId: 'st-mary',
-  });
+  const { state, issuer, verifier, doc } = await doctorSignedIn();
   const proxy = await issuePatientToken(state.state, issuer, { publicKey: guardian.key });
   assert.equal(
     state.submit(hospitalAdmin, 'membership.suspendPractitioner', { practitionerKey: doctor.key }),
@@ -110,12 +87,7 @@ test('a token outlives no change of membership: suspension and proxy revocation 
   // A patient who rotates their key voids the old key's tokens.
   const patient = await issuePatientToken(state.state, issuer, { publicKey: alice.key });
   assert.equal((await authenticate(`Bearer ${patient.accessToken}`, verifier, state.state)).kind, 'patient');
-  const next = party('alice, second key');
-  const proof = receiptSignature(next, keyRotationMessage(pseudonym, alice.key, next.key));
-  assert.equal(
-    state.submit(alice, 'membership.rotatePatientKey', { newKey: next.key, newKeySignature: proof }),
-    'ok',
-  );
+  rotateAliceKey(state);
   await assert.rejects(
     authenticate(`Bearer ${patient.accessToken}`, verifier, state.state),
     code('auth.revoked'),

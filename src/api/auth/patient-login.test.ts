@@ -1,37 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  chainId,
-  enrolPatientWithProxy,
-  hospitalAdmin,
-  party,
-  receiptSignature,
-  TestChain,
-} from '../../app/test-support.ts';
-import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
-import { signChallenge } from './challenge.ts';
+import { hospitalAdmin, party } from '../../app/test-support.ts';
 import { AuthError } from './errors.ts';
 import { issuePatientToken, loginWithChallenge } from './patient-login.ts';
-import { loginNode } from './test-support.ts';
-
-const alice = party('alice');
-const aliceNext = party('alice, second key');
-const guardian = party('alice guardian');
-const pseudonym = patientPseudonym(alice.key);
-
-function chainWithAlice(): TestChain {
-  const chain = new TestChain();
-  enrolPatientWithProxy(chain, alice, guardian);
-  chain.commit();
-  return chain;
-}
+import {
+  alice,
+  aliceNext,
+  alicePseudonym as pseudonym,
+  chainWithAlice,
+  guardian,
+  loginNode,
+  rotateAliceKey,
+} from './test-support.ts';
 
 const node = () => loginNode('c');
 
 test('a patient logs in by signing a challenge and gets a patient token for their pseudonym', async () => {
   const chain = chainWithAlice();
-  const { challenges, issuer, verifier } = await node();
-  const response = signChallenge(alice.seed, chainId, challenges.issue());
+  const { challenges, answer, issuer, verifier } = await node();
+  const response = answer(alice);
   const issued = await loginWithChallenge(chain.state, challenges, issuer, response);
   const token = await verifier.verify(issued.accessToken);
   assert.equal(token.kind, 'patient');
@@ -46,8 +33,8 @@ test('a patient logs in by signing a challenge and gets a patient token for thei
 
 test('a proxy logs in as a proxy of the patient; narrower scopes are honoured', async () => {
   const chain = chainWithAlice();
-  const { challenges, issuer, verifier } = await node();
-  const response = signChallenge(guardian.seed, chainId, challenges.issue());
+  const { challenges, answer, issuer, verifier } = await node();
+  const response = answer(guardian);
   const issued = await loginWithChallenge(chain.state, challenges, issuer, response, {
     scopes: 'patient/Observation.read launch/patient',
     ttlMs: 600_000,
@@ -71,11 +58,7 @@ test('keys that may not act for a patient get no token', async () => {
   await refused(party('stranger').key);
   await refused(hospitalAdmin.key);
   // After rotation the old key is void and the new one works.
-  const proof = receiptSignature(aliceNext, keyRotationMessage(pseudonym, alice.key, aliceNext.key));
-  assert.equal(
-    chain.submit(alice, 'membership.rotatePatientKey', { newKey: aliceNext.key, newKeySignature: proof }),
-    'ok',
-  );
+  rotateAliceKey(chain);
   await refused(alice.key);
   assert.equal(
     (await issuePatientToken(chain.state, issuer, { publicKey: aliceNext.key })).claims.cc_patient,
@@ -85,8 +68,8 @@ test('keys that may not act for a patient get no token', async () => {
 
 test('patient tokens carry patient/ scopes only; a bad scope request does not spend the challenge', async () => {
   const chain = chainWithAlice();
-  const { challenges, issuer } = await node();
-  const response = signChallenge(alice.seed, chainId, challenges.issue());
+  const { challenges, answer, issuer } = await node();
+  const response = answer(alice);
   await assert.rejects(
     loginWithChallenge(chain.state, challenges, issuer, response, { scopes: 'patient/*.rs user/*.cruds' }),
     { code: 'auth.scope_not_allowed' },

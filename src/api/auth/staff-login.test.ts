@@ -37,8 +37,8 @@ const refused = (code: string, reason?: string) => (err: unknown) =>
 
 test("a practitioner signs the node's challenge and gets a user/ token of the node's organisation", async () => {
   const chain = chainWithStaff();
-  const { challenges, issuer, verifier } = await node();
-  const response = signChallenge(doctor.seed, chainId, challenges.issue());
+  const { challenges, answer, issuer, verifier } = await node();
+  const response = answer(doctor);
   const issued = await loginStaffWithChallenge(chain.state, challenges, issuer, response);
   const token = await verifier.verify(issued.accessToken);
   assert.equal(token.kind, 'practitioner');
@@ -53,13 +53,13 @@ test("a practitioner signs the node's challenge and gets a user/ token of the no
 
 test('no staff token for another organisation’s practitioner, a patient, or a stranger', async () => {
   const chain = chainWithStaff();
-  const { challenges, issuer } = await node();
+  const { challenges, answer, issuer } = await node();
   for (const [who, reason] of [
     [otherDoctor, 'other_org'],
     [patient, 'unknown'],
     [party('stranger'), 'unknown'],
   ] as const) {
-    const response = signChallenge(who.seed, chainId, challenges.issue());
+    const response = answer(who);
     await assert.rejects(
       loginStaffWithChallenge(chain.state, challenges, issuer, response),
       refused('auth.not_practitioner', reason),
@@ -90,10 +90,10 @@ test('a signature by another key, or patient scopes, get no staff token', async 
 
 test('a practitioner’s signed delegation to this node rides in the token; a bad one spends no challenge', async () => {
   const chain = chainWithStaff();
-  const { challenges, issuer, verifier, clock } = await node();
+  const { challenges, answer, issuer, verifier, clock } = await node();
   const toThisNode = { nodeKey: issuer.publicKey, orgId: 'st-mary' };
   const delegation = signDelegation(doctor.seed, chainId, toThisNode, { nowMs: clock.nowMs() });
-  const response = signChallenge(doctor.seed, chainId, challenges.issue());
+  const response = answer(doctor);
   // Signed by the practitioner, but for another node, or by a key other than the one logging in.
   const toAnotherNode = signDelegation(
     doctor.seed,
@@ -121,8 +121,8 @@ test('a practitioner’s signed delegation to this node rides in the token; a ba
 
 test('without a delegation the staff token carries none (good at this node only)', async () => {
   const chain = chainWithStaff();
-  const { challenges, issuer, verifier } = await node();
-  const response = signChallenge(doctor.seed, chainId, challenges.issue());
+  const { challenges, answer, issuer, verifier } = await node();
+  const response = answer(doctor);
   const issued = await loginStaffWithChallenge(chain.state, challenges, issuer, response);
   assert.equal((await verifier.verify(issued.accessToken)).delegation, undefined);
 });

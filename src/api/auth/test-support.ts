@@ -1,12 +1,22 @@
-// Shared by this folder's tests only: a settable clock, seeded randomness, and a node's issuer and
-// verifier over the app's TestChain keys (st-mary's node key signs the tokens).
+// Shared by this folder's tests only: a settable clock, seeded randomness, a node's issuer and verifier
+// over the app's TestChain keys (st-mary's node key signs the tokens), and the patient alice.
+import assert from 'node:assert/strict';
 import { base64url, importJWK, SignJWT } from 'jose';
 import { utf8 } from '../../core/bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../../core/crypto/index.ts';
-import { hospitalNode, type Party } from '../../app/test-support.ts';
+import {
+  chainId,
+  enrolPatientWithProxy,
+  hospitalNode,
+  party,
+  receiptSignature,
+  TestChain,
+  type Party,
+} from '../../app/test-support.ts';
+import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
+import type { ProxyRelationship } from '../../app/membership/types.ts';
 import type { Clock, RandomBytes } from '../../core/env.ts';
-import { chainId } from '../../app/test-support.ts';
-import { ChallengeStore } from './challenge.ts';
+import { ChallengeStore, signChallenge } from './challenge.ts';
 import { TokenIssuer, TokenVerifier } from './tokens.ts';
 
 export const AUDIENCE = 'https://st-mary.example/fhir/R4';
@@ -69,5 +79,32 @@ export async function loginNode(randomLabel: string) {
     { audience: AUDIENCE, chainId },
     { clock, randomBytes: seededRandom(randomLabel) },
   );
-  return { clock, challenges, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
+  /** `who`'s signed answer to a fresh challenge of this node. */
+  const answer = (who: Party) => signChallenge(who.seed, chainId, challenges.issue());
+  return { clock, challenges, answer, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
+}
+
+export const alice = party('alice');
+/** The key alice rotates to (rotateAliceKey). */
+export const aliceNext = party('alice, second key');
+export const guardian = party('alice guardian');
+export const alicePseudonym = patientPseudonym(alice.key);
+
+/** A chain on which `setUp` has run (e.g. staff registered), then alice enrolled with guardian as proxy. */
+export function chainWithAlice(
+  relationship: ProxyRelationship = 'guardian',
+  setUp: (chain: TestChain) => void = () => {},
+): TestChain {
+  const chain = new TestChain();
+  setUp(chain);
+  enrolPatientWithProxy(chain, alice, guardian, relationship);
+  chain.commit();
+  return chain;
+}
+
+/** Alice rotates her key to aliceNext's, which voids every token of the old key. */
+export function rotateAliceKey(chain: TestChain): void {
+  const proof = receiptSignature(aliceNext, keyRotationMessage(alicePseudonym, alice.key, aliceNext.key));
+  const rotation = { newKey: aliceNext.key, newKeySignature: proof };
+  assert.equal(chain.submit(alice, 'membership.rotatePatientKey', rotation), 'ok');
 }
