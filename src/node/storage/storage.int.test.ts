@@ -77,61 +77,63 @@ const backends: { name: string; skip: string | false; open: () => Opened | Promi
 const bytes = (...values: number[]) => new Uint8Array(values);
 
 for (const backend of backends) {
+  /** A test of the contract on this backend: `body` gets fresh storage, removed after it however it ends. */
+  const contract = (name: string, body: (opened: Opened) => void): void => {
+    test(name, async () => {
+      const opened = await backend.open();
+      try {
+        body(opened);
+      } finally {
+        opened.remove();
+      }
+    });
+  };
+
   describe(`storage contract on ${backend.name}`, { skip: backend.skip }, () => {
-    test('a chain is stored whole, reads back after a reopen, and verifies', async () => {
-      const { storage, reopen, remove } = await backend.open();
+    contract('a chain is stored whole, reads back after a reopen, and verifies', ({ storage, reopen }) => {
+      const chain = buildChain(storage, 4, 5);
+      const tip = chain.ledger.tip();
+      const block3 = chain.ledger.store.block(3)!;
+      chain.ledger.close();
+      const again = LedgerStore.open(reopen());
       try {
-        const chain = buildChain(storage, 4, 5);
-        const tip = chain.ledger.tip();
-        const block3 = chain.ledger.store.block(3)!;
-        chain.ledger.close();
-        const again = LedgerStore.open(reopen());
-        try {
-          assert.equal(again.tip()!.height, 4);
-          assert.equal(again.tip()!.hash, tip.hash);
-          assert.deepEqual(again.block(3), block3);
-          assert.equal(again.blockTxRows(2).length, 5);
-          const first = again.blockTxRows(1)[0]!;
-          assert.deepEqual(again.tx(first.hash), first);
-          assert.equal(again.txsBySigner(clientKey.publicKey, 100).length, 20);
-          assert.equal(again.commit(4)!.blockHash, tip.hash);
-          assert.ok(again.getNode(0, 0) instanceof Uint8Array);
-          assert.equal(again.getNode(9, 9), undefined);
-        } finally {
-          again.close();
-        }
-        const verified = verifyStorage(reopen());
-        assert.ok(verified.ok, JSON.stringify(verified));
-        assert.equal(verified.summary.blocks, 4);
-        assert.equal(verified.summary.appHash, tip.appHash);
+        assert.equal(again.tip()!.height, 4);
+        assert.equal(again.tip()!.hash, tip.hash);
+        assert.deepEqual(again.block(3), block3);
+        assert.equal(again.blockTxRows(2).length, 5);
+        const first = again.blockTxRows(1)[0]!;
+        assert.deepEqual(again.tx(first.hash), first);
+        assert.equal(again.txsBySigner(clientKey.publicKey, 100).length, 20);
+        assert.equal(again.commit(4)!.blockHash, tip.hash);
+        assert.ok(again.getNode(0, 0) instanceof Uint8Array);
+        assert.equal(again.getNode(9, 9), undefined);
       } finally {
-        remove();
+        again.close();
       }
+      const verified = verifyStorage(reopen());
+      assert.ok(verified.ok, JSON.stringify(verified));
+      assert.equal(verified.summary.blocks, 4);
+      assert.equal(verified.summary.appHash, tip.appHash);
     });
 
-    test('a block write that fails inside its transaction leaves nothing of the block', async () => {
-      const { storage, remove } = await backend.open();
-      try {
-        const chain = buildChain(storage, 1, 2);
-        const store = chain.ledger.store;
-        store.onWriteStep = (step) => {
-          if (step === 'state') throw new Error('dies after the state rows');
-        };
-        assert.throws(() => chain.addBlock([anchorTx(clientKey, 3)]), /dies after the state rows/);
-        store.onWriteStep = undefined;
-        assert.equal(chain.ledger.tip().height, 1);
-        assert.equal(store.block(2), undefined);
-        assert.equal(store.port.get<{ n: number }>('SELECT count(*) AS n FROM txs')!.n, 2);
-        assert.equal(store.port.get<{ n: number }>('SELECT count(*) AS n FROM state WHERE height > 1')!.n, 0);
-        chain.ledger.close();
-      } finally {
-        remove();
-      }
+    contract('a block write that fails inside its transaction leaves nothing of the block', ({ storage }) => {
+      const chain = buildChain(storage, 1, 2);
+      const store = chain.ledger.store;
+      store.onWriteStep = (step) => {
+        if (step === 'state') throw new Error('dies after the state rows');
+      };
+      assert.throws(() => chain.addBlock([anchorTx(clientKey, 3)]), /dies after the state rows/);
+      store.onWriteStep = undefined;
+      assert.equal(chain.ledger.tip().height, 1);
+      assert.equal(store.block(2), undefined);
+      assert.equal(store.port.get<{ n: number }>('SELECT count(*) AS n FROM txs')!.n, 2);
+      assert.equal(store.port.get<{ n: number }>('SELECT count(*) AS n FROM state WHERE height > 1')!.n, 0);
+      chain.ledger.close();
     });
 
-    test('commits of the ledger wait for the disk (synchronous FULL / synchronous_commit on)', async () => {
-      const { storage, remove } = await backend.open();
-      try {
+    contract(
+      'commits of the ledger wait for the disk (synchronous FULL / synchronous_commit on)',
+      ({ storage }) => {
         const ledger = storage.open('ledger');
         const mempool = storage.open('mempool');
         if (ledger.dialect === 'postgres') {
@@ -150,34 +152,27 @@ for (const backend of backends) {
         }
         ledger.close();
         mempool.close();
-      } finally {
-        remove();
-      }
+      },
+    );
+
+    contract('state reads: latest, at a height, and by prefix in byte order', ({ storage }) => {
+      const chain = buildChain(storage, 3, 2);
+      const store = chain.ledger.store;
+      const keys = store.stateByPrefix('', 10_000).map(([key]) => key);
+      assert.ok(keys.length > 0);
+      assert.deepEqual(
+        keys,
+        [...keys].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)),
+      );
+      const [key, value] = store.stateByPrefix('', 1)[0]!;
+      assert.equal(store.latestState.get(key), value);
+      assert.equal(store.stateAt(0).get('no/such/key'), undefined);
+      chain.ledger.close();
     });
 
-    test('state reads: latest, at a height, and by prefix in byte order', async () => {
-      const { storage, remove } = await backend.open();
-      try {
-        const chain = buildChain(storage, 3, 2);
-        const store = chain.ledger.store;
-        const keys = store.stateByPrefix('', 10_000).map(([key]) => key);
-        assert.ok(keys.length > 0);
-        assert.deepEqual(
-          keys,
-          [...keys].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1)),
-        );
-        const [key, value] = store.stateByPrefix('', 1)[0]!;
-        assert.equal(store.latestState.get(key), value);
-        assert.equal(store.stateAt(0).get('no/such/key'), undefined);
-        chain.ledger.close();
-      } finally {
-        remove();
-      }
-    });
-
-    test('the pending log keeps accepted txs in order until deleted, across a reopen', async () => {
-      const { storage, reopen, remove } = await backend.open();
-      try {
+    contract(
+      'the pending log keeps accepted txs in order until deleted, across a reopen',
+      ({ storage, reopen }) => {
         const log = new StoredPendingTxLog(storage.open('mempool'));
         log.put('a', bytes(1));
         log.put('b', bytes(2));
@@ -188,82 +183,70 @@ for (const backend of backends) {
         const again = new StoredPendingTxLog(reopen().open('mempool'));
         assert.deepEqual(again.all(), [bytes(1), bytes(3)]);
         again.close();
-      } finally {
-        remove();
-      }
+      },
+    );
+
+    contract('the consensus record round-trips with the blocks it refers to', ({ storage, reopen }) => {
+      const chain = openTestChain(storage);
+      const built = chain.ledger.buildBlock([], validatorKey.publicKey, null);
+      const value = { hash: built.prepared.hash, timeMs: 5, block: built.prepared.block };
+      const record = {
+        height: 1,
+        round: 0,
+        step: 'prevote',
+        lockedRound: 0,
+        lockedValue: value,
+        validRound: 0,
+        validValue: value,
+        lastProposal: null,
+        lastPrevote: null,
+        lastPrecommit: null,
+        validPolka: [],
+      } as unknown as Parameters<ConsensusRecordStore['save']>[0];
+      new ConsensusRecordStore(chain.ledger.store.port).save(record);
+      chain.ledger.close();
+      const again = LedgerStore.open(reopen());
+      assert.deepEqual(new ConsensusRecordStore(again.port).load(), JSON.parse(JSON.stringify(record)));
+      again.close();
     });
 
-    test('the consensus record round-trips with the blocks it refers to', async () => {
-      const { storage, reopen, remove } = await backend.open();
-      try {
-        const chain = openTestChain(storage);
-        const built = chain.ledger.buildBlock([], validatorKey.publicKey, null);
-        const value = { hash: built.prepared.hash, timeMs: 5, block: built.prepared.block };
-        const record = {
-          height: 1,
-          round: 0,
-          step: 'prevote',
-          lockedRound: 0,
-          lockedValue: value,
-          validRound: 0,
-          validValue: value,
-          lastProposal: null,
-          lastPrevote: null,
-          lastPrecommit: null,
-          validPolka: [],
-        } as unknown as Parameters<ConsensusRecordStore['save']>[0];
-        new ConsensusRecordStore(chain.ledger.store.port).save(record);
-        chain.ledger.close();
-        const again = LedgerStore.open(reopen());
-        assert.deepEqual(new ConsensusRecordStore(again.port).load(), JSON.parse(JSON.stringify(record)));
-        again.close();
-      } finally {
-        remove();
-      }
+    contract('the vault stores versions with their keys and shreds them all or nothing', ({ storage }) => {
+      const vault = VaultStore.open(storage);
+      const version = {
+        chainId: 'c',
+        recordId: 'r1',
+        version: 1,
+        resourceType: 'Observation',
+        patientPseudonym: 'p',
+        ciphertext: bytes(1, 2, 3),
+        nonce: bytes(4),
+        salt: bytes(5),
+        keyCommitment: bytes(6),
+        commitment: 'ab',
+        createdAtMs: 1_700_000_000_000,
+      };
+      vault.put(version, [{ recipient: 'k1', envelope: bytes(9) }]);
+      assert.deepEqual(vault.get('r1'), version);
+      assert.throws(() => vault.put(version, []), { code: 'vault.version_exists' });
+      assert.throws(() => vault.put({ ...version, version: 2, patientPseudonym: 'q' }, []), {
+        code: 'vault.record_mismatch',
+      });
+      vault.addRecipient('r1', 1, { recipient: 'k2', envelope: bytes(8) });
+      assert.deepEqual(vault.wrappedKeyFor('r1', 1, 'k2'), bytes(8));
+      assert.deepEqual(
+        vault.listByPatient('p').map((v) => v.recordId),
+        ['r1'],
+      );
+      const receipt = vault.shred({ patientPseudonym: 'p' }, 1_700_000_000_001);
+      assert.deepEqual(receipt.commitments, ['ab']);
+      assert.throws(() => vault.get('r1'), { code: 'vault.shredded' });
+      assert.throws(() => vault.wrappedKeyFor('r1', 1, 'k1'), { code: 'vault.shredded' });
+      vault.close();
     });
 
-    test('the vault stores versions with their keys and shreds them all or nothing', async () => {
-      const { storage, remove } = await backend.open();
-      try {
-        const vault = VaultStore.open(storage);
-        const version = {
-          chainId: 'c',
-          recordId: 'r1',
-          version: 1,
-          resourceType: 'Observation',
-          patientPseudonym: 'p',
-          ciphertext: bytes(1, 2, 3),
-          nonce: bytes(4),
-          salt: bytes(5),
-          keyCommitment: bytes(6),
-          commitment: 'ab',
-          createdAtMs: 1_700_000_000_000,
-        };
-        vault.put(version, [{ recipient: 'k1', envelope: bytes(9) }]);
-        assert.deepEqual(vault.get('r1'), version);
-        assert.throws(() => vault.put(version, []), { code: 'vault.version_exists' });
-        assert.throws(() => vault.put({ ...version, version: 2, patientPseudonym: 'q' }, []), {
-          code: 'vault.record_mismatch',
-        });
-        vault.addRecipient('r1', 1, { recipient: 'k2', envelope: bytes(8) });
-        assert.deepEqual(vault.wrappedKeyFor('r1', 1, 'k2'), bytes(8));
-        assert.deepEqual(
-          vault.listByPatient('p').map((v) => v.recordId),
-          ['r1'],
-        );
-        const receipt = vault.shred({ patientPseudonym: 'p' }, 1_700_000_000_001);
-        assert.deepEqual(receipt.commitments, ['ab']);
-        assert.throws(() => vault.get('r1'), { code: 'vault.shredded' });
-        assert.throws(() => vault.wrappedKeyFor('r1', 1, 'k1'), { code: 'vault.shredded' });
-        vault.close();
-      } finally {
-        remove();
-      }
-    });
-
-    test('the directory stores a batch all or nothing and lists latest versions in id order', async () => {
-      const { storage, remove } = await backend.open();
-      try {
+    contract(
+      'the directory stores a batch all or nothing and lists latest versions in id order',
+      ({ storage }) => {
         const directory = DirectoryStore.open(storage);
         const entry = (id: string, version: number) => ({
           resourceType: 'Organization',
@@ -283,32 +266,25 @@ for (const backend of backends) {
           ['B@1', 'a@2', 'b@1'],
         );
         directory.close();
-      } finally {
-        remove();
-      }
-    });
+      },
+    );
 
-    test('break-glass reasons are kept and read back', async () => {
-      const { storage, remove } = await backend.open();
-      try {
-        const reasons = BreakGlassReasonStore.open(storage);
-        const reason = {
-          eventId: 'e1',
-          custodianOrgId: 'org',
-          requester: 'k',
-          reason: 'unconscious patient',
-          salt: '00',
-          commitment: 'ff',
-          createdAtMs: 1_700_000_000_000,
-        };
-        reasons.put(reason);
-        assert.deepEqual(reasons.get('org', 'e1'), reason);
-        assert.equal(reasons.get('other', 'e1'), undefined);
-        assert.throws(() => reasons.put(reason));
-        reasons.close();
-      } finally {
-        remove();
-      }
+    contract('break-glass reasons are kept and read back', ({ storage }) => {
+      const reasons = BreakGlassReasonStore.open(storage);
+      const reason = {
+        eventId: 'e1',
+        custodianOrgId: 'org',
+        requester: 'k',
+        reason: 'unconscious patient',
+        salt: '00',
+        commitment: 'ff',
+        createdAtMs: 1_700_000_000_000,
+      };
+      reasons.put(reason);
+      assert.deepEqual(reasons.get('org', 'e1'), reason);
+      assert.equal(reasons.get('other', 'e1'), undefined);
+      assert.throws(() => reasons.put(reason));
+      reasons.close();
     });
   });
 }
