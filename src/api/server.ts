@@ -16,6 +16,8 @@ import { registerProofRoutes } from './routes/proofs.ts';
 import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
 import { registerWebApp } from './web.ts';
+import { registerWitnessRoutes } from './routes/witness.ts';
+import type { NodeWitness } from '../services/witness/node-witness.ts';
 import { openApiDocumentSchema } from '../contract/ledger.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
 
@@ -34,6 +36,8 @@ export interface ApiServerOptions {
   readonly supply?: SupplyRouteOptions;
   /** HTTPS with this certificate and key (node/api-tls.ts); absent, plain HTTP, for loopback only. */
   readonly tls?: ApiTlsPem;
+  /** The node's C2SP checkpoint, witness and tlog-proof routes (services/witness/node-witness.ts). */
+  readonly witness?: NodeWitness;
 }
 
 /** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
@@ -92,6 +96,7 @@ export function buildApiServer(
     }
     if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
     if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
+    if (options.witness !== undefined) registerWitnessRoutes(api, node, options.witness);
     registerWebApp(api);
     return Promise.resolve();
   };

@@ -23,3 +23,26 @@ export function independentlyVerify(queries: readonly IndependentQuery[]): boole
     .split('\n')
     .map((line) => line === 'ok');
 }
+
+export interface IndependentNoteVerdict {
+  readonly origin: string;
+  readonly size: number;
+  readonly root: string;
+  readonly logSigned: boolean;
+  readonly cosigners: readonly string[];
+  readonly quorum: boolean;
+  readonly failed: readonly string[];
+}
+
+/**
+ * Checks a signed-note checkpoint against a tlog-policy with test/independent/signed_note_verify.py
+ * (signed-note, cosignature/v1 and the policy's quorum, Ed25519 from RFC 8032 in pure Python).
+ */
+export function independentlyCheckNote(note: string, policy: string): IndependentNoteVerdict {
+  const result = spawnSync('python3', ['test/independent/signed_note_verify.py'], {
+    input: JSON.stringify({ note, policy }),
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`independent note checker failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as IndependentNoteVerdict;
+}

@@ -12,6 +12,7 @@ import { makeValidatorSet, type Validator, type ValidatorSet } from '../../core/
 import type { AppModule, TxContext } from '../module.ts';
 import { exactObject, invalidPayload } from '../payload.ts';
 import { encodeStateValue, type StateReader } from '../state.ts';
+import { applyForkEvidence } from './fork-evidence.ts';
 
 export const VALIDATORS_KEY = 'consensus/validators';
 export const EVIDENCE_PREFIX = 'consensus/evidence/';
@@ -95,7 +96,10 @@ function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
 
 export const consensusModule: AppModule = {
   name: 'consensus',
-  handlers: [{ type: 'consensus.evidence', apply: applyEvidence }],
+  handlers: [
+    { type: 'consensus.evidence', apply: applyEvidence },
+    { type: 'consensus.forkEvidence', apply: applyForkEvidence },
+  ],
   initGenesis(state, genesis) {
     const set = makeValidatorSet(genesis.validators);
     state.set(VALIDATORS_KEY, encodeStateValue(set.validators.map((v) => ({ ...v }))));

@@ -2,6 +2,7 @@
 // process, until Ctrl-C. The consortium of `carechain up` is the realistic setup; this is the quick one.
 import { resolve } from 'node:path';
 import { buildApiServer } from '../../api/server.ts';
+import { NodeWitness } from '../../services/witness/node-witness.ts';
 import { checkApiExposure } from '../../node/api-tls.ts';
 import { systemClock } from '../../node/env.ts';
 import { startDemoLoad } from '../demo-load.ts';
@@ -36,13 +37,15 @@ export async function runDev(options: DevOptions): Promise<void> {
       ? `Created chain ${genesis.chainId} in ${dataDir}`
       : `Resuming chain ${genesis.chainId} from ${dataDir} at height ${tip.height}`,
   );
-  const app = buildApiServer(node, logger);
+  const witness = new NodeWitness(node, {}, { logger });
+  witness.start();
+  const app = buildApiServer(node, logger, { witness });
   const address = await app.listen({ host: options.host, port: options.port });
   const stopDemo =
     options.demoTxsPerSecond > 0 ? startDemoLoad([address], dataDir, options.demoTxsPerSecond) : () => {};
   console.log(`Node ${key.publicKey.slice(0, 16)}… API listening on ${address}`);
   console.log(`  status:     ${address}/api/v1/status`);
-  console.log(`  checkpoint: ${address}/api/v1/checkpoints/latest`);
+  console.log(`  checkpoint: ${address}/api/v1/checkpoints/latest (C2SP: ${address}/checkpoint)`);
   console.log('Press Ctrl-C to stop.');
   let lastReported = 0;
   node.on('block', (block) => {
@@ -55,6 +58,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     console.log('\nStopping…');
     stopDemo();
     await app.close();
+    witness.stop();
     await node.stop();
   });
 }

@@ -18,6 +18,7 @@ import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';
 import { untilSignal } from './shutdown.ts';
 import { erasureCrashHook } from '../test-hooks.ts';
+import { NodeWitness } from '../../services/witness/node-witness.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -108,7 +109,10 @@ export async function runNode(options: {
     { audience: baseUrl, chainId: node.ledger.chainId },
     { clock: systemClock, randomBytes: random },
   );
+  const witness = new NodeWitness(node, {}, { logger });
+  witness.start();
   const app = buildApiServer(node, logger, {
+    witness,
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: erasureCrashHook(),
     supply: { verifier },
@@ -124,6 +128,7 @@ export async function runNode(options: {
   console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
   await untilSignal(async () => {
     await app.close();
+    witness.stop();
     gateway.close();
     await node.stop();
     console.log(`${config.name}: stopped`);

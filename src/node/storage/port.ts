@@ -29,7 +29,7 @@ export interface SqlPort {
 }
 
 /** Every store of a node, each in its own SQLite file or PostgreSQL schema. */
-export type StoreName = 'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass';
+export type StoreName = 'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL
@@ -44,6 +44,7 @@ export const STORE_DURABILITY: Record<StoreName, Durability> = {
   vault: 'full',
   directory: 'full',
   'break-glass': 'full',
+  witness: 'full',
 };
 
 export type StorageKind = 'sqlite' | 'postgres' | 'memory';

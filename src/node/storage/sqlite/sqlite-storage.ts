@@ -12,6 +12,7 @@ export const STORE_FILES: Record<StoreName, string> = {
   vault: 'vault.sqlite',
   directory: 'directory.sqlite',
   'break-glass': 'break-glass.sqlite',
+  witness: 'witness.sqlite',
 };
 
 export class SqliteStorage implements Storage {
