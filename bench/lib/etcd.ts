@@ -1,7 +1,9 @@
-// A 3-member etcd cluster on loopback, for comparison with carechain in the same run. Used only where
-// the etcd binary is installed (Debian package etcd-server); otherwise the comparison is skipped.
+// A 3-member etcd cluster on loopback, for comparison with carechain in the same run, through its JSON
+// gateway and through its native gRPC client (npm etcd3). Used only where the etcd binary is installed
+// (Debian package etcd-server); otherwise the comparison is skipped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
 import { freePorts, waitFor } from '../../test/harness/http.ts';
 
 export interface EtcdCluster {
@@ -81,4 +83,19 @@ export async function etcdPut(url: string, key: string, value: string): Promise<
   });
   await response.arrayBuffer();
   return response.ok;
+}
+
+/** etcd's native gRPC client (npm etcd3), one per member; `put` goes to member `client % members`. */
+export function etcdGrpcClients(urls: readonly string[]): {
+  put(client: number, key: string, value: string): Promise<boolean>;
+  close(): void;
+} {
+  const clients = urls.map((url) => new Etcd3({ hosts: url }));
+  return {
+    async put(client, key, value) {
+      await clients[client % clients.length]!.put(key).value(value).exec();
+      return true;
+    },
+    close: () => clients.forEach((c) => c.close()),
+  };
 }

@@ -36,16 +36,25 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Called when the measured window opens and when it closes (to read the servers' CPU time, say). */
+export interface WindowMarks {
+  onStart?(): void;
+  onEnd?(): void;
+}
+
 /** `send(client, i)` performs request i of a client and resolves true when it succeeded. */
 export async function closedLoop(
   concurrency: number,
   warmupMs: number,
   durationMs: number,
   send: (client: number, i: number) => Promise<boolean>,
+  marks: WindowMarks = {},
 ): Promise<LoadResult> {
   const start = performance.now();
   const measureFrom = start + warmupMs;
   const end = measureFrom + durationMs;
+  const startMark = setTimeout(() => marks.onStart?.(), warmupMs);
+  const endMark = setTimeout(() => marks.onEnd?.(), warmupMs + durationMs);
   const latencies: number[] = [];
   let failed = 0;
   const client = async (c: number): Promise<void> => {
@@ -58,7 +67,7 @@ export async function closedLoop(
         ok = false;
       }
       const t1 = performance.now();
-      if (t0 >= measureFrom && t1 <= end) {
+      if (t1 >= measureFrom && t1 <= end) {
         if (ok) latencies.push(t1 - t0);
         else failed++;
       }
@@ -66,6 +75,8 @@ export async function closedLoop(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, c) => client(c)));
+  clearTimeout(startMark);
+  clearTimeout(endMark);
   latencies.sort((a, b) => a - b);
   const seconds = durationMs / 1000;
   return {
