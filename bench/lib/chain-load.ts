@@ -68,14 +68,19 @@ export async function enrolKeys(apiUrls: readonly string[], chainId: string, key
   await Promise.all(
     keys.map(async (key, c) => {
       const tx = signTx(key.seed, { chainId, type: 'membership.registerPatient', payload: {}, nonce: 1 });
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
+        // A kept-alive socket the node closed meanwhile fails the fetch on a busy machine: try again.
         const response = await fetch(`${apiUrls[c % apiUrls.length]}/api/v1/txs`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(tx),
+        }).catch((err: unknown) => {
+          if (attempt >= 5) throw err;
+          return undefined;
         });
-        if (response.status !== 429) return;
-        await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+        if (response !== undefined && response.status !== 429) return;
+        const waitSeconds = Number(response?.headers.get('retry-after') ?? 1);
+        await new Promise((r) => setTimeout(r, 1000 * waitSeconds));
       }
     }),
   );

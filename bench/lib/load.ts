@@ -14,7 +14,8 @@ export interface LoadResult {
 /** The number after `--name` on this bench's command line, else `fallback`. */
 export function numberOption(name: string, fallback: number): number {
   const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
+  // The last one wins, so a flag given after `--` overrides a default in the npm script.
+  const i = args.lastIndexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
