@@ -8,6 +8,8 @@ import { runNode } from './commands/node.ts';
 import { patientCommand } from './commands/patient.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
+import { runProofVerify } from './commands/proof.ts';
+import { runWitness } from './commands/witness.ts';
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -177,6 +179,65 @@ program
   .option('--quiet', 'no progress output')
   .action((opts: { data?: string; database?: string; quiet?: boolean }) => {
     process.exitCode = runVerify(opts);
+  });
+
+program
+  .command('witness')
+  .description(
+    'run a standalone C2SP witness (c2sp.org/tlog-witness) of a carechain log: polls its /checkpoint, cosigns consistent growth only, keeps its state in SQLite, answers POST /add-checkpoint, and reports a forked checkpoint to the log as evidence',
+  )
+  .requiredOption('--log <url>', "a node's API base URL, e.g. http://127.0.0.1:8081")
+  .requiredOption('--key <file>', "the witness's key file (created if absent)")
+  .option('--data-dir <dir>', 'where the witness keeps witness.sqlite', '.carechain/witness')
+  .option('--host <host>', 'address its API listens on', '127.0.0.1')
+  .option('--port <port>', 'API port (0 picks a free one)', integer(0, 65535), 8090)
+  .option('--name <name>', 'its key name (default witness-<key prefix>)')
+  .option('--poll <ms>', "how often it fetches the log's checkpoint", integer(50, 3_600_000), 2000)
+  .option(
+    '--log-key <vkey>',
+    "a log key (vkey) to trust instead of the log's own listing; repeat for several",
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
+  .action(
+    async (opts: {
+      log: string;
+      key: string;
+      dataDir: string;
+      host: string;
+      port: number;
+      name?: string;
+      poll: number;
+      logKey: string[];
+    }) => {
+      await runWitness({
+        log: opts.log,
+        key: opts.key,
+        dataDir: opts.dataDir,
+        host: opts.host,
+        port: opts.port,
+        ...(opts.name === undefined ? {} : { name: opts.name }),
+        pollMs: opts.poll,
+        logKeys: opts.logKey,
+      });
+    },
+  );
+
+program
+  .command('proof')
+  .description('portable proofs (c2sp.org/tlog-proof@v1)')
+  .command('verify')
+  .description(
+    'check a .tlog-proof file offline against a witness policy: the log signature, the quorum of cosignatures and the inclusion path',
+  )
+  .argument('<file>', 'the proof, as GET /api/v1/proofs/tlog-proof/<txHash> serves it')
+  .requiredOption(
+    '--policy <file>',
+    'the witness policy (c2sp.org/tlog-policy), e.g. from GET /api/v1/witness/policy',
+  )
+  .option('--entry <file>', 'the logged entry, for a proof whose file does not carry it')
+  .action((file: string, opts: { policy: string; entry?: string }) => {
+    process.exitCode = runProofVerify(file, opts);
   });
 
 program.addCommand(patientCommand());

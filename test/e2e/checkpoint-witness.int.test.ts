@@ -5,6 +5,8 @@
 // node's POST /add-checkpoint cosigns consistent growth only (409 with its size, 422, 403), and a fork
 // signed with a member's node key becomes fork evidence on chain.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { leafHash } from '../../src/core/merkle/index.ts';
@@ -27,7 +29,9 @@ import { tempDir } from '../harness/chain.ts';
 import { http, waitFor } from '../harness/http.ts';
 import { independentlyCheckNote } from '../harness/independent-verifier.ts';
 import { commitTx, makeNetwork, type TestNetwork } from '../harness/network.ts';
-import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { startCli, startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+
+const CARECHAIN_BIN = new URL('../../bin/carechain.mjs', import.meta.url).pathname;
 
 const root = tempDir('carechain-witness-');
 const procs: NodeProcess[] = [];
@@ -122,6 +126,26 @@ test('a tx has a tlog-proof that verifies offline against the served policy', as
   assert.ok(verified.cosigners.length >= 3);
   // A different entry under the same path does not verify.
   assert.throws(() => verifyProof(proof, leafHash(new Uint8Array(3)), policy));
+
+  // Offline, by the CLI: the file and the policy alone.
+  const policyFile = join(root.path, 'policy.txt');
+  const proofFile = join(root.path, 'access.tlog-proof');
+  writeFileSync(policyFile, (await text(`${net.url('hospital')}/api/v1/witness/policy`)).body);
+  writeFileSync(proofFile, proofText);
+  const cli = (file: string) =>
+    spawnSync(process.execPath, [CARECHAIN_BIN, 'proof', 'verify', '--policy', policyFile, file], {
+      encoding: 'utf8',
+    });
+  const ok = cli(proofFile);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, new RegExp(`ok: tx ${hash} \\(notary.anchor\\)`));
+  // One cosignature line removed below the validators' threshold: refused offline.
+  const lines = proofText.split('\n');
+  const cosignatures = lines.filter((l) => l.startsWith('— hospital.') || l.startsWith('— clinic.'));
+  writeFileSync(proofFile, lines.filter((l) => !cosignatures.includes(l)).join('\n'));
+  const refused = cli(proofFile);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /NOT verified.*c2sp.quorum_not_met/);
 });
 
 test('a member node witnesses: consistent growth only, 409 with its size, and a fork becomes evidence', async () => {
@@ -235,4 +259,85 @@ test('a member node witnesses: consistent growth only, 409 with its size, and a 
   const tx = await http(`${net.url('clinic')}/api/v1/txs/${evidence[0]!.txHash}`);
   assert.equal(tx.status, 200);
   assert.equal(tx.body.tx.type, 'consensus.forkEvidence');
+});
+
+test('the standalone witness follows the log, persists its size, and refuses a fork, which shows as evidence', async () => {
+  const witness = await startCli([
+    'witness',
+    '--log',
+    net.url('hospital'),
+    '--key',
+    join(root.path, 'witness-key.json'),
+    '--data-dir',
+    join(root.path, 'witness'),
+    '--port',
+    '0',
+    '--poll',
+    '300',
+    '--name',
+    'patients-association.example',
+  ]);
+  procs.push(witness);
+  const origin = 'carechain.local/carechain-witness';
+  let size = 0;
+  assert.ok(
+    await waitFor(async () => {
+      const state = (await http(`${witness.baseUrl}/witness`)).body as { heads: { size: number | null }[] };
+      size = state.heads[0]?.size ?? 0;
+      return size > 0;
+    }, 120_000),
+    'the witness cosigned the log’s checkpoint',
+  );
+  // It keeps following growth (each step through a consistency proof from the log).
+  await commitTx(
+    net.url('hospital'),
+    net.chainId,
+    readKeyFile(join(net.dir('pharmacy'), 'admin-key.json')),
+    'notary.anchor',
+    {
+      digest: Buffer.alloc(32, 11).toString('hex'),
+      kind: 'document',
+    },
+  );
+  let grown = 0;
+  assert.ok(
+    await waitFor(async () => {
+      const state = (await http(`${witness.baseUrl}/witness`)).body as { heads: { size: number | null }[] };
+      grown = state.heads[0]?.size ?? 0;
+      return grown > size;
+    }, 120_000),
+    'the witness followed the growth',
+  );
+  // A second history: another root at the witness's size, signed as the log by a member's node key.
+  const clinic = readKeyFile(join(net.dir('clinic'), 'node-key.json'));
+  const forkText = formatCheckpoint({ origin, size: grown, rootHash: new Uint8Array(32).fill(5) });
+  const forkNote = formatNote(forkText, [
+    signNoteLine(clinic.seed, verifier(origin, SIG_ED25519, fromHex(clinic.publicKey)), forkText),
+  ]);
+  const refused = await text(`${witness.baseUrl}/add-checkpoint`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: `old ${grown}\n\n${forkNote}`,
+  });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body, `${grown}\n`);
+  assert.ok(
+    await waitFor(async () => {
+      const evidence = (await http(`${net.url('pharmacy')}/api/v1/witness/evidence`)).body.evidence as {
+        signedBy: string[];
+        reportedBy: string;
+      }[];
+      return evidence.some((e) => e.signedBy.includes(clinic.publicKey));
+    }, 120_000),
+    'the outside witness’s fork report is on chain',
+  );
+  // An honest checkpoint reported as a fork is not committed: the log checks it against its own log.
+  const honest = await cosignedCheckpoint(net.url('hospital'));
+  const report = await http(`${net.url('hospital')}/api/v1/witness/evidence`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'same-size-other-root', checkpoint: honest }),
+  });
+  assert.equal(report.status, 400);
+  assert.equal(report.body.error.code, 'c2sp.proof_invalid');
 });

@@ -1,22 +1,20 @@
 // The independent signed-note checker (signed_note_verify.py) must accept real published signed notes
-// and refuse altered ones before its verdict on carechain's checkpoints means anything. Vectors: Go
-// checksum-database tree heads signed by sum.golang.org, as quoted in transparency-dev/trillian-tessera
-// (internal/parse/checkpoint_test.go), with the sumdb key of golang.org/x/mod/sumdb/note's docs.
+// and refuse altered ones before its verdict on carechain's checkpoints means anything (vectors:
+// test/vectors/sumdb-tree-heads.ts, Go checksum-database tree heads).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { independentlyCheckNote } from '../harness/independent-verifier.ts';
+import { SUMDB_HEADS, SUMDB_VKEY } from '../vectors/sumdb-tree-heads.ts';
 
-export const SUMDB_VKEY = 'sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8';
-export const SUMDB_HEAD =
-  'go.sum database tree\n31700353\nqINS1GRFhWHwdkUeqLEoP4yEMkTBBzxBkGwGQlVlVcs=\n\n' +
-  '— sum.golang.org Az3grnmrIUEDFqHzAElIQCPNoRFRAAdFo47fooyWKMHb89k11GJh5zHIfNCOBmwn/C3YI8oW9/C8DJ87F61QqspBYwM=\n';
-
-test('the independent checker verifies a published sum.golang.org tree head and refuses it altered', () => {
+test('the independent checker verifies published sum.golang.org tree heads and refuses them altered', () => {
   const policy = `log ${SUMDB_VKEY}\nquorum none\n`;
-  const ok = independentlyCheckNote(SUMDB_HEAD, policy);
-  assert.equal(ok.logSigned, true);
-  assert.deepEqual(ok.failed, []);
-  const altered = independentlyCheckNote(SUMDB_HEAD.replace('31700353', '31700354'), policy);
-  assert.equal(altered.logSigned, false);
-  assert.deepEqual(altered.failed, ['sum.golang.org']);
+  for (const head of SUMDB_HEADS) {
+    const ok = independentlyCheckNote(head, policy);
+    assert.equal(ok.logSigned, true);
+    assert.deepEqual(ok.failed, []);
+    const size = head.split('\n')[1]!;
+    const altered = independentlyCheckNote(head.replace(size, `${Number(size) + 1}`), policy);
+    assert.equal(altered.logSigned, false);
+    assert.deepEqual(altered.failed, ['sum.golang.org']);
+  }
 });
