@@ -46,7 +46,10 @@ export const tokenBody = Type.Object({
   kind: Type.Optional(Type.String()),
   scope: Type.Optional(Type.String()),
   refresh_token: Type.Optional(Type.String()),
-  /** Staff only: their signed delegation to this node, so the token may cross nodes (finding 8). */
+  /**
+   * The caller's signed delegation to this node, so the token may cross nodes: staff's (finding 8), or a
+   * patient's, for their records at other custodians (issue 13).
+   */
   delegation: Type.Optional(signedDelegationSchema),
 });
 export type TokenRequest = Static<typeof tokenBody>;

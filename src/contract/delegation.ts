@@ -16,9 +16,17 @@ export const DELEGATION_TTL_MS_MAX = 60 * 60 * 1000;
 export const DELEGATION_SCOPES_CHARS_MAX = 512;
 /** What a clinician delegates by default: the default practitioner token's scopes. */
 export const DELEGATION_SCOPES_DEFAULT = 'user/*.cruds';
+/** What a patient delegates by default: reading their records, as the default patient token does. */
+export const PATIENT_DELEGATION_SCOPES_DEFAULT = 'patient/*.rs';
 const ORG_ID = /^[a-z0-9-]{1,64}$/;
 
-/** The delegation as signed and carried (token claim cc_dlg, forwarded reads); keys and signature hex. */
+/**
+ * The delegation as signed and carried (token claim cc_dlg, forwarded reads); keys and signature hex.
+ * A patient (or proxy) signs the same shape at sign-in (issue 13) so that the node may fetch their
+ * records from their other custodians: `practitionerKey` is then the patient's or proxy's key (the field
+ * is named for the first delegators and kept, being signed); what the key is on chain tells the two
+ * apart (a key is registered as one thing for life), and patient delegations carry patient/ scopes.
+ */
 export const signedDelegationSchema = Type.Object(
   {
     practitionerKey: Type.String(),

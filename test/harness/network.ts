@@ -183,13 +183,29 @@ export async function registerPatient(net: TestNetwork, custodian: string, key: 
   await commitTx(net.url(custodian), net.chainId, key, 'membership.registerPatient', {
     custodianOrgId: custodian,
   });
-  const issuer = await issuerOf(net.dir(custodian), net.url(custodian));
+  return patientToken(net, custodian, key);
+}
+
+/**
+ * A patient's token from `org`'s node, as a sign-in with their key gets it: carrying their signed
+ * delegation to that node (issue 13), unless `delegated` is false, so their other custodians answer it.
+ */
+export async function patientToken(
+  net: TestNetwork,
+  org: string,
+  key: KeyPair,
+  delegated = true,
+): Promise<string> {
+  const issuer = await issuerOf(net.dir(org), net.url(org));
+  const scopes = PATIENT_SCOPES_DEFAULT;
+  const delegation = delegated ? { delegation: delegationFor(net, org, key, { scopes }) } : {};
   return (
     await issuer.issue({
       subject: key.publicKey,
       kind: 'patient',
       patient: patientPseudonym(key.publicKey),
-      scopes: scopesOf(PATIENT_SCOPES_DEFAULT),
+      scopes: scopesOf(scopes),
+      ...delegation,
     })
   ).accessToken;
 }

@@ -32,8 +32,8 @@ export interface AccessTokenClaims {
   /** The login session (16 random bytes, hex), which logging out revokes (revocations.ts). */
   readonly sid?: string;
   /**
-   * The practitioner's own signed delegation to this node (finding 8), when they signed in with their
-   * key; only on practitioner tokens. Without it the token works at this node but cannot cross nodes.
+   * The subject's own signed delegation to this node (finding 8; a patient's, issue 13), when they
+   * signed in with their key. Without it the token works at this node but cannot cross nodes.
    */
   readonly cc_dlg?: SignedDelegation;
 }
@@ -94,7 +94,7 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
   const exp = seconds(payload.exp, 'exp');
   const sid = payload.sid;
   if (sid !== undefined && !isHex(sid, 16)) throw invalid('claim:sid');
-  const delegation = delegationClaim(payload.cc_dlg, kind, sub);
+  const delegation = delegationClaim(payload.cc_dlg, sub);
   const claims: AccessTokenClaims = {
     iss: text(payload.iss, 'iss'),
     sub,
@@ -122,15 +122,11 @@ export function checkClaims(payload: Record<string, unknown>): VerifiedToken {
   };
 }
 
-/** A delegation rides on a practitioner token only, and only one the token's subject signed. */
-export function delegationClaim(
-  value: unknown,
-  kind: TokenKind,
-  subject: string,
-): SignedDelegation | undefined {
+/** A delegation rides only on a token whose subject signed it (a practitioner's, a patient's or proxy's). */
+export function delegationClaim(value: unknown, subject: string): SignedDelegation | undefined {
   if (value === undefined) return undefined;
   const delegation = parseDelegation(value);
-  if (kind !== 'practitioner' || delegation?.practitionerKey !== subject) throw invalid('claim:cc_dlg');
+  if (delegation?.practitionerKey !== subject) throw invalid('claim:cc_dlg');
   return delegation;
 }
 

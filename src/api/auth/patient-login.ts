@@ -8,6 +8,8 @@ import type { ChallengeStore } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { assertOnlyContext, scopesOf, type Scope } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
+import type { SignedDelegation } from '../../contract/delegation.ts';
+import { checkPatientDelegation } from '../../services/auth/delegation.ts';
 
 /** What a patient app gets unless it asks for less: read and search of everything about the patient. */
 export const PATIENT_SCOPES_DEFAULT = 'patient/*.rs';
@@ -18,6 +20,8 @@ export interface PatientTokenRequest {
   /** Space-separated or parsed; patient/ resource scopes plus identity/launch scopes only. */
   readonly scopes?: string | readonly Scope[];
   readonly ttlMs?: number;
+  /** Their signed delegation to this node, already checked (loginWithChallenge). */
+  readonly delegation?: SignedDelegation;
 }
 
 /** Issues a patient or proxy token for a proven key; refuses keys that may not act for a patient now. */
@@ -40,6 +44,7 @@ export async function issuePatientToken(
     patient: actor.pseudonym,
     scopes,
     ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
+    ...(request.delegation === undefined ? {} : { delegation: request.delegation }),
   });
 }
 
@@ -49,10 +54,45 @@ export async function loginWithChallenge(
   challenges: ChallengeStore,
   issuer: TokenIssuer,
   response: unknown,
-  options: Omit<PatientTokenRequest, 'publicKey'> = {},
+  options: Omit<PatientTokenRequest, 'publicKey' | 'delegation'> & { readonly delegation?: unknown } = {},
 ): Promise<IssuedToken> {
-  // Scopes are checked before the challenge is spent, so a bad scope request can be retried.
-  if (options.scopes !== undefined) assertOnlyContext(scopesOf(options.scopes), 'patient');
+  // Scopes and the delegation are checked before the challenge is spent, so a bad request can be retried.
+  const scopes = scopesOf(options.scopes ?? PATIENT_SCOPES_DEFAULT);
+  assertOnlyContext(scopes, 'patient');
+  const delegation = patientDelegation(state, challenges, issuer, response, scopes, options.delegation);
   const { publicKey } = challenges.redeem(response);
-  return issuePatientToken(state, issuer, { ...options, publicKey });
+  return issuePatientToken(state, issuer, {
+    publicKey,
+    scopes,
+    ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+    ...(delegation === undefined ? {} : { delegation }),
+  });
+}
+
+/**
+ * The patient's (or proxy's) delegation to this node, sent beside the signed challenge (issue 13):
+ * checked as their other custodians will check it, so the token may fetch their records there. The key
+ * that signs the challenge must be the delegation's (redeem() checks that signature next). A key that is
+ * no patient's is left for issuePatientToken to refuse with its one answer.
+ */
+function patientDelegation(
+  state: StateReader,
+  challenges: ChallengeStore,
+  issuer: TokenIssuer,
+  response: unknown,
+  scopes: readonly Scope[],
+  input: unknown,
+): SignedDelegation | undefined {
+  if (input === undefined) return undefined;
+  const publicKey = String((response as { publicKey?: unknown } | null)?.publicKey);
+  const actor = actorOf(state, publicKey);
+  if (actor.kind !== 'patient' && actor.kind !== 'proxy') return undefined;
+  return checkPatientDelegation(state, input, {
+    chainId: challenges.chainId,
+    nodeKey: issuer.publicKey,
+    practitionerKey: publicKey,
+    pseudonym: actor.pseudonym,
+    scopes,
+    nowMs: challenges.nowMs(),
+  });
 }

@@ -209,7 +209,7 @@ test('garbage, oversized and inconsistent tokens are invalid_token, never a cras
   await rejects(verifier.verify(await sign(noJti)), 'auth.invalid_token', 'claim:jti');
 });
 
-test('a delegation claim rides only on a practitioner token, and only the subject’s own', async () => {
+test('a delegation claim rides only on its signer’s own token (a practitioner’s or a patient’s)', async () => {
   const { issuer, verifier, token } = await setup();
   const payload = json(segments(token)[1]);
   const sign = (claims: object) => signJwt(hospitalNode, { alg: 'EdDSA', typ: 'at+jwt' }, claims);
@@ -225,8 +225,17 @@ test('a delegation claim rides only on a practitioner token, and only the subjec
     );
   }
   const { cc_org: _org, ...noOrg } = payload;
-  const patientPayload = { ...noOrg, cc_kind: 'patient', cc_patient: pseudonym, cc_dlg: own };
-  await rejects(verifier.verify(await sign(patientPayload)), 'auth.invalid_token', 'claim:cc_dlg');
+  // A patient's token carries the patient's own delegation (issue 13), never a practitioner's.
+  const patient = party('a patient signing in');
+  const patientPayload = { ...noOrg, sub: patient.key, cc_kind: 'patient', cc_patient: pseudonym };
+  await rejects(
+    verifier.verify(await sign({ ...patientPayload, cc_dlg: own })),
+    'auth.invalid_token',
+    'claim:cc_dlg',
+  );
+  const patients = signDelegation(patient.seed, chainId, target, { nowMs: T0_MS, scopes: 'patient/*.rs' });
+  const verified = await verifier.verify(await sign({ ...patientPayload, cc_dlg: patients }));
+  assert.deepEqual(verified.delegation, patients);
   await assert.rejects(issuer.issue({ ...practitionerRequest, delegation: others }), /invariant/);
 });
 

@@ -151,7 +151,7 @@ export class TokenIssuer {
     let delegation: SignedDelegation | undefined;
     try {
       subjectContext = subjectClaims(request.kind, request.orgId, request.patient);
-      delegation = delegationClaim(request.delegation, request.kind, request.subject);
+      delegation = delegationClaim(request.delegation, request.subject);
     } catch {
       // The login helpers pass what they read from state; a mismatch here is a bug, not bad input.
       throw new Error(

@@ -11,7 +11,7 @@ import { answerAsFhir } from '../errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import { capabilityStatement } from '../../services/fhir/capability.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
-import { historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
+import { everythingBundle, historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
 import {
   registerPatientAuthRoutes,
   registerSmartDiscovery,
@@ -124,6 +124,24 @@ export function registerFhirRoutes(
         .header('etag', `W/"${version}"`)
         .send(created);
     });
+
+    // Patient/$everything (patient-operation-everything.html): every custodian's records of the patient,
+    // each custodian deciding and logging its own share; the type-level form is a patient's own.
+    const everything = async (request: FastifyRequest, reply: FastifyReply, id: string | undefined) => {
+      const who = await request.caller();
+      const { resources, incomplete } = await gateway.everything(who, id, purposeOf(request));
+      const path = id === undefined ? 'Patient/$everything' : `Patient/${id}/$everything`;
+      return reply
+        .header('content-type', FHIR_JSON_CONTENT_TYPE)
+        .header('cache-control', 'no-store')
+        .send(everythingBundle({ baseUrl, path, resources, incomplete }));
+    };
+    scope.get(`${FHIR_BASE_PATH}/Patient/$everything`, (request, reply) =>
+      everything(request, reply, undefined),
+    );
+    scope.get<{ Params: { id: string } }>(`${FHIR_BASE_PATH}/Patient/:id/$everything`, (request, reply) =>
+      everything(request, reply, request.params.id),
+    );
 
     scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
       const who = await request.caller();

@@ -106,12 +106,14 @@ export function registerPatientAuthRoutes(
       const issued = await loginStaffWithChallenge(state, challenges, issuer, response, options);
       return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
     }
+    // A patient's delegation lets this node fetch their records from other custodians (issue 13).
+    const delegation = body.delegation === undefined ? {} : { delegation: body.delegation };
     const issued = await loginWithChallenge(
       node.ledger.state,
       challenges,
       issuer,
       { challenge, audience, publicKey, signature },
-      scope,
+      { ...scope, ...delegation },
     );
     return reply.header('cache-control', 'no-store').send(tokenResponse(issued));
   });

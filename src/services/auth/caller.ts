@@ -27,6 +27,8 @@ export type Caller =
       readonly pseudonym: string;
       readonly scopes: readonly Scope[];
       readonly context: 'patient';
+      /** Their own signed delegation to this node, for their records at other custodians (issue 13). */
+      readonly delegation?: SignedDelegation;
     }
   | {
       readonly kind: 'proxy';
@@ -35,6 +37,7 @@ export type Caller =
       readonly relationship: ProxyRelationship;
       readonly scopes: readonly Scope[];
       readonly context: 'patient';
+      readonly delegation?: SignedDelegation;
     };
 
 /** What a verified access token says about its subject (api/auth's VerifiedToken satisfies it). */
@@ -44,7 +47,7 @@ export interface TokenSubject {
   readonly orgId: string | undefined;
   readonly patient: string | undefined;
   readonly scopes: readonly Scope[];
-  /** The practitioner's signed delegation the token carries (claim cc_dlg), if any. */
+  /** The subject's signed delegation the token carries (claim cc_dlg), if any. */
   readonly delegation?: SignedDelegation | undefined;
 }
 
@@ -74,6 +77,7 @@ export function resolveCaller(state: StateReader, token: TokenSubject): Caller {
         pseudonym: actor.pseudonym,
         scopes: token.scopes,
         context: 'patient',
+        ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
       };
     case 'proxy':
       if (actor.kind !== 'proxy' || actor.pseudonym !== token.patient) throw revoked();
@@ -84,6 +88,7 @@ export function resolveCaller(state: StateReader, token: TokenSubject): Caller {
         relationship: actor.relationship,
         scopes: token.scopes,
         context: 'patient',
+        ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
       };
   }
 }

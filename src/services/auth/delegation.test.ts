@@ -10,7 +10,13 @@ import {
   TestChain,
 } from '../../app/test-support.ts';
 import { signDelegation, type SignedDelegation } from '../../contract/delegation.ts';
-import { checkDelegation, scopesWithin, type DelegationExpectation } from './delegation.ts';
+import {
+  checkDelegation,
+  checkPatientDelegation,
+  scopesWithin,
+  type DelegationExpectation,
+} from './delegation.ts';
+import { patientPseudonym } from '../../app/membership/pseudonym.ts';
 import { AuthError } from './errors.ts';
 import { parseScopes } from './scopes.ts';
 
@@ -142,4 +148,36 @@ test('scopesWithin: each interaction of the inner scopes must be allowed by the 
   assert.equal(within('user/Observation.r', 'patient/Observation.r'), false);
   assert.equal(within('openid user/*.r', 'user/*.r'), false);
   assert.equal(within('openid user/*.r', 'openid user/*.cruds'), true);
+});
+
+test('a patient’s delegation (issue 13) is theirs only: their current key, their pseudonym, the node named', () => {
+  const c = chain();
+  const patient = party('a patient delegating');
+  assert.equal(c.submit(patient, 'membership.registerPatient', {}), 'ok');
+  c.commit();
+  const pseudonym = patientPseudonym(patient.key);
+  const scopes = 'patient/*.rs';
+  const own = signDelegation(patient.seed, chainId, toStMary, { nowMs: NOW_MS, scopes });
+  const asPatient = { ...expect({ practitionerKey: patient.key, scopes: parseScopes(scopes) }), pseudonym };
+  assert.deepEqual(checkPatientDelegation(c.state, own, asPatient), own);
+  // A practitioner's delegation is not a patient's, nor is one for another patient's pseudonym.
+  const doctors = genuine({ scopes });
+  assert.throws(
+    () => checkPatientDelegation(c.state, doctors, { ...asPatient, practitionerKey: doctor.key }),
+    refused('not_patient'),
+  );
+  assert.throws(
+    () => checkPatientDelegation(c.state, own, { ...asPatient, pseudonym: '00'.repeat(32) }),
+    refused('not_patient'),
+  );
+  assert.throws(() => checkPatientDelegation(c.state, undefined, asPatient), refused('missing'));
+  assert.throws(
+    () => checkPatientDelegation(c.state, { ...own, nodeKey: clinicAdmin.key }, asPatient),
+    refused('signature'),
+  );
+  // A patient cannot widen what they delegated, or stretch it past its lifetime.
+  const wider = { ...asPatient, scopes: parseScopes('patient/*.cruds') };
+  assert.throws(() => checkPatientDelegation(c.state, own, wider), refused('scopes'));
+  const late = { ...asPatient, nowMs: NOW_MS + 2 * 60 * 60 * 1000 };
+  assert.throws(() => checkPatientDelegation(c.state, own, late), refused('expired'));
 });

@@ -24,7 +24,7 @@ export interface DelegationExpectation {
   readonly chainId: string;
   /** The node the delegation must name: the peer's mTLS-pinned key, or the issuing node's own. */
   readonly nodeKey: string;
-  /** The practitioner the request says asked. */
+  /** The practitioner (or, checkPatientDelegation, the patient or proxy) the request says asked. */
   readonly practitionerKey: string;
   /** The scopes the request claims; each must be within the delegated ones. */
   readonly scopes: readonly Scope[];
@@ -40,6 +40,7 @@ export type DelegationRefusal =
   | 'other_practitioner'
   | 'other_node'
   | 'not_practitioner'
+  | 'not_patient'
   | 'other_org'
   | 'not_yet_valid'
   | 'expired'
@@ -54,6 +55,7 @@ const MESSAGES: Readonly<Record<DelegationRefusal, string>> = {
   other_practitioner: 'the delegation is for another practitioner than the one named',
   other_node: 'the delegation is for another node than the one that forwarded it',
   not_practitioner: 'the delegation’s key is not an active practitioner on chain',
+  not_patient: 'the delegation’s key is not the patient’s current key nor their proxy’s',
   other_org: 'the delegation’s organisation is not the practitioner’s nor the node’s',
   not_yet_valid: 'the delegation is not valid yet',
   expired: 'the practitioner’s delegation has expired: sign in again',
@@ -75,6 +77,39 @@ export function checkDelegation(
   input: unknown,
   expect: DelegationExpectation,
 ): SignedDelegation {
+  const delegation = signedDelegation(state, input, expect);
+  const practitioner = actorOf(state, delegation.practitionerKey);
+  if (practitioner.kind !== 'practitioner' || practitioner.status !== 'active') {
+    throw refuse('not_practitioner');
+  }
+  if (practitioner.orgId !== delegation.orgId) throw refuse('other_org');
+  return withinLifetimeAndScopes(delegation, expect);
+}
+
+/**
+ * A patient's (or their proxy's) delegation to the node they signed in at (issue 13): the same signed
+ * shape as a practitioner's, with the patient's current key (or an unrevoked proxy's) as the delegating
+ * key. It lets that node fetch the patient's records from their other custodians, which check it here
+ * before they answer. The node may be any organisation's: a patient signs in wherever they like.
+ */
+export function checkPatientDelegation(
+  state: StateReader,
+  input: unknown,
+  expect: DelegationExpectation & { readonly pseudonym: string },
+): SignedDelegation {
+  const delegation = signedDelegation(state, input, expect);
+  const patient = actorOf(state, delegation.practitionerKey);
+  const acting = patient.kind === 'patient' || patient.kind === 'proxy' ? patient.pseudonym : undefined;
+  if (acting !== expect.pseudonym) throw refuse('not_patient');
+  return withinLifetimeAndScopes(delegation, expect);
+}
+
+/** Shape, signature, the key and node named, and that the node is one of the delegation's organisation. */
+function signedDelegation(
+  state: StateReader,
+  input: unknown,
+  expect: DelegationExpectation,
+): SignedDelegation {
   if (input === undefined || input === null) throw refuse('missing');
   const delegation = parseDelegation(input);
   if (delegation === undefined) throw refuse('malformed');
@@ -91,14 +126,15 @@ export function checkDelegation(
   if (!signed) throw refuse('signature');
   if (delegation.practitionerKey !== expect.practitionerKey) throw refuse('other_practitioner');
   if (delegation.nodeKey !== expect.nodeKey) throw refuse('other_node');
-  const practitioner = actorOf(state, delegation.practitionerKey);
-  if (practitioner.kind !== 'practitioner' || practitioner.status !== 'active') {
-    throw refuse('not_practitioner');
-  }
   const node = actorOf(state, delegation.nodeKey);
-  if (node.kind !== 'node' || node.orgId !== delegation.orgId || practitioner.orgId !== delegation.orgId) {
-    throw refuse('other_org');
-  }
+  if (node.kind !== 'node' || node.orgId !== delegation.orgId) throw refuse('other_org');
+  return delegation;
+}
+
+function withinLifetimeAndScopes(
+  delegation: SignedDelegation,
+  expect: DelegationExpectation,
+): SignedDelegation {
   const skewMs = expect.skewMs ?? DELEGATION_CLOCK_SKEW_MS;
   if (delegation.expiresAtMs <= delegation.issuedAtMs) throw refuse('lifetime');
   if (delegation.expiresAtMs - delegation.issuedAtMs > DELEGATION_TTL_MS_MAX) throw refuse('lifetime');

@@ -4,6 +4,9 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
 import { SERVED_RESOURCE_TYPES, searchParamsFor } from './search-params.ts';
 
+/** FHIR R4's own definition of Patient/$everything (patient-operation-everything.html). */
+export const PATIENT_EVERYTHING_DEFINITION = 'http://hl7.org/fhir/OperationDefinition/Patient-everything';
+
 export { SERVED_RESOURCE_TYPES } from './search-params.ts';
 
 export const FHIR_VERSION = '4.0.1';
@@ -48,6 +51,10 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
       type: p.type,
       documentation: p.documentation,
     })),
+    // Every custodian's records of one patient (issue 13, services/records/everything.ts).
+    ...(type === 'Patient'
+      ? { operation: [{ name: 'everything', definition: PATIENT_EVERYTHING_DEFINITION }] }
+      : {}),
   }));
   return {
     resourceType: 'CapabilityStatement',

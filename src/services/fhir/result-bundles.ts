@@ -68,3 +68,43 @@ export function historyBundle(baseUrl: string, versions: readonly Resource[]): B
     }),
   };
 }
+
+export interface EverythingBundleInput {
+  readonly baseUrl: string;
+  /** The operation's path under the base, e.g. Patient/123/$everything. */
+  readonly path: string;
+  readonly resources: readonly Resource[];
+  /** Custodians whose share is missing, with the status they (or the channel) answered. */
+  readonly incomplete: readonly { readonly custodianOrgId: string; readonly status: number }[];
+}
+
+/**
+ * Patient/$everything's answer: a searchset of every released resource, and, when some custodian's
+ * share is missing, an OperationOutcome entry saying whose (search.mode "outcome", search.html#errors),
+ * so a client can tell "nothing more" from "not everything".
+ */
+export function everythingBundle(input: EverythingBundleInput): Bundle {
+  const entry: BundleEntry[] = input.resources.map((resource) => ({
+    fullUrl: `${input.baseUrl}/${resource.resourceType}/${String(resource.id)}`,
+    resource: resource as unknown as FhirResource,
+    search: { mode: 'match' },
+  }));
+  if (input.incomplete.length > 0) {
+    const outcome: FhirResource = {
+      resourceType: 'OperationOutcome',
+      issue: input.incomplete.map((missing) => ({
+        severity: 'warning',
+        code: 'incomplete',
+        diagnostics: `the records held by ${missing.custodianOrgId} are not included (${missing.status})`,
+      })),
+    };
+    entry.push({ resource: outcome, search: { mode: 'outcome' } });
+  }
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: input.resources.length,
+    link: [{ relation: 'self', url: `${input.baseUrl}/${input.path}` }],
+    entry,
+  };
+}

@@ -12,11 +12,13 @@
 // practitioner's key on this chain, naming the node that forwarded it (its mTLS-pinned key), an active
 // practitioner of that node's organisation on chain, within its lifetime by the custodian's clock, and
 // delegating at least the scopes the request claims. A token a node issued on its admin's say carries no
-// delegation: it works at its own node, but not across nodes. Patients read at their custodian directly.
+// delegation: it works at its own node, but not across nodes. Patients read at their custodian directly,
+// except for Patient/$everything (issue 13, everything.ts), which a patient's node fans out to their other
+// custodians with the patient's own signed delegation, checked the same way (checkPatientDelegation).
 import { formatScopes, scopesOf } from '../auth/scopes.ts';
 import { AuthError } from '../auth/errors.ts';
 import type { Caller } from '../auth/caller.ts';
-import { checkDelegation } from '../auth/delegation.ts';
+import { checkDelegation, checkPatientDelegation } from '../auth/delegation.ts';
 import type { SignedDelegation } from '../../contract/delegation.ts';
 import type { Clock } from '../../core/env.ts';
 import { FhirError, issue, type Issue } from '../fhir/operation-outcome.ts';
@@ -44,11 +46,15 @@ export type ForwardedOperation =
   | { readonly op: 'vread'; readonly type: string; readonly id: string; readonly versionId: string }
   | { readonly op: 'history'; readonly type: string; readonly id: string }
   | { readonly op: 'search'; readonly type: string; readonly query: string }
-  | { readonly op: 'breakGlass'; readonly type: string; readonly id: string; readonly reason: string };
+  | { readonly op: 'breakGlass'; readonly type: string; readonly id: string; readonly reason: string }
+  | { readonly op: 'everything'; readonly pseudonym: string };
 
 export interface ForwardedRequest {
   readonly caller: {
+    /** Absent for a practitioner (the first kind forwarded); a patient or proxy asks $everything only. */
+    readonly kind?: 'patient' | 'proxy';
     readonly publicKey: string;
+    /** The requesting node's organisation: the practitioner's own, or where the patient signed in. */
     readonly orgId: string;
     readonly scopes: string;
     /** The practitioner's signed delegation to the requesting node; without one the custodian refuses. */
@@ -96,6 +102,8 @@ export interface ForwardedReadTarget {
     version: number,
     recipientNodeKey: string,
   ): { recordId: string; package: RecordPackage };
+  /** Patient/$everything's share held here (everything.ts). */
+  everything(caller: Caller, pseudonym: string, purpose: string): Promise<Resource[]>;
   /** Break-glass (records-admin.ts), when this node serves it. */
   breakGlass?(
     caller: Caller,
@@ -142,18 +150,21 @@ export async function forwardRead(
   eventId?: string;
   txHash?: string;
 }> {
-  if (caller.kind !== 'practitioner') {
+  if (caller.kind !== 'practitioner' && operation.op !== 'everything') {
     throw FhirError.notFound('this record is held by another organisation: read it at its custodian');
   }
   const network = node.network;
-  const custodian = organisation(node.ledger.state, custodianOrgId);
-  if (network === undefined || custodian === undefined) {
+  const state = node.ledger.state;
+  const custodian = organisation(state, custodianOrgId);
+  const self = actorOf(state, node.key.publicKey);
+  if (network === undefined || custodian === undefined || self.kind !== 'node') {
     throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} cannot be reached`)]);
   }
   const request: ForwardedRequest = {
     caller: {
+      ...(caller.kind === 'practitioner' ? {} : { kind: caller.kind }),
       publicKey: caller.publicKey,
-      orgId: caller.orgId,
+      orgId: caller.kind === 'practitioner' ? caller.orgId : self.orgId,
       scopes: formatScopes(caller.scopes),
       ...(caller.delegation === undefined ? {} : { delegation: caller.delegation }),
     },
@@ -178,7 +189,6 @@ export async function forwardRead(
   }
   if (!Number.isSafeInteger(answer.height) || !Array.isArray(answer.versions)) throw malformed();
   await untilHeight(node, answer.height);
-  const state = node.ledger.state;
   const resources = answer.versions.map((v) => {
     let registered: { commitment: string } | undefined;
     try {
@@ -270,30 +280,16 @@ export async function serveForwardedRead(
     if (peer.kind !== 'node' || typeof claimed?.orgId !== 'string' || claimed.orgId !== peer.orgId) {
       throw FhirError.forbidden('a node forwards reads for its own organisation’s practitioners only');
     }
-    const actor = actorOf(state, String(claimed.publicKey));
-    if (actor.kind !== 'practitioner' || actor.orgId !== peer.orgId || actor.status !== 'active') {
-      throw FhirError.forbidden('not an active practitioner of the requesting organisation');
-    }
-    const scopes = scopesOf(String(claimed.scopes));
-    // Before anything is looked up for the read: the practitioner's own word, not the node's.
-    const delegation = checkDelegation(state, claimed.delegation, {
+    const caller = forwardedCaller(state, claimed, {
       chainId: node.ledger.chainId,
       nodeKey: fromNodeKey,
-      practitionerKey: String(claimed.publicKey),
-      scopes,
       nowMs: clock.nowMs(),
     });
-    const caller: Caller = {
-      kind: 'practitioner',
-      publicKey: claimed.publicKey,
-      orgId: actor.orgId,
-      role: actor.role,
-      scopes,
-      context: 'user',
-      delegation,
-    };
     const purpose = String(request.purpose);
     const op = request.operation;
+    if (caller.kind !== 'practitioner' && op?.op !== 'everything') {
+      throw FhirError.forbidden('a patient’s node forwards Patient/$everything only');
+    }
     let resources: Resource[];
     let extra: { total?: number; nextCursor?: string; eventId?: string; txHash?: string } = {};
     switch (op?.op) {
@@ -322,6 +318,9 @@ export async function serveForwardedRead(
         };
         break;
       }
+      case 'everything':
+        resources = await target.everything(caller, String(op.pseudonym), purpose);
+        break;
       case 'breakGlass': {
         if (target.breakGlass === undefined) throw FhirError.forbidden('break-glass is not served here');
         const result = await target.breakGlass(caller, String(op.type), String(op.id), String(op.reason));
@@ -359,4 +358,44 @@ export async function serveForwardedRead(
     }
     throw err;
   }
+}
+
+/**
+ * Who asked, as the custodian believes it: the key's role on chain now, and before anything is looked up
+ * for the read, that key's own signed delegation to the forwarding node (the practitioner's, finding 8;
+ * the patient's or proxy's, issue 13), never the node's word.
+ */
+function forwardedCaller(
+  state: StateReader,
+  claimed: ForwardedRequest['caller'],
+  peer: { readonly chainId: string; readonly nodeKey: string; readonly nowMs: number },
+): Caller {
+  const publicKey = String(claimed.publicKey);
+  const scopes = scopesOf(String(claimed.scopes));
+  const actor = actorOf(state, publicKey);
+  const expect = { ...peer, practitionerKey: publicKey, scopes };
+  if (claimed.kind === 'patient' || claimed.kind === 'proxy') {
+    if (actor.kind !== claimed.kind) throw FhirError.forbidden('not the patient’s current key nor a proxy’s');
+    const delegation = checkPatientDelegation(state, claimed.delegation, {
+      ...expect,
+      pseudonym: actor.pseudonym,
+    });
+    const base = { publicKey, pseudonym: actor.pseudonym, scopes, context: 'patient', delegation } as const;
+    return actor.kind === 'proxy'
+      ? { kind: 'proxy', ...base, relationship: actor.relationship }
+      : { kind: 'patient', ...base };
+  }
+  if (actor.kind !== 'practitioner' || actor.orgId !== claimed.orgId || actor.status !== 'active') {
+    throw FhirError.forbidden('not an active practitioner of the requesting organisation');
+  }
+  const delegation = checkDelegation(state, claimed.delegation, expect);
+  return {
+    kind: 'practitioner',
+    publicKey,
+    orgId: actor.orgId,
+    role: actor.role,
+    scopes,
+    context: 'user',
+    delegation,
+  };
 }

@@ -38,6 +38,7 @@ import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';
 import { DIRECTORY_PAGE_MAX, DirectoryStore } from '../../node/directory/directory-store.ts';
 import { processBundle } from './bundles.ts';
+import { everythingAcross, everythingHeldHere, type EverythingResult } from './everything.ts';
 import {
   FORWARDED_READS_METHOD,
   forwardRead,
@@ -303,6 +304,28 @@ export class RecordsGateway {
     return searchRecords(this.port, caller, type, input, purpose);
   }
 
+  /** Patient/$everything: this node's share and every other custodian's (everything.ts). */
+  everything(
+    caller: GatewayCaller,
+    patientId: string | undefined,
+    purpose: string,
+  ): Promise<EverythingResult> {
+    if (caller.kind === 'node') throw FhirError.forbidden('the node does not read through the API');
+    return everythingAcross(
+      {
+        state: this.node.ledger.state,
+        here: this.custodianOrgId,
+        heldHere: (pseudonym) => everythingHeldHere(this.port, caller, pseudonym, purpose),
+        forwarded: async (custodianOrgId, pseudonym) => {
+          const operation = { op: 'everything', pseudonym } as const;
+          return (await forwardRead(this.node, custodianOrgId, caller, purpose, operation)).resources;
+        },
+      },
+      caller,
+      patientId,
+    );
+  }
+
   private openVersion(head: RecordHead, version: number): Resource {
     const bytes = this.vault.open(head.recordId, version, this.node.key);
     return JSON.parse(fromUtf8(bytes)) as Resource;
@@ -380,6 +403,7 @@ export class RecordsGateway {
       vread: (caller, type, id, versionId, purpose) => this.vread(caller, type, id, versionId, purpose),
       history: (caller, type, id, purpose) => this.history(caller, type, id, purpose),
       search: (caller, type, query, purpose) => this.search(caller, type, query, purpose),
+      everything: (caller, pseudonym, purpose) => everythingHeldHere(this.port, caller, pseudonym, purpose),
       packageFor: (type, id, version, recipient) => {
         const { recordId } = this.heldRecord(type, id);
         return { recordId, package: this.vault.reencryptFor(recordId, version, this.node.key, recipient) };
