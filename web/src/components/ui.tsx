@@ -1,5 +1,5 @@
 // Small shared pieces: links, the error banner (a plain sentence for the signed-in role, never a code), the progress line for
-// slow actions (a commit takes about a second), and a copy button.
+// slow actions (a commit takes about a second), a form's submit button and a copy button.
 import { useState, type ReactNode } from 'react';
 import { describeError } from '../lib/http.ts';
 import { onLinkClick } from '../lib/router.ts';
@@ -38,6 +38,21 @@ export function Notice(props: { text: string | undefined }) {
     <p className="notice" role="status">
       {props.text}
     </p>
+  );
+}
+
+/** A form's submit button in its actions row; `danger` for an action that cannot be taken back. */
+export function SubmitButton(props: {
+  disabled: boolean;
+  kind?: 'danger' | 'secondary';
+  children: ReactNode;
+}) {
+  return (
+    <div className="actions">
+      <button type="submit" className={props.kind} disabled={props.disabled}>
+        {props.children}
+      </button>
+    </div>
   );
 }
 

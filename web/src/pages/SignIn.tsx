@@ -3,7 +3,7 @@
 // a recovery file or a raw seed (what the demo credentials.json holds). Staff keys are registered by
 // their organisation's admin; the node signs them in only as staff of its own organisation.
 import { useState, type FormEvent } from 'react';
-import { Busy, ErrorBanner, Link, useAction } from '../components/ui.tsx';
+import { Busy, ErrorBanner, Link, SubmitButton, useAction } from '../components/ui.tsx';
 import { signIn } from '../lib/auth.ts';
 import { downloadJson } from '../lib/download.ts';
 import { forgetKey, storedKeys, storeKey } from '../lib/key-list.ts';
@@ -217,11 +217,7 @@ function CreateForm(props: FormProps) {
         repeat={pass[1]!}
         onChange={(a, b) => setPass([a, b])}
       />
-      <div className="actions">
-        <button type="submit" disabled={props.disabled}>
-          Create key and register
-        </button>
-      </div>
+      <SubmitButton disabled={props.disabled}>Create key and register</SubmitButton>
     </form>
   );
 }
@@ -313,11 +309,7 @@ function ImportForm(props: FormProps & { kind: KeyKind }) {
           />
         </>
       )}
-      <div className="actions">
-        <button type="submit" disabled={props.disabled}>
-          Import and sign in
-        </button>
-      </div>
+      <SubmitButton disabled={props.disabled}>Import and sign in</SubmitButton>
     </form>
   );
 }

@@ -2,7 +2,8 @@
 // seals it in the vault for the custodian and the patient and registers it on chain. Only staff of the
 // custodian organisation write here.
 import { useState, type FormEvent } from 'react';
-import { Busy, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
+import { RadioChoice } from '../../components/form.tsx';
+import { Busy, ErrorBanner, Notice, SubmitButton, useAction } from '../../components/ui.tsx';
 import { create } from '../../lib/fhir.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -46,19 +47,15 @@ export function AddObservation(props: { patient: PatientCode }) {
       <h2 id="add-title">Add an observation or a note</h2>
       <fieldset>
         <legend>Kind</legend>
-        <label className="inline">
-          <input
-            type="radio"
-            name="add-kind"
-            checked={kind === 'measurement'}
-            onChange={() => setKind('measurement')}
-          />
-          Measurement
-        </label>
-        <label className="inline">
-          <input type="radio" name="add-kind" checked={kind === 'note'} onChange={() => setKind('note')} />{' '}
-          Note
-        </label>
+        <RadioChoice
+          name="add-kind"
+          value={kind}
+          set={setKind}
+          options={[
+            ['measurement', 'Measurement'],
+            ['note', 'Note'],
+          ]}
+        />
       </fieldset>
       {kind === 'measurement' ? (
         <>
@@ -93,11 +90,7 @@ export function AddObservation(props: { patient: PatientCode }) {
           <textarea id="add-note" value={value} onChange={(e) => setValue(e.target.value)} required />
         </>
       )}
-      <div className="actions">
-        <button type="submit" disabled={busy !== undefined}>
-          Save
-        </button>
-      </div>
+      <SubmitButton disabled={busy !== undefined}>Save</SubmitButton>
       <Busy label={busy} />
       <ErrorBanner error={error} />
       <Notice text={notice} />

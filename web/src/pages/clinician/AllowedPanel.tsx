@@ -1,7 +1,8 @@
 // What the patient's consent allows THIS practitioner now, per kind of record, for a purpose: the node
 // evaluates the same pure function it uses to decide reads (src/app/consent/evaluate.ts).
 import { useCallback, useEffect, useState } from 'react';
-import { PURPOSES_OF_USE } from '../../../../src/app/consent/types.ts';
+import { SelectField } from '../../components/form.tsx';
+import { PURPOSES_OF_USE, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
 import type { AllowedAnswer } from '../../../../src/contract/consents.ts';
 import { Busy, ErrorBanner } from '../../components/ui.tsx';
 import { TIMELINE_TYPES } from '../../lib/fhir.ts';
@@ -11,7 +12,7 @@ import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
 
 export function AllowedPanel(props: { pseudonym: string }) {
   const { current } = useSession();
-  const [purpose, setPurpose] = useState('TREAT');
+  const [purpose, setPurpose] = useState<PurposeOfUse>('TREAT');
   const [allowed, setAllowed] = useState<AllowedAnswer>();
   const [error, setError] = useState<unknown>();
   const token = current?.session.token ?? '';
@@ -31,14 +32,14 @@ export function AllowedPanel(props: { pseudonym: string }) {
       <h2 id="allowed-title">What this patient's consent allows you</h2>
       <div className="row">
         <div>
-          <label htmlFor="allowed-purpose">Purpose</label>
-          <select id="allowed-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
-            {PURPOSES_OF_USE.map((p) => (
-              <option key={p} value={p}>
-                {PURPOSE_WORDS[p]} ({p})
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id="allowed-purpose"
+            label="Purpose"
+            value={purpose}
+            set={setPurpose}
+            options={PURPOSES_OF_USE}
+            words={(p) => `${PURPOSE_WORDS[p]} (${p})`}
+          />
         </div>
         <div className="actions">
           <button type="button" className="secondary" onClick={load}>

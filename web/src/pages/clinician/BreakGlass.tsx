@@ -2,7 +2,8 @@
 // custodian keeps off chain (its salted hash is on chain). The patient and the custodian's privacy
 // officer see it flagged.
 import { useState, type FormEvent } from 'react';
-import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
+import { Field, SelectField } from '../../components/form.tsx';
+import { Busy, ErrorBanner, SubmitButton, useAction } from '../../components/ui.tsx';
 import type { BreakGlassAnswer, BreakGlassBody } from '../../../../src/contract/records.ts';
 import { titleOf } from '../../lib/clinical/values.ts';
 import { TIMELINE_TYPES } from '../../lib/fhir.ts';
@@ -38,22 +39,17 @@ export function BreakGlass(props: { patient: PatientCode }) {
       </p>
       <div className="row">
         <div>
-          <label htmlFor="glass-type">Kind of record</label>
-          <select id="glass-type" value={type} onChange={(e) => setType(e.target.value)}>
-            {TIMELINE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
+          <SelectField
+            id="glass-type"
+            label="Kind of record"
+            value={type}
+            set={setType}
+            options={TIMELINE_TYPES}
+            words={(t) => t}
+          />
         </div>
         <div>
-          <label htmlFor="glass-id">Record id</label>
-          <input
-            id="glass-id"
-            value={id}
-            onChange={(e) => setId(e.target.value)}
-            spellCheck={false}
-            required
-          />
+          <Field id="glass-id" label="Record id" value={id} set={setId} />
         </div>
       </div>
       <label htmlFor="glass-reason">Reason (required)</label>
@@ -64,11 +60,9 @@ export function BreakGlass(props: { patient: PatientCode }) {
         required
         minLength={10}
       />
-      <div className="actions">
-        <button type="submit" className="danger" disabled={busy !== undefined}>
-          Break the glass and read
-        </button>
-      </div>
+      <SubmitButton disabled={busy !== undefined} kind="danger">
+        Break the glass and read
+      </SubmitButton>
       <Busy label={busy} />
       <ErrorBanner error={error} />
       {result && (

@@ -2,6 +2,7 @@
 // id), see what their consent allows you, read, add an observation or a note, ask for consent, or use
 // break-glass in an emergency. Reads of records not yours are decided by consent and logged on chain.
 import { useState, type FormEvent } from 'react';
+import { Field } from '../../components/form.tsx';
 import { CopyButton, ErrorBanner } from '../../components/ui.tsx';
 import { orgNamer, useOrgs } from '../../lib/network.ts';
 import { decodePatientCode, type PatientCode } from '../../lib/patient-code.ts';
@@ -42,13 +43,12 @@ export function Clinician() {
       </p>
       <form className="panel" onSubmit={find} aria-labelledby="find-title">
         <h2 id="find-title">Find a patient</h2>
-        <label htmlFor="find-code">Patient code (scanned or pasted) or carechain ID</label>
-        <textarea
+        <Field
           id="find-code"
+          label="Patient code (scanned or pasted) or carechain ID"
           value={codeText}
-          onChange={(e) => setCodeText(e.target.value)}
-          spellCheck={false}
-          required
+          set={setCodeText}
+          area
         />
         <label htmlFor="find-patient-id">FHIR Patient id (if the code has none)</label>
         <input

@@ -1,8 +1,9 @@
 // Reads one kind of record about the patient for a purpose. The custodian decides by consent and
 // commits the access event first: a refusal answers 403 with the reason, never an empty list.
 import { useState, type FormEvent } from 'react';
-import { PURPOSES_OF_USE } from '../../../../src/app/consent/types.ts';
-import { Busy, ErrorBanner, useAction } from '../../components/ui.tsx';
+import { SelectField } from '../../components/form.tsx';
+import { PURPOSES_OF_USE, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
+import { Busy, ErrorBanner, SubmitButton, useAction } from '../../components/ui.tsx';
 import { RecordList } from '../../components/clinical/RecordList.tsx';
 import { TrendCharts } from '../../components/clinical/TrendCharts.tsx';
 import { search, TIMELINE_TYPES } from '../../lib/fhir.ts';
@@ -14,7 +15,7 @@ import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
 export function ReadRecords(props: { patient: PatientCode }) {
   const { current } = useSession();
   const [type, setType] = useState<string>('Observation');
-  const [purpose, setPurpose] = useState('TREAT');
+  const [purpose, setPurpose] = useState<PurposeOfUse>('TREAT');
   const [records, setRecords] = useState<FhirResource[]>();
   const [busy, error, run] = useAction();
   const id = props.patient.patientId;
@@ -32,31 +33,27 @@ export function ReadRecords(props: { patient: PatientCode }) {
       <h2 id="read-title">Read records</h2>
       <div className="row">
         <div>
-          <label htmlFor="read-type">Kind of record</label>
-          <select id="read-type" value={type} onChange={(e) => setType(e.target.value)}>
-            {TIMELINE_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {RESOURCE_WORDS[t] ?? t} ({t})
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id="read-type"
+            label="Kind of record"
+            value={type}
+            set={setType}
+            options={TIMELINE_TYPES}
+            words={(t) => `${RESOURCE_WORDS[t] ?? t} (${t})`}
+          />
         </div>
         <div>
-          <label htmlFor="read-purpose">Purpose</label>
-          <select id="read-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
-            {PURPOSES_OF_USE.filter((p) => p !== 'ETREAT').map((p) => (
-              <option key={p} value={p}>
-                {PURPOSE_WORDS[p]} ({p})
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id="read-purpose"
+            label="Purpose"
+            value={purpose}
+            set={setPurpose}
+            options={PURPOSES_OF_USE.filter((p) => p !== 'ETREAT')}
+            words={(p) => `${PURPOSE_WORDS[p]} (${p})`}
+          />
         </div>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={busy !== undefined}>
-          Read
-        </button>
-      </div>
+      <SubmitButton disabled={busy !== undefined}>Read</SubmitButton>
       <Busy label={busy} />
       <ErrorBanner error={error} />
       {records !== undefined && (

@@ -1,8 +1,9 @@
 // Asks the patient for consent: a consent.request tx signed here with the practitioner's key. The
 // patient sees it in their portal and approves or declines; an approval grants exactly this.
 import { useState, type FormEvent } from 'react';
+import { SelectField } from '../../components/form.tsx';
 import { PURPOSES_OF_USE, REQUEST_REASONS, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
-import { Busy, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
+import { Busy, ErrorBanner, Notice, SubmitButton, useAction } from '../../components/ui.tsx';
 import { chainTimeMs, randomId, signAndCommit } from '../../lib/ledger.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PURPOSE_WORDS, REASON_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
@@ -41,40 +42,36 @@ export function RequestConsent(props: { pseudonym: string }) {
       <h2 id="request-title">Ask the patient for consent</h2>
       <div className="row">
         <div>
-          <label htmlFor="request-type">Records</label>
-          <select id="request-type" value={type} onChange={(e) => setType(e.target.value)}>
-            {Object.entries(RESOURCE_WORDS).map(([t, words]) => (
-              <option key={t} value={t}>
-                {words}
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id="request-type"
+            label="Records"
+            value={type}
+            set={setType}
+            options={Object.keys(RESOURCE_WORDS)}
+            words={(t) => RESOURCE_WORDS[t] ?? t}
+          />
         </div>
         <div>
-          <label htmlFor="request-purpose">Purpose</label>
-          <select
+          <SelectField
             id="request-purpose"
+            label="Purpose"
             value={purpose}
-            onChange={(e) => setPurpose(e.target.value as PurposeOfUse)}
-          >
-            {PURPOSES_OF_USE.map((p) => (
-              <option key={p} value={p}>
-                {PURPOSE_WORDS[p]}
-              </option>
-            ))}
-          </select>
+            set={setPurpose}
+            options={PURPOSES_OF_USE}
+            words={(p) => PURPOSE_WORDS[p]}
+          />
         </div>
       </div>
       <div className="row">
         <div>
-          <label htmlFor="request-reason">Reason</label>
-          <select id="request-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
-            {REQUEST_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {REASON_WORDS[r] ?? r}
-              </option>
-            ))}
-          </select>
+          <SelectField
+            id="request-reason"
+            label="Reason"
+            value={reason}
+            set={setReason}
+            options={REQUEST_REASONS}
+            words={(r) => REASON_WORDS[r] ?? r}
+          />
         </div>
         <div>
           <label htmlFor="request-days">For how many days</label>
@@ -86,11 +83,7 @@ export function RequestConsent(props: { pseudonym: string }) {
           />
         </div>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={busy !== undefined}>
-          Send request
-        </button>
-      </div>
+      <SubmitButton disabled={busy !== undefined}>Send request</SubmitButton>
       <Busy label={busy} />
       <ErrorBanner error={error} />
       <Notice text={notice} />

@@ -1,6 +1,7 @@
 // The form that allows (or forbids) someone to see part of your records, in words. It builds a
 // consent.grant payload exactly as src/app/consent/parse.ts expects it.
 import { useState, type FormEvent } from 'react';
+import { CheckList, RadioChoice, SelectField } from '../../components/form.tsx';
 import {
   PURPOSES_OF_USE,
   type ConsentTerms,
@@ -14,6 +15,7 @@ import { describeError } from '../../lib/http.ts';
 import { chainTimeMs, randomId } from '../../lib/ledger.ts';
 import { orgNamer, useOrgs } from '../../lib/network.ts';
 import { consentSentence, PURPOSE_WORDS, RESOURCE_WORDS, ROLE_WORDS } from '../../lib/words.ts';
+import { SubmitButton } from '../../components/ui.tsx';
 
 type GranteeKind = 'organisation' | 'role' | 'practitioner';
 const TYPES = Object.keys(RESOURCE_WORDS).filter((t) => t !== '*');
@@ -35,8 +37,6 @@ export function GrantForm(props: {
   const [deny, setDeny] = useState(false);
   const [problem, setProblem] = useState<string>();
   const org = orgId || orgs[0]?.id || '';
-  const toggle = <T,>(list: T[], item: T, on: boolean): T[] =>
-    on ? [...list, item] : list.filter((x) => x !== item);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -87,28 +87,16 @@ export function GrantForm(props: {
       <h3 id="grant-title">Allow someone to see your records</h3>
       <fieldset>
         <legend>Who</legend>
-        <label className="inline">
-          <input
-            type="radio"
-            name="grantee"
-            checked={kind === 'organisation'}
-            onChange={() => setKind('organisation')}
-          />
-          Everyone at an organisation
-        </label>
-        <label className="inline">
-          <input type="radio" name="grantee" checked={kind === 'role'} onChange={() => setKind('role')} />
-          Only some roles at an organisation (e.g. doctors)
-        </label>
-        <label className="inline">
-          <input
-            type="radio"
-            name="grantee"
-            checked={kind === 'practitioner'}
-            onChange={() => setKind('practitioner')}
-          />
-          One practitioner (by their key)
-        </label>
+        <RadioChoice
+          name="grantee"
+          value={kind}
+          set={setKind}
+          options={[
+            ['organisation', 'Everyone at an organisation'],
+            ['role', 'Only some roles at an organisation (e.g. doctors)'],
+            ['practitioner', 'One practitioner (by their key)'],
+          ]}
+        />
         {kind !== 'practitioner' && (
           <>
             <label htmlFor="grant-org">Organisation</label>
@@ -123,18 +111,14 @@ export function GrantForm(props: {
         )}
         {kind === 'role' && (
           <>
-            <label htmlFor="grant-role">Role</label>
-            <select
+            <SelectField
               id="grant-role"
+              label="Role"
               value={role}
-              onChange={(e) => setRole(PRACTITIONER_ROLES.find((r) => r === e.target.value) ?? role)}
-            >
-              {PRACTITIONER_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_WORDS[r] ?? r}
-                </option>
-              ))}
-            </select>
+              set={setRole}
+              options={PRACTITIONER_ROLES}
+              words={(r) => ROLE_WORDS[r] ?? r}
+            />
           </>
         )}
         {kind === 'practitioner' && (
@@ -150,34 +134,17 @@ export function GrantForm(props: {
           <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> All of my records
         </label>
         {!all && (
-          <div className="checks">
-            {TYPES.map((t) => (
-              <label className="inline" key={t}>
-                <input
-                  type="checkbox"
-                  checked={types.includes(t)}
-                  onChange={(e) => setTypes(toggle(types, t, e.target.checked))}
-                />
-                {RESOURCE_WORDS[t]}
-              </label>
-            ))}
-          </div>
+          <CheckList chosen={types} set={setTypes} options={TYPES} words={(t) => RESOURCE_WORDS[t] ?? t} />
         )}
       </fieldset>
       <fieldset>
         <legend>For what</legend>
-        <div className="checks">
-          {PURPOSES_OF_USE.map((p) => (
-            <label className="inline" key={p}>
-              <input
-                type="checkbox"
-                checked={purposes.includes(p)}
-                onChange={(e) => setPurposes(toggle(purposes, p, e.target.checked))}
-              />
-              {PURPOSE_WORDS[p]}
-            </label>
-          ))}
-        </div>
+        <CheckList
+          chosen={purposes}
+          set={setPurposes}
+          options={PURPOSES_OF_USE}
+          words={(p) => PURPOSE_WORDS[p]}
+        />
       </fieldset>
       <label className="inline">
         <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> They may also
@@ -194,11 +161,9 @@ export function GrantForm(props: {
           {problem}
         </p>
       )}
-      <div className="actions">
-        <button type="submit" disabled={props.disabled}>
-          {deny ? 'Sign this refusal' : 'Sign this permission'}
-        </button>
-      </div>
+      <SubmitButton disabled={props.disabled}>
+        {deny ? 'Sign this refusal' : 'Sign this permission'}
+      </SubmitButton>
     </form>
   );
 }

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { Gs1Error, parseScannedCode, type ScannedPack } from '../../../../src/app/supply/gs1/index.ts';
 import { ConfirmButton } from '../../components/confirm.tsx';
-import { Busy, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
+import { Busy, ErrorBanner, Notice, SubmitButton, useAction } from '../../components/ui.tsx';
 import { capture, document, events } from '../../lib/epcis.ts';
 import { useSession } from '../../lib/session.tsx';
 import { REASON_WORDS, reportSuspect, verifyCode, type VerifyAnswer } from '../../lib/supply.ts';
@@ -76,11 +76,7 @@ export function Pharmacy() {
             {parsed.problem}
           </p>
         )}
-        <div className="actions">
-          <button type="submit" disabled={busy !== undefined}>
-            Verify
-          </button>
-        </div>
+        <SubmitButton disabled={busy !== undefined}>Verify</SubmitButton>
       </form>
       <Busy label={busy} />
       <ErrorBanner error={error} />

@@ -1,48 +1,14 @@
 // The manufacturer's and distributor's console: commission a lot, ship it to a trading partner (by the
 // partner's GLN), receive what was shipped to you, recall a lot, and see the alerts addressed to you.
 // Each action is an EPCIS 2.0 capture (or a supply API call) the node signs for this organisation.
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Alert } from '../../../../src/app/supply/types.ts';
 import { ConfirmButton } from '../../components/confirm.tsx';
-import { Busy, ErrorBanner, Notice, shortHex, useAction } from '../../components/ui.tsx';
+import { Field } from '../../components/form.tsx';
+import { Busy, ErrorBanner, Notice, shortHex, SubmitButton, useAction } from '../../components/ui.tsx';
 import { capture, document, events, parseSerials, sgtinUri } from '../../lib/epcis.ts';
 import { useSession } from '../../lib/session.tsx';
 import { alerts, recallLot, registerGln } from '../../lib/supply.ts';
-
-function Field(props: {
-  id: string;
-  label: string;
-  children?: ReactNode;
-  value: string;
-  set: (v: string) => void;
-  placeholder?: string;
-  area?: boolean;
-}) {
-  return (
-    <>
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.area ? (
-        <textarea
-          id={props.id}
-          value={props.value}
-          onChange={(e) => props.set(e.target.value)}
-          placeholder={props.placeholder}
-          spellCheck={false}
-          required
-        />
-      ) : (
-        <input
-          id={props.id}
-          value={props.value}
-          onChange={(e) => props.set(e.target.value)}
-          placeholder={props.placeholder}
-          spellCheck={false}
-          required
-        />
-      )}
-    </>
-  );
-}
 
 export function SupplyConsole() {
   const { current } = useSession();
@@ -115,11 +81,7 @@ export function SupplyConsole() {
             set={setSerials}
             area
           />
-          <div className="actions">
-            <button type="submit" disabled={busy !== undefined}>
-              Commission
-            </button>
-          </div>
+          <SubmitButton disabled={busy !== undefined}>Commission</SubmitButton>
         </form>
         <div>
           <form
@@ -190,11 +152,9 @@ export function SupplyConsole() {
           >
             <h2 id="gln-title">Our location number</h2>
             <Field id="own-gln" label="Register a GLN for our organisation" value={ownGln} set={setOwnGln} />
-            <div className="actions">
-              <button type="submit" className="secondary" disabled={busy !== undefined}>
-                Register GLN
-              </button>
-            </div>
+            <SubmitButton disabled={busy !== undefined} kind="secondary">
+              Register GLN
+            </SubmitButton>
           </form>
         </div>
       </div>

@@ -1,0 +1,95 @@
+// Form fields: a labelled text field (one line or an area) whose value is held by the page. Identifiers,
+// codes and keys are typed or pasted exactly, so spelling correction is off and every field is required.
+import type { ChangeEvent } from 'react';
+
+export function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  set: (v: string) => void;
+  placeholder?: string;
+  area?: boolean;
+}) {
+  const input = {
+    id: props.id,
+    value: props.value,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => props.set(e.target.value),
+    placeholder: props.placeholder,
+    spellCheck: false,
+    required: true,
+  };
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.area ? <textarea {...input} /> : <input {...input} />}
+    </>
+  );
+}
+
+/** A labelled drop-down of `options`, each shown as `words(option)`. */
+export function SelectField<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  set: (v: T) => void;
+  options: readonly T[];
+  words: (option: T) => string;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.set(e.target.value as T)}>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {props.words(o)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** Radio buttons under one `name`: exactly one of `options` ([value, label]) is chosen. */
+export function RadioChoice<T extends string>(props: {
+  name: string;
+  value: T;
+  set: (v: T) => void;
+  options: readonly (readonly [T, string])[];
+}) {
+  return props.options.map(([option, label]) => (
+    <label className="inline" key={option}>
+      <input
+        type="radio"
+        name={props.name}
+        checked={props.value === option}
+        onChange={() => props.set(option)}
+      />
+      {label}
+    </label>
+  ));
+}
+
+/** Checkboxes for any number of `options`, each shown as `words(option)`. */
+export function CheckList<T extends string>(props: {
+  chosen: readonly T[];
+  set: (chosen: T[]) => void;
+  options: readonly T[];
+  words: (option: T) => string;
+}) {
+  return (
+    <div className="checks">
+      {props.options.map((o) => (
+        <label className="inline" key={o}>
+          <input
+            type="checkbox"
+            checked={props.chosen.includes(o)}
+            onChange={(e) =>
+              props.set(e.target.checked ? [...props.chosen, o] : props.chosen.filter((c) => c !== o))
+            }
+          />
+          {props.words(o)}
+        </label>
+      ))}
+    </div>
+  );
+}
