@@ -20,6 +20,7 @@ import { registerWitnessRoutes } from './routes/witness.ts';
 import type { NodeWitness } from '../services/witness/node-witness.ts';
 import { openApiDocumentSchema } from '../contract/ledger.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
+import { registerStaffRoutes } from './routes/staff.ts';
 
 /** Largest request body accepted, in bytes: a FHIR transaction Bundle or an EPCIS document. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
@@ -88,6 +89,7 @@ export function buildApiServer(
     registerLedgerRoutes(api, node);
     registerProofRoutes(api, node);
     registerEventRoutes(api, node);
+    registerStaffRoutes(api, node);
     registerMetrics(api, node);
     if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {

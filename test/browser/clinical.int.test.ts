@@ -1,15 +1,22 @@
-// The clinical display layer in real Chromium (web/src/lib/clinical, issue 14): a hospital patient's
-// vitals as people read them (blood pressure from the panel's components, a height to one decimal, units
-// in human form), grouped by kind with a detail view, and trend charts drawn with points.
+// The web app as its users need it, in real Chromium (issue 14), on one `carechain up`: a hospital
+// patient's vitals as people read them (web/src/lib/clinical: blood pressure from the panel's components,
+// a height to one decimal, units in human form), grouped by kind with a detail view, and trend charts
+// drawn with points; an insurer's claims officer gets no clinical screen and no break-glass (the node
+// says what each role may do, GET /api/v1/staff/me); every route has its own title, focus moves to the
+// main heading on navigation, and axe-core finds no serious or critical violation on any route at
+// 1280×800 and 390×844.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   ensureWebBuilt,
   fhirCreate,
   launchChromium,
+  patientCode,
   seedPatientRecords,
   signInWithSeed,
+  staffSeed,
   startUp,
   type UpNetwork,
 } from '../harness/browser.ts';
@@ -17,6 +24,10 @@ import {
 let net: UpNetwork;
 let browser: Browser;
 let page: Page;
+let patientId: string;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
 
 const LOINC = 'http://loinc.org';
 const VITAL_SIGNS = [
@@ -57,7 +68,7 @@ before(async () => {
   await ensureWebBuilt();
   net = await startUp();
   browser = await launchChromium();
-  const patientId = await seedPatientRecords(net);
+  patientId = await seedPatientRecords(net);
   const token = net.credentials.organisations.hospital!.practitioner.token;
   // Written the way a device or a generator sends them: 13 decimals, UCUM codes.
   for (const resource of [
@@ -67,9 +78,13 @@ before(async () => {
     height(patientId, '2026-02-10', 186.0412),
   ])
     await fhirCreate(net, 'hospital', token, resource);
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page = await newPage();
   await signInWithSeed(page, net.url('hospital'), 'patient', net.credentials.patients[0]!.seed);
 });
+
+async function newPage(): Promise<Page> {
+  return (await browser.newContext({ viewport: DESKTOP })).newPage();
+}
 
 after(async () => {
   await browser?.close();
@@ -108,4 +123,127 @@ test('a vitals chart renders with points', async () => {
     (await chart.locator('figcaption').textContent()) ?? '',
     /2 measurements, from 130\/85 mmHg on .* to 120\/80 mmHg on /,
   );
+});
+
+test('an insurer’s claims officer sees no clinical screen and no break-glass; a hospital physician does', async () => {
+  const officer = await newPage();
+  await signInWithSeed(officer, net.url('insurer'), 'clinician', await staffSeed(net, 'insurer'));
+  await officer.getByText(/^You are signed in as a claims officer at /).waitFor({ timeout: 30_000 });
+  assert.equal(await officer.getByRole('form', { name: 'Find a patient' }).count(), 0);
+  assert.equal(await officer.getByRole('form', { name: /Emergency access/ }).count(), 0);
+  assert.equal(await officer.getByRole('button', { name: /Break the glass/ }).count(), 0);
+  assert.doesNotMatch((await officer.locator('main').textContent()) ?? '', /break the glass/i);
+
+  // The control: a physician of the hospital finds the patient and is offered break-glass.
+  const physician = await clinicianWithPatient();
+  await physician.getByRole('form', { name: 'Emergency access (break-glass)' }).waitFor();
+  await officer.context().close();
+  await physician.context().close();
+});
+
+async function clinicianWithPatient(): Promise<Page> {
+  const physician = await newPage();
+  await signInWithSeed(physician, net.url('hospital'), 'clinician', await staffSeed(net, 'hospital'));
+  const code = patientCode(net.credentials.patients[0]!.pseudonym, patientId);
+  await physician.getByLabel('Patient code (scanned or pasted) or carechain ID').fill(code);
+  await physician.getByRole('button', { name: 'Find' }).click();
+  await physician.getByRole('list', { name: 'Consent per kind of record' }).waitFor({ timeout: 30_000 });
+  return physician;
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is, at the given viewport. */
+async function seriousViolations(p: Page, viewport: { width: number; height: number }): Promise<string[]> {
+  await p.setViewportSize(viewport);
+  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE });
+  const violations = await p.evaluate<AxeViolation[]>(
+    'window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Follows an in-app link the way a click does (History API), keeping the signed-in session. */
+async function navigateInApp(p: Page, path: string): Promise<void> {
+  await p.evaluate(
+    `history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'));`,
+  );
+}
+
+test('every route has its own title, focus lands on its heading, and axe finds nothing serious', async () => {
+  const found: string[] = [];
+  const titles = new Map<string, string>();
+  const scan = async (p: Page, route: string) => {
+    await p.locator('main h1').first().waitFor({ timeout: 30_000 });
+    titles.set(route, await p.title());
+    for (const viewport of [DESKTOP, PHONE])
+      for (const v of await seriousViolations(p, viewport)) found.push(`${route} ${viewport.width}px: ${v}`);
+    await p.setViewportSize(DESKTOP);
+  };
+
+  // Public routes, each loaded fresh.
+  const visitor = await newPage();
+  const block = (await (await fetch(`${net.url('hospital')}/api/v1/blocks/1`)).json()) as {
+    txHashes: string[];
+  };
+  const publicRoutes = [
+    '/',
+    '/signin/patient',
+    '/signin/clinician',
+    '/signin/pharmacy',
+    '/signin/supply',
+    '/explorer',
+    '/explorer/block/1',
+    `/explorer/tx/${block.txHashes[0]}`,
+    '/no-such-page',
+  ];
+  for (const route of publicRoutes) {
+    await visitor.goto(`${net.url('hospital')}${route}`);
+    await scan(visitor, route);
+  }
+  // A navigation inside the app moves focus to the new page's main heading.
+  await navigateInApp(visitor, '/explorer');
+  await visitor.waitForFunction("document.activeElement?.tagName === 'H1'", undefined, { timeout: 10_000 });
+  assert.equal(await visitor.evaluate('document.activeElement?.textContent'), 'Explorer');
+
+  // The patient's portal, each tab.
+  await navigateInApp(page, '/patient');
+  await page.getByRole('tab', { name: 'My records' }).click();
+  await page.locator('figure.trend').first().waitFor({ timeout: 30_000 });
+  await scan(page, '/patient');
+  for (const tab of ['Who may see my data', 'Who looked at my data', 'Share, download or erase']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await page.getByRole('tabpanel').locator('h2').first().waitFor();
+    for (const viewport of [DESKTOP, PHONE])
+      for (const v of await seriousViolations(page, viewport))
+        found.push(`/patient "${tab}" ${viewport.width}px: ${v}`);
+  }
+  await page.setViewportSize(DESKTOP);
+
+  // Staff workspaces: a physician with a patient found, the pharmacy, the manufacturer's supply console.
+  const physician = await clinicianWithPatient();
+  await scan(physician, '/clinician');
+  const pharmacist = await newPage();
+  await signInWithSeed(pharmacist, net.url('pharmacy'), 'pharmacy', await staffSeed(net, 'pharmacy'));
+  await scan(pharmacist, '/pharmacy');
+  const maker = await newPage();
+  await signInWithSeed(maker, net.url('manufacturer'), 'supply', await staffSeed(net, 'manufacturer'));
+  await scan(maker, '/supply');
+
+  assert.deepEqual(found, []);
+  for (const [route, title] of titles)
+    assert.notEqual(title, 'carechain', `${route} has no title of its own`);
+  const distinct = new Set([...titles].filter(([r]) => !r.startsWith('/signin/')).map(([, t]) => t));
+  assert.equal(
+    distinct.size,
+    [...titles.keys()].filter((r) => !r.startsWith('/signin/')).length,
+    JSON.stringify([...titles]),
+  );
+  assert.equal(new Set([...titles].filter(([r]) => r.startsWith('/signin/')).map(([, t]) => t)).size, 4);
 });

@@ -1,8 +1,9 @@
 // The shell: header navigation, the signed-in session, and which page a path shows.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from './components/ui.tsx';
 import { navigate, usePath } from './lib/router.ts';
 import { SessionProvider, type SignedIn } from './lib/session.tsx';
+import { focusMainHeading, titleOfPath } from './lib/titles.ts';
 import { Home } from './pages/Home.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { PatientPortal } from './pages/patient/PatientPortal.tsx';
@@ -41,6 +42,13 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
 export function App() {
   const path = usePath();
   const [current, setCurrent] = useState<SignedIn | undefined>(undefined);
+  const firstPath = useRef(true);
+  useEffect(() => {
+    document.title = titleOfPath(path);
+    // The first page load leaves focus where the browser puts it; a navigation moves it to the heading.
+    if (firstPath.current) firstPath.current = false;
+    else focusMainHeading();
+  }, [path]);
   const value = useMemo(() => ({ current, setCurrent }), [current]);
   const home =
     current?.session.kind === 'patient' ? '/patient' : current?.workspace ? `/${current.workspace}` : '/';

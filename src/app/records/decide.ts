@@ -25,7 +25,7 @@ import type { PractitionerRole } from '../membership/types.ts';
 import { compareStrings, rejected } from '../payload.ts';
 import type { StateReader } from '../state.ts';
 import type { AccessPayload } from './parse.ts';
-import { BREAK_GLASS_ROLES, breakGlassBudget, breakGlassUsed, isCareGiving, policyGrant } from './policy.ts';
+import { breakGlassBudget, breakGlassUsed, mayBreakGlass, policyGrant } from './policy.ts';
 import type { AccessOutcome, AccessReasonCode } from './types.ts';
 
 export interface Decision {
@@ -78,7 +78,7 @@ function decideBreakGlass(
   role: PractitionerRole,
   atMs: number,
 ): Decision {
-  if (!BREAK_GLASS_ROLES.includes(role) || !isCareGiving(state, event.requesterOrgId)) {
+  if (!mayBreakGlass(state, role, event.requesterOrgId)) {
     return denied('break-glass.not_allowed');
   }
   const budget = breakGlassBudget(state);

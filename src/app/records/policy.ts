@@ -38,6 +38,11 @@ export function isCareGiving(state: StateReader, orgId: string): boolean {
   return type !== undefined && CARE_GIVING_ORGANISATION_TYPES.includes(type);
 }
 
+/** Whether a practitioner of this role at this organisation may break the glass at all (budget aside). */
+export function mayBreakGlass(state: StateReader, role: PractitionerRole, orgId: string): boolean {
+  return BREAK_GLASS_ROLES.includes(role) && isCareGiving(state, orgId);
+}
+
 export interface BreakGlassBudget {
   /** The length of one counting window, in milliseconds of block time. */
   readonly windowMs: number;

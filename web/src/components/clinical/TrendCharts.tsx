@@ -46,7 +46,11 @@ function TrendChart(props: { series: TrendSeries }) {
       </figcaption>
       <div className="trend-chart" aria-hidden="true">
         <ResponsiveContainer width="100%" height={200}>
-          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+          <LineChart
+            accessibilityLayer={false}
+            data={data}
+            margin={{ top: 8, right: 16, bottom: 4, left: 0 }}
+          >
             <CartesianGrid stroke="#d8dde6" strokeDasharray="3 3" />
             <XAxis
               dataKey="atMs"

@@ -3,10 +3,12 @@
 // break-glass in an emergency. Reads of records not yours are decided by consent and logged on chain.
 import { useState, type FormEvent } from 'react';
 import { Field } from '../../components/form.tsx';
-import { CopyButton, ErrorBanner } from '../../components/ui.tsx';
+import { Busy, CopyButton, ErrorBanner } from '../../components/ui.tsx';
 import { orgNamer, useOrgs } from '../../lib/network.ts';
 import { decodePatientCode, type PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
+import { useStaffMe } from '../../lib/staff.ts';
+import { ROLE_WORDS } from '../../lib/words.ts';
 import { AddObservation } from './AddObservation.tsx';
 import { AllowedPanel } from './AllowedPanel.tsx';
 import { BreakGlass } from './BreakGlass.tsx';
@@ -20,7 +22,29 @@ export function Clinician() {
   const [patientIdText, setPatientIdText] = useState('');
   const [patient, setPatient] = useState<PatientCode>();
   const [error, setError] = useState<unknown>();
+  const { me, error: meError } = useStaffMe(current?.session.token);
   if (current === undefined) return null;
+  if (me === undefined)
+    return (
+      <section>
+        <h1>Clinician workspace</h1>
+        <Busy label={meError === undefined ? 'Checking what your role may do…' : undefined} />
+        <ErrorBanner error={meError} />
+      </section>
+    );
+  const role = ROLE_WORDS[me.role]?.replace(/s$/, '') ?? me.role;
+  const who = `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} at ${me.orgName}`;
+  // Staff without a clinical role (a claims officer, an administrator) get no clinical screen at all.
+  if (!me.actions.clinical)
+    return (
+      <section>
+        <h1>Clinician workspace</h1>
+        <p>
+          You are signed in as {who}. This role does not look after patients, so there are no clinical screens
+          for it: no patient search, no records and no emergency access.
+        </p>
+      </section>
+    );
   const find = (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
@@ -37,8 +61,7 @@ export function Clinician() {
     <section>
       <h1>Clinician workspace</h1>
       <p className="hint">
-        Signed in as staff of {orgNamer(orgs)(current.session.orgId ?? '')}. Your key:{' '}
-        <code>{current.session.publicKey.slice(0, 16)}…</code>{' '}
+        Signed in as {who}. Your key: <code>{current.session.publicKey.slice(0, 16)}…</code>{' '}
         <CopyButton text={current.session.publicKey} label="Copy key" />
       </p>
       <form className="panel" onSubmit={find} aria-labelledby="find-title">
@@ -71,9 +94,9 @@ export function Clinician() {
           </p>
           <AllowedPanel pseudonym={patient.pseudonym} />
           <ReadRecords patient={patient} />
-          <AddObservation patient={patient} />
+          {me.actions.writeRecords && <AddObservation patient={patient} />}
           <RequestConsent pseudonym={patient.pseudonym} />
-          <BreakGlass patient={patient} />
+          {me.actions.breakGlass && <BreakGlass patient={patient} />}
         </div>
       )}
     </section>
