@@ -45,6 +45,23 @@ export const breakGlassAnswerSchema = Type.Object({
 });
 export type BreakGlassAnswer = Static<typeof breakGlassAnswerSchema>;
 
+/**
+ * POST /api/v1/records/break-glass/summary: the patient's emergency summary (allergies, conditions,
+ * medications, latest observations and the Patient) held at this node, under one flagged event.
+ */
+export const emergencySummaryBody = Type.Object({
+  patient: Type.Optional(Type.String({ description: "the patient's pseudonym (64 hex)" })),
+  purpose: Type.Optional(Type.String({ description: 'ETREAT' })),
+  reason: Type.Optional(Type.String({ description: 'why, kept off chain for the privacy officer' })),
+});
+export type EmergencySummaryBody = Static<typeof emergencySummaryBody>;
+export const emergencySummaryAnswerSchema = Type.Object({
+  eventId: Type.String(),
+  txHash: hex32,
+  resources: Type.Array(fhirResourceSchema),
+});
+export type EmergencySummaryAnswer = Static<typeof emergencySummaryAnswerSchema>;
+
 /** What the custodian kept off chain of a break-glass read, beside the event. */
 const writtenReason = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),

@@ -17,6 +17,8 @@ export const staffActionsSchema = Type.Object({
   commission: Type.Boolean(),
   recall: Type.Boolean(),
   shipAndReceive: Type.Boolean(),
+  /** The organisation's emergency (break-glass) reads with their written reasons: its privacy officers. */
+  reviewAccess: Type.Boolean(),
 });
 
 export const staffMeSchema = Type.Object({

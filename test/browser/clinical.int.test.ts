@@ -6,15 +6,18 @@
 // main heading on navigation, and axe-core finds no serious or critical violation on any route at
 // 1280×800 and 390×844.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  DESKTOP,
   ensureWebBuilt,
   fhirCreate,
   launchChromium,
+  newPage as newBrowserPage,
   patientCode,
+  PHONE,
   seedPatientRecords,
+  seriousViolations,
   signInWithSeed,
   staffSeed,
   startUp,
@@ -25,9 +28,6 @@ let net: UpNetwork;
 let browser: Browser;
 let page: Page;
 let patientId: string;
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 const LOINC = 'http://loinc.org';
 const VITAL_SIGNS = [
@@ -82,8 +82,8 @@ before(async () => {
   await signInWithSeed(page, net.url('hospital'), 'patient', net.credentials.patients[0]!.seed);
 });
 
-async function newPage(): Promise<Page> {
-  return (await browser.newContext({ viewport: DESKTOP })).newPage();
+function newPage(): Promise<Page> {
+  return newBrowserPage(browser);
 }
 
 after(async () => {
@@ -151,24 +151,6 @@ async function clinicianWithPatient(): Promise<Page> {
   return physician;
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical violations on the page as it is, at the given viewport. */
-async function seriousViolations(p: Page, viewport: { width: number; height: number }): Promise<string[]> {
-  await p.setViewportSize(viewport);
-  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE });
-  const violations = await p.evaluate<AxeViolation[]>(
-    'window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** Follows an in-app link the way a click does (History API), keeping the signed-in session. */
 async function navigateInApp(p: Page, path: string): Promise<void> {
   await p.evaluate(
@@ -198,6 +180,7 @@ test('every route has its own title, focus lands on its heading, and axe finds n
     '/signin/clinician',
     '/signin/pharmacy',
     '/signin/supply',
+    '/signin/privacy',
     '/explorer',
     '/explorer/block/1',
     `/explorer/tx/${block.txHashes[0]}`,
@@ -210,7 +193,7 @@ test('every route has its own title, focus lands on its heading, and axe finds n
   // A navigation inside the app moves focus to the new page's main heading.
   await navigateInApp(visitor, '/explorer');
   await visitor.waitForFunction("document.activeElement?.tagName === 'H1'", undefined, { timeout: 10_000 });
-  assert.equal(await visitor.evaluate('document.activeElement?.textContent'), 'Explorer');
+  assert.equal(await visitor.evaluate('document.activeElement?.textContent'), 'Network explorer');
 
   // The patient's portal, each tab.
   await navigateInApp(page, '/patient');
@@ -245,5 +228,5 @@ test('every route has its own title, focus lands on its heading, and axe finds n
     [...titles.keys()].filter((r) => !r.startsWith('/signin/')).length,
     JSON.stringify([...titles]),
   );
-  assert.equal(new Set([...titles].filter(([r]) => r.startsWith('/signin/')).map(([, t]) => t)).size, 4);
+  assert.equal(new Set([...titles].filter(([r]) => r.startsWith('/signin/')).map(([, t]) => t)).size, 5);
 });

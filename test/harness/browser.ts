@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/resources.ts';
@@ -189,7 +190,11 @@ async function startUpOnce(timeoutMs: number): Promise<UpNetwork> {
  */
 export async function staffSeed(net: UpNetwork, orgId: string, role = 'physician'): Promise<string> {
   const seed = net.credentials.organisations[orgId]?.practitioner.seed;
-  if (seed !== undefined) return seed;
+  return seed ?? newStaffSeed(net, orgId, role);
+}
+
+/** A new practitioner of this role at the organisation, registered with its admin key; returns the seed. */
+export async function newStaffSeed(net: UpNetwork, orgId: string, role: string): Promise<string> {
   const admin = readKeyFile(join(net.dataDir, orgId, ADMIN_KEY_FILE));
   const key = generateKeyPair();
   await commitTx(net.url(orgId), net.credentials.chainId, admin, 'membership.registerPractitioner', {
@@ -198,6 +203,36 @@ export async function staffSeed(net: UpNetwork, orgId: string, role = 'physician
     role,
   });
   return toHex(key.seed);
+}
+
+/** A new browser page; bypassCSP because the app's CSP (script-src 'self') refuses axe's script tag. */
+export async function newPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
+  return (await browser.newContext({ viewport, bypassCSP: true })).newPage();
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is, at the given viewport. */
+export async function seriousViolations(
+  p: Page,
+  viewport: { width: number; height: number },
+): Promise<string[]> {
+  await p.setViewportSize(viewport);
+  if (!(await p.evaluate('typeof window.axe !== "undefined"'))) await p.addScriptTag({ path: AXE });
+  const violations = await p.evaluate<AxeViolation[]>(
+    'window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)',
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Creates a FHIR resource at a node with a bearer token; returns it as stored. */
@@ -243,7 +278,7 @@ export async function seedPatientRecords(net: UpNetwork, patientIndex = 0): Prom
 export async function signInWithSeed(
   page: Page,
   baseUrl: string,
-  role: 'patient' | 'clinician' | 'pharmacy' | 'supply',
+  role: 'patient' | 'clinician' | 'pharmacy' | 'supply' | 'privacy',
   seed: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/signin/${role}`);

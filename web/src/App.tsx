@@ -13,6 +13,7 @@ import { SupplyConsole } from './pages/supply/SupplyConsole.tsx';
 import { Explorer } from './pages/explorer/Explorer.tsx';
 import { TxPage } from './pages/explorer/TxPage.tsx';
 import { BlockPage } from './pages/explorer/BlockPage.tsx';
+import { PrivacyOfficer } from './pages/privacy/PrivacyOfficer.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -28,6 +29,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (path === '/clinician') return needs('staff', 'clinician') ?? <Clinician />;
   if (path === '/pharmacy') return needs('staff', 'pharmacy') ?? <Pharmacy />;
   if (path === '/supply') return needs('staff', 'supply') ?? <SupplyConsole />;
+  if (path === '/privacy') return needs('staff', 'privacy') ?? <PrivacyOfficer />;
   if (path === '/') return <Home />;
   return (
     <section>

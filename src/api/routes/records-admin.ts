@@ -2,6 +2,8 @@
 // beside /fhir/R4 and answering failures the same way (OperationOutcome, STYLE §3):
 //   POST /api/v1/records/break-glass      practitioner: { resourceType, id, purpose: "ETREAT", reason }
 //                                         → { eventId, txHash, resource } once the flagged event is final
+//   POST /api/v1/records/break-glass/summary  practitioner: { patient, purpose: "ETREAT", reason } → the
+//                                         emergency summary held here, under one flagged event
 //   GET  /api/v1/records/break-glass      the custodian's privacy officer: break-glass events, newest
 //                                         first, each with the written reason kept off chain
 //   GET  /api/v1/patients/me/access-log   the patient's access log as JSON (records accessLog)
@@ -26,6 +28,8 @@ import {
   breakGlassAnswerSchema,
   breakGlassBody,
   breakGlassListSchema,
+  emergencySummaryAnswerSchema,
+  emergencySummaryBody,
   erasureBody,
   recordsPageQuery,
 } from '../../contract/records.ts';
@@ -40,6 +44,7 @@ import type { FhirRouteOptions } from './fhir.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
 export const BREAK_GLASS_PATH = '/api/v1/records/break-glass';
+export const EMERGENCY_SUMMARY_PATH = '/api/v1/records/break-glass/summary';
 export const ACCESS_LOG_PATH = '/api/v1/patients/me/access-log';
 export const AUDIT_EVENTS_PATH = '/api/v1/patients/me/audit-events';
 export { ERASURE_PATH };
@@ -93,6 +98,18 @@ export function registerRecordsAdminRoutes(
           purpose: body.purpose,
           reason: body.reason,
         });
+        return reply.header('cache-control', 'no-store').send(result);
+      },
+    );
+
+    const summary = { body: emergencySummaryBody, response: { 200: emergencySummaryAnswerSchema } };
+    scope.post<{ Body: Record<string, unknown> | undefined }>(
+      EMERGENCY_SUMMARY_PATH,
+      { schema: summary },
+      async (request, reply) => {
+        const body = request.body ?? {};
+        const input = { patient: body.patient, purpose: body.purpose, reason: body.reason };
+        const result = await admin.breakGlassSummary(await request.caller(), input);
         return reply.header('cache-control', 'no-store').send(result);
       },
     );

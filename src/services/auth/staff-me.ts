@@ -32,6 +32,8 @@ export function staffMe(state: StateReader, caller: Caller): StaffMe {
       commission: orgType === 'manufacturer',
       recall: orgType === 'manufacturer',
       shipAndReceive: ['manufacturer', 'distributor', 'pharmacy'].includes(orgType),
+      // As services/records/audit-views.ts decides who lists break-glass events with their reasons.
+      reviewAccess: caller.role === 'privacy-officer',
     },
   };
 }

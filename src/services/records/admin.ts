@@ -30,7 +30,9 @@ import {
   type RecordHead,
 } from '../../app/records/index.ts';
 import { actorOf } from '../../app/membership/queries.ts';
-import { toHex } from '../../core/bytes.ts';
+import { compareStrings } from '../../app/payload.ts';
+import { isHex, toHex } from '../../core/bytes.ts';
+import { EMERGENCY_SUMMARY_TYPES, emergencySummaryHeads } from './emergency-summary.ts';
 import { TxError } from '../../core/tx.ts';
 import { NodeError } from '../../node/errors.ts';
 
@@ -45,6 +47,12 @@ export interface BreakGlassResult {
   readonly eventId: string;
   readonly txHash: string;
   readonly resource: Resource;
+}
+
+export interface EmergencySummaryResult {
+  readonly eventId: string;
+  readonly txHash: string;
+  readonly resources: readonly Resource[];
 }
 
 export interface ErasureReceipt {
@@ -87,16 +95,7 @@ export class RecordsAdmin {
   ): Promise<BreakGlassResult> {
     if (caller.kind !== 'practitioner') throw FhirError.forbidden('only a practitioner may break the glass');
     authorize(caller, input.type, 'r');
-    if (input.purpose !== BREAK_GLASS_PURPOSE) {
-      throw FhirError.invalid(`break-glass is only for purpose of use ${BREAK_GLASS_PURPOSE}`, 'purpose');
-    }
-    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
-    if (reason === '' || reason.length > BREAK_GLASS_REASON_CHARS_MAX) {
-      throw FhirError.invalid(
-        `a written reason of 1 to ${BREAK_GLASS_REASON_CHARS_MAX} characters is required`,
-        'reason',
-      );
-    }
+    const reason = breakGlassReason(input.purpose, input.reason);
     const remote = this.port.remoteCustodianOf(input.id);
     if (remote !== undefined) {
       // Held by another organisation: its node keeps the reason and commits the flagged event.
@@ -105,10 +104,41 @@ export class RecordsAdmin {
       return { eventId: answer.eventId ?? '', txHash: answer.txHash ?? '', resource: answer.resources[0]! };
     }
     const head = this.port.heldRecord(input.type, input.id);
+    const { eventId, txHash } = await this.breakGlassOver(caller, [head], reason);
+    return { eventId, txHash, resource: this.port.open(head) };
+  }
+
+  /**
+   * The emergency summary (emergency-summary.ts): the patient's allergies, conditions, medications and
+   * latest observations held here, opened under ONE flagged event that lists each of them, so the patient
+   * and the privacy officer see exactly what was read and why, and the budget counts one emergency.
+   */
+  async breakGlassSummary(
+    caller: Caller,
+    input: { patient: unknown; purpose: unknown; reason: unknown },
+  ): Promise<EmergencySummaryResult> {
+    if (caller.kind !== 'practitioner') throw FhirError.forbidden('only a practitioner may break the glass');
+    for (const type of EMERGENCY_SUMMARY_TYPES) authorize(caller, type, 'r');
+    const reason = breakGlassReason(input.purpose, input.reason);
+    const pseudonym = typeof input.patient === 'string' ? input.patient : '';
+    if (!isHex(pseudonym, 32)) throw FhirError.invalid('patient must be a pseudonym (64 hex)', 'patient');
+    const state = this.port.node.ledger.state;
+    const heads = emergencySummaryHeads(state, this.custodianOrgId(), pseudonym);
+    if (heads.length === 0) throw FhirError.notFound('no records of this patient are held here');
+    const { eventId, txHash } = await this.breakGlassOver(caller, heads, reason);
+    return { eventId, txHash, resources: heads.map((head) => this.port.open(head)) };
+  }
+
+  /** Keeps the reason, commits the flagged event over these records, and throws if it was refused. */
+  private async breakGlassOver(
+    caller: Practitioner,
+    heads: readonly RecordHead[],
+    reason: string,
+  ): Promise<{ eventId: string; txHash: string }> {
     const eventId = toHex(this.port.randomBytes(32));
     const salt = this.port.randomBytes(BREAK_GLASS_SALT_BYTES);
     const reasonCommitment = breakGlassReasonCommitment(salt, reason);
-    const custodianOrgId = head.custodianOrgId;
+    const custodianOrgId = heads[0]!.custodianOrgId;
     // Kept before the event is submitted, so that a committed event never lacks its reason.
     this.reasons.put({
       eventId,
@@ -119,22 +149,27 @@ export class RecordsAdmin {
       commitment: reasonCommitment,
       createdAtMs: this.port.clock.nowMs(),
     });
-    const { decision, txHash } = await this.logBreakGlass(caller, head, eventId, reasonCommitment);
+    const { decision, txHash } = await this.logBreakGlass(caller, heads, eventId, reasonCommitment);
     if (decision.outcome === 'denied') {
       const nowMs = this.port.clock.nowMs();
       const windowEndMs = breakGlassWindowEndMs(this.port.node.ledger.state, nowMs);
       throw breakGlassRefusal(decision.reasonCode, Math.max(1, Math.ceil((windowEndMs - nowMs) / 1000)));
     }
-    return { eventId, txHash, resource: this.port.open(head) };
+    return { eventId, txHash };
   }
 
   private async logBreakGlass(
     caller: Practitioner,
-    head: RecordHead,
+    heads: readonly RecordHead[],
     eventId: string,
     reasonCommitment: string,
   ): Promise<{ decision: ReturnType<typeof decideAccess>; txHash: string }> {
     const { node } = this.port;
+    const first = heads[0]!;
+    const resourceTypes = [...new Set(heads.map((h) => h.resourceType))].sort(compareStrings);
+    const records = heads
+      .map((h) => ({ recordId: h.recordId, version: h.latestVersion }))
+      .sort((a, b) => compareStrings(a.recordId, b.recordId));
     for (let attempt = 1; ; attempt++) {
       const tip = node.ledger.tip();
       const event = {
@@ -143,22 +178,24 @@ export class RecordsAdmin {
         requesterOrgId: caller.orgId,
         purpose: BREAK_GLASS_PURPOSE,
         action: 'read' as const,
-        resourceTypes: [head.resourceType],
-        records: [{ recordId: head.recordId, version: head.latestVersion }],
-        patientPseudonym: head.patientPseudonym,
+        resourceTypes,
+        records,
+        patientPseudonym: first.patientPseudonym,
         breakGlass: { reasonCommitment },
       };
       const decision = decideAccess(node.ledger.state, {
         event: { ...event, outcome: 'denied', reasonCode: 'consent.none', consentIds: [] },
-        custodianOrgId: head.custodianOrgId,
-        resourceTypes: [head.resourceType],
-        anyErased: head.erasedAtHeight !== null,
+        custodianOrgId: first.custodianOrgId,
+        resourceTypes,
+        anyErased: heads.some((h) => h.erasedAtHeight !== null),
         atHeight: tip.height + 1,
         atMs: tip.timeMs,
       });
       try {
         const committed = await this.port.commit('records.access', {
           ...event,
+          resourceTypes: [...resourceTypes],
+          records: records.map((r) => ({ ...r })),
           ...decision,
           consentIds: [...decision.consentIds],
         });
@@ -265,6 +302,21 @@ function breakGlassRefusal(reasonCode: string, windowEndsInSeconds: number): Fhi
     return new FhirError(429, [spent], windowEndsInSeconds);
   }
   return FhirError.forbidden(`access denied (${reasonCode})`);
+}
+
+/** The break-glass purpose checked and its written reason trimmed, or a 400 naming the field. */
+function breakGlassReason(purpose: unknown, written: unknown): string {
+  if (purpose !== BREAK_GLASS_PURPOSE) {
+    throw FhirError.invalid(`break-glass is only for purpose of use ${BREAK_GLASS_PURPOSE}`, 'purpose');
+  }
+  const reason = typeof written === 'string' ? written.trim() : '';
+  if (reason === '' || reason.length > BREAK_GLASS_REASON_CHARS_MAX) {
+    throw FhirError.invalid(
+      `a written reason of 1 to ${BREAK_GLASS_REASON_CHARS_MAX} characters is required`,
+      'reason',
+    );
+  }
+  return reason;
 }
 
 function asObject(value: unknown): Record<string, unknown> {

@@ -7,6 +7,7 @@ const SIGN_IN_TITLES: Record<string, string> = {
   clinician: 'Sign in as a clinician',
   pharmacy: 'Sign in as pharmacy staff',
   supply: 'Sign in as supply-chain staff',
+  privacy: 'Sign in as a privacy officer',
 };
 
 export function titleOfPath(path: string): string {
@@ -33,6 +34,8 @@ function pageTitle(path: string): string | undefined {
       return 'Pharmacy: verify a pack';
     case '/supply':
       return 'Supply console';
+    case '/privacy':
+      return 'Privacy office: emergency reads';
     default:
       return 'Page not found';
   }

@@ -23,6 +23,11 @@ const ROLES = [
     text: 'Commission lots, ship, receive, recall; see alerts.',
   },
   {
+    href: '/signin/privacy',
+    title: 'Privacy officer',
+    text: 'Review emergency reads of your organisation’s records, with their reasons.',
+  },
+  {
     href: '/explorer',
     title: 'Explorer',
     text: 'Blocks and transactions, live; verify any of them yourself.',

@@ -26,6 +26,7 @@ const TITLES: Record<string, string> = {
   clinician: 'Clinician sign-in',
   pharmacy: 'Pharmacy sign-in',
   supply: 'Manufacturer or distributor sign-in',
+  privacy: 'Privacy officer sign-in',
 };
 
 export function SignIn(props: { role: string }) {
