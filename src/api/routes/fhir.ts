@@ -12,6 +12,8 @@ import type { TokenVerifier } from '../auth/tokens.ts';
 import { capabilityStatement } from '../../services/fhir/capability.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
 import { everythingBundle, historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
+import { systemClock } from '../../node/env.ts';
+import { registerBulkRoutes } from './fhir-bulk.ts';
 import {
   registerPatientAuthRoutes,
   registerSmartDiscovery,
@@ -165,6 +167,17 @@ export function registerFhirRoutes(
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
         .header('cache-control', 'no-store')
         .send(historyBundle(baseUrl, versions));
+    });
+
+    registerBulkRoutes(scope, {
+      node,
+      gateway,
+      clock: systemClock,
+      basePath: FHIR_BASE_PATH,
+      baseUrl,
+      bodyLimit: FHIR_BODY_BYTES_MAX,
+      purposeOf,
+      authenticateFirst,
     });
 
     scope.get<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
