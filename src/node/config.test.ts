@@ -136,6 +136,21 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
   });
 });
 
+test("node.json's optional p2p.dialPeersMax loads, and a bad one is refused", () => {
+  withNodeConfig((_folder, load) => {
+    const p2p = { host: '127.0.0.1', port: 0 };
+    assert.equal(load({}).dialPeersMax, undefined);
+    assert.equal(load({ p2p: { ...p2p, dialPeersMax: 3 } }).dialPeersMax, 3);
+    for (const bad of [0, -1, 2.5, '3', null]) {
+      assert.throws(
+        () => load({ p2p: { ...p2p, dialPeersMax: bad } }),
+        (err: { code?: string }) => err.code === 'config.invalid',
+        JSON.stringify(bad),
+      );
+    }
+  });
+});
+
 test("node.json's optional api.tls resolves against the config's folder, and api.publicUrl is an origin", () => {
   withNodeConfig((folder, load) => {
     const withApi = (api: unknown) => load({ api: { host: '0.0.0.0', port: 8081, ...(api as object) } }).api;

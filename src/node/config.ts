@@ -40,7 +40,12 @@ export interface NodeConfigFile {
   readonly genesisFile: string;
   readonly peersFile: string;
   readonly api: ApiConfig;
-  readonly p2p: HostPort;
+  /**
+   * `dialPeersMax` (optional): bounded fan-out (src/node/relay.ts). The node dials at most this many of
+   * its peers (the first in peers.json order; a validator takes the validators first), polls them for
+   * new blocks and relays txs. Absent: it dials every peer.
+   */
+  readonly p2p: HostPort & { readonly dialPeersMax?: number };
   /** Optional: a postgres:// URL keeps every store in PostgreSQL; absent means SQLite in dataDir. */
   readonly database?: string;
   /** Optional: the mempool's bounds (mempool.ts); absent means DEFAULT_MEMPOOL_OPTIONS. */
@@ -79,6 +84,8 @@ export interface LoadedConfig {
   /** With `tls`'s paths resolved against the config file's folder. */
   readonly api: ApiConfig;
   readonly p2p: HostPort;
+  /** node.json's p2p.dialPeersMax, or undefined to dial every peer. */
+  readonly dialPeersMax: number | undefined;
   /** A postgres:// URL, or undefined for SQLite in dataDir. */
   readonly database: string | undefined;
   /** The mempool's bounds from node.json, or undefined for the defaults. */
@@ -263,6 +270,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     peers,
     api: checkApi(raw.api, folder, path),
     p2p: checkHostPort(raw.p2p, 'p2p'),
+    dialPeersMax: checkDialPeersMax(raw.p2p?.dialPeersMax, path),
     database: checkDatabase(raw.database, path),
     mempool: checkMempool(raw.mempool, path),
   };
@@ -340,6 +348,14 @@ function checkMempool(value: unknown, path: string): MempoolOptions | undefined 
       ? {}
       : { priorityReservedBytes: options.priorityReservedBytes }),
   };
+}
+
+function checkDialPeersMax(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new NodeError('config.invalid', `config ${path}: p2p.dialPeersMax must be a positive integer`);
+  }
+  return value as number;
 }
 
 function checkDatabase(value: unknown, path: string): string | undefined {

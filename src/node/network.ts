@@ -16,6 +16,9 @@ import type { Mempool } from './mempool.ts';
 import { P2PTransport, type PeerAddress, type PeerInfo, type TransportHandlers } from './p2p/index.ts';
 import type { ProducedBlock } from './solo-producer.ts';
 import { parseMembershipGenesis } from '../app/membership/genesis.ts';
+import type { Candidate } from '../app/block.ts';
+import { systemTimers } from './env.ts';
+import { choosePeers, Relay, TIP_METHOD } from './relay.ts';
 
 /** Answers one kind of node-to-node request (e.g. a forwarded read); errors go back as their code only. */
 export type PeerRequestHandler = (fromKey: string, params: unknown) => Promise<unknown>;
@@ -29,6 +32,11 @@ export interface NetworkOptions {
   readonly regossipIntervalMs?: number;
   readonly commitPauseMs?: number;
   readonly emptyBlockWaitMs?: number;
+  /**
+   * Bounded fan-out (relay.ts): dial at most this many peers, poll them for their tips and relay txs.
+   * Absent: dial every peer, as a small network does.
+   */
+  readonly dialPeersMax?: number;
 }
 
 export interface NetworkDependencies {
@@ -48,7 +56,7 @@ export interface NetworkDependencies {
   /** Observes equivocation evidence as this node reports it (the simulator checks it names the guilty). */
   readonly onEvidence?: (evidence: Evidence) => void;
   /** Admits a tx gossiped by `peer` (the node's intake bounds each peer); throws when refused. */
-  admitPeerTx?(peer: string, tx: unknown): void;
+  admitPeerTx?(peer: string, tx: unknown): Candidate;
 }
 
 /** What the runtime needs of a transport: the P2P transport's public face. */
@@ -76,6 +84,8 @@ export class NetworkRuntime {
   private readonly deps: NetworkDependencies;
   private readonly peerHeights = new Map<string, number>();
   private readonly requestHandlers = new Map<string, PeerRequestHandler>();
+  /** Present with bounded fan-out (options.dialPeersMax). */
+  readonly relay: Relay | undefined;
 
   constructor(options: NetworkOptions, deps: NetworkDependencies) {
     this.deps = deps;
@@ -97,7 +107,11 @@ export class NetworkRuntime {
           key,
           listenHost: options.listenHost,
           listenPort: options.listenPort,
-          peers: options.peers.filter((p) => p.publicKey !== key.publicKey),
+          peers: choosePeers(
+            options.peers.filter((p) => p.publicKey !== key.publicKey),
+            validatorKeys,
+            { validator: validatorKeys.has(key.publicKey), dialPeersMax: options.dialPeersMax },
+          ),
           allowedKeys: memberNodeKeys,
         },
         { logger: deps.logger, handlers },
@@ -128,6 +142,22 @@ export class NetworkRuntime {
       logger: deps.logger,
       request: (peer, method, params) => this.transport.request(peer, method, params),
     });
+    this.relay =
+      options.dialPeersMax === undefined
+        ? undefined
+        : new Relay(
+            {
+              pollIntervalMs: options.regossipIntervalMs ?? 500,
+              validator: validatorKeys.has(key.publicKey),
+            },
+            {
+              transport: this.transport,
+              sync: this.sync,
+              mempool: deps.mempool,
+              timers: deps.driver?.timers ?? systemTimers,
+              logger: deps.logger,
+            },
+          );
   }
 
   get isValidator(): boolean {
@@ -137,10 +167,12 @@ export class NetworkRuntime {
   async start(): Promise<{ port: number }> {
     const listening = await this.transport.start();
     this.driver.start();
+    this.relay?.start();
     return listening;
   }
 
   async stop(): Promise<void> {
+    this.relay?.stop();
     this.driver.stop();
     await this.transport.stop();
   }
@@ -206,8 +238,8 @@ export class NetworkRuntime {
       case 'txs':
         for (const tx of message.txs) {
           try {
-            if (this.deps.admitPeerTx) this.deps.admitPeerTx(from, tx);
-            else this.deps.mempool.add(tx);
+            const accepted = this.deps.admitPeerTx?.(from, tx) ?? this.deps.mempool.add(tx);
+            this.relay?.onAcceptedTx(from, accepted.hash, tx);
           } catch {
             // Duplicates, and txs another node accepted first, are expected; invalid ones are dropped.
           }
@@ -215,6 +247,9 @@ export class NetworkRuntime {
         break;
       case 'status':
         this.peerHeights.set(from, message.height);
+        // With bounded fan-out, a node that dials us is not one we can send to or ask: our own polls
+        // of the peers we dial bring us the chain.
+        if (this.relay !== undefined && !this.relay.dials(from)) break;
         this.sync.onPeerHeight(from, message.height);
         for (const m of this.driver.messagesForPeerAt(message.consensusHeight, message.round)) {
           this.transport.send(from, m);
@@ -225,7 +260,7 @@ export class NetworkRuntime {
 
   /** Serves `method` requests from peers; one handler per method, registered before traffic arrives. */
   handleRequests(method: string, handler: PeerRequestHandler): void {
-    if (method === 'blocks' || this.requestHandlers.has(method)) {
+    if (method === 'blocks' || method === TIP_METHOD || this.requestHandlers.has(method)) {
       throw new Error(`a handler for ${method} is already registered`);
     }
     this.requestHandlers.set(method, handler);
@@ -238,6 +273,8 @@ export class NetworkRuntime {
 
   private onRequest(from: string, method: string, params: unknown): Promise<unknown> {
     if (method === 'blocks') return Promise.resolve(this.sync.serve(params));
+    // Answered by every node, relaying or not: a member with bounded fan-out may dial any of them.
+    if (method === TIP_METHOD) return Promise.resolve({ height: this.deps.ledger.tip().height });
     const handler = this.requestHandlers.get(method);
     if (handler !== undefined) return handler(from, params);
     return Promise.reject(new Error(`unknown request ${method}`));

@@ -101,6 +101,12 @@ export class SimNode {
     readonly behaviour: Behaviour | null,
     /** How far this node's clock is from true (virtual) time. */
     readonly skewMs: number,
+    /**
+     * Bounded fan-out (fanout.ts): the only nodes this one dials, so the only ones it sends to and asks,
+     * as with the real transport; with `relay`, the node runs the real relay (src/node/relay.ts).
+     * Absent: it dials every node.
+     */
+    readonly fanout?: { readonly dials: readonly number[]; readonly relay: boolean },
   ) {
     this.ledger = Ledger.open(this.storage, ctx.genesis);
     this.logger = pino(
@@ -118,7 +124,14 @@ export class SimNode {
   }
 
   get peers(): number[] {
-    return this.ctx.nodeIds().filter((id) => id !== this.id);
+    return this.fanout?.dials.slice() ?? this.ctx.nodeIds().filter((id) => id !== this.id);
+  }
+
+  /** Sending or asking a node we do not dial fails, as the real transport's does. */
+  private dialled(peer: number): void {
+    if (this.fanout !== undefined && !this.fanout.dials.includes(peer)) {
+      throw new NodeError('p2p.unknown_peer', 'not a peer this node dials');
+    }
   }
 
   boot(): void {
@@ -165,6 +178,7 @@ export class SimNode {
         regossipIntervalMs: ctx.params.regossipIntervalMs,
         commitPauseMs: ctx.params.commitPauseMs,
         emptyBlockWaitMs: ctx.params.emptyBlockWaitMs,
+        ...(this.fanout?.relay === true ? { dialPeersMax: this.fanout.dials.length } : {}),
       },
       {
         ledger: this.ledger,
@@ -255,11 +269,13 @@ export class SimNode {
         for (const peer of this.peers) this.sendGossip(peer, wire);
       },
       send: (peerKey, message) => {
+        this.dialled(nodeIdOf(peerKey));
         if (alive()) this.sendGossip(nodeIdOf(peerKey), message as WireMessage);
       },
       request: (peerKey, method, params) =>
         new Promise((resolve, reject) => {
           if (!alive()) return; // never settles, like a call made by a process being killed
+          this.dialled(nodeIdOf(peerKey));
           const id = this.nextRequestId++;
           this.pending.set(id, { resolve, reject });
           this.ctx.network.send(this.id, nodeIdOf(peerKey), { kind: 'request', id, method, params });
@@ -269,7 +285,16 @@ export class SimNode {
             reject(new NodeError('p2p.timeout', 'request timed out', { method }));
           }, this.ctx.params.requestTimeoutMs);
         }),
-      peers: () => [],
+      // The peers we dial, as the relay asks for them (absent fan-out, the runtime never asks).
+      peers: () =>
+        (this.fanout?.dials ?? []).map((peer) => ({
+          publicKey: addressOf(peer),
+          host: 'sim',
+          port: 0,
+          connected: true,
+          lastSeenMs: null,
+          queued: 0,
+        })),
     };
   }
 

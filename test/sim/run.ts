@@ -2,19 +2,19 @@
 // heals everything, runs until every honest node has moved on (or a deadline derived from the timeouts
 // passes), then checks safety and liveness. Same seed, same run: all randomness comes from the seed,
 // and promise callbacks (block sync is async) settle between events, in an order fixed by the events.
-import { makeValidatorSet } from '../../src/core/validators.ts';
 import type { ForkProof } from '../../src/consensus/index.ts';
 import { behaviour } from './byzantine.ts';
-import { CHAIN_ID, CLIENTS, clientTx, FOLLOWER_KEYS, simGenesis, VALIDATOR_KEYS } from './chain.ts';
+import { CHAIN_ID, CLIENTS, clientTx, FOLLOWER_KEYS, VALIDATOR_KEYS } from './chain.ts';
 import { checkLiveness, checkSafety, findForks, type SafetyInput } from './checks.ts';
-import { CALM_LINKS, EventQueue, Network } from './network.ts';
-import { SimNode, type Packet, type SimContext, type SimParams } from './node.ts';
+import { CALM_LINKS } from './network.ts';
+import { SimNode, type Packet, type SimParams } from './node.ts';
 import { Rng } from './prng.ts';
-import { Recorder } from './recorder.ts';
+import type { Recorder } from './recorder.ts';
 import { scenarioFor, type Scenario } from './scenarios.ts';
 import { CachedVerifier } from './verifier.ts';
 import { scheduleFaults } from './faults.ts';
 import { lockSplitFilter, planLockSplit } from './lock-split.ts';
+import { settle, simWorld } from './world.ts';
 
 export { CHAIN_ID };
 
@@ -37,11 +37,6 @@ export interface SimReport {
 
 const verifier = new CachedVerifier();
 
-/** Lets pending promise callbacks (and those they schedule) run before the next event. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 export interface SimHooks {
   /** Sees every packet sent, before the network's faults. */
   readonly observe?: (from: number, to: number, packet: Packet) => void;
@@ -53,40 +48,11 @@ export async function runSim(
   hooks: SimHooks = {},
 ): Promise<SimReport> {
   const rng = new Rng(seed);
-  const queue = new EventQueue();
-  const recorder = new Recorder(() => queue.nowMs);
   const n = scenario.powers.length;
-  const genesis = simGenesis(scenario.powers);
-  const set = makeValidatorSet(genesis.validators);
-  const params: SimParams = {
-    regossipIntervalMs: 250,
-    commitPauseMs: 100,
-    emptyBlockWaitMs: 200,
-    requestTimeoutMs: 1000,
-    mempoolTxsMax: 300,
-    timeouts: scenario.timeouts,
-  };
-  const nodes: SimNode[] = [];
-  let asyncPending = false;
-  const network = new Network<Packet>(queue, rng.fork(), (from, to, packet) =>
-    nodes[to]!.deliver(from, packet),
-  );
+  const world = simWorld(rng, scenario.powers, scenario.timeouts, verifier, scenario.unsafe);
+  const { queue, recorder, set, network, nodes, ctx } = world;
+  const params = ctx.params;
   network.observe = hooks.observe;
-  const ctx: SimContext = {
-    genesis,
-    set,
-    queue,
-    network,
-    rng: rng.fork(),
-    verifier,
-    params,
-    recorder,
-    nodeIds: () => nodes.map((node) => node.id),
-    ...(scenario.unsafe !== undefined ? { unsafe: scenario.unsafe } : {}),
-    asyncWork: () => {
-      asyncPending = true;
-    },
-  };
 
   const skewRng = rng.fork();
   const skew = () =>
@@ -211,10 +177,7 @@ export async function runSim(
   let events = 0;
   while (!finished && queue.nowMs <= deadlineMs) {
     if (!queue.step()) break;
-    if (asyncPending) {
-      asyncPending = false;
-      await settle();
-    }
+    if (world.takeAsyncWork()) await settle();
     if (++events > 3_000_000) {
       violations.push('liveness: event budget exhausted');
       break;

@@ -1,8 +1,11 @@
-// npm run sim:scale [-- --sizes 4,16,64,100] [--load-ms 1500] [--tx-per-sec 250]
+// npm run sim:scale [-- --sizes 4,16,64,100] [--load-ms 1500] [--tx-per-sec 250] [--members 1000] [--k 4]
 // Runs calm networks of each size on the real node code (scale.ts), prints a table of the virtual time
 // per height and of the messages and bytes each node sends per height, says where all-to-all vote
-// traffic starts to dominate and at what n vote aggregation is needed, and ends with one JSON line.
+// traffic starts to dominate and at what n vote aggregation is needed; then runs --members non-voting
+// members dialling k peers each under loss and churn (fanout.ts; 0 skips it) and reports how far
+// behind the tip they fell. Ends with one JSON line.
 // --tx-per-sec is the load the projection in docs/SCALE.md asks of the network (national peak).
+import { runFanout } from './fanout.ts';
 import { SCALE_SIZES, scaleRun, type ScaleRow } from './scale.ts';
 
 function arg(name: string): string | undefined {
@@ -13,6 +16,8 @@ function arg(name: string): string | undefined {
 const sizes = (arg('sizes') ?? SCALE_SIZES.join(',')).split(',').map(Number);
 const loadMs = Number(arg('load-ms') ?? '1500');
 const txPerSec = Number(arg('tx-per-sec') ?? '250');
+const members = Number(arg('members') ?? '1000');
+const k = Number(arg('k') ?? '4');
 
 const kib = (b: number) => (b / 1024).toFixed(1);
 const rows: ScaleRow[] = [];
@@ -59,6 +64,16 @@ console.log(
     `(one aggregate signature per step, collected by the proposer) is needed from n ≈ ${crossoverN}; ` +
     `at n=100 a node sends ${kib(100 * voteBytesPerValidator)} KiB of votes per height.`,
 );
+
+const fanout = members > 0 ? await runFanout(1, { members, k }) : undefined;
+if (fanout !== undefined) {
+  console.log('');
+  console.log(
+    `${members} members dialling ${k} peers each (4 validators, loss and churn): deepest member ${fanout.depthMax} hops from a validator, ` +
+      `${fanout.crashes} member crashes, largest lag past a restart's grace ${fanout.maxLagHeights} heights of ${fanout.heights}; ` +
+      `${fanout.violations.length === 0 ? 'every member reached the tip' : `FAILED: ${fanout.violations.slice(0, 3).join('; ')}`}.`,
+  );
+}
 console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s wall)`);
 console.log(
   JSON.stringify({
@@ -68,6 +83,19 @@ console.log(
     txPerSec,
     voteDominatesFromN: dominatesAtSimLoad,
     aggregationNeededFromN: crossoverN,
+    ...(fanout === undefined
+      ? {}
+      : {
+          fanout: {
+            members,
+            k,
+            depthMax: fanout.depthMax,
+            maxLagHeights: fanout.maxLagHeights,
+            heights: fanout.heights,
+            crashes: fanout.crashes,
+            violations: fanout.violations.length,
+          },
+        }),
   }),
 );
-if (rows.some((r) => r.violations.length > 0)) process.exitCode = 1;
+if (rows.some((r) => r.violations.length > 0) || (fanout?.violations.length ?? 0) > 0) process.exitCode = 1;

@@ -77,6 +77,7 @@ export async function runNode(options: {
         listenHost: config.p2p.host,
         listenPort: config.p2p.port,
         peers: config.peers,
+        ...(config.dialPeersMax === undefined ? {} : { dialPeersMax: config.dialPeersMax }),
       },
     },
     { logger },
