@@ -16,6 +16,7 @@ import type { StateReader } from '../../app/state.ts';
 import { isHex } from '../../core/bytes.ts';
 import type { AllowedAnswer, MyConsentRequestsAnswer } from '../../contract/consents.ts';
 import type { Caller } from '../auth/caller.ts';
+import { matchEntries } from '../fhir/result-bundles.ts';
 import { ServiceError } from '../errors.ts';
 
 /** Resource types one /consents/allowed call may ask about. */
@@ -53,11 +54,7 @@ export function ownFhirConsents(state: StateReader, who: Caller, fhirBaseUrl: st
     resourceType: 'Bundle',
     type: 'searchset',
     total: consents.length,
-    entry: consents.map((record) => ({
-      fullUrl: `${fhirBaseUrl}/Consent/${record.consentId}`,
-      resource: toFhirConsent(record),
-      search: { mode: 'match' },
-    })),
+    entry: matchEntries(fhirBaseUrl, consents.map(toFhirConsent)),
   };
 }
 

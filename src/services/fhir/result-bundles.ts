@@ -33,12 +33,20 @@ export function searchsetBundle(input: SearchsetInput): Bundle {
     type: 'searchset',
     ...(input.total === undefined ? {} : { total: input.total }),
     link,
-    entry: input.resources.map((resource): BundleEntry => ({
-      fullUrl: `${input.baseUrl}/${resource.resourceType}/${String(resource.id)}`,
-      resource: resource as unknown as FhirResource,
-      search: { mode: 'match' },
-    })),
+    entry: matchEntries(input.baseUrl, input.resources as unknown as readonly FhirResource[]),
   };
+}
+
+/** A searchset's entries (search.html#return): each resource, a match, at its full URL under `baseUrl`. */
+export function matchEntries<R extends { readonly resourceType?: unknown; readonly id?: unknown }>(
+  baseUrl: string,
+  resources: readonly R[],
+) {
+  return resources.map((resource) => ({
+    fullUrl: `${baseUrl}/${String(resource.resourceType)}/${String(resource.id)}`,
+    resource,
+    search: { mode: 'match' as const },
+  }));
 }
 
 /** Versions newest first, as the gateway returns them. */

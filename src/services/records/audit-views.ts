@@ -2,6 +2,7 @@
 // proxy) their own access log, the custodian's privacy officer its break-glass events with the written
 // reasons kept off chain. Decided here, beside the gateway, so no route decides who sees an audit trail.
 import type { Caller } from '../auth/caller.ts';
+import { matchEntries } from '../fhir/result-bundles.ts';
 import { authorize } from '../auth/caller.ts';
 import { reasonMatches, type BreakGlassReasonStore } from '../../node/storage/break-glass-reasons.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
@@ -42,11 +43,7 @@ export function ownAuditEvents(state: StateReader, who: Caller, page: Page, base
         url: `${baseUrl}/AuditEvent?patient=me&_offset=${page.offset}&_count=${page.limit}`,
       },
     ],
-    entry: log.items.map((event) => ({
-      fullUrl: `${baseUrl}/AuditEvent/${event.eventId}`,
-      resource: toAuditEvent(event),
-      search: { mode: 'match' },
-    })),
+    entry: matchEntries(baseUrl, log.items.map(toAuditEvent)),
   };
 }
 
