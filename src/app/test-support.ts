@@ -31,6 +31,15 @@ export function receiptSignature(signer: Party, message: CanonicalValue, onChain
   return toHex(signMessage(signer.seed, 'receipt', onChain, canonicalBytes(message)));
 }
 
+/** The cast most module tests share: Alice (a second key for rotation, a guardian), her pseudonym, St
+ * Mary's physician and Riverside's nurse. Each module's fixtures enrol those it needs. */
+export const alice = party('alice');
+export const aliceNextKey = party('alice, second key');
+export const guardian = party('alice guardian');
+export const alicePseudonym = patientPseudonym(alice.key);
+export const doctor = party('dr st-mary');
+export const nurse = party('nurse riverside');
+
 export const hospitalAdmin = party('st-mary admin');
 export const hospitalNode = party('st-mary node');
 export const clinicAdmin = party('riverside admin');

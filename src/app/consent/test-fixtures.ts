@@ -1,16 +1,22 @@
 // Fixtures for the consent module's unit tests (imported by *.test.ts only).
 import assert from 'node:assert/strict';
-import { patientPseudonym } from '../membership/pseudonym.ts';
-import { clinicAdmin, enrolPatientWithProxy, hospitalAdmin, party, TestChain } from '../test-support.ts';
+import {
+  alice,
+  alicePseudonym,
+  clinicAdmin,
+  doctor,
+  enrolPatientWithProxy,
+  guardian,
+  hospitalAdmin,
+  nurse,
+  TestChain,
+} from '../test-support.ts';
 import { evaluateAccess } from './evaluate.ts';
 import { consentsOf } from './store.ts';
 import type { AccessRequest } from './types.ts';
 
-export const alice = party('alice');
-export const guardian = party('alice guardian');
-export const doctor = party('dr st-mary');
-export const nurse = party('nurse riverside');
-export const pseudonym = patientPseudonym(alice.key);
+export { alice, doctor, guardian, nurse };
+export const pseudonym = alicePseudonym;
 export const id = (n: number) => n.toString(16).padStart(64, '0');
 
 /** Alice (with a guardian), a physician at St Mary and a nurse at Riverside. */

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  alice,
+  aliceNextKey,
+  alicePseudonym as pseudonym,
   appointProxy,
+  guardian,
   hospitalAdmin,
   party,
   receiptSignature,
@@ -10,11 +14,6 @@ import {
 } from '../test-support.ts';
 import { actorOf, currentPatientKey, isProxy, patientByKey, patientRecord } from './queries.ts';
 import { keyRotationMessage, patientPseudonym } from './pseudonym.ts';
-
-const alice = party('alice');
-const aliceNext = party('alice, second key');
-const guardian = party('alice guardian');
-const pseudonym = patientPseudonym(alice.key);
 
 function registered(): TestChain {
   const chain = new TestChain();
@@ -74,42 +73,42 @@ test('registration may name a custodian organisation and nothing else', () => {
 
 test('key rotation keeps the pseudonym and voids the old key', () => {
   const chain = registered();
-  assert.equal(rotate(chain, alice, aliceNext), 'ok');
+  assert.equal(rotate(chain, alice, aliceNextKey), 'ok');
   chain.commit();
-  assert.equal(currentPatientKey(chain.state, pseudonym), aliceNext.key);
-  assert.equal(patientByKey(chain.state, aliceNext.key), pseudonym);
+  assert.equal(currentPatientKey(chain.state, pseudonym), aliceNextKey.key);
+  assert.equal(patientByKey(chain.state, aliceNextKey.key), pseudonym);
   assert.equal(patientByKey(chain.state, alice.key), undefined);
   assert.deepEqual(actorOf(chain.state, alice.key), { kind: 'unknown' });
-  assert.deepEqual(actorOf(chain.state, aliceNext.key), { kind: 'patient', pseudonym });
+  assert.deepEqual(actorOf(chain.state, aliceNextKey.key), { kind: 'patient', pseudonym });
   assert.equal(patientRecord(chain.state, pseudonym)?.keyRotatedAtHeight, 2);
   // The old key can no longer act, nor come back as a new identity.
   assert.equal(appoint(chain, guardian, 'guardian', alice), 'tx.rejected:membership.not_patient');
   assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'tx.rejected:membership.key_in_use');
   assert.equal(
-    chain.submit(aliceNext, 'membership.registerPatient', {}),
+    chain.submit(aliceNextKey, 'membership.registerPatient', {}),
     'tx.rejected:membership.key_in_use',
   );
-  assert.equal(rotate(chain, aliceNext, alice), 'tx.rejected:membership.key_in_use');
+  assert.equal(rotate(chain, aliceNextKey, alice), 'tx.rejected:membership.key_in_use');
 });
 
 test('rotation needs proof that the new key is held', () => {
   const chain = registered();
   const mallory = party('mallory');
-  assert.equal(rotate(chain, alice, aliceNext, mallory), 'tx.rejected:membership.bad_key_proof');
+  assert.equal(rotate(chain, alice, aliceNextKey, mallory), 'tx.rejected:membership.bad_key_proof');
   assert.equal(
-    rotate(chain, alice, aliceNext, aliceNext, 'other-chain'),
+    rotate(chain, alice, aliceNextKey, aliceNextKey, 'other-chain'),
     'tx.rejected:membership.bad_key_proof',
   );
   // A proof for another rotation (another previous key) does not transfer.
-  const wrong = receiptSignature(aliceNext, keyRotationMessage(pseudonym, mallory.key, aliceNext.key));
+  const wrong = receiptSignature(aliceNextKey, keyRotationMessage(pseudonym, mallory.key, aliceNextKey.key));
   assert.equal(
-    chain.submit(alice, 'membership.rotatePatientKey', { newKey: aliceNext.key, newKeySignature: wrong }),
+    chain.submit(alice, 'membership.rotatePatientKey', { newKey: aliceNextKey.key, newKeySignature: wrong }),
     'tx.rejected:membership.bad_key_proof',
   );
-  assert.equal(rotate(chain, mallory, aliceNext), 'tx.rejected:membership.not_patient');
+  assert.equal(rotate(chain, mallory, aliceNextKey), 'tx.rejected:membership.not_patient');
   assert.equal(rotate(chain, alice, hospitalAdmin), 'tx.rejected:membership.key_in_use');
   assert.equal(
-    chain.submit(alice, 'membership.rotatePatientKey', { newKey: aliceNext.key }),
+    chain.submit(alice, 'membership.rotatePatientKey', { newKey: aliceNextKey.key }),
     'tx.invalid_payload',
   );
   assert.equal(currentPatientKey(chain.state, pseudonym), alice.key);
@@ -131,7 +130,7 @@ test('a patient appoints and revokes a proxy who proved they hold the key', () =
   });
   // A proxy acts on consents, not on the identity: it cannot appoint others or rotate the key.
   assert.equal(appoint(chain, party('carer'), 'caregiver', guardian), 'tx.rejected:membership.not_patient');
-  assert.equal(rotate(chain, guardian, aliceNext), 'tx.rejected:membership.not_patient');
+  assert.equal(rotate(chain, guardian, aliceNextKey), 'tx.rejected:membership.not_patient');
   chain.commit();
 
   const revoke = (key: string) => chain.submit(alice, 'membership.revokeProxy', { proxyKey: key });

@@ -4,8 +4,13 @@ import assert from 'node:assert/strict';
 import { patientPseudonym } from '../membership/pseudonym.ts';
 import type { BasePolicy, BreakGlassBudget } from './policy.ts';
 import {
+  alice,
+  alicePseudonym,
   appointProxy,
   clinicAdmin,
+  doctor,
+  guardian,
+  nurse,
   hospitalAdmin,
   hospitalNode,
   genesisOrg,
@@ -18,17 +23,13 @@ import {
 } from '../test-support.ts';
 
 export const clinicNode = party('riverside node');
-export const alice = party('alice');
 export const bob = party('bob');
-export const guardian = party('alice guardian');
-export const doctor = party('dr st-mary');
 export const privacyOfficer = party('privacy officer st-mary');
-export const nurse = party('nurse riverside');
 export const nurse2 = party('second nurse riverside');
 export const stranger = party('stranger');
-export const pseudonym = patientPseudonym(alice.key);
+export const pseudonym = alicePseudonym;
 export const bobPseudonym = patientPseudonym(bob.key);
-export { hospitalAdmin, hospitalNode, clinicAdmin, validator, type Party };
+export { alice, doctor, guardian, nurse, hospitalAdmin, hospitalNode, clinicAdmin, validator, type Party };
 
 /** A distinct 32-byte hex value per (kind, n): ids and commitments never collide by accident. */
 export const hex = (n: number, kind = 0): string => (kind * 0x10000 + n).toString(16).padStart(64, '0');
