@@ -2,7 +2,7 @@
 // engine's own logic stays as it is, so the faulty validator still signs with its real key and looks
 // plausible. (A twin — a second node run with the same key — needs no hook: run.ts just starts one.)
 import { encodeTx, txHashOfBytes } from '../../src/core/tx.ts';
-import { signVote } from '../../src/core/vote.ts';
+import { signVote, type Vote } from '../../src/core/vote.ts';
 import { signProposal } from '../../src/consensus/index.ts';
 import type { SyncedBlock, WireMessage } from '../../src/node/consensus/wire.ts';
 import { blockValue } from '../../src/node/consensus/wire.ts';
@@ -57,6 +57,12 @@ function otherBlock(node: SimNode, m: WireMessage & { t: 'proposal' }): WireMess
   return { t: 'proposal', proposal, block: alt };
 }
 
+/** The node's own vote signed again, validly, for another block hash (null: nil): an equivocation. */
+function revote(node: SimNode, vote: Vote, blockHash: string | null): WireMessage {
+  const { signature: _s, ...body } = vote;
+  return { t: 'vote', vote: signVote(node.ledger.chainId, node.key.seed, { ...body, blockHash }) };
+}
+
 export function behaviour(kind: ByzantineKind): Behaviour {
   switch (kind) {
     case 'equivocate-proposer':
@@ -77,12 +83,7 @@ export function behaviour(kind: ByzantineKind): Behaviour {
         name: kind,
         onBroadcast(node, m) {
           if (m.t !== 'vote') return false;
-          const { signature: _s, ...body } = m.vote;
-          const other = signVote(node.ledger.chainId, node.key.seed, {
-            ...body,
-            blockHash: body.blockHash === null ? garbageHash(node) : null,
-          });
-          const conflicting: WireMessage = { t: 'vote', vote: other };
+          const conflicting = revote(node, m.vote, m.vote.blockHash === null ? garbageHash(node) : null);
           if (node.ctx.rng.chance(0.5)) {
             const [a, b] = halves(node);
             sendAll(node, a, m);
@@ -100,12 +101,7 @@ export function behaviour(kind: ByzantineKind): Behaviour {
         name: kind,
         onBroadcast(node, m) {
           if (m.t !== 'vote') return false;
-          const { signature: _s, ...body } = m.vote;
-          const vote = signVote(node.ledger.chainId, node.key.seed, {
-            ...body,
-            blockHash: garbageHash(node),
-          });
-          sendAll(node, node.peers, { t: 'vote', vote });
+          sendAll(node, node.peers, revote(node, m.vote, garbageHash(node)));
           return true;
         },
       };
