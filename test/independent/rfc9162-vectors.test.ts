@@ -17,38 +17,37 @@ function files(dir: string): string[] {
 
 const hex = (b64: string | null | undefined) => Buffer.from(b64 ?? '', 'base64').toString('hex');
 
+type Vector = Record<string, unknown>;
+
+/** Every vector of one kind, as the case it is: its file, whether it must fail, and the query to ask. */
+function casesOf(kind: 'inclusion' | 'consistency', query: (v: Vector) => IndependentQuery) {
+  return files(join(vectorsDir, kind)).map((file) => {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Vector;
+    return { file, wantErr: v.wantErr === true, query: query(v) };
+  });
+}
+
+const proofOf = (v: Vector) => ((v.proof as string[] | null) ?? []).map(hex);
+
 test('the independent verifier accepts every positive vector and rejects every negative one', () => {
-  const cases: { file: string; wantErr: boolean; query: IndependentQuery }[] = [];
-  for (const file of files(join(vectorsDir, 'inclusion'))) {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    cases.push({
-      file,
-      wantErr: v.wantErr === true,
-      query: {
-        kind: 'inclusion',
-        leafHash: hex(v.leafHash as string),
-        leafIndex: v.leafIdx as number,
-        treeSize: v.treeSize as number,
-        path: ((v.proof as string[] | null) ?? []).map(hex),
-        root: hex(v.root as string),
-      },
-    });
-  }
-  for (const file of files(join(vectorsDir, 'consistency'))) {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    cases.push({
-      file,
-      wantErr: v.wantErr === true,
-      query: {
-        kind: 'consistency',
-        fromSize: v.size1 as number,
-        toSize: v.size2 as number,
-        fromRoot: hex(v.root1 as string),
-        toRoot: hex(v.root2 as string),
-        path: ((v.proof as string[] | null) ?? []).map(hex),
-      },
-    });
-  }
+  const cases = [
+    ...casesOf('inclusion', (v) => ({
+      kind: 'inclusion',
+      leafHash: hex(v.leafHash as string),
+      leafIndex: v.leafIdx as number,
+      treeSize: v.treeSize as number,
+      path: proofOf(v),
+      root: hex(v.root as string),
+    })),
+    ...casesOf('consistency', (v) => ({
+      kind: 'consistency',
+      fromSize: v.size1 as number,
+      toSize: v.size2 as number,
+      fromRoot: hex(v.root1 as string),
+      toRoot: hex(v.root2 as string),
+      path: proofOf(v),
+    })),
+  ];
   assert.ok(cases.length > 150, `found ${cases.length} vectors`);
   const verdicts = independentlyVerify(cases.map((c) => c.query));
   cases.forEach((c, i) => assert.equal(verdicts[i], !c.wantErr, c.file));
