@@ -3,7 +3,7 @@
 // value or note can ride along. Lists of ids are returned sorted, so one set has one stored encoding.
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { isFhirResourceType } from '../consent/fhir-resource-types.ts';
-import { CONSENT_ACTIONS, PURPOSES_OF_USE, type ConsentAction, type PurposeOfUse } from '../consent/types.ts';
+import { CONSENT_ACTIONS, PURPOSES_OF_USE } from '../consent/types.ts';
 import {
   compareStrings,
   enumField,
@@ -26,8 +26,7 @@ import {
   REGISTRATIONS_PER_BATCH_MAX,
   RESOURCE_TYPES_PER_EVENT_MAX,
   VERSIONS_PER_RECORD_MAX,
-  type AccessOutcome,
-  type AccessReasonCode,
+  type AccessEventFields,
   type BreakGlass,
 } from './types.ts';
 
@@ -166,20 +165,9 @@ function parseBreakGlass(value: CanonicalValue | undefined): BreakGlass | null {
   return { reasonCommitment: hexField(b.reasonCommitment, 'breakGlass.reasonCommitment', 32) };
 }
 
-export interface AccessPayload {
-  readonly eventId: string;
-  readonly requester: string;
-  readonly requesterOrgId: string;
-  readonly purpose: PurposeOfUse;
-  readonly action: ConsentAction;
-  /** Sorted; the listed records' types exactly, or (no records listed) the types a query asked for. */
-  readonly resourceTypes: readonly string[];
+/** A records.access payload: the event as the custodian's node reports it, listing records by version. */
+export interface AccessPayload extends AccessEventFields {
   readonly records: readonly RecordRefPayload[];
-  readonly patientPseudonym: string;
-  readonly outcome: AccessOutcome;
-  readonly reasonCode: AccessReasonCode;
-  readonly consentIds: readonly string[];
-  readonly breakGlass: BreakGlass | null;
 }
 
 export function parseAccess(payload: CanonicalValue): AccessPayload {

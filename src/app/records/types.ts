@@ -117,16 +117,15 @@ export interface BreakGlass {
   readonly reasonCommitment: string;
 }
 
-export interface AccessEventRecord {
+/**
+ * What a custodian's node says about one access: the fields of the records.access payload (parse.ts)
+ * that the committed event (AccessEventRecord) keeps as they are.
+ */
+export interface AccessEventFields {
   /** 32-byte hex, unique among the custodian's events. */
   readonly eventId: string;
-  readonly custodianOrgId: string;
-  /** The custodian node key that committed the event. */
-  readonly committedBy: string;
   readonly requester: string;
   readonly requesterOrgId: string;
-  /** The requester's role when the event was committed; null when not a practitioner. */
-  readonly requesterRole: PractitionerRole | null;
   readonly purpose: PurposeOfUse;
   readonly action: ConsentAction;
   /**
@@ -134,14 +133,22 @@ export interface AccessEventRecord {
    * before any record was looked at (a search), the types the query named.
    */
   readonly resourceTypes: readonly string[];
-  /** Sorted by (recordId, version); empty for a denial decided before looking (see resourceTypes). */
-  readonly records: readonly AccessedRecord[];
   readonly patientPseudonym: string;
   readonly outcome: AccessOutcome;
   readonly reasonCode: AccessReasonCode;
   /** Sorted; the consents that decided it (empty for break-glass and requester/erasure denials). */
   readonly consentIds: readonly string[];
   readonly breakGlass: BreakGlass | null;
+}
+
+export interface AccessEventRecord extends AccessEventFields {
+  readonly custodianOrgId: string;
+  /** The custodian node key that committed the event. */
+  readonly committedBy: string;
+  /** The requester's role when the event was committed; null when not a practitioner. */
+  readonly requesterRole: PractitionerRole | null;
+  /** Sorted by (recordId, version); empty for a denial decided before looking (see resourceTypes). */
+  readonly records: readonly AccessedRecord[];
   readonly height: number;
   readonly timeMs: number;
   readonly txHash: string;
