@@ -6,7 +6,7 @@ import { epcisEventHash } from './event-hash/index.ts';
 import { normaliseBizStep, normaliseDisposition, normaliseSourceDestType } from './cbv.ts';
 import { canonicalId } from './ids.ts';
 import { parseDateTimeMs } from './time.ts';
-import { EPCS_PER_EVENT_MAX } from './types.ts';
+import { EPCS_PER_EVENT_MAX, type EventFacts } from './types.ts';
 import { invalidPayload } from '../payload.ts';
 
 export const EVENT_TYPES = [
@@ -24,32 +24,18 @@ export interface SourceDest {
   readonly id: string;
 }
 
-export interface ParsedEvent {
+export interface ParsedEvent extends EventFacts {
   readonly index: number;
-  readonly eventId: string;
+  /** False when the event had no eventID and was given its EPCIS event hash. */
   readonly eventIdGiven: boolean;
   readonly type: EventType;
-  readonly action: string | null;
-  readonly bizStep: string | null;
-  readonly disposition: string | null;
-  readonly eventTimeMs: number;
-  readonly readPoint: string | null;
-  readonly bizLocation: string | null;
-  /** Canonical ids of epcList (Object, Transaction) or childEPCs (Aggregation, Association). */
-  readonly epcs: readonly string[];
-  readonly parentId: string | null;
-  readonly inputs: readonly string[];
-  readonly outputs: readonly string[];
   readonly sources: readonly SourceDest[];
   readonly destinations: readonly SourceDest[];
   /** ILMD cbvmda:lotNumber and cbvmda:itemExpirationDate, when given as strings. */
   readonly lot: string | null;
   readonly expiry: string | null;
-  readonly errorDeclaration: boolean;
   /** The errorDeclaration's fields (EPCIS 2.0 §7.4.1.2), null for an ordinary event. */
   readonly declaration: ErrorDeclaration | null;
-  /** The event as JSON text with its eventID, as stored and as a query returns it. */
-  readonly text: string;
 }
 
 /** What an error declaration says: when, why (CBV error reason or a URI), and which events correct it. */

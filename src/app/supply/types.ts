@@ -86,12 +86,9 @@ export interface Aggregate {
   readonly children: readonly string[];
 }
 
-export interface StoredEvent {
-  /** Position in the global event sequence, 0-based. */
-  readonly seq: number;
+/** The facts of one EPCIS event that the supply rules read (event.ts) and the store keeps (StoredEvent). */
+export interface EventFacts {
   readonly eventId: string;
-  readonly captureId: number;
-  readonly type: string;
   readonly action: string | null;
   /** CBV short name when it is a CBV 2.0 step (e.g. "shipping"), else the value as given. */
   readonly bizStep: string | null;
@@ -99,18 +96,25 @@ export interface StoredEvent {
   readonly eventTimeMs: number;
   readonly readPoint: string | null;
   readonly bizLocation: string | null;
-  /** Canonical epcList / childEPCs. */
+  /** Canonical ids of epcList (Object, Transaction) or childEPCs (Aggregation, Association). */
   readonly epcs: readonly string[];
   readonly parentId: string | null;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   /** True for an EPCIS error declaration (it repeats the eventID of the event it corrects). */
   readonly errorDeclaration: boolean;
+  /** The event as captured: JSON text with its eventID, as stored and as a query returns it. */
+  readonly text: string;
+}
+
+export interface StoredEvent extends EventFacts {
+  /** Position in the global event sequence, 0-based. */
+  readonly seq: number;
+  readonly captureId: number;
+  readonly type: string;
   readonly recordedByOrgId: string;
   readonly txHash: string;
   readonly height: number;
-  /** The event as captured (JSON text, eventID included). */
-  readonly text: string;
 }
 
 export interface Capture {
