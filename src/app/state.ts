@@ -87,3 +87,18 @@ export function nextAppHash(
 export function encodeStateValue(value: unknown): string {
   return new TextDecoder().decode(canonicalBytes(value));
 }
+
+/** Reads a value a module wrote itself (so its shape is known), or undefined when absent. */
+export function readStateValue<T>(state: StateReader, key: string): T | undefined {
+  const value = state.get(key);
+  return value === undefined ? undefined : (JSON.parse(value) as T);
+}
+
+/** A counter a module keeps in state: 0 until first written. */
+export function readStateCount(state: StateReader, key: string): number {
+  return readStateValue<number>(state, key) ?? 0;
+}
+
+export function writeStateValue(state: StateOverlay, key: string, value: unknown): void {
+  state.set(key, encodeStateValue(value));
+}

@@ -19,7 +19,7 @@
 // or before it is never in force at a later height), and what the per-patient cap counts, so revoking
 // makes room and a patient cannot be locked out for good (issue 10, finding 15).
 import { paged } from '../paging.ts';
-import type { StateReader } from '../state.ts';
+import { readStateCount as count, readStateValue as read, type StateReader } from '../state.ts';
 import { periodContains } from './evaluate.ts';
 import type { ConsentRecord, ConsentRequestRecord } from './types.ts';
 
@@ -44,15 +44,6 @@ export const requestKey = (pseudonym: string, requestId: string): string =>
 export const requestCountKey = (pseudonym: string): string => `consent/request-count/${pseudonym}`;
 export const requestIndexKey = (pseudonym: string, n: number): string =>
   `consent/request-index/${pseudonym}/${n}`;
-
-function read<T>(state: StateReader, key: string): T | undefined {
-  const value = state.get(key);
-  return value === undefined ? undefined : (JSON.parse(value) as T);
-}
-
-function count(state: StateReader, key: string): number {
-  return read<number>(state, key) ?? 0;
-}
 
 export function consentRecord(
   state: StateReader,

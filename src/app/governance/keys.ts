@@ -9,7 +9,6 @@
 //
 // Point reads only, like membership: ids and keys are lowercase hex and org ids [a-z0-9-], so no segment
 // contains "/".
-import type { StateReader } from '../state.ts';
 
 export const GOVERNANCE_PREFIX = 'governance/';
 export const proposalKey = (id: string): string => `governance/proposal/${id}`;
@@ -19,7 +18,4 @@ export const parameterKey = (name: string): string => `governance/param/${name}`
 export const VALIDATOR_SCHEDULE_KEY = 'governance/validator-schedule';
 export const VALIDATOR_HISTORY_KEY = 'governance/validator-history';
 
-export function readRecord<T>(state: StateReader, key: string): T | undefined {
-  const value = state.get(key);
-  return value === undefined ? undefined : (JSON.parse(value) as T);
-}
+export { readStateValue as readRecord } from '../state.ts';

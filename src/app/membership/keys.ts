@@ -9,7 +9,6 @@
 //
 // The state has point reads only (no iteration), so every query here is a fixed number of gets. Keys and
 // pseudonyms are 32-byte lowercase hex and organisation ids are [a-z0-9-], so no segment contains "/".
-import type { StateReader } from '../state.ts';
 
 export const MEMBERSHIP_PREFIX = 'membership/';
 export const ORGS_KEY = 'membership/orgs';
@@ -20,8 +19,4 @@ export const practitionerKey = (publicKey: string): string => `membership/practi
 export const patientKey = (pseudonym: string): string => `membership/patient/${pseudonym}`;
 export const proxyKey = (pseudonym: string, key: string): string => `membership/proxy/${pseudonym}/${key}`;
 
-/** Reads a value this app wrote itself (so its shape is known), or undefined when absent. */
-export function readRecord<T>(state: StateReader, key: string): T | undefined {
-  const value = state.get(key);
-  return value === undefined ? undefined : (JSON.parse(value) as T);
-}
+export { readStateValue as readRecord } from '../state.ts';

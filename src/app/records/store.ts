@@ -26,7 +26,13 @@
 // alone. Ids, keys and pseudonyms are lowercase hex and organisation ids [a-z0-9-]: no segment holds "/".
 // Nothing is ever deleted: an erased record keeps its head (marked erased) and its commitments, which
 // reveal nothing once the ciphertext, salt and keys are gone, and keep the chain verifiable.
-import { encodeStateValue, type StateOverlay, type StateReader } from '../state.ts';
+import {
+  readStateCount as readCount,
+  readStateValue as read,
+  writeStateValue as write,
+  type StateOverlay,
+  type StateReader,
+} from '../state.ts';
 import type {
   AccessEventRecord,
   ErasureRecord,
@@ -66,19 +72,7 @@ export const erasureKey = (pseudonym: string, n: number): string => `records/era
 export const ERASURE_QUEUE_COUNT_KEY = 'records/erasure-queue-count';
 export const erasureQueueKey = (n: number): string => `records/erasure-queue/${n}`;
 
-/** Reads a value this module wrote itself (so its shape is known), or undefined when absent. */
-export function read<T>(state: StateReader, key: string): T | undefined {
-  const value = state.get(key);
-  return value === undefined ? undefined : (JSON.parse(value) as T);
-}
-
-export function readCount(state: StateReader, key: string): number {
-  return read<number>(state, key) ?? 0;
-}
-
-export function write(state: StateOverlay, key: string, value: unknown): void {
-  state.set(key, encodeStateValue(value));
-}
+export { readStateValue as read, readStateCount as readCount, writeStateValue as write } from '../state.ts';
 
 /** Appends to a counted list: writes item n under itemKey(n) and bumps the counter; returns n. */
 export function append(

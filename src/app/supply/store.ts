@@ -27,7 +27,13 @@
 // fixed length, no "/" inside a segment, and no GS1 id is ever parsed back out of a key.
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
-import { encodeStateValue, type StateOverlay, type StateReader } from '../state.ts';
+import {
+  readStateCount as readCount,
+  readStateValue as read,
+  writeStateValue as write,
+  type StateOverlay,
+  type StateReader,
+} from '../state.ts';
 import type {
   Aggregate,
   Alert,
@@ -77,19 +83,7 @@ export const orgAlertIndexKey = (orgId: string, n: number): string => `supply/or
 export const VERIFICATION_COUNT_KEY = 'supply/verification-count';
 export const verificationKey = (id: number): string => `supply/verification/${id}`;
 
-/** Reads a value this module wrote itself (so its shape is known), or undefined when absent. */
-export function read<T>(state: StateReader, key: string): T | undefined {
-  const value = state.get(key);
-  return value === undefined ? undefined : (JSON.parse(value) as T);
-}
-
-export function write(state: StateOverlay, key: string, value: unknown): void {
-  state.set(key, encodeStateValue(value));
-}
-
-export function readCount(state: StateReader, key: string): number {
-  return read<number>(state, key) ?? 0;
-}
+export { readStateValue as read, readStateCount as readCount, writeStateValue as write } from '../state.ts';
 
 /** Takes the next number of a counter (0-based) and advances it. */
 export function nextId(state: StateOverlay, countKey: string): number {
