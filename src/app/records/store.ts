@@ -26,13 +26,8 @@
 // alone. Ids, keys and pseudonyms are lowercase hex and organisation ids [a-z0-9-]: no segment holds "/".
 // Nothing is ever deleted: an erased record keeps its head (marked erased) and its commitments, which
 // reveal nothing once the ciphertext, salt and keys are gone, and keep the chain verifiable.
-import {
-  readStateCount as readCount,
-  readStateValue as read,
-  writeStateValue as write,
-  type StateOverlay,
-  type StateReader,
-} from '../state.ts';
+import type { StateOverlay, StateReader } from '../state.ts';
+import { readStateCount, readStateValue, writeStateValue } from '../state.ts';
 import type {
   AccessEventRecord,
   ErasureRecord,
@@ -72,7 +67,9 @@ export const erasureKey = (pseudonym: string, n: number): string => `records/era
 export const ERASURE_QUEUE_COUNT_KEY = 'records/erasure-queue-count';
 export const erasureQueueKey = (n: number): string => `records/erasure-queue/${n}`;
 
-export { readStateValue as read, readStateCount as readCount, writeStateValue as write } from '../state.ts';
+export const read = readStateValue;
+export const readCount = readStateCount;
+export const write = writeStateValue;
 
 /** Appends to a counted list: writes item n under itemKey(n) and bumps the counter; returns n. */
 export function append(

@@ -27,13 +27,8 @@
 // fixed length, no "/" inside a segment, and no GS1 id is ever parsed back out of a key.
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
-import {
-  readStateCount as readCount,
-  readStateValue as read,
-  writeStateValue as write,
-  type StateOverlay,
-  type StateReader,
-} from '../state.ts';
+import type { StateOverlay, StateReader } from '../state.ts';
+import { readStateCount, readStateValue, writeStateValue } from '../state.ts';
 import type {
   Aggregate,
   Alert,
@@ -83,7 +78,9 @@ export const orgAlertIndexKey = (orgId: string, n: number): string => `supply/or
 export const VERIFICATION_COUNT_KEY = 'supply/verification-count';
 export const verificationKey = (id: number): string => `supply/verification/${id}`;
 
-export { readStateValue as read, readStateCount as readCount, writeStateValue as write } from '../state.ts';
+export const read = readStateValue;
+export const readCount = readStateCount;
+export const write = writeStateValue;
 
 /** Takes the next number of a counter (0-based) and advances it. */
 export function nextId(state: StateOverlay, countKey: string): number {
