@@ -355,6 +355,50 @@ export const ROUTES: Record<string, RouteSpec> = {
       return all(opt('first', size), opt('second', size), opt('from', size), opt('to', size));
     }),
   },
+  // C2SP (issue 15): the text formats get text that looks like them, and junk.
+  'GET /checkpoint': readOf('/checkpoint'),
+  'GET /api/v1/witness/keys': readOf('/api/v1/witness/keys'),
+  'GET /api/v1/witness/policy': readOf('/api/v1/witness/policy'),
+  'GET /api/v1/witness/evidence': readOf('/api/v1/witness/evidence'),
+  'GET /api/v1/proofs/tlog-proof/{txHash}': {
+    writes: false,
+    shape: get((p) => txHashSeg(p).map((h) => `/api/v1/proofs/tlog-proof/${h}`)),
+  },
+  'POST /add-checkpoint': {
+    // A fuzzer cannot sign as a member node's log key, so nothing it sends becomes fork evidence.
+    writes: false,
+    shape: (p) =>
+      fc.record({
+        method: fc.constant('POST'),
+        path: fc.constant('/add-checkpoint'),
+        query: fc.constant(''),
+        body: fc.oneof(
+          junkString,
+          fc
+            .tuple(fc.nat(p.tip * 4), fc.array(hex(64), { maxLength: 3 }), junkString)
+            .map(
+              ([old, proof, junk]) =>
+                `old ${old}\n${proof.map((h) => `${Buffer.from(h, 'hex').toString('base64')}\n`).join('')}\n` +
+                `carechain.local/${p.chainId}\n${old + 1}\n${Buffer.alloc(32).toString('base64')}\n\n— ${junk} AAAA\n`,
+            ),
+        ),
+        contentType: fc.constantFrom('text/plain', 'text/plain', 'application/json'),
+      }),
+  },
+  'POST /api/v1/witness/evidence': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/witness/evidence'), (p) =>
+      fc.record({
+        kind: fc.constantFrom('same-size-other-root', 'inconsistent', 'other'),
+        checkpoint: fc.oneof(
+          junkString,
+          fc.constant(
+            `carechain.local/${p.chainId}\n1\n${Buffer.alloc(32).toString('base64')}\n\n— x AAAAAAA=\n`,
+          ),
+        ),
+      }),
+    ),
+  },
   'GET /api/v1/events': readOf('/api/v1/events'),
   'GET /metrics': readOf('/metrics'),
   'POST /auth/challenge': {

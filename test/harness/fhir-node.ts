@@ -13,6 +13,7 @@ import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
 import { createFhirValidator, type FhirValidator } from '../../src/services/fhir/validate.ts';
 import { RecordsGateway } from '../../src/services/records/gateway.ts';
 import { buildApiServer } from '../../src/api/server.ts';
+import { NodeWitness } from '../../src/services/witness/node-witness.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
@@ -130,8 +131,10 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
   let node: CarechainNode | undefined;
   let gateway: RecordsGateway | undefined;
   let app: FastifyInstance | undefined;
+  let witness: NodeWitness | undefined;
   const close = async () => {
     await app?.close();
+    witness?.stop();
     gateway?.close();
     await node?.stop();
     dir.remove();
@@ -205,7 +208,11 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
     const validator = createFhirValidator();
     gateway = new RecordsGateway({}, { node: started, validator, clock });
     const challenges = new ChallengeStore({ audience: FHIR_BASE, chainId }, { clock, randomBytes: random });
+    // The C2SP routes too (GET /checkpoint, add-checkpoint, tlog-proof), so the OpenAPI test sees them.
+    witness = new NodeWitness(started, {}, { logger });
+    witness.start();
     const server = buildApiServer(started, logger, {
+      witness,
       fhir: { gateway, verifier, baseUrl: FHIR_BASE, patientAuth: { issuer, challenges } },
       ...(options.recordsAdmin === true ? { recordsAdmin: true } : {}),
       ...(options.supply === true ? { supply: { verifier } } : {}),
