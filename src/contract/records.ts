@@ -62,6 +62,22 @@ export const emergencySummaryAnswerSchema = Type.Object({
 });
 export type EmergencySummaryAnswer = Static<typeof emergencySummaryAnswerSchema>;
 
+/**
+ * POST /api/v1/records/custodial-claims (issue 13): the custodian's attestation that `patientKey` is the
+ * patient of its custodial identity `pseudonym`, for the patient's membership.claimPatient tx.
+ */
+export const custodialClaimBody = Type.Object({
+  pseudonym: Type.Optional(Type.String()),
+  patientKey: Type.Optional(Type.String()),
+});
+export const custodialClaimAnswerSchema = Type.Object({
+  pseudonym: hex32,
+  patientKey: hex32,
+  attestedBy: hex32,
+  attestation: Type.String(),
+});
+export type CustodialClaimAnswer = Static<typeof custodialClaimAnswerSchema>;
+
 /** What the custodian kept off chain of a break-glass read, beside the event. */
 const writtenReason = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),

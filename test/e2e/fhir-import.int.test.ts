@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
-import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
+import { patientRecord } from '../../src/app/membership/queries.ts';
+import { accessLog, recordHead, recordsOfPatient } from '../../src/app/records/index.ts';
+import { http } from '../harness/http.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { seedOf } from '../harness/chain.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
@@ -36,6 +38,7 @@ before(async () => {
     chainId: 'carechain-fhir-import-test',
     dirPrefix: 'carechain-fhir-import-',
     listen: true,
+    recordsAdmin: true,
   });
 });
 after(async () => {
@@ -156,6 +159,59 @@ test('a bundle of PUTs with client ids loads (update-as-create), every fullUrl f
     ).status,
     403,
   );
+});
+
+test('the Synthea bundles import without a key made first, and a patient claims theirs', async () => {
+  const bundles = syntheaBundles().filter((b) => !/^(hospital|practitioner)/.test(b.file));
+  const imported: { pseudonym: string; records: number }[] = [];
+  for (const { json } of bundles) {
+    // As Synthea wrote them: no patient has registered, no pseudonym is named.
+    const response = (await client('doctor').transaction({ body: structuredClone(json) as Json })) as Json;
+    const locations: string[] = response.entry.map((e: Json) => e.response.location);
+    const patientId = locations.find((l) => l.startsWith('Patient/'))!.split('/')[1]!;
+    const pseudonym = recordHead(testNode.state(), patientId)!.patientPseudonym;
+    const directory = locations.filter((l) => /^(Organization|Practitioner)\//.test(l)).length;
+    imported.push({ pseudonym, records: locations.length - directory });
+  }
+  for (const { pseudonym, records } of imported) {
+    // A custodial identity of the hospital with no key, holding every clinical resource of the bundle.
+    const record = patientRecord(testNode.state(), pseudonym)!;
+    assert.equal(record.custodialOrgId, 'hospital');
+    assert.equal(record.currentKey, null);
+    assert.equal(recordCount(pseudonym), records);
+  }
+
+  // The first patient makes a key; until the claim it is nobody on chain and cannot sign in.
+  const { pseudonym } = imported[0]!;
+  const key = keyPairFromSeed(seedOf('synthea patient claiming'));
+  assert.equal((await testNode.patientLogin(key)).status, 403);
+  // The hospital's physician, having identified her, has the node attest her key for that identity.
+  const attest = (patientKey: string) =>
+    http(`${testNode.url}/api/v1/records/custodial-claims`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testNode.tokens.doctor}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ pseudonym, patientKey }),
+    });
+  const attested = await attest(key.publicKey);
+  assert.equal(attested.status, 200, JSON.stringify(attested.body));
+  // Another party's key with her attestation is refused; hers is accepted.
+  const other = keyPairFromSeed(seedOf('someone else'));
+  const claim = (claimant: typeof key) =>
+    testNode.submit(claimant, 'membership.claimPatient', {
+      pseudonym,
+      attestedBy: attested.body.attestedBy,
+      attestation: attested.body.attestation,
+    });
+  await assert.rejects(claim(other), (err: Json) => err.details?.reason === 'membership.bad_attestation');
+  await claim(key);
+  assert.equal(patientRecord(testNode.state(), pseudonym)!.currentKey, key.publicKey);
+  // Claimed: she signs in with her key and reads her imported records; no second claim is attested.
+  const login = await testNode.patientLogin(key);
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  const mine = new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: login.body.access_token });
+  const observations = (await mine.search({ resourceType: 'Observation', searchParams: {} })) as Json;
+  assert.ok(observations.total > 0);
+  assert.equal((await attest(other.publicKey)).status, 422);
 });
 
 test('the CapabilityStatement says updateCreate', async () => {

@@ -13,6 +13,9 @@
 //                                         node's share is done; other custodians' nodes follow from chain
 //   GET  /api/v1/patients/me/erasure      → { custodians }: each custodian's records, requested, erased,
 //                                         pending, and its receipts (contract/erasure.ts)
+//   POST /api/v1/records/custodial-claims  staff who identified a patient: { pseudonym, patientKey } →
+//                                         { pseudonym, patientKey, attestedBy, attestation } for the
+//                                         patient's membership.claimPatient (issue 13, custodial.ts)
 // Lists page with _offset and _count (at most RECORDS_PAGE_MAX). Nothing of a body reaches a log.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -20,6 +23,7 @@ import { answerAsFhir } from '../errors.ts';
 import { BreakGlassReasonStore } from '../../node/storage/break-glass-reasons.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
 import { RecordsAdmin } from '../../services/records/admin.ts';
+import { attestClaim } from '../../services/records/custodial.ts';
 import type { ErasureJobStep } from '../../services/records/erasure-jobs.ts';
 import { ERASURE_PATH, erasureResultSchema, erasureStatusSchema } from '../../contract/erasure.ts';
 import {
@@ -30,6 +34,8 @@ import {
   breakGlassListSchema,
   emergencySummaryAnswerSchema,
   emergencySummaryBody,
+  custodialClaimAnswerSchema,
+  custodialClaimBody,
   erasureBody,
   recordsPageQuery,
 } from '../../contract/records.ts';
@@ -47,6 +53,7 @@ export const BREAK_GLASS_PATH = '/api/v1/records/break-glass';
 export const EMERGENCY_SUMMARY_PATH = '/api/v1/records/break-glass/summary';
 export const ACCESS_LOG_PATH = '/api/v1/patients/me/access-log';
 export const AUDIT_EVENTS_PATH = '/api/v1/patients/me/audit-events';
+export const CUSTODIAL_CLAIMS_PATH = '/api/v1/records/custodial-claims';
 export { ERASURE_PATH };
 
 export interface RecordsAdminRouteOptions {
@@ -111,6 +118,18 @@ export function registerRecordsAdminRoutes(
         const input = { patient: body.patient, purpose: body.purpose, reason: body.reason };
         const result = await admin.breakGlassSummary(await request.caller(), input);
         return reply.header('cache-control', 'no-store').send(result);
+      },
+    );
+
+    const claim = { body: custodialClaimBody, response: { 200: custodialClaimAnswerSchema } };
+    scope.post<{ Body: { pseudonym?: string; patientKey?: string } | undefined }>(
+      CUSTODIAL_CLAIMS_PATH,
+      { schema: claim },
+      async (request, reply) => {
+        const who = await request.caller();
+        const nodeKeys = { key: node.key, chainId: node.ledger.chainId };
+        const answer = attestClaim(state(), nodeKeys, gateway.custodianOrgId, who, request.body ?? {});
+        return reply.header('cache-control', 'no-store').send(answer);
       },
     );
 

@@ -18,6 +18,7 @@ import {
   type Resource,
 } from './resources.ts';
 import { hasPatientLink } from '../fhir/patient-compartment.ts';
+import { custodialPatient, namesNoPseudonym, withPseudonym } from './custodial.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 import { currentPatientKey, patientRecord } from '../../app/membership/queries.ts';
 import { recordHead, refuseWrite } from '../../app/records/index.ts';
@@ -96,6 +97,8 @@ export async function writeResources(
   }[] = [];
   const directoryEntries: DirectoryEntry[] = [];
   const written: WrittenResource[] = [];
+  /** Custodial identities this request registers, pseudonym → commitment (custodial.ts). */
+  const newCustodial = new Map<string, string>();
 
   for (const op of operations) {
     const key = `${op.resourceType}/${op.id}`;
@@ -104,6 +107,7 @@ export async function writeResources(
     let pseudonym = '';
     let recordId = op.id;
     let created: boolean;
+    let resource = op.resource;
     if (isDirectory) {
       const latest = pendingVersions.get(key) ?? port.directory.latestVersion(op.resourceType, op.id);
       // Update-as-create (http.html#upsert): a PUT of an id not yet here creates it.
@@ -111,7 +115,6 @@ export async function writeResources(
       checkIfMatch(op, latest);
       version = latest + 1;
     } else {
-      pseudonym = patientOf(state, op.resource, custodianOrgId, pendingPatients);
       const pending = pendingRecords.get(key);
       const head =
         op.kind === 'create' ? undefined : heldRecordOf(state, custodianOrgId, op.resourceType, op.id);
@@ -121,6 +124,13 @@ export async function writeResources(
         if (elsewhere !== undefined) throw FhirError.notFound(`${key} is not held here`);
         recordId = clientAssignedRecordId(custodianOrgId, op.resourceType, op.id);
       } else recordId = pending ?? head?.recordId ?? op.id;
+      if (op.resourceType === 'Patient' && namesNoPseudonym(op.resource)) {
+        // A patient with no key yet (issue 13): filed under a custodial identity this node registers.
+        const custodial = custodialPatient(state, port.node.key, custodianOrgId, recordId);
+        pseudonym = custodial.pseudonym;
+        if (!custodial.registered) newCustodial.set(pseudonym, custodial.commitment);
+        resource = withPseudonym(op.resource, pseudonym);
+      } else pseudonym = patientOf(state, op.resource, custodianOrgId, pendingPatients);
       if (head !== undefined) {
         if (head.erasedAtHeight !== null) throw FhirError.deleted('this record was erased');
         if (head.patientPseudonym !== pseudonym) {
@@ -131,28 +141,32 @@ export async function writeResources(
       created = latest === 0;
       checkIfMatch(op, latest);
       version = latest + 1;
-      if (patientRecord(state, pseudonym) === undefined) {
+      const registering = newCustodial.has(pseudonym);
+      if (patientRecord(state, pseudonym) === undefined && !registering) {
         throw FhirError.businessRule('the patient is not registered on chain');
       }
-      // Decided here first with the chain's own rule (register.ts re-checks it at commit).
+      // Decided here first with the chain's own rule (register.ts re-checks it at commit, when an
+      // identity registered by this request is on chain, in this custodian's care).
       const tip = port.node.ledger.tip();
-      const refusal = refuseWrite(state, {
-        practitioner: caller.publicKey,
-        custodianOrgId,
-        patientPseudonym: pseudonym,
-        resourceType: op.resourceType,
-        atHeight: tip.height + 1,
-        atMs: tip.timeMs,
-      });
+      const refusal = registering
+        ? undefined
+        : refuseWrite(state, {
+            practitioner: caller.publicKey,
+            custodianOrgId,
+            patientPseudonym: pseudonym,
+            resourceType: op.resourceType,
+            atHeight: tip.height + 1,
+            atMs: tip.timeMs,
+          });
       if (refusal !== undefined) throw FhirError.forbidden(`${refusal.message} (${refusal.reason})`);
       if (op.resourceType === 'Patient') pendingPatients.set(op.id, pseudonym);
       pendingRecords.set(key, recordId);
     }
     pendingVersions.set(key, version);
     const stored: Resource = {
-      ...op.resource,
+      ...resource,
       id: op.id,
-      meta: { ...asObject(op.resource.meta), versionId: String(version), lastUpdated },
+      meta: { ...asObject(resource.meta), versionId: String(version), lastUpdated },
     };
     if (isDirectory) {
       directoryEntries.push({
@@ -194,6 +208,13 @@ export async function writeResources(
       commitment: sealed.commitment,
     };
   });
+  // Keyless patients are on chain first; a records tx that then fails leaves only their identity (no
+  // PHI, no records), which a retry of the same Patient finds and reuses.
+  await Promise.all(
+    [...newCustodial.values()].map((commitment) =>
+      port.commit('membership.registerCustodialPatient', { commitment }),
+    ),
+  );
   // Each registration names the practitioner who wrote it; the node key signs for them.
   const practitioner = caller.publicKey;
   if (registrations.length === 1) {
