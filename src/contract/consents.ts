@@ -5,6 +5,7 @@
 // their fields.
 import { Type, type Static } from '@sinclair/typebox';
 import type { AccessReason, ConsentRecord, ConsentRequestRecord } from '../app/consent/types.ts';
+import type { PolicyReason } from '../app/records/policy.ts';
 import { fhirBundleSchema } from './fhir.ts';
 
 /** A record of the chain's consent module, passed whole and typed by its app type. */
@@ -41,6 +42,9 @@ export const allowedQuery = Type.Object({
   resourceType: Type.Optional(Type.String({ description: 'FHIR resource types, comma-separated' })),
   purpose: Type.Optional(Type.String()),
   action: Type.Optional(Type.String()),
+  custodian: Type.Optional(
+    Type.String({ description: "the organisation keeping the records; the caller's own by default" }),
+  ),
 });
 export type AllowedQueryBody = Static<typeof allowedQuery>;
 
@@ -48,8 +52,12 @@ export type AllowedQueryBody = Static<typeof allowedQuery>;
 export const allowedDecisionSchema = Type.Object({
   resourceType: Type.String(),
   decision: Type.Union([Type.Literal('permit'), Type.Literal('deny')]),
-  reason: Type.Unsafe<AccessReason>(
-    Type.String({ description: 'consent.permit, consent.denied (a deny matched) or consent.none' }),
+  reason: Type.Unsafe<AccessReason | PolicyReason>(
+    Type.String({
+      description:
+        'consent.permit, consent.denied (a deny matched), consent.none, or the base policy that grants ' +
+        'what no consent decided (policy.treatment-relationship, policy.opt-out)',
+    }),
   ),
 });
 /** The answer: the question as understood, and a verdict per resource type asked, in the order asked. */

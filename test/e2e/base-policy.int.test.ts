@@ -63,6 +63,16 @@ async function deny(records: RecordsNetwork, orgId: string): Promise<void> {
   });
 }
 
+/** What the patient's consent and the base policy allow `who` of Observations `custodian` keeps. */
+async function allowedOf(records: RecordsNetwork, who: Staff, custodian: string): Promise<string[]> {
+  const query = `patient=${records.pseudonym}&resourceType=Observation&custodian=${custodian}`;
+  const answer = await fhirCall(records.network.url(who.orgId), who.token).get(
+    `/api/v1/consents/allowed?${query}`,
+  );
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.decisions.map((d: any) => `${d.decision} ${d.reason}`);
+}
+
 /** The patient's access log once it lists `count` events (each node commits its own). */
 async function logOfAtLeast(records: RecordsNetwork, count: number): Promise<any[]> {
   let log: any[] = [];
@@ -88,6 +98,10 @@ test('treatment-relationship: each custodian’s clinicians read and write their
 
   const own = await readAs(records, physician, observation);
   assert.equal(own.status, 200, JSON.stringify(own.body));
+  // The clinician's screen asks GET /api/v1/consents/allowed, which must say what the read decides: the
+  // base policy grants the hospital's own physician the hospital's records (it answered consent.none).
+  assert.deepEqual(await allowedOf(records, physician, 'hospital'), ['permit policy.treatment-relationship']);
+  assert.deepEqual(await allowedOf(records, nurse, 'hospital'), ['deny consent.none']);
   for (const outsider of [officer, nurse, claims]) {
     const refused = await readAs(records, outsider, observation);
     assert.equal(refused.status, 403, `${outsider.orgId} ${JSON.stringify(refused.body)}`);

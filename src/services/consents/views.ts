@@ -12,6 +12,7 @@ import {
   REQUEST_PAGE_MAX,
 } from '../../app/consent/index.ts';
 import { patientRecord } from '../../app/membership/queries.ts';
+import { policyGrant } from '../../app/records/policy.ts';
 import type { StateReader } from '../../app/state.ts';
 import { isHex } from '../../core/bytes.ts';
 import type { AllowedAnswer, MyConsentRequestsAnswer } from '../../contract/consents.ts';
@@ -27,6 +28,7 @@ export interface AllowedQuery {
   resourceType?: string;
   purpose?: string;
   action?: string;
+  custodian?: string;
 }
 
 export interface PageQuery {
@@ -92,7 +94,7 @@ export function allowedForCaller(
       'a patient sees their consents at ' + patientConsentsPath,
     );
   }
-  const { patient, resourceType = '', purpose = 'TREAT', action = 'read' } = query;
+  const { patient, resourceType = '', purpose = 'TREAT', action = 'read', custodian = who.orgId } = query;
   const types = resourceType.split(',').filter((t) => t !== '');
   if (!isHex(patient, 32)) throw new ServiceError('request.invalid', 'patient must be a pseudonym (64 hex)');
   if (
@@ -126,7 +128,19 @@ export function allowedForCaller(
       atHeight: tip.height + 1,
       atMs: tip.timeMs,
     });
-    return { resourceType: type, decision: decision.decision, reason: decision.reason };
+    if (decision.reason !== 'consent.none')
+      return { resourceType: type, decision: decision.decision, reason: decision.reason };
+    // What no consent decided, the base policy may grant, as the custodian decides the read (decide.ts).
+    const granted = policyGrant(state, {
+      requesterOrgId: who.orgId,
+      role: who.role,
+      custodianOrgId: custodian,
+      purpose,
+      action,
+    });
+    return granted === undefined
+      ? { resourceType: type, decision: decision.decision, reason: decision.reason }
+      : { resourceType: type, decision: 'permit' as const, reason: granted };
   });
   return { patient, purpose, action, decisions };
 }

@@ -1,5 +1,6 @@
 // What the patient's consent allows THIS practitioner now, per kind of record, for a purpose: the node
-// evaluates the same pure function it uses to decide reads (src/app/consent/evaluate.ts).
+// evaluates the same pure functions it uses to decide reads: consent (src/app/consent/evaluate.ts), then
+// the network's base policy for what no consent decided (src/app/records/policy.ts policyGrant).
 import { useCallback, useEffect, useState } from 'react';
 import { SelectField } from '../../components/form.tsx';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
@@ -10,7 +11,7 @@ import { request } from '../../lib/http.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
 
-export function AllowedPanel(props: { pseudonym: string }) {
+export function AllowedPanel(props: { pseudonym: string; custodian: string | null }) {
   const { current } = useSession();
   const [purpose, setPurpose] = useState<PurposeOfUse>('TREAT');
   const [allowed, setAllowed] = useState<AllowedAnswer>();
@@ -23,9 +24,12 @@ export function AllowedPanel(props: { pseudonym: string }) {
       patient: props.pseudonym,
       resourceType: TIMELINE_TYPES.join(','),
       purpose,
+      // The base policy (app.records.basePolicy) may grant what no consent decided, depending on who
+      // keeps the records: the custodian in the patient's code, else this node's organisation.
+      ...(props.custodian === null ? {} : { custodian: props.custodian }),
     });
     request<AllowedAnswer>(`/api/v1/consents/allowed?${query}`, { token }).then(setAllowed, setError);
-  }, [props.pseudonym, purpose, token]);
+  }, [props.pseudonym, props.custodian, purpose, token]);
   useEffect(load, [load]);
   return (
     <section className="panel" aria-labelledby="allowed-title">

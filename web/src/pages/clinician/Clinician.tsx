@@ -92,7 +92,7 @@ export function Clinician() {
             {patient.custodian ? `, records kept by ${orgNamer(orgs)(patient.custodian)}` : ''}
             {patient.patientId ? `, Patient/${patient.patientId.slice(0, 12)}…` : ''}
           </p>
-          <AllowedPanel pseudonym={patient.pseudonym} />
+          <AllowedPanel pseudonym={patient.pseudonym} custodian={patient.custodian} />
           <ReadRecords patient={patient} />
           {me.actions.writeRecords && <AddObservation patient={patient} />}
           <RequestConsent pseudonym={patient.pseudonym} />
