@@ -22,6 +22,10 @@ export async function startBenchNetwork(prefix: string): Promise<BenchNetwork> {
   const net = await makeNetwork(root.path, ['hospital', 'clinic', 'pharmacy', 'insurer']);
   process.stdout.write('starting 4 validators… ');
   const nodes = await Promise.all(net.dirs.map((dir) => startNodeProcess(dir)));
+  // A bench that dies (a failed fetch on a busy machine, say) must not leave four validators running.
+  process.once('exit', () => {
+    for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGKILL');
+  });
   const chainId = ((await getJson(`${net.apiUrls[0]}/api/v1/status`)) as { chainId: string }).chainId;
   await waitFor(async () => (await heightOf(net.apiUrls[3]!)) >= 2, 120_000);
   console.log('up');
