@@ -14,6 +14,7 @@ import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation
 import { everythingBundle, historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
 import { systemClock } from '../../node/env.ts';
 import { registerBulkRoutes } from './fhir-bulk.ts';
+import { SEAL_HEADER, SEAL_TO_PRACTITIONER, SEALED_CONTENT_TYPE } from '../../contract/sealed.ts';
 import {
   registerPatientAuthRoutes,
   registerSmartDiscovery,
@@ -147,6 +148,17 @@ export function registerFhirRoutes(
 
     scope.get<{ Params: InstanceParams }>(`${FHIR_BASE_PATH}/:type/:id`, async (request, reply) => {
       const who = await request.caller();
+      // End to end on request: another custodian's answer, sealed to the practitioner, relayed as is.
+      if (request.headers[SEAL_HEADER] === SEAL_TO_PRACTITIONER) {
+        const { type, id } = request.params;
+        const sealed = await gateway.readSealed(who, type, id, purposeOf(request));
+        if (sealed !== undefined) {
+          return reply
+            .header('content-type', SEALED_CONTENT_TYPE)
+            .header('cache-control', 'no-store')
+            .send(sealed);
+        }
+      }
       const resource = await gateway.read(who, request.params.type, request.params.id, purposeOf(request));
       return sendResource(reply, resource);
     });

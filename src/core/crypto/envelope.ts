@@ -264,14 +264,14 @@ function hexField(value: unknown, name: string, byteLength?: number): Uint8Array
 }
 
 /**
- * Opens a record package with the recipient's seed: checks the commitment (against the package and, when
- * given, the one read from the chain), unwraps the key, checks the key commitment, decrypts.
+ * Checks a record package's ciphertext against its commitment (and, when given, the one read from the
+ * chain) without opening it: all that a relay holding no key can check, as a node does that passes on an
+ * answer sealed for its practitioner. Answers the decoded fields.
  */
-export function openRecordPackage(
+export function checkRecordPackage(
   pkg: RecordPackage,
-  recipientSeed: Uint8Array,
   expectedCommitment?: string,
-): Uint8Array {
+): { nonce: Uint8Array; keyCommit: Uint8Array; ciphertext: Uint8Array; envelope: Uint8Array } {
   const nonce = hexField(pkg.nonce, 'nonce', NONCE_BYTES);
   const salt = hexField(pkg.salt, 'salt', SALT_BYTES);
   const keyCommit = hexField(pkg.keyCommitment, 'keyCommitment', 32);
@@ -287,6 +287,19 @@ export function openRecordPackage(
       actual: commitment,
     });
   }
+  return { nonce, keyCommit, ciphertext, envelope };
+}
+
+/**
+ * Opens a record package with the recipient's seed: checks the commitment (against the package and, when
+ * given, the one read from the chain), unwraps the key, checks the key commitment, decrypts.
+ */
+export function openRecordPackage(
+  pkg: RecordPackage,
+  recipientSeed: Uint8Array,
+  expectedCommitment?: string,
+): Uint8Array {
+  const { nonce, keyCommit, ciphertext, envelope } = checkRecordPackage(pkg, expectedCommitment);
   const dataKey = openEnvelope(envelope, recipientSeed, pkg);
   if (!bytesEqual(keyCommitment(dataKey), keyCommit)) throw openFailed();
   return decryptRecord(dataKey, nonce, ciphertext, pkg);

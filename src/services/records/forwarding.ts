@@ -29,7 +29,8 @@ import { record } from '../../app/records/queries.ts';
 import { recordHead } from '../../app/records/index.ts';
 import type { StateReader } from '../../app/state.ts';
 import { fromUtf8 } from '../../core/bytes.ts';
-import { openRecordPackage, type RecordPackage } from '../../core/crypto/envelope.ts';
+import { checkRecordPackage, openRecordPackage, type RecordPackage } from '../../core/crypto/envelope.ts';
+import type { SealedAnswer } from '../../contract/sealed.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { batcherFor, FORWARD_BATCH_MAX } from './forward-batcher.ts';
 
@@ -62,6 +63,11 @@ export interface ForwardedRequest {
   };
   readonly purpose: string;
   readonly operation: ForwardedOperation;
+  /**
+   * End to end (issue 13): the data keys are wrapped for the practitioner's own key, not the requesting
+   * node's, which then relays ciphertext it cannot open (contract/sealed.ts).
+   */
+  readonly sealTo?: 'practitioner';
 }
 
 interface PackagedVersion {
@@ -150,6 +156,65 @@ export async function forwardRead(
   eventId?: string;
   txHash?: string;
 }> {
+  const { answer, checked } = await forwardPackages(node, custodianOrgId, caller, purpose, operation, false);
+  const resources = checked.map(({ version, commitment }) => {
+    try {
+      const bytes = openRecordPackage(version.package, node.key.seed, commitment);
+      return JSON.parse(fromUtf8(bytes)) as Resource;
+    } catch {
+      throw new FhirError(502, [issue('exception', 'the custodian’s answer does not match the chain')]);
+    }
+  });
+  return {
+    resources,
+    ...(answer.total === undefined ? {} : { total: answer.total }),
+    ...(answer.nextCursor === undefined ? {} : { nextCursor: answer.nextCursor }),
+    ...(answer.eventId === undefined ? {} : { eventId: answer.eventId }),
+    ...(answer.txHash === undefined ? {} : { txHash: answer.txHash }),
+  };
+}
+
+/**
+ * Requesting side, end to end: forwards a practitioner's read asking the custodian to seal the answer to
+ * the practitioner's own key, checks each ciphertext against the commitment on this node's chain (which
+ * needs no key), and relays the packages. This node never holds a key that opens them.
+ */
+export async function forwardSealedRead(
+  node: CarechainNode,
+  custodianOrgId: string,
+  caller: Caller,
+  purpose: string,
+  operation: ForwardedOperation,
+): Promise<SealedAnswer> {
+  if (caller.kind !== 'practitioner') throw FhirError.forbidden('answers are sealed for practitioners only');
+  const { answer, checked } = await forwardPackages(node, custodianOrgId, caller, purpose, operation, true);
+  for (const { version, commitment } of checked) {
+    try {
+      checkRecordPackage(version.package, commitment);
+    } catch {
+      throw new FhirError(502, [issue('exception', 'the custodian’s answer does not match the chain')]);
+    }
+  }
+  return {
+    sealedFor: caller.publicKey,
+    custodianOrgId,
+    height: answer.height,
+    versions: checked.map(({ version }) => version),
+  };
+}
+
+/** Forwards one read and checks the answer's shape and that each version is on this node's chain. */
+async function forwardPackages(
+  node: CarechainNode,
+  custodianOrgId: string,
+  caller: Caller,
+  purpose: string,
+  operation: ForwardedOperation,
+  sealed: boolean,
+): Promise<{
+  answer: Exclude<ForwardedAnswer, { refused: unknown }>;
+  checked: { version: PackagedVersion; commitment: string }[];
+}> {
   if (caller.kind !== 'practitioner' && operation.op !== 'everything') {
     throw FhirError.notFound('this record is held by another organisation: read it at its custodian');
   }
@@ -170,6 +235,7 @@ export async function forwardRead(
     },
     purpose,
     operation,
+    ...(sealed ? { sealTo: 'practitioner' as const } : {}),
   };
   const batcher = batcherFor<ForwardedRequest, ForwardedAnswer>(node, (orgId, requests) =>
     sendBatch(node, orgId, requests),
@@ -189,7 +255,7 @@ export async function forwardRead(
   }
   if (!Number.isSafeInteger(answer.height) || !Array.isArray(answer.versions)) throw malformed();
   await untilHeight(node, answer.height);
-  const resources = answer.versions.map((v) => {
+  const checked = answer.versions.map((v) => {
     let registered: { commitment: string } | undefined;
     try {
       registered = record(state, String(v.recordId))?.history.find((h) => h.version === v.version);
@@ -199,20 +265,9 @@ export async function forwardRead(
     if (registered === undefined) {
       throw new FhirError(502, [issue('exception', 'the custodian answered with a version not on chain')]);
     }
-    try {
-      const bytes = openRecordPackage(v.package, node.key.seed, registered.commitment);
-      return JSON.parse(fromUtf8(bytes)) as Resource;
-    } catch {
-      throw new FhirError(502, [issue('exception', 'the custodian’s answer does not match the chain')]);
-    }
+    return { version: v, commitment: registered.commitment };
   });
-  return {
-    resources,
-    ...(answer.total === undefined ? {} : { total: answer.total }),
-    ...(answer.nextCursor === undefined ? {} : { nextCursor: answer.nextCursor }),
-    ...(answer.eventId === undefined ? {} : { eventId: answer.eventId }),
-    ...(answer.txHash === undefined ? {} : { txHash: answer.txHash }),
-  };
+  return { answer, checked };
 }
 
 /** Sends one batch to the first node of the custodian that answers. */
@@ -331,9 +386,15 @@ export async function serveForwardedRead(
       default:
         throw FhirError.invalid('unknown forwarded operation');
     }
+    // End to end: the practitioner's key was checked above (an active practitioner of the forwarding
+    // node's organisation, by their own signed delegation), so the answer is sealed to it on request.
+    const recipient =
+      request.sealTo === 'practitioner' && claimed.kind === undefined
+        ? String(claimed.publicKey)
+        : fromNodeKey;
     const versions = resources.map((resource) => {
       const version = Number((resource.meta as { versionId?: string } | undefined)?.versionId);
-      const packaged = target.packageFor(resource.resourceType, String(resource.id), version, fromNodeKey);
+      const packaged = target.packageFor(resource.resourceType, String(resource.id), version, recipient);
       return { recordId: packaged.recordId, version, package: packaged.package };
     });
     return { height: node.ledger.tip().height, versions, ...extra };

@@ -42,6 +42,7 @@ import { everythingAcross, everythingHeldHere, type EverythingResult } from './e
 import {
   FORWARDED_READS_METHOD,
   forwardRead,
+  forwardSealedRead,
   remoteCustodian,
   remoteCustodianOfSearch,
   serveForwardedReads,
@@ -49,6 +50,7 @@ import {
 } from './forwarding.ts';
 import { DIRECTORY_RESOURCE_TYPES, writeResources, type WritePort } from './writes.ts';
 import type { Bundle } from 'fhir/r4.js';
+import type { SealedAnswer } from '../../contract/sealed.ts';
 
 export { PATIENT_PSEUDONYM_SYSTEM, type GatewayCaller } from './resources.ts';
 export type { SearchResult } from './search-port.ts';
@@ -230,6 +232,23 @@ export class RecordsGateway {
       throw FhirError.forbidden(`access denied (${outcome.reasonCode})`);
     }
     return this.open(head);
+  }
+
+  /**
+   * A practitioner's read of a record another organisation holds, sealed end to end to the practitioner's
+   * own key (contract/sealed.ts); undefined when the record is held here, where the plain read applies.
+   */
+  async readSealed(
+    caller: GatewayCaller,
+    type: string,
+    id: string,
+    purpose: string,
+  ): Promise<SealedAnswer | undefined> {
+    if (caller.kind !== 'practitioner') return undefined;
+    const remote = this.remoteCustodianOf(id);
+    if (remote === undefined) return undefined;
+    authorize(caller, type, 'r');
+    return forwardSealedRead(this.node, remote, caller, purpose, { op: 'read', type, id });
   }
 
   /** FHIR vread: one version of a record, authorised like read (the event names that version). */
