@@ -5,8 +5,13 @@
 import { useState, type FormEvent } from 'react';
 import { Busy, ErrorBanner, SubmitButton, useAction } from '../../components/ui.tsx';
 import { RecordList } from '../../components/clinical/RecordList.tsx';
-import type { EmergencySummaryAnswer, EmergencySummaryBody } from '../../../../src/contract/records.ts';
-import { request } from '../../lib/http.ts';
+import type {
+  BreakGlassAnswer,
+  EmergencySummaryAnswer,
+  EmergencySummaryBody,
+} from '../../../../src/contract/records.ts';
+import { titleOf } from '../../lib/clinical/values.ts';
+import { ApiFailure, request } from '../../lib/http.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
 
@@ -34,10 +39,23 @@ export function BreakGlass(props: { patient: PatientCode }) {
       reason: written,
     };
     void run('Emergency access — recording it on the ledger first…', async () => {
-      const answer = await request<EmergencySummaryAnswer>('/api/v1/records/break-glass/summary', {
-        body,
-        token: current?.session.token ?? '',
-      });
+      const token = current?.session.token ?? '';
+      let answer: EmergencySummaryAnswer;
+      try {
+        answer = await request<EmergencySummaryAnswer>('/api/v1/records/break-glass/summary', {
+          body,
+          token,
+        });
+      } catch (err) {
+        const patientId = props.patient.patientId;
+        if (!(err instanceof ApiFailure && err.status === 404) || patientId === null) throw err;
+        // Nothing kept here: the patient's own custodian's node opens their Patient record (forwarded).
+        const one = await request<BreakGlassAnswer>('/api/v1/records/break-glass', {
+          body: { resourceType: 'Patient', id: patientId, purpose: 'ETREAT', reason: written },
+          token,
+        });
+        answer = { eventId: one.eventId, txHash: one.txHash, resources: [one.resource] };
+      }
       setSummary({ answer, reason: written });
     });
   };
@@ -77,6 +95,7 @@ export function BreakGlass(props: { patient: PatientCode }) {
 
 function EmergencySummary(props: { answer: EmergencySummaryAnswer; reason: string }) {
   const records = props.answer.resources.filter((r) => r.resourceType !== 'Patient');
+  const patient = props.answer.resources.find((r) => r.resourceType === 'Patient');
   return (
     <section aria-labelledby="summary-title" className="emergency-summary">
       <h3 id="summary-title">Emergency summary</h3>
@@ -84,6 +103,11 @@ function EmergencySummary(props: { answer: EmergencySummaryAnswer; reason: strin
         Opened under emergency access for the reason: <q className="glass-reason">{props.reason}</q>. Recorded
         on the ledger as event <code>{props.answer.txHash.slice(0, 12)}…</code>.
       </p>
+      {patient !== undefined && (
+        <p>
+          Patient: <strong>{titleOf(patient)}</strong>
+        </p>
+      )}
       {records.length === 0 ? (
         <p>No allergies, conditions, medications or vitals are kept here for this patient.</p>
       ) : (
