@@ -36,32 +36,38 @@ const VITAL_SIGNS = [
   },
 ];
 
-function bloodPressure(patientId: string, when: string, systolic: number, diastolic: number): object {
-  const part = (code: string, value: number) => ({
-    code: { coding: [{ system: LOINC, code }] },
-    valueQuantity: { value, unit: 'mm[Hg]', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
-  });
+/** A final vital-sign Observation about `Patient/patientId`, coded `code` in LOINC, with its value fields. */
+function vitalSign(patientId: string, when: string, code: string, display: string, value: object): object {
   return {
     resourceType: 'Observation',
     status: 'final',
     category: VITAL_SIGNS,
-    code: { coding: [{ system: LOINC, code: '85354-9', display: 'Blood pressure panel' }] },
+    code: { coding: [{ system: LOINC, code, display }] },
     subject: { reference: `Patient/${patientId}` },
     effectiveDateTime: when,
-    component: [part('8480-6', systolic), part('8462-4', diastolic)],
+    ...value,
   };
 }
 
+const quantity = (value: number, ucum: string) => ({
+  value,
+  unit: ucum,
+  system: 'http://unitsofmeasure.org',
+  code: ucum,
+});
+
+function bloodPressure(patientId: string, when: string, systolic: number, diastolic: number): object {
+  const part = (code: string, value: number) => ({
+    code: { coding: [{ system: LOINC, code }] },
+    valueQuantity: quantity(value, 'mm[Hg]'),
+  });
+  return vitalSign(patientId, when, '85354-9', 'Blood pressure panel', {
+    component: [part('8480-6', systolic), part('8462-4', diastolic)],
+  });
+}
+
 function height(patientId: string, when: string, value: number): object {
-  return {
-    resourceType: 'Observation',
-    status: 'final',
-    category: VITAL_SIGNS,
-    code: { coding: [{ system: LOINC, code: '8302-2', display: 'Body Height' }] },
-    subject: { reference: `Patient/${patientId}` },
-    effectiveDateTime: when,
-    valueQuantity: { value, unit: 'cm', system: 'http://unitsofmeasure.org', code: 'cm' },
-  };
+  return vitalSign(patientId, when, '8302-2', 'Body Height', { valueQuantity: quantity(value, 'cm') });
 }
 
 before(async () => {
