@@ -13,7 +13,8 @@ import { parseWireMessage, type WireMessage } from './consensus/wire.ts';
 import type { KeyPair } from './keys.ts';
 import type { Ledger } from './ledger.ts';
 import type { Mempool } from './mempool.ts';
-import { P2PTransport, type PeerAddress, type PeerInfo, type TransportHandlers } from './p2p/index.ts';
+import { P2PTransport, type PeerAddress, type TransportHandlers } from './p2p/index.ts';
+import type { PeerTransport } from './peer-transport.ts';
 import type { ProducedBlock } from './solo-producer.ts';
 import { parseMembershipGenesis } from '../app/membership/genesis.ts';
 import type { Candidate } from '../app/block.ts';
@@ -57,16 +58,6 @@ export interface NetworkDependencies {
   readonly onEvidence?: (evidence: Evidence) => void;
   /** Admits a tx gossiped by `peer` (the node's intake bounds each peer); throws when refused. */
   admitPeerTx?(peer: string, tx: unknown): Candidate;
-}
-
-/** What the runtime needs of a transport: the P2P transport's public face. */
-export interface PeerTransport {
-  start(): Promise<{ port: number }>;
-  stop(): Promise<void>;
-  broadcast(message: unknown): void;
-  send(peerKey: string, message: unknown): void;
-  request(peerKey: string, method: string, params: unknown): Promise<unknown>;
-  peers(): PeerInfo[];
 }
 
 export interface PeerStatus {

@@ -23,7 +23,7 @@ import type { Timers, TimerHandle } from './env.ts';
 import type { BlockSync } from './consensus/block-sync.ts';
 import type { WireMessage } from './consensus/wire.ts';
 import type { Mempool } from './mempool.ts';
-import type { PeerTransport } from './network.ts';
+import type { PeerTransport } from './peer-transport.ts';
 
 /** The peer request a relaying node answers with its tip. */
 export const TIP_METHOD = 'tip';

@@ -19,6 +19,8 @@ import {
   verifyNote,
   type Verifier,
 } from '../../core/c2sp/index.ts';
+import type { ConsistencyProofBody } from '../../contract/ledger.ts';
+import type { WitnessKeysBody } from '../../contract/witness.ts';
 import { loadOrCreateKeyFile } from '../../node/keys.ts';
 import { SqliteStorage } from '../../node/storage/index.ts';
 import { WitnessStateStore } from '../../node/storage/witness-state.ts';
@@ -55,7 +57,7 @@ export function logSigned(note: string, logKeys: readonly Verifier[]): boolean {
 async function fetchLogKeys(log: string): Promise<Verifier[]> {
   const response = await fetch(`${log}/api/v1/witness/keys`);
   if (!response.ok) throw new Error(`the log's keys: HTTP ${response.status}`);
-  const body = (await response.json()) as { members?: { log?: unknown }[] };
+  const body = (await response.json()) as Partial<WitnessKeysBody>;
   return (body.members ?? []).flatMap((m) => (typeof m.log === 'string' ? [parseVkey(m.log)] : []));
 }
 
@@ -141,7 +143,7 @@ export async function runWitness(options: WitnessCommandOptions): Promise<void> 
       if (last > 0 && checkpoint.size > last) {
         const answer = (await (
           await fetch(`${log}/api/v1/proofs/consistency?from=${last}&to=${checkpoint.size}`)
-        ).json()) as { proof?: string[] };
+        ).json()) as Partial<ConsistencyProofBody>;
         proof = (answer.proof ?? []).map((h) => Buffer.from(h, 'hex').toString('base64'));
       }
       const result = witness.addCheckpoint(`old ${last}\n${proof.map((p) => `${p}\n`).join('')}\n${note}`);
