@@ -135,6 +135,9 @@ const typeAndId = (p: Pools): fc.Arbitrary<[string, string]> =>
     { arbitrary: pick(p.records).map((r): [string, string] => [r.type, r.id]), weight: 3 },
     { arbitrary: fc.tuple(typeSeg(), recordSeg(p)), weight: 2 },
   );
+const patientSeg = (p: Pools) => segment(fc.oneof(pick(p.patientIds), hex(64)));
+/** Bulk Data job ids are the node's random hex: a guess, or junk. */
+const jobSeg = (_p: Pools) => segment(hex(32));
 const patientRef = (p: Pools) =>
   fc.oneof(
     pick(p.pseudonyms),
@@ -491,6 +494,50 @@ export const ROUTES: Record<string, RouteSpec> = {
         ),
     ),
   },
+  // Patient/$everything and a Bulk Data export release records: each release is an access event.
+  'GET /fhir/R4/Patient/$everything': { writes: true, shape: get(fixed('/fhir/R4/Patient/$everything')) },
+  'GET /fhir/R4/Patient/{id}/$everything': {
+    writes: true,
+    shape: get((p) => patientSeg(p).map((id) => `/fhir/R4/Patient/${id}/$everything`)),
+  },
+  'GET /fhir/R4/Patient/{id}/$export': {
+    writes: true,
+    shape: get(
+      (p) => patientSeg(p).map((id) => `/fhir/R4/Patient/${id}/$export`),
+      () =>
+        all(
+          opt('_type', fc.constantFrom('Observation', 'Observation,Condition', 'x')),
+          opt('_since', fc.constantFrom('2020-01-01T00:00:00Z', 'xx')),
+          opt('_outputFormat', fc.constantFrom('application/fhir+ndjson', 'text/csv')),
+        ),
+    ),
+  },
+  'GET /fhir/R4/$export-status/{job}': {
+    writes: false,
+    shape: get((p) => jobSeg(p).map((j) => `/fhir/R4/$export-status/${j}`)),
+  },
+  'DELETE /fhir/R4/$export-status/{job}': {
+    writes: false,
+    shape: (p) =>
+      jobSeg(p).map((j): Shape => ({ method: 'DELETE', path: `/fhir/R4/$export-status/${j}`, query: '' })),
+  },
+  'GET /fhir/R4/$export-file/{job}/{kind}/{n}': {
+    writes: false,
+    shape: get((p) =>
+      fc
+        .tuple(jobSeg(p), segment(fc.constantFrom('output', 'error')), segment(fc.nat(3).map(String)))
+        .map(([j, kind, n]) => `/fhir/R4/$export-file/${j}/${kind}/${n}`),
+    ),
+  },
+  // One JSON resource on one line is an NDJSON body of one resource.
+  'POST /fhir/R4/$import': {
+    writes: true,
+    shape: send('POST', fixed('/fhir/R4/$import'), resource, 'application/fhir+ndjson'),
+  },
+  'GET /fhir/R4/$import-status/{job}': {
+    writes: false,
+    shape: get((p) => jobSeg(p).map((j) => `/fhir/R4/$import-status/${j}`)),
+  },
   'POST /api/v1/records/break-glass': {
     writes: true,
     shape: send('POST', fixed('/api/v1/records/break-glass'), (p) =>
@@ -503,6 +550,24 @@ export const ROUTES: Record<string, RouteSpec> = {
         .map(({ record: [resourceType, id], ...rest }) => ({ resourceType, id, ...rest })),
     ),
   },
+  'POST /api/v1/records/break-glass/summary': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/records/break-glass/summary'), (p) =>
+      fc.record({
+        patient: patientRef(p),
+        purpose: fc.constantFrom('ETREAT', 'TREAT', 'x'),
+        reason: fc.constantFrom('Unconscious patient in the emergency department', 'x', ''),
+      }),
+    ),
+  },
+  // The custodian's attestation for a patient's claim: signed and returned, nothing committed.
+  'POST /api/v1/records/custodial-claims': {
+    writes: false,
+    shape: send('POST', fixed('/api/v1/records/custodial-claims'), (p) =>
+      fc.record({ pseudonym: pick(p.pseudonyms), patientKey: hex(64) }),
+    ),
+  },
+  'GET /api/v1/staff/me': readOf('/api/v1/staff/me'),
   'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
   'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),
