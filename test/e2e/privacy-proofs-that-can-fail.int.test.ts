@@ -36,6 +36,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
     plant('vault', Buffer.from(Buffer.from(`{"id":"${identifier}","pad":"zz"}`).toString('base64')));
     plant('directory', Buffer.from(`identifier ${identifier}`, 'utf16le').swap16());
     plant('break-glass', Buffer.from(`reason: patient born ${birthDate}`, 'utf8'));
+    plant('witness', Buffer.from(`{"given":"${name}"}`, 'utf8'));
 
     const report = scanStores(dir.path, [name, birthDate, identifier, 'Never Planted Anywhere']);
     const planted = [
@@ -44,6 +45,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
       `ledger utf-8 ${name}`,
       `mempool utf-16le ${birthDate}`,
       `vault base64 ${identifier}`,
+      `witness utf-8 ${name}`,
     ];
     const found = report.leaks.map((l) => `${l.store} ${l.encoding} ${l.phi}`);
     for (const leak of planted) assert.ok(found.includes(leak), `the scan finds ${leak}`);
