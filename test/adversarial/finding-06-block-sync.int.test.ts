@@ -139,7 +139,8 @@ test('finding 6: a node lagging behind twenty 1 MiB blocks catches up by block s
   const caughtUp = await waitFor(
     async () => ((await getJson(`${lagUrl}/api/v1/status`)).height as number) >= target,
     // Twenty MiB of blocks, re-verified and re-executed, beside the other test file the suite runs at
-    // the same time on two cores: 120 s ran out once in a clean-clone run (passes alone in under 60 s).
+    // the same time on two cores: 120 s ran out once in a clean-clone run (the whole test passes alone
+    // in about three minutes).
     300_000,
   );
   assert.ok(caughtUp, `the lagging node stayed at ${(await getJson(`${lagUrl}/api/v1/status`)).height}`);
