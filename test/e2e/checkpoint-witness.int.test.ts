@@ -61,6 +61,26 @@ const text = async (url: string, init?: RequestInit) => {
   };
 };
 
+/** Commits a notary.anchor of a document digest (32 bytes of `fill`), signed by `signer`'s admin key. */
+function anchorDocument(at: string, signer: string, fill: number) {
+  return commitTx(
+    net.url(at),
+    net.chainId,
+    readKeyFile(join(net.dir(signer), 'admin-key.json')),
+    'notary.anchor',
+    {
+      digest: Buffer.alloc(32, fill).toString('hex'),
+      kind: 'document',
+    },
+  );
+}
+
+/** The log size the standalone witness last cosigned (0 before its first). */
+async function witnessedSize(witnessUrl: string): Promise<number> {
+  const state = (await http(`${witnessUrl}/witness`)).body as { heads: { size: number | null }[] };
+  return state.heads[0]?.size ?? 0;
+}
+
 async function cosignedCheckpoint(url: string): Promise<string> {
   let note = '';
   const ok = await waitFor(async () => {
@@ -105,12 +125,7 @@ test('GET /checkpoint verifies under an independent signed-note checker with a q
 });
 
 test('a tx has a tlog-proof that verifies offline against the served policy', async () => {
-  const admin = readKeyFile(join(net.dir('hospital'), 'admin-key.json'));
-  const digest = Buffer.alloc(32, 9).toString('hex');
-  const { hash } = await commitTx(net.url('clinic'), net.chainId, admin, 'notary.anchor', {
-    digest,
-    kind: 'document',
-  });
+  const { hash } = await anchorDocument('clinic', 'hospital', 9);
   let proofText = '';
   assert.ok(
     await waitFor(async () => {
@@ -175,16 +190,7 @@ test('a member node witnesses: consistent growth only, 409 with its size, and a 
   }
 
   // Growth with a bad consistency proof: 422.
-  await commitTx(
-    net.url('hospital'),
-    net.chainId,
-    readKeyFile(join(net.dir('clinic'), 'admin-key.json')),
-    'notary.anchor',
-    {
-      digest: Buffer.alloc(32, 10).toString('hex'),
-      kind: 'document',
-    },
-  );
+  await anchorDocument('hospital', 'clinic', 10);
   let later = '';
   assert.ok(
     await waitFor(async () => {
@@ -280,41 +286,21 @@ test('the standalone witness follows the log, persists its size, and refuses a f
   procs.push(witness);
   const origin = 'carechain.local/carechain-witness';
   // A non-empty log, whichever tests ran before this one.
-  await commitTx(
-    net.url('clinic'),
-    net.chainId,
-    readKeyFile(join(net.dir('clinic'), 'admin-key.json')),
-    'notary.anchor',
-    {
-      digest: Buffer.alloc(32, 12).toString('hex'),
-      kind: 'document',
-    },
-  );
+  await anchorDocument('clinic', 'clinic', 12);
   let size = 0;
   assert.ok(
     await waitFor(async () => {
-      const state = (await http(`${witness.baseUrl}/witness`)).body as { heads: { size: number | null }[] };
-      size = state.heads[0]?.size ?? 0;
+      size = await witnessedSize(witness.baseUrl);
       return size > 0;
     }, 120_000),
     'the witness cosigned the log’s checkpoint',
   );
   // It keeps following growth (each step through a consistency proof from the log).
-  await commitTx(
-    net.url('hospital'),
-    net.chainId,
-    readKeyFile(join(net.dir('pharmacy'), 'admin-key.json')),
-    'notary.anchor',
-    {
-      digest: Buffer.alloc(32, 11).toString('hex'),
-      kind: 'document',
-    },
-  );
+  await anchorDocument('hospital', 'pharmacy', 11);
   let grown = 0;
   assert.ok(
     await waitFor(async () => {
-      const state = (await http(`${witness.baseUrl}/witness`)).body as { heads: { size: number | null }[] };
-      grown = state.heads[0]?.size ?? 0;
+      grown = await witnessedSize(witness.baseUrl);
       return grown > size;
     }, 120_000),
     'the witness followed the growth',
