@@ -17,7 +17,7 @@ import {
   type TokenAnswer,
   type TokenRequest,
 } from '../contract/auth.ts';
-import { PATIENT_DELEGATION_SCOPES_DEFAULT, signDelegation } from '../contract/delegation.ts';
+import { delegationBeside, PATIENT_DELEGATION_SCOPES_DEFAULT } from '../contract/delegation.ts';
 import type { ErasureResultBody, ErasureStatusBody } from '../contract/erasure.ts';
 import { refusalOf } from '../contract/errors.ts';
 import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
@@ -180,17 +180,10 @@ export class PatientClient {
     const signed = signChallenge(this.seed, chainId, challenge);
     // Beside it, a delegation to the node the challenge names, so that the token may gather the
     // patient's records from their other custodians (Patient/$everything, issue 13).
-    const delegation =
-      challenge.nodeKey === undefined || challenge.orgId === undefined
-        ? {}
-        : {
-            delegation: signDelegation(
-              this.seed,
-              chainId,
-              { nodeKey: challenge.nodeKey, orgId: challenge.orgId },
-              { nowMs: Date.now(), scopes: PATIENT_DELEGATION_SCOPES_DEFAULT },
-            ),
-          };
+    const delegation = delegationBeside(this.seed, chainId, challenge, {
+      nowMs: Date.now(),
+      scopes: PATIENT_DELEGATION_SCOPES_DEFAULT,
+    });
     const body: TokenRequest = { grant_type: SIGNED_CHALLENGE_GRANT_TYPE, ...signed, ...delegation };
     const token = (await this.call('POST', '/auth/token', body)) as TokenAnswer;
     return { accessToken: token.access_token, expiresIn: token.expires_in };

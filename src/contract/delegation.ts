@@ -74,6 +74,22 @@ export function signDelegation(
 }
 
 /**
+ * The `delegation` field of a token request, signed for the node a sign-in challenge names (its nodeKey
+ * and orgId), or nothing when the challenge names none. The browser and the client library both sign in
+ * this way: staff with their default scopes, patients with PATIENT_DELEGATION_SCOPES_DEFAULT.
+ */
+export function delegationBeside(
+  seed: Uint8Array,
+  chainId: string,
+  challenge: { readonly nodeKey?: string | undefined; readonly orgId?: string | undefined },
+  options: { readonly nowMs: number; readonly scopes?: string },
+): { delegation?: SignedDelegation } {
+  const { nodeKey, orgId } = challenge;
+  if (nodeKey === undefined || orgId === undefined) return {};
+  return { delegation: signDelegation(seed, chainId, { nodeKey, orgId }, options) };
+}
+
+/**
  * The delegation in `value` if it has the shape (and only the fields) of one, else undefined. Shape
  * only: whether it is true is services/auth/delegation.ts's question.
  */

@@ -5,6 +5,7 @@
 // browser; the patient revokes it (after confirming), the clinician is refused again, uses break-glass, and the patient
 // sees every access (granted, refused, break-glass flagged) in "Who looked at my data".
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -193,4 +194,31 @@ test('a clinician asks for consent, and the patient approves the request in plai
     /The practitioner with key [0-9a-f]{12}… may see test results/,
   );
   assert.match(await clinicianReads(clinicianPage), /Access granted: 1 record/);
+});
+
+test('a hospital patient who signs in at the pharmacy’s node sees the hospital’s records and a correct code', async () => {
+  // The pharmacy keeps nothing of this patient: records and code come from the ledger and $everything.
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await signInWithSeed(page, net.url('pharmacy'), 'patient', patient().seed);
+  await page.getByRole('tab', { name: 'My records' }).click();
+  const records = page.getByRole('list', { name: 'Your records, newest first' });
+  await records
+    .getByText(/Body temperature/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  assert.match((await page.getByText(/^Records kept for you by /).textContent()) ?? '', /hospital/i);
+  await page.getByRole('tab', { name: 'Share, download or erase' }).click();
+  const shown = page.getByLabel('Patient code', { exact: true });
+  await shown.getByText(/"patientId":"[0-9a-f]{64}"/).waitFor({ timeout: 30_000 });
+  assert.equal(await shown.textContent(), patientCode(patient().pseudonym, patientId));
+  // "Download all your data" gives the hospital's records, not an empty Bundle.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download as FHIR Bundle' }).click();
+  const saved = await (await download).path();
+  const bundle = JSON.parse(readFileSync(saved, 'utf8')) as {
+    entry: { resource: { resourceType: string } }[];
+  };
+  const types = bundle.entry.map((e) => e.resource.resourceType).sort();
+  assert.deepEqual([...new Set(types)], ['Observation', 'Patient']);
+  await page.context().close();
 });

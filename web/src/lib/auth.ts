@@ -1,8 +1,8 @@
 // Sign-in with a key: the node hands out a challenge, the browser signs { audience, challenge,
 // publicKey } as canonical JSON under the "auth-challenge" purpose (exactly what
 // src/api/auth/challenge.ts verifies), and the token endpoint answers with a bearer token. Patients get
-// patient/ scopes; staff ask with kind "practitioner", sign a delegation to the node beside the
-// challenge, and get a token of this node's organisation.
+// patient/ scopes; staff ask with kind "practitioner" and get a token of this node's organisation. Both
+// sign a delegation to the node beside the challenge.
 import {
   SIGNED_CHALLENGE_GRANT_TYPE,
   signChallenge,
@@ -10,7 +10,7 @@ import {
   type TokenAnswer,
   type TokenRequest,
 } from '../../../src/contract/auth.ts';
-import { signDelegation } from '../../../src/contract/delegation.ts';
+import { delegationBeside, PATIENT_DELEGATION_SCOPES_DEFAULT } from '../../../src/contract/delegation.ts';
 import { request } from './http.ts';
 import { chainId } from './ledger.ts';
 
@@ -39,20 +39,6 @@ function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(json) as Record<string, unknown>;
 }
 
-/**
- * Staff also sign a delegation to the node they sign in at (finding 8): with it, the node may read
- * records held by other organisations on their behalf, for the delegation's hour.
- */
-function staffDelegation(
-  seed: Uint8Array,
-  id: string,
-  challenge: Challenge,
-): Pick<TokenRequest, 'delegation'> {
-  const { nodeKey, orgId } = challenge;
-  if (nodeKey === undefined || orgId === undefined) return {};
-  return { delegation: signDelegation(seed, id, { nodeKey, orgId }, { nowMs: Date.now() }) };
-}
-
 export async function signIn(seed: Uint8Array, kind: 'patient' | 'staff'): Promise<Session> {
   const id = await chainId();
   const challenge = await request<Challenge>('/auth/challenge', { method: 'POST', body: {} });
@@ -61,7 +47,14 @@ export async function signIn(seed: Uint8Array, kind: 'patient' | 'staff'): Promi
   const body: TokenRequest = {
     grant_type: SIGNED_CHALLENGE_GRANT_TYPE,
     ...signed,
-    ...(kind === 'staff' ? { kind: 'practitioner', ...staffDelegation(seed, id, challenge) } : {}),
+    ...(kind === 'staff' ? { kind: 'practitioner' } : {}),
+    // A delegation to the node signed in at (finding 8; for patients, issue 13): with it the node may read
+    // records held by other organisations on the signer's behalf, for the delegation's hour. Without it a
+    // patient signed in at the pharmacy's node sees nothing the hospital keeps.
+    ...delegationBeside(seed, id, challenge, {
+      nowMs: Date.now(),
+      ...(kind === 'patient' ? { scopes: PATIENT_DELEGATION_SCOPES_DEFAULT } : {}),
+    }),
   };
   const answer = await request<TokenAnswer>('/auth/token', { body });
   const claims = claimsOf(answer.access_token);

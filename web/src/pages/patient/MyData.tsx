@@ -5,36 +5,42 @@ import { renderSVG } from 'uqr';
 import { ConfirmButton } from '../../components/confirm.tsx';
 import { Busy, CopyButton, ErrorBanner, Notice, useAction } from '../../components/ui.tsx';
 import { downloadJson } from '../../lib/download.ts';
-import { search } from '../../lib/fhir.ts';
 import { request } from '../../lib/http.ts';
 import { signOnly } from '../../lib/ledger.ts';
-import { useThisOrg } from '../../lib/network.ts';
 import { encodePatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
-import { loadAllRecords } from './Timeline.tsx';
+import { loadMyRecords } from '../../lib/my-records.ts';
 import type { ErasureResultBody } from '../../../../src/contract/erasure.ts';
 
 export function MyData() {
   const { current } = useSession();
-  const custodian = useThisOrg();
-  const [patientId, setPatientId] = useState<string | null>();
+  // Who the patient is and who keeps their Patient record, from the ledger and $everything, never from
+  // the node the portal was opened at (a pharmacy's node keeps nothing of a hospital patient).
+  const [identity, setIdentity] = useState<{ custodian: string | null; patientId: string | null }>();
   const [notice, setNotice] = useState<string>();
   const [understood, setUnderstood] = useState(false);
   const [busy, error, run] = useAction();
   useEffect(() => {
     if (current === undefined) return;
-    search('Patient', {}, current.session.token).then(
-      (list) => setPatientId(list[0]?.id ?? null),
-      () => setPatientId(null),
+    loadMyRecords(current.session.token).then(
+      (mine) => {
+        const patient = mine.records.find((r) => r.resourceType === 'Patient');
+        setIdentity({ custodian: mine.custodians[0] ?? null, patientId: patient?.id ?? null });
+      },
+      () => setIdentity({ custodian: null, patientId: null }),
     );
   }, [current]);
   if (current === undefined) return null;
   const pseudonym = current.session.patient ?? '';
-  const code = encodePatientCode({ pseudonym, custodian: custodian ?? null, patientId: patientId ?? null });
+  const code = encodePatientCode({
+    pseudonym,
+    custodian: identity?.custodian ?? null,
+    patientId: identity?.patientId ?? null,
+  });
 
   const download = () =>
     run('Collecting your records…', async () => {
-      const records = await loadAllRecords(current.session.token);
+      const { records } = await loadMyRecords(current.session.token);
       downloadJson(
         'carechain-my-records.json',
         {
@@ -94,7 +100,8 @@ export function MyData() {
       <section className="panel" aria-labelledby="download-title">
         <h3 id="download-title">Download all your data</h3>
         <p className="hint">
-          Every record kept for you here, as one FHIR R4 Bundle (a JSON file any FHIR tool reads).
+          Every record kept for you, by every organisation that keeps one, as one FHIR R4 Bundle (a JSON file
+          any FHIR tool reads).
         </p>
         <button type="button" onClick={() => void download()} disabled={busy !== undefined}>
           Download as FHIR Bundle

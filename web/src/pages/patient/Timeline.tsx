@@ -1,33 +1,35 @@
 // The patient's records grouped by kind, newest first, with trend charts of their vitals and labs, read
-// with the patient's own token (a patient reads their own records directly; no access event is needed).
+// with the patient's own token from every organisation that keeps them (lib/my-records.ts), whichever
+// node the portal was opened at.
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner } from '../../components/ui.tsx';
 import { RecordList } from '../../components/clinical/RecordList.tsx';
 import { TrendCharts } from '../../components/clinical/TrendCharts.tsx';
-import { search, TIMELINE_TYPES } from '../../lib/fhir.ts';
-import type { FhirResource } from '../../../../src/contract/fhir.ts';
-import { orgNamer, useOrgs, useThisOrg } from '../../lib/network.ts';
+import { loadMyRecords, type MyRecords } from '../../lib/my-records.ts';
+import { orgNamer, useOrgs } from '../../lib/network.ts';
+import { listWords } from '../../lib/words.ts';
 import { useSession } from '../../lib/session.tsx';
-
-export async function loadAllRecords(token: string): Promise<FhirResource[]> {
-  const lists = await Promise.all(TIMELINE_TYPES.map((type) => search(type, {}, token)));
-  return lists.flat();
-}
 
 export function Timeline() {
   const { current } = useSession();
   const orgs = useOrgs();
-  const [records, setRecords] = useState<FhirResource[]>();
+  const [mine, setMine] = useState<MyRecords>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     if (current === undefined) return;
-    loadAllRecords(current.session.token).then(setRecords, setError);
+    loadMyRecords(current.session.token).then(setMine, setError);
   }, [current]);
-  const here = useThisOrg();
+  const records = mine?.records;
+  const keepers = mine?.custodians.map(orgNamer(orgs)) ?? [];
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
-      {here !== undefined && <p className="hint">Records kept for you by {orgNamer(orgs)(here)}.</p>}
+      {keepers.length > 0 && <p className="hint">Records kept for you by {listWords(keepers)}.</p>}
+      {mine !== undefined && mine.missing.length > 0 && (
+        <p className="bad" role="status">
+          Some of your records could not be collected just now: {mine.missing.join('; ')}.
+        </p>
+      )}
       <Busy label={records === undefined && error === undefined ? 'Loading your records…' : undefined} />
       <ErrorBanner error={error} />
       {records !== undefined && records.length === 0 && (
