@@ -12,7 +12,10 @@ export type HashDomain =
   | 'evidence'
   | 'patient-pseudonym'
   | 'trial-document'
-  | 'trial-outcome';
+  | 'trial-outcome'
+  | 'monitoring-reading'
+  | 'monitoring-day'
+  | 'monitoring-day-roots';
 
 export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));

@@ -163,6 +163,14 @@ export const ERROR_CATALOGUE = {
   'merkle.size_unavailable': { status: 400, message: 'Merkle log: size unavailable' },
   'metrics.operator_only': { status: 403, message: 'metrics: served to the node’s own machine only' },
 
+  'monitoring.duplicate_reading': { status: 422, message: 'remote monitoring: duplicate reading' },
+  'monitoring.invalid_batch': { status: 400, message: 'remote monitoring: invalid batch' },
+  'monitoring.invalid_period': { status: 400, message: 'remote monitoring: invalid period' },
+  'monitoring.invalid_reading': { status: 400, message: 'remote monitoring: invalid reading' },
+  'monitoring.invalid_vitals': { status: 400, message: 'remote monitoring: invalid vitals' },
+  'monitoring.outside_period': { status: 422, message: 'remote monitoring: outside period' },
+  'monitoring.unknown_reading': { status: 422, message: 'remote monitoring: unknown reading' },
+
   'node.not_solo': { status: 400, message: 'node: not solo' },
 
   'p2p.already_started': { status: 400, message: 'peer channel: already started' },

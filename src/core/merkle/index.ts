@@ -5,6 +5,6 @@ export type { LogNodeReader, LogNodeWriter, NodeWrite } from './store.ts';
 export { MemoryLogNodeStore } from './memory-store.ts';
 export { appendLeaves, planAppend, type AppendPlan } from './append.ts';
 export { rootAt } from './root.ts';
-export { merkleRoot } from './list-root.ts';
+export { listInclusionProof, merkleRoot } from './list-root.ts';
 export { consistencyProof, inclusionProof } from './proofs.ts';
 export { verifyConsistency, verifyInclusion, verifyInclusionHex, type InclusionProofHex } from './verify.ts';

@@ -189,6 +189,16 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'mempool.duplicate': 'This was already sent and is being recorded.',
   'mempool.full': 'The network is busy. Wait a few seconds and try again.',
 
+  'monitoring.duplicate_reading': 'The same reading was sent twice in one batch. Send each reading once.',
+  'monitoring.invalid_batch': 'A batch holds at least one reading and at most ten thousand.',
+  'monitoring.invalid_period': 'A billing period starts at midnight (UTC). Choose the first day again.',
+  'monitoring.invalid_reading':
+    'A reading was incomplete or not a number. Check the device and send it again.',
+  'monitoring.invalid_vitals':
+    'A vital sign is missing or outside what a patient can have. Check the numbers and score again.',
+  'monitoring.outside_period': 'A reading or batch falls outside the period it was sent for.',
+  'monitoring.unknown_reading': 'That reading is not in the batch it was checked against.',
+
   'proof.out_of_range': 'There is no proof for that position in the ledger yet.',
 
   'records.decision_mismatch': `The access could not be recorded consistently. ${TRY_AGAIN}`,
