@@ -6,13 +6,7 @@ import { toHex } from '../../core/bytes.ts';
 import { canonicalBytes } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
 import { domainHash, hashCanonical } from '../../core/hash.ts';
-import {
-  leafHash,
-  listInclusionProof,
-  merkleRoot,
-  verifyInclusionHex,
-  type InclusionProofHex,
-} from '../../core/merkle/index.ts';
+import * as merkle from '../../core/merkle/index.ts';
 
 export const BILLING_PERIOD_DAYS = 30;
 export const DAY_MS = 86_400_000;
@@ -46,7 +40,7 @@ export interface TransmissionFact {
 
 export interface DayEvidence {
   readonly day: TransmissionDay;
-  readonly proof: InclusionProofHex;
+  readonly proof: merkle.InclusionProofHex;
 }
 
 export function billingDecision(daysWithTransmission: number): BillingDecision {
@@ -57,7 +51,7 @@ export function billingDecision(daysWithTransmission: number): BillingDecision {
 
 export function dayLeaf(periodStartMs: number, day: TransmissionDay): Uint8Array {
   const { day: index, batches, batchRootsDigest } = day;
-  return leafHash(
+  return merkle.leafHash(
     domainHash('monitoring-day', canonicalBytes({ periodStartMs, day: index, batches, batchRootsDigest })),
   );
 }
@@ -92,7 +86,7 @@ export function transmissionFact(periodStartMs: number, days: readonly Transmiss
   const daysWithTransmission = days.filter((d) => d.batches > 0).length;
   return {
     periodStartMs,
-    daysRoot: toHex(merkleRoot(days.map((d) => dayLeaf(periodStartMs, d)))),
+    daysRoot: toHex(merkle.merkleRoot(days.map((d) => dayLeaf(periodStartMs, d)))),
     daysWithTransmission,
     decision: billingDecision(daysWithTransmission),
   };
@@ -105,7 +99,7 @@ export function dayEvidence(
   day: number,
 ): DayEvidence {
   const leaves = days.map((d) => dayLeaf(periodStartMs, d));
-  return { day: days[day]!, proof: listInclusionProof(leaves, day) };
+  return { day: days[day]!, proof: merkle.listInclusionProof(leaves, day) };
 }
 
 /**
@@ -124,7 +118,7 @@ export function verifyBillingDecision(fact: TransmissionFact, evidence: readonly
       proof.leafIndex === day.day &&
       proof.treeSize === BILLING_PERIOD_DAYS &&
       proof.leafHash === leaf &&
-      verifyInclusionHex(proof, fact.daysRoot);
+      merkle.verifyInclusionHex(proof, fact.daysRoot);
     if (!ok) return false;
     if (day.batches > 0) withData++;
   }

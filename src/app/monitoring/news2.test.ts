@@ -25,111 +25,36 @@ const NORMAL: News2Vitals = {
   temperatureC: 37,
 };
 
-type Row = readonly [field: keyof News2Vitals, value: number, points: number];
-
-// Every printed band edge, each with its neighbour across the edge.
-const EDGES: { component: keyof News2Components; rows: readonly Row[] }[] = [
-  {
-    component: 'respiratoryRate',
-    rows: [
-      ['respiratoryRate', 0, 3],
-      ['respiratoryRate', 8, 3],
-      ['respiratoryRate', 9, 1],
-      ['respiratoryRate', 11, 1],
-      ['respiratoryRate', 12, 0],
-      ['respiratoryRate', 20, 0],
-      ['respiratoryRate', 21, 2],
-      ['respiratoryRate', 24, 2],
-      ['respiratoryRate', 25, 3],
-      ['respiratoryRate', 100, 3],
-    ],
-  },
-  {
-    component: 'systolicBP',
-    rows: [
-      ['systolicBP', 90, 3],
-      ['systolicBP', 91, 2],
-      ['systolicBP', 100, 2],
-      ['systolicBP', 101, 1],
-      ['systolicBP', 110, 1],
-      ['systolicBP', 111, 0],
-      ['systolicBP', 219, 0],
-      ['systolicBP', 220, 3],
-    ],
-  },
-  {
-    component: 'pulse',
-    rows: [
-      ['pulse', 40, 3],
-      ['pulse', 41, 1],
-      ['pulse', 50, 1],
-      ['pulse', 51, 0],
-      ['pulse', 90, 0],
-      ['pulse', 91, 1],
-      ['pulse', 110, 1],
-      ['pulse', 111, 2],
-      ['pulse', 130, 2],
-      ['pulse', 131, 3],
-    ],
-  },
-  {
-    component: 'temperature',
-    rows: [
-      ['temperatureC', 35.0, 3],
-      ['temperatureC', 35.1, 1],
-      ['temperatureC', 36.0, 1],
-      ['temperatureC', 36.1, 0],
-      ['temperatureC', 38.0, 0],
-      ['temperatureC', 38.1, 1],
-      ['temperatureC', 39.0, 1],
-      ['temperatureC', 39.1, 2],
-    ],
-  },
+/** `value:points` pairs on both sides of every printed band edge, with the rest of the set normal. */
+const EDGES: readonly (readonly [field: keyof News2Vitals, base: Partial<News2Vitals>, pairs: string])[] = [
+  ['respiratoryRate', {}, '0:3 8:3 9:1 11:1 12:0 20:0 21:2 24:2 25:3 100:3'],
+  ['systolicBP', {}, '0:3 90:3 91:2 100:2 101:1 110:1 111:0 219:0 220:3 400:3'],
+  ['pulse', {}, '0:3 40:3 41:1 50:1 51:0 90:0 91:1 110:1 111:2 130:2 131:3 300:3'],
+  ['temperatureC', {}, '20:3 35.0:3 35.1:1 36.0:1 36.1:0 38.0:0 38.1:1 39.0:1 39.1:2 45:2'],
+  ['spo2', { spo2Scale: 1 }, '0:3 91:3 92:2 93:2 94:1 95:1 96:0 100:0'],
+  ['spo2', { spo2Scale: 1, onOxygen: true }, '91:3 96:0 100:0'], // scale 1 scores oxygen in its own row
+  ['spo2', { spo2Scale: 2 }, '0:3 83:3 84:2 85:2 86:1 87:1 88:0 92:0 93:0 100:0'], // ≥ 93 on air is 0
+  [
+    'spo2',
+    { spo2Scale: 2, onOxygen: true },
+    '0:3 83:3 84:2 85:2 86:1 87:1 88:0 92:0 93:1 94:1 95:2 96:2 97:3 100:3',
+  ],
 ];
 
-for (const { component, rows } of EDGES) {
-  test(`${component}: both sides of every band edge score as the chart prints`, () => {
-    for (const [field, value, points] of rows) {
-      const got = news2Components({ ...NORMAL, [field]: value })[component];
-      assert.equal(got, points, `${field}=${value}`);
+const COMPONENT_OF: Partial<Record<keyof News2Vitals, keyof News2Components>> = {
+  temperatureC: 'temperature',
+};
+
+test('every parameter, both SpO2 scales on air and on oxygen: both sides of every band edge score as the chart prints', () => {
+  for (const [field, base, pairs] of EDGES) {
+    const component = COMPONENT_OF[field] ?? (field as keyof News2Components);
+    for (const pair of pairs.split(' ')) {
+      const [value, points] = pair.split(':').map(Number) as [number, number];
+      const vitals = { ...NORMAL, ...base, [field]: value };
+      const got = news2Components(vitals);
+      assert.equal(got[component], points, `${JSON.stringify(base)} ${field}=${value}`);
+      assert.equal(got.airOrOxygen, vitals.onOxygen ? 2 : 0);
     }
-  });
-}
-
-const SPO2_EDGES: readonly (readonly [scale: 1 | 2, onOxygen: boolean, spo2: number, points: number])[] = [
-  [1, false, 91, 3],
-  [1, false, 92, 2],
-  [1, false, 93, 2],
-  [1, false, 94, 1],
-  [1, false, 95, 1],
-  [1, false, 96, 0],
-  [1, true, 100, 0], // scale 1 scores oxygen only in its own row
-  [2, false, 83, 3],
-  [2, false, 84, 2],
-  [2, false, 85, 2],
-  [2, false, 86, 1],
-  [2, false, 87, 1],
-  [2, false, 88, 0],
-  [2, false, 92, 0],
-  [2, false, 93, 0], // ≥93 on air
-  [2, false, 100, 0],
-  [2, true, 83, 3],
-  [2, true, 87, 1],
-  [2, true, 88, 0],
-  [2, true, 92, 0],
-  [2, true, 93, 1],
-  [2, true, 94, 1],
-  [2, true, 95, 2],
-  [2, true, 96, 2],
-  [2, true, 97, 3],
-  [2, true, 100, 3],
-];
-
-test('SpO2 on scale 1 and scale 2 (air and oxygen rows) scores as the chart prints at every edge', () => {
-  for (const [spo2Scale, onOxygen, spo2, points] of SPO2_EDGES) {
-    const got = news2Components({ ...NORMAL, spo2Scale, onOxygen, spo2 });
-    assert.equal(got.spo2, points, `scale ${spo2Scale} ${onOxygen ? 'O2' : 'air'} ${spo2}`);
-    assert.equal(got.airOrOxygen, onOxygen ? 2 : 0);
   }
 });
 

@@ -38,58 +38,25 @@ export interface News2Result {
   readonly components: News2Components;
 }
 
-/** A chart row: [highest value of the band, points], ascending; values above the last band score `above`. */
-type Bands = readonly (readonly [number, number])[];
+/** A chart row, bands ascending: `upTo[i]` is band i's highest value; one more `points` than `upTo` (above all). */
+type Bands = { readonly upTo: readonly number[]; readonly points: readonly number[] };
 
-function band(value: number, bands: Bands, above: number): number {
-  for (const [upTo, points] of bands) if (value <= upTo) return points;
-  return above;
+function band(value: number, { upTo, points }: Bands): number {
+  const i = upTo.findIndex((highest) => value <= highest);
+  return points[i < 0 ? upTo.length : i]!;
 }
 
 // Chart 1 rows. Respiration rate, systolic BP and pulse are whole numbers; temperature is in tenths of a
 // degree so that its bands (≤35.0, 35.1–36.0, …) compare as integers, with no float edge at 36.05.
-const RESPIRATION: Bands = [
-  [8, 3],
-  [11, 1],
-  [20, 0],
-  [24, 2],
-];
-const SPO2_SCALE_1: Bands = [
-  [91, 3],
-  [93, 2],
-  [95, 1],
-];
-// Scale 2 below its target range (88–92%) scores the same on air or oxygen.
-const SPO2_SCALE_2_LOW: Bands = [
-  [83, 3],
-  [85, 2],
-  [87, 1],
-  [92, 0],
-];
+const RESPIRATION: Bands = { upTo: [8, 11, 20, 24], points: [3, 1, 0, 2, 3] };
+const SPO2_SCALE_1: Bands = { upTo: [91, 93, 95], points: [3, 2, 1, 0] };
+// Scale 2 below and in its target range (88–92%) scores the same on air or oxygen, and ≥ 93 on air is 0.
+const SPO2_SCALE_2: Bands = { upTo: [83, 85, 87], points: [3, 2, 1, 0] };
 // Above the target range scale 2 scores only on oxygen: over-oxygenation risks hypercapnia.
-const SPO2_SCALE_2_ON_OXYGEN: Bands = [
-  [94, 1],
-  [96, 2],
-];
-const SYSTOLIC: Bands = [
-  [90, 3],
-  [100, 2],
-  [110, 1],
-  [219, 0],
-];
-const PULSE: Bands = [
-  [40, 3],
-  [50, 1],
-  [90, 0],
-  [110, 1],
-  [130, 2],
-];
-const TEMPERATURE_TENTHS: Bands = [
-  [350, 3],
-  [360, 1],
-  [380, 0],
-  [390, 1],
-];
+const SPO2_SCALE_2_ON_OXYGEN: Bands = { upTo: [92, 94, 96], points: [0, 1, 2, 3] };
+const SYSTOLIC: Bands = { upTo: [90, 100, 110, 219], points: [3, 2, 1, 0, 3] };
+const PULSE: Bands = { upTo: [40, 50, 90, 110, 130], points: [3, 1, 0, 1, 2, 3] };
+const TEMPERATURE_TENTHS: Bands = { upTo: [350, 360, 380, 390], points: [3, 1, 0, 1, 2] };
 
 /** Plausible input ranges: outside them the set is a device or entry fault, not a patient. */
 const LIMITS = {
@@ -125,9 +92,9 @@ function checkVitals(vitals: News2Vitals): void {
 }
 
 function spo2Points(spo2: number, scale: Spo2Scale, onOxygen: boolean): number {
-  if (scale === 1) return band(spo2, SPO2_SCALE_1, 0);
-  if (spo2 <= 92 || !onOxygen) return band(spo2, SPO2_SCALE_2_LOW, 0);
-  return band(spo2, SPO2_SCALE_2_ON_OXYGEN, 3);
+  if (scale === 1) return band(spo2, SPO2_SCALE_1);
+  if (spo2 <= 87 || !onOxygen) return band(spo2, SPO2_SCALE_2);
+  return band(spo2, SPO2_SCALE_2_ON_OXYGEN);
 }
 
 /**
@@ -137,13 +104,13 @@ function spo2Points(spo2: number, scale: Spo2Scale, onOxygen: boolean): number {
 export function news2Components(vitals: News2Vitals): News2Components {
   checkVitals(vitals);
   return {
-    respiratoryRate: band(Math.round(vitals.respiratoryRate), RESPIRATION, 3),
+    respiratoryRate: band(Math.round(vitals.respiratoryRate), RESPIRATION),
     spo2: spo2Points(Math.round(vitals.spo2), vitals.spo2Scale, vitals.onOxygen),
     airOrOxygen: vitals.onOxygen ? 2 : 0,
-    systolicBP: band(Math.round(vitals.systolicBP), SYSTOLIC, 3),
-    pulse: band(Math.round(vitals.pulse), PULSE, 3),
+    systolicBP: band(Math.round(vitals.systolicBP), SYSTOLIC),
+    pulse: band(Math.round(vitals.pulse), PULSE),
     consciousness: vitals.consciousness === 'A' ? 0 : 3,
-    temperature: band(Math.round(vitals.temperatureC * 10), TEMPERATURE_TENTHS, 2),
+    temperature: band(Math.round(vitals.temperatureC * 10), TEMPERATURE_TENTHS),
   };
 }
 
