@@ -88,7 +88,7 @@ export function buildApiServer(
     );
     registerLedgerRoutes(api, node);
     registerProofRoutes(api, node);
-    registerEventRoutes(api, node);
+    registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
     registerMetrics(api, node);
     if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);

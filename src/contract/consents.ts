@@ -68,3 +68,51 @@ export const allowedSchema = Type.Object({
   decisions: Type.Array(allowedDecisionSchema),
 });
 export type AllowedAnswer = Static<typeof allowedSchema>;
+
+/** What a caller's consent event stream (GET /api/v1/events/mine) says happened. */
+export const CONSENT_EVENT_KINDS = [
+  /** A practitioner asked the patient (sent to the patient). */
+  'consent.requested',
+  /** The patient approved or declined a request (sent to the practitioner who asked, and the patient). */
+  'consent.answered',
+  /** The patient granted a consent (sent to the patient and to the practitioners it covers). */
+  'consent.granted',
+  /** The patient revoked a consent (sent to the patient and to the practitioners it covered). */
+  'consent.revoked',
+] as const;
+export type ConsentEventKind = (typeof CONSENT_EVENT_KINDS)[number];
+
+/**
+ * The data of one `consent` event: what happened, in which tx, and which request or consent, never whose
+ * records or which kinds; the app refetches the consent views with the caller's own token.
+ */
+export const consentEventSchema = Type.Object({
+  kind: Type.Union(CONSENT_EVENT_KINDS.map((k) => Type.Literal(k))),
+  txHash: Type.String(),
+  height: Type.Integer(),
+  requestId: Type.Optional(Type.String()),
+  consentId: Type.Optional(Type.String()),
+});
+export type ConsentEvent = Static<typeof consentEventSchema>;
+
+/** GET /api/v1/events/mine: Server-Sent Events (`hello` { height }, then one `consent` per event). */
+export const myEventStreamResponse = {
+  description:
+    'Server-Sent Events for the caller only: `hello` { height }, then one `consent` event (ConsentEvent) ' +
+    'per consent request, answer, grant or revocation that concerns them',
+  content: { 'text/event-stream': { schema: Type.String() } },
+};
+
+/** The `consent` events in a chunk of SSE text, and the unfinished rest to prepend to the next chunk. */
+export function parseConsentEvents(text: string): { events: ConsentEvent[]; rest: string } {
+  const blocks = text.split('\n\n');
+  const rest = blocks.pop() ?? '';
+  const events: ConsentEvent[] = [];
+  for (const block of blocks) {
+    const lines = block.split('\n');
+    if (!lines.includes('event: consent')) continue;
+    const data = lines.find((l) => l.startsWith('data: '));
+    if (data !== undefined) events.push(JSON.parse(data.slice('data: '.length)) as ConsentEvent);
+  }
+  return { events, rest };
+}

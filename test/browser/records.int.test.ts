@@ -91,14 +91,14 @@ test('a clinician’s read is refused without consent, and allowed once the pati
   await active.getByRole('listitem').first().waitFor({ timeout: 20_000 });
   assert.equal(await active.getByRole('listitem').count(), 1);
 
-  // Now the same read is allowed, and the consent panel agrees.
+  // The clinician's consent panel follows the grant live (their event stream), without "Check again".
+  await allowed.locator('[data-type="Observation"][data-decision="permit"]').waitFor({ timeout: 30_000 });
+  // Now the same read is allowed.
   assert.match(await clinicianReads(clinicianPage), /Access granted: 1 record/);
   await clinicianPage
     .getByRole('list', { name: 'Records read' })
     .getByText(/Body temperature 37\.2 °C/)
     .waitFor();
-  await clinicianPage.getByRole('button', { name: 'Check again' }).click();
-  await allowed.locator('[data-type="Observation"][data-decision="permit"]').waitFor();
 });
 
 test('a patient revokes consent, and sees every access, break-glass highlighted', async () => {
@@ -171,14 +171,22 @@ test('the patient’s key is kept in the browser sealed, and unlocks only with i
   assert.equal(await shown.textContent(), patientCode(patient().pseudonym, patientId));
 });
 
-test('a clinician asks for consent, and the patient approves the request in plain words', async () => {
+test('a clinician’s consent request appears on the patient’s screen without a reload, and the answer on theirs', async () => {
+  // The patient's consent tab is open before the request is made; nothing is clicked or reloaded after.
+  await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
+  await patientPage.getByRole('heading', { name: 'Who may see your data' }).waitFor();
+  assert.equal(await patientPage.getByTestId('requests-waiting').count(), 0);
   const ask = clinicianPage.getByRole('form', { name: 'Ask the patient for consent' });
   await ask.getByLabel('Records').selectOption('Observation');
   await ask.getByLabel('Reason').selectOption('second-opinion');
   await ask.getByRole('button', { name: 'Send request' }).click();
   await ask.getByText(/^Request sent \(block \d+\)/).waitFor({ timeout: 30_000 });
 
-  await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
+  // The badge on the tab counts it, and the request is listed, both from the patient's event stream.
+  await patientPage
+    .getByTestId('requests-waiting')
+    .getByText('1 request waiting')
+    .waitFor({ timeout: 30_000 });
   const requests = patientPage.getByRole('region', { name: 'Requests waiting for your answer' });
   await requests
     .getByText(
@@ -193,6 +201,9 @@ test('a clinician asks for consent, and the patient approves the request in plai
     (await active.textContent()) ?? '',
     /The practitioner with key [0-9a-f]{12}… may see test results/,
   );
+  // The clinician's screen says the patient answered, without a reload; the badge is gone.
+  await ask.getByText(/^The patient has answered your request/).waitFor({ timeout: 30_000 });
+  await patientPage.getByTestId('requests-waiting').waitFor({ state: 'detached', timeout: 30_000 });
   assert.match(await clinicianReads(clinicianPage), /Access granted: 1 record/);
 });
 

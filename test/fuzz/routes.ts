@@ -403,6 +403,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /api/v1/events': readOf('/api/v1/events'),
+  'GET /api/v1/events/mine': readOf('/api/v1/events/mine'),
   'GET /metrics': readOf('/metrics'),
   'POST /auth/challenge': {
     writes: false,

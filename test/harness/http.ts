@@ -1,6 +1,7 @@
 // The HTTP side of every test against a running node: one JSON fetch, one poll-until-true, and free
 // loopback ports. Each test used to carry its own copy of these.
 import { createServer } from 'node:net';
+import { parseConsentEvents, type ConsentEvent } from '../../src/contract/consents.ts';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -52,6 +53,42 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, stepMs));
   }
   return false;
+}
+
+export interface ConsentEventStream {
+  /** The HTTP status the stream was opened (or refused) with. */
+  readonly status: number;
+  /** Every `consent` event received so far, in order. */
+  readonly events: ConsentEvent[];
+  /** Everything received so far, as sent (to look for what must not be there). */
+  text(): string;
+  close(): void;
+}
+
+/** Opens GET /api/v1/events/mine as `token` (none if undefined) and collects its events until closed. */
+export async function openConsentEvents(apiUrl: string, token?: string): Promise<ConsentEventStream> {
+  const stop = new AbortController();
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  const response = await fetch(`${apiUrl}/api/v1/events/mine`, { headers, signal: stop.signal });
+  const events: ConsentEvent[] = [];
+  let text = '';
+  if (response.ok && response.body !== null) {
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let rest = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += value;
+        const parsed = parseConsentEvents(rest + value);
+        rest = parsed.rest;
+        events.push(...parsed.events);
+      }
+    })().catch(() => undefined);
+  } else {
+    await response.body?.cancel();
+  }
+  return { status: response.status, events, text: () => text, close: () => stop.abort() };
 }
 
 export async function freePorts(count: number): Promise<number[]> {

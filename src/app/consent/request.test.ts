@@ -6,19 +6,7 @@ import { chainId, hospitalAdmin, party } from '../test-support.ts';
 import { evaluateAccess } from './evaluate.ts';
 import { consentRecord, consentRequest, consentRequestsOf, consentsOf } from './store.ts';
 import { alice, doctor, grantPayload, guardian, id, nurse, pseudonym, setup } from './test-fixtures.ts';
-
-function requestPayload(overrides: object = {}): object {
-  return {
-    requestId: id(7),
-    patientPseudonym: pseudonym,
-    resourceTypes: ['Observation'],
-    purposes: ['TREAT'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    reasonCode: 'referral',
-    ...overrides,
-  };
-}
+import { requestPayload } from './test-fixtures.ts';
 
 function doctorReadsObservation(chain: ReturnType<typeof setup>): string {
   return evaluateAccess(consentsOf(chain.state, pseudonym), {

@@ -31,6 +31,20 @@ export function setup(): TestChain {
   return chain;
 }
 
+/** A doctor's consent.request for the patient's Observations, for treatment, from time 0 on. */
+export function requestPayload(overrides: object = {}): object {
+  return {
+    requestId: id(7),
+    patientPseudonym: pseudonym,
+    resourceTypes: ['Observation'],
+    purposes: ['TREAT'],
+    actions: ['read'],
+    period: { startMs: 0, endMs: null },
+    reasonCode: 'referral',
+    ...overrides,
+  };
+}
+
 export function grantPayload(overrides: object = {}): object {
   return {
     consentId: id(1),

@@ -1,6 +1,8 @@
 // What the patient's consent allows THIS practitioner now, per kind of record, for a purpose: the node
 // evaluates the same pure functions it uses to decide reads: consent (src/app/consent/evaluate.ts), then
-// the network's base policy for what no consent decided (src/app/records/policy.ts policyGrant).
+// the network's base policy for what no consent decided (src/app/records/policy.ts policyGrant). It is
+// asked again whenever the practitioner's event stream says a consent concerning them changed (a grant
+// or revocation that covers them, an answer to their request), so a patient's grant shows up live.
 import { useCallback, useEffect, useState } from 'react';
 import { SelectField } from '../../components/form.tsx';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
@@ -8,6 +10,7 @@ import type { AllowedAnswer } from '../../../../src/contract/consents.ts';
 import { Busy, ErrorBanner } from '../../components/ui.tsx';
 import { TIMELINE_TYPES } from '../../lib/fhir.ts';
 import { request } from '../../lib/http.ts';
+import { useConsentEvents } from '../../lib/live.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PURPOSE_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
 
@@ -31,6 +34,7 @@ export function AllowedPanel(props: { pseudonym: string; custodian: string | nul
     request<AllowedAnswer>(`/api/v1/consents/allowed?${query}`, { token }).then(setAllowed, setError);
   }, [props.pseudonym, props.custodian, purpose, token]);
   useEffect(load, [load]);
+  useConsentEvents(load);
   return (
     <section className="panel" aria-labelledby="allowed-title">
       <h2 id="allowed-title">What this patient's consent allows you</h2>

@@ -1,10 +1,12 @@
 // Asks the patient for consent: a consent.request tx signed here with the practitioner's key. The
-// patient sees it in their portal and approves or declines; an approval grants exactly this.
+// patient sees it in their portal and approves or declines; an approval grants exactly this. The
+// practitioner's event stream says when the patient has answered, without a reload.
 import { useState, type FormEvent } from 'react';
 import { SelectField } from '../../components/form.tsx';
 import { PURPOSES_OF_USE, REQUEST_REASONS, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
 import { Busy, ErrorBanner, Notice, SubmitButton, useAction } from '../../components/ui.tsx';
 import { chainTimeMs, randomId, signAndCommit } from '../../lib/ledger.ts';
+import { useConsentEvents } from '../../lib/live.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PURPOSE_WORDS, REASON_WORDS, RESOURCE_WORDS } from '../../lib/words.ts';
 
@@ -18,6 +20,13 @@ export function RequestConsent(props: { pseudonym: string }) {
   const [days, setDays] = useState('90');
   const [notice, setNotice] = useState<string>();
   const [busy, error, run] = useAction();
+  /** The request sent from this form, until the patient answers it. */
+  const [sent, setSent] = useState<string>();
+  useConsentEvents((event) => {
+    if (event?.kind !== 'consent.answered' || event.requestId !== sent) return;
+    setSent(undefined);
+    setNotice('The patient has answered your request; what you may see now is shown above.');
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setNotice(undefined);
@@ -25,8 +34,9 @@ export function RequestConsent(props: { pseudonym: string }) {
       const n = Number(days);
       if (!Number.isInteger(n) || n < 1 || n > 3650) throw new Error('ask for 1 to 3650 days');
       const startMs = await chainTimeMs();
+      const requestId = randomId();
       const tx = await signAndCommit(current!.seed, 'consent.request', {
-        requestId: randomId(),
+        requestId,
         patientPseudonym: props.pseudonym,
         resourceTypes: [type],
         purposes: [purpose],
@@ -34,6 +44,7 @@ export function RequestConsent(props: { pseudonym: string }) {
         period: { startMs, endMs: startMs + n * DAY_MS },
         reasonCode: reason,
       });
+      setSent(requestId);
       setNotice(`Request sent (block ${tx.height}). The patient will see it in their portal.`);
     });
   };

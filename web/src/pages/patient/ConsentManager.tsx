@@ -12,7 +12,8 @@ import { useSession } from '../../lib/session.tsx';
 import { consentSentence, requestSentence } from '../../lib/words.ts';
 import { GrantForm } from './GrantForm.tsx';
 
-export function ConsentManager() {
+/** `changes` counts the consent events seen (PatientPortal's stream): each one reloads what is shown. */
+export function ConsentManager(props: { readonly changes?: number }) {
   const { current } = useSession();
   const orgs = useOrgs();
   const name = orgNamer(orgs);
@@ -36,7 +37,7 @@ export function ConsentManager() {
   }, [token]);
   useEffect(() => {
     void reload();
-  }, [reload]);
+  }, [reload, props.changes]);
   if (current === undefined) return null;
   const now = Date.now();
   const active = (consents ?? []).filter((c) => isActive(c, now));

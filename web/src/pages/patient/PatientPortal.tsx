@@ -1,6 +1,10 @@
 // The patient's portal: their records, their consents, who looked at their data, and their data to
-// take away or erase. Everything the patient signs (consent, erasure) is signed in this page.
-import { useState } from 'react';
+// take away or erase. Everything the patient signs (consent, erasure) is signed in this page. A badge on
+// the consent tab counts the requests waiting for an answer, kept current by the patient's own event
+// stream (lib/live.ts), which also refreshes the consent tab without a reload.
+import { useCallback, useEffect, useState } from 'react';
+import { myConsentRequests } from '../../lib/consents.ts';
+import { useConsentEvents } from '../../lib/live.ts';
 import { BASE_POLICY_WORDS, useBasePolicy } from '../../lib/network.ts';
 import { useSession } from '../../lib/session.tsx';
 import { AccessLog } from './AccessLog.tsx';
@@ -20,6 +24,22 @@ export function PatientPortal() {
   const { current } = useSession();
   const [tab, setTab] = useState<TabId>('records');
   const policy = useBasePolicy();
+  /** Consent events seen so far: the consent tab reloads on each. */
+  const [changes, setChanges] = useState(0);
+  const [waiting, setWaiting] = useState(0);
+  const token = current?.session.token;
+  const countWaiting = useCallback(() => {
+    if (token === undefined) return;
+    myConsentRequests(token).then(
+      (requests) => setWaiting(requests.filter((r) => r.status === 'pending').length),
+      () => undefined,
+    );
+  }, [token]);
+  useEffect(countWaiting, [countWaiting]);
+  useConsentEvents(() => {
+    setChanges((n) => n + 1);
+    countWaiting();
+  });
   if (current === undefined) return null;
   const focusTab = (index: number) => {
     const next = TABS[(index + TABS.length) % TABS.length]!;
@@ -55,12 +75,17 @@ export function PatientPortal() {
             }}
           >
             {t.label}
+            {t.id === 'consent' && waiting > 0 && (
+              <span className="badge" data-testid="requests-waiting">
+                {waiting} {waiting === 1 ? 'request' : 'requests'} waiting
+              </span>
+            )}
           </button>
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'records' && <Timeline />}
-        {tab === 'consent' && <ConsentManager />}
+        {tab === 'consent' && <ConsentManager changes={changes} />}
         {tab === 'log' && <AccessLog />}
         {tab === 'data' && <MyData />}
       </div>
