@@ -180,6 +180,26 @@ function memoX25519PublicKeyOf(recipientEd: Uint8Array): Uint8Array {
   return converted;
 }
 
+/**
+ * Parsed X25519 private keys, remembered per seed: every read opens an envelope with the node's own key,
+ * and deriving its X25519 secret (SHA-512 in JS) and importing it into OpenSSL cost about a tenth of a
+ * read. The same bounded, cleared-when-full rule as the Ed25519 signing keys (backend-node.ts): the cache
+ * holds nothing the process did not already hold, since the caller passes the seed on every call.
+ */
+const x25519PrivateKeyCache = new Map<string, KeyObject>();
+const X25519_PRIVATE_KEYS_MAX = 64;
+
+function memoX25519PrivateKey(seed: Uint8Array, publicKey: Uint8Array): KeyObject {
+  const id = Buffer.from(seed).toString('latin1');
+  let key = x25519PrivateKeyCache.get(id);
+  if (key === undefined) {
+    key = x25519PrivateKey(x25519SecretKeyOf(seed), publicKey);
+    if (x25519PrivateKeyCache.size >= X25519_PRIVATE_KEYS_MAX) x25519PrivateKeyCache.clear();
+    x25519PrivateKeyCache.set(id, key);
+  }
+  return key;
+}
+
 /** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */
 export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
   const recipientX = memoX25519PublicKeyOf(recipientEd);
@@ -196,10 +216,7 @@ export function openEnvelope(envelope: Uint8Array, recipientSeed: Uint8Array, re
   checkSeed(recipientSeed);
   const recipientEd = publicKeyFromSeed(recipientSeed);
   const recipientX = memoX25519PublicKeyOf(recipientEd);
-  const shared = sharedSecret(
-    x25519PrivateKey(x25519SecretKeyOf(recipientSeed), recipientX),
-    ephemeralPublicKey,
-  );
+  const shared = sharedSecret(memoX25519PrivateKey(recipientSeed, recipientX), ephemeralPublicKey);
   const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralPublicKey, recipientX, recipientEd));
   return gcmDecrypt(kek, nonce, wrappedKey, wrapAad(ref));
 }
