@@ -4,6 +4,7 @@ import { consensusModule } from './consensus/index.ts';
 import { consentModule } from './consent/index.ts';
 import { governanceModule } from './governance/index.ts';
 import { membershipModule } from './membership/index.ts';
+import { monitoringModule } from './monitoring/module.ts';
 import { notaryModule } from './notary/index.ts';
 import { recordsModule } from './records/index.ts';
 import { supplyModule } from './supply/index.ts';
@@ -17,6 +18,7 @@ export const APP_MODULES: readonly AppModule[] = [
   notaryModule,
   supplyModule,
   governanceModule,
+  monitoringModule,
 ];
 
 /** The modules' beginBlock hooks, in module order. */

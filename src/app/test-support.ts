@@ -79,6 +79,8 @@ export class TestChain {
   private executor!: BlockExecutor;
   height = 0;
   lastTxHash = '';
+  /** Time skipped by advance(), added to every block opened after it. */
+  private skippedMs = 0;
 
   constructor(genesis: Genesis = testGenesis()) {
     for (const [k, v] of executeGenesis(genesis, genesisHash(genesis)).writes) {
@@ -90,7 +92,7 @@ export class TestChain {
   private begin(): void {
     this.height++;
     const base: StateReader = { get: (k) => this.committed.get(k) };
-    const timeMs = GENESIS_TIME_MS + this.height * BLOCK_INTERVAL_MS;
+    const timeMs = this.timeMs;
     this.executor = new BlockExecutor(base, { chainId, height: this.height, timeMs });
   }
 
@@ -100,7 +102,13 @@ export class TestChain {
   }
 
   get timeMs(): number {
-    return GENESIS_TIME_MS + this.height * BLOCK_INTERVAL_MS;
+    return GENESIS_TIME_MS + this.height * BLOCK_INTERVAL_MS + this.skippedMs;
+  }
+
+  /** Commits the block so far and opens the next one `ms` later than it would be (days pass in a test). */
+  advance(ms: number): void {
+    this.skippedMs += ms;
+    this.commit();
   }
 
   submit(signer: Party, type: string, payload: unknown): Outcome {

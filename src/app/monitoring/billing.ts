@@ -26,7 +26,7 @@ export interface CommittedBatch {
 export interface TransmissionDay {
   readonly day: number;
   readonly batches: number;
-  /** hash of the day's batch roots in time order; ties the day to the on-chain commitments. */
+  /** A hash chain over the day's batch roots in time order (nextDayDigest); ties the day to the chain. */
   readonly batchRootsDigest: string;
 }
 
@@ -41,6 +41,18 @@ export interface TransmissionFact {
 export interface DayEvidence {
   readonly day: TransmissionDay;
   readonly proof: merkle.InclusionProofHex;
+}
+
+/** The digest of a day with no batch; each committed batch extends it (O(1) state per batch). */
+export const EMPTY_DAY_DIGEST = hashCanonical('monitoring-day-roots', []);
+
+export function nextDayDigest(previous: string, batchRoot: string): string {
+  return hashCanonical('monitoring-day-roots', [previous, batchRoot]);
+}
+
+/** The UTC day number (days since the epoch) of a time. */
+export function utcDay(timeMs: number): number {
+  return Math.floor(timeMs / DAY_MS);
 }
 
 export function billingDecision(daysWithTransmission: number): BillingDecision {
@@ -78,7 +90,7 @@ export function transmissionDays(
   return roots.map((dayRoots, day) => ({
     day,
     batches: dayRoots.length,
-    batchRootsDigest: hashCanonical('monitoring-day-roots', dayRoots),
+    batchRootsDigest: dayRoots.reduce(nextDayDigest, EMPTY_DAY_DIGEST),
   }));
 }
 

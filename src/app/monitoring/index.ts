@@ -1,6 +1,11 @@
-// Remote patient monitoring (issue 18), first slice: pure NEWS2 scoring, the per-period Merkle batch of a
-// device's readings with per-reading proofs, and the 30-day billing fact with per-day proofs. Tx handlers
-// are not registered yet (see docs/ARCHITECTURE.md for what is left).
+// Remote patient monitoring (issue 18): pure NEWS2 scoring, the per-period Merkle batch of a device's
+// readings with per-reading proofs, the 30-day billing fact with per-day proofs, and the app module's tx
+// handlers (devices, batch commitments, escalations, billing facts).
 export * from './news2.ts';
 export * from './batch.ts';
 export * from './billing.ts';
+export * from './keys.ts';
+export { batchStatementBytes, BATCH_SIGNERS, type BatchSigner, type BatchStatement } from './commitments.ts';
+export { RESPONSE_DUE_MS } from './escalations.ts';
+export { billingFlags, committedDays } from './billing-facts.ts';
+export { monitoringModule } from './module.ts';

@@ -25,7 +25,9 @@ export type SignaturePurpose =
   | 'receipt'
   | 'auth-challenge'
   /** A practitioner's signed delegation to their own node (contract/delegation.ts, finding 8). */
-  | 'delegation';
+  | 'delegation'
+  /** A monitoring device's or gateway's signature over one period's batch root (app/monitoring). */
+  | 'device-batch';
 
 /** The bytes actually signed: "carechain/v1/<purpose>/<chainId>\n" followed by the message. */
 export function signingBytes(purpose: SignaturePurpose, chainId: string, message: Uint8Array): Uint8Array {

@@ -189,14 +189,36 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'mempool.duplicate': 'This was already sent and is being recorded.',
   'mempool.full': 'The network is busy. Wait a few seconds and try again.',
 
+  'monitoring.bad_batch_signature':
+    'The batch is not signed by the device or its gateway, so it was not recorded.',
+  'monitoring.batch_replayed': 'A batch for this period was recorded already; a batch is sent once.',
+  'monitoring.billing_exists': 'The billing record for this device and period exists already.',
+  'monitoring.device_bound': 'This device is already linked to a patient. Unlink it first.',
+  'monitoring.device_exists': 'A device with this system id is registered already.',
+  'monitoring.device_revoked': 'This device has been withdrawn and can no longer send readings.',
+  'monitoring.device_unbound': 'This device is not linked to a patient.',
   'monitoring.duplicate_reading': 'The same reading was sent twice in one batch. Send each reading once.',
+  'monitoring.escalation_acked': 'This alert was acknowledged already.',
+  'monitoring.escalation_exists': 'This alert is open already.',
   'monitoring.invalid_batch': 'A batch holds at least one reading and at most ten thousand.',
   'monitoring.invalid_period': 'A billing period starts at midnight (UTC). Choose the first day again.',
   'monitoring.invalid_reading':
     'A reading was incomplete or not a number. Check the device and send it again.',
   'monitoring.invalid_vitals':
     'A vital sign is missing or outside what a patient can have. Check the numbers and score again.',
+  'monitoring.not_bound_patient':
+    'Only the patient the device is linked to, or its organisation, can unlink it.',
+  'monitoring.not_care_team':
+    'Only a clinician of the organisation that raised the alert can acknowledge it.',
+  'monitoring.not_device_org': 'This device belongs to another organisation.',
+  'monitoring.not_org': 'Only an organisation’s server or administrator can do this.',
+  'monitoring.not_patient': 'Only the patient (or someone acting for them) can link a device to themselves.',
   'monitoring.outside_period': 'A reading or batch falls outside the period it was sent for.',
+  'monitoring.period_open': 'The 30-day period has not ended yet. Record it after its last day.',
+  'monitoring.period_out_of_binding':
+    'The readings are from before the device was linked, or from the future.',
+  'monitoring.unknown_device': 'There is no device with that system id.',
+  'monitoring.unknown_escalation': 'There is no alert with that id.',
   'monitoring.unknown_reading': 'That reading is not in the batch it was checked against.',
 
   'proof.out_of_range': 'There is no proof for that position in the ledger yet.',

@@ -1,0 +1,11 @@
+// The monitoring app module: device identity, batch commitments, NEWS2 escalations and billing facts.
+import type { AppModule } from '../module.ts';
+import { BILLING_HANDLERS } from './billing-facts.ts';
+import { COMMITMENT_HANDLERS } from './commitments.ts';
+import { DEVICE_HANDLERS } from './devices.ts';
+import { ESCALATION_HANDLERS } from './escalations.ts';
+
+export const monitoringModule: AppModule = {
+  name: 'monitoring',
+  handlers: [...DEVICE_HANDLERS, ...COMMITMENT_HANDLERS, ...ESCALATION_HANDLERS, ...BILLING_HANDLERS],
+};
