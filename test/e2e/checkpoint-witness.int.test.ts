@@ -109,7 +109,7 @@ test('GET /checkpoint verifies under an independent signed-note checker with a q
       assert.ok(parsed.logs.some((l) => parseVkey(m.log).keyId === l.keyId));
       assert.match(m.witness, new RegExp(`^${m.orgId}\\.carechain\\.local/carechain-witness\\+`));
     }
-    const verdict = independentlyCheckNote(note, policy.body);
+    const verdict = await independentlyCheckNote(note, policy.body);
     assert.equal(verdict.origin, keys.origin);
     assert.equal(verdict.logSigned, true, 'the serving node signed as the log');
     assert.deepEqual(verdict.failed, []);
@@ -118,7 +118,7 @@ test('GET /checkpoint verifies under an independent signed-note checker with a q
     // The same checker refuses the checkpoint with its root changed (it can fail).
     const lines = note.split('\n');
     lines[2] = Buffer.alloc(32, 7).toString('base64');
-    const forged = independentlyCheckNote(lines.join('\n'), policy.body);
+    const forged = await independentlyCheckNote(lines.join('\n'), policy.body);
     assert.equal(forged.quorum, false);
     assert.notDeepEqual(forged.failed, []);
   }

@@ -166,7 +166,7 @@ test('an inclusion proof from the API verifies under both verifiers against a va
       fromHex(cp.logRoot),
     ),
   );
-  const [independent, independentTampered] = independentlyVerify([
+  const [independent, independentTampered] = await independentlyVerify([
     {
       kind: 'inclusion',
       leafHash: proof.leafHash,
@@ -210,7 +210,7 @@ test('a consistency proof between two checkpoints verifies under both verifiers'
       proof.map(fromHex),
     ),
   );
-  const [independent, swapped] = independentlyVerify([
+  const [independent, swapped] = await independentlyVerify([
     {
       kind: 'consistency',
       fromSize: early.logSize,
