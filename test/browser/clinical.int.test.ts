@@ -194,6 +194,7 @@ test('every route has its own title, focus lands on its heading, and axe finds n
     '/signin/privacy',
     '/explorer',
     '/explorer/block/1',
+    '/explorer/verify',
     `/explorer/tx/${txHash}`,
     '/no-such-page',
   ];

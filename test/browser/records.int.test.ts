@@ -11,8 +11,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ensureWebBuilt,
   launchChromium,
+  newPage,
+  DESKTOP,
   patientCode,
+  PHONE,
   seedPatientRecords,
+  seriousViolations,
   signInWithSeed,
   staffSeed,
   startUp,
@@ -232,4 +236,85 @@ test('a hospital patient who signs in at the pharmacy’s node sees the hospital
   const types = bundle.entry.map((e) => e.resource.resourceType).sort();
   assert.deepEqual([...new Set(types)], ['Observation', 'Patient']);
   await page.context().close();
+});
+
+/** Clicks a "download proof" button until the file comes (a fresh tx waits for the next cosigned checkpoint). */
+async function downloadedProof(page: Page, button: ReturnType<Page['getByRole']>): Promise<string> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const download = page.waitForEvent('download', { timeout: 5_000 }).catch(() => undefined);
+    await button.click();
+    const saved = await (await download)?.path();
+    if (saved !== undefined) return readFileSync(saved, 'utf8');
+  }
+  throw new Error('no proof file within 40 tries');
+}
+
+test('the patient downloads proofs of an access and a consent, and the verifier page checks them', async () => {
+  // An access event's proof, from "Who looked at my data".
+  await patientPage.getByRole('tab', { name: 'Who looked at my data' }).click();
+  const log = patientPage.getByRole('list', { name: 'Accesses, newest first' });
+  const access = await downloadedProof(
+    patientPage,
+    log.getByRole('button', { name: /^Download proof of this access/ }).last(),
+  );
+  assert.match(access, /^c2sp\.org\/tlog-proof@v1\nextra [A-Za-z0-9+/=]+\nindex \d+\n/);
+  // A consent's proof (the permission the patient approved), and one of the revoked permission.
+  await patientPage.getByRole('tab', { name: 'Who may see my data' }).click();
+  const consent = await downloadedProof(
+    patientPage,
+    patientPage.getByRole('button', { name: 'Download proof of this permission' }).first(),
+  );
+  const revocation = await downloadedProof(
+    patientPage,
+    patientPage.getByRole('button', { name: 'Download proof of this revocation' }).first(),
+  );
+
+  // The verifier page opens each file and checks it in the browser against the node's witness policy.
+  const verifier = await newPage(browser);
+  await verifier.goto(`${clinic()}/explorer/verify`);
+  await verifier.waitForFunction(
+    "document.querySelector('#witness-policy')?.value.includes('log ')",
+    undefined,
+    { timeout: 20_000 },
+  );
+  const check = async (name: string, text: string) => {
+    await verifier.getByLabel('Proof file').setInputFiles({
+      name,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(text),
+    });
+    await verifier.getByRole('button', { name: 'Verify' }).click();
+    const outcome = verifier.getByRole('heading', { name: /Verified in your browser|Verification failed/ });
+    await outcome.waitFor({ timeout: 20_000 });
+    const steps = verifier.getByRole('list', { name: 'Verification steps' }).getByRole('listitem');
+    const result = {
+      heading: (await outcome.textContent()) ?? '',
+      failed: await steps.evaluateAll((items) =>
+        items.filter((i) => i.getAttribute('data-ok') !== 'true').map((i) => i.getAttribute('data-step')),
+      ),
+      text: (await verifier.getByRole('list', { name: 'Verification steps' }).textContent()) ?? '',
+    };
+    await verifier.reload();
+    await verifier.waitForFunction("document.querySelector('#witness-policy')?.value.includes('log ')");
+    return result;
+  };
+  const good = await check('access.tlog-proof', access);
+  assert.equal(good.heading, '✓ Verified in your browser', good.text);
+  assert.deepEqual(good.failed, []);
+  assert.match(good.text, /records\.[a-zA-Z]+, tx [0-9a-f]{64}/);
+  assert.deepEqual((await check('consent.tlog-proof', consent)).failed, []);
+  const revoked = await check('revocation.tlog-proof', revocation);
+  assert.deepEqual(revoked.failed, []);
+  assert.match(revoked.text, /consent\.revoke/);
+  // A file whose inclusion path was altered fails the ledger step (and only it).
+  const lines = access.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('index ')) + 1;
+  lines[at] = (lines[at]![0] === 'A' ? 'B' : 'A') + lines[at]!.slice(1);
+  const forged = await check('forged.tlog-proof', lines.join('\n'));
+  assert.equal(forged.heading, '✗ Verification failed');
+  assert.deepEqual(forged.failed, ['proof']);
+  // The page holds at both widths.
+  for (const viewport of [DESKTOP, PHONE]) assert.deepEqual(await seriousViolations(verifier, viewport), []);
+  assert.equal(await verifier.title(), 'Verify a proof file · Explorer · carechain');
+  await verifier.context().close();
 });

@@ -13,6 +13,7 @@ import { SupplyConsole } from './pages/supply/SupplyConsole.tsx';
 import { Explorer } from './pages/explorer/Explorer.tsx';
 import { TxPage } from './pages/explorer/TxPage.tsx';
 import { BlockPage } from './pages/explorer/BlockPage.tsx';
+import { VerifyFile } from './pages/explorer/VerifyFile.tsx';
 import { PrivacyOfficer } from './pages/privacy/PrivacyOfficer.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
@@ -22,6 +23,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   const block = /^\/explorer\/block\/([1-9][0-9]{0,15})$/.exec(path);
   if (block) return <BlockPage height={Number(block[1])} />;
   if (path === '/explorer') return <Explorer />;
+  if (path === '/explorer/verify') return <VerifyFile />;
   if (path.startsWith('/signin/')) return <SignIn role={path.slice('/signin/'.length)} />;
   const needs = (kind: 'patient' | 'staff', role: string) =>
     current?.session.kind === kind ? undefined : <SignIn role={role} />;

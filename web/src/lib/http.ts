@@ -38,9 +38,19 @@ export function errorMessageOf(status: number, body: unknown): Pick<Refusal, 'co
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { ...options.headers };
+  return (await call(path, options)).body as T;
+}
+
+/** A text answer (a proof file, a policy) as sent; failures as request's. */
+export async function requestText(path: string, options: RequestOptions = {}): Promise<string> {
+  return (await call(path, { ...options, headers: { accept: 'text/plain', ...options.headers } })).text;
+}
+
+async function call(path: string, options: RequestOptions): Promise<{ text: string; body: unknown }> {
+  const headers: Record<string, string> = {};
   const type = options.fhir === true ? 'application/fhir+json' : 'application/json';
   headers.accept = type;
+  Object.assign(headers, options.headers);
   if (options.body !== undefined) headers['content-type'] = type;
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
@@ -64,7 +74,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     const { code, message, reason } = errorMessageOf(response.status, body);
     throw new ApiFailure(response.status, code, message, reason);
   }
-  return body as T;
+  return { text, body };
 }
 
 /** A code in parentheses at the end of the node's words: "access denied (consent.none)". */

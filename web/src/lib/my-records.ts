@@ -13,6 +13,21 @@ export interface MyRecords {
   readonly custodians: string[];
   /** What $everything could not include (a custodian that did not answer), in its own words. */
   readonly missing: string[];
+  /** Erasure receipts on the ledger, each custodian's (empty until the patient asks for erasure). */
+  readonly receipts: ErasureReceiptRef[];
+}
+
+export interface ErasureReceiptRef {
+  readonly custodianOrgId: string;
+  readonly txHash: string;
+  readonly height: number;
+}
+
+/** Every custodian's erasure receipts, as the erasure status (GET or POST) lists them. */
+export function receiptsOf(status: Pick<ErasureStatusBody, 'custodians'>): ErasureReceiptRef[] {
+  return status.custodians.flatMap((c) =>
+    c.receipts.map((r) => ({ custodianOrgId: c.custodianOrgId, ...r })),
+  );
 }
 
 export async function loadMyRecords(token: string): Promise<MyRecords> {
@@ -30,5 +45,5 @@ export async function loadMyRecords(token: string): Promise<MyRecords> {
       for (const i of (resource.issue ?? []) as { diagnostics?: string }[]) missing.push(i.diagnostics ?? '');
   }
   const custodians = status.custodians.filter((c) => c.records > c.erased).map((c) => c.custodianOrgId);
-  return { records, custodians, missing };
+  return { records, custodians, missing, receipts: receiptsOf(status) };
 }

@@ -26,6 +26,8 @@ function pageTitle(path: string): string | undefined {
       return 'Start';
     case '/explorer':
       return 'Explorer';
+    case '/explorer/verify':
+      return 'Verify a proof file · Explorer';
     case '/patient':
       return 'Your health records';
     case '/clinician':

@@ -168,6 +168,9 @@ export function Explorer() {
     <section>
       <h1>Network explorer</h1>
       <Search />
+      <p className="hint">
+        Kept a proof file? <Link href="/explorer/verify">Verify a proof file</Link> in your browser.
+      </p>
       <ErrorBanner error={error} />
       <div className="columns">
         <section aria-labelledby="blocks-title" className="panel">

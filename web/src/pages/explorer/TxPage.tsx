@@ -1,8 +1,10 @@
 // One transaction, and the button that proves it is in the ledger: the browser fetches the inclusion
 // proof (with its checkpoint) and checks every step itself against the genesis validator keys
-// (lib/verify-proof.ts), listing each step with ✓ or ✗.
+// (lib/verify-proof.ts), listing each step with ✓ or ✗ (components/VerifySteps.tsx). A proof file to
+// keep is on the verifier page (/explorer/verify).
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner, Link, shortHex, useAction } from '../../components/ui.tsx';
+import { VerifySteps } from '../../components/VerifySteps.tsx';
 import type { InclusionProofBody, StoredTxAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 import { loadGenesis } from '../../lib/network.ts';
@@ -29,7 +31,6 @@ export function TxPage(props: { hash: string }) {
       setSteps(verifyTxProof({ genesis, txHash: props.hash, tx: stored?.tx, proof }));
     });
 
-  const allOk = steps?.every((s) => s.ok);
   return (
     <section>
       <p>
@@ -71,23 +72,7 @@ export function TxPage(props: { hash: string }) {
       )}
       <Busy label={busy} />
       <ErrorBanner error={error} />
-      {steps && (
-        <section aria-labelledby="verify-title" className="panel">
-          <h2 id="verify-title" className={allOk ? 'ok' : 'bad'}>
-            {allOk ? '✓ Verified in your browser' : '✗ Verification failed'}
-          </h2>
-          <ol className="steps" aria-label="Verification steps">
-            {steps.map((s) => (
-              <li key={s.id} className={s.ok ? 'ok' : 'bad'} data-step={s.id} data-ok={s.ok}>
-                <span aria-hidden="true">{s.ok ? '✓' : '✗'}</span> <strong>{s.label}</strong>
-                <span className="sr-only">{s.ok ? ' passed' : ' failed'}</span>
-                <br />
-                <small>{s.detail}</small>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      {steps && <VerifySteps steps={steps} />}
     </section>
   );
 }

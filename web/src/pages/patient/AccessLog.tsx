@@ -1,5 +1,6 @@
 // "Who looked at my data": every access event about the patient on the ledger, granted or denied, with
 // its purpose; break-glass (emergency access without consent) is highlighted.
+import { ProofButton } from '../../components/ProofButton.tsx';
 import { useEffect, useState } from 'react';
 import type { AccessLogAnswer } from '../../../../src/contract/records.ts';
 import { Busy, ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
@@ -26,7 +27,9 @@ export function AccessLog() {
       <h2 id="log-title">Who looked at your data</h2>
       <p className="hint">
         Every time someone outside your own sign-in asks for your records, the answer (allowed or refused) is
-        written to the ledger before anything is shown to them.
+        written to the ledger before anything is shown to them. A downloaded proof of any entry can be checked
+        on the <Link href="/explorer/verify">verifier page</Link>, or with <code>carechain proof verify</code>
+        .
       </p>
       <Busy label={log === undefined && error === undefined ? 'Loading the access log…' : undefined} />
       <ErrorBanner error={error} />
@@ -56,7 +59,8 @@ export function AccessLog() {
               </p>
               <small className="hint">
                 {new Date(e.timeMs).toLocaleString()} · practitioner {shortHex(e.requester, 10)} ·{' '}
-                <Link href={`/explorer/tx/${e.txHash}`}>proof on the ledger</Link>
+                <Link href={`/explorer/tx/${e.txHash}`}>proof on the ledger</Link> ·{' '}
+                <ProofButton txHash={e.txHash} what={`this access, ${new Date(e.timeMs).toLocaleString()}`} />
               </small>
             </li>
           );

@@ -4,9 +4,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConsentRecord, ConsentRequestRecord } from '../../../../src/app/consent/types.ts';
 import { ConfirmButton } from '../../components/confirm.tsx';
+import { ProofButton } from '../../components/ProofButton.tsx';
 import { Busy, ErrorBanner, Link, Notice, useAction } from '../../components/ui.tsx';
 import { isActive, myConsentRequests, myConsents } from '../../lib/consents.ts';
 import { chainTimeMs, randomId, signAndCommit } from '../../lib/ledger.ts';
+import { consentTxHash } from '../../lib/proofs.ts';
 import { orgNamer, useOrgs } from '../../lib/network.ts';
 import { useSession } from '../../lib/session.tsx';
 import { consentSentence, requestSentence } from '../../lib/words.ts';
@@ -42,6 +44,7 @@ export function ConsentManager(props: { readonly changes?: number }) {
   const now = Date.now();
   const active = (consents ?? []).filter((c) => isActive(c, now));
   const pending = requests.filter((r) => r.status === 'pending');
+  const revokedBefore = (consents ?? []).filter((c) => c.revokedAtHeight !== null).reverse();
 
   const revoke = (c: ConsentRecord) =>
     run('Revoking — waiting for the network to commit it…', async () => {
@@ -143,7 +146,8 @@ export function ConsentManager(props: { readonly changes?: number }) {
                 <p className={c.provision === 'deny' ? 'bad' : undefined}>{consentSentence(c, name)}</p>
                 <small className="hint">
                   Signed in block {c.height} ·{' '}
-                  <Link href={`/explorer/block/${c.height}`}>see it on the ledger</Link>
+                  <Link href={`/explorer/block/${c.height}`}>see it on the ledger</Link> ·{' '}
+                  <ProofButton txHash={() => consentTxHash(c, 'grant')} what="this permission" />
                 </small>
                 <div className="actions">
                   <ConfirmButton
@@ -162,6 +166,22 @@ export function ConsentManager(props: { readonly changes?: number }) {
           </ul>
         )}
       </section>
+      {revokedBefore.length > 0 && (
+        <section aria-labelledby="revoked-title" className="panel">
+          <h3 id="revoked-title">Permissions you revoked</h3>
+          <ul className="plain" aria-label="Revoked permissions">
+            {revokedBefore.map((c) => (
+              <li key={c.consentId}>
+                <p>{consentSentence(c, name)}</p>
+                <small className="hint">
+                  Revoked in block {c.revokedAtHeight} ·{' '}
+                  <ProofButton txHash={() => consentTxHash(c, 'revoke')} what="this revocation" />
+                </small>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <GrantForm
         disabled={busy !== undefined}
         onGrant={(payload, sentence) =>

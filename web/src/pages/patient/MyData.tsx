@@ -9,7 +9,8 @@ import { request } from '../../lib/http.ts';
 import { signOnly } from '../../lib/ledger.ts';
 import { encodePatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
-import { loadMyRecords } from '../../lib/my-records.ts';
+import { loadMyRecords, receiptsOf, type ErasureReceiptRef } from '../../lib/my-records.ts';
+import { ProofButton } from '../../components/ProofButton.tsx';
 import type { ErasureResultBody } from '../../../../src/contract/erasure.ts';
 
 export function MyData() {
@@ -17,6 +18,7 @@ export function MyData() {
   // Who the patient is and who keeps their Patient record, from the ledger and $everything, never from
   // the node the portal was opened at (a pharmacy's node keeps nothing of a hospital patient).
   const [identity, setIdentity] = useState<{ custodian: string | null; patientId: string | null }>();
+  const [receipts, setReceipts] = useState<ErasureReceiptRef[]>([]);
   const [notice, setNotice] = useState<string>();
   const [understood, setUnderstood] = useState(false);
   const [busy, error, run] = useAction();
@@ -26,6 +28,7 @@ export function MyData() {
       (mine) => {
         const patient = mine.records.find((r) => r.resourceType === 'Patient');
         setIdentity({ custodian: mine.custodians[0] ?? null, patientId: patient?.id ?? null });
+        setReceipts(mine.receipts);
       },
       () => setIdentity({ custodian: null, patientId: null }),
     );
@@ -69,6 +72,7 @@ export function MyData() {
           body: { tx },
           token: current.session.token,
         });
+        setReceipts(receiptsOf(result));
         // Every custodian erases its own copy; the others' nodes may still be on their way.
         const waiting = result.custodians.filter((c) => c.pending > 0).map((c) => c.custodianOrgId);
         setNotice(
@@ -131,6 +135,16 @@ export function MyData() {
             </p>
           </ConfirmButton>
         </div>
+        {receipts.length > 0 && (
+          <ul className="plain" aria-label="Erasure receipts">
+            {receipts.map((r) => (
+              <li key={r.txHash}>
+                Receipt of {r.custodianOrgId}, block {r.height} ·{' '}
+                <ProofButton txHash={r.txHash} what={`the erasure receipt of ${r.custodianOrgId}`} />
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
     </section>
   );
