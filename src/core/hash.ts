@@ -15,7 +15,9 @@ export type HashDomain =
   | 'trial-outcome'
   | 'monitoring-reading'
   | 'monitoring-day'
-  | 'monitoring-day-roots';
+  | 'monitoring-day-roots'
+  | 'claim-adjudication'
+  | 'claim-commitment';
 
 export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));

@@ -1,6 +1,14 @@
 // node:crypto backend (OpenSSL). Keys arrive as raw 32-byte values and are wrapped in their fixed
 // DER prefixes (RFC 8410) because node:crypto has no raw Ed25519 key import.
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import type { CryptoBackend } from './backend.ts';
 import { isAcceptablePublicKey } from './ed25519-rule.ts';
 
@@ -55,6 +63,7 @@ function toBytes(buffer: Buffer): Uint8Array {
 
 export const backend: CryptoBackend = {
   sha256: (data) => toBytes(createHash('sha256').update(data).digest()),
+  hmacSha256: (key, data) => toBytes(createHmac('sha256', key).update(data).digest()),
   ed25519PublicKey: (seed) => privateKeyEntry(seed).publicKey.slice(),
   ed25519Sign: (seed, message) => toBytes(sign(null, message, privateKeyEntry(seed).key)),
   ed25519Verify(publicKey, message, signature) {

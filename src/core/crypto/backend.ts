@@ -4,6 +4,8 @@
 
 export interface CryptoBackend {
   sha256(data: Uint8Array): Uint8Array;
+  /** HMAC-SHA-256 (RFC 2104): a keyed hash, for fingerprints only holders of the key can compute. */
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** The 32-byte Ed25519 public key of a 32-byte private seed (RFC 8032 §5.1.5). */
   ed25519PublicKey(seed: Uint8Array): Uint8Array;
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;

@@ -14,6 +14,10 @@ export function sha256(data: Uint8Array): Uint8Array {
   return backend.sha256(data);
 }
 
+export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return backend.hmacSha256(key, data);
+}
+
 /**
  * What a signature is for. Each purpose gets its own prefix, so a signature made for one purpose (a vote,
  * say) can never be replayed as another (a transaction), nor on another chain.

@@ -48,6 +48,10 @@ export const ERROR_CATALOGUE = {
   'c2sp.quorum_not_met': { status: 400, message: 'C2SP: quorum not met' },
   'c2sp.unverified': { status: 400, message: 'C2SP: no known key signed' },
 
+  'claims.invalid_claim': { status: 400, message: 'claims: invalid claim' },
+  'claims.invalid_fingerprint_key': { status: 400, message: 'claims: invalid fingerprint key' },
+  'claims.invalid_rule_table': { status: 400, message: 'claims: invalid rule table' },
+
   'checkpoint.invalid': { status: 400, message: 'checkpoint: invalid' },
   'checkpoint.none': { status: 404, message: 'checkpoint: none' },
   'checkpoint.not_found': { status: 404, message: 'checkpoint: not found' },
