@@ -57,7 +57,8 @@ const NO_CONSENT: Sentence = {
 
 export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'claims.invalid_claim': 'The claim is incomplete or malformed. Check its lines, codes, units and amounts.',
-  'claims.invalid_fingerprint_key': 'This node is not set up to fingerprint claims. Tell the node’s administrator.',
+  'claims.invalid_fingerprint_key':
+    'This node is not set up to fingerprint claims. Tell the node’s administrator.',
   'claims.invalid_rule_table': 'The adjudication rule table is malformed. Check its fees, edits and plans.',
   'auth.challenge_bad_signature': `Your key did not sign in correctly. ${RELOAD}`,
   'auth.challenge_busy': 'Too many sign-ins are in progress at this node. Wait a moment and try again.',
