@@ -19,65 +19,75 @@ export const BASIS_POINTS = 10_000;
 export type PtpModifierIndicator = 0 | 1;
 
 /** An NCCI-style procedure-to-procedure edit: column 2 is not paid with column 1 on the same day. */
-export interface PtpEdit {
-  readonly column1: string;
-  readonly column2: string;
-  readonly modifierIndicator: PtpModifierIndicator;
-}
+export type PtpEdit = Readonly<{
+  column1: string;
+  column2: string;
+  modifierIndicator: PtpModifierIndicator;
+}>;
 
 /** Coverage rules of one plan. */
-export interface PlanRules {
-  readonly planId: string;
+export type PlanRules = Readonly<{
+  /** The plan a Coverage names (Coverage.class plan value). */
+  planId: string;
   /** Codes the plan covers; any other code's line is denied as not covered. */
-  readonly coveredCodes: readonly string[];
+  coveredCodes: readonly string[];
   /** Codes that need a prior authorisation (an approved PA for the code) to be paid. */
-  readonly paRequiredCodes: readonly string[];
+  paRequiredCodes: readonly string[];
   /** Yearly deductible, in cents. */
-  readonly deductibleCents: number;
+  deductibleCents: number;
   /** Fixed copay per paid line, in cents. */
-  readonly copayCents: number;
+  copayCents: number;
   /** The patient's share of what remains after deductible and copay, in basis points (2000 = 20 %). */
-  readonly coinsuranceBasisPoints: number;
-}
+  coinsuranceBasisPoints: number;
+}>;
 
 /** One version of the adjudication rules: what a replay names to get the same answer. */
-export interface RuleTable {
-  readonly version: number;
+export type RuleTable = Readonly<{
+  /** Increases by one with each table governance sets; a replay names it. */
+  version: number;
   /** Allowed amount per unit of each code, in cents. */
-  readonly feeSchedule: Readonly<Record<string, number>>;
-  readonly ptpEdits: readonly PtpEdit[];
+  feeSchedule: Readonly<Record<string, number>>;
+  /** NCCI-style procedure-to-procedure pairs. */
+  ptpEdits: readonly PtpEdit[];
   /** Medically unlikely edit: most units of a code on one line. */
-  readonly mueLimits: Readonly<Record<string, number>>;
-  readonly plans: readonly PlanRules[];
-}
+  mueLimits: Readonly<Record<string, number>>;
+  /** Coverage rules, one entry per plan. */
+  plans: readonly PlanRules[];
+}>;
 
 export const CLAIM_USES = ['claim', 'preauthorization', 'predetermination'] as const;
 export type ClaimUse = (typeof CLAIM_USES)[number];
 export const CLAIM_TYPES = ['professional', 'institutional', 'pharmacy'] as const;
 export type ClaimType = (typeof CLAIM_TYPES)[number];
 
-export interface ClaimItem {
-  readonly sequence: number;
+export type ClaimItem = Readonly<{
+  /** Claim.item.sequence: positive, increasing. */
+  sequence: number;
   /** CPT/HCPCS (or NDC for pharmacy) code. */
-  readonly code: string;
-  readonly modifiers: readonly string[];
-  readonly units: number;
-  readonly chargeCents: number;
+  code: string;
+  /** CPT/HCPCS modifiers (two characters each). */
+  modifiers: readonly string[];
+  /** Claim.item.quantity, whole units. */
+  units: number;
+  /** Claim.item.net, in cents. */
+  chargeCents: number;
   /** YYYY-MM-DD. */
-  readonly serviceDate: string;
-}
+  serviceDate: string;
+}>;
 
 /** What the engine reads of a claim: no patient identity, no clinical content beyond codes. */
-export interface ClaimFacts {
-  readonly planId: string;
-  readonly use: ClaimUse;
-  readonly type: ClaimType;
-  readonly items: readonly ClaimItem[];
+export type ClaimFacts = Readonly<{
+  planId: string;
+  /** Claim.use: only 'claim' is paid; the others are decided the same way without payment. */
+  use: ClaimUse;
+  /** Claim.type (http://terminology.hl7.org/CodeSystem/claim-type). */
+  type: ClaimType;
+  items: readonly ClaimItem[];
   /** Deductible the patient has already met this plan year, in cents (from earlier adjudications). */
-  readonly deductibleMetCents: number;
+  deductibleMetCents: number;
   /** Codes with an approved prior authorisation for this patient and plan. */
-  readonly authorisedCodes: readonly string[];
-}
+  authorisedCodes: readonly string[];
+}>;
 
 /**
  * Why a line was reduced or denied, as X12 Claim Adjustment Reason Codes (CARC), which both the 835
@@ -101,31 +111,31 @@ export const CARC = {
   noFee: '16',
 } as const;
 
-export interface ItemAdjudication {
-  readonly sequence: number;
-  readonly chargeCents: number;
+export type ItemAdjudication = Readonly<{
+  sequence: number;
+  chargeCents: number;
   /** Allowed amount (fee schedule × units, at most the charge); 0 when the line is denied. */
-  readonly allowedCents: number;
-  readonly deductibleCents: number;
-  readonly copayCents: number;
-  readonly coinsuranceCents: number;
+  allowedCents: number;
+  deductibleCents: number;
+  copayCents: number;
+  coinsuranceCents: number;
   /** What the payer pays. */
-  readonly benefitCents: number;
+  benefitCents: number;
   /** What the patient owes (deductible + copay + coinsurance). */
-  readonly patientCents: number;
-  readonly denied: boolean;
+  patientCents: number;
+  denied: boolean;
   /** CARC codes, in the order they applied. */
-  readonly reasons: readonly string[];
-}
+  reasons: readonly string[];
+}>;
 
-export interface Adjudication {
-  readonly tableVersion: number;
-  readonly planId: string;
+export type Adjudication = Readonly<{
+  tableVersion: number;
+  planId: string;
   /** complete: all lines paid; partial: some denied; denied: none paid (FHIR ClaimResponse.outcome maps). */
-  readonly outcome: 'complete' | 'partial' | 'denied';
-  readonly items: readonly ItemAdjudication[];
-  readonly totalChargeCents: number;
-  readonly totalAllowedCents: number;
-  readonly totalBenefitCents: number;
-  readonly totalPatientCents: number;
-}
+  outcome: 'complete' | 'partial' | 'denied';
+  items: readonly ItemAdjudication[];
+  totalChargeCents: number;
+  totalAllowedCents: number;
+  totalBenefitCents: number;
+  totalPatientCents: number;
+}>;

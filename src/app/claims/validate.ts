@@ -25,12 +25,10 @@ function centsOk(value: number, max: number): boolean {
   return Number.isSafeInteger(value) && value >= 0 && value <= max;
 }
 
-function refuse(code: 'claims.invalid_claim' | 'claims.invalid_rule_table', message: string): never {
-  throw new CoreError(code, message);
-}
-
 export function checkClaimFacts(facts: ClaimFacts): void {
-  const bad = (message: string): never => refuse('claims.invalid_claim', message);
+  const bad = (message: string): never => {
+    throw new CoreError('claims.invalid_claim', message);
+  };
   if (!PLAN_ID_PATTERN.test(facts.planId)) bad('planId is not a plan identifier');
   if (!CLAIM_USES.includes(facts.use)) bad(`use must be one of ${CLAIM_USES.join(', ')}`);
   if (!CLAIM_TYPES.includes(facts.type)) bad(`type must be one of ${CLAIM_TYPES.join(', ')}`);
@@ -64,7 +62,9 @@ export function checkClaimFacts(facts: ClaimFacts): void {
 }
 
 export function checkRuleTable(table: RuleTable): void {
-  const bad = (message: string): never => refuse('claims.invalid_rule_table', message);
+  const bad = (message: string): never => {
+    throw new CoreError('claims.invalid_rule_table', message);
+  };
   if (!Number.isSafeInteger(table.version) || table.version < 1) bad('version must be a positive integer');
   const fees = Object.entries(table.feeSchedule);
   const mues = Object.entries(table.mueLimits);
