@@ -8,6 +8,7 @@ import { monitoringModule } from './monitoring/module.ts';
 import { notaryModule } from './notary/index.ts';
 import { recordsModule } from './records/index.ts';
 import { supplyModule } from './supply/index.ts';
+import { trialsModule } from './trials/index.ts';
 
 // Order matters only for genesis (each module's initGenesis runs in this order); consent reads membership.
 export const APP_MODULES: readonly AppModule[] = [
@@ -19,6 +20,7 @@ export const APP_MODULES: readonly AppModule[] = [
   supplyModule,
   governanceModule,
   monitoringModule,
+  trialsModule,
 ];
 
 /** The modules' beginBlock hooks, in module order. */

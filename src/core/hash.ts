@@ -17,7 +17,9 @@ export type HashDomain =
   | 'monitoring-day'
   | 'monitoring-day-roots'
   | 'claim-adjudication'
-  | 'claim-commitment';
+  | 'claim-commitment'
+  | 'trial-seed'
+  | 'trial-allocation';
 
 export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));

@@ -155,8 +155,7 @@ test('property: a dropped, re-timed, switched or added outcome gets its verdict 
       if (kind === 'switch') {
         reported[index] = { ...reported[index]!, kind: target.kind === 'primary' ? 'secondary' : 'primary' };
       }
-      if (kind === 'add')
-        reported.push({ kind: 'secondary', measure: 'x1 novel outcome', timeFrame: '4 weeks' });
+      if (kind === 'add') reported.push({ kind: 'secondary', measure: '1234 5678', timeFrame: '4 weeks' });
       const comparison = compareOutcomes(outcomes, reported);
       const flagged = comparison.outcomes.filter((e) => e.verdict !== 'prespecified');
       assert.deepEqual(

@@ -5,8 +5,10 @@
 //
 // Matching: an explicit link from the sponsor wins; otherwise the normalised measure text must agree.
 // Exact matches (measure, kind and time frame) are paired first, so two reported outcomes sharing a
-// measure at different time frames pair with the right registered ones. Fuzzy matching of reworded
-// measures is not done yet (see docs/ARCHITECTURE.md).
+// measure at different time frames pair with the right registered ones. A reworded measure then pairs by
+// similarity: Levenshtein distance over the normalised text, at least SIMILARITY_MIN of the longer one
+// unchanged, best pairs first (ties by registration, then report order, so every node pairs alike).
+import { distance } from 'fastest-levenshtein';
 import type { InclusionProofHex } from '../../core/merkle/index.ts';
 import { CoreError } from '../../core/errors.ts';
 import { outcomeProof, outcomesRoot } from './outcome-tree.ts';
@@ -22,8 +24,8 @@ export interface OutcomeVerdictEntry {
   readonly changes: readonly OutcomeChange[];
   readonly registered?: RegisteredOutcome;
   readonly reported?: ReportedOutcome;
-  /** How the pair was made: the sponsor's recorded link, or the measure text. */
-  readonly matchedBy?: 'link' | 'text';
+  /** How the pair was made: the sponsor's recorded link, equal measure text, or similar measure text. */
+  readonly matchedBy?: MatchedBy;
   readonly proof?: InclusionProofHex;
 }
 
@@ -41,10 +43,27 @@ export function normaliseOutcomeText(value: string): string {
     .trim();
 }
 
+export type MatchedBy = 'link' | 'text' | 'similar';
+
 interface Pair {
   readonly registered: number;
   readonly reported: number;
-  readonly matchedBy: 'link' | 'text';
+  readonly matchedBy: MatchedBy;
+}
+
+/** How much of the longer normalised measure must survive a rewording for two measures to pair. */
+export const SIMILARITY_MIN = 0.8;
+/** Longer measures are compared only exactly: the edit distance is quadratic, and it runs on chain. */
+export const SIMILARITY_TEXT_MAX = 400;
+
+/** 1 − distance / longer length over the normalised texts; 0 when either is too long to compare. */
+export function measureSimilarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (longer === 0) return 1;
+  if (longer > SIMILARITY_TEXT_MAX) return a === b ? 1 : 0;
+  // The distance is at least the length difference: skip pairs that cannot reach the threshold.
+  if (Math.abs(a.length - b.length) / longer > 1 - SIMILARITY_MIN) return 0;
+  return 1 - distance(a, b) / longer;
 }
 
 /** Pairs reported with registered outcomes: links, then exact matches, then measure-only matches. */
@@ -86,7 +105,33 @@ function pairOutcomes(
       if (r >= 0) pair(r, p, 'text');
     }
   }
+  for (const candidate of similarCandidates(measures, reported, taken, paired)) {
+    if (taken.has(candidate.registered) || paired.has(candidate.reported)) continue;
+    pair(candidate.registered, candidate.reported, 'similar');
+  }
   return pairs;
+}
+
+/** Every unpaired (registered, reported) pair similar enough, best first, ties in list order. */
+function similarCandidates(
+  measures: readonly string[],
+  reported: readonly ReportedOutcome[],
+  taken: ReadonlySet<number>,
+  paired: ReadonlySet<number>,
+): { registered: number; reported: number; score: number }[] {
+  const candidates: { registered: number; reported: number; score: number }[] = [];
+  for (const [p, outcome] of reported.entries()) {
+    if (paired.has(p)) continue;
+    const measure = normaliseOutcomeText(outcome.measure);
+    for (const [r, registered] of measures.entries()) {
+      if (taken.has(r)) continue;
+      const score = measureSimilarity(registered, measure);
+      if (score >= SIMILARITY_MIN) candidates.push({ registered: r, reported: p, score });
+    }
+  }
+  return candidates.sort(
+    (a, b) => b.score - a.score || a.registered - b.registered || a.reported - b.reported,
+  );
 }
 
 function changesBetween(registered: RegisteredOutcome, reported: ReportedOutcome): OutcomeChange[] {

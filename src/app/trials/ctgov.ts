@@ -17,11 +17,11 @@ export const ARMS_MAX = 100;
 export const TRIAL_TEXT_LENGTH_MAX = 10_000;
 export const ENROLMENT_MAX = 10_000_000;
 
-const NCT_ID = /^NCT\d{8}$/;
-const EUDRACT_NUMBER = /^\d{4}-\d{6}-\d{2}$/;
+export const NCT_ID = /^NCT\d{8}$/;
+export const EUDRACT_NUMBER = /^\d{4}-\d{6}-\d{2}$/;
 // An EU CT number (CTIS, Regulation 536/2014): year, six digits, two digits, two digits. v2 has no CTIS
 // id type, so registries list it as REGISTRY or OTHER; it is recognised by its form.
-const EU_CT_NUMBER = /^\d{4}-5\d{5}-\d{2}-\d{2}$/;
+export const EU_CT_NUMBER = /^\d{4}-5\d{5}-\d{2}-\d{2}$/;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
 type Json = Record<string, unknown>;

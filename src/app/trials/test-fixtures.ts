@@ -1,6 +1,12 @@
 // Test-only: a realistic ClinicalTrials.gov API v2 study, written for these tests (a fictional phase III
 // trial, shaped like real records: EudraCT and CTIS numbers among secondaryIdInfos, two arms, one primary
 // and three secondary outcomes), and fixed commitments.
+import assert from 'node:assert/strict';
+import { alice, genesisOrg, party, stMaryOrg, TestChain, testGenesis } from '../test-support.ts';
+import { seedCommitment } from './allocation.ts';
+import { registrationFromCtGov } from './ctgov.ts';
+import type { TrialRegistration } from './types.ts';
+
 export const EXAMPLE_STUDY = {
   protocolSection: {
     identificationModule: {
@@ -67,3 +73,52 @@ export const EXAMPLE_STUDY = {
 export const PROTOCOL_COMMITMENT = 'a'.repeat(64);
 export const SAP_COMMITMENT = 'b'.repeat(64);
 export const COMMITMENTS = { protocolCommitment: PROTOCOL_COMMITMENT, sapCommitment: SAP_COMMITMENT };
+
+// A chain for the trials module's tx tests: a research sponsor (node key), a second sponsor, St Mary
+// Hospital as the site, a regulator, and two registered patients.
+export const sponsorNode = party('acme research node');
+export const otherSponsorNode = party('other research node');
+export const bob = party('bob');
+export const SEED = '5e'.repeat(32);
+export const SITE = 'st-mary';
+
+export function trialsChain(): TestChain {
+  const chain = new TestChain(
+    testGenesis({
+      membership: {
+        organisations: [
+          stMaryOrg(),
+          genesisOrg('acme-research', 'Acme Research', 'research-sponsor', party('acme admin'), [
+            sponsorNode,
+          ]),
+          genesisOrg('other-research', 'Other Research', 'research-sponsor', party('other admin'), [
+            otherSponsorNode,
+          ]),
+          genesisOrg('regulator', 'Medicines Agency', 'regulator', party('regulator admin'), []),
+        ],
+      },
+    }),
+  );
+  for (const patient of [alice, bob])
+    assert.equal(chain.submit(patient, 'membership.registerPatient', {}), 'ok');
+  chain.commit();
+  return chain;
+}
+
+export const exampleRegistration = (): TrialRegistration => registrationFromCtGov(EXAMPLE_STUDY, COMMITMENTS);
+
+/** Registers the example study and commits the seed, each in its own block; answers the trial id. */
+export function registeredTrial(chain: TestChain, registration = exampleRegistration()): string {
+  assert.equal(
+    chain.submit(sponsorNode, 'trials.register', { registration, primaryCompletionDate: '2027-06-30' }),
+    'ok',
+  );
+  const id = chain.lastTxHash;
+  chain.commit();
+  assert.equal(
+    chain.submit(sponsorNode, 'trials.commitSeed', { trialId: id, seedCommitment: seedCommitment(SEED) }),
+    'ok',
+  );
+  chain.commit();
+  return id;
+}
