@@ -21,6 +21,11 @@ function integer(min: number, max: number) {
   };
 }
 
+/** For an option that may be given more than once: each value is appended to the list. */
+function repeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 // Files and folders carechain makes are its user's alone (finding 15): keys, ledgers, vaults, logs.
 process.umask(0o077);
 
@@ -88,7 +93,7 @@ program
   .option(
     '--api-tls-name <name>',
     "serve the API over HTTPS: make a CA and a certificate for this DNS name or IP address (repeat for more; the first is the node's public name); clients trust tls/api-ca.pem with --ca",
-    (value: string, previous: string[]) => [...previous, value],
+    repeated,
     [] as string[],
   )
   .option('--p2p-host <host>', 'P2P address: where the other nodes reach this one', '127.0.0.1')
@@ -118,7 +123,7 @@ program
   .requiredOption(
     '--api-tls-name <name>',
     "a DNS name or IP address the API is reached by (repeat for more; the first is the node's public name)",
-    (value: string, previous: string[]) => [...previous, value],
+    repeated,
     [] as string[],
   )
   .action(async (opts: { dir: string; apiTlsName: string[] }) => {
@@ -196,7 +201,7 @@ program
   .option(
     '--log-key <vkey>',
     "a log key (vkey) to trust instead of the log's own listing; repeat for several",
-    (value: string, previous: string[]) => [...previous, value],
+    repeated,
     [] as string[],
   )
   .action(

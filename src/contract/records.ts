@@ -30,19 +30,22 @@ export const recordsPageQuery = Type.Object({
   _count: Type.Optional(Type.String()),
 });
 
+/** What every break-glass request states: the emergency purpose and the written reason. */
+const breakGlassJustification = {
+  purpose: Type.Optional(Type.String({ description: 'ETREAT' })),
+  reason: Type.Optional(Type.String({ description: 'why, kept off chain for the privacy officer' })),
+};
+/** What every break-glass answer names: the flagged records.access event committed before the release. */
+const breakGlassEvent = { eventId: Type.String(), txHash: hex32 };
+
 /** POST /api/v1/records/break-glass: read a record in an emergency, flagged to the patient. */
 export const breakGlassBody = Type.Object({
   resourceType: Type.Optional(Type.String()),
   id: Type.Optional(Type.String()),
-  purpose: Type.Optional(Type.String({ description: 'ETREAT' })),
-  reason: Type.Optional(Type.String({ description: 'why, kept off chain for the privacy officer' })),
+  ...breakGlassJustification,
 });
 export type BreakGlassBody = Static<typeof breakGlassBody>;
-export const breakGlassAnswerSchema = Type.Object({
-  eventId: Type.String(),
-  txHash: hex32,
-  resource: fhirResourceSchema,
-});
+export const breakGlassAnswerSchema = Type.Object({ ...breakGlassEvent, resource: fhirResourceSchema });
 export type BreakGlassAnswer = Static<typeof breakGlassAnswerSchema>;
 
 /**
@@ -51,13 +54,11 @@ export type BreakGlassAnswer = Static<typeof breakGlassAnswerSchema>;
  */
 export const emergencySummaryBody = Type.Object({
   patient: Type.Optional(Type.String({ description: "the patient's pseudonym (64 hex)" })),
-  purpose: Type.Optional(Type.String({ description: 'ETREAT' })),
-  reason: Type.Optional(Type.String({ description: 'why, kept off chain for the privacy officer' })),
+  ...breakGlassJustification,
 });
 export type EmergencySummaryBody = Static<typeof emergencySummaryBody>;
 export const emergencySummaryAnswerSchema = Type.Object({
-  eventId: Type.String(),
-  txHash: hex32,
+  ...breakGlassEvent,
   resources: Type.Array(fhirResourceSchema),
 });
 export type EmergencySummaryAnswer = Static<typeof emergencySummaryAnswerSchema>;

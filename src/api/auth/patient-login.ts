@@ -6,7 +6,7 @@ import type { StateReader } from '../../app/state.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { ChallengeStore } from './challenge.ts';
 import { AuthError } from './errors.ts';
-import { assertOnlyContext, scopesOf, type Scope } from '../../services/auth/scopes.ts';
+import { scopesInContext, type Scope } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
 import type { SignedDelegation } from '../../contract/delegation.ts';
 import { checkPatientDelegation } from '../../services/auth/delegation.ts';
@@ -30,8 +30,7 @@ export async function issuePatientToken(
   issuer: TokenIssuer,
   request: PatientTokenRequest,
 ): Promise<IssuedToken> {
-  const scopes = scopesOf(request.scopes ?? PATIENT_SCOPES_DEFAULT);
-  assertOnlyContext(scopes, 'patient');
+  const scopes = scopesInContext(request.scopes ?? PATIENT_SCOPES_DEFAULT, 'patient');
   const actor = actorOf(state, request.publicKey);
   if (actor.kind !== 'patient' && actor.kind !== 'proxy') {
     // One answer for "never registered", "rotated out" and "revoked proxy": the difference is the
@@ -57,8 +56,7 @@ export async function loginWithChallenge(
   options: Omit<PatientTokenRequest, 'publicKey' | 'delegation'> & { readonly delegation?: unknown } = {},
 ): Promise<IssuedToken> {
   // Scopes and the delegation are checked before the challenge is spent, so a bad request can be retried.
-  const scopes = scopesOf(options.scopes ?? PATIENT_SCOPES_DEFAULT);
-  assertOnlyContext(scopes, 'patient');
+  const scopes = scopesInContext(options.scopes ?? PATIENT_SCOPES_DEFAULT, 'patient');
   const delegation = patientDelegation(state, challenges, issuer, response, scopes, options.delegation);
   const { publicKey } = challenges.redeem(response);
   return issuePatientToken(state, issuer, {

@@ -7,7 +7,7 @@ import type { StateReader } from '../../app/state.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { PractitionerRole } from '../../app/membership/types.ts';
 import { AuthError } from './errors.ts';
-import { assertOnlyContext, scopesOf, type Scope } from '../../services/auth/scopes.ts';
+import { scopesInContext, type Scope } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
 import type { SignedDelegation } from '../../contract/delegation.ts';
 
@@ -34,8 +34,7 @@ export async function issuePractitionerToken(
   issuer: TokenIssuer,
   request: PractitionerTokenRequest,
 ): Promise<IssuedToken> {
-  const scopes = scopesOf(request.scopes ?? PRACTITIONER_SCOPES_DEFAULT);
-  assertOnlyContext(scopes, 'user');
+  const scopes = scopesInContext(request.scopes ?? PRACTITIONER_SCOPES_DEFAULT, 'user');
   const node = actorOf(state, issuer.publicKey);
   if (node.kind !== 'node' || node.orgId !== request.orgId) {
     throw new AuthError('auth.issuer_not_org_node', 'this node issues tokens for its own organisation only', {

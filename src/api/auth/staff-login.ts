@@ -15,7 +15,7 @@ import type { ChallengeStore } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { issuePractitionerToken, PRACTITIONER_SCOPES_DEFAULT } from './practitioner-login.ts';
 import { checkDelegation } from '../../services/auth/delegation.ts';
-import { assertOnlyContext, scopesOf } from '../../services/auth/scopes.ts';
+import { scopesInContext } from '../../services/auth/scopes.ts';
 import type { IssuedToken, TokenIssuer } from './tokens.ts';
 
 /** The `kind` a token request names to ask for a staff token (absent: a patient or proxy token). */
@@ -37,8 +37,7 @@ export async function loginStaffWithChallenge(
   options: StaffLoginOptions = {},
 ): Promise<IssuedToken> {
   // Checked before the challenge is spent, so a bad request can be retried with the same challenge.
-  const scopes = scopesOf(options.scopes ?? PRACTITIONER_SCOPES_DEFAULT);
-  assertOnlyContext(scopes, 'user');
+  const scopes = scopesInContext(options.scopes ?? PRACTITIONER_SCOPES_DEFAULT, 'user');
   const node = actorOf(state, issuer.publicKey);
   if (node.kind !== 'node') {
     throw new AuthError('auth.issuer_not_org_node', 'this node belongs to no organisation');

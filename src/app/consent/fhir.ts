@@ -18,7 +18,8 @@ export const CARECHAIN_SYSTEMS = {
   organisationRole: 'urn:carechain:organisation-role',
 } as const;
 
-const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+/** HL7 v3 ActReason: the code system of purposeOfUse, in Consent and in AuditEvent alike. */
+export const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 const CONSENT_ACTION = 'http://terminology.hl7.org/CodeSystem/consentaction';
 
 const PURPOSE_DISPLAY: Readonly<Record<PurposeOfUse, string>> = {
@@ -36,7 +37,8 @@ const ACTION_CODING: Readonly<Record<ConsentAction, { code: string; display: str
   write: { code: 'correct', display: 'Access and Correct' },
 };
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON value: what the FHIR renderings of chain records are built of. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 function isoTime(ms: number): string {
   return new Date(ms).toISOString();

@@ -17,10 +17,8 @@
 //     multi-record one as "search" (the chain does not record which interaction the gateway served).
 // Break-glass is flagged three ways: purposeOfUse ETREAT, the security label BTG ("break the glass",
 // v3 ActCode) in meta.security, and an extension carrying the commitment to the written reason.
-import { CARECHAIN_SYSTEMS } from '../consent/fhir.ts';
+import { ACT_REASON, CARECHAIN_SYSTEMS, type Json } from '../consent/fhir.ts';
 import type { AccessEventRecord } from './types.ts';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export const RECORDS_SYSTEMS = {
   record: 'urn:carechain:record',
@@ -29,7 +27,6 @@ export const RECORDS_SYSTEMS = {
   ledgerTx: 'urn:carechain:extension:ledger-tx',
 } as const;
 
-const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
 const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';

@@ -4,7 +4,7 @@
 // their own store of the node's storage (directory.sqlite, or the directory schema on PostgreSQL),
 // versioned like records. Many writes land in one database transaction, so a FHIR
 // transaction Bundle's directory entries are stored all or nothing.
-import { portableDdl } from '../storage/ddl.ts';
+import { SchemaStore } from '../storage/ddl.ts';
 import type { SqlPort, Storage } from '../storage/port.ts';
 
 export const DIRECTORY_FILE = 'directory.sqlite';
@@ -43,20 +43,13 @@ const toEntry = (r: Row): DirectoryEntry => ({
   json: r.json,
 });
 
-export class DirectoryStore {
-  private readonly port: SqlPort;
-
+export class DirectoryStore extends SchemaStore {
   constructor(port: SqlPort) {
-    this.port = port;
-    port.exec(portableDdl(port.dialect, SCHEMA_SQL));
+    super(port, SCHEMA_SQL);
   }
 
   static open(storage: Storage): DirectoryStore {
     return new DirectoryStore(storage.open('directory'));
-  }
-
-  close(): void {
-    this.port.close();
   }
 
   /** Stores every entry in one database transaction; a version that exists already aborts them all. */

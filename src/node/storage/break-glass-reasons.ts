@@ -6,7 +6,7 @@
 // schema on PostgreSQL), not in the API layer that receives them.
 import { concatBytes, fromHex, toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
-import { portableDdl } from './ddl.ts';
+import { SchemaStore } from './ddl.ts';
 import type { SqlPort, Storage } from './port.ts';
 
 /** Longest reason accepted, in characters: a sentence or two, not a clinical note. */
@@ -39,33 +39,23 @@ interface Row {
   created_at_ms: number;
 }
 
-export class BreakGlassReasonStore {
-  private readonly port: SqlPort;
+const SCHEMA_SQL = `CREATE TABLE IF NOT EXISTS break_glass_reasons (
+  event_id TEXT PRIMARY KEY,
+  custodian_org_id TEXT NOT NULL,
+  requester TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  salt TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+) STRICT`;
 
+export class BreakGlassReasonStore extends SchemaStore {
   constructor(port: SqlPort) {
-    this.port = port;
-    port.exec(
-      portableDdl(
-        port.dialect,
-        `CREATE TABLE IF NOT EXISTS break_glass_reasons (
-      event_id TEXT PRIMARY KEY,
-      custodian_org_id TEXT NOT NULL,
-      requester TEXT NOT NULL,
-      reason TEXT NOT NULL,
-      salt TEXT NOT NULL,
-      commitment TEXT NOT NULL,
-      created_at_ms INTEGER NOT NULL
-    ) STRICT`,
-      ),
-    );
+    super(port, SCHEMA_SQL);
   }
 
   static open(storage: Storage): BreakGlassReasonStore {
     return new BreakGlassReasonStore(storage.open('break-glass'));
-  }
-
-  close(): void {
-    this.port.close();
   }
 
   /** Stored before the event is submitted: a committed event never lacks its reason. */

@@ -1,7 +1,7 @@
 // Schemas are written once, in SQLite's words, and translated for PostgreSQL here. Text columns get the
 // "C" collation there so that ORDER BY and range scans (stateByPrefix) order keys by bytes, as SQLite
 // does: both backends must list the same rows in the same order.
-import type { Dialect } from './port.ts';
+import type { Dialect, SqlPort } from './port.ts';
 
 export function portableDdl(dialect: Dialect, sqliteDdl: string): string {
   if (dialect === 'sqlite') return sqliteDdl;
@@ -13,4 +13,23 @@ export function portableDdl(dialect: Dialect, sqliteDdl: string): string {
     .replace(/\bTEXT\b/g, 'TEXT COLLATE "C"')
     .replace(/\)\s*(WITHOUT ROWID|STRICT)\s*;/g, ');')
     .replace(/\)\s*(WITHOUT ROWID|STRICT)\s*$/g, ')');
+}
+
+/** Creates a store's tables (written in SQLite's words) on its port, in the port's dialect. */
+export function createSchema(port: SqlPort, sqliteDdl: string): void {
+  port.exec(portableDdl(port.dialect, sqliteDdl));
+}
+
+/** A store that owns one port and its tables: creates them on open, closes the port with the store. */
+export abstract class SchemaStore {
+  protected readonly port: SqlPort;
+
+  protected constructor(port: SqlPort, sqliteDdl: string) {
+    this.port = port;
+    createSchema(port, sqliteDdl);
+  }
+
+  close(): void {
+    this.port.close();
+  }
 }

@@ -4,7 +4,7 @@
 // never leave a cosignature given for a size the witness has forgotten. The write is a compare-and-swap
 // on the old size, so two requests racing from the same old size cannot both be cosigned. Used by every
 // member node ('witness' store) and by the standalone `carechain witness`.
-import { portableDdl } from './ddl.ts';
+import { SchemaStore } from './ddl.ts';
 import type { SqlPort } from './port.ts';
 
 export interface WitnessHead {
@@ -20,23 +20,17 @@ interface Row {
   cosignature: string;
 }
 
-export class WitnessStateStore {
-  private readonly port: SqlPort;
+const SCHEMA_SQL = `CREATE TABLE IF NOT EXISTS witness_heads (
+  origin TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  root_hash BLOB NOT NULL,
+  cosignature TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) STRICT`;
 
+export class WitnessStateStore extends SchemaStore {
   constructor(port: SqlPort) {
-    this.port = port;
-    port.exec(
-      portableDdl(
-        port.dialect,
-        `CREATE TABLE IF NOT EXISTS witness_heads (
-      origin TEXT PRIMARY KEY,
-      size INTEGER NOT NULL,
-      root_hash BLOB NOT NULL,
-      cosignature TEXT NOT NULL,
-      updated_at_ms INTEGER NOT NULL
-    ) STRICT`,
-      ),
-    );
+    super(port, SCHEMA_SQL);
   }
 
   last(origin: string): WitnessHead | null {
@@ -66,9 +60,5 @@ export class WitnessStateStore {
         [...params],
       ) === 1
     );
-  }
-
-  close(): void {
-    this.port.close();
   }
 }

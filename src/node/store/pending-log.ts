@@ -4,7 +4,7 @@
 // of the process; only a power loss in the instant after can lose the newest accepted txs (never a
 // committed one: blocks live in ledger.sqlite with synchronous=FULL). The trade is one fsync per block
 // rather than one per tx.
-import { portableDdl } from '../storage/ddl.ts';
+import { createSchema } from '../storage/ddl.ts';
 import type { SqlPort } from '../storage/port.ts';
 
 export const PENDING_LOG_FILE = 'mempool.sqlite';
@@ -32,11 +32,9 @@ export class StoredPendingTxLog implements PendingTxLog {
 
   constructor(port: SqlPort) {
     this.port = port;
-    port.exec(
-      portableDdl(
-        port.dialect,
-        'CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, body BLOB NOT NULL)',
-      ),
+    createSchema(
+      port,
+      'CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, body BLOB NOT NULL)',
     );
   }
 

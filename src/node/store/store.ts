@@ -9,7 +9,7 @@ import type { LogNodeReader } from '../../core/merkle/index.ts';
 import type { SignedTx } from '../../core/tx.ts';
 import type { Commit } from '../../core/vote.ts';
 import type { StateReader } from '../../app/state.ts';
-import { portableDdl } from '../storage/ddl.ts';
+import { createSchema } from '../storage/ddl.ts';
 import type { SqlPort, SqlStatement, Storage } from '../storage/port.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 
@@ -74,7 +74,7 @@ export class LedgerStore implements LogNodeReader {
 
   constructor(port: SqlPort, options: { readonly?: boolean } = {}) {
     this.port = port;
-    if (!options.readonly) port.exec(portableDdl(port.dialect, SCHEMA_SQL));
+    if (!options.readonly) createSchema(port, SCHEMA_SQL);
   }
 
   /** Opens the ledger store of a storage (read-only for verify). */

@@ -14,7 +14,7 @@
 // base backups keep older images for their retention period. The keys are gone either way, which is
 // what makes the ciphertext unreadable (docs/ARCHITECTURE.md "Storage").
 import { NodeError } from '../errors.ts';
-import { portableDdl } from '../storage/ddl.ts';
+import { createSchema } from '../storage/ddl.ts';
 import type { SqlPort, Storage } from '../storage/port.ts';
 import { VAULT_SCHEMA_SQL, VAULT_SCHEMA_VERSION } from './vault-schema.ts';
 
@@ -129,7 +129,7 @@ export class VaultStore {
       port.exec('PRAGMA secure_delete = ON');
       port.exec('PRAGMA foreign_keys = ON');
     }
-    port.exec(portableDdl(port.dialect, VAULT_SCHEMA_SQL));
+    createSchema(port, VAULT_SCHEMA_SQL);
     port.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING', [
       'schema_version',
       String(VAULT_SCHEMA_VERSION),

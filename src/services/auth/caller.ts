@@ -55,40 +55,29 @@ export interface TokenSubject {
 export function resolveCaller(state: StateReader, token: TokenSubject): Caller {
   const actor = actorOf(state, token.subject);
   const revoked = () => new AuthError('auth.revoked', 'the token names a key that may no longer act as it');
+  // What the token itself vouches for, the same whatever the caller's kind.
+  const fromToken = {
+    publicKey: token.subject,
+    scopes: token.scopes,
+    ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
+  };
   switch (token.kind) {
     case 'practitioner':
       if (actor.kind !== 'practitioner' || actor.orgId !== token.orgId || actor.status !== 'active') {
         throw revoked();
       }
-      return {
-        kind: 'practitioner',
-        publicKey: token.subject,
-        orgId: actor.orgId,
-        role: actor.role,
-        scopes: token.scopes,
-        context: 'user',
-        ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
-      };
+      return { kind: 'practitioner', ...fromToken, orgId: actor.orgId, role: actor.role, context: 'user' };
     case 'patient':
       if (actor.kind !== 'patient' || actor.pseudonym !== token.patient) throw revoked();
-      return {
-        kind: 'patient',
-        publicKey: token.subject,
-        pseudonym: actor.pseudonym,
-        scopes: token.scopes,
-        context: 'patient',
-        ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
-      };
+      return { kind: 'patient', ...fromToken, pseudonym: actor.pseudonym, context: 'patient' };
     case 'proxy':
       if (actor.kind !== 'proxy' || actor.pseudonym !== token.patient) throw revoked();
       return {
         kind: 'proxy',
-        publicKey: token.subject,
+        ...fromToken,
         pseudonym: actor.pseudonym,
         relationship: actor.relationship,
-        scopes: token.scopes,
         context: 'patient',
-        ...(token.delegation === undefined ? {} : { delegation: token.delegation }),
       };
   }
 }

@@ -175,6 +175,16 @@ export function assertAllowed(scopes: readonly Scope[], request: AccessRequest):
   }
 }
 
+/** A token request's scopes, parsed, and refused (assertOnlyContext) unless all are of the token's context. */
+export function scopesInContext(
+  requested: string | readonly Scope[],
+  context: ScopeContext,
+): readonly Scope[] {
+  const scopes = scopesOf(requested);
+  assertOnlyContext(scopes, context);
+  return scopes;
+}
+
 /** Throws AuthError('auth.scope_not_allowed') if a resource scope is in a context other than the one given. */
 export function assertOnlyContext(scopes: readonly Scope[], context: ScopeContext): void {
   for (const scope of scopes) {
