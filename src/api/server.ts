@@ -12,6 +12,7 @@ import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
+import { registerMonitoringRoutes } from './routes/monitoring.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
 import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
@@ -90,6 +91,7 @@ export function buildApiServer(
     registerProofRoutes(api, node);
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
+    registerMonitoringRoutes(api);
     registerMetrics(api, node);
     if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {

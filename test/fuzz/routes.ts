@@ -260,6 +260,19 @@ function tx(p: Pools): fc.Arbitrary<Json> {
   return fc.oneof(replay, resigned, staleNonce, otherChain, tampered, freshType);
 }
 
+/** A vital-signs set, anywhere from normal to out of range (the scorer refuses the implausible). */
+const news2Body = (): fc.Arbitrary<Json> =>
+  fc.record({
+    respiratoryRate: fc.integer({ min: -5, max: 120 }),
+    spo2: fc.integer({ min: 60, max: 105 }),
+    spo2Scale: fc.constantFrom(1, 2),
+    onOxygen: fc.boolean(),
+    systolicBP: fc.integer({ min: 40, max: 420 }),
+    pulse: fc.integer({ min: 20, max: 320 }),
+    consciousness: fc.constantFrom('A', 'C', 'V', 'P', 'U'),
+    temperatureC: fc.integer({ min: 300, max: 460 }).map((t) => t / 10),
+  });
+
 function erasureBody(p: Pools): fc.Arbitrary<Json> {
   return fc
     .tuple(
@@ -569,6 +582,10 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /api/v1/staff/me': readOf('/api/v1/staff/me'),
+  'POST /api/v1/monitoring/news2/score': {
+    writes: false,
+    shape: send('POST', fixed('/api/v1/monitoring/news2/score'), news2Body),
+  },
   'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
   'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),

@@ -13,17 +13,9 @@ import {
   type News2Components,
   type News2Vitals,
 } from './news2.ts';
+import { NORMAL_VITALS } from './test-fixtures.ts';
 
-const NORMAL: News2Vitals = {
-  respiratoryRate: 16,
-  spo2: 97,
-  spo2Scale: 1,
-  onOxygen: false,
-  systolicBP: 120,
-  pulse: 70,
-  consciousness: 'A',
-  temperatureC: 37,
-};
+const NORMAL = NORMAL_VITALS;
 
 /** `value:points` pairs on both sides of every printed band edge, with the rest of the set normal. */
 const EDGES: readonly (readonly [field: keyof News2Vitals, base: Partial<News2Vitals>, pairs: string])[] = [

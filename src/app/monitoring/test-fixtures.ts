@@ -3,6 +3,7 @@ import { toHex } from '../../core/bytes.ts';
 import { signMessage } from '../../core/crypto/index.ts';
 import { chainId, party, type Outcome, type Party, type TestChain } from '../test-support.ts';
 import { batchStatementBytes, type BatchSigner } from './commitments.ts';
+import type { News2Vitals } from './news2.ts';
 
 export interface TestDevice {
   readonly systemId: string;
@@ -50,3 +51,15 @@ export function commitBatch(chain: TestChain, submitter: Party, d: TestDevice, o
   const payload = { systemId: d.systemId, periodStartMs, periodMs, root, count, signedBy, signature };
   return chain.submit(submitter, 'monitoring.commitBatch', payload);
 }
+
+/** A vital-signs set that scores 0 on every parameter. */
+export const NORMAL_VITALS: News2Vitals = {
+  respiratoryRate: 16,
+  spo2: 97,
+  spo2Scale: 1,
+  onOxygen: false,
+  systolicBP: 120,
+  pulse: 70,
+  consciousness: 'A',
+  temperatureC: 37,
+};
