@@ -1,6 +1,7 @@
 // Screenshots of the web app's main screens for the README, taken in real Chromium against a fresh
-// `carechain up` network with a little demo data: docs/screenshots/{patient,clinician,pharmacy,supply,
-// explorer}.png. Run: node --import tsx scripts/screenshots.ts
+// `carechain up` network with a little demo data: docs/screenshots/{patient,patient-charts,
+// patient-consent,clinician,emergency,privacy,pharmacy,supply,explorer,explorer-live}.png.
+// Run: npm run screenshots
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -8,7 +9,9 @@ import {
   ensureWebBuilt,
   fhirCreate,
   launchChromium,
+  newStaffSeed,
   patientCode,
+  seedEmergencyRecords,
   seedPatientRecords,
   seedSupply,
   signInWithSeed,
@@ -33,12 +36,8 @@ async function newPage(browser: Browser): Promise<Page> {
 async function moreRecords(net: UpNetwork, patientId: string): Promise<void> {
   const token = net.credentials.organisations.hospital!.practitioner.token;
   const subject = { reference: `Patient/${patientId}` };
-  await fhirCreate(net, 'hospital', token, {
-    resourceType: 'Condition',
-    subject,
-    code: { text: 'Seasonal allergic rhinitis' },
-    onsetDateTime: '2024-04-02',
-  });
+  // An allergy, a condition and a medication: the timeline's and the emergency summary's.
+  await seedEmergencyRecords(net, patientId);
   await fhirCreate(net, 'hospital', token, {
     resourceType: 'Immunization',
     status: 'completed',
@@ -46,6 +45,30 @@ async function moreRecords(net: UpNetwork, patientId: string): Promise<void> {
     vaccineCode: { text: 'Influenza vaccine' },
     occurrenceDateTime: '2025-10-14',
   });
+  // A few more temperatures and heart rates, so the trend charts have lines to draw.
+  const vitals = [
+    ['8310-5', 'Body temperature', 'Cel', [36.8, 37.9, 37.1]],
+    ['8867-4', 'Heart rate', '/min', [72, 88, 76]],
+  ] as const;
+  for (const [code, display, unit, values] of vitals) {
+    for (const [i, value] of values.entries()) {
+      await fhirCreate(net, 'hospital', token, {
+        resourceType: 'Observation',
+        status: 'final',
+        category: [
+          {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' },
+            ],
+          },
+        ],
+        code: { coding: [{ system: 'http://loinc.org', code, display }] },
+        subject,
+        effectiveDateTime: `2026-0${i + 3}-15T09:00:00Z`,
+        valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+      });
+    }
+  }
   await fhirCreate(net, 'hospital', token, {
     resourceType: 'Observation',
     status: 'final',
@@ -56,7 +79,7 @@ async function moreRecords(net: UpNetwork, patientId: string): Promise<void> {
   });
 }
 
-async function patientAndClinician(browser: Browser, net: UpNetwork): Promise<void> {
+async function patientAndClinician(browser: Browser, net: UpNetwork): Promise<string> {
   const patientId = await seedPatientRecords(net);
   await moreRecords(net, patientId);
   const hospital = net.url('hospital');
@@ -94,10 +117,48 @@ async function patientAndClinician(browser: Browser, net: UpNetwork): Promise<vo
   await page.getByRole('tab', { name: 'My records' }).click();
   await page.getByRole('list', { name: 'Your records, newest first' }).getByRole('listitem').nth(3).waitFor();
   await shot(page, 'patient');
+  // The vitals' and labs' trend charts at phone width (the desktop shot above has them at the top).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('figure.trend svg').first().waitFor({ timeout: 30_000 });
+  await page.evaluate("document.querySelector('figure.trend')?.scrollIntoView({ block: 'start' })");
+  await shot(page, 'patient-charts');
+  await page.setViewportSize(VIEWPORT);
   await page.getByRole('tab', { name: 'Who may see my data' }).click();
   await page.getByRole('heading', { name: 'Requests waiting for your answer' }).waitFor();
   await page.screenshot({ path: join(OUT, 'patient-consent.png') });
   console.log('saved docs/screenshots/patient-consent.png');
+  return patientId;
+}
+
+/** A hospital physician breaks the glass for the patient (their emergency summary), then the
+ * hospital's privacy officer sees the read with its reason. */
+async function emergencyAndPrivacy(browser: Browser, net: UpNetwork, patientId: string): Promise<void> {
+  const hospital = net.url('hospital');
+  const physician = await newPage(browser);
+  await signInWithSeed(physician, hospital, 'clinician', await staffSeed(net, 'hospital'));
+  const patient = net.credentials.patients[0]!;
+  await physician
+    .getByLabel('Patient code (scanned or pasted) or carechain ID')
+    .fill(patientCode(patient.pseudonym, patientId));
+  await physician.getByRole('button', { name: 'Find' }).click();
+  const glass = physician.getByRole('form', { name: 'Emergency access (break-glass)' });
+  await glass.getByLabel('Reason (required)').fill('Unconscious on arrival in A&E, no relative reachable');
+  await glass.getByRole('button', { name: /Break the glass/ }).click();
+  const summary = physician.getByRole('list', { name: /^Emergency summary/ });
+  await summary.waitFor({ timeout: 60_000 });
+  await physician.evaluate(
+    "document.querySelector('.emergency-summary')?.scrollIntoView({ block: 'start' })",
+  );
+  await shot(physician, 'emergency');
+
+  const officer = await newPage(browser);
+  await signInWithSeed(officer, hospital, 'privacy', await newStaffSeed(net, 'hospital', 'privacy-officer'));
+  await officer
+    .getByRole('list', { name: 'Emergency reads, newest first' })
+    .getByRole('listitem')
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await shot(officer, 'privacy');
 }
 
 async function supply(browser: Browser, net: UpNetwork): Promise<void> {
@@ -159,7 +220,8 @@ async function main(): Promise<void> {
   const net = await startUp();
   const browser = await launchChromium();
   try {
-    await patientAndClinician(browser, net);
+    const patientId = await patientAndClinician(browser, net);
+    await emergencyAndPrivacy(browser, net, patientId);
     await supply(browser, net);
     await explorer(browser, net);
   } finally {

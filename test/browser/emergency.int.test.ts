@@ -9,12 +9,12 @@ import type { Browser, Page } from 'playwright-core';
 import {
   DESKTOP,
   ensureWebBuilt,
-  fhirCreate,
   launchChromium,
   newPage,
   newStaffSeed,
   patientCode,
   PHONE,
+  seedEmergencyRecords,
   seedPatientRecords,
   seriousViolations,
   signInWithSeed,
@@ -33,28 +33,7 @@ before(async () => {
   net = await startUp();
   browser = await launchChromium();
   patientId = await seedPatientRecords(net);
-  const token = net.credentials.organisations.hospital!.practitioner.token;
-  const subject = { reference: `Patient/${patientId}` };
-  await fhirCreate(net, 'hospital', token, {
-    resourceType: 'AllergyIntolerance',
-    patient: subject,
-    code: { text: 'Penicillin' },
-    recordedDate: '2025-01-05',
-  });
-  await fhirCreate(net, 'hospital', token, {
-    resourceType: 'Condition',
-    subject,
-    code: { text: 'Type 2 diabetes' },
-    onsetDateTime: '2019-06-01',
-  });
-  await fhirCreate(net, 'hospital', token, {
-    resourceType: 'MedicationRequest',
-    status: 'active',
-    intent: 'order',
-    subject,
-    medicationCodeableConcept: { text: 'Metformin 500 mg' },
-    authoredOn: '2025-02-01',
-  });
+  await seedEmergencyRecords(net, patientId);
 });
 
 after(async () => {

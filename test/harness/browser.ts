@@ -274,6 +274,33 @@ export async function seedPatientRecords(net: UpNetwork, patientIndex = 0): Prom
   return created.id as string;
 }
 
+/** An allergy, a condition and a medication for the patient, kept by the hospital: what an emergency
+ * summary (break-glass) shows beside the seeded vitals. */
+export async function seedEmergencyRecords(net: UpNetwork, patientId: string): Promise<void> {
+  const token = net.credentials.organisations.hospital!.practitioner.token;
+  const subject = { reference: `Patient/${patientId}` };
+  await fhirCreate(net, 'hospital', token, {
+    resourceType: 'AllergyIntolerance',
+    patient: subject,
+    code: { text: 'Penicillin' },
+    recordedDate: '2025-01-05',
+  });
+  await fhirCreate(net, 'hospital', token, {
+    resourceType: 'Condition',
+    subject,
+    code: { text: 'Type 2 diabetes' },
+    onsetDateTime: '2019-06-01',
+  });
+  await fhirCreate(net, 'hospital', token, {
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    subject,
+    medicationCodeableConcept: { text: 'Metformin 500 mg' },
+    authoredOn: '2025-02-01',
+  });
+}
+
 /** Signs in through the app's sign-in page by importing a raw seed (as a user with credentials.json would). */
 export async function signInWithSeed(
   page: Page,
