@@ -18,6 +18,7 @@ import {
   type Party,
   TestChain,
 } from '../test-support.ts';
+import { batchSummary, readingProof, verifyReadingProof } from './batch.ts';
 import { DAY_MS, dayEvidence, utcDay, verifyBillingDecision } from './billing.ts';
 import { committedDays } from './billing-facts.ts';
 import { readStateValue } from '../state.ts';
@@ -121,6 +122,32 @@ test('a batch signed by the bound device or its gateway is committed once; repla
     readStateValue<BatchRecord>(chain.state, batchKey(oximeter.systemId, next.periodStartMs)),
     undefined,
   );
+});
+
+test('a reading is proved included in the batch committed on chain, and a changed reading is not', () => {
+  const chain = chainWithBoundDevice();
+  const start = minute(chain);
+  const readings = Array.from({ length: 12 }, (_, i) => ({
+    id: `spo2-${i}`,
+    code: '150456',
+    value: `${95 + (i % 4)}`,
+    unit: '%',
+    timeMs: start + i * 5000,
+  }));
+  const summary = batchSummary(readings, start);
+  const batch = { periodStartMs: start, patient: alicePseudonym, root: summary.root, count: summary.count };
+  assert.equal(commitBatch(chain, hospitalNode, oximeter, batch), 'ok');
+  chain.commit();
+  const committed = readStateValue<BatchRecord>(chain.state, batchKey(oximeter.systemId, start))!;
+  const onChain = {
+    periodStartMs: start,
+    periodMs: committed.periodMs,
+    root: committed.root,
+    count: committed.count,
+  };
+  const proof = readingProof(readings, readings[7]!, start);
+  assert.ok(verifyReadingProof(readings[7]!, proof, onChain));
+  assert.equal(verifyReadingProof({ ...readings[7]!, value: '80' }, proof, onChain), false);
 });
 
 test('an escalation opened at medium or high risk is acknowledged once by the care team, with its response time', () => {
