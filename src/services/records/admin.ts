@@ -35,25 +35,13 @@ import { isHex, toHex } from '../../core/bytes.ts';
 import { EMERGENCY_SUMMARY_TYPES, emergencySummaryHeads } from './emergency-summary.ts';
 import { TxError } from '../../core/tx.ts';
 import { NodeError } from '../../node/errors.ts';
+import type { BreakGlassAnswer, EmergencySummaryAnswer } from '../../contract/records.ts';
 
 type Port = ReturnType<RecordsGateway['adminPort']>;
 type Practitioner = Extract<Caller, { kind: 'practitioner' }>;
-type Resource = ReturnType<Port['open']>;
 
 const DECIDE_ATTEMPTS_MAX = 3;
 const REQUEST_ERASURE_TX = 'records.requestErasure';
-
-export interface BreakGlassResult {
-  readonly eventId: string;
-  readonly txHash: string;
-  readonly resource: Resource;
-}
-
-export interface EmergencySummaryResult {
-  readonly eventId: string;
-  readonly txHash: string;
-  readonly resources: readonly Resource[];
-}
 
 export interface ErasureReceipt {
   readonly txHash: string;
@@ -92,7 +80,7 @@ export class RecordsAdmin {
   async breakGlassRead(
     caller: Caller,
     input: { type: string; id: string; purpose: unknown; reason: unknown },
-  ): Promise<BreakGlassResult> {
+  ): Promise<BreakGlassAnswer> {
     if (caller.kind !== 'practitioner') throw FhirError.forbidden('only a practitioner may break the glass');
     authorize(caller, input.type, 'r');
     const reason = breakGlassReason(input.purpose, input.reason);
@@ -116,7 +104,7 @@ export class RecordsAdmin {
   async breakGlassSummary(
     caller: Caller,
     input: { patient: unknown; purpose: unknown; reason: unknown },
-  ): Promise<EmergencySummaryResult> {
+  ): Promise<EmergencySummaryAnswer> {
     if (caller.kind !== 'practitioner') throw FhirError.forbidden('only a practitioner may break the glass');
     for (const type of EMERGENCY_SUMMARY_TYPES) authorize(caller, type, 'r');
     const reason = breakGlassReason(input.purpose, input.reason);
