@@ -21,6 +21,13 @@ export {
   type OutcomeVerdictEntry,
 } from './compare.ts';
 export { outcomeDiff, type OutcomeDiff } from './amendment.ts';
+export { registrationToCtGov, resultsFromCtGov } from './ctgov-results.ts';
+export {
+  registrationFromResearchStudy,
+  registrationToResearchStudy,
+  REGISTRY_SYSTEMS,
+  TRIAL_EXTENSIONS,
+} from './fhir.ts';
 export { allocatedArm, seedCommitment } from './allocation.ts';
 export { dataFlows } from './participants.ts';
 export { SAE_DEADLINE_DAYS } from './sponsor.ts';

@@ -309,6 +309,7 @@ export const ERROR_CATALOGUE = {
   'sync.malformed': { status: 400, message: 'block sync: malformed' },
 
   'trials.duplicate_outcome': { status: 422, message: 'trials: duplicate outcome' },
+  'trials.invalid_results': { status: 400, message: 'trials: invalid results' },
   'trials.already_allocated': { status: 409, message: 'trials: already allocated' },
   'trials.already_consented': { status: 409, message: 'trials: already consented' },
   'trials.already_enrolled': { status: 409, message: 'trials: already enrolled' },

@@ -365,6 +365,8 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'trials.unknown_site': 'That site is not a member organisation.',
   'trials.unknown_trial': 'There is no such trial.',
   'trials.withdrawn': 'You have withdrawn from this trial.',
+  'trials.invalid_results':
+    'The results are not complete or not well formed. Check the field named and send them again.',
   'trials.duplicate_outcome':
     'The registration lists the same outcome twice. Remove the copy and register again.',
   'trials.invalid_registration':
