@@ -4,7 +4,7 @@
 // enrolment and the two commitments are extensions too. Registry numbers are identifiers under their
 // registries' systems.
 import { CoreError } from '../../core/errors.ts';
-import type { OutcomeKind, RegisteredOutcome, TrialIdentifiers, TrialRegistration } from './types.ts';
+import type { RegisteredOutcome, TrialIdentifiers, TrialRegistration } from './types.ts';
 
 const EXT = 'https://carechain.dev/fhir/StructureDefinition/';
 export const TRIAL_EXTENSIONS = {
@@ -104,7 +104,7 @@ export function registrationFromResearchStudy(resource: unknown): TrialRegistrat
       const code = coding?.find((c) => c?.system === OBJECTIVE_TYPE_SYSTEM)?.code;
       if (code !== 'primary' && code !== 'secondary') throw invalid(`objective[${i}].type`);
       return {
-        kind: code as OutcomeKind,
+        kind: code,
         measure: text(o['name'], `objective[${i}].name`),
         timeFrame: text(
           extensionValue(o['extension'], TRIAL_EXTENSIONS.timeFrame) ?? '',
