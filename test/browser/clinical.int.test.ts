@@ -6,14 +6,12 @@
 // main heading on navigation, and axe-core finds no serious or critical violation on any route at
 // 1280×800 and 390×844.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { BlockAnswer } from '../../src/contract/ledger.ts';
 import {
   DESKTOP,
-  ensureWebBuilt,
   fhirCreate,
-  launchChromium,
   newPage as newBrowserPage,
   patientCode,
   PHONE,
@@ -21,12 +19,9 @@ import {
   seriousViolations,
   signInWithSeed,
   staffSeed,
-  startUp,
-  type UpNetwork,
 } from '../harness/browser.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let page: Page;
 let patientId: string;
 
@@ -71,10 +66,7 @@ function height(patientId: string, when: string, value: number): object {
   return vitalSign(patientId, when, '8302-2', 'Body Height', { valueQuantity: quantity(value, 'cm') });
 }
 
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
-  browser = await launchChromium();
+const app = webAppForTests(async ({ net }) => {
   patientId = await seedPatientRecords(net);
   const token = net.credentials.organisations.hospital!.practitioner.token;
   // Written the way a device or a generator sends them: 13 decimals, UCUM codes.
@@ -90,13 +82,8 @@ before(async () => {
 });
 
 function newPage(): Promise<Page> {
-  return newBrowserPage(browser);
+  return newBrowserPage(app.browser);
 }
-
-after(async () => {
-  await browser?.close();
-  await net?.stop();
-});
 
 test('a blood-pressure Observation shows "120/80 mmHg", and a height at most one decimal', async () => {
   const records = page.getByRole('list', { name: 'Your records, newest first' });
@@ -134,7 +121,7 @@ test('a vitals chart renders with points', async () => {
 
 test('an insurer’s claims officer sees no clinical screen and no break-glass; a hospital physician does', async () => {
   const officer = await newPage();
-  await signInWithSeed(officer, net.url('insurer'), 'clinician', await staffSeed(net, 'insurer'));
+  await signInWithSeed(officer, app.net.url('insurer'), 'clinician', await staffSeed(app.net, 'insurer'));
   await officer.getByText(/^You are signed in as a claims officer at /).waitFor({ timeout: 30_000 });
   assert.equal(await officer.getByRole('form', { name: 'Find a patient' }).count(), 0);
   assert.equal(await officer.getByRole('form', { name: /Emergency access/ }).count(), 0);
@@ -150,8 +137,8 @@ test('an insurer’s claims officer sees no clinical screen and no break-glass; 
 
 async function clinicianWithPatient(): Promise<Page> {
   const physician = await newPage();
-  await signInWithSeed(physician, net.url('hospital'), 'clinician', await staffSeed(net, 'hospital'));
-  const code = patientCode(net.credentials.patients[0]!.pseudonym, patientId);
+  await signInWithSeed(physician, app.net.url('hospital'), 'clinician', await staffSeed(app.net, 'hospital'));
+  const code = patientCode(app.net.credentials.patients[0]!.pseudonym, patientId);
   await physician.getByLabel('Patient code (scanned or pasted) or carechain ID').fill(code);
   await physician.getByRole('button', { name: 'Find' }).click();
   await physician.getByRole('list', { name: 'Consent per kind of record' }).waitFor({ timeout: 30_000 });
@@ -181,7 +168,7 @@ test('every route has its own title, focus lands on its heading, and axe finds n
   // The first block that holds a tx (the first blocks of a demo chain can be empty).
   let txHash: string | undefined;
   for (let height = 1; txHash === undefined; height++) {
-    const answer = await fetch(`${net.url('hospital')}/api/v1/blocks/${height}`);
+    const answer = await fetch(`${app.net.url('hospital')}/api/v1/blocks/${height}`);
     assert.equal(answer.status, 200, `no block with a tx up to height ${height}`);
     txHash = ((await answer.json()) as BlockAnswer).txHashes[0];
   }
@@ -199,7 +186,7 @@ test('every route has its own title, focus lands on its heading, and axe finds n
     '/no-such-page',
   ];
   for (const route of publicRoutes) {
-    await visitor.goto(`${net.url('hospital')}${route}`);
+    await visitor.goto(`${app.net.url('hospital')}${route}`);
     await scan(visitor, route);
   }
   // A navigation inside the app moves focus to the new page's main heading.
@@ -225,10 +212,15 @@ test('every route has its own title, focus lands on its heading, and axe finds n
   const physician = await clinicianWithPatient();
   await scan(physician, '/clinician');
   const pharmacist = await newPage();
-  await signInWithSeed(pharmacist, net.url('pharmacy'), 'pharmacy', await staffSeed(net, 'pharmacy'));
+  await signInWithSeed(pharmacist, app.net.url('pharmacy'), 'pharmacy', await staffSeed(app.net, 'pharmacy'));
   await scan(pharmacist, '/pharmacy');
   const maker = await newPage();
-  await signInWithSeed(maker, net.url('manufacturer'), 'supply', await staffSeed(net, 'manufacturer'));
+  await signInWithSeed(
+    maker,
+    app.net.url('manufacturer'),
+    'supply',
+    await staffSeed(app.net, 'manufacturer'),
+  );
   await scan(maker, '/supply');
 
   assert.deepEqual(found, []);

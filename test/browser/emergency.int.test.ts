@@ -4,12 +4,10 @@
 // privacy officer then sees that emergency read with its reason, who read and when, and marks it
 // reviewed; axe-core finds nothing serious on either screen at both widths.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   DESKTOP,
-  ensureWebBuilt,
-  launchChromium,
   newPage,
   newStaffSeed,
   patientCode,
@@ -19,32 +17,21 @@ import {
   seriousViolations,
   signInWithSeed,
   staffSeed,
-  startUp,
-  type UpNetwork,
 } from '../harness/browser.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let patientId: string;
 const REASON = 'Unconscious on arrival in A&E, no relative reachable';
 
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
-  browser = await launchChromium();
+const app = webAppForTests(async ({ net }) => {
   patientId = await seedPatientRecords(net);
   await seedEmergencyRecords(net, patientId);
 });
 
-after(async () => {
-  await browser?.close();
-  await net?.stop();
-});
-
 async function physicianWithPatient(): Promise<Page> {
-  const page = await newPage(browser);
-  await signInWithSeed(page, net.url('hospital'), 'clinician', await staffSeed(net, 'hospital'));
-  const code = patientCode(net.credentials.patients[0]!.pseudonym, patientId);
+  const page = await newPage(app.browser);
+  await signInWithSeed(page, app.net.url('hospital'), 'clinician', await staffSeed(app.net, 'hospital'));
+  const code = patientCode(app.net.credentials.patients[0]!.pseudonym, patientId);
   await page.getByLabel('Patient code (scanned or pasted) or carechain ID').fill(code);
   await page.getByRole('button', { name: 'Find' }).click();
   await page.getByRole('form', { name: 'Emergency access (break-glass)' }).waitFor({ timeout: 30_000 });
@@ -85,12 +72,12 @@ test('break-glass asks for a reason, then opens the emergency summary with the r
 });
 
 test('the privacy officer sees the emergency read with its reason, who and when, and marks it reviewed', async () => {
-  const officer = await newPage(browser);
+  const officer = await newPage(app.browser);
   await signInWithSeed(
     officer,
-    net.url('hospital'),
+    app.net.url('hospital'),
     'privacy',
-    await newStaffSeed(net, 'hospital', 'privacy-officer'),
+    await newStaffSeed(app.net, 'hospital', 'privacy-officer'),
   );
   const reads = officer.getByRole('list', { name: 'Emergency reads, newest first' });
   await reads.getByRole('listitem').first().waitFor({ timeout: 30_000 });
@@ -111,8 +98,8 @@ test('the privacy officer sees the emergency read with its reason, who and when,
 });
 
 test('staff who are not privacy officers see no emergency reads', async () => {
-  const physician = await newPage(browser);
-  await signInWithSeed(physician, net.url('hospital'), 'privacy', await staffSeed(net, 'hospital'));
+  const physician = await newPage(app.browser);
+  await signInWithSeed(physician, app.net.url('hospital'), 'privacy', await staffSeed(app.net, 'hospital'));
   await physician.getByText(/^Only a privacy officer sees/).waitFor({ timeout: 30_000 });
   assert.equal(await physician.getByRole('list', { name: /Emergency reads/ }).count(), 0);
   assert.doesNotMatch((await physician.locator('main').textContent()) ?? '', new RegExp(REASON));

@@ -3,21 +3,16 @@
 // checkpoint's signatures in the browser against the genesis keys, every step ✓; a proof or a
 // checkpoint altered in flight (page.route) is shown ✗ at the step it breaks.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { generateKeyPair } from '../../src/node/keys.ts';
-import { ensureWebBuilt, launchChromium, startUp, type UpNetwork } from '../harness/browser.ts';
 import { commitTx } from '../harness/network.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let page: Page;
 let txHash: string;
 
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
-  browser = await launchChromium();
+const app = webAppForTests(async ({ net, browser }) => {
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   // The demo registrations are committed txs; take the newest one.
   const status = (await (await fetch(`${net.url('clinic')}/api/v1/status`)).json()) as { height: number };
@@ -28,11 +23,6 @@ before(async () => {
     txHash = block.txHashes[0]!;
   }
   assert.ok(txHash, 'the demo network has committed txs');
-});
-
-after(async () => {
-  await browser?.close();
-  await net?.stop();
 });
 
 /** Clicks Verify and returns each step's id and verdict, in order. */
@@ -48,7 +38,7 @@ async function verifySteps(): Promise<{ id: string; ok: boolean }[]> {
 }
 
 test('the explorer shows live blocks and the validators with their health', async () => {
-  await page.goto(`${net.url('clinic')}/explorer`);
+  await page.goto(`${app.net.url('clinic')}/explorer`);
   await page.getByText('live', { exact: true }).waitFor({ timeout: 20_000 });
   await page.getByRole('list', { name: 'Latest blocks' }).getByRole('listitem').first().waitFor();
   const rows = page.getByRole('table').getByRole('row');
@@ -64,8 +54,8 @@ test('the explorer shows live blocks and the validators with their health', asyn
     .textContent();
   // A patient enrolling: the one tx a key the network does not know yet may send.
   const anchored = await commitTx(
-    net.url('clinic'),
-    net.credentials.chainId,
+    app.net.url('clinic'),
+    app.net.credentials.chainId,
     generateKeyPair(),
     'membership.registerPatient',
     {},
@@ -85,7 +75,7 @@ test('the explorer shows live blocks and the validators with their health', asyn
 
 test('Verify checks a tx’s proof and checkpoint in the browser: every step ✓', async () => {
   // A deep link: the node answers any app path with the app (SPA fallback).
-  await page.goto(`${net.url('pharmacy')}/explorer/tx/${txHash}`);
+  await page.goto(`${app.net.url('pharmacy')}/explorer/tx/${txHash}`);
   const steps = await verifySteps();
   assert.deepEqual(
     steps.map((s) => s.id),
@@ -109,14 +99,16 @@ test('a tampered proof or checkpoint is shown ✗ at the step it breaks', async 
       await route.fulfill({ response, json: proof });
     });
   };
-  await page.goto(`${net.url('hospital')}/explorer/tx/${txHash}`);
+  await page.goto(`${app.net.url('hospital')}/explorer/tx/${txHash}`);
 
   // One byte of the audit path flipped: the path no longer leads to the signed root.
   await tamper((proof) => {
     if (proof.auditPath.length > 0) proof.auditPath[0] = flip(proof.auditPath[0]);
     else proof.checkpoint.header.logRoot = flip(proof.checkpoint.header.logRoot);
   });
-  const real: any = await (await fetch(`${net.url('hospital')}/api/v1/proofs/inclusion/${txHash}`)).json();
+  const real: any = await (
+    await fetch(`${app.net.url('hospital')}/api/v1/proofs/inclusion/${txHash}`)
+  ).json();
   let steps = await verifySteps();
   assert.deepEqual(
     steps.filter((s) => !s.ok).map((s) => s.id),

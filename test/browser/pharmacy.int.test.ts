@@ -3,36 +3,18 @@
 // dispensed; the same pack scanned again is "already dispensed"; a pack whose serial was never
 // commissioned is not verified ("unknown serial").
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  ensureWebBuilt,
-  launchChromium,
-  seedSupply,
-  signInWithSeed,
-  staffSeed,
-  startUp,
-  type DemoPack,
-  type UpNetwork,
-} from '../harness/browser.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { seedSupply, signInWithSeed, staffSeed, type DemoPack } from '../harness/browser.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let page: Page;
 let pack: DemoPack;
 
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
+webAppForTests(async ({ net, browser }) => {
   pack = await seedSupply(net);
-  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   await signInWithSeed(page, net.url('pharmacy'), 'pharmacy', await staffSeed(net, 'pharmacy', 'pharmacist'));
-});
-
-after(async () => {
-  await browser?.close();
-  await net?.stop();
 });
 
 async function verify(code: string): Promise<{ verified: string | null; text: string }> {

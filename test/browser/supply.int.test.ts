@@ -3,28 +3,17 @@
 // distributor, the distributor receives it, the manufacturer recalls the lot, and a counterfeit scan at
 // the pharmacy shows up in the manufacturer's alerts. The ledger is asked after each step, over the API.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  ensureWebBuilt,
-  launchChromium,
-  signInWithSeed,
-  staffSeed,
-  startUp,
-  type UpNetwork,
-} from '../harness/browser.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { signInWithSeed, staffSeed } from '../harness/browser.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let maker: Page;
 let distributor: Page;
 const LOT = 'UI-LOT-1';
 const SERIALS = ['UI1001', 'UI1002', 'UI1003'];
 
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
-  browser = await launchChromium();
+const app = webAppForTests(async ({ net, browser }) => {
   maker = await (await browser.newContext()).newPage();
   distributor = await (await browser.newContext()).newPage();
   await signInWithSeed(
@@ -41,15 +30,10 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await browser?.close();
-  await net?.stop();
-});
-
 /** Fills the lot form the console's actions share: GTIN and serials (and lot and expiry to commission). */
 async function fillUnits(page: Page, withLot: boolean): Promise<void> {
   const lot = page.getByRole('form', { name: 'Commission a lot' });
-  await lot.getByLabel('GTIN').fill(net.credentials.supply.gtin);
+  await lot.getByLabel('GTIN').fill(app.net.credentials.supply.gtin);
   await lot.getByLabel('Serial numbers (one per line)').fill(SERIALS.join('\n'));
   if (withLot) {
     await lot.getByLabel('Lot').fill(LOT);
@@ -58,21 +42,21 @@ async function fillUnits(page: Page, withLot: boolean): Promise<void> {
 }
 
 async function unitAt(org: string, serial: string, token: string): Promise<any> {
-  const sgtin = `https://id.gs1.org/01/${net.credentials.supply.gtin}/21/${serial}`;
-  const response = await fetch(`${net.url(org)}/api/v1/units/${encodeURIComponent(sgtin)}`, {
+  const sgtin = `https://id.gs1.org/01/${app.net.credentials.supply.gtin}/21/${serial}`;
+  const response = await fetch(`${app.net.url(org)}/api/v1/units/${encodeURIComponent(sgtin)}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(response.status, 200);
   return ((await response.json()) as { unit: unknown }).unit;
 }
 
-const tokenOf = (org: string) => net.credentials.organisations[org]!.practitioner.token;
+const tokenOf = (org: string) => app.net.credentials.organisations[org]!.practitioner.token;
 
 test('the manufacturer commissions a lot and ships it; the distributor receives it', async () => {
   await fillUnits(maker, true);
   await maker.getByRole('button', { name: 'Commission', exact: true }).click();
   await maker.getByText(/^Commissioned \(block \d+\)\.$/).waitFor({ timeout: 30_000 });
-  await maker.getByLabel("Ship to (the partner's GLN)").fill(net.credentials.supply.glns.distributor);
+  await maker.getByLabel("Ship to (the partner's GLN)").fill(app.net.credentials.supply.glns.distributor);
   await maker.getByRole('button', { name: 'Ship', exact: true }).click();
   await maker.getByText(/^Shipped \(block \d+\)\.$/).waitFor({ timeout: 30_000 });
   const shipped = await unitAt('manufacturer', SERIALS[0]!, tokenOf('manufacturer'));
@@ -94,16 +78,16 @@ test('the manufacturer recalls the lot: verification says recalled, and a counte
     .click();
   await maker.getByText(new RegExp(`^Lot ${LOT} recalled \\(block \\d+\\)\\.$`)).waitFor({ timeout: 30_000 });
   const verify = async (code: string) => {
-    const response = await fetch(`${net.url('pharmacy')}/api/v1/verify`, {
+    const response = await fetch(`${app.net.url('pharmacy')}/api/v1/verify`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokenOf('pharmacy')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ code }),
     });
     return (await response.json()) as { verified: boolean; reason?: string };
   };
-  const gtin = net.credentials.supply.gtin;
+  const gtin = app.net.credentials.supply.gtin;
   assert.equal((await verify(`(01)${gtin}(21)${SERIALS[1]}(10)${LOT}(17)290331`)).reason, 'recalled');
-  assert.equal((await verify(net.credentials.supply.packs.counterfeit)).reason, 'unknown_serial');
+  assert.equal((await verify(app.net.credentials.supply.packs.counterfeit)).reason, 'unknown_serial');
 
   // The alert is the manufacturer's to see. It is committed after the answer, so the console is opened
   // again (from the explorer, within the app) until it lists it.
