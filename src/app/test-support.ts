@@ -6,7 +6,7 @@ import { toHex, utf8 } from '../core/bytes.ts';
 import { canonicalBytes, type CanonicalValue } from '../core/canonical.ts';
 import { publicKeyFromSeed, sha256, signMessage } from '../core/crypto/index.ts';
 import { genesisHash, type Genesis } from '../core/genesis.ts';
-import { signTx, TxError, txHash } from '../core/tx.ts';
+import { signTx, TxError, txHash, type SignedTx } from '../core/tx.ts';
 import { BlockExecutor, executeGenesis, lastNonce } from './executor.ts';
 import type { StateReader } from './state.ts';
 import { patientPseudonym, proxyAcceptanceMessage } from './membership/pseudonym.ts';
@@ -69,6 +69,17 @@ export function defaultApp(): CanonicalValue {
       organisations: [stMaryOrg(), genesisOrg('riverside', 'Riverside Clinic', 'clinic', clinicAdmin, [])],
     },
   };
+}
+
+/** Applies `tx` with `executor`: 'accepted', or the code of the TxError that refused it. */
+export function applyOutcome(executor: BlockExecutor, tx: SignedTx): string {
+  try {
+    executor.apply(tx, txHash(tx));
+    return 'accepted';
+  } catch (err) {
+    assert.ok(err instanceof TxError);
+    return err.code;
+  }
 }
 
 /** "ok", or the refusal as "code" / "code:reason", e.g. "tx.rejected:membership.not_admin". */

@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import { EVIDENCE_PREFIX } from '../../src/app/consensus/index.ts';
 import { BlockExecutor, executeGenesis } from '../../src/app/executor.ts';
 import { StateOverlay } from '../../src/app/state.ts';
+import { applyOutcome } from '../../src/app/test-support.ts';
 import { duplicateVoteEvidence } from '../../src/consensus/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { publicKeyFromSeed } from '../../src/core/crypto/index.ts';
 import { genesisHash, type Genesis } from '../../src/core/genesis.ts';
-import { signTx, TxError, txHash } from '../../src/core/tx.ts';
+import { signTx } from '../../src/core/tx.ts';
 import { signVote, type Vote } from '../../src/core/vote.ts';
 import { seedOf } from '../harness/chain.ts';
 
@@ -49,13 +50,7 @@ function report(exec: BlockExecutor, payload: unknown, reporter: string): string
     payload: payload as never,
     nonce: 1,
   });
-  try {
-    exec.apply(tx, txHash(tx));
-    return 'accepted';
-  } catch (err) {
-    assert.ok(err instanceof TxError);
-    return err.code;
-  }
+  return applyOutcome(exec, tx);
 }
 
 function recorded(exec: BlockExecutor): number {

@@ -4,10 +4,11 @@ import { duplicateVoteEvidence } from '../../core/evidence.ts';
 import { toHex } from '../../core/bytes.ts';
 import { publicKeyFromSeed, sha256 } from '../../core/crypto/index.ts';
 import { genesisHash, type Genesis } from '../../core/genesis.ts';
-import { signTx, TxError, txHash } from '../../core/tx.ts';
+import { signTx } from '../../core/tx.ts';
 import { signVote, type Vote } from '../../core/vote.ts';
 import { BlockExecutor, executeGenesis } from '../executor.ts';
 import { StateOverlay } from '../state.ts';
+import { applyOutcome } from '../test-support.ts';
 import { EVIDENCE_PREFIX, validatorSetFromState } from './index.ts';
 
 const chainId = 'carechain-test';
@@ -45,13 +46,7 @@ function precommit(signer: { seed: Uint8Array; key: string }, blockHash: string)
 
 function submit(executor: BlockExecutor, evidence: unknown, nonce: number): string {
   const tx = signTx(reporter, { chainId, type: 'consensus.evidence', payload: { evidence } as never, nonce });
-  try {
-    executor.apply(tx, txHash(tx));
-    return 'accepted';
-  } catch (err) {
-    assert.ok(err instanceof TxError);
-    return err.code;
-  }
+  return applyOutcome(executor, tx);
 }
 
 test('genesis puts the validator set in state', () => {
