@@ -19,7 +19,7 @@ import { SimNode } from './node.ts';
 import { Rng } from './prng.ts';
 import { SIM_TIMEOUTS } from './scenarios.ts';
 import { CachedVerifier } from './verifier.ts';
-import { settle, simWorld } from './world.ts';
+import { runEvents, simWorld } from './world.ts';
 
 export interface FanoutOptions {
   readonly validators: number;
@@ -200,15 +200,8 @@ export async function runFanout(seed: number, options: Partial<FanoutOptions> = 
     queue.after(50, doneTick);
   });
 
-  let events = 0;
-  while (!finished && queue.nowMs <= deadlineMs) {
-    if (!queue.step()) break;
-    if (world.takeAsyncWork()) await settle();
-    if (++events > 5_000_000) {
-      violations.push('event budget exhausted');
-      break;
-    }
-  }
+  const until = { finished: () => finished, deadlineMs: () => deadlineMs, maxEvents: 5_000_000 };
+  if (!(await runEvents(world, until))) violations.push('event budget exhausted');
   if (!finished) {
     const behind = nodes.filter((node) => node.height < target);
     if (behind.length > 0) {

@@ -14,7 +14,7 @@ import { scenarioFor, type Scenario } from './scenarios.ts';
 import { CachedVerifier } from './verifier.ts';
 import { scheduleFaults } from './faults.ts';
 import { lockSplitFilter, planLockSplit } from './lock-split.ts';
-import { settle, simWorld } from './world.ts';
+import { runEvents, simWorld } from './world.ts';
 
 export { CHAIN_ID };
 
@@ -174,15 +174,8 @@ export async function runSim(
   });
 
   const violations: string[] = [];
-  let events = 0;
-  while (!finished && queue.nowMs <= deadlineMs) {
-    if (!queue.step()) break;
-    if (world.takeAsyncWork()) await settle();
-    if (++events > 3_000_000) {
-      violations.push('liveness: event budget exhausted');
-      break;
-    }
-  }
+  const until = { finished: () => finished, deadlineMs: () => deadlineMs, maxEvents: 3_000_000 };
+  if (!(await runEvents(world, until))) violations.push('liveness: event budget exhausted');
   const endMs = queue.nowMs;
   const safetyInput: SafetyInput = {
     chainId: CHAIN_ID,

@@ -77,6 +77,26 @@ export function simWorld(
   };
 }
 
+/**
+ * Runs the world's events in time order, letting promise callbacks settle between them, until
+ * `until.finished()` holds, virtual time passes `until.deadlineMs()`, no event is left, or more than
+ * `until.maxEvents` have run; answers false only when the event budget ran out. `finished` and
+ * `deadlineMs` are functions because the run's own events change what they read.
+ */
+export async function runEvents(
+  world: SimWorld,
+  until: { finished: () => boolean; deadlineMs: () => number; maxEvents: number },
+): Promise<boolean> {
+  const { finished, deadlineMs, maxEvents } = until;
+  let events = 0;
+  while (!finished() && world.queue.nowMs <= deadlineMs()) {
+    if (!world.queue.step()) break;
+    if (world.takeAsyncWork()) await settle();
+    if (++events > maxEvents) return false;
+  }
+  return true;
+}
+
 /** Lets pending promise callbacks (and those they schedule) run before the next event. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
