@@ -1,5 +1,6 @@
 // The modules of the replicated state machine. Adding a module here is a protocol change.
 import type { AppModule, TxHandler } from './module.ts';
+import { claimsModule } from './claims/index.ts';
 import { consensusModule } from './consensus/index.ts';
 import { consentModule } from './consent/index.ts';
 import { governanceModule } from './governance/index.ts';
@@ -21,6 +22,7 @@ export const APP_MODULES: readonly AppModule[] = [
   governanceModule,
   monitoringModule,
   trialsModule,
+  claimsModule,
 ];
 
 /** The modules' beginBlock hooks, in module order. */

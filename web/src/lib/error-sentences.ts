@@ -56,6 +56,26 @@ const NO_CONSENT: Sentence = {
 };
 
 export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
+  'claims.already_decided': 'This prior-authorisation request has already been decided.',
+  'claims.claim_exists': 'A claim with this id already exists.',
+  'claims.documentation_late':
+    'A record this claim cites was not committed before the claim. Submit the claim again after the record is on the ledger.',
+  'claims.documentation_missing':
+    'A record version this claim cites is not on the ledger, or is not clinical documentation. Cite the encounter, procedure or observation that documents the service.',
+  'claims.documentation_other_patient': 'A record this claim cites belongs to another patient.',
+  'claims.not_insurer': 'The payer named is not a member insurer of the network.',
+  'claims.not_payer_node': 'Only the payer’s node may do this.',
+  'claims.not_provider_node': 'Only a member organisation’s node may submit claims.',
+  'claims.not_submitted': 'This claim is not awaiting adjudication.',
+  'claims.replaces_unknown':
+    'The claim this one replaces or voids is unknown, already replaced or voided, or not yours.',
+  'claims.request_exists': 'A prior-authorisation request with this id already exists.',
+  'claims.rule_table_version': 'A rule table’s version must be one more than the last one published.',
+  'claims.undocumented': 'Each claim line must cite the committed records that document the service.',
+  'claims.unknown_claim': 'No such claim was sent to this payer.',
+  'claims.unknown_request': 'No such prior-authorisation request was sent to this payer.',
+  'claims.unknown_rule_table': 'The payer has published no rule table of that version.',
+  'claims.void_unmatched': 'A void must repeat the lines of the claim it voids.',
   'claims.invalid_claim': 'The claim is incomplete or malformed. Check its lines, codes, units and amounts.',
   'claims.invalid_fingerprint_key':
     'This node is not set up to fingerprint claims. Tell the node’s administrator.',
