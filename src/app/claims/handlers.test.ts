@@ -8,16 +8,8 @@ import { DEMO_PLAN_ID, DEMO_RULE_TABLE } from './demo-table.ts';
 import { payerMetrics } from './metrics.ts';
 import { claimEntry, paRequestsOf, ruleTable } from './store.ts';
 import { doctor } from '../test-support.ts';
-import {
-  acmeNode,
-  alicePseudonym,
-  betaNode,
-  claimsChain,
-  ENCOUNTER,
-  hospitalNode,
-  id,
-  submitPayload,
-} from './test-fixtures.ts';
+import { acmeNode, alicePseudonym, betaNode, claimsChain } from './test-fixtures.ts';
+import { ENCOUNTER, hospitalNode, id, submitPayload } from './test-fixtures.ts';
 
 test('a claim whose lines cite nothing, a record not committed, or one committed in the same block is refused', () => {
   const chain = claimsChain();

@@ -47,6 +47,24 @@ function signingNodeOrg(
   return actor.orgId;
 }
 
+/** A provider's node sending to a member insurer: the provider's organisation, or a refusal. */
+function providerToInsurer(ctx: TxContext, payerOrgId: string): string {
+  const providerOrgId = signingNodeOrg(ctx, 'claims.not_provider_node');
+  requireInsurer(ctx, payerOrgId);
+  return providerOrgId;
+}
+
+/** The entry, when the signer is a node of the payer it was sent to; else the refusal `unknown` builds. */
+function payersOwn<T extends { readonly payerOrgId: string }>(
+  ctx: TxContext,
+  entry: T | undefined,
+  unknown: () => Error,
+): T {
+  const payerOrgId = signingNodeOrg(ctx, 'claims.not_payer_node');
+  if (entry === undefined || entry.payerOrgId !== payerOrgId) throw unknown();
+  return entry;
+}
+
 function requireInsurer(ctx: TxContext, payerOrgId: string): void {
   if (organisation(ctx.state, payerOrgId)?.type !== 'insurer') {
     throw rejected('claims.not_insurer', 'the payer must be a member insurer', { payerOrgId });
@@ -97,8 +115,7 @@ function checkDocumentation(
 
 function applySubmit(ctx: TxContext, payload: CanonicalValue): void {
   const p = parseSubmit(payload);
-  const providerOrgId = signingNodeOrg(ctx, 'claims.not_provider_node');
-  requireInsurer(ctx, p.payerOrgId);
+  const providerOrgId = providerToInsurer(ctx, p.payerOrgId);
   if (claimEntry(ctx.state, p.claimId) !== undefined)
     throw rejected('claims.claim_exists', 'this claim id is taken');
   const replaced = p.replacesClaimId === null ? undefined : claimEntry(ctx.state, p.replacesClaimId);
@@ -184,11 +201,10 @@ function applyPublishRules(ctx: TxContext, payload: CanonicalValue): void {
 
 function applyAdjudicate(ctx: TxContext, payload: CanonicalValue): void {
   const p = parseAdjudicate(payload);
-  const payerOrgId = signingNodeOrg(ctx, 'claims.not_payer_node');
-  const claim = claimEntry(ctx.state, p.claimId);
-  if (claim === undefined || claim.payerOrgId !== payerOrgId) {
-    throw rejected('claims.unknown_claim', 'no claim to this payer has that id');
-  }
+  const claim = payersOwn(ctx, claimEntry(ctx.state, p.claimId), () =>
+    rejected('claims.unknown_claim', 'no claim to this payer has that id'),
+  );
+  const payerOrgId = claim.payerOrgId;
   if (claim.status !== 'submitted')
     throw rejected('claims.not_submitted', 'only a submitted claim is adjudicated');
   if (ruleTable(ctx.state, payerOrgId, p.tableVersion) === undefined) {
@@ -201,8 +217,7 @@ function applyAdjudicate(ctx: TxContext, payload: CanonicalValue): void {
 
 function applyPaSubmit(ctx: TxContext, payload: CanonicalValue): void {
   const p = parsePaSubmit(payload);
-  const providerOrgId = signingNodeOrg(ctx, 'claims.not_provider_node');
-  requireInsurer(ctx, p.payerOrgId);
+  const providerOrgId = providerToInsurer(ctx, p.payerOrgId);
   if (paRequest(ctx.state, p.requestId) !== undefined)
     throw rejected('claims.request_exists', 'this request id is taken');
   const entry: PaRequestEntry = {
@@ -224,11 +239,9 @@ export const PENDS_PER_REQUEST_MAX = 16;
 
 function applyPaDecide(ctx: TxContext, payload: CanonicalValue): void {
   const p = parsePaDecide(payload);
-  const payerOrgId = signingNodeOrg(ctx, 'claims.not_payer_node');
-  const request = paRequest(ctx.state, p.requestId);
-  if (request === undefined || request.payerOrgId !== payerOrgId) {
-    throw rejected('claims.unknown_request', 'no prior-authorisation request to this payer has that id');
-  }
+  const request = payersOwn(ctx, paRequest(ctx.state, p.requestId), () =>
+    rejected('claims.unknown_request', 'no prior-authorisation request to this payer has that id'),
+  );
   if (request.decision !== null || request.pendedAtMs.length >= PENDS_PER_REQUEST_MAX) {
     throw rejected('claims.already_decided', 'this request was already decided');
   }

@@ -29,9 +29,9 @@ export type AdjudicationEntry = Readonly<{
   timeMs: number;
 }>;
 
-export type ClaimEntry = Readonly<{
+/** What the provider states of a claim when it submits it, as the chain keeps it. */
+export type ClaimHeader = Readonly<{
   claimId: string;
-  providerOrgId: string;
   payerOrgId: string;
   patientPseudonym: string;
   /** Salted commitment to the FHIR Claim the provider sent the payer. */
@@ -39,13 +39,18 @@ export type ClaimEntry = Readonly<{
   use: ClaimUse;
   frequency: FrequencyCode;
   replacesClaimId: string | null;
-  lines: readonly ClaimLineEntry[];
-  status: ClaimStatus;
-  adjudication: AdjudicationEntry | null;
-  submittedAtHeight: number;
-  submittedAtMs: number;
-  txHash: string;
 }>;
+
+export type ClaimEntry = ClaimHeader &
+  Readonly<{
+    providerOrgId: string;
+    lines: readonly ClaimLineEntry[];
+    status: ClaimStatus;
+    adjudication: AdjudicationEntry | null;
+    submittedAtHeight: number;
+    submittedAtMs: number;
+    txHash: string;
+  }>;
 
 export type PaDecisionEntry = Readonly<{
   action: ReviewAction;

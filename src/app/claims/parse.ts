@@ -1,20 +1,13 @@
 // Payload parsing for the claims txs: untrusted JSON into typed values, refusing anything unexpected.
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
-import {
-  enumField,
-  exactObject,
-  hexField,
-  invalidPayload,
-  orgIdField,
-  safeIntegerField,
-  type PayloadObject,
-} from '../payload.ts';
+import { enumField, exactObject, hexField, invalidPayload } from '../payload.ts';
+import { orgIdField, safeIntegerField } from '../payload.ts';
 import { PA_PRIORITIES, type PaPriority } from './clock.ts';
 import { FREQUENCY_CODES, type FrequencyCode } from './fingerprint.ts';
-import type { DocumentationRef } from './ledger-types.ts';
+import type { ClaimHeader, DocumentationRef } from './ledger-types.ts';
 import { REVIEW_ACTIONS, type ReviewAction } from './metrics.ts';
-import { CLAIM_ITEMS_MAX, CLAIM_USES, type Adjudication, type ClaimUse, type RuleTable } from './types.ts';
+import { CLAIM_ITEMS_MAX, CLAIM_USES, type Adjudication, type RuleTable } from './types.ts';
 import { checkRuleTable } from './validate.ts';
 
 /** Most record versions one line may cite. */
@@ -35,16 +28,7 @@ export type SubmitLine = Readonly<{
   documentation: DocumentationRef[];
 }>;
 
-export type SubmitPayload = Readonly<{
-  claimId: string;
-  payerOrgId: string;
-  patientPseudonym: string;
-  commitment: string;
-  use: ClaimUse;
-  frequency: FrequencyCode;
-  replacesClaimId: string | null;
-  lines: SubmitLine[];
-}>;
+export type SubmitPayload = ClaimHeader & Readonly<{ lines: SubmitLine[] }>;
 
 function parseDocumentation(value: CanonicalValue): DocumentationRef {
   const d = exactObject(value, 'documentation', ['recordId', 'version']);
@@ -142,10 +126,10 @@ export function parseRuleTable(payload: CanonicalValue): RuleTable {
     throw err;
   }
   // The plain JSON's shapes past the checks above (lists of objects with exactly these fields).
-  for (const edit of table.ptpEdits as unknown as PayloadObject[]) {
+  for (const edit of table.ptpEdits as unknown[]) {
     exactObject(edit, 'ptpEdit', ['column1', 'column2', 'modifierIndicator']);
   }
-  for (const plan of table.plans as unknown as PayloadObject[]) {
+  for (const plan of table.plans as unknown[]) {
     exactObject(plan, 'plan', [
       'planId',
       'coveredCodes',
