@@ -4,7 +4,7 @@ import { CoreError } from '../../core/errors.ts';
 import { enumField, exactObject, hexField, invalidPayload } from '../payload.ts';
 import { orgIdField, safeIntegerField } from '../payload.ts';
 import { PA_PRIORITIES, type PaPriority } from './clock.ts';
-import { FREQUENCY_CODES, type FrequencyCode } from './fingerprint.ts';
+import { FREQUENCY_CODES } from './fingerprint.ts';
 import type { ClaimHeader, DocumentationRef } from './ledger-types.ts';
 import { REVIEW_ACTIONS, type ReviewAction } from './metrics.ts';
 import { CLAIM_ITEMS_MAX, CLAIM_USES, type Adjudication, type RuleTable } from './types.ts';
