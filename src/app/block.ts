@@ -15,6 +15,7 @@ import { CoreError } from '../core/errors.ts';
 import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX } from '../core/limits.ts';
 import { planAppend, rootAt, type LogNodeReader, type NodeWrite } from '../core/merkle/index.ts';
 import { TxError, txHashOfBytes, type SignedTx, type TxErrorCode } from '../core/tx.ts';
+import type { EffectsCache } from './effects.ts';
 import { BlockExecutor } from './executor.ts';
 import type { StateReader } from './state.ts';
 
@@ -24,6 +25,11 @@ export interface BlockBase {
   readonly appHash: string;
   readonly state: StateReader;
   readonly log: LogNodeReader;
+  /**
+   * The node's cache of executed txs' effects (effects.ts): a tx whose inputs are unchanged since the
+   * mempool ran it is replayed, not run again. `verify` passes none and runs every tx.
+   */
+  readonly effects?: EffectsCache;
 }
 
 /** What applying a block gives: the header fields it determines, and the rows it writes. */
@@ -62,6 +68,14 @@ class PendingLogReader implements LogNodeReader {
   }
 }
 
+function newExecutor(
+  base: BlockBase,
+  next: { readonly height: number; readonly timeMs: number },
+): BlockExecutor {
+  const context = { chainId: base.tip.chainId, height: next.height, timeMs: next.timeMs };
+  return new BlockExecutor(base.state, context, undefined, undefined, base.effects);
+}
+
 /** The app hash, state writes and log of executed txs, on top of base. */
 function finish(
   base: BlockBase,
@@ -91,7 +105,7 @@ export function applyCandidates(
   next: { readonly height: number; readonly timeMs: number },
   candidates: readonly Candidate[],
 ): AppliedCandidates {
-  const executor = new BlockExecutor(base.state, { chainId: base.tip.chainId, ...next });
+  const executor = newExecutor(base, next);
   const included: Candidate[] = [];
   const rejected: { hash: string; error: TxError }[] = [];
   let bytes = 0;
@@ -129,11 +143,7 @@ export function applyBlock(
 ): AppliedBlock {
   checkBlockAgainstTip(block, base.tip, encodedTxs);
   const { header } = block;
-  const executor = new BlockExecutor(base.state, {
-    chainId: base.tip.chainId,
-    height: header.height,
-    timeMs: header.timeMs,
-  });
+  const executor = newExecutor(base, header);
   const txHashes = encodedTxs.map((e) => txHashOfBytes(e));
   block.txs.forEach((tx, i) => {
     try {

@@ -4,7 +4,8 @@
 // consecutive nonces, so a replayed tx and a tx from the future are both refused.
 import type { Genesis } from '../core/genesis.ts';
 import { TxError, type SignedTx } from '../core/tx.ts';
-import type { AppModule, TxHandler } from './module.ts';
+import type { EffectsCache } from './effects.ts';
+import type { AppModule, TxContext, TxHandler } from './module.ts';
 import { beginBlockHooks, handlerTable, APP_MODULES } from './registry.ts';
 import { nextAppHash, StateOverlay, type StateReader } from './state.ts';
 
@@ -36,17 +37,30 @@ export class BlockExecutor {
   private readonly overlay: StateOverlay;
   private readonly context: BlockContext;
   private readonly handlers: ReadonlyMap<string, TxHandler>;
+  private readonly effects: EffectsCache | undefined;
 
-  constructor(base: StateReader, context: BlockContext, handlers = defaultHandlers, hooks = defaultHooks) {
+  /** With effects, a tx executed before on the same inputs has its writes replayed (see apply). */
+  constructor(
+    base: StateReader,
+    context: BlockContext,
+    handlers = defaultHandlers,
+    hooks = defaultHooks,
+    effects?: EffectsCache,
+  ) {
     this.overlay = new StateOverlay(base);
     this.context = context;
     this.handlers = handlers;
+    this.effects = effects;
     // Before any tx: what the block starts from (a validator set activated at this height, say) is the
     // same whether the block is built, checked, replayed, or holds no tx at all.
     for (const hook of hooks) hook(this.overlay, context);
   }
 
-  /** Applies one stateless-checked tx; on TxError nothing of it is written. */
+  /**
+   * Applies one stateless-checked tx; on TxError nothing of it is written. The nonce is always checked
+   * here; the handler runs unless the effects cache holds this tx's effects and every input they came
+   * from is the same now (replayed).
+   */
   apply(tx: SignedTx, txHash: string): void {
     const handler = this.handlers.get(tx.type);
     if (handler === undefined) {
@@ -63,9 +77,60 @@ export class BlockExecutor {
       });
     }
     this.overlay.atomically(() => {
-      handler.apply({ ...this.context, state: this.overlay, signer: tx.signer, txHash }, tx.payload);
+      if (!this.replayed(txHash)) this.execute(handler, tx, txHash);
       this.overlay.set(nonceKey(tx.signer), String(tx.nonce));
     });
+  }
+
+  /**
+   * Writes the cached effects of txHash if the handler would compute them again: the block fields it
+   * read and every state value it read are the same as when it ran (a handler is a pure function of
+   * those and the tx, which the hash fixes, signature included).
+   */
+  private replayed(txHash: string): boolean {
+    const effects = this.effects?.get(txHash);
+    if (effects === undefined) return false;
+    const { height, timeMs } = this.context;
+    if (effects.height !== undefined && effects.height !== height) return false;
+    if (effects.timeMs !== undefined && effects.timeMs !== timeMs) return false;
+    for (const [key, value] of effects.reads) if (this.overlay.get(key) !== value) return false;
+    for (const [key, value] of effects.writes) {
+      if (value === null) this.overlay.delete(key);
+      else this.overlay.set(key, value);
+    }
+    this.effects!.hits++;
+    return true;
+  }
+
+  /** Runs the handler; with a cache, records what it read and wrote for a later replay. */
+  private execute(handler: TxHandler, tx: SignedTx, txHash: string): void {
+    const context = this.context;
+    const cache = this.effects;
+    if (cache === undefined) {
+      handler.apply({ ...context, state: this.overlay, signer: tx.signer, txHash }, tx.payload);
+      return;
+    }
+    let height: number | undefined;
+    let timeMs: number | undefined;
+    const ctx: TxContext = {
+      chainId: context.chainId,
+      state: this.overlay,
+      signer: tx.signer,
+      txHash,
+      get height() {
+        height = context.height;
+        return height;
+      },
+      get timeMs() {
+        timeMs = context.timeMs;
+        return timeMs;
+      },
+    };
+    const recorded = this.overlay.recordEffects(() => handler.apply(ctx, tx.payload));
+    cache.misses++;
+    if (recorded !== undefined) {
+      cache.set(txHash, { reads: recorded.reads, writes: recorded.writes, height, timeMs });
+    }
   }
 
   /** Reads through the pending writes, e.g. to check a mempool tx against the block being built. */

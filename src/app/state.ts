@@ -8,12 +8,21 @@ export interface StateReader {
   get(key: string): string | undefined;
 }
 
+/** What recordEffects saw: reads before the first write of each key, and final writes. */
+export interface EffectsRecording {
+  readonly reads: Map<string, string | undefined>;
+  readonly writes: Map<string, string | null>;
+  rolledBack: boolean;
+}
+
 /** A block's pending writes over committed state; null marks a deletion. */
 export class StateOverlay implements StateReader {
   private readonly base: StateReader;
   private readonly writes = new Map<string, string | null>();
   /** Undo entries of the innermost atomically() scope: key → pending value before (undefined = none). */
   private journal: Map<string, string | null | undefined> | null = null;
+  /** While recordEffects runs: the keys read before being written, and the writes (see effects.ts). */
+  private recorder: EffectsRecording | null = null;
 
   constructor(base: StateReader) {
     this.base = base;
@@ -21,18 +30,41 @@ export class StateOverlay implements StateReader {
 
   get(key: string): string | undefined {
     const pending = this.writes.get(key);
-    if (pending !== undefined) return pending ?? undefined;
-    return this.base.get(key);
+    const value = pending !== undefined ? (pending ?? undefined) : this.base.get(key);
+    const recorder = this.recorder;
+    if (recorder !== null && !recorder.writes.has(key) && !recorder.reads.has(key)) {
+      recorder.reads.set(key, value);
+    }
+    return value;
   }
 
   set(key: string, value: string): void {
     this.record(key);
     this.writes.set(key, value);
+    this.recorder?.writes.set(key, value);
   }
 
   delete(key: string): void {
     this.record(key);
     this.writes.set(key, null);
+    this.recorder?.writes.set(key, null);
+  }
+
+  /**
+   * Runs fn and returns what it read (each key's value before fn first wrote it) and what it wrote
+   * (each key's final value); undefined when a scope inside fn rolled back (its recorded writes would
+   * then overstate what fn left), so the caller keeps nothing. If fn throws, so does this.
+   */
+  recordEffects(fn: () => void): EffectsRecording | undefined {
+    const recording: EffectsRecording = { reads: new Map(), writes: new Map(), rolledBack: false };
+    const outer = this.recorder;
+    this.recorder = recording;
+    try {
+      fn();
+    } finally {
+      this.recorder = outer;
+    }
+    return recording.rolledBack ? undefined : recording;
   }
 
   /**
@@ -47,6 +79,7 @@ export class StateOverlay implements StateReader {
     try {
       return fn();
     } catch (err) {
+      if (this.recorder !== null) this.recorder.rolledBack = true;
       for (const [key, previous] of journal) {
         if (previous === undefined) this.writes.delete(key);
         else this.writes.set(key, previous);

@@ -8,6 +8,7 @@ import {
   type BlockBase,
   type Candidate,
 } from '../app/block.ts';
+import { EffectsCache } from '../app/effects.ts';
 import { executeGenesis } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
 import {
@@ -49,6 +50,8 @@ export class Ledger {
   readonly genesis: Genesis;
   readonly genesisHash: string;
   readonly validatorSet: ValidatorSet;
+  /** Effects of the txs this node executed (mempool, blocks built or checked), for replay (effects.ts). */
+  readonly effects = new EffectsCache();
 
   private constructor(store: LedgerStore, genesis: Genesis, validatorSet: ValidatorSet) {
     this.store = store;
@@ -145,7 +148,8 @@ export class Ledger {
   /** What the next block is applied on: the tip, its app hash, the committed state and the stored log. */
   private base(): BlockBase & { tip: ReturnType<Ledger['tip']> } {
     const tip = this.tip();
-    return { tip, appHash: tip.appHash, state: this.store.latestState, log: this.store };
+    const { effects } = this;
+    return { tip, appHash: tip.appHash, state: this.store.latestState, log: this.store, effects };
   }
 
   /**
@@ -195,6 +199,7 @@ export class Ledger {
       throw new CoreError('block.mismatch', 'the tip moved since the block was prepared');
     }
     this.store.appendBlock({ ...prepared.write, commit });
+    this.effects.forget(prepared.write.txHashes);
   }
 }
 

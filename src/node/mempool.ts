@@ -8,6 +8,7 @@
 // registrations, which every clinical read and write waits for) are priority txs. Part of the room is
 // reserved for them, so anonymous or client traffic that fills the rest cannot make reads answer 503,
 // and a proposal takes them first, so they never wait behind a backlog of others.
+import type { EffectsCache } from '../app/effects.ts';
 import { BlockExecutor, lastNonce } from '../app/executor.ts';
 import { actorOf } from '../app/membership/queries.ts';
 import type { StateReader } from '../app/state.ts';
@@ -59,9 +60,14 @@ export class Mempool {
   private checker: BlockExecutor;
   private context: CheckContext;
   private readonly droppedListeners: ((dropped: readonly DroppedTx[]) => void)[] = [];
+  private readonly effects: EffectsCache | undefined;
 
-  /** With a log, every admitted tx is written to it before add() returns, and removed once it leaves. */
-  constructor(options: MempoolOptions, context: CheckContext, log?: PendingTxLog) {
+  /**
+   * With a log, every admitted tx is written to it before add() returns, and removed once it leaves.
+   * With effects (the ledger's), each check records what the tx did, so the block that includes it
+   * replays it instead of running it again.
+   */
+  constructor(options: MempoolOptions, context: CheckContext, log?: PendingTxLog, effects?: EffectsCache) {
     // A reservation as large as the mempool would silently refuse every ordinary tx as 'full'.
     if ((options.priorityReservedTxs ?? 0) >= options.txsMax) {
       throw new RangeError(`priorityReservedTxs must be below txsMax (${options.txsMax})`);
@@ -71,6 +77,7 @@ export class Mempool {
     }
     this.options = options;
     this.log = log;
+    this.effects = effects;
     this.context = context;
     this.checker = this.newChecker();
   }
@@ -217,10 +224,13 @@ export class Mempool {
   }
 
   private newChecker(): BlockExecutor {
-    return new BlockExecutor(this.context.state, {
-      chainId: this.context.chainId,
-      height: this.context.nextHeight,
-      timeMs: this.context.timeMs,
-    });
+    const { chainId, state, nextHeight, timeMs } = this.context;
+    return new BlockExecutor(
+      state,
+      { chainId, height: nextHeight, timeMs },
+      undefined,
+      undefined,
+      this.effects,
+    );
   }
 }

@@ -107,6 +107,7 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
       options.mempool ?? DEFAULT_MEMPOOL_OPTIONS,
       this.checkContext(),
       this.pendingLog,
+      this.ledger.effects,
     );
     this.intake = new TxIntake(options.intake ?? DEFAULT_TX_INTAKE_LIMITS, {
       mempool: this.mempool,

@@ -81,7 +81,7 @@ export function openTestChain(where: string | Storage): TestChain {
       timeMs: tip.timeMs,
     };
   };
-  const mempool = new Mempool(DEFAULT_MEMPOOL_OPTIONS, context());
+  const mempool = new Mempool(DEFAULT_MEMPOOL_OPTIONS, context(), undefined, ledger.effects);
   return {
     ledger,
     mempool,

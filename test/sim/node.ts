@@ -156,6 +156,8 @@ export class SimNode {
         nextHeight: tip.height + 1,
         timeMs: tip.timeMs,
       },
+      undefined,
+      this.ledger.effects,
     );
     const store = new ConsensusRecordStore(this.ledger.store.port);
     const records: ConsensusRecordPort = {
