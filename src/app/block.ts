@@ -15,6 +15,8 @@ import { CoreError } from '../core/errors.ts';
 import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX } from '../core/limits.ts';
 import { planAppend, rootAt, type LogNodeReader, type NodeWrite } from '../core/merkle/index.ts';
 import { TxError, txHashOfBytes, type SignedTx, type TxErrorCode } from '../core/tx.ts';
+import { validatorSetHash } from '../core/validators.ts';
+import { expectedNextSetHash } from './chain-sets.ts';
 import type { EffectsCache } from './effects.ts';
 import { BlockExecutor } from './executor.ts';
 import type { StateReader } from './state.ts';
@@ -37,6 +39,8 @@ export interface AppliedBlock {
   readonly appHash: string;
   readonly logSize: number;
   readonly logRoot: string;
+  /** What the header must carry as nextValidatorSetHash: undefined unless the next block's set differs. */
+  readonly nextValidatorSetHash: string | undefined;
   readonly txHashes: string[];
   readonly stateWrites: [string, string | null][];
   readonly logWrites: readonly NodeWrite[];
@@ -82,7 +86,13 @@ function finish(
   executor: BlockExecutor,
   encodedTxs: readonly Uint8Array[],
   txHashes: string[],
+  height: number,
 ): AppliedBlock {
+  const nextValidatorSetHash = expectedNextSetHash(
+    executor.state,
+    height,
+    validatorSetHash(base.tip.validatorSet),
+  );
   const execution = executor.finish(base.appHash);
   const { writes: logWrites, newSize } = planAppend(base.log, base.tip.logSize, txLeafHashes(encodedTxs));
   const logRoot = toHex(rootAt(new PendingLogReader(base.log, logWrites), newSize));
@@ -90,6 +100,7 @@ function finish(
     appHash: execution.appHash,
     logSize: newSize,
     logRoot,
+    nextValidatorSetHash,
     txHashes,
     stateWrites: execution.writes,
     logWrites,
@@ -126,6 +137,7 @@ export function applyCandidates(
     executor,
     encodedTxs,
     included.map((c) => c.hash),
+    next.height,
   );
   return { included, rejected, applied };
 }
@@ -153,7 +165,15 @@ export function applyBlock(
       throw new TxError(err.code as TxErrorCode, err.message, { ...err.details, txIndex: i });
     }
   });
-  const applied = finish(base, executor, encodedTxs, txHashes);
+  const applied = finish(base, executor, encodedTxs, txHashes, header.height);
+  if (header.nextValidatorSetHash !== applied.nextValidatorSetHash) {
+    // Both ways: a change the state schedules must be announced, and none may be announced that it does not.
+    throw new CoreError(
+      'block.mismatch',
+      `nextValidatorSetHash differs: the state gives ${applied.nextValidatorSetHash ?? 'none'}, header has ${header.nextValidatorSetHash ?? 'none'}`,
+      { field: 'nextValidatorSetHash' },
+    );
+  }
   if (applied.appHash !== header.appHash) {
     throw new CoreError(
       'block.mismatch',

@@ -26,7 +26,13 @@ export interface BlockHeader {
   readonly txCount: number;
   /** State commitment after applying this block's txs (see app/state-hash.ts). */
   readonly appHash: string;
+  /** The set that signs this block (its commit). */
   readonly validatorSetHash: string;
+  /**
+   * Only in the block before a validator-set change: the hash of the set that signs the next block
+   * (app/chain-sets.ts). Absent otherwise, so chains that never change their set hash as before.
+   */
+  readonly nextValidatorSetHash?: string;
   readonly proposer: string;
   /** The global transparency log after appending this block's txs. */
   readonly logSize: number;
@@ -70,7 +76,10 @@ export interface ChainTip {
   readonly hash: string;
   readonly timeMs: number;
   readonly logSize: number;
+  /** The set that signs the next block (its header's validatorSetHash and proposer). */
   readonly validatorSet: ValidatorSet;
+  /** The set that signed the tip, whose commit the next block carries; the genesis set at height 0. */
+  readonly lastValidatorSet: ValidatorSet;
 }
 
 function mismatch(field: string, expected: string | number, actual: string | number): CoreError {
@@ -110,8 +119,8 @@ export function checkBlockAgainstTip(block: Block, tip: ChainTip, encodedTxs: re
     if (block.lastCommit.blockHash !== tip.hash) {
       throw mismatch('lastCommit.blockHash', tip.hash, block.lastCommit.blockHash);
     }
-    verifyCommit(tip.chainId, tip.validatorSet, block.lastCommit);
-    const expectedTime = commitTimeMs(tip.validatorSet, block.lastCommit);
+    verifyCommit(tip.chainId, tip.lastValidatorSet, block.lastCommit);
+    const expectedTime = commitTimeMs(tip.lastValidatorSet, block.lastCommit);
     if (h.timeMs !== expectedTime) throw mismatch('timeMs', expectedTime, h.timeMs);
     if (h.timeMs <= tip.timeMs) throw mismatch('timeMs', `> ${tip.timeMs}`, h.timeMs);
   }

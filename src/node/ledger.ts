@@ -8,6 +8,7 @@ import {
   type BlockBase,
   type Candidate,
 } from '../app/block.ts';
+import { chainSetsAt, type ChainSets } from '../app/chain-sets.ts';
 import { EffectsCache } from '../app/effects.ts';
 import { executeGenesis } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
@@ -49,7 +50,10 @@ export class Ledger {
   readonly store: LedgerStore;
   readonly genesis: Genesis;
   readonly genesisHash: string;
-  readonly validatorSet: ValidatorSet;
+  /** The set genesis names; `validatorSet` is the one signing now, which governance may have changed. */
+  readonly genesisValidatorSet: ValidatorSet;
+  /** The sets around the tip, read once per tip (every block check and vote asks). */
+  private setsCache: { tipHash: string; sets: ChainSets } | undefined;
   /** Effects of the txs this node executed (mempool, blocks built or checked), for replay (effects.ts). */
   readonly effects = new EffectsCache();
 
@@ -57,7 +61,22 @@ export class Ledger {
     this.store = store;
     this.genesis = genesis;
     this.genesisHash = genesisHash(genesis);
-    this.validatorSet = validatorSet;
+    this.genesisValidatorSet = validatorSet;
+  }
+
+  /** The set that signs the next block: the one consensus, block sync and the API follow now. */
+  get validatorSet(): ValidatorSet {
+    return this.chainSets().next;
+  }
+
+  /** The set that signed the tip and the one that signs the block after it (app/chain-sets.ts). */
+  chainSets(): ChainSets {
+    const stored = this.store.tip();
+    const tipHash = stored?.hash ?? this.genesisHash;
+    if (this.setsCache?.tipHash !== tipHash) {
+      this.setsCache = { tipHash, sets: chainSetsAt(this.store.latestState, stored?.height ?? 0) };
+    }
+    return this.setsCache.sets;
   }
 
   /** Opens (creating if needed) the ledger for genesis in a storage, or in SQLite in a data directory. */
@@ -116,6 +135,7 @@ export class Ledger {
 
   tip(): ChainTip & { appHash: string; header: BlockHeader | undefined } {
     const stored = this.store.tip();
+    const sets = this.chainSets();
     if (stored === undefined) {
       return {
         chainId: this.chainId,
@@ -123,7 +143,8 @@ export class Ledger {
         hash: this.genesisHash,
         timeMs: this.genesis.genesisTimeMs,
         logSize: 0,
-        validatorSet: this.validatorSet,
+        validatorSet: sets.next,
+        lastValidatorSet: sets.last,
         appHash: this.store.meta('genesis_app_hash') ?? '',
         header: undefined,
       };
@@ -134,7 +155,8 @@ export class Ledger {
       hash: stored.hash,
       timeMs: stored.header.timeMs,
       logSize: stored.header.logSize,
-      validatorSet: this.validatorSet,
+      validatorSet: sets.next,
+      lastValidatorSet: sets.last,
       appHash: stored.header.appHash,
       header: stored.header,
     };
@@ -142,7 +164,7 @@ export class Ledger {
 
   /** The time the next block will carry: genesis time at height 1, else the BFT time of lastCommit. */
   nextBlockTimeMs(lastCommit: Commit | null): number {
-    return lastCommit === null ? this.genesis.genesisTimeMs : commitTimeMs(this.validatorSet, lastCommit);
+    return lastCommit === null ? this.genesis.genesisTimeMs : commitTimeMs(this.chainSets().last, lastCommit);
   }
 
   /** What the next block is applied on: the tip, its app hash, the committed state and the stored log. */
@@ -172,7 +194,10 @@ export class Ledger {
       txRoot: txRootOf(encodedTxs),
       txCount: included.length,
       appHash: applied.appHash,
-      validatorSetHash: validatorSetHash(this.validatorSet),
+      validatorSetHash: validatorSetHash(tip.validatorSet),
+      ...(applied.nextValidatorSetHash === undefined
+        ? {}
+        : { nextValidatorSetHash: applied.nextValidatorSetHash }),
       proposer,
       logSize: applied.logSize,
       logRoot: applied.logRoot,

@@ -110,7 +110,9 @@ export class NetworkRuntime {
     this.driver = new ConsensusDriver(
       {
         chainId: ledger.chainId,
-        ...(validatorKeys.has(key.publicKey) ? { key } : {}),
+        // Every node holds its key: governance may make it a validator later (issue 15), and the engine
+        // signs only at heights whose set includes it.
+        key,
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         regossipIntervalMs: options.regossipIntervalMs ?? 500,
         commitPauseMs: options.commitPauseMs ?? 100,

@@ -5,6 +5,7 @@
 // app/block.ts applyBlock, the same composition the ledger checks a peer's block with. The first
 // difference is reported with its height.
 import { applyBlock } from '../app/block.ts';
+import { chainSetsAt } from '../app/chain-sets.ts';
 import { executeGenesis } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
 import { blockHash, type Block, type BlockHeader, type ChainTip } from '../core/block.ts';
@@ -83,7 +84,7 @@ export function verifyStorage(storage: Storage, onProgress?: VerifyProgress): Ve
 function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySummary {
   const genesisText = store.meta('genesis');
   if (genesisText === undefined) throw new Failure(0, 'no genesis in the data directory');
-  const { genesis, validatorSet } = parseGenesis(JSON.parse(genesisText));
+  const { genesis } = parseGenesis(JSON.parse(genesisText));
   const state = new MemoryState();
   const genesisExecution = executeGenesis(genesis, genesisHash(genesis));
   state.apply(genesisExecution.writes);
@@ -100,7 +101,7 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
     hash: genesisHash(genesis),
     timeMs: genesis.genesisTimeMs,
     logSize: 0,
-    validatorSet,
+    ...setsOf(state, 0),
   };
   let appHash = genesisExecution.appHash;
   let logRoot = toHex(rootAt(log, 0));
@@ -130,8 +131,17 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
     if (commit.blockHash !== hash || commit.height !== height) {
       throw new Failure(height, 'the stored commit is for another block');
     }
-    atHeight(height, () => verifyCommit(genesis.chainId, validatorSet, commit), 'commit');
-    tip = { ...tip, height, hash, timeMs: block.header.timeMs, logSize: applied.logSize };
+    // The commit of block h is checked against the set that signs h (tip.validatorSet, from the state
+    // before h), which governance may have changed: never against genesis alone.
+    atHeight(height, () => verifyCommit(genesis.chainId, tip.validatorSet, commit), 'commit');
+    tip = {
+      ...tip,
+      height,
+      hash,
+      timeMs: block.header.timeMs,
+      logSize: applied.logSize,
+      ...setsOf(state, height),
+    };
     onProgress?.(height, tipHeight);
   }
   checkNothingExtra(store, tip, logNodeCount);
@@ -143,6 +153,12 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
     logRoot,
     appHash,
   };
+}
+
+/** The tip's validator sets, replayed from the state: what a light client following the chain trusts. */
+function setsOf(state: StateReader, height: number): Pick<ChainTip, 'validatorSet' | 'lastValidatorSet'> {
+  const sets = chainSetsAt(state, height);
+  return { validatorSet: sets.next, lastValidatorSet: sets.last };
 }
 
 /** Runs a check of core, turning its CoreError into a Failure at height. */

@@ -30,7 +30,7 @@ import { blockValue, type BlockValue, type WireMessage } from './wire.ts';
 
 export interface DriverOptions {
   readonly chainId: string;
-  /** Absent on a non-validator: it follows the chain and never signs. */
+  /** Absent: the node follows the chain and never signs; present, it signs at heights whose set holds it. */
   readonly key?: KeyPair;
   readonly timeouts?: TimeoutOptions;
   /** How often our own current-round messages are re-sent, to recover from lost messages. */
@@ -76,10 +76,16 @@ export interface ConsensusRecordPort {
 
 const EMPTY_MEMPOOL_POLL_MS = 20;
 
-/** The proposer schedule of a height: priorities advance once per height from genesis (proposer.ts). */
+/**
+ * The proposer schedule of `height` (the one after the ledger's tip, or later if no set activates
+ * before it): priorities start afresh when its set
+ * became active (height 1 for genesis' set, app/chain-sets.ts) and advance once per height since
+ * (proposer.ts), so every node derives the same rotation from the chain alone.
+ */
 export function scheduleAtHeight(ledger: Ledger, height: number): ProposerSchedule {
-  let schedule = genesisSchedule(ledger.validatorSet);
-  for (let h = 1; h < height; h++) schedule = nextHeightSchedule(schedule);
+  const { next, nextActivatedAt } = ledger.chainSets();
+  let schedule = genesisSchedule(next);
+  for (let h = nextActivatedAt; h < height; h++) schedule = nextHeightSchedule(schedule);
   return schedule;
 }
 
@@ -284,7 +290,11 @@ export class ConsensusDriver {
       return;
     }
     this.height = this.deps.ledger.tip().height + 1;
-    this.schedule = nextHeightSchedule(this.schedule);
+    // A set activating at the new height starts its own rotation; otherwise the current one advances.
+    this.schedule =
+      this.deps.ledger.chainSets().nextActivatedAt === this.height
+        ? scheduleAtHeight(this.deps.ledger, this.height)
+        : nextHeightSchedule(this.schedule);
     const next = this.height;
     this.later(this.options.commitPauseMs, () => {
       if (this.height !== next) return; // block sync moved past it meanwhile
