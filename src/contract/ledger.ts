@@ -45,6 +45,8 @@ export const headerSchema = Type.Object({
   txCount: Type.Integer(),
   appHash: hex32,
   validatorSetHash: hex32,
+  /** Only in the block before a validator-set change (issue 15): the next set's hash. */
+  nextValidatorSetHash: Type.Optional(hex32),
   proposer: hex32,
   logSize: Type.Integer(),
   logRoot: hex32,
