@@ -11,6 +11,7 @@ import { installErrorTranslator } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerEventRoutes } from './routes/events.ts';
+import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerMonitoringRoutes } from './routes/monitoring.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
@@ -88,6 +89,7 @@ export function buildApiServer(
       api.swagger(),
     );
     registerLedgerRoutes(api, node);
+    registerGovernanceRoutes(api, node);
     registerProofRoutes(api, node);
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);

@@ -212,6 +212,20 @@ function signed(key: KeyPair, fields: TxFields): Json {
   }
 }
 
+/** A governance tx of `type` with a junk payload, signed by a key that is no member's admin. */
+function governanceTx(p: Pools, type: string): fc.Arbitrary<Json> {
+  return fc
+    .tuple(pick(p.freeSigners), junkValue)
+    .map(([key, payload]) =>
+      signed(key, {
+        chainId: p.chainId,
+        type,
+        payload: { action: payload ?? null, reason: 'fuzz' },
+        nonce: 1,
+      }),
+    );
+}
+
 /** A tx: a replay of a set-up tx, a re-signed or tampered one, junk fields, or a fresh one of any type. */
 function tx(p: Pools): fc.Arbitrary<Json> {
   const setup = pick(p.txs);
@@ -352,6 +366,28 @@ export const ROUTES: Record<string, RouteSpec> = {
       opt('wait', fc.constantFrom('none', 'none', 'commit', 'x')),
     ),
   },
+  // Governance (issue 15): reads of real-looking and made-up proposal ids, and governance txs signed by
+  // keys that are no member's admin (refused by the ledger), beside any tx (refused by the route).
+  'GET /api/v1/governance/proposals': readOf('/api/v1/governance/proposals', () => opt('limit', int)),
+  'GET /api/v1/governance/proposals/{id}': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((id) => `/api/v1/governance/proposals/${id}`)),
+  },
+  'POST /api/v1/governance/proposals': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/governance/proposals'), (p) =>
+      fc.oneof(governanceTx(p, 'governance.propose'), tx(p)),
+    ),
+  },
+  'POST /api/v1/governance/proposals/{id}/votes': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(hex(64)).map((id) => `/api/v1/governance/proposals/${id}/votes`),
+      (p) => fc.oneof(governanceTx(p, 'governance.vote'), tx(p)),
+    ),
+  },
+  'GET /api/v1/governance/validators': readOf('/api/v1/governance/validators'),
   'GET /api/v1/checkpoints/latest': readOf('/api/v1/checkpoints/latest'),
   'GET /api/v1/checkpoints/{height}': {
     writes: false,

@@ -7,7 +7,7 @@ import { activateScheduledSet } from './validator-set.ts';
 
 export * from './types.ts';
 export * from './queries.ts';
-export { GOVERNANCE_PREFIX } from './keys.ts';
+export { GOVERNANCE_PREFIX, GOVERNANCE_PROPOSAL_PREFIX } from './keys.ts';
 export { electorate, isActiveMember, memberStatus } from './members.ts';
 export { BASE_CONSENT_POLICIES, networkParameter, votingPeriodBlocks } from './params.ts';
 export { decide, hasBlockingThird, hasSupermajority } from './tally.ts';

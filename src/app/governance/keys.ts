@@ -11,7 +11,8 @@
 // contains "/".
 
 export const GOVERNANCE_PREFIX = 'governance/';
-export const proposalKey = (id: string): string => `governance/proposal/${id}`;
+export const GOVERNANCE_PROPOSAL_PREFIX = 'governance/proposal/';
+export const proposalKey = (id: string): string => `${GOVERNANCE_PROPOSAL_PREFIX}${id}`;
 export const voteKey = (id: string, orgId: string): string => `governance/vote/${id}/${orgId}`;
 export const memberStatusKey = (orgId: string): string => `governance/member/${orgId}`;
 export const parameterKey = (name: string): string => `governance/param/${name}`;
