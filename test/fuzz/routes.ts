@@ -214,16 +214,14 @@ function signed(key: KeyPair, fields: TxFields): Json {
 
 /** A governance tx of `type` with a junk payload, signed by a key that is no member's admin. */
 function governanceTx(p: Pools, type: string): fc.Arbitrary<Json> {
-  return fc
-    .tuple(pick(p.freeSigners), junkValue)
-    .map(([key, payload]) =>
-      signed(key, {
-        chainId: p.chainId,
-        type,
-        payload: { action: payload ?? null, reason: 'fuzz' },
-        nonce: 1,
-      }),
-    );
+  return fc.tuple(pick(p.freeSigners), junkValue).map(([key, payload]) =>
+    signed(key, {
+      chainId: p.chainId,
+      type,
+      payload: { action: payload ?? null, reason: 'fuzz' },
+      nonce: 1,
+    }),
+  );
 }
 
 /** A tx: a replay of a set-up tx, a re-signed or tampered one, junk fields, or a fresh one of any type. */
