@@ -25,13 +25,12 @@ const BUDGET = { windowMs: 24 * 60 * 60 * 1000, perPractitioner: 2, perOrganisat
 const records = recordsNetworkForTests(
   'carechain-finding01-',
   [HOSPITAL, CLINIC, DISTRIBUTOR, INSURER],
-  [
-    ['hospital', 'physician'],
-    ['clinic', 'physician'],
-    ['clinic', 'nurse'],
-    ['distributor', 'admin'],
-    ['insurer', 'claims-officer'],
-  ],
+  {
+    hospital: ['physician'],
+    clinic: ['physician', 'nurse'],
+    distributor: ['admin'],
+    insurer: ['claims-officer'],
+  },
   { breakGlass: BUDGET },
 );
 

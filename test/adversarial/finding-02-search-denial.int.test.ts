@@ -19,14 +19,10 @@ import {
   recordsNetworkForTests,
 } from '../harness/records-network.ts';
 
-const records = recordsNetworkForTests(
-  'carechain-finding02-',
-  [HOSPITAL, CLINIC],
-  [
-    ['hospital', 'physician'],
-    ['clinic', 'physician'],
-  ],
-);
+const records = recordsNetworkForTests('carechain-finding02-', [HOSPITAL, CLINIC], {
+  hospital: ['physician'],
+  clinic: ['physician'],
+});
 
 /** A code one of the imported Observations carries, as a search token `system|code`. */
 function presentCode(): string {

@@ -25,16 +25,11 @@ import {
   recordsNetworkForTests,
 } from '../harness/records-network.ts';
 
-const records = recordsNetworkForTests(
-  'carechain-finding03-',
-  [HOSPITAL, CLINIC, DISTRIBUTOR],
-  [
-    ['hospital', 'physician'],
-    ['hospital', 'privacy-officer'],
-    ['clinic', 'physician'],
-    ['distributor', 'admin'],
-  ],
-);
+const records = recordsNetworkForTests('carechain-finding03-', [HOSPITAL, CLINIC, DISTRIBUTOR], {
+  hospital: ['physician', 'privacy-officer'],
+  clinic: ['physician'],
+  distributor: ['admin'],
+});
 
 const privacyOfficer = () => records.staff[1]!;
 const clinicPhysician = () => records.staff[2]!;

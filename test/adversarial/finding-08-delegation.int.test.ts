@@ -43,11 +43,7 @@ import { join } from 'node:path';
 const records = recordsNetworkForTests(
   'carechain-finding08-',
   [HOSPITAL, CLINIC, PHARMACY],
-  [
-    ['hospital', 'physician'],
-    ['clinic', 'physician'],
-    ['clinic', 'nurse'],
-  ],
+  { hospital: ['physician'], clinic: ['physician', 'nurse'] },
   undefined,
   async ({ network, patient }) => {
     const grant = observationReadGrant(toHex(new Uint8Array(randomBytes(32))), 'clinic');

@@ -23,15 +23,10 @@ import {
   registrationOf,
 } from '../harness/records-network.ts';
 
-const records = recordsNetworkForTests(
-  'carechain-finding12-',
-  [HOSPITAL, CLINIC],
-  [
-    ['hospital', 'physician'],
-    ['hospital', 'privacy-officer'],
-    ['clinic', 'physician'],
-  ],
-);
+const records = recordsNetworkForTests('carechain-finding12-', [HOSPITAL, CLINIC], {
+  hospital: ['physician', 'privacy-officer'],
+  clinic: ['physician'],
+});
 
 const hospitalPhysician = () => records.staff[0]!;
 const privacyOfficer = () => records.staff[1]!;

@@ -31,12 +31,7 @@ async function start(basePolicy: BasePolicy): Promise<RecordsNetwork> {
   const records = await startRecordsNetwork(
     `carechain-policy-${basePolicy}-`,
     [HOSPITAL, CLINIC, INSURER],
-    [
-      ['hospital', 'physician'],
-      ['hospital', 'privacy-officer'],
-      ['clinic', 'nurse'],
-      ['insurer', 'claims-officer'],
-    ],
+    { hospital: ['physician', 'privacy-officer'], clinic: ['nurse'], insurer: ['claims-officer'] },
     { basePolicy },
   );
   running.push(records);

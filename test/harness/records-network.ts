@@ -13,9 +13,12 @@ import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { http, type HttpAnswer } from './http.ts';
 import { startNetwork, type MemberSpec, type RunningNetwork, type Staff } from './network.ts';
 
+/** The practitioners to register, by organisation: `{ hospital: ['physician', 'nurse'] }`. */
+export type StaffRoles = Readonly<Record<string, readonly PractitionerRole[]>>;
+
 export interface RecordsNetwork {
   readonly network: RunningNetwork;
-  /** The registered staff, in the order asked for. */
+  /** The registered staff, in the order asked for (organisations in key order, then roles). */
   readonly staff: readonly Staff[];
   readonly patient: KeyPair;
   readonly pseudonym: string;
@@ -65,13 +68,15 @@ export function patientBundle(pseudonym: string): any {
 export async function startRecordsNetwork(
   prefix: string,
   members: readonly MemberSpec[],
-  staffRoles: readonly (readonly [string, PractitionerRole])[],
+  staffRoles: StaffRoles,
   records?: Partial<RecordsGenesis>,
 ): Promise<RecordsNetwork> {
   const network = await startNetwork(prefix, members, undefined, records);
   try {
     const staff: Staff[] = [];
-    for (const [org, role] of staffRoles) staff.push(await network.registerStaff(org, role));
+    for (const [org, roles] of Object.entries(staffRoles)) {
+      for (const role of roles) staff.push(await network.registerStaff(org, role));
+    }
     const patient = generateKeyPair();
     const pseudonym = patientPseudonym(patient.publicKey);
     const hospital = members[0]!.name;
@@ -99,7 +104,7 @@ export async function startRecordsNetwork(
 export function recordsNetworkForTests(
   prefix: string,
   members: readonly MemberSpec[],
-  staffRoles: readonly (readonly [string, PractitionerRole])[],
+  staffRoles: StaffRoles,
   genesis?: Partial<RecordsGenesis>,
   setUp?: (records: RecordsNetwork) => Promise<void>,
 ): RecordsNetwork {
