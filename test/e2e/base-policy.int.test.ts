@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import { toHex } from '../../src/core/bytes.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import type { BasePolicy } from '../../src/app/records/policy.ts';
 import type { Staff } from '../harness/network.ts';
 import { waitFor } from '../harness/http.ts';
@@ -19,6 +18,7 @@ import {
   INSURER,
   startRecordsNetwork,
   type RecordsNetwork,
+  writeAsSecondCustodian,
 } from '../harness/records-network.ts';
 
 const running: RecordsNetwork[] = [];
@@ -103,21 +103,7 @@ test('treatment-relationship: each custodian’s clinicians read and write their
   }
 
   // The clinic becomes a second custodian: it writes its own Patient and Observation, no consent asked.
-  const clinic = fhirCall(records.network.url('clinic'), nurse.token);
-  const patient = await clinic.post('/fhir/R4/Patient', {
-    resourceType: 'Patient',
-    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: records.pseudonym }],
-  });
-  assert.equal(patient.status, 201, JSON.stringify(patient.body));
-  const written = await clinic.post('/fhir/R4/Observation', {
-    resourceType: 'Observation',
-    status: 'final',
-    code: { text: 'Body weight' },
-    subject: { reference: `Patient/${patient.body.id}` },
-    valueQuantity: { value: 71, unit: 'kg' },
-  });
-  assert.equal(written.status, 201, JSON.stringify(written.body));
-  const clinicRecord = `Observation/${written.body.id}`;
+  const [, clinicRecord] = await writeAsSecondCustodian(records, nurse);
   assert.equal((await readAs(records, nurse, clinicRecord)).status, 200);
   // Each institution's clinicians read their own: the hospital's physician not the clinic's record.
   assert.equal((await readAs(records, physician, clinicRecord)).status, 403);

@@ -5,35 +5,31 @@
 // resources, but for ids, meta and the ids their references name. Under the treatment-relationship base
 // policy, as the demo network runs: the clinic keeps its own records about the hospital's patient.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DIRECTORY_RESOURCE_TYPES } from '../../src/services/fhir/search-params.ts';
 import { http, waitFor, type HttpAnswer } from '../harness/http.ts';
 import type { Staff } from '../harness/network.ts';
 import {
   accessLogOf,
+  CLINIC,
   fhirCall,
+  HOSPITAL,
+  recordsNetworkForTests,
   registrationOf,
-  startRecordsNetwork,
-  type RecordsNetwork,
 } from '../harness/records-network.ts';
 
-let records: RecordsNetwork;
 let physician: Staff; // hospital
 let nurse: Staff; // clinic
 
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-bulk-',
-    [{ name: 'hospital' }, { name: 'clinic', type: 'clinic' }],
-    [
-      ['hospital', 'physician'],
-      ['clinic', 'nurse'],
-    ],
-    { basePolicy: 'treatment-relationship' },
-  );
-  [physician, nurse] = records.staff as [Staff, Staff];
-});
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-bulk-',
+  [HOSPITAL, CLINIC],
+  { hospital: ['physician'], clinic: ['nurse'] },
+  { basePolicy: 'treatment-relationship' },
+  ({ staff }) => {
+    [physician, nurse] = staff as [Staff, Staff];
+  },
+);
 
 const urlOf = (who: Staff) => records.network.url(who.orgId);
 const bearer = (who: Staff) => ({ authorization: `Bearer ${who.token}` });

@@ -6,60 +6,40 @@
 // refuses and the answer says whose records are missing. Erasure by the patient shreds both copies.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { toHex } from '../../src/core/bytes.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
 import { scopesOf } from '../../src/services/auth/scopes.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 import { waitFor } from '../harness/http.ts';
 import { issuerOf, patientToken, requestErasureOfAll, type Staff } from '../harness/network.ts';
 import {
   accessLogOf,
+  CLINIC,
   fhirCall,
-  startRecordsNetwork,
-  type RecordsNetwork,
+  HOSPITAL,
+  recordsNetworkForTests,
+  writeAsSecondCustodian,
 } from '../harness/records-network.ts';
 
 type Json = any; // FHIR Bundles as the client returns them
 
-let records: RecordsNetwork;
 let physician: Staff;
 let nurse: Staff;
 /** `Type/id` of what the clinic wrote. */
 let clinicWrote: string[];
 
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-custodians-',
-    [{ name: 'hospital' }, { name: 'clinic', type: 'clinic' }],
-    [
-      ['hospital', 'physician'],
-      ['clinic', 'nurse'],
-    ],
-    { basePolicy: 'treatment-relationship' },
-  );
-  [physician, nurse] = records.staff as [Staff, Staff];
-  // The clinic becomes the patient's second custodian: its own Patient and an Observation about them.
-  const clinic = fhirCall(records.network.url('clinic'), nurse.token);
-  const patient = await clinic.post('/fhir/R4/Patient', {
-    resourceType: 'Patient',
-    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: records.pseudonym }],
-  });
-  assert.equal(patient.status, 201, JSON.stringify(patient.body));
-  const observation = await clinic.post('/fhir/R4/Observation', {
-    resourceType: 'Observation',
-    status: 'final',
-    code: { text: 'Body weight' },
-    subject: { reference: `Patient/${patient.body.id}` },
-    valueQuantity: { value: 71, unit: 'kg' },
-  });
-  assert.equal(observation.status, 201, JSON.stringify(observation.body));
-  clinicWrote = [`Patient/${patient.body.id}`, `Observation/${observation.body.id}`];
-});
-after(async () => {
-  await records?.network.stop('SIGKILL');
-});
+const records = recordsNetworkForTests(
+  'carechain-custodians-',
+  [HOSPITAL, CLINIC],
+  { hospital: ['physician'], clinic: ['nurse'] },
+  { basePolicy: 'treatment-relationship' },
+  async (started) => {
+    [physician, nurse] = started.staff as [Staff, Staff];
+    // The clinic becomes the patient's second custodian: its own Patient and an Observation about them.
+    clinicWrote = await writeAsSecondCustodian(started, nurse);
+  },
+);
 
 const fhirAt = (org: string, token: string) =>
   new Client({ baseUrl: `${records.network.url(org)}/fhir/R4`, bearerToken: token });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { openSealedAnswer } from '../../src/client/sealed-answer.ts';
 import { SEAL_HEADER, SEAL_TO_PRACTITIONER, SEALED_CONTENT_TYPE } from '../../src/contract/sealed.ts';
 import { toHex } from '../../src/core/bytes.ts';
@@ -16,30 +16,26 @@ import { observationReadGrant } from '../harness/fhir-client.ts';
 import { http } from '../harness/http.ts';
 import type { Staff } from '../harness/network.ts';
 import { phiOfBundles, scanStores } from '../harness/phi-scan.ts';
-import { fhirCall, startRecordsNetwork, type RecordsNetwork } from '../harness/records-network.ts';
+import { CLINIC, fhirCall, HOSPITAL, recordsNetworkForTests } from '../harness/records-network.ts';
 
-let records: RecordsNetwork;
 let hospitalDoctor: Staff;
 let clinicDoctor: Staff;
 
-before(async () => {
-  records = await startRecordsNetwork(
-    'carechain-sealed-',
-    [{ name: 'hospital' }, { name: 'clinic', type: 'clinic' }],
-    [
-      ['hospital', 'physician'],
-      ['clinic', 'physician'],
-    ],
-  );
-  [hospitalDoctor, clinicDoctor] = records.staff as [Staff, Staff];
-  await records.network.commit(
-    records.network.url('hospital'),
-    records.patient,
-    'consent.grant',
-    observationReadGrant(toHex(new Uint8Array(randomBytes(32))), clinicDoctor.orgId),
-  );
-});
-after(() => records?.network.stop('SIGKILL'));
+const records = recordsNetworkForTests(
+  'carechain-sealed-',
+  [HOSPITAL, CLINIC],
+  { hospital: ['physician'], clinic: ['physician'] },
+  undefined,
+  async ({ network, staff, patient }) => {
+    [hospitalDoctor, clinicDoctor] = staff as [Staff, Staff];
+    await network.commit(
+      network.url('hospital'),
+      patient,
+      'consent.grant',
+      observationReadGrant(toHex(new Uint8Array(randomBytes(32))), clinicDoctor.orgId),
+    );
+  },
+);
 
 const sealedRead = (who: Staff, location: string) =>
   http(`${records.network.url(who.orgId)}/fhir/R4/${location}`, {

@@ -61,7 +61,7 @@ export function patientBundle(pseudonym: string): any {
 }
 
 /**
- * Starts `members` (the first must be the hospital that imports), registers `staff` as [org, role], a
+ * Starts `members` (the first must be the hospital that imports), registers `staffRoles` by organisation, a
  * patient in the hospital's care, and imports a Synthea patient as the first staff member (who must be a
  * clinician of the hospital); `records` are the genesis settings (break-glass budget, base policy).
  */
@@ -106,7 +106,7 @@ export function recordsNetworkForTests(
   members: readonly MemberSpec[],
   staffRoles: StaffRoles,
   genesis?: Partial<RecordsGenesis>,
-  setUp?: (records: RecordsNetwork) => Promise<void>,
+  setUp?: (records: RecordsNetwork) => Promise<void> | void,
 ): RecordsNetwork {
   const records = {} as RecordsNetwork;
   before(async () => {
@@ -115,6 +115,31 @@ export function recordsNetworkForTests(
   });
   after(() => records.network?.stop('SIGKILL'));
   return records;
+}
+
+/**
+ * `who`'s organisation becomes the patient's second custodian: it writes its own Patient (naming the
+ * patient's pseudonym) and a body-weight Observation about them. Answers their `Type/id`, Patient first.
+ */
+export async function writeAsSecondCustodian(
+  records: RecordsNetwork,
+  who: Staff,
+): Promise<[patient: string, observation: string]> {
+  const custodian = fhirCall(records.network.url(who.orgId), who.token);
+  const patient = await custodian.post('/fhir/R4/Patient', {
+    resourceType: 'Patient',
+    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: records.pseudonym }],
+  });
+  assert.equal(patient.status, 201, JSON.stringify(patient.body));
+  const observation = await custodian.post('/fhir/R4/Observation', {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'Body weight' },
+    subject: { reference: `Patient/${patient.body.id}` },
+    valueQuantity: { value: 71, unit: 'kg' },
+  });
+  assert.equal(observation.status, 201, JSON.stringify(observation.body));
+  return [`Patient/${patient.body.id}`, `Observation/${observation.body.id}`];
 }
 
 /** The patient's access log at the hospital, newest first. */
