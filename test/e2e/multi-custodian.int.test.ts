@@ -84,19 +84,18 @@ test('each custodian decides its own share of $everything, then both are returne
     });
   }
   const both = sorted([...hospitalHolds(), ...clinicWrote]);
-  let atHospital: Awaited<ReturnType<typeof everything>> | undefined;
   // A node a block behind the consent answers as before it: wait for both to have it.
-  await waitFor(async () => {
-    atHospital = await everything('hospital', physician.token, records.patientId);
-    return atHospital.outcome === undefined;
-  }, 30_000);
-  assert.deepEqual(sorted(atHospital!.locations), both);
-  let atClinic: Awaited<ReturnType<typeof everything>> | undefined;
-  await waitFor(async () => {
-    atClinic = await everything('clinic', nurse.token, records.patientId);
-    return atClinic.outcome === undefined;
-  }, 30_000);
-  assert.deepEqual(sorted(atClinic!.locations), both);
+  for (const [org, who] of [
+    ['hospital', physician],
+    ['clinic', nurse],
+  ] as const) {
+    let answer: Awaited<ReturnType<typeof everything>> | undefined;
+    await waitFor(async () => {
+      answer = await everything(org, who.token, records.patientId);
+      return answer.outcome === undefined;
+    }, 30_000);
+    assert.deepEqual(sorted(answer!.locations), both, `$everything at ${org}`);
+  }
 
   // Every share was logged by the custodian that released it, under the patient's pseudonym.
   const log = await accessLogOf(records);
