@@ -19,7 +19,7 @@ import {
   startFhirTestNode,
   type FhirTestNode,
 } from '../harness/fhir-node.ts';
-import { refused } from '../harness/fhir-client.ts';
+import { organisationGrant, refused } from '../harness/fhir-client.ts';
 
 type Json = any; // a FHIR client test reads arbitrary resources
 
@@ -307,15 +307,11 @@ test('a hospital practitioner finds the hospital’s patient by family and birth
   assert.deepEqual(await search({ family: 'Shaw', birthdate: '1987-02-20' }), []);
   assert.equal(events('denied').length, 1);
 
-  await testNode.submit(fhirKeys.patient, 'consent.grant', {
-    consentId: 'c'.repeat(64),
-    grantee: { kind: 'organisation', orgId: 'hospital' },
-    resourceTypes: ['Patient'],
-    purposes: ['TREAT'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
-  });
+  await testNode.submit(
+    fhirKeys.patient,
+    'consent.grant',
+    organisationGrant('c'.repeat(64), 'hospital', ['Patient'], ['read']),
+  );
   assert.deepEqual(await search({ family: 'Shaw', birthdate: '1987-02-20' }), ['Patient/907']);
   assert.equal(events('granted').length, 1);
   assert.deepEqual(events('granted')[0]!.resourceTypes, ['Patient']);

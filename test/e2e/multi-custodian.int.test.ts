@@ -11,6 +11,7 @@ import { Client } from 'fhir-kit-client';
 import { toHex } from '../../src/core/bytes.ts';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
 import { scopesOf } from '../../src/services/auth/scopes.ts';
+import { organisationGrant } from '../harness/fhir-client.ts';
 import { waitFor } from '../harness/http.ts';
 import { issuerOf, patientToken, requestErasureOfAll, type Staff } from '../harness/network.ts';
 import {
@@ -73,15 +74,8 @@ test('each custodian decides its own share of $everything, then both are returne
 
   // The patient consents to both institutions reading everything for treatment.
   for (const orgId of ['hospital', 'clinic']) {
-    await records.network.commit(records.network.url('hospital'), records.patient, 'consent.grant', {
-      consentId: toHex(new Uint8Array(randomBytes(32))),
-      grantee: { kind: 'organisation', orgId },
-      resourceTypes: ['*'],
-      purposes: ['TREAT'],
-      actions: ['read'],
-      period: { startMs: 0, endMs: null },
-      provision: 'permit',
-    });
+    const grant = organisationGrant(toHex(new Uint8Array(randomBytes(32))), orgId, ['*'], ['read']);
+    await records.network.commit(records.network.url('hospital'), records.patient, 'consent.grant', grant);
   }
   const both = sorted([...hospitalHolds(), ...clinicWrote]);
   // A node a block behind the consent answers as before it: wait for both to have it.
