@@ -114,14 +114,22 @@ test('$export then $import round-trips a patient from the hospital to the clinic
   assert.equal((await http(status, { headers: bearer(physician) })).status, 200);
   assert.equal((await fetch(manifest.output[0].url, asPatient)).status, 404);
 
-  // _type and _since narrow the export: nothing of the patient changed after the year 3000.
-  const observations = await exportPatient(physician, '?_type=Observation');
+  // _type and _since narrow the export: nothing of the patient changed after the year 3000. _type
+  // sent twice counts both lists; a second _since is refused with an OperationOutcome (the fuzz run
+  // once found a 500 there, from a repeated key handed on as an array).
+  const observations = await exportPatient(physician, '?_type=Observation&_type=Observation');
   assert.deepEqual(
     observations.output.map((f: any) => f.type),
     observations.output.map(() => 'Observation'),
   );
   const none = await exportPatient(physician, '?_since=3000-01-01T00:00:00Z');
   assert.deepEqual(none.output, []);
+  const twice = await http(
+    `${urlOf(physician)}/fhir/R4/Patient/${records.patientId}/$export?_since=xx&_since=yy&_type=Observation&_type=Patient`,
+    { headers: { ...bearer(physician), accept: 'application/fhir+json', prefer: 'respond-async' } },
+  );
+  assert.equal(twice.status, 400, JSON.stringify(twice.body));
+  assert.equal(twice.body.resourceType, 'OperationOutcome');
 
   // The clinic imports the files at its own node.
   const kickoff = await http(`${urlOf(nurse)}/fhir/R4/$import`, {
