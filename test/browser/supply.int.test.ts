@@ -95,11 +95,12 @@ test('the manufacturer recalls the lot: verification says recalled, and a counte
   for (let attempt = 0; attempt < 20; attempt++) {
     await maker.getByRole('link', { name: 'Explorer', exact: true }).first().click();
     await maker.getByRole('link', { name: 'My workspace' }).click();
-    // The console loads its alerts after it renders; on a loaded machine that can take a while.
+    // The console loads its alerts after it renders; on a loaded machine (the clean-clone run, with a
+    // second test file beside it) 30 s was once not enough.
     await alerts
       .getByText(/No alerts|X9999/)
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 60_000 });
     if ((await alerts.getByRole('listitem').count()) > 0) break;
     await new Promise((done) => setTimeout(done, 500));
   }

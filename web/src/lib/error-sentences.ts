@@ -166,7 +166,7 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
     'Too many live views are open at this node. Close another tab, or try again later.',
 
   'governance.not_governance_tx':
-    'This route takes a proposal (governance.propose) or a vote on this proposal (governance.vote), signed by your admin key.',
+    'Only a proposal, or a vote on this proposal, signed by your organisation’s admin key, can be sent here.',
   'governance.proposal_not_found': 'No proposal has this id.',
   'governance.already_voted': 'Your organisation has already voted on this proposal.',
   'governance.duplicate_validator': 'This validator is already in the set.',

@@ -2,7 +2,7 @@
 // asks Patient/$everything, which finds on chain every organisation holding the patient's records and
 // collects each one's share; the custodians come from the ledger too (the patient's erasure status lists
 // every organisation holding their records), never from the node the browser happens to be talking to.
-import type { ErasureStatusBody } from '../../../src/contract/erasure.ts';
+import type { CustodianErasureBody, ErasureStatusBody } from '../../../src/contract/erasure.ts';
 import type { FhirBundle, FhirResource } from '../../../src/contract/fhir.ts';
 import { FHIR_BASE } from './fhir.ts';
 import { request } from './http.ts';
@@ -17,11 +17,9 @@ export interface MyRecords {
   readonly receipts: ErasureReceiptRef[];
 }
 
-export interface ErasureReceiptRef {
-  readonly custodianOrgId: string;
-  readonly txHash: string;
-  readonly height: number;
-}
+/** One custodian's erasure receipt (a tx and its height), named with the custodian it is from. */
+export type ErasureReceiptRef = CustodianErasureBody['receipts'][number] &
+  Pick<CustodianErasureBody, 'custodianOrgId'>;
 
 /** Every custodian's erasure receipts, as the erasure status (GET or POST) lists them. */
 export function receiptsOf(status: Pick<ErasureStatusBody, 'custodians'>): ErasureReceiptRef[] {

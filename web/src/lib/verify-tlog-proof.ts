@@ -33,8 +33,9 @@ export function verifyProofFile(fileText: string, policyText: string): ProofStep
   }
   const entry = proof.extra;
   try {
-    const raw = JSON.parse(fromUtf8(entry)) as { chainId?: unknown };
-    const { tx } = checkTxStateless(raw, String(raw.chainId));
+    const raw: unknown = JSON.parse(fromUtf8(entry));
+    const chainId = typeof raw === 'object' && raw !== null && 'chainId' in raw ? String(raw.chainId) : '';
+    const { tx } = checkTxStateless(raw, chainId);
     const detail = `${tx.type}, tx ${txHashOfBytes(entry)}, signed by ${tx.signer.slice(0, 12)}…`;
     steps.push({ id: 'entry', label: 'A signed transaction', ok: true, detail });
   } catch (err) {
