@@ -265,9 +265,9 @@ export class TokenVerifier {
   private async check(token: string, typ: string): Promise<VerifiedToken> {
     if (token.length === 0 || token.length > ACCESS_TOKEN_CHARS_MAX) throw invalidToken('malformed');
     const cacheKey = `${typ} ${token}`;
-    const remembered = this.verified.get(cacheKey);
-    const verified = remembered === undefined ? await this.verifySignedToken(token, typ) : remembered;
-    if (remembered === undefined) {
+    let verified = this.verified.get(cacheKey);
+    if (verified === undefined) {
+      verified = await this.verifySignedToken(token, typ);
       if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
       this.verified.set(cacheKey, verified);
     } else {
