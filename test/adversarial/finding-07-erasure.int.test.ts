@@ -85,7 +85,9 @@ test('the hospital and the clinic each hold a record of the patient', async () =
     assert.equal(created.status, 201, JSON.stringify(created.body));
     ids[staff.orgId as 'hospital' | 'clinic'] = created.body.id;
   }
-  const custodians = await status();
+  // The status is read at the hospital's node, which may be a block behind the clinic's write.
+  let custodians: Json[] = [];
+  await waitFor(async () => (custodians = await status()).length === 2, 10_000);
   assert.deepEqual(
     custodians.map((c) => [c.custodianOrgId, c.records, c.requested, c.pending]),
     [
