@@ -2,23 +2,14 @@
 // lists their own consents; a practitioner learns only their own verdict per resource type, which
 // follows the patient's grant and revocation; nobody else's consents leak, and bad input is a 400.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { createFhirValidator } from '../../src/services/fhir/validate.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { seedOf } from '../harness/chain.ts';
 import { observationReadGrant } from '../harness/fhir-client.ts';
-import {
-  fhirKeys,
-  patientPseudonymOfTest as pseudonym,
-  startFhirTestNode,
-  type FhirTestNode,
-} from '../harness/fhir-node.ts';
+import { fhirKeys, fhirTestNodeForTests, patientPseudonymOfTest as pseudonym } from '../harness/fhir-node.ts';
 
-let testNode: FhirTestNode;
-before(async () => {
-  testNode = await startFhirTestNode({ chainId: 'carechain-consent-routes-test', listen: true });
-});
-after(() => testNode?.close());
+const testNode = fhirTestNodeForTests({ chainId: 'carechain-consent-routes-test', listen: true });
 
 async function get(path: string, who?: 'doctor' | 'nurse' | 'patient') {
   const response = await fetch(`${testNode.url}${path}`, {

@@ -3,17 +3,15 @@
 // A hospital practitioner writes a Patient and an Observation; the patient reads their own; a clinic
 // practitioner is refused with the denial on chain, then reads once the patient's consent is committed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { test } from 'node:test';
 import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
-import type { KeyPair } from '../../src/node/keys.ts';
 import { seedOf } from '../harness/chain.ts';
 import {
   fhirKeys,
+  fhirTestNodeForTests,
   injectJson,
   patientPseudonymOfTest as pseudonym,
-  startFhirTestNode,
   type FhirTestNode,
 } from '../harness/fhir-node.ts';
 import { chalmersPatient, heartRateObservation, observationReadGrant } from '../harness/fhir-client.ts';
@@ -21,31 +19,18 @@ import { chalmersPatient, heartRateObservation, observationReadGrant } from '../
 const CHAIN_ID = 'carechain-fhir-test';
 const { nurse, patient } = fhirKeys;
 
-let testNode: FhirTestNode;
-let app: FastifyInstance;
-let tokens: FhirTestNode['tokens'];
-const submit: FhirTestNode['submit'] = (...args) => testNode.submit(...args);
-const state = () => testNode.state();
-const patientLogin = (who: KeyPair, answer?: (signed: object) => object) =>
-  testNode.patientLogin(who, answer);
-
-before(async () => {
-  testNode = await startFhirTestNode({ chainId: CHAIN_ID });
-  ({ app, tokens } = testNode);
-});
-
-after(() => testNode?.close());
+const testNode = fhirTestNodeForTests({ chainId: CHAIN_ID });
 
 async function fhir(
   method: 'GET' | 'POST',
   path: string,
-  who: keyof typeof tokens | null,
+  who: keyof FhirTestNode['tokens'] | null,
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const token = who === null ? null : tokens[who];
+  const token = who === null ? null : testNode.tokens[who];
   const contentType = 'application/fhir+json';
-  return injectJson(app, { method, url: `/fhir/R4/${path}`, token, body, headers, contentType });
+  return injectJson(testNode.app, { method, url: `/fhir/R4/${path}`, token, body, headers, contentType });
 }
 
 const patientResource = chalmersPatient(pseudonym);
@@ -62,13 +47,16 @@ test('metadata is a CapabilityStatement', async () => {
 });
 
 test('SMART discovery names the token endpoints, and the JWKS carries the node key that signs tokens', async () => {
-  const discovery = await app.inject({ method: 'GET', url: '/fhir/R4/.well-known/smart-configuration' });
+  const discovery = await testNode.app.inject({
+    method: 'GET',
+    url: '/fhir/R4/.well-known/smart-configuration',
+  });
   assert.equal(discovery.statusCode, 200);
   const config = discovery.json();
   assert.equal(config.issuer, 'https://hospital.test');
   assert.equal(config.token_endpoint, 'https://hospital.test/auth/token');
   assert.ok(config.capabilities.includes('permission-v2'));
-  const keys = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json().keys;
+  const keys = (await testNode.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json().keys;
   assert.equal(keys.length, 1);
   assert.equal(keys[0].kid, testNode.node.key.publicKey);
   assert.equal(keys[0].crv, 'Ed25519');
@@ -87,7 +75,7 @@ test('a hospital practitioner creates a Patient and an Observation', async () =>
   assert.match(String(obs.headers['content-type']), /^application\/fhir\+json/);
   assert.equal(obs.body.valueQuantity.value, 72.5);
   observationBody = obs.body;
-  const records = recordsOfPatient(state(), pseudonym, { offset: 0, limit: 10 });
+  const records = recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 10 });
   assert.deepEqual(
     records.items.map((r) => [r.recordId, r.resourceType, r.custodianOrgId]),
     [
@@ -102,7 +90,7 @@ test('the patient reads their own Observation, without an access event', async (
   assert.equal(read.status, 200, JSON.stringify(read.body));
   assert.deepEqual(read.body, observationBody);
   assert.equal(read.headers['cache-control'], 'no-store');
-  assert.equal(accessLog(state(), pseudonym, { offset: 0, limit: 10 }).total, 0);
+  assert.equal(accessLog(testNode.state(), pseudonym, { offset: 0, limit: 10 }).total, 0);
 });
 
 test('the clinic is denied without consent, and the denial is on chain first', async () => {
@@ -110,7 +98,7 @@ test('the clinic is denied without consent, and the denial is on chain first', a
   assert.equal(read.status, 403);
   assert.equal(read.body.resourceType, 'OperationOutcome');
   assert.equal(read.body.issue[0].code, 'forbidden');
-  const log = accessLog(state(), pseudonym, { offset: 0, limit: 10 });
+  const log = accessLog(testNode.state(), pseudonym, { offset: 0, limit: 10 });
   assert.equal(log.total, 1);
   const event = log.items[0]!;
   assert.equal(event.outcome, 'denied');
@@ -125,13 +113,13 @@ test('the clinic is denied without consent, and the denial is on chain first', a
 
 test('after the patient grants the clinic read for TREAT, the clinic reads and it is logged', async () => {
   const consentId = toHex(seedOf('consent 1'));
-  await submit(patient, 'consent.grant', observationReadGrant(consentId));
+  await testNode.submit(patient, 'consent.grant', observationReadGrant(consentId));
   const read = await fhir('GET', `Observation/${String(observationBody.id)}`, 'nurse', undefined, {
     'x-purpose-of-use': 'TREAT',
   });
   assert.equal(read.status, 200, JSON.stringify(read.body));
   assert.deepEqual(read.body, observationBody);
-  const log = accessLog(state(), pseudonym, { offset: 0, limit: 10 });
+  const log = accessLog(testNode.state(), pseudonym, { offset: 0, limit: 10 });
   assert.equal(log.total, 2);
   const event = log.items[0]!;
   assert.equal(event.outcome, 'granted');
@@ -143,21 +131,21 @@ test('after the patient grants the clinic read for TREAT, the clinic reads and i
     'x-purpose-of-use': 'HRESCH',
   });
   assert.equal(research.status, 403);
-  assert.equal(accessLog(state(), pseudonym, { offset: 0, limit: 1 }).items[0]!.purpose, 'HRESCH');
+  assert.equal(accessLog(testNode.state(), pseudonym, { offset: 0, limit: 1 }).items[0]!.purpose, 'HRESCH');
 });
 
 test('patient login: a token for a registered patient only, each challenge once', async () => {
-  const login = await patientLogin(patient);
+  const login = await testNode.patientLogin(patient);
   assert.equal(login.status, 200);
   assert.equal(login.body.token_type, 'Bearer');
   assert.equal(login.body.patient, pseudonym);
   assert.equal(login.headers['cache-control'], 'no-store');
-  const replay = await app.inject({ method: 'POST', url: '/auth/token', payload: login.payload });
+  const replay = await testNode.app.inject({ method: 'POST', url: '/auth/token', payload: login.payload });
   assert.equal(replay.statusCode, 400);
   assert.equal(replay.json().error.code, 'auth.challenge_replayed');
-  const stranger = await patientLogin(nurse);
+  const stranger = await testNode.patientLogin(nurse);
   assert.equal(stranger.status, 403);
-  const forged = await patientLogin(patient, (s) => ({ ...s, publicKey: nurse.publicKey }));
+  const forged = await testNode.patientLogin(patient, (s) => ({ ...s, publicKey: nurse.publicKey }));
   assert.equal(forged.status, 400);
   assert.equal(forged.body.error.code, 'auth.challenge_bad_signature');
 });
@@ -172,22 +160,22 @@ test('without a token the answer is 401 with a challenge', async () => {
 });
 
 test('an invalid resource is refused with an OperationOutcome and nothing is registered', async () => {
-  const before = recordsOfPatient(state(), pseudonym, { offset: 0, limit: 10 }).total;
+  const before = recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 10 }).total;
   const bad = { ...observation(patientId), status: 'not-a-status' };
   const refused = await fhir('POST', 'Observation', 'doctor', bad);
   assert.equal(refused.status, 400);
   assert.equal(refused.body.resourceType, 'OperationOutcome');
   const orphan = await fhir('POST', 'Observation', 'doctor', observation('0'.repeat(64)));
   assert.equal(orphan.status, 422);
-  const malformed = await app.inject({
+  const malformed = await testNode.app.inject({
     method: 'POST',
     url: '/fhir/R4/Observation',
-    headers: { authorization: `Bearer ${tokens.doctor}`, 'content-type': 'application/fhir+json' },
+    headers: { authorization: `Bearer ${testNode.tokens.doctor}`, 'content-type': 'application/fhir+json' },
     payload: '{"resourceType": "Observation", "status": "fin',
   });
   assert.equal(malformed.statusCode, 400);
   assert.doesNotMatch(malformed.body, /fin/);
-  assert.equal(recordsOfPatient(state(), pseudonym, { offset: 0, limit: 10 }).total, before);
+  assert.equal(recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 10 }).total, before);
 });
 
 test('only the custodian’s practitioners write, and a record held elsewhere is 404', async () => {

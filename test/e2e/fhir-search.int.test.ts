@@ -4,7 +4,7 @@
 // event; a clinic practitioner's search is refused with the denial on chain, then answered once the
 // patient's consent is committed, with one granted event listing exactly the records released.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { accessLog } from '../../src/app/records/index.ts';
 import { toHex } from '../../src/core/bytes.ts';
@@ -13,8 +13,8 @@ import { seedOf } from '../harness/chain.ts';
 import {
   FHIR_BASE as BASE,
   fhirKeys,
+  fhirTestNodeForTests,
   patientPseudonymOfTest as pseudonym,
-  startFhirTestNode,
   type FhirTestNode,
 } from '../harness/fhir-node.ts';
 import { observationReadGrant, refused } from '../harness/fhir-client.ts';
@@ -22,11 +22,7 @@ import { observationReadGrant, refused } from '../harness/fhir-client.ts';
 const CHAIN_ID = 'carechain-fhir-search-test';
 const { nurse, patient } = fhirKeys;
 
-let testNode: FhirTestNode;
-let listening = '';
-let tokens: FhirTestNode['tokens'];
-const submit: FhirTestNode['submit'] = (...args) => testNode.submit(...args);
-const state = () => testNode.state();
+const testNode = fhirTestNodeForTests({ chainId: CHAIN_ID, listen: true });
 
 type Json = Record<string, unknown> & { resourceType: string; id?: string };
 interface BundleJson {
@@ -37,21 +33,14 @@ interface BundleJson {
   entry?: Array<{ fullUrl?: string; resource: Json; search?: { mode: string } }>;
 }
 
-const log = () => accessLog(state(), pseudonym, { offset: 0, limit: 100 });
+const log = () => accessLog(testNode.state(), pseudonym, { offset: 0, limit: 100 });
 
 /** A FHIR client acting as one of the callers, against the listening server. */
-function client(who: keyof typeof tokens): Client {
-  return new Client({ baseUrl: `${listening}/fhir/R4`, bearerToken: tokens[who] });
+function client(who: keyof FhirTestNode['tokens']): Client {
+  return new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: testNode.tokens[who] });
 }
 
 /** The HTTP status and OperationOutcome of a call fhir-kit-client rejected. */
-
-before(async () => {
-  testNode = await startFhirTestNode({ chainId: CHAIN_ID, listen: true });
-  ({ url: listening, tokens } = testNode);
-});
-
-after(() => testNode?.close());
 
 const LOINC = 'http://loinc.org';
 const observation = (patientId: string, code: string, when: string) => ({
@@ -142,8 +131,8 @@ test('search pages with _count and a next link', async () => {
   assert.equal(self, `${BASE}/Observation?_count=1`);
   const next = first.link?.find((l) => l.relation === 'next')?.url;
   assert.ok(next !== undefined && next.startsWith(BASE), String(next));
-  const response = await fetch(`${listening}/fhir/R4${next.slice(BASE.length)}`, {
-    headers: { authorization: `Bearer ${tokens.patient}` },
+  const response = await fetch(`${testNode.url}/fhir/R4${next.slice(BASE.length)}`, {
+    headers: { authorization: `Bearer ${testNode.tokens.patient}` },
   });
   assert.equal(response.status, 200);
   const second = (await response.json()) as BundleJson;
@@ -208,7 +197,7 @@ test('the clinic’s search without consent is 403, with one denial on chain nam
 
 test('with consent the clinic’s search is answered, with one granted event listing exactly the released', async () => {
   const consentId = toHex(seedOf('consent search'));
-  await submit(patient, 'consent.grant', observationReadGrant(consentId));
+  await testNode.submit(patient, 'consent.grant', observationReadGrant(consentId));
   const clinic = client('nurse');
   const found = (await clinic.search({
     resourceType: 'Observation',

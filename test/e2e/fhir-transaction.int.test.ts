@@ -4,7 +4,7 @@
 // update makes a new on-chain version guarded by If-Match; a batch reports each entry on its own; and after
 // all five Synthea patients are imported, no byte of the ledger's files holds any of their PHI.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { recordsOfPatient } from '../../src/app/records/index.ts';
@@ -15,11 +15,7 @@ import { SERVED_RESOURCE_TYPES } from '../../src/services/fhir/capability.ts';
 import { patientLinkReferences } from '../../src/services/fhir/patient-compartment.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../../src/services/fhir/search-params.ts';
 import { hl7Examples, syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
-import {
-  patientPseudonymOfTest as pseudonym,
-  startFhirTestNode,
-  type FhirTestNode,
-} from '../harness/fhir-node.ts';
+import { fhirTestNodeForTests, patientPseudonymOfTest as pseudonym } from '../harness/fhir-node.ts';
 import { refused } from '../harness/fhir-client.ts';
 import { phiOfBundles, scanStores, stringsOf } from '../harness/phi-scan.ts';
 
@@ -30,15 +26,10 @@ const synthea = (prefix: string): Json => {
   return found.json;
 };
 
-let testNode: FhirTestNode;
+const testNode = fhirTestNodeForTests({ chainId: 'carechain-fhir-transaction-test', listen: true });
 const client = (who: 'doctor' | 'nurse' | 'patient') =>
   new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: testNode.tokens[who] });
 const recordCount = () => recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
-
-before(async () => {
-  testNode = await startFhirTestNode({ chainId: 'carechain-fhir-transaction-test', listen: true });
-});
-after(() => testNode?.close());
 
 let patientId = '';
 let observationId = '';

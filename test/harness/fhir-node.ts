@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
@@ -119,6 +120,19 @@ export async function injectJson(
     ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
   });
   return { status: response.statusCode, headers: response.headers, body: response.json() };
+}
+
+/**
+ * The one node of a test file: started in the file's `before`, closed in its `after`. Its fields are
+ * there while the tests run, not while the file loads.
+ */
+export function fhirTestNodeForTests(options: FhirTestNodeOptions): FhirTestNode {
+  const testNode = {} as FhirTestNode;
+  before(async () => {
+    Object.assign(testNode, await startFhirTestNode(options));
+  });
+  after(() => testNode.close?.());
+  return testNode;
 }
 
 export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<FhirTestNode> {
