@@ -63,6 +63,7 @@ function toBytes(buffer: Buffer): Uint8Array {
 
 export const backend: CryptoBackend = {
   sha256: (data) => toBytes(createHash('sha256').update(data).digest()),
+  sha512: (data) => toBytes(createHash('sha512').update(data).digest()),
   hmacSha256: (key, data) => toBytes(createHmac('sha256', key).update(data).digest()),
   ed25519PublicKey: (seed) => privateKeyEntry(seed).publicKey.slice(),
   ed25519Sign: (seed, message) => toBytes(sign(null, message, privateKeyEntry(seed).key)),

@@ -4,6 +4,8 @@
 
 export interface CryptoBackend {
   sha256(data: Uint8Array): Uint8Array;
+  /** SHA-512 (FIPS 180-4), for formats that name it: GA4GH digests (sha512t24u) and refget. */
+  sha512(data: Uint8Array): Uint8Array;
   /** HMAC-SHA-256 (RFC 2104): a keyed hash, for fingerprints only holders of the key can compute. */
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** The 32-byte Ed25519 public key of a 32-byte private seed (RFC 8032 §5.1.5). */

@@ -14,6 +14,10 @@ export function sha256(data: Uint8Array): Uint8Array {
   return backend.sha256(data);
 }
 
+export function sha512(data: Uint8Array): Uint8Array {
+  return backend.sha512(data);
+}
+
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   return backend.hmacSha256(key, data);
 }
