@@ -36,6 +36,8 @@ import { EMERGENCY_SUMMARY_TYPES, emergencySummaryHeads } from './emergency-summ
 import { TxError } from '../../core/tx.ts';
 import { NodeError } from '../../node/errors.ts';
 import type { BreakGlassAnswer, EmergencySummaryAnswer } from '../../contract/records.ts';
+import type { ErasureResultBody } from '../../contract/erasure.ts';
+import type { ReadonlyBody } from '../../contract/readonly.ts';
 
 type Port = ReturnType<RecordsGateway['adminPort']>;
 type Practitioner = Extract<Caller, { kind: 'practitioner' }>;
@@ -43,22 +45,9 @@ type Practitioner = Extract<Caller, { kind: 'practitioner' }>;
 const DECIDE_ATTEMPTS_MAX = 3;
 const REQUEST_ERASURE_TX = 'records.requestErasure';
 
-export interface ErasureReceipt {
-  readonly txHash: string;
-  readonly height: number;
-  readonly recordIds: readonly string[];
-  readonly commitments: readonly string[];
-  readonly shreddedAtMs: number;
-}
-
-export interface ErasureResult {
-  readonly requestTxHash: string;
-  readonly requestHeight: number;
-  /** This node's receipts, one per records.erase tx (RECORDS_PER_ERASURE_MAX records each). */
-  readonly receipts: readonly ErasureReceipt[];
-  /** Every custodian of the patient's records: the others' shares may still be pending. */
-  readonly custodians: readonly CustodianErasureStatus[];
-}
+/** The erasure POST's answer (contract/erasure.ts), as this service builds it from committed state. */
+export type ErasureResult = ReadonlyBody<ErasureResultBody>;
+export type ErasureReceipt = ErasureResult['receipts'][number];
 
 export class RecordsAdmin {
   private readonly port: Port;
