@@ -3,6 +3,8 @@
 // built or checked, and again after each commit while pending). Handlers are pure functions of the tx,
 // the block fields they read and the state values they read, so when every one of those is the same
 // again, so are the writes. The executor checks exactly that before it replays (executor.ts).
+import { BoundedMap } from '../core/bounded-map.ts';
+
 /** A tx's effects: what it read (before its own writes) and what it wrote, in order. */
 export interface TxEffects {
   /** Each state key the handler read before writing it, with the value it saw (undefined: absent). */
@@ -19,14 +21,13 @@ export interface TxEffects {
  * one signed tx). Bounded: cleared whole when full; a miss only costs one execution.
  */
 export class EffectsCache {
-  private readonly entries = new Map<string, TxEffects>();
-  private readonly sizeMax: number;
+  private readonly entries: BoundedMap<string, TxEffects>;
   /** How many replays and executions went through this cache (the bench and tests read them). */
   hits = 0;
   misses = 0;
 
   constructor(sizeMax = 100_000) {
-    this.sizeMax = sizeMax;
+    this.entries = new BoundedMap(sizeMax);
   }
 
   get(txHash: string): TxEffects | undefined {
@@ -34,7 +35,6 @@ export class EffectsCache {
   }
 
   set(txHash: string, effects: TxEffects): void {
-    if (this.entries.size >= this.sizeMax) this.entries.clear();
     this.entries.set(txHash, effects);
   }
 

@@ -9,6 +9,7 @@ import { base64url, errors as joseErrors, importJWK, jwtVerify, SignJWT, type Cr
 import { fromHex, isHex, toHex } from '../../core/bytes.ts';
 import { isAcceptablePublicKey, publicKeyFromSeed, SEED_BYTES } from '../../core/crypto/index.ts';
 import { invariant } from '../../core/errors.ts';
+import { BoundedMap } from '../../core/bounded-map.ts';
 import type { Clock, RandomBytes } from '../../core/env.ts';
 import type { SignedDelegation } from '../../contract/delegation.ts';
 import {
@@ -209,7 +210,7 @@ export class TokenVerifier {
   private readonly options: TokenVerifierOptions;
   private readonly key: CryptoKey;
   private readonly clock: Clock;
-  private readonly verified = new Map<string, VerifiedToken>();
+  private readonly verified = new BoundedMap<string, VerifiedToken>(VERIFIED_TOKENS_MAX);
 
   private constructor(options: TokenVerifierOptions, key: CryptoKey, clock: Clock) {
     this.options = options;
@@ -268,7 +269,6 @@ export class TokenVerifier {
     let verified = this.verified.get(cacheKey);
     if (verified === undefined) {
       verified = await this.verifySignedToken(token, typ);
-      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.clear();
       this.verified.set(cacheKey, verified);
     } else {
       this.checkTimes(verified);

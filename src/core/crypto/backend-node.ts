@@ -9,6 +9,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
+import { BoundedMap } from '../bounded-map.ts';
 import type { CryptoBackend } from './backend.ts';
 import { isAcceptablePublicKey } from './ed25519-rule.ts';
 
@@ -18,43 +19,31 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 // Checking a key against the pinned rule (a subgroup check) and parsing its DER each cost more than a
 // verification, and a node verifies the same few thousand signers over and over, so each key's verdict
 // is kept in a bounded cache (cleared whole when full). A cache is invisible to callers: same answers.
-const publicKeyCacheSizeMax = 10_000;
-const publicKeyCache = new Map<string, KeyObject | null>();
+const publicKeyCache = new BoundedMap<string, KeyObject | null>(10_000);
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject | null {
-  const id = Buffer.from(publicKey).toString('latin1');
-  let key = publicKeyCache.get(id);
-  if (key === undefined) {
-    key = isAcceptablePublicKey(publicKey)
+  return publicKeyCache.getOrCompute(Buffer.from(publicKey).toString('latin1'), () =>
+    isAcceptablePublicKey(publicKey)
       ? createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' })
-      : null;
-    if (publicKeyCache.size >= publicKeyCacheSizeMax) publicKeyCache.clear();
-    publicKeyCache.set(id, key);
-  }
-  return key;
+      : null,
+  );
 }
 
 // Importing a private key costs twenty signatures, and a node signs with the same key all the time, so
 // the few signing keys of a process are kept parsed (bounded; cleared whole when full). The cache holds
 // nothing the process did not already hold: the caller passes the seed on every call.
-const privateKeyCacheSizeMax = 64;
-const privateKeyCache = new Map<string, { key: KeyObject; publicKey: Uint8Array }>();
+const privateKeyCache = new BoundedMap<string, { key: KeyObject; publicKey: Uint8Array }>(64);
 
 function privateKeyEntry(seed: Uint8Array): { key: KeyObject; publicKey: Uint8Array } {
-  const id = Buffer.from(seed).toString('latin1');
-  let entry = privateKeyCache.get(id);
-  if (entry === undefined) {
+  return privateKeyCache.getOrCompute(Buffer.from(seed).toString('latin1'), () => {
     const key = createPrivateKey({
       key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
       format: 'der',
       type: 'pkcs8',
     });
     const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
-    entry = { key, publicKey: toBytes(spki.subarray(SPKI_ED25519_PREFIX.length)) };
-    if (privateKeyCache.size >= privateKeyCacheSizeMax) privateKeyCache.clear();
-    privateKeyCache.set(id, entry);
-  }
-  return entry;
+    return { key, publicKey: toBytes(spki.subarray(SPKI_ED25519_PREFIX.length)) };
+  });
 }
 
 function toBytes(buffer: Buffer): Uint8Array {

@@ -5,20 +5,19 @@ import { encodeTx, checkTxStateless, txHashOfBytes } from '../../core/tx.ts';
 import type { Block } from '../../core/block.ts';
 import { TxError } from '../../core/tx.ts';
 import { CoreError } from '../../core/errors.ts';
+import { BoundedMap } from '../../core/bounded-map.ts';
 
 /** A bounded set of tx hashes whose signatures verified; cleared whole when full. */
 export class VerifiedTxCache {
-  private readonly hashes = new Set<string>();
-  private readonly sizeMax: number;
+  private readonly hashes: BoundedMap<string, true>;
   constructor(sizeMax = 200_000) {
-    this.sizeMax = sizeMax;
+    this.hashes = new BoundedMap(sizeMax);
   }
   has(hash: string): boolean {
     return this.hashes.has(hash);
   }
   add(hash: string): void {
-    if (this.hashes.size >= this.sizeMax) this.hashes.clear();
-    this.hashes.add(hash);
+    this.hashes.set(hash, true);
   }
 }
 

@@ -3,6 +3,7 @@
 // block acknowledged as stored survives kill -9 and power loss (DESIGN.md principle 6).
 import { canonicalJson } from '../../core/canonical.ts';
 import { fromUtf8 } from '../../core/bytes.ts';
+import { BoundedMap } from '../../core/bounded-map.ts';
 import type { Block, BlockHeader } from '../../core/block.ts';
 import type { Genesis } from '../../core/genesis.ts';
 import type { LogNodeReader } from '../../core/merkle/index.ts';
@@ -176,7 +177,7 @@ export class LedgerStore implements LogNodeReader {
    * any read), which updates this cache after its database transaction commits, so a hit is always the
    * committed value. Bounded: cleared whole when full.
    */
-  private readonly stateCache = new Map<string, string | null>();
+  private readonly stateCache = new BoundedMap<string, string | null>(STATE_CACHE_ENTRIES_MAX);
 
   /** Committed state at the tip. */
   readonly latestState: StateReader = {
@@ -188,7 +189,6 @@ export class LedgerStore implements LogNodeReader {
           'SELECT value FROM state WHERE key = ? ORDER BY height DESC LIMIT 1',
           [key],
         )?.value ?? null;
-      if (this.stateCache.size >= STATE_CACHE_ENTRIES_MAX) this.stateCache.clear();
       this.stateCache.set(key, value);
       return value ?? undefined;
     },

@@ -15,6 +15,7 @@ import {
 } from 'node:crypto';
 import { concatBytes, fromHex } from '../../core/bytes.ts';
 import { CoreError } from '../../core/errors.ts';
+import { BoundedMap } from '../../core/bounded-map.ts';
 import { publicKeyFromSeed } from '../../core/crypto/index.ts';
 import {
   DATA_KEY_BYTES,
@@ -166,18 +167,12 @@ export function decryptRecord(
  * millisecond), and a node wraps keys for the same few identities (its own, its patients') over and over.
  * Public keys only; bounded, and simply emptied when full.
  */
-const x25519Memo = new Map<string, Uint8Array>();
-const X25519_MEMO_ENTRIES_MAX = 10_000;
+const x25519Memo = new BoundedMap<string, Uint8Array>(10_000);
 
 function memoX25519PublicKeyOf(recipientEd: Uint8Array): Uint8Array {
-  const key = Buffer.from(recipientEd).toString('hex');
-  let converted = x25519Memo.get(key);
-  if (converted === undefined) {
-    converted = x25519PublicKeyOf(recipientEd);
-    if (x25519Memo.size >= X25519_MEMO_ENTRIES_MAX) x25519Memo.clear();
-    x25519Memo.set(key, converted);
-  }
-  return converted;
+  return x25519Memo.getOrCompute(Buffer.from(recipientEd).toString('hex'), () =>
+    x25519PublicKeyOf(recipientEd),
+  );
 }
 
 /**
@@ -186,18 +181,12 @@ function memoX25519PublicKeyOf(recipientEd: Uint8Array): Uint8Array {
  * read. The same bounded, cleared-when-full rule as the Ed25519 signing keys (backend-node.ts): the cache
  * holds nothing the process did not already hold, since the caller passes the seed on every call.
  */
-const x25519PrivateKeyCache = new Map<string, KeyObject>();
-const X25519_PRIVATE_KEYS_MAX = 64;
+const x25519PrivateKeyCache = new BoundedMap<string, KeyObject>(64);
 
 function memoX25519PrivateKey(seed: Uint8Array, publicKey: Uint8Array): KeyObject {
-  const id = Buffer.from(seed).toString('latin1');
-  let key = x25519PrivateKeyCache.get(id);
-  if (key === undefined) {
-    key = x25519PrivateKey(x25519SecretKeyOf(seed), publicKey);
-    if (x25519PrivateKeyCache.size >= X25519_PRIVATE_KEYS_MAX) x25519PrivateKeyCache.clear();
-    x25519PrivateKeyCache.set(id, key);
-  }
-  return key;
+  return x25519PrivateKeyCache.getOrCompute(Buffer.from(seed).toString('latin1'), () =>
+    x25519PrivateKey(x25519SecretKeyOf(seed), publicKey),
+  );
 }
 
 /** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */

@@ -5,6 +5,7 @@
 // and moves ciphertexts and keys. Neither plaintext nor keys ever reach a log or an error.
 import { bytesEqual, fromHex, fromUtf8, isHex, toHex } from '../../core/bytes.ts';
 import { isAcceptablePublicKey } from '../../core/crypto/index.ts';
+import { BoundedMap } from '../../core/bounded-map.ts';
 import {
   keyCommitment,
   recordCommitment,
@@ -76,8 +77,7 @@ function checkRef(ref: { recordId: unknown; version?: unknown }): void {
  * JS, about a millisecond, and a vault meets the same few recipients on every seal. Bounded; emptied when
  * full.
  */
-const acceptableKeys = new Set<string>();
-const ACCEPTABLE_KEYS_MAX = 10_000;
+const acceptableKeys = new BoundedMap<string, true>(10_000);
 
 function checkPublicKey(field: string, key: unknown): Uint8Array {
   if (!isHex(key, 32)) throw invalid(field, `${field} must be an acceptable Ed25519 public key in hex`);
@@ -85,8 +85,7 @@ function checkPublicKey(field: string, key: unknown): Uint8Array {
     if (!isAcceptablePublicKey(fromHex(key))) {
       throw invalid(field, `${field} must be an acceptable Ed25519 public key in hex`);
     }
-    if (acceptableKeys.size >= ACCEPTABLE_KEYS_MAX) acceptableKeys.clear();
-    acceptableKeys.add(key);
+    acceptableKeys.set(key, true);
   }
   return fromHex(key);
 }
