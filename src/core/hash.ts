@@ -16,6 +16,7 @@ export type HashDomain =
   | 'monitoring-reading'
   | 'monitoring-day'
   | 'monitoring-day-roots'
+  | 'monitoring-phd-id'
   | 'claim-adjudication'
   | 'claim-commitment'
   | 'trial-seed'

@@ -201,6 +201,7 @@ export const ERROR_CATALOGUE = {
   'monitoring.escalation_exists': { status: 422, message: 'remote monitoring: escalation exists' },
   'monitoring.invalid_batch': { status: 400, message: 'remote monitoring: invalid batch' },
   'monitoring.invalid_period': { status: 400, message: 'remote monitoring: invalid period' },
+  'monitoring.invalid_upload': { status: 400, message: 'remote monitoring: invalid upload' },
   'monitoring.invalid_reading': { status: 400, message: 'remote monitoring: invalid reading' },
   'monitoring.invalid_vitals': { status: 400, message: 'remote monitoring: invalid vitals' },
   'monitoring.not_bound_patient': { status: 422, message: 'remote monitoring: not bound patient' },

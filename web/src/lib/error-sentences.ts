@@ -231,6 +231,8 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'monitoring.invalid_period': 'A billing period starts at midnight (UTC). Choose the first day again.',
   'monitoring.invalid_reading':
     'A reading was incomplete or not a number. Check the device and send it again.',
+  'monitoring.invalid_upload':
+    'The upload is not a Personal Health Device bundle or observation. Check the gateway’s settings.',
   'monitoring.invalid_vitals':
     'A vital sign is missing or outside what a patient can have. Check the numbers and score again.',
   'monitoring.not_bound_patient':
