@@ -15,7 +15,7 @@ import {
   sealEnvelope,
   x25519PublicKeyFromSeed,
 } from './node-cipher.ts';
-import { coreErrorCodeOf, flipBit } from '../../core/test-support.ts';
+import { coreErrorCodeOf, flipBit, movedRefs } from '../../core/test-support.ts';
 
 const REF: RecordRef = {
   chainId: 'carechain-test',
@@ -93,18 +93,13 @@ void test('node side: a wrong key, a flipped bit of envelope, ciphertext or tag,
       'envelope.open_failed',
     );
   }
-  for (const swapped of [
-    { recordId: 'obs-2' },
-    { version: 4 },
-    { chainId: 'x' },
-    { resourceType: 'Patient' },
-  ]) {
+  for (const moved of movedRefs(REF)) {
     assert.equal(
-      codeOf(() => openEnvelope(envelope, seedA, { ...REF, ...swapped })),
+      codeOf(() => openEnvelope(envelope, seedA, moved)),
       'envelope.open_failed',
     );
     assert.equal(
-      codeOf(() => decryptRecord(sealed.dataKey, sealed.nonce, sealed.ciphertext, { ...REF, ...swapped })),
+      codeOf(() => decryptRecord(sealed.dataKey, sealed.nonce, sealed.ciphertext, moved)),
       'envelope.open_failed',
     );
   }
