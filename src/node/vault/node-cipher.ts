@@ -56,7 +56,7 @@ function bytes(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-function openFailed(): CoreError {
+export function openFailed(): CoreError {
   return new CoreError('envelope.open_failed', 'the envelope or record does not open with this key');
 }
 
@@ -86,7 +86,7 @@ function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad:
 // seal wraps a key for two recipients on every FHIR write.
 const b64url = (key: Uint8Array): string => Buffer.from(key).toString('base64url');
 
-function x25519PrivateKey(secret: Uint8Array, publicKey?: Uint8Array): KeyObject {
+export function x25519PrivateKey(secret: Uint8Array, publicKey?: Uint8Array): KeyObject {
   if (publicKey === undefined) {
     return createPrivateKey({
       key: Buffer.from(concatBytes(PKCS8_X25519_PREFIX, secret)),
@@ -105,7 +105,7 @@ function x25519PublicKey(publicKey: Uint8Array): KeyObject {
 }
 
 /** A fresh ephemeral X25519 key pair, made inside OpenSSL (its CSPRNG), with its raw public key. */
-function ephemeralX25519(): { privateKey: KeyObject; publicKey: Uint8Array } {
+export function ephemeralX25519(): { privateKey: KeyObject; publicKey: Uint8Array } {
   const pair = generateKeyPairSync('x25519');
   const { x } = pair.publicKey.export({ format: 'jwk' });
   return { privateKey: pair.privateKey, publicKey: new Uint8Array(Buffer.from(String(x), 'base64url')) };
@@ -116,7 +116,7 @@ function rawPublicKey(key: KeyObject): Uint8Array {
 }
 
 /** X25519 with the RFC 7748 §6.1 all-zero check (OpenSSL refuses it too; we do not rely on that). */
-function sharedSecret(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
+export function sharedSecret(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
   let shared: Uint8Array;
   try {
     shared = bytes(diffieHellman({ privateKey, publicKey: x25519PublicKey(publicKey) }));
