@@ -13,6 +13,9 @@ export interface ErrorCodeEntry {
 }
 
 export const ERROR_CATALOGUE = {
+  'ai.budget_exhausted': { status: 429, message: 'ai: privacy budget exhausted' },
+  'ai.invalid_privacy_parameter': { status: 400, message: 'ai: invalid privacy parameter' },
+  'ai.invalid_update': { status: 400, message: 'ai: invalid model update' },
   'auth.challenge_bad_signature': { status: 400, message: 'authentication: challenge bad signature' },
   'auth.challenge_busy': { status: 429, message: 'authentication: challenge busy' },
   'auth.challenge_expired': { status: 400, message: 'authentication: challenge expired' },

@@ -80,6 +80,10 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'claims.invalid_fingerprint_key':
     'This node is not set up to fingerprint claims. Tell the node’s administrator.',
   'claims.invalid_rule_table': 'The adjudication rule table is malformed. Check its fees, edits and plans.',
+  'ai.budget_exhausted':
+    'Your privacy budget for this data set is spent, so this question cannot be answered.',
+  'ai.invalid_privacy_parameter': 'The privacy setting for this question is not valid.',
+  'ai.invalid_update': 'This model update is not valid.',
   'auth.challenge_bad_signature': `Your key did not sign in correctly. ${RELOAD}`,
   'auth.challenge_busy': 'Too many sign-ins are in progress at this node. Wait a moment and try again.',
   'auth.challenge_expired': 'The sign-in took too long and expired. Please sign in again.',
