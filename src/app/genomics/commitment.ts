@@ -4,13 +4,7 @@
 // small dictionary). The custodian keeps the salt and can prove a variant's inclusion to an auditor.
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { hmacSha256 } from '../../core/crypto/index.ts';
-import {
-  leafHash,
-  listInclusionProof,
-  merkleRoot,
-  verifyInclusionHex,
-  type InclusionProofHex,
-} from '../../core/merkle/index.ts';
+import * as merkle from '../../core/merkle/index.ts';
 
 export const VARIANT_SALT_BYTES = 32;
 
@@ -26,12 +20,12 @@ function leaves(salt: Uint8Array, vrsIds: readonly string[]): { ids: string[]; h
 }
 
 export function variantLeaf(salt: Uint8Array, vrsId: string): Uint8Array {
-  return leafHash(hmacSha256(salt, utf8(`carechain/v1/genomic-variant\n${vrsId}`)));
+  return merkle.leafHash(hmacSha256(salt, utf8(`carechain/v1/genomic-variant\n${vrsId}`)));
 }
 
 export function commitDataset(salt: Uint8Array, vrsIds: readonly string[]): DatasetCommitment {
   const { hashes } = leaves(salt, vrsIds);
-  return { root: toHex(merkleRoot(hashes)), variantCount: hashes.length };
+  return { root: toHex(merkle.merkleRoot(hashes)), variantCount: hashes.length };
 }
 
 /** The inclusion proof of one variant, or undefined when the dataset does not hold it. */
@@ -39,17 +33,17 @@ export function proveVariant(
   salt: Uint8Array,
   vrsIds: readonly string[],
   vrsId: string,
-): InclusionProofHex | undefined {
+): merkle.InclusionProofHex | undefined {
   const { ids, hashes } = leaves(salt, vrsIds);
   const index = ids.indexOf(vrsId);
-  return index < 0 ? undefined : listInclusionProof(hashes, index);
+  return index < 0 ? undefined : merkle.listInclusionProof(hashes, index);
 }
 
 export function verifyVariant(
   salt: Uint8Array,
   vrsId: string,
-  proof: InclusionProofHex,
+  proof: merkle.InclusionProofHex,
   root: string,
 ): boolean {
-  return proof.leafHash === toHex(variantLeaf(salt, vrsId)) && verifyInclusionHex(proof, root);
+  return proof.leafHash === toHex(variantLeaf(salt, vrsId)) && merkle.verifyInclusionHex(proof, root);
 }
