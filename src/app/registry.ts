@@ -1,5 +1,6 @@
 // The modules of the replicated state machine. Adding a module here is a protocol change.
 import type { AppModule, TxHandler } from './module.ts';
+import { aiModule } from './ai/module.ts';
 import { claimsModule } from './claims/index.ts';
 import { consensusModule } from './consensus/index.ts';
 import { consentModule } from './consent/index.ts';
@@ -23,6 +24,7 @@ export const APP_MODULES: readonly AppModule[] = [
   monitoringModule,
   trialsModule,
   claimsModule,
+  aiModule,
 ];
 
 /** The modules' beginBlock hooks, in module order. */

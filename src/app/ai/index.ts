@@ -7,3 +7,5 @@ export * from './secure-aggregation.ts';
 export * from './logistic.ts';
 export * from './federated.ts';
 export * from './model-card.ts';
+export * from './keys.ts';
+export { aiModule } from './module.ts';
