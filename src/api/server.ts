@@ -93,7 +93,7 @@ export function buildApiServer(
     registerProofRoutes(api, node);
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
-    registerMonitoringRoutes(api);
+    registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
     registerMetrics(api, node);
     if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {

@@ -285,6 +285,26 @@ const news2Body = (): fc.Arbitrary<Json> =>
     temperatureC: fc.integer({ min: 300, max: 460 }).map((t) => t / 10),
   });
 
+const systemIdHex = () => fc.oneof(fc.constant('001c050400007825'), hex(16));
+const compactBatchBody = (): fc.Arbitrary<Json> =>
+  fc.record({
+    systemId: systemIdHex(),
+    periodStartMs: fc.integer({ min: 0, max: 2_000_000_000_000 }).map((t) => t - (t % 1000)),
+    periodMs: fc.constantFrom(1000, 60_000, 7, 3_600_000),
+    signedBy: fc.constantFrom('device', 'gateway', 'x'),
+    signature: hex(128),
+    readings: fc.array(
+      fc.record({
+        id: fc.oneof(fc.constant('pulse-ox-001'), junkString),
+        code: fc.constantFrom('150456', '149530'),
+        value: fc.constantFrom('98', '36.5', '1e9', ''),
+        unit: fc.constantFrom('%', '/min'),
+        timeMs: fc.integer({ min: 0, max: 2_000_000_000_000 }),
+      }),
+      { maxLength: 4 },
+    ),
+  });
+
 function erasureBody(p: Pools): fc.Arbitrary<Json> {
   return fc
     .tuple(
@@ -619,6 +639,19 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/monitoring/news2/score': {
     writes: false,
     shape: send('POST', fixed('/api/v1/monitoring/news2/score'), news2Body),
+  },
+  // Writes: a batch that the chain accepts commits a root (never with a fuzzed signature, but it may).
+  'POST /api/v1/monitoring/batches': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/monitoring/batches'), compactBatchBody),
+  },
+  'GET /api/v1/monitoring/devices/{systemId}/readings/{readingId}/proof': {
+    writes: false,
+    shape: get((_p) =>
+      fc
+        .tuple(segment(systemIdHex()), segment(fc.oneof(fc.constant('pulse-ox-001'), junkString)))
+        .map(([d, r]) => `/api/v1/monitoring/devices/${d}/readings/${r}/proof`),
+    ),
   },
   'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),

@@ -222,6 +222,7 @@ export const ERROR_CATALOGUE = {
   'monitoring.invalid_upload': { status: 400, message: 'remote monitoring: invalid upload' },
   'monitoring.invalid_reading': { status: 400, message: 'remote monitoring: invalid reading' },
   'monitoring.invalid_vitals': { status: 400, message: 'remote monitoring: invalid vitals' },
+  'monitoring.not_staff': { status: 403, message: 'remote monitoring: not staff' },
   'monitoring.not_bound_patient': { status: 422, message: 'remote monitoring: not bound patient' },
   'monitoring.not_care_team': { status: 422, message: 'remote monitoring: not care team' },
   'monitoring.not_device_org': { status: 422, message: 'remote monitoring: not device org' },

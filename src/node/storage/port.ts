@@ -29,7 +29,8 @@ export interface SqlPort {
 }
 
 /** Every store of a node, each in its own SQLite file or PostgreSQL schema. */
-export type StoreName = 'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness';
+export type StoreName =
+  'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness' | 'monitoring';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL
@@ -45,6 +46,7 @@ export const STORE_DURABILITY: Record<StoreName, Durability> = {
   directory: 'full',
   'break-glass': 'full',
   witness: 'full',
+  monitoring: 'full',
 };
 
 export type StorageKind = 'sqlite' | 'postgres' | 'memory';

@@ -258,6 +258,7 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
     'Only the patient the device is linked to, or its organisation, can unlink it.',
   'monitoring.not_care_team':
     'Only a clinician of the organisation that raised the alert can acknowledge it.',
+  'monitoring.not_staff': 'Only staff of the organisation that runs this device can see its readings.',
   'monitoring.not_device_org': 'This device belongs to another organisation.',
   'monitoring.not_org': 'Only an organisation’s server or administrator can do this.',
   'monitoring.not_patient': 'Only the patient (or someone acting for them) can link a device to themselves.',

@@ -13,6 +13,7 @@ export const STORE_FILES: Record<StoreName, string> = {
   directory: 'directory.sqlite',
   'break-glass': 'break-glass.sqlite',
   witness: 'witness.sqlite',
+  monitoring: 'monitoring.sqlite',
 };
 
 export class SqliteStorage implements Storage {
