@@ -29,7 +29,7 @@ import { tempDir } from '../harness/chain.ts';
 import { http, waitFor } from '../harness/http.ts';
 import { independentlyCheckNote } from '../harness/independent-verifier.ts';
 import { commitTx, makeNetwork, type TestNetwork } from '../harness/network.ts';
-import { startCli, startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { startCli, startNodeProcesses, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 const CARECHAIN_BIN = new URL('../../bin/carechain.mjs', import.meta.url).pathname;
 
@@ -43,9 +43,7 @@ before(async () => {
     ['hospital', 'clinic', 'pharmacy', { name: 'distributor', power: 0 }],
     'carechain-witness',
   );
-  const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir, 120_000)));
-  for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
-  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  await startNodeProcesses(net.dirs, procs);
 });
 after(async () => {
   await stopProcesses(procs);

@@ -6,12 +6,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { signTx } from '../../src/core/tx.ts';
-import { generateKeyPair } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
-import { getJson, waitFor } from '../harness/http.ts';
-import { makeNetwork } from '../harness/network.ts';
-import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { getJson, heightOf, waitFor } from '../harness/http.ts';
+import { enrolNewPatient, makeNetwork } from '../harness/network.ts';
+import { startNodeProcesses, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-member-');
 const procs: NodeProcess[] = [];
@@ -27,10 +25,7 @@ test('a non-voting member follows the chain, and a tx submitted at it commits', 
     'pharmacy',
     { name: 'distributor', power: 0 },
   ]);
-  // Each process is tracked as soon as it starts, so a node that fails to start orphans none.
-  const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
-  for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
-  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  await startNodeProcesses(net.dirs, procs);
   const memberUrl = net.apiUrls[3]!;
   const memberStatus = await getJson(`${memberUrl}/api/v1/status`);
   assert.equal(memberStatus.role, 'non-validator');
@@ -43,27 +38,13 @@ test('a non-voting member follows the chain, and a tx submitted at it commits', 
   assert.equal(validatorStatus.role, 'validator');
   assert.deepEqual(validatorStatus.validators, memberStatus.validators);
 
-  const height = async (url: string) => (await getJson(`${url}/api/v1/status`)).height as number;
   assert.ok(
-    await waitFor(async () => (await height(memberUrl)) >= 3, 60_000),
+    await waitFor(async () => (await heightOf(memberUrl)) >= 3, 60_000),
     "the member's height advances",
   );
 
-  // A patient enrolling: the one tx a key the network does not know yet may send.
-  const client = generateKeyPair();
-  const tx = signTx(client.seed, {
-    chainId: memberStatus.chainId as string,
-    type: 'membership.registerPatient',
-    payload: {},
-    nonce: 1,
-  });
-  const response = await fetch(`${memberUrl}/api/v1/txs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(tx),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await response.json()) as { hash: string; status: string; height: number };
+  const response = await enrolNewPatient(memberUrl, memberStatus.chainId as string, 30_000);
+  const body = response.body as { hash: string; status: string; height: number };
   assert.equal(response.status, 200, JSON.stringify(body));
   assert.equal(body.status, 'committed');
   // The validators built the block that holds it: the member only gossiped it.

@@ -8,12 +8,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { signTx } from '../../src/core/tx.ts';
-import { generateKeyPair } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
-import { getJson, waitFor } from '../harness/http.ts';
-import { makeNetwork } from '../harness/network.ts';
-import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { getJson, heightOf, waitFor } from '../harness/http.ts';
+import { enrolNewPatient, makeNetwork } from '../harness/network.ts';
+import { startNodeProcesses, stopProcesses, type NodeProcess } from '../harness/process.ts';
 
 const root = tempDir('carechain-relay-');
 const procs: NodeProcess[] = [];
@@ -47,28 +45,13 @@ test('a member no one dials follows the chain through another member, and its tx
   editJson(join(net.dir('relay'), 'node.json'), (c) => ({ ...c, p2p: { ...c.p2p, dialPeersMax: 3 } }));
   editJson(join(net.dir('edge'), 'node.json'), (c) => ({ ...c, p2p: { ...c.p2p, dialPeersMax: 1 } }));
 
-  const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir, 120_000)));
-  for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
-  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  await startNodeProcesses(net.dirs, procs);
 
   const edgeUrl = net.url('edge');
-  const height = async (url: string) => (await getJson(`${url}/api/v1/status`)).height as number;
-  assert.ok(await waitFor(async () => (await height(edgeUrl)) >= 3, 120_000), "edge's height advances");
+  assert.ok(await waitFor(async () => (await heightOf(edgeUrl)) >= 3, 120_000), "edge's height advances");
 
-  const client = generateKeyPair();
-  const tx = signTx(client.seed, {
-    chainId: net.chainId,
-    type: 'membership.registerPatient',
-    payload: {},
-    nonce: 1,
-  });
-  const response = await fetch(`${edgeUrl}/api/v1/txs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(tx),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const body = (await response.json()) as { hash: string };
+  const response = await enrolNewPatient(edgeUrl, net.chainId, 60_000);
+  const body = response.body as { hash: string };
   assert.ok(response.status === 200 || response.status === 202, JSON.stringify(body));
   // Committed by the validators (edge only reached "relay"), and seen committed by edge itself.
   let atEdge: { height?: number } = {};

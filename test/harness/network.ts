@@ -133,6 +133,25 @@ export async function commitTx(
   return { hash: submitted.body.hash, height: found!.body.height };
 }
 
+/**
+ * A key the network does not know yet enrols as a patient at `apiUrl` (the one tx such a key may send)
+ * and answers the node's reply to the submission, whatever its status.
+ */
+export function enrolNewPatient(apiUrl: string, chainId: string, timeoutMs: number): Promise<HttpAnswer> {
+  const tx = signTx(generateKeyPair().seed, {
+    chainId,
+    type: 'membership.registerPatient',
+    payload: {},
+    nonce: 1,
+  });
+  return http(`${apiUrl}/api/v1/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(tx),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
 /** A node's token issuer, as the node itself signs: its key, its API URL as iss, its FHIR base as aud. */
 export function issuerOf(dir: string, apiUrl: string): Promise<TokenIssuer> {
   return TokenIssuer.create(

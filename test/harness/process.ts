@@ -87,6 +87,20 @@ export function startNodeProcess(
   });
 }
 
+/**
+ * Starts a node process for every folder and adds each to `procs` as soon as it listens, so the test's
+ * `after` stops every node that did start even when another failed; then throws the first failure.
+ */
+export async function startNodeProcesses(
+  dirs: readonly string[],
+  procs: NodeProcess[],
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<void> {
+  const started = await Promise.allSettled(dirs.map((dir) => startNodeProcess(dir, timeoutMs)));
+  for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+}
+
 export interface RunningNode extends CarechainProcess {
   readonly baseUrl: string;
   /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
