@@ -16,10 +16,10 @@ import type { Mempool } from './mempool.ts';
 import { P2PTransport, type PeerAddress, type TransportHandlers } from './p2p/index.ts';
 import type { PeerTransport } from './peer-transport.ts';
 import type { ProducedBlock } from './solo-producer.ts';
-import { parseMembershipGenesis } from '../app/membership/genesis.ts';
 import type { Candidate } from '../app/block.ts';
 import { systemTimers } from './env.ts';
-import { choosePeers, Relay, TIP_METHOD } from './relay.ts';
+import { GovernedPeers } from './governed-peers.ts';
+import { Relay, TIP_METHOD } from './relay.ts';
 
 /** Answers one kind of node-to-node request (e.g. a forwarded read); errors go back as their code only. */
 export type PeerRequestHandler = (fromKey: string, params: unknown) => Promise<unknown>;
@@ -77,16 +77,18 @@ export class NetworkRuntime {
   private readonly requestHandlers = new Map<string, PeerRequestHandler>();
   /** Present with bounded fan-out (options.dialPeersMax). */
   readonly relay: Relay | undefined;
+  private readonly governed: GovernedPeers;
 
   constructor(options: NetworkOptions, deps: NetworkDependencies) {
     this.deps = deps;
     const { ledger, key } = deps;
-    const validatorKeys = new Set(ledger.validatorSet.validators.map((v) => v.publicKey));
-    // Validators, and the nodes of member organisations that follow the chain without voting.
-    const memberNodeKeys = new Set([
-      ...validatorKeys,
-      ...(parseMembershipGenesis(ledger.genesis) ?? []).flatMap((org) => org.nodeKeys),
-    ]);
+    // The allow-list and the dial list follow governance (governed-peers.ts), re-read after each commit.
+    this.governed = new GovernedPeers(
+      options.peers,
+      { publicKey: key.publicKey, dialPeersMax: options.dialPeersMax },
+      ledger.state,
+    );
+    const plan = this.governed.current;
     const handlers: TransportHandlers = {
       onMessages: (from, messages) => this.onMessages(from, messages),
       onRequest: (from, method, params) => this.onRequest(from, method, params),
@@ -98,12 +100,8 @@ export class NetworkRuntime {
           key,
           listenHost: options.listenHost,
           listenPort: options.listenPort,
-          peers: choosePeers(
-            options.peers.filter((p) => p.publicKey !== key.publicKey),
-            validatorKeys,
-            { validator: validatorKeys.has(key.publicKey), dialPeersMax: options.dialPeersMax },
-          ),
-          allowedKeys: memberNodeKeys,
+          peers: plan.peers,
+          allowedKeys: plan.allowedKeys,
         },
         { logger: deps.logger, handlers },
       );
@@ -125,7 +123,10 @@ export class NetworkRuntime {
         clock: deps.clock,
         logger: deps.logger,
         broadcast: (message) => this.transport.broadcast(message),
-        onCommitted: (block) => deps.onCommitted(block),
+        onCommitted: (block) => {
+          this.governed.refresh(ledger.state, this.transport);
+          deps.onCommitted(block);
+        },
         onEvidence: (evidence) => this.submitEvidence(evidence),
       },
     );
@@ -141,7 +142,7 @@ export class NetworkRuntime {
         : new Relay(
             {
               pollIntervalMs: options.regossipIntervalMs ?? 500,
-              validator: validatorKeys.has(key.publicKey),
+              validator: () => this.governed.current.validator,
             },
             {
               transport: this.transport,

@@ -31,8 +31,8 @@ export const TIP_METHOD = 'tip';
 export interface RelayOptions {
   /** How often each dialled peer is asked for its tip. */
   readonly pollIntervalMs: number;
-  /** Whether this node votes: a validator relays only txs from peers it does not dial. */
-  readonly validator: boolean;
+  /** Whether this node votes now (governance may change it): a validator relays only txs from peers it does not dial. */
+  readonly validator: () => boolean;
   /** How many relayed tx hashes are remembered (oldest forgotten first). */
   readonly seenTxsMax?: number;
 }
@@ -76,7 +76,7 @@ export class Relay {
   /** A tx from `from` that our mempool accepted as new (hash `hash`): passes it on. */
   onAcceptedTx(from: string, hash: string, tx: unknown): void {
     if (this.seen.has(hash)) return;
-    if (this.options.validator && this.dials(from)) return;
+    if (this.options.validator() && this.dials(from)) return;
     this.remember(hash);
     const message: WireMessage = { t: 'txs', txs: [tx] };
     for (const peer of this.dialled()) {
@@ -100,7 +100,7 @@ export class Relay {
 
   private poll(): void {
     const dialled = this.dialled();
-    if (!this.options.validator && ++this.polls % REOFFER_EVERY === 0) {
+    if (!this.options.validator() && ++this.polls % REOFFER_EVERY === 0) {
       const pending = this.deps.mempool.reap(REOFFER_TXS_MAX).map((c) => c.tx);
       if (pending.length > 0) {
         for (const peer of dialled) this.deps.transport.send(peer, { t: 'txs', txs: pending });

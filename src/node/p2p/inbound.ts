@@ -31,6 +31,7 @@ import {
 
 export interface InboundContext {
   readonly identity: TlsIdentity;
+  /** Read at every new session and by dropDisallowed(): the transport changes it in place. */
   readonly allowedKeys: ReadonlySet<string>;
   readonly handlers: TransportHandlers;
   readonly logger: Logger;
@@ -110,6 +111,15 @@ export class InboundServer {
     for (const session of this.sessions.keys()) session.destroy();
     for (const socket of this.sockets) socket.destroy();
     await closed;
+  }
+
+  /** Closes the sessions of keys no longer allowed (the allow-list changed under them). */
+  dropDisallowed(): void {
+    for (const [session, key] of this.sessions) {
+      if (this.ctx.allowedKeys.has(key)) continue;
+      this.ctx.logger.warn({ peer: keyId(key) }, 'peer no longer allowed; closing its session');
+      session.destroy();
+    }
   }
 
   /**

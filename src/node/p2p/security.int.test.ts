@@ -140,3 +140,42 @@ test(
     );
   },
 );
+
+test(
+  'the allow-list follows governance: a key admitted later connects both ways, and a key dropped is cut off at once',
+  TIMEOUT,
+  async (t) => {
+    const [a, b] = (await mesh(['g1', 'g2'])) as [TestNode, TestNode];
+    // a's chain does not know b yet; b (already told of its admission) dials a.
+    const before = new Set([a.key.publicKey]);
+    const newcomer = new TestNode(b.key, b.port, {
+      peers: [a.address()],
+      allowedKeys: new Set([a.key.publicKey, b.key.publicKey]),
+    });
+    const old = new TestNode(a.key, a.port, { peers: [], allowedKeys: before });
+    t.after(() => Promise.all([old, newcomer].map((n) => n.transport.stop())));
+    await Promise.all([old.transport.start(), newcomer.transport.start()]);
+    await waitFor(
+      () => old.transport.stats().connectionsRefused >= 1,
+      'the newcomer refused before the vote',
+    );
+
+    old.transport.follow([newcomer.address()], new Set([a.key.publicKey, b.key.publicKey]));
+    await waitFor(() => allConnected([old, newcomer]), 'both directions up after the vote');
+    newcomer.transport.broadcast({ marker: 'admitted' });
+    old.transport.broadcast({ marker: 'welcome' });
+    await waitFor(
+      () => old.from(b.key).length === 1 && newcomer.from(a.key).length === 1,
+      'gossip both ways',
+    );
+
+    // Removed: a stops dialling b and closes b's inbound session, and b's redials are refused again.
+    const refused = old.transport.stats().connectionsRefused;
+    old.transport.follow([], before);
+    assert.deepEqual(old.transport.peers(), []);
+    await waitFor(() => old.transport.stats().connectionsRefused > refused, 'the removed key refused again');
+    newcomer.transport.broadcast({ marker: 'after removal' });
+    await assert.rejects(newcomer.transport.request(a.key.publicKey, 'echo', null), /not connected|failed/);
+    assert.deepEqual(old.from(b.key), [{ marker: 'admitted' }]);
+  },
+);

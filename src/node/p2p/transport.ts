@@ -26,7 +26,7 @@ export interface TransportOptions {
   readonly listenPort: number;
   /** Whom to dial. Every peer's key must be in allowedKeys; our own entry, if listed, is skipped. */
   readonly peers: readonly PeerAddress[];
-  /** Hex node keys (from genesis) allowed on either end of a connection. */
+  /** Hex node keys allowed on either end of a connection (governance may change them: follow()). */
   readonly allowedKeys: ReadonlySet<string>;
   /** Largest body sent or accepted: a gossip batch, a request or an answer. All nodes should agree. */
   readonly messageBytesMax?: number;
@@ -77,12 +77,18 @@ export class P2PTransport {
     connectionsOpened: 0,
     connectionsRefused: 0,
   };
+  /** The allow-list the inbound server checks; follow() changes it in place. */
+  private readonly allowed: Set<string>;
+  private peerList: readonly PeerAddress[];
+  private context: LinkContext | null = null;
   private server: InboundServer | null = null;
   private state: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(options: TransportOptions, deps: TransportDependencies) {
-    checkPeers(options);
+    checkPeers(options.peers, options.allowedKeys);
     this.options = options;
+    this.allowed = new Set(options.allowedKeys);
+    this.peerList = options.peers;
     this.deps = deps;
     this.log = deps.logger.child({ component: 'p2p' });
     this.clock = deps.clock ?? systemClock;
@@ -97,7 +103,7 @@ export class P2PTransport {
     const identity = await createTlsIdentity(key, this.clock.nowMs());
     this.server = new InboundServer({
       identity,
-      allowedKeys: this.options.allowedKeys,
+      allowedKeys: this.allowed,
       handlers: this.deps.handlers,
       logger: this.log,
       messageBytesMax: this.messageBytesMax,
@@ -109,7 +115,7 @@ export class P2PTransport {
       },
     });
     const port = await this.server.listen(listenHost, listenPort);
-    const context: LinkContext = {
+    this.context = {
       identity,
       logger: this.log,
       messageBytesMax: this.messageBytesMax,
@@ -120,14 +126,42 @@ export class P2PTransport {
       nowMs: () => this.clock.nowMs(),
       counters: this.counters,
     };
-    for (const peer of this.options.peers) {
-      if (peer.publicKey === key.publicKey) continue;
+    this.dial();
+    this.log.info({ host: listenHost, port, peers: this.links.size }, 'p2p listening');
+    return { port };
+  }
+
+  /**
+   * Follows a change of who may connect (issue 15: governance admits, rotates and removes node keys):
+   * new peers are dialled, links to peers no longer listed stop, and inbound sessions of keys no
+   * longer allowed are closed. Checked like the constructor's options.
+   */
+  follow(peers: readonly PeerAddress[], allowedKeys: ReadonlySet<string>): void {
+    checkPeers(peers, allowedKeys);
+    this.allowed.clear();
+    for (const k of allowedKeys) this.allowed.add(k);
+    this.peerList = peers;
+    const listed = new Set(peers.map((p) => p.publicKey));
+    for (const [peerKey, link] of this.links) {
+      if (listed.has(peerKey)) continue;
+      link.stop();
+      this.links.delete(peerKey);
+    }
+    if (this.state !== 'started') return;
+    this.dial();
+    this.server?.dropDisallowed();
+  }
+
+  /** Starts a link to every listed peer that has none yet (our own entry is skipped). */
+  private dial(): void {
+    const context = this.context;
+    if (context === null) return;
+    for (const peer of this.peerList) {
+      if (peer.publicKey === this.options.key.publicKey || this.links.has(peer.publicKey)) continue;
       const link = new PeerLink(peer, context);
       this.links.set(peer.publicKey, link);
       link.connect();
     }
-    this.log.info({ host: listenHost, port, peers: this.links.size }, 'p2p listening');
-    return { port };
   }
 
   /** Queues a message for every peer we dial, connected or not: one back soon still gets it. */
@@ -189,12 +223,12 @@ export class P2PTransport {
 }
 
 /** Configuration mistakes fail at construction, not as a dial that retries forever. */
-function checkPeers(options: TransportOptions): void {
+function checkPeers(peers: readonly PeerAddress[], allowedKeys: ReadonlySet<string>): void {
   const seen = new Set<string>();
-  for (const { publicKey, host, port } of options.peers) {
+  for (const { publicKey, host, port } of peers) {
     const peer = keyId(publicKey);
-    // Dialling a key genesis does not know would let that node answer our requests.
-    if (!options.allowedKeys.has(publicKey)) {
+    // Dialling a key the chain does not admit would let that node answer our requests.
+    if (!allowedKeys.has(publicKey)) {
       throw new NodeError('p2p.peer_not_allowed', 'a peer to dial is not in the allow-list', { peer });
     }
     if (seen.has(publicKey)) throw new NodeError('p2p.peer_duplicate', 'a peer is listed twice', { peer });
