@@ -13,6 +13,9 @@ import type { AppModule, TxContext } from '../module.ts';
 import { exactObject, invalidPayload } from '../payload.ts';
 import { encodeStateValue, type StateReader } from '../state.ts';
 import { applyForkEvidence } from './fork-evidence.ts';
+import { keptValidatorSetAt } from './validator-eras.ts';
+
+export { keepValidatorEra, keptValidatorSetAt } from './validator-eras.ts';
 
 export const VALIDATORS_KEY = 'consensus/validators';
 export const EVIDENCE_PREFIX = 'consensus/evidence/';
@@ -71,7 +74,10 @@ function parseEvidencePayload(payload: CanonicalValue): Evidence {
 function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
   const evidence = parseEvidencePayload(payload);
   try {
-    verifyEvidence(ctx.chainId, validatorSetFromState(ctx.state), evidence);
+    // Judged by the set that signed the offence's height (./validator-eras.ts), not today's.
+    const signers =
+      keptValidatorSetAt(ctx.state, evidenceHeight(evidence)) ?? validatorSetFromState(ctx.state);
+    verifyEvidence(ctx.chainId, signers, evidence);
   } catch (err) {
     if (err instanceof CoreError)
       throw new TxError('tx.invalid_payload', `evidence rejected: ${err.message}`);

@@ -17,7 +17,7 @@ import {
   type Validator,
   type ValidatorSet,
 } from '../../core/validators.ts';
-import { VALIDATORS_KEY, validatorSetFromState } from '../consensus/index.ts';
+import { keepValidatorEra, VALIDATORS_KEY, validatorSetFromState } from '../consensus/index.ts';
 import { rejected } from '../payload.ts';
 import { encodeStateValue, type StateOverlay, type StateReader } from '../state.ts';
 import { readRecord, VALIDATOR_HISTORY_KEY, VALIDATOR_SCHEDULE_KEY } from './keys.ts';
@@ -141,6 +141,9 @@ export function activateScheduledSet(state: StateOverlay, height: number): void 
   const due = pending.filter((s) => s.height <= height);
   if (due.length === 0) return;
   for (const entry of due) {
+    const outgoingFrom = validatorSetHistory(state).at(-1)?.height ?? 1;
+    const outgoing = validatorSetFromState(state).validators;
+    keepValidatorEra(state, outgoingFrom, outgoing, entry.height, entry.validators);
     state.set(VALIDATORS_KEY, encodeStateValue(entry.validators));
     const change: ValidatorSetChange = {
       height: entry.height,
