@@ -25,14 +25,11 @@ test('a rotated-away key and a suspended member’s validator stay until the cha
   const net = new GovernanceNet(4);
   const [a, , , d] = net.members;
   const fresh = party('org-0 node, rotated');
-  const rotation = net.proposeOk(1, {
-    kind: 'rotate-validator-key',
-    publicKey: a!.node.key,
-    newKey: fresh.key,
-  });
-  const suspension = net.proposeOk(1, { kind: 'suspend-member', orgId: d!.id });
-  net.approve(rotation, [0, 1, 2]);
-  net.approve(suspension, [0, 1, 2]);
+  const changes = [
+    { kind: 'rotate-validator-key', publicKey: a!.node.key, newKey: fresh.key },
+    { kind: 'suspend-member', orgId: d!.id },
+  ];
+  for (const change of changes) net.approve(net.proposeOk(1, change), [0, 1, 2]);
   // Both still sign the next blocks, and the new key must be able to connect before it signs.
   assert.ok(allowed(net, a!.node.key) && allowed(net, d!.node.key) && allowed(net, fresh.key));
   for (let i = 0; i < 4; i++) net.chain.commit();
