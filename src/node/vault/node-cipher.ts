@@ -25,6 +25,7 @@ import {
   WRAP_KEY_MATERIAL_BYTES,
   checkSeed,
   decodeEnvelope,
+  type decryptRecord as decryptRecordInJs,
   encodeEnvelope,
   isAllZero,
   keyCommitment,
@@ -152,15 +153,11 @@ export function encryptRecord(plaintext: Uint8Array, ref: RecordRef): SealedReco
   };
 }
 
-export function decryptRecord(
-  dataKey: Uint8Array,
-  nonce: Uint8Array,
-  ciphertext: Uint8Array,
-  ref: RecordRef,
-): Uint8Array {
+/** envelope.ts's decryptRecord on OpenSSL: its signature is that one's, so the two cannot drift apart. */
+export const decryptRecord: typeof decryptRecordInJs = (dataKey, nonce, ciphertext, ref) => {
   if (dataKey.length !== DATA_KEY_BYTES) throw openFailed();
   return gcmDecrypt(dataKey, nonce, ciphertext, recordAad(ref));
-}
+};
 
 /**
  * Converted keys, remembered: the Ed25519 → X25519 map needs a field inversion (@noble, about a
