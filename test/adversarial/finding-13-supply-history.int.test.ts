@@ -6,18 +6,23 @@
 // On the code before the fix, the hospital's 999 events went in and the shipment was refused with
 // supply.epc_history_full.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ev, GLN, sgtin } from '../../src/app/supply/test-fixtures.ts';
 import { EVENTS_PER_CAPTURE_MAX, EVENTS_PER_EPC_MAX } from '../../src/app/supply/types.ts';
-import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
-import { captureAt, registerFixtureProduct } from '../harness/supply.ts';
+import { staffClient } from '../harness/network.ts';
+import { captureAt, registerFixtureProduct, SUPPLY_ORGS, supplyNetworkForTests } from '../harness/supply.ts';
 
-let net: RunningNetwork;
-const staff = {} as Record<'maker' | 'pharmacy' | 'hospital', Staff>;
+const supply = supplyNetworkForTests(
+  'carechain-finding13-history-',
+  'carechain-finding13-history',
+  { maker: SUPPLY_ORGS.maker, pharmacy: SUPPLY_ORGS.pharmacyA, hospital: SUPPLY_ORGS.hospital },
+  () => commissionVictim(),
+);
+const { staff } = supply;
 const victim = sgtin('H13');
 
 function capture(who: keyof typeof staff, events: Record<string, unknown>[]) {
-  return captureAt(net, staff[who], events);
+  return captureAt(supply.net, staff[who], events);
 }
 
 async function historyOf(epc: string): Promise<number> {
@@ -33,22 +38,8 @@ const declared = (event: Record<string, unknown>) => ({
   errorDeclaration: { declarationTime: '2026-01-16T00:00:00Z', reason: 'incorrect_data' },
 });
 
-before(async () => {
-  net = await startNetwork(
-    'carechain-finding13-history-',
-    [
-      { name: 'acme-pharma', type: 'manufacturer', power: 10 },
-      { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
-      { name: 'st-mary', type: 'hospital', power: 10 },
-    ],
-    'carechain-finding13-history',
-  );
-  const [maker, pharmacy, hospital] = await Promise.all([
-    net.registerStaff('acme-pharma', 'admin'),
-    net.registerStaff('pharmacy-a', 'pharmacist'),
-    net.registerStaff('st-mary', 'admin'),
-  ]);
-  Object.assign(staff, { maker, pharmacy, hospital });
+/** The maker registers the product, maker and pharmacy claim their GLNs, and the maker commissions the victim. */
+async function commissionVictim(): Promise<void> {
   const product = await registerFixtureProduct(staff.maker);
   assert.equal(product.status, 201, JSON.stringify(product.body));
   const claims = await Promise.all([
@@ -58,11 +49,7 @@ before(async () => {
   for (const c of claims) assert.equal(c.status, 201, JSON.stringify(c.body));
   const made = await capture('maker', [ev.commission([victim])]);
   assert.equal(made.status, 201, JSON.stringify(made.body));
-});
-
-after(async () => {
-  await net?.stop('SIGKILL');
-});
+}
 
 test('a member outside a unit’s custody cannot fill its history and block its shipping', async () => {
   // The maker's own inspection: an event the hospital will try to declare in error.

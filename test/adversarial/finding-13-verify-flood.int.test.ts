@@ -6,52 +6,38 @@
 // were recorded, the manufacturer got one alert. On the code before the fix, the loop ran its 1,000
 // verifications without one refusal.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { EXPIRY, GTIN, LOT, sgtin } from '../../src/app/supply/test-fixtures.ts';
 import { http, waitFor } from '../harness/http.ts';
-import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
-import { registerFixtureProduct } from '../harness/supply.ts';
+import { staffClient } from '../harness/network.ts';
+import { registerFixtureProduct, SUPPLY_ORGS, supplyNetworkForTests } from '../harness/supply.ts';
 
-let net: RunningNetwork;
-let maker: Staff;
-let pharmacist: Staff;
+const supply = supplyNetworkForTests(
+  'carechain-finding13-verify-',
+  'carechain-finding13-verify',
+  { maker: SUPPLY_ORGS.maker, pharmacist: SUPPLY_ORGS.pharmacyA },
+  async ({ staff }) => {
+    const product = await registerFixtureProduct(staff.maker);
+    assert.equal(product.status, 201, JSON.stringify(product.body));
+  },
+);
+const { staff } = supply;
 const LOOP_MAX = 1000;
 const clone = { gtin: GTIN, serial: 'CLONE13', lot: LOT, expiry: EXPIRY };
 
-before(async () => {
-  net = await startNetwork(
-    'carechain-finding13-verify-',
-    [
-      { name: 'acme-pharma', type: 'manufacturer', power: 10 },
-      { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
-    ],
-    'carechain-finding13-verify',
-  );
-  [maker, pharmacist] = await Promise.all([
-    net.registerStaff('acme-pharma', 'admin'),
-    net.registerStaff('pharmacy-a', 'pharmacist'),
-  ]);
-  const product = await registerFixtureProduct(maker);
-  assert.equal(product.status, 201, JSON.stringify(product.body));
-});
-
-after(async () => {
-  await net?.stop('SIGKILL');
-});
-
 async function committed(hash: string): Promise<boolean> {
-  return (await http(`${pharmacist.apiUrl}/api/v1/txs/${hash}`)).status === 200;
+  return (await http(`${staff.pharmacist.apiUrl}/api/v1/txs/${hash}`)).status === 200;
 }
 
 async function cloneAlerts(): Promise<number> {
-  const answer = await staffClient(maker).get('/api/v1/supply/alerts?limit=100');
+  const answer = await staffClient(staff.maker).get('/api/v1/supply/alerts?limit=100');
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body.items.filter((a: any) => a.kind === 'unknown_serial' && a.epc === sgtin('CLONE13'))
     .length;
 }
 
 test('a verification loop is refused with 429 and Retry-After, and raises one alert', async () => {
-  const client = staffClient(pharmacist);
+  const client = staffClient(staff.pharmacist);
   const recorded: string[] = [];
   let refused: Awaited<ReturnType<typeof client.post>> | undefined;
   for (let i = 0; i < LOOP_MAX && refused === undefined; i++) {

@@ -8,7 +8,7 @@
 // correct, refused from another, and the trace shows the event declared in error.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PRACTITIONER_SCOPES_DEFAULT } from '../../src/api/auth/practitioner-login.ts';
 import { scopesOf } from '../../src/services/auth/scopes.ts';
 import { blockHash } from '../../src/core/block.ts';
@@ -19,19 +19,22 @@ import { verifyCommit } from '../../src/core/vote.ts';
 import { ev, EXPIRY, GLN, GTIN, LOT, sgtin, sscc, type OrgName } from '../../src/app/supply/test-fixtures.ts';
 import { sharedTestdata } from '../harness/files.ts';
 import { waitFor } from '../harness/http.ts';
-import { captureAt, epcisDocument as document } from '../harness/supply.ts';
 import {
-  allAtHeight,
-  issuerOf,
-  readGenesis,
-  startNetwork,
-  staffClient,
-  type RunningNetwork,
-  type Staff,
-} from '../harness/network.ts';
+  captureAt,
+  epcisDocument as document,
+  SUPPLY_ORGS,
+  supplyNetworkForTests,
+} from '../harness/supply.ts';
+import { allAtHeight, issuerOf, readGenesis, staffClient, type Staff } from '../harness/network.ts';
 
-let net: RunningNetwork;
-const staff = {} as Record<'maker' | 'dist' | 'pharmA' | 'pharmB' | 'fda', Staff>;
+const supply = supplyNetworkForTests('carechain-supply-', 'carechain-supply-test', {
+  maker: SUPPLY_ORGS.maker,
+  dist: SUPPLY_ORGS.distributor,
+  pharmA: SUPPLY_ORGS.pharmacyA,
+  pharmB: SUPPLY_ORGS.pharmacyB,
+  fda: SUPPLY_ORGS.regulator,
+});
+const { staff } = supply;
 const ORDER = ['maker', 'dist', 'pharmA', 'pharmB', 'fda'] as const;
 
 const units = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'].map((s) => sgtin(s));
@@ -40,29 +43,8 @@ const box = sscc(42);
 
 /** Captures at the org's own node and waits until every node has the block. */
 function capture(org: keyof typeof staff, ...events: Record<string, unknown>[]) {
-  return captureAt(net, staff[org], events);
+  return captureAt(supply.net, staff[org], events);
 }
-
-before(async () => {
-  net = await startNetwork(
-    'carechain-supply-',
-    [
-      { name: 'acme-pharma', type: 'manufacturer', power: 10 },
-      { name: 'big-distributor', type: 'distributor', power: 10 },
-      { name: 'pharmacy-a', type: 'pharmacy', power: 10 },
-      { name: 'pharmacy-b', type: 'pharmacy', power: 10 },
-      { name: 'regulator', type: 'regulator', power: 0 },
-    ],
-    'carechain-supply-test',
-  );
-  const roles = ['admin', 'admin', 'pharmacist', 'pharmacist', 'admin'] as const;
-  const registered = await Promise.all(ORDER.map((_, i) => net.registerStaff(net.names[i]!, roles[i]!)));
-  ORDER.forEach((name, i) => (staff[name] = registered[i]!));
-});
-
-after(async () => {
-  await net?.stop('SIGKILL');
-});
 
 test('master data: the manufacturer registers its product, every organisation its GLN', async () => {
   const product = await staffClient(staff.maker).post('/api/v1/supply/products', {
@@ -90,11 +72,11 @@ test('master data: the manufacturer registers its product, every organisation it
     ORDER.map((org, i) => staffClient(staff[org]).post('/api/v1/supply/parties', { gln: GLN[names[i]!] })),
   );
   for (const c of claims) assert.equal(c.status, 201, JSON.stringify(c.body));
-  await allAtHeight(net, Math.max(...claims.map((c) => c.body.height as number)));
+  await allAtHeight(supply.net, Math.max(...claims.map((c) => c.body.height as number)));
 });
 
 test('capture needs a staff token of the node’s own organisation and a schema-valid document', async () => {
-  const url = `${net.apiUrls[0]}/epcis/capture`;
+  const url = `${supply.net.apiUrls[0]}/epcis/capture`;
   const anonymous = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -105,17 +87,17 @@ test('capture needs a staff token of the node’s own organisation and a schema-
   assert.equal(((await anonymous.json()) as any).error.code, 'auth.missing');
   // A token the manufacturer's node signed for the distributor's staff: valid, but not its own staff.
   const forged = await (
-    await issuerOf(net.dirs[0]!, net.apiUrls[0]!)
+    await issuerOf(supply.net.dirs[0]!, supply.net.apiUrls[0]!)
   ).issue({
     subject: staff.dist.key.publicKey,
     kind: 'practitioner',
     orgId: 'big-distributor',
     scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
   });
-  const otherOrg = await staffClient({ ...staff.dist, token: forged.accessToken }, net.apiUrls[0]).post(
-    '/epcis/capture',
-    document([ev.commission([s1])]),
-  );
+  const otherOrg = await staffClient(
+    { ...staff.dist, token: forged.accessToken },
+    supply.net.apiUrls[0],
+  ).post('/epcis/capture', document([ev.commission([s1])]));
   assert.equal(otherOrg.status, 403);
   assert.equal(otherOrg.body.error.code, 'supply.not_own_org');
   const broken = document([ev.commission([s1]), { ...ev.inspect([s1]), action: 'TELEPORT' }]);
@@ -148,7 +130,9 @@ test('one lot walks from the manufacturer through the distributor to two pharmac
   ]);
   assert.equal(a.status, 201, JSON.stringify(a.body));
   assert.equal(b.status, 201, JSON.stringify(b.body));
-  const unit = await staffClient(staff.fda, net.apiUrls[4]).get(`/api/v1/units/${encodeURIComponent(s1)}`);
+  const unit = await staffClient(staff.fda, supply.net.apiUrls[4]).get(
+    `/api/v1/units/${encodeURIComponent(s1)}`,
+  );
   assert.equal(unit.status, 200);
   assert.equal(unit.body.unit.status, 'dispensed');
   assert.deepEqual(unit.body.unit.reachedOrgIds, ['acme-pharma', 'big-distributor', 'pharmacy-a']);
@@ -229,7 +213,7 @@ test('a second dispense of the same serial is refused, names the event and the r
 test('a recalled lot fails verification and moves no more', async () => {
   const recall = await staffClient(staff.maker).post('/api/v1/supply/recalls', { gtin: GTIN, lot: LOT });
   assert.equal(recall.status, 201, JSON.stringify(recall.body));
-  await allAtHeight(net, recall.body.height);
+  await allAtHeight(supply.net, recall.body.height);
   const verdict = await verifyPack(staff.pharmB, 'S4');
   assert.deepEqual([verdict.body.verified, verdict.body.reason], [false, 'recalled']);
   const shipped = await capture('dist', ev.ship([s5], 'pharmA'));
@@ -264,7 +248,7 @@ test('the EPCIS query returns the captured events, filtered and paged', async ()
 });
 
 test('a unit’s pedigree: every event, each with an inclusion proof that verifies', async () => {
-  const answer = await staffClient(staff.fda, net.apiUrls[4]).get(
+  const answer = await staffClient(staff.fda, supply.net.apiUrls[4]).get(
     `/api/v1/units/${encodeURIComponent(s2)}/pedigree`,
   );
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -274,7 +258,7 @@ test('a unit’s pedigree: every event, each with an inclusion proof that verifi
     events.map((e: any) => e.event.bizStep),
     ['commissioning', 'packing', 'shipping', 'receiving', 'unpacking', 'shipping', 'receiving'],
   );
-  const { genesis, validatorSet } = parseGenesis(readGenesis(net.dirs[0]!));
+  const { genesis, validatorSet } = parseGenesis(readGenesis(supply.net.dirs[0]!));
   assert.equal(blockHash(checkpoint.header), checkpoint.blockHash);
   assert.equal(checkpoint.commit.blockHash, checkpoint.blockHash);
   verifyCommit(genesis.chainId, validatorSet, checkpoint.commit);
@@ -284,7 +268,7 @@ test('a unit’s pedigree: every event, each with an inclusion proof that verifi
     assert.equal(proof.treeSize, checkpoint.logSize);
     assert.ok(verifyInclusionHex(proof, checkpoint.logRoot), `proof of ${e.eventId}`);
     // The leaf is the very tx that carried this event, signed by the organisation that recorded it.
-    const tx = (await staffClient(staff.fda, net.apiUrls[4]).get(`/api/v1/txs/${e.txHash}`)).body.tx;
+    const tx = (await staffClient(staff.fda, supply.net.apiUrls[4]).get(`/api/v1/txs/${e.txHash}`)).body.tx;
     assert.deepEqual(Buffer.from(leafHash(encodeTx(tx))).toString('hex'), proof.leafHash);
     assert.equal(tx.type, 'supply.capture');
     assert.ok(tx.payload.events.some((text: string) => JSON.parse(text).eventID === e.eventId));
@@ -300,7 +284,7 @@ const gs1Example = (name: string): Record<string, any> =>
 /** Posts an EPCIS document as it is at the staff member's node; waits for every node when it is taken. */
 async function captureDocument(org: keyof typeof staff, document: Record<string, unknown>) {
   const answer = await staffClient(staff[org]).post('/epcis/capture', document, 'application/ld+json');
-  if (answer.status === 201) await allAtHeight(net, answer.body.height);
+  if (answer.status === 201) await allAtHeight(supply.net, answer.body.height);
   return answer;
 }
 
@@ -313,8 +297,11 @@ test('GS1 error declarations: accepted from the capturer, refused from another, 
   assert.equal(first.status, 201, JSON.stringify(first.body));
   const unit = 'urn:epc:id:sgtin:0614141.107346.2017';
   const trace = async () =>
-    (await staffClient(staff.fda, net.apiUrls[4]).get(`/api/v1/units/${encodeURIComponent(unit)}/pedigree`))
-      .body;
+    (
+      await staffClient(staff.fda, supply.net.apiUrls[4]).get(
+        `/api/v1/units/${encodeURIComponent(unit)}/pedigree`,
+      )
+    ).body;
   const before = await trace();
   assert.equal(before.events.length, 1);
   assert.equal(before.events[0].declaredInError, null);
