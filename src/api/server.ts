@@ -10,6 +10,7 @@ import { installInputGuards } from './bad-input.ts';
 import { installErrorTranslator } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerClaimsRoutes } from './routes/claims.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
@@ -94,6 +95,7 @@ export function buildApiServer(
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
     registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
+    registerClaimsRoutes(api, node);
     registerMetrics(api, node);
     if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {

@@ -357,6 +357,26 @@ const supplyBody = (p: Pools): fc.Arbitrary<Json> =>
     name: fc.string({ maxLength: 20 }),
   });
 
+/** Claim facts the engine might accept: codes of the demo table or junk, units and cents at the edges. */
+const claimFacts: fc.Arbitrary<Json> = fc.record({
+  planId: fc.oneof(fc.constant('demo-ppo'), junkString),
+  use: fc.constantFrom('claim', 'preauthorization', 'x'),
+  type: fc.constantFrom('professional', 'pharmacy'),
+  items: fc.array(
+    fc.record({
+      sequence: fc.integer({ min: 0, max: 3 }),
+      code: fc.constantFrom('99213', '36415', '72148', 'ZZZ'),
+      modifiers: fc.array(fc.constantFrom('59', 'XE', '2'), { maxLength: 2 }),
+      units: fc.integer({ min: 0, max: 10 }),
+      chargeCents: fc.oneof(fc.nat(100_000), fc.constant(Number.MAX_SAFE_INTEGER)),
+      serviceDate: fc.constantFrom('2026-11-02', '2026-13-40'),
+    }),
+    { maxLength: 3 },
+  ),
+  deductibleMetCents: fc.nat(100_000),
+  authorisedCodes: fc.array(fc.constantFrom('72148', 'x'), { maxLength: 1 }),
+});
+
 export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/openapi.json': readOf('/api/v1/openapi.json'),
   'GET /api/v1/status': readOf('/api/v1/status'),
@@ -406,6 +426,41 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /api/v1/governance/validators': readOf('/api/v1/governance/validators'),
+  // Claims (issue 17): reads of made-up claim, fingerprint and request ids and of real org ids, and
+  // replays with facts that are nearly right (the engine's checks) or junk (the body schema).
+  'GET /api/v1/claims/metrics': readOf('/api/v1/claims/metrics', () =>
+    opt('payer', fc.oneof(fc.constantFrom('hospital', 'clinic', 'insurer'), junkString)),
+  ),
+  'GET /api/v1/claims/fingerprints/{fingerprint}': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((f) => `/api/v1/claims/fingerprints/${f}`)),
+  },
+  'GET /api/v1/claims/rules/{payerOrgId}': {
+    writes: false,
+    shape: get(
+      () =>
+        segment(fc.oneof(fc.constantFrom('hospital', 'insurer'), junkString)).map(
+          (o) => `/api/v1/claims/rules/${o}`,
+        ),
+      () => opt('version', int),
+    ),
+  },
+  'GET /api/v1/claims/prior-auth/{requestId}': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((id) => `/api/v1/claims/prior-auth/${id}`)),
+  },
+  'GET /api/v1/claims/{claimId}': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((id) => `/api/v1/claims/${id}`)),
+  },
+  'POST /api/v1/claims/{claimId}/replay': {
+    writes: false,
+    shape: send(
+      'POST',
+      () => segment(hex(64)).map((id) => `/api/v1/claims/${id}/replay`),
+      () => claimFacts.map((facts) => ({ facts })),
+    ),
+  },
   'GET /api/v1/checkpoints/latest': readOf('/api/v1/checkpoints/latest'),
   'GET /api/v1/checkpoints/{height}': {
     writes: false,

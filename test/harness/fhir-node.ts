@@ -40,6 +40,8 @@ export const fhirKeys = {
   doctor: testKey('hospital doctor'),
   nurse: testKey('clinic nurse'),
   patient: testKey('patient alice'),
+  insurerAdmin: testKey('insurer admin'),
+  insurerNode: testKey('insurer node'),
 };
 export const patientPseudonymOfTest = patientPseudonym(fhirKeys.patient.publicKey);
 
@@ -64,6 +66,8 @@ export interface FhirTestNodeOptions {
   readonly listen?: boolean;
   /** The node's clock (default the system's): a test moves chain time past a consent's end with it. */
   readonly clock?: Clock;
+  /** Add an insurer ('insurer') whose node key (fhirKeys.insurerNode) signs its claims txs. */
+  readonly insurer?: boolean;
   /** Longest pause without a block when nothing is pending (default 1 s). */
   readonly emptyBlockIntervalMs?: number;
 }
@@ -164,6 +168,9 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
           organisations: [
             org('hospital', 'Hospital', 'hospital', hospitalAdmin, [nodeKey]),
             org('clinic', 'Clinic', 'clinic', clinicAdmin, []),
+            ...(options.insurer === true
+              ? [org('insurer', 'Insurer', 'insurer', fhirKeys.insurerAdmin, [fhirKeys.insurerNode])]
+              : []),
           ],
         },
       },

@@ -87,6 +87,11 @@ export const ERROR_CATALOGUE = {
   'claims.unknown_rule_table': { status: 422, message: 'claims: unknown rule table' },
   'claims.void_unmatched': { status: 422, message: 'claims: void does not match' },
   'claims.invalid_claim': { status: 400, message: 'claims: invalid claim' },
+  'claims.claim_not_found': { status: 404, message: 'claims: claim not found' },
+  'claims.fingerprint_not_found': { status: 404, message: 'claims: fingerprint not found' },
+  'claims.rule_table_not_found': { status: 404, message: 'claims: rule table not found' },
+  'claims.request_not_found': { status: 404, message: 'claims: prior-authorisation request not found' },
+  'claims.not_adjudicated': { status: 422, message: 'claims: claim not adjudicated' },
   'claims.invalid_fingerprint_key': { status: 400, message: 'claims: invalid fingerprint key' },
   'claims.invalid_rule_table': { status: 400, message: 'claims: invalid rule table' },
 

@@ -76,6 +76,11 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'claims.unknown_request': 'No such prior-authorisation request was sent to this payer.',
   'claims.unknown_rule_table': 'The payer has published no rule table of that version.',
   'claims.void_unmatched': 'A void must repeat the lines of the claim it voids.',
+  'claims.claim_not_found': 'No claim has this id.',
+  'claims.fingerprint_not_found': 'No claim line has this fingerprint: it has not been billed.',
+  'claims.rule_table_not_found': 'This payer has published no rule table of that version.',
+  'claims.request_not_found': 'No prior-authorisation request has this id.',
+  'claims.not_adjudicated': 'This claim has not been adjudicated yet, so there is nothing to replay.',
   'claims.invalid_claim': 'The claim is incomplete or malformed. Check its lines, codes, units and amounts.',
   'claims.invalid_fingerprint_key':
     'This node is not set up to fingerprint claims. Tell the node’s administrator.',

@@ -1,0 +1,85 @@
+// The claims API (issue 17), computed from the chain alone:
+//   GET  /api/v1/claims/metrics                      per-payer PA metrics as of the tip (?payer=)
+//   GET  /api/v1/claims/fingerprints/:fingerprint    which claim holds a line now (a duplicate check)
+//   GET  /api/v1/claims/rules/:payerOrgId            a payer's rule table (?version=, default the latest)
+//   GET  /api/v1/claims/prior-auth/:requestId        a PA request, its deadline and whether it was met
+//   GET  /api/v1/claims/:claimId                     a claim's commitment, status, line verdicts, digest
+//   POST /api/v1/claims/:claimId/replay              { facts } → the engine's answer and whether it
+//                                                    reproduces the committed digest
+// No token: the chain these read is public between members (commitments, pseudonyms, verdicts, figures,
+// never claim content), and a replay only computes. Errors: { error: { code, message, details } }.
+import type { FastifyInstance } from 'fastify';
+import {
+  CLAIMS_API,
+  claimAnswerSchema,
+  claimParams,
+  fingerprintAnswerSchema,
+  fingerprintParams,
+  metricsAnswerSchema,
+  metricsQuery,
+  priorAuthAnswerSchema,
+  priorAuthParams,
+  replayAnswerSchema,
+  replayBody,
+  ruleTableAnswerSchema,
+  ruleTableParams,
+  ruleTableQuery,
+  type ReplayBody,
+} from '../../contract/claims.ts';
+import { errorSchema } from '../../contract/ledger.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import {
+  claimOrRefuse,
+  fingerprintView,
+  metricsView,
+  priorAuthView,
+  replayView,
+  ruleTableView,
+} from '../../services/claims/views.ts';
+
+const refusals = { 400: errorSchema, 404: errorSchema, 422: errorSchema };
+
+export function registerClaimsRoutes(app: FastifyInstance, node: CarechainNode): void {
+  const { ledger } = node;
+  app.get<{ Querystring: { payer?: string } }>(
+    `${CLAIMS_API}/metrics`,
+    { schema: { querystring: metricsQuery, response: { 200: metricsAnswerSchema, ...refusals } } },
+    (request) => metricsView(ledger.state, ledger.tip(), request.query.payer),
+  );
+  app.get<{ Params: { fingerprint: string } }>(
+    `${CLAIMS_API}/fingerprints/:fingerprint`,
+    { schema: { params: fingerprintParams, response: { 200: fingerprintAnswerSchema, ...refusals } } },
+    (request) => fingerprintView(ledger.state, request.params.fingerprint),
+  );
+  app.get<{ Params: { payerOrgId: string }; Querystring: { version?: number } }>(
+    `${CLAIMS_API}/rules/:payerOrgId`,
+    {
+      schema: {
+        params: ruleTableParams,
+        querystring: ruleTableQuery,
+        response: { 200: ruleTableAnswerSchema, ...refusals },
+      },
+    },
+    (request) => ruleTableView(ledger.state, request.params.payerOrgId, request.query.version),
+  );
+  app.get<{ Params: { requestId: string } }>(
+    `${CLAIMS_API}/prior-auth/:requestId`,
+    { schema: { params: priorAuthParams, response: { 200: priorAuthAnswerSchema, ...refusals } } },
+    (request) => priorAuthView(ledger.state, request.params.requestId),
+  );
+  app.get<{ Params: { claimId: string } }>(
+    `${CLAIMS_API}/:claimId`,
+    { schema: { params: claimParams, response: { 200: claimAnswerSchema, ...refusals } } },
+    (request) => ({
+      height: ledger.tip().height,
+      claim: claimOrRefuse(ledger.state, request.params.claimId),
+    }),
+  );
+  app.post<{ Params: { claimId: string }; Body: ReplayBody }>(
+    `${CLAIMS_API}/:claimId/replay`,
+    {
+      schema: { params: claimParams, body: replayBody, response: { 200: replayAnswerSchema, ...refusals } },
+    },
+    (request) => replayView(ledger.state, request.params.claimId, request.body.facts),
+  );
+}

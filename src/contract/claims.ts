@@ -1,0 +1,107 @@
+// The claims API's JSON Schemas (TypeBox) and types (issue 17), shared by the routes
+// (api/routes/claims.ts), the OpenAPI document, the CLI and the web app. Everything here is computed
+// from the chain alone: a claim's commitment, status, line verdicts and adjudication digest; a line
+// fingerprint's registration; a payer's rule tables; a prior-authorisation request with its decision
+// clock; the per-payer PA metrics CMS-0057-F asks payers to publish; and the replay of an adjudication.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FingerprintEntry } from '../app/claims/fingerprint.ts';
+import type { ClaimEntry, PaRequestEntry } from '../app/claims/ledger-types.ts';
+import type { PayerMetrics } from '../app/claims/metrics.ts';
+import type { Adjudication, ClaimFacts, RuleTable } from '../app/claims/types.ts';
+import { hex32 } from './ledger.ts';
+
+export const CLAIMS_API = '/api/v1/claims';
+
+function record<T>(what: string) {
+  return Type.Unsafe<T>(Type.Object({}, { additionalProperties: true, description: what }));
+}
+
+const orgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
+
+export const claimParams = Type.Object({ claimId: hex32 });
+export const claimAnswerSchema = Type.Object({
+  height: Type.Integer(),
+  claim: record<ClaimEntry>('a claim as the chain keeps it (app/claims/ledger-types.ts ClaimEntry)'),
+});
+export type ClaimAnswer = Static<typeof claimAnswerSchema>;
+
+export const fingerprintParams = Type.Object({ fingerprint: hex32 });
+export const fingerprintAnswerSchema = Type.Object({
+  fingerprint: hex32,
+  entry: record<FingerprintEntry>('the claim holding the line now, or that it was voided'),
+});
+export type FingerprintAnswer = Static<typeof fingerprintAnswerSchema>;
+
+export const ruleTableParams = Type.Object({ payerOrgId: orgId });
+export const ruleTableQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const ruleTableAnswerSchema = Type.Object({
+  payerOrgId: orgId,
+  latestVersion: Type.Integer(),
+  table: record<RuleTable>('a versioned rule table (app/claims/types.ts RuleTable)'),
+});
+export type RuleTableAnswer = Static<typeof ruleTableAnswerSchema>;
+
+export const priorAuthParams = Type.Object({ requestId: hex32 });
+export const priorAuthAnswerSchema = Type.Object({
+  request: record<PaRequestEntry>('a PA request as the chain keeps it (ledger-types.ts PaRequestEntry)'),
+  /** The latest block time at which a decision is on time (72 h urgent, 7 days standard). */
+  deadlineMs: Type.Integer(),
+  /** Whether the final decision met the deadline; null while undecided. */
+  decidedInTime: Type.Union([Type.Boolean(), Type.Null()]),
+});
+export type PriorAuthAnswer = Static<typeof priorAuthAnswerSchema>;
+
+export const metricsQuery = Type.Object({ payer: Type.Optional(orgId) });
+export const metricsAnswerSchema = Type.Object({
+  height: Type.Integer(),
+  /** The tip's block time: overdue requests are counted as of it. */
+  asOfMs: Type.Integer(),
+  payers: Type.Array(record<PayerMetrics>('one payer’s PA metrics (app/claims/metrics.ts PayerMetrics)')),
+});
+export type MetricsAnswer = Static<typeof metricsAnswerSchema>;
+
+const claimItemSchema = Type.Object(
+  {
+    sequence: Type.Integer({ minimum: 1 }),
+    code: Type.String({ maxLength: 12 }),
+    modifiers: Type.Array(Type.String({ maxLength: 2 }), { maxItems: 4 }),
+    units: Type.Integer({ minimum: 1 }),
+    chargeCents: Type.Integer({ minimum: 0 }),
+    serviceDate: Type.String({ maxLength: 10 }),
+  },
+  { additionalProperties: false },
+);
+/** What the engine reads of a claim (app/claims/types.ts ClaimFacts); the engine checks the rest. */
+export const claimFactsSchema = Type.Unsafe<ClaimFacts>(
+  Type.Object(
+    {
+      planId: Type.String({ maxLength: 64 }),
+      use: Type.Union([
+        Type.Literal('claim'),
+        Type.Literal('preauthorization'),
+        Type.Literal('predetermination'),
+      ]),
+      type: Type.Union([
+        Type.Literal('professional'),
+        Type.Literal('institutional'),
+        Type.Literal('pharmacy'),
+      ]),
+      items: Type.Array(claimItemSchema, { minItems: 1, maxItems: 50 }),
+      deductibleMetCents: Type.Integer({ minimum: 0 }),
+      authorisedCodes: Type.Array(Type.String({ maxLength: 12 }), { maxItems: 50 }),
+    },
+    { additionalProperties: false },
+  ),
+);
+export const replayBody = Type.Object({ facts: claimFactsSchema }, { additionalProperties: false });
+export type ReplayBody = Static<typeof replayBody>;
+export const replayAnswerSchema = Type.Object({
+  claimId: hex32,
+  tableVersion: Type.Integer(),
+  adjudication: record<Adjudication>('the engine’s answer for these facts under the committed table'),
+  digest: hex32,
+  committedDigest: hex32,
+  /** True when this replay reproduces the digest the payer committed. */
+  matches: Type.Boolean(),
+});
+export type ReplayAnswer = Static<typeof replayAnswerSchema>;
