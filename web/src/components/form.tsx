@@ -1,5 +1,6 @@
 // Form fields: a labelled text field (one line or an area) whose value is held by the page. Identifiers,
-// codes and keys are typed or pasted exactly, so spelling correction is off and every field is required.
+// codes, keys and passphrases are typed or pasted exactly, so spelling correction is off, and a field is
+// required unless it says it is optional.
 import type { ChangeEvent } from 'react';
 
 export function Field(props: {
@@ -9,6 +10,13 @@ export function Field(props: {
   set: (v: string) => void;
   placeholder?: string;
   area?: boolean;
+  /** A date picker, or dots instead of the letters of a secret; plain text when absent. */
+  type?: 'date' | 'password';
+  /** The phone keyboard to show for a number. */
+  inputMode?: 'decimal' | 'numeric';
+  autoComplete?: 'off' | 'current-password' | 'new-password';
+  minLength?: number;
+  optional?: boolean;
 }) {
   const input = {
     id: props.id,
@@ -16,12 +24,22 @@ export function Field(props: {
     onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => props.set(e.target.value),
     placeholder: props.placeholder,
     spellCheck: false,
-    required: true,
+    required: props.optional !== true,
   };
   return (
     <>
       <label htmlFor={props.id}>{props.label}</label>
-      {props.area ? <textarea {...input} /> : <input {...input} />}
+      {props.area ? (
+        <textarea {...input} />
+      ) : (
+        <input
+          {...input}
+          type={props.type}
+          inputMode={props.inputMode}
+          autoComplete={props.autoComplete}
+          minLength={props.minLength}
+        />
+      )}
     </>
   );
 }

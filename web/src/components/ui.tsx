@@ -1,6 +1,6 @@
 // Small shared pieces: links, the error banner (a plain sentence for the signed-in role, never a code), the progress line for
 // slow actions (a commit takes about a second), a form's submit button and a copy button.
-import { useState, type ReactNode } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { describeError } from '../lib/http.ts';
 import { onLinkClick } from '../lib/router.ts';
 import { useSession } from '../lib/session.tsx';
@@ -94,6 +94,20 @@ export function useAction(): [
     }
   };
   return [busy, error, run];
+}
+
+/** A list of facts, each a label and its value: a block's header, a tx, a record's details. */
+export function Facts(props: { rows: readonly (readonly [string, ReactNode])[]; className?: string }) {
+  return (
+    <dl className={props.className ?? 'facts'}>
+      {props.rows.map(([label, value]) => (
+        <Fragment key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
 }
 
 export function shortHex(hex: string, n = 12): string {

@@ -3,6 +3,7 @@
 // a recovery file or a raw seed (what the demo credentials.json holds). Staff keys are registered by
 // their organisation's admin; the node signs them in only as staff of its own organisation.
 import { useState, type FormEvent } from 'react';
+import { Field } from '../components/form.tsx';
 import { Busy, ErrorBanner, Link, SubmitButton, useAction } from '../components/ui.tsx';
 import { signIn } from '../lib/auth.ts';
 import { downloadJson } from '../lib/download.ts';
@@ -94,14 +95,13 @@ function UnlockForm(props: FormProps & { keys: SealedKey[]; onForget: () => void
           </option>
         ))}
       </select>
-      <label htmlFor="unlock-passphrase">Passphrase</label>
-      <input
+      <Field
         id="unlock-passphrase"
+        label="Passphrase"
         type="password"
         autoComplete="current-password"
         value={passphrase}
-        onChange={(e) => setPassphrase(e.target.value)}
-        required
+        set={setPassphrase}
       />
       <div className="actions">
         <button type="submit" disabled={props.disabled}>
@@ -139,24 +139,22 @@ function PassphraseFields(props: {
 }) {
   return (
     <>
-      <label htmlFor={`${props.prefix}-passphrase`}>New passphrase (at least 8 characters)</label>
-      <input
+      <Field
         id={`${props.prefix}-passphrase`}
+        label="New passphrase (at least 8 characters)"
         type="password"
         autoComplete="new-password"
         minLength={8}
         value={props.value}
-        onChange={(e) => props.onChange(e.target.value, props.repeat)}
-        required
+        set={(v) => props.onChange(v, props.repeat)}
       />
-      <label htmlFor={`${props.prefix}-repeat`}>Repeat the passphrase</label>
-      <input
+      <Field
         id={`${props.prefix}-repeat`}
+        label="Repeat the passphrase"
         type="password"
         autoComplete="new-password"
         value={props.repeat}
-        onChange={(e) => props.onChange(props.value, e.target.value)}
-        required
+        set={(r) => props.onChange(props.value, r)}
       />
     </>
   );
@@ -197,12 +195,13 @@ function CreateForm(props: FormProps) {
         Your browser makes the key. A recovery file (locked with your passphrase) is downloaded: keep it safe,
         it is the only way back in from another device.
       </p>
-      <label htmlFor="create-label">Name for this key</label>
-      <input
+      <Field
         id="create-label"
+        label="Name for this key"
         value={label}
-        onChange={(e) => setLabel(e.target.value)}
+        set={setLabel}
         placeholder="My key"
+        optional
       />
       <label htmlFor="create-custodian">Who keeps your records (your care provider)</label>
       <select id="create-custodian" value={chosen} onChange={(e) => setCustodian(e.target.value)}>
@@ -273,34 +272,32 @@ function ImportForm(props: FormProps & { kind: KeyKind }) {
             accept="application/json,.json"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
-          <label htmlFor="import-file-passphrase">The file's passphrase</label>
-          <input
+          <Field
             id="import-file-passphrase"
+            label="The file's passphrase"
             type="password"
             autoComplete="current-password"
             value={filePass}
-            onChange={(e) => setFilePass(e.target.value)}
-            required
+            set={setFilePass}
           />
         </>
       ) : (
         <>
-          <label htmlFor="import-seed">Key seed (64 hexadecimal digits)</label>
-          <input
+          <Field
             id="import-seed"
+            label="Key seed (64 hexadecimal digits)"
             type="password"
             autoComplete="off"
-            spellCheck={false}
             value={seedHex}
-            onChange={(e) => setSeedHex(e.target.value)}
-            required
+            set={setSeedHex}
           />
-          <label htmlFor="import-label">Name for this key</label>
-          <input
+          <Field
             id="import-label"
+            label="Name for this key"
             value={label}
-            onChange={(e) => setLabel(e.target.value)}
+            set={setLabel}
             placeholder="Imported key"
+            optional
           />
           <PassphraseFields
             prefix="import"

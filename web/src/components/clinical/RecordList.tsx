@@ -5,6 +5,7 @@ import { dateOf, formatWhen } from '../../lib/clinical/dates.ts';
 import { detailRows } from '../../lib/clinical/detail.ts';
 import { groupByKind } from '../../lib/clinical/group.ts';
 import { titleOf } from '../../lib/clinical/values.ts';
+import { Facts } from '../ui.tsx';
 
 export function RecordList(props: {
   records: readonly FhirResource[];
@@ -45,14 +46,7 @@ function RecordItem(props: { record: FhirResource; keeper: string | undefined })
       </small>
       <details className="record-detail">
         <summary>Details</summary>
-        <dl>
-          {detailRows(r).map((row) => (
-            <div key={row.label}>
-              <dt>{row.label}</dt>
-              <dd>{row.value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts className="" rows={detailRows(r).map((row) => [row.label, row.value])} />
       </details>
     </li>
   );

@@ -2,15 +2,21 @@
 // seals it in the vault for the custodian and the patient and registers it on chain. Only staff of the
 // custodian organisation write here.
 import { useState, type FormEvent } from 'react';
-import { RadioChoice } from '../../components/form.tsx';
+import { Field, RadioChoice } from '../../components/form.tsx';
 import { Busy, ErrorBanner, Notice, SubmitButton, useAction } from '../../components/ui.tsx';
 import { create } from '../../lib/fhir.ts';
 import type { PatientCode } from '../../lib/patient-code.ts';
 import { useSession } from '../../lib/session.tsx';
 
+type EntryKind = 'measurement' | 'note';
+const ENTRY_KINDS: readonly (readonly [EntryKind, string])[] = [
+  ['measurement', 'Measurement'],
+  ['note', 'Note'],
+];
+
 export function AddObservation(props: { patient: PatientCode }) {
   const { current } = useSession();
-  const [kind, setKind] = useState<'measurement' | 'note'>('measurement');
+  const [kind, setKind] = useState<EntryKind>('measurement');
   const [what, setWhat] = useState('');
   const [value, setValue] = useState('');
   const [unit, setUnit] = useState('');
@@ -47,40 +53,23 @@ export function AddObservation(props: { patient: PatientCode }) {
       <h2 id="add-title">Add an observation or a note</h2>
       <fieldset>
         <legend>Kind</legend>
-        <RadioChoice
-          name="add-kind"
-          value={kind}
-          set={setKind}
-          options={[
-            ['measurement', 'Measurement'],
-            ['note', 'Note'],
-          ]}
-        />
+        <RadioChoice name="add-kind" value={kind} set={setKind} options={ENTRY_KINDS} />
       </fieldset>
       {kind === 'measurement' ? (
         <>
-          <label htmlFor="add-what">What was measured</label>
-          <input
+          <Field
             id="add-what"
+            label="What was measured"
             value={what}
-            onChange={(e) => setWhat(e.target.value)}
+            set={setWhat}
             placeholder="Body temperature"
-            required
           />
           <div className="row">
             <div>
-              <label htmlFor="add-value">Value</label>
-              <input
-                id="add-value"
-                inputMode="decimal"
-                value={value}
-                onChange={(e) => setValue(e.target.value)}
-                required
-              />
+              <Field id="add-value" label="Value" inputMode="decimal" value={value} set={setValue} />
             </div>
             <div>
-              <label htmlFor="add-unit">Unit</label>
-              <input id="add-unit" value={unit} onChange={(e) => setUnit(e.target.value)} placeholder="Cel" />
+              <Field id="add-unit" label="Unit" value={unit} set={setUnit} placeholder="Cel" optional />
             </div>
           </div>
         </>

@@ -73,12 +73,12 @@ export function Clinician() {
           set={setCodeText}
           area
         />
-        <label htmlFor="find-patient-id">FHIR Patient id (if the code has none)</label>
-        <input
+        <Field
           id="find-patient-id"
+          label="FHIR Patient id (if the code has none)"
           value={patientIdText}
-          onChange={(e) => setPatientIdText(e.target.value)}
-          spellCheck={false}
+          set={setPatientIdText}
+          optional
         />
         <div className="actions">
           <button type="submit">Find</button>

@@ -2,7 +2,7 @@
 // patient sees it in their portal and approves or declines; an approval grants exactly this. The
 // practitioner's event stream says when the patient has answered, without a reload.
 import { useState, type FormEvent } from 'react';
-import { SelectField } from '../../components/form.tsx';
+import { Field, SelectField } from '../../components/form.tsx';
 import { PURPOSES_OF_USE, REQUEST_REASONS, type PurposeOfUse } from '../../../../src/app/consent/types.ts';
 import { Busy, ErrorBanner, Notice, SubmitButton, useAction } from '../../components/ui.tsx';
 import { chainTimeMs, randomId, signAndCommit } from '../../lib/ledger.ts';
@@ -85,12 +85,13 @@ export function RequestConsent(props: { pseudonym: string }) {
           />
         </div>
         <div>
-          <label htmlFor="request-days">For how many days</label>
-          <input
+          <Field
             id="request-days"
+            label="For how many days"
             inputMode="numeric"
             value={days}
-            onChange={(e) => setDays(e.target.value)}
+            set={setDays}
+            optional
           />
         </div>
       </div>

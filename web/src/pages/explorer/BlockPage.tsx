@@ -1,6 +1,6 @@
 // One block: its header, who signed its commit, and its transactions.
 import { useEffect, useState } from 'react';
-import { ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
+import { ErrorBanner, Facts, Link, shortHex } from '../../components/ui.tsx';
 import type { BlockAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 
@@ -20,24 +20,20 @@ export function BlockPage(props: { height: number }) {
       <ErrorBanner error={error} />
       {block && (
         <>
-          <dl className="facts">
-            <dt>Hash</dt>
-            <dd>
-              <code className="wrap">{block.hash}</code>
-            </dd>
-            <dt>Time</dt>
-            <dd>{new Date(block.header.timeMs).toLocaleString()}</dd>
-            <dt>Proposer</dt>
-            <dd>
-              <code>{shortHex(block.header.proposer, 16)}</code>
-            </dd>
-            <dt>Log after this block</dt>
-            <dd>
-              {block.header.logSize} txs, root <code>{shortHex(block.header.logRoot, 16)}</code>
-            </dd>
-            <dt>Commit signatures</dt>
-            <dd>{block.commit?.signatures.length ?? 0}</dd>
-          </dl>
+          <Facts
+            rows={[
+              ['Hash', <code className="wrap">{block.hash}</code>],
+              ['Time', new Date(block.header.timeMs).toLocaleString()],
+              ['Proposer', <code>{shortHex(block.header.proposer, 16)}</code>],
+              [
+                'Log after this block',
+                <>
+                  {block.header.logSize} txs, root <code>{shortHex(block.header.logRoot, 16)}</code>
+                </>,
+              ],
+              ['Commit signatures', block.commit?.signatures.length ?? 0],
+            ]}
+          />
           <p>
             {props.height > 1 && <Link href={`/explorer/block/${props.height - 1}`}>← Previous block</Link>}{' '}
             <Link href={`/explorer/block/${props.height + 1}`}>Next block →</Link>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { genesisHash, parseGenesis } from '../../../../src/core/genesis.ts';
 import type { Validator } from '../../../../src/core/validators.ts';
-import { ErrorBanner } from '../../components/ui.tsx';
+import { ErrorBanner, Facts } from '../../components/ui.tsx';
 import { BASE_POLICY_WORDS, basePolicyOf, loadGenesis, orgsOf } from '../../lib/network.ts';
 
 export function GenesisPanel() {
@@ -34,28 +34,24 @@ export function GenesisPanel() {
       <h2 id="genesis-title">Trusted genesis</h2>
       <ErrorBanner error={error} />
       {info && (
-        <dl className="facts">
-          <dt>Chain</dt>
-          <dd>{info.chainId}</dd>
-          <dt>Genesis hash (computed in your browser)</dt>
-          <dd>
-            <code className="wrap">{info.hash}</code>
-          </dd>
-          <dt>Validator keys</dt>
-          <dd>
-            <ul className="plain">
-              {info.validators.map((v) => (
-                <li key={v.publicKey}>
-                  {v.name}: <code className="wrap">{v.publicKey}</code> (power {v.power})
-                </li>
-              ))}
-            </ul>
-          </dd>
-          <dt>Member organisations</dt>
-          <dd>{info.orgs.join(', ')}</dd>
-          <dt>Base policy for health records</dt>
-          <dd data-testid="base-policy">{info.policy}</dd>
-        </dl>
+        <Facts
+          rows={[
+            ['Chain', info.chainId],
+            ['Genesis hash (computed in your browser)', <code className="wrap">{info.hash}</code>],
+            [
+              'Validator keys',
+              <ul className="plain">
+                {info.validators.map((v) => (
+                  <li key={v.publicKey}>
+                    {v.name}: <code className="wrap">{v.publicKey}</code> (power {v.power})
+                  </li>
+                ))}
+              </ul>,
+            ],
+            ['Member organisations', info.orgs.join(', ')],
+            ['Base policy for health records', <span data-testid="base-policy">{info.policy}</span>],
+          ]}
+        />
       )}
     </section>
   );

@@ -3,7 +3,7 @@
 // (lib/verify-proof.ts), listing each step with ✓ or ✗ (components/VerifySteps.tsx). A proof file to
 // keep is on the verifier page (/explorer/verify).
 import { useEffect, useState } from 'react';
-import { Busy, ErrorBanner, Link, shortHex, useAction } from '../../components/ui.tsx';
+import { Busy, ErrorBanner, Facts, Link, shortHex, useAction } from '../../components/ui.tsx';
 import { VerifySteps } from '../../components/VerifySteps.tsx';
 import type { InclusionProofBody, StoredTxAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
@@ -42,23 +42,25 @@ export function TxPage(props: { hash: string }) {
       <ErrorBanner error={loadError} />
       {stored && (
         <>
-          <dl className="facts">
-            <dt>Hash</dt>
-            <dd>
-              <code className="wrap">{stored.hash}</code>
-            </dd>
-            <dt>Type</dt>
-            <dd>{stored.tx.type}</dd>
-            <dt>Block</dt>
-            <dd>
-              <Link href={`/explorer/block/${stored.height}`}>{stored.height}</Link> (position{' '}
-              {stored.position}, log index {stored.logIndex})
-            </dd>
-            <dt>Signed by</dt>
-            <dd>
-              <code className="wrap">{stored.tx.signer}</code> (nonce {stored.tx.nonce})
-            </dd>
-          </dl>
+          <Facts
+            rows={[
+              ['Hash', <code className="wrap">{stored.hash}</code>],
+              ['Type', stored.tx.type],
+              [
+                'Block',
+                <>
+                  <Link href={`/explorer/block/${stored.height}`}>{stored.height}</Link> (position{' '}
+                  {stored.position}, log index {stored.logIndex})
+                </>,
+              ],
+              [
+                'Signed by',
+                <>
+                  <code className="wrap">{stored.tx.signer}</code> (nonce {stored.tx.nonce})
+                </>,
+              ],
+            ]}
+          />
           <details>
             <summary>Payload</summary>
             <pre>{JSON.stringify(stored.tx.payload, null, 2)}</pre>

@@ -1,7 +1,7 @@
 // The form that allows (or forbids) someone to see part of your records, in words. It builds a
 // consent.grant payload exactly as src/app/consent/parse.ts expects it.
 import { useState, type FormEvent } from 'react';
-import { CheckList, RadioChoice, SelectField } from '../../components/form.tsx';
+import { CheckList, Field, RadioChoice, SelectField } from '../../components/form.tsx';
 import {
   PURPOSES_OF_USE,
   type ConsentTerms,
@@ -18,6 +18,11 @@ import { consentSentence, PURPOSE_WORDS, RESOURCE_WORDS, ROLE_WORDS } from '../.
 import { SubmitButton } from '../../components/ui.tsx';
 
 type GranteeKind = 'organisation' | 'role' | 'practitioner';
+const GRANTEE_KINDS: readonly (readonly [GranteeKind, string])[] = [
+  ['organisation', 'Everyone at an organisation'],
+  ['role', 'Only some roles at an organisation (e.g. doctors)'],
+  ['practitioner', 'One practitioner (by their key)'],
+];
 const TYPES = Object.keys(RESOURCE_WORDS).filter((t) => t !== '*');
 
 export function GrantForm(props: {
@@ -87,16 +92,7 @@ export function GrantForm(props: {
       <h3 id="grant-title">Allow someone to see your records</h3>
       <fieldset>
         <legend>Who</legend>
-        <RadioChoice
-          name="grantee"
-          value={kind}
-          set={setKind}
-          options={[
-            ['organisation', 'Everyone at an organisation'],
-            ['role', 'Only some roles at an organisation (e.g. doctors)'],
-            ['practitioner', 'One practitioner (by their key)'],
-          ]}
-        />
+        <RadioChoice name="grantee" value={kind} set={setKind} options={GRANTEE_KINDS} />
         {kind !== 'practitioner' && (
           <>
             <label htmlFor="grant-org">Organisation</label>
@@ -123,8 +119,7 @@ export function GrantForm(props: {
         )}
         {kind === 'practitioner' && (
           <>
-            <label htmlFor="grant-key">Practitioner key</label>
-            <input id="grant-key" value={key} onChange={(e) => setKey(e.target.value)} spellCheck={false} />
+            <Field id="grant-key" label="Practitioner key" value={key} set={setKey} optional />
           </>
         )}
       </fieldset>
@@ -150,8 +145,14 @@ export function GrantForm(props: {
         <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> They may also
         add to my records
       </label>
-      <label htmlFor="grant-until">Until (leave empty: until I revoke it)</label>
-      <input id="grant-until" type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+      <Field
+        id="grant-until"
+        label="Until (leave empty: until I revoke it)"
+        type="date"
+        value={until}
+        set={setUntil}
+        optional
+      />
       <label className="inline">
         <input type="checkbox" checked={deny} onChange={(e) => setDeny(e.target.checked)} /> Never allow this
         instead (a refusal overrides any permission)

@@ -66,14 +66,7 @@ export function SupplyConsole() {
           <h2 id="units-title">Commission a lot</h2>
           <Field id="units-gtin" label="GTIN" value={gtin} set={setGtin} placeholder="09506000134352" />
           <Field id="units-lot" label="Lot" value={lot} set={setLot} />
-          <label htmlFor="units-expiry">Expiry date</label>
-          <input
-            id="units-expiry"
-            type="date"
-            value={expiry}
-            onChange={(e) => setExpiry(e.target.value)}
-            required
-          />
+          <Field id="units-expiry" label="Expiry date" type="date" value={expiry} set={setExpiry} />
           <Field
             id="units-serials"
             label="Serial numbers (one per line)"
