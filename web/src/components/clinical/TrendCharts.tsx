@@ -9,6 +9,14 @@ import { trendSeries, type TrendSeries } from '../../lib/clinical/series.ts';
 const LINE_COLOURS = ['#0b6e6e', '#b54708'];
 const shortDate = (ms: number) =>
   new Intl.DateTimeFormat(undefined, { year: '2-digit', month: 'short', day: 'numeric' }).format(ms);
+/** A value axis label: at most two decimals, so the axis is sized to labels a person reads. */
+const axisNumber = (value: number) => formatNumber(value, 2);
+/**
+ * The first and last dates are centred on the first and last points; this much room beside them keeps
+ * "Mar 15, 26" inside the chart. The value axis is as wide as its longest label (width "auto"): a fixed
+ * width cut "38.15" to "8.15".
+ */
+const DATE_LABEL_HALF_WIDTH = 36;
 
 export function TrendCharts(props: { records: readonly FhirResource[] }) {
   const series = trendSeries(props.records);
@@ -58,8 +66,9 @@ function TrendChart(props: { series: TrendSeries }) {
               scale="time"
               domain={['dataMin', 'dataMax']}
               tickFormatter={shortDate}
+              padding={{ left: DATE_LABEL_HALF_WIDTH, right: DATE_LABEL_HALF_WIDTH }}
             />
-            <YAxis domain={['auto', 'auto']} width={48} />
+            <YAxis domain={['auto', 'auto']} width="auto" tickFormatter={axisNumber} />
             <Tooltip labelFormatter={(ms) => shortDate(Number(ms))} />
             {s.lines.length > 1 && <Legend />}
             {s.lines.map((line, i) => (
