@@ -18,6 +18,7 @@ import { registerMonitoringRoutes } from './routes/monitoring.ts';
 import { registerProofRoutes } from './routes/proofs.ts';
 import { registerRecordsAdminRoutes, type RecordsAdminRouteOptions } from './routes/records-admin.ts';
 import { registerSupplyRoutes, type SupplyRouteOptions } from './routes/supply.ts';
+import { registerTrialsRoutes } from './routes/trials.ts';
 import { registerWebApp } from './web.ts';
 import { registerWitnessRoutes } from './routes/witness.ts';
 import type { NodeWitness } from '../services/witness/node-witness.ts';
@@ -103,6 +104,8 @@ export function buildApiServer(
       registerRecordsAdminRoutes(api, node, options.fhir, { logger, ...extra });
     }
     if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
+    // Trials need callers for writes (staff of the sponsor's node) and patients' own listing.
+    if (verifier !== undefined) registerTrialsRoutes(api, node);
     if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
     if (options.witness !== undefined) registerWitnessRoutes(api, node, options.witness);
     registerWebApp(api);

@@ -22,6 +22,7 @@ import type { ErasureResultBody, ErasureStatusBody } from '../contract/erasure.t
 import { refusalOf } from '../contract/errors.ts';
 import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
 import type { AccessLogAnswer } from '../contract/records.ts';
+import { TRIALS_PATH, type TrialCommitted } from '../contract/trials.ts';
 
 /**
  * The part of fetch this client uses. The platform's fetch by default (a browser, or Node.js trusting
@@ -238,6 +239,37 @@ export class PatientClient {
    */
   async erasureStatus(token: string): Promise<ErasureStatusBody> {
     return (await this.call('GET', '/api/v1/patients/me/erasure', undefined, token)) as ErasureStatusBody;
+  }
+
+  /**
+   * Enrols in a trial at a site, consenting to the protocol version named (issue 16 §3): the patient's
+   * own signed trials.enrol, posted to the trial's enrolment route; re-consent and withdrawal likewise.
+   */
+  enrolInTrial(trialId: string, siteOrgId: string, version: number): Promise<TrialCommitted> {
+    return this.trialTx(trialId, 'enrolments', 'trials.enrol', { trialId, siteOrgId, version });
+  }
+
+  reconsentToTrial(trialId: string, version: number): Promise<TrialCommitted> {
+    return this.trialTx(trialId, 'reconsents', 'trials.reconsent', { trialId, version });
+  }
+
+  withdrawFromTrial(trialId: string): Promise<TrialCommitted> {
+    return this.trialTx(trialId, 'withdrawals', 'trials.withdraw', { trialId });
+  }
+
+  private async trialTx(
+    trialId: string,
+    route: string,
+    type: string,
+    payload: CanonicalValue,
+  ): Promise<TrialCommitted> {
+    const tx = signTx(this.seed, {
+      chainId: await this.chain(),
+      type,
+      payload,
+      nonce: (await this.nonce()) + 1,
+    });
+    return (await this.call('POST', `${TRIALS_PATH}/${trialId}/${route}`, { tx })) as TrialCommitted;
   }
 
   private async submit(type: string, payload: CanonicalValue): Promise<CommittedTx> {

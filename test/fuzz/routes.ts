@@ -377,6 +377,64 @@ const claimFacts: fc.Arbitrary<Json> = fc.record({
   authorisedCodes: fc.array(fc.constantFrom('72148', 'x'), { maxLength: 1 }),
 });
 
+// Clinical trials (issue 16): writes aim at random trial ids and junk studies (the world registers none,
+// so a write is refused unless it is a valid registration by the sponsor's staff).
+const trialSeg = () => segment(hex(64));
+const trialWrite = (path: string, valid: (p: Pools) => fc.Arbitrary<Json>): RouteSpec => ({
+  writes: true,
+  shape: send('POST', () => trialSeg().map((id) => `/api/v1/trials/${id}/${path}`), valid),
+});
+const trialRead = (path: string): RouteSpec => ({
+  writes: false,
+  shape: get(() => trialSeg().map((id) => `/api/v1/trials/${id}${path}`)),
+});
+const studyBody = () =>
+  fc.record({
+    study: fc.record({
+      protocolSection: fc.record({ identificationModule: fc.record({ nctId: junkString }) }),
+    }),
+    protocolCommitment: hex(64),
+    sapCommitment: hex(64),
+    reason: fc.string({ maxLength: 20 }),
+  });
+const hexFields =
+  (...names: string[]) =>
+  () =>
+    fc.record(Object.fromEntries(names.map((n) => [n, fc.oneof(hex(64), junkString)])));
+const patientTxBody = (p: Pools) => fc.record({ tx: pick(p.txs) });
+const TRIALS_ROUTES: Record<string, RouteSpec> = {
+  'POST /api/v1/trials': { writes: true, shape: send('POST', fixed('/api/v1/trials'), studyBody) },
+  'GET /api/v1/trials': readOf('/api/v1/trials', () => all(offsetLimit(), opt('nct', junkString))),
+  'GET /api/v1/trials/{id}': trialRead(''),
+  'GET /api/v1/trials/{id}/verdict': trialRead('/verdict'),
+  'GET /api/v1/trials/{id}/allocations': trialRead('/allocations'),
+  'GET /api/v1/trials/{id}/export': trialRead('/export'),
+  'POST /api/v1/trials/{id}/amendments': trialWrite('amendments', studyBody),
+  'POST /api/v1/trials/{id}/seed': trialWrite('seed', hexFields('seedCommitment')),
+  'POST /api/v1/trials/{id}/allocations': trialWrite('allocations', hexFields('enrolTxHash')),
+  'POST /api/v1/trials/{id}/lock': trialWrite('lock', hexFields('databaseDigest')),
+  'POST /api/v1/trials/{id}/unblind': trialWrite('unblind', hexFields('seed')),
+  'POST /api/v1/trials/{id}/saes': trialWrite('saes', () =>
+    fc.record({ digest: hex(64), severity: fc.constantFrom('other', 'x'), awareAtMs: fc.nat() }),
+  ),
+  'POST /api/v1/trials/{id}/links': trialWrite('links', () =>
+    fc.record({ reportedMeasure: junkString, registeredMeasure: junkString }),
+  ),
+  'POST /api/v1/trials/{id}/results': trialWrite('results', () =>
+    fc.record({ outcomes: fc.array(junkValue, { maxLength: 3 }) }),
+  ),
+  'POST /api/v1/trials/{id}/enrolments': trialWrite('enrolments', patientTxBody),
+  'POST /api/v1/trials/{id}/reconsents': trialWrite('reconsents', patientTxBody),
+  'POST /api/v1/trials/{id}/withdrawals': trialWrite('withdrawals', patientTxBody),
+  'GET /api/v1/patients/me/trials': readOf('/api/v1/patients/me/trials'),
+  'GET /fhir/R4/ResearchStudy/{id}': {
+    writes: false,
+    shape: get(() => trialSeg().map((id) => `/fhir/R4/ResearchStudy/${id}`)),
+  },
+  'GET /fhir/R4/ResearchStudy': readOf('/fhir/R4/ResearchStudy', () => opt('identifier', junkString)),
+  'GET /fhir/R4/ResearchSubject': readOf('/fhir/R4/ResearchSubject', () => opt('study', junkString)),
+};
+
 export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/openapi.json': readOf('/api/v1/openapi.json'),
   'GET /api/v1/status': readOf('/api/v1/status'),
@@ -806,6 +864,7 @@ export const ROUTES: Record<string, RouteSpec> = {
       ),
     ),
   },
+  ...TRIALS_ROUTES,
 };
 
 /** "METHOD /path" of each served route (OpenAPI paths, or Fastify's :param form) with no generator. */

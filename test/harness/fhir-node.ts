@@ -16,6 +16,7 @@ import { RecordsGateway } from '../../src/services/records/gateway.ts';
 import { buildApiServer } from '../../src/api/server.ts';
 import { NodeWitness } from '../../src/services/witness/node-witness.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
+import type { OrganisationType } from '../../src/app/membership/types.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import type { Genesis } from '../../src/core/genesis.ts';
 import { signTx } from '../../src/core/tx.ts';
@@ -70,6 +71,8 @@ export interface FhirTestNodeOptions {
   readonly insurer?: boolean;
   /** Longest pause without a block when nothing is pending (default 1 s). */
   readonly emptyBlockIntervalMs?: number;
+  /** The hospital's organisation type (default hospital); research-sponsor for a trial it sponsors. */
+  readonly hospitalType?: OrganisationType;
 }
 
 export interface PatientLogin {
@@ -166,7 +169,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
       app: {
         membership: {
           organisations: [
-            org('hospital', 'Hospital', 'hospital', hospitalAdmin, [nodeKey]),
+            org('hospital', 'Hospital', options.hospitalType ?? 'hospital', hospitalAdmin, [nodeKey]),
             org('clinic', 'Clinic', 'clinic', clinicAdmin, []),
             ...(options.insurer === true
               ? [org('insurer', 'Insurer', 'insurer', fhirKeys.insurerAdmin, [fhirKeys.insurerNode])]

@@ -382,6 +382,12 @@ export const ERROR_CATALOGUE = {
   'trials.invalid_registration': { status: 400, message: 'trials: invalid registration' },
   'trials.invalid_salt': { status: 400, message: 'trials: invalid salt' },
   'trials.unknown_outcome': { status: 422, message: 'trials: unknown outcome' },
+  'trials.invalid': { status: 400, message: 'trials: invalid' },
+  'trials.commit_timeout': { status: 503, message: 'trials: commit timeout' },
+  'trials.patient_only': { status: 403, message: 'trials: patient only' },
+  'trials.too_large': { status: 413, message: 'trials: too large' },
+  'trials.unavailable': { status: 503, message: 'trials: unavailable' },
+  'trials.rejected': { status: 422, message: 'trials: rejected' },
 
   'tx.bad_signature': { status: 400, message: 'transaction: bad signature' },
   'tx.invalid_payload': { status: 422, message: 'transaction: invalid payload' },

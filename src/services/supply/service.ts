@@ -4,12 +4,12 @@
 // Refusals leave as { error: { code, message, details } } with the module's stable reason as the code.
 import type { Caller } from '../auth/caller.ts';
 import { ServiceError } from '../errors.ts';
+import { ledgerRefusal } from '../ledger-refusal.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
-import type { Details } from '../../core/errors.ts';
 import { TX_BYTES_MAX } from '../../core/limits.ts';
-import { encodeTx, signTx, TxError, type SignedTx } from '../../core/tx.ts';
+import { encodeTx, signTx, type SignedTx } from '../../core/tx.ts';
 import type { Clock } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { VerifyLimiter, type VerifyLimits } from './verify-limits.ts';
@@ -124,24 +124,7 @@ export class SupplyService {
   }
 }
 
-/**
- * What a ledger refusal of the supply chain's own tx means to its caller, as a catalogue code: a refused
- * tx its module's reason, a bad payload 'supply.invalid'. The API's translator gives each its status.
- */
+/** A ledger refusal of the supply chain's own tx as a catalogue code (../ledger-refusal.ts). */
 export function supplyRefusal(err: unknown, type: string): unknown {
-  if (err instanceof TxError) {
-    const details: Details = err.details;
-    if (err.code === 'tx.rejected') {
-      const reason = typeof details.reason === 'string' ? details.reason : 'supply.rejected';
-      return new ServiceError(reason, err.message, details);
-    }
-    if (err.code === 'tx.invalid_payload') return new ServiceError('supply.invalid', err.message, details);
-    if (err.code === 'tx.too_large') {
-      return new ServiceError('supply.too_large', `the ${type} tx is larger than ${TX_BYTES_MAX} bytes`);
-    }
-    // Our own nonce raced another request of this node: the client may simply retry.
-    return new ServiceError('supply.unavailable', `the ledger did not accept the ${type} tx (${err.code})`);
-  }
-  // NodeErrors (mempool.full → 503 with Retry-After) keep their code: the API's translator maps them.
-  return err;
+  return ledgerRefusal(err, type, 'supply');
 }

@@ -425,6 +425,12 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'trials.unknown_outcome':
     'That outcome is not in the trial registration. Check the outcome the report links to.',
 
+  'trials.invalid': 'Some of the trial details are not valid. Check the form.',
+  'trials.commit_timeout': 'The network did not confirm in time. Reload before trying again.',
+  'trials.patient_only': 'Only the patient can see their own trials.',
+  'trials.too_large': 'This is too large to send. Send a shorter study record.',
+  'trials.unavailable': 'Trials are unavailable at this node right now. Try again in a minute.',
+  'trials.rejected': 'The network refused this trial change.',
   'tx.bad_signature': `The signature did not check out. ${RELOAD}`,
   'tx.invalid_payload': 'Some of what you entered is not valid. Check the form and try again.',
   'tx.malformed': `The app sent something the network could not read. ${RELOAD}`,
