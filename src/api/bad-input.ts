@@ -82,3 +82,12 @@ export function installInputGuards(app: FastifyInstance): void {
     done();
   });
 }
+
+/** The request's body when it is a JSON object; request.invalid otherwise (routes check each field). */
+export function jsonObjectBody(request: FastifyRequest): Record<string, unknown> {
+  const b = request.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
+    throw new ServiceError('request.invalid', 'send a JSON object');
+  }
+  return b as Record<string, unknown>;
+}

@@ -159,10 +159,10 @@ export const myTrialsSchema = Type.Object({
   trials: Type.Array(
     Type.Object({
       trialId: hex32,
+      status: Type.Union([Type.Literal('enrolled'), Type.Literal('withdrawn')]),
       title: Type.String(),
       currentVersion: Type.Integer(),
       consentedVersion: Type.Integer(),
-      status: Type.String({ description: 'enrolled or withdrawn' }),
       needsReconsent: Type.Boolean(),
       dataFlows: Type.Boolean(),
     }),

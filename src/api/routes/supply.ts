@@ -11,8 +11,8 @@
 //   GET  /api/v1/supply/alerts                   the caller organisation's alerts, newest first
 // Every route needs a staff bearer token of this node; writes only from its own organisation's staff,
 // signed by the node. Errors: { error: { code, message, details } }, auth failures with their challenge.
-import { depthLimitedJsonParser } from '../bad-input.ts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { depthLimitedJsonParser, jsonObjectBody } from '../bad-input.ts';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import { ServiceError } from '../../services/errors.ts';
@@ -70,15 +70,7 @@ export interface SupplyRouteOptions {
   readonly clock?: Clock;
 }
 
-type Body = Record<string, unknown>;
-
-function body(request: FastifyRequest): Body {
-  const b = request.body;
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw new ServiceError('request.invalid', 'send a JSON object');
-  }
-  return b as Body;
-}
+const body = jsonObjectBody;
 
 /** A GTIN in any of its lengths, as the GTIN-14 the chain keys products by. */
 function gtin14(value: unknown): string {

@@ -10,6 +10,7 @@
 //   GET  /api/v1/patients/me/trials           the patient's own participations
 //   GET  /fhir/R4/ResearchStudy/:id, /fhir/R4/ResearchStudy?identifier=   GET /fhir/R4/ResearchSubject (own)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonObjectBody } from '../bad-input.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import { fhirBundleSchema, fhirResourceSchema } from '../../contract/fhir.ts';
 import {
@@ -58,13 +59,7 @@ import {
 type Json = Record<string, unknown>;
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
-function body(request: FastifyRequest): Json {
-  const b = request.body;
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw new ServiceError('request.invalid', 'send a JSON object');
-  }
-  return b as Json;
-}
+const body = jsonObjectBody;
 
 /** The reported outcomes: a v2 study's resultsSection, or the list as the app's ReportedOutcome shape. */
 function reportedOf(b: Json): CanonicalValue {
