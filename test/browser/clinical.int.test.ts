@@ -119,6 +119,51 @@ test('a vitals chart renders with points', async () => {
   );
 });
 
+const CHART_SVG = '.recharts-wrapper > svg.recharts-surface';
+
+/** Every axis label of every chart whose box sticks out of its SVG (there it is cut off), with by how much. */
+async function clippedTickLabels(p: Page): Promise<string[]> {
+  // The chart's own SVG (a legend's icons are small SVGs of the same class, and come first).
+  return p.locator(`figure.trend ${CHART_SVG}`).evaluateAll((svgs) =>
+    svgs.flatMap((svg) => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('.recharts-cartesian-axis-tick-value')].flatMap((label) => {
+        const r = label.getBoundingClientRect();
+        const out = Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom);
+        return out > 0.5 ? [`"${label.textContent}" by ${out.toFixed(1)}px`] : [];
+      });
+    }),
+  );
+}
+
+test('no chart cuts off an axis label (a height of 185.8 cm is not shown as "5.8"), at both widths', async () => {
+  await page.locator('figure.trend[data-series="8302-2"] svg .recharts-line-dot').first().waitFor();
+  for (const viewport of [DESKTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    // The charts are drawn again for the new width: wait until every SVG is as wide as its box and has
+    // its value labels again (an empty list of cut labels must not mean "not drawn yet").
+    await page.waitForFunction(
+      `[...document.querySelectorAll('figure.trend .trend-chart')].every((c) => {
+        const svg = c.querySelector('${CHART_SVG}');
+        return Math.abs(svg?.getBoundingClientRect().width - c.clientWidth) < 1 &&
+          [...svg.querySelectorAll('.recharts-cartesian-axis-tick-value')].filter((t) =>
+            /^[0-9.]+$/.test(t.textContent)).length >= 2;
+      })`,
+    );
+    assert.deepEqual(await clippedTickLabels(page), [], `at ${viewport.width}px`);
+    // The height chart's values are above 185, so its labels carry three digits before the point.
+    // (The value labels are the tick labels that are numbers; the others are dates.)
+    const heights = (
+      await page
+        .locator('figure.trend[data-series="8302-2"] .recharts-cartesian-axis-tick-value')
+        .allTextContents()
+    ).filter((t) => /^[0-9.]+$/.test(t));
+    assert.ok(heights.length >= 2, JSON.stringify(heights));
+    for (const label of heights) assert.match(label, /^18\d(\.\d+)?$/, JSON.stringify(heights));
+  }
+  await page.setViewportSize(DESKTOP);
+});
+
 test('an insurer’s claims officer sees no clinical screen and no break-glass; a hospital physician does', async () => {
   const officer = await newPage();
   await signInWithSeed(officer, app.net.url('insurer'), 'clinician', await staffSeed(app.net, 'insurer'));
