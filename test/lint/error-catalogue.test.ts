@@ -69,14 +69,15 @@ test('codes passed through a variable are few and known', () => {
     const count = [...readFileSync(file, 'utf8').matchAll(PASSED_THROUGH)].length;
     if (count > 0) sites.push(file.slice(SRC.length + 1));
   }
-  // register.ts and block.ts (adding the tx's index) re-raise a TxError with its own code; challenge.ts's fail() takes an AuthErrorCode; the
-  // supply service answers a refused tx with its module's reason (each in the catalogue, scanned above
-  // as rejected()). Every other translation is the one error translator's (api/errors.ts).
+  // register.ts and block.ts (adding the tx's index) re-raise a TxError with its own code; challenge.ts's
+  // fail() takes an AuthErrorCode; ledger-refusal.ts (for the supply and trials services) answers a refused
+  // tx with its module's reason (each in the catalogue, scanned above as rejected()). Every other
+  // translation is the one error translator's (api/errors.ts).
   assert.deepEqual(sites.sort(), [
     'api/auth/challenge.ts',
     'app/block.ts',
     'app/records/register.ts',
-    'services/supply/service.ts',
+    'services/ledger-refusal.ts',
   ]);
 });
 

@@ -1,15 +1,12 @@
 // A record's value as a clinician writes it: rounded to the precision the measurement has (a height to a
 // millimetre, not the 13 decimals a device or generator may send), blood pressure as systolic/diastolic
 // from the panel's components, units in human form (units.ts).
-import type { Coding, ObservationComponent } from 'fhir/r4.js';
+import type { Coding, ObservationComponent, Quantity } from 'fhir/r4.js';
 import type { FhirResource } from '../../../../src/contract/fhir.ts';
 import { humanUnit } from './units.ts';
 
-export interface Quantity {
-  readonly value?: number;
-  readonly unit?: string;
-  readonly code?: string;
-}
+/** FHIR R4's Quantity, re-exported for the clinical helpers that read values. */
+export type { Quantity };
 
 export const LOINC = 'http://loinc.org';
 export const SYSTOLIC = '8480-6';
