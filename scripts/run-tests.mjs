@@ -26,7 +26,20 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter', 'spec', '--test-concurrency', '2', ...files],
+  // A test that hangs (a browser that died under it, say) fails after 15 minutes instead of holding the
+  // whole run: the longest test takes about two minutes on a quiet 2-core machine.
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter',
+    'spec',
+    '--test-concurrency',
+    '2',
+    '--test-timeout',
+    String(15 * 60_000),
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

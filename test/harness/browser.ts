@@ -82,10 +82,12 @@ export async function launchChromium(source = chromiumSource()): Promise<Browser
     return chromium.launch({ executablePath: SYSTEM_CHROMIUM, headless: true });
   }
   // The package's own launch flags (no sandbox, no GPU, its fonts); playwright merges them with its own.
+  // Except --single-process, which AWS Lambda needs and a test machine does not: in one process, closing
+  // a browser context can take the whole browser down, and every later test of the file fails with it.
   const { default: packaged } = await import('@sparticuz/chromium');
   return chromium.launch({
     executablePath: await packaged.executablePath(),
-    args: packaged.args,
+    args: packaged.args.filter((flag) => flag !== '--single-process'),
     headless: true,
   });
 }
