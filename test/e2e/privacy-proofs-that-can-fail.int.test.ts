@@ -37,6 +37,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
     plant('directory', Buffer.from(`identifier ${identifier}`, 'utf16le').swap16());
     plant('break-glass', Buffer.from(`reason: patient born ${birthDate}`, 'utf8'));
     plant('witness', Buffer.from(`{"given":"${name}"}`, 'utf8'));
+    plant('monitoring', Buffer.from(`{"device":"x","note":"${identifier}"}`, 'utf8'));
 
     const report = scanStores(dir.path, [name, birthDate, identifier, 'Never Planted Anywhere']);
     const planted = [
@@ -44,6 +45,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
       `directory utf-16be ${identifier}`,
       `ledger utf-8 ${name}`,
       `mempool utf-16le ${birthDate}`,
+      `monitoring utf-8 ${identifier}`,
       `vault base64 ${identifier}`,
       `witness utf-8 ${name}`,
     ];
