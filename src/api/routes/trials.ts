@@ -61,6 +61,12 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 const body = jsonObjectBody;
 
+/** A search parameter given at most once: a repeated one arrives as an array, refused with a 400. */
+function onceOrAbsent(value: unknown, field: string): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new ServiceError('trials.invalid', `give ${field} at most once`, { field });
+}
+
 /** The reported outcomes: a v2 study's resultsSection, or the list as the app's ReportedOutcome shape. */
 function reportedOf(b: Json): CanonicalValue {
   if (b.study !== undefined) return resultsFromCtGov(b.study) as unknown as CanonicalValue;
@@ -206,7 +212,7 @@ export function registerTrialsRoutes(
     { schema: { response: { 200: fhirBundleSchema } } },
     (request, reply) => {
       fhir(reply);
-      return researchStudies(state(), request.query.identifier);
+      return researchStudies(state(), onceOrAbsent(request.query.identifier, 'identifier'));
     },
   );
   app.get<{ Querystring: { study?: string } }>(
@@ -216,7 +222,7 @@ export function registerTrialsRoutes(
       const who = await request.caller();
       fhir(reply);
       reply.header('cache-control', 'no-store');
-      return researchSubjects(state(), who, request.query.study);
+      return researchSubjects(state(), who, onceOrAbsent(request.query.study, 'study'));
     },
   );
 }
