@@ -11,6 +11,7 @@ import { BulkExports, exportManifest, NDJSON_FORMATS } from '../../services/fhir
 import { BulkImports } from '../../services/fhir/bulk-import.ts';
 import type { JobState } from '../../services/fhir/bulk-jobs.ts';
 import { FhirError } from '../../services/fhir/operation-outcome.ts';
+import { givenOnce } from '../fhir-query.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 import type { Clock } from '../../core/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -28,16 +29,6 @@ export interface BulkRouteOptions {
   readonly bodyLimit: number;
   readonly purposeOf: (request: FastifyRequest) => string;
   readonly authenticateFirst: (request: FastifyRequest) => Promise<void>;
-}
-
-/**
- * A query parameter that takes one value. The FHIR scope keeps repeated keys (search ANDs them), so
- * here a second value is refused rather than handed on as an array (the fuzz run found a 500 that way).
- */
-function givenOnce(query: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) throw FhirError.invalid(`${name} may be given once`, name);
-  return value;
 }
 
 interface JobParams {

@@ -11,6 +11,7 @@
 //   GET  /fhir/R4/ResearchStudy/:id, /fhir/R4/ResearchStudy?identifier=   GET /fhir/R4/ResearchSubject (own)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonObjectBody } from '../bad-input.ts';
+import { givenOnce } from '../fhir-query.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import { fhirBundleSchema, fhirResourceSchema } from '../../contract/fhir.ts';
 import {
@@ -60,12 +61,6 @@ type Json = Record<string, unknown>;
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 const body = jsonObjectBody;
-
-/** A search parameter given at most once: a repeated one arrives as an array, refused with a 400. */
-function onceOrAbsent(value: unknown, field: string): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  throw new ServiceError('trials.invalid', `give ${field} at most once`, { field });
-}
 
 /** The reported outcomes: a v2 study's resultsSection, or the list as the app's ReportedOutcome shape. */
 function reportedOf(b: Json): CanonicalValue {
@@ -212,7 +207,7 @@ export function registerTrialsRoutes(
     { schema: { response: { 200: fhirBundleSchema } } },
     (request, reply) => {
       fhir(reply);
-      return researchStudies(state(), onceOrAbsent(request.query.identifier, 'identifier'));
+      return researchStudies(state(), givenOnce(request.query, 'identifier'));
     },
   );
   app.get<{ Querystring: { study?: string } }>(
@@ -222,7 +217,7 @@ export function registerTrialsRoutes(
       const who = await request.caller();
       fhir(reply);
       reply.header('cache-control', 'no-store');
-      return researchSubjects(state(), who, onceOrAbsent(request.query.study, 'study'));
+      return researchSubjects(state(), who, givenOnce(request.query, 'study'));
     },
   );
 }
