@@ -4,7 +4,7 @@
 // administrator; the node answering an analytics query commits the spend before it answers, so the
 // budget is the chain's, the same at every node.
 import type { CanonicalValue } from '../../core/canonical.ts';
-import { actorOf } from '../membership/queries.ts';
+import { organisationActingAs } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import {
   enumField,
@@ -40,8 +40,8 @@ import {
 export const MAX_ROUND_PARTICIPANTS = 64;
 
 function signingOrg(state: StateReader, signer: string): string {
-  const actor = actorOf(state, signer);
-  if (actor.kind === 'node' || actor.kind === 'org-admin') return actor.orgId;
+  const orgId = organisationActingAs(state, signer);
+  if (orgId !== undefined) return orgId;
   throw rejected('ai.not_org', 'only an organisation’s node or administrator may do this');
 }
 

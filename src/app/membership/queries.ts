@@ -99,6 +99,12 @@ export function actorOf(state: StateReader, publicKey: string): Actor {
   }
 }
 
+/** The organisation whose node or administrator holds this key; undefined for everyone else. */
+export function organisationActingAs(state: StateReader, publicKey: string): string | undefined {
+  const actor = actorOf(state, publicKey);
+  return actor.kind === 'node' || actor.kind === 'org-admin' ? actor.orgId : undefined;
+}
+
 /**
  * The patient a signer may act for: their own pseudonym, or the patient who appointed them as proxy.
  * Undefined for everyone else. Consent and records use this to check "signed by the patient".

@@ -2,7 +2,7 @@
 // themselves (the bind is their consent to be monitored by it) and may unbind it, and the organisation
 // may revoke it. Readings of an unknown, unbound or revoked device are refused at commitment.
 import type { CanonicalValue } from '../../core/canonical.ts';
-import { actorOf, patientActingAs } from '../membership/queries.ts';
+import { organisationActingAs, patientActingAs } from '../membership/queries.ts';
 import type { TxContext } from '../module.ts';
 import { exactObject, invalidPayload, rejected, usableKeyField } from '../payload.ts';
 import type { StateReader } from '../state.ts';
@@ -22,8 +22,8 @@ export function systemIdField(value: CanonicalValue | undefined, field = 'system
 
 /** The organisation whose node or administrator signed, or a refusal. */
 export function signingOrg(state: StateReader, signer: string): string {
-  const actor = actorOf(state, signer);
-  if (actor.kind === 'node' || actor.kind === 'org-admin') return actor.orgId;
+  const orgId = organisationActingAs(state, signer);
+  if (orgId !== undefined) return orgId;
   throw rejected('monitoring.not_org', 'only an organisation’s node or administrator may do this');
 }
 
@@ -87,8 +87,7 @@ function applyUnbind(ctx: TxContext, payload: CanonicalValue): void {
   const systemId = systemIdPayload(payload, 'monitoring.unbindDevice');
   const device = existingDevice(ctx.state, systemId);
   if (device.patient === null) throw rejected('monitoring.device_unbound', 'the device is not bound');
-  const actor = actorOf(ctx.state, ctx.signer);
-  const byOrg = (actor.kind === 'node' || actor.kind === 'org-admin') && actor.orgId === device.orgId;
+  const byOrg = organisationActingAs(ctx.state, ctx.signer) === device.orgId;
   if (!byOrg && patientActingAs(ctx.state, ctx.signer) !== device.patient) {
     throw rejected('monitoring.not_bound_patient', 'only the bound patient or the device’s organisation');
   }
