@@ -12,6 +12,11 @@ export function remainingMilli(budget: PrivacyBudget): number {
   return Math.max(0, budget.limitMilli - budget.spentMilli);
 }
 
+/** Whether a query costing `epsilonMilli` would take the total past the limit: the one refusal rule. */
+export function wouldOverspend(budget: PrivacyBudget, epsilonMilli: number): boolean {
+  return budget.spentMilli + epsilonMilli > budget.limitMilli;
+}
+
 /** The budget after a query costing `epsilonMilli`, or a refusal naming what is left. */
 export function spend(budget: PrivacyBudget, epsilonMilli: number): PrivacyBudget {
   if (!Number.isSafeInteger(epsilonMilli) || epsilonMilli <= 0) {
@@ -19,7 +24,7 @@ export function spend(budget: PrivacyBudget, epsilonMilli: number): PrivacyBudge
       epsilonMilli,
     });
   }
-  if (budget.spentMilli + epsilonMilli > budget.limitMilli) {
+  if (wouldOverspend(budget, epsilonMilli)) {
     throw new CoreError('ai.budget_exhausted', 'this query would spend more privacy budget than is left', {
       remainingMilli: remainingMilli(budget),
       requestedMilli: epsilonMilli,

@@ -17,16 +17,18 @@ import {
   safeIntegerField,
 } from '../payload.ts';
 import type { StateReader } from '../state.ts';
-import { readStateValue, writeStateValue } from '../state.ts';
-import { remainingMilli } from './budget.ts';
+import { writeStateValue } from '../state.ts';
+import { remainingMilli, spend, wouldOverspend } from './budget.ts';
 import {
   budgetKey,
+  cohortCustodiansKey,
   cohortKey,
   COHORT_PURPOSES,
   datasetKey,
   modelKey,
   readBudget,
   readCohort,
+  readCohortCustodians,
   readDataset,
   readModel,
   readRound,
@@ -76,7 +78,7 @@ function applyRegisterModel(ctx: TxContext, payload: CanonicalValue): void {
     throw rejected('ai.unknown_parent', 'the parent version is not registered by this organisation');
   }
   const cohortId = hash(p.cohortId, 'cohortId');
-  if (readStateValue<readonly string[]>(ctx.state, cohortKey(cohortId, '')) === undefined) {
+  if (readCohortCustodians(ctx.state, cohortId).length === 0) {
     throw rejected('ai.unknown_cohort', 'no custodian has committed this training cohort');
   }
   const record: ModelRecord = {
@@ -121,7 +123,7 @@ function applyCommitCohort(ctx: TxContext, payload: CanonicalValue): void {
   if (readCohort(ctx.state, cohortId, orgId) !== undefined) {
     throw rejected('ai.cohort_exists', 'this custodian has committed this cohort already');
   }
-  const custodians = readStateValue<readonly string[]>(ctx.state, cohortKey(cohortId, '')) ?? [];
+  const custodians = readCohortCustodians(ctx.state, cohortId);
   const record: CohortRecord = {
     queryHash: hash(p.queryHash, 'queryHash'),
     purpose: enumField(p.purpose, 'purpose', COHORT_PURPOSES),
@@ -135,8 +137,7 @@ function applyCommitCohort(ctx: TxContext, payload: CanonicalValue): void {
     throw rejected('ai.cohort_mismatch', 'a cohort is one query for one purpose at every custodian');
   }
   writeStateValue(ctx.state, cohortKey(cohortId, orgId), record);
-  // The custodians' index sits at the cohort's own key (the empty org id segment no org id can have).
-  writeStateValue(ctx.state, cohortKey(cohortId, ''), [...custodians, orgId].sort());
+  writeStateValue(ctx.state, cohortCustodiansKey(cohortId), [...custodians, orgId].sort());
 }
 
 function participantsField(value: CanonicalValue | undefined): RoundParticipant[] {
@@ -217,15 +218,12 @@ function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
     limitMilli: dataset.limitMilli,
     spentMilli: 0,
   };
-  if (epsilonMilli > remainingMilli(budget)) {
+  if (wouldOverspend(budget, epsilonMilli)) {
     throw rejected('ai.budget_exhausted', 'this query would spend more privacy budget than is left', {
       remainingMilli: remainingMilli(budget),
     });
   }
-  writeStateValue(ctx.state, budgetKey(datasetId, analyst), {
-    ...budget,
-    spentMilli: budget.spentMilli + epsilonMilli,
-  });
+  writeStateValue(ctx.state, budgetKey(datasetId, analyst), spend(budget, epsilonMilli));
 }
 
 export const AI_HANDLERS: readonly TxHandler[] = [

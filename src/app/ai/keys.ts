@@ -3,6 +3,7 @@
 //
 //   ai/model/<modelId>/<version>          → ModelRecord
 //   ai/cohort/<cohortId>/<orgId>          → CohortRecord     one per custodian that ran the query
+//   ai/cohort/<cohortId>/                 → string[]         the custodians that committed it, sorted
 //   ai/round/<modelId>/<round>            → RoundRecord
 //   ai/dataset/<datasetId>                → DatasetRecord    the ε limit per analyst
 //   ai/budget/<datasetId>/<analystKey>    → PrivacyBudget
@@ -59,6 +60,8 @@ export interface DatasetRecord {
 
 export const modelKey = (modelId: string, version: number): string => `ai/model/${modelId}/${version}`;
 export const cohortKey = (cohortId: string, orgId: string): string => `ai/cohort/${cohortId}/${orgId}`;
+/** The cohort's custodian index: the empty org segment, which no org id can be. */
+export const cohortCustodiansKey = (cohortId: string): string => cohortKey(cohortId, '');
 export const roundKey = (modelId: string, round: number): string => `ai/round/${modelId}/${round}`;
 export const datasetKey = (datasetId: string): string => `ai/dataset/${datasetId}`;
 export const budgetKey = (datasetId: string, analyst: string): string => `ai/budget/${datasetId}/${analyst}`;
@@ -67,6 +70,8 @@ export const readModel = (state: StateReader, modelId: string, version: number):
   readStateValue<ModelRecord>(state, modelKey(modelId, version));
 export const readCohort = (state: StateReader, cohortId: string, orgId: string): CohortRecord | undefined =>
   readStateValue<CohortRecord>(state, cohortKey(cohortId, orgId));
+export const readCohortCustodians = (state: StateReader, cohortId: string): readonly string[] =>
+  readStateValue<readonly string[]>(state, cohortCustodiansKey(cohortId)) ?? [];
 export const readRound = (state: StateReader, modelId: string, round: number): RoundRecord | undefined =>
   readStateValue<RoundRecord>(state, roundKey(modelId, round));
 export const readDataset = (state: StateReader, datasetId: string): DatasetRecord | undefined =>
