@@ -186,4 +186,14 @@ test('export round-trips, and FHIR ResearchStudy is read and searched by its NCT
     headers: { authorization: `Bearer ${t.tokens.patient}` },
   });
   assert.equal(subjects.body.entry[0].resource.status, 'withdrawn');
+  // Failures at these FHIR routes are OperationOutcomes, as at every /fhir/R4 route (a repeated
+  // single-valued parameter was a 500 when the routes sat in the domain scope).
+  for (const [url, status] of [
+    [`${t.url}/fhir/R4/ResearchStudy?identifier=NCT02513394&identifier=NCT02513394`, 400],
+    [`${t.url}/fhir/R4/ResearchStudy/${'0'.repeat(64)}`, 404],
+  ] as const) {
+    const refused = await http(url);
+    assert.equal(refused.status, status, url);
+    assert.equal(refused.body.resourceType, 'OperationOutcome', url);
+  }
 });

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
@@ -17,6 +16,7 @@ import { fromHex } from '../../src/core/bytes.ts';
 import { buildGenesis, initNodeDir } from '../../src/node/config.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
+import { freeBasePort } from '../harness/ports.ts';
 import { startCli, type RunningNode } from '../harness/process.ts';
 import { getJson, waitFor } from '../harness/http.ts';
 
@@ -27,27 +27,9 @@ after(async () => {
   dir.remove();
 });
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 const VALIDATORS = ['hospital', 'clinic', 'pharmacy', 'insurer'];
 const MEMBERS = ['manufacturer', 'distributor'];
 const ORGANISATIONS = [...VALIDATORS, ...MEMBERS];
-
-/** A base port with the six API ports and the six P2P ports (1000 higher) all free. */
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const ports = ORGANISATIONS.flatMap((_, i) => [base + i, base + 1000 + i]);
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 interface Credentials {
   organisations: Record<
@@ -72,7 +54,7 @@ async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: u
 }
 
 test('carechain up runs four validators and two members that all follow the chain, serves FHIR with demo credentials, stops on Ctrl-C and resumes', async () => {
-  const base = await freeBasePort();
+  const base = await freeBasePort(ORGANISATIONS.length);
   const args = ['up', '--data-dir', dir.path, '--base-port', String(base), '--demo-rate', '10'];
   running = await startCli(args, 60_000);
   assert.match(running.output(), /Created a consortium of 4 validators and 2 non-voting members/);
@@ -176,7 +158,7 @@ test('carechain up runs four validators and two members that all follow the chai
 test('Ctrl-C while the consortium is still starting stops every node it started', async () => {
   const startDir = tempDir('carechain-up-start-');
   try {
-    const base = await freeBasePort();
+    const base = await freeBasePort(ORGANISATIONS.length);
     const child = spawn(
       process.execPath,
       [
@@ -216,7 +198,7 @@ test('a data directory of the older four-validator demo resumes with its four no
   const oldDir = tempDir('carechain-up-old-');
   let old: RunningNode | undefined;
   try {
-    const base = await freeBasePort();
+    const base = await freeBasePort(ORGANISATIONS.length);
     // What the four-validator `carechain up` left behind: four node folders and their shared genesis.
     const members = VALIDATORS.map(
       (name, i) =>

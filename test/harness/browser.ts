@@ -5,7 +5,6 @@
 // package: the npm one needs no system libraries).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,6 +13,7 @@ import { toHex } from '../../src/core/bytes.ts';
 import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
 import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
+import { freeBasePort } from './ports.ts';
 import { http } from './http.ts';
 import { commitTx } from './network.ts';
 import { spawnCarechain, type CarechainProcess } from './process.ts';
@@ -92,25 +92,8 @@ export async function launchChromium(source = chromiumSource()): Promise<Browser
   });
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 /** `up` runs up to this many organisations: API ports base+i, P2P ports base+1000+i. */
 const UP_ORGS_MAX = 8;
-
-async function freeBasePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const ports = Array.from({ length: UP_ORGS_MAX }, (_, i) => [base + i, base + 1000 + i]).flat();
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free port range');
-}
 
 export interface DemoOrg {
   readonly apiBaseUrl: string;
@@ -152,7 +135,7 @@ export async function startUp(timeoutMs = 480_000): Promise<UpNetwork> {
 
 async function startUpOnce(timeoutMs: number): Promise<UpNetwork> {
   const dir = tempDir('carechain-web-');
-  const basePort = await freeBasePort();
+  const basePort = await freeBasePort(UP_ORGS_MAX);
   let started: CarechainProcess;
   try {
     started = await spawnCarechain(

@@ -11,6 +11,7 @@
 //   GET  /fhir/R4/ResearchStudy/:id, /fhir/R4/ResearchStudy?identifier=   GET /fhir/R4/ResearchSubject (own)
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonObjectBody } from '../bad-input.ts';
+import { answerAsFhir } from '../errors.ts';
 import { givenOnce } from '../fhir-query.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import { fhirBundleSchema, fhirResourceSchema } from '../../contract/fhir.ts';
@@ -192,32 +193,47 @@ export function registerTrialsRoutes(
       reply.header('cache-control', 'no-store').send(myTrials(state(), await request.caller())),
   );
 
-  const fhir = (reply: { header(k: string, v: string): unknown }) =>
-    reply.header('content-type', 'application/fhir+json');
-  app.get(
-    '/fhir/R4/ResearchStudy/:id',
-    { schema: { ...params, response: { 200: fhirResourceSchema } } },
-    (request: IdRequest, reply) => {
-      fhir(reply);
-      return exportOf(state(), service.trial(request.params.id)).researchStudy;
-    },
-  );
-  app.get<{ Querystring: { identifier?: string } }>(
-    '/fhir/R4/ResearchStudy',
-    { schema: { response: { 200: fhirBundleSchema } } },
-    (request, reply) => {
-      fhir(reply);
-      return researchStudies(state(), givenOnce(request.query, 'identifier'));
-    },
-  );
-  app.get<{ Querystring: { study?: string } }>(
-    '/fhir/R4/ResearchSubject',
-    { schema: { response: { 200: fhirBundleSchema } } },
-    async (request, reply) => {
-      const who = await request.caller();
-      fhir(reply);
-      reply.header('cache-control', 'no-store');
-      return researchSubjects(state(), who, givenOnce(request.query, 'study'));
-    },
-  );
+  registerTrialsFhirRoutes(app, service);
+}
+
+/**
+ * The FHIR views of the registry, in their own scope so that their failures (an unknown id, a repeated
+ * single-valued parameter) leave as OperationOutcomes like every other /fhir/R4 route; registered in the
+ * domain scope, a FhirError became a 500 (the fuzz run found it).
+ */
+function registerTrialsFhirRoutes(app: FastifyInstance, service: TrialsService): void {
+  const state = () => service.state;
+  const params = { params: trialParams };
+  void app.register((scope, _opts, done) => {
+    answerAsFhir(scope);
+    const fhir = (reply: { header(k: string, v: string): unknown }) =>
+      reply.header('content-type', 'application/fhir+json');
+    scope.get(
+      '/fhir/R4/ResearchStudy/:id',
+      { schema: { ...params, response: { 200: fhirResourceSchema } } },
+      (request: IdRequest, reply) => {
+        fhir(reply);
+        return exportOf(state(), service.trial(request.params.id)).researchStudy;
+      },
+    );
+    scope.get<{ Querystring: { identifier?: string } }>(
+      '/fhir/R4/ResearchStudy',
+      { schema: { response: { 200: fhirBundleSchema } } },
+      (request, reply) => {
+        fhir(reply);
+        return researchStudies(state(), givenOnce(request.query, 'identifier'));
+      },
+    );
+    scope.get<{ Querystring: { study?: string } }>(
+      '/fhir/R4/ResearchSubject',
+      { schema: { response: { 200: fhirBundleSchema } } },
+      async (request, reply) => {
+        const who = await request.caller();
+        fhir(reply);
+        reply.header('cache-control', 'no-store');
+        return researchSubjects(state(), who, givenOnce(request.query, 'study'));
+      },
+    );
+    done();
+  });
 }
