@@ -4,20 +4,33 @@
 //   2. consented read, cross-organisation: a clinic practitioner reads a hospital record through the
 //      clinic's node (forwarded to the hospital, access event committed, answer re-encrypted to the clinic
 //      node and checked against the chain);
-//   3. the same-run baseline: the patient reading their own record at the custodian (no access event).
+//   3. the same-run baseline: the patient reading their own record at the custodian (no access event);
+//   4. transaction Bundles of `--bundle` Observations (default 20), registered in one tx each: the
+//      issue's create target counts a Bundle's resources (`bundleCreate.resourcesPerSec`).
 // Prints each rate with p50/p99 latency and the read ratios, then one JSON line.
 import { cpus } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { toHex } from '../src/core/bytes.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../src/services/records/gateway.ts';
 import { patientPseudonym } from '../src/app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../src/node/keys.ts';
 import { startNetwork } from '../test/harness/network.ts';
-import { closedLoop, loadOptions, numberOption, type LoadResult } from './lib/load.ts';
+import { closedLoop, loadOptions, numberOption, textOption, type LoadResult } from './lib/load.ts';
 import { observationReadGrant } from '../test/harness/fhir-client.ts';
 
 const { concurrency, durationMs, warmupMs } = loadOptions({ concurrency: 64, seconds: 15, warmup: 3 });
 const patients = numberOption('patients', 16);
+const bundleSize = numberOption('bundle', 20);
+// `--loads bundle` runs one load alone, e.g. to profile the nodes under it (CARECHAIN_NODE_FLAGS).
+const loads = new Set(textOption('loads', 'create,consented,own,bundle').split(','));
+const EMPTY: LoadResult = { completed: 0, failed: 0, seconds: 0, perSecond: 0, p50Ms: NaN, p99Ms: NaN };
+/** Runs a load when --loads names it; a skipped one reports as empty. */
+async function load(name: string, label: string, send: (c: number, i: number) => Promise<boolean>) {
+  if (!loads.has(name)) return EMPTY;
+  const result = await closedLoop(concurrency, warmupMs, durationMs, send);
+  report(label, result);
+  return result;
+}
 
 function report(label: string, r: LoadResult): void {
   console.log(
@@ -86,7 +99,7 @@ await Promise.all(
 );
 console.log('done');
 
-const create = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
+const create = await load('create', 'FHIR create (committed)', async (c, i) => {
   const person = people[c % people.length]!;
   const response = await fhirCall(
     'POST',
@@ -97,23 +110,38 @@ const create = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) 
   await response.arrayBuffer();
   return response.status === 201;
 });
-report('FHIR create (committed)', create);
 
-const consented = await closedLoop(concurrency, warmupMs, durationMs, async (c) => {
+const consented = await load('consented', 'consented read, clinic via own node (logged)', async (c) => {
   const person = people[c % people.length]!;
   const response = await fhirCall('GET', `${clinic}/Observation/${person.observationId}`, physicianToken);
   await response.arrayBuffer();
   return response.status === 200;
 });
-report('consented read, clinic via own node (logged)', consented);
 
-const own = await closedLoop(concurrency, warmupMs, durationMs, async (c) => {
+const own = await load('own', 'patient reads own record at custodian', async (c) => {
   const person = people[c % people.length]!;
   const response = await fhirCall('GET', `${hospital}/Observation/${person.observationId}`, person.token);
   await response.arrayBuffer();
   return response.status === 200;
 });
-report('patient reads own record at custodian', own);
+
+// A transaction Bundle of observations about one patient, each entry a POST with a urn:uuid fullUrl.
+const bundleOf = (patientId: string, i: number) => ({
+  resourceType: 'Bundle',
+  type: 'transaction',
+  entry: Array.from({ length: bundleSize }, (_, k) => ({
+    fullUrl: `urn:uuid:${randomUUID()}`,
+    resource: observation(patientId, i * bundleSize + k),
+    request: { method: 'POST', url: 'Observation' },
+  })),
+});
+const bundles = await load('bundle', `transaction Bundles of ${bundleSize} (committed)`, async (c, i) => {
+  const person = people[c % people.length]!;
+  const response = await fhirCall('POST', hospital, doctorToken, bundleOf(person.patientId, i));
+  await response.arrayBuffer();
+  return response.status === 200;
+});
+console.log(`  = ${(bundles.perSecond * bundleSize).toFixed(0)} resources/s`);
 
 const finalHeight = (
   (await (await fetch(`${network.url('hospital')}/api/v1/status`)).json()) as { height: number }
@@ -139,6 +167,11 @@ console.log(
     create: rounded(create),
     consentedRead: rounded(consented),
     ownRead: rounded(own),
+    bundleCreate: {
+      ...rounded(bundles),
+      bundleSize,
+      resourcesPerSec: Math.round(bundles.perSecond * bundleSize),
+    },
     consentedToOwn: +(consented.perSecond / own.perSecond).toFixed(3),
     finalHeight,
   }),

@@ -19,6 +19,13 @@ export function numberOption(name: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
+/** The text after `--name` on this bench's command line, else `fallback`. */
+export function textOption(name: string, fallback: string): string {
+  const args = process.argv.slice(2);
+  const i = args.lastIndexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
+}
+
 /** The closed-loop settings every load bench takes (--concurrency, --seconds, --warmup), with its defaults. */
 export function loadOptions(defaults: { concurrency: number; seconds: number; warmup: number }): {
   concurrency: number;
