@@ -166,6 +166,11 @@ export class VaultStore {
     );
   }
 
+  /** Runs fn in one database transaction (a put inside it becomes a savepoint): for batches of puts. */
+  inOneTransaction<T>(fn: () => T): T {
+    return this.port.transaction(fn);
+  }
+
   /**
    * Stores a new version with its wrapped keys, all-or-nothing: a version is never on disk without a key
    * that opens it. Versions of one record keep their chain, resource type and patient.

@@ -182,6 +182,27 @@ void test('bad input is refused with a clear code and changes nothing', () => {
   store.close();
 });
 
+void test('sealAll stores a batch in one transaction: every version, or none when one is refused', () => {
+  const { store, vault } = openVault();
+  const batch = ['batch-1', 'batch-2', 'batch-3'].map((recordId) =>
+    sealInput({ recordId, resourceType: 'Observation', resource: OBSERVATION, patientPseudonym: 'pseudo-c' }),
+  );
+  // The last one repeats a stored version: the two before it must not stay behind.
+  assert.equal(
+    codeOf(() => vault.sealAll([...batch.slice(0, 2), sealInput()])),
+    'vault.version_exists',
+  );
+  assert.deepEqual(vault.listByPatient('pseudo-c'), []);
+  const sealed = vault.sealAll(batch);
+  assert.deepEqual(
+    sealed.map((s) => s.recordId),
+    ['batch-1', 'batch-2', 'batch-3'],
+  );
+  assert.equal(vault.listByPatient('pseudo-c').length, 3);
+  assert.deepEqual(vault.open('batch-2', 1, patient), OBSERVATION);
+  store.close();
+});
+
 /** Fraction of the 32-byte chunks of `data` found anywhere in the vault's database files. */
 function fractionOnDisk(path: string, data: Uint8Array): number {
   const files = [VAULT_FILE, `${VAULT_FILE}-wal`, `${VAULT_FILE}-shm`]

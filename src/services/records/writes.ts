@@ -186,8 +186,9 @@ export async function writeResources(
     });
   }
 
-  const registrations: Registration[] = sealInputs.map(({ op, recordId, stored, version, pseudonym }) => {
-    const sealed = port.vault.seal({
+  // All of a request's versions are sealed in one vault transaction: stored together or not at all.
+  const sealed = port.vault.sealAll(
+    sealInputs.map(({ op, recordId, stored, version, pseudonym }) => ({
       chainId: port.node.ledger.chainId,
       recordId,
       version,
@@ -198,16 +199,16 @@ export async function writeResources(
       recipients: [port.node.key.publicKey, currentPatientKey(state, pseudonym)].filter(
         (key): key is string => key !== undefined,
       ),
-    });
-    return {
-      recordId,
-      version,
-      resourceType: op.resourceType,
-      patientPseudonym: pseudonym,
-      custodianOrgId,
-      commitment: sealed.commitment,
-    };
-  });
+    })),
+  );
+  const registrations: Registration[] = sealInputs.map(({ op, recordId, version, pseudonym }, i) => ({
+    recordId,
+    version,
+    resourceType: op.resourceType,
+    patientPseudonym: pseudonym,
+    custodianOrgId,
+    commitment: sealed[i]!.commitment,
+  }));
   // Keyless patients are on chain first; a records tx that then fails leaves only their identity (no
   // PHI, no records), which a retry of the same Patient finds and reuses.
   await Promise.all(
