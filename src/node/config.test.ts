@@ -136,6 +136,30 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
   });
 });
 
+test("node.json's optional supply.verifyLimits load, and bad ones are refused", () => {
+  withNodeConfig((_folder, load) => {
+    assert.equal(load({}).verifyLimits, undefined);
+    assert.equal(load({ supply: {} }).verifyLimits, undefined);
+    const desk = { perCaller: { perSecond: 500, burst: 1000 }, perNode: { perSecond: 2000, burst: 4000 } };
+    assert.deepEqual(load({ supply: { verifyLimits: desk } }).verifyLimits, desk);
+    for (const bad of [
+      null,
+      'fast',
+      { verifyLimits: null },
+      { verifyLimits: { perCaller: desk.perCaller } },
+      { verifyLimits: { ...desk, perNode: { perSecond: 0, burst: 10 } } },
+      { verifyLimits: { ...desk, perNode: { perSecond: 10, burst: 0.5 } } },
+      { verifyLimits: { ...desk, perCaller: { perSecond: Infinity, burst: 10 } } },
+    ]) {
+      assert.throws(
+        () => load({ supply: bad }),
+        (err: { code?: string }) => err.code === 'config.invalid',
+        JSON.stringify(bad),
+      );
+    }
+  });
+});
+
 test("node.json's optional p2p.dialPeersMax loads, and a bad one is refused", () => {
   withNodeConfig((_folder, load) => {
     const p2p = { host: '127.0.0.1', port: 0 };

@@ -14,6 +14,7 @@ import {
 } from '../app/records/policy.ts';
 import { ORG_ID_PATTERN } from '../app/payload.ts';
 import type { MempoolOptions } from './mempool.ts';
+import type { BucketLimit } from './intake/token-buckets.ts';
 import { makePrivateDir } from './private-dir.ts';
 import { parseApiTls, type ApiTlsFiles } from './api-tls.ts';
 
@@ -50,6 +51,17 @@ export interface NodeConfigFile {
   readonly database?: string;
   /** Optional: the mempool's bounds (mempool.ts); absent means DEFAULT_MEMPOOL_OPTIONS. */
   readonly mempool?: MempoolOptions;
+  /**
+   * Optional: how often this node answers DSCSA verifications (services/supply/verify-limits.ts). A
+   * distributor's returns desk verifies far more packs than a pharmacy counter; absent means the defaults.
+   */
+  readonly supply?: { readonly verifyLimits?: VerifyLimitsConfig };
+}
+
+/** Token-bucket limits on verifications: per staff member and for the node's whole organisation. */
+export interface VerifyLimitsConfig {
+  readonly perCaller: BucketLimit;
+  readonly perNode: BucketLimit;
 }
 
 /**
@@ -90,6 +102,8 @@ export interface LoadedConfig {
   readonly database: string | undefined;
   /** The mempool's bounds from node.json, or undefined for the defaults. */
   readonly mempool: MempoolOptions | undefined;
+  /** node.json's supply.verifyLimits, or undefined for the defaults. */
+  readonly verifyLimits: VerifyLimitsConfig | undefined;
 }
 
 export const CONFIG_FILE = 'node.json';
@@ -273,7 +287,32 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     dialPeersMax: checkDialPeersMax(raw.p2p?.dialPeersMax, path),
     database: checkDatabase(raw.database, path),
     mempool: checkMempool(raw.mempool, path),
+    verifyLimits: checkVerifyLimits(raw.supply, path),
   };
+}
+
+/** `supply.verifyLimits`: both buckets, each with a positive rate and a burst of at least one. */
+function checkVerifyLimits(supply: unknown, path: string): VerifyLimitsConfig | undefined {
+  if (supply === undefined) return undefined;
+  const invalid = () =>
+    new NodeError(
+      'config.invalid',
+      `config ${path}: supply.verifyLimits must be { perCaller: { perSecond, burst }, perNode: { perSecond, burst } } with positive numbers`,
+    );
+  if (typeof supply !== 'object' || supply === null) throw invalid();
+  const limits = (supply as Record<string, unknown>).verifyLimits;
+  if (limits === undefined) return undefined;
+  const bucket = (value: unknown): BucketLimit => {
+    const b = value as Partial<BucketLimit> | null;
+    if (typeof b !== 'object' || b === null) throw invalid();
+    if (!(typeof b.perSecond === 'number' && b.perSecond > 0 && Number.isFinite(b.perSecond)))
+      throw invalid();
+    if (!(Number.isSafeInteger(b.burst) && (b.burst as number) >= 1)) throw invalid();
+    return { perSecond: b.perSecond, burst: b.burst as number };
+  };
+  if (typeof limits !== 'object' || limits === null) throw invalid();
+  const { perCaller, perNode } = limits as Record<string, unknown>;
+  return { perCaller: bucket(perCaller), perNode: bucket(perNode) };
 }
 
 function checkApi(value: unknown, folder: string, path: string): ApiConfig {

@@ -16,7 +16,13 @@ import type { RecordsGenesis } from '../../src/app/records/policy.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { signTx, type SignedTx } from '../../src/core/tx.ts';
 import { systemClock } from '../../src/node/env.ts';
-import { ADMIN_KEY_FILE, buildGenesis, initNodeDir, type MemberFile } from '../../src/node/config.ts';
+import {
+  ADMIN_KEY_FILE,
+  buildGenesis,
+  CONFIG_FILE,
+  initNodeDir,
+  type MemberFile,
+} from '../../src/node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
 import { freePorts, getJson, heightOf, http, postJson, waitFor, type HttpAnswer } from './http.ts';
@@ -278,15 +284,23 @@ export interface RunningNetwork extends TestNetwork {
 export const ORGS = ['hospital', 'clinic', 'pharmacy', 'insurer'] as const;
 export type Org = (typeof ORGS)[number];
 
-/** Makes the folders in a fresh temp directory and starts every node; resolves once all APIs listen. */
+/**
+ * Makes the folders in a fresh temp directory and starts every node; resolves once all APIs listen.
+ * `nodeConfig` fields are added to every node.json (a bench's raised limits, say).
+ */
 export async function startNetwork(
   prefix: string,
   members: readonly (string | MemberSpec)[] = ORGS,
   chainId?: string,
   records?: Partial<RecordsGenesis>,
+  nodeConfig: Readonly<Record<string, unknown>> = {},
 ): Promise<RunningNetwork> {
   const root = tempDir(prefix);
   const net = await makeNetwork(root.path, members, chainId, records);
+  for (const dir of net.dirs) {
+    const path = join(dir, CONFIG_FILE);
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...nodeConfig }));
+  }
   const started = await Promise.allSettled(net.dirs.map((dir) => startNodeProcess(dir)));
   const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const halt = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => stopProcesses(nodes, signal);

@@ -20,6 +20,7 @@ import { defaultSchemaPath, loadEpcisValidator, type EpcisValidator } from '../.
 import { pedigree, sgtinParam } from '../../services/supply/pedigree.ts';
 import { SupplyService } from '../../services/supply/service.ts';
 import { parseVerifyRequest } from '../../services/supply/verify.ts';
+import type { VerifyLimits } from '../../services/supply/verify-limits.ts';
 import { registerEpcisRoutes } from './epcis.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import {
@@ -67,6 +68,8 @@ export interface SupplyRouteOptions {
   /** The GS1 EPCIS 2.0 JSON Schema; default CARECHAIN_EPCIS_SCHEMA or the shared test data. */
   readonly epcisSchemaPath?: string;
   readonly commitTimeoutMs?: number;
+  /** node.json's supply.verifyLimits; absent means DEFAULT_VERIFY_LIMITS. */
+  readonly verifyLimits?: VerifyLimits;
   readonly clock?: Clock;
 }
 
@@ -106,7 +109,10 @@ export function registerSupplyRoutes(
   options: SupplyRouteOptions,
 ): void {
   const clock = options.clock ?? systemClock;
-  const service = new SupplyService({ commitTimeoutMs: options.commitTimeoutMs }, { node, clock });
+  const service = new SupplyService(
+    { commitTimeoutMs: options.commitTimeoutMs, verifyLimits: options.verifyLimits },
+    { node, clock },
+  );
   // Compiled on first use (a third of a second), then kept; a missing schema is retried each time.
   let validator: EpcisValidator | undefined;
   const schema = () => (validator ??= loadEpcisValidator(options.epcisSchemaPath ?? defaultSchemaPath()));

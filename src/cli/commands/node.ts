@@ -116,7 +116,7 @@ export async function runNode(options: {
     witness,
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: erasureCrashHook(),
-    supply: { verifier },
+    supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
     ...(tls === undefined ? {} : { tls }),
   });
   const address = await app.listen({ host: api.host, port: api.port });

@@ -3,15 +3,15 @@
 // organisation's staff together) would fill blocks and the mempool. A scanner at a pharmacy counter
 // verifies a pack every few seconds; the limits leave it far more than that. A refusal is
 // 'verify.rate_limited' (429) with retryAfterSeconds, which the API sends as Retry-After.
-import { TokenBuckets, type BucketLimit } from '../../node/intake/token-buckets.ts';
+import type { VerifyLimitsConfig } from '../../node/config.ts';
+import { TokenBuckets } from '../../node/intake/token-buckets.ts';
 import { ServiceError } from '../errors.ts';
 
-export interface VerifyLimits {
-  /** Verifications by one staff member (their key). */
-  readonly perCaller: BucketLimit;
-  /** Verifications by the node's whole organisation: it signs each one's tx. */
-  readonly perNode: BucketLimit;
-}
+/**
+ * perCaller: verifications by one staff member (their key); perNode: by the node's whole organisation,
+ * which signs each one's tx. The same shape node.json's supply.verifyLimits is read into.
+ */
+export type VerifyLimits = VerifyLimitsConfig;
 
 export const DEFAULT_VERIFY_LIMITS: VerifyLimits = {
   perCaller: { perSecond: 2, burst: 20 },
