@@ -35,3 +35,15 @@ export function syntheaBundles(): TestFile[] {
   const rank = (f: string): number => (f.startsWith('hospital') ? 0 : f.startsWith('practitioner') ? 1 : 2);
   return readDir('synthea').sort((a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file));
 }
+
+/** The Da Vinci PAS example Bundles (requests and responses), by file name. */
+export function pasBundles(): TestFile[] {
+  return readDir('davinci-pas');
+}
+
+/** The resources of a PAS example Bundle, by file name. */
+export function pasResources(file: string): Json[] {
+  const found = pasBundles().find((b) => b.file === file);
+  if (found === undefined) throw new Error(`no PAS example ${file}`);
+  return (found.json.entry as { resource: Json }[]).map((e) => e.resource);
+}

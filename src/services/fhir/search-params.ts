@@ -127,6 +127,24 @@ function clinical(type: string, ...own: SearchParamDef[]): SearchParamDef[] {
   ];
 }
 
+/** What Claim and ExplanationOfBenefit share in the R4 registry: who, where, when and which devices. */
+function claimLike(type: 'Claim' | 'ExplanationOfBenefit'): SearchParamDef[] {
+  return [
+    param('created', 'date', `${type}.created`, 'The creation date'),
+    reference('provider', `${type}.provider`, undefined, 'The provider responsible'),
+    reference('enterer', `${type}.enterer`, undefined, 'Who entered it'),
+    reference('facility', `${type}.facility`, 'Location', 'Where the services were provided'),
+    reference('care-team', `${type}.careTeam.provider`, undefined, 'A member of the care team'),
+    reference('payee', `${type}.payee.party`, undefined, 'Who receives the payment'),
+    reference('encounter', `${type}.item.encounter`, 'Encounter', 'An encounter an item refers to'),
+    ...(type === 'Claim' ? [reference('insurer', 'Claim.insurer', 'Organization', 'The target payer')] : []),
+    reference('item-udi', `${type}.item.udi`, 'Device', 'A device on an item'),
+    reference('detail-udi', `${type}.item.detail.udi`, 'Device', 'A device on an item detail'),
+    reference('subdetail-udi', `${type}.item.detail.subDetail.udi`, 'Device', 'A device on a sub-detail'),
+    reference('procedure-udi', `${type}.procedure.udi`, 'Device', 'A device on a procedure'),
+  ];
+}
+
 /**
  * Per type, its own parameters: the US Core 6.1 ones (SHALL and SHOULD) with their R4 names, and the
  * generic `date` issue 4 asked for. Types of the Patient compartment without US Core guidance get
@@ -266,10 +284,19 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     param('target-date', 'date', 'Goal.target.due.ofType(date)', 'When the target is due'),
     token('description', 'Goal.description', 'The goal'),
   ],
+  // Coverage, Claim, ClaimResponse and ExplanationOfBenefit (issue 17): every R4 registry parameter
+  // (coverage.html#search, claim.html#search, claimresponse.html#search, explanationofbenefit.html#search)
+  // that resolves to a token, date, reference or string.
   Coverage: clinical(
     'Coverage',
     reference('beneficiary', 'Coverage.beneficiary', 'Patient', 'The beneficiary'),
     reference('payor', 'Coverage.payor', undefined, 'The payor'),
+    reference('subscriber', 'Coverage.subscriber', undefined, 'The subscriber'),
+    reference('policy-holder', 'Coverage.policyHolder', undefined, 'Who holds the policy'),
+    token('type', 'Coverage.type', 'The kind of coverage'),
+    token('class-type', 'Coverage.class.type', 'The kind of a coverage class (group, plan…)'),
+    param('class-value', 'string', 'Coverage.class.value', 'The value of a coverage class'),
+    param('dependent', 'string', 'Coverage.dependent', 'The dependent number'),
   ),
   QuestionnaireResponse: clinical(
     'QuestionnaireResponse',
@@ -319,12 +346,33 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     status('Claim'),
     patientOnly('Claim.patient'),
     date('Claim.created', 'carechain: the creation date (R4 name: created)'),
+    ...claimLike('Claim'),
+    token('use', 'Claim.use', 'claim, preauthorization or predetermination'),
+    token('priority', 'Claim.priority', 'The requested processing priority'),
+  ],
+  ClaimResponse: [
+    identifier('ClaimResponse'),
+    status('ClaimResponse'),
+    patientOnly('ClaimResponse.patient'),
+    date('ClaimResponse.created', 'carechain: the creation date (R4 name: created)'),
+    param('created', 'date', 'ClaimResponse.created', 'The creation date'),
+    reference('insurer', 'ClaimResponse.insurer', 'Organization', 'The insurer that answered'),
+    reference('requestor', 'ClaimResponse.requestor', undefined, 'Who sent the claim'),
+    reference('request', 'ClaimResponse.request', 'Claim', 'The claim answered'),
+    token('outcome', 'ClaimResponse.outcome', 'queued, complete, error or partial'),
+    token('use', 'ClaimResponse.use', 'claim, preauthorization or predetermination'),
+    param('disposition', 'string', 'ClaimResponse.disposition', 'The disposition message'),
+    param('payment-date', 'date', 'ClaimResponse.payment.date', 'When the payment is expected'),
   ],
   ExplanationOfBenefit: [
     identifier('ExplanationOfBenefit'),
     status('ExplanationOfBenefit'),
     patientOnly('ExplanationOfBenefit.patient'),
     date('ExplanationOfBenefit.created', 'carechain: the creation date (R4 name: created)'),
+    ...claimLike('ExplanationOfBenefit'),
+    reference('claim', 'ExplanationOfBenefit.claim', 'Claim', 'The claim adjudicated'),
+    reference('coverage', 'ExplanationOfBenefit.insurance.coverage', 'Coverage', 'The coverage used'),
+    param('disposition', 'string', 'ExplanationOfBenefit.disposition', 'The disposition message'),
   ],
   Consent: [
     identifier('Consent'),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planBundle, type TransactionPlan } from './bundle.ts';
-import { hl7Example, hl7Examples, syntheaBundles, type Json } from './fhir-testdata.ts';
+import { hl7Example, hl7Examples, pasResources, syntheaBundles, type Json } from './fhir-testdata.ts';
 import { FhirError } from './operation-outcome.ts';
 import { matches } from './search-match.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, parseSearch, type QueryInput } from './search.ts';
@@ -255,4 +255,45 @@ test('_summary=count, _elements and _sort on a date parameter parse; anything el
   for (const bad of ['_summary=true', '_elements=a.b', '_sort=code', '_sort=date&_sort=-date']) {
     assert.throws(() => parseSearch('Observation', bad), FhirError, bad);
   }
+});
+
+test('Claim, ClaimResponse and Coverage search by their R4 parameters on the Da Vinci PAS examples', () => {
+  const request = pasResources('conformant_pas_bundle_v110.json');
+  const answers = [
+    ...pasResources('valid_pa_response_bundle.json'),
+    ...pasResources('valid_pa_response_bundle_denial.json'),
+  ];
+  const hits = (resources: Json[], type: string, query: string) => {
+    const parsed = parseSearch(type, query);
+    return resources.filter((r) => r.resourceType === type && matches(r, parsed)).length;
+  };
+  assert.equal(hits(request, 'Claim', 'use=preauthorization'), 1);
+  assert.equal(hits(request, 'Claim', 'use=claim'), 0);
+  assert.equal(hits(request, 'Claim', 'insurer=Organization/InsurerExample'), 1);
+  assert.equal(hits(request, 'Claim', 'insurer=Organization/UMOExample'), 0);
+  assert.equal(hits(request, 'Claim', 'provider=Organization/UMOExample&priority=normal'), 1);
+  assert.equal(hits(request, 'Claim', 'care-team=Practitioner/ReferralPractitionerExample'), 1);
+  assert.equal(hits(request, 'Claim', 'created=2005-05-02'), 1);
+  assert.equal(hits(request, 'Claim', 'created=gt2005-05-03'), 0);
+  assert.equal(hits(request, 'Coverage', 'payor=Organization/InsurerExample&beneficiary=SubscriberExample'), 1);
+  assert.equal(hits(request, 'Coverage', 'patient=SubscriberExample&status=active'), 1);
+  assert.equal(hits(request, 'Coverage', 'payor=Organization/UMOExample'), 0);
+  assert.equal(hits(answers, 'ClaimResponse', 'outcome=complete&use=preauthorization'), 2);
+  assert.equal(hits(answers, 'ClaimResponse', 'outcome=queued'), 0);
+  assert.equal(hits(answers, 'ClaimResponse', 'requestor=Organization/UMOExample&insurer=InsurerExample'), 2);
+  assert.throws(() => parseSearch('Claim', 'outcome=complete'), FhirError); // a ClaimResponse parameter
+});
+
+test('ExplanationOfBenefit and Claim search by claim, provider and created on Synthea data', () => {
+  const claims = liz.filter((r) => r.resourceType === 'Claim');
+  const eobs = liz.filter((r) => r.resourceType === 'ExplanationOfBenefit');
+  assert.ok(claims.length > 0 && eobs.length > 0);
+  const first = eobs[0]!;
+  const claimRef = String(first.claim.reference);
+  const eobHits = (query: string) => eobs.filter((r) => matches(r, parseSearch('ExplanationOfBenefit', query)));
+  assert.deepEqual(eobHits(`claim=${claimRef}`), [first]);
+  assert.deepEqual(eobHits('claim=Claim/no-such-claim'), []);
+  assert.equal(eobHits(`patient=${lizPatientId}`).length, eobs.length);
+  const claimHits = claims.filter((r) => matches(r, parseSearch('Claim', 'use=claim')));
+  assert.equal(claimHits.length, claims.filter((r) => r.use === 'claim').length);
 });
