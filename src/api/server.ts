@@ -11,6 +11,7 @@ import { installErrorTranslator } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerClaimsRoutes } from './routes/claims.ts';
+import { PriorAuthService } from '../services/claims/prior-auth.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
@@ -43,6 +44,8 @@ export interface ApiServerOptions {
   readonly tls?: ApiTlsPem;
   /** The node's C2SP checkpoint, witness and tlog-proof routes (services/witness/node-witness.ts). */
   readonly witness?: NodeWitness;
+  /** Prior authorisation (issue 17 §7): the member insurer answering PAS requests naming no member payer. */
+  readonly claims?: { readonly defaultPayerOrgId?: string | undefined };
 }
 
 /** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
@@ -96,9 +99,17 @@ export function buildApiServer(
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
     registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
-    registerClaimsRoutes(api, node);
+    // PAS needs callers and the R4 validator, which come with the FHIR endpoint.
+    const priorAuth =
+      options.fhir === undefined
+        ? undefined
+        : new PriorAuthService(node, options.fhir.gateway.validator, {
+            baseUrl: options.fhir.baseUrl,
+            defaultPayerOrgId: options.claims?.defaultPayerOrgId,
+          });
+    registerClaimsRoutes(api, node, priorAuth);
     registerMetrics(api, node);
-    if (options.fhir !== undefined) registerFhirRoutes(api, node, options.fhir);
+    if (options.fhir !== undefined) registerFhirRoutes(api, node, { ...options.fhir, priorAuth });
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {
       const extra = options.recordsAdmin === true ? {} : options.recordsAdmin;
       registerRecordsAdminRoutes(api, node, options.fhir, { logger, ...extra });

@@ -6,7 +6,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FingerprintEntry } from '../app/claims/fingerprint.ts';
 import type { ClaimEntry, PaRequestEntry } from '../app/claims/ledger-types.ts';
-import type { PayerMetrics } from '../app/claims/metrics.ts';
+import { REVIEW_ACTIONS, type PayerMetrics } from '../app/claims/metrics.ts';
+import { AUTH_NUMBER_PATTERN } from '../app/claims/parse.ts';
 import type { Adjudication, ClaimFacts, RuleTable } from '../app/claims/types.ts';
 import { hex32 } from './ledger.ts';
 
@@ -50,6 +51,26 @@ export const priorAuthAnswerSchema = Type.Object({
   decidedInTime: Type.Union([Type.Boolean(), Type.Null()]),
 });
 export type PriorAuthAnswer = Static<typeof priorAuthAnswerSchema>;
+
+/**
+ * The payer's answer to a PA request, by its staff at its own node (X12 306): A4 pends it once more,
+ * A1/A2/A6 certify (with the authorisation number the ClaimResponse carries as preAuthRef), A3 denies,
+ * C cancels.
+ */
+export const decisionBody = Type.Object(
+  {
+    action: Type.Union(REVIEW_ACTIONS.map((a) => Type.Literal(a))),
+    authNumber: Type.Union([Type.String({ pattern: AUTH_NUMBER_PATTERN.source }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type DecisionBody = Static<typeof decisionBody>;
+export const decisionAnswerSchema = Type.Object({
+  txHash: hex32,
+  height: Type.Integer(),
+  ...priorAuthAnswerSchema.properties,
+});
+export type DecisionAnswer = Static<typeof decisionAnswerSchema>;
 
 export const metricsQuery = Type.Object({ payer: Type.Optional(orgId) });
 export const metricsAnswerSchema = Type.Object({

@@ -56,6 +56,11 @@ export interface NodeConfigFile {
    * distributor's returns desk verifies far more packs than a pharmacy counter; absent means the defaults.
    */
   readonly supply?: { readonly verifyLimits?: VerifyLimitsConfig };
+  /**
+   * Optional: `defaultPayer`, the member insurer's organisation id that answers a PAS request whose Claim
+   * and Coverage name no member (issue 17 §7); the chain checks it is an insurer when a request uses it.
+   */
+  readonly claims?: { readonly defaultPayer?: string };
 }
 
 /** Token-bucket limits on verifications: per staff member and for the node's whole organisation. */
@@ -104,6 +109,8 @@ export interface LoadedConfig {
   readonly mempool: MempoolOptions | undefined;
   /** node.json's supply.verifyLimits, or undefined for the defaults. */
   readonly verifyLimits: VerifyLimitsConfig | undefined;
+  /** node.json's claims.defaultPayer, or undefined: PAS requests must then name a member insurer. */
+  readonly defaultPayerOrgId: string | undefined;
 }
 
 export const CONFIG_FILE = 'node.json';
@@ -288,6 +295,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     database: checkDatabase(raw.database, path),
     mempool: checkMempool(raw.mempool, path),
     verifyLimits: checkVerifyLimits(raw.supply, path),
+    defaultPayerOrgId: checkDefaultPayer(raw.claims, path),
   };
 }
 
@@ -313,6 +321,17 @@ function checkVerifyLimits(supply: unknown, path: string): VerifyLimitsConfig | 
   if (typeof limits !== 'object' || limits === null) throw invalid();
   const { perCaller, perNode } = limits as Record<string, unknown>;
   return { perCaller: bucket(perCaller), perNode: bucket(perNode) };
+}
+
+/** An organisation id (as membership writes them), or nothing. */
+function checkDefaultPayer(value: unknown, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  const payer = (value as { defaultPayer?: unknown } | null)?.defaultPayer;
+  if (payer === undefined) return undefined;
+  if (typeof payer !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(payer)) {
+    throw new NodeError('config.invalid', `config ${path}: claims.defaultPayer must be an organisation id`);
+  }
+  return payer;
 }
 
 function checkApi(value: unknown, folder: string, path: string): ApiConfig {

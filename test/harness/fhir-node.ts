@@ -69,6 +69,8 @@ export interface FhirTestNodeOptions {
   readonly clock?: Clock;
   /** Add an insurer ('insurer') whose node key (fhirKeys.insurerNode) signs its claims txs. */
   readonly insurer?: boolean;
+  /** The member insurer answering PAS requests that name no member payer (issue 17 §7's setting). */
+  readonly defaultPayerOrgId?: string;
   /** Longest pause without a block when nothing is pending (default 1 s). */
   readonly emptyBlockIntervalMs?: number;
   /** The hospital's organisation type (default hospital); research-sponsor for a trial it sponsors. */
@@ -240,6 +242,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
       fhir: { gateway, verifier, baseUrl: FHIR_BASE, patientAuth: { issuer, challenges } },
       ...(options.recordsAdmin === true ? { recordsAdmin: true } : {}),
       ...(options.supply === true ? { supply: { verifier } } : {}),
+      claims: { defaultPayerOrgId: options.defaultPayerOrgId },
     });
     app = server;
     let url = '';

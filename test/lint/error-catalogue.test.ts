@@ -70,7 +70,7 @@ test('codes passed through a variable are few and known', () => {
     if (count > 0) sites.push(file.slice(SRC.length + 1));
   }
   // register.ts and block.ts (adding the tx's index) re-raise a TxError with its own code; challenge.ts's
-  // fail() takes an AuthErrorCode; ledger-refusal.ts (for the supply and trials services) answers a refused
+  // fail() takes an AuthErrorCode; ledger-refusal.ts (for the supply, trials and claims services) answers a refused
   // tx with its module's reason (each in the catalogue, scanned above as rejected()). Every other
   // translation is the one error translator's (api/errors.ts).
   assert.deepEqual(sites.sort(), [

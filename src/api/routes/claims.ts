@@ -6,13 +6,18 @@
 //   GET  /api/v1/claims/:claimId                     a claim's commitment, status, line verdicts, digest
 //   POST /api/v1/claims/:claimId/replay              { facts } → the engine's answer and whether it
 //                                                    reproduces the committed digest
-// No token: the chain these read is public between members (commitments, pseudonyms, verdicts, figures,
-// never claim content), and a replay only computes. Errors: { error: { code, message, details } }.
+//   POST /api/v1/claims/prior-auth/:requestId/decision  { action, authNumber }: the payer's staff answer
+//                                                    a PA request through their own node (token needed)
+// The reads need no token: the chain they read is public between members (commitments, pseudonyms,
+// verdicts, figures, never claim content), and a replay only computes. Errors: { error: { code,
+// message, details } }.
 import type { FastifyInstance } from 'fastify';
 import {
   CLAIMS_API,
   claimAnswerSchema,
   claimParams,
+  decisionAnswerSchema,
+  decisionBody,
   fingerprintAnswerSchema,
   fingerprintParams,
   metricsAnswerSchema,
@@ -24,8 +29,10 @@ import {
   ruleTableAnswerSchema,
   ruleTableParams,
   ruleTableQuery,
+  type DecisionBody,
   type ReplayBody,
 } from '../../contract/claims.ts';
+import type { PriorAuthService } from '../../services/claims/prior-auth.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import {
@@ -39,7 +46,11 @@ import {
 
 const refusals = { 400: errorSchema, 404: errorSchema, 422: errorSchema };
 
-export function registerClaimsRoutes(app: FastifyInstance, node: CarechainNode): void {
+export function registerClaimsRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  priorAuth: PriorAuthService | undefined,
+): void {
   const { ledger } = node;
   app.get<{ Querystring: { payer?: string } }>(
     `${CLAIMS_API}/metrics`,
@@ -81,5 +92,22 @@ export function registerClaimsRoutes(app: FastifyInstance, node: CarechainNode):
       schema: { params: claimParams, body: replayBody, response: { 200: replayAnswerSchema, ...refusals } },
     },
     (request) => replayView(ledger.state, request.params.claimId, request.body.facts),
+  );
+  if (priorAuth === undefined) return;
+  app.post<{ Params: { requestId: string }; Body: DecisionBody }>(
+    `${CLAIMS_API}/prior-auth/:requestId/decision`,
+    {
+      schema: {
+        params: priorAuthParams,
+        body: decisionBody,
+        response: { 200: decisionAnswerSchema, ...refusals, 401: errorSchema, 403: errorSchema },
+      },
+    },
+    async (request) => {
+      const { action, authNumber } = request.body;
+      const who = await request.caller();
+      const { txHash, height } = await priorAuth.decide(who, request.params.requestId, action, authNumber);
+      return { txHash, height, ...priorAuthView(ledger.state, request.params.requestId) };
+    },
   );
 }

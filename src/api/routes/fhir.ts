@@ -14,6 +14,8 @@ import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation
 import { everythingBundle, historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
 import { systemClock } from '../../node/env.ts';
 import { registerBulkRoutes } from './fhir-bulk.ts';
+import { registerPriorAuthFhirRoutes } from './claims-fhir.ts';
+import type { PriorAuthService } from '../../services/claims/prior-auth.ts';
 import { SEAL_HEADER, SEAL_TO_PRACTITIONER, SEALED_CONTENT_TYPE } from '../../contract/sealed.ts';
 import {
   registerPatientAuthRoutes,
@@ -42,6 +44,8 @@ export interface FhirRouteOptions {
   readonly baseUrl: string;
   /** Patient login by signed challenge (POST /auth/challenge, /auth/token); absent, no login here. */
   readonly patientAuth?: PatientAuthOptions;
+  /** Claim/$submit and Claim/$inquire (Da Vinci PAS); absent, not served here. */
+  readonly priorAuth?: PriorAuthService;
 }
 
 interface TypeParams {
@@ -180,6 +184,10 @@ export function registerFhirRoutes(
         .header('cache-control', 'no-store')
         .send(historyBundle(baseUrl, versions));
     });
+
+    if (options.priorAuth !== undefined) {
+      registerPriorAuthFhirRoutes(scope, options.priorAuth, authenticateFirst);
+    }
 
     registerBulkRoutes(scope, {
       node,

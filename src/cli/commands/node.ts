@@ -117,6 +117,7 @@ export async function runNode(options: {
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: erasureCrashHook(),
     supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
+    claims: { defaultPayerOrgId: config.defaultPayerOrgId },
     ...(tls === undefined ? {} : { tls }),
   });
   const address = await app.listen({ host: api.host, port: api.port });

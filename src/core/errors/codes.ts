@@ -94,6 +94,12 @@ export const ERROR_CATALOGUE = {
   'claims.not_adjudicated': { status: 422, message: 'claims: claim not adjudicated' },
   'claims.invalid_fingerprint_key': { status: 400, message: 'claims: invalid fingerprint key' },
   'claims.invalid_rule_table': { status: 400, message: 'claims: invalid rule table' },
+  'claims.invalid': { status: 400, message: 'claims: invalid' },
+  'claims.too_large': { status: 413, message: 'claims: too large' },
+  'claims.unavailable': { status: 503, message: 'claims: unavailable' },
+  'claims.commit_timeout': { status: 503, message: 'claims: commit timeout' },
+  'claims.no_payer': { status: 422, message: 'claims: no member payer' },
+  'claims.staff_only': { status: 403, message: 'claims: staff of this node only' },
 
   'checkpoint.invalid': { status: 400, message: 'checkpoint: invalid' },
   'checkpoint.none': { status: 404, message: 'checkpoint: none' },

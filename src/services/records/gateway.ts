@@ -76,7 +76,7 @@ export class RecordsGateway {
   private readonly directory: DirectoryStore;
   private readonly writePort: WritePort;
   private breakGlassServer: ForwardedReadTarget['breakGlass'];
-  private readonly validator: FhirValidator;
+  readonly validator: FhirValidator;
   private readonly clock: Clock;
   private readonly randomBytes: RandomBytes;
   private readonly commitTimeoutMs: number;
