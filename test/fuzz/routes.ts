@@ -377,6 +377,65 @@ const claimFacts: fc.Arbitrary<Json> = fc.record({
   authorisedCodes: fc.array(fc.constantFrom('72148', 'x'), { maxLength: 1 }),
 });
 
+/**
+ * A Da Vinci PAS request Bundle that is nearly right: a Claim for preauthorization (or not) naming a
+ * patient held in the Bundle (or one that is missing), a payer that is a member insurer, another member
+ * or nobody, an urgent or standard level of service, and a trace number (or none).
+ */
+function pasBundle(p: Pools): fc.Arbitrary<Json> {
+  return fc
+    .record({
+      use: fc.constantFrom('preauthorization', 'claim'),
+      payer: fc.constantFrom('insurer', 'hospital', 'not-a-member'),
+      patientHeld: fc.boolean(),
+      pseudonym: fc.option(pick(p.pseudonyms), { nil: undefined }),
+      trace: fc.option(fc.stringMatching(/^[A-Z0-9]{1,12}$/), { nil: undefined }),
+      urgent: fc.boolean(),
+      type: fc.constantFrom('collection', 'transaction'),
+    })
+    .map((d) => {
+      const patient = {
+        resourceType: 'Patient',
+        id: 'member',
+        identifier: [
+          d.pseudonym === undefined
+            ? { system: 'https://payer.example/MIN', value: '12345678901' }
+            : { system: PATIENT_PSEUDONYM_SYSTEM, value: d.pseudonym },
+        ],
+      };
+      const insurer = {
+        resourceType: 'Organization',
+        id: 'payer',
+        identifier: [{ system: 'urn:carechain:organisation', value: d.payer }],
+      };
+      const claim = {
+        resourceType: 'Claim',
+        id: 'request',
+        extension: d.urgent
+          ? [
+              {
+                url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-levelOfServiceCode',
+                valueCodeableConcept: { coding: [{ system: 'http://codesystem.x12.org/005010/1338', code: 'U' }] },
+              },
+            ]
+          : [],
+        ...(d.trace === undefined ? {} : { identifier: [{ system: 'urn:fuzz:trace', value: d.trace }] }),
+        status: 'active',
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+        use: d.use,
+        patient: { reference: 'Patient/member' },
+        created: '2026-12-07T00:00:00Z',
+        insurer: { reference: 'Organization/payer' },
+        provider: { reference: 'Organization/payer' },
+        priority: { coding: [{ code: 'normal' }] },
+        insurance: [{ sequence: 1, focal: true, coverage: { display: 'plan' } }],
+        item: [{ sequence: 1, productOrService: { coding: [{ code: '72148' }] } }],
+      };
+      const entries = [claim, insurer, ...(d.patientHeld ? [patient] : [])];
+      return { resourceType: 'Bundle', type: d.type, entry: entries.map((resource) => ({ resource })) };
+    });
+}
+
 // Clinical trials (issue 16): writes aim at random trial ids and junk studies (the world registers none,
 // so a write is refused unless it is a valid registration by the sponsor's staff).
 const trialSeg = () => segment(hex(64));
@@ -518,6 +577,27 @@ export const ROUTES: Record<string, RouteSpec> = {
       () => segment(hex(64)).map((id) => `/api/v1/claims/${id}/replay`),
       () => claimFacts.map((facts) => ({ facts })),
     ),
+  },
+  'POST /api/v1/claims/prior-auth/{requestId}/decision': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(hex(64)).map((id) => `/api/v1/claims/prior-auth/${id}/decision`),
+      () =>
+        fc.record({
+          action: fc.constantFrom('A1', 'A3', 'A4', 'Z9'),
+          authNumber: fc.oneof(fc.constant(null), fc.constantFrom('AUTH-1', 'bad auth!')),
+        }),
+    ),
+  },
+  // PAS (issue 17 §5): request Bundles for $submit and $inquire, nearly right or junk.
+  'POST /fhir/R4/Claim/$submit': {
+    writes: true,
+    shape: send('POST', fixed('/fhir/R4/Claim/$submit'), pasBundle, 'application/fhir+json'),
+  },
+  'POST /fhir/R4/Claim/$inquire': {
+    writes: false,
+    shape: send('POST', fixed('/fhir/R4/Claim/$inquire'), pasBundle, 'application/fhir+json'),
   },
   'GET /api/v1/checkpoints/latest': readOf('/api/v1/checkpoints/latest'),
   'GET /api/v1/checkpoints/{height}': {

@@ -84,6 +84,13 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'claims.invalid_claim': 'The claim is incomplete or malformed. Check its lines, codes, units and amounts.',
   'claims.invalid_fingerprint_key':
     'This node is not set up to fingerprint claims. Tell the node’s administrator.',
+  'claims.invalid': 'Some of the claim or request details are not valid. Check them and send again.',
+  'claims.too_large': 'This request is too large to send. Send fewer items.',
+  'claims.unavailable': 'Claims are unavailable at this node right now. Try again in a minute.',
+  'claims.commit_timeout': 'The network did not confirm in time. Reload before trying again.',
+  'claims.no_payer':
+    'The payer named is not a member insurer, and this node has no default payer. Name a member insurer.',
+  'claims.staff_only': 'Only staff of this organisation can do this here.',
   'claims.invalid_rule_table': 'The adjudication rule table is malformed. Check its fees, edits and plans.',
   'ai.budget_exhausted':
     'Your privacy budget for this data set is spent, so this question cannot be answered.',
