@@ -14,6 +14,8 @@ import { PA_REQUEST_SYSTEM, PAS_PROFILES, X12_REVIEW_ACTION_SYSTEM } from '../..
 import { pasBundles, type Json } from '../../src/services/fhir/fhir-testdata.ts';
 import { fhirKeys, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
+import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
+import { generateKeyPair } from '../../src/node/keys.ts';
 
 let t: FhirTestNode;
 before(async () => {
@@ -171,16 +173,28 @@ test('the decision route: only the payer’s node may decide, only staff may ask
   const requestId = requestIdOf(pasAnswer(submitted.body, 1));
   const url = `${t.url}${CLAIMS_API}/prior-auth/${requestId}/decision`;
   const decision = { action: 'A1', authNumber: 'AUTH-X' };
-  // The hospital's node is not the payer's: the chain refuses its paDecide.
-  const notPayer = await postJson(url, decision, t.tokens.doctor);
+  // The hospital's claims officer asks the hospital's node, which is not the payer's: the chain refuses.
+  const officer = generateKeyPair();
+  await t.submit(fhirKeys.hospitalAdmin, 'membership.registerPractitioner', {
+    orgId: 'hospital',
+    practitionerKey: officer.publicKey,
+    role: 'claims-officer',
+  });
+  const officerToken = (
+    await issuePractitionerToken(t.state(), t.issuer, { practitionerKey: officer.publicKey, orgId: 'hospital' })
+  ).accessToken;
+  const notPayer = await postJson(url, decision, officerToken);
   assert.equal(notPayer.status, 422, JSON.stringify(notPayer.body));
   assert.equal(notPayer.body.error.code, 'claims.unknown_request');
-  const patient = await postJson(url, decision, t.tokens.patient);
-  assert.equal(patient.status, 403, JSON.stringify(patient.body));
-  assert.equal(patient.body.error.code, 'claims.staff_only');
+  // A physician and a patient may not decide at all.
+  for (const token of [t.tokens.doctor, t.tokens.patient]) {
+    const refused = await postJson(url, decision, token);
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'claims.staff_only');
+  }
   const anonymous = await postJson(url, decision);
   assert.equal(anonymous.status, 401);
-  const bad = await postJson(url, { action: 'A9', authNumber: null }, t.tokens.doctor);
+  const bad = await postJson(url, { action: 'A9', authNumber: null }, officerToken);
   assert.equal(bad.status, 400);
   assert.equal(paRequest(t.state(), requestId)?.decision, null, 'still undecided');
 });

@@ -7,6 +7,7 @@
 // payer's staff do through decide(). Claim/$inquire answers the same Bundle again, at any later time.
 import type { Bundle } from 'fhir/r4.js';
 import { actorOf, organisation } from '../../app/membership/queries.ts';
+import type { PractitionerRole } from '../../app/membership/types.ts';
 import { custodialPseudonym } from '../../app/membership/pseudonym.ts';
 import { paRequest, type PaRequestEntry, type ReviewAction } from '../../app/claims/index.ts';
 import type { StateReader } from '../../app/state.ts';
@@ -23,6 +24,8 @@ import { custodialCommitment } from '../records/custodial.ts';
 import { namedPayers, parsePasRequest, pasResponse, pseudonymOf, memberIdOf, type PasRequest } from './pas.ts';
 
 export const CLAIMS_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
+/** Who answers a PA request for the payer: utilisation review is the claims office's (or an admin's). */
+export const DECIDING_ROLES: readonly PractitionerRole[] = ['claims-officer', 'admin'];
 
 export interface PriorAuthOptions {
   /** This endpoint's public FHIR base URL, for the ClaimResponse's fullUrl. */
@@ -163,6 +166,9 @@ export class PriorAuthService {
     authNumber: string | null,
   ): Promise<{ txHash: string; height: number }> {
     this.staff(who, 'ClaimResponse', 'c');
+    if (who.kind !== 'practitioner' || !DECIDING_ROLES.includes(who.role)) {
+      throw new ServiceError('claims.staff_only', 'only the claims office or an administrator decides');
+    }
     return commitAsNode(this.node, {
       type: 'claims.paDecide',
       domain: 'claims',

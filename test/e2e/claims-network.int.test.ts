@@ -1,0 +1,189 @@
+// Claims and prior authorisation on real node processes (issue 17): a hospital, a clinic and two insurers.
+// - PAS: the hospital's physician submits a PAS request Bundle to Claim/$submit at the hospital's node;
+//   the insurer's claims officer decides at the insurer's node (the hospital's own officer cannot: the
+//   chain takes a decision only from the payer's node); $inquire at the hospital then answers the
+//   certification, and the clinic's node, which took part in neither, shows the decision clock met and
+//   the payer's metrics from its own copy of the chain.
+// - Claims: the hospital's node submits a claim for the imported Synthea patient's encounter, citing the
+//   committed Encounter; the insurer's node adjudicates it; the clinic replays the adjudication to the
+//   committed digest. The same line sent to the second insurer is flagged as a duplicate there; a
+//   replacement (frequency 7) is not; a claim citing nothing committed is refused.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  adjudicate,
+  adjudicationDigest,
+  DEMO_PLAN_ID,
+  DEMO_RULE_TABLE,
+  lineFingerprint,
+  lineIdentity,
+  type ClaimFacts,
+} from '../../src/app/claims/index.ts';
+import { CLAIMS_API } from '../../src/contract/claims.ts';
+import { PA_REQUEST_SYSTEM } from '../../src/services/claims/pas.ts';
+import { pasBundles, type Json } from '../../src/services/fhir/fhir-testdata.ts';
+import { readKeyFile } from '../../src/node/keys.ts';
+import { http, postJson, waitFor } from '../harness/http.ts';
+import type { MemberSpec, Staff } from '../harness/network.ts';
+import { CLINIC, fhirCall, HOSPITAL, INSURER, recordsNetworkForTests } from '../harness/records-network.ts';
+
+const INSURER_B: MemberSpec = { name: 'insurer-b', type: 'insurer', power: 0 };
+const hex = (n: number) => randomBytes(n).toString('hex');
+/** The members' fingerprint key (a member-only secret; see ARCHITECTURE, where it lives). */
+const networkKey = new Uint8Array(randomBytes(32));
+/** Generous: four node processes share two cores with other tests. */
+const WAIT_MS = 60_000;
+
+let physician: Staff;
+let hospitalOfficer: Staff;
+let insurerOfficer: Staff;
+
+const records = recordsNetworkForTests(
+  'carechain-claims-',
+  [HOSPITAL, CLINIC, INSURER, INSURER_B],
+  { hospital: ['physician', 'claims-officer'], insurer: ['claims-officer'] },
+  undefined,
+  async ({ network, staff }) => {
+    [physician, hospitalOfficer, insurerOfficer] = staff as [Staff, Staff, Staff];
+    for (const payer of ['insurer', 'insurer-b']) {
+      await network.commit(network.url(payer), nodeKey(payer), 'claims.publishRules', { table: DEMO_RULE_TABLE });
+    }
+  },
+);
+
+const nodeKey = (org: string) => readKeyFile(join(records.network.dir(org), 'node-key.json'));
+const url = (org: string) => records.network.url(org);
+
+/** Waits until `org`'s node answers `path` with 200 and `ready` holds of the body. */
+async function readAt(org: string, path: string, ready: (body: any) => boolean = () => true): Promise<any> {
+  let body: any;
+  const ok = await waitFor(async () => {
+    const answer = await http(`${url(org)}${path}`);
+    body = answer.body;
+    return answer.status === 200 && ready(body);
+  }, WAIT_MS);
+  assert.ok(ok, `${org} answers ${path}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The shared PAS request, its payer named as the member insurer, under a trace number of its own. */
+function pasRequestFor(payer: string, trace: string): Json {
+  const bundle = structuredClone(pasBundles().find((b) => b.file === 'conformant_pas_bundle_v110.json')!.json);
+  bundle.entry[0].resource.identifier[0].value = trace;
+  const insurer = bundle.entry.find((e: Json) => e.resource.id === 'InsurerExample').resource;
+  insurer.identifier.push({ system: 'urn:carechain:organisation', value: payer });
+  return bundle;
+}
+
+test('PAS across nodes: submitted at the hospital, decided by the insurer, the clock provable anywhere', async () => {
+  const bundle = pasRequestFor('insurer', 'NET-PA-1');
+  const fhir = fhirCall(url('hospital'), physician.token);
+  const submitted = await fhir.post('/fhir/R4/Claim/$submit', bundle);
+  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+  const claimResponse = submitted.body.entry[0].resource;
+  assert.equal(claimResponse.outcome, 'queued');
+  const requestId = claimResponse.identifier.find((i: Json) => i.system === PA_REQUEST_SYSTEM).value;
+
+  // The hospital's claims officer cannot decide: the hospital's node is not the payer's.
+  const decision = { action: 'A1', authNumber: 'AUTH-NET-1' };
+  const byHospital = await postJson(
+    `${url('hospital')}${CLAIMS_API}/prior-auth/${requestId}/decision`,
+    decision,
+    hospitalOfficer.token,
+  );
+  assert.equal(byHospital.status, 422, JSON.stringify(byHospital.body));
+  assert.equal(byHospital.body.error.code, 'claims.unknown_request');
+
+  // The insurer's officer decides at the insurer's node once it has the request.
+  await readAt('insurer', `${CLAIMS_API}/prior-auth/${requestId}`);
+  const decided = await postJson(
+    `${url('insurer')}${CLAIMS_API}/prior-auth/${requestId}/decision`,
+    decision,
+    insurerOfficer.token,
+  );
+  assert.equal(decided.status, 200, JSON.stringify(decided.body));
+  assert.equal(decided.body.request.decision.action, 'A1');
+
+  // The hospital's $inquire answers the certification once its node has the block.
+  let inquired: any;
+  const answered = await waitFor(async () => {
+    inquired = await fhir.post('/fhir/R4/Claim/$inquire', bundle);
+    return inquired.status === 200 && inquired.body.entry[0].resource.outcome === 'complete';
+  }, WAIT_MS);
+  assert.ok(answered, JSON.stringify(inquired?.body));
+  assert.equal(inquired.body.entry[0].resource.preAuthRef, 'AUTH-NET-1');
+
+  // The clinic took part in nothing and proves the clock from its own chain: urgent (levelOfServiceCode
+  // U), deadline 72 h after the submission's block time, met.
+  const clock = await readAt('clinic', `${CLAIMS_API}/prior-auth/${requestId}`, (b) => b.request.decision !== null);
+  assert.equal(clock.request.priority, 'urgent');
+  assert.equal(clock.deadlineMs, clock.request.submittedAtMs + 72 * 3600_000);
+  assert.equal(clock.decidedInTime, true);
+  const metrics = await readAt('clinic', `${CLAIMS_API}/metrics?payer=insurer`);
+  const [m] = metrics.payers;
+  assert.deepEqual([m.payerOrgId, m.decided, m.approved, m.denied], ['insurer', 1, 1, 0]);
+  assert.equal(m.meanDecisionMs, clock.request.decision.decidedAtMs - clock.request.submittedAtMs);
+});
+
+test('claims across nodes: documented, adjudicated, replayed elsewhere; a duplicate to a second payer is flagged', async () => {
+  const encounter = records.locations.find((l) => l.startsWith('Encounter/'))!.split('/')[1]!;
+  const visit: ClaimFacts = {
+    planId: DEMO_PLAN_ID,
+    use: 'claim',
+    type: 'professional',
+    items: [{ sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' }],
+    deductibleMetCents: 0,
+    authorisedCodes: [],
+  };
+  const fingerprint = lineFingerprint(networkKey, lineIdentity(records.pseudonym, 'hospital', visit.items[0]!));
+  const claim = (payerOrgId: string, documentation: Json[], replaces: string | null = null) => ({
+    claimId: hex(32),
+    payerOrgId,
+    patientPseudonym: records.pseudonym,
+    commitment: hex(32),
+    use: 'claim',
+    frequency: replaces === null ? '1' : '7',
+    replacesClaimId: replaces,
+    lines: [{ sequence: 1, fingerprint, documentation }],
+  });
+  const documented = [{ recordId: encounter, version: 1 }];
+  const submit = (payload: Json) => records.network.commit(url('hospital'), nodeKey('hospital'), 'claims.submit', payload);
+
+  // Nothing committed to cite: refused with the documentation edit, at the hospital's node.
+  await assert.rejects(submit(claim('insurer', [])), /claims\.undocumented/);
+  await assert.rejects(submit(claim('insurer', [{ recordId: hex(32), version: 1 }])), /claims\.documentation_missing/);
+
+  const first = claim('insurer', documented);
+  await submit(first);
+  const adjudication = adjudicate(visit, DEMO_RULE_TABLE);
+  const { outcome, totalBenefitCents, totalPatientCents } = adjudication;
+  const digest = adjudicationDigest(adjudication);
+  await readAt('insurer', `${CLAIMS_API}/${first.claimId}`);
+  await records.network.commit(url('insurer'), nodeKey('insurer'), 'claims.adjudicate', {
+    claimId: first.claimId,
+    tableVersion: 1,
+    digest,
+    outcome,
+    totalBenefitCents,
+    totalPatientCents,
+  });
+  // The clinic replays the insurer's adjudication from the facts and the committed table version.
+  await readAt('clinic', `${CLAIMS_API}/${first.claimId}`, (b) => b.claim.status === 'adjudicated');
+  const replayed = await postJson(`${url('clinic')}${CLAIMS_API}/${first.claimId}/replay`, { facts: visit });
+  assert.equal(replayed.status, 200, JSON.stringify(replayed.body));
+  assert.equal(replayed.body.matches, true);
+  assert.deepEqual(replayed.body.adjudication, adjudication);
+
+  // The same line to the second insurer: flagged there, though that payer never saw the first claim.
+  const second = claim('insurer-b', documented);
+  await submit(second);
+  const atB = await readAt('insurer-b', `${CLAIMS_API}/${second.claimId}`);
+  assert.equal(atB.claim.lines[0].verdict, 'duplicate');
+  // A replacement of the first claim repeating the line is not a duplicate.
+  const replacement = claim('insurer', documented, first.claimId);
+  await submit(replacement);
+  const replaced = await readAt('insurer', `${CLAIMS_API}/${replacement.claimId}`);
+  assert.equal(replaced.claim.lines[0].verdict, 'replacement');
+});
