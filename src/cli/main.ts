@@ -6,6 +6,7 @@ import { runDev } from './commands/dev.ts';
 import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
 import { patientCommand } from './commands/patient.ts';
+import { claimsCommand } from './commands/claims.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
@@ -246,6 +247,7 @@ program
   });
 
 program.addCommand(patientCommand());
+program.addCommand(claimsCommand());
 
 try {
   await program.parseAsync(process.argv);
