@@ -6,8 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FingerprintEntry } from '../app/claims/fingerprint.ts';
 import type { ClaimEntry, PaRequestEntry } from '../app/claims/ledger-types.ts';
-import { REVIEW_ACTIONS, type PayerMetrics } from '../app/claims/metrics.ts';
-import { AUTH_NUMBER_PATTERN } from '../app/claims/parse.ts';
+import type { PayerMetrics, ReviewAction } from '../app/claims/metrics.ts';
 import type { Adjudication, ClaimFacts, RuleTable } from '../app/claims/types.ts';
 import { hex32 } from './ledger.ts';
 
@@ -57,10 +56,12 @@ export type PriorAuthAnswer = Static<typeof priorAuthAnswerSchema>;
  * A1/A2/A6 certify (with the authorisation number the ClaimResponse carries as preAuthRef), A3 denies,
  * C cancels.
  */
+const DECISION_ACTIONS = ['A1', 'A2', 'A3', 'A4', 'A6', 'C'] as const satisfies readonly ReviewAction[];
 export const decisionBody = Type.Object(
   {
-    action: Type.Union(REVIEW_ACTIONS.map((a) => Type.Literal(a))),
-    authNumber: Type.Union([Type.String({ pattern: AUTH_NUMBER_PATTERN.source }), Type.Null()]),
+    action: Type.Union(DECISION_ACTIONS.map((a) => Type.Literal(a))),
+    // As the chain checks it (app/claims/parse.ts AUTH_NUMBER_PATTERN): X12 REF02, 1–50 characters.
+    authNumber: Type.Union([Type.String({ pattern: '^[A-Za-z0-9-]{1,50}$' }), Type.Null()]),
   },
   { additionalProperties: false },
 );

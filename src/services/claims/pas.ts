@@ -47,6 +47,8 @@ export interface PasRequest {
   readonly claim: Claim;
   /** The Claim's first identifier (the PAS trace number), which names the request at its provider. */
   readonly traceNumber: Identifier;
+  /** The payer the Claim is addressed to (PAS requires it; R4 does not). */
+  readonly insurer: Reference;
   readonly priority: PaPriority;
   /** The entry the reference points at, within the Bundle. */
   resolve(reference: Reference | undefined): Json | undefined;
@@ -113,6 +115,9 @@ export function parsePasRequest(body: unknown): PasRequest {
   if (traceNumber?.value === undefined) {
     throw refuse('the Claim needs an identifier (the PAS trace number)', 'Claim.identifier');
   }
+  if (claim.insurer === undefined) {
+    throw refuse('the Claim names no insurer', 'Claim.insurer');
+  }
   const index = entryIndex(bundle);
   const missing = claimReferences(claim).filter(({ reference }) => !index.has(reference));
   if (missing.length > 0) {
@@ -125,13 +130,19 @@ export function parsePasRequest(body: unknown): PasRequest {
   }
   const resolve = (ref: Reference | undefined) =>
     ref?.reference === undefined ? undefined : index.get(ref.reference);
-  return { bundle, claim, traceNumber, priority: priorityOf(claim), resolve };
+  const insurer = claim.insurer;
+  return { bundle, claim, traceNumber, insurer, priority: priorityOf(claim), resolve };
+}
+
+/** A resource's identifiers, or none. */
+function identifiersOf(resource: Json | undefined): Identifier[] {
+  const identifiers = resource?.identifier;
+  return Array.isArray(identifiers) ? (identifiers as Identifier[]) : [];
 }
 
 /** The member organisation an Organization names with the carechain organisation identifier, if any. */
 export function memberOrgIdOf(organisation: Json | undefined): string | undefined {
-  const identifiers = Array.isArray(organisation?.identifier) ? (organisation.identifier as Identifier[]) : [];
-  return identifiers.find((i) => i.system === CARECHAIN_SYSTEMS.organisation)?.value;
+  return identifiersOf(organisation).find((i) => i.system === CARECHAIN_SYSTEMS.organisation)?.value;
 }
 
 /**
@@ -142,22 +153,22 @@ export function namedPayers(request: PasRequest): string[] {
   const { claim, resolve } = request;
   const focal = claim.insurance?.find((i) => i.focal) ?? claim.insurance?.[0];
   const coverage = resolve(focal?.coverage) as { payor?: Reference[] } | undefined;
-  const candidates = [resolve(claim.insurer), ...(coverage?.payor ?? []).map(resolve)];
+  const candidates = [resolve(request.insurer), ...(coverage?.payor ?? []).map(resolve)];
   return candidates.map(memberOrgIdOf).filter((id): id is string => id !== undefined);
 }
 
 /** The patient's pseudonym when the Patient entry names one (a carechain patient), else undefined. */
 export function pseudonymOf(request: PasRequest): string | undefined {
   const patient = request.resolve(request.claim.patient);
-  const identifiers = Array.isArray(patient?.identifier) ? (patient.identifier as Identifier[]) : [];
-  return identifiers.find((i) => i.system === CARECHAIN_SYSTEMS.patientPseudonym)?.value;
+  return identifiersOf(patient).find((i) => i.system === CARECHAIN_SYSTEMS.patientPseudonym)?.value;
 }
 
 /** The patient's member id (first identifier), to derive a pseudonym for a patient who has none. */
 export function memberIdOf(request: PasRequest): string {
-  const patient = request.resolve(request.claim.patient);
-  const first = Array.isArray(patient?.identifier) ? (patient.identifier as Identifier[])[0] : undefined;
-  return first === undefined ? `ref:${request.claim.patient.reference ?? ''}` : `${first.system ?? ''}|${first.value ?? ''}`;
+  const [first] = identifiersOf(request.resolve(request.claim.patient));
+  return first === undefined
+    ? `ref:${request.claim.patient.reference ?? ''}`
+    : `${first.system ?? ''}|${first.value ?? ''}`;
 }
 
 function reviewActionExtension(action: ReviewAction, authNumber: string | null): Extension {
@@ -202,7 +213,7 @@ export function pasResponse(request: PasRequest, entry: PaRequestEntry, baseUrl:
     use: 'preauthorization',
     patient: claim.patient,
     created: new Date(atMs).toISOString(),
-    insurer: claim.insurer,
+    insurer: request.insurer,
     requestor: claim.provider,
     request: { identifier: request.traceNumber },
     outcome: entry.decision === null ? 'queued' : 'complete',
@@ -219,15 +230,18 @@ export function pasResponse(request: PasRequest, entry: PaRequestEntry, baseUrl:
       ],
     })),
   };
-  const carried = [claim.patient, claim.insurer, claim.provider]
-    .map((ref) => request.bundle.entry?.find((e) => e.resource === request.resolve(ref)))
-    .filter((e): e is BundleEntry => e !== undefined);
+  const carried = new Set<BundleEntry>();
+  for (const ref of [claim.patient, request.insurer, claim.provider]) {
+    const target = request.resolve(ref);
+    const found = target === undefined ? undefined : request.bundle.entry?.find((e) => e.resource === target);
+    if (found !== undefined) carried.add(found);
+  }
   return {
     resourceType: 'Bundle',
     meta: { profile: [PAS_PROFILES.responseBundle] },
     ...(request.bundle.identifier === undefined ? {} : { identifier: request.bundle.identifier }),
     type: 'collection',
     timestamp: new Date(atMs).toISOString(),
-    entry: [{ fullUrl: `${baseUrl}/ClaimResponse/${entry.requestId}`, resource: response }, ...new Set(carried)],
+    entry: [{ fullUrl: `${baseUrl}/ClaimResponse/${entry.requestId}`, resource: response }, ...carried],
   };
 }

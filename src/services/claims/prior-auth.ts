@@ -108,7 +108,7 @@ export class PriorAuthService {
    * this node's secret (as custodial identities are), so the same member always maps to the same
    * pseudonym here and nobody without the node's seed can link it to the member id.
    */
-  private pseudonymOf(request: PasRequest, providerOrgId: string): string {
+  private patientPseudonymOf(request: PasRequest, providerOrgId: string): string {
     const named = pseudonymOf(request);
     if (named !== undefined && /^[0-9a-f]{64}$/.test(named)) return named;
     const commitment = custodialCommitment(this.node.key, `pas-member\n${memberIdOf(request)}`);
@@ -136,7 +136,7 @@ export class PriorAuthService {
       payload: {
         requestId,
         payerOrgId: this.payerOf(request),
-        patientPseudonym: this.pseudonymOf(request, providerOrgId),
+        patientPseudonym: this.patientPseudonymOf(request, providerOrgId),
         commitment: this.commitment(requestId, body),
         priority: request.priority,
       },
