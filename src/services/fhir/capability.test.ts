@@ -113,3 +113,13 @@ test('the 72 served types (Patient compartment and directory), each with its int
     'date',
   ]);
 });
+
+test('Claim advertises Da Vinci PAS $submit and $inquire; no other type gains an operation', () => {
+  const claim = rest?.resource?.find((r) => r.type === 'Claim');
+  assert.deepEqual(
+    claim?.operation?.map((o) => o.name),
+    ['submit', 'inquire'],
+  );
+  const withOperations = rest?.resource?.filter((r) => r.operation !== undefined).map((r) => r.type);
+  assert.deepEqual(withOperations, ['Patient', 'Claim']);
+});

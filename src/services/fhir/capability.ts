@@ -6,6 +6,11 @@ import { SERVED_RESOURCE_TYPES, searchParamsFor } from './search-params.ts';
 
 /** FHIR R4's own definition of Patient/$everything (patient-operation-everything.html). */
 export const PATIENT_EVERYTHING_DEFINITION = 'http://hl7.org/fhir/OperationDefinition/Patient-everything';
+/** Da Vinci PAS's operations on Claim (issue 17 §5; services/claims/prior-auth.ts). */
+const PAS_OPERATIONS = [
+  { name: 'submit', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-submit' },
+  { name: 'inquire', definition: 'http://hl7.org/fhir/us/davinci-pas/OperationDefinition/Claim-inquiry' },
+];
 
 export { SERVED_RESOURCE_TYPES } from './search-params.ts';
 
@@ -55,6 +60,7 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
     ...(type === 'Patient'
       ? { operation: [{ name: 'everything', definition: PATIENT_EVERYTHING_DEFINITION }] }
       : {}),
+    ...(type === 'Claim' ? { operation: PAS_OPERATIONS } : {}),
   }));
   return {
     resourceType: 'CapabilityStatement',
