@@ -43,6 +43,16 @@ export async function commitAsNode(
   const { type, payload, domain } = tx;
   const nonce = node.mempool.nextNonce(node.key.publicKey);
   const signed = signTx(node.key.seed, { chainId: node.ledger.chainId, type, payload, nonce });
+  return commitSigned(node, signed, { type, domain, commitTimeoutMs: tx.commitTimeoutMs });
+}
+
+/** A signed tx (the node's own, or one a patient signed and the node relays), followed to its commit. */
+export async function commitSigned(
+  node: CarechainNode,
+  signed: unknown,
+  tx: Omit<NodeTx, 'payload'>,
+): Promise<{ txHash: string; height: number }> {
+  const { type, domain } = tx;
   let hash: string;
   try {
     hash = node.submit(signed);

@@ -5,7 +5,7 @@
 // app's registration and submits. Refusals carry the module's stable reason as the catalogue code.
 import type { Caller } from '../auth/caller.ts';
 import { ServiceError } from '../errors.ts';
-import { ledgerRefusal } from '../ledger-refusal.ts';
+import { commitAsNode, commitSigned } from '../ledger-refusal.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import {
@@ -17,7 +17,6 @@ import {
 } from '../../app/trials/index.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { isHex } from '../../core/bytes.ts';
-import { signTx } from '../../core/tx.ts';
 import type { TrialCommitted } from '../../contract/trials.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
@@ -98,9 +97,8 @@ export class TrialsService {
 
   /** Signs with the node key, submits and waits for the commit. */
   async commit(type: string, payload: CanonicalValue): Promise<TrialCommitted> {
-    const { node } = this;
-    const nonce = node.mempool.nextNonce(node.key.publicKey);
-    return this.relay(type, signTx(node.key.seed, { chainId: node.ledger.chainId, type, payload, nonce }));
+    const { commitTimeoutMs } = this;
+    return commitAsNode(this.node, { type, payload, domain: 'trials', commitTimeoutMs });
   }
 
   /**
@@ -121,19 +119,7 @@ export class TrialsService {
     return this.relay(type, tx);
   }
 
-  private async relay(type: string, tx: unknown): Promise<TrialCommitted> {
-    let hash: string;
-    try {
-      hash = this.node.submit(tx);
-    } catch (err) {
-      throw ledgerRefusal(err, type, 'trials');
-    }
-    const committed = await this.node.waitForCommit(hash, this.commitTimeoutMs);
-    if (committed === undefined) {
-      throw new ServiceError('trials.commit_timeout', `the ${type} tx was not committed in time`, {
-        txHash: hash,
-      });
-    }
-    return { txHash: committed.hash, height: committed.height };
+  private relay(type: string, tx: unknown): Promise<TrialCommitted> {
+    return commitSigned(this.node, tx, { type, domain: 'trials', commitTimeoutMs: this.commitTimeoutMs });
   }
 }
