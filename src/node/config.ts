@@ -326,7 +326,10 @@ function checkVerifyLimits(supply: unknown, path: string): VerifyLimitsConfig | 
 /** An organisation id (as membership writes them), or nothing. */
 function checkDefaultPayer(value: unknown, path: string): string | undefined {
   if (value === undefined) return undefined;
-  const payer = (value as { defaultPayer?: unknown } | null)?.defaultPayer;
+  const payer =
+    typeof value === 'object' && value !== null
+      ? (value as { defaultPayer?: unknown }).defaultPayer
+      : undefined;
   if (payer === undefined) return undefined;
   if (typeof payer !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(payer)) {
     throw new NodeError('config.invalid', `config ${path}: claims.defaultPayer must be an organisation id`);

@@ -24,7 +24,10 @@ after(() => t?.close());
 const pasFile = sharedTestdata('fhir', 'davinci-pas', 'conformant_pas_bundle_v110.json');
 
 /** Runs the CLI as a child process without blocking this process, which serves the node. */
-function cli(token: string | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  token: string | undefined,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
   delete env.CARECHAIN_TOKEN;
   if (token !== undefined) env.CARECHAIN_TOKEN = token;
@@ -45,13 +48,19 @@ test('submit, prior-auth, inquire and metrics from the CLI; writes need a token'
   assert.equal(submitted.code, 0, submitted.stderr);
   const response = JSON.parse(submitted.stdout).entry[0].resource;
   assert.equal(response.outcome, 'queued');
-  const requestId: string = response.identifier.find((i: { system: string }) => i.system === PA_REQUEST_SYSTEM).value;
+  const requestId: string = response.identifier.find(
+    (i: { system: string }) => i.system === PA_REQUEST_SYSTEM,
+  ).value;
 
   const clock = await cli(undefined, 'prior-auth', requestId, ...api);
   assert.equal(clock.code, 0, clock.stderr);
   assert.equal(JSON.parse(clock.stdout).decidedInTime, null);
 
-  await t.submit(fhirKeys.insurerNode, 'claims.paDecide', { requestId, action: 'A1', authNumber: 'AUTH-CLI-1' });
+  await t.submit(fhirKeys.insurerNode, 'claims.paDecide', {
+    requestId,
+    action: 'A1',
+    authNumber: 'AUTH-CLI-1',
+  });
   const inquired = await cli(t.tokens.doctor, 'inquire', pasFile, ...api);
   assert.equal(inquired.code, 0, inquired.stderr);
   assert.equal(JSON.parse(inquired.stdout).entry[0].resource.preAuthRef, 'AUTH-CLI-1');

@@ -48,7 +48,9 @@ const records = recordsNetworkForTests(
   async ({ network, staff }) => {
     [physician, hospitalOfficer, insurerOfficer] = staff as [Staff, Staff, Staff];
     for (const payer of ['insurer', 'insurer-b']) {
-      await network.commit(network.url(payer), nodeKey(payer), 'claims.publishRules', { table: DEMO_RULE_TABLE });
+      await network.commit(network.url(payer), nodeKey(payer), 'claims.publishRules', {
+        table: DEMO_RULE_TABLE,
+      });
     }
   },
 );
@@ -70,7 +72,9 @@ async function readAt(org: string, path: string, ready: (body: any) => boolean =
 
 /** The shared PAS request, its payer named as the member insurer, under a trace number of its own. */
 function pasRequestFor(payer: string, trace: string): Json {
-  const bundle = structuredClone(pasBundles().find((b) => b.file === 'conformant_pas_bundle_v110.json')!.json);
+  const bundle = structuredClone(
+    pasBundles().find((b) => b.file === 'conformant_pas_bundle_v110.json')!.json,
+  );
   bundle.entry[0].resource.identifier[0].value = trace;
   const insurer = bundle.entry.find((e: Json) => e.resource.id === 'InsurerExample').resource;
   insurer.identifier.push({ system: 'urn:carechain:organisation', value: payer });
@@ -109,7 +113,11 @@ test('PAS across nodes: submitted at the hospital, decided by the insurer, the c
     assert.equal(decided.status, 503, JSON.stringify(decided.body));
     assert.equal(decided.body.error.code, 'claims.commit_timeout');
   }
-  const atInsurer = await readAt('insurer', `${CLAIMS_API}/prior-auth/${requestId}`, (b) => b.request.decision !== null);
+  const atInsurer = await readAt(
+    'insurer',
+    `${CLAIMS_API}/prior-auth/${requestId}`,
+    (b) => b.request.decision !== null,
+  );
   assert.equal(atInsurer.request.decision.action, 'A1');
 
   // The hospital's $inquire answers the certification once its node has the block.
@@ -123,7 +131,11 @@ test('PAS across nodes: submitted at the hospital, decided by the insurer, the c
 
   // The clinic took part in nothing and proves the clock from its own chain: urgent (levelOfServiceCode
   // U), deadline 72 h after the submission's block time, met.
-  const clock = await readAt('clinic', `${CLAIMS_API}/prior-auth/${requestId}`, (b) => b.request.decision !== null);
+  const clock = await readAt(
+    'clinic',
+    `${CLAIMS_API}/prior-auth/${requestId}`,
+    (b) => b.request.decision !== null,
+  );
   assert.equal(clock.request.priority, 'urgent');
   assert.equal(clock.deadlineMs, clock.request.submittedAtMs + 72 * 3600_000);
   assert.equal(clock.decidedInTime, true);
@@ -139,11 +151,16 @@ test('claims across nodes: documented, adjudicated, replayed elsewhere; a duplic
     planId: DEMO_PLAN_ID,
     use: 'claim',
     type: 'professional',
-    items: [{ sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' }],
+    items: [
+      { sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' },
+    ],
     deductibleMetCents: 0,
     authorisedCodes: [],
   };
-  const fingerprint = lineFingerprint(networkKey, lineIdentity(records.pseudonym, 'hospital', visit.items[0]!));
+  const fingerprint = lineFingerprint(
+    networkKey,
+    lineIdentity(records.pseudonym, 'hospital', visit.items[0]!),
+  );
   const claim = (payerOrgId: string, documentation: Json[], replaces: string | null = null) => ({
     claimId: hex(32),
     payerOrgId,
@@ -155,11 +172,15 @@ test('claims across nodes: documented, adjudicated, replayed elsewhere; a duplic
     lines: [{ sequence: 1, fingerprint, documentation }],
   });
   const documented = [{ recordId: encounter, version: 1 }];
-  const submit = (payload: Json) => records.network.commit(url('hospital'), nodeKey('hospital'), 'claims.submit', payload);
+  const submit = (payload: Json) =>
+    records.network.commit(url('hospital'), nodeKey('hospital'), 'claims.submit', payload);
 
   // Nothing committed to cite: refused with the documentation edit, at the hospital's node.
   await assert.rejects(submit(claim('insurer', [])), /claims\.undocumented/);
-  await assert.rejects(submit(claim('insurer', [{ recordId: hex(32), version: 1 }])), /claims\.documentation_missing/);
+  await assert.rejects(
+    submit(claim('insurer', [{ recordId: hex(32), version: 1 }])),
+    /claims\.documentation_missing/,
+  );
 
   const first = claim('insurer', documented);
   await submit(first);

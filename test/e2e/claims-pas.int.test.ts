@@ -96,7 +96,7 @@ test('every PAS request Bundle of the test data is accepted, pended (A4) and ans
 });
 
 test('a pended request resolves: the payer pends, then certifies, and $inquire answers it on time', async () => {
-  const bundle = structuredClone(requests()[0]!.json) as Json;
+  const bundle = structuredClone<Json>(requests()[0]!.json);
   bundle.entry[0].resource.identifier[0].value = 'PENDED-1';
   const submitted = await operation('$submit', bundle, t.tokens.doctor);
   assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
@@ -134,7 +134,7 @@ test('refusals are OperationOutcomes and commit nothing', async () => {
   const before = paRequestsOf(t.state(), 'insurer').length;
   const base = requests()[0]!.json;
   const variant = (change: (b: Json) => void) => {
-    const b = structuredClone(base) as Json;
+    const b = structuredClone<Json>(base);
     b.entry[0].resource.identifier[0].value = 'REFUSED-1';
     change(b);
     return b;
@@ -145,7 +145,13 @@ test('refusals are OperationOutcomes and commit nothing', async () => {
   const cases: [string, unknown, string | undefined, number, string][] = [
     ['a referenced resource missing', missingPatient, t.tokens.doctor, 422, 'business-rule'],
     ['not a collection', variant((b) => (b.type = 'batch')), t.tokens.doctor, 400, 'invalid'],
-    ['not a preauthorization', variant((b) => (b.entry[0].resource.use = 'claim')), t.tokens.doctor, 400, 'invalid'],
+    [
+      'not a preauthorization',
+      variant((b) => (b.entry[0].resource.use = 'claim')),
+      t.tokens.doctor,
+      400,
+      'invalid',
+    ],
     ['not valid R4', variant((b) => (b.entry[0].resource.status = 42)), t.tokens.doctor, 400, 'structure'],
     ['no token', base, undefined, 401, 'login'],
     ['another organisation’s staff', base, t.tokens.nurse, 403, 'forbidden'],
@@ -160,14 +166,18 @@ test('refusals are OperationOutcomes and commit nothing', async () => {
   const missing = await operation('$submit', missingPatient, t.tokens.doctor);
   assert.deepEqual(missing.body.issue[0].expression, ['Claim.patient.reference']);
   // An inquiry about a request never submitted is a 404 OperationOutcome.
-  const unknown = await operation('$inquire', variant(() => undefined), t.tokens.doctor);
+  const unknown = await operation(
+    '$inquire',
+    variant(() => undefined),
+    t.tokens.doctor,
+  );
   assert.equal(unknown.status, 404, JSON.stringify(unknown.body));
   assert.equal(unknown.body.resourceType, 'OperationOutcome');
   assert.equal(paRequestsOf(t.state(), 'insurer').length, before, 'nothing committed');
 });
 
 test('the decision route: only the payer’s node may decide, only staff may ask', async () => {
-  const bundle = structuredClone(requests()[0]!.json) as Json;
+  const bundle = structuredClone<Json>(requests()[0]!.json);
   bundle.entry[0].resource.identifier[0].value = 'DECIDE-1';
   const submitted = await operation('$submit', bundle, t.tokens.doctor);
   const requestId = requestIdOf(pasAnswer(submitted.body, 1));
@@ -181,7 +191,10 @@ test('the decision route: only the payer’s node may decide, only staff may ask
     role: 'claims-officer',
   });
   const officerToken = (
-    await issuePractitionerToken(t.state(), t.issuer, { practitionerKey: officer.publicKey, orgId: 'hospital' })
+    await issuePractitionerToken(t.state(), t.issuer, {
+      practitionerKey: officer.publicKey,
+      orgId: 'hospital',
+    })
   ).accessToken;
   const notPayer = await postJson(url, decision, officerToken);
   assert.equal(notPayer.status, 422, JSON.stringify(notPayer.body));

@@ -415,13 +415,17 @@ function pasBundle(p: Pools): fc.Arbitrary<Json> {
           ? [
               {
                 url: 'http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-levelOfServiceCode',
-                valueCodeableConcept: { coding: [{ system: 'http://codesystem.x12.org/005010/1338', code: 'U' }] },
+                valueCodeableConcept: {
+                  coding: [{ system: 'http://codesystem.x12.org/005010/1338', code: 'U' }],
+                },
               },
             ]
           : [],
         ...(d.trace === undefined ? {} : { identifier: [{ system: 'urn:fuzz:trace', value: d.trace }] }),
         status: 'active',
-        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+        type: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }],
+        },
         use: d.use,
         patient: { reference: 'Patient/member' },
         created: '2026-12-07T00:00:00Z',

@@ -24,7 +24,10 @@ function client(opts: ApiOptions, withToken: boolean): ClaimsClient {
   checkApiUrl(opts.api, { insecureHttp: opts.insecureHttp === true });
   const token = withToken ? process.env[TOKEN_ENV] : undefined;
   if (withToken && (token === undefined || token === '')) {
-    throw new NodeError('config.invalid', `set ${TOKEN_ENV} to a staff bearer token of the node's organisation`);
+    throw new NodeError(
+      'config.invalid',
+      `set ${TOKEN_ENV} to a staff bearer token of the node's organisation`,
+    );
   }
   return new ClaimsClient(opts.api, token, fetchFor(opts.ca));
 }
@@ -61,7 +64,10 @@ const withApi = (command: Command): Command =>
   command
     .requiredOption('--api <url>', "a member node's API, e.g. https://insurer.example.org:8081")
     .option('--ca <file>', "trust only this CA certificate for the node's HTTPS")
-    .option('--insecure-http', 'allow an http:// API beyond this machine (a token would cross in clear text)');
+    .option(
+      '--insecure-http',
+      'allow an http:// API beyond this machine (a token would cross in clear text)',
+    );
 
 export function claimsCommand(): Command {
   const claims = new Command('claims').description(
@@ -105,7 +111,9 @@ export function claimsCommand(): Command {
   withApi(claims.command('metrics'))
     .description("every member insurer's PA figures (CMS-0057-F), computed from the chain alone")
     .option('--payer <org>', 'one payer only')
-    .action(async (opts: ApiOptions & { payer?: string }) => print(await client(opts, false).metrics(opts.payer)));
+    .action(async (opts: ApiOptions & { payer?: string }) =>
+      print(await client(opts, false).metrics(opts.payer)),
+    );
 
   withApi(claims.command('submit'))
     .description('send a PAS request Bundle to Claim/$submit at your own node (staff token)')

@@ -11,7 +11,14 @@ const visit: ClaimFacts = {
   items: [
     { sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' },
     // Needs a prior authorisation it does not have: denied with CARC 197.
-    { sequence: 2, code: '72148', modifiers: ['RT'], units: 1, chargeCents: 30_000, serviceDate: '2026-11-03' },
+    {
+      sequence: 2,
+      code: '72148',
+      modifiers: ['RT'],
+      units: 1,
+      chargeCents: 30_000,
+      serviceDate: '2026-11-03',
+    },
   ],
   deductibleMetCents: 50_000,
   authorisedCodes: [],

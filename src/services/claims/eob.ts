@@ -43,7 +43,9 @@ function itemAdjudication(line: ItemAdjudication) {
     amount(C4BB_ADJUDICATION, 'paidtoprovider', line.benefitCents),
     amount(C4BB_ADJUDICATION, 'memberliability', line.patientCents),
     ...line.reasons.map((code) => ({
-      category: { coding: [{ system: C4BB_ADJUDICATION, code: line.denied ? 'denialreason' : 'adjustmentreason' }] },
+      category: {
+        coding: [{ system: C4BB_ADJUDICATION, code: line.denied ? 'denialreason' : 'adjustmentreason' }],
+      },
       reason: { coding: [{ system: CARC_SYSTEM, code }] },
     })),
   ];

@@ -5,7 +5,8 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import { pasBundles, type Json } from '../fhir/fhir-testdata.ts';
 import { memberIdOf, namedPayers, parsePasRequest, pasResponse, pseudonymOf } from './pas.ts';
 
-const request = () => structuredClone(pasBundles().find((b) => b.file === 'conformant_pas_bundle_v110.json')!.json);
+const request = () =>
+  structuredClone(pasBundles().find((b) => b.file === 'conformant_pas_bundle_v110.json')!.json);
 
 const entry: PaRequestEntry = {
   requestId: 'ab'.repeat(32),
@@ -34,10 +35,16 @@ test('a member insurer named by the Claim or its Coverage is the payer; the Clai
   const bundle = request();
   const byType = (type: string, id: string) =>
     bundle.entry.find((e: Json) => e.resource.resourceType === type && e.resource.id === id).resource;
-  byType('Organization', 'InsurerExample').identifier.push({ system: 'urn:carechain:organisation', value: 'insurer' });
+  byType('Organization', 'InsurerExample').identifier.push({
+    system: 'urn:carechain:organisation',
+    value: 'insurer',
+  });
   assert.deepEqual(namedPayers(parsePasRequest(bundle)), ['insurer', 'insurer']);
   byType('Coverage', 'InsuranceExample').payor = [{ reference: 'Organization/UMOExample' }];
-  byType('Organization', 'UMOExample').identifier.push({ system: 'urn:carechain:organisation', value: 'other' });
+  byType('Organization', 'UMOExample').identifier.push({
+    system: 'urn:carechain:organisation',
+    value: 'other',
+  });
   assert.deepEqual(namedPayers(parsePasRequest(bundle)), ['insurer', 'other']);
 });
 
@@ -48,7 +55,10 @@ test('a Claim referencing what the Bundle does not carry is a 422 naming where; 
     () => parsePasRequest(missing),
     (err: FhirError) => {
       assert.equal(err.statusCode, 422);
-      assert.deepEqual(err.issues.map((i) => i.expression), [['Claim.insurance[0].coverage.reference']]);
+      assert.deepEqual(
+        err.issues.map((i) => i.expression),
+        [['Claim.insurance[0].coverage.reference']],
+      );
       return true;
     },
   );
@@ -61,7 +71,11 @@ test('a Claim referencing what the Bundle does not carry is a 422 naming where; 
   for (const [what, change] of notPas) {
     const b = request();
     change(b);
-    assert.throws(() => parsePasRequest(b), (err: FhirError) => err.statusCode === 400, what);
+    assert.throws(
+      () => parsePasRequest(b),
+      (err: FhirError) => err.statusCode === 400,
+      what,
+    );
   }
 });
 
@@ -73,7 +87,11 @@ test('the response is A4 and queued until decided, then the decision with its nu
   assert.equal(claimResponse.preAuthRef, undefined);
   assert.equal(pended.timestamp, '2026-12-07T00:00:00.000Z');
   const codes = (r: Json) =>
-    r.item.map((i: Json) => i.adjudication[0].extension[0].extension.map((e: Json) => e.valueString ?? e.valueCodeableConcept.coding[0].code));
+    r.item.map((i: Json) =>
+      i.adjudication[0].extension[0].extension.map(
+        (e: Json) => e.valueString ?? e.valueCodeableConcept.coding[0].code,
+      ),
+    );
   assert.deepEqual(codes(claimResponse), [['A4']]);
 
   const decidedAtMs = entry.submittedAtMs + 3_600_000;

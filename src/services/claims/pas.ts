@@ -71,7 +71,8 @@ function entryIndex(bundle: Bundle): Map<string, Json> {
       byKey.set(entry.fullUrl, resource);
       if (!entry.fullUrl.startsWith('urn:')) byKey.set(localKey(entry.fullUrl), resource);
     }
-    if (typeof resource.id === 'string') byKey.set(`${String(resource.resourceType)}/${resource.id}`, resource);
+    if (typeof resource.id === 'string')
+      byKey.set(`${String(resource.resourceType)}/${resource.id}`, resource);
   }
   return byKey;
 }
@@ -122,7 +123,7 @@ export function parsePasRequest(body: unknown): PasRequest {
   const missing = claimReferences(claim).filter(({ reference }) => !index.has(reference));
   if (missing.length > 0) {
     throw FhirError.of(
-      missing.map(({ reference, path }) =>
+      missing.map(({ path }) =>
         // The path, not the reference: nothing of the request is quoted back (STYLE §3).
         issue('business-rule', 'the Claim references a resource the Bundle does not carry', path),
       ),
@@ -150,10 +151,11 @@ export function memberOrgIdOf(organisation: Json | undefined): string | undefine
  * the payors of its focal Coverage. The service picks the first member insurer, else the node's default.
  */
 export function namedPayers(request: PasRequest): string[] {
-  const { claim, resolve } = request;
+  const { claim } = request;
+  const resolve = (ref: Reference | undefined) => request.resolve(ref);
   const focal = claim.insurance?.find((i) => i.focal) ?? claim.insurance?.[0];
   const coverage = resolve(focal?.coverage) as { payor?: Reference[] } | undefined;
-  const candidates = [resolve(request.insurer), ...(coverage?.payor ?? []).map(resolve)];
+  const candidates = [resolve(request.insurer), ...(coverage?.payor ?? []).map((ref) => resolve(ref))];
   return candidates.map(memberOrgIdOf).filter((id): id is string => id !== undefined);
 }
 
@@ -179,7 +181,9 @@ function reviewActionExtension(action: ReviewAction, authNumber: string | null):
       {
         url: PAS_PROFILES.reviewActionCode,
         valueCodeableConcept: {
-          coding: [{ system: X12_REVIEW_ACTION_SYSTEM, code: action, display: REVIEW_ACTION_DISPLAY[action] }],
+          coding: [
+            { system: X12_REVIEW_ACTION_SYSTEM, code: action, display: REVIEW_ACTION_DISPLAY[action] },
+          ],
         },
       },
     ],
@@ -233,7 +237,10 @@ export function pasResponse(request: PasRequest, entry: PaRequestEntry, baseUrl:
   const carried = new Set<BundleEntry>();
   for (const ref of [claim.patient, request.insurer, claim.provider]) {
     const target = request.resolve(ref);
-    const found = target === undefined ? undefined : request.bundle.entry?.find((e) => e.resource === target);
+    const found =
+      target === undefined
+        ? undefined
+        : request.bundle.entry?.find((e) => (e.resource as unknown) === target);
     if (found !== undefined) carried.add(found);
   }
   return {

@@ -21,7 +21,14 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
 import { commitAsNode } from '../ledger-refusal.ts';
 import { custodialCommitment } from '../records/custodial.ts';
-import { namedPayers, parsePasRequest, pasResponse, pseudonymOf, memberIdOf, type PasRequest } from './pas.ts';
+import {
+  namedPayers,
+  parsePasRequest,
+  pasResponse,
+  pseudonymOf,
+  memberIdOf,
+  type PasRequest,
+} from './pas.ts';
 
 export const CLAIMS_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
 /** Who answers a PA request for the payer: utilisation review is the claims office's (or an admin's). */
@@ -150,7 +157,9 @@ export class PriorAuthService {
     const request = this.request(body);
     const entry = paRequest(this.state, paRequestId(providerOrgId, request.traceNumber));
     if (entry === undefined) {
-      throw FhirError.notFound('this organisation submitted no prior-authorisation request with this trace number');
+      throw FhirError.notFound(
+        'this organisation submitted no prior-authorisation request with this trace number',
+      );
     }
     return pasResponse(request, entry, this.options.baseUrl);
   }
@@ -179,7 +188,8 @@ export class PriorAuthService {
 
   private committed(requestId: string): PaRequestEntry {
     const entry = paRequest(this.state, requestId);
-    if (entry === undefined) throw new ServiceError('claims.request_not_found', 'the request is not on chain');
+    if (entry === undefined)
+      throw new ServiceError('claims.request_not_found', 'the request is not on chain');
     return entry;
   }
 }

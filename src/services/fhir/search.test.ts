@@ -275,7 +275,10 @@ test('Claim, ClaimResponse and Coverage search by their R4 parameters on the Da 
   assert.equal(hits(request, 'Claim', 'care-team=Practitioner/ReferralPractitionerExample'), 1);
   assert.equal(hits(request, 'Claim', 'created=2005-05-02'), 1);
   assert.equal(hits(request, 'Claim', 'created=gt2005-05-03'), 0);
-  assert.equal(hits(request, 'Coverage', 'payor=Organization/InsurerExample&beneficiary=SubscriberExample'), 1);
+  assert.equal(
+    hits(request, 'Coverage', 'payor=Organization/InsurerExample&beneficiary=SubscriberExample'),
+    1,
+  );
   assert.equal(hits(request, 'Coverage', 'patient=SubscriberExample&status=active'), 1);
   assert.equal(hits(request, 'Coverage', 'payor=Organization/UMOExample'), 0);
   assert.equal(hits(answers, 'ClaimResponse', 'outcome=complete&use=preauthorization'), 2);
@@ -290,7 +293,8 @@ test('ExplanationOfBenefit and Claim search by claim, provider and created on Sy
   assert.ok(claims.length > 0 && eobs.length > 0);
   const first = eobs[0]!;
   const claimRef = String(first.claim.reference);
-  const eobHits = (query: string) => eobs.filter((r) => matches(r, parseSearch('ExplanationOfBenefit', query)));
+  const eobHits = (query: string) =>
+    eobs.filter((r) => matches(r, parseSearch('ExplanationOfBenefit', query)));
   assert.deepEqual(eobHits(`claim=${claimRef}`), [first]);
   assert.deepEqual(eobHits('claim=Claim/no-such-claim'), []);
   assert.equal(eobHits(`patient=${lizPatientId}`).length, eobs.length);
