@@ -3,11 +3,12 @@
 // /fhir/R4 (a staff token). A refusal is a ClaimsClientError with the node's catalogue code (domain
 // routes) or the OperationOutcome's first issue type (FHIR routes) and the node's message.
 import type { Bundle } from 'fhir/r4.js';
-import type { ClaimFacts, ReviewAction } from '../app/claims/index.ts';
+import type { ClaimFacts } from '../app/claims/index.ts';
 import {
   CLAIMS_API,
   type ClaimAnswer,
   type DecisionAnswer,
+  type DecisionBody,
   type FingerprintAnswer,
   type MetricsAnswer,
   type PriorAuthAnswer,
@@ -65,9 +66,9 @@ export class ClaimsClient {
     return this.call('POST', path, { facts }) as Promise<ReplayAnswer>;
   }
   /** The payer's answer, by its claims office at the payer's own node. */
-  decide(requestId: string, action: ReviewAction, authNumber: string | null): Promise<DecisionAnswer> {
+  decide(requestId: string, decision: DecisionBody): Promise<DecisionAnswer> {
     const path = `${CLAIMS_API}/prior-auth/${encodeURIComponent(requestId)}/decision`;
-    return this.call('POST', path, { action, authNumber }) as Promise<DecisionAnswer>;
+    return this.call('POST', path, decision) as Promise<DecisionAnswer>;
   }
   /** Claim/$submit: a PAS request Bundle → the PAS response Bundle. */
   submitPriorAuth(bundle: unknown): Promise<Bundle> {

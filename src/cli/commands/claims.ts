@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { REVIEW_ACTIONS, type ClaimFacts, type ReviewAction } from '../../app/claims/index.ts';
 import { ClaimsClient } from '../../client/claims-client.ts';
+import type { DecisionBody } from '../../contract/claims.ts';
 import { checkApiUrl } from '../../node/api-tls.ts';
 import { NodeError } from '../../node/errors.ts';
 import { fetchFor } from '../ca-fetch.ts';
@@ -59,6 +60,9 @@ function positive(value: string): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return n;
 }
+
+/** What commander parses of `decide`: the body's action, and its number only when given. */
+type DecideOptions = Pick<DecisionBody, 'action'> & { readonly authNumber?: string };
 
 const withApi = (command: Command): Command =>
   command
@@ -134,8 +138,10 @@ export function claimsCommand(): Command {
     .argument('<requestId>', 'the request id (64 hex)', hex32)
     .requiredOption('--action <code>', `X12 306: ${REVIEW_ACTIONS.join(', ')} (A4 pends)`, reviewAction)
     .option('--auth-number <n>', 'the authorisation number, when certifying')
-    .action(async (id: string, opts: ApiOptions & { action: ReviewAction; authNumber?: string }) =>
-      print(await client(opts, true).decide(id, opts.action, opts.authNumber ?? null)),
+    .action(async (id: string, opts: ApiOptions & DecideOptions) =>
+      print(
+        await client(opts, true).decide(id, { action: opts.action, authNumber: opts.authNumber ?? null }),
+      ),
     );
 
   return claims;
