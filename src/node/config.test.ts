@@ -160,6 +160,28 @@ test("node.json's optional supply.verifyLimits load, and bad ones are refused", 
   });
 });
 
+test("node.json's optional claims.defaultPayer loads, and a bad one is refused", () => {
+  withNodeConfig((_folder, load) => {
+    assert.equal(load({}).defaultPayerOrgId, undefined);
+    assert.equal(load({ claims: {} }).defaultPayerOrgId, undefined);
+    assert.equal(load({ claims: { defaultPayer: 'insurer' } }).defaultPayerOrgId, 'insurer');
+    for (const bad of [
+      null,
+      'insurer',
+      [],
+      { defaultPayer: 'Insurer!' },
+      { defaultPayer: 1 },
+      { other: 1 },
+    ]) {
+      assert.throws(
+        () => load({ claims: bad }),
+        (err: { code?: string }) => err.code === 'config.invalid',
+        JSON.stringify(bad),
+      );
+    }
+  });
+});
+
 test("node.json's optional p2p.dialPeersMax loads, and a bad one is refused", () => {
   withNodeConfig((_folder, load) => {
     const p2p = { host: '127.0.0.1', port: 0 };

@@ -326,15 +326,16 @@ function checkVerifyLimits(supply: unknown, path: string): VerifyLimitsConfig | 
 /** An organisation id (as membership writes them), or nothing. */
 function checkDefaultPayer(value: unknown, path: string): string | undefined {
   if (value === undefined) return undefined;
-  const payer =
-    typeof value === 'object' && value !== null
-      ? (value as { defaultPayer?: unknown }).defaultPayer
-      : undefined;
-  if (payer === undefined) return undefined;
-  if (typeof payer !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(payer)) {
-    throw new NodeError('config.invalid', `config ${path}: claims.defaultPayer must be an organisation id`);
-  }
-  return payer;
+  const invalid = new NodeError(
+    'config.invalid',
+    `config ${path}: claims must be { "defaultPayer": "<an insurer's organisation id>" }`,
+  );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid;
+  const { defaultPayer, ...rest } = value as { defaultPayer?: unknown };
+  if (Object.keys(rest).length > 0) throw invalid;
+  if (defaultPayer === undefined) return undefined;
+  if (typeof defaultPayer !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(defaultPayer)) throw invalid;
+  return defaultPayer;
 }
 
 function checkApi(value: unknown, folder: string, path: string): ApiConfig {
