@@ -9,12 +9,12 @@ import { after, before, test } from 'node:test';
 import {
   adjudicate,
   adjudicationDigest,
-  DEMO_PLAN_ID,
   DEMO_RULE_TABLE,
   lineFingerprint,
   lineIdentity,
   type ClaimFacts,
 } from '../../src/app/claims/index.ts';
+import { OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { chalmersPatient, heartRateObservation } from '../harness/fhir-client.ts';
 import { fhirKeys, injectJson, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
@@ -42,17 +42,7 @@ after(() => t?.close());
 
 const get = (path: string) => http(`${t.url}${CLAIMS_API}${path}`);
 
-const visit: ClaimFacts = {
-  planId: DEMO_PLAN_ID,
-  use: 'claim',
-  type: 'professional',
-  items: [
-    { sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' },
-    { sequence: 2, code: '36415', modifiers: [], units: 1, chargeCents: 500, serviceDate: '2026-11-02' },
-  ],
-  deductibleMetCents: 0,
-  authorisedCodes: [],
-};
+const visit = OFFICE_VISIT;
 
 /** Submits the facts' lines as a claim from the hospital's node, each citing the Observation. */
 async function submitClaim(facts: ClaimFacts, payerOrgId = 'insurer'): Promise<string> {

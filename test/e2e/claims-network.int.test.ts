@@ -15,12 +15,12 @@ import { test } from 'node:test';
 import {
   adjudicate,
   adjudicationDigest,
-  DEMO_PLAN_ID,
   DEMO_RULE_TABLE,
   lineFingerprint,
   lineIdentity,
   type ClaimFacts,
 } from '../../src/app/claims/index.ts';
+import { OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { PA_REQUEST_SYSTEM } from '../../src/services/claims/pas.ts';
 import { pasBundles, type Json } from '../../src/services/fhir/fhir-testdata.ts';
@@ -147,16 +147,7 @@ test('PAS across nodes: submitted at the hospital, decided by the insurer, the c
 
 test('claims across nodes: documented, adjudicated, replayed elsewhere; a duplicate to a second payer is flagged', async () => {
   const encounter = records.locations.find((l) => l.startsWith('Encounter/'))!.split('/')[1]!;
-  const visit: ClaimFacts = {
-    planId: DEMO_PLAN_ID,
-    use: 'claim',
-    type: 'professional',
-    items: [
-      { sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' },
-    ],
-    deductibleMetCents: 0,
-    authorisedCodes: [],
-  };
+  const visit: ClaimFacts = { ...OFFICE_VISIT, items: [OFFICE_VISIT.items[0]!] };
   const fingerprint = lineFingerprint(
     networkKey,
     lineIdentity(records.pseudonym, 'hospital', visit.items[0]!),

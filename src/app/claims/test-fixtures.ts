@@ -15,7 +15,8 @@ import {
   TestChain,
   testGenesis,
 } from '../test-support.ts';
-import { DEMO_RULE_TABLE } from './demo-table.ts';
+import { DEMO_PLAN_ID, DEMO_RULE_TABLE } from './demo-table.ts';
+import type { ClaimFacts } from './types.ts';
 
 export const acmeAdmin = party('acme admin');
 export const acmeNode = party('acme node');
@@ -76,3 +77,16 @@ export function submitPayload(claim: string, fingerprints: string[], extra: obje
     ...extra,
   };
 }
+
+/** An office visit under the demo plan: a 99213 and a venipuncture the same day. */
+export const OFFICE_VISIT: ClaimFacts = {
+  planId: DEMO_PLAN_ID,
+  use: 'claim',
+  type: 'professional',
+  items: [
+    { sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' },
+    { sequence: 2, code: '36415', modifiers: [], units: 1, chargeCents: 500, serviceDate: '2026-11-02' },
+  ],
+  deductibleMetCents: 0,
+  authorisedCodes: [],
+};

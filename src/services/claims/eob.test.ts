@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { adjudicate, DEMO_PLAN_ID, DEMO_RULE_TABLE, type ClaimFacts } from '../../app/claims/index.ts';
+import { adjudicate, DEMO_RULE_TABLE, type ClaimFacts } from '../../app/claims/index.ts';
+import { OFFICE_VISIT } from '../../app/claims/test-fixtures.ts';
 import { createFhirValidator } from '../fhir/validate.ts';
 import { explanationOfBenefit } from './eob.ts';
 
 const visit: ClaimFacts = {
-  planId: DEMO_PLAN_ID,
-  use: 'claim',
-  type: 'professional',
+  ...OFFICE_VISIT,
+  // Needs a prior authorisation it does not have: denied with CARC 197.
   items: [
-    { sequence: 1, code: '99213', modifiers: [], units: 1, chargeCents: 15_000, serviceDate: '2026-11-02' },
-    // Needs a prior authorisation it does not have: denied with CARC 197.
+    OFFICE_VISIT.items[0]!,
     {
       sequence: 2,
       code: '72148',
@@ -21,7 +20,6 @@ const visit: ClaimFacts = {
     },
   ],
   deductibleMetCents: 50_000,
-  authorisedCodes: [],
 };
 const parties = {
   id: 'eob-1',
