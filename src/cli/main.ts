@@ -7,6 +7,7 @@ import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
 import { patientCommand } from './commands/patient.ts';
 import { claimsCommand } from './commands/claims.ts';
+import { trialsCommand } from './commands/trials.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
@@ -248,6 +249,7 @@ program
 
 program.addCommand(patientCommand());
 program.addCommand(claimsCommand());
+program.addCommand(trialsCommand());
 
 try {
   await program.parseAsync(process.argv);

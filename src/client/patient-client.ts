@@ -22,7 +22,7 @@ import type { ErasureResultBody, ErasureStatusBody } from '../contract/erasure.t
 import { refusalOf } from '../contract/errors.ts';
 import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
 import type { AccessLogAnswer } from '../contract/records.ts';
-import { TRIALS_PATH, type TrialCommitted } from '../contract/trials.ts';
+import { TRIALS_PATH, type MyTrialsAnswer, type TrialCommitted } from '../contract/trials.ts';
 
 /**
  * The part of fetch this client uses. The platform's fetch by default (a browser, or Node.js trusting
@@ -255,6 +255,12 @@ export class PatientClient {
 
   withdrawFromTrial(trialId: string): Promise<TrialCommitted> {
     return this.trialTx(trialId, 'withdrawals', 'trials.withdraw', { trialId });
+  }
+
+  /** The patient's own trials, each with the protocol version they consented to and whether data flows. */
+  async myTrials(token: string): Promise<MyTrialsAnswer['trials']> {
+    const answer = await this.call('GET', '/api/v1/patients/me/trials', undefined, token);
+    return (answer as MyTrialsAnswer).trials;
   }
 
   private async trialTx(
