@@ -131,12 +131,12 @@ const withTrial = (command: Command): Command =>
 const withPatientKey = (command: Command): Command =>
   withTrial(command).requiredOption('--key <file>', 'your key file from `carechain patient keygen`');
 
-function patientClient(opts: ApiOptions & { key: string }): PatientClient {
+function patientClient(opts: ApiOptions & { key: string; audience?: string }): PatientClient {
   checkApiUrl(opts.api, { insecureHttp: opts.insecureHttp === true });
   const key = readKeyFile(opts.key);
   const { pseudonym } = readJson(opts.key);
   const name = typeof pseudonym === 'string' ? pseudonym : undefined;
-  return new PatientClient(opts.api, key.seed, name, undefined, fetchFor(opts.ca));
+  return new PatientClient(opts.api, key.seed, name, opts.audience, fetchFor(opts.ca));
 }
 
 /** The outcomes a verdict is judged against, from the registration or amendment tx itself (its hash checked). */
@@ -318,7 +318,8 @@ function patientCommands(trials: Command): void {
   withApi(trials.command('mine'))
     .description('your trials (logs in with your key): consent per version, re-consent needed, data flow')
     .requiredOption('--key <file>', 'your key file from `carechain patient keygen`')
-    .action(async (opts: ApiOptions & { key: string }) => {
+    .option('--audience <url>', "the node's FHIR base URL, if not <api>/fhir/R4: login signs only a challenge naming it")
+    .action(async (opts: ApiOptions & { key: string; audience?: string }) => {
       const client = patientClient(opts);
       const { accessToken } = await client.login();
       print(await client.myTrials(accessToken));
