@@ -22,6 +22,7 @@ import { generateKeyPair, readKeyFile, type KeyPair } from '../node/keys.ts';
 import { apiBaseUrl, fhirBaseUrl } from './commands/node.ts';
 import { importSynthea, syntheaDir } from './demo-records.ts';
 import { loadDemoSupply, type DemoSupply } from './demo-supply.ts';
+import { demoTrialStudy, loadDemoTrial, type DemoTrial } from './demo-trials.ts';
 
 /** One organisation of the demo consortium; its name is also its org id, type and folder. */
 export interface DemoOrganisation {
@@ -33,9 +34,9 @@ export interface DemoOrganisation {
 }
 
 /**
- * The demo consortium of `carechain up`, in port order: four validators with equal power, and two
- * supply-chain members that follow the chain without voting. Their staff are `admin`s because
- * PRACTITIONER_ROLES has no supply-chain role yet.
+ * The demo consortium of `carechain up`, in port order: four validators with equal power, and four
+ * members that follow the chain without voting: two of the supply chain (their staff are `admin`s because
+ * PRACTITIONER_ROLES has no supply-chain role yet), a research sponsor and a regulator (issue 16).
  */
 export const CONSORTIUM: readonly DemoOrganisation[] = [
   { name: 'hospital', power: 10, role: 'physician' },
@@ -44,6 +45,8 @@ export const CONSORTIUM: readonly DemoOrganisation[] = [
   { name: 'insurer', power: 10, role: 'claims-officer' },
   { name: 'manufacturer', power: 0, role: 'admin' },
   { name: 'distributor', power: 0, role: 'admin' },
+  { name: 'research-sponsor', power: 0, role: 'researcher' },
+  { name: 'regulator', power: 0, role: 'admin' },
 ];
 /** The demo identities and their ready bearer tokens, in the data directory (mode 0600). */
 export const CREDENTIALS_FILE = 'credentials.json';
@@ -252,6 +255,15 @@ export async function writeDemoCredentials(
     progress('Putting demo product lots into circulation (EPCIS 2.0 captures)…');
     supply = await loadDemoSupply({ manufacturer, distributor, pharmacy, progress });
   }
+  const sponsor = staffOf('research-sponsor');
+  const studyFile = demoTrialStudy();
+  let trial: DemoTrial | undefined;
+  if (sponsor !== undefined && studyFile !== undefined) {
+    const site = { apiUrl: apiBaseUrl(custodian.api), orgId: DEMO_CUSTODIAN };
+    trial = await loadDemoTrial({ studyFile, sponsor, site, patients, progress });
+  } else if (sponsor !== undefined) {
+    progress('Trial test data not found (set CARECHAIN_TRIAL_STUDY): no demo trial registered');
+  }
   const credentials = {
     note: 'Demo identities of a local consortium: the seeds and tokens are secrets of a demo, not for real data.',
     chainId,
@@ -259,6 +271,7 @@ export async function writeDemoCredentials(
     patients: demoPatients,
     syntheaPatients,
     ...(supply === undefined ? {} : { supply }),
+    ...(trial === undefined ? {} : { trial }),
   };
   // Written whole and then renamed, so a reader never sees half a file.
   const partial = `${credentialsPath}.partial`;

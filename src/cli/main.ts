@@ -41,7 +41,7 @@ const program = new Command()
 program
   .command('up')
   .description(
-    'start a local consortium: 4 validators (hospital, clinic, pharmacy, insurer) and 2 non-voting members (manufacturer, distributor); what `npm start` runs',
+    'start a local consortium: 4 validators (hospital, clinic, pharmacy, insurer) and 4 non-voting members (manufacturer, distributor, research-sponsor, regulator); what `npm start` runs',
   )
   .option('--data-dir <dir>', 'where the nodes keep their folders; reused on the next start', '.carechain')
   .option(

@@ -1,10 +1,11 @@
-// What `npm start` runs: `carechain up` brings up six organisations as separate processes, four
-// validators (hospital, clinic, pharmacy, insurer) and two non-voting members (manufacturer,
-// distributor); blocks advance on all six; Ctrl-C stops them all cleanly; the next start resumes the
+// What `npm start` runs: `carechain up` brings up eight organisations as separate processes, four
+// validators (hospital, clinic, pharmacy, insurer) and four non-voting members (manufacturer,
+// distributor, research sponsor, regulator); blocks advance on all eight; Ctrl-C stops them all cleanly; the next start resumes the
 // stored chains, and a data directory of the older four-validator demo resumes with its four nodes. On
 // first start it registers demo staff at every organisation and demo patients, and writes their seeds
 // and ready bearer tokens to credentials.json, with which the hospital's FHIR endpoint takes a Patient
-// and the patient reads it back.
+// and the patient reads it back. The research sponsor's demo trial (NCT02513394) is registered, enrolled,
+// amended, unblinded and has results, with a verdict the regulator's node serves.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ after(async () => {
 });
 
 const VALIDATORS = ['hospital', 'clinic', 'pharmacy', 'insurer'];
-const MEMBERS = ['manufacturer', 'distributor'];
+const MEMBERS = ['manufacturer', 'distributor', 'research-sponsor', 'regulator'];
 const ORGANISATIONS = [...VALIDATORS, ...MEMBERS];
 
 interface Credentials {
@@ -39,6 +40,7 @@ interface Credentials {
   patients: { pseudonym: string; token: string }[];
   syntheaPatients: { patientId: string; token: string }[];
   supply: { packs: { genuine: string; recalled: string; counterfeit: string } };
+  trial: { id: string; nct: string };
 }
 
 async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: unknown) {
@@ -53,14 +55,14 @@ async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: u
   return { status: response.status, body: (await response.json()) as any };
 }
 
-test('carechain up runs four validators and two members that all follow the chain, serves FHIR with demo credentials, stops on Ctrl-C and resumes', async () => {
+test('carechain up runs four validators and four members that all follow the chain, serves FHIR with demo credentials, stops on Ctrl-C and resumes', async () => {
   const base = await freeBasePort(ORGANISATIONS.length);
   const args = ['up', '--data-dir', dir.path, '--base-port', String(base), '--demo-rate', '10'];
   running = await startCli(args, 60_000);
-  assert.match(running.output(), /Created a consortium of 4 validators and 2 non-voting members/);
+  assert.match(running.output(), /Created a consortium of 4 validators and 4 non-voting members/);
   const current = running;
-  // startCli returns at the first node's API line; the summary comes once all six listen.
-  assert.ok(await waitFor(() => /consortium is up/.test(current.output()), 60_000), 'all six nodes start');
+  // startCli returns at the first node's API line; the summary comes once all eight listen.
+  assert.ok(await waitFor(() => /consortium is up/.test(current.output()), 120_000), 'all eight nodes start');
   assert.match(running.output(), /manufacturer +member +http/);
   assert.match(running.output(), /insurer +validator +http/);
   const urls = ORGANISATIONS.map((_, i) => `http://127.0.0.1:${base + i}`);
@@ -74,11 +76,11 @@ test('carechain up runs four validators and two members that all follow the chai
     (await Promise.all(urls.map(async (u) => (await getJson(`${u}/api/v1/status`)).height as number))).every(
       (height) => height >= h,
     );
-  assert.ok(await waitFor(() => allAtLeast(5), 60_000), 'blocks advance on all six nodes');
+  assert.ok(await waitFor(() => allAtLeast(5), 60_000), 'blocks advance on all eight nodes');
   const status = await getJson(`${urls[0]}/api/v1/status`);
   assert.deepEqual(status.validators.map((v: { name: string }) => v.name).sort(), [...VALIDATORS].sort());
   assert.equal(status.role, 'validator');
-  assert.equal(status.peers.length, 5);
+  assert.equal(status.peers.length, ORGANISATIONS.length - 1);
   for (const url of urls.slice(VALIDATORS.length)) {
     const member = await getJson(`${url}/api/v1/status`);
     assert.equal(member.role, 'non-validator');
@@ -92,7 +94,7 @@ test('carechain up runs four validators and two members that all follow the chai
   assert.ok(await waitFor(() => existsSync(credentialsPath), 240_000), 'credentials.json is written');
   assert.match(running.output(), /credentials\.json/);
   // Printed once the demo identities are written.
-  assert.ok(await waitFor(() => /Ctrl-C to stop all 6 nodes/.test(current.output()), 10_000));
+  assert.ok(await waitFor(() => /Ctrl-C to stop all 8 nodes/.test(current.output()), 10_000));
   assert.equal(statSync(credentialsPath).mode & 0o777, 0o600);
   const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8')) as Credentials;
   assert.deepEqual(Object.keys(credentials.organisations).sort(), [...ORGANISATIONS].sort());
@@ -140,6 +142,23 @@ test('carechain up runs four validators and two members that all follow the chai
   assert.deepEqual(await verify(packs.genuine).then((v) => v.verified), true);
   assert.equal((await verify(packs.recalled)).reason, 'recalled');
   assert.equal((await verify(packs.counterfeit)).reason, 'unknown_serial');
+  // The demo trial: a verdict for each of its five registered outcomes at the regulator's node, and the
+  // first demo patient re-consented to the amendment while the second still has to.
+  const { trial } = credentials;
+  assert.equal(trial.nct, 'NCT02513394');
+  const verdict = await getJson(`${urls[ORGANISATIONS.indexOf('regulator')]}/api/v1/trials/${trial.id}/verdict`);
+  assert.deepEqual(
+    verdict.outcomes.map((o: { verdict: string }) => o.verdict),
+    Array(5).fill('prespecified'),
+  );
+  const myTrials = async (token: string) =>
+    (
+      await (
+        await fetch(`${urls[0]}/api/v1/patients/me/trials`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()
+    ).trials.map((t: { consentedVersion: number; needsReconsent: boolean }) => [t.consentedVersion, t.needsReconsent]);
+  assert.deepEqual(await myTrials(credentials.patients[0]!.token), [[2, false]]);
+  assert.deepEqual(await myTrials(credentials.patients[1]!.token), [[1, true]]);
 
   assert.equal(await running.stop(), 0, 'Ctrl-C stops the consortium cleanly');
   running = await startCli(args, 60_000);
@@ -176,8 +195,8 @@ test('Ctrl-C while the consortium is still starting stops every node it started'
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // After the first node is listening and before all six are: the classic orphaning window.
-    // A bound on a hang, not a timing: six nodes' start-up shares two cores with the rest of the suite.
+    // After the first node is listening and before all eight are: the classic orphaning window.
+    // A bound on a hang, not a timing: eight nodes' start-up shares two cores with the rest of the suite.
     assert.ok(await waitFor(() => /API listening/.test(out), 120_000), 'the first node started');
     child.kill('SIGINT');
     await exited;
@@ -221,7 +240,7 @@ test('a data directory of the older four-validator demo resumes with its four no
     const started = old;
     assert.ok(await waitFor(() => /consortium is up/.test(started.output()), 60_000), 'all four nodes start');
     assert.match(old.output(), /Resuming the consortium/);
-    assert.match(old.output(), /older 4-node demo; a fresh --data-dir gets the 6-organisation demo/);
+    assert.match(old.output(), /older 4-node demo; a fresh --data-dir gets the 8-organisation demo/);
     const summary = old.output().slice(old.output().indexOf('consortium is up'));
     assert.deepEqual(
       [...summary.matchAll(/^ {2}(\w+) +validator http/gm)].map((m) => m[1]),

@@ -1,7 +1,7 @@
-// `carechain up` (what `npm start` runs): a local consortium of six organisations, each a separate
+// `carechain up` (what `npm start` runs): a local consortium of eight organisations, each a separate
 // `carechain node` process with its own data directory, talking over mutual TLS on loopback. A hospital,
-// a clinic, a pharmacy and an insurer are validators; a manufacturer and a distributor are non-voting
-// members that follow the chain, serve their own API and submit txs. Created on first start, resumed on
+// a clinic, a pharmacy and an insurer are validators; a manufacturer, a distributor, a research sponsor
+// and a regulator are non-voting members that follow the chain, serve their own API and submit txs. Created on first start, resumed on
 // the next (a data directory made by the older four-validator demo resumes as it was); Ctrl-C stops all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -132,7 +132,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   );
   if (orgs.length < CONSORTIUM.length) {
     console.log(
-      `This data directory holds an older ${orgs.length}-node demo; a fresh --data-dir gets the ${CONSORTIUM.length}-organisation demo with a manufacturer and a distributor.`,
+      `This data directory holds an older ${orgs.length}-node demo; a fresh --data-dir gets the ${CONSORTIUM.length}-organisation demo with a manufacturer, a distributor, a research sponsor and a regulator.`,
     );
   }
   const nodes = dirs.map((dir, i) => ({ org: orgs[i]!, ...startNodeProcess(dir, orgs[i]!.name) }));
