@@ -1,11 +1,12 @@
 // What `npm start` runs: `carechain up` brings up eight organisations as separate processes, four
 // validators (hospital, clinic, pharmacy, insurer) and four non-voting members (manufacturer,
-// distributor, research sponsor, regulator); blocks advance on all eight; Ctrl-C stops them all cleanly; the next start resumes the
-// stored chains, and a data directory of the older four-validator demo resumes with its four nodes. On
-// first start it registers demo staff at every organisation and demo patients, and writes their seeds
-// and ready bearer tokens to credentials.json, with which the hospital's FHIR endpoint takes a Patient
-// and the patient reads it back. The research sponsor's demo trial (NCT02513394) is registered, enrolled,
-// amended, unblinded and has results, with a verdict the regulator's node serves.
+// distributor, research sponsor, regulator); blocks advance on all eight; Ctrl-C stops them all
+// cleanly; the next start resumes the stored chains, and a data directory of the older four-validator
+// demo resumes with its four nodes. On first start it registers demo staff at every organisation and
+// demo patients, and writes their seeds and ready bearer tokens to credentials.json, with which the
+// hospital's FHIR endpoint takes a Patient and the patient reads it back. The research sponsor's demo
+// trial (NCT02513394) is registered, enrolled, amended, unblinded and has results, with a verdict the
+// regulator's node serves.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
