@@ -107,6 +107,8 @@ export interface DemoCredentials {
   readonly patients: { name: string; publicKey: string; seed: string; pseudonym: string; token: string }[];
   /** The demo lots `carechain up` put into circulation (src/cli/demo-supply.ts). */
   readonly supply: DemoSupply;
+  /** The research sponsor's demo trial (src/cli/demo-trials.ts), when its study file was found. */
+  readonly trial?: { readonly id: string; readonly nct: string };
 }
 
 export interface UpNetwork {

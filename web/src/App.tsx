@@ -15,6 +15,8 @@ import { TxPage } from './pages/explorer/TxPage.tsx';
 import { BlockPage } from './pages/explorer/BlockPage.tsx';
 import { VerifyFile } from './pages/explorer/VerifyFile.tsx';
 import { PrivacyOfficer } from './pages/privacy/PrivacyOfficer.tsx';
+import { TrialPage } from './pages/trials/TrialPage.tsx';
+import { TrialRegistry } from './pages/trials/TrialRegistry.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -24,6 +26,9 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (block) return <BlockPage height={Number(block[1])} />;
   if (path === '/explorer') return <Explorer />;
   if (path === '/explorer/verify') return <VerifyFile />;
+  const trial = /^\/trials\/([0-9a-f]{64})$/.exec(path);
+  if (trial) return <TrialPage id={trial[1]!} />;
+  if (path === '/trials') return <TrialRegistry />;
   if (path.startsWith('/signin/')) return <SignIn role={path.slice('/signin/'.length)} />;
   const needs = (kind: 'patient' | 'staff', role: string) =>
     current?.session.kind === kind ? undefined : <SignIn role={role} />;
@@ -67,6 +72,7 @@ export function App() {
         </Link>
         <nav aria-label="Main">
           <Link href="/explorer">Explorer</Link>
+          <Link href="/trials">Trials</Link>
           {current === undefined ? (
             <Link href="/">Sign in</Link>
           ) : (

@@ -20,6 +20,7 @@ function pageTitle(path: string): string | undefined {
   if (tx) return `Transaction ${tx[1]!.slice(0, 12)}… · Explorer`;
   const block = /^\/explorer\/block\/([1-9][0-9]{0,15})$/.exec(path);
   if (block) return `Block ${block[1]} · Explorer`;
+  if (/^\/trials\/[0-9a-f]{64}$/.test(path)) return 'Trial · Clinical trial registry';
   if (path.startsWith('/signin/')) return SIGN_IN_TITLES[path.slice('/signin/'.length)] ?? 'Sign in';
   switch (path) {
     case '/':
@@ -38,6 +39,8 @@ function pageTitle(path: string): string | undefined {
       return 'Supply console';
     case '/privacy':
       return 'Privacy office: emergency reads';
+    case '/trials':
+      return 'Clinical trial registry';
     default:
       return 'Page not found';
   }

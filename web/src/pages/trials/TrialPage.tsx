@@ -1,0 +1,172 @@
+// One trial's public page (issue 16 §2, §3, §6): every protocol version with its reason and outcome
+// changes (history cannot be edited, so all of it shows), enrolment counts per site, the results clock,
+// and the outcome-switching verdict. The browser checks each verdict's proof itself, and that the proofs'
+// root is the hash of the outcomes registered before the first enrolment; a failed check says so.
+import { useEffect, useState } from 'react';
+import { ErrorBanner, Facts, Link, shortHex } from '../../components/ui.tsx';
+import type { TrialPageAnswer, VerdictAnswer } from '../../../../src/contract/trials.ts';
+import { ApiFailure } from '../../lib/http.ts';
+import {
+  CLOCK_WORDS,
+  proofHolds,
+  rootMatches,
+  trialPage,
+  trialVerdict,
+  VERDICT_WORDS,
+} from '../../lib/trials.ts';
+
+function Versions(props: { page: TrialPageAnswer }) {
+  return (
+    <table>
+      <caption>Protocol versions</caption>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Block</th>
+          <th scope="col">Reason</th>
+          <th scope="col">Outcome changes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.page.versions.map((v) => (
+          <tr key={v.version}>
+            <td>{v.version}</td>
+            <td>
+              <Link href={`/explorer/tx/${v.txHash}`}>{v.height}</Link>
+            </td>
+            <td>{v.reason ?? 'First registration'}</td>
+            <td>
+              {v.diff === null
+                ? `${v.registration.outcomes.length} outcomes registered`
+                : `${v.diff.added.length} added, ${v.diff.removed.length} removed, ${v.diff.reworded.length} reworded, ${v.diff.timeFrameChanged.length} time frames changed, ${v.diff.switched.length} primary↔secondary${v.diff.material ? ' (participants re-consent)' : ''}`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Sites(props: { page: TrialPageAnswer }) {
+  if (props.page.sites.length === 0) return <p>No one has enrolled yet.</p>;
+  return (
+    <table>
+      <caption>Participants per site (counts only; who enrolled is not public)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Site</th>
+          <th scope="col">Enrolled</th>
+          <th scope="col">Withdrawn</th>
+          <th scope="col">Re-consented</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.page.sites.map((s) => (
+          <tr key={s.siteOrgId}>
+            <td>{s.siteOrgId}</td>
+            <td>{s.counts.enrolled}</td>
+            <td>{s.counts.withdrawn}</td>
+            <td>{s.counts.reconsented}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Verdict(props: { verdict: VerdictAnswer; page: TrialPageAnswer }) {
+  const { verdict } = props;
+  const rootOk = rootMatches(verdict, props.page);
+  return (
+    <>
+      <p className={rootOk ? 'notice' : 'error'} role="status" data-testid="verdict-root">
+        {rootOk
+          ? `Checked in your browser: the proofs lead to the outcomes registered in version ${verdict.baselineVersion}, before the first enrolment.`
+          : `The proofs do not lead to the outcomes of version ${verdict.baselineVersion}: do not trust this table.`}
+      </p>
+      <table data-testid="verdict-table">
+        <caption>Reported outcomes against the registered ones</caption>
+        <thead>
+          <tr>
+            <th scope="col">Verdict</th>
+            <th scope="col">Registered outcome</th>
+            <th scope="col">As reported</th>
+            <th scope="col">Proof</th>
+          </tr>
+        </thead>
+        <tbody>
+          {verdict.outcomes.map((entry, i) => {
+            const holds = proofHolds(entry, verdict.outcomesRoot);
+            return (
+              <tr key={i}>
+                <td>{VERDICT_WORDS[entry.verdict]}</td>
+                <td>
+                  {entry.registered
+                    ? `${entry.registered.kind}: ${entry.registered.measure} (${entry.registered.timeFrame})`
+                    : '—'}
+                </td>
+                <td>
+                  {entry.reported
+                    ? `${entry.reported.kind}: ${entry.reported.measure} (${entry.reported.timeFrame})`
+                    : '—'}
+                </td>
+                <td>{holds === undefined ? 'nothing registered' : holds ? '✓ verified' : '✗ fails'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function TrialPage(props: { id: string }) {
+  const [page, setPage] = useState<TrialPageAnswer>();
+  const [verdict, setVerdict] = useState<VerdictAnswer | null>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    setPage(undefined);
+    setVerdict(undefined);
+    trialPage(props.id).then(setPage, setError);
+    trialVerdict(props.id).then(setVerdict, (err: unknown) => {
+      // No results yet is a state of the trial, not a failure of the page.
+      if (err instanceof ApiFailure && err.code === 'trials.no_results') setVerdict(null);
+      else setError(err);
+    });
+  }, [props.id]);
+  const current = page?.versions[page.versions.length - 1];
+  return (
+    <section>
+      <p>
+        <Link href="/trials">← Trial registry</Link>
+      </p>
+      <h1>{current?.registration.title ?? `Trial ${shortHex(props.id)}`}</h1>
+      <ErrorBanner error={error} />
+      {page !== undefined && current !== undefined && (
+        <>
+          <Facts
+            rows={[
+              ['Registry numbers', Object.values(current.registration.identifiers).join(', ') || '—'],
+              ['Sponsor', page.trial.sponsorOrgId],
+              ['Arms', current.registration.arms.map((a) => a.label).join(', ')],
+              ['Target enrolment', String(current.registration.targetEnrolment)],
+              ['Database', page.trial.lock === null ? 'Open' : `Locked at block ${page.trial.lock.height}`],
+              [
+                'Allocation',
+                page.trial.unblinding === null
+                  ? 'Blind'
+                  : `Unblinded at block ${page.trial.unblinding.height}: anyone can recompute every arm`,
+              ],
+              ['Results', <span data-testid="results-clock">{CLOCK_WORDS[page.resultsClock]}</span>],
+            ]}
+          />
+          <Versions page={page} />
+          <Sites page={page} />
+          <h2>Outcome verdict</h2>
+          {verdict === null && <p>No results are posted yet.</p>}
+          {verdict && <Verdict verdict={verdict} page={page} />}
+        </>
+      )}
+    </section>
+  );
+}
