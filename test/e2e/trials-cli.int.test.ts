@@ -84,8 +84,8 @@ test('the story from the CLI: commit, register, seed, enrol, lock, unblind, resu
   assert.ok(opensCommitment(commitment, readFileSync(file('protocol.txt')), fromHex(salt)));
   assert.equal(onlyMine(file('protocol.salt')), '600');
 
-  const register = ['register', ...api(), '--study', STUDY, '--protocol-commitment', commitment];
-  const withSap = [...register, '--sap-commitment', 'b'.repeat(64)];
+  const register = ['register', ...api(), '--study', STUDY, '--protocol', commitment];
+  const withSap = [...register, '--sap', 'b'.repeat(64)];
   const noToken = await trials(withSap);
   assert.equal(noToken.code, 1);
   assert.match(noToken.stderr, /set CARECHAIN_TOKEN to a staff bearer token/);

@@ -146,11 +146,11 @@ async function registeredOutcomes(opts: TrialOptions, version: number): Promise<
   if (entry === undefined) throw new NodeError('config.invalid', `the trial has no version ${version}`);
   const stored = (await call(opts, 'GET', `/api/v1/txs/${entry.txHash}`)) as StoredTxAnswer;
   const tx = stored.tx as SignedTx;
-  const payload = tx.payload as { registration?: { outcomes?: unknown } };
-  if (txHash(tx) !== entry.txHash || !Array.isArray(payload.registration?.outcomes)) {
+  const outcomes = (tx.payload as { registration?: { outcomes?: unknown } }).registration?.outcomes;
+  if (txHash(tx) !== entry.txHash || !Array.isArray(outcomes)) {
     throw new NodeError('config.invalid', `the node served another tx than ${entry.txHash}`);
   }
-  return payload.registration.outcomes as RegisteredOutcome[];
+  return outcomes as RegisteredOutcome[];
 }
 
 function publicCommands(trials: Command): void {
@@ -218,13 +218,22 @@ function sponsorCommands(trials: Command): void {
   const withCommitments = (command: Command) =>
     command
       .requiredOption('--study <file>', 'ClinicalTrials.gov v2 study JSON, or a FHIR R4 ResearchStudy')
-      .requiredOption('--protocol-commitment <hex>', 'from `carechain trials commit protocol.pdf`', hex(32))
-      .requiredOption('--sap-commitment <hex>', 'from `carechain trials commit sap.pdf`', hex(32));
-  type StudyOptions = { study: string; protocolCommitment: string; sapCommitment: string };
+      .requiredOption(
+        '--protocol <commitment>',
+        "the protocol's salted commitment, from `carechain trials commit protocol.pdf`",
+        hex(32),
+      )
+      .requiredOption(
+        '--sap <commitment>',
+        "the statistical analysis plan's, from `carechain trials commit sap.pdf`",
+        hex(32),
+      );
+  /** The study file and the two commitments, as --study, --protocol and --sap give them. */
+  type StudyOptions = { study: string; protocol: string; sap: string };
   const studyBody = (opts: StudyOptions) => ({
     ...studyFields(opts.study),
-    protocolCommitment: opts.protocolCommitment,
-    sapCommitment: opts.sapCommitment,
+    protocolCommitment: opts.protocol,
+    sapCommitment: opts.sap,
   });
 
   withCommitments(withApi(trials.command('register')))
