@@ -152,12 +152,13 @@ test('carechain up runs four validators and four members that all follow the cha
     verdict.outcomes.map((o: { verdict: string }) => o.verdict),
     Array(5).fill('prespecified'),
   );
-  const myTrials = async (token: string) =>
-    (
-      await (
-        await fetch(`${urls[0]}/api/v1/patients/me/trials`, { headers: { authorization: `Bearer ${token}` } })
-      ).json()
-    ).trials.map((t: { consentedVersion: number; needsReconsent: boolean }) => [t.consentedVersion, t.needsReconsent]);
+  const myTrials = async (token: string) => {
+    const mine = await fetch(`${urls[0]}/api/v1/patients/me/trials`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { trials } = (await mine.json()) as { trials: { consentedVersion: number; needsReconsent: boolean }[] };
+    return trials.map((t) => [t.consentedVersion, t.needsReconsent]);
+  };
   assert.deepEqual(await myTrials(credentials.patients[0]!.token), [[2, false]]);
   assert.deepEqual(await myTrials(credentials.patients[1]!.token), [[1, true]]);
 
