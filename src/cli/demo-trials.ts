@@ -45,7 +45,9 @@ export interface DemoTrial {
 
 /** The part of a ClinicalTrials.gov v2 study file the demo's amendment changes. */
 interface StudyFile {
-  readonly protocolSection: { readonly outcomesModule: { primaryOutcomes: unknown[]; secondaryOutcomes: unknown[] } };
+  readonly protocolSection: {
+    readonly outcomesModule: { primaryOutcomes: unknown[]; secondaryOutcomes: unknown[] };
+  };
 }
 
 async function sponsorPost(options: DemoTrialOptions, path: string, body: unknown): Promise<unknown> {
@@ -56,7 +58,9 @@ async function sponsorPost(options: DemoTrialOptions, path: string, body: unknow
   });
   const answer: unknown = await response.json();
   if (!response.ok) {
-    throw new Error(`demo trial ${path || '/'} refused (${response.status}): ${refusalOf(answer)?.message ?? ''}`);
+    throw new Error(
+      `demo trial ${path || '/'} refused (${response.status}): ${refusalOf(answer)?.message ?? ''}`,
+    );
   }
   return answer;
 }

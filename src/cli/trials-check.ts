@@ -47,7 +47,10 @@ export function checkVerdict(verdict: VerdictAnswer, registered: readonly Regist
 /** The seed opens its commitment, and every published arm is the one the seed and enrolment give. */
 export function checkAllocations(answer: AllocationsAnswer, arms: readonly string[]): Checked {
   if (answer.seed === null) {
-    return { ok: true, lines: [`blind: ${answer.allocations.length} enrolments, the seed is not revealed yet`] };
+    return {
+      ok: true,
+      lines: [`blind: ${answer.allocations.length} enrolments, the seed is not revealed yet`],
+    };
   }
   const opens = answer.seedCommitment !== null && seedCommitment(answer.seed) === answer.seedCommitment;
   const lines = [
@@ -58,7 +61,9 @@ export function checkAllocations(answer: AllocationsAnswer, arms: readonly strin
     const expected = arms[allocatedArm(answer.seed, a.enrolTxHash, arms.length)];
     const same = a.arm === expected;
     ok &&= same;
-    lines.push(`${mark(same)} ${a.enrolTxHash} at ${a.siteOrgId}: ${a.arm}${same ? '' : ` (recomputed: ${expected})`}`);
+    lines.push(
+      `${mark(same)} ${a.enrolTxHash} at ${a.siteOrgId}: ${a.arm}${same ? '' : ` (recomputed: ${expected})`}`,
+    );
   }
   return { ok, lines };
 }

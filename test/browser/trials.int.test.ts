@@ -41,7 +41,10 @@ test('the registry page shows every protocol version and the verdict table, proo
     (await versions.getByRole('row').nth(2).textContent()) ?? '',
     /primary outcome.*1 primary↔secondary \(participants re-consent\)/,
   );
-  await page.getByTestId('verdict-root').getByText(/^Checked in your browser/).waitFor({ timeout: 30_000 });
+  await page
+    .getByTestId('verdict-root')
+    .getByText(/^Checked in your browser/)
+    .waitFor({ timeout: 30_000 });
   const verdict = page.getByRole('table', { name: 'Reported outcomes against the registered ones' });
   const rows = verdict.getByRole('row');
   assert.equal(await rows.count(), 1 + 5, 'a verdict for each of the five registered outcomes');

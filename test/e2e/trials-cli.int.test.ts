@@ -72,7 +72,17 @@ test('help names every command: the registry, the sponsor’s writes and the pat
   for (const command of ['list', 'show', 'export', 'verdict', 'allocations', 'commit', 'register', 'amend']) {
     assert.match(help, new RegExp(`^\\s+${command}\\b`, 'm'), command);
   }
-  for (const command of ['seed', 'allocate', 'lock', 'unblind', 'results', 'enrol', 'reconsent', 'withdraw', 'mine']) {
+  for (const command of [
+    'seed',
+    'allocate',
+    'lock',
+    'unblind',
+    'results',
+    'enrol',
+    'reconsent',
+    'withdraw',
+    'mine',
+  ]) {
     assert.match(help, new RegExp(`^\\s+${command}\\b`, 'm'), command);
   }
   assert.match(help, /CARECHAIN_TOKEN/);
@@ -97,7 +107,11 @@ test('the story from the CLI: commit, register, seed, enrol, lock, unblind, resu
   assert.equal(onlyMine(file('seed.json')), '600');
   const { seed } = JSON.parse(readFileSync(file('seed.json'), 'utf8'));
   const page = (await http(`${t.url}/api/v1/trials/${id}`)).body;
-  assert.equal(page.trial.seedCommitment, seedCommitment(seed), 'the chain holds the commitment to the kept seed');
+  assert.equal(
+    page.trial.seedCommitment,
+    seedCommitment(seed),
+    'the chain holds the commitment to the kept seed',
+  );
 
   const alice = [...trial, '--key', file('alice.json')];
   const enrolled = await ok(['enrol', ...alice, '--site', 'clinic', '--version', '1']);
@@ -122,7 +136,10 @@ test('the story from the CLI: commit, register, seed, enrol, lock, unblind, resu
 
   await ok(['results', ...trial, '--study', STUDY], asSponsor());
   const verdict = (await ok(['verdict', ...trial])).trim().split('\n');
-  assert.match(verdict[0]!, /^ok {3}outcome root [0-9a-f]{64} is the hash of version 1's registered outcomes$/);
+  assert.match(
+    verdict[0]!,
+    /^ok {3}outcome root [0-9a-f]{64} is the hash of version 1's registered outcomes$/,
+  );
   assert.equal(verdict.length, 1 + 5);
   for (const line of verdict.slice(1)) assert.match(line, /^ok {3}prespecified .*\(proof ok\)$/);
 

@@ -268,7 +268,11 @@ test('after lock and unblinding, every allocation recomputes from the revealed s
   await sponsorWrites(`/${id}/unblind`, { seed: SEED });
 
   const { seed, seedCommitment: committed, allocations } = await atRegulator(`${TRIALS}/${id}/allocations`);
-  assert.equal(seedCommitment(seed), committed, 'the revealed seed opens the commitment made before enrolment');
+  assert.equal(
+    seedCommitment(seed),
+    committed,
+    'the revealed seed opens the commitment made before enrolment',
+  );
   const page = await atRegulator(`${TRIALS}/${id}`);
   const arms = page.versions[0].registration.arms.map((a: { label: string }) => a.label);
   assert.deepEqual(

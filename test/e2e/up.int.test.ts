@@ -147,7 +147,9 @@ test('carechain up runs four validators and four members that all follow the cha
   // first demo patient re-consented to the amendment while the second still has to.
   const { trial } = credentials;
   assert.equal(trial.nct, 'NCT02513394');
-  const verdict = await getJson(`${urls[ORGANISATIONS.indexOf('regulator')]}/api/v1/trials/${trial.id}/verdict`);
+  const verdict = await getJson(
+    `${urls[ORGANISATIONS.indexOf('regulator')]}/api/v1/trials/${trial.id}/verdict`,
+  );
   assert.deepEqual(
     verdict.outcomes.map((o: { verdict: string }) => o.verdict),
     Array(5).fill('prespecified'),
@@ -156,7 +158,9 @@ test('carechain up runs four validators and four members that all follow the cha
     const mine = await fetch(`${urls[0]}/api/v1/patients/me/trials`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    const { trials } = (await mine.json()) as { trials: { consentedVersion: number; needsReconsent: boolean }[] };
+    const { trials } = (await mine.json()) as {
+      trials: { consentedVersion: number; needsReconsent: boolean }[];
+    };
     return trials.map((t) => [t.consentedVersion, t.needsReconsent]);
   };
   assert.deepEqual(await myTrials(credentials.patients[0]!.token), [[2, false]]);

@@ -161,7 +161,9 @@ function publicCommands(trials: Command): void {
       const query = opts.nct === undefined ? '' : `?nct=${encodeURIComponent(opts.nct)}`;
       const { trials: found } = (await call(opts, 'GET', `${TRIALS_PATH}${query}`)) as RegistryAnswer;
       for (const t of found) {
-        console.log(`${t.id}  ${t.nct ?? '-'}  v${t.version}  ${t.enrolments} enrolled  results ${t.resultsClock}  ${t.title}`);
+        console.log(
+          `${t.id}  ${t.nct ?? '-'}  v${t.version}  ${t.enrolments} enrolled  results ${t.resultsClock}  ${t.title}`,
+        );
       }
     });
 
@@ -190,10 +192,19 @@ function publicCommands(trials: Command): void {
       'every allocation, recomputed here from the revealed seed after unblinding; exits 1 if any differs',
     )
     .action(async (opts: TrialOptions) => {
-      const answer = (await call(opts, 'GET', `${TRIALS_PATH}/${opts.trial}/allocations`)) as AllocationsAnswer;
+      const answer = (await call(
+        opts,
+        'GET',
+        `${TRIALS_PATH}/${opts.trial}/allocations`,
+      )) as AllocationsAnswer;
       const page = (await call(opts, 'GET', `${TRIALS_PATH}/${opts.trial}`)) as TrialPageAnswer;
       const current = page.versions[page.versions.length - 1]!;
-      report(checkAllocations(answer, current.registration.arms.map((a) => a.label)));
+      report(
+        checkAllocations(
+          answer,
+          current.registration.arms.map((a) => a.label),
+        ),
+      );
     });
 }
 
@@ -262,7 +273,10 @@ function sponsorCommands(trials: Command): void {
       }
       const seed = toHex(new Uint8Array(randomBytes(32)));
       // Kept before it is committed to: a commitment to a lost seed could never be opened.
-      writeFileSync(opts.seedOut, JSON.stringify({ trialId: opts.trial, seed }) + '\n', { mode: 0o600, flag: 'wx' });
+      writeFileSync(opts.seedOut, JSON.stringify({ trialId: opts.trial, seed }) + '\n', {
+        mode: 0o600,
+        flag: 'wx',
+      });
       const body = { seedCommitment: seedCommitment(seed) };
       committed('seed committed', (await sponsorPost(opts, `/${opts.trial}/seed`, body)) as TrialCommitted);
     });
@@ -297,7 +311,10 @@ function sponsorCommands(trials: Command): void {
     .requiredOption('--study <file>', 'the study JSON with resultsSection')
     .action(async (opts: TrialOptions & { study: string }) => {
       const body = { study: readJson(opts.study) };
-      committed('results posted', (await sponsorPost(opts, `/${opts.trial}/results`, body)) as TrialCommitted);
+      committed(
+        'results posted',
+        (await sponsorPost(opts, `/${opts.trial}/results`, body)) as TrialCommitted,
+      );
     });
 }
 
@@ -327,7 +344,10 @@ function patientCommands(trials: Command): void {
   withApi(trials.command('mine'))
     .description('your trials (logs in with your key): consent per version, re-consent needed, data flow')
     .requiredOption('--key <file>', 'your key file from `carechain patient keygen`')
-    .option('--audience <url>', "the node's FHIR base URL, if not <api>/fhir/R4: login signs only a challenge naming it")
+    .option(
+      '--audience <url>',
+      "the node's FHIR base URL, if not <api>/fhir/R4: login signs only a challenge naming it",
+    )
     .action(async (opts: ApiOptions & { key: string; audience?: string }) => {
       const client = patientClient(opts);
       const { accessToken } = await client.login();
