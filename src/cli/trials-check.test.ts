@@ -54,7 +54,7 @@ const unblinded: AllocationsAnswer = {
     allocatedHeight: 5 + i,
     arm: ARMS[allocatedArm(SEED, enrolTxHash, ARMS.length)]!,
   })),
-} as AllocationsAnswer;
+};
 
 test('allocations recompute from the revealed seed; a swapped arm or a seed that does not open fails', () => {
   assert.equal(checkAllocations(unblinded, ARMS).ok, true);

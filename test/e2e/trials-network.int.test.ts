@@ -210,7 +210,7 @@ test('the sponsor registers NCT02513394 at its node; patients enrol with their o
 });
 
 const sitesOf = (page: { sites: { siteOrgId: string; counts: object }[] }) =>
-  page.sites.map((s) => [s.siteOrgId, s.counts]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+  [...page.sites].sort((a, b) => a.siteOrgId.localeCompare(b.siteOrgId)).map((s) => [s.siteOrgId, s.counts]);
 
 const mine = async (p: Participant) =>
   (

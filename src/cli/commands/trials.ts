@@ -24,7 +24,6 @@ import {
   TRIALS_PATH,
   type AllocationsAnswer,
   type AmendedTrialAnswer,
-  type ExportAnswer,
   type RegisteredTrialAnswer,
   type RegistryAnswer,
   type TrialCommitted,
@@ -174,7 +173,7 @@ function publicCommands(trials: Command): void {
   withTrial(trials.command('export'))
     .description('the registration in force as ClinicalTrials.gov v2 JSON and as a FHIR ResearchStudy')
     .action(async (opts: TrialOptions) => {
-      print((await call(opts, 'GET', `${TRIALS_PATH}/${opts.trial}/export`)) as ExportAnswer);
+      print(await call(opts, 'GET', `${TRIALS_PATH}/${opts.trial}/export`));
     });
 
   withTrial(trials.command('verdict'))
