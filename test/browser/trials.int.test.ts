@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DESKTOP, PHONE, seriousViolations, signInWithSeed } from '../harness/browser.ts';
+import { DESKTOP, newPage, PHONE, seriousViolations, signInWithSeed } from '../harness/browser.ts';
 import { webAppForTests } from '../harness/web-app.ts';
 
 const app = webAppForTests();
@@ -27,7 +27,7 @@ async function noSeriousViolations(page: Page, where: string): Promise<void> {
 
 test('the registry page shows every protocol version and the verdict table, proofs checked in the browser', async () => {
   const { id, nct } = demoTrial();
-  const page = await (await app.browser.newContext()).newPage();
+  const page = await newPage(app.browser);
   await page.goto(`${app.net.url('regulator')}/trials`);
   const row = page.getByRole('row').filter({ hasText: nct });
   await row.waitFor({ timeout: 30_000 });
@@ -60,7 +60,7 @@ test('the registry page shows every protocol version and the verdict table, proo
 test('the patient re-consents to the amended protocol from My trials, and their data flows again', async () => {
   const { id } = demoTrial();
   const patient = app.net.credentials.patients[1]!;
-  const page = await (await app.browser.newContext()).newPage();
+  const page = await newPage(app.browser);
   await signInWithSeed(page, app.net.url('hospital'), 'patient', patient.seed);
   await page.getByRole('tab', { name: 'My trials' }).click();
   const trial = page.getByTestId('my-trial');
