@@ -302,23 +302,36 @@ export class PatientClient {
     return account.nonce;
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
-    const response = await this.fetch(`${this.apiUrl}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    const answer: unknown = text === '' ? {} : JSON.parse(text);
-    if (!response.ok) {
-      // The domain's catalogue code; a FHIR OperationOutcome's issue type is not one, so it stays http.<status>.
-      const refusal = refusalOf(answer);
-      const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
-      throw new PatientClientError(response.status, code, refusal?.message ?? response.statusText);
-    }
-    return answer;
+  private call(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
+    return callApi(this.fetch, `${this.apiUrl}${path}`, method, body, token);
   }
+}
+
+/**
+ * One JSON call to a node's API, as this client and the CLI make it: the answer, or a PatientClientError
+ * with the domain's catalogue code (a FHIR OperationOutcome's issue type is not one: http.<status>).
+ */
+export async function callApi(
+  fetch: FetchLike,
+  url: string,
+  method: 'GET' | 'POST',
+  body?: unknown,
+  token?: string,
+): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const answer: unknown = text === '' ? {} : JSON.parse(text);
+  if (!response.ok) {
+    const refusal = refusalOf(answer);
+    const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
+    throw new PatientClientError(response.status, code, refusal?.message ?? response.statusText);
+  }
+  return answer;
 }

@@ -7,14 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  DESKTOP,
   newPage,
   newStaffSeed,
+  noSeriousViolations,
   patientCode,
-  PHONE,
   seedEmergencyRecords,
   seedPatientRecords,
-  seriousViolations,
   signInWithSeed,
   staffSeed,
 } from '../harness/browser.ts';
@@ -36,14 +34,6 @@ async function physicianWithPatient(): Promise<Page> {
   await page.getByRole('button', { name: 'Find' }).click();
   await page.getByRole('form', { name: 'Emergency access (break-glass)' }).waitFor({ timeout: 30_000 });
   return page;
-}
-
-async function noSeriousViolations(page: Page, where: string): Promise<void> {
-  const found: string[] = [];
-  for (const viewport of [DESKTOP, PHONE])
-    for (const v of await seriousViolations(page, viewport)) found.push(`${where} ${viewport.width}px: ${v}`);
-  await page.setViewportSize(DESKTOP);
-  assert.deepEqual(found, []);
 }
 
 test('break-glass asks for a reason, then opens the emergency summary with the reason shown', async () => {

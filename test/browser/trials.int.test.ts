@@ -5,8 +5,7 @@
 // after which the node says their data flows again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { DESKTOP, newPage, PHONE, seriousViolations, signInWithSeed } from '../harness/browser.ts';
+import { newPage, noSeriousViolations, signInWithSeed } from '../harness/browser.ts';
 import { webAppForTests } from '../harness/web-app.ts';
 
 const app = webAppForTests();
@@ -15,14 +14,6 @@ function demoTrial(): { id: string; nct: string } {
   const { trial } = app.net.credentials;
   assert.ok(trial !== undefined, 'carechain up registered the demo trial (the shared study file was found)');
   return trial;
-}
-
-async function noSeriousViolations(page: Page, where: string): Promise<void> {
-  const found: string[] = [];
-  for (const viewport of [DESKTOP, PHONE])
-    for (const v of await seriousViolations(page, viewport)) found.push(`${where} ${viewport.width}px: ${v}`);
-  await page.setViewportSize(DESKTOP);
-  assert.deepEqual(found, []);
 }
 
 test('the registry page shows every protocol version and the verdict table, proofs checked in the browser', async () => {

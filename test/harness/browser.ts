@@ -3,6 +3,7 @@
 // playwright-core: the system's /usr/bin/chromium where it exists, else the Chromium that the npm package
 // @sparticuz/chromium ships (browser downloads do not work here, and a fresh machine may have no Chromium
 // package: the npm one needs no system libraries).
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -220,6 +221,15 @@ export async function seriousViolations(
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** No serious or critical axe violation on the page at desktop and phone widths (then back to desktop). */
+export async function noSeriousViolations(p: Page, where: string): Promise<void> {
+  const found: string[] = [];
+  for (const viewport of [DESKTOP, PHONE])
+    for (const v of await seriousViolations(p, viewport)) found.push(`${where} ${viewport.width}px: ${v}`);
+  await p.setViewportSize(DESKTOP);
+  assert.deepEqual(found, []);
 }
 
 /** Creates a FHIR resource at a node with a bearer token; returns it as stored. */

@@ -17,8 +17,7 @@ import {
 } from '../../app/trials/index.ts';
 import { toHex } from '../../core/bytes.ts';
 import { txHash, type SignedTx } from '../../core/tx.ts';
-import { PatientClient, PatientClientError, type FetchLike } from '../../client/patient-client.ts';
-import { refusalOf } from '../../contract/errors.ts';
+import { callApi, PatientClient, type FetchLike } from '../../client/patient-client.ts';
 import type { StoredTxAnswer } from '../../contract/ledger.ts';
 import {
   TRIALS_PATH,
@@ -75,7 +74,7 @@ function studyFields(file: string): Record<string, unknown> {
 }
 
 /** One JSON call to the node; a refusal becomes an error with the node's code and message. */
-async function call(
+function call(
   opts: ApiOptions,
   method: 'GET' | 'POST',
   path: string,
@@ -84,22 +83,7 @@ async function call(
 ): Promise<unknown> {
   checkApiUrl(opts.api, { insecureHttp: opts.insecureHttp === true });
   const fetch: FetchLike = fetchFor(opts.ca) ?? ((url, init) => globalThis.fetch(url, init));
-  const response = await fetch(`${opts.api.replace(/\/+$/, '')}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const answer: unknown = text === '' ? {} : JSON.parse(text);
-  if (!response.ok) {
-    const refusal = refusalOf(answer);
-    const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
-    throw new PatientClientError(response.status, code, refusal?.message ?? response.statusText);
-  }
-  return answer;
+  return callApi(fetch, `${opts.api.replace(/\/+$/, '')}${path}`, method, body, token);
 }
 
 /** The sponsor's write at its own node, with the staff token from the environment. */
