@@ -156,6 +156,23 @@ export const ERROR_CATALOGUE = {
 
   'genesis.invalid': { status: 400, message: 'genesis: invalid' },
 
+  'genomics.budget_exhausted': { status: 429, message: 'genomics: query budget exhausted' },
+  'genomics.commit_timeout': { status: 503, message: 'genomics: commit timeout' },
+  'genomics.dataset_exists': { status: 422, message: 'genomics: dataset registered already' },
+  'genomics.invalid': { status: 400, message: 'genomics: invalid' },
+  'genomics.invalid_query': { status: 400, message: 'genomics: invalid beacon query' },
+  'genomics.invalid_vcf': { status: 400, message: 'genomics: invalid VCF' },
+  'genomics.no_research_consent': { status: 422, message: 'genomics: no research consent' },
+  'genomics.not_custodian': { status: 422, message: 'genomics: not the genome’s custodian' },
+  'genomics.not_org': { status: 422, message: 'genomics: not an organisation' },
+  'genomics.not_patient': { status: 422, message: 'genomics: not the patient' },
+  'genomics.not_researcher': { status: 403, message: 'genomics: not a researcher' },
+  'genomics.not_staff': { status: 403, message: 'genomics: not staff of this organisation' },
+  'genomics.too_large': { status: 413, message: 'genomics: too large' },
+  'genomics.unavailable': { status: 503, message: 'genomics: unavailable' },
+  'genomics.unknown_dataset': { status: 422, message: 'genomics: unknown dataset' },
+  'genomics.unknown_patient': { status: 422, message: 'genomics: unknown patient' },
+
   'governance.already_voted': { status: 422, message: 'governance: already voted' },
   'governance.duplicate_validator': { status: 422, message: 'governance: duplicate validator' },
   'governance.invalid_validator_set': { status: 422, message: 'governance: invalid validator set' },
