@@ -89,6 +89,15 @@ export class GenomeStore extends SchemaStore {
       .map((r) => r.dataset_id);
   }
 
+  /** The genomes of one patient held here. */
+  datasetIdsOf(patient: string): string[] {
+    return this.port
+      .all<{ dataset_id: string }>('SELECT dataset_id FROM genomics_genomes WHERE patient = ? ORDER BY dataset_id', [
+        patient,
+      ])
+      .map((r) => r.dataset_id);
+  }
+
   genome(datasetId: string): StoredGenome | undefined {
     const row = this.port.get<{
       dataset_id: string;
