@@ -8,7 +8,7 @@ export const BEACON_BASE = '/beacon/v2';
 export const BEACON_API_VERSION = 'v2.0.0';
 export const BEACON_PATHS = {
   info: `${BEACON_BASE}/info`,
-  root: `${BEACON_BASE}/`,
+  root: BEACON_BASE,
   configuration: `${BEACON_BASE}/configuration`,
   map: `${BEACON_BASE}/map`,
   entryTypes: `${BEACON_BASE}/entry_types`,

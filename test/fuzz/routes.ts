@@ -105,6 +105,52 @@ const recordSeg = (p: Pools) => segment(recordId(p));
 const unitSeg = (p: Pools) => segment(pick(p.units).map(encodeURIComponent));
 const gtinSeg = (p: Pools) => segment(pick(p.gtins));
 
+/** Beacon v2 sequence and range query parameters, mostly well formed (rs7412 on GRCh38), some hostile. */
+const beaconParameters = (): Pairs =>
+  all(
+    opt('referenceName', fc.constantFrom('19', 'chr19', 'MT', '0', '')),
+    opt('start', fc.oneof(fc.constantFrom('44908821', '-1', '1e9'), int)),
+    opt('end', fc.constantFrom('44908900', '44908821', '999999999999')),
+    opt('referenceBases', fc.constantFrom('C', 'c', 'Z', '')),
+    opt('alternateBases', fc.constantFrom('T', 'N', '<DEL>')),
+    opt('requestedGranularity', fc.constantFrom('boolean', 'count', 'record', 'x')),
+  );
+const statedUse = (): fc.Arbitrary<Json> =>
+  fc.record({
+    purpose: fc.constantFrom({ kind: 'health' }, { kind: 'disease', disease: 'MONDO:0005148' }, { kind: 'x' }),
+    project: fc.constantFrom('p1', ''),
+    country: fc.constantFrom('GB', 'gb'),
+    forProfit: fc.boolean(),
+    commercial: fc.boolean(),
+    geneticStudy: fc.boolean(),
+    ethicsApproved: fc.boolean(),
+    willPublish: fc.boolean(),
+    willCollaborate: fc.boolean(),
+    willReturnResults: fc.boolean(),
+  });
+const beaconRequestBody = (): fc.Arbitrary<Json> =>
+  fc.record({
+    meta: fc.constant({ apiVersion: 'v2.0.0' }),
+    query: fc.record({
+      requestParameters: fc.constantFrom(
+        { referenceName: '19', start: 44908821, referenceBases: 'C', alternateBases: 'T' },
+        { referenceName: '19', start: 44908000, end: 44909000 },
+        { referenceName: '19', start: -1 },
+      ),
+      requestedGranularity: fc.constantFrom('boolean', 'count', 'record'),
+    }),
+    statedUse: statedUse(),
+  });
+const genomeUploadBody = (p: Pools): fc.Arbitrary<Json> =>
+  fc.record({
+    patient: fc.oneof(pick(p.pseudonyms), hex(64)),
+    vcf: fc.constantFrom(
+      '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n19\t44908822\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n',
+      'not a vcf',
+    ),
+    dataUse: fc.constantFrom({ permission: { code: 'GRU' }, modifiers: [] }, { permission: { code: 'x' } }),
+  });
+
 const FHIR_TYPES = [
   'Observation',
   'Condition',
@@ -850,6 +896,26 @@ export const ROUTES: Record<string, RouteSpec> = {
         .map(([d, r]) => `/api/v1/monitoring/devices/${d}/readings/${r}/proof`),
     ),
   },
+  'GET /beacon/v2/info': readOf('/beacon/v2/info'),
+  'GET /beacon/v2': readOf('/beacon/v2'),
+  'GET /beacon/v2/configuration': readOf('/beacon/v2/configuration'),
+  'GET /beacon/v2/map': readOf('/beacon/v2/map'),
+  'GET /beacon/v2/entry_types': readOf('/beacon/v2/entry_types'),
+  'GET /beacon/v2/filtering_terms': readOf('/beacon/v2/filtering_terms'),
+  // A beacon query that is answered has committed its spend against the caller's budget: a write.
+  'GET /beacon/v2/g_variants': {
+    writes: true,
+    shape: get(fixed('/beacon/v2/g_variants'), () => beaconParameters()),
+  },
+  'POST /beacon/v2/g_variants': {
+    writes: true,
+    shape: send('POST', fixed('/beacon/v2/g_variants'), beaconRequestBody),
+  },
+  'POST /api/v1/genomics/genomes': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/genomics/genomes'), genomeUploadBody),
+  },
+  'GET /api/v1/genomics/genomes/mine': readOf('/api/v1/genomics/genomes/mine'),
   'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
   'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),
