@@ -105,7 +105,7 @@ function datasetList(value: CanonicalValue | undefined): string[] {
   if (!Array.isArray(value) || value.length > SPEND_DATASETS_MAX) {
     throw invalidPayload(`datasets lists at most ${SPEND_DATASETS_MAX} genomes`, { field: 'datasets' });
   }
-  const ids = value.map((item) => id32(item, 'datasets'));
+  const ids = (value as CanonicalValue[]).map((item) => id32(item, 'datasets'));
   for (let i = 1; i < ids.length; i += 1) {
     if (ids[i - 1]! >= ids[i]!) throw invalidPayload('datasets are sorted, each once', { field: 'datasets' });
   }

@@ -10,6 +10,7 @@ import { readVariants, type SampleVariants } from '../../app/genomics/vcf/read.t
 import { GRCH38_REFGET } from '../../app/genomics/vrs/grch38.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { fromUtf8, toHex, utf8 } from '../../core/bytes.ts';
+import type { CanonicalValue } from '../../core/canonical.ts';
 import { hmacSha256 } from '../../core/crypto/index.ts';
 import type { Clock, RandomBytes } from '../../node/env.ts';
 import { GenomeStore } from '../../node/genomics/genome-store.ts';
@@ -111,7 +112,7 @@ export class GenomeCustody {
       patient: upload.patient,
       root: commitment.root,
       variantCount: commitment.variantCount,
-      dataUse: upload.dataUse as never,
+      dataUse: upload.dataUse as unknown as CanonicalValue,
     });
     const segments = crypt4ghSegments(container, this.containerSecret);
     this.deps.store.put(

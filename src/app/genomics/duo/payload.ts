@@ -2,7 +2,13 @@
 // modifier, lists of short identifiers only (disease ontology ids, ISO country codes, project and
 // institution ids), so no free text rides into the chain. The parsed value is what the state stores.
 import type { CanonicalValue } from '../../../core/canonical.ts';
-import { exactObject, invalidPayload, safeIntegerField } from '../../payload.ts';
+import {
+  compareStrings,
+  exactObject,
+  invalidPayload,
+  isPlainObject,
+  safeIntegerField,
+} from '../../payload.ts';
 import type { DataUse, DuoModifier, DuoPermission } from './codes.ts';
 
 const LIST_ITEMS_MAX = 32;
@@ -15,7 +21,7 @@ function termList(value: CanonicalValue | undefined, field: string): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > LIST_ITEMS_MAX) {
     throw invalidPayload(`${field} must list 1 to ${LIST_ITEMS_MAX} identifiers`, { field });
   }
-  const items = value.map((item) => {
+  const items = (value as CanonicalValue[]).map((item) => {
     if (typeof item !== 'string' || !TERM.test(item)) {
       throw invalidPayload(`${field} holds identifiers only`, { field });
     }
@@ -25,8 +31,11 @@ function termList(value: CanonicalValue | undefined, field: string): string[] {
   return items;
 }
 
+const codeOf = (value: CanonicalValue | undefined): CanonicalValue | undefined =>
+  isPlainObject(value) ? value.code : undefined;
+
 function permissionField(value: CanonicalValue | undefined): DuoPermission {
-  const code = typeof value === 'object' && value !== null && !Array.isArray(value) ? value.code : undefined;
+  const code = codeOf(value);
   if (code === 'DS') {
     const p = exactObject(value, 'permission', ['code', 'diseases']);
     return { code, diseases: termList(p.diseases, 'diseases') };
@@ -39,10 +48,10 @@ function permissionField(value: CanonicalValue | undefined): DuoPermission {
 }
 
 function modifierField(value: CanonicalValue): DuoModifier {
-  const code = typeof value === 'object' && value !== null && !Array.isArray(value) ? value.code : undefined;
+  const code = codeOf(value);
   if ((SIMPLE_MODIFIERS as readonly unknown[]).includes(code)) {
     exactObject(value, 'modifier', ['code']);
-    return { code } as DuoModifier;
+    return { code } as unknown as DuoModifier;
   }
   if (code === 'TS') {
     const m = exactObject(value, 'modifier', ['code', 'untilMs']);
@@ -62,7 +71,7 @@ export function dataUseField(value: CanonicalValue | undefined, field: string): 
   if (!Array.isArray(d.modifiers) || d.modifiers.length > SIMPLE_MODIFIERS.length + 5) {
     throw invalidPayload('modifiers must be a list of DUO modifiers', { field: 'modifiers' });
   }
-  const modifiers = d.modifiers.map(modifierField).sort((a, b) => (a.code < b.code ? -1 : 1));
+  const modifiers = (d.modifiers as CanonicalValue[]).map(modifierField).sort((a, b) => compareStrings(a.code, b.code));
   if (new Set(modifiers.map((m) => m.code)).size !== modifiers.length) {
     throw invalidPayload('each modifier appears once', { field: 'modifiers' });
   }
