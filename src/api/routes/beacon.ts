@@ -121,7 +121,7 @@ export function registerBeaconRoutes(app: FastifyInstance, node: CarechainNode, 
     const who = researcher(caller);
     const use: StatedUse = { ...stated, researcher: who.identity, institution: who.institution };
     const result = await beacon.query({
-      identity: who.identity,
+      identities: [who.identity],
       use,
       variant: variantOf(parameters),
       granularity: requested,

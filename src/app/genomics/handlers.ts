@@ -24,6 +24,8 @@ import {
 
 /** A query names at most this many genomes it counted: the spend stays one small tx. */
 export const SPEND_DATASETS_MAX = 512;
+/** A Passport's subject and its linked identities: each has a budget, and a query pays from all. */
+export const RESEARCHER_IDENTITIES_MAX = 8;
 
 function signingOrg(state: StateReader, signer: string): string {
   const orgId = organisationActingAs(state, signer);
@@ -101,40 +103,46 @@ function applyWithdrawResearch(ctx: TxContext, payload: CanonicalValue): void {
   ctx.state.delete(researchConsentKey(pseudonym));
 }
 
-function datasetList(value: CanonicalValue | undefined): string[] {
-  if (!Array.isArray(value) || value.length > SPEND_DATASETS_MAX) {
-    throw invalidPayload(`datasets lists at most ${SPEND_DATASETS_MAX} genomes`, { field: 'datasets' });
+/** A sorted list of distinct 32-byte ids, `min` to `max` long. */
+function sortedIds(value: CanonicalValue | undefined, field: string, max: number, min = 0): string[] {
+  if (!Array.isArray(value) || value.length < min || value.length > max) {
+    throw invalidPayload(`${field} lists ${min} to ${max} ids`, { field });
   }
-  const ids = (value as CanonicalValue[]).map((item) => id32(item, 'datasets'));
+  const ids = (value as CanonicalValue[]).map((item) => id32(item, field));
   for (let i = 1; i < ids.length; i += 1) {
-    if (ids[i - 1]! >= ids[i]!) throw invalidPayload('datasets are sorted, each once', { field: 'datasets' });
+    if (ids[i - 1]! >= ids[i]!) throw invalidPayload(`${field} are sorted, each once`, { field });
   }
   return ids;
 }
 
 function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
   const p = exactObject(payload, 'genomics.spendBudget payload', [
-    'researcher',
+    'researchers',
     'queryHash',
     'priceMilliBits',
     'datasets',
   ]);
-  const researcher = id32(p.researcher, 'researcher');
+  const researchers = sortedIds(p.researchers, 'researchers', RESEARCHER_IDENTITIES_MAX, 1);
   id32(p.queryHash, 'queryHash');
   const price = safeIntegerField(p.priceMilliBits, 'priceMilliBits', 0);
-  const datasets = datasetList(p.datasets);
+  const datasets = sortedIds(p.datasets, 'datasets', SPEND_DATASETS_MAX);
   const orgId = signingOrg(ctx.state, ctx.signer);
   for (const datasetId of datasets) ownDataset(ctx, datasetId, orgId);
-  const budget = readQueryBudget(ctx.state, researcher);
-  if (budget.spentMilliBits + price > budget.limitMilliBits) {
+  // Linked identities are one researcher: the query is paid by each, so none of them can go past its limit.
+  const budgets = researchers.map((researcher) => readQueryBudget(ctx.state, researcher));
+  const remaining = Math.min(...budgets.map((b) => b.limitMilliBits - b.spentMilliBits));
+  if (price > remaining) {
     throw rejected('genomics.budget_exhausted', 'this query would spend more than the budget left', {
-      remainingMilliBits: Math.max(0, budget.limitMilliBits - budget.spentMilliBits),
+      remainingMilliBits: Math.max(0, remaining),
     });
   }
-  writeStateValue(ctx.state, queryBudgetKey(researcher), {
-    ...budget,
-    spentMilliBits: budget.spentMilliBits + price,
-    queries: budget.queries + 1,
+  researchers.forEach((researcher, i) => {
+    const budget = budgets[i]!;
+    writeStateValue(ctx.state, queryBudgetKey(researcher), {
+      ...budget,
+      spentMilliBits: budget.spentMilliBits + price,
+      queries: budget.queries + 1,
+    });
   });
   for (const datasetId of datasets) {
     const usage = readDatasetUsage(ctx.state, datasetId);

@@ -26,8 +26,8 @@ const dataset = (overrides: Record<string, unknown> = {}) => ({
   dataUse: HMB,
   ...overrides,
 });
-const spend = (priceMilliBits: number, datasets: string[] = [GENOME]) => ({
-  researcher: RESEARCHER,
+const spend = (priceMilliBits: number, datasets: string[] = [GENOME], researchers = [RESEARCHER]) => ({
+  researchers,
   queryHash: id(3),
   priceMilliBits,
   datasets,
@@ -101,6 +101,13 @@ test('one budget per researcher: spends add up across custodians and the overspe
   });
   assert.equal(readDatasetUsage(chain.state, GENOME).queries, 1);
   assert.equal(readQueryBudget(chain.state, id(10)).spentMilliBits, 0);
+  // A linked identity pays too: an identity with budget left cannot carry an exhausted one.
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [RESEARCHER, id(10)])), 'tx.rejected:genomics.budget_exhausted');
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(500, [], [id(10), id(11)])), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [id(11), id(10)])), 'tx.invalid_payload');
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [])), 'tx.invalid_payload');
+  chain.commit();
+  assert.equal(readQueryBudget(chain.state, id(11)).spentMilliBits, 500);
 });
 
 test('an erased genome is counted no more and cannot be erased twice or by another custodian', () => {

@@ -32,8 +32,11 @@ export type VariantQuery =
   | { readonly kind: 'range'; readonly accession: string; readonly start: number; readonly end: number };
 
 export interface BeaconQuery {
-  /** Who asks: the identity their budget is kept under (a practitioner key, or a Passport subject). */
-  readonly identity: string;
+  /**
+   * Who asks: the identities their budget is kept under (a practitioner's key, or a Passport's subject
+   * and its linked identities). The query is paid by each.
+   */
+  readonly identities: readonly string[];
   readonly use: StatedUse;
   readonly variant: VariantQuery;
   readonly granularity: Granularity;
@@ -106,19 +109,24 @@ export class Beacon {
     return Math.ceil(bits * 1000);
   }
 
-  budgetOf(identity: string): BeaconAnswer['budget'] {
-    const { limitMilliBits, spentMilliBits } = readQueryBudget(this.deps.ledger.node.ledger.state, researcherId(identity));
+  /** The budget of the most spent of the identities: what limits their next query. */
+  budgetOf(identities: readonly string[]): BeaconAnswer['budget'] {
+    const { state } = this.deps.ledger.node.ledger;
+    const budgets = identities.map((identity) => readQueryBudget(state, researcherId(identity)));
+    const { limitMilliBits, spentMilliBits } = budgets.reduce((a, b) =>
+      b.limitMilliBits - b.spentMilliBits < a.limitMilliBits - a.spentMilliBits ? b : a,
+    );
     return { limitMilliBits, spentMilliBits };
   }
 
   async query(query: BeaconQuery): Promise<BeaconAnswer> {
     checkVariant(query.variant);
     const eligible = this.eligible(query.use);
-    const researcher = researcherId(query.identity);
-    // The query itself is not on chain: only a hash of it, salted by the spend's own researcher id.
-    const queryHash = toHex(sha256(canonicalBytes({ researcher, variant: query.variant } as unknown as CanonicalValue)));
+    const researchers = [...new Set(query.identities.map(researcherId))].sort();
+    // The query itself is not on chain: only a hash of it, salted by the researchers' ids.
+    const queryHash = toHex(sha256(canonicalBytes({ researchers, variant: query.variant } as unknown as CanonicalValue)));
     await this.deps.ledger.commit('genomics.spendBudget', {
-      researcher,
+      researchers,
       queryHash,
       priceMilliBits: this.priceMilliBits(eligible.length),
       datasets: eligible,
@@ -131,7 +139,7 @@ export class Beacon {
       exists: shown > 0,
       ...(returnedGranularity === 'count' ? { count: shown } : {}),
       returnedGranularity,
-      budget: this.budgetOf(query.identity),
+      budget: this.budgetOf(query.identities),
     };
   }
 
