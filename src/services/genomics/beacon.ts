@@ -10,7 +10,7 @@ import { alleleFromVcf, alleleId } from '../../app/genomics/vrs/allele.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
-import { sha256 } from '../../core/crypto/index.ts';
+import { hmacSha256, sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
 import type { GenomeStore } from '../../node/genomics/genome-store.ts';
 import { RANGE_BASES_MAX } from '../../node/genomics/genome-store.ts';
@@ -80,9 +80,11 @@ export class Beacon {
   private readonly deps: BeaconDependencies;
   readonly lowCountThreshold: number;
   readonly pricingAlleleFrequency: number;
+  private readonly queryKey: Uint8Array;
 
   constructor(options: BeaconOptions, deps: BeaconDependencies) {
     this.deps = deps;
+    this.queryKey = deps.ledger.derivedKey('query-hash');
     this.lowCountThreshold = options.lowCountThreshold ?? LOW_COUNT_THRESHOLD_DEFAULT;
     this.pricingAlleleFrequency = options.pricingAlleleFrequency ?? PRICING_ALLELE_FREQUENCY_DEFAULT;
   }
@@ -123,8 +125,11 @@ export class Beacon {
     checkVariant(query.variant);
     const eligible = this.eligible(query.use);
     const researchers = [...new Set(query.identities.map(researcherId))].sort();
-    // The query itself is not on chain: only a hash of it, salted by the researchers' ids.
-    const queryHash = toHex(sha256(canonicalBytes({ researchers, variant: query.variant } as unknown as CanonicalValue)));
+    // The query itself is not on chain: only an HMAC of it under a key of this node, so nobody can test a
+    // guessed variant against it.
+    const queryHash = toHex(
+      hmacSha256(this.queryKey, canonicalBytes({ researchers, variant: query.variant } as unknown as CanonicalValue)),
+    );
     await this.deps.ledger.commit('genomics.spendBudget', {
       researchers,
       queryHash,
