@@ -1,11 +1,14 @@
 // GA4GH Beacon v2 at /beacon/v2 (issue 19 §4), shaped after the framework's JSON Schemas
 // (beacon-v2/framework/json: responses/*, configuration/*, requests/beaconRequestBody.json). The
-// informational endpoints are public; /g_variants needs a caller (the researcher whose budget pays), and
-// answers at boolean or count granularity: record granularity needs a Passport visa.
+// informational endpoints are public; /g_variants needs a caller (the researcher whose budget pays): a
+// node token, or a GA4GH Passport in the `ga4gh-passport` header. Record granularity needs the Passport's
+// ControlledAccessGrants and ResearcherStatus visas.
 import { Type, type Static } from '@sinclair/typebox';
 
 export const BEACON_BASE = '/beacon/v2';
 export const BEACON_API_VERSION = 'v2.0.0';
+/** The request header that carries a GA4GH Passport (a JWT) to /g_variants. */
+export const PASSPORT_HEADER = 'ga4gh-passport';
 export const BEACON_PATHS = {
   info: `${BEACON_BASE}/info`,
   root: BEACON_BASE,
@@ -150,6 +153,26 @@ export const gVariantsResponseSchema = Type.Object({
     exists: Type.Boolean(),
     numTotalResults: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
+  /** Record granularity only (beaconResultsetsResponse): one result set, this custodian's genomes. */
+  response: Type.Optional(
+    Type.Object({
+      resultSets: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          setType: Type.Literal('dataset'),
+          exists: Type.Boolean(),
+          resultsCount: Type.Integer({ minimum: 0 }),
+          results: Type.Array(
+            Type.Object({
+              variantInternalId: Type.String(),
+              variation: anyObject,
+              caseLevelData: Type.Array(Type.Object({ individualId: Type.String() })),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
   info: Type.Object({
     budget: Type.Object({ limitMilliBits: Type.Integer(), spentMilliBits: Type.Integer() }),
   }),

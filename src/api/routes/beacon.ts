@@ -2,7 +2,7 @@
 // /configuration, /entry_types and /filtering_terms are public; /g_variants (GET and POST) needs a caller,
 // whose identity's network-wide budget pays for the query before any genome is looked at. Errors keep the
 // domain shape ({ error: { code, message, details } }) with catalogue codes: 400, 401, 429.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StatedUse } from '../../app/genomics/duo/match.ts';
 import { GRCH38_REFGET } from '../../app/genomics/vrs/grch38.ts';
 import { organisation, organisationActingAs } from '../../app/membership/queries.ts';
@@ -17,6 +17,7 @@ import {
   gVariantsQuerySchema,
   gVariantsRequestSchema,
   gVariantsResponseSchema,
+  PASSPORT_HEADER,
   type GVariantsQuery,
   type GVariantsRequest,
   type GVariantsResponse,
@@ -25,7 +26,9 @@ import {
 import { errorSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import type { Caller } from '../../services/auth/caller.ts';
-import type { Beacon, Granularity, VariantQuery } from '../../services/genomics/beacon.ts';
+import type { Beacon, Granularity, VariantQuery, VariantRecord } from '../../services/genomics/beacon.ts';
+import { grantsRecordAccess, verifyPassport, type PassportTrust } from '../../services/genomics/passport.ts';
+import { systemClock } from '../../node/env.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { beaconDocuments } from './beacon-documents.ts';
 
@@ -60,14 +63,45 @@ function variantOf(parameters: Omit<GVariantsQuery, 'requestedGranularity'>): Va
   );
 }
 
-function researcher(caller: Caller): { identity: string; institution: string } {
+interface Researcher {
+  readonly identities: readonly string[];
+  readonly institution: string;
+  readonly recordAccess: boolean;
+}
+
+/**
+ * Who asks: a Passport's subject and linked identities when the request carries one (records if its
+ * visas grant them), else the practitioner the node token names (never records).
+ */
+async function researcher(request: FastifyRequest, trust: PassportTrust | undefined): Promise<Researcher> {
+  const passport = request.headers[PASSPORT_HEADER];
+  if (passport !== undefined) {
+    if (trust === undefined || typeof passport !== 'string' || passport.length > PASSPORT_BYTES_MAX) {
+      throw new ServiceError('genomics.invalid_passport', 'this node accepts no such Passport');
+    }
+    const verified = await verifyPassport(passport, trust, Math.floor(systemClock.nowMs() / 1000));
+    return {
+      identities: verified.identities,
+      institution: verified.identities[0]!,
+      recordAccess: grantsRecordAccess(verified, trust),
+    };
+  }
+  const caller: Caller = await request.caller();
   if (caller.kind !== 'practitioner') {
     throw new ServiceError('genomics.not_researcher', 'genomic discovery is for researchers');
   }
-  return { identity: caller.publicKey, institution: caller.orgId };
+  return { identities: [caller.publicKey], institution: caller.orgId, recordAccess: false };
 }
 
-export function registerBeaconRoutes(app: FastifyInstance, node: CarechainNode, beacon: Beacon): void {
+/** A Passport with its visas is a few kB; this bounds what a request may make the node verify. */
+const PASSPORT_BYTES_MAX = 64 * 1024;
+
+export function registerBeaconRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  beacon: Beacon,
+  trust: PassportTrust | undefined,
+): void {
   const beaconId = () => `carechain.${node.ledger.chainId}.${node.key.publicKey.slice(0, 16)}`;
   const informational = () => ({
     beaconId: beaconId(),
@@ -113,18 +147,20 @@ export function registerBeaconRoutes(app: FastifyInstance, node: CarechainNode, 
   );
 
   const answer = async (
-    caller: Caller,
+    request: FastifyRequest,
     parameters: Omit<GVariantsQuery, 'requestedGranularity'>,
     requested: Granularity,
     stated: StatedUseBody,
   ): Promise<GVariantsResponse> => {
-    const who = researcher(caller);
-    const use: StatedUse = { ...stated, researcher: who.identity, institution: who.institution };
+    const variant = variantOf(parameters);
+    const who = await researcher(request, trust);
+    const use: StatedUse = { ...stated, researcher: who.identities[0]!, institution: who.institution };
     const result = await beacon.query({
-      identities: [who.identity],
+      identities: who.identities,
       use,
-      variant: variantOf(parameters),
+      variant,
       granularity: requested,
+      recordAccess: who.recordAccess,
     });
     return {
       meta: {
@@ -144,6 +180,7 @@ export function registerBeaconRoutes(app: FastifyInstance, node: CarechainNode, 
         exists: result.exists,
         ...(result.count === undefined ? {} : { numTotalResults: result.count }),
       },
+      ...(result.records === undefined ? {} : { response: resultSets(beaconId(), result.records) }),
       info: { budget: result.budget },
     };
   };
@@ -153,9 +190,8 @@ export function registerBeaconRoutes(app: FastifyInstance, node: CarechainNode, 
     BEACON_PATHS.gVariants,
     { schema: { querystring: gVariantsQuerySchema, response: { 200: gVariantsResponseSchema, ...errors } } },
     async (request, reply) => {
-      const caller = await request.caller();
       const { requestedGranularity, ...parameters } = request.query;
-      const body = await answer(caller, parameters, requestedGranularity ?? 'boolean', DEFAULT_USE);
+      const body = await answer(request, parameters, requestedGranularity ?? 'boolean', DEFAULT_USE);
       return reply.header('cache-control', 'no-store').send(body);
     },
   );
@@ -163,10 +199,28 @@ export function registerBeaconRoutes(app: FastifyInstance, node: CarechainNode, 
     BEACON_PATHS.gVariants,
     { schema: { body: gVariantsRequestSchema, response: { 200: gVariantsResponseSchema, ...errors } } },
     async (request, reply) => {
-      const caller = await request.caller();
       const { query, statedUse } = request.body;
-      const body = await answer(caller, query.requestParameters, query.requestedGranularity ?? 'boolean', statedUse);
+      const body = await answer(request, query.requestParameters, query.requestedGranularity ?? 'boolean', statedUse);
       return reply.header('cache-control', 'no-store').send(body);
     },
   );
+}
+
+/** beaconResultsets: this custodian's genomes as one result set, one result per carried variant. */
+function resultSets(id: string, records: readonly VariantRecord[]): NonNullable<GVariantsResponse['response']> {
+  return {
+    resultSets: [
+      {
+        id,
+        setType: 'dataset',
+        exists: records.length > 0,
+        resultsCount: records.length,
+        results: records.map((r) => ({
+          variantInternalId: r.vrsId,
+          variation: { ...r.allele },
+          caseLevelData: r.individualIds.map((individualId) => ({ individualId })),
+        })),
+      },
+    ],
+  };
 }

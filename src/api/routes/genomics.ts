@@ -30,7 +30,7 @@ export function registerGenomicsRoutes(
   options: GenomicsServiceOptions = {},
 ): void {
   const services = genomicsServices(node, options);
-  registerBeaconRoutes(app, node, services.beacon);
+  registerBeaconRoutes(app, node, services.beacon, options.passportTrust);
 
   app.post<{ Body: GenomeUploadBody }>(
     GENOMES_PATH,

@@ -160,6 +160,7 @@ export const ERROR_CATALOGUE = {
   'genomics.commit_timeout': { status: 503, message: 'genomics: commit timeout' },
   'genomics.dataset_exists': { status: 422, message: 'genomics: dataset registered already' },
   'genomics.invalid': { status: 400, message: 'genomics: invalid' },
+  'genomics.invalid_passport': { status: 401, message: 'genomics: Passport cannot be verified' },
   'genomics.invalid_query': { status: 400, message: 'genomics: invalid beacon query' },
   'genomics.invalid_vcf': { status: 400, message: 'genomics: invalid VCF' },
   'genomics.no_research_consent': { status: 422, message: 'genomics: no research consent' },

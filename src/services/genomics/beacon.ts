@@ -6,7 +6,7 @@
 import { queryInformationBits } from '../../app/genomics/budget.ts';
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
 import { readGenomeDataset, readQueryBudget, readResearchConsent } from '../../app/genomics/keys.ts';
-import { alleleFromVcf, alleleId } from '../../app/genomics/vrs/allele.ts';
+import { alleleFromVcf, alleleId, type Allele } from '../../app/genomics/vrs/allele.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
@@ -40,6 +40,16 @@ export interface BeaconQuery {
   readonly use: StatedUse;
   readonly variant: VariantQuery;
   readonly granularity: Granularity;
+  /** Whether the caller's Passport grants record access (passport.ts grantsRecordAccess). */
+  readonly recordAccess: boolean;
+}
+
+/** One carried variant at record granularity: the queried allele and who carries it, pseudonymously. */
+export interface VariantRecord {
+  readonly vrsId: string;
+  readonly allele: Allele;
+  /** Per researcher and genome: the same person has a different id for every other researcher. */
+  readonly individualIds: readonly string[];
 }
 
 export interface BeaconAnswer {
@@ -47,6 +57,7 @@ export interface BeaconAnswer {
   /** Present at count granularity: carriers among the people who may be counted, 0 below the threshold. */
   readonly count?: number;
   readonly returnedGranularity: Granularity;
+  readonly records?: readonly VariantRecord[];
   readonly budget: { readonly limitMilliBits: number; readonly spentMilliBits: number };
 }
 
@@ -136,16 +147,35 @@ export class Beacon {
       priceMilliBits: this.priceMilliBits(eligible.length),
       datasets: eligible,
     });
-    const carriers = this.look(query.variant, new Set(eligible)).length;
-    const shown = carriers >= this.lowCountThreshold ? carriers : 0;
-    // Record granularity needs a Passport visa (not built): the answer stays at count.
-    const returnedGranularity = query.granularity === 'boolean' ? 'boolean' : 'count';
+    const carriers = this.look(query.variant, new Set(eligible));
+    const shown = carriers.length >= this.lowCountThreshold ? carriers : [];
+    const returnedGranularity = this.granted(query);
+    const records =
+      returnedGranularity === 'record' && query.variant.kind === 'sequence' && shown.length > 0
+        ? [this.record(query.variant, shown, researchers)]
+        : [];
     return {
-      exists: shown > 0,
-      ...(returnedGranularity === 'count' ? { count: shown } : {}),
+      exists: shown.length > 0,
+      ...(returnedGranularity === 'boolean' ? {} : { count: shown.length }),
       returnedGranularity,
+      ...(returnedGranularity === 'record' ? { records } : {}),
       budget: this.budgetOf(query.identities),
     };
+  }
+
+  /** Records only under a Passport's grant, and only for a sequence query (the index keeps no alleles). */
+  private granted(query: BeaconQuery): Granularity {
+    if (query.granularity === 'boolean') return 'boolean';
+    if (query.granularity === 'record' && query.recordAccess && query.variant.kind === 'sequence') return 'record';
+    return 'count';
+  }
+
+  private record(variant: SequenceQuery, carriers: readonly string[], researchers: readonly string[]): VariantRecord {
+    const allele = alleleOf(variant);
+    const individualIds = carriers
+      .map((datasetId) => toHex(hmacSha256(this.queryKey, utf8(`${researchers.join(',')}\n${datasetId}`))).slice(0, 32))
+      .sort();
+    return { vrsId: alleleId(allele), allele, individualIds };
   }
 
   private look(variant: VariantQuery, eligible: ReadonlySet<string>): string[] {
@@ -153,9 +183,15 @@ export class Beacon {
     if (variant.kind === 'range') {
       return store.carriersInRange(variant.accession, variant.start, variant.end, eligible);
     }
-    const allele = alleleFromVcf(variant.accession, variant.start + 1, variant.referenceBases, variant.alternateBases);
-    return store.carriers(custody.variantKey(alleleId(allele)), eligible);
+    return store.carriers(custody.variantKey(alleleId(alleleOf(variant))), eligible);
   }
+}
+
+type SequenceQuery = Extract<VariantQuery, { kind: 'sequence' }>;
+
+/** Beacon's 0-based start is VRS's interbase start; alleleFromVcf takes VCF's 1-based POS. */
+function alleleOf(variant: SequenceQuery): Allele {
+  return alleleFromVcf(variant.accession, variant.start + 1, variant.referenceBases, variant.alternateBases);
 }
 
 const BASES = /^[ACGTN]{1,1000}$/;

@@ -6,6 +6,7 @@ import { GenomeStore } from '../../node/genomics/genome-store.ts';
 import { Beacon, type BeaconOptions } from './beacon.ts';
 import { GenomeCustody } from './custody.ts';
 import { GenomicsLedger } from './ledger.ts';
+import type { PassportTrust } from './passport.ts';
 
 export interface GenomicsServices {
   readonly store: GenomeStore;
@@ -15,6 +16,8 @@ export interface GenomicsServices {
 
 export interface GenomicsServiceOptions extends BeaconOptions {
   readonly commitTimeoutMs?: number;
+  /** The Passport brokers and visa issuers this node trusts; absent, Passports are refused. */
+  readonly passportTrust?: PassportTrust;
   readonly clock?: Clock;
 }
 
