@@ -113,7 +113,13 @@ export async function verifyPassport(token: string, trust: PassportTrust, nowSec
     const visa = payload === undefined ? undefined : visaOf(payload);
     if (visa !== undefined) visas.push(visa);
   }
-  const linked = visas.filter((v) => v.type === 'LinkedIdentities').flatMap(linkedIdentities);
+  // A LinkedIdentities visa links its own subject to the identities it lists; the group counts when it
+  // includes the Passport's subject.
+  const linked = visas
+    .filter((v) => v.type === 'LinkedIdentities')
+    .map((v) => [v.subject, ...linkedIdentities(v)])
+    .filter((group) => group.includes(subject))
+    .flat();
   const identities = [...new Set([subject, ...linked])].sort();
   // A visa about someone else (neither the subject nor a linked identity) does not speak for this caller.
   const own = visas.filter((v) => identities.includes(v.subject));
