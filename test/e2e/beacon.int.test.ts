@@ -9,11 +9,22 @@ import { test } from 'node:test';
 import { readQueryBudget } from '../../src/app/genomics/keys.ts';
 import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
 import { researcherId } from '../../src/services/genomics/beacon.ts';
+import { BROKER, passportWorld, recordVisas, RESOURCE } from '../../src/services/genomics/passport-fixtures.ts';
+import type { JSONWebKeySet } from 'jose';
 import { beaconSchemaErrors, type BeaconResponseKind } from '../harness/beacon-schemas.ts';
 import { fhirKeys, fhirTestNodeForTests, injectJson, testKey } from '../harness/fhir-node.ts';
 
+// The node's Passport trust, filled in by the Passport test with the keys of a fresh broker and DAC.
+const trust = {
+  brokers: new Map<string, JSONWebKeySet>(),
+  visaIssuers: new Map<string, JSONWebKeySet>(),
+  controlledAccessResource: RESOURCE,
+};
 // A common allele's price at three people is small, so a handful of queries fit in the 3-bit budget.
-const t = fhirTestNodeForTests({ chainId: 'carechain-beacon', genomics: { pricingAlleleFrequency: 0.3 } });
+const t = fhirTestNodeForTests({
+  chainId: 'carechain-beacon',
+  genomics: { pricingAlleleFrequency: 0.3, passportTrust: trust },
+});
 
 const alice = fhirKeys.patient;
 const bob = testKey('patient bob');
@@ -160,6 +171,39 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   assert.equal(mine.body.genomes.length, 1);
   assert.ok(mine.body.genomes[0].queriesCounted >= 1);
   assert.equal(mine.body.researchConsent, null);
+});
+
+test('records only under a Passport whose visas grant them; a bad Passport is 401', async () => {
+  const world = await passportWorld();
+  for (const [iss, keys] of world.trust.brokers) trust.brokers.set(iss, keys);
+  for (const [iss, keys] of world.trust.visaIssuers) trust.visaIssuers.set(iss, keys);
+  const link = await world.visa(world.dac, 'r1', { type: 'LinkedIdentities', value: `r1,${BROKER}`, by: 'system' });
+  const ask = (passport: string, query = `${rs7412}&requestedGranularity=record`) =>
+    injectJson(t.app, {
+      method: 'GET',
+      url: `/beacon/v2/g_variants?${query}`,
+      token: null,
+      headers: { 'ga4gh-passport': passport },
+    });
+
+  const granted = await ask(await world.passport('r1', [...(await recordVisas(world, 'r1')), link]));
+  assert.equal(granted.status, 200, JSON.stringify(granted.body));
+  conforms('beaconResultsetsResponse', granted.body);
+  assert.equal(granted.body.meta.returnedGranularity, 'record');
+  const [set] = granted.body.response.resultSets;
+  assert.equal(set.results[0].variantInternalId, 'ga4gh:VA.0AePZIWZUNsUlQTamyLrjm2HWUw2opLt');
+  assert.equal(set.results[0].caseLevelData.length, granted.body.responseSummary.numTotalResults);
+
+  // Without the DAC's grant the same researcher gets a count, and no records.
+  const statusOnly = [await world.visa(world.dac, 'r1', { type: 'ResearcherStatus', value: 'x', by: 'so' }), link];
+  const counted = await ask(await world.passport('r1', statusOnly));
+  assert.equal(counted.status, 200);
+  assert.equal(counted.body.meta.returnedGranularity, 'count');
+  assert.equal(counted.body.response, undefined);
+
+  const untrusted = await ask(await world.passport('r1', statusOnly, world.untrusted));
+  assert.equal(untrusted.status, 401);
+  assert.equal(untrusted.body.error.code, 'genomics.invalid_passport');
 });
 
 test('bad queries are 400 and cost nothing; the budget on chain ends in 429', async () => {
