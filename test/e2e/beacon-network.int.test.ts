@@ -24,6 +24,7 @@ const rs7412 = 'referenceName=19&start=44908821&referenceBases=C&alternateBases=
 function vcf(carries: boolean): string {
   return [
     '##fileformat=VCFv4.2',
+    '##contig=<ID=19,length=58617616>',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1',
     `19\t44908822\trs7412\tC\tT\t.\tPASS\t.\tGT\t${carries ? '1|0' : '0|0'}`,

@@ -152,8 +152,8 @@ export function registerBeaconRoutes(
     requested: Granularity,
     stated: StatedUseBody,
   ): Promise<GVariantsResponse> => {
-    const variant = variantOf(parameters);
     const who = await researcher(request, trust);
+    const variant = variantOf(parameters);
     const use: StatedUse = { ...stated, researcher: who.identities[0]!, institution: who.institution };
     const result = await beacon.query({
       identities: who.identities,
