@@ -46,7 +46,6 @@ export const genomeUploadSchema = Type.Object(
     patient: hex32,
     vcf: Type.String({ minLength: 1, maxLength: GENOME_BODY_BYTES_MAX }),
     encoding: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('base64')])),
-    sample: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     dataUse: dataUseSchema,
   },
   { additionalProperties: false },

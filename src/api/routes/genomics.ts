@@ -43,11 +43,10 @@ export function registerGenomicsRoutes(
     },
     async (request) => {
       const caller = await request.caller();
-      const { patient, vcf, encoding, sample, dataUse } = request.body;
+      const { patient, vcf, encoding, dataUse } = request.body;
       return services.custody.upload(caller, {
         patient,
         vcf: encoding === 'base64' ? new Uint8Array(Buffer.from(vcf, 'base64')) : utf8(vcf),
-        ...(sample === undefined ? {} : { sample }),
         // The chain parses the terms again (duo/payload.ts): what it refuses is a 400 'genomics.invalid'.
         dataUse: dataUse as unknown as DataUse,
       });

@@ -26,8 +26,6 @@ export interface GenomeUpload {
   readonly patient: string;
   /** The VCF's bytes: text, or bgzip/gzip (detected by the gzip magic). */
   readonly vcf: Uint8Array;
-  /** The sample column to keep; may be left out when the file has one sample. */
-  readonly sample?: string;
   readonly dataUse: DataUse;
 }
 
@@ -79,10 +77,6 @@ export class GenomeCustody {
     return crypt4ghPublicKey(this.containerSecret);
   }
 
-  get containerSecretKey(): Uint8Array {
-    return this.containerSecret;
-  }
-
   /** Staff of this node's own organisation, who upload for its patients. */
   staffOrg(caller: Caller): string {
     const node = actorOf(this.deps.ledger.node.ledger.state, this.deps.ledger.node.key.publicKey);
@@ -102,7 +96,7 @@ export class GenomeCustody {
         line: read.line,
       });
     }
-    const sample = pickSample(read.samples, upload.sample);
+    const sample = onlySample(read.samples);
     const salt = this.deps.randomBytes(VARIANT_SALT_BYTES);
     const commitment = commitDataset(salt, sample.vrsIds);
     const datasetId = toHex(this.deps.randomBytes(32));
@@ -131,12 +125,12 @@ export class GenomeCustody {
   }
 }
 
-function pickSample(samples: readonly SampleVariants[], wanted: string | undefined): SampleVariants {
-  const found = wanted === undefined ? (samples.length === 1 ? samples[0] : undefined) : samples.find((s) => s.sample === wanted);
-  if (found === undefined) {
-    throw new ServiceError('genomics.invalid_vcf', 'name the one sample column to keep', {
+/** A genome is one person's: the container keeps the whole file, so it may hold no one else's genotypes. */
+function onlySample(samples: readonly SampleVariants[]): SampleVariants {
+  if (samples.length !== 1) {
+    throw new ServiceError('genomics.invalid_vcf', 'a genome file holds exactly one sample', {
       samples: samples.length,
     });
   }
-  return found;
+  return samples[0]!;
 }
