@@ -1,5 +1,5 @@
 // The patient's portal: their records, their consents, who looked at their data, and their data to
-// take away or erase. Everything the patient signs (consent, erasure) is signed in this page. A badge on
+// take away or erase, and their genome's research consent and use. Everything the patient signs (consent, erasure) is signed in this page. A badge on
 // the consent tab counts the requests waiting for an answer, kept current by the patient's own event
 // stream (lib/live.ts), which also refreshes the consent tab without a reload.
 import { useCallback, useEffect, useState } from 'react';
@@ -10,6 +10,7 @@ import { useSession } from '../../lib/session.tsx';
 import { AccessLog } from './AccessLog.tsx';
 import { ConsentManager } from './ConsentManager.tsx';
 import { MyData } from './MyData.tsx';
+import { MyGenome } from './MyGenome.tsx';
 import { Timeline } from './Timeline.tsx';
 
 const TABS = [
@@ -17,6 +18,7 @@ const TABS = [
   { id: 'consent', label: 'Who may see my data' },
   { id: 'log', label: 'Who looked at my data' },
   { id: 'data', label: 'Share, download or erase' },
+  { id: 'genome', label: 'My genome' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -88,6 +90,7 @@ export function PatientPortal() {
         {tab === 'consent' && <ConsentManager changes={changes} />}
         {tab === 'log' && <AccessLog />}
         {tab === 'data' && <MyData />}
+        {tab === 'genome' && <MyGenome />}
       </div>
     </section>
   );
