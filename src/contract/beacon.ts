@@ -86,17 +86,16 @@ export const gVariantsQuerySchema = Type.Object(
 );
 export type GVariantsQuery = Static<typeof gVariantsQuerySchema>;
 
-const purpose = Type.Union([
-  Type.Object({ kind: Type.Literal('general') }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('health') }, { additionalProperties: false }),
-  Type.Object(
-    { kind: Type.Literal('disease'), disease: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' }) },
-    { additionalProperties: false },
-  ),
-  Type.Object({ kind: Type.Literal('ancestry') }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('methods') }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('clinical-care') }, { additionalProperties: false }),
-]);
+/** One object shape, not a union of shapes (Fastify's validator strips fields while trying branches). */
+const purpose = Type.Object(
+  {
+    kind: Type.Union(
+      ['general', 'health', 'disease', 'ancestry', 'methods', 'clinical-care'].map((k) => Type.Literal(k)),
+    ),
+    disease: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' })),
+  },
+  { additionalProperties: false },
+);
 const term = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' });
 
 /** What the researcher states they will do with the answer, checked against DUO terms and consents. */

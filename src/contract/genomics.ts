@@ -11,30 +11,31 @@ export const GENOME_BODY_BYTES_MAX = 96 * 1024 * 1024;
 const hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const term = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' });
 const terms = Type.Array(term, { minItems: 1, maxItems: 32 });
-const simple = (code: string) => Type.Object({ code: Type.Literal(code) }, { additionalProperties: false });
+const literals = (codes: readonly string[]) => Type.Union(codes.map((code) => Type.Literal(code)));
 
-/** A DUO data use: one permission and modifiers (app/genomics/duo/codes.ts). */
+/**
+ * A DUO data use: one permission and modifiers (app/genomics/duo/codes.ts). One object shape per list,
+ * not a union of shapes: Fastify's validator removes unknown fields while it tries a union's branches,
+ * which would strip a DS permission's diseases. The chain parses the terms strictly (duo/payload.ts).
+ */
 export const dataUseSchema = Type.Object(
   {
-    permission: Type.Union([
-      simple('NRES'),
-      simple('GRU'),
-      simple('HMB'),
-      simple('POA'),
-      Type.Object({ code: Type.Literal('DS'), diseases: terms }, { additionalProperties: false }),
-    ]),
+    permission: Type.Object(
+      { code: literals(['NRES', 'GRU', 'HMB', 'DS', 'POA']), diseases: Type.Optional(terms) },
+      { additionalProperties: false },
+    ),
     modifiers: Type.Array(
-      Type.Union([
-        ...['NPU', 'NCU', 'NMDS', 'GSO', 'IRB', 'PUB', 'COL', 'RTN', 'NPOA', 'CC'].map(simple),
-        Type.Object({ code: Type.Literal('GS'), countries: terms }, { additionalProperties: false }),
-        Type.Object({ code: Type.Literal('US'), users: terms }, { additionalProperties: false }),
-        Type.Object({ code: Type.Literal('PS'), projects: terms }, { additionalProperties: false }),
-        Type.Object({ code: Type.Literal('IS'), institutions: terms }, { additionalProperties: false }),
-        Type.Object(
-          { code: Type.Literal('TS'), untilMs: Type.Integer({ minimum: 0 }) },
-          { additionalProperties: false },
-        ),
-      ]),
+      Type.Object(
+        {
+          code: literals(['NPU', 'NCU', 'NMDS', 'GSO', 'IRB', 'PUB', 'COL', 'RTN', 'NPOA', 'CC', 'GS', 'US', 'PS', 'IS', 'TS']),
+          countries: Type.Optional(terms),
+          users: Type.Optional(terms),
+          projects: Type.Optional(terms),
+          institutions: Type.Optional(terms),
+          untilMs: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
       { maxItems: 15 },
     ),
   },

@@ -3,7 +3,7 @@
 // whose identity's network-wide budget pays for the query before any genome is looked at. Errors keep the
 // domain shape ({ error: { code, message, details } }) with catalogue codes: 400, 401, 429.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { StatedUse } from '../../app/genomics/duo/match.ts';
+import type { ResearchPurpose, StatedUse } from '../../app/genomics/duo/match.ts';
 import { GRCH38_REFGET } from '../../app/genomics/vrs/grch38.ts';
 import { organisation, organisationActingAs } from '../../app/membership/queries.ts';
 import {
@@ -61,6 +61,14 @@ function variantOf(parameters: Omit<GVariantsQuery, 'requestedGranularity'>): Va
     'genomics.invalid_query',
     'a sequence query gives start, referenceBases and alternateBases; a range query start and end',
   );
+}
+
+function purposeOf(stated: StatedUseBody['purpose']): ResearchPurpose {
+  if (stated.kind !== 'disease') return { kind: stated.kind as Exclude<ResearchPurpose['kind'], 'disease'> };
+  if (stated.disease === undefined) {
+    throw new ServiceError('genomics.invalid_query', 'a disease-specific purpose names the disease');
+  }
+  return { kind: 'disease', disease: stated.disease };
 }
 
 interface Researcher {
@@ -154,7 +162,12 @@ export function registerBeaconRoutes(
   ): Promise<GVariantsResponse> => {
     const who = await researcher(request, trust);
     const variant = variantOf(parameters);
-    const use: StatedUse = { ...stated, researcher: who.identities[0]!, institution: who.institution };
+    const use: StatedUse = {
+      ...stated,
+      purpose: purposeOf(stated.purpose),
+      researcher: who.identities[0]!,
+      institution: who.institution,
+    };
     const result = await beacon.query({
       identities: who.identities,
       use,
