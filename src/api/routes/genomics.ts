@@ -71,7 +71,7 @@ export function registerGenomicsRoutes(
       const consent = readResearchConsent(state, caller.pseudonym);
       const body: MyGenomesBody = {
         genomes,
-        researchConsent: (consent?.dataUse ?? null) as MyGenomesBody['researchConsent'],
+        researchConsent: (consent?.dataUse ?? null) as unknown as MyGenomesBody['researchConsent'],
       };
       return reply.header('cache-control', 'no-store').send(body);
     },

@@ -95,7 +95,7 @@ export function MyGenome() {
       ) : (
         <>
           <p>You allow research on your genome on these terms:</p>
-          <ConsentWords dataUse={consentNow as DataUse} />
+          <ConsentWords dataUse={consentNow as unknown as DataUse} />
           <button type="button" onClick={withdraw} disabled={busy !== undefined}>
             Withdraw my research consent
           </button>
