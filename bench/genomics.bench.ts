@@ -57,7 +57,9 @@ function genomeVcf(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-console.log(`carechain genomics bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}`);
+console.log(
+  `carechain genomics bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+);
 console.log(
   `1 custodian, ${genomes} genomes × ${variantsPerGenome} variants, ${concurrency} closed-loop researchers, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up\n`,
 );
@@ -67,12 +69,18 @@ const trust = {
   visaIssuers: Object.fromEntries(passports.trust.visaIssuers),
   controlledAccessResource: passports.trust.controlledAccessResource,
 };
-const net = await startNetwork('carechain-bench-genomics-', ['hospital'], 'carechain-genomics-bench', undefined, (n) => {
-  const path = join(n.dirs[0]!, CONFIG_FILE);
-  // A common allele's price: a query costs a thousandth of a bit or so, the run measures latency.
-  const genomics = { pricingAlleleFrequency: 0.99, passportTrust: trust };
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), genomics }));
-});
+const net = await startNetwork(
+  'carechain-bench-genomics-',
+  ['hospital'],
+  'carechain-genomics-bench',
+  undefined,
+  (n) => {
+    const path = join(n.dirs[0]!, CONFIG_FILE);
+    // A common allele's price: a query costs a thousandth of a bit or so, the run measures latency.
+    const genomics = { pricingAlleleFrequency: 0.99, passportTrust: trust };
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), genomics }));
+  },
+);
 const url = net.url('hospital');
 try {
   const staff = await net.registerStaff('hospital', 'physician');

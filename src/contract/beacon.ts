@@ -34,7 +34,12 @@ export const beaconInfoResponseSchema = Type.Object({
     id: Type.String(),
     name: Type.String(),
     apiVersion: Type.String(),
-    environment: Type.Union([Type.Literal('prod'), Type.Literal('test'), Type.Literal('dev'), Type.Literal('staging')]),
+    environment: Type.Union([
+      Type.Literal('prod'),
+      Type.Literal('test'),
+      Type.Literal('dev'),
+      Type.Literal('staging'),
+    ]),
     organization: Type.Object({ id: Type.String(), name: Type.String() }),
     description: Type.String(),
   }),
@@ -119,10 +124,15 @@ export type StatedUseBody = Static<typeof statedUseSchema>;
 /** POST /g_variants: the framework's request body, plus the researcher's stated use. */
 export const gVariantsRequestSchema = Type.Object(
   {
-    meta: Type.Object({ apiVersion: Type.Optional(Type.String({ maxLength: 16 })) }, { additionalProperties: false }),
+    meta: Type.Object(
+      { apiVersion: Type.Optional(Type.String({ maxLength: 16 })) },
+      { additionalProperties: false },
+    ),
     query: Type.Object(
       {
-        requestParameters: Type.Omit(gVariantsQuerySchema, ['requestedGranularity'], { additionalProperties: false }),
+        requestParameters: Type.Omit(gVariantsQuerySchema, ['requestedGranularity'], {
+          additionalProperties: false,
+        }),
         requestedGranularity: Type.Optional(granularity),
       },
       { additionalProperties: false },

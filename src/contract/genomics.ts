@@ -27,7 +27,23 @@ export const dataUseSchema = Type.Object(
     modifiers: Type.Array(
       Type.Object(
         {
-          code: literals(['NPU', 'NCU', 'NMDS', 'GSO', 'IRB', 'PUB', 'COL', 'RTN', 'NPOA', 'CC', 'GS', 'US', 'PS', 'IS', 'TS']),
+          code: literals([
+            'NPU',
+            'NCU',
+            'NMDS',
+            'GSO',
+            'IRB',
+            'PUB',
+            'COL',
+            'RTN',
+            'NPOA',
+            'CC',
+            'GS',
+            'US',
+            'PS',
+            'IS',
+            'TS',
+          ]),
           countries: Type.Optional(terms),
           users: Type.Optional(terms),
           projects: Type.Optional(terms),

@@ -58,7 +58,11 @@ test('the patient consents in plain words, sees the query that counted them, and
   const uploaded = await http(`${hospital()}/api/v1/genomics/genomes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${staffToken()}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ patient: patient().pseudonym, vcf, dataUse: { permission: { code: 'GRU' }, modifiers: [] } }),
+    body: JSON.stringify({
+      patient: patient().pseudonym,
+      vcf,
+      dataUse: { permission: { code: 'GRU' }, modifiers: [] },
+    }),
   });
   assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
 

@@ -9,7 +9,12 @@ import { test } from 'node:test';
 import { readQueryBudget } from '../../src/app/genomics/keys.ts';
 import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
 import { researcherId } from '../../src/services/genomics/beacon.ts';
-import { BROKER, passportWorld, recordVisas, RESOURCE } from '../../src/services/genomics/passport-fixtures.ts';
+import {
+  BROKER,
+  passportWorld,
+  recordVisas,
+  RESOURCE,
+} from '../../src/services/genomics/passport-fixtures.ts';
 import type { JSONWebKeySet } from 'jose';
 import { beaconSchemaErrors, type BeaconResponseKind } from '../harness/beacon-schemas.ts';
 import { fhirKeys, fhirTestNodeForTests, injectJson, testKey } from '../harness/fhir-node.ts';
@@ -70,7 +75,11 @@ test('staff upload genomes; the informational endpoints conform to the framework
     method: 'POST',
     url: '/api/v1/genomics/genomes',
     token: t.tokens.doctor,
-    body: { patient: patientPseudonym(alice.publicKey), vcf: vcf(true).replace('44909000', '1'), dataUse: HMB },
+    body: {
+      patient: patientPseudonym(alice.publicKey),
+      vcf: vcf(true).replace('44909000', '1'),
+      dataUse: HMB,
+    },
   });
   assert.equal(refused.status, 400);
   assert.equal(refused.body.error.code, 'genomics.invalid_vcf');
@@ -166,7 +175,11 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   assert.equal(answer.body.meta.returnedGranularity, 'count');
   assert.equal(answer.body.response, undefined);
 
-  const mine = await injectJson(t.app, { method: 'GET', url: '/api/v1/genomics/genomes/mine', token: t.tokens.patient });
+  const mine = await injectJson(t.app, {
+    method: 'GET',
+    url: '/api/v1/genomics/genomes/mine',
+    token: t.tokens.patient,
+  });
   assert.equal(mine.status, 200, JSON.stringify(mine.body));
   assert.equal(mine.body.genomes.length, 1);
   assert.ok(mine.body.genomes[0].queriesCounted >= 1);
@@ -177,7 +190,11 @@ test('records only under a Passport whose visas grant them; a bad Passport is 40
   const world = await passportWorld();
   for (const [iss, keys] of world.trust.brokers) trust.brokers.set(iss, keys);
   for (const [iss, keys] of world.trust.visaIssuers) trust.visaIssuers.set(iss, keys);
-  const link = await world.visa(world.dac, 'r1', { type: 'LinkedIdentities', value: `r1,${BROKER}`, by: 'system' });
+  const link = await world.visa(world.dac, 'r1', {
+    type: 'LinkedIdentities',
+    value: `r1,${BROKER}`,
+    by: 'system',
+  });
   const ask = (passport: string, query = `${rs7412}&requestedGranularity=record`) =>
     injectJson(t.app, {
       method: 'GET',
@@ -195,7 +212,10 @@ test('records only under a Passport whose visas grant them; a bad Passport is 40
   assert.equal(set.results[0].caseLevelData.length, granted.body.responseSummary.numTotalResults);
 
   // Without the DAC's grant the same researcher gets a count, and no records.
-  const statusOnly = [await world.visa(world.dac, 'r1', { type: 'ResearcherStatus', value: 'x', by: 'so' }), link];
+  const statusOnly = [
+    await world.visa(world.dac, 'r1', { type: 'ResearcherStatus', value: 'x', by: 'so' }),
+    link,
+  ];
   const counted = await ask(await world.passport('r1', statusOnly));
   assert.equal(counted.status, 200);
   assert.equal(counted.body.meta.returnedGranularity, 'count');
@@ -222,7 +242,11 @@ test('bad queries are 400 and cost nothing; the budget on chain ends in 429', as
   assert.equal(readQueryBudget(t.state(), researcher).spentMilliBits, before);
   const patientAsks = await get(rs7412, t.tokens.patient);
   assert.equal(patientAsks.status, 403);
-  const anonymous = await injectJson(t.app, { method: 'GET', url: `/beacon/v2/g_variants?${rs7412}`, token: null });
+  const anonymous = await injectJson(t.app, {
+    method: 'GET',
+    url: `/beacon/v2/g_variants?${rs7412}`,
+    token: null,
+  });
   assert.equal(anonymous.status, 401);
 
   let status = 200;

@@ -117,7 +117,11 @@ const beaconParameters = (): Pairs =>
   );
 const statedUse = (): fc.Arbitrary<Json> =>
   fc.record({
-    purpose: fc.constantFrom({ kind: 'health' }, { kind: 'disease', disease: 'MONDO:0005148' }, { kind: 'x' }),
+    purpose: fc.constantFrom(
+      { kind: 'health' },
+      { kind: 'disease', disease: 'MONDO:0005148' },
+      { kind: 'x' },
+    ),
     project: fc.constantFrom('p1', ''),
     country: fc.constantFrom('GB', 'gb'),
     forProfit: fc.boolean(),

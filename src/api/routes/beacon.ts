@@ -136,10 +136,14 @@ export function registerBeaconRoutes(
   for (const url of [BEACON_PATHS.info, BEACON_PATHS.root]) {
     app.get(url, { schema: { response: { 200: beaconInfoResponseSchema } } }, () => info());
   }
-  app.get(BEACON_PATHS.configuration, { schema: { response: { 200: beaconConfigurationResponseSchema } } }, () => ({
-    meta: informational(),
-    response: documents.configuration,
-  }));
+  app.get(
+    BEACON_PATHS.configuration,
+    { schema: { response: { 200: beaconConfigurationResponseSchema } } },
+    () => ({
+      meta: informational(),
+      response: documents.configuration,
+    }),
+  );
   app.get(BEACON_PATHS.map, { schema: { response: { 200: beaconMapResponseSchema } } }, (request) => ({
     meta: informational(),
     response: beaconDocuments(`${request.protocol}://${request.host}`).map,
@@ -213,14 +217,22 @@ export function registerBeaconRoutes(
     { schema: { body: gVariantsRequestSchema, response: { 200: gVariantsResponseSchema, ...errors } } },
     async (request, reply) => {
       const { query, statedUse } = request.body;
-      const body = await answer(request, query.requestParameters, query.requestedGranularity ?? 'boolean', statedUse);
+      const body = await answer(
+        request,
+        query.requestParameters,
+        query.requestedGranularity ?? 'boolean',
+        statedUse,
+      );
       return reply.header('cache-control', 'no-store').send(body);
     },
   );
 }
 
 /** beaconResultsets: this custodian's genomes as one result set, one result per carried variant. */
-function resultSets(id: string, records: readonly VariantRecord[]): NonNullable<GVariantsResponse['response']> {
+function resultSets(
+  id: string,
+  records: readonly VariantRecord[],
+): NonNullable<GVariantsResponse['response']> {
   return {
     resultSets: [
       {

@@ -66,7 +66,9 @@ export function registerGenomicsRoutes(
         const dataset = readGenomeDataset(state, datasetId);
         if (dataset === undefined || dataset.status !== 'active') return [];
         const { queries } = readDatasetUsage(state, datasetId);
-        return [{ datasetId, orgId: dataset.orgId, variantCount: dataset.variantCount, queriesCounted: queries }];
+        return [
+          { datasetId, orgId: dataset.orgId, variantCount: dataset.variantCount, queriesCounted: queries },
+        ];
       });
       const consent = readResearchConsent(state, caller.pseudonym);
       const body: MyGenomesBody = {

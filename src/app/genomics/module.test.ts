@@ -4,7 +4,14 @@
 // nothing (TestChain checks it), and no VRS id reaches the chain.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alice, alicePseudonym, clinicAdmin, hospitalAdmin, hospitalNode, TestChain } from '../test-support.ts';
+import {
+  alice,
+  alicePseudonym,
+  clinicAdmin,
+  hospitalAdmin,
+  hospitalNode,
+  TestChain,
+} from '../test-support.ts';
 import {
   QUERY_BUDGET_MILLIBITS,
   readDatasetUsage,
@@ -43,7 +50,10 @@ function chainWithGenome(): TestChain {
 
 test('a custodian registers a genome of a registered patient once, with valid DUO terms', () => {
   const chain = new TestChain();
-  assert.equal(chain.submit(hospitalNode, 'genomics.registerDataset', dataset()), 'tx.rejected:genomics.unknown_patient');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.registerDataset', dataset()),
+    'tx.rejected:genomics.unknown_patient',
+  );
   assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
   assert.equal(chain.submit(alice, 'genomics.registerDataset', dataset()), 'tx.rejected:genomics.not_org');
   const bad = [
@@ -54,11 +64,20 @@ test('a custodian registers a genome of a registered patient once, with valid DU
     { permission: { code: 'GRU', note: 'x' }, modifiers: [] },
   ];
   for (const dataUse of bad) {
-    assert.equal(chain.submit(hospitalNode, 'genomics.registerDataset', dataset({ dataUse })), 'tx.invalid_payload');
+    assert.equal(
+      chain.submit(hospitalNode, 'genomics.registerDataset', dataset({ dataUse })),
+      'tx.invalid_payload',
+    );
   }
-  assert.equal(chain.submit(hospitalNode, 'genomics.registerDataset', { ...dataset(), vcf: 'x' }), 'tx.invalid_payload');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.registerDataset', { ...dataset(), vcf: 'x' }),
+    'tx.invalid_payload',
+  );
   assert.equal(chain.submit(hospitalNode, 'genomics.registerDataset', dataset()), 'ok');
-  assert.equal(chain.submit(hospitalAdmin, 'genomics.registerDataset', dataset()), 'tx.rejected:genomics.dataset_exists');
+  assert.equal(
+    chain.submit(hospitalAdmin, 'genomics.registerDataset', dataset()),
+    'tx.rejected:genomics.dataset_exists',
+  );
   chain.commit();
   const stored = readGenomeDataset(chain.state, GENOME);
   assert.equal(stored?.orgId, 'st-mary');
@@ -69,8 +88,14 @@ test('a custodian registers a genome of a registered patient once, with valid DU
 test('research consent is the patient’s own: given, replaced, withdrawn; nobody else can give it', () => {
   const chain = chainWithGenome();
   const consent = { dataUse: { permission: { code: 'DS', diseases: ['MONDO:0005148'] }, modifiers: [] } };
-  assert.equal(chain.submit(hospitalNode, 'genomics.consentResearch', consent), 'tx.rejected:genomics.not_patient');
-  assert.equal(chain.submit(alice, 'genomics.withdrawResearch', {}), 'tx.rejected:genomics.no_research_consent');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.consentResearch', consent),
+    'tx.rejected:genomics.not_patient',
+  );
+  assert.equal(
+    chain.submit(alice, 'genomics.withdrawResearch', {}),
+    'tx.rejected:genomics.no_research_consent',
+  );
   assert.equal(chain.submit(alice, 'genomics.consentResearch', consent), 'ok');
   chain.commit();
   assert.equal(readResearchConsent(chain.state, alicePseudonym)?.dataUse.permission.code, 'DS');
@@ -85,14 +110,26 @@ test('research consent is the patient’s own: given, replaced, withdrawn; nobod
 
 test('one budget per researcher: spends add up across custodians and the overspending query is refused', () => {
   const chain = chainWithGenome();
-  assert.equal(chain.submit(clinicAdmin, 'genomics.spendBudget', spend(100)), 'tx.rejected:genomics.not_custodian');
-  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(100, [id(7)])), 'tx.rejected:genomics.unknown_dataset');
-  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(100, [GENOME, GENOME])), 'tx.invalid_payload');
+  assert.equal(
+    chain.submit(clinicAdmin, 'genomics.spendBudget', spend(100)),
+    'tx.rejected:genomics.not_custodian',
+  );
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', spend(100, [id(7)])),
+    'tx.rejected:genomics.unknown_dataset',
+  );
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', spend(100, [GENOME, GENOME])),
+    'tx.invalid_payload',
+  );
   assert.equal(chain.submit(alice, 'genomics.spendBudget', spend(100)), 'tx.rejected:genomics.not_org');
   assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(2000)), 'ok');
   // another custodian's beacon, no genome of its own counted: the same ledger
   assert.equal(chain.submit(clinicAdmin, 'genomics.spendBudget', spend(1000, [])), 'ok');
-  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1)), 'tx.rejected:genomics.budget_exhausted');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', spend(1)),
+    'tx.rejected:genomics.budget_exhausted',
+  );
   chain.commit();
   assert.deepEqual(readQueryBudget(chain.state, RESEARCHER), {
     limitMilliBits: QUERY_BUDGET_MILLIBITS,
@@ -102,9 +139,15 @@ test('one budget per researcher: spends add up across custodians and the overspe
   assert.equal(readDatasetUsage(chain.state, GENOME).queries, 1);
   assert.equal(readQueryBudget(chain.state, id(10)).spentMilliBits, 0);
   // A linked identity pays too: an identity with budget left cannot carry an exhausted one.
-  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [RESEARCHER, id(10)])), 'tx.rejected:genomics.budget_exhausted');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [RESEARCHER, id(10)])),
+    'tx.rejected:genomics.budget_exhausted',
+  );
   assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(500, [], [id(10), id(11)])), 'ok');
-  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [id(11), id(10)])), 'tx.invalid_payload');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [id(11), id(10)])),
+    'tx.invalid_payload',
+  );
   assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [])), 'tx.invalid_payload');
   chain.commit();
   assert.equal(readQueryBudget(chain.state, id(11)).spentMilliBits, 500);
@@ -112,10 +155,19 @@ test('one budget per researcher: spends add up across custodians and the overspe
 
 test('an erased genome is counted no more and cannot be erased twice or by another custodian', () => {
   const chain = chainWithGenome();
-  assert.equal(chain.submit(clinicAdmin, 'genomics.eraseDataset', { datasetId: GENOME }), 'tx.rejected:genomics.not_custodian');
+  assert.equal(
+    chain.submit(clinicAdmin, 'genomics.eraseDataset', { datasetId: GENOME }),
+    'tx.rejected:genomics.not_custodian',
+  );
   assert.equal(chain.submit(hospitalNode, 'genomics.eraseDataset', { datasetId: GENOME }), 'ok');
-  assert.equal(chain.submit(hospitalNode, 'genomics.eraseDataset', { datasetId: GENOME }), 'tx.rejected:genomics.unknown_dataset');
-  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1)), 'tx.rejected:genomics.unknown_dataset');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.eraseDataset', { datasetId: GENOME }),
+    'tx.rejected:genomics.unknown_dataset',
+  );
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', spend(1)),
+    'tx.rejected:genomics.unknown_dataset',
+  );
   chain.commit();
   assert.equal(readGenomeDataset(chain.state, GENOME)?.status, 'erased');
   assert.ok(chain.committedEntries().every(([, value]) => !value.includes('ga4gh:VA.')));

@@ -77,7 +77,10 @@ export class GenomeStore extends SchemaStore {
         ],
       );
       this.port.batch(
-        variants.map((v) => ({ sql: insertVariant, params: [v.key, genome.datasetId, v.accession, v.start, v.end] })),
+        variants.map((v) => ({
+          sql: insertVariant,
+          params: [v.key, genome.datasetId, v.accession, v.start, v.end],
+        })),
       );
     });
   }
@@ -92,9 +95,10 @@ export class GenomeStore extends SchemaStore {
   /** The genomes of one patient held here. */
   datasetIdsOf(patient: string): string[] {
     return this.port
-      .all<{ dataset_id: string }>('SELECT dataset_id FROM genomics_genomes WHERE patient = ? ORDER BY dataset_id', [
-        patient,
-      ])
+      .all<{ dataset_id: string }>(
+        'SELECT dataset_id FROM genomics_genomes WHERE patient = ? ORDER BY dataset_id',
+        [patient],
+      )
       .map((r) => r.dataset_id);
   }
 
@@ -123,7 +127,9 @@ export class GenomeStore extends SchemaStore {
   /** Which of `datasetIds` carry the variant with this index key. */
   carriers(variantKey: string, datasetIds: ReadonlySet<string>): string[] {
     return this.port
-      .all<{ dataset_id: string }>('SELECT dataset_id FROM genomics_variants WHERE variant_key = ?', [variantKey])
+      .all<{ dataset_id: string }>('SELECT dataset_id FROM genomics_variants WHERE variant_key = ?', [
+        variantKey,
+      ])
       .map((r) => r.dataset_id)
       .filter((id) => datasetIds.has(id));
   }

@@ -30,14 +30,7 @@ export interface SqlPort {
 
 /** Every store of a node, each in its own SQLite file or PostgreSQL schema. */
 export type StoreName =
-    | 'ledger'
-  | 'mempool'
-  | 'vault'
-  | 'directory'
-  | 'break-glass'
-  | 'witness'
-  | 'monitoring'
-  | 'genomics';
+  'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness' | 'monitoring' | 'genomics';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL

@@ -139,7 +139,10 @@ export class Beacon {
     // The query itself is not on chain: only an HMAC of it under a key of this node, so nobody can test a
     // guessed variant against it.
     const queryHash = toHex(
-      hmacSha256(this.queryKey, canonicalBytes({ researchers, variant: query.variant } as unknown as CanonicalValue)),
+      hmacSha256(
+        this.queryKey,
+        canonicalBytes({ researchers, variant: query.variant } as unknown as CanonicalValue),
+      ),
     );
     await this.deps.ledger.commit('genomics.spendBudget', {
       researchers,
@@ -166,14 +169,21 @@ export class Beacon {
   /** Records only under a Passport's grant, and only for a sequence query (the index keeps no alleles). */
   private granted(query: BeaconQuery): Granularity {
     if (query.granularity === 'boolean') return 'boolean';
-    if (query.granularity === 'record' && query.recordAccess && query.variant.kind === 'sequence') return 'record';
+    if (query.granularity === 'record' && query.recordAccess && query.variant.kind === 'sequence')
+      return 'record';
     return 'count';
   }
 
-  private record(variant: SequenceQuery, carriers: readonly string[], researchers: readonly string[]): VariantRecord {
+  private record(
+    variant: SequenceQuery,
+    carriers: readonly string[],
+    researchers: readonly string[],
+  ): VariantRecord {
     const allele = alleleOf(variant);
     const individualIds = carriers
-      .map((datasetId) => toHex(hmacSha256(this.queryKey, utf8(`${researchers.join(',')}\n${datasetId}`))).slice(0, 32))
+      .map((datasetId) =>
+        toHex(hmacSha256(this.queryKey, utf8(`${researchers.join(',')}\n${datasetId}`))).slice(0, 32),
+      )
       .sort();
     return { vrsId: alleleId(allele), allele, individualIds };
   }
@@ -200,8 +210,10 @@ function checkVariant(variant: VariantQuery): void {
   const bad = (message: string) => new ServiceError('genomics.invalid_query', message);
   if (!Number.isSafeInteger(variant.start) || variant.start < 0) throw bad('start is a 0-based position');
   if (variant.kind === 'range') {
-    if (!Number.isSafeInteger(variant.end) || variant.end <= variant.start) throw bad('end must follow start');
-    if (variant.end - variant.start > RANGE_BASES_MAX) throw bad(`a range spans at most ${RANGE_BASES_MAX} bases`);
+    if (!Number.isSafeInteger(variant.end) || variant.end <= variant.start)
+      throw bad('end must follow start');
+    if (variant.end - variant.start > RANGE_BASES_MAX)
+      throw bad(`a range spans at most ${RANGE_BASES_MAX} bases`);
     return;
   }
   if (!BASES.test(variant.referenceBases) || !BASES.test(variant.alternateBases)) {

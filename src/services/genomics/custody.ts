@@ -119,7 +119,12 @@ export class GenomeCustody {
         variantCount: commitment.variantCount,
         createdAtMs: this.deps.clock.nowMs(),
       },
-      sample.alleles.map((a) => ({ key: this.variantKey(a.vrsId), accession: a.accession, start: a.start, end: a.end })),
+      sample.alleles.map((a) => ({
+        key: this.variantKey(a.vrsId),
+        accession: a.accession,
+        start: a.start,
+        end: a.end,
+      })),
     );
     return { datasetId, txHash, height, root: commitment.root, variantCount: commitment.variantCount };
   }

@@ -21,7 +21,10 @@ export interface GenomicsServiceOptions extends BeaconOptions {
   readonly clock?: Clock;
 }
 
-export function genomicsServices(node: CarechainNode, options: GenomicsServiceOptions = {}): GenomicsServices {
+export function genomicsServices(
+  node: CarechainNode,
+  options: GenomicsServiceOptions = {},
+): GenomicsServices {
   const clock = options.clock ?? systemClock;
   const ledger = new GenomicsLedger(node, options.commitTimeoutMs);
   const store = GenomeStore.open(node.storage);

@@ -63,6 +63,10 @@ export async function passportWorld(nowSec = Math.floor(Date.now() / 1000)): Pro
 export async function recordVisas(world: PassportWorld, sub: string): Promise<string[]> {
   return [
     await world.visa(world.dac, sub, { type: 'ControlledAccessGrants', value: RESOURCE, by: 'dac' }),
-    await world.visa(world.dac, sub, { type: 'ResearcherStatus', value: 'https://so.test/bona-fide', by: 'so' }),
+    await world.visa(world.dac, sub, {
+      type: 'ResearcherStatus',
+      value: 'https://so.test/bona-fide',
+      by: 'so',
+    }),
   ];
 }

@@ -32,7 +32,10 @@ test('a trusted Passport with both visas grants records; without either, or from
   assert.deepEqual(linked.identities, [`r1@${BROKER}`, `r1@${DAC}`]);
   assert.equal(grantsRecordAccess(linked, world.trust), true);
 
-  for (const visas of [[both[0]!, link], [both[1]!, link]]) {
+  for (const visas of [
+    [both[0]!, link],
+    [both[1]!, link],
+  ]) {
     const partial = await verifyPassport(await world.passport('r1', visas), world.trust, now());
     assert.equal(grantsRecordAccess(partial, world.trust), false);
   }
@@ -40,7 +43,11 @@ test('a trusted Passport with both visas grants records; without either, or from
 
 test('visas that cannot be validated are ignored', async () => {
   const world = await passportWorld();
-  const link = await world.visa(world.dac, 'r1', { type: 'LinkedIdentities', value: `r1,${BROKER}`, by: 'system' });
+  const link = await world.visa(world.dac, 'r1', {
+    type: 'LinkedIdentities',
+    value: `r1,${BROKER}`,
+    by: 'system',
+  });
   const ignored = [
     await world.visa(world.untrusted, 'r1', { type: 'ControlledAccessGrants', value: RESOURCE, by: 'dac' }),
     await world.visa(world.dac, 'r1', { type: 'ControlledAccessGrants', value: RESOURCE, by: 'dac' }, -10),
@@ -50,17 +57,26 @@ test('visas that cannot be validated are ignored', async () => {
       by: 'dac',
       conditions: [[{ type: 'AffiliationAndRole', value: 'const:x' }]],
     }),
-    await world.visa(world.dac, 'someone-else', { type: 'ControlledAccessGrants', value: RESOURCE, by: 'dac' }),
-    await world.visa(world.dac, 'r1', { type: 'ControlledAccessGrants', value: 'https://other.test', by: 'dac' }),
+    await world.visa(world.dac, 'someone-else', {
+      type: 'ControlledAccessGrants',
+      value: RESOURCE,
+      by: 'dac',
+    }),
+    await world.visa(world.dac, 'r1', {
+      type: 'ControlledAccessGrants',
+      value: 'https://other.test',
+      by: 'dac',
+    }),
     'not a jwt',
   ];
   const status = await world.visa(world.dac, 'r1', { type: 'ResearcherStatus', value: 'x', by: 'so' });
-  const passport = await verifyPassport(await world.passport('r1', [...ignored, status, link]), world.trust, now());
-  assert.equal(grantsRecordAccess(passport, world.trust), false);
-  assert.deepEqual(
-    passport.visas.map((v) => v.type).sort(),
-    ['LinkedIdentities', 'ResearcherStatus'],
+  const passport = await verifyPassport(
+    await world.passport('r1', [...ignored, status, link]),
+    world.trust,
+    now(),
   );
+  assert.equal(grantsRecordAccess(passport, world.trust), false);
+  assert.deepEqual(passport.visas.map((v) => v.type).sort(), ['LinkedIdentities', 'ResearcherStatus']);
 });
 
 test('a Passport from an untrusted broker, forged or expired is refused', async () => {
@@ -75,5 +91,7 @@ test('a Passport from an untrusted broker, forged or expired is refused', async 
     await assert.rejects(verifyPassport(token, world.trust, now()), { code: 'genomics.invalid_passport' });
   }
   const expired = await world.passport('r1', visas);
-  await assert.rejects(verifyPassport(expired, world.trust, now() + 7200), { code: 'genomics.invalid_passport' });
+  await assert.rejects(verifyPassport(expired, world.trust, now() + 7200), {
+    code: 'genomics.invalid_passport',
+  });
 });

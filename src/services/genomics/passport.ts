@@ -3,13 +3,7 @@
 // `ga4gh_visa_v1` = { type, asserted, value, source, by, conditions }. JWT checks are jose's. The node
 // trusts brokers and visa issuers by configuration (their JWKs); a Passport from an untrusted broker or
 // with a bad signature is refused, and a visa that cannot be validated is ignored, as the spec requires.
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  jwtVerify,
-  type JSONWebKeySet,
-  type JWTPayload,
-} from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { ServiceError } from '../errors.ts';
 
 export interface PassportTrust {
@@ -100,7 +94,11 @@ function linkedIdentities(visa: Visa): string[] {
   });
 }
 
-export async function verifyPassport(token: string, trust: PassportTrust, nowSec: number): Promise<VerifiedPassport> {
+export async function verifyPassport(
+  token: string,
+  trust: PassportTrust,
+  nowSec: number,
+): Promise<VerifiedPassport> {
   const passport = await verified(token, trust.brokers, nowSec);
   if (passport === undefined) throw invalid();
   const visaJwts = passport.ga4gh_passport_v1;
@@ -132,7 +130,8 @@ export async function verifyPassport(token: string, trust: PassportTrust, nowSec
  */
 export function grantsRecordAccess(passport: VerifiedPassport, trust: PassportTrust): boolean {
   const grant = passport.visas.some(
-    (v) => v.type === 'ControlledAccessGrants' && v.by === 'dac' && v.value === trust.controlledAccessResource,
+    (v) =>
+      v.type === 'ControlledAccessGrants' && v.by === 'dac' && v.value === trust.controlledAccessResource,
   );
   const researcher = passport.visas.some(
     (v) => v.type === 'ResearcherStatus' && (v.by === 'so' || v.by === 'system'),

@@ -71,7 +71,9 @@ export function dataUseField(value: CanonicalValue | undefined, field: string): 
   if (!Array.isArray(d.modifiers) || d.modifiers.length > SIMPLE_MODIFIERS.length + 5) {
     throw invalidPayload('modifiers must be a list of DUO modifiers', { field: 'modifiers' });
   }
-  const modifiers = (d.modifiers as CanonicalValue[]).map(modifierField).sort((a, b) => compareStrings(a.code, b.code));
+  const modifiers = (d.modifiers as CanonicalValue[])
+    .map(modifierField)
+    .sort((a, b) => compareStrings(a.code, b.code));
   if (new Set(modifiers.map((m) => m.code)).size !== modifiers.length) {
     throw invalidPayload('each modifier appears once', { field: 'modifiers' });
   }

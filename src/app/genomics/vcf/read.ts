@@ -33,7 +33,9 @@ export function readVariants(text: string, refget: ReadonlyMap<string, string>):
   const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
   const header = lines.filter((line) => line.startsWith('#')).join('\n');
   const parser = new VCF({ header });
-  const carried = new Map<string, Map<string, CarriedAllele>>(verdict.samples.map((name) => [name, new Map()]));
+  const carried = new Map<string, Map<string, CarriedAllele>>(
+    verdict.samples.map((name) => [name, new Map()]),
+  );
   for (const line of lines.filter((l) => !l.startsWith('#'))) {
     const variant = parser.parseLine(line);
     const accession = refget.get((variant.CHROM ?? '').replace(/^<(.*)>$/, '$1'));
