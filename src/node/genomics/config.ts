@@ -32,7 +32,7 @@ function issuers(value: unknown, invalid: (why: string) => NodeError): Map<strin
       if (!isObject(set) || !Array.isArray(set.keys) || !set.keys.every(isObject)) {
         throw invalid('gives each issuer a JWK set');
       }
-      return [iss, { keys: set.keys as Record<string, unknown>[] }];
+      return [iss, { keys: set.keys }];
     }),
   );
 }
@@ -52,7 +52,7 @@ export function checkGenomicsConfig(value: unknown, path: string): GenomicsNodeC
     throw invalid('passportTrust needs brokers, visaIssuers and controlledAccessResource');
   }
   return {
-    ...(f === undefined ? {} : { pricingAlleleFrequency: f as number }),
+    ...(f === undefined ? {} : { pricingAlleleFrequency: f }),
     ...(t === undefined ? {} : { lowCountThreshold: t as number }),
     ...(trust === undefined
       ? {}

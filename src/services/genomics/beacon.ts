@@ -9,7 +9,7 @@ import { readGenomeDataset, readQueryBudget, readResearchConsent } from '../../a
 import { alleleFromVcf, alleleId, type Allele } from '../../app/genomics/vrs/allele.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
-import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
+import { canonicalBytes } from '../../core/canonical.ts';
 import { hmacSha256, sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
 import type { GenomeStore } from '../../node/genomics/genome-store.ts';
@@ -139,10 +139,7 @@ export class Beacon {
     // The query itself is not on chain: only an HMAC of it under a key of this node, so nobody can test a
     // guessed variant against it.
     const queryHash = toHex(
-      hmacSha256(
-        this.queryKey,
-        canonicalBytes({ researchers, variant: query.variant } as unknown as CanonicalValue),
-      ),
+      hmacSha256(this.queryKey, canonicalBytes({ researchers, variant: query.variant })),
     );
     await this.deps.ledger.commit('genomics.spendBudget', {
       researchers,

@@ -96,7 +96,7 @@ export function MyGenome() {
         <>
           <p>You allow research on your genome on these terms:</p>
           <ConsentWords dataUse={consentNow as unknown as DataUse} />
-          <button type="button" onClick={withdraw} disabled={busy !== undefined}>
+          <button type="button" onClick={() => void withdraw()} disabled={busy !== undefined}>
             Withdraw my research consent
           </button>
         </>
@@ -115,7 +115,7 @@ export function MyGenome() {
             {c.label}
           </label>
         ))}
-        <button type="button" onClick={consent} disabled={busy !== undefined}>
+        <button type="button" onClick={() => void consent()} disabled={busy !== undefined}>
           Sign my research consent
         </button>
       </fieldset>
