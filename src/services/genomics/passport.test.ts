@@ -76,7 +76,12 @@ test('visas that cannot be validated are ignored', async () => {
     now(),
   );
   assert.equal(grantsRecordAccess(passport, world.trust), false);
-  assert.deepEqual(passport.visas.map((v) => v.type).sort(), ['LinkedIdentities', 'ResearcherStatus']);
+  // Only the visas that validate remain; the grant for another resource is valid but grants nothing here.
+  assert.deepEqual(passport.visas.map((v) => `${v.type} ${v.value}`).sort(), [
+    'ControlledAccessGrants https://other.test',
+    `LinkedIdentities r1,${BROKER}`,
+    'ResearcherStatus x',
+  ]);
 });
 
 test('a Passport from an untrusted broker, forged or expired is refused', async () => {
