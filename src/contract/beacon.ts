@@ -155,7 +155,6 @@ export const gVariantsResponseSchema = Type.Object({
       requestedSchemas: Type.Array(schemaRef),
       pagination: Type.Object({ skip: Type.Integer(), limit: Type.Integer() }),
       requestedGranularity: granularity,
-      requestParameters: anyObject,
     }),
   }),
   responseSummary: Type.Object({

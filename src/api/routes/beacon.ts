@@ -189,8 +189,9 @@ export function registerBeaconRoutes(
           apiVersion: BEACON_API_VERSION,
           requestedSchemas: [VARIANT_SCHEMA],
           pagination: { skip: 0, limit: 0 },
+          // requestParameters is left out: the framework's placeholder takes only objects as values, which
+          // the variant query's scalar parameters are not.
           requestedGranularity: requested,
-          requestParameters: { ...parameters },
         },
       },
       responseSummary: {
