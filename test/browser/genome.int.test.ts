@@ -79,7 +79,8 @@ test('the patient consents in plain words, sees the query that counted them, and
   assert.deepEqual(await seriousViolations(page, PHONE), []);
 
   assert.equal(await researcherCount(), 1);
-  await page.reload();
+  // Back to the tab (a reload would ask for the key's passphrase again): it loads the usage afresh.
+  await page.getByRole('tab', { name: 'My records' }).click();
   await page.getByRole('tab', { name: 'My genome' }).click();
   await page.getByText('counted in 1 research query').waitFor({ timeout: 30_000 });
 
