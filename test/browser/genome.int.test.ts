@@ -17,6 +17,7 @@ import {
   type UpNetwork,
 } from '../harness/browser.ts';
 import { http } from '../harness/http.ts';
+import { RS7412_QUERY, rs7412Vcf } from '../harness/vcf.ts';
 
 let net: UpNetwork;
 let browser: Browser;
@@ -36,7 +37,7 @@ after(async () => {
 const hospital = () => net.url('hospital');
 const staffToken = () => net.credentials.organisations.hospital!.practitioner.token;
 const patient = () => net.credentials.patients[0]!;
-const rs7412 = 'referenceName=19&start=44908821&referenceBases=C&alternateBases=T&requestedGranularity=count';
+const rs7412 = `${RS7412_QUERY}&requestedGranularity=count`;
 
 async function researcherCount(): Promise<number> {
   const answer = await http(`${hospital()}/beacon/v2/g_variants?${rs7412}`, {
@@ -47,14 +48,7 @@ async function researcherCount(): Promise<number> {
 }
 
 test('the patient consents in plain words, sees the query that counted them, and withdraws', async () => {
-  const vcf = [
-    '##fileformat=VCFv4.2',
-    '##contig=<ID=19,length=58617616>',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1',
-    '19\t44908822\trs7412\tC\tT\t.\tPASS\t.\tGT\t0/1',
-    '',
-  ].join('\n');
+  const vcf = rs7412Vcf(true);
   const uploaded = await http(`${hospital()}/api/v1/genomics/genomes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${staffToken()}`, 'content-type': 'application/json' },

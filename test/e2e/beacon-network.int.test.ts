@@ -16,21 +16,12 @@ import {
 } from '../../src/services/genomics/passport-fixtures.ts';
 import { beaconSchemaErrors, type BeaconResponseKind } from '../harness/beacon-schemas.ts';
 import { http, waitFor, type HttpAnswer } from '../harness/http.ts';
+import { RS7412_QUERY, rs7412Vcf } from '../harness/vcf.ts';
 import { startNetwork, staffClient, type RunningNetwork, type Staff } from '../harness/network.ts';
 
 const GRU = { permission: { code: 'GRU' }, modifiers: [] };
-const rs7412 = 'referenceName=19&start=44908821&referenceBases=C&alternateBases=T';
-
-function vcf(carries: boolean): string {
-  return [
-    '##fileformat=VCFv4.2',
-    '##contig=<ID=19,length=58617616>',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1',
-    `19\t44908822\trs7412\tC\tT\t.\tPASS\t.\tGT\t${carries ? '1|0' : '0|0'}`,
-    '',
-  ].join('\n');
-}
+const rs7412 = RS7412_QUERY;
+const vcf = (carries: boolean) => rs7412Vcf(carries);
 
 interface World {
   net: RunningNetwork;

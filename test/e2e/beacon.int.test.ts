@@ -18,6 +18,7 @@ import {
 import type { JSONWebKeySet } from 'jose';
 import { beaconSchemaErrors, type BeaconResponseKind } from '../harness/beacon-schemas.ts';
 import { fhirKeys, fhirTestNodeForTests, injectJson, testKey } from '../harness/fhir-node.ts';
+import { RS7412_QUERY, rs7412Vcf } from '../harness/vcf.ts';
 
 // The node's Passport trust, filled in by the Passport test with the keys of a fresh broker and DAC.
 const trust = {
@@ -37,20 +38,10 @@ const carol = testKey('patient carol');
 const HMB = { permission: { code: 'HMB' }, modifiers: [] };
 const GRU = { permission: { code: 'GRU' }, modifiers: [] };
 
-/** A one-sample VCF; `carries` puts rs7412 (19:44908822 C>T, GRCh38) in its genotype. */
-function vcf(carries: boolean): string {
-  return [
-    '##fileformat=VCFv4.2',
-    '##contig=<ID=19,length=58617616>',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1',
-    `19\t44908822\trs7412\tC\tT\t.\tPASS\t.\tGT\t${carries ? '0/1' : '0/0'}`,
-    '19\t44909000\t.\tG\tA\t.\tPASS\t.\tGT\t1/1',
-    '',
-  ].join('\n');
-}
+/** rs7412 carried or not, and a variant every genome carries (for range queries). */
+const vcf = (carries: boolean) => rs7412Vcf(carries, ['19\t44909000\t.\tG\tA\t.\tPASS\t.\tGT\t1/1']);
 
-const rs7412 = 'referenceName=19&start=44908821&referenceBases=C&alternateBases=T';
+const rs7412 = RS7412_QUERY;
 const get = (query: string, token = t.tokens.nurse) =>
   injectJson(t.app, { method: 'GET', url: `/beacon/v2/g_variants?${query}`, token });
 
