@@ -5,11 +5,8 @@
 // closed-loop researchers with GA4GH Passports ask count queries for pool sites. Every answer has first
 // committed its spend against the researcher's budget: the latency includes that commit. Each client
 // rotates over its own Passport identities, so no budget runs out during the run.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { patientPseudonym } from '../src/app/membership/pseudonym.ts';
-import { CONFIG_FILE } from '../src/node/config.ts';
 import { generateKeyPair } from '../src/node/keys.ts';
 import { passportWorld } from '../src/services/genomics/passport-fixtures.ts';
 import { startNetwork, staffClient } from '../test/harness/network.ts';
@@ -74,12 +71,8 @@ const net = await startNetwork(
   ['hospital'],
   'carechain-genomics-bench',
   undefined,
-  (n) => {
-    const path = join(n.dirs[0]!, CONFIG_FILE);
-    // A common allele's price: a query costs a thousandth of a bit or so, the run measures latency.
-    const genomics = { pricingAlleleFrequency: 0.99, passportTrust: trust };
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), genomics }));
-  },
+  // A common allele's price: a query costs a thousandth of a bit or so, the run measures latency.
+  { genomics: { pricingAlleleFrequency: 0.99, passportTrust: trust } },
 );
 const url = net.url('hospital');
 try {
