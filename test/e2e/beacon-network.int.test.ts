@@ -53,7 +53,11 @@ before(async () => {
     by: 'system',
   });
   w.granted = await w.passports.passport('r1', [...(await recordVisas(w.passports, 'r1')), link]);
-  const status = await w.passports.visa(w.passports.dac, 'r2', { type: 'ResearcherStatus', value: 'x', by: 'so' });
+  const status = await w.passports.visa(w.passports.dac, 'r2', {
+    type: 'ResearcherStatus',
+    value: 'x',
+    by: 'so',
+  });
   w.statusOnly = await w.passports.passport('r2', [status]);
 
   w.patients = { h1: generateKeyPair(), h2: generateKeyPair(), c1: generateKeyPair(), c2: generateKeyPair() };

@@ -119,7 +119,9 @@ export async function runNode(options: {
     recordsAdmin: erasureCrashHook(),
     supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
     claims: { defaultPayerOrgId: config.defaultPayerOrgId },
-    ...(config.genomics === undefined ? {} : { genomics: config.genomics as unknown as GenomicsServiceOptions }),
+    ...(config.genomics === undefined
+      ? {}
+      : { genomics: config.genomics as unknown as GenomicsServiceOptions }),
     ...(tls === undefined ? {} : { tls }),
   });
   const address = await app.listen({ host: api.host, port: api.port });
