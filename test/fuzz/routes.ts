@@ -97,6 +97,11 @@ const readOf = (path: string, pairs?: (p: Pools) => Pairs): RouteSpec => ({
   writes: false,
   shape: get(fixed(path), pairs),
 });
+/** A POST to one fixed path that may commit, with a body `valid` draws (then fuzzed) sent as `type`. */
+const writeOf = (path: string, valid: (p: Pools) => fc.Arbitrary<Json>, type?: string): RouteSpec => ({
+  writes: true,
+  shape: send('POST', fixed(path), valid, type),
+});
 
 const heightSeg = (p: Pools) => segment(fc.integer({ min: 0, max: p.tip + 5 }).map(String));
 const txHashSeg = (p: Pools) => segment(fc.oneof(pick(p.txHashes), hex(64)));
@@ -759,10 +764,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /fhir/R4/metadata': readOf('/fhir/R4/metadata'),
-  'POST /fhir/R4': {
-    writes: true,
-    shape: send('POST', fixed('/fhir/R4'), transactionBundle, 'application/fhir+json'),
-  },
+  'POST /fhir/R4': writeOf('/fhir/R4', transactionBundle, 'application/fhir+json'),
   'PUT /fhir/R4/{type}/{id}': {
     writes: true,
     shape: send(
@@ -845,10 +847,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   // One JSON resource on one line is an NDJSON body of one resource.
-  'POST /fhir/R4/$import': {
-    writes: true,
-    shape: send('POST', fixed('/fhir/R4/$import'), resource, 'application/fhir+ndjson'),
-  },
+  'POST /fhir/R4/$import': writeOf('/fhir/R4/$import', resource, 'application/fhir+ndjson'),
   'GET /fhir/R4/$import-status/{job}': {
     writes: false,
     shape: get((p) => jobSeg(p).map((j) => `/fhir/R4/$import-status/${j}`)),
@@ -924,14 +923,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
   'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),
   'GET /api/v1/patients/me/erasure': readOf('/api/v1/patients/me/erasure', paged),
-  'POST /api/v1/patients/me/erasure': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/patients/me/erasure'), erasureBody),
-  },
-  'POST /epcis/capture': {
-    writes: true,
-    shape: send('POST', fixed('/epcis/capture'), epcisDocument, 'application/ld+json'),
-  },
+  'POST /api/v1/patients/me/erasure': writeOf('/api/v1/patients/me/erasure', erasureBody),
+  'POST /epcis/capture': writeOf('/epcis/capture', epcisDocument, 'application/ld+json'),
   'GET /epcis/events': {
     writes: false,
     shape: get(fixed('/epcis/events'), (p) =>
@@ -966,26 +959,14 @@ export const ROUTES: Record<string, RouteSpec> = {
     writes: false,
     shape: get((p) => unitSeg(p).map((u) => `/api/v1/units/${u}/pedigree`), offsetLimit),
   },
-  'POST /api/v1/supply/products': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/products'), supplyBody),
-  },
+  'POST /api/v1/supply/products': writeOf('/api/v1/supply/products', supplyBody),
   'GET /api/v1/supply/products/{gtin}': {
     writes: false,
     shape: get((p) => gtinSeg(p).map((g) => `/api/v1/supply/products/${g}`)),
   },
-  'POST /api/v1/supply/parties': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/parties'), supplyBody),
-  },
-  'POST /api/v1/supply/recalls': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/recalls'), supplyBody),
-  },
-  'POST /api/v1/supply/recalls/clear': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/recalls/clear'), supplyBody),
-  },
+  'POST /api/v1/supply/parties': writeOf('/api/v1/supply/parties', supplyBody),
+  'POST /api/v1/supply/recalls': writeOf('/api/v1/supply/recalls', supplyBody),
+  'POST /api/v1/supply/recalls/clear': writeOf('/api/v1/supply/recalls/clear', supplyBody),
   'POST /api/v1/supply/suspects': {
     writes: true,
     shape: send('POST', fixed('/api/v1/supply/suspects'), (p) =>
