@@ -18,10 +18,10 @@ import {
   type TokenRequest,
 } from '../contract/auth.ts';
 import { delegationBeside, PATIENT_DELEGATION_SCOPES_DEFAULT } from '../contract/delegation.ts';
-import type { ErasureResultBody, ErasureStatusBody } from '../contract/erasure.ts';
+import { ERASURE_PATH, type ErasureResultBody, type ErasureStatusBody } from '../contract/erasure.ts';
 import { refusalOf } from '../contract/errors.ts';
 import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
-import type { AccessLogAnswer } from '../contract/records.ts';
+import { ACCESS_LOG_PATH, type AccessLogAnswer } from '../contract/records.ts';
 import { TRIALS_PATH, type TrialCommitted } from '../contract/trials.ts';
 
 /**
@@ -215,7 +215,7 @@ export class PatientClient {
 
   /** Every access to the patient's records held at this node, newest first (needs a login token). */
   async accessLog(token: string): Promise<AccessLogAnswer['items']> {
-    const answer = await this.call('GET', '/api/v1/patients/me/access-log', undefined, token);
+    const answer = await this.call('GET', ACCESS_LOG_PATH, undefined, token);
     return (answer as AccessLogAnswer).items;
   }
 
@@ -230,7 +230,7 @@ export class PatientClient {
       payload: { patientPseudonym: this.pseudonym, recordIds: 'all' },
       nonce: (await this.nonce()) + 1,
     });
-    return (await this.call('POST', '/api/v1/patients/me/erasure', { tx }, token)) as ErasureResultBody;
+    return (await this.call('POST', ERASURE_PATH, { tx }, token)) as ErasureResultBody;
   }
 
   /**
@@ -238,7 +238,7 @@ export class PatientClient {
    * and each shreds its own copy and commits its own receipt (needs a login token at this node).
    */
   async erasureStatus(token: string): Promise<ErasureStatusBody> {
-    return (await this.call('GET', '/api/v1/patients/me/erasure', undefined, token)) as ErasureStatusBody;
+    return (await this.call('GET', ERASURE_PATH, undefined, token)) as ErasureStatusBody;
   }
 
   /**
