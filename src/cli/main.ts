@@ -1,8 +1,9 @@
 // The `carechain` command.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { BASE_POLICIES, BASE_POLICY_DEFAULT, type BasePolicy } from '../app/records/policy.ts';
 import { runDev } from './commands/dev.ts';
+import { govCommand } from './commands/gov.ts';
 import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
 import { patientCommand } from './commands/patient.ts';
@@ -11,16 +12,7 @@ import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
 import { runWitness } from './commands/witness.ts';
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
+import { integer } from './options.ts';
 
 /** For an option that may be given more than once: each value is appended to the list. */
 function repeated(value: string, previous: string[]): string[] {
@@ -248,6 +240,7 @@ program
 
 program.addCommand(patientCommand());
 program.addCommand(claimsCommand());
+program.addCommand(govCommand());
 
 try {
   await program.parseAsync(process.argv);
