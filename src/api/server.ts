@@ -102,7 +102,7 @@ export function buildApiServer(
     registerProofRoutes(api, node);
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
-    registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
+    const monitoringSearches = registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
     // PAS needs callers and the R4 validator, which come with the FHIR endpoint.
     const priorAuth =
       options.fhir === undefined
@@ -113,7 +113,10 @@ export function buildApiServer(
           });
     registerClaimsRoutes(api, node, priorAuth);
     registerMetrics(api, node);
-    if (options.fhir !== undefined) registerFhirRoutes(api, node, { ...options.fhir, priorAuth });
+    if (options.fhir !== undefined) {
+      const searchExtensions = [...(options.fhir.searchExtensions ?? []), ...monitoringSearches];
+      registerFhirRoutes(api, node, { ...options.fhir, priorAuth, searchExtensions });
+    }
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {
       const extra = options.recordsAdmin === true ? {} : options.recordsAdmin;
       registerRecordsAdminRoutes(api, node, options.fhir, { logger, ...extra });

@@ -807,6 +807,15 @@ export const ROUTES: Record<string, RouteSpec> = {
           opt('_id', recordId(p)),
           opt('_sort', fc.constantFrom('date', '-date', 'x')),
           opt('_include', fc.constantFrom('Observation:patient', '*')),
+          // Monitoring's searches: a device's readings, and the PHD system id identifier.
+          opt('device', fc.constantFrom('Device/001c050400007825', 'Device/zz', '001c050400007825')),
+          opt(
+            'identifier',
+            fc.constantFrom(
+              'urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680|00-1C-05-04-00-00-78-25',
+              'urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680|x',
+            ),
+          ),
           paged(),
         ),
     ),
@@ -891,6 +900,25 @@ export const ROUTES: Record<string, RouteSpec> = {
     writes: true,
     shape: send('POST', fixed('/api/v1/monitoring/batches'), compactBatchBody),
   },
+  // The fuzzer sends no batch headers, so every upload is refused (400) before anything is committed.
+  'POST /fhir/R4/$phd-upload': {
+    writes: false,
+    shape: send('POST', fixed('/fhir/R4/$phd-upload'), transactionBundle, 'application/fhir+json'),
+  },
+  // Writes: a medium or high score opens an escalation on chain.
+  'POST /api/v1/monitoring/devices/{systemId}/vitals': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(systemIdHex()).map((d) => `/api/v1/monitoring/devices/${d}/vitals`),
+      news2Body,
+    ),
+  },
+  'GET /api/v1/monitoring/escalations/{escalationId}': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((id) => `/api/v1/monitoring/escalations/${id}`)),
+  },
+  'GET /api/v1/monitoring/alerts': readOf('/api/v1/monitoring/alerts'),
   'GET /api/v1/monitoring/devices/{systemId}/readings/{readingId}/proof': {
     writes: false,
     shape: get((_p) =>
