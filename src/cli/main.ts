@@ -6,6 +6,7 @@ import { runDev } from './commands/dev.ts';
 import { govCommand } from './commands/gov.ts';
 import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
+import { devicesCommand } from './commands/devices.ts';
 import { patientCommand } from './commands/patient.ts';
 import { claimsCommand } from './commands/claims.ts';
 import { runUp } from './commands/up.ts';
@@ -241,6 +242,7 @@ program
 program.addCommand(patientCommand());
 program.addCommand(claimsCommand());
 program.addCommand(govCommand());
+program.addCommand(devicesCommand());
 
 try {
   await program.parseAsync(process.argv);
