@@ -8,6 +8,7 @@ import type { Reading } from '../../app/monitoring/batch.ts';
 import type { BatchSigner } from '../../app/monitoring/commitments.ts';
 import { parsePhdUpload, type PhdParse } from '../../app/monitoring/phd.ts';
 import { CoreError } from '../../core/errors.ts';
+import { statusOfCode } from '../../core/errors/codes.ts';
 import type { FhirBundle } from '../../contract/fhir.ts';
 import { BATCH_PERIOD_HEADER, BATCH_SIGNATURE_HEADER } from '../../contract/monitoring.ts';
 import { ServiceError } from '../errors.ts';
@@ -39,9 +40,10 @@ export async function uploadPhdBundle(
     committed = await ingest.ingest(batch);
   } catch (err) {
     // The batch's own checks (a reading outside the period, too many readings) are the pure layer's
-    // CoreErrors; at the FHIR boundary they leave by their catalogue status like a service's refusal.
+    // CoreErrors; at the FHIR boundary they leave as OperationOutcomes with their catalogue status.
     if (err instanceof CoreError && !(err instanceof ServiceError)) {
-      throw new ServiceError(err.code, err.message);
+      const unprocessable = statusOfCode(err.code) === 422;
+      throw unprocessable ? FhirError.businessRule(err.message) : FhirError.invalid(err.message);
     }
     throw err;
   }
