@@ -15,7 +15,12 @@ import type { Reading } from '../src/app/monitoring/batch.ts';
 import { BATCHES_PATH, type VitalsAssessedBody } from '../src/contract/monitoring.ts';
 import { fhirKeys, startFhirTestNode, testKey } from '../test/harness/fhir-node.ts';
 import { openEventStream, postJson } from '../test/harness/http.ts';
-import { registrationOf, signedBatch, type TestDevice } from '../test/harness/monitoring.ts';
+import {
+  DETERIORATING_VITALS,
+  registrationOf,
+  signedBatch,
+  type TestDevice,
+} from '../test/harness/monitoring.ts';
 import { numberOption, percentile } from './lib/load.ts';
 
 const patients = numberOption('patients', 100);
@@ -89,16 +94,7 @@ async function device(i: number): Promise<void> {
   }
 }
 
-const deteriorating = {
-  respiratoryRate: 25,
-  spo2: 91,
-  spo2Scale: 1,
-  onOxygen: true,
-  systolicBP: 120,
-  pulse: 112,
-  consciousness: 'A',
-  temperatureC: 37,
-};
+const deteriorating = DETERIORATING_VITALS;
 const alertLatencies: number[] = [];
 async function alerts(): Promise<void> {
   const stream = await openEventStream<{ kind: string; escalation: { escalationId: string } }>(

@@ -10,7 +10,8 @@ import { RESPONSE_DUE_MS } from '../../src/app/monitoring/escalations.ts';
 import type { EscalationBody } from '../../src/contract/monitoring.ts';
 import { fhirKeys, fhirTestNodeForTests, patientPseudonymOfTest } from '../harness/fhir-node.ts';
 import { http, openEventStream, postJson, waitFor } from '../harness/http.ts';
-import { oximeter, registerDevice, spareOximeter } from '../harness/monitoring.ts';
+import { NORMAL_VITALS } from '../../src/app/monitoring/test-fixtures.ts';
+import { DETERIORATING_VITALS, oximeter, registerDevice, spareOximeter } from '../harness/monitoring.ts';
 
 const t = fhirTestNodeForTests({ chainId: 'carechain-monitoring-escalation', listen: true });
 
@@ -20,18 +21,8 @@ interface AlertEvent {
   escalation: EscalationBody;
 }
 
-const normal = {
-  respiratoryRate: 16,
-  spo2: 97,
-  spo2Scale: 1,
-  onOxygen: false,
-  systolicBP: 120,
-  pulse: 70,
-  consciousness: 'A',
-  temperatureC: 37,
-};
-/** RR 25 (3), SpO2 91 (3), on oxygen (2), pulse 112 (2): NEWS2 10, high risk. */
-const deteriorating = { ...normal, respiratoryRate: 25, spo2: 91, onOxygen: true, pulse: 112 };
+const normal = NORMAL_VITALS;
+const deteriorating = DETERIORATING_VITALS;
 
 const vitals = (systemId: string, body: unknown, token: string) =>
   postJson(`${t.url}/api/v1/monitoring/devices/${systemId}/vitals`, body, token);

@@ -17,6 +17,7 @@ import { testKey } from '../harness/fhir-node.ts';
 import { http, openEventStream, postJson, waitFor } from '../harness/http.ts';
 import {
   closedPeriod,
+  DETERIORATING_VITALS,
   igReadings,
   oximeter,
   registrationOf,
@@ -119,16 +120,7 @@ test('a bound device streams signed readings through its gateway; proofs, refusa
   );
   try {
     assert.equal(alerts.status, 200);
-    const deteriorating = {
-      respiratoryRate: 25,
-      spo2: 91,
-      spo2Scale: 1,
-      onOxygen: true,
-      systolicBP: 120,
-      pulse: 112,
-      consciousness: 'A',
-      temperatureC: 37,
-    };
+    const deteriorating = DETERIORATING_VITALS;
     const refused = await postJson(
       `${net.url('clinic')}/api/v1/monitoring/devices/${oximeter.systemId}/vitals`,
       deteriorating,

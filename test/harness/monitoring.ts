@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Reading } from '../../src/app/monitoring/batch.ts';
+import type { News2Vitals } from '../../src/app/monitoring/news2.ts';
 import { parsePhdUpload } from '../../src/app/monitoring/phd.ts';
+import { NORMAL_VITALS } from '../../src/app/monitoring/test-fixtures.ts';
 import { signCompactBatch } from '../../src/client/device-batch.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
 import { sharedTestdata } from './files.ts';
@@ -99,3 +101,12 @@ export async function closedPeriod(clock: ChainClock, after: number, periodMs: n
   assert.ok(await waitFor(passed, 120_000), 'the chain’s clock passed the period');
   return start;
 }
+
+/** RR 25 (3), SpO2 91 on scale 1 (3), on oxygen (2), pulse 112 (2): NEWS2 10, high risk. */
+export const DETERIORATING_VITALS: News2Vitals = {
+  ...NORMAL_VITALS,
+  respiratoryRate: 25,
+  spo2: 91,
+  onOxygen: true,
+  pulse: 112,
+};
