@@ -13,6 +13,8 @@ import { registerMetrics } from './metrics.ts';
 import { registerClaimsRoutes } from './routes/claims.ts';
 import { PriorAuthService } from '../services/claims/prior-auth.ts';
 import { registerEventRoutes } from './routes/events.ts';
+import { registerGenomicsRoutes } from './routes/genomics.ts';
+import type { GenomicsServiceOptions } from '../services/genomics/index.ts';
 import { registerGovernanceRoutes } from './routes/governance.ts';
 import { registerLedgerRoutes } from './routes/ledger.ts';
 import { registerMonitoringRoutes } from './routes/monitoring.ts';
@@ -46,6 +48,8 @@ export interface ApiServerOptions {
   readonly witness?: NodeWitness;
   /** Prior authorisation (issue 17 §7): the member insurer answering PAS requests naming no member payer. */
   readonly claims?: { readonly defaultPayerOrgId?: string | undefined };
+  /** Genome custody and the Beacon's pricing (routes/genomics.ts); mounted on every custodian node. */
+  readonly genomics?: GenomicsServiceOptions;
 }
 
 /** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
@@ -98,7 +102,7 @@ export function buildApiServer(
     registerProofRoutes(api, node);
     registerEventRoutes(api, node, { callers: verifier !== undefined });
     registerStaffRoutes(api, node);
-    registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
+    const monitoringSearches = registerMonitoringRoutes(api, node, { ingest: verifier !== undefined });
     // PAS needs callers and the R4 validator, which come with the FHIR endpoint.
     const priorAuth =
       options.fhir === undefined
@@ -109,7 +113,10 @@ export function buildApiServer(
           });
     registerClaimsRoutes(api, node, priorAuth);
     registerMetrics(api, node);
-    if (options.fhir !== undefined) registerFhirRoutes(api, node, { ...options.fhir, priorAuth });
+    if (options.fhir !== undefined) {
+      const searchExtensions = [...(options.fhir.searchExtensions ?? []), ...monitoringSearches];
+      registerFhirRoutes(api, node, { ...options.fhir, priorAuth, searchExtensions });
+    }
     if (options.fhir && options.recordsAdmin !== undefined && options.recordsAdmin !== false) {
       const extra = options.recordsAdmin === true ? {} : options.recordsAdmin;
       registerRecordsAdminRoutes(api, node, options.fhir, { logger, ...extra });
@@ -117,6 +124,7 @@ export function buildApiServer(
     if (options.supply !== undefined) registerSupplyRoutes(api, node, logger, options.supply);
     // Trials need callers for writes (staff of the sponsor's node) and patients' own listing.
     if (verifier !== undefined) registerTrialsRoutes(api, node);
+    if (verifier !== undefined) registerGenomicsRoutes(api, node, options.genomics);
     if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
     if (options.witness !== undefined) registerWitnessRoutes(api, node, options.witness);
     registerWebApp(api);

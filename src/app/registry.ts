@@ -4,6 +4,7 @@ import { aiModule } from './ai/module.ts';
 import { claimsModule } from './claims/index.ts';
 import { consensusModule } from './consensus/index.ts';
 import { consentModule } from './consent/index.ts';
+import { genomicsModule } from './genomics/module.ts';
 import { governanceModule } from './governance/index.ts';
 import { membershipModule } from './membership/index.ts';
 import { monitoringModule } from './monitoring/module.ts';
@@ -25,6 +26,7 @@ export const APP_MODULES: readonly AppModule[] = [
   trialsModule,
   claimsModule,
   aiModule,
+  genomicsModule,
 ];
 
 /** The modules' beginBlock hooks, in module order. */

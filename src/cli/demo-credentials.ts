@@ -13,9 +13,6 @@ import { patientPseudonym } from '../app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../app/membership/types.ts';
 import { toHex } from '../core/bytes.ts';
 import { signDelegation } from '../contract/delegation.ts';
-import type { AccountAnswer, TxSubmitted } from '../contract/ledger.ts';
-import type { CanonicalValue } from '../core/canonical.ts';
-import { signTx } from '../core/tx.ts';
 import { systemClock } from '../node/env.ts';
 import { ADMIN_KEY_FILE, CONFIG_FILE, type HostPort, type NodeConfigFile } from '../node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../node/keys.ts';
@@ -23,6 +20,7 @@ import { apiBaseUrl, fhirBaseUrl } from './commands/node.ts';
 import { importSynthea, syntheaDir } from './demo-records.ts';
 import { loadDemoSupply, type DemoSupply } from './demo-supply.ts';
 import { demoTrialStudy, loadDemoTrial, type DemoTrial } from './demo-trials.ts';
+import { submitAndCommit } from './submit-tx.ts';
 
 /** One organisation of the demo consortium; its name is also its org id, type and folder. */
 export interface DemoOrganisation {
@@ -58,8 +56,6 @@ const DEMO_CUSTODIAN = 'hospital';
  * access token, so the demo stays usable without its seeds.
  */
 const DEMO_REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-/** How long the demo registrations may take to commit (the nodes may still be meeting each other). */
-const DEMO_COMMIT_TIMEOUT_MS = 60_000;
 
 interface NodeDirInfo {
   readonly orgId: string;
@@ -70,41 +66,6 @@ interface NodeDirInfo {
 function nodeDirInfo(dir: string): NodeDirInfo {
   const config = JSON.parse(readFileSync(join(dir, CONFIG_FILE), 'utf8')) as NodeConfigFile;
   return { orgId: config.name, dir, api: config.api };
-}
-
-async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-/** Signs and submits a tx through a node's public API, and waits until it is committed. */
-async function submitAndCommit(
-  apiUrl: string,
-  chainId: string,
-  signer: KeyPair,
-  type: string,
-  payload: CanonicalValue,
-): Promise<void> {
-  const account = (await (
-    await fetch(`${apiUrl}/api/v1/accounts/${signer.publicKey}`)
-  ).json()) as AccountAnswer;
-  const tx = signTx(signer.seed, { chainId, type, payload, nonce: account.nonce + 1 });
-  const deadline = Date.now() + DEMO_COMMIT_TIMEOUT_MS;
-  const submitted = await postJson(`${apiUrl}/api/v1/txs`, tx);
-  if (submitted.status !== 200 && submitted.status !== 202) {
-    throw new Error(`${type} was refused (${submitted.status}): ${JSON.stringify(submitted.body)}`);
-  }
-  const { hash, status } = submitted.body as TxSubmitted;
-  if (status === 'committed') return;
-  while (Date.now() < deadline) {
-    if ((await fetch(`${apiUrl}/api/v1/txs/${hash}`)).status === 200) return;
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error(`${type} was not committed within ${DEMO_COMMIT_TIMEOUT_MS / 1000} s`);
 }
 
 /** Signs tokens as the node of `info` would: its key, its API URL as iss, its FHIR base URL as aud. */

@@ -1,10 +1,12 @@
 // The `carechain` command.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { BASE_POLICIES, BASE_POLICY_DEFAULT, type BasePolicy } from '../app/records/policy.ts';
 import { runDev } from './commands/dev.ts';
+import { govCommand } from './commands/gov.ts';
 import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
+import { devicesCommand } from './commands/devices.ts';
 import { patientCommand } from './commands/patient.ts';
 import { claimsCommand } from './commands/claims.ts';
 import { trialsCommand } from './commands/trials.ts';
@@ -12,16 +14,7 @@ import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
 import { runWitness } from './commands/witness.ts';
-
-function integer(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
+import { integer } from './options.ts';
 
 /** For an option that may be given more than once: each value is appended to the list. */
 function repeated(value: string, previous: string[]): string[] {
@@ -250,6 +243,8 @@ program
 program.addCommand(patientCommand());
 program.addCommand(claimsCommand());
 program.addCommand(trialsCommand());
+program.addCommand(govCommand());
+program.addCommand(devicesCommand());
 
 try {
   await program.parseAsync(process.argv);

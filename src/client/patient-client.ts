@@ -18,32 +18,16 @@ import {
   type TokenRequest,
 } from '../contract/auth.ts';
 import { delegationBeside, PATIENT_DELEGATION_SCOPES_DEFAULT } from '../contract/delegation.ts';
-import type { ErasureResultBody, ErasureStatusBody } from '../contract/erasure.ts';
-import { refusalOf } from '../contract/errors.ts';
+import { ERASURE_PATH, type ErasureResultBody, type ErasureStatusBody } from '../contract/erasure.ts';
 import type { AccountAnswer, CommittedTx, NodeStatus, TxSubmitted } from '../contract/ledger.ts';
-import type { AccessLogAnswer } from '../contract/records.ts';
+import { ACCESS_LOG_PATH, type AccessLogAnswer } from '../contract/records.ts';
 import { TRIALS_PATH, type MyTrialsAnswer, type TrialCommitted } from '../contract/trials.ts';
+import { ApiRefusal, callApi, platformFetch, type FetchLike } from './api-call.ts';
 
-/**
- * The part of fetch this client uses. The platform's fetch by default (a browser, or Node.js trusting
- * the system's CAs); the `carechain` command passes one that trusts a node's own CA (`--ca`).
- */
-export type FetchLike = (
-  url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
-) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
+export type { FetchLike } from './api-call.ts';
 
 /** An API refusal, with the node's stable error code (never the request). */
-export class PatientClientError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'PatientClientError';
-    this.status = status;
-    this.code = code;
-  }
-}
+export class PatientClientError extends ApiRefusal {}
 
 /**
  * A read consent for everyone at an organisation: the consent's own terms (app/consent ConsentTerms:
@@ -111,7 +95,7 @@ export class PatientClient {
   constructor(apiUrl: string, seed: Uint8Array, pseudonym?: string, audience?: string, fetch?: FetchLike) {
     this.apiUrl = apiUrl.replace(/\/+$/, '');
     this.audience = audience ?? expectedAudience(this.apiUrl);
-    this.fetch = fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.fetch = fetch ?? platformFetch;
     this.seed = seed;
     this.publicKey = toHex(publicKeyFromSeed(seed));
     this.pseudonym = pseudonym ?? patientPseudonym(this.publicKey);
@@ -215,7 +199,7 @@ export class PatientClient {
 
   /** Every access to the patient's records held at this node, newest first (needs a login token). */
   async accessLog(token: string): Promise<AccessLogAnswer['items']> {
-    const answer = await this.call('GET', '/api/v1/patients/me/access-log', undefined, token);
+    const answer = await this.call('GET', ACCESS_LOG_PATH, undefined, token);
     return (answer as AccessLogAnswer).items;
   }
 
@@ -230,7 +214,7 @@ export class PatientClient {
       payload: { patientPseudonym: this.pseudonym, recordIds: 'all' },
       nonce: (await this.nonce()) + 1,
     });
-    return (await this.call('POST', '/api/v1/patients/me/erasure', { tx }, token)) as ErasureResultBody;
+    return (await this.call('POST', ERASURE_PATH, { tx }, token)) as ErasureResultBody;
   }
 
   /**
@@ -238,7 +222,7 @@ export class PatientClient {
    * and each shreds its own copy and commits its own receipt (needs a login token at this node).
    */
   async erasureStatus(token: string): Promise<ErasureStatusBody> {
-    return (await this.call('GET', '/api/v1/patients/me/erasure', undefined, token)) as ErasureStatusBody;
+    return (await this.call('GET', ERASURE_PATH, undefined, token)) as ErasureStatusBody;
   }
 
   /**
@@ -303,35 +287,6 @@ export class PatientClient {
   }
 
   private call(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<unknown> {
-    return callApi(this.fetch, `${this.apiUrl}${path}`, method, body, token);
+    return callApi(this.fetch, `${this.apiUrl}${path}`, method, PatientClientError, body, token);
   }
-}
-
-/**
- * One JSON call to a node's API, as this client and the CLI make it: the answer, or a PatientClientError
- * with the domain's catalogue code (a FHIR OperationOutcome's issue type is not one: http.<status>).
- */
-export async function callApi(
-  fetch: FetchLike,
-  url: string,
-  method: 'GET' | 'POST',
-  body?: unknown,
-  token?: string,
-): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const answer: unknown = text === '' ? {} : JSON.parse(text);
-  if (!response.ok) {
-    const refusal = refusalOf(answer);
-    const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
-    throw new PatientClientError(response.status, code, refusal?.message ?? response.statusText);
-  }
-  return answer;
 }

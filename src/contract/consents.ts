@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AccessReason, ConsentRecord, ConsentRequestRecord } from '../app/consent/types.ts';
 import type { PolicyReason } from '../app/records/policy.ts';
 import { fhirBundleSchema } from './fhir.ts';
+import { parseServerSentEvents } from './sse.ts';
 
 /** A record of the chain's consent module, passed whole and typed by its app type. */
 function record<T>(description: string) {
@@ -105,14 +106,5 @@ export const myEventStreamResponse = {
 
 /** The `consent` events in a chunk of SSE text, and the unfinished rest to prepend to the next chunk. */
 export function parseConsentEvents(text: string): { events: ConsentEvent[]; rest: string } {
-  const blocks = text.split('\n\n');
-  const rest = blocks.pop() ?? '';
-  const events: ConsentEvent[] = [];
-  for (const block of blocks) {
-    const lines = block.split('\n');
-    if (!lines.includes('event: consent')) continue;
-    const data = lines.find((l) => l.startsWith('data: '));
-    if (data !== undefined) events.push(JSON.parse(data.slice('data: '.length)) as ConsentEvent);
-  }
-  return { events, rest };
+  return parseServerSentEvents<ConsentEvent>(text, 'consent');
 }

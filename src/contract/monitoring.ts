@@ -1,7 +1,7 @@
 // Remote monitoring's request and response shapes (issue 18). POST /api/v1/monitoring/news2/score takes
 // one complete vital-signs set and answers the NEWS2 score, its RCP risk band and the seven components,
 // exactly as the issue gives them, for integrations and tests.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 export const NEWS2_SCORE_PATH = '/api/v1/monitoring/news2/score';
 
@@ -81,6 +81,20 @@ export const compactBatchSchema = Type.Object(
 );
 export type CompactBatchBody = Static<typeof compactBatchSchema>;
 
+/**
+ * POST /fhir/R4/$phd-upload: a PHD gateway's transaction Bundle (HL7 PHD IG) holding one device's readings
+ * of one period, with `x-batch-period: <periodStartMs>/<periodMs>` and `x-batch-signature: device|gateway
+ * <hex>` (the same statement as a compact batch, over the readings the PHD parser derives). Answers a
+ * transaction-response Bundle and the commitment's tx hash in BATCH_TX_HEADER.
+ */
+export const PHD_UPLOAD_PATH = '/fhir/R4/$phd-upload';
+/** `<periodStartMs>/<periodMs>`, e.g. `1765000020000/60000`. */
+export const BATCH_PERIOD_HEADER = 'x-batch-period';
+/** `device <signature hex>` or `gateway <signature hex>` (purpose device-batch, app/monitoring/commitments.ts). */
+export const BATCH_SIGNATURE_HEADER = 'x-batch-signature';
+/** The answer's header naming the commitment's tx hash. */
+export const BATCH_TX_HEADER = 'x-batch-tx';
+
 export const batchCommittedSchema = Type.Object({
   txHash: hex(32),
   height: Type.Integer({ minimum: 1 }),
@@ -115,3 +129,50 @@ export const readingProofSchema = Type.Object({
   }),
 });
 export type ReadingProofBody = Static<typeof readingProofSchema>;
+
+/**
+ * POST /api/v1/monitoring/devices/:systemId/vitals (staff of the device's organisation, at its node): a
+ * complete vital-signs set for the device's patient. Answers the NEWS2 score and, at medium or high
+ * risk, the escalation it opened, final on chain. The vital signs themselves are not stored.
+ */
+export const VITALS_PATH = '/api/v1/monitoring/devices/:systemId/vitals';
+export const deviceParams = Type.Object({ systemId });
+
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** One escalation as the chain holds it (app/monitoring/keys.ts EscalationRecord) with its id. */
+export const escalationSchema = Type.Object({
+  escalationId: hex(32),
+  orgId: Type.String(),
+  patient: hex(32),
+  systemId,
+  score: Type.Integer({ minimum: 0, maximum: 20 }),
+  risk: Type.Union([Type.Literal('medium'), Type.Literal('high')]),
+  openedAtMs: Type.Integer(),
+  openedHeight: Type.Integer(),
+  dueAtMs: Type.Integer({ description: 'when the RCP-recommended response is due' }),
+  ackedBy: nullable(hex(32)),
+  ackedAtMs: nullable(Type.Integer()),
+  responseMs: nullable(Type.Integer()),
+  late: nullable(Type.Boolean()),
+});
+export type EscalationBody = Static<typeof escalationSchema>;
+
+export const vitalsAssessedSchema = Type.Object({
+  news2: news2ScoreSchema,
+  escalation: nullable(escalationSchema),
+});
+export type VitalsAssessedBody = Static<typeof vitalsAssessedSchema>;
+
+/** GET /api/v1/monitoring/escalations/:escalationId (staff of its organisation). */
+export const ESCALATION_PATH = '/api/v1/monitoring/escalations/:escalationId';
+export const escalationParams = Type.Object({ escalationId: hex(32) });
+
+/** GET /api/v1/monitoring/alerts: the organisation's escalations opening and closing, live. */
+export const ALERTS_PATH = '/api/v1/monitoring/alerts';
+export const alertStreamResponse = {
+  description:
+    'Server-Sent Events for staff: `hello` { height }, then one `escalation` event ' +
+    '{ kind: escalation.opened | escalation.acknowledged, height, escalation } per escalation of their organisation',
+  content: { 'text/event-stream': { schema: Type.String() } },
+};

@@ -10,6 +10,13 @@ import type { AccessLogEntry } from '../app/records/types.ts';
 import { fhirBundleSchema, fhirResourceSchema } from './fhir.ts';
 import { hex32 } from './ledger.ts';
 
+/** The records-admin routes' paths (api/routes/records-admin.ts), for the API and its clients alike. */
+export const BREAK_GLASS_PATH = '/api/v1/records/break-glass';
+export const EMERGENCY_SUMMARY_PATH = '/api/v1/records/break-glass/summary';
+export const ACCESS_LOG_PATH = '/api/v1/patients/me/access-log';
+export const AUDIT_EVENTS_PATH = '/api/v1/patients/me/audit-events';
+export const CUSTODIAL_CLAIMS_PATH = '/api/v1/records/custodial-claims';
+
 const passWhole = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
 /** A page of a records list: how many the whole list has, and this page's items. */

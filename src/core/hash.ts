@@ -17,6 +17,7 @@ export type HashDomain =
   | 'monitoring-day'
   | 'monitoring-day-roots'
   | 'monitoring-phd-id'
+  | 'monitoring-observation-id'
   | 'claim-adjudication'
   | 'claim-commitment'
   | 'trial-seed'

@@ -1,4 +1,5 @@
 // Helpers for tests that tamper with bytes and expect a CoreError (imported by *.test.ts only).
+import fc from 'fast-check';
 import type { RecordRef } from './crypto/envelope.ts';
 import { CoreError } from './errors.ts';
 
@@ -30,4 +31,21 @@ export function movedRefs<R extends RecordRef>(ref: R): R[] {
     { ...ref, chainId: `${ref.chainId}-other` },
     { ...ref, resourceType: ref.resourceType === 'Patient' ? 'Observation' : 'Patient' },
   ];
+}
+
+/** Any 32 bytes: a seed, a key or a hash. */
+export const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
+
+/**
+ * Random inputs of one seal: the recipient's Ed25519 seed, the record's data key, the envelope's
+ * ephemeral X25519 secret, the record's 12-byte nonce and a plaintext of up to plaintextBytesMax bytes.
+ */
+export function sealInputs(plaintextBytesMax: number) {
+  return fc.tuple(
+    bytes32,
+    bytes32,
+    bytes32,
+    fc.uint8Array({ minLength: 12, maxLength: 12 }),
+    fc.uint8Array({ maxLength: plaintextBytesMax }),
+  );
 }

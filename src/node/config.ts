@@ -15,6 +15,7 @@ import {
 import { ORG_ID_PATTERN } from '../app/payload.ts';
 import type { MempoolOptions } from './mempool.ts';
 import type { BucketLimit } from './intake/token-buckets.ts';
+import { checkGenomicsConfig, type GenomicsNodeConfig } from './genomics/config.ts';
 import { makePrivateDir } from './private-dir.ts';
 import { parseApiTls, type ApiTlsFiles } from './api-tls.ts';
 
@@ -61,6 +62,8 @@ export interface NodeConfigFile {
    * and Coverage name no member (issue 17 §7); the chain checks it is an insurer when a request uses it.
    */
   readonly claims?: { readonly defaultPayer?: string };
+  /** Optional: the Beacon's pricing and Passport trust (genomics/config.ts); absent means the defaults. */
+  readonly genomics?: unknown;
 }
 
 /** Token-bucket limits on verifications: per staff member and for the node's whole organisation. */
@@ -111,6 +114,8 @@ export interface LoadedConfig {
   readonly verifyLimits: VerifyLimitsConfig | undefined;
   /** node.json's claims.defaultPayer, or undefined: PAS requests must then name a member insurer. */
   readonly defaultPayerOrgId: string | undefined;
+  /** node.json's genomics section, or undefined for the defaults. */
+  readonly genomics: GenomicsNodeConfig | undefined;
 }
 
 export const CONFIG_FILE = 'node.json';
@@ -296,6 +301,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     mempool: checkMempool(raw.mempool, path),
     verifyLimits: checkVerifyLimits(raw.supply, path),
     defaultPayerOrgId: checkDefaultPayer(raw.claims, path),
+    genomics: checkGenomicsConfig(raw.genomics, path),
   };
 }
 

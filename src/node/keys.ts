@@ -27,6 +27,16 @@ export function writeKeyFile(path: string, key: KeyPair): void {
   });
 }
 
+/** A new key in a new file; an existing file is never overwritten (it may be the only copy of a key). */
+export function createKeyFile(path: string): KeyPair {
+  if (existsSync(path)) {
+    throw new NodeError('config.exists', `${path} exists already; not overwriting a key`);
+  }
+  const key = generateKeyPair();
+  writeKeyFile(path, key);
+  return key;
+}
+
 export function readKeyFile(path: string): KeyPair {
   let parsed: unknown;
   try {

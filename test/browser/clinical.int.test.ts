@@ -12,8 +12,8 @@ import type { BlockAnswer } from '../../src/contract/ledger.ts';
 import {
   DESKTOP,
   fhirCreate,
+  hospitalPhysicianWithPatient,
   newPage as newBrowserPage,
-  patientCode,
   PHONE,
   seedPatientRecords,
   seriousViolations,
@@ -181,11 +181,7 @@ test('an insurer’s claims officer sees no clinical screen and no break-glass; 
 });
 
 async function clinicianWithPatient(): Promise<Page> {
-  const physician = await newPage();
-  await signInWithSeed(physician, app.net.url('hospital'), 'clinician', await staffSeed(app.net, 'hospital'));
-  const code = patientCode(app.net.credentials.patients[0]!.pseudonym, patientId);
-  await physician.getByLabel('Patient code (scanned or pasted) or carechain ID').fill(code);
-  await physician.getByRole('button', { name: 'Find' }).click();
+  const physician = await hospitalPhysicianWithPatient(app.net, app.browser, patientId);
   await physician.getByRole('list', { name: 'Consent per kind of record' }).waitFor({ timeout: 30_000 });
   return physician;
 }

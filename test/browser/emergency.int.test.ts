@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
+  hospitalPhysicianWithPatient,
   newPage,
   newStaffSeed,
   noSeriousViolations,
-  patientCode,
   seedEmergencyRecords,
   seedPatientRecords,
   signInWithSeed,
@@ -27,11 +27,7 @@ const app = webAppForTests(async ({ net }) => {
 });
 
 async function physicianWithPatient(): Promise<Page> {
-  const page = await newPage(app.browser);
-  await signInWithSeed(page, app.net.url('hospital'), 'clinician', await staffSeed(app.net, 'hospital'));
-  const code = patientCode(app.net.credentials.patients[0]!.pseudonym, patientId);
-  await page.getByLabel('Patient code (scanned or pasted) or carechain ID').fill(code);
-  await page.getByRole('button', { name: 'Find' }).click();
+  const page = await hospitalPhysicianWithPatient(app.net, app.browser, patientId);
   await page.getByRole('form', { name: 'Emergency access (break-glass)' }).waitFor({ timeout: 30_000 });
   return page;
 }

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ensureWebBuilt,
+  findPatient,
   launchChromium,
   newPage,
   DESKTOP,
@@ -63,10 +64,7 @@ async function clinicianReads(page: Page): Promise<string> {
 test('a clinician’s read is refused without consent, and allowed once the patient grants it', async () => {
   // The clinician signs in with their own key and finds the patient by the code the patient shows.
   await signInWithSeed(clinicianPage, clinic(), 'clinician', await staffSeed(net, 'clinic'));
-  await clinicianPage
-    .getByLabel('Patient code (scanned or pasted) or carechain ID')
-    .fill(patientCode(patient().pseudonym, patientId));
-  await clinicianPage.getByRole('button', { name: 'Find' }).click();
+  await findPatient(clinicianPage, patient().pseudonym, patientId);
   const allowed = clinicianPage.getByRole('list', { name: 'Consent per kind of record' });
   await allowed.waitFor();
   assert.equal(await allowed.locator('[data-type="Observation"]').getAttribute('data-decision'), 'deny');

@@ -29,6 +29,12 @@ const synthea = (prefix: string): Json => {
 const testNode = fhirTestNodeForTests({ chainId: 'carechain-fhir-transaction-test', listen: true });
 const client = (who: 'doctor' | 'nurse' | 'patient') =>
   new Client({ baseUrl: `${testNode.url}/fhir/R4`, bearerToken: testNode.tokens[who] });
+/** A transaction or batch Bundle of these entries (bundle.html#transaction). */
+const bundleOf = (type: 'transaction' | 'batch', entry: Json[]): Json => ({
+  resourceType: 'Bundle',
+  type,
+  entry,
+});
 const recordCount = () => recordsOfPatient(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
 
 let patientId = '';
@@ -76,11 +82,9 @@ test('Synthea organisations, practitioners and a whole patient load as transacti
   assert.ok(organisationId);
   const hospital = synthea('hospitalInformation');
   const org = (await doctor.transaction({
-    body: {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [{ resource: hospital.entry[0].resource, request: { method: 'POST', url: 'Organization' } }],
-    },
+    body: bundleOf('transaction', [
+      { resource: hospital.entry[0].resource, request: { method: 'POST', url: 'Organization' } },
+    ]),
   })) as Json;
   const orgId = org.entry[0].response.location.split('/')[1];
   const read = (await client('nurse').read({ resourceType: 'Organization', id: orgId })) as Json;
@@ -100,14 +104,10 @@ const pulseEntry = (subject: string) => ({
 
 test('a transaction with one bad entry is refused whole and writes nothing', async () => {
   const before = recordCount();
-  const body = {
-    resourceType: 'Bundle',
-    type: 'transaction',
-    entry: [
-      { fullUrl: 'urn:uuid:5b1a4a1e-0f1c-4f6e-9c3e-7d2b1a0e9f11', ...pulseEntry(`Patient/${patientId}`) },
-      pulseEntry('Patient/not-held-here'),
-    ],
-  };
+  const body = bundleOf('transaction', [
+    { fullUrl: 'urn:uuid:5b1a4a1e-0f1c-4f6e-9c3e-7d2b1a0e9f11', ...pulseEntry(`Patient/${patientId}`) },
+    pulseEntry('Patient/not-held-here'),
+  ]);
   const { status, data } = await refused(client('doctor').transaction({ body }));
   assert.equal(status, 422, JSON.stringify(data));
   assert.equal(data.resourceType, 'OperationOutcome');
@@ -163,17 +163,13 @@ test('update writes a new on-chain version; a stale If-Match is 412; vread and h
 
 test('a batch answers each entry on its own', async () => {
   const before = recordCount();
-  const body = {
-    resourceType: 'Bundle',
-    type: 'batch',
-    entry: [
-      pulseEntry(`Patient/${patientId}`),
-      {
-        resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'x' } },
-        request: { method: 'POST', url: 'Observation' },
-      },
-    ],
-  };
+  const body = bundleOf('batch', [
+    pulseEntry(`Patient/${patientId}`),
+    {
+      resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'x' } },
+      request: { method: 'POST', url: 'Observation' },
+    },
+  ]);
   const response = (await client('doctor').batch({ body })) as Json;
   assert.equal(response.type, 'batch-response');
   assert.equal(response.entry[0].response.status, '201 Created');

@@ -1,7 +1,8 @@
 // Governance on real processes (issue 15): four organisations run a network; a fifth (a lab whose
 // address the peers files list before the vote, key not yet admitted) is proposed, voted in and signs
-// commits from its activation on; the clinic's validator key is rotated (its node restarts with the new
-// key) and the insurer is removed (its node is cut off). `carechain verify` accepts the chain from
+// commits from its activation on, and cosigns checkpoints in the witness policy's validators group; the
+// clinic's validator key is rotated (its node restarts with the new key) and the insurer is removed (its
+// node is cut off, and the witness policy drops it). `carechain verify` accepts the chain from
 // genesis; a block announcing a set no vote made is refused by the ledger the nodes run, and a commit
 // signed by the replaced set is refused by verify. One network for the whole file.
 import assert from 'node:assert/strict';
@@ -35,6 +36,19 @@ const keyOf = (dir: string, file = 'node-key.json'): KeyPair => readKeyFile(join
 const dirOf = (name: string): string => (name === 'lab' ? labDir : net.dir(name));
 const admin = (name: string): KeyPair => keyOf(dirOf(name), ADMIN_KEY_FILE);
 const status = (url: string) => getJson(`${url}/api/v1/status`);
+const ORIGIN = 'carechain.local/carechain-governance';
+
+/** Waits until `url`'s GET /checkpoint satisfies `holds` (cosignatures gather over a few pulls). */
+async function checkpointWhere(url: string, holds: (note: string) => boolean): Promise<void> {
+  let note = '';
+  const ok = await waitFor(async () => {
+    const response = await fetch(`${url}/checkpoint`);
+    note = await response.text();
+    return response.status === 200 && holds(note);
+  }, WAIT_MS);
+  assert.ok(ok, `GET /checkpoint at ${url} never did: ${note}`);
+}
+const cosignedBy = (note: string, orgId: string) => note.includes(`\u2014 ${orgId}.${ORIGIN} `);
 
 before(async () => {
   net = await makeNetwork(root.path, ['hospital', 'clinic', 'pharmacy', 'insurer'], 'carechain-governance');
@@ -109,6 +123,10 @@ test('a fifth organisation is voted in, connects, and its signature appears in a
   );
   assert.ok(await signs(net.url('pharmacy'), lab.publicKey, activation), 'the lab signs a commit');
   assert.ok(await waitFor(async () => (await status(labUrl)).height >= activation, WAIT_MS), 'the lab syncs');
+  // The witness policy follows the set: the lab is one of the validators' group, and cosigns checkpoints.
+  const policy = await (await fetch(`${net.url('hospital')}/api/v1/witness/policy`)).text();
+  assert.match(policy, /^group validators 4 .*\blab\b/m, policy);
+  await checkpointWhere(net.url('hospital'), (note) => cosignedBy(note, 'lab'));
 });
 
 test('the clinic’s validator key is rotated: its node restarts with the new key and signs with it', async () => {
@@ -147,6 +165,9 @@ test('a removed member’s validator stops signing and its node is cut off from 
   const stalled = (await status(net.url('insurer'))).height;
   assert.ok(await waitFor(async () => (await status(hospital)).height >= stalled + 3, WAIT_MS));
   assert.ok((await status(net.url('insurer'))).height <= stalled + 1, 'the insurer no longer gets blocks');
+  // Nor does it count for checkpoints: the witness policy no longer names it.
+  const policy = await (await fetch(`${hospital}/api/v1/witness/policy`)).text();
+  assert.doesNotMatch(policy, /\binsurer\b/, policy);
 });
 
 test('verify accepts the chain from genesis; a set change without a vote, or a commit by the replaced set, is refused', async () => {

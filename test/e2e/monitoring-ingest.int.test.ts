@@ -3,87 +3,30 @@
 // stored; a reading is proved included in its committed batch; a replayed, unsigned (forged) or
 // unbound-device batch is refused with nothing stored; the proof is for the device's organisation only.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import {
-  batchSummary,
-  periodStart,
-  verifyReadingProof,
-  type Reading,
-} from '../../src/app/monitoring/batch.ts';
-import { batchStatementBytes } from '../../src/app/monitoring/commitments.ts';
+import { batchSummary, periodStart, verifyReadingProof } from '../../src/app/monitoring/batch.ts';
 import { readDevice } from '../../src/app/monitoring/keys.ts';
-import { parsePhdUpload } from '../../src/app/monitoring/phd.ts';
-import { toHex } from '../../src/core/bytes.ts';
-import { signMessage } from '../../src/core/crypto/index.ts';
 import { BATCHES_PATH } from '../../src/contract/monitoring.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
-import { sharedTestdata } from '../harness/files.ts';
-import { fhirKeys, fhirTestNodeForTests, patientPseudonymOfTest, testKey } from '../harness/fhir-node.ts';
-import { http, postJson, waitFor } from '../harness/http.ts';
+import { fhirKeys, fhirTestNodeForTests, testKey } from '../harness/fhir-node.ts';
+import { http, postJson } from '../harness/http.ts';
+import {
+  closedPeriod as closedPeriodOf,
+  igReadings,
+  oximeter,
+  registerDevice,
+  signedBatch,
+  spareOximeter as spare,
+  type TestDevice,
+} from '../harness/monitoring.ts';
 
 const t = fhirTestNodeForTests({ chainId: 'carechain-monitoring-ingest', listen: true });
 const PERIOD_MS = 1000;
 
-const oximeter = { systemId: '001c050400007825', device: testKey('oximeter'), gateway: testKey('phg') };
-const spare = { systemId: '001c050400007826', device: testKey('spare oximeter'), gateway: testKey('phg') };
-type Device = typeof oximeter;
-
-/** The IG Bundle's readings, moved into `periodStartMs` as a gateway would send them live. */
-function igReadings(periodStartMs: number, tag = ''): Reading[] {
-  const bundle: unknown = JSON.parse(
-    readFileSync(sharedTestdata('fhir', 'phd', 'bundle-example-1.json'), 'utf8'),
-  );
-  return parsePhdUpload(bundle).readings.map(({ id, code, value, unit }, i) => ({
-    id: `${id}${tag}`,
-    code,
-    value,
-    unit,
-    timeMs: periodStartMs + i,
-  }));
-}
-
-/** The compact batch for `readings`, signed by `signer` (the device itself unless a forger is named). */
-function batch(d: Device, periodStartMs: number, readings: Reading[], signer: KeyPair = d.device) {
-  const { root, count } = batchSummary(readings, periodStartMs, PERIOD_MS);
-  const statement = {
-    systemId: d.systemId,
-    patient: patientPseudonymOfTest,
-    periodStartMs,
-    periodMs: PERIOD_MS,
-    root,
-    count,
-  };
-  const signature = toHex(
-    signMessage(signer.seed, 'device-batch', t.chainId, batchStatementBytes(statement)),
-  );
-  return {
-    systemId: d.systemId,
-    periodStartMs,
-    periodMs: PERIOD_MS,
-    signedBy: 'device',
-    signature,
-    readings,
-  };
-}
-
-async function register(d: Device): Promise<void> {
-  await t.submit(fhirKeys.hospitalAdmin, 'monitoring.registerDevice', {
-    systemId: d.systemId,
-    typeCode: '528388',
-    gatewayId: '4c4e49123456ffff',
-    gatewayKey: d.gateway.publicKey,
-    deviceKey: d.device.publicKey,
-  });
-}
-
-/** The period after `after`, once the chain's clock has passed its end (a gateway sends closed periods). */
-async function closedPeriod(after: number): Promise<number> {
-  const start = after + PERIOD_MS;
-  const passed = () => (t.node.ledger.tip().header?.timeMs ?? 0) >= start + PERIOD_MS;
-  assert.ok(await waitFor(passed, 120_000), 'the chain’s clock passed the period');
-  return start;
-}
+const batch = (d: TestDevice, startMs: number, readings: ReturnType<typeof igReadings>, signer?: KeyPair) =>
+  signedBatch(t, d, { startMs, ms: PERIOD_MS }, readings, signer);
+const register = (d: TestDevice) => registerDevice(t, d);
+const closedPeriod = (after: number) => closedPeriodOf(t, after, PERIOD_MS);
 
 const proofUrl = (systemId: string, readingId: string) =>
   `${t.url}/api/v1/monitoring/devices/${systemId}/readings/${encodeURIComponent(readingId)}/proof`;

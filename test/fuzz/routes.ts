@@ -97,6 +97,11 @@ const readOf = (path: string, pairs?: (p: Pools) => Pairs): RouteSpec => ({
   writes: false,
   shape: get(fixed(path), pairs),
 });
+/** A POST to one fixed path that may commit, with a body `valid` draws (then fuzzed) sent as `type`. */
+const writeOf = (path: string, valid: (p: Pools) => fc.Arbitrary<Json>, type?: string): RouteSpec => ({
+  writes: true,
+  shape: send('POST', fixed(path), valid, type),
+});
 
 const heightSeg = (p: Pools) => segment(fc.integer({ min: 0, max: p.tip + 5 }).map(String));
 const txHashSeg = (p: Pools) => segment(fc.oneof(pick(p.txHashes), hex(64)));
@@ -104,6 +109,56 @@ const recordId = (p: Pools) => fc.oneof({ arbitrary: pick(p.recordIds), weight: 
 const recordSeg = (p: Pools) => segment(recordId(p));
 const unitSeg = (p: Pools) => segment(pick(p.units).map(encodeURIComponent));
 const gtinSeg = (p: Pools) => segment(pick(p.gtins));
+
+/** Beacon v2 sequence and range query parameters, mostly well formed (rs7412 on GRCh38), some hostile. */
+const beaconParameters = (): Pairs =>
+  all(
+    opt('referenceName', fc.constantFrom('19', 'chr19', 'MT', '0', '')),
+    opt('start', fc.oneof(fc.constantFrom('44908821', '-1', '1e9'), int)),
+    opt('end', fc.constantFrom('44908900', '44908821', '999999999999')),
+    opt('referenceBases', fc.constantFrom('C', 'c', 'Z', '')),
+    opt('alternateBases', fc.constantFrom('T', 'N', '<DEL>')),
+    opt('requestedGranularity', fc.constantFrom('boolean', 'count', 'record', 'x')),
+  );
+const statedUse = (): fc.Arbitrary<Json> =>
+  fc.record({
+    purpose: fc.constantFrom(
+      { kind: 'health' },
+      { kind: 'disease', disease: 'MONDO:0005148' },
+      { kind: 'x' },
+    ),
+    project: fc.constantFrom('p1', ''),
+    country: fc.constantFrom('GB', 'gb'),
+    forProfit: fc.boolean(),
+    commercial: fc.boolean(),
+    geneticStudy: fc.boolean(),
+    ethicsApproved: fc.boolean(),
+    willPublish: fc.boolean(),
+    willCollaborate: fc.boolean(),
+    willReturnResults: fc.boolean(),
+  });
+const beaconRequestBody = (): fc.Arbitrary<Json> =>
+  fc.record({
+    meta: fc.constant({ apiVersion: 'v2.0.0' }),
+    query: fc.record({
+      requestParameters: fc.constantFrom(
+        { referenceName: '19', start: 44908821, referenceBases: 'C', alternateBases: 'T' },
+        { referenceName: '19', start: 44908000, end: 44909000 },
+        { referenceName: '19', start: -1 },
+      ),
+      requestedGranularity: fc.constantFrom('boolean', 'count', 'record'),
+    }),
+    statedUse: statedUse(),
+  });
+const genomeUploadBody = (p: Pools): fc.Arbitrary<Json> =>
+  fc.record({
+    patient: fc.oneof(pick(p.pseudonyms), hex(64)),
+    vcf: fc.constantFrom(
+      '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n19\t44908822\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n',
+      'not a vcf',
+    ),
+    dataUse: fc.constantFrom({ permission: { code: 'GRU' }, modifiers: [] }, { permission: { code: 'x' } }),
+  });
 
 const FHIR_TYPES = [
   'Observation',
@@ -709,10 +764,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /fhir/R4/metadata': readOf('/fhir/R4/metadata'),
-  'POST /fhir/R4': {
-    writes: true,
-    shape: send('POST', fixed('/fhir/R4'), transactionBundle, 'application/fhir+json'),
-  },
+  'POST /fhir/R4': writeOf('/fhir/R4', transactionBundle, 'application/fhir+json'),
   'PUT /fhir/R4/{type}/{id}': {
     writes: true,
     shape: send(
@@ -755,6 +807,15 @@ export const ROUTES: Record<string, RouteSpec> = {
           opt('_id', recordId(p)),
           opt('_sort', fc.constantFrom('date', '-date', 'x')),
           opt('_include', fc.constantFrom('Observation:patient', '*')),
+          // Monitoring's searches: a device's readings, and the PHD system id identifier.
+          opt('device', fc.constantFrom('Device/001c050400007825', 'Device/zz', '001c050400007825')),
+          opt(
+            'identifier',
+            fc.constantFrom(
+              'urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680|00-1C-05-04-00-00-78-25',
+              'urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680|x',
+            ),
+          ),
           paged(),
         ),
     ),
@@ -795,10 +856,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   // One JSON resource on one line is an NDJSON body of one resource.
-  'POST /fhir/R4/$import': {
-    writes: true,
-    shape: send('POST', fixed('/fhir/R4/$import'), resource, 'application/fhir+ndjson'),
-  },
+  'POST /fhir/R4/$import': writeOf('/fhir/R4/$import', resource, 'application/fhir+ndjson'),
   'GET /fhir/R4/$import-status/{job}': {
     writes: false,
     shape: get((p) => jobSeg(p).map((j) => `/fhir/R4/$import-status/${j}`)),
@@ -842,6 +900,25 @@ export const ROUTES: Record<string, RouteSpec> = {
     writes: true,
     shape: send('POST', fixed('/api/v1/monitoring/batches'), compactBatchBody),
   },
+  // The fuzzer sends no batch headers, so every upload is refused (400) before anything is committed.
+  'POST /fhir/R4/$phd-upload': {
+    writes: false,
+    shape: send('POST', fixed('/fhir/R4/$phd-upload'), transactionBundle, 'application/fhir+json'),
+  },
+  // Writes: a medium or high score opens an escalation on chain.
+  'POST /api/v1/monitoring/devices/{systemId}/vitals': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(systemIdHex()).map((d) => `/api/v1/monitoring/devices/${d}/vitals`),
+      news2Body,
+    ),
+  },
+  'GET /api/v1/monitoring/escalations/{escalationId}': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((id) => `/api/v1/monitoring/escalations/${id}`)),
+  },
+  'GET /api/v1/monitoring/alerts': readOf('/api/v1/monitoring/alerts'),
   'GET /api/v1/monitoring/devices/{systemId}/readings/{readingId}/proof': {
     writes: false,
     shape: get((_p) =>
@@ -850,18 +927,32 @@ export const ROUTES: Record<string, RouteSpec> = {
         .map(([d, r]) => `/api/v1/monitoring/devices/${d}/readings/${r}/proof`),
     ),
   },
+  'GET /beacon/v2/info': readOf('/beacon/v2/info'),
+  'GET /beacon/v2': readOf('/beacon/v2'),
+  'GET /beacon/v2/configuration': readOf('/beacon/v2/configuration'),
+  'GET /beacon/v2/map': readOf('/beacon/v2/map'),
+  'GET /beacon/v2/entry_types': readOf('/beacon/v2/entry_types'),
+  'GET /beacon/v2/filtering_terms': readOf('/beacon/v2/filtering_terms'),
+  // A beacon query that is answered has committed its spend against the caller's budget: a write.
+  'GET /beacon/v2/g_variants': {
+    writes: true,
+    shape: get(fixed('/beacon/v2/g_variants'), () => beaconParameters()),
+  },
+  'POST /beacon/v2/g_variants': {
+    writes: true,
+    shape: send('POST', fixed('/beacon/v2/g_variants'), beaconRequestBody),
+  },
+  'POST /api/v1/genomics/genomes': {
+    writes: true,
+    shape: send('POST', fixed('/api/v1/genomics/genomes'), genomeUploadBody),
+  },
+  'GET /api/v1/genomics/genomes/mine': readOf('/api/v1/genomics/genomes/mine'),
   'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
   'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),
   'GET /api/v1/patients/me/erasure': readOf('/api/v1/patients/me/erasure', paged),
-  'POST /api/v1/patients/me/erasure': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/patients/me/erasure'), erasureBody),
-  },
-  'POST /epcis/capture': {
-    writes: true,
-    shape: send('POST', fixed('/epcis/capture'), epcisDocument, 'application/ld+json'),
-  },
+  'POST /api/v1/patients/me/erasure': writeOf('/api/v1/patients/me/erasure', erasureBody),
+  'POST /epcis/capture': writeOf('/epcis/capture', epcisDocument, 'application/ld+json'),
   'GET /epcis/events': {
     writes: false,
     shape: get(fixed('/epcis/events'), (p) =>
@@ -896,26 +987,14 @@ export const ROUTES: Record<string, RouteSpec> = {
     writes: false,
     shape: get((p) => unitSeg(p).map((u) => `/api/v1/units/${u}/pedigree`), offsetLimit),
   },
-  'POST /api/v1/supply/products': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/products'), supplyBody),
-  },
+  'POST /api/v1/supply/products': writeOf('/api/v1/supply/products', supplyBody),
   'GET /api/v1/supply/products/{gtin}': {
     writes: false,
     shape: get((p) => gtinSeg(p).map((g) => `/api/v1/supply/products/${g}`)),
   },
-  'POST /api/v1/supply/parties': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/parties'), supplyBody),
-  },
-  'POST /api/v1/supply/recalls': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/recalls'), supplyBody),
-  },
-  'POST /api/v1/supply/recalls/clear': {
-    writes: true,
-    shape: send('POST', fixed('/api/v1/supply/recalls/clear'), supplyBody),
-  },
+  'POST /api/v1/supply/parties': writeOf('/api/v1/supply/parties', supplyBody),
+  'POST /api/v1/supply/recalls': writeOf('/api/v1/supply/recalls', supplyBody),
+  'POST /api/v1/supply/recalls/clear': writeOf('/api/v1/supply/recalls/clear', supplyBody),
   'POST /api/v1/supply/suspects': {
     writes: true,
     shape: send('POST', fixed('/api/v1/supply/suspects'), (p) =>

@@ -319,6 +319,26 @@ export function patientCode(pseudonym: string, patientId: string): string {
   return JSON.stringify({ type: 'carechain-patient/v1', pseudonym, custodian: 'hospital', patientId });
 }
 
+/** Finds a patient on the clinician's screen by the code the patient shows, as a scan or a paste would. */
+export async function findPatient(page: Page, pseudonym: string, patientId: string): Promise<void> {
+  await page
+    .getByLabel('Patient code (scanned or pasted) or carechain ID')
+    .fill(patientCode(pseudonym, patientId));
+  await page.getByRole('button', { name: 'Find' }).click();
+}
+
+/** A new page signed in as the hospital's physician, with the first demo patient found. */
+export async function hospitalPhysicianWithPatient(
+  net: UpNetwork,
+  browser: Browser,
+  patientId: string,
+): Promise<Page> {
+  const page = await newPage(browser);
+  await signInWithSeed(page, net.url('hospital'), 'clinician', await staffSeed(net, 'hospital'));
+  await findPatient(page, net.credentials.patients[0]!.pseudonym, patientId);
+  return page;
+}
+
 /** A commissioned demo pack, and a code for one that was never commissioned. */
 export interface DemoPack {
   readonly gtin: string;

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChallengeStore, signChallenge } from '../../src/api/auth/challenge.ts';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
 import { scopesOf } from '../../src/services/auth/scopes.ts';
+import type { GenomicsServiceOptions } from '../../src/services/genomics/index.ts';
 import { SIGNED_CHALLENGE_GRANT_TYPE } from '../../src/api/auth/smart-configuration.ts';
 import { TokenIssuer, TokenVerifier } from '../../src/api/auth/tokens.ts';
 import { createFhirValidator, type FhirValidator } from '../../src/services/fhir/validate.ts';
@@ -73,6 +74,8 @@ export interface FhirTestNodeOptions {
   readonly defaultPayerOrgId?: string;
   /** Longest pause without a block when nothing is pending (default 1 s). */
   readonly emptyBlockIntervalMs?: number;
+  /** Genome custody and Beacon pricing options (services/genomics). */
+  readonly genomics?: GenomicsServiceOptions;
   /** The hospital's organisation type (default hospital); research-sponsor for a trial it sponsors. */
   readonly hospitalType?: OrganisationType;
 }
@@ -243,6 +246,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
       ...(options.recordsAdmin === true ? { recordsAdmin: true } : {}),
       ...(options.supply === true ? { supply: { verifier } } : {}),
       claims: { defaultPayerOrgId: options.defaultPayerOrgId },
+      ...(options.genomics === undefined ? {} : { genomics: options.genomics }),
     });
     app = server;
     let url = '';

@@ -1,7 +1,8 @@
 // The HTTP side of every test against a running node: one JSON fetch, one poll-until-true, and free
 // loopback ports. Each test used to carry its own copy of these.
 import { createServer } from 'node:net';
-import { parseConsentEvents, type ConsentEvent } from '../../src/contract/consents.ts';
+import type { ConsentEvent } from '../../src/contract/consents.ts';
+import { parseServerSentEvents } from '../../src/contract/sse.ts';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -55,22 +56,33 @@ export async function waitFor(
   return false;
 }
 
-export interface ConsentEventStream {
+export interface EventStreamOf<E> {
   /** The HTTP status the stream was opened (or refused) with. */
   readonly status: number;
-  /** Every `consent` event received so far, in order. */
-  readonly events: ConsentEvent[];
+  /** Every event of the stream's name received so far, in order. */
+  readonly events: E[];
   /** Everything received so far, as sent (to look for what must not be there). */
   text(): string;
   close(): void;
 }
 
+export type ConsentEventStream = EventStreamOf<ConsentEvent>;
+
 /** Opens GET /api/v1/events/mine as `token` (none if undefined) and collects its events until closed. */
-export async function openConsentEvents(apiUrl: string, token?: string): Promise<ConsentEventStream> {
+export function openConsentEvents(apiUrl: string, token?: string): Promise<ConsentEventStream> {
+  return openEventStream<ConsentEvent>(`${apiUrl}/api/v1/events/mine`, 'consent', token);
+}
+
+/** Opens an SSE stream at `url` as `token` and collects its `name` events until closed. */
+export async function openEventStream<E>(
+  url: string,
+  name: string,
+  token?: string,
+): Promise<EventStreamOf<E>> {
   const stop = new AbortController();
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  const response = await fetch(`${apiUrl}/api/v1/events/mine`, { headers, signal: stop.signal });
-  const events: ConsentEvent[] = [];
+  const response = await fetch(url, { headers, signal: stop.signal });
+  const events: E[] = [];
   let text = '';
   if (response.ok && response.body !== null) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -80,7 +92,7 @@ export async function openConsentEvents(apiUrl: string, token?: string): Promise
         const { value, done } = await reader.read();
         if (done) return;
         text += value;
-        const parsed = parseConsentEvents(rest + value);
+        const parsed = parseServerSentEvents<E>(rest + value, name);
         rest = parsed.rest;
         events.push(...parsed.events);
       }

@@ -63,6 +63,21 @@ function revote(node: SimNode, vote: Vote, blockHash: string | null): WireMessag
   return { t: 'vote', vote: signVote(node.ledger.chainId, node.key.seed, { ...body, blockHash }) };
 }
 
+/** Sends what `send` sends in place of each of the node's own votes; other messages go out as they are. */
+function votesReplaced(
+  kind: ByzantineKind,
+  send: (node: SimNode, m: WireMessage & { t: 'vote' }) => void,
+): Behaviour {
+  return {
+    name: kind,
+    onBroadcast(node, m) {
+      if (m.t !== 'vote') return false;
+      send(node, m);
+      return true;
+    },
+  };
+}
+
 export function behaviour(kind: ByzantineKind): Behaviour {
   switch (kind) {
     case 'equivocate-proposer':
@@ -79,32 +94,22 @@ export function behaviour(kind: ByzantineKind): Behaviour {
       };
     case 'double-vote':
       // Signs a conflicting vote for every vote: sometimes split between halves, sometimes both to all.
-      return {
-        name: kind,
-        onBroadcast(node, m) {
-          if (m.t !== 'vote') return false;
-          const conflicting = revote(node, m.vote, m.vote.blockHash === null ? garbageHash(node) : null);
-          if (node.ctx.rng.chance(0.5)) {
-            const [a, b] = halves(node);
-            sendAll(node, a, m);
-            sendAll(node, b, conflicting);
-          } else {
-            sendAll(node, node.peers, m);
-            sendAll(node, node.peers, conflicting);
-          }
-          return true;
-        },
-      };
+      return votesReplaced(kind, (node, m) => {
+        const conflicting = revote(node, m.vote, m.vote.blockHash === null ? garbageHash(node) : null);
+        if (node.ctx.rng.chance(0.5)) {
+          const [a, b] = halves(node);
+          sendAll(node, a, m);
+          sendAll(node, b, conflicting);
+        } else {
+          sendAll(node, node.peers, m);
+          sendAll(node, node.peers, conflicting);
+        }
+      });
     case 'garbage-vote':
       // Votes for blocks that do not exist.
-      return {
-        name: kind,
-        onBroadcast(node, m) {
-          if (m.t !== 'vote') return false;
-          sendAll(node, node.peers, revote(node, m.vote, garbageHash(node)));
-          return true;
-        },
-      };
+      return votesReplaced(kind, (node, m) =>
+        sendAll(node, node.peers, revote(node, m.vote, garbageHash(node))),
+      );
     case 'bad-signature':
       // Sends messages whose signature does not match: a flipped signature, or a field changed after signing.
       return {

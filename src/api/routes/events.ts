@@ -23,13 +23,13 @@ const STREAM_BUFFER_BYTES_MAX = 1024 * 1024;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
 
-interface EventStream {
+export interface EventStream {
   /** Writes one event (dropping the client if it is too far behind). */
   send(event: string, data: unknown, id?: number): void;
 }
 
 /** Takes the reply over as an event stream, sends `hello`, and calls `onClose` once the client leaves. */
-function openStream(
+export function openStream(
   request: FastifyRequest,
   reply: FastifyReply,
   hello: unknown,
@@ -56,6 +56,11 @@ function openStream(
     onClose();
   });
   return { send };
+}
+
+/** A committed block's txs as the ledger stores them, for the live streams to read their events from. */
+export function blockTxs(node: CarechainNode, block: ProducedBlock) {
+  return block.txHashes.map((hash) => node.ledger.tx(hash)).filter((tx) => tx !== undefined);
 }
 
 export function registerEventRoutes(
@@ -90,13 +95,7 @@ export function registerEventRoutes(
   if (!options.callers) return;
   const mine = new ConsentStreams(EVENT_STREAMS_MAX);
   node.on('block', (block: ProducedBlock) =>
-    mine.publish(() => {
-      const txs = block.txHashes.map((hash) => node.ledger.tx(hash));
-      return consentEventsOf(
-        node.ledger.state,
-        txs.filter((tx) => tx !== undefined),
-      );
-    }),
+    mine.publish(() => consentEventsOf(node.ledger.state, blockTxs(node, block))),
   );
   const mySchema = { response: { 200: myEventStreamResponse, 503: errorSchema } };
   app.get(MY_EVENTS_PATH, { schema: mySchema }, async (request, reply) => {

@@ -9,9 +9,15 @@ import { depthLimitedJsonParser } from '../bad-input.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { answerAsFhir } from '../errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
+import type { Caller } from '../../services/auth/caller.ts';
 import { capabilityStatement } from '../../services/fhir/capability.ts';
 import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
-import { everythingBundle, historyBundle, searchsetBundle } from '../../services/fhir/result-bundles.ts';
+import {
+  everythingBundle,
+  historyBundle,
+  searchsetBundle,
+  type SearchFound,
+} from '../../services/fhir/result-bundles.ts';
 import { systemClock } from '../../node/env.ts';
 import { registerBulkRoutes } from './fhir-bulk.ts';
 import { registerPriorAuthFhirRoutes } from './claims-fhir.ts';
@@ -46,6 +52,18 @@ export interface FhirRouteOptions {
   readonly patientAuth?: PatientAuthOptions;
   /** Claim/$submit and Claim/$inquire (Da Vinci PAS); absent, not served here. */
   readonly priorAuth?: PriorAuthService;
+  /** Searches another module answers (monitoring's Observation?device=…), tried before the records'. */
+  readonly searchExtensions?: readonly FhirSearchExtension[];
+}
+
+/**
+ * A module's own answer to some searches of a type, chosen by the parameters alone: Observation?device=
+ * searches a device's readings, while every other Observation search stays the records gateway's.
+ */
+export interface FhirSearchExtension {
+  readonly resourceType: string;
+  claims(query: URLSearchParams): boolean;
+  search(who: Caller, query: URLSearchParams): SearchFound;
 }
 
 interface TypeParams {
@@ -206,6 +224,13 @@ export function registerFhirRoutes(
       const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
       const query = new URLSearchParams(raw);
       const { type } = request.params;
+      const extension = options.searchExtensions?.find((e) => e.resourceType === type && e.claims(query));
+      if (extension !== undefined) {
+        return reply
+          .header('content-type', FHIR_JSON_CONTENT_TYPE)
+          .header('cache-control', 'no-store')
+          .send(searchsetBundle({ baseUrl, resourceType: type, query, ...extension.search(who, query) }));
+      }
       const result = await gateway.search(who, type, query, purposeOf(request));
       return reply
         .header('content-type', FHIR_JSON_CONTENT_TYPE)

@@ -2,6 +2,8 @@
 //   POST /api/v1/monitoring/news2/score      no caller: computes from the body alone, stores nothing
 //   POST /api/v1/monitoring/batches          a gateway's compact signed batch: committed, then stored
 //   GET  /api/v1/monitoring/devices/:systemId/readings/:readingId/proof   staff of the device's organisation
+// and, beside it, the FHIR upload and searches (monitoring-fhir.ts) and NEWS2 escalations with their live
+// alerts (monitoring-escalations.ts).
 // A batch needs no bearer token: the device's or gateway's signature over the period's root is what the
 // chain checks, and an unknown, unbound or revoked device or a replay is refused with nothing stored.
 // Bodies (vital signs, readings) are never logged (server.ts).
@@ -25,7 +27,10 @@ import type { CarechainNode } from '../../node/node.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { MonitoringIngest } from '../../services/monitoring/ingest.ts';
 import { scoreVitals } from '../../services/monitoring/news2.ts';
+import type { FhirSearchExtension } from './fhir.ts';
 import { SupplyService } from '../../services/supply/service.ts';
+import { registerEscalationRoutes } from './monitoring-escalations.ts';
+import { registerMonitoringFhir } from './monitoring-fhir.ts';
 import { systemClock } from '../../node/env.ts';
 
 export interface MonitoringRouteOptions {
@@ -34,17 +39,18 @@ export interface MonitoringRouteOptions {
   readonly commitTimeoutMs?: number;
 }
 
+/** Registers the domain routes; answers the FHIR searches for registerFhirRoutes to mount. */
 export function registerMonitoringRoutes(
   app: FastifyInstance,
   node: CarechainNode,
   options: MonitoringRouteOptions,
-): void {
+): FhirSearchExtension[] {
   app.post<{ Body: News2VitalsBody }>(
     NEWS2_SCORE_PATH,
     { schema: { body: news2VitalsSchema, response: { 200: news2ScoreSchema, 400: errorSchema } } },
     (request, reply) => reply.header('cache-control', 'no-store').send(scoreVitals(request.body)),
   );
-  if (!options.ingest) return;
+  if (!options.ingest) return [];
   const committer = new SupplyService(
     { commitTimeoutMs: options.commitTimeoutMs },
     { node, clock: systemClock },
@@ -80,4 +86,6 @@ export function registerMonitoringRoutes(
       return reply.header('cache-control', 'no-store').send(ingest.proof(systemId, readingId));
     },
   );
+  registerEscalationRoutes(app, node, committer);
+  return registerMonitoringFhir(app, node, ingest);
 }

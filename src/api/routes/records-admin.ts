@@ -27,6 +27,11 @@ import { attestClaim } from '../../services/records/custodial.ts';
 import type { ErasureJobStep } from '../../services/records/erasure-jobs.ts';
 import { ERASURE_PATH, erasureResultSchema, erasureStatusSchema } from '../../contract/erasure.ts';
 import {
+  ACCESS_LOG_PATH,
+  AUDIT_EVENTS_PATH,
+  BREAK_GLASS_PATH,
+  CUSTODIAL_CLAIMS_PATH,
+  EMERGENCY_SUMMARY_PATH,
   accessLogSchema,
   auditEventsResponse,
   breakGlassAnswerSchema,
@@ -49,11 +54,6 @@ import {
 import type { FhirRouteOptions } from './fhir.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
-export const BREAK_GLASS_PATH = '/api/v1/records/break-glass';
-export const EMERGENCY_SUMMARY_PATH = '/api/v1/records/break-glass/summary';
-export const ACCESS_LOG_PATH = '/api/v1/patients/me/access-log';
-export const AUDIT_EVENTS_PATH = '/api/v1/patients/me/audit-events';
-export const CUSTODIAL_CLAIMS_PATH = '/api/v1/records/custodial-claims';
 export { ERASURE_PATH };
 
 export interface RecordsAdminRouteOptions {

@@ -5,14 +5,7 @@ import { organisation, patientActingAs, practitioner } from '../membership/queri
 import type { TxContext, TxHandler } from '../module.ts';
 import { enumField, exactObject, rejected } from '../payload.ts';
 import { encodeStateValue, type StateReader } from '../state.ts';
-import {
-  idField,
-  parseActions,
-  parseGrantee,
-  parsePeriod,
-  parsePurposes,
-  parseResourceTypes,
-} from './parse.ts';
+import { idField, parseAccessTerms, parseGrantee } from './parse.ts';
 import {
   CONSENTS_PER_PATIENT_MAX,
   consentCount,
@@ -101,10 +94,7 @@ function applyGrant(ctx: TxContext, payload: CanonicalValue): void {
   ]);
   const consentId = idField(p.consentId, 'consentId');
   const grantee = parseGrantee(p.grantee);
-  const resourceTypes = parseResourceTypes(p.resourceTypes);
-  const purposes = parsePurposes(p.purposes);
-  const actions = parseActions(p.actions);
-  const period = parsePeriod(p.period);
+  const terms = parseAccessTerms(p);
   const provision = enumField(p.provision, 'provision', PROVISION_TYPES);
   const pseudonym = requirePatientSigner(ctx);
   requireGranteeExists(ctx.state, grantee);
@@ -112,10 +102,7 @@ function applyGrant(ctx: TxContext, payload: CanonicalValue): void {
     consentId,
     patientPseudonym: pseudonym,
     grantee,
-    resourceTypes,
-    purposes,
-    actions,
-    period,
+    ...terms,
     provision,
     grantedBy: ctx.signer,
     requestId: null,

@@ -12,12 +12,14 @@ import {
   isPlainObject,
   orgIdField,
   safeIntegerField,
+  type PayloadObject,
 } from '../payload.ts';
 import { FHIR_R4_RESOURCE_TYPES, isFhirResourceType } from './fhir-resource-types.ts';
 import {
   ALL_RESOURCE_TYPES,
   CONSENT_ACTIONS,
   PURPOSES_OF_USE,
+  type AccessTerms,
   type ConsentAction,
   type ConsentPeriod,
   type Grantee,
@@ -78,4 +80,14 @@ export function parsePeriod(value: CanonicalValue | undefined): ConsentPeriod {
   const startMs = safeIntegerField(p.startMs, 'period.startMs', 0);
   const endMs = p.endMs === null ? null : safeIntegerField(p.endMs, 'period.endMs', startMs);
   return { startMs, endMs };
+}
+
+/** The terms a grant and a request both carry, checked in this order: data, purposes, actions, period. */
+export function parseAccessTerms(p: PayloadObject): AccessTerms {
+  return {
+    resourceTypes: parseResourceTypes(p.resourceTypes),
+    purposes: parsePurposes(p.purposes),
+    actions: parseActions(p.actions),
+    period: parsePeriod(p.period),
+  };
 }

@@ -7,7 +7,7 @@ import type { TxContext, TxHandler } from '../module.ts';
 import { enumField, exactObject, rejected } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 import { recordConsent, requirePatientSigner } from './grant.ts';
-import { idField, parseActions, parsePeriod, parsePurposes, parseResourceTypes } from './parse.ts';
+import { idField, parseAccessTerms } from './parse.ts';
 import { consentRequest, requestCount, requestCountKey, requestIndexKey, requestKey } from './store.ts';
 import { REQUEST_REASONS, type ConsentRequestRecord, type Requester } from './types.ts';
 
@@ -31,10 +31,7 @@ function applyRequest(ctx: TxContext, payload: CanonicalValue): void {
   );
   const requestId = idField(p.requestId, 'requestId');
   const pseudonym = idField(p.patientPseudonym, 'patientPseudonym');
-  const resourceTypes = parseResourceTypes(p.resourceTypes);
-  const purposes = parsePurposes(p.purposes);
-  const actions = parseActions(p.actions);
-  const period = parsePeriod(p.period);
+  const terms = parseAccessTerms(p);
   const reasonCode =
     p.reasonCode === undefined ? null : enumField(p.reasonCode, 'reasonCode', REQUEST_REASONS);
   const requester = requireActivePractitioner(ctx);
@@ -48,10 +45,7 @@ function applyRequest(ctx: TxContext, payload: CanonicalValue): void {
     requestId,
     patientPseudonym: pseudonym,
     requester,
-    resourceTypes,
-    purposes,
-    actions,
-    period,
+    ...terms,
     reasonCode,
     height: ctx.height,
     status: 'pending',

@@ -83,15 +83,17 @@ export interface Requester {
   readonly role: PractitionerRole;
 }
 
-export interface ConsentRequestRecord {
+/**
+ * What a consent covers besides whom it names and whether it permits: the data, purposes, actions and
+ * period. A request asks for exactly these; approving it grants them to the requester as a permit.
+ */
+export type AccessTerms = Pick<ConsentTerms, 'resourceTypes' | 'purposes' | 'actions' | 'period'>;
+
+export interface ConsentRequestRecord extends AccessTerms {
   /** 32-byte hex, unique among this patient's requests. */
   readonly requestId: string;
   readonly patientPseudonym: string;
   readonly requester: Requester;
-  readonly resourceTypes: readonly string[];
-  readonly purposes: readonly PurposeOfUse[];
-  readonly actions: readonly ConsentAction[];
-  readonly period: ConsentPeriod;
   readonly reasonCode: RequestReason | null;
   readonly height: number;
   readonly status: RequestStatus;

@@ -16,7 +16,7 @@ export const BATCH_SIGNERS = ['device', 'gateway'] as const;
 export type BatchSigner = (typeof BATCH_SIGNERS)[number];
 /** Periods from one second to one hour that divide a day, so no period straddles two billing days. */
 const PERIOD_MS_MIN = 1000;
-const PERIOD_MS_MAX = 3_600_000;
+export const PERIOD_MS_MAX = 3_600_000;
 
 export interface BatchStatement {
   readonly systemId: string;

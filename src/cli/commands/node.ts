@@ -19,6 +19,7 @@ import { CarechainNode } from '../../node/node.ts';
 import { untilSignal } from './shutdown.ts';
 import { erasureCrashHook } from '../test-hooks.ts';
 import { NodeWitness } from '../../services/witness/node-witness.ts';
+import type { GenomicsServiceOptions } from '../../services/genomics/index.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -118,6 +119,9 @@ export async function runNode(options: {
     recordsAdmin: erasureCrashHook(),
     supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
     claims: { defaultPayerOrgId: config.defaultPayerOrgId },
+    ...(config.genomics === undefined
+      ? {}
+      : { genomics: config.genomics as unknown as GenomicsServiceOptions }),
     ...(tls === undefined ? {} : { tls }),
   });
   const address = await app.listen({ host: api.host, port: api.port });

@@ -8,30 +8,26 @@ import { patientPseudonym } from '../../app/membership/pseudonym.ts';
 import { PROXY_RELATIONSHIPS, type ProxyRelationship } from '../../app/membership/types.ts';
 import { toHex } from '../../core/bytes.ts';
 import { acceptProxy, PatientClient } from '../../client/patient-client.ts';
-import { fetchFor } from '../ca-fetch.ts';
-import { checkApiUrl } from '../../node/api-tls.ts';
+import { hex, nodeApi, withNodeApi, type NodeApiOptions } from '../options.ts';
 import { NodeError } from '../../node/errors.ts';
-import { generateKeyPair, readKeyFile, writeKeyFile } from '../../node/keys.ts';
+import { createKeyFile, generateKeyPair, readKeyFile } from '../../node/keys.ts';
 
-interface ApiOptions {
-  readonly api: string;
+interface ApiOptions extends NodeApiOptions {
   readonly key: string;
   readonly audience?: string;
-  readonly ca?: string;
-  readonly insecureHttp?: boolean;
 }
 
 /** The key file's patient; a rotated key's file also names the pseudonym (the first key's hash). */
 function client(opts: ApiOptions): PatientClient {
-  checkApiUrl(opts.api, { insecureHttp: opts.insecureHttp === true });
+  const api = nodeApi(opts);
   const key = readKeyFile(opts.key);
   const { pseudonym } = JSON.parse(readFileSync(opts.key, 'utf8')) as { pseudonym?: unknown };
   return new PatientClient(
-    opts.api,
+    api.url,
     key.seed,
     typeof pseudonym === 'string' ? pseudonym : undefined,
     opts.audience,
-    fetchFor(opts.ca),
+    api.fetch,
   );
 }
 
@@ -50,15 +46,6 @@ function relationship(value: string): ProxyRelationship {
     throw new InvalidArgumentError(`relationship is one of ${PROXY_RELATIONSHIPS.join(', ')}`);
   }
   return value as ProxyRelationship;
-}
-
-function hex(bytes: number) {
-  return (value: string): string => {
-    if (!new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(value)) {
-      throw new InvalidArgumentError(`expected ${bytes} bytes of lowercase hex`);
-    }
-    return value;
-  };
 }
 
 function list(value: string): string[] {
@@ -81,20 +68,11 @@ function purposes(value: string): PurposeOfUse[] {
 }
 
 const withApi = (command: Command): Command =>
-  command
-    .requiredOption('--api <url>', "a node's API, e.g. https://hospital.example.org:8081")
+  withNodeApi(command)
     .requiredOption('--key <file>', 'the key file made by `carechain patient keygen`')
     .option(
       '--audience <url>',
       "the node's FHIR base URL, if not <api>/fhir/R4: login signs only a challenge naming it",
-    )
-    .option(
-      '--ca <file>',
-      "trust only this CA certificate for the node's HTTPS (the tls/api-ca.pem `carechain init --api-tls-name` made); default: the system's CAs",
-    )
-    .option(
-      '--insecure-http',
-      'allow an http:// API beyond this machine (your token would cross in clear text)',
     );
 
 export function patientCommand(): Command {
@@ -107,11 +85,7 @@ export function patientCommand(): Command {
     .description('make a new patient key, kept in a file only you hold (mode 0600)')
     .requiredOption('--out <file>', 'where to write the key')
     .action((opts: { out: string }) => {
-      if (existsSync(opts.out)) {
-        throw new NodeError('config.exists', `${opts.out} exists already; not overwriting a key`);
-      }
-      const key = generateKeyPair();
-      writeKeyFile(opts.out, key);
+      const key = createKeyFile(opts.out);
       console.log(`public key ${key.publicKey}`);
       console.log(`pseudonym  ${patientPseudonym(key.publicKey)}  (your identity on the chain)`);
     });

@@ -17,7 +17,8 @@ import {
 } from '../../app/trials/index.ts';
 import { toHex } from '../../core/bytes.ts';
 import { txHash, type SignedTx } from '../../core/tx.ts';
-import { callApi, PatientClient, type FetchLike } from '../../client/patient-client.ts';
+import { ApiRefusal, callApi, platformFetch, type FetchLike } from '../../client/api-call.ts';
+import { PatientClient } from '../../client/patient-client.ts';
 import type { StoredTxAnswer } from '../../contract/ledger.ts';
 import {
   TRIALS_PATH,
@@ -82,8 +83,8 @@ function call(
   token?: string,
 ): Promise<unknown> {
   checkApiUrl(opts.api, { insecureHttp: opts.insecureHttp === true });
-  const fetch: FetchLike = fetchFor(opts.ca) ?? ((url, init) => globalThis.fetch(url, init));
-  return callApi(fetch, `${opts.api.replace(/\/+$/, '')}${path}`, method, body, token);
+  const fetch: FetchLike = fetchFor(opts.ca) ?? platformFetch;
+  return callApi(fetch, `${opts.api.replace(/\/+$/, '')}${path}`, method, ApiRefusal, body, token);
 }
 
 /** The sponsor's write at its own node, with the staff token from the environment. */

@@ -58,6 +58,12 @@ function storedOrganisations(dataDir: string): DemoOrganisation[] {
   }));
 }
 
+/**
+ * The demo's Beacon pricing: with a handful of genomes per custodian, a rare allele's honest price is more
+ * than a researcher's whole budget (docs/GENOMICS.md), so the demo prices queries as for a common allele.
+ */
+const DEMO_GENOMICS = { pricingAlleleFrequency: 0.3 };
+
 /** Creates the node folders and a shared genesis on first start; (re)writes ports every start. */
 function prepareConsortium(dataDir: string, basePort: number): Consortium {
   const created = !existsSync(join(dataDir, CONSORTIUM[0]!.name, CONFIG_FILE));
@@ -82,7 +88,8 @@ function prepareConsortium(dataDir: string, basePort: number): Consortium {
   const peers: PeerEntry[] = [];
   dirs.forEach((dir, i) => {
     const path = join(dir, CONFIG_FILE);
-    const config = { ...(JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile), ...ports(i) };
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
+    const config = { ...stored, ...ports(i), ...(created ? { genomics: DEMO_GENOMICS } : {}) };
     writeFileSync(path, JSON.stringify(config, null, 2) + '\n');
     const member = JSON.parse(readFileSync(join(dir, 'member.json'), 'utf8')) as { publicKey: string };
     peers.push({

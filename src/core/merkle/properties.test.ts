@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sha256 } from '../crypto/index.ts';
+import { flipBit } from '../test-support.ts';
 import {
   appendLeaves,
   consistencyProof,
@@ -69,13 +70,9 @@ for (let size = 0, batch = 1; size < LEAF_COUNT; batch = (batch * 7) % 97) {
   size = appendLeaves(store, size, leafHashes.slice(size, size + batch));
 }
 
-const flipBit = (proof: readonly Uint8Array[], item: number, bit: number): Uint8Array[] =>
-  proof.map((h, i) => {
-    if (i !== item) return h;
-    const copy = h.slice();
-    copy[bit >> 3]! ^= 1 << (bit & 7);
-    return copy;
-  });
+/** The proof with one bit of one of its hashes flipped. */
+const flipProofBit = (proof: readonly Uint8Array[], item: number, bit: number): Uint8Array[] =>
+  proof.map((h, i) => (i === item ? flipBit(h, bit) : h));
 
 const sizeArb = fc.integer({ min: 1, max: LEAF_COUNT });
 const sizeAndIndex = sizeArb.chain((size) => fc.tuple(fc.constant(size), fc.nat({ max: size - 1 })));
@@ -114,7 +111,7 @@ void test('inclusion proofs equal PATH(m, D[n]), verify, and fail for any other 
       assert.equal(verifyInclusion(leaf, index, size, proof, rootAt(store, size - 1)), false, 'other root');
       if (proof.length > 0) {
         assert.equal(
-          verifyInclusion(leaf, index, size, flipBit(proof, other % proof.length, bit), root),
+          verifyInclusion(leaf, index, size, flipProofBit(proof, other % proof.length, bit), root),
           false,
         );
         assert.equal(verifyInclusion(leaf, index, size, proof.slice(1), root), false, 'truncated');
@@ -141,7 +138,7 @@ void test('consistency proofs equal PROOF(m, D[n]), verify, and fail for tampere
       assert.equal(verifyConsistency(m, n, fromRoot, rootAt(store, n - 1), proof), false, 'other new root');
       assert.equal(verifyConsistency(m, n, toRoot, fromRoot, proof), false, 'swapped roots');
       assert.equal(
-        verifyConsistency(m, n, fromRoot, toRoot, flipBit(proof, pick % proof.length, bit)),
+        verifyConsistency(m, n, fromRoot, toRoot, flipProofBit(proof, pick % proof.length, bit)),
         false,
       );
       assert.equal(verifyConsistency(m, n, fromRoot, toRoot, proof.slice(0, -1)), false, 'truncated');

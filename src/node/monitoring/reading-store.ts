@@ -2,51 +2,75 @@
 // keeps one Merkle root per device and period. A reading is stored once per device and PHD identifier
 // (conditional create: a re-sent reading is not stored again), and only after its batch's commitment is
 // final, so a refused batch leaves nothing behind. Its own file (monitoring.sqlite) or PostgreSQL schema.
+//
+// Readings are health data, so nothing of them is stored in clear: each period's readings are one sealed
+// batch (sealed-readings.ts, the vault's envelope code), and the index from reading id to period holds
+// keyed tags of the ids. What stays in clear is what the chain already holds: the device's system id and
+// the period's start and length.
 import type { Reading } from '../../app/monitoring/batch.ts';
+// The longest period a commitment may have: a time-range scan starts that far before the range.
+import { PERIOD_MS_MAX } from '../../app/monitoring/commitments.ts';
 import { SchemaStore } from '../storage/ddl.ts';
 import type { SqlPort, Storage } from '../storage/port.ts';
+import type { KeyPair } from '../keys.ts';
+import { ReadingSealer, type BatchPlace } from './sealed-readings.ts';
 
 const SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS monitoring_readings (
-  system_id TEXT NOT NULL,
-  reading_id TEXT NOT NULL,
-  period_start INTEGER NOT NULL,
-  code TEXT NOT NULL,
-  value TEXT NOT NULL,
-  unit TEXT NOT NULL,
-  time_ms INTEGER NOT NULL,
-  PRIMARY KEY (system_id, reading_id)
+-- One row per committed device period: its readings sealed for the custodian's node key.
+CREATE TABLE IF NOT EXISTS monitoring_batches (
+  system_id      TEXT NOT NULL,
+  period_start   INTEGER NOT NULL,
+  period_ms      INTEGER NOT NULL,
+  nonce          BLOB NOT NULL,
+  key_commitment BLOB NOT NULL,
+  ciphertext     BLOB NOT NULL,
+  envelope       BLOB NOT NULL,
+  PRIMARY KEY (system_id, period_start)
 );
-CREATE INDEX IF NOT EXISTS monitoring_readings_by_period ON monitoring_readings (system_id, period_start);
-CREATE INDEX IF NOT EXISTS monitoring_readings_by_time ON monitoring_readings (system_id, time_ms);
+-- Which period holds a reading: the reading id only as an HMAC tag (ReadingSealer.tag).
+CREATE TABLE IF NOT EXISTS monitoring_reading_tags (
+  system_id    TEXT NOT NULL,
+  reading_tag  TEXT NOT NULL,
+  period_start INTEGER NOT NULL,
+  PRIMARY KEY (system_id, reading_tag)
+);
 `;
 
 /** The most readings one search answers. */
 export const READINGS_PAGE_MAX = 1000;
+/** Sealed batches read per query while walking a time range. */
+const BATCH_PAGE = 64;
 
-interface Row {
-  reading_id: string;
-  code: string;
-  value: string;
-  unit: string;
-  time_ms: number;
+interface BatchRow {
+  system_id: string;
+  period_start: number;
+  nonce: Uint8Array;
+  key_commitment: Uint8Array;
+  ciphertext: Uint8Array;
+  envelope: Uint8Array;
 }
 
-const toReading = (r: Row): Reading => ({
-  id: r.reading_id,
-  code: r.code,
-  value: r.value,
-  unit: r.unit,
-  timeMs: Number(r.time_ms),
-});
+/** A stored reading and the period it was committed in (whose batch on chain names its patient). */
+export interface StoredReading {
+  readonly reading: Reading;
+  readonly periodStartMs: number;
+}
+
+/** Oldest first; equal times by id, so a page boundary is the same on every call. */
+const byTimeThenId = ({ reading: a }: StoredReading, { reading: b }: StoredReading): number =>
+  a.timeMs - b.timeMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class ReadingStore extends SchemaStore {
-  constructor(port: SqlPort) {
+  private readonly sealer: ReadingSealer;
+
+  constructor(port: SqlPort, sealer: ReadingSealer) {
     super(port, SCHEMA_SQL);
+    this.sealer = sealer;
   }
 
-  static open(storage: Storage): ReadingStore {
-    return new ReadingStore(storage.open('monitoring'));
+  /** The store of `custodian`'s node: batches are sealed for, and opened with, its key. */
+  static open(storage: Storage, chainId: string, custodian: KeyPair): ReadingStore {
+    return new ReadingStore(storage.open('monitoring'), new ReadingSealer(chainId, custodian));
   }
 
   /** Which of these PHD identifiers of the device are stored already. */
@@ -54,58 +78,105 @@ export class ReadingStore extends SchemaStore {
     const found = new Set<string>();
     for (const id of ids) {
       const row = this.port.get<{ n: number }>(
-        'SELECT 1 AS n FROM monitoring_readings WHERE system_id = ? AND reading_id = ?',
-        [systemId, id],
+        'SELECT 1 AS n FROM monitoring_reading_tags WHERE system_id = ? AND reading_tag = ?',
+        [systemId, this.sealer.tag(systemId, id)],
       );
       if (row !== undefined) found.add(id);
     }
     return found;
   }
 
-  /** Stores a committed period's readings in one transaction. */
-  putBatch(systemId: string, periodStartMs: number, readings: readonly Reading[]): void {
-    const sql =
-      'INSERT INTO monitoring_readings (system_id, reading_id, period_start, code, value, unit, time_ms) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, ?)';
+  /** Seals and stores a committed period's readings in one transaction. */
+  putBatch(systemId: string, periodStartMs: number, periodMs: number, readings: readonly Reading[]): void {
+    const sealed = this.sealer.seal({ systemId, periodStartMs }, readings);
+    const tagSql =
+      'INSERT INTO monitoring_reading_tags (system_id, reading_tag, period_start) VALUES (?, ?, ?)';
     this.port.transaction(() =>
-      this.port.batch(
-        readings.map((r) => ({
-          sql,
-          params: [systemId, r.id, periodStartMs, r.code, r.value, r.unit, r.timeMs],
+      this.port.batch([
+        {
+          sql:
+            'INSERT INTO monitoring_batches ' +
+            '(system_id, period_start, period_ms, nonce, key_commitment, ciphertext, envelope) ' +
+            'VALUES (?, ?, ?, ?, ?, ?, ?)',
+          params: [
+            systemId,
+            periodStartMs,
+            periodMs,
+            sealed.nonce,
+            sealed.keyCommitment,
+            sealed.ciphertext,
+            sealed.envelope,
+          ],
+        },
+        ...readings.map((r) => ({
+          sql: tagSql,
+          params: [systemId, this.sealer.tag(systemId, r.id), periodStartMs],
         })),
-      ),
+      ]),
     );
   }
 
-  /** Every reading of one committed period (to serve an inclusion proof). */
+  /** Every reading of one committed period (to serve an inclusion proof); empty if none is stored. */
   period(systemId: string, periodStartMs: number): Reading[] {
-    return this.port
-      .all<Row>('SELECT * FROM monitoring_readings WHERE system_id = ? AND period_start = ?', [
-        systemId,
-        periodStartMs,
-      ])
-      .map(toReading);
+    const row = this.port.get<BatchRow>(
+      'SELECT * FROM monitoring_batches WHERE system_id = ? AND period_start = ?',
+      [systemId, periodStartMs],
+    );
+    return row === undefined ? [] : this.open(row);
   }
 
   /** One reading by its PHD identifier. */
-  reading(systemId: string, id: string): { reading: Reading; periodStartMs: number } | undefined {
-    const row = this.port.get<Row & { period_start: number }>(
-      'SELECT * FROM monitoring_readings WHERE system_id = ? AND reading_id = ?',
-      [systemId, id],
+  reading(systemId: string, id: string): StoredReading | undefined {
+    const row = this.port.get<{ period_start: number }>(
+      'SELECT period_start FROM monitoring_reading_tags WHERE system_id = ? AND reading_tag = ?',
+      [systemId, this.sealer.tag(systemId, id)],
     );
-    return row === undefined
-      ? undefined
-      : { reading: toReading(row), periodStartMs: Number(row.period_start) };
+    if (row === undefined) return undefined;
+    const periodStartMs = Number(row.period_start);
+    const reading = this.period(systemId, periodStartMs).find((r) => r.id === id);
+    return reading === undefined ? undefined : { reading, periodStartMs };
   }
 
-  /** The device's readings with fromMs ≤ time < toMs, oldest first, at most `limit`. */
-  between(systemId: string, fromMs: number, toMs: number, limit: number): Reading[] {
-    return this.port
-      .all<Row>(
-        'SELECT * FROM monitoring_readings WHERE system_id = ? AND time_ms >= ? AND time_ms < ? ' +
-          'ORDER BY time_ms, reading_id LIMIT ?',
-        [systemId, fromMs, toMs, Math.min(limit, READINGS_PAGE_MAX)],
-      )
-      .map(toReading);
+  /**
+   * The device's readings with fromMs ≤ time < toMs, oldest first, at most `limit`. Walks the sealed
+   * batches that overlap the range in period order and stops once `limit` readings come before the next
+   * batch's start (no reading of a batch is older than its period's start), so a page opens about
+   * `limit` batches at most, however long the range.
+   */
+  between(systemId: string, fromMs: number, toMs: number, limit: number): StoredReading[] {
+    const max = Math.min(limit, READINGS_PAGE_MAX);
+    if (max <= 0 || toMs <= fromMs) return [];
+    let found: StoredReading[] = [];
+    let afterStart = fromMs - PERIOD_MS_MAX;
+    for (;;) {
+      const rows = this.port.all<BatchRow & { period_ms: number }>(
+        'SELECT * FROM monitoring_batches WHERE system_id = ? AND period_start > ? AND period_start < ? ' +
+          'ORDER BY period_start LIMIT ?',
+        [systemId, afterStart, toMs, BATCH_PAGE],
+      );
+      for (const row of rows) {
+        const start = Number(row.period_start);
+        if (found.length >= max && found[max - 1]!.reading.timeMs < start) return found;
+        if (start + Number(row.period_ms) <= fromMs) continue;
+        for (const reading of this.open(row)) {
+          if (reading.timeMs >= fromMs && reading.timeMs < toMs)
+            found.push({ reading, periodStartMs: start });
+        }
+        // Keep only the oldest `max`: a reading pushed out now can never come back into the page.
+        if (found.length >= max) found = found.sort(byTimeThenId).slice(0, max);
+      }
+      if (rows.length < BATCH_PAGE) return found.sort(byTimeThenId);
+      afterStart = Number(rows[rows.length - 1]!.period_start);
+    }
+  }
+
+  private open(row: BatchRow): Reading[] {
+    const place: BatchPlace = { systemId: row.system_id, periodStartMs: Number(row.period_start) };
+    return this.sealer.open(place, {
+      nonce: row.nonce,
+      keyCommitment: row.key_commitment,
+      ciphertext: row.ciphertext,
+      envelope: row.envelope,
+    });
   }
 }

@@ -30,7 +30,7 @@ export interface SqlPort {
 
 /** Every store of a node, each in its own SQLite file or PostgreSQL schema. */
 export type StoreName =
-  'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness' | 'monitoring';
+  'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness' | 'monitoring' | 'genomics';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL
@@ -47,6 +47,7 @@ export const STORE_DURABILITY: Record<StoreName, Durability> = {
   'break-glass': 'full',
   witness: 'full',
   monitoring: 'full',
+  genomics: 'full',
 };
 
 export type StorageKind = 'sqlite' | 'postgres' | 'memory';

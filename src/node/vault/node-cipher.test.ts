@@ -15,7 +15,7 @@ import {
   sealEnvelope,
   x25519PublicKeyFromSeed,
 } from './node-cipher.ts';
-import { coreErrorCodeOf, flipBit, movedRefs } from '../../core/test-support.ts';
+import { bytes32, coreErrorCodeOf, flipBit, movedRefs, sealInputs } from '../../core/test-support.ts';
 
 const REF: RecordRef = {
   chainId: 'carechain-test',
@@ -24,7 +24,6 @@ const REF: RecordRef = {
   resourceType: 'Observation',
 };
 const PLAINTEXT = utf8('{"resourceType":"Observation","status":"final"}');
-const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const seedA = fromHex('421151a459faeade3d247115f94aedae42318124095afabe4d1451a559faedee');
 const seedB = fromHex('4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb');
 
@@ -46,35 +45,28 @@ void test('OpenSSL X25519 of the converted secret equals the RFC 7748 map of the
 
 void test('agreement: node-sealed envelopes and records open with the pure opener, and the reverse', () => {
   fc.assert(
-    fc.property(
-      bytes32,
-      bytes32,
-      bytes32,
-      fc.uint8Array({ minLength: 12, maxLength: 12 }),
-      fc.uint8Array({ maxLength: 3000 }),
-      (seed, dataKey, ephemeral, nonce, plaintext) => {
-        const recipient = publicKeyFromSeed(seed);
-        // node → pure
-        const sealed = encryptRecord(plaintext, REF);
-        const envelope = sealEnvelope(sealed.dataKey, recipient, REF);
-        const pkg = {
-          ...REF,
-          nonce: toHex(sealed.nonce),
-          salt: toHex(sealed.salt),
-          keyCommitment: toHex(sealed.keyCommitment),
-          ciphertext: toHex(sealed.ciphertext),
-          commitment: sealed.commitment,
-          envelope: toHex(envelope),
-        };
-        assert.deepEqual(pure.openRecordPackage(pkg, seed, sealed.commitment), plaintext);
-        // pure → node
-        const pureEnvelope = pure.sealEnvelopeWith(dataKey, recipient, REF, ephemeral);
-        const opened = openEnvelope(pureEnvelope, seed, REF);
-        assert.deepEqual(opened, dataKey);
-        const ciphertext = pure.encryptRecordWith(dataKey, nonce, plaintext, REF);
-        assert.deepEqual(decryptRecord(opened, nonce, ciphertext, REF), plaintext);
-      },
-    ),
+    fc.property(sealInputs(3000), ([seed, dataKey, ephemeral, nonce, plaintext]) => {
+      const recipient = publicKeyFromSeed(seed);
+      // node → pure
+      const sealed = encryptRecord(plaintext, REF);
+      const envelope = sealEnvelope(sealed.dataKey, recipient, REF);
+      const pkg = {
+        ...REF,
+        nonce: toHex(sealed.nonce),
+        salt: toHex(sealed.salt),
+        keyCommitment: toHex(sealed.keyCommitment),
+        ciphertext: toHex(sealed.ciphertext),
+        commitment: sealed.commitment,
+        envelope: toHex(envelope),
+      };
+      assert.deepEqual(pure.openRecordPackage(pkg, seed, sealed.commitment), plaintext);
+      // pure → node
+      const pureEnvelope = pure.sealEnvelopeWith(dataKey, recipient, REF, ephemeral);
+      const opened = openEnvelope(pureEnvelope, seed, REF);
+      assert.deepEqual(opened, dataKey);
+      const ciphertext = pure.encryptRecordWith(dataKey, nonce, plaintext, REF);
+      assert.deepEqual(decryptRecord(opened, nonce, ciphertext, REF), plaintext);
+    }),
     { numRuns: 60 },
   );
 });

@@ -10,7 +10,7 @@ import type { StateReader } from '../../app/state.ts';
 import type { ConsentEvent } from '../../contract/consents.ts';
 import type { SignedTx } from '../../core/tx.ts';
 import type { Caller } from '../auth/caller.ts';
-import { ServiceError } from '../errors.ts';
+import { CallerStreams, type Addressed } from '../live/caller-streams.ts';
 
 /** Who an event is for. */
 export type Audience =
@@ -18,10 +18,7 @@ export type Audience =
   | { readonly kind: 'practitioner'; readonly key: string }
   | { readonly kind: 'grantee'; readonly grantee: Grantee };
 
-export interface AddressedEvent {
-  readonly to: readonly Audience[];
-  readonly event: ConsentEvent;
-}
+export type AddressedEvent = Addressed<ConsentEvent, Audience>;
 
 interface CommittedTx {
   readonly hash: string;
@@ -91,43 +88,11 @@ export function concerns(audience: Audience, caller: Caller): boolean {
   }
 }
 
-/** Most event streams one caller (one key) may hold open at once: a few tabs, not a flood. */
-export const STREAMS_PER_CALLER_MAX = 4;
+export { STREAMS_PER_CALLER_MAX } from '../live/caller-streams.ts';
 
-interface Subscriber {
-  readonly caller: Caller;
-  readonly send: (event: ConsentEvent) => void;
-}
-
-/**
- * The open per-caller streams and the fan-out of each block's events to them. Bounded per caller
- * (STREAMS_PER_CALLER_MAX) and in all (`totalMax`): the next one is refused with 'events.too_many_streams'.
- */
-export class ConsentStreams {
-  private readonly subscribers = new Set<Subscriber>();
-
-  constructor(private readonly totalMax: number) {}
-
-  get size(): number {
-    return this.subscribers.size;
-  }
-
-  /** Adds a stream for `caller`; returns the function that removes it. */
-  open(caller: Caller, send: (event: ConsentEvent) => void): () => void {
-    const mine = [...this.subscribers].filter((s) => s.caller.publicKey === caller.publicKey).length;
-    if (mine >= STREAMS_PER_CALLER_MAX || this.subscribers.size >= this.totalMax) {
-      throw new ServiceError('events.too_many_streams', 'too many event streams; retry later');
-    }
-    const subscriber: Subscriber = { caller, send };
-    this.subscribers.add(subscriber);
-    return () => void this.subscribers.delete(subscriber);
-  }
-
-  /** Sends each event to every open stream it concerns; `read` is only called when a stream is open. */
-  publish(read: () => AddressedEvent[]): void {
-    if (this.subscribers.size === 0) return;
-    for (const { to, event } of read()) {
-      for (const s of this.subscribers) if (to.some((a) => concerns(a, s.caller))) s.send(event);
-    }
+/** The open per-caller consent streams (live/caller-streams.ts), each getting the events that concern it. */
+export class ConsentStreams extends CallerStreams<ConsentEvent, Audience> {
+  constructor(totalMax: number) {
+    super(totalMax, concerns);
   }
 }

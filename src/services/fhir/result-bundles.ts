@@ -17,6 +17,12 @@ export interface SearchsetInput {
   readonly nextCursor?: string;
 }
 
+/** What a module's own search found (api/routes/fhir.ts FhirSearchExtension); total only when known. */
+export interface SearchFound {
+  readonly resources: readonly Resource[];
+  readonly total?: number;
+}
+
 export function searchsetBundle(input: SearchsetInput): Bundle {
   const url = (params: URLSearchParams): string => {
     const text = params.toString();

@@ -1,15 +1,16 @@
 // A gateway's compact signed batch at the custodian (issue 18 §2–3): one device's readings of one period
 // and the device's (or gateway's) signature over the period's root. The node folds the readings into the
 // root itself, submits monitoring.commitBatch signed with its own key (the organisation acts), waits for
-// the commitment to be final, and only then stores the readings: a batch the chain refuses (unknown,
-// unbound or revoked device, a bad signature, a replay) leaves nothing in the store.
+// the commitment to be final, and only then stores the readings, sealed for its own key (reading-store.ts):
+// a batch the chain refuses (unknown, unbound or revoked device, a bad signature, a replay) leaves nothing
+// in the store.
 import { batchSummary, readingProof, type Reading } from '../../app/monitoring/batch.ts';
 import type { BatchSigner } from '../../app/monitoring/commitments.ts';
 import { batchKey, type BatchRecord } from '../../app/monitoring/keys.ts';
 import { readStateValue } from '../../app/state.ts';
 import type { InclusionProofHex } from '../../core/merkle/index.ts';
 import type { CarechainNode } from '../../node/node.ts';
-import { ReadingStore } from '../../node/monitoring/reading-store.ts';
+import { ReadingStore, type StoredReading } from '../../node/monitoring/reading-store.ts';
 import { ServiceError } from '../errors.ts';
 import { SupplyService, supplyRefusal } from '../supply/service.ts';
 
@@ -44,7 +45,7 @@ export class MonitoringIngest {
   constructor(node: CarechainNode, committer: SupplyService) {
     this.node = node;
     this.committer = committer;
-    this.store = ReadingStore.open(node.storage);
+    this.store = ReadingStore.open(node.storage, node.ledger.chainId, node.key);
   }
 
   async ingest(batch: CompactBatch): Promise<BatchCommitted> {
@@ -76,7 +77,7 @@ export class MonitoringIngest {
       throw supplyRefusal(err, tx.type);
     }
     const height = await this.committer.waitCommitted(txHash, tx.type);
-    this.store.putBatch(systemId, periodStartMs, batch.readings);
+    this.store.putBatch(systemId, periodStartMs, periodMs, batch.readings);
     return { txHash, height, root: summary.root, count: summary.count };
   }
 
@@ -97,7 +98,7 @@ export class MonitoringIngest {
   }
 
   /** The device's stored readings in [fromMs, toMs), oldest first. */
-  readings(systemId: string, fromMs: number, toMs: number, limit: number): Reading[] {
+  readings(systemId: string, fromMs: number, toMs: number, limit: number): StoredReading[] {
     return this.store.between(systemId, fromMs, toMs, limit);
   }
 }

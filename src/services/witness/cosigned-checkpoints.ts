@@ -36,11 +36,11 @@ export interface CosignedCheckpoint {
 }
 
 export class CosignedCheckpoints {
-  readonly identity: ChainIdentity;
   private readonly node: CarechainNode;
   private readonly logger: Logger;
   private readonly pullIntervalMs: number;
-  private readonly me: ChainWitness | undefined;
+  /** The identity as of the tip it was read at: governance changes it only by a commit. */
+  private identityAt: { readonly height: number; readonly identity: ChainIdentity } | undefined;
   /** height → node key → cosignature line. */
   private readonly lines = new Map<number, Map<string, string>>();
   private readonly texts = new Map<number, string>();
@@ -53,8 +53,24 @@ export class CosignedCheckpoints {
     this.node = node;
     this.logger = deps.logger;
     this.pullIntervalMs = options.pullIntervalMs ?? 500;
-    this.identity = chainIdentity(node.ledger.genesis, node.ledger.validatorSet);
-    this.me = this.identity.byNodeKey(node.key.publicKey);
+  }
+
+  /**
+   * Who signs for the chain at the tip: the members and validator set of the tip's committed state, so
+   * a member voted in cosigns from its admission and a validator voted out stops counting (issue 15).
+   * Read once per height.
+   */
+  get identity(): ChainIdentity {
+    const height = this.node.ledger.tip().height;
+    if (this.identityAt?.height !== height) {
+      this.identityAt = { height, identity: chainIdentity(this.node.ledger.genesis, this.node.ledger.state) };
+    }
+    return this.identityAt.identity;
+  }
+
+  /** This node as a witness at the tip; undefined while its key is no member's node key. */
+  get me(): ChainWitness | undefined {
+    return this.identity.byNodeKey(this.node.key.publicKey);
   }
 
   /** Answers peers' requests and starts gathering; call after the node has started. */
@@ -88,12 +104,13 @@ export class CosignedCheckpoints {
 
   /** This node's cosignature of a committed height, dated with the block's time. */
   private ownLine(height: number): string | undefined {
-    if (this.me === undefined) return undefined;
+    const me = this.me;
+    if (me === undefined) return undefined;
     const header = this.node.ledger.block(height)?.block.header;
     if (header === undefined) return undefined;
     return cosignLine(
       this.node.key.seed,
-      this.me.cosigner,
+      me.cosigner,
       this.checkpointText(height),
       Math.floor(header.timeMs / 1000),
     );
@@ -107,7 +124,7 @@ export class CosignedCheckpoints {
       for (const old of [...this.lines.keys()].filter((h) => h <= height - HEIGHTS_KEPT))
         this.lines.delete(old);
       const own = this.ownLine(height);
-      if (own !== undefined && this.me !== undefined) held.set(this.me.nodeKey, own);
+      if (own !== undefined) held.set(this.node.key.publicKey, own);
     }
     return held;
   }
@@ -129,13 +146,14 @@ export class CosignedCheckpoints {
   private receive(height: number, lines: unknown): void {
     if (!Array.isArray(lines) || height > this.node.ledger.tip().height) return;
     const text = this.checkpointText(height);
-    const cosigners = this.identity.witnesses.map((w) => w.cosigner);
+    const { witnesses } = this.identity;
+    const cosigners = witnesses.map((w) => w.cosigner);
     const held = this.linesAt(height);
-    for (const line of lines.slice(0, this.identity.witnesses.length)) {
+    for (const line of lines.slice(0, witnesses.length)) {
       if (typeof line !== 'string' || line.length > 512) continue;
       try {
         const [ok] = verifyNote(parseNote(`${text}\n${line}`), cosigners);
-        const witness = this.identity.witnesses.find((w) => w.cosigner === ok?.verifier);
+        const witness = witnesses.find((w) => w.cosigner === ok?.verifier);
         if (witness !== undefined) held.set(witness.nodeKey, line.endsWith('\n') ? line : `${line}\n`);
       } catch {
         // A line that fails, or of a key we do not know: dropped (a peer on a fork signs other text).
@@ -178,15 +196,16 @@ export class CosignedCheckpoints {
   }
 
   private noteAt(height: number): string | undefined {
-    if (this.me === undefined) return undefined;
+    const me = this.me;
+    if (me === undefined) return undefined;
     const text = this.checkpointText(height);
     const held = this.linesAt(height);
-    // Validators' lines first, in the policy's order, so the note reads the same from every node.
+    // In the policy's order, so the note reads the same from every node; a key voted out is left out.
     const cosignatures = this.identity.witnesses.flatMap((w) => {
       const line = held.get(w.nodeKey);
       return line === undefined ? [] : [line];
     });
-    return formatNote(text, [signNoteLine(this.node.key.seed, this.me.log, text), ...cosignatures]);
+    return formatNote(text, [signNoteLine(this.node.key.seed, me.log, text), ...cosignatures]);
   }
 
   /** The latest checkpoint whose cosignatures meet the policy in force; 404 checkpoint.none before one. */

@@ -4,9 +4,14 @@
 // witness (type 0x04, key name "<orgId>.<origin>"), both with its node key. The default witness policy
 // (c2sp.org/tlog-policy) names every node key as a log, and puts the validators' cosigning keys in a
 // group that needs more than 2/3 of the voting power, the non-voting members' in a group that needs a
-// majority of them, and asks for all of both.
-import { parseMembershipGenesis } from '../../app/membership/genesis.ts';
+// majority of them, and asks for all of both. The members and validators are read from committed state,
+// not genesis, so the identity follows governance: a member voted in, a rotated key, a validator voted
+// out (a departure from a policy fixed at genesis, docs/ARCHITECTURE.md).
+import { validatorSetFromState } from '../../app/consensus/index.ts';
+import { isActiveMember } from '../../app/governance/members.ts';
+import { validatorKeysAhead } from '../../app/governance/transport-keys.ts';
 import { networkParameter } from '../../app/governance/params.ts';
+import { organisation, organisationIds } from '../../app/membership/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 import { fromHex } from '../../core/bytes.ts';
 import {
@@ -20,7 +25,6 @@ import {
   type WitnessPolicy,
 } from '../../core/c2sp/index.ts';
 import type { Genesis } from '../../core/genesis.ts';
-import type { ValidatorSet } from '../../core/validators.ts';
 
 export interface ChainWitness {
   /** The policy's name for this witness: the organisation id (with "-2", "-3"… for its further nodes). */
@@ -63,19 +67,36 @@ export function validatorThreshold(powers: readonly number[]): number {
   return ascending.length;
 }
 
-export function chainIdentity(genesis: Genesis, validatorSet: ValidatorSet): ChainIdentity {
-  const origin = chainOrigin(genesis);
-  const orgs = parseMembershipGenesis(genesis) ?? [];
-  const power = new Map(validatorSet.validators.map((v) => [v.publicKey, v.power]));
-  const nodes: { orgId: string; nodeKey: string }[] = orgs.flatMap((org) =>
-    org.nodeKeys.map((nodeKey) => ({ orgId: org.id, nodeKey })),
-  );
+/**
+ * The node keys that sign for the chain at the state's height: every node key of an active member
+ * organisation, and every key of the validator set in force (a suspended or removed organisation's
+ * validator still signs until the change that takes it out activates), in membership's order.
+ */
+function signingNodes(state: StateReader): {
+  nodes: { orgId: string; nodeKey: string }[];
+  power: Map<string, number>;
+} {
+  const validators = validatorSetFromState(state).validators;
+  const power = new Map(validators.map((v) => [v.publicKey, v.power]));
+  const nodes = organisationIds(state).flatMap((orgId) => {
+    const active = isActiveMember(state, orgId);
+    return (organisation(state, orgId)?.nodeKeys ?? [])
+      .filter((nodeKey) => active || power.has(nodeKey))
+      .map((nodeKey) => ({ orgId, nodeKey }));
+  });
   // A chain without membership (a dev chain): its validators name themselves.
-  for (const v of validatorSet.validators) {
+  for (const v of validators) {
     if (!nodes.some((n) => n.nodeKey === v.publicKey)) {
       nodes.push({ orgId: `validator-${v.publicKey.slice(0, 16)}`, nodeKey: v.publicKey });
     }
   }
+  return { nodes, power };
+}
+
+/** The chain's witnesses and default policy as of `state`, the committed state of one height. */
+export function chainIdentity(genesis: Genesis, state: StateReader): ChainIdentity {
+  const origin = chainOrigin(genesis);
+  const { nodes, power } = signingNodes(state);
   const seen = new Map<string, number>();
   const witnesses = nodes.map(({ orgId, nodeKey }): ChainWitness => {
     const n = (seen.get(orgId) ?? 0) + 1;
@@ -91,10 +112,14 @@ export function chainIdentity(genesis: Genesis, validatorSet: ValidatorSet): Cha
     };
   });
   const byKey = new Map(witnesses.map((w) => [w.nodeKey, w]));
+  // A member whose key a passed vote has scheduled to validate enters the default policy at its
+  // activation, in the validators group: until then it is left out (not made a non-voting member the
+  // quorum would wait for while it syncs).
+  const scheduled = validatorKeysAhead(state);
   return {
     origin,
     witnesses,
-    defaultPolicyText: defaultPolicy(witnesses),
+    defaultPolicyText: defaultPolicy(witnesses.filter((w) => w.power > 0 || !scheduled.has(w.nodeKey))),
     byNodeKey: (nodeKey) => byKey.get(nodeKey),
   };
 }

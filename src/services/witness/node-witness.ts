@@ -28,40 +28,49 @@ export interface WitnessKeys {
 
 export class NodeWitness {
   readonly checkpoints: CosignedCheckpoints;
-  readonly witness: Witness | undefined;
   private readonly node: CarechainNode;
   private readonly logger: Logger;
   private readonly store: WitnessStateStore;
+  private made: Witness | undefined;
 
   constructor(node: CarechainNode, options: { pullIntervalMs?: number }, deps: { logger: Logger }) {
     this.node = node;
     this.logger = deps.logger;
     this.checkpoints = new CosignedCheckpoints(node, options, deps);
     this.store = new WitnessStateStore(node.storage.open('witness'));
-    const identity = this.checkpoints.identity;
-    const me = identity.byNodeKey(node.key.publicKey);
-    this.witness =
-      me === undefined
-        ? undefined
-        : new Witness(
-            {
-              seed: node.key.seed,
-              cosigner: me.cosigner,
-              logs: (origin) =>
-                origin === identity.origin ? identity.witnesses.map((w) => w.log) : undefined,
-            },
-            {
-              store: this.store,
-              nowMs: () => Date.now(),
-              onFork: (refused) => {
-                try {
-                  this.reportFork(refused.kind, refused.note);
-                } catch (err) {
-                  this.logger.warn({ err }, 'a refused checkpoint was not reported as fork evidence');
-                }
-              },
-            },
-          );
+  }
+
+  /**
+   * This node's tlog-witness, made once its key is a member's node key (at start, or from the commit
+   * that admits it); undefined before. Its state is the node's 'witness' store either way.
+   */
+  get witness(): Witness | undefined {
+    if (this.made !== undefined) return this.made;
+    const me = this.checkpoints.me;
+    if (me === undefined) return undefined;
+    this.made = new Witness(
+      {
+        seed: this.node.key.seed,
+        cosigner: me.cosigner,
+        // The logs of the tip's identity: a member voted in may sign as the log from its admission.
+        logs: (origin) => {
+          const identity = this.checkpoints.identity;
+          return origin === identity.origin ? identity.witnesses.map((w) => w.log) : undefined;
+        },
+      },
+      {
+        store: this.store,
+        nowMs: () => Date.now(),
+        onFork: (refused) => {
+          try {
+            this.reportFork(refused.kind, refused.note);
+          } catch (err) {
+            this.logger.warn({ err }, 'a refused checkpoint was not reported as fork evidence');
+          }
+        },
+      },
+    );
+    return this.made;
   }
 
   start(): void {

@@ -199,6 +199,25 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'governance.not_governance_tx':
     'Only a proposal, or a vote on this proposal, signed by your organisation’s admin key, can be sent here.',
   'governance.proposal_not_found': 'No proposal has this id.',
+  'genomics.budget_exhausted':
+    'Your query budget across the network is spent, so this question cannot be answered.',
+  'genomics.commit_timeout': 'The network did not record this in time. Try again in a minute.',
+  'genomics.dataset_exists': 'This genome is already registered.',
+  'genomics.invalid': 'This request is malformed. Check what you sent.',
+  'genomics.invalid_passport':
+    'Your research Passport could not be verified. Sign in with your Passport broker again.',
+  'genomics.invalid_query': 'This genomic query is not valid. Check the chromosome, position and bases.',
+  'genomics.invalid_vcf': 'This VCF file is not valid, so it was not stored.',
+  'genomics.no_research_consent': 'There is no research consent to withdraw.',
+  'genomics.not_custodian': 'Only the organisation that holds this genome can do this.',
+  'genomics.not_org': 'Only an organisation can do this.',
+  'genomics.not_patient': 'Only the patient or their proxy can do this.',
+  'genomics.not_researcher': 'Only a signed-in researcher can query genomes.',
+  'genomics.not_staff': 'Only staff of this organisation can do this.',
+  'genomics.too_large': 'This is too large to send.',
+  'genomics.unavailable': 'Genomics is unavailable at this node right now. Try again in a minute.',
+  'genomics.unknown_dataset': 'No such genome is held here.',
+  'genomics.unknown_patient': 'No such patient is registered.',
   'governance.already_voted': 'Your organisation has already voted on this proposal.',
   'governance.duplicate_validator': 'This validator is already in the set.',
   'governance.invalid_validator_set':

@@ -15,8 +15,19 @@ test('each sample carries the VRS ids of its genotype’s sequence alleles on kn
   const result = readVariants(vcf, GRCH38);
   assert.ok(result.ok);
   assert.deepEqual(result.samples, [
-    { sample: 'P1', vrsIds: ['ga4gh:VA.0AePZIWZUNsUlQTamyLrjm2HWUw2opLt'] },
-    { sample: 'P2', vrsIds: [] },
+    {
+      sample: 'P1',
+      vrsIds: ['ga4gh:VA.0AePZIWZUNsUlQTamyLrjm2HWUw2opLt'],
+      alleles: [
+        {
+          vrsId: 'ga4gh:VA.0AePZIWZUNsUlQTamyLrjm2HWUw2opLt',
+          accession: 'SQ.IIB53T8CNeJJdUqzn9V_JnRtQadwWCbl',
+          start: 44908821,
+          end: 44908822,
+        },
+      ],
+    },
+    { sample: 'P2', vrsIds: [], alleles: [] },
   ]);
 });
 

@@ -14,6 +14,7 @@ export const STORE_FILES: Record<StoreName, string> = {
   'break-glass': 'break-glass.sqlite',
   witness: 'witness.sqlite',
   monitoring: 'monitoring.sqlite',
+  genomics: 'genomics.sqlite',
 };
 
 export class SqliteStorage implements Storage {

@@ -1,5 +1,6 @@
 // The patient's portal: their records, their consents, who looked at their data, their data to take
-// away or erase, and the clinical trials they take part in. Everything the patient signs (consent, erasure) is signed in this page. A badge on
+// away or erase, the clinical trials they take part in, and their genome's research consent and use.
+// Everything the patient signs (consent, erasure) is signed in this page. A badge on
 // the consent tab counts the requests waiting for an answer, kept current by the patient's own event
 // stream (lib/live.ts), which also refreshes the consent tab without a reload.
 import { useCallback, useEffect, useState } from 'react';
@@ -11,6 +12,7 @@ import { AccessLog } from './AccessLog.tsx';
 import { ConsentManager } from './ConsentManager.tsx';
 import { MyData } from './MyData.tsx';
 import { MyTrials } from './MyTrials.tsx';
+import { MyGenome } from './MyGenome.tsx';
 import { Timeline } from './Timeline.tsx';
 
 const TABS = [
@@ -19,6 +21,7 @@ const TABS = [
   { id: 'log', label: 'Who looked at my data' },
   { id: 'data', label: 'Share, download or erase' },
   { id: 'trials', label: 'My trials' },
+  { id: 'genome', label: 'My genome' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -91,6 +94,7 @@ export function PatientPortal() {
         {tab === 'log' && <AccessLog />}
         {tab === 'data' && <MyData />}
         {tab === 'trials' && <MyTrials />}
+        {tab === 'genome' && <MyGenome />}
       </div>
     </section>
   );

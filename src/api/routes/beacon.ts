@@ -1,0 +1,252 @@
+// GA4GH Beacon v2 (issue 19 §4) at /beacon/v2, after the framework's endpoints: /info (and /), /map,
+// /configuration, /entry_types and /filtering_terms are public; /g_variants (GET and POST) needs a caller,
+// whose identity's network-wide budget pays for the query before any genome is looked at. Errors keep the
+// domain shape ({ error: { code, message, details } }) with catalogue codes: 400, 401, 429.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ResearchPurpose, StatedUse } from '../../app/genomics/duo/match.ts';
+import { GRCH38_REFGET } from '../../app/genomics/vrs/grch38.ts';
+import { organisation, organisationActingAs } from '../../app/membership/queries.ts';
+import {
+  BEACON_API_VERSION,
+  BEACON_PATHS,
+  beaconConfigurationResponseSchema,
+  beaconEntryTypesResponseSchema,
+  beaconFilteringTermsResponseSchema,
+  beaconInfoResponseSchema,
+  beaconMapResponseSchema,
+  gVariantsQuerySchema,
+  gVariantsRequestSchema,
+  gVariantsResponseSchema,
+  PASSPORT_HEADER,
+  type GVariantsQuery,
+  type GVariantsRequest,
+  type GVariantsResponse,
+  type StatedUseBody,
+} from '../../contract/beacon.ts';
+import { errorSchema } from '../../contract/ledger.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import type { Caller } from '../../services/auth/caller.ts';
+import type { Beacon, Granularity, VariantQuery, VariantRecord } from '../../services/genomics/beacon.ts';
+import { grantsRecordAccess, verifyPassport, type PassportTrust } from '../../services/genomics/passport.ts';
+import { systemClock } from '../../node/env.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { beaconDocuments } from './beacon-documents.ts';
+
+const VARIANT_SCHEMA = { entityType: 'genomicVariation', schema: 'ga4gh-beacon-variant-v2.0.0' };
+
+/** Without a stated use (GET), a query is health research by a not-for-profit, with nothing promised. */
+const DEFAULT_USE: StatedUseBody = {
+  purpose: { kind: 'health' },
+  project: 'unstated',
+  country: 'ZZ',
+  forProfit: false,
+  commercial: false,
+  geneticStudy: true,
+  ethicsApproved: false,
+  willPublish: false,
+  willCollaborate: false,
+  willReturnResults: false,
+};
+
+function variantOf(parameters: Omit<GVariantsQuery, 'requestedGranularity'>): VariantQuery {
+  const accession = GRCH38_REFGET.get(parameters.referenceName)!;
+  const { start, end, referenceBases, alternateBases } = parameters;
+  if (referenceBases !== undefined && alternateBases !== undefined && end === undefined) {
+    return { kind: 'sequence', accession, start, referenceBases, alternateBases };
+  }
+  if (end !== undefined && referenceBases === undefined && alternateBases === undefined) {
+    return { kind: 'range', accession, start, end };
+  }
+  throw new ServiceError(
+    'genomics.invalid_query',
+    'a sequence query gives start, referenceBases and alternateBases; a range query start and end',
+  );
+}
+
+function purposeOf(stated: StatedUseBody['purpose']): ResearchPurpose {
+  if (stated.kind !== 'disease') return { kind: stated.kind as Exclude<ResearchPurpose['kind'], 'disease'> };
+  if (stated.disease === undefined) {
+    throw new ServiceError('genomics.invalid_query', 'a disease-specific purpose names the disease');
+  }
+  return { kind: 'disease', disease: stated.disease };
+}
+
+interface Researcher {
+  readonly identities: readonly string[];
+  readonly institution: string;
+  readonly recordAccess: boolean;
+}
+
+/**
+ * Who asks: a Passport's subject and linked identities when the request carries one (records if its
+ * visas grant them), else the practitioner the node token names (never records).
+ */
+async function researcher(request: FastifyRequest, trust: PassportTrust | undefined): Promise<Researcher> {
+  const passport = request.headers[PASSPORT_HEADER];
+  if (passport !== undefined) {
+    if (trust === undefined || typeof passport !== 'string' || passport.length > PASSPORT_BYTES_MAX) {
+      throw new ServiceError('genomics.invalid_passport', 'this node accepts no such Passport');
+    }
+    const verified = await verifyPassport(passport, trust, Math.floor(systemClock.nowMs() / 1000));
+    return {
+      identities: verified.identities,
+      institution: verified.identities[0]!,
+      recordAccess: grantsRecordAccess(verified, trust),
+    };
+  }
+  const caller: Caller = await request.caller();
+  if (caller.kind !== 'practitioner') {
+    throw new ServiceError('genomics.not_researcher', 'genomic discovery is for researchers');
+  }
+  return { identities: [caller.publicKey], institution: caller.orgId, recordAccess: false };
+}
+
+/** A Passport with its visas is a few kB; this bounds what a request may make the node verify. */
+const PASSPORT_BYTES_MAX = 64 * 1024;
+
+export function registerBeaconRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  beacon: Beacon,
+  trust: PassportTrust | undefined,
+): void {
+  const beaconId = () => `carechain.${node.ledger.chainId}.${node.key.publicKey.slice(0, 16)}`;
+  const informational = () => ({
+    beaconId: beaconId(),
+    apiVersion: BEACON_API_VERSION,
+    returnedSchemas: [VARIANT_SCHEMA],
+  });
+  const documents = beaconDocuments('');
+
+  const info = () => {
+    const { state } = node.ledger;
+    const self = organisation(state, organisationActingAs(state, node.key.publicKey) ?? '');
+    return {
+      meta: informational(),
+      response: {
+        id: beaconId(),
+        name: `carechain beacon${self === undefined ? '' : ` of ${self.name}`}`,
+        apiVersion: BEACON_API_VERSION,
+        environment: 'prod' as const,
+        organization: { id: self?.id ?? 'unknown', name: self?.name ?? 'unknown' },
+        description: 'Genomic variant discovery under DUO terms, research consent and a network-wide budget',
+      },
+    };
+  };
+  for (const url of [BEACON_PATHS.info, BEACON_PATHS.root]) {
+    app.get(url, { schema: { response: { 200: beaconInfoResponseSchema } } }, () => info());
+  }
+  app.get(
+    BEACON_PATHS.configuration,
+    { schema: { response: { 200: beaconConfigurationResponseSchema } } },
+    () => ({
+      meta: informational(),
+      response: documents.configuration,
+    }),
+  );
+  app.get(BEACON_PATHS.map, { schema: { response: { 200: beaconMapResponseSchema } } }, (request) => ({
+    meta: informational(),
+    response: beaconDocuments(`${request.protocol}://${request.host}`).map,
+  }));
+  app.get(BEACON_PATHS.entryTypes, { schema: { response: { 200: beaconEntryTypesResponseSchema } } }, () => ({
+    meta: informational(),
+    response: { entryTypes: documents.configuration.entryTypes },
+  }));
+  app.get(
+    BEACON_PATHS.filteringTerms,
+    { schema: { response: { 200: beaconFilteringTermsResponseSchema } } },
+    () => ({ meta: informational(), response: { filteringTerms: [] } }),
+  );
+
+  const answer = async (
+    request: FastifyRequest,
+    parameters: Omit<GVariantsQuery, 'requestedGranularity'>,
+    requested: Granularity,
+    stated: StatedUseBody,
+  ): Promise<GVariantsResponse> => {
+    const who = await researcher(request, trust);
+    const variant = variantOf(parameters);
+    const use: StatedUse = {
+      ...stated,
+      purpose: purposeOf(stated.purpose),
+      researcher: who.identities[0]!,
+      institution: who.institution,
+    };
+    const result = await beacon.query({
+      identities: who.identities,
+      use,
+      variant,
+      granularity: requested,
+      recordAccess: who.recordAccess,
+    });
+    return {
+      meta: {
+        beaconId: beaconId(),
+        apiVersion: BEACON_API_VERSION,
+        returnedGranularity: result.returnedGranularity,
+        returnedSchemas: [VARIANT_SCHEMA],
+        receivedRequestSummary: {
+          apiVersion: BEACON_API_VERSION,
+          requestedSchemas: [VARIANT_SCHEMA],
+          pagination: { skip: 0, limit: 0 },
+          // requestParameters is left out: the framework's placeholder takes only objects as values, which
+          // the variant query's scalar parameters are not.
+          requestedGranularity: requested,
+        },
+      },
+      responseSummary: {
+        exists: result.exists,
+        ...(result.count === undefined ? {} : { numTotalResults: result.count }),
+      },
+      ...(result.records === undefined ? {} : { response: resultSets(beaconId(), result.records) }),
+      info: { budget: result.budget },
+    };
+  };
+  const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema, 503: errorSchema };
+
+  app.get<{ Querystring: GVariantsQuery }>(
+    BEACON_PATHS.gVariants,
+    { schema: { querystring: gVariantsQuerySchema, response: { 200: gVariantsResponseSchema, ...errors } } },
+    async (request, reply) => {
+      const { requestedGranularity, ...parameters } = request.query;
+      const body = await answer(request, parameters, requestedGranularity ?? 'boolean', DEFAULT_USE);
+      return reply.header('cache-control', 'no-store').send(body);
+    },
+  );
+  app.post<{ Body: GVariantsRequest }>(
+    BEACON_PATHS.gVariants,
+    { schema: { body: gVariantsRequestSchema, response: { 200: gVariantsResponseSchema, ...errors } } },
+    async (request, reply) => {
+      const { query, statedUse } = request.body;
+      const body = await answer(
+        request,
+        query.requestParameters,
+        query.requestedGranularity ?? 'boolean',
+        statedUse,
+      );
+      return reply.header('cache-control', 'no-store').send(body);
+    },
+  );
+}
+
+/** beaconResultsets: this custodian's genomes as one result set, one result per carried variant. */
+function resultSets(
+  id: string,
+  records: readonly VariantRecord[],
+): NonNullable<GVariantsResponse['response']> {
+  return {
+    resultSets: [
+      {
+        id,
+        setType: 'dataset',
+        exists: records.length > 0,
+        resultsCount: records.length,
+        results: records.map((r) => ({
+          variantInternalId: r.vrsId,
+          variation: { ...r.allele },
+          caseLevelData: r.individualIds.map((individualId) => ({ individualId })),
+        })),
+      },
+    ],
+  };
+}

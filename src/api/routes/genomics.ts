@@ -1,0 +1,81 @@
+// The genomics domain routes of a custodian node (issue 19 §1, §5), and its Beacon (beacon.ts).
+//   POST /api/v1/genomics/genomes        staff of this organisation: a patient's VCF, kept as Crypt4GH,
+//                                        answered once its commitment is final
+//   GET  /api/v1/genomics/genomes/mine   the patient: their genomes held here, and how many queries
+//                                        counted each, with their research consent
+// The VCF is never logged (server.ts logs no bodies) and never echoed in an error.
+import type { FastifyInstance } from 'fastify';
+import type { DataUse } from '../../app/genomics/duo/codes.ts';
+import { readDatasetUsage, readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
+import { utf8 } from '../../core/bytes.ts';
+import {
+  GENOME_BODY_BYTES_MAX,
+  GENOMES_PATH,
+  genomeRegisteredSchema,
+  genomeUploadSchema,
+  MY_GENOMES_PATH,
+  myGenomesSchema,
+  type GenomeUploadBody,
+  type MyGenomesBody,
+} from '../../contract/genomics.ts';
+import { errorSchema } from '../../contract/ledger.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import { ServiceError } from '../../services/errors.ts';
+import { genomicsServices, type GenomicsServiceOptions } from '../../services/genomics/index.ts';
+import { registerBeaconRoutes } from './beacon.ts';
+
+export function registerGenomicsRoutes(
+  app: FastifyInstance,
+  node: CarechainNode,
+  options: GenomicsServiceOptions = {},
+): void {
+  const services = genomicsServices(node, options);
+  registerBeaconRoutes(app, node, services.beacon, options.passportTrust);
+
+  app.post<{ Body: GenomeUploadBody }>(
+    GENOMES_PATH,
+    {
+      bodyLimit: GENOME_BODY_BYTES_MAX,
+      schema: {
+        body: genomeUploadSchema,
+        response: { 200: genomeRegisteredSchema, 400: errorSchema, 403: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => {
+      const caller = await request.caller();
+      const { patient, vcf, encoding, dataUse } = request.body;
+      return services.custody.upload(caller, {
+        patient,
+        vcf: encoding === 'base64' ? new Uint8Array(Buffer.from(vcf, 'base64')) : utf8(vcf),
+        // The chain parses the terms again (duo/payload.ts): what it refuses is a 400 'genomics.invalid'.
+        dataUse: dataUse as unknown as DataUse,
+      });
+    },
+  );
+
+  app.get(
+    MY_GENOMES_PATH,
+    { schema: { response: { 200: myGenomesSchema, 403: errorSchema } } },
+    async (request, reply) => {
+      const caller = await request.caller();
+      if (caller.kind === 'practitioner') {
+        throw new ServiceError('genomics.not_patient', 'this is the patient’s own view');
+      }
+      const { state } = node.ledger;
+      const genomes = services.store.datasetIdsOf(caller.pseudonym).flatMap((datasetId) => {
+        const dataset = readGenomeDataset(state, datasetId);
+        if (dataset === undefined || dataset.status !== 'active') return [];
+        const { queries } = readDatasetUsage(state, datasetId);
+        return [
+          { datasetId, orgId: dataset.orgId, variantCount: dataset.variantCount, queriesCounted: queries },
+        ];
+      });
+      const consent = readResearchConsent(state, caller.pseudonym);
+      const body: MyGenomesBody = {
+        genomes,
+        researchConsent: (consent?.dataUse ?? null) as unknown as MyGenomesBody['researchConsent'],
+      };
+      return reply.header('cache-control', 'no-store').send(body);
+    },
+  );
+}

@@ -1,0 +1,162 @@
+// The genomics module's txs (issue 19 §1–§3, §5): a custodian registers a patient's genome as a salted
+// commitment with the dataset's DUO terms and may erase it; the patient gives or withdraws research
+// consent (purpose HRESCH) with DUO terms of their own; and a beacon, before it looks at any genome,
+// commits the query's price against the researcher's one network-wide budget. That spend is also the
+// access event: each genome the query was allowed to count has its usage counted.
+import type { CanonicalValue } from '../../core/canonical.ts';
+import { organisationActingAs, patientActingAs, patientRecord } from '../membership/queries.ts';
+import type { TxContext, TxHandler } from '../module.ts';
+import { exactObject, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import type { StateReader } from '../state.ts';
+import { writeStateValue } from '../state.ts';
+import { dataUseField } from './duo/payload.ts';
+import {
+  datasetUsageKey,
+  genomeDatasetKey,
+  queryBudgetKey,
+  readDatasetUsage,
+  readGenomeDataset,
+  readQueryBudget,
+  readResearchConsent,
+  researchConsentKey,
+  type GenomeDataset,
+} from './keys.ts';
+
+/** A query names at most this many genomes it counted: the spend stays one small tx. */
+export const SPEND_DATASETS_MAX = 512;
+/** A Passport's subject and its linked identities: each has a budget, and a query pays from all. */
+export const RESEARCHER_IDENTITIES_MAX = 8;
+
+function signingOrg(state: StateReader, signer: string): string {
+  const orgId = organisationActingAs(state, signer);
+  if (orgId !== undefined) return orgId;
+  throw rejected('genomics.not_org', 'only an organisation’s node or administrator may do this');
+}
+
+function signingPatient(state: StateReader, signer: string): string {
+  const pseudonym = patientActingAs(state, signer);
+  if (pseudonym !== undefined) return pseudonym;
+  throw rejected('genomics.not_patient', 'only the patient or their proxy may do this');
+}
+
+const id32 = (value: CanonicalValue | undefined, field: string): string => hexField(value, field, 32);
+
+function applyRegisterDataset(ctx: TxContext, payload: CanonicalValue): void {
+  const p = exactObject(payload, 'genomics.registerDataset payload', [
+    'datasetId',
+    'patient',
+    'root',
+    'variantCount',
+    'dataUse',
+  ]);
+  const datasetId = id32(p.datasetId, 'datasetId');
+  const patient = id32(p.patient, 'patient');
+  const record: GenomeDataset = {
+    orgId: signingOrg(ctx.state, ctx.signer),
+    patient,
+    root: id32(p.root, 'root'),
+    variantCount: safeIntegerField(p.variantCount, 'variantCount', 0),
+    dataUse: dataUseField(p.dataUse, 'dataUse'),
+    status: 'active',
+    height: ctx.height,
+  };
+  if (readGenomeDataset(ctx.state, datasetId) !== undefined) {
+    throw rejected('genomics.dataset_exists', 'this dataset is registered already');
+  }
+  if (patientRecord(ctx.state, patient) === undefined) {
+    throw rejected('genomics.unknown_patient', 'no such patient');
+  }
+  writeStateValue(ctx.state, genomeDatasetKey(datasetId), record);
+}
+
+function ownDataset(ctx: TxContext, datasetId: string, orgId: string): GenomeDataset {
+  const dataset = readGenomeDataset(ctx.state, datasetId);
+  if (dataset === undefined || dataset.status !== 'active') {
+    throw rejected('genomics.unknown_dataset', 'no such genome is held');
+  }
+  if (dataset.orgId !== orgId) {
+    throw rejected('genomics.not_custodian', 'only the genome’s custodian may do this');
+  }
+  return dataset;
+}
+
+function applyEraseDataset(ctx: TxContext, payload: CanonicalValue): void {
+  const p = exactObject(payload, 'genomics.eraseDataset payload', ['datasetId']);
+  const datasetId = id32(p.datasetId, 'datasetId');
+  const dataset = ownDataset(ctx, datasetId, signingOrg(ctx.state, ctx.signer));
+  writeStateValue(ctx.state, genomeDatasetKey(datasetId), { ...dataset, status: 'erased' });
+}
+
+function applyConsentResearch(ctx: TxContext, payload: CanonicalValue): void {
+  const p = exactObject(payload, 'genomics.consentResearch payload', ['dataUse']);
+  const dataUse = dataUseField(p.dataUse, 'dataUse');
+  const pseudonym = signingPatient(ctx.state, ctx.signer);
+  writeStateValue(ctx.state, researchConsentKey(pseudonym), { dataUse, height: ctx.height });
+}
+
+function applyWithdrawResearch(ctx: TxContext, payload: CanonicalValue): void {
+  exactObject(payload, 'genomics.withdrawResearch payload', []);
+  const pseudonym = signingPatient(ctx.state, ctx.signer);
+  if (readResearchConsent(ctx.state, pseudonym) === undefined) {
+    throw rejected('genomics.no_research_consent', 'there is no research consent to withdraw');
+  }
+  ctx.state.delete(researchConsentKey(pseudonym));
+}
+
+/** A sorted list of distinct 32-byte ids, `min` to `max` long. */
+function sortedIds(value: CanonicalValue | undefined, field: string, max: number, min = 0): string[] {
+  if (!Array.isArray(value) || value.length < min || value.length > max) {
+    throw invalidPayload(`${field} lists ${min} to ${max} ids`, { field });
+  }
+  const ids = (value as CanonicalValue[]).map((item) => id32(item, field));
+  for (let i = 1; i < ids.length; i += 1) {
+    if (ids[i - 1]! >= ids[i]!) throw invalidPayload(`${field} are sorted, each once`, { field });
+  }
+  return ids;
+}
+
+function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
+  const p = exactObject(payload, 'genomics.spendBudget payload', [
+    'researchers',
+    'queryHash',
+    'priceMilliBits',
+    'datasets',
+  ]);
+  const researchers = sortedIds(p.researchers, 'researchers', RESEARCHER_IDENTITIES_MAX, 1);
+  id32(p.queryHash, 'queryHash');
+  const price = safeIntegerField(p.priceMilliBits, 'priceMilliBits', 0);
+  const datasets = sortedIds(p.datasets, 'datasets', SPEND_DATASETS_MAX);
+  const orgId = signingOrg(ctx.state, ctx.signer);
+  for (const datasetId of datasets) ownDataset(ctx, datasetId, orgId);
+  // Linked identities are one researcher: the query is paid by each, so none of them can go past its limit.
+  const budgets = researchers.map((researcher) => readQueryBudget(ctx.state, researcher));
+  const remaining = Math.min(...budgets.map((b) => b.limitMilliBits - b.spentMilliBits));
+  if (price > remaining) {
+    throw rejected('genomics.budget_exhausted', 'this query would spend more than the budget left', {
+      remainingMilliBits: Math.max(0, remaining),
+    });
+  }
+  researchers.forEach((researcher, i) => {
+    const budget = budgets[i]!;
+    writeStateValue(ctx.state, queryBudgetKey(researcher), {
+      ...budget,
+      spentMilliBits: budget.spentMilliBits + price,
+      queries: budget.queries + 1,
+    });
+  });
+  for (const datasetId of datasets) {
+    const usage = readDatasetUsage(ctx.state, datasetId);
+    writeStateValue(ctx.state, datasetUsageKey(datasetId), {
+      queries: usage.queries + 1,
+      lastHeight: ctx.height,
+    });
+  }
+}
+
+export const GENOMICS_HANDLERS: readonly TxHandler[] = [
+  { type: 'genomics.registerDataset', apply: applyRegisterDataset },
+  { type: 'genomics.eraseDataset', apply: applyEraseDataset },
+  { type: 'genomics.consentResearch', apply: applyConsentResearch },
+  { type: 'genomics.withdrawResearch', apply: applyWithdrawResearch },
+  { type: 'genomics.spendBudget', apply: applySpendBudget },
+];

@@ -1,0 +1,54 @@
+// One HTTP call to a node's public API, shared by the clients in this folder (patient, governance):
+// JSON in, JSON out, and a refusal turned into the caller's own error with the node's stable code.
+import { refusalOf } from '../contract/errors.ts';
+
+/**
+ * The part of fetch these clients use. The platform's fetch by default (a browser, or Node.js trusting
+ * the system's CAs); the `carechain` command passes one that trusts a node's own CA (`--ca`).
+ */
+export type FetchLike = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }>;
+
+/** The platform's fetch, looked up at call time (a test or a polyfill may set it later). */
+export const platformFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
+
+/** An API refusal, with the node's stable error code (never the request); each client names its own. */
+export class ApiRefusal extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function callApi(
+  fetch: FetchLike,
+  url: string,
+  method: 'GET' | 'POST',
+  refused: new (status: number, code: string, message: string) => ApiRefusal,
+  body?: unknown,
+  token?: string,
+): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const answer: unknown = text === '' ? {} : JSON.parse(text);
+  if (!response.ok) {
+    // The domain's catalogue code; a FHIR OperationOutcome's issue type is not one, so it stays http.<status>.
+    const refusal = refusalOf(answer);
+    const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
+    throw new refused(response.status, code, refusal?.message ?? response.statusText);
+  }
+  return answer;
+}

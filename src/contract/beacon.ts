@@ -1,0 +1,188 @@
+// GA4GH Beacon v2 at /beacon/v2 (issue 19 §4), shaped after the framework's JSON Schemas
+// (beacon-v2/framework/json: responses/*, configuration/*, requests/beaconRequestBody.json). The
+// informational endpoints are public; /g_variants needs a caller (the researcher whose budget pays): a
+// node token, or a GA4GH Passport in the `ga4gh-passport` header. Record granularity needs the Passport's
+// ControlledAccessGrants and ResearcherStatus visas.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const BEACON_BASE = '/beacon/v2';
+export const BEACON_API_VERSION = 'v2.0.0';
+/** The request header that carries a GA4GH Passport (a JWT) to /g_variants. */
+export const PASSPORT_HEADER = 'ga4gh-passport';
+export const BEACON_PATHS = {
+  info: `${BEACON_BASE}/info`,
+  root: BEACON_BASE,
+  configuration: `${BEACON_BASE}/configuration`,
+  map: `${BEACON_BASE}/map`,
+  entryTypes: `${BEACON_BASE}/entry_types`,
+  filteringTerms: `${BEACON_BASE}/filtering_terms`,
+  gVariants: `${BEACON_BASE}/g_variants`,
+} as const;
+
+const schemaRef = Type.Object({ entityType: Type.String(), schema: Type.String() });
+const anyObject = Type.Record(Type.String(), Type.Unknown());
+
+export const informationalMetaSchema = Type.Object({
+  beaconId: Type.String(),
+  apiVersion: Type.String(),
+  returnedSchemas: Type.Array(schemaRef),
+});
+
+export const beaconInfoResponseSchema = Type.Object({
+  meta: informationalMetaSchema,
+  response: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    apiVersion: Type.String(),
+    environment: Type.Union([
+      Type.Literal('prod'),
+      Type.Literal('test'),
+      Type.Literal('dev'),
+      Type.Literal('staging'),
+    ]),
+    organization: Type.Object({ id: Type.String(), name: Type.String() }),
+    description: Type.String(),
+  }),
+});
+
+/** /configuration, /map and /entry_types: static documents whose inner shapes the framework defines. */
+export const beaconConfigurationResponseSchema = Type.Object({
+  meta: informationalMetaSchema,
+  response: Type.Object({
+    $schema: Type.String(),
+    maturityAttributes: Type.Object({ productionStatus: Type.String() }),
+    securityAttributes: Type.Object({
+      defaultGranularity: Type.String(),
+      securityLevels: Type.Array(Type.String()),
+    }),
+    entryTypes: anyObject,
+  }),
+});
+export const beaconMapResponseSchema = Type.Object({
+  meta: informationalMetaSchema,
+  response: Type.Object({ $schema: Type.String(), endpointSets: anyObject }),
+});
+export const beaconEntryTypesResponseSchema = Type.Object({
+  meta: informationalMetaSchema,
+  response: Type.Object({ entryTypes: anyObject }),
+});
+export const beaconFilteringTermsResponseSchema = Type.Object({
+  meta: informationalMetaSchema,
+  response: Type.Object({ filteringTerms: Type.Array(anyObject) }),
+});
+
+const granularity = Type.Union([Type.Literal('boolean'), Type.Literal('count'), Type.Literal('record')]);
+const position = Type.Integer({ minimum: 0, maximum: 300_000_000 });
+const bases = Type.String({ pattern: '^[ACGTN]{1,1000}$' });
+const referenceName = Type.String({ pattern: '^(chr)?([1-9]|1[0-9]|2[0-2]|X|Y)$' });
+
+/** GET /g_variants query parameters (Beacon v2 genomic variations, sequence and range queries). */
+export const gVariantsQuerySchema = Type.Object(
+  {
+    referenceName,
+    assemblyId: Type.Optional(Type.Literal('GRCh38')),
+    start: position,
+    end: Type.Optional(position),
+    referenceBases: Type.Optional(bases),
+    alternateBases: Type.Optional(bases),
+    requestedGranularity: Type.Optional(granularity),
+  },
+  { additionalProperties: false },
+);
+export type GVariantsQuery = Static<typeof gVariantsQuerySchema>;
+
+/** One object shape, not a union of shapes (Fastify's validator strips fields while trying branches). */
+const purpose = Type.Object(
+  {
+    kind: Type.Union(
+      ['general', 'health', 'disease', 'ancestry', 'methods', 'clinical-care'].map((k) => Type.Literal(k)),
+    ),
+    disease: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' })),
+  },
+  { additionalProperties: false },
+);
+const term = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' });
+
+/** What the researcher states they will do with the answer, checked against DUO terms and consents. */
+export const statedUseSchema = Type.Object(
+  {
+    purpose,
+    project: term,
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    forProfit: Type.Boolean(),
+    commercial: Type.Boolean(),
+    geneticStudy: Type.Boolean(),
+    ethicsApproved: Type.Boolean(),
+    willPublish: Type.Boolean(),
+    willCollaborate: Type.Boolean(),
+    willReturnResults: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type StatedUseBody = Static<typeof statedUseSchema>;
+
+/** POST /g_variants: the framework's request body, plus the researcher's stated use. */
+export const gVariantsRequestSchema = Type.Object(
+  {
+    meta: Type.Object(
+      { apiVersion: Type.Optional(Type.String({ maxLength: 16 })) },
+      { additionalProperties: false },
+    ),
+    query: Type.Object(
+      {
+        requestParameters: Type.Omit(gVariantsQuerySchema, ['requestedGranularity'], {
+          additionalProperties: false,
+        }),
+        requestedGranularity: Type.Optional(granularity),
+      },
+      { additionalProperties: false },
+    ),
+    statedUse: statedUseSchema,
+  },
+  { additionalProperties: false },
+);
+export type GVariantsRequest = Static<typeof gVariantsRequestSchema>;
+
+/** beaconBooleanResponse / beaconCountResponse: meta and the summary, no records. */
+export const gVariantsResponseSchema = Type.Object({
+  meta: Type.Object({
+    beaconId: Type.String(),
+    apiVersion: Type.String(),
+    returnedGranularity: granularity,
+    returnedSchemas: Type.Array(schemaRef),
+    receivedRequestSummary: Type.Object({
+      apiVersion: Type.String(),
+      requestedSchemas: Type.Array(schemaRef),
+      pagination: Type.Object({ skip: Type.Integer(), limit: Type.Integer() }),
+      requestedGranularity: granularity,
+    }),
+  }),
+  responseSummary: Type.Object({
+    exists: Type.Boolean(),
+    numTotalResults: Type.Optional(Type.Integer({ minimum: 0 })),
+  }),
+  /** Record granularity only (beaconResultsetsResponse): one result set, this custodian's genomes. */
+  response: Type.Optional(
+    Type.Object({
+      resultSets: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          setType: Type.Literal('dataset'),
+          exists: Type.Boolean(),
+          resultsCount: Type.Integer({ minimum: 0 }),
+          results: Type.Array(
+            Type.Object({
+              variantInternalId: Type.String(),
+              variation: anyObject,
+              caseLevelData: Type.Array(Type.Object({ individualId: Type.String() })),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  info: Type.Object({
+    budget: Type.Object({ limitMilliBits: Type.Integer(), spentMilliBits: Type.Integer() }),
+  }),
+});
+export type GVariantsResponse = Static<typeof gVariantsResponseSchema>;

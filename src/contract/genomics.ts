@@ -1,0 +1,92 @@
+// The genomics domain API (issue 19 §1, §5): a custodian's staff upload a patient's VCF, and a patient
+// sees how often their genome was counted. Research consent is the patient's own signed tx
+// (genomics.consentResearch / genomics.withdrawResearch) through POST /api/v1/txs.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const GENOMES_PATH = '/api/v1/genomics/genomes';
+export const MY_GENOMES_PATH = '/api/v1/genomics/genomes/mine';
+/** A VCF travels as text or, bgzipped, as base64; the body limit covers either. */
+export const GENOME_BODY_BYTES_MAX = 96 * 1024 * 1024;
+
+const hex32 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+const term = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$' });
+const terms = Type.Array(term, { minItems: 1, maxItems: 32 });
+const literals = (codes: readonly string[]) => Type.Union(codes.map((code) => Type.Literal(code)));
+
+/**
+ * A DUO data use: one permission and modifiers (app/genomics/duo/codes.ts). One object shape per list,
+ * not a union of shapes: Fastify's validator removes unknown fields while it tries a union's branches,
+ * which would strip a DS permission's diseases. The chain parses the terms strictly (duo/payload.ts).
+ */
+export const dataUseSchema = Type.Object(
+  {
+    permission: Type.Object(
+      { code: literals(['NRES', 'GRU', 'HMB', 'DS', 'POA']), diseases: Type.Optional(terms) },
+      { additionalProperties: false },
+    ),
+    modifiers: Type.Array(
+      Type.Object(
+        {
+          code: literals([
+            'NPU',
+            'NCU',
+            'NMDS',
+            'GSO',
+            'IRB',
+            'PUB',
+            'COL',
+            'RTN',
+            'NPOA',
+            'CC',
+            'GS',
+            'US',
+            'PS',
+            'IS',
+            'TS',
+          ]),
+          countries: Type.Optional(terms),
+          users: Type.Optional(terms),
+          projects: Type.Optional(terms),
+          institutions: Type.Optional(terms),
+          untilMs: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 15 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const genomeUploadSchema = Type.Object(
+  {
+    patient: hex32,
+    vcf: Type.String({ minLength: 1, maxLength: GENOME_BODY_BYTES_MAX }),
+    encoding: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('base64')])),
+    dataUse: dataUseSchema,
+  },
+  { additionalProperties: false },
+);
+export type GenomeUploadBody = Static<typeof genomeUploadSchema>;
+
+export const genomeRegisteredSchema = Type.Object({
+  datasetId: hex32,
+  txHash: hex32,
+  height: Type.Integer({ minimum: 1 }),
+  root: hex32,
+  variantCount: Type.Integer({ minimum: 0 }),
+});
+
+/** The patient's own genomes here: where they are held and how many queries counted them. */
+export const myGenomesSchema = Type.Object({
+  genomes: Type.Array(
+    Type.Object({
+      datasetId: hex32,
+      orgId: Type.String(),
+      variantCount: Type.Integer({ minimum: 0 }),
+      queriesCounted: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  researchConsent: Type.Union([dataUseSchema, Type.Null()]),
+});
+export type MyGenomesBody = Static<typeof myGenomesSchema>;

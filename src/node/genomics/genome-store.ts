@@ -1,0 +1,155 @@
+// The custodian's genome store (issue 19 §1): each genome as its Crypt4GH container, the secret salt of
+// its on-chain commitment, and the index a beacon answers from. The index holds no VRS id and no allele:
+// each variant is an HMAC of its VRS id under the node's index key, so the store's file alone does not
+// say who carries what; the positions (contig accession and span) stay in the clear for range queries.
+// Its own file (genomics.sqlite) or PostgreSQL schema.
+import { SchemaStore } from '../storage/ddl.ts';
+import type { SqlPort, Storage } from '../storage/port.ts';
+
+const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS genomics_genomes (
+  dataset_id TEXT PRIMARY KEY,
+  patient TEXT NOT NULL,
+  container BLOB NOT NULL,
+  salt BLOB NOT NULL,
+  segments_sha256 TEXT NOT NULL,
+  variant_count INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS genomics_genomes_by_patient ON genomics_genomes (patient);
+CREATE TABLE IF NOT EXISTS genomics_variants (
+  variant_key TEXT NOT NULL,
+  dataset_id TEXT NOT NULL,
+  accession TEXT NOT NULL,
+  start_pos INTEGER NOT NULL,
+  end_pos INTEGER NOT NULL,
+  PRIMARY KEY (variant_key, dataset_id)
+);
+CREATE INDEX IF NOT EXISTS genomics_variants_by_position ON genomics_variants (accession, start_pos);
+`;
+
+export interface IndexedVariant {
+  /** HMAC of the VRS id under the node's index key. */
+  readonly key: string;
+  readonly accession: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface StoredGenome {
+  readonly datasetId: string;
+  readonly patient: string;
+  readonly container: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly segmentsSha256: string;
+  readonly variantCount: number;
+  readonly createdAtMs: number;
+}
+
+/** The longest span a range query may cover on one contig (bases): a bounded scan. */
+export const RANGE_BASES_MAX = 10_000_000;
+
+export class GenomeStore extends SchemaStore {
+  constructor(port: SqlPort) {
+    super(port, SCHEMA_SQL);
+  }
+
+  static open(storage: Storage): GenomeStore {
+    return new GenomeStore(storage.open('genomics'));
+  }
+
+  /** Stores a genome and its index in one transaction. */
+  put(genome: StoredGenome, variants: readonly IndexedVariant[]): void {
+    const insertVariant =
+      'INSERT INTO genomics_variants (variant_key, dataset_id, accession, start_pos, end_pos) VALUES (?, ?, ?, ?, ?)';
+    this.port.transaction(() => {
+      this.port.run(
+        'INSERT INTO genomics_genomes (dataset_id, patient, container, salt, segments_sha256, variant_count, created_ms) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+          genome.datasetId,
+          genome.patient,
+          genome.container,
+          genome.salt,
+          genome.segmentsSha256,
+          genome.variantCount,
+          genome.createdAtMs,
+        ],
+      );
+      this.port.batch(
+        variants.map((v) => ({
+          sql: insertVariant,
+          params: [v.key, genome.datasetId, v.accession, v.start, v.end],
+        })),
+      );
+    });
+  }
+
+  /** Every genome this custodian holds, by dataset id (the beacon's candidates). */
+  datasetIds(): string[] {
+    return this.port
+      .all<{ dataset_id: string }>('SELECT dataset_id FROM genomics_genomes ORDER BY dataset_id')
+      .map((r) => r.dataset_id);
+  }
+
+  /** The genomes of one patient held here. */
+  datasetIdsOf(patient: string): string[] {
+    return this.port
+      .all<{ dataset_id: string }>(
+        'SELECT dataset_id FROM genomics_genomes WHERE patient = ? ORDER BY dataset_id',
+        [patient],
+      )
+      .map((r) => r.dataset_id);
+  }
+
+  genome(datasetId: string): StoredGenome | undefined {
+    const row = this.port.get<{
+      dataset_id: string;
+      patient: string;
+      container: Uint8Array;
+      salt: Uint8Array;
+      segments_sha256: string;
+      variant_count: number;
+      created_ms: number;
+    }>('SELECT * FROM genomics_genomes WHERE dataset_id = ?', [datasetId]);
+    if (row === undefined) return undefined;
+    return {
+      datasetId: row.dataset_id,
+      patient: row.patient,
+      container: row.container,
+      salt: row.salt,
+      segmentsSha256: row.segments_sha256,
+      variantCount: Number(row.variant_count),
+      createdAtMs: Number(row.created_ms),
+    };
+  }
+
+  /** Which of `datasetIds` carry the variant with this index key. */
+  carriers(variantKey: string, datasetIds: ReadonlySet<string>): string[] {
+    return this.port
+      .all<{ dataset_id: string }>('SELECT dataset_id FROM genomics_variants WHERE variant_key = ?', [
+        variantKey,
+      ])
+      .map((r) => r.dataset_id)
+      .filter((id) => datasetIds.has(id));
+  }
+
+  /** Which of `datasetIds` carry any variant starting in [start, end) on the contig. */
+  carriersInRange(accession: string, start: number, end: number, datasetIds: ReadonlySet<string>): string[] {
+    return this.port
+      .all<{ dataset_id: string }>(
+        'SELECT DISTINCT dataset_id FROM genomics_variants WHERE accession = ? AND start_pos >= ? AND start_pos < ?',
+        [accession, start, end],
+      )
+      .map((r) => r.dataset_id)
+      .filter((id) => datasetIds.has(id));
+  }
+
+  /** Crypto-shredding: the container, salt and index of one genome are deleted. */
+  erase(datasetId: string): void {
+    this.port.transaction(() => {
+      this.port.run('DELETE FROM genomics_variants WHERE dataset_id = ?', [datasetId]);
+      this.port.run('DELETE FROM genomics_genomes WHERE dataset_id = ?', [datasetId]);
+    });
+  }
+}

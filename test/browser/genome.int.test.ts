@@ -1,0 +1,84 @@
+// The patient's "My genome" tab in real Chromium against a running `carechain up` network (issue 19
+// "Browser tests"): the hospital's staff upload the demo patient's VCF; the patient signs research consent
+// in the portal and reads it back in plain words from the DUO codes; a researcher's Beacon query counts
+// the genome, which the tab then shows; the patient withdraws and the next query no longer counts them.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  DESKTOP,
+  ensureWebBuilt,
+  launchChromium,
+  newPage,
+  PHONE,
+  seriousViolations,
+  signInWithSeed,
+  startUp,
+  type UpNetwork,
+} from '../harness/browser.ts';
+import { http } from '../harness/http.ts';
+import { RS7412_QUERY, rs7412Vcf } from '../harness/vcf.ts';
+
+let net: UpNetwork;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  await ensureWebBuilt();
+  net = await startUp();
+  browser = await launchChromium();
+  page = await newPage(browser);
+});
+after(async () => {
+  await browser?.close();
+  await net?.stop();
+});
+
+const hospital = () => net.url('hospital');
+const staffToken = () => net.credentials.organisations.hospital!.practitioner.token;
+const patient = () => net.credentials.patients[0]!;
+const rs7412 = `${RS7412_QUERY}&requestedGranularity=count`;
+
+async function researcherCount(): Promise<number> {
+  const answer = await http(`${hospital()}/beacon/v2/g_variants?${rs7412}`, {
+    headers: { authorization: `Bearer ${staffToken()}` },
+  });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.responseSummary.numTotalResults as number;
+}
+
+test('the patient consents in plain words, sees the query that counted them, and withdraws', async () => {
+  const vcf = rs7412Vcf(true);
+  const uploaded = await http(`${hospital()}/api/v1/genomics/genomes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${staffToken()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      patient: patient().pseudonym,
+      vcf,
+      dataUse: { permission: { code: 'GRU' }, modifiers: [] },
+    }),
+  });
+  assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+
+  await signInWithSeed(page, hospital(), 'patient', patient().seed);
+  await page.getByRole('tab', { name: 'My genome' }).click();
+  await page.getByTestId('genome').waitFor();
+  await page.getByTestId('no-research-consent').waitFor();
+  await page.getByLabel('Health research only').check();
+  await page.getByRole('button', { name: 'Sign my research consent' }).click();
+  const words = page.getByTestId('research-consent-words');
+  await words.waitFor({ timeout: 30_000 });
+  assert.match((await words.textContent()) ?? '', /Health, medical or biomedical research only\./);
+  assert.deepEqual(await seriousViolations(page, DESKTOP), []);
+  assert.deepEqual(await seriousViolations(page, PHONE), []);
+
+  assert.equal(await researcherCount(), 1);
+  // Back to the tab (a reload would ask for the key's passphrase again): it loads the usage afresh.
+  await page.getByRole('tab', { name: 'My records' }).click();
+  await page.getByRole('tab', { name: 'My genome' }).click();
+  await page.getByText('counted in 1 research query').waitFor({ timeout: 30_000 });
+
+  await page.getByRole('button', { name: 'Withdraw my research consent' }).click();
+  await page.getByTestId('no-research-consent').waitFor({ timeout: 30_000 });
+  assert.equal(await researcherCount(), 0);
+});

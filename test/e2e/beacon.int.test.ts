@@ -1,0 +1,258 @@
+// Beacon v2 at one custodian node (issue 19 §1–§5), through its HTTP routes on a real node: staff upload
+// three patients' VCFs (kept as Crypt4GH, committed as salted roots); boolean and count queries count only
+// the people whose research consent and the dataset's DUO terms allow the stated use; a withdrawal takes
+// a person out of the next count; record granularity is not given without a visa; the researcher's
+// budget, kept on chain, ends in 429 with nothing looked at; every answer validates against the Beacon v2
+// framework's response schemas.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readQueryBudget } from '../../src/app/genomics/keys.ts';
+import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
+import { researcherId } from '../../src/services/genomics/beacon.ts';
+import {
+  BROKER,
+  passportWorld,
+  recordVisas,
+  RESOURCE,
+} from '../../src/services/genomics/passport-fixtures.ts';
+import type { JSONWebKeySet } from 'jose';
+import { beaconSchemaErrors, type BeaconResponseKind } from '../harness/beacon-schemas.ts';
+import { fhirKeys, fhirTestNodeForTests, injectJson, testKey } from '../harness/fhir-node.ts';
+import { RS7412_QUERY, rs7412Vcf } from '../harness/vcf.ts';
+
+// The node's Passport trust, filled in by the Passport test with the keys of a fresh broker and DAC.
+const trust = {
+  brokers: new Map<string, JSONWebKeySet>(),
+  visaIssuers: new Map<string, JSONWebKeySet>(),
+  controlledAccessResource: RESOURCE,
+};
+// A common allele's price at three people is small, so a handful of queries fit in the 3-bit budget.
+const t = fhirTestNodeForTests({
+  chainId: 'carechain-beacon',
+  genomics: { pricingAlleleFrequency: 0.3, passportTrust: trust },
+});
+
+const alice = fhirKeys.patient;
+const bob = testKey('patient bob');
+const carol = testKey('patient carol');
+const HMB = { permission: { code: 'HMB' }, modifiers: [] };
+const GRU = { permission: { code: 'GRU' }, modifiers: [] };
+
+/** rs7412 carried or not, and a variant every genome carries (for range queries). */
+const vcf = (carries: boolean) => rs7412Vcf(carries, ['19\t44909000\t.\tG\tA\t.\tPASS\t.\tGT\t1/1']);
+
+const rs7412 = RS7412_QUERY;
+const get = (query: string, token = t.tokens.nurse) =>
+  injectJson(t.app, { method: 'GET', url: `/beacon/v2/g_variants?${query}`, token });
+
+function conforms(kind: BeaconResponseKind, body: unknown): void {
+  assert.deepEqual(beaconSchemaErrors(kind, body), [], JSON.stringify(body));
+}
+
+async function upload(patient: string, carries: boolean, dataUse: object = HMB) {
+  return injectJson(t.app, {
+    method: 'POST',
+    url: '/api/v1/genomics/genomes',
+    token: t.tokens.doctor,
+    body: { patient, vcf: vcf(carries), dataUse },
+  });
+}
+
+test('staff upload genomes; the informational endpoints conform to the framework', async () => {
+  for (const key of [bob, carol]) {
+    await t.submit(key, 'membership.registerPatient', { custodianOrgId: 'hospital' });
+  }
+  const refused = await injectJson(t.app, {
+    method: 'POST',
+    url: '/api/v1/genomics/genomes',
+    token: t.tokens.doctor,
+    body: {
+      patient: patientPseudonym(alice.publicKey),
+      vcf: vcf(true).replace('44909000', '1'),
+      dataUse: HMB,
+    },
+  });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error.code, 'genomics.invalid_vcf');
+  assert.ok(!JSON.stringify(refused.body).includes('44908822'), 'no genotype in the error');
+  const notStaff = await injectJson(t.app, {
+    method: 'POST',
+    url: '/api/v1/genomics/genomes',
+    token: t.tokens.nurse,
+    body: { patient: patientPseudonym(alice.publicKey), vcf: vcf(true), dataUse: HMB },
+  });
+  assert.equal(notStaff.status, 403);
+  for (const [key, carries] of [
+    [alice, true],
+    [bob, true],
+    [carol, false],
+  ] as const) {
+    const answer = await upload(patientPseudonym(key.publicKey), carries);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.variantCount, carries ? 2 : 1);
+  }
+  const documents: [string, BeaconResponseKind][] = [
+    ['/beacon/v2/info', 'beaconInfoResponse'],
+    ['/beacon/v2', 'beaconInfoResponse'],
+    ['/beacon/v2/configuration', 'beaconConfigurationResponse'],
+    ['/beacon/v2/map', 'beaconMapResponse'],
+    ['/beacon/v2/entry_types', 'beaconEntryTypesResponse'],
+    ['/beacon/v2/filtering_terms', 'beaconFilteringTermsResponse'],
+  ];
+  for (const [url, kind] of documents) {
+    const answer = await injectJson(t.app, { method: 'GET', url, token: null });
+    assert.equal(answer.status, 200, url);
+    conforms(kind, answer.body);
+  }
+});
+
+test('counts follow research consent and DUO; a withdrawal removes the person from the next count', async () => {
+  // No one has consented yet: nobody is counted, whatever the genomes hold.
+  let answer = await get(`${rs7412}&requestedGranularity=count`);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  conforms('beaconCountResponse', answer.body);
+  assert.deepEqual(answer.body.responseSummary, { exists: false, numTotalResults: 0 });
+
+  await t.submit(alice, 'genomics.consentResearch', { dataUse: HMB });
+  await t.submit(bob, 'genomics.consentResearch', { dataUse: GRU });
+  await t.submit(carol, 'genomics.consentResearch', { dataUse: GRU });
+  answer = await get(`${rs7412}&requestedGranularity=count`);
+  assert.deepEqual(answer.body.responseSummary, { exists: true, numTotalResults: 2 });
+
+  answer = await get(rs7412);
+  conforms('beaconBooleanResponse', answer.body);
+  assert.equal(answer.body.meta.returnedGranularity, 'boolean');
+  assert.deepEqual(answer.body.responseSummary, { exists: true });
+
+  // A range query: every consented person carries a variant in 19:44908000-44910000.
+  answer = await get('referenceName=19&start=44908000&end=44910000&requestedGranularity=count');
+  assert.equal(answer.body.responseSummary.numTotalResults, 3);
+
+  // Ancestry research: the datasets' HMB terms refuse it for everyone.
+  const ancestry = await injectJson(t.app, {
+    method: 'POST',
+    url: '/beacon/v2/g_variants',
+    token: t.tokens.nurse,
+    body: {
+      meta: { apiVersion: 'v2.0.0' },
+      query: {
+        requestParameters: { referenceName: '19', start: 44908821, referenceBases: 'C', alternateBases: 'T' },
+        requestedGranularity: 'count',
+      },
+      statedUse: {
+        purpose: { kind: 'ancestry' },
+        project: 'p1',
+        country: 'GB',
+        forProfit: false,
+        commercial: false,
+        geneticStudy: true,
+        ethicsApproved: true,
+        willPublish: true,
+        willCollaborate: true,
+        willReturnResults: true,
+      },
+    },
+  });
+  assert.equal(ancestry.status, 200, JSON.stringify(ancestry.body));
+  conforms('beaconCountResponse', ancestry.body);
+  assert.equal(ancestry.body.responseSummary.numTotalResults, 0);
+
+  await t.submit(alice, 'genomics.withdrawResearch', {});
+  answer = await get(`${rs7412}&requestedGranularity=count`);
+  assert.equal(answer.body.responseSummary.numTotalResults, 1);
+
+  // Record granularity needs a Passport visa: the answer stays a count, and says so.
+  answer = await get(`${rs7412}&requestedGranularity=record`);
+  assert.equal(answer.body.meta.returnedGranularity, 'count');
+  assert.equal(answer.body.response, undefined);
+
+  const mine = await injectJson(t.app, {
+    method: 'GET',
+    url: '/api/v1/genomics/genomes/mine',
+    token: t.tokens.patient,
+  });
+  assert.equal(mine.status, 200, JSON.stringify(mine.body));
+  assert.equal(mine.body.genomes.length, 1);
+  assert.ok(mine.body.genomes[0].queriesCounted >= 1);
+  assert.equal(mine.body.researchConsent, null);
+});
+
+test('records only under a Passport whose visas grant them; a bad Passport is 401', async () => {
+  const world = await passportWorld();
+  for (const [iss, keys] of world.trust.brokers) trust.brokers.set(iss, keys);
+  for (const [iss, keys] of world.trust.visaIssuers) trust.visaIssuers.set(iss, keys);
+  const link = await world.visa(world.dac, 'r1', {
+    type: 'LinkedIdentities',
+    value: `r1,${BROKER}`,
+    by: 'system',
+  });
+  const ask = (passport: string, query = `${rs7412}&requestedGranularity=record`) =>
+    injectJson(t.app, {
+      method: 'GET',
+      url: `/beacon/v2/g_variants?${query}`,
+      token: null,
+      headers: { 'ga4gh-passport': passport },
+    });
+
+  const granted = await ask(await world.passport('r1', [...(await recordVisas(world, 'r1')), link]));
+  assert.equal(granted.status, 200, JSON.stringify(granted.body));
+  conforms('beaconResultsetsResponse', granted.body);
+  assert.equal(granted.body.meta.returnedGranularity, 'record');
+  const [set] = granted.body.response.resultSets;
+  assert.equal(set.results[0].variantInternalId, 'ga4gh:VA.0AePZIWZUNsUlQTamyLrjm2HWUw2opLt');
+  assert.equal(set.results[0].caseLevelData.length, granted.body.responseSummary.numTotalResults);
+
+  // Without the DAC's grant the same researcher gets a count, and no records.
+  const statusOnly = [
+    await world.visa(world.dac, 'r1', { type: 'ResearcherStatus', value: 'x', by: 'so' }),
+    link,
+  ];
+  const counted = await ask(await world.passport('r1', statusOnly));
+  assert.equal(counted.status, 200);
+  assert.equal(counted.body.meta.returnedGranularity, 'count');
+  assert.equal(counted.body.response, undefined);
+
+  const untrusted = await ask(await world.passport('r1', statusOnly, world.untrusted));
+  assert.equal(untrusted.status, 401);
+  assert.equal(untrusted.body.error.code, 'genomics.invalid_passport');
+});
+
+test('bad queries are 400 and cost nothing; the budget on chain ends in 429', async () => {
+  const researcher = researcherId(fhirKeys.nurse.publicKey);
+  const before = readQueryBudget(t.state(), researcher).spentMilliBits;
+  for (const query of [
+    'referenceName=19&start=44908821',
+    'referenceName=MT&start=1&end=5',
+    'referenceName=19&start=10&end=5',
+    'referenceName=19&start=1&end=20000000',
+    `${rs7412}&assemblyId=GRCh37`,
+  ]) {
+    const answer = await get(query);
+    assert.equal(answer.status, 400, query);
+  }
+  assert.equal(readQueryBudget(t.state(), researcher).spentMilliBits, before);
+  const patientAsks = await get(rs7412, t.tokens.patient);
+  assert.equal(patientAsks.status, 403);
+  const anonymous = await injectJson(t.app, {
+    method: 'GET',
+    url: `/beacon/v2/g_variants?${rs7412}`,
+    token: null,
+  });
+  assert.equal(anonymous.status, 401);
+
+  let status = 200;
+  let asked = 0;
+  while (status === 200 && asked < 200) {
+    status = (await get(rs7412)).status;
+    asked += 1;
+  }
+  assert.equal(status, 429, `refused after ${asked} queries`);
+  const spent = readQueryBudget(t.state(), researcher);
+  assert.ok(spent.spentMilliBits <= spent.limitMilliBits);
+  const again = await get(rs7412);
+  assert.equal(again.status, 429);
+  assert.equal(again.body.error.code, 'genomics.budget_exhausted');
+  assert.deepEqual(readQueryBudget(t.state(), researcher), spent, 'a refused query spends nothing');
+  // Another researcher's budget is their own.
+  assert.equal((await get(rs7412, t.tokens.doctor)).status, 200);
+});

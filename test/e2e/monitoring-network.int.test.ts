@@ -1,0 +1,155 @@
+// Remote monitoring end to end on real processes (issue 18, Done when): four validator nodes with mutual
+// TLS and SQLite. The hospital's administrator registers a pulse oximeter, the patient binds it with her
+// own key, and the gateway streams the PHD IG example's readings to the hospital's node as a signed
+// batch; a reading is proved in its committed batch, and the patient finds her readings by FHIR search.
+// A replayed, forged or unbound-device batch is refused with nothing stored. A deteriorating vital-signs
+// set opens an escalation that reaches the doctor's alert stream; the doctor's acknowledgement is final
+// on every node, its response time on chain.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { batchSummary, verifyReadingProof } from '../../src/app/monitoring/batch.ts';
+import { patientPseudonym } from '../../src/app/membership/index.ts';
+import { BATCHES_PATH } from '../../src/contract/monitoring.ts';
+import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
+import { readKeyFile } from '../../src/node/keys.ts';
+import { testKey } from '../harness/fhir-node.ts';
+import { http, openEventStream, postJson, waitFor } from '../harness/http.ts';
+import {
+  closedPeriod,
+  DETERIORATING_VITALS,
+  igReadings,
+  oximeter,
+  registrationOf,
+  signedBatch,
+  spareOximeter,
+} from '../harness/monitoring.ts';
+import { startNetwork, type RunningNetwork, type Staff } from '../harness/network.ts';
+
+const PERIOD_MS = 1000;
+const alice = testKey('monitored patient alice');
+let net: RunningNetwork;
+
+before(async () => {
+  net = await startNetwork('carechain-monitoring-net-');
+});
+after(() => net?.stop('SIGKILL'));
+
+const asStaff = (staff: Staff) => ({ authorization: `Bearer ${staff.token}` });
+
+test('a bound device streams signed readings through its gateway; proofs, refusals and an escalation with its clock', async () => {
+  const hospital = net.url('hospital');
+  const admin = readKeyFile(join(net.dir('hospital'), ADMIN_KEY_FILE));
+  await net.commit(hospital, admin, 'monitoring.registerDevice', registrationOf(oximeter));
+  await net.commit(hospital, admin, 'monitoring.registerDevice', registrationOf(spareOximeter));
+  const aliceToken = await net.registerPatient('hospital', alice);
+  const bound = await net.commit(hospital, alice, 'monitoring.bindDevice', { systemId: oximeter.systemId });
+  const [doctor, nurse] = await Promise.all([
+    net.registerStaff('hospital', 'physician'),
+    net.registerStaff('clinic', 'nurse'),
+  ]);
+
+  // The first period that starts after the binding's block, once the chain's clock has closed it.
+  const boundAtMs = (await http(`${hospital}/api/v1/blocks/${bound.height}`)).body.header.timeMs as number;
+  const first = await closedPeriod({ apiUrl: hospital }, boundAtMs - (boundAtMs % PERIOD_MS), PERIOD_MS);
+  const context = { chainId: net.chainId, patient: patientPseudonym(alice.publicKey) };
+  const readings = igReadings(first);
+  const batch = signedBatch(context, oximeter, { startMs: first, ms: PERIOD_MS }, readings);
+  const sent = await postJson(`${hospital}${BATCHES_PATH}`, batch);
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  assert.equal(sent.body.root, batchSummary(readings, first, PERIOD_MS).root);
+  // The commitment is final on every node, not only the custodian's.
+  for (const url of net.apiUrls) {
+    assert.ok(
+      await waitFor(async () => (await http(`${url}/api/v1/txs/${sent.body.txHash}`)).status === 200, 60_000),
+    );
+  }
+
+  const proofPath = `/api/v1/monitoring/devices/${oximeter.systemId}/readings/${encodeURIComponent(readings[0]!.id)}/proof`;
+  const proved = await http(`${hospital}${proofPath}`, { headers: asStaff(doctor) });
+  assert.equal(proved.status, 200, JSON.stringify(proved.body));
+  assert.ok(verifyReadingProof(readings[0]!, proved.body.proof, proved.body.batch));
+  assert.equal(
+    verifyReadingProof({ ...readings[0]!, value: '12' }, proved.body.proof, proved.body.batch),
+    false,
+  );
+
+  const search = `Observation?device=Device/${oximeter.systemId}`;
+  const mine = await http(`${hospital}/fhir/R4/${search}`, {
+    headers: { authorization: `Bearer ${aliceToken}` },
+  });
+  assert.equal(mine.status, 200, JSON.stringify(mine.body));
+  assert.deepEqual(
+    mine.body.entry.map((e: any) => e.resource.identifier[0].value).sort(),
+    readings.map((r) => r.id).sort(),
+  );
+
+  // Refused with nothing stored: replayed, forged (not the device's key), from a device nobody bound.
+  const later = await closedPeriod({ apiUrl: hospital }, first, PERIOD_MS);
+  const refusals: [string, unknown, string][] = [
+    ['replayed', batch, 'monitoring.duplicate_reading'],
+    [
+      'forged',
+      signedBatch(
+        context,
+        oximeter,
+        { startMs: later, ms: PERIOD_MS },
+        igReadings(later, '-f'),
+        testKey('forger'),
+      ),
+      'monitoring.bad_batch_signature',
+    ],
+    [
+      'unbound',
+      signedBatch(context, spareOximeter, { startMs: later, ms: PERIOD_MS }, igReadings(later, '-u')),
+      'monitoring.device_unbound',
+    ],
+  ];
+  for (const [what, body, code] of refusals) {
+    const answer = await postJson(`${hospital}${BATCHES_PATH}`, body);
+    assert.deepEqual([what, answer.status, answer.body.error?.code], [what, 422, code]);
+  }
+  const afterRefusals = await http(`${hospital}/fhir/R4/${search}`, { headers: asStaff(doctor) });
+  assert.equal(afterRefusals.body.entry.length, readings.length, 'nothing of the refused batches is stored');
+
+  // A deteriorating set: the escalation reaches the doctor's screen; the doctor's acknowledgement is final.
+  const alerts = await openEventStream<any>(
+    `${hospital}/api/v1/monitoring/alerts`,
+    'escalation',
+    doctor.token,
+  );
+  try {
+    assert.equal(alerts.status, 200);
+    const deteriorating = DETERIORATING_VITALS;
+    const refused = await postJson(
+      `${net.url('clinic')}/api/v1/monitoring/devices/${oximeter.systemId}/vitals`,
+      deteriorating,
+      nurse.token,
+    );
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    const assessed = await postJson(
+      `${hospital}/api/v1/monitoring/devices/${oximeter.systemId}/vitals`,
+      deteriorating,
+      doctor.token,
+    );
+    assert.equal(assessed.status, 200, JSON.stringify(assessed.body));
+    const { escalationId } = assessed.body.escalation;
+    assert.ok(await waitFor(() => alerts.events.some((e) => e.kind === 'escalation.opened'), 60_000));
+    const acked = await net.commit(hospital, doctor.key, 'monitoring.ackEscalation', { escalationId });
+    for (const url of net.apiUrls) {
+      assert.ok(
+        await waitFor(async () => (await http(`${url}/api/v1/txs/${acked.hash}`)).status === 200, 60_000),
+      );
+    }
+    const record = await http(`${hospital}/api/v1/monitoring/escalations/${escalationId}`, {
+      headers: asStaff(doctor),
+    });
+    assert.deepEqual(
+      [record.body.ackedBy, record.body.responseMs, record.body.late],
+      [doctor.key.publicKey, record.body.ackedAtMs - record.body.openedAtMs, false],
+    );
+    assert.ok(await waitFor(() => alerts.events.some((e) => e.kind === 'escalation.acknowledged'), 60_000));
+  } finally {
+    alerts.close();
+  }
+});
