@@ -21,6 +21,7 @@ import { importSynthea, syntheaDir } from './demo-records.ts';
 import { loadDemoSupply, type DemoSupply } from './demo-supply.ts';
 import { demoTrialStudy, loadDemoTrial, type DemoTrial } from './demo-trials.ts';
 import { submitAndCommit } from './submit-tx.ts';
+import { DEMO_HL7_ORG, demoHl7Key } from './demo-hl7.ts';
 
 /** One organisation of the demo consortium; its name is also its org id, type and folder. */
 export interface DemoOrganisation {
@@ -128,6 +129,19 @@ export async function writeDemoCredentials(
       }),
     ),
   ]);
+  // The hospital's HL7 interface writes as a lab technician of the hospital (demo-hl7.ts); its admin
+  // signed a registration above, so this one goes after it, with the next nonce.
+  const hl7Site = infos.find((i) => i.orgId === DEMO_HL7_ORG);
+  const hl7Key = hl7Site === undefined ? undefined : demoHl7Key(hl7Site.dir);
+  if (hl7Site !== undefined && hl7Key !== undefined) {
+    await submitAndCommit(
+      apiBaseUrl(hl7Site.api),
+      chainId,
+      readKeyFile(join(hl7Site.dir, ADMIN_KEY_FILE)),
+      'membership.registerPractitioner',
+      { orgId: hl7Site.orgId, practitionerKey: hl7Key.publicKey, role: 'lab-technician' },
+    );
+  }
   for (const { info, key, role } of practitioners) {
     const issuer = await issuerFor(info);
     // As a sign-in with the key would: the practitioner's own delegation to their node lets the token

@@ -15,6 +15,11 @@ import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
 import { runWitness } from './commands/witness.ts';
 import { integer } from './options.ts';
+import { HL7_PORT_DEFAULT } from '../node/hl7-config.ts';
+
+/** `up`'s first API port. */
+const BASE_PORT_DEFAULT = 8081;
+
 
 /** For an option that may be given more than once: each value is appended to the list. */
 function repeated(value: string, previous: string[]): string[] {
@@ -40,12 +45,19 @@ program
   .option(
     '--base-port <port>',
     'API of the first node; the others follow, P2P ports are 1000 higher',
-    integer(1, 64000),
-    8081,
+    integer(1, 63000),
+    BASE_PORT_DEFAULT,
   )
   .option('--demo-rate <txs>', 'demo transactions per second (0 for none)', integer(0, 10_000), 20)
-  .action(async (opts: { dataDir: string; basePort: number; demoRate: number }) => {
-    await runUp({ dataDir: opts.dataDir, basePort: opts.basePort, demoTxsPerSecond: opts.demoRate });
+  .option(
+    '--hl7-port <port>',
+    "the hospital's HL7 v2 MLLP port (default 2575, the registered HL7 port; base-port + 2000 when --base-port is given)",
+    integer(1, 65535),
+  )
+  .action(async (opts: { dataDir: string; basePort: number; demoRate: number; hl7Port?: number }) => {
+    // Two consortia on one machine (tests) differ by base port: their HL7 ports must differ too.
+    const hl7Port = opts.hl7Port ?? (opts.basePort === BASE_PORT_DEFAULT ? HL7_PORT_DEFAULT : opts.basePort + 2000);
+    await runUp({ dataDir: opts.dataDir, basePort: opts.basePort, hl7Port, demoTxsPerSecond: opts.demoRate });
   });
 
 program

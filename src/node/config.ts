@@ -18,6 +18,7 @@ import type { BucketLimit } from './intake/token-buckets.ts';
 import { checkGenomicsConfig, type GenomicsNodeConfig } from './genomics/config.ts';
 import { makePrivateDir } from './private-dir.ts';
 import { parseApiTls, type ApiTlsFiles } from './api-tls.ts';
+import { parseHl7Config, type Hl7Config } from './hl7-config.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -64,6 +65,8 @@ export interface NodeConfigFile {
   readonly claims?: { readonly defaultPayer?: string };
   /** Optional: the Beacon's pricing and Passport trust (genomics/config.ts); absent means the defaults. */
   readonly genomics?: unknown;
+  /** Optional: the HL7 v2 MLLP listener and its senders (hl7-config.ts); absent means none. */
+  readonly hl7?: Hl7Config;
 }
 
 /** Token-bucket limits on verifications: per staff member and for the node's whole organisation. */
@@ -116,6 +119,8 @@ export interface LoadedConfig {
   readonly defaultPayerOrgId: string | undefined;
   /** node.json's genomics section, or undefined for the defaults. */
   readonly genomics: GenomicsNodeConfig | undefined;
+  /** node.json's hl7 section, or undefined when the node runs no MLLP listener. */
+  readonly hl7: Hl7Config | undefined;
 }
 
 export const CONFIG_FILE = 'node.json';
@@ -302,6 +307,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     verifyLimits: checkVerifyLimits(raw.supply, path),
     defaultPayerOrgId: checkDefaultPayer(raw.claims, path),
     genomics: checkGenomicsConfig(raw.genomics, path),
+    hl7: parseHl7Config(raw.hl7, path),
   };
 }
 

@@ -17,11 +17,14 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with `organisations` API ports and as many P2P ports (1000 higher) all free. */
+/**
+ * A base port with `organisations` API ports and as many P2P ports (1000 higher) all free, and the demo
+ * hospital's HL7 port (2000 higher, `up --hl7-port`'s default for a base port other than 8081).
+ */
 export async function freeBasePort(organisations: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = LOWEST_BASE + Math.floor(Math.random() * (HIGHEST_BASE - LOWEST_BASE));
-    const ports = Array.from({ length: organisations }, (_, i) => [base + i, base + 1000 + i]).flat();
+    const ports = [...Array.from({ length: organisations }, (_, i) => [base + i, base + 1000 + i]).flat(), base + 2000];
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }
   throw new Error('no free port range');

@@ -20,6 +20,8 @@ import { untilSignal } from './shutdown.ts';
 import { erasureCrashHook } from '../test-hooks.ts';
 import { NodeWitness } from '../../services/witness/node-witness.ts';
 import type { GenomicsServiceOptions } from '../../services/genomics/index.ts';
+import { Hl7Ingest } from '../../services/hl7/ingest.ts';
+import { Hl7Listener } from '../../api/hl7-listener.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -132,7 +134,17 @@ export async function runNode(options: {
   );
   console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
   console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
+  let hl7: Hl7Listener | undefined;
+  if (config.hl7 !== undefined) {
+    const ingest = new Hl7Ingest({ senders: config.hl7.senders }, { node, gateway, clock: systemClock });
+    hl7 = new Hl7Listener({ host: config.hl7.host, port: config.hl7.port }, { ingest, logger });
+    const { address: host, port } = await hl7.start();
+    console.log(
+      `${config.name}: HL7 v2 (MLLP) on ${host}:${port} from ${config.hl7.senders.length} sending facilities`,
+    );
+  }
   await untilSignal(async () => {
+    await hl7?.stop();
     await app.close();
     witness.stop();
     gateway.close();

@@ -24,6 +24,7 @@ import {
   type DemoOrganisation,
 } from '../demo-credentials.ts';
 import { untilSignal } from './shutdown.ts';
+import { DEMO_HL7_ORG, demoHl7Config } from '../demo-hl7.ts';
 
 const CARECHAIN_BIN = fileURLToPath(new URL('../../../bin/carechain.mjs', import.meta.url));
 /** P2P ports sit this far above the API ports. */
@@ -32,6 +33,8 @@ const P2P_PORT_OFFSET = 1000;
 export interface UpOptions {
   readonly dataDir: string;
   readonly basePort: number;
+  /** The demo hospital's MLLP port (2575, the registered HL7 port, unless told otherwise). */
+  readonly hl7Port: number;
   readonly demoTxsPerSecond: number;
 }
 
@@ -65,7 +68,7 @@ function storedOrganisations(dataDir: string): DemoOrganisation[] {
 const DEMO_GENOMICS = { pricingAlleleFrequency: 0.3 };
 
 /** Creates the node folders and a shared genesis on first start; (re)writes ports every start. */
-function prepareConsortium(dataDir: string, basePort: number): Consortium {
+function prepareConsortium(dataDir: string, basePort: number, hl7Port: number): Consortium {
   const created = !existsSync(join(dataDir, CONSORTIUM[0]!.name, CONFIG_FILE));
   const orgs = created ? CONSORTIUM : storedOrganisations(dataDir);
   const dirs = orgs.map((org) => join(dataDir, org.name));
@@ -89,7 +92,8 @@ function prepareConsortium(dataDir: string, basePort: number): Consortium {
   dirs.forEach((dir, i) => {
     const path = join(dir, CONFIG_FILE);
     const stored = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
-    const config = { ...stored, ...ports(i), ...(created ? { genomics: DEMO_GENOMICS } : {}) };
+    const hl7 = orgs[i]!.name === DEMO_HL7_ORG ? { hl7: demoHl7Config(dir, '127.0.0.1', hl7Port) } : {};
+    const config = { ...stored, ...ports(i), ...(created ? { genomics: DEMO_GENOMICS } : {}), ...hl7 };
     writeFileSync(path, JSON.stringify(config, null, 2) + '\n');
     const member = JSON.parse(readFileSync(join(dir, 'member.json'), 'utf8')) as { publicKey: string };
     peers.push({
@@ -129,7 +133,7 @@ function startNodeProcess(dir: string, name: string): { child: ChildProcess; api
 
 export async function runUp(options: UpOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
-  const { orgs, dirs, created } = prepareConsortium(dataDir, options.basePort);
+  const { orgs, dirs, created } = prepareConsortium(dataDir, options.basePort, options.hl7Port);
   const validators = orgs.filter((org) => org.power > 0).length;
   const members = orgs.length - validators;
   console.log(
@@ -191,6 +195,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   }
   console.log(`Demo identities and bearer tokens: ${credentialsPath}`);
   console.log(`The web app: ${urls[0]}/ (every node serves it)`);
+  console.log(`HL7 v2 over MLLP: 127.0.0.1:${options.hl7Port} at the ${DEMO_HL7_ORG} (docs/HL7V2.md)`);
   if (options.demoTxsPerSecond > 0) stopDemo = startDemoLoad(urls, dataDir, options.demoTxsPerSecond);
   console.log(`Press Ctrl-C to stop all ${nodes.length} nodes.\n`);
   await signalled;

@@ -1,0 +1,73 @@
+// Acknowledgements (HL7 v2.5.1 chapter 2 §2.9): an ACK whose MSH answers the sender's MSH with sender and
+// receiver swapped, an MSA with the acknowledgement code and the sender's MSH-10, and, for AE and AR, an
+// ERR saying why (ERR-2 where, ERR-3 the table 0357 code, ERR-4 severity, ERR-8 the text for a person).
+// The text never carries PHI: it names fields and rules, not values. Pure: the time and our own control
+// id come from the caller.
+import { escape, type Delimiters } from './er7.ts';
+import type { Hl7ErrorCode, MessageHeader } from './messages.ts';
+
+/** Original mode AA/AE/AR; enhanced mode CA/CE/CR for the accept acknowledgement. */
+export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
+
+export interface AckError {
+  readonly code: Hl7ErrorCode | '204' | '205' | '206';
+  readonly text: string;
+  readonly location?: { readonly segment: string; readonly field?: number };
+}
+
+const STANDARD: Delimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
+
+/** Table 0357's names for the codes we send. */
+const ERROR_NAMES: Readonly<Record<AckError['code'], string>> = {
+  '100': 'Segment sequence error',
+  '101': 'Required field missing',
+  '102': 'Data type error',
+  '200': 'Unsupported message type',
+  '201': 'Unsupported event code',
+  '202': 'Unsupported processing id',
+  '203': 'Unsupported version id',
+  '204': 'Unknown key identifier',
+  '205': 'Duplicate key identifier',
+  '206': 'Application record locked',
+  '207': 'Application internal error',
+};
+
+export interface AckInput {
+  /** What we know of the message acknowledged; a message too broken to read has none. */
+  readonly header: Partial<MessageHeader>;
+  readonly code: AckCode;
+  readonly error?: AckError;
+  /** Our MSH-7, as an HL7 DTM (the caller's clock). */
+  readonly timestamp: string;
+  /** Our MSH-10. */
+  readonly controlId: string;
+}
+
+/** The ACK as ER7 text, segments ended by CR. */
+export function buildAck(input: AckInput): string {
+  const d = STANDARD;
+  const h = input.header;
+  const e = (value: string | undefined) => escape(value ?? '', d);
+  const trigger = (h.type ?? '').split('^')[1] ?? '';
+  const msh = [
+    'MSH',
+    '^~\\&',
+    e(h.receivingApplication),
+    e(h.receivingFacility),
+    e(h.sendingApplication),
+    e(h.sendingFacility),
+    input.timestamp,
+    '',
+    `ACK^${e(trigger)}^ACK`,
+    e(input.controlId),
+    e(h.processingId) || 'P',
+    e(h.version) || '2.5.1',
+  ].join('|');
+  const segments = [msh, ['MSA', input.code, e(h.controlId)].join('|')];
+  if (input.error !== undefined) {
+    const { code, text, location } = input.error;
+    const where = location === undefined ? '' : `${location.segment}^1${location.field === undefined ? '' : `^${location.field}`}`;
+    segments.push(['ERR', '', where, `${code}^${ERROR_NAMES[code]}^HL70357`, 'E', '', '', '', e(text)].join('|'));
+  }
+  return `${segments.join('\r')}\r`;
+}

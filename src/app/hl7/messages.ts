@@ -1,0 +1,252 @@
+// Message maps after the HL7 V2-to-FHIR IG (ADT_A01 / A03 / A04 / A08, ORU_R01, VXU_V04): which segments
+// become which resources, how they refer to each other, and the ids they are written under. Pure and
+// deterministic, so a re-sent message maps to the same ids and a later message about the same patient
+// (A08 after A01, an ORU after an admission) updates the same Patient and Encounter:
+//   Patient   ← sender (MSH-4.1, else MSH-3.1) + PID-3's first identifier (value and assigning authority)
+//   Encounter ← sender + PV1-19 (visit number), else the message control id
+//   the rest  ← sender + MSH-10 + the segment's position
+// A message this map cannot take is a MappingError with the HL7 acknowledgement code and the table 0357
+// error code the listener puts in MSA-1 and ERR-3.
+import { toHex, utf8 } from '../../core/bytes.ts';
+import { sha256 } from '../../core/crypto/index.ts';
+import type { Json } from './datatypes.ts';
+import { parseEr7, segment, Er7Error, type Er7Message, type Segment } from './er7.ts';
+import {
+  al1ToAllergyIntolerance,
+  dg1ToCondition,
+  nk1ToRelatedPerson,
+  obrToDiagnosticReport,
+  obxToObservation,
+  pidToPatient,
+  pv1ToEncounter,
+  rxaToImmunization,
+} from './segments.ts';
+
+/** HL7 table 0357 (message error condition codes) that this map and the listener use. */
+export type Hl7ErrorCode =
+  | '100' // segment sequence error
+  | '101' // required field missing
+  | '102' // data type error
+  | '200' // unsupported message type
+  | '201' // unsupported event code
+  | '202' // unsupported processing id
+  | '203' // unsupported version id
+  | '207'; // application internal error
+
+export class MappingError extends Error {
+  constructor(
+    /** AE: the message was understood but is in error; AR: it is refused (type, version, sender). */
+    readonly ack: 'AE' | 'AR',
+    readonly code: Hl7ErrorCode,
+    message: string,
+    /** Where, as HL7 names it (PID-3, RXA-3), for ERR-2. */
+    readonly location?: { segment: string; field?: number },
+  ) {
+    super(message);
+    this.name = 'MappingError';
+  }
+}
+
+export interface MessageHeader {
+  /** Who sent it, for the sender check and ids: MSH-4.1 (sending facility), else MSH-3.1 (application). */
+  readonly sender: string;
+  readonly sendingApplication: string;
+  readonly sendingFacility: string;
+  readonly receivingApplication: string;
+  readonly receivingFacility: string;
+  /** MSH-9.1 and MSH-9.2, as 'ADT^A01'. */
+  readonly type: string;
+  readonly controlId: string;
+  readonly processingId: string;
+  readonly version: string;
+  /** MSH-15 and MSH-16: valued means enhanced acknowledgement mode. */
+  readonly acceptAckType: string;
+  readonly applicationAckType: string;
+}
+
+export interface MappedMessage {
+  readonly header: MessageHeader;
+  /** The Patient's id; the Patient itself is resources[0]. */
+  readonly patientId: string;
+  /** FHIR R4 resources, the Patient first, each with its deterministic id. */
+  readonly resources: readonly Json[];
+}
+
+export const SUPPORTED_TYPES = ['ADT^A01', 'ADT^A03', 'ADT^A04', 'ADT^A08', 'ORU^R01', 'VXU^V04'] as const;
+export const CONTROL_ID_CHARS_MAX = 199;
+
+export function readHeader(message: Er7Message): MessageHeader {
+  const msh = message.segments[0]!;
+  return {
+    sender: msh.get(4) || msh.get(3),
+    sendingApplication: msh.get(3),
+    sendingFacility: msh.get(4),
+    receivingApplication: msh.get(5),
+    receivingFacility: msh.get(6),
+    type: `${msh.get(9, 1).toUpperCase()}^${msh.get(9, 2).toUpperCase()}`,
+    controlId: msh.get(10),
+    processingId: msh.get(11),
+    version: msh.get(12),
+    acceptAckType: msh.get(15).toUpperCase(),
+    applicationAckType: msh.get(16).toUpperCase(),
+  };
+}
+
+/** Parses and maps one message; throws MappingError (never anything else) when it cannot. */
+export function mapHl7Message(text: string): MappedMessage {
+  let message: Er7Message;
+  try {
+    message = parseEr7(text);
+  } catch (err) {
+    if (err instanceof Er7Error) throw new MappingError('AR', '100', err.message);
+    throw err;
+  }
+  const header = readHeader(message);
+  checkHeader(header);
+  const pid = segment(message, 'PID');
+  if (pid === undefined) throw new MappingError('AE', '100', 'the message has no PID segment', { segment: 'PID' });
+  if (message.segments.filter((s) => s.name === 'PID').length > 1) {
+    throw new MappingError('AE', '100', 'one patient per message: send each PID in a message of its own', {
+      segment: 'PID',
+    });
+  }
+  const ids = idMaker(header);
+  const patientKey = patientKeyOf(pid);
+  const patientId = resourceId(header.sender, 'Patient', patientKey);
+  const patient = pidToPatient(pid, patientId);
+  const ref = { reference: `Patient/${patientId}` };
+  const [kind] = header.type.split('^');
+  const body =
+    kind === 'ADT'
+      ? mapAdt(message, header, ref, ids)
+      : kind === 'ORU'
+        ? mapOru(message, ref, ids)
+        : mapVxu(message, ref, ids);
+  return { header, patientId, resources: [patient, ...body] };
+}
+
+function checkHeader(header: MessageHeader): void {
+  if (header.controlId === '' || header.controlId.length > CONTROL_ID_CHARS_MAX) {
+    throw new MappingError('AR', '101', 'MSH-10 (message control id) is required', { segment: 'MSH', field: 10 });
+  }
+  if (header.sender === '') {
+    throw new MappingError('AR', '101', 'MSH-4 (sending facility) or MSH-3 (sending application) is required', {
+      segment: 'MSH',
+      field: 4,
+    });
+  }
+  if (!/^2\.[1-9](\.\d)?$/.test(header.version)) {
+    throw new MappingError('AR', '203', `version ${header.version.slice(0, 8)} is not HL7 v2.x`, {
+      segment: 'MSH',
+      field: 12,
+    });
+  }
+  if (!(SUPPORTED_TYPES as readonly string[]).includes(header.type)) {
+    const known = ['ADT', 'ORU', 'VXU'].includes(header.type.split('^')[0]!);
+    throw new MappingError(
+      'AR',
+      known ? '201' : '200',
+      `message type ${header.type.slice(0, 16)} is not supported; supported: ${SUPPORTED_TYPES.join(', ')}`,
+      { segment: 'MSH', field: 9 },
+    );
+  }
+}
+
+function patientKeyOf(pid: Segment): string {
+  const first = pid.repetitions(3)[0];
+  if (first === undefined || first.get(1) === '') {
+    throw new MappingError('AE', '101', 'PID-3 (patient identifier list) is required', { segment: 'PID', field: 3 });
+  }
+  return `${first.get(1)}\n${first.get(4, 1)}\n${first.get(4, 2)}`;
+}
+
+/** A FHIR id (at most 64 of [A-Za-z0-9-.]) from the facility and the parts that name the record. */
+export function resourceId(facility: string, type: string, key: string): string {
+  const digest = sha256(utf8(`carechain/hl7-v2-id\n${facility}\n${type}\n${key}`));
+  return `v2-${toHex(digest).slice(0, 40)}`;
+}
+
+type IdMaker = (type: string, position: number) => string;
+
+function idMaker(header: MessageHeader): IdMaker {
+  return (type, position) => resourceId(header.sender, type, `${header.controlId}\n${position}`);
+}
+
+function encounterId(header: MessageHeader, pv1: Segment): string {
+  const visit = pv1.get(19);
+  return visit === ''
+    ? resourceId(header.sender, 'Encounter', `message\n${header.controlId}`)
+    : resourceId(header.sender, 'Encounter', `visit\n${visit}\n${pv1.get(19, 4)}`);
+}
+
+function mapAdt(message: Er7Message, header: MessageHeader, patient: Json, ids: IdMaker): Json[] {
+  const out: Json[] = [];
+  const pv1 = segment(message, 'PV1');
+  let encounter: Json | undefined;
+  if (pv1 !== undefined) {
+    const id = encounterId(header, pv1);
+    out.push(pv1ToEncounter(pv1, id, patient, header.type === 'ADT^A03' ? 'finished' : 'in-progress'));
+    encounter = { reference: `Encounter/${id}` };
+  }
+  message.segments.forEach((s, i) => {
+    if (s.name === 'NK1') out.push(nk1ToRelatedPerson(s, ids('RelatedPerson', i), patient));
+    if (s.name === 'AL1') out.push(al1ToAllergyIntolerance(s, ids('AllergyIntolerance', i), patient));
+    if (s.name === 'DG1') out.push(dg1ToCondition(s, ids('Condition', i), patient, encounter));
+    if (s.name === 'OBX') {
+      out.push(obxToObservation(s, ids('Observation', i), patient, encounter === undefined ? {} : { encounter }));
+    }
+  });
+  return out;
+}
+
+/** ORU_R01: each OBR opens an order group; its OBXs are the report's results. */
+function mapOru(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
+  const out: Json[] = [];
+  let report: { obr: Segment; id: string; results: Json[] } | undefined;
+  const close = () => {
+    if (report !== undefined) out.push(obrToDiagnosticReport(report.obr, report.id, patient, report.results));
+  };
+  message.segments.forEach((s, i) => {
+    if (s.name === 'OBR') {
+      close();
+      report = { obr: s, id: ids('DiagnosticReport', i), results: [] };
+    }
+    if (s.name === 'OBX') {
+      const id = ids('Observation', i);
+      out.push(obxToObservation(s, id, patient));
+      report?.results.push({ reference: `Observation/${id}` });
+    }
+  });
+  close();
+  if (!out.some((r) => r.resourceType === 'DiagnosticReport' || r.resourceType === 'Observation')) {
+    throw new MappingError('AE', '100', 'an ORU^R01 needs at least one OBR or OBX', { segment: 'OBR' });
+  }
+  return out;
+}
+
+/** VXU_V04: each RXA (with the RXR after it) is an Immunization; the OBXs after it are part of it. */
+function mapVxu(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
+  const out: Json[] = [];
+  let immunization: string | undefined;
+  message.segments.forEach((s, i) => {
+    if (s.name === 'RXA') {
+      const next = message.segments[i + 1];
+      const resource = rxaToImmunization(s, next?.name === 'RXR' ? next : undefined, ids('Immunization', i), patient);
+      if (resource.occurrenceDateTime === undefined) {
+        throw new MappingError('AE', '102', 'RXA-3 (administration date/time) must be a date', {
+          segment: 'RXA',
+          field: 3,
+        });
+      }
+      immunization = String(resource.id);
+      out.push(resource);
+    }
+    if (s.name === 'OBX' && immunization !== undefined) {
+      out.push(obxToObservation(s, ids('Observation', i), patient, { partOf: [{ reference: `Immunization/${immunization}` }] }));
+    }
+  });
+  if (immunization === undefined) {
+    throw new MappingError('AE', '101', 'a VXU^V04 needs an RXA segment', { segment: 'RXA' });
+  }
+  return out;
+}

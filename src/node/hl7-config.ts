@@ -1,0 +1,54 @@
+// The optional `hl7` section of node.json: where the node's MLLP listener listens and which sending
+// facilities it takes messages from. Each sender names the practitioner of this node's organisation on
+// whose behalf its messages are written (writes are by the custodian's clinical staff, app/records/
+// policy.ts refuseWrite); a facility not listed is refused with AR.
+//
+//   "hl7": { "host": "127.0.0.1", "port": 2575,
+//            "senders": [{ "facility": "GOOD HEALTH LAB", "practitioner": "<ed25519 public key, hex>" }] }
+import { isHex } from '../core/bytes.ts';
+import { NodeError } from './errors.ts';
+
+/** The registered HL7 port (IANA "hl7", 2575/tcp). */
+export const HL7_PORT_DEFAULT = 2575;
+export const HL7_SENDERS_MAX = 1_000;
+
+export interface Hl7Sender {
+  /** MSH-4.1 (or MSH-3.1 when MSH-4 is empty), exactly as the sender spells it. */
+  readonly facility: string;
+  /** The practitioner key the sender's messages are written as. */
+  readonly practitioner: string;
+}
+
+export interface Hl7Config {
+  readonly host: string;
+  readonly port: number;
+  readonly senders: readonly Hl7Sender[];
+}
+
+export function parseHl7Config(value: unknown, path: string): Hl7Config | undefined {
+  if (value === undefined) return undefined;
+  const invalid = (why: string) => new NodeError('config.invalid', `config ${path}: hl7 ${why}`);
+  const raw = value as { host?: unknown; port?: unknown; senders?: unknown };
+  if (typeof raw !== 'object' || raw === null) throw invalid('must be an object');
+  const host = raw.host ?? '127.0.0.1';
+  const port = raw.port ?? HL7_PORT_DEFAULT;
+  if (typeof host !== 'string' || host === '') throw invalid('host must be a host name or address');
+  if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) {
+    throw invalid('port must be from 0 to 65535');
+  }
+  if (!Array.isArray(raw.senders) || raw.senders.length > HL7_SENDERS_MAX) {
+    throw invalid(`senders must be a list of at most ${HL7_SENDERS_MAX} sending facilities`);
+  }
+  const senders = raw.senders.map((s: unknown, i): Hl7Sender => {
+    const sender = s as Partial<Hl7Sender> | null;
+    if (typeof sender?.facility !== 'string' || sender.facility === '' || sender.facility.length > 227) {
+      throw invalid(`senders[${i}].facility must be the sending facility's name (MSH-4.1)`);
+    }
+    if (!isHex(sender.practitioner, 32)) throw invalid(`senders[${i}].practitioner must be a public key in hex`);
+    return { facility: sender.facility, practitioner: sender.practitioner };
+  });
+  if (new Set(senders.map((s) => s.facility)).size !== senders.length) {
+    throw invalid('senders name each facility once');
+  }
+  return { host, port: port as number, senders };
+}

@@ -1,0 +1,159 @@
+// HL7 v2 messages into the custodian's records (issue 21), transport-agnostic: the MLLP edge
+// (api/hl7/listener.ts) hands over the text of one message and sends back the ACK this returns.
+//
+// The sender is checked first (a facility not configured in node.json is refused, AR, before anything
+// is read), then the pure map (app/hl7) turns the message into FHIR resources with deterministic ids, and
+// they are written as ONE transaction Bundle through the records gateway, exactly as a FHIR client's
+// write: the sender's configured practitioner is the writer, consent and the custodial-key path for a
+// patient not yet known apply, everything is sealed in the vault, and all versions are registered in one
+// tx. The gateway returns only when that tx is committed, so AA means "final on the ledger" (original
+// mode, HL7 v2.5.1 §2.9.2): a message whose records are not final is never acknowledged AA.
+//
+// Messages about one patient are written in the order they arrived (a per-patient queue); messages about
+// different patients proceed in parallel.
+import { buildAck, type AckCode, type AckError } from '../../app/hl7/ack.ts';
+import { mapHl7Message, MappingError, type MappedMessage, type MessageHeader } from '../../app/hl7/messages.ts';
+import { parseEr7, Er7Error } from '../../app/hl7/er7.ts';
+import { readHeader } from '../../app/hl7/messages.ts';
+import type { Clock } from '../../node/env.ts';
+import type { Hl7Sender } from '../../node/hl7-config.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import { resolveCaller, type Caller } from '../auth/caller.ts';
+import { AuthError } from '../auth/errors.ts';
+import { scopesOf } from '../auth/scopes.ts';
+import { FhirError } from '../fhir/operation-outcome.ts';
+import type { RecordsGateway } from '../records/gateway.ts';
+import { heldRecordOf } from '../records/resources.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+
+/** What the interface may do in the records: create and update, nothing else (SMART v2 scope). */
+const INTERFACE_SCOPES = scopesOf('user/*.cu');
+
+export interface Hl7IngestDependencies {
+  readonly node: CarechainNode;
+  readonly gateway: RecordsGateway;
+  readonly clock: Clock;
+}
+
+export interface Hl7Outcome {
+  readonly ack: string;
+  readonly code: AckCode;
+  /** For metrics and logs: never PHI (the sender and MSH-10 only). */
+  readonly sender: string;
+  readonly controlId: string;
+}
+
+export class Hl7Ingest {
+  private readonly senders: ReadonlyMap<string, Hl7Sender>;
+  private readonly queue = new KeyedQueue();
+  private ackSequence = 0;
+
+  constructor(
+    options: { readonly senders: readonly Hl7Sender[] },
+    private readonly deps: Hl7IngestDependencies,
+  ) {
+    this.senders = new Map(options.senders.map((s) => [s.facility, s]));
+  }
+
+  /** Handles one message and answers its ACK; never throws for anything a sender can send. */
+  async handle(text: string): Promise<Hl7Outcome> {
+    let header: Partial<MessageHeader> = {};
+    try {
+      header = readHeader(parseEr7(text));
+    } catch (err) {
+      if (!(err instanceof Er7Error)) throw err;
+      return this.answer(header, 'AR', { code: '100', text: err.message });
+    }
+    // Decide before looking: an unknown sender's message is not mapped, stored or logged.
+    const sender = header.sender === undefined ? undefined : this.senders.get(header.sender);
+    if (sender === undefined) {
+      return this.answer(header, 'AR', { code: '204', text: 'the sending facility is not configured at this node' });
+    }
+    let mapped: MappedMessage;
+    try {
+      mapped = mapHl7Message(text);
+    } catch (err) {
+      if (!(err instanceof MappingError)) throw err;
+      const location = err.location === undefined ? {} : { location: err.location };
+      return this.answer(header, err.ack, { code: err.code, text: err.message, ...location });
+    }
+    return this.queue.run(mapped.patientId, () => this.write(mapped, sender));
+  }
+
+  private async write(mapped: MappedMessage, sender: Hl7Sender): Promise<Hl7Outcome> {
+    const { header } = mapped;
+    let caller: Caller;
+    try {
+      caller = resolveCaller(this.deps.node.ledger.state, {
+        subject: sender.practitioner,
+        kind: 'practitioner',
+        orgId: this.deps.gateway.custodianOrgId,
+        patient: undefined,
+        scopes: INTERFACE_SCOPES,
+      });
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      return this.answer(header, 'AE', {
+        code: '207',
+        text: "the sender's practitioner is not active clinical staff of this custodian",
+      });
+    }
+    try {
+      await this.deps.gateway.bundle(caller, this.transaction(mapped));
+      return this.answer(header, 'AA');
+    } catch (err) {
+      if (!(err instanceof FhirError)) throw err;
+      // The issue's code and where, never its diagnostics' values: the text goes back over the wire.
+      const first = err.issues[0];
+      const where = first?.expression?.[0] === undefined ? '' : ` at ${first.expression[0]}`;
+      const transient = err.statusCode === 503 || err.statusCode === 429;
+      return this.answer(header, 'AE', {
+        code: transient ? '207' : '102',
+        text: transient
+          ? 'the records were not final on the ledger in time; send the message again'
+          : `the records were refused (${first?.code ?? 'invalid'}${where})`,
+      });
+    }
+  }
+
+  /**
+   * One transaction Bundle of PUTs (update-as-create under the mapped ids). An ADT writes the Patient
+   * (an A08 is a new version of it); other messages write it only if it is not held here yet, so a lab
+   * result does not make a new version of the patient's demographics.
+   */
+  private transaction(mapped: MappedMessage): unknown {
+    const state = this.deps.node.ledger.state;
+    const custodian = this.deps.gateway.custodianOrgId;
+    const held = heldRecordOf(state, custodian, 'Patient', mapped.patientId) !== undefined;
+    const resources = mapped.resources.filter(
+      (r, i) => i > 0 || !held || mapped.header.type.startsWith('ADT'),
+    );
+    return {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: resources.map((resource) => ({
+        resource,
+        request: { method: 'PUT', url: `${String(resource.resourceType)}/${String(resource.id)}` },
+      })),
+    };
+  }
+
+  private answer(header: Partial<MessageHeader>, code: AckCode, error?: AckError): Hl7Outcome {
+    this.ackSequence += 1;
+    const nowMs = this.deps.clock.nowMs();
+    const ack = buildAck({
+      header,
+      code,
+      ...(error === undefined ? {} : { error }),
+      timestamp: hl7Timestamp(nowMs),
+      controlId: `CC${nowMs}${String(this.ackSequence).padStart(6, '0')}`,
+    });
+    return { ack, code, sender: header.sender ?? '', controlId: header.controlId ?? '' };
+  }
+}
+
+/** An HL7 DTM in UTC with its zone (YYYYMMDDHHMMSS+0000). */
+export function hl7Timestamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 19).replace(/[-:T]/g, '')}+0000`;
+}
