@@ -1,0 +1,135 @@
+// Issue 21 end to end: a real `carechain node` process with an MLLP listener configured in node.json, real
+// MLLP sockets, and the records read back over FHIR. Every message in ../shared/testdata/hl7v2 of a
+// supported type is acknowledged AA (which the node sends only once the records are committed) and its
+// records are readable with the mapped types, identifiers and codes; unsupported types, unknown senders
+// and malformed messages are refused and store nothing.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { parseEr7 } from '../../src/app/hl7/er7.ts';
+import { mapHl7Message, readHeader, SUPPORTED_TYPES, type MappedMessage } from '../../src/app/hl7/messages.ts';
+import type { NodeConfigFile } from '../../src/node/config.ts';
+import { generateKeyPair } from '../../src/node/keys.ts';
+import { tempDir } from '../harness/chain.ts';
+import { sharedTestdata } from '../harness/files.ts';
+import { freePorts } from '../harness/http.ts';
+import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
+import { makeNetwork, registerPractitioner, type TestNetwork } from '../harness/network.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { fhirCall } from '../harness/records-network.ts';
+
+const OWN_FACILITY = 'GOOD HEALTH LAB';
+
+const samples = readdirSync(sharedTestdata('hl7v2'))
+  .filter((name) => name.endsWith('.hl7'))
+  .sort()
+  .map((name) => {
+    const text = onTheWire(readFileSync(sharedTestdata('hl7v2', name), 'utf8'));
+    return { name, text, header: readHeader(parseEr7(text)) };
+  });
+const supported = samples.filter((s) => (SUPPORTED_TYPES as readonly string[]).includes(s.header.type));
+const unsupported = samples.filter((s) => !supported.includes(s));
+
+const root = tempDir('hl7-mllp-');
+const interfaceKey = generateKeyPair();
+let net: TestNetwork;
+let node: NodeProcess | undefined;
+let hl7Port = 0;
+let token = '';
+
+before(async () => {
+  net = await makeNetwork(root.path, [{ name: 'hospital' }], 'carechain-hl7');
+  [hl7Port] = (await freePorts(1)) as [number];
+  const path = join(net.dir('hospital'), 'node.json');
+  const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
+  // Every facility of the samples, and our own: each written as the interface's lab technician.
+  const facilities = new Set([OWN_FACILITY, ...supported.map((s) => s.header.sender)]);
+  const senders = [...facilities].map((facility) => ({ facility, practitioner: interfaceKey.publicKey }));
+  writeFileSync(path, JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders } }));
+  node = await startNodeProcess(net.dir('hospital'));
+  assert.match(node.output(), new RegExp(`HL7 v2 \\(MLLP\\) on 127\\.0\\.0\\.1:${hl7Port}`));
+  token = await registerPractitioner(net, 'hospital', interfaceKey, 'lab-technician');
+});
+
+after(async () => {
+  await stopProcesses([node], 'SIGKILL');
+  root.remove();
+});
+
+const read = (type: string, id: string) => fhirCall(net.url('hospital'), token).get(`/fhir/R4/${type}/${id}`);
+
+/** The records of a mapped message, read back over FHIR, each compared by structure with the map. */
+async function assertStored(mapped: MappedMessage, label: string): Promise<void> {
+  for (const expected of mapped.resources) {
+    const type = String(expected.resourceType);
+    const answer = await read(type, String(expected.id));
+    assert.equal(answer.status, 200, `${label}: ${type} ${JSON.stringify(answer.body).slice(0, 300)}`);
+    const stored = answer.body as Record<string, unknown>;
+    for (const field of ['identifier', 'code', 'vaccineCode', 'status', 'valueQuantity', 'birthDate', 'class']) {
+      if (expected[field] !== undefined) assert.deepEqual(stored[field], expected[field], `${label}: ${type}.${field}`);
+    }
+  }
+}
+
+test('a lab report written for this test: AA, then the DiagnosticReport and Observations over FHIR', async () => {
+  const text = [
+    `MSH|^~\\&|LIS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207120000+0000||ORU^R01^ORU_R01|E2E-LAB-1|P|2.5.1`,
+    'PID|1||MRN-900^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||Okafor^Chidi||19700512|M',
+    'OBR|1|ORD-9^PAS|FIL-9^LIS|58410-2^CBC panel^LN|||20261207100000+0000||||||||||||||||||F',
+    'OBX|1|NM|718-7^Hemoglobin^LN||14.1|g/dL^^UCUM|13.5-17.5|N|||F|||20261207100000+0000',
+  ].join('\r');
+  const ack = await mllpExchange(hl7Port, text);
+  assert.deepEqual(ackCodes(ack).msa, 'AA', ack);
+  assert.match(ack, /\rMSA\|AA\|E2E-LAB-1/);
+  const mapped = mapHl7Message(text);
+  await assertStored(mapped, 'E2E-LAB-1');
+  const observation = await read('Observation', String(mapped.resources[1]!.id));
+  assert.equal(observation.body.valueQuantity.value, 14.1);
+});
+
+test('every supported sample of ../shared/testdata/hl7v2 is acknowledged AA and readable over FHIR', async () => {
+  assert.ok(supported.length >= 10, `only ${supported.length} supported samples`);
+  for (const sample of supported) {
+    const ack = await mllpExchange(hl7Port, sample.text);
+    assert.equal(ackCodes(ack).msa, 'AA', `${sample.name}: ${ack}`);
+    await assertStored(mapHl7Message(sample.text), sample.name);
+  }
+});
+
+test('unsupported message types are refused AR with an ERR that says so', async () => {
+  assert.ok(unsupported.length > 0);
+  for (const sample of unsupported.slice(0, 12)) {
+    const ack = await mllpExchange(hl7Port, sample.text);
+    const { msa, err } = ackCodes(ack);
+    assert.equal(msa, 'AR', `${sample.name}: ${ack}`);
+    assert.ok(err === '200' || err === '201' || err === '100' || err === '204', `${sample.name}: ${ack}`);
+  }
+});
+
+test('unknown senders, malformed messages and frames that are not HL7 are refused, and nothing is stored', async () => {
+  const good = [
+    `MSH|^~\\&|LIS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207130000+0000||ORU^R01^ORU_R01|E2E-BAD-1|P|2.5.1`,
+    'PID|1||MRN-901^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||Doe^Jo||19700512|M',
+    'OBX|1|NM|718-7^Hemoglobin^LN||14.1|g/dL^^UCUM||||F',
+  ].join('\r');
+  const cases: [string, string, string][] = [
+    [good.replace(OWN_FACILITY, 'ROGUE LAB'), 'AR', '204'],
+    [good.replace('MRN-901^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR', ''), 'AE', '101'],
+    [good.replace('|2.5.1', '|9.9'), 'AR', '203'],
+    [good.replace('ORU^R01^ORU_R01', 'ORM^O01^ORM_O01'), 'AR', '200'],
+  ];
+  for (const [text, msa, err] of cases) {
+    const ack = ackCodes(await mllpExchange(hl7Port, text));
+    assert.deepEqual([ack.msa, ack.err], [msa, err], text.slice(0, 120));
+    assert.ok(ack.errText !== undefined && ack.errText.length > 0);
+  }
+  const notHl7 = ackCodes(await mllpExchange(hl7Port, 'GET / HTTP/1.1'));
+  assert.equal(notHl7.msa, 'AR');
+  // The valid message's patient was never written by any of the refused ones.
+  const patientId = mapHl7Message(good).patientId;
+  assert.equal((await read('Patient', patientId)).status, 404);
+  // And the listener still serves: the same message from the configured sender is taken.
+  assert.equal(ackCodes(await mllpExchange(hl7Port, good)).msa, 'AA');
+  assert.equal((await read('Patient', patientId)).status, 200);
+});
