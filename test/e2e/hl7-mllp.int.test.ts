@@ -39,7 +39,11 @@ let hl7Port = 0;
 let token = '';
 
 before(async () => {
-  net = await makeNetwork(root.path, [{ name: 'hospital' }], 'carechain-hl7');
+  // The demo's base policy: the hospital's clinical staff read what it holds (a custodial patient has
+  // signed no consent yet).
+  net = await makeNetwork(root.path, [{ name: 'hospital' }], 'carechain-hl7', {
+    basePolicy: 'treatment-relationship',
+  });
   [hl7Port] = (await freePorts(1)) as [number];
   const path = join(net.dir('hospital'), 'node.json');
   const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
@@ -84,8 +88,20 @@ test('a lab report written for this test: AA, then the DiagnosticReport and Obse
   assert.match(ack, /\rMSA\|AA\|E2E-LAB-1/);
   const mapped = mapHl7Message(text);
   await assertStored(mapped, 'E2E-LAB-1');
-  const observation = await read('Observation', String(mapped.resources[1]!.id));
+  const observationId = String(mapped.resources.find((r) => r.resourceType === 'Observation')!.id);
+  const observation = await read('Observation', observationId);
   assert.equal(observation.body.valueQuantity.value, 14.1);
+  assert.equal(observation.body.meta.versionId, '1');
+
+  // Delivery is at least once: the same message re-sent gets the same ACK and stores nothing new.
+  assert.equal(await mllpExchange(hl7Port, text), ack);
+  const again = await read('Observation', observationId);
+  assert.equal(again.body.meta.versionId, '1');
+  // A corrected result under a new control id is a new version of nothing: its own records.
+  const corrected = text.replace('E2E-LAB-1', 'E2E-LAB-2').replace('|14.1|', '|14.3|');
+  assert.equal(ackCodes(await mllpExchange(hl7Port, corrected)).msa, 'AA');
+  const next = mapHl7Message(corrected).resources.find((r) => r.resourceType === 'Observation')!;
+  assert.equal((await read('Observation', String(next.id))).body.valueQuantity.value, 14.3);
 });
 
 test('every supported sample of ../shared/testdata/hl7v2 is acknowledged AA and readable over FHIR', async () => {

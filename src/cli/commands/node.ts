@@ -22,6 +22,7 @@ import { NodeWitness } from '../../services/witness/node-witness.ts';
 import type { GenomicsServiceOptions } from '../../services/genomics/index.ts';
 import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import { Hl7Listener } from '../../api/hl7-listener.ts';
+import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -135,8 +136,11 @@ export async function runNode(options: {
   console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
   console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
   let hl7: Hl7Listener | undefined;
+  let hl7Log: Hl7MessageLog | undefined;
   if (config.hl7 !== undefined) {
-    const ingest = new Hl7Ingest({ senders: config.hl7.senders }, { node, gateway, clock: systemClock });
+    hl7Log = new Hl7MessageLog(node.storage.open('hl7'));
+    const deps = { node, gateway, clock: systemClock, log: hl7Log };
+    const ingest = new Hl7Ingest({ senders: config.hl7.senders }, deps);
     hl7 = new Hl7Listener({ host: config.hl7.host, port: config.hl7.port }, { ingest, logger });
     const { address: host, port } = await hl7.start();
     console.log(
@@ -145,6 +149,7 @@ export async function runNode(options: {
   }
   await untilSignal(async () => {
     await hl7?.stop();
+    hl7Log?.close();
     await app.close();
     witness.stop();
     gateway.close();

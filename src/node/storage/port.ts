@@ -30,7 +30,15 @@ export interface SqlPort {
 
 /** Every store of a node, each in its own SQLite file or PostgreSQL schema. */
 export type StoreName =
-  'ledger' | 'mempool' | 'vault' | 'directory' | 'break-glass' | 'witness' | 'monitoring' | 'genomics';
+  | 'ledger'
+  | 'mempool'
+  | 'vault'
+  | 'directory'
+  | 'break-glass'
+  | 'witness'
+  | 'monitoring'
+  | 'genomics'
+  | 'hl7';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL
@@ -48,6 +56,7 @@ export const STORE_DURABILITY: Record<StoreName, Durability> = {
   witness: 'full',
   monitoring: 'full',
   genomics: 'full',
+  hl7: 'full',
 };
 
 export type StorageKind = 'sqlite' | 'postgres' | 'memory';

@@ -10,12 +10,16 @@
 // mode, HL7 v2.5.1 §2.9.2): a message whose records are not final is never acknowledged AA.
 //
 // Messages about one patient are written in the order they arrived (a per-patient queue); messages about
-// different patients proceed in parallel.
+// different patients proceed in parallel. Delivery is at least once: a message acknowledged AA is logged
+// (node/storage/hl7-message-log.ts), and the same message re-sent gets the same ACK and writes nothing.
 import { buildAck, type AckCode, type AckError } from '../../app/hl7/ack.ts';
 import { mapHl7Message, MappingError, type MappedMessage, type MessageHeader } from '../../app/hl7/messages.ts';
 import { parseEr7, Er7Error } from '../../app/hl7/er7.ts';
 import { readHeader } from '../../app/hl7/messages.ts';
+import { toHex, utf8 } from '../../core/bytes.ts';
+import { sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
+import type { Hl7MessageLog, MessageKey } from '../../node/storage/hl7-message-log.ts';
 import type { Hl7Sender } from '../../node/hl7-config.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { resolveCaller, type Caller } from '../auth/caller.ts';
@@ -33,6 +37,7 @@ export interface Hl7IngestDependencies {
   readonly node: CarechainNode;
   readonly gateway: RecordsGateway;
   readonly clock: Clock;
+  readonly log: Hl7MessageLog;
 }
 
 export interface Hl7Outcome {
@@ -77,11 +82,16 @@ export class Hl7Ingest {
       const location = err.location === undefined ? {} : { location: err.location };
       return this.answer(header, err.ack, { code: err.code, text: err.message, ...location });
     }
-    return this.queue.run(mapped.patientId, () => this.write(mapped, sender));
+    const key = { sender: mapped.header.sender, controlId: mapped.header.controlId, digest: toHex(sha256(utf8(text))) };
+    return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
   }
 
-  private async write(mapped: MappedMessage, sender: Hl7Sender): Promise<Hl7Outcome> {
+  private async write(mapped: MappedMessage, sender: Hl7Sender, key: MessageKey): Promise<Hl7Outcome> {
     const { header } = mapped;
+    // Looked up inside the patient's queue: a re-send that arrives while the first is being committed
+    // waits for it, then finds it here.
+    const logged = this.deps.log.ackOf(key);
+    if (logged !== undefined) return { ack: logged, code: 'AA', sender: key.sender, controlId: key.controlId };
     let caller: Caller;
     try {
       caller = resolveCaller(this.deps.node.ledger.state, {
@@ -100,12 +110,15 @@ export class Hl7Ingest {
     }
     try {
       await this.deps.gateway.bundle(caller, this.transaction(mapped));
-      return this.answer(header, 'AA');
+      const outcome = this.answer(header, 'AA');
+      this.deps.log.put(key, outcome.ack, this.deps.clock.nowMs());
+      return outcome;
     } catch (err) {
       if (!(err instanceof FhirError)) throw err;
       // The issue's code and where, never its diagnostics' values: the text goes back over the wire.
       const first = err.issues[0];
-      const where = first?.expression?.[0] === undefined ? '' : ` at ${first.expression[0]}`;
+      const path = first?.expression?.[0];
+      const where = path === undefined ? '' : ` at ${path}`;
       const transient = err.statusCode === 503 || err.statusCode === 429;
       return this.answer(header, 'AE', {
         code: transient ? '207' : '102',

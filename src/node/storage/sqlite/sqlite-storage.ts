@@ -15,6 +15,7 @@ export const STORE_FILES: Record<StoreName, string> = {
   witness: 'witness.sqlite',
   monitoring: 'monitoring.sqlite',
   genomics: 'genomics.sqlite',
+  hl7: 'hl7.sqlite',
 };
 
 export class SqliteStorage implements Storage {
