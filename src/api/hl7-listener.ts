@@ -2,14 +2,19 @@
 // whose connections are @medplum/hl7's Hl7Connection (the framing and the parse into Hl7Message), each
 // message handed to the ingest service and its ACK sent back on the same connection.
 //
+// With TLS (node.json hl7.tls) the same runs over node:tls, mutual when a client CA is named: a sender
+// without a certificate from that CA is cut off in the handshake, before it can send a byte.
+//
 // Bounds: a frame larger than MESSAGE_CHARS_MAX (plus framing) closes the connection before it is
 // buffered further; connections are capped; an idle connection is closed. The ACK is sent only when the
 // ingest answers, which for AA is after the records are final on chain.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Connection, type Hl7MessageEvent } from '@medplum/hl7';
 import { buildAck } from '../app/hl7/ack.ts';
 import { MESSAGE_CHARS_MAX } from '../app/hl7/er7.ts';
+import type { Hl7TlsPem } from '../node/hl7-config.ts';
 import type { Logger } from '../node/logger.ts';
 import { hl7Timestamp, type Hl7Ingest } from '../services/hl7/ingest.ts';
 
@@ -21,6 +26,8 @@ const FRAME_BYTES_MAX = MESSAGE_CHARS_MAX * 4 + 3;
 export interface Hl7ListenerOptions {
   readonly host: string;
   readonly port: number;
+  /** MLLP over TLS; with `ca`, mutual TLS (a sender's certificate must chain to it). */
+  readonly tls?: Hl7TlsPem;
 }
 
 export class Hl7Listener {
@@ -29,12 +36,24 @@ export class Hl7Listener {
 
   constructor(
     private readonly options: Hl7ListenerOptions,
-    private readonly deps: { readonly ingest: Hl7Ingest; readonly logger: Logger },
+    private readonly deps: { readonly ingest: Pick<Hl7Ingest, 'handle'>; readonly logger: Logger },
   ) {}
 
   /** Listens; resolves with the address (the port when options.port is 0). */
   async start(): Promise<AddressInfo> {
-    const server = createServer((socket) => this.accept(socket));
+    const { tls } = this.options;
+    const server =
+      tls === undefined
+        ? createServer((socket) => this.accept(socket))
+        : createTlsServer(
+            {
+              cert: tls.cert,
+              key: tls.key,
+              minVersion: 'TLSv1.2',
+              ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }),
+            },
+            (socket) => this.accept(socket),
+          );
     server.maxConnections = CONNECTIONS_MAX;
     this.server = server;
     await new Promise<void>((resolve, reject) => {

@@ -307,7 +307,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     verifyLimits: checkVerifyLimits(raw.supply, path),
     defaultPayerOrgId: checkDefaultPayer(raw.claims, path),
     genomics: checkGenomicsConfig(raw.genomics, path),
-    hl7: parseHl7Config(raw.hl7, path),
+    hl7: parseHl7Config(raw.hl7, path, folder),
   };
 }
 

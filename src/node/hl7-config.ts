@@ -4,8 +4,16 @@
 // policy.ts refuseWrite); a facility not listed is refused with AR.
 //
 //   "hl7": { "host": "127.0.0.1", "port": 2575,
-//            "senders": [{ "facility": "GOOD HEALTH LAB", "practitioner": "<ed25519 public key, hex>" }] }
+//            "senders": [{ "facility": "GOOD HEALTH LAB", "practitioner": "<ed25519 public key, hex>" }],
+//            "tls": { "cert": "tls/hl7-cert.pem", "key": "tls/hl7-key.pem", "clientCa": "tls/senders-ca.pem" } }
+//
+// MLLP carries PHI in clear text unless `tls` is set: like the API (api-tls.ts), a listener off loopback
+// without TLS is refused. With `clientCa`, TLS is mutual: a sender must present a certificate that chain
+// to that CA before it can send a byte.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isHex } from '../core/bytes.ts';
+import { isLoopbackHost, readApiTls } from './api-tls.ts';
 import { NodeError } from './errors.ts';
 
 /** The registered HL7 port (IANA "hl7", 2575/tcp). */
@@ -19,16 +27,25 @@ export interface Hl7Sender {
   readonly practitioner: string;
 }
 
+/** Paths (resolved against the config file's folder) of the listener's certificate, key and client CA. */
+export interface Hl7TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  /** Present: mutual TLS, senders' certificates must chain to this CA. */
+  readonly clientCa?: string;
+}
+
 export interface Hl7Config {
   readonly host: string;
   readonly port: number;
   readonly senders: readonly Hl7Sender[];
+  readonly tls?: Hl7TlsFiles;
 }
 
-export function parseHl7Config(value: unknown, path: string): Hl7Config | undefined {
+export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7Config | undefined {
   if (value === undefined) return undefined;
   const invalid = (why: string) => new NodeError('config.invalid', `config ${path}: hl7 ${why}`);
-  const raw = value as { host?: unknown; port?: unknown; senders?: unknown };
+  const raw = value as { host?: unknown; port?: unknown; senders?: unknown; tls?: unknown };
   if (typeof raw !== 'object' || raw === null) throw invalid('must be an object');
   const host = raw.host ?? '127.0.0.1';
   const port = raw.port ?? HL7_PORT_DEFAULT;
@@ -50,5 +67,47 @@ export function parseHl7Config(value: unknown, path: string): Hl7Config | undefi
   if (new Set(senders.map((s) => s.facility)).size !== senders.length) {
     throw invalid('senders name each facility once');
   }
-  return { host, port: port as number, senders };
+  const tls = parseTls(raw.tls, folder, invalid);
+  if (tls === undefined && !isLoopbackHost(host)) {
+    throw invalid(`would take PHI in clear text on ${host}: set hl7.tls, or listen on 127.0.0.1`);
+  }
+  return { host, port: port as number, senders, ...(tls === undefined ? {} : { tls }) };
+}
+
+function parseTls(value: unknown, folder: string, invalid: (why: string) => Error): Hl7TlsFiles | undefined {
+  if (value === undefined) return undefined;
+  const v = value as Partial<Record<string, unknown>> | null;
+  const known = ['cert', 'key', 'clientCa'];
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.cert !== 'string' ||
+    typeof v.key !== 'string' ||
+    (v.clientCa !== undefined && typeof v.clientCa !== 'string') ||
+    Object.keys(v).some((k) => !known.includes(k))
+  ) {
+    throw invalid('tls must be { "cert": path, "key": path, "clientCa"?: path }');
+  }
+  return {
+    cert: resolve(folder, v.cert),
+    key: resolve(folder, v.key),
+    ...(typeof v.clientCa === 'string' ? { clientCa: resolve(folder, v.clientCa) } : {}),
+  };
+}
+
+/** The PEMs as node:tls takes them (the key file must be private to its owner, as the API's). */
+export interface Hl7TlsPem {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca?: string;
+}
+
+export function readHl7Tls(files: Hl7TlsFiles): Hl7TlsPem {
+  const { cert, key } = readApiTls({ cert: files.cert, key: files.key });
+  if (files.clientCa === undefined) return { cert, key };
+  try {
+    return { cert, key, ca: readFileSync(files.clientCa, 'utf8') };
+  } catch {
+    throw new NodeError('config.unreadable', `the HL7 listener's client CA ${files.clientCa} cannot be read`);
+  }
 }

@@ -23,6 +23,7 @@ import type { GenomicsServiceOptions } from '../../services/genomics/index.ts';
 import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import { Hl7Listener } from '../../api/hl7-listener.ts';
 import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
+import { readHl7Tls } from '../../node/hl7-config.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -141,10 +142,11 @@ export async function runNode(options: {
     hl7Log = new Hl7MessageLog(node.storage.open('hl7'));
     const deps = { node, gateway, clock: systemClock, log: hl7Log };
     const ingest = new Hl7Ingest({ senders: config.hl7.senders }, deps);
-    hl7 = new Hl7Listener({ host: config.hl7.host, port: config.hl7.port }, { ingest, logger });
+    const hl7Tls = config.hl7.tls === undefined ? {} : { tls: readHl7Tls(config.hl7.tls) };
+    hl7 = new Hl7Listener({ host: config.hl7.host, port: config.hl7.port, ...hl7Tls }, { ingest, logger });
     const { address: host, port } = await hl7.start();
     console.log(
-      `${config.name}: HL7 v2 (MLLP) on ${host}:${port} from ${config.hl7.senders.length} sending facilities`,
+      `${config.name}: HL7 v2 (MLLP${config.hl7.tls === undefined ? '' : config.hl7.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS'}) on ${host}:${port} from ${config.hl7.senders.length} sending facilities`,
     );
   }
   await untilSignal(async () => {

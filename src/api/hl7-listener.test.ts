@@ -1,0 +1,163 @@
+// The MLLP edge on real sockets, in-process: framing both ways, a frame that is not HL7, the frame-size
+// bound, and MLLP over mutual TLS (a sender without a certificate from the client CA gets nothing). The
+// ingest behind it is a stand-in that echoes the control id: what it does is tested in
+// test/e2e/hl7-mllp.int.test.ts against a real node.
+import assert from 'node:assert/strict';
+import { webcrypto } from 'node:crypto';
+import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { after, before, test } from 'node:test';
+import pino from 'pino';
+import { buildAck } from '../app/hl7/ack.ts';
+import { parseEr7 } from '../app/hl7/er7.ts';
+import { readHeader } from '../app/hl7/messages.ts';
+import { issueCertificate, x509 } from '../node/certificates.ts';
+import { makeApiCertificates } from '../node/api-tls.ts';
+import { ackCodes, mllpExchange } from '../../test/harness/mllp.ts';
+import { Hl7Listener } from './hl7-listener.ts';
+import type { Hl7Outcome } from '../services/hl7/ingest.ts';
+
+const MESSAGE = 'MSH|^~\\&|LIS|LAB|CC|HOSP|20260101||ORU^R01|CTRL-7|P|2.5.1\rPID|1||42^^^X^MR';
+
+const echo = {
+  handle: (text: string): Promise<Hl7Outcome> => {
+    const header = readHeader(parseEr7(text));
+    const ack = buildAck({ header, code: 'AA', timestamp: '20260101000000+0000', controlId: 'ACK-1' });
+    return Promise.resolve({ ack, code: 'AA', sender: header.sender, controlId: header.controlId });
+  },
+};
+const logger = pino({ level: 'silent' });
+
+const plain = new Hl7Listener({ host: '127.0.0.1', port: 0 }, { ingest: echo, logger });
+let plainPort = 0;
+let mutual: Hl7Listener;
+let mutualPort = 0;
+let serverCa = '';
+let client: { cert: string; key: string };
+
+/** A CA and a client certificate it signs (clientAuth), as a sending facility would hold. */
+async function clientCertificate(): Promise<{ ca: string; cert: string; key: string }> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+  const signing = { name: 'ECDSA', hash: 'SHA-256' } as const;
+  const caKeys = await webcrypto.subtle.generateKey(algorithm, false, ['sign', 'verify']);
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const nowMs = Date.now();
+  const ca = await issueCertificate({
+    subject: 'CN=senders CA',
+    issuer: 'CN=senders CA',
+    publicKey: caKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: signing,
+    nowMs,
+    validityMs: 86_400_000,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+    ],
+  });
+  const cert = await issueCertificate({
+    subject: 'CN=GOOD HEALTH LAB',
+    issuer: 'CN=senders CA',
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: signing,
+    nowMs,
+    validityMs: 86_400_000,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+    ],
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return { ca: ca.toString('pem'), cert: cert.toString('pem'), key };
+}
+
+before(async () => {
+  plainPort = (await plain.start()).port;
+  const server = await makeApiCertificates('hl7 test', ['127.0.0.1'], Date.now());
+  serverCa = server.caCert;
+  const sender = await clientCertificate();
+  client = { cert: sender.cert, key: sender.key };
+  mutual = new Hl7Listener(
+    { host: '127.0.0.1', port: 0, tls: { cert: server.cert, key: server.key, ca: sender.ca } },
+    { ingest: echo, logger },
+  );
+  mutualPort = (await mutual.start()).port;
+});
+
+after(async () => {
+  await plain.stop();
+  await mutual?.stop();
+});
+
+test('a framed message is answered with a framed ACK naming its control id', async () => {
+  const ack = await mllpExchange(plainPort, MESSAGE);
+  assert.equal(ackCodes(ack).msa, 'AA');
+  assert.match(ack, /\rMSA\|AA\|CTRL-7\r?$/);
+});
+
+test('a frame that is not an HL7 message is answered AR, and the connection still serves', async () => {
+  const ack = await mllpExchange(plainPort, 'hello');
+  assert.equal(ackCodes(ack).msa, 'AR');
+  assert.equal(ackCodes(await mllpExchange(plainPort, MESSAGE)).msa, 'AA');
+});
+
+test('a frame that never ends is cut off at the bound instead of buffered', async () => {
+  const chunk = Buffer.alloc(1 << 20, 0x41);
+  chunk[0] = 0x0b;
+  const closed = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: plainPort });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(true));
+    // 8 MiB without 0x1C 0x0D: over the bound (1 Mi characters, at most 4 MiB of UTF-8).
+    const write = (left: number): void => {
+      if (left > 0 && !socket.destroyed) socket.write(chunk, () => write(left - 1));
+    };
+    write(8);
+  });
+  assert.equal(closed, true);
+  assert.equal(ackCodes(await mllpExchange(plainPort, MESSAGE)).msa, 'AA');
+});
+
+test('over mutual TLS a sender with a certificate from the client CA is answered', async () => {
+  const ack = await tlsExchange({ ca: serverCa, ...client });
+  assert.equal(ackCodes(ack).msa, 'AA');
+});
+
+test('over mutual TLS a sender without a certificate, or over plain TCP, gets nothing', async () => {
+  await assert.rejects(tlsExchange({ ca: serverCa }));
+  await assert.rejects(mllpExchange(mutualPort, MESSAGE, 5_000));
+});
+
+function tlsExchange(options: { ca: string; cert?: string; key?: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTls({ host: '127.0.0.1', port: mutualPort, servername: undefined, ...options });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer'));
+    }, 10_000);
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error('closed without an answer'));
+    });
+    socket.on('secureConnect', () => {
+      socket.write(Buffer.concat([Buffer.from([0x0b]), Buffer.from(MESSAGE), Buffer.from([0x1c, 0x0d])]));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      const all = Buffer.concat(chunks);
+      if (all.at(-2) === 0x1c && all.at(-1) === 0x0d) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(all.subarray(1, all.length - 2).toString('utf8'));
+      }
+    });
+  });
+}
