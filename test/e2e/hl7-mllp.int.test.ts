@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { after, before, test } from 'node:test';
 import { parseEr7 } from '../../src/app/hl7/er7.ts';
 import { mapHl7Message, readHeader, SUPPORTED_TYPES, type MappedMessage } from '../../src/app/hl7/messages.ts';
@@ -70,8 +71,12 @@ async function assertStored(mapped: MappedMessage, label: string): Promise<void>
     const answer = await read(type, String(expected.id));
     assert.equal(answer.status, 200, `${label}: ${type} ${JSON.stringify(answer.body).slice(0, 300)}`);
     const stored = answer.body as Record<string, unknown>;
-    for (const field of ['identifier', 'code', 'vaccineCode', 'status', 'valueQuantity', 'birthDate', 'class']) {
+    for (const field of ['code', 'vaccineCode', 'status', 'valueQuantity', 'birthDate', 'class', 'subject']) {
       if (expected[field] !== undefined) assert.deepEqual(stored[field], expected[field], `${label}: ${type}.${field}`);
+    }
+    // A Patient new to carechain also gets its custodial pseudonym as one more identifier.
+    for (const id of (expected.identifier as unknown[] | undefined) ?? []) {
+      assert.ok((stored.identifier as unknown[]).some((s) => isDeepStrictEqual(s, id)), `${label}: ${type}.identifier`);
     }
   }
 }

@@ -93,8 +93,8 @@ function delimitersOf(header: string): Delimiters {
   // MSH-1 is the character after "MSH"; MSH-2 the next four (component, repetition, escape, sub).
   const field = header[3]!;
   const encoding = header.slice(4, header.indexOf(field, 4) === -1 ? 8 : header.indexOf(field, 4));
-  const [component, repetition, escape, subcomponent] = [...encoding];
-  const all = [field, component, repetition, escape, subcomponent];
+  const [component, repetition, escapeChar, subcomponent] = [...encoding];
+  const all = [field, component, repetition, escapeChar, subcomponent];
   if (all.some((d) => d === undefined || /[A-Za-z0-9\s]/.test(d)) || new Set(all).size !== 5) {
     throw new Er7Error('MSH-1 and MSH-2 must declare five distinct delimiters');
   }
@@ -102,7 +102,7 @@ function delimitersOf(header: string): Delimiters {
     field,
     component: component!,
     repetition: repetition!,
-    escape: escape!,
+    escape: escapeChar!,
     subcomponent: subcomponent!,
   };
 }

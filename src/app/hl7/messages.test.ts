@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { sharedTestdata } from '../../../test/harness/files.ts';
-import { mapHl7Message, MappingError, resourceId, SUPPORTED_TYPES } from './messages.ts';
+import { mapHl7Message, MappingError, readHeader, resourceId, SUPPORTED_TYPES } from './messages.ts';
 import { parseEr7 } from './er7.ts';
-import { readHeader } from './messages.ts';
 
 type Json = Record<string, unknown>;
 

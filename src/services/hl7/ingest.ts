@@ -13,9 +13,14 @@
 // different patients proceed in parallel. Delivery is at least once: a message acknowledged AA is logged
 // (node/storage/hl7-message-log.ts), and the same message re-sent gets the same ACK and writes nothing.
 import { buildAck, type AckCode, type AckError } from '../../app/hl7/ack.ts';
-import { mapHl7Message, MappingError, type MappedMessage, type MessageHeader } from '../../app/hl7/messages.ts';
+import {
+  mapHl7Message,
+  MappingError,
+  readHeader,
+  type MappedMessage,
+  type MessageHeader,
+} from '../../app/hl7/messages.ts';
 import { parseEr7, Er7Error } from '../../app/hl7/er7.ts';
-import { readHeader } from '../../app/hl7/messages.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';

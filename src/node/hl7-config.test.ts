@@ -1,0 +1,45 @@
+// node.json's hl7 section: what it takes, and what it refuses before the node starts (a listener that
+// would carry PHI in clear text off loopback, senders without a practitioner key, duplicates).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HL7_PORT_DEFAULT, parseHl7Config } from './hl7-config.ts';
+
+const KEY = 'ab'.repeat(32);
+const sender = { facility: 'GOOD HEALTH LAB', practitioner: KEY };
+
+test('a loopback listener with its senders; the port defaults to 2575', () => {
+  assert.deepEqual(parseHl7Config({ senders: [sender] }, 'node.json'), {
+    host: '127.0.0.1',
+    port: HL7_PORT_DEFAULT,
+    senders: [sender],
+  });
+  assert.equal(parseHl7Config(undefined, 'node.json'), undefined);
+});
+
+test('off loopback only with TLS; TLS paths are resolved against the config folder', () => {
+  assert.throws(
+    () => parseHl7Config({ host: '0.0.0.0', senders: [sender] }, 'node.json'),
+    /clear text/,
+  );
+  const config = parseHl7Config(
+    { host: '0.0.0.0', port: 2575, senders: [sender], tls: { cert: 'c.pem', key: 'k.pem', clientCa: 'ca.pem' } },
+    'node.json',
+    '/srv/node',
+  );
+  assert.deepEqual(config?.tls, { cert: '/srv/node/c.pem', key: '/srv/node/k.pem', clientCa: '/srv/node/ca.pem' });
+});
+
+test('refused: bad ports, senders without a key, a facility twice, unknown tls fields', () => {
+  const bad: unknown[] = [
+    null,
+    { senders: [sender], port: 70000 },
+    { senders: [sender], port: 'x' },
+    { senders: 'all' },
+    { senders: [{ facility: 'LAB' }] },
+    { senders: [{ facility: '', practitioner: KEY }] },
+    { senders: [sender, sender] },
+    { senders: [sender], tls: { cert: 'c', key: 'k', passphrase: 'x' } },
+    { senders: [sender], tls: { cert: 'c' } },
+  ];
+  for (const value of bad) assert.throws(() => parseHl7Config(value, 'node.json'), /hl7/, JSON.stringify(value));
+});
