@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { connect } from 'node:net';
-import { connect as connectTls } from 'node:tls';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { buildAck } from '../app/hl7/ack.ts';
@@ -122,42 +121,11 @@ test('a frame that never ends is cut off at the bound instead of buffered', asyn
 });
 
 test('over mutual TLS a sender with a certificate from the client CA is answered', async () => {
-  const ack = await tlsExchange({ ca: serverCa, ...client });
+  const ack = await mllpExchange(mutualPort, MESSAGE, 10_000, { tls: { ca: serverCa, ...client } });
   assert.equal(ackCodes(ack).msa, 'AA');
 });
 
 test('over mutual TLS a sender without a certificate, or over plain TCP, gets nothing', async () => {
-  await assert.rejects(tlsExchange({ ca: serverCa }));
+  await assert.rejects(mllpExchange(mutualPort, MESSAGE, 10_000, { tls: { ca: serverCa } }));
   await assert.rejects(mllpExchange(mutualPort, MESSAGE, 5_000));
 });
-
-function tlsExchange(options: { ca: string; cert?: string; key?: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connectTls({ host: '127.0.0.1', port: mutualPort, servername: undefined, ...options });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no answer'));
-    }, 10_000);
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      reject(new Error('closed without an answer'));
-    });
-    socket.on('secureConnect', () => {
-      socket.write(Buffer.concat([Buffer.from([0x0b]), Buffer.from(MESSAGE), Buffer.from([0x1c, 0x0d])]));
-    });
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      const all = Buffer.concat(chunks);
-      if (all.at(-2) === 0x1c && all.at(-1) === 0x0d) {
-        clearTimeout(timer);
-        socket.end();
-        resolve(all.subarray(1, all.length - 2).toString('utf8'));
-      }
-    });
-  });
-}

@@ -16,6 +16,7 @@ import { runProofVerify } from './commands/proof.ts';
 import { runWitness } from './commands/witness.ts';
 import { integer } from './options.ts';
 import { HL7_PORT_DEFAULT } from '../node/hl7-config.ts';
+import { runHl7Send } from './commands/hl7.ts';
 
 /** `up`'s first API port. */
 const BASE_PORT_DEFAULT = 8081;
@@ -59,6 +60,25 @@ program
     const hl7Port = opts.hl7Port ?? (opts.basePort === BASE_PORT_DEFAULT ? HL7_PORT_DEFAULT : opts.basePort + 2000);
     await runUp({ dataDir: opts.dataDir, basePort: opts.basePort, hl7Port, demoTxsPerSecond: opts.demoRate });
   });
+
+const hl7 = program.command('hl7').description('HL7 v2 over MLLP (docs/HL7V2.md)');
+hl7
+  .command('send <file>')
+  .description("send an HL7 v2 message file to a node's MLLP listener and print the ACK (exit 1 unless AA)")
+  .option('--host <host>', 'the listener', '127.0.0.1')
+  .option('--port <port>', 'its port', integer(1, 65535), HL7_PORT_DEFAULT)
+  .option('--ca <file>', "MLLP over TLS: the CA (PEM) the listener's certificate chains to")
+  .option('--cert <file>', 'mutual TLS: this sender’s certificate (PEM)')
+  .option('--key <file>', 'mutual TLS: its private key (PEM)')
+  .option('--timeout <ms>', 'how long to wait for the ACK', integer(1, 600_000), 60_000)
+  .action(
+    async (
+      file: string,
+      opts: { host: string; port: number; ca?: string; cert?: string; key?: string; timeout: number },
+    ) => {
+      await runHl7Send({ file, ...opts, timeoutMs: opts.timeout });
+    },
+  );
 
 program
   .command('node')

@@ -1,0 +1,73 @@
+// A minimal MLLP client (one message framed 0x0B … 0x1C 0x0D on a fresh connection, the one framed answer
+// read back), over TCP or TLS: `carechain hl7 send` and the tests use it. Written on node:net and
+// node:tls rather than @medplum/hl7, so the listener's framing is checked by code that does not share it.
+import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+
+const VT = 0x0b;
+const FS = 0x1c;
+const CR = 0x0d;
+
+/** TLS for the exchange: the CA the listener's certificate chains to, and a client certificate for mTLS. */
+export interface MllpTls {
+  readonly ca: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+/** A message as a sender puts it on the wire: segments ended by CR (files on disk may use LF). */
+export function onTheWire(text: string): string {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.trim() !== '')
+    .join('\r');
+}
+
+/** Sends `payload` (a message, or raw bytes for a malformed frame) and resolves with the answer's text. */
+export function mllpExchange(
+  port: number,
+  payload: string | Buffer,
+  timeoutMs = 60_000,
+  options: { readonly host?: string; readonly tls?: MllpTls } = {},
+): Promise<string> {
+  const frame =
+    typeof payload === 'string'
+      ? Buffer.concat([Buffer.from([VT]), Buffer.from(payload, 'utf8'), Buffer.from([FS, CR])])
+      : payload;
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const socket: Socket =
+      options.tls === undefined
+        ? connect({ host, port }, () => socket.write(frame))
+        : connectTls({ host, port, ...options.tls }, () => socket.write(frame));
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no MLLP answer in ${timeoutMs} ms`));
+    }, timeoutMs);
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('the listener closed the connection without an answer')));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      const all = Buffer.concat(chunks);
+      if (all.at(-2) === FS && all.at(-1) === CR) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(all.subarray(all[0] === VT ? 1 : 0, all.length - 2).toString('utf8'));
+      }
+    });
+  });
+}
+
+/** MSA-1, ERR-3.1 and ERR-8 of an ACK. */
+export function ackCodes(ack: string): { msa: string; err: string | undefined; errText: string | undefined } {
+  const segments = ack.split('\r');
+  const msa = segments.find((s) => s.startsWith('MSA|'))?.split('|')[1] ?? '';
+  const err = segments.find((s) => s.startsWith('ERR|'))?.split('|');
+  return { msa, err: err?.[3]?.split('^')[0], errText: err?.[8] };
+}
