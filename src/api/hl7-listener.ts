@@ -15,7 +15,7 @@ import { Hl7Connection, type Hl7MessageEvent } from '@medplum/hl7';
 import { buildAck } from '../app/hl7/ack.ts';
 import { MESSAGE_CHARS_MAX } from '../app/hl7/er7.ts';
 import type { Hl7TlsPem } from '../node/hl7-config.ts';
-import type { Logger } from '../node/logger.ts';
+import type { Logger } from 'pino';
 import { hl7Timestamp, type Hl7Ingest } from '../services/hl7/ingest.ts';
 
 export const CONNECTIONS_MAX = 64;

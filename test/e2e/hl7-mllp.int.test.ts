@@ -4,20 +4,14 @@
 // records are readable with the mapped types, identifiers and codes; unsupported types, unknown senders
 // and malformed messages are refused and store nothing.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, test } from 'node:test';
 import { parseEr7 } from '../../src/app/hl7/er7.ts';
 import { mapHl7Message, readHeader, SUPPORTED_TYPES, type MappedMessage } from '../../src/app/hl7/messages.ts';
-import type { NodeConfigFile } from '../../src/node/config.ts';
-import { generateKeyPair } from '../../src/node/keys.ts';
-import { tempDir } from '../harness/chain.ts';
 import { sharedTestdata } from '../harness/files.ts';
-import { freePorts } from '../harness/http.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
-import { makeNetwork, registerPractitioner, type TestNetwork } from '../harness/network.ts';
-import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
 import { fhirCall } from '../harness/records-network.ts';
 
 const OWN_FACILITY = 'GOOD HEALTH LAB';
@@ -32,37 +26,20 @@ const samples = readdirSync(sharedTestdata('hl7v2'))
 const supported = samples.filter((s) => (SUPPORTED_TYPES as readonly string[]).includes(s.header.type));
 const unsupported = samples.filter((s) => !supported.includes(s));
 
-const root = tempDir('hl7-mllp-');
-const interfaceKey = generateKeyPair();
-let net: TestNetwork;
-let node: NodeProcess | undefined;
+let hospital: Hl7Node;
 let hl7Port = 0;
-let token = '';
 
 before(async () => {
-  // The demo's base policy: the hospital's clinical staff read what it holds (a custodial patient has
-  // signed no consent yet).
-  net = await makeNetwork(root.path, [{ name: 'hospital' }], 'carechain-hl7', {
-    basePolicy: 'treatment-relationship',
-  });
-  [hl7Port] = (await freePorts(1)) as [number];
-  const path = join(net.dir('hospital'), 'node.json');
-  const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
   // Every facility of the samples, and our own: each written as the interface's lab technician.
-  const facilities = new Set([OWN_FACILITY, ...supported.map((s) => s.header.sender)]);
-  const senders = [...facilities].map((facility) => ({ facility, practitioner: interfaceKey.publicKey }));
-  writeFileSync(path, JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders } }));
-  node = await startNodeProcess(net.dir('hospital'));
-  assert.match(node.output(), new RegExp(`HL7 v2 \\(MLLP\\) on 127\\.0\\.0\\.1:${hl7Port}`));
-  token = await registerPractitioner(net, 'hospital', interfaceKey, 'lab-technician');
+  hospital = await startHl7Node('hl7-mllp-', [OWN_FACILITY, ...supported.map((s) => s.header.sender)]);
+  hl7Port = hospital.hl7Port;
+  assert.match(hospital.node.output(), new RegExp(`HL7 v2 \\(MLLP\\) on 127\\.0\\.0\\.1:${hl7Port}`));
 });
 
-after(async () => {
-  await stopProcesses([node], 'SIGKILL');
-  root.remove();
-});
+after(() => hospital?.stop());
 
-const read = (type: string, id: string) => fhirCall(net.url('hospital'), token).get(`/fhir/R4/${type}/${id}`);
+const read = (type: string, id: string) =>
+  fhirCall(hospital.net.url('hospital'), hospital.token).get(`/fhir/R4/${type}/${id}`);
 
 /** The records of a mapped message, read back over FHIR, each compared by structure with the map. */
 async function assertStored(mapped: MappedMessage, label: string): Promise<void> {

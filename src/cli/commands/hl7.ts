@@ -1,7 +1,37 @@
-// `carechain hl7 send <file>`: sends an HL7 v2 message file to a node's MLLP listener (as an interface
-// engine would) and prints the ACK, one segment a line; exit 0 on AA (or CA), 1 otherwise.
+// HL7 v2 in the CLI: `carechain node`'s MLLP listener (composed here from node.json's hl7 section), and
+// `carechain hl7 send <file>`, which sends a message file to a listener as an interface engine would
+// and prints the ACK, one segment a line (exit 0 on AA or CA, 1 otherwise).
 import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { Hl7Listener } from '../../api/hl7-listener.ts';
+import type { Clock } from '../../node/env.ts';
+import { readHl7Tls, type Hl7Config } from '../../node/hl7-config.ts';
+import type { CarechainNode } from '../../node/node.ts';
+import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
+import { Hl7Ingest } from '../../services/hl7/ingest.ts';
+import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../mllp-client.ts';
+
+/** Starts the node's MLLP listener and says where; stop() closes it and its message log. */
+export async function startHl7Listener(
+  name: string,
+  config: Hl7Config,
+  deps: { node: CarechainNode; gateway: RecordsGateway; logger: Logger; clock: Clock },
+): Promise<{ stop(): Promise<void> }> {
+  const log = new Hl7MessageLog(deps.node.storage.open('hl7'));
+  const ingest = new Hl7Ingest({ senders: config.senders }, { ...deps, log });
+  const tls = config.tls === undefined ? {} : { tls: readHl7Tls(config.tls) };
+  const listener = new Hl7Listener({ host: config.host, port: config.port, ...tls }, { ingest, logger: deps.logger });
+  const { address, port } = await listener.start();
+  const security = config.tls === undefined ? '' : config.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS';
+  console.log(`${name}: HL7 v2 (MLLP${security}) on ${address}:${port} from ${config.senders.length} sending facilities`);
+  return {
+    stop: async () => {
+      await listener.stop();
+      log.close();
+    },
+  };
+}
 
 export async function runHl7Send(options: {
   file: string;

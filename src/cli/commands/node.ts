@@ -24,6 +24,7 @@ import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import { Hl7Listener } from '../../api/hl7-listener.ts';
 import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 import { readHl7Tls } from '../../node/hl7-config.ts';
+import { startHl7Listener } from './hl7.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -128,6 +129,11 @@ export async function runNode(options: {
       : { genomics: config.genomics as unknown as GenomicsServiceOptions }),
     ...(tls === undefined ? {} : { tls }),
   });
+  // Listening before the API says it is: whoever waits for that line can send HL7 at once.
+  const hl7 =
+    config.hl7 === undefined
+      ? undefined
+      : await startHl7Listener(config.name, config.hl7, { node, gateway, logger, clock: systemClock });
   const address = await app.listen({ host: api.host, port: api.port });
   const tip = node.ledger.tip();
   const role = node.network?.isValidator ? 'validator' : 'non-validator';
@@ -136,22 +142,8 @@ export async function runNode(options: {
   );
   console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
   console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
-  let hl7: Hl7Listener | undefined;
-  let hl7Log: Hl7MessageLog | undefined;
-  if (config.hl7 !== undefined) {
-    hl7Log = new Hl7MessageLog(node.storage.open('hl7'));
-    const deps = { node, gateway, clock: systemClock, log: hl7Log };
-    const ingest = new Hl7Ingest({ senders: config.hl7.senders }, deps);
-    const hl7Tls = config.hl7.tls === undefined ? {} : { tls: readHl7Tls(config.hl7.tls) };
-    hl7 = new Hl7Listener({ host: config.hl7.host, port: config.hl7.port, ...hl7Tls }, { ingest, logger });
-    const { address: host, port } = await hl7.start();
-    console.log(
-      `${config.name}: HL7 v2 (MLLP${config.hl7.tls === undefined ? '' : config.hl7.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS'}) on ${host}:${port} from ${config.hl7.senders.length} sending facilities`,
-    );
-  }
   await untilSignal(async () => {
     await hl7?.stop();
-    hl7Log?.close();
     await app.close();
     witness.stop();
     gateway.close();

@@ -1,0 +1,57 @@
+// One hospital node as a real `carechain node` process with an MLLP listener configured in node.json
+// (issue 21): the sending facilities given, each written as one lab technician registered on chain. For
+// the HL7 end-to-end test and `bench/hl7.bench.ts`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeConfigFile } from '../../src/node/config.ts';
+import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
+import { tempDir } from './chain.ts';
+import { freePorts } from './http.ts';
+import { makeNetwork, registerPractitioner, type TestNetwork } from './network.ts';
+import { startNodeProcess, stopProcesses, type NodeProcess } from './process.ts';
+
+export interface Hl7Node {
+  readonly net: TestNetwork;
+  readonly node: NodeProcess;
+  readonly hl7Port: number;
+  /** The interface's practitioner, and a FHIR token of theirs to read back what was written. */
+  readonly practitioner: KeyPair;
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+export async function startHl7Node(prefix: string, facilities: Iterable<string>): Promise<Hl7Node> {
+  const root = tempDir(prefix);
+  let node: NodeProcess | undefined;
+  try {
+    // The demo's base policy: the hospital's clinical staff read what it holds (a patient pre-registered
+    // from a message has signed no consent yet).
+    const net = await makeNetwork(root.path, [{ name: 'hospital' }], 'carechain-hl7', {
+      basePolicy: 'treatment-relationship',
+    });
+    const [hl7Port] = (await freePorts(1)) as [number];
+    const practitioner = generateKeyPair();
+    const path = join(net.dir('hospital'), 'node.json');
+    const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
+    const senders = [...new Set(facilities)].map((facility) => ({ facility, practitioner: practitioner.publicKey }));
+    writeFileSync(path, JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders } }));
+    node = await startNodeProcess(net.dir('hospital'));
+    const token = await registerPractitioner(net, 'hospital', practitioner, 'lab-technician');
+    const started = node;
+    return {
+      net,
+      node,
+      hl7Port,
+      practitioner,
+      token,
+      stop: async () => {
+        await stopProcesses([started], 'SIGKILL');
+        root.remove();
+      },
+    };
+  } catch (err) {
+    await stopProcesses([node], 'SIGKILL');
+    root.remove();
+    throw err;
+  }
+}
