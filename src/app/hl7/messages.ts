@@ -4,7 +4,7 @@
 // (A08 after A01, an ORU after an admission) updates the same Patient and Encounter:
 //   Patient   ← sender (MSH-4.1, else MSH-3.1) + PID-3's first identifier (value and assigning authority)
 //   Encounter ← sender + PV1-19 (visit number), else the message control id
-//   the rest  ← sender + MSH-10 + the segment's position
+//   the rest  ← sender + the patient's PID-3 + MSH-10 + the segment's position
 // A message this map cannot take is a MappingError with the HL7 acknowledgement code and the table 0357
 // error code the listener puts in MSA-1 and ERR-3.
 import { toHex, utf8 } from '../../core/bytes.ts';
@@ -110,8 +110,8 @@ export function mapHl7Message(text: string): MappedMessage {
       segment: 'PID',
     });
   }
-  const ids = idMaker(header);
   const patientKey = patientKeyOf(pid);
+  const ids = idMaker(header, patientKey);
   const patientId = resourceId(header.sender, 'Patient', patientKey);
   const patient = pidToPatient(pid, patientId);
   const ref = { reference: `Patient/${patientId}` };
@@ -168,8 +168,10 @@ export function resourceId(facility: string, type: string, key: string): string 
 
 type IdMaker = (type: string, position: number) => string;
 
-function idMaker(header: MessageHeader): IdMaker {
-  return (type, position) => resourceId(header.sender, type, `${header.controlId}\n${position}`);
+function idMaker(header: MessageHeader, patientKey: string): IdMaker {
+  // The patient is part of the key: senders reuse control ids (the public samples do), and a record
+  // written for one patient must never be overwritten as another's.
+  return (type, position) => resourceId(header.sender, type, `${patientKey}\n${header.controlId}\n${position}`);
 }
 
 function encounterId(header: MessageHeader, pv1: Segment): string {
