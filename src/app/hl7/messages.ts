@@ -118,7 +118,7 @@ export function mapHl7Message(text: string): MappedMessage {
   const [kind] = header.type.split('^');
   const body =
     kind === 'ADT'
-      ? mapAdt(message, header, ref, ids)
+      ? mapAdt(message, header, ref, ids, patientKey)
       : kind === 'ORU'
         ? mapOru(message, ref, ids)
         : mapVxu(message, ref, ids);
@@ -174,19 +174,25 @@ function idMaker(header: MessageHeader, patientKey: string): IdMaker {
   return (type, position) => resourceId(header.sender, type, `${patientKey}\n${header.controlId}\n${position}`);
 }
 
-function encounterId(header: MessageHeader, pv1: Segment): string {
+function encounterId(header: MessageHeader, pv1: Segment, patientKey: string): string {
   const visit = pv1.get(19);
   return visit === ''
-    ? resourceId(header.sender, 'Encounter', `message\n${header.controlId}`)
+    ? resourceId(header.sender, 'Encounter', `message\n${patientKey}\n${header.controlId}`)
     : resourceId(header.sender, 'Encounter', `visit\n${visit}\n${pv1.get(19, 4)}`);
 }
 
-function mapAdt(message: Er7Message, header: MessageHeader, patient: Json, ids: IdMaker): Json[] {
+function mapAdt(
+  message: Er7Message,
+  header: MessageHeader,
+  patient: Json,
+  ids: IdMaker,
+  patientKey: string,
+): Json[] {
   const out: Json[] = [];
   const pv1 = segment(message, 'PV1');
   let encounter: Json | undefined;
   if (pv1 !== undefined) {
-    const id = encounterId(header, pv1);
+    const id = encounterId(header, pv1, patientKey);
     out.push(pv1ToEncounter(pv1, id, patient, header.type === 'ADT^A03' ? 'finished' : 'in-progress'));
     encounter = { reference: `Encounter/${id}` };
   }
