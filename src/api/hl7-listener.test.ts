@@ -19,6 +19,7 @@ import type { Hl7Outcome } from '../services/hl7/ingest.ts';
 const MESSAGE = 'MSH|^~\\&|LIS|LAB|CC|HOSP|20260101||ORU^R01|CTRL-7|P|2.5.1\rPID|1||42^^^X^MR';
 
 const echo = {
+  isConfigured: () => true,
   handle: (text: string): Promise<Hl7Outcome> => {
     const header = readHeader(parseEr7(text));
     const ack = buildAck({ header, code: 'AA', timestamp: '20260101000000+0000', controlId: 'ACK-1' });

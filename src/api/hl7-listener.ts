@@ -9,6 +9,7 @@
 // buffered further; connections are capped; an idle connection is closed. The ACK is sent only when the
 // ingest answers, which for AA is after the records are final on chain.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer } from 'node:tls';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Connection, type Hl7MessageEvent } from '@medplum/hl7';
@@ -17,6 +18,7 @@ import { MESSAGE_CHARS_MAX } from '../app/hl7/er7.ts';
 import type { Hl7TlsPem } from '../node/hl7-config.ts';
 import type { Logger } from 'pino';
 import { hl7Timestamp, type Hl7Ingest } from '../services/hl7/ingest.ts';
+import type { Hl7Metrics } from './hl7-metrics.ts';
 
 export const CONNECTIONS_MAX = 64;
 export const IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -36,7 +38,11 @@ export class Hl7Listener {
 
   constructor(
     private readonly options: Hl7ListenerOptions,
-    private readonly deps: { readonly ingest: Pick<Hl7Ingest, 'handle'>; readonly logger: Logger },
+    private readonly deps: {
+      readonly ingest: Pick<Hl7Ingest, 'handle' | 'isConfigured'>;
+      readonly logger: Logger;
+      readonly metrics?: Hl7Metrics;
+    },
   ) {}
 
   /** Listens; resolves with the address (the port when options.port is 0). */
@@ -88,15 +94,19 @@ export class Hl7Listener {
     connection.addEventListener('message', (event) => void this.onMessage(connection, event));
     connection.addEventListener('error', () => {
       // A frame that is not an HL7 message (Hl7Message.parse refused it): AR, with no header to answer.
+      this.deps.metrics?.observe('unknown', 'AR', 0);
       if (!connection.isClosed()) this.send(connection, this.refusal());
     });
   }
 
   private async onMessage(connection: Hl7Connection, event: Hl7MessageEvent): Promise<void> {
     let ack: string;
+    const startedMs = performance.now();
     try {
       const outcome = await this.deps.ingest.handle(event.message.toString());
       ack = outcome.ack;
+      const channel = this.deps.ingest.isConfigured(outcome.sender) ? outcome.sender : 'unknown';
+      this.deps.metrics?.observe(channel, outcome.code, (performance.now() - startedMs) / 1000);
       // Sender and control id only: the message itself may carry PHI and is never logged.
       this.deps.logger.info(
         { sender: outcome.sender.slice(0, 64), controlId: outcome.controlId.slice(0, 64), ack: outcome.code },
@@ -105,6 +115,7 @@ export class Hl7Listener {
     } catch (err) {
       this.deps.logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'hl7 message failed');
       ack = this.refusal('AE');
+      this.deps.metrics?.observe('unknown', 'AE', (performance.now() - startedMs) / 1000);
     }
     if (!connection.isClosed()) this.send(connection, ack);
   }

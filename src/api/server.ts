@@ -10,6 +10,7 @@ import { installInputGuards } from './bad-input.ts';
 import { installErrorTranslator } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
+import type { Registry } from 'prom-client';
 import { registerClaimsRoutes } from './routes/claims.ts';
 import { PriorAuthService } from '../services/claims/prior-auth.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -50,6 +51,8 @@ export interface ApiServerOptions {
   readonly claims?: { readonly defaultPayerOrgId?: string | undefined };
   /** Genome custody and the Beacon's pricing (routes/genomics.ts); mounted on every custodian node. */
   readonly genomics?: GenomicsServiceOptions;
+  /** Metrics of parts beside the API (the HL7 listener's, api/hl7-metrics.ts), served at /metrics too. */
+  readonly metrics?: readonly Registry[];
 }
 
 /** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
@@ -112,7 +115,7 @@ export function buildApiServer(
             defaultPayerOrgId: options.claims?.defaultPayerOrgId,
           });
     registerClaimsRoutes(api, node, priorAuth);
-    registerMetrics(api, node);
+    registerMetrics(api, node, options.metrics);
     if (options.fhir !== undefined) {
       const searchExtensions = [...(options.fhir.searchExtensions ?? []), ...monitoringSearches];
       registerFhirRoutes(api, node, { ...options.fhir, priorAuth, searchExtensions });

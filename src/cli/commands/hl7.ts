@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Hl7Listener } from '../../api/hl7-listener.ts';
+import type { Hl7Metrics } from '../../api/hl7-metrics.ts';
 import type { Clock } from '../../node/env.ts';
 import { readHl7Tls, type Hl7Config } from '../../node/hl7-config.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -16,12 +17,15 @@ import { ackCodes, mllpExchange, onTheWire } from '../mllp-client.ts';
 export async function startHl7Listener(
   name: string,
   config: Hl7Config,
-  deps: { node: CarechainNode; gateway: RecordsGateway; logger: Logger; clock: Clock },
+  deps: { node: CarechainNode; gateway: RecordsGateway; logger: Logger; clock: Clock; metrics?: Hl7Metrics },
 ): Promise<{ stop(): Promise<void> }> {
   const log = new Hl7MessageLog(deps.node.storage.open('hl7'));
   const ingest = new Hl7Ingest({ senders: config.senders }, { ...deps, log });
   const tls = config.tls === undefined ? {} : { tls: readHl7Tls(config.tls) };
-  const listener = new Hl7Listener({ host: config.host, port: config.port, ...tls }, { ingest, logger: deps.logger });
+  const listener = new Hl7Listener(
+    { host: config.host, port: config.port, ...tls },
+    { ingest, logger: deps.logger, ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }) },
+  );
   const { address, port } = await listener.start();
   const security = config.tls === undefined ? '' : config.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS';
   console.log(`${name}: HL7 v2 (MLLP${security}) on ${address}:${port} from ${config.senders.length} sending facilities`);

@@ -25,6 +25,7 @@ import { Hl7Listener } from '../../api/hl7-listener.ts';
 import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 import { readHl7Tls } from '../../node/hl7-config.ts';
 import { startHl7Listener } from './hl7.ts';
+import { Hl7Metrics } from '../../api/hl7-metrics.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -118,8 +119,10 @@ export async function runNode(options: {
   );
   const witness = new NodeWitness(node, {}, { logger });
   witness.start();
+  const hl7Metrics = config.hl7 === undefined ? undefined : new Hl7Metrics();
   const app = buildApiServer(node, logger, {
     witness,
+    ...(hl7Metrics === undefined ? {} : { metrics: [hl7Metrics.registry] }),
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: erasureCrashHook(),
     supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
@@ -133,7 +136,13 @@ export async function runNode(options: {
   const hl7 =
     config.hl7 === undefined
       ? undefined
-      : await startHl7Listener(config.name, config.hl7, { node, gateway, logger, clock: systemClock });
+      : await startHl7Listener(config.name, config.hl7, {
+          node,
+          gateway,
+          logger,
+          clock: systemClock,
+          ...(hl7Metrics === undefined ? {} : { metrics: hl7Metrics }),
+        });
   const address = await app.listen({ host: api.host, port: api.port });
   const tip = node.ledger.tip();
   const role = node.network?.isValidator ? 'validator' : 'non-validator';

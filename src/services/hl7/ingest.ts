@@ -65,6 +65,11 @@ export class Hl7Ingest {
     this.senders = new Map(options.senders.map((s) => [s.facility, s]));
   }
 
+  /** Whether node.json names this sending facility. */
+  isConfigured(sender: string): boolean {
+    return this.senders.has(sender);
+  }
+
   /** Handles one message and answers its ACK; never throws for anything a sender can send. */
   async handle(text: string): Promise<Hl7Outcome> {
     let header: Partial<MessageHeader> = {};
