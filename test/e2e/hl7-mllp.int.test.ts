@@ -131,3 +131,13 @@ test('unknown senders, malformed messages and frames that are not HL7 are refuse
   assert.equal(ackCodes(await mllpExchange(hl7Port, good)).msa, 'AA');
   assert.equal((await read('Patient', patientId)).status, 200);
 });
+
+test('/metrics counts each channel by ACK code and times message to final; strangers are "unknown"', async () => {
+  const response = await fetch(`${hospital.net.url('hospital')}/metrics`);
+  const text = await response.text();
+  assert.equal(response.status, 200);
+  assert.match(text, new RegExp(`carechain_hl7_messages_total\\{sender="${OWN_FACILITY}",ack="AA"\\} [1-9]`));
+  assert.match(text, /carechain_hl7_messages_total\{sender="unknown",ack="AR"\} [1-9]/);
+  assert.match(text, new RegExp(`carechain_hl7_message_to_final_seconds_count\\{sender="${OWN_FACILITY}"\\} [1-9]`));
+  assert.doesNotMatch(text, /ROGUE LAB/);
+});
