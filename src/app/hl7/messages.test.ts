@@ -173,6 +173,28 @@ test('VXU^V04: an Immunization with route, site, lot and manufacturer; its OBX i
   assert.deepEqual(funding!.partOf, [{ reference: `Immunization/${immunization!.id}` }]);
 });
 
+test('MDM^T02: a DocumentReference whose text is the OBX lines, status from TXA-17', () => {
+  const text = readFileSync(sharedTestdata('hl7v2', 'MDM-T02-03.hl7'), 'utf8');
+  const { resources, patientId } = mapHl7Message(text);
+  assert.deepEqual(
+    resources.map((r) => r.resourceType),
+    ['Patient', 'DocumentReference'],
+  );
+  const document = resources[1]!;
+  assert.deepEqual(document.masterIdentifier, { value: '2RWRVAJ627408' });
+  assert.equal(document.docStatus, 'preliminary');
+  assert.deepEqual(document.subject, { reference: `Patient/${patientId}` });
+  const [content] = document.content as { attachment: { contentType: string; data: string } }[];
+  assert.equal(content!.attachment.contentType, 'text/plain');
+  const lines = Buffer.from(content!.attachment.data, 'base64').toString('utf8').split('\n');
+  assert.equal(lines.length, 29);
+  assert.equal(lines[7], 'Stopsign');
+  assert.throws(
+    () => mapHl7Message(text.replace(/TXA\|[^\r\n]*[\r\n]+/, '')),
+    (err: unknown) => err instanceof MappingError && err.ack === 'AE' && err.code === '101',
+  );
+});
+
 test('ids are deterministic, FHIR ids, and differ by facility, message and position', () => {
   const a = mapHl7Message(LAB).resources.map((r) => r.id);
   assert.deepEqual(mapHl7Message(LAB).resources.map((r) => r.id), a);
@@ -222,6 +244,7 @@ test('every supported sample in ../shared/testdata/hl7v2 maps; the others are re
     const types = new Set(resources.map((r) => r.resourceType));
     if (type.startsWith('ORU')) assert.ok(types.has('Observation'), name);
     if (type.startsWith('VXU')) assert.ok(types.has('Immunization'), name);
+    if (type.startsWith('MDM')) assert.ok(types.has('DocumentReference'), name);
     for (const r of resources.slice(1)) {
       const link = (r.subject ?? r.patient) as Json;
       assert.equal(link.reference, `Patient/${resources[0]!.id}`, `${name} ${String(r.resourceType)}`);

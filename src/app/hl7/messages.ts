@@ -20,6 +20,7 @@ import {
   pidToPatient,
   pv1ToEncounter,
   rxaToImmunization,
+  txaToDocumentReference,
 } from './segments.ts';
 
 /** HL7 table 0357 (message error condition codes) that this map and the listener use. */
@@ -72,7 +73,15 @@ export interface MappedMessage {
   readonly resources: readonly Json[];
 }
 
-export const SUPPORTED_TYPES = ['ADT^A01', 'ADT^A03', 'ADT^A04', 'ADT^A08', 'ORU^R01', 'VXU^V04'] as const;
+export const SUPPORTED_TYPES = [
+  'ADT^A01',
+  'ADT^A03',
+  'ADT^A04',
+  'ADT^A08',
+  'ORU^R01',
+  'VXU^V04',
+  'MDM^T02',
+] as const;
 export const CONTROL_ID_CHARS_MAX = 199;
 
 export function readHeader(message: Er7Message): MessageHeader {
@@ -121,7 +130,9 @@ export function mapHl7Message(text: string): MappedMessage {
       ? mapAdt(message, header, ref, ids, patientKey)
       : kind === 'ORU'
         ? mapOru(message, ref, ids)
-        : mapVxu(message, ref, ids);
+        : kind === 'MDM'
+          ? mapMdm(message, ref, ids)
+          : mapVxu(message, ref, ids);
   return { header, patientId, resources: [patient, ...body] };
 }
 
@@ -142,7 +153,7 @@ function checkHeader(header: MessageHeader): void {
     });
   }
   if (!(SUPPORTED_TYPES as readonly string[]).includes(header.type)) {
-    const known = ['ADT', 'ORU', 'VXU'].includes(header.type.split('^')[0]!);
+    const known = ['ADT', 'ORU', 'VXU', 'MDM'].includes(header.type.split('^')[0]!);
     throw new MappingError(
       'AR',
       known ? '201' : '200',
@@ -257,4 +268,12 @@ function mapVxu(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
     throw new MappingError('AE', '101', 'a VXU^V04 needs an RXA segment', { segment: 'RXA' });
   }
   return out;
+}
+
+/** MDM_T02: the TXA and the OBXs after it are one DocumentReference. */
+function mapMdm(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
+  const at = message.segments.findIndex((s) => s.name === 'TXA');
+  if (at < 0) throw new MappingError('AE', '101', 'an MDM^T02 needs a TXA segment', { segment: 'TXA' });
+  const obxs = message.segments.slice(at + 1).filter((s) => s.name === 'OBX');
+  return [txaToDocumentReference(message.segments[at]!, obxs, ids('DocumentReference', at), patient)];
 }

@@ -20,6 +20,8 @@ import {
   type Json,
 } from './datatypes.ts';
 import type { Repetition, Segment } from './er7.ts';
+import { toBase64 } from '../../core/c2sp/base64.ts';
+import { utf8 } from '../../core/bytes.ts';
 
 const many = <T>(reps: readonly Repetition[], map: (r: Repetition) => T | undefined): T[] =>
   present(reps.map(map));
@@ -303,5 +305,51 @@ export function rxaToImmunization(rxa: Segment, rxr: Segment | undefined, id: st
     isSubpotent: rxa.get(20).toUpperCase() === 'PA' ? true : undefined,
     route: rxr === undefined ? undefined : codeableConcept(rxr.field(1)),
     site: rxr === undefined ? undefined : codeableConcept(rxr.field(2)),
+  }) as Json;
+}
+
+/** HL7 table 0271 (document completion status) → DocumentReference.docStatus. */
+const DOC_STATUS: Readonly<Record<string, string>> = {
+  AU: 'final',
+  LA: 'final',
+  DI: 'preliminary',
+  DO: 'preliminary',
+  IP: 'preliminary',
+  IN: 'preliminary',
+  PA: 'preliminary',
+};
+
+/**
+ * TXA with its OBXs → DocumentReference (MDM^T02): TXA-2 → type, TXA-12 → masterIdentifier, TXA-4 →
+ * date, TXA-17 → docStatus (table 0271); the OBXs are the content: text values (TX, FT, ST) joined line
+ * by line as one text/plain attachment, an ED value (type^subtype^encoding^data) as its own attachment.
+ */
+export function txaToDocumentReference(txa: Segment, obxs: readonly Segment[], id: string, patient: Json): Json {
+  const lines: string[] = [];
+  const attachments: Json[] = [];
+  for (const obx of obxs) {
+    const type = obx.get(2).toUpperCase();
+    for (const r of obx.repetitions(5)) {
+      if (type === 'TX' || type === 'FT' || type === 'ST') lines.push(r.get(1));
+      if (type === 'ED' && r.get(4).toUpperCase() === 'BASE64' && /^[A-Za-z0-9+/=\s]+$/.test(r.get(5))) {
+        const contentType = `${r.get(2) || 'application'}/${r.get(3) || 'octet-stream'}`.toLowerCase();
+        attachments.push({ contentType, data: r.get(5).replace(/\s/g, '') });
+      }
+    }
+  }
+  if (lines.length > 0) attachments.unshift({ contentType: 'text/plain', data: toBase64(utf8(lines.join('\n'))) });
+  const type = codeableConcept(txa.field(2));
+  return compact({
+    resourceType: 'DocumentReference',
+    id,
+    masterIdentifier: entityIdentifier(txa.field(12)),
+    status: 'current',
+    docStatus: DOC_STATUS[txa.get(17).toUpperCase()],
+    type,
+    subject: patient,
+    date: instant(txa.get(4)),
+    content: (attachments.length > 0 ? attachments : [{ title: 'no content in the message' }]).map((attachment) => ({
+      attachment,
+    })),
   }) as Json;
 }
