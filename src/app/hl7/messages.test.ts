@@ -173,6 +173,22 @@ test('VXU^V04: an Immunization with route, site, lot and manufacturer; its OBX i
   assert.deepEqual(funding!.partOf, [{ reference: `Immunization/${immunization!.id}` }]);
 });
 
+test('ORU^R01 with SPM: each group's Specimen, referred to by its DiagnosticReport', () => {
+  const text = readFileSync(sharedTestdata('hl7v2', 'LAB-ORU-1.hl7'), 'utf8');
+  const { resources } = mapHl7Message(text);
+  const reports = byType(resources, 'DiagnosticReport');
+  const specimens = byType(resources, 'Specimen');
+  assert.equal(reports.length, 2);
+  assert.equal(specimens.length, 2);
+  reports.forEach((report, i) => {
+    assert.deepEqual(report.specimen, [{ reference: `Specimen/${specimens[i]!.id}` }]);
+    assert.equal((report.result as unknown[]).length, 5);
+  });
+  assert.deepEqual(specimens[0]!.identifier, [{ value: 'SpecimenID' }]);
+  assert.deepEqual(specimens[0]!.type, { coding: [{ code: 'BLD' }] });
+  assert.equal((specimens[0]!.collection as Json).collectedDateTime, '2014-10-06T05:35:00+07:00');
+});
+
 test('MDM^T02: a DocumentReference whose text is the OBX lines, status from TXA-17', () => {
   const text = readFileSync(sharedTestdata('hl7v2', 'MDM-T02-03.hl7'), 'utf8');
   const { resources, patientId } = mapHl7Message(text);

@@ -20,6 +20,7 @@ import {
   pidToPatient,
   pv1ToEncounter,
   rxaToImmunization,
+  spmToSpecimen,
   txaToDocumentReference,
 } from './segments.ts';
 
@@ -218,17 +219,24 @@ function mapAdt(
   return out;
 }
 
-/** ORU_R01: each OBR opens an order group; its OBXs are the report's results. */
+/** ORU_R01: each OBR opens an order group; its OBXs are the report's results, its SPMs its specimens. */
 function mapOru(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
   const out: Json[] = [];
-  let report: { obr: Segment; id: string; results: Json[] } | undefined;
+  let report: { obr: Segment; id: string; results: Json[]; specimens: Json[] } | undefined;
   const close = () => {
-    if (report !== undefined) out.push(obrToDiagnosticReport(report.obr, report.id, patient, report.results));
+    if (report === undefined) return;
+    const resource = obrToDiagnosticReport(report.obr, report.id, patient, report.results);
+    out.push(report.specimens.length === 0 ? resource : { ...resource, specimen: report.specimens });
   };
   message.segments.forEach((s, i) => {
     if (s.name === 'OBR') {
       close();
-      report = { obr: s, id: ids('DiagnosticReport', i), results: [] };
+      report = { obr: s, id: ids('DiagnosticReport', i), results: [], specimens: [] };
+    }
+    if (s.name === 'SPM') {
+      const id = ids('Specimen', i);
+      out.push(spmToSpecimen(s, id, patient));
+      report?.specimens.push({ reference: `Specimen/${id}` });
     }
     if (s.name === 'OBX') {
       const id = ids('Observation', i);

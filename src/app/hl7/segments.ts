@@ -353,3 +353,20 @@ export function txaToDocumentReference(txa: Segment, obxs: readonly Segment[], i
     })),
   }) as Json;
 }
+
+/** SPM → Specimen: SPM-2 → identifier (placer and filler EIs), 4 → type, 8 → collection.bodySite, 17 → collectedDateTime. */
+export function spmToSpecimen(spm: Segment, id: string, patient: Json): Json {
+  const collected = dateTime(spm.get(17, 1));
+  const site = codeableConcept(spm.field(8));
+  return compact({
+    resourceType: 'Specimen',
+    id,
+    identifier: present([
+      spm.get(2, 1) === '' ? undefined : compact({ value: spm.get(2, 1, 1) }),
+      spm.get(2, 2) === '' ? undefined : compact({ value: spm.get(2, 2, 1) }),
+    ]),
+    type: codeableConcept(spm.field(4)),
+    subject: patient,
+    collection: compact({ collectedDateTime: collected, bodySite: site }),
+  }) as Json;
+}
