@@ -92,7 +92,9 @@ export class Hl7Listener {
     });
     const connection = new Hl7Connection(socket, 'utf-8', false);
     connection.addEventListener('message', (event) => void this.onMessage(connection, event));
-    connection.addEventListener('error', () => {
+    connection.addEventListener('error', (event) => {
+      // Socket errors (a reset, a write after close) carry a code; they end the connection, nothing to answer.
+      if ((event.error as { code?: unknown }).code !== undefined) return;
       // A frame that is not an HL7 message (Hl7Message.parse refused it): AR, with no header to answer.
       this.deps.metrics?.observe('unknown', 'AR', 0);
       if (!connection.isClosed()) this.send(connection, this.refusal());
