@@ -12,7 +12,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer } from 'node:tls';
 import { Hl7Message } from '@medplum/core';
-import { Hl7Connection, type Hl7MessageEvent } from '@medplum/hl7';
+import { Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from '@medplum/hl7';
 import { buildAck } from '../app/hl7/ack.ts';
 import { MESSAGE_CHARS_MAX } from '../app/hl7/er7.ts';
 import type { Hl7TlsPem } from '../node/hl7-config.ts';
@@ -91,8 +91,8 @@ export class Hl7Listener {
       else if (frameBytes > FRAME_BYTES_MAX) socket.destroy();
     });
     const connection = new Hl7Connection(socket, 'utf-8', false);
-    connection.addEventListener('message', (event) => void this.onMessage(connection, event));
-    connection.addEventListener('error', (event) => {
+    connection.addEventListener('message', (event: Hl7MessageEvent) => void this.onMessage(connection, event));
+    connection.addEventListener('error', (event: Hl7ErrorEvent) => {
       // Socket errors (a reset, a write after close) carry a code; they end the connection, nothing to answer.
       if ((event.error as { code?: unknown }).code !== undefined) return;
       // A frame that is not an HL7 message (Hl7Message.parse refused it): AR, with no header to answer.

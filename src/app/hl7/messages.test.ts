@@ -173,7 +173,7 @@ test('VXU^V04: an Immunization with route, site, lot and manufacturer; its OBX i
   assert.deepEqual(funding!.partOf, [{ reference: `Immunization/${immunization!.id}` }]);
 });
 
-test('ORU^R01 with SPM: each group's Specimen, referred to by its DiagnosticReport', () => {
+test('ORU^R01 with SPM: each group has its Specimen, referred to by its DiagnosticReport', () => {
   const text = readFileSync(sharedTestdata('hl7v2', 'LAB-ORU-1.hl7'), 'utf8');
   const { resources } = mapHl7Message(text);
   const reports = byType(resources, 'DiagnosticReport');
