@@ -16,7 +16,8 @@ const FACILITY = 'BENCH LAB';
 function oru(c: number, i: number): string {
   const obx = Array.from(
     { length: observations },
-    (_, k) => `OBX|${k + 1}|NM|718-7^Hemoglobin^LN||${(12 + ((i + k) % 40) / 10).toFixed(1)}|g/dL^^UCUM|12.0-15.5|N|||F`,
+    (_, k) =>
+      `OBX|${k + 1}|NM|718-7^Hemoglobin^LN||${(12 + ((i + k) % 40) / 10).toFixed(1)}|g/dL^^UCUM|12.0-15.5|N|||F`,
   );
   return [
     `MSH|^~\\&|LIS|${FACILITY}|CARECHAIN|HOSPITAL|20261207120000+0000||ORU^R01^ORU_R01|B-${c}-${i}-${Date.now()}|P|2.5.1`,

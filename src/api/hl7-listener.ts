@@ -91,7 +91,10 @@ export class Hl7Listener {
       else if (frameBytes > FRAME_BYTES_MAX) socket.destroy();
     });
     const connection = new Hl7Connection(socket, 'utf-8', false);
-    connection.addEventListener('message', (event: Hl7MessageEvent) => void this.onMessage(connection, event));
+    connection.addEventListener(
+      'message',
+      (event: Hl7MessageEvent) => void this.onMessage(connection, event),
+    );
     connection.addEventListener('error', (event: Hl7ErrorEvent) => {
       // Socket errors (a reset, a write after close) carry a code; they end the connection, nothing to answer.
       if ((event.error as { code?: unknown }).code !== undefined) return;
@@ -126,7 +129,10 @@ export class Hl7Listener {
     return buildAck({
       header: {},
       code,
-      error: { code: code === 'AR' ? '100' : '207', text: code === 'AR' ? 'the frame is not an HL7 v2 message' : 'the message could not be processed' },
+      error: {
+        code: code === 'AR' ? '100' : '207',
+        text: code === 'AR' ? 'the frame is not an HL7 v2 message' : 'the message could not be processed',
+      },
       timestamp: hl7Timestamp(Date.now()),
       controlId: `CC${Date.now()}`,
     });

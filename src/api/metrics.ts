@@ -9,7 +9,11 @@ import { errorSchema, metricsResponse } from '../contract/ledger.ts';
 import { isLocalRequest } from './operator.ts';
 
 /** `more`: registries of parts that run beside the API (the HL7 listener's), served with the node's. */
-export function registerMetrics(app: FastifyInstance, node: CarechainNode, more: readonly Registry[] = []): void {
+export function registerMetrics(
+  app: FastifyInstance,
+  node: CarechainNode,
+  more: readonly Registry[] = [],
+): void {
   // A merged registry holds the other parts' metrics (the same objects, so it sees their updates).
   const registry = more.length === 0 ? new Registry() : Registry.merge([...more]);
   collectDefaultMetrics({ register: registry, prefix: 'carechain_process_' });

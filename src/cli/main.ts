@@ -57,7 +57,8 @@ program
   )
   .action(async (opts: { dataDir: string; basePort: number; demoRate: number; hl7Port?: number }) => {
     // Two consortia on one machine (tests) differ by base port: their HL7 ports must differ too.
-    const hl7Port = opts.hl7Port ?? (opts.basePort === BASE_PORT_DEFAULT ? HL7_PORT_DEFAULT : opts.basePort + 2000);
+    const hl7Port =
+      opts.hl7Port ?? (opts.basePort === BASE_PORT_DEFAULT ? HL7_PORT_DEFAULT : opts.basePort + 2000);
     await runUp({ dataDir: opts.dataDir, basePort: opts.basePort, hl7Port, demoTxsPerSecond: opts.demoRate });
   });
 

@@ -17,16 +17,22 @@ test('a loopback listener with its senders; the port defaults to 2575', () => {
 });
 
 test('off loopback only with TLS; TLS paths are resolved against the config folder', () => {
-  assert.throws(
-    () => parseHl7Config({ host: '0.0.0.0', senders: [sender] }, 'node.json'),
-    /clear text/,
-  );
+  assert.throws(() => parseHl7Config({ host: '0.0.0.0', senders: [sender] }, 'node.json'), /clear text/);
   const config = parseHl7Config(
-    { host: '0.0.0.0', port: 2575, senders: [sender], tls: { cert: 'c.pem', key: 'k.pem', clientCa: 'ca.pem' } },
+    {
+      host: '0.0.0.0',
+      port: 2575,
+      senders: [sender],
+      tls: { cert: 'c.pem', key: 'k.pem', clientCa: 'ca.pem' },
+    },
     'node.json',
     '/srv/node',
   );
-  assert.deepEqual(config?.tls, { cert: '/srv/node/c.pem', key: '/srv/node/k.pem', clientCa: '/srv/node/ca.pem' });
+  assert.deepEqual(config?.tls, {
+    cert: '/srv/node/c.pem',
+    key: '/srv/node/k.pem',
+    clientCa: '/srv/node/ca.pem',
+  });
 });
 
 test('refused: bad ports, senders without a key, a facility twice, unknown tls fields', () => {
@@ -41,5 +47,6 @@ test('refused: bad ports, senders without a key, a facility twice, unknown tls f
     { senders: [sender], tls: { cert: 'c', key: 'k', passphrase: 'x' } },
     { senders: [sender], tls: { cert: 'c' } },
   ];
-  for (const value of bad) assert.throws(() => parseHl7Config(value, 'node.json'), /hl7/, JSON.stringify(value));
+  for (const value of bad)
+    assert.throws(() => parseHl7Config(value, 'node.json'), /hl7/, JSON.stringify(value));
 });

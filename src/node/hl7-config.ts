@@ -61,7 +61,8 @@ export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7C
     if (typeof sender?.facility !== 'string' || sender.facility === '' || sender.facility.length > 227) {
       throw invalid(`senders[${i}].facility must be the sending facility's name (MSH-4.1)`);
     }
-    if (!isHex(sender.practitioner, 32)) throw invalid(`senders[${i}].practitioner must be a public key in hex`);
+    if (!isHex(sender.practitioner, 32))
+      throw invalid(`senders[${i}].practitioner must be a public key in hex`);
     return { facility: sender.facility, practitioner: sender.practitioner };
   });
   if (new Set(senders.map((s) => s.facility)).size !== senders.length) {

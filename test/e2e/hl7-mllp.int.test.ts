@@ -8,7 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, test } from 'node:test';
 import { parseEr7 } from '../../src/app/hl7/er7.ts';
-import { mapHl7Message, readHeader, SUPPORTED_TYPES, type MappedMessage } from '../../src/app/hl7/messages.ts';
+import {
+  mapHl7Message,
+  readHeader,
+  SUPPORTED_TYPES,
+  type MappedMessage,
+} from '../../src/app/hl7/messages.ts';
 import { sharedTestdata } from '../harness/files.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
 import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
@@ -49,11 +54,15 @@ async function assertStored(mapped: MappedMessage, label: string): Promise<void>
     assert.equal(answer.status, 200, `${label}: ${type} ${JSON.stringify(answer.body).slice(0, 300)}`);
     const stored = answer.body as Record<string, unknown>;
     for (const field of ['code', 'vaccineCode', 'status', 'valueQuantity', 'birthDate', 'class', 'subject']) {
-      if (expected[field] !== undefined) assert.deepEqual(stored[field], expected[field], `${label}: ${type}.${field}`);
+      if (expected[field] !== undefined)
+        assert.deepEqual(stored[field], expected[field], `${label}: ${type}.${field}`);
     }
     // A Patient new to carechain also gets its custodial pseudonym as one more identifier.
     for (const id of (expected.identifier as unknown[] | undefined) ?? []) {
-      assert.ok((stored.identifier as unknown[]).some((s) => isDeepStrictEqual(s, id)), `${label}: ${type}.identifier`);
+      assert.ok(
+        (stored.identifier as unknown[]).some((s) => isDeepStrictEqual(s, id)),
+        `${label}: ${type}.identifier`,
+      );
     }
   }
 }
@@ -138,6 +147,9 @@ test('/metrics counts each channel by ACK code and times message to final; stran
   assert.equal(response.status, 200);
   assert.match(text, new RegExp(`carechain_hl7_messages_total\\{sender="${OWN_FACILITY}",ack="AA"\\} [1-9]`));
   assert.match(text, /carechain_hl7_messages_total\{sender="unknown",ack="AR"\} [1-9]/);
-  assert.match(text, new RegExp(`carechain_hl7_message_to_final_seconds_count\\{sender="${OWN_FACILITY}"\\} [1-9]`));
+  assert.match(
+    text,
+    new RegExp(`carechain_hl7_message_to_final_seconds_count\\{sender="${OWN_FACILITY}"\\} [1-9]`),
+  );
   assert.doesNotMatch(text, /ROGUE LAB/);
 });

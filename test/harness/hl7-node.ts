@@ -33,7 +33,10 @@ export async function startHl7Node(prefix: string, facilities: Iterable<string>)
     const practitioner = generateKeyPair();
     const path = join(net.dir('hospital'), 'node.json');
     const config = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
-    const senders = [...new Set(facilities)].map((facility) => ({ facility, practitioner: practitioner.publicKey }));
+    const senders = [...new Set(facilities)].map((facility) => ({
+      facility,
+      practitioner: practitioner.publicKey,
+    }));
     writeFileSync(path, JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders } }));
     node = await startNodeProcess(net.dir('hospital'));
     const token = await registerPractitioner(net, 'hospital', practitioner, 'lab-technician');

@@ -24,7 +24,10 @@ function portFree(port: number): Promise<boolean> {
 export async function freeBasePort(organisations: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = LOWEST_BASE + Math.floor(Math.random() * (HIGHEST_BASE - LOWEST_BASE));
-    const ports = [...Array.from({ length: organisations }, (_, i) => [base + i, base + 1000 + i]).flat(), base + 2000];
+    const ports = [
+      ...Array.from({ length: organisations }, (_, i) => [base + i, base + 1000 + i]).flat(),
+      base + 2000,
+    ];
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }
   throw new Error('no free port range');

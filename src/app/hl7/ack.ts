@@ -66,8 +66,13 @@ export function buildAck(input: AckInput): string {
   const segments = [msh, ['MSA', input.code, e(h.controlId)].join('|')];
   if (input.error !== undefined) {
     const { code, text, location } = input.error;
-    const where = location === undefined ? '' : `${location.segment}^1${location.field === undefined ? '' : `^${location.field}`}`;
-    segments.push(['ERR', '', where, `${code}^${ERROR_NAMES[code]}^HL70357`, 'E', '', '', '', e(text)].join('|'));
+    const where =
+      location === undefined
+        ? ''
+        : `${location.segment}^1${location.field === undefined ? '' : `^${location.field}`}`;
+    segments.push(
+      ['ERR', '', where, `${code}^${ERROR_NAMES[code]}^HL70357`, 'E', '', '', '', e(text)].join('|'),
+    );
   }
   return `${segments.join('\r')}\r`;
 }

@@ -85,7 +85,8 @@ export function entityIdentifier(r: Repetition): Json | undefined {
 /** HD → a system URI: an ISO OID as urn:oid:, a UUID as urn:uuid:, a URI as itself; else none. */
 function authoritySystem(_namespace: string, universalId: string, type: string): string | undefined {
   if (/^ISO$/i.test(type) && /^[0-2](\.(0|[1-9][0-9]*))+$/.test(universalId)) return `urn:oid:${universalId}`;
-  if (/^UUID$/i.test(type) && /^[0-9a-f-]{36}$/i.test(universalId)) return `urn:uuid:${universalId.toLowerCase()}`;
+  if (/^UUID$/i.test(type) && /^[0-9a-f-]{36}$/i.test(universalId))
+    return `urn:uuid:${universalId.toLowerCase()}`;
   if (/^(URI|URL)$/i.test(type) && /^[a-z][a-z0-9+.-]*:\S+$/i.test(universalId)) return universalId;
   return undefined;
 }
@@ -165,7 +166,12 @@ const TELECOM_SYSTEM: Readonly<Record<string, string>> = {
 export function contactPoint(r: Repetition): Json | undefined {
   const equipment = r.get(3);
   const email = r.get(4);
-  const parts = [r.get(5) && `+${r.get(5)}`, r.get(6) && `(${r.get(6)})`, r.get(7), r.get(8) && `x${r.get(8)}`];
+  const parts = [
+    r.get(5) && `+${r.get(5)}`,
+    r.get(6) && `(${r.get(6)})`,
+    r.get(7),
+    r.get(8) && `x${r.get(8)}`,
+  ];
   const number = r.get(12) || parts.filter((p) => p !== '').join(' ') || r.get(1);
   const value = equipment === 'Internet' || equipment === 'X400' ? email || number : number || email;
   if (value === '') return undefined;

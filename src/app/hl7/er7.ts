@@ -76,9 +76,13 @@ export interface Er7Message {
 
 /** Parses an ER7 message; segments end in CR (the standard), LF or CRLF (files on disk). */
 export function parseEr7(text: string): Er7Message {
-  if (text.length > MESSAGE_CHARS_MAX) throw new Er7Error(`the message exceeds ${MESSAGE_CHARS_MAX} characters`);
+  if (text.length > MESSAGE_CHARS_MAX)
+    throw new Er7Error(`the message exceeds ${MESSAGE_CHARS_MAX} characters`);
   // Files saved by Windows tools often begin with a byte order mark; it is not part of the message.
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .filter((line) => line.trim() !== '');
   if (lines.length > SEGMENTS_MAX) throw new Er7Error(`the message exceeds ${SEGMENTS_MAX} segments`);
   const header = lines[0];
   if (header === undefined || !header.startsWith('MSH') || header.length < 8) {
@@ -114,7 +118,12 @@ function parseSegment(line: string, d: Delimiters): Segment {
   if (name === 'MSH') {
     // MSH-1 is the field separator itself and MSH-2 the encoding characters: neither is split.
     const rest = parts.slice(2).map((f) => parseField(f, d));
-    return new Segment(name, [[], [new Repetition([[d.field]])], [new Repetition([[parts[1] ?? '']])], ...rest]);
+    return new Segment(name, [
+      [],
+      [new Repetition([[d.field]])],
+      [new Repetition([[parts[1] ?? '']])],
+      ...rest,
+    ]);
   }
   return new Segment(name, [[], ...parts.slice(1).map((f) => parseField(f, d))]);
 }

@@ -108,11 +108,13 @@ test('ADT^A01: Patient, Encounter, RelatedPerson, AllergyIntolerance, Condition 
   assert.deepEqual((allergy!.code as Json).coding, [
     { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '70618', display: 'Penicillin' },
   ]);
-  assert.deepEqual(allergy!.reaction, [{ manifestation: [{ text: 'Hives' }, { text: 'Wheeze' }], severity: 'severe' }]);
+  assert.deepEqual(allergy!.reaction, [
+    { manifestation: [{ text: 'Hives' }, { text: 'Wheeze' }], severity: 'severe' },
+  ]);
 
   const [condition] = byType(resources, 'Condition');
   assert.equal(((condition!.code as Json).coding as Json[])[0]!.system, 'http://hl7.org/fhir/sid/icd-10');
-  assert.deepEqual(condition!.encounter, { reference: `Encounter/${encounter!.id}` });
+  assert.deepEqual(condition!.encounter, { reference: `Encounter/${String(encounter!.id)}` });
 
   const [temperature] = byType(resources, 'Observation');
   assert.deepEqual(temperature!.valueQuantity, {
@@ -133,7 +135,7 @@ test('ORU^R01: a DiagnosticReport whose results are the Observations, repeats as
   assert.equal(report!.status, 'final');
   assert.deepEqual(
     report!.result,
-    observations.map((o) => ({ reference: `Observation/${o.id}` })),
+    observations.map((o) => ({ reference: `Observation/${String(o.id)}` })),
   );
   assert.deepEqual(report!.identifier, [{ value: 'ORD-1' }, { value: 'FIL-1' }]);
   assert.equal(report!.issued, '2026-12-07T11:59:00+00:00');
@@ -170,7 +172,7 @@ test('VXU^V04: an Immunization with route, site, lot and manufacturer; its OBX i
   assert.deepEqual(immunization!.manufacturer, { display: 'GlaxoSmithKline' });
   assert.equal(((immunization!.route as Json).coding as Json[])[0]!.code, 'C28161');
   const [funding] = byType(resources, 'Observation');
-  assert.deepEqual(funding!.partOf, [{ reference: `Immunization/${immunization!.id}` }]);
+  assert.deepEqual(funding!.partOf, [{ reference: `Immunization/${String(immunization!.id)}` }]);
 });
 
 test('ORU^R01 with SPM: each group has its Specimen, referred to by its DiagnosticReport', () => {
@@ -181,7 +183,7 @@ test('ORU^R01 with SPM: each group has its Specimen, referred to by its Diagnost
   assert.equal(reports.length, 2);
   assert.equal(specimens.length, 2);
   reports.forEach((report, i) => {
-    assert.deepEqual(report.specimen, [{ reference: `Specimen/${specimens[i]!.id}` }]);
+    assert.deepEqual(report.specimen, [{ reference: `Specimen/${String(specimens[i]!.id)}` }]);
     assert.equal((report.result as unknown[]).length, 5);
   });
   assert.deepEqual(specimens[0]!.identifier, [{ value: 'SpecimenID' }]);
@@ -213,7 +215,10 @@ test('MDM^T02: a DocumentReference whose text is the OBX lines, status from TXA-
 
 test('ids are deterministic, FHIR ids, and differ by facility, message and position', () => {
   const a = mapHl7Message(LAB).resources.map((r) => r.id);
-  assert.deepEqual(mapHl7Message(LAB).resources.map((r) => r.id), a);
+  assert.deepEqual(
+    mapHl7Message(LAB).resources.map((r) => r.id),
+    a,
+  );
   for (const id of a) assert.match(String(id), /^[A-Za-z0-9\-.]{1,64}$/);
   assert.equal(new Set(a).size, a.length);
   assert.notEqual(resourceId('A', 'Patient', 'x'), resourceId('B', 'Patient', 'x'));
@@ -263,7 +268,7 @@ test('every supported sample in ../shared/testdata/hl7v2 maps; the others are re
     if (type.startsWith('MDM')) assert.ok(types.has('DocumentReference'), name);
     for (const r of resources.slice(1)) {
       const link = (r.subject ?? r.patient) as Json;
-      assert.equal(link.reference, `Patient/${resources[0]!.id}`, `${name} ${String(r.resourceType)}`);
+      assert.equal(link.reference, `Patient/${String(resources[0]!.id)}`, `${name} ${String(r.resourceType)}`);
     }
   }
   assert.ok(mapped >= 10, `only ${mapped} samples of a supported type`);

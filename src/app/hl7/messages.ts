@@ -114,7 +114,8 @@ export function mapHl7Message(text: string): MappedMessage {
   const header = readHeader(message);
   checkHeader(header);
   const pid = segment(message, 'PID');
-  if (pid === undefined) throw new MappingError('AE', '100', 'the message has no PID segment', { segment: 'PID' });
+  if (pid === undefined)
+    throw new MappingError('AE', '100', 'the message has no PID segment', { segment: 'PID' });
   if (message.segments.filter((s) => s.name === 'PID').length > 1) {
     throw new MappingError('AE', '100', 'one patient per message: send each PID in a message of its own', {
       segment: 'PID',
@@ -139,13 +140,21 @@ export function mapHl7Message(text: string): MappedMessage {
 
 function checkHeader(header: MessageHeader): void {
   if (header.controlId === '' || header.controlId.length > CONTROL_ID_CHARS_MAX) {
-    throw new MappingError('AR', '101', 'MSH-10 (message control id) is required', { segment: 'MSH', field: 10 });
+    throw new MappingError('AR', '101', 'MSH-10 (message control id) is required', {
+      segment: 'MSH',
+      field: 10,
+    });
   }
   if (header.sender === '') {
-    throw new MappingError('AR', '101', 'MSH-4 (sending facility) or MSH-3 (sending application) is required', {
-      segment: 'MSH',
-      field: 4,
-    });
+    throw new MappingError(
+      'AR',
+      '101',
+      'MSH-4 (sending facility) or MSH-3 (sending application) is required',
+      {
+        segment: 'MSH',
+        field: 4,
+      },
+    );
   }
   if (!/^2\.[1-9](\.\d)?$/.test(header.version)) {
     throw new MappingError('AR', '203', `version ${header.version.slice(0, 8)} is not HL7 v2.x`, {
@@ -167,7 +176,10 @@ function checkHeader(header: MessageHeader): void {
 function patientKeyOf(pid: Segment): string {
   const first = pid.repetitions(3)[0];
   if (first === undefined || first.get(1) === '') {
-    throw new MappingError('AE', '101', 'PID-3 (patient identifier list) is required', { segment: 'PID', field: 3 });
+    throw new MappingError('AE', '101', 'PID-3 (patient identifier list) is required', {
+      segment: 'PID',
+      field: 3,
+    });
   }
   return `${first.get(1)}\n${first.get(4, 1)}\n${first.get(4, 2)}`;
 }
@@ -183,7 +195,8 @@ type IdMaker = (type: string, position: number) => string;
 function idMaker(header: MessageHeader, patientKey: string): IdMaker {
   // The patient is part of the key: senders reuse control ids (the public samples do), and a record
   // written for one patient must never be overwritten as another's.
-  return (type, position) => resourceId(header.sender, type, `${patientKey}\n${header.controlId}\n${position}`);
+  return (type, position) =>
+    resourceId(header.sender, type, `${patientKey}\n${header.controlId}\n${position}`);
 }
 
 function encounterId(header: MessageHeader, pv1: Segment, patientKey: string): string {
@@ -213,7 +226,9 @@ function mapAdt(
     if (s.name === 'AL1') out.push(al1ToAllergyIntolerance(s, ids('AllergyIntolerance', i), patient));
     if (s.name === 'DG1') out.push(dg1ToCondition(s, ids('Condition', i), patient, encounter));
     if (s.name === 'OBX') {
-      out.push(obxToObservation(s, ids('Observation', i), patient, encounter === undefined ? {} : { encounter }));
+      out.push(
+        obxToObservation(s, ids('Observation', i), patient, encounter === undefined ? {} : { encounter }),
+      );
     }
   });
   return out;
@@ -258,7 +273,12 @@ function mapVxu(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
   message.segments.forEach((s, i) => {
     if (s.name === 'RXA') {
       const next = message.segments[i + 1];
-      const resource = rxaToImmunization(s, next?.name === 'RXR' ? next : undefined, ids('Immunization', i), patient);
+      const resource = rxaToImmunization(
+        s,
+        next?.name === 'RXR' ? next : undefined,
+        ids('Immunization', i),
+        patient,
+      );
       if (resource.occurrenceDateTime === undefined) {
         throw new MappingError('AE', '102', 'RXA-3 (administration date/time) must be a date', {
           segment: 'RXA',
@@ -269,7 +289,11 @@ function mapVxu(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
       out.push(resource);
     }
     if (s.name === 'OBX' && immunization !== undefined) {
-      out.push(obxToObservation(s, ids('Observation', i), patient, { partOf: [{ reference: `Immunization/${immunization}` }] }));
+      out.push(
+        obxToObservation(s, ids('Observation', i), patient, {
+          partOf: [{ reference: `Immunization/${immunization}` }],
+        }),
+      );
     }
   });
   if (immunization === undefined) {

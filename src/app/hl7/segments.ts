@@ -235,7 +235,8 @@ function observationValue(type: string, r: Repetition, units: Repetition): Json 
     case 'SN': {
       const numeric = type === 'SN' ? r.get(2) : r.get(1);
       const value = decimal(numeric);
-      if (value === undefined) return stringValue(type === 'SN' ? [1, 2, 3, 4].map((c) => r.get(c)).join('') : r.get(1));
+      if (value === undefined)
+        return stringValue(type === 'SN' ? [1, 2, 3, 4].map((c) => r.get(c)).join('') : r.get(1));
       return { valueQuantity: quantity(value, units) };
     }
     case 'CWE':
@@ -261,7 +262,8 @@ function observationValue(type: string, r: Repetition, units: Repetition): Json 
   }
 }
 
-const stringValue = (text: string): Json | undefined => (text.trim() === '' ? undefined : { valueString: text });
+const stringValue = (text: string): Json | undefined =>
+  text.trim() === '' ? undefined : { valueString: text };
 
 function quantity(value: number, units: Repetition): Json {
   const system = units.get(3).toUpperCase() === 'UCUM' ? 'http://unitsofmeasure.org' : undefined;
@@ -324,7 +326,12 @@ const DOC_STATUS: Readonly<Record<string, string>> = {
  * date, TXA-17 → docStatus (table 0271); the OBXs are the content: text values (TX, FT, ST) joined line
  * by line as one text/plain attachment, an ED value (type^subtype^encoding^data) as its own attachment.
  */
-export function txaToDocumentReference(txa: Segment, obxs: readonly Segment[], id: string, patient: Json): Json {
+export function txaToDocumentReference(
+  txa: Segment,
+  obxs: readonly Segment[],
+  id: string,
+  patient: Json,
+): Json {
   const lines: string[] = [];
   const attachments: Json[] = [];
   for (const obx of obxs) {
@@ -337,7 +344,8 @@ export function txaToDocumentReference(txa: Segment, obxs: readonly Segment[], i
       }
     }
   }
-  if (lines.length > 0) attachments.unshift({ contentType: 'text/plain', data: toBase64(utf8(lines.join('\n'))) });
+  if (lines.length > 0)
+    attachments.unshift({ contentType: 'text/plain', data: toBase64(utf8(lines.join('\n'))) });
   const type = codeableConcept(txa.field(2));
   return compact({
     resourceType: 'DocumentReference',
@@ -348,9 +356,11 @@ export function txaToDocumentReference(txa: Segment, obxs: readonly Segment[], i
     type,
     subject: patient,
     date: instant(txa.get(4)),
-    content: (attachments.length > 0 ? attachments : [{ title: 'no content in the message' }]).map((attachment) => ({
-      attachment,
-    })),
+    content: (attachments.length > 0 ? attachments : [{ title: 'no content in the message' }]).map(
+      (attachment) => ({
+        attachment,
+      }),
+    ),
   }) as Json;
 }
 

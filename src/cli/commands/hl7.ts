@@ -27,8 +27,11 @@ export async function startHl7Listener(
     { ingest, logger: deps.logger, ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }) },
   );
   const { address, port } = await listener.start();
-  const security = config.tls === undefined ? '' : config.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS';
-  console.log(`${name}: HL7 v2 (MLLP${security}) on ${address}:${port} from ${config.senders.length} sending facilities`);
+  const security =
+    config.tls === undefined ? '' : config.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS';
+  console.log(
+    `${name}: HL7 v2 (MLLP${security}) on ${address}:${port} from ${config.senders.length} sending facilities`,
+  );
   return {
     stop: async () => {
       await listener.stop();

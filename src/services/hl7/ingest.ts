@@ -82,7 +82,10 @@ export class Hl7Ingest {
     // Decide before looking: an unknown sender's message is not mapped, stored or logged.
     const sender = header.sender === undefined ? undefined : this.senders.get(header.sender);
     if (sender === undefined) {
-      return this.answer(header, 'AR', { code: '204', text: 'the sending facility is not configured at this node' });
+      return this.answer(header, 'AR', {
+        code: '204',
+        text: 'the sending facility is not configured at this node',
+      });
     }
     let mapped: MappedMessage;
     try {
@@ -92,7 +95,11 @@ export class Hl7Ingest {
       const location = err.location === undefined ? {} : { location: err.location };
       return this.answer(header, err.ack, { code: err.code, text: err.message, ...location });
     }
-    const key = { sender: mapped.header.sender, controlId: mapped.header.controlId, digest: toHex(sha256(utf8(text))) };
+    const key = {
+      sender: mapped.header.sender,
+      controlId: mapped.header.controlId,
+      digest: toHex(sha256(utf8(text))),
+    };
     return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
   }
 
@@ -101,7 +108,8 @@ export class Hl7Ingest {
     // Looked up inside the patient's queue: a re-send that arrives while the first is being committed
     // waits for it, then finds it here.
     const logged = this.deps.log.ackOf(key);
-    if (logged !== undefined) return { ack: logged, code: 'AA', sender: key.sender, controlId: key.controlId };
+    if (logged !== undefined)
+      return { ack: logged, code: 'AA', sender: key.sender, controlId: key.controlId };
     let caller: Caller;
     try {
       caller = resolveCaller(this.deps.node.ledger.state, {

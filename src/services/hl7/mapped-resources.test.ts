@@ -24,7 +24,10 @@ test('every resource mapped from the supported samples is valid R4', () => {
     }
     for (const resource of resources) {
       const result = validator.validateResource(resource);
-      assert.ok(result.valid, `${name} ${String(resource.resourceType)}: ${JSON.stringify(result.issues).slice(0, 600)}`);
+      assert.ok(
+        result.valid,
+        `${name} ${String(resource.resourceType)}: ${JSON.stringify(result.issues).slice(0, 600)}`,
+      );
       checked += 1;
     }
   }
@@ -48,11 +51,13 @@ test('one key runs in order, other keys do not wait for it', async () => {
     await gate;
     events.push('a1');
   });
-  const second = queue.run('a', async () => {
+  const second = queue.run('a', () => {
     events.push('a2');
+    return Promise.resolve();
   });
-  await queue.run('b', async () => {
+  await queue.run('b', () => {
     events.push('b1');
+    return Promise.resolve();
   });
   assert.deepEqual(events, ['b1']);
   release();
@@ -62,7 +67,7 @@ test('one key runs in order, other keys do not wait for it', async () => {
   assert.equal(queue.size, 0);
   // A failed task does not stop the ones queued after it.
   await assert.rejects(queue.run('c', () => Promise.reject(new Error('x'))));
-  assert.equal(await queue.run('c', async () => 'ok'), 'ok');
+  assert.equal(await queue.run('c', () => Promise.resolve('ok')), 'ok');
 });
 
 test('hl7Timestamp is an HL7 DTM with its zone', () => {
