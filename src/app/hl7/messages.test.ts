@@ -268,7 +268,11 @@ test('every supported sample in ../shared/testdata/hl7v2 maps; the others are re
     if (type.startsWith('MDM')) assert.ok(types.has('DocumentReference'), name);
     for (const r of resources.slice(1)) {
       const link = (r.subject ?? r.patient) as Json;
-      assert.equal(link.reference, `Patient/${String(resources[0]!.id)}`, `${name} ${String(r.resourceType)}`);
+      assert.equal(
+        link.reference,
+        `Patient/${String(resources[0]!.id)}`,
+        `${name} ${String(r.resourceType)}`,
+      );
     }
   }
   assert.ok(mapped >= 10, `only ${mapped} samples of a supported type`);
