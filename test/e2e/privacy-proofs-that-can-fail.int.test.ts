@@ -38,6 +38,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
     plant('break-glass', Buffer.from(`reason: patient born ${birthDate}`, 'utf8'));
     plant('witness', Buffer.from(`{"given":"${name}"}`, 'utf8'));
     plant('monitoring', Buffer.from(`{"device":"x","note":"${identifier}"}`, 'utf8'));
+    plant('hl7', Buffer.from(`MSA|AA|1\rERR|||207^x|E||||${name}`, 'utf8'));
 
     const report = scanStores(dir.path, [name, birthDate, identifier, 'Never Planted Anywhere']);
     const planted = [
@@ -46,6 +47,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
       `ledger utf-8 ${name}`,
       `mempool utf-16le ${birthDate}`,
       `monitoring utf-8 ${identifier}`,
+      `hl7 utf-8 ${name}`,
       `vault base64 ${identifier}`,
       `witness utf-8 ${name}`,
     ];

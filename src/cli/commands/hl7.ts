@@ -8,19 +8,25 @@ import type { Hl7Metrics } from '../../api/hl7-metrics.ts';
 import type { Clock } from '../../node/env.ts';
 import { readHl7Tls, type Hl7Config } from '../../node/hl7-config.ts';
 import type { CarechainNode } from '../../node/node.ts';
-import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
+import type { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../mllp-client.ts';
 
-/** Starts the node's MLLP listener and says where; stop() closes it and its message log. */
+/** Starts the node's MLLP listener and says where; stop() closes it. */
 export async function startHl7Listener(
   name: string,
   config: Hl7Config,
-  deps: { node: CarechainNode; gateway: RecordsGateway; logger: Logger; clock: Clock; metrics?: Hl7Metrics },
+  deps: {
+    node: CarechainNode;
+    gateway: RecordsGateway;
+    log: Hl7MessageLog;
+    logger: Logger;
+    clock: Clock;
+    metrics?: Hl7Metrics;
+  },
 ): Promise<{ stop(): Promise<void> }> {
-  const log = new Hl7MessageLog(deps.node.storage.open('hl7'));
-  const ingest = new Hl7Ingest({ senders: config.senders }, { ...deps, log });
+  const ingest = new Hl7Ingest({ senders: config.senders }, deps);
   const tls = config.tls === undefined ? {} : { tls: readHl7Tls(config.tls) };
   const listener = new Hl7Listener(
     { host: config.host, port: config.port, ...tls },
@@ -35,7 +41,6 @@ export async function startHl7Listener(
   return {
     stop: async () => {
       await listener.stop();
-      log.close();
     },
   };
 }

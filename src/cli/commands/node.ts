@@ -26,6 +26,7 @@ import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 import { readHl7Tls } from '../../node/hl7-config.ts';
 import { startHl7Listener } from './hl7.ts';
 import { Hl7Metrics } from '../../api/hl7-metrics.ts';
+import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -120,6 +121,9 @@ export async function runNode(options: {
   const witness = new NodeWitness(node, {}, { logger });
   witness.start();
   const hl7Metrics = config.hl7 === undefined ? undefined : new Hl7Metrics();
+  // Every node has its HL7 message log, listener or not: a scan of its stores (test/harness/phi-scan.ts)
+  // then always covers it, and a listener configured later finds it there.
+  const hl7Log = new Hl7MessageLog(node.storage.open('hl7'));
   const app = buildApiServer(node, logger, {
     witness,
     ...(hl7Metrics === undefined ? {} : { metrics: [hl7Metrics.registry] }),
@@ -139,6 +143,7 @@ export async function runNode(options: {
       : await startHl7Listener(config.name, config.hl7, {
           node,
           gateway,
+          log: hl7Log,
           logger,
           clock: systemClock,
           ...(hl7Metrics === undefined ? {} : { metrics: hl7Metrics }),
@@ -153,6 +158,7 @@ export async function runNode(options: {
   console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
   await untilSignal(async () => {
     await hl7?.stop();
+    hl7Log.close();
     await app.close();
     witness.stop();
     gateway.close();
