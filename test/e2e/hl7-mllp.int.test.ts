@@ -5,6 +5,7 @@
 // and malformed messages are refused and store nothing.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { after, before, test } from 'node:test';
 import { parseEr7 } from '../../src/app/hl7/er7.ts';
@@ -18,6 +19,8 @@ import { sharedTestdata } from '../harness/files.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
 import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
 import { fhirCall } from '../harness/records-network.ts';
+import { scanStores } from '../harness/phi-scan.ts';
+import { stopProcesses } from '../harness/process.ts';
 
 const OWN_FACILITY = 'GOOD HEALTH LAB';
 
@@ -152,4 +155,14 @@ test('/metrics counts each channel by ACK code and times message to final; stran
     new RegExp(`carechain_hl7_message_to_final_seconds_count\\{sender="${OWN_FACILITY}"\\} [1-9]`),
   );
   assert.doesNotMatch(text, /ROGUE LAB/);
+});
+
+// Last: it stops the node so that every store is flushed before it is read.
+test('no store of the node holds the messages’ PHI in any encoding, the HL7 message log included', async () => {
+  await stopProcesses([hospital.node], 'SIGTERM');
+  const phi = ['Okafor', 'Chidi', 'MRN-900', '1970-05-12', 'Huckleberry', 'EVERYMAN', 'Elise', 'Wong'];
+  const report = scanStores(join(hospital.net.dir('hospital'), 'data'), phi);
+  assert.ok(report.bytesRead.hl7 > 0, 'the hl7 store was read');
+  assert.ok(report.bytesRead.vault > 0, 'the vault was read');
+  assert.deepEqual(report.leaks, []);
 });

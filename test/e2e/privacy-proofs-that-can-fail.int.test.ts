@@ -38,7 +38,7 @@ test('positive control: a name, a birth date and an identifier planted in a leak
     plant('break-glass', Buffer.from(`reason: patient born ${birthDate}`, 'utf8'));
     plant('witness', Buffer.from(`{"given":"${name}"}`, 'utf8'));
     plant('monitoring', Buffer.from(`{"device":"x","note":"${identifier}"}`, 'utf8'));
-    plant('hl7', Buffer.from(`MSA|AA|1\rERR|||207^x|E||||${name}`, 'utf8'));
+    plant('hl7', Buffer.from(`MSA|AA|1\rERR|||207^x|E||||${name}\r`, 'utf8'));
 
     const report = scanStores(dir.path, [name, birthDate, identifier, 'Never Planted Anywhere']);
     const planted = [

@@ -10,8 +10,13 @@ type Json = any; // FHIR resources, walked by field
 
 /** A UTF-8 match this short could occur by chance in ciphertext, so it must stand between delimiters. */
 const SHORT = 5;
-/** Delimiters a short string stands between when written as text: JSON quotes, spaces, separators. */
-const DELIMITERS = [0x22, 0x20, 0x27, 0x2c, 0x3a, 0x3b, 0x0a, 0x00, 0x2f, 0x3d, 0x3c, 0x3e];
+/**
+ * Delimiters a short string stands between when written as text: JSON quotes, spaces, separators, and
+ * HL7 v2's (| ^ ~ & and the CR that ends a segment), now that HL7 text reaches a node (issue 21).
+ */
+const DELIMITERS = [
+  0x22, 0x20, 0x27, 0x2c, 0x3a, 0x3b, 0x0a, 0x00, 0x2f, 0x3d, 0x3c, 0x3e, 0x7c, 0x5e, 0x7e, 0x26, 0x0d,
+];
 /** Base64 of a string is looked for only where its aligned core is this long (chance matches below). */
 const BASE64_CORE_MIN = 8;
 
