@@ -21,7 +21,6 @@ import { runHl7Send } from './commands/hl7.ts';
 /** `up`'s first API port. */
 const BASE_PORT_DEFAULT = 8081;
 
-
 /** For an option that may be given more than once: each value is appended to the list. */
 function repeated(value: string, previous: string[]): string[] {
   return [...previous, value];
