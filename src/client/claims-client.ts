@@ -16,18 +16,10 @@ import {
   type RuleTableAnswer,
 } from '../contract/claims.ts';
 import { refusalOf } from '../contract/errors.ts';
-import type { FetchLike } from './patient-client.ts';
+import { ApiRefusal, type FetchLike } from './api-call.ts';
 
-export class ClaimsClientError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'ClaimsClientError';
-    this.status = status;
-    this.code = code;
-  }
-}
+/** A refusal by the node (api-call.ts's ApiRefusal, named for this client). */
+export class ClaimsClientError extends ApiRefusal {}
 
 export class ClaimsClient {
   private readonly apiUrl: string;
