@@ -39,11 +39,13 @@ test('positive control: a name, a birth date and an identifier planted in a leak
     plant('witness', Buffer.from(`{"given":"${name}"}`, 'utf8'));
     plant('monitoring', Buffer.from(`{"device":"x","note":"${identifier}"}`, 'utf8'));
     plant('hl7', Buffer.from(`MSA|AA|1\rERR|||207^x|E||||${name}\r`, 'utf8'));
+    plant('genomics', Buffer.from(`##fileDate=x\n#sample born ${birthDate}`, 'utf8'));
 
     const report = scanStores(dir.path, [name, birthDate, identifier, 'Never Planted Anywhere']);
     const planted = [
       `break-glass utf-8 ${birthDate}`,
       `directory utf-16be ${identifier}`,
+      `genomics utf-8 ${birthDate}`,
       `ledger utf-8 ${name}`,
       `mempool utf-16le ${birthDate}`,
       `monitoring utf-8 ${identifier}`,
