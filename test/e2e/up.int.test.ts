@@ -243,10 +243,13 @@ test('a data directory of the older four-validator demo resumes with its four no
     }
     old = await startCli(
       ['up', '--data-dir', oldDir.path, '--base-port', String(base), '--demo-rate', '0'],
-      60_000,
+      240_000,
     );
     const started = old;
-    assert.ok(await waitFor(() => /consortium is up/.test(started.output()), 60_000), 'all four nodes start');
+    assert.ok(
+      await waitFor(() => /consortium is up/.test(started.output()), 240_000),
+      'all four nodes start',
+    );
     assert.match(old.output(), /Resuming the consortium/);
     assert.match(old.output(), /older 4-node demo; a fresh --data-dir gets the 8-organisation demo/);
     const summary = old.output().slice(old.output().indexOf('consortium is up'));
@@ -259,11 +262,11 @@ test('a data directory of the older four-validator demo resumes with its four no
     assert.ok(!existsSync(join(oldDir.path, 'manufacturer')), 'no member folder is added to an old chain');
     const url = `http://127.0.0.1:${base}`;
     assert.ok(
-      await waitFor(async () => (await getJson(`${url}/api/v1/status`)).height >= 2, 60_000),
+      await waitFor(async () => (await getJson(`${url}/api/v1/status`)).height >= 2, 120_000),
       'the old consortium commits blocks',
     );
     const credentialsPath = join(oldDir.path, 'credentials.json');
-    assert.ok(await waitFor(() => existsSync(credentialsPath), 60_000), 'credentials.json is written');
+    assert.ok(await waitFor(() => existsSync(credentialsPath), 120_000), 'credentials.json is written');
     const credentials = JSON.parse(readFileSync(credentialsPath, 'utf8')) as Credentials;
     assert.deepEqual(Object.keys(credentials.organisations).sort(), [...VALIDATORS].sort());
     assert.ok(await waitFor(() => /Ctrl-C to stop all 4 nodes/.test(started.output()), 10_000));
