@@ -14,7 +14,7 @@ import type {
   ProposalList,
   ValidatorsAnswer,
 } from '../contract/governance.ts';
-import type { AccountAnswer, NodeStatus } from '../contract/ledger.ts';
+import type { AccountAnswer, NodeStatus, TxPending } from '../contract/ledger.ts';
 import { ApiRefusal, callApi, platformFetch, type FetchLike } from './api-call.ts';
 
 export const GOVERNANCE_PATH = '/api/v1/governance';
@@ -81,7 +81,8 @@ export class GovernanceClient {
     const signer = toHex(publicKeyFromSeed(adminSeed));
     const account = (await this.get(`/api/v1/accounts/${signer}`)) as AccountAnswer;
     const tx = signTx(adminSeed, { chainId: await this.chain(), type, payload, nonce: account.nonce + 1 });
-    const answer = (await this.call('POST', path, tx)) as GovernanceWritten | { hash: string };
+    // 201 with the proposal or vote once committed, or 202 pending (the contract's txPendingSchema).
+    const answer = (await this.call('POST', path, tx)) as GovernanceWritten | TxPending;
     return 'txHash' in answer ? { committed: true, ...answer } : { committed: false, txHash: answer.hash };
   }
 

@@ -166,7 +166,8 @@ export const txCommittedSchema = Type.Object({
   blockHash: hex32,
 });
 export const txPendingSchema = Type.Object({ hash: hex32, status: Type.Literal('pending') });
-export type TxSubmitted = Static<typeof txCommittedSchema> | Static<typeof txPendingSchema>;
+export type TxPending = Static<typeof txPendingSchema>;
+export type TxSubmitted = Static<typeof txCommittedSchema> | TxPending;
 /** A committed tx as its submitter keeps it: its hash and the height that committed it. */
 export type CommittedTx = Pick<Static<typeof txCommittedSchema>, 'hash' | 'height'>;
 

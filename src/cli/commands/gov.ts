@@ -132,10 +132,10 @@ function proposeCommand(): Command {
     .description(
       "set a member node key's voting power: 0 takes it out of the validator set; one activation may move less than 1/3 of the total power",
     )
-    .requiredOption('--node-key <hex>', 'the node public key (hex)', hex(32))
+    .requiredOption('--validator <hex>', "the validator's node public key (hex)", hex(32))
     .requiredOption('--power <n>', 'the new voting power', power)
-    .action((opts: WriteOptions & { nodeKey: string; power: number }) =>
-      propose(opts, { kind: 'validator-power', publicKey: opts.nodeKey, power: opts.power }),
+    .action((opts: WriteOptions & { validator: string; power: number }) =>
+      propose(opts, { kind: 'validator-power', publicKey: opts.validator, power: opts.power }),
     );
 
   withWrites(proposeGroup.command('rotate-validator-key'), true)
