@@ -13,7 +13,12 @@ import {
   verifyOutcomeProof,
   type RegisteredOutcome,
 } from '../../src/app/trials/index.ts';
-import { COMMITMENTS, EXAMPLE_STUDY, exampleRegistration } from '../../src/app/trials/test-fixtures.ts';
+import {
+  COMMITMENTS,
+  EXAMPLE_STUDY,
+  exampleRegistration,
+  secondaryMadePrimary,
+} from '../../src/app/trials/test-fixtures.ts';
 import { PatientClient, PatientClientError } from '../../src/client/patient-client.ts';
 import { signTx, TxError } from '../../src/core/tx.ts';
 import { sharedTestdata } from '../harness/files.ts';
@@ -72,9 +77,7 @@ test('the whole story: register from ClinicalTrials.gov JSON, enrol, amend, re-c
   assert.equal((await sponsor(`/${id}/allocations`, { enrolTxHash: enrolled.txHash })).status, 200);
 
   // Amendment: a secondary outcome made primary is material, so the patient's data stops flowing.
-  const amended = structuredClone(study);
-  const outcomes = amended.protocolSection.outcomesModule;
-  outcomes.primaryOutcomes.push(outcomes.secondaryOutcomes.shift());
+  const amended = secondaryMadePrimary(study);
   const amendment = await sponsor(`/${id}/amendments`, {
     study: amended,
     ...COMMITMENTS,

@@ -18,7 +18,7 @@ import {
   verifyOutcomeProof,
   type RegisteredOutcome,
 } from '../../src/app/trials/index.ts';
-import { COMMITMENTS, EXAMPLE_STUDY } from '../../src/app/trials/test-fixtures.ts';
+import { COMMITMENTS, EXAMPLE_STUDY, secondaryMadePrimary } from '../../src/app/trials/test-fixtures.ts';
 import { PatientClient } from '../../src/client/patient-client.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import type { InclusionProofHex } from '../../src/core/merkle/index.ts';
@@ -220,9 +220,7 @@ const mine = async (p: Participant) =>
   ).body.trials.find((t: { trialId: string }) => t.trialId === id);
 
 test('an amendment making a secondary outcome primary needs re-consent; withdrawal is one signed tx', async () => {
-  const amended = structuredClone(study);
-  const outcomes = amended.protocolSection.outcomesModule;
-  outcomes.primaryOutcomes.push(outcomes.secondaryOutcomes.shift());
+  const amended = secondaryMadePrimary(study);
   const amendment = await sponsorWrites(`/${id}/amendments`, {
     study: amended,
     ...COMMITMENTS,

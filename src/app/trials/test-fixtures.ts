@@ -70,6 +70,18 @@ export const EXAMPLE_STUDY = {
   },
 } as const;
 
+/**
+ * A ClinicalTrials.gov v2 study amended so that its first secondary outcome becomes a primary one: the
+ * material amendment (outcome switching) the trials tests send.
+ */
+export function secondaryMadePrimary<T>(study: T): T {
+  type Outcomes = { primaryOutcomes: unknown[]; secondaryOutcomes: unknown[] };
+  const amended = structuredClone(study) as { protocolSection: { outcomesModule: Outcomes } };
+  const outcomes = amended.protocolSection.outcomesModule;
+  outcomes.primaryOutcomes.push(outcomes.secondaryOutcomes.shift());
+  return amended as T;
+}
+
 export const PROTOCOL_COMMITMENT = 'a'.repeat(64);
 export const SAP_COMMITMENT = 'b'.repeat(64);
 export const COMMITMENTS = { protocolCommitment: PROTOCOL_COMMITMENT, sapCommitment: SAP_COMMITMENT };
