@@ -47,8 +47,16 @@ test('a non-voting member follows the chain, and a tx submitted at it commits', 
   const body = response.body as { hash: string; status: string; height: number };
   assert.equal(response.status, 200, JSON.stringify(body));
   assert.equal(body.status, 'committed');
-  // The validators built the block that holds it: the member only gossiped it.
-  const atValidator = await getJson(`${net.apiUrls[0]}/api/v1/txs/${body.hash}`);
+  // The validators built the block that holds it: the member only gossiped it. A validator may store
+  // the block a few milliseconds after the member saw its commit, so wait for it to be there.
+  let atValidator: { height?: number } = {};
+  assert.ok(
+    await waitFor(async () => {
+      atValidator = await getJson(`${net.apiUrls[0]}/api/v1/txs/${body.hash}`);
+      return atValidator.height !== undefined;
+    }, 15_000),
+    'the validator stores the block that holds the tx',
+  );
   assert.equal(atValidator.height, body.height);
   const block = await getJson(`${memberUrl}/api/v1/blocks/${body.height}`);
   assert.notEqual(block.header.proposer, memberStatus.nodeId, 'the member never proposes');
