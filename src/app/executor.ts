@@ -5,7 +5,8 @@
 import type { Genesis } from '../core/genesis.ts';
 import { TxError, type SignedTx } from '../core/tx.ts';
 import type { EffectsCache } from './effects.ts';
-import type { AppModule, TxContext, TxHandler } from './module.ts';
+import type { PayloadObject } from './payload.ts';
+import { handlerPayload, type AppModule, type TxContext, type TxHandler } from './module.ts';
 import { beginBlockHooks, handlerTable, APP_MODULES } from './registry.ts';
 import { nextAppHash, StateOverlay, type StateReader } from './state.ts';
 
@@ -76,8 +77,10 @@ export class BlockExecutor {
         actual: tx.nonce,
       });
     }
+    // Checked before any handler code runs, whether the handler runs or its effects are replayed.
+    const payload = handlerPayload(handler, tx.payload);
     this.overlay.atomically(() => {
-      if (!this.replayed(txHash)) this.execute(handler, tx, txHash);
+      if (!this.replayed(txHash)) this.execute(handler, tx.signer, payload, txHash);
       this.overlay.set(nonceKey(tx.signer), String(tx.nonce));
     });
   }
@@ -103,11 +106,11 @@ export class BlockExecutor {
   }
 
   /** Runs the handler; with a cache, records what it read and wrote for a later replay. */
-  private execute(handler: TxHandler, tx: SignedTx, txHash: string): void {
+  private execute(handler: TxHandler, signer: string, payload: PayloadObject, txHash: string): void {
     const context = this.context;
     const cache = this.effects;
     if (cache === undefined) {
-      handler.apply({ ...context, state: this.overlay, signer: tx.signer, txHash }, tx.payload);
+      handler.apply({ ...context, state: this.overlay, signer, txHash }, payload);
       return;
     }
     let height: number | undefined;
@@ -115,7 +118,7 @@ export class BlockExecutor {
     const ctx: TxContext = {
       chainId: context.chainId,
       state: this.overlay,
-      signer: tx.signer,
+      signer,
       txHash,
       get height() {
         height = context.height;
@@ -126,7 +129,7 @@ export class BlockExecutor {
         return timeMs;
       },
     };
-    const recorded = this.overlay.recordEffects(() => handler.apply(ctx, tx.payload));
+    const recorded = this.overlay.recordEffects(() => handler.apply(ctx, payload));
     cache.misses++;
     if (recorded !== undefined) {
       cache.set(txHash, { reads: recorded.reads, writes: recorded.writes, height, timeMs });

@@ -1,6 +1,7 @@
 // What an app module provides: handlers for its tx types, and its genesis state.
 import type { CanonicalValue } from '../core/canonical.ts';
 import type { Genesis } from '../core/genesis.ts';
+import { exactObject, type PayloadObject } from './payload.ts';
 import type { StateOverlay } from './state.ts';
 
 export interface TxContext {
@@ -15,8 +16,20 @@ export interface TxContext {
 export interface TxHandler {
   /** "module.action". */
   readonly type: string;
+  /**
+   * The payload's fields. The executor checks them once, before apply (exactObject): a payload that is
+   * not an object, lacks one of these or has any field beyond them and `optionalFields` is invalid.
+   */
+  readonly fields?: readonly string[];
+  readonly optionalFields?: readonly string[];
   /** Applies a tx; throws TxError('tx.invalid_payload' | 'tx.rejected') and then has written nothing. */
-  apply(ctx: TxContext, payload: CanonicalValue): void;
+  apply(ctx: TxContext, payload: PayloadObject): void;
+}
+
+/** A tx's payload as its handler receives it: an object with exactly the fields the handler declares. */
+export function handlerPayload(handler: TxHandler, payload: CanonicalValue): PayloadObject {
+  if (handler.fields === undefined) return payload as PayloadObject;
+  return exactObject(payload, `${handler.type} payload`, handler.fields, handler.optionalFields);
 }
 
 /** The block a beginBlock hook runs for. */
