@@ -14,6 +14,7 @@ import {
   isPlainObject,
   orgIdField,
   rejected,
+  type PayloadObject,
   safeIntegerField,
 } from '../payload.ts';
 import type { StateReader } from '../state.ts';
@@ -49,18 +50,7 @@ function signingOrg(state: StateReader, signer: string): string {
 
 const hash = (value: CanonicalValue | undefined, field: string): string => hexField(value, field, 32);
 
-function applyRegisterModel(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'ai.registerModel payload', [
-    'modelId',
-    'version',
-    'parentVersion',
-    'artefactHash',
-    'cardHash',
-    'deviceHash',
-    'intendedUseHash',
-    'cohortId',
-    'changePlanHash',
-  ]);
+function applyRegisterModel(ctx: TxContext, p: PayloadObject): void {
   const modelId = hash(p.modelId, 'modelId');
   const version = safeIntegerField(p.version, 'version', 1);
   const parentVersion =
@@ -96,8 +86,7 @@ function applyRegisterModel(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, modelKey(modelId, version), record);
 }
 
-function applyWithdrawModel(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'ai.withdrawModel payload', ['modelId', 'version']);
+function applyWithdrawModel(ctx: TxContext, p: PayloadObject): void {
   const modelId = hash(p.modelId, 'modelId');
   const version = safeIntegerField(p.version, 'version', 1);
   const model = readModel(ctx.state, modelId, version);
@@ -109,15 +98,7 @@ function applyWithdrawModel(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, modelKey(modelId, version), { ...model, status: 'withdrawn' });
 }
 
-function applyCommitCohort(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'ai.commitCohort payload', [
-    'cohortId',
-    'queryHash',
-    'purpose',
-    'membersRoot',
-    'included',
-    'excludedForConsent',
-  ]);
+function applyCommitCohort(ctx: TxContext, p: PayloadObject): void {
   const cohortId = hash(p.cohortId, 'cohortId');
   const orgId = signingOrg(ctx.state, ctx.signer);
   if (readCohort(ctx.state, cohortId, orgId) !== undefined) {
@@ -159,14 +140,7 @@ function participantsField(value: CanonicalValue | undefined): RoundParticipant[
   return participants;
 }
 
-function applyCommitRound(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'ai.commitRound payload', [
-    'modelId',
-    'round',
-    'cohortId',
-    'participants',
-    'aggregateHash',
-  ]);
+function applyCommitRound(ctx: TxContext, p: PayloadObject): void {
   const modelId = hash(p.modelId, 'modelId');
   const round = safeIntegerField(p.round, 'round', 1);
   const cohortId = hash(p.cohortId, 'cohortId');
@@ -192,8 +166,7 @@ function applyCommitRound(ctx: TxContext, payload: CanonicalValue): void {
   });
 }
 
-function applyRegisterDataset(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'ai.registerDataset payload', ['datasetId', 'limitMilli']);
+function applyRegisterDataset(ctx: TxContext, p: PayloadObject): void {
   const datasetId = hash(p.datasetId, 'datasetId');
   if (readDataset(ctx.state, datasetId) !== undefined) {
     throw rejected('ai.dataset_exists', 'this dataset is registered already');
@@ -204,8 +177,7 @@ function applyRegisterDataset(ctx: TxContext, payload: CanonicalValue): void {
   });
 }
 
-function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'ai.spendBudget payload', ['datasetId', 'analyst', 'epsilonMilli']);
+function applySpendBudget(ctx: TxContext, p: PayloadObject): void {
   const datasetId = hash(p.datasetId, 'datasetId');
   const analyst = hash(p.analyst, 'analyst');
   const epsilonMilli = safeIntegerField(p.epsilonMilli, 'epsilonMilli', 1);
@@ -227,10 +199,32 @@ function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const AI_HANDLERS: readonly TxHandler[] = [
-  { type: 'ai.registerModel', apply: applyRegisterModel },
-  { type: 'ai.withdrawModel', apply: applyWithdrawModel },
-  { type: 'ai.commitCohort', apply: applyCommitCohort },
-  { type: 'ai.commitRound', apply: applyCommitRound },
-  { type: 'ai.registerDataset', apply: applyRegisterDataset },
-  { type: 'ai.spendBudget', apply: applySpendBudget },
+  {
+    type: 'ai.registerModel',
+    fields: [
+      'modelId',
+      'version',
+      'parentVersion',
+      'artefactHash',
+      'cardHash',
+      'deviceHash',
+      'intendedUseHash',
+      'cohortId',
+      'changePlanHash',
+    ],
+    apply: applyRegisterModel,
+  },
+  { type: 'ai.withdrawModel', fields: ['modelId', 'version'], apply: applyWithdrawModel },
+  {
+    type: 'ai.commitCohort',
+    fields: ['cohortId', 'queryHash', 'purpose', 'membersRoot', 'included', 'excludedForConsent'],
+    apply: applyCommitCohort,
+  },
+  {
+    type: 'ai.commitRound',
+    fields: ['modelId', 'round', 'cohortId', 'participants', 'aggregateHash'],
+    apply: applyCommitRound,
+  },
+  { type: 'ai.registerDataset', fields: ['datasetId', 'limitMilli'], apply: applyRegisterDataset },
+  { type: 'ai.spendBudget', fields: ['datasetId', 'analyst', 'epsilonMilli'], apply: applySpendBudget },
 ];
