@@ -6,7 +6,7 @@
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { organisationActingAs, patientActingAs, patientRecord } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import { hexField, invalidPayload, rejected, safeIntegerField, type PayloadObject } from '../payload.ts';
 import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
 import { dataUseField } from './duo/payload.ts';
@@ -41,14 +41,7 @@ function signingPatient(state: StateReader, signer: string): string {
 
 const id32 = (value: CanonicalValue | undefined, field: string): string => hexField(value, field, 32);
 
-function applyRegisterDataset(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'genomics.registerDataset payload', [
-    'datasetId',
-    'patient',
-    'root',
-    'variantCount',
-    'dataUse',
-  ]);
+function applyRegisterDataset(ctx: TxContext, p: PayloadObject): void {
   const datasetId = id32(p.datasetId, 'datasetId');
   const patient = id32(p.patient, 'patient');
   const record: GenomeDataset = {
@@ -80,22 +73,19 @@ function ownDataset(ctx: TxContext, datasetId: string, orgId: string): GenomeDat
   return dataset;
 }
 
-function applyEraseDataset(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'genomics.eraseDataset payload', ['datasetId']);
+function applyEraseDataset(ctx: TxContext, p: PayloadObject): void {
   const datasetId = id32(p.datasetId, 'datasetId');
   const dataset = ownDataset(ctx, datasetId, signingOrg(ctx.state, ctx.signer));
   writeStateValue(ctx.state, genomeDatasetKey(datasetId), { ...dataset, status: 'erased' });
 }
 
-function applyConsentResearch(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'genomics.consentResearch payload', ['dataUse']);
+function applyConsentResearch(ctx: TxContext, p: PayloadObject): void {
   const dataUse = dataUseField(p.dataUse, 'dataUse');
   const pseudonym = signingPatient(ctx.state, ctx.signer);
   writeStateValue(ctx.state, researchConsentKey(pseudonym), { dataUse, height: ctx.height });
 }
 
-function applyWithdrawResearch(ctx: TxContext, payload: CanonicalValue): void {
-  exactObject(payload, 'genomics.withdrawResearch payload', []);
+function applyWithdrawResearch(ctx: TxContext): void {
   const pseudonym = signingPatient(ctx.state, ctx.signer);
   if (readResearchConsent(ctx.state, pseudonym) === undefined) {
     throw rejected('genomics.no_research_consent', 'there is no research consent to withdraw');
@@ -115,13 +105,7 @@ function sortedIds(value: CanonicalValue | undefined, field: string, max: number
   return ids;
 }
 
-function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'genomics.spendBudget payload', [
-    'researchers',
-    'queryHash',
-    'priceMilliBits',
-    'datasets',
-  ]);
+function applySpendBudget(ctx: TxContext, p: PayloadObject): void {
   const researchers = sortedIds(p.researchers, 'researchers', RESEARCHER_IDENTITIES_MAX, 1);
   id32(p.queryHash, 'queryHash');
   const price = safeIntegerField(p.priceMilliBits, 'priceMilliBits', 0);
@@ -154,9 +138,17 @@ function applySpendBudget(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const GENOMICS_HANDLERS: readonly TxHandler[] = [
-  { type: 'genomics.registerDataset', apply: applyRegisterDataset },
-  { type: 'genomics.eraseDataset', apply: applyEraseDataset },
-  { type: 'genomics.consentResearch', apply: applyConsentResearch },
-  { type: 'genomics.withdrawResearch', apply: applyWithdrawResearch },
-  { type: 'genomics.spendBudget', apply: applySpendBudget },
+  {
+    type: 'genomics.registerDataset',
+    fields: ['datasetId', 'patient', 'root', 'variantCount', 'dataUse'],
+    apply: applyRegisterDataset,
+  },
+  { type: 'genomics.eraseDataset', fields: ['datasetId'], apply: applyEraseDataset },
+  { type: 'genomics.consentResearch', fields: ['dataUse'], apply: applyConsentResearch },
+  { type: 'genomics.withdrawResearch', fields: [], apply: applyWithdrawResearch },
+  {
+    type: 'genomics.spendBudget',
+    fields: ['researchers', 'queryHash', 'priceMilliBits', 'datasets'],
+    apply: applySpendBudget,
+  },
 ];
