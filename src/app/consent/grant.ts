@@ -1,9 +1,8 @@
 // consent.grant and consent.revoke: only the patient, or a proxy the patient appointed, signs them
 // (docs/DESIGN.md principle 2), so no institution can forge or withdraw a patient's consent.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { organisation, patientActingAs, practitioner } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, rejected } from '../payload.ts';
+import { enumField, rejected, type PayloadObject } from '../payload.ts';
 import { encodeStateValue, type StateReader } from '../state.ts';
 import { idField, parseAccessTerms, parseGrantee } from './parse.ts';
 import {
@@ -82,16 +81,7 @@ function dropUnrevoked(ctx: TxContext, pseudonym: string, consentId: string): vo
   ctx.state.set(unrevokedCountKey(pseudonym), encodeStateValue(last));
 }
 
-function applyGrant(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'consent.grant payload', [
-    'consentId',
-    'grantee',
-    'resourceTypes',
-    'purposes',
-    'actions',
-    'period',
-    'provision',
-  ]);
+function applyGrant(ctx: TxContext, p: PayloadObject): void {
   const consentId = idField(p.consentId, 'consentId');
   const grantee = parseGrantee(p.grantee);
   const terms = parseAccessTerms(p);
@@ -114,8 +104,7 @@ function applyGrant(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** Takes effect from this block on: evaluation at this height or later no longer counts the consent. */
-function applyRevoke(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'consent.revoke payload', ['consentId']);
+function applyRevoke(ctx: TxContext, p: PayloadObject): void {
   const consentId = idField(p.consentId, 'consentId');
   const pseudonym = requirePatientSigner(ctx);
   const record = consentRecord(ctx.state, pseudonym, consentId);
@@ -131,6 +120,10 @@ function applyRevoke(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const grantHandlers: readonly TxHandler[] = [
-  { type: 'consent.grant', apply: applyGrant },
-  { type: 'consent.revoke', apply: applyRevoke },
+  {
+    type: 'consent.grant',
+    fields: ['consentId', 'grantee', 'resourceTypes', 'purposes', 'actions', 'period', 'provision'],
+    apply: applyGrant,
+  },
+  { type: 'consent.revoke', fields: ['consentId'], apply: applyRevoke },
 ];

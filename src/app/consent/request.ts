@@ -1,10 +1,9 @@
 // Consent requests: a practitioner asks a patient for access, and the patient (or a proxy) approves or
 // declines. An approval creates the grant the request described, for that practitioner only, so the
 // patient signs exactly once and no institution can widen what was approved.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { patientRecord, practitioner } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, rejected } from '../payload.ts';
+import { enumField, rejected, type PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 import { recordConsent, requirePatientSigner } from './grant.ts';
 import { idField, parseAccessTerms } from './parse.ts';
@@ -22,13 +21,7 @@ function requireActivePractitioner(ctx: TxContext): Requester {
   return { key: ctx.signer, orgId: found.orgId, role: found.role };
 }
 
-function applyRequest(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(
-    payload,
-    'consent.request payload',
-    ['requestId', 'patientPseudonym', 'resourceTypes', 'purposes', 'actions', 'period'],
-    ['reasonCode'],
-  );
+function applyRequest(ctx: TxContext, p: PayloadObject): void {
   const requestId = idField(p.requestId, 'requestId');
   const pseudonym = idField(p.patientPseudonym, 'patientPseudonym');
   const terms = parseAccessTerms(p);
@@ -59,8 +52,7 @@ function applyRequest(ctx: TxContext, payload: CanonicalValue): void {
   ctx.state.set(requestCountKey(pseudonym), encodeStateValue(n + 1));
 }
 
-function applyRespond(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'consent.respond payload', ['requestId', 'decision']);
+function applyRespond(ctx: TxContext, p: PayloadObject): void {
   const requestId = idField(p.requestId, 'requestId');
   const decision = enumField(p.decision, 'decision', ['approve', 'decline'] as const);
   const pseudonym = requirePatientSigner(ctx);
@@ -100,6 +92,11 @@ function applyRespond(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const requestHandlers: readonly TxHandler[] = [
-  { type: 'consent.request', apply: applyRequest },
-  { type: 'consent.respond', apply: applyRespond },
+  {
+    type: 'consent.request',
+    fields: ['requestId', 'patientPseudonym', 'resourceTypes', 'purposes', 'actions', 'period'],
+    optionalFields: ['reasonCode'],
+    apply: applyRequest,
+  },
+  { type: 'consent.respond', fields: ['requestId', 'decision'], apply: applyRespond },
 ];
