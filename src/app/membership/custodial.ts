@@ -7,10 +7,10 @@
 // key (the custodian vouches that its holder is this patient, as it does when it hands out an MRN). From
 // the claim on, the identity is an ordinary patient's: their consents and denies apply, they rotate keys.
 import { fromHex } from '../../core/bytes.ts';
-import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
+import { canonicalBytes } from '../../core/canonical.ts';
 import { verifyMessage } from '../../core/crypto/index.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, hexField, rejected, usableKeyField } from '../payload.ts';
+import { hexField, rejected, usableKeyField, type PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 import { keyEntryKey, patientKey } from './keys.ts';
 import { custodialClaimMessage, custodialPseudonym } from './pseudonym.ts';
@@ -18,8 +18,7 @@ import { actorOf, keyEntry, patientRecord } from './queries.ts';
 import type { KeyEntry, PatientRecord } from './types.ts';
 
 /** Signed by a node key of the custodian: pre-registers the patient its commitment names. */
-function applyRegisterCustodial(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.registerCustodialPatient payload', ['commitment']);
+function applyRegisterCustodial(ctx: TxContext, p: PayloadObject): void {
   const commitment = hexField(p.commitment, 'commitment', 32);
   const signer = actorOf(ctx.state, ctx.signer);
   if (signer.kind !== 'node') {
@@ -41,12 +40,7 @@ function applyRegisterCustodial(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** Signed by the claimant's new key, with the custodian's attestation naming that key. */
-function applyClaim(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.claimPatient payload', [
-    'pseudonym',
-    'attestedBy',
-    'attestation',
-  ]);
+function applyClaim(ctx: TxContext, p: PayloadObject): void {
   const pseudonym = hexField(p.pseudonym, 'pseudonym', 32);
   const attestedBy = usableKeyField(p.attestedBy, 'attestedBy');
   const attestation = hexField(p.attestation, 'attestation', 64);
@@ -78,6 +72,6 @@ function applyClaim(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const custodialHandlers: readonly TxHandler[] = [
-  { type: 'membership.registerCustodialPatient', apply: applyRegisterCustodial },
-  { type: 'membership.claimPatient', apply: applyClaim },
+  { type: 'membership.registerCustodialPatient', fields: ['commitment'], apply: applyRegisterCustodial },
+  { type: 'membership.claimPatient', fields: ['pseudonym', 'attestedBy', 'attestation'], apply: applyClaim },
 ];

@@ -5,7 +5,7 @@ import { fromHex } from '../../core/bytes.ts';
 import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
 import { verifyMessage } from '../../core/crypto/index.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, hexField, orgIdField, rejected, usableKeyField } from '../payload.ts';
+import { enumField, hexField, orgIdField, rejected, usableKeyField, type PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 import { keyEntryKey, patientKey, proxyKey } from './keys.ts';
 import { keyEntry, organisation, patientByKey, patientRecord, proxyRecord } from './queries.ts';
@@ -37,8 +37,7 @@ function requirePossession(ctx: TxContext, key: string, message: CanonicalValue,
   if (!ok) throw rejected('membership.bad_key_proof', 'the new key’s signature does not verify');
 }
 
-function applyRegisterPatient(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.registerPatient payload', [], ['custodianOrgId']);
+function applyRegisterPatient(ctx: TxContext, p: PayloadObject): void {
   const custodianOrgId =
     p.custodianOrgId === undefined ? null : orgIdField(p.custodianOrgId, 'custodianOrgId');
   if (custodianOrgId !== null && organisation(ctx.state, custodianOrgId) === undefined) {
@@ -63,8 +62,7 @@ function applyRegisterPatient(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** The pseudonym stays (it names the patient in every consent and record); only the acting key moves. */
-function applyRotateKey(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.rotatePatientKey payload', ['newKey', 'newKeySignature']);
+function applyRotateKey(ctx: TxContext, p: PayloadObject): void {
   const newKey = usableKeyField(p.newKey, 'newKey');
   const signature = hexField(p.newKeySignature, 'newKeySignature', 64);
   const pseudonym = requirePatient(ctx);
@@ -77,12 +75,7 @@ function applyRotateKey(ctx: TxContext, payload: CanonicalValue): void {
   ctx.state.set(patientKey(pseudonym), encodeStateValue(next));
 }
 
-function applyAppointProxy(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.appointProxy payload', [
-    'proxyKey',
-    'proxySignature',
-    'relationship',
-  ]);
+function applyAppointProxy(ctx: TxContext, p: PayloadObject): void {
   const key = usableKeyField(p.proxyKey, 'proxyKey');
   const relationship = enumField(p.relationship, 'relationship', PROXY_RELATIONSHIPS);
   const signature = hexField(p.proxySignature, 'proxySignature', 64);
@@ -96,8 +89,7 @@ function applyAppointProxy(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** Revocation is final for that key (keys are single-use); a new appointment takes a new key. */
-function applyRevokeProxy(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.revokeProxy payload', ['proxyKey']);
+function applyRevokeProxy(ctx: TxContext, p: PayloadObject): void {
   const key = hexField(p.proxyKey, 'proxyKey', 32);
   const pseudonym = requirePatient(ctx);
   const record = proxyRecord(ctx.state, pseudonym, key);
@@ -110,8 +102,17 @@ function applyRevokeProxy(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const patientHandlers: readonly TxHandler[] = [
-  { type: 'membership.registerPatient', apply: applyRegisterPatient },
-  { type: 'membership.rotatePatientKey', apply: applyRotateKey },
-  { type: 'membership.appointProxy', apply: applyAppointProxy },
-  { type: 'membership.revokeProxy', apply: applyRevokeProxy },
+  {
+    type: 'membership.registerPatient',
+    fields: [],
+    optionalFields: ['custodianOrgId'],
+    apply: applyRegisterPatient,
+  },
+  { type: 'membership.rotatePatientKey', fields: ['newKey', 'newKeySignature'], apply: applyRotateKey },
+  {
+    type: 'membership.appointProxy',
+    fields: ['proxyKey', 'proxySignature', 'relationship'],
+    apply: applyAppointProxy,
+  },
+  { type: 'membership.revokeProxy', fields: ['proxyKey'], apply: applyRevokeProxy },
 ];

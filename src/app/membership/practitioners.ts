@@ -1,8 +1,7 @@
 // Practitioners are registered, suspended and reinstated by their organisation's admin key. The chain
 // records only key, organisation, role and status; who the person is stays with the organisation.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, hexField, orgIdField, rejected, usableKeyField } from '../payload.ts';
+import { enumField, hexField, orgIdField, rejected, usableKeyField, type PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 import { keyEntryKey, practitionerKey } from './keys.ts';
 import { keyEntry, organisation, practitionerRecord } from './queries.ts';
@@ -22,12 +21,7 @@ function requireAdmin(ctx: TxContext, orgId: string): void {
   }
 }
 
-function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'membership.registerPractitioner payload', [
-    'orgId',
-    'practitionerKey',
-    'role',
-  ]);
+function applyRegister(ctx: TxContext, p: PayloadObject): void {
   const orgId = orgIdField(p.orgId, 'orgId');
   const key = usableKeyField(p.practitionerKey, 'practitionerKey');
   const role = enumField(p.role, 'role', PRACTITIONER_ROLES);
@@ -49,8 +43,7 @@ function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
 
 /** Suspension and reinstatement differ only in the status they move from and to. */
 function statusChange(from: PractitionerStatus, to: PractitionerStatus, reasonIfNot: string) {
-  return (ctx: TxContext, payload: CanonicalValue): void => {
-    const p = exactObject(payload, 'practitioner status payload', ['practitionerKey']);
+  return (ctx: TxContext, p: PayloadObject): void => {
     const key = hexField(p.practitionerKey, 'practitionerKey', 32);
     const record = practitionerRecord(ctx.state, key);
     if (record === undefined) throw rejected('membership.unknown_practitioner', 'no such practitioner');
@@ -64,13 +57,19 @@ function statusChange(from: PractitionerStatus, to: PractitionerStatus, reasonIf
 }
 
 export const practitionerHandlers: readonly TxHandler[] = [
-  { type: 'membership.registerPractitioner', apply: applyRegister },
+  {
+    type: 'membership.registerPractitioner',
+    fields: ['orgId', 'practitionerKey', 'role'],
+    apply: applyRegister,
+  },
   {
     type: 'membership.suspendPractitioner',
+    fields: ['practitionerKey'],
     apply: statusChange('active', 'suspended', 'membership.already_suspended'),
   },
   {
     type: 'membership.reinstatePractitioner',
+    fields: ['practitionerKey'],
     apply: statusChange('suspended', 'active', 'membership.not_suspended'),
   },
 ];
