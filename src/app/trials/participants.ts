@@ -8,7 +8,7 @@ import type { CanonicalValue } from '../../core/canonical.ts';
 import { requirePatientSigner } from '../consent/grant.ts';
 import { organisation } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, orgIdField, rejected, safeIntegerField } from '../payload.ts';
+import { orgIdField, rejected, safeIntegerField, type PayloadObject } from '../payload.ts';
 import { writeStateValue, type StateReader } from '../state.ts';
 import { existingTrial, trialIdField } from './sponsor.ts';
 import {
@@ -33,8 +33,7 @@ function currentVersionField(record: TrialRecord, value: CanonicalValue | undefi
   return version;
 }
 
-function applyEnrol(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.enrol payload', ['trialId', 'siteOrgId', 'version']);
+function applyEnrol(ctx: TxContext, p: PayloadObject): void {
   const pseudonym = requirePatientSigner(ctx);
   const record = existingTrial(ctx, trialIdField(p.trialId));
   const siteOrgId = orgIdField(p.siteOrgId, 'siteOrgId');
@@ -87,8 +86,7 @@ function activeParticipant(ctx: TxContext, record: TrialRecord, pseudonym: strin
   return entry;
 }
 
-function applyReconsent(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.reconsent payload', ['trialId', 'version']);
+function applyReconsent(ctx: TxContext, p: PayloadObject): void {
   const pseudonym = requirePatientSigner(ctx);
   const record = existingTrial(ctx, trialIdField(p.trialId));
   const version = currentVersionField(record, p.version);
@@ -100,8 +98,7 @@ function applyReconsent(ctx: TxContext, payload: CanonicalValue): void {
   countAtSite(ctx.state, record.id, entry.siteOrgId, 'reconsented');
 }
 
-function applyWithdraw(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.withdraw payload', ['trialId']);
+function applyWithdraw(ctx: TxContext, p: PayloadObject): void {
   const pseudonym = requirePatientSigner(ctx);
   const record = existingTrial(ctx, trialIdField(p.trialId));
   const entry = activeParticipant(ctx, record, pseudonym);
@@ -125,7 +122,7 @@ export function dataFlows(state: StateReader, record: TrialRecord, pseudonym: st
 }
 
 export const participantHandlers: readonly TxHandler[] = [
-  { type: 'trials.enrol', apply: applyEnrol },
-  { type: 'trials.reconsent', apply: applyReconsent },
-  { type: 'trials.withdraw', apply: applyWithdraw },
+  { type: 'trials.enrol', fields: ['trialId', 'siteOrgId', 'version'], apply: applyEnrol },
+  { type: 'trials.reconsent', fields: ['trialId', 'version'], apply: applyReconsent },
+  { type: 'trials.withdraw', fields: ['trialId'], apply: applyWithdraw },
 ];

@@ -8,7 +8,8 @@ import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
 import { actorOf, organisation } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import { enumField, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import type { PayloadObject } from '../payload.ts';
 import { encodeStateValue, writeStateValue } from '../state.ts';
 import { allocatedArm, seedCommitment } from './allocation.ts';
 import { outcomeDiff } from './amendment.ts';
@@ -88,8 +89,7 @@ function save(ctx: TxContext, record: TrialRecord): void {
   writeStateValue(ctx.state, trialKey(record.id), record);
 }
 
-function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.register payload', ['registration'], ['primaryCompletionDate']);
+function applyRegister(ctx: TxContext, p: PayloadObject): void {
   const registration = parseRegistration(p.registration);
   const primaryCompletionDate = dateField(p.primaryCompletionDate, 'primaryCompletionDate');
   const sponsorOrgId = sponsorOrg(ctx);
@@ -133,13 +133,7 @@ function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, COUNT_KEY, n + 1);
 }
 
-function applyAmend(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(
-    payload,
-    'trials.amend payload',
-    ['trialId', 'registration', 'reason'],
-    ['primaryCompletionDate'],
-  );
+function applyAmend(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   requireUnlocked(record);
   const registration = parseRegistration(p.registration);
@@ -174,8 +168,7 @@ function applyAmend(ctx: TxContext, payload: CanonicalValue): void {
   });
 }
 
-function applyCommitSeed(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.commitSeed payload', ['trialId', 'seedCommitment']);
+function applyCommitSeed(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   const commitment = hexField(p.seedCommitment, 'seedCommitment', 32);
   if (record.seedCommitment !== null || record.enrolments > 0) {
@@ -185,8 +178,7 @@ function applyCommitSeed(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** Records that a participant was allocated (the arm stays blind until the seed is revealed). */
-function applyAllocate(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.allocate payload', ['trialId', 'enrolTxHash']);
+function applyAllocate(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   requireUnlocked(record);
   const n = enrolmentIndex(ctx.state, record.id, hexField(p.enrolTxHash, 'enrolTxHash', 32));
@@ -198,16 +190,14 @@ function applyAllocate(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, enrolmentKey(record.id, n), { ...entry, allocatedHeight: ctx.height });
 }
 
-function applyLock(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.lock payload', ['trialId', 'databaseDigest']);
+function applyLock(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   requireUnlocked(record);
   const databaseDigest = hexField(p.databaseDigest, 'databaseDigest', 32);
   save(ctx, { ...record, lock: { height: ctx.height, timeMs: ctx.timeMs, databaseDigest } });
 }
 
-function applyUnblind(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.unblind payload', ['trialId', 'seed']);
+function applyUnblind(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   const seed = hexField(p.seed, 'seed', 32);
   if (record.lock === null)
@@ -225,8 +215,7 @@ function applyUnblind(ctx: TxContext, payload: CanonicalValue): void {
   save(ctx, { ...record, unblinding: { height: ctx.height, timeMs: ctx.timeMs, seed, armCounts } });
 }
 
-function applySae(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.sae payload', ['trialId', 'digest', 'severity', 'awareAtMs']);
+function applySae(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   const digest = hexField(p.digest, 'digest', 32);
   const severity = enumField(p.severity, 'severity', SAE_SEVERITIES);
@@ -270,8 +259,7 @@ function requireLinksResolve(
   }
 }
 
-function applyResults(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.results payload', ['trialId', 'outcomes', 'resultsDigest']);
+function applyResults(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   if (!Array.isArray(p.outcomes) || p.outcomes.length === 0 || p.outcomes.length > OUTCOMES_MAX) {
     throw invalidPayload(`outcomes must be a list of 1 to ${OUTCOMES_MAX} entries`, { field: 'outcomes' });
@@ -294,8 +282,7 @@ function applyResults(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** The sponsor's explicit link from a reported outcome to a registered one, recorded with its height. */
-function applyLink(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'trials.link payload', ['trialId', 'reportedMeasure', 'registeredMeasure']);
+function applyLink(ctx: TxContext, p: PayloadObject): void {
   const record = ownTrial(ctx, trialIdField(p.trialId));
   const reportedMeasure = textField(p.reportedMeasure, 'reportedMeasure');
   const registeredMeasure = textField(p.registeredMeasure, 'registeredMeasure');
@@ -310,13 +297,23 @@ function applyLink(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const sponsorHandlers: readonly TxHandler[] = [
-  { type: 'trials.register', apply: applyRegister },
-  { type: 'trials.amend', apply: applyAmend },
-  { type: 'trials.commitSeed', apply: applyCommitSeed },
-  { type: 'trials.allocate', apply: applyAllocate },
-  { type: 'trials.lock', apply: applyLock },
-  { type: 'trials.unblind', apply: applyUnblind },
-  { type: 'trials.sae', apply: applySae },
-  { type: 'trials.results', apply: applyResults },
-  { type: 'trials.link', apply: applyLink },
+  {
+    type: 'trials.register',
+    fields: ['registration'],
+    optionalFields: ['primaryCompletionDate'],
+    apply: applyRegister,
+  },
+  {
+    type: 'trials.amend',
+    fields: ['trialId', 'registration', 'reason'],
+    optionalFields: ['primaryCompletionDate'],
+    apply: applyAmend,
+  },
+  { type: 'trials.commitSeed', fields: ['trialId', 'seedCommitment'], apply: applyCommitSeed },
+  { type: 'trials.allocate', fields: ['trialId', 'enrolTxHash'], apply: applyAllocate },
+  { type: 'trials.lock', fields: ['trialId', 'databaseDigest'], apply: applyLock },
+  { type: 'trials.unblind', fields: ['trialId', 'seed'], apply: applyUnblind },
+  { type: 'trials.sae', fields: ['trialId', 'digest', 'severity', 'awareAtMs'], apply: applySae },
+  { type: 'trials.results', fields: ['trialId', 'outcomes', 'resultsDigest'], apply: applyResults },
+  { type: 'trials.link', fields: ['trialId', 'reportedMeasure', 'registeredMeasure'], apply: applyLink },
 ];
