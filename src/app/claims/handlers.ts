@@ -2,10 +2,9 @@
 // the record versions that document each line; payers' nodes publish their rule tables, record an
 // adjudication's digest, and decide prior authorisations. Block times stamp every step, so the decision
 // clock is the chain's, not a party's.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { actorOf, organisation } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { rejected } from '../payload.ts';
+import { rejected, type PayloadObject } from '../payload.ts';
 import { recordHead, recordVersion } from '../records/store.ts';
 import { writeStateValue } from '../state.ts';
 import { classifyLine, FREQUENCY_CODES, type FingerprintEntry } from './fingerprint.ts';
@@ -113,7 +112,7 @@ function checkDocumentation(
   }
 }
 
-function applySubmit(ctx: TxContext, payload: CanonicalValue): void {
+function applySubmit(ctx: TxContext, payload: PayloadObject): void {
   const p = parseSubmit(payload);
   const providerOrgId = providerToInsurer(ctx, p.payerOrgId);
   if (claimEntry(ctx.state, p.claimId) !== undefined)
@@ -185,7 +184,7 @@ function applySubmit(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, claimKey(p.claimId), claim);
 }
 
-function applyPublishRules(ctx: TxContext, payload: CanonicalValue): void {
+function applyPublishRules(ctx: TxContext, payload: PayloadObject): void {
   const table = parseRuleTable(payload);
   const payerOrgId = signingNodeOrg(ctx, 'claims.not_payer_node');
   requireInsurer(ctx, payerOrgId);
@@ -199,7 +198,7 @@ function applyPublishRules(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, ruleTableLatestKey(payerOrgId), table.version);
 }
 
-function applyAdjudicate(ctx: TxContext, payload: CanonicalValue): void {
+function applyAdjudicate(ctx: TxContext, payload: PayloadObject): void {
   const p = parseAdjudicate(payload);
   const claim = payersOwn(ctx, claimEntry(ctx.state, p.claimId), () =>
     rejected('claims.unknown_claim', 'no claim to this payer has that id'),
@@ -215,7 +214,7 @@ function applyAdjudicate(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, claimKey(claim.claimId), { ...claim, status: 'adjudicated', adjudication });
 }
 
-function applyPaSubmit(ctx: TxContext, payload: CanonicalValue): void {
+function applyPaSubmit(ctx: TxContext, payload: PayloadObject): void {
   const p = parsePaSubmit(payload);
   const providerOrgId = providerToInsurer(ctx, p.payerOrgId);
   if (paRequest(ctx.state, p.requestId) !== undefined)
@@ -237,7 +236,7 @@ function applyPaSubmit(ctx: TxContext, payload: CanonicalValue): void {
 /** Most A4 (pended) answers one request may collect before a final decision. */
 export const PENDS_PER_REQUEST_MAX = 16;
 
-function applyPaDecide(ctx: TxContext, payload: CanonicalValue): void {
+function applyPaDecide(ctx: TxContext, payload: PayloadObject): void {
   const p = parsePaDecide(payload);
   const request = payersOwn(ctx, paRequest(ctx.state, p.requestId), () =>
     rejected('claims.unknown_request', 'no prior-authorisation request to this payer has that id'),
@@ -261,9 +260,30 @@ function applyPaDecide(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const claimsHandlers: readonly TxHandler[] = [
-  { type: 'claims.submit', apply: applySubmit },
-  { type: 'claims.publishRules', apply: applyPublishRules },
-  { type: 'claims.adjudicate', apply: applyAdjudicate },
-  { type: 'claims.paSubmit', apply: applyPaSubmit },
-  { type: 'claims.paDecide', apply: applyPaDecide },
+  {
+    type: 'claims.submit',
+    fields: [
+      'claimId',
+      'payerOrgId',
+      'patientPseudonym',
+      'commitment',
+      'use',
+      'frequency',
+      'replacesClaimId',
+      'lines',
+    ],
+    apply: applySubmit,
+  },
+  { type: 'claims.publishRules', fields: ['table'], apply: applyPublishRules },
+  {
+    type: 'claims.adjudicate',
+    fields: ['claimId', 'tableVersion', 'digest', 'outcome', 'totalBenefitCents', 'totalPatientCents'],
+    apply: applyAdjudicate,
+  },
+  {
+    type: 'claims.paSubmit',
+    fields: ['requestId', 'payerOrgId', 'patientPseudonym', 'commitment', 'priority'],
+    apply: applyPaSubmit,
+  },
+  { type: 'claims.paDecide', fields: ['requestId', 'action', 'authNumber'], apply: applyPaDecide },
 ];
