@@ -7,7 +7,7 @@
 // time for the same kind, unit and organisation; the act itself is still recorded (finding 13).
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, invalidPayload, rejected } from '../payload.ts';
+import { enumField, invalidPayload, rejected, type PayloadObject } from '../payload.ts';
 import { actingOrg, regulatorIds } from './actor.ts';
 import { resolveId } from './ids.ts';
 import {
@@ -80,8 +80,7 @@ export function sgtinField(
   return { epc: canonical, gtin: key.gtin, serial: key.serial };
 }
 
-function applyReportAlert(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.reportAlert payload', ['kind', 'epc']);
+function applyReportAlert(ctx: TxContext, p: PayloadObject): void {
   const kind = enumField(p.kind, 'kind', REPORTABLE_ALERT_KINDS);
   const { epc, gtin } = sgtinField(p.epc, 'epc');
   const org = actingOrg(ctx.state, ctx.signer);
@@ -95,4 +94,6 @@ function applyReportAlert(ctx: TxContext, payload: CanonicalValue): void {
   raiseAlert(ctx, kind, { epc, gtin }, org.id);
 }
 
-export const alertHandlers: readonly TxHandler[] = [{ type: 'supply.reportAlert', apply: applyReportAlert }];
+export const alertHandlers: readonly TxHandler[] = [
+  { type: 'supply.reportAlert', fields: ['kind', 'epc'], apply: applyReportAlert },
+];

@@ -2,9 +2,8 @@
 // event as JSON text (and the document's @context as text): EPCIS events hold decimals (sensor data,
 // quantities) that the canonical tx encoding, safe integers only, cannot. Parsing is pure, so every
 // node derives the same eventIDs, canonical identifiers and verdicts.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, invalidPayload, rejected } from '../payload.ts';
+import { invalidPayload, rejected, type PayloadObject } from '../payload.ts';
 import { actingOrg } from './actor.ts';
 import { parseEvent, type ParsedEvent } from './event.ts';
 import { applyEventRules } from './lifecycle.ts';
@@ -40,8 +39,8 @@ export interface CapturePayload {
   readonly context: string | null;
 }
 
-export function parseCapturePayload(payload: CanonicalValue): CapturePayload {
-  const p = exactObject(payload, 'supply.capture payload', ['events'], ['context']);
+/** The capture's fields, as the executor checked them (captureHandlers declares them). */
+export function parseCapturePayload(p: PayloadObject): CapturePayload {
   const events = p.events;
   if (!Array.isArray(events) || events.length === 0 || events.length > EVENTS_PER_CAPTURE_MAX) {
     throw invalidPayload(`events must be a list of 1..${EVENTS_PER_CAPTURE_MAX} JSON texts`, {
@@ -119,7 +118,7 @@ function indexUnder(
   }
 }
 
-function applyCapture(ctx: TxContext, payload: CanonicalValue): void {
+function applyCapture(ctx: TxContext, payload: PayloadObject): void {
   const p = parseCapturePayload(payload);
   const events = parseCaptureEvents(p);
   const org = actingOrg(ctx.state, ctx.signer);
@@ -177,4 +176,6 @@ function applyCapture(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, captureTxKey(ctx.txHash), captureId);
 }
 
-export const captureHandlers: readonly TxHandler[] = [{ type: 'supply.capture', apply: applyCapture }];
+export const captureHandlers: readonly TxHandler[] = [
+  { type: 'supply.capture', fields: ['events'], optionalFields: ['context'], apply: applyCapture },
+];

@@ -4,7 +4,7 @@
 // to the claiming organisation, so owning-party and location ids in EPCIS events name organisations.
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, invalidPayload, rejected } from '../payload.ts';
+import { invalidPayload, rejected, type PayloadObject } from '../payload.ts';
 import { actingOrg, requireOrgType } from './actor.ts';
 import { isValidGtin } from './gs1/index.ts';
 import { orgGlns, orgGlnsKey, party, partyKey, product, productKey, write } from './store.ts';
@@ -52,13 +52,7 @@ function textField(value: CanonicalValue | undefined, field: string, max: number
   return value;
 }
 
-function applyRegisterProduct(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(
-    payload,
-    'supply.registerProduct payload',
-    ['gtin', 'name', 'strength', 'dosageForm', 'packSize'],
-    ['ndc'],
-  );
+function applyRegisterProduct(ctx: TxContext, p: PayloadObject): void {
   const gtin = gtinField(p.gtin);
   const ndc = p.ndc === undefined || p.ndc === null ? null : p.ndc;
   if (ndc !== null && (typeof ndc !== 'string' || !NDC_PATTERN.test(ndc))) {
@@ -86,8 +80,7 @@ function applyRegisterProduct(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, productKey(gtin), next);
 }
 
-function applyRegisterParty(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.registerParty payload', ['gln']);
+function applyRegisterParty(ctx: TxContext, p: PayloadObject): void {
   const gln = glnField(p.gln);
   const org = actingOrg(ctx.state, ctx.signer);
   const before = party(ctx.state, gln);
@@ -105,6 +98,11 @@ function applyRegisterParty(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const productHandlers: readonly TxHandler[] = [
-  { type: 'supply.registerProduct', apply: applyRegisterProduct },
-  { type: 'supply.registerParty', apply: applyRegisterParty },
+  {
+    type: 'supply.registerProduct',
+    fields: ['gtin', 'name', 'strength', 'dosageForm', 'packSize'],
+    optionalFields: ['ndc'],
+    apply: applyRegisterProduct,
+  },
+  { type: 'supply.registerParty', fields: ['gln'], apply: applyRegisterParty },
 ];

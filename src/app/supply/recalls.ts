@@ -10,7 +10,8 @@
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { Organisation } from '../membership/types.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { enumField, exactObject, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import { enumField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import type { PayloadObject } from '../payload.ts';
 import { actingOrg } from './actor.ts';
 import { raiseAlert, sgtinField } from './alerts.ts';
 import { gtinField, lotField } from './products.ts';
@@ -50,12 +51,7 @@ function requireManufacturerOrRegulator(org: Organisation, p: Product): void {
 }
 
 /** The lot a recall tx names, and the acting organisation: the product's manufacturer or a regulator. */
-function recallTarget(
-  ctx: TxContext,
-  payload: CanonicalValue,
-  what: string,
-): { gtin: string; lot: string; org: Organisation } {
-  const p = exactObject(payload, what, ['gtin', 'lot']);
+function recallTarget(ctx: TxContext, p: PayloadObject): { gtin: string; lot: string; org: Organisation } {
   const gtin = gtinField(p.gtin);
   const lot = lotField(p.lot);
   const org = actingOrg(ctx.state, ctx.signer);
@@ -63,8 +59,8 @@ function recallTarget(
   return { gtin, lot, org };
 }
 
-function applyRecallLot(ctx: TxContext, payload: CanonicalValue): void {
-  const { gtin, lot, org } = recallTarget(ctx, payload, 'supply.recallLot payload');
+function applyRecallLot(ctx: TxContext, payload: PayloadObject): void {
+  const { gtin, lot, org } = recallTarget(ctx, payload);
   if (recall(ctx.state, gtin, lot)?.active === true) {
     throw rejected('supply.already_recalled', 'this lot is recalled already', { gtin });
   }
@@ -80,8 +76,8 @@ function applyRecallLot(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, recallKey(gtin, lot), next);
 }
 
-function applyClearRecall(ctx: TxContext, payload: CanonicalValue): void {
-  const { gtin, lot, org } = recallTarget(ctx, payload, 'supply.clearRecall payload');
+function applyClearRecall(ctx: TxContext, payload: PayloadObject): void {
+  const { gtin, lot, org } = recallTarget(ctx, payload);
   const before = recall(ctx.state, gtin, lot);
   if (before?.active !== true) throw rejected('supply.not_recalled', 'this lot is not recalled', { gtin });
   write(ctx.state, recallKey(gtin, lot), {
@@ -92,8 +88,7 @@ function applyClearRecall(ctx: TxContext, payload: CanonicalValue): void {
   });
 }
 
-function applyNotifySuspect(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.notifySuspect payload', ['kind', 'epcs']);
+function applyNotifySuspect(ctx: TxContext, p: PayloadObject): void {
   const kind = enumField(p.kind, 'kind', SUSPECT_KINDS);
   if (!Array.isArray(p.epcs) || p.epcs.length === 0 || p.epcs.length > SUSPECT_UNITS_MAX) {
     throw invalidPayload(`epcs must list 1..${SUSPECT_UNITS_MAX} SGTINs`, { field: 'epcs' });
@@ -135,8 +130,7 @@ function applyNotifySuspect(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, suspectTxKey(ctx.txHash), id);
 }
 
-function applyResolveSuspect(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.resolveSuspect payload', ['suspectId', 'outcome']);
+function applyResolveSuspect(ctx: TxContext, p: PayloadObject): void {
   const id = safeIntegerField(p.suspectId, 'suspectId', 0);
   const outcome = enumField(p.outcome, 'outcome', SUSPECT_OUTCOMES);
   const org = actingOrg(ctx.state, ctx.signer);
@@ -166,8 +160,8 @@ function applyResolveSuspect(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const recallHandlers: readonly TxHandler[] = [
-  { type: 'supply.recallLot', apply: applyRecallLot },
-  { type: 'supply.clearRecall', apply: applyClearRecall },
-  { type: 'supply.notifySuspect', apply: applyNotifySuspect },
-  { type: 'supply.resolveSuspect', apply: applyResolveSuspect },
+  { type: 'supply.recallLot', fields: ['gtin', 'lot'], apply: applyRecallLot },
+  { type: 'supply.clearRecall', fields: ['gtin', 'lot'], apply: applyClearRecall },
+  { type: 'supply.notifySuspect', fields: ['kind', 'epcs'], apply: applyNotifySuspect },
+  { type: 'supply.resolveSuspect', fields: ['suspectId', 'outcome'], apply: applyResolveSuspect },
 ];

@@ -6,7 +6,7 @@
 // verified at an organisation it never reached, raises an alert to the manufacturer and regulators.
 import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, invalidPayload } from '../payload.ts';
+import { exactObject, invalidPayload, type PayloadObject } from '../payload.ts';
 import { actingOrg } from './actor.ts';
 import { raiseAlert } from './alerts.ts';
 import { canonicalKeyUri, isValidSerial } from './gs1/index.ts';
@@ -76,8 +76,7 @@ function reasonOf(verdict: Verdict): VerifyReason | null {
   return verdict.verified ? null : verdict.reason;
 }
 
-function applyRecordVerification(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'supply.recordVerification payload', ['query', 'answered']);
+function applyRecordVerification(ctx: TxContext, p: PayloadObject): void {
   const query = parseVerifyQuery(p.query);
   const a = exactObject(p.answered, 'answered', ['verified', 'reason']);
   if (typeof a.verified !== 'boolean') throw invalidPayload('answered.verified must be a boolean');
@@ -110,5 +109,5 @@ function applyRecordVerification(ctx: TxContext, payload: CanonicalValue): void 
 }
 
 export const verifyHandlers: readonly TxHandler[] = [
-  { type: 'supply.recordVerification', apply: applyRecordVerification },
+  { type: 'supply.recordVerification', fields: ['query', 'answered'], apply: applyRecordVerification },
 ];
