@@ -1,12 +1,11 @@
 // records.access: the access event, committed by the custodian's node before any data leaves it
 // (DESIGN.md principle 3, "No read without a record"). Denials are committed too, so the patient's log
 // shows every attempt. The event must state exactly the decision the chain recomputes (decide.ts).
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { actorOf, practitioner } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { compareStrings, rejected } from '../payload.ts';
+import { compareStrings, rejected, type PayloadObject } from '../payload.ts';
 import { decideAccess } from './decide.ts';
-import { parseAccess, type AccessPayload } from './parse.ts';
+import { ACCESS_FIELDS, parseAccess, type AccessPayload } from './parse.ts';
 import { spendBreakGlass } from './policy.ts';
 import {
   accessCountKey,
@@ -64,7 +63,7 @@ function resolveRecords(ctx: TxContext, event: AccessPayload, custodianOrgId: st
   return { records, resourceTypes: event.resourceTypes, anyErased };
 }
 
-function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
+function applyAccess(ctx: TxContext, payload: PayloadObject): void {
   const event = parseAccess(payload);
   const custodianOrgId = requireNodeSigner(ctx, 'commit an access event');
   if (accessEvent(ctx.state, custodianOrgId, event.eventId) !== undefined) {
@@ -130,4 +129,6 @@ function applyAccess(ctx: TxContext, payload: CanonicalValue): void {
   }
 }
 
-export const accessHandlers: readonly TxHandler[] = [{ type: 'records.access', apply: applyAccess }];
+export const accessHandlers: readonly TxHandler[] = [
+  { type: 'records.access', fields: ACCESS_FIELDS, apply: applyAccess },
+];

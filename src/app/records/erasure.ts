@@ -3,12 +3,11 @@
 // keeps only what it had (commitments, which open nothing without salt, ciphertext and key), marks the
 // records erased, and from then on refuses to register or release them. `verify` still passes: no
 // committed tx or state write is removed.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { patientActingAs, patientByKey } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { rejected } from '../payload.ts';
+import { rejected, type PayloadObject } from '../payload.ts';
 import { requireNodeSigner } from './access.ts';
-import { parseErase, parseRequestErasure } from './parse.ts';
+import { ERASE_FIELDS, parseErase, parseRequestErasure, REQUEST_ERASURE_FIELDS } from './parse.ts';
 import {
   append,
   erasureAllKey,
@@ -45,7 +44,7 @@ function requireLiveRecordOf(ctx: TxContext, recordId: string, pseudonym: string
   return head;
 }
 
-function applyRequestErasure(ctx: TxContext, payload: CanonicalValue): void {
+function applyRequestErasure(ctx: TxContext, payload: PayloadObject): void {
   const p = parseRequestErasure(payload);
   // Erasure cannot be undone, so it takes the patient's own key: a proxy (a guardian, an attorney) acts
   // for the patient in everything else, but may not destroy their records (docs/SECURITY.md finding 15).
@@ -103,7 +102,7 @@ function applyRequestErasure(ctx: TxContext, payload: CanonicalValue): void {
  * keeping some version of it. shreddedAtMs is the custodian's clock and is not compared with block time:
  * BFT time trails the wall clock by up to a block, so an honest receipt could look "from the future".
  */
-function applyErase(ctx: TxContext, payload: CanonicalValue): void {
+function applyErase(ctx: TxContext, payload: PayloadObject): void {
   const p = parseErase(payload);
   const custodianOrgId = requireNodeSigner(ctx, 'commit an erasure receipt');
   const pseudonym = p.patientPseudonym;
@@ -151,6 +150,6 @@ function applyErase(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const erasureHandlers: readonly TxHandler[] = [
-  { type: 'records.requestErasure', apply: applyRequestErasure },
-  { type: 'records.erase', apply: applyErase },
+  { type: 'records.requestErasure', fields: REQUEST_ERASURE_FIELDS, apply: applyRequestErasure },
+  { type: 'records.erase', fields: ERASE_FIELDS, apply: applyErase },
 ];

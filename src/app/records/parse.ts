@@ -70,8 +70,13 @@ const REGISTRATION_FIELDS = [
   'commitment',
 ] as const;
 
-export function parseRegister(payload: CanonicalValue): RegisterPayload {
-  const p = exactObject(payload, 'records.register payload', ['practitioner', ...REGISTRATION_FIELDS]);
+// Each tx's fields, as its handler declares them: the executor checks them before the parser runs.
+export const REGISTER_FIELDS = ['practitioner', ...REGISTRATION_FIELDS];
+export const REGISTER_BATCH_FIELDS = ['practitioner', 'registrations'];
+export const REQUEST_ERASURE_FIELDS = ['patientPseudonym', 'recordIds'];
+export const ERASE_FIELDS = ['recordIds', 'receipt', 'patientPseudonym'];
+
+export function parseRegister(p: PayloadObject): RegisterPayload {
   return { practitioner: hexField(p.practitioner, 'practitioner', 32), ...parseRegistration(p) };
 }
 
@@ -99,8 +104,7 @@ function parseRegistration(p: PayloadObject): Omit<RegisterPayload, 'practitione
  * records.registerBatch: 1..REGISTRATIONS_PER_BATCH_MAX registrations, applied in order, all or none,
  * written by one practitioner (a FHIR transaction is one clinician's request).
  */
-export function parseRegisterBatch(payload: CanonicalValue): RegisterPayload[] {
-  const p = exactObject(payload, 'records.registerBatch payload', ['practitioner', 'registrations']);
+export function parseRegisterBatch(p: PayloadObject): RegisterPayload[] {
   const practitioner = hexField(p.practitioner, 'practitioner', 32);
   const list = p.registrations;
   if (!Array.isArray(list) || list.length === 0 || list.length > REGISTRATIONS_PER_BATCH_MAX) {
@@ -170,21 +174,22 @@ export interface AccessPayload extends AccessEventFields {
   readonly records: readonly RecordRefPayload[];
 }
 
-export function parseAccess(payload: CanonicalValue): AccessPayload {
-  const p = exactObject(payload, 'records.access payload', [
-    'eventId',
-    'requester',
-    'requesterOrgId',
-    'purpose',
-    'action',
-    'resourceTypes',
-    'records',
-    'patientPseudonym',
-    'outcome',
-    'reasonCode',
-    'consentIds',
-    'breakGlass',
-  ]);
+export const ACCESS_FIELDS = [
+  'eventId',
+  'requester',
+  'requesterOrgId',
+  'purpose',
+  'action',
+  'resourceTypes',
+  'records',
+  'patientPseudonym',
+  'outcome',
+  'reasonCode',
+  'consentIds',
+  'breakGlass',
+];
+
+export function parseAccess(p: PayloadObject): AccessPayload {
   const parsed: AccessPayload = {
     eventId: idField(p.eventId, 'eventId'),
     // Any 32-byte key: an unknown or retired key asking for data is exactly what a denial must log.
@@ -224,8 +229,7 @@ export interface RequestErasurePayload {
   readonly recordIds: readonly string[] | 'all';
 }
 
-export function parseRequestErasure(payload: CanonicalValue): RequestErasurePayload {
-  const p = exactObject(payload, 'records.requestErasure payload', ['patientPseudonym', 'recordIds']);
+export function parseRequestErasure(p: PayloadObject): RequestErasurePayload {
   return {
     patientPseudonym: idField(p.patientPseudonym, 'patientPseudonym'),
     recordIds:
@@ -240,8 +244,7 @@ export interface ErasePayload {
   readonly shreddedAtMs: number;
 }
 
-export function parseErase(payload: CanonicalValue): ErasePayload {
-  const p = exactObject(payload, 'records.erase payload', ['recordIds', 'receipt', 'patientPseudonym']);
+export function parseErase(p: PayloadObject): ErasePayload {
   const receipt = exactObject(p.receipt, 'receipt', ['commitments', 'shreddedAtMs']);
   const max = RECORDS_PER_ERASURE_MAX * VERSIONS_PER_RECORD_MAX;
   if (

@@ -4,13 +4,18 @@
 // custodian, about a patient in the custodian's care or who consented to the write (policy.ts
 // refuseWrite). The custodian's node key signs for them, or the practitioner signs themselves. Versions go 1, 2, 3…, with no gaps or repeats, so a version
 // number names exactly one commitment and a vread can be checked against the chain.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { TxError, type TxErrorCode } from '../../core/tx.ts';
 import { actorOf, patientRecord } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { rejected } from '../payload.ts';
+import { rejected, type PayloadObject } from '../payload.ts';
 import { refuseWrite } from './policy.ts';
-import { parseRegister, parseRegisterBatch, type RegisterPayload } from './parse.ts';
+import {
+  parseRegister,
+  parseRegisterBatch,
+  REGISTER_BATCH_FIELDS,
+  REGISTER_FIELDS,
+  type RegisterPayload,
+} from './parse.ts';
 import {
   append,
   patientCountKey,
@@ -61,7 +66,7 @@ function checkUpdate(head: RecordHead, p: RegisterPayload): void {
   }
 }
 
-function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
+function applyRegister(ctx: TxContext, payload: PayloadObject): void {
   register(ctx, parseRegister(payload));
 }
 
@@ -70,7 +75,7 @@ function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
  * in order (so a later one may continue a record an earlier one created); if any is refused, the tx
  * fails and the executor undoes the others.
  */
-function applyRegisterBatch(ctx: TxContext, payload: CanonicalValue): void {
+function applyRegisterBatch(ctx: TxContext, payload: PayloadObject): void {
   const registrations = parseRegisterBatch(payload);
   registrations.forEach((registration, index) => {
     try {
@@ -131,6 +136,6 @@ function register(ctx: TxContext, p: RegisterPayload): void {
 }
 
 export const registerHandlers: readonly TxHandler[] = [
-  { type: 'records.register', apply: applyRegister },
-  { type: 'records.registerBatch', apply: applyRegisterBatch },
+  { type: 'records.register', fields: REGISTER_FIELDS, apply: applyRegister },
+  { type: 'records.registerBatch', fields: REGISTER_BATCH_FIELDS, apply: applyRegisterBatch },
 ];
