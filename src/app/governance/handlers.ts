@@ -1,10 +1,9 @@
 // The governance txs: governance.propose and governance.vote, each signed by a member organisation's
 // admin key. A proposal's id is the hash of the tx that made it. Votes are final, one per organisation
 // of the proposal's electorate; the vote that crosses a threshold decides the proposal in that block.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { TxError } from '../../core/tx.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { rejected } from '../payload.ts';
+import { rejected, type PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 import { carryOut } from './effects.ts';
 import { proposalKey, readRecord, voteKey } from './keys.ts';
@@ -17,7 +16,7 @@ import type { Proposal, VoteRecord } from './types.ts';
 /** Thrown inside a scratch scope to undo it: the dry run of a proposal's effects. */
 class DryRunDone extends Error {}
 
-function applyPropose(ctx: TxContext, payload: CanonicalValue): void {
+function applyPropose(ctx: TxContext, payload: PayloadObject): void {
   const { action, reason } = parseProposePayload(payload);
   const orgId = requireMemberAdmin(ctx);
   // Refuse now what could not be carried out now; the checks run again when it passes.
@@ -60,7 +59,7 @@ function settle(ctx: TxContext, proposal: Proposal): Proposal {
   }
 }
 
-function applyVote(ctx: TxContext, payload: CanonicalValue): void {
+function applyVote(ctx: TxContext, payload: PayloadObject): void {
   const { proposalId, choice, reason } = parseVotePayload(payload);
   const orgId = requireMemberAdmin(ctx);
   const proposal = readRecord<Proposal>(ctx.state, proposalKey(proposalId));
@@ -93,6 +92,6 @@ function applyVote(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const governanceHandlers: TxHandler[] = [
-  { type: 'governance.propose', apply: applyPropose },
-  { type: 'governance.vote', apply: applyVote },
+  { type: 'governance.propose', fields: ['action', 'reason'], apply: applyPropose },
+  { type: 'governance.vote', fields: ['proposalId', 'choice', 'reason'], apply: applyVote },
 ];

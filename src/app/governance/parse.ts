@@ -10,6 +10,7 @@ import {
   orgIdField,
   safeIntegerField,
   usableKeyField,
+  type PayloadObject,
 } from '../payload.ts';
 import { checkParameter } from './params.ts';
 import {
@@ -94,17 +95,15 @@ export function parseAction(value: CanonicalValue | undefined): ProposalAction {
   }
 }
 
-export function parseProposePayload(payload: CanonicalValue): { action: ProposalAction; reason: string } {
-  const p = exactObject(payload, 'governance.propose payload', ['action', 'reason']);
+export function parseProposePayload(p: PayloadObject): { action: ProposalAction; reason: string } {
   return { action: parseAction(p.action), reason: textField(p.reason, 'reason', 1, REASON_LENGTH_MAX) };
 }
 
-export function parseVotePayload(payload: CanonicalValue): {
+export function parseVotePayload(p: PayloadObject): {
   proposalId: string;
   choice: VoteChoice;
   reason: string;
 } {
-  const p = exactObject(payload, 'governance.vote payload', ['proposalId', 'choice', 'reason']);
   return {
     proposalId: hexField(p.proposalId, 'proposalId', 32),
     choice: enumField(p.choice, 'choice', VOTE_CHOICES),
