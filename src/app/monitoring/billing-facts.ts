@@ -2,9 +2,8 @@
 // records the days with at least one committed batch for the patient, the code it supports, and flags
 // when another organisation, or another device of the same one, billed the same patient for an
 // overlapping period. The claims module can reference the fact by device and period.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import type { TxContext } from '../module.ts';
-import { exactObject, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import { hexField, invalidPayload, rejected, safeIntegerField, type PayloadObject } from '../payload.ts';
 import { readStateValue, writeStateValue, type StateReader } from '../state.ts';
 import {
   BILLING_PERIOD_DAYS,
@@ -59,8 +58,7 @@ export function billingFlags(earlier: readonly BilledEntry[], entry: BilledEntry
 
 const RECORD_BILLING_FIELDS = ['systemId', 'patient', 'periodStartMs'];
 
-function applyRecordBilling(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'monitoring.recordBilling payload', RECORD_BILLING_FIELDS);
+function applyRecordBilling(ctx: TxContext, p: PayloadObject): void {
   const systemId = systemIdField(p.systemId);
   const patient = hexField(p.patient, 'patient', 32);
   const periodStartMs = safeIntegerField(p.periodStartMs, 'periodStartMs', 0);
@@ -93,4 +91,6 @@ function applyRecordBilling(ctx: TxContext, payload: CanonicalValue): void {
   }
 }
 
-export const BILLING_HANDLERS = [{ type: 'monitoring.recordBilling', apply: applyRecordBilling }] as const;
+export const BILLING_HANDLERS = [
+  { type: 'monitoring.recordBilling', fields: RECORD_BILLING_FIELDS, apply: applyRecordBilling },
+] as const;

@@ -2,10 +2,11 @@
 // period's readings, signed by the device or its gateway. The custodian's node submits it; the readings
 // stay in its vault. Periods only move forward per device, so a replayed or re-ordered batch is refused.
 import { fromHex } from '../../core/bytes.ts';
-import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
+import { canonicalBytes } from '../../core/canonical.ts';
 import { verifyMessage } from '../../core/crypto/index.ts';
 import type { TxContext } from '../module.ts';
-import { enumField, exactObject, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import { enumField, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import type { PayloadObject } from '../payload.ts';
 import { readStateValue, writeStateValue } from '../state.ts';
 import { BATCH_READINGS_MAX } from './batch.ts';
 import { DAY_MS, EMPTY_DAY_DIGEST, nextDayDigest, utcDay } from './billing.ts';
@@ -43,8 +44,7 @@ const COMMIT_BATCH_FIELDS = [
   'signature',
 ];
 
-function parseCommit(payload: CanonicalValue) {
-  const p = exactObject(payload, 'monitoring.commitBatch payload', COMMIT_BATCH_FIELDS);
+function parseCommit(p: PayloadObject) {
   const periodMs = safeIntegerField(p.periodMs, 'periodMs', PERIOD_MS_MIN);
   if (periodMs > PERIOD_MS_MAX || DAY_MS % periodMs !== 0) {
     throw invalidPayload('periodMs must divide a day and be at most an hour', { field: 'periodMs' });
@@ -66,7 +66,7 @@ function parseCommit(payload: CanonicalValue) {
   };
 }
 
-function applyCommit(ctx: TxContext, payload: CanonicalValue): void {
+function applyCommit(ctx: TxContext, payload: PayloadObject): void {
   const commit = parseCommit(payload);
   const device = existingDevice(ctx.state, commit.systemId, signingOrg(ctx.state, ctx.signer));
   if (device.status !== 'active') throw rejected('monitoring.device_revoked', 'the device is revoked');
@@ -111,4 +111,6 @@ function applyCommit(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, day, after);
 }
 
-export const COMMITMENT_HANDLERS = [{ type: 'monitoring.commitBatch', apply: applyCommit }] as const;
+export const COMMITMENT_HANDLERS = [
+  { type: 'monitoring.commitBatch', fields: COMMIT_BATCH_FIELDS, apply: applyCommit },
+] as const;

@@ -4,7 +4,7 @@
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { organisationActingAs, patientActingAs } from '../membership/queries.ts';
 import type { TxContext } from '../module.ts';
-import { exactObject, invalidPayload, rejected, usableKeyField } from '../payload.ts';
+import { invalidPayload, rejected, usableKeyField, type PayloadObject } from '../payload.ts';
 import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
 import { deviceKey, readDevice, type DeviceRecord } from './keys.ts';
@@ -39,8 +39,7 @@ export function existingDevice(state: StateReader, systemId: string, orgId?: str
 
 const REGISTER_DEVICE_FIELDS = ['systemId', 'typeCode', 'gatewayId', 'gatewayKey', 'deviceKey'];
 
-function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'monitoring.registerDevice payload', REGISTER_DEVICE_FIELDS);
+function applyRegister(ctx: TxContext, p: PayloadObject): void {
   const systemId = systemIdField(p.systemId);
   const gatewayId = systemIdField(p.gatewayId, 'gatewayId');
   if (typeof p.typeCode !== 'string' || !MDC_CODE.test(p.typeCode)) {
@@ -67,13 +66,9 @@ function applyRegister(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, deviceKey(systemId), record);
 }
 
-function systemIdPayload(payload: CanonicalValue, what: string): string {
-  return systemIdField(exactObject(payload, `${what} payload`, ['systemId']).systemId);
-}
-
 /** Signed by the patient (or their proxy): binding is the patient's consent to this device's readings. */
-function applyBind(ctx: TxContext, payload: CanonicalValue): void {
-  const systemId = systemIdPayload(payload, 'monitoring.bindDevice');
+function applyBind(ctx: TxContext, p: PayloadObject): void {
+  const systemId = systemIdField(p.systemId);
   const patient = patientActingAs(ctx.state, ctx.signer);
   if (patient === undefined) throw rejected('monitoring.not_patient', 'only the patient may bind a device');
   const device = existingDevice(ctx.state, systemId);
@@ -83,8 +78,8 @@ function applyBind(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 /** The bound patient (withdrawing consent) or the device's organisation (returning the device). */
-function applyUnbind(ctx: TxContext, payload: CanonicalValue): void {
-  const systemId = systemIdPayload(payload, 'monitoring.unbindDevice');
+function applyUnbind(ctx: TxContext, p: PayloadObject): void {
+  const systemId = systemIdField(p.systemId);
   const device = existingDevice(ctx.state, systemId);
   if (device.patient === null) throw rejected('monitoring.device_unbound', 'the device is not bound');
   const byOrg = organisationActingAs(ctx.state, ctx.signer) === device.orgId;
@@ -94,8 +89,8 @@ function applyUnbind(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, deviceKey(systemId), { ...device, patient: null, boundAtMs: null });
 }
 
-function applyRevoke(ctx: TxContext, payload: CanonicalValue): void {
-  const systemId = systemIdPayload(payload, 'monitoring.revokeDevice');
+function applyRevoke(ctx: TxContext, p: PayloadObject): void {
+  const systemId = systemIdField(p.systemId);
   const device = existingDevice(ctx.state, systemId, signingOrg(ctx.state, ctx.signer));
   if (device.status === 'revoked') throw rejected('monitoring.device_revoked', 'the device is revoked');
   const revoked: DeviceRecord = { ...device, status: 'revoked', patient: null, boundAtMs: null };
@@ -103,8 +98,8 @@ function applyRevoke(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const DEVICE_HANDLERS = [
-  { type: 'monitoring.registerDevice', apply: applyRegister },
-  { type: 'monitoring.bindDevice', apply: applyBind },
-  { type: 'monitoring.unbindDevice', apply: applyUnbind },
-  { type: 'monitoring.revokeDevice', apply: applyRevoke },
+  { type: 'monitoring.registerDevice', fields: REGISTER_DEVICE_FIELDS, apply: applyRegister },
+  { type: 'monitoring.bindDevice', fields: ['systemId'], apply: applyBind },
+  { type: 'monitoring.unbindDevice', fields: ['systemId'], apply: applyUnbind },
+  { type: 'monitoring.revokeDevice', fields: ['systemId'], apply: applyRevoke },
 ] as const;

@@ -2,10 +2,10 @@
 // medium or high risk; a practitioner of the same organisation acknowledges it. Both are final on chain
 // with block time, so the response time against the RCP response (Chart 3: emergency for high, urgent for
 // medium) is provable, and a late or missing acknowledgement is visible to the organisation.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { practitioner } from '../membership/queries.ts';
 import type { TxContext } from '../module.ts';
-import { enumField, exactObject, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import { enumField, hexField, invalidPayload, rejected, safeIntegerField } from '../payload.ts';
+import type { PayloadObject } from '../payload.ts';
 import { writeStateValue } from '../state.ts';
 import { existingDevice, signingOrg, systemIdField } from './devices.ts';
 import { escalationKey, readEscalation, type EscalationRecord } from './keys.ts';
@@ -21,8 +21,7 @@ const SCORE_MAX = 20;
 const OPEN_ESCALATION_FIELDS = ['escalationId', 'systemId', 'score', 'risk'];
 const ACK_ESCALATION_FIELDS = ['escalationId'];
 
-function applyOpen(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'monitoring.openEscalation payload', OPEN_ESCALATION_FIELDS);
+function applyOpen(ctx: TxContext, p: PayloadObject): void {
   const escalationId = hexField(p.escalationId, 'escalationId', 32);
   const systemId = systemIdField(p.systemId);
   const score = safeIntegerField(p.score, 'score', 0);
@@ -54,8 +53,7 @@ function applyOpen(ctx: TxContext, payload: CanonicalValue): void {
   writeStateValue(ctx.state, escalationKey(escalationId), record);
 }
 
-function applyAck(ctx: TxContext, payload: CanonicalValue): void {
-  const p = exactObject(payload, 'monitoring.ackEscalation payload', ACK_ESCALATION_FIELDS);
+function applyAck(ctx: TxContext, p: PayloadObject): void {
   const escalationId = hexField(p.escalationId, 'escalationId', 32);
   const escalation = readEscalation(ctx.state, escalationId);
   if (escalation === undefined) throw rejected('monitoring.unknown_escalation', 'no escalation with that id');
@@ -78,6 +76,6 @@ function applyAck(ctx: TxContext, payload: CanonicalValue): void {
 }
 
 export const ESCALATION_HANDLERS = [
-  { type: 'monitoring.openEscalation', apply: applyOpen },
-  { type: 'monitoring.ackEscalation', apply: applyAck },
+  { type: 'monitoring.openEscalation', fields: OPEN_ESCALATION_FIELDS, apply: applyOpen },
+  { type: 'monitoring.ackEscalation', fields: ACK_ESCALATION_FIELDS, apply: applyAck },
 ] as const;
