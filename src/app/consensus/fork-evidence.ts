@@ -6,7 +6,6 @@
 // reporting node before it reports (services/witness/fork-report.ts): the app state has no past log
 // roots to compare with. One record per refused checkpoint.
 import { fromHex, toHex, utf8 } from '../../core/bytes.ts';
-import type { CanonicalValue } from '../../core/canonical.ts';
 import {
   parseCheckpoint,
   parseNote,
@@ -20,7 +19,7 @@ import { CoreError } from '../../core/errors.ts';
 import { TxError } from '../../core/tx.ts';
 import { keyEntry, organisation, organisationIds } from '../membership/queries.ts';
 import type { TxContext } from '../module.ts';
-import { exactObject, invalidPayload } from '../payload.ts';
+import { invalidPayload, type PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 
 export const FORK_EVIDENCE_PREFIX = 'consensus/fork-evidence/';
@@ -43,8 +42,7 @@ export interface ForkEvidenceRecord {
   readonly checkpoint: string;
 }
 
-export function applyForkEvidence(ctx: TxContext, payload: CanonicalValue): void {
-  const { kind, checkpoint } = exactObject(payload, 'consensus.forkEvidence payload', ['checkpoint', 'kind']);
+export function applyForkEvidence(ctx: TxContext, { kind, checkpoint }: PayloadObject): void {
   if (!FORK_EVIDENCE_KINDS.includes(kind as ForkEvidenceKind)) {
     throw invalidPayload(`kind must be one of ${FORK_EVIDENCE_KINDS.join(', ')}`);
   }

@@ -4,13 +4,12 @@
 // validator, and each offence is recorded once: the payload is an exact object (an extra field would give
 // the same pair another hash), and the record's key names the offence, not the pair of messages.
 import { evidenceHeight, evidenceOffender, verifyEvidence, type Evidence } from '../../core/evidence.ts';
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
 import { hashCanonical } from '../../core/hash.ts';
 import { TxError } from '../../core/tx.ts';
 import { makeValidatorSet, type Validator, type ValidatorSet } from '../../core/validators.ts';
 import type { AppModule, TxContext } from '../module.ts';
-import { exactObject, invalidPayload } from '../payload.ts';
+import { exactObject, invalidPayload, type PayloadObject } from '../payload.ts';
 import { encodeStateValue, type StateReader } from '../state.ts';
 import { applyForkEvidence } from './fork-evidence.ts';
 import { keptValidatorSetAt } from './validator-eras.ts';
@@ -54,8 +53,7 @@ const VOTE_FIELDS = ['type', 'height', 'round', 'blockHash', 'timeMs', 'validato
 const PROPOSAL_FIELDS = ['height', 'round', 'polRound', 'blockHash', 'proposer', 'signature'];
 
 /** The payload as exact objects all the way down: nothing rides along unverified into the record. */
-function parseEvidencePayload(payload: CanonicalValue): Evidence {
-  const { evidence } = exactObject(payload, 'consensus.evidence payload', ['evidence']);
+function parseEvidencePayload({ evidence }: PayloadObject): Evidence {
   const kind = (evidence as { kind?: unknown } | null)?.kind;
   if (kind === 'duplicate-vote') {
     const e = exactObject(evidence, 'evidence', ['kind', 'voteA', 'voteB']);
@@ -71,7 +69,7 @@ function parseEvidencePayload(payload: CanonicalValue): Evidence {
   return evidence as unknown as Evidence;
 }
 
-function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
+function applyEvidence(ctx: TxContext, payload: PayloadObject): void {
   const evidence = parseEvidencePayload(payload);
   try {
     // Judged by the set that signed the offence's height (./validator-eras.ts), not today's.
@@ -103,8 +101,8 @@ function applyEvidence(ctx: TxContext, payload: CanonicalValue): void {
 export const consensusModule: AppModule = {
   name: 'consensus',
   handlers: [
-    { type: 'consensus.evidence', apply: applyEvidence },
-    { type: 'consensus.forkEvidence', apply: applyForkEvidence },
+    { type: 'consensus.evidence', fields: ['evidence'], apply: applyEvidence },
+    { type: 'consensus.forkEvidence', fields: ['checkpoint', 'kind'], apply: applyForkEvidence },
   ],
   initGenesis(state, genesis) {
     const set = makeValidatorSet(genesis.validators);
