@@ -2,9 +2,9 @@
 // document can later prove it existed, unchanged, at that block. Only the digest and a coarse kind are
 // on chain, never content. It is also the demo load of `carechain up`.
 import { isHex } from '../../core/bytes.ts';
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { TxError } from '../../core/tx.ts';
 import type { AppModule, TxContext } from '../module.ts';
+import type { PayloadObject } from '../payload.ts';
 import { encodeStateValue } from '../state.ts';
 
 export const ANCHOR_KINDS = ['document', 'dataset', 'model', 'protocol', 'other'] as const;
@@ -27,13 +27,7 @@ export function anchorKey(digest: string): string {
   return `notary/anchor/${digest}`;
 }
 
-function parseAnchor(payload: CanonicalValue): AnchorPayload {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new TxError('tx.invalid_payload', 'notary.anchor payload must be an object');
-  }
-  const p = payload as Record<string, CanonicalValue>;
-  const keys = Object.keys(p).sort().join(',');
-  if (keys !== 'digest,kind') throw new TxError('tx.invalid_payload', 'payload fields are digest and kind');
+function parseAnchor(p: PayloadObject): AnchorPayload {
   if (!isHex(p.digest, 32)) throw new TxError('tx.invalid_payload', 'digest must be 32-byte lowercase hex');
   if (!ANCHOR_KINDS.includes(p.kind as AnchorKind)) {
     throw new TxError('tx.invalid_payload', `kind must be one of ${ANCHOR_KINDS.join(', ')}`);
@@ -41,7 +35,7 @@ function parseAnchor(payload: CanonicalValue): AnchorPayload {
   return { digest: p.digest, kind: p.kind as AnchorKind };
 }
 
-function applyAnchor(ctx: TxContext, payload: CanonicalValue): void {
+function applyAnchor(ctx: TxContext, payload: PayloadObject): void {
   const anchor = parseAnchor(payload);
   const key = anchorKey(anchor.digest);
   if (ctx.state.get(key) !== undefined) {
@@ -53,5 +47,5 @@ function applyAnchor(ctx: TxContext, payload: CanonicalValue): void {
 
 export const notaryModule: AppModule = {
   name: 'notary',
-  handlers: [{ type: 'notary.anchor', apply: applyAnchor }],
+  handlers: [{ type: 'notary.anchor', fields: ['digest', 'kind'], apply: applyAnchor }],
 };
