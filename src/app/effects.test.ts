@@ -18,6 +18,7 @@ interface Probe {
 }
 const probe: TxHandler = {
   type: 'probe.run',
+  fields: ['reads', 'writes', 'deletes', 'usesHeight', 'writesX'],
   apply(ctx, payload) {
     const p = payload as unknown as Probe;
     let seen = ctx.txHash;

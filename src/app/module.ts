@@ -20,7 +20,8 @@ export interface TxHandler {
    * The payload's fields. The executor checks them once, before apply (exactObject): a payload that is
    * not an object, lacks one of these or has any field beyond them and `optionalFields` is invalid.
    */
-  readonly fields?: readonly string[];
+  readonly fields: readonly string[];
+  /** Fields the payload may carry besides `fields`. */
   readonly optionalFields?: readonly string[];
   /** Applies a tx; throws TxError('tx.invalid_payload' | 'tx.rejected') and then has written nothing. */
   apply(ctx: TxContext, payload: PayloadObject): void;
@@ -28,7 +29,6 @@ export interface TxHandler {
 
 /** A tx's payload as its handler receives it: an object with exactly the fields the handler declares. */
 export function handlerPayload(handler: TxHandler, payload: CanonicalValue): PayloadObject {
-  if (handler.fields === undefined) return payload as PayloadObject;
   return exactObject(payload, `${handler.type} payload`, handler.fields, handler.optionalFields);
 }
 
