@@ -4,7 +4,6 @@
 // administrator; the node answering an analytics query commits the spend before it answers, so the
 // budget is the chain's, the same at every node.
 import type { CanonicalValue } from '../../core/canonical.ts';
-import { organisationActingAs } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import {
   enumField,
@@ -17,6 +16,7 @@ import {
   type PayloadObject,
   safeIntegerField,
 } from '../payload.ts';
+import { signingOrganisation } from '../signers.ts';
 import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
 import { remainingMilli, spend, wouldOverspend } from './budget.ts';
@@ -42,11 +42,8 @@ import {
 /** Rounds name at most this many sites: the chain entry stays small whatever the consortium's size. */
 export const MAX_ROUND_PARTICIPANTS = 64;
 
-function signingOrg(state: StateReader, signer: string): string {
-  const orgId = organisationActingAs(state, signer);
-  if (orgId !== undefined) return orgId;
-  throw rejected('ai.not_org', 'only an organisation’s node or administrator may do this');
-}
+const signingOrg = (state: StateReader, signer: string): string =>
+  signingOrganisation(state, signer, 'ai.not_org');
 
 const hash = (value: CanonicalValue | undefined, field: string): string => hexField(value, field, 32);
 

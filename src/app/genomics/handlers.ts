@@ -4,9 +4,10 @@
 // commits the query's price against the researcher's one network-wide budget. That spend is also the
 // access event: each genome the query was allowed to count has its usage counted.
 import type { CanonicalValue } from '../../core/canonical.ts';
-import { organisationActingAs, patientActingAs, patientRecord } from '../membership/queries.ts';
+import { patientActingAs, patientRecord } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
 import { hexField, invalidPayload, rejected, safeIntegerField, type PayloadObject } from '../payload.ts';
+import { signingOrganisation } from '../signers.ts';
 import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
 import { dataUseField } from './duo/payload.ts';
@@ -27,11 +28,8 @@ export const SPEND_DATASETS_MAX = 512;
 /** A Passport's subject and its linked identities: each has a budget, and a query pays from all. */
 export const RESEARCHER_IDENTITIES_MAX = 8;
 
-function signingOrg(state: StateReader, signer: string): string {
-  const orgId = organisationActingAs(state, signer);
-  if (orgId !== undefined) return orgId;
-  throw rejected('genomics.not_org', 'only an organisation’s node or administrator may do this');
-}
+const signingOrg = (state: StateReader, signer: string): string =>
+  signingOrganisation(state, signer, 'genomics.not_org');
 
 function signingPatient(state: StateReader, signer: string): string {
   const pseudonym = patientActingAs(state, signer);

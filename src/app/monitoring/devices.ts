@@ -5,6 +5,7 @@ import type { CanonicalValue } from '../../core/canonical.ts';
 import { organisationActingAs, patientActingAs } from '../membership/queries.ts';
 import type { TxContext } from '../module.ts';
 import { invalidPayload, rejected, usableKeyField, type PayloadObject } from '../payload.ts';
+import { signingOrganisation } from '../signers.ts';
 import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
 import { deviceKey, readDevice, type DeviceRecord } from './keys.ts';
@@ -22,9 +23,7 @@ export function systemIdField(value: CanonicalValue | undefined, field = 'system
 
 /** The organisation whose node or administrator signed, or a refusal. */
 export function signingOrg(state: StateReader, signer: string): string {
-  const orgId = organisationActingAs(state, signer);
-  if (orgId !== undefined) return orgId;
-  throw rejected('monitoring.not_org', 'only an organisation’s node or administrator may do this');
+  return signingOrganisation(state, signer, 'monitoring.not_org');
 }
 
 /** The device, which must exist; `orgId` if given must be its registering organisation. */
