@@ -18,6 +18,7 @@ import {
   EXAMPLE_STUDY,
   exampleRegistration,
   secondaryMadePrimary,
+  switchedOutcomes,
 } from '../../src/app/trials/test-fixtures.ts';
 import { PatientClient, PatientClientError } from '../../src/client/patient-client.ts';
 import { signTx, TxError } from '../../src/core/tx.ts';
@@ -138,14 +139,7 @@ test('switching is detected over HTTP: a dropped primary, an added outcome, a ch
   assert.ok(txHash);
   assert.equal((await sponsor(`/${id}/lock`, { databaseDigest: 'ef'.repeat(32) })).status, 200);
   assert.equal((await sponsor(`/${id}/unblind`, { seed: SEED })).status, 200);
-  const [stroke, mortality, sinus] = EXAMPLE_STUDY.protocolSection.outcomesModule.secondaryOutcomes;
-  const outcomes = [
-    { kind: 'secondary', measure: stroke.measure, timeFrame: stroke.timeFrame },
-    { kind: 'secondary', measure: mortality.measure, timeFrame: '12 months' },
-    { kind: 'secondary', measure: sinus.measure, timeFrame: sinus.timeFrame },
-    { kind: 'primary', measure: 'Quality of life (EQ-5D)', timeFrame: '12 months' },
-  ];
-  assert.equal((await sponsor(`/${id}/results`, { outcomes })).status, 200);
+  assert.equal((await sponsor(`/${id}/results`, { outcomes: switchedOutcomes() })).status, 200);
   const verdict = await read(`/${id}/verdict`);
   assert.deepEqual(
     verdict.outcomes.map((o: { verdict: string }) => o.verdict),

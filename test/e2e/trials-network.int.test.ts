@@ -18,7 +18,12 @@ import {
   verifyOutcomeProof,
   type RegisteredOutcome,
 } from '../../src/app/trials/index.ts';
-import { COMMITMENTS, EXAMPLE_STUDY, secondaryMadePrimary } from '../../src/app/trials/test-fixtures.ts';
+import {
+  COMMITMENTS,
+  EXAMPLE_STUDY,
+  secondaryMadePrimary,
+  switchedOutcomes,
+} from '../../src/app/trials/test-fixtures.ts';
 import { PatientClient } from '../../src/client/patient-client.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import type { InclusionProofHex } from '../../src/core/merkle/index.ts';
@@ -321,13 +326,7 @@ test('switching is caught on the network: a dropped primary, an added outcome, a
   await sponsorWrites(`/${exampleId}/lock`, { databaseDigest: 'e5'.repeat(32) });
   await sponsorWrites(`/${exampleId}/unblind`, { seed: SEED });
   const [stroke, mortality, sinus] = EXAMPLE_STUDY.protocolSection.outcomesModule.secondaryOutcomes;
-  const outcomes = [
-    { kind: 'secondary', measure: stroke.measure, timeFrame: stroke.timeFrame },
-    { kind: 'secondary', measure: mortality.measure, timeFrame: '12 months' },
-    { kind: 'secondary', measure: sinus.measure, timeFrame: sinus.timeFrame },
-    { kind: 'primary', measure: 'Quality of life (EQ-5D)', timeFrame: '12 months' },
-  ];
-  await sponsorWrites(`/${exampleId}/results`, { outcomes });
+  await sponsorWrites(`/${exampleId}/results`, { outcomes: switchedOutcomes() });
   const verdict = await atRegulator(`${TRIALS}/${exampleId}/verdict`);
   assert.deepEqual(
     verdict.outcomes.map((o: { verdict: string; registered?: RegisteredOutcome }) => [

@@ -82,6 +82,21 @@ export function secondaryMadePrimary<T>(study: T): T {
   return amended as T;
 }
 
+/**
+ * Results that switch outcomes against EXAMPLE_STUDY, as the API and network tests report them: the
+ * primary is dropped, the second secondary's time frame changed and a new primary added, so the verdicts
+ * are not_reported, prespecified, timeframe_changed, prespecified, added.
+ */
+export function switchedOutcomes(): { kind: string; measure: string; timeFrame: string }[] {
+  const [stroke, mortality, sinus] = EXAMPLE_STUDY.protocolSection.outcomesModule.secondaryOutcomes;
+  return [
+    { kind: 'secondary', measure: stroke.measure, timeFrame: stroke.timeFrame },
+    { kind: 'secondary', measure: mortality.measure, timeFrame: '12 months' },
+    { kind: 'secondary', measure: sinus.measure, timeFrame: sinus.timeFrame },
+    { kind: 'primary', measure: 'Quality of life (EQ-5D)', timeFrame: '12 months' },
+  ];
+}
+
 export const PROTOCOL_COMMITMENT = 'a'.repeat(64);
 export const SAP_COMMITMENT = 'b'.repeat(64);
 export const COMMITMENTS = { protocolCommitment: PROTOCOL_COMMITMENT, sapCommitment: SAP_COMMITMENT };
