@@ -6,6 +6,7 @@
 // framework's response schemas.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { COMMITTED_USE } from '../../src/app/genomics/duo/test-fixtures.ts';
 import { readQueryBudget } from '../../src/app/genomics/keys.ts';
 import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
 import { researcherId } from '../../src/services/genomics/beacon.ts';
@@ -143,13 +144,7 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
         purpose: { kind: 'ancestry' },
         project: 'p1',
         country: 'GB',
-        forProfit: false,
-        commercial: false,
-        geneticStudy: true,
-        ethicsApproved: true,
-        willPublish: true,
-        willCollaborate: true,
-        willReturnResults: true,
+        ...COMMITTED_USE,
       },
     },
   });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { DataUse, DuoModifier } from './codes.ts';
 import { plainWords } from './codes.ts';
 import { matchDataUse, useAllowedFor, type ResearchPurpose, type StatedUse } from './match.ts';
+import { COMMITTED_USE } from './test-fixtures.ts';
 
 const use = (overrides: Partial<StatedUse> = {}): StatedUse => ({
   purpose: { kind: 'health' },
@@ -11,13 +12,7 @@ const use = (overrides: Partial<StatedUse> = {}): StatedUse => ({
   project: 'p1',
   institution: 'i1',
   country: 'NL',
-  forProfit: false,
-  commercial: false,
-  geneticStudy: true,
-  ethicsApproved: true,
-  willPublish: true,
-  willCollaborate: true,
-  willReturnResults: true,
+  ...COMMITTED_USE,
   ...overrides,
 });
 const terms = (permission: DataUse['permission'], ...modifiers: DuoModifier[]): DataUse => ({
