@@ -4,21 +4,17 @@
 // Without a token a write exits non-zero and says which variable to set; a malformed id is refused.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PA_REQUEST_SYSTEM } from '../../src/services/claims/pas.ts';
 import { sharedTestdata } from '../harness/files.ts';
-import { fhirKeys, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { fhirKeys, fhirTestNodeForTests } from '../harness/fhir-node.ts';
 
-let t: FhirTestNode;
-before(async () => {
-  t = await startFhirTestNode({
-    chainId: 'carechain-claims-cli',
-    listen: true,
-    insurer: true,
-    defaultPayerOrgId: 'insurer',
-  });
+const t = fhirTestNodeForTests({
+  chainId: 'carechain-claims-cli',
+  listen: true,
+  insurer: true,
+  defaultPayerOrgId: 'insurer',
 });
-after(() => t?.close());
 
 /** The shared PAS request, read in place (never copied into the repository). */
 const pasFile = sharedTestdata('fhir', 'davinci-pas', 'conformant_pas_bundle_v110.json');

@@ -6,27 +6,23 @@
 // Refused, with an OperationOutcome and nothing committed: a Claim referencing a resource the Bundle does
 // not carry, a Bundle that is not a PAS request, no token, staff of another organisation.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Bundle, ClaimResponse } from 'fhir/r4.js';
 import { paRequest, paRequestsOf } from '../../src/app/claims/index.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { PA_REQUEST_SYSTEM, PAS_PROFILES, X12_REVIEW_ACTION_SYSTEM } from '../../src/services/claims/pas.ts';
 import { pasBundles, type Json } from '../../src/services/fhir/fhir-testdata.ts';
-import { fhirKeys, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { fhirKeys, fhirTestNodeForTests } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
 import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
 import { generateKeyPair } from '../../src/node/keys.ts';
 
-let t: FhirTestNode;
-before(async () => {
-  t = await startFhirTestNode({
-    chainId: 'carechain-claims-pas',
-    listen: true,
-    insurer: true,
-    defaultPayerOrgId: 'insurer',
-  });
+const t = fhirTestNodeForTests({
+  chainId: 'carechain-claims-pas',
+  listen: true,
+  insurer: true,
+  defaultPayerOrgId: 'insurer',
 });
-after(() => t?.close());
 
 const requests = () => pasBundles().filter((b) => b.json.meta?.profile?.includes(PAS_PROFILES.requestBundle));
 
