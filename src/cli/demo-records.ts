@@ -3,22 +3,18 @@
 // (organisations and practitioners first, then each patient's whole record in one transaction). Each
 // Synthea patient gets a key of their own, registered on chain, whose pseudonym the importer adds to the
 // Patient resource: the on-chain identity is the pseudonym, the demographics stay in the vault.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { refusalOf } from '../contract/errors.ts';
 import type { FhirBundle } from '../contract/fhir.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../services/records/gateway.ts';
 import { patientPseudonym } from '../app/membership/index.ts';
 import { generateKeyPair, type KeyPair } from '../node/keys.ts';
+import { demoTestdata } from './demo-testdata.ts';
 
 /** Where the Synthea bundles are looked for: $CARECHAIN_SYNTHEA_DIR, else the shared test data. */
 export function syntheaDir(): string | undefined {
-  const candidates = [
-    process.env.CARECHAIN_SYNTHEA_DIR,
-    resolve(fileURLToPath(new URL('../../../shared/testdata/fhir/synthea', import.meta.url))),
-  ];
-  return candidates.find((dir): dir is string => dir !== undefined && existsSync(dir));
+  return demoTestdata('CARECHAIN_SYNTHEA_DIR', 'fhir', 'synthea');
 }
 
 export interface ImportedPatient {

@@ -6,23 +6,18 @@
 // own system and the patients' apps would. The study is test data kept outside the repository:
 // $CARECHAIN_TRIAL_STUDY, else the shared test data; without it there is no demo trial.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { commitDocument, COMMITMENT_SALT_BYTES, seedCommitment } from '../app/trials/index.ts';
 import { toHex } from '../core/bytes.ts';
 import { PatientClient } from '../client/patient-client.ts';
 import { refusalOf } from '../contract/errors.ts';
 import { TRIALS_PATH, type RegisteredTrialAnswer, type TrialPageAnswer } from '../contract/trials.ts';
 import type { KeyPair } from '../node/keys.ts';
+import { demoTestdata } from './demo-testdata.ts';
 
 /** Where the study JSON is looked for: $CARECHAIN_TRIAL_STUDY, else the shared test data. */
 export function demoTrialStudy(): string | undefined {
-  const candidates = [
-    process.env.CARECHAIN_TRIAL_STUDY,
-    resolve(fileURLToPath(new URL('../../../shared/testdata/trials/NCT02513394.json', import.meta.url))),
-  ];
-  return candidates.find((file): file is string => file !== undefined && existsSync(file));
+  return demoTestdata('CARECHAIN_TRIAL_STUDY', 'trials', 'NCT02513394.json');
 }
 
 export interface DemoTrialOptions {
