@@ -27,11 +27,16 @@ export function writeKeyFile(path: string, key: KeyPair): void {
   });
 }
 
+/** Refuses a file that exists: it may hold the only copy of `what` (a key, a seed). */
+export function refuseToOverwrite(path: string, what: string): void {
+  if (existsSync(path)) {
+    throw new NodeError('config.exists', `${path} exists already; not overwriting ${what}`);
+  }
+}
+
 /** A new key in a new file; an existing file is never overwritten (it may be the only copy of a key). */
 export function createKeyFile(path: string): KeyPair {
-  if (existsSync(path)) {
-    throw new NodeError('config.exists', `${path} exists already; not overwriting a key`);
-  }
+  refuseToOverwrite(path, 'a key');
   const key = generateKeyPair();
   writeKeyFile(path, key);
   return key;

@@ -1,7 +1,7 @@
 // `carechain patient …`: the patient's side from a terminal, over any node's public API. The key is made
 // here and stays in the patient's key file (mode 0600); the node never sees it. Everything the patient
 // says — registration, consent, revocation, erasure — is a tx signed with it (src/client/patient-client.ts).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { PURPOSES_OF_USE, type PurposeOfUse } from '../../app/consent/types.ts';
 import { patientPseudonym } from '../../app/membership/pseudonym.ts';
@@ -9,8 +9,7 @@ import { PROXY_RELATIONSHIPS, type ProxyRelationship } from '../../app/membershi
 import { toHex } from '../../core/bytes.ts';
 import { acceptProxy, PatientClient } from '../../client/patient-client.ts';
 import { hex, nodeApi, withNodeApi, type NodeApiOptions } from '../options.ts';
-import { NodeError } from '../../node/errors.ts';
-import { createKeyFile, generateKeyPair, readKeyFile } from '../../node/keys.ts';
+import { createKeyFile, generateKeyPair, readKeyFile, refuseToOverwrite } from '../../node/keys.ts';
 
 interface ApiOptions extends NodeApiOptions {
   readonly key: string;
@@ -154,9 +153,7 @@ export function patientCommand(): Command {
     .description('move to a new key (lost or exposed device); the old key is void from then on')
     .requiredOption('--new-key <file>', 'where to write the new key (with your pseudonym)')
     .action(async (opts: ApiOptions & { newKey: string }) => {
-      if (existsSync(opts.newKey)) {
-        throw new NodeError('config.exists', `${opts.newKey} exists already; not overwriting a key`);
-      }
+      refuseToOverwrite(opts.newKey, 'a key');
       const next = generateKeyPair();
       const rotated = await client(opts).rotateKey(next.seed);
       // Written after the commit: before it, the old key is still the one that counts.

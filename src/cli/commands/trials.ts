@@ -7,7 +7,7 @@
 //     here: the salt and the seed stay in files only the sponsor holds until they are revealed.
 //   - The patient, with the key file `carechain patient keygen` made: enrol, reconsent, withdraw, mine.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   commitDocument,
@@ -32,7 +32,7 @@ import {
 } from '../../contract/trials.ts';
 import { checkApiUrl } from '../../node/api-tls.ts';
 import { NodeError } from '../../node/errors.ts';
-import { readKeyFile } from '../../node/keys.ts';
+import { readKeyFile, refuseToOverwrite } from '../../node/keys.ts';
 import { fetchFor } from '../ca-fetch.ts';
 import { checkAllocations, checkVerdict, type Checked } from '../trials-check.ts';
 
@@ -252,9 +252,7 @@ function sponsorCommands(trials: Command): void {
     .description('make the randomisation seed here and commit to it before the first enrolment')
     .requiredOption('--seed-out <file>', 'where the seed is kept until unblinding (mode 0600)')
     .action(async (opts: TrialOptions & { seedOut: string }) => {
-      if (existsSync(opts.seedOut)) {
-        throw new NodeError('config.exists', `${opts.seedOut} exists already; not overwriting a seed`);
-      }
+      refuseToOverwrite(opts.seedOut, 'a seed');
       const seed = toHex(new Uint8Array(randomBytes(32)));
       // Kept before it is committed to: a commitment to a lost seed could never be opened.
       writeFileSync(opts.seedOut, JSON.stringify({ trialId: opts.trial, seed }) + '\n', {
