@@ -92,6 +92,17 @@ test('init writes a member file with power 0 that parses back', () => {
   }
 });
 
+/** Each bad value, written into node.json by `load`, is refused as config.invalid. */
+function assertEachRefused(bad: readonly unknown[], load: (value: unknown) => unknown): void {
+  for (const value of bad) {
+    assert.throws(
+      () => load(value),
+      (err: { code?: string }) => err.code === 'config.invalid',
+      JSON.stringify(value),
+    );
+  }
+}
+
 /** A node folder made by init, and a loader of its node.json with some fields replaced. */
 function withNodeConfig(
   run: (folder: string, load: (fields: Record<string, unknown>) => LoadedConfig) => void,
@@ -120,19 +131,14 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
     assert.equal(load({}).mempool, undefined);
     const small = { txsMax: 60, bytesMax: 1_000_000, priorityReservedTxs: 20 };
     assert.deepEqual(withMempool(small), small);
-    for (const bad of [
+    const refused = [
       null,
       { txsMax: 0, bytesMax: 1 },
       { txsMax: 10, bytesMax: 100, priorityReservedTxs: 10 },
       { txsMax: 10, bytesMax: 100, priorityReservedBytes: -1 },
       { txsMax: 10, bytesMax: 100, extra: 1 },
-    ]) {
-      assert.throws(
-        () => withMempool(bad),
-        (err: { code?: string }) => err.code === 'config.invalid',
-        JSON.stringify(bad),
-      );
-    }
+    ];
+    assertEachRefused(refused, withMempool);
   });
 });
 
@@ -142,7 +148,7 @@ test("node.json's optional supply.verifyLimits load, and bad ones are refused", 
     assert.equal(load({ supply: {} }).verifyLimits, undefined);
     const desk = { perCaller: { perSecond: 500, burst: 1000 }, perNode: { perSecond: 2000, burst: 4000 } };
     assert.deepEqual(load({ supply: { verifyLimits: desk } }).verifyLimits, desk);
-    for (const bad of [
+    const refused = [
       null,
       'fast',
       { verifyLimits: null },
@@ -150,13 +156,8 @@ test("node.json's optional supply.verifyLimits load, and bad ones are refused", 
       { verifyLimits: { ...desk, perNode: { perSecond: 0, burst: 10 } } },
       { verifyLimits: { ...desk, perNode: { perSecond: 10, burst: 0.5 } } },
       { verifyLimits: { ...desk, perCaller: { perSecond: Infinity, burst: 10 } } },
-    ]) {
-      assert.throws(
-        () => load({ supply: bad }),
-        (err: { code?: string }) => err.code === 'config.invalid',
-        JSON.stringify(bad),
-      );
-    }
+    ];
+    assertEachRefused(refused, (bad) => load({ supply: bad }));
   });
 });
 
@@ -165,20 +166,15 @@ test("node.json's optional claims.defaultPayer loads, and a bad one is refused",
     assert.equal(load({}).defaultPayerOrgId, undefined);
     assert.equal(load({ claims: {} }).defaultPayerOrgId, undefined);
     assert.equal(load({ claims: { defaultPayer: 'insurer' } }).defaultPayerOrgId, 'insurer');
-    for (const bad of [
+    const refused = [
       null,
       'insurer',
       [],
       { defaultPayer: 'Insurer!' },
       { defaultPayer: 1 },
       { other: 1 },
-    ]) {
-      assert.throws(
-        () => load({ claims: bad }),
-        (err: { code?: string }) => err.code === 'config.invalid',
-        JSON.stringify(bad),
-      );
-    }
+    ];
+    assertEachRefused(refused, (bad) => load({ claims: bad }));
   });
 });
 
@@ -187,13 +183,7 @@ test("node.json's optional p2p.dialPeersMax loads, and a bad one is refused", ()
     const p2p = { host: '127.0.0.1', port: 0 };
     assert.equal(load({}).dialPeersMax, undefined);
     assert.equal(load({ p2p: { ...p2p, dialPeersMax: 3 } }).dialPeersMax, 3);
-    for (const bad of [0, -1, 2.5, '3', null]) {
-      assert.throws(
-        () => load({ p2p: { ...p2p, dialPeersMax: bad } }),
-        (err: { code?: string }) => err.code === 'config.invalid',
-        JSON.stringify(bad),
-      );
-    }
+    assertEachRefused([0, -1, 2.5, '3', null], (bad) => load({ p2p: { ...p2p, dialPeersMax: bad } }));
   });
 });
 
@@ -209,7 +199,7 @@ test("node.json's optional api.tls resolves against the config's folder, and api
       publicUrl: 'https://hospital.example.org:8081',
     });
     assert.equal(withApi({ publicUrl: 'http://10.0.0.5:8081/' }).publicUrl, 'http://10.0.0.5:8081');
-    for (const bad of [
+    const refused = [
       { tls: 'tls/api-cert.pem' },
       { tls: { cert: 'a.pem' } },
       { tls: { ...tls, ca: 'x.pem' } },
@@ -219,12 +209,7 @@ test("node.json's optional api.tls resolves against the config's folder, and api
       { publicUrl: 'https://hospital.example.org:8081/fhir/R4' },
       { publicUrl: 'hospital.example.org' },
       { publicUrl: 8081 },
-    ]) {
-      assert.throws(
-        () => withApi(bad),
-        (err: { code?: string }) => err.code === 'config.invalid',
-        JSON.stringify(bad),
-      );
-    }
+    ];
+    assertEachRefused(refused, withApi);
   });
 });
