@@ -38,6 +38,13 @@ const as = (who: keyof typeof keyFiles) => [...api(), '--key', keyFiles[who]];
 const get = (url: string) => injectJson(t.app, { method: 'GET', url, token: null });
 const proposalCount = async () => (await get('/api/v1/governance/proposals')).body.proposals.length as number;
 
+/** Runs `carechain gov …` expecting a refusal: a non-zero exit whose stderr says each of `why`. */
+async function refused(args: string[], ...why: RegExp[]): Promise<void> {
+  const run = await gov(...args);
+  assert.notEqual(run.code, 0, run.stdout);
+  for (const pattern of why) assert.match(run.stderr, pattern, run.stderr);
+}
+
 /** The proposal a write printed: committed ("proposal <id> at block"), or pending ("tx <id> accepted"). */
 function writtenId(stdout: string): string {
   const id = /(?:proposal|on|tx) ([0-9a-f]{64})/.exec(stdout)?.[1];
@@ -179,71 +186,32 @@ test('validators prints the set; keygen makes a node key, and rotating the only 
   const next = /public key ([0-9a-f]{64})/.exec(made.stdout)?.[1];
   assert.ok(next, made.stdout);
   assert.equal(statSync(keyFile).mode & 0o777, 0o600);
-  const again = await gov('keygen', '--out', keyFile);
-  assert.notEqual(again.code, 0);
-  assert.match(again.stderr, /exists already/);
+  await refused(['keygen', '--out', keyFile], /exists already/);
 
   // All the power in one step: a light client trusting the old set could not follow, so it is refused.
   const before = await proposalCount();
-  const rotation = await gov(
-    'propose',
-    'rotate-validator-key',
-    ...as('hospital'),
-    '--node-key',
-    fhirKeys.nodeKey.publicKey,
-    '--new-key',
-    next,
-    '--reason',
-    'key exposed',
-  );
-  assert.notEqual(rotation.code, 0);
-  assert.match(rotation.stderr, /1\/3/, rotation.stderr);
+  const rotation = ['rotate-validator-key', '--node-key', fhirKeys.nodeKey.publicKey, '--new-key', next];
+  await refused(['propose', ...rotation, ...as('hospital'), '--reason', 'key exposed'], /1\/3/);
   assert.equal(await proposalCount(), before);
 });
 
 test('bad input exits non-zero, says why, and puts nothing on chain', async () => {
   const before = await proposalCount();
-  const stranger = await gov(
-    'propose',
-    'remove-member',
-    ...as('stranger'),
-    '--org',
-    'clinic',
-    '--reason',
-    'x',
+  const removeClinic = ['--org', 'clinic', '--reason', 'x'];
+  await refused(
+    ['propose', 'remove-member', ...as('stranger'), ...removeClinic],
+    /^carechain: .+\(intake\.unknown_signer\)$/m,
   );
-  assert.notEqual(stranger.code, 0);
-  assert.match(stranger.stderr, /^carechain: .+\(intake\.unknown_signer\)$/m, stranger.stderr);
   // A key the network knows, but no organisation's admin key: the ledger refuses it.
-  const doctor = await gov('propose', 'remove-member', ...as('doctor'), '--org', 'clinic', '--reason', 'x');
-  assert.notEqual(doctor.code, 0);
-  assert.match(doctor.stderr, /^carechain: .+\(tx\.rejected\)$/m, doctor.stderr);
-
-  const unknown = await gov(
-    'propose',
-    'set-parameter',
-    ...as('hospital'),
-    '--name',
-    'no-such',
-    '--value',
-    '1',
-    '--reason',
-    'x',
+  await refused(
+    ['propose', 'remove-member', ...as('doctor'), ...removeClinic],
+    /^carechain: .+\(tx\.rejected\)$/m,
   );
-  assert.notEqual(unknown.code, 0);
-  assert.match(unknown.stderr, /name/);
-  assert.match(unknown.stderr, /tx\.invalid_payload/);
 
-  const maybe = await gov('vote', 'ab'.repeat(32), 'maybe', ...as('clinic'));
-  assert.notEqual(maybe.code, 0);
-  assert.match(maybe.stderr, /yes, no, veto/);
-
-  const missing = await gov('show', 'cd'.repeat(32), ...api());
-  assert.notEqual(missing.code, 0);
-  assert.match(missing.stderr, /governance\.proposal_not_found/);
-
-  const insecure = await gov('list', '--api', 'http://governance.example.org:8081');
-  assert.notEqual(insecure.code, 0);
-  assert.match(insecure.stderr, /config\.insecure_api/);
+  const unknownParameter = ['set-parameter', '--name', 'no-such', '--value', '1', '--reason', 'x'];
+  await refused(['propose', ...unknownParameter, ...as('hospital')], /name/, /tx\.invalid_payload/);
+  await refused(['vote', 'ab'.repeat(32), 'maybe', ...as('clinic')], /yes, no, veto/);
+  await refused(['show', 'cd'.repeat(32), ...api()], /governance\.proposal_not_found/);
+  await refused(['list', '--api', 'http://governance.example.org:8081'], /config\.insecure_api/);
   assert.equal(await proposalCount(), before);
 });
