@@ -7,14 +7,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import {
-  adjudicate,
-  adjudicationDigest,
   DEMO_RULE_TABLE,
   lineFingerprint,
   lineIdentity,
   type ClaimFacts,
 } from '../../src/app/claims/index.ts';
-import { OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
+import { demoAdjudication, OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { chalmersPatient, heartRateObservation } from '../harness/fhir-client.ts';
 import { fhirKeys, injectJson, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
@@ -68,17 +66,9 @@ async function submitClaim(facts: ClaimFacts, payerOrgId = 'insurer'): Promise<s
 
 test('a documented claim is adjudicated, read back, and replayed to the committed digest by anyone', async () => {
   const claimId = await submitClaim(visit);
-  const adjudication = adjudicate(visit, DEMO_RULE_TABLE);
-  const { outcome, totalBenefitCents, totalPatientCents } = adjudication;
-  const digest = adjudicationDigest(adjudication);
-  await t.submit(fhirKeys.insurerNode, 'claims.adjudicate', {
-    claimId,
-    tableVersion: 1,
-    digest,
-    outcome,
-    totalBenefitCents,
-    totalPatientCents,
-  });
+  const { adjudication, payload } = demoAdjudication(claimId, visit);
+  const { digest } = payload;
+  await t.submit(fhirKeys.insurerNode, 'claims.adjudicate', payload);
 
   const read = await get(`/${claimId}`);
   assert.equal(read.status, 200, JSON.stringify(read.body));

@@ -13,14 +13,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  adjudicate,
-  adjudicationDigest,
   DEMO_RULE_TABLE,
   lineFingerprint,
   lineIdentity,
   type ClaimFacts,
 } from '../../src/app/claims/index.ts';
-import { OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
+import { demoAdjudication, OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { PA_REQUEST_SYSTEM } from '../../src/services/claims/pas.ts';
 import { pasBundles, type Json } from '../../src/services/fhir/fhir-testdata.ts';
@@ -175,18 +173,9 @@ test('claims across nodes: documented, adjudicated, replayed elsewhere; a duplic
 
   const first = claim('insurer', documented);
   await submit(first);
-  const adjudication = adjudicate(visit, DEMO_RULE_TABLE);
-  const { outcome, totalBenefitCents, totalPatientCents } = adjudication;
-  const digest = adjudicationDigest(adjudication);
+  const { adjudication, payload } = demoAdjudication(first.claimId, visit);
   await readAt('insurer', `${CLAIMS_API}/${first.claimId}`);
-  await records.network.commit(url('insurer'), nodeKey('insurer'), 'claims.adjudicate', {
-    claimId: first.claimId,
-    tableVersion: 1,
-    digest,
-    outcome,
-    totalBenefitCents,
-    totalPatientCents,
-  });
+  await records.network.commit(url('insurer'), nodeKey('insurer'), 'claims.adjudicate', payload);
   // The clinic replays the insurer's adjudication from the facts and the committed table version.
   await readAt('clinic', `${CLAIMS_API}/${first.claimId}`, (b) => b.claim.status === 'adjudicated');
   const replayed = await postJson(`${url('clinic')}${CLAIMS_API}/${first.claimId}/replay`, { facts: visit });

@@ -15,6 +15,7 @@ import {
   TestChain,
   testGenesis,
 } from '../test-support.ts';
+import { adjudicate, adjudicationDigest } from './adjudicate.ts';
 import { DEMO_PLAN_ID, DEMO_RULE_TABLE } from './demo-table.ts';
 import type { ClaimFacts } from './types.ts';
 
@@ -76,6 +77,18 @@ export function submitPayload(claim: string, fingerprints: string[], extra: obje
     })),
     ...extra,
   };
+}
+
+/**
+ * How a payer adjudicates `facts` under the demo rule table (version 1), and the claims.adjudicate
+ * payload that commits it for claimId: what the e2e tests send as the insurer and then replay.
+ */
+export function demoAdjudication(claimId: string, facts: ClaimFacts) {
+  const adjudication = adjudicate(facts, DEMO_RULE_TABLE);
+  const { outcome, totalBenefitCents, totalPatientCents } = adjudication;
+  const digest = adjudicationDigest(adjudication);
+  const payload = { claimId, tableVersion: 1, digest, outcome, totalBenefitCents, totalPatientCents };
+  return { adjudication, payload };
 }
 
 /** An office visit under the demo plan: a 99213 and a venipuncture the same day. */
