@@ -13,7 +13,6 @@ import { after, before, test } from 'node:test';
 import {
   allocatedArm,
   outcomesRoot,
-  registrationFromCtGov,
   seedCommitment,
   verifyOutcomeProof,
   type RegisteredOutcome,
@@ -21,6 +20,7 @@ import {
 import {
   COMMITMENTS,
   EXAMPLE_STUDY,
+  exampleRegistration,
   secondaryMadePrimary,
   switchedOutcomes,
 } from '../../src/app/trials/test-fixtures.ts';
@@ -141,7 +141,7 @@ let exampleId = '';
 test('an enrolment in an unregistered trial, or before its registration is final, is refused', async () => {
   // The sponsor's researcher signs the registration with their own key (a research sponsor's active
   // practitioner may), so its hash, the trial id, is known before it is submitted.
-  const registration = registrationFromCtGov(EXAMPLE_STUDY, COMMITMENTS);
+  const registration = exampleRegistration();
   const register = net.signed(
     sponsor.key,
     'trials.register',
