@@ -166,14 +166,7 @@ test("node.json's optional claims.defaultPayer loads, and a bad one is refused",
     assert.equal(load({}).defaultPayerOrgId, undefined);
     assert.equal(load({ claims: {} }).defaultPayerOrgId, undefined);
     assert.equal(load({ claims: { defaultPayer: 'insurer' } }).defaultPayerOrgId, 'insurer');
-    const refused = [
-      null,
-      'insurer',
-      [],
-      { defaultPayer: 'Insurer!' },
-      { defaultPayer: 1 },
-      { other: 1 },
-    ];
+    const refused = [null, 'insurer', [], { defaultPayer: 'Insurer!' }, { defaultPayer: 1 }, { other: 1 }];
     assertEachRefused(refused, (bad) => load({ claims: bad }));
   });
 });
