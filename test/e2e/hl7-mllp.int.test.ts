@@ -127,7 +127,7 @@ test('unknown senders, malformed messages and frames that are not HL7 are refuse
     [good.replace(OWN_FACILITY, 'ROGUE LAB'), 'AR', '204'],
     [good.replace('MRN-901^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR', ''), 'AE', '101'],
     [good.replace('|2.5.1', '|9.9'), 'AR', '203'],
-    [good.replace('ORU^R01^ORU_R01', 'ORM^O01^ORM_O01'), 'AR', '200'],
+    [good.replace('ORU^R01^ORU_R01', 'SIU^S12^SIU_S12'), 'AR', '200'],
   ];
   for (const [text, msa, err] of cases) {
     const ack = ackCodes(await mllpExchange(hl7Port, text));

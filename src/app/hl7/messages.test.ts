@@ -213,6 +213,79 @@ test('MDM^T02: a DocumentReference whose text is the OBX lines, status from TXA-
   );
 });
 
+const ORDER = [
+  'MSH|^~\\&|CPOE|GOOD HEALTH LAB|CARECHAIN|NODE|20261207080000+0000||ORM^O01^ORM_O01|ORD-0001|P|2.5.1',
+  'PID|1||MRN-77^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||O\\S\\Brien^Siobhan||19790304|F',
+  seg('PV1', { 1: '1', 2: 'O', 19: 'VN-992' }),
+  seg('ORC', { 1: 'NW', 2: 'ORD-1^PAS', 4: 'GRP-1', 5: 'SC', 9: '20261207075500+0000', 12: '0042^Murphy^Aoife' }),
+  seg('OBR', { 1: '1', 2: 'ORD-1^PAS', 4: '58410-2^CBC panel^LN', 31: 'R50.9^Fever^I10' }),
+  'OBX|1|NM|8310-5^Body temperature^LN||38.6|Cel^^UCUM|||||F',
+  'SPM|1|SP-1||BLD^Whole blood^HL70487',
+].join('\r');
+
+test('ORM^O01: the ORC/OBR pair is a ServiceRequest with its supporting OBX and its specimen', () => {
+  const { resources, patientId, writeOnce } = mapHl7Message(ORDER);
+  const [order] = byType(resources, 'ServiceRequest');
+  const [observation] = byType(resources, 'Observation');
+  const [specimen] = byType(resources, 'Specimen');
+  const [encounter] = byType(resources, 'Encounter');
+  assert.equal(order!.status, 'active');
+  assert.equal(order!.intent, 'order');
+  assert.deepEqual(order!.subject, { reference: `Patient/${patientId}` });
+  assert.deepEqual(order!.identifier, [
+    {
+      value: 'ORD-1',
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'PLAC' }] },
+    },
+  ]);
+  assert.deepEqual(order!.requisition, { value: 'GRP-1' });
+  assert.equal(((order!.code as Json).coding as Json[])[0]!.code, '58410-2');
+  assert.equal(order!.authoredOn, '2026-12-07T07:55:00+00:00');
+  assert.deepEqual(order!.requester, { display: 'Aoife Murphy' });
+  assert.equal(((order!.reasonCode as Json[])[0]!.coding as Json[])[0]!.code, 'R50.9');
+  assert.deepEqual(order!.supportingInfo, [{ reference: `Observation/${String(observation!.id)}` }]);
+  assert.deepEqual(order!.specimen, [{ reference: `Specimen/${String(specimen!.id)}` }]);
+  assert.deepEqual(order!.encounter, { reference: `Encounter/${String(encounter!.id)}` });
+  // The order's visit and patient belong to the ADT: an order writes them only if they are not held.
+  assert.ok(writeOnce.has(`Encounter/${String(encounter!.id)}`));
+  assert.ok(writeOnce.has(`Patient/${patientId}`));
+  assert.equal(mapHl7Message(ADMISSION).writeOnce.size, 0);
+  // ORC-5 CA (cancelled) revokes it; without ORC-5, ORC-1 CA does too.
+  const cancelled = mapHl7Message(ORDER.replace('|GRP-1|SC|', '|GRP-1|CA|'));
+  assert.equal(byType(cancelled.resources, 'ServiceRequest')[0]!.status, 'revoked');
+  const control = mapHl7Message(ORDER.replace('ORC|NW|', 'ORC|CA|').replace('|GRP-1|SC|', '|GRP-1||'));
+  assert.equal(byType(control.resources, 'ServiceRequest')[0]!.status, 'revoked');
+  // An OML^O21 maps the same way; an order message with no order in it is in error.
+  const oml = mapHl7Message(ORDER.replace('ORM^O01^ORM_O01', 'OML^O21^OML_O21'));
+  assert.deepEqual(byType(oml.resources, 'ServiceRequest')[0]!.code, order!.code);
+  assert.throws(
+    () => mapHl7Message(ORDER.split('\r').filter((l) => !/^(ORC|OBR)/.test(l)).join('\r')),
+    (err: unknown) => err instanceof MappingError && err.ack === 'AE' && err.code === '101',
+  );
+});
+
+test('ORU^R01 with an ORC: the report is basedOn the ServiceRequest the order message wrote', () => {
+  const lab = mapHl7Message(LAB);
+  const [order] = byType(lab.resources, 'ServiceRequest');
+  const [report] = byType(lab.resources, 'DiagnosticReport');
+  assert.deepEqual(report!.basedOn, [{ reference: `ServiceRequest/${String(order!.id)}` }]);
+  assert.deepEqual(
+    (order!.identifier as Json[]).map((i) => i.value),
+    ['ORD-1', 'FIL-1'],
+  );
+  // ORC-1 RE (observations to follow) says nothing of the order's state.
+  assert.equal(order!.status, 'unknown');
+  // The result does not make a new version of the order, which is the ORM's.
+  assert.ok(lab.writeOnce.has(`ServiceRequest/${String(order!.id)}`));
+  // Same sender, patient, placer number and test: the same ServiceRequest as the order message's.
+  const placed = mapHl7Message(ORDER);
+  assert.equal(byType(placed.resources, 'ServiceRequest')[0]!.id, order!.id);
+  // Without an ORC there is no order to refer to.
+  const bare = mapHl7Message(LAB.replace(/ORC\|[^\r]*\r/, ''));
+  assert.equal(byType(bare.resources, 'ServiceRequest').length, 0);
+  assert.equal(byType(bare.resources, 'DiagnosticReport')[0]!.basedOn, undefined);
+});
+
 test('ids are deterministic, FHIR ids, and differ by facility, message and position', () => {
   const a = mapHl7Message(LAB).resources.map((r) => r.id);
   assert.deepEqual(
@@ -227,6 +300,7 @@ test('ids are deterministic, FHIR ids, and differ by facility, message and posit
 test('refusals: unsupported types AR 200/201, broken headers AR, missing data AE, nothing mapped', () => {
   const cases: [string, 'AE' | 'AR', string][] = [
     [ADMISSION.replace('ADT^A01^ADT_A01', 'SIU^S12^SIU_S12'), 'AR', '200'],
+    [ADMISSION.replace('ADT^A01^ADT_A01', 'ORM^O02^ORM_O02'), 'AR', '201'],
     [ADMISSION.replace('ADT^A01^ADT_A01', 'ADT^A40^ADT_A39'), 'AR', '201'],
     [ADMISSION.replace('ADM-0001', ''), 'AR', '101'],
     [ADMISSION.replace('|2.5.1', '|3.0'), 'AR', '203'],
@@ -266,6 +340,7 @@ test('every supported sample in ../shared/testdata/hl7v2 maps; the others are re
     if (type.startsWith('ORU')) assert.ok(types.has('Observation'), name);
     if (type.startsWith('VXU')) assert.ok(types.has('Immunization'), name);
     if (type.startsWith('MDM')) assert.ok(types.has('DocumentReference'), name);
+    if (type.startsWith('ORM') || type.startsWith('OML')) assert.ok(types.has('ServiceRequest'), name);
     for (const r of resources.slice(1)) {
       const link = (r.subject ?? r.patient) as Json;
       assert.equal(

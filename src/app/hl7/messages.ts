@@ -1,9 +1,12 @@
-// Message maps after the HL7 V2-to-FHIR IG (ADT_A01 / A03 / A04 / A08, ORU_R01, VXU_V04): which segments
+// Message maps after the HL7 V2-to-FHIR IG (ADT_A01 / A03 / A04 / A08, ORU_R01, VXU_V04, MDM_T02,
+// ORM_O01, OML_O21): which segments
 // become which resources, how they refer to each other, and the ids they are written under. Pure and
 // deterministic, so a re-sent message maps to the same ids and a later message about the same patient
 // (A08 after A01, an ORU after an admission) updates the same Patient and Encounter:
 //   Patient   ← sender (MSH-4.1, else MSH-3.1) + PID-3's first identifier (value and assigning authority)
 //   Encounter ← sender + PV1-19 (visit number), else the message control id
+//   ServiceRequest ← sender + the patient's PID-3 + the placer order number (ORC-2, else OBR-2) and
+//               OBR-4, so the ORU reporting on an order refers to the ServiceRequest its ORM wrote
 //   the rest  ← sender + the patient's PID-3 + MSH-10 + the segment's position
 // A message this map cannot take is a MappingError with the HL7 acknowledgement code and the table 0357
 // error code the listener puts in MSA-1 and ERR-3.
@@ -23,6 +26,7 @@ import {
   spmToSpecimen,
   txaToDocumentReference,
 } from './segments.ts';
+import { orderToServiceRequest, placerOrderKey } from './orders.ts';
 
 /** HL7 table 0357 (message error condition codes) that this map and the listener use. */
 export type Hl7ErrorCode =
@@ -72,6 +76,11 @@ export interface MappedMessage {
   readonly patientId: string;
   /** FHIR R4 resources, the Patient first, each with its deterministic id. */
   readonly resources: readonly Json[];
+  /**
+   * Resources ('Type/id') to write only if the custodian does not hold them yet: a lab result does not
+   * make a new version of the patient's demographics (only an ADT does), nor of the order its ORM wrote.
+   */
+  readonly writeOnce: ReadonlySet<string>;
 }
 
 export const SUPPORTED_TYPES = [
@@ -82,6 +91,8 @@ export const SUPPORTED_TYPES = [
   'ORU^R01',
   'VXU^V04',
   'MDM^T02',
+  'ORM^O01',
+  'OML^O21',
 ] as const;
 export const CONTROL_ID_CHARS_MAX = 199;
 
@@ -127,15 +138,19 @@ export function mapHl7Message(text: string): MappedMessage {
   const patient = pidToPatient(pid, patientId);
   const ref = { reference: `Patient/${patientId}` };
   const [kind] = header.type.split('^');
+  const orders = orderIdMaker(header, patientKey, ids);
+  const writeOnce = new Set<string>(kind === 'ADT' ? [] : [`Patient/${patientId}`]);
   const body =
     kind === 'ADT'
       ? mapAdt(message, header, ref, ids, patientKey)
       : kind === 'ORU'
-        ? mapOru(message, ref, ids)
+        ? mapOru(message, ref, ids, orders, writeOnce)
         : kind === 'MDM'
           ? mapMdm(message, ref, ids)
-          : mapVxu(message, ref, ids);
-  return { header, patientId, resources: [patient, ...body] };
+          : kind === 'VXU'
+            ? mapVxu(message, ref, ids)
+            : mapOrders(message, { header, patient: ref, ids, orders, patientKey }, writeOnce);
+  return { header, patientId, resources: [patient, ...body], writeOnce };
 }
 
 function checkHeader(header: MessageHeader): void {
@@ -163,7 +178,7 @@ function checkHeader(header: MessageHeader): void {
     });
   }
   if (!(SUPPORTED_TYPES as readonly string[]).includes(header.type)) {
-    const known = ['ADT', 'ORU', 'VXU', 'MDM'].includes(header.type.split('^')[0]!);
+    const known = ['ADT', 'ORU', 'VXU', 'MDM', 'ORM', 'OML'].includes(header.type.split('^')[0]!);
     throw new MappingError(
       'AR',
       known ? '201' : '200',
@@ -199,11 +214,42 @@ function idMaker(header: MessageHeader, patientKey: string): IdMaker {
     resourceId(header.sender, type, `${patientKey}\n${header.controlId}\n${position}`);
 }
 
+type OrderIdMaker = (orc: Segment | undefined, obr: Segment | undefined, position: number) => string;
+
+/** An order's id by its placer order number; positional when it has none or the message repeats it. */
+function orderIdMaker(header: MessageHeader, patientKey: string, ids: IdMaker): OrderIdMaker {
+  const used = new Set<string>();
+  return (orc, obr, position) => {
+    const placer = placerOrderKey(orc, obr);
+    let id =
+      placer === undefined
+        ? undefined
+        : resourceId(header.sender, 'ServiceRequest', `order\n${patientKey}\n${placer}`);
+    if (id === undefined || used.has(id)) id = ids('ServiceRequest', position);
+    used.add(id);
+    return id;
+  };
+}
+
 function encounterId(header: MessageHeader, pv1: Segment, patientKey: string): string {
   const visit = pv1.get(19);
   return visit === ''
     ? resourceId(header.sender, 'Encounter', `message\n${patientKey}\n${header.controlId}`)
     : resourceId(header.sender, 'Encounter', `visit\n${visit}\n${pv1.get(19, 4)}`);
+}
+
+/** The message's (first) PV1 as an Encounter, and a reference to it. */
+function encounterOf(
+  message: Er7Message,
+  header: MessageHeader,
+  patient: Json,
+  patientKey: string,
+): { resource: Json; ref: Json } | undefined {
+  const pv1 = segment(message, 'PV1');
+  if (pv1 === undefined) return undefined;
+  const id = encounterId(header, pv1, patientKey);
+  const status = header.type === 'ADT^A03' ? 'finished' : 'in-progress';
+  return { resource: pv1ToEncounter(pv1, id, patient, status), ref: { reference: `Encounter/${id}` } };
 }
 
 function mapAdt(
@@ -213,14 +259,9 @@ function mapAdt(
   ids: IdMaker,
   patientKey: string,
 ): Json[] {
-  const out: Json[] = [];
-  const pv1 = segment(message, 'PV1');
-  let encounter: Json | undefined;
-  if (pv1 !== undefined) {
-    const id = encounterId(header, pv1, patientKey);
-    out.push(pv1ToEncounter(pv1, id, patient, header.type === 'ADT^A03' ? 'finished' : 'in-progress'));
-    encounter = { reference: `Encounter/${id}` };
-  }
+  const visit = encounterOf(message, header, patient, patientKey);
+  const out: Json[] = visit === undefined ? [] : [visit.resource];
+  const encounter = visit?.ref;
   message.segments.forEach((s, i) => {
     if (s.name === 'NK1') out.push(nk1ToRelatedPerson(s, ids('RelatedPerson', i), patient));
     if (s.name === 'AL1') out.push(al1ToAllergyIntolerance(s, ids('AllergyIntolerance', i), patient));
@@ -234,19 +275,43 @@ function mapAdt(
   return out;
 }
 
-/** ORU_R01: each OBR opens an order group; its OBXs are the report's results, its SPMs its specimens. */
-function mapOru(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
+/**
+ * ORU_R01: each OBR opens an order group; its OBXs are the report's results, its SPMs its specimens. An
+ * ORC before the OBR makes the order a ServiceRequest the report is `basedOn`, written only if not held
+ * yet (the ORM that placed it wrote it, and a result does not make a new version of the order).
+ */
+function mapOru(
+  message: Er7Message,
+  patient: Json,
+  ids: IdMaker,
+  orders: OrderIdMaker,
+  writeOnce: Set<string>,
+): Json[] {
   const out: Json[] = [];
-  let report: { obr: Segment; id: string; results: Json[]; specimens: Json[] } | undefined;
+  let orc: Segment | undefined;
+  let report: { obr: Segment; id: string; results: Json[]; specimens: Json[]; basedOn?: Json } | undefined;
   const close = () => {
     if (report === undefined) return;
     const resource = obrToDiagnosticReport(report.obr, report.id, patient, report.results);
-    out.push(report.specimens.length === 0 ? resource : { ...resource, specimen: report.specimens });
+    out.push(
+      compactLinks(resource, {
+        specimen: report.specimens,
+        basedOn: report.basedOn === undefined ? [] : [report.basedOn],
+      }),
+    );
   };
   message.segments.forEach((s, i) => {
+    if (s.name === 'ORC') orc = s;
     if (s.name === 'OBR') {
       close();
       report = { obr: s, id: ids('DiagnosticReport', i), results: [], specimens: [] };
+      if (orc !== undefined) {
+        const id = orders(orc, s, i);
+        out.push(orderToServiceRequest(orc, s, id, patient));
+        writeOnce.add(`ServiceRequest/${id}`);
+        report.basedOn = { reference: `ServiceRequest/${id}` };
+        orc = undefined;
+      }
     }
     if (s.name === 'SPM') {
       const id = ids('Specimen', i);
@@ -262,6 +327,70 @@ function mapOru(message: Er7Message, patient: Json, ids: IdMaker): Json[] {
   close();
   if (!out.some((r) => r.resourceType === 'DiagnosticReport' || r.resourceType === 'Observation')) {
     throw new MappingError('AE', '100', 'an ORU^R01 needs at least one OBR or OBX', { segment: 'OBR' });
+  }
+  return out;
+}
+
+/** A resource with the non-empty lists of references added. */
+function compactLinks(resource: Json, links: Record<string, readonly Json[]>): Json {
+  const present = Object.entries(links).filter(([, refs]) => refs.length > 0);
+  return { ...resource, ...Object.fromEntries(present) };
+}
+
+interface OrderContext {
+  readonly header: MessageHeader;
+  readonly patient: Json;
+  readonly patientKey: string;
+  readonly ids: IdMaker;
+  readonly orders: OrderIdMaker;
+}
+
+/**
+ * ORM_O01 and OML_O21: each order (an ORC and the OBR after it; a second OBR under one ORC is an order
+ * of its own, as is an OBR without an ORC) is a ServiceRequest; the OBXs after it are its
+ * supportingInfo, the SPMs after it its specimens. The PV1's Encounter is written only if not held yet
+ * (the ADT owns the visit).
+ */
+function mapOrders(message: Er7Message, context: OrderContext, writeOnce: Set<string>): Json[] {
+  const { header, patient, patientKey, ids, orders } = context;
+  const visit = encounterOf(message, header, patient, patientKey);
+  const out: Json[] = visit === undefined ? [] : [visit.resource];
+  if (visit !== undefined) writeOnce.add(String(visit.ref.reference));
+  type Order = { orc?: Segment; obr?: Segment; position: number; info: Json[]; specimens: Json[] };
+  let order: Order | undefined;
+  let count = 0;
+  const close = () => {
+    if (order === undefined) return;
+    const id = orders(order.orc, order.obr, order.position);
+    const links = { specimen: order.specimens, supportingInfo: order.info };
+    const encounter = visit === undefined ? {} : { encounter: visit.ref };
+    out.push(compactLinks(orderToServiceRequest(order.orc, order.obr, id, patient, encounter), links));
+    count += 1;
+  };
+  const open = (orc: Segment | undefined, obr: Segment | undefined, position: number) => {
+    close();
+    order = { ...(orc === undefined ? {} : { orc }), ...(obr === undefined ? {} : { obr }), position, info: [], specimens: [] };
+  };
+  message.segments.forEach((s, i) => {
+    if (s.name === 'ORC') open(s, undefined, i);
+    if (s.name === 'OBR') {
+      if (order === undefined || order.obr !== undefined) open(order?.orc, s, i);
+      else order.obr = s;
+    }
+    if (s.name === 'OBX') {
+      const id = ids('Observation', i);
+      out.push(obxToObservation(s, id, patient));
+      order?.info.push({ reference: `Observation/${id}` });
+    }
+    if (s.name === 'SPM') {
+      const id = ids('Specimen', i);
+      out.push(spmToSpecimen(s, id, patient));
+      order?.specimens.push({ reference: `Specimen/${id}` });
+    }
+  });
+  close();
+  if (count === 0) {
+    throw new MappingError('AE', '101', `an ${header.type} needs an ORC or OBR segment`, { segment: 'ORC' });
   }
   return out;
 }

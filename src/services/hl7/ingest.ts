@@ -148,17 +148,18 @@ export class Hl7Ingest {
   }
 
   /**
-   * One transaction Bundle of PUTs (update-as-create under the mapped ids). An ADT writes the Patient
-   * (an A08 is a new version of it); other messages write it only if it is not held here yet, so a lab
-   * result does not make a new version of the patient's demographics.
+   * One transaction Bundle of PUTs (update-as-create under the mapped ids), less what the map says to
+   * write only once and the custodian already holds (app/hl7/messages.ts `writeOnce`: an ORU's Patient
+   * and order, where only the ADT and the ORM make new versions of them).
    */
   private transaction(mapped: MappedMessage): unknown {
     const state = this.deps.node.ledger.state;
     const custodian = this.deps.gateway.custodianOrgId;
-    const held = heldRecordOf(state, custodian, 'Patient', mapped.patientId) !== undefined;
-    const resources = mapped.resources.filter(
-      (r, i) => i > 0 || !held || mapped.header.type.startsWith('ADT'),
-    );
+    const resources = mapped.resources.filter((r) => {
+      const type = String(r.resourceType);
+      const id = String(r.id);
+      return !mapped.writeOnce.has(`${type}/${id}`) || heldRecordOf(state, custodian, type, id) === undefined;
+    });
     return {
       resourceType: 'Bundle',
       type: 'transaction',
