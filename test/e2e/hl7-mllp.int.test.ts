@@ -56,6 +56,8 @@ async function assertStored(mapped: MappedMessage, label: string): Promise<void>
     const answer = await read(type, String(expected.id));
     assert.equal(answer.status, 200, `${label}: ${type} ${JSON.stringify(answer.body).slice(0, 300)}`);
     const stored = answer.body as Record<string, unknown>;
+    // What the map writes only once (an ORU's Patient, an order's Encounter) may be an earlier message's.
+    if (mapped.writeOnce.has(`${type}/${String(expected.id)}`)) continue;
     for (const field of ['code', 'vaccineCode', 'status', 'valueQuantity', 'birthDate', 'class', 'subject']) {
       if (expected[field] !== undefined)
         assert.deepEqual(stored[field], expected[field], `${label}: ${type}.${field}`);
