@@ -105,13 +105,24 @@ export class Hl7Listener {
   }
 
   private async onMessage(connection: Hl7Connection, event: Hl7MessageEvent): Promise<void> {
-    let ack: string;
+    let ack: string | undefined;
+    let then: string | undefined;
     const startedMs = performance.now();
+    // Enhanced mode: the application ACK of a message accepted on this connection comes back on it
+    // later, if the sender names no listener of its own and the connection is still open.
+    const channel = {
+      send: (later: string): boolean => {
+        if (connection.isClosed()) return false;
+        this.send(connection, later);
+        return true;
+      },
+    };
     try {
-      const outcome = await this.deps.ingest.handle(event.message.toString());
+      const outcome = await this.deps.ingest.handle(event.message.toString(), channel);
       ack = outcome.ack;
-      const channel = this.deps.ingest.isConfigured(outcome.sender) ? outcome.sender : 'unknown';
-      this.deps.metrics?.observe(channel, outcome.code, (performance.now() - startedMs) / 1000);
+      then = outcome.then;
+      const sender = this.deps.ingest.isConfigured(outcome.sender) ? outcome.sender : 'unknown';
+      this.deps.metrics?.observe(sender, outcome.code, (performance.now() - startedMs) / 1000);
       // Sender and control id only: the message itself may carry PHI and is never logged.
       this.deps.logger.info(
         { sender: outcome.sender.slice(0, 64), controlId: outcome.controlId.slice(0, 64), ack: outcome.code },
@@ -122,7 +133,9 @@ export class Hl7Listener {
       ack = this.refusal('AE');
       this.deps.metrics?.observe('unknown', 'AE', (performance.now() - startedMs) / 1000);
     }
-    if (!connection.isClosed()) this.send(connection, ack);
+    for (const frame of [ack, then]) {
+      if (frame !== undefined && !connection.isClosed()) this.send(connection, frame);
+    }
   }
 
   private refusal(code: 'AE' | 'AR' = 'AR'): string {

@@ -8,7 +8,7 @@ export class Hl7Metrics {
   readonly registry = new Registry();
   private readonly acks = new Counter({
     name: 'carechain_hl7_messages_total',
-    help: 'HL7 v2 messages answered over MLLP, by sending facility and acknowledgement code (AA, AE, AR).',
+    help: 'HL7 v2 messages answered over MLLP, by sending facility and acknowledgement code (AA, AE, AR; CA, CE, CR).',
     labelNames: ['sender', 'ack'],
     registers: [this.registry],
   });

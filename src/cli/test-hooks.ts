@@ -2,6 +2,9 @@
 // (like the crash test's block-write steps, test/harness/crash-writer.ts). Unset, nothing happens.
 //   CARECHAIN_TEST_ERASURE_CRASH=shredded   SIGKILL after an erasure job shreds, before its receipt
 //                                           (test/adversarial/finding-07-erasure.int.test.ts)
+//   CARECHAIN_TEST_HL7_HOLD=inbox            accept enhanced-mode HL7 messages (CA) and process none, so
+//                                           a test can kill the node between CA and application ACK
+//                                           (test/e2e/hl7-enhanced.int.test.ts)
 import type { ErasureJobStep } from '../services/records/erasure-jobs.ts';
 
 export const ERASURE_CRASH_ENV = 'CARECHAIN_TEST_ERASURE_CRASH';
@@ -17,4 +20,11 @@ export function erasureCrashHook(env: NodeJS.ProcessEnv = process.env): {
       if (step === at) process.kill(process.pid, 'SIGKILL');
     },
   };
+}
+
+export const HL7_HOLD_ENV = 'CARECHAIN_TEST_HL7_HOLD';
+
+/** Whether the HL7 ingest holds what its inbox accepts (the test hook above). */
+export function hl7HoldHook(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[HL7_HOLD_ENV] === 'inbox';
 }

@@ -16,6 +16,12 @@ test('a loopback listener with its senders; the port defaults to 2575', () => {
   assert.equal(parseHl7Config(undefined, 'node.json'), undefined);
 });
 
+test('a sender may name where it takes application ACKs (enhanced mode)', () => {
+  const ackTo = { host: 'lis.example', port: 2576 };
+  const config = parseHl7Config({ senders: [{ ...sender, ackTo }] }, 'node.json');
+  assert.deepEqual(config?.senders, [{ ...sender, ackTo }]);
+});
+
 test('off loopback only with TLS; TLS paths are resolved against the config folder', () => {
   assert.throws(() => parseHl7Config({ host: '0.0.0.0', senders: [sender] }, 'node.json'), /clear text/);
   const config = parseHl7Config(
@@ -46,6 +52,9 @@ test('refused: bad ports, senders without a key, a facility twice, unknown tls f
     { senders: [sender, sender] },
     { senders: [sender], tls: { cert: 'c', key: 'k', passphrase: 'x' } },
     { senders: [sender], tls: { cert: 'c' } },
+    { senders: [{ ...sender, ackTo: { host: '127.0.0.1' } }] },
+    { senders: [{ ...sender, ackTo: { host: '', port: 2576 } }] },
+    { senders: [{ ...sender, ackTo: '127.0.0.1:2576' }] },
   ];
   for (const value of bad)
     assert.throws(() => parseHl7Config(value, 'node.json'), /hl7/, JSON.stringify(value));

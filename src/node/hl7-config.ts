@@ -25,6 +25,12 @@ export interface Hl7Sender {
   readonly facility: string;
   /** The practitioner key the sender's messages are written as. */
   readonly practitioner: string;
+  /**
+   * Where the sender takes application ACKs in enhanced acknowledgement mode (its own MLLP listener).
+   * Without it they go back on the connection the message came on, while it is open. ACKs carry no PHI
+   * (facilities, control ids, field names), so this need not be TLS.
+   */
+  readonly ackTo?: { readonly host: string; readonly port: number };
 }
 
 /** Paths (resolved against the config file's folder) of the listener's certificate, key and client CA. */
@@ -63,7 +69,8 @@ export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7C
     }
     if (!isHex(sender.practitioner, 32))
       throw invalid(`senders[${i}].practitioner must be a public key in hex`);
-    return { facility: sender.facility, practitioner: sender.practitioner };
+    const ackTo = parseAckTo((s as { ackTo?: unknown }).ackTo, () => invalid(`senders[${i}].ackTo must be { "host": name, "port": 1-65535 }`));
+    return { facility: sender.facility, practitioner: sender.practitioner, ...(ackTo === undefined ? {} : { ackTo }) };
   });
   if (new Set(senders.map((s) => s.facility)).size !== senders.length) {
     throw invalid('senders name each facility once');
@@ -73,6 +80,15 @@ export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7C
     throw invalid(`would take PHI in clear text on ${host}: set hl7.tls, or listen on 127.0.0.1`);
   }
   return { host, port: port as number, senders, ...(tls === undefined ? {} : { tls }) };
+}
+
+function parseAckTo(value: unknown, invalid: () => Error): Hl7Sender['ackTo'] {
+  if (value === undefined) return undefined;
+  const v = value as { host?: unknown; port?: unknown } | null;
+  if (typeof v !== 'object' || v === null || typeof v.host !== 'string' || v.host === '' || v.host.length > 253)
+    throw invalid();
+  if (!Number.isInteger(v.port) || (v.port as number) < 1 || (v.port as number) > 65535) throw invalid();
+  return { host: v.host, port: v.port as number };
 }
 
 function parseTls(value: unknown, folder: string, invalid: (why: string) => Error): Hl7TlsFiles | undefined {

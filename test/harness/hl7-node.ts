@@ -20,7 +20,18 @@ export interface Hl7Node {
   stop(): Promise<void>;
 }
 
-export async function startHl7Node(prefix: string, facilities: Iterable<string>): Promise<Hl7Node> {
+export interface Hl7NodeOptions {
+  /** Senders that take application ACKs on a listener of their own (node.json senders[].ackTo). */
+  readonly ackTo?: Readonly<Record<string, { host: string; port: number }>>;
+  /** Environment of the node process (a test hook such as CARECHAIN_TEST_HL7_HOLD). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startHl7Node(
+  prefix: string,
+  facilities: Iterable<string>,
+  options: Hl7NodeOptions = {},
+): Promise<Hl7Node> {
   const root = tempDir(prefix);
   let node: NodeProcess | undefined;
   try {
@@ -36,9 +47,10 @@ export async function startHl7Node(prefix: string, facilities: Iterable<string>)
     const senders = [...new Set(facilities)].map((facility) => ({
       facility,
       practitioner: practitioner.publicKey,
+      ...(options.ackTo?.[facility] === undefined ? {} : { ackTo: options.ackTo[facility] }),
     }));
     writeFileSync(path, JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders } }));
-    node = await startNodeProcess(net.dir('hospital'));
+    node = await startNodeProcess(net.dir('hospital'), undefined, options.env);
     const token = await registerPractitioner(net, 'hospital', practitioner, 'lab-technician');
     const started = node;
     return {

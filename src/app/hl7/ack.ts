@@ -9,6 +9,33 @@ import type { Hl7ErrorCode, MessageHeader } from './messages.ts';
 /** Original mode AA/AE/AR; enhanced mode CA/CE/CR for the accept acknowledgement. */
 export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
 
+/** Enhanced acknowledgement mode: MSH-15 or MSH-16 valued (HL7 v2.5.1 §2.9.3); else original mode. */
+export function isEnhancedMode(header: Partial<MessageHeader>): boolean {
+  return (header.acceptAckType ?? '') !== '' || (header.applicationAckType ?? '') !== '';
+}
+
+/** An application-level refusal as the accept acknowledgement says it: AE → CE, AR → CR. */
+export function acceptCodeOf(code: AckCode): AckCode {
+  return code === 'AE' ? 'CE' : code === 'AR' ? 'CR' : code;
+}
+
+/**
+ * Whether the sender wants an acknowledgement of this code, by MSH-15 or MSH-16 (table 0155: AL always,
+ * NE never, ER only on an error or refusal, SU only on success). Empty, in enhanced mode, is AL.
+ */
+export function isAckWanted(condition: string, code: AckCode): boolean {
+  const success = code === 'AA' || code === 'CA';
+  if (condition === 'NE') return false;
+  if (condition === 'ER') return !success;
+  if (condition === 'SU') return success;
+  return true;
+}
+
+/** MSA-1 of an ACK's text. */
+export function ackCodeOf(ack: string): string {
+  return /(?:^|\r)MSA\|([A-Z]{2})/.exec(ack)?.[1] ?? '';
+}
+
 export interface AckError {
   readonly code: Hl7ErrorCode | '204' | '205' | '206';
   readonly text: string;

@@ -12,6 +12,7 @@ import type { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../mllp-client.ts';
+import { hl7HoldHook } from '../test-hooks.ts';
 
 /** Starts the node's MLLP listener and says where; stop() closes it. */
 export async function startHl7Listener(
@@ -26,7 +27,21 @@ export async function startHl7Listener(
     metrics?: Hl7Metrics;
   },
 ): Promise<{ stop(): Promise<void> }> {
-  const ingest = new Hl7Ingest({ senders: config.senders }, deps);
+  const { metrics } = deps;
+  const ingest = new Hl7Ingest(
+    { senders: config.senders },
+    {
+      ...deps,
+      holdInbox: hl7HoldHook(),
+      onError: (err) =>
+        deps.logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'hl7 message failed'),
+      ...(metrics === undefined
+        ? {}
+        : { onApplicationAck: (sender, code, seconds) => metrics.observe(sender, code, seconds) }),
+    },
+  );
+  // What a stopped node accepted (CA) and had not answered or delivered, before anything new.
+  ingest.resume();
   const tls = config.tls === undefined ? {} : { tls: readHl7Tls(config.tls) };
   const listener = new Hl7Listener(
     { host: config.host, port: config.port, ...tls },
@@ -40,6 +55,7 @@ export async function startHl7Listener(
   );
   return {
     stop: async () => {
+      ingest.stop();
       await listener.stop();
     },
   };

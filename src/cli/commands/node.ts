@@ -23,6 +23,7 @@ import type { GenomicsServiceOptions } from '../../services/genomics/index.ts';
 import { startHl7Listener } from './hl7.ts';
 import { Hl7Metrics } from '../../api/hl7-metrics.ts';
 import { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
+import { inboxKeyOf } from '../../node/storage/hl7-inbox-key.ts';
 
 /**
  * The base URL of a node's API as its clients reach it; also the iss of the node's tokens. It is
@@ -119,7 +120,7 @@ export async function runNode(options: {
   const hl7Metrics = config.hl7 === undefined ? undefined : new Hl7Metrics();
   // Every node has its HL7 message log, listener or not: a scan of its stores (test/harness/phi-scan.ts)
   // then always covers it, and a listener configured later finds it there.
-  const hl7Log = new Hl7MessageLog(node.storage.open('hl7'));
+  const hl7Log = new Hl7MessageLog(node.storage.open('hl7'), inboxKeyOf(config.key.seed));
   const app = buildApiServer(node, logger, {
     witness,
     ...(hl7Metrics === undefined ? {} : { metrics: [hl7Metrics.registry] }),

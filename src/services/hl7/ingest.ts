@@ -12,7 +12,18 @@
 // Messages about one patient are written in the order they arrived (a per-patient queue); messages about
 // different patients proceed in parallel. Delivery is at least once: a message acknowledged AA is logged
 // (node/storage/hl7-message-log.ts), and the same message re-sent gets the same ACK and writes nothing.
-import { buildAck, type AckCode, type AckError } from '../../app/hl7/ack.ts';
+//
+// A message in enhanced acknowledgement mode (MSH-15 or MSH-16 valued) is answered CA once it is durable
+// in the node, and its application ACK comes when it is final (enhanced.ts); refusals before that are
+// CR and CE instead of AR and AE.
+import {
+  acceptCodeOf,
+  buildAck,
+  isAckWanted,
+  isEnhancedMode,
+  type AckCode,
+  type AckError,
+} from '../../app/hl7/ack.ts';
 import {
   mapHl7Message,
   MappingError,
@@ -33,6 +44,7 @@ import { scopesOf } from '../auth/scopes.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { RecordsGateway } from '../records/gateway.ts';
 import { heldRecordOf } from '../records/resources.ts';
+import { EnhancedAcks, type AckChannel } from './enhanced.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 
 /** What the interface may do in the records: create and update, nothing else (SMART v2 scope). */
@@ -43,19 +55,31 @@ export interface Hl7IngestDependencies {
   readonly gateway: RecordsGateway;
   readonly clock: Clock;
   readonly log: Hl7MessageLog;
+  /** Test hook (CARECHAIN_TEST_HL7_HOLD): enhanced-mode messages are accepted and kept, not processed. */
+  readonly holdInbox?: boolean;
+  readonly onError?: (err: unknown) => void;
+  /** Enhanced mode: each application ACK, with the time from the message's arrival (metrics). */
+  readonly onApplicationAck?: (sender: string, code: AckCode, seconds: number) => void;
 }
 
 export interface Hl7Outcome {
-  readonly ack: string;
+  /** The ACK to send back on the connection; undefined when the sender's MSH-15 asked for none. */
+  readonly ack: string | undefined;
+  /** An ACK to send right after it (enhanced mode: a re-sent message's application ACK). */
+  readonly then?: string;
   readonly code: AckCode;
   /** For metrics and logs: never PHI (the sender and MSH-10 only). */
   readonly sender: string;
   readonly controlId: string;
 }
 
+/** An outcome whose ACK is sent. */
+type Answered = Hl7Outcome & { readonly ack: string };
+
 export class Hl7Ingest {
   private readonly senders: ReadonlyMap<string, Hl7Sender>;
   private readonly queue = new KeyedQueue();
+  private readonly enhanced: EnhancedAcks;
   private ackSequence = 0;
 
   constructor(
@@ -63,6 +87,24 @@ export class Hl7Ingest {
     private readonly deps: Hl7IngestDependencies,
   ) {
     this.senders = new Map(options.senders.map((s) => [s.facility, s]));
+    this.enhanced = new EnhancedAcks({
+      log: deps.log,
+      clock: deps.clock,
+      senders: this.senders,
+      settle: (text, key) => this.settle(text, key),
+      ...(deps.holdInbox === true ? { hold: true } : {}),
+      ...(deps.onError === undefined ? {} : { onError: deps.onError }),
+      ...(deps.onApplicationAck === undefined ? {} : { observe: deps.onApplicationAck }),
+    });
+  }
+
+  /** Picks up the enhanced-mode messages a stopped node had accepted and not answered or delivered. */
+  resume(): void {
+    this.enhanced.resume();
+  }
+
+  stop(): void {
+    this.enhanced.stop();
   }
 
   /** Whether node.json names this sending facility. */
@@ -70,8 +112,11 @@ export class Hl7Ingest {
     return this.senders.has(sender);
   }
 
-  /** Handles one message and answers its ACK; never throws for anything a sender can send. */
-  async handle(text: string): Promise<Hl7Outcome> {
+  /**
+   * Handles one message and answers its ACK (in enhanced mode its accept ACK; the application ACK goes
+   * to `channel`, or the sender's ackTo, later); never throws for anything a sender can send.
+   */
+  async handle(text: string, channel?: AckChannel): Promise<Hl7Outcome> {
     let header: Partial<MessageHeader> = {};
     try {
       header = readHeader(parseEr7(text));
@@ -82,7 +127,7 @@ export class Hl7Ingest {
     // Decide before looking: an unknown sender's message is not mapped, stored or logged.
     const sender = header.sender === undefined ? undefined : this.senders.get(header.sender);
     if (sender === undefined) {
-      return this.answer(header, 'AR', {
+      return this.refuse(header, 'AR', {
         code: '204',
         text: 'the sending facility is not configured at this node',
       });
@@ -93,17 +138,37 @@ export class Hl7Ingest {
     } catch (err) {
       if (!(err instanceof MappingError)) throw err;
       const location = err.location === undefined ? {} : { location: err.location };
-      return this.answer(header, err.ack, { code: err.code, text: err.message, ...location });
+      return this.refuse(header, err.ack, { code: err.code, text: err.message, ...location });
     }
-    const key = {
-      sender: mapped.header.sender,
-      controlId: mapped.header.controlId,
-      digest: toHex(sha256(utf8(text))),
-    };
+    const key = keyOf(mapped.header, text);
+    if (isEnhancedMode(mapped.header)) {
+      const accepted = this.enhanced.accept(mapped.header, key, text, channel);
+      const outcome = this.answer(mapped.header, accepted.code);
+      return accepted.then === undefined ? outcome : { ...outcome, then: accepted.then };
+    }
     return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
   }
 
-  private async write(mapped: MappedMessage, sender: Hl7Sender, key: MessageKey): Promise<Hl7Outcome> {
+  /**
+   * An accepted enhanced-mode message, processed: mapped again (the map is pure) and written in its
+   * patient's queue. Queued before it returns, so messages are written in the order they were accepted.
+   */
+  private settle(text: string, key: MessageKey): Promise<Answered> {
+    const mapped = mapHl7Message(text);
+    const sender = this.senders.get(key.sender);
+    if (sender === undefined) {
+      // Accepted, then its facility was taken out of node.json before the node processed it.
+      return Promise.resolve(
+        this.answer(mapped.header, 'AR', {
+          code: '204',
+          text: 'the sending facility is not configured at this node',
+        }),
+      );
+    }
+    return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
+  }
+
+  private async write(mapped: MappedMessage, sender: Hl7Sender, key: MessageKey): Promise<Answered> {
     const { header } = mapped;
     // Looked up inside the patient's queue: a re-send that arrives while the first is being committed
     // waits for it, then finds it here.
@@ -170,7 +235,18 @@ export class Hl7Ingest {
     };
   }
 
-  private answer(header: Partial<MessageHeader>, code: AckCode, error?: AckError): Hl7Outcome {
+  /**
+   * An ACK for the connection. In enhanced mode a refusal before the message is accepted is CR or CE
+   * (not AR, AE), and is sent only if MSH-15 asks for it.
+   */
+  private refuse(header: Partial<MessageHeader>, code: 'AE' | 'AR', error: AckError): Hl7Outcome {
+    if (!isEnhancedMode(header)) return this.answer(header, code, error);
+    const accept = acceptCodeOf(code);
+    const outcome = this.answer(header, accept, error);
+    return isAckWanted(header.acceptAckType ?? '', accept) ? outcome : { ...outcome, ack: undefined };
+  }
+
+  private answer(header: Partial<MessageHeader>, code: AckCode, error?: AckError): Answered {
     this.ackSequence += 1;
     const nowMs = this.deps.clock.nowMs();
     const ack = buildAck({
@@ -182,6 +258,11 @@ export class Hl7Ingest {
     });
     return { ack, code, sender: header.sender ?? '', controlId: header.controlId ?? '' };
   }
+}
+
+/** How the message logs know a message: its sender, its control id and a digest of its text. */
+function keyOf(header: MessageHeader, text: string): MessageKey {
+  return { sender: header.sender, controlId: header.controlId, digest: toHex(sha256(utf8(text))) };
 }
 
 /** An HL7 DTM in UTC with its zone (YYYYMMDDHHMMSS+0000). */
