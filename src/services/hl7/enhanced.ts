@@ -121,7 +121,7 @@ export class EnhancedAcks {
     this.waiting.delete(waitKey(key));
     const target = this.deps.senders.get(key.sender)?.ackTo;
     if (target !== undefined) {
-      void this.deliveries.run(key.sender, () => this.deliverTo(target, key, ack));
+      void this.deliveries.run(key.sender, () => this.deliverTo(target, key, ack)).catch((err: unknown) => this.deps.onError?.(err));
       return;
     }
     let sent = false;
@@ -133,7 +133,8 @@ export class EnhancedAcks {
     for (let attempt = 0; !this.stopped; attempt += 1) {
       try {
         await sendMllpFrame(target, ack);
-        this.deps.log.delivered(key);
+        // Stopped meanwhile: the store may be closed; the ACK is sent again after the next start.
+        if (!this.stopped) this.deps.log.delivered(key);
         return;
       } catch {
         // The sender's listener is down or restarting: try again, backing off up to 30 s.
