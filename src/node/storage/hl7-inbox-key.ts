@@ -4,7 +4,13 @@
 // associated data, so a sealed message cannot be moved to another row.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { utf8 } from '../../core/bytes.ts';
-import type { MessageKey } from './hl7-message-log.ts';
+
+/** The row a sealed message belongs to (hl7-message-log.ts MessageKey). */
+interface RowKey {
+  readonly sender: string;
+  readonly controlId: string;
+  readonly digest: string;
+}
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -18,9 +24,9 @@ export function inboxKeyOf(nodeSeed: Uint8Array): InboxKey {
   return { bytes: new Uint8Array(hkdfSync('sha256', nodeSeed, new Uint8Array(0), info, 32)) };
 }
 
-const aad = (key: MessageKey) => utf8(`${key.sender}\n${key.controlId}\n${key.digest}`);
+const aad = (key: RowKey) => utf8(`${key.sender}\n${key.controlId}\n${key.digest}`);
 
-export function sealInboxText(inboxKey: InboxKey, key: MessageKey, text: string): Uint8Array {
+export function sealInboxText(inboxKey: InboxKey, key: RowKey, text: string): Uint8Array {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', inboxKey.bytes, nonce).setAAD(aad(key));
   const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
@@ -28,7 +34,7 @@ export function sealInboxText(inboxKey: InboxKey, key: MessageKey, text: string)
 }
 
 /** The message text; throws when the sealed bytes were not sealed for this row under this key. */
-export function openInboxText(inboxKey: InboxKey, key: MessageKey, sealed: Uint8Array): string {
+export function openInboxText(inboxKey: InboxKey, key: RowKey, sealed: Uint8Array): string {
   const nonce = sealed.subarray(0, NONCE_BYTES);
   const tag = sealed.subarray(sealed.length - TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', inboxKey.bytes, nonce).setAAD(aad(key));
