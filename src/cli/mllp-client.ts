@@ -1,12 +1,9 @@
-// A minimal MLLP client (one message framed 0x0B … 0x1C 0x0D on a fresh connection, the one framed answer
-// read back), over TCP or TLS: `carechain hl7 send` and the tests use it. Written on node:net and
+// A minimal MLLP client (one message framed 0x0B … 0x1C 0x0D on a fresh connection, the framed answers
+// read back: one, or in enhanced mode the accept and the application ACK), over TCP or TLS: `carechain hl7 send` and the tests use it. Written on node:net and
 // node:tls rather than @medplum/hl7, so the listener's framing is checked by code that does not share it.
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-
-const VT = 0x0b;
-const FS = 0x1c;
-const CR = 0x0d;
+import { mllpFrame, takeMllpFrames } from '../services/hl7/mllp-out.ts';
 
 /** TLS for the exchange: the CA the listener's certificate chains to, and a client certificate for mTLS. */
 export interface MllpTls {
@@ -25,26 +22,44 @@ export function onTheWire(text: string): string {
 }
 
 /** Sends `payload` (a message, or raw bytes for a malformed frame) and resolves with the answer's text. */
-export function mllpExchange(
+export async function mllpExchange(
   port: number,
   payload: string | Buffer,
   timeoutMs = 60_000,
-  options: { readonly host?: string; readonly tls?: MllpTls } = {},
+  options: MllpOptions = {},
 ): Promise<string> {
-  const frame =
-    typeof payload === 'string'
-      ? Buffer.concat([Buffer.from([VT]), Buffer.from(payload, 'utf8'), Buffer.from([FS, CR])])
-      : payload;
+  const [answer] = await mllpAnswers(port, payload, 1, timeoutMs, options);
+  return answer!;
+}
+
+export interface MllpOptions {
+  readonly host?: string;
+  readonly tls?: MllpTls;
+}
+
+/**
+ * Sends `payload` and resolves with the first `count` frames answered on the same connection (in
+ * enhanced acknowledgement mode, the accept ACK and then the application ACK).
+ */
+export function mllpAnswers(
+  port: number,
+  payload: string | Buffer,
+  count: number,
+  timeoutMs = 60_000,
+  options: MllpOptions = {},
+): Promise<string[]> {
+  const frame = typeof payload === 'string' ? mllpFrame(payload) : payload;
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     const socket: Socket =
       options.tls === undefined
         ? connect({ host, port }, () => socket.write(frame))
         : connectTls({ host, port, ...options.tls }, () => socket.write(frame));
-    const chunks: Buffer[] = [];
+    const answers: string[] = [];
+    let buffer = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no MLLP answer in ${timeoutMs} ms`));
+      reject(new Error(`${answers.length} of ${count} MLLP answers in ${timeoutMs} ms`));
     }, timeoutMs);
     const fail = (err: Error): void => {
       clearTimeout(timer);
@@ -53,12 +68,13 @@ export function mllpExchange(
     socket.on('error', fail);
     socket.on('close', () => fail(new Error('the listener closed the connection without an answer')));
     socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      const all = Buffer.concat(chunks);
-      if (all.at(-2) === FS && all.at(-1) === CR) {
+      const { frames, rest } = takeMllpFrames(Buffer.concat([buffer, chunk]));
+      buffer = rest;
+      answers.push(...frames);
+      if (answers.length >= count) {
         clearTimeout(timer);
         socket.end();
-        resolve(all.subarray(all[0] === VT ? 1 : 0, all.length - 2).toString('utf8'));
+        resolve(answers.slice(0, count));
       }
     });
   });

@@ -57,7 +57,7 @@ const read = (type: string, id: string) =>
 
 test('CA, then AA on the same connection once final; a re-send gets both again and stores nothing new', async () => {
   const text = labResult(SAME_CONNECTION, 'ENH-1', 'MRN-E1', 'Lovelace', 'AL|AL');
-  const [accept, application] = await mllpAnswers(hospital.hl7Port, text, 2);
+  const [accept, application] = await mllpAnswers(hospital.hl7Port, text, 2, 120_000);
   assert.equal(ackCodes(accept!).msa, 'CA', accept);
   assert.equal(ackCodes(application!).msa, 'AA', application);
   assert.match(application!, /\rMSA\|AA\|ENH-1/);
@@ -66,7 +66,7 @@ test('CA, then AA on the same connection once final; a re-send gets both again a
   assert.equal(observation.status, 200);
   assert.equal(observation.body.meta.versionId, '1');
 
-  const again = await mllpAnswers(hospital.hl7Port, text, 2);
+  const again = await mllpAnswers(hospital.hl7Port, text, 2, 120_000);
   assert.deepEqual(
     again.map((ack) => ackCodes(ack).msa),
     ['CA', 'AA'],

@@ -9,13 +9,31 @@ const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
 
+/** A message in its MLLP frame. */
+export function mllpFrame(text: string): Buffer {
+  return Buffer.concat([Buffer.from([VT]), Buffer.from(text, 'utf8'), Buffer.from([FS, CR])]);
+}
+
+/** The texts of the complete frames in what arrived so far, and the incomplete rest. */
+export function takeMllpFrames(buffer: Buffer): { frames: string[]; rest: Buffer } {
+  const frames: string[] = [];
+  let rest = buffer;
+  for (;;) {
+    let end = rest.indexOf(FS);
+    while (end >= 0 && rest[end + 1] !== CR) end = rest.indexOf(FS, end + 1);
+    if (end < 0) return { frames, rest };
+    frames.push(rest.subarray(rest[0] === VT ? 1 : 0, end).toString('utf8'));
+    rest = rest.subarray(end + 2);
+  }
+}
+
 export interface MllpTarget {
   readonly host: string;
   readonly port: number;
 }
 
 export function sendMllpFrame(target: MllpTarget, text: string, timeoutMs = 10_000): Promise<void> {
-  const frame = Buffer.concat([Buffer.from([VT]), Buffer.from(text, 'utf8'), Buffer.from([FS, CR])]);
+  const frame = mllpFrame(text);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: target.host, port: target.port }, () => {
       socket.write(frame);
@@ -29,8 +47,8 @@ export function sendMllpFrame(target: MllpTarget, text: string, timeoutMs = 10_0
       else reject(err);
     };
     socket.on('data', (chunk: Buffer) => {
-      answer = Buffer.concat([answer, chunk]).subarray(-2);
-      if (answer.at(-2) === FS && answer.at(-1) === CR) {
+      answer = Buffer.concat([answer, chunk]);
+      if (takeMllpFrames(answer).frames.length > 0) {
         socket.destroy();
         settle();
       }
