@@ -64,17 +64,33 @@ program
 const hl7 = program.command('hl7').description('HL7 v2 over MLLP (docs/HL7V2.md)');
 hl7
   .command('send <file>')
-  .description("send an HL7 v2 message file to a node's MLLP listener and print the ACK (exit 1 unless AA)")
+  .description(
+    "send an HL7 v2 message file to a node's MLLP listener and print the ACK (exit 1 unless AA or CA)",
+  )
   .option('--host <host>', 'the listener', '127.0.0.1')
   .option('--port <port>', 'its port', integer(1, 65535), HL7_PORT_DEFAULT)
   .option('--ca <file>', "MLLP over TLS: the CA (PEM) the listener's certificate chains to")
   .option('--cert <file>', 'mutual TLS: this sender’s certificate (PEM)')
   .option('--key <file>', 'mutual TLS: its private key (PEM)')
   .option('--timeout <ms>', 'how long to wait for the ACK', integer(1, 600_000), 60_000)
+  .option(
+    '--answers <n>',
+    'enhanced mode: wait for this many ACKs on the connection (2: the CA, then the application ACK)',
+    integer(1, 2),
+    1,
+  )
   .action(
     async (
       file: string,
-      opts: { host: string; port: number; ca?: string; cert?: string; key?: string; timeout: number },
+      opts: {
+        host: string;
+        port: number;
+        ca?: string;
+        cert?: string;
+        key?: string;
+        timeout: number;
+        answers: number;
+      },
     ) => {
       await runHl7Send({ file, ...opts, timeoutMs: opts.timeout });
     },

@@ -1,6 +1,7 @@
 // HL7 v2 in the CLI: `carechain node`'s MLLP listener (composed here from node.json's hl7 section), and
 // `carechain hl7 send <file>`, which sends a message file to a listener as an interface engine would
-// and prints the ACK, one segment a line (exit 0 on AA or CA, 1 otherwise).
+// and prints the ACK, one segment a line (exit 0 on AA or CA, 1 otherwise); `--answers 2` waits, in
+// enhanced mode, for the application ACK after the CA.
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Hl7Listener } from '../../api/hl7-listener.ts';
@@ -11,7 +12,7 @@ import type { CarechainNode } from '../../node/node.ts';
 import type { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
 import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
-import { ackCodes, mllpExchange, onTheWire } from '../mllp-client.ts';
+import { ackCodes, mllpAnswers, onTheWire } from '../mllp-client.ts';
 import { hl7HoldHook } from '../test-hooks.ts';
 
 /** Starts the node's MLLP listener and says where; stop() closes it. */
@@ -69,6 +70,8 @@ export async function runHl7Send(options: {
   cert?: string;
   key?: string;
   timeoutMs: number;
+  /** ACKs to wait for on the connection: 2 in enhanced mode for the CA and the application ACK. */
+  answers?: number;
 }): Promise<void> {
   const text = onTheWire(readFileSync(options.file, 'utf8'));
   const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path, 'utf8'));
@@ -81,11 +84,10 @@ export async function runHl7Send(options: {
           ...(options.cert === undefined ? {} : { cert: read(options.cert)! }),
           ...(options.key === undefined ? {} : { key: read(options.key)! }),
         };
-  const ack = await mllpExchange(options.port, text, options.timeoutMs, {
+  const acks = await mllpAnswers(options.port, text, options.answers ?? 1, options.timeoutMs, {
     host: options.host,
     ...(tls === undefined ? {} : { tls }),
   });
-  console.log(ack.split('\r').filter(Boolean).join('\n'));
-  const { msa } = ackCodes(ack);
-  if (msa !== 'AA' && msa !== 'CA') process.exitCode = 1;
+  console.log(acks.map((ack) => ack.split('\r').filter(Boolean).join('\n')).join('\n\n'));
+  if (acks.some((ack) => !['AA', 'CA'].includes(ackCodes(ack).msa))) process.exitCode = 1;
 }
