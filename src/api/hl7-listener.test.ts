@@ -12,18 +12,26 @@ import { parseEr7 } from '../app/hl7/er7.ts';
 import { readHeader } from '../app/hl7/messages.ts';
 import { issueCertificate, x509 } from '../node/certificates.ts';
 import { makeApiCertificates } from '../node/api-tls.ts';
-import { ackCodes, mllpExchange } from '../../test/harness/mllp.ts';
+import { ackCodes, mllpAnswers, mllpExchange } from '../../test/harness/mllp.ts';
 import { Hl7Listener } from './hl7-listener.ts';
 import type { Hl7Outcome } from '../services/hl7/ingest.ts';
+import type { AckChannel } from '../services/hl7/enhanced.ts';
 
 const MESSAGE = 'MSH|^~\\&|LIS|LAB|CC|HOSP|20260101||ORU^R01|CTRL-7|P|2.5.1\rPID|1||42^^^X^MR';
 
 const echo = {
   isConfigured: () => true,
-  handle: (text: string): Promise<Hl7Outcome> => {
+  handle: (text: string, channel?: AckChannel): Promise<Hl7Outcome> => {
     const header = readHeader(parseEr7(text));
-    const ack = buildAck({ header, code: 'AA', timestamp: '20260101000000+0000', controlId: 'ACK-1' });
-    return Promise.resolve({ ack, code: 'AA', sender: header.sender, controlId: header.controlId });
+    const ackOf = (code: 'AA' | 'CA') =>
+      buildAck({ header, code, timestamp: '20260101000000+0000', controlId: 'ACK-1' });
+    const outcome = { sender: header.sender, controlId: header.controlId };
+    // Enhanced mode, as the ingest answers it: CA now, the application ACK later on the same channel.
+    if (header.applicationAckType === 'AL') {
+      setTimeout(() => channel?.send(ackOf('AA')), 50);
+      return Promise.resolve({ ...outcome, ack: ackOf('CA'), code: 'CA' });
+    }
+    return Promise.resolve({ ...outcome, ack: ackOf('AA'), code: 'AA' });
   },
 };
 const logger = pino({ level: 'silent' });
@@ -96,6 +104,13 @@ test('a framed message is answered with a framed ACK naming its control id', asy
   const ack = await mllpExchange(plainPort, MESSAGE);
   assert.equal(ackCodes(ack).msa, 'AA');
   assert.match(ack, /\rMSA\|AA\|CTRL-7\r?$/);
+});
+
+test('enhanced mode: the application ACK comes on the same connection after the CA', async () => {
+  const enhanced = MESSAGE.replace('|P|2.5.1', '|P|2.5.1|||AL|AL');
+  const [accept, application] = await mllpAnswers(plainPort, enhanced, 2, 10_000);
+  assert.equal(ackCodes(accept!).msa, 'CA');
+  assert.equal(ackCodes(application!).msa, 'AA');
 });
 
 test('a frame that is not an HL7 message is answered AR, and the connection still serves', async () => {
