@@ -337,6 +337,15 @@ function compactLinks(resource: Json, links: Record<string, readonly Json[]>): J
   return { ...resource, ...Object.fromEntries(present) };
 }
 
+/** An order being read: its ORC and OBR, where it starts, and the OBXs and SPMs after it. */
+interface OpenOrder {
+  orc?: Segment;
+  obr?: Segment;
+  readonly position: number;
+  readonly info: Json[];
+  readonly specimens: Json[];
+}
+
 interface OrderContext {
   readonly header: MessageHeader;
   readonly patient: Json;
@@ -356,8 +365,7 @@ function mapOrders(message: Er7Message, context: OrderContext, writeOnce: Set<st
   const visit = encounterOf(message, header, patient, patientKey);
   const out: Json[] = visit === undefined ? [] : [visit.resource];
   if (visit !== undefined) writeOnce.add(String(visit.ref.reference));
-  type Order = { orc?: Segment; obr?: Segment; position: number; info: Json[]; specimens: Json[] };
-  let order: Order | undefined;
+  let order: OpenOrder | undefined;
   let count = 0;
   const close = () => {
     if (order === undefined) return;
