@@ -116,3 +116,21 @@ test('held, then restarted: what was accepted is processed in order and its ACKs
     storage.close();
   }
 });
+
+test('a bounded inbox: past its limit a new message is answered CE, a re-send of an accepted one CA', () => {
+  const storage = new MemoryStorage();
+  const log = new Hl7MessageLog(storage.open('hl7'), inboxKeyOf(new Uint8Array(32)));
+  const senders = new Map([['LAB', { facility: 'LAB', practitioner: PRACTITIONER }]]);
+  const work = processing();
+  const acks = new EnhancedAcks({ log, clock: systemClock, senders, settle: work.settle, hold: true, pendingMax: 2 });
+  const accept = (id: string) => acks.accept(headerOf(message(id)), keyOf(id), message(id));
+  assert.equal(accept('B-1').code, 'CA');
+  assert.equal(accept('B-2').code, 'CA');
+  const refused = accept('B-3');
+  assert.equal(refused.code, 'CE');
+  assert.equal(refused.error?.code, '207');
+  assert.equal(log.inboxEntry(keyOf('B-3')), undefined, 'nothing kept of a message answered CE');
+  assert.equal(accept('B-1').code, 'CA');
+  log.close();
+  storage.close();
+});

@@ -10,7 +10,7 @@
 // in order per sender, retried until it is delivered; else back on the connection the message came on,
 // while that is open; else it waits in the inbox for the sender to re-send the message.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ackCodeOf, isAckWanted, type AckCode } from '../../app/hl7/ack.ts';
+import { ackCodeOf, isAckWanted, type AckCode, type AckError } from '../../app/hl7/ack.ts';
 import { readHeader, type MessageHeader } from '../../app/hl7/messages.ts';
 import { parseEr7 } from '../../app/hl7/er7.ts';
 import type { Clock } from '../../node/env.ts';
@@ -28,6 +28,8 @@ export interface AckChannel {
 /** What the accept step answers on the connection: the accept ACK's code, and an ACK to send after it. */
 export interface Accepted {
   readonly code: AckCode;
+  /** Why it is CE. */
+  readonly error?: AckError;
   /** The application ACK of a message answered before (a re-send), sent right after the CA. */
   readonly then?: string;
 }
@@ -36,12 +38,19 @@ export interface Accepted {
 export type Settle = (text: string, key: MessageKey) => Promise<{ ack: string; code: AckCode }>;
 
 const RETRY_MS_MAX = 30_000;
+/**
+ * Messages accepted and not answered yet, at most. In original mode a connection waits for its ACK, so
+ * the connection cap bounds the work in flight; in enhanced mode the CA comes at once, and this does.
+ */
+export const PENDING_MAX = 2_000;
 
 export class EnhancedAcks {
   /** Live connections waiting for a message's application ACK, by message key. */
   private readonly waiting = new Map<string, Set<AckChannel>>();
   private readonly deliveries = new KeyedQueue();
   private stopped = false;
+  /** Accepted and not answered yet. */
+  private pending = 0;
 
   constructor(
     private readonly deps: {
@@ -54,6 +63,8 @@ export class EnhancedAcks {
       readonly onError?: (err: unknown) => void;
       /** Each application ACK's code and the time from the message's arrival to it (metrics). */
       readonly observe?: (sender: string, code: AckCode, seconds: number) => void;
+      /** PENDING_MAX unless a test says otherwise. */
+      readonly pendingMax?: number;
     },
   ) {}
 
@@ -72,8 +83,13 @@ export class EnhancedAcks {
       if (logged !== undefined) {
         return isAckWanted(header.applicationAckType, 'AA') ? { code: 'CA', then: logged } : { code: 'CA' };
       }
+      if (this.pending >= (this.deps.pendingMax ?? PENDING_MAX)) {
+        const why = 'the node has too many messages waiting to be processed; send this one again later';
+        return { code: 'CE', error: { code: '207', text: why } };
+      }
       const nowMs = this.deps.clock.nowMs();
       this.deps.log.accept(key, text, nowMs);
+      this.pending += 1;
       if (!this.deps.hold) void this.process(key, text, header.applicationAckType, nowMs);
     }
     // New, or accepted before and still being processed: its application ACK will come.
@@ -84,9 +100,14 @@ export class EnhancedAcks {
   /** After a start: delivers what was answered and not delivered, then processes what was not answered. */
   resume(): void {
     for (const entry of this.deps.log.undelivered()) this.deliver(entry.key, entry.applicationAck!);
+    const unanswered = this.deps.log.unanswered();
+    this.pending += unanswered.length;
     if (this.deps.hold) return;
-    for (const entry of this.deps.log.unanswered()) {
-      if (entry.text === undefined) continue;
+    for (const entry of unanswered) {
+      if (entry.text === undefined) {
+        this.pending -= 1;
+        continue;
+      }
       const { applicationAckType } = readHeader(parseEr7(entry.text));
       void this.process(entry.key, entry.text, applicationAckType, entry.receivedAtMs);
     }
@@ -113,6 +134,8 @@ export class EnhancedAcks {
     } catch (err) {
       // Left unanswered in the inbox: processed again when the node next starts.
       this.deps.onError?.(err);
+    } finally {
+      this.pending -= 1;
     }
   }
 

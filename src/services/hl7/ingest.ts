@@ -143,7 +143,11 @@ export class Hl7Ingest {
     const key = keyOf(mapped.header, text);
     if (isEnhancedMode(mapped.header)) {
       const accepted = this.enhanced.accept(mapped.header, key, text, channel);
-      const outcome = this.answer(mapped.header, accepted.code);
+      const answered = this.answer(mapped.header, accepted.code, accepted.error);
+      // MSH-15 says whether the sender wants the accept ACK (ER: only a CE, SU: only a CA …).
+      const outcome = isAckWanted(mapped.header.acceptAckType, accepted.code)
+        ? answered
+        : { ...answered, ack: undefined };
       return accepted.then === undefined ? outcome : { ...outcome, then: accepted.then };
     }
     return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
