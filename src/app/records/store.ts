@@ -19,6 +19,8 @@
 //   records/erasure-queue-count                        → number of erasure requests on the whole chain
 //   records/erasure-queue/<n>                          → ErasureQueueEntry of the n-th (every custodian's
 //                                                        node works through this list: erasure-jobs.ts)
+//   records/merged/<recordId>                          → MergeRecord: the Patient record it was merged
+//                                                        into (merge.ts, HL7 ADT^A40)
 //
 // The state has point reads only, so the counters and indexes are what make listing possible. Event ids
 // live in the custodian's namespace (like consent ids in the patient's): an id seen in the mempool cannot

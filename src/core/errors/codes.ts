@@ -293,6 +293,7 @@ export const ERROR_CATALOGUE = {
   'records.no_write_consent': { status: 422, message: 'records: no write consent' },
   'records.not_clinical': { status: 422, message: 'records: not clinical' },
   'records.not_custodian': { status: 422, message: 'records: not custodian' },
+  'records.not_mergeable': { status: 422, message: 'records: not mergeable' },
   'records.not_node': { status: 422, message: 'records: not node' },
   'records.not_patient': { status: 422, message: 'records: not patient' },
   'records.nothing_to_erase': { status: 422, message: 'records: nothing to erase' },

@@ -327,6 +327,8 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
     staff:
       'Your organisation does not keep this patient’s records; only the organisation that does can change them.',
   },
+  'records.not_mergeable':
+    'Only two Patient records of your organisation, neither merged away already, can be merged.',
   'records.not_node': `Only an organisation’s node can record this. ${TRY_AGAIN}`,
   'records.not_patient': {
     patient: 'Only you can ask for your own records to be erased.',
