@@ -11,7 +11,12 @@ import { answerAsFhir } from '../errors.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import type { Caller } from '../../services/auth/caller.ts';
 import { capabilityStatement } from '../../services/fhir/capability.ts';
-import { FHIR_JSON_CONTENT_TYPE, FhirError } from '../../services/fhir/operation-outcome.ts';
+import {
+  FHIR_JSON_CONTENT_TYPE,
+  FhirError,
+  operationOutcome,
+  type Issue,
+} from '../../services/fhir/operation-outcome.ts';
 import {
   everythingBundle,
   historyBundle,
@@ -181,6 +186,15 @@ export function registerFhirRoutes(
             .send(sealed);
         }
       }
+      // A Patient merged into another (HL7 ADT^A40, records.merge): the read goes there.
+      const moved = gateway.movedTo(who, request.params.type, request.params.id);
+      if (moved !== undefined) {
+        return reply
+          .code(301)
+          .header('location', `${baseUrl}/${moved}`)
+          .header('content-type', FHIR_JSON_CONTENT_TYPE)
+          .send(operationOutcome([movedIssue(moved)]));
+      }
       const resource = await gateway.read(who, request.params.type, request.params.id, purposeOf(request));
       return sendResource(reply, resource);
     });
@@ -269,4 +283,9 @@ function sendResource(reply: FastifyReply, resource: Record<string, unknown>): F
     .header('content-type', FHIR_JSON_CONTENT_TYPE)
     .header('cache-control', 'no-store')
     .send(resource);
+}
+
+/** The OperationOutcome of a redirect to the Patient a read one was merged into. */
+function movedIssue(moved: string): Issue {
+  return { severity: 'information', code: 'informational', diagnostics: `merged into ${moved}` };
 }

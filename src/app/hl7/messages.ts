@@ -1,5 +1,5 @@
-// Message maps after the HL7 V2-to-FHIR IG (ADT_A01 / A03 / A04 / A08, ORU_R01, VXU_V04, MDM_T02,
-// ORM_O01, OML_O21): which segments
+// Message maps after the HL7 V2-to-FHIR IG (ADT_A01 / A03 / A04 / A08, ADT_A39 for A40, ORU_R01, VXU_V04,
+// MDM_T02, ORM_O01, OML_O21): which segments
 // become which resources, how they refer to each other, and the ids they are written under. Pure and
 // deterministic, so a re-sent message maps to the same ids and a later message about the same patient
 // (A08 after A01, an ORU after an admission) updates the same Patient and Encounter:
@@ -13,7 +13,7 @@
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import type { Json } from './datatypes.ts';
-import { parseEr7, segment, Er7Error, type Er7Message, type Segment } from './er7.ts';
+import { parseEr7, segment, Er7Error, type Er7Message, type Repetition, type Segment } from './er7.ts';
 import {
   al1ToAllergyIntolerance,
   dg1ToCondition,
@@ -81,6 +81,8 @@ export interface MappedMessage {
    * make a new version of the patient's demographics (only an ADT does), nor of the order its ORM wrote.
    */
   readonly writeOnce: ReadonlySet<string>;
+  /** ADT^A40: the prior Patient (MRG-1) to merge into this message's Patient (PID-3). */
+  readonly merge?: { readonly fromPatientId: string };
 }
 
 export const SUPPORTED_TYPES = [
@@ -88,6 +90,7 @@ export const SUPPORTED_TYPES = [
   'ADT^A03',
   'ADT^A04',
   'ADT^A08',
+  'ADT^A40',
   'ORU^R01',
   'VXU^V04',
   'MDM^T02',
@@ -132,7 +135,7 @@ export function mapHl7Message(text: string): MappedMessage {
       segment: 'PID',
     });
   }
-  const patientKey = patientKeyOf(pid);
+  const patientKey = identifierKeyOf(pid.repetitions(3)[0], 'PID', 3, 'patient identifier list');
   const ids = idMaker(header, patientKey);
   const patientId = resourceId(header.sender, 'Patient', patientKey);
   const patient = pidToPatient(pid, patientId);
@@ -141,7 +144,9 @@ export function mapHl7Message(text: string): MappedMessage {
   const orders = orderIdMaker(header, patientKey, ids);
   const writeOnce = new Set<string>(kind === 'ADT' ? [] : [`Patient/${patientId}`]);
   const body =
-    kind === 'ADT'
+    header.type === 'ADT^A40'
+      ? [] // the surviving Patient, and the merge
+      : kind === 'ADT'
       ? mapAdt(message, header, ref, ids, patientKey)
       : kind === 'ORU'
         ? mapOru(message, ref, ids, orders, writeOnce)
@@ -150,7 +155,25 @@ export function mapHl7Message(text: string): MappedMessage {
           : kind === 'VXU'
             ? mapVxu(message, ref, ids)
             : mapOrders(message, { header, patient: ref, ids, orders, patientKey }, writeOnce);
-  return { header, patientId, resources: [patient, ...body], writeOnce };
+  const merge = header.type === 'ADT^A40' ? { fromPatientId: priorPatientId(message, header, patientId) } : {};
+  return { header, patientId, resources: [patient, ...body], writeOnce, ...merge };
+}
+
+/** ADT^A40: the Patient MRG-1 names, by the same key as PID-3's (it must be another one). */
+function priorPatientId(message: Er7Message, header: MessageHeader, patientId: string): string {
+  const mrg = segment(message, 'MRG');
+  if (mrg === undefined) {
+    throw new MappingError('AE', '100', 'an ADT^A40 needs an MRG segment', { segment: 'MRG' });
+  }
+  const key = identifierKeyOf(mrg.repetitions(1)[0], 'MRG', 1, 'prior patient identifier list');
+  const prior = resourceId(header.sender, 'Patient', key);
+  if (prior === patientId) {
+    throw new MappingError('AE', '100', 'MRG-1 names the patient PID-3 names: nothing to merge', {
+      segment: 'MRG',
+      field: 1,
+    });
+  }
+  return prior;
 }
 
 function checkHeader(header: MessageHeader): void {
@@ -188,13 +211,10 @@ function checkHeader(header: MessageHeader): void {
   }
 }
 
-function patientKeyOf(pid: Segment): string {
-  const first = pid.repetitions(3)[0];
+/** A patient's key: its first identifier's value and assigning authority (CX.1, CX.4.1, CX.4.2). */
+function identifierKeyOf(first: Repetition | undefined, name: string, field: number, what: string): string {
   if (first === undefined || first.get(1) === '') {
-    throw new MappingError('AE', '101', 'PID-3 (patient identifier list) is required', {
-      segment: 'PID',
-      field: 3,
-    });
+    throw new MappingError('AE', '101', `${name}-${field} (${what}) is required`, { segment: name, field });
   }
   return `${first.get(1)}\n${first.get(4, 1)}\n${first.get(4, 2)}`;
 }

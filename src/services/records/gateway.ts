@@ -9,7 +9,7 @@
 // Record ids are 32 random bytes in hex, also used as the FHIR id (a valid FHIR id), so the chain's
 // record head is the index from `Type/id` to the patient: no second table can drift from the chain.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { authorize } from '../auth/caller.ts';
+import { authorize, type Caller } from '../auth/caller.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { QueryInput } from '../fhir/search.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
@@ -28,7 +28,7 @@ import { searchRecords } from './search.ts';
 import type { SearchPort, SearchResult } from './search-port.ts';
 import { PURPOSES_OF_USE } from '../../app/consent/types.ts';
 import { actorOf } from '../../app/membership/queries.ts';
-import type { RecordHead } from '../../app/records/index.ts';
+import { mergedInto, type RecordHead } from '../../app/records/index.ts';
 import { fromUtf8, toHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { signTx, TxError } from '../../core/tx.ts';
@@ -377,6 +377,36 @@ export class RecordsGateway {
   }
 
   /** The record if it is of this type and held by this custodian; 404 otherwise (never someone else's). */
+  /**
+   * HL7 ADT^A40: the prior Patient held here is merged into the surviving one (records.merge, app/records/
+   * merge.ts), on the caller's word; the chain checks that they are this custodian's clinical staff.
+   */
+  async mergePatients(caller: Caller, fromId: string, intoId: string): Promise<void> {
+    if (caller.kind !== 'practitioner') throw FhirError.forbidden('only clinical staff merge patients');
+    authorize(caller, 'Patient', 'u');
+    const from = this.heldRecord('Patient', fromId);
+    const into = this.heldRecord('Patient', intoId);
+    await this.commit('records.merge', {
+      custodianOrgId: this.custodianOrgId,
+      practitioner: caller.publicKey,
+      fromRecordId: from.recordId,
+      intoRecordId: into.recordId,
+    });
+  }
+
+  /**
+   * Where a read of a merged Patient goes: `Patient/<record id>` of the one it was merged into (a record
+   * id is a FHIR id this node reads, and the chain names the surviving record by it); undefined when the
+   * Patient is not held here or was not merged.
+   */
+  movedTo(caller: GatewayCaller, type: string, id: string): string | undefined {
+    if (type !== 'Patient') return undefined;
+    if (caller.kind !== 'node') authorize(caller, type, 'r');
+    const head = heldRecordOf(this.node.ledger.state, this.custodianOrgId, type, id);
+    const merge = head === undefined ? undefined : mergedInto(this.node.ledger.state, head.recordId);
+    return merge === undefined ? undefined : `Patient/${merge.intoRecordId}`;
+  }
+
   private heldRecord(type: string, id: string): RecordHead {
     const head = heldRecordOf(this.node.ledger.state, this.custodianOrgId, type, id);
     if (head === undefined) throw FhirError.notFound(`${type}/${id} is not held here`);
