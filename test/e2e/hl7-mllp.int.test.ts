@@ -33,8 +33,12 @@ const samples = readdirSync(sharedTestdata('hl7v2'))
     const text = onTheWire(readFileSync(sharedTestdata('hl7v2', name), 'utf8'));
     return { name, text, header: readHeader(parseEr7(text)) };
   });
-const supported = samples.filter((s) => (SUPPORTED_TYPES as readonly string[]).includes(s.header.type));
-const unsupported = samples.filter((s) => !supported.includes(s));
+const isSupported = (s: (typeof samples)[number]) =>
+  (SUPPORTED_TYPES as readonly string[]).includes(s.header.type);
+// An A40 merges a patient the node must hold already (the sample's prior patient is in no sample): the
+// merge has its own test below.
+const supported = samples.filter((s) => isSupported(s) && s.header.type !== 'ADT^A40');
+const unsupported = samples.filter((s) => !isSupported(s));
 
 let hospital: Hl7Node;
 let hl7Port = 0;
@@ -123,6 +127,46 @@ test('every supported sample of ../shared/testdata/hl7v2 is acknowledged AA (CA 
     }
     await assertStored(mapped, sample.name);
   }
+});
+
+test('ADT^A40 merges two patients on chain, and a read of the merged id redirects to the surviving one', async () => {
+  const admit = (mrn: string, family: string, controlId: string) =>
+    [
+      `MSH|^~\\&|PAS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207140000+0000||ADT^A01^ADT_A01|${controlId}|P|2.5.1`,
+      `PID|1||${mrn}^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||${family}^Ines||19650101|F`,
+    ].join('\r');
+  const prior = admit('MRN-A40-OLD', 'Duplicata', 'E2E-A40-1');
+  const surviving = admit('MRN-A40-NEW', 'Duplicata', 'E2E-A40-2');
+  for (const text of [prior, surviving]) assert.equal(ackCodes(await mllpExchange(hl7Port, text)).msa, 'AA');
+  const merge = [
+    `MSH|^~\\&|PAS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207141000+0000||ADT^A40^ADT_A39|E2E-A40-3|P|2.5.1`,
+    'EVN|A40|20261207141000+0000',
+    'PID|1||MRN-A40-NEW^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||Duplicata^Ines||19650101|F',
+    'MRG|MRN-A40-OLD^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR',
+  ].join('\r');
+  // A merge of a patient the node does not hold is AE and changes nothing.
+  const stranger = merge.replace('MRG|MRN-A40-OLD', 'MRG|MRN-A40-NONE').replace('E2E-A40-3', 'E2E-A40-4');
+  const refused = ackCodes(await mllpExchange(hl7Port, stranger));
+  assert.deepEqual([refused.msa, refused.err], ['AE', '204']);
+
+  const ack = await mllpExchange(hl7Port, merge);
+  assert.equal(ackCodes(ack).msa, 'AA', ack);
+  const priorId = mapHl7Message(prior).patientId;
+  const moved = await fetch(`${hospital.net.url('hospital')}/fhir/R4/Patient/${priorId}`, {
+    headers: { authorization: `Bearer ${hospital.token}` },
+    redirect: 'manual',
+  });
+  assert.equal(moved.status, 301);
+  const location = moved.headers.get('location') ?? '';
+  assert.match(location, /\/fhir\/R4\/Patient\/[0-9a-f]{64}$/);
+  const followed = await fetch(location, { headers: { authorization: `Bearer ${hospital.token}` } });
+  assert.equal(followed.status, 200);
+  const patient = (await followed.json()) as { id: string; identifier: { value: string }[] };
+  assert.equal(patient.id, mapHl7Message(surviving).patientId);
+  assert.ok(patient.identifier.some((i) => i.value === 'MRN-A40-NEW'));
+  // The surviving patient reads as ever; a re-sent A40 is answered as before and merges nothing again.
+  assert.equal((await read('Patient', mapHl7Message(surviving).patientId)).status, 200);
+  assert.equal(await mllpExchange(hl7Port, merge), ack);
 });
 
 test('unsupported message types are refused AR with an ERR that says so', async () => {

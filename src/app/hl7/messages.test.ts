@@ -286,6 +286,39 @@ test('ORU^R01 with an ORC: the report is basedOn the ServiceRequest the order me
   assert.equal(byType(bare.resources, 'DiagnosticReport')[0]!.basedOn, undefined);
 });
 
+test('ADT^A40: the surviving Patient (PID-3) and the prior one to merge into it (MRG-1)', () => {
+  const merge = [
+    'MSH|^~\\&|PAS|GOOD HEALTH^2.16.840.1.113883.19.5^ISO|CARECHAIN|NODE|20261207150000+0000||ADT^A40^ADT_A39|MRG-0001|P|2.5.1',
+    'EVN|A40|20261207150000+0000',
+    'PID|1||MRN-77^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||O\\S\\Brien^Siobhan||19790304|F',
+    'MRG|MRN-12^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR',
+    'PV1|1|I',
+  ].join('\r');
+  const mapped = mapHl7Message(merge);
+  assert.deepEqual(
+    mapped.resources.map((r) => r.resourceType),
+    ['Patient'],
+  );
+  // The surviving patient is the admission's (same PID-3 at the same facility); the prior one is the
+  // Patient an admission under MRN-12 would have written.
+  assert.equal(mapped.patientId, mapHl7Message(ADMISSION).patientId);
+  const prior = mapHl7Message(ADMISSION.replace('PID|1||MRN-77', 'PID|1||MRN-12')).patientId;
+  assert.deepEqual(mapped.merge, { fromPatientId: prior });
+  assert.equal(mapHl7Message(ADMISSION).merge, undefined);
+  const refused: [string, string][] = [
+    [merge.replace(/MRG\|[^\r]*\r/, ''), '100'],
+    [merge.replace('MRG|MRN-12', 'MRG|'), '101'],
+    [merge.replace('MRG|MRN-12', 'MRG|MRN-77'), '100'],
+  ];
+  for (const [text, code] of refused) {
+    assert.throws(
+      () => mapHl7Message(text),
+      (err: unknown) => err instanceof MappingError && err.ack === 'AE' && err.code === code,
+      code,
+    );
+  }
+});
+
 test('ids are deterministic, FHIR ids, and differ by facility, message and position', () => {
   const a = mapHl7Message(LAB).resources.map((r) => r.id);
   assert.deepEqual(
@@ -301,7 +334,8 @@ test('refusals: unsupported types AR 200/201, broken headers AR, missing data AE
   const cases: [string, 'AE' | 'AR', string][] = [
     [ADMISSION.replace('ADT^A01^ADT_A01', 'SIU^S12^SIU_S12'), 'AR', '200'],
     [ADMISSION.replace('ADT^A01^ADT_A01', 'ORM^O02^ORM_O02'), 'AR', '201'],
-    [ADMISSION.replace('ADT^A01^ADT_A01', 'ADT^A40^ADT_A39'), 'AR', '201'],
+    [ADMISSION.replace('ADT^A01^ADT_A01', 'ADT^A41^ADT_A39'), 'AR', '201'],
+    [ADMISSION.replace('ADT^A01^ADT_A01', 'ADT^A40^ADT_A39'), 'AE', '100'],
     [ADMISSION.replace('ADM-0001', ''), 'AR', '101'],
     [ADMISSION.replace('|2.5.1', '|3.0'), 'AR', '203'],
     [ADMISSION.replace('PID|1||MRN-77', 'PID|1||'), 'AE', '101'],

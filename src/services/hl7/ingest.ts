@@ -195,8 +195,19 @@ export class Hl7Ingest {
         text: "the sender's practitioner is not active clinical staff of this custodian",
       });
     }
+    const { merge } = mapped;
+    const custodian = this.deps.gateway.custodianOrgId;
+    // Decide before writing: an A40 whose prior patient is not held here writes nothing.
+    if (merge !== undefined && heldRecordOf(this.deps.node.ledger.state, custodian, 'Patient', merge.fromPatientId) === undefined) {
+      return this.answer(header, 'AE', {
+        code: '204',
+        text: 'MRG-1 names a patient this node does not hold',
+        location: { segment: 'MRG', field: 1 },
+      });
+    }
     try {
       await this.deps.gateway.bundle(caller, this.transaction(mapped));
+      if (merge !== undefined) await this.deps.gateway.mergePatients(caller, merge.fromPatientId, mapped.patientId);
       const outcome = this.answer(header, 'AA');
       this.deps.log.put(key, outcome.ack, this.deps.clock.nowMs());
       return outcome;
