@@ -22,6 +22,22 @@ test('a sender may name where it takes application ACKs (enhanced mode)', () => 
   assert.deepEqual(config?.senders, [{ ...sender, ackTo }]);
 });
 
+test('feeds: downstream systems the custodian sends its committed records to', () => {
+  const feed = { name: 'LEGACY EHR', host: '127.0.0.1', port: 2576 };
+  assert.deepEqual(parseHl7Config({ senders: [], feeds: [feed] }, 'node.json')?.feeds, [feed]);
+  const refused = [
+    [feed, feed],
+    [{ ...feed, port: 0 }],
+    [{ ...feed, name: 'a/b' }],
+    [{ ...feed, tls: {} }],
+    [{ ...feed, host: '10.0.0.9' }],
+    'x',
+  ];
+  for (const feeds of refused) {
+    assert.throws(() => parseHl7Config({ senders: [], feeds }, 'node.json'), /feed/, JSON.stringify(feeds));
+  }
+});
+
 test('off loopback only with TLS; TLS paths are resolved against the config folder', () => {
   assert.throws(() => parseHl7Config({ host: '0.0.0.0', senders: [sender] }, 'node.json'), /clear text/);
   const config = parseHl7Config(

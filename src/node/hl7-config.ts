@@ -5,7 +5,8 @@
 //
 //   "hl7": { "host": "127.0.0.1", "port": 2575,
 //            "senders": [{ "facility": "GOOD HEALTH LAB", "practitioner": "<ed25519 public key, hex>" }],
-//            "tls": { "cert": "tls/hl7-cert.pem", "key": "tls/hl7-key.pem", "clientCa": "tls/senders-ca.pem" } }
+//            "tls": { "cert": "tls/hl7-cert.pem", "key": "tls/hl7-key.pem", "clientCa": "tls/senders-ca.pem" },
+//            "feeds": [{ "name": "LEGACY EHR", "host": "127.0.0.1", "port": 2576 }] }
 //
 // MLLP carries PHI in clear text unless `tls` is set: like the API (api-tls.ts), a listener off loopback
 // without TLS is refused. With `clientCa`, TLS is mutual: a sender must present a certificate that chain
@@ -41,11 +42,25 @@ export interface Hl7TlsFiles {
   readonly clientCa?: string;
 }
 
+/**
+ * A downstream system subscribed to this custodian's committed records as HL7 v2 (the outbound feed):
+ * Patients as ADT, DiagnosticReports with their Observations as ORU^R01, over MLLP to host:port.
+ */
+export interface Hl7Feed {
+  /** MSH-6 of what it is sent, and the feed's name in the outbox. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export const HL7_FEEDS_MAX = 16;
+
 export interface Hl7Config {
   readonly host: string;
   readonly port: number;
   readonly senders: readonly Hl7Sender[];
   readonly tls?: Hl7TlsFiles;
+  readonly feeds?: readonly Hl7Feed[];
 }
 
 export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7Config | undefined {
@@ -79,7 +94,42 @@ export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7C
   if (tls === undefined && !isLoopbackHost(host)) {
     throw invalid(`would take PHI in clear text on ${host}: set hl7.tls, or listen on 127.0.0.1`);
   }
-  return { host, port: port as number, senders, ...(tls === undefined ? {} : { tls }) };
+  const feeds = parseFeeds((raw as { feeds?: unknown }).feeds, invalid);
+  return {
+    host,
+    port: port as number,
+    senders,
+    ...(tls === undefined ? {} : { tls }),
+    ...(feeds === undefined ? {} : { feeds }),
+  };
+}
+
+function parseFeeds(value: unknown, invalid: (why: string) => Error): Hl7Feed[] | undefined {
+  if (value === undefined) return undefined;
+  const why = `feeds must be a list of at most ${HL7_FEEDS_MAX} { "name", "host", "port" }, each name once`;
+  if (!Array.isArray(value) || value.length > HL7_FEEDS_MAX) throw invalid(why);
+  const feeds = value.map((f: unknown): Hl7Feed => {
+    const feed = f as Partial<Record<string, unknown>> | null;
+    const target = parseAckTo(feed === null ? undefined : { host: feed.host, port: feed.port }, () =>
+      invalid(why),
+    );
+    if (
+      target === undefined ||
+      typeof feed?.name !== 'string' ||
+      !/^[A-Za-z0-9 ._-]{1,64}$/.test(feed.name) ||
+      Object.keys(feed).some((k) => !['name', 'host', 'port'].includes(k))
+    ) {
+      throw invalid(why);
+    }
+    // What a feed sends is PHI: in clear text only over loopback (a local tunnel), as MLLP over TLS
+    // for feeds is not built yet.
+    if (!isLoopbackHost(target.host)) {
+      throw invalid(`feed ${feed.name} would send PHI in clear text to ${target.host}: feeds are loopback only`);
+    }
+    return { name: feed.name, ...target };
+  });
+  if (new Set(feeds.map((f) => f.name)).size !== feeds.length) throw invalid(why);
+  return feeds;
 }
 
 function parseAckTo(value: unknown, invalid: () => Error): Hl7Sender['ackTo'] {

@@ -23,6 +23,8 @@ export interface Hl7Node {
 export interface Hl7NodeOptions {
   /** Senders that take application ACKs on a listener of their own (node.json senders[].ackTo). */
   readonly ackTo?: Readonly<Record<string, { host: string; port: number }>>;
+  /** Downstream systems the hospital sends its committed records to (node.json hl7.feeds). */
+  readonly feeds?: readonly { name: string; host: string; port: number }[];
   /** Environment of the node process (a test hook such as CARECHAIN_TEST_HL7_HOLD). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -49,7 +51,11 @@ export async function startHl7Node(
       practitioner: practitioner.publicKey,
       ...(options.ackTo?.[facility] === undefined ? {} : { ackTo: options.ackTo[facility] }),
     }));
-    writeFileSync(path, JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders } }));
+    const feeds = options.feeds === undefined ? {} : { feeds: options.feeds };
+    writeFileSync(
+      path,
+      JSON.stringify({ ...config, hl7: { host: '127.0.0.1', port: hl7Port, senders, ...feeds } }),
+    );
     node = await startNodeProcess(net.dir('hospital'), undefined, options.env);
     const token = await registerPractitioner(net, 'hospital', practitioner, 'lab-technician');
     const started = node;

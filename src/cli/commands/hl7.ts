@@ -10,6 +10,7 @@ import type { Clock } from '../../node/env.ts';
 import { readHl7Tls, type Hl7Config } from '../../node/hl7-config.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import type { Hl7MessageLog } from '../../node/storage/hl7-message-log.ts';
+import { Hl7FeedSender } from '../../services/hl7/feed.ts';
 import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { ackCodes, mllpAnswers, onTheWire } from '../mllp-client.ts';
@@ -48,18 +49,36 @@ export async function startHl7Listener(
     { host: config.host, port: config.port, ...tls },
     { ingest, logger: deps.logger, ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }) },
   );
+  // The outbound feeds: each subscribed system gets the custodian's committed records as HL7 v2.
+  const feeds = (config.feeds ?? []).map(
+    (feed) => new Hl7FeedSender(feed, { ...deps, onError: (err) => logFeedError(deps.logger, feed.name, err) }),
+  );
+  const poke = () => feeds.forEach((feed) => feed.poke());
+  deps.node.on('block', poke);
+  for (const feed of feeds) feed.start();
   const { address, port } = await listener.start();
   const security =
     config.tls === undefined ? '' : config.tls.clientCa === undefined ? ' over TLS' : ' over mutual TLS';
   console.log(
     `${name}: HL7 v2 (MLLP${security}) on ${address}:${port} from ${config.senders.length} sending facilities`,
   );
+  for (const feed of config.feeds ?? []) {
+    console.log(`${name}: HL7 v2 feed "${feed.name}" to ${feed.host}:${feed.port}`);
+  }
   return {
     stop: async () => {
+      deps.node.off('block', poke);
+      for (const feed of feeds) feed.stop();
       ingest.stop();
       await listener.stop();
     },
   };
+}
+
+/** A feed that cannot deliver says so once per outage, naming the feed and the error's kind only. */
+function logFeedError(logger: Logger, feed: string, err: unknown): void {
+  const code = (err as { code?: unknown }).code;
+  logger.warn({ feed, err: typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown' }, 'hl7 feed waiting');
 }
 
 export async function runHl7Send(options: {

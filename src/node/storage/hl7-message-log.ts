@@ -13,6 +13,12 @@
 // it starts again and delivers its application ACK then. The message text is PHI: it is kept only
 // sealed (AES-256-GCM under a key derived from the node's own key, hl7-inbox-key.ts, with the row's
 // sender, control id and digest as associated data) and dropped once the message is answered.
+//
+// hl7_outbox and hl7_feed_cursor: the outbound feed's durable outbox (services/hl7/feed.ts). Each feed's
+// messages in the order they are to be delivered, sealed as the inbox's are (the feed name and the row's
+// label as associated data) and dropped once delivered; and per feed the height up to which committed
+// blocks have been turned into messages, moved in the same transaction as the messages are added, so a
+// restart neither skips nor repeats a block.
 import { SchemaStore } from './ddl.ts';
 import type { SqlPort } from './port.ts';
 import { openInboxText, sealInboxText, type InboxKey } from './hl7-inbox-key.ts';
@@ -52,7 +58,24 @@ CREATE TABLE IF NOT EXISTS hl7_inbox (
   application_ack TEXT,
   delivered INTEGER NOT NULL,
   UNIQUE (sender, control_id, digest)
+) STRICT;
+CREATE TABLE IF NOT EXISTS hl7_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  feed TEXT NOT NULL,
+  label TEXT NOT NULL,
+  sealed BLOB,
+  delivered INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS hl7_feed_cursor (
+  feed TEXT PRIMARY KEY,
+  height INTEGER NOT NULL
 ) STRICT;`;
+
+/** A message of a feed's outbox, not delivered yet. */
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly text: string;
+}
 
 interface InboxRow {
   sender: string;
@@ -63,6 +86,9 @@ interface InboxRow {
   application_ack: string | null;
   delivered: number;
 }
+
+/** What a sealed outbox message is bound to. */
+const outboxRow = (feed: string, label: string) => ({ sender: feed, controlId: label, digest: 'outbox' });
 
 const INBOX_COLUMNS = 'sender, control_id, digest, sealed, received_at_ms, application_ack, delivered';
 const BY_KEY = 'sender = ? AND control_id = ? AND digest = ?';
@@ -137,6 +163,45 @@ export class Hl7MessageLog extends SchemaStore {
         `SELECT ${INBOX_COLUMNS} FROM hl7_inbox WHERE application_ack IS NOT NULL AND delivered = 0 ORDER BY seq`,
       )
       .map((row) => this.entryOf(row));
+  }
+
+  /** The height up to which a feed has turned committed blocks into messages; undefined for a new feed. */
+  feedCursor(feed: string): number | undefined {
+    return this.port.get<{ height: number }>('SELECT height FROM hl7_feed_cursor WHERE feed = ?', [feed])
+      ?.height;
+  }
+
+  /** Adds a feed's messages for blocks up to `height` and moves its cursor there, all or nothing. */
+  enqueue(feed: string, messages: readonly { label: string; text: string }[], height: number): void {
+    this.port.transaction(() => {
+      for (const { label, text } of messages) {
+        const sealed = sealInboxText(this.inboxKey, outboxRow(feed, label), text);
+        this.port.run('INSERT INTO hl7_outbox (feed, label, sealed, delivered) VALUES (?, ?, ?, 0)', [
+          feed,
+          label,
+          sealed,
+        ]);
+      }
+      this.port.run(
+        'INSERT INTO hl7_feed_cursor (feed, height) VALUES (?, ?) ON CONFLICT (feed) DO UPDATE SET height = excluded.height',
+        [feed, height],
+      );
+    });
+  }
+
+  /** A feed's oldest message not delivered yet. */
+  nextOutgoing(feed: string): OutboxEntry | undefined {
+    const row = this.port.get<{ seq: number; label: string; sealed: Uint8Array }>(
+      'SELECT seq, label, sealed FROM hl7_outbox WHERE feed = ? AND delivered = 0 ORDER BY seq LIMIT 1',
+      [feed],
+    );
+    if (row === undefined) return undefined;
+    return { seq: row.seq, text: openInboxText(this.inboxKey, outboxRow(feed, row.label), row.sealed) };
+  }
+
+  /** A feed's message is delivered: its text is dropped. */
+  sent(seq: number): void {
+    this.port.run('UPDATE hl7_outbox SET sealed = NULL, delivered = 1 WHERE seq = ?', [seq]);
   }
 
   private entryOf(row: InboxRow): InboxEntry {
