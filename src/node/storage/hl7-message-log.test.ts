@@ -50,3 +50,26 @@ test('the sealed text has no PHI in the clear and opens only under the same key 
   // Fresh nonces: the same message sealed twice is two different ciphertexts.
   assert.notDeepEqual(sealInboxText(nodeKey, key, TEXT), sealed);
 });
+
+test('a feed outbox: messages in order with the cursor moved in the same step, kept across a reopen', () => {
+  const storage = new MemoryStorage();
+  const log = new Hl7MessageLog(storage.open('hl7'), nodeKey);
+  assert.equal(log.feedCursor('EHR'), undefined);
+  log.enqueue('EHR', [], 10);
+  assert.equal(log.feedCursor('EHR'), 10);
+  log.enqueue('EHR', [{ label: '11-0-0', text: 'first Hopper' }, { label: '11-0-1', text: 'second' }], 11);
+  log.enqueue('OTHER', [{ label: '11-0-0', text: 'elsewhere' }], 11);
+  log.close();
+
+  const reopened = new Hl7MessageLog(storage.open('hl7'), nodeKey);
+  assert.equal(reopened.feedCursor('EHR'), 11);
+  const first = reopened.nextOutgoing('EHR');
+  assert.equal(first?.text, 'first Hopper');
+  reopened.sent(first!.seq);
+  assert.equal(reopened.nextOutgoing('EHR')?.text, 'second');
+  reopened.sent(reopened.nextOutgoing('EHR')!.seq);
+  assert.equal(reopened.nextOutgoing('EHR'), undefined);
+  assert.equal(reopened.nextOutgoing('OTHER')?.text, 'elsewhere');
+  reopened.close();
+  storage.close();
+});
