@@ -1,4 +1,4 @@
-// `node --import tsx bench/hl7.bench.ts` (npm run bench:hl7 once the script is added): ORU^R01 lab results
+// `npm run bench:hl7` (node --import tsx bench/hl7.bench.ts): ORU^R01 lab results
 // over MLLP into one custodian (a real `carechain node` process, SQLite, one validator). Closed loop:
 // each client sends its next message when the last one's ACK arrives, and AA is sent only once the
 // message's records (a DiagnosticReport and its Observations, sealed in the vault) are committed.
