@@ -45,6 +45,7 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import type { RecordsGateway } from '../records/gateway.ts';
 import { heldRecordOf } from '../records/resources.ts';
 import { EnhancedAcks, type AckChannel } from './enhanced.ts';
+import { GroupCommit } from './group-commit.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 
 /** What the interface may do in the records: create and update, nothing else (SMART v2 scope). */
@@ -80,6 +81,8 @@ export class Hl7Ingest {
   private readonly senders: ReadonlyMap<string, Hl7Sender>;
   private readonly queue = new KeyedQueue();
   private readonly enhanced: EnhancedAcks;
+  /** Concurrent messages of one writer share a transaction (group-commit.ts). */
+  private readonly writes: GroupCommit<Caller>;
   private ackSequence = 0;
 
   constructor(
@@ -87,6 +90,10 @@ export class Hl7Ingest {
     private readonly deps: Hl7IngestDependencies,
   ) {
     this.senders = new Map(options.senders.map((s) => [s.facility, s]));
+    this.writes = new GroupCommit<Caller>(
+      (caller, entry) => deps.gateway.bundle(caller, { resourceType: 'Bundle', type: 'transaction', entry }),
+      (err) => err instanceof FhirError && (err.statusCode === 503 || err.statusCode === 429),
+    );
     this.enhanced = new EnhancedAcks({
       log: deps.log,
       clock: deps.clock,
@@ -206,7 +213,7 @@ export class Hl7Ingest {
       });
     }
     try {
-      await this.deps.gateway.bundle(caller, this.transaction(mapped));
+      await this.writes.submit(sender.practitioner, caller, this.entries(mapped));
       if (merge !== undefined) await this.deps.gateway.mergePatients(caller, merge.fromPatientId, mapped.patientId);
       const outcome = this.answer(header, 'AA');
       this.deps.log.put(key, outcome.ack, this.deps.clock.nowMs());
@@ -228,11 +235,11 @@ export class Hl7Ingest {
   }
 
   /**
-   * One transaction Bundle of PUTs (update-as-create under the mapped ids), less what the map says to
+   * The message's entries of a transaction Bundle: PUTs (update-as-create under the mapped ids), less what the map says to
    * write only once and the custodian already holds (app/hl7/messages.ts `writeOnce`: an ORU's Patient
    * and order, where only the ADT and the ORM make new versions of them).
    */
-  private transaction(mapped: MappedMessage): unknown {
+  private entries(mapped: MappedMessage): unknown[] {
     const state = this.deps.node.ledger.state;
     const custodian = this.deps.gateway.custodianOrgId;
     const resources = mapped.resources.filter((r) => {
@@ -240,14 +247,10 @@ export class Hl7Ingest {
       const id = String(r.id);
       return !mapped.writeOnce.has(`${type}/${id}`) || heldRecordOf(state, custodian, type, id) === undefined;
     });
-    return {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: resources.map((resource) => ({
-        resource,
-        request: { method: 'PUT', url: `${String(resource.resourceType)}/${String(resource.id)}` },
-      })),
-    };
+    return resources.map((resource) => ({
+      resource,
+      request: { method: 'PUT', url: `${String(resource.resourceType)}/${String(resource.id)}` },
+    }));
   }
 
   /**
