@@ -56,7 +56,7 @@ export function mllpAnswers(
         ? connect({ host, port }, () => socket.write(frame))
         : connectTls({ host, port, ...options.tls }, () => socket.write(frame));
     const answers: string[] = [];
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`${answers.length} of ${count} MLLP answers in ${timeoutMs} ms`));

@@ -84,8 +84,14 @@ export function parseHl7Config(value: unknown, path: string, folder = '.'): Hl7C
     }
     if (!isHex(sender.practitioner, 32))
       throw invalid(`senders[${i}].practitioner must be a public key in hex`);
-    const ackTo = parseAckTo((s as { ackTo?: unknown }).ackTo, () => invalid(`senders[${i}].ackTo must be { "host": name, "port": 1-65535 }`));
-    return { facility: sender.facility, practitioner: sender.practitioner, ...(ackTo === undefined ? {} : { ackTo }) };
+    const ackTo = parseAckTo((s as { ackTo?: unknown }).ackTo, () =>
+      invalid(`senders[${i}].ackTo must be { "host": name, "port": 1-65535 }`),
+    );
+    return {
+      facility: sender.facility,
+      practitioner: sender.practitioner,
+      ...(ackTo === undefined ? {} : { ackTo }),
+    };
   });
   if (new Set(senders.map((s) => s.facility)).size !== senders.length) {
     throw invalid('senders name each facility once');
@@ -124,7 +130,9 @@ function parseFeeds(value: unknown, invalid: (why: string) => Error): Hl7Feed[] 
     // What a feed sends is PHI: in clear text only over loopback (a local tunnel), as MLLP over TLS
     // for feeds is not built yet.
     if (!isLoopbackHost(target.host)) {
-      throw invalid(`feed ${feed.name} would send PHI in clear text to ${target.host}: feeds are loopback only`);
+      throw invalid(
+        `feed ${feed.name} would send PHI in clear text to ${target.host}: feeds are loopback only`,
+      );
     }
     return { name: feed.name, ...target };
   });
@@ -134,11 +142,11 @@ function parseFeeds(value: unknown, invalid: (why: string) => Error): Hl7Feed[] 
 
 function parseAckTo(value: unknown, invalid: () => Error): Hl7Sender['ackTo'] {
   if (value === undefined) return undefined;
-  const v = value as { host?: unknown; port?: unknown } | null;
-  if (typeof v !== 'object' || v === null || typeof v.host !== 'string' || v.host === '' || v.host.length > 253)
-    throw invalid();
-  if (!Number.isInteger(v.port) || (v.port as number) < 1 || (v.port as number) > 65535) throw invalid();
-  return { host: v.host, port: v.port as number };
+  if (typeof value !== 'object' || value === null) throw invalid();
+  const { host, port } = value as { host?: unknown; port?: unknown };
+  if (typeof host !== 'string' || host === '' || host.length > 253) throw invalid();
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw invalid();
+  return { host, port };
 }
 
 function parseTls(value: unknown, folder: string, invalid: (why: string) => Error): Hl7TlsFiles | undefined {

@@ -11,7 +11,13 @@ import { mapHl7Message } from '../../src/app/hl7/messages.ts';
 import { HL7_HOLD_ENV } from '../../src/cli/test-hooks.ts';
 import { freePorts, waitFor } from '../harness/http.ts';
 import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
-import { ackCodes, mllpAnswers, mllpExchange, startMllpReceiver, type MllpReceiver } from '../harness/mllp.ts';
+import {
+  ackCodes,
+  mllpAnswers,
+  mllpExchange,
+  startMllpReceiver,
+  type MllpReceiver,
+} from '../harness/mllp.ts';
 import { scanStores } from '../harness/phi-scan.ts';
 import { fhirCall } from '../harness/records-network.ts';
 import { startNodeProcess, stopProcesses, type NodeProcess } from '../harness/process.ts';

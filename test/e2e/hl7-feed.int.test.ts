@@ -53,7 +53,10 @@ const received = () =>
   });
 
 test('the committed admission and result reach the subscribed receiver as ADT and ORU, in order', async () => {
-  assert.match(hospital.node.output(), new RegExp(`HL7 v2 feed "${FEED}" to 127\\.0\\.0\\.1:${receiverPort}`));
+  assert.match(
+    hospital.node.output(),
+    new RegExp(`HL7 v2 feed "${FEED}" to 127\\.0\\.0\\.1:${receiverPort}`),
+  );
   assert.equal(ackCodes(await mllpExchange(hospital.hl7Port, admission)).msa, 'AA');
   assert.equal(ackCodes(await mllpExchange(hospital.hl7Port, result('FEED-ORU-1', '13.1'))).msa, 'AA');
   assert.ok(

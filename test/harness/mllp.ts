@@ -20,7 +20,7 @@ export async function startMllpReceiver(port: number): Promise<MllpReceiver> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       const taken = takeMllpFrames(Buffer.concat([buffer, chunk]));
       buffer = taken.rest;

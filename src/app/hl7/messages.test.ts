@@ -217,7 +217,14 @@ const ORDER = [
   'MSH|^~\\&|CPOE|GOOD HEALTH LAB|CARECHAIN|NODE|20261207080000+0000||ORM^O01^ORM_O01|ORD-0001|P|2.5.1',
   'PID|1||MRN-77^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||O\\S\\Brien^Siobhan||19790304|F',
   seg('PV1', { 1: '1', 2: 'O', 19: 'VN-992' }),
-  seg('ORC', { 1: 'NW', 2: 'ORD-1^PAS', 4: 'GRP-1', 5: 'SC', 9: '20261207075500+0000', 12: '0042^Murphy^Aoife' }),
+  seg('ORC', {
+    1: 'NW',
+    2: 'ORD-1^PAS',
+    4: 'GRP-1',
+    5: 'SC',
+    9: '20261207075500+0000',
+    12: '0042^Murphy^Aoife',
+  }),
   seg('OBR', { 1: '1', 2: 'ORD-1^PAS', 4: '58410-2^CBC panel^LN', 31: 'R50.9^Fever^I10' }),
   'OBX|1|NM|8310-5^Body temperature^LN||38.6|Cel^^UCUM|||||F',
   'SPM|1|SP-1||BLD^Whole blood^HL70487',
@@ -259,7 +266,12 @@ test('ORM^O01: the ORC/OBR pair is a ServiceRequest with its supporting OBX and 
   const oml = mapHl7Message(ORDER.replace('ORM^O01^ORM_O01', 'OML^O21^OML_O21'));
   assert.deepEqual(byType(oml.resources, 'ServiceRequest')[0]!.code, order!.code);
   assert.throws(
-    () => mapHl7Message(ORDER.split('\r').filter((l) => !/^(ORC|OBR)/.test(l)).join('\r')),
+    () =>
+      mapHl7Message(
+        ORDER.split('\r')
+          .filter((l) => !/^(ORC|OBR)/.test(l))
+          .join('\r'),
+      ),
     (err: unknown) => err instanceof MappingError && err.ack === 'AE' && err.code === '101',
   );
 });

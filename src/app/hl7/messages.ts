@@ -147,15 +147,16 @@ export function mapHl7Message(text: string): MappedMessage {
     header.type === 'ADT^A40'
       ? [] // the surviving Patient, and the merge
       : kind === 'ADT'
-      ? mapAdt(message, header, ref, ids, patientKey)
-      : kind === 'ORU'
-        ? mapOru(message, ref, ids, orders, writeOnce)
-        : kind === 'MDM'
-          ? mapMdm(message, ref, ids)
-          : kind === 'VXU'
-            ? mapVxu(message, ref, ids)
-            : mapOrders(message, { header, patient: ref, ids, orders, patientKey }, writeOnce);
-  const merge = header.type === 'ADT^A40' ? { fromPatientId: priorPatientId(message, header, patientId) } : {};
+        ? mapAdt(message, header, ref, ids, patientKey)
+        : kind === 'ORU'
+          ? mapOru(message, ref, ids, orders, writeOnce)
+          : kind === 'MDM'
+            ? mapMdm(message, ref, ids)
+            : kind === 'VXU'
+              ? mapVxu(message, ref, ids)
+              : mapOrders(message, { header, patient: ref, ids, orders, patientKey }, writeOnce);
+  const merge =
+    header.type === 'ADT^A40' ? { fromPatientId: priorPatientId(message, header, patientId) } : {};
   return { header, patientId, resources: [patient, ...body], writeOnce, ...merge };
 }
 
@@ -397,7 +398,13 @@ function mapOrders(message: Er7Message, context: OrderContext, writeOnce: Set<st
   };
   const open = (orc: Segment | undefined, obr: Segment | undefined, position: number) => {
     close();
-    order = { ...(orc === undefined ? {} : { orc }), ...(obr === undefined ? {} : { obr }), position, info: [], specimens: [] };
+    order = {
+      ...(orc === undefined ? {} : { orc }),
+      ...(obr === undefined ? {} : { obr }),
+      position,
+      info: [],
+      specimens: [],
+    };
   };
   message.segments.forEach((s, i) => {
     if (s.name === 'ORC') open(s, undefined, i);

@@ -3,7 +3,15 @@
 // the observation request (OBR) says what was asked for. An ORC without an OBR (an ORM^O01 for a diet,
 // a supply or a drug: ODS, RQD, RXO are not mapped) is still the order, with no code. Pure, as the other
 // segment maps: ids and references come from the message map (messages.ts).
-import { codeableConcept, compact, dateTime, entityIdentifier, personDisplay, present, type Json } from './datatypes.ts';
+import {
+  codeableConcept,
+  compact,
+  dateTime,
+  entityIdentifier,
+  personDisplay,
+  present,
+  type Json,
+} from './datatypes.ts';
 import type { Segment } from './er7.ts';
 
 /** HL7 table 0038 (order status, ORC-5) → ServiceRequest.status (request-status). */

@@ -43,7 +43,10 @@ const report = {
 
 test('a Patient goes out as ADT^A04 (new) or A08, and reads back as the same patient', () => {
   const adt = patientToAdt(patient, header, true);
-  assert.match(adt, /^MSH\|\^~\\&\|CARECHAIN\|st-mary\|\|LEGACY EHR\|20261207120000\+0000\|\|ADT\^A04\^ADT_A01\|CC-9-0\|P\|2\.5\.1\r/);
+  assert.match(
+    adt,
+    /^MSH\|\^~\\&\|CARECHAIN\|st-mary\|\|LEGACY EHR\|20261207120000\+0000\|\|ADT\^A04\^ADT_A01\|CC-9-0\|P\|2\.5\.1\r/,
+  );
   assert.match(patientToAdt(patient, header, false), /\|ADT\^A08\^ADT_A01\|/);
   // The pseudonym is carechain's own: it never leaves in a message.
   assert.doesNotMatch(adt, /abab/);
@@ -55,7 +58,12 @@ test('a Patient goes out as ADT^A04 (new) or A08, and reads back as the same pat
 });
 
 test('a DiagnosticReport with its Observations goes out as ORU^R01 and reads back with its values', () => {
-  const oru = reportToOru(patient, report, [observation, { ...observation, valueQuantity: undefined, valueString: 'see note|x' }], header);
+  const oru = reportToOru(
+    patient,
+    report,
+    [observation, { ...observation, valueQuantity: undefined, valueString: 'see note|x' }],
+    header,
+  );
   const { resources } = mapHl7Message(oru);
   const [backReport] = resources.filter((r) => r.resourceType === 'DiagnosticReport');
   const observations = resources.filter((r) => r.resourceType === 'Observation');

@@ -26,9 +26,10 @@ const obj = (value: unknown): Json => (typeof value === 'object' && value !== nu
 /** A FHIR dateTime or date as an HL7 DTM (2026-12-07T10:00:00+00:00 → 20261207100000+0000). */
 export function dtm(value: unknown): string {
   if (typeof value !== 'string') return '';
-  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(
-    value,
-  );
+  const m =
+    /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(
+      value,
+    );
   if (m === null) return '';
   const [, y, mo = '', d = '', h = '', mi = '', s = '', zone = ''] = m;
   const offset = zone === 'Z' ? '+0000' : zone.replace(':', '');
@@ -39,7 +40,9 @@ export function dtm(value: unknown): string {
 function cwe(concept: unknown): string {
   const c = obj(concept);
   const coding = obj(list(c.coding)[0]);
-  return [e(coding.code), e(coding.display ?? c.text), e(systemName(coding.system))].join('^').replace(/\^+$/, '');
+  return [e(coding.code), e(coding.display ?? c.text), e(systemName(coding.system))]
+    .join('^')
+    .replace(/\^+$/, '');
 }
 
 const SYSTEM_NAMES: Readonly<Record<string, string>> = {
@@ -72,12 +75,26 @@ function msh(header: OutboundHeader, type: string): string {
 /** PID-3 (every identifier, with its assigner), 5 (names), 7, 8. */
 function pid(patient: Json): string {
   const ids = list(patient.identifier)
-    .filter((i) => typeof i.value === 'string' && !String(i.system ?? '').startsWith('urn:carechain:'))
+    .filter(
+      (i) =>
+        typeof i.value === 'string' &&
+        !(typeof i.system === 'string' && i.system.startsWith('urn:carechain:')),
+    )
     .map((i) => `${e(i.value)}^^^${e(obj(i.assigner).display)}`.replace(/\^+$/, ''));
   const names = list(patient.name).map((n) =>
     [e(n.family), ...list(n.given).slice(0, 2).map(e)].join('^').replace(/\^+$/, ''),
   );
-  return ['PID', '1', '', ids.join('~'), '', names.join('~'), '', dtm(patient.birthDate), GENDER[String(patient.gender)] ?? '']
+  return [
+    'PID',
+    '1',
+    '',
+    ids.join('~'),
+    '',
+    names.join('~'),
+    '',
+    dtm(patient.birthDate),
+    GENDER[String(patient.gender)] ?? '',
+  ]
     .join('|')
     .replace(/\|+$/, '');
 }
@@ -85,7 +102,9 @@ function pid(patient: Json): string {
 /** A Patient as ADT^A04 (registered: its first version) or ADT^A08 (updated). */
 export function patientToAdt(patient: Json, header: OutboundHeader, isNew: boolean): string {
   const event = isNew ? 'A04' : 'A08';
-  return [msh(header, `ADT^${event}^ADT_A01`), `EVN|${event}|${header.timestamp}`, pid(patient)].join('\r') + '\r';
+  return (
+    [msh(header, `ADT^${event}^ADT_A01`), `EVN|${event}|${header.timestamp}`, pid(patient)].join('\r') + '\r'
+  );
 }
 
 const REPORT_STATUS: Readonly<Record<string, string>> = {
@@ -111,7 +130,13 @@ function obx(observation: Json, n: number): string {
   const quantity = obj(observation.valueQuantity);
   const [type, value, units] =
     typeof quantity.value === 'number'
-      ? ['NM', String(quantity.value), [e(quantity.code ?? quantity.unit), e(quantity.unit), e(systemName(quantity.system))].join('^').replace(/\^+$/, '')]
+      ? [
+          'NM',
+          String(quantity.value),
+          [e(quantity.code ?? quantity.unit), e(quantity.unit), e(systemName(quantity.system))]
+            .join('^')
+            .replace(/\^+$/, ''),
+        ]
       : observation.valueCodeableConcept !== undefined
         ? ['CWE', cwe(observation.valueCodeableConcept), '']
         : typeof observation.valueString === 'string'
@@ -166,7 +191,8 @@ export function reportToOru(
     .join('|')
     .replace(/\|+$/, '');
   return (
-    [msh(header, 'ORU^R01^ORU_R01'), pid(patient), obr, ...observations.map((o, i) => obx(o, i + 1))].join('\r') +
-    '\r'
+    [msh(header, 'ORU^R01^ORU_R01'), pid(patient), obr, ...observations.map((o, i) => obx(o, i + 1))].join(
+      '\r',
+    ) + '\r'
   );
 }

@@ -51,7 +51,8 @@ export async function startHl7Listener(
   );
   // The outbound feeds: each subscribed system gets the custodian's committed records as HL7 v2.
   const feeds = (config.feeds ?? []).map(
-    (feed) => new Hl7FeedSender(feed, { ...deps, onError: (err) => logFeedError(deps.logger, feed.name, err) }),
+    (feed) =>
+      new Hl7FeedSender(feed, { ...deps, onError: (err) => logFeedError(deps.logger, feed.name, err) }),
   );
   const poke = () => feeds.forEach((feed) => feed.poke());
   deps.node.on('block', poke);
@@ -78,7 +79,10 @@ export async function startHl7Listener(
 /** A feed that cannot deliver says so once per outage, naming the feed and the error's kind only. */
 function logFeedError(logger: Logger, feed: string, err: unknown): void {
   const code = (err as { code?: unknown }).code;
-  logger.warn({ feed, err: typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown' }, 'hl7 feed waiting');
+  logger.warn(
+    { feed, err: typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown' },
+    'hl7 feed waiting',
+  );
 }
 
 export async function runHl7Send(options: {

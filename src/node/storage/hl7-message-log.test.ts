@@ -7,7 +7,8 @@ import { Hl7MessageLog } from './hl7-message-log.ts';
 import { inboxKeyOf, openInboxText, sealInboxText } from './hl7-inbox-key.ts';
 import { MemoryStorage } from './memory/memory-storage.ts';
 
-const TEXT = 'MSH|^~\\&|LIS|LAB|CC|HOSP|20260101||ORU^R01|CTRL-7|P|2.5.1|||AL|AL\rPID|1||42^^^X^MR||Hopper^Grace';
+const TEXT =
+  'MSH|^~\\&|LIS|LAB|CC|HOSP|20260101||ORU^R01|CTRL-7|P|2.5.1|||AL|AL\rPID|1||42^^^X^MR||Hopper^Grace';
 const key = { sender: 'LAB', controlId: 'CTRL-7', digest: 'ab'.repeat(32) };
 const nodeKey = inboxKeyOf(new Uint8Array(32).fill(7));
 
@@ -57,7 +58,14 @@ test('a feed outbox: messages in order with the cursor moved in the same step, k
   assert.equal(log.feedCursor('EHR'), undefined);
   log.enqueue('EHR', [], 10);
   assert.equal(log.feedCursor('EHR'), 10);
-  log.enqueue('EHR', [{ label: '11-0-0', text: 'first Hopper' }, { label: '11-0-1', text: 'second' }], 11);
+  log.enqueue(
+    'EHR',
+    [
+      { label: '11-0-0', text: 'first Hopper' },
+      { label: '11-0-1', text: 'second' },
+    ],
+    11,
+  );
   log.enqueue('OTHER', [{ label: '11-0-0', text: 'elsewhere' }], 11);
   log.close();
 
@@ -65,7 +73,7 @@ test('a feed outbox: messages in order with the cursor moved in the same step, k
   assert.equal(reopened.feedCursor('EHR'), 11);
   const first = reopened.nextOutgoing('EHR');
   assert.equal(first?.text, 'first Hopper');
-  reopened.sent(first!.seq);
+  reopened.sent(first.seq);
   assert.equal(reopened.nextOutgoing('EHR')?.text, 'second');
   reopened.sent(reopened.nextOutgoing('EHR')!.seq);
   assert.equal(reopened.nextOutgoing('EHR'), undefined);

@@ -137,10 +137,11 @@ export class Hl7MessageLog extends SchemaStore {
 
   /** The message is answered: its text is dropped and its application ACK kept until it is delivered. */
   answered(key: MessageKey, applicationAck: string, toDeliver: boolean): void {
-    this.port.run(
-      `UPDATE hl7_inbox SET sealed = NULL, application_ack = ?, delivered = ? WHERE ${BY_KEY}`,
-      [applicationAck, toDeliver ? 0 : 1, ...keyParams(key)],
-    );
+    this.port.run(`UPDATE hl7_inbox SET sealed = NULL, application_ack = ?, delivered = ? WHERE ${BY_KEY}`, [
+      applicationAck,
+      toDeliver ? 0 : 1,
+      ...keyParams(key),
+    ]);
   }
 
   delivered(key: MessageKey): void {
@@ -150,9 +151,7 @@ export class Hl7MessageLog extends SchemaStore {
   /** Messages accepted and not answered yet (a node stopped before it answered them), oldest first. */
   unanswered(): InboxEntry[] {
     return this.port
-      .all<InboxRow>(
-        `SELECT ${INBOX_COLUMNS} FROM hl7_inbox WHERE application_ack IS NULL ORDER BY seq`,
-      )
+      .all<InboxRow>(`SELECT ${INBOX_COLUMNS} FROM hl7_inbox WHERE application_ack IS NULL ORDER BY seq`)
       .map((row) => this.entryOf(row));
   }
 

@@ -90,7 +90,13 @@ test('held, then restarted: what was accepted is processed in order and its ACKs
   ]);
   const held = new Hl7MessageLog(storage.open('hl7'), inboxKey);
   const never = processing();
-  const before = new EnhancedAcks({ log: held, clock: systemClock, senders, settle: never.settle, hold: true });
+  const before = new EnhancedAcks({
+    log: held,
+    clock: systemClock,
+    senders,
+    settle: never.settle,
+    hold: true,
+  });
   for (const id of ['R-1', 'R-2', 'R-3']) before.accept(headerOf(message(id)), keyOf(id), message(id));
   assert.deepEqual(never.processed, []);
   held.close();
@@ -106,7 +112,10 @@ test('held, then restarted: what was accepted is processed in order and its ACKs
   assert.ok(await waitFor(() => log.undelivered().length === 3, 5_000));
   const receiver = await startMllpReceiver(port);
   try {
-    assert.ok(await waitFor(() => log.undelivered().length === 0, 20_000), 'delivered once the listener is up');
+    assert.ok(
+      await waitFor(() => log.undelivered().length === 0, 20_000),
+      'delivered once the listener is up',
+    );
     const order = receiver.frames.map((f) => /\rMSA\|AA\|([^|\r]+)/.exec(f)?.[1]);
     assert.deepEqual(order, ['R-1', 'R-2', 'R-3']);
   } finally {
@@ -122,7 +131,14 @@ test('a bounded inbox: past its limit a new message is answered CE, a re-send of
   const log = new Hl7MessageLog(storage.open('hl7'), inboxKeyOf(new Uint8Array(32)));
   const senders = new Map([['LAB', { facility: 'LAB', practitioner: PRACTITIONER }]]);
   const work = processing();
-  const acks = new EnhancedAcks({ log, clock: systemClock, senders, settle: work.settle, hold: true, pendingMax: 2 });
+  const acks = new EnhancedAcks({
+    log,
+    clock: systemClock,
+    senders,
+    settle: work.settle,
+    hold: true,
+    pendingMax: 2,
+  });
   const accept = (id: string) => acks.accept(headerOf(message(id)), keyOf(id), message(id));
   assert.equal(accept('B-1').code, 'CA');
   assert.equal(accept('B-2').code, 'CA');

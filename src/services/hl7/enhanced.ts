@@ -144,7 +144,9 @@ export class EnhancedAcks {
     this.waiting.delete(waitKey(key));
     const target = this.deps.senders.get(key.sender)?.ackTo;
     if (target !== undefined) {
-      void this.deliveries.run(key.sender, () => this.deliverTo(target, key, ack)).catch((err: unknown) => this.deps.onError?.(err));
+      void this.deliveries
+        .run(key.sender, () => this.deliverTo(target, key, ack))
+        .catch((err: unknown) => this.deps.onError?.(err));
       return;
     }
     let sent = false;

@@ -161,7 +161,7 @@ export class Hl7FeedSender {
   /** A record held here, as the node reads its own (no access event); undefined if it cannot be read. */
   private async read(type: string, id: string): Promise<Json | undefined> {
     try {
-      return (await this.deps.gateway.read({ kind: 'node' }, type, id, PURPOSE)) as Json;
+      return await this.deps.gateway.read({ kind: 'node' }, type, id, PURPOSE);
     } catch {
       // Erased, or a registration whose record state does not hold: nothing to send for it.
       return undefined;

@@ -43,7 +43,10 @@ test('a refused batch is written again message by message: only the bad one is r
   await first;
   await good;
   await assert.rejects(refused, (err: unknown) => err === bad);
-  assert.deepEqual(g.transactions.slice(1).map((t) => t.join()), ['good,bad', 'good', 'bad']);
+  assert.deepEqual(
+    g.transactions.slice(1).map((t) => t.join()),
+    ['good,bad', 'good', 'bad'],
+  );
 });
 
 test('a "later" refusal of a batch is each message’s answer', async () => {

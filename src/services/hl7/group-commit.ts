@@ -46,7 +46,7 @@ export class GroupCommit<W> {
   private async drain(key: string): Promise<void> {
     this.draining.add(key);
     try {
-      for (let queue = this.waiting.get(key); queue !== undefined && queue.length > 0; ) {
+      for (let queue = this.waiting.get(key); queue !== undefined && queue.length > 0;) {
         await this.flush(takeBatch(queue));
         queue = this.waiting.get(key);
       }
@@ -59,7 +59,10 @@ export class GroupCommit<W> {
   private async flush(batch: readonly Pending<W>[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        await this.write(batch[0]!.writer, batch.flatMap((p) => p.entries));
+        await this.write(
+          batch[0]!.writer,
+          batch.flatMap((p) => p.entries),
+        );
         for (const p of batch) p.resolve();
         return;
       } catch (err) {

@@ -205,7 +205,10 @@ export class Hl7Ingest {
     const { merge } = mapped;
     const custodian = this.deps.gateway.custodianOrgId;
     // Decide before writing: an A40 whose prior patient is not held here writes nothing.
-    if (merge !== undefined && heldRecordOf(this.deps.node.ledger.state, custodian, 'Patient', merge.fromPatientId) === undefined) {
+    if (
+      merge !== undefined &&
+      heldRecordOf(this.deps.node.ledger.state, custodian, 'Patient', merge.fromPatientId) === undefined
+    ) {
       return this.answer(header, 'AE', {
         code: '204',
         text: 'MRG-1 names a patient this node does not hold',
@@ -214,7 +217,8 @@ export class Hl7Ingest {
     }
     try {
       await this.writes.submit(sender.practitioner, caller, this.entries(mapped));
-      if (merge !== undefined) await this.deps.gateway.mergePatients(caller, merge.fromPatientId, mapped.patientId);
+      if (merge !== undefined)
+        await this.deps.gateway.mergePatients(caller, merge.fromPatientId, mapped.patientId);
       const outcome = this.answer(header, 'AA');
       this.deps.log.put(key, outcome.ack, this.deps.clock.nowMs());
       return outcome;
