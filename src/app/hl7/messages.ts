@@ -156,7 +156,7 @@ export function mapHl7Message(text: string): MappedMessage {
               ? mapVxu(message, ref, ids)
               : mapOrders(message, { header, patient: ref, ids, orders, patientKey }, writeOnce);
   const merge =
-    header.type === 'ADT^A40' ? { fromPatientId: priorPatientId(message, header, patientId) } : {};
+    header.type === 'ADT^A40' ? { merge: { fromPatientId: priorPatientId(message, header, patientId) } } : {};
   return { header, patientId, resources: [patient, ...body], writeOnce, ...merge };
 }
 
