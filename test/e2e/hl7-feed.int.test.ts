@@ -79,6 +79,12 @@ test('a receiver down while results are committed gets them in order once it is 
   ] as const) {
     assert.equal(ackCodes(await mllpExchange(hospital.hl7Port, result(id, value))).msa, 'AA');
   }
+  // The feed has tried the receiver and found it down (it says so once, in its log) …
+  assert.ok(
+    await waitFor(() => /hl7 feed waiting/.test(hospital.node.output()), 120_000),
+    'the feed found the receiver down',
+  );
+  // … and the receiver comes back.
   receiver = await startMllpReceiver(receiverPort);
   assert.ok(
     await waitFor(() => received().filter((m) => m.type === 'ORU^R01').length >= 2, 120_000),
