@@ -52,6 +52,10 @@ before(async () => {
 
 after(() => hospital?.stop());
 
+/** An MSH from our own facility. */
+const mshOf = (application: string, type: string, controlId: string, time: string) =>
+  `MSH|^~\\&|${application}|${OWN_FACILITY}|CARECHAIN|HOSPITAL|${time}||${type}|${controlId}|P|2.5.1`;
+
 const read = (type: string, id: string) =>
   fhirCall(hospital.net.url('hospital'), hospital.token).get(`/fhir/R4/${type}/${id}`);
 
@@ -80,7 +84,7 @@ async function assertStored(mapped: MappedMessage, label: string): Promise<void>
 
 test('a lab report written for this test: AA, then the DiagnosticReport and Observations over FHIR', async () => {
   const text = [
-    `MSH|^~\\&|LIS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207120000+0000||ORU^R01^ORU_R01|E2E-LAB-1|P|2.5.1`,
+    mshOf('LIS', 'ORU^R01^ORU_R01', 'E2E-LAB-1', '20261207120000+0000'),
     'PID|1||MRN-900^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||Okafor^Chidi||19700512|M',
     'OBR|1|ORD-9^PAS|FIL-9^LIS|58410-2^CBC panel^LN|||20261207100000+0000||||||||||||||||||F',
     'OBX|1|NM|718-7^Hemoglobin^LN||14.1|g/dL^^UCUM|13.5-17.5|N|||F|||20261207100000+0000',
@@ -134,17 +138,20 @@ test('every supported sample of ../shared/testdata/hl7v2 is acknowledged AA (CA 
 test('ADT^A40 merges two patients on chain, and a read of the merged id redirects to the surviving one', async () => {
   const admit = (mrn: string, family: string, controlId: string) =>
     [
-      `MSH|^~\\&|PAS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207140000+0000||ADT^A01^ADT_A01|${controlId}|P|2.5.1`,
+      mshOf('PAS', 'ADT^A01^ADT_A01', controlId, '20261207140000+0000'),
       `PID|1||${mrn}^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||${family}^Ines||19650101|F`,
     ].join('\r');
   const prior = admit('MRN-A40-OLD', 'Duplicata', 'E2E-A40-1');
   const surviving = admit('MRN-A40-NEW', 'Duplicata', 'E2E-A40-2');
   for (const text of [prior, surviving]) assert.equal(ackCodes(await mllpExchange(hl7Port, text)).msa, 'AA');
+  // PID the surviving patient (as admitted), MRG the prior one.
+  const [, survivingPid] = surviving.split('\r');
+  const mrg = 'MRG|MRN-A40-OLD^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR';
   const merge = [
-    `MSH|^~\\&|PAS|${OWN_FACILITY}|CARECHAIN|HOSPITAL|20261207141000+0000||ADT^A40^ADT_A39|E2E-A40-3|P|2.5.1`,
-    'EVN|A40|20261207141000+0000',
-    'PID|1||MRN-A40-NEW^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR||Duplicata^Ines||19650101|F',
-    'MRG|MRN-A40-OLD^^^GOOD HEALTH&2.16.840.1.113883.19.5&ISO^MR',
+    mshOf('PAS', 'ADT^A40^ADT_A39', 'E2E-A40-3', '20261207141000+0000'),
+    'EVN|A40',
+    survivingPid,
+    mrg,
   ].join('\r');
   // A merge of a patient the node does not hold is AE and changes nothing.
   const stranger = merge.replace('MRG|MRN-A40-OLD', 'MRG|MRN-A40-NONE').replace('E2E-A40-3', 'E2E-A40-4');

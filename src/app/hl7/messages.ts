@@ -334,15 +334,10 @@ function mapOru(
         orc = undefined;
       }
     }
-    if (s.name === 'SPM') {
-      const id = ids('Specimen', i);
-      out.push(spmToSpecimen(s, id, patient));
-      report?.specimens.push({ reference: `Specimen/${id}` });
-    }
-    if (s.name === 'OBX') {
-      const id = ids('Observation', i);
-      out.push(obxToObservation(s, id, patient));
-      report?.results.push({ reference: `Observation/${id}` });
+    const part = groupPartOf(s, i, patient, ids);
+    if (part !== undefined) {
+      out.push(part.resource);
+      (part.isResult ? report?.results : report?.specimens)?.push(part.ref);
     }
   });
   close();
@@ -350,6 +345,20 @@ function mapOru(
     throw new MappingError('AE', '100', 'an ORU^R01 needs at least one OBR or OBX', { segment: 'OBR' });
   }
   return out;
+}
+
+/** An OBX (an Observation, a result) or SPM (a Specimen) of an order group, and a reference to it. */
+function groupPartOf(
+  s: Segment,
+  position: number,
+  patient: Json,
+  ids: IdMaker,
+): { resource: Json; ref: Json; isResult: boolean } | undefined {
+  if (s.name !== 'OBX' && s.name !== 'SPM') return undefined;
+  const type = s.name === 'OBX' ? 'Observation' : 'Specimen';
+  const id = ids(type, position);
+  const resource = s.name === 'OBX' ? obxToObservation(s, id, patient) : spmToSpecimen(s, id, patient);
+  return { resource, ref: { reference: `${type}/${id}` }, isResult: s.name === 'OBX' };
 }
 
 /** A resource with the non-empty lists of references added. */
@@ -412,15 +421,10 @@ function mapOrders(message: Er7Message, context: OrderContext, writeOnce: Set<st
       if (order === undefined || order.obr !== undefined) open(order?.orc, s, i);
       else order.obr = s;
     }
-    if (s.name === 'OBX') {
-      const id = ids('Observation', i);
-      out.push(obxToObservation(s, id, patient));
-      order?.info.push({ reference: `Observation/${id}` });
-    }
-    if (s.name === 'SPM') {
-      const id = ids('Specimen', i);
-      out.push(spmToSpecimen(s, id, patient));
-      order?.specimens.push({ reference: `Specimen/${id}` });
+    const part = groupPartOf(s, i, patient, ids);
+    if (part !== undefined) {
+      out.push(part.resource);
+      (part.isResult ? order?.info : order?.specimens)?.push(part.ref);
     }
   });
   close();
