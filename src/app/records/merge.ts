@@ -6,10 +6,9 @@
 // (docs/ARCHITECTURE.md, HL7 departures).
 //
 //   records/merged/<fromRecordId> → MergeRecord
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { actorOf } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
-import { exactObject, hexField, invalidPayload, orgIdField, rejected } from '../payload.ts';
+import { hexField, invalidPayload, orgIdField, rejected, type PayloadObject } from '../payload.ts';
 import type { StateReader } from '../state.ts';
 import { idField } from './parse.ts';
 import { refuseWrite } from './policy.ts';
@@ -41,13 +40,10 @@ export function mergedInto(state: StateReader, recordId: string): MergeRecord | 
   return read<MergeRecord>(state, mergedKey(recordId));
 }
 
-export function parseMerge(payload: CanonicalValue): MergePayload {
-  const p = exactObject(payload, 'records.merge payload', [
-    'custodianOrgId',
-    'practitioner',
-    'fromRecordId',
-    'intoRecordId',
-  ]);
+const MERGE_FIELDS = ['custodianOrgId', 'practitioner', 'fromRecordId', 'intoRecordId'];
+
+/** The payload's fields, of an object the executor has checked (exactly MERGE_FIELDS). */
+export function parseMerge(p: PayloadObject): MergePayload {
   const merge = {
     custodianOrgId: orgIdField(p.custodianOrgId, 'custodianOrgId'),
     practitioner: hexField(p.practitioner, 'practitioner', 32),
@@ -79,7 +75,7 @@ function mergeable(ctx: TxContext, recordId: string, custodianOrgId: string): Re
   return head;
 }
 
-function applyMerge(ctx: TxContext, payload: CanonicalValue): void {
+function applyMerge(ctx: TxContext, payload: PayloadObject): void {
   const p = parseMerge(payload);
   const signer = actorOf(ctx.state, ctx.signer);
   const custodianNode = signer.kind === 'node' && signer.orgId === p.custodianOrgId;
@@ -110,4 +106,6 @@ function applyMerge(ctx: TxContext, payload: CanonicalValue): void {
   write(ctx.state, mergedKey(p.fromRecordId), merge);
 }
 
-export const mergeHandlers: readonly TxHandler[] = [{ type: 'records.merge', apply: applyMerge }];
+export const mergeHandlers: readonly TxHandler[] = [
+  { type: 'records.merge', fields: MERGE_FIELDS, apply: applyMerge },
+];
