@@ -27,6 +27,8 @@ import { LedgerStore } from '../store/store.ts';
 import { VaultStore } from '../vault/vault-store.ts';
 import { verifyStorage } from '../verify.ts';
 import { BreakGlassReasonStore } from './break-glass-reasons.ts';
+import { inboxKeyOf } from './hl7-inbox-key.ts';
+import { Hl7MessageLog } from './hl7-message-log.ts';
 import { MemoryStorage, PostgresStorage, SqliteStorage, type Storage } from './index.ts';
 
 const unavailable = postgresUnavailable();
@@ -286,6 +288,34 @@ for (const backend of backends) {
       assert.throws(() => reasons.put(reason));
       reasons.close();
     });
+
+    // The hl7 store's own DDL (identity sequences, an upsert) must run on every backend, not only SQLite.
+    contract(
+      'the HL7 inbox, ACK log and feed outbox keep their rows in order across a reopen',
+      ({ storage, reopen }) => {
+        const nodeKey = inboxKeyOf(new Uint8Array(32).fill(7));
+        const key = { sender: 'LAB', controlId: 'CTRL-1', digest: 'ab'.repeat(32) };
+        const log = new Hl7MessageLog(storage.open('hl7'), nodeKey);
+        log.put({ ...key, controlId: 'CTRL-0' }, 'MSA|AA|CTRL-0', 500);
+        assert.equal(log.accept(key, 'MSH|^~\\&|LAB', 1_000), true);
+        assert.equal(log.accept(key, 'MSH|^~\\&|LAB', 2_000), false);
+        log.enqueue('EHR', [{ label: '1', text: 'first' }], 5);
+        log.enqueue('EHR', [{ label: '2', text: 'second' }], 6);
+        log.close();
+        const again = new Hl7MessageLog(reopen().open('hl7'), nodeKey);
+        assert.equal(again.ackOf({ ...key, controlId: 'CTRL-0' }), 'MSA|AA|CTRL-0');
+        assert.deepEqual(
+          again.unanswered().map((e) => e.key.controlId),
+          ['CTRL-1'],
+        );
+        assert.equal(again.feedCursor('EHR'), 6);
+        const first = again.nextOutgoing('EHR')!;
+        assert.equal(first.text, 'first');
+        again.sent(first.seq);
+        assert.equal(again.nextOutgoing('EHR')?.text, 'second');
+        again.close();
+      },
+    );
   });
 }
 
