@@ -15,6 +15,7 @@ import { TxPage } from './pages/explorer/TxPage.tsx';
 import { BlockPage } from './pages/explorer/BlockPage.tsx';
 import { VerifyFile } from './pages/explorer/VerifyFile.tsx';
 import { PrivacyOfficer } from './pages/privacy/PrivacyOfficer.tsx';
+import { SponsorConsole } from './pages/sponsor/SponsorConsole.tsx';
 import { TrialPage } from './pages/trials/TrialPage.tsx';
 import { TrialRegistry } from './pages/trials/TrialRegistry.tsx';
 
@@ -37,6 +38,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (path === '/pharmacy') return needs('staff', 'pharmacy') ?? <Pharmacy />;
   if (path === '/supply') return needs('staff', 'supply') ?? <SupplyConsole />;
   if (path === '/privacy') return needs('staff', 'privacy') ?? <PrivacyOfficer />;
+  if (path === '/sponsor') return needs('staff', 'sponsor') ?? <SponsorConsole />;
   if (path === '/') return <Home />;
   return (
     <section>

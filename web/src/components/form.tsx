@@ -111,3 +111,26 @@ export function CheckList<T extends string>(props: {
     </div>
   );
 }
+
+/** A labelled file chooser; the page holds the chosen file (null once the choice is cleared). */
+export function FileField(props: {
+  id: string;
+  label: string;
+  set: (file: File | null) => void;
+  /** File types offered first, e.g. "application/json,.json". */
+  accept?: string;
+  optional?: boolean;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="file"
+        accept={props.accept}
+        required={props.optional !== true}
+        onChange={(e) => props.set(e.target.files?.[0] ?? null)}
+      />
+    </>
+  );
+}

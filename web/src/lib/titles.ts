@@ -8,6 +8,7 @@ const SIGN_IN_TITLES: Record<string, string> = {
   pharmacy: 'Sign in as pharmacy staff',
   supply: 'Sign in as supply-chain staff',
   privacy: 'Sign in as a privacy officer',
+  sponsor: 'Sign in as research sponsor staff',
 };
 
 export function titleOfPath(path: string): string {
@@ -39,6 +40,8 @@ function pageTitle(path: string): string | undefined {
       return 'Supply console';
     case '/privacy':
       return 'Privacy office: emergency reads';
+    case '/sponsor':
+      return 'Research sponsor console';
     case '/trials':
       return 'Clinical trial registry';
     default:

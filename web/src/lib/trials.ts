@@ -5,6 +5,7 @@
 import {
   outcomesRoot,
   verifyOutcomeProof,
+  type OutcomeDiff,
   type OutcomeVerdictEntry,
   type RegisteredOutcome,
 } from '../../../src/app/trials/index.ts';
@@ -49,6 +50,20 @@ export async function reconsent(seed: Uint8Array, trialId: string, version: numb
 export async function withdraw(seed: Uint8Array, trialId: string): Promise<TrialCommitted> {
   const tx = await signOnly(seed, 'trials.withdraw', { trialId });
   return request<TrialCommitted>(`/api/v1/trials/${trialId}/withdrawals`, { body: { tx } });
+}
+
+/** What an amendment changed in the outcomes, in words, and whether participants must re-consent. */
+export function diffWords(diff: OutcomeDiff): string {
+  const counts = [
+    [diff.added.length, 'added'],
+    [diff.removed.length, 'removed'],
+    [diff.reworded.length, 'reworded'],
+    [diff.timeFrameChanged.length, 'time frames changed'],
+    [diff.switched.length, 'primary↔secondary'],
+  ] as const;
+  const said = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  const changes = said.length === 0 ? 'no outcome changed' : said.join(', ');
+  return diff.material ? `${changes} (participants re-consent)` : changes;
 }
 
 export const VERDICT_WORDS: Readonly<Record<OutcomeVerdictEntry['verdict'], string>> = {

@@ -28,6 +28,11 @@ const ROLES = [
     text: 'Review emergency reads of your organisation’s records, with their reasons.',
   },
   {
+    href: '/signin/sponsor',
+    title: 'Research sponsor',
+    text: 'Register a trial before it enrols, amend it in the open, unblind and post results.',
+  },
+  {
     href: '/explorer',
     title: 'Explorer',
     text: 'Blocks and transactions, live; verify any of them yourself.',

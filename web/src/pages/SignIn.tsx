@@ -28,6 +28,7 @@ const TITLES: Record<string, string> = {
   pharmacy: 'Pharmacy sign-in',
   supply: 'Manufacturer or distributor sign-in',
   privacy: 'Privacy officer sign-in',
+  sponsor: 'Research sponsor sign-in',
 };
 
 export function SignIn(props: { role: string }) {

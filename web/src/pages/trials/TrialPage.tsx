@@ -8,6 +8,7 @@ import type { TrialPageAnswer, VerdictAnswer } from '../../../../src/contract/tr
 import { ApiFailure } from '../../lib/http.ts';
 import {
   CLOCK_WORDS,
+  diffWords,
   proofHolds,
   rootMatches,
   trialPage,
@@ -38,7 +39,7 @@ function Versions(props: { page: TrialPageAnswer }) {
             <td>
               {v.diff === null
                 ? `${v.registration.outcomes.length} outcomes registered`
-                : `${v.diff.added.length} added, ${v.diff.removed.length} removed, ${v.diff.reworded.length} reworded, ${v.diff.timeFrameChanged.length} time frames changed, ${v.diff.switched.length} primary↔secondary${v.diff.material ? ' (participants re-consent)' : ''}`}
+                : diffWords(v.diff)}
             </td>
           </tr>
         ))}
@@ -47,7 +48,8 @@ function Versions(props: { page: TrialPageAnswer }) {
   );
 }
 
-function Sites(props: { page: TrialPageAnswer }) {
+/** Participants per site, counts only: shown on the public page and in the sponsor console. */
+export function Sites(props: { page: TrialPageAnswer }) {
   if (props.page.sites.length === 0) return <p>No one has enrolled yet.</p>;
   return (
     <table>
