@@ -60,15 +60,25 @@ async function sponsorPost(options: DemoTrialOptions, path: string, body: unknow
   return answer;
 }
 
-/** The site's node must know the trial (and its latest version) before a patient's tx there names it. */
-async function untilSiteHas(options: DemoTrialOptions, id: string, version: number): Promise<void> {
+/**
+ * Waits until the node at apiUrl has applied what `holds` looks for. A node answers once it has committed
+ * a tx; another node may apply that block a little later, and its admission checks read its own state:
+ * the site's node must know the trial (and its latest version) before a patient's tx there names it, and
+ * the sponsor's node must hold an enrolment before the sponsor allocates it.
+ */
+async function untilNodeHas(
+  apiUrl: string,
+  id: string,
+  what: string,
+  holds: (trial: TrialPageAnswer['trial']) => boolean,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${options.site.apiUrl}${TRIALS_PATH}/${id}`);
-    if (response.ok && ((await response.json()) as TrialPageAnswer).trial.version >= version) return;
+    const response = await fetch(`${apiUrl}${TRIALS_PATH}/${id}`);
+    if (response.ok && holds(((await response.json()) as TrialPageAnswer).trial)) return;
     await new Promise((done) => setTimeout(done, 250));
   }
-  throw new Error(`the site's node did not see version ${version} of the demo trial in time`);
+  throw new Error(`${apiUrl} did not see ${what} of the demo trial in time`);
 }
 
 export async function loadDemoTrial(options: DemoTrialOptions): Promise<DemoTrial> {
@@ -86,10 +96,12 @@ export async function loadDemoTrial(options: DemoTrialOptions): Promise<DemoTria
   const seed = toHex(new Uint8Array(randomBytes(32)));
   await sponsorPost(options, `/${id}/seed`, { seedCommitment: seedCommitment(seed) });
 
-  await untilSiteHas(options, id, 1);
+  // The site admits an enrolment only once it holds the seed commitment (committed after the registration).
+  await untilNodeHas(options.site.apiUrl, id, 'the seed commitment', (t) => t.seedCommitment !== null);
   const clients = options.patients.map((key) => new PatientClient(options.site.apiUrl, key.seed));
-  for (const client of clients) {
+  for (const [n, client] of clients.entries()) {
     const { txHash } = await client.enrolInTrial(id, options.site.orgId, 1);
+    await untilNodeHas(options.sponsor.apiUrl, id, `enrolment ${n + 1}`, (t) => t.enrolments > n);
     await sponsorPost(options, `/${id}/allocations`, { enrolTxHash: txHash });
   }
   const amended = structuredClone(study);
@@ -100,7 +112,7 @@ export async function loadDemoTrial(options: DemoTrialOptions): Promise<DemoTria
     ...commitments,
     reason: 'Distant recurrence-free survival made a primary outcome',
   });
-  await untilSiteHas(options, id, 2);
+  await untilNodeHas(options.site.apiUrl, id, 'version 2', (t) => t.version >= 2);
   if (clients[0] !== undefined) await clients[0].reconsentToTrial(id, 2);
 
   options.progress('Locking, unblinding and posting the demo trial’s results…');

@@ -35,6 +35,10 @@ function demoTrial(): { id: string; nct: string } {
 
 test('the registry page shows every protocol version and the verdict table, proofs checked in the browser', async () => {
   const { id, nct } = demoTrial();
+  // The sponsor's node answered the demo's results once it committed them; the regulator's node follows
+  // and may apply that block later, and the page reads the verdict once, so wait for the regulator first.
+  const verdictAt = `${app.net.url('regulator')}/api/v1/trials/${id}/verdict`;
+  assert.ok(await waitFor(async () => (await fetch(verdictAt)).status === 200, 60_000), 'results at the regulator');
   const page = await newPage(app.browser);
   await page.goto(`${app.net.url('regulator')}/trials`);
   const row = page.getByRole('row').filter({ hasText: nct });

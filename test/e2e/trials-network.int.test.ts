@@ -197,10 +197,15 @@ test('the sponsor registers NCT02513394 at its node; patients enrol with their o
     [[id, 'pallas-sponsor']],
   );
 
+  let enrolledAt = 0;
   for (const p of Object.values(people)) {
-    const { txHash: enrolTxHash } = await p.client.enrolInTrial(id, p.site, 1);
+    const { txHash: enrolTxHash, height } = await p.client.enrolInTrial(id, p.site, 1);
     enrolments.push(enrolTxHash);
+    enrolledAt = Math.max(enrolledAt, height);
   }
+  // Each enrolment answered once its site's node committed it; the sponsor's node admits an allocation
+  // only for an enrolment in its own state, and may apply that block a few milliseconds later.
+  await allAtHeight(net, enrolledAt, 120_000);
   for (const enrolTxHash of enrolments) await sponsorWrites(`/${id}/allocations`, { enrolTxHash });
   const page = await atRegulator(`${TRIALS}/${id}`);
   assert.deepEqual(sitesOf(page), [
