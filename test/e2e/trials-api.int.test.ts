@@ -3,7 +3,8 @@
 // the patient signs enrolment, re-consent and withdrawal with their own key (PatientClient). Shown here:
 // enrolment before the registration is final refused, allocations recomputed from the revealed seed,
 // re-consent after an amendment making a secondary outcome primary, a verdict with a verifying proof for
-// every registered outcome from the file's resultsSection, and switching detected over HTTP.
+// every registered outcome from the file's resultsSection, switching detected over HTTP, and the export
+// round trip: a registration exported as a FHIR ResearchStudy registers again with the same outcomes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -193,4 +194,26 @@ test('export round-trips, and FHIR ResearchStudy is read and searched by its NCT
     assert.equal(refused.status, status, url);
     assert.equal(refused.body.resourceType, 'OperationOutcome', url);
   }
+});
+
+test('a registration exported as a FHIR ResearchStudy registers again with the same outcomes and root', async () => {
+  const { trials } = await read('?nct=NCT02513394');
+  const original = await read(`/${trials[0].id}`);
+  const exported = await read(`/${trials[0].id}/export`);
+  // The same study under a registry number of its own (one trial per NCT number), sent in the FHIR form.
+  const researchStudy = structuredClone(exported.researchStudy);
+  const nct = researchStudy.identifier.find((i: { value: string }) => i.value === 'NCT02513394');
+  nct.value = 'NCT09999998';
+  const answer = await sponsor('', { researchStudy });
+  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  const again = await read(`/${answer.body.id}`);
+  const [inForce, registeredAgain] = [original.versions.at(-1), again.versions[0]];
+  assert.deepEqual(registeredAgain.registration.outcomes, inForce.registration.outcomes);
+  assert.equal(registeredAgain.outcomesRoot, inForce.outcomesRoot);
+  // And back to ClinicalTrials.gov v2: the same outcomes module as the original's export.
+  const reExported = await read(`/${answer.body.id}/export`);
+  assert.deepEqual(
+    reExported.study.protocolSection.outcomesModule,
+    exported.study.protocolSection.outcomesModule,
+  );
 });
