@@ -106,6 +106,7 @@ function sponsorFiles(dir: string) {
     protocol: join(dir, 'protocol.txt'),
     sap: join(dir, 'sap.txt'),
     database: join(dir, 'database.sql'),
+    sae: join(dir, 'sae-report.pdf'),
     seed: join(dir, 'seed.json'),
   };
   writeFileSync(files.study, JSON.stringify(study));
@@ -113,6 +114,7 @@ function sponsorFiles(dir: string) {
   writeFileSync(files.protocol, 'protocol v1: palbociclib with endocrine therapy\n');
   writeFileSync(files.sap, 'statistical analysis plan v1\n');
   writeFileSync(files.database, 'insert into visits values (1);\n');
+  writeFileSync(files.sae, 'serious adverse event report 1\n');
   return files;
 }
 
@@ -121,7 +123,7 @@ async function notice(page: Page, text: RegExp): Promise<void> {
   await page.getByRole('status').getByText(text).waitFor({ timeout: 90_000 });
 }
 
-test('the sponsor console runs a trial: register, seed, allocate, amend, lock, unblind, post results', async () => {
+test('the sponsor console runs a trial: register, seed, allocate, report an SAE, amend, lock, unblind, post results', async () => {
   const dir = tempDir('carechain-sponsor-');
   const files = sponsorFiles(dir.path);
   const sponsorUrl = app.net.url('research-sponsor');
@@ -171,12 +173,26 @@ test('the sponsor console runs a trial: register, seed, allocate, amend, lock, u
       ['hospital', '1', '0', '0'],
     );
 
+    // A fatal or life-threatening SAE the sponsor learned of 20 days ago: its 7-day deadline has passed.
+    const sae = page.getByRole('form', { name: 'Report a serious adverse event' });
+    await sae.getByLabel('Report (it stays with you; its digest is recorded)').setInputFiles(files.sae);
+    await sae.getByLabel('Severity').selectOption('fatal_or_life_threatening');
+    const awareDay = new Date(Date.now() - 20 * 24 * 3600_000).toISOString().slice(0, 10);
+    await sae.getByLabel('Day the sponsor learned of it').fill(awareDay);
+    await sae.getByRole('button', { name: 'Report', exact: true }).click();
+    await notice(page, /^Adverse event report recorded \(block \d+\)\.$/);
+    const [reported] = (await getJson(`${sponsorUrl}/api/v1/trials/${id}`)).saes;
+    assert.deepEqual(
+      [reported.digest, reported.severity, reported.awareAtMs, reported.late],
+      [toHex(sha256(readFileSync(files.sae))), 'fatal_or_life_threatening', Date.parse(awareDay), true],
+    );
+
     // A secondary outcome made primary: version 2, and the participant must re-consent.
     const amend = page.getByRole('form', { name: 'Amend the protocol' });
     await amend.getByLabel('Amended study (ClinicalTrials.gov v2 JSON)').setInputFiles(files.amended);
     await amend.getByLabel('Reason for the amendment').fill('A secondary outcome made primary');
     await amend.getByRole('button', { name: 'Amend', exact: true }).click();
-    await notice(page, /^Version 2: 1 primary↔secondary \(participants re-consent\) \(block \d+\)\.$/);
+    await notice(page, /^Version 2: (.+, )?1 primary↔secondary \(participants re-consent\) \(block \d+\)\.$/);
     assert.equal((await trialAt(sponsorUrl, id)).materialVersion, 2);
 
     // Lock with the database's digest, then unblind with the seed file: both asked first.
@@ -210,6 +226,8 @@ test('the sponsor console runs a trial: register, seed, allocate, amend, lock, u
       assert.ok(verifyOutcomeProof(o.registered!, o.proof!, verdict.outcomesRoot));
     await page.getByRole('link', { name: 'Public page of this trial' }).click();
     await page.getByTestId('verdict-root').getByText(/^Checked in your browser/).waitFor({ timeout: 30_000 });
+    const saes = page.getByRole('table', { name: /^Serious adverse event reports/ });
+    assert.match((await saes.getByRole('row').nth(1).textContent()) ?? '', /Fatal or life-threatening.*Late, on/);
   } finally {
     await page.context().close();
     dir.remove();

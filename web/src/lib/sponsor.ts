@@ -109,7 +109,7 @@ export async function amendTrial(
 }
 
 /** Makes the seed here, saves it as `carechain trials seed` would, then commits its hash. */
-export async function commitSeed(token: string, trialId: string): Promise<TrialCommitted> {
+export function commitSeed(token: string, trialId: string): Promise<TrialCommitted> {
   const seed = toHex(randomBytes(32));
   downloadJson(`carechain-trial-seed-${trialId.slice(0, 8)}.json`, { trialId, seed });
   return sponsorTx(token, trialId, 'seed', { seedCommitment: seedCommitment(seed) });
@@ -129,12 +129,12 @@ export async function readSeedFile(file: File, trialId: string): Promise<string>
   return value.seed;
 }
 
-/** One of the sponsor's one-field txs (seed, allocations, lock, unblind) on this trial. */
+/** One of the sponsor's small txs (seed, allocations, lock, unblind, an SAE report) on this trial. */
 export function sponsorTx(
   token: string,
   trialId: string,
-  action: 'seed' | 'allocations' | 'lock' | 'unblind',
-  body: Record<string, string>,
+  action: 'seed' | 'allocations' | 'lock' | 'unblind' | 'saes',
+  body: Record<string, string | number>,
 ): Promise<TrialCommitted> {
   return request<TrialCommitted>(`${TRIALS_PATH}/${trialId}/${action}`, { token, body });
 }

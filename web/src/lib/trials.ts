@@ -8,6 +8,7 @@ import {
   type OutcomeDiff,
   type OutcomeVerdictEntry,
   type RegisteredOutcome,
+  type SaeView,
 } from '../../../src/app/trials/index.ts';
 import type {
   MyTrialsAnswer,
@@ -72,6 +73,11 @@ export const VERDICT_WORDS: Readonly<Record<OutcomeVerdictEntry['verdict'], stri
   added: 'Newly added (never registered)',
   timeframe_changed: 'Time frame changed',
   switched: 'Primary ↔ secondary switched',
+};
+
+export const SEVERITY_WORDS: Readonly<Record<SaeView['severity'], string>> = {
+  fatal_or_life_threatening: 'Fatal or life-threatening',
+  other: 'Other serious',
 };
 
 export const CLOCK_WORDS: Readonly<Record<TrialPageAnswer['resultsClock'], string>> = {

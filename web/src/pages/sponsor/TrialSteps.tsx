@@ -1,11 +1,12 @@
 // The sponsor's next steps on one trial, each shown only while the chain would accept it: commit the
-// randomisation seed (before the first enrolment), amend the protocol (until the lock), lock the analysis
-// plan and the database, unblind by revealing the seed, and post results. Lock and unblinding cannot be
-// taken back, so each asks first.
+// randomisation seed (before the first enrolment), report serious adverse events, amend the protocol
+// (until the lock), lock the analysis plan and the database, unblind by revealing the seed, and post
+// results. Lock and unblinding cannot be taken back, so each asks first.
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ConfirmButton } from '../../components/confirm.tsx';
-import { Field, FileField } from '../../components/form.tsx';
+import { Field, FileField, SelectField } from '../../components/form.tsx';
 import { SubmitButton } from '../../components/ui.tsx';
+import { SAE_DEADLINE_DAYS } from '../../../../src/app/trials/index.ts';
 import type { TrialPageAnswer } from '../../../../src/contract/trials.ts';
 import {
   amendTrial,
@@ -16,7 +17,7 @@ import {
   readStudyFile,
   sponsorTx,
 } from '../../lib/sponsor.ts';
-import { diffWords } from '../../lib/trials.ts';
+import { diffWords, SEVERITY_WORDS } from '../../lib/trials.ts';
 
 type Step = (label: string, work: () => Promise<string>) => void;
 interface StepProps {
@@ -42,7 +43,8 @@ function Amend(props: StepProps) {
     event.preventDefault();
     props.step('Amending the protocol — recording on the ledger…', async () => {
       const studyFile = await readStudyFile(chosen(study, 'the amended study'));
-      const amendment = { studyFile, reason: reason.trim(), ...(protocol && { protocol }), ...(sap && { sap }) };
+      const documents = { ...(protocol === null ? {} : { protocol }), ...(sap === null ? {} : { sap }) };
+      const amendment = { studyFile, reason: reason.trim(), ...documents };
       const kept = page.versions[page.versions.length - 1]!.registration;
       const answer = await amendTrial(token, page.trial.id, amendment, kept);
       return `Version ${answer.version}: ${diffWords(answer.diff)} (block ${answer.height}).`;
@@ -60,6 +62,47 @@ function Amend(props: StepProps) {
       <FileField id="amend-protocol" label="New protocol document (if it changed)" set={setProtocol} optional />
       <FileField id="amend-sap" label="New analysis plan (if it changed)" set={setSap} optional />
       <SubmitButton disabled={props.busy}>Amend</SubmitButton>
+    </form>
+  );
+}
+
+type Severity = keyof typeof SAE_DEADLINE_DAYS;
+const SEVERITIES = Object.keys(SAE_DEADLINE_DAYS) as Severity[];
+
+/**
+ * A serious adverse event as it is reported: the report stays with the sponsor, its digest is recorded,
+ * and the chain sets the deadline from the day the sponsor learned of it (7 or 15 days) and flags a late
+ * report on the public page.
+ */
+function ReportSae(props: StepProps) {
+  const { page, token } = props;
+  const [report, setReport] = useState<File | null>(null);
+  const [severity, setSeverity] = useState<Severity>('fatal_or_life_threatening');
+  const [aware, setAware] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    props.step('Recording the adverse event report on the ledger…', async () => {
+      const digest = await digestFile(chosen(report, 'the report'));
+      const awareAtMs = Date.parse(`${aware}T00:00:00Z`);
+      if (!Number.isSafeInteger(awareAtMs)) throw new Error('give the date the sponsor learned of it');
+      const answer = await sponsorTx(token, page.trial.id, 'saes', { digest, severity, awareAtMs });
+      return `Adverse event report recorded (block ${answer.height}).`;
+    });
+  };
+  return (
+    <form className="panel" aria-labelledby="sae-title" onSubmit={submit}>
+      <h3 id="sae-title">Report a serious adverse event</h3>
+      <FileField id="sae-report" label="Report (it stays with you; its digest is recorded)" set={setReport} />
+      <SelectField
+        id="sae-severity"
+        label="Severity"
+        value={severity}
+        set={setSeverity}
+        options={SEVERITIES}
+        words={(s) => `${SEVERITY_WORDS[s]} (due within ${SAE_DEADLINE_DAYS[s]} days)`}
+      />
+      <Field id="sae-aware" label="Day the sponsor learned of it" type="date" value={aware} set={setAware} />
+      <SubmitButton disabled={props.busy}>Report</SubmitButton>
     </form>
   );
 }
@@ -136,6 +179,7 @@ export function TrialSteps(props: StepProps) {
           </div>
         </div>
       )}
+      {trial.enrolments > 0 && <ReportSae {...props} />}
       {trial.lock === null && <Amend {...props} />}
       {trial.lock === null && (
         <Irreversible

@@ -1,7 +1,8 @@
-// One trial's public page (issue 16 §2, §3, §6): every protocol version with its reason and outcome
-// changes (history cannot be edited, so all of it shows), enrolment counts per site, the results clock,
-// and the outcome-switching verdict. The browser checks each verdict's proof itself, and that the proofs'
-// root is the hash of the outcomes registered before the first enrolment; a failed check says so.
+// One trial's public page (issue 16 §2, §3, §5, §6): every protocol version with its reason and outcome
+// changes (history cannot be edited, so all of it shows), enrolment counts per site, serious adverse
+// event reports against their 7- and 15-day deadlines, the results clock, and the outcome-switching
+// verdict. The browser checks each verdict's proof itself, and that the proofs' root is the hash of the
+// outcomes registered before the first enrolment; a failed check says so.
 import { useEffect, useState } from 'react';
 import { ErrorBanner, Facts, Link, shortHex } from '../../components/ui.tsx';
 import type { TrialPageAnswer, VerdictAnswer } from '../../../../src/contract/trials.ts';
@@ -11,6 +12,7 @@ import {
   diffWords,
   proofHolds,
   rootMatches,
+  SEVERITY_WORDS,
   trialPage,
   trialVerdict,
   VERDICT_WORDS,
@@ -69,6 +71,38 @@ export function Sites(props: { page: TrialPageAnswer }) {
             <td>{s.counts.enrolled}</td>
             <td>{s.counts.withdrawn}</td>
             <td>{s.counts.reconsented}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Serious adverse events as committed, each against its reporting deadline (issue 16 §5). */
+function Saes(props: { page: TrialPageAnswer }) {
+  if (props.page.saes.length === 0) return <p>No serious adverse event is reported.</p>;
+  return (
+    <table>
+      <caption>Serious adverse event reports (due in 7 days if fatal or life-threatening, else 15)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Block</th>
+          <th scope="col">Severity</th>
+          <th scope="col">Sponsor aware</th>
+          <th scope="col">Due</th>
+          <th scope="col">Reported</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.page.saes.map((s) => (
+          <tr key={s.index}>
+            <td>{s.height}</td>
+            <td>{SEVERITY_WORDS[s.severity]}</td>
+            <td>{day(s.awareAtMs)}</td>
+            <td>{day(s.deadlineMs)}</td>
+            <td>{s.late ? `Late, on ${day(s.reportedAtMs)}` : 'On time'}</td>
           </tr>
         ))}
       </tbody>
@@ -164,6 +198,7 @@ export function TrialPage(props: { id: string }) {
           />
           <Versions page={page} />
           <Sites page={page} />
+          <Saes page={page} />
           <h2>Outcome verdict</h2>
           {verdict === null && <p>No results are posted yet.</p>}
           {verdict && <Verdict verdict={verdict} page={page} />}
