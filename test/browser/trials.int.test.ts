@@ -38,7 +38,10 @@ test('the registry page shows every protocol version and the verdict table, proo
   // The sponsor's node answered the demo's results once it committed them; the regulator's node follows
   // and may apply that block later, and the page reads the verdict once, so wait for the regulator first.
   const verdictAt = `${app.net.url('regulator')}/api/v1/trials/${id}/verdict`;
-  assert.ok(await waitFor(async () => (await fetch(verdictAt)).status === 200, 60_000), 'results at the regulator');
+  assert.ok(
+    await waitFor(async () => (await fetch(verdictAt)).status === 200, 60_000),
+    'results at the regulator',
+  );
   const page = await newPage(app.browser);
   await page.goto(`${app.net.url('regulator')}/trials`);
   const row = page.getByRole('row').filter({ hasText: nct });
@@ -131,7 +134,12 @@ test('the sponsor console runs a trial: register, seed, allocate, report an SAE,
   const trialAt = async (url: string, id: string) => (await getJson(`${url}/api/v1/trials/${id}`)).trial;
   const page = await newPage(app.browser);
   try {
-    await signInWithSeed(page, sponsorUrl, 'sponsor', await staffSeed(app.net, 'research-sponsor', 'researcher'));
+    await signInWithSeed(
+      page,
+      sponsorUrl,
+      'sponsor',
+      await staffSeed(app.net, 'research-sponsor', 'researcher'),
+    );
 
     // Register: the commitments are made in the browser, and the downloaded salts open them.
     const register = page.getByRole('form', { name: 'Register a trial' });
@@ -140,13 +148,16 @@ test('the sponsor console runs a trial: register, seed, allocate, report an SAE,
     await register.getByLabel('Statistical analysis plan').setInputFiles(files.sap);
     const saltsDownload = page.waitForEvent('download');
     await register.getByRole('button', { name: 'Register', exact: true }).click();
-    const salts = JSON.parse(readFileSync(await (await saltsDownload).path(), "utf8"));
+    const salts = JSON.parse(readFileSync(await (await saltsDownload).path(), 'utf8'));
     await notice(page, /^Registered as version 1 \(block \d+\)\./);
     const { trials } = await getJson(`${sponsorUrl}/api/v1/trials?nct=NCT09990016`);
     assert.equal(trials.length, 1, 'the console registered the study under its registry number');
     const id: string = trials[0].id;
     const v1 = (await getJson(`${sponsorUrl}/api/v1/trials/${id}`)).versions[0].registration;
-    for (const [name, file] of [['protocol', files.protocol], ['sap', files.sap]] as const) {
+    for (const [name, file] of [
+      ['protocol', files.protocol],
+      ['sap', files.sap],
+    ] as const) {
       assert.equal(v1[`${name}Commitment`], salts[name].commitment, `the ${name} commitment on chain`);
       assert.ok(opensCommitment(salts[name].commitment, readFileSync(file), fromHex(salts[name].salt)));
     }
@@ -168,10 +179,12 @@ test('the sponsor console runs a trial: register, seed, allocate, report an SAE,
     await page.getByRole('button', { name: 'Allocate 1 waiting enrolment' }).click();
     await notice(page, /^Allocated 1 enrolment \(block \d+\)\.$/);
     const sites = page.getByRole('table', { name: /^Participants per site/ });
-    assert.deepEqual(
-      await sites.getByRole('row').nth(1).getByRole('cell').allTextContents(),
-      ['hospital', '1', '0', '0'],
-    );
+    assert.deepEqual(await sites.getByRole('row').nth(1).getByRole('cell').allTextContents(), [
+      'hospital',
+      '1',
+      '0',
+      '0',
+    ]);
 
     // A fatal or life-threatening SAE the sponsor learned of 20 days ago: its 7-day deadline has passed.
     const sae = page.getByRole('form', { name: 'Report a serious adverse event' });
@@ -198,23 +211,34 @@ test('the sponsor console runs a trial: register, seed, allocate, report an SAE,
     // Lock with the database's digest, then unblind with the seed file: both asked first.
     await page.getByLabel('Database export').setInputFiles(files.database);
     await page.getByRole('button', { name: 'Lock the database' }).click();
-    await page.getByRole('dialog', { name: 'Lock this trial’s database?' }).getByRole('button', { name: 'Yes, lock' }).click();
+    await page
+      .getByRole('dialog', { name: 'Lock this trial’s database?' })
+      .getByRole('button', { name: 'Yes, lock' })
+      .click();
     await notice(page, /^Database locked \(block \d+\)\.$/);
     const locked = await trialAt(sponsorUrl, id);
     assert.equal(locked.lock.databaseDigest, toHex(sha256(readFileSync(files.database))));
     await page.getByLabel('Seed file').setInputFiles(files.seed);
     await page.getByRole('button', { name: 'Unblind', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Unblind this trial?' }).getByRole('button', { name: 'Yes, unblind' }).click();
+    await page
+      .getByRole('dialog', { name: 'Unblind this trial?' })
+      .getByRole('button', { name: 'Yes, unblind' })
+      .click();
     await notice(page, /^Unblinded \(block \d+\)\.$/);
     const { allocations, seed: revealed } = await getJson(`${sponsorUrl}/api/v1/trials/${id}/allocations`);
     assert.equal(revealed, seed, 'the seed revealed is the one the console downloaded');
     const arm = v1.arms[allocatedArm(seed, enrolTx, v1.arms.length)].label;
     assert.equal(allocations[0].arm, arm, 'the allocation recomputes from the revealed seed');
-    const allocationRow = page.getByRole('table', { name: 'Enrolments and their allocation' }).getByRole('row').nth(1);
+    const allocationRow = page
+      .getByRole('table', { name: 'Enrolments and their allocation' })
+      .getByRole('row')
+      .nth(1);
     await allocationRow.getByRole('cell', { name: arm, exact: true }).waitFor({ timeout: 30_000 });
 
     // Results from the file's resultsSection: a verdict for every registered outcome, each proven.
-    await page.getByLabel('Results (ClinicalTrials.gov v2 JSON with its resultsSection)').setInputFiles(files.study);
+    await page
+      .getByLabel('Results (ClinicalTrials.gov v2 JSON with its resultsSection)')
+      .setInputFiles(files.study);
     await page.getByRole('button', { name: 'Post results' }).click();
     await notice(page, /^Results posted; the public page shows each outcome’s verdict \(block \d+\)\.$/);
     const verdict = await getJson(`${sponsorUrl}/api/v1/trials/${id}/verdict`);
@@ -225,9 +249,15 @@ test('the sponsor console runs a trial: register, seed, allocate, report an SAE,
     for (const o of verdict.outcomes as OutcomeVerdictEntry[])
       assert.ok(verifyOutcomeProof(o.registered!, o.proof!, verdict.outcomesRoot));
     await page.getByRole('link', { name: 'Public page of this trial' }).click();
-    await page.getByTestId('verdict-root').getByText(/^Checked in your browser/).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('verdict-root')
+      .getByText(/^Checked in your browser/)
+      .waitFor({ timeout: 30_000 });
     const saes = page.getByRole('table', { name: /^Serious adverse event reports/ });
-    assert.match((await saes.getByRole('row').nth(1).textContent()) ?? '', /Fatal or life-threatening.*Late, on/);
+    assert.match(
+      (await saes.getByRole('row').nth(1).textContent()) ?? '',
+      /Fatal or life-threatening.*Late, on/,
+    );
   } finally {
     await page.context().close();
     dir.remove();

@@ -4,11 +4,7 @@
 // protocol and SAP commitments, and the randomisation seed (its hash goes to the chain, the seed itself
 // only at unblinding). The files have the shapes `carechain trials commit` and `trials seed` write, so
 // the console and the CLI can carry on each other's work.
-import {
-  COMMITMENT_SALT_BYTES,
-  commitDocument,
-  seedCommitment,
-} from '../../../src/app/trials/index.ts';
+import { COMMITMENT_SALT_BYTES, commitDocument, seedCommitment } from '../../../src/app/trials/index.ts';
 import { toHex } from '../../../src/core/bytes.ts';
 import { sha256 } from '../../../src/core/crypto/index.ts';
 import {

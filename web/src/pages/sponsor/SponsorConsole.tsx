@@ -30,9 +30,9 @@ function RegisterTrial(props: { token: string; onRegistered: (id: string) => voi
     <form className="panel" aria-labelledby="register-title" onSubmit={submit}>
       <h2 id="register-title">Register a trial</h2>
       <p className="hint">
-        Register before anyone enrols: its outcomes are then fixed on the ledger, and every change after it
-        is a visible amendment. The protocol and the analysis plan stay with you; only salted commitments to
-        them are recorded. A file of the salts is downloaded: keep it, it is what opens the commitments.
+        Register before anyone enrols: its outcomes are then fixed on the ledger, and every change after it is
+        a visible amendment. The protocol and the analysis plan stay with you; only salted commitments to them
+        are recorded. A file of the salts is downloaded: keep it, it is what opens the commitments.
       </p>
       <FileField
         id="register-study"

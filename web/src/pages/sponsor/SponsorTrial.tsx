@@ -76,7 +76,8 @@ export function SponsorTrial(props: { id: string; token: string; onChange: () =>
   const allocate = () =>
     step('Allocating — recording on the ledger…', async () => {
       let height = 0;
-      for (const a of waiting) ({ height } = await sponsorTx(token, id, 'allocations', { enrolTxHash: a.enrolTxHash }));
+      for (const a of waiting)
+        ({ height } = await sponsorTx(token, id, 'allocations', { enrolTxHash: a.enrolTxHash }));
       return `Allocated ${waiting.length} enrolment${waiting.length === 1 ? '' : 's'} (block ${height}).`;
     });
   return (
@@ -92,7 +93,10 @@ export function SponsorTrial(props: { id: string; token: string; onChange: () =>
           ['Enrolled', `${trial.enrolments} of ${registration.targetEnrolment}`],
           ['Randomisation seed', trial.seedCommitment === null ? 'Not committed' : 'Committed'],
           ['Database', trial.lock === null ? 'Open' : `Locked at block ${trial.lock.height}`],
-          ['Allocation', trial.unblinding === null ? 'Blind' : `Unblinded at block ${trial.unblinding.height}`],
+          [
+            'Allocation',
+            trial.unblinding === null ? 'Blind' : `Unblinded at block ${trial.unblinding.height}`,
+          ],
           ['Results', <span data-testid="sponsor-results">{CLOCK_WORDS[page.resultsClock]}</span>],
         ]}
       />

@@ -54,12 +54,22 @@ function Amend(props: StepProps) {
     <form className="panel" aria-labelledby="amend-title" onSubmit={submit}>
       <h3 id="amend-title">Amend the protocol</h3>
       <p className="hint">
-        A new version, with its reason; the earlier ones stay on the public page. Making an outcome primary
-        or secondary, or dropping or re-timing a primary one, asks every participant to consent again.
+        A new version, with its reason; the earlier ones stay on the public page. Making an outcome primary or
+        secondary, or dropping or re-timing a primary one, asks every participant to consent again.
       </p>
-      <FileField id="amend-study" label="Amended study (ClinicalTrials.gov v2 JSON)" accept={JSON_FILES} set={setStudy} />
+      <FileField
+        id="amend-study"
+        label="Amended study (ClinicalTrials.gov v2 JSON)"
+        accept={JSON_FILES}
+        set={setStudy}
+      />
       <Field id="amend-reason" label="Reason for the amendment" value={reason} set={setReason} />
-      <FileField id="amend-protocol" label="New protocol document (if it changed)" set={setProtocol} optional />
+      <FileField
+        id="amend-protocol"
+        label="New protocol document (if it changed)"
+        set={setProtocol}
+        optional
+      />
       <FileField id="amend-sap" label="New analysis plan (if it changed)" set={setSap} optional />
       <SubmitButton disabled={props.busy}>Amend</SubmitButton>
     </form>

@@ -39,9 +39,7 @@ function Versions(props: { page: TrialPageAnswer }) {
             </td>
             <td>{v.reason ?? 'First registration'}</td>
             <td>
-              {v.diff === null
-                ? `${v.registration.outcomes.length} outcomes registered`
-                : diffWords(v.diff)}
+              {v.diff === null ? `${v.registration.outcomes.length} outcomes registered` : diffWords(v.diff)}
             </td>
           </tr>
         ))}
