@@ -113,3 +113,18 @@ export function Facts(props: { rows: readonly (readonly [string, ReactNode])[]; 
 export function shortHex(hex: string, n = 12): string {
   return hex.length > n ? `${hex.slice(0, n)}…` : hex;
 }
+
+/** A table's header row, one column header per name (in the order the cells follow). */
+export function TableHead(props: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((name) => (
+          <th scope="col" key={name}>
+            {name}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -7,13 +7,13 @@
 import { COMMITMENT_SALT_BYTES, commitDocument, seedCommitment } from '../../../src/app/trials/index.ts';
 import { toHex } from '../../../src/core/bytes.ts';
 import { sha256 } from '../../../src/core/crypto/index.ts';
-import {
-  TRIALS_PATH,
-  type AllocationsAnswer,
-  type AmendedTrialAnswer,
-  type RegisteredTrialAnswer,
-  type RegistryAnswer,
-  type TrialCommitted,
+import { TRIALS_PATH } from '../../../src/contract/trials.ts';
+import type {
+  AllocationsAnswer,
+  AmendedTrialAnswer,
+  RegisteredTrialAnswer,
+  RegistryAnswer,
+  TrialCommitted,
 } from '../../../src/contract/trials.ts';
 import { downloadJson } from './download.ts';
 import { request } from './http.ts';

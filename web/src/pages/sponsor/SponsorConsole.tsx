@@ -11,15 +11,15 @@ import { readStudyFile, registerTrial, sponsorTrials } from '../../lib/sponsor.t
 import { SponsorTrial } from './SponsorTrial.tsx';
 
 function RegisterTrial(props: { token: string; onRegistered: (id: string) => void }) {
+  const [busy, error, run] = useAction();
   const [study, setStudy] = useState<File | null>(null);
   const [protocol, setProtocol] = useState<File | null>(null);
   const [sap, setSap] = useState<File | null>(null);
   const [notice, setNotice] = useState<string>();
-  const [busy, error, run] = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setNotice(undefined);
     void run('Registering the trial — recording on the ledger…', async () => {
+      setNotice(undefined);
       if (study === null || protocol === null || sap === null) throw new Error('choose the three files');
       const answer = await registerTrial(props.token, await readStudyFile(study), { protocol, sap });
       setNotice(`Registered as version 1 (block ${answer.height}). Enrolment can begin once it is final.`);

@@ -3,7 +3,16 @@
 // (TrialSteps.tsx). Read from the sponsor's own node, which is the one that answered each step; an
 // enrolment made at another site's node shows here once its block reaches this one, hence "Reload".
 import { useCallback, useEffect, useState } from 'react';
-import { Busy, ErrorBanner, Facts, Link, Notice, shortHex, useAction } from '../../components/ui.tsx';
+import {
+  Busy,
+  ErrorBanner,
+  Facts,
+  Link,
+  Notice,
+  shortHex,
+  TableHead,
+  useAction,
+} from '../../components/ui.tsx';
 import type { AllocationsAnswer, TrialPageAnswer } from '../../../../src/contract/trials.ts';
 import { allocationsOf, sponsorTx } from '../../lib/sponsor.ts';
 import { CLOCK_WORDS, trialPage } from '../../lib/trials.ts';
@@ -15,14 +24,7 @@ function Allocations(props: { answer: AllocationsAnswer }) {
   return (
     <table>
       <caption>Enrolments and their allocation</caption>
-      <thead>
-        <tr>
-          <th scope="col">Enrolment</th>
-          <th scope="col">Site</th>
-          <th scope="col">Allocated</th>
-          <th scope="col">Arm</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Enrolment', 'Site', 'Allocated', 'Arm']} />
       <tbody>
         {props.answer.allocations.map((a) => (
           <tr key={a.enrolTxHash}>

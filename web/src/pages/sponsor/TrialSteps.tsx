@@ -117,18 +117,32 @@ function ReportSae(props: StepProps) {
   );
 }
 
-/** A step that cannot be taken back: its form is submitted from the confirmation dialog. */
+/** The steps that cannot be taken back, in words: each is submitted from a confirmation dialog. */
+const IRREVERSIBLE = {
+  lock: {
+    title: 'Lock the database',
+    hint: 'Locks the analysis plan and the database before unblinding; its digest is recorded.',
+    question: 'Lock this trial’s database?',
+    confirm: 'Yes, lock',
+    consequence: 'No one can enrol or amend the protocol after the lock. It cannot be undone.',
+  },
+  unblind: {
+    title: 'Unblind',
+    hint: "Reveals the seed: anyone can then recompute every participant's arm.",
+    question: 'Unblind this trial?',
+    confirm: 'Yes, unblind',
+    consequence:
+      'The seed is published on the ledger and every allocation becomes public. It cannot be undone.',
+  },
+} as const;
+
 function Irreversible(props: {
-  id: string;
-  title: string;
-  hint: string;
-  question: string;
-  confirm: string;
+  id: keyof typeof IRREVERSIBLE;
   busy: boolean;
   onSubmit: () => void;
   children: ReactNode;
-  consequence: string;
 }) {
+  const words = IRREVERSIBLE[props.id];
   const form = useRef<HTMLFormElement>(null);
   return (
     <form
@@ -140,18 +154,18 @@ function Irreversible(props: {
         props.onSubmit();
       }}
     >
-      <h3 id={`${props.id}-title`}>{props.title}</h3>
-      <p className="hint">{props.hint}</p>
+      <h3 id={`${props.id}-title`}>{words.title}</h3>
+      <p className="hint">{words.hint}</p>
       {props.children}
       <div className="actions">
         <ConfirmButton
-          label={props.title}
-          question={props.question}
-          confirm={props.confirm}
+          label={words.title}
+          question={words.question}
+          confirm={words.confirm}
           disabled={props.busy}
           onConfirm={() => form.current?.requestSubmit()}
         >
-          <p>{props.consequence}</p>
+          <p>{words.consequence}</p>
         </ConfirmButton>
       </div>
     </form>
@@ -194,11 +208,6 @@ export function TrialSteps(props: StepProps) {
       {trial.lock === null && (
         <Irreversible
           id="lock"
-          title="Lock the database"
-          hint="Locks the analysis plan and the database before unblinding; its digest is recorded."
-          question="Lock this trial’s database?"
-          confirm="Yes, lock"
-          consequence="No one can enrol or amend the protocol after the lock. It cannot be undone."
           busy={props.busy}
           onSubmit={() =>
             step('Locking — recording on the ledger…', async () => {
@@ -213,11 +222,6 @@ export function TrialSteps(props: StepProps) {
       {trial.lock !== null && trial.unblinding === null && (
         <Irreversible
           id="unblind"
-          title="Unblind"
-          hint="Reveals the seed: anyone can then recompute every participant's arm."
-          question="Unblind this trial?"
-          confirm="Yes, unblind"
-          consequence="The seed is published on the ledger and every allocation becomes public. It cannot be undone."
           busy={props.busy}
           onSubmit={() =>
             step('Unblinding — recording on the ledger…', async () => {

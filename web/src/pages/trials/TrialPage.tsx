@@ -4,7 +4,7 @@
 // verdict. The browser checks each verdict's proof itself, and that the proofs' root is the hash of the
 // outcomes registered before the first enrolment; a failed check says so.
 import { useEffect, useState } from 'react';
-import { ErrorBanner, Facts, Link, shortHex } from '../../components/ui.tsx';
+import { ErrorBanner, Facts, Link, shortHex, TableHead } from '../../components/ui.tsx';
 import type { TrialPageAnswer, VerdictAnswer } from '../../../../src/contract/trials.ts';
 import { ApiFailure } from '../../lib/http.ts';
 import {
@@ -22,14 +22,7 @@ function Versions(props: { page: TrialPageAnswer }) {
   return (
     <table>
       <caption>Protocol versions</caption>
-      <thead>
-        <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Block</th>
-          <th scope="col">Reason</th>
-          <th scope="col">Outcome changes</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Version', 'Block', 'Reason', 'Outcome changes']} />
       <tbody>
         {props.page.versions.map((v) => (
           <tr key={v.version}>
@@ -54,14 +47,7 @@ export function Sites(props: { page: TrialPageAnswer }) {
   return (
     <table>
       <caption>Participants per site (counts only; who enrolled is not public)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Site</th>
-          <th scope="col">Enrolled</th>
-          <th scope="col">Withdrawn</th>
-          <th scope="col">Re-consented</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Site', 'Enrolled', 'Withdrawn', 'Re-consented']} />
       <tbody>
         {props.page.sites.map((s) => (
           <tr key={s.siteOrgId}>
@@ -84,15 +70,7 @@ function Saes(props: { page: TrialPageAnswer }) {
   return (
     <table>
       <caption>Serious adverse event reports (due in 7 days if fatal or life-threatening, else 15)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Block</th>
-          <th scope="col">Severity</th>
-          <th scope="col">Sponsor aware</th>
-          <th scope="col">Due</th>
-          <th scope="col">Reported</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Block', 'Severity', 'Sponsor aware', 'Due', 'Reported']} />
       <tbody>
         {props.page.saes.map((s) => (
           <tr key={s.index}>
@@ -120,14 +98,7 @@ function Verdict(props: { verdict: VerdictAnswer; page: TrialPageAnswer }) {
       </p>
       <table data-testid="verdict-table">
         <caption>Reported outcomes against the registered ones</caption>
-        <thead>
-          <tr>
-            <th scope="col">Verdict</th>
-            <th scope="col">Registered outcome</th>
-            <th scope="col">As reported</th>
-            <th scope="col">Proof</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Verdict', 'Registered outcome', 'As reported', 'Proof']} />
         <tbody>
           {verdict.outcomes.map((entry, i) => {
             const holds = proofHolds(entry, verdict.outcomesRoot);

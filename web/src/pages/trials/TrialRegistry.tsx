@@ -2,7 +2,7 @@
 // results clock. Public on purpose: registration before enrolment is only worth something if anyone can
 // look. Each row links to the trial's page.
 import { useEffect, useState } from 'react';
-import { ErrorBanner, Link, shortHex } from '../../components/ui.tsx';
+import { ErrorBanner, Link, shortHex, TableHead } from '../../components/ui.tsx';
 import type { RegistryAnswer } from '../../../../src/contract/trials.ts';
 import { CLOCK_WORDS, registry } from '../../lib/trials.ts';
 
@@ -24,16 +24,7 @@ export function TrialRegistry() {
       {answer !== undefined && answer.trials.length > 0 && (
         <table>
           <caption>{answer.total} registered trials</caption>
-          <thead>
-            <tr>
-              <th scope="col">Trial</th>
-              <th scope="col">Registry number</th>
-              <th scope="col">Sponsor</th>
-              <th scope="col">Version</th>
-              <th scope="col">Enrolled</th>
-              <th scope="col">Results</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Trial', 'Registry number', 'Sponsor', 'Version', 'Enrolled', 'Results']} />
           <tbody>
             {answer.trials.map((t) => (
               <tr key={t.id}>
