@@ -13,6 +13,9 @@ import { registerMetrics } from './metrics.ts';
 import type { Registry } from 'prom-client';
 import { registerClaimsRoutes } from './routes/claims.ts';
 import { PriorAuthService } from '../services/claims/prior-auth.ts';
+import { ClaimBillingService } from '../services/claims/billing.ts';
+import { ClaimDocumentStore } from '../node/claims/claim-documents.ts';
+import { systemRandomBytes } from '../node/env.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerGenomicsRoutes } from './routes/genomics.ts';
 import type { GenomicsServiceOptions } from '../services/genomics/index.ts';
@@ -47,8 +50,15 @@ export interface ApiServerOptions {
   readonly tls?: ApiTlsPem;
   /** The node's C2SP checkpoint, witness and tlog-proof routes (services/witness/node-witness.ts). */
   readonly witness?: NodeWitness;
-  /** Prior authorisation (issue 17 §7): the member insurer answering PAS requests naming no member payer. */
-  readonly claims?: { readonly defaultPayerOrgId?: string | undefined };
+  /**
+   * Claims (issue 17): the member insurer answering PAS requests naming no member payer (§7), and the
+   * members' fingerprint key (node.json claims.networkKeyFile), without which no claim is submitted or
+   * adjudicated through this node.
+   */
+  readonly claims?: {
+    readonly defaultPayerOrgId?: string | undefined;
+    readonly networkKey?: Uint8Array | undefined;
+  };
   /** Genome custody and the Beacon's pricing (routes/genomics.ts); mounted on every custodian node. */
   readonly genomics?: GenomicsServiceOptions;
   /** Metrics of parts beside the API (the HL7 listener's, api/hl7-metrics.ts), served at /metrics too. */
@@ -114,7 +124,20 @@ export function buildApiServer(
             baseUrl: options.fhir.baseUrl,
             defaultPayerOrgId: options.claims?.defaultPayerOrgId,
           });
-    registerClaimsRoutes(api, node, priorAuth);
+    // Claims for payment keep their content and EOBs in the node's 'claims' store, opened on every
+    // custodian node so that it exists whether or not this member bills or pays.
+    const billing =
+      options.fhir === undefined
+        ? undefined
+        : new ClaimBillingService(
+            { baseUrl: options.fhir.baseUrl, networkKey: options.claims?.networkKey },
+            {
+              node,
+              documents: ClaimDocumentStore.open(node.storage, node.ledger.chainId, node.key),
+              randomBytes: systemRandomBytes,
+            },
+          );
+    registerClaimsRoutes(api, node, priorAuth, billing);
     registerMetrics(api, node, options.metrics);
     if (options.fhir !== undefined) {
       const searchExtensions = [...(options.fhir.searchExtensions ?? []), ...monitoringSearches];

@@ -8,6 +8,7 @@ import type { FingerprintEntry } from '../app/claims/fingerprint.ts';
 import type { ClaimEntry, PaRequestEntry } from '../app/claims/ledger-types.ts';
 import type { PayerMetrics, ReviewAction } from '../app/claims/metrics.ts';
 import type { Adjudication, ClaimFacts, RuleTable } from '../app/claims/types.ts';
+import { fhirResourceSchema } from './fhir.ts';
 import { hex32 } from './ledger.ts';
 
 export const CLAIMS_API = '/api/v1/claims';
@@ -127,3 +128,59 @@ export const replayAnswerSchema = Type.Object({
   matches: Type.Boolean(),
 });
 export type ReplayAnswer = Static<typeof replayAnswerSchema>;
+
+/** A record version a claim line cites as its documentation (app/claims/ledger-types.ts). */
+const documentationRefSchema = Type.Object(
+  { recordId: hex32, version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * A claim for payment (or a predetermination), by the provider's staff at the provider's node: the facts
+ * the payer's engine reads, and per item (by sequence) the committed record versions documenting it.
+ * The node computes each line's fingerprint under the network key, seals the content in its own store
+ * and commits claims.submit; frequency 7 or 8 names the claim it replaces or voids.
+ */
+export const submitClaimBody = Type.Object(
+  {
+    payerOrgId: orgId,
+    patientPseudonym: hex32,
+    facts: claimFactsSchema,
+    lines: Type.Array(
+      Type.Object(
+        {
+          sequence: Type.Integer({ minimum: 1 }),
+          documentation: Type.Array(documentationRefSchema, { maxItems: 8 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 50 },
+    ),
+    frequency: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('7'), Type.Literal('8')])),
+    replacesClaimId: Type.Optional(Type.Union([hex32, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type SubmitClaimBody = Static<typeof submitClaimBody>;
+export const submitClaimAnswerSchema = Type.Object({
+  txHash: hex32,
+  height: Type.Integer(),
+  claim: record<ClaimEntry>('the claim as the chain committed it'),
+});
+export type SubmitClaimAnswer = Static<typeof submitClaimAnswerSchema>;
+
+/**
+ * The payer's staff adjudicate a claim sent to their organisation. The body is empty: the facts are the
+ * content the provider committed to, which the payer's node fetches from the provider's node.
+ */
+export const adjudicationBody = Type.Object({}, { additionalProperties: false });
+export type AdjudicationBody = Static<typeof adjudicationBody>;
+export const adjudicationAnswerSchema = Type.Object({
+  txHash: hex32,
+  height: Type.Integer(),
+  claim: record<ClaimEntry>('the claim with its committed adjudication'),
+  adjudication: record<Adjudication>('the engine’s answer under the payer’s latest rule table'),
+  /** The ExplanationOfBenefit the payer keeps for the patient (CARIN Blue Button-shaped). */
+  eob: fhirResourceSchema,
+});
+export type AdjudicationAnswer = Static<typeof adjudicationAnswerSchema>;

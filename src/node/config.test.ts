@@ -17,7 +17,8 @@ import {
   type LoadedConfig,
   type MemberFile,
 } from './config.ts';
-import { generateKeyPair } from './keys.ts';
+import { generateKeyPair, readKeyFile } from './keys.ts';
+import { wrapNetworkKey } from './claims/network-key.ts';
 
 function member(name: string, power: number, port: number): MemberFile {
   return parseMember(
@@ -168,6 +169,41 @@ test("node.json's optional claims.defaultPayer loads, and a bad one is refused",
     assert.equal(load({ claims: { defaultPayer: 'insurer' } }).defaultPayerOrgId, 'insurer');
     const refused = [null, 'insurer', [], { defaultPayer: 'Insurer!' }, { defaultPayer: 1 }, { other: 1 }];
     assertEachRefused(refused, (bad) => load({ claims: bad }));
+  });
+});
+
+test("node.json's optional claims.networkKeyFile: a key wrapped for this node opens; one for another node, another chain or a malformed file is refused", () => {
+  withNodeConfig((folder, load) => {
+    assert.equal(load({}).claimsNetworkKey, undefined);
+    writeFileSync(join(folder, 'genesis.json'), JSON.stringify({ chainId: 'carechain-config' }));
+    const nodeKey = readKeyFile(join(folder, 'node-key.json'));
+    const key = new Uint8Array(32).fill(0xab);
+    const write = (name: string, file: unknown) => writeFileSync(join(folder, name), JSON.stringify(file));
+    write('mine.json', wrapNetworkKey(key, 'carechain-config', nodeKey.publicKey));
+    const loaded = load({ claims: { networkKeyFile: 'mine.json', defaultPayer: 'insurer' } });
+    assert.deepEqual(loaded.claimsNetworkKey, key);
+    assert.equal(loaded.defaultPayerOrgId, 'insurer');
+    // A test network's nodes may share the bare key.
+    writeFileSync(join(folder, 'bare'), `${'ab'.repeat(32)}\n`);
+    assert.deepEqual(load({ claims: { networkKeyFile: 'bare' } }).claimsNetworkKey, key);
+    const other = generateKeyPair();
+    write('theirs.json', wrapNetworkKey(key, 'carechain-config', other.publicKey));
+    // Named as this node's, but wrapped for the other key: it does not open.
+    write('relabelled.json', {
+      ...wrapNetworkKey(key, 'carechain-config', other.publicKey),
+      sealedFor: nodeKey.publicKey,
+    });
+    write('other-chain.json', wrapNetworkKey(key, 'carechain-other', nodeKey.publicKey));
+    writeFileSync(join(folder, 'short'), 'ab'.repeat(31));
+    const refused = ['theirs.json', 'relabelled.json', 'other-chain.json', 'short', 'absent'];
+    for (const bad of [...refused.map((networkKeyFile) => ({ networkKeyFile })), { networkKeyFile: 7 }]) {
+      assert.throws(
+        () => load({ claims: bad }),
+        (err: { code?: string; message?: string }) =>
+          err.code === 'config.invalid' && !String(err.message).includes('abab'),
+        JSON.stringify(bad),
+      );
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import { checkGenomicsConfig, type GenomicsNodeConfig } from './genomics/config.
 import { makePrivateDir } from './private-dir.ts';
 import { parseApiTls, type ApiTlsFiles } from './api-tls.ts';
 import { parseHl7Config, type Hl7Config } from './hl7-config.ts';
+import { readNetworkKey } from './claims/network-key.ts';
 
 export interface HostPort {
   readonly host: string;
@@ -61,8 +62,12 @@ export interface NodeConfigFile {
   /**
    * Optional: `defaultPayer`, the member insurer's organisation id that answers a PAS request whose Claim
    * and Coverage name no member (issue 17 §7); the chain checks it is an insurer when a request uses it.
+   * `networkKeyFile`: the file (relative to node.json) holding the members' claim-line fingerprint key,
+   * wrapped for this node's key (claims/network-key.ts; docs/ARCHITECTURE.md "The fingerprint network
+   * key"), or bare as 64 hex characters (test networks); without it this node submits and adjudicates
+   * no claims through its API.
    */
-  readonly claims?: { readonly defaultPayer?: string };
+  readonly claims?: { readonly defaultPayer?: string; readonly networkKeyFile?: string };
   /** Optional: the Beacon's pricing and Passport trust (genomics/config.ts); absent means the defaults. */
   readonly genomics?: unknown;
   /** Optional: the HL7 v2 MLLP listener and its senders (hl7-config.ts); absent means none. */
@@ -117,6 +122,8 @@ export interface LoadedConfig {
   readonly verifyLimits: VerifyLimitsConfig | undefined;
   /** node.json's claims.defaultPayer, or undefined: PAS requests must then name a member insurer. */
   readonly defaultPayerOrgId: string | undefined;
+  /** The fingerprint network key read from claims.networkKeyFile, or undefined. */
+  readonly claimsNetworkKey: Uint8Array | undefined;
   /** node.json's genomics section, or undefined for the defaults. */
   readonly genomics: GenomicsNodeConfig | undefined;
   /** node.json's hl7 section, or undefined when the node runs no MLLP listener. */
@@ -292,12 +299,14 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
       ...hp,
     };
   });
+  const key = readKeyFile(join(folder, raw.keyFile!));
+  const genesis = readJson(join(folder, raw.genesisFile!), 'genesis') as Genesis;
   return {
     configPath: path,
     name: raw.name!,
     dataDir: resolve(folder, raw.dataDir!),
-    key: readKeyFile(join(folder, raw.keyFile!)),
-    genesis: readJson(join(folder, raw.genesisFile!), 'genesis') as Genesis,
+    key,
+    genesis,
     peers,
     api: checkApi(raw.api, folder, path),
     p2p: checkHostPort(raw.p2p, 'p2p'),
@@ -305,7 +314,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     database: checkDatabase(raw.database, path),
     mempool: checkMempool(raw.mempool, path),
     verifyLimits: checkVerifyLimits(raw.supply, path),
-    defaultPayerOrgId: checkDefaultPayer(raw.claims, path),
+    ...checkClaimsConfig(raw.claims, folder, path, { key, chainId: String(genesis.chainId) }),
     genomics: checkGenomicsConfig(raw.genomics, path),
     hl7: parseHl7Config(raw.hl7, path, folder),
   };
@@ -335,19 +344,31 @@ function checkVerifyLimits(supply: unknown, path: string): VerifyLimitsConfig | 
   return { perCaller: bucket(perCaller), perNode: bucket(perNode) };
 }
 
-/** An organisation id (as membership writes them), or nothing. */
-function checkDefaultPayer(value: unknown, path: string): string | undefined {
-  if (value === undefined) return undefined;
+/** node.json's claims section: the default payer (an organisation id) and the network key's file. */
+function checkClaimsConfig(
+  value: unknown,
+  folder: string,
+  path: string,
+  node: { key: KeyPair; chainId: string },
+): Pick<LoadedConfig, 'defaultPayerOrgId' | 'claimsNetworkKey'> {
+  if (value === undefined) return { defaultPayerOrgId: undefined, claimsNetworkKey: undefined };
   const invalid = new NodeError(
     'config.invalid',
-    `config ${path}: claims must be { "defaultPayer": "<an insurer's organisation id>" }`,
+    `config ${path}: claims must be { "defaultPayer"?: "<an insurer's organisation id>", "networkKeyFile"?: "<path>" }`,
   );
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid;
-  const { defaultPayer, ...rest } = value as { defaultPayer?: unknown };
+  const { defaultPayer, networkKeyFile, ...rest } = value as Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw invalid;
-  if (defaultPayer === undefined) return undefined;
-  if (typeof defaultPayer !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(defaultPayer)) throw invalid;
-  return defaultPayer;
+  const isOrgId = (v: unknown): v is string => typeof v === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(v);
+  if (defaultPayer !== undefined && !isOrgId(defaultPayer)) throw invalid;
+  if (networkKeyFile !== undefined && typeof networkKeyFile !== 'string') throw invalid;
+  return {
+    defaultPayerOrgId: defaultPayer as string | undefined,
+    claimsNetworkKey:
+      networkKeyFile === undefined
+        ? undefined
+        : readNetworkKey(resolve(folder, networkKeyFile), node.chainId, node.key),
+  };
 }
 
 function checkApi(value: unknown, folder: string, path: string): ApiConfig {

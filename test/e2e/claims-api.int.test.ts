@@ -2,7 +2,10 @@
 // submits a claim citing it, the insurer adjudicates under its published rule table, and any caller reads
 // the claim, replays the adjudication (the committed digest is reproduced; altered facts are not), finds
 // the line's fingerprint, and reads a PA request's clock and the payer's metrics, which match figures
-// computed here by hand from the committed block times. Unknown ids and a bad replay are refused.
+// computed here by hand from the committed block times. Unknown ids and a bad replay are refused. The
+// hospital's staff submit a claim through their node's API (fingerprinted under the network key), and
+// callers who are not its staff, undocumented lines and malformed claims are refused with nothing
+// committed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -18,6 +21,8 @@ import { chalmersPatient, heartRateObservation } from '../harness/fhir-client.ts
 import { fhirKeys, injectJson, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
 import { patientPseudonymOfTest } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
+import { claimContentCommitment } from '../../src/services/claims/commitment.ts';
+import { custodialCommitment } from '../../src/services/records/custodial.ts';
 
 const pseudonym = patientPseudonymOfTest;
 const hex = (n: number) => randomBytes(n).toString('hex');
@@ -26,7 +31,12 @@ const networkKey = new Uint8Array(randomBytes(32));
 let t: FhirTestNode;
 let observationId = '';
 before(async () => {
-  t = await startFhirTestNode({ chainId: 'carechain-claims-api', listen: true, insurer: true });
+  t = await startFhirTestNode({
+    chainId: 'carechain-claims-api',
+    listen: true,
+    insurer: true,
+    claimsNetworkKey: networkKey,
+  });
   const fhir = (type: string, body: unknown) =>
     injectJson(t.app, { method: 'POST', url: `/fhir/R4/${type}`, token: t.tokens.doctor, body });
   const patient = await fhir('Patient', chalmersPatient(pseudonym));
@@ -191,4 +201,126 @@ test('unknown ids, a claim not yet adjudicated and malformed facts are refused w
   }
   const shapeless = await postJson(`${t.url}${CLAIMS_API}/${submitted}/replay`, { facts: { items: 1 } });
   assert.equal(shapeless.status, 400);
+});
+
+/** A claim body for POST /api/v1/claims: the facts, each line citing the Observation. */
+function claimBody(facts: ClaimFacts, documentation = [{ recordId: observationId, version: 1 }]) {
+  return {
+    payerOrgId: 'insurer',
+    patientPseudonym: pseudonym,
+    facts,
+    lines: facts.items.map((item) => ({ sequence: item.sequence, documentation })),
+  };
+}
+
+/** Another day's visit, so its lines are new whatever the tests above billed. */
+const laterVisit: ClaimFacts = {
+  ...visit,
+  items: visit.items.map((item) => ({ ...item, serviceDate: '2026-11-20' })),
+};
+
+test('the provider’s staff submit a claim through their node: fingerprinted, committed, bound to its content', async () => {
+  const answer = await postJson(`${t.url}${CLAIMS_API}`, claimBody(laterVisit), t.tokens.doctor);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  const { claim } = answer.body;
+  assert.deepEqual(
+    [claim.providerOrgId, claim.payerOrgId, claim.patientPseudonym, claim.status, claim.use, claim.frequency],
+    ['hospital', 'insurer', pseudonym, 'submitted', 'claim', '1'],
+  );
+  // Each line's fingerprint is the network key's over the line, as any member holding the key computes it.
+  assert.deepEqual(
+    claim.lines.map((l: { fingerprint: string; verdict: string }) => [l.fingerprint, l.verdict]),
+    laterVisit.items.map((item) => [
+      lineFingerprint(networkKey, lineIdentity(pseudonym, 'hospital', item)),
+      'new',
+    ]),
+  );
+  assert.deepEqual(claim.lines[0].documentation, [{ recordId: observationId, version: 1 }]);
+  // The commitment binds the content under a salt only the hospital's node derives (from its seed).
+  const salt = custodialCommitment(fhirKeys.nodeKey, `claim-content\n${claim.claimId}`);
+  const { payerOrgId, patientPseudonym, facts, lines } = claimBody(laterVisit);
+  assert.equal(
+    claim.commitment,
+    claimContentCommitment(salt, { payerOrgId, patientPseudonym, facts, lines } as never),
+  );
+  const read = await get(`/${claim.claimId}`);
+  assert.equal(read.status, 200);
+  assert.deepEqual(read.body.claim, claim);
+  // The same lines again: flagged as duplicates of the claim that holds them.
+  const again = await postJson(`${t.url}${CLAIMS_API}`, claimBody(laterVisit), t.tokens.doctor);
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.deepEqual(
+    again.body.claim.lines.map((l: { verdict: string }) => l.verdict),
+    ['duplicate', 'duplicate'],
+  );
+});
+
+test('a claim from a caller who is not the provider’s staff, undocumented or malformed is refused, and nothing is committed', async () => {
+  const fresh: ClaimFacts = { ...visit, items: [{ ...visit.items[0]!, serviceDate: '2026-11-27' }] };
+  const fingerprint = lineFingerprint(networkKey, lineIdentity(pseudonym, 'hospital', fresh.items[0]!));
+  const cases: [string, unknown, string | null, number, string | null][] = [
+    ['no token', claimBody(fresh), null, 401, null],
+    ['another organisation’s staff', claimBody(fresh), t.tokens.nurse, 403, 'claims.staff_only'],
+    ['a patient', claimBody(fresh), t.tokens.patient, 403, 'claims.staff_only'],
+    ['no documentation', claimBody(fresh, []), t.tokens.doctor, 422, 'claims.undocumented'],
+    [
+      'documentation not on chain',
+      claimBody(fresh, [{ recordId: hex(32), version: 1 }]),
+      t.tokens.doctor,
+      422,
+      'claims.documentation_missing',
+    ],
+    [
+      'lines not matching the items',
+      { ...claimBody(fresh), lines: [{ sequence: 2, documentation: [] }] },
+      t.tokens.doctor,
+      400,
+      'claims.invalid_claim',
+    ],
+    [
+      'a fractional charge',
+      claimBody({ ...fresh, items: [{ ...fresh.items[0]!, chargeCents: 1.5 }] }),
+      t.tokens.doctor,
+      400,
+      null,
+    ],
+    ['no facts', { ...claimBody(fresh), facts: undefined }, t.tokens.doctor, 400, null],
+  ];
+  for (const [what, body, token, status, code] of cases) {
+    const answer = await postJson(`${t.url}${CLAIMS_API}`, body, token ?? undefined);
+    assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
+    if (code !== null) assert.equal(answer.body.error.code, code, what);
+  }
+  // None of them put the line on chain.
+  assert.equal((await get(`/fingerprints/${fingerprint}`)).status, 404);
+});
+
+test('the adjudication route is the payer’s claims office’s: the provider’s physician is refused', async () => {
+  const submitted = await postJson(
+    `${t.url}${CLAIMS_API}`,
+    claimBody({ ...visit, items: [{ ...visit.items[0]!, serviceDate: '2026-11-28' }] }),
+    t.tokens.doctor,
+  );
+  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+  const claimId = submitted.body.claim.claimId;
+  for (const [token, status] of [
+    [undefined, 401],
+    [t.tokens.doctor, 403],
+    [t.tokens.patient, 403],
+  ] as const) {
+    const answer = await postJson(`${t.url}${CLAIMS_API}/${claimId}/adjudication`, {}, token);
+    assert.equal(answer.status, status, JSON.stringify(answer.body));
+  }
+  assert.equal((await get(`/${claimId}`)).body.claim.status, 'submitted');
+  // A patient reads their EOBs at a payer's node; this one holds none for them, and staff cannot list.
+  const mine = await http(`${t.url}/api/v1/patients/me/explanation-of-benefits`, {
+    headers: { authorization: `Bearer ${t.tokens.patient}` },
+  });
+  assert.equal(mine.status, 200, JSON.stringify(mine.body));
+  assert.deepEqual([mine.body.resourceType, mine.body.total], ['Bundle', 0]);
+  const staff = await http(`${t.url}/api/v1/patients/me/explanation-of-benefits`, {
+    headers: { authorization: `Bearer ${t.tokens.doctor}` },
+  });
+  assert.equal(staff.status, 403);
+  assert.equal(staff.body.error.code, 'claims.patient_only');
 });

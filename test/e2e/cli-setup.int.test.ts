@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseGenesis } from '../../src/core/genesis.ts';
+import { unwrapNetworkKey } from '../../src/node/claims/network-key.ts';
+import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
 
 const root = tempDir('carechain-cli-');
@@ -96,6 +98,74 @@ test('init makes keys and a member file per institution; genesis combines them i
   );
   const peers = JSON.parse(readFileSync(join(root.path, 'peers.json'), 'utf8'));
   assert.equal(peers[0].port, 9101);
+});
+
+test('genesis wraps one claims fingerprint key for each founding node; share-key wraps it for a node that joins later', () => {
+  // The folders and genesis of the test above.
+  const hospital = join(root.path, 'hospital');
+  const pharmacy = join(root.path, 'pharmacy');
+  const wrapped = (name: string) => {
+    const path = join(root.path, `claims-network-key.${name}.json`);
+    assert.equal(statSync(path).mode & 0o777, 0o600, `${name}'s wrapped key is private`);
+    return JSON.parse(readFileSync(path, 'utf8'));
+  };
+  const hospitalKey = readKeyFile(join(hospital, 'node-key.json'));
+  const pharmacyKey = readKeyFile(join(pharmacy, 'node-key.json'));
+  const key = unwrapNetworkKey(wrapped('st-marys'), 'carechain-north', hospitalKey);
+  assert.deepEqual(unwrapNetworkKey(wrapped('corner-pharmacy'), 'carechain-north', pharmacyKey), key);
+  // Each file opens with its own member's node key only.
+  assert.throws(() => unwrapNetworkKey(wrapped('st-marys'), 'carechain-north', pharmacyKey), /another node/);
+  const stolen = { ...wrapped('st-marys'), sealedFor: pharmacyKey.publicKey };
+  assert.throws(() => unwrapNetworkKey(stolen, 'carechain-north', pharmacyKey), /does not open/);
+
+  // The hospital's node folder as its operator completes it, then a key for a member joining later.
+  for (const file of ['genesis.json', 'peers.json'])
+    copyFileSync(join(root.path, file), join(hospital, file));
+  copyFileSync(
+    join(root.path, 'claims-network-key.st-marys.json'),
+    join(hospital, 'claims-network-key.json'),
+  );
+  const configPath = join(hospital, 'node.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8'));
+  writeFileSync(
+    configPath,
+    JSON.stringify({ ...config, claims: { networkKeyFile: 'claims-network-key.json' } }),
+  );
+  const joining = generateKeyPair();
+  const out = join(root.path, 'for-joining.json');
+  const shared = carechain(
+    'claims',
+    'share-key',
+    '--config',
+    configPath,
+    '--to',
+    joining.publicKey,
+    '--out',
+    out,
+  );
+  assert.equal(shared.status, 0, shared.stderr);
+  const forJoining = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(unwrapNetworkKey(forJoining, 'carechain-north', joining), key);
+  assert.ok(
+    !readFileSync(out, 'utf8').includes(Buffer.from(key).toString('hex')),
+    'the bare key is not in the file',
+  );
+  // A node.json without the key has nothing to share.
+  const pharmacyConfig = join(pharmacy, 'node.json');
+  for (const file of ['genesis.json', 'peers.json'])
+    copyFileSync(join(root.path, file), join(pharmacy, file));
+  const none = carechain(
+    'claims',
+    'share-key',
+    '--config',
+    pharmacyConfig,
+    '--to',
+    joining.publicKey,
+    '--out',
+    out,
+  );
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /names no claims\.networkKeyFile/);
 });
 
 test('bad input gets one clear line and a non-zero exit, and nothing is overwritten', () => {

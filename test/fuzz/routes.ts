@@ -649,6 +649,35 @@ export const ROUTES: Record<string, RouteSpec> = {
         }),
     ),
   },
+  // Claims for payment: nearly right claims citing real records (or none), to any member or junk payer;
+  // adjudications of made-up claims; the patient's EOB listing.
+  'POST /api/v1/claims': writeOf('/api/v1/claims', (p) =>
+    fc.record({
+      payerOrgId: fc.oneof(fc.constantFrom('insurer', 'hospital'), junkString),
+      patientPseudonym: fc.oneof(pick(p.pseudonyms), hex(64)),
+      facts: claimFacts,
+      lines: fc.array(
+        fc.record({
+          sequence: fc.integer({ min: 0, max: 3 }),
+          documentation: fc.array(
+            fc.record({ recordId: recordId(p), version: fc.integer({ min: 0, max: 2 }) }),
+            { maxLength: 2 },
+          ),
+        }),
+        { maxLength: 3 },
+      ),
+      frequency: fc.constantFrom('1', '7', '8', '9'),
+    }),
+  ),
+  'POST /api/v1/claims/{claimId}/adjudication': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(hex(64)).map((id) => `/api/v1/claims/${id}/adjudication`),
+      () => fc.constant({}),
+    ),
+  },
+  'GET /api/v1/patients/me/explanation-of-benefits': readOf('/api/v1/patients/me/explanation-of-benefits'),
   // PAS (issue 17 §5): request Bundles for $submit and $inquire, nearly right or junk.
   'POST /fhir/R4/Claim/$submit': {
     writes: true,

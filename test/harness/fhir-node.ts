@@ -72,6 +72,8 @@ export interface FhirTestNodeOptions {
   readonly insurer?: boolean;
   /** The member insurer answering PAS requests that name no member payer (issue 17 §7's setting). */
   readonly defaultPayerOrgId?: string;
+  /** The members' claim-line fingerprint key (node.json claims.networkKeyFile); absent, none. */
+  readonly claimsNetworkKey?: Uint8Array;
   /** Longest pause without a block when nothing is pending (default 1 s). */
   readonly emptyBlockIntervalMs?: number;
   /** Genome custody and Beacon pricing options (services/genomics). */
@@ -245,7 +247,7 @@ export async function startFhirTestNode(options: FhirTestNodeOptions): Promise<F
       fhir: { gateway, verifier, baseUrl: FHIR_BASE, patientAuth: { issuer, challenges } },
       ...(options.recordsAdmin === true ? { recordsAdmin: true } : {}),
       ...(options.supply === true ? { supply: { verifier } } : {}),
-      claims: { defaultPayerOrgId: options.defaultPayerOrgId },
+      claims: { defaultPayerOrgId: options.defaultPayerOrgId, networkKey: options.claimsNetworkKey },
       ...(options.genomics === undefined ? {} : { genomics: options.genomics }),
     });
     app = server;

@@ -70,8 +70,10 @@ export async function startRecordsNetwork(
   members: readonly MemberSpec[],
   staffRoles: StaffRoles,
   records?: Partial<RecordsGenesis>,
+  /** Fields added to every node.json (startNetwork's nodeConfig). */
+  nodeConfig?: Readonly<Record<string, unknown>>,
 ): Promise<RecordsNetwork> {
-  const network = await startNetwork(prefix, members, undefined, records);
+  const network = await startNetwork(prefix, members, undefined, records, nodeConfig);
   try {
     const staff: Staff[] = [];
     for (const [org, roles] of Object.entries(staffRoles)) {
@@ -107,10 +109,11 @@ export function recordsNetworkForTests(
   staffRoles: StaffRoles,
   genesis?: Partial<RecordsGenesis>,
   setUp?: (records: RecordsNetwork) => Promise<void> | void,
+  nodeConfig?: Readonly<Record<string, unknown>>,
 ): RecordsNetwork {
   const records = {} as RecordsNetwork;
   before(async () => {
-    Object.assign(records, await startRecordsNetwork(prefix, members, staffRoles, genesis));
+    Object.assign(records, await startRecordsNetwork(prefix, members, staffRoles, genesis, nodeConfig));
     await setUp?.(records);
   });
   after(() => records.network?.stop('SIGKILL'));

@@ -8,6 +8,12 @@
 //                                                    reproduces the committed digest
 //   POST /api/v1/claims/prior-auth/:requestId/decision  { action, authNumber }: the payer's staff answer
 //                                                    a PA request through their own node (token needed)
+//   POST /api/v1/claims                              { payerOrgId, patientPseudonym, facts, lines, … }:
+//                                                    the provider's staff submit a claim (token needed)
+//   POST /api/v1/claims/:claimId/adjudication        {}: the payer's claims office adjudicates it from the
+//                                                    content its node fetches from the provider's node;
+//                                                    the payer's node keeps the EOB (token needed)
+//   GET  /api/v1/patients/me/explanation-of-benefits the patient's EOBs at this payer (FHIR Bundle)
 // The reads need no token: the chain they read is public between members (commitments, pseudonyms,
 // verdicts, figures, never claim content), and a replay only computes. Errors: { error: { code,
 // message, details } }.
@@ -31,7 +37,15 @@ import {
   ruleTableQuery,
   type DecisionBody,
   type ReplayBody,
+  adjudicationAnswerSchema,
+  adjudicationBody,
+  submitClaimAnswerSchema,
+  submitClaimBody,
+  type AdjudicationBody,
+  type SubmitClaimBody,
 } from '../../contract/claims.ts';
+import { fhirBundleSchema } from '../../contract/fhir.ts';
+import type { ClaimBillingService } from '../../services/claims/billing.ts';
 import type { PriorAuthService } from '../../services/claims/prior-auth.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -45,11 +59,14 @@ import {
 } from '../../services/claims/views.ts';
 
 const refusals = { 400: errorSchema, 404: errorSchema, 422: errorSchema };
+const callerRefusals = { ...refusals, 401: errorSchema, 403: errorSchema, 503: errorSchema };
+export const MY_EOBS_PATH = '/api/v1/patients/me/explanation-of-benefits';
 
 export function registerClaimsRoutes(
   app: FastifyInstance,
   node: CarechainNode,
   priorAuth: PriorAuthService | undefined,
+  billing: ClaimBillingService | undefined,
 ): void {
   const { ledger } = node;
   app.get<{ Querystring: { payer?: string } }>(
@@ -93,6 +110,7 @@ export function registerClaimsRoutes(
     },
     (request) => replayView(ledger.state, request.params.claimId, request.body.facts),
   );
+  if (billing !== undefined) registerBillingRoutes(app, billing);
   if (priorAuth === undefined) return;
   app.post<{ Params: { requestId: string }; Body: DecisionBody }>(
     `${CLAIMS_API}/prior-auth/:requestId/decision`,
@@ -109,5 +127,34 @@ export function registerClaimsRoutes(
       const { txHash, height } = await priorAuth.decide(who, request.params.requestId, action, authNumber);
       return { txHash, height, ...priorAuthView(ledger.state, request.params.requestId) };
     },
+  );
+}
+
+/** Claims for payment and the EOBs they end in: every route needs a caller; the service decides who. */
+function registerBillingRoutes(app: FastifyInstance, billing: ClaimBillingService): void {
+  app.post<{ Body: SubmitClaimBody }>(
+    CLAIMS_API,
+    { schema: { body: submitClaimBody, response: { 200: submitClaimAnswerSchema, ...callerRefusals } } },
+    async (request) => billing.submit(await request.caller(), request.body),
+  );
+  app.post<{ Params: { claimId: string }; Body: AdjudicationBody }>(
+    `${CLAIMS_API}/:claimId/adjudication`,
+    {
+      schema: {
+        params: claimParams,
+        body: adjudicationBody,
+        response: { 200: adjudicationAnswerSchema, ...callerRefusals },
+      },
+    },
+    async (request) => billing.adjudicate(await request.caller(), request.params.claimId),
+  );
+  app.get(
+    MY_EOBS_PATH,
+    { schema: { response: { 200: fhirBundleSchema, 401: errorSchema, 403: errorSchema } } },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'application/fhir+json')
+        .header('cache-control', 'no-store')
+        .send(billing.eobsOf(await request.caller())),
   );
 }

@@ -10,6 +10,8 @@ import { ClaimsClient } from '../../client/claims-client.ts';
 import type { DecisionBody } from '../../contract/claims.ts';
 import { checkApiUrl } from '../../node/api-tls.ts';
 import { NodeError } from '../../node/errors.ts';
+import { loadNodeConfig } from '../../node/config.ts';
+import { NETWORK_KEY_FILE, wrapNetworkKey, writeNetworkKeyFile } from '../../node/claims/network-key.ts';
 import { fetchFor } from '../ca-fetch.ts';
 
 /** The environment variable a staff bearer token is read from. */
@@ -143,6 +145,31 @@ export function claimsCommand(): Command {
         await client(opts, true).decide(id, { action: opts.action, authNumber: opts.authNumber ?? null }),
       ),
     );
+
+  claims
+    .command('share-key')
+    .description(
+      "wrap this node's claims fingerprint key for a member node that joined later (its node key alone opens the file)",
+    )
+    .requiredOption('--config <file>', "this node's node.json (its claims.networkKeyFile must be set)")
+    .requiredOption(
+      '--to <publicKey>',
+      "the joining member's node public key (64 hex), as registered on chain",
+      hex32,
+    )
+    .requiredOption('--out <file>', 'where to write the wrapped key for the joining member')
+    .action((opts: { config: string; to: string; out: string }) => {
+      const config = loadNodeConfig(opts.config);
+      if (config.claimsNetworkKey === undefined) {
+        throw new NodeError('config.invalid', `${opts.config} names no claims.networkKeyFile`);
+      }
+      const file = wrapNetworkKey(config.claimsNetworkKey, String(config.genesis.chainId), opts.to);
+      writeNetworkKeyFile(opts.out, file);
+      console.log(
+        `Wrote ${opts.out}: the claims fingerprint key wrapped for ${opts.to}. Send it to that member; it ` +
+          `goes into their node folder as ${NETWORK_KEY_FILE}, named in node.json's claims.networkKeyFile.`,
+      );
+    });
 
   return claims;
 }

@@ -7,6 +7,15 @@ import type { BasePolicy } from '../../app/records/policy.ts';
 import { API_TLS_FILES, checkCertificateNames, isLoopbackHost } from '../../node/api-tls.ts';
 import { installApiCertificates, type InstalledApiTls } from '../../node/api-tls-setup.ts';
 import { buildGenesis, initNodeDir, parseMember } from '../../node/config.ts';
+import {
+  NETWORK_KEY_FILE,
+  newNetworkKey,
+  wrapNetworkKey,
+  writeNetworkKeyFile,
+} from '../../node/claims/network-key.ts';
+
+/** `carechain genesis` writes the fingerprint key wrapped for member NAME as claims-network-key.NAME.json. */
+export const CLAIMS_KEY_PREFIX = 'claims-network-key.';
 
 export async function runInit(options: {
   dir: string;
@@ -79,6 +88,14 @@ export function runGenesis(options: {
   const out = resolve(options.out);
   writeFileSync(join(out, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
   writeFileSync(join(out, 'peers.json'), JSON.stringify(peers, null, 2) + '\n');
+  // The members' claim-line fingerprint key, made here once and wrapped for each founding node's key
+  // (node/claims/network-key.ts); the bare key is not written anywhere.
+  const networkKey = newNetworkKey();
+  for (const m of members) {
+    const file = wrapNetworkKey(networkKey, genesis.chainId, m.publicKey);
+    writeNetworkKeyFile(join(out, `${CLAIMS_KEY_PREFIX}${m.name}.json`), file);
+  }
+  networkKey.fill(0);
   const total = members.reduce((sum, m) => sum + m.power, 0);
   const nonVoting = members.length - genesis.validators.length;
   console.log(
@@ -88,5 +105,10 @@ export function runGenesis(options: {
   for (const m of members) console.log(`  ${m.name.padEnd(16)} power ${m.power}  ${m.publicKey}`);
   console.log(
     `Wrote ${join(out, 'genesis.json')} and ${join(out, 'peers.json')}; copy both into every node folder.`,
+  );
+  console.log(
+    `Wrote ${CLAIMS_KEY_PREFIX}<member>.json for each member: the claims fingerprint key, wrapped for that ` +
+      `member's node key alone. Send each member its own; it goes into the node folder as ` +
+      `${NETWORK_KEY_FILE}, named in node.json as "claims": { "networkKeyFile": "${NETWORK_KEY_FILE}" }.`,
   );
 }

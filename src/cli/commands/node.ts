@@ -127,7 +127,7 @@ export async function runNode(options: {
     fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
     recordsAdmin: erasureCrashHook(),
     supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
-    claims: { defaultPayerOrgId: config.defaultPayerOrgId },
+    claims: { defaultPayerOrgId: config.defaultPayerOrgId, networkKey: config.claimsNetworkKey },
     ...(config.genomics === undefined
       ? {}
       : { genomics: config.genomics as unknown as GenomicsServiceOptions }),

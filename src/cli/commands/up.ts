@@ -24,6 +24,12 @@ import {
   type DemoOrganisation,
 } from '../demo-credentials.ts';
 import { untilSignal } from './shutdown.ts';
+import {
+  NETWORK_KEY_FILE,
+  newNetworkKey,
+  wrapNetworkKey,
+  writeNetworkKeyFile,
+} from '../../node/claims/network-key.ts';
 import { DEMO_HL7_ORG, demoHl7Config } from '../demo-hl7.ts';
 
 const CARECHAIN_BIN = fileURLToPath(new URL('../../../bin/carechain.mjs', import.meta.url));
@@ -67,6 +73,11 @@ function storedOrganisations(dataDir: string): DemoOrganisation[] {
  */
 const DEMO_GENOMICS = { pricingAlleleFrequency: 0.3 };
 
+/** The demo's claims settings: the members' fingerprint key, wrapped for this node (network-key.ts). */
+function demoClaims(dir: string): object {
+  return existsSync(join(dir, NETWORK_KEY_FILE)) ? { networkKeyFile: NETWORK_KEY_FILE } : {};
+}
+
 /** Creates the node folders and a shared genesis on first start; (re)writes ports every start. */
 function prepareConsortium(dataDir: string, basePort: number, hl7Port: number): Consortium {
   const created = !existsSync(join(dataDir, CONSORTIUM[0]!.name, CONFIG_FILE));
@@ -86,6 +97,15 @@ function prepareConsortium(dataDir: string, basePort: number, hl7Port: number): 
       basePolicy: 'treatment-relationship',
     });
     for (const dir of dirs) writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis, null, 2) + '\n');
+    // The members' claim-line fingerprint key, wrapped for each node's key (as `carechain genesis` does).
+    const networkKey = newNetworkKey();
+    members.forEach((m, i) =>
+      writeNetworkKeyFile(
+        join(dirs[i]!, NETWORK_KEY_FILE),
+        wrapNetworkKey(networkKey, genesis.chainId, m.publicKey),
+      ),
+    );
+    networkKey.fill(0);
   }
   // Ports are configuration, not consensus: rewrite them from --base-port on every start.
   const peers: PeerEntry[] = [];
@@ -93,7 +113,8 @@ function prepareConsortium(dataDir: string, basePort: number, hl7Port: number): 
     const path = join(dir, CONFIG_FILE);
     const stored = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
     const hl7 = orgs[i]!.name === DEMO_HL7_ORG ? { hl7: demoHl7Config(dir, '127.0.0.1', hl7Port) } : {};
-    const config = { ...stored, ...ports(i), ...(created ? { genomics: DEMO_GENOMICS } : {}), ...hl7 };
+    const demo = created ? { genomics: DEMO_GENOMICS, claims: demoClaims(dir) } : {};
+    const config = { ...stored, ...ports(i), ...demo, ...hl7 };
     writeFileSync(path, JSON.stringify(config, null, 2) + '\n');
     const member = JSON.parse(readFileSync(join(dir, 'member.json'), 'utf8')) as { publicKey: string };
     peers.push({

@@ -100,6 +100,13 @@ export const ERROR_CATALOGUE = {
   'claims.commit_timeout': { status: 503, message: 'claims: commit timeout' },
   'claims.no_payer': { status: 422, message: 'claims: no member payer' },
   'claims.staff_only': { status: 403, message: 'claims: staff of this node only' },
+  'claims.facts_mismatch': { status: 422, message: 'claims: facts do not match the billed lines' },
+  'claims.patient_only': { status: 403, message: 'claims: patient only' },
+  'claims.no_network_key': { status: 422, message: 'claims: no fingerprint network key here' },
+  'claims.content_mismatch': {
+    status: 502,
+    message: 'claims: provider content does not match its commitment',
+  },
 
   'checkpoint.invalid': { status: 400, message: 'checkpoint: invalid' },
   'checkpoint.none': { status: 404, message: 'checkpoint: none' },

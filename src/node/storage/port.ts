@@ -38,7 +38,8 @@ export type StoreName =
   | 'witness'
   | 'monitoring'
   | 'genomics'
-  | 'hl7';
+  | 'hl7'
+  | 'claims';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL
@@ -57,6 +58,7 @@ export const STORE_DURABILITY: Record<StoreName, Durability> = {
   monitoring: 'full',
   genomics: 'full',
   hl7: 'full',
+  claims: 'full',
 };
 
 export type StorageKind = 'sqlite' | 'postgres' | 'memory';

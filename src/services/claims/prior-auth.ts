@@ -6,8 +6,7 @@
 // Bundle as the chain has it: A4 (pended) until the payer's node commits claims.paDecide, which the
 // payer's staff do through decide(). Claim/$inquire answers the same Bundle again, at any later time.
 import type { Bundle } from 'fhir/r4.js';
-import { actorOf, organisation } from '../../app/membership/queries.ts';
-import type { PractitionerRole } from '../../app/membership/types.ts';
+import { organisation } from '../../app/membership/queries.ts';
 import { custodialPseudonym } from '../../app/membership/pseudonym.ts';
 import { paRequest, type PaRequestEntry, type ReviewAction } from '../../app/claims/index.ts';
 import type { StateReader } from '../../app/state.ts';
@@ -15,12 +14,13 @@ import { concatBytes, toHex, utf8 } from '../../core/bytes.ts';
 import { canonicalBytes } from '../../core/canonical.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import type { CarechainNode } from '../../node/node.ts';
-import { authorize, type Caller } from '../auth/caller.ts';
+import type { Caller } from '../auth/caller.ts';
 import { ServiceError } from '../errors.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
 import { commitAsNode } from '../ledger-refusal.ts';
 import { custodialCommitment } from '../records/custodial.ts';
+import { claimsStaff, payerDecider } from './staff.ts';
 import {
   namedPayers,
   parsePasRequest,
@@ -31,8 +31,6 @@ import {
 } from './pas.ts';
 
 export const CLAIMS_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
-/** Who answers a PA request for the payer: utilisation review is the claims office's (or an admin's). */
-export const DECIDING_ROLES: readonly PractitionerRole[] = ['claims-officer', 'admin'];
 
 export interface PriorAuthOptions {
   /** This endpoint's public FHIR base URL, for the ClaimResponse's fullUrl. */
@@ -68,25 +66,6 @@ export class PriorAuthService {
 
   private get state(): StateReader {
     return this.node.ledger.state;
-  }
-
-  /** This node's organisation: the provider for $submit, the payer for decide(). */
-  private nodeOrgId(): string {
-    const actor = actorOf(this.state, this.node.key.publicKey);
-    if (actor.kind !== 'node') {
-      throw new ServiceError('claims.unavailable', 'this node is not registered to an organisation');
-    }
-    return actor.orgId;
-  }
-
-  /** Staff of this node's organisation whose token allows the interaction on the type; else a refusal. */
-  private staff(who: Caller, type: string, interaction: 'c' | 'r'): string {
-    const orgId = this.nodeOrgId();
-    if (who.kind !== 'practitioner' || who.orgId !== orgId) {
-      throw new ServiceError('claims.staff_only', 'only staff of this node’s organisation may do this');
-    }
-    authorize(who, type, interaction);
-    return orgId;
   }
 
   /** The PAS request in the body: valid R4 first (every issue reported), then the PAS shape. */
@@ -130,7 +109,7 @@ export class PriorAuthService {
 
   /** Claim/$submit: commits the request (once) and answers its PAS response Bundle. */
   async submit(who: Caller, body: unknown): Promise<Bundle> {
-    const providerOrgId = this.staff(who, 'Claim', 'c');
+    const providerOrgId = claimsStaff(this.node, who, 'Claim', 'c');
     const request = this.request(body);
     const requestId = paRequestId(providerOrgId, request.traceNumber);
     // A resubmission of the same trace number is answered with the request as it stands (idempotent).
@@ -153,7 +132,7 @@ export class PriorAuthService {
 
   /** Claim/$inquire: the request's PAS response Bundle as the chain has it now. */
   inquire(who: Caller, body: unknown): Bundle {
-    const providerOrgId = this.staff(who, 'Claim', 'r');
+    const providerOrgId = claimsStaff(this.node, who, 'Claim', 'r');
     const request = this.request(body);
     const entry = paRequest(this.state, paRequestId(providerOrgId, request.traceNumber));
     if (entry === undefined) {
@@ -174,10 +153,7 @@ export class PriorAuthService {
     action: ReviewAction,
     authNumber: string | null,
   ): Promise<{ txHash: string; height: number }> {
-    this.staff(who, 'ClaimResponse', 'c');
-    if (who.kind !== 'practitioner' || !DECIDING_ROLES.includes(who.role)) {
-      throw new ServiceError('claims.staff_only', 'only the claims office or an administrator decides');
-    }
+    payerDecider(this.node, who);
     return commitAsNode(this.node, {
       type: 'claims.paDecide',
       domain: 'claims',

@@ -91,6 +91,13 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'claims.no_payer':
     'The payer named is not a member insurer, and this node has no default payer. Name a member insurer.',
   'claims.staff_only': 'Only staff of this organisation can do this here.',
+  'claims.facts_mismatch':
+    'These claim details do not match the services the provider billed. Use the claim as it was submitted.',
+  'claims.patient_only': 'Only the patient can see their explanations of benefit here.',
+  'claims.content_mismatch':
+    'The provider sent claim details that do not match what it recorded on the ledger. Ask the provider to resubmit.',
+  'claims.no_network_key':
+    'This node is not set up to send or pay claims yet. Tell the node’s administrator.',
   'claims.invalid_rule_table': 'The adjudication rule table is malformed. Check its fees, edits and plans.',
   'ai.budget_exhausted':
     'Your privacy budget for this data set is spent, so this question cannot be answered.',

@@ -16,6 +16,7 @@ export const STORE_FILES: Record<StoreName, string> = {
   monitoring: 'monitoring.sqlite',
   genomics: 'genomics.sqlite',
   hl7: 'hl7.sqlite',
+  claims: 'claims.sqlite',
 };
 
 export class SqliteStorage implements Storage {
