@@ -363,7 +363,7 @@ function checkClaimsConfig(
   if (defaultPayer !== undefined && !isOrgId(defaultPayer)) throw invalid;
   if (networkKeyFile !== undefined && typeof networkKeyFile !== 'string') throw invalid;
   return {
-    defaultPayerOrgId: defaultPayer as string | undefined,
+    defaultPayerOrgId: defaultPayer,
     claimsNetworkKey:
       networkKeyFile === undefined
         ? undefined

@@ -241,7 +241,7 @@ test('the provider’s staff submit a claim through their node: fingerprinted, c
   const { payerOrgId, patientPseudonym, facts, lines } = claimBody(laterVisit);
   assert.equal(
     claim.commitment,
-    claimContentCommitment(salt, { payerOrgId, patientPseudonym, facts, lines } as never),
+    claimContentCommitment(salt, { payerOrgId, patientPseudonym, facts, lines }),
   );
   const read = await get(`/${claim.claimId}`);
   assert.equal(read.status, 200);

@@ -135,7 +135,7 @@ export function sealedFromHex(value: unknown): SealedDocument | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const parts = [v.nonce, v.keyCommitment, v.ciphertext, v.envelope];
   if (!parts.every((part) => isHex(part))) return undefined;
-  const [nonce, commitment, ciphertext, envelope] = (parts as string[]).map(fromHex);
+  const [nonce, commitment, ciphertext, envelope] = parts.map(fromHex);
   return { nonce: nonce!, keyCommitment: commitment!, ciphertext: ciphertext!, envelope: envelope! };
 }
 
