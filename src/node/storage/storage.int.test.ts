@@ -20,6 +20,8 @@ import {
   startPostgres,
   type ThrowawayPostgres,
 } from '../../../test/harness/postgres.ts';
+import { ClaimDocumentStore } from '../claims/claim-documents.ts';
+import { generateKeyPair } from '../keys.ts';
 import { ConsensusRecordStore } from '../consensus/record-store.ts';
 import { DirectoryStore } from '../directory/directory-store.ts';
 import { StoredPendingTxLog } from '../store/pending-log.ts';
@@ -287,6 +289,35 @@ for (const backend of backends) {
       assert.equal(reasons.get('other', 'e1'), undefined);
       assert.throws(() => reasons.put(reason));
       reasons.close();
+    });
+
+    contract('claim documents are sealed, read back, listed per patient and removed', ({ storage }) => {
+      const keys = generateKeyPair();
+      const claims = ClaimDocumentStore.open(storage, 'contract-chain', keys);
+      const base = { patientPseudonym: 'a1'.repeat(32), digest: 'e5'.repeat(32), createdAtMs: 1_000 };
+      claims.put({
+        ...base,
+        claimId: 'c3'.repeat(32),
+        kind: 'eob',
+        document: { resourceType: 'ExplanationOfBenefit' },
+      });
+      // A second put of the same claim and kind replaces it (the store's upsert).
+      claims.put({
+        ...base,
+        claimId: 'c3'.repeat(32),
+        kind: 'eob',
+        document: { resourceType: 'ExplanationOfBenefit', v: 2 },
+      });
+      assert.deepEqual(claims.get('c3'.repeat(32), 'eob')?.document, {
+        resourceType: 'ExplanationOfBenefit',
+        v: 2,
+      });
+      assert.deepEqual(
+        claims.listByPatient(base.patientPseudonym, 'eob').map((d) => d.claimId),
+        ['c3'.repeat(32)],
+      );
+      claims.remove('c3'.repeat(32), 'eob');
+      assert.equal(claims.get('c3'.repeat(32), 'eob'), undefined);
     });
 
     // The hl7 store's own DDL (identity sequences, an upsert) must run on every backend, not only SQLite.
