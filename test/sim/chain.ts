@@ -24,17 +24,40 @@ export const VALIDATOR_KEYS: readonly KeyPair[] = Array.from({ length: 100 }, (_
 export const FOLLOWER_KEYS: readonly KeyPair[] = Array.from({ length: 2 }, (_, i) =>
   keyPairFromSeed(sha256(utf8(`sim-follower-${i}`))),
 );
+/**
+ * Admin keys of the member organisations of the churn seeds (churn.ts): organisation i (validator i's
+ * at genesis, or the i-th voted in) proposes and votes with ADMIN_KEYS[i].
+ */
+export const ADMIN_KEYS: readonly KeyPair[] = Array.from({ length: 20 }, (_, i) =>
+  keyPairFromSeed(sha256(utf8(`sim-admin-${i}`))),
+);
+/** Node keys that start outside the set and that churn may vote in or rotate a validator to. */
+export const SPARE_KEYS: readonly KeyPair[] = Array.from({ length: 8 }, (_, i) =>
+  keyPairFromSeed(sha256(utf8(`sim-spare-${i}`))),
+);
 const CLIENT_KEYS: readonly KeyPair[] = Array.from({ length: 3 }, (_, i) =>
   keyPairFromSeed(sha256(utf8(`sim-client-${i}`))),
 );
 export const CLIENTS = CLIENT_KEYS.length;
 
-export function simGenesis(powers: readonly number[]): Genesis {
+/**
+ * The genesis of n validators. With `members`, each validator is the node key of its own member
+ * organisation (`org-i`, admin key ADMIN_KEYS[i]), so governance can change the set (churn.ts);
+ * without, the app state is empty, as every fault seed's chain has always been.
+ */
+export function simGenesis(powers: readonly number[], members = false): Genesis {
+  const organisations = powers.map((_, i) => ({
+    id: `org-${i}`,
+    name: `Organisation ${i}`,
+    type: 'hospital',
+    adminKey: ADMIN_KEYS[i]!.publicKey,
+    nodeKeys: [VALIDATOR_KEYS[i]!.publicKey],
+  }));
   return {
     chainId: CHAIN_ID,
     genesisTimeMs: GENESIS_TIME_MS,
     validators: powers.map((power, i) => ({ publicKey: VALIDATOR_KEYS[i]!.publicKey, power, name: `v${i}` })),
-    app: {},
+    app: members ? { membership: { organisations } } : {},
   };
 }
 

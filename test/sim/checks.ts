@@ -8,6 +8,7 @@ import { findValidator, hasQuorum, type ValidatorSet } from '../../src/core/vali
 import { verifyCommit, type Vote } from '../../src/core/vote.ts';
 import {
   checkConflictingCommit,
+  evidenceHeight,
   evidenceOffender,
   verifyEvidence,
   type ForkProof,
@@ -18,7 +19,13 @@ import type { Recorder } from './recorder.ts';
 
 export interface SafetyInput {
   readonly chainId: string;
+  /** Genesis' set. */
   readonly set: ValidatorSet;
+  /**
+   * The set that signs each height. Commits, forks, locks and evidence of a height are judged by it, so
+   * under churn a vote of a key voted out (or not yet in) counts for nothing.
+   */
+  readonly setAt: (height: number) => ValidatorSet;
   readonly nodes: readonly SimNode[];
   readonly recorder: Recorder;
   /** Keys of byzantine validators: the only ones evidence may name. */
@@ -50,7 +57,7 @@ export function findForks(input: SafetyInput): ForkProof[] {
         byHeight.set(height, { node: node.id, hash: entry.blockHash });
       } else if (first.hash !== entry.blockHash) {
         const ours = input.recorder.committedBy(first.node).get(height)!.commit;
-        const proof = checkConflictingCommit(input.chainId, input.set, ours, entry.commit);
+        const proof = checkConflictingCommit(input.chainId, input.setAt(height), ours, entry.commit);
         if (proof !== null) proofs.push(proof);
       }
     }
@@ -77,7 +84,7 @@ export function checkSafety(input: SafetyInput): string[] {
         violations.push(`safety: node ${node.id} commit at height ${height} is for another block`);
       }
       try {
-        verifyCommit(input.chainId, input.set, entry.commit);
+        verifyCommit(input.chainId, input.setAt(height), entry.commit);
       } catch (e) {
         violations.push(`safety: node ${node.id} commit at height ${height}: ${(e as CoreError).message}`);
       }
@@ -110,7 +117,7 @@ export function checkSafety(input: SafetyInput): string[] {
     const offender = evidenceOffender(evidence);
     named.add(offender);
     try {
-      verifyEvidence(input.chainId, input.set, evidence);
+      verifyEvidence(input.chainId, input.setAt(evidenceHeight(evidence)), evidence);
     } catch (e) {
       violations.push(
         `safety: node ${reporter} reported evidence that does not verify: ${(e as Error).message}`,
@@ -138,7 +145,7 @@ export function checkLocks(input: SafetyInput): string[] {
   const power = new Map<string, Map<string, number>>();
   for (const v of input.recorder.votesSent.values()) {
     if (v.type !== 'prevote' || v.blockHash === null) continue;
-    const validator = findValidator(input.set, v.validator);
+    const validator = findValidator(input.setAt(v.height), v.validator);
     if (validator === undefined || !input.verifier.vote(input.chainId, v)) continue;
     const key = `${v.height}/${v.round}/${v.blockHash}`;
     const byValidator = power.get(key) ?? new Map<string, number>();
@@ -149,7 +156,7 @@ export function checkLocks(input: SafetyInput): string[] {
     const byValidator = power.get(`${height}/${round}/${hash}`);
     if (byValidator === undefined) return false;
     return hasQuorum(
-      input.set,
+      input.setAt(height),
       [...byValidator.values()].reduce((a, b) => a + b, 0),
     );
   };

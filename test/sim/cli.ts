@@ -1,11 +1,13 @@
 // npm run sim -- --seed N          replays one seed and prints its report
 // npm run sim -- --seeds K [--from S] [--kind calm|lossy|partition|crash|byzantine|chaos]
 //                                  runs K seeds (the long soak) and stops at the first failure
+// npm run sim -- --churn [--seed N | --seeds K [--from S]]
+//                                  validator churn by vote under faults (churn.ts) instead of the fault seeds
 // npm run sim -- --unsafe ignoreLocks|forgetSigned [--seeds K] [--from S] [--kind KIND]
 //                                  runs the engine with a deliberate bug and prints how often it is caught
 import { detectionRate } from './detection.ts';
 import { runSim } from './run.ts';
-import { scenarioFor, SCENARIO_KINDS, type ScenarioKind } from './scenarios.ts';
+import { churnScenarioFor, scenarioFor, SCENARIO_KINDS, type ScenarioKind } from './scenarios.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,16 +20,19 @@ if (kindArg !== undefined && !SCENARIO_KINDS.includes(kindArg as ScenarioKind)) 
   process.exit(2);
 }
 const kind = kindArg as ScenarioKind | undefined;
+const churn = process.argv.includes('--churn');
 
 async function runOne(seed: number, verbose: boolean): Promise<boolean> {
-  const report = await runSim(seed, scenarioFor(seed, kind));
+  const report = await runSim(seed, churn ? churnScenarioFor(seed) : scenarioFor(seed, kind));
   const s = report.scenario;
   const byz = [...s.byzantine].map(([i, k]) => `${i}:${k}`).join(',') || 'none';
-  const line = `seed ${seed} ${s.kind} n=${s.powers.length} powers=[${s.powers.join(',')}] byzantine=${byz} heights=${report.stats.heights} virtual=${report.stats.virtualMs}ms msgs=${report.stats.messages} evidence=${report.stats.evidence}`;
+  const steps =
+    s.churn === undefined ? '' : ` ${s.faults} steps=${s.churn.steps.map((st) => st.kind).join(',')}`;
+  const line = `seed ${seed} ${s.kind}${steps} n=${s.powers.length} powers=[${s.powers.join(',')}] byzantine=${byz} heights=${report.stats.heights} virtual=${report.stats.virtualMs}ms msgs=${report.stats.messages} evidence=${report.stats.evidence}`;
   if (verbose || report.violations.length > 0) console.log(line);
   for (const v of report.violations) console.log(`  ${v}`);
   if (report.violations.length > 0) {
-    const replay = kind === undefined ? '' : ` --kind ${kind}`;
+    const replay = churn ? ' --churn' : kind === undefined ? '' : ` --kind ${kind}`;
     console.log(`FAILED: replay with: npm run sim -- --seed ${seed}${replay}`);
   }
   return report.violations.length === 0;

@@ -216,6 +216,7 @@ export async function runFanout(seed: number, options: Partial<FanoutOptions> = 
     ...checkSafety({
       chainId: CHAIN_ID,
       set,
+      setAt: () => set,
       nodes,
       recorder,
       byzantineKeys: new Set(),

@@ -78,6 +78,8 @@ export class SimNode {
   readonly ledger: Ledger;
   /** The height when the run ended and the storage was freed. */
   private finalHeight: number | undefined;
+  /** The set that signed the tip when the run ended. */
+  private finalSigningSet: ValidatorSet | undefined;
   up = false;
   /** Crash right after the next persist, before what follows it is sent. */
   crashAfterPersist = false;
@@ -122,6 +124,11 @@ export class SimNode {
 
   get height(): number {
     return this.finalHeight ?? this.ledger.tip().height;
+  }
+
+  /** The set that signed this node's tip (genesis' before the first block). */
+  get signingSet(): ValidatorSet {
+    return this.finalSigningSet ?? this.ledger.chainSets().last;
   }
 
   get peers(): number[] {
@@ -221,6 +228,7 @@ export class SimNode {
     this.runtime?.driver.stop();
     this.pending.clear();
     this.finalHeight = this.ledger.tip().height;
+    this.finalSigningSet = this.ledger.chainSets().last;
     this.storage.close();
   }
 

@@ -5,6 +5,7 @@
 import type { ConsensusRecord, Evidence, Proposal } from '../../src/consensus/index.ts';
 import type { BlockValue, WireMessage } from '../../src/node/consensus/wire.ts';
 import type { Commit, Vote } from '../../src/core/vote.ts';
+import type { ValidatorSet } from '../../src/core/validators.ts';
 import type { SimNode } from './node.ts';
 
 export interface CommittedEntry {
@@ -34,6 +35,11 @@ export class Recorder {
   /** Exceptions that escaped node code (a real node would have died), and errors it logged. */
   readonly failures: string[] = [];
   mempoolSizeMax = 0;
+  /**
+   * Per height, the set that signed it and the one that signs the next, as the first honest node to
+   * commit it read them from its chain (honest nodes agree: the checks compare their app hashes).
+   */
+  readonly sets = new Map<number, { readonly signed: ValidatorSet; readonly next: ValidatorSet }>();
 
   constructor(private readonly now: () => number) {}
 
@@ -56,6 +62,20 @@ export class Recorder {
       timeMs: this.now(),
       txs: txHashes,
     });
+    if (node.honest && !this.sets.has(height)) {
+      const { last, next } = node.ledger.chainSets();
+      this.sets.set(height, { signed: last, next });
+    }
+  }
+
+  /** The set that signs `height`: recorded, else announced by the height before, else `fallback`. */
+  setAt(height: number, fallback: ValidatorSet): ValidatorSet {
+    return this.sets.get(height)?.signed ?? this.sets.get(height - 1)?.next ?? fallback;
+  }
+
+  /** Just the signing sets by height, for the churn check. */
+  signingSets(): Map<number, ValidatorSet> {
+    return new Map([...this.sets].map(([height, sets]) => [height, sets.signed]));
   }
 
   /** True the first time an honest node's own signature is seen. */

@@ -4,7 +4,8 @@
 // and promise callbacks (block sync is async) settle between events, in an order fixed by the events.
 import type { ForkProof } from '../../src/consensus/index.ts';
 import { behaviour } from './byzantine.ts';
-import { CHAIN_ID, CLIENTS, clientTx, FOLLOWER_KEYS, VALIDATOR_KEYS } from './chain.ts';
+import { CHAIN_ID, CLIENTS, clientTx, FOLLOWER_KEYS, SPARE_KEYS, VALIDATOR_KEYS } from './chain.ts';
+import { ChurnAdmins, checkChurn, oldSetAttack, setSignature } from './churn.ts';
 import { checkLiveness, checkSafety, findForks, type SafetyInput } from './checks.ts';
 import { CALM_LINKS } from './network.ts';
 import { SimNode, type Packet, type SimParams } from './node.ts';
@@ -49,7 +50,15 @@ export async function runSim(
 ): Promise<SimReport> {
   const rng = new Rng(seed);
   const n = scenario.powers.length;
-  const world = simWorld(rng, scenario.powers, scenario.timeouts, verifier, scenario.unsafe);
+  const churn = scenario.churn;
+  const world = simWorld(
+    rng,
+    scenario.powers,
+    scenario.timeouts,
+    verifier,
+    scenario.unsafe,
+    churn !== undefined,
+  );
   const { queue, recorder, set, network, nodes, ctx } = world;
   const params = ctx.params;
   network.observe = hooks.observe;
@@ -66,6 +75,12 @@ export async function runSim(
     // A double-voter sends both votes to everyone half the time, and the network is calm after healing:
     // honest nodes must catch it (a twin may never vote differently, so it is not required).
     if (kind === 'double-vote') expectEvidenceAgainst.push(key.publicKey);
+    if (churn?.oldSet.includes(i) === true) {
+      // A genesis validator that churn votes out or rotates away: it attacks once its key is out.
+      byzantineKeys.add(key.publicKey);
+      nodes.push(new SimNode(ctx, i, key, false, oldSetAttack(), skew()));
+      continue;
+    }
     const b = kind === undefined || kind === 'twin' ? null : behaviour(kind);
     nodes.push(new SimNode(ctx, i, key, kind === undefined, b, skew()));
   }
@@ -74,6 +89,11 @@ export async function runSim(
   }
   for (let f = 0; f < scenario.followers; f++) {
     nodes.push(new SimNode(ctx, nodes.length, FOLLOWER_KEYS[f]!, true, null, skew()));
+  }
+  // The node keys churn votes in or rotates to: each node follows from the start and signs once its
+  // key is in the set (as a real member's node does, holding its key before the vote).
+  for (let s = 0; s < (churn?.spares ?? 0); s++) {
+    nodes.push(new SimNode(ctx, nodes.length, SPARE_KEYS[s]!, true, null, skew()));
   }
   const healMs = scenario.faultPhaseMs;
 
@@ -143,6 +163,17 @@ export async function runSim(
       network.drop = lockSplitFilter(split, () => d.height >= split.height);
     }
   }
+  // Forked last, so the streams of every seed without churn are the ones they always were.
+  const admins = churn === undefined ? undefined : new ChurnAdmins(churn, rng.fork(), queue, nodes);
+  admins?.start();
+  const churnDone = (): boolean => {
+    if (churn === undefined || admins === undefined) return true;
+    const last = setSignature(churn.sets[churn.sets.length - 1]!);
+    return (
+      admins.passed === churn.steps.length &&
+      honest.every((node) => setSignature(node.signingSet.validators) === last)
+    );
+  };
 
   // Heal at the end of the fault phase, then measure liveness against a bound from the timeouts.
   let heightAtHeal = 0;
@@ -161,13 +192,19 @@ export async function runSim(
     heightAtHeal = Math.max(0, ...honest.map((node) => node.height));
     targetHeight = heightAtHeal + scenario.extraHeights;
     const round = Math.max(0, ...honest.map((node) => node.runtime?.driver.round ?? 0));
-    boundMs = livenessBoundMs(scenario, params, round, n);
-    deadlineMs = healMs + boundMs * (scenario.extraHeights + 2);
+    // Under churn the set may grow: a proposer rotation is as long as the largest set voted.
+    const setSizeMax = Math.max(n, ...(churn?.sets.map((set) => set.length) ?? []));
+    boundMs = livenessBoundMs(scenario, params, round, setSizeMax);
+    // Each change still to vote takes a proposal, its votes and two heights to activate.
+    const churnSteps = churn === undefined ? 0 : churn.steps.length - admins!.passed;
+    deadlineMs = healMs + boundMs * (scenario.extraHeights + 2 + 4 * churnSteps);
     const doneTick = () => {
-      finished = honest.every(
-        (node) =>
-          node.height >= targetHeight && [...submittedValid.keys()].every((tx) => node.applied.has(tx)),
-      );
+      finished =
+        churnDone() &&
+        honest.every(
+          (node) =>
+            node.height >= targetHeight && [...submittedValid.keys()].every((tx) => node.applied.has(tx)),
+        );
       if (!finished) queue.after(50, doneTick);
     };
     queue.after(50, doneTick);
@@ -180,6 +217,7 @@ export async function runSim(
   const safetyInput: SafetyInput = {
     chainId: CHAIN_ID,
     set,
+    setAt: (height) => recorder.setAt(height, set),
     nodes,
     recorder,
     byzantineKeys,
@@ -188,6 +226,7 @@ export async function runSim(
     verifier,
   };
   violations.push(...checkSafety(safetyInput));
+  if (churn !== undefined) violations.push(...checkChurn(churn, recorder.signingSets(), honest, true));
   if (scenario.kind !== 'fork-attack') {
     violations.push(
       ...checkLiveness({

@@ -4,6 +4,7 @@
 // deliberate fork attack, where the point is that the fork is detected.
 import type { TimeoutOptions } from '../../src/consensus/index.ts';
 import { BYZANTINE_KINDS, type ByzantineKind } from './byzantine.ts';
+import { churnPlanFor, type ChurnPlan } from './churn-plan.ts';
 import { CALM_LINKS, type LinkFaults } from './network.ts';
 import { Rng } from './prng.ts';
 
@@ -19,7 +20,7 @@ export const SCENARIO_KINDS: readonly ScenarioKind[] = [
 ];
 
 export interface Scenario {
-  readonly kind: ScenarioKind | 'fork-attack';
+  readonly kind: ScenarioKind | 'fork-attack' | 'churn';
   readonly powers: readonly number[];
   /** Validator index -> behaviour; 'twin' runs a second node with the same key. */
   readonly byzantine: ReadonlyMap<number, ByzantineKind | 'twin'>;
@@ -38,7 +39,15 @@ export interface Scenario {
   readonly unsafe?: { ignoreLocks?: boolean; forgetSigned?: boolean };
   /** From this height on, the network splits one height's round 0 around the locking rule (lock-split.ts). */
   readonly lockSplitFrom?: number;
+  /** Validator-set changes by vote during the run (churn.ts); genesis then has member organisations. */
+  readonly churn?: ChurnPlan;
+  /** What the churn seed's faults are drawn like. */
+  readonly faults?: ChurnFaults;
 }
+
+/** The fault kinds churn runs under (byzantine validators there are the old set, churn.ts). */
+export const CHURN_FAULTS = ['calm', 'lossy', 'partition', 'crash', 'chaos'] as const;
+export type ChurnFaults = (typeof CHURN_FAULTS)[number];
 
 export const SIM_TIMEOUTS: TimeoutOptions = {
   timeoutProposeMs: 300,
@@ -133,5 +142,40 @@ export function forkAttackScenario(): Scenario {
     extraHeights: 0,
     txIntervalMs: 50,
     timeouts: SIM_TIMEOUTS,
+  };
+}
+
+/**
+ * A churn seed (issue 15): 4 or 5 validators with equal or random powers, a plan of 2 or 3 changes by
+ * vote (churn-plan.ts), and the faults of one kind in turn: none, lossy links, partitions, crashes, or
+ * partitions and crashes together on lossy links. The fault phase overlaps the votes; the run goes on
+ * after healing until every change is active everywhere.
+ */
+export function churnScenarioFor(seed: number): Scenario {
+  const rng = new Rng(seed ^ 0xc4a1e5);
+  const faults = CHURN_FAULTS[seed % CHURN_FAULTS.length]!;
+  const powers = powersFor(rng, rng.range(4, 5));
+  const lossy: LinkFaults = {
+    delayMinMs: 1,
+    delayMaxMs: rng.range(20, 80),
+    lossRate: rng.range(0, 15) / 100,
+    duplicateRate: rng.range(0, 10) / 100,
+  };
+  return {
+    kind: 'churn',
+    faults,
+    powers,
+    byzantine: new Map(),
+    links: faults === 'lossy' || faults === 'chaos' ? lossy : CALM_LINKS,
+    partitions: faults === 'partition' || faults === 'chaos',
+    clockSkewMsMax: rng.chance(0.5) ? rng.range(0, 3000) : 0,
+    followers: 0,
+    crashes: faults === 'crash' || faults === 'chaos',
+    faultPhaseMs: rng.range(1000, 2000),
+    extraHeights: 2,
+    // Client txs are not what these seeds test: fewer of them keep 200 seeds cheap.
+    txIntervalMs: rng.range(150, 400),
+    timeouts: SIM_TIMEOUTS,
+    churn: churnPlanFor(rng.fork(), powers),
   };
 }

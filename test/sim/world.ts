@@ -29,10 +29,11 @@ export function simWorld(
   timeouts: TimeoutOptions,
   verifier: Verifier,
   unsafe?: SimContext['unsafe'],
+  members = false,
 ): SimWorld {
   const queue = new EventQueue();
   const recorder = new Recorder(() => queue.nowMs);
-  const genesis = simGenesis(powers);
+  const genesis = simGenesis(powers, members);
   const set = makeValidatorSet(genesis.validators);
   const nodes: SimNode[] = [];
   let asyncPending = false;
