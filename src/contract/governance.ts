@@ -11,7 +11,7 @@ import type {
   ValidatorSetChange,
   VoteRecord,
 } from '../app/governance/types.ts';
-import { hex32 } from './ledger.ts';
+import { checkpointSchema, hex32 } from './ledger.ts';
 
 function record<T>(what: string) {
   return Type.Unsafe<T>(Type.Object({}, { additionalProperties: true, description: what }));
@@ -63,3 +63,20 @@ export const validatorsAnswerSchema = Type.Object({
   history: Type.Array(record<ValidatorSetChange>('an activation (ValidatorSetChange)')),
 });
 export type ValidatorsAnswer = Static<typeof validatorsAnswerSchema>;
+
+/**
+ * GET /api/v1/governance/validator-sets?from=: every committed activation from that height on (256 at
+ * most; ask again from the last one's height), each with its set and the checkpoint of the block before
+ * it, which the outgoing set signed and which names the incoming one (core/set-changes.ts): what the
+ * browser verifier follows from genesis.
+ */
+export const validatorSetChangesQuery = Type.Object({
+  from: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+});
+export const validatorSetChangesSchema = Type.Object({
+  height: Type.Integer(),
+  changes: Type.Array(
+    Type.Object({ validators: Type.Array(validatorRecord), announcement: checkpointSchema }),
+  ),
+});
+export type ValidatorSetChanges = Static<typeof validatorSetChangesSchema>;

@@ -6,6 +6,9 @@ import { consistencyProof, inclusionProof, leafHash, rootAt } from '../core/merk
 import type { Checkpoint, InclusionProofAnswer } from '../core/checkpoint.ts';
 
 export type { Checkpoint, InclusionProofAnswer } from '../core/checkpoint.ts';
+import type { ValidatorSetChangeProof } from '../core/set-changes.ts';
+import { keptValidatorSetAt } from '../app/consensus/index.ts';
+import { validatorSetHistory } from '../app/governance/index.ts';
 import { NodeError } from './errors.ts';
 import type { Ledger } from './ledger.ts';
 
@@ -79,4 +82,32 @@ export function proveConsistency(ledger: Ledger, fromSize: number, toSize: numbe
     toRoot: toHex(rootAt(ledger.store, toSize)),
     proof: consistencyProof(ledger.store, fromSize, toSize).map(toHex),
   };
+}
+
+/** Activations served at once: a light client that needs more asks again from the last one's height. */
+export const VALIDATOR_SET_CHANGES_MAX = 256;
+
+/**
+ * Every validator-set activation the chain has committed from height `fromHeight` on (at most
+ * VALIDATOR_SET_CHANGES_MAX), each with the set it brought and the checkpoint of the block before it,
+ * which the outgoing set signed and which names the incoming one: what a light client that trusts only
+ * genesis needs to follow the sets (core/set-changes.ts). Activations not yet committed are left out.
+ */
+export function validatorSetChanges(ledger: Ledger, fromHeight = 0): ValidatorSetChangeProof[] {
+  const tip = ledger.tip().height;
+  return validatorSetHistory(ledger.state)
+    .filter((change) => change.height >= fromHeight && change.height <= tip)
+    .slice(0, VALIDATOR_SET_CHANGES_MAX)
+    .map((change) => {
+      const set = keptValidatorSetAt(ledger.state, change.height);
+      if (set === undefined) {
+        throw new NodeError('checkpoint.not_found', 'the set of an activation is not kept', {
+          height: change.height,
+        });
+      }
+      return {
+        validators: set.validators.map((v) => ({ ...v })),
+        announcement: checkpointAt(ledger, change.height - 1),
+      };
+    });
 }

@@ -5,88 +5,28 @@
 // and a block or commit that pretends the set did not change (or changed without a vote) is refused.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { addMemberAction, member, networkGenesis } from '../app/governance/test-fixtures.ts';
-import { party, type Party } from '../app/test-support.ts';
-import { blockHash, type Block } from '../core/block.ts';
+import { addMemberAction } from '../app/governance/test-fixtures.ts';
+import { party } from '../app/test-support.ts';
+import { blockHash } from '../core/block.ts';
 import { CoreError } from '../core/errors.ts';
-import { encodeTx, signTx, txHashOfBytes, type SignedTx } from '../core/tx.ts';
-import { commitFromPrecommits, signVote, verifyCommit, type Commit } from '../core/vote.ts';
+import { verifyCommit } from '../core/vote.ts';
 import { validatorSetHash } from '../core/validators.ts';
-import { proposerOf } from '../consensus/index.ts';
 import { tempDir } from '../../test/harness/chain.ts';
-import { scheduleAtHeight } from './consensus/driver.ts';
-import { Ledger, type PreparedBlock } from './ledger.ts';
+import { GovernedChain } from '../../test/harness/governed-ledger.ts';
+import { Ledger } from './ledger.ts';
 import { verifyDataDir } from './verify.ts';
 
 const dir = tempDir();
 after(() => dir.remove());
 
-const members = [0, 1, 2, 3].map(member);
 const fifth = { admin: party('org-4 admin'), node: party('org-4 node') };
 const rotated = party('org-1 node, rotated');
-const genesis = networkGenesis(members);
-const chainId = genesis.chainId;
-/** Every node key that ever validates here, by public key, to sign precommits with. */
-const seeds = new Map<string, Uint8Array>(
-  [...members.map((m) => m.node), fifth.node, rotated].map((p) => [p.key, p.seed]),
-);
-const nonces = new Map<string, number>();
-
-function tx(signer: Party, type: string, payload: object): SignedTx {
-  const nonce = (nonces.get(signer.key) ?? 0) + 1;
-  nonces.set(signer.key, nonce);
-  return signTx(signer.seed, { chainId, type, payload: payload as never, nonce });
-}
-
-function precommits(height: number, hash: string, timeMs: number, keys: readonly string[]): Commit {
-  return commitFromPrecommits(
-    keys.map((key, i) =>
-      signVote(chainId, seeds.get(key)!, {
-        type: 'precommit',
-        height,
-        round: 0,
-        blockHash: hash,
-        timeMs: timeMs + 1000 * (i + 1),
-        validator: key,
-      }),
-    ),
-  );
-}
-
-/** Builds the next block as its scheduled proposer would; every tx must be accepted. */
-function build(ledger: Ledger, txs: readonly SignedTx[]): PreparedBlock {
-  const height = ledger.tip().height + 1;
-  const candidates = txs.map((t) => {
-    const encoded = encodeTx(t);
-    return { tx: t, encoded, hash: txHashOfBytes(encoded) };
-  });
-  const proposer = proposerOf(scheduleAtHeight(ledger, height), 0);
-  const lastCommit = height === 1 ? null : ledger.commit(height - 1)!;
-  const { prepared, rejected } = ledger.buildBlock(candidates, proposer, lastCommit);
-  assert.deepEqual(rejected, []);
-  return prepared;
-}
-
-/** Builds and commits the next block with precommits from every key of the set that signs it. */
-function produce(ledger: Ledger, txs: readonly SignedTx[] = []): Block {
-  const prepared = build(ledger, txs);
-  const keys = ledger.validatorSet.validators.map((v) => v.publicKey);
-  const { header } = prepared.block;
-  ledger.commitBlock(prepared, precommits(header.height, prepared.hash, header.timeMs, keys));
-  return prepared.block;
-}
-
-/** Proposes as members[by] and has the admins of `voters` vote yes; returns the decided height. */
-function pass(ledger: Ledger, action: object, voters: readonly Party[]): number {
-  const propose = tx(members[0]!.admin, 'governance.propose', { action, reason: 'churn test' });
-  produce(ledger, [propose]);
-  const proposalId = txHashOfBytes(encodeTx(propose));
-  const votes = voters.map((admin) =>
-    tx(admin, 'governance.vote', { proposalId, choice: 'yes', reason: '' }),
-  );
-  produce(ledger, votes);
-  return ledger.tip().height;
-}
+const chain = new GovernedChain(4, [fifth.node, rotated]);
+const { members, genesis, chainId } = chain;
+const precommits = chain.precommits.bind(chain);
+const build = chain.build.bind(chain);
+const produce = chain.produce.bind(chain);
+const pass = chain.pass.bind(chain);
 
 function refusal(fn: () => unknown): string {
   try {

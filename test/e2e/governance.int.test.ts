@@ -3,7 +3,8 @@
 // commits from its activation on, and cosigns checkpoints in the witness policy's validators group; the
 // clinic's validator key is rotated (its node restarts with the new key) and the insurer is removed (its
 // node is cut off, and the witness policy drops it). `carechain verify` accepts the chain from
-// genesis; a block announcing a set no vote made is refused by the ledger the nodes run, and a commit
+// genesis, and so does the explorer's in-browser verifier, following the three set changes the node
+// serves; a block announcing a set no vote made is refused by the ledger the nodes run, and a commit
 // signed by the replaced set is refused by verify. One network for the whole file.
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { Ledger } from '../../src/node/ledger.ts';
 import { scheduleAtHeight } from '../../src/node/consensus/driver.ts';
 import { proposerOf } from '../../src/consensus/index.ts';
 import { verifyDataDir } from '../../src/node/verify.ts';
+import { verifyTxProof } from '../../web/src/lib/verify-proof.ts';
 import { tempDir } from '../harness/chain.ts';
 import { freePorts, getJson, waitFor } from '../harness/http.ts';
 import { makeNetwork, readGenesis, commitTx, type TestNetwork } from '../harness/network.ts';
@@ -168,6 +170,33 @@ test('a removed member’s validator stops signing and its node is cut off from 
   // Nor does it count for checkpoints: the witness policy no longer names it.
   const policy = await (await fetch(`${hospital}/api/v1/witness/policy`)).text();
   assert.doesNotMatch(policy, /\binsurer\b/, policy);
+});
+
+test('the browser verifier follows the three set changes from genesis to a tx under the fourth set', async () => {
+  const url = net.url('hospital');
+  const { hash } = await commitTx(url, net.chainId, admin('pharmacy'), 'governance.propose', {
+    action: { kind: 'set-parameter', name: 'voting-period-blocks', value: 500 },
+    reason: 'a tx after every change',
+  });
+  const [stored, proof, sets] = await Promise.all([
+    getJson(`${url}/api/v1/txs/${hash}`),
+    getJson(`${url}/api/v1/proofs/inclusion/${hash}`),
+    getJson(`${url}/api/v1/governance/validator-sets`),
+  ]);
+  assert.equal(sets.changes.length, 3, 'the lab joined, the clinic rotated, the insurer left');
+  const input = { genesis: readGenesis(net.dir('hospital')), txHash: hash, tx: stored.tx, proof };
+  const steps = verifyTxProof({ ...input, setChanges: sets.changes });
+  assert.deepEqual(
+    steps.filter((s) => !s.ok),
+    [],
+    JSON.stringify(steps),
+  );
+  // Trusting genesis' set alone, the block's signers are not the ones it knows.
+  const genesisOnly = verifyTxProof(input).filter((s) => !s.ok);
+  assert.deepEqual(
+    genesisOnly.map((s) => s.id),
+    ['validators', 'commit'],
+  );
 });
 
 test('verify accepts the chain from genesis; a set change without a vote, or a commit by the replaced set, is refused', async () => {

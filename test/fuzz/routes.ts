@@ -602,6 +602,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /api/v1/governance/validators': readOf('/api/v1/governance/validators'),
+  'GET /api/v1/governance/validator-sets': readOf('/api/v1/governance/validator-sets', () =>
+    opt('from', int),
+  ),
   // Claims (issue 17): reads of made-up claim, fingerprint and request ids and of real org ids, and
   // replays with facts that are nearly right (the engine's checks) or junk (the body schema).
   'GET /api/v1/claims/metrics': readOf('/api/v1/claims/metrics', () =>

@@ -4,6 +4,7 @@
 //   POST /api/v1/governance/proposals             a governance.propose tx signed by a member's admin key
 //   POST /api/v1/governance/proposals/:id/votes   a governance.vote tx on that proposal, signed likewise
 //   GET  /api/v1/governance/validators            the set signing now, the sets scheduled, the history
+//   GET  /api/v1/governance/validator-sets        each activation with the checkpoint that announced it
 // Governance is public between institutions (no patient appears in it), so reads need no token. Writes
 // need none either: the admin's signature on the tx is the authority, checked by every node's ledger,
 // and the node never holds an admin key. A write answers once committed (201/200), or 202 pending.
@@ -25,11 +26,14 @@ import {
   proposalListQuery,
   proposalListSchema,
   proposalParams,
+  validatorSetChangesQuery,
+  validatorSetChangesSchema,
   validatorsAnswerSchema,
   type ProposalView,
 } from '../../contract/governance.ts';
 import { errorSchema, txPendingSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
+import { validatorSetChanges } from '../../node/proofs.ts';
 import { ServiceError } from '../../services/errors.ts';
 
 /** How long a write waits for its commit before answering 202 "pending" (as POST /api/v1/txs). */
@@ -145,4 +149,14 @@ export function registerGovernanceRoutes(app: FastifyInstance, node: CarechainNo
       history: validatorSetHistory(ledger.state),
     };
   });
+
+  // What a light client that trusts only genesis needs to follow the sets (core/set-changes.ts).
+  app.get<{ Querystring: { from?: number } }>(
+    '/api/v1/governance/validator-sets',
+    { schema: { querystring: validatorSetChangesQuery, response: { 200: validatorSetChangesSchema } } },
+    (request) => ({
+      height: ledger.tip().height,
+      changes: validatorSetChanges(ledger, request.query.from ?? 0),
+    }),
+  );
 }

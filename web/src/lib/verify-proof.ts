@@ -2,11 +2,14 @@
 // in the ledger. Each step is reported, passed or failed, so a person can see what was checked:
 //   1. genesis: it parses, and its hash is computed here (compare it with one you got out of band);
 //   2. the tx: it hashes to the hash asked about, and its signature verifies (core checkTxStateless);
-//   3. the checkpoint's header hashes to the block hash it claims, on this chain, with genesis' validators
+//   3. the checkpoint's header hashes to the block hash it claims, on this chain
 //      (core verifyCheckpointHeader);
-//   4. the commit: precommits for that block hash from more than 2/3 of the GENESIS validators' power
+//   4. the validators: the set in force at the checkpoint's height, followed from genesis through every
+//      set change governance made, each checked against the commit of the set before it
+//      (core followValidatorSets; issue 15), and the header names that set;
+//   5. the commit: precommits for that block hash from more than 2/3 of that set's power
 //      (core verifyCheckpointCommit; each signer listed);
-//   5. the inclusion proof: the leaf hash computed here from the tx bytes, with the audit path, gives the
+//   6. the inclusion proof: the leaf hash computed here from the tx bytes, with the audit path, gives the
 //      log root the signed header binds (RFC 9162 §2.1.3.2, core verifyInclusion).
 // Nothing the node says is taken on trust: the proof's own leafHash and treeSize are compared, not used.
 // Pure: no DOM, no fetch; the page fetches and this decides (and Node tests it).
@@ -14,6 +17,7 @@ import { fromHex, isHex, toHex } from '../../../src/core/bytes.ts';
 import { genesisHash, parseGenesis } from '../../../src/core/genesis.ts';
 import { leafHash, verifyInclusion } from '../../../src/core/merkle/index.ts';
 import { checkTxStateless, encodeTx, txHash, type SignedTx } from '../../../src/core/tx.ts';
+import { followValidatorSets, type ValidatorSetChangeProof } from '../../../src/core/set-changes.ts';
 import { validatorSetHash, type ValidatorSet } from '../../../src/core/validators.ts';
 import { verifyVoteSignature } from '../../../src/core/vote.ts';
 import {
@@ -38,6 +42,11 @@ export interface VerifyInput {
   readonly tx: unknown;
   /** What the node serves (GET /api/v1/proofs/inclusion/:txHash), checked here without trusting it. */
   readonly proof: InclusionProofAnswer;
+  /**
+   * The validator-set changes up to the checkpoint (GET /api/v1/governance/validator-sets), each checked
+   * here against the set before it; none: the checkpoint must be signed by genesis' set.
+   */
+  readonly setChanges?: readonly ValidatorSetChangeProof[];
 }
 
 function short(hex: string): string {
@@ -54,11 +63,13 @@ function attempt(fn: () => string): { ok: boolean; detail: string } {
 
 export function verifyTxProof(input: VerifyInput): Step[] {
   const steps: Step[] = [];
+  let genesisSet: ValidatorSet | undefined;
   let set: ValidatorSet | undefined;
   let chainId = '';
   const g = attempt(() => {
     const parsed = parseGenesis(input.genesis);
-    set = parsed.validatorSet;
+    genesisSet = parsed.validatorSet;
+    set = genesisSet;
     chainId = parsed.genesis.chainId;
     const names = set.validators.map((v) => v.name || short(v.publicKey)).join(', ');
     return `chain ${chainId}, genesis hash ${genesisHash(parsed.genesis)}; validators: ${names}`;
@@ -91,17 +102,32 @@ export function verifyTxProof(input: VerifyInput): Step[] {
   steps.push({ id: 'header', label: 'Checkpoint header hashes to its block hash', ...h });
 
   const v = attempt(() => {
-    if (set === undefined) throw new Error('no genesis validators');
-    const expected = validatorSetHash(set);
+    if (genesisSet === undefined) throw new Error('no genesis validators');
+    const changes = (input.setChanges ?? []).filter((c) => c.announcement.height < cp.header.height);
+    // Until the changes check out, the commit step is judged against no set at all.
+    set = undefined;
+    const inForce = followValidatorSets(chainId, genesisSet, changes).setAt(cp.header.height);
+    const expected = validatorSetHash(inForce);
     if (cp.header.validatorSetHash !== expected) {
-      throw new Error('the block names another validator set than genesis; this browser trusts genesis only');
+      throw new Error(
+        changes.length === 0
+          ? 'the block names another validator set than genesis, and no checked change leads to it'
+          : 'the block names another validator set than the one the checked changes lead to',
+      );
     }
-    return `validator set ${short(expected)} is the genesis set`;
+    set = inForce;
+    return changes.length === 0
+      ? `validator set ${short(expected)} is the genesis set`
+      : `validator set ${short(expected)}, followed from genesis through ${changes.length} change${changes.length === 1 ? '' : 's'}, each signed by the set before it`;
   });
-  steps.push({ id: 'validators', label: 'Block was made by the genesis validator set', ...v });
+  steps.push({
+    id: 'validators',
+    label: 'Block was made by the validator set in force at its height, followed from genesis',
+    ...v,
+  });
 
   const c = attempt(() => {
-    if (set === undefined) throw new Error('no genesis validators');
+    if (set === undefined) throw new Error('no trusted validator set for this height');
     const commit = cp.commit;
     verifyCheckpointCommit(chainId, set, cp);
     const signers = commit.signatures.map((s) => {

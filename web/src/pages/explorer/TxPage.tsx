@@ -1,10 +1,11 @@
 // One transaction, and the button that proves it is in the ledger: the browser fetches the inclusion
-// proof (with its checkpoint) and checks every step itself against the genesis validator keys
-// (lib/verify-proof.ts), listing each step with ✓ or ✗ (components/VerifySteps.tsx). A proof file to
+// proof (with its checkpoint) and the validator-set changes governance made, and checks every step
+// itself from the genesis validator keys, following each change (lib/verify-proof.ts), listing each step with ✓ or ✗ (components/VerifySteps.tsx). A proof file to
 // keep is on the verifier page (/explorer/verify).
 import { useEffect, useState } from 'react';
 import { Busy, ErrorBanner, Facts, Link, shortHex, useAction } from '../../components/ui.tsx';
 import { VerifySteps } from '../../components/VerifySteps.tsx';
+import type { ValidatorSetChanges } from '../../../../src/contract/governance.ts';
 import type { InclusionProofBody, StoredTxAnswer } from '../../../../src/contract/ledger.ts';
 import { request } from '../../lib/http.ts';
 import { loadGenesis } from '../../lib/network.ts';
@@ -24,11 +25,13 @@ export function TxPage(props: { hash: string }) {
   const verify = () =>
     run('Fetching the proof and checking it in your browser…', async () => {
       setSteps(undefined);
-      const [{ genesis }, proof] = await Promise.all([
+      const [{ genesis }, proof, sets] = await Promise.all([
         loadGenesis(),
         request<InclusionProofBody>(`/api/v1/proofs/inclusion/${props.hash}`),
+        request<ValidatorSetChanges>('/api/v1/governance/validator-sets'),
       ]);
-      setSteps(verifyTxProof({ genesis, txHash: props.hash, tx: stored?.tx, proof }));
+      const setChanges = sets.changes;
+      setSteps(verifyTxProof({ genesis, txHash: props.hash, tx: stored?.tx, proof, setChanges }));
     });
 
   return (
