@@ -11,6 +11,7 @@ import { installErrorTranslator } from './errors.ts';
 import { registerFhirRoutes, type FhirRouteOptions } from './routes/fhir.ts';
 import { registerMetrics } from './metrics.ts';
 import type { Registry } from 'prom-client';
+import { registerAiRoutes } from './routes/ai.ts';
 import { registerClaimsRoutes } from './routes/claims.ts';
 import { PriorAuthService } from '../services/claims/prior-auth.ts';
 import { ClaimBillingService } from '../services/claims/billing.ts';
@@ -152,6 +153,8 @@ export function buildApiServer(
     if (verifier !== undefined) registerTrialsRoutes(api, node);
     if (verifier !== undefined) registerGenomicsRoutes(api, node, options.genomics);
     if (options.fhir !== undefined) registerConsentRoutes(api, node, options.fhir.baseUrl);
+    // AI cohorts, analytics and inference read patients' records through the custodian's gateway.
+    if (options.fhir !== undefined) registerAiRoutes(api, node, options.fhir.gateway);
     if (options.witness !== undefined) registerWitnessRoutes(api, node, options.witness);
     registerWebApp(api);
     return Promise.resolve();

@@ -10,6 +10,7 @@ import { devicesCommand } from './commands/devices.ts';
 import { patientCommand } from './commands/patient.ts';
 import { claimsCommand } from './commands/claims.ts';
 import { trialsCommand } from './commands/trials.ts';
+import { aiCommand } from './commands/ai.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
@@ -293,6 +294,7 @@ program.addCommand(claimsCommand());
 program.addCommand(trialsCommand());
 program.addCommand(govCommand());
 program.addCommand(devicesCommand());
+program.addCommand(aiCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -41,9 +41,11 @@ test('positive control: a name, a birth date and an identifier planted in a leak
     plant('hl7', Buffer.from(`MSA|AA|1\rERR|||207^x|E||||${name}\r`, 'utf8'));
     plant('genomics', Buffer.from(`##fileDate=x\n#sample born ${birthDate}`, 'utf8'));
     plant('claims', Buffer.from(`{"resourceType":"ExplanationOfBenefit","patient":"${name}"}`, 'utf8'));
+    plant('ai', Buffer.from(`{"card":"trained on ${name}"}`, 'utf8'));
 
     const report = scanStores(dir.path, [name, birthDate, identifier, 'Never Planted Anywhere']);
     const planted = [
+      `ai utf-8 ${name}`,
       `break-glass utf-8 ${birthDate}`,
       `claims utf-8 ${name}`,
       `directory utf-16be ${identifier}`,

@@ -553,6 +553,74 @@ const TRIALS_ROUTES: Record<string, RouteSpec> = {
   'GET /fhir/R4/ResearchSubject': readOf('/fhir/R4/ResearchSubject', () => opt('study', junkString)),
 };
 
+// AI (issue 20): made-up model, cohort and dataset ids, junk cards and artefacts, and queries naming real
+// record ids as patients; a write is refused unless it is a complete registration by this node's staff.
+const aiSeg = () => segment(hex(64));
+const aiVersionPath = (suffix: string) => () =>
+  fc
+    .tuple(aiSeg(), segment(fc.oneof(fc.constantFrom('1', '2'), junkString)))
+    .map(([id, v]) => `/api/v1/ai/models/${id}/versions/${v}${suffix}`);
+const aiModelBody = () =>
+  fc.record({
+    version: fc.oneof(fc.constant(1), fc.integer()),
+    name: junkString,
+    card: fc.dictionary(fc.constantFrom('intendedUse', 'fundingSource', 'x'), junkString),
+    artefact: fc.record({ kind: fc.constantFrom('logistic-regression', 'x'), weights: fc.array(fc.double()) }),
+    intendedUse: junkString,
+    changePlan: junkString,
+    cohortId: fc.oneof(hex(64), junkString),
+  });
+const AI_ROUTES: Record<string, RouteSpec> = {
+  'POST /api/v1/ai/models': writeOf('/api/v1/ai/models', aiModelBody),
+  'GET /api/v1/ai/models': readOf('/api/v1/ai/models'),
+  'GET /api/v1/ai/models/{modelId}': {
+    writes: false,
+    shape: get(() => aiSeg().map((id) => `/api/v1/ai/models/${id}`)),
+  },
+  'GET /api/v1/ai/models/{modelId}/versions/{version}': { writes: false, shape: get(aiVersionPath('')) },
+  'POST /api/v1/ai/models/{modelId}/versions/{version}/withdrawal': {
+    writes: true,
+    shape: send('POST', aiVersionPath('/withdrawal'), () => fc.constant({})),
+  },
+  'POST /api/v1/ai/cohorts': writeOf('/api/v1/ai/cohorts', () =>
+    fc.record({
+      query: fc.record({
+        name: junkString,
+        condition: fc.constantFrom('44054006', 'x'),
+        features: fc.array(fc.constantFrom('2339-0', '39156-5', 'x'), { maxLength: 3 }),
+      }),
+      purpose: fc.constantFrom('HRESCH', 'AITRAIN', 'x'),
+    }),
+  ),
+  'GET /api/v1/ai/cohorts/{cohortId}': {
+    writes: false,
+    shape: get(() => aiSeg().map((id) => `/api/v1/ai/cohorts/${id}`)),
+  },
+  'POST /api/v1/ai/datasets': writeOf('/api/v1/ai/datasets', () =>
+    fc.record({ cohortId: fc.oneof(hex(64), junkString), limitMilli: fc.integer() }),
+  ),
+  'GET /api/v1/ai/datasets/{datasetId}/budget': {
+    writes: false,
+    shape: get(() => aiSeg().map((id) => `/api/v1/ai/datasets/${id}/budget`)),
+  },
+  'POST /api/v1/ai/analytics': writeOf('/api/v1/ai/analytics', () =>
+    fc.record({
+      datasetId: fc.oneof(hex(64), junkString),
+      epsilonMilli: fc.integer(),
+      query: fc.record({ kind: fc.constantFrom('count', 'x'), resourceType: fc.constantFrom('Condition', 'x') }),
+    }),
+  ),
+  // An inference reads the patient's records: a real record id as the patient makes it an access event.
+  'POST /api/v1/ai/inferences': writeOf('/api/v1/ai/inferences', (p) =>
+    fc.record({
+      modelId: fc.oneof(hex(64), junkString),
+      version: fc.integer(),
+      patient: fc.oneof(pick(p.patientIds), junkString),
+    }),
+  ),
+  'GET /api/v1/patients/me/ai': readOf('/api/v1/patients/me/ai'),
+};
+
 export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/openapi.json': readOf('/api/v1/openapi.json'),
   'GET /api/v1/status': readOf('/api/v1/status'),
@@ -1060,6 +1128,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   ...TRIALS_ROUTES,
+  ...AI_ROUTES,
 };
 
 /** "METHOD /path" of each served route (OpenAPI paths, or Fastify's :param form) with no generator. */

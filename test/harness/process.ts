@@ -1,6 +1,6 @@
 // Starts `carechain` commands as real child processes, as a user would, and waits for a line of their
 // output that says they are ready (a node's "API listening on", `up`'s credentials).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const CARECHAIN_BIN = new URL('../../bin/carechain.mjs', import.meta.url).pathname;
@@ -26,6 +26,25 @@ export interface SpawnOptions {
   readonly nodeFlags?: readonly string[];
   /** Extra environment variables (a test hook such as CARECHAIN_TEST_ERASURE_CRASH). */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What a `carechain` command that runs to its end left: its exit code and its two streams. */
+export interface CarechainRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `bin/carechain.mjs args…` to its end (a CLI command against a test node), with extra env. */
+export function runCarechain(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<CarechainRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CARECHAIN_BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr }),
+    );
+  });
 }
 
 /** Spawns `bin/carechain.mjs args…` and resolves once its output matches `ready`. */

@@ -19,7 +19,7 @@ export function erasureQueueEntry(state: StateReader, n: number): ErasureQueueEn
 }
 
 /** Calls visit for every record of the patient, oldest first, a page at a time. */
-function eachRecordOf(state: StateReader, pseudonym: string, visit: (head: RecordHead) => void): void {
+export function eachRecordOf(state: StateReader, pseudonym: string, visit: (head: RecordHead) => void): void {
   for (let offset = 0; ; offset += RECORDS_PAGE_MAX) {
     const page = recordsOfPatient(state, pseudonym, { offset, limit: RECORDS_PAGE_MAX });
     for (const head of page.items) visit(head);

@@ -39,7 +39,8 @@ export type StoreName =
   | 'monitoring'
   | 'genomics'
   | 'hl7'
-  | 'claims';
+  | 'claims'
+  | 'ai';
 
 /**
  * How durable a commit is. 'full': on disk before the call returns (SQLite synchronous=FULL, PostgreSQL
@@ -59,6 +60,7 @@ export const STORE_DURABILITY: Record<StoreName, Durability> = {
   genomics: 'full',
   hl7: 'full',
   claims: 'full',
+  ai: 'full',
 };
 
 export type StorageKind = 'sqlite' | 'postgres' | 'memory';

@@ -17,6 +17,7 @@ export const STORE_FILES: Record<StoreName, string> = {
   genomics: 'genomics.sqlite',
   hl7: 'hl7.sqlite',
   claims: 'claims.sqlite',
+  ai: 'ai.sqlite',
 };
 
 export class SqliteStorage implements Storage {

@@ -1,0 +1,53 @@
+// The demo model's artefact (issue 20 §1, §5): what a registration's artefact hash commits to and what an
+// inference runs. A logistic model over the latest value of each LOINC-coded vital or lab, each feature
+// standardised with the training set's mean and scale; a value the patient lacks counts as the mean
+// (zero after scaling), and how many were missing travels with the answer, so a clinician sees how much
+// of the prediction rests on data.
+import { toHex, utf8 } from '../../core/bytes.ts';
+import { sha256 } from '../../core/crypto/index.ts';
+import { predict } from './logistic.ts';
+
+export interface ArtefactFeature {
+  /** LOINC code of the Observation. */
+  readonly code: string;
+  readonly mean: number;
+  /** The training set's standard deviation (1 where it was 0). */
+  readonly scale: number;
+}
+
+export interface ModelArtefact {
+  readonly kind: 'logistic-regression';
+  /** SNOMED CT code of the condition predicted. */
+  readonly condition: string;
+  readonly features: readonly ArtefactFeature[];
+  /** [intercept, ...one per feature] (logistic.ts). */
+  readonly weights: readonly number[];
+}
+
+export interface ArtefactScore {
+  readonly probability: number;
+  /** The feature codes the patient had no value for. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * The hex SHA-256 of the artefact as its JSON text: weights are floating point, which canonical JSON
+ * refuses, so the bytes hashed are the exact text stored and served.
+ */
+export function artefactHash(artefactJson: string): string {
+  return toHex(sha256(utf8(artefactJson)));
+}
+
+/** The artefact's probability for one patient's latest values, keyed by LOINC code. */
+export function scoreArtefact(
+  artefact: ModelArtefact,
+  values: ReadonlyMap<string, number>,
+): ArtefactScore {
+  const missing: string[] = [];
+  const row = artefact.features.map(({ code, mean, scale }) => {
+    const value = values.get(code);
+    if (value === undefined) missing.push(code);
+    return value === undefined ? 0 : (value - mean) / scale;
+  });
+  return { probability: predict(artefact.weights, [row])[0]!, missing };
+}

@@ -1,0 +1,141 @@
+// What a node keeps off chain for the AI module (issue 20): the documents behind a model registration's
+// hashes (the model card as a FHIR DocumentReference, the AI Device, the artefact, the intended use and
+// the change plan), and, per cohort this custodian committed, the salt and the member pseudonyms behind
+// its salted Merkle root. No health data: pseudonyms are public on the ledger already, and the salt is
+// what keeps the root from naming them. Its own file (ai.sqlite) or PostgreSQL schema.
+import { SchemaStore } from '../storage/ddl.ts';
+import type { SqlPort, Storage } from '../storage/port.ts';
+
+const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS ai_models (
+  model_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  card_json TEXT NOT NULL,
+  device_json TEXT NOT NULL,
+  artefact_json TEXT NOT NULL,
+  intended_use TEXT NOT NULL,
+  change_plan TEXT NOT NULL,
+  PRIMARY KEY (model_id, version)
+) STRICT;
+CREATE TABLE IF NOT EXISTS ai_cohorts (
+  cohort_id TEXT PRIMARY KEY,
+  query_json TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  salt BLOB NOT NULL,
+  members_json TEXT NOT NULL
+) STRICT;
+`;
+
+/** The documents of one model version, as JSON text exactly as hashed and served. */
+export interface StoredModel {
+  readonly modelId: string;
+  readonly version: number;
+  readonly cardJson: string;
+  readonly deviceJson: string;
+  readonly artefactJson: string;
+  readonly intendedUse: string;
+  readonly changePlan: string;
+}
+
+export interface StoredCohort {
+  readonly cohortId: string;
+  readonly queryJson: string;
+  readonly purpose: string;
+  readonly salt: Uint8Array;
+  readonly members: readonly string[];
+}
+
+/** Most cohorts a patient's "AI and my data" view looks through (STYLE §5: bound everything). */
+export const COHORT_SCAN_MAX = 1_000;
+
+interface ModelRow {
+  model_id: string;
+  version: number;
+  card_json: string;
+  device_json: string;
+  artefact_json: string;
+  intended_use: string;
+  change_plan: string;
+}
+
+interface CohortRow {
+  cohort_id: string;
+  query_json: string;
+  purpose: string;
+  salt: Uint8Array;
+  members_json: string;
+}
+
+const toCohort = (row: CohortRow): StoredCohort => ({
+  cohortId: row.cohort_id,
+  queryJson: row.query_json,
+  purpose: row.purpose,
+  salt: new Uint8Array(row.salt),
+  members: JSON.parse(row.members_json) as string[],
+});
+
+export class AiStore extends SchemaStore {
+  constructor(port: SqlPort) {
+    super(port, SCHEMA_SQL);
+  }
+
+  static open(storage: Storage): AiStore {
+    return new AiStore(storage.open('ai'));
+  }
+
+  /** Kept once per version: a second write of a version (a retried request) leaves the first. */
+  putModel(model: StoredModel): void {
+    this.port.run(
+      'INSERT INTO ai_models (model_id, version, card_json, device_json, artefact_json, intended_use, change_plan) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [
+        model.modelId,
+        model.version,
+        model.cardJson,
+        model.deviceJson,
+        model.artefactJson,
+        model.intendedUse,
+        model.changePlan,
+      ],
+    );
+  }
+
+  model(modelId: string, version: number): StoredModel | undefined {
+    const row = this.port.get<ModelRow>('SELECT * FROM ai_models WHERE model_id = ? AND version = ?', [
+      modelId,
+      version,
+    ]);
+    if (row === undefined) return undefined;
+    return {
+      modelId: row.model_id,
+      version: row.version,
+      cardJson: row.card_json,
+      deviceJson: row.device_json,
+      artefactJson: row.artefact_json,
+      intendedUse: row.intended_use,
+      changePlan: row.change_plan,
+    };
+  }
+
+  putCohort(cohort: StoredCohort): void {
+    this.port.run(
+      'INSERT INTO ai_cohorts (cohort_id, query_json, purpose, salt, members_json) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT DO NOTHING',
+      [cohort.cohortId, cohort.queryJson, cohort.purpose, cohort.salt, JSON.stringify(cohort.members)],
+    );
+  }
+
+  cohort(cohortId: string): StoredCohort | undefined {
+    const row = this.port.get<CohortRow>('SELECT * FROM ai_cohorts WHERE cohort_id = ?', [cohortId]);
+    return row === undefined ? undefined : toCohort(row);
+  }
+
+  /** The ids of the cohorts committed here that include the patient (the first COHORT_SCAN_MAX looked at). */
+  cohortsWithMember(pseudonym: string): string[] {
+    return this.port
+      .all<CohortRow>('SELECT * FROM ai_cohorts ORDER BY cohort_id LIMIT ?', [COHORT_SCAN_MAX])
+      .map(toCohort)
+      .filter((cohort) => cohort.members.includes(pseudonym))
+      .map((cohort) => cohort.cohortId);
+  }
+}
