@@ -8,15 +8,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CohortRecord, ModelRecord, RoundRecord } from '../app/ai/keys.ts';
 import { fhirResourceSchema } from './fhir.ts';
 import { hex32 } from './ledger.ts';
+import { anyObject, chainRecord } from './passed-whole.ts';
 
 export const AI_PATH = '/api/v1/ai';
 export const MY_AI_PATH = '/api/v1/patients/me/ai';
 
-/** A record of the chain's AI module, passed whole and typed by its app type. */
-function record<T>(what: string) {
-  return Type.Unsafe<T>(Type.Object({}, { additionalProperties: true, description: what }));
-}
-const json = (what: string) => Type.Object({}, { additionalProperties: true, description: what });
+const record = chainRecord;
+const json = anyObject;
 const text = (what: string) => Type.String({ minLength: 1, maxLength: 4000, description: what });
 
 const committed = { txHash: hex32, height: Type.Integer() };
@@ -84,6 +82,9 @@ export const modelVersionSchema = Type.Object({
   documentsMatch: Type.Union([Type.Boolean(), Type.Null()]),
 });
 export type ModelVersionAnswer = Static<typeof modelVersionSchema>;
+
+/** POST /api/v1/ai/models/:modelId/versions/:version/withdrawal: the path names all there is to say. */
+export const withdrawModelBody = Type.Object({});
 
 /** POST /api/v1/ai/cohorts: run the query here, over the patients whose consent allows the purpose. */
 export const cohortQuerySchema = Type.Object({

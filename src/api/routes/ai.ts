@@ -37,6 +37,7 @@ import {
   registeredModelSchema,
   registerModelBody,
   versionParams,
+  withdrawModelBody,
   type AnalyticsBody,
   type CommitCohortBody,
   type InferenceBody,
@@ -88,7 +89,9 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
   );
   app.post(
     `${AI_PATH}/models/:modelId/versions/:version/withdrawal`,
-    { schema: { params: versionParams, response: { 200: aiCommittedSchema, ...refusals } } },
+    {
+      schema: { params: versionParams, body: withdrawModelBody, response: { 200: aiCommittedSchema, ...refusals } },
+    },
     async (request: VersionRequest) => {
       service.ownStaff(await request.caller());
       const version = Number(request.params.version);

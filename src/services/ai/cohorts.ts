@@ -6,7 +6,7 @@
 // and the list stay here (ai-store.ts). A consent withdrawn later leaves the patient out of every cohort
 // committed from then on.
 import { ServiceError } from '../errors.ts';
-import { idParam, type AiService, type Practitioner } from './service.ts';
+import { idParam, LOINC_CODE, SNOMED_CODE, type AiService, type Practitioner } from './service.ts';
 import {
   cohortIdOf,
   cohortQueryHash,
@@ -24,8 +24,6 @@ import type { CohortAnswer, CommitCohortBody, CommittedCohortAnswer } from '../.
 export const COHORT_PATIENTS_MAX = 10_000;
 /** What a member's consent must let the analysis read: the features and the label. */
 export const COHORT_RESOURCE_TYPES = ['Condition', 'Observation'] as const;
-const LOINC = /^[0-9]{1,7}-[0-9]$/;
-const SNOMED = /^[0-9]{6,18}$/;
 
 function checkedQuery(body: CommitCohortBody): { query: CohortQuery; purpose: CohortPurpose } {
   const purpose = body.purpose ?? 'HRESCH';
@@ -36,10 +34,10 @@ function checkedQuery(body: CommitCohortBody): { query: CohortQuery; purpose: Co
     });
   }
   const { name, condition, features } = body.query;
-  if (!SNOMED.test(condition)) {
+  if (!SNOMED_CODE.test(condition)) {
     throw new ServiceError('ai.invalid', 'condition is a SNOMED CT code', { field: 'query.condition' });
   }
-  if (!features.every((code) => LOINC.test(code)) || new Set(features).size !== features.length) {
+  if (!features.every((code) => LOINC_CODE.test(code)) || new Set(features).size !== features.length) {
     throw new ServiceError('ai.invalid', 'features are distinct LOINC codes', { field: 'query.features' });
   }
   return { query: { name, condition, features: [...features] }, purpose };

@@ -105,10 +105,8 @@ export async function runInference(
           who: { type: 'Practitioner', identifier: { system: PRACTITIONER_KEY_SYSTEM, value: caller.publicKey } },
         },
       ],
-      entity: [
-        { role: 'instantiates', what: model },
-        ...sources.map((what) => ({ role: 'source', what })),
-      ],
+      // R4's entity roles have no "instantiates" (R5's): the model is the author agent above.
+      ...(sources.length === 0 ? {} : { entity: sources.map((what) => ({ role: 'source', what })) }),
     });
     return { probability, missing, riskAssessment, provenance } as InferenceAnswer;
   } catch (err) {

@@ -5,7 +5,7 @@
 // record, saying whether they still hash to it.
 import { ServiceError } from '../errors.ts';
 import { isoTime } from '../records/resources.ts';
-import { idField, idParam, type AiService, type Practitioner } from './service.ts';
+import { idField, idParam, LOINC_CODE, SNOMED_CODE, type AiService, type Practitioner } from './service.ts';
 import {
   artefactHash,
   cardGaps,
@@ -33,8 +33,6 @@ export const AI_MODEL_SYSTEM = 'urn:carechain:ai-model';
 export const ORGANISATION_SYSTEM = 'urn:carechain:organisation';
 /** Most versions a listing or a lineage returns (STYLE §5). */
 export const MODELS_PAGE_MAX = 200;
-const LOINC = /^[0-9]{1,7}-[0-9]$/;
-const SNOMED = /^[0-9]{6,18}$/;
 
 type Json = Record<string, unknown>;
 
@@ -69,11 +67,11 @@ export function checkedArtefact(value: Json): ModelArtefact {
   const bad = (field: string) =>
     new ServiceError('ai.invalid', `artefact.${field} is not valid`, { field: `artefact.${field}` });
   if (value.kind !== 'logistic-regression') throw bad('kind');
-  if (typeof value.condition !== 'string' || !SNOMED.test(value.condition)) throw bad('condition');
+  if (typeof value.condition !== 'string' || !SNOMED_CODE.test(value.condition)) throw bad('condition');
   const features = value.features;
   if (!Array.isArray(features) || features.length < 1 || features.length > 32) throw bad('features');
   for (const f of features as Json[]) {
-    const ok = typeof f?.code === 'string' && LOINC.test(f.code) && finite(f.mean) && finite(f.scale);
+    const ok = typeof f?.code === 'string' && LOINC_CODE.test(f.code) && finite(f.mean) && finite(f.scale);
     if (!ok || (f.scale as number) <= 0) throw bad('features');
   }
   const weights = value.weights;
@@ -140,10 +138,15 @@ export function cardOfDocument(document: Json): ModelCard | undefined {
   return typeof data === 'string' ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as ModelCard) : undefined;
 }
 
-/** Checks the R4 shape of a resource this node builds: a failure is a bug, not the caller's. */
-function assertValidFhir(service: AiService, resource: Json): void {
+/**
+ * Checks the R4 shape of a resource built here. Only the caller's text reaches it (the model's name: FHIR
+ * strings may not be blank or hold control characters), so a failure is the request's: ai.invalid.
+ */
+function checkFhir(service: AiService, resource: Json): void {
   const result = service.gateway.validator.validateResource(resource);
-  if (!result.valid) throw new Error(`built an invalid ${String(resource.resourceType)}`);
+  if (!result.valid) {
+    throw new ServiceError('ai.invalid', 'the model’s name is not a valid FHIR string', { field: 'name' });
+  }
 }
 
 export async function registerModel(
@@ -159,8 +162,8 @@ export async function registerModel(
   const orgId = caller.orgId;
   const device = aiDevice(modelId, body.version, body.name, orgId);
   const document = modelCardDocument(modelId, body.version, card, orgId, service.clock.nowMs());
-  assertValidFhir(service, device);
-  assertValidFhir(service, document);
+  checkFhir(service, device);
+  checkFhir(service, document);
   const hashes = {
     artefactHash: artefactHash(artefactJson),
     cardHash: cardHash(card),

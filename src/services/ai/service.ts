@@ -17,6 +17,9 @@ import { AiStore } from '../../node/ai/ai-store.ts';
 import type { CarechainNode } from '../../node/node.ts';
 
 export const AI_COMMIT_TIMEOUT_MS_DEFAULT = 10_000;
+/** The codes a cohort query and an artefact name: LOINC for features, SNOMED CT for the condition. */
+export const LOINC_CODE = /^[0-9]{1,7}-[0-9]$/;
+export const SNOMED_CODE = /^[0-9]{6,18}$/;
 
 export type Practitioner = Extract<Caller, { kind: 'practitioner' }>;
 
