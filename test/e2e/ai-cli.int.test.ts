@@ -58,7 +58,18 @@ async function ok(args: readonly string[], env: Record<string, string> = {}): Pr
 test('help names every command', async () => {
   const run = await runCarechain(['ai', '--help']);
   assert.equal(run.code, 0, run.stderr);
-  for (const command of ['models', 'model', 'register', 'withdraw', 'cohort', 'dataset', 'budget', 'count', 'infer', 'mine']) {
+  for (const command of [
+    'models',
+    'model',
+    'register',
+    'withdraw',
+    'cohort',
+    'dataset',
+    'budget',
+    'count',
+    'infer',
+    'mine',
+  ]) {
     assert.match(run.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), command);
   }
 });
@@ -98,7 +109,10 @@ test('cohort, model, count and budget from the terminal; the patient sees the mo
   assert.equal(version.documentsMatch, true);
   assert.equal((await ok(['models', ...api()])).models.length, 1);
 
-  const dataset = await ok(['dataset', ...api(), '--cohort', cohort.cohortId, '--limit-milli', '800'], as('doctor'));
+  const dataset = await ok(
+    ['dataset', ...api(), '--cohort', cohort.cohortId, '--limit-milli', '800'],
+    as('doctor'),
+  );
   const count = ['count', ...api(), '--dataset', dataset.datasetId, '--resource-type', 'Condition'];
   await ok([...count, '--epsilon-milli', '500'], as('doctor'));
   const spent = await runCarechain(['ai', ...count, '--epsilon-milli', '500'], as('doctor'));

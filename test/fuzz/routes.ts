@@ -565,7 +565,10 @@ const aiModelBody = () =>
     version: fc.oneof(fc.constant(1), fc.integer()),
     name: junkString,
     card: fc.dictionary(fc.constantFrom('intendedUse', 'fundingSource', 'x'), junkString),
-    artefact: fc.record({ kind: fc.constantFrom('logistic-regression', 'x'), weights: fc.array(fc.double()) }),
+    artefact: fc.record({
+      kind: fc.constantFrom('logistic-regression', 'x'),
+      weights: fc.array(fc.double()),
+    }),
     intendedUse: junkString,
     changePlan: junkString,
     cohortId: fc.oneof(hex(64), junkString),
@@ -607,7 +610,10 @@ const AI_ROUTES: Record<string, RouteSpec> = {
     fc.record({
       datasetId: fc.oneof(hex(64), junkString),
       epsilonMilli: fc.integer(),
-      query: fc.record({ kind: fc.constantFrom('count', 'x'), resourceType: fc.constantFrom('Condition', 'x') }),
+      query: fc.record({
+        kind: fc.constantFrom('count', 'x'),
+        resourceType: fc.constantFrom('Condition', 'x'),
+      }),
     }),
   ),
   // An inference reads the patient's records: a real record id as the patient makes it an access event.

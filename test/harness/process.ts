@@ -41,8 +41,12 @@ export function runCarechain(
   env: Readonly<Record<string, string>> = {},
 ): Promise<CarechainRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CARECHAIN_BIN, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CARECHAIN_BIN, ...args],
+      { env: { ...process.env, ...env } },
+      (err, stdout, stderr) =>
+        resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr }),
     );
   });
 }

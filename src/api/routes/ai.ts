@@ -90,7 +90,11 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
   app.post(
     `${AI_PATH}/models/:modelId/versions/:version/withdrawal`,
     {
-      schema: { params: versionParams, body: withdrawModelBody, response: { 200: aiCommittedSchema, ...refusals } },
+      schema: {
+        params: versionParams,
+        body: withdrawModelBody,
+        response: { 200: aiCommittedSchema, ...refusals },
+      },
     },
     async (request: VersionRequest) => {
       service.ownStaff(await request.caller());

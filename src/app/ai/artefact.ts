@@ -39,10 +39,7 @@ export function artefactHash(artefactJson: string): string {
 }
 
 /** The artefact's probability for one patient's latest values, keyed by LOINC code. */
-export function scoreArtefact(
-  artefact: ModelArtefact,
-  values: ReadonlyMap<string, number>,
-): ArtefactScore {
+export function scoreArtefact(artefact: ModelArtefact, values: ReadonlyMap<string, number>): ArtefactScore {
   const missing: string[] = [];
   const row = artefact.features.map(({ code, mean, scale }) => {
     const value = values.get(code);

@@ -14,7 +14,10 @@ test('every custodian derives one cohort id from one query and purpose; another 
   assert.equal(cohortIdOf(reordered, 'HRESCH'), cohortIdOf(DIABETES_QUERY, 'HRESCH'));
   assert.equal(cohortQueryHash(reordered), cohortQueryHash(DIABETES_QUERY));
   assert.notEqual(cohortIdOf(DIABETES_QUERY, 'AITRAIN'), cohortIdOf(DIABETES_QUERY, 'HRESCH'));
-  assert.notEqual(cohortIdOf({ ...DIABETES_QUERY, name: 'round 2' }, 'HRESCH'), cohortIdOf(DIABETES_QUERY, 'HRESCH'));
+  assert.notEqual(
+    cohortIdOf({ ...DIABETES_QUERY, name: 'round 2' }, 'HRESCH'),
+    cohortIdOf(DIABETES_QUERY, 'HRESCH'),
+  );
 });
 
 test('the members root names a set under a salt: order does not matter, the salt and each member do', () => {
@@ -24,7 +27,10 @@ test('the members root names a set under a salt: order does not matter, the salt
   assert.notEqual(saltedMembersRoot(salt(1), pseudonyms.slice(1)), root);
   assert.equal(saltedMembersRoot(salt(1), []), toHex(emptyRoot()));
   // Without the salt the root is no dictionary lookup: it names none of the pseudonyms.
-  assert.equal(pseudonyms.some((p) => root.includes(p.slice(0, 16))), false);
+  assert.equal(
+    pseudonyms.some((p) => root.includes(p.slice(0, 16))),
+    false,
+  );
 });
 
 test('the artefact scores the latest values; a missing one counts as the mean and is named', () => {
@@ -39,5 +45,8 @@ test('the artefact scores the latest values; a missing one counts as the mean an
   const partial = scoreArtefact(DEMO_ARTEFACT, new Map([['2339-0', 100]]));
   assert.ok(Math.abs(partial.probability - 1 / (1 + Math.exp(1))) < 1e-12);
   assert.deepEqual(partial.missing, ['39156-5']);
-  assert.notEqual(artefactHash(JSON.stringify(DEMO_ARTEFACT)), artefactHash(JSON.stringify({ ...DEMO_ARTEFACT, weights: [0, 0, 0] })));
+  assert.notEqual(
+    artefactHash(JSON.stringify(DEMO_ARTEFACT)),
+    artefactHash(JSON.stringify({ ...DEMO_ARTEFACT, weights: [0, 0, 0] })),
+  );
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cardGaps, cardHash, SOURCE_ATTRIBUTE_GROUPS, SOURCE_ATTRIBUTES, type ModelCard } from './model-card.ts';
+import {
+  cardGaps,
+  cardHash,
+  SOURCE_ATTRIBUTE_GROUPS,
+  SOURCE_ATTRIBUTES,
+  type ModelCard,
+} from './model-card.ts';
 import { COMPLETE_CARD as complete } from './test-fixtures.ts';
 
 test('the card has the rule’s nine headings and 31 attributes, none twice', () => {

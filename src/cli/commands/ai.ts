@@ -58,7 +58,9 @@ function registryCommands(ai: Command): void {
     .option('--version <n>', 'one version, with the documents behind its hashes', version)
     .action(async (modelId: string, opts: NodeApiOptions & { version?: number }) => {
       const api = client(opts, false);
-      print(opts.version === undefined ? await api.lineage(modelId) : await api.version(modelId, opts.version));
+      print(
+        opts.version === undefined ? await api.lineage(modelId) : await api.version(modelId, opts.version),
+      );
     });
 
   withNodeApi(ai.command('register'))
@@ -120,7 +122,9 @@ function dataCommands(ai: Command): void {
   withNodeApi(ai.command('budget'))
     .description('your remaining ε on a dataset, as the chain has it (analyst)')
     .argument('<datasetId>', 'the dataset id (64 hex)', id)
-    .action(async (datasetId: string, opts: NodeApiOptions) => print(await client(opts, true).budget(datasetId)));
+    .action(async (datasetId: string, opts: NodeApiOptions) =>
+      print(await client(opts, true).budget(datasetId)),
+    );
 
   withNodeApi(ai.command('count'))
     .description('a differentially private count of the dataset’s patients with a record (analyst)')
@@ -129,7 +133,9 @@ function dataCommands(ai: Command): void {
     .requiredOption('--resource-type <type>', 'Condition or Observation')
     .option('--code <code>', 'only records with this code')
     .action(
-      async (opts: NodeApiOptions & { dataset: string; epsilonMilli: number; resourceType: string; code?: string }) =>
+      async (
+        opts: NodeApiOptions & { dataset: string; epsilonMilli: number; resourceType: string; code?: string },
+      ) =>
         print(
           await client(opts, true).analytics({
             datasetId: opts.dataset,
@@ -149,7 +155,9 @@ function dataCommands(ai: Command): void {
     .requiredOption('--version <n>', 'the version', version)
     .requiredOption('--patient <id>', 'the FHIR id of the Patient at this node')
     .action(async (opts: NodeApiOptions & { model: string; version: number; patient: string }) =>
-      print(await client(opts, true).infer({ modelId: opts.model, version: opts.version, patient: opts.patient })),
+      print(
+        await client(opts, true).infer({ modelId: opts.model, version: opts.version, patient: opts.patient }),
+      ),
     );
 
   withNodeApi(ai.command('mine'))

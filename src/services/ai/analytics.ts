@@ -28,7 +28,7 @@ import type {
 
 /** One patient more or less changes a count of patients by at most one. */
 const COUNT_SENSITIVITY = 1;
-const CODE = /^[A-Za-z0-9.\-]{1,32}$/;
+const CODE = /^[A-Za-z0-9.-]{1,32}$/;
 const COUNTABLE_TYPES: readonly string[] = ['Condition', 'Observation'];
 
 type Json = Record<string, unknown>;
@@ -75,7 +75,12 @@ const hasCode = (resource: Json, code: string): boolean =>
   );
 
 /** How many consenting members have a record of the type here (with the code, if one is named). */
-function trueCount(service: AiService, caller: Practitioner, datasetId: string, query: AnalyticsBody['query']) {
+function trueCount(
+  service: AiService,
+  caller: Practitioner,
+  datasetId: string,
+  query: AnalyticsBody['query'],
+) {
   const cohort = service.store.cohort(datasetId)!;
   const { open } = service.gateway.adminPort();
   const orgId = service.orgId;

@@ -34,7 +34,11 @@ function asServiceError(err: unknown): unknown {
   return new ServiceError('ai.read_refused', 'the patient’s records may not be read for this');
 }
 
-const effective = (o: Json): string => String(o.effectiveDateTime ?? o.issued ?? '');
+/** An Observation's time as FHIR gives it (an ISO dateTime sorts as text), '' when it has none. */
+const effective = (o: Json): string => {
+  const when = o.effectiveDateTime ?? o.issued;
+  return typeof when === 'string' ? when : '';
+};
 
 /** The latest numeric value per LOINC code, and the Observations they came from. */
 function latestValues(observations: readonly Json[]): { values: Map<string, number>; used: string[] } {
@@ -71,7 +75,7 @@ export async function runInference(
   try {
     const query = new URLSearchParams({ patient, _count: String(OBSERVATIONS_READ_MAX) });
     const { resources } = await gateway.search(caller, 'Observation', query, 'TREAT');
-    const { values, used } = latestValues(resources as Json[]);
+    const { values, used } = latestValues(resources);
     const { probability, missing } = scoreArtefact(artefact, values);
     const now = isoTime(service.clock.nowMs());
     const model = { type: 'Device', identifier: modelIdentifier(body.modelId, body.version) };
@@ -102,7 +106,10 @@ export async function runInference(
         { type: participant('author'), who: model },
         {
           type: participant('enterer'),
-          who: { type: 'Practitioner', identifier: { system: PRACTITIONER_KEY_SYSTEM, value: caller.publicKey } },
+          who: {
+            type: 'Practitioner',
+            identifier: { system: PRACTITIONER_KEY_SYSTEM, value: caller.publicKey },
+          },
         },
       ],
       // R4's entity roles have no "instantiates" (R5's): the model is the author agent above.
@@ -149,7 +156,7 @@ export function myAi(service: AiService, pseudonym: string): MyAiAnswer {
       modelId,
       version: Number(version),
       probability: prediction?.probabilityDecimal ?? 0,
-      occurrence: String(resource.occurrenceDateTime ?? ''),
+      occurrence: typeof resource.occurrenceDateTime === 'string' ? resource.occurrenceDateTime : '',
     });
   });
   return { training, inferences };

@@ -86,7 +86,7 @@ export function checkedArtefact(value: Json): ModelArtefact {
       mean: f.mean as number,
       scale: f.scale as number,
     })),
-    weights: weights as number[],
+    weights,
   };
 }
 
@@ -135,7 +135,9 @@ export function modelCardDocument(
 export function cardOfDocument(document: Json): ModelCard | undefined {
   const content = (document.content as { attachment?: { data?: string } }[] | undefined)?.[0];
   const data = content?.attachment?.data;
-  return typeof data === 'string' ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as ModelCard) : undefined;
+  return typeof data === 'string'
+    ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as ModelCard)
+    : undefined;
 }
 
 /**
@@ -243,7 +245,15 @@ export function modelVersion(service: AiService, modelIdText: string, version: n
   const modelId = modelIdText;
   const stored = service.store.model(modelId, version);
   if (stored === undefined) {
-    return { modelId, version, record, documentReference: null, device: null, artefact: null, documentsMatch: null };
+    return {
+      modelId,
+      version,
+      record,
+      documentReference: null,
+      device: null,
+      artefact: null,
+      documentsMatch: null,
+    };
   }
   const document = JSON.parse(stored.cardJson) as Json;
   const device = JSON.parse(stored.deviceJson) as Json;

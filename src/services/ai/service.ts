@@ -75,7 +75,10 @@ export class AiService {
   ownStaff(caller: Caller): Practitioner {
     const who = this.practitioner(caller);
     if (who.orgId !== this.orgId) {
-      throw new ServiceError('ai.not_staff', 'AI txs are written by the organisation’s staff at its own node');
+      throw new ServiceError(
+        'ai.not_staff',
+        'AI txs are written by the organisation’s staff at its own node',
+      );
     }
     return who;
   }
