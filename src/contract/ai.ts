@@ -182,22 +182,21 @@ export const inferenceSchema = Type.Object({
 export type InferenceAnswer = Static<typeof inferenceSchema>;
 
 /** GET /api/v1/patients/me/ai: which models trained on the patient's data here, and every AI inference. */
+const trainedModel = Type.Object({ modelId: hex32, version: Type.Integer(), status: Type.String() });
+const cohortOfPatient = Type.Object({
+  cohortId: hex32,
+  custodianOrgId: Type.String(),
+  models: Type.Array(trainedModel),
+});
+const inferenceOnPatient = Type.Object({
+  riskAssessmentId: Type.String(),
+  modelId: Type.String(),
+  version: Type.Integer(),
+  probability: Type.Number(),
+  occurrence: Type.String(),
+});
 export const myAiSchema = Type.Object({
-  training: Type.Array(
-    Type.Object({
-      cohortId: hex32,
-      custodianOrgId: Type.String(),
-      models: Type.Array(Type.Object({ modelId: hex32, version: Type.Integer(), status: Type.String() })),
-    }),
-  ),
-  inferences: Type.Array(
-    Type.Object({
-      riskAssessmentId: Type.String(),
-      modelId: Type.String(),
-      version: Type.Integer(),
-      probability: Type.Number(),
-      occurrence: Type.String(),
-    }),
-  ),
+  training: Type.Array(cohortOfPatient),
+  inferences: Type.Array(inferenceOnPatient),
 });
 export type MyAiAnswer = Static<typeof myAiSchema>;

@@ -23,10 +23,10 @@ import {
 } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
 
-const bobKey = testKey('patient bob of the ai test');
-const bob = patientPseudonym(bobKey.publicKey);
 const researchConsent = toHex(seedOf('ai research consent'));
 const treatmentConsent = toHex(seedOf('ai treatment consent'));
+const bobKey = testKey('patient bob of the ai test');
+const bob = patientPseudonym(bobKey.publicKey);
 
 let t: FhirTestNode;
 const patientIds: Record<string, string> = {};

@@ -48,16 +48,6 @@ export interface StoredCohort {
 /** Most cohorts a patient's "AI and my data" view looks through (STYLE §5: bound everything). */
 export const COHORT_SCAN_MAX = 1_000;
 
-interface ModelRow {
-  model_id: string;
-  version: number;
-  card_json: string;
-  device_json: string;
-  artefact_json: string;
-  intended_use: string;
-  change_plan: string;
-}
-
 interface CohortRow {
   cohort_id: string;
   query_json: string;
@@ -101,20 +91,13 @@ export class AiStore extends SchemaStore {
   }
 
   model(modelId: string, version: number): StoredModel | undefined {
-    const row = this.port.get<ModelRow>('SELECT * FROM ai_models WHERE model_id = ? AND version = ?', [
-      modelId,
-      version,
-    ]);
-    if (row === undefined) return undefined;
-    return {
-      modelId: row.model_id,
-      version: row.version,
-      cardJson: row.card_json,
-      deviceJson: row.device_json,
-      artefactJson: row.artefact_json,
-      intendedUse: row.intended_use,
-      changePlan: row.change_plan,
-    };
+    // Named as the interface names them, so the row is the answer.
+    return this.port.get<StoredModel>(
+      'SELECT model_id AS "modelId", version, card_json AS "cardJson", device_json AS "deviceJson", ' +
+        'artefact_json AS "artefactJson", intended_use AS "intendedUse", change_plan AS "changePlan" ' +
+        'FROM ai_models WHERE model_id = ? AND version = ?',
+      [modelId, version],
+    );
   }
 
   putCohort(cohort: StoredCohort): void {
