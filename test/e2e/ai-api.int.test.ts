@@ -11,6 +11,8 @@ import { after, before, test } from 'node:test';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { readCohort, readModel } from '../../src/app/ai/index.ts';
 import { COMPLETE_CARD, DEMO_ARTEFACT, DIABETES_QUERY } from '../../src/app/ai/test-fixtures.ts';
+import { grantPayload } from '../../src/app/consent/test-fixtures.ts';
+import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { seedOf } from '../harness/chain.ts';
 import { chalmersPatient } from '../harness/fhir-client.ts';
@@ -31,15 +33,13 @@ const bob = patientPseudonym(bobKey.publicKey);
 let t: FhirTestNode;
 const patientIds: Record<string, string> = {};
 
-const grant = (consentId: string, purpose: 'HRESCH' | 'TREAT') => ({
-  consentId,
-  grantee: { kind: 'organisation', orgId: 'hospital' },
-  resourceTypes: ['Condition', 'Observation'],
-  purposes: [purpose],
-  actions: ['read'],
-  period: { startMs: 0, endMs: null },
-  provision: 'permit',
-});
+/** The patient lets the hospital read their Conditions and Observations for the purpose. */
+const grant = (consentId: string, purpose: 'HRESCH' | 'TREAT') =>
+  grantPayload({
+    consentId,
+    grantee: { kind: 'organisation', orgId: 'hospital' },
+    purposes: [purpose],
+  }) as CanonicalValue;
 
 const observation = (patientId: string, code: string, value: number, unit: string) => ({
   resourceType: 'Observation',

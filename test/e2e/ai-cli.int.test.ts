@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { COMPLETE_CARD, DEMO_ARTEFACT, DIABETES_QUERY } from '../../src/app/ai/test-fixtures.ts';
+import { grantPayload } from '../../src/app/consent/test-fixtures.ts';
+import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { toHex } from '../../src/core/bytes.ts';
 import { seedOf, tempDir } from '../harness/chain.ts';
 import { chalmersPatient } from '../harness/fhir-client.ts';
@@ -27,15 +29,12 @@ before(async () => {
   t = await startFhirTestNode({ chainId: 'carechain-ai-cli', listen: true });
   const patient = await postJson(`${t.url}/fhir/R4/Patient`, chalmersPatient(alice), t.tokens.doctor);
   assert.equal(patient.status, 201, JSON.stringify(patient.body));
-  await t.submit(fhirKeys.patient, 'consent.grant', {
+  const research = grantPayload({
     consentId: toHex(seedOf('ai cli research consent')),
     grantee: { kind: 'organisation', orgId: 'hospital' },
-    resourceTypes: ['Condition', 'Observation'],
     purposes: ['HRESCH'],
-    actions: ['read'],
-    period: { startMs: 0, endMs: null },
-    provision: 'permit',
   });
+  await t.submit(fhirKeys.patient, 'consent.grant', research as CanonicalValue);
   writeFileSync(file('query.json'), JSON.stringify(DIABETES_QUERY));
   writeFileSync(file('card.json'), JSON.stringify(COMPLETE_CARD));
   writeFileSync(file('artefact.json'), JSON.stringify(DEMO_ARTEFACT));

@@ -51,8 +51,7 @@ import { answerAnalytics, analystBudget, registerDataset } from '../../services/
 import { cohortOf, commitCohort } from '../../services/ai/cohorts.ts';
 import { myAi, runInference } from '../../services/ai/inference.ts';
 import { lineage, modelRecordOf, models, modelVersion, registerModel } from '../../services/ai/models.ts';
-import { AiService } from '../../services/ai/service.ts';
-import { ServiceError } from '../../services/errors.ts';
+import { AiService, type Practitioner } from '../../services/ai/service.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 
 type VersionRequest = FastifyRequest<{ Params: { modelId: string; version: string } }>;
@@ -67,13 +66,24 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
     randomInt: (bound) => randomInt(bound),
   });
 
-  app.post<{ Body: RegisterModelBody }>(
-    `${AI_PATH}/models`,
-    { schema: { body: registerModelBody, response: { 201: registeredModelSchema, ...refusals } } },
-    async (request, reply) => {
-      const caller = service.ownStaff(await request.caller());
-      return reply.status(201).send(await registerModel(service, caller, request.body));
-    },
+  /** A write by this organisation's staff that creates something: 201 with what was committed. */
+  function staffCreates<B>(
+    path: string,
+    schema: { body: object; created: object },
+    create: (caller: Practitioner, body: B) => Promise<unknown>,
+  ): void {
+    app.post<{ Body: B }>(
+      `${AI_PATH}${path}`,
+      { schema: { body: schema.body, response: { 201: schema.created, ...refusals } } },
+      async (request, reply) =>
+        reply.status(201).send(await create(service.ownStaff(await request.caller()), request.body as B)),
+    );
+  }
+
+  staffCreates<RegisterModelBody>(
+    '/models',
+    { body: registerModelBody, created: registeredModelSchema },
+    (caller, body) => registerModel(service, caller, body),
   );
   app.get(`${AI_PATH}/models`, { schema: { response: { 200: modelsSchema } } }, () => models(service));
   app.get<{ Params: { modelId: string } }>(
@@ -104,13 +114,10 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
     },
   );
 
-  app.post<{ Body: CommitCohortBody }>(
-    `${AI_PATH}/cohorts`,
-    { schema: { body: commitCohortBody, response: { 201: committedCohortSchema, ...refusals } } },
-    async (request, reply) => {
-      const caller = service.ownStaff(await request.caller());
-      return reply.status(201).send(await commitCohort(service, caller, request.body));
-    },
+  staffCreates<CommitCohortBody>(
+    '/cohorts',
+    { body: commitCohortBody, created: committedCohortSchema },
+    (caller, body) => commitCohort(service, caller, body),
   );
   app.get<{ Params: { cohortId: string } }>(
     `${AI_PATH}/cohorts/:cohortId`,
@@ -118,13 +125,10 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
     (request) => cohortOf(service, request.params.cohortId),
   );
 
-  app.post<{ Body: RegisterDatasetBody }>(
-    `${AI_PATH}/datasets`,
-    { schema: { body: registerDatasetBody, response: { 201: registeredDatasetSchema, ...refusals } } },
-    async (request, reply) => {
-      service.ownStaff(await request.caller());
-      return reply.status(201).send(await registerDataset(service, request.body));
-    },
+  staffCreates<RegisterDatasetBody>(
+    '/datasets',
+    { body: registerDatasetBody, created: registeredDatasetSchema },
+    (_caller, body) => registerDataset(service, body),
   );
   app.get<{ Params: { datasetId: string } }>(
     `${AI_PATH}/datasets/:datasetId/budget`,
@@ -157,12 +161,7 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
   app.get(
     MY_AI_PATH,
     { schema: { response: { 200: myAiSchema, 403: errorSchema } } },
-    async (request, reply) => {
-      const caller = await request.caller();
-      if (caller.kind === 'practitioner') {
-        throw new ServiceError('ai.patient_only', 'this is the patient’s own view');
-      }
-      return reply.header('cache-control', 'no-store').send(myAi(service, caller.pseudonym));
-    },
+    async (request, reply) =>
+      reply.header('cache-control', 'no-store').send(myAi(service, await request.caller())),
   );
 }

@@ -5,6 +5,7 @@
 // the model version as author, the Observations used as sources and the clinician who asked; both carry
 // the AIAST security label of the HL7 AI Transparency on FHIR IG. The patient lists them in "AI and my
 // data" (myAi), beside the cohorts their data trained.
+import type { Caller } from '../auth/caller.ts';
 import { ServiceError } from '../errors.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { isoTime, type Resource } from '../records/resources.ts';
@@ -131,7 +132,11 @@ const isAiAsserted = (resource: Resource): boolean =>
   );
 
 /** "AI and my data": the cohorts committed here that include the patient, and every AI inference. */
-export function myAi(service: AiService, pseudonym: string): MyAiAnswer {
+export function myAi(service: AiService, caller: Caller): MyAiAnswer {
+  if (caller.kind === 'practitioner') {
+    throw new ServiceError('ai.patient_only', 'only the patient (or their proxy) sees this view');
+  }
+  const { pseudonym } = caller;
   const orgId = service.orgId;
   const registered = models(service).models;
   const training = service.store.cohortsWithMember(pseudonym).map((cohortId) => ({
