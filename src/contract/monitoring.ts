@@ -176,3 +176,102 @@ export const alertStreamResponse = {
     '{ kind: escalation.opened | escalation.acknowledged, height, escalation } per escalation of their organisation',
   content: { 'text/event-stream': { schema: Type.String() } },
 };
+
+/**
+ * GET /api/v1/monitoring/access-log?offset&limit (the patient or their proxy): every release of their
+ * device readings to staff, newest first, as committed on chain (monitoring.logAccess) before the
+ * readings left the custodian's node.
+ */
+export const ACCESS_LOG_PATH = '/api/v1/monitoring/access-log';
+/** `?offset&limit` of a monitoring list (the access log, an organisation's devices and escalations). */
+export const monitoringPageQuery = Type.Object(
+  {
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type MonitoringPageQuery = Static<typeof monitoringPageQuery>;
+export const monitoringAccessSchema = Type.Object({
+  eventId: hex(32),
+  orgId: Type.String(),
+  requester: hex(32),
+  requesterRole: Type.String(),
+  systemId,
+  patient: hex(32),
+  firstPeriodStartMs: Type.Integer(),
+  lastPeriodStartMs: Type.Integer(),
+  height: Type.Integer(),
+  timeMs: Type.Integer(),
+});
+export const accessLogSchema = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  items: Type.Array(monitoringAccessSchema),
+});
+export type AccessLogBody = Static<typeof accessLogSchema>;
+
+/**
+ * GET /api/v1/monitoring/devices/:systemId/billing/:periodStartMs (staff of any organisation, and the
+ * patient the fact is for): the committed billing fact of one device and 30-day period, and the day
+ * evidence that proves its code against the fact's root — the 16 days with data for CPT 99454, all 30
+ * days otherwise. A day shows only a batch count and a digest of batch roots: no reading.
+ */
+export const BILLING_FACT_PATH = '/api/v1/monitoring/devices/:systemId/billing/:periodStartMs';
+export const billingFactParams = Type.Object({
+  systemId,
+  periodStartMs: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+});
+const inclusionProofSchema = Type.Object({
+  leafHash: hex(32),
+  leafIndex: Type.Integer({ minimum: 0 }),
+  treeSize: Type.Integer({ minimum: 1 }),
+  auditPath: Type.Array(hex(32)),
+});
+export const billingFactSchema = Type.Object({
+  fact: Type.Object({
+    systemId,
+    periodStartMs: Type.Integer(),
+    orgId: Type.String(),
+    patient: hex(32),
+    daysRoot: hex(32),
+    daysWithTransmission: Type.Integer({ minimum: 0, maximum: 30 }),
+    decision: Type.Union([Type.Literal('99454'), Type.Literal('99445'), Type.Literal('not-billable')]),
+    flags: Type.Array(Type.Union([Type.Literal('another-organisation'), Type.Literal('second-device')])),
+    height: Type.Integer(),
+  }),
+  evidence: Type.Array(
+    Type.Object({
+      day: Type.Object({
+        day: Type.Integer({ minimum: 0, maximum: 29 }),
+        batches: Type.Integer({ minimum: 0 }),
+        batchRootsDigest: hex(32),
+      }),
+      proof: inclusionProofSchema,
+    }),
+  ),
+});
+export type BillingFactBody = Static<typeof billingFactSchema>;
+
+/** GET /api/v1/monitoring/devices (staff): the devices their organisation registered, oldest first. */
+export const DEVICES_PATH = '/api/v1/monitoring/devices';
+export const deviceSummarySchema = Type.Object({
+  systemId,
+  typeCode: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('revoked')]),
+  patient: nullable(hex(32)),
+  boundAtMs: nullable(Type.Integer()),
+  lastPeriodStartMs: nullable(Type.Integer()),
+});
+export const deviceListSchema = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  items: Type.Array(deviceSummarySchema),
+});
+export type DeviceListBody = Static<typeof deviceListSchema>;
+
+/** GET /api/v1/monitoring/escalations (staff): the escalations their organisation opened, newest first. */
+export const ESCALATIONS_PATH = '/api/v1/monitoring/escalations';
+export const escalationListSchema = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  items: Type.Array(escalationSchema),
+});
+export type EscalationListBody = Static<typeof escalationListSchema>;

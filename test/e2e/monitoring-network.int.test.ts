@@ -1,7 +1,8 @@
 // Remote monitoring end to end on real processes (issue 18, Done when): four validator nodes with mutual
 // TLS and SQLite. The hospital's administrator registers a pulse oximeter, the patient binds it with her
 // own key, and the gateway streams the PHD IG example's readings to the hospital's node as a signed
-// batch; a reading is proved in its committed batch, and the patient finds her readings by FHIR search.
+// batch; a reading is proved in its committed batch (the doctor's read in the patient's access log), and
+// the patient finds her readings by FHIR search.
 // A replayed, forged or unbound-device batch is refused with nothing stored. A deteriorating vital-signs
 // set opens an escalation that reaches the doctor's alert stream; the doctor's acknowledgement is final
 // on every node, its response time on chain.
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { batchSummary, verifyReadingProof } from '../../src/app/monitoring/batch.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
-import { BATCHES_PATH } from '../../src/contract/monitoring.ts';
+import { ACCESS_LOG_PATH, BATCHES_PATH } from '../../src/contract/monitoring.ts';
 import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
 import { readKeyFile } from '../../src/node/keys.ts';
 import { testKey } from '../harness/fhir-node.ts';
@@ -73,6 +74,15 @@ test('a bound device streams signed readings through its gateway; proofs, refusa
     verifyReadingProof({ ...readings[0]!, value: '12' }, proved.body.proof, proved.body.batch),
     false,
   );
+
+  // No read without a record: the doctor's read is in the patient's own access log.
+  const readLogged = async () => {
+    const log = await http(`${hospital}${ACCESS_LOG_PATH}`, {
+      headers: { authorization: `Bearer ${aliceToken}` },
+    });
+    return log.status === 200 && log.body.items.some((e: any) => e.requester === doctor.key.publicKey);
+  };
+  assert.ok(await waitFor(readLogged, 60_000), 'the doctor’s read is in the patient’s access log');
 
   const search = `Observation?device=Device/${oximeter.systemId}`;
   const mine = await http(`${hospital}/fhir/R4/${search}`, {

@@ -1025,12 +1025,24 @@ export const ROUTES: Record<string, RouteSpec> = {
     shape: get(() => segment(hex(64)).map((id) => `/api/v1/monitoring/escalations/${id}`)),
   },
   'GET /api/v1/monitoring/alerts': readOf('/api/v1/monitoring/alerts'),
+  // Writes: a proof released to staff commits its access event (monitoring.logAccess) first.
   'GET /api/v1/monitoring/devices/{systemId}/readings/{readingId}/proof': {
-    writes: false,
+    writes: true,
     shape: get((_p) =>
       fc
         .tuple(segment(systemIdHex()), segment(fc.oneof(fc.constant('pulse-ox-001'), junkString)))
         .map(([d, r]) => `/api/v1/monitoring/devices/${d}/readings/${r}/proof`),
+    ),
+  },
+  'GET /api/v1/monitoring/access-log': readOf('/api/v1/monitoring/access-log', offsetLimit),
+  'GET /api/v1/monitoring/devices': readOf('/api/v1/monitoring/devices', offsetLimit),
+  'GET /api/v1/monitoring/escalations': readOf('/api/v1/monitoring/escalations', offsetLimit),
+  'GET /api/v1/monitoring/devices/{systemId}/billing/{periodStartMs}': {
+    writes: false,
+    shape: get(() =>
+      fc
+        .tuple(segment(systemIdHex()), segment(fc.oneof(fc.constant('1764547200000'), int)))
+        .map(([d, start]) => `/api/v1/monitoring/devices/${d}/billing/${start}`),
     ),
   },
   'GET /beacon/v2/info': readOf('/beacon/v2/info'),

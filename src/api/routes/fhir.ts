@@ -68,7 +68,8 @@ export interface FhirRouteOptions {
 export interface FhirSearchExtension {
   readonly resourceType: string;
   claims(query: URLSearchParams): boolean;
-  search(who: Caller, query: URLSearchParams): SearchFound;
+  /** May wait: a search that releases health data commits its access event first. */
+  search(who: Caller, query: URLSearchParams): SearchFound | Promise<SearchFound>;
 }
 
 interface TypeParams {
@@ -240,10 +241,11 @@ export function registerFhirRoutes(
       const { type } = request.params;
       const extension = options.searchExtensions?.find((e) => e.resourceType === type && e.claims(query));
       if (extension !== undefined) {
+        const found = await extension.search(who, query);
         return reply
           .header('content-type', FHIR_JSON_CONTENT_TYPE)
           .header('cache-control', 'no-store')
-          .send(searchsetBundle({ baseUrl, resourceType: type, query, ...extension.search(who, query) }));
+          .send(searchsetBundle({ baseUrl, resourceType: type, query, ...found }));
       }
       const result = await gateway.search(who, type, query, purposeOf(request));
       return reply

@@ -6,6 +6,7 @@
 //   GET  /fhir/R4/Observation?device=Device/<EUI-64>&date=…&_count=…
 //                               answered through the FHIR routes' own search (FhirSearchExtension, fhir.ts),
 //                               so every other Device and Observation search stays the records gateway's.
+//                               A practitioner's Observation search commits its access event first.
 import type { FastifyInstance } from 'fastify';
 import { fhirBundleSchema } from '../../contract/fhir.ts';
 import {
@@ -23,6 +24,7 @@ import {
   searchObservations,
 } from '../../services/monitoring/fhir.ts';
 import type { MonitoringIngest } from '../../services/monitoring/ingest.ts';
+import type { MonitoringReadLog } from '../../services/monitoring/read-log.ts';
 import { uploadPhdBundle } from '../../services/monitoring/phd-upload.ts';
 import { depthLimitedJsonParser } from '../bad-input.ts';
 import { answerAsFhir } from '../errors.ts';
@@ -33,6 +35,7 @@ export function registerMonitoringFhir(
   app: FastifyInstance,
   node: CarechainNode,
   ingest: MonitoringIngest,
+  readLog: MonitoringReadLog,
 ): FhirSearchExtension[] {
   registerPhdUploadRoute(app, ingest);
   const state = () => node.ledger.state;
@@ -45,7 +48,7 @@ export function registerMonitoringFhir(
     {
       resourceType: 'Observation',
       claims: claimsObservationSearch,
-      search: (who, query) => searchObservations(state(), who, query, ingest),
+      search: (who, query) => searchObservations(state(), who, query, ingest, readLog),
     },
   ];
 }

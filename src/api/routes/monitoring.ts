@@ -1,7 +1,11 @@
 // Remote monitoring routes (issue 18).
 //   POST /api/v1/monitoring/news2/score      no caller: computes from the body alone, stores nothing
 //   POST /api/v1/monitoring/batches          a gateway's compact signed batch: committed, then stored
-//   GET  /api/v1/monitoring/devices/:systemId/readings/:readingId/proof   staff of the device's organisation
+//   GET  /api/v1/monitoring/devices/:systemId/readings/:readingId/proof   staff of the device's organisation,
+//                                            once the read's access event is committed (read-log.ts)
+//   GET  /api/v1/monitoring/access-log       the patient (or proxy): who was released their readings
+//   GET  /api/v1/monitoring/devices, …/escalations    staff: their organisation's devices and escalations
+//   GET  /api/v1/monitoring/devices/:systemId/billing/:periodStartMs      a billing fact and its proof
 // and, beside it, the FHIR upload and searches (monitoring-fhir.ts) and NEWS2 escalations with their live
 // alerts (monitoring-escalations.ts).
 // A batch needs no bearer token: the device's or gateway's signature over the period's root is what the
@@ -11,9 +15,19 @@ import type { FastifyInstance } from 'fastify';
 import { readDevice } from '../../app/monitoring/keys.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import {
+  ACCESS_LOG_PATH,
+  accessLogSchema,
   BATCHES_PATH,
   batchCommittedSchema,
+  BILLING_FACT_PATH,
+  billingFactParams,
+  billingFactSchema,
   compactBatchSchema,
+  DEVICES_PATH,
+  deviceListSchema,
+  ESCALATIONS_PATH,
+  escalationListSchema,
+  monitoringPageQuery,
   NEWS2_SCORE_PATH,
   news2ScoreSchema,
   news2VitalsSchema,
@@ -21,6 +35,7 @@ import {
   readingProofParams,
   readingProofSchema,
   type CompactBatchBody,
+  type MonitoringPageQuery,
   type News2VitalsBody,
 } from '../../contract/monitoring.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -31,7 +46,10 @@ import type { FhirSearchExtension } from './fhir.ts';
 import { SupplyService } from '../../services/supply/service.ts';
 import { registerEscalationRoutes } from './monitoring-escalations.ts';
 import { registerMonitoringFhir } from './monitoring-fhir.ts';
-import { systemClock } from '../../node/env.ts';
+import { systemClock, systemRandomBytes } from '../../node/env.ts';
+import { billingFactAnswer } from '../../services/monitoring/billing.ts';
+import { devicesOfOwnOrg, escalationsOfOwnOrg } from '../../services/monitoring/lists.ts';
+import { MonitoringReadLog, ownMonitoringAccessLog } from '../../services/monitoring/read-log.ts';
 
 export interface MonitoringRouteOptions {
   /** Mount the ingest and proof routes (a node that authenticates callers, i.e. a custodian). */
@@ -56,6 +74,7 @@ export function registerMonitoringRoutes(
     { node, clock: systemClock },
   );
   const ingest = new MonitoringIngest(node, committer);
+  const readLog = new MonitoringReadLog(committer, systemRandomBytes);
 
   app.post<{ Body: CompactBatchBody }>(
     BATCHES_PATH,
@@ -83,9 +102,50 @@ export function registerMonitoringRoutes(
       if (caller.kind !== 'practitioner' || device === undefined || caller.orgId !== device.orgId) {
         throw new ServiceError('monitoring.not_staff', 'only staff of the device’s organisation');
       }
-      return reply.header('cache-control', 'no-store').send(ingest.proof(systemId, readingId));
+      const answer = ingest.proof(systemId, readingId);
+      await readLog.beforeRelease(caller, systemId, [answer.batch]);
+      return reply.header('cache-control', 'no-store').send(answer);
+    },
+  );
+
+  // Three pages of the caller's own: the patient's access log, the staff's devices and escalations.
+  const lists = [
+    [ACCESS_LOG_PATH, accessLogSchema, ownMonitoringAccessLog],
+    [DEVICES_PATH, deviceListSchema, devicesOfOwnOrg],
+    [ESCALATIONS_PATH, escalationListSchema, escalationsOfOwnOrg],
+  ] as const;
+  for (const [path, schema, list] of lists) {
+    app.get<{ Querystring: MonitoringPageQuery }>(
+      path,
+      {
+        schema: {
+          querystring: monitoringPageQuery,
+          response: { 200: schema, 400: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const caller = await request.caller();
+        const page = { offset: request.query.offset ?? 0, limit: request.query.limit ?? 20 };
+        return reply.header('cache-control', 'no-store').send(list(node.ledger.state, caller, page));
+      },
+    );
+  }
+
+  app.get<{ Params: { systemId: string; periodStartMs: number } }>(
+    BILLING_FACT_PATH,
+    {
+      schema: {
+        params: billingFactParams,
+        response: { 200: billingFactSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await request.caller();
+      const { systemId, periodStartMs } = request.params;
+      const answer = billingFactAnswer(node.ledger.state, caller, systemId, periodStartMs);
+      return reply.header('cache-control', 'no-store').send(answer);
     },
   );
   registerEscalationRoutes(app, node, committer);
-  return registerMonitoringFhir(app, node, ingest);
+  return registerMonitoringFhir(app, node, ingest, readLog);
 }

@@ -8,7 +8,14 @@ import { enumField, hexField, invalidPayload, rejected, safeIntegerField } from 
 import type { PayloadObject } from '../payload.ts';
 import { writeStateValue } from '../state.ts';
 import { existingDevice, signingOrg, systemIdField } from './devices.ts';
-import { escalationKey, readEscalation, type EscalationRecord } from './keys.ts';
+import {
+  appendToList,
+  escalationKey,
+  orgEscalationCountKey,
+  orgEscalationKey,
+  readEscalation,
+  type EscalationRecord,
+} from './keys.ts';
 import type { News2Risk } from './news2.ts';
 
 /** How soon the RCP asks for a response: high risk at once (we allow 30 minutes), medium within an hour. */
@@ -51,6 +58,7 @@ function applyOpen(ctx: TxContext, p: PayloadObject): void {
     late: null,
   };
   writeStateValue(ctx.state, escalationKey(escalationId), record);
+  appendToList(ctx.state, orgEscalationCountKey(orgId), (n) => orgEscalationKey(orgId, n), escalationId);
 }
 
 function applyAck(ctx: TxContext, p: PayloadObject): void {

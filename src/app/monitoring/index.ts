@@ -9,3 +9,10 @@ export { batchStatementBytes, BATCH_SIGNERS, type BatchSigner, type BatchStateme
 export { RESPONSE_DUE_MS } from './escalations.ts';
 export { billingFlags, committedDays } from './billing-facts.ts';
 export { monitoringModule } from './module.ts';
+export {
+  ACCESS_LOG_PAGE_MAX,
+  monitoringAccessLog,
+  type LogAccessPayload,
+  type MonitoringAccessRecord,
+} from './access.ts';
+export { ORG_LIST_PAGE_MAX, orgDevices, orgEscalations } from './queries.ts';

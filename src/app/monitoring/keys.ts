@@ -7,10 +7,13 @@
 //   monitoring/escalation/<escalationId>                  → EscalationRecord
 //   monitoring/billing/<systemId>/<periodStartMs>         → BillingRecord
 //   monitoring/billed/<patient>                           → BilledEntry[]    recent periods billed for them
+//   monitoring/org-device-count/<orgId>, …/org-device/<orgId>/<n>          → systemId   devices it registered
+//   monitoring/org-escalation-count/<orgId>, …/org-escalation/<orgId>/<n>  → escalationId  escalations it opened
+//   monitoring/access…                                    → access.ts: reads of readings, per patient
 //
 // System ids are EUI-64 (16 lowercase hex), patients and escalation ids 32-byte hex, so no segment has "/".
-import type { StateReader } from '../state.ts';
-import { readStateValue } from '../state.ts';
+import type { StateOverlay, StateReader } from '../state.ts';
+import { readStateCount, readStateValue, writeStateValue } from '../state.ts';
 import type { BillingDecision } from './billing.ts';
 import type { News2Risk } from './news2.ts';
 
@@ -97,3 +100,22 @@ export const readDevice = (state: StateReader, systemId: string): DeviceRecord |
   readStateValue<DeviceRecord>(state, deviceKey(systemId));
 export const readEscalation = (state: StateReader, id: string): EscalationRecord | undefined =>
   readStateValue<EscalationRecord>(state, escalationKey(id));
+
+/** The organisation's lists, for its staff's dashboard: the state has point reads only. */
+export const orgDeviceCountKey = (orgId: string): string => `monitoring/org-device-count/${orgId}`;
+export const orgDeviceKey = (orgId: string, n: number): string => `monitoring/org-device/${orgId}/${n}`;
+export const orgEscalationCountKey = (orgId: string): string => `monitoring/org-escalation-count/${orgId}`;
+export const orgEscalationKey = (orgId: string, n: number): string =>
+  `monitoring/org-escalation/${orgId}/${n}`;
+
+/** Appends to a counted list: writes item n under itemKey(n) and bumps the counter. */
+export function appendToList(
+  state: StateOverlay,
+  countKey: string,
+  itemKey: (n: number) => string,
+  value: unknown,
+): void {
+  const n = readStateCount(state, countKey);
+  writeStateValue(state, itemKey(n), value);
+  writeStateValue(state, countKey, n + 1);
+}

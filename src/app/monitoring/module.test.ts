@@ -30,21 +30,16 @@ import {
   type BatchRecord,
   type BillingRecord,
 } from './keys.ts';
-import { commitBatch, registerPayload, testDevice, type TestDevice } from './test-fixtures.ts';
-
-const oximeter = testDevice(1);
-
-function chainWithBoundDevice(): TestChain {
-  const chain = new TestChain();
-  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
-  assert.equal(chain.submit(hospitalNode, 'monitoring.registerDevice', registerPayload(oximeter)), 'ok');
-  assert.equal(chain.submit(alice, 'monitoring.bindDevice', { systemId: oximeter.systemId }), 'ok');
-  chain.commit();
-  return chain;
-}
-
-/** The start of the current one-minute period. */
-const minute = (chain: TestChain): number => Math.floor(chain.timeMs / 60_000) * 60_000;
+import {
+  chainWithBoundDevice,
+  commitBatch,
+  minute,
+  oximeter,
+  registerPayload,
+  testDevice,
+  transmit,
+  type TestDevice,
+} from './test-fixtures.ts';
 
 test('a care organisation registers a device; only the patient binds it, and only organisations register', () => {
   const chain = new TestChain();
@@ -183,23 +178,6 @@ test('an escalation opened at medium or high risk is acknowledged once by the ca
     [alicePseudonym, doctor.key, chain.timeMs - openedAtMs, true],
   );
 });
-
-interface Stream {
-  readonly custodian: Party;
-  readonly device: TestDevice;
-  readonly days: readonly number[];
-}
-
-/** Walks the 30 days from `periodStartMs`; on each stream's days its custodian commits one batch for Alice. */
-function transmit(chain: TestChain, periodStartMs: number, streams: readonly Stream[]): void {
-  for (let day = 0; day < 30; day++) {
-    chain.advance(periodStartMs + day * DAY_MS + 3_600_000 - chain.timeMs);
-    for (const { custodian, device } of streams.filter((s) => s.days.includes(day))) {
-      const batch = { periodStartMs: minute(chain), patient: alicePseudonym };
-      assert.equal(commitBatch(chain, custodian, device, batch), 'ok');
-    }
-  }
-}
 
 test('billing: 16 days give 99454 and 15 give 99445 with verifying proofs; a second organisation and a second device are flagged', () => {
   const chain = chainWithBoundDevice();

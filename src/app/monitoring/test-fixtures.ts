@@ -1,7 +1,18 @@
 // Devices and signed batches for the monitoring module's tests (imported by *.test.ts only).
+import assert from 'node:assert/strict';
 import { toHex } from '../../core/bytes.ts';
 import { signMessage } from '../../core/crypto/index.ts';
-import { chainId, party, type Outcome, type Party, type TestChain } from '../test-support.ts';
+import {
+  alice,
+  alicePseudonym,
+  chainId,
+  hospitalNode,
+  party,
+  TestChain,
+  type Outcome,
+  type Party,
+} from '../test-support.ts';
+import { DAY_MS } from './billing.ts';
 import { batchStatementBytes, type BatchSigner } from './commitments.ts';
 import type { News2Vitals } from './news2.ts';
 
@@ -63,3 +74,35 @@ export const NORMAL_VITALS: News2Vitals = {
   consciousness: 'A',
   temperatureC: 37,
 };
+
+/** St Mary's pulse oximeter, registered by its node and bound by Alice in chainWithBoundDevice. */
+export const oximeter = testDevice(1);
+
+export function chainWithBoundDevice(): TestChain {
+  const chain = new TestChain();
+  assert.equal(chain.submit(alice, 'membership.registerPatient', {}), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'monitoring.registerDevice', registerPayload(oximeter)), 'ok');
+  assert.equal(chain.submit(alice, 'monitoring.bindDevice', { systemId: oximeter.systemId }), 'ok');
+  chain.commit();
+  return chain;
+}
+
+/** The start of the current one-minute period. */
+export const minute = (chain: TestChain): number => Math.floor(chain.timeMs / 60_000) * 60_000;
+
+export interface Stream {
+  readonly custodian: Party;
+  readonly device: TestDevice;
+  readonly days: readonly number[];
+}
+
+/** Walks the 30 days from `periodStartMs`; on each stream's days its custodian commits one batch for Alice. */
+export function transmit(chain: TestChain, periodStartMs: number, streams: readonly Stream[]): void {
+  for (let day = 0; day < 30; day++) {
+    chain.advance(periodStartMs + day * DAY_MS + 3_600_000 - chain.timeMs);
+    for (const { custodian, device } of streams.filter((s) => s.days.includes(day))) {
+      const batch = { periodStartMs: minute(chain), patient: alicePseudonym };
+      assert.equal(commitBatch(chain, custodian, device, batch), 'ok');
+    }
+  }
+}

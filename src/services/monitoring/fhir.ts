@@ -2,7 +2,8 @@
 // search a PHD gateway's conditional create makes, `identifier=urn:oid:…2680|00-1C-05-…`), and
 // Observation search by device and period over the custodian's sealed readings. The device registry is on
 // chain; readings are released only to staff of the device's organisation and to the patient it is bound
-// to (the readings committed for them: an earlier wearer's are not theirs).
+// to (the readings committed for them: an earlier wearer's are not theirs); a practitioner's read is
+// released only once its access event is committed.
 import type { Reading } from '../../app/monitoring/batch.ts';
 import { PERIOD_MS_MAX } from '../../app/monitoring/commitments.ts';
 import { batchKey, readDevice, type BatchRecord, type DeviceRecord } from '../../app/monitoring/keys.ts';
@@ -16,6 +17,7 @@ import { authorize, type Caller } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { SearchFound } from '../fhir/result-bundles.ts';
 import { parseDateSearchValue } from '../fhir/search-date.ts';
+import type { MonitoringReadLog, ReleasedPeriod } from './read-log.ts';
 
 /** The IEEE 11073 EUI-64 system id's identifier system (PHD IG, PhdDevice.identifier:systemIdentifier). */
 export const EUI64_SYSTEM = 'urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680';
@@ -104,14 +106,16 @@ export function searchDevices(state: StateReader, who: Caller, query: URLSearchP
 
 /**
  * Observation?device=Device/<EUI-64>&date=ge…&date=lt…&_count=n: the device's readings in the period,
- * oldest first. Parameters are checked before anything is read (decide before you look).
+ * oldest first. Parameters and the caller are checked before anything is read (decide before you look),
+ * and a practitioner gets the readings only once their access event is final (read-log.ts).
  */
-export function searchObservations(
+export async function searchObservations(
   state: StateReader,
   who: Caller,
   query: URLSearchParams,
   source: ReadingSource,
-): SearchFound {
+  readLog: MonitoringReadLog,
+): Promise<SearchFound> {
   authorize(who, 'Observation', 's');
   const { systemId, fromMs, toMs, count } = observationQuery(query);
   const { device, onlyFor, sinceMs } = releaseTo(who, readDevice(state, systemId));
@@ -125,6 +129,7 @@ export function searchObservations(
     return patients.get(periodStartMs);
   };
   const observations: FhirResource[] = [];
+  const released: ReleasedPeriod[] = [];
   for (const { reading, periodStartMs } of source.readings(
     systemId,
     Math.max(fromMs, sinceMs),
@@ -134,7 +139,9 @@ export function searchObservations(
     const patient = patientOf(periodStartMs);
     if (patient === undefined || (onlyFor !== undefined && patient !== onlyFor)) continue;
     observations.push(readingObservation(device, patient, reading));
+    released.push({ periodStartMs, patient });
   }
+  await readLog.beforeRelease(who, systemId, released);
   return { resources: observations };
 }
 

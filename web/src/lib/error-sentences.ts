@@ -284,6 +284,7 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'mempool.duplicate': 'This was already sent and is being recorded.',
   'mempool.full': 'The network is busy. Wait a few seconds and try again.',
 
+  'monitoring.access_exists': 'This read was logged already; each read is logged once.',
   'monitoring.bad_batch_signature':
     'The batch is not signed by the device or its gateway, so it was not recorded.',
   'monitoring.batch_replayed': 'A batch for this period was recorded already; a batch is sent once.',
@@ -312,9 +313,13 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'monitoring.not_org': 'Only an organisation’s server or administrator can do this.',
   'monitoring.not_patient': 'Only the patient (or someone acting for them) can link a device to themselves.',
   'monitoring.outside_period': 'A reading or batch falls outside the period it was sent for.',
+  'monitoring.patient_only':
+    'Only the patient (or someone acting for them) can see who read their device data.',
   'monitoring.period_open': 'The 30-day period has not ended yet. Record it after its last day.',
   'monitoring.period_out_of_binding':
     'The readings are from before the device was linked, or from the future.',
+  'monitoring.unknown_batch': 'No readings of this device were recorded for that patient in that period.',
+  'monitoring.unknown_billing': 'There is no billing record for this device and period yet.',
   'monitoring.unknown_device': 'There is no device with that system id.',
   'monitoring.unknown_escalation': 'There is no alert with that id.',
   'monitoring.unknown_reading': 'That reading is not in the batch it was checked against.',
