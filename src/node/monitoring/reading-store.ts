@@ -13,6 +13,7 @@ import { PERIOD_MS_MAX } from '../../app/monitoring/commitments.ts';
 import { SchemaStore } from '../storage/ddl.ts';
 import type { SqlPort, Storage } from '../storage/port.ts';
 import type { KeyPair } from '../keys.ts';
+import { sealLegacyReadings, type PeriodLengthOf } from './legacy-readings.ts';
 import { ReadingSealer, type BatchPlace } from './sealed-readings.ts';
 
 const SCHEMA_SQL = `
@@ -63,14 +64,24 @@ const byTimeThenId = ({ reading: a }: StoredReading, { reading: b }: StoredReadi
 export class ReadingStore extends SchemaStore {
   private readonly sealer: ReadingSealer;
 
-  constructor(port: SqlPort, sealer: ReadingSealer) {
+  /**
+   * Opens the store; a data directory of the old layout has its plaintext readings sealed and their
+   * table dropped first (legacy-readings.ts), each batch's period length looked up with `periodMsOf`.
+   */
+  constructor(port: SqlPort, sealer: ReadingSealer, periodMsOf: PeriodLengthOf = () => undefined) {
     super(port, SCHEMA_SQL);
     this.sealer = sealer;
+    sealLegacyReadings(port, (...batch) => this.putBatch(...batch), periodMsOf);
   }
 
   /** The store of `custodian`'s node: batches are sealed for, and opened with, its key. */
-  static open(storage: Storage, chainId: string, custodian: KeyPair): ReadingStore {
-    return new ReadingStore(storage.open('monitoring'), new ReadingSealer(chainId, custodian));
+  static open(
+    storage: Storage,
+    chainId: string,
+    custodian: KeyPair,
+    periodMsOf?: PeriodLengthOf,
+  ): ReadingStore {
+    return new ReadingStore(storage.open('monitoring'), new ReadingSealer(chainId, custodian), periodMsOf);
   }
 
   /** Which of these PHD identifiers of the device are stored already. */

@@ -45,7 +45,10 @@ export class MonitoringIngest {
   constructor(node: CarechainNode, committer: SupplyService) {
     this.node = node;
     this.committer = committer;
-    this.store = ReadingStore.open(node.storage, node.ledger.chainId, node.key);
+    // An old data directory's plaintext readings are sealed on open, each with its batch's length on chain.
+    const periodMsOf = (systemId: string, periodStartMs: number) =>
+      readStateValue<BatchRecord>(node.ledger.state, batchKey(systemId, periodStartMs))?.periodMs;
+    this.store = ReadingStore.open(node.storage, node.ledger.chainId, node.key, periodMsOf);
   }
 
   async ingest(batch: CompactBatch): Promise<BatchCommitted> {
