@@ -39,12 +39,14 @@ function valueWords(s: TrendSeries, values: Readonly<Record<string, number>>): s
   return `${text}${s.unit === '' ? '' : ` ${s.unit}`}`;
 }
 
-function TrendChart(props: { series: TrendSeries }) {
+/** One series' chart; `at` formats its times (dates by default; clock times for a device's readings). */
+export function TrendChart(props: { series: TrendSeries; at?: (ms: number) => string }) {
   const s = props.series;
+  const at = props.at ?? shortDate;
   const first = s.points[0]!;
   const last = s.points[s.points.length - 1]!;
   const data = s.points.map((p) => ({ atMs: p.atMs, ...p.values }));
-  const summary = `${s.label}: ${s.points.length} measurements, from ${valueWords(s, first.values)} on ${shortDate(first.atMs)} to ${valueWords(s, last.values)} on ${shortDate(last.atMs)}.`;
+  const summary = `${s.label}: ${s.points.length} measurements, from ${valueWords(s, first.values)} on ${at(first.atMs)} to ${valueWords(s, last.values)} on ${at(last.atMs)}.`;
   return (
     <figure className="trend" data-series={s.key}>
       <figcaption>
@@ -65,11 +67,11 @@ function TrendChart(props: { series: TrendSeries }) {
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
-              tickFormatter={shortDate}
+              tickFormatter={at}
               padding={{ left: DATE_LABEL_HALF_WIDTH, right: DATE_LABEL_HALF_WIDTH }}
             />
             <YAxis domain={['auto', 'auto']} width="auto" tickFormatter={axisNumber} />
-            <Tooltip labelFormatter={(ms) => shortDate(Number(ms))} />
+            <Tooltip labelFormatter={(ms) => at(Number(ms))} />
             {s.lines.length > 1 && <Legend />}
             {s.lines.map((line, i) => (
               <Line
@@ -96,7 +98,7 @@ function TrendChart(props: { series: TrendSeries }) {
           <tbody>
             {[...s.points].reverse().map((p, i) => (
               <tr key={`${p.atMs}/${i}`}>
-                <td>{shortDate(p.atMs)}</td>
+                <td>{at(p.atMs)}</td>
                 <td>{valueWords(s, p.values)}</td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 // The clinician's workspace: find a patient by the code they share (or their carechain ID and Patient
 // id), see what their consent allows you, read, add an observation or a note, ask for consent, or use
 // break-glass in an emergency. Reads of records not yours are decided by consent and logged on chain.
+// Below, the organisation's remote monitoring: open NEWS2 escalations and the monitored patients' vitals.
 import { useState, type FormEvent } from 'react';
 import { Field } from '../../components/form.tsx';
 import { Busy, CopyButton, ErrorBanner } from '../../components/ui.tsx';
@@ -12,6 +13,7 @@ import { ROLE_WORDS } from '../../lib/words.ts';
 import { AddObservation } from './AddObservation.tsx';
 import { AllowedPanel } from './AllowedPanel.tsx';
 import { BreakGlass } from './BreakGlass.tsx';
+import { MonitoringDashboard } from './MonitoringDashboard.tsx';
 import { ReadRecords } from './ReadRecords.tsx';
 import { RequestConsent } from './RequestConsent.tsx';
 
@@ -99,6 +101,7 @@ export function Clinician() {
           {me.actions.breakGlass && <BreakGlass patient={patient} />}
         </div>
       )}
+      <MonitoringDashboard />
     </section>
   );
 }
