@@ -7,12 +7,11 @@
 // A range, not a list of periods: one tx of constant size covers any page of readings, and the chain can
 // check both ends are batches committed for that patient. A patient reading their own readings needs no
 // event, as in the records gateway.
-import type { CanonicalValue } from '../../core/canonical.ts';
 import { actorOf, practitioner } from '../membership/queries.ts';
 import type { PractitionerRole } from '../membership/types.ts';
 import type { TxContext } from '../module.ts';
 import { paged, type Page, type Paged } from '../paging.ts';
-import { exactObject, hexField, rejected, safeIntegerField, usableKeyField } from '../payload.ts';
+import { hexField, rejected, safeIntegerField, usableKeyField, type PayloadObject } from '../payload.ts';
 import { readStateCount, readStateValue, writeStateValue, type StateReader } from '../state.ts';
 import { existingDevice, systemIdField } from './devices.ts';
 import { appendToList, batchKey, type BatchRecord } from './keys.ts';
@@ -64,8 +63,7 @@ export interface LogAccessPayload {
   readonly lastPeriodStartMs: number;
 }
 
-function parseLogAccess(payload: CanonicalValue): LogAccessPayload {
-  const p = exactObject(payload, 'monitoring.logAccess payload', LOG_ACCESS_FIELDS);
+function parseLogAccess(p: PayloadObject): LogAccessPayload {
   return {
     eventId: hexField(p.eventId, 'eventId', 32),
     requester: usableKeyField(p.requester, 'requester'),
@@ -84,7 +82,7 @@ function requireBatchOf(state: StateReader, systemId: string, periodStartMs: num
   }
 }
 
-function applyLogAccess(ctx: TxContext, payload: CanonicalValue): void {
+function applyLogAccess(ctx: TxContext, payload: PayloadObject): void {
   const event = parseLogAccess(payload);
   const signer = actorOf(ctx.state, ctx.signer);
   if (signer.kind !== 'node') {
@@ -131,4 +129,6 @@ export function monitoringAccessLog(
   });
 }
 
-export const ACCESS_HANDLERS = [{ type: 'monitoring.logAccess', apply: applyLogAccess }] as const;
+export const ACCESS_HANDLERS = [
+  { type: 'monitoring.logAccess', fields: LOG_ACCESS_FIELDS, apply: applyLogAccess },
+] as const;

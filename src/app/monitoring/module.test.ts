@@ -1,7 +1,7 @@
 // The monitoring module through the real BlockExecutor: device registration, binding under the
 // patient's consent, batch commitments (signed, bound, never replayed), escalation clocks, and the
-// billing fact with its codes, proofs and cross-organisation flag. Every refusal writes nothing
-// (TestChain checks it).
+// billing fact with its codes, proofs and cross-organisation flag, and the access events of reads of
+// readings. Every refusal writes nothing (TestChain checks it).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { patientPseudonym } from '../membership/pseudonym.ts';
@@ -18,6 +18,7 @@ import {
   type Party,
   TestChain,
 } from '../test-support.ts';
+import { monitoringAccessLog } from './access.ts';
 import { batchSummary, readingProof, verifyReadingProof } from './batch.ts';
 import { DAY_MS, dayEvidence, utcDay, verifyBillingDecision } from './billing.ts';
 import { committedDays } from './billing-facts.ts';
@@ -224,4 +225,85 @@ test('billing: 16 days give 99454 and 15 give 99445 with verifying proofs; a sec
       decision === '99454',
     );
   }
+});
+
+test('the device’s node logs a staff read of committed batches; the patient lists it; every other event is refused', () => {
+  const chain = chainWithBoundDevice();
+  registerPractitioner(chain, hospitalAdmin, doctor, 'st-mary', 'physician');
+  registerPractitioner(chain, clinicAdmin, nurse, 'riverside', 'nurse');
+  const first = minute(chain);
+  assert.equal(
+    commitBatch(chain, hospitalNode, oximeter, { periodStartMs: first, patient: alicePseudonym }),
+    'ok',
+  );
+  chain.advance(60_000);
+  const second = minute(chain);
+  assert.equal(
+    commitBatch(chain, hospitalNode, oximeter, { periodStartMs: second, patient: alicePseudonym }),
+    'ok',
+  );
+  chain.commit();
+
+  const event = (n: number, changes: Record<string, unknown> = {}) => ({
+    eventId: n.toString(16).padStart(64, '0'),
+    requester: doctor.key,
+    systemId: oximeter.systemId,
+    patient: alicePseudonym,
+    firstPeriodStartMs: first,
+    lastPeriodStartMs: second,
+    ...changes,
+  });
+  const log = (signer = hospitalNode, payload = event(1)) =>
+    chain.submit(signer, 'monitoring.logAccess', payload);
+
+  const refused: [string, string][] = [
+    [log(hospitalAdmin), 'tx.rejected:monitoring.not_org'],
+    [log(clinicAdmin), 'tx.rejected:monitoring.not_org'],
+    [log(hospitalNode, event(1, { requester: nurse.key })), 'tx.rejected:monitoring.not_staff'],
+    [log(hospitalNode, event(1, { requester: party('stranger').key })), 'tx.rejected:monitoring.not_staff'],
+    [
+      log(hospitalNode, event(1, { patient: patientPseudonym(party('bob').key) })),
+      'tx.rejected:monitoring.unknown_batch',
+    ],
+    [
+      log(hospitalNode, event(1, { lastPeriodStartMs: second + 60_000 })),
+      'tx.rejected:monitoring.unknown_batch',
+    ],
+    [
+      log(hospitalNode, event(1, { firstPeriodStartMs: second, lastPeriodStartMs: first })),
+      'tx.rejected:monitoring.unknown_batch',
+    ],
+    [log(hospitalNode, event(1, { systemId: '74e8fffeff051cff' })), 'tx.rejected:monitoring.unknown_device'],
+    [log(hospitalNode, event(1, { requester: 'zz' })), 'tx.invalid_payload'],
+  ];
+  for (const [outcome, expected] of refused) assert.equal(outcome, expected);
+  assert.equal(monitoringAccessLog(chain.state, alicePseudonym, { offset: 0, limit: 10 }).total, 0);
+
+  assert.equal(log(), 'ok');
+  assert.equal(log(), 'tx.rejected:monitoring.access_exists');
+  chain.commit();
+  assert.equal(log(hospitalNode, event(2, { lastPeriodStartMs: first })), 'ok');
+  // A suspended practitioner is no longer released anything, so no event may name them.
+  assert.equal(
+    chain.submit(hospitalAdmin, 'membership.suspendPractitioner', { practitionerKey: doctor.key }),
+    'ok',
+  );
+  assert.equal(log(hospitalNode, event(3)), 'tx.rejected:monitoring.not_staff');
+  chain.commit();
+
+  const listed = monitoringAccessLog(chain.state, alicePseudonym, { offset: 0, limit: 10 });
+  assert.equal(listed.total, 2);
+  const [newest, oldest] = listed.items;
+  assert.deepEqual([newest!.eventId, newest!.lastPeriodStartMs], [event(2).eventId, first]);
+  assert.deepEqual([oldest!.eventId, oldest!.lastPeriodStartMs], [event(1).eventId, second]);
+  for (const e of listed.items) {
+    assert.deepEqual(
+      [e.orgId, e.requester, e.requesterRole, e.firstPeriodStartMs],
+      ['st-mary', doctor.key, 'physician', first],
+    );
+  }
+  assert.equal(
+    monitoringAccessLog(chain.state, patientPseudonym(party('bob').key), { offset: 0, limit: 10 }).total,
+    0,
+  );
 });
