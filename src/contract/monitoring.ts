@@ -103,6 +103,14 @@ export const batchCommittedSchema = Type.Object({
 });
 export type BatchCommittedAnswer = Static<typeof batchCommittedSchema>;
 
+/** An RFC 9162 inclusion proof in hex (core/merkle InclusionProofHex). */
+const inclusionProofSchema = Type.Object({
+  leafHash: hex(32),
+  leafIndex: Type.Integer({ minimum: 0 }),
+  treeSize: Type.Integer({ minimum: 1 }),
+  auditPath: Type.Array(hex(32)),
+});
+
 /** GET /api/v1/monitoring/devices/:systemId/readings/:readingId/proof (staff of the device's organisation). */
 export const READING_PROOF_PATH = '/api/v1/monitoring/devices/:systemId/readings/:readingId/proof';
 export const readingProofParams = Type.Object({
@@ -121,12 +129,7 @@ export const readingProofSchema = Type.Object({
     height: Type.Integer(),
     timeMs: Type.Integer(),
   }),
-  proof: Type.Object({
-    leafHash: hex(32),
-    leafIndex: Type.Integer({ minimum: 0 }),
-    treeSize: Type.Integer({ minimum: 1 }),
-    auditPath: Type.Array(hex(32)),
-  }),
+  proof: inclusionProofSchema,
 });
 export type ReadingProofBody = Static<typeof readingProofSchema>;
 
@@ -139,6 +142,9 @@ export const VITALS_PATH = '/api/v1/monitoring/devices/:systemId/vitals';
 export const deviceParams = Type.Object({ systemId });
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** One page of a list: how many there are in all, and this page's items. */
+const pageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ total: Type.Integer({ minimum: 0 }), items: Type.Array(item) });
 
 /** One escalation as the chain holds it (app/monitoring/keys.ts EscalationRecord) with its id. */
 export const escalationSchema = Type.Object({
@@ -204,10 +210,7 @@ export const monitoringAccessSchema = Type.Object({
   height: Type.Integer(),
   timeMs: Type.Integer(),
 });
-export const accessLogSchema = Type.Object({
-  total: Type.Integer({ minimum: 0 }),
-  items: Type.Array(monitoringAccessSchema),
-});
+export const accessLogSchema = pageOf(monitoringAccessSchema);
 export type AccessLogBody = Static<typeof accessLogSchema>;
 
 /**
@@ -220,12 +223,6 @@ export const BILLING_FACT_PATH = '/api/v1/monitoring/devices/:systemId/billing/:
 export const billingFactParams = Type.Object({
   systemId,
   periodStartMs: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
-});
-const inclusionProofSchema = Type.Object({
-  leafHash: hex(32),
-  leafIndex: Type.Integer({ minimum: 0 }),
-  treeSize: Type.Integer({ minimum: 1 }),
-  auditPath: Type.Array(hex(32)),
 });
 export const billingFactSchema = Type.Object({
   fact: Type.Object({
@@ -262,16 +259,10 @@ export const deviceSummarySchema = Type.Object({
   boundAtMs: nullable(Type.Integer()),
   lastPeriodStartMs: nullable(Type.Integer()),
 });
-export const deviceListSchema = Type.Object({
-  total: Type.Integer({ minimum: 0 }),
-  items: Type.Array(deviceSummarySchema),
-});
+export const deviceListSchema = pageOf(deviceSummarySchema);
 export type DeviceListBody = Static<typeof deviceListSchema>;
 
 /** GET /api/v1/monitoring/escalations (staff): the escalations their organisation opened, newest first. */
 export const ESCALATIONS_PATH = '/api/v1/monitoring/escalations';
-export const escalationListSchema = Type.Object({
-  total: Type.Integer({ minimum: 0 }),
-  items: Type.Array(escalationSchema),
-});
+export const escalationListSchema = pageOf(escalationSchema);
 export type EscalationListBody = Static<typeof escalationListSchema>;

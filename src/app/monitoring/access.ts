@@ -14,7 +14,8 @@ import { paged, type Page, type Paged } from '../paging.ts';
 import { hexField, rejected, safeIntegerField, usableKeyField, type PayloadObject } from '../payload.ts';
 import { readStateCount, readStateValue, writeStateValue, type StateReader } from '../state.ts';
 import { existingDevice, systemIdField } from './devices.ts';
-import { appendToList, batchKey, type BatchRecord } from './keys.ts';
+import { batchKey, type BatchRecord } from './keys.ts';
+import { append } from '../records/store.ts';
 
 /** The most events one page of a patient's monitoring access log lists. */
 export const ACCESS_LOG_PAGE_MAX = 100;
@@ -111,7 +112,7 @@ function applyLogAccess(ctx: TxContext, payload: PayloadObject): void {
   writeStateValue(ctx.state, accessKey(device.orgId, event.eventId), record);
   const ref: AccessRef = { orgId: device.orgId, eventId: event.eventId };
   const patient = event.patient;
-  appendToList(ctx.state, accessCountKey(patient), (n) => accessIndexKey(patient, n), ref);
+  append(ctx.state, accessCountKey(patient), (n) => accessIndexKey(patient, n), ref);
 }
 
 /** Every read of the patient's monitoring data by staff, newest first. */

@@ -8,14 +8,8 @@ import { invalidPayload, rejected, usableKeyField, type PayloadObject } from '..
 import { signingOrganisation } from '../signers.ts';
 import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
-import {
-  appendToList,
-  deviceKey,
-  orgDeviceCountKey,
-  orgDeviceKey,
-  readDevice,
-  type DeviceRecord,
-} from './keys.ts';
+import { deviceKey, orgDeviceCountKey, orgDeviceKey, readDevice, type DeviceRecord } from './keys.ts';
+import { append } from '../records/store.ts';
 
 /** EUI-64 as the PHD IG writes the system id, lower-cased here so one device has one key. */
 const EUI64 = /^[0-9a-f]{16}$/;
@@ -70,7 +64,7 @@ function applyRegister(ctx: TxContext, p: PayloadObject): void {
     lastPeriodStartMs: null,
   };
   writeStateValue(ctx.state, deviceKey(systemId), record);
-  appendToList(ctx.state, orgDeviceCountKey(orgId), (n) => orgDeviceKey(orgId, n), systemId);
+  append(ctx.state, orgDeviceCountKey(orgId), (n) => orgDeviceKey(orgId, n), systemId);
 }
 
 /** Signed by the patient (or their proxy): binding is the patient's consent to this device's readings. */

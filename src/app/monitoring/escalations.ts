@@ -9,7 +9,6 @@ import type { PayloadObject } from '../payload.ts';
 import { writeStateValue } from '../state.ts';
 import { existingDevice, signingOrg, systemIdField } from './devices.ts';
 import {
-  appendToList,
   escalationKey,
   orgEscalationCountKey,
   orgEscalationKey,
@@ -17,6 +16,7 @@ import {
   type EscalationRecord,
 } from './keys.ts';
 import type { News2Risk } from './news2.ts';
+import { append } from '../records/store.ts';
 
 /** How soon the RCP asks for a response: high risk at once (we allow 30 minutes), medium within an hour. */
 export const RESPONSE_DUE_MS: Readonly<Record<'medium' | 'high', number>> = {
@@ -58,7 +58,7 @@ function applyOpen(ctx: TxContext, p: PayloadObject): void {
     late: null,
   };
   writeStateValue(ctx.state, escalationKey(escalationId), record);
-  appendToList(ctx.state, orgEscalationCountKey(orgId), (n) => orgEscalationKey(orgId, n), escalationId);
+  append(ctx.state, orgEscalationCountKey(orgId), (n) => orgEscalationKey(orgId, n), escalationId);
 }
 
 function applyAck(ctx: TxContext, p: PayloadObject): void {

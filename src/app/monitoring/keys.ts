@@ -12,8 +12,8 @@
 //   monitoring/access…                                    → access.ts: reads of readings, per patient
 //
 // System ids are EUI-64 (16 lowercase hex), patients and escalation ids 32-byte hex, so no segment has "/".
-import type { StateOverlay, StateReader } from '../state.ts';
-import { readStateCount, readStateValue, writeStateValue } from '../state.ts';
+import type { StateReader } from '../state.ts';
+import { readStateValue } from '../state.ts';
 import type { BillingDecision } from './billing.ts';
 import type { News2Risk } from './news2.ts';
 
@@ -107,15 +107,3 @@ export const orgDeviceKey = (orgId: string, n: number): string => `monitoring/or
 export const orgEscalationCountKey = (orgId: string): string => `monitoring/org-escalation-count/${orgId}`;
 export const orgEscalationKey = (orgId: string, n: number): string =>
   `monitoring/org-escalation/${orgId}/${n}`;
-
-/** Appends to a counted list: writes item n under itemKey(n) and bumps the counter. */
-export function appendToList(
-  state: StateOverlay,
-  countKey: string,
-  itemKey: (n: number) => string,
-  value: unknown,
-): void {
-  const n = readStateCount(state, countKey);
-  writeStateValue(state, itemKey(n), value);
-  writeStateValue(state, countKey, n + 1);
-}
