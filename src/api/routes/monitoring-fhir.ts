@@ -24,7 +24,7 @@ import {
   searchObservations,
 } from '../../services/monitoring/fhir.ts';
 import type { MonitoringIngest } from '../../services/monitoring/ingest.ts';
-import type { MonitoringReadLog } from '../../services/monitoring/read-log.ts';
+import type { ReleaseLog } from '../../services/monitoring/read-log.ts';
 import { uploadPhdBundle } from '../../services/monitoring/phd-upload.ts';
 import { depthLimitedJsonParser } from '../bad-input.ts';
 import { answerAsFhir } from '../errors.ts';
@@ -35,7 +35,7 @@ export function registerMonitoringFhir(
   app: FastifyInstance,
   node: CarechainNode,
   ingest: MonitoringIngest,
-  readLog: MonitoringReadLog,
+  readLog: ReleaseLog,
 ): FhirSearchExtension[] {
   registerPhdUploadRoute(app, ingest);
   const state = () => node.ledger.state;

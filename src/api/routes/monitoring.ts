@@ -49,7 +49,7 @@ import { registerMonitoringFhir } from './monitoring-fhir.ts';
 import { systemClock, systemRandomBytes } from '../../node/env.ts';
 import { billingFactAnswer } from '../../services/monitoring/billing.ts';
 import { devicesOfOwnOrg, escalationsOfOwnOrg } from '../../services/monitoring/lists.ts';
-import { MonitoringReadLog, ownMonitoringAccessLog } from '../../services/monitoring/read-log.ts';
+import { ownMonitoringAccessLog, releaseLog } from '../../services/monitoring/read-log.ts';
 
 export interface MonitoringRouteOptions {
   /** Mount the ingest and proof routes (a node that authenticates callers, i.e. a custodian). */
@@ -74,7 +74,7 @@ export function registerMonitoringRoutes(
     { node, clock: systemClock },
   );
   const ingest = new MonitoringIngest(node, committer);
-  const readLog = new MonitoringReadLog(committer, systemRandomBytes);
+  const readLog = releaseLog(committer, systemRandomBytes);
 
   app.post<{ Body: CompactBatchBody }>(
     BATCHES_PATH,
@@ -103,7 +103,7 @@ export function registerMonitoringRoutes(
         throw new ServiceError('monitoring.not_staff', 'only staff of the device’s organisation');
       }
       const answer = ingest.proof(systemId, readingId);
-      await readLog.beforeRelease(caller, systemId, [answer.batch]);
+      await readLog(caller, systemId, [answer.batch]);
       return reply.header('cache-control', 'no-store').send(answer);
     },
   );

@@ -17,7 +17,7 @@ import { authorize, type Caller } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { SearchFound } from '../fhir/result-bundles.ts';
 import { parseDateSearchValue } from '../fhir/search-date.ts';
-import type { MonitoringReadLog, ReleasedPeriod } from './read-log.ts';
+import type { ReleaseLog, ReleasedPeriod } from './read-log.ts';
 
 /** The IEEE 11073 EUI-64 system id's identifier system (PHD IG, PhdDevice.identifier:systemIdentifier). */
 export const EUI64_SYSTEM = 'urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680';
@@ -114,7 +114,7 @@ export async function searchObservations(
   who: Caller,
   query: URLSearchParams,
   source: ReadingSource,
-  readLog: MonitoringReadLog,
+  readLog: ReleaseLog,
 ): Promise<SearchFound> {
   authorize(who, 'Observation', 's');
   const { systemId, fromMs, toMs, count } = observationQuery(query);
@@ -141,7 +141,7 @@ export async function searchObservations(
     observations.push(readingObservation(device, patient, reading));
     released.push({ periodStartMs, patient });
   }
-  await readLog.beforeRelease(who, systemId, released);
+  await readLog(who, systemId, released);
   return { resources: observations };
 }
 

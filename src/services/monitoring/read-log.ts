@@ -35,24 +35,19 @@ export function releasedRanges(
   return [...ranges].map(([patient, { first, last }]) => ({ patient, first, last }));
 }
 
-export class MonitoringReadLog {
-  private readonly committer: SupplyService;
-  private readonly randomBytes: RandomBytes;
+/** Commits the access events a release of these periods' readings to `who` needs; returns once final. */
+export type ReleaseLog = (who: Caller, systemId: string, periods: readonly ReleasedPeriod[]) => Promise<void>;
 
-  constructor(committer: SupplyService, randomBytes: RandomBytes) {
-    this.committer = committer;
-    this.randomBytes = randomBytes;
-  }
-
-  /**
-   * Commits the access events a release of these periods' readings to `who` needs, and returns once
-   * they are final. Nothing for the patient's own reads; a practitioner's release is logged first.
-   */
-  async beforeRelease(who: Caller, systemId: string, periods: readonly ReleasedPeriod[]): Promise<void> {
+/**
+ * The release log of this node: nothing for the patient's own reads; a practitioner's release is logged
+ * first, one event per patient, signed with the node key (the organisation acts).
+ */
+export function releaseLog(committer: SupplyService, randomBytes: RandomBytes): ReleaseLog {
+  return async (who, systemId, periods) => {
     if (who.kind !== 'practitioner') return;
     for (const { patient, first, last } of releasedRanges(periods)) {
-      await this.committer.commit('monitoring.logAccess', {
-        eventId: toHex(this.randomBytes(32)),
+      await committer.commit('monitoring.logAccess', {
+        eventId: toHex(randomBytes(32)),
         requester: who.publicKey,
         systemId,
         patient,
@@ -60,7 +55,7 @@ export class MonitoringReadLog {
         lastPeriodStartMs: last,
       });
     }
-  }
+  };
 }
 
 /** The caller's own monitoring access log, newest first: the patient or a proxy, nobody else. */
