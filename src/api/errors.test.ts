@@ -1,5 +1,5 @@
-// The one error translator through a real Fastify server: a domain route and a FHIR-marked scope
-// answer the same failures, each in its boundary's format, with the catalogue's status.
+// The one error translator through a real Fastify server: a domain route, a FHIR-marked scope and a path
+// under /beacon/v2 answer the same failures, each in its boundary's format, with the catalogue's status.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -12,6 +12,7 @@ import { FhirError } from '../services/fhir/operation-outcome.ts';
 import { AuthError } from './auth/errors.ts';
 import { installInputGuards } from './bad-input.ts';
 import { answerAsFhir, installErrorTranslator } from './errors.ts';
+import { beaconSchemaErrors } from '../../test/harness/beacon-schemas.ts';
 
 /** What each test route throws, by name. */
 const FAILURES: Record<string, () => Error> = {
@@ -34,8 +35,11 @@ const bodySchema = {
 let app: FastifyInstance;
 before(async () => {
   app = Fastify({ logger: false });
-  installErrorTranslator(app, pino({ enabled: false }));
+  installErrorTranslator(app, pino({ enabled: false }), { beaconId: BEACON_ID });
   installInputGuards(app);
+  app.get<{ Params: { name: string } }>('/beacon/v2/fail/:name', (request) => {
+    throw FAILURES[request.params.name]!();
+  });
   app.get<{ Params: { name: string } }>('/api/v1/fail/:name', (request) => {
     throw FAILURES[request.params.name]!();
   });
@@ -52,6 +56,8 @@ before(async () => {
 });
 after(() => app?.close());
 
+const BEACON_ID = 'carechain.test.beacon';
+const beacon = (name: string) => app.inject({ url: `/beacon/v2/fail/${name}` });
 const domain = (name: string) => app.inject({ url: `/api/v1/fail/${name}` });
 const fhir = (name: string) => app.inject({ url: `/fhir/R4/fail/${name}` });
 
@@ -139,4 +145,33 @@ test('an unknown route is the domain 404', async () => {
   const answer = await app.inject({ url: '/api/v1/nothing-here' });
   assert.equal(answer.statusCode, 404);
   assert.equal(answer.json().error.code, 'route.not_found');
+});
+
+test('every failure under /beacon/v2 is the framework’s beaconErrorResponse, the catalogue code in info', async () => {
+  const refused = await beacon('service');
+  assert.equal(refused.statusCode, ERROR_CATALOGUE['supply.unit_not_found'].status);
+  assert.deepEqual(beaconSchemaErrors('beaconErrorResponse', refused.json()), []);
+  assert.equal(refused.json().meta.beaconId, BEACON_ID);
+  assert.deepEqual(refused.json().error, { errorCode: refused.statusCode, errorMessage: 'no unit with this SGTIN' });
+  assert.equal(refused.json().info.code, 'supply.unit_not_found');
+  const auth = await beacon('auth');
+  assert.equal(auth.statusCode, 401);
+  assert.equal(auth.headers['www-authenticate'], 'Bearer realm="carechain"');
+  assert.equal(auth.json().info.code, 'auth.missing');
+  assert.equal((await beacon('busy')).headers['retry-after'], '7');
+  const bug = await beacon('bug');
+  assert.equal(bug.statusCode, 500);
+  assert.deepEqual(bug.json().error, { errorCode: 500, errorMessage: 'internal error' });
+  assert.doesNotMatch(bug.body, /secret/);
+  const missing = await app.inject({ url: '/beacon/v2/nothing-here?x=1' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().info.code, 'route.not_found');
+  for (const answer of [auth, bug, missing]) {
+    assert.deepEqual(beaconSchemaErrors('beaconErrorResponse', answer.json()), [], answer.body);
+  }
+  // The check can fail: the domain's own body is not a Beacon error, and paths beside the Beacon's that
+  // only start with its name keep the domain's shape.
+  assert.notDeepEqual(beaconSchemaErrors('beaconErrorResponse', (await domain('service')).json()), []);
+  const beside = await app.inject({ url: '/beacon/v2x' });
+  assert.equal(beside.json().error.code, 'route.not_found');
 });

@@ -3,7 +3,10 @@
 // - the domain API answers { error: { code, message, details } } with the status the error catalogue
 //   (core/errors/codes.ts) gives the code;
 // - the FHIR boundary (/fhir/R4 and the records-admin routes beside it, marked with answerAsFhir)
-//   answers an OperationOutcome (STYLE §3).
+//   answers an OperationOutcome (STYLE §3);
+// - the Beacon boundary (every path under /beacon/v2, a route or not) answers the GA4GH Beacon v2
+//   framework's beaconErrorResponse: the domain's refusal, with its status as errorCode and its catalogue
+//   code kept in `info`.
 // Auth failures carry their RFC 6750 challenge at both. Unknown failures become 'internal' (500) with no
 // internals in the answer; the log gets the error, never a request body. Fastify's own refusals (bad
 // JSON, wrong media type, too large, schema validation) become catalogue codes: their messages may quote
@@ -22,6 +25,7 @@ import {
 import { ServiceError } from '../services/errors.ts';
 import { AuthError, domainAuthResponse, fhirAuthResponse } from './auth/errors.ts';
 import type { ErrorBody } from '../contract/ledger.ts';
+import { beaconErrorBody, isBeaconPath, type BeaconErrorResponse } from '../contract/beacon.ts';
 
 export type { ErrorBody };
 
@@ -44,7 +48,7 @@ function jsonSafe(details: Details): Details {
 
 /** The route config key that makes a scope's failures leave as OperationOutcomes. */
 const BOUNDARY = 'errorBoundary';
-export type Boundary = 'domain' | 'fhir';
+export type Boundary = 'domain' | 'fhir' | 'beacon';
 
 /** Marks every route this scope registers afterwards as answering failures in FHIR's format. */
 export function answerAsFhir(scope: FastifyInstance): void {
@@ -54,6 +58,7 @@ export function answerAsFhir(scope: FastifyInstance): void {
 }
 
 function boundaryOf(request: FastifyRequest): Boundary {
+  if (isBeaconPath(request.url.split('?')[0]!)) return 'beacon';
   const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
   return config?.[BOUNDARY] === 'fhir' ? 'fhir' : 'domain';
 }
@@ -210,22 +215,33 @@ export function fhirAnswer(err: unknown): Answer<OperationOutcome> | undefined {
   return fhirAnswerOf(new FhirError(status, [issue(code, text)]));
 }
 
-/** The answer to a failure nobody refused on purpose: a bare 500, the details to the log only. */
-export function internalAnswer(boundary: Boundary): Answer<ErrorBody | OperationOutcome> {
-  return boundary === 'fhir'
-    ? fhirAnswerOf(new FhirError(500, [issue('exception', 'internal error')]))
-    : {
-        statusCode: 500,
-        headers: { 'content-type': JSON_CONTENT_TYPE },
-        body: errorBody('internal', 'internal error'),
-      };
+/** The domain's answer in the Beacon framework's shape: same status and headers, same catalogue code. */
+function asBeaconAnswer(answer: Answer<ErrorBody>, beaconId: string): Answer<BeaconErrorResponse> {
+  return { ...answer, body: beaconErrorBody(beaconId, answer.statusCode, answer.body.error) };
 }
 
-/** The answer to any failure at a boundary. */
-export function answerFor(
-  err: unknown,
-  boundary: Boundary,
-): Answer<ErrorBody | OperationOutcome> | undefined {
+/** The Beacon boundary's answer to a failure; undefined for an internal one. */
+export function beaconAnswer(err: unknown, beaconId: string): Answer<BeaconErrorResponse> | undefined {
+  const answer = domainAnswer(err);
+  return answer === undefined ? undefined : asBeaconAnswer(answer, beaconId);
+}
+
+type AnyErrorBody = ErrorBody | OperationOutcome | BeaconErrorResponse;
+
+/** The answer to a failure nobody refused on purpose: a bare 500, the details to the log only. */
+export function internalAnswer(boundary: Boundary, beaconId = ''): Answer<AnyErrorBody> {
+  if (boundary === 'fhir') return fhirAnswerOf(new FhirError(500, [issue('exception', 'internal error')]));
+  const answer = {
+    statusCode: 500,
+    headers: { 'content-type': JSON_CONTENT_TYPE },
+    body: errorBody('internal', 'internal error'),
+  };
+  return boundary === 'beacon' ? asBeaconAnswer(answer, beaconId) : answer;
+}
+
+/** The answer to any failure at a boundary; `beaconId` names this node's Beacon in its errors. */
+export function answerFor(err: unknown, boundary: Boundary, beaconId = ''): Answer<AnyErrorBody> | undefined {
+  if (boundary === 'beacon') return beaconAnswer(err, beaconId);
   return boundary === 'fhir' ? fhirAnswer(err) : domainAnswer(err);
 }
 
@@ -234,22 +250,36 @@ function send(reply: FastifyReply, answer: Answer<unknown>): void {
   void reply.status(answer.statusCode).send(answer.body);
 }
 
+export interface ErrorTranslatorOptions {
+  /** This node's Beacon id (contract/beacon.ts beaconIdOf), named in the Beacon's error answers. */
+  readonly beaconId?: string;
+}
+
 /** Installs the translator and the not-found answer on the server; once, for every route and scope. */
-export function installErrorTranslator(app: FastifyInstance, logger: Logger): void {
+export function installErrorTranslator(
+  app: FastifyInstance,
+  logger: Logger,
+  options: ErrorTranslatorOptions = {},
+): void {
+  const beaconId = options.beaconId ?? 'carechain';
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const boundary = boundaryOf(request);
-    const answer = answerFor(err, boundary);
+    const answer = answerFor(err, boundary, beaconId);
     if (answer !== undefined) return send(reply, answer);
     // Never echo internals: the log gets the error (no request bodies are logged), the client a code.
     logger.error(
       { err: { name: err.name, message: err.message, stack: err.stack }, url: request.routeOptions.url },
       'unhandled API error',
     );
-    return send(reply, internalAnswer(boundary));
+    return send(reply, internalAnswer(boundary, beaconId));
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(statusOfCode('route.not_found'))
-      .send(errorBody('route.not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0]!;
+    const answer = {
+      statusCode: statusOfCode('route.not_found'),
+      headers: { 'content-type': JSON_CONTENT_TYPE },
+      body: errorBody('route.not_found', `no route ${request.method} ${path}`),
+    };
+    send(reply, isBeaconPath(path) ? asBeaconAnswer(answer, beaconId) : answer);
   });
 }

@@ -31,6 +31,7 @@ import { registerWebApp } from './web.ts';
 import { registerWitnessRoutes } from './routes/witness.ts';
 import type { NodeWitness } from '../services/witness/node-witness.ts';
 import { openApiDocumentSchema } from '../contract/ledger.ts';
+import { beaconIdOf } from '../contract/beacon.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
 import { registerStaffRoutes } from './routes/staff.ts';
 
@@ -90,7 +91,7 @@ export function buildApiServer(
     bodyLimit: REQUEST_BODY_BYTES_MAX,
     ...(options.tls === undefined ? {} : { https: { cert: options.tls.cert, key: options.tls.key } }),
   }) as unknown as FastifyInstance;
-  installErrorTranslator(app, logger);
+  installErrorTranslator(app, logger, { beaconId: beaconIdOf(node.ledger.chainId, node.key.publicKey) });
   installInputGuards(app);
   // One authentication for every route that needs a caller (auth-plugin.ts); fhir and supply share
   // the node's one token verifier.

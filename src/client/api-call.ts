@@ -45,9 +45,10 @@ export async function callApi(
   const text = await response.text();
   const answer: unknown = text === '' ? {} : JSON.parse(text);
   if (!response.ok) {
-    // The domain's catalogue code; a FHIR OperationOutcome's issue type is not one, so it stays http.<status>.
+    // The catalogue code (the domain's, or the one a Beacon error carries); a FHIR OperationOutcome's issue
+    // type is not one, so it stays http.<status>.
     const refusal = refusalOf(answer);
-    const code = refusal?.format === 'domain' ? refusal.code : `http.${response.status}`;
+    const code = refusal !== undefined && refusal.format !== 'fhir' ? refusal.code : `http.${response.status}`;
     throw new refused(response.status, code, refusal?.message ?? response.statusText);
   }
   return answer;

@@ -17,7 +17,21 @@ export const BEACON_PATHS = {
   entryTypes: `${BEACON_BASE}/entry_types`,
   filteringTerms: `${BEACON_BASE}/filtering_terms`,
   gVariants: `${BEACON_BASE}/g_variants`,
+  individuals: `${BEACON_BASE}/individuals`,
 } as const;
+
+/** Whether a request path (no query) is the Beacon's: everything there answers in the framework's shapes. */
+export function isBeaconPath(path: string): boolean {
+  return path === BEACON_BASE || path.startsWith(`${BEACON_BASE}/`);
+}
+
+/**
+ * The framework's BeaconId ("usually a reversed domain string", beaconCommonComponents.json): one per
+ * node of one chain, so a network's aggregated answers say which beacon gave which part.
+ */
+export function beaconIdOf(chainId: string, nodePublicKey: string): string {
+  return `carechain.${chainId}.${nodePublicKey.slice(0, 16)}`;
+}
 
 const schemaRef = Type.Object({ entityType: Type.String(), schema: Type.String() });
 const anyObject = Type.Record(Type.String(), Type.Unknown());
@@ -143,24 +157,39 @@ export const gVariantsRequestSchema = Type.Object(
 );
 export type GVariantsRequest = Static<typeof gVariantsRequestSchema>;
 
-/** beaconBooleanResponse / beaconCountResponse: meta and the summary, no records. */
-export const gVariantsResponseSchema = Type.Object({
-  meta: Type.Object({
-    beaconId: Type.String(),
+/** beaconResponseMeta (responses/sections/beaconResponseMeta.json), with the request as it was read. */
+const responseMetaSchema = Type.Object({
+  beaconId: Type.String(),
+  apiVersion: Type.String(),
+  returnedGranularity: granularity,
+  returnedSchemas: Type.Array(schemaRef),
+  receivedRequestSummary: Type.Object({
     apiVersion: Type.String(),
-    returnedGranularity: granularity,
-    returnedSchemas: Type.Array(schemaRef),
-    receivedRequestSummary: Type.Object({
-      apiVersion: Type.String(),
-      requestedSchemas: Type.Array(schemaRef),
-      pagination: Type.Object({ skip: Type.Integer(), limit: Type.Integer() }),
-      requestedGranularity: granularity,
-    }),
+    requestedSchemas: Type.Array(schemaRef),
+    pagination: Type.Object({ skip: Type.Integer(), limit: Type.Integer() }),
+    requestedGranularity: granularity,
   }),
-  responseSummary: Type.Object({
-    exists: Type.Boolean(),
-    numTotalResults: Type.Optional(Type.Integer({ minimum: 0 })),
-  }),
+});
+const budgetInfo = Type.Object({
+  budget: Type.Object({ limitMilliBits: Type.Integer(), spentMilliBits: Type.Integer() }),
+});
+const responseSummary = Type.Object({
+  exists: Type.Boolean(),
+  numTotalResults: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
+/** /individuals: beaconBooleanResponse / beaconCountResponse, never records (no phenotypes are held). */
+export const individualsResponseSchema = Type.Object({
+  meta: responseMetaSchema,
+  responseSummary,
+  info: budgetInfo,
+});
+export type IndividualsResponse = Static<typeof individualsResponseSchema>;
+
+/** beaconBooleanResponse / beaconCountResponse: meta and the summary; beaconResultsetsResponse for records. */
+export const gVariantsResponseSchema = Type.Object({
+  meta: responseMetaSchema,
+  responseSummary,
   /** Record granularity only (beaconResultsetsResponse): one result set, this custodian's genomes. */
   response: Type.Optional(
     Type.Object({
@@ -181,8 +210,48 @@ export const gVariantsResponseSchema = Type.Object({
       ),
     }),
   ),
-  info: Type.Object({
-    budget: Type.Object({ limitMilliBits: Type.Integer(), spentMilliBits: Type.Integer() }),
-  }),
+  info: budgetInfo,
 });
 export type GVariantsResponse = Static<typeof gVariantsResponseSchema>;
+
+/**
+ * beaconErrorResponse (responses/beaconErrorResponse.json): the framework's meta and BeaconError, with
+ * the HTTP status as errorCode. `info` (the framework's free-form extension point) keeps the domain's
+ * catalogue code and details, so clients read one stable code whichever boundary refused them.
+ */
+export const beaconErrorResponseSchema = Type.Object({
+  meta: responseMetaSchema,
+  error: Type.Object({ errorCode: Type.Integer(), errorMessage: Type.String() }),
+  info: Type.Object({
+    code: Type.String(),
+    details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+  }),
+});
+export type BeaconErrorResponse = Static<typeof beaconErrorResponseSchema>;
+
+/**
+ * A refusal under /beacon/v2 in the framework's shape. The request is not echoed (it may be what was
+ * wrong, or name a variant): its summary says what every request has, at boolean granularity.
+ */
+export function beaconErrorBody(
+  beaconId: string,
+  status: number,
+  refusal: { readonly code: string; readonly message: string; readonly details: BeaconErrorResponse['info']['details'] },
+): BeaconErrorResponse {
+  return {
+    meta: {
+      beaconId,
+      apiVersion: BEACON_API_VERSION,
+      returnedGranularity: 'boolean',
+      returnedSchemas: [],
+      receivedRequestSummary: {
+        apiVersion: BEACON_API_VERSION,
+        requestedSchemas: [],
+        pagination: { skip: 0, limit: 0 },
+        requestedGranularity: 'boolean',
+      },
+    },
+    error: { errorCode: status, errorMessage: refusal.message },
+    info: { code: refusal.code, details: refusal.details },
+  };
+}

@@ -1,14 +1,18 @@
 // Reading the node's refusals, for its clients (the web app, the patient client): the domain API answers
 // with its one error body (ErrorBody, api/errors.ts), FHIR interactions and the records-admin routes with
-// a FHIR OperationOutcome. A body is whatever came over the wire (a proxy's HTML page, an old node), so it
+// a FHIR OperationOutcome, the Beacon (/beacon/v2) with the framework's beaconErrorResponse. A body is whatever came over the wire (a proxy's HTML page, an old node), so it
 // is checked before it is read as either shape.
+import type { BeaconErrorResponse } from './beacon.ts';
 import type { FhirOperationOutcome } from './fhir.ts';
 import type { ErrorBody } from './ledger.ts';
 
 /** A refusal as a client shows it: which format said it, its code, and its words. */
 export interface Refusal {
-  readonly format: 'domain' | 'fhir';
-  /** The catalogue code (e.g. "tx.rejected"), or the OperationOutcome's first issue type. */
+  readonly format: 'domain' | 'fhir' | 'beacon';
+  /**
+   * The catalogue code (e.g. "tx.rejected"; a Beacon error carries it in `info.code`), or the
+   * OperationOutcome's first issue type.
+   */
   readonly code: string;
   readonly message: string;
   /** The domain error's details.reason, when it names one. */
@@ -35,12 +39,29 @@ export function isOperationOutcome(body: unknown): body is FhirOperationOutcome 
   );
 }
 
+export function isBeaconErrorBody(body: unknown): body is BeaconErrorResponse {
+  if (!isObject(body) || !isObject(body.meta) || !isObject(body.error) || !isObject(body.info)) return false;
+  const { errorCode, errorMessage } = body.error;
+  return (
+    typeof errorCode === 'number' && typeof errorMessage === 'string' && typeof body.info.code === 'string'
+  );
+}
+
 /** The refusal an error answer's body states, in either of the node's formats; undefined for neither. */
 export function refusalOf(body: unknown): Refusal | undefined {
   if (isErrorBody(body)) {
     const { code, message, details } = body.error;
     const reason = details?.reason;
     return { format: 'domain', code, message, ...(typeof reason === 'string' ? { reason } : {}) };
+  }
+  if (isBeaconErrorBody(body)) {
+    const reason = body.info.details?.reason;
+    return {
+      format: 'beacon',
+      code: body.info.code,
+      message: body.error.errorMessage,
+      ...(typeof reason === 'string' ? { reason } : {}),
+    };
   }
   if (isOperationOutcome(body)) {
     const texts = body.issue

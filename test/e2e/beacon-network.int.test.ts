@@ -138,6 +138,6 @@ test('one budget across both beacons: queries alternate between them until both 
     const refused = await waitFor(async () => (await ask(org, w.granted)).status === 429, 30_000);
     assert.ok(refused, `${org} refuses once the shared budget is spent`);
     const answer = await ask(org, w.granted);
-    assert.equal(answer.body.error.code, 'genomics.budget_exhausted');
+    assert.equal(answer.body.info.code, 'genomics.budget_exhausted');
   }
 });

@@ -20,7 +20,8 @@ export type BeaconResponseKind =
   | 'beaconFilteringTermsResponse'
   | 'beaconBooleanResponse'
   | 'beaconCountResponse'
-  | 'beaconResultsetsResponse';
+  | 'beaconResultsetsResponse'
+  | 'beaconErrorResponse';
 
 let compiled: Ajv2020 | undefined;
 
