@@ -2,8 +2,8 @@
 // three patients' VCFs (kept as Crypt4GH, committed as salted roots); boolean and count queries count only
 // the people whose research consent and the dataset's DUO terms allow the stated use; a withdrawal takes
 // a person out of the next count; record granularity is not given without a visa; the researcher's
-// budget, kept on chain, ends in 429 with nothing looked at; every answer validates against the Beacon v2
-// framework's response schemas.
+// budget, kept on chain, ends in 429 with nothing looked at; /individuals counts the consented carriers;
+// every answer, refusals included, validates against the Beacon v2 framework's response schemas.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COMMITTED_USE } from '../../src/app/genomics/duo/test-fixtures.ts';
@@ -45,6 +45,9 @@ const vcf = (carries: boolean) => rs7412Vcf(carries, ['19\t44909000\t.\tG\tA\t.\
 const rs7412 = RS7412_QUERY;
 const get = (query: string, token = t.tokens.nurse) =>
   injectJson(t.app, { method: 'GET', url: `/beacon/v2/g_variants?${query}`, token });
+
+const individuals = (query: string, token = t.tokens.doctor) =>
+  injectJson(t.app, { method: 'GET', url: `/beacon/v2/individuals?${query}`, token });
 
 function conforms(kind: BeaconResponseKind, body: unknown): void {
   assert.deepEqual(beaconSchemaErrors(kind, body), [], JSON.stringify(body));
@@ -129,6 +132,22 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   answer = await get('referenceName=19&start=44908000&end=44910000&requestedGranularity=count');
   assert.equal(answer.body.responseSummary.numTotalResults, 3);
 
+  // /individuals counts the same consented carriers, as individuals, and never lists them. (The doctor
+  // asks: the nurse's budget is spent to its end by the last test.)
+  let people = await individuals(`${rs7412}&requestedGranularity=count`);
+  assert.equal(people.status, 200, JSON.stringify(people.body));
+  conforms('beaconCountResponse', people.body);
+  assert.deepEqual(people.body.meta.returnedSchemas, [
+    { entityType: 'individual', schema: 'beacon-individual-v2.0.0' },
+  ]);
+  assert.deepEqual(people.body.responseSummary, { exists: true, numTotalResults: 2 });
+  people = await individuals(`${rs7412}&requestedGranularity=record`);
+  assert.equal(people.body.meta.returnedGranularity, 'count');
+  assert.equal(people.body.response, undefined);
+  people = await individuals('referenceName=19&start=44908821&referenceBases=C&alternateBases=G');
+  conforms('beaconBooleanResponse', people.body);
+  assert.deepEqual(people.body.responseSummary, { exists: false });
+
   // Ancestry research: the datasets' HMB terms refuse it for everyone.
   const ancestry = await injectJson(t.app, {
     method: 'POST',
@@ -155,6 +174,8 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   await t.submit(alice, 'genomics.withdrawResearch', {});
   answer = await get(`${rs7412}&requestedGranularity=count`);
   assert.equal(answer.body.responseSummary.numTotalResults, 1);
+  people = await individuals(`${rs7412}&requestedGranularity=count`);
+  assert.equal(people.body.responseSummary.numTotalResults, 1);
 
   // Record granularity needs a Passport visa: the answer stays a count, and says so.
   answer = await get(`${rs7412}&requestedGranularity=record`);
@@ -209,7 +230,8 @@ test('records only under a Passport whose visas grant them; a bad Passport is 40
 
   const untrusted = await ask(await world.passport('r1', statusOnly, world.untrusted));
   assert.equal(untrusted.status, 401);
-  assert.equal(untrusted.body.error.code, 'genomics.invalid_passport');
+  conforms('beaconErrorResponse', untrusted.body);
+  assert.equal(untrusted.body.info.code, 'genomics.invalid_passport');
 });
 
 test('bad queries are 400 and cost nothing; the budget on chain ends in 429', async () => {
@@ -224,7 +246,14 @@ test('bad queries are 400 and cost nothing; the budget on chain ends in 429', as
   ]) {
     const answer = await get(query);
     assert.equal(answer.status, 400, query);
+    conforms('beaconErrorResponse', answer.body);
+    assert.equal(answer.body.error.errorCode, 400);
   }
+  // /individuals allows no unfiltered query (the configuration says so): without a variant it is a 400.
+  const unfiltered = await individuals('requestedGranularity=count', t.tokens.nurse);
+  assert.equal(unfiltered.status, 400);
+  conforms('beaconErrorResponse', unfiltered.body);
+  assert.equal(unfiltered.body.info.code, 'request.invalid');
   assert.equal(readQueryBudget(t.state(), researcher).spentMilliBits, before);
   const patientAsks = await get(rs7412, t.tokens.patient);
   assert.equal(patientAsks.status, 403);
@@ -234,6 +263,10 @@ test('bad queries are 400 and cost nothing; the budget on chain ends in 429', as
     token: null,
   });
   assert.equal(anonymous.status, 401);
+  const nowhere = await injectJson(t.app, { method: 'GET', url: '/beacon/v2/biosamples', token: null });
+  assert.equal(nowhere.status, 404);
+  for (const refused of [patientAsks, anonymous, nowhere]) conforms('beaconErrorResponse', refused.body);
+  assert.equal(anonymous.body.info.code, 'auth.missing');
 
   let status = 200;
   let asked = 0;
@@ -246,7 +279,8 @@ test('bad queries are 400 and cost nothing; the budget on chain ends in 429', as
   assert.ok(spent.spentMilliBits <= spent.limitMilliBits);
   const again = await get(rs7412);
   assert.equal(again.status, 429);
-  assert.equal(again.body.error.code, 'genomics.budget_exhausted');
+  conforms('beaconErrorResponse', again.body);
+  assert.equal(again.body.info.code, 'genomics.budget_exhausted');
   assert.deepEqual(readQueryBudget(t.state(), researcher), spent, 'a refused query spends nothing');
   // Another researcher's budget is their own.
   assert.equal((await get(rs7412, t.tokens.doctor)).status, 200);

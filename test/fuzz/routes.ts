@@ -1060,6 +1060,14 @@ export const ROUTES: Record<string, RouteSpec> = {
     writes: true,
     shape: send('POST', fixed('/beacon/v2/g_variants'), beaconRequestBody),
   },
+  'GET /beacon/v2/individuals': {
+    writes: true,
+    shape: get(fixed('/beacon/v2/individuals'), () => beaconParameters()),
+  },
+  'POST /beacon/v2/individuals': {
+    writes: true,
+    shape: send('POST', fixed('/beacon/v2/individuals'), beaconRequestBody),
+  },
   'POST /api/v1/genomics/genomes': {
     writes: true,
     shape: send('POST', fixed('/api/v1/genomics/genomes'), genomeUploadBody),

@@ -1,6 +1,7 @@
 // The Beacon's static self-description (framework configuration/beaconConfigurationSchema.json and
-// beaconMapSchema.json): one entry type, genomic variations, at boolean and count granularity for any
-// registered researcher (securityLevels: REGISTERED), records only under a Passport visa.
+// beaconMapSchema.json): genomic variations at boolean and count granularity for any registered
+// researcher (securityLevels: REGISTERED), records only under a Passport visa; individuals (the people
+// who carry a queried variant) at boolean and count granularity only.
 import { BEACON_PATHS } from '../../contract/beacon.ts';
 
 const FRAMEWORK = 'https://raw.githubusercontent.com/ga4gh-beacon/beacon-v2/main/framework/json';
@@ -22,6 +23,20 @@ export function beaconDocuments(origin: string) {
       },
       nonFilteredQueriesAllowed: false,
     },
+    individual: {
+      id: 'individual',
+      name: 'Individuals',
+      ontologyTermForThisType: { id: 'NCIT:C25190', label: 'Person' },
+      partOfSpecification: 'Beacon v2.0.0',
+      description: 'The people whose genomes carry the queried variant, counted under their research consent',
+      defaultSchema: {
+        id: 'beacon-individual-v2.0.0',
+        name: 'Default schema for an individual',
+        referenceToSchemaDefinition: './individuals/defaultSchema.json',
+        schemaVersion: 'v2.0.0',
+      },
+      nonFilteredQueriesAllowed: false,
+    },
   };
   return {
     configuration: {
@@ -36,6 +51,10 @@ export function beaconDocuments(origin: string) {
         genomicVariant: {
           entryType: 'genomicVariant',
           rootUrl: `${origin}${BEACON_PATHS.gVariants}`,
+        },
+        individual: {
+          entryType: 'individual',
+          rootUrl: `${origin}${BEACON_PATHS.individuals}`,
         },
       },
     },

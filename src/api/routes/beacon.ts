@@ -1,7 +1,9 @@
 // GA4GH Beacon v2 (issue 19 §4) at /beacon/v2, after the framework's endpoints: /info (and /), /map,
-// /configuration, /entry_types and /filtering_terms are public; /g_variants (GET and POST) needs a caller,
-// whose identity's network-wide budget pays for the query before any genome is looked at. Errors keep the
-// domain shape ({ error: { code, message, details } }) with catalogue codes: 400, 401, 429.
+// /configuration, /entry_types and /filtering_terms are public; /g_variants and /individuals (GET and
+// POST) need a caller, whose identity's network-wide budget pays for the query before any genome is looked
+// at. /individuals counts the people who carry the queried variant, at boolean or count granularity only.
+// Errors are the framework's beaconErrorResponse (api/errors.ts answers every path under /beacon/v2 so),
+// carrying the catalogue code in `info`: 400, 401, 403, 404, 429.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ResearchPurpose, StatedUse } from '../../app/genomics/duo/match.ts';
 import { GRCH38_REFGET } from '../../app/genomics/vrs/grch38.ts';
@@ -9,6 +11,8 @@ import { organisation, organisationActingAs } from '../../app/membership/queries
 import {
   BEACON_API_VERSION,
   BEACON_PATHS,
+  beaconErrorResponseSchema,
+  beaconIdOf,
   beaconConfigurationResponseSchema,
   beaconEntryTypesResponseSchema,
   beaconFilteringTermsResponseSchema,
@@ -17,13 +21,13 @@ import {
   gVariantsQuerySchema,
   gVariantsRequestSchema,
   gVariantsResponseSchema,
+  individualsResponseSchema,
   PASSPORT_HEADER,
   type GVariantsQuery,
   type GVariantsRequest,
   type GVariantsResponse,
   type StatedUseBody,
 } from '../../contract/beacon.ts';
-import { errorSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import type { Caller } from '../../services/auth/caller.ts';
 import type { Beacon, Granularity, VariantQuery, VariantRecord } from '../../services/genomics/beacon.ts';
@@ -33,6 +37,8 @@ import { ServiceError } from '../../services/errors.ts';
 import { beaconDocuments } from './beacon-documents.ts';
 
 const VARIANT_SCHEMA = { entityType: 'genomicVariation', schema: 'ga4gh-beacon-variant-v2.0.0' };
+const INDIVIDUAL_SCHEMA = { entityType: 'individual', schema: 'beacon-individual-v2.0.0' };
+type Entity = 'genomicVariant' | 'individual';
 
 /** Without a stated use (GET), a query is health research by a not-for-profit, with nothing promised. */
 const DEFAULT_USE: StatedUseBody = {
@@ -110,7 +116,7 @@ export function registerBeaconRoutes(
   beacon: Beacon,
   trust: PassportTrust | undefined,
 ): void {
-  const beaconId = () => `carechain.${node.ledger.chainId}.${node.key.publicKey.slice(0, 16)}`;
+  const beaconId = () => beaconIdOf(node.ledger.chainId, node.key.publicKey);
   const informational = () => ({
     beaconId: beaconId(),
     apiVersion: BEACON_API_VERSION,
@@ -159,12 +165,14 @@ export function registerBeaconRoutes(
   );
 
   const answer = async (
+    entity: Entity,
     request: FastifyRequest,
     parameters: Omit<GVariantsQuery, 'requestedGranularity'>,
     requested: Granularity,
     stated: StatedUseBody,
   ): Promise<GVariantsResponse> => {
     const who = await researcher(request, trust);
+    const returnedSchema = entity === 'individual' ? INDIVIDUAL_SCHEMA : VARIANT_SCHEMA;
     const variant = variantOf(parameters);
     const use: StatedUse = {
       ...stated,
@@ -177,17 +185,18 @@ export function registerBeaconRoutes(
       use,
       variant,
       granularity: requested,
-      recordAccess: who.recordAccess,
+      // Individuals are counted, never listed: no phenotypes are held to make a record of.
+      recordAccess: entity === 'genomicVariant' && who.recordAccess,
     });
     return {
       meta: {
         beaconId: beaconId(),
         apiVersion: BEACON_API_VERSION,
         returnedGranularity: result.returnedGranularity,
-        returnedSchemas: [VARIANT_SCHEMA],
+        returnedSchemas: [returnedSchema],
         receivedRequestSummary: {
           apiVersion: BEACON_API_VERSION,
-          requestedSchemas: [VARIANT_SCHEMA],
+          requestedSchemas: [returnedSchema],
           pagination: { skip: 0, limit: 0 },
           // requestParameters is left out: the framework's placeholder takes only objects as values, which
           // the variant query's scalar parameters are not.
@@ -202,31 +211,39 @@ export function registerBeaconRoutes(
       info: { budget: result.budget },
     };
   };
-  const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 429: errorSchema, 503: errorSchema };
-
-  app.get<{ Querystring: GVariantsQuery }>(
-    BEACON_PATHS.gVariants,
-    { schema: { querystring: gVariantsQuerySchema, response: { 200: gVariantsResponseSchema, ...errors } } },
-    async (request, reply) => {
-      const { requestedGranularity, ...parameters } = request.query;
-      const body = await answer(request, parameters, requestedGranularity ?? 'boolean', DEFAULT_USE);
-      return reply.header('cache-control', 'no-store').send(body);
-    },
-  );
-  app.post<{ Body: GVariantsRequest }>(
-    BEACON_PATHS.gVariants,
-    { schema: { body: gVariantsRequestSchema, response: { 200: gVariantsResponseSchema, ...errors } } },
-    async (request, reply) => {
-      const { query, statedUse } = request.body;
-      const body = await answer(
-        request,
-        query.requestParameters,
-        query.requestedGranularity ?? 'boolean',
-        statedUse,
-      );
-      return reply.header('cache-control', 'no-store').send(body);
-    },
-  );
+  const errors = {
+    400: beaconErrorResponseSchema,
+    401: beaconErrorResponseSchema,
+    403: beaconErrorResponseSchema,
+    429: beaconErrorResponseSchema,
+    503: beaconErrorResponseSchema,
+  };
+  const routes: [Entity, string, typeof gVariantsResponseSchema | typeof individualsResponseSchema][] = [
+    ['genomicVariant', BEACON_PATHS.gVariants, gVariantsResponseSchema],
+    ['individual', BEACON_PATHS.individuals, individualsResponseSchema],
+  ];
+  for (const [entity, url, responseSchema] of routes) {
+    const response = { 200: responseSchema, ...errors };
+    app.get<{ Querystring: GVariantsQuery }>(
+      url,
+      { schema: { querystring: gVariantsQuerySchema, response } },
+      async (request, reply) => {
+        const { requestedGranularity, ...parameters } = request.query;
+        const body = await answer(entity, request, parameters, requestedGranularity ?? 'boolean', DEFAULT_USE);
+        return reply.header('cache-control', 'no-store').send(body);
+      },
+    );
+    app.post<{ Body: GVariantsRequest }>(
+      url,
+      { schema: { body: gVariantsRequestSchema, response } },
+      async (request, reply) => {
+        const { query, statedUse } = request.body;
+        const requested = query.requestedGranularity ?? 'boolean';
+        const body = await answer(entity, request, query.requestParameters, requested, statedUse);
+        return reply.header('cache-control', 'no-store').send(body);
+      },
+    );
+  }
 }
 
 /** beaconResultsets: this custodian's genomes as one result set, one result per carried variant. */

@@ -45,7 +45,11 @@ export function queryInformationBits(
   individuals: number,
   threshold: number,
 ): number {
-  const { pIn, pOut } = answerOdds(alleleFrequency, individuals, threshold);
+  return informationBitsOf(answerOdds(alleleFrequency, individuals, threshold));
+}
+
+/** The evidence (bits) a "yes" with these odds gives that the person is in: log2(pIn / pOut), at least 0. */
+export function informationBitsOf({ pIn, pOut }: AnswerOdds): number {
   return Math.max(0, Math.log2(Math.max(pIn, PROBABILITY_FLOOR) / Math.max(pOut, PROBABILITY_FLOOR)));
 }
 

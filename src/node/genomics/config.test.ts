@@ -11,6 +11,7 @@ test('the genomics section loads; absent is the defaults', () => {
     {
       pricingAlleleFrequency: 0.3,
       lowCountThreshold: 2,
+      lowCountHideProbability: 0.5,
       passportTrust: {
         brokers: { 'https://broker.test': { keys: [jwk] } },
         visaIssuers: {},
@@ -21,6 +22,7 @@ test('the genomics section loads; absent is the defaults', () => {
   );
   assert.equal(loaded?.pricingAlleleFrequency, 0.3);
   assert.equal(loaded?.lowCountThreshold, 2);
+  assert.equal(loaded?.lowCountHideProbability, 0.5);
   assert.deepEqual(loaded?.passportTrust?.brokers.get('https://broker.test'), { keys: [jwk] });
 });
 
@@ -31,6 +33,9 @@ test('bad genomics settings are refused', () => {
     { pricingAlleleFrequency: 1 },
     { lowCountThreshold: 0 },
     { lowCountThreshold: 1.5 },
+    { lowCountHideProbability: -0.1 },
+    { lowCountHideProbability: 2 },
+    { lowCountHideProbability: '1' },
     { passportTrust: { brokers: {}, visaIssuers: {} } },
     { passportTrust: { brokers: { x: { keys: 'k' } }, visaIssuers: {}, controlledAccessResource: 'r' } },
   ]) {

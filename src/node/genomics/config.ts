@@ -2,7 +2,8 @@
 // GA4GH Passport brokers and visa issuers it trusts.
 //   "genomics": {
 //     "pricingAlleleFrequency": 0.01,     the allele frequency a query's price assumes (0 < f < 1)
-//     "lowCountThreshold": 1,             fewer carriers than this answer "no"
+//     "lowCountThreshold": 1,             fewer carriers than this are a low count
+//     "lowCountHideProbability": 1,       the chance a low count answers "no" (1: always, a threshold)
 //     "passportTrust": { "brokers": { "<iss>": { "keys": [JWK] } }, "visaIssuers": { ... },
 //                        "controlledAccessResource": "<the resource a DAC's grant names>" }
 //   }
@@ -15,6 +16,7 @@ export interface JwkSet {
 export interface GenomicsNodeConfig {
   readonly pricingAlleleFrequency?: number;
   readonly lowCountThreshold?: number;
+  readonly lowCountHideProbability?: number;
   readonly passportTrust?: {
     readonly brokers: ReadonlyMap<string, JwkSet>;
     readonly visaIssuers: ReadonlyMap<string, JwkSet>;
@@ -41,12 +43,16 @@ export function checkGenomicsConfig(value: unknown, path: string): GenomicsNodeC
   if (value === undefined) return undefined;
   const invalid = (why: string) => new NodeError('config.invalid', `config ${path}: genomics ${why}`);
   if (!isObject(value)) throw invalid('must be an object');
-  const { pricingAlleleFrequency: f, lowCountThreshold: t, passportTrust: trust } = value;
+  const { pricingAlleleFrequency: f, lowCountThreshold: t, lowCountHideProbability: h } = value;
+  const trust = value.passportTrust;
   if (f !== undefined && !(typeof f === 'number' && f > 0 && f < 1)) {
     throw invalid('pricingAlleleFrequency must be between 0 and 1');
   }
   if (t !== undefined && !(Number.isSafeInteger(t) && (t as number) >= 1)) {
     throw invalid('lowCountThreshold must be a positive integer');
+  }
+  if (h !== undefined && !(typeof h === 'number' && h >= 0 && h <= 1)) {
+    throw invalid('lowCountHideProbability must be between 0 and 1');
   }
   if (trust !== undefined && (!isObject(trust) || typeof trust.controlledAccessResource !== 'string')) {
     throw invalid('passportTrust needs brokers, visaIssuers and controlledAccessResource');
@@ -54,6 +60,7 @@ export function checkGenomicsConfig(value: unknown, path: string): GenomicsNodeC
   return {
     ...(f === undefined ? {} : { pricingAlleleFrequency: f }),
     ...(t === undefined ? {} : { lowCountThreshold: t as number }),
+    ...(h === undefined ? {} : { lowCountHideProbability: h }),
     ...(trust === undefined
       ? {}
       : {

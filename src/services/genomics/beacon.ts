@@ -3,9 +3,9 @@
 // and the person's own research consent both allow the stated use), then price the query and commit the
 // spend against the researcher's one network-wide budget, and only then look at the genomes. A refused
 // spend (429) has looked at nothing; a withdrawn consent drops the person from the next query on.
-import { queryInformationBits } from '../../app/genomics/budget.ts';
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
 import { readGenomeDataset, readQueryBudget, readResearchConsent } from '../../app/genomics/keys.ts';
+import { lowCountInformationBits, shownCount, type LowCountPolicy } from '../../app/genomics/low-counts.ts';
 import { alleleFromVcf, alleleId, type Allele } from '../../app/genomics/vrs/allele.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
@@ -62,8 +62,13 @@ export interface BeaconAnswer {
 }
 
 export interface BeaconOptions {
-  /** Raisaro et al.'s low-count threshold: fewer carriers than this answer "no" and a count of 0. */
+  /** Raisaro et al.'s low-count threshold: fewer carriers than this are a low count (low-counts.ts). */
   readonly lowCountThreshold?: number;
+  /**
+   * The chance a low count is answered "no" and 0 (Raisaro et al.'s randomised hiding); 1, the default,
+   * hides every low count (the plain threshold). The draw is fixed per researcher and question.
+   */
+  readonly lowCountHideProbability?: number;
   /**
    * The allele frequency the price assumes. A beacon does not know a queried allele's population
    * frequency before it looks, so it charges for one this rare; rarer alleles are undercharged (see
@@ -73,6 +78,7 @@ export interface BeaconOptions {
 }
 
 export const LOW_COUNT_THRESHOLD_DEFAULT = 1;
+export const LOW_COUNT_HIDE_PROBABILITY_DEFAULT = 1;
 export const PRICING_ALLELE_FREQUENCY_DEFAULT = 0.01;
 
 export interface BeaconDependencies {
@@ -89,14 +95,17 @@ export function researcherId(identity: string): string {
 
 export class Beacon {
   private readonly deps: BeaconDependencies;
-  readonly lowCountThreshold: number;
+  readonly lowCounts: LowCountPolicy;
   readonly pricingAlleleFrequency: number;
   private readonly queryKey: Uint8Array;
 
   constructor(options: BeaconOptions, deps: BeaconDependencies) {
     this.deps = deps;
     this.queryKey = deps.ledger.derivedKey('query-hash');
-    this.lowCountThreshold = options.lowCountThreshold ?? LOW_COUNT_THRESHOLD_DEFAULT;
+    this.lowCounts = {
+      threshold: options.lowCountThreshold ?? LOW_COUNT_THRESHOLD_DEFAULT,
+      hideProbability: options.lowCountHideProbability ?? LOW_COUNT_HIDE_PROBABILITY_DEFAULT,
+    };
     this.pricingAlleleFrequency = options.pricingAlleleFrequency ?? PRICING_ALLELE_FREQUENCY_DEFAULT;
   }
 
@@ -118,7 +127,7 @@ export class Beacon {
   /** The query's price in thousandths of a bit: the most one answer can tell about one person. */
   priceMilliBits(individuals: number): number {
     if (individuals === 0) return 0;
-    const bits = queryInformationBits(this.pricingAlleleFrequency, individuals, this.lowCountThreshold);
+    const bits = lowCountInformationBits(this.pricingAlleleFrequency, individuals, this.lowCounts);
     return Math.ceil(bits * 1000);
   }
 
@@ -148,7 +157,7 @@ export class Beacon {
       datasets: eligible,
     });
     const carriers = this.look(query.variant, new Set(eligible));
-    const shown = carriers.length >= this.lowCountThreshold ? carriers : [];
+    const shown = shownCount(carriers.length, this.lowCounts, this.draw(queryHash)) > 0 ? carriers : [];
     const returnedGranularity = this.granted(query);
     const records =
       returnedGranularity === 'record' && query.variant.kind === 'sequence' && shown.length > 0
@@ -161,6 +170,13 @@ export class Beacon {
       ...(returnedGranularity === 'record' ? { records } : {}),
       budget: this.budgetOf(query.identities),
     };
+  }
+
+  /** A number uniform in [0, 1) fixed by the query's hash: the same question always draws the same. */
+  private draw(queryHash: string): number {
+    const bytes = hmacSha256(this.queryKey, utf8(`low-count\n${queryHash}`));
+    // 48 bits: exact in a double, and far finer than any hiding probability needs.
+    return bytes.slice(0, 6).reduce((value, byte) => value * 256 + byte, 0) / 2 ** 48;
   }
 
   /** Records only under a Passport's grant, and only for a sequence query (the index keeps no alleles). */
