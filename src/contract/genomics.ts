@@ -1,10 +1,12 @@
 // The genomics domain API (issue 19 §1, §5): a custodian's staff upload a patient's VCF, and a patient
-// sees how often their genome was counted. Research consent is the patient's own signed tx
+// sees how often their genome was counted, releases a copy of it for a reader key, or erases it. Research consent is the patient's own signed tx
 // (genomics.consentResearch / genomics.withdrawResearch) through POST /api/v1/txs.
 import { Type, type Static } from '@sinclair/typebox';
 
 export const GENOMES_PATH = '/api/v1/genomics/genomes';
 export const MY_GENOMES_PATH = '/api/v1/genomics/genomes/mine';
+export const GENOME_GRANTS_PATH = '/api/v1/genomics/genomes/:datasetId/grants';
+export const GENOME_ERASURE_PATH = '/api/v1/genomics/genomes/:datasetId/erasure';
 /** A VCF travels as text or, bgzipped, as base64; the body limit covers either. */
 export const GENOME_BODY_BYTES_MAX = 96 * 1024 * 1024;
 
@@ -90,3 +92,28 @@ export const myGenomesSchema = Type.Object({
   researchConsent: Type.Union([dataUseSchema, Type.Null()]),
 });
 export type MyGenomesBody = Static<typeof myGenomesSchema>;
+
+export const genomeParamsSchema = Type.Object({ datasetId: hex32 }, { additionalProperties: false });
+export type GenomeParams = Static<typeof genomeParamsSchema>;
+
+/** POST grants: the reader's Crypt4GH public key (X25519, 32 bytes as hex). */
+export const genomeGrantSchema = Type.Object({ recipientKey: hex32 }, { additionalProperties: false });
+export type GenomeGrantBody = Static<typeof genomeGrantSchema>;
+
+/** The release, committed before it was made, and the container for the recipient's key (base64). */
+export const genomeGrantedSchema = Type.Object({
+  txHash: hex32,
+  height: Type.Integer({ minimum: 1 }),
+  /** Base64. */
+  container: Type.String(),
+});
+export type GenomeGrantedBody = Static<typeof genomeGrantedSchema>;
+
+/** POST erasure: shredded here, and the custodian's committed genomics.eraseDataset as the receipt. */
+export const genomeErasedSchema = Type.Object({
+  datasetId: hex32,
+  txHash: hex32,
+  height: Type.Integer({ minimum: 1 }),
+  shreddedAtMs: Type.Integer({ minimum: 0 }),
+});
+export type GenomeErasedBody = Static<typeof genomeErasedSchema>;

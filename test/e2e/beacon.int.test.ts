@@ -3,12 +3,16 @@
 // the people whose research consent and the dataset's DUO terms allow the stated use; a withdrawal takes
 // a person out of the next count; record granularity is not given without a visa; the researcher's
 // budget, kept on chain, ends in 429 with nothing looked at; /individuals counts the consented carriers;
-// every answer, refusals included, validates against the Beacon v2 framework's response schemas.
+// every answer, refusals included, validates against the Beacon v2 framework's response schemas. The
+// patient releases a copy of their genome for a reader key (recorded first) and erases it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { COMMITTED_USE } from '../../src/app/genomics/duo/test-fixtures.ts';
-import { readQueryBudget } from '../../src/app/genomics/keys.ts';
+import { readContainerGrant, readGenomeDataset, readQueryBudget } from '../../src/app/genomics/keys.ts';
 import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
+import { fromUtf8, toHex } from '../../src/core/bytes.ts';
+import { sha256 } from '../../src/core/crypto/index.ts';
+import { crypt4ghKeyPair, readCrypt4gh } from '../../src/node/vault/crypt4gh.ts';
 import { researcherId } from '../../src/services/genomics/beacon.ts';
 import {
   BROKER,
@@ -43,6 +47,8 @@ const GRU = { permission: { code: 'GRU' }, modifiers: [] };
 const vcf = (carries: boolean) => rs7412Vcf(carries, ['19\t44909000\t.\tG\tA\t.\tPASS\t.\tGT\t1/1']);
 
 const rs7412 = RS7412_QUERY;
+/** Each patient's genome, as the upload answered it. */
+const genomes = new Map<typeof alice, string>();
 const get = (query: string, token = t.tokens.nurse) =>
   injectJson(t.app, { method: 'GET', url: `/beacon/v2/g_variants?${query}`, token });
 
@@ -94,6 +100,7 @@ test('staff upload genomes; the informational endpoints conform to the framework
     const answer = await upload(patientPseudonym(key.publicKey), carries);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.variantCount, carries ? 2 : 1);
+    genomes.set(key, answer.body.datasetId);
   }
   const documents: [string, BeaconResponseKind][] = [
     ['/beacon/v2/info', 'beaconInfoResponse'],
@@ -284,4 +291,55 @@ test('bad queries are 400 and cost nothing; the budget on chain ends in 429', as
   assert.deepEqual(readQueryBudget(t.state(), researcher), spent, 'a refused query spends nothing');
   // Another researcher's budget is their own.
   assert.equal((await get(rs7412, t.tokens.doctor)).status, 200);
+});
+
+test('the patient releases their genome for a reader key once it is on record, and erases it with a receipt', async () => {
+  const [aliceGenome, bobGenome] = [genomes.get(alice)!, genomes.get(bob)!];
+  const bobLogin = await t.patientLogin(bob);
+  assert.equal(bobLogin.status, 200);
+  const bobToken: string = bobLogin.body.access_token;
+  const reader = crypt4ghKeyPair();
+  const recipient = toHex(sha256(reader.publicKey));
+  const post = (datasetId: string, action: 'grants' | 'erasure', token: string, body: object = {}) =>
+    injectJson(t.app, { method: 'POST', url: `/api/v1/genomics/genomes/${datasetId}/${action}`, token, body });
+  const grant = (datasetId: string, token: string) =>
+    post(datasetId, 'grants', token, { recipientKey: toHex(reader.publicKey) });
+
+  // Someone else's genome, a genome nobody holds, and staff asking: refused, and nothing released.
+  for (const [answer, code] of [
+    [await grant(bobGenome, t.tokens.patient), 'genomics.unknown_dataset'],
+    [await grant('ab'.repeat(32), t.tokens.patient), 'genomics.unknown_dataset'],
+    [await grant(aliceGenome, t.tokens.doctor), 'genomics.not_patient'],
+  ] as const) {
+    assert.equal(answer.status, 422, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, code);
+  }
+  assert.equal((await post(aliceGenome, 'grants', t.tokens.patient, { recipientKey: 'k' })).status, 400);
+  assert.equal(readContainerGrant(t.state(), aliceGenome, recipient), undefined);
+
+  const released = await grant(aliceGenome, t.tokens.patient);
+  assert.equal(released.status, 200, JSON.stringify(released.body));
+  assert.equal(readContainerGrant(t.state(), aliceGenome, recipient)?.releases, 1, 'recorded before release');
+  const container = new Uint8Array(Buffer.from(released.body.container, 'base64'));
+  assert.equal(fromUtf8(readCrypt4gh(container, reader.secretKey)), vcf(true));
+  assert.throws(() => readCrypt4gh(container, crypt4ghKeyPair().secretKey), 'no other key opens it');
+
+  // Erasure: Bob (consented, GRU) is counted until his genome is shredded, then never again.
+  const range = 'referenceName=19&start=44908000&end=44910000&requestedGranularity=count';
+  assert.equal((await individuals(range)).body.responseSummary.numTotalResults, 2);
+  const notHers = await post(bobGenome, 'erasure', t.tokens.patient);
+  assert.equal(notHers.status, 422);
+  assert.equal(readGenomeDataset(t.state(), bobGenome)?.status, 'active');
+  const erased = await post(bobGenome, 'erasure', bobToken);
+  assert.equal(erased.status, 200, JSON.stringify(erased.body));
+  assert.equal(erased.body.datasetId, bobGenome);
+  assert.match(erased.body.txHash, /^[0-9a-f]{64}$/);
+  assert.equal(readGenomeDataset(t.state(), bobGenome)?.status, 'erased');
+  assert.equal((await individuals(range)).body.responseSummary.numTotalResults, 1);
+  const mine = await injectJson(t.app, { method: 'GET', url: '/api/v1/genomics/genomes/mine', token: bobToken });
+  assert.deepEqual(mine.body.genomes, []);
+  for (const again of [await post(bobGenome, 'erasure', bobToken), await grant(bobGenome, bobToken)]) {
+    assert.equal(again.status, 422);
+    assert.equal(again.body.error.code, 'genomics.unknown_dataset');
+  }
 });

@@ -1073,6 +1073,22 @@ export const ROUTES: Record<string, RouteSpec> = {
     shape: send('POST', fixed('/api/v1/genomics/genomes'), genomeUploadBody),
   },
   'GET /api/v1/genomics/genomes/mine': readOf('/api/v1/genomics/genomes/mine'),
+  'POST /api/v1/genomics/genomes/{datasetId}/grants': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(hex(64)).map((id) => `/api/v1/genomics/genomes/${id}/grants`),
+      () => fc.record({ recipientKey: fc.oneof(hex(64), fc.constantFrom('', 'k')) }),
+    ),
+  },
+  'POST /api/v1/genomics/genomes/{datasetId}/erasure': {
+    writes: true,
+    shape: send(
+      'POST',
+      () => segment(hex(64)).map((id) => `/api/v1/genomics/genomes/${id}/erasure`),
+      () => fc.constant({}),
+    ),
+  },
   'GET /api/v1/records/break-glass': readOf('/api/v1/records/break-glass', paged),
   'GET /api/v1/patients/me/access-log': readOf('/api/v1/patients/me/access-log', paged),
   'GET /api/v1/patients/me/audit-events': readOf('/api/v1/patients/me/audit-events', paged),

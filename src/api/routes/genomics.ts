@@ -3,18 +3,29 @@
 //                                        answered once its commitment is final
 //   GET  /api/v1/genomics/genomes/mine   the patient: their genomes held here, and how many queries
 //                                        counted each, with their research consent
+//   POST /api/v1/genomics/genomes/:datasetId/grants   the patient: the Crypt4GH container re-encrypted
+//                                        for a reader key they name, released once recorded on chain
+//   POST /api/v1/genomics/genomes/:datasetId/erasure  the patient: crypto-shredded, with a receipt
 // The VCF is never logged (server.ts logs no bodies) and never echoed in an error.
 import type { FastifyInstance } from 'fastify';
 import type { DataUse } from '../../app/genomics/duo/codes.ts';
 import { readDatasetUsage, readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
-import { utf8 } from '../../core/bytes.ts';
+import { fromHex, utf8 } from '../../core/bytes.ts';
 import {
   GENOME_BODY_BYTES_MAX,
+  GENOME_ERASURE_PATH,
+  GENOME_GRANTS_PATH,
   GENOMES_PATH,
+  genomeErasedSchema,
+  genomeGrantedSchema,
+  genomeGrantSchema,
+  genomeParamsSchema,
   genomeRegisteredSchema,
   genomeUploadSchema,
   MY_GENOMES_PATH,
   myGenomesSchema,
+  type GenomeGrantBody,
+  type GenomeParams,
   type GenomeUploadBody,
   type MyGenomesBody,
 } from '../../contract/genomics.ts';
@@ -77,5 +88,32 @@ export function registerGenomicsRoutes(
       };
       return reply.header('cache-control', 'no-store').send(body);
     },
+  );
+
+  const refusals = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 422: errorSchema, 503: errorSchema };
+  app.post<{ Params: GenomeParams; Body: GenomeGrantBody }>(
+    GENOME_GRANTS_PATH,
+    {
+      schema: {
+        params: genomeParamsSchema,
+        body: genomeGrantSchema,
+        response: { 200: genomeGrantedSchema, ...refusals },
+      },
+    },
+    async (request, reply) => {
+      const caller = await request.caller();
+      const key = fromHex(request.body.recipientKey);
+      const released = await services.patients.grant(caller, request.params.datasetId, key);
+      return reply.header('cache-control', 'no-store').send({
+        txHash: released.txHash,
+        height: released.height,
+        container: Buffer.from(released.container).toString('base64'),
+      });
+    },
+  );
+  app.post<{ Params: GenomeParams }>(
+    GENOME_ERASURE_PATH,
+    { schema: { params: genomeParamsSchema, response: { 200: genomeErasedSchema, ...refusals } } },
+    async (request) => services.patients.erase(await request.caller(), request.params.datasetId),
   );
 }

@@ -1,5 +1,6 @@
 // The genomics module's txs (issue 19 §1–§3, §5): a custodian registers a patient's genome as a salted
-// commitment with the dataset's DUO terms and may erase it; the patient gives or withdraws research
+// commitment with the dataset's DUO terms, may erase it and records each release of its Crypt4GH
+// container to a reader key (the access event before the release); the patient gives or withdraws research
 // consent (purpose HRESCH) with DUO terms of their own; and a beacon, before it looks at any genome,
 // commits the query's price against the researcher's one network-wide budget. That spend is also the
 // access event: each genome the query was allowed to count has its usage counted.
@@ -12,9 +13,11 @@ import type { StateReader } from '../state.ts';
 import { writeStateValue } from '../state.ts';
 import { dataUseField } from './duo/payload.ts';
 import {
+  containerGrantKey,
   datasetUsageKey,
   genomeDatasetKey,
   queryBudgetKey,
+  readContainerGrant,
   readDatasetUsage,
   readGenomeDataset,
   readQueryBudget,
@@ -75,6 +78,21 @@ function applyEraseDataset(ctx: TxContext, p: PayloadObject): void {
   const datasetId = id32(p.datasetId, 'datasetId');
   const dataset = ownDataset(ctx, datasetId, signingOrg(ctx.state, ctx.signer));
   writeStateValue(ctx.state, genomeDatasetKey(datasetId), { ...dataset, status: 'erased' });
+}
+
+/**
+ * The custodian releases the genome's container re-encrypted for one reader key (a hash of it here: the
+ * chain needs to say which key, not to hold it). Committed before the release, so the release is on record.
+ */
+function applyGrantContainer(ctx: TxContext, p: PayloadObject): void {
+  const datasetId = id32(p.datasetId, 'datasetId');
+  const recipient = id32(p.recipient, 'recipient');
+  ownDataset(ctx, datasetId, signingOrg(ctx.state, ctx.signer));
+  const before = readContainerGrant(ctx.state, datasetId, recipient);
+  writeStateValue(ctx.state, containerGrantKey(datasetId, recipient), {
+    height: ctx.height,
+    releases: (before?.releases ?? 0) + 1,
+  });
 }
 
 function applyConsentResearch(ctx: TxContext, p: PayloadObject): void {
@@ -142,6 +160,7 @@ export const GENOMICS_HANDLERS: readonly TxHandler[] = [
     apply: applyRegisterDataset,
   },
   { type: 'genomics.eraseDataset', fields: ['datasetId'], apply: applyEraseDataset },
+  { type: 'genomics.grantContainer', fields: ['datasetId', 'recipient'], apply: applyGrantContainer },
   { type: 'genomics.consentResearch', fields: ['dataUse'], apply: applyConsentResearch },
   { type: 'genomics.withdrawResearch', fields: [], apply: applyWithdrawResearch },
   {

@@ -6,6 +6,8 @@
 //                                                          once withdrawn
 //   genomics/budget/<researcher>      → QueryBudget       one per researcher identity, network-wide
 //   genomics/usage/<datasetId>        → DatasetUsage      how many queries counted this genome
+//   genomics/grant/<datasetId>/<recipient> → ContainerGrant  the container was released to a reader key
+//                                                          (its SHA-256), at the patient's request
 //
 // Ids and pseudonyms are 32-byte hex: no segment contains "/".
 import type { StateReader } from '../state.ts';
@@ -43,10 +45,19 @@ export interface DatasetUsage {
   readonly lastHeight: number;
 }
 
+export interface ContainerGrant {
+  /** The height of the latest release to this reader key. */
+  readonly height: number;
+  readonly releases: number;
+}
+
 export const genomeDatasetKey = (datasetId: string): string => `genomics/dataset/${datasetId}`;
 export const researchConsentKey = (pseudonym: string): string => `genomics/consent/${pseudonym}`;
 export const queryBudgetKey = (researcher: string): string => `genomics/budget/${researcher}`;
 export const datasetUsageKey = (datasetId: string): string => `genomics/usage/${datasetId}`;
+
+export const containerGrantKey = (datasetId: string, recipient: string): string =>
+  `genomics/grant/${datasetId}/${recipient}`;
 
 export const readGenomeDataset = (state: StateReader, datasetId: string): GenomeDataset | undefined =>
   readStateValue<GenomeDataset>(state, genomeDatasetKey(datasetId));
@@ -60,3 +71,8 @@ export const readQueryBudget = (state: StateReader, researcher: string): QueryBu
   };
 export const readDatasetUsage = (state: StateReader, datasetId: string): DatasetUsage =>
   readStateValue<DatasetUsage>(state, datasetUsageKey(datasetId)) ?? { queries: 0, lastHeight: 0 };
+export const readContainerGrant = (
+  state: StateReader,
+  datasetId: string,
+  recipient: string,
+): ContainerGrant | undefined => readStateValue<ContainerGrant>(state, containerGrantKey(datasetId, recipient));

@@ -14,6 +14,7 @@ import {
 } from '../test-support.ts';
 import {
   QUERY_BUDGET_MILLIBITS,
+  readContainerGrant,
   readDatasetUsage,
   readGenomeDataset,
   readQueryBudget,
@@ -171,4 +172,34 @@ test('an erased genome is counted no more and cannot be erased twice or by anoth
   chain.commit();
   assert.equal(readGenomeDataset(chain.state, GENOME)?.status, 'erased');
   assert.ok(chain.committedEntries().every(([, value]) => !value.includes('ga4gh:VA.')));
+});
+
+test('a release of the container is recorded by its custodian only, for a held genome, per reader key', () => {
+  const chain = chainWithGenome();
+  const grant = { datasetId: GENOME, recipient: id(20) };
+  assert.equal(
+    chain.submit(clinicAdmin, 'genomics.grantContainer', grant),
+    'tx.rejected:genomics.not_custodian',
+  );
+  assert.equal(chain.submit(alice, 'genomics.grantContainer', grant), 'tx.rejected:genomics.not_org');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.grantContainer', { ...grant, recipient: 'k' }),
+    'tx.invalid_payload',
+  );
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.grantContainer', { ...grant, datasetId: id(21) }),
+    'tx.rejected:genomics.unknown_dataset',
+  );
+  assert.equal(chain.submit(hospitalNode, 'genomics.grantContainer', grant), 'ok');
+  chain.commit();
+  assert.equal(chain.submit(hospitalNode, 'genomics.grantContainer', grant), 'ok');
+  chain.commit();
+  assert.equal(readContainerGrant(chain.state, GENOME, id(20))?.releases, 2);
+  assert.equal(readContainerGrant(chain.state, GENOME, id(22)), undefined);
+  // Once erased, nothing of it is released.
+  assert.equal(chain.submit(hospitalNode, 'genomics.eraseDataset', { datasetId: GENOME }), 'ok');
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.grantContainer', grant),
+    'tx.rejected:genomics.unknown_dataset',
+  );
 });

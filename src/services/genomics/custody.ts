@@ -14,7 +14,12 @@ import type { CanonicalValue } from '../../core/canonical.ts';
 import { hmacSha256 } from '../../core/crypto/index.ts';
 import type { Clock, RandomBytes } from '../../node/env.ts';
 import { GenomeStore } from '../../node/genomics/genome-store.ts';
-import { crypt4ghPublicKey, crypt4ghSegments, writeCrypt4gh } from '../../node/vault/crypt4gh.ts';
+import {
+  crypt4ghPublicKey,
+  crypt4ghSegments,
+  reencryptCrypt4ghHeader,
+  writeCrypt4gh,
+} from '../../node/vault/crypt4gh.ts';
 import type { Caller } from '../auth/caller.ts';
 import { ServiceError } from '../errors.ts';
 import type { GenomicsLedger } from './ledger.ts';
@@ -75,6 +80,14 @@ export class GenomeCustody {
   /** The custodian's Crypt4GH public key: what a header is re-encrypted from when a researcher is granted. */
   get containerPublicKey(): Uint8Array {
     return crypt4ghPublicKey(this.containerSecret);
+  }
+
+  /**
+   * The container with its header re-encrypted for `readers` only (Crypt4GH §1): the data segments, and
+   * so the custodian's recorded SHA-256 of them, are unchanged.
+   */
+  containerFor(container: Uint8Array, readers: readonly Uint8Array[]): Uint8Array {
+    return reencryptCrypt4ghHeader(container, this.containerSecret, readers);
   }
 
   /** Staff of this node's own organisation, who upload for its patients. */

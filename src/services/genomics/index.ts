@@ -1,5 +1,5 @@
-// The genomics services of one custodian node, wired once: its ledger access, genome store, custody and
-// beacon.
+// The genomics services of one custodian node, wired once: its ledger access, genome store, custody,
+// the patient's own genome actions and the beacon.
 import type { CarechainNode } from '../../node/node.ts';
 import { systemClock, systemRandomBytes, type Clock } from '../../node/env.ts';
 import { GenomeStore } from '../../node/genomics/genome-store.ts';
@@ -7,10 +7,12 @@ import { Beacon, type BeaconOptions } from './beacon.ts';
 import { GenomeCustody } from './custody.ts';
 import { GenomicsLedger } from './ledger.ts';
 import type { PassportTrust } from './passport.ts';
+import { PatientGenomes } from './patient-genomes.ts';
 
 export interface GenomicsServices {
   readonly store: GenomeStore;
   readonly custody: GenomeCustody;
+  readonly patients: PatientGenomes;
   readonly beacon: Beacon;
 }
 
@@ -30,5 +32,6 @@ export function genomicsServices(
   const store = GenomeStore.open(node.storage);
   const custody = new GenomeCustody({ ledger, store, clock, randomBytes: systemRandomBytes });
   const beacon = new Beacon(options, { ledger, store, custody, clock });
-  return { store, custody, beacon };
+  const patients = new PatientGenomes({ ledger, store, custody, clock });
+  return { store, custody, patients, beacon };
 }
