@@ -11,6 +11,7 @@ import { patientCommand } from './commands/patient.ts';
 import { claimsCommand } from './commands/claims.ts';
 import { trialsCommand } from './commands/trials.ts';
 import { aiCommand } from './commands/ai.ts';
+import { genomicsCommand } from './commands/genomics.ts';
 import { runUp } from './commands/up.ts';
 import { runVerify } from './commands/verify.ts';
 import { runProofVerify } from './commands/proof.ts';
@@ -292,6 +293,7 @@ program
 program.addCommand(patientCommand());
 program.addCommand(claimsCommand());
 program.addCommand(trialsCommand());
+program.addCommand(genomicsCommand());
 program.addCommand(govCommand());
 program.addCommand(devicesCommand());
 program.addCommand(aiCommand());

@@ -78,6 +78,7 @@ export const genomeRegisteredSchema = Type.Object({
   root: hex32,
   variantCount: Type.Integer({ minimum: 0 }),
 });
+export type GenomeRegisteredBody = Static<typeof genomeRegisteredSchema>;
 
 /** The patient's own genomes here: where they are held and how many queries counted them. */
 export const myGenomesSchema = Type.Object({
