@@ -1,7 +1,8 @@
 // The patient's "My genome" tab in real Chromium against a running `carechain up` network (issue 19
 // "Browser tests"): the hospital's staff upload the demo patient's VCF; the patient signs research consent
 // in the portal and reads it back in plain words from the DUO codes; a researcher's Beacon query counts
-// the genome, which the tab then shows; the patient withdraws and the next query no longer counts them.
+// the genome, which the tab then shows; the same researcher asks on the web app's research page and sees
+// the answer and the budget it spends; the patient withdraws and the next query no longer counts them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import {
   PHONE,
   seriousViolations,
   signInWithSeed,
+  staffSeed,
   startUp,
   type UpNetwork,
 } from '../harness/browser.ts';
@@ -47,6 +49,29 @@ async function researcherCount(): Promise<number> {
   return answer.body.responseSummary.numTotalResults as number;
 }
 
+/** The hospital's practitioner, as a researcher, asks about rs7412 on the research page (its own browser). */
+async function researcherAsksInTheWebApp(): Promise<void> {
+  const researcher = await newPage(browser);
+  try {
+    await signInWithSeed(researcher, hospital(), 'research', await staffSeed(net, 'hospital'));
+    await researcher.getByRole('heading', { name: 'Genomic research' }).waitFor();
+    await researcher.getByLabel('Chromosome').fill('19');
+    await researcher.getByLabel('Position (0-based start)').fill('44908821');
+    await researcher.getByLabel('Reference bases').fill('C');
+    await researcher.getByLabel('Alternate bases').fill('T');
+    await researcher.getByLabel('Answer').selectOption('count');
+    await researcher.getByRole('button', { name: 'Ask' }).click();
+    const answer = researcher.getByTestId('beacon-answer');
+    await answer.waitFor({ timeout: 30_000 });
+    assert.equal(await answer.textContent(), 'Yes: 1 person carries it.');
+    assert.match((await researcher.getByTestId('research-budget').textContent()) ?? '', /of 3 bits used/);
+    assert.deepEqual(await seriousViolations(researcher, DESKTOP), []);
+    assert.deepEqual(await seriousViolations(researcher, PHONE), []);
+  } finally {
+    await researcher.close();
+  }
+}
+
 test('the patient consents in plain words, sees the query that counted them, and withdraws', async () => {
   const vcf = rs7412Vcf(true);
   const uploaded = await http(`${hospital()}/api/v1/genomics/genomes`, {
@@ -77,6 +102,8 @@ test('the patient consents in plain words, sees the query that counted them, and
   await page.getByRole('tab', { name: 'My records' }).click();
   await page.getByRole('tab', { name: 'My genome' }).click();
   await page.getByText('counted in 1 research query').waitFor({ timeout: 30_000 });
+
+  await researcherAsksInTheWebApp();
 
   await page.getByRole('button', { name: 'Withdraw my research consent' }).click();
   await page.getByTestId('no-research-consent').waitFor({ timeout: 30_000 });

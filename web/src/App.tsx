@@ -18,6 +18,7 @@ import { PrivacyOfficer } from './pages/privacy/PrivacyOfficer.tsx';
 import { SponsorConsole } from './pages/sponsor/SponsorConsole.tsx';
 import { TrialPage } from './pages/trials/TrialPage.tsx';
 import { TrialRegistry } from './pages/trials/TrialRegistry.tsx';
+import { Research } from './pages/research/Research.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -39,6 +40,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (path === '/supply') return needs('staff', 'supply') ?? <SupplyConsole />;
   if (path === '/privacy') return needs('staff', 'privacy') ?? <PrivacyOfficer />;
   if (path === '/sponsor') return needs('staff', 'sponsor') ?? <SponsorConsole />;
+  if (path === '/research') return needs('staff', 'research') ?? <Research />;
   if (path === '/') return <Home />;
   return (
     <section>

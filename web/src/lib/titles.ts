@@ -9,6 +9,7 @@ const SIGN_IN_TITLES: Record<string, string> = {
   supply: 'Sign in as supply-chain staff',
   privacy: 'Sign in as a privacy officer',
   sponsor: 'Sign in as research sponsor staff',
+  research: 'Sign in as a researcher',
 };
 
 export function titleOfPath(path: string): string {
@@ -44,6 +45,8 @@ function pageTitle(path: string): string | undefined {
       return 'Research sponsor console';
     case '/trials':
       return 'Clinical trial registry';
+    case '/research':
+      return 'Genomic research';
     default:
       return 'Page not found';
   }

@@ -33,6 +33,11 @@ const ROLES = [
     text: 'Register a trial before it enrols, amend it in the open, unblind and post results.',
   },
   {
+    href: '/signin/research',
+    title: 'Researcher',
+    text: 'Ask which variants consented people carry, within a budget the whole network shares.',
+  },
+  {
     href: '/explorer',
     title: 'Explorer',
     text: 'Blocks and transactions, live; verify any of them yourself.',

@@ -29,6 +29,7 @@ const TITLES: Record<string, string> = {
   supply: 'Manufacturer or distributor sign-in',
   privacy: 'Privacy officer sign-in',
   sponsor: 'Research sponsor sign-in',
+  research: 'Researcher sign-in',
 };
 
 export function SignIn(props: { role: string }) {
