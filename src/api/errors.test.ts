@@ -152,7 +152,10 @@ test('every failure under /beacon/v2 is the framework’s beaconErrorResponse, t
   assert.equal(refused.statusCode, ERROR_CATALOGUE['supply.unit_not_found'].status);
   assert.deepEqual(beaconSchemaErrors('beaconErrorResponse', refused.json()), []);
   assert.equal(refused.json().meta.beaconId, BEACON_ID);
-  assert.deepEqual(refused.json().error, { errorCode: refused.statusCode, errorMessage: 'no unit with this SGTIN' });
+  assert.deepEqual(refused.json().error, {
+    errorCode: refused.statusCode,
+    errorMessage: 'no unit with this SGTIN',
+  });
   assert.equal(refused.json().info.code, 'supply.unit_not_found');
   const auth = await beacon('auth');
   assert.equal(auth.statusCode, 401);

@@ -48,7 +48,8 @@ export async function callApi(
     // The catalogue code (the domain's, or the one a Beacon error carries); a FHIR OperationOutcome's issue
     // type is not one, so it stays http.<status>.
     const refusal = refusalOf(answer);
-    const code = refusal !== undefined && refusal.format !== 'fhir' ? refusal.code : `http.${response.status}`;
+    const code =
+      refusal !== undefined && refusal.format !== 'fhir' ? refusal.code : `http.${response.status}`;
     throw new refused(response.status, code, refusal?.message ?? response.statusText);
   }
   return answer;

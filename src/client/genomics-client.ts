@@ -61,7 +61,9 @@ export class GenomicsClient {
     passport?: string,
   ): Promise<GVariantsResponse | IndividualsResponse> {
     const search = new URLSearchParams(
-      Object.entries(parameters).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+      Object.entries(parameters).flatMap(([key, value]): [string, string][] =>
+        value === undefined ? [] : [[key, String(value)]],
+      ),
     );
     const path = `${entity === 'individuals' ? BEACON_PATHS.individuals : BEACON_PATHS.gVariants}?${search}`;
     return this.call('GET', path, undefined, passport) as Promise<GVariantsResponse | IndividualsResponse>;
@@ -71,7 +73,8 @@ export class GenomicsClient {
     const fetch: FetchLike =
       passport === undefined
         ? this.fetch
-        : (url, init) => this.fetch(url, { ...init, headers: { ...init?.headers, [PASSPORT_HEADER]: passport } });
+        : (url, init) =>
+            this.fetch(url, { ...init, headers: { ...init?.headers, [PASSPORT_HEADER]: passport } });
     return callApi(fetch, `${this.apiUrl}${path}`, method, GenomicsClientError, body, this.token);
   }
 }

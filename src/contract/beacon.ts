@@ -224,7 +224,10 @@ export const beaconErrorResponseSchema = Type.Object({
   error: Type.Object({ errorCode: Type.Integer(), errorMessage: Type.String() }),
   info: Type.Object({
     code: Type.String(),
-    details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+    details: Type.Record(
+      Type.String(),
+      Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+    ),
   }),
 });
 export type BeaconErrorResponse = Static<typeof beaconErrorResponseSchema>;
@@ -236,7 +239,11 @@ export type BeaconErrorResponse = Static<typeof beaconErrorResponseSchema>;
 export function beaconErrorBody(
   beaconId: string,
   status: number,
-  refusal: { readonly code: string; readonly message: string; readonly details: BeaconErrorResponse['info']['details'] },
+  refusal: {
+    readonly code: string;
+    readonly message: string;
+    readonly details: BeaconErrorResponse['info']['details'];
+  },
 ): BeaconErrorResponse {
   return {
     meta: {

@@ -301,7 +301,12 @@ test('the patient releases their genome for a reader key once it is on record, a
   const reader = crypt4ghKeyPair();
   const recipient = toHex(sha256(reader.publicKey));
   const post = (datasetId: string, action: 'grants' | 'erasure', token: string, body: object = {}) =>
-    injectJson(t.app, { method: 'POST', url: `/api/v1/genomics/genomes/${datasetId}/${action}`, token, body });
+    injectJson(t.app, {
+      method: 'POST',
+      url: `/api/v1/genomics/genomes/${datasetId}/${action}`,
+      token,
+      body,
+    });
   const grant = (datasetId: string, token: string) =>
     post(datasetId, 'grants', token, { recipientKey: toHex(reader.publicKey) });
 
@@ -336,7 +341,11 @@ test('the patient releases their genome for a reader key once it is on record, a
   assert.match(erased.body.txHash, /^[0-9a-f]{64}$/);
   assert.equal(readGenomeDataset(t.state(), bobGenome)?.status, 'erased');
   assert.equal((await individuals(range)).body.responseSummary.numTotalResults, 1);
-  const mine = await injectJson(t.app, { method: 'GET', url: '/api/v1/genomics/genomes/mine', token: bobToken });
+  const mine = await injectJson(t.app, {
+    method: 'GET',
+    url: '/api/v1/genomics/genomes/mine',
+    token: bobToken,
+  });
   assert.deepEqual(mine.body.genomes, []);
   for (const again of [await post(bobGenome, 'erasure', bobToken), await grant(bobGenome, bobToken)]) {
     assert.equal(again.status, 422);

@@ -10,7 +10,12 @@ import { after, before, test } from 'node:test';
 import { fromUtf8, toHex } from '../../src/core/bytes.ts';
 import { crypt4ghKeyPair, readCrypt4gh } from '../../src/node/vault/crypt4gh.ts';
 import { tempDir } from '../harness/chain.ts';
-import { fhirKeys, patientPseudonymOfTest, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import {
+  fhirKeys,
+  patientPseudonymOfTest,
+  startFhirTestNode,
+  type FhirTestNode,
+} from '../harness/fhir-node.ts';
 import { rs7412Vcf } from '../harness/vcf.ts';
 
 let t: FhirTestNode;
@@ -62,7 +67,17 @@ test('upload, query, grant and erase from the CLI, each with its caller’s toke
 
   const rs7412 = ['--reference-name', '19', '--start', '44908821', '--reference-bases', 'C'];
   const query = (...more: string[]) =>
-    cli(t.tokens.nurse, 'query', ...rs7412, '--alternate-bases', 'T', '--granularity', 'count', ...more, ...api);
+    cli(
+      t.tokens.nurse,
+      'query',
+      ...rs7412,
+      '--alternate-bases',
+      'T',
+      '--granularity',
+      'count',
+      ...more,
+      ...api,
+    );
   for (const entity of ['g_variants', 'individuals']) {
     const answered = await query('--entity', entity);
     assert.equal(answered.code, 0, answered.stderr);

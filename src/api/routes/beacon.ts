@@ -229,7 +229,13 @@ export function registerBeaconRoutes(
       { schema: { querystring: gVariantsQuerySchema, response } },
       async (request, reply) => {
         const { requestedGranularity, ...parameters } = request.query;
-        const body = await answer(entity, request, parameters, requestedGranularity ?? 'boolean', DEFAULT_USE);
+        const body = await answer(
+          entity,
+          request,
+          parameters,
+          requestedGranularity ?? 'boolean',
+          DEFAULT_USE,
+        );
         return reply.header('cache-control', 'no-store').send(body);
       },
     );

@@ -90,7 +90,13 @@ export function registerGenomicsRoutes(
     },
   );
 
-  const refusals = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 422: errorSchema, 503: errorSchema };
+  const refusals = {
+    400: errorSchema,
+    401: errorSchema,
+    403: errorSchema,
+    422: errorSchema,
+    503: errorSchema,
+  };
   app.post<{ Params: GenomeParams; Body: GenomeGrantBody }>(
     GENOME_GRANTS_PATH,
     {

@@ -75,4 +75,5 @@ export const readContainerGrant = (
   state: StateReader,
   datasetId: string,
   recipient: string,
-): ContainerGrant | undefined => readStateValue<ContainerGrant>(state, containerGrantKey(datasetId, recipient));
+): ContainerGrant | undefined =>
+  readStateValue<ContainerGrant>(state, containerGrantKey(datasetId, recipient));

@@ -40,7 +40,8 @@ test('the price of a randomised answer lies between the threshold’s and no thr
       lowCountInformationBits(f, n, { threshold: t, hideProbability }),
     );
     const [low, high] = [Math.min(threshold, none), Math.max(threshold, none)];
-    for (const price of prices.slice(1, -1)) assert.ok(low < price && price < high, `${low} < ${price} < ${high}`);
+    for (const price of prices.slice(1, -1))
+      assert.ok(low < price && price < high, `${low} < ${price} < ${high}`);
     const rising = prices.every((price, i) => i === 0 || price > prices[i - 1]!);
     const falling = prices.every((price, i) => i === 0 || price < prices[i - 1]!);
     assert.ok(rising || falling, JSON.stringify(prices));

@@ -38,7 +38,9 @@ const PERMISSIONS = ['GRU', 'HMB', 'NRES', 'POA'] as const;
 function dataUseOf(opts: { dataUse: string; dataUseFile?: string }): GenomeUploadBody['dataUse'] {
   if (opts.dataUseFile !== undefined) {
     try {
-      return JSON.parse(readInput(opts.dataUseFile, 'DUO terms').toString('utf8')) as GenomeUploadBody['dataUse'];
+      return JSON.parse(
+        readInput(opts.dataUseFile, 'DUO terms').toString('utf8'),
+      ) as GenomeUploadBody['dataUse'];
     } catch (err) {
       if (err instanceof NodeError) throw err;
       throw new NodeError('config.unreadable', `${opts.dataUseFile} is not JSON DUO terms`);
@@ -70,26 +72,35 @@ export function genomicsCommand(): Command {
   );
 
   withNodeApi(genomics.command('upload'))
-    .description("staff: keep a patient's single-sample VCF (plain or bgzipped) and commit it as a salted root")
+    .description(
+      "staff: keep a patient's single-sample VCF (plain or bgzipped) and commit it as a salted root",
+    )
     .argument('<vcf>', 'the VCF file')
     .requiredOption('--patient <pseudonym>', "the patient's pseudonym (64 hex)", hex(32))
     .addOption(new Option('--data-use <code>', 'the DUO permission').choices(PERMISSIONS).default('GRU'))
     .option('--data-use-file <file>', 'the DUO terms as JSON ({ permission, modifiers }), instead')
-    .action(async (file: string, opts: NodeApiOptions & { patient: string; dataUse: string; dataUseFile?: string }) => {
-      const bytes = readInput(file, 'a VCF');
-      const gzipped = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-      print(
-        await client(opts, "a staff token of the custodian's organisation").upload({
-          patient: opts.patient,
-          vcf: gzipped ? bytes.toString('base64') : bytes.toString('utf8'),
-          ...(gzipped ? { encoding: 'base64' as const } : {}),
-          dataUse: dataUseOf(opts),
-        }),
-      );
-    });
+    .action(
+      async (
+        file: string,
+        opts: NodeApiOptions & { patient: string; dataUse: string; dataUseFile?: string },
+      ) => {
+        const bytes = readInput(file, 'a VCF');
+        const gzipped = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+        print(
+          await client(opts, "a staff token of the custodian's organisation").upload({
+            patient: opts.patient,
+            vcf: gzipped ? bytes.toString('base64') : bytes.toString('utf8'),
+            ...(gzipped ? { encoding: 'base64' as const } : {}),
+            dataUse: dataUseOf(opts),
+          }),
+        );
+      },
+    );
 
   withNodeApi(genomics.command('grant'))
-    .description('the patient: a copy of your genome (Crypt4GH) that only the named key opens, recorded on chain')
+    .description(
+      'the patient: a copy of your genome (Crypt4GH) that only the named key opens, recorded on chain',
+    )
     .argument('<datasetId>', 'your genome (64 hex, as `upload` answered it)', hex(32))
     .requiredOption('--recipient-key <hex>', "the reader's Crypt4GH public key (X25519, 64 hex)", hex(32))
     .requiredOption('--out <file>', 'where to write the container (.c4gh)')
@@ -117,7 +128,9 @@ export function genomicsCommand(): Command {
     .option('--reference-bases <bases>', 'the reference bases of a sequence query', bases)
     .option('--alternate-bases <bases>', 'the alternate bases of a sequence query', bases)
     .addOption(
-      new Option('--granularity <g>', 'what to ask for').choices(['boolean', 'count', 'record']).default('boolean'),
+      new Option('--granularity <g>', 'what to ask for')
+        .choices(['boolean', 'count', 'record'])
+        .default('boolean'),
     )
     .addOption(
       new Option('--entity <e>', 'variants or the individuals who carry them')

@@ -74,7 +74,10 @@ export class PatientGenomes {
   /** The caller is the patient themself, and the genome is theirs, active, and this custodian's. */
   private ownGenome(caller: Caller, datasetId: string): GenomeDataset {
     if (caller.kind !== 'patient') {
-      throw new ServiceError('genomics.not_patient', 'only the patient’s own key may release or erase a genome');
+      throw new ServiceError(
+        'genomics.not_patient',
+        'only the patient’s own key may release or erase a genome',
+      );
     }
     const { state } = this.deps.ledger.node.ledger;
     const dataset = readGenomeDataset(state, datasetId);

@@ -37,8 +37,8 @@ function Answer(props: { answer: GVariantsResponse }) {
         {text}
       </p>
       <p data-testid="research-budget">
-        Your budget: {bits(info.budget.spentMilliBits)} of {bits(info.budget.limitMilliBits)} bits used, across
-        every beacon of the network.
+        Your budget: {bits(info.budget.spentMilliBits)} of {bits(info.budget.limitMilliBits)} bits used,
+        across every beacon of the network.
       </p>
     </div>
   );
@@ -66,7 +66,9 @@ export function Research() {
         alternateBases: alternateBases.trim().toUpperCase(),
         requestedGranularity: granularity,
       });
-      setAnswer(await request<GVariantsResponse>(`/beacon/v2/${entity}?${query}`, { token: current.session.token }));
+      setAnswer(
+        await request<GVariantsResponse>(`/beacon/v2/${entity}?${query}`, { token: current.session.token }),
+      );
     });
   };
   return (
