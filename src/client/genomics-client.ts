@@ -65,7 +65,7 @@ export class GenomicsClient {
         value === undefined ? [] : [[key, String(value)]],
       ),
     );
-    const path = `${entity === 'individuals' ? BEACON_PATHS.individuals : BEACON_PATHS.gVariants}?${search}`;
+    const path = `${entity === 'individuals' ? BEACON_PATHS.individuals : BEACON_PATHS.gVariants}?${search.toString()}`;
     return this.call('GET', path, undefined, passport) as Promise<GVariantsResponse | IndividualsResponse>;
   }
 
