@@ -32,6 +32,7 @@ const bodySchema = {
   required: ['gtin'],
 } as const;
 
+const BEACON_ID = 'carechain.test.beacon';
 let app: FastifyInstance;
 before(async () => {
   app = Fastify({ logger: false });
@@ -56,7 +57,6 @@ before(async () => {
 });
 after(() => app?.close());
 
-const BEACON_ID = 'carechain.test.beacon';
 const beacon = (name: string) => app.inject({ url: `/beacon/v2/fail/${name}` });
 const domain = (name: string) => app.inject({ url: `/api/v1/fail/${name}` });
 const fhir = (name: string) => app.inject({ url: `/fhir/R4/fail/${name}` });
