@@ -1,7 +1,8 @@
 // Serves the web app (web/, built into web/dist by `npm run build:web`) at `/` on every node. Files are
 // sent by @fastify/static's sendFile (which refuses `..` and dotfiles); any other GET that asks for
 // HTML gets index.html, so the app's own paths (/explorer/tx/…) survive a reload (the "SPA fallback").
-// The API's prefixes are never shadowed: an unknown /api/… path still answers the domain 404.
+// The API's prefixes are never shadowed: an unknown /api/… path still answers the domain 404 (and an
+// unknown /beacon/… path the Beacon's error).
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Paths that belong to the node's APIs: never answered with the app. */
-export const API_PREFIXES = ['/api', '/fhir', '/epcis', '/auth', '/.well-known', '/metrics'] as const;
+export const API_PREFIXES = [
+  '/api',
+  '/fhir',
+  '/epcis',
+  '/auth',
+  '/.well-known',
+  '/metrics',
+  '/beacon',
+] as const;
 
 /** Vite names built assets by content hash, so they may be cached for good (RFC 8246 immutable). */
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
