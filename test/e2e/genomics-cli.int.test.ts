@@ -3,23 +3,19 @@
 // key opens, and erases it, each with the token CARECHAIN_TOKEN holds. Without a token an action exits
 // non-zero naming the variable; a refusal by the node is its code and message, never a stack trace.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { patientPseudonym } from '../../src/app/membership/pseudonym.ts';
 import { fromUtf8, toHex } from '../../src/core/bytes.ts';
 import { crypt4ghKeyPair, readCrypt4gh } from '../../src/node/vault/crypt4gh.ts';
 import { tempDir } from '../harness/chain.ts';
-import {
-  fhirKeys,
-  patientPseudonymOfTest,
-  startFhirTestNode,
-  type FhirTestNode,
-} from '../harness/fhir-node.ts';
+import { fhirKeys, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { runCarechain } from '../harness/process.ts';
 import { rs7412Vcf } from '../harness/vcf.ts';
 
-let t: FhirTestNode;
 const dir = tempDir('carechain-genomics-cli-');
+let t: FhirTestNode;
 before(async () => {
   t = await startFhirTestNode({
     chainId: 'carechain-genomics-cli',
@@ -32,26 +28,16 @@ after(async () => {
   dir.remove();
 });
 
-/** Runs the CLI as a child process without blocking this process, which serves the node. */
-function cli(
-  token: string | undefined,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.CARECHAIN_TOKEN;
-  if (token !== undefined) env.CARECHAIN_TOKEN = token;
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/carechain.mjs', 'genomics', ...args], { env }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr });
-    });
-  });
-}
+/** `carechain genomics args…` with this token in CARECHAIN_TOKEN (none if undefined). */
+const cli = (token: string | undefined, ...args: string[]) =>
+  runCarechain(['genomics', ...args], { CARECHAIN_TOKEN: token });
 
 test('upload, query, grant and erase from the CLI, each with its caller’s token', async () => {
   const api = ['--api', t.url];
   const vcfFile = join(dir.path, 'alice.vcf');
   writeFileSync(vcfFile, rs7412Vcf(true));
-  const upload = ['upload', vcfFile, '--patient', patientPseudonymOfTest, '--data-use', 'GRU', ...api];
+  const patient = patientPseudonym(fhirKeys.patient.publicKey);
+  const upload = ['upload', vcfFile, '--patient', patient, '--data-use', 'GRU', ...api];
 
   const refused = await cli(undefined, ...upload);
   assert.notEqual(refused.code, 0);

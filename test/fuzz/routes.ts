@@ -150,6 +150,11 @@ const beaconRequestBody = (): fc.Arbitrary<Json> =>
     }),
     statedUse: statedUse(),
   });
+/** A Beacon query endpoint's GET and POST. One that is answered has committed its spend: a write. */
+const beaconQueries = (path: string): Record<string, RouteSpec> => ({
+  [`GET ${path}`]: { writes: true, shape: get(fixed(path), () => beaconParameters()) },
+  [`POST ${path}`]: { writes: true, shape: send('POST', fixed(path), beaconRequestBody) },
+});
 const genomeUploadBody = (p: Pools): fc.Arbitrary<Json> =>
   fc.record({
     patient: fc.oneof(pick(p.pseudonyms), hex(64)),
@@ -1051,23 +1056,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /beacon/v2/map': readOf('/beacon/v2/map'),
   'GET /beacon/v2/entry_types': readOf('/beacon/v2/entry_types'),
   'GET /beacon/v2/filtering_terms': readOf('/beacon/v2/filtering_terms'),
-  // A beacon query that is answered has committed its spend against the caller's budget: a write.
-  'GET /beacon/v2/g_variants': {
-    writes: true,
-    shape: get(fixed('/beacon/v2/g_variants'), () => beaconParameters()),
-  },
-  'POST /beacon/v2/g_variants': {
-    writes: true,
-    shape: send('POST', fixed('/beacon/v2/g_variants'), beaconRequestBody),
-  },
-  'GET /beacon/v2/individuals': {
-    writes: true,
-    shape: get(fixed('/beacon/v2/individuals'), () => beaconParameters()),
-  },
-  'POST /beacon/v2/individuals': {
-    writes: true,
-    shape: send('POST', fixed('/beacon/v2/individuals'), beaconRequestBody),
-  },
+  ...beaconQueries('/beacon/v2/g_variants'),
+  ...beaconQueries('/beacon/v2/individuals'),
   'POST /api/v1/genomics/genomes': {
     writes: true,
     shape: send('POST', fixed('/api/v1/genomics/genomes'), genomeUploadBody),

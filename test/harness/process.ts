@@ -143,3 +143,30 @@ export async function startCli(args: readonly string[], timeoutMs = START_TIMEOU
     },
   };
 }
+
+export interface CarechainRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `bin/carechain.mjs args…` to its end without blocking this process (which may be serving the
+ * node it talks to). `env` is set over this process's environment; a variable set to undefined is removed
+ * (a token the command must not find).
+ */
+export function runCarechain(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<CarechainRun> {
+  const merged: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete merged[name];
+    else merged[name] = value;
+  }
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CARECHAIN_BIN, ...args], { env: merged }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr });
+    });
+  });
+}
