@@ -9,16 +9,27 @@ import { Busy, ErrorBanner, SubmitButton, useAction } from '../../components/ui.
 import { request } from '../../lib/http.ts';
 import { useSession } from '../../lib/session.tsx';
 
-const ENTITIES = ['g_variants', 'individuals'] as const;
-const ENTITY_WORDS: Record<(typeof ENTITIES)[number], string> = {
+type Entity = 'g_variants' | 'individuals';
+const ENTITY_WORDS: Record<Entity, string> = {
   g_variants: 'Variants',
   individuals: 'Individuals who carry it',
 };
-const GRANULARITIES = ['boolean', 'count'] as const;
-const GRANULARITY_WORDS: Record<(typeof GRANULARITIES)[number], string> = {
-  boolean: 'Yes or no',
-  count: 'How many',
-};
+type Granularity = 'boolean' | 'count';
+const GRANULARITY_WORDS: Record<Granularity, string> = { boolean: 'Yes or no', count: 'How many' };
+
+/** A select of the options `words` names, in its order. */
+function choice<T extends string>(
+  id: string,
+  label: string,
+  value: T,
+  set: (v: T) => void,
+  words: Record<T, string>,
+) {
+  const options = Object.keys(words) as T[];
+  return (
+    <SelectField id={id} label={label} value={value} set={set} options={options} words={(o) => words[o]} />
+  );
+}
 
 const bits = (milliBits: number) => (milliBits / 1000).toLocaleString('en', { maximumFractionDigits: 3 });
 
@@ -50,8 +61,8 @@ export function Research() {
   const [start, setStart] = useState('');
   const [referenceBases, setReferenceBases] = useState('');
   const [alternateBases, setAlternateBases] = useState('');
-  const [entity, setEntity] = useState<(typeof ENTITIES)[number]>('g_variants');
-  const [granularity, setGranularity] = useState<(typeof GRANULARITIES)[number]>('count');
+  const [entity, setEntity] = useState<Entity>('g_variants');
+  const [granularity, setGranularity] = useState<Granularity>('count');
   const [answer, setAnswer] = useState<GVariantsResponse>();
   const [busy, error, run] = useAction();
   if (current === undefined) return null;
@@ -104,26 +115,8 @@ export function Research() {
           </div>
         </div>
         <div className="row">
-          <div>
-            <SelectField
-              id="ask-entity"
-              label="Ask about"
-              value={entity}
-              set={setEntity}
-              options={ENTITIES}
-              words={(e) => ENTITY_WORDS[e]}
-            />
-          </div>
-          <div>
-            <SelectField
-              id="ask-granularity"
-              label="Answer"
-              value={granularity}
-              set={setGranularity}
-              options={GRANULARITIES}
-              words={(g) => GRANULARITY_WORDS[g]}
-            />
-          </div>
+          <div>{choice('ask-entity', 'Ask about', entity, setEntity, ENTITY_WORDS)}</div>
+          <div>{choice('ask-granularity', 'Answer', granularity, setGranularity, GRANULARITY_WORDS)}</div>
         </div>
         <SubmitButton disabled={busy !== undefined}>Ask</SubmitButton>
         <Busy label={busy} />
