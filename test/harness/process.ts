@@ -28,29 +28,6 @@ export interface SpawnOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** What a `carechain` command that runs to its end left: its exit code and its two streams. */
-export interface CarechainRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `bin/carechain.mjs args…` to its end (a CLI command against a test node), with extra env. */
-export function runCarechain(
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-): Promise<CarechainRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CARECHAIN_BIN, ...args],
-      { env: { ...process.env, ...env } },
-      (err, stdout, stderr) =>
-        resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? 1), stdout, stderr }),
-    );
-  });
-}
-
 /** Spawns `bin/carechain.mjs args…` and resolves once its output matches `ready`. */
 export function spawnCarechain(args: readonly string[], options: SpawnOptions): Promise<CarechainProcess> {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CARECHAIN_BIN, ...args], {
@@ -144,6 +121,7 @@ export async function startCli(args: readonly string[], timeoutMs = START_TIMEOU
   };
 }
 
+/** What a `carechain` command that runs to its end left: its exit code and its two streams. */
 export interface CarechainRun {
   readonly code: number;
   readonly stdout: string;
