@@ -4,9 +4,10 @@
 // message's records (a DiagnosticReport and its Observations, sealed in the vault) are committed.
 // Prints messages/s to AA with p50/p99 latency, then one JSON line. Issue 21's target: ≥ 500 ORU/s.
 import { cpus } from 'node:os';
-import { ackCodes, mllpExchange } from '../test/harness/mllp.ts';
+import { ackCodes } from '../test/harness/mllp.ts';
 import { startHl7Node } from '../test/harness/hl7-node.ts';
 import { closedLoop, loadOptions, numberOption } from './lib/load.ts';
+import { openMllpSession, type MllpSession } from './lib/mllp-session.ts';
 
 const { concurrency, durationMs, warmupMs } = loadOptions({ concurrency: 64, seconds: 15, warmup: 3 });
 const observations = numberOption('observations', 3);
@@ -34,14 +35,18 @@ console.log(
 const hospital = await startHl7Node('carechain-bench-hl7-', [FACILITY]);
 try {
   // Each client's patient is pre-registered by its first message, outside the measured window.
+  // Each client keeps one connection, as an interface engine does.
+  const sessions: MllpSession[] = await Promise.all(
+    Array.from({ length: concurrency }, () => openMllpSession(hospital.hl7Port)),
+  );
   await Promise.all(
-    Array.from({ length: concurrency }, async (_, c) => {
-      const ack = await mllpExchange(hospital.hl7Port, oru(c, -1));
+    sessions.map(async (session, c) => {
+      const ack = await session.exchange(oru(c, -1));
       if (ackCodes(ack).msa !== 'AA') throw new Error(`set-up message refused: ${ack}`);
     }),
   );
   const result = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
-    const ack = await mllpExchange(hospital.hl7Port, oru(c, i));
+    const ack = await sessions[c]!.exchange(oru(c, i));
     return ackCodes(ack).msa === 'AA';
   });
   console.log(
@@ -61,6 +66,7 @@ try {
       failed: result.failed,
     }),
   );
+  for (const session of sessions) session.close();
 } finally {
   await hospital.stop();
 }
