@@ -23,25 +23,15 @@ import {
   type RegisteredModelAnswer,
   type RegisterModelBody,
 } from '../contract/ai.ts';
-import { ApiRefusal, callApi, platformFetch, type FetchLike } from './api-call.ts';
+import { ApiRefusal, callApi, NodeApiClient } from './api-call.ts';
 
 /** A refusal by the node (api-call.ts's ApiRefusal, named for this client). */
 export class AiClientError extends ApiRefusal {}
 
 const segment = encodeURIComponent;
 
-export class AiClient {
-  private readonly apiUrl: string;
-  private readonly token: string | undefined;
-  private readonly fetch: FetchLike;
-
-  /** `apiUrl` is the node's origin; `token` a staff, analyst or patient bearer token where one is needed. */
-  constructor(apiUrl: string, token?: string, fetchLike: FetchLike = platformFetch) {
-    this.apiUrl = apiUrl.replace(/\/+$/, '');
-    this.token = token;
-    this.fetch = fetchLike;
-  }
-
+/** The AI routes of a node's API, called with a staff, analyst or patient bearer token where one is needed. */
+export class AiClient extends NodeApiClient {
   models(): Promise<ModelsAnswer> {
     return this.call('GET', `${AI_PATH}/models`) as Promise<ModelsAnswer>;
   }

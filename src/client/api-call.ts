@@ -54,3 +54,16 @@ export async function callApi(
   }
   return answer;
 }
+
+/** What a domain client of a node's API holds: the node's origin, the caller's bearer token, its fetch. */
+export abstract class NodeApiClient {
+  protected readonly apiUrl: string;
+  protected readonly token: string | undefined;
+  protected readonly fetch: FetchLike;
+
+  constructor(apiUrl: string, token?: string, fetchLike: FetchLike = platformFetch) {
+    this.apiUrl = apiUrl.replace(/\/+$/, '');
+    this.token = token;
+    this.fetch = fetchLike;
+  }
+}

@@ -18,25 +18,15 @@ import {
   type GenomeRegisteredBody,
   type GenomeUploadBody,
 } from '../contract/genomics.ts';
-import { ApiRefusal, callApi, platformFetch, type FetchLike } from './api-call.ts';
+import { ApiRefusal, callApi, NodeApiClient, type FetchLike } from './api-call.ts';
 
 /** A refusal by the node (api-call.ts's ApiRefusal, named for this client). */
 export class GenomicsClientError extends ApiRefusal {}
 
 export type BeaconEntity = 'g_variants' | 'individuals';
 
-export class GenomicsClient {
-  private readonly apiUrl: string;
-  private readonly token: string | undefined;
-  private readonly fetch: FetchLike;
-
-  /** `apiUrl` is the node's origin; `token` a bearer token (staff, researcher or patient). */
-  constructor(apiUrl: string, token?: string, fetchLike: FetchLike = platformFetch) {
-    this.apiUrl = apiUrl.replace(/\/+$/, '');
-    this.token = token;
-    this.fetch = fetchLike;
-  }
-
+/** The genomics and Beacon routes of a node's API, called with a staff, researcher or patient bearer token. */
+export class GenomicsClient extends NodeApiClient {
   /** Staff of the custodian: the VCF is validated, kept as Crypt4GH and committed as a salted root. */
   upload(body: GenomeUploadBody): Promise<GenomeRegisteredBody> {
     return this.call('POST', GENOMES_PATH, body) as Promise<GenomeRegisteredBody>;
