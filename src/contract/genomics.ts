@@ -110,6 +110,9 @@ export const genomeGrantedSchema = Type.Object({
 });
 export type GenomeGrantedBody = Static<typeof genomeGrantedSchema>;
 
+/** POST erasure's body: empty (the dataset is in the path, the patient in the token). */
+export const genomeEraseSchema = Type.Object({}, { additionalProperties: false });
+
 /** POST erasure: shredded here, and the custodian's committed genomics.eraseDataset as the receipt. */
 export const genomeErasedSchema = Type.Object({
   datasetId: hex32,

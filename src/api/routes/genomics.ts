@@ -17,6 +17,7 @@ import {
   GENOME_GRANTS_PATH,
   GENOMES_PATH,
   genomeErasedSchema,
+  genomeEraseSchema,
   genomeGrantedSchema,
   genomeGrantSchema,
   genomeParamsSchema,
@@ -119,7 +120,13 @@ export function registerGenomicsRoutes(
   );
   app.post<{ Params: GenomeParams }>(
     GENOME_ERASURE_PATH,
-    { schema: { params: genomeParamsSchema, response: { 200: genomeErasedSchema, ...refusals } } },
+    {
+      schema: {
+        params: genomeParamsSchema,
+        body: genomeEraseSchema,
+        response: { 200: genomeErasedSchema, ...refusals },
+      },
+    },
     async (request) => services.patients.erase(await request.caller(), request.params.datasetId),
   );
 }

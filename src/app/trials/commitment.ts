@@ -9,6 +9,16 @@ import { domainHash } from '../../core/hash.ts';
 /** 32 bytes: as much entropy as the hash itself, so the salt is never the weak part. */
 export const COMMITMENT_SALT_BYTES = 32;
 
+/**
+ * The file that opens a document's commitment, beside the document: what `carechain trials commit
+ * --salt-out` writes and the web sponsor console downloads, so either can carry on the other's work.
+ */
+export interface DocumentSaltFile {
+  readonly commitment: string;
+  /** Hex. */
+  readonly salt: string;
+}
+
 /** H("carechain/v1/trial-document\n" || salt || SHA-256(document)), in hex. */
 export function commitDocument(document: Uint8Array, salt: Uint8Array): string {
   if (salt.length !== COMMITMENT_SALT_BYTES) {

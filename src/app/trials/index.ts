@@ -7,7 +7,12 @@ import { participantHandlers } from './participants.ts';
 import { sponsorHandlers } from './sponsor.ts';
 
 export * from './types.ts';
-export { COMMITMENT_SALT_BYTES, commitDocument, opensCommitment } from './commitment.ts';
+export {
+  COMMITMENT_SALT_BYTES,
+  commitDocument,
+  opensCommitment,
+  type DocumentSaltFile,
+} from './commitment.ts';
 export { ARMS_MAX, OUTCOMES_MAX, registrationFromCtGov, type DocumentCommitments } from './ctgov.ts';
 export { outcomeLeaf, outcomeProof, outcomesRoot, verifyOutcomeProof } from './outcome-tree.ts';
 export {

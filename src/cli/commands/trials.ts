@@ -14,6 +14,7 @@ import {
   COMMITMENT_SALT_BYTES,
   seedCommitment,
   type RegisteredOutcome,
+  type DocumentSaltFile,
 } from '../../app/trials/index.ts';
 import { toHex } from '../../core/bytes.ts';
 import { txHash, type SignedTx } from '../../core/tx.ts';
@@ -203,7 +204,8 @@ function sponsorCommands(trials: Command): void {
     .action((file: string, opts: { saltOut: string }) => {
       const salt = new Uint8Array(randomBytes(COMMITMENT_SALT_BYTES));
       const commitment = commitDocument(new Uint8Array(readFileSync(file)), salt);
-      writeFileSync(opts.saltOut, JSON.stringify({ commitment, salt: toHex(salt) }) + '\n', {
+      const saltFile: DocumentSaltFile = { commitment, salt: toHex(salt) };
+      writeFileSync(opts.saltOut, JSON.stringify(saltFile) + '\n', {
         mode: 0o600,
         flag: 'wx',
       });

@@ -4,7 +4,12 @@
 // protocol and SAP commitments, and the randomisation seed (its hash goes to the chain, the seed itself
 // only at unblinding). The files have the shapes `carechain trials commit` and `trials seed` write, so
 // the console and the CLI can carry on each other's work.
-import { COMMITMENT_SALT_BYTES, commitDocument, seedCommitment } from '../../../src/app/trials/index.ts';
+import {
+  COMMITMENT_SALT_BYTES,
+  commitDocument,
+  seedCommitment,
+  type DocumentSaltFile,
+} from '../../../src/app/trials/index.ts';
 import { toHex } from '../../../src/core/bytes.ts';
 import { sha256 } from '../../../src/core/crypto/index.ts';
 import { TRIALS_PATH } from '../../../src/contract/trials.ts';
@@ -12,6 +17,7 @@ import type {
   AllocationsAnswer,
   AmendedTrialAnswer,
   RegisteredTrialAnswer,
+  RegisterTrialBody,
   RegistryAnswer,
   TrialCommitted,
 } from '../../../src/contract/trials.ts';
@@ -28,10 +34,7 @@ export interface StudyFile {
 }
 
 /** The commitment to one document and the salt that opens it (`carechain trials commit --salt-out`). */
-export interface SaltFile {
-  readonly commitment: string;
-  readonly salt: string;
-}
+export type SaltFile = DocumentSaltFile;
 
 /** A ClinicalTrials.gov v2 study file's JSON; anything else is refused here, in words. */
 export async function readStudyFile(file: File): Promise<StudyFile> {
@@ -89,7 +92,7 @@ export async function amendTrial(
   token: string,
   id: string,
   amendment: { studyFile: StudyFile; reason: string; protocol?: File; sap?: File },
-  kept: { protocolCommitment: string; sapCommitment: string },
+  kept: Required<Pick<RegisterTrialBody, 'protocolCommitment' | 'sapCommitment'>>,
 ): Promise<AmendedTrialAnswer> {
   const protocol = amendment.protocol && (await commitFile(amendment.protocol));
   const sap = amendment.sap && (await commitFile(amendment.sap));
