@@ -174,7 +174,8 @@ export class Intake<V extends ConsensusValue> {
     if (!isVoteShape(vote)) return;
     const e = this.engine;
     if (vote.height === e.height + 1) {
-      // The validator set is genesis's at every height, so the next height's voters are this one's.
+      // The next height's set may differ (governance), so this is only a cheap first filter against this
+      // height's set; a buffered vote is checked against its own height's set when it is replayed.
       if (e.powerOf(vote.validator) === 0) return;
       const check = () => this.verifier.vote(e.chainId, vote);
       this.buffer(vote.round, vote.validator, vote.type, { kind: 'vote', vote }, verified, check);
