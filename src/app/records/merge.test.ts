@@ -5,13 +5,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergedInto } from './merge.ts';
 import {
+  alice,
+  bob,
   bobPseudonym,
   clinicNode,
+  consentId,
+  grantPayload,
   doctor,
   hospitalNode,
   nurse,
   privacyOfficer,
+  pseudonym,
   recordId,
+  registerPayload,
   registerRecord,
   setup,
 } from './test-fixtures.ts';
@@ -65,4 +71,40 @@ test('refused: another custodian’s node, an unknown or non-Patient record, its
     assert.equal(chain.submit(signer, 'records.merge', payload), outcome, JSON.stringify(payload));
   }
   assert.equal(mergedInto(chain.state, recordId(1)), undefined);
+});
+
+test('the writer must be able to write both patients: a revoked write consent bars merging the prior one away', () => {
+  const chain = setup();
+  // Riverside holds a Patient record each for Alice (1) and Bob (2), under their write consents.
+  const writePatient = (n: number) =>
+    grantPayload(n, { resourceTypes: ['Patient'], actions: ['write'], purposes: ['TREAT'] });
+  assert.equal(chain.submit(alice, 'consent.grant', writePatient(1)), 'ok');
+  assert.equal(chain.submit(bob, 'consent.grant', writePatient(2)), 'ok');
+  const atRiverside = (n: number, patientPseudonym: string) =>
+    registerPayload(n, 1, {
+      resourceType: 'Patient',
+      patientPseudonym,
+      custodianOrgId: 'riverside',
+      practitioner: nurse.key,
+    });
+  assert.equal(chain.submit(clinicNode, 'records.register', atRiverside(1, pseudonym)), 'ok');
+  assert.equal(chain.submit(clinicNode, 'records.register', atRiverside(2, bobPseudonym)), 'ok');
+  // Alice withdraws Riverside's right to write about her: her record may not be folded into Bob's
+  // (the surviving patient's consent alone is not enough), nor Bob's into hers.
+  assert.equal(chain.submit(alice, 'consent.revoke', { consentId: consentId(1) }), 'ok');
+  const byNurse = (from: number, into: number) =>
+    merge(from, into, { custodianOrgId: 'riverside', practitioner: nurse.key });
+  assert.equal(
+    chain.submit(clinicNode, 'records.merge', byNurse(1, 2)),
+    'tx.rejected:records.no_write_consent',
+  );
+  assert.equal(
+    chain.submit(clinicNode, 'records.merge', byNurse(2, 1)),
+    'tx.rejected:records.no_write_consent',
+  );
+  assert.equal(mergedInto(chain.state, recordId(1)), undefined);
+  // With both consents in force the same merge goes through.
+  assert.equal(chain.submit(alice, 'consent.grant', writePatient(3)), 'ok');
+  assert.equal(chain.submit(clinicNode, 'records.merge', byNurse(1, 2)), 'ok');
+  assert.equal(mergedInto(chain.state, recordId(1))?.intoRecordId, recordId(2));
 });

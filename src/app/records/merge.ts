@@ -1,9 +1,9 @@
 // records.merge: a custodian merges two Patient records it holds into one (HL7 ADT^A40, "merge patient
 // identifier list"): the prior record is marked merged into the surviving one, and reads of the prior
 // id are redirected to it. The smallest honest step: the chain says which record replaced which, when,
-// and on whose word (one of the custodian's clinical staff, as for any write); it re-keys nothing. The
-// prior record keeps its versions, and the prior identity's other records stay under its pseudonym
-// (docs/ARCHITECTURE.md, HL7 departures).
+// and on whose word (one of the custodian's clinical staff who may write both patients' records, as for
+// any write); it re-keys nothing. The prior record keeps its versions, and the prior identity's other
+// records stay under its pseudonym (docs/ARCHITECTURE.md, HL7 departures).
 //
 //   records/merged/<fromRecordId> → MergeRecord
 import { actorOf } from '../membership/queries.ts';
@@ -84,18 +84,22 @@ function applyMerge(ctx: TxContext, payload: PayloadObject): void {
       orgId: p.custodianOrgId,
     });
   }
-  mergeable(ctx, p.fromRecordId, p.custodianOrgId);
+  const from = mergeable(ctx, p.fromRecordId, p.custodianOrgId);
   const into = mergeable(ctx, p.intoRecordId, p.custodianOrgId);
-  // The practitioner may write the surviving patient's records: clinical staff of the custodian.
-  const refusal = refuseWrite(ctx.state, {
-    practitioner: p.practitioner,
-    custodianOrgId: p.custodianOrgId,
-    patientPseudonym: into.patientPseudonym,
-    resourceType: 'Patient',
-    atHeight: ctx.height,
-    atMs: ctx.timeMs,
-  });
-  if (refusal !== undefined) throw rejected(refusal.reason, refusal.message, { orgId: p.custodianOrgId });
+  // The practitioner must be able to write both patients' records: a merge rewrites where the prior
+  // identity's reads go, so a writer barred from the prior patient (no write consent, or a denial)
+  // could otherwise fold that patient into one it may write.
+  for (const head of [from, into]) {
+    const refusal = refuseWrite(ctx.state, {
+      practitioner: p.practitioner,
+      custodianOrgId: p.custodianOrgId,
+      patientPseudonym: head.patientPseudonym,
+      resourceType: 'Patient',
+      atHeight: ctx.height,
+      atMs: ctx.timeMs,
+    });
+    if (refusal !== undefined) throw rejected(refusal.reason, refusal.message, { orgId: p.custodianOrgId });
+  }
   const merge: MergeRecord = {
     intoRecordId: p.intoRecordId,
     practitioner: p.practitioner,
