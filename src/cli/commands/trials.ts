@@ -101,6 +101,11 @@ const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 const committed = (what: string, c: TrialCommitted) =>
   console.log(`${what}: tx ${c.txHash} at block ${c.height}`);
 
+/** One sponsor tx on the trial (POST …/:trial/<step>), reported as `<what>: tx … at block …`. */
+async function sponsorCommit(opts: TrialOptions, step: string, body: unknown, what: string): Promise<void> {
+  committed(what, (await sponsorPost(opts, `/${opts.trial}/${step}`, body)) as TrialCommitted);
+}
+
 function report(checked: Checked): void {
   for (const line of checked.lines) console.log(line);
   if (!checked.ok) process.exitCode = 1;
@@ -261,25 +266,22 @@ function sponsorCommands(trials: Command): void {
         mode: 0o600,
         flag: 'wx',
       });
-      const body = { seedCommitment: seedCommitment(seed) };
-      committed('seed committed', (await sponsorPost(opts, `/${opts.trial}/seed`, body)) as TrialCommitted);
+      await sponsorCommit(opts, 'seed', { seedCommitment: seedCommitment(seed) }, 'seed committed');
     });
 
   withTrial(trials.command('allocate'))
     .description('record that an enrolled participant was allocated (the arm stays blind)')
     .requiredOption('--enrolment <txHash>', "the participant's enrolment tx hash", hex(32))
-    .action(async (opts: TrialOptions & { enrolment: string }) => {
-      const body = { enrolTxHash: opts.enrolment };
-      committed('allocated', (await sponsorPost(opts, `/${opts.trial}/allocations`, body)) as TrialCommitted);
-    });
+    .action((opts: TrialOptions & { enrolment: string }) =>
+      sponsorCommit(opts, 'allocations', { enrolTxHash: opts.enrolment }, 'allocated'),
+    );
 
   withTrial(trials.command('lock'))
     .description('lock the SAP and the database (required before unblinding)')
     .requiredOption('--database-digest <hex>', 'SHA-256 of the locked database export', hex(32))
-    .action(async (opts: TrialOptions & { databaseDigest: string }) => {
-      const body = { databaseDigest: opts.databaseDigest };
-      committed('locked', (await sponsorPost(opts, `/${opts.trial}/lock`, body)) as TrialCommitted);
-    });
+    .action((opts: TrialOptions & { databaseDigest: string }) =>
+      sponsorCommit(opts, 'lock', { databaseDigest: opts.databaseDigest }, 'locked'),
+    );
 
   withTrial(trials.command('unblind'))
     .description('reveal the seed from `seed`; anyone can then recompute every allocation')
@@ -287,19 +289,15 @@ function sponsorCommands(trials: Command): void {
     .action(async (opts: TrialOptions & { seedFile: string }) => {
       const { seed } = readJson(opts.seedFile);
       if (typeof seed !== 'string') throw new NodeError('config.invalid', `${opts.seedFile} holds no seed`);
-      committed('unblinded', (await sponsorPost(opts, `/${opts.trial}/unblind`, { seed })) as TrialCommitted);
+      await sponsorCommit(opts, 'unblind', { seed }, 'unblinded');
     });
 
   withTrial(trials.command('results'))
     .description('post results: a ClinicalTrials.gov v2 study with its resultsSection')
     .requiredOption('--study <file>', 'the study JSON with resultsSection')
-    .action(async (opts: TrialOptions & { study: string }) => {
-      const body = { study: readJson(opts.study) };
-      committed(
-        'results posted',
-        (await sponsorPost(opts, `/${opts.trial}/results`, body)) as TrialCommitted,
-      );
-    });
+    .action((opts: TrialOptions & { study: string }) =>
+      sponsorCommit(opts, 'results', { study: readJson(opts.study) }, 'results posted'),
+    );
 }
 
 function patientCommands(trials: Command): void {
