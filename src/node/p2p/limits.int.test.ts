@@ -15,7 +15,7 @@ test(
   TIMEOUT,
   async (t) => {
     const nodes = await mesh(['l1', 'l2', 'l3'], { messageBytesMax: LIMIT });
-    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const [a, b, c] = nodes;
     t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
     await Promise.all([a, b].map((n) => n.transport.start()));
     // c's key is allowed, so its hand-made requests pass the key check and reach the body checks.
@@ -114,7 +114,7 @@ test(
   'a sender whose limit is larger than the receiver’s loses only the refused batch and recovers',
   TIMEOUT,
   async (t) => {
-    const [a, b] = (await mesh(['v1', 'v2'], { messageBytesMax: LIMIT })) as [TestNode, TestNode];
+    const [a, b] = await mesh(['v1', 'v2'], { messageBytesMax: LIMIT });
     // Same keys and ports, but a configured with a 1 MiB limit: its batches can exceed b's 64 KiB.
     const big = new TestNode(a.key, a.port, {
       peers: [b.address()],

@@ -7,7 +7,17 @@ import pino from 'pino';
 import { NodeError } from '../errors.ts';
 import { certificatePublicKey, createTlsIdentity } from './identity.ts';
 import { P2PTransport } from './transport.ts';
-import { allConnected, HOST, mesh, rawPost, rawSession, TestNode, testKey, waitFor } from './testing.ts';
+import {
+  allConnected,
+  HOST,
+  mesh,
+  rawPost,
+  rawSession,
+  startLinked,
+  TestNode,
+  testKey,
+  waitFor,
+} from './testing.ts';
 
 /** A hung socket fails the test instead of the whole run. */
 const TIMEOUT = { timeout: 60_000 };
@@ -16,8 +26,7 @@ test(
   'a node key outside the allow-list is refused: its gossip never reaches a handler and its requests fail',
   TIMEOUT,
   async (t) => {
-    const nodes = await mesh(['s1', 's2']);
-    const [a, b] = nodes as [TestNode, TestNode];
+    const [a, b] = await mesh(['s1', 's2']);
     const intruderKey = testKey('intruder');
     // The intruder knows the real addresses and keys, and would itself accept a and b.
     const intruder = new TestNode(intruderKey, 0, {
@@ -25,9 +34,8 @@ test(
       allowedKeys: new Set([a.key.publicKey, b.key.publicKey, intruderKey.publicKey]),
     });
     t.after(() => Promise.all([a, b, intruder].map((n) => n.transport.stop())));
-    await Promise.all(nodes.map((n) => n.transport.start()));
+    await startLinked([a, b], 'a and b linked');
     await intruder.transport.start();
-    await waitFor(() => allConnected(nodes), 'a and b linked');
     await waitFor(
       () => a.transport.stats().connectionsRefused >= 2 && b.transport.stats().connectionsRefused >= 2,
       'repeated dials refused',
@@ -82,8 +90,7 @@ test(
 );
 
 test('a dial that reaches a node with a different key than expected is dropped', TIMEOUT, async (t) => {
-  const nodes = await mesh(['m1', 'm2']);
-  const [a, b] = nodes as [TestNode, TestNode];
+  const [a, b] = await mesh(['m1', 'm2']);
   await a.transport.start();
   // Whoever listens at a's address, the dialler expects key m3 there: a's certificate does not match.
   const expectedKey = testKey('m3');
@@ -104,8 +111,7 @@ test(
   'the wire is TLS 1.3 over ALPN h2, and the certificate carries exactly the node’s Ed25519 key',
   TIMEOUT,
   async (t) => {
-    const nodes = await mesh(['t1', 't2']);
-    const [a, b] = nodes as [TestNode, TestNode];
+    const [a, b] = await mesh(['t1', 't2']);
     t.after(() => a.transport.stop());
     await a.transport.start();
     const client = await createTlsIdentity(b.key, Date.now());
@@ -145,7 +151,7 @@ test(
   'the allow-list follows governance: a key admitted later connects both ways, and a key dropped is cut off at once',
   TIMEOUT,
   async (t) => {
-    const [a, b] = (await mesh(['g1', 'g2'])) as [TestNode, TestNode];
+    const [a, b] = await mesh(['g1', 'g2']);
     // a's chain does not know b yet; b (already told of its admission) dials a.
     const before = new Set([a.key.publicKey]);
     const newcomer = new TestNode(b.key, b.port, {

@@ -65,12 +65,17 @@ export class TestNode {
 }
 
 /** Nodes that all know and allow each other, not yet started. */
-export async function mesh(labels: string[], options: Partial<TransportOptions> = {}): Promise<TestNode[]> {
+/** One node per label, each allow-listing and dialling the others; typed as a tuple of the labels' length. */
+export async function mesh<const Labels extends readonly string[]>(
+  labels: Labels,
+  options: Partial<TransportOptions> = {},
+): Promise<{ -readonly [I in keyof Labels]: TestNode }> {
   const keys = labels.map(testKey);
   const ports = await Promise.all(labels.map(() => freePort()));
   const peers = keys.map((key, i) => ({ publicKey: key.publicKey, host: HOST, port: ports[i]! }));
   const allowedKeys = new Set(keys.map((k) => k.publicKey));
-  return keys.map((key, i) => new TestNode(key, ports[i]!, { peers, allowedKeys, ...options }));
+  const nodes = keys.map((key, i) => new TestNode(key, ports[i]!, { peers, allowedKeys, ...options }));
+  return nodes as { -readonly [I in keyof Labels]: TestNode };
 }
 
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -83,6 +88,12 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 
 export function allConnected(nodes: readonly TestNode[]): boolean {
   return nodes.every((n) => n.transport.peers().every((p) => p.connected));
+}
+
+/** Starts every node, then waits until each has all its links up. */
+export async function startLinked(nodes: readonly TestNode[], what = 'links up'): Promise<void> {
+  await Promise.all(nodes.map((n) => n.transport.start()));
+  await waitFor(() => allConnected(nodes), what);
 }
 
 /** An HTTP/2 client with the given node identity (or none), for hand-made requests. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NodeError } from '../errors.ts';
-import { allConnected, HOST, mesh, Relay, TestNode, testKey, waitFor } from './testing.ts';
+import { allConnected, HOST, mesh, Relay, startLinked, TestNode, testKey, waitFor } from './testing.ts';
 
 /** A hung socket fails the test instead of the whole run. */
 const TIMEOUT = { timeout: 60_000 };
@@ -14,7 +14,7 @@ test(
   TIMEOUT,
   async (t) => {
     const nodes = await mesh(['a', 'b', 'c']);
-    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    const [a, b, c] = nodes;
     t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
     // c dials a and b while neither is listening yet; they come up later, one at a time.
     for (const node of [c, a, b]) {
@@ -73,16 +73,14 @@ test(
   'a peer that stops and restarts on the same port is reconnected and gets later gossip',
   TIMEOUT,
   async (t) => {
-    const nodes = await mesh(['r1', 'r2']);
-    const [a, b] = nodes as [TestNode, TestNode];
+    const [a, b] = await mesh(['r1', 'r2']);
     // The same key and port, as a node restarted from its key file would have.
     const restarted = new TestNode(b.key, b.port, {
       peers: [a.address(), b.address()],
       allowedKeys: new Set([a.key.publicKey, b.key.publicKey]),
     });
     t.after(() => Promise.all([a, b, restarted].map((n) => n.transport.stop())));
-    await Promise.all(nodes.map((n) => n.transport.start()));
-    await waitFor(() => allConnected(nodes), 'links up');
+    await startLinked([a, b]);
 
     await b.transport.stop();
     await waitFor(() => !a.transport.peers()[0]!.connected, 'a notices b is gone');
@@ -111,8 +109,7 @@ test('idle links stay up across many PING intervals, on both ends', TIMEOUT, asy
   // (a session's timeout does not count PING frames as activity unless re-armed).
   const nodes = await mesh(['i1', 'i2'], { pingIntervalMs: 200 });
   t.after(() => Promise.all(nodes.map((n) => n.transport.stop())));
-  await Promise.all(nodes.map((n) => n.transport.start()));
-  await waitFor(() => allConnected(nodes), 'links up');
+  await startLinked(nodes);
   // Wait for the links' own evidence, not for time: each side has had its PINGs answered on the same
   // session for 15 intervals (2.5 idle timeouts) since it first saw the peer.
   const lastSeen = (node: TestNode) => node.transport.peers()[0]!.lastSeenMs ?? 0;
@@ -132,7 +129,7 @@ test(
   'a peer that goes silent without closing the connection is detected by PING and redialled',
   TIMEOUT,
   async (t) => {
-    const [, b] = (await mesh(['g1', 'g2'])) as [TestNode, TestNode];
+    const [, b] = await mesh(['g1', 'g2']);
     const relay = new Relay(b.port);
     await relay.start();
     // a reaches b only through the relay.
