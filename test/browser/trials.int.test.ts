@@ -21,8 +21,8 @@ import { fromHex, toHex } from '../../src/core/bytes.ts';
 import { sha256 } from '../../src/core/crypto/index.ts';
 import { newPage, noSeriousViolations, signInWithSeed, staffSeed } from '../harness/browser.ts';
 import { tempDir } from '../harness/chain.ts';
-import { sharedTestdata } from '../harness/files.ts';
 import { getJson, waitFor } from '../harness/http.ts';
+import { pallasStudy } from '../harness/trials.ts';
 import { webAppForTests } from '../harness/web-app.ts';
 
 const app = webAppForTests();
@@ -101,7 +101,7 @@ test('the patient re-consents to the amended protocol from My trials, and their 
 /** The files a sponsor's staff would choose: the PALLAS study under a registry number of its own (the demo
  * registered its real one), the same amended, and stand-ins for the protocol, the SAP and the database. */
 function sponsorFiles(dir: string) {
-  const study = JSON.parse(readFileSync(sharedTestdata('trials', 'NCT02513394.json'), 'utf8'));
+  const study = pallasStudy();
   study.protocolSection.identificationModule.nctId = 'NCT09990016';
   const files = {
     study: join(dir, 'study.json'),

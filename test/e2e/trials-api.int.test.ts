@@ -6,7 +6,6 @@
 // every registered outcome from the file's resultsSection, switching detected over HTTP, and the export
 // round trip: a registration exported as a FHIR ResearchStudy registers again with the same outcomes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import {
   allocatedArm,
@@ -23,21 +22,17 @@ import {
 } from '../../src/app/trials/test-fixtures.ts';
 import { PatientClient, PatientClientError } from '../../src/client/patient-client.ts';
 import { signTx, TxError } from '../../src/core/tx.ts';
-import { sharedTestdata } from '../harness/files.ts';
-import { fhirKeys, startFhirTestNode, testKey, type FhirTestNode } from '../harness/fhir-node.ts';
+import { fhirKeys, testKey, type FhirTestNode } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
+import { pallasStudy, startSponsorNode } from '../harness/trials.ts';
 
-const study = JSON.parse(readFileSync(sharedTestdata('trials', 'NCT02513394.json'), 'utf8'));
+const study = pallasStudy();
 const SEED = '7a'.repeat(32);
 
 let t: FhirTestNode;
 let patient: PatientClient;
 before(async () => {
-  t = await startFhirTestNode({
-    chainId: 'carechain-trials',
-    listen: true,
-    hospitalType: 'research-sponsor',
-  });
+  t = await startSponsorNode('carechain-trials');
   patient = new PatientClient(t.url, fhirKeys.patient.seed);
 });
 after(() => t?.close());

@@ -13,21 +13,16 @@ import { opensCommitment, seedCommitment } from '../../src/app/trials/index.ts';
 import { fromHex } from '../../src/core/bytes.ts';
 import { writeKeyFile } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
-import { sharedTestdata } from '../harness/files.ts';
-import { FHIR_BASE, fhirKeys, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { FHIR_BASE, fhirKeys, type FhirTestNode } from '../harness/fhir-node.ts';
 import { http } from '../harness/http.ts';
+import { PALLAS_STUDY_FILE, startSponsorNode } from '../harness/trials.ts';
 
 const dir = tempDir('carechain-trials-cli-');
 const file = (name: string) => join(dir.path, name);
-const STUDY = sharedTestdata('trials', 'NCT02513394.json');
 
 let t: FhirTestNode;
 before(async () => {
-  t = await startFhirTestNode({
-    chainId: 'carechain-trials-cli',
-    listen: true,
-    hospitalType: 'research-sponsor',
-  });
+  t = await startSponsorNode('carechain-trials-cli');
   writeKeyFile(file('alice.json'), fhirKeys.patient);
   writeFileSync(file('protocol.txt'), 'PALLAS protocol, version 1.0\n');
 });
@@ -94,7 +89,7 @@ test('the story from the CLI: commit, register, seed, enrol, lock, unblind, resu
   assert.ok(opensCommitment(commitment, readFileSync(file('protocol.txt')), fromHex(salt)));
   assert.equal(onlyMine(file('protocol.salt')), '600');
 
-  const register = ['register', ...api(), '--study', STUDY, '--protocol', commitment];
+  const register = ['register', ...api(), '--study', PALLAS_STUDY_FILE, '--protocol', commitment];
   const withSap = [...register, '--sap', 'b'.repeat(64)];
   const noToken = await trials(withSap);
   assert.equal(noToken.code, 1);
@@ -134,7 +129,7 @@ test('the story from the CLI: commit, register, seed, enrol, lock, unblind, resu
   assert.match(allocations[0]!, /^ok {3}the revealed seed opens the commitment/);
   assert.match(allocations[1]!, new RegExp(`^ok {3}${enrolTxHash} at clinic: Arm [AB]$`));
 
-  await ok(['results', ...trial, '--study', STUDY], asSponsor());
+  await ok(['results', ...trial, '--study', PALLAS_STUDY_FILE], asSponsor());
   const verdict = (await ok(['verdict', ...trial])).trim().split('\n');
   assert.match(
     verdict[0]!,

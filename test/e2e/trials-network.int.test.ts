@@ -8,7 +8,6 @@
 // An enrolment before the registration is final is refused (commits are held by pausing one of the
 // three validators, so no timing decides it), and a second trial shows switching caught with proofs.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import {
   allocatedArm,
@@ -30,7 +29,6 @@ import type { InclusionProofHex } from '../../src/core/merkle/index.ts';
 import { txHash, type SignedTx } from '../../src/core/tx.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { verifyTxProof } from '../../web/src/lib/verify-proof.ts';
-import { sharedTestdata } from '../harness/files.ts';
 import { http, waitFor, type HttpAnswer } from '../harness/http.ts';
 import {
   allAtHeight,
@@ -40,8 +38,9 @@ import {
   type RunningNetwork,
   type Staff,
 } from '../harness/network.ts';
+import { pallasStudy } from '../harness/trials.ts';
 
-const study = JSON.parse(readFileSync(sharedTestdata('trials', 'NCT02513394.json'), 'utf8'));
+const study = pallasStudy();
 const SEED = '3c'.repeat(32);
 const TRIALS = '/api/v1/trials';
 
