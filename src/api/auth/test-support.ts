@@ -16,8 +16,10 @@ import {
 import { keyRotationMessage, patientPseudonym } from '../../app/membership/pseudonym.ts';
 import type { ProxyRelationship } from '../../app/membership/types.ts';
 import type { Clock, RandomBytes } from '../../core/env.ts';
+import type { StateReader } from '../../app/state.ts';
 import { ChallengeStore, signChallenge } from './challenge.ts';
-import { TokenIssuer, TokenVerifier } from './tokens.ts';
+import { AuthError } from './errors.ts';
+import { TokenIssuer, TokenVerifier, type IssuedToken, type VerifiedToken } from './tokens.ts';
 
 export const AUDIENCE = 'https://st-mary.example/fhir/R4';
 export const ISSUER = 'https://st-mary.example';
@@ -82,6 +84,34 @@ export async function loginNode(randomLabel: string) {
   /** `who`'s signed answer to a fresh challenge of this node. */
   const answer = (who: Party) => signChallenge(who.seed, chainId, challenges.issue());
   return { clock, challenges, answer, issuer: await testIssuer(clock), verifier: await testVerifier(clock) };
+}
+
+/** A challenge login as patient-login.ts and staff-login.ts each offer one. */
+type ChallengeLogin = (
+  state: StateReader,
+  challenges: ChallengeStore,
+  issuer: TokenIssuer,
+  response: unknown,
+) => Promise<IssuedToken>;
+
+/**
+ * `who` logs in through `login` at a fresh node (randomLabel seeds its challenges); answers the verified
+ * token, once it is shown that the same signed answer cannot log in twice.
+ */
+export async function loginOnceOnly(
+  login: ChallengeLogin,
+  chain: TestChain,
+  who: Party,
+  randomLabel: string,
+): Promise<VerifiedToken> {
+  const { challenges, answer, issuer, verifier } = await loginNode(randomLabel);
+  const response = answer(who);
+  const issued = await login(chain.state, challenges, issuer, response);
+  await assert.rejects(
+    login(chain.state, challenges, issuer, response),
+    (err) => err instanceof AuthError && err.code === 'auth.challenge_replayed',
+  );
+  return verifier.verify(issued.accessToken);
 }
 
 export const alice = party('alice');
