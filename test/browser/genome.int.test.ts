@@ -4,41 +4,21 @@
 // the genome, which the tab then shows; the same researcher asks on the web app's research page and sees
 // the answer and the budget it spends; the patient withdraws and the next query no longer counts them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  DESKTOP,
-  ensureWebBuilt,
-  launchChromium,
-  newPage,
-  PHONE,
-  seriousViolations,
-  signInWithSeed,
-  staffSeed,
-  startUp,
-  type UpNetwork,
-} from '../harness/browser.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DESKTOP, newPage, PHONE, seriousViolations, signInWithSeed, staffSeed } from '../harness/browser.ts';
 import { http } from '../harness/http.ts';
 import { RS7412_QUERY, rs7412Vcf } from '../harness/vcf.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let page: Page;
-
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
-  browser = await launchChromium();
+const app = webAppForTests(async ({ browser }) => {
   page = await newPage(browser);
 });
-after(async () => {
-  await browser?.close();
-  await net?.stop();
-});
 
-const hospital = () => net.url('hospital');
-const staffToken = () => net.credentials.organisations.hospital!.practitioner.token;
-const patient = () => net.credentials.patients[0]!;
+const hospital = () => app.net.url('hospital');
+const staffToken = () => app.net.credentials.organisations.hospital!.practitioner.token;
+const patient = () => app.net.credentials.patients[0]!;
 const rs7412 = `${RS7412_QUERY}&requestedGranularity=count`;
 
 async function researcherCount(): Promise<number> {
@@ -51,9 +31,9 @@ async function researcherCount(): Promise<number> {
 
 /** The hospital's practitioner, as a researcher, asks about rs7412 on the research page (its own browser). */
 async function researcherAsksInTheWebApp(): Promise<void> {
-  const researcher = await newPage(browser);
+  const researcher = await newPage(app.browser);
   try {
-    await signInWithSeed(researcher, hospital(), 'research', await staffSeed(net, 'hospital'));
+    await signInWithSeed(researcher, hospital(), 'research', await staffSeed(app.net, 'hospital'));
     await researcher.getByRole('heading', { name: 'Genomic research' }).waitFor();
     await researcher.getByLabel('Chromosome').fill('19');
     await researcher.getByLabel('Position (0-based start)').fill('44908821');

@@ -6,12 +6,10 @@
 // sees every access (granted, refused, break-glass flagged) in "Who looked at my data".
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
-  ensureWebBuilt,
   findPatient,
-  launchChromium,
   newPage,
   DESKTOP,
   patientCode,
@@ -20,21 +18,15 @@ import {
   seriousViolations,
   signInWithSeed,
   staffSeed,
-  startUp,
-  type UpNetwork,
 } from '../harness/browser.ts';
+import { webAppForTests } from '../harness/web-app.ts';
 
-let net: UpNetwork;
-let browser: Browser;
 let patientId: string;
 let patientPage: Page;
 let clinicianPage: Page;
 const contexts: BrowserContext[] = [];
 
-before(async () => {
-  await ensureWebBuilt();
-  net = await startUp();
-  browser = await launchChromium();
+const app = webAppForTests(async ({ net, browser }) => {
   patientId = await seedPatientRecords(net);
   for (let i = 0; i < 2; i++)
     contexts.push(await browser.newContext({ viewport: { width: 1100, height: 900 } }));
@@ -42,14 +34,9 @@ before(async () => {
   clinicianPage = await contexts[1]!.newPage();
 });
 
-after(async () => {
-  await browser?.close();
-  await net?.stop();
-});
-
-const hospital = () => net.url('hospital');
-const clinic = () => net.url('clinic');
-const patient = () => net.credentials.patients[0]!;
+const hospital = () => app.net.url('hospital');
+const clinic = () => app.net.url('clinic');
+const patient = () => app.net.credentials.patients[0]!;
 
 /** The clinician reads Observations and returns what the page then says (granted or the refusal). */
 async function clinicianReads(page: Page): Promise<string> {
@@ -63,7 +50,7 @@ async function clinicianReads(page: Page): Promise<string> {
 
 test('a clinician’s read is refused without consent, and allowed once the patient grants it', async () => {
   // The clinician signs in with their own key and finds the patient by the code the patient shows.
-  await signInWithSeed(clinicianPage, clinic(), 'clinician', await staffSeed(net, 'clinic'));
+  await signInWithSeed(clinicianPage, clinic(), 'clinician', await staffSeed(app.net, 'clinic'));
   await findPatient(clinicianPage, patient().pseudonym, patientId);
   const allowed = clinicianPage.getByRole('list', { name: 'Consent per kind of record' });
   await allowed.waitFor();
@@ -211,8 +198,8 @@ test('a clinician’s consent request appears on the patient’s screen without 
 
 test('a hospital patient who signs in at the pharmacy’s node sees the hospital’s records and a correct code', async () => {
   // The pharmacy keeps nothing of this patient: records and code come from the ledger and $everything.
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await signInWithSeed(page, net.url('pharmacy'), 'patient', patient().seed);
+  const page = await app.browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await signInWithSeed(page, app.net.url('pharmacy'), 'patient', patient().seed);
   await page.getByRole('tab', { name: 'My records' }).click();
   const records = page.getByRole('list', { name: 'Your records, newest first' });
   await records
@@ -268,7 +255,7 @@ test('the patient downloads proofs of an access and a consent, and the verifier 
   );
 
   // The verifier page opens each file and checks it in the browser against the node's witness policy.
-  const verifier = await newPage(browser);
+  const verifier = await newPage(app.browser);
   await verifier.goto(`${clinic()}/explorer/verify`);
   await verifier.waitForFunction(
     "document.querySelector('#witness-policy')?.value.includes('log ')",
