@@ -6,6 +6,8 @@
 import { cpus } from 'node:os';
 import { ackCodes } from '../test/harness/mllp.ts';
 import { startHl7Node } from '../test/harness/hl7-node.ts';
+import { stopProcesses } from '../test/harness/process.ts';
+import { cpuMicrosOf } from './lib/cpu.ts';
 import { closedLoop, loadOptions, numberOption } from './lib/load.ts';
 import { openMllpSession, type MllpSession } from './lib/mllp-session.ts';
 
@@ -45,13 +47,20 @@ try {
       if (ackCodes(ack).msa !== 'AA') throw new Error(`set-up message refused: ${ack}`);
     }),
   );
+  // The node's CPU time per message (warm-up included) carries between runs on a shared machine, where
+  // messages/s moves with whatever else runs.
+  const cpuBeforeMicros = cpuMicrosOf(hospital.node.child.pid);
+  let answered = 0;
   const result = await closedLoop(concurrency, warmupMs, durationMs, async (c, i) => {
     const ack = await sessions[c]!.exchange(oru(c, i));
+    answered += 1;
     return ackCodes(ack).msa === 'AA';
   });
+  const cpuMsPerMessage = (cpuMicrosOf(hospital.node.child.pid) - cpuBeforeMicros) / 1000 / answered;
   console.log(
     `ORU^R01 to AA ${result.perSecond.toFixed(0).padStart(6)} /s   p50 ${result.p50Ms.toFixed(0)} ms   p99 ${result.p99Ms.toFixed(0)} ms   (${result.completed} ok, ${result.failed} failed)`,
   );
+  console.log(`node CPU per message ${cpuMsPerMessage.toFixed(2)} ms`);
   console.log(
     JSON.stringify({
       bench: 'hl7',
@@ -64,9 +73,12 @@ try {
       p50Ms: Math.round(result.p50Ms),
       p99Ms: Math.round(result.p99Ms),
       failed: result.failed,
+      nodeCpuMsPerMessage: Number(cpuMsPerMessage.toFixed(2)),
     }),
   );
   for (const session of sessions) session.close();
+  // A clean stop, so a node run with CARECHAIN_NODE_FLAGS="--cpu-prof …" writes its profile.
+  await stopProcesses([hospital.node], 'SIGTERM');
 } finally {
   await hospital.stop();
 }

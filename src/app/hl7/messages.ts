@@ -117,10 +117,11 @@ export function readHeader(message: Er7Message): MessageHeader {
 }
 
 /** Parses and maps one message; throws MappingError (never anything else) when it cannot. */
-export function mapHl7Message(text: string): MappedMessage {
+export function mapHl7Message(input: string | Er7Message): MappedMessage {
   let message: Er7Message;
   try {
-    message = parseEr7(text);
+    // A caller that parsed the message already (to read its header first) hands the parse over.
+    message = typeof input === 'string' ? parseEr7(input) : input;
   } catch (err) {
     if (err instanceof Er7Error) throw new MappingError('AR', '100', err.message);
     throw err;

@@ -110,9 +110,19 @@ export class Hl7MessageLog extends SchemaStore {
 
   /** Records an acknowledged message; a second record of the same message keeps the first. */
   put(key: MessageKey, ack: string, atMs: number): void {
-    this.port.run(
-      'INSERT INTO hl7_messages (sender, control_id, digest, ack, acknowledged_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sender, control_id, digest) DO NOTHING',
-      [...keyParams(key), ack, atMs],
+    this.putAll([{ key, ack, atMs }]);
+  }
+
+  /** Records several acknowledged messages in one database transaction (one commit for them all). */
+  putAll(rows: readonly { readonly key: MessageKey; readonly ack: string; readonly atMs: number }[]): void {
+    if (rows.length === 0) return;
+    this.port.transaction(() =>
+      this.port.batch(
+        rows.map(({ key, ack, atMs }) => ({
+          sql: 'INSERT INTO hl7_messages (sender, control_id, digest, ack, acknowledged_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sender, control_id, digest) DO NOTHING',
+          params: [...keyParams(key), ack, atMs],
+        })),
+      ),
     );
   }
 

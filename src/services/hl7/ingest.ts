@@ -31,7 +31,7 @@ import {
   type MappedMessage,
   type MessageHeader,
 } from '../../app/hl7/messages.ts';
-import { parseEr7, Er7Error } from '../../app/hl7/er7.ts';
+import { parseEr7, Er7Error, type Er7Message } from '../../app/hl7/er7.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
@@ -44,6 +44,7 @@ import { scopesOf } from '../auth/scopes.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { RecordsGateway } from '../records/gateway.ts';
 import { heldRecordOf } from '../records/resources.ts';
+import { BatchedAckLog } from './batched-ack-log.ts';
 import { EnhancedAcks, type AckChannel } from './enhanced.ts';
 import { GroupCommit } from './group-commit.ts';
 import { KeyedQueue } from './keyed-queue.ts';
@@ -83,6 +84,8 @@ export class Hl7Ingest {
   private readonly enhanced: EnhancedAcks;
   /** Concurrent messages of one writer share a transaction (group-commit.ts). */
   private readonly writes: GroupCommit<Caller>;
+  /** The AA log rows of messages answered together, in one database transaction. */
+  private readonly ackLog: BatchedAckLog;
   private ackSequence = 0;
 
   constructor(
@@ -90,6 +93,7 @@ export class Hl7Ingest {
     private readonly deps: Hl7IngestDependencies,
   ) {
     this.senders = new Map(options.senders.map((s) => [s.facility, s]));
+    this.ackLog = new BatchedAckLog(deps.log);
     this.writes = new GroupCommit<Caller>(
       (caller, entry) => deps.gateway.bundle(caller, { resourceType: 'Bundle', type: 'transaction', entry }),
       (err) => err instanceof FhirError && (err.statusCode === 503 || err.statusCode === 429),
@@ -125,8 +129,10 @@ export class Hl7Ingest {
    */
   async handle(text: string, channel?: AckChannel): Promise<Hl7Outcome> {
     let header: Partial<MessageHeader> = {};
+    let parsed: Er7Message;
     try {
-      header = readHeader(parseEr7(text));
+      parsed = parseEr7(text);
+      header = readHeader(parsed);
     } catch (err) {
       if (!(err instanceof Er7Error)) throw err;
       return this.answer(header, 'AR', { code: '100', text: err.message });
@@ -141,7 +147,7 @@ export class Hl7Ingest {
     }
     let mapped: MappedMessage;
     try {
-      mapped = mapHl7Message(text);
+      mapped = mapHl7Message(parsed);
     } catch (err) {
       if (!(err instanceof MappingError)) throw err;
       const location = err.location === undefined ? {} : { location: err.location };
@@ -220,7 +226,7 @@ export class Hl7Ingest {
       if (merge !== undefined)
         await this.deps.gateway.mergePatients(caller, merge.fromPatientId, mapped.patientId);
       const outcome = this.answer(header, 'AA');
-      this.deps.log.put(key, outcome.ack, this.deps.clock.nowMs());
+      await this.ackLog.put(key, outcome.ack, this.deps.clock.nowMs());
       return outcome;
     } catch (err) {
       if (!(err instanceof FhirError)) throw err;

@@ -83,6 +83,9 @@ export async function writeResources(
     if (!result.valid) throw FhirError.of(result.issues);
   }
   const state = port.node.ledger.state;
+  // Read once: the loop below is synchronous, so no block lands while it runs (a Bundle of many entries
+  // read the tip from storage once per entry).
+  const tip = port.node.ledger.tip();
   const lastUpdated = isoTime(port.clock.nowMs());
   // Patients and versions this request writes, so later operations can refer to and continue them.
   const pendingPatients = new Map<string, string>();
@@ -147,7 +150,6 @@ export async function writeResources(
       }
       // Decided here first with the chain's own rule (register.ts re-checks it at commit, when an
       // identity registered by this request is on chain, in this custodian's care).
-      const tip = port.node.ledger.tip();
       const refusal = registering
         ? undefined
         : refuseWrite(state, {
