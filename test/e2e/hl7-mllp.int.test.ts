@@ -16,6 +16,7 @@ import {
   SUPPORTED_TYPES,
   type MappedMessage,
 } from '../../src/app/hl7/messages.ts';
+import { messageRecords } from '../../src/app/hl7/msh.ts';
 import { sharedTestdata } from '../harness/files.ts';
 import { waitFor } from '../harness/http.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
@@ -99,10 +100,27 @@ test('a lab report written for this test: AA, then the DiagnosticReport and Obse
   assert.equal(observation.body.valueQuantity.value, 14.1);
   assert.equal(observation.body.meta.versionId, '1');
 
+  // MSH → MessageHeader and Provenance, written with the records (this patient is new: all of them).
+  const [header, provenance] = messageRecords({
+    msh: mapped.msh,
+    sender: mapped.header.sender,
+    patientId: mapped.patientId,
+    written: mapped.resources,
+    recordedAt: 'set by the node',
+  });
+  const storedHeader = (await read('MessageHeader', String(header.id))).body;
+  for (const field of ['eventCoding', 'sender', 'source', 'destination', 'focus'])
+    assert.deepEqual(storedHeader[field], header[field], `MessageHeader.${field}`);
+  const storedProvenance = (await read('Provenance', String(provenance.id))).body;
+  for (const field of ['target', 'occurredDateTime', 'activity', 'agent', 'entity'])
+    assert.deepEqual(storedProvenance[field], provenance[field], `Provenance.${field}`);
+  assert.ok(!Number.isNaN(Date.parse(String(storedProvenance.recorded))), 'Provenance.recorded is a time');
+
   // Delivery is at least once: the same message re-sent gets the same ACK and stores nothing new.
   assert.equal(await mllpExchange(hl7Port, text), ack);
   const again = await read('Observation', observationId);
   assert.equal(again.body.meta.versionId, '1');
+  assert.equal((await read('Provenance', String(provenance.id))).body.meta.versionId, '1');
   // A corrected result under a new control id is a new version of nothing: its own records.
   const corrected = text.replace('E2E-LAB-1', 'E2E-LAB-2').replace('|14.1|', '|14.3|');
   assert.equal(ackCodes(await mllpExchange(hl7Port, corrected)).msa, 'AA');

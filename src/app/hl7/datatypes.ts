@@ -83,7 +83,7 @@ export function entityIdentifier(r: Repetition): Json | undefined {
 }
 
 /** HD → a system URI: an ISO OID as urn:oid:, a UUID as urn:uuid:, a URI as itself; else none. */
-function authoritySystem(_namespace: string, universalId: string, type: string): string | undefined {
+export function authoritySystem(_namespace: string, universalId: string, type: string): string | undefined {
   if (/^ISO$/i.test(type) && /^[0-2](\.(0|[1-9][0-9]*))+$/.test(universalId)) return `urn:oid:${universalId}`;
   if (/^UUID$/i.test(type) && /^[0-9a-f-]{36}$/i.test(universalId))
     return `urn:uuid:${universalId.toLowerCase()}`;

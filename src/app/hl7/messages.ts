@@ -72,6 +72,8 @@ export interface MessageHeader {
 
 export interface MappedMessage {
   readonly header: MessageHeader;
+  /** The MSH segment itself, for the message's own records (msh.ts: MessageHeader and Provenance). */
+  readonly msh: Segment;
   /** The Patient's id; the Patient itself is resources[0]. */
   readonly patientId: string;
   /** FHIR R4 resources, the Patient first, each with its deterministic id. */
@@ -158,7 +160,8 @@ export function mapHl7Message(input: string | Er7Message): MappedMessage {
               : mapOrders(message, { header, patient: ref, ids, orders, patientKey }, writeOnce);
   const merge =
     header.type === 'ADT^A40' ? { merge: { fromPatientId: priorPatientId(message, header, patientId) } } : {};
-  return { header, patientId, resources: [patient, ...body], writeOnce, ...merge };
+  const msh = message.segments[0]!;
+  return { header, msh, patientId, resources: [patient, ...body], writeOnce, ...merge };
 }
 
 /** ADT^A40: the Patient MRG-1 names, by the same key as PID-3's (it must be another one). */

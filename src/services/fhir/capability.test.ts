@@ -55,8 +55,8 @@ test('security names the SMART-on-FHIR service and its token endpoint', () => {
   );
 });
 
-test('the 72 served types (Patient compartment and directory), each with its interactions and the search parameters search.ts accepts', () => {
-  assert.equal(SERVED_RESOURCE_TYPES.length, 72);
+test('the 73 served types (Patient compartment, HL7 v2 MessageHeader, directory), each with its interactions and the search parameters search.ts accepts', () => {
+  assert.equal(SERVED_RESOURCE_TYPES.length, 73);
   assert.deepEqual(
     rest?.resource?.map((r) => r.type),
     SERVED_RESOURCE_TYPES,

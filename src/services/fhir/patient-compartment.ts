@@ -27,6 +27,9 @@ const PATIENT_LINKS: Readonly<Record<string, readonly string[]>> = {
   ResearchSubject: ['individual'], RiskAssessment: ['subject'], Schedule: ['actor'],
   ServiceRequest: ['subject'], Specimen: ['subject'], SupplyDelivery: ['patient'], Task: ['for'],
   VisionPrescription: ['patient'],
+  // Not in R4's compartment: an HL7 v2 message's header (app/hl7/msh.ts) is about the one patient its
+  // PID names, the first of its `focus`, and is filed under that patient with the message's records.
+  MessageHeader: ['focus'],
 };
 
 /** The paths of a type's patient link; anything not listed links by `subject` or `patient`. */

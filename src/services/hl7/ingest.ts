@@ -32,6 +32,7 @@ import {
   type MessageHeader,
 } from '../../app/hl7/messages.ts';
 import { parseEr7, Er7Error, type Er7Message } from '../../app/hl7/er7.ts';
+import { messageRecords } from '../../app/hl7/msh.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
@@ -43,7 +44,7 @@ import { AuthError } from '../auth/errors.ts';
 import { scopesOf } from '../auth/scopes.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { RecordsGateway } from '../records/gateway.ts';
-import { heldRecordOf } from '../records/resources.ts';
+import { heldRecordOf, isoTime } from '../records/resources.ts';
 import { BatchedAckLog } from './batched-ack-log.ts';
 import { EnhancedAcks, type AckChannel } from './enhanced.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -252,11 +253,22 @@ export class Hl7Ingest {
   private entries(mapped: MappedMessage): unknown[] {
     const state = this.deps.node.ledger.state;
     const custodian = this.deps.gateway.custodianOrgId;
-    const resources = mapped.resources.filter((r) => {
+    const written = mapped.resources.filter((r) => {
       const type = String(r.resourceType);
       const id = String(r.id);
       return !mapped.writeOnce.has(`${type}/${id}`) || heldRecordOf(state, custodian, type, id) === undefined;
     });
+    // The message's own records, MSH → MessageHeader and Provenance, naming what it wrote (app/hl7/msh.ts).
+    const resources = [
+      ...written,
+      ...messageRecords({
+        msh: mapped.msh,
+        sender: mapped.header.sender,
+        patientId: mapped.patientId,
+        written,
+        recordedAt: isoTime(this.deps.clock.nowMs()),
+      }),
+    ];
     return resources.map((resource) => ({
       resource,
       request: { method: 'PUT', url: `${String(resource.resourceType)}/${String(resource.id)}` },

@@ -1,11 +1,13 @@
 // What the HL7 maps produce must be R4 the records gateway accepts: every resource mapped from every
-// supported sample in ../shared/testdata/hl7v2 (and a lab report with every value type) validates against
-// the official R4 JSON schema the gateway validates writes with (fhir/validate.ts).
+// supported sample in ../shared/testdata/hl7v2 (and a lab report with every value type), with its
+// MessageHeader and Provenance, validates against the official R4 JSON schema the gateway validates
+// writes with (fhir/validate.ts).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { sharedTestdata } from '../../../test/harness/files.ts';
 import { mapHl7Message, MappingError } from '../../app/hl7/messages.ts';
+import { messageRecords } from '../../app/hl7/msh.ts';
 import { createFhirValidator } from '../fhir/validate.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { hl7Timestamp } from './ingest.ts';
@@ -17,7 +19,16 @@ test('every resource mapped from the supported samples is valid R4', () => {
   for (const name of readdirSync(sharedTestdata('hl7v2')).filter((n) => n.endsWith('.hl7'))) {
     let resources;
     try {
-      resources = mapHl7Message(readFileSync(sharedTestdata('hl7v2', name), 'utf8')).resources;
+      const mapped = mapHl7Message(readFileSync(sharedTestdata('hl7v2', name), 'utf8'));
+      // With the message's own MessageHeader and Provenance (app/hl7/msh.ts), as the ingest writes them.
+      const own = messageRecords({
+        msh: mapped.msh,
+        sender: mapped.header.sender,
+        patientId: mapped.patientId,
+        written: mapped.resources,
+        recordedAt: '2026-12-07T09:00:00.000Z',
+      });
+      resources = [...mapped.resources, ...own];
     } catch (err) {
       if (err instanceof MappingError) continue;
       throw err;
