@@ -12,10 +12,13 @@ import { authoritySystem, compact, dateTime, type Json } from './datatypes.ts';
 import type { Repetition, Segment } from './er7.ts';
 import { resourceId } from './messages.ts';
 
-const EVENT_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0003';
-const DATA_ABSENT = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
-const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type';
-const DATA_OPERATION = 'http://terminology.hl7.org/CodeSystem/v3-DataOperation';
+/** The code systems and the extension these records use. */
+const SYSTEMS = {
+  event: 'http://terminology.hl7.org/CodeSystem/v2-0003',
+  dataAbsent: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
+  participantType: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type',
+  dataOperation: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
+} as const;
 
 export interface MessageRecordsInput {
   /** The message's MSH segment. */
@@ -45,7 +48,7 @@ export function messageRecords(input: MessageRecordsInput): [Json, Json] {
     resourceType: 'MessageHeader',
     id: headerId,
     // MSH-9.2 (trigger event) in table 0003; the whole of MSH-9 names the message in the Provenance.
-    eventCoding: { system: EVENT_SYSTEM, code: msh.get(9, 2).toUpperCase() },
+    eventCoding: { system: SYSTEMS.event, code: msh.get(9, 2).toUpperCase() },
     ...optional('destination', destinationOf(msh.field(5), msh.field(6))),
     ...optional('sender', organization(msh.field(4))),
     source: { ...compact({ name: msh.get(3) }), ...endpointOf(msh.field(3)) },
@@ -57,10 +60,10 @@ export function messageRecords(input: MessageRecordsInput): [Json, Json] {
     target: [...focus, { reference: `MessageHeader/${headerId}` }],
     ...optional('occurredDateTime', dateTime(msh.get(7))),
     recorded: input.recordedAt,
-    activity: { coding: [{ system: DATA_OPERATION, code: 'CREATE' }] },
+    activity: { coding: [{ system: SYSTEMS.dataOperation, code: 'CREATE' }] },
     agent: [
       {
-        type: { coding: [{ system: PARTICIPANT_TYPE, code: 'author' }] },
+        type: { coding: [{ system: SYSTEMS.participantType, code: 'author' }] },
         who: organization(msh.field(4)) ?? { display: sender },
       },
     ],
@@ -90,7 +93,7 @@ function destinationOf(application: Repetition, facility: Repetition): Json[] | 
 function endpointOf(hd: Repetition): Json {
   const universal = authoritySystem(hd.get(1), hd.get(2), hd.get(3));
   if (universal !== undefined) return { endpoint: universal };
-  return { _endpoint: { extension: [{ url: DATA_ABSENT, valueCode: 'unknown' }] } };
+  return { _endpoint: { extension: [{ url: SYSTEMS.dataAbsent, valueCode: 'unknown' }] } };
 }
 
 /** HD → a Reference(Organization) by display (HD.1) and identifier (HD.2 as a URI, when it is one). */
