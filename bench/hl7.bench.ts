@@ -1,7 +1,8 @@
 // `npm run bench:hl7` (node --import tsx bench/hl7.bench.ts): ORU^R01 lab results
 // over MLLP into one custodian (a real `carechain node` process, SQLite, one validator). Closed loop:
 // each client sends its next message when the last one's ACK arrives, and AA is sent only once the
-// message's records (a DiagnosticReport and its Observations, sealed in the vault) are committed.
+// message's records (a DiagnosticReport, its Observations, its order's ServiceRequest and the message's
+// MessageHeader and Provenance, each sealed in the vault) are committed.
 // Prints messages/s to AA with p50/p99 latency, then one JSON line. Issue 21's target: ≥ 500 ORU/s.
 import { cpus } from 'node:os';
 import { ackCodes } from '../test/harness/mllp.ts';
