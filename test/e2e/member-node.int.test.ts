@@ -6,26 +6,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tempDir } from '../harness/chain.ts';
 import { getJson, heightOf, waitFor } from '../harness/http.ts';
-import { enrolNewPatient, makeNetwork } from '../harness/network.ts';
-import { startNodeProcesses, stopProcesses, type NodeProcess } from '../harness/process.ts';
+import { enrolNewPatient, startNetwork, type RunningNetwork } from '../harness/network.ts';
 
-const root = tempDir('carechain-member-');
-const procs: NodeProcess[] = [];
-after(async () => {
-  await stopProcesses(procs);
-  root.remove();
-});
+let running: RunningNetwork | undefined;
+after(() => running?.stop('SIGKILL'));
 
 test('a non-voting member follows the chain, and a tx submitted at it commits', async () => {
-  const net = await makeNetwork(root.path, [
+  const net = await startNetwork('carechain-member-', [
     'hospital',
     'clinic',
     'pharmacy',
     { name: 'distributor', power: 0 },
   ]);
-  await startNodeProcesses(net.dirs, procs);
+  running = net;
   const memberUrl = net.apiUrls[3]!;
   const memberStatus = await getJson(`${memberUrl}/api/v1/status`);
   assert.equal(memberStatus.role, 'non-validator');
@@ -66,10 +60,7 @@ test('a non-voting member follows the chain, and a tx submitted at it commits', 
   );
 
   // What the member stored passes the same checks as a validator's chain.
-  for (const p of procs) {
-    p.child.kill('SIGTERM');
-    await p.exited;
-  }
+  await net.halt();
   const verified = spawnSync(
     process.execPath,
     ['bin/carechain.mjs', 'verify', '--data', join(net.dirs[3]!, 'data'), '--quiet'],
