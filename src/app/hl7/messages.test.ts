@@ -342,6 +342,20 @@ test('ids are deterministic, FHIR ids, and differ by facility, message and posit
   assert.notEqual(resourceId('A', 'Patient', 'x'), resourceId('B', 'Patient', 'x'));
 });
 
+test('Encounter ids: one visit number for two patients is two Encounters; a re-send is the same one', () => {
+  const encounterIdOf = (message: string) =>
+    String(byType(mapHl7Message(message).resources, 'Encounter')[0]!.id);
+  // The same sender, control id and PV1-19, another patient: the visit must not overwrite the first's.
+  const otherPatient = ADMISSION.replace('PID|1||MRN-77^', 'PID|1||MRN-78^');
+  assert.notEqual(otherPatient, ADMISSION);
+  assert.notEqual(encounterIdOf(otherPatient), encounterIdOf(ADMISSION));
+  // The same patient and visit: a re-send, and a later message (another control id), keep the id.
+  assert.equal(encounterIdOf(ADMISSION), encounterIdOf(ADMISSION));
+  const update = ADMISSION.replace('|ADT^A01^ADT_A01|ADM-0001|', '|ADT^A08^ADT_A01|ADM-0002|');
+  assert.notEqual(update, ADMISSION);
+  assert.equal(encounterIdOf(update), encounterIdOf(ADMISSION));
+});
+
 test('refusals: unsupported types AR 200/201, broken headers AR, missing data AE, nothing mapped', () => {
   const cases: [string, 'AE' | 'AR', string][] = [
     [ADMISSION.replace('ADT^A01^ADT_A01', 'SIU^S12^SIU_S12'), 'AR', '200'],

@@ -4,7 +4,7 @@
 // deterministic, so a re-sent message maps to the same ids and a later message about the same patient
 // (A08 after A01, an ORU after an admission) updates the same Patient and Encounter:
 //   Patient   ← sender (MSH-4.1, else MSH-3.1) + PID-3's first identifier (value and assigning authority)
-//   Encounter ← sender + PV1-19 (visit number), else the message control id
+//   Encounter ← sender + the patient's PID-3 + PV1-19 (visit number), else + the message control id
 //   ServiceRequest ← sender + the patient's PID-3 + the placer order number (ORC-2, else OBR-2) and
 //               OBR-4, so the ORU reporting on an order refers to the ServiceRequest its ORM wrote
 //   the rest  ← sender + the patient's PID-3 + MSH-10 + the segment's position
@@ -256,11 +256,13 @@ function orderIdMaker(header: MessageHeader, patientKey: string, ids: IdMaker): 
   };
 }
 
+/** The visit's id. The patient is in the key as it is in every other record's: senders reuse visit
+ *  numbers across patients, and one patient's Encounter must never be overwritten as another's. */
 function encounterId(header: MessageHeader, pv1: Segment, patientKey: string): string {
   const visit = pv1.get(19);
   return visit === ''
     ? resourceId(header.sender, 'Encounter', `message\n${patientKey}\n${header.controlId}`)
-    : resourceId(header.sender, 'Encounter', `visit\n${visit}\n${pv1.get(19, 4)}`);
+    : resourceId(header.sender, 'Encounter', `visit\n${patientKey}\n${visit}\n${pv1.get(19, 4)}`);
 }
 
 /** The message's (first) PV1 as an Encounter, and a reference to it. */
