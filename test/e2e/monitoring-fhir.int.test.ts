@@ -6,27 +6,20 @@
 // at POST /fhir/R4/$phd-upload, and its readings are found; a re-sent, unsigned or two-device upload is
 // refused with an OperationOutcome and stores nothing. (The second test uses the first one's device.)
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { periodStart } from '../../src/app/monitoring/batch.ts';
 import { readDevice } from '../../src/app/monitoring/keys.ts';
-import { parsePhdUpload } from '../../src/app/monitoring/phd.ts';
-import {
-  BATCH_PERIOD_HEADER,
-  BATCH_SIGNATURE_HEADER,
-  BATCH_TX_HEADER,
-  BATCHES_PATH,
-  PHD_UPLOAD_PATH,
-} from '../../src/contract/monitoring.ts';
+import { BATCH_TX_HEADER, BATCHES_PATH, PHD_UPLOAD_PATH } from '../../src/contract/monitoring.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
 import { EUI64_SYSTEM } from '../../src/services/monitoring/fhir.ts';
-import { sharedTestdata } from '../harness/files.ts';
 import { fhirKeys, fhirTestNodeForTests, patientPseudonymOfTest, testKey } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
 import {
   closedPeriod,
+  igBundleAt,
   igReadings,
   oximeter,
+  phdUpload,
   registerDevice,
   signedBatch,
   spareOximeter,
@@ -142,34 +135,12 @@ test('Device and Observation search by device and period, for the device’s sta
   }
 });
 
-/** The IG's example Bundle with its Observations moved to `atMs` (the coincident time stamp too). */
-function igBundleAt(atMs: number): any {
-  const bundle = JSON.parse(readFileSync(sharedTestdata('fhir', 'phd', 'bundle-example-1.json'), 'utf8'));
-  for (const { resource } of bundle.entry) {
-    if (resource.resourceType !== 'Observation') continue;
-    resource.effectiveDateTime = iso(atMs);
-    if (resource.valueDateTime !== undefined) resource.valueDateTime = iso(atMs);
-  }
-  return bundle;
-}
-
 /**
  * Uploads `bundle` for the period, signed over the readings the PHD parser derives from `signedOver` (the
  * bundle itself unless a test sends something other than what was signed).
  */
-function upload(bundle: unknown, startMs: number, signer: KeyPair = oximeter.device, signedOver = bundle) {
-  const { readings } = parsePhdUpload(signedOver);
-  const { signature } = signedBatch(t, oximeter, { startMs, ms: PERIOD_MS }, readings, signer);
-  return http(`${t.url}${PHD_UPLOAD_PATH}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/fhir+json',
-      [BATCH_PERIOD_HEADER]: `${startMs}/${PERIOD_MS}`,
-      [BATCH_SIGNATURE_HEADER]: `device ${signature}`,
-    },
-    body: JSON.stringify(bundle),
-  });
-}
+const upload = (bundle: unknown, startMs: number, signer: KeyPair = oximeter.device, signedOver = bundle) =>
+  phdUpload(t.url, t, oximeter, { startMs, ms: PERIOD_MS }, bundle, signer, signedOver);
 
 test('the PHD IG example Bundle is accepted at $phd-upload and found; re-sent, forged or mixed uploads store nothing', async () => {
   assert.ok(lastPeriodMs > 0, 'the first test bound the oximeter and committed a period');

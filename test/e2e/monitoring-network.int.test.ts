@@ -6,12 +6,17 @@
 // A replayed, forged or unbound-device batch is refused with nothing stored. A deteriorating vital-signs
 // set opens an escalation that reaches the doctor's alert stream; the doctor's acknowledgement is final
 // on every node, its response time on chain.
+// Then the PHD IG's examples, as a gateway uploads them: the IG's transaction Bundle for alice's oximeter
+// and, for the IG's pulse oximeter and blood-pressure monitor (registered, bound to alice), their
+// stand-alone example Observations in one transaction Bundle each, are accepted at POST
+// /fhir/R4/$phd-upload, committed on every node and found by alice; each Bundle re-sent stores nothing.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { batchSummary, verifyReadingProof } from '../../src/app/monitoring/batch.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
-import { ACCESS_LOG_PATH, BATCHES_PATH } from '../../src/contract/monitoring.ts';
+import { parsePhdUpload } from '../../src/app/monitoring/phd.ts';
+import { ACCESS_LOG_PATH, BATCH_TX_HEADER, BATCHES_PATH } from '../../src/contract/monitoring.ts';
 import { ADMIN_KEY_FILE } from '../../src/node/config.ts';
 import { readKeyFile } from '../../src/node/keys.ts';
 import { testKey } from '../harness/fhir-node.ts';
@@ -19,17 +24,24 @@ import { http, openEventStream, postJson, waitFor } from '../harness/http.ts';
 import {
   closedPeriod,
   DETERIORATING_VITALS,
+  igBundleAt,
+  igExamplesBundleAt,
   igReadings,
   oximeter,
+  phdUpload,
   registrationOf,
   signedBatch,
   spareOximeter,
+  type TestDevice,
 } from '../harness/monitoring.ts';
 import { startNetwork, type RunningNetwork, type Staff } from '../harness/network.ts';
 
 const PERIOD_MS = 1000;
 const alice = testKey('monitored patient alice');
 let net: RunningNetwork;
+/** Alice's token and her oximeter's last committed period, from the first test for the second. */
+let aliceToken = '';
+let oximeterLastPeriodMs = 0;
 
 before(async () => {
   net = await startNetwork('carechain-monitoring-net-');
@@ -37,13 +49,14 @@ before(async () => {
 after(() => net?.stop('SIGKILL'));
 
 const asStaff = (staff: Staff) => ({ authorization: `Bearer ${staff.token}` });
+const iso = (ms: number) => new Date(ms).toISOString();
 
 test('a bound device streams signed readings through its gateway; proofs, refusals and an escalation with its clock', async () => {
   const hospital = net.url('hospital');
   const admin = readKeyFile(join(net.dir('hospital'), ADMIN_KEY_FILE));
   await net.commit(hospital, admin, 'monitoring.registerDevice', registrationOf(oximeter));
   await net.commit(hospital, admin, 'monitoring.registerDevice', registrationOf(spareOximeter));
-  const aliceToken = await net.registerPatient('hospital', alice);
+  aliceToken = await net.registerPatient('hospital', alice);
   const bound = await net.commit(hospital, alice, 'monitoring.bindDevice', { systemId: oximeter.systemId });
   const [doctor, nurse] = await Promise.all([
     net.registerStaff('hospital', 'physician'),
@@ -59,6 +72,7 @@ test('a bound device streams signed readings through its gateway; proofs, refusa
   const sent = await postJson(`${hospital}${BATCHES_PATH}`, batch);
   assert.equal(sent.status, 200, JSON.stringify(sent.body));
   assert.equal(sent.body.root, batchSummary(readings, first, PERIOD_MS).root);
+  oximeterLastPeriodMs = first;
   // The commitment is final on every node, not only the custodian's.
   for (const url of net.apiUrls) {
     assert.ok(
@@ -96,6 +110,7 @@ test('a bound device streams signed readings through its gateway; proofs, refusa
 
   // Refused with nothing stored: replayed, forged (not the device's key), from a device nobody bound.
   const later = await closedPeriod({ apiUrl: hospital }, first, PERIOD_MS);
+  oximeterLastPeriodMs = later;
   const refusals: [string, unknown, string][] = [
     ['replayed', batch, 'monitoring.duplicate_reading'],
     [
@@ -161,5 +176,98 @@ test('a bound device streams signed readings through its gateway; proofs, refusa
     assert.ok(await waitFor(() => alerts.events.some((e) => e.kind === 'escalation.acknowledged'), 60_000));
   } finally {
     alerts.close();
+  }
+});
+
+/** The IG's stand-alone examples of its pulse oximeter and its blood-pressure monitor, each device's own. */
+const IG_UPLOADS: { device: TestDevice; examples: string[] }[] = [
+  {
+    device: { systemId: '74e8fffeff051c00', device: testKey('IG pulse oximeter'), gateway: testKey('phg') },
+    examples: [
+      'phd-74E8FFFEFF051C00.001C05FFE874.json',
+      'phg-ecde3d4e58532d31.000000000000.json',
+      'coin-example-1.json',
+      'coin-20181119174911.json',
+      'coin-20181119202022.json',
+      'numeric-spotnumeric.json',
+      'numeric-observation-not-a-number.json',
+      'bits-observation.json',
+      'bpm-status.json',
+      'glucose-observation.json',
+      'temperature-observation.json',
+    ],
+  },
+  {
+    device: { systemId: '711000feff5f49b0', device: testKey('IG BP monitor'), gateway: testKey('phg') },
+    examples: [
+      'phd-711000FEFF5F49B0.B0495F001071.json',
+      'phg-ecde3d4e58532d31.000000000000.json',
+      'coin-20181119174911.json',
+      'compound-numeric-blood-pressure.json',
+      'compound-observation-glucose.json',
+    ],
+  },
+];
+
+test('the PHD IG examples are accepted at $phd-upload from a bound device’s gateway; a re-sent Bundle stores nothing new', async () => {
+  assert.ok(oximeterLastPeriodMs > 0, 'the first test bound alice’s oximeter and committed a period');
+  const hospital = net.url('hospital');
+  const admin = readKeyFile(join(net.dir('hospital'), ADMIN_KEY_FILE));
+  for (const { device } of IG_UPLOADS) {
+    await net.commit(hospital, admin, 'monitoring.registerDevice', registrationOf(device));
+  }
+  let boundAtMs = 0;
+  for (const { device } of IG_UPLOADS) {
+    const bound = await net.commit(hospital, alice, 'monitoring.bindDevice', { systemId: device.systemId });
+    boundAtMs = (await http(`${hospital}/api/v1/blocks/${bound.height}`)).body.header.timeMs as number;
+  }
+  // One period for every device, after the last binding and after the oximeter's last period.
+  const after = Math.max(boundAtMs - (boundAtMs % PERIOD_MS), oximeterLastPeriodMs);
+  const startMs = await closedPeriod({ apiUrl: hospital }, after, PERIOD_MS);
+  const period = { startMs, ms: PERIOD_MS };
+  const context = { chainId: net.chainId, patient: patientPseudonym(alice.publicKey) };
+  // The IG's transaction Bundle (alice's oximeter), and each IG device's examples in one Bundle.
+  const uploads = [
+    { device: oximeter, bundle: igBundleAt(startMs + 100) },
+    ...IG_UPLOADS.map(({ device, examples }) => ({
+      device,
+      bundle: igExamplesBundleAt(examples, startMs + 200),
+    })),
+  ];
+  // SpO2 and pulse; a spot pulse, five alert bits, two status bits, glucose and temperature; BP's three.
+  assert.deepEqual(
+    uploads.map(({ bundle }) => parsePhdUpload(bundle).readings.length),
+    [2, 10, 3],
+  );
+  const readingsOf = async (device: TestDevice) => {
+    const found = await http(
+      `${hospital}/fhir/R4/Observation?device=Device/${device.systemId}` +
+        `&date=ge${iso(startMs)}&date=lt${iso(startMs + PERIOD_MS)}`,
+      { headers: { authorization: `Bearer ${aliceToken}` } },
+    );
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    return (found.body.entry ?? []).map((e: any) => e.resource.identifier[0].value).sort();
+  };
+
+  for (const { device, bundle } of uploads) {
+    const expected = parsePhdUpload(bundle).readings.map((r) => r.id);
+    assert.ok(expected.length > 0, `the ${device.systemId} examples carry readings`);
+    const accepted = await phdUpload(hospital, context, device, period, bundle);
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.type, 'transaction-response');
+    assert.equal(accepted.body.entry.length, bundle.entry.length);
+    // The commitment is final on every node; the readings appear in the patient's own search.
+    const txHash = accepted.headers.get(BATCH_TX_HEADER) ?? '';
+    for (const url of net.apiUrls) {
+      assert.ok(
+        await waitFor(async () => (await http(`${url}/api/v1/txs/${txHash}`)).status === 200, 60_000),
+      );
+    }
+    assert.deepEqual(await readingsOf(device), [...expected].sort());
+
+    // Conditional create on the PHD identifier: the same Bundle again is refused and stores nothing new.
+    const again = await phdUpload(hospital, context, device, period, bundle);
+    assert.deepEqual([again.status, again.body.resourceType], [422, 'OperationOutcome']);
+    assert.deepEqual(await readingsOf(device), [...expected].sort());
   }
 });

@@ -6,6 +6,11 @@ import { readFileSync } from 'node:fs';
 import type { Reading } from '../../src/app/monitoring/batch.ts';
 import type { News2Vitals } from '../../src/app/monitoring/news2.ts';
 import { parsePhdUpload } from '../../src/app/monitoring/phd.ts';
+import {
+  BATCH_PERIOD_HEADER,
+  BATCH_SIGNATURE_HEADER,
+  PHD_UPLOAD_PATH,
+} from '../../src/contract/monitoring.ts';
 import { NORMAL_VITALS } from '../../src/app/monitoring/test-fixtures.ts';
 import { signCompactBatch } from '../../src/client/device-batch.ts';
 import type { KeyPair } from '../../src/node/keys.ts';
@@ -31,12 +36,14 @@ export const spareOximeter: TestDevice = {
   gateway: testKey('phg'),
 };
 
+/** One of the PHD IG's examples, read in place (../shared/testdata/fhir/phd). */
+export function phdExample(name: string): any {
+  return JSON.parse(readFileSync(sharedTestdata('fhir', 'phd', name), 'utf8'));
+}
+
 /** The IG Bundle's readings, moved into `periodStartMs` as a gateway would send them live. */
 export function igReadings(periodStartMs: number, tag = ''): Reading[] {
-  const bundle: unknown = JSON.parse(
-    readFileSync(sharedTestdata('fhir', 'phd', 'bundle-example-1.json'), 'utf8'),
-  );
-  return parsePhdUpload(bundle).readings.map(({ id, code, value, unit }, i) => ({
+  return parsePhdUpload(phdExample('bundle-example-1.json')).readings.map(({ id, code, value, unit }, i) => ({
     id: `${id}${tag}`,
     code,
     value,
@@ -110,3 +117,64 @@ export const DETERIORATING_VITALS: News2Vitals = {
   onOxygen: true,
   pulse: 112,
 };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * `bundle` (a PHD transaction Bundle) moved to `atMs`, as a gateway would send it live: every measurement
+ * at `atMs`, each coincident time stamp moved whole, so the PHD's clock skew it records stays what the IG
+ * example has. Changes the Bundle in place and answers it.
+ */
+export function movedTo(bundle: any, atMs: number): any {
+  for (const { resource } of bundle.entry) {
+    if (resource.resourceType !== 'Observation' || resource.effectiveDateTime === undefined) continue;
+    if (resource.valueDateTime !== undefined) {
+      const skewMs = Date.parse(resource.effectiveDateTime) - Date.parse(resource.valueDateTime);
+      resource.valueDateTime = iso(atMs - skewMs);
+    }
+    resource.effectiveDateTime = iso(atMs);
+  }
+  return bundle;
+}
+
+/** The IG's example transaction Bundle with its Observations moved to `atMs` (the coincident time stamp too). */
+export const igBundleAt = (atMs: number): any => movedTo(phdExample('bundle-example-1.json'), atMs);
+
+/**
+ * The IG's stand-alone examples `names` (Devices, coincident time stamps, Observations) as the one
+ * transaction Bundle a gateway uploads, each entry a POST of its resource, moved to `atMs`.
+ */
+export function igExamplesBundleAt(names: readonly string[], atMs: number): any {
+  const entry = names.map((name) => {
+    const resource = phdExample(name);
+    return { resource, request: { method: 'POST', url: resource.resourceType } };
+  });
+  return movedTo({ resourceType: 'Bundle', type: 'transaction', entry }, atMs);
+}
+
+/**
+ * POSTs `bundle` to the node's $phd-upload for the period, its batch signature in the headers, signed by
+ * `signer` over the readings the PHD parser derives from `signedOver` (the Bundle itself unless a test
+ * sends something other than what was signed).
+ */
+export function phdUpload(
+  apiUrl: string,
+  t: BatchContext,
+  d: TestDevice,
+  period: { startMs: number; ms: number },
+  bundle: unknown,
+  signer: KeyPair = d.device,
+  signedOver: unknown = bundle,
+) {
+  const { readings } = parsePhdUpload(signedOver);
+  const { signature } = signedBatch(t, d, period, readings, signer);
+  return http(`${apiUrl}${PHD_UPLOAD_PATH}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/fhir+json',
+      [BATCH_PERIOD_HEADER]: `${period.startMs}/${period.ms}`,
+      [BATCH_SIGNATURE_HEADER]: `device ${signature}`,
+    },
+    body: JSON.stringify(bundle),
+  });
+}
