@@ -125,10 +125,12 @@ async function alerts(): Promise<void> {
 }
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const running = [...devices.map((_, i) => device(i)), alerts()];
 await sleep(durationMs);
 stop = true;
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 await Promise.allSettled(running);
 const blocks = t.node.ledger.tip().height - heightBefore;
 await t.close();
@@ -137,6 +139,9 @@ latencies.sort((a, b) => a - b);
 alertLatencies.sort((a, b) => a - b);
 const readingsPerSec = readingsCommitted / seconds;
 const commitsPerSec = batchesCommitted / seconds;
+// CPU time (user + system) of this process per reading: the node and the simulated gateways together.
+// On a shared machine it moves far less than readings/s, so before/after comparisons read it first.
+const cpuUsPerReading = (cpu.user + cpu.system) / Math.max(1, readingsCommitted);
 console.log(`readings committed and stored   ${readingsPerSec.toFixed(0).padStart(7)} readings/s`);
 console.log(
   `batch commitments               ${commitsPerSec.toFixed(1).padStart(7)} commits/s (${blocks} blocks, ${failed} failed)`,
@@ -144,6 +149,7 @@ console.log(
 console.log(
   `chain load                      ${((1000 * batchesCommitted) / Math.max(1, readingsCommitted)).toFixed(2).padStart(7)} txs per 1000 readings`,
 );
+console.log(`CPU per reading (node+gateways) ${cpuUsPerReading.toFixed(1).padStart(7)} µs`);
 console.log(
   `batch latency (send → stored)   p50 ${percentile(latencies, 50).toFixed(0)} ms   p99 ${percentile(latencies, 99).toFixed(0)} ms`,
 );
@@ -160,6 +166,7 @@ console.log(
     readingsPerSec: Math.round(readingsPerSec),
     commitsPerSec: Number(commitsPerSec.toFixed(1)),
     txsPer1000Readings: Number(((1000 * batchesCommitted) / Math.max(1, readingsCommitted)).toFixed(2)),
+    cpuUsPerReading: Number(cpuUsPerReading.toFixed(1)),
     batchP99Ms: Math.round(percentile(latencies, 99)),
     alertP50Ms: Math.round(percentile(alertLatencies, 50)),
     alertP99Ms: Math.round(percentile(alertLatencies, 99)),

@@ -27,6 +27,11 @@ export function domainHash(domain: HashDomain, data: Uint8Array): Uint8Array {
   return sha256(concatBytes(utf8(`carechain/v1/${domain}\n`), data));
 }
 
+/** domainHash over the UTF-8 of `text`, the prefix and text encoded in one pass (for hot paths). */
+export function domainHashOfText(domain: HashDomain, text: string): Uint8Array {
+  return sha256(utf8(`carechain/v1/${domain}\n${text}`));
+}
+
 export function hashCanonical(domain: HashDomain, value: unknown): string {
   return toHex(domainHash(domain, canonicalBytes(value)));
 }

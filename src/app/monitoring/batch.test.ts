@@ -4,8 +4,18 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { canonicalBytes } from '../../core/canonical.ts';
+import { domainHash } from '../../core/hash.ts';
+import { leafHash } from '../../core/merkle/index.ts';
 import { coreErrorCodeOf } from '../../core/test-support.ts';
-import { batchSummary, periodStart, readingProof, verifyReadingProof, type Reading } from './batch.ts';
+import {
+  batchSummary,
+  periodStart,
+  readingLeaf,
+  readingProof,
+  verifyReadingProof,
+  type Reading,
+} from './batch.ts';
 
 const START = 1_800_000_000_000; // a whole minute
 const reading = (i: number, value = `${60 + i}`): Reading => ({
@@ -31,6 +41,45 @@ test('the root of one reading is its leaf: SHA-256(0x00 || domain-separated SHA-
     .update(Buffer.concat([Buffer.from([0]), inner]))
     .digest('hex');
   assert.equal(batchSummary([r], START).root, leaf);
+});
+
+test('the written-out leaf is the generic canonical encoding’s, on arbitrary text and times', () => {
+  const generic = (r: Reading) => {
+    const { id, code, value, unit, timeMs } = r;
+    return leafHash(domainHash('monitoring-reading', canonicalBytes({ id, code, value, unit, timeMs })));
+  };
+  // Any text (quotes, backslashes, control characters, astral planes, lone surrogates), any time.
+  const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string());
+  const anyReading = fc.record({
+    id: text,
+    code: text,
+    value: text,
+    unit: text,
+    timeMs: fc.oneof(fc.maxSafeInteger(), fc.integer(), fc.double()),
+  });
+  fc.assert(
+    fc.property(anyReading, (r) => {
+      let expected: string;
+      try {
+        expected = Buffer.from(generic(r)).toString('hex');
+      } catch (err) {
+        assert.equal(
+          coreErrorCodeOf(() => readingLeaf(r)),
+          coreErrorCodeOf(() => {
+            throw err;
+          }),
+        );
+        return;
+      }
+      assert.equal(Buffer.from(readingLeaf(r)).toString('hex'), expected);
+    }),
+    { numRuns: 500 },
+  );
+  // A lone surrogate is refused as the generic encoding refuses it, not hashed.
+  assert.equal(
+    coreErrorCodeOf(() => readingLeaf({ ...reading(0), unit: '\ud800' })),
+    'encoding.non_canonical',
+  );
 });
 
 test('every reading has a proof that verifies against its batch, and only against it', () => {

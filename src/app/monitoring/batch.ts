@@ -2,10 +2,10 @@
 // stay in the custodian's vault; only the root and count go on chain, once per patient, device and period,
 // so chain load grows with patients, not readings. Any single reading is later proved part of what was
 // sent in its period by an inclusion proof against the committed root.
-import { toHex } from '../../core/bytes.ts';
-import { canonicalBytes } from '../../core/canonical.ts';
+import { bytesEqual, compareBytes, toHex } from '../../core/bytes.ts';
+import { assertCanonicalValue, canonicalJson } from '../../core/canonical.ts';
 import { CoreError } from '../../core/errors.ts';
-import { domainHash } from '../../core/hash.ts';
+import { domainHashOfText } from '../../core/hash.ts';
 import {
   leafHash,
   listInclusionProof,
@@ -61,20 +61,41 @@ export function periodStart(timeMs: number, periodMs = DEFAULT_PERIOD_MS): numbe
 
 /** SHA-256(0x00 || domain hash of the reading's canonical JSON): every field counts. */
 export function readingLeaf(reading: Reading): Uint8Array {
-  const { id, code, value, unit, timeMs } = reading;
-  return leafHash(domainHash('monitoring-reading', canonicalBytes({ id, code, value, unit, timeMs })));
+  return leafHash(domainHashOfText('monitoring-reading', readingJson(reading)));
 }
 
-interface Ordered {
-  readonly leaves: Uint8Array[];
-  readonly hex: string[];
+/**
+ * canonicalJson({ id, code, value, unit, timeMs }), written out: every reading is hashed at the stream's
+ * rate (by the gateway, then by the node), and the generic canonicaliser was most of the ingest's cost.
+ * RFC 8785 orders the keys by UTF-16 code units (code, id, timeMs, unit, value) and writes a string as
+ * JSON.stringify does (§3.2.2.2) and a safe integer as its decimal digits; anything else (a non-string
+ * field, a lone surrogate, an unsafe time) takes the generic path, which refuses it as before.
+ * batch.test.ts pins the two equal on arbitrary readings.
+ */
+function readingJson(reading: Reading): string {
+  const { id, code, value, unit, timeMs } = reading;
+  if (
+    typeof id !== 'string' ||
+    typeof code !== 'string' ||
+    typeof value !== 'string' ||
+    typeof unit !== 'string' ||
+    !Number.isSafeInteger(timeMs)
+  ) {
+    return canonicalJson({ id, code, value, unit, timeMs });
+  }
+  assertCanonicalValue(id, '$.id');
+  assertCanonicalValue(code, '$.code');
+  assertCanonicalValue(value, '$.value');
+  assertCanonicalValue(unit, '$.unit');
+  const text = JSON.stringify;
+  return `{"code":${text(code)},"id":${text(id)},"timeMs":${timeMs},"unit":${text(unit)},"value":${text(value)}}`;
 }
 
 /**
  * The batch's leaves in tree order: by time, then by leaf hash, so the root depends on what was sent and
  * when, not on arrival order. A reading outside the period, or the same reading twice, is refused.
  */
-function orderedLeaves(readings: readonly Reading[], periodStartMs: number, periodMs: number): Ordered {
+function orderedLeaves(readings: readonly Reading[], periodStartMs: number, periodMs: number): Uint8Array[] {
   if (readings.length === 0 || readings.length > BATCH_READINGS_MAX) {
     throw new CoreError('monitoring.invalid_batch', 'a batch holds 1 to BATCH_READINGS_MAX readings', {
       count: readings.length,
@@ -88,18 +109,18 @@ function orderedLeaves(readings: readonly Reading[], periodStartMs: number, peri
         position,
       });
     }
-    const leaf = readingLeaf(reading);
-    return { timeMs: reading.timeMs, leaf, hex: toHex(leaf) };
+    return { timeMs: reading.timeMs, leaf: readingLeaf(reading) };
   });
-  keyed.sort((a, b) => a.timeMs - b.timeMs || (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
+  // Bytes compared as their hex would be, without writing the hex of every leaf.
+  keyed.sort((a, b) => a.timeMs - b.timeMs || compareBytes(a.leaf, b.leaf));
   for (let i = 1; i < keyed.length; i++) {
-    if (keyed[i]!.hex === keyed[i - 1]!.hex) {
+    if (bytesEqual(keyed[i]!.leaf, keyed[i - 1]!.leaf)) {
       throw new CoreError('monitoring.duplicate_reading', 'the same reading is in the batch twice', {
         position: i,
       });
     }
   }
-  return { leaves: keyed.map((k) => k.leaf), hex: keyed.map((k) => k.hex) };
+  return keyed.map((k) => k.leaf);
 }
 
 export interface BatchSummary {
@@ -116,7 +137,7 @@ export function batchSummary(
   periodStartMs: number,
   periodMs = DEFAULT_PERIOD_MS,
 ): BatchSummary {
-  const { leaves } = orderedLeaves(readings, periodStartMs, periodMs);
+  const leaves = orderedLeaves(readings, periodStartMs, periodMs);
   return { periodStartMs, periodMs, root: toHex(merkleRoot(leaves)), count: leaves.length };
 }
 
@@ -127,8 +148,9 @@ export function readingProof(
   periodStartMs: number,
   periodMs = DEFAULT_PERIOD_MS,
 ): InclusionProofHex {
-  const { leaves, hex } = orderedLeaves(readings, periodStartMs, periodMs);
-  const leafIndex = hex.indexOf(toHex(readingLeaf(reading)));
+  const leaves = orderedLeaves(readings, periodStartMs, periodMs);
+  const leaf = readingLeaf(reading);
+  const leafIndex = leaves.findIndex((l) => bytesEqual(l, leaf));
   if (leafIndex < 0) throw new CoreError('monitoring.unknown_reading', 'the reading is not in the batch', {});
   return listInclusionProof(leaves, leafIndex);
 }

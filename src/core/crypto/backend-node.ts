@@ -1,8 +1,8 @@
 // node:crypto backend (OpenSSL). Keys arrive as raw 32-byte values and are wrapped in their fixed
 // DER prefixes (RFC 8410) because node:crypto has no raw Ed25519 key import.
 import {
-  createHash,
   createHmac,
+  hash,
   createPrivateKey,
   createPublicKey,
   sign,
@@ -51,8 +51,9 @@ function toBytes(buffer: Buffer): Uint8Array {
 }
 
 export const backend: CryptoBackend = {
-  sha256: (data) => toBytes(createHash('sha256').update(data).digest()),
-  sha512: (data) => toBytes(createHash('sha512').update(data).digest()),
+  // One-shot hash (node ≥ 20.12): no Hash object per call, which cost a third of a short hash's time.
+  sha256: (data) => toBytes(hash('sha256', data, 'buffer')),
+  sha512: (data) => toBytes(hash('sha512', data, 'buffer')),
   hmacSha256: (key, data) => toBytes(createHmac('sha256', key).update(data).digest()),
   ed25519PublicKey: (seed) => privateKeyEntry(seed).publicKey.slice(),
   ed25519Sign: (seed, message) => toBytes(sign(null, message, privateKeyEntry(seed).key)),

@@ -131,3 +131,56 @@ test('a batch moved to another period, or opened with another node’s key, give
     store.close();
   }
 });
+
+test('periods stored in one turn are written together; one that cannot be stored fails alone', async () => {
+  const own = tempDir();
+  const store = ReadingStore.open(new SqliteStorage(own.path), CHAIN, custodian);
+  try {
+    // 120 readings a period: the index is asked in chunks, and a short last chunk answers right.
+    const many = (start: number, tag: string): Reading[] =>
+      Array.from({ length: 120 }, (_, k) => ({
+        id: `phd-${tag}-${k}`,
+        code: '150456',
+        value: String(90 + (k % 10)),
+        unit: '%',
+        timeMs: start + k,
+      }));
+    const batchOf = (start: number, readings: Reading[]) => ({
+      systemId: SYSTEM_ID,
+      periodStartMs: start,
+      periodMs: PERIOD_MS,
+      readings,
+      tags: store.tags(
+        SYSTEM_ID,
+        readings.map((r) => r.id),
+      ),
+    });
+    const first = many(T0, 'a');
+    const second = many(T0 + PERIOD_MS, 'b');
+    // The second write of period T0 collides with the first: it alone is refused.
+    const written = await Promise.allSettled([
+      store.putBatchSoon(batchOf(T0, first)),
+      store.putBatchSoon(batchOf(T0 + PERIOD_MS, second)),
+      store.putBatchSoon(batchOf(T0, many(T0, 'c'))),
+    ]);
+    assert.deepEqual(
+      written.map((w) => w.status),
+      ['fulfilled', 'fulfilled', 'rejected'],
+    );
+    assert.deepEqual(store.period(SYSTEM_ID, T0), first);
+    assert.deepEqual(store.period(SYSTEM_ID, T0 + PERIOD_MS), second);
+    const asked = [first[0]!.id, second[119]!.id, 'phd-c-0', first[61]!.id, 'phd-never-sent'];
+    assert.deepEqual(store.known(SYSTEM_ID, asked), new Set([first[0]!.id, second[119]!.id, first[61]!.id]));
+    assert.equal(
+      store.known(
+        SYSTEM_ID,
+        second.map((r) => r.id),
+      ).size,
+      120,
+    );
+    assert.equal(store.reading(SYSTEM_ID, 'phd-c-5'), undefined, 'nothing of the refused period is kept');
+  } finally {
+    store.close();
+    own.remove();
+  }
+});

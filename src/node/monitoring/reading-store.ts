@@ -28,14 +28,36 @@ CREATE TABLE IF NOT EXISTS monitoring_batches (
   envelope       BLOB NOT NULL,
   PRIMARY KEY (system_id, period_start)
 );
--- Which period holds a reading: the reading id only as an HMAC tag (ReadingSealer.tag).
+-- Which period holds a reading: the reading id only as an HMAC tag (ReadingSealer.tag). One row per
+-- reading, so the key is the row (no rowid beside it): one B-tree to write, not two.
 CREATE TABLE IF NOT EXISTS monitoring_reading_tags (
   system_id    TEXT NOT NULL,
   reading_tag  TEXT NOT NULL,
   period_start INTEGER NOT NULL,
   PRIMARY KEY (system_id, reading_tag)
-);
+) WITHOUT ROWID;
 `;
+
+/** One committed period's readings to store, with their index tags (ReadingStore.tags). */
+export interface BatchToStore {
+  readonly systemId: string;
+  readonly periodStartMs: number;
+  readonly periodMs: number;
+  readonly readings: readonly Reading[];
+  readonly tags: readonly string[];
+}
+
+const INSERT_BATCH =
+  'INSERT INTO monitoring_batches ' +
+  '(system_id, period_start, period_ms, nonce, key_commitment, ciphertext, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const INSERT_TAG =
+  'INSERT INTO monitoring_reading_tags (system_id, reading_tag, period_start) VALUES (?, ?, ?)';
+/** Tags looked up per query: one prepared statement whatever the batch's size (a short chunk repeats a tag). */
+const TAG_LOOKUP_CHUNK = 50;
+const SELECT_TAGS =
+  'SELECT reading_tag FROM monitoring_reading_tags WHERE system_id = ? AND reading_tag IN (' +
+  Array.from({ length: TAG_LOOKUP_CHUNK }, () => '?').join(', ') +
+  ')';
 
 /** The most readings one search answers. */
 export const READINGS_PAGE_MAX = 1000;
@@ -61,8 +83,15 @@ export interface StoredReading {
 const byTimeThenId = ({ reading: a }: StoredReading, { reading: b }: StoredReading): number =>
   a.timeMs - b.timeMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+interface PendingWrite {
+  readonly batch: BatchToStore;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
 export class ReadingStore extends SchemaStore {
   private readonly sealer: ReadingSealer;
+  private pending: PendingWrite[] = [];
 
   /**
    * Opens the store; a data directory of the old layout has its plaintext readings sealed and their
@@ -84,47 +113,88 @@ export class ReadingStore extends SchemaStore {
     return new ReadingStore(storage.open('monitoring'), new ReadingSealer(chainId, custodian), periodMsOf);
   }
 
+  /** The index tags of the device's reading ids: computed once per batch, to look up and to store. */
+  tags(systemId: string, ids: readonly string[]): string[] {
+    return ids.map((id) => this.sealer.tag(systemId, id));
+  }
+
   /** Which of these PHD identifiers of the device are stored already. */
   known(systemId: string, ids: readonly string[]): Set<string> {
+    const tags = this.tags(systemId, ids);
+    const stored = this.storedTags(systemId, tags);
+    return new Set(ids.filter((_, i) => stored.has(tags[i]!)));
+  }
+
+  /** Which of these tags of the device are in the index: a query per TAG_LOOKUP_CHUNK, not per reading. */
+  storedTags(systemId: string, tags: readonly string[]): Set<string> {
     const found = new Set<string>();
-    for (const id of ids) {
-      const row = this.port.get<{ n: number }>(
-        'SELECT 1 AS n FROM monitoring_reading_tags WHERE system_id = ? AND reading_tag = ?',
-        [systemId, this.sealer.tag(systemId, id)],
-      );
-      if (row !== undefined) found.add(id);
+    for (let at = 0; at < tags.length; at += TAG_LOOKUP_CHUNK) {
+      const chunk = tags.slice(at, at + TAG_LOOKUP_CHUNK);
+      while (chunk.length < TAG_LOOKUP_CHUNK) chunk.push(chunk[0]!);
+      for (const row of this.port.all<{ reading_tag: string }>(SELECT_TAGS, [systemId, ...chunk])) {
+        found.add(row.reading_tag);
+      }
     }
     return found;
   }
 
   /** Seals and stores a committed period's readings in one transaction. */
   putBatch(systemId: string, periodStartMs: number, periodMs: number, readings: readonly Reading[]): void {
-    const sealed = this.sealer.seal({ systemId, periodStartMs }, readings);
-    const tagSql =
-      'INSERT INTO monitoring_reading_tags (system_id, reading_tag, period_start) VALUES (?, ?, ?)';
-    this.port.transaction(() =>
-      this.port.batch([
-        {
-          sql:
-            'INSERT INTO monitoring_batches ' +
-            '(system_id, period_start, period_ms, nonce, key_commitment, ciphertext, envelope) ' +
-            'VALUES (?, ?, ?, ?, ?, ?, ?)',
-          params: [
-            systemId,
-            periodStartMs,
-            periodMs,
-            sealed.nonce,
-            sealed.keyCommitment,
-            sealed.ciphertext,
-            sealed.envelope,
-          ],
-        },
-        ...readings.map((r) => ({
-          sql: tagSql,
-          params: [systemId, this.sealer.tag(systemId, r.id), periodStartMs],
-        })),
-      ]),
+    const tags = this.tags(
+      systemId,
+      readings.map((r) => r.id),
     );
+    this.putBatches([{ systemId, periodStartMs, periodMs, readings, tags }]);
+  }
+
+  /**
+   * Seals and stores committed periods in one transaction (one commit to disk for all): all of them, or,
+   * if one cannot be stored, none.
+   */
+  putBatches(batches: readonly BatchToStore[]): void {
+    const rows = batches.flatMap(({ systemId, periodStartMs, periodMs, readings, tags }) => {
+      const sealed = this.sealer.seal({ systemId, periodStartMs }, readings);
+      const { nonce, keyCommitment, ciphertext, envelope } = sealed;
+      return [
+        {
+          sql: INSERT_BATCH,
+          params: [systemId, periodStartMs, periodMs, nonce, keyCommitment, ciphertext, envelope],
+        },
+        ...tags.map((tag) => ({ sql: INSERT_TAG, params: [systemId, tag, periodStartMs] })),
+      ];
+    });
+    this.port.transaction(() => this.port.batch(rows));
+  }
+
+  /**
+   * Stores a committed period with the others committed in the same turn of the event loop (a block
+   * commits many devices' periods at once), in one transaction: one commit to disk for all of them rather
+   * than one each. Resolves once its readings are on disk, so an answer still means durable; if the
+   * shared write fails, each period is written alone, so one that cannot be stored fails only itself.
+   */
+  putBatchSoon(batch: BatchToStore): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ batch, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.writePending());
+    });
+  }
+
+  private writePending(): void {
+    const pending = this.pending;
+    this.pending = [];
+    try {
+      this.putBatches(pending.map((p) => p.batch));
+      for (const p of pending) p.resolve();
+    } catch {
+      for (const p of pending) {
+        try {
+          this.putBatches([p.batch]);
+          p.resolve();
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+    }
   }
 
   /** Every reading of one committed period (to serve an inclusion proof); empty if none is stored. */

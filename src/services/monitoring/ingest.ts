@@ -55,12 +55,11 @@ export class MonitoringIngest {
     const { systemId, periodStartMs, periodMs, signedBy, signature } = batch;
     const summary = batchSummary(batch.readings, periodStartMs, periodMs);
     // Conditional create: a reading is stored once, so a batch that sends a stored one again is refused.
-    if (
-      this.store.known(
-        systemId,
-        batch.readings.map((r) => r.id),
-      ).size > 0
-    ) {
+    const tags = this.store.tags(
+      systemId,
+      batch.readings.map((r) => r.id),
+    );
+    if (this.store.storedTags(systemId, tags).size > 0) {
       throw new ServiceError('monitoring.duplicate_reading', 'a reading of this batch is stored already');
     }
     const payload = {
@@ -80,7 +79,7 @@ export class MonitoringIngest {
       throw supplyRefusal(err, tx.type);
     }
     const height = await this.committer.waitCommitted(txHash, tx.type);
-    this.store.putBatch(systemId, periodStartMs, periodMs, batch.readings);
+    await this.store.putBatchSoon({ systemId, periodStartMs, periodMs, readings: batch.readings, tags });
     return { txHash, height, root: summary.root, count: summary.count };
   }
 
