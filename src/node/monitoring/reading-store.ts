@@ -39,9 +39,7 @@ CREATE TABLE IF NOT EXISTS monitoring_reading_tags (
 `;
 
 /** One committed period's readings to store, with their index tags (ReadingStore.tags). */
-export interface BatchToStore {
-  readonly systemId: string;
-  readonly periodStartMs: number;
+export interface BatchToStore extends BatchPlace {
   readonly periodMs: number;
   readonly readings: readonly Reading[];
   readonly tags: readonly string[];
