@@ -15,10 +15,12 @@ import { CoreError } from '../core/errors.ts';
 import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX } from '../core/limits.ts';
 import { planAppend, rootAt, type LogNodeReader, type NodeWrite } from '../core/merkle/index.ts';
 import { TxError, txHashOfBytes, type SignedTx, type TxErrorCode } from '../core/tx.ts';
-import { validatorSetHash } from '../core/validators.ts';
+import { validatorSetHash, type ValidatorSet } from '../core/validators.ts';
 import { expectedNextSetHash } from './chain-sets.ts';
 import type { EffectsCache } from './effects.ts';
 import { BlockExecutor } from './executor.ts';
+import { RECOVER_TX_TYPE, recoverySetOfBlock, tipForBlock } from './governance/index.ts';
+import { rejected } from './payload.ts';
 import type { StateReader } from './state.ts';
 
 /** What a block is applied on: the chain's tip, its app hash, the state at it and the log so far. */
@@ -41,6 +43,8 @@ export interface AppliedBlock {
   readonly logRoot: string;
   /** What the header must carry as nextValidatorSetHash: undefined unless the next block's set differs. */
   readonly nextValidatorSetHash: string | undefined;
+  /** The set that signs this block: the tip's, or a recovery certificate's (governance/recovery.ts). */
+  readonly validatorSet: ValidatorSet;
   readonly txHashes: string[];
   readonly stateWrites: [string, string | null][];
   readonly logWrites: readonly NodeWrite[];
@@ -101,6 +105,7 @@ function finish(
     logSize: newSize,
     logRoot,
     nextValidatorSetHash,
+    validatorSet: base.tip.validatorSet,
     txHashes,
     stateWrites: execution.writes,
     logWrites,
@@ -116,30 +121,53 @@ export function applyCandidates(
   next: { readonly height: number; readonly timeMs: number },
   candidates: readonly Candidate[],
 ): AppliedCandidates {
-  const executor = newExecutor(base, next);
+  const signing = recoveryBase(base, candidates);
+  const executor = newExecutor(signing, next);
   const included: Candidate[] = [];
-  const rejected: { hash: string; error: TxError }[] = [];
+  const left: { hash: string; error: TxError }[] = [];
   let bytes = 0;
   for (const candidate of candidates) {
     if (included.length >= BLOCK_TXS_MAX || bytes + candidate.encoded.length > BLOCK_BYTES_MAX) break;
     try {
+      if (candidate.tx.type === RECOVER_TX_TYPE && (included.length > 0 || signing === base)) {
+        throw rejected(
+          'governance.recovery_invalid',
+          'a recovery is applied by `carechain recover` at a node, as the first tx after the lost set’s last block',
+        );
+      }
       executor.apply(candidate.tx, candidate.hash);
       included.push(candidate);
       bytes += candidate.encoded.length;
     } catch (err) {
       if (!(err instanceof TxError)) throw err;
-      rejected.push({ hash: candidate.hash, error: err });
+      left.push({ hash: candidate.hash, error: err });
     }
   }
   const encodedTxs = included.map((c) => c.encoded);
   const applied = finish(
-    base,
+    signing,
     executor,
     encodedTxs,
     included.map((c) => c.hash),
     next.height,
   );
-  return { included, rejected, applied };
+  return { included, rejected: left, applied };
+}
+
+/**
+ * The base a proposer builds on: with the recovery's set as the signers when the first candidate is a
+ * recovery whose certificate holds (the ledger puts its own there), else base itself.
+ */
+function recoveryBase(base: BlockBase, candidates: readonly Candidate[]): BlockBase {
+  const first = candidates[0];
+  if (first?.tx.type !== RECOVER_TX_TYPE) return base;
+  try {
+    const set = recoverySetOfBlock(base.state, base.tip, [first.tx]);
+    return set === undefined ? base : { ...base, tip: { ...base.tip, validatorSet: set } };
+  } catch (err) {
+    if (err instanceof CoreError) return base; // left out with the reason by applyCandidates
+    throw err;
+  }
 }
 
 /**
@@ -153,9 +181,11 @@ export function applyBlock(
   block: Block,
   encodedTxs: readonly Uint8Array[] = encodeBlockTxs(block),
 ): AppliedBlock {
-  checkBlockAgainstTip(block, base.tip, encodedTxs);
+  // A block that opens with a recovery certificate is signed by the set it names, not the state's.
+  const signing = { ...base, tip: tipForBlock(base.state, base.tip, block.txs) };
+  checkBlockAgainstTip(block, signing.tip, encodedTxs);
   const { header } = block;
-  const executor = newExecutor(base, header);
+  const executor = newExecutor(signing, header);
   const txHashes = encodedTxs.map((e) => txHashOfBytes(e));
   block.txs.forEach((tx, i) => {
     try {
@@ -165,7 +195,7 @@ export function applyBlock(
       throw new TxError(err.code as TxErrorCode, err.message, { ...err.details, txIndex: i });
     }
   });
-  const applied = finish(base, executor, encodedTxs, txHashes, header.height);
+  const applied = finish(signing, executor, encodedTxs, txHashes, header.height);
   if (header.nextValidatorSetHash !== applied.nextValidatorSetHash) {
     // Both ways: a change the state schedules must be announced, and none may be announced that it does not.
     throw new CoreError(

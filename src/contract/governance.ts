@@ -54,6 +54,21 @@ export const governanceWrittenSchema = Type.Object({
 export type GovernanceWritten = Static<typeof governanceWrittenSchema>;
 
 const validatorRecord = Type.Object({ publicKey: hex32, power: Type.Integer(), name: Type.String() });
+
+/** A recovery certificate as `carechain recover sign` writes it and the chain records it (core/recovery.ts). */
+export const recoveryCertificateSchema = Type.Object({
+  chainId: Type.String(),
+  height: Type.Integer(),
+  validators: Type.Array(validatorRecord),
+  reason: Type.String(),
+  signatures: Type.Array(
+    Type.Object({
+      orgId: Type.String(),
+      adminKey: hex32,
+      signature: Type.String({ pattern: '^[0-9a-f]{128}$' }),
+    }),
+  ),
+});
 /** GET /api/v1/governance/validators: the set signing now, those scheduled, and every activation. */
 export const validatorsAnswerSchema = Type.Object({
   height: Type.Integer(),
@@ -76,7 +91,12 @@ export const validatorSetChangesQuery = Type.Object({
 export const validatorSetChangesSchema = Type.Object({
   height: Type.Integer(),
   changes: Type.Array(
-    Type.Object({ validators: Type.Array(validatorRecord), announcement: checkpointSchema }),
+    Type.Object({
+      validators: Type.Array(validatorRecord),
+      announcement: checkpointSchema,
+      /** Present when a recovery certificate (core/recovery.ts), not a vote, installed the set. */
+      recovery: Type.Optional(recoveryCertificateSchema),
+    }),
   ),
 });
 export type ValidatorSetChanges = Static<typeof validatorSetChangesSchema>;

@@ -5,16 +5,33 @@
 // carries precommits from more than 2/3 of the outgoing set. Starting from genesis' set and checking
 // each change in order with the set the one before left, a client that trusts only genesis learns which
 // set signs any later height; a change no quorum of its predecessor signed breaks the chain of trust.
+//
+// A recovery (core/recovery.ts) is the one change its predecessor could not sign: the old set lost more
+// than 1/3 of its power. It is proven instead by its certificate, signed by more than 2/3 of the member
+// organisations' admin keys (the electorate the caller trusts: genesis' organisations for a client that
+// trusts only genesis), and its announcement is the old set's last committed block, the height the
+// certificate names.
 import { CoreError } from './errors.ts';
 import { verifyCheckpoint, type Checkpoint } from './checkpoint.ts';
+import {
+  checkRecoveryCertificate,
+  parseRecoveryCertificate,
+  type RecoveryCertificate,
+  type RecoveryElector,
+} from './recovery.ts';
 import { makeValidatorSet, validatorSetHash, type Validator, type ValidatorSet } from './validators.ts';
 
 /** One activation, as a node serves it (GET /api/v1/governance/validator-sets). */
 export interface ValidatorSetChangeProof {
   /** The set that signs from announcement.height + 1. */
   readonly validators: readonly Validator[];
-  /** The block before the activation with its commit: signed by the outgoing set, naming this one. */
+  /**
+   * The block before the activation with its commit: signed by the outgoing set, naming this one (or,
+   * for a recovery, the outgoing set's last block, the height its certificate names).
+   */
   readonly announcement: Checkpoint;
+  /** Present when a recovery certificate, not a vote, installed the set. */
+  readonly recovery?: RecoveryCertificate;
 }
 
 export interface FollowedSets {
@@ -38,6 +55,8 @@ export function followValidatorSets(
   chainId: string,
   genesisSet: ValidatorSet,
   changes: readonly ValidatorSetChangeProof[],
+  /** Who may sign a recovery certificate; none given: every recovery is refused. */
+  electorate: readonly RecoveryElector[] = [],
 ): FollowedSets {
   const eras: { fromHeight: number; set: ValidatorSet }[] = [{ fromHeight: 1, set: genesisSet }];
   for (const [index, change] of changes.entries()) {
@@ -54,8 +73,9 @@ export function followValidatorSets(
     } catch {
       throw invalid('the change carries an invalid validator set', { change: index });
     }
-    const named = announcement.header.nextValidatorSetHash;
-    if (named === undefined || named !== validatorSetHash(next)) {
+    if (change.recovery !== undefined) {
+      checkRecovery(chainId, change.recovery, announcement.height, next, electorate, index);
+    } else if (announcement.header.nextValidatorSetHash !== validatorSetHash(next)) {
       throw invalid('the block before the change does not name this set', {
         change: index,
         height: activation,
@@ -71,4 +91,28 @@ export function followValidatorSets(
       return set;
     },
   };
+}
+
+/** A recovery proves its set by its certificate: for the announced height, naming this set, with quorum. */
+function checkRecovery(
+  chainId: string,
+  certificate: RecoveryCertificate,
+  height: number,
+  next: ValidatorSet,
+  electorate: readonly RecoveryElector[],
+  index: number,
+): void {
+  if (certificate.height !== height) {
+    throw invalid('the recovery certificate names another height', { change: index, height });
+  }
+  let named: ValidatorSet;
+  try {
+    named = checkRecoveryCertificate(chainId, parseRecoveryCertificate(certificate), electorate);
+  } catch (err) {
+    if (!(err instanceof CoreError)) throw err;
+    throw invalid(`recovery refused: ${err.message}`, { change: index, height: height + 1 });
+  }
+  if (validatorSetHash(named) !== validatorSetHash(next)) {
+    throw invalid('the recovery certificate names another set', { change: index, height: height + 1 });
+  }
 }

@@ -9,6 +9,7 @@ import {
   type Candidate,
 } from '../app/block.ts';
 import { chainSetsAt, type ChainSets } from '../app/chain-sets.ts';
+import { checkRecoveryAt, tipForBlock } from '../app/governance/index.ts';
 import { EffectsCache } from '../app/effects.ts';
 import { executeGenesis } from '../app/executor.ts';
 import type { StateReader } from '../app/state.ts';
@@ -23,7 +24,7 @@ import {
 } from '../core/block.ts';
 import { CoreError } from '../core/errors.ts';
 import { genesisHash, parseGenesis, type Genesis } from '../core/genesis.ts';
-import type { TxError } from '../core/tx.ts';
+import { encodeTx, txHash, type SignedTx, type TxError } from '../core/tx.ts';
 import { commitTimeMs, type Commit } from '../core/vote.ts';
 import { validatorSetHash, type ValidatorSet } from '../core/validators.ts';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.ts';
@@ -56,6 +57,8 @@ export class Ledger {
   private setsCache: { tipHash: string; sets: ChainSets } | undefined;
   /** Effects of the txs this node executed (mempool, blocks built or checked), for replay (effects.ts). */
   readonly effects = new EffectsCache();
+  /** A recovery `carechain recover` applied here, read once from the store (see recovery()). */
+  private recoveryCache: { tx: SignedTx; height: number; set: ValidatorSet } | null | undefined;
 
   private constructor(store: LedgerStore, genesis: Genesis, validatorSet: ValidatorSet) {
     this.store = store;
@@ -74,9 +77,50 @@ export class Ledger {
     const stored = this.store.tip();
     const tipHash = stored?.hash ?? this.genesisHash;
     if (this.setsCache?.tipHash !== tipHash) {
-      this.setsCache = { tipHash, sets: chainSetsAt(this.store.latestState, stored?.height ?? 0) };
+      const tipHeight = stored?.height ?? 0;
+      const sets = chainSetsAt(this.store.latestState, tipHeight);
+      const recovery = this.pendingRecovery();
+      this.setsCache = {
+        tipHash,
+        sets: recovery === undefined ? sets : { ...sets, next: recovery.set, nextActivatedAt: tipHeight + 1 },
+      };
     }
     return this.setsCache.sets;
+  }
+
+  /**
+   * Stores a recovery tx (`carechain recover`): from now on, while the tip is the certificate's height,
+   * this node takes the certificate's set as the next block's signers and, as proposer, puts the tx
+   * first. Checked against the state first; throws CoreError('governance.recovery_invalid').
+   */
+  applyRecovery(tx: SignedTx): void {
+    const tip = this.tip();
+    const certificate = (tx.payload as { certificate?: unknown } | null)?.certificate;
+    checkRecoveryAt(this.store.latestState, this.chainId, tip.height, certificate);
+    this.store.setMeta(RECOVERY_META_KEY, JSON.stringify(tx));
+    this.recoveryCache = undefined;
+    this.setsCache = undefined;
+  }
+
+  /** The stored recovery while it still applies: the tip is the height its certificate names. */
+  private pendingRecovery(): { tx: SignedTx; height: number; set: ValidatorSet } | undefined {
+    if (this.recoveryCache === undefined) {
+      const text = this.store.meta(RECOVERY_META_KEY);
+      if (text === undefined) this.recoveryCache = null;
+      else {
+        const tx = JSON.parse(text) as SignedTx;
+        const certificate = (tx.payload as { certificate: { height: number } }).certificate;
+        const { set } = checkRecoveryAt(
+          this.store.latestState,
+          this.chainId,
+          certificate.height,
+          certificate,
+        );
+        this.recoveryCache = { tx, height: certificate.height, set };
+      }
+    }
+    const recovery = this.recoveryCache;
+    return recovery !== null && recovery.height === (this.store.tip()?.height ?? 0) ? recovery : undefined;
   }
 
   /** Opens (creating if needed) the ledger for genesis in a storage, or in SQLite in a data directory. */
@@ -183,7 +227,13 @@ export class Ledger {
     const { tip } = base;
     const height = tip.height + 1;
     const timeMs = this.nextBlockTimeMs(lastCommit);
-    const { included, rejected, applied } = applyCandidates(base, { height, timeMs }, candidates);
+    const recovery = this.pendingRecovery();
+    const offered = recovery === undefined ? candidates : [recoveryCandidate(recovery.tx), ...candidates];
+    const { included, rejected, applied } = applyCandidates(base, { height, timeMs }, offered);
+    if (recovery !== undefined && included[0]?.tx !== recovery.tx) {
+      const reason = rejected.find((r) => r.hash === offered[0]!.hash)?.error.message ?? 'left out';
+      throw new CoreError('governance.recovery_invalid', `the recovery tx does not apply: ${reason}`);
+    }
     const encodedTxs = included.map((c) => c.encoded);
     const header: BlockHeader = {
       chainId: this.chainId,
@@ -194,7 +244,7 @@ export class Ledger {
       txRoot: txRootOf(encodedTxs),
       txCount: included.length,
       appHash: applied.appHash,
-      validatorSetHash: validatorSetHash(tip.validatorSet),
+      validatorSetHash: validatorSetHash(applied.validatorSet),
       ...(applied.nextValidatorSetHash === undefined
         ? {}
         : { nextValidatorSetHash: applied.nextValidatorSetHash }),
@@ -204,6 +254,11 @@ export class Ledger {
     };
     const block: Block = { header, txs: included.map((c) => c.tx), lastCommit };
     return { prepared: prepared(block, encodedTxs, applied), rejected };
+  }
+
+  /** The set whose commit finalises `block` on the tip: a recovery's when the block opens with one. */
+  signersOf(block: Block): ValidatorSet {
+    return tipForBlock(this.store.latestState, this.tip(), block.txs).validatorSet;
   }
 
   /**
@@ -226,6 +281,13 @@ export class Ledger {
     this.store.appendBlock({ ...prepared.write, commit });
     this.effects.forget(prepared.write.txHashes);
   }
+}
+
+const RECOVERY_META_KEY = 'recovery_tx';
+
+function recoveryCandidate(tx: SignedTx): Candidate {
+  const encoded = encodeTx(tx);
+  return { tx, encoded, hash: txHash(tx) };
 }
 
 function prepared(block: Block, encodedTxs: readonly Uint8Array[], applied: AppliedBlock): PreparedBlock {

@@ -8,7 +8,7 @@ import type { Checkpoint, InclusionProofAnswer } from '../core/checkpoint.ts';
 export type { Checkpoint, InclusionProofAnswer } from '../core/checkpoint.ts';
 import type { ValidatorSetChangeProof } from '../core/set-changes.ts';
 import { keptValidatorSetAt } from '../app/consensus/index.ts';
-import { validatorSetHistory } from '../app/governance/index.ts';
+import { recoveryAt, validatorSetHistory } from '../app/governance/index.ts';
 import { NodeError } from './errors.ts';
 import type { Ledger } from './ledger.ts';
 
@@ -105,9 +105,11 @@ export function validatorSetChanges(ledger: Ledger, fromHeight = 0): ValidatorSe
           height: change.height,
         });
       }
+      const recovery = recoveryAt(ledger.state, change.height);
       return {
         validators: set.validators.map((v) => ({ ...v })),
         announcement: checkpointAt(ledger, change.height - 1),
+        ...(recovery === undefined ? {} : { recovery: recovery.certificate }),
       };
     });
 }

@@ -131,9 +131,9 @@ function verifyStore(store: LedgerStore, onProgress?: VerifyProgress): VerifySum
     if (commit.blockHash !== hash || commit.height !== height) {
       throw new Failure(height, 'the stored commit is for another block');
     }
-    // The commit of block h is checked against the set that signs h (tip.validatorSet, from the state
-    // before h), which governance may have changed: never against genesis alone.
-    atHeight(height, () => verifyCommit(genesis.chainId, tip.validatorSet, commit), 'commit');
+    // The commit of block h is checked against the set that signs h (from the state before h, or the
+    // recovery certificate h opens with), which governance may have changed: never against genesis alone.
+    atHeight(height, () => verifyCommit(genesis.chainId, applied.validatorSet, commit), 'commit');
     tip = {
       ...tip,
       height,

@@ -10,6 +10,7 @@ import { proposalKey, readRecord, voteKey } from './keys.ts';
 import { electorate, requireMemberAdmin } from './members.ts';
 import { votingPeriodBlocks } from './params.ts';
 import { parseProposePayload, parseVotePayload } from './parse.ts';
+import { recoverHandler } from './recovery.ts';
 import { addVote, decide, EMPTY_TALLY } from './tally.ts';
 import type { Proposal, VoteRecord } from './types.ts';
 
@@ -94,4 +95,5 @@ function applyVote(ctx: TxContext, payload: PayloadObject): void {
 export const governanceHandlers: TxHandler[] = [
   { type: 'governance.propose', fields: ['action', 'reason'], apply: applyPropose },
   { type: 'governance.vote', fields: ['proposalId', 'choice', 'reason'], apply: applyVote },
+  recoverHandler,
 ];

@@ -11,6 +11,16 @@ export { GOVERNANCE_PREFIX, GOVERNANCE_PROPOSAL_PREFIX } from './keys.ts';
 export { electorate, isActiveMember, memberStatus } from './members.ts';
 export { BASE_CONSENT_POLICIES, networkParameter, votingPeriodBlocks } from './params.ts';
 export { transportKeys, validatorKeysAhead } from './transport-keys.ts';
+export {
+  checkRecoveryAt,
+  genesisElectorate,
+  RECOVER_TX_TYPE,
+  recoveryAt,
+  recoveryElectorate,
+  recoverySetOfBlock,
+  tipForBlock,
+  type RecoveryRecord,
+} from './recovery.ts';
 export { decide, hasBlockingThird, hasSupermajority } from './tally.ts';
 export {
   ACTIVATION_DELAY_BLOCKS,

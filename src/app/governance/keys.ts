@@ -6,6 +6,7 @@
 //   governance/param/<name>               → the parameter's value (./params.ts)
 //   governance/validator-schedule         → ScheduledValidatorSet[]  pending, by ascending height
 //   governance/validator-history          → ValidatorSetChange[]     every activation, oldest first
+//   governance/recovery/<height>          → RecoveryRecord    a recovery certificate, by the first height its set signs
 //
 // Point reads only, like membership: ids and keys are lowercase hex and org ids [a-z0-9-], so no segment
 // contains "/".
@@ -18,5 +19,6 @@ export const memberStatusKey = (orgId: string): string => `governance/member/${o
 export const parameterKey = (name: string): string => `governance/param/${name}`;
 export const VALIDATOR_SCHEDULE_KEY = 'governance/validator-schedule';
 export const VALIDATOR_HISTORY_KEY = 'governance/validator-history';
+export const recoveryKey = (height: number): string => `governance/recovery/${height}`;
 
 export { readStateValue as readRecord } from '../state.ts';

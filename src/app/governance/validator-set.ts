@@ -140,19 +140,30 @@ export function activateScheduledSet(state: StateOverlay, height: number): void 
   const pending = pendingValidatorSets(state);
   const due = pending.filter((s) => s.height <= height);
   if (due.length === 0) return;
-  for (const entry of due) {
-    const outgoingFrom = validatorSetHistory(state).at(-1)?.height ?? 1;
-    const outgoing = validatorSetFromState(state).validators;
-    keepValidatorEra(state, outgoingFrom, outgoing, entry.height, entry.validators);
-    state.set(VALIDATORS_KEY, encodeStateValue(entry.validators));
-    const change: ValidatorSetChange = {
-      height: entry.height,
-      proposalId: entry.proposalId,
-      validatorSetHash: validatorSetHash(makeValidatorSet(entry.validators)),
-    };
-    state.set(VALIDATOR_HISTORY_KEY, encodeStateValue([...validatorSetHistory(state), change]));
-  }
+  for (const entry of due) installValidatorSet(state, entry.height, entry.validators, entry.proposalId);
   const rest = pending.filter((s) => s.height > height);
   if (rest.length === 0) state.delete(VALIDATOR_SCHEDULE_KEY);
   else state.set(VALIDATOR_SCHEDULE_KEY, encodeStateValue(rest));
+}
+
+/**
+ * Makes `validators` the set in state from `height` on: keeps the outgoing era for evidence and appends
+ * the change to the history light clients follow. `cause` is the proposal (or recovery tx) behind it.
+ */
+export function installValidatorSet(
+  state: StateOverlay,
+  height: number,
+  validators: readonly Validator[],
+  cause: string,
+): void {
+  const outgoingFrom = validatorSetHistory(state).at(-1)?.height ?? 1;
+  const outgoing = validatorSetFromState(state).validators;
+  keepValidatorEra(state, outgoingFrom, outgoing, height, validators);
+  state.set(VALIDATORS_KEY, encodeStateValue(validators));
+  const change: ValidatorSetChange = {
+    height,
+    proposalId: cause,
+    validatorSetHash: validatorSetHash(makeValidatorSet(validators)),
+  };
+  state.set(VALIDATOR_HISTORY_KEY, encodeStateValue([...validatorSetHistory(state), change]));
 }

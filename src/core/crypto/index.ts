@@ -35,7 +35,9 @@ export type SignaturePurpose =
   /** A practitioner's signed delegation to their own node (contract/delegation.ts, finding 8). */
   | 'delegation'
   /** A monitoring device's or gateway's signature over one period's batch root (app/monitoring). */
-  | 'device-batch';
+  | 'device-batch'
+  /** A member organisation's admin key over a recovery certificate's terms (core/recovery.ts). */
+  | 'recovery';
 
 /** The bytes actually signed: "carechain/v1/<purpose>/<chainId>\n" followed by the message. */
 export function signingBytes(purpose: SignaturePurpose, chainId: string, message: Uint8Array): Uint8Array {

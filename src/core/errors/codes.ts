@@ -208,6 +208,7 @@ export const ERROR_CATALOGUE = {
   'governance.power_shift_too_large': { status: 422, message: 'governance: power shift too large' },
   'governance.proposal_not_found': { status: 404, message: 'governance: proposal not found' },
   'governance.proposal_closed': { status: 422, message: 'governance: proposal closed' },
+  'governance.recovery_invalid': { status: 422, message: 'governance: recovery certificate invalid' },
   'governance.schedule_full': { status: 422, message: 'governance: schedule full' },
   'governance.too_many_validators': { status: 422, message: 'governance: too many validators' },
   'governance.unknown_org': { status: 422, message: 'governance: unknown org' },

@@ -90,7 +90,7 @@ export class BlockSync {
         if (commit.blockHash !== value.hash || commit.height !== height) {
           throw new CoreError('sync.bad_commit', `commit does not match block ${height}`);
         }
-        verifyCommit(ledger.chainId, ledger.validatorSet, commit);
+        verifyCommit(ledger.chainId, ledger.signersOf(synced.block), commit);
         this.deps.driver.commitBlock(value, commit);
       }
       this.deps.driver.resyncToTip();

@@ -97,6 +97,14 @@ export class LedgerStore implements LogNodeReader {
     return this.port.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
   }
 
+  /** Sets a node-local meta value (a recovery applied here, say): never part of the chain or its hashes. */
+  setMeta(key: string, value: string): void {
+    this.port.run(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
+  }
+
   /** Stores genesis and its state once; a second call with a different genesis is refused. */
   initGenesis(genesis: Genesis, stateWrites: readonly [string, string | null][], appHash: string): void {
     const text = canonicalJson(genesis);

@@ -253,6 +253,8 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'governance.power_shift_too_large':
     'This change moves too much voting power at once. Make it in smaller steps.',
   'governance.proposal_closed': 'This proposal is already decided.',
+  'governance.recovery_invalid':
+    'This recovery certificate is not valid for the network now: it needs signatures from more than two thirds of the member organisations, for the last block made.',
   'governance.schedule_full': 'Too many changes are already scheduled. Wait until some take effect.',
   'governance.too_many_validators': 'The network cannot have more validators.',
   'governance.unknown_org': 'There is no organisation by that name on the network.',

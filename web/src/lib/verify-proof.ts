@@ -18,6 +18,8 @@ import { genesisHash, parseGenesis } from '../../../src/core/genesis.ts';
 import { leafHash, verifyInclusion } from '../../../src/core/merkle/index.ts';
 import { checkTxStateless, encodeTx, txHash, type SignedTx } from '../../../src/core/tx.ts';
 import { followValidatorSets, type ValidatorSetChangeProof } from '../../../src/core/set-changes.ts';
+import type { RecoveryElector } from '../../../src/core/recovery.ts';
+import { genesisElectorate } from '../../../src/app/governance/recovery.ts';
 import { validatorSetHash, type ValidatorSet } from '../../../src/core/validators.ts';
 import { verifyVoteSignature } from '../../../src/core/vote.ts';
 import {
@@ -64,11 +66,13 @@ function attempt(fn: () => string): { ok: boolean; detail: string } {
 export function verifyTxProof(input: VerifyInput): Step[] {
   const steps: Step[] = [];
   let genesisSet: ValidatorSet | undefined;
+  let electorate: RecoveryElector[] = [];
   let set: ValidatorSet | undefined;
   let chainId = '';
   const g = attempt(() => {
     const parsed = parseGenesis(input.genesis);
     genesisSet = parsed.validatorSet;
+    electorate = genesisElectorate(parsed.genesis);
     set = genesisSet;
     chainId = parsed.genesis.chainId;
     const names = set.validators.map((v) => v.name || short(v.publicKey)).join(', ');
@@ -106,7 +110,7 @@ export function verifyTxProof(input: VerifyInput): Step[] {
     const changes = (input.setChanges ?? []).filter((c) => c.announcement.height < cp.header.height);
     // Until the changes check out, the commit step is judged against no set at all.
     set = undefined;
-    const inForce = followValidatorSets(chainId, genesisSet, changes).setAt(cp.header.height);
+    const inForce = followValidatorSets(chainId, genesisSet, changes, electorate).setAt(cp.header.height);
     const expected = validatorSetHash(inForce);
     if (cp.header.validatorSetHash !== expected) {
       throw new Error(
@@ -118,7 +122,7 @@ export function verifyTxProof(input: VerifyInput): Step[] {
     set = inForce;
     return changes.length === 0
       ? `validator set ${short(expected)} is the genesis set`
-      : `validator set ${short(expected)}, followed from genesis through ${changes.length} change${changes.length === 1 ? '' : 's'}, each signed by the set before it`;
+      : `validator set ${short(expected)}, followed from genesis through ${changes.length} change${changes.length === 1 ? '' : 's'}, each signed by the set before it (or, for a recovery, by more than 2/3 of genesis' member organisations)`;
   });
   steps.push({
     id: 'validators',
