@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ORGANISATION_TYPES, type OrganisationType } from '../app/membership/types.ts';
 import { BASE_POLICIES, BASE_POLICY_DEFAULT, type BasePolicy } from '../app/records/policy.ts';
 import { runDev } from './commands/dev.ts';
+import { recoverCommand } from './commands/recover.ts';
 import { govCommand } from './commands/gov.ts';
 import { runApiCert, runGenesis, runInit } from './commands/init.ts';
 import { runNode } from './commands/node.ts';
@@ -295,6 +296,7 @@ program.addCommand(claimsCommand());
 program.addCommand(trialsCommand());
 program.addCommand(genomicsCommand());
 program.addCommand(govCommand());
+program.addCommand(recoverCommand());
 program.addCommand(devicesCommand());
 program.addCommand(aiCommand());
 

@@ -64,6 +64,31 @@ export class ConsensusRecordStore {
     });
   }
 
+  /**
+   * For a recovery (node/recovery.ts): the record of `height`, the first height the recovered set
+   * signs, loses its lock and moves to the next round. A lock or valid value there is a block of the
+   * lost set, which the new signers refuse, so keeping it would stall them for ever; the rounds this
+   * validator already signed in stay behind it (and its last signed messages stay in the record), so
+   * it never signs twice in one round.
+   */
+  releaseForRecovery(height: number): void {
+    const row = this.port.get<{ body: string }>('SELECT body FROM consensus_record WHERE id = 1');
+    if (row === undefined) return;
+    const stored = JSON.parse(row.body) as StoredRecord;
+    if (stored.height !== height) return;
+    const released: StoredRecord = {
+      ...stored,
+      round: stored.round + 1,
+      step: 'propose',
+      lockedRound: -1,
+      lockedValue: null,
+      validRound: -1,
+      validValue: null,
+      validPolka: [],
+    };
+    this.port.run('UPDATE consensus_record SET body = ? WHERE id = 1', [JSON.stringify(released)]);
+  }
+
   load(): ConsensusRecord<BlockValue> | undefined {
     const row = this.port.get<{ body: string }>('SELECT body FROM consensus_record WHERE id = 1');
     if (row === undefined) return undefined;
