@@ -63,3 +63,4 @@ export const forkEvidenceListSchema = Type.Object({
     }),
   ),
 });
+export type ForkEvidenceList = Static<typeof forkEvidenceListSchema>;

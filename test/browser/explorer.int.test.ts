@@ -1,11 +1,24 @@
 // The explorer in real Chromium against a running `carechain up` network: blocks arrive live over SSE,
 // the validators are listed with their health, and "Verify" checks a tx's inclusion proof and its
 // checkpoint's signatures in the browser against the genesis keys, every step ✓; a proof or a
-// checkpoint altered in flight (page.route) is shown ✗ at the step it breaks.
+// checkpoint altered in flight (page.route) is shown ✗ at the step it breaks; a fork a witness refused
+// is listed under "Fork evidence".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { generateKeyPair } from '../../src/node/keys.ts';
+import { join } from 'node:path';
+import { fromHex } from '../../src/core/bytes.ts';
+import {
+  formatCheckpoint,
+  formatNote,
+  parseCheckpoint,
+  parseNote,
+  SIG_ED25519,
+  signNoteLine,
+  verifier,
+} from '../../src/core/c2sp/index.ts';
+import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
+import { waitFor } from '../harness/http.ts';
 import { commitTx } from '../harness/network.ts';
 import { webAppForTests } from '../harness/web-app.ts';
 
@@ -135,4 +148,44 @@ test('a tampered proof or checkpoint is shown ✗ at the step it breaks', async 
   assert.ok(steps.find((s) => s.id === 'header')?.ok === false);
   assert.ok(steps.find((s) => s.id === 'inclusion')?.ok === false);
   await page.unroute('**/api/v1/proofs/inclusion/**');
+});
+
+test('a fork a witness refused shows in the explorer as evidence, with its signer and its tx', async () => {
+  // A second history, as a witness reports it (test/e2e/checkpoint-witness.int.test.ts has the
+  // standalone witness refuse one and report it this way): another root at the log's size, signed as
+  // the log by a member's node key.
+  const url = app.net.url('hospital');
+  let note = '';
+  const cosigned = await waitFor(async () => {
+    const response = await fetch(`${url}/checkpoint`);
+    note = await response.text();
+    return response.status === 200;
+  }, 120_000);
+  assert.ok(cosigned, `GET /checkpoint never answered 200: ${note}`);
+  const served = parseCheckpoint(parseNote(note).text);
+  const signer = readKeyFile(join(app.net.dataDir, 'pharmacy', 'node-key.json'));
+  const { origin, size } = served;
+  const forkText = formatCheckpoint({ origin, size, rootHash: new Uint8Array(32).fill(7) });
+  const forkNote = formatNote(forkText, [
+    signNoteLine(signer.seed, verifier(origin, SIG_ED25519, fromHex(signer.publicKey)), forkText),
+  ]);
+  const reported = await fetch(`${url}/api/v1/witness/evidence`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'same-size-other-root', checkpoint: forkNote }),
+  });
+  assert.equal(reported.status, 200, await reported.clone().text());
+  const { txHash: evidenceTx } = (await reported.json()) as { txHash: string };
+
+  await page.goto(`${app.net.url('clinic')}/explorer`);
+  const item = page
+    .getByRole('list', { name: 'Fork evidence' })
+    .getByRole('listitem')
+    .filter({ hasText: `size ${size}:` });
+  await item.first().waitFor({ timeout: 120_000 });
+  const shown = (await item.first().textContent()) ?? '';
+  assert.match(shown, /another root at a size already cosigned/);
+  assert.ok(shown.includes(signer.publicKey.slice(0, 10)), shown);
+  await item.first().getByRole('link', { name: 'evidence tx' }).click();
+  await page.waitForURL(`**/explorer/tx/${evidenceTx}`);
 });

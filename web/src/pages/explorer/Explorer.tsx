@@ -6,6 +6,7 @@ import type { BlockAnswer, BlockEvent, CommittedTx } from '../../../../src/contr
 import { request } from '../../lib/http.ts';
 import { getStatus, type NodeStatus } from '../../lib/ledger.ts';
 import { navigate } from '../../lib/router.ts';
+import { ForkEvidence } from './ForkEvidence.tsx';
 import { GenesisPanel } from './GenesisPanel.tsx';
 
 const BLOCKS_SHOWN = 12;
@@ -205,6 +206,7 @@ export function Explorer() {
         </section>
       </div>
       <Validators />
+      <ForkEvidence />
       <GenesisPanel />
     </section>
   );
