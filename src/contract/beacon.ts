@@ -172,6 +172,11 @@ const responseMetaSchema = Type.Object({
 });
 const budgetInfo = Type.Object({
   budget: Type.Object({ limitMilliBits: Type.Integer(), spentMilliBits: Type.Integer() }),
+  /** The fan-out: the custodians whose genomes the query could count, and how many of them answered. */
+  custodians: Type.Object({
+    asked: Type.Integer({ minimum: 0 }),
+    answered: Type.Integer({ minimum: 0 }),
+  }),
 });
 const responseSummary = Type.Object({
   exists: Type.Boolean(),
@@ -190,7 +195,7 @@ export type IndividualsResponse = Static<typeof individualsResponseSchema>;
 export const gVariantsResponseSchema = Type.Object({
   meta: responseMetaSchema,
   responseSummary,
-  /** Record granularity only (beaconResultsetsResponse): one result set, this custodian's genomes. */
+  /** Record granularity only (beaconResultsetsResponse): one result set per custodian with carriers. */
   response: Type.Optional(
     Type.Object({
       resultSets: Type.Array(

@@ -207,8 +207,8 @@ export function registerBeaconRoutes(
         exists: result.exists,
         ...(result.count === undefined ? {} : { numTotalResults: result.count }),
       },
-      ...(result.records === undefined ? {} : { response: resultSets(beaconId(), result.records) }),
-      info: { budget: result.budget },
+      ...(result.records === undefined ? {} : { response: resultSets(node.ledger.chainId, result.records) }),
+      info: { budget: result.budget, custodians: result.custodians },
     };
   };
   const errors = {
@@ -252,24 +252,24 @@ export function registerBeaconRoutes(
   }
 }
 
-/** beaconResultsets: this custodian's genomes as one result set, one result per carried variant. */
+/** beaconResultsets: one result set per custodian beacon whose genomes carry the variant. */
 function resultSets(
-  id: string,
+  chainId: string,
   records: readonly VariantRecord[],
 ): NonNullable<GVariantsResponse['response']> {
   return {
-    resultSets: [
-      {
-        id,
-        setType: 'dataset',
-        exists: records.length > 0,
-        resultsCount: records.length,
-        results: records.map((r) => ({
+    resultSets: records.map((r) => ({
+      id: beaconIdOf(chainId, r.custodianNodeKey),
+      setType: 'dataset' as const,
+      exists: true,
+      resultsCount: 1,
+      results: [
+        {
           variantInternalId: r.vrsId,
           variation: { ...r.allele },
           caseLevelData: r.individualIds.map((individualId) => ({ individualId })),
-        })),
-      },
-    ],
+        },
+      ],
+    })),
   };
 }

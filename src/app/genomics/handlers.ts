@@ -63,11 +63,16 @@ function applyRegisterDataset(ctx: TxContext, p: PayloadObject): void {
   writeStateValue(ctx.state, genomeDatasetKey(datasetId), record);
 }
 
-function ownDataset(ctx: TxContext, datasetId: string, orgId: string): GenomeDataset {
+function activeDataset(ctx: TxContext, datasetId: string): GenomeDataset {
   const dataset = readGenomeDataset(ctx.state, datasetId);
   if (dataset === undefined || dataset.status !== 'active') {
     throw rejected('genomics.unknown_dataset', 'no such genome is held');
   }
+  return dataset;
+}
+
+function ownDataset(ctx: TxContext, datasetId: string, orgId: string): GenomeDataset {
+  const dataset = activeDataset(ctx, datasetId);
   if (dataset.orgId !== orgId) {
     throw rejected('genomics.not_custodian', 'only the genome’s custodian may do this');
   }
@@ -126,8 +131,10 @@ function applySpendBudget(ctx: TxContext, p: PayloadObject): void {
   id32(p.queryHash, 'queryHash');
   const price = safeIntegerField(p.priceMilliBits, 'priceMilliBits', 0);
   const datasets = sortedIds(p.datasets, 'datasets', SPEND_DATASETS_MAX);
-  const orgId = signingOrg(ctx.state, ctx.signer);
-  for (const datasetId of datasets) ownDataset(ctx, datasetId, orgId);
+  // Any member's beacon may count any active genome: a query fans out from the beacon it reached to every
+  // custodian (services/genomics/fan-out.ts), and this one spend is its access event for all of them.
+  signingOrg(ctx.state, ctx.signer);
+  for (const datasetId of datasets) activeDataset(ctx, datasetId);
   // Linked identities are one researcher: the query is paid by each, so none of them can go past its limit.
   const budgets = researchers.map((researcher) => readQueryBudget(ctx.state, researcher));
   const remaining = Math.min(...budgets.map((b) => b.limitMilliBits - b.spentMilliBits));

@@ -1,35 +1,35 @@
-// The beacon's answer at one custodian (issue 19 §3–§5), in the order that keeps it safe: first decide
-// who may be counted from the chain alone (the genome is active and held here, the dataset's DUO terms
-// and the person's own research consent both allow the stated use), then price the query and commit the
-// spend against the researcher's one network-wide budget, and only then look at the genomes. A refused
-// spend (429) has looked at nothing; a withdrawn consent drops the person from the next query on.
+// The beacon's answer (issue 19 §3–§5), for the whole network, in the order that keeps it safe: first
+// decide who may be counted from the chain alone (an active genome at any custodian, whose dataset's DUO
+// terms and person's own research consent both allow the stated use), then price the query and commit ONE
+// spend against the researcher's one network-wide budget, and only then look: here at this custodian's
+// genomes, and at each other custodian through fan-out.ts, which checks the spend before it looks. A
+// refused spend (429) has looked at nothing; a withdrawn consent drops the person from the next query on.
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
-import { readGenomeDataset, readQueryBudget, readResearchConsent } from '../../app/genomics/keys.ts';
+import { SPEND_DATASETS_MAX } from '../../app/genomics/handlers.ts';
+import { readQueryBudget, readResearchConsent, type GenomeDataset } from '../../app/genomics/keys.ts';
 import { lowCountInformationBits, shownCount, type LowCountPolicy } from '../../app/genomics/low-counts.ts';
 import { alleleFromVcf, alleleId, type Allele } from '../../app/genomics/vrs/allele.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { canonicalBytes } from '../../core/canonical.ts';
 import { hmacSha256, sha256 } from '../../core/crypto/index.ts';
-import type { Clock } from '../../node/env.ts';
+import type { Clock, RandomBytes } from '../../node/env.ts';
 import type { GenomeStore } from '../../node/genomics/genome-store.ts';
-import { RANGE_BASES_MAX } from '../../node/genomics/genome-store.ts';
-import { ServiceError } from '../errors.ts';
 import type { GenomeCustody } from './custody.ts';
+import {
+  askCustodian,
+  type CustodianLook,
+  FAN_OUT_CUSTODIANS_MAX,
+  spendQueryHash,
+  type LookAnswer,
+  type LookRequest,
+  type QueryBinding,
+} from './fan-out.ts';
 import type { GenomicsLedger } from './ledger.ts';
+import { checkVariant, type SequenceQuery, type VariantQuery } from './variant-query.ts';
 
 export type Granularity = 'boolean' | 'count' | 'record';
-
-export type VariantQuery =
-  | {
-      readonly kind: 'sequence';
-      readonly accession: string;
-      /** 0-based interbase start, as Beacon v2 and VRS count. */
-      readonly start: number;
-      readonly referenceBases: string;
-      readonly alternateBases: string;
-    }
-  | { readonly kind: 'range'; readonly accession: string; readonly start: number; readonly end: number };
+export type { VariantQuery } from './variant-query.ts';
 
 export interface BeaconQuery {
   /**
@@ -44,21 +44,25 @@ export interface BeaconQuery {
   readonly recordAccess: boolean;
 }
 
-/** One carried variant at record granularity: the queried allele and who carries it, pseudonymously. */
+/** One custodian's carriers at record granularity: the queried allele and who carries it, pseudonymously. */
 export interface VariantRecord {
   readonly vrsId: string;
   readonly allele: Allele;
+  /** The node of the custodian that answered: its beacon's id names the result set. */
+  readonly custodianNodeKey: string;
   /** Per researcher and genome: the same person has a different id for every other researcher. */
   readonly individualIds: readonly string[];
 }
 
 export interface BeaconAnswer {
   readonly exists: boolean;
-  /** Present at count granularity: carriers among the people who may be counted, 0 below the threshold. */
+  /** Present at count granularity: carriers across the network who may be counted, 0 below the threshold. */
   readonly count?: number;
   readonly returnedGranularity: Granularity;
   readonly records?: readonly VariantRecord[];
   readonly budget: { readonly limitMilliBits: number; readonly spentMilliBits: number };
+  /** The custodians whose genomes the query could count, and how many of them answered. */
+  readonly custodians: { readonly asked: number; readonly answered: number };
 }
 
 export interface BeaconOptions {
@@ -86,7 +90,12 @@ export interface BeaconDependencies {
   readonly store: GenomeStore;
   readonly custody: GenomeCustody;
   readonly clock: Clock;
+  readonly randomBytes: RandomBytes;
 }
+
+/** Candidate genomes read from the chain per query; a query counts at most SPEND_DATASETS_MAX of them. */
+const DATASETS_SCANNED_MAX = 8 * SPEND_DATASETS_MAX;
+const DATASET_PREFIX = 'genomics/dataset/';
 
 /** The budget's key for an identity: a hash, so the chain never holds a researcher's name or key. */
 export function researcherId(identity: string): string {
@@ -109,19 +118,40 @@ export class Beacon {
     this.pricingAlleleFrequency = options.pricingAlleleFrequency ?? PRICING_ALLELE_FREQUENCY_DEFAULT;
   }
 
-  /** The genomes held here that this use may count, by the chain's committed state only. */
-  eligible(use: StatedUse): string[] {
-    const { ledger, store, clock } = this.deps;
+  /**
+   * The genomes across the network that this use may count, by custodian organisation, from the chain's
+   * committed state only: active, and both the dataset's DUO terms and the person's research consent
+   * allow the use. This node's own organisation comes first; at most FAN_OUT_CUSTODIANS_MAX custodians
+   * and SPEND_DATASETS_MAX genomes (the spend's bound), taken in key order.
+   */
+  eligible(use: StatedUse): Map<string, string[]> {
+    const { ledger, clock } = this.deps;
     const state = ledger.node.ledger.state;
-    const self = actorOf(state, ledger.node.key.publicKey);
-    const orgId = self.kind === 'node' ? self.orgId : undefined;
     const nowMs = clock.nowMs();
-    return store.datasetIds().filter((datasetId) => {
-      const dataset = readGenomeDataset(state, datasetId);
-      if (dataset === undefined || dataset.status !== 'active' || dataset.orgId !== orgId) return false;
+    const byOrg = new Map<string, string[]>();
+    const own = this.ownOrgId();
+    if (own !== undefined) byOrg.set(own, []);
+    let counted = 0;
+    for (const [key, value] of ledger.node.ledger.stateByPrefix(DATASET_PREFIX, DATASETS_SCANNED_MAX)) {
+      if (counted >= SPEND_DATASETS_MAX) break;
+      const dataset = JSON.parse(value) as GenomeDataset;
+      if (dataset.status !== 'active') continue;
+      const ids = byOrg.get(dataset.orgId) ?? (byOrg.size < FAN_OUT_CUSTODIANS_MAX ? [] : undefined);
+      if (ids === undefined) continue;
       const consent = readResearchConsent(state, dataset.patient);
-      return useAllowedFor(dataset.dataUse, consent?.dataUse, use, nowMs).allowed;
-    });
+      if (!useAllowedFor(dataset.dataUse, consent?.dataUse, use, nowMs).allowed) continue;
+      ids.push(key.slice(DATASET_PREFIX.length));
+      byOrg.set(dataset.orgId, ids);
+      counted += 1;
+    }
+    for (const [orgId, ids] of byOrg) if (ids.length === 0) byOrg.delete(orgId);
+    return byOrg;
+  }
+
+  private ownOrgId(): string | undefined {
+    const { node } = this.deps.ledger;
+    const self = actorOf(node.ledger.state, node.key.publicKey);
+    return self.kind === 'node' ? self.orgId : undefined;
   }
 
   /** The query's price in thousandths of a bit: the most one answer can tell about one person. */
@@ -144,37 +174,68 @@ export class Beacon {
   async query(query: BeaconQuery): Promise<BeaconAnswer> {
     checkVariant(query.variant);
     const eligible = this.eligible(query.use);
+    const datasets = [...eligible.values()].flat().sort();
     const researchers = [...new Set(query.identities.map(researcherId))].sort();
-    // The query itself is not on chain: only an HMAC of it under a key of this node, so nobody can test a
-    // guessed variant against it.
-    const queryHash = toHex(
-      hmacSha256(this.queryKey, canonicalBytes({ researchers, variant: query.variant })),
-    );
-    await this.deps.ledger.commit('genomics.spendBudget', {
-      researchers,
-      queryHash,
-      priceMilliBits: this.priceMilliBits(eligible.length),
-      datasets: eligible,
-    });
-    const carriers = this.look(query.variant, new Set(eligible));
-    const shown = shownCount(carriers.length, this.lowCounts, this.draw(queryHash)) > 0 ? carriers : [];
     const returnedGranularity = this.granted(query);
+    // The spend commits to the question through a fresh nonce: custodians can check it is for this very
+    // question, and nobody can test a guessed variant against the hash on chain.
+    const binding: QueryBinding = {
+      nonce: toHex(this.deps.randomBytes(16)),
+      researchers,
+      variant: query.variant,
+      use: query.use,
+      records: returnedGranularity === 'record',
+    };
+    const spend = await this.deps.ledger.commit('genomics.spendBudget', {
+      researchers,
+      queryHash: spendQueryHash(binding),
+      priceMilliBits: this.priceMilliBits(datasets.length),
+      datasets,
+    });
+    const looks = await this.lookEverywhere(eligible, { ...binding, spendTxHash: spend.txHash });
+    const answered = looks.filter((look) => look.answer !== undefined);
+    const total = answered.reduce((sum, look) => sum + look.answer!.count, 0);
+    // The low-count policy applies to the network's total, with a draw fixed per researcher and question.
+    const exists = shownCount(total, this.lowCounts, this.draw(researchers, query.variant)) > 0;
     const records =
-      returnedGranularity === 'record' && query.variant.kind === 'sequence' && shown.length > 0
-        ? [this.record(query.variant, shown, researchers)]
+      exists && binding.records && query.variant.kind === 'sequence'
+        ? this.records(query.variant, answered)
         : [];
     return {
-      exists: shown.length > 0,
-      ...(returnedGranularity === 'boolean' ? {} : { count: shown.length }),
+      exists,
+      ...(returnedGranularity === 'boolean' ? {} : { count: exists ? total : 0 }),
       returnedGranularity,
       ...(returnedGranularity === 'record' ? { records } : {}),
       budget: this.budgetOf(query.identities),
+      custodians: { asked: looks.length, answered: answered.length },
     };
   }
 
-  /** A number uniform in [0, 1) fixed by the query's hash: the same question always draws the same. */
-  private draw(queryHash: string): number {
-    const bytes = hmacSha256(this.queryKey, utf8(`low-count\n${queryHash}`));
+  /** This custodian's look, and every other custodian's over the node-to-node channel, at once. */
+  private lookEverywhere(
+    eligible: ReadonlyMap<string, readonly string[]>,
+    request: Omit<LookRequest, 'datasets'>,
+  ): Promise<CustodianLook[]> {
+    const { node } = this.deps.ledger;
+    const own = this.ownOrgId();
+    return Promise.all(
+      [...eligible].map(async ([orgId, datasets]) => {
+        if (orgId === own) {
+          const carriers = this.carriersHere(request.variant, new Set(datasets));
+          const ids = request.records
+            ? { individualIds: this.individualIds(carriers, request.researchers) }
+            : {};
+          return { nodeKey: node.key.publicKey, answer: { count: carriers.length, ...ids } };
+        }
+        return askCustodian(node, orgId, { ...request, datasets });
+      }),
+    );
+  }
+
+  /** A number uniform in [0, 1) fixed by the researcher and the question: asking again draws the same. */
+  private draw(researchers: readonly string[], variant: VariantQuery): number {
+    const question = hmacSha256(this.queryKey, canonicalBytes({ researchers, variant }));
+    const bytes = hmacSha256(this.queryKey, utf8(`low-count\n${toHex(question)}`));
     // 48 bits: exact in a double, and far finer than any hiding probability needs.
     return bytes.slice(0, 6).reduce((value, byte) => value * 256 + byte, 0) / 2 ** 48;
   }
@@ -187,49 +248,40 @@ export class Beacon {
     return 'count';
   }
 
-  private record(
-    variant: SequenceQuery,
-    carriers: readonly string[],
-    researchers: readonly string[],
-  ): VariantRecord {
+  /** One record per custodian with carriers: the allele and that custodian's pseudonymous carriers. */
+  private records(variant: SequenceQuery, looks: readonly CustodianLook[]): VariantRecord[] {
     const allele = alleleOf(variant);
-    const individualIds = carriers
+    const vrsId = alleleId(allele);
+    return looks
+      .filter(({ answer }) => (answer?.individualIds?.length ?? 0) > 0)
+      .map(({ nodeKey, answer }) => ({
+        vrsId,
+        allele,
+        custodianNodeKey: nodeKey,
+        individualIds: [...answer!.individualIds!].sort(),
+      }));
+  }
+
+  /** Per researcher set and genome, under this node's key: two researchers cannot join on a person. */
+  individualIds(carriers: readonly string[], researchers: readonly string[]): string[] {
+    return carriers
       .map((datasetId) =>
         toHex(hmacSha256(this.queryKey, utf8(`${researchers.join(',')}\n${datasetId}`))).slice(0, 32),
       )
       .sort();
-    return { vrsId: alleleId(allele), allele, individualIds };
   }
 
-  private look(variant: VariantQuery, eligible: ReadonlySet<string>): string[] {
+  /** Which of `datasets`, held here, carry the variant: the index read, after the spend is final. */
+  carriersHere(variant: VariantQuery, datasets: ReadonlySet<string>): string[] {
     const { store, custody } = this.deps;
     if (variant.kind === 'range') {
-      return store.carriersInRange(variant.accession, variant.start, variant.end, eligible);
+      return store.carriersInRange(variant.accession, variant.start, variant.end, datasets);
     }
-    return store.carriers(custody.variantKey(alleleId(alleleOf(variant))), eligible);
+    return store.carriers(custody.variantKey(alleleId(alleleOf(variant))), datasets);
   }
 }
-
-type SequenceQuery = Extract<VariantQuery, { kind: 'sequence' }>;
 
 /** Beacon's 0-based start is VRS's interbase start; alleleFromVcf takes VCF's 1-based POS. */
 function alleleOf(variant: SequenceQuery): Allele {
   return alleleFromVcf(variant.accession, variant.start + 1, variant.referenceBases, variant.alternateBases);
-}
-
-const BASES = /^[ACGTN]{1,1000}$/;
-
-function checkVariant(variant: VariantQuery): void {
-  const bad = (message: string) => new ServiceError('genomics.invalid_query', message);
-  if (!Number.isSafeInteger(variant.start) || variant.start < 0) throw bad('start is a 0-based position');
-  if (variant.kind === 'range') {
-    if (!Number.isSafeInteger(variant.end) || variant.end <= variant.start)
-      throw bad('end must follow start');
-    if (variant.end - variant.start > RANGE_BASES_MAX)
-      throw bad(`a range spans at most ${RANGE_BASES_MAX} bases`);
-    return;
-  }
-  if (!BASES.test(variant.referenceBases) || !BASES.test(variant.alternateBases)) {
-    throw bad('referenceBases and alternateBases are bases (A, C, G, T, N)');
-  }
 }
