@@ -21,7 +21,6 @@ import {
   type CustodianLook,
   FAN_OUT_CUSTODIANS_MAX,
   spendQueryHash,
-  type LookAnswer,
   type LookRequest,
   type QueryBinding,
 } from './fan-out.ts';

@@ -17,7 +17,7 @@ import { RESEARCHER_IDENTITIES_MAX, SPEND_DATASETS_MAX } from '../../app/genomic
 import { readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
 import { actorOf, organisation } from '../../app/membership/queries.ts';
 import { concatBytes, isHex, toHex, utf8 } from '../../core/bytes.ts';
-import { canonicalBytes, type CanonicalValue } from '../../core/canonical.ts';
+import { canonicalBytes } from '../../core/canonical.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -45,8 +45,9 @@ export interface QueryBinding {
   readonly records: boolean;
 }
 
-export function spendQueryHash(binding: QueryBinding): string {
-  const bytes = canonicalBytes(binding as unknown as CanonicalValue);
+export function spendQueryHash({ nonce, researchers, variant, use, records }: QueryBinding): string {
+  // Exactly the binding's fields: a look request carries more (the spend's hash, its datasets).
+  const bytes = canonicalBytes({ nonce, researchers, variant, use, records });
   return toHex(sha256(concatBytes(utf8('carechain/v1/genomics/query\n'), bytes)));
 }
 
