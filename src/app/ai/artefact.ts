@@ -6,14 +6,10 @@
 import { toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import { predict } from './logistic.ts';
+import { featureRow, type FeatureScaling } from './training-data.ts';
 
-export interface ArtefactFeature {
-  /** LOINC code of the Observation. */
-  readonly code: string;
-  readonly mean: number;
-  /** The training set's standard deviation (1 where it was 0). */
-  readonly scale: number;
-}
+/** A feature of the model and its standardisation. */
+export type ArtefactFeature = FeatureScaling;
 
 export interface ModelArtefact {
   readonly kind: 'logistic-regression';
@@ -40,11 +36,6 @@ export function artefactHash(artefactJson: string): string {
 
 /** The artefact's probability for one patient's latest values, keyed by LOINC code. */
 export function scoreArtefact(artefact: ModelArtefact, values: ReadonlyMap<string, number>): ArtefactScore {
-  const missing: string[] = [];
-  const row = artefact.features.map(({ code, mean, scale }) => {
-    const value = values.get(code);
-    if (value === undefined) missing.push(code);
-    return value === undefined ? 0 : (value - mean) / scale;
-  });
+  const { row, missing } = featureRow(artefact.features, values);
   return { probability: predict(artefact.weights, [row])[0]!, missing };
 }

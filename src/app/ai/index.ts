@@ -10,5 +10,6 @@ export * from './federated.ts';
 export * from './model-card.ts';
 export * from './cohort.ts';
 export * from './artefact.ts';
+export * from './training-data.ts';
 export * from './keys.ts';
 export { aiModule } from './module.ts';

@@ -9,8 +9,9 @@
 // finish when sites drop out. Here a round with a missing site is abandoned and rerun with the sites
 // that remain (each round's participants are committed on chain first), which needs no secret sharing
 // and still never reveals a single site's update.
-import { concatBytes, utf8 } from '../../core/bytes.ts';
-import { hmacSha256 } from '../../core/crypto/index.ts';
+import { concatBytes, toHex, utf8 } from '../../core/bytes.ts';
+import { canonicalBytes } from '../../core/canonical.ts';
+import { hmacSha256, sha256 } from '../../core/crypto/index.ts';
 import { CoreError } from '../../core/errors.ts';
 
 const MODULUS_BITS = 64n;
@@ -96,4 +97,25 @@ export function decodeAverage(sum: readonly bigint[]): SiteUpdate {
   const signed = (x: bigint): number => Number(x >= HALF ? x - MODULUS : x);
   const weights = sum.slice(0, -1).map((x) => signed(x) / ONE / Number(total));
   return { weights, sampleCount: Number(total) };
+}
+
+/**
+ * What the chain keeps of a masked update or of the round's sum (ai.commitRound): the hex SHA-256 of
+ * its elements as canonical JSON decimal strings (canonical JSON has no integers past 2^53).
+ */
+export function updateCommitment(values: readonly bigint[]): string {
+  return toHex(sha256(canonicalBytes(values.map(String))));
+}
+
+/** Elements as they travel (decimal strings), each checked to be in Z/2^64; undefined if any is not. */
+export function parseElements(values: unknown, length: number): bigint[] | undefined {
+  if (!Array.isArray(values) || values.length !== length) return undefined;
+  const parsed: bigint[] = [];
+  for (const v of values) {
+    if (typeof v !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(v)) return undefined;
+    const x = BigInt(v);
+    if (x >= MODULUS) return undefined;
+    parsed.push(x);
+  }
+  return parsed;
 }

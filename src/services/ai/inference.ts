@@ -11,7 +11,7 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import { isoTime, type Resource } from '../records/resources.ts';
 import { checkedArtefact, modelIdentifier, modelRecordOf, models } from './models.ts';
 import type { AiService, Practitioner } from './service.ts';
-import { artefactHash, scoreArtefact } from '../../app/ai/index.ts';
+import { artefactHash, latestValues, scoreArtefact } from '../../app/ai/index.ts';
 import { eachRecordOf } from '../../app/records/index.ts';
 import type { InferenceAnswer, InferenceBody, MyAiAnswer } from '../../contract/ai.ts';
 
@@ -33,30 +33,6 @@ function asServiceError(err: unknown): unknown {
   if (err.statusCode === 404) return new ServiceError('ai.not_found', 'no such patient here');
   if (err.statusCode === 400) return new ServiceError('ai.invalid', err.message, { field: 'patient' });
   return new ServiceError('ai.read_refused', 'the patient’s records may not be read for this');
-}
-
-/** An Observation's time as FHIR gives it (an ISO dateTime sorts as text), '' when it has none. */
-const effective = (o: Json): string => {
-  const when = o.effectiveDateTime ?? o.issued;
-  return typeof when === 'string' ? when : '';
-};
-
-/** The latest numeric value per LOINC code, and the Observations they came from. */
-function latestValues(observations: readonly Json[]): { values: Map<string, number>; used: string[] } {
-  const values = new Map<string, number>();
-  const used: string[] = [];
-  const newestFirst = [...observations].sort((a, b) => effective(b).localeCompare(effective(a)));
-  for (const o of newestFirst) {
-    const value = (o.valueQuantity as { value?: unknown } | undefined)?.value;
-    if (typeof value !== 'number') continue;
-    const codings = (o.code as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [];
-    for (const { system, code } of codings) {
-      if (system !== 'http://loinc.org' || code === undefined || values.has(code)) continue;
-      values.set(code, value);
-      used.push(String(o.id));
-    }
-  }
-  return { values, used: [...new Set(used)] };
 }
 
 export async function runInference(
