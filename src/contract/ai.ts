@@ -121,6 +121,47 @@ export const cohortSchema = Type.Object({
 });
 export type CohortAnswer = Static<typeof cohortSchema>;
 
+/**
+ * POST /api/v1/ai/rounds: one federated round, run by the coordinator's node (the developing
+ * organisation's): each site trains on its consenting members and answers a masked update over the
+ * node-to-node channel; the node sums them, commits the round and answers every value needed to verify it.
+ */
+export const featureScalingSchema = Type.Object({
+  code: Type.String({ description: 'a LOINC code of the cohort query, in its order' }),
+  mean: Type.Number(),
+  scale: Type.Number({ exclusiveMinimum: 0 }),
+});
+export const runRoundBody = Type.Object({
+  modelId: Type.Optional(Type.String({ description: 'absent in round 1 of a new model: the node names it' })),
+  round: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  cohortId: Type.String({ description: 'the cohort (64 hex) every site committed' }),
+  sites: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 2, maxItems: 64 }),
+  features: Type.Array(featureScalingSchema, { minItems: 1, maxItems: 32 }),
+});
+export type RunRoundBody = Static<typeof runRoundBody>;
+/** An element of Z/2^64 as a decimal string (secure-aggregation.ts). */
+const element = Type.String({ pattern: '^(0|[1-9][0-9]{0,19})$' });
+export const roundAnswerSchema = Type.Object({
+  modelId: hex32,
+  round: Type.Integer(),
+  cohortId: hex32,
+  participants: Type.Array(
+    Type.Object({
+      orgId: Type.String(),
+      updateHash: hex32,
+      masked: Type.Array(element, { description: 'the site’s update under its pairwise masks' }),
+      sampleCount: Type.Integer(),
+      excludedForConsent: Type.Integer({ description: 'members left out: consent withdrawn since' }),
+    }),
+  ),
+  sum: Type.Array(element, { description: 'Σ masked = Σ n·w (fixed point) and Σ n, the pads cancelled' }),
+  aggregateHash: hex32,
+  weights: Type.Array(Type.Number(), { description: 'the federated average: [intercept, …]' }),
+  sampleCount: Type.Integer(),
+  ...committed,
+});
+export type RoundAnswer = Static<typeof roundAnswerSchema>;
+
 /** POST /api/v1/ai/datasets: this custodian's share of a cohort it committed, with an ε limit per analyst. */
 export const registerDatasetBody = Type.Object({
   cohortId: Type.String(),

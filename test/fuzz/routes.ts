@@ -604,6 +604,19 @@ const AI_ROUTES: Record<string, RouteSpec> = {
     writes: false,
     shape: get(() => aiSeg().map((id) => `/api/v1/ai/cohorts/${id}`)),
   },
+  // A round names made-up cohorts and sites: refused before any site is asked.
+  'POST /api/v1/ai/rounds': writeOf('/api/v1/ai/rounds', () =>
+    fc.record({
+      modelId: fc.oneof(hex(64), junkString),
+      round: fc.integer(),
+      cohortId: fc.oneof(hex(64), junkString),
+      sites: fc.array(fc.constantFrom('hospital', 'clinic', 'x'), { maxLength: 3 }),
+      features: fc.array(
+        fc.record({ code: fc.constantFrom('2339-0', 'x'), mean: fc.double(), scale: fc.double() }),
+        { maxLength: 2 },
+      ),
+    }),
+  ),
   'POST /api/v1/ai/datasets': writeOf('/api/v1/ai/datasets', () =>
     fc.record({ cohortId: fc.oneof(hex(64), junkString), limitMilli: fc.integer() }),
   ),

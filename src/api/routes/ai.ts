@@ -6,6 +6,7 @@
 //   POST /api/v1/ai/models/:modelId/versions/:version/withdrawal
 //   POST /api/v1/ai/cohorts                                  { query, purpose } run here, committed
 //   GET  /api/v1/ai/cohorts/:cohortId
+//   POST /api/v1/ai/rounds                                   { modelId?, round, cohortId, sites, features }
 //   POST /api/v1/ai/datasets                                 { cohortId, limitMilli }
 //   GET  /api/v1/ai/datasets/:datasetId/budget               the calling analyst's ε
 //   POST /api/v1/ai/analytics                                a noisy count, after the spend commits
@@ -36,6 +37,8 @@ import {
   registeredDatasetSchema,
   registeredModelSchema,
   registerModelBody,
+  roundAnswerSchema,
+  runRoundBody,
   versionParams,
   withdrawModelBody,
   type AnalyticsBody,
@@ -43,12 +46,15 @@ import {
   type InferenceBody,
   type RegisterDatasetBody,
   type RegisterModelBody,
+  type RunRoundBody,
 } from '../../contract/ai.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import { systemClock, systemRandomBytes } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { answerAnalytics, analystBudget, registerDataset } from '../../services/ai/analytics.ts';
 import { cohortOf, commitCohort } from '../../services/ai/cohorts.ts';
+import { runRound } from '../../services/ai/federated-rounds.ts';
+import { AI_UPDATE_METHOD, serveUpdate } from '../../services/ai/federated-site.ts';
 import { myAi, runInference } from '../../services/ai/inference.ts';
 import { lineage, modelRecordOf, models, modelVersion, registerModel } from '../../services/ai/models.ts';
 import { AiService, type Practitioner } from '../../services/ai/service.ts';
@@ -65,6 +71,10 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
     randomBytes: systemRandomBytes,
     randomInt: (bound) => randomInt(bound),
   });
+
+  // Coordinators ask this node, as a custodian, for its masked update of a federated round.
+  // (A refusal thrown in the executor rejects the promise: the peer gets an error answer.)
+  node.network?.handleRequests(AI_UPDATE_METHOD, (from, params) => serveUpdate(service, from, params));
 
   /** A write by this organisation's staff that creates something: 201 with what was committed. */
   function staffCreates<B>(
@@ -123,6 +133,10 @@ export function registerAiRoutes(app: FastifyInstance, node: CarechainNode, gate
     `${AI_PATH}/cohorts/:cohortId`,
     { schema: { params: cohortParams, response: { 200: cohortSchema, 404: errorSchema } } },
     (request) => cohortOf(service, request.params.cohortId),
+  );
+
+  staffCreates<RunRoundBody>('/rounds', { body: runRoundBody, created: roundAnswerSchema }, (_caller, body) =>
+    runRound(service, body),
   );
 
   staffCreates<RegisterDatasetBody>(

@@ -41,6 +41,7 @@ export const ERROR_CATALOGUE = {
   'ai.rejected': { status: 422, message: 'ai: rejected' },
   'ai.too_large': { status: 413, message: 'ai: too large' },
   'ai.unavailable': { status: 503, message: 'ai: unavailable' },
+  'ai.site_unavailable': { status: 502, message: 'ai: a site gave no update' },
   'auth.challenge_bad_signature': { status: 400, message: 'authentication: challenge bad signature' },
   'auth.challenge_busy': { status: 429, message: 'authentication: challenge busy' },
   'auth.challenge_expired': { status: 400, message: 'authentication: challenge expired' },

@@ -1,10 +1,13 @@
 // What a node keeps off chain for the AI module (issue 20): the documents behind a model registration's
 // hashes (the model card as a FHIR DocumentReference, the AI Device, the artefact, the intended use and
 // the change plan), and, per cohort this custodian committed, the salt and the member pseudonyms behind
-// its salted Merkle root. No health data: pseudonyms are public on the ledger already, and the salt is
+// its salted Merkle root and the practitioner it was drawn for; for federated rounds (issue 20 §3), the
+// one masked update this site gave per round, and at the coordinator each round's sum (masked updates
+// summed, so a site's own update is never here). No health data: pseudonyms are public on the ledger already, and the salt is
 // what keeps the root from naming them. Its own file (ai.sqlite) or PostgreSQL schema.
 import { SchemaStore } from '../storage/ddl.ts';
 import type { SqlPort, Storage } from '../storage/port.ts';
+import type { PractitionerRole } from '../../app/membership/types.ts';
 
 const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS ai_models (
@@ -23,6 +26,23 @@ CREATE TABLE IF NOT EXISTS ai_cohorts (
   purpose TEXT NOT NULL,
   salt BLOB NOT NULL,
   members_json TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS ai_cohort_askers (
+  cohort_id TEXT PRIMARY KEY,
+  asker_json TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS ai_site_updates (
+  model_id TEXT NOT NULL,
+  round INTEGER NOT NULL,
+  request_hash TEXT NOT NULL,
+  answer_json TEXT NOT NULL,
+  PRIMARY KEY (model_id, round)
+) STRICT;
+CREATE TABLE IF NOT EXISTS ai_round_sums (
+  model_id TEXT NOT NULL,
+  round INTEGER NOT NULL,
+  sum_json TEXT NOT NULL,
+  PRIMARY KEY (model_id, round)
 ) STRICT;
 `;
 
@@ -43,6 +63,19 @@ export interface StoredCohort {
   readonly purpose: string;
   readonly salt: Uint8Array;
   readonly members: readonly string[];
+}
+
+/** The practitioner a cohort was drawn for: each round re-asks their consents (federated-site.ts). */
+export interface CohortAsker {
+  readonly publicKey: string;
+  readonly orgId: string;
+  readonly role: PractitionerRole;
+}
+
+/** The one update a site gave for a round, and the hash of the request it answered. */
+export interface SiteUpdateRow {
+  readonly requestHash: string;
+  readonly answerJson: string;
 }
 
 /** Most cohorts a patient's "AI and my data" view looks through (STYLE §5: bound everything). */
@@ -120,5 +153,53 @@ export class AiStore extends SchemaStore {
       .map(toCohort)
       .filter((cohort) => cohort.members.includes(pseudonym))
       .map((cohort) => cohort.cohortId);
+  }
+
+  putCohortAsker(cohortId: string, asker: CohortAsker): void {
+    this.port.run(
+      'INSERT INTO ai_cohort_askers (cohort_id, asker_json) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      [cohortId, JSON.stringify(asker)],
+    );
+  }
+
+  cohortAsker(cohortId: string): CohortAsker | undefined {
+    const row = this.port.get<{ asker_json: string }>(
+      'SELECT asker_json FROM ai_cohort_askers WHERE cohort_id = ?',
+      [cohortId],
+    );
+    return row === undefined ? undefined : (JSON.parse(row.asker_json) as CohortAsker);
+  }
+
+  /** Kept once: a site answers one request per round, and a retry of it with the same answer. */
+  putSiteUpdate(modelId: string, round: number, update: SiteUpdateRow): void {
+    this.port.run(
+      'INSERT INTO ai_site_updates (model_id, round, request_hash, answer_json) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT DO NOTHING',
+      [modelId, round, update.requestHash, update.answerJson],
+    );
+  }
+
+  siteUpdate(modelId: string, round: number): SiteUpdateRow | undefined {
+    return this.port.get<SiteUpdateRow>(
+      'SELECT request_hash AS "requestHash", answer_json AS "answerJson" FROM ai_site_updates ' +
+        'WHERE model_id = ? AND round = ?',
+      [modelId, round],
+    );
+  }
+
+  /** The coordinator's unmasked sum of a committed round: where the next round starts. */
+  putRoundSum(modelId: string, round: number, sum: readonly string[]): void {
+    this.port.run(
+      'INSERT INTO ai_round_sums (model_id, round, sum_json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      [modelId, round, JSON.stringify(sum)],
+    );
+  }
+
+  roundSum(modelId: string, round: number): string[] | undefined {
+    const row = this.port.get<{ sum_json: string }>(
+      'SELECT sum_json FROM ai_round_sums WHERE model_id = ? AND round = ?',
+      [modelId, round],
+    );
+    return row === undefined ? undefined : (JSON.parse(row.sum_json) as string[]);
   }
 }

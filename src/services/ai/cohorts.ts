@@ -59,7 +59,7 @@ export function patientsHeldHere(service: AiService): RecordHead[] {
 /** Whether the patient's consents let this practitioner read the cohort's data for the purpose now. */
 export function consentsTo(
   service: AiService,
-  caller: Practitioner,
+  caller: Pick<Practitioner, 'publicKey' | 'orgId' | 'role'>,
   pseudonym: string,
   purpose: CohortPurpose,
 ): boolean {
@@ -100,6 +100,11 @@ export async function commitCohort(
   };
   const committed = await service.commit('ai.commitCohort', commitment);
   service.store.putCohort({ cohortId, queryJson: JSON.stringify(query), purpose, salt, members });
+  service.store.putCohortAsker(cohortId, {
+    publicKey: caller.publicKey,
+    orgId: caller.orgId,
+    role: caller.role,
+  });
   return { ...commitment, ...committed };
 }
 

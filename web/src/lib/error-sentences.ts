@@ -129,6 +129,7 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'ai.rejected': 'The network refused this change.',
   'ai.too_large': 'This is too large to handle in one request.',
   'ai.unavailable': 'The network is busy. Try again in a moment.',
+  'ai.site_unavailable': 'A site of the training round did not give its update. Try the round again.',
   'auth.challenge_bad_signature': `Your key did not sign in correctly. ${RELOAD}`,
   'auth.challenge_busy': 'Too many sign-ins are in progress at this node. Wait a moment and try again.',
   'auth.challenge_expired': 'The sign-in took too long and expired. Please sign in again.',
