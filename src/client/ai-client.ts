@@ -22,6 +22,8 @@ import {
   type RegisteredDatasetAnswer,
   type RegisteredModelAnswer,
   type RegisterModelBody,
+  type RoundAnswer,
+  type RunRoundBody,
 } from '../contract/ai.ts';
 import { ApiRefusal, callApi, NodeApiClient } from './api-call.ts';
 
@@ -54,6 +56,10 @@ export class AiClient extends NodeApiClient {
   }
   cohort(cohortId: string): Promise<CohortAnswer> {
     return this.call('GET', `${AI_PATH}/cohorts/${segment(cohortId)}`) as Promise<CohortAnswer>;
+  }
+  /** One federated round, run by this (the coordinator's) node across the sites. */
+  runRound(body: RunRoundBody): Promise<RoundAnswer> {
+    return this.call('POST', `${AI_PATH}/rounds`, body) as Promise<RoundAnswer>;
   }
   registerDataset(body: RegisterDatasetBody): Promise<RegisteredDatasetAnswer> {
     return this.call('POST', `${AI_PATH}/datasets`, body) as Promise<RegisteredDatasetAnswer>;

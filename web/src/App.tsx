@@ -19,6 +19,8 @@ import { SponsorConsole } from './pages/sponsor/SponsorConsole.tsx';
 import { TrialPage } from './pages/trials/TrialPage.tsx';
 import { TrialRegistry } from './pages/trials/TrialRegistry.tsx';
 import { Research } from './pages/research/Research.tsx';
+import { ModelRegistry } from './pages/ai/ModelRegistry.tsx';
+import { ModelPage } from './pages/ai/ModelPage.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -31,6 +33,9 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   const trial = /^\/trials\/([0-9a-f]{64})$/.exec(path);
   if (trial) return <TrialPage id={trial[1]!} />;
   if (path === '/trials') return <TrialRegistry />;
+  const model = /^\/ai\/models\/([0-9a-f]{64})$/.exec(path);
+  if (model) return <ModelPage id={model[1]!} />;
+  if (path === '/ai/models') return <ModelRegistry />;
   if (path.startsWith('/signin/')) return <SignIn role={path.slice('/signin/'.length)} />;
   const needs = (kind: 'patient' | 'staff', role: string) =>
     current?.session.kind === kind ? undefined : <SignIn role={role} />;
@@ -77,6 +82,7 @@ export function App() {
         <nav aria-label="Main">
           <Link href="/explorer">Explorer</Link>
           <Link href="/trials">Trials</Link>
+          <Link href="/ai/models">AI models</Link>
           {current === undefined ? (
             <Link href="/">Sign in</Link>
           ) : (

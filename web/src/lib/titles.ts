@@ -23,6 +23,7 @@ function pageTitle(path: string): string | undefined {
   const block = /^\/explorer\/block\/([1-9][0-9]{0,15})$/.exec(path);
   if (block) return `Block ${block[1]} · Explorer`;
   if (/^\/trials\/[0-9a-f]{64}$/.test(path)) return 'Trial · Clinical trial registry';
+  if (/^\/ai\/models\/[0-9a-f]{64}$/.test(path)) return 'AI model · AI model registry';
   if (path.startsWith('/signin/')) return SIGN_IN_TITLES[path.slice('/signin/'.length)] ?? 'Sign in';
   switch (path) {
     case '/':
@@ -45,6 +46,8 @@ function pageTitle(path: string): string | undefined {
       return 'Research sponsor console';
     case '/trials':
       return 'Clinical trial registry';
+    case '/ai/models':
+      return 'AI model registry';
     case '/research':
       return 'Genomic research';
     default:

@@ -1,5 +1,6 @@
 // The patient's portal: their records, their consents, who looked at their data, their data to take
-// away or erase, the clinical trials they take part in, and their genome's research consent and use.
+// away or erase, the clinical trials they take part in, their genome's research consent and use, and the AI models
+// trained on or run on their data.
 // Everything the patient signs (consent, erasure) is signed in this page. A badge on
 // the consent tab counts the requests waiting for an answer, kept current by the patient's own event
 // stream (lib/live.ts), which also refreshes the consent tab without a reload.
@@ -13,6 +14,7 @@ import { ConsentManager } from './ConsentManager.tsx';
 import { MyData } from './MyData.tsx';
 import { MyTrials } from './MyTrials.tsx';
 import { MyGenome } from './MyGenome.tsx';
+import { MyAi } from './MyAi.tsx';
 import { Timeline } from './Timeline.tsx';
 
 const TABS = [
@@ -22,6 +24,7 @@ const TABS = [
   { id: 'data', label: 'Share, download or erase' },
   { id: 'trials', label: 'My trials' },
   { id: 'genome', label: 'My genome' },
+  { id: 'ai', label: 'AI and my data' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -95,6 +98,7 @@ export function PatientPortal() {
         {tab === 'data' && <MyData />}
         {tab === 'trials' && <MyTrials />}
         {tab === 'genome' && <MyGenome />}
+        {tab === 'ai' && <MyAi />}
       </div>
     </section>
   );
