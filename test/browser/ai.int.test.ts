@@ -1,5 +1,5 @@
 // The AI pages in real Chromium against a running `carechain up` network (issue 20 "Browser tests"): the
-// demo patient (a Synthea patient the hospital holds) consents to research and to treatment; the
+// demo patient, whose Patient and an Observation the hospital holds, consents to research and treatment; the
 // hospital's staff commit a cohort that includes them, register a model with a complete card and run it
 // on the patient. The public registry page lists the model, its page shows the versions and the card,
 // whose hash the browser checks against the ledger; the patient's "AI and my data" tab names the model
@@ -12,8 +12,8 @@ import { grantPayload } from '../../src/app/consent/test-fixtures.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { fromHex } from '../../src/core/bytes.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
-import { newPage, noSeriousViolations, signInWithSeed } from '../harness/browser.ts';
-import { http, postJson } from '../harness/http.ts';
+import { newPage, noSeriousViolations, seedPatientRecords, signInWithSeed } from '../harness/browser.ts';
+import { postJson } from '../harness/http.ts';
 import { commitTx } from '../harness/network.ts';
 import { webAppForTests } from '../harness/web-app.ts';
 
@@ -24,6 +24,7 @@ const app = webAppForTests(async ({ net }) => {
   const hospital = net.url('hospital');
   const staff = net.credentials.organisations.hospital!.practitioner.token;
   const patient = net.credentials.patients[0]!;
+  const patientId = await seedPatientRecords(net, 0);
   const key = keyPairFromSeed(fromHex(patient.seed));
   for (const purpose of ['HRESCH', 'TREAT']) {
     const grant = grantPayload({
@@ -51,11 +52,6 @@ const app = webAppForTests(async ({ net }) => {
   );
   assert.equal(model.status, 201, JSON.stringify(model.body));
   modelId = model.body.modelId;
-  const own = await http(`${hospital}/fhir/R4/Patient`, {
-    headers: { authorization: `Bearer ${patient.token}` },
-  });
-  const patientId = own.body.entry?.[0]?.resource?.id;
-  assert.ok(typeof patientId === 'string', JSON.stringify(own.body).slice(0, 300));
   const inference = await postJson(
     `${hospital}/api/v1/ai/inferences`,
     { modelId, version: 1, patient: patientId },
@@ -78,7 +74,7 @@ test('the registry lists the model; its page shows the versions and the card, ch
   const check = page.getByTestId('card-check');
   await check.waitFor({ timeout: 30_000 });
   assert.equal(await check.textContent(), 'This card is the one registered: its hash matches the ledger.');
-  await page.getByText('stated: intendedUse').waitFor();
+  await page.getByText('stated: intendedUse', { exact: true }).waitFor();
   await page.getByText('No federated rounds are recorded for this model.').waitFor();
   await noSeriousViolations(page, 'model');
   await page.close();
