@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { COMPLETE_CARD, DEMO_ARTEFACT, DIABETES_QUERY } from '../../src/app/ai/test-fixtures.ts';
+import { DIABETES_QUERY, demoModelBody } from '../../src/app/ai/test-fixtures.ts';
 import { grantPayload } from '../../src/app/consent/test-fixtures.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { fromHex } from '../../src/core/bytes.ts';
@@ -37,19 +37,7 @@ const app = webAppForTests(async ({ net }) => {
   const cohort = await postJson(`${hospital}/api/v1/ai/cohorts`, { query: DIABETES_QUERY }, staff);
   assert.equal(cohort.status, 201, JSON.stringify(cohort.body));
   assert.ok(cohort.body.included >= 1, 'the consenting demo patient is in the cohort');
-  const model = await postJson(
-    `${hospital}/api/v1/ai/models`,
-    {
-      version: 1,
-      name: 'carechain diabetes risk',
-      card: COMPLETE_CARD,
-      artefact: DEMO_ARTEFACT,
-      intendedUse: 'flag adults at risk of type 2 diabetes for screening',
-      changePlan: 'retrained each quarter by federated rounds; revalidated before release',
-      cohortId: cohort.body.cohortId,
-    },
-    staff,
-  );
+  const model = await postJson(`${hospital}/api/v1/ai/models`, demoModelBody(cohort.body.cohortId), staff);
   assert.equal(model.status, 201, JSON.stringify(model.body));
   modelId = model.body.modelId;
   const inference = await postJson(

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import { readCohort, readModel } from '../../src/app/ai/index.ts';
-import { COMPLETE_CARD, DEMO_ARTEFACT, DIABETES_QUERY } from '../../src/app/ai/test-fixtures.ts';
+import { COMPLETE_CARD, DIABETES_QUERY, demoModelBody } from '../../src/app/ai/test-fixtures.ts';
 import { grantPayload } from '../../src/app/consent/test-fixtures.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
 import { toHex } from '../../src/core/bytes.ts';
@@ -84,16 +84,7 @@ const read = async (path: string, who?: 'doctor' | 'nurse' | 'patient') =>
   http(`${t.url}${path}`, {
     headers: who === undefined ? {} : { authorization: `Bearer ${t.tokens[who]}` },
   });
-const modelBody = (cohortId: string, overrides: object = {}) => ({
-  version: 1,
-  name: 'carechain diabetes risk',
-  card: COMPLETE_CARD,
-  artefact: DEMO_ARTEFACT,
-  intendedUse: 'flag adults at risk of type 2 diabetes for screening',
-  changePlan: 'retrained each quarter by federated rounds; revalidated before release',
-  cohortId,
-  ...overrides,
-});
+const modelBody = demoModelBody;
 
 let cohortId = '';
 let modelId = '';

@@ -25,7 +25,7 @@ import {
   type PatientResources,
   type TrainingSet,
 } from '../../src/app/ai/index.ts';
-import { COMPLETE_CARD, DIABETES_QUERY } from '../../src/app/ai/test-fixtures.ts';
+import { DIABETES_QUERY, demoModelBody } from '../../src/app/ai/test-fixtures.ts';
 import { grantPayload } from '../../src/app/consent/test-fixtures.ts';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { CanonicalValue } from '../../src/core/canonical.ts';
@@ -236,16 +236,11 @@ test('the final model is registered with a complete card, and its rounds verify 
     features: FEATURES,
     weights: rounds[2].weights,
   };
-  const registered = await call('hospital', '/api/v1/ai/models', {
-    modelId,
-    version: 1,
-    name: 'carechain federated diabetes risk',
-    card: COMPLETE_CARD,
-    artefact,
-    intendedUse: 'flag adults at risk of type 2 diabetes for screening',
-    changePlan: 'retrained by federated rounds over consented cohorts; revalidated before release',
-    cohortId,
-  });
+  const registered = await call(
+    'hospital',
+    '/api/v1/ai/models',
+    demoModelBody(cohortId, { modelId, name: 'carechain federated diabetes risk', artefact }),
+  );
   assert.equal(registered.status, 201, JSON.stringify(registered.body));
   let lineage: HttpAnswer | undefined;
   const seen = await waitFor(async () => {

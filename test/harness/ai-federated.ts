@@ -3,6 +3,7 @@
 // glucose and BMI run higher with type 2 diabetes, at a prevalence that differs by site (so one site
 // alone sees a skewed sample). A held-back set from the same generator never reaches any node: the test
 // scores the federated, central and single-site models on it.
+import { seededUniform } from '../../src/app/ai/test-fixtures.ts';
 import { syntheaBundles } from '../../src/services/fhir/fhir-testdata.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
 
@@ -14,21 +15,9 @@ export interface SyntheticPatient {
   readonly diabetic: boolean;
 }
 
-/** mulberry32: a small seeded generator, so every run draws the same patients. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` adults with diabetes at `prevalence`; Box–Muller normals, rounded as a lab reports them. */
 export function syntheticPatients(seed: number, count: number, prevalence: number): SyntheticPatient[] {
-  const random = seeded(seed);
+  const random = seededUniform(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return Array.from({ length: count }, () => {
     const diabetic = random() < prevalence;

@@ -8,18 +8,9 @@ import { sha256 } from '../../core/crypto/index.ts';
 import { localUpdate } from './federated.ts';
 import { auc, predict, train, zeroWeights, type TrainingSet } from './logistic.ts';
 import { decodeAverage, encodeUpdate, maskUpdate, sumMasked } from './secure-aggregation.ts';
+import { seededUniform } from './test-fixtures.ts';
 
-/** A seeded uniform [0, 1) source (mulberry32), so the population is the same every run. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const uniform = seededUniform;
 
 /** Patients with three scaled features; the condition's log-odds are −1 + 2·x0 − 1.5·x1 (x2 is noise). */
 function population(size: number, seed: number, shift = 0): TrainingSet {

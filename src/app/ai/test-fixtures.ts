@@ -24,3 +24,27 @@ export const DEMO_ARTEFACT: ModelArtefact = {
   ],
   weights: [-1, 1.5, 0.8],
 };
+
+/** The body of POST /api/v1/ai/models for the demo model trained on `cohortId` (API, CLI and browser tests). */
+export const demoModelBody = (cohortId: string, overrides: object = {}) => ({
+  version: 1,
+  name: 'carechain diabetes risk',
+  card: COMPLETE_CARD,
+  artefact: DEMO_ARTEFACT,
+  intendedUse: 'flag adults at risk of type 2 diabetes for screening',
+  changePlan: 'retrained each quarter by federated rounds; revalidated before release',
+  cohortId,
+  ...overrides,
+});
+
+/** A seeded uniform [0, 1) source (mulberry32), so a test's population is the same every run. */
+export function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
