@@ -227,6 +227,24 @@ test('three rounds of secure aggregation train on the consenting patients; a wit
   assert.equal(answer.sampleCount, rounds[1].sampleCount - 1);
   expected = replayRound(expected, { ...everyone, clinic: members.clinic.slice(1) });
   close(answer.weights, expected, 'round 3');
+
+  // A round once committed is not rerun, and a site that committed no part of the cohort is not asked.
+  const again = await call('hospital', '/api/v1/ai/rounds', {
+    modelId,
+    round: 3,
+    cohortId,
+    sites: [...SITES],
+    features: FEATURES,
+  });
+  assert.deepEqual([again.status, again.body.error?.code], [422, 'ai.round_exists']);
+  const stranger = await call('hospital', '/api/v1/ai/rounds', {
+    modelId,
+    round: 4,
+    cohortId,
+    sites: ['hospital', 'pharmacy'],
+    features: FEATURES,
+  });
+  assert.deepEqual([stranger.status, stranger.body.error?.details?.field], [400, 'sites']);
 });
 
 test('the final model is registered with a complete card, and its rounds verify against the chain at another node', async () => {
