@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { adjudicate, adjudicationDigest } from './adjudicate.ts';
 import { DEMO_PLAN_ID, DEMO_RULE_TABLE } from './demo-table.ts';
 import { payerMetrics } from './metrics.ts';
-import { claimEntry, paRequestsOf, ruleTable } from './store.ts';
+import { claimEntry, latestClaimsOf, latestPaRequestsOf, paRequestsOf, ruleTable } from './store.ts';
 import { doctor } from '../test-support.ts';
 import { acmeNode, alicePseudonym, betaNode, claimsChain } from './test-fixtures.ts';
 import { ENCOUNTER, hospitalNode, id, submitPayload } from './test-fixtures.ts';
@@ -179,4 +179,39 @@ test('PA: block times stamp submission, pends and decision, and metrics follow f
   assert.equal(requests[0]!.decision!.decidedAtMs - submittedMs > 72 * 3600_000, true);
   assert.equal(m!.approvalRateBasisPoints, 5000);
   assert.equal(m!.withinDeadlineBasisPoints, 5000, 'the urgent one was late, the standard one on time');
+});
+
+test('each payer’s queue lists the claims and PA requests sent to it, newest first, and no other payer’s', () => {
+  const chain = claimsChain();
+  for (const [claim, payerOrgId] of [
+    ['a1', 'acme'],
+    ['b1', 'beta'],
+    ['a2', 'acme'],
+  ] as const) {
+    assert.equal(
+      chain.submit(hospitalNode, 'claims.submit', submitPayload(claim, [claim], { payerOrgId })),
+      'ok',
+    );
+  }
+  const refused = submitPayload('refused', ['r'], { payerOrgId: 'st-mary' });
+  assert.equal(chain.submit(hospitalNode, 'claims.submit', refused), 'tx.rejected:claims.not_insurer');
+  const ids = (payer: string, limit: number) =>
+    latestClaimsOf(chain.state, payer, limit).map((c) => c.claimId);
+  assert.deepEqual(ids('acme', 10), [id('a2'), id('a1')]);
+  assert.deepEqual(ids('acme', 1), [id('a2')], 'bounded by the limit');
+  assert.deepEqual(ids('beta', 10), [id('b1')]);
+  assert.deepEqual(ids('st-mary', 10), []);
+  const pa = (n: string, payerOrgId: string) => ({
+    requestId: id(n),
+    payerOrgId,
+    patientPseudonym: alicePseudonym,
+    commitment: id(`pa ${n}`),
+    priority: 'standard',
+  });
+  assert.equal(chain.submit(hospitalNode, 'claims.paSubmit', pa('p1', 'acme')), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'claims.paSubmit', pa('p2', 'beta')), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'claims.paSubmit', pa('p3', 'acme')), 'ok');
+  const requests = (payer: string) => latestPaRequestsOf(chain.state, payer, 10).map((r) => r.requestId);
+  assert.deepEqual(requests('acme'), [id('p3'), id('p1')]);
+  assert.deepEqual(requests('beta'), [id('p2')]);
 });

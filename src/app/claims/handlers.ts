@@ -11,7 +11,9 @@ import { classifyLine, FREQUENCY_CODES, type FingerprintEntry } from './fingerpr
 import type { ClaimEntry, ClaimLineEntry, DocumentationRef, PaRequestEntry } from './ledger-types.ts';
 import { parseAdjudicate, parsePaDecide, parsePaSubmit, parseRuleTable, parseSubmit } from './parse.ts';
 import {
+  claimCountKey,
   claimEntry,
+  claimIndexKey,
   claimKey,
   fingerprintEntry,
   fingerprintKey,
@@ -182,6 +184,14 @@ function applySubmit(ctx: TxContext, payload: PayloadObject): void {
     txHash: ctx.txHash,
   };
   writeStateValue(ctx.state, claimKey(p.claimId), claim);
+  appendToIndex(ctx, claimCountKey(p.payerOrgId), (n) => claimIndexKey(p.payerOrgId, n), p.claimId);
+}
+
+/** Appends an id to a payer's index (its claims, its PA requests), in commit order. */
+function appendToIndex(ctx: TxContext, countKey: string, indexKey: (n: number) => string, id: string): void {
+  const n = readStateCount(ctx.state, countKey);
+  writeStateValue(ctx.state, indexKey(n), id);
+  writeStateValue(ctx.state, countKey, n + 1);
 }
 
 function applyPublishRules(ctx: TxContext, payload: PayloadObject): void {
@@ -228,9 +238,7 @@ function applyPaSubmit(ctx: TxContext, payload: PayloadObject): void {
     decision: null,
   };
   writeStateValue(ctx.state, paRequestKey(p.requestId), entry);
-  const n = readStateCount(ctx.state, paCountKey(p.payerOrgId));
-  writeStateValue(ctx.state, paIndexKey(p.payerOrgId, n), p.requestId);
-  writeStateValue(ctx.state, paCountKey(p.payerOrgId), n + 1);
+  appendToIndex(ctx, paCountKey(p.payerOrgId), (n) => paIndexKey(p.payerOrgId, n), p.requestId);
 }
 
 /** Most A4 (pended) answers one request may collect before a final decision. */
