@@ -184,3 +184,60 @@ export const adjudicationAnswerSchema = Type.Object({
   eob: fhirResourceSchema,
 });
 export type AdjudicationAnswer = Static<typeof adjudicationAnswerSchema>;
+
+/** Most claims and PA requests the insurer workspace shows at once, newest first. */
+export const WORKSPACE_ITEMS_MAX = 100;
+
+/**
+ * The insurer workspace's queue (issue 17 §7), for the payer's claims office at the payer's own node: the
+ * latest claims and PA requests sent to this node's organisation and no other's, each request with its
+ * decision clock, and the organisation's own PA metrics, all as of the tip.
+ */
+export const workspaceAnswerSchema = Type.Object({
+  payerOrgId: orgId,
+  height: Type.Integer(),
+  asOfMs: Type.Integer(),
+  /** The payer's latest published rule table version (0: none yet, so nothing can be adjudicated). */
+  latestTableVersion: Type.Integer(),
+  claims: Type.Array(record<ClaimEntry>('a claim sent to this payer, as the chain keeps it'), {
+    maxItems: WORKSPACE_ITEMS_MAX,
+  }),
+  priorAuth: Type.Array(priorAuthAnswerSchema, { maxItems: WORKSPACE_ITEMS_MAX }),
+  metrics: Type.Union([record<PayerMetrics>('this payer’s PA metrics'), Type.Null()]),
+});
+export type WorkspaceAnswer = Static<typeof workspaceAnswerSchema>;
+
+/** What the chain says of one record version a claim line cites: whether, what and when, never content. */
+const citedVersionSchema = Type.Object({
+  recordId: hex32,
+  version: Type.Integer(),
+  /** False when the chain holds no such version (the claim would have been refused: a sign of trouble). */
+  committed: Type.Boolean(),
+  resourceType: Type.Union([Type.String(), Type.Null()]),
+  custodianOrgId: Type.Union([orgId, Type.Null()]),
+  committedAtHeight: Type.Union([Type.Integer(), Type.Null()]),
+  committedAtMs: Type.Union([Type.Integer(), Type.Null()]),
+  /** The version is of the claim's patient and was committed in an earlier block than the claim. */
+  samePatient: Type.Boolean(),
+  beforeClaim: Type.Boolean(),
+});
+export type CitedVersion = Static<typeof citedVersionSchema>;
+
+/**
+ * The documentation of a claim as the payer checks it from the chain alone (issue 17 §2): per line, each
+ * cited record version's existence, type, custodian and commit time against the claim's. The payer
+ * opens the records themselves only through the ordinary consented read.
+ */
+export const documentationAnswerSchema = Type.Object({
+  claimId: hex32,
+  submittedAtHeight: Type.Integer(),
+  submittedAtMs: Type.Integer(),
+  lines: Type.Array(
+    Type.Object({
+      sequence: Type.Integer(),
+      verdict: Type.String(),
+      documentation: Type.Array(citedVersionSchema),
+    }),
+  ),
+});
+export type DocumentationAnswer = Static<typeof documentationAnswerSchema>;

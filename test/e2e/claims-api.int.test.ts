@@ -23,6 +23,8 @@ import { patientPseudonymOfTest } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
 import { claimContentCommitment } from '../../src/services/claims/commitment.ts';
 import { custodialCommitment } from '../../src/services/records/custodial.ts';
+import { issuePractitionerToken } from '../../src/api/auth/practitioner-login.ts';
+import { generateKeyPair } from '../../src/node/keys.ts';
 
 const pseudonym = patientPseudonymOfTest;
 const hex = (n: number) => randomBytes(n).toString('hex');
@@ -323,4 +325,54 @@ test('the adjudication route is the payer’s claims office’s: the provider’
   });
   assert.equal(staff.status, 403);
   assert.equal(staff.body.error.code, 'claims.patient_only');
+});
+
+test('the insurer workspace’s reads answer only the payer’s claims office, about claims sent to it', async () => {
+  const submitted = await postJson(
+    `${t.url}${CLAIMS_API}`,
+    claimBody({ ...visit, items: [{ ...visit.items[0]!, serviceDate: '2026-11-29' }] }),
+    t.tokens.doctor,
+  );
+  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+  const claimId = submitted.body.claim.claimId as string;
+  const read = (path: string, token?: string) =>
+    http(
+      `${t.url}${CLAIMS_API}${path}`,
+      token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+    );
+  for (const path of ['/workspace', `/${claimId}/documentation`]) {
+    for (const [who, token, status] of [
+      ['no token', undefined, 401],
+      ['the provider’s physician', t.tokens.doctor, 403],
+      ['another organisation’s nurse', t.tokens.nurse, 403],
+      ['a patient', t.tokens.patient, 403],
+    ] as const) {
+      const answer = await read(path, token);
+      assert.equal(answer.status, status, `${path}, ${who}: ${JSON.stringify(answer.body)}`);
+      if (token !== undefined) assert.equal(answer.body.error.code, 'claims.staff_only', `${path}, ${who}`);
+    }
+  }
+  // The hospital's own claims office, at the hospital's node, sees the hospital's queue as a payer (empty:
+  // it is no insurer), and not the documentation of a claim the hospital sent to the insurer.
+  const officer = generateKeyPair();
+  await t.submit(fhirKeys.hospitalAdmin, 'membership.registerPractitioner', {
+    orgId: 'hospital',
+    practitionerKey: officer.publicKey,
+    role: 'claims-officer',
+  });
+  const { accessToken } = await issuePractitionerToken(t.state(), t.issuer, {
+    practitionerKey: officer.publicKey,
+    orgId: 'hospital',
+  });
+  const queue = await read('/workspace', accessToken);
+  assert.equal(queue.status, 200, JSON.stringify(queue.body));
+  assert.deepEqual(
+    [queue.body.payerOrgId, queue.body.claims, queue.body.priorAuth, queue.body.metrics],
+    ['hospital', [], [], null],
+  );
+  const documentation = await read(`/${claimId}/documentation`, accessToken);
+  assert.equal(documentation.status, 422, JSON.stringify(documentation.body));
+  assert.equal(documentation.body.error.code, 'claims.not_payer_node');
+  const unknown = await read(`/${hex(32)}/documentation`, accessToken);
+  assert.equal(unknown.status, 404, JSON.stringify(unknown.body));
 });

@@ -773,6 +773,12 @@ export const ROUTES: Record<string, RouteSpec> = {
     ),
   },
   'GET /api/v1/patients/me/explanation-of-benefits': readOf('/api/v1/patients/me/explanation-of-benefits'),
+  // The insurer workspace's reads: the queue, and a made-up or real claim's documentation.
+  'GET /api/v1/claims/workspace': readOf('/api/v1/claims/workspace'),
+  'GET /api/v1/claims/{claimId}/documentation': {
+    writes: false,
+    shape: get(() => segment(hex(64)).map((id) => `/api/v1/claims/${id}/documentation`)),
+  },
   // PAS (issue 17 §5): request Bundles for $submit and $inquire, nearly right or junk.
   'POST /fhir/R4/Claim/$submit': {
     writes: true,

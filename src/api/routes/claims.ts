@@ -14,6 +14,11 @@
 //                                                    content its node fetches from the provider's node;
 //                                                    the payer's node keeps the EOB (token needed)
 //   GET  /api/v1/patients/me/explanation-of-benefits the patient's EOBs at this payer (FHIR Bundle)
+//   GET  /api/v1/claims/workspace                    the payer's claims office: the latest claims and PA
+//                                                    requests sent to this node's organisation, with the
+//                                                    clocks and its metrics (token needed)
+//   GET  /api/v1/claims/:claimId/documentation       the same office: each cited record version's
+//                                                    existence and timing from the chain (token needed)
 // The reads need no token: the chain they read is public between members (commitments, pseudonyms,
 // verdicts, figures, never claim content), and a replay only computes. Errors: { error: { code,
 // message, details } }.
@@ -43,7 +48,10 @@ import {
   submitClaimBody,
   type AdjudicationBody,
   type SubmitClaimBody,
+  documentationAnswerSchema,
+  workspaceAnswerSchema,
 } from '../../contract/claims.ts';
+import { documentationView, workspaceView } from '../../services/claims/workspace.ts';
 import { fhirBundleSchema } from '../../contract/fhir.ts';
 import type { ClaimBillingService } from '../../services/claims/billing.ts';
 import type { PriorAuthService } from '../../services/claims/prior-auth.ts';
@@ -110,6 +118,7 @@ export function registerClaimsRoutes(
     },
     (request) => replayView(ledger.state, request.params.claimId, request.body.facts),
   );
+  registerWorkspaceRoutes(app, node);
   if (billing !== undefined) registerBillingRoutes(app, billing);
   if (priorAuth === undefined) return;
   app.post<{ Params: { requestId: string }; Body: DecisionBody }>(
@@ -127,6 +136,25 @@ export function registerClaimsRoutes(
       const { txHash, height } = await priorAuth.decide(who, request.params.requestId, action, authNumber);
       return { txHash, height, ...priorAuthView(ledger.state, request.params.requestId) };
     },
+  );
+}
+
+/** The insurer workspace's reads: the payer's claims office at its own node (services/claims/workspace.ts). */
+function registerWorkspaceRoutes(app: FastifyInstance, node: CarechainNode): void {
+  const refusedCaller = { 401: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema };
+  app.get(
+    `${CLAIMS_API}/workspace`,
+    { schema: { response: { 200: workspaceAnswerSchema, ...refusedCaller } } },
+    async (request, reply) =>
+      reply.header('cache-control', 'no-store').send(workspaceView(node, await request.caller())),
+  );
+  app.get<{ Params: { claimId: string } }>(
+    `${CLAIMS_API}/:claimId/documentation`,
+    { schema: { params: claimParams, response: { 200: documentationAnswerSchema, ...refusedCaller } } },
+    async (request, reply) =>
+      reply
+        .header('cache-control', 'no-store')
+        .send(documentationView(node, await request.caller(), request.params.claimId)),
   );
 }
 

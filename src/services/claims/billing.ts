@@ -46,7 +46,8 @@ import {
 import { claimOrRefuse } from './views.ts';
 import { explanationOfBenefit } from './eob.ts';
 import { CLAIMS_COMMIT_TIMEOUT_MS_DEFAULT } from './prior-auth.ts';
-import { claimsStaff, payerDecider } from './staff.ts';
+import { claimsStaff } from './staff.ts';
+import { payersOwnClaim } from './workspace.ts';
 
 export interface ClaimBillingOptions {
   /** This endpoint's public FHIR base URL, for the EOB Bundle's fullUrls. */
@@ -179,12 +180,9 @@ export class ClaimBillingService {
    * committed to (fetched from the provider's node), and the patient's EOB.
    */
   async adjudicate(who: Caller, claimId: string): Promise<AdjudicationAnswer> {
-    const payerOrgId = payerDecider(this.node, who);
+    const claim = payersOwnClaim(this.node, who, claimId);
+    const { payerOrgId } = claim;
     const key = this.networkKey();
-    const claim = claimOrRefuse(this.node.ledger.state, claimId);
-    if (claim.payerOrgId !== payerOrgId) {
-      throw new ServiceError('claims.not_payer_node', 'this claim was sent to another payer');
-    }
     if (claim.status !== 'submitted') {
       throw new ServiceError('claims.not_submitted', 'this claim is not awaiting adjudication', {
         status: claim.status,
