@@ -302,7 +302,7 @@ export async function seedEmergencyRecords(net: UpNetwork, patientId: string): P
 export async function signInWithSeed(
   page: Page,
   baseUrl: string,
-  role: 'patient' | 'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research',
+  role: 'patient' | 'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research' | 'insurer',
   seed: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/signin/${role}`);

@@ -21,6 +21,7 @@ import { TrialRegistry } from './pages/trials/TrialRegistry.tsx';
 import { Research } from './pages/research/Research.tsx';
 import { ModelRegistry } from './pages/ai/ModelRegistry.tsx';
 import { ModelPage } from './pages/ai/ModelPage.tsx';
+import { InsurerWorkspace } from './pages/insurer/InsurerWorkspace.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -46,6 +47,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (path === '/privacy') return needs('staff', 'privacy') ?? <PrivacyOfficer />;
   if (path === '/sponsor') return needs('staff', 'sponsor') ?? <SponsorConsole />;
   if (path === '/research') return needs('staff', 'research') ?? <Research />;
+  if (path === '/insurer') return needs('staff', 'insurer') ?? <InsurerWorkspace />;
   if (path === '/') return <Home />;
   return (
     <section>

@@ -3,7 +3,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Session } from './auth.ts';
 
-export type StaffRole = 'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research';
+export type StaffRole = 'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research' | 'insurer';
 
 export interface SignedIn {
   readonly session: Session;

@@ -10,6 +10,7 @@ const SIGN_IN_TITLES: Record<string, string> = {
   privacy: 'Sign in as a privacy officer',
   sponsor: 'Sign in as research sponsor staff',
   research: 'Sign in as a researcher',
+  insurer: 'Sign in as insurer claims staff',
 };
 
 export function titleOfPath(path: string): string {
@@ -50,6 +51,8 @@ function pageTitle(path: string): string | undefined {
       return 'AI model registry';
     case '/research':
       return 'Genomic research';
+    case '/insurer':
+      return 'Insurer workspace';
     default:
       return 'Page not found';
   }

@@ -38,6 +38,11 @@ const ROLES = [
     text: 'Ask which variants consented people carry, within a budget the whole network shares.',
   },
   {
+    href: '/signin/insurer',
+    title: 'Insurer',
+    text: 'Adjudicate claims against their documentation, decide prior authorisations on the clock.',
+  },
+  {
     href: '/explorer',
     title: 'Explorer',
     text: 'Blocks and transactions, live; verify any of them yourself.',

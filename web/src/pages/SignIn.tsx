@@ -30,6 +30,7 @@ const TITLES: Record<string, string> = {
   privacy: 'Privacy officer sign-in',
   sponsor: 'Research sponsor sign-in',
   research: 'Researcher sign-in',
+  insurer: 'Insurer claims office sign-in',
 };
 
 export function SignIn(props: { role: string }) {
