@@ -73,3 +73,12 @@ export function durationWords(ms: number): string {
 export function percentWords(basisPoints: number | null): string {
   return basisPoints === null ? '—' : `${(basisPoints / 100).toFixed(1)} %`;
 }
+
+type Adjudicated = { category: { coding?: { code?: string }[] }; amount?: { value?: number } };
+
+/** An amount an EOB's item or total carries under a category code, in cents (0 when absent). */
+export function eobCents(entries: readonly Adjudicated[] | undefined, code: string): number {
+  const found = entries?.find((e) => e.category.coding?.some((c) => c.code === code));
+  // The EOB's money is cents / 100 exactly (services/claims/eob.ts); back to integer cents here.
+  return Math.round((found?.amount?.value ?? 0) * 100);
+}

@@ -13,6 +13,7 @@ import { AccessLog } from './AccessLog.tsx';
 import { ConsentManager } from './ConsentManager.tsx';
 import { MyData } from './MyData.tsx';
 import { MyTrials } from './MyTrials.tsx';
+import { MyClaims } from './MyClaims.tsx';
 import { MyGenome } from './MyGenome.tsx';
 import { MyAi } from './MyAi.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -25,6 +26,7 @@ const TABS = [
   { id: 'trials', label: 'My trials' },
   { id: 'genome', label: 'My genome' },
   { id: 'ai', label: 'AI and my data' },
+  { id: 'claims', label: 'My claims' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -99,6 +101,7 @@ export function PatientPortal() {
         {tab === 'trials' && <MyTrials />}
         {tab === 'genome' && <MyGenome />}
         {tab === 'ai' && <MyAi />}
+        {tab === 'claims' && <MyClaims />}
       </div>
     </section>
   );
