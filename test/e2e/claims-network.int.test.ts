@@ -26,7 +26,8 @@ import {
 import { demoAdjudication, OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { PA_REQUEST_SYSTEM } from '../../src/services/claims/pas.ts';
-import { pasBundles, type Json } from '../../src/services/fhir/fhir-testdata.ts';
+import type { Json } from '../../src/services/fhir/fhir-testdata.ts';
+import { pasRequestFor } from '../harness/claims.ts';
 import { createFhirValidator } from '../../src/services/fhir/validate.ts';
 import { generateKeyPair, readKeyFile } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
@@ -81,17 +82,6 @@ async function readAt(org: string, path: string, ready: (body: any) => boolean =
   }, WAIT_MS);
   assert.ok(ok, `${org} answers ${path}: ${JSON.stringify(body)}`);
   return body;
-}
-
-/** The shared PAS request, its payer named as the member insurer, under a trace number of its own. */
-function pasRequestFor(payer: string, trace: string): Json {
-  const bundle = structuredClone(
-    pasBundles().find((b) => b.file === 'conformant_pas_bundle_v110.json')!.json,
-  );
-  bundle.entry[0].resource.identifier[0].value = trace;
-  const insurer = bundle.entry.find((e: Json) => e.resource.id === 'InsurerExample').resource;
-  insurer.identifier.push({ system: 'urn:carechain:organisation', value: payer });
-  return bundle;
 }
 
 test('PAS across nodes: submitted at the hospital, decided by the insurer, the clock provable anywhere', async () => {
