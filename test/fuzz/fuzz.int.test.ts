@@ -13,6 +13,7 @@ import { scanStores } from '../harness/phi-scan.ts';
 import { missingGenerators, ROUTES, routesOfDocument } from './routes.ts';
 import { runFuzz } from './run.ts';
 import { startWorld, type World } from './world.ts';
+import { OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 
 const SEED = 20261206;
 const REQUESTS = 2000;
@@ -110,4 +111,24 @@ test('after the fuzz run, no store of any node holds a canary in any encoding', 
       `${name}: the control (a pseudonym on the ledger) was not found`,
     );
   }
+});
+
+test('the world’s nodes hold the claims network key: a fuzzed claim reaches the checks behind it', async () => {
+  const physician = world.roles.find((r) => r.name === 'hospital/physician')!;
+  const claim = {
+    payerOrgId: 'insurer',
+    patientPseudonym: world.pseudonyms[0]!,
+    facts: OFFICE_VISIT,
+    lines: OFFICE_VISIT.items.map((item) => ({ sequence: item.sequence, documentation: [] })),
+  };
+  const answer = await fetch(`${world.urls[physician.home]}/api/v1/claims`, {
+    method: 'POST',
+    headers: { authorization: physician.authorization!, 'content-type': 'application/json' },
+    body: JSON.stringify(claim),
+  });
+  const body = (await answer.json()) as { error?: { code?: string; details?: { reason?: string } } };
+  // Without the key this is claims.no_network_key; with it, the chain's documentation edit refuses it.
+  assert.equal(answer.status, 422, JSON.stringify(body));
+  assert.notEqual(body.error?.code, 'claims.no_network_key', JSON.stringify(body));
+  assert.equal(body.error?.code, 'claims.undocumented', JSON.stringify(body));
 });

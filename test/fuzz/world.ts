@@ -3,6 +3,7 @@
 // every kind, and canary records: Observations whose text is a unique random string, so that any answer
 // carrying one can be traced to the patient it belongs to.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
 import type { OrganisationType, PractitionerRole } from '../../src/app/membership/types.ts';
@@ -18,6 +19,7 @@ import { loadDemoSupply, type DemoSupply } from '../../src/cli/demo-supply.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../../src/node/keys.ts';
 import { http, postJson, waitFor } from '../harness/http.ts';
 import { startNetwork, type RunningNetwork } from '../harness/network.ts';
+import { tempDir } from '../harness/chain.ts';
 import type { Pools } from './routes.ts';
 
 /** The custodian of every canary record, and the organisation patient A lets read Observations. */
@@ -117,11 +119,30 @@ const canaryText = (): string => `FUZZCANARY${toHex(randomBytes(12))}`;
 export async function startWorld(prefix = 'carechain-fuzz-'): Promise<World> {
   // The demo consortium (`carechain up`): its organisation types, voting powers and staff roles.
   const members = CONSORTIUM.map((m) => ({ name: m.name, type: m.name, power: m.power }));
-  const net = await startNetwork(prefix, members, 'carechain-fuzz');
+  // Every node holds the members' claim-line fingerprint key (node.json claims.networkKeyFile), so fuzzed
+  // claims get past claims.no_network_key to the checks behind it (issue 17).
+  const keyDir = tempDir(`${prefix}claims-key-`);
+  const networkKeyFile = join(keyDir.path, 'claims-network-key');
+  writeFileSync(networkKeyFile, `${toHex(randomBytes(32))}\n`, { mode: 0o600 });
+  let net: RunningNetwork;
   try {
-    return await buildWorld(net);
+    net = await startNetwork(prefix, members, 'carechain-fuzz', undefined, { claims: { networkKeyFile } });
+  } catch (err) {
+    keyDir.remove();
+    throw err;
+  }
+  try {
+    const world = await buildWorld(net);
+    return {
+      ...world,
+      stop: async () => {
+        await world.stop();
+        keyDir.remove();
+      },
+    };
   } catch (err) {
     await net.stop('SIGKILL');
+    keyDir.remove();
     throw err;
   }
 }
