@@ -16,7 +16,7 @@ import { registerClaimsRoutes } from './routes/claims.ts';
 import { PriorAuthService } from '../services/claims/prior-auth.ts';
 import { ClaimBillingService } from '../services/claims/billing.ts';
 import { ClaimDocumentStore } from '../node/claims/claim-documents.ts';
-import { systemRandomBytes } from '../node/env.ts';
+import { systemClock, systemRandomBytes } from '../node/env.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerGenomicsRoutes } from './routes/genomics.ts';
 import type { GenomicsServiceOptions } from '../services/genomics/index.ts';
@@ -137,6 +137,7 @@ export function buildApiServer(
               node,
               documents: ClaimDocumentStore.open(node.storage, node.ledger.chainId, node.key),
               randomBytes: systemRandomBytes,
+              clock: systemClock,
             },
           );
     registerClaimsRoutes(api, node, priorAuth, billing);

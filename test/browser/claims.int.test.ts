@@ -3,8 +3,8 @@
 // Observation, then the same line again (a duplicate). At the insurer's node its claims officer sees only
 // the insurer's queue in the workspace, decides the PA request against its clock, opens the claim (its
 // documentation checked on the chain), sees the duplicate alert on the second, adjudicates the first, and
-// reads the published figures. The patient, signed in at the insurer's node, lists and opens their EOB;
-// the other demo patient sees none.
+// reads the published figures. The patient, signed in at their home node (the hospital's), lists and
+// opens their EOB, which the hospital's node asked the insurer's node for; the other demo patient sees none.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -155,10 +155,12 @@ test('the insurer workspace: the PA queue with its clock and decision, a claimâ€
     // late under load) leaves the button to press again.
     const adjudicated = await waitFor(
       async () => {
-        const button = page.getByRole('button', { name: 'Adjudicate', exact: true });
-        if (await button.isEnabled()) await button.click();
         const claim = (await http(`${url}${CLAIMS_API}/${seeded.claimId}`)).body.claim;
-        return claim?.status === 'adjudicated';
+        if (claim?.status === 'adjudicated') return true;
+        // Gone once the page shows the adjudication; disabled while the node works on it.
+        const button = page.getByRole('button', { name: 'Adjudicate', exact: true });
+        if ((await button.count()) === 1 && (await button.isEnabled())) await button.click();
+        return false;
       },
       WAIT_MS,
       5_000,
@@ -183,7 +185,7 @@ test('the insurer workspace: the PA queue with its clock and decision, a claimâ€
   }
 });
 
-test('the patient lists and opens their explanations of benefit at their insurerâ€™s node; another patient sees none', async () => {
+test('the patient lists and opens their EOB at their home node, which asks the insurerâ€™s node for it; another patient sees none', async () => {
   // The claim is adjudicated by the test above; here it is waited for (and done through the API if that
   // test did not get there), so this test reads the patient's side alone.
   const url = app.net.url('insurer');
@@ -202,7 +204,7 @@ test('the patient lists and opens their explanations of benefit at their insurer
   const { adjudication } = demoAdjudication(seeded.claimId, VISIT);
   const page = await newPage(app.browser);
   try {
-    await signInWithSeed(page, url, 'patient', app.net.credentials.patients[0]!.seed);
+    await signInWithSeed(page, app.net.url('hospital'), 'patient', app.net.credentials.patients[0]!.seed);
     await page.getByRole('tab', { name: 'My claims' }).click();
     const row = page.locator(`tr[data-eob="${seeded.claimId}"]`);
     await row.waitFor({ timeout: 30_000 });
@@ -224,7 +226,7 @@ test('the patient lists and opens their explanations of benefit at their insurer
   }
   const other = await newPage(app.browser);
   try {
-    await signInWithSeed(other, url, 'patient', app.net.credentials.patients[1]!.seed);
+    await signInWithSeed(other, app.net.url('hospital'), 'patient', app.net.credentials.patients[1]!.seed);
     await other.getByRole('tab', { name: 'My claims' }).click();
     await other.getByText('No explanations of benefit here.').waitFor({ timeout: 30_000 });
   } finally {

@@ -183,6 +183,6 @@ function registerBillingRoutes(app: FastifyInstance, billing: ClaimBillingServic
       reply
         .header('content-type', 'application/fhir+json')
         .header('cache-control', 'no-store')
-        .send(billing.eobsOf(await request.caller())),
+        .send(await billing.eobsOf(await request.caller())),
   );
 }

@@ -26,7 +26,7 @@ import {
 import { CARECHAIN_SYSTEMS } from '../../app/consent/fhir.ts';
 import { toHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
-import type { RandomBytes } from '../../core/env.ts';
+import type { Clock, RandomBytes } from '../../core/env.ts';
 import type { AdjudicationAnswer, SubmitClaimAnswer, SubmitClaimBody } from '../../contract/claims.ts';
 import type { FhirResource } from '../../contract/fhir.ts';
 import type { ClaimDocumentKind, ClaimDocumentStore } from '../../node/claims/claim-documents.ts';
@@ -45,6 +45,13 @@ import {
 } from './content-exchange.ts';
 import { claimOrRefuse } from './views.ts';
 import { explanationOfBenefit } from './eob.ts';
+import {
+  adjudicatedEobs,
+  eobsFromPayers,
+  PATIENT_EOBS_METHOD,
+  servePatientEobs,
+  type ShownEob,
+} from './eob-exchange.ts';
 import { CLAIMS_COMMIT_TIMEOUT_MS_DEFAULT } from './prior-auth.ts';
 import { claimsStaff } from './staff.ts';
 import { payersOwnClaim } from './workspace.ts';
@@ -61,6 +68,8 @@ export interface ClaimBillingDependencies {
   readonly node: CarechainNode;
   readonly documents: ClaimDocumentStore;
   readonly randomBytes: RandomBytes;
+  /** For the lifetime of a patient's signed delegation, when another node asks for their EOBs. */
+  readonly clock: Clock;
 }
 
 /** Identifier system of a claim's id on chain, in the EOB's claim reference. */
@@ -81,6 +90,14 @@ export class ClaimBillingService {
       CLAIM_CONTENT_METHOD,
       (from, params) =>
         new Promise((answer) => answer(serveClaimContent(deps.node, deps.documents, from, params))),
+    );
+    // A patient's own node asks this one (a payer's) for the EOBs it keeps for them (eob-exchange.ts).
+    deps.node.network?.handleRequests(
+      PATIENT_EOBS_METHOD,
+      (from, params) =>
+        new Promise((answer) =>
+          answer(servePatientEobs(deps.node, deps.documents, deps.clock.nowMs(), from, params)),
+        ),
     );
   }
 
@@ -243,26 +260,27 @@ export class ClaimBillingService {
   }
 
   /**
-   * The patient's (or their proxy's) EOBs at this payer, as a searchset Bundle: only those written about
-   * their own pseudonym whose adjudication the chain carries.
+   * The patient's (or their proxy's) EOBs, as a searchset Bundle, newest first: those this node keeps
+   * (a payer's) and those every other member insurer's node sends for them (eob-exchange.ts), each only
+   * when this node's chain carries its adjudication.
    */
-  eobsOf(who: Caller): Bundle {
+  async eobsOf(who: Caller): Promise<Bundle> {
     if (who.kind !== 'patient' && who.kind !== 'proxy') {
       throw new ServiceError('claims.patient_only', 'only the patient reads their explanations of benefit');
     }
     authorize(who, 'ExplanationOfBenefit', 'r');
     const state = this.node.ledger.state;
-    const entry = this.deps.documents.listByPatient(who.pseudonym, 'eob').flatMap((doc) => {
-      const claim = claimEntry(state, doc.claimId);
-      if (claim?.adjudication?.digest !== doc.digest) return [];
-      return [
-        {
-          fullUrl: `${this.options.baseUrl}/ExplanationOfBenefit/${doc.claimId}`,
-          resource: withCreated(doc.document as ExplanationOfBenefit, claim),
-          search: { mode: 'match' as const },
-        },
-      ];
-    });
+    const own: ShownEob[] = adjudicatedEobs(state, this.deps.documents, who.pseudonym).map(
+      ({ doc, claim }) => ({ claim, eob: doc.document as ExplanationOfBenefit }),
+    );
+    const shown = [...own, ...(await eobsFromPayers(this.node, who))].sort(
+      (a, b) => b.claim.adjudication!.timeMs - a.claim.adjudication!.timeMs,
+    );
+    const entry = shown.map(({ claim, eob }) => ({
+      fullUrl: `${this.options.baseUrl}/ExplanationOfBenefit/${claim.claimId}`,
+      resource: withCreated(eob, claim),
+      search: { mode: 'match' as const },
+    }));
     return { resourceType: 'Bundle', type: 'searchset', total: entry.length, entry };
   }
 }

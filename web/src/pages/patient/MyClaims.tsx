@@ -1,5 +1,6 @@
-// "My claims" (issue 17 §6): the patient's explanations of benefit, as their insurer's node keeps them
-// (a payer's node holds the EOBs it wrote; the patient signs in there with their own key). Each shows
+// "My claims" (issue 17 §6): the patient's explanations of benefit. A payer's node keeps the EOBs it
+// wrote; the node the patient signed in at asks every member insurer's node for theirs, with the patient's
+// own signed delegation (services/claims/eob-exchange.ts). Each shows
 // what was billed, what the plan paid and what the patient owes, and opens to its lines with the reasons
 // a line was reduced or denied (X12 CARC codes).
 import type { ExplanationOfBenefit } from 'fhir/r4.js';
@@ -32,7 +33,7 @@ export function MyClaims() {
       <h2 id="eob-title">My explanations of benefit</h2>
       <p className="hint">
         What your insurer decided about each claim for your care: what was billed, what your plan paid, and
-        what you owe. Only insurers that are members of this network are shown, and only here at their node.
+        what you owe. Insurers that are members of this network send them here; others do not yet.
       </p>
       <Busy
         label={
