@@ -34,11 +34,13 @@ export function InsurerWorkspace() {
             Claims and prior-authorisation requests sent to {answer.payerOrgId}, as of block {answer.height}.
             {answer.latestTableVersion === 0
               ? ' You have published no rule table yet, so claims cannot be adjudicated.'
-              : ` Adjudication runs under your rule table version ${answer.latestTableVersion}.`}{' '}
-            <button type="button" className="linklike" onClick={reload}>
+              : ` Adjudication runs under your rule table version ${answer.latestTableVersion}.`}
+          </p>
+          <div className="actions">
+            <button type="button" className="secondary" onClick={reload}>
               Reload
             </button>
-          </p>
+          </div>
           <PriorAuthQueue
             token={token}
             requests={answer.priorAuth}
