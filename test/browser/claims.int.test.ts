@@ -13,9 +13,14 @@ import { DEMO_RULE_TABLE, type ClaimFacts } from '../../src/app/claims/index.ts'
 import { demoAdjudication, OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
 import { PA_REQUEST_SYSTEM } from '../../src/services/claims/pas.ts';
-import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/resources.ts';
 import { readKeyFile } from '../../src/node/keys.ts';
-import { fhirCreate, newPage, noSeriousViolations, signInWithSeed, staffSeed } from '../harness/browser.ts';
+import {
+  newPage,
+  seedPatientObservation,
+  noSeriousViolations,
+  signInWithSeed,
+  staffSeed,
+} from '../harness/browser.ts';
 import { pasRequestFor } from '../harness/claims.ts';
 import { http, postJson, waitFor } from '../harness/http.ts';
 import { commitTx } from '../harness/network.ts';
@@ -48,24 +53,12 @@ const app = webAppForTests(async (app) => {
   });
   const patient = net.credentials.patients[0]!;
   const token = net.credentials.organisations.hospital!.practitioner.token;
-  const created = await fhirCreate(net, 'hospital', token, {
-    resourceType: 'Patient',
-    identifier: [{ system: PATIENT_PSEUDONYM_SYSTEM, value: patient.pseudonym }],
-    name: [{ given: ['Ada'], family: 'Lovelace' }],
-  });
-  const visit = await fhirCreate(net, 'hospital', token, {
-    resourceType: 'Observation',
-    status: 'final',
-    code: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
-    subject: { reference: `Patient/${created.id}` },
-    effectiveDateTime: '2026-10-05T09:30:00Z',
-    valueQuantity: { value: 37.2, unit: 'Cel' },
-  });
+  const { observationId } = await seedPatientObservation(net, 0);
   const claim = {
     payerOrgId: 'insurer',
     patientPseudonym: patient.pseudonym,
     facts: VISIT,
-    lines: [{ sequence: 1, documentation: [{ recordId: visit.id, version: 1 }] }],
+    lines: [{ sequence: 1, documentation: [{ recordId: observationId, version: 1 }] }],
   };
   // The documentation must be in an earlier block than the claim: the create answered once committed.
   const submit = () => postJson(`${net.url('hospital')}${CLAIMS_API}`, claim, token);

@@ -17,8 +17,8 @@ import {
 } from '../../src/app/claims/index.ts';
 import { demoAdjudication, OFFICE_VISIT } from '../../src/app/claims/test-fixtures.ts';
 import { CLAIMS_API } from '../../src/contract/claims.ts';
-import { chalmersPatient, heartRateObservation } from '../harness/fhir-client.ts';
-import { fhirKeys, injectJson, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
+import { documentedVisit } from '../harness/claims.ts';
+import { fhirKeys, startFhirTestNode, type FhirTestNode } from '../harness/fhir-node.ts';
 import { patientPseudonymOfTest } from '../harness/fhir-node.ts';
 import { http, postJson } from '../harness/http.ts';
 import { claimContentCommitment } from '../../src/services/claims/commitment.ts';
@@ -39,14 +39,7 @@ before(async () => {
     insurer: true,
     claimsNetworkKey: networkKey,
   });
-  const fhir = (type: string, body: unknown) =>
-    injectJson(t.app, { method: 'POST', url: `/fhir/R4/${type}`, token: t.tokens.doctor, body });
-  const patient = await fhir('Patient', chalmersPatient(pseudonym));
-  assert.equal(patient.status, 201, JSON.stringify(patient.body));
-  const observation = await fhir('Observation', heartRateObservation(patient.body.id));
-  assert.equal(observation.status, 201, JSON.stringify(observation.body));
-  observationId = observation.body.id;
-  await t.submit(fhirKeys.insurerNode, 'claims.publishRules', { table: DEMO_RULE_TABLE });
+  observationId = await documentedVisit(t);
 });
 after(() => t?.close());
 
@@ -297,14 +290,16 @@ test('a claim from a caller who is not the provider’s staff, undocumented or m
   assert.equal((await get(`/fingerprints/${fingerprint}`)).status, 404);
 });
 
-test('the adjudication route is the payer’s claims office’s: the provider’s physician is refused', async () => {
-  const submitted = await postJson(
-    `${t.url}${CLAIMS_API}`,
-    claimBody({ ...visit, items: [{ ...visit.items[0]!, serviceDate: '2026-11-28' }] }),
-    t.tokens.doctor,
-  );
+/** Submits the first visit line on another day through the hospital's API; returns the claim id. */
+async function submitOneLine(serviceDate: string): Promise<string> {
+  const facts = { ...visit, items: [{ ...visit.items[0]!, serviceDate }] };
+  const submitted = await postJson(`${t.url}${CLAIMS_API}`, claimBody(facts), t.tokens.doctor);
   assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
-  const claimId = submitted.body.claim.claimId;
+  return submitted.body.claim.claimId as string;
+}
+
+test('the adjudication route is the payer’s claims office’s: the provider’s physician is refused', async () => {
+  const claimId = await submitOneLine('2026-11-28');
   for (const [token, status] of [
     [undefined, 401],
     [t.tokens.doctor, 403],
@@ -328,13 +323,7 @@ test('the adjudication route is the payer’s claims office’s: the provider’
 });
 
 test('the insurer workspace’s reads answer only the payer’s claims office, about claims sent to it', async () => {
-  const submitted = await postJson(
-    `${t.url}${CLAIMS_API}`,
-    claimBody({ ...visit, items: [{ ...visit.items[0]!, serviceDate: '2026-11-29' }] }),
-    t.tokens.doctor,
-  );
-  assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
-  const claimId = submitted.body.claim.claimId as string;
+  const claimId = await submitOneLine('2026-11-29');
   const read = (path: string, token?: string) =>
     http(
       `${t.url}${CLAIMS_API}${path}`,

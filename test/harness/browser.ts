@@ -252,6 +252,14 @@ export async function fhirCreate(
 
 /** The demo patient's Patient resource and one Observation at the hospital; returns the Patient id. */
 export async function seedPatientRecords(net: UpNetwork, patientIndex = 0): Promise<string> {
+  return (await seedPatientObservation(net, patientIndex)).patientId;
+}
+
+/** As seedPatientRecords, with the Observation's id too (a claim cites it as documentation). */
+export async function seedPatientObservation(
+  net: UpNetwork,
+  patientIndex = 0,
+): Promise<{ patientId: string; observationId: string }> {
   const patient = net.credentials.patients[patientIndex]!;
   const token = net.credentials.organisations.hospital!.practitioner.token;
   const created = await fhirCreate(net, 'hospital', token, {
@@ -260,7 +268,7 @@ export async function seedPatientRecords(net: UpNetwork, patientIndex = 0): Prom
     name: [{ given: ['Ada'], family: 'Lovelace' }],
     birthDate: '1985-12-10',
   });
-  await fhirCreate(net, 'hospital', token, {
+  const observation = await fhirCreate(net, 'hospital', token, {
     resourceType: 'Observation',
     status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
@@ -268,7 +276,7 @@ export async function seedPatientRecords(net: UpNetwork, patientIndex = 0): Prom
     effectiveDateTime: '2026-03-01T09:30:00Z',
     valueQuantity: { value: 37.2, unit: 'Cel' },
   });
-  return created.id as string;
+  return { patientId: created.id as string, observationId: observation.id as string };
 }
 
 /** An allergy, a condition and a medication for the patient, kept by the hospital: what an emergency

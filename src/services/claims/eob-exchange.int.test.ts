@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { DEMO_RULE_TABLE } from '../../app/claims/index.ts';
 import { demoAdjudication, OFFICE_VISIT } from '../../app/claims/test-fixtures.ts';
 import { signDelegation } from '../../contract/delegation.ts';
 import { ClaimDocumentStore, openClaimDocument, sealedFromHex } from '../../node/claims/claim-documents.ts';
@@ -14,6 +13,7 @@ import {
   startFhirTestNode,
   type FhirTestNode,
 } from '../../../test/harness/fhir-node.ts';
+import { documentedVisit } from '../../../test/harness/claims.ts';
 import { servePatientEobs } from './eob-exchange.ts';
 
 const pseudonym = patientPseudonymOfTest;
@@ -28,30 +28,9 @@ const eob = { resourceType: 'ExplanationOfBenefit', id: '', status: 'active' };
 before(async () => {
   t = await startFhirTestNode({ chainId: 'carechain-eob-exchange', insurer: true });
   documents = ClaimDocumentStore.open(t.node.storage, t.chainId, t.node.key);
-  await t.submit(fhirKeys.insurerNode, 'claims.publishRules', { table: DEMO_RULE_TABLE });
   // A claim on chain for the patient (its documentation: a committed Observation), adjudicated, and its
   // EOB kept here; a second EOB whose adjudication the chain does not carry.
-  const patient = await t.app.inject({
-    method: 'POST',
-    url: '/fhir/R4/Patient',
-    headers: { authorization: `Bearer ${t.tokens.doctor}`, 'content-type': 'application/fhir+json' },
-    payload: {
-      resourceType: 'Patient',
-      identifier: [{ system: 'urn:carechain:patient-pseudonym', value: pseudonym }],
-    },
-  });
-  const observation = await t.app.inject({
-    method: 'POST',
-    url: '/fhir/R4/Observation',
-    headers: { authorization: `Bearer ${t.tokens.doctor}`, 'content-type': 'application/fhir+json' },
-    payload: {
-      resourceType: 'Observation',
-      status: 'final',
-      code: { text: 'visit' },
-      subject: { reference: `Patient/${patient.json().id}` },
-    },
-  });
-  assert.equal(observation.statusCode, 201, observation.body);
+  const observationId = await documentedVisit(t);
   claimId = hex(32);
   eob.id = claimId;
   const visit = { ...OFFICE_VISIT, items: [OFFICE_VISIT.items[0]!] };
@@ -63,9 +42,7 @@ before(async () => {
     use: 'claim',
     frequency: '1',
     replacesClaimId: null,
-    lines: [
-      { sequence: 1, fingerprint: hex(32), documentation: [{ recordId: observation.json().id, version: 1 }] },
-    ],
+    lines: [{ sequence: 1, fingerprint: hex(32), documentation: [{ recordId: observationId, version: 1 }] }],
   });
   const { payload } = demoAdjudication(claimId, visit);
   await t.submit(fhirKeys.insurerNode, 'claims.adjudicate', payload);

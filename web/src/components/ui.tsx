@@ -128,3 +128,23 @@ export function TableHead(props: { columns: readonly string[] }) {
     </thead>
   );
 }
+
+/** Opens the item `id` in a list that shows one item's details at a time, or closes it again. */
+export function OpenToggle(props: {
+  id: string;
+  open: string | undefined;
+  setOpen: (id: string | undefined) => void;
+  children: ReactNode;
+}) {
+  const isOpen = props.open === props.id;
+  return (
+    <button
+      type="button"
+      className="secondary"
+      aria-expanded={isOpen}
+      onClick={() => props.setOpen(isOpen ? undefined : props.id)}
+    >
+      {props.children}
+    </button>
+  );
+}

@@ -5,7 +5,15 @@
 import { useEffect, useState } from 'react';
 import type { ClaimEntry } from '../../../../src/app/claims/ledger-types.ts';
 import type { AdjudicationAnswer, DocumentationAnswer } from '../../../../src/contract/claims.ts';
-import { Busy, ErrorBanner, Facts, shortHex, TableHead, useAction } from '../../components/ui.tsx';
+import {
+  Busy,
+  ErrorBanner,
+  Facts,
+  OpenToggle,
+  shortHex,
+  TableHead,
+  useAction,
+} from '../../components/ui.tsx';
 import { adjudicateClaim, documentation, dollars } from '../../lib/claims.ts';
 
 const STATUS_WORDS: Record<ClaimEntry['status'], string> = {
@@ -51,14 +59,9 @@ export function ClaimQueue(props: {
                   </td>
                   <td>{STATUS_WORDS[c.status]}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-expanded={open === c.claimId}
-                      onClick={() => setOpen(open === c.claimId ? undefined : c.claimId)}
-                    >
+                    <OpenToggle id={c.claimId} open={open} setOpen={setOpen}>
                       Open
-                    </button>
+                    </OpenToggle>
                   </td>
                 </tr>
               );

@@ -7,6 +7,7 @@ import {
   Busy,
   ErrorBanner,
   Notice,
+  OpenToggle,
   shortHex,
   SubmitButton,
   TableHead,
@@ -71,14 +72,9 @@ export function PriorAuthQueue(props: {
                   <td className={clock.late ? 'bad' : undefined}>{clock.text}</td>
                   <td>
                     {request.decision === null && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        aria-expanded={open === request.requestId}
-                        onClick={() => setOpen(open === request.requestId ? undefined : request.requestId)}
-                      >
+                      <OpenToggle id={request.requestId} open={open} setOpen={setOpen}>
                         Decide
-                      </button>
+                      </OpenToggle>
                     )}
                   </td>
                 </tr>

@@ -5,7 +5,7 @@
 // a line was reduced or denied (X12 CARC codes).
 import type { ExplanationOfBenefit } from 'fhir/r4.js';
 import { useEffect, useState } from 'react';
-import { Busy, ErrorBanner, TableHead } from '../../components/ui.tsx';
+import { Busy, ErrorBanner, OpenToggle, TableHead } from '../../components/ui.tsx';
 import { dollars, eobCents, myEobs } from '../../lib/claims.ts';
 import { useSession } from '../../lib/session.tsx';
 
@@ -62,14 +62,9 @@ export function MyClaims() {
                   <td>{dollars(eobCents(eob.total, 'paidtoprovider'))}</td>
                   <td>{dollars(eobCents(eob.total, 'memberliability'))}</td>
                   <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-expanded={open === eob.id}
-                      onClick={() => setOpen(open === eob.id ? undefined : eob.id)}
-                    >
+                    <OpenToggle id={eob.id!} open={open} setOpen={setOpen}>
                       Details
-                    </button>
+                    </OpenToggle>
                   </td>
                 </tr>
               ))}
