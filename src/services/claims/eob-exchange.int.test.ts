@@ -16,8 +16,8 @@ import {
 import { documentedVisit } from '../../../test/harness/claims.ts';
 import { servePatientEobs } from './eob-exchange.ts';
 
-const pseudonym = patientPseudonymOfTest;
-const hex = (n: number) => randomBytes(n).toString('hex');
+/** A fresh 32-byte id. */
+const newId = (): string => randomBytes(32).toString('hex');
 /** The member node that asks: the insurer's key stands for any node the patient signed in at. */
 const asking = fhirKeys.insurerNode;
 
@@ -31,27 +31,27 @@ before(async () => {
   // A claim on chain for the patient (its documentation: a committed Observation), adjudicated, and its
   // EOB kept here; a second EOB whose adjudication the chain does not carry.
   const observationId = await documentedVisit(t);
-  claimId = hex(32);
+  claimId = newId();
   eob.id = claimId;
   const visit = { ...OFFICE_VISIT, items: [OFFICE_VISIT.items[0]!] };
   await t.submit(fhirKeys.nodeKey, 'claims.submit', {
     claimId,
     payerOrgId: 'insurer',
-    patientPseudonym: pseudonym,
-    commitment: hex(32),
+    patientPseudonym: patientPseudonymOfTest,
+    commitment: newId(),
     use: 'claim',
     frequency: '1',
     replacesClaimId: null,
-    lines: [{ sequence: 1, fingerprint: hex(32), documentation: [{ recordId: observationId, version: 1 }] }],
+    lines: [{ sequence: 1, fingerprint: newId(), documentation: [{ recordId: observationId, version: 1 }] }],
   });
   const { payload } = demoAdjudication(claimId, visit);
   await t.submit(fhirKeys.insurerNode, 'claims.adjudicate', payload);
-  const kept = { patientPseudonym: pseudonym, createdAtMs: 1, kind: 'eob' as const };
+  const kept = { patientPseudonym: patientPseudonymOfTest, createdAtMs: 1, kind: 'eob' as const };
   documents.put({ ...kept, claimId, digest: payload.digest, document: eob });
   documents.put({
     ...kept,
-    claimId: hex(32),
-    digest: hex(32),
+    claimId: newId(),
+    digest: newId(),
     document: { resourceType: 'ExplanationOfBenefit' },
   });
 });
