@@ -93,26 +93,6 @@ test('the checks can fail: granted reads counted as refused and as unconsented s
 // requests, break-glass attempts, forwarded reads and replays, no store of any node holds one in any
 // encoding the scan reads. A control on the same files: patient A's pseudonym, public on the ledger by
 // design, must be found there, so a scan that read nothing or matched nothing would fail.
-// Last in this file: it stops the nodes so that every store is flushed before it is read.
-test('after the fuzz run, no store of any node holds a canary in any encoding', async () => {
-  assert.ok(world.canaries.length >= 6, `${world.canaries.length} canaries`);
-  const control = world.pseudonyms[0]!;
-  await world.net.halt('SIGTERM');
-  const stores = Object.keys(STORE_FILES) as (keyof typeof STORE_FILES)[];
-  for (const [i, nodeDir] of world.net.dirs.entries()) {
-    const name = world.net.names[i];
-    const report = scanStores(join(nodeDir, 'data'), [...world.canaries.map((c) => c.text), control]);
-    for (const store of stores)
-      assert.ok(report.bytesRead[store] > 0, `${name}: the ${store} store was read`);
-    const found = report.leaks.filter((leak) => leak.phi !== control);
-    assert.deepEqual(found, [], `${name} holds a canary`);
-    assert.ok(
-      report.leaks.some((leak) => leak.phi === control && leak.store === 'ledger'),
-      `${name}: the control (a pseudonym on the ledger) was not found`,
-    );
-  }
-});
-
 test('the world’s nodes hold the claims network key: a fuzzed claim reaches the checks behind it', async () => {
   const physician = world.roles.find((r) => r.name === 'hospital/physician')!;
   const claim = {
@@ -131,4 +111,24 @@ test('the world’s nodes hold the claims network key: a fuzzed claim reaches th
   assert.equal(answer.status, 422, JSON.stringify(body));
   assert.notEqual(body.error?.code, 'claims.no_network_key', JSON.stringify(body));
   assert.equal(body.error?.code, 'claims.undocumented', JSON.stringify(body));
+});
+
+// Last in this file: it stops the nodes so that every store is flushed before it is read.
+test('after the fuzz run, no store of any node holds a canary in any encoding', async () => {
+  assert.ok(world.canaries.length >= 6, `${world.canaries.length} canaries`);
+  const control = world.pseudonyms[0]!;
+  await world.net.halt('SIGTERM');
+  const stores = Object.keys(STORE_FILES) as (keyof typeof STORE_FILES)[];
+  for (const [i, nodeDir] of world.net.dirs.entries()) {
+    const name = world.net.names[i];
+    const report = scanStores(join(nodeDir, 'data'), [...world.canaries.map((c) => c.text), control]);
+    for (const store of stores)
+      assert.ok(report.bytesRead[store] > 0, `${name}: the ${store} store was read`);
+    const found = report.leaks.filter((leak) => leak.phi !== control);
+    assert.deepEqual(found, [], `${name} holds a canary`);
+    assert.ok(
+      report.leaks.some((leak) => leak.phi === control && leak.store === 'ledger'),
+      `${name}: the control (a pseudonym on the ledger) was not found`,
+    );
+  }
 });
