@@ -1,4 +1,4 @@
-// `node --import tsx bench/genomics.bench.ts` (no npm script yet: package.json is the lead's): Beacon v2 /g_variants at one
+// `npm run bench:genomics` (node --import tsx bench/genomics.bench.ts): Beacon v2 /g_variants at one
 // custodian (a real `carechain node` process, SQLite, real HTTP), issue 19's target being p99 ≤ 50 ms with
 // 100 genomes of 100k variants each (--genomes, --variants). Staff upload single-sample VCFs on GRCh38
 // chr19 (seeded, sorted, heterozygous SNVs drawn from a shared pool of sites so queries hit); then
