@@ -37,14 +37,12 @@ import { isHex, toHex } from '../../core/bytes.ts';
 import { canonicalBytes } from '../../core/canonical.ts';
 import { sha256 } from '../../core/crypto/index.ts';
 import { pairSeed } from '../../node/ai/pair-seed.ts';
+import { untilHeight } from '../chain-wait.ts';
 
 /** The node-to-node request a coordinator sends each site of a round. */
 export const AI_UPDATE_METHOD = 'ai.update';
 /** Most records of one patient a round reads (STYLE §5). */
 const RECORDS_PER_PATIENT_MAX = 1_000;
-/** How long a site waits for its chain to reach the height the coordinator asked at. */
-const CATCH_UP_MS_MAX = 5_000;
-const CATCH_UP_POLL_MS = 25;
 const ORG_ID = /^[a-z0-9-]{1,64}$/;
 
 /** What the coordinator asks each site (every value checked by checkedRequest). */
@@ -128,10 +126,9 @@ function checkedRequest(service: AiService, params: unknown): { request: RoundRe
   };
 }
 
-async function untilHeight(service: AiService, height: number): Promise<void> {
-  for (let waited = 0; service.node.ledger.tip().height < height; waited += CATCH_UP_POLL_MS) {
-    if (waited >= CATCH_UP_MS_MAX) throw new ServiceError('ai.unavailable', 'this site is behind the chain');
-    await new Promise((done) => setTimeout(done, CATCH_UP_POLL_MS));
+async function caughtUpTo(service: AiService, height: number): Promise<void> {
+  if (!(await untilHeight(service.node, height))) {
+    throw new ServiceError('ai.unavailable', 'this site is behind the chain');
   }
 }
 
@@ -204,7 +201,7 @@ export async function serveUpdate(
     if (given.requestHash !== requestHash) throw refuse('this site gave its update for this round already');
     return JSON.parse(given.answerJson) as SiteAnswer;
   }
-  await untilHeight(service, request.atHeight);
+  await caughtUpTo(service, request.atHeight);
   const start = startingWeights(service, request);
   const { patients, excluded } = consentingMembers(service, request.cohortId);
   const update = localUpdate(trainingSet(patients, request.features, query.condition), start);

@@ -22,6 +22,7 @@ import { sha256 } from '../../core/crypto/index.ts';
 import type { Clock } from '../../node/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { checkVariant, type VariantQuery } from './variant-query.ts';
+import { untilFound } from '../chain-wait.ts';
 
 /** The node-to-node request a custodian answers with its count. */
 export const BEACON_LOOK_METHOD = 'genomics.look';
@@ -29,9 +30,6 @@ export const BEACON_LOOK_METHOD = 'genomics.look';
 export const FAN_OUT_CUSTODIANS_MAX = 16;
 /** A spend older than this many blocks buys no look: an entry cannot hoard spends. */
 export const SPEND_AGE_BLOCKS_MAX = 100;
-/** How long a custodian waits for its chain to hold the spend the entry committed. */
-const SPEND_WAIT_MS_MAX = 5_000;
-const SPEND_POLL_MS = 25;
 /** Spends already answered, remembered for replay refusal (older ones fail the age check instead). */
 const ANSWERED_SPENDS_MAX = 20_000;
 
@@ -168,12 +166,10 @@ export class LookServer {
   }
 
   private async finalSpend(txHash: string) {
-    for (let waited = 0; ; waited += SPEND_POLL_MS) {
-      const stored = this.node.ledger.tx(txHash);
-      if (stored !== undefined) return stored;
-      if (waited >= SPEND_WAIT_MS_MAX) throw new LookRefusal('no such spend is final here');
-      await new Promise((done) => setTimeout(done, SPEND_POLL_MS));
-    }
+    // The entry committed the spend before it asked; this node may be a block behind it.
+    const stored = await untilFound(() => this.node.ledger.tx(txHash));
+    if (stored === undefined) throw new LookRefusal('no such spend is final here');
+    return stored;
   }
 
   private remember(txHash: string): void {

@@ -33,12 +33,10 @@ import { checkRecordPackage, openRecordPackage, type RecordPackage } from '../..
 import type { SealedAnswer } from '../../contract/sealed.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { batcherFor, FORWARD_BATCH_MAX } from './forward-batcher.ts';
+import { untilHeight } from '../chain-wait.ts';
 
 /** The node-to-node request: a batch of forwarded reads (forward-batcher.ts), answered in order. */
 export const FORWARDED_READS_METHOD = 'records.reads';
-/** How long the requesting node waits for its chain to reach the custodian's answer height. */
-const CATCH_UP_MS_MAX = 5_000;
-const CATCH_UP_POLL_MS = 25;
 /** The longest Retry-After a custodian's refusal may pass on: a break-glass budget window is a day. */
 const RETRY_AFTER_SECONDS_MAX = 7 * 24 * 3600;
 
@@ -254,7 +252,7 @@ async function forwardPackages(
     throw new FhirError(status, issues, plausible ? later : undefined);
   }
   if (!Number.isSafeInteger(answer.height) || !Array.isArray(answer.versions)) throw malformed();
-  await untilHeight(node, answer.height);
+  await caughtUpTo(node, answer.height);
   const checked = answer.versions.map((v) => {
     let registered: { commitment: string } | undefined;
     try {
@@ -292,12 +290,9 @@ async function sendBatch(
   throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} did not answer`)]);
 }
 
-async function untilHeight(node: CarechainNode, height: number): Promise<void> {
-  for (let waited = 0; node.ledger.tip().height < height; waited += CATCH_UP_POLL_MS) {
-    if (waited >= CATCH_UP_MS_MAX) {
-      throw new FhirError(503, [issue('transient', 'this node has not yet reached the custodian’s height')]);
-    }
-    await new Promise((done) => setTimeout(done, CATCH_UP_POLL_MS));
+async function caughtUpTo(node: CarechainNode, height: number): Promise<void> {
+  if (!(await untilHeight(node, height))) {
+    throw new FhirError(503, [issue('transient', 'this node has not yet reached the custodian’s height')]);
   }
 }
 
