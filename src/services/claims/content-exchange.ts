@@ -5,7 +5,8 @@
 // then checks it against the commitment the provider put on chain, so a provider cannot show the payer
 // anything but what it committed to.
 import { claimEntry, type ClaimEntry, type ClaimFacts } from '../../app/claims/index.ts';
-import { actorOf, organisation } from '../../app/membership/queries.ts';
+import { actorOf } from '../../app/membership/queries.ts';
+import { askOrganisation } from '../ask-organisation.ts';
 import { isHex } from '../../core/bytes.ts';
 import type { CanonicalValue } from '../../core/canonical.ts';
 import {
@@ -96,37 +97,38 @@ export async function claimContentAtPayer(
     'the provider’s node did not send the claim’s content',
     { providerOrgId: claim.providerOrgId },
   );
-  const network = node.network;
-  if (network === undefined) throw unavailable;
-  for (const nodeKey of organisation(node.ledger.state, claim.providerOrgId)?.nodeKeys ?? []) {
-    let disclosed: DisclosedContent;
-    try {
-      const answer = (await network.request(nodeKey, CLAIM_CONTENT_METHOD, {
-        claimId: claim.claimId,
-      })) as { sealed?: unknown } | null;
-      const sealed = sealedFromHex(answer?.sealed);
-      if (sealed === undefined) continue;
-      const opened = openClaimDocument(node.ledger.chainId, claim.claimId, 'content', sealed, node.key);
-      disclosed = opened as DisclosedContent;
-    } catch {
-      // That node is down, refused, or answered something that does not open: try the next one.
-      continue;
-    }
-    if (!contentMatches(claim, disclosed)) {
-      throw new ServiceError(
-        'claims.content_mismatch',
-        'the provider answered content its commitment on chain does not bind',
-      );
-    }
-    documents.put({
-      claimId: claim.claimId,
-      kind: 'content',
-      patientPseudonym: claim.patientPseudonym,
-      digest: claim.commitment,
-      createdAtMs: node.ledger.tip().timeMs,
-      document: disclosed,
-    });
-    return disclosed.content;
+  // A node that is down, refuses, or answers something that does not open passes to the next one.
+  const disclosed = await askOrganisation(
+    node,
+    claim.providerOrgId,
+    CLAIM_CONTENT_METHOD,
+    { claimId: claim.claimId },
+    (answer) => {
+      const sealed = sealedFromHex((answer as { sealed?: unknown } | null)?.sealed);
+      if (sealed === undefined) return undefined;
+      return openClaimDocument(
+        node.ledger.chainId,
+        claim.claimId,
+        'content',
+        sealed,
+        node.key,
+      ) as DisclosedContent;
+    },
+  );
+  if (disclosed === undefined) throw unavailable;
+  if (!contentMatches(claim, disclosed)) {
+    throw new ServiceError(
+      'claims.content_mismatch',
+      'the provider answered content its commitment on chain does not bind',
+    );
   }
-  throw unavailable;
+  documents.put({
+    claimId: claim.claimId,
+    kind: 'content',
+    patientPseudonym: claim.patientPseudonym,
+    digest: claim.commitment,
+    createdAtMs: node.ledger.tip().timeMs,
+    document: disclosed,
+  });
+  return disclosed.content;
 }

@@ -9,6 +9,7 @@
 import type { ExplanationOfBenefit } from 'fhir/r4.js';
 import { claimEntry, type ClaimEntry } from '../../app/claims/index.ts';
 import { actorOf, organisation, organisationIds } from '../../app/membership/queries.ts';
+import { askOrganisation } from '../ask-organisation.ts';
 import type { StateReader } from '../../app/state.ts';
 import {
   openClaimDocument,
@@ -102,18 +103,14 @@ export async function eobsFromPayers(node: CarechainNode, who: Caller): Promise<
   );
   const params = { publicKey: who.publicKey, scopes: formatScopes(who.scopes), delegation: who.delegation };
   const answers = await Promise.all(
-    payers.map(async (payerOrgId) => {
-      for (const nodeKey of organisation(state, payerOrgId)?.nodeKeys ?? []) {
-        try {
-          const answer = (await network.request(nodeKey, PATIENT_EOBS_METHOD, params)) as { eobs?: unknown };
-          if (!Array.isArray(answer?.eobs)) continue;
-          return answer.eobs.flatMap((e: unknown) => openedEob(node, who.pseudonym, payerOrgId, e));
-        } catch {
-          // That node is down or refused: try the payer's next node.
-        }
-      }
-      return [];
-    }),
+    payers.map(
+      async (payerOrgId) =>
+        (await askOrganisation(node, payerOrgId, PATIENT_EOBS_METHOD, params, (answer) => {
+          const { eobs } = (answer ?? {}) as { eobs?: unknown };
+          if (!Array.isArray(eobs)) return undefined;
+          return eobs.flatMap((e: unknown) => openedEob(node, who.pseudonym, payerOrgId, e));
+        })) ?? [],
+    ),
   );
   return answers.flat();
 }

@@ -15,7 +15,8 @@
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
 import { RESEARCHER_IDENTITIES_MAX, SPEND_DATASETS_MAX } from '../../app/genomics/handlers.ts';
 import { readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
-import { actorOf, organisation } from '../../app/membership/queries.ts';
+import { actorOf } from '../../app/membership/queries.ts';
+import { askOrganisation } from '../ask-organisation.ts';
 import { concatBytes, isHex, toHex, utf8 } from '../../core/bytes.ts';
 import { canonicalBytes } from '../../core/canonical.ts';
 import { sha256 } from '../../core/crypto/index.ts';
@@ -84,18 +85,13 @@ export async function askCustodian(
   orgId: string,
   request: LookRequest,
 ): Promise<CustodianLook> {
-  const network = node.network;
-  for (const nodeKey of organisation(node.ledger.state, orgId)?.nodeKeys ?? []) {
-    if (network === undefined) break;
-    try {
-      const answer = await network.request(nodeKey, BEACON_LOOK_METHOD, request);
-      // A malformed answer is that custodian's, whichever of its nodes sent it.
-      return { nodeKey, answer: wellFormed(answer, request) ? answer : undefined };
-    } catch {
-      // That node is down, slow or refused: try the organisation's next node.
-    }
-  }
-  return { nodeKey: '', answer: undefined };
+  // The first node that answers speaks for the custodian: a malformed answer is that custodian's,
+  // whichever of its nodes sent it (its next node is not asked).
+  const look = await askOrganisation(node, orgId, BEACON_LOOK_METHOD, request, (answer, nodeKey) => ({
+    nodeKey,
+    answer: wellFormed(answer, request) ? answer : undefined,
+  }));
+  return look ?? { nodeKey: '', answer: undefined };
 }
 
 /** The custodian is another institution: its answer is checked like any peer input. */

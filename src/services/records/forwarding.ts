@@ -25,6 +25,7 @@ import { FhirError, issue, type Issue } from '../fhir/operation-outcome.ts';
 import type { Resource } from './resources.ts';
 import type { SearchResult } from './search-port.ts';
 import { actorOf, organisation } from '../../app/membership/queries.ts';
+import { askOrganisation } from '../ask-organisation.ts';
 import { record } from '../../app/records/queries.ts';
 import { recordHead } from '../../app/records/index.ts';
 import type { StateReader } from '../../app/state.ts';
@@ -274,20 +275,22 @@ async function sendBatch(
   custodianOrgId: string,
   requests: readonly ForwardedRequest[],
 ): Promise<ForwardedAnswer[]> {
-  const custodian = organisation(node.ledger.state, custodianOrgId);
-  for (const nodeKey of custodian?.nodeKeys ?? []) {
-    try {
-      const answer = (await node.network!.request(nodeKey, FORWARDED_READS_METHOD, { requests })) as {
-        answers?: unknown;
-      };
-      if (Array.isArray(answer.answers) && answer.answers.length === requests.length) {
-        return answer.answers as ForwardedAnswer[];
-      }
-    } catch {
-      // That node is down or unreachable: try the organisation's next node.
-    }
+  const answers = await askOrganisation(
+    node,
+    custodianOrgId,
+    FORWARDED_READS_METHOD,
+    { requests },
+    (answer) => {
+      const { answers } = (answer ?? {}) as { answers?: unknown };
+      return Array.isArray(answers) && answers.length === requests.length
+        ? (answers as ForwardedAnswer[])
+        : undefined;
+    },
+  );
+  if (answers === undefined) {
+    throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} did not answer`)]);
   }
-  throw new FhirError(503, [issue('transient', `the custodian ${custodianOrgId} did not answer`)]);
+  return answers;
 }
 
 async function caughtUpTo(node: CarechainNode, height: number): Promise<void> {
