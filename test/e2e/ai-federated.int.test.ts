@@ -245,6 +245,12 @@ test('three rounds of secure aggregation train on the consenting patients; a wit
     features: FEATURES,
   });
   assert.deepEqual([stranger.status, stranger.body.error?.details?.field], [400, 'sites']);
+  // Only the coordinator's own staff start a round: no token, or another organisation's staff, is refused.
+  const round4 = { modelId, round: 4, cohortId, sites: [...SITES], features: FEATURES };
+  const anonymous = await postJson(`${net.url('hospital')}/api/v1/ai/rounds`, round4);
+  assert.equal(anonymous.status, 401, JSON.stringify(anonymous.body));
+  const otherStaff = await postJson(`${net.url('hospital')}/api/v1/ai/rounds`, round4, staff.clinic.token);
+  assert.ok([401, 403].includes(otherStaff.status), JSON.stringify(otherStaff.body));
 });
 
 test('the final model is registered with a complete card, and its rounds verify against the chain at another node', async () => {
