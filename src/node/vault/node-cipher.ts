@@ -105,11 +105,21 @@ function x25519PublicKey(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64url(publicKey) }, format: 'jwk' });
 }
 
-/** A fresh ephemeral X25519 key pair, made inside OpenSSL (its CSPRNG), with its raw public key. */
+/**
+ * A fresh ephemeral X25519 key pair, made inside OpenSSL (its CSPRNG), with its raw public key.
+ *
+ * The public key comes back already encoded by the key-generation job, never by exporting the new
+ * KeyObject: on Node 20, `generateKeyPairSync(…).publicKey.export({ format: 'jwk' })` deadlocks when a
+ * garbage collection runs inside the export (it allocates V8 strings while holding the key's mutex, and
+ * the collected generation job's destructor takes the same mutex). A 2,000-entry FHIR transaction hung
+ * CI that way. node-cipher-gc.int.test.ts pins it.
+ */
 export function ephemeralX25519(): { privateKey: KeyObject; publicKey: Uint8Array } {
-  const pair = generateKeyPairSync('x25519');
-  const { x } = pair.publicKey.export({ format: 'jwk' });
-  return { privateKey: pair.privateKey, publicKey: new Uint8Array(Buffer.from(String(x), 'base64url')) };
+  const pair = generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } });
+  return {
+    privateKey: pair.privateKey,
+    publicKey: new Uint8Array(Buffer.from(String(pair.publicKey.x), 'base64url')),
+  };
 }
 
 function rawPublicKey(key: KeyObject): Uint8Array {
