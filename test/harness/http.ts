@@ -1,6 +1,5 @@
 // The HTTP side of every test against a running node: one JSON fetch, one poll-until-true, and free
 // loopback ports. Each test used to carry its own copy of these.
-import { createServer } from 'node:net';
 import type { ConsentEvent } from '../../src/contract/consents.ts';
 import { parseServerSentEvents } from '../../src/contract/sse.ts';
 
@@ -103,18 +102,4 @@ export async function openEventStream<E>(
   return { status: response.status, events, text: () => text, close: () => stop.abort() };
 }
 
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve) => {
-          const server = createServer();
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+export { freePorts } from './ports.ts';

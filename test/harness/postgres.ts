@@ -6,10 +6,10 @@
 // with a clear message elsewhere.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePorts } from './ports.ts';
 
 export interface ThrowawayPostgres {
   /** A URL of a fresh, empty database of this cluster. */
@@ -62,18 +62,6 @@ function unprivileged(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function run(command: string, args: readonly string[], options: SpawnSyncOptions): void {
   const result = spawnSync(command, args, { ...options, encoding: 'utf8' });
   if (result.status !== 0) {
@@ -92,7 +80,7 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   const data = join(dir, 'data');
   if (user !== undefined) chownSync(dir, user.uid, user.gid);
   const as: SpawnSyncOptions = { ...(user ?? {}), cwd: dir, env: { ...process.env, LC_ALL: 'C.UTF-8' } };
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   let running = false;
   const stop = () => {
     if (running) {

@@ -6,7 +6,7 @@ import { NodeWitness } from '../../services/witness/node-witness.ts';
 import { checkApiExposure } from '../../node/api-tls.ts';
 import { systemClock } from '../../node/env.ts';
 import { startDemoLoad } from '../demo-load.ts';
-import { untilSignal } from './shutdown.ts';
+import { StartedParts, untilSignal } from './shutdown.ts';
 import { loadOrCreateDevnet } from '../../node/devnet.ts';
 import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';
@@ -30,23 +30,31 @@ export async function runDev(options: DevOptions): Promise<void> {
     { dataDir, genesis, key, blockIntervalMs: options.blockIntervalMs, emptyBlockIntervalMs: 5_000 },
     { logger },
   );
-  await node.start();
-  const tip = node.ledger.tip();
-  console.log(
-    created
-      ? `Created chain ${genesis.chainId} in ${dataDir}`
-      : `Resuming chain ${genesis.chainId} from ${dataDir} at height ${tip.height}`,
-  );
-  const witness = new NodeWitness(node, {}, { logger });
-  witness.start();
-  const app = buildApiServer(node, logger, { witness });
-  const address = await app.listen({ host: options.host, port: options.port });
-  const stopDemo =
-    options.demoTxsPerSecond > 0 ? startDemoLoad([address], dataDir, options.demoTxsPerSecond) : () => {};
-  console.log(`Node ${key.publicKey.slice(0, 16)}… API listening on ${address}`);
-  console.log(`  status:     ${address}/api/v1/status`);
-  console.log(`  checkpoint: ${address}/api/v1/checkpoints/latest (C2SP: ${address}/checkpoint)`);
-  console.log('Press Ctrl-C to stop.');
+  const parts = new StartedParts();
+  await parts.starting(async () => {
+    parts.add(() => node.stop());
+    await node.start();
+    const tip = node.ledger.tip();
+    console.log(
+      created
+        ? `Created chain ${genesis.chainId} in ${dataDir}`
+        : `Resuming chain ${genesis.chainId} from ${dataDir} at height ${tip.height}`,
+    );
+    const witness = new NodeWitness(node, {}, { logger });
+    parts.add(() => witness.stop());
+    witness.start();
+    const app = buildApiServer(node, logger, { witness });
+    parts.add(() => app.close());
+    const address = await app.listen({ host: options.host, port: options.port });
+    if (options.demoTxsPerSecond > 0) {
+      const stopDemo = startDemoLoad([address], dataDir, options.demoTxsPerSecond);
+      parts.add(stopDemo);
+    }
+    console.log(`Node ${key.publicKey.slice(0, 16)}… API listening on ${address}`);
+    console.log(`  status:     ${address}/api/v1/status`);
+    console.log(`  checkpoint: ${address}/api/v1/checkpoints/latest (C2SP: ${address}/checkpoint)`);
+    console.log('Press Ctrl-C to stop.');
+  });
   let lastReported = 0;
   node.on('block', (block) => {
     if (block.height - lastReported >= 10) {
@@ -56,9 +64,6 @@ export async function runDev(options: DevOptions): Promise<void> {
   });
   await untilSignal(async () => {
     console.log('\nStopping…');
-    stopDemo();
-    await app.close();
-    witness.stop();
-    await node.stop();
+    await parts.stopAll();
   });
 }

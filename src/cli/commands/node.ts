@@ -16,7 +16,7 @@ import { checkApiExposure, readApiTls } from '../../node/api-tls.ts';
 import { loadNodeConfig, type ApiConfig } from '../../node/config.ts';
 import { createLogger } from '../../node/logger.ts';
 import { CarechainNode } from '../../node/node.ts';
-import { untilSignal } from './shutdown.ts';
+import { StartedParts, untilSignal } from './shutdown.ts';
 import { erasureCrashHook } from '../test-hooks.ts';
 import { NodeWitness } from '../../services/witness/node-witness.ts';
 import type { GenomicsServiceOptions } from '../../services/genomics/index.ts';
@@ -87,79 +87,86 @@ export async function runNode(options: {
     },
     { logger },
   );
-  const { p2pPort } = await node.start();
-  const api: ApiConfig =
-    config.api.port === 0 ? { ...config.api, port: await freePort(config.api.host) } : config.api;
-  const issuerName = apiBaseUrl(api);
-  const baseUrl = fhirBaseUrl(api);
-  const random = (n: number) => new Uint8Array(randomBytes(n));
-  const gateway = new RecordsGateway({}, { node, validator, clock: systemClock });
-  const issuer = await TokenIssuer.create(
-    { issuer: issuerName, audience: baseUrl, seed: config.key.seed },
-    { clock: systemClock, randomBytes: random },
-  );
-  const verifier = await TokenVerifier.create(
-    {
-      issuer: issuerName,
-      issuerPublicKey: config.key.publicKey,
-      audience: baseUrl,
-      // Logged-out sessions, kept across restarts in the node's own data directory.
-      revocations: new SessionRevocations(
-        { path: join(config.dataDir, REVOCATIONS_FILE) },
-        { clock: systemClock },
-      ),
-    },
-    { clock: systemClock },
-  );
-  const challenges = new ChallengeStore(
-    { audience: baseUrl, chainId: node.ledger.chainId },
-    { clock: systemClock, randomBytes: random },
-  );
-  const witness = new NodeWitness(node, {}, { logger });
-  witness.start();
-  const hl7Metrics = config.hl7 === undefined ? undefined : new Hl7Metrics();
-  // Every node has its HL7 message log, listener or not: a scan of its stores (test/harness/phi-scan.ts)
-  // then always covers it, and a listener configured later finds it there.
-  const hl7Log = new Hl7MessageLog(node.storage.open('hl7'), inboxKeyOf(config.key.seed));
-  const app = buildApiServer(node, logger, {
-    witness,
-    ...(hl7Metrics === undefined ? {} : { metrics: [hl7Metrics.registry] }),
-    fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
-    recordsAdmin: erasureCrashHook(),
-    supply: { verifier, ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }) },
-    claims: { defaultPayerOrgId: config.defaultPayerOrgId, networkKey: config.claimsNetworkKey },
-    ...(config.genomics === undefined
-      ? {}
-      : { genomics: config.genomics as unknown as GenomicsServiceOptions }),
-    ...(tls === undefined ? {} : { tls }),
+  const parts = new StartedParts();
+  await parts.starting(async () => {
+    parts.add(() => node.stop());
+    const { p2pPort } = await node.start();
+    const api: ApiConfig =
+      config.api.port === 0 ? { ...config.api, port: await freePort(config.api.host) } : config.api;
+    const issuerName = apiBaseUrl(api);
+    const baseUrl = fhirBaseUrl(api);
+    const random = (n: number) => new Uint8Array(randomBytes(n));
+    const gateway = new RecordsGateway({}, { node, validator, clock: systemClock });
+    parts.add(() => gateway.close());
+    const issuer = await TokenIssuer.create(
+      { issuer: issuerName, audience: baseUrl, seed: config.key.seed },
+      { clock: systemClock, randomBytes: random },
+    );
+    const verifier = await TokenVerifier.create(
+      {
+        issuer: issuerName,
+        issuerPublicKey: config.key.publicKey,
+        audience: baseUrl,
+        // Logged-out sessions, kept across restarts in the node's own data directory.
+        revocations: new SessionRevocations(
+          { path: join(config.dataDir, REVOCATIONS_FILE) },
+          { clock: systemClock },
+        ),
+      },
+      { clock: systemClock },
+    );
+    const challenges = new ChallengeStore(
+      { audience: baseUrl, chainId: node.ledger.chainId },
+      { clock: systemClock, randomBytes: random },
+    );
+    const witness = new NodeWitness(node, {}, { logger });
+    parts.add(() => witness.stop());
+    witness.start();
+    const hl7Metrics = config.hl7 === undefined ? undefined : new Hl7Metrics();
+    // Every node has its HL7 message log, listener or not: a scan of its stores (test/harness/phi-scan.ts)
+    // then always covers it, and a listener configured later finds it there.
+    const hl7Log = new Hl7MessageLog(node.storage.open('hl7'), inboxKeyOf(config.key.seed));
+    parts.add(() => hl7Log.close());
+    const app = buildApiServer(node, logger, {
+      witness,
+      ...(hl7Metrics === undefined ? {} : { metrics: [hl7Metrics.registry] }),
+      fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
+      recordsAdmin: erasureCrashHook(),
+      supply: {
+        verifier,
+        ...(config.verifyLimits === undefined ? {} : { verifyLimits: config.verifyLimits }),
+      },
+      claims: { defaultPayerOrgId: config.defaultPayerOrgId, networkKey: config.claimsNetworkKey },
+      ...(config.genomics === undefined
+        ? {}
+        : { genomics: config.genomics as unknown as GenomicsServiceOptions }),
+      ...(tls === undefined ? {} : { tls }),
+    });
+    parts.add(() => app.close());
+    // Listening before the API says it is: whoever waits for that line can send HL7 at once.
+    const hl7 =
+      config.hl7 === undefined
+        ? undefined
+        : await startHl7Listener(config.name, config.hl7, {
+            node,
+            gateway,
+            log: hl7Log,
+            logger,
+            clock: systemClock,
+            ...(hl7Metrics === undefined ? {} : { metrics: hl7Metrics }),
+          });
+    parts.add(() => hl7?.stop());
+    const address = await app.listen({ host: api.host, port: api.port });
+    const tip = node.ledger.tip();
+    const role = node.network?.isValidator ? 'validator' : 'non-validator';
+    console.log(
+      `${config.name}: ${role} ${config.key.publicKey.slice(0, 16)}… of ${node.ledger.chainId} at height ${tip.height}`,
+    );
+    console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
+    console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
   });
-  // Listening before the API says it is: whoever waits for that line can send HL7 at once.
-  const hl7 =
-    config.hl7 === undefined
-      ? undefined
-      : await startHl7Listener(config.name, config.hl7, {
-          node,
-          gateway,
-          log: hl7Log,
-          logger,
-          clock: systemClock,
-          ...(hl7Metrics === undefined ? {} : { metrics: hl7Metrics }),
-        });
-  const address = await app.listen({ host: api.host, port: api.port });
-  const tip = node.ledger.tip();
-  const role = node.network?.isValidator ? 'validator' : 'non-validator';
-  console.log(
-    `${config.name}: ${role} ${config.key.publicKey.slice(0, 16)}… of ${node.ledger.chainId} at height ${tip.height}`,
-  );
-  console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
-  console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
   await untilSignal(async () => {
-    await hl7?.stop();
-    hl7Log.close();
-    await app.close();
-    witness.stop();
-    gateway.close();
-    await node.stop();
+    await parts.stopAll();
     console.log(`${config.name}: stopped`);
   });
 }

@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { constants } from 'node:http2';
 import { test } from 'node:test';
-import { freePort, HOST, mesh, rawPost, rawSession, TestNode, testKey, waitFor } from './testing.ts';
+import {
+  freePort,
+  HOST,
+  mesh,
+  rawPost,
+  rawSession,
+  TestNode,
+  testKey,
+  waitFor,
+} from '../../../test/harness/p2p.ts';
 
 const LIMIT = 64 * 1024;
 

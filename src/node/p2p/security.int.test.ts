@@ -17,7 +17,7 @@ import {
   TestNode,
   testKey,
   waitFor,
-} from './testing.ts';
+} from '../../../test/harness/p2p.ts';
 
 /** A hung socket fails the test instead of the whole run. */
 const TIMEOUT = { timeout: 60_000 };

@@ -4,7 +4,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NodeError } from '../errors.ts';
-import { allConnected, HOST, mesh, Relay, startLinked, TestNode, testKey, waitFor } from './testing.ts';
+import {
+  allConnected,
+  HOST,
+  mesh,
+  Relay,
+  startLinked,
+  TestNode,
+  testKey,
+  waitFor,
+} from '../../../test/harness/p2p.ts';
 
 /** A hung socket fails the test instead of the whole run. */
 const TIMEOUT = { timeout: 60_000 };

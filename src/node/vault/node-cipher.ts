@@ -116,10 +116,9 @@ function x25519PublicKey(publicKey: Uint8Array): KeyObject {
  */
 export function ephemeralX25519(): { privateKey: KeyObject; publicKey: Uint8Array } {
   const pair = generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } });
-  return {
-    privateKey: pair.privateKey,
-    publicKey: new Uint8Array(Buffer.from(String(pair.publicKey.x), 'base64url')),
-  };
+  // @types/node types this overload's public key as a KeyObject; with format 'jwk' it is the JWK.
+  const { x } = pair.publicKey as unknown as { x: string };
+  return { privateKey: pair.privateKey, publicKey: new Uint8Array(Buffer.from(x, 'base64url')) };
 }
 
 function rawPublicKey(key: KeyObject): Uint8Array {

@@ -4,12 +4,13 @@
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { connect as tcpConnect, createServer, type Socket } from 'node:net';
 import pino from 'pino';
-import { utf8 } from '../../core/bytes.ts';
-import { CoreError } from '../../core/errors.ts';
-import { sha256 } from '../../core/crypto/index.ts';
-import { keyPairFromSeed, type KeyPair } from '../keys.ts';
-import { createTlsIdentity } from './identity.ts';
-import { P2PTransport, type PeerAddress, type TransportOptions } from './transport.ts';
+import { freePorts } from './ports.ts';
+import { utf8 } from '../../src/core/bytes.ts';
+import { CoreError } from '../../src/core/errors.ts';
+import { sha256 } from '../../src/core/crypto/index.ts';
+import { keyPairFromSeed, type KeyPair } from '../../src/node/keys.ts';
+import { createTlsIdentity } from '../../src/node/p2p/identity.ts';
+import { P2PTransport, type PeerAddress, type TransportOptions } from '../../src/node/p2p/transport.ts';
 
 export const HOST = '127.0.0.1';
 
@@ -17,12 +18,9 @@ export function testKey(label: string): KeyPair {
   return keyPairFromSeed(sha256(utf8(`p2p-test/${label}`)));
 }
 
-/** A port that was free a moment ago; transports bind it later, so peers can be told it in advance. */
+/** A port no other test of the run is given; transports bind it later, so peers can be told it in advance. */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const [port] = (await freePorts(1)) as [number];
   return port;
 }
 
