@@ -21,6 +21,7 @@ import { GRCH38_REFGET } from '../src/app/genomics/vrs/grch38.ts';
 import { toHex, utf8 } from '../src/core/bytes.ts';
 import { hmacSha256 } from '../src/core/crypto/index.ts';
 import { readKeyFile } from '../src/node/keys.ts';
+import { DEFAULT_COMMIT_PAUSE_MS } from '../src/node/network.ts';
 import { patientPseudonym } from '../src/app/membership/pseudonym.ts';
 import { generateKeyPair } from '../src/node/keys.ts';
 import { passportWorld } from '../src/services/genomics/passport-fixtures.ts';
@@ -33,6 +34,9 @@ const variantsPerGenome = numberOption('variants', 100_000);
 const identitiesPerClient = numberOption('identities', 50);
 const uploadedPerGenome = Math.min(numberOption('uploaded', 200), variantsPerGenome);
 const rangeBases = numberOption('range', 0);
+/** node.json's consensus.commitPauseMs for the custodian (--commit-pause MS); the node's default if absent. */
+const commitPauseOption = numberOption('commit-pause', -1);
+const commitPauseMs = commitPauseOption < 0 ? undefined : commitPauseOption;
 const CHR19 = GRCH38_REFGET.get('19')!;
 const POOL = Math.max(variantsPerGenome * 2, 1000);
 const BASES = ['A', 'C', 'G', 'T'];
@@ -96,7 +100,10 @@ const net = await startNetwork(
   'carechain-genomics-bench',
   undefined,
   // A common allele's price: a query costs a thousandth of a bit or so, the run measures latency.
-  { genomics: { pricingAlleleFrequency: 0.99, passportTrust: trust } },
+  {
+    genomics: { pricingAlleleFrequency: 0.99, passportTrust: trust },
+    ...(commitPauseMs === undefined ? {} : { consensus: { commitPauseMs } }),
+  },
 );
 const url = net.url('hospital');
 try {
@@ -155,6 +162,7 @@ try {
       genomes,
       variantsPerGenome,
       concurrency,
+      commitPauseMs: commitPauseMs ?? DEFAULT_COMMIT_PAUSE_MS,
       seconds: durationMs / 1000,
       uploadedPerGenome,
       rangeBases,

@@ -143,6 +143,18 @@ test("node.json's optional mempool bounds load, and bad ones are refused", () =>
   });
 });
 
+test("node.json's optional consensus.commitPauseMs loads, and bad values are refused", () => {
+  withNodeConfig((_folder, load) => {
+    const withConsensus = (consensus: unknown) => load({ consensus }).commitPauseMs;
+    assert.equal(load({}).commitPauseMs, undefined);
+    assert.equal(withConsensus({}), undefined);
+    assert.equal(withConsensus({ commitPauseMs: 0 }), 0);
+    assert.equal(withConsensus({ commitPauseMs: 10 }), 10);
+    const refused = [null, 10, [], { commitPauseMs: -1 }, { commitPauseMs: 2.5 }, { commitPauseMs: '10' }];
+    assertEachRefused([...refused, { commitPauseMs: 10_001 }, { commitPauseMS: 10 }], withConsensus);
+  });
+});
+
 test("node.json's optional supply.verifyLimits load, and bad ones are refused", () => {
   withNodeConfig((_folder, load) => {
     assert.equal(load({}).verifyLimits, undefined);

@@ -55,6 +55,14 @@ export interface NodeConfigFile {
   /** Optional: the mempool's bounds (mempool.ts); absent means DEFAULT_MEMPOOL_OPTIONS. */
   readonly mempool?: MempoolOptions;
   /**
+   * Optional: `commitPauseMs`, how long consensus waits after a commit before the next height starts
+   * (CometBFT's timeout_commit; default 100 ms, network.ts). Shorter commits sooner after a tx
+   * arrives, and so answers sooner where an answer waits for its tx (a beacon's budget spend); longer
+   * leaves more time for txs to gather and slow validators' votes to arrive. Every validator should use
+   * the same value.
+   */
+  readonly consensus?: { readonly commitPauseMs?: number };
+  /**
    * Optional: how often this node answers DSCSA verifications (services/supply/verify-limits.ts). A
    * distributor's returns desk verifies far more packs than a pharmacy counter; absent means the defaults.
    */
@@ -118,6 +126,8 @@ export interface LoadedConfig {
   readonly database: string | undefined;
   /** The mempool's bounds from node.json, or undefined for the defaults. */
   readonly mempool: MempoolOptions | undefined;
+  /** node.json's consensus.commitPauseMs, or undefined for the default. */
+  readonly commitPauseMs: number | undefined;
   /** node.json's supply.verifyLimits, or undefined for the defaults. */
   readonly verifyLimits: VerifyLimitsConfig | undefined;
   /** node.json's claims.defaultPayer, or undefined: PAS requests must then name a member insurer. */
@@ -313,6 +323,7 @@ export function loadNodeConfig(configPath: string): LoadedConfig {
     dialPeersMax: checkDialPeersMax(raw.p2p?.dialPeersMax, path),
     database: checkDatabase(raw.database, path),
     mempool: checkMempool(raw.mempool, path),
+    commitPauseMs: checkCommitPause(raw.consensus, path),
     verifyLimits: checkVerifyLimits(raw.supply, path),
     ...checkClaimsConfig(raw.claims, folder, path, { key, chainId: String(genesis.chainId) }),
     genomics: checkGenomicsConfig(raw.genomics, path),
@@ -443,6 +454,27 @@ function checkMempool(value: unknown, path: string): MempoolOptions | undefined 
       ? {}
       : { priorityReservedBytes: options.priorityReservedBytes }),
   };
+}
+
+/** A commit pause up to ten seconds: longer would stall the chain for no one's benefit. */
+function checkCommitPause(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new NodeError('config.invalid', `config ${path}: consensus must be an object`);
+  }
+  const unknown = Object.keys(value).filter((k) => k !== 'commitPauseMs');
+  if (unknown.length > 0) {
+    throw new NodeError('config.invalid', `config ${path}: consensus has no setting ${unknown.join(', ')}`);
+  }
+  const pause = (value as { commitPauseMs?: unknown }).commitPauseMs;
+  if (pause === undefined) return undefined;
+  if (!Number.isSafeInteger(pause) || (pause as number) < 0 || (pause as number) > 10_000) {
+    throw new NodeError(
+      'config.invalid',
+      `config ${path}: consensus.commitPauseMs must be a whole number of milliseconds from 0 to 10000`,
+    );
+  }
+  return pause as number;
 }
 
 function checkDialPeersMax(value: unknown, path: string): number | undefined {

@@ -60,6 +60,7 @@ export class Mempool {
   private checker: BlockExecutor;
   private context: CheckContext;
   private readonly droppedListeners: ((dropped: readonly DroppedTx[]) => void)[] = [];
+  private readonly addedListeners: (() => void)[] = [];
   private readonly effects: EffectsCache | undefined;
 
   /**
@@ -117,7 +118,13 @@ export class Mempool {
     this.bytes += encoded.length;
     if (isPriority) this.priority.add(hash);
     else this.ordinaryBytes += encoded.length;
+    for (const listener of this.addedListeners) listener();
     return candidate;
+  }
+
+  /** Called after each admitted tx: a proposer waiting on an empty mempool builds its block at once. */
+  onAdded(listener: () => void): void {
+    this.addedListeners.push(listener);
   }
 
   /**

@@ -22,6 +22,9 @@ import { GovernedPeers } from './governed-peers.ts';
 import { Relay, TIP_METHOD } from './relay.ts';
 
 /** Answers one kind of node-to-node request (e.g. a forwarded read); errors go back as their code only. */
+/** Consensus's pause after a commit before the next height, unless node.json sets consensus.commitPauseMs. */
+export const DEFAULT_COMMIT_PAUSE_MS = 100;
+
 export type PeerRequestHandler = (fromKey: string, params: unknown) => Promise<unknown>;
 
 export interface NetworkOptions {
@@ -113,7 +116,7 @@ export class NetworkRuntime {
         key,
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         regossipIntervalMs: options.regossipIntervalMs ?? 500,
-        commitPauseMs: options.commitPauseMs ?? 100,
+        commitPauseMs: options.commitPauseMs ?? DEFAULT_COMMIT_PAUSE_MS,
         emptyBlockWaitMs: options.emptyBlockWaitMs ?? 1000,
       },
       {

@@ -83,6 +83,7 @@ export async function runNode(options: {
         listenPort: config.p2p.port,
         peers: config.peers,
         ...(config.dialPeersMax === undefined ? {} : { dialPeersMax: config.dialPeersMax }),
+        ...(config.commitPauseMs === undefined ? {} : { commitPauseMs: config.commitPauseMs }),
       },
     },
     { logger },

@@ -74,8 +74,6 @@ export interface ConsensusRecordPort {
   save(record: ConsensusRecord<BlockValue>): void;
 }
 
-const EMPTY_MEMPOOL_POLL_MS = 20;
-
 /**
  * The proposer schedule of `height` (the one after the ledger's tip, or later if no set activates
  * before it): priorities start afresh when its set
@@ -105,6 +103,8 @@ export class ConsensusDriver {
   private readonly queue: Input<BlockValue>[] = [];
   private running = false;
   private stopped = false;
+  /** Set while this node, as proposer, waits on an empty mempool: the next admitted tx calls it. */
+  private txWaiter: (() => void) | undefined;
 
   constructor(options: DriverOptions, deps: DriverDependencies) {
     this.options = options;
@@ -124,6 +124,11 @@ export class ConsensusDriver {
     });
     this.height = deps.ledger.tip().height + 1;
     this.schedule = scheduleAtHeight(deps.ledger, this.height);
+    deps.mempool.onAdded(() => {
+      const waiter = this.txWaiter;
+      this.txWaiter = undefined;
+      waiter?.();
+    });
   }
 
   get currentHeight(): number {
@@ -141,6 +146,7 @@ export class ConsensusDriver {
 
   stop(): void {
     this.stopped = true;
+    this.txWaiter = undefined;
     this.timers.clearInterval(this.regossipTimer);
     for (const timer of this.pendingTimers) this.timers.clearTimeout(timer);
     this.pendingTimers.clear();
@@ -227,16 +233,28 @@ export class ConsensusDriver {
     }
   }
 
-  /** Builds at once if txs are pending, else polls the mempool until the deadline, then builds anyway. */
+  /**
+   * Builds at once if txs are pending; else waits for the first tx to be admitted, or for the deadline
+   * and then builds an empty block. Woken by the tx itself, not by polling: a tx that reaches an idle
+   * chain is proposed within the same turn of the event loop, which is what a query waiting on its
+   * committed spend (a beacon's budget) waits for.
+   */
   private buildWhenReady(height: number, round: number, deadlineMs: number): void {
     if (this.deps.mempool.size > 0 || this.now() >= deadlineMs) {
       this.buildValue(height, round);
       return;
     }
-    this.later(EMPTY_MEMPOOL_POLL_MS, () => {
+    let woken = false;
+    const wake = (): void => {
+      if (woken) return;
+      woken = true;
+      this.txWaiter = undefined;
       if (this.engine.round === round && this.height === height)
         this.buildWhenReady(height, round, deadlineMs);
-    });
+    };
+    // Through a timer even for a tx: never inside the mempool's add, whose caller is mid-request.
+    this.txWaiter = () => this.later(0, wake);
+    this.later(Math.max(0, deadlineMs - this.now()), wake);
   }
 
   private buildValue(height: number, round: number): void {
