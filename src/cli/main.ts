@@ -19,7 +19,7 @@ import { runProofVerify } from './commands/proof.ts';
 import { runWitness } from './commands/witness.ts';
 import { integer } from './options.ts';
 import { HL7_PORT_DEFAULT } from '../node/hl7-config.ts';
-import { runHl7Send } from './commands/hl7.ts';
+import { runHl7Listen, runHl7Send } from './commands/hl7.ts';
 
 /** `up`'s first API port. */
 const BASE_PORT_DEFAULT = 8081;
@@ -98,6 +98,17 @@ hl7
       await runHl7Send({ file, ...opts, timeoutMs: opts.timeout });
     },
   );
+hl7
+  .command('listen')
+  .description(
+    "receive HL7 v2 over MLLP as a downstream system would (a node's outbound feed, enhanced-mode ACKs): answer AA, print a line a message",
+  )
+  .option('--host <host>', 'the address to listen on', '127.0.0.1')
+  .option('--port <port>', 'the port', integer(1, 65535), 2576)
+  .option('--show', 'print each message too (test data only: a message may carry PHI)', false)
+  .action(async (opts: { host: string; port: number; show: boolean }) => {
+    await runHl7Listen(opts);
+  });
 
 program
   .command('node')

@@ -1,7 +1,8 @@
 // HL7 v2 in the CLI: `carechain node`'s MLLP listener (composed here from node.json's hl7 section), and
 // `carechain hl7 send <file>`, which sends a message file to a listener as an interface engine would
 // and prints the ACK, one segment a line (exit 0 on AA or CA, 1 otherwise); `--answers 2` waits, in
-// enhanced mode, for the application ACK after the CA.
+// enhanced mode, for the application ACK after the CA; and `carechain hl7 listen`, a receiving end that
+// answers AA, for trying a feed.
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Hl7Listener } from '../../api/hl7-listener.ts';
@@ -15,6 +16,10 @@ import { Hl7Ingest } from '../../services/hl7/ingest.ts';
 import type { RecordsGateway } from '../../services/records/gateway.ts';
 import { ackCodes, mllpAnswers, onTheWire } from '../mllp-client.ts';
 import { hl7HoldHook } from '../test-hooks.ts';
+import { systemClock } from '../../node/env.ts';
+import { createLogger } from '../../node/logger.ts';
+import { TestReceiver } from '../../services/hl7/test-receiver.ts';
+import { untilSignal } from './shutdown.ts';
 
 /** Starts the node's MLLP listener and says where; stop() closes it. */
 export async function startHl7Listener(
@@ -113,4 +118,38 @@ export async function runHl7Send(options: {
   });
   console.log(acks.map((ack) => ack.split('\r').filter(Boolean).join('\n')).join('\n\n'));
   if (acks.some((ack) => !['AA', 'CA'].includes(ackCodes(ack).msa))) process.exitCode = 1;
+}
+
+/**
+ * `carechain hl7 listen`: an MLLP end for trying a node's outbound feed, or enhanced mode's ACKs, without
+ * a real EHR. It answers AA to every message, prints a line a message (sending facility, type, MSH-10),
+ * and with `show` the message itself; it keeps nothing. Same framing and bounds as the node's listener.
+ */
+export async function runHl7Listen(options: {
+  host: string;
+  port: number;
+  /** Print each message's segments too: test data only, as a message may carry PHI. */
+  show: boolean;
+}): Promise<void> {
+  const receiver = new TestReceiver({
+    nowMs: () => systemClock.nowMs(),
+    onMessage: ({ header, text, ack }) => {
+      const at = new Date(systemClock.nowMs()).toISOString().slice(11, 19);
+      const about =
+        header === undefined
+          ? 'not an HL7 v2 message'
+          : `${header.sendingFacility || header.sendingApplication || '?'}  ${header.type}  ${header.controlId}`;
+      console.log(`${at}  ${about}  -> ${ack}`);
+      if (options.show) console.log(`${text.split('\r').filter(Boolean).join('\n')}\n`);
+    },
+  });
+  const listener = new Hl7Listener(
+    { host: options.host, port: options.port },
+    { ingest: receiver, logger: createLogger() },
+  );
+  const { address, port } = await listener.start();
+  console.log(
+    `HL7 v2 (MLLP) test receiver on ${address}:${port}: every message is answered AA. Ctrl-C stops.`,
+  );
+  await untilSignal(() => listener.stop());
 }
