@@ -215,7 +215,10 @@ function fillIndex(
         rows += 1;
       }
     })();
+    // Minutes of work at full size: say how far it is, a genome at a time.
+    process.stdout.write(`\rindexed ${rows} variants directly`);
   }
+  process.stdout.write('\n');
   db.close();
   return rows;
 }
