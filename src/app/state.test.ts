@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { StateOverlay } from './state.ts';
+import { canonicalBytes } from '../core/canonical.ts';
+import { encodeStateValue, StateOverlay } from './state.ts';
 
 const base = { get: (key: string) => (key === 'committed' ? 'c0' : undefined) };
 
@@ -81,5 +82,24 @@ test('property: any sequence of scopes, some failing and some nested, ends as if
       assert.deepEqual(state.sortedWrites(), expected);
     }),
     { numRuns: 300 },
+  );
+});
+
+test('property: a state value is stored as the text of its canonical bytes (the state root hashes them)', () => {
+  // encodeStateValue returns canonicalJson's text; it must equal the UTF-8 decoding of canonicalBytes,
+  // which it computed before (a difference would change state roots: a protocol change).
+  const integral = fc.jsonValue().filter((v) => !/\d\.\d|e[+-]?\d/i.test(JSON.stringify(v)));
+  fc.assert(
+    fc.property(fc.oneof(integral, fc.string({ unit: 'binary' })), (value) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = canonicalBytes(value);
+      } catch {
+        assert.throws(() => encodeStateValue(value));
+        return;
+      }
+      assert.equal(encodeStateValue(value), new TextDecoder().decode(bytes));
+    }),
+    { numRuns: 500 },
   );
 });

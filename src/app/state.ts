@@ -1,6 +1,6 @@
 // The replicated state as the app sees it: string keys to string values (canonical JSON), read from the
 // committed state at the previous height plus the writes of the block being executed.
-import { canonicalBytes } from '../core/canonical.ts';
+import { canonicalJson } from '../core/canonical.ts';
 import { hashCanonical } from '../core/hash.ts';
 
 export interface StateReader {
@@ -118,7 +118,10 @@ export function nextAppHash(
 }
 
 export function encodeStateValue(value: unknown): string {
-  return new TextDecoder().decode(canonicalBytes(value));
+  // The canonical JSON text itself: its UTF-8 bytes decoded back are the same string (canonicalJson
+  // refuses lone surrogates, and JSON text never starts with a byte-order mark), so encoding to bytes
+  // and decoding them again, as this did, cost every state write two copies for nothing.
+  return canonicalJson(value);
 }
 
 /** Reads a value a module wrote itself (so its shape is known), or undefined when absent. */

@@ -13,6 +13,7 @@ import {
   encryptRecord,
   openEnvelope,
   sealEnvelope,
+  sealEnvelopes,
   x25519PublicKeyFromSeed,
 } from './node-cipher.ts';
 import { bytes32, coreErrorCodeOf, flipBit, movedRefs, sealInputs } from '../../core/test-support.ts';
@@ -120,4 +121,26 @@ void test('two seals of one plaintext share no key, nonce, salt, ciphertext, env
   assert.notDeepEqual(sealEnvelope(a.dataKey, recipient, REF), sealEnvelope(a.dataKey, recipient, REF));
   // The commitment is the documented hash of exactly what is stored.
   assert.equal(a.commitment, pure.recordCommitment(a.salt, a.nonce, a.keyCommitment, a.ciphertext));
+});
+
+void test('sealEnvelopes wraps one key for each recipient alone, each with its own ephemeral key', () => {
+  const sealed = encryptRecord(PLAINTEXT, REF);
+  const [forA, forB, againForA] = sealEnvelopes(
+    sealed.dataKey,
+    [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB), publicKeyFromSeed(seedA)],
+    REF,
+  );
+  assert.deepEqual(openEnvelope(forA!, seedA, REF), sealed.dataKey);
+  assert.deepEqual(pure.openEnvelope(forB!, seedB, REF), sealed.dataKey);
+  assert.deepEqual(openEnvelope(againForA!, seedA, REF), sealed.dataKey);
+  assert.notDeepEqual(forA, againForA);
+  // Each envelope is bound to its recipient and to the version's ref, as sealEnvelope's are.
+  assert.equal(
+    codeOf(() => openEnvelope(forA!, seedB, REF)),
+    'envelope.open_failed',
+  );
+  assert.equal(
+    codeOf(() => openEnvelope(forB!, seedB, { ...REF, version: 4 })),
+    'envelope.open_failed',
+  );
 });

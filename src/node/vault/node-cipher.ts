@@ -126,10 +126,11 @@ function rawPublicKey(key: KeyObject): Uint8Array {
 }
 
 /** X25519 with the RFC 7748 §6.1 all-zero check (OpenSSL refuses it too; we do not rely on that). */
-export function sharedSecret(privateKey: KeyObject, publicKey: Uint8Array): Uint8Array {
+export function sharedSecret(privateKey: KeyObject, publicKey: Uint8Array | KeyObject): Uint8Array {
   let shared: Uint8Array;
   try {
-    shared = bytes(diffieHellman({ privateKey, publicKey: x25519PublicKey(publicKey) }));
+    const peer = publicKey instanceof Uint8Array ? x25519PublicKey(publicKey) : publicKey;
+    shared = bytes(diffieHellman({ privateKey, publicKey: peer }));
   } catch {
     throw openFailed();
   }
@@ -146,10 +147,14 @@ function wrapKeyMaterial(shared: Uint8Array, info: Uint8Array): { kek: Uint8Arra
 
 /** Encrypts one record version under a fresh random data key, nonce and commitment salt. */
 export function encryptRecord(plaintext: Uint8Array, ref: RecordRef): SealedRecord {
-  const dataKey = bytes(randomBytes(DATA_KEY_BYTES));
+  // One draw from the CSPRNG for the key, nonce and salt (three calls cost three times the call overhead
+  // on every record written), copied out into their own buffers and then wiped.
+  const random = bytes(randomBytes(DATA_KEY_BYTES + NONCE_BYTES + SALT_BYTES));
+  const dataKey = random.slice(0, DATA_KEY_BYTES);
   // A random 96-bit nonce is safe here because each key encrypts exactly one message (SP 800-38D §8.3).
-  const nonce = bytes(randomBytes(NONCE_BYTES));
-  const salt = bytes(randomBytes(SALT_BYTES));
+  const nonce = random.slice(DATA_KEY_BYTES, DATA_KEY_BYTES + NONCE_BYTES);
+  const salt = random.slice(DATA_KEY_BYTES + NONCE_BYTES);
+  random.fill(0);
   const ciphertext = gcmEncrypt(dataKey, nonce, plaintext, recordAad(ref));
   const keyCommit = keyCommitment(dataKey);
   return {
@@ -195,13 +200,43 @@ function memoX25519PrivateKey(seed: Uint8Array, publicKey: Uint8Array): KeyObjec
   );
 }
 
+/**
+ * Recipients' X25519 public keys as OpenSSL key objects, remembered: importing one (JWK) was a tenth of
+ * each wrap, and a custodian wraps for itself and the same patients over and over. Public keys only;
+ * bounded, emptied when full. (Keys that arrive inside envelopes are ephemeral and never cached.)
+ */
+const recipientKeyObjects = new BoundedMap<string, KeyObject>(10_000);
+
+function recipientKeyObject(recipientX: Uint8Array): KeyObject {
+  return recipientKeyObjects.getOrCompute(Buffer.from(recipientX).toString('hex'), () =>
+    x25519PublicKey(recipientX),
+  );
+}
+
 /** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */
 export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
+  return wrapFor(dataKey, recipientEd, wrapAad(ref));
+}
+
+/**
+ * sealEnvelope for each recipient of one version: the same envelopes (a fresh ephemeral key each), with
+ * the version's associated data encoded once rather than once per recipient.
+ */
+export function sealEnvelopes(
+  dataKey: Uint8Array,
+  recipientsEd: readonly Uint8Array[],
+  ref: RecordRef,
+): Uint8Array[] {
+  const aad = wrapAad(ref);
+  return recipientsEd.map((recipientEd) => wrapFor(dataKey, recipientEd, aad));
+}
+
+function wrapFor(dataKey: Uint8Array, recipientEd: Uint8Array, aad: Uint8Array): Uint8Array {
   const recipientX = memoX25519PublicKeyOf(recipientEd);
   const { privateKey: ephemeral, publicKey: ephemeralX } = ephemeralX25519();
-  const shared = sharedSecret(ephemeral, recipientX);
+  const shared = sharedSecret(ephemeral, recipientKeyObject(recipientX));
   const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralX, recipientX, recipientEd));
-  const wrappedKey = gcmEncrypt(kek, nonce, dataKey, wrapAad(ref));
+  const wrappedKey = gcmEncrypt(kek, nonce, dataKey, aad);
   return encodeEnvelope({ ephemeralPublicKey: ephemeralX, wrappedKey });
 }
 

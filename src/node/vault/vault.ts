@@ -15,7 +15,7 @@ import {
 import type { Clock } from '../env.ts';
 import { NodeError } from '../errors.ts';
 import type { KeyPair } from '../keys.ts';
-import { decryptRecord, encryptRecord, openEnvelope, sealEnvelope } from './node-cipher.ts';
+import { decryptRecord, encryptRecord, openEnvelope, sealEnvelope, sealEnvelopes } from './node-cipher.ts';
 import type {
   ShredReceiptBody,
   ShredTarget,
@@ -109,10 +109,12 @@ export class Vault {
     const ref = refOf(input);
     const sealed = encryptRecord(input.resource, ref);
     try {
-      const wrappedKeys = input.recipients.map((recipient) => ({
-        recipient,
-        envelope: sealEnvelope(sealed.dataKey, fromHex(recipient), ref),
-      }));
+      const envelopes = sealEnvelopes(
+        sealed.dataKey,
+        input.recipients.map((key) => fromHex(key)),
+        ref,
+      );
+      const wrappedKeys = input.recipients.map((recipient, i) => ({ recipient, envelope: envelopes[i]! }));
       const createdAtMs = this.clock.nowMs();
       this.store.put(
         {

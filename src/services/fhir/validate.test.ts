@@ -118,6 +118,31 @@ test('nested resources are checked by their own type; uri elements named referen
   );
 });
 
+test('a top-level resource is checked by its own compiled definition, with the issues the dispatch gives', () => {
+  // The fast path (validate.ts compiledDefinitions) covers every type; without it each check walks all
+  // 146 branches of the dispatch.
+  for (const type of validator.resourceTypes) assert.ok(validator.validatesByType(type), type);
+  assert.equal(validator.validatesByType('Patients'), false);
+  const broken = {
+    resourceType: 'Observation',
+    status: 'finished',
+    code: { coding: [{ system: 3 }] },
+    valueQuantity: { value: 'high' },
+    colour: 'red',
+    subject: { reference: 'Patient/' },
+    contained: [{ resourceType: 'Patient', gender: 'x' }],
+  };
+  const alone = validator.validateResource(broken).issues;
+  // The same resource inside a Bundle is checked by the dispatch (ResourceList), as before.
+  const nested = validator
+    .validateResource({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: broken }] })
+    .issues.filter((i) => i.expression?.[0]?.startsWith('Bundle.entry[0].resource.'));
+  const shape = (issues: typeof alone, prefix: string) =>
+    issues.map((i) => [i.code, i.diagnostics, i.expression?.[0]?.slice(prefix.length)]);
+  assert.equal(alone.length, 7);
+  assert.deepEqual(shape(alone, 'Observation'), shape(nested, 'Bundle.entry[0].resource'));
+});
+
 test('non-resources and unknown types are rejected before the schema', () => {
   for (const input of [null, [], 'Patient', 42]) {
     assert.deepEqual(
