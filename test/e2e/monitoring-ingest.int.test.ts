@@ -90,3 +90,27 @@ test('a bound device’s signed batch is committed and stored; a reading is prov
     assert.deepEqual([answer.status, answer.body.error.code], [422, 'monitoring.unknown_reading']);
   }
 });
+
+test('two batches sent at once with a reading in common: one is committed and provable, the other refused', async () => {
+  // After every period the first test sent (the chain refuses a period at or before the last one).
+  const p1 = await closedPeriod(periodStart(Date.now(), PERIOD_MS));
+  const p2 = await closedPeriod(p1);
+  const first = igReadings(p1, '-race');
+  // The second period's readings, one of them carrying an id the first batch has too.
+  const second = igReadings(p2, '-race2').map((r, i) => (i === 0 ? { ...r, id: first[0]!.id } : r));
+  const answers = await Promise.all(
+    [batch(oximeter, p1, first), batch(oximeter, p2, second)].map((body) =>
+      postJson(`${t.url}${BATCHES_PATH}`, body),
+    ),
+  );
+  const codes = answers.map((a) => (a.status === 200 ? 'ok' : `${a.status} ${a.body.error?.code}`)).sort();
+  assert.deepEqual(
+    codes,
+    ['422 monitoring.duplicate_reading', 'ok'],
+    JSON.stringify(answers.map((a) => a.body)),
+  );
+  // What was committed can be proved: its readings were stored, none lost to the other batch.
+  const committed = answers[0]!.status === 200 ? first : second;
+  const proved = await getProof(oximeter.systemId, committed[1]!.id, t.tokens.doctor);
+  assert.equal(proved.status, 200, JSON.stringify(proved.body));
+});

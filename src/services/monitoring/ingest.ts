@@ -41,6 +41,12 @@ export class MonitoringIngest {
   private readonly store: ReadingStore;
   /** The node-key signer and committer the supply service already is (sign, submit, wait). */
   private readonly committer: SupplyService;
+  /**
+   * Readings of batches between their duplicate check and their store, as `systemId tag`: two batches
+   * sent at once with a reading in common would both pass the check against the store, both commit,
+   * and the second's readings would then fail to store, leaving a committed batch nothing can prove.
+   */
+  private readonly inFlight = new Set<string>();
 
   constructor(node: CarechainNode, committer: SupplyService) {
     this.node = node;
@@ -52,16 +58,31 @@ export class MonitoringIngest {
   }
 
   async ingest(batch: CompactBatch): Promise<BatchCommitted> {
-    const { systemId, periodStartMs, periodMs, signedBy, signature } = batch;
+    const { systemId, periodStartMs, periodMs } = batch;
     const summary = batchSummary(batch.readings, periodStartMs, periodMs);
     // Conditional create: a reading is stored once, so a batch that sends a stored one again is refused.
     const tags = this.store.tags(
       systemId,
       batch.readings.map((r) => r.id),
     );
-    if (this.store.storedTags(systemId, tags).size > 0) {
+    const claims = tags.map((tag) => `${systemId} ${tag}`);
+    if (claims.some((claim) => this.inFlight.has(claim)) || this.store.storedTags(systemId, tags).size > 0) {
       throw new ServiceError('monitoring.duplicate_reading', 'a reading of this batch is stored already');
     }
+    for (const claim of claims) this.inFlight.add(claim);
+    try {
+      return await this.commitAndStore(batch, summary, tags);
+    } finally {
+      for (const claim of claims) this.inFlight.delete(claim);
+    }
+  }
+
+  private async commitAndStore(
+    batch: CompactBatch,
+    summary: { root: string; count: number },
+    tags: readonly string[],
+  ): Promise<BatchCommitted> {
+    const { systemId, periodStartMs, periodMs, signedBy, signature } = batch;
     const payload = {
       systemId,
       periodStartMs,
