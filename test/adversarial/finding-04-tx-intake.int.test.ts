@@ -190,6 +190,7 @@ test('finding 4: garbage signatures from one client are checked only a few times
   const key = generateKeyPair();
   const client = CLIENT_ADDRESSES - 1; // an address the flood above used least
   const answers: { status: number; retryAfter?: string }[] = [];
+  const startedMs = performance.now();
   for (let i = 0; i < 200; i++) {
     const tx = signTx(key.seed, {
       chainId: net.chainId,
@@ -200,10 +201,13 @@ test('finding 4: garbage signatures from one client are checked only a few times
     const forged = { ...tx, signature: toHex(new Uint8Array(randomBytes(64))) };
     answers.push(await postTx(client, forged));
   }
+  const elapsedSeconds = (performance.now() - startedMs) / 1000;
   const checked = answers.filter((a) => a.status === 400).length;
   const limited = answers.filter((a) => a.status === 429);
-  // The burst, plus what the bucket earns back while the loop runs (a loaded machine is slow).
-  const bound = DEFAULT_TX_INTAKE_LIMITS.clientBadTxs.burst * 2;
+  // At most the burst, plus what the bucket earned back while the loop ran: measured, not assumed (CI
+  // once took 2.4 s for the 200 requests and the bucket rightly checked 43, past a fixed bound of 40).
+  const { burst, perSecond } = DEFAULT_TX_INTAKE_LIMITS.clientBadTxs;
+  const bound = burst + Math.ceil(perSecond * elapsedSeconds);
   assert.ok(checked <= bound, `${checked} garbage signatures were checked (bound ${bound})`);
   assert.ok(limited.length >= 200 - bound, `${limited.length} answers were 429`);
   assert.ok(
