@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { sharedTestdata } from '../harness/files.ts';
-import { freePorts } from '../harness/http.ts';
+import { freePorts, waitFor } from '../harness/http.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
 import { spawnCarechain, stopProcesses, type CarechainProcess } from '../harness/process.ts';
 
@@ -37,11 +37,14 @@ test('a message is answered AA with its control id, and one line names it withou
       .split('|')[2],
     CONTROL_ID,
   );
-  const line = listener!
-    .output()
-    .split('\n')
-    .find((l) => l.includes(CONTROL_ID));
-  assert.ok(line !== undefined, listener!.output());
+  // Printed before the ACK is sent, but the pipe may be read after the ACK arrives.
+  const lineOf = () =>
+    listener!
+      .output()
+      .split('\n')
+      .find((l) => l.includes(CONTROL_ID));
+  assert.ok(await waitFor(() => lineOf() !== undefined, 10_000), listener!.output());
+  const line = lineOf()!;
   assert.match(line, /ADT\^A01/);
   assert.match(line, /-> AA$/);
   assert.ok(!listener!.output().includes(FAMILY), 'no patient data is printed without --show');
