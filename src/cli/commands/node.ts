@@ -89,7 +89,7 @@ export async function runNode(options: {
     { logger },
   );
   const parts = new StartedParts();
-  await parts.starting(async () => {
+  const ready = await parts.starting(async () => {
     parts.add(() => node.stop());
     const { p2pPort } = await node.start();
     const api: ApiConfig =
@@ -158,16 +158,21 @@ export async function runNode(options: {
           });
     parts.add(() => hl7?.stop());
     const address = await app.listen({ host: api.host, port: api.port });
-    const tip = node.ledger.tip();
-    const role = node.network?.isValidator ? 'validator' : 'non-validator';
-    console.log(
-      `${config.name}: ${role} ${config.key.publicKey.slice(0, 16)}… of ${node.ledger.chainId} at height ${tip.height}`,
-    );
-    console.log(`${config.name}: API listening on ${address}, P2P on ${config.p2p.host}:${p2pPort}`);
-    console.log(`${config.name}: FHIR R4 at ${baseUrl}`);
+    return { address, p2pPort, baseUrl };
   });
-  await untilSignal(async () => {
+  // The signal handlers first, then the lines that say the node is ready: whoever stops it on reading
+  // them (a supervisor, a test) gets the clean stop, not the default SIGTERM's instant kill.
+  const stopped = untilSignal(async () => {
     await parts.stopAll();
     console.log(`${config.name}: stopped`);
   });
+  const role = node.network?.isValidator ? 'validator' : 'non-validator';
+  console.log(
+    `${config.name}: ${role} ${config.key.publicKey.slice(0, 16)}… of ${node.ledger.chainId} at height ${node.ledger.tip().height}`,
+  );
+  console.log(
+    `${config.name}: API listening on ${ready.address}, P2P on ${config.p2p.host}:${ready.p2pPort}`,
+  );
+  console.log(`${config.name}: FHIR R4 at ${ready.baseUrl}`);
+  await stopped;
 }
