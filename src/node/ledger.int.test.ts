@@ -79,6 +79,23 @@ test('inclusion proofs for every tx and consistency proofs between every pair of
   ledger.close();
 });
 
+test('a prefix’s version changes with the blocks that write under it, and only with them', () => {
+  const own = tempDir();
+  const chain = openTestChain(own.path);
+  const { ledger } = chain;
+  const anchors = ledger.prefixVersion('notary/anchor/');
+  const genomes = ledger.prefixVersion('genomics/dataset/');
+  assert.equal(ledger.prefixVersion('notary/anchor/'), anchors);
+  chain.addBlock([anchorTx(clientKey, 1)]);
+  const afterAnchor = ledger.prefixVersion('notary/anchor/');
+  assert.notEqual(afterAnchor, anchors);
+  assert.equal(ledger.prefixVersion('genomics/dataset/'), genomes);
+  chain.addBlock([]);
+  assert.equal(ledger.prefixVersion('notary/anchor/'), afterAnchor);
+  ledger.close();
+  own.remove();
+});
+
 test('reopening with a different genesis is refused', async () => {
   const { Ledger } = await import('./ledger.ts');
   const { testGenesis } = await import('../../test/harness/chain.ts');

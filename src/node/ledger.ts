@@ -152,6 +152,11 @@ export class Ledger {
     return this.store.latestState;
   }
 
+  /** Changes whenever a block writes a key under prefix: derived reads are cached against it. */
+  prefixVersion(prefix: string): number {
+    return this.store.prefixVersion(prefix);
+  }
+
   /** The block at height as stored, with its txs decoded. */
   block(height: number): StoredBlock | undefined {
     return this.store.block(height);

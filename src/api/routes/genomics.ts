@@ -9,7 +9,7 @@
 // The VCF is never logged (server.ts logs no bodies) and never echoed in an error.
 import type { FastifyInstance } from 'fastify';
 import type { DataUse } from '../../app/genomics/duo/codes.ts';
-import { readDatasetUsage, readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
+import { readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
 import { fromHex, utf8 } from '../../core/bytes.ts';
 import {
   GENOME_BODY_BYTES_MAX,
@@ -34,6 +34,7 @@ import { errorSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { genomicsServices, type GenomicsServiceOptions } from '../../services/genomics/index.ts';
+import { genomeQueriesCounted } from '../../services/genomics/usage.ts';
 import { registerBeaconRoutes } from './beacon.ts';
 
 export function registerGenomicsRoutes(
@@ -77,10 +78,8 @@ export function registerGenomicsRoutes(
       const genomes = services.store.datasetIdsOf(caller.pseudonym).flatMap((datasetId) => {
         const dataset = readGenomeDataset(state, datasetId);
         if (dataset === undefined || dataset.status !== 'active') return [];
-        const { queries } = readDatasetUsage(state, datasetId);
-        return [
-          { datasetId, orgId: dataset.orgId, variantCount: dataset.variantCount, queriesCounted: queries },
-        ];
+        const queriesCounted = genomeQueriesCounted(node.ledger, datasetId);
+        return [{ datasetId, orgId: dataset.orgId, variantCount: dataset.variantCount, queriesCounted }];
       });
       const consent = readResearchConsent(state, caller.pseudonym);
       const body: MyGenomesBody = {

@@ -3,7 +3,8 @@
 // container to a reader key (the access event before the release); the patient gives or withdraws research
 // consent (purpose HRESCH) with DUO terms of their own; and a beacon, before it looks at any genome,
 // commits the query's price against the researcher's one network-wide budget. That spend is also the
-// access event: each genome the query was allowed to count has its usage counted.
+// access event: each genome the query was allowed to count has its usage counted, directly or through
+// the declared set of genomes the spend names.
 import type { CanonicalValue } from '../../core/canonical.ts';
 import { patientActingAs, patientRecord } from '../membership/queries.ts';
 import type { TxContext, TxHandler } from '../module.ts';
@@ -14,15 +15,21 @@ import { writeStateValue } from '../state.ts';
 import { dataUseField } from './duo/payload.ts';
 import {
   containerGrantKey,
+  datasetSetId,
+  datasetSetKey,
   datasetUsageKey,
   genomeDatasetKey,
   queryBudgetKey,
   readContainerGrant,
+  readDatasetSet,
   readDatasetUsage,
   readGenomeDataset,
   readQueryBudget,
   readResearchConsent,
+  readSetUsage,
   researchConsentKey,
+  setMembershipKey,
+  setUsageKey,
   type GenomeDataset,
 } from './keys.ts';
 
@@ -126,15 +133,68 @@ function sortedIds(value: CanonicalValue | undefined, field: string, max: number
   return ids;
 }
 
+/**
+ * A beacon declares the set of genomes its queries may count, once: each must be active now. Declaring a
+ * set that is on chain already changes nothing (two queries may race to declare the same set).
+ */
+function applyDeclareDatasetSet(ctx: TxContext, p: PayloadObject): void {
+  const datasets = sortedIds(p.datasets, 'datasets', SPEND_DATASETS_MAX);
+  signingOrg(ctx.state, ctx.signer);
+  for (const datasetId of datasets) activeDataset(ctx, datasetId);
+  const setId = datasetSetId(datasets);
+  if (readDatasetSet(ctx.state, setId) !== undefined) return;
+  writeStateValue(ctx.state, datasetSetKey(setId), { datasets, height: ctx.height });
+  for (const datasetId of datasets) {
+    writeStateValue(ctx.state, setMembershipKey(datasetId, setId), { height: ctx.height });
+  }
+}
+
+type SpendCounts = { readonly setId: string } | { readonly datasets: readonly string[] };
+
+/** What a spend counts: the genomes it lists, or a declared set named by its id (exactly one of the two). */
+function spendCounts(p: PayloadObject): SpendCounts {
+  if ((p.datasets === undefined) === (p.datasetSet === undefined)) {
+    throw invalidPayload('a spend names either datasets or a datasetSet', { field: 'datasets' });
+  }
+  if (p.datasetSet !== undefined) return { setId: id32(p.datasetSet, 'datasetSet') };
+  return { datasets: sortedIds(p.datasets, 'datasets', SPEND_DATASETS_MAX) };
+}
+
+/**
+ * Listed genomes must each be active, and each has its usage counted; a set must be declared, and it has
+ * one usage counted for all its genomes (the custodian's look checks each is still active).
+ */
+function countUsage(ctx: TxContext, counts: SpendCounts): void {
+  if ('setId' in counts) {
+    if (readDatasetSet(ctx.state, counts.setId) === undefined) {
+      throw rejected('genomics.unknown_dataset_set', 'no such set of genomes is declared');
+    }
+    const usage = readSetUsage(ctx.state, counts.setId);
+    writeStateValue(ctx.state, setUsageKey(counts.setId), {
+      queries: usage.queries + 1,
+      lastHeight: ctx.height,
+    });
+    return;
+  }
+  for (const datasetId of counts.datasets) activeDataset(ctx, datasetId);
+  for (const datasetId of counts.datasets) {
+    const usage = readDatasetUsage(ctx.state, datasetId);
+    writeStateValue(ctx.state, datasetUsageKey(datasetId), {
+      queries: usage.queries + 1,
+      lastHeight: ctx.height,
+    });
+  }
+}
+
 function applySpendBudget(ctx: TxContext, p: PayloadObject): void {
   const researchers = sortedIds(p.researchers, 'researchers', RESEARCHER_IDENTITIES_MAX, 1);
   id32(p.queryHash, 'queryHash');
   const price = safeIntegerField(p.priceMilliBits, 'priceMilliBits', 0);
-  const datasets = sortedIds(p.datasets, 'datasets', SPEND_DATASETS_MAX);
+  const counts = spendCounts(p);
   // Any member's beacon may count any active genome: a query fans out from the beacon it reached to every
   // custodian (services/genomics/fan-out.ts), and this one spend is its access event for all of them.
   signingOrg(ctx.state, ctx.signer);
-  for (const datasetId of datasets) activeDataset(ctx, datasetId);
+  countUsage(ctx, counts);
   // Linked identities are one researcher: the query is paid by each, so none of them can go past its limit.
   const budgets = researchers.map((researcher) => readQueryBudget(ctx.state, researcher));
   const remaining = Math.min(...budgets.map((b) => b.limitMilliBits - b.spentMilliBits));
@@ -151,13 +211,6 @@ function applySpendBudget(ctx: TxContext, p: PayloadObject): void {
       queries: budget.queries + 1,
     });
   });
-  for (const datasetId of datasets) {
-    const usage = readDatasetUsage(ctx.state, datasetId);
-    writeStateValue(ctx.state, datasetUsageKey(datasetId), {
-      queries: usage.queries + 1,
-      lastHeight: ctx.height,
-    });
-  }
 }
 
 export const GENOMICS_HANDLERS: readonly TxHandler[] = [
@@ -170,9 +223,12 @@ export const GENOMICS_HANDLERS: readonly TxHandler[] = [
   { type: 'genomics.grantContainer', fields: ['datasetId', 'recipient'], apply: applyGrantContainer },
   { type: 'genomics.consentResearch', fields: ['dataUse'], apply: applyConsentResearch },
   { type: 'genomics.withdrawResearch', fields: [], apply: applyWithdrawResearch },
+  { type: 'genomics.declareDatasetSet', fields: ['datasets'], apply: applyDeclareDatasetSet },
   {
     type: 'genomics.spendBudget',
-    fields: ['researchers', 'queryHash', 'priceMilliBits', 'datasets'],
+    fields: ['researchers', 'queryHash', 'priceMilliBits'],
+    // Exactly one of the two: the genomes listed (the first form, still valid) or a declared set's id.
+    optionalFields: ['datasets', 'datasetSet'],
     apply: applySpendBudget,
   },
 ];

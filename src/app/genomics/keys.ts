@@ -5,11 +5,18 @@
 //   genomics/consent/<pseudonym>      → ResearchConsent   the patient's research consent (HRESCH); absent
 //                                                          once withdrawn
 //   genomics/budget/<researcher>      → QueryBudget       one per researcher identity, network-wide
-//   genomics/usage/<datasetId>        → DatasetUsage      how many queries counted this genome
+//   genomics/usage/<datasetId>        → DatasetUsage      how many spends naming this genome itself
+//                                                          counted it (spends that name a set count the set)
+//   genomics/set/<setId>              → DatasetSet        a set of genomes a beacon may count, declared
+//                                                          once, so each spend names it by its hash
+//   genomics/set-usage/<setId>        → DatasetUsage      how many queries counted the set
+//   genomics/member/<datasetId>/<setId> → SetMembership   the genome is in the set (for its usage)
 //   genomics/grant/<datasetId>/<recipient> → ContainerGrant  the container was released to a reader key
 //                                                          (its SHA-256), at the patient's request
 //
 // Ids and pseudonyms are 32-byte hex: no segment contains "/".
+import { toHex, utf8 } from '../../core/bytes.ts';
+import { sha256 } from '../../core/crypto/index.ts';
 import type { StateReader } from '../state.ts';
 import { readStateValue } from '../state.ts';
 import type { DataUse } from './duo/codes.ts';
@@ -45,6 +52,21 @@ export interface DatasetUsage {
   readonly lastHeight: number;
 }
 
+/**
+ * The genomes one query may count, declared once by a beacon (genomics.declareDatasetSet). A spend then
+ * names the set by its id instead of listing every genome, so its size and its checks do not grow with the
+ * number of genomes counted. The set is fixed by its content: the same genomes give the same id.
+ */
+export interface DatasetSet {
+  /** Sorted, each once; every one was active when the set was declared. */
+  readonly datasets: readonly string[];
+  readonly height: number;
+}
+
+export interface SetMembership {
+  readonly height: number;
+}
+
 export interface ContainerGrant {
   /** The height of the latest release to this reader key. */
   readonly height: number;
@@ -55,6 +77,12 @@ export const genomeDatasetKey = (datasetId: string): string => `genomics/dataset
 export const researchConsentKey = (pseudonym: string): string => `genomics/consent/${pseudonym}`;
 export const queryBudgetKey = (researcher: string): string => `genomics/budget/${researcher}`;
 export const datasetUsageKey = (datasetId: string): string => `genomics/usage/${datasetId}`;
+export const datasetSetKey = (setId: string): string => `genomics/set/${setId}`;
+export const setUsageKey = (setId: string): string => `genomics/set-usage/${setId}`;
+/** The prefix of a genome's set memberships: `setMembershipKey(datasetId, setId)` for each set. */
+export const setMembershipPrefix = (datasetId: string): string => `genomics/member/${datasetId}/`;
+export const setMembershipKey = (datasetId: string, setId: string): string =>
+  `${setMembershipPrefix(datasetId)}${setId}`;
 
 export const containerGrantKey = (datasetId: string, recipient: string): string =>
   `genomics/grant/${datasetId}/${recipient}`;
@@ -71,6 +99,25 @@ export const readQueryBudget = (state: StateReader, researcher: string): QueryBu
   };
 export const readDatasetUsage = (state: StateReader, datasetId: string): DatasetUsage =>
   readStateValue<DatasetUsage>(state, datasetUsageKey(datasetId)) ?? { queries: 0, lastHeight: 0 };
+export const readDatasetSet = (state: StateReader, setId: string): DatasetSet | undefined =>
+  readStateValue<DatasetSet>(state, datasetSetKey(setId));
+export const readSetUsage = (state: StateReader, setId: string): DatasetUsage =>
+  readStateValue<DatasetUsage>(state, setUsageKey(setId)) ?? { queries: 0, lastHeight: 0 };
+
+/** A set's id: SHA-256 over its sorted genome ids, so a beacon computes it before it is on chain. */
+export function datasetSetId(datasets: readonly string[]): string {
+  return toHex(sha256(utf8(`carechain/v1/genomics/dataset-set\n${datasets.join(',')}`)));
+}
+
+/**
+ * How many queries counted a genome: the spends that listed it, plus those on each set it is a member of
+ * (`memberSets`, read with the prefix setMembershipPrefix(datasetId)).
+ */
+export function queriesCounted(state: StateReader, datasetId: string, memberSets: readonly string[]): number {
+  const direct = readDatasetUsage(state, datasetId).queries;
+  return memberSets.reduce((sum, setId) => sum + readSetUsage(state, setId).queries, direct);
+}
+
 export const readContainerGrant = (
   state: StateReader,
   datasetId: string,

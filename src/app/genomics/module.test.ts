@@ -13,12 +13,16 @@ import {
   TestChain,
 } from '../test-support.ts';
 import {
+  datasetSetId,
   QUERY_BUDGET_MILLIBITS,
+  queriesCounted,
   readContainerGrant,
+  readDatasetSet,
   readDatasetUsage,
   readGenomeDataset,
   readQueryBudget,
   readResearchConsent,
+  readSetUsage,
 } from './keys.ts';
 
 const id = (n: number): string => n.toString(16).padStart(64, '0');
@@ -148,6 +152,53 @@ test('one budget per researcher: spends add up across custodians and the overspe
   assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1, [], [])), 'tx.invalid_payload');
   chain.commit();
   assert.equal(readQueryBudget(chain.state, id(11)).spentMilliBits, 500);
+});
+
+test('a spend may name a declared set of genomes: one usage for the set, counted for each of its genomes', () => {
+  const chain = chainWithGenome();
+  const setId = datasetSetId([GENOME]);
+  const bySet = (datasetSet: string) => ({
+    researchers: [RESEARCHER],
+    queryHash: id(3),
+    priceMilliBits: 1,
+    datasetSet,
+  });
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', bySet(setId)),
+    'tx.rejected:genomics.unknown_dataset_set',
+  );
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.declareDatasetSet', { datasets: [id(7)] }),
+    'tx.rejected:genomics.unknown_dataset',
+  );
+  assert.equal(
+    chain.submit(alice, 'genomics.declareDatasetSet', { datasets: [GENOME] }),
+    'tx.rejected:genomics.not_org',
+  );
+  assert.equal(chain.submit(hospitalNode, 'genomics.declareDatasetSet', { datasets: [GENOME] }), 'ok');
+  // Declared again (two queries raced): nothing changes, and the spend on top of it is admitted.
+  assert.equal(chain.submit(clinicAdmin, 'genomics.declareDatasetSet', { datasets: [GENOME] }), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', bySet(setId)), 'ok');
+  // Both forms at once, or neither, is no spend.
+  assert.equal(
+    chain.submit(hospitalNode, 'genomics.spendBudget', { ...bySet(setId), datasets: [GENOME] }),
+    'tx.invalid_payload',
+  );
+  const { datasetSet: _, ...neither } = bySet(setId);
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', neither), 'tx.invalid_payload');
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', spend(1)), 'ok');
+  chain.commit();
+  assert.deepEqual(readDatasetSet(chain.state, setId)?.datasets, [GENOME]);
+  assert.equal(readSetUsage(chain.state, setId).queries, 1);
+  assert.equal(readDatasetUsage(chain.state, GENOME).queries, 1);
+  assert.equal(queriesCounted(chain.state, GENOME, [setId]), 2);
+  assert.equal(readQueryBudget(chain.state, RESEARCHER).spentMilliBits, 2);
+  // The set names its genomes, never their variants; an erased genome leaves the set as declared (the
+  // custodian's look checks each genome is active), and a spend on the set still pays.
+  assert.equal(chain.submit(hospitalNode, 'genomics.eraseDataset', { datasetId: GENOME }), 'ok');
+  assert.equal(chain.submit(hospitalNode, 'genomics.spendBudget', bySet(setId)), 'ok');
+  chain.commit();
+  assert.equal(readSetUsage(chain.state, setId).queries, 2);
 });
 
 test('an erased genome is counted no more and cannot be erased twice or by another custodian', () => {

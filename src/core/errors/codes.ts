@@ -190,6 +190,7 @@ export const ERROR_CATALOGUE = {
   'genomics.too_large': { status: 413, message: 'genomics: too large' },
   'genomics.unavailable': { status: 503, message: 'genomics: unavailable' },
   'genomics.unknown_dataset': { status: 422, message: 'genomics: unknown dataset' },
+  'genomics.unknown_dataset_set': { status: 422, message: 'genomics: unknown set of genomes' },
   'genomics.unknown_patient': { status: 422, message: 'genomics: unknown patient' },
 
   'governance.already_voted': { status: 422, message: 'governance: already voted' },

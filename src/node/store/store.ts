@@ -186,6 +186,9 @@ export class LedgerStore implements LogNodeReader {
    * committed value. Bounded: cleared whole when full.
    */
   private readonly stateCache = new BoundedMap<string, string | null>(STATE_CACHE_ENTRIES_MAX);
+  /** Blocks written through this store: prefixVersion's numbers start from it. */
+  private stateVersionValue = 0;
+  private readonly prefixVersions = new Map<string, number>();
 
   /** Committed state at the tip. */
   readonly latestState: StateReader = {
@@ -302,10 +305,32 @@ export class LedgerStore implements LogNodeReader {
     for (const [key, value] of write.stateWrites) {
       if (this.stateCache.has(key)) this.stateCache.set(key, value);
     }
+    this.stateVersionValue += 1;
+    for (const [prefix, version] of this.prefixVersions) {
+      if (write.stateWrites.some(([key]) => key.startsWith(prefix))) {
+        this.prefixVersions.set(prefix, version + 1);
+      }
+    }
+  }
+
+  /**
+   * A number that changes whenever a block writes a key starting with `prefix`: a reader that derives
+   * something from many state values under it (a prefix scan, parsed) may keep that while the number stays
+   * the same. The first call for a prefix starts watching it; past PREFIXES_WATCHED_MAX prefixes the
+   * number changes with every block instead (still correct, no longer a saving).
+   */
+  prefixVersion(prefix: string): number {
+    const version = this.prefixVersions.get(prefix);
+    if (version !== undefined) return version;
+    if (this.prefixVersions.size >= PREFIXES_WATCHED_MAX) return this.stateVersionValue;
+    this.prefixVersions.set(prefix, this.stateVersionValue);
+    return this.stateVersionValue;
   }
 }
 
 const INSERT_STATE = 'INSERT INTO state (key, height, value) VALUES (?, ?, ?)';
+/** Prefixes prefixVersion watches: each costs every block a scan of its writes. */
+const PREFIXES_WATCHED_MAX = 16;
 
 function bytesOf(value: Uint8Array): Uint8Array {
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);

@@ -6,7 +6,13 @@
 // refused spend (429) has looked at nothing; a withdrawn consent drops the person from the next query on.
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
 import { SPEND_DATASETS_MAX } from '../../app/genomics/handlers.ts';
-import { readQueryBudget, readResearchConsent, type GenomeDataset } from '../../app/genomics/keys.ts';
+import {
+  datasetSetId,
+  readDatasetSet,
+  readQueryBudget,
+  readResearchConsent,
+  type GenomeDataset,
+} from '../../app/genomics/keys.ts';
 import { lowCountInformationBits, shownCount, type LowCountPolicy } from '../../app/genomics/low-counts.ts';
 import { alleleFromVcf, alleleId, type Allele } from '../../app/genomics/vrs/allele.ts';
 import { actorOf } from '../../app/membership/queries.ts';
@@ -106,6 +112,9 @@ export class Beacon {
   readonly lowCounts: LowCountPolicy;
   readonly pricingAlleleFrequency: number;
   private readonly queryKey: Uint8Array;
+  private scanned:
+    | { readonly version: number; readonly datasets: { datasetId: string; dataset: GenomeDataset }[] }
+    | undefined;
 
   constructor(options: BeaconOptions, deps: BeaconDependencies) {
     this.deps = deps;
@@ -131,20 +140,35 @@ export class Beacon {
     const own = this.ownOrgId();
     if (own !== undefined) byOrg.set(own, []);
     let counted = 0;
-    for (const [key, value] of ledger.node.ledger.stateByPrefix(DATASET_PREFIX, DATASETS_SCANNED_MAX)) {
+    for (const { datasetId, dataset } of this.activeDatasets()) {
       if (counted >= SPEND_DATASETS_MAX) break;
-      const dataset = JSON.parse(value) as GenomeDataset;
-      if (dataset.status !== 'active') continue;
       const ids = byOrg.get(dataset.orgId) ?? (byOrg.size < FAN_OUT_CUSTODIANS_MAX ? [] : undefined);
       if (ids === undefined) continue;
       const consent = readResearchConsent(state, dataset.patient);
       if (!useAllowedFor(dataset.dataUse, consent?.dataUse, use, nowMs).allowed) continue;
-      ids.push(key.slice(DATASET_PREFIX.length));
+      ids.push(datasetId);
       byOrg.set(dataset.orgId, ids);
       counted += 1;
     }
     for (const [orgId, ids] of byOrg) if (ids.length === 0) byOrg.delete(orgId);
     return byOrg;
+  }
+
+  /**
+   * The active genomes among the first DATASETS_SCANNED_MAX registered, in key order: read and parsed
+   * again only after a block registers or erases a genome, not once per query.
+   */
+  private activeDatasets(): readonly { datasetId: string; dataset: GenomeDataset }[] {
+    const { ledger } = this.deps.ledger.node;
+    const version = ledger.prefixVersion(DATASET_PREFIX);
+    if (this.scanned?.version !== version) {
+      const datasets = ledger.stateByPrefix(DATASET_PREFIX, DATASETS_SCANNED_MAX).flatMap(([key, value]) => {
+        const dataset = JSON.parse(value) as GenomeDataset;
+        return dataset.status === 'active' ? [{ datasetId: key.slice(DATASET_PREFIX.length), dataset }] : [];
+      });
+      this.scanned = { version, datasets };
+    }
+    return this.scanned.datasets;
   }
 
   private ownOrgId(): string | undefined {
@@ -189,7 +213,7 @@ export class Beacon {
       researchers,
       queryHash: spendQueryHash(binding),
       priceMilliBits: this.priceMilliBits(datasets.length),
-      datasets,
+      datasetSet: this.declaredSet(datasets),
     });
     const looks = await this.lookEverywhere(eligible, { ...binding, spendTxHash: spend.txHash });
     const answered = looks.filter((look) => look.answer !== undefined);
@@ -208,6 +232,21 @@ export class Beacon {
       budget: this.budgetOf(query.identities),
       custodians: { asked: looks.length, answered: answered.length },
     };
+  }
+
+  /**
+   * The id of the set of `datasets`, declared on chain first if it is not yet: the spend then names the
+   * set, so a query costs the chain the same however many genomes it counts. The declaration is only
+   * submitted: the spend, submitted after it, is admitted on top of it and final in the same block or a
+   * later one. A set changes only when the genomes a use may count do (a consent, a new or erased genome).
+   */
+  private declaredSet(datasets: readonly string[]): string {
+    const setId = datasetSetId(datasets);
+    const { ledger } = this.deps;
+    if (readDatasetSet(ledger.node.ledger.state, setId) === undefined) {
+      ledger.submit('genomics.declareDatasetSet', { datasets: [...datasets] });
+    }
+    return setId;
   }
 
   /** This custodian's look, and every other custodian's over the node-to-node channel, at once. */

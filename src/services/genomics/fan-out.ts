@@ -7,14 +7,15 @@
 //     bound to this very question (its queryHash commits to a fresh nonce, the researchers, the variant,
 //     the stated use and whether records were granted, so no guessed variant can be tested against it);
 //   - a spend buys one look at each custodian: a second ask with the same spend is refused;
-//   - it counts only genomes that spend paid for, held here, still active, and whose DUO terms and
+//   - it counts only genomes that spend paid for (listed, or in the declared set it names), held here, still active, and whose DUO terms and
 //     person's research consent allow the stated use at its own latest height (a withdrawal between the
 //     spend and the look already takes the person out).
 // It answers a count (and, if records were granted, its per-researcher individual ids), never which
 // genomes carry the variant: the entry applies the low-count policy to the network's total.
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
 import { RESEARCHER_IDENTITIES_MAX, SPEND_DATASETS_MAX } from '../../app/genomics/handlers.ts';
-import { readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
+import { readDatasetSet, readGenomeDataset, readResearchConsent } from '../../app/genomics/keys.ts';
+import type { StateReader } from '../../app/state.ts';
 import { actorOf } from '../../app/membership/queries.ts';
 import { askOrganisation } from '../ask-organisation.ts';
 import { concatBytes, isHex, toHex, utf8 } from '../../core/bytes.ts';
@@ -129,7 +130,7 @@ export class LookServer {
       throw new LookRefusal('only a member node asks a beacon to look');
     }
     const spend = await this.finalSpend(request.spendTxHash);
-    const payload = spend.tx.payload as { queryHash?: unknown; researchers?: unknown; datasets?: unknown };
+    const payload = spend.tx.payload as SpendPayload;
     if (spend.tx.type !== 'genomics.spendBudget' || spend.tx.signer !== fromNodeKey) {
       throw new LookRefusal('the spend is not this node’s');
     }
@@ -146,7 +147,7 @@ export class LookServer {
     if (this.answered.has(request.spendTxHash)) throw new LookRefusal('the spend bought one look');
     this.remember(request.spendTxHash);
 
-    const paid = new Set(Array.isArray(payload.datasets) ? (payload.datasets as string[]) : []);
+    const paid = paidDatasets(state, payload);
     const nowMs = this.clock.nowMs();
     const countable = request.datasets.filter((datasetId) => {
       const dataset = readGenomeDataset(state, datasetId);
@@ -175,6 +176,21 @@ export class LookServer {
     }
     this.answered.add(txHash);
   }
+}
+
+interface SpendPayload {
+  readonly queryHash?: unknown;
+  readonly researchers?: unknown;
+  readonly datasets?: unknown;
+  readonly datasetSet?: unknown;
+}
+
+/** The genomes a final spend paid for: those it lists, or those of the declared set it names. */
+function paidDatasets(state: StateReader, payload: SpendPayload): ReadonlySet<string> {
+  if (typeof payload.datasetSet === 'string') {
+    return new Set(readDatasetSet(state, payload.datasetSet)?.datasets ?? []);
+  }
+  return new Set(Array.isArray(payload.datasets) ? (payload.datasets as string[]) : []);
 }
 
 /** A peer's request, its shape checked before anything reads it. */

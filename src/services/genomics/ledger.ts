@@ -23,15 +23,19 @@ export class GenomicsLedger {
     this.signer = new SupplyService({ commitTimeoutMs }, { node, clock: systemClock });
   }
 
-  /** Sign, submit, wait for the commit; nothing after this call may happen unless it resolved. */
-  async commit(type: string, payload: CanonicalValue): Promise<{ txHash: string; height: number }> {
+  /** Sign and submit (admitted to the mempool, not yet final): the tx's hash. */
+  submit(type: string, payload: CanonicalValue): string {
     const tx = this.signer.sign(type, payload);
-    let txHash: string;
     try {
-      txHash = this.node.submit(tx);
+      return this.node.submit(tx);
     } catch (err) {
       throw ledgerRefusal(err, type, 'genomics');
     }
+  }
+
+  /** Sign, submit, wait for the commit; nothing after this call may happen unless it resolved. */
+  async commit(type: string, payload: CanonicalValue): Promise<{ txHash: string; height: number }> {
+    const txHash = this.submit(type, payload);
     const committed = await this.node.waitForCommit(txHash, this.commitTimeoutMs);
     if (committed === undefined) {
       throw new ServiceError('genomics.commit_timeout', `the ${type} tx was not committed`, { txHash });

@@ -46,12 +46,27 @@ function issuerOf(jwt: string): string | undefined {
   }
 }
 
+/**
+ * One key resolver per trusted key set: jose's resolver imports each key once and keeps it, so making it
+ * anew for every JWT would import the issuer's keys again on every request.
+ */
+const resolvers = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+
+function resolverOf(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  let resolver = resolvers.get(jwks);
+  if (resolver === undefined) {
+    resolver = createLocalJWKSet(jwks);
+    resolvers.set(jwks, resolver);
+  }
+  return resolver;
+}
+
 async function verified(jwt: string, keys: ReadonlyMap<string, JSONWebKeySet>, nowSec: number) {
   const iss = issuerOf(jwt);
   const jwks = iss === undefined ? undefined : keys.get(iss);
   if (iss === undefined || jwks === undefined) return undefined;
   try {
-    const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks), {
+    const { payload } = await jwtVerify(jwt, resolverOf(jwks), {
       issuer: iss,
       algorithms: ALGORITHMS,
       currentDate: new Date(nowSec * 1000),

@@ -236,6 +236,7 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'genomics.too_large': 'This is too large to send.',
   'genomics.unavailable': 'Genomics is unavailable at this node right now. Try again in a minute.',
   'genomics.unknown_dataset': 'No such genome is held here.',
+  'genomics.unknown_dataset_set': 'The beacon named a set of genomes that is not on the chain; ask again.',
   'genomics.unknown_patient': 'No such patient is registered.',
   'governance.already_voted': 'Your organisation has already voted on this proposal.',
   'governance.duplicate_validator': 'This validator is already in the set.',
