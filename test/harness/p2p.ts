@@ -14,6 +14,9 @@ import { P2PTransport, type PeerAddress, type TransportOptions } from '../../src
 
 export const HOST = '127.0.0.1';
 
+/** The p2p tests' per-test bound: a hung socket fails its test instead of the whole run. */
+export const TIMEOUT = { timeout: 60_000 };
+
 export function testKey(label: string): KeyPair {
   return keyPairFromSeed(sha256(utf8(`p2p-test/${label}`)));
 }

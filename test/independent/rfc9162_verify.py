@@ -16,6 +16,19 @@ def node(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
+def climb(fn, sn):
+    """The per-path-element step both algorithms share (§2.1.3.2 step 6, §2.1.4.2 step 7): whether the
+    next path element goes on the left ("if LSB(fn) is set, or if fn is equal to sn"), and fn, sn for the
+    level above, after the RFC's right shifts (until LSB(fn) is set or fn is 0 on the left branch, then
+    one more on both branches)."""
+    on_left = fn & 1 == 1 or fn == sn
+    if on_left and fn & 1 == 0:
+        while fn & 1 == 0 and fn != 0:
+            fn >>= 1
+            sn >>= 1
+    return on_left, fn >> 1, sn >> 1
+
+
 def verify_inclusion(leaf_hash, leaf_index, tree_size, path, root):
     # RFC 9162 §2.1.3.2; every hash is a 32-byte SHA-256 value.
     if any(len(x) != 32 for x in [leaf_hash, root] + path):
@@ -26,16 +39,8 @@ def verify_inclusion(leaf_hash, leaf_index, tree_size, path, root):
     for p in path:
         if sn == 0:
             return False
-        if fn & 1 == 1 or fn == sn:
-            r = node(p, r)
-            if fn & 1 == 0:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node(r, p)
-        fn >>= 1
-        sn >>= 1
+        on_left, fn, sn = climb(fn, sn)
+        r = node(p, r) if on_left else node(r, p)
     return sn == 0 and r == root
 
 
@@ -59,17 +64,12 @@ def verify_consistency(first, second, first_hash, second_hash, path):
     for c in path[1:]:
         if sn == 0:
             return False
-        if fn & 1 == 1 or fn == sn:
+        on_left, fn, sn = climb(fn, sn)
+        if on_left:
             fr = node(c, fr)
             sr = node(c, sr)
-            if fn & 1 == 0:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
         else:
             sr = node(sr, c)
-        fn >>= 1
-        sn >>= 1
     return sn == 0 and fr == first_hash and sr == second_hash
 
 

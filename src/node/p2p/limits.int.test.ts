@@ -11,13 +11,11 @@ import {
   rawSession,
   TestNode,
   testKey,
+  TIMEOUT,
   waitFor,
 } from '../../../test/harness/p2p.ts';
 
 const LIMIT = 64 * 1024;
-
-/** A hung socket fails the test instead of the whole run. */
-const TIMEOUT = { timeout: 60_000 };
 
 test(
   'bodies over the limit or malformed are refused with 413/400, and the server keeps working',

@@ -16,11 +16,9 @@ import {
   startLinked,
   TestNode,
   testKey,
+  TIMEOUT,
   waitFor,
 } from '../../../test/harness/p2p.ts';
-
-/** A hung socket fails the test instead of the whole run. */
-const TIMEOUT = { timeout: 60_000 };
 
 test(
   'a node key outside the allow-list is refused: its gossip never reaches a handler and its requests fail',

@@ -12,11 +12,9 @@ import {
   startLinked,
   TestNode,
   testKey,
+  TIMEOUT,
   waitFor,
 } from '../../../test/harness/p2p.ts';
-
-/** A hung socket fails the test instead of the whole run. */
-const TIMEOUT = { timeout: 60_000 };
 
 test(
   'three allow-listed nodes connect in any start order, gossip with the sender’s key, and answer requests',
