@@ -58,11 +58,7 @@ export async function loginWithChallenge(
   const scopes = scopesInContext(options.scopes ?? PATIENT_SCOPES_DEFAULT, 'patient');
   const delegation = patientDelegation(state, challenges, issuer, response, scopes, options.delegation);
   const { publicKey } = challenges.redeem(response);
-  return issuePatientToken(state, issuer, {
-    publicKey,
-    scopes,
-    ...carriedOver({ ttlMs: options.ttlMs, delegation }),
-  });
+  return issuePatientToken(state, issuer, { publicKey, scopes, ttlMs: options.ttlMs, delegation });
 }
 
 /**
