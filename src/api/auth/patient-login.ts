@@ -7,7 +7,7 @@ import { actorOf } from '../../app/membership/queries.ts';
 import type { ChallengeStore } from './challenge.ts';
 import { AuthError } from './errors.ts';
 import { scopesInContext, type Scope } from '../../services/auth/scopes.ts';
-import type { IssuedToken, TokenIssuer } from './tokens.ts';
+import { carriedOver, type IssuedToken, type TokenIssuer } from './tokens.ts';
 import type { SignedDelegation } from '../../contract/delegation.ts';
 import { checkPatientDelegation } from '../../services/auth/delegation.ts';
 
@@ -42,8 +42,7 @@ export async function issuePatientToken(
     kind: actor.kind,
     patient: actor.pseudonym,
     scopes,
-    ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
-    ...(request.delegation === undefined ? {} : { delegation: request.delegation }),
+    ...carriedOver(request),
   });
 }
 
@@ -59,12 +58,7 @@ export async function loginWithChallenge(
   const scopes = scopesInContext(options.scopes ?? PATIENT_SCOPES_DEFAULT, 'patient');
   const delegation = patientDelegation(state, challenges, issuer, response, scopes, options.delegation);
   const { publicKey } = challenges.redeem(response);
-  return issuePatientToken(state, issuer, {
-    publicKey,
-    scopes,
-    ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
-    ...(delegation === undefined ? {} : { delegation }),
-  });
+  return issuePatientToken(state, issuer, { publicKey, scopes, ttlMs: options.ttlMs, delegation });
 }
 
 /**

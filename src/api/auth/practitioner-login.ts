@@ -8,7 +8,7 @@ import { actorOf } from '../../app/membership/queries.ts';
 import type { PractitionerRole } from '../../app/membership/types.ts';
 import { AuthError } from './errors.ts';
 import { scopesInContext, type Scope } from '../../services/auth/scopes.ts';
-import type { IssuedToken, TokenIssuer } from './tokens.ts';
+import { carriedOver, type IssuedToken, type TokenIssuer } from './tokens.ts';
 import type { SignedDelegation } from '../../contract/delegation.ts';
 
 /** A clinician's default: everything they may access, subject to consent at each request. */
@@ -56,7 +56,6 @@ export async function issuePractitionerToken(
     kind: 'practitioner',
     orgId: request.orgId,
     scopes,
-    ...(request.ttlMs === undefined ? {} : { ttlMs: request.ttlMs }),
-    ...(request.delegation === undefined ? {} : { delegation: request.delegation }),
+    ...carriedOver(request),
   });
 }

@@ -58,6 +58,6 @@ export async function loginStaffWithChallenge(
     practitionerKey: publicKey,
     orgId: node.orgId,
     scopes,
-    ...(delegation === undefined ? {} : { delegation }),
+    delegation,
   });
 }

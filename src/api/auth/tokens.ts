@@ -63,6 +63,16 @@ export interface TokenRequest {
   readonly delegation?: SignedDelegation;
 }
 
+/** What a login carries over unchanged to the token it asks for: the lifetime and delegation it was given. */
+export function carriedOver(
+  login: Pick<TokenRequest, 'ttlMs' | 'delegation'>,
+): Pick<TokenRequest, 'ttlMs' | 'delegation'> {
+  return {
+    ...(login.ttlMs === undefined ? {} : { ttlMs: login.ttlMs }),
+    ...(login.delegation === undefined ? {} : { delegation: login.delegation }),
+  };
+}
+
 export interface IssuedToken {
   /** The credential itself. Never log it. */
   readonly accessToken: string;

@@ -85,7 +85,7 @@ export async function runWitness(options: WitnessCommandOptions): Promise<void> 
   const logKeys = options.logKeys.length > 0 ? options.logKeys.map(parseVkey) : await fetchLogKeys(log);
   if (logKeys.length === 0) throw new Error('no log keys: give --log-key or a log that lists them');
   const storage = new SqliteStorage(resolve(options.dataDir));
-  const store = new WitnessStateStore(storage.open('witness'));
+  const store = WitnessStateStore.open(storage);
   const report = (refused: RefusedCheckpoint) => {
     console.log(
       `witness: REFUSED a ${refused.kind} checkpoint of ${refused.origin}; reporting it to the log`,

@@ -5,8 +5,7 @@
 // one masked update this site gave per round, and at the coordinator each round's sum (masked updates
 // summed, so a site's own update is never here). No health data: pseudonyms are public on the ledger already, and the salt is
 // what keeps the root from naming them. Its own file (ai.sqlite) or PostgreSQL schema.
-import { SchemaStore } from '../storage/ddl.ts';
-import type { SqlPort, Storage } from '../storage/port.ts';
+import { PortStore } from '../storage/ddl.ts';
 import type { PractitionerRole } from '../../app/membership/types.ts';
 
 const SCHEMA_SQL = `
@@ -97,15 +96,7 @@ const toCohort = (row: CohortRow): StoredCohort => ({
   members: JSON.parse(row.members_json) as string[],
 });
 
-export class AiStore extends SchemaStore {
-  constructor(port: SqlPort) {
-    super(port, SCHEMA_SQL);
-  }
-
-  static open(storage: Storage): AiStore {
-    return new AiStore(storage.open('ai'));
-  }
-
+export class AiStore extends PortStore('ai', SCHEMA_SQL) {
   /** Kept once per version: a second write of a version (a retried request) leaves the first. */
   putModel(model: StoredModel): void {
     this.port.run(

@@ -4,8 +4,7 @@
 // their own store of the node's storage (directory.sqlite, or the directory schema on PostgreSQL),
 // versioned like records. Many writes land in one database transaction, so a FHIR
 // transaction Bundle's directory entries are stored all or nothing.
-import { SchemaStore } from '../storage/ddl.ts';
-import type { SqlPort, Storage } from '../storage/port.ts';
+import { PortStore } from '../storage/ddl.ts';
 
 export const DIRECTORY_FILE = 'directory.sqlite';
 /** Largest page a listing returns. */
@@ -43,15 +42,7 @@ const toEntry = (r: Row): DirectoryEntry => ({
   json: r.json,
 });
 
-export class DirectoryStore extends SchemaStore {
-  constructor(port: SqlPort) {
-    super(port, SCHEMA_SQL);
-  }
-
-  static open(storage: Storage): DirectoryStore {
-    return new DirectoryStore(storage.open('directory'));
-  }
-
+export class DirectoryStore extends PortStore('directory', SCHEMA_SQL) {
   /** Stores every entry in one database transaction; a version that exists already aborts them all. */
   putAll(entries: readonly DirectoryEntry[]): void {
     const sql = 'INSERT INTO directory_versions (resource_type, id, version, json) VALUES (?, ?, ?, ?)';

@@ -3,8 +3,7 @@
 // each variant is an HMAC of its VRS id under the node's index key, so the store's file alone does not
 // say who carries what; the positions (contig accession and span) stay in the clear for range queries.
 // Its own file (genomics.sqlite) or PostgreSQL schema.
-import { SchemaStore } from '../storage/ddl.ts';
-import type { SqlPort, Storage } from '../storage/port.ts';
+import { PortStore } from '../storage/ddl.ts';
 
 const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS genomics_genomes (
@@ -51,15 +50,7 @@ export interface StoredGenome {
 /** The longest span a range query may cover on one contig (bases): a bounded scan. */
 export const RANGE_BASES_MAX = 10_000_000;
 
-export class GenomeStore extends SchemaStore {
-  constructor(port: SqlPort) {
-    super(port, SCHEMA_SQL);
-  }
-
-  static open(storage: Storage): GenomeStore {
-    return new GenomeStore(storage.open('genomics'));
-  }
-
+export class GenomeStore extends PortStore('genomics', SCHEMA_SQL) {
   /** Stores a genome and its index in one transaction. */
   put(genome: StoredGenome, variants: readonly IndexedVariant[]): void {
     const insertVariant =

@@ -6,8 +6,7 @@
 // schema on PostgreSQL), not in the API layer that receives them.
 import { concatBytes, fromHex, toHex, utf8 } from '../../core/bytes.ts';
 import { sha256 } from '../../core/crypto/index.ts';
-import { SchemaStore } from './ddl.ts';
-import type { SqlPort, Storage } from './port.ts';
+import { PortStore } from './ddl.ts';
 
 /** Longest reason accepted, in characters: a sentence or two, not a clinical note. */
 export const BREAK_GLASS_REASON_CHARS_MAX = 1000;
@@ -49,15 +48,7 @@ const SCHEMA_SQL = `CREATE TABLE IF NOT EXISTS break_glass_reasons (
   created_at_ms INTEGER NOT NULL
 ) STRICT`;
 
-export class BreakGlassReasonStore extends SchemaStore {
-  constructor(port: SqlPort) {
-    super(port, SCHEMA_SQL);
-  }
-
-  static open(storage: Storage): BreakGlassReasonStore {
-    return new BreakGlassReasonStore(storage.open('break-glass'));
-  }
-
+export class BreakGlassReasonStore extends PortStore('break-glass', SCHEMA_SQL) {
   /** Stored before the event is submitted: a committed event never lacks its reason. */
   put(entry: StoredBreakGlassReason): void {
     this.port.run(

@@ -1,7 +1,7 @@
 // Schemas are written once, in SQLite's words, and translated for PostgreSQL here. Text columns get the
 // "C" collation there so that ORDER BY and range scans (stateByPrefix) order keys by bytes, as SQLite
 // does: both backends must list the same rows in the same order.
-import type { Dialect, SqlPort } from './port.ts';
+import type { Dialect, SqlPort, Storage, StoreName } from './port.ts';
 
 export function portableDdl(dialect: Dialect, sqliteDdl: string): string {
   if (dialect === 'sqlite') return sqliteDdl;
@@ -32,4 +32,20 @@ export abstract class SchemaStore {
   close(): void {
     this.port.close();
   }
+}
+
+/**
+ * The base of a store that needs nothing but its port, which lives under `portName` in a node's Storage:
+ * `new X(port)` creates the tables on a port given, `X.open(storage)` opens its own port.
+ */
+export function PortStore(portName: StoreName, sqliteDdl: string) {
+  return class extends SchemaStore {
+    constructor(port: SqlPort) {
+      super(port, sqliteDdl);
+    }
+
+    static open<T>(this: new (port: SqlPort) => T, storage: Storage): T {
+      return new this(storage.open(portName));
+    }
+  };
 }

@@ -4,8 +4,7 @@
 // never leave a cosignature given for a size the witness has forgotten. The write is a compare-and-swap
 // on the old size, so two requests racing from the same old size cannot both be cosigned. Used by every
 // member node ('witness' store) and by the standalone `carechain witness`.
-import { SchemaStore } from './ddl.ts';
-import type { SqlPort } from './port.ts';
+import { PortStore } from './ddl.ts';
 
 export interface WitnessHead {
   readonly size: number;
@@ -28,11 +27,7 @@ const SCHEMA_SQL = `CREATE TABLE IF NOT EXISTS witness_heads (
   updated_at_ms INTEGER NOT NULL
 ) STRICT`;
 
-export class WitnessStateStore extends SchemaStore {
-  constructor(port: SqlPort) {
-    super(port, SCHEMA_SQL);
-  }
-
+export class WitnessStateStore extends PortStore('witness', SCHEMA_SQL) {
   last(origin: string): WitnessHead | null {
     const row = this.port.get<Row>(
       'SELECT size, root_hash, cosignature FROM witness_heads WHERE origin = ?',

@@ -205,9 +205,8 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     date('Observation.effective', 'Clinically relevant time or period of the observation'),
     token('category', 'Observation.category', 'The category'),
   ),
-  Condition: [
-    identifier('Condition'),
-    ...subjectAndPatient('Condition.subject'),
+  Condition: clinical(
+    'Condition',
     code('Condition.code'),
     date('Condition.onset', 'carechain: onset date or period (R4 name: onset-date)'),
     token('category', 'Condition.category', 'The category'),
@@ -215,14 +214,13 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     param('onset-date', 'date', 'Condition.onset', 'Onset date or period'),
     param('abatement-date', 'date', 'Condition.abatement', 'Abatement date or period'),
     param('recorded-date', 'date', 'Condition.recordedDate', 'When it was first recorded'),
-  ],
-  AllergyIntolerance: [
-    identifier('AllergyIntolerance'),
-    patientOnly('AllergyIntolerance.patient'),
+  ),
+  AllergyIntolerance: clinical(
+    'AllergyIntolerance',
     code('AllergyIntolerance.code | AllergyIntolerance.reaction.substance'),
     date('AllergyIntolerance.recordedDate', 'Date first version of the record was created'),
     token('clinical-status', 'AllergyIntolerance.clinicalStatus', 'The clinical status'),
-  ],
+  ),
   MedicationRequest: clinical(
     'MedicationRequest',
     code('MedicationRequest.medication.ofType(CodeableConcept)'),
@@ -277,13 +275,12 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     token('role', 'CareTeam.participant.role', 'A participant role'),
     date('CareTeam.period', 'Time period the team covers'),
   ),
-  Goal: [
-    identifier('Goal'),
-    ...patientLink('Goal'),
+  Goal: clinical(
+    'Goal',
     token('lifecycle-status', 'Goal.lifecycleStatus', 'The lifecycle status'),
     param('target-date', 'date', 'Goal.target.due.ofType(date)', 'When the target is due'),
     token('description', 'Goal.description', 'The goal'),
-  ],
+  ),
   // Coverage, Claim, ClaimResponse and ExplanationOfBenefit (issue 17): every R4 registry parameter
   // (coverage.html#search, claim.html#search, claimresponse.html#search, explanationofbenefit.html#search)
   // that resolves to a token, date, reference or string.
@@ -303,12 +300,11 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     param('authored', 'date', 'QuestionnaireResponse.authored', 'When it was authored'),
     token('questionnaire', 'QuestionnaireResponse.questionnaire', 'The questionnaire answered'),
   ),
-  RelatedPerson: [
-    identifier('RelatedPerson'),
-    ...patientLink('RelatedPerson'),
+  RelatedPerson: clinical(
+    'RelatedPerson',
     ...humanName('RelatedPerson').slice(0, 1),
     token('relationship', 'RelatedPerson.relationship', 'The relationship'),
-  ],
+  ),
   ServiceRequest: clinical(
     'ServiceRequest',
     code('ServiceRequest.code'),
@@ -341,19 +337,15 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     token('intent', 'DeviceRequest.intent', 'The intent'),
   ),
   ImagingStudy: clinical('ImagingStudy', param('started', 'date', 'ImagingStudy.started', 'When it started')),
-  Claim: [
-    identifier('Claim'),
-    status('Claim'),
-    patientOnly('Claim.patient'),
+  Claim: clinical(
+    'Claim',
     date('Claim.created', 'carechain: the creation date (R4 name: created)'),
     ...claimLike('Claim'),
     token('use', 'Claim.use', 'claim, preauthorization or predetermination'),
     token('priority', 'Claim.priority', 'The requested processing priority'),
-  ],
-  ClaimResponse: [
-    identifier('ClaimResponse'),
-    status('ClaimResponse'),
-    patientOnly('ClaimResponse.patient'),
+  ),
+  ClaimResponse: clinical(
+    'ClaimResponse',
     date('ClaimResponse.created', 'carechain: the creation date (R4 name: created)'),
     param('created', 'date', 'ClaimResponse.created', 'The creation date'),
     reference('insurer', 'ClaimResponse.insurer', 'Organization', 'The insurer that answered'),
@@ -363,23 +355,16 @@ const US_CORE: Readonly<Record<string, readonly SearchParamDef[]>> = {
     token('use', 'ClaimResponse.use', 'claim, preauthorization or predetermination'),
     param('disposition', 'string', 'ClaimResponse.disposition', 'The disposition message'),
     param('payment-date', 'date', 'ClaimResponse.payment.date', 'When the payment is expected'),
-  ],
-  ExplanationOfBenefit: [
-    identifier('ExplanationOfBenefit'),
-    status('ExplanationOfBenefit'),
-    patientOnly('ExplanationOfBenefit.patient'),
+  ),
+  ExplanationOfBenefit: clinical(
+    'ExplanationOfBenefit',
     date('ExplanationOfBenefit.created', 'carechain: the creation date (R4 name: created)'),
     ...claimLike('ExplanationOfBenefit'),
     reference('claim', 'ExplanationOfBenefit.claim', 'Claim', 'The claim adjudicated'),
     reference('coverage', 'ExplanationOfBenefit.insurance.coverage', 'Coverage', 'The coverage used'),
     param('disposition', 'string', 'ExplanationOfBenefit.disposition', 'The disposition message'),
-  ],
-  Consent: [
-    identifier('Consent'),
-    status('Consent'),
-    patientOnly('Consent.patient'),
-    date('Consent.dateTime', 'When the consent was agreed to'),
-  ],
+  ),
+  Consent: clinical('Consent', date('Consent.dateTime', 'When the consent was agreed to')),
   AuditEvent: [
     // R4: agent.who and entity.what where they resolve to a Patient; `target` checks the type instead.
     patientOnly('AuditEvent.agent.who | AuditEvent.entity.what'),

@@ -37,7 +37,7 @@ export class NodeWitness {
     this.node = node;
     this.logger = deps.logger;
     this.checkpoints = new CosignedCheckpoints(node, options, deps);
-    this.store = new WitnessStateStore(node.storage.open('witness'));
+    this.store = WitnessStateStore.open(node.storage);
   }
 
   /**
