@@ -12,6 +12,7 @@ import {
   readQueryBudget,
   readResearchConsent,
   type GenomeDataset,
+  type ResearchConsent,
 } from '../../app/genomics/keys.ts';
 import { lowCountInformationBits, shownCount, type LowCountPolicy } from '../../app/genomics/low-counts.ts';
 import { alleleFromVcf, alleleId, type Allele } from '../../app/genomics/vrs/allele.ts';
@@ -101,6 +102,14 @@ export interface BeaconDependencies {
 /** Candidate genomes read from the chain per query; a query counts at most SPEND_DATASETS_MAX of them. */
 const DATASETS_SCANNED_MAX = 8 * SPEND_DATASETS_MAX;
 const DATASET_PREFIX = 'genomics/dataset/';
+const CONSENT_PREFIX = 'genomics/consent/';
+
+/** A genome a query may count if its terms and its person's consent allow the use. */
+interface Candidate {
+  readonly datasetId: string;
+  readonly dataset: GenomeDataset;
+  readonly consent: ResearchConsent | undefined;
+}
 
 /** The budget's key for an identity: a hash, so the chain never holds a researcher's name or key. */
 export function researcherId(identity: string): string {
@@ -112,9 +121,7 @@ export class Beacon {
   readonly lowCounts: LowCountPolicy;
   readonly pricingAlleleFrequency: number;
   private readonly queryKey: Uint8Array;
-  private scanned:
-    | { readonly version: number; readonly datasets: { datasetId: string; dataset: GenomeDataset }[] }
-    | undefined;
+  private scanned: { readonly version: string; readonly candidates: readonly Candidate[] } | undefined;
 
   constructor(options: BeaconOptions, deps: BeaconDependencies) {
     this.deps = deps;
@@ -133,18 +140,15 @@ export class Beacon {
    * and SPEND_DATASETS_MAX genomes (the spend's bound), taken in key order.
    */
   eligible(use: StatedUse): Map<string, string[]> {
-    const { ledger, clock } = this.deps;
-    const state = ledger.node.ledger.state;
-    const nowMs = clock.nowMs();
+    const nowMs = this.deps.clock.nowMs();
     const byOrg = new Map<string, string[]>();
     const own = this.ownOrgId();
     if (own !== undefined) byOrg.set(own, []);
     let counted = 0;
-    for (const { datasetId, dataset } of this.activeDatasets()) {
+    for (const { datasetId, dataset, consent } of this.candidates()) {
       if (counted >= SPEND_DATASETS_MAX) break;
       const ids = byOrg.get(dataset.orgId) ?? (byOrg.size < FAN_OUT_CUSTODIANS_MAX ? [] : undefined);
       if (ids === undefined) continue;
-      const consent = readResearchConsent(state, dataset.patient);
       if (!useAllowedFor(dataset.dataUse, consent?.dataUse, use, nowMs).allowed) continue;
       ids.push(datasetId);
       byOrg.set(dataset.orgId, ids);
@@ -155,20 +159,25 @@ export class Beacon {
   }
 
   /**
-   * The active genomes among the first DATASETS_SCANNED_MAX registered, in key order: read and parsed
-   * again only after a block registers or erases a genome, not once per query.
+   * The active genomes among the first DATASETS_SCANNED_MAX registered, in key order, each with its
+   * person's research consent: read and parsed again only after a block writes a genome or a consent, not
+   * once per query. Whether a use is allowed is still decided per query (it depends on the time).
    */
-  private activeDatasets(): readonly { datasetId: string; dataset: GenomeDataset }[] {
+  private candidates(): readonly Candidate[] {
     const { ledger } = this.deps.ledger.node;
-    const version = ledger.prefixVersion(DATASET_PREFIX);
+    const version = `${ledger.prefixVersion(DATASET_PREFIX)}/${ledger.prefixVersion(CONSENT_PREFIX)}`;
     if (this.scanned?.version !== version) {
-      const datasets = ledger.stateByPrefix(DATASET_PREFIX, DATASETS_SCANNED_MAX).flatMap(([key, value]) => {
-        const dataset = JSON.parse(value) as GenomeDataset;
-        return dataset.status === 'active' ? [{ datasetId: key.slice(DATASET_PREFIX.length), dataset }] : [];
-      });
-      this.scanned = { version, datasets };
+      const candidates = ledger
+        .stateByPrefix(DATASET_PREFIX, DATASETS_SCANNED_MAX)
+        .flatMap(([key, value]): Candidate[] => {
+          const dataset = JSON.parse(value) as GenomeDataset;
+          if (dataset.status !== 'active') return [];
+          const consent = readResearchConsent(ledger.state, dataset.patient);
+          return [{ datasetId: key.slice(DATASET_PREFIX.length), dataset, consent }];
+        });
+      this.scanned = { version, candidates };
     }
-    return this.scanned.datasets;
+    return this.scanned.candidates;
   }
 
   private ownOrgId(): string | undefined {
