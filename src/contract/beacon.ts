@@ -86,17 +86,29 @@ export const beaconFilteringTermsResponseSchema = Type.Object({
 });
 
 const granularity = Type.Union([Type.Literal('boolean'), Type.Literal('count'), Type.Literal('record')]);
-const position = Type.Integer({ minimum: 0, maximum: 300_000_000 });
+/** Longer than the longest human chromosome (chr1, 248,956,422 bases). */
+export const BEACON_POSITION_MAX = 300_000_000;
+const position = Type.Integer({ minimum: 0, maximum: BEACON_POSITION_MAX });
 const bases = Type.String({ pattern: '^[ACGTN]{1,1000}$' });
 const referenceName = Type.String({ pattern: '^(chr)?([1-9]|1[0-9]|2[0-2]|X|Y)$' });
 
-/** GET /g_variants query parameters (Beacon v2 genomic variations, sequence and range queries). */
+/**
+ * A GET query's start or end: one 0-based position, or two separated by a comma (a bracket's least and
+ * greatest), as the framework writes arrays in a query string.
+ */
+const positionsText = Type.String({ pattern: '^[0-9]{1,9}(,[0-9]{1,9})?$' });
+
+/**
+ * GET /g_variants query parameters (Beacon v2 genomic variations): a sequence query (start,
+ * referenceBases, alternateBases), a range query (start, end) or a bracket query (start and end of two
+ * positions each).
+ */
 export const gVariantsQuerySchema = Type.Object(
   {
     referenceName,
     assemblyId: Type.Optional(Type.Literal('GRCh38')),
-    start: position,
-    end: Type.Optional(position),
+    start: positionsText,
+    end: Type.Optional(positionsText),
     referenceBases: Type.Optional(bases),
     alternateBases: Type.Optional(bases),
     requestedGranularity: Type.Optional(granularity),
@@ -104,6 +116,23 @@ export const gVariantsQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type GVariantsQuery = Static<typeof gVariantsQuerySchema>;
+
+/**
+ * POST /g_variants requestParameters: as the GET query, but start and end are arrays of one or two
+ * positions, as the framework's request body has them (a bare position is read as an array of one).
+ */
+export const gVariantsRequestParametersSchema = Type.Object(
+  {
+    referenceName,
+    assemblyId: Type.Optional(Type.Literal('GRCh38')),
+    start: Type.Array(position, { minItems: 1, maxItems: 2 }),
+    end: Type.Optional(Type.Array(position, { minItems: 1, maxItems: 2 })),
+    referenceBases: Type.Optional(bases),
+    alternateBases: Type.Optional(bases),
+  },
+  { additionalProperties: false },
+);
+export type GVariantsRequestParameters = Static<typeof gVariantsRequestParametersSchema>;
 
 /** One object shape, not a union of shapes (Fastify's validator strips fields while trying branches). */
 const purpose = Type.Object(
@@ -144,9 +173,7 @@ export const gVariantsRequestSchema = Type.Object(
     ),
     query: Type.Object(
       {
-        requestParameters: Type.Omit(gVariantsQuerySchema, ['requestedGranularity'], {
-          additionalProperties: false,
-        }),
+        requestParameters: gVariantsRequestParametersSchema,
         requestedGranularity: Type.Optional(granularity),
       },
       { additionalProperties: false },

@@ -138,6 +138,33 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   // A range query: every consented person carries a variant in 19:44908000-44910000.
   answer = await get('referenceName=19&start=44908000&end=44910000&requestedGranularity=count');
   assert.equal(answer.body.responseSummary.numTotalResults, 3);
+  // A bracket query: that variant (0-based start 44908999, end 44909000) starts and ends in the brackets;
+  // an end bracket it does not reach finds nobody.
+  answer = await get(
+    'referenceName=19&start=44908990,44909010&end=44908995,44909005&requestedGranularity=count',
+  );
+  conforms('beaconCountResponse', answer.body);
+  assert.equal(answer.body.responseSummary.numTotalResults, 3);
+  answer = await get(
+    'referenceName=19&start=44908990,44909010&end=44909001,44909005&requestedGranularity=count',
+  );
+  assert.deepEqual(answer.body.responseSummary, { exists: false, numTotalResults: 0 });
+  // The framework's POST body writes start and end as arrays: a bracket of two positions each.
+  answer = await injectJson(t.app, {
+    method: 'POST',
+    url: '/beacon/v2/g_variants',
+    token: t.tokens.nurse,
+    body: {
+      meta: { apiVersion: 'v2.0.0' },
+      query: {
+        requestParameters: { referenceName: '19', start: [44908990, 44909010], end: [44908995, 44909005] },
+        requestedGranularity: 'count',
+      },
+      statedUse: { purpose: { kind: 'health' }, project: 'p1', country: 'GB', ...COMMITTED_USE },
+    },
+  });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.equal(answer.body.responseSummary.numTotalResults, 3);
 
   // /individuals counts the same consented carriers, as individuals, and never lists them. (The doctor
   // asks: the nurse's budget is spent to its end by the last test.)
@@ -249,6 +276,12 @@ test('bad queries are 400 and cost nothing; the budget on chain ends in 429', as
     'referenceName=MT&start=1&end=5',
     'referenceName=19&start=10&end=5',
     'referenceName=19&start=1&end=20000000',
+    'referenceName=19&start=44909010,44908990&end=44908995,44909005',
+    'referenceName=19&start=1,20000000&end=20000001,20000002',
+    'referenceName=19&start=44908990,44909010&end=44909005',
+    'referenceName=19&start=44908990,44909010&end=44908995,44909005&referenceBases=G&alternateBases=A',
+    'referenceName=19&start=1,2,3&end=4,5',
+    'referenceName=19&start=400000000&end=400000001',
     `${rs7412}&assemblyId=GRCh37`,
   ]) {
     const answer = await get(query);

@@ -11,6 +11,7 @@ import { organisation, organisationActingAs } from '../../app/membership/queries
 import {
   BEACON_API_VERSION,
   BEACON_PATHS,
+  BEACON_POSITION_MAX,
   beaconErrorResponseSchema,
   beaconIdOf,
   beaconConfigurationResponseSchema,
@@ -54,18 +55,53 @@ const DEFAULT_USE: StatedUseBody = {
   willReturnResults: false,
 };
 
-function variantOf(parameters: Omit<GVariantsQuery, 'requestedGranularity'>): VariantQuery {
+/** The variant parameters of a GET query or a POST body, start and end as lists of positions. */
+interface VariantParameters {
+  readonly referenceName: string;
+  readonly start: readonly number[];
+  readonly end?: readonly number[];
+  readonly referenceBases?: string;
+  readonly alternateBases?: string;
+}
+
+/** GET's "a" or "a,b" (its schema checked the digits): the positions, each within a chromosome's length. */
+function positionsOf(text: string): number[] {
+  const positions = text.split(',').map(Number);
+  if (positions.some((n) => n > BEACON_POSITION_MAX)) {
+    throw new ServiceError('genomics.invalid_query', `a position is at most ${BEACON_POSITION_MAX}`);
+  }
+  return positions;
+}
+
+function fromQueryString(query: Omit<GVariantsQuery, 'requestedGranularity'>): VariantParameters {
+  const { start, end, ...rest } = query;
+  return { ...rest, start: positionsOf(start), ...(end === undefined ? {} : { end: positionsOf(end) }) };
+}
+
+function variantOf(parameters: VariantParameters): VariantQuery {
   const accession = GRCH38_REFGET.get(parameters.referenceName)!;
   const { start, end, referenceBases, alternateBases } = parameters;
-  if (referenceBases !== undefined && alternateBases !== undefined && end === undefined) {
-    return { kind: 'sequence', accession, start, referenceBases, alternateBases };
+  const noBases = referenceBases === undefined && alternateBases === undefined;
+  if (
+    start.length === 1 &&
+    referenceBases !== undefined &&
+    alternateBases !== undefined &&
+    end === undefined
+  ) {
+    return { kind: 'sequence', accession, start: start[0]!, referenceBases, alternateBases };
   }
-  if (end !== undefined && referenceBases === undefined && alternateBases === undefined) {
-    return { kind: 'range', accession, start, end };
+  if (start.length === 1 && end?.length === 1 && noBases) {
+    return { kind: 'range', accession, start: start[0]!, end: end[0]! };
+  }
+  if (start.length === 2 && end?.length === 2 && noBases) {
+    const [startMin, startMax] = start as [number, number];
+    const [endMin, endMax] = end as [number, number];
+    return { kind: 'bracket', accession, startMin, startMax, endMin, endMax };
   }
   throw new ServiceError(
     'genomics.invalid_query',
-    'a sequence query gives start, referenceBases and alternateBases; a range query start and end',
+    'a sequence query gives start, referenceBases and alternateBases; a range query start and end; a ' +
+      'bracket query two positions each for start and end',
   );
 }
 
@@ -167,7 +203,7 @@ export function registerBeaconRoutes(
   const answer = async (
     entity: Entity,
     request: FastifyRequest,
-    parameters: Omit<GVariantsQuery, 'requestedGranularity'>,
+    parameters: VariantParameters,
     requested: Granularity,
     stated: StatedUseBody,
   ): Promise<GVariantsResponse> => {
@@ -232,7 +268,7 @@ export function registerBeaconRoutes(
         const body = await answer(
           entity,
           request,
-          parameters,
+          fromQueryString(parameters),
           requestedGranularity ?? 'boolean',
           DEFAULT_USE,
         );

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GenomicsClient, type BeaconEntity } from '../../client/genomics-client.ts';
-import type { GVariantsQuery } from '../../contract/beacon.ts';
+import { BEACON_POSITION_MAX, type GVariantsQuery } from '../../contract/beacon.ts';
 import type { GenomeUploadBody } from '../../contract/genomics.ts';
 import { NodeError } from '../../node/errors.ts';
 import { hex, integer, nodeApi, withNodeApi, type NodeApiOptions } from '../options.ts';
@@ -49,7 +49,14 @@ function dataUseOf(opts: { dataUse: string; dataUseFile?: string }): GenomeUploa
   return { permission: { code: opts.dataUse }, modifiers: [] };
 }
 
-const position = integer(0, 300_000_000);
+/** One 0-based position, or a bracket's two ("a,b"), as the Beacon's query string takes them. */
+const positions = (value: string): string => {
+  const parts = value.split(',');
+  const check = integer(0, BEACON_POSITION_MAX);
+  if (parts.length > 2) throw new InvalidArgumentError('expected a position, or two separated by a comma');
+  parts.forEach((part) => check(part));
+  return parts.map(Number).join(',');
+};
 const bases = (value: string): string => {
   if (!/^[ACGTN]{1,1000}$/.test(value)) throw new InvalidArgumentError('expected bases: A, C, G, T or N');
   return value;
@@ -57,8 +64,8 @@ const bases = (value: string): string => {
 
 interface QueryOptions extends NodeApiOptions {
   readonly referenceName: string;
-  readonly start: number;
-  readonly end?: number;
+  readonly start: string;
+  readonly end?: string;
   readonly referenceBases?: string;
   readonly alternateBases?: string;
   readonly granularity: NonNullable<GVariantsQuery['requestedGranularity']>;
@@ -121,10 +128,12 @@ export function genomicsCommand(): Command {
     );
 
   withNodeApi(genomics.command('query'))
-    .description('a researcher: ask the Beacon for a variant (sequence) or a range; your budget pays')
+    .description(
+      'a researcher: ask the Beacon for a variant (sequence), a range or a bracket; your budget pays',
+    )
     .requiredOption('--reference-name <name>', 'the chromosome, e.g. 19 (GRCh38)')
-    .requiredOption('--start <n>', 'the 0-based start', position)
-    .option('--end <n>', 'the end of a range query', position)
+    .requiredOption('--start <n[,m]>', 'the 0-based start (a bracket: its least and greatest)', positions)
+    .option('--end <n[,m]>', 'the end of a range query (a bracket: its least and greatest)', positions)
     .option('--reference-bases <bases>', 'the reference bases of a sequence query', bases)
     .option('--alternate-bases <bases>', 'the alternate bases of a sequence query', bases)
     .addOption(

@@ -140,6 +140,28 @@ export class GenomeStore extends PortStore('genomics', SCHEMA_SQL) {
       .filter((id) => this.port.get<{ hit: number }>(sql, [id, accession, start, end]) !== undefined);
   }
 
+  /**
+   * Which of `datasetIds` hold a variant on `accession` starting in [startMin, startMax] and ending in
+   * [endMin, endMax] (a bracket query): one bounded index seek per genome, as for a range.
+   */
+  carriersInBracket(
+    accession: string,
+    bracket: { startMin: number; startMax: number; endMin: number; endMax: number },
+    datasetIds: ReadonlySet<string>,
+  ): string[] {
+    const sql =
+      'SELECT 1 AS hit FROM genomics_variants WHERE dataset_id = ? AND accession = ? AND start_pos >= ? ' +
+      'AND start_pos <= ? AND end_pos >= ? AND end_pos <= ? LIMIT 1';
+    const { startMin, startMax, endMin, endMax } = bracket;
+    return [...datasetIds]
+      .sort()
+      .filter(
+        (id) =>
+          this.port.get<{ hit: number }>(sql, [id, accession, startMin, startMax, endMin, endMax]) !==
+          undefined,
+      );
+  }
+
   /** Crypto-shredding: the container, salt and index of one genome are deleted. */
   erase(datasetId: string): void {
     this.port.transaction(() => {

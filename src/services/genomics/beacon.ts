@@ -324,6 +324,7 @@ export class Beacon {
     if (variant.kind === 'range') {
       return store.carriersInRange(variant.accession, variant.start, variant.end, datasets);
     }
+    if (variant.kind === 'bracket') return store.carriersInBracket(variant.accession, variant, datasets);
     return store.carriers(custody.variantKey(alleleId(alleleOf(variant))), datasets);
   }
 }
