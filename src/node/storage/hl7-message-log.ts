@@ -14,6 +14,8 @@
 // sealed (AES-256-GCM under a key derived from the node's own key, hl7-inbox-key.ts, with the row's
 // sender, control id and digest as associated data) and dropped once the message is answered.
 //
+// hl7_log: what the web app's message log page shows of each message, with no PHI (hl7-log-entries.ts).
+//
 // hl7_outbox and hl7_feed_cursor: the outbound feed's durable outbox (services/hl7/feed.ts). Each feed's
 // messages in the order they are to be delivered, sealed as the inbox's are (the feed name and the row's
 // label as associated data) and dropped once delivered; and per feed the height up to which committed
@@ -22,6 +24,7 @@
 import { SchemaStore } from './ddl.ts';
 import type { SqlPort } from './port.ts';
 import { openInboxText, sealInboxText, type InboxKey } from './hl7-inbox-key.ts';
+import { HL7_LOG_SCHEMA_SQL, Hl7LogEntries, type Hl7LogUpdate } from './hl7-log-entries.ts';
 
 export interface MessageKey {
   readonly sender: string;
@@ -38,6 +41,14 @@ export interface InboxEntry {
   readonly applicationAck: string | undefined;
   /** The application ACK has been delivered (or the sender asked for none). */
   readonly delivered: boolean;
+}
+
+/** An acknowledged message's row, and what its answer adds to the message log page's row. */
+export interface AckRow {
+  readonly key: MessageKey;
+  readonly ack: string;
+  readonly atMs: number;
+  readonly entry?: Hl7LogUpdate;
 }
 
 const SCHEMA_SQL = `CREATE TABLE IF NOT EXISTS hl7_messages (
@@ -69,7 +80,8 @@ CREATE TABLE IF NOT EXISTS hl7_outbox (
 CREATE TABLE IF NOT EXISTS hl7_feed_cursor (
   feed TEXT PRIMARY KEY,
   height INTEGER NOT NULL
-) STRICT;`;
+) STRICT;
+${HL7_LOG_SCHEMA_SQL}`;
 
 /** A message of a feed's outbox, not delivered yet. */
 export interface OutboxEntry {
@@ -95,11 +107,20 @@ const BY_KEY = 'sender = ? AND control_id = ? AND digest = ?';
 const keyParams = (key: MessageKey) => [key.sender, key.controlId, key.digest];
 
 export class Hl7MessageLog extends SchemaStore {
+  /** The message log page's rows (hl7-log-entries.ts). */
+  readonly entries: Hl7LogEntries;
+
   constructor(
     port: SqlPort,
     private readonly inboxKey: InboxKey,
   ) {
     super(port, SCHEMA_SQL);
+    this.entries = new Hl7LogEntries(port);
+  }
+
+  /** Adds an answer to the message log page's row of its message, in a database transaction of its own. */
+  logAnswer(update: Hl7LogUpdate): void {
+    this.port.transaction(() => this.entries.record(update));
   }
 
   /** The ACK a message was answered with, if it was acknowledged AA before. */
@@ -114,16 +135,17 @@ export class Hl7MessageLog extends SchemaStore {
   }
 
   /** Records several acknowledged messages in one database transaction (one commit for them all). */
-  putAll(rows: readonly { readonly key: MessageKey; readonly ack: string; readonly atMs: number }[]): void {
+  putAll(rows: readonly AckRow[]): void {
     if (rows.length === 0) return;
-    this.port.transaction(() =>
+    this.port.transaction(() => {
       this.port.batch(
         rows.map(({ key, ack, atMs }) => ({
           sql: 'INSERT INTO hl7_messages (sender, control_id, digest, ack, acknowledged_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sender, control_id, digest) DO NOTHING',
           params: [...keyParams(key), ack, atMs],
         })),
-      ),
-    );
+      );
+      for (const { entry } of rows) if (entry !== undefined) this.entries.record(entry);
+    });
   }
 
   /** Keeps a message in the inbox (durably, before the CA); false when it is there already. */

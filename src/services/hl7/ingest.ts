@@ -49,6 +49,7 @@ import { BatchedAckLog } from './batched-ack-log.ts';
 import { EnhancedAcks, type AckChannel } from './enhanced.ts';
 import { GroupCommit } from './group-commit.ts';
 import { KeyedQueue } from './keyed-queue.ts';
+import { finalOf, logUpdateOf, type LoggedAnswer } from './log-update.ts';
 
 /** What the interface may do in the records: create and update, nothing else (SMART v2 scope). */
 const INTERFACE_SCOPES = scopesOf('user/*.cu');
@@ -129,6 +130,7 @@ export class Hl7Ingest {
    * to `channel`, or the sender's ackTo, later); never throws for anything a sender can send.
    */
   async handle(text: string, channel?: AckChannel): Promise<Hl7Outcome> {
+    const receivedAtMs = this.deps.clock.nowMs();
     let header: Partial<MessageHeader> = {};
     let parsed: Er7Message;
     try {
@@ -152,11 +154,21 @@ export class Hl7Ingest {
     } catch (err) {
       if (!(err instanceof MappingError)) throw err;
       const location = err.location === undefined ? {} : { location: err.location };
-      return this.refuse(header, err.ack, { code: err.code, text: err.message, ...location });
+      const error = { code: err.code, text: err.message, ...location };
+      const refused = this.refuse(header, err.ack, error);
+      // The header was read (readHeader), so the message can be named in the log.
+      const full = header as MessageHeader;
+      this.logAnswer({ header: full, key: keyOf(full, text), receivedAtMs, code: refused.code, error });
+      return refused;
     }
     const key = keyOf(mapped.header, text);
     if (isEnhancedMode(mapped.header)) {
       const accepted = this.enhanced.accept(mapped.header, key, text, channel);
+      // A re-send of a message answered before is not news for the log (its row says how it ended).
+      if (accepted.then === undefined) {
+        const { code, error } = accepted;
+        this.logAnswer({ header: mapped.header, key, receivedAtMs, code, error });
+      }
       const answered = this.answer(mapped.header, accepted.code, accepted.error);
       // MSH-15 says whether the sender wants the accept ACK (ER: only a CE, SU: only a CA …).
       const outcome = isAckWanted(mapped.header.acceptAckType, accepted.code)
@@ -164,7 +176,7 @@ export class Hl7Ingest {
         : { ...answered, ack: undefined };
       return accepted.then === undefined ? outcome : { ...outcome, then: accepted.then };
     }
-    return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
+    return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key, receivedAtMs));
   }
 
   /**
@@ -186,8 +198,19 @@ export class Hl7Ingest {
     return this.queue.run(mapped.patientId, () => this.write(mapped, sender, key));
   }
 
-  private async write(mapped: MappedMessage, sender: Hl7Sender, key: MessageKey): Promise<Answered> {
+  private async write(
+    mapped: MappedMessage,
+    sender: Hl7Sender,
+    key: MessageKey,
+    /** Original mode: when it arrived; enhanced mode: its row in the log has that already. */
+    receivedAtMs = this.deps.clock.nowMs(),
+  ): Promise<Answered> {
     const { header } = mapped;
+    const refuse = (error: AckError): Answered => {
+      const answered = this.answer(header, 'AE', error);
+      this.logAnswer({ header, key, receivedAtMs, code: 'AE', error });
+      return answered;
+    };
     // Looked up inside the patient's queue: a re-send that arrives while the first is being committed
     // waits for it, then finds it here.
     const logged = this.deps.log.ackOf(key);
@@ -204,7 +227,7 @@ export class Hl7Ingest {
       });
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      return this.answer(header, 'AE', {
+      return refuse({
         code: '207',
         text: "the sender's practitioner is not active clinical staff of this custodian",
       });
@@ -216,18 +239,22 @@ export class Hl7Ingest {
       merge !== undefined &&
       heldRecordOf(this.deps.node.ledger.state, custodian, 'Patient', merge.fromPatientId) === undefined
     ) {
-      return this.answer(header, 'AE', {
+      return refuse({
         code: '204',
         text: 'MRG-1 names a patient this node does not hold',
         location: { segment: 'MRG', field: 1 },
       });
     }
     try {
-      await this.writes.submit(sender.practitioner, caller, this.entries(mapped));
+      const entries = this.entries(mapped);
+      await this.writes.submit(sender.practitioner, caller, entries);
       if (merge !== undefined)
         await this.deps.gateway.mergePatients(caller, merge.fromPatientId, mapped.patientId);
       const outcome = this.answer(header, 'AA');
-      await this.ackLog.put(key, outcome.ack, this.deps.clock.nowMs());
+      const atMs = this.deps.clock.nowMs();
+      const final = finalOf(this.deps.node.ledger.state, custodian, entries);
+      const entry = logUpdateOf({ header, key, receivedAtMs, code: 'AA', atMs, final });
+      await this.ackLog.put(key, outcome.ack, atMs, entry);
       return outcome;
     } catch (err) {
       if (!(err instanceof FhirError)) throw err;
@@ -236,7 +263,7 @@ export class Hl7Ingest {
       const path = first?.expression?.[0];
       const where = path === undefined ? '' : ` at ${path}`;
       const transient = err.statusCode === 503 || err.statusCode === 429;
-      return this.answer(header, 'AE', {
+      return refuse({
         code: transient ? '207' : '102',
         text: transient
           ? 'the records were not final on the ledger in time; send the message again'
@@ -273,6 +300,15 @@ export class Hl7Ingest {
       resource,
       request: { method: 'PUT', url: `${String(resource.resourceType)}/${String(resource.id)}` },
     }));
+  }
+
+  /** Adds an answer other than an AA to the message log page's row; a failure costs the log, not the ACK. */
+  private logAnswer(answer: Omit<LoggedAnswer, 'atMs'>): void {
+    try {
+      this.deps.log.logAnswer(logUpdateOf({ ...answer, atMs: this.deps.clock.nowMs() }));
+    } catch (err) {
+      this.deps.onError?.(err);
+    }
   }
 
   /**
