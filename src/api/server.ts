@@ -34,6 +34,9 @@ import { openApiDocumentSchema } from '../contract/ledger.ts';
 import { beaconIdOf } from '../contract/beacon.ts';
 import { registerConsentRoutes } from './routes/consents.ts';
 import { registerStaffRoutes } from './routes/staff.ts';
+import { registerHl7Routes } from './routes/hl7.ts';
+import { Hl7MessageLog } from '../node/storage/hl7-message-log.ts';
+import { inboxKeyOf } from '../node/storage/hl7-inbox-key.ts';
 
 /** Largest request body accepted, in bytes: a FHIR transaction Bundle or an EPCIS document. */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
@@ -65,6 +68,11 @@ export interface ApiServerOptions {
   readonly genomics?: GenomicsServiceOptions;
   /** Metrics of parts beside the API (the HL7 listener's, api/hl7-metrics.ts), served at /metrics too. */
   readonly metrics?: readonly Registry[];
+  /**
+   * The node's HL7 message log (node/storage/hl7-message-log.ts), which the composition root shares with
+   * the MLLP listener; absent, a custodian's server opens the 'hl7' store itself (and closes it).
+   */
+  readonly hl7Log?: Hl7MessageLog;
 }
 
 /** Each server's routes as registered (method and URL), for the test that the OpenAPI document lists all. */
@@ -76,6 +84,16 @@ export function registeredRoutes(app: FastifyInstance): readonly { method: strin
 
 function recordRoute(list: { method: string; url: string }[], route: RouteOptions): void {
   for (const method of [route.method].flat()) list.push({ method, url: route.url });
+}
+
+function hl7LogOf(app: FastifyInstance, node: CarechainNode, given: Hl7MessageLog | undefined) {
+  if (given !== undefined) return given;
+  const log = new Hl7MessageLog(node.storage.open('hl7'), inboxKeyOf(node.key.seed));
+  app.addHook('onClose', (_instance, done) => {
+    log.close();
+    done();
+  });
+  return log;
 }
 
 export function buildApiServer(
@@ -158,6 +176,8 @@ export function buildApiServer(
     // AI cohorts, analytics and inference read patients' records through the custodian's gateway.
     if (options.fhir !== undefined) registerAiRoutes(api, node, options.fhir.gateway);
     if (options.witness !== undefined) registerWitnessRoutes(api, node, options.witness);
+    // The message log page's reads, on every custodian node (an MLLP listener configured or not).
+    if (options.fhir !== undefined) registerHl7Routes(api, node, hl7LogOf(api, node, options.hl7Log).entries);
     registerWebApp(api);
     return Promise.resolve();
   };

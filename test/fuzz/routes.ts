@@ -775,6 +775,19 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/v1/patients/me/explanation-of-benefits': readOf('/api/v1/patients/me/explanation-of-benefits'),
   // The insurer workspace's reads: the queue, and a made-up or real claim's documentation.
   'GET /api/v1/claims/workspace': readOf('/api/v1/claims/workspace'),
+  // The HL7 message log's reads: filters and pages, well formed and not, and made-up or junk ids.
+  'GET /api/v1/hl7/messages': readOf('/api/v1/hl7/messages', () =>
+    all(
+      opt('status', fc.constantFrom('accepted', 'final', 'error', 'refused', 'x')),
+      opt('type', fc.constantFrom('ORU^R01', 'ADT^A01', 'ORU', 'x')),
+      opt('before', int),
+      opt('limit', int),
+    ),
+  ),
+  'GET /api/v1/hl7/messages/{id}': {
+    writes: false,
+    shape: get(() => segment(int).map((id) => `/api/v1/hl7/messages/${id}`)),
+  },
   'GET /api/v1/claims/{claimId}/documentation': {
     writes: false,
     shape: get(() => segment(hex(64)).map((id) => `/api/v1/claims/${id}/documentation`)),

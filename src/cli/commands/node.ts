@@ -130,6 +130,7 @@ export async function runNode(options: {
     parts.add(() => hl7Log.close());
     const app = buildApiServer(node, logger, {
       witness,
+      hl7Log,
       ...(hl7Metrics === undefined ? {} : { metrics: [hl7Metrics.registry] }),
       fhir: { gateway, verifier, baseUrl, patientAuth: { issuer, challenges } },
       recordsAdmin: erasureCrashHook(),

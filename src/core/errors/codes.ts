@@ -119,6 +119,10 @@ export const ERROR_CATALOGUE = {
   'claims.no_payer': { status: 422, message: 'claims: no member payer' },
   'claims.staff_only': { status: 403, message: 'claims: staff of this node only' },
 
+  'hl7.not_found': { status: 404, message: 'hl7: message not found' },
+  'hl7.staff_only': { status: 403, message: 'hl7: integration staff of this node only' },
+  'hl7.unavailable': { status: 503, message: 'hl7: unavailable' },
+
   'checkpoint.invalid': { status: 400, message: 'checkpoint: invalid' },
   'checkpoint.none': { status: 404, message: 'checkpoint: none' },
   'checkpoint.not_found': { status: 404, message: 'checkpoint: not found' },

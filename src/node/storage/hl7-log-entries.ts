@@ -7,12 +7,9 @@
 // ingest's own sentences (app/hl7/messages.ts MappingError, services/hl7/ingest.ts), which name fields,
 // not values. A message from an unknown sender, or one whose header cannot be read, gets no row (its
 // AR is counted in the metrics only): who may fill this table is decided before it is written.
+import { HL7_LOG_STATUSES, type Hl7LogStatus } from '../../app/hl7/log-status.ts';
 import type { SqlPort } from './port.ts';
 import type { MessageKey } from './hl7-message-log.ts';
-
-export const HL7_LOG_STATUSES = ['accepted', 'final', 'error', 'refused'] as const;
-/** accepted: CA sent, the application ACK not yet; final: AA; error: AE or CE; refused: AR or CR. */
-export type Hl7LogStatus = (typeof HL7_LOG_STATUSES)[number];
 
 /** One ACK the node sent for a message. */
 export interface Hl7AckEvent {

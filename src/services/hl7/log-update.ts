@@ -5,18 +5,10 @@ import { isEnhancedMode, type AckCode, type AckError } from '../../app/hl7/ack.t
 import type { MessageHeader } from '../../app/hl7/messages.ts';
 import { recordVersion } from '../../app/records/store.ts';
 import type { StateReader } from '../../app/state.ts';
-import type { Hl7LogStatus, Hl7LogUpdate } from '../../node/storage/hl7-log-entries.ts';
+import { LOG_STATUS_OF_ACK } from '../../app/hl7/log-status.ts';
+import type { Hl7LogUpdate } from '../../node/storage/hl7-log-entries.ts';
 import type { MessageKey } from '../../node/storage/hl7-message-log.ts';
 import { heldRecordOf } from '../records/resources.ts';
-
-const STATUS_OF: Record<AckCode, Hl7LogStatus> = {
-  AA: 'final',
-  CA: 'accepted',
-  AE: 'error',
-  CE: 'error',
-  AR: 'refused',
-  CR: 'refused',
-};
 
 export interface LoggedAnswer {
   readonly header: MessageHeader;
@@ -36,7 +28,7 @@ export function logUpdateOf(answer: LoggedAnswer): Hl7LogUpdate {
     sendingFacility: header.sendingFacility,
     messageType: header.type,
     mode: isEnhancedMode(header) ? 'enhanced' : 'original',
-    status: STATUS_OF[answer.code],
+    status: LOG_STATUS_OF_ACK[answer.code],
     receivedAtMs: answer.receivedAtMs,
     ack: {
       code: answer.code,

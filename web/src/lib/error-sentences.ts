@@ -91,6 +91,10 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'claims.no_payer':
     'The payer named is not a member insurer, and this node has no default payer. Name a member insurer.',
   'claims.staff_only': 'Only staff of this organisation can do this here.',
+  'hl7.not_found': 'This message is not in the log. Reload the message log.',
+  'hl7.staff_only':
+    'Only this organisation’s administrators and lab technicians can read its HL7 message log. Sign in at your own organisation’s node.',
+  'hl7.unavailable': 'This node is not registered to an organisation yet, so it has no message log.',
   'claims.facts_mismatch':
     'These claim details do not match the services the provider billed. Use the claim as it was submitted.',
   'claims.patient_only': 'Only the patient can see their explanations of benefit here.',
