@@ -7,7 +7,7 @@ import type { NodeConfigFile } from '../../src/node/config.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
 import { freePorts } from './http.ts';
-import { makeNetwork, registerPractitioner, type TestNetwork } from './network.ts';
+import { makeNetwork, registerPractitioner, type MemberSpec, type TestNetwork } from './network.ts';
 import { startNodeProcess, stopProcesses, type NodeProcess } from './process.ts';
 
 export interface Hl7Node {
@@ -27,6 +27,8 @@ export interface Hl7NodeOptions {
   readonly feeds?: readonly { name: string; host: string; port: number }[];
   /** Environment of the node process (a test hook such as CARECHAIN_TEST_HL7_HOLD). */
   readonly env?: Readonly<Record<string, string>>;
+  /** More member organisations, on chain only (power 0: no node process of theirs is needed). */
+  readonly otherOrgs?: readonly MemberSpec[];
 }
 
 export async function startHl7Node(
@@ -39,7 +41,8 @@ export async function startHl7Node(
   try {
     // The demo's base policy: the hospital's clinical staff read what it holds (a patient pre-registered
     // from a message has signed no consent yet).
-    const net = await makeNetwork(root.path, [{ name: 'hospital' }], 'carechain-hl7', {
+    const others = (options.otherOrgs ?? []).map((org) => ({ ...org, power: 0 }));
+    const net = await makeNetwork(root.path, [{ name: 'hospital' }, ...others], 'carechain-hl7', {
       basePolicy: 'treatment-relationship',
     });
     const [hl7Port] = (await freePorts(1)) as [number];
