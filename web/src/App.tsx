@@ -22,6 +22,7 @@ import { Research } from './pages/research/Research.tsx';
 import { ModelRegistry } from './pages/ai/ModelRegistry.tsx';
 import { ModelPage } from './pages/ai/ModelPage.tsx';
 import { InsurerWorkspace } from './pages/insurer/InsurerWorkspace.tsx';
+import { MessageLog } from './pages/integration/MessageLog.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -48,6 +49,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (path === '/sponsor') return needs('staff', 'sponsor') ?? <SponsorConsole />;
   if (path === '/research') return needs('staff', 'research') ?? <Research />;
   if (path === '/insurer') return needs('staff', 'insurer') ?? <InsurerWorkspace />;
+  if (path === '/integration') return needs('staff', 'integration') ?? <MessageLog />;
   if (path === '/') return <Home />;
   return (
     <section>

@@ -3,7 +3,8 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Session } from './auth.ts';
 
-export type StaffRole = 'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research' | 'insurer';
+export type StaffRole =
+  'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research' | 'insurer' | 'integration';
 
 export interface SignedIn {
   readonly session: Session;

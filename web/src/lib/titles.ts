@@ -11,6 +11,7 @@ const SIGN_IN_TITLES: Record<string, string> = {
   sponsor: 'Sign in as research sponsor staff',
   research: 'Sign in as a researcher',
   insurer: 'Sign in as insurer claims staff',
+  integration: 'Sign in as integration staff',
 };
 
 export function titleOfPath(path: string): string {
@@ -53,6 +54,8 @@ function pageTitle(path: string): string | undefined {
       return 'Genomic research';
     case '/insurer':
       return 'Insurer workspace';
+    case '/integration':
+      return 'HL7 message log';
     default:
       return 'Page not found';
   }

@@ -43,6 +43,11 @@ const ROLES = [
     text: 'Adjudicate claims against their documentation, decide prior authorisations on the clock.',
   },
   {
+    href: '/signin/integration',
+    title: 'Integration staff',
+    text: 'Follow the HL7 v2 messages your systems send: status, acknowledgements, latency.',
+  },
+  {
     href: '/explorer',
     title: 'Explorer',
     text: 'Blocks and transactions, live; verify any of them yourself.',

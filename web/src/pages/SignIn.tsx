@@ -31,6 +31,7 @@ const TITLES: Record<string, string> = {
   sponsor: 'Research sponsor sign-in',
   research: 'Researcher sign-in',
   insurer: 'Insurer claims office sign-in',
+  integration: 'Integration staff sign-in',
 };
 
 export function SignIn(props: { role: string }) {
