@@ -310,7 +310,16 @@ export async function seedEmergencyRecords(net: UpNetwork, patientId: string): P
 export async function signInWithSeed(
   page: Page,
   baseUrl: string,
-  role: 'patient' | 'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research' | 'insurer',
+  role:
+    | 'patient'
+    | 'clinician'
+    | 'pharmacy'
+    | 'supply'
+    | 'privacy'
+    | 'sponsor'
+    | 'research'
+    | 'insurer'
+    | 'integration',
   seed: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/signin/${role}`);
