@@ -9,7 +9,6 @@
 // AR is counted in the metrics only): who may fill this table is decided before it is written.
 import { HL7_LOG_STATUSES, type Hl7LogStatus } from '../../app/hl7/log-status.ts';
 import type { SqlPort } from './port.ts';
-import type { MessageKey } from './hl7-message-log.ts';
 
 /** One ACK the node sent for a message. */
 export interface Hl7AckEvent {
@@ -21,7 +20,8 @@ export interface Hl7AckEvent {
 
 /** What one answer to a message adds to its row. */
 export interface Hl7LogUpdate {
-  readonly key: MessageKey;
+  /** The message as the ACK log knows it (hl7-message-log.ts MessageKey; not imported: it imports this). */
+  readonly key: { readonly sender: string; readonly controlId: string; readonly digest: string };
   readonly sendingApplication: string;
   readonly sendingFacility: string;
   readonly messageType: string;

@@ -19,7 +19,7 @@ export function MessageLog() {
   const [filter, setFilter] = useState<Hl7MessagesQuery>({});
   const [answer, setAnswer] = useState<Hl7MessagesAnswer>();
   /** Older pages loaded after the first, and the `before` of the page after them. */
-  const [older, setOlder] = useState<{ messages: Hl7Message[]; next: number | null }>();
+  const [older, setOlder] = useState<Pick<Hl7MessagesAnswer, 'messages' | 'next'>>();
   const [error, setError] = useState<unknown>();
   const [open, setOpen] = useState<string>();
   const reload = useCallback(() => {
