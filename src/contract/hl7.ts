@@ -59,6 +59,16 @@ export const hl7MessageSchema = Type.Object({
 });
 export type Hl7Message = Static<typeof hl7MessageSchema>;
 
+export const hl7StatusSummarySchema = Type.Object({
+  status: hl7StatusSchema,
+  count: Type.Integer(),
+  /** Median and 99th percentile latency (arrival to last ACK), over `latencySample` of the latest. */
+  p50Ms: nullable(Type.Integer()),
+  p99Ms: nullable(Type.Integer()),
+  latencySample: Type.Integer(),
+});
+export type Hl7StatusSummary = Static<typeof hl7StatusSummarySchema>;
+
 export const hl7AckSchema = Type.Object({
   code: text,
   errorCode: nullable(text),
@@ -66,16 +76,6 @@ export const hl7AckSchema = Type.Object({
   atMs: Type.Integer(),
 });
 export type Hl7Ack = Static<typeof hl7AckSchema>;
-
-export const hl7StatusSummarySchema = Type.Object({
-  status: hl7StatusSchema,
-  count: Type.Integer(),
-  /** The latency (arrival to last ACK) is over this many of the status's latest messages. */
-  latencySample: Type.Integer(),
-  p50Ms: nullable(Type.Integer()),
-  p99Ms: nullable(Type.Integer()),
-});
-export type Hl7StatusSummary = Static<typeof hl7StatusSummarySchema>;
 
 export const hl7MessagesAnswerSchema = Type.Object({
   orgId: Type.String(),
