@@ -13,10 +13,12 @@ import {
   GENOME_ERASURE_PATH,
   GENOME_GRANTS_PATH,
   GENOMES_PATH,
+  OWNED_DATASETS_PATH,
   type GenomeErasedBody,
   type GenomeGrantedBody,
   type GenomeRegisteredBody,
   type GenomeUploadBody,
+  type OwnedDatasetsBody,
 } from '../contract/genomics.ts';
 import { ApiRefusal, callApi, NodeApiClient, type FetchLike } from './api-call.ts';
 
@@ -30,6 +32,11 @@ export class GenomicsClient extends NodeApiClient {
   /** Staff of the custodian: the VCF is validated, kept as Crypt4GH and committed as a salted root. */
   upload(body: GenomeUploadBody): Promise<GenomeRegisteredBody> {
     return this.call('POST', GENOMES_PATH, body) as Promise<GenomeRegisteredBody>;
+  }
+
+  /** Staff of the custodian: the genomes their organisation holds there, with aggregate usage. */
+  ownedDatasets(): Promise<OwnedDatasetsBody> {
+    return this.call('GET', OWNED_DATASETS_PATH) as Promise<OwnedDatasetsBody>;
   }
 
   /** The patient: their genome's container, its header for `recipientKey` (X25519, hex) alone. */

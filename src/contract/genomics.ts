@@ -5,6 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const GENOMES_PATH = '/api/v1/genomics/genomes';
 export const MY_GENOMES_PATH = '/api/v1/genomics/genomes/mine';
+/** The custodian's staff: the genomes their organisation holds here, with aggregate usage. */
+export const OWNED_DATASETS_PATH = '/api/v1/genomics/datasets';
 export const GENOME_GRANTS_PATH = '/api/v1/genomics/genomes/:datasetId/grants';
 export const GENOME_ERASURE_PATH = '/api/v1/genomics/genomes/:datasetId/erasure';
 /** A VCF travels as text or, bgzipped, as base64; the body limit covers either. */
@@ -93,6 +95,29 @@ export const myGenomesSchema = Type.Object({
   researchConsent: Type.Union([dataUseSchema, Type.Null()]),
 });
 export type MyGenomesBody = Static<typeof myGenomesSchema>;
+
+/**
+ * The dataset owner's view (issue 19 §5, §6): each genome this organisation holds, its terms and how many
+ * queries counted it. Aggregates only: never the patient's pseudonym, nor anything of the genotype.
+ */
+export const ownedDatasetsSchema = Type.Object({
+  datasets: Type.Array(
+    Type.Object({
+      datasetId: hex32,
+      variantCount: Type.Integer({ minimum: 0 }),
+      dataUse: dataUseSchema,
+      status: Type.Union([Type.Literal('active'), Type.Literal('erased')]),
+      /** The height its registration was committed at. */
+      height: Type.Integer({ minimum: 1 }),
+      queriesCounted: Type.Integer({ minimum: 0 }),
+      /** The person's research consent is in force (given, not withdrawn), so a query may count them. */
+      consentAllowsCounting: Type.Boolean(),
+    }),
+  ),
+  /** More genomes are held than one answer lists (OWNED_DATASETS_LISTED_MAX). */
+  truncated: Type.Boolean(),
+});
+export type OwnedDatasetsBody = Static<typeof ownedDatasetsSchema>;
 
 export const genomeParamsSchema = Type.Object({ datasetId: hex32 }, { additionalProperties: false });
 export type GenomeParams = Static<typeof genomeParamsSchema>;

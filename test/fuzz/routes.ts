@@ -1095,6 +1095,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     shape: send('POST', fixed('/api/v1/genomics/genomes'), genomeUploadBody),
   },
   'GET /api/v1/genomics/genomes/mine': readOf('/api/v1/genomics/genomes/mine'),
+  'GET /api/v1/genomics/datasets': readOf('/api/v1/genomics/datasets'),
   'POST /api/v1/genomics/genomes/{datasetId}/grants': {
     writes: true,
     shape: send(

@@ -1,6 +1,8 @@
 // The genomics domain routes of a custodian node (issue 19 §1, §5), and its Beacon (beacon.ts).
 //   POST /api/v1/genomics/genomes        staff of this organisation: a patient's VCF, kept as Crypt4GH,
 //                                        answered once its commitment is final
+//   GET  /api/v1/genomics/datasets       staff of this organisation: its genomes held here, with their
+//                                        terms and aggregate usage (no pseudonym, nothing of a genotype)
 //   GET  /api/v1/genomics/genomes/mine   the patient: their genomes held here, and how many queries
 //                                        counted each, with their research consent
 //   POST /api/v1/genomics/genomes/:datasetId/grants   the patient: the Crypt4GH container re-encrypted
@@ -25,15 +27,19 @@ import {
   genomeUploadSchema,
   MY_GENOMES_PATH,
   myGenomesSchema,
+  OWNED_DATASETS_PATH,
+  ownedDatasetsSchema,
   type GenomeGrantBody,
   type GenomeParams,
   type GenomeUploadBody,
   type MyGenomesBody,
+  type OwnedDatasetsBody,
 } from '../../contract/genomics.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { ServiceError } from '../../services/errors.ts';
 import { genomicsServices, type GenomicsServiceOptions } from '../../services/genomics/index.ts';
+import { ownedDatasets } from '../../services/genomics/owner-view.ts';
 import { genomeQueriesCounted } from '../../services/genomics/usage.ts';
 import { registerBeaconRoutes } from './beacon.ts';
 
@@ -86,6 +92,17 @@ export function registerGenomicsRoutes(
         genomes,
         researchConsent: (consent?.dataUse ?? null) as unknown as MyGenomesBody['researchConsent'],
       };
+      return reply.header('cache-control', 'no-store').send(body);
+    },
+  );
+
+  app.get(
+    OWNED_DATASETS_PATH,
+    { schema: { response: { 200: ownedDatasetsSchema, 403: errorSchema } } },
+    async (request, reply) => {
+      const caller = await request.caller();
+      const deps = { ledger: node.ledger, store: services.store, custody: services.custody };
+      const body = ownedDatasets(deps, caller) as unknown as OwnedDatasetsBody;
       return reply.header('cache-control', 'no-store').send(body);
     },
   );
