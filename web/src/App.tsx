@@ -23,6 +23,7 @@ import { ModelRegistry } from './pages/ai/ModelRegistry.tsx';
 import { ModelPage } from './pages/ai/ModelPage.tsx';
 import { InsurerWorkspace } from './pages/insurer/InsurerWorkspace.tsx';
 import { MessageLog } from './pages/integration/MessageLog.tsx';
+import { GenomeDatasets } from './pages/genomes/GenomeDatasets.tsx';
 
 function Page(props: { path: string; current: SignedIn | undefined }) {
   const { path, current } = props;
@@ -50,6 +51,7 @@ function Page(props: { path: string; current: SignedIn | undefined }) {
   if (path === '/research') return needs('staff', 'research') ?? <Research />;
   if (path === '/insurer') return needs('staff', 'insurer') ?? <InsurerWorkspace />;
   if (path === '/integration') return needs('staff', 'integration') ?? <MessageLog />;
+  if (path === '/genomes') return needs('staff', 'genomes') ?? <GenomeDatasets />;
   if (path === '/') return <Home />;
   return (
     <section>

@@ -4,7 +4,15 @@ import { createContext, useContext, type ReactNode } from 'react';
 import type { Session } from './auth.ts';
 
 export type StaffRole =
-  'clinician' | 'pharmacy' | 'supply' | 'privacy' | 'sponsor' | 'research' | 'insurer' | 'integration';
+  | 'clinician'
+  | 'pharmacy'
+  | 'supply'
+  | 'privacy'
+  | 'sponsor'
+  | 'research'
+  | 'insurer'
+  | 'integration'
+  | 'genomes';
 
 export interface SignedIn {
   readonly session: Session;

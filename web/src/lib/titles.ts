@@ -12,6 +12,7 @@ const SIGN_IN_TITLES: Record<string, string> = {
   research: 'Sign in as a researcher',
   insurer: 'Sign in as insurer claims staff',
   integration: 'Sign in as integration staff',
+  genomes: 'Sign in as genome custodian staff',
 };
 
 export function titleOfPath(path: string): string {
@@ -56,6 +57,8 @@ function pageTitle(path: string): string | undefined {
       return 'Insurer workspace';
     case '/integration':
       return 'HL7 message log';
+    case '/genomes':
+      return 'Genomes we hold';
     default:
       return 'Page not found';
   }

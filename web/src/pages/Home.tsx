@@ -38,6 +38,11 @@ const ROLES = [
     text: 'Ask which variants consented people carry, within a budget the whole network shares.',
   },
   {
+    href: '/signin/genomes',
+    title: 'Genome custodian',
+    text: 'See the genomes your organisation holds, their terms, and how often research queries counted them.',
+  },
+  {
     href: '/signin/insurer',
     title: 'Insurer',
     text: 'Adjudicate claims against their documentation, decide prior authorisations on the clock.',

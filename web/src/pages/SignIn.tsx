@@ -32,6 +32,7 @@ const TITLES: Record<string, string> = {
   research: 'Researcher sign-in',
   insurer: 'Insurer claims office sign-in',
   integration: 'Integration staff sign-in',
+  genomes: 'Genome custodian sign-in',
 };
 
 export function SignIn(props: { role: string }) {
