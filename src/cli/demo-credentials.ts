@@ -17,6 +17,7 @@ import { systemClock } from '../node/env.ts';
 import { ADMIN_KEY_FILE, CONFIG_FILE, type HostPort, type NodeConfigFile } from '../node/config.ts';
 import { generateKeyPair, readKeyFile, type KeyPair } from '../node/keys.ts';
 import { apiBaseUrl, fhirBaseUrl } from './commands/node.ts';
+import { loadDemoGenomes } from './demo-genomes.ts';
 import { importSynthea, syntheaDir } from './demo-records.ts';
 import { loadDemoSupply, type DemoSupply } from './demo-supply.ts';
 import { demoTrialStudy, loadDemoTrial, type DemoTrial } from './demo-trials.ts';
@@ -50,6 +51,8 @@ export const CONSORTIUM: readonly DemoOrganisation[] = [
 /** The demo identities and their ready bearer tokens, in the data directory (mode 0600). */
 export const CREDENTIALS_FILE = 'credentials.json';
 const DEMO_PATIENTS = 2;
+/** Synthea patients who also get a demo genome (demo-genomes.ts), besides the second demo patient. */
+const DEMO_GENOME_SYNTHEA_PATIENTS = 2;
 const DEMO_CUSTODIAN = 'hospital';
 /**
  * Demo access tokens last the hour every access token may (issue 10, finding 10); each identity also
@@ -199,6 +202,7 @@ export async function writeDemoCredentials(
     return org === undefined ? undefined : { apiUrl: org.apiBaseUrl, token: org.practitioner.token };
   };
   const syntheaPatients = [];
+  const syntheaKeys: KeyPair[] = [];
   const synthea = syntheaDir();
   const doctor = staffOf(DEMO_CUSTODIAN);
   if (synthea !== undefined && doctor !== undefined) {
@@ -214,6 +218,7 @@ export async function writeDemoCredentials(
       progress,
     });
     for (const [i, patient] of imported.entries()) {
+      syntheaKeys.push(patient.key);
       syntheaPatients.push({
         ...(await patientEntry(`synthea-patient-${i + 1}`, patient.key)),
         patientId: patient.patientId,
@@ -221,6 +226,11 @@ export async function writeDemoCredentials(
     }
   } else {
     progress('Synthea test data not found (set CARECHAIN_SYNTHEA_DIR): no demo health records imported');
+  }
+  if (doctor !== undefined) {
+    // Not the first demo patient: their "My genome" starts empty, for a first upload by hand.
+    const genomePatients = [patients[1]!, ...syntheaKeys.slice(0, DEMO_GENOME_SYNTHEA_PATIENTS)];
+    await loadDemoGenomes({ custodian: doctor, chainId, patients: genomePatients, progress });
   }
   const manufacturer = staffOf('manufacturer');
   const distributor = staffOf('distributor');

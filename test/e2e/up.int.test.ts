@@ -4,7 +4,8 @@
 // cleanly; the next start resumes the stored chains, and a data directory of the older four-validator
 // demo resumes with its four nodes. On first start it registers demo staff at every organisation and
 // demo patients, and writes their seeds and ready bearer tokens to credentials.json, with which the
-// hospital's FHIR endpoint takes a Patient and the patient reads it back. The research sponsor's demo
+// hospital's FHIR endpoint takes a Patient and the patient reads it back. Three demo patients have a
+// genome at the hospital, with research consent. The research sponsor's demo
 // trial (NCT02513394) is registered, enrolled, amended, unblinded and has results, with a verdict the
 // regulator's node serves.
 import assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { tempDir } from '../harness/chain.ts';
 import { freeBasePort } from '../harness/ports.ts';
 import { startCli, type RunningNode } from '../harness/process.ts';
-import { getJson, waitFor } from '../harness/http.ts';
+import { getJson, http, waitFor } from '../harness/http.ts';
 
 const dir = tempDir('carechain-up-');
 let running: RunningNode | undefined;
@@ -131,6 +132,17 @@ test('carechain up runs four validators and four members that all follow the cha
   const observations = await fhir('GET', `${hospital.fhirBaseUrl}/Observation?_count=1`, synthea.token);
   assert.equal(observations.status, 200, JSON.stringify(observations.body));
   assert.ok(observations.body.total > 10);
+  // Demo genomes: the second demo patient and two Synthea patients have one at the hospital, with their
+  // research consent, which the hospital's staff see on their dataset owner's view.
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+  const owned = await http(`${urls[0]}/api/v1/genomics/datasets`, bearer(hospital.practitioner.token));
+  assert.equal(owned.status, 200, JSON.stringify(owned.body));
+  assert.equal(owned.body.datasets.length, 3, JSON.stringify(owned.body));
+  for (const dataset of owned.body.datasets) assert.equal(dataset.consentAllowsCounting, true);
+  const genomesOf = async (token: string) =>
+    (await http(`${urls[0]}/api/v1/genomics/genomes/mine`, bearer(token))).body.genomes.length;
+  assert.equal(await genomesOf(credentials.patients[1]!.token), 1);
+  assert.equal(await genomesOf(credentials.patients[0]!.token), 0, 'the first demo patient has none yet');
   // Demo lots are in circulation: a genuine pack verifies at the pharmacy, the others say why not.
   const pharmacy = credentials.organisations.pharmacy!;
   const verify = async (code: string) => {
