@@ -3,6 +3,8 @@
 // in the portal and reads it back in plain words from the DUO codes; a researcher's Beacon query counts
 // the genome, which the tab then shows; the same researcher asks on the web app's research page and sees
 // the answer and the budget it spends; the patient withdraws and the next query no longer counts them.
+// Then the hospital's staff open "Genomes we hold" (the dataset owner's view) and see how many queries
+// counted that genome, next to the demo's genomes (demo-genomes.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -20,6 +22,8 @@ const hospital = () => app.net.url('hospital');
 const staffToken = () => app.net.credentials.organisations.hospital!.practitioner.token;
 const patient = () => app.net.credentials.patients[0]!;
 const rs7412 = `${RS7412_QUERY}&requestedGranularity=count`;
+/** The genome the first test uploads for the demo patient. */
+let datasetId = '';
 
 async function researcherCount(): Promise<number> {
   const answer = await http(`${hospital()}/beacon/v2/g_variants?${rs7412}`, {
@@ -64,6 +68,7 @@ test('the patient consents in plain words, sees the query that counted them, and
     }),
   });
   assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+  datasetId = uploaded.body.datasetId as string;
 
   await signInWithSeed(page, hospital(), 'patient', patient().seed);
   await page.getByRole('tab', { name: 'My genome' }).click();
@@ -88,4 +93,26 @@ test('the patient consents in plain words, sees the query that counted them, and
   await page.getByRole('button', { name: 'Withdraw my research consent' }).click();
   await page.getByTestId('no-research-consent').waitFor({ timeout: 30_000 });
   assert.equal(await researcherCount(), 0);
+});
+
+test('the custodian’s staff see on “Genomes we hold” how many queries counted the genome', async () => {
+  assert.notEqual(datasetId, '', 'the first test uploaded the genome');
+  const staff = await newPage(app.browser);
+  try {
+    await signInWithSeed(staff, hospital(), 'genomes', await staffSeed(app.net, 'hospital'));
+    await staff.getByRole('heading', { name: 'Genomes we hold' }).waitFor();
+    // Counted by the first researcher query and the research page's, not by the one after withdrawal.
+    const row = staff.locator(`[data-testid="owned-genome"][data-dataset="${datasetId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.getByTestId('owned-queries').textContent(), '2 queries');
+    assert.match((await row.textContent()) ?? '', /None: never counted/);
+    // The demo's genomes (demo-genomes.ts) are listed beside it, their people's consent given.
+    assert.ok((await staff.getByTestId('owned-genome').count()) > 1);
+    await staff.getByTestId('usage-chart').locator('svg .recharts-bar-rectangle').first().waitFor();
+    assert.ok(!(await staff.content()).includes(patient().pseudonym), 'no pseudonym on the page');
+    assert.deepEqual(await seriousViolations(staff, DESKTOP), []);
+    assert.deepEqual(await seriousViolations(staff, PHONE), []);
+  } finally {
+    await staff.close();
+  }
 });

@@ -319,7 +319,8 @@ export async function signInWithSeed(
     | 'sponsor'
     | 'research'
     | 'insurer'
-    | 'integration',
+    | 'integration'
+    | 'genomes',
   seed: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/signin/${role}`);
