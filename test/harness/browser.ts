@@ -19,6 +19,7 @@ import { http } from './http.ts';
 import { commitTx } from './network.ts';
 import { spawnCarechain, type CarechainProcess } from './process.ts';
 import type { DemoSupply } from '../../src/cli/demo-supply.ts';
+import type { StaffRole } from '../../web/src/lib/staff-roles.ts';
 
 /** The system Chromium; CARECHAIN_CHROMIUM names another (a path that does not exist hides it). */
 const SYSTEM_CHROMIUM = process.env.CARECHAIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -310,17 +311,7 @@ export async function seedEmergencyRecords(net: UpNetwork, patientId: string): P
 export async function signInWithSeed(
   page: Page,
   baseUrl: string,
-  role:
-    | 'patient'
-    | 'clinician'
-    | 'pharmacy'
-    | 'supply'
-    | 'privacy'
-    | 'sponsor'
-    | 'research'
-    | 'insurer'
-    | 'integration'
-    | 'genomes',
+  role: 'patient' | StaffRole,
   seed: string,
 ): Promise<void> {
   await page.goto(`${baseUrl}/signin/${role}`);

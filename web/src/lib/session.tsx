@@ -2,17 +2,9 @@
 // reload or "Sign out" forgets both; the sealed key stays in this browser's key list.
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Session } from './auth.ts';
+import type { StaffRole } from './staff-roles.ts';
 
-export type StaffRole =
-  | 'clinician'
-  | 'pharmacy'
-  | 'supply'
-  | 'privacy'
-  | 'sponsor'
-  | 'research'
-  | 'insurer'
-  | 'integration'
-  | 'genomes';
+export type { StaffRole } from './staff-roles.ts';
 
 export interface SignedIn {
   readonly session: Session;
