@@ -82,6 +82,21 @@ function genomeVcf(sites: readonly number[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The node limits enrolments per client (intake.rate_limited, 429): on a quiet machine the set-up enrols
+ * patients faster than that, so a refused enrolment waits the second the node asks for and tries again.
+ */
+async function pacedByEnrolmentLimit<T>(enrol: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await enrol();
+    } catch (err) {
+      if (attempt >= 30 || !String(err).includes('intake.rate_limited')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 console.log(
   `carechain genomics bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
 );
@@ -113,7 +128,7 @@ try {
   for (let n = 0; n < genomes; n++) {
     const sites = genomeSites(n);
     const patient = generateKeyPair();
-    await net.registerPatient('hospital', patient);
+    await pacedByEnrolmentLimit(() => net.registerPatient('hospital', patient));
     await net.commit(url, patient, 'genomics.consentResearch', {
       dataUse: { permission: { code: 'GRU' }, modifiers: [] },
     });
