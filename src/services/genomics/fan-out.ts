@@ -7,9 +7,9 @@
 //     bound to this very question (its queryHash commits to a fresh nonce, the researchers, the variant,
 //     the stated use and whether records were granted, so no guessed variant can be tested against it);
 //   - a spend buys one look at each custodian: a second ask with the same spend is refused;
-//   - it counts only genomes that spend paid for (listed, or in the declared set it names), held here, still active, and whose DUO terms and
-//     person's research consent allow the stated use at its own latest height (a withdrawal between the
-//     spend and the look already takes the person out).
+//   - it counts only genomes that spend paid for (listed, or in the declared set it names), held here,
+//     still active, and whose DUO terms and person's research consent allow the stated use at its own
+//     latest height (a withdrawal between the spend and the look already takes the person out).
 // It answers a count (and, if records were granted, its per-researcher individual ids), never which
 // genomes carry the variant: the entry applies the low-count policy to the network's total.
 import { useAllowedFor, type StatedUse } from '../../app/genomics/duo/match.ts';
