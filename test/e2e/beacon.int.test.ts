@@ -52,6 +52,19 @@ const genomes = new Map<typeof alice, string>();
 const get = (query: string, token = t.tokens.nurse) =>
   injectJson(t.app, { method: 'GET', url: `/beacon/v2/g_variants?${query}`, token });
 
+/** A count query as the framework's POST body, with the nurse's committed use for `purpose`. */
+const countByPost = (requestParameters: Record<string, unknown>, purpose: { kind: string }) =>
+  injectJson(t.app, {
+    method: 'POST',
+    url: '/beacon/v2/g_variants',
+    token: t.tokens.nurse,
+    body: {
+      meta: { apiVersion: 'v2.0.0' },
+      query: { requestParameters, requestedGranularity: 'count' },
+      statedUse: { purpose, project: 'p1', country: 'GB', ...COMMITTED_USE },
+    },
+  });
+
 const individuals = (query: string, token = t.tokens.doctor) =>
   injectJson(t.app, { method: 'GET', url: `/beacon/v2/individuals?${query}`, token });
 
@@ -150,19 +163,10 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   );
   assert.deepEqual(answer.body.responseSummary, { exists: false, numTotalResults: 0 });
   // The framework's POST body writes start and end as arrays: a bracket of two positions each.
-  answer = await injectJson(t.app, {
-    method: 'POST',
-    url: '/beacon/v2/g_variants',
-    token: t.tokens.nurse,
-    body: {
-      meta: { apiVersion: 'v2.0.0' },
-      query: {
-        requestParameters: { referenceName: '19', start: [44908990, 44909010], end: [44908995, 44909005] },
-        requestedGranularity: 'count',
-      },
-      statedUse: { purpose: { kind: 'health' }, project: 'p1', country: 'GB', ...COMMITTED_USE },
-    },
-  });
+  answer = await countByPost(
+    { referenceName: '19', start: [44908990, 44909010], end: [44908995, 44909005] },
+    { kind: 'health' },
+  );
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.equal(answer.body.responseSummary.numTotalResults, 3);
 
@@ -183,24 +187,10 @@ test('counts follow research consent and DUO; a withdrawal removes the person fr
   assert.deepEqual(people.body.responseSummary, { exists: false });
 
   // Ancestry research: the datasets' HMB terms refuse it for everyone.
-  const ancestry = await injectJson(t.app, {
-    method: 'POST',
-    url: '/beacon/v2/g_variants',
-    token: t.tokens.nurse,
-    body: {
-      meta: { apiVersion: 'v2.0.0' },
-      query: {
-        requestParameters: { referenceName: '19', start: 44908821, referenceBases: 'C', alternateBases: 'T' },
-        requestedGranularity: 'count',
-      },
-      statedUse: {
-        purpose: { kind: 'ancestry' },
-        project: 'p1',
-        country: 'GB',
-        ...COMMITTED_USE,
-      },
-    },
-  });
+  const ancestry = await countByPost(
+    { referenceName: '19', start: 44908821, referenceBases: 'C', alternateBases: 'T' },
+    { kind: 'ancestry' },
+  );
   assert.equal(ancestry.status, 200, JSON.stringify(ancestry.body));
   conforms('beaconCountResponse', ancestry.body);
   assert.equal(ancestry.body.responseSummary.numTotalResults, 0);
