@@ -133,11 +133,7 @@ export class GenomeStore extends PortStore('genomics', SCHEMA_SQL) {
    * genome held, which at 100 genomes of 100k variants is millions of rows for a 10 Mb range.
    */
   carriersInRange(accession: string, start: number, end: number, datasetIds: ReadonlySet<string>): string[] {
-    const sql =
-      'SELECT 1 AS hit FROM genomics_variants WHERE dataset_id = ? AND accession = ? AND start_pos >= ? AND start_pos < ? LIMIT 1';
-    return [...datasetIds]
-      .sort()
-      .filter((id) => this.port.get<{ hit: number }>(sql, [id, accession, start, end]) !== undefined);
+    return this.carriersWhere('start_pos >= ? AND start_pos < ?', [start, end], accession, datasetIds);
   }
 
   /**
@@ -149,17 +145,22 @@ export class GenomeStore extends PortStore('genomics', SCHEMA_SQL) {
     bracket: { startMin: number; startMax: number; endMin: number; endMax: number },
     datasetIds: ReadonlySet<string>,
   ): string[] {
-    const sql =
-      'SELECT 1 AS hit FROM genomics_variants WHERE dataset_id = ? AND accession = ? AND start_pos >= ? ' +
-      'AND start_pos <= ? AND end_pos >= ? AND end_pos <= ? LIMIT 1';
     const { startMin, startMax, endMin, endMax } = bracket;
+    const where = 'start_pos >= ? AND start_pos <= ? AND end_pos >= ? AND end_pos <= ?';
+    return this.carriersWhere(where, [startMin, startMax, endMin, endMax], accession, datasetIds);
+  }
+
+  /** The genomes, in id order, with at least one variant on `accession` meeting `positions`. */
+  private carriersWhere(
+    positions: string,
+    params: readonly number[],
+    accession: string,
+    datasetIds: ReadonlySet<string>,
+  ): string[] {
+    const sql = `SELECT 1 AS hit FROM genomics_variants WHERE dataset_id = ? AND accession = ? AND ${positions} LIMIT 1`;
     return [...datasetIds]
       .sort()
-      .filter(
-        (id) =>
-          this.port.get<{ hit: number }>(sql, [id, accession, startMin, startMax, endMin, endMax]) !==
-          undefined,
-      );
+      .filter((id) => this.port.get<{ hit: number }>(sql, [id, accession, ...params]) !== undefined);
   }
 
   /** Crypto-shredding: the container, salt and index of one genome are deleted. */
