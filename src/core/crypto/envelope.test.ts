@@ -78,8 +78,8 @@ void test('golden vectors: record AAD, record ciphertext, envelope, key commitme
   assert.equal(envelope.length, ENVELOPE_BYTES);
   assert.equal(
     toHex(envelope),
-    '01132c442be010fbd57e72603328aa76e71fccc1503aae219327d14d9c9993f47232c783a1f2a20c074792e1e47e668dd4' +
-      '01d26512b88054e4af89ef1c6846c727b39e78100c3779801ede8acc98681203',
+    '02132c442be010fbd57e72603328aa76e71fccc1503aae219327d14d9c9993f47208da6887b718e4c3e82a5870febd90ae' +
+      'fbc6e01d616fef3c54b07fbeee897f7457e15b31122587964b12cf0dbeaba6cf',
   );
   const keyCommit = keyCommitment(DATA_KEY);
   assert.equal(toHex(keyCommit), '46ab6834675e9ec2db8354e1bd40c05a8fbf84f4a33ffcb141ee48f7224548d2');
@@ -87,6 +87,43 @@ void test('golden vectors: record AAD, record ciphertext, envelope, key commitme
     recordCommitment(SALT, NONCE, keyCommit, ciphertext),
     '87aeda1b8efe3049b85271fd141720a58ee79c80c57a60506e450b3800a5f700',
   );
+});
+
+/** The same key wrapped in format 1 (no ref in the HKDF info), as vaults stored it before format 2. */
+const GOLDEN_V1_ENVELOPE = fromHex(
+  '01132c442be010fbd57e72603328aa76e71fccc1503aae219327d14d9c9993f47232c783a1f2a20c074792e1e47e668dd4' +
+    '01d26512b88054e4af89ef1c6846c727b39e78100c3779801ede8acc98681203',
+);
+
+void test('a format-1 envelope still opens, bound to its ref by the AAD alone; an unknown format is refused', () => {
+  assert.deepEqual(openEnvelope(GOLDEN_V1_ENVELOPE, SEED, REF), DATA_KEY);
+  assert.equal(
+    codeOf(() => openEnvelope(GOLDEN_V1_ENVELOPE, SEED, { ...REF, version: 2 })),
+    'envelope.open_failed',
+  );
+  assert.equal(codeOf(() => openEnvelope(GOLDEN_V1_ENVELOPE, OTHER_SEED, REF)), 'envelope.open_failed');
+  // Read as format 2 (the ref then in the HKDF info too), the same bytes derive another wrap key.
+  const relabelled = Uint8Array.from(GOLDEN_V1_ENVELOPE);
+  relabelled[0] = 2;
+  assert.equal(codeOf(() => openEnvelope(relabelled, SEED, REF)), 'envelope.open_failed');
+  for (const format of [0, 3, 255]) {
+    const unknown = Uint8Array.from(GOLDEN_V1_ENVELOPE);
+    unknown[0] = format;
+    assert.equal(codeOf(() => openEnvelope(unknown, SEED, REF)), 'envelope.malformed', `format ${format}`);
+  }
+});
+
+void test('format 2: one ephemeral key wraps keys of two versions under different wrap keys and nonces', () => {
+  // What the node's EnvelopeSealer does for one request: the same ephemeral secret for two refs.
+  const other: RecordRef = { ...REF, recordId: 'example-2' };
+  const a = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), REF, EPHEMERAL);
+  const b = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), other, EPHEMERAL);
+  assert.deepEqual(a.subarray(0, 33), b.subarray(0, 33), 'one ephemeral public key');
+  // The same data key under one nonce and key would give the same ciphertext: it differs, so they differ.
+  assert.notDeepEqual(a.subarray(33), b.subarray(33));
+  assert.deepEqual(openEnvelope(a, SEED, REF), DATA_KEY);
+  assert.deepEqual(openEnvelope(b, SEED, other), DATA_KEY);
+  assert.equal(codeOf(() => openEnvelope(a, SEED, other)), 'envelope.open_failed');
 });
 
 function goldenPackage(): RecordPackage {

@@ -9,7 +9,11 @@
 // ciphertext moved to another record fails to open.
 //
 // Key wrap ("ECIES"): ephemeral X25519 (RFC 7748) with the recipient's key, HKDF-SHA256 (RFC 5869) over
-// the shared secret with both public keys in `info`, AES-256-GCM over the data key.
+// the shared secret with both public keys in `info`, AES-256-GCM over the data key. Format 2 (written
+// since issue 21's bench) also puts the record version's ref in `info`, so the wrap key and nonce differ
+// per version even under one ephemeral key: a seal of many versions for one recipient (an HL7 message, a
+// FHIR Bundle) does one X25519 agreement instead of one per version, as one HPKE context seals many
+// messages (RFC 9180 §5.2). Format 1 (one ephemeral key per envelope, no ref in `info`) still opens.
 //
 // Recipients are known by their Ed25519 identity keys, converted with the RFC 7748 §4.1 birational map
 // (u = (1 + y) / (1 - y)), as libsodium's crypto_sign_ed25519_pk_to_curve25519 and sk_to_curve25519 do.
@@ -37,18 +41,24 @@ export const NONCE_BYTES = 12;
 export const TAG_BYTES = 16;
 export const SALT_BYTES = 32;
 export const X25519_KEY_BYTES = 32;
-export const ENVELOPE_FORMAT = 1;
-/** format (1) || ephemeral X25519 public key (32) || GCM(data key) (32) || tag (16). */
+/** The format the first vaults wrote: HKDF info without the ref, one ephemeral key per envelope. */
+export const ENVELOPE_FORMAT_V1 = 1;
+/** The format written now: HKDF info ends with the ref, so one ephemeral key may serve many versions. */
+export const ENVELOPE_FORMAT = 2;
+/** format (1 byte) || ephemeral X25519 public key (32) || GCM(data key) (32) || tag (16). */
 export const ENVELOPE_BYTES = 1 + X25519_KEY_BYTES + DATA_KEY_BYTES + TAG_BYTES;
 
 const RECORD_AAD_LABEL = utf8('carechain/v1/record\n');
 const WRAP_AAD_LABEL = utf8('carechain/v1/wrapped-key\n');
 const WRAP_INFO_LABEL = utf8('carechain/v1/key-wrap\n');
+const WRAP_INFO_LABEL_V2 = utf8('carechain/v2/key-wrap\n');
 const KEY_COMMITMENT_LABEL = utf8('carechain/v1/key-commitment\n');
 const RECORD_COMMITMENT_LABEL = utf8('carechain/v1/record-commitment\n');
 /**
  * HKDF output: a 256-bit key-encryption key, then the 96-bit GCM nonce of the wrap (derived, as in RFC 9180
- * §5.1; each key-encryption key wraps one key only, so the nonce never repeats under it).
+ * §5.1; each key-encryption key wraps one key only, so the nonce never repeats under it). In format 2 the
+ * ref in `info` is what keeps it one key only: a sealer must never wrap twice for one (ephemeral key,
+ * recipient, ref), which node-cipher.ts's EnvelopeSealer refuses.
  */
 export const WRAP_KEY_MATERIAL_BYTES = DATA_KEY_BYTES + NONCE_BYTES;
 
@@ -71,6 +81,7 @@ export interface RecordPackage extends RecordRef {
 }
 
 export interface Envelope {
+  readonly format: typeof ENVELOPE_FORMAT_V1 | typeof ENVELOPE_FORMAT;
   readonly ephemeralPublicKey: Uint8Array;
   readonly wrappedKey: Uint8Array;
 }
@@ -91,14 +102,18 @@ function refBytes(ref: RecordRef): Uint8Array {
 
 /**
  * HKDF info: both X25519 keys (as in RFC 9180's KEM context) and the recipient's Ed25519 key, which also
- * tells apart the two Edwards keys ±A that map to one Montgomery u.
+ * tells apart the two Edwards keys ±A that map to one Montgomery u; in format 2, then the version's ref
+ * (its canonical JSON, the same bytes the AADs carry, after a fixed-length prefix so it is unambiguous).
  */
 export function wrapInfo(
+  format: Envelope['format'],
   ephemeralX: Uint8Array,
   recipientX: Uint8Array,
   recipientEd: Uint8Array,
+  ref: RecordRef,
 ): Uint8Array {
-  return concatBytes(WRAP_INFO_LABEL, ephemeralX, recipientX, recipientEd);
+  if (format === ENVELOPE_FORMAT_V1) return concatBytes(WRAP_INFO_LABEL, ephemeralX, recipientX, recipientEd);
+  return concatBytes(WRAP_INFO_LABEL_V2, ephemeralX, recipientX, recipientEd, refBytes(ref));
 }
 
 export function splitWrapKeyMaterial(okm: Uint8Array): { kek: Uint8Array; nonce: Uint8Array } {
@@ -125,17 +140,19 @@ export function recordCommitment(
 }
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  return concatBytes(new Uint8Array([ENVELOPE_FORMAT]), envelope.ephemeralPublicKey, envelope.wrappedKey);
+  return concatBytes(new Uint8Array([envelope.format]), envelope.ephemeralPublicKey, envelope.wrappedKey);
 }
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-  if (bytes.length !== ENVELOPE_BYTES || bytes[0] !== ENVELOPE_FORMAT) {
+  const format = bytes[0];
+  if (bytes.length !== ENVELOPE_BYTES || (format !== ENVELOPE_FORMAT && format !== ENVELOPE_FORMAT_V1)) {
     throw new CoreError('envelope.malformed', 'not a carechain key envelope', {
       expected: ENVELOPE_BYTES,
       actual: bytes.length,
     });
   }
   return {
+    format,
     ephemeralPublicKey: bytes.slice(1, 1 + X25519_KEY_BYTES),
     wrappedKey: bytes.slice(1 + X25519_KEY_BYTES),
   };
@@ -189,11 +206,8 @@ function sharedSecret(secret: Uint8Array, publicKey: Uint8Array): Uint8Array {
 /** The key and nonce that wrap a data key, from the X25519 shared secret and both parties' public keys. */
 function wrapKeyOf(
   shared: Uint8Array,
-  ephemeralX: Uint8Array,
-  recipientX: Uint8Array,
-  recipientEd: Uint8Array,
+  info: Uint8Array,
 ): { kek: Uint8Array; nonce: Uint8Array } {
-  const info = wrapInfo(ephemeralX, recipientX, recipientEd);
   return splitWrapKeyMaterial(hkdf(nobleSha256, shared, undefined, info, WRAP_KEY_MATERIAL_BYTES));
 }
 
@@ -207,9 +221,10 @@ export function sealEnvelopeWith(
   const recipientX = x25519PublicKeyOf(recipientEd);
   const ephemeralX = x25519.getPublicKey(ephemeralSecret);
   const shared = sharedSecret(ephemeralSecret, recipientX);
-  const { kek, nonce } = wrapKeyOf(shared, ephemeralX, recipientX, recipientEd);
+  const info = wrapInfo(ENVELOPE_FORMAT, ephemeralX, recipientX, recipientEd, ref);
+  const { kek, nonce } = wrapKeyOf(shared, info);
   const wrappedKey = gcm(kek, nonce, wrapAad(ref)).encrypt(dataKey);
-  return encodeEnvelope({ ephemeralPublicKey: ephemeralX, wrappedKey });
+  return encodeEnvelope({ format: ENVELOPE_FORMAT, ephemeralPublicKey: ephemeralX, wrappedKey });
 }
 
 /** Unwraps the data key with the recipient's Ed25519 seed. */
@@ -218,12 +233,13 @@ export function openEnvelope(
   recipientSeed: Uint8Array,
   ref: RecordRef,
 ): Uint8Array {
-  const { ephemeralPublicKey, wrappedKey } = decodeEnvelope(envelopeBytes);
+  const { format, ephemeralPublicKey, wrappedKey } = decodeEnvelope(envelopeBytes);
   checkSeed(recipientSeed);
   const recipientEd = ed25519.getPublicKey(recipientSeed);
   const recipientX = x25519PublicKeyOf(recipientEd);
   const shared = sharedSecret(x25519SecretKeyOf(recipientSeed), ephemeralPublicKey);
-  const { kek, nonce } = wrapKeyOf(shared, ephemeralPublicKey, recipientX, recipientEd);
+  const info = wrapInfo(format, ephemeralPublicKey, recipientX, recipientEd, ref);
+  const { kek, nonce } = wrapKeyOf(shared, info);
   try {
     return gcm(kek, nonce, wrapAad(ref)).decrypt(wrappedKey);
   } catch {

@@ -161,6 +161,8 @@ export const ERROR_CATALOGUE = {
   'envelope.commitment_mismatch': { status: 400, message: 'encrypted envelope: commitment mismatch' },
   'envelope.malformed': { status: 400, message: 'encrypted envelope: malformed' },
   'envelope.open_failed': { status: 400, message: 'encrypted envelope: open failed' },
+  // A programming error in the node, never a client's: one sealer wrapped one version twice for a recipient.
+  'envelope.repeated_wrap': { status: 500, message: 'encrypted envelope: a version wrapped twice' },
 
   'epcis.document_too_large': { status: 413, message: 'epcis: document too large' },
   'epcis.invalid': { status: 400, message: 'epcis: invalid' },

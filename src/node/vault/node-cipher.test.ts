@@ -14,6 +14,7 @@ import {
   openEnvelope,
   sealEnvelope,
   sealEnvelopes,
+  EnvelopeSealer,
   x25519PublicKeyFromSeed,
 } from './node-cipher.ts';
 import { bytes32, coreErrorCodeOf, flipBit, movedRefs, sealInputs } from '../../core/test-support.ts';
@@ -125,15 +126,10 @@ void test('two seals of one plaintext share no key, nonce, salt, ciphertext, env
 
 void test('sealEnvelopes wraps one key for each recipient alone, each with its own ephemeral key', () => {
   const sealed = encryptRecord(PLAINTEXT, REF);
-  const [forA, forB, againForA] = sealEnvelopes(
-    sealed.dataKey,
-    [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB), publicKeyFromSeed(seedA)],
-    REF,
-  );
+  const [forA, forB] = sealEnvelopes(sealed.dataKey, [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB)], REF);
   assert.deepEqual(openEnvelope(forA!, seedA, REF), sealed.dataKey);
   assert.deepEqual(pure.openEnvelope(forB!, seedB, REF), sealed.dataKey);
-  assert.deepEqual(openEnvelope(againForA!, seedA, REF), sealed.dataKey);
-  assert.notDeepEqual(forA, againForA);
+  assert.notDeepEqual(forA!.subarray(1, 33), forB!.subarray(1, 33), 'an ephemeral key per recipient');
   // Each envelope is bound to its recipient and to the version's ref, as sealEnvelope's are.
   assert.equal(
     codeOf(() => openEnvelope(forA!, seedB, REF)),
@@ -143,4 +139,40 @@ void test('sealEnvelopes wraps one key for each recipient alone, each with its o
     codeOf(() => openEnvelope(forB!, seedB, { ...REF, version: 4 })),
     'envelope.open_failed',
   );
+});
+
+void test('one sealer: one ephemeral key per recipient across versions, each envelope its own wrap key', () => {
+  const sealer = new EnvelopeSealer();
+  const refs = [REF, { ...REF, version: 4 }, { ...REF, recordId: 'other' }];
+  const versions = refs.map((ref) => ({ ref, sealed: encryptRecord(PLAINTEXT, ref) }));
+  const envelopes = versions.map(({ ref, sealed }) =>
+    sealEnvelopes(sealed.dataKey, [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB)], ref, sealer),
+  );
+  const ephemeralOf = (envelope: Uint8Array): string => Buffer.from(envelope.subarray(1, 33)).toString('hex');
+  assert.equal(new Set(envelopes.map(([forA]) => ephemeralOf(forA!))).size, 1, "A's envelopes share a key");
+  assert.equal(new Set(envelopes.map(([, forB]) => ephemeralOf(forB!))).size, 1, "B's envelopes share a key");
+  assert.notEqual(ephemeralOf(envelopes[0]![0]!), ephemeralOf(envelopes[0]![1]!));
+  versions.forEach(({ ref, sealed }, i) => {
+    assert.deepEqual(openEnvelope(envelopes[i]![0]!, seedA, ref), sealed.dataKey);
+    assert.deepEqual(pure.openEnvelope(envelopes[i]![1]!, seedB, ref), sealed.dataKey);
+    // Moved to another version of the same session, an envelope does not open: the ref is in the key.
+    const otherRef = refs[(i + 1) % refs.length]!;
+    assert.equal(codeOf(() => openEnvelope(envelopes[i]![0]!, seedA, otherRef)), 'envelope.open_failed');
+  });
+  // A second wrap for one (recipient, version) under the same ephemeral key would reuse its wrap key and
+  // nonce for another data key: refused, and with a repeated recipient in one call too.
+  const again = encryptRecord(PLAINTEXT, REF);
+  assert.equal(
+    codeOf(() => sealEnvelopes(again.dataKey, [publicKeyFromSeed(seedA)], REF, sealer)),
+    'envelope.repeated_wrap',
+  );
+  assert.equal(
+    codeOf(() => sealEnvelopes(again.dataKey, [publicKeyFromSeed(seedB), publicKeyFromSeed(seedB)], REF)),
+    'envelope.repeated_wrap',
+  );
+  sealer.close();
+  // A closed sealer starts afresh: a new ephemeral key.
+  const fresh = sealEnvelopes(again.dataKey, [publicKeyFromSeed(seedA)], REF, sealer)[0]!;
+  assert.notEqual(ephemeralOf(fresh), ephemeralOf(envelopes[0]![0]!));
+  assert.deepEqual(openEnvelope(fresh, seedA, REF), again.dataKey);
 });

@@ -19,6 +19,7 @@ import { BoundedMap } from '../../core/bounded-map.ts';
 import { publicKeyFromSeed } from '../../core/crypto/index.ts';
 import {
   DATA_KEY_BYTES,
+  ENVELOPE_FORMAT,
   NONCE_BYTES,
   SALT_BYTES,
   TAG_BYTES,
@@ -213,41 +214,81 @@ function recipientKeyObject(recipientX: Uint8Array): KeyObject {
   );
 }
 
+/**
+ * Wraps data keys in format 2 (envelope.ts) for the versions one request seals: one ephemeral X25519 key
+ * and one agreement per recipient, then only HKDF (whose info holds each version's ref) and one AES-GCM
+ * block per envelope. Before format 2, the ephemeral key generation and the agreement of every envelope
+ * were about an eighth of a custodian's busy time under HL7 load (bench/RESULTS.md).
+ *
+ * Safety rests on never wrapping twice for one (recipient, ref) under one ephemeral key: that would
+ * reuse a wrap key and nonce for two data keys. seal() refuses it. Use one sealer per request and
+ * close() it after: the shared secrets are wiped (best effort, as everywhere in JS).
+ */
+export class EnvelopeSealer {
+  private readonly sessions = new Map<string, { ephemeralX: Uint8Array; shared: Uint8Array }>();
+  private readonly wrapped = new Set<string>();
+
+  seal(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef, aad = wrapAad(ref)): Uint8Array {
+    const recipientHex = Buffer.from(recipientEd).toString('hex');
+    const recipientX = memoX25519PublicKeyOf(recipientEd);
+    const once = JSON.stringify([recipientHex, ref.chainId, ref.recordId, ref.version, ref.resourceType]);
+    if (this.wrapped.has(once)) {
+      throw new CoreError('envelope.repeated_wrap', 'a version is wrapped once per recipient and request');
+    }
+    let session = this.sessions.get(recipientHex);
+    if (session === undefined) {
+      const { privateKey, publicKey: ephemeralX } = ephemeralX25519();
+      session = { ephemeralX, shared: sharedSecret(privateKey, recipientKeyObject(recipientX)) };
+      this.sessions.set(recipientHex, session);
+    }
+    this.wrapped.add(once);
+    const info = wrapInfo(ENVELOPE_FORMAT, session.ephemeralX, recipientX, recipientEd, ref);
+    const { kek, nonce } = wrapKeyMaterial(session.shared, info);
+    const wrappedKey = gcmEncrypt(kek, nonce, dataKey, aad);
+    kek.fill(0);
+    return encodeEnvelope({ format: ENVELOPE_FORMAT, ephemeralPublicKey: session.ephemeralX, wrappedKey });
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) session.shared.fill(0);
+    this.sessions.clear();
+    this.wrapped.clear();
+  }
+}
+
 /** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */
 export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
-  return wrapFor(dataKey, recipientEd, wrapAad(ref));
+  return sealEnvelopes(dataKey, [recipientEd], ref)[0]!;
 }
 
 /**
- * sealEnvelope for each recipient of one version: the same envelopes (a fresh ephemeral key each), with
- * the version's associated data encoded once rather than once per recipient.
+ * sealEnvelope for each recipient of one version, with the version's associated data encoded once rather
+ * than once per recipient; with a sealer, the ephemeral keys are the sealer's (one per recipient).
  */
 export function sealEnvelopes(
   dataKey: Uint8Array,
   recipientsEd: readonly Uint8Array[],
   ref: RecordRef,
+  sealer?: EnvelopeSealer,
 ): Uint8Array[] {
   const aad = wrapAad(ref);
-  return recipientsEd.map((recipientEd) => wrapFor(dataKey, recipientEd, aad));
-}
-
-function wrapFor(dataKey: Uint8Array, recipientEd: Uint8Array, aad: Uint8Array): Uint8Array {
-  const recipientX = memoX25519PublicKeyOf(recipientEd);
-  const { privateKey: ephemeral, publicKey: ephemeralX } = ephemeralX25519();
-  const shared = sharedSecret(ephemeral, recipientKeyObject(recipientX));
-  const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralX, recipientX, recipientEd));
-  const wrappedKey = gcmEncrypt(kek, nonce, dataKey, aad);
-  return encodeEnvelope({ ephemeralPublicKey: ephemeralX, wrappedKey });
+  const used = sealer ?? new EnvelopeSealer();
+  try {
+    return recipientsEd.map((recipientEd) => used.seal(dataKey, recipientEd, ref, aad));
+  } finally {
+    if (sealer === undefined) used.close();
+  }
 }
 
 /** Unwraps a data key with the recipient's Ed25519 seed. */
 export function openEnvelope(envelope: Uint8Array, recipientSeed: Uint8Array, ref: RecordRef): Uint8Array {
-  const { ephemeralPublicKey, wrappedKey } = decodeEnvelope(envelope);
+  const { format, ephemeralPublicKey, wrappedKey } = decodeEnvelope(envelope);
   checkSeed(recipientSeed);
   const recipientEd = publicKeyFromSeed(recipientSeed);
   const recipientX = memoX25519PublicKeyOf(recipientEd);
   const shared = sharedSecret(memoX25519PrivateKey(recipientSeed, recipientX), ephemeralPublicKey);
-  const { kek, nonce } = wrapKeyMaterial(shared, wrapInfo(ephemeralPublicKey, recipientX, recipientEd));
+  const info = wrapInfo(format, ephemeralPublicKey, recipientX, recipientEd, ref);
+  const { kek, nonce } = wrapKeyMaterial(shared, info);
   return gcmDecrypt(kek, nonce, wrappedKey, wrapAad(ref));
 }
 

@@ -15,7 +15,14 @@ import {
 import type { Clock } from '../env.ts';
 import { NodeError } from '../errors.ts';
 import type { KeyPair } from '../keys.ts';
-import { decryptRecord, encryptRecord, openEnvelope, sealEnvelope, sealEnvelopes } from './node-cipher.ts';
+import {
+  EnvelopeSealer,
+  decryptRecord,
+  encryptRecord,
+  openEnvelope,
+  sealEnvelope,
+  sealEnvelopes,
+} from './node-cipher.ts';
 import type {
   ShredReceiptBody,
   ShredTarget,
@@ -105,6 +112,25 @@ export class Vault {
 
   /** Encrypts and stores one record version, its key wrapped for every recipient, all-or-nothing. */
   seal(input: SealInput): SealResult {
+    return this.sealAll([input])[0]!;
+  }
+
+  /**
+   * Seals several versions in one database transaction: all are stored or none is, and a transaction
+   * Bundle's resources cost the disk one commit (one fsync) instead of one each (issue 12: the vault's
+   * per-seal commits were 17 % of the custodian's busy time under Bundle load). Their keys are wrapped by
+   * one EnvelopeSealer: one ephemeral key and agreement per recipient for the whole request (issue 21).
+   */
+  sealAll(inputs: readonly SealInput[]): SealResult[] {
+    const sealer = new EnvelopeSealer();
+    try {
+      return this.store.inOneTransaction(() => inputs.map((input) => this.sealOne(input, sealer)));
+    } finally {
+      sealer.close();
+    }
+  }
+
+  private sealOne(input: SealInput, sealer: EnvelopeSealer): SealResult {
     this.checkSealInput(input);
     const ref = refOf(input);
     const sealed = encryptRecord(input.resource, ref);
@@ -113,6 +139,7 @@ export class Vault {
         sealed.dataKey,
         input.recipients.map((key) => fromHex(key)),
         ref,
+        sealer,
       );
       const wrappedKeys = input.recipients.map((recipient, i) => ({ recipient, envelope: envelopes[i]! }));
       const createdAtMs = this.clock.nowMs();
@@ -134,15 +161,6 @@ export class Vault {
       // Best effort: JS gives no guarantee that no other copy of the key exists in memory.
       sealed.dataKey.fill(0);
     }
-  }
-
-  /**
-   * Seals several versions in one database transaction: all are stored or none is, and a transaction
-   * Bundle's resources cost the disk one commit (one fsync) instead of one each (issue 12: the vault's
-   * per-seal commits were 17 % of the custodian's busy time under Bundle load).
-   */
-  sealAll(inputs: readonly SealInput[]): SealResult[] {
-    return this.store.inOneTransaction(() => inputs.map((input) => this.seal(input)));
   }
 
   /** Decrypts a version with a recipient's key pair: the resource's canonical JSON bytes. */
