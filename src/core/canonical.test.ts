@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import canonicalize from 'canonicalize';
 import { fromUtf8 } from './bytes.ts';
 import { canonicalBytes, canonicalJson } from './canonical.ts';
 import { CoreError } from './errors.ts';
@@ -174,5 +175,14 @@ void test('property: the order in which keys were inserted does not change the e
       assert.equal(canonicalJson(reversed), canonicalJson(object));
     }),
     { numRuns: 300 },
+  );
+});
+
+void test('property: the one-pass encoder writes what the canonicalize package (RFC 8785) writes', () => {
+  fc.assert(
+    fc.property(canonicalValue, (value) => {
+      assert.equal(canonicalJson(value), canonicalize(value));
+    }),
+    { numRuns: 1000 },
   );
 });

@@ -101,15 +101,25 @@ void test('a format-1 envelope still opens, bound to its ref by the AAD alone; a
     codeOf(() => openEnvelope(GOLDEN_V1_ENVELOPE, SEED, { ...REF, version: 2 })),
     'envelope.open_failed',
   );
-  assert.equal(codeOf(() => openEnvelope(GOLDEN_V1_ENVELOPE, OTHER_SEED, REF)), 'envelope.open_failed');
+  assert.equal(
+    codeOf(() => openEnvelope(GOLDEN_V1_ENVELOPE, OTHER_SEED, REF)),
+    'envelope.open_failed',
+  );
   // Read as format 2 (the ref then in the HKDF info too), the same bytes derive another wrap key.
   const relabelled = Uint8Array.from(GOLDEN_V1_ENVELOPE);
   relabelled[0] = 2;
-  assert.equal(codeOf(() => openEnvelope(relabelled, SEED, REF)), 'envelope.open_failed');
+  assert.equal(
+    codeOf(() => openEnvelope(relabelled, SEED, REF)),
+    'envelope.open_failed',
+  );
   for (const format of [0, 3, 255]) {
     const unknown = Uint8Array.from(GOLDEN_V1_ENVELOPE);
     unknown[0] = format;
-    assert.equal(codeOf(() => openEnvelope(unknown, SEED, REF)), 'envelope.malformed', `format ${format}`);
+    assert.equal(
+      codeOf(() => openEnvelope(unknown, SEED, REF)),
+      'envelope.malformed',
+      `format ${format}`,
+    );
   }
 });
 
@@ -123,7 +133,10 @@ void test('format 2: one ephemeral key wraps keys of two versions under differen
   assert.notDeepEqual(a.subarray(33), b.subarray(33));
   assert.deepEqual(openEnvelope(a, SEED, REF), DATA_KEY);
   assert.deepEqual(openEnvelope(b, SEED, other), DATA_KEY);
-  assert.equal(codeOf(() => openEnvelope(a, SEED, other)), 'envelope.open_failed');
+  assert.equal(
+    codeOf(() => openEnvelope(a, SEED, other)),
+    'envelope.open_failed',
+  );
 });
 
 function goldenPackage(): RecordPackage {

@@ -204,10 +204,7 @@ function sharedSecret(secret: Uint8Array, publicKey: Uint8Array): Uint8Array {
 }
 
 /** The key and nonce that wrap a data key, from the X25519 shared secret and both parties' public keys. */
-function wrapKeyOf(
-  shared: Uint8Array,
-  info: Uint8Array,
-): { kek: Uint8Array; nonce: Uint8Array } {
+function wrapKeyOf(shared: Uint8Array, info: Uint8Array): { kek: Uint8Array; nonce: Uint8Array } {
   return splitWrapKeyMaterial(hkdf(nobleSha256, shared, undefined, info, WRAP_KEY_MATERIAL_BYTES));
 }
 

@@ -126,7 +126,11 @@ void test('two seals of one plaintext share no key, nonce, salt, ciphertext, env
 
 void test('sealEnvelopes wraps one key for each recipient alone, each with its own ephemeral key', () => {
   const sealed = encryptRecord(PLAINTEXT, REF);
-  const [forA, forB] = sealEnvelopes(sealed.dataKey, [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB)], REF);
+  const [forA, forB] = sealEnvelopes(
+    sealed.dataKey,
+    [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB)],
+    REF,
+  );
   assert.deepEqual(openEnvelope(forA!, seedA, REF), sealed.dataKey);
   assert.deepEqual(pure.openEnvelope(forB!, seedB, REF), sealed.dataKey);
   assert.notDeepEqual(forA!.subarray(1, 33), forB!.subarray(1, 33), 'an ephemeral key per recipient');
@@ -157,7 +161,10 @@ void test('one sealer: one ephemeral key per recipient across versions, each env
     assert.deepEqual(pure.openEnvelope(envelopes[i]![1]!, seedB, ref), sealed.dataKey);
     // Moved to another version of the same session, an envelope does not open: the ref is in the key.
     const otherRef = refs[(i + 1) % refs.length]!;
-    assert.equal(codeOf(() => openEnvelope(envelopes[i]![0]!, seedA, otherRef)), 'envelope.open_failed');
+    assert.equal(
+      codeOf(() => openEnvelope(envelopes[i]![0]!, seedA, otherRef)),
+      'envelope.open_failed',
+    );
   });
   // A second wrap for one (recipient, version) under the same ephemeral key would reuse its wrap key and
   // nonce for another data key: refused, and with a repeated recipient in one call too.
