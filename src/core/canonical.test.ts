@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
 import { fromUtf8 } from './bytes.ts';
-import { canonicalBytes, canonicalJson } from './canonical.ts';
+import { canonicalBytes, canonicalDocumentJson, canonicalJson } from './canonical.ts';
 import { CoreError } from './errors.ts';
 
 function isNonCanonical(error: unknown): boolean {
@@ -185,4 +185,37 @@ void test('property: the one-pass encoder writes what the canonicalize package (
     }),
     { numRuns: 1000 },
   );
+});
+
+void test('property: documents with any finite numbers encode as the canonicalize package does', () => {
+  const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
+  const { value: documentValue } = fc.letrec<{ value: unknown; array: unknown[]; object: object }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.boolean(),
+      number,
+      text,
+      tie('array'),
+      tie('object'),
+    ),
+    array: fc.array(tie('value'), { maxLength: 5 }),
+    object: fc.dictionary(text, tie('value'), { maxKeys: 5, noNullPrototype: true }),
+  }));
+  fc.assert(
+    // A document is an object (a top-level undefined has no JSON at all).
+    fc.property(fc.dictionary(text, documentValue, { maxKeys: 6, noNullPrototype: true }), (value) => {
+      assert.equal(canonicalDocumentJson(value), canonicalize(value));
+    }),
+    { numRuns: 1000 },
+  );
+  assert.equal(
+    canonicalDocumentJson({ b: 1e21, a: 0.1, c: -0, d: 12.5 }),
+    '{"a":0.1,"b":1e+21,"c":0,"d":12.5}',
+  );
+  assert.equal(canonicalDocumentJson({ a: undefined, b: [undefined] }), '{"b":[null]}');
+  for (const bad of [NaN, Infinity, new Date(0), '\ud800', { a: () => 1 }]) {
+    assert.throws(() => canonicalDocumentJson(bad), isNonCanonical);
+  }
 });

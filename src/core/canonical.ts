@@ -51,43 +51,51 @@ export function assertCanonicalValue(value: unknown, path = '$'): asserts value 
   throw new CoreError('encoding.non_canonical', `${path} is not a JSON value`, { path });
 }
 
-/** The encoding of a value of the canonical domain; anything else throws (without a path, see below). */
-function encode(value: unknown): string {
+/**
+ * The encoding of a value of the canonical domain; anything else throws (without a path, see below).
+ * With `finite`, any finite number is allowed, written as ECMAScript writes it (RFC 8785 §3.2.2.3): for
+ * documents that are stored, never hashed into the chain's own encoding (a FHIR resource's decimals).
+ */
+function encode(value: unknown, finite: boolean): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isSafeInteger(value)) throw outsideDomain();
+      if (finite ? !Number.isFinite(value) : !Number.isSafeInteger(value)) throw outsideDomain();
       return String(value); // -0 gives "0", as RFC 8785 §3.2.2.3 wants
     case 'string':
       if (LONE_SURROGATE.test(value)) throw outsideDomain();
       return JSON.stringify(value);
     case 'object':
-      return Array.isArray(value) ? encodeArray(value) : encodeObject(value);
+      return Array.isArray(value) ? encodeArray(value, finite) : encodeObject(value, finite);
     default:
       throw outsideDomain();
   }
 }
 
-function encodeArray(array: readonly unknown[]): string {
+function encodeArray(array: readonly unknown[], finite: boolean): string {
   let text = '[';
   for (let i = 0; i < array.length; i++) {
     if (!(i in array)) throw outsideDomain();
-    text += (i === 0 ? '' : ',') + encode(array[i]);
+    const item = array[i];
+    // A document is written as JSON.stringify writes it: an undefined element is null.
+    text += (i === 0 ? '' : ',') + (finite && item === undefined ? 'null' : encode(item, finite));
   }
   return text + ']';
 }
 
-function encodeObject(object: object): string {
+function encodeObject(object: object, finite: boolean): string {
   if (Object.getPrototypeOf(object) !== Object.prototype) throw outsideDomain();
   const record = object as Record<string, unknown>;
   const keys = Object.keys(record).sort();
   let text = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  for (const key of keys) {
+    const item = record[key];
+    // A document is written as JSON.stringify writes it: an undefined member is left out.
+    if (finite && item === undefined) continue;
     if (LONE_SURROGATE.test(key)) throw outsideDomain();
-    text += (i === 0 ? '' : ',') + JSON.stringify(key) + ':' + encode(record[key]);
+    text += (text.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + encode(item, finite);
   }
   return text + '}';
 }
@@ -100,7 +108,7 @@ function outsideDomain(): OutsideDomain {
 
 export function canonicalJson(value: unknown): string {
   try {
-    return encode(value);
+    return encode(value, false);
   } catch (error) {
     if (!(error instanceof OutsideDomain)) throw error;
     // The fast pass keeps no path; the checking pass finds the same value and names where it is.
@@ -111,4 +119,19 @@ export function canonicalJson(value: unknown): string {
 
 export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalJson(value));
+}
+
+/**
+ * RFC 8785 JCS of a JSON document whose numbers may be any finite number: a FHIR resource as the vault
+ * seals it. Not for what the chain hashes or signs (canonicalJson, safe integers only). Undefined members
+ * are left out and undefined elements written null, as JSON.stringify does; anything else JSON cannot
+ * hold throws encoding.non_canonical.
+ */
+export function canonicalDocumentJson(value: unknown): string {
+  try {
+    return encode(value, true);
+  } catch (error) {
+    if (!(error instanceof OutsideDomain)) throw error;
+    throw new CoreError('encoding.non_canonical', 'the document is not JSON', {});
+  }
 }

@@ -4,7 +4,6 @@
 // (records.register, or records.registerBatch for several), so a transaction Bundle is on chain whole or
 // not at all (http.html#transaction). Directory resources (about the institution, not a patient) go to
 // the directory store, after the commit, in one database transaction.
-import canonicalize from 'canonicalize';
 import { authorize } from '../auth/caller.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { FhirValidator } from '../fhir/validate.ts';
@@ -23,7 +22,7 @@ import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 import { currentPatientKey, patientRecord } from '../../app/membership/queries.ts';
 import { recordHead, refuseWrite } from '../../app/records/index.ts';
 import { isHex, utf8 } from '../../core/bytes.ts';
-import type { CanonicalValue } from '../../core/canonical.ts';
+import { canonicalDocumentJson, type CanonicalValue } from '../../core/canonical.ts';
 import type { Clock } from '../../node/env.ts';
 import type { DirectoryEntry, DirectoryStore } from '../../node/directory/directory-store.ts';
 import type { CarechainNode } from '../../node/node.ts';
@@ -175,7 +174,7 @@ export async function writeResources(
         resourceType: op.resourceType,
         id: op.id,
         version,
-        json: canonicalize(stored) as string,
+        json: canonicalDocumentJson(stored),
       });
     } else {
       sealInputs.push({ op, recordId, stored, version, pseudonym });
@@ -196,7 +195,7 @@ export async function writeResources(
       version,
       resourceType: op.resourceType,
       patientPseudonym: pseudonym,
-      resource: utf8(canonicalize(stored) as string),
+      resource: utf8(canonicalDocumentJson(stored)),
       // A custodial identity not yet claimed has no key: sealed for the custodian alone until then.
       recipients: [port.node.key.publicKey, currentPatientKey(state, pseudonym)].filter(
         (key): key is string => key !== undefined,
