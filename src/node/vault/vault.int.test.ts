@@ -193,6 +193,12 @@ void test('sealAll stores a batch in one transaction: every version, or none whe
     'vault.version_exists',
   );
   assert.deepEqual(vault.listByPatient('pseudo-c'), []);
+  // A version named twice in one batch is refused the same way, and nothing is stored.
+  assert.equal(
+    codeOf(() => vault.sealAll([batch[0]!, batch[1]!, batch[0]!])),
+    'vault.version_exists',
+  );
+  assert.deepEqual(vault.listByPatient('pseudo-c'), []);
   const sealed = vault.sealAll(batch);
   assert.deepEqual(
     sealed.map((s) => s.recordId),

@@ -122,6 +122,19 @@ export class Vault {
    * one EnvelopeSealer: one ephemeral key and agreement per recipient for the whole request (issue 21).
    */
   sealAll(inputs: readonly SealInput[]): SealResult[] {
+    // A version named twice is refused as the store would refuse it, before the sealer could wrap one
+    // version twice under one ephemeral key (which it refuses too, as a bug rather than bad input).
+    const versions = new Set<string>();
+    for (const { recordId, version } of inputs) {
+      const key = `${String(recordId)}/${String(version)}`;
+      if (versions.has(key)) {
+        throw new NodeError('vault.version_exists', 'this record version is already in the vault', {
+          recordId,
+          version,
+        });
+      }
+      versions.add(key);
+    }
     const sealer = new EnvelopeSealer();
     try {
       return this.store.inOneTransaction(() => inputs.map((input) => this.sealOne(input, sealer)));
