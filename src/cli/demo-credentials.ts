@@ -23,6 +23,7 @@ import { loadDemoSupply, type DemoSupply } from './demo-supply.ts';
 import { demoTrialStudy, loadDemoTrial, type DemoTrial } from './demo-trials.ts';
 import { submitAndCommit } from './submit-tx.ts';
 import { DEMO_HL7_ORG, demoHl7Key } from './demo-hl7.ts';
+import { sendDemoHl7Messages } from './demo-hl7-messages.ts';
 
 /** One organisation of the demo consortium; its name is also its org id, type and folder. */
 export interface DemoOrganisation {
@@ -97,9 +98,10 @@ async function demoTokens(
 /**
  * Registers a demo practitioner at each organisation (signed by its admin key) and demo patients in
  * the hospital's care (signed by their own new keys), imports the Synthea patients' records at the
- * hospital (demo-records.ts) and puts product lots into circulation (demo-supply.ts), all through the
- * public API; then writes the identities and ready bearer tokens, signed with each node's own key, to
- * credentialsPath.
+ * hospital (demo-records.ts), sends the demo lab's HL7 v2 messages to the hospital's MLLP listener
+ * (demo-hl7-messages.ts) and puts product lots into circulation (demo-supply.ts), all through the public
+ * APIs; then writes the identities (the HL7 interface's too, as `integration`) and ready bearer tokens,
+ * signed with each node's own key, to credentialsPath.
  */
 export async function writeDemoCredentials(
   dirs: readonly string[],
@@ -232,6 +234,28 @@ export async function writeDemoCredentials(
     const genomePatients = [patients[1]!, ...syntheaKeys.slice(0, DEMO_GENOME_SYNTHEA_PATIENTS)];
     await loadDemoGenomes({ custodian: doctor, chainId, patients: genomePatients, progress });
   }
+  // The demo lab's HL7 v2 traffic, and the interface's identity for the integration staff's page.
+  let integration: Record<string, unknown> | undefined;
+  if (hl7Site !== undefined && hl7Key !== undefined) {
+    const { hl7 } = JSON.parse(readFileSync(join(hl7Site.dir, CONFIG_FILE), 'utf8')) as NodeConfigFile;
+    if (hl7 !== undefined) await sendDemoHl7Messages(hl7.port, progress);
+    const { issued, refreshToken } = await demoTokens(await issuerFor(hl7Site), {
+      subject: hl7Key.publicKey,
+      kind: 'practitioner',
+      orgId: hl7Site.orgId,
+      scopes: scopesOf(PRACTITIONER_SCOPES_DEFAULT),
+    });
+    integration = {
+      orgId: hl7Site.orgId,
+      apiBaseUrl: apiBaseUrl(hl7Site.api),
+      publicKey: hl7Key.publicKey,
+      seed: toHex(hl7Key.seed),
+      role: 'lab-technician',
+      token: issued.accessToken,
+      expiresAt: new Date(issued.claims.exp * 1000).toISOString(),
+      refreshToken,
+    };
+  }
   const manufacturer = staffOf('manufacturer');
   const distributor = staffOf('distributor');
   const pharmacy = staffOf('pharmacy');
@@ -255,6 +279,7 @@ export async function writeDemoCredentials(
     organisations,
     patients: demoPatients,
     syntheaPatients,
+    ...(integration === undefined ? {} : { integration }),
     ...(supply === undefined ? {} : { supply }),
     ...(trial === undefined ? {} : { trial }),
   };

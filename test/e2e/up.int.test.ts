@@ -5,7 +5,8 @@
 // demo resumes with its four nodes. On first start it registers demo staff at every organisation and
 // demo patients, and writes their seeds and ready bearer tokens to credentials.json, with which the
 // hospital's FHIR endpoint takes a Patient and the patient reads it back. Three demo patients have a
-// genome at the hospital, with research consent. The research sponsor's demo
+// genome at the hospital, with research consent; the demo lab's five HL7 v2 messages are in the
+// hospital's message log, acknowledged AA. The research sponsor's demo
 // trial (NCT02513394) is registered, enrolled, amended, unblinded and has results, with a verdict the
 // regulator's node serves.
 import assert from 'node:assert/strict';
@@ -43,6 +44,7 @@ interface Credentials {
   syntheaPatients: { patientId: string; token: string }[];
   supply: { packs: { genuine: string; recalled: string; counterfeit: string } };
   trial: { id: string; nct: string };
+  integration: { orgId: string; role: string; token: string };
 }
 
 async function fhir(method: 'GET' | 'POST', url: string, token: string, body?: unknown) {
@@ -143,6 +145,17 @@ test('carechain up runs four validators and four members that all follow the cha
     (await http(`${urls[0]}/api/v1/genomics/genomes/mine`, bearer(token))).body.genomes.length;
   assert.equal(await genomesOf(credentials.patients[1]!.token), 1);
   assert.equal(await genomesOf(credentials.patients[0]!.token), 0, 'the first demo patient has none yet');
+  // The demo lab's HL7 v2 messages came in over MLLP: the integration staff's log lists them, all AA.
+  assert.equal(credentials.integration.orgId, 'hospital');
+  assert.equal(credentials.integration.role, 'lab-technician');
+  const hl7Log = await http(`${urls[0]}/api/v1/hl7/messages`, bearer(credentials.integration.token));
+  assert.equal(hl7Log.status, 200, JSON.stringify(hl7Log.body));
+  assert.deepEqual(
+    hl7Log.body.messages
+      .map((m: { messageType: string; ackCode: string }) => `${m.messageType} ${m.ackCode}`)
+      .sort(),
+    ['ADT^A04 AA', 'ADT^A04 AA', 'ORU^R01 AA', 'ORU^R01 AA', 'VXU^V04 AA'],
+  );
   // Demo lots are in circulation: a genuine pack verifies at the pharmacy, the others say why not.
   const pharmacy = credentials.organisations.pharmacy!;
   const verify = async (code: string) => {
