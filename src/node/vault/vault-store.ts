@@ -102,6 +102,10 @@ type TargetRow = { record_id: string; version: number; commitment: string };
 const SQL = {
   version: `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE record_id = ? AND version = ?`,
   latest: `SELECT ${VERSION_COLUMNS} FROM record_versions WHERE record_id = ? ORDER BY version DESC LIMIT 1`,
+  // What a put checks, without reading a ciphertext: whether the version exists, and whom the record is.
+  versionExists: 'SELECT 1 AS n FROM record_versions WHERE record_id = ? AND version = ?',
+  latestIdentity: `SELECT chain_id, resource_type, patient_pseudonym FROM record_versions WHERE record_id = ?
+    ORDER BY version DESC LIMIT 1`,
   insertVersion: `INSERT INTO record_versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertKey: 'INSERT INTO wrapped_keys (record_id, version, recipient, envelope) VALUES (?, ?, ?, ?)',
   wrappedKey: 'SELECT envelope FROM wrapped_keys WHERE record_id = ? AND version = ? AND recipient = ?',
@@ -166,58 +170,66 @@ export class VaultStore {
     );
   }
 
-  /** Runs fn in one database transaction (a put inside it becomes a savepoint): for batches of puts. */
-  inOneTransaction<T>(fn: () => T): T {
-    return this.port.transaction(fn);
-  }
-
   /**
    * Stores a new version with its wrapped keys, all-or-nothing: a version is never on disk without a key
    * that opens it. Versions of one record keep their chain, resource type and patient.
    */
   put(version: StoredVersion, wrappedKeys: readonly WrappedKey[]): void {
-    const { recordId } = version;
+    this.putAll([{ version, wrappedKeys }]);
+  }
+
+  /** put() for several versions in one transaction: all are stored, or none (one commit, one fsync). */
+  putAll(versions: readonly { version: StoredVersion; wrappedKeys: readonly WrappedKey[] }[]): void {
     this.port.transaction(() => {
-      if (this.count(SQL.isShredded, [recordId]) > 0) throw shreddedError(recordId);
-      if (this.port.get(SQL.version, [recordId, version.version]) !== undefined) {
-        throw new NodeError('vault.version_exists', 'this record version is already in the vault', {
-          recordId,
-          version: version.version,
-        });
-      }
-      const previous = this.port.get<VersionRow>(SQL.latest, [recordId]);
-      if (
-        previous !== undefined &&
-        (previous.chain_id !== version.chainId ||
-          previous.resource_type !== version.resourceType ||
-          previous.patient_pseudonym !== version.patientPseudonym)
-      ) {
-        throw new NodeError(
-          'vault.record_mismatch',
-          'a new version must keep the chain, resource type and patient of its record',
-          { recordId },
-        );
-      }
-      this.port.run(SQL.insertVersion, [
-        version.chainId,
-        recordId,
-        version.version,
-        version.resourceType,
-        version.patientPseudonym,
-        version.ciphertext,
-        version.nonce,
-        version.salt,
-        version.keyCommitment,
-        version.commitment,
-        version.createdAtMs,
-      ]);
-      this.port.batch(
-        wrappedKeys.map((key) => ({
-          sql: SQL.insertKey,
-          params: [recordId, version.version, key.recipient, key.envelope],
-        })),
-      );
+      for (const { version, wrappedKeys } of versions) this.insertVersion(version, wrappedKeys);
     });
+  }
+
+  /** One version's rows, checked first; the caller holds the transaction. */
+  private insertVersion(version: StoredVersion, wrappedKeys: readonly WrappedKey[]): void {
+    const { recordId } = version;
+    if (this.count(SQL.isShredded, [recordId]) > 0) throw shreddedError(recordId);
+    if (this.port.get(SQL.versionExists, [recordId, version.version]) !== undefined) {
+      throw new NodeError('vault.version_exists', 'this record version is already in the vault', {
+        recordId,
+        version: version.version,
+      });
+    }
+    const previous = this.port.get<Pick<VersionRow, 'chain_id' | 'resource_type' | 'patient_pseudonym'>>(
+      SQL.latestIdentity,
+      [recordId],
+    );
+    if (
+      previous !== undefined &&
+      (previous.chain_id !== version.chainId ||
+        previous.resource_type !== version.resourceType ||
+        previous.patient_pseudonym !== version.patientPseudonym)
+    ) {
+      throw new NodeError(
+        'vault.record_mismatch',
+        'a new version must keep the chain, resource type and patient of its record',
+        { recordId },
+      );
+    }
+    this.port.run(SQL.insertVersion, [
+      version.chainId,
+      recordId,
+      version.version,
+      version.resourceType,
+      version.patientPseudonym,
+      version.ciphertext,
+      version.nonce,
+      version.salt,
+      version.keyCommitment,
+      version.commitment,
+      version.createdAtMs,
+    ]);
+    this.port.batch(
+      wrappedKeys.map((key) => ({
+        sql: SQL.insertKey,
+        params: [recordId, version.version, key.recipient, key.envelope],
+      })),
+    );
   }
 
   /** The given version, or the latest one; throws vault.shredded or vault.not_found. */

@@ -29,6 +29,7 @@ import type {
   StoredVersion,
   VaultStore,
   VersionSummary,
+  WrappedKey,
 } from './vault-store.ts';
 
 export interface VaultOptions {
@@ -135,15 +136,28 @@ export class Vault {
       }
       versions.add(key);
     }
+    // The crypto first, then the rows in one transaction: the database is held only for the writes.
     const sealer = new EnvelopeSealer();
+    let sealed: { version: StoredVersion; wrappedKeys: WrappedKey[] }[];
     try {
-      return this.store.inOneTransaction(() => inputs.map((input) => this.sealOne(input, sealer)));
+      sealed = inputs.map((input) => this.sealOne(input, sealer));
     } finally {
       sealer.close();
     }
+    this.store.putAll(sealed);
+    return sealed.map(({ version }) => ({
+      ...refOf(version),
+      patientPseudonym: version.patientPseudonym,
+      commitment: version.commitment,
+      createdAtMs: version.createdAtMs,
+    }));
   }
 
-  private sealOne(input: SealInput, sealer: EnvelopeSealer): SealResult {
+  /** One version encrypted and its key wrapped for each recipient: the rows to store. */
+  private sealOne(
+    input: SealInput,
+    sealer: EnvelopeSealer,
+  ): { version: StoredVersion; wrappedKeys: WrappedKey[] } {
     this.checkSealInput(input);
     const ref = refOf(input);
     const sealed = encryptRecord(input.resource, ref);
@@ -154,10 +168,8 @@ export class Vault {
         ref,
         sealer,
       );
-      const wrappedKeys = input.recipients.map((recipient, i) => ({ recipient, envelope: envelopes[i]! }));
-      const createdAtMs = this.clock.nowMs();
-      this.store.put(
-        {
+      return {
+        version: {
           ...ref,
           patientPseudonym: input.patientPseudonym,
           ciphertext: sealed.ciphertext,
@@ -165,11 +177,10 @@ export class Vault {
           salt: sealed.salt,
           keyCommitment: sealed.keyCommitment,
           commitment: sealed.commitment,
-          createdAtMs,
+          createdAtMs: this.clock.nowMs(),
         },
-        wrappedKeys,
-      );
-      return { ...ref, patientPseudonym: input.patientPseudonym, commitment: sealed.commitment, createdAtMs };
+        wrappedKeys: input.recipients.map((recipient, i) => ({ recipient, envelope: envelopes[i]! })),
+      };
     } finally {
       // Best effort: JS gives no guarantee that no other copy of the key exists in memory.
       sealed.dataKey.fill(0);
