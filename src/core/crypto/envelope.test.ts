@@ -9,6 +9,8 @@ import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { fromHex, toHex, utf8 } from '../bytes.ts';
 import {
   ENVELOPE_BYTES,
+  ENVELOPE_FORMAT_V1,
+  ENVELOPE_FORMAT_V2,
   decryptRecord,
   encryptRecordWith,
   keyCommitment,
@@ -60,6 +62,12 @@ void test('Ed25519 → X25519 matches libsodium ed25519_convert and RFC 8032 TES
   );
 });
 
+/** DATA_KEY wrapped in format 1 for SEED's key with EPHEMERAL: pinned since the first vault. */
+const GOLDEN_V1_ENVELOPE = fromHex(
+  '01132c442be010fbd57e72603328aa76e71fccc1503aae219327d14d9c9993f47232c783a1f2a20c074792e1e47e668dd4' +
+    '01d26512b88054e4af89ef1c6846c727b39e78100c3779801ede8acc98681203',
+);
+
 void test('golden vectors: record AAD, record ciphertext, envelope, key commitment, record commitment', () => {
   assert.equal(
     toHex(recordAad(REF)),
@@ -76,8 +84,17 @@ void test('golden vectors: record AAD, record ciphertext, envelope, key commitme
   );
   const envelope = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), REF, EPHEMERAL);
   assert.equal(envelope.length, ENVELOPE_BYTES);
+  assert.equal(toHex(envelope), toHex(GOLDEN_V1_ENVELOPE));
+  const batchEnvelope = sealEnvelopeWith(
+    DATA_KEY,
+    publicKeyFromSeed(SEED),
+    REF,
+    EPHEMERAL,
+    ENVELOPE_FORMAT_V2,
+  );
+  assert.equal(batchEnvelope.length, ENVELOPE_BYTES);
   assert.equal(
-    toHex(envelope),
+    toHex(batchEnvelope),
     '02132c442be010fbd57e72603328aa76e71fccc1503aae219327d14d9c9993f47208da6887b718e4c3e82a5870febd90ae' +
       'fbc6e01d616fef3c54b07fbeee897f7457e15b31122587964b12cf0dbeaba6cf',
   );
@@ -89,13 +106,7 @@ void test('golden vectors: record AAD, record ciphertext, envelope, key commitme
   );
 });
 
-/** The same key wrapped in format 1 (no ref in the HKDF info), as vaults stored it before format 2. */
-const GOLDEN_V1_ENVELOPE = fromHex(
-  '01132c442be010fbd57e72603328aa76e71fccc1503aae219327d14d9c9993f47232c783a1f2a20c074792e1e47e668dd4' +
-    '01d26512b88054e4af89ef1c6846c727b39e78100c3779801ede8acc98681203',
-);
-
-void test('a format-1 envelope still opens, bound to its ref by the AAD alone; an unknown format is refused', () => {
+void test('a format-1 envelope opens, bound to its ref by the AAD; read as format 2 or an unknown format, it does not', () => {
   assert.deepEqual(openEnvelope(GOLDEN_V1_ENVELOPE, SEED, REF), DATA_KEY);
   assert.equal(
     codeOf(() => openEnvelope(GOLDEN_V1_ENVELOPE, SEED, { ...REF, version: 2 })),
@@ -126,8 +137,8 @@ void test('a format-1 envelope still opens, bound to its ref by the AAD alone; a
 void test('format 2: one ephemeral key wraps keys of two versions under different wrap keys and nonces', () => {
   // What the node's EnvelopeSealer does for one request: the same ephemeral secret for two refs.
   const other: RecordRef = { ...REF, recordId: 'example-2' };
-  const a = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), REF, EPHEMERAL);
-  const b = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), other, EPHEMERAL);
+  const a = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), REF, EPHEMERAL, ENVELOPE_FORMAT_V2);
+  const b = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), other, EPHEMERAL, ENVELOPE_FORMAT_V2);
   assert.deepEqual(a.subarray(0, 33), b.subarray(0, 33), 'one ephemeral public key');
   // The same data key under one nonce and key would give the same ciphertext: it differs, so they differ.
   assert.notDeepEqual(a.subarray(33), b.subarray(33));
@@ -217,28 +228,30 @@ void test('a tampered package with a recomputed commitment still fails: the tag 
   );
 });
 
-void test('every flipped bit of an envelope, and a flipped AAD bit, fails to open the key', () => {
-  const envelope = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), REF, EPHEMERAL);
-  assert.deepEqual(openEnvelope(envelope, SEED, REF), DATA_KEY);
-  for (let bit = 8; bit < 8 * envelope.length; bit++) {
+void test('every flipped bit of an envelope, and a flipped AAD bit, fails to open the key (both formats)', () => {
+  for (const format of [ENVELOPE_FORMAT_V1, ENVELOPE_FORMAT_V2] as const) {
+    const envelope = sealEnvelopeWith(DATA_KEY, publicKeyFromSeed(SEED), REF, EPHEMERAL, format);
+    assert.deepEqual(openEnvelope(envelope, SEED, REF), DATA_KEY);
+    for (let bit = 8; bit < 8 * envelope.length; bit++) {
+      assert.equal(
+        codeOf(() => openEnvelope(flipBit(envelope, bit), SEED, REF)),
+        'envelope.open_failed',
+        `format ${format} bit ${bit}`,
+      );
+    }
     assert.equal(
-      codeOf(() => openEnvelope(flipBit(envelope, bit), SEED, REF)),
+      codeOf(() => openEnvelope(flipBit(envelope, 0), SEED, REF)),
+      'envelope.malformed',
+    );
+    assert.equal(
+      codeOf(() => openEnvelope(envelope.subarray(1), SEED, REF)),
+      'envelope.malformed',
+    );
+    assert.equal(
+      codeOf(() => openEnvelope(envelope, SEED, { ...REF, recordId: 'examplf' })),
       'envelope.open_failed',
-      `bit ${bit}`,
     );
   }
-  assert.equal(
-    codeOf(() => openEnvelope(flipBit(envelope, 0), SEED, REF)),
-    'envelope.malformed',
-  );
-  assert.equal(
-    codeOf(() => openEnvelope(envelope.subarray(1), SEED, REF)),
-    'envelope.malformed',
-  );
-  assert.equal(
-    codeOf(() => openEnvelope(envelope, SEED, { ...REF, recordId: 'examplf' })),
-    'envelope.open_failed',
-  );
 });
 
 void test('every flipped bit of a record ciphertext, and a record moved to another id, fails to decrypt', () => {

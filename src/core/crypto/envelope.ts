@@ -9,11 +9,15 @@
 // ciphertext moved to another record fails to open.
 //
 // Key wrap ("ECIES"): ephemeral X25519 (RFC 7748) with the recipient's key, HKDF-SHA256 (RFC 5869) over
-// the shared secret with both public keys in `info`, AES-256-GCM over the data key. Format 2 (written
-// since issue 21's bench) also puts the record version's ref in `info`, so the wrap key and nonce differ
-// per version even under one ephemeral key: a seal of many versions for one recipient (an HL7 message, a
-// FHIR Bundle) does one X25519 agreement instead of one per version, as one HPKE context seals many
-// messages (RFC 9180 §5.2). Format 1 (one ephemeral key per envelope, no ref in `info`) still opens.
+// the shared secret with both public keys in `info`, AES-256-GCM over the data key. Two formats, told
+// apart by the first byte:
+// - Format 1: a fresh ephemeral key per envelope. Every single wrap is written in it (a re-wrap for a
+//   requester, a claim document, the network key), so readers at another organisation's node, which
+//   may run an older carechain, open what they receive.
+// - Format 2 (issue 21's bench): `info` also holds the record version's ref, so the wrap key and nonce
+//   differ per version under one ephemeral key. A custodian sealing many versions for one recipient (an
+//   HL7 message, a FHIR Bundle) does one X25519 agreement per recipient instead of one per version, as
+//   one HPKE context seals many messages (RFC 9180 §5.2). Readers of this version on open both.
 //
 // Recipients are known by their Ed25519 identity keys, converted with the RFC 7748 §4.1 birational map
 // (u = (1 + y) / (1 - y)), as libsodium's crypto_sign_ed25519_pk_to_curve25519 and sk_to_curve25519 do.
@@ -41,10 +45,10 @@ export const NONCE_BYTES = 12;
 export const TAG_BYTES = 16;
 export const SALT_BYTES = 32;
 export const X25519_KEY_BYTES = 32;
-/** The format the first vaults wrote: HKDF info without the ref, one ephemeral key per envelope. */
+/** HKDF info without the ref: one ephemeral key per envelope. */
 export const ENVELOPE_FORMAT_V1 = 1;
-/** The format written now: HKDF info ends with the ref, so one ephemeral key may serve many versions. */
-export const ENVELOPE_FORMAT = 2;
+/** HKDF info ends with the ref, so one ephemeral key may serve many versions (a batch seal). */
+export const ENVELOPE_FORMAT_V2 = 2;
 /** format (1 byte) || ephemeral X25519 public key (32) || GCM(data key) (32) || tag (16). */
 export const ENVELOPE_BYTES = 1 + X25519_KEY_BYTES + DATA_KEY_BYTES + TAG_BYTES;
 
@@ -81,7 +85,7 @@ export interface RecordPackage extends RecordRef {
 }
 
 export interface Envelope {
-  readonly format: typeof ENVELOPE_FORMAT_V1 | typeof ENVELOPE_FORMAT;
+  readonly format: typeof ENVELOPE_FORMAT_V1 | typeof ENVELOPE_FORMAT_V2;
   readonly ephemeralPublicKey: Uint8Array;
   readonly wrappedKey: Uint8Array;
 }
@@ -145,7 +149,7 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const format = bytes[0];
-  if (bytes.length !== ENVELOPE_BYTES || (format !== ENVELOPE_FORMAT && format !== ENVELOPE_FORMAT_V1)) {
+  if (bytes.length !== ENVELOPE_BYTES || (format !== ENVELOPE_FORMAT_V1 && format !== ENVELOPE_FORMAT_V2)) {
     throw new CoreError('envelope.malformed', 'not a carechain key envelope', {
       expected: ENVELOPE_BYTES,
       actual: bytes.length,
@@ -208,20 +212,24 @@ function wrapKeyOf(shared: Uint8Array, info: Uint8Array): { kek: Uint8Array; non
   return splitWrapKeyMaterial(hkdf(nobleSha256, shared, undefined, info, WRAP_KEY_MATERIAL_BYTES));
 }
 
-/** Wraps a data key for a recipient; ephemeralSecret is 32 fresh random bytes from the caller. */
+/**
+ * Wraps a data key for a recipient; ephemeralSecret is 32 fresh random bytes from the caller, and in
+ * format 2 may serve other versions for the same recipient (never the same version twice).
+ */
 export function sealEnvelopeWith(
   dataKey: Uint8Array,
   recipientEd: Uint8Array,
   ref: RecordRef,
   ephemeralSecret: Uint8Array,
+  format: Envelope['format'] = ENVELOPE_FORMAT_V1,
 ): Uint8Array {
   const recipientX = x25519PublicKeyOf(recipientEd);
   const ephemeralX = x25519.getPublicKey(ephemeralSecret);
   const shared = sharedSecret(ephemeralSecret, recipientX);
-  const info = wrapInfo(ENVELOPE_FORMAT, ephemeralX, recipientX, recipientEd, ref);
+  const info = wrapInfo(format, ephemeralX, recipientX, recipientEd, ref);
   const { kek, nonce } = wrapKeyOf(shared, info);
   const wrappedKey = gcm(kek, nonce, wrapAad(ref)).encrypt(dataKey);
-  return encodeEnvelope({ format: ENVELOPE_FORMAT, ephemeralPublicKey: ephemeralX, wrappedKey });
+  return encodeEnvelope({ format, ephemeralPublicKey: ephemeralX, wrappedKey });
 }
 
 /** Unwraps the data key with the recipient's Ed25519 seed. */

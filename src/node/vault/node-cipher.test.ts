@@ -52,6 +52,10 @@ void test('agreement: node-sealed envelopes and records open with the pure opene
       // node → pure
       const sealed = encryptRecord(plaintext, REF);
       const envelope = sealEnvelope(sealed.dataKey, recipient, REF);
+      assert.equal(envelope[0], pure.ENVELOPE_FORMAT_V1, 'a single wrap is format 1');
+      const batchEnvelope = sealEnvelopes(sealed.dataKey, [recipient], REF, new EnvelopeSealer())[0]!;
+      assert.equal(batchEnvelope[0], pure.ENVELOPE_FORMAT_V2, "a sealer's wrap is format 2");
+      assert.deepEqual(pure.openEnvelope(batchEnvelope, seed, REF), sealed.dataKey);
       const pkg = {
         ...REF,
         nonce: toHex(sealed.nonce),
@@ -62,10 +66,12 @@ void test('agreement: node-sealed envelopes and records open with the pure opene
         envelope: toHex(envelope),
       };
       assert.deepEqual(pure.openRecordPackage(pkg, seed, sealed.commitment), plaintext);
-      // pure → node
+      // pure → node, both formats
       const pureEnvelope = pure.sealEnvelopeWith(dataKey, recipient, REF, ephemeral);
       const opened = openEnvelope(pureEnvelope, seed, REF);
       assert.deepEqual(opened, dataKey);
+      const pureBatch = pure.sealEnvelopeWith(dataKey, recipient, REF, ephemeral, pure.ENVELOPE_FORMAT_V2);
+      assert.deepEqual(openEnvelope(pureBatch, seed, REF), dataKey);
       const ciphertext = pure.encryptRecordWith(dataKey, nonce, plaintext, REF);
       assert.deepEqual(decryptRecord(opened, nonce, ciphertext, REF), plaintext);
     }),
@@ -130,6 +136,7 @@ void test('sealEnvelopes wraps one key for each recipient alone, each with its o
     sealed.dataKey,
     [publicKeyFromSeed(seedA), publicKeyFromSeed(seedB)],
     REF,
+    new EnvelopeSealer(),
   );
   assert.deepEqual(openEnvelope(forA!, seedA, REF), sealed.dataKey);
   assert.deepEqual(pure.openEnvelope(forB!, seedB, REF), sealed.dataKey);
@@ -174,7 +181,14 @@ void test('one sealer: one ephemeral key per recipient across versions, each env
     'envelope.repeated_wrap',
   );
   assert.equal(
-    codeOf(() => sealEnvelopes(again.dataKey, [publicKeyFromSeed(seedB), publicKeyFromSeed(seedB)], REF)),
+    codeOf(() =>
+      sealEnvelopes(
+        again.dataKey,
+        [publicKeyFromSeed(seedB), publicKeyFromSeed(seedB)],
+        REF,
+        new EnvelopeSealer(),
+      ),
+    ),
     'envelope.repeated_wrap',
   );
   sealer.close();

@@ -19,7 +19,8 @@ import { BoundedMap } from '../../core/bounded-map.ts';
 import { publicKeyFromSeed } from '../../core/crypto/index.ts';
 import {
   DATA_KEY_BYTES,
-  ENVELOPE_FORMAT,
+  ENVELOPE_FORMAT_V1,
+  ENVELOPE_FORMAT_V2,
   NONCE_BYTES,
   SALT_BYTES,
   TAG_BYTES,
@@ -37,6 +38,7 @@ import {
   wrapInfo,
   x25519PublicKeyOf,
   x25519SecretKeyOf,
+  type Envelope,
   type RecordRef,
 } from '../../core/crypto/envelope.ts';
 
@@ -217,8 +219,8 @@ function recipientKeyObject(recipientX: Uint8Array): KeyObject {
 /**
  * Wraps data keys in format 2 (envelope.ts) for the versions one request seals: one ephemeral X25519 key
  * and one agreement per recipient, then only HKDF (whose info holds each version's ref) and one AES-GCM
- * block per envelope. Before format 2, the ephemeral key generation and the agreement of every envelope
- * were about an eighth of a custodian's busy time under HL7 load (bench/RESULTS.md).
+ * block per envelope. In format 1, the ephemeral key generation and the agreement of every envelope were
+ * about an eighth of a custodian's busy time under HL7 load (bench/RESULTS.md).
  *
  * Safety rests on never wrapping twice for one (recipient, ref) under one ephemeral key: that would
  * reuse a wrap key and nonce for two data keys. seal() refuses it. Use one sealer per request and
@@ -230,23 +232,17 @@ export class EnvelopeSealer {
 
   seal(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef, aad = wrapAad(ref)): Uint8Array {
     const recipientHex = Buffer.from(recipientEd).toString('hex');
-    const recipientX = memoX25519PublicKeyOf(recipientEd);
     const once = JSON.stringify([recipientHex, ref.chainId, ref.recordId, ref.version, ref.resourceType]);
     if (this.wrapped.has(once)) {
       throw new CoreError('envelope.repeated_wrap', 'a version is wrapped once per recipient and request');
     }
     let session = this.sessions.get(recipientHex);
     if (session === undefined) {
-      const { privateKey, publicKey: ephemeralX } = ephemeralX25519();
-      session = { ephemeralX, shared: sharedSecret(privateKey, recipientKeyObject(recipientX)) };
+      session = agreement(recipientEd);
       this.sessions.set(recipientHex, session);
     }
     this.wrapped.add(once);
-    const info = wrapInfo(ENVELOPE_FORMAT, session.ephemeralX, recipientX, recipientEd, ref);
-    const { kek, nonce } = wrapKeyMaterial(session.shared, info);
-    const wrappedKey = gcmEncrypt(kek, nonce, dataKey, aad);
-    kek.fill(0);
-    return encodeEnvelope({ format: ENVELOPE_FORMAT, ephemeralPublicKey: session.ephemeralX, wrappedKey });
+    return wrapWith(ENVELOPE_FORMAT_V2, session, dataKey, recipientEd, ref, aad);
   }
 
   close(): void {
@@ -256,28 +252,55 @@ export class EnvelopeSealer {
   }
 }
 
-/** Wraps a data key for the holder of an Ed25519 identity key, with a fresh ephemeral X25519 key. */
-export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
-  return sealEnvelopes(dataKey, [recipientEd], ref)[0]!;
+/** A fresh ephemeral key and its agreement with the recipient's X25519 key. */
+function agreement(recipientEd: Uint8Array): { ephemeralX: Uint8Array; shared: Uint8Array } {
+  const { privateKey, publicKey: ephemeralX } = ephemeralX25519();
+  return {
+    ephemeralX,
+    shared: sharedSecret(privateKey, recipientKeyObject(memoX25519PublicKeyOf(recipientEd))),
+  };
+}
+
+function wrapWith(
+  format: Envelope['format'],
+  session: { ephemeralX: Uint8Array; shared: Uint8Array },
+  dataKey: Uint8Array,
+  recipientEd: Uint8Array,
+  ref: RecordRef,
+  aad: Uint8Array,
+): Uint8Array {
+  const info = wrapInfo(format, session.ephemeralX, memoX25519PublicKeyOf(recipientEd), recipientEd, ref);
+  const { kek, nonce } = wrapKeyMaterial(session.shared, info);
+  const wrappedKey = gcmEncrypt(kek, nonce, dataKey, aad);
+  kek.fill(0);
+  return encodeEnvelope({ format, ephemeralPublicKey: session.ephemeralX, wrappedKey });
 }
 
 /**
- * sealEnvelope for each recipient of one version, with the version's associated data encoded once rather
- * than once per recipient; with a sealer, the ephemeral keys are the sealer's (one per recipient).
+ * Wraps a data key for the holder of an Ed25519 identity key in format 1, with a fresh ephemeral X25519
+ * key: a single wrap gains nothing from format 2, and format 1 opens at every carechain version.
+ */
+export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
+  const session = agreement(recipientEd);
+  try {
+    return wrapWith(ENVELOPE_FORMAT_V1, session, dataKey, recipientEd, ref, wrapAad(ref));
+  } finally {
+    session.shared.fill(0);
+  }
+}
+
+/**
+ * The sealer's envelopes of one version for each recipient, the version's associated data encoded once
+ * rather than once per recipient.
  */
 export function sealEnvelopes(
   dataKey: Uint8Array,
   recipientsEd: readonly Uint8Array[],
   ref: RecordRef,
-  sealer?: EnvelopeSealer,
+  sealer: EnvelopeSealer,
 ): Uint8Array[] {
   const aad = wrapAad(ref);
-  const used = sealer ?? new EnvelopeSealer();
-  try {
-    return recipientsEd.map((recipientEd) => used.seal(dataKey, recipientEd, ref, aad));
-  } finally {
-    if (sealer === undefined) used.close();
-  }
+  return recipientsEd.map((recipientEd) => sealer.seal(dataKey, recipientEd, ref, aad));
 }
 
 /** Unwraps a data key with the recipient's Ed25519 seed. */
