@@ -292,12 +292,6 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   }
 
   private checkContext(): CheckContext {
-    const tip = this.ledger.tip();
-    return {
-      chainId: this.ledger.chainId,
-      state: this.ledger.store.latestState,
-      nextHeight: tip.height + 1,
-      timeMs: tip.timeMs,
-    };
+    return this.ledger.nextBlockContext();
   }
 }

@@ -338,12 +338,7 @@ export class ConsensusDriver {
     ledger.commitBlock(prepared, commit);
     this.prepared.clear();
     const tip = ledger.tip();
-    mempool.update(prepared.write.txHashes, {
-      chainId: ledger.chainId,
-      state: ledger.store.latestState,
-      nextHeight: tip.height + 1,
-      timeMs: tip.timeMs,
-    });
+    mempool.update(prepared.write.txHashes, ledger.nextBlockContext());
     this.deps.onCommitted({ height: tip.height, hash: prepared.hash, txHashes: prepared.write.txHashes });
   }
 
