@@ -66,20 +66,6 @@ export function registerMetrics(
       this.set(node.network?.driver.round ?? 0);
     },
   });
-  const { effects } = node.ledger;
-  new Counter({
-    name: 'carechain_tx_executions_total',
-    help:
-      'Txs executed by this node (mempool checks, blocks built or checked): run by their handler, or ' +
-      'replayed from the effects cache when nothing they read has changed.',
-    labelNames: ['how'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc({ how: 'run' }, effects.misses);
-      this.inc({ how: 'replayed' }, effects.hits);
-    },
-  });
   const blocks = new Counter({
     name: 'carechain_blocks_committed_total',
     help: 'Blocks committed since start.',

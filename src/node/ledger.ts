@@ -216,20 +216,6 @@ export class Ledger {
     return lastCommit === null ? this.genesis.genesisTimeMs : commitTimeMs(this.chainSets().last, lastCommit);
   }
 
-  /**
-   * What the mempool checks txs against: the committed state, at the height and the time the next block
-   * built on this tip will carry (buildBlock's, from the tip's stored commit). So a tx checked now is
-   * replayed from the effects cache when that block is built or checked, not run again (effects.ts: a
-   * replay needs the same height and time).
-   */
-  nextBlockContext(): { chainId: string; state: StateReader; nextHeight: number; timeMs: number } {
-    const tip = this.tip();
-    const tipCommit = tip.height === 0 ? null : (this.store.commit(tip.height) ?? null);
-    // A tip stored without its commit (never, but cheap to allow) keeps its own time.
-    const timeMs = tip.height > 0 && tipCommit === null ? tip.timeMs : this.nextBlockTimeMs(tipCommit);
-    return { chainId: this.chainId, state: this.store.latestState, nextHeight: tip.height + 1, timeMs };
-  }
-
   /** What the next block is applied on: the tip, its app hash, the committed state and the stored log. */
   private base(): BlockBase & { tip: ReturnType<Ledger['tip']> } {
     const tip = this.tip();

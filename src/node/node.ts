@@ -292,6 +292,12 @@ export class CarechainNode extends EventEmitter<NodeEvents> {
   }
 
   private checkContext(): CheckContext {
-    return this.ledger.nextBlockContext();
+    const tip = this.ledger.tip();
+    return {
+      chainId: this.ledger.chainId,
+      state: this.ledger.store.latestState,
+      nextHeight: tip.height + 1,
+      timeMs: tip.timeMs,
+    };
   }
 }

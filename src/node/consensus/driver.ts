@@ -338,7 +338,12 @@ export class ConsensusDriver {
     ledger.commitBlock(prepared, commit);
     this.prepared.clear();
     const tip = ledger.tip();
-    mempool.update(prepared.write.txHashes, ledger.nextBlockContext());
+    mempool.update(prepared.write.txHashes, {
+      chainId: ledger.chainId,
+      state: ledger.store.latestState,
+      nextHeight: tip.height + 1,
+      timeMs: tip.timeMs,
+    });
     this.deps.onCommitted({ height: tip.height, hash: prepared.hash, txHashes: prepared.write.txHashes });
   }
 
