@@ -227,7 +227,7 @@ function recipientKeyObject(recipientX: Uint8Array): KeyObject {
  * close() it after: the shared secrets are wiped (best effort, as everywhere in JS).
  */
 export class EnvelopeSealer {
-  private readonly sessions = new Map<string, { ephemeralX: Uint8Array; shared: Uint8Array }>();
+  private readonly sessions = new Map<string, Agreement>();
   private readonly wrapped = new Set<string>();
 
   seal(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef, aad = wrapAad(ref)): Uint8Array {
@@ -242,7 +242,7 @@ export class EnvelopeSealer {
       this.sessions.set(recipientHex, session);
     }
     this.wrapped.add(once);
-    return wrapWith(ENVELOPE_FORMAT_V2, session, dataKey, recipientEd, ref, aad);
+    return wrapWith(ENVELOPE_FORMAT_V2, session, dataKey, ref, aad);
   }
 
   close(): void {
@@ -252,24 +252,34 @@ export class EnvelopeSealer {
   }
 }
 
+/** An ephemeral key's agreement with one recipient, and the recipient's keys that the HKDF info names. */
+interface Agreement {
+  readonly recipientEd: Uint8Array;
+  readonly recipientX: Uint8Array;
+  readonly ephemeralX: Uint8Array;
+  readonly shared: Uint8Array;
+}
+
 /** A fresh ephemeral key and its agreement with the recipient's X25519 key. */
-function agreement(recipientEd: Uint8Array): { ephemeralX: Uint8Array; shared: Uint8Array } {
+function agreement(recipientEd: Uint8Array): Agreement {
+  const recipientX = memoX25519PublicKeyOf(recipientEd);
   const { privateKey, publicKey: ephemeralX } = ephemeralX25519();
   return {
+    recipientEd,
+    recipientX,
     ephemeralX,
-    shared: sharedSecret(privateKey, recipientKeyObject(memoX25519PublicKeyOf(recipientEd))),
+    shared: sharedSecret(privateKey, recipientKeyObject(recipientX)),
   };
 }
 
 function wrapWith(
   format: Envelope['format'],
-  session: { ephemeralX: Uint8Array; shared: Uint8Array },
+  session: Agreement,
   dataKey: Uint8Array,
-  recipientEd: Uint8Array,
   ref: RecordRef,
   aad: Uint8Array,
 ): Uint8Array {
-  const info = wrapInfo(format, session.ephemeralX, memoX25519PublicKeyOf(recipientEd), recipientEd, ref);
+  const info = wrapInfo(format, session.ephemeralX, session.recipientX, session.recipientEd, ref);
   const { kek, nonce } = wrapKeyMaterial(session.shared, info);
   const wrappedKey = gcmEncrypt(kek, nonce, dataKey, aad);
   kek.fill(0);
@@ -283,7 +293,7 @@ function wrapWith(
 export function sealEnvelope(dataKey: Uint8Array, recipientEd: Uint8Array, ref: RecordRef): Uint8Array {
   const session = agreement(recipientEd);
   try {
-    return wrapWith(ENVELOPE_FORMAT_V1, session, dataKey, recipientEd, ref, wrapAad(ref));
+    return wrapWith(ENVELOPE_FORMAT_V1, session, dataKey, ref, wrapAad(ref));
   } finally {
     session.shared.fill(0);
   }
