@@ -43,46 +43,40 @@ function pid(p: WalkIn): string {
 }
 
 /**
- * The demo's messages in the order they are sent, as on the wire (segments ended by CR). Control ids
- * are fixed, so sending them again (a resumed demo) is acknowledged and stores nothing new.
+ * The demo's messages in the order they are sent, as on the wire (segments ended by CR), each labelled
+ * by its type and control id (MSH-10), never by anything of the patient's. Control ids are fixed, so
+ * sending them again (a resumed demo) is acknowledged and stores nothing new.
  */
 export function demoHl7Messages(nowMs: number): { readonly label: string; readonly text: string }[] {
   const collected = nowMs - 60 * 60 * 1000;
-  const messages: { label: string; text: string }[] = [];
-  WALK_INS.forEach((p, i) => {
-    messages.push({
-      label: `ADT^A04 ${p.mrn}`,
-      text: [
-        msh('ADT^A04^ADT_A01', `DEMO-ADT-${i + 1}`, nowMs),
-        `EVN|A04|${hl7Time(nowMs)}`,
-        pid(p),
-        `PV1|1|O|LAB^^^HOSPITAL`,
-      ].join('\r'),
-    });
-    messages.push({
-      label: `ORU^R01 ${p.mrn}`,
-      text: [
-        msh('ORU^R01^ORU_R01', `DEMO-ORU-${i + 1}`, nowMs),
-        pid(p),
-        `ORC|RE|DEMO-ORD-${i + 1}|DEMO-FIL-${i + 1}`,
-        `OBR|1|DEMO-ORD-${i + 1}|DEMO-FIL-${i + 1}|58410-2^CBC panel - Blood by Automated count^LN|||${hl7Time(collected)}||||||||||||||||||F`,
-        ...BLOOD_COUNT.map(
-          ([code, name, values, unit, range], k) =>
-            `OBX|${k + 1}|NM|${code}^${name}^LN||${values[i]}|${unit}^^UCUM|${range}|N|||F`,
-        ),
-      ].join('\r'),
-    });
+  /** A message under its MSH, labelled by MSH-9's code and trigger and by MSH-10. */
+  const message = (type: string, controlId: string, segments: readonly string[]) => ({
+    label: `${type.split('^').slice(0, 2).join('^')} ${controlId}`,
+    text: [msh(type, controlId, nowMs), ...segments].join('\r'),
   });
-  const vaccinated = WALK_INS[1]!;
-  messages.push({
-    label: `VXU^V04 ${vaccinated.mrn}`,
-    text: [
-      msh('VXU^V04^VXU_V04', 'DEMO-VXU-1', nowMs),
-      pid(vaccinated),
+  const messages = WALK_INS.flatMap((p, i) => [
+    message('ADT^A04^ADT_A01', `DEMO-ADT-${i + 1}`, [
+      `EVN|A04|${hl7Time(nowMs)}`,
+      pid(p),
+      `PV1|1|O|LAB^^^HOSPITAL`,
+    ]),
+    message('ORU^R01^ORU_R01', `DEMO-ORU-${i + 1}`, [
+      pid(p),
+      `ORC|RE|DEMO-ORD-${i + 1}|DEMO-FIL-${i + 1}`,
+      `OBR|1|DEMO-ORD-${i + 1}|DEMO-FIL-${i + 1}|58410-2^CBC panel - Blood by Automated count^LN|||${hl7Time(collected)}||||||||||||||||||F`,
+      ...BLOOD_COUNT.map(
+        ([code, name, values, unit, range], k) =>
+          `OBX|${k + 1}|NM|${code}^${name}^LN||${values[i]}|${unit}^^UCUM|${range}|N|||F`,
+      ),
+    ]),
+  ]);
+  messages.push(
+    message('VXU^V04^VXU_V04', 'DEMO-VXU-1', [
+      pid(WALK_INS[1]!),
       'ORC|RE|DEMO-IMM-1|DEMO-IMM-1',
       `RXA|0|1|${hl7Time(collected)}||150^Influenza, injectable, quadrivalent, preservative free^CVX|0.5|mL^mL^UCUM||00^New immunization record^NIP001||||||DEMO-LOT-7|||||CP|A`,
-    ].join('\r'),
-  });
+    ]),
+  );
   return messages;
 }
 
