@@ -146,10 +146,16 @@ export function registerFhirRoutes(
       if (body?.resourceType !== request.params.type) {
         throw FhirError.invalid('resourceType must match the type in the URL', 'resourceType');
       }
-      const created = await gateway.create(who, body);
+      // http.html#ccreate: a match answers 200 with the stored resource, and nothing is created.
+      const ifNoneExist = request.headers['if-none-exist'];
+      const existing =
+        typeof ifNoneExist === 'string'
+          ? gateway.existingForCreate(who, request.params.type, ifNoneExist)
+          : undefined;
+      const created = existing ?? (await gateway.create(who, body));
       const version = (created.meta as { versionId: string }).versionId;
       return reply
-        .status(201)
+        .status(existing === undefined ? 201 : 200)
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
         .header('location', `${baseUrl}/${created.resourceType}/${String(created.id)}/_history/${version}`)
         .header('etag', `W/"${version}"`)

@@ -309,3 +309,159 @@ test('entry resources must fit their request, and hostile nesting is refused', (
     ],
   );
 });
+
+/** A directory of Organizations and Practitioners by `system|value`, counting the searches it runs. */
+function directory(stored: Record<string, string[]>) {
+  const searches: string[] = [];
+  const findExisting = (type: string, search: string): readonly string[] | undefined => {
+    searches.push(`${type}?${search}`);
+    if (type !== 'Organization' && type !== 'Practitioner') return undefined;
+    if (search === 'bad=1') throw FhirError.invalid('bad: no such search parameter');
+    return stored[`${type}?${search}`] ?? [];
+  };
+  return { searches, findExisting };
+}
+
+const NPI = 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|60';
+const ORG = 'Organization?identifier=https://github.com/synthetichealth/synthea|h1';
+
+test('conditional references resolve to the one match, each distinct search run once (http.html#trules)', () => {
+  const dir = directory({ [NPI]: ['p-7'], [ORG]: ['o-3'] });
+  const encounter = (n: number) => ({
+    resourceType: 'Encounter',
+    status: 'finished',
+    class: { code: 'AMB' },
+    serviceProvider: { reference: ORG },
+    participant: [{ individual: { reference: NPI } }],
+    // An absolute URL's query is its own, not a conditional reference.
+    basedOn: [{ reference: `https://other.example/fhir/ServiceRequest/${n}?_format=json` }],
+  });
+  const plan = planBundle(
+    {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [1, 2, 3].map((n) => post(`urn:uuid:0000000${n}-0000-4000-8000-000000000000`, encounter(n))),
+    },
+    { newId: counter('e'), findExisting: dir.findExisting },
+  ) as TransactionPlan;
+  for (const [i, op] of plan.operations.entries()) {
+    assert.deepEqual(referencesIn(op.resource), [
+      'Organization/o-3',
+      'Practitioner/p-7',
+      `https://other.example/fhir/ServiceRequest/${i + 1}?_format=json`,
+    ]);
+  }
+  assert.deepEqual(dir.searches.sort(), [ORG, NPI].sort());
+});
+
+test('ifNoneExist: one match stands for the entry, none creates, several are 412 (http.html#ccreate)', () => {
+  const dir = directory({ [ORG]: ['o-3'], 'Organization?name=twin': ['o-1', 'o-2'] });
+  const org = { resourceType: 'Organization', name: 'Hospital' };
+  const conditional = (fullUrl: string, search: string): Json => ({
+    ...post(fullUrl, org),
+    request: { method: 'POST', url: 'Organization', ifNoneExist: search },
+  });
+  const location = {
+    resourceType: 'Location',
+    managingOrganization: { reference: U1 },
+  };
+  const plan = planBundle(
+    {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        conditional(U1, ORG.split('?')[1]!),
+        conditional(U2, 'identifier=https://github.com/synthetichealth/synthea|new'),
+        post('urn:uuid:33333333-3333-4333-8333-333333333333', location),
+      ],
+    },
+    { newId: counter('n'), findExisting: dir.findExisting },
+  ) as TransactionPlan;
+  assert.deepEqual(
+    plan.operations.map((op) => [op.entryIndex, op.kind, op.id]),
+    [
+      [0, 'exists', 'o-3'],
+      [1, 'create', 'n1'],
+      [2, 'create', 'n2'],
+    ],
+  );
+  // A reference to the matched entry's urn names the stored resource.
+  assert.deepEqual(referencesIn(plan.operations[2]!.resource), ['Organization/o-3']);
+
+  assert.throws(
+    () =>
+      planBundle(
+        { resourceType: 'Bundle', type: 'transaction', entry: [conditional(U1, 'name=twin')] },
+        { newId: counter('n'), findExisting: dir.findExisting },
+      ),
+    (err: unknown) =>
+      err instanceof FhirError &&
+      err.statusCode === 412 &&
+      err.issues[0]?.code === 'multiple-matches' &&
+      err.issues[0]?.expression?.[0] === 'Bundle.entry[0].request.ifNoneExist',
+  );
+});
+
+test('conditional forms that are not supported are refused at their place, in a batch entry by entry', () => {
+  const dir = directory({});
+  const obs = (reference: string): Json => ({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'x' },
+    subject: { reference },
+    performer: [{ reference: 'Practitioner?bad=1' }],
+  });
+  const plan = planBundle(
+    {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        post(U1, obs('Patient?identifier=urn:mrn|1')),
+        { resource: { ...patient, id: 'a' }, request: { method: 'PUT', url: 'Patient?identifier=x|1' } },
+        { resource: patient, request: { method: 'PUT', url: 'Patient/a', ifNoneExist: 'identifier=x|1' } },
+        { resource: patient, request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=x|1' } },
+        post(U2, { resourceType: 'Organization', name: 'Ok' }),
+      ],
+    },
+    { newId: counter('b'), findExisting: dir.findExisting },
+  ) as BatchPlan;
+  assert.deepEqual(
+    plan.entries.map((e) => e.issues.map((i) => [i.code, i.expression?.[0], i.diagnostics])),
+    [
+      [
+        [
+          'not-supported',
+          'Bundle.entry[0].resource.subject.reference',
+          'conditional interactions are not supported for Patient',
+        ],
+        ['invalid', 'Bundle.entry[0].resource.performer[0].reference', 'bad: no such search parameter'],
+      ],
+      [
+        [
+          'not-supported',
+          'Bundle.entry[1].request',
+          'conditional update, delete and ifNoneMatch are not supported',
+        ],
+      ],
+      [['invalid', 'Bundle.entry[2].request.ifNoneExist', 'ifNoneExist is a search string, on POST only']],
+      [
+        [
+          'not-supported',
+          'Bundle.entry[3].request.ifNoneExist',
+          'conditional interactions are not supported for Patient',
+        ],
+      ],
+      [],
+    ],
+  );
+  assert.equal(plan.entries[4]!.operation?.kind, 'create');
+  // Without a directory to search, every conditional form is refused.
+  assert.throws(
+    () =>
+      planBundle(
+        { resourceType: 'Bundle', type: 'transaction', entry: [post(U1, obs(NPI))] },
+        { newId: counter('c') },
+      ),
+    (err: unknown) => err instanceof FhirError && err.issues.some((i) => i.code === 'not-supported'),
+  );
+});

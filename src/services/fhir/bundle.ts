@@ -3,6 +3,11 @@
 // operations. Executing them, all-or-nothing for a transaction, is the caller's job. A transaction
 // plan fails whole, with every problem found (http.html#trules: "if any entry fails, the whole
 // transaction fails"); a batch plans each entry on its own (http.html#brules).
+//
+// Conditional create (request.ifNoneExist, http.html#ccreate) and conditional references
+// (`Type?search`, http.html#trules) are resolved through `findExisting`, which the caller supplies for the
+// resource types it can search (the directory's: Organization, Practitioner, Location, … as Synthea's
+// bundles name them); for any other type they are refused, not ignored.
 import { invariant } from '../../core/errors.ts';
 import { FhirError, issue, type Issue, type IssueType } from './operation-outcome.ts';
 import { R4_RESOURCE_TYPES } from './r4-schema.ts';
@@ -21,7 +26,8 @@ export type Resource = Record<string, unknown>;
 export interface PlannedOperation {
   /** Index of the entry in the request Bundle: the response keeps request order (http.html#transaction-response). */
   entryIndex: number;
-  kind: 'create' | 'update' | 'delete';
+  /** `exists`: a conditional create whose search matched one stored resource; nothing is written. */
+  kind: 'create' | 'update' | 'delete' | 'exists';
   resourceType: string;
   id: string;
   /** For create and update: a copy with its id set and bundle-internal references rewritten. */
@@ -47,9 +53,15 @@ export interface PlanDependencies {
   newId(): string;
   /** Checks each entry's resource (validate.ts); its expressions start with the resource type. */
   validateResource?(resource: unknown): { issues: Issue[] };
+  /**
+   * The ids of the stored resources of `type` that `search` (a query string, `identifier=sys|val`)
+   * matches; undefined where conditional interactions are not supported for the type. May throw a
+   * FhirError for a search it cannot run; its issues become the entry's.
+   */
+  findExisting?(type: string, search: string): readonly string[] | undefined;
 }
 
-const ORDER: Record<PlannedOperation['kind'], number> = { delete: 0, create: 1, update: 2 };
+const ORDER: Record<PlannedOperation['kind'], number> = { delete: 0, exists: 1, create: 1, update: 2 };
 const ETAG = /^W\/"([A-Za-z0-9\-.]{1,64})"$/;
 
 interface Draft {
@@ -65,16 +77,17 @@ export function planBundle(bundle: unknown, deps: PlanDependencies): Transaction
   const drafts: Draft[] = [];
   const perEntry: Issue[][] = shape.entries.map(() => []);
   const fullUrls = new Map<string, number>();
+  const conditional = conditionalResolver(deps);
   shape.entries.forEach((entry, i) => {
     const issues = perEntry[i] ?? [];
     const fullUrl = checkFullUrl(entry, i, fullUrls, issues);
-    const operation = planEntry(entry, i, deps, issues);
+    const operation = planEntry(entry, i, deps, conditional, issues);
     if (operation === undefined) return;
     drafts.push({ entryIndex: i, operation, ...(fullUrl === undefined ? {} : { fullUrl }) });
   });
   if (shape.type === 'batch') {
     // A batch entry may not depend on another (http.html#brules), so no urn is resolvable.
-    for (const d of drafts) rewriteReferences(d, new Map(), perEntry[d.entryIndex] ?? []);
+    for (const d of drafts) rewriteReferences(d, new Map(), conditional, perEntry[d.entryIndex] ?? []);
     const byIndex = new Map(drafts.map((d) => [d.entryIndex, d.operation]));
     return {
       type: 'batch',
@@ -87,7 +100,7 @@ export function planBundle(bundle: unknown, deps: PlanDependencies): Transaction
     };
   }
   const targets = referenceTargets(drafts);
-  for (const d of drafts) rewriteReferences(d, targets, perEntry[d.entryIndex] ?? []);
+  for (const d of drafts) rewriteReferences(d, targets, conditional, perEntry[d.entryIndex] ?? []);
   const problems = [...perEntry.flat(), ...identityOverlaps(drafts)];
   if (problems.length > 0) throw FhirError.of(problems);
   const operations = drafts
@@ -178,6 +191,8 @@ interface Request {
   type: string;
   id?: string;
   ifMatch?: string;
+  /** POST only: the search of a conditional create (http.html#ccreate). */
+  ifNoneExist?: string;
 }
 
 /** Checks entry.request (bundle.html#Bundle.entry.request); unsupported forms are refused, not ignored. */
@@ -194,8 +209,12 @@ function checkRequest(e: Resource, at: string, issues: Issue[]): Request | undef
   if (method !== 'POST' && method !== 'PUT' && method !== 'DELETE') {
     return fail('not-supported', `method ${method.slice(0, 10)} is not supported in a Bundle`, '.method');
   }
-  if (url.includes('?') || request.ifNoneExist !== undefined || request.ifNoneMatch !== undefined) {
-    return fail('not-supported', 'conditional interactions are not supported', '');
+  if (url.includes('?') || request.ifNoneMatch !== undefined) {
+    return fail('not-supported', 'conditional update, delete and ifNoneMatch are not supported', '');
+  }
+  const { ifNoneExist } = request;
+  if (ifNoneExist !== undefined && (method !== 'POST' || typeof ifNoneExist !== 'string')) {
+    return fail('invalid', 'ifNoneExist is a search string, on POST only', '.ifNoneExist');
   }
   const [type, id, ...more] = url.split('/');
   const wantsId = method !== 'POST';
@@ -209,6 +228,7 @@ function checkRequest(e: Resource, at: string, issues: Issue[]): Request | undef
   }
   if (id !== undefined && !ID_PATTERN.test(id))
     return fail('invalid', 'request.url has a malformed id', '.url');
+  if (typeof ifNoneExist === 'string') return { method, type, ifNoneExist };
   if (request.ifMatch === undefined) return id === undefined ? { method, type } : { method, type, id };
   const m = typeof request.ifMatch === 'string' ? ETAG.exec(request.ifMatch) : null;
   if (m?.[1] === undefined || id === undefined) {
@@ -223,6 +243,7 @@ function planEntry(
   entry: unknown,
   i: number,
   deps: PlanDependencies,
+  conditional: ConditionalResolver,
   issues: Issue[],
 ): PlannedOperation | undefined {
   const at = `Bundle.entry[${i}]`;
@@ -248,6 +269,12 @@ function planEntry(
   // http.html#update: the id in the body must equal the id in the URL.
   if (method === 'PUT' && resource.id !== id) {
     return fail('invalid', 'resource.id differs from the id in request.url', '.id');
+  }
+  if (request.ifNoneExist !== undefined) {
+    const found = conditional(type, request.ifNoneExist, `${at}.request.ifNoneExist`, issues);
+    if (found === null) return undefined;
+    // http.html#ccreate: one match, the POST is ignored and the match stands for the entry.
+    if (found !== undefined) return { entryIndex: i, kind: 'exists', resourceType: type, id: found };
   }
   for (const found of deps.validateResource?.(resource).issues ?? [])
     issues.push(reroot(found, type, `${at}.resource`));
@@ -279,7 +306,12 @@ function reroot(found: Issue, type: string, at: string): Issue {
  * the operation's resource, and reports urn references that name no entry. Keys named `reference`
  * are rewritten wherever they are: trules asks the same for uri elements, and a urn:uuid is unique.
  */
-function rewriteReferences(draft: Draft, targets: ReadonlyMap<string, string>, issues: Issue[]): void {
+function rewriteReferences(
+  draft: Draft,
+  targets: ReadonlyMap<string, string>,
+  conditional: ConditionalResolver,
+  issues: Issue[],
+): void {
   const resource = draft.operation.resource;
   if (resource === undefined) return;
   const at = `Bundle.entry[${draft.entryIndex}].resource`;
@@ -296,6 +328,14 @@ function rewriteReferences(draft: Draft, targets: ReadonlyMap<string, string>, i
           issues.push(issue('invalid', 'urn reference names no entry of this Bundle', `${path}.reference`));
         }
         out[key] = target ?? child;
+      } else if (key === 'reference' && typeof child === 'string' && isConditionalReference(child)) {
+        const question = child.indexOf('?');
+        const type = child.slice(0, question);
+        const found = conditional(type, child.slice(question + 1), `${path}.reference`, issues);
+        out[key] = typeof found === 'string' ? `${type}/${found}` : child;
+        if (found === undefined) {
+          issues.push(issue('not-found', 'conditional reference matches no resource', `${path}.reference`));
+        }
       } else if (key === 'reference' && typeof child === 'string') {
         // An entry's absolute or relative fullUrl; anything else refers outside the Bundle and stays.
         out[key] = targets.get(child) ?? child;
@@ -309,6 +349,56 @@ function rewriteReferences(draft: Draft, targets: ReadonlyMap<string, string>, i
     issues.push(issue('too-long', `content is nested deeper than ${WALK_DEPTH_MAX} levels`, at));
   }
   draft.operation.resource = rewritten;
+}
+
+/** `Type?search` (http.html#trules), told from `Type/id` and absolute URLs whose query is theirs. */
+function isConditionalReference(reference: string): boolean {
+  return /^[A-Z][A-Za-z]+\?/.test(reference);
+}
+
+/**
+ * Resolves one conditional search to the id of its one match (undefined: no match), or records why it
+ * cannot and answers null: the type is not searchable here, the search is malformed, or several
+ * resources match (412, http.html#ccreate). Each distinct search is run once per Bundle.
+ */
+type ConditionalResolver = (
+  type: string,
+  search: string,
+  at: string,
+  issues: Issue[],
+) => string | undefined | null;
+
+function conditionalResolver(deps: PlanDependencies): ConditionalResolver {
+  const answers = new Map<string, readonly string[] | Issue[] | undefined>();
+  const lookUp = (type: string, search: string): readonly string[] | Issue[] | undefined => {
+    if (!R4_RESOURCE_TYPES.has(type)) return [issue('invalid', 'the search names no R4 resource type')];
+    try {
+      return deps.findExisting?.(type, search);
+    } catch (err) {
+      if (err instanceof FhirError) return [...err.issues];
+      throw err;
+    }
+  };
+  return (type, search, at, issues) => {
+    const key = `${type}?${search}`;
+    if (!answers.has(key)) answers.set(key, lookUp(type, search));
+    const answer = answers.get(key);
+    if (answer === undefined) {
+      issues.push(
+        issue('not-supported', `conditional interactions are not supported for ${type.slice(0, 64)}`, at),
+      );
+      return null;
+    }
+    if (answer.length > 0 && typeof answer[0] !== 'string') {
+      for (const found of answer as Issue[]) issues.push({ ...found, expression: [at] });
+      return null;
+    }
+    if (answer.length > 1) {
+      issues.push(issue('multiple-matches', `the search matches ${answer.length} resources`, at));
+      return null;
+    }
+    return answer[0] as string | undefined;
+  };
 }
 
 /** http.html#trules: the same resource may not be the target of two operations of one transaction. */

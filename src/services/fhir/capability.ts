@@ -2,7 +2,7 @@
 // capabilitystatement.html), built from the same table search.ts parses with (search-params.ts), so
 // what it advertises is what the server does.
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
-import { SERVED_RESOURCE_TYPES, searchParamsFor } from './search-params.ts';
+import { DIRECTORY_RESOURCE_TYPES, SERVED_RESOURCE_TYPES, searchParamsFor } from './search-params.ts';
 
 /** FHIR R4's own definition of Patient/$everything (patient-operation-everything.html). */
 export const PATIENT_EVERYTHING_DEFINITION = 'http://hl7.org/fhir/OperationDefinition/Patient-everything';
@@ -48,7 +48,8 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
     readHistory: true,
     // PUT of a new id creates it under that id (http.html#upsert): EHR exports assign their own ids.
     updateCreate: true,
-    conditionalCreate: false,
+    // In a transaction or batch (request.ifNoneExist), for the directory's types only (bundle.ts).
+    conditionalCreate: DIRECTORY_RESOURCE_TYPES.has(type),
     conditionalUpdate: false,
     conditionalDelete: 'not-supported',
     searchParam: searchParamsFor(type).map((p) => ({

@@ -23,7 +23,8 @@ export type ReferenceForm =
  * (references.html#literal): `Type/id[/_history/vid]` with a known R4 type, `#id` for a contained
  * resource (references.html#contained), `urn:uuid:`/`urn:oid:` for a resource in the same Bundle
  * (bundle.html#references), and an absolute http(s) URL. Conditional references (`Type?search`) are
- * only meaningful inside a transaction (http.html#trules) and are not supported.
+ * only meaningful inside a transaction or batch (http.html#trules): the planner (bundle.ts) replaces
+ * them with `Type/id` before a resource gets here, so one that is left is refused.
  */
 export function parseReference(value: string): ReferenceForm | { problem: string } {
   if (value.startsWith('#')) {

@@ -1,13 +1,16 @@
 // Transaction and batch Bundles at the custodian (http.html#transaction). The pure planner
 // (src/api/fhir/bundle.ts) checks the Bundle, names new resources and rewrites urn:uuid references; this
 // file executes the plan through writes.ts. A transaction's records are registered in one tx, so it
-// succeeds or fails whole; a batch runs each entry on its own and reports each outcome.
+// succeeds or fails whole; a batch runs each entry on its own and reports each outcome. Conditional
+// creates and references are resolved against the custodian's directory (directory-lookup.ts).
 import type { Bundle } from 'fhir/r4.js';
 import { planBundle, transactionResponse, type EntryResult, type PlannedOperation } from '../fhir/bundle.ts';
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { GatewayCaller, Resource } from './resources.ts';
 import { writeResources, type WriteOperation, type WritePort, type WrittenResource } from './writes.ts';
 import { REGISTRATIONS_PER_BATCH_MAX } from '../../app/records/types.ts';
+import { findInDirectory } from './directory-lookup.ts';
+import { invariant } from '../../core/errors.ts';
 
 export async function processBundle(
   port: WritePort,
@@ -15,9 +18,11 @@ export async function processBundle(
   input: unknown,
   newId: () => string,
 ): Promise<Bundle> {
-  const plan = planBundle(input, { newId });
+  const findExisting = (type: string, search: string) => findInDirectory(port, caller, type, search);
+  const plan = planBundle(input, { newId, findExisting });
   if (plan.type === 'transaction') {
-    if (plan.operations.length > REGISTRATIONS_PER_BATCH_MAX) {
+    const writes = plan.operations.filter((op) => op.kind !== 'exists');
+    if (writes.length > REGISTRATIONS_PER_BATCH_MAX) {
       throw new FhirError(413, [
         issue(
           'too-costly',
@@ -25,7 +30,7 @@ export async function processBundle(
         ),
       ]);
     }
-    const operations = plan.operations.map(toWrite);
+    const operations = writes.map(toWrite);
     // A Patient is written before the resources about it, whatever the entry order (references to it
     // resolve within the request).
     const order = operations
@@ -38,14 +43,21 @@ export async function processBundle(
     );
     const results: EntryResult[] = [];
     order.forEach(({ i }, k) => {
-      results[plan.operations[i]!.entryIndex] = entryResult(written[k]!);
+      results[writes[i]!.entryIndex] = entryResult(written[k]!);
     });
+    for (const op of plan.operations) {
+      if (op.kind === 'exists') results[op.entryIndex] = existingResult(port, op);
+    }
     return transactionResponse('transaction', results);
   }
   const results: EntryResult[] = [];
   for (const entry of plan.entries) {
     if (entry.operation === undefined) {
       results[entry.entryIndex] = { error: FhirError.of(entry.issues) };
+      continue;
+    }
+    if (entry.operation.kind === 'exists') {
+      results[entry.entryIndex] = existingResult(port, entry.operation);
       continue;
     }
     try {
@@ -59,7 +71,22 @@ export async function processBundle(
   return transactionResponse('batch', results);
 }
 
+/** http.html#ccreate: one match, so the entry answers 200 with the stored version, and nothing is written. */
+function existingResult(port: WritePort, op: PlannedOperation): EntryResult {
+  const entry = port.directory.get(op.resourceType, op.id);
+  if (entry === undefined) throw new FhirError(409, [issue('conflict', 'the matched resource is gone')]);
+  const meta = (JSON.parse(entry.json) as { meta?: { lastUpdated?: unknown } }).meta;
+  return {
+    status: 200,
+    resourceType: op.resourceType,
+    id: op.id,
+    versionId: String(entry.version),
+    ...(typeof meta?.lastUpdated === 'string' ? { lastModified: meta.lastUpdated } : {}),
+  };
+}
+
 function toWrite(op: PlannedOperation): WriteOperation {
+  invariant(op.kind !== 'exists', 'a matched conditional create writes nothing');
   if (op.kind === 'delete') {
     // Records are erased by the patient's erasure request (crypto-shredding), never by a FHIR delete.
     throw new FhirError(405, [

@@ -36,7 +36,8 @@ import type { Clock, RandomBytes } from '../../core/env.ts';
 import type { CarechainNode } from '../../node/node.ts';
 import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';
-import { DIRECTORY_PAGE_MAX, DirectoryStore } from '../../node/directory/directory-store.ts';
+import { DirectoryStore } from '../../node/directory/directory-store.ts';
+import { directoryResources, existingForCreate } from './directory-lookup.ts';
 import { processBundle } from './bundles.ts';
 import { everythingAcross, everythingHeldHere, type EverythingResult } from './everything.ts';
 import {
@@ -113,19 +114,8 @@ export class RecordsGateway {
       custodianOrgId: () => this.custodianOrgId,
       open: (head) => this.open(head),
       recordIdsOfType: (type, limit) => this.vault.recordIdsOfType(type, limit),
-      directoryList: (type, max) => this.directoryList(type, max),
+      directoryList: (type, max) => directoryResources(this.directory, type, max),
     };
-  }
-
-  /** Every directory entry of a type, latest versions, unless there are more than `max`. */
-  private directoryList(type: string, max: number): { entries: Resource[]; total: number } {
-    const entries: Resource[] = [];
-    for (let offset = 0; ; offset += DIRECTORY_PAGE_MAX) {
-      const page = this.directory.list(type, offset, DIRECTORY_PAGE_MAX);
-      if (page.total > max) return { entries: [], total: page.total };
-      entries.push(...page.entries.map((e) => JSON.parse(e.json) as Resource));
-      if (offset + DIRECTORY_PAGE_MAX >= page.total) return { entries, total: page.total };
-    }
   }
 
   close(): void {
@@ -154,6 +144,11 @@ export class RecordsGateway {
       { kind: 'create', resourceType: type, id: this.newId(), resource: input as Resource },
     ]);
     return written!.resource;
+  }
+
+  /** A create's If-None-Exist header: the directory resource it matches (directory-lookup.ts). */
+  existingForCreate(caller: GatewayCaller, type: string, ifNoneExist: string): Resource | undefined {
+    return existingForCreate(this.writePort, caller, type, ifNoneExist);
   }
 
   /**

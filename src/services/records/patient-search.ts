@@ -9,11 +9,10 @@ import type { Resource } from './resources.ts';
 import type { SearchPort, SearchResult } from './search-port.ts';
 import type { PurposeOfUse } from '../../app/consent/types.ts';
 import { recordHead, type RecordHead } from '../../app/records/index.ts';
+import { DIRECTORY_SCAN_MAX } from './directory-lookup.ts';
 
 /** Patient records of this custodian one demographic search will decrypt and match. */
 export const PATIENT_SCAN_MAX = 10_000;
-/** Directory entries of one type one directory search will match. */
-export const DIRECTORY_SCAN_MAX = 10_000;
 
 /**
  * A practitioner's Patient search at their own organisation's node. The custodian matches the Patient
