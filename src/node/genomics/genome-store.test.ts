@@ -35,3 +35,15 @@ test('carriers in a range are the asked-about genomes with a variant starting in
   store.erase('g1');
   assert.deepEqual(store.carriersInRange('SQ.a', 0, 1000, all), ['g2', 'g3']);
 });
+
+test('a spend is claimed once, across a reopened store, and claims too old to matter are forgotten', () => {
+  const storage = new MemoryStorage();
+  const store = GenomeStore.open(storage);
+  assert.equal(store.claimSpend('a'.repeat(64), 10, 0), true);
+  assert.equal(store.claimSpend('a'.repeat(64), 10, 0), false);
+  const reopened = GenomeStore.open(storage);
+  assert.equal(reopened.claimSpend('a'.repeat(64), 10, 0), false);
+  // Once height 10 is past the age limit the claim row goes (the look would be refused as too old).
+  assert.equal(reopened.claimSpend('b'.repeat(64), 200, 10), true);
+  assert.equal(reopened.claimSpend('a'.repeat(64), 10, 10), true);
+});

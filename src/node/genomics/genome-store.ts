@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS genomics_variants (
 DROP INDEX IF EXISTS genomics_variants_by_position;
 CREATE INDEX IF NOT EXISTS genomics_variants_by_genome_position
   ON genomics_variants (dataset_id, accession, start_pos);
+CREATE TABLE IF NOT EXISTS genomics_answered_spends (
+  spend_tx TEXT PRIMARY KEY,
+  spend_height INTEGER NOT NULL
+);
 `;
 
 export interface IndexedVariant {
@@ -74,6 +78,23 @@ export class GenomeStore extends PortStore('genomics', SCHEMA_SQL) {
           sql: insertVariant,
           params: [v.key, genome.datasetId, v.accession, v.start, v.end],
         })),
+      );
+    });
+  }
+
+  /**
+   * Claims the one look a final budget spend buys (services/genomics/fan-out.ts): true the first time,
+   * false ever after, across restarts. Claims of spends at or below `forgetAtOrBelow` are dropped: the
+   * looks they bought are refused as too old anyway.
+   */
+  claimSpend(spendTx: string, spendHeight: number, forgetAtOrBelow: number): boolean {
+    return this.port.transaction(() => {
+      this.port.run('DELETE FROM genomics_answered_spends WHERE spend_height <= ?', [forgetAtOrBelow]);
+      return (
+        this.port.run(
+          'INSERT INTO genomics_answered_spends (spend_tx, spend_height) VALUES (?, ?) ON CONFLICT DO NOTHING',
+          [spendTx, spendHeight],
+        ) === 1
       );
     });
   }

@@ -319,6 +319,10 @@ export class Beacon {
   }
 
   /** Which of `datasets`, held here, carry the variant: the index read, after the spend is final. */
+  claimSpend(spendTx: string, spendHeight: number, forgetAtOrBelow: number): boolean {
+    return this.deps.store.claimSpend(spendTx, spendHeight, forgetAtOrBelow);
+  }
+
   carriersHere(variant: VariantQuery, datasets: ReadonlySet<string>): string[] {
     const { store, custody } = this.deps;
     if (variant.kind === 'range') {

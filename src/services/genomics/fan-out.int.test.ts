@@ -82,6 +82,9 @@ test('a paid look counts the carriers the spend paid for, once', async () => {
   const request = await paidLook([w.datasetId]);
   assert.deepEqual(await w.server.serve(w.nodeKey, request), { count: 1 });
   await assert.rejects(w.server.serve(w.nodeKey, request), /one look/);
+  // A restarted service (nothing kept in memory, the same genome store) still knows the spend is used.
+  const restarted = new LookServer(t.node, genomicsServices(t.node).beacon, systemClock);
+  await assert.rejects(restarted.serve(w.nodeKey, request), /one look/);
 
   // A genome the spend did not pay for is not counted, whatever the request lists.
   const unpaid = await paidLook([]);

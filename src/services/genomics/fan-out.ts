@@ -32,8 +32,6 @@ export const BEACON_LOOK_METHOD = 'genomics.look';
 export const FAN_OUT_CUSTODIANS_MAX = 16;
 /** A spend older than this many blocks buys no look: an entry cannot hoard spends. */
 export const SPEND_AGE_BLOCKS_MAX = 100;
-/** Spends already answered, remembered for replay refusal (older ones fail the age check instead). */
-const ANSWERED_SPENDS_MAX = 20_000;
 
 /** What the spend's queryHash commits to: a custodian recomputes it from the request. */
 export interface QueryBinding {
@@ -67,6 +65,8 @@ export interface LookAnswer {
 export interface LocalLook {
   carriersHere(variant: VariantQuery, datasets: ReadonlySet<string>): string[];
   individualIds(carriers: readonly string[], researchers: readonly string[]): string[];
+  /** True once per spend, durably (GenomeStore.claimSpend): a restart does not sell a second look. */
+  claimSpend(spendTx: string, spendHeight: number, forgetAtOrBelow: number): boolean;
 }
 
 export interface CustodianLook {
@@ -114,8 +114,6 @@ export class LookRefusal extends Error {}
 
 /** Custodian side: one look, paid for by a final spend of the node that asks. */
 export class LookServer {
-  private readonly answered = new Set<string>();
-
   constructor(
     private readonly node: CarechainNode,
     private readonly local: LocalLook,
@@ -144,8 +142,10 @@ export class LookServer {
     ) {
       throw new LookRefusal('the spend was not for this question');
     }
-    if (this.answered.has(request.spendTxHash)) throw new LookRefusal('the spend bought one look');
-    this.remember(request.spendTxHash);
+    const tooOld = this.node.ledger.tip().height - SPEND_AGE_BLOCKS_MAX - 1;
+    if (!this.local.claimSpend(request.spendTxHash, spend.height, tooOld)) {
+      throw new LookRefusal('the spend bought one look');
+    }
 
     const paid = paidDatasets(state, payload);
     const nowMs = this.clock.nowMs();
@@ -167,14 +167,6 @@ export class LookServer {
     const stored = await untilFound(() => this.node.ledger.tx(txHash));
     if (stored === undefined) throw new LookRefusal('no such spend is final here');
     return stored;
-  }
-
-  private remember(txHash: string): void {
-    if (this.answered.size >= ANSWERED_SPENDS_MAX) {
-      // Sets iterate in insertion order: the oldest goes; by now it is past SPEND_AGE_BLOCKS_MAX anyway.
-      this.answered.delete(this.answered.values().next().value!);
-    }
-    this.answered.add(txHash);
   }
 }
 
