@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client } from 'fhir-kit-client';
 import { patientPseudonym } from '../../src/app/membership/index.ts';
-import { recordsOfPatient } from '../../src/app/records/index.ts';
+import { accessLog, recordsOfPatient } from '../../src/app/records/index.ts';
 import { keyPairFromSeed } from '../../src/node/keys.ts';
 import { seedOf } from '../harness/chain.ts';
 import { PATIENT_PSEUDONYM_SYSTEM } from '../../src/services/records/gateway.ts';
@@ -176,6 +176,45 @@ test('a batch answers each entry on its own', async () => {
   assert.match(response.entry[1].response.status, /^4\d\d/);
   assert.equal(response.entry[1].response.outcome.resourceType, 'OperationOutcome');
   assert.equal(recordCount(), before + 1);
+});
+
+test('a batch’s GETs are answered as the same GETs would be, each deciding and logging its own access', async () => {
+  const reads = bundleOf('batch', [
+    { request: { method: 'GET', url: `Observation/${observationId}` } },
+    { request: { method: 'GET', url: `Observation?subject=Patient/${patientId}&_count=2` } },
+    { request: { method: 'GET', url: `Observation/${observationId}/_history` } },
+    { request: { method: 'GET', url: 'Observation/no-such-record' } },
+    { request: { method: 'GET', url: 'https://elsewhere.example/fhir/Observation/1' } },
+  ]);
+  const mine = (await client('patient').batch({ body: reads })) as Json;
+  assert.deepEqual(
+    mine.entry.map((e: Json) => e.response.status.slice(0, 3)),
+    ['200', '200', '200', '404', '400'],
+  );
+  assert.equal(mine.entry[0].resource.id, observationId);
+  assert.equal(mine.entry[0].response.etag, `W/"${mine.entry[0].resource.meta.versionId}"`);
+  assert.equal(mine.entry[1].resource.type, 'searchset');
+  assert.equal(mine.entry[1].resource.entry.length, 2);
+  assert.equal(mine.entry[2].resource.type, 'history');
+
+  // The clinic's nurse has no consent: each read is refused as the direct read is.
+  const direct = await refused(client('nurse').read({ resourceType: 'Observation', id: observationId }));
+  const logged = accessLog(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total;
+  const theirs = (await client('nurse').batch({ body: reads })) as Json;
+  assert.ok(
+    accessLog(testNode.state(), pseudonym, { offset: 0, limit: 1 }).total > logged,
+    'the refused reads are in the patient’s access log, as a direct read’s refusal is',
+  );
+  assert.equal(theirs.entry[0].response.status.slice(0, 3), String(direct.status));
+  assert.equal(theirs.entry[0].resource, undefined);
+  assert.equal(theirs.entry[0].response.outcome.resourceType, 'OperationOutcome');
+
+  // A transaction does not read.
+  const inTransaction = await refused(
+    client('patient').transaction({ body: { ...reads, type: 'transaction' } }),
+  );
+  assert.equal(inTransaction.status, 400);
+  assert.match(JSON.stringify(inTransaction.data.issue), /GET is supported in a batch Bundle/);
 });
 
 test('every Synthea patient imports, and no stored block, tx or state row holds any of their PHI', async () => {

@@ -25,6 +25,7 @@ import {
 } from '../../services/fhir/result-bundles.ts';
 import { systemClock } from '../../node/env.ts';
 import { registerBulkRoutes } from './fhir-bulk.ts';
+import { batchReader } from './fhir-batch-reads.ts';
 import { registerPriorAuthFhirRoutes } from './claims-fhir.ts';
 import type { PriorAuthService } from '../../services/claims/prior-auth.ts';
 import { SEAL_HEADER, SEAL_TO_PRACTITIONER, SEALED_CONTENT_TYPE } from '../../contract/sealed.ts';
@@ -107,7 +108,11 @@ export function registerFhirRoutes(
     // fhir-kit-client add a trailing slash, which the router hands to `/:type` with an empty type.
     const postBundle = async (request: FastifyRequest, reply: FastifyReply) => {
       const who = await request.caller();
-      const response = await gateway.bundle(who, request.body);
+      const response = await gateway.bundle(
+        who,
+        request.body,
+        batchReader(request, FHIR_BASE_PATH, PURPOSE_HEADER),
+      );
       return reply
         .header('content-type', FHIR_JSON_CONTENT_TYPE)
         .header('cache-control', 'no-store')

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planBundle, transactionResponse, type BatchPlan, type TransactionPlan } from './bundle.ts';
+import {
+  BATCH_READS_MAX,
+  planBundle,
+  transactionResponse,
+  type BatchPlan,
+  type TransactionPlan,
+} from './bundle.ts';
 import { syntheaBundles, type Json } from './fhir-testdata.ts';
 import { FhirError } from './operation-outcome.ts';
 import { createFhirValidator } from './validate.ts';
@@ -125,7 +131,7 @@ test('a bad transaction fails whole, with every problem in entry order and its p
         post(U1, patient),
         post(U1, patient),
         post('urn:uuid:33333333-3333-4333-8333-333333333333', obs),
-        { resource: patient, request: { method: 'GET', url: 'Patient/1' } },
+        { resource: patient, request: { method: 'PATCH', url: 'Patient/1' } },
         { resource: { ...patient, id: 'b' }, request: { method: 'PUT', url: 'Patient/a' } },
         { request: { method: 'DELETE', url: 'Patient/a', ifMatch: '"3"' } },
         post('Patient', { ...patient, gender: 'no' }),
@@ -141,7 +147,7 @@ test('a bad transaction fails whole, with every problem in entry order and its p
         'Bundle.entry[2].resource.subject.reference',
         'urn reference names no entry of this Bundle',
       ],
-      ['not-supported', 'Bundle.entry[3].request.method', 'method GET is not supported in a Bundle'],
+      ['not-supported', 'Bundle.entry[3].request.method', 'method PATCH is not supported in a Bundle'],
       ['invalid', 'Bundle.entry[4].resource.id', 'resource.id differs from the id in request.url'],
       ['invalid', 'Bundle.entry[5].request.ifMatch', 'ifMatch must be W/"<versionId>" on PUT or DELETE'],
       [
@@ -464,4 +470,43 @@ test('conditional forms that are not supported are refused at their place, in a 
       ),
     (err: unknown) => err instanceof FhirError && err.issues.some((i) => i.code === 'not-supported'),
   );
+});
+
+test('a batch may read: GETs relative to the base, at most BATCH_READS_MAX; a transaction may not', () => {
+  const get = (url: string): Json => ({ request: { method: 'GET', url } });
+  const plan = planBundle(
+    {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        get('Observation/o1'),
+        get('Observation?code=http://loinc.org|8867-4&_count=5'),
+        get('Patient/p1/_history/2'),
+        get('Observation/o1'),
+        get('https://elsewhere.example/fhir/Observation/1'),
+        get('NotAType/1'),
+        get('Observation/o1 or 1=1'),
+        ...Array.from({ length: BATCH_READS_MAX - 3 }, (_, k) => get(`Observation/r${k}`)),
+      ],
+    },
+    { newId: counter('g') },
+  ) as BatchPlan;
+  assert.deepEqual(
+    plan.entries.slice(0, 4).map((e) => [e.operation?.kind, e.operation?.resourceType, e.operation?.url]),
+    [
+      ['read', 'Observation', 'Observation/o1'],
+      ['read', 'Observation', 'Observation?code=http://loinc.org|8867-4&_count=5'],
+      ['read', 'Patient', 'Patient/p1/_history/2'],
+      ['read', 'Observation', 'Observation/o1'],
+    ],
+  );
+  for (const refusedEntry of plan.entries.slice(4, 7)) {
+    assert.equal(refusedEntry.operation, undefined);
+    assert.match(refusedEntry.issues[0]!.diagnostics, /relative to the base/);
+  }
+  // Four valid reads above, so the last of the BATCH_READS_MAX - 3 below is one too many.
+  const last = plan.entries.at(-1)!;
+  assert.equal(last.operation, undefined);
+  assert.equal(last.issues[0]!.code, 'too-costly');
+  assert.equal(plan.entries.at(-2)!.operation?.kind, 'read');
 });

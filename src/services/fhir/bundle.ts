@@ -26,15 +26,23 @@ export type Resource = Record<string, unknown>;
 export interface PlannedOperation {
   /** Index of the entry in the request Bundle: the response keeps request order (http.html#transaction-response). */
   entryIndex: number;
-  /** `exists`: a conditional create whose search matched one stored resource; nothing is written. */
-  kind: 'create' | 'update' | 'delete' | 'exists';
+  /**
+   * `exists`: a conditional create whose search matched one stored resource; nothing is written.
+   * `read`: a batch's GET (read, vread, history or search), answered as the same GET would be.
+   */
+  kind: 'create' | 'update' | 'delete' | 'exists' | 'read';
   resourceType: string;
   id: string;
   /** For create and update: a copy with its id set and bundle-internal references rewritten. */
   resource?: Resource;
   /** The version an If-Match header named (http.html#concurrency), from request.ifMatch `W/"v"`. */
   ifMatch?: string;
+  /** For a read: request.url, relative to the base (`Type/id`, `Type?search`, …). */
+  url?: string;
 }
+
+/** GETs one batch may hold: each is a read, and a practitioner's read commits an access event. */
+export const BATCH_READS_MAX = 100;
 
 export interface TransactionPlan {
   type: 'transaction';
@@ -61,7 +69,13 @@ export interface PlanDependencies {
   findExisting?(type: string, search: string): readonly string[] | undefined;
 }
 
-const ORDER: Record<PlannedOperation['kind'], number> = { delete: 0, exists: 1, create: 1, update: 2 };
+const ORDER: Record<PlannedOperation['kind'], number> = {
+  delete: 0,
+  exists: 1,
+  create: 1,
+  update: 2,
+  read: 3,
+};
 const ETAG = /^W\/"([A-Za-z0-9\-.]{1,64})"$/;
 
 interface Draft {
@@ -81,13 +95,25 @@ export function planBundle(bundle: unknown, deps: PlanDependencies): Transaction
   shape.entries.forEach((entry, i) => {
     const issues = perEntry[i] ?? [];
     const fullUrl = checkFullUrl(entry, i, fullUrls, issues);
-    const operation = planEntry(entry, i, deps, conditional, issues);
+    const operation = planEntry(entry, i, shape.type, deps, conditional, issues);
     if (operation === undefined) return;
     drafts.push({ entryIndex: i, operation, ...(fullUrl === undefined ? {} : { fullUrl }) });
   });
   if (shape.type === 'batch') {
     // A batch entry may not depend on another (http.html#brules), so no urn is resolvable.
     for (const d of drafts) rewriteReferences(d, new Map(), conditional, perEntry[d.entryIndex] ?? []);
+    drafts
+      .filter((d) => d.operation.kind === 'read')
+      .slice(BATCH_READS_MAX)
+      .forEach((d) =>
+        perEntry[d.entryIndex]?.push(
+          issue(
+            'too-costly',
+            `a batch holds at most ${BATCH_READS_MAX} GETs`,
+            `Bundle.entry[${d.entryIndex}]`,
+          ),
+        ),
+      );
     const byIndex = new Map(drafts.map((d) => [d.entryIndex, d.operation]));
     return {
       type: 'batch',
@@ -187,16 +213,23 @@ function referenceTargets(drafts: readonly Draft[]): Map<string, string> {
 }
 
 interface Request {
-  method: 'POST' | 'PUT' | 'DELETE';
+  method: 'POST' | 'PUT' | 'DELETE' | 'GET';
   type: string;
   id?: string;
   ifMatch?: string;
   /** POST only: the search of a conditional create (http.html#ccreate). */
   ifNoneExist?: string;
+  /** GET only: the url as sent. */
+  url?: string;
 }
 
 /** Checks entry.request (bundle.html#Bundle.entry.request); unsupported forms are refused, not ignored. */
-function checkRequest(e: Resource, at: string, issues: Issue[]): Request | undefined {
+function checkRequest(
+  e: Resource,
+  at: string,
+  bundleType: 'transaction' | 'batch',
+  issues: Issue[],
+): Request | undefined {
   const fail = (code: IssueType, text: string, where: string): undefined => {
     issues.push(issue(code, text, `${at}.request${where}`));
     return undefined;
@@ -206,6 +239,10 @@ function checkRequest(e: Resource, at: string, issues: Issue[]): Request | undef
   if (typeof request !== 'object' || request === null) return fail('required', REQUEST_REQUIRED, '');
   const { method, url } = request;
   if (typeof method !== 'string' || typeof url !== 'string') return fail('required', REQUEST_REQUIRED, '');
+  if (method === 'GET' && bundleType === 'batch') return checkReadUrl(url, fail);
+  if (method === 'GET') {
+    return fail('not-supported', 'GET is supported in a batch Bundle, not in a transaction', '.method');
+  }
   if (method !== 'POST' && method !== 'PUT' && method !== 'DELETE') {
     return fail('not-supported', `method ${method.slice(0, 10)} is not supported in a Bundle`, '.method');
   }
@@ -238,10 +275,25 @@ function checkRequest(e: Resource, at: string, issues: Issue[]): Request | undef
 }
 
 const REQUEST_REQUIRED = 'entry.request with method and url is required (bdl-3)';
+/** A read's url: relative to the base, a known type first, printable and short (no absolute URLs). */
+const READ_URL = /^([A-Z][A-Za-z]+)(?:[/?][\x21-\x7e]*)?$/;
+const READ_URL_LENGTH_MAX = 2_048;
+
+function checkReadUrl(
+  url: string,
+  fail: (code: IssueType, text: string, where: string) => undefined,
+): Request | undefined {
+  const type = READ_URL.exec(url)?.[1];
+  if (url.length > READ_URL_LENGTH_MAX || type === undefined || !R4_RESOURCE_TYPES.has(type)) {
+    return fail('invalid', 'request.url of a GET is relative to the base: Type/id, Type?search, …', '.url');
+  }
+  return { method: 'GET', type, url };
+}
 
 function planEntry(
   entry: unknown,
   i: number,
+  bundleType: 'transaction' | 'batch',
   deps: PlanDependencies,
   conditional: ConditionalResolver,
   issues: Issue[],
@@ -251,9 +303,10 @@ function planEntry(
     issues.push(issue('structure', 'an entry must be an object', at));
     return undefined;
   }
-  const request = checkRequest(entry as Resource, at, issues);
+  const request = checkRequest(entry as Resource, at, bundleType, issues);
   if (request === undefined) return undefined;
   const { method, type, id = '' } = request;
+  if (method === 'GET') return { entryIndex: i, kind: 'read', resourceType: type, id, url: request.url! };
   const ifMatch = request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch };
   if (method === 'DELETE') return { entryIndex: i, kind: 'delete', resourceType: type, id, ...ifMatch };
   const resource = (entry as Resource).resource as Resource | null | undefined;
@@ -406,6 +459,7 @@ function identityOverlaps(drafts: readonly Draft[]): Issue[] {
   const seen = new Map<string, number>();
   const issues: Issue[] = [];
   for (const d of drafts) {
+    if (d.operation.kind === 'read') continue;
     const key = `${d.operation.resourceType}/${d.operation.id}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, d.entryIndex);

@@ -48,7 +48,7 @@ export function capabilityStatement(options: CapabilityOptions): CapabilityState
     readHistory: true,
     // PUT of a new id creates it under that id (http.html#upsert): EHR exports assign their own ids.
     updateCreate: true,
-    // In a transaction or batch (request.ifNoneExist), for the directory's types only (bundle.ts).
+    // request.ifNoneExist in a Bundle and If-None-Exist on a create, for the directory's types only.
     conditionalCreate: DIRECTORY_RESOURCE_TYPES.has(type),
     conditionalUpdate: false,
     conditionalDelete: 'not-supported',

@@ -12,11 +12,15 @@ import { REGISTRATIONS_PER_BATCH_MAX } from '../../app/records/types.ts';
 import { findInDirectory } from './directory-lookup.ts';
 import { invariant } from '../../core/errors.ts';
 
+/** Answers a batch's GET as the same GET to the endpoint would be answered (the route supplies it). */
+export type ReadEntry = (url: string) => Promise<EntryResult>;
+
 export async function processBundle(
   port: WritePort,
   caller: GatewayCaller,
   input: unknown,
   newId: () => string,
+  readEntry?: ReadEntry,
 ): Promise<Bundle> {
   const findExisting = (type: string, search: string) => findInDirectory(port, caller, type, search);
   const plan = planBundle(input, { newId, findExisting });
@@ -60,6 +64,13 @@ export async function processBundle(
       results[entry.entryIndex] = existingResult(port, entry.operation);
       continue;
     }
+    if (entry.operation.kind === 'read') {
+      results[entry.entryIndex] =
+        readEntry === undefined
+          ? { error: FhirError.of([issue('not-supported', 'GET is not supported in this Bundle')]) }
+          : await readEntry(entry.operation.url!);
+      continue;
+    }
     try {
       const [written] = await writeResources(port, caller, [toWrite(entry.operation)]);
       results[entry.entryIndex] = entryResult(written!);
@@ -86,7 +97,10 @@ function existingResult(port: WritePort, op: PlannedOperation): EntryResult {
 }
 
 function toWrite(op: PlannedOperation): WriteOperation {
-  invariant(op.kind !== 'exists', 'a matched conditional create writes nothing');
+  invariant(
+    op.kind !== 'exists' && op.kind !== 'read',
+    'a matched conditional create or a read writes nothing',
+  );
   if (op.kind === 'delete') {
     // Records are erased by the patient's erasure request (crypto-shredding), never by a FHIR delete.
     throw new FhirError(405, [

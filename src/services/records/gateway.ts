@@ -38,7 +38,7 @@ import { Vault } from '../../node/vault/vault.ts';
 import { VaultStore } from '../../node/vault/vault-store.ts';
 import { DirectoryStore } from '../../node/directory/directory-store.ts';
 import { directoryResources, existingForCreate } from './directory-lookup.ts';
-import { processBundle } from './bundles.ts';
+import { processBundle, type ReadEntry } from './bundles.ts';
 import { everythingAcross, everythingHeldHere, type EverythingResult } from './everything.ts';
 import {
   FORWARDED_READS_METHOD,
@@ -181,8 +181,8 @@ export class RecordsGateway {
   }
 
   /** A transaction or batch Bundle (http.html#transaction): see bundles.ts. */
-  bundle(caller: GatewayCaller, input: unknown): Promise<Bundle> {
-    return processBundle(this.writePort, caller, input, () => this.newId());
+  bundle(caller: GatewayCaller, input: unknown, readEntry?: ReadEntry): Promise<Bundle> {
+    return processBundle(this.writePort, caller, input, () => this.newId(), readEntry);
   }
 
   /** A directory resource (Organization, Practitioner, …): readable by any caller whose scopes allow it. */
