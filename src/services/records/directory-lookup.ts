@@ -8,7 +8,7 @@ import { matches } from '../fhir/search-match.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
 import { parseSearch } from '../fhir/search.ts';
 import type { GatewayCaller, Resource } from './resources.ts';
-import type { WritePort } from './writes.ts';
+import { assertWritesHere, type WritePort } from './writes.ts';
 
 /** Directory entries of one type one directory search or conditional lookup will match. */
 export const DIRECTORY_SCAN_MAX = 10_000;
@@ -40,10 +40,7 @@ export function findInDirectory(
   search: string,
 ): string[] | undefined {
   // Only the callers who may write here look, decided before anything is read.
-  const custodianOrgId = port.custodianOrgId();
-  if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
-    throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
-  }
+  assertWritesHere(caller, port.custodianOrgId());
   if (!DIRECTORY_RESOURCE_TYPES.has(type)) return undefined;
   const query = parseSearch(type, search);
   if (query.clauses.length === 0) {

@@ -66,6 +66,16 @@ interface Registration {
   commitment: string;
 }
 
+/** Who writes at a custodian: its own practitioners (their token's scopes are checked per type). */
+export function assertWritesHere(
+  caller: GatewayCaller,
+  custodianOrgId: string,
+): asserts caller is Extract<GatewayCaller, { kind: 'practitioner' }> {
+  if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
+    throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
+  }
+}
+
 /** Writes every operation, or none: nothing is released or stored for good before the one commit. */
 export async function writeResources(
   port: WritePort,
@@ -73,9 +83,7 @@ export async function writeResources(
   operations: readonly WriteOperation[],
 ): Promise<WrittenResource[]> {
   const custodianOrgId = port.custodianOrgId();
-  if (caller.kind !== 'practitioner' || caller.orgId !== custodianOrgId) {
-    throw FhirError.forbidden(`only practitioners of ${custodianOrgId} write records here`);
-  }
+  assertWritesHere(caller, custodianOrgId);
   for (const op of operations) authorize(caller, op.resourceType, op.kind === 'create' ? 'c' : 'u');
   for (const op of operations) {
     const result = port.validator.validateResource(op.resource);
