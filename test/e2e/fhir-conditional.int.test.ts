@@ -74,7 +74,11 @@ test('a directory bundle with ifNoneExist creates each resource once, and matche
   const organisations = await directoryCount('Organization');
   assert.ok(organisations > 0);
 
-  const again = (await doctor.transaction({ body: withIfNoneExist('hospitalInformation') })) as Json;
+  const second = withIfNoneExist('hospitalInformation');
+  // Not only by identifier: a search of two parameters is matched by the search matcher over the type.
+  const named = second.entry[0];
+  named.request.ifNoneExist += `&name=${encodeURIComponent(named.resource.name)}`;
+  const again = (await doctor.transaction({ body: second })) as Json;
   assert.equal(again.entry.length, hospital.entry.length);
   assert.ok(
     again.entry.every((e: Json) => e.response.status === '200 OK'),

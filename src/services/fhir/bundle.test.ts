@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BATCH_READS_MAX,
+  CONDITIONAL_SEARCHES_MAX,
   planBundle,
   transactionResponse,
   type BatchPlan,
@@ -509,4 +510,23 @@ test('a batch may read: GETs relative to the base, at most BATCH_READS_MAX; a tr
   assert.equal(last.operation, undefined);
   assert.equal(last.issues[0]!.code, 'too-costly');
   assert.equal(plan.entries.at(-2)!.operation?.kind, 'read');
+});
+
+test('a Bundle runs at most CONDITIONAL_SEARCHES_MAX distinct conditional searches', () => {
+  const dir = directory({});
+  const org = (n: number): Json => ({
+    resource: { resourceType: 'Organization', name: `Org ${n}` },
+    request: { method: 'POST', url: 'Organization', ifNoneExist: `identifier=urn:x|${n}` },
+  });
+  const plan = planBundle(
+    {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: Array.from({ length: CONDITIONAL_SEARCHES_MAX + 1 }, (_, n) => org(n)),
+    },
+    { newId: counter('s'), findExisting: dir.findExisting },
+  ) as BatchPlan;
+  assert.equal(dir.searches.length, CONDITIONAL_SEARCHES_MAX);
+  assert.ok(plan.entries.slice(0, -1).every((e) => e.operation?.kind === 'create'));
+  assert.equal(plan.entries.at(-1)!.issues[0]!.code, 'too-costly');
 });

@@ -41,6 +41,11 @@ export interface PlannedOperation {
   url?: string;
 }
 
+/**
+ * Distinct conditional searches one Bundle may run: Synthea's hospital bundles name hundreds of
+ * organisations, each by identifier (an index lookup); any other search is a scan of a directory type.
+ */
+export const CONDITIONAL_SEARCHES_MAX = 1_000;
 /** GETs one batch may hold: each is a read, and a practitioner's read commits an access event. */
 export const BATCH_READS_MAX = 100;
 
@@ -411,8 +416,9 @@ function isConditionalReference(reference: string): boolean {
 
 /**
  * Resolves one conditional search to the id of its one match (undefined: no match), or records why it
- * cannot and answers null: the type is not searchable here, the search is malformed, or several
- * resources match (412, http.html#ccreate). Each distinct search is run once per Bundle.
+ * cannot and answers null: the type is not searchable here, the search is malformed, several resources
+ * match (412, http.html#ccreate), or the Bundle has run its CONDITIONAL_SEARCHES_MAX distinct searches.
+ * Each distinct search is run once per Bundle.
  */
 type ConditionalResolver = (
   type: string,
@@ -434,6 +440,12 @@ function conditionalResolver(deps: PlanDependencies): ConditionalResolver {
   };
   return (type, search, at, issues) => {
     const key = `${type}?${search}`;
+    if (!answers.has(key) && answers.size >= CONDITIONAL_SEARCHES_MAX) {
+      issues.push(
+        issue('too-costly', `a Bundle runs at most ${CONDITIONAL_SEARCHES_MAX} conditional searches`, at),
+      );
+      return null;
+    }
     if (!answers.has(key)) answers.set(key, lookUp(type, search));
     const answer = answers.get(key);
     if (answer === undefined) {

@@ -9,7 +9,7 @@ import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import type { GatewayCaller, Resource } from './resources.ts';
 import { writeResources, type WriteOperation, type WritePort, type WrittenResource } from './writes.ts';
 import { REGISTRATIONS_PER_BATCH_MAX } from '../../app/records/types.ts';
-import { findInDirectory } from './directory-lookup.ts';
+import { directoryFinder } from './directory-lookup.ts';
 import { invariant } from '../../core/errors.ts';
 
 /** Answers a batch's GET as the same GET to the endpoint would be answered (the route supplies it). */
@@ -22,8 +22,7 @@ export async function processBundle(
   newId: () => string,
   readEntry?: ReadEntry,
 ): Promise<Bundle> {
-  const findExisting = (type: string, search: string) => findInDirectory(port, caller, type, search);
-  const plan = planBundle(input, { newId, findExisting });
+  const plan = planBundle(input, { newId, findExisting: directoryFinder(port, caller) });
   if (plan.type === 'transaction') {
     const writes = plan.operations.filter((op) => op.kind !== 'exists');
     if (writes.length > REGISTRATIONS_PER_BATCH_MAX) {

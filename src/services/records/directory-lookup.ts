@@ -6,7 +6,7 @@ import { DIRECTORY_PAGE_MAX, type DirectoryStore } from '../../node/directory/di
 import { FhirError, issue } from '../fhir/operation-outcome.ts';
 import { matches } from '../fhir/search-match.ts';
 import { DIRECTORY_RESOURCE_TYPES } from '../fhir/search-params.ts';
-import { parseSearch } from '../fhir/search.ts';
+import { parseSearch, type SearchQuery } from '../fhir/search.ts';
 import type { GatewayCaller, Resource } from './resources.ts';
 import { assertWritesHere, type WritePort } from './writes.ts';
 
@@ -29,29 +29,72 @@ export function directoryResources(
 }
 
 /**
- * The ids of the directory resources of `type` that `search` matches, by the same matcher as a search;
- * undefined for a type the directory does not hold (a patient's records are found under consent, never
- * by a conditional search inside a write). A search with no criterion would match everything: refused.
+ * Finds, for one request, the ids of the directory resources of a type that a search matches, by the
+ * same matcher as a search; undefined for a type the directory does not hold (a patient's records are
+ * found under consent, never by a conditional search inside a write). A search with no criterion would
+ * match everything: refused. Each type is read from the store once per request, however many searches
+ * name it.
  */
-export function findInDirectory(
+export function directoryFinder(
   port: WritePort,
   caller: GatewayCaller,
-  type: string,
-  search: string,
-): string[] | undefined {
-  // Only the callers who may write here look, decided before anything is read.
-  assertWritesHere(caller, port.custodianOrgId());
-  if (!DIRECTORY_RESOURCE_TYPES.has(type)) return undefined;
-  const query = parseSearch(type, search);
-  if (query.clauses.length === 0) {
-    throw FhirError.of([issue('invalid', 'a conditional search names at least one search parameter')]);
-  }
+): (type: string, search: string) => string[] | undefined {
+  const byType = new Map<string, TypeIndex>();
+  return (type, search) => {
+    // Only the callers who may write here look, decided before anything is read.
+    assertWritesHere(caller, port.custodianOrgId());
+    if (!DIRECTORY_RESOURCE_TYPES.has(type)) return undefined;
+    const query = parseSearch(type, search);
+    if (query.clauses.length === 0) {
+      throw FhirError.of([issue('invalid', 'a conditional search names at least one search parameter')]);
+    }
+    let index = byType.get(type);
+    if (index === undefined) {
+      index = indexType(port, type);
+      byType.set(type, index);
+    }
+    const nowMs = port.clock.nowMs();
+    // An identifier search looks its candidates up (none, usually, when a bundle first creates them).
+    const key = identifierKeyOf(query);
+    const candidates = key === undefined ? index.entries : (index.byIdentifier.get(key) ?? []);
+    return candidates.filter((resource) => matches(resource, query, { nowMs })).map((r) => String(r.id));
+  };
+}
+
+/** A directory type read once for a request, with its resources by identifier (the usual search). */
+interface TypeIndex {
+  readonly entries: readonly Resource[];
+  /** `system|value` (system '' when absent, as the token matcher reads it) to the resources carrying it. */
+  readonly byIdentifier: ReadonlyMap<string, readonly Resource[]>;
+}
+
+function indexType(port: WritePort, type: string): TypeIndex {
   const { entries, total } = directoryResources(port.directory, type, DIRECTORY_SCAN_MAX);
   if (total > DIRECTORY_SCAN_MAX) {
     throw FhirError.of([issue('too-costly', `more than ${DIRECTORY_SCAN_MAX} entries to search`)]);
   }
-  const nowMs = port.clock.nowMs();
-  return entries.filter((resource) => matches(resource, query, { nowMs })).map((r) => String(r.id));
+  const byIdentifier = new Map<string, Resource[]>();
+  for (const resource of entries) {
+    const identifiers = (resource as { identifier?: unknown }).identifier;
+    for (const id of Array.isArray(identifiers) ? identifiers : []) {
+      const { system, value } = (id ?? {}) as { system?: unknown; value?: unknown };
+      if (typeof value !== 'string') continue;
+      const key = `${typeof system === 'string' ? system : ''}|${value}`;
+      byIdentifier.set(key, [...(byIdentifier.get(key) ?? []), resource]);
+    }
+  }
+  return { entries, byIdentifier };
+}
+
+/** The one `identifier=system|value` a search is, if that is all it is (Synthea's, and most exporters'). */
+function identifierKeyOf(query: SearchQuery): string | undefined {
+  const [clause, ...more] = query.clauses;
+  if (more.length > 0 || clause?.type !== 'token' || clause.param.name !== 'identifier' || clause.not) {
+    return undefined;
+  }
+  const [value, ...others] = clause.values;
+  if (others.length > 0 || value?.system === undefined || value.code === undefined) return undefined;
+  return `${value.system}|${value.code}`;
 }
 
 /**
@@ -66,7 +109,7 @@ export function existingForCreate(
   header: string,
 ): Resource | undefined {
   const search = header.startsWith(`${type}?`) ? header.slice(type.length + 1) : header;
-  const ids = findInDirectory(port, caller, type, search);
+  const ids = directoryFinder(port, caller)(type, search);
   if (ids === undefined) {
     throw FhirError.of([issue('not-supported', `conditional create is not supported for ${type}`)]);
   }
