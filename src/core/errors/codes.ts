@@ -171,6 +171,8 @@ export const ERROR_CATALOGUE = {
   'epcis.query_invalid': { status: 400, message: 'epcis: query invalid' },
   'epcis.schema_invalid': { status: 400, message: 'epcis: schema invalid' },
   'epcis.schema_unavailable': { status: 503, message: 'epcis: schema unavailable' },
+  // details.reason: doctype | malformed | too_deep | too_many_elements | not_epcis | structure.
+  'epcis.xml_invalid': { status: 400, message: 'epcis: XML document refused' },
 
   'epcis_hash.malformed_event': { status: 400, message: 'EPCIS event hash: malformed event' },
 
