@@ -44,7 +44,19 @@ const BINDING_NAMESPACES = new Set([
   'http://www.w3.org/XML/1998/namespace',
 ]);
 /** Prefixes the EPCIS 2.0 JSON-LD context defines itself; a document must not rebind them. */
-const CONTEXT_PREFIXES = new Set(['epcis', 'cbv', 'gs1', 'xsd', 'xsi', 'rdfs', 'owl', 'dcterms', 'sbdh']);
+const CONTEXT_PREFIXES = new Set(['epcis', 'cbv', 'cbvmda', 'gs1', 'xsd', 'rdfs', 'owl', 'dcterms']);
+/**
+ * XML namespaces that are the EPCIS 2.0 context's own prefixes: their elements take that prefix, with
+ * nothing added to @context (so ILMD's urn:epcglobal:cbv:mda lotNumber is "cbvmda:lotNumber", as in JSON).
+ */
+const CONTEXT_NAMESPACES: ReadonlyMap<string, string> = new Map([
+  ['urn:epcglobal:cbv:mda', 'cbvmda'],
+  ['urn:epcglobal:cbv:mda:', 'cbvmda'],
+  ['urn:epcglobal:cbv:mda#', 'cbvmda'],
+  ['https://gs1.org/voc/', 'gs1'],
+  ['https://ref.gs1.org/cbv/', 'cbv'],
+  ['https://ref.gs1.org/epcis/', 'epcis'],
+]);
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -113,7 +125,7 @@ class XmlToJsonLd {
 
   private prefixFor(namespace: string, wanted: string | null): string | undefined {
     if (BINDING_NAMESPACES.has(namespace)) return undefined;
-    const known = this.byNamespace.get(namespace);
+    const known = this.byNamespace.get(namespace) ?? CONTEXT_NAMESPACES.get(namespace);
     if (known !== undefined) return known;
     let prefix = wanted !== null && wanted !== '' && !CONTEXT_PREFIXES.has(wanted) ? wanted : 'ns';
     for (let i = 1; this.prefixes.has(prefix) || CONTEXT_PREFIXES.has(prefix); i++) prefix = `ns${i}`;
@@ -215,7 +227,8 @@ class XmlToJsonLd {
         const read = spec[name];
         if (read === undefined) throw unknownElement(child, where);
         const [key, value, repeat] = read(child, this);
-        add(target, key, value, repeat ?? 'once');
+        // An empty list (EPCIS 1.x requires <epcList/> even when quantities say it all) is no field.
+        if (!(Array.isArray(value) && value.length === 0)) add(target, key, value, repeat ?? 'once');
       }
     }
   }
