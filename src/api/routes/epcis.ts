@@ -1,11 +1,14 @@
 // The EPCIS 2.0 REST binding of a node (EPCIS 2.0 §12): capture and event query.
-//   POST /epcis/capture   EPCIS 2.0 JSON / JSON-LD document → 201 { captureId, eventIds, txHash, height }
+//   POST /epcis/capture   EPCIS 2.0 JSON / JSON-LD document, or an EPCIS 1.2 / 2.0 XML document
+//                         (application/xml, text/xml: read into the JSON-LD document, then the same path)
+//                         → 201 { captureId, eventIds, txHash, height }
 //                         (?wait=false: 202 { eventIds, txHash } once accepted, without waiting)
 //   GET  /epcis/events    SimpleEventQuery parameters → EPCISQueryDocument, Link: <…>; rel="next"
 // Both need a staff bearer token; capture only from staff of this node's own organisation.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EpcisCapture } from '../../services/epcis/capture.ts';
 import { parseQuery, runQuery } from '../../services/epcis/query.ts';
+import { EPCIS_XML_MEDIA_TYPES, epcisXmlToJsonLd } from '../../services/epcis/xml.ts';
 import type { SupplyService } from '../../services/supply/service.ts';
 import { captureIdByTx } from '../../app/supply/index.ts';
 import type { EpcisValidator } from '../../services/epcis/schema.ts';
@@ -30,22 +33,44 @@ export function registerEpcisRoutes(
   const capture = new EpcisCapture(service, validator, logger);
 
   const captureSchema = {
+    description:
+      'Captures one EPCISDocument: EPCIS 2.0 JSON / JSON-LD, or the XML binding (EPCIS 2.0 or 1.2, ' +
+      'application/xml or text/xml), which is read into the same JSON-LD document. XML with a DOCTYPE, ' +
+      'malformed XML or another root element is refused with 400 epcis.xml_invalid.',
+    consumes: ['application/json', 'application/ld+json', ...EPCIS_XML_MEDIA_TYPES],
     body: epcisCaptureBody,
     querystring: epcisCaptureQuery,
     response: { 201: epcisCapturedSchema, 202: epcisAcceptedSchema },
   };
-  scope.post<{ Querystring: { wait?: string } }>(
-    EPCIS_CAPTURE_PATH,
-    { schema: captureSchema },
-    async (request, reply) => {
-      service.staff(await request.caller());
-      const { eventIds, txHash } = capture.submit(request.body);
-      if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
-      const height = await service.waitCommitted(txHash, 'supply.capture');
-      const captureId = captureIdByTx(service.state, txHash);
-      return reply.status(201).send({ captureId, eventIds, txHash, height });
-    },
-  );
+  // The XML parsers live in a scope of their own, so that only capture takes XML; the caller is
+  // authenticated (and must be staff) before a byte of the body is parsed.
+  void scope.register((captureScope, _opts, done) => {
+    for (const type of EPCIS_XML_MEDIA_TYPES) {
+      captureScope.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, parsed) => {
+        try {
+          parsed(null, epcisXmlToJsonLd(body as string));
+        } catch (err) {
+          parsed(err as Error);
+        }
+      });
+    }
+    captureScope.post<{ Querystring: { wait?: string } }>(
+      EPCIS_CAPTURE_PATH,
+      { schema: captureSchema, onRequest: staffFirst },
+      async (request, reply) => {
+        service.staff(await request.caller());
+        const { eventIds, txHash } = capture.submit(request.body);
+        if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
+        const height = await service.waitCommitted(txHash, 'supply.capture');
+        const captureId = captureIdByTx(service.state, txHash);
+        return reply.status(201).send({ captureId, eventIds, txHash, height });
+      },
+    );
+    done();
+  });
+  async function staffFirst(request: FastifyRequest): Promise<void> {
+    service.staff(await request.caller());
+  }
 
   scope.get(
     EPCIS_EVENTS_PATH,
