@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { epcisEventHash } from '../../src/app/supply/event-hash/index.ts';
-import { EXPIRY, GLN, GTIN, LOT, sgtin } from '../../src/app/supply/test-fixtures.ts';
+import { EXPIRY, GLN, LOT, sgtin } from '../../src/app/supply/test-fixtures.ts';
 import { http, type HttpAnswer } from '../harness/http.ts';
 import { staffClient, type Staff } from '../harness/network.ts';
 import {

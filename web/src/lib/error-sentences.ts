@@ -215,7 +215,8 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
   'epcis.query_invalid': 'This search is not valid. Check what you typed.',
   'epcis.schema_invalid': 'These supply events do not follow the EPCIS standard. Check the details.',
   'epcis.schema_unavailable': 'The node cannot check supply events right now. Try again in a minute.',
-  'epcis.xml_invalid': 'This EPCIS XML document could not be read. Check that it is a complete EPCIS document.',
+  'epcis.xml_invalid':
+    'This EPCIS XML document could not be read. Check that it is a complete EPCIS document.',
 
   'events.too_many_streams':
     'Too many live views are open at this node. Close another tab, or try again later.',
