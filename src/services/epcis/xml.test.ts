@@ -554,3 +554,16 @@ test('XML binding reads CDATA text and leaves comments out', () => {
   );
   assert.equal((documentEvents(epcisXmlToJsonLd(xml))[0] as Json).action, 'ADD');
 });
+
+test('XML binding keeps an element named __proto__ as data, never as a prototype', () => {
+  const xml = TRANSACTION_V2.replace(
+    '</TransactionEvent>',
+    '<example:x><__proto__><polluted>yes</polluted></__proto__></example:x></TransactionEvent>',
+  ).replace('xmlns:epcis=', 'xmlns:example="http://ns.example.com/epcis/" xmlns:epcis=');
+  const event = documentEvents(epcisXmlToJsonLd(xml))[0] as Json;
+  const x = event['example:x'] as Json;
+  assert.equal(Object.getPrototypeOf(x), Object.prototype);
+  assert.ok(Object.hasOwn(x, '__proto__'));
+  assert.equal((x as { polluted?: unknown }).polluted, undefined);
+  assert.match(JSON.stringify(event), /"__proto__":\{"polluted":"yes"\}/);
+});

@@ -156,7 +156,7 @@ class XmlToJsonLd {
     if (children.length === 0 && attributes.length === 0) return textOf(element);
     const object: JsonObject = {};
     for (const attr of attributes)
-      object[attr.namespaceURI === null ? attr.name : this.key(attr)] = attr.value;
+      put(object, attr.namespaceURI === null ? attr.name : this.key(attr), attr.value);
     for (const child of children) {
       const key = child.namespaceURI === null ? (child.localName ?? '') : this.key(child);
       add(object, key, this.extensionValue(child), 'collect');
@@ -245,8 +245,8 @@ class XmlToJsonLd {
     const object: JsonObject = {};
     for (const attr of Array.from(element.attributes)) {
       if (attr.namespaceURI === XMLNS || attr.namespaceURI === XSI || attr.name === 'xmlns') continue;
-      if (attr.namespaceURI === null) object[attr.name] = read(attr.name, attr.value);
-      else object[this.key(attr)] = attr.value;
+      if (attr.namespaceURI === null) put(object, attr.name, read(attr.name, attr.value));
+      else put(object, this.key(attr), attr.value);
     }
     return object;
   }
@@ -266,6 +266,11 @@ function unknownElement(element: Element, where: string): Error {
   );
 }
 
+/** An own property, whatever the name: an element called __proto__ must not become a prototype. */
+function put(target: JsonObject, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /**
  * How a key takes a second element: "once" refuses it (a standard field given twice), "collect" turns
  * the value into an array (user extensions, certificationInfo), "list" is always an array (sensorReport).
@@ -274,11 +279,11 @@ type Repeat = 'once' | 'collect' | 'list';
 
 function add(target: JsonObject, key: string, value: Json, repeat: Repeat): void {
   const existing = target[key];
-  if (repeat === 'list') target[key] = [...((existing as Json[] | undefined) ?? []), value];
-  else if (!Object.hasOwn(target, key)) target[key] = value;
+  if (repeat === 'list') put(target, key, [...((existing as Json[] | undefined) ?? []), value]);
+  else if (!Object.hasOwn(target, key)) put(target, key, value);
   else if (repeat === 'once') {
     throw xmlInvalid('structure', `element ${key.slice(0, 64)} appears twice`, { element: key.slice(0, 64) });
-  } else target[key] = Array.isArray(existing) ? [...(existing as Json[]), value] : [existing, value];
+  } else put(target, key, Array.isArray(existing) ? [...(existing as Json[]), value] : [existing, value]);
 }
 
 const text =
