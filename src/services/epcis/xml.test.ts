@@ -374,6 +374,42 @@ const EPCIS_1_2 = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
   </EPCISBody>
 </epcis:EPCISDocument>`;
 
+// The shape of GS1's own 1.2 examples: an unqualified <EPCISDocument>, the TransformationEvent in
+// EventList/extension, eventID and errorDeclaration (a vendor extension first) in baseExtension.
+const EPCIS_1_2_UNQUALIFIED = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<EPCISDocument xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" creationDate="2020-01-15T07:47:21.677+00:00"
+    schemaVersion="1.2" xmlns:epcis="urn:epcglobal:epcis:xsd:1" xmlns:example="http://ns.example.com/epcis/">
+  <EPCISBody>
+    <EventList>
+      <extension>
+        <TransformationEvent>
+          <eventTime>2020-01-14T00:00:00+01:00</eventTime>
+          <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
+          <baseExtension>
+            <eventID>urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8</eventID>
+            <errorDeclaration>
+              <example:vendorExtension>Test1</example:vendorExtension>
+              <declarationTime>2020-01-15T00:00:00+01:00</declarationTime>
+              <reason>urn:epcglobal:cbv:er:incorrect_data</reason>
+              <correctiveEventIDs><correctiveEventID>urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8</correctiveEventID></correctiveEventIDs>
+            </errorDeclaration>
+          </baseExtension>
+          <inputEPCList><epc>urn:epc:id:sgtin:4012345.011111.987</epc></inputEPCList>
+          <inputQuantityList>
+            <quantityElement><epcClass>urn:epc:class:lgtin:4012345.022222.87545GHGH</epcClass><quantity>500</quantity><uom>KGM</uom></quantityElement>
+          </inputQuantityList>
+          <outputEPCList><epc>urn:epc:id:sgtin:4012345.033333.AGHFG</epc></outputEPCList>
+          <outputQuantityList>
+            <quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.044444.*</epcClass><quantity>452</quantity><uom>KGM</uom></quantityElement>
+          </outputQuantityList>
+          <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep>
+          <readPoint><id>urn:epc:id:sgln:0614141.07346.1234</id></readPoint>
+        </TransformationEvent>
+      </extension>
+    </EventList>
+  </EPCISBody>
+</EPCISDocument>`;
+
 interface Case {
   readonly name: string;
   /** The GS1 JSON-LD example and the index of its event. */
@@ -402,6 +438,7 @@ const CASES: readonly Case[] = [
   { name: 'user extension in a default namespace', json: ['Example_9.6.1-ObjectEvent.jsonld', 1], xml: EXTENSION_DEFAULT_NAMESPACE, xmlIndex: 0, sameKeys: false },
   { name: 'EPCIS 1.2 ObjectEvent, fields in <extension>, eventID in baseExtension', json: ['Example_9.6.2-ObjectEvent.jsonld', 0], xml: EPCIS_1_2, xmlIndex: 0, sameKeys: true },
   { name: 'EPCIS 1.2 AggregationEvent, childQuantityList in <extension>', json: ['Example_9.6.3-AggregationEvent.jsonld', 0], xml: EPCIS_1_2, xmlIndex: 1, sameKeys: false },
+  { name: 'EPCIS 1.2 unqualified root, errorDeclaration in baseExtension', json: ['WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.jsonld', 0], xml: EPCIS_1_2_UNQUALIFIED, xmlIndex: 0, sameKeys: true },
   { name: 'EPCIS 1.2 TransformationEvent in EventList/extension, ILMD extension', json: ['Example_9.6.4-TransformationEvent.jsonld', 0], xml: EPCIS_1_2, xmlIndex: 2, sameKeys: false },
 ]; // prettier-ignore
 
@@ -502,12 +539,11 @@ test('XML binding refuses malformed XML, parser warnings included, rather than r
     assert.deepEqual(refusal(xml), { code: 'epcis.xml_invalid', reason: 'malformed' }, xml.slice(-80));
 });
 
-test('XML binding refuses a root other than epcis:EPCISDocument', () => {
+test('XML binding refuses a root other than epcis:EPCISDocument (an unqualified one is taken)', () => {
   const wrongNamespace = TRANSACTION_V2.replace('urn:epcglobal:epcis:xsd:2', 'urn:example:not-epcis');
   const wrongName = '<epcis:Other xmlns:epcis="urn:epcglobal:epcis:xsd:2"/>';
-  const noNamespace =
-    '<EPCISDocument schemaVersion="2.0"><EPCISBody><EventList/></EPCISBody></EPCISDocument>';
-  for (const xml of [wrongNamespace, wrongName, noNamespace]) {
+  const otherRoot = '<EPCISQueryDocument><EPCISBody><EventList/></EPCISBody></EPCISQueryDocument>';
+  for (const xml of [wrongNamespace, wrongName, otherRoot]) {
     assert.deepEqual(refusal(xml), { code: 'epcis.xml_invalid', reason: 'not_epcis' });
   }
 });
@@ -566,4 +602,12 @@ test('XML binding keeps an element named __proto__ as data, never as a prototype
   assert.ok(Object.hasOwn(x, '__proto__'));
   assert.equal((x as { polluted?: unknown }).polluted, undefined);
   assert.match(JSON.stringify(event), /"__proto__":\{"polluted":"yes"\}/);
+});
+
+test('XML binding leaves out a nil quantity, as JSON leaves the field out', () => {
+  const xml = EPCIS_1_2_UNQUALIFIED.replace('<quantity>500</quantity>', '<quantity xsi:nil="true"/>');
+  const event = documentEvents(epcisXmlToJsonLd(xml))[0] as Json;
+  assert.deepEqual(event.inputQuantityList, [
+    { epcClass: 'urn:epc:class:lgtin:4012345.022222.87545GHGH', uom: 'KGM' },
+  ]);
 });

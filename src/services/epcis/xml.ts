@@ -167,7 +167,12 @@ class XmlToJsonLd {
   }
 
   document(root: Element): JsonObject {
-    if (root.localName !== 'EPCISDocument' || !EPCIS_XML_NAMESPACES.includes(root.namespaceURI ?? '')) {
+    // An unqualified <EPCISDocument> is taken too: GS1's own 1.2 examples send one.
+    const namespace = root.namespaceURI;
+    if (
+      root.localName !== 'EPCISDocument' ||
+      (namespace !== null && !EPCIS_XML_NAMESPACES.includes(namespace))
+    ) {
       throw xmlInvalid(
         'not_epcis',
         'the XML root must be epcis:EPCISDocument (urn:epcglobal:epcis:xsd:1 or :2)',
@@ -227,8 +232,10 @@ class XmlToJsonLd {
         const read = spec[name];
         if (read === undefined) throw unknownElement(child, where);
         const [key, value, repeat] = read(child, this);
-        // An empty list (EPCIS 1.x requires <epcList/> even when quantities say it all) is no field.
-        if (!(Array.isArray(value) && value.length === 0)) add(target, key, value, repeat ?? 'once');
+        // An empty list (EPCIS 1.x requires <epcList/> even when quantities say it all) is no field,
+        // nor is an empty quantity (<quantity xsi:nil="true"/>).
+        if (value !== undefined && !(Array.isArray(value) && value.length === 0))
+          add(target, key, value, repeat ?? 'once');
       }
     }
   }
@@ -245,7 +252,8 @@ class XmlToJsonLd {
     const object: JsonObject = {};
     for (const attr of Array.from(element.attributes)) {
       if (attr.namespaceURI === XMLNS || attr.namespaceURI === XSI || attr.name === 'xmlns') continue;
-      if (attr.namespaceURI === null) put(object, attr.name, read(attr.name, attr.value));
+      const name = attr.name === 'deviceMetaData' ? 'deviceMetadata' : attr.name; // the drafts' spelling
+      if (attr.namespaceURI === null) put(object, name, read(name, attr.value));
       else put(object, this.key(attr), attr.value);
     }
     return object;
@@ -307,7 +315,7 @@ const idList =
 
 const QUANTITY_FIELDS: FieldSpec = {
   epcClass: text(),
-  quantity: (element) => ['quantity', decimal(textOf(element))],
+  quantity: (element) => ['quantity', textOf(element) === '' ? undefined : decimal(textOf(element))],
   uom: text(),
 };
 
@@ -376,6 +384,8 @@ function sensorAttribute(name: string, value: string): Json {
 
 const SENSOR_ELEMENT_FIELDS: FieldSpec = {
   sensorMetadata: (element, reader) => ['sensorMetadata', reader.attributes(element, (_n, v) => v)],
+  // The spelling of the EPCIS 2.0 drafts, still met in the field.
+  sensorMetaData: (element, reader) => ['sensorMetadata', reader.attributes(element, (_n, v) => v)],
   sensorReport: (element, reader) => ['sensorReport', reader.attributes(element, sensorAttribute), 'list'],
 };
 
