@@ -173,5 +173,10 @@ export const epcisQueryResponse = {
   description: 'an EPCISQueryDocument; more pages are named by Link: <…>; rel="next"',
   content: {
     'application/ld+json': { schema: Type.Object({}, { additionalProperties: true }) },
+    'application/xml': {
+      schema: Type.String({
+        description: 'the epcisq:EPCISQueryDocument (EPCIS XML binding), on Accept: application/xml',
+      }),
+    },
   },
 };

@@ -4,11 +4,13 @@
 //                         → 201 { captureId, eventIds, txHash, height }
 //                         (?wait=false: 202 { eventIds, txHash } once accepted, without waiting)
 //   GET  /epcis/events    SimpleEventQuery parameters → EPCISQueryDocument, Link: <…>; rel="next"
+//                         (JSON-LD; the XML binding's epcisq:EPCISQueryDocument on Accept: application/xml)
 // Both need a staff bearer token; capture only from staff of this node's own organisation.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { EpcisCapture } from '../../services/epcis/capture.ts';
 import { parseQuery, runQuery } from '../../services/epcis/query.ts';
 import { EPCIS_XML_MEDIA_TYPES, epcisXmlToJsonLd } from '../../services/epcis/xml.ts';
+import { epcisQueryDocumentXml, prefersXml } from '../../services/epcis/xml-write.ts';
+import { documentEvents, EpcisCapture } from '../../services/epcis/capture.ts';
 import type { SupplyService } from '../../services/supply/service.ts';
 import { captureIdByTx } from '../../app/supply/index.ts';
 import type { EpcisValidator } from '../../services/epcis/schema.ts';
@@ -84,10 +86,14 @@ export function registerEpcisRoutes(
         query.set('nextPageToken', answer.nextPageToken);
         void reply.header('link', `<${EPCIS_EVENTS_PATH}?${query.toString()}>; rel="next"`);
       }
-      return reply
-        .header('content-type', 'application/ld+json')
-        .header('cache-control', 'no-store')
-        .send(answer.document);
+      void reply.header('cache-control', 'no-store').header('vary', 'accept');
+      if (prefersXml(request.headers.accept)) {
+        const events = documentEvents(answer.document);
+        return reply
+          .header('content-type', 'application/xml; charset=utf-8')
+          .send(epcisQueryDocumentXml(answer.document, events));
+      }
+      return reply.header('content-type', 'application/ld+json').send(answer.document);
     },
   );
 }

@@ -30,13 +30,16 @@ export const EPCIS_XML_NAMESPACES: readonly string[] = [
 export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 export const EPCIS_XML_MEDIA_TYPES = ['application/xml', 'text/xml'] as const;
 
+export const EPCIS_QUERY_XML_NAMESPACES: readonly string[] = [
+  'urn:epcglobal:epcis-query:xsd:1',
+  'urn:epcglobal:epcis-query:xsd:2',
+];
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 /** Namespaces that are the binding's own, never a user extension's; their prefixes stay out of @context. */
 const BINDING_NAMESPACES = new Set([
   ...EPCIS_XML_NAMESPACES,
-  'urn:epcglobal:epcis-query:xsd:1',
-  'urn:epcglobal:epcis-query:xsd:2',
+  ...EPCIS_QUERY_XML_NAMESPACES,
   'urn:epcglobal:xsd:1',
   'http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader',
   XSI,
@@ -56,6 +59,9 @@ const CONTEXT_NAMESPACES: ReadonlyMap<string, string> = new Map([
   ['https://gs1.org/voc/', 'gs1'],
   ['https://ref.gs1.org/cbv/', 'cbv'],
   ['https://ref.gs1.org/epcis/', 'epcis'],
+  ['http://www.w3.org/2000/01/rdf-schema#', 'rdfs'],
+  ['http://www.w3.org/2002/07/owl#', 'owl'],
+  ['http://purl.org/dc/terms/', 'dcterms'],
 ]);
 
 type Json = unknown;
@@ -167,26 +173,27 @@ class XmlToJsonLd {
   }
 
   document(root: Element): JsonObject {
-    // An unqualified <EPCISDocument> is taken too: GS1's own 1.2 examples send one.
+    // An unqualified <EPCISDocument> is taken too: GS1's own 1.2 examples send one. So is a query
+    // document (what GET /epcis/events answers, forwarded): its events are captured as a document's.
     const namespace = root.namespaceURI;
-    if (
-      root.localName !== 'EPCISDocument' ||
-      (namespace !== null && !EPCIS_XML_NAMESPACES.includes(namespace))
-    ) {
+    const isDocument =
+      root.localName === 'EPCISDocument' && (namespace === null || EPCIS_XML_NAMESPACES.includes(namespace));
+    const isQueryDocument =
+      root.localName === 'EPCISQueryDocument' && EPCIS_QUERY_XML_NAMESPACES.includes(namespace ?? '');
+    if (!isDocument && !isQueryDocument) {
       throw xmlInvalid(
         'not_epcis',
-        'the XML root must be epcis:EPCISDocument (urn:epcglobal:epcis:xsd:1 or :2)',
-        {
-          root: `${root.namespaceURI ?? ''} ${root.localName ?? ''}`.trim().slice(0, 120),
-        },
+        'the XML root must be epcis:EPCISDocument (urn:epcglobal:epcis:xsd:1 or :2) or epcisq:EPCISQueryDocument',
+        { root: `${root.namespaceURI ?? ''} ${root.localName ?? ''}`.trim().slice(0, 120) },
       );
     }
     this.declare(root);
     const eventList: Json[] = [];
     for (const part of childElements(root)) {
       if (!isStandard(part) || part.localName === 'EPCISHeader' || part.localName === 'extension') continue;
-      if (part.localName !== 'EPCISBody') throw unknownElement(part, 'EPCISDocument');
-      for (const list of childElements(part)) {
+      if (part.localName !== 'EPCISBody') throw unknownElement(part, root.localName ?? '');
+      const lists = isDocument ? childElements(part) : queryEventLists(part);
+      for (const list of lists) {
         if (list.localName === 'EventList' && isStandard(list)) eventList.push(...this.eventList(list));
       }
     }
@@ -258,6 +265,18 @@ class XmlToJsonLd {
     }
     return object;
   }
+}
+
+/** The EventLists of a query document's body: EPCISBody/epcisq:QueryResults/resultsBody/EventList. */
+function queryEventLists(body: Element): Element[] {
+  return childElements(body)
+    .filter(
+      (r) => r.localName === 'QueryResults' && EPCIS_QUERY_XML_NAMESPACES.includes(r.namespaceURI ?? ''),
+    )
+    .flatMap((results) =>
+      childElements(results).filter((c) => c.localName === 'resultsBody' && isStandard(c)),
+    )
+    .flatMap((resultsBody) => childElements(resultsBody));
 }
 
 /** A standard child element's reader: its JSON key, value and whether it may repeat. */
