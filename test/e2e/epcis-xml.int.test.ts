@@ -3,10 +3,13 @@
 // with the eventID the JSON capture of the same event gives (its CBV 2.0 event hash) and the JSON
 // binding's fields. A DOCTYPE, malformed XML and a wrong root element are refused with 400
 // epcis.xml_invalid, and an anonymous XML body is refused before it is read; none of them records a thing.
+// GET /epcis/events answers an epcisq:EPCISQueryDocument on Accept: application/xml, JSON-LD otherwise.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { epcisEventHash } from '../../src/app/supply/event-hash/index.ts';
 import { EXPIRY, GLN, LOT, sgtin } from '../../src/app/supply/test-fixtures.ts';
+import { documentEvents } from '../../src/services/epcis/capture.ts';
+import { epcisXmlToJsonLd } from '../../src/services/epcis/xml.ts';
 import { http, type HttpAnswer } from '../harness/http.ts';
 import { staffClient, type Staff } from '../harness/network.ts';
 import {
@@ -174,4 +177,27 @@ test('an EPCIS 1.2 XML capture (text/xml, extension wrappers, SBDH) gives the sa
   );
   assert.equal(again.status, 422, JSON.stringify(again.body));
   assert.equal(again.body.error.details.reason, 'supply.duplicate_event_id');
+});
+
+test('GET /epcis/events answers the XML binding on Accept: application/xml, JSON-LD otherwise', async () => {
+  const url = `${supply.net.apiUrls[0]}/epcis/events?MATCH_epc=${encodeURIComponent(sgtin('XC1'))}`;
+  const authorization = `Bearer ${supply.staff.maker.token}`;
+  const xml = await fetch(url, { headers: { authorization, accept: 'application/xml' } });
+  assert.equal(xml.status, 200);
+  assert.match(xml.headers.get('content-type') ?? '', /^application\/xml/);
+  const text = await xml.text();
+  assert.match(text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<epcisq:EPCISQueryDocument /);
+  assert.match(text, /<bizStep>urn:epcglobal:cbv:bizstep:commissioning<\/bizStep>/);
+  // Read back by the capture path's reader, it is the event the JSON answer holds, eventID and all.
+  const events = documentEvents(epcisXmlToJsonLd(text));
+  const json = commissionJson('XC1');
+  assert.deepEqual(events, [{ ...json, eventID: epcisEventHash(json, CONTEXT) }]);
+  for (const accept of [undefined, '*/*', 'application/json, application/xml']) {
+    const answer = await fetch(url, {
+      headers: { authorization, ...(accept === undefined ? {} : { accept }) },
+    });
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('content-type') ?? '', /^application\/ld\+json/, String(accept));
+    assert.equal(((await answer.json()) as { type: string }).type, 'EPCISQueryDocument');
+  }
 });
