@@ -48,57 +48,36 @@ function commissionJson(serial: string): Record<string, unknown> {
   };
 }
 
-/** The same event written by hand in the EPCIS 2.0 XML binding. */
+/** The same event written by hand in the XML binding, its ILMD as given (1.2 wraps it in <extension>). */
+function commissionEventXml(serial: string, ilmd: string): string {
+  return `<ObjectEvent>
+    <eventTime>${TIME}</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+    <epcList><epc>${sgtin(serial)}</epc></epcList>
+    <action>ADD</action>
+    <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep><disposition>urn:epcglobal:cbv:disp:active</disposition>
+    ${ilmd}
+  </ObjectEvent>`;
+}
+
+/** An EPCIS 2.0 XML document of the event. */
 function commissionXml2(serial: string): string {
+  const ilmd = `<ilmd><cbvmda:lotNumber>${LOT}</cbvmda:lotNumber><cbvmda:itemExpirationDate>${EXPIRY}</cbvmda:itemExpirationDate></ilmd>`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:cbvmda="urn:epcglobal:cbv:mda"
     schemaVersion="2.0" creationDate="2026-01-15T10:00:00Z">
-  <EPCISBody>
-    <EventList>
-      <ObjectEvent>
-        <eventTime>${TIME}</eventTime>
-        <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-        <epcList><epc>${sgtin(serial)}</epc></epcList>
-        <action>ADD</action>
-        <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep>
-        <disposition>urn:epcglobal:cbv:disp:active</disposition>
-        <ilmd>
-          <cbvmda:lotNumber>${LOT}</cbvmda:lotNumber>
-          <cbvmda:itemExpirationDate>${EXPIRY}</cbvmda:itemExpirationDate>
-        </ilmd>
-      </ObjectEvent>
-    </EventList>
-  </EPCISBody>
+  <EPCISBody><EventList>${commissionEventXml(serial, ilmd)}</EventList></EPCISBody>
 </epcis:EPCISDocument>`;
 }
 
-/** The same event in an EPCIS 1.2 document: ILMD inside the <extension> wrapper, with an SBDH header. */
+/** An EPCIS 1.2 document of the event: ILMD in the <extension> wrapper (default namespace), an SBDH. */
 function commissionXml12(serial: string): string {
+  const mda = 'xmlns="urn:epcglobal:cbv:mda"';
+  const ilmd = `<extension><ilmd><lotNumber ${mda}>${LOT}</lotNumber><itemExpirationDate ${mda}>${EXPIRY}</itemExpirationDate></ilmd></extension>`;
+  const sbdh = 'http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader';
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:1" schemaVersion="1.2" creationDate="2026-01-15T10:00:00Z">
-  <EPCISHeader>
-    <sbdh:StandardBusinessDocumentHeader xmlns:sbdh="http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader">
-      <sbdh:HeaderVersion>1.0</sbdh:HeaderVersion>
-    </sbdh:StandardBusinessDocumentHeader>
-  </EPCISHeader>
-  <EPCISBody>
-    <EventList>
-      <ObjectEvent>
-        <eventTime>${TIME}</eventTime>
-        <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
-        <epcList><epc>${sgtin(serial)}</epc></epcList>
-        <action>ADD</action>
-        <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep>
-        <disposition>urn:epcglobal:cbv:disp:active</disposition>
-        <extension>
-          <ilmd>
-            <lotNumber xmlns="urn:epcglobal:cbv:mda">${LOT}</lotNumber>
-            <itemExpirationDate xmlns="urn:epcglobal:cbv:mda">${EXPIRY}</itemExpirationDate>
-          </ilmd>
-        </extension>
-      </ObjectEvent>
-    </EventList>
-  </EPCISBody>
+  <EPCISHeader><sbdh:StandardBusinessDocumentHeader xmlns:sbdh="${sbdh}"/></EPCISHeader>
+  <EPCISBody><EventList>${commissionEventXml(serial, ilmd)}</EventList></EPCISBody>
 </epcis:EPCISDocument>`;
 }
 

@@ -31,6 +31,41 @@ const V1 =
 const doc2 = (namespaces: string, events: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<epcis:EPCISDocument ${V2} ${namespaces}>\n<EPCISBody><EventList>${events}</EventList></EPCISBody></epcis:EPCISDocument>`;
 
+// Small writers of the XML binding's standard elements, so that each document below is its data.
+const el = (name: string, body: string, attributes = ''): string => `<${name}${attributes}>${body}</${name}>`;
+const epcs = (name: string, ids: readonly string[]): string =>
+  el(name, ids.map((id) => el('epc', id)).join(''));
+type Quantity = readonly [epcClass: string, quantity?: string, uom?: string];
+const quantities = (name: string, items: readonly Quantity[]): string =>
+  el(
+    name,
+    items
+      .map(([epcClass, quantity, uom]) =>
+        el(
+          'quantityElement',
+          el('epcClass', epcClass) +
+            (quantity === undefined ? '' : el('quantity', quantity)) +
+            (uom === undefined ? '' : el('uom', uom)),
+        ),
+      )
+      .join(''),
+  );
+const typed = (
+  list: string,
+  item: string,
+  entries: ReadonlyArray<readonly [string | null, string]>,
+): string =>
+  el(list, entries.map(([type, id]) => el(item, id, type === null ? '' : ` type="${type}"`)).join(''));
+const place = (name: string, id: string): string => el(name, el('id', id));
+const times = (eventTime: string, offset: string): string =>
+  el('eventTime', eventTime) + el('eventTimeZoneOffset', offset);
+const urn = (vocabulary: string, term: string): string => `urn:epcglobal:cbv:${vocabulary}:${term}`;
+const why = (bizStep: string, disposition?: string): string =>
+  el('bizStep', urn('bizstep', bizStep)) +
+  (disposition === undefined ? '' : el('disposition', urn('disp', disposition)));
+const EXAMPLE_NS = 'xmlns:example="http://ns.example.com/epcis/"';
+const MY_FIELD = '<example:myField>Example of a vendor/user extension</example:myField>';
+
 // The user extension block of object_event_all_possible_fields: the same elements at the event, in
 // its ILMD and in its sensorElement (an array item holding an object holding an object, as the JSON has).
 const EXT_BLOCK = `
@@ -60,8 +95,7 @@ const EXT_BLOCK = `
 const OBJECT_ALL_FIELDS = doc2(
   'xmlns:ext1="http://example.com/ext1/" xmlns:ext2="http://example.com/ext2/" xmlns:ext3="http://example.com/ext3/" xmlns:cbvmda="urn:epcglobal:cbv:mda"',
   `<ObjectEvent>
-    <eventTime>2005-04-05T02:33:31.116Z</eventTime>
-    <eventTimeZoneOffset>-06:00</eventTimeZoneOffset>
+    ${times('2005-04-05T02:33:31.116Z', '-06:00')}
     <eventID>urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8</eventID>
     <certificationInfo>https://accreditation-council.example.org/certificate/ABC12345</certificationInfo>
     <errorDeclaration>
@@ -71,7 +105,7 @@ const OBJECT_ALL_FIELDS = doc2(
         <correctiveEventID>ni:///sha-256;fec9667280c4710a3fa9558b7bc8ddc2ced0dc442d87f82becae24bb6ca6a46f?ver=CBV2.0</correctiveEventID>
       </correctiveEventIDs>
     </errorDeclaration>
-    <epcList><epc>urn:epc:id:sgtin:0614141.107346.2018</epc></epcList>
+    ${epcs('epcList', ['urn:epc:id:sgtin:0614141.107346.2018'])}
     <action>ADD</action>
     <bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>
     <disposition>https://ref.gs1.org/cbv/Disp-in_progress</disposition>
@@ -79,29 +113,23 @@ const OBJECT_ALL_FIELDS = doc2(
       <set>urn:epcglobal:cbv:disp:completeness_verified</set>
       <unset>completeness_inferred</unset>
     </persistentDisposition>
-    <readPoint><id>urn:epc:id:sgln:0012345.11111.400</id></readPoint>
-    <bizLocation><id>urn:epc:id:sgln:0012345.11111.0</id></bizLocation>
-    <bizTransactionList>
-      <bizTransaction type="urn:epcglobal:cbv:btt:po">urn:epc:id:gdti:0614141.00001.1618034</bizTransaction>
-      <bizTransaction type="pedigree">urn:epc:id:gsrn:0614141.0000010253</bizTransaction>
-    </bizTransactionList>
-    <quantityList>
-      <quantityElement>
-        <epcClass>urn:epc:class:lgtin:4012345.012345.998877</epcClass>
-        <quantity>200</quantity>
-        <uom>KGM</uom>
-      </quantityElement>
-    </quantityList>
-    <sourceList>
-      <source type="urn:epcglobal:cbv:sdt:location">urn:epc:id:sgln:4012345.00225.0</source>
-      <source type="urn:epcglobal:cbv:sdt:possessing_party">urn:epc:id:pgln:4012345.00225</source>
-      <source type="urn:epcglobal:cbv:sdt:owning_party">urn:epc:id:pgln:4012345.00225</source>
-    </sourceList>
-    <destinationList>
-      <destination type="urn:epcglobal:cbv:sdt:location">urn:epc:id:sgln:0614141.00777.0</destination>
-      <destination type="urn:epcglobal:cbv:sdt:possessing_party">urn:epc:id:pgln:0614141.00777</destination>
-      <destination type="urn:epcglobal:cbv:sdt:owning_party">urn:epc:id:pgln:0614141.00777</destination>
-    </destinationList>
+    ${place('readPoint', 'urn:epc:id:sgln:0012345.11111.400')}
+    ${place('bizLocation', 'urn:epc:id:sgln:0012345.11111.0')}
+    ${typed('bizTransactionList', 'bizTransaction', [
+      [urn('btt', 'po'), 'urn:epc:id:gdti:0614141.00001.1618034'],
+      ['pedigree', 'urn:epc:id:gsrn:0614141.0000010253'],
+    ])}
+    ${quantities('quantityList', [['urn:epc:class:lgtin:4012345.012345.998877', '200', 'KGM']])}
+    ${typed('sourceList', 'source', [
+      [urn('sdt', 'location'), 'urn:epc:id:sgln:4012345.00225.0'],
+      [urn('sdt', 'possessing_party'), 'urn:epc:id:pgln:4012345.00225'],
+      [urn('sdt', 'owning_party'), 'urn:epc:id:pgln:4012345.00225'],
+    ])}
+    ${typed('destinationList', 'destination', [
+      [urn('sdt', 'location'), 'urn:epc:id:sgln:0614141.00777.0'],
+      [urn('sdt', 'possessing_party'), 'urn:epc:id:pgln:0614141.00777'],
+      [urn('sdt', 'owning_party'), 'urn:epc:id:pgln:0614141.00777'],
+    ])}
     <sensorElementList>
       <sensorElement>
         <sensorMetadata time="2019-04-02T13:05:00.000Z" deviceID="urn:epc:id:giai:4000001.111"
@@ -134,34 +162,68 @@ const OBJECT_ALL_FIELDS = doc2(
   </ObjectEvent>`,
 );
 
+// The GS1 9.6.2 ObjectEvent, 9.6.3 AggregationEvent and 9.6.4 TransformationEvent, in parts that the
+// EPCIS 2.0 and 1.2 forms share (1.2 wraps the 2.0-era fields in <extension>).
+const OBJECT_962_WHAT =
+  '<action>OBSERVE</action>' +
+  why('receiving', 'in_progress') +
+  place('readPoint', 'urn:epc:id:sgln:0614141.00777.0') +
+  place('bizLocation', 'urn:epc:id:sgln:0614141.00888.0');
+const OBJECT_962_LISTS =
+  quantities('quantityList', [['urn:epc:class:lgtin:4012345.012345.998877', '200', 'KGM']]) +
+  typed('sourceList', 'source', [
+    [urn('sdt', 'possessing_party'), 'urn:epc:id:sgln:4012345.00001.0'],
+    [urn('sdt', 'location'), 'urn:epc:id:sgln:4012345.00225.0'],
+  ]) +
+  typed('destinationList', 'destination', [
+    [urn('sdt', 'owning_party'), 'urn:epc:id:sgln:0614141.00001.0'],
+    [urn('sdt', 'location'), 'urn:epc:id:sgln:0614141.00777.0'],
+  ]);
+const AGGREGATION_WHAT =
+  el('parentID', 'urn:epc:id:sscc:0614141.1234567890') +
+  epcs('childEPCs', ['urn:epc:id:sgtin:0614141.107346.2017', 'urn:epc:id:sgtin:0614141.107346.2018']) +
+  OBJECT_962_WHAT;
+const AGGREGATION_QUANTITIES = quantities('childQuantityList', [
+  ['urn:epc:idpat:sgtin:4012345.098765.*', '10'],
+  ['urn:epc:class:lgtin:4012345.012345.998877', '200.5', 'KGM'],
+]);
+const TRANSFORMATION_WHAT =
+  epcs('inputEPCList', ['urn:epc:id:sgtin:4012345.011122.25', 'urn:epc:id:sgtin:4000001.065432.99886655']) +
+  quantities('inputQuantityList', [
+    ['urn:epc:class:lgtin:4012345.011111.4444', '10', 'KGM'],
+    ['urn:epc:class:lgtin:0614141.077777.987', '30'],
+    ['urn:epc:idpat:sgtin:4012345.066666.*', '220'],
+  ]) +
+  epcs(
+    'outputEPCList',
+    ['25', '26', '27', '28'].map((serial) => `urn:epc:id:sgtin:4012345.077889.${serial}`),
+  ) +
+  why('commissioning', 'in_progress') +
+  place('readPoint', 'urn:epc:id:sgln:4012345.00001.0');
+const BEST_BEFORE = '<example:bestBeforeDate>2014-12-10</example:bestBeforeDate>';
+const BATCH = '<example:batch>XYZ</example:batch>';
+
 const AGGREGATION_V2 = doc2(
-  'xmlns:example="http://ns.example.com/epcis/"',
-  `<AggregationEvent>
-    <eventTime>2013-06-08T14:58:56.591Z</eventTime>
-    <eventTimeZoneOffset>+02:00</eventTimeZoneOffset>
-    <eventID>ni:///sha-256;87b5f18a69993f0052046d4687dfacdf48f7c988cfabda2819688c86b4066a49?ver=CBV2.0</eventID>
-    <parentID>urn:epc:id:sscc:0614141.1234567890</parentID>
-    <childEPCs><epc>urn:epc:id:sgtin:0614141.107346.2017</epc><epc>urn:epc:id:sgtin:0614141.107346.2018</epc></childEPCs>
-    <action>OBSERVE</action>
-    <bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>
-    <disposition>urn:epcglobal:cbv:disp:in_progress</disposition>
-    <readPoint><id>urn:epc:id:sgln:0614141.00777.0</id></readPoint>
-    <bizLocation><id>urn:epc:id:sgln:0614141.00888.0</id></bizLocation>
-    <childQuantityList>
-      <quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.098765.*</epcClass><quantity>10</quantity></quantityElement>
-      <quantityElement><epcClass>urn:epc:class:lgtin:4012345.012345.998877</epcClass><quantity>200.5</quantity><uom>KGM</uom></quantityElement>
-    </childQuantityList>
-    <example:myField>Example of a vendor/user extension</example:myField>
-  </AggregationEvent>`,
+  EXAMPLE_NS,
+  el(
+    'AggregationEvent',
+    times('2013-06-08T14:58:56.591Z', '+02:00') +
+      el(
+        'eventID',
+        'ni:///sha-256;87b5f18a69993f0052046d4687dfacdf48f7c988cfabda2819688c86b4066a49?ver=CBV2.0',
+      ) +
+      AGGREGATION_WHAT +
+      AGGREGATION_QUANTITIES +
+      MY_FIELD,
+  ),
 );
 
 // A TransactionEvent whose bizTransaction has no type (allowed) and whose bizStep is not CBV.
 const TRANSACTION_V2 = doc2(
   '',
   `<TransactionEvent>
-    <eventTime>2019-10-04T13:12:00.000Z</eventTime>
-    <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
-    <bizTransactionList><bizTransaction>urn:epc:id:gdti:95252084.0001.0003555480001000</bizTransaction></bizTransactionList>
+    ${times('2019-10-04T13:12:00.000Z', '+01:00')}
+    ${typed('bizTransactionList', 'bizTransaction', [[null, 'urn:epc:id:gdti:95252084.0001.0003555480001000']])}
     <epcList><epc>urn:epc:id:gsrn:95252084.000000001</epc></epcList>
     <action>ADD</action>
     <bizStep>http://epcis.example.org/hc/bizstep/summarising_discharge</bizStep>
@@ -170,44 +232,35 @@ const TRANSACTION_V2 = doc2(
 );
 
 const TRANSFORMATION_V2 = doc2(
-  'xmlns:example="http://ns.example.com/epcis/"',
-  `<TransformationEvent>
-    <eventTime>2013-10-31T14:58:56.591Z</eventTime>
-    <eventTimeZoneOffset>+02:00</eventTimeZoneOffset>
-    <eventID>ni:///sha-256;e65c3a997e77f34b58306da7a82ab0fc91c7820013287700f0b50345e5795b97?ver=CBV2.0</eventID>
-    <inputEPCList><epc>urn:epc:id:sgtin:4012345.011122.25</epc><epc>urn:epc:id:sgtin:4000001.065432.99886655</epc></inputEPCList>
-    <inputQuantityList>
-      <quantityElement><epcClass>urn:epc:class:lgtin:4012345.011111.4444</epcClass><quantity>10</quantity><uom>KGM</uom></quantityElement>
-      <quantityElement><epcClass>urn:epc:class:lgtin:0614141.077777.987</epcClass><quantity>30</quantity></quantityElement>
-      <quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.066666.*</epcClass><quantity>220</quantity></quantityElement>
-    </inputQuantityList>
-    <outputEPCList>
-      <epc>urn:epc:id:sgtin:4012345.077889.25</epc><epc>urn:epc:id:sgtin:4012345.077889.26</epc>
-      <epc>urn:epc:id:sgtin:4012345.077889.27</epc><epc>urn:epc:id:sgtin:4012345.077889.28</epc>
-    </outputEPCList>
-    <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep>
-    <disposition>urn:epcglobal:cbv:disp:in_progress</disposition>
-    <readPoint><id>urn:epc:id:sgln:4012345.00001.0</id></readPoint>
-    <ilmd>
-      <example:bestBeforeDate>2014-12-10</example:bestBeforeDate>
-      <example:batch>XYZ</example:batch>
-    </ilmd>
-    <example:myField>Example of a vendor/user extension</example:myField>
-  </TransformationEvent>`,
+  EXAMPLE_NS,
+  el(
+    'TransformationEvent',
+    times('2013-10-31T14:58:56.591Z', '+02:00') +
+      el(
+        'eventID',
+        'ni:///sha-256;e65c3a997e77f34b58306da7a82ab0fc91c7820013287700f0b50345e5795b97?ver=CBV2.0',
+      ) +
+      TRANSFORMATION_WHAT +
+      el('ilmd', BEST_BEFORE + BATCH) +
+      MY_FIELD,
+  ),
 );
 
 const ASSOCIATION_V2 = doc2(
   '',
-  `<AssociationEvent>
-    <eventTime>2019-11-01T14:00:00.000+01:00</eventTime>
-    <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
-    <eventID>ni:///sha-256;025ac144187a8c5e14caf4d1cfa69250a33dc59a5bc42a68d31b1b5e55a3f15a?ver=CBV2.0</eventID>
-    <parentID>urn:epc:id:grai:4012345.55555.987</parentID>
-    <childEPCs><epc>urn:epc:id:giai:4000001.12345</epc></childEPCs>
-    <action>ADD</action>
-    <bizStep>urn:epcglobal:cbv:bizstep:assembling</bizStep>
-    <readPoint><id>urn:epc:id:sgln:4012345.00001.0</id></readPoint>
-  </AssociationEvent>`,
+  el(
+    'AssociationEvent',
+    times('2019-11-01T14:00:00.000+01:00', '+01:00') +
+      el(
+        'eventID',
+        'ni:///sha-256;025ac144187a8c5e14caf4d1cfa69250a33dc59a5bc42a68d31b1b5e55a3f15a?ver=CBV2.0',
+      ) +
+      el('parentID', 'urn:epc:id:grai:4012345.55555.987') +
+      epcs('childEPCs', ['urn:epc:id:giai:4000001.12345']) +
+      '<action>ADD</action>' +
+      why('assembling') +
+      place('readPoint', 'urn:epc:id:sgln:4012345.00001.0'),
+  ),
 );
 
 const sensorElement = (time: string, values: readonly [string, string, string, string]): string => `
@@ -222,64 +275,75 @@ const sensorElement = (time: string, values: readonly [string, string, string, s
 
 const SENSOR_V2 = doc2(
   '',
-  `<ObjectEvent>
-    <eventTime>2019-04-02T15:00:00.000+01:00</eventTime>
-    <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
-    <eventID>ni:///sha-256;74f1dc48ee22289bc40ddd9f1d0ecae0dd09a2f4c3dfa66fdbca16cb2d8a4e77?ver=CBV2.0</eventID>
-    <epcList><epc>urn:epc:id:sgtin:4012345.011111.9876</epc></epcList>
-    <action>OBSERVE</action>
-    <bizStep>urn:epcglobal:cbv:bizstep:inspecting</bizStep>
-    <readPoint><id>urn:epc:id:sgln:4012345.00005.0</id></readPoint>
-    <sensorElementList>
-      ${sensorElement('2019-04-02T14:05:00.000+01:00', ['26.0', '12.1', '160.0', '800.0'])}
-      ${sensorElement('2019-04-02T14:35:00.000+01:00', ['26.1', '12.2', '161.0', '801.0'])}
-      ${sensorElement('2019-04-02T14:55:00.000+01:00', ['26.2', '12.2', '162.0', '802.0'])}
-    </sensorElementList>
-  </ObjectEvent>`,
+  el(
+    'ObjectEvent',
+    times('2019-04-02T15:00:00.000+01:00', '+01:00') +
+      el(
+        'eventID',
+        'ni:///sha-256;74f1dc48ee22289bc40ddd9f1d0ecae0dd09a2f4c3dfa66fdbca16cb2d8a4e77?ver=CBV2.0',
+      ) +
+      epcs('epcList', ['urn:epc:id:sgtin:4012345.011111.9876']) +
+      '<action>OBSERVE</action>' +
+      why('inspecting') +
+      place('readPoint', 'urn:epc:id:sgln:4012345.00005.0') +
+      el(
+        'sensorElementList',
+        sensorElement('2019-04-02T14:05:00.000+01:00', ['26.0', '12.1', '160.0', '800.0']) +
+          sensorElement('2019-04-02T14:35:00.000+01:00', ['26.1', '12.2', '161.0', '801.0']) +
+          sensorElement('2019-04-02T14:55:00.000+01:00', ['26.2', '12.2', '162.0', '802.0']),
+      ),
+  ),
 );
 
 const ERROR_DECLARATION_V2 = doc2(
   '',
-  `<ObjectEvent>
-    <eventTime>2005-04-03T20:33:31.116000-06:00</eventTime>
-    <eventTimeZoneOffset>-06:00</eventTimeZoneOffset>
-    <eventID>ni:///sha-256;aa49daa1fe0b773e0437e546078dc87de9c864d5b9babe84488f31478887fdf3?ver=CBV2.0</eventID>
-    <errorDeclaration>
-      <declarationTime>2021-02-01T22:46:31.117000+00:00</declarationTime>
-      <reason>urn:epcglobal:cbv:er:incorrect_data</reason>
-      <correctiveEventIDs>
-        <correctiveEventID>ni:///sha-256;c6407ffcac52ec159528f2b556ba4ac3844c5aa48485c1fd61643e94f0a2d678?ver=CBV2.0</correctiveEventID>
-        <correctiveEventID>urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6</correctiveEventID>
-      </correctiveEventIDs>
-    </errorDeclaration>
-    <epcList><epc>urn:epc:id:sgtin:0614141.107346.2017</epc><epc>urn:epc:id:sgtin:0614141.107346.2018</epc></epcList>
-    <action>OBSERVE</action>
-    <bizStep>urn:epcglobal:cbv:bizstep:shipping</bizStep>
-    <disposition>urn:epcglobal:cbv:disp:in_transit</disposition>
-    <readPoint><id>urn:epc:id:sgln:0614141.07346.1234</id></readPoint>
-    <bizTransactionList><bizTransaction type="urn:epcglobal:cbv:btt:po">http://transaction.acme.com/po/12345678</bizTransaction></bizTransactionList>
-  </ObjectEvent>`,
+  el(
+    'ObjectEvent',
+    times('2005-04-03T20:33:31.116000-06:00', '-06:00') +
+      el(
+        'eventID',
+        'ni:///sha-256;aa49daa1fe0b773e0437e546078dc87de9c864d5b9babe84488f31478887fdf3?ver=CBV2.0',
+      ) +
+      el(
+        'errorDeclaration',
+        el('declarationTime', '2021-02-01T22:46:31.117000+00:00') +
+          el('reason', urn('er', 'incorrect_data')) +
+          el(
+            'correctiveEventIDs',
+            el(
+              'correctiveEventID',
+              'ni:///sha-256;c6407ffcac52ec159528f2b556ba4ac3844c5aa48485c1fd61643e94f0a2d678?ver=CBV2.0',
+            ) + el('correctiveEventID', 'urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6'),
+          ),
+      ) +
+      epcs('epcList', ['urn:epc:id:sgtin:0614141.107346.2017', 'urn:epc:id:sgtin:0614141.107346.2018']) +
+      '<action>OBSERVE</action>' +
+      why('shipping', 'in_transit') +
+      place('readPoint', 'urn:epc:id:sgln:0614141.07346.1234') +
+      typed('bizTransactionList', 'bizTransaction', [
+        [urn('btt', 'po'), 'http://transaction.acme.com/po/12345678'],
+      ]),
+  ),
 );
 
 // A user extension whose namespace is bound to another prefix, and one in a default namespace: the
 // keys differ from the JSON's ("acme:myField"), the expanded names, and so the hash, do not.
 const EXTENSION_OTHER_PREFIX = doc2(
   'xmlns:acme="http://ns.example.com/epcis/"',
-  `<ObjectEvent>
-    <eventTime>2005-04-04T20:33:31.116-06:00</eventTime>
-    <eventTimeZoneOffset>-06:00</eventTimeZoneOffset>
-    <epcList><epc>urn:epc:id:sgtin:0614141.107346.2018</epc></epcList>
-    <action>OBSERVE</action>
-    <bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>
-    <disposition>urn:epcglobal:cbv:disp:in_progress</disposition>
-    <readPoint><id>urn:epc:id:sgln:0012345.11111.400</id></readPoint>
-    <bizLocation><id>urn:epc:id:sgln:0012345.11111.0</id></bizLocation>
-    <bizTransactionList>
-      <bizTransaction type="urn:epcglobal:cbv:btt:po">http://transaction.acme.com/po/12345678</bizTransaction>
-      <bizTransaction type="urn:epcglobal:cbv:btt:desadv">urn:epcglobal:cbv:bt:0614141073467:1152</bizTransaction>
-    </bizTransactionList>
-    <acme:myField>Example of a vendor/user extension</acme:myField>
-  </ObjectEvent>`,
+  el(
+    'ObjectEvent',
+    times('2005-04-04T20:33:31.116-06:00', '-06:00') +
+      epcs('epcList', ['urn:epc:id:sgtin:0614141.107346.2018']) +
+      '<action>OBSERVE</action>' +
+      why('receiving', 'in_progress') +
+      place('readPoint', 'urn:epc:id:sgln:0012345.11111.400') +
+      place('bizLocation', 'urn:epc:id:sgln:0012345.11111.0') +
+      typed('bizTransactionList', 'bizTransaction', [
+        [urn('btt', 'po'), 'http://transaction.acme.com/po/12345678'],
+        [urn('btt', 'desadv'), 'urn:epcglobal:cbv:bt:0614141073467:1152'],
+      ]) +
+      '<acme:myField>Example of a vendor/user extension</acme:myField>',
+  ),
 );
 const EXTENSION_DEFAULT_NAMESPACE = EXTENSION_OTHER_PREFIX.replace(
   '<acme:myField>Example of a vendor/user extension</acme:myField>',
@@ -287,9 +351,9 @@ const EXTENSION_DEFAULT_NAMESPACE = EXTENSION_OTHER_PREFIX.replace(
 );
 
 // EPCIS 1.2: 2.0-era fields inside <extension> wrappers, eventID in baseExtension, the
-// TransformationEvent inside EventList/extension, CBV values as URNs.
+// TransformationEvent inside EventList/extension, CBV values as URNs, an SBDH header.
 const EPCIS_1_2 = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<epcis:EPCISDocument ${V1} xmlns:example="http://ns.example.com/epcis/">
+<epcis:EPCISDocument ${V1} ${EXAMPLE_NS}>
   <EPCISHeader>
     <sbdh:StandardBusinessDocumentHeader xmlns:sbdh="http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader">
       <sbdh:HeaderVersion>1.0</sbdh:HeaderVersion>
@@ -297,78 +361,36 @@ const EPCIS_1_2 = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
   </EPCISHeader>
   <EPCISBody>
     <EventList>
-      <ObjectEvent>
-        <eventTime>2013-06-08T14:58:56.591Z</eventTime>
-        <eventTimeZoneOffset>+02:00</eventTimeZoneOffset>
-        <baseExtension>
-          <eventID>ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0</eventID>
-        </baseExtension>
-        <epcList/>
-        <action>OBSERVE</action>
-        <bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>
-        <disposition>urn:epcglobal:cbv:disp:in_progress</disposition>
-        <readPoint><id>urn:epc:id:sgln:0614141.00777.0</id></readPoint>
-        <bizLocation><id>urn:epc:id:sgln:0614141.00888.0</id></bizLocation>
-        <extension>
-          <quantityList>
-            <quantityElement>
-              <epcClass>urn:epc:class:lgtin:4012345.012345.998877</epcClass>
-              <quantity>200</quantity>
-              <uom>KGM</uom>
-            </quantityElement>
-          </quantityList>
-          <sourceList>
-            <source type="urn:epcglobal:cbv:sdt:possessing_party">urn:epc:id:sgln:4012345.00001.0</source>
-            <source type="urn:epcglobal:cbv:sdt:location">urn:epc:id:sgln:4012345.00225.0</source>
-          </sourceList>
-          <destinationList>
-            <destination type="urn:epcglobal:cbv:sdt:owning_party">urn:epc:id:sgln:0614141.00001.0</destination>
-            <destination type="urn:epcglobal:cbv:sdt:location">urn:epc:id:sgln:0614141.00777.0</destination>
-          </destinationList>
-        </extension>
-        <example:myField>Example of a vendor/user extension</example:myField>
-      </ObjectEvent>
-      <AggregationEvent>
-        <eventTime>2013-06-08T14:58:56.591Z</eventTime>
-        <eventTimeZoneOffset>+02:00</eventTimeZoneOffset>
-        <parentID>urn:epc:id:sscc:0614141.1234567890</parentID>
-        <childEPCs><epc>urn:epc:id:sgtin:0614141.107346.2017</epc><epc>urn:epc:id:sgtin:0614141.107346.2018</epc></childEPCs>
-        <action>OBSERVE</action>
-        <bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>
-        <disposition>urn:epcglobal:cbv:disp:in_progress</disposition>
-        <readPoint><id>urn:epc:id:sgln:0614141.00777.0</id></readPoint>
-        <bizLocation><id>urn:epc:id:sgln:0614141.00888.0</id></bizLocation>
-        <extension>
-          <childQuantityList>
-            <quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.098765.*</epcClass><quantity>10</quantity></quantityElement>
-            <quantityElement><epcClass>urn:epc:class:lgtin:4012345.012345.998877</epcClass><quantity>200.5</quantity><uom>KGM</uom></quantityElement>
-          </childQuantityList>
-        </extension>
-        <example:myField>Example of a vendor/user extension</example:myField>
-      </AggregationEvent>
+      ${el(
+        'ObjectEvent',
+        times('2013-06-08T14:58:56.591Z', '+02:00') +
+          el(
+            'baseExtension',
+            el(
+              'eventID',
+              'ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0',
+            ),
+          ) +
+          '<epcList/>' +
+          OBJECT_962_WHAT +
+          el('extension', OBJECT_962_LISTS) +
+          MY_FIELD,
+      )}
+      ${el(
+        'AggregationEvent',
+        times('2013-06-08T14:58:56.591Z', '+02:00') +
+          AGGREGATION_WHAT +
+          el('extension', AGGREGATION_QUANTITIES) +
+          MY_FIELD,
+      )}
       <extension>
-        <TransformationEvent>
-          <eventTime>2013-10-31T14:58:56.591Z</eventTime>
-          <eventTimeZoneOffset>+02:00</eventTimeZoneOffset>
-          <inputEPCList><epc>urn:epc:id:sgtin:4012345.011122.25</epc><epc>urn:epc:id:sgtin:4000001.065432.99886655</epc></inputEPCList>
-          <inputQuantityList>
-            <quantityElement><epcClass>urn:epc:class:lgtin:4012345.011111.4444</epcClass><quantity>10</quantity><uom>KGM</uom></quantityElement>
-            <quantityElement><epcClass>urn:epc:class:lgtin:0614141.077777.987</epcClass><quantity>30</quantity></quantityElement>
-            <quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.066666.*</epcClass><quantity>220</quantity></quantityElement>
-          </inputQuantityList>
-          <outputEPCList>
-            <epc>urn:epc:id:sgtin:4012345.077889.25</epc><epc>urn:epc:id:sgtin:4012345.077889.26</epc>
-            <epc>urn:epc:id:sgtin:4012345.077889.27</epc><epc>urn:epc:id:sgtin:4012345.077889.28</epc>
-          </outputEPCList>
-          <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep>
-          <disposition>urn:epcglobal:cbv:disp:in_progress</disposition>
-          <readPoint><id>urn:epc:id:sgln:4012345.00001.0</id></readPoint>
-          <ilmd>
-            <example:bestBeforeDate>2014-12-10</example:bestBeforeDate>
-            <extension><example:batch>XYZ</example:batch></extension>
-          </ilmd>
-          <example:myField>Example of a vendor/user extension</example:myField>
-        </TransformationEvent>
+        ${el(
+          'TransformationEvent',
+          times('2013-10-31T14:58:56.591Z', '+02:00') +
+            TRANSFORMATION_WHAT +
+            el('ilmd', BEST_BEFORE + el('extension', BATCH)) +
+            MY_FIELD,
+        )}
       </extension>
     </EventList>
   </EPCISBody>
@@ -378,36 +400,25 @@ const EPCIS_1_2 = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 // EventList/extension, eventID and errorDeclaration (a vendor extension first) in baseExtension.
 const EPCIS_1_2_UNQUALIFIED = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <EPCISDocument xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" creationDate="2020-01-15T07:47:21.677+00:00"
-    schemaVersion="1.2" xmlns:epcis="urn:epcglobal:epcis:xsd:1" xmlns:example="http://ns.example.com/epcis/">
-  <EPCISBody>
-    <EventList>
-      <extension>
-        <TransformationEvent>
-          <eventTime>2020-01-14T00:00:00+01:00</eventTime>
-          <eventTimeZoneOffset>+01:00</eventTimeZoneOffset>
-          <baseExtension>
-            <eventID>urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8</eventID>
-            <errorDeclaration>
-              <example:vendorExtension>Test1</example:vendorExtension>
-              <declarationTime>2020-01-15T00:00:00+01:00</declarationTime>
-              <reason>urn:epcglobal:cbv:er:incorrect_data</reason>
-              <correctiveEventIDs><correctiveEventID>urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8</correctiveEventID></correctiveEventIDs>
-            </errorDeclaration>
-          </baseExtension>
-          <inputEPCList><epc>urn:epc:id:sgtin:4012345.011111.987</epc></inputEPCList>
-          <inputQuantityList>
-            <quantityElement><epcClass>urn:epc:class:lgtin:4012345.022222.87545GHGH</epcClass><quantity>500</quantity><uom>KGM</uom></quantityElement>
-          </inputQuantityList>
-          <outputEPCList><epc>urn:epc:id:sgtin:4012345.033333.AGHFG</epc></outputEPCList>
-          <outputQuantityList>
-            <quantityElement><epcClass>urn:epc:idpat:sgtin:4012345.044444.*</epcClass><quantity>452</quantity><uom>KGM</uom></quantityElement>
-          </outputQuantityList>
-          <bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep>
-          <readPoint><id>urn:epc:id:sgln:0614141.07346.1234</id></readPoint>
-        </TransformationEvent>
-      </extension>
-    </EventList>
-  </EPCISBody>
+    schemaVersion="1.2" xmlns:epcis="urn:epcglobal:epcis:xsd:1" ${EXAMPLE_NS}>
+  <EPCISBody><EventList><extension><TransformationEvent>
+    ${times('2020-01-14T00:00:00+01:00', '+01:00')}
+    <baseExtension>
+      <eventID>urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8</eventID>
+      <errorDeclaration>
+        <example:vendorExtension>Test1</example:vendorExtension>
+        <declarationTime>2020-01-15T00:00:00+01:00</declarationTime>
+        <reason>urn:epcglobal:cbv:er:incorrect_data</reason>
+        <correctiveEventIDs><correctiveEventID>urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8</correctiveEventID></correctiveEventIDs>
+      </errorDeclaration>
+    </baseExtension>
+    ${epcs('inputEPCList', ['urn:epc:id:sgtin:4012345.011111.987'])}
+    ${quantities('inputQuantityList', [['urn:epc:class:lgtin:4012345.022222.87545GHGH', '500', 'KGM']])}
+    ${epcs('outputEPCList', ['urn:epc:id:sgtin:4012345.033333.AGHFG'])}
+    ${quantities('outputQuantityList', [['urn:epc:idpat:sgtin:4012345.044444.*', '452', 'KGM']])}
+    ${why('commissioning')}
+    ${place('readPoint', 'urn:epc:id:sgln:0614141.07346.1234')}
+  </TransformationEvent></extension></EventList></EPCISBody>
 </EPCISDocument>`;
 
 interface Case {
@@ -420,26 +431,37 @@ interface Case {
   readonly sameKeys: boolean;
 }
 
+/** A case on a GS1 example's first event and the first event of the XML, with the same keys unless said. */
+const ex = (name: string, file: string, xml: string, more: Partial<Case> = {}): Case => ({
+  name,
+  json: [file, 0],
+  xml,
+  xmlIndex: 0,
+  sameKeys: true,
+  ...more,
+});
+const OBJECT_961 = 'Example_9.6.1-ObjectEvent.jsonld';
+const AGGREGATION_963 = 'Example_9.6.3-AggregationEvent.jsonld';
+const TRANSFORMATION_964 = 'Example_9.6.4-TransformationEvent.jsonld';
+
 const CASES: readonly Case[] = [
-  {
-    name: 'ObjectEvent with quantities, ILMD, sensor data, persistentDisposition, certificationInfo, extensions',
-    json: ['WithFullCombinationOfFields/object_event_all_possible_fields.jsonld', 0],
-    xml: OBJECT_ALL_FIELDS,
-    xmlIndex: 0,
-    sameKeys: true,
-  },
-  { name: 'AggregationEvent', json: ['Example_9.6.3-AggregationEvent.jsonld', 0], xml: AGGREGATION_V2, xmlIndex: 0, sameKeys: true },
-  { name: 'TransactionEvent, untyped bizTransaction', json: ['Example-TransactionEvents-2020_07_03y.jsonld', 0], xml: TRANSACTION_V2, xmlIndex: 0, sameKeys: true },
-  { name: 'TransformationEvent with ILMD', json: ['Example_9.6.4-TransformationEvent.jsonld', 0], xml: TRANSFORMATION_V2, xmlIndex: 0, sameKeys: true },
-  { name: 'AssociationEvent', json: ['AssociationEvent/AssociationEvent-a.jsonld', 0], xml: ASSOCIATION_V2, xmlIndex: 0, sameKeys: true },
-  { name: 'sensor data', json: ['WithSensorData/SensorDataExample1.jsonld', 0], xml: SENSOR_V2, xmlIndex: 0, sameKeys: true },
-  { name: 'errorDeclaration', json: ['WithErrorDeclaration/Example_9.6.1-ObjectEvent-with-error-declaration.jsonld', 0], xml: ERROR_DECLARATION_V2, xmlIndex: 0, sameKeys: true },
-  { name: 'user extension under another prefix', json: ['Example_9.6.1-ObjectEvent.jsonld', 1], xml: EXTENSION_OTHER_PREFIX, xmlIndex: 0, sameKeys: false },
-  { name: 'user extension in a default namespace', json: ['Example_9.6.1-ObjectEvent.jsonld', 1], xml: EXTENSION_DEFAULT_NAMESPACE, xmlIndex: 0, sameKeys: false },
-  { name: 'EPCIS 1.2 ObjectEvent, fields in <extension>, eventID in baseExtension', json: ['Example_9.6.2-ObjectEvent.jsonld', 0], xml: EPCIS_1_2, xmlIndex: 0, sameKeys: true },
-  { name: 'EPCIS 1.2 AggregationEvent, childQuantityList in <extension>', json: ['Example_9.6.3-AggregationEvent.jsonld', 0], xml: EPCIS_1_2, xmlIndex: 1, sameKeys: false },
-  { name: 'EPCIS 1.2 unqualified root, errorDeclaration in baseExtension', json: ['WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.jsonld', 0], xml: EPCIS_1_2_UNQUALIFIED, xmlIndex: 0, sameKeys: true },
-  { name: 'EPCIS 1.2 TransformationEvent in EventList/extension, ILMD extension', json: ['Example_9.6.4-TransformationEvent.jsonld', 0], xml: EPCIS_1_2, xmlIndex: 2, sameKeys: false },
+  ex(
+    'ObjectEvent with quantities, ILMD, sensor data, persistentDisposition, certificationInfo, extensions',
+    'WithFullCombinationOfFields/object_event_all_possible_fields.jsonld',
+    OBJECT_ALL_FIELDS,
+  ),
+  ex('AggregationEvent', AGGREGATION_963, AGGREGATION_V2),
+  ex('TransactionEvent, untyped bizTransaction', 'Example-TransactionEvents-2020_07_03y.jsonld', TRANSACTION_V2),
+  ex('TransformationEvent with ILMD', TRANSFORMATION_964, TRANSFORMATION_V2),
+  ex('AssociationEvent', 'AssociationEvent/AssociationEvent-a.jsonld', ASSOCIATION_V2),
+  ex('sensor data', 'WithSensorData/SensorDataExample1.jsonld', SENSOR_V2),
+  ex('errorDeclaration', 'WithErrorDeclaration/Example_9.6.1-ObjectEvent-with-error-declaration.jsonld', ERROR_DECLARATION_V2),
+  ex('user extension under another prefix', OBJECT_961, EXTENSION_OTHER_PREFIX, { json: [OBJECT_961, 1], sameKeys: false }),
+  ex('user extension in a default namespace', OBJECT_961, EXTENSION_DEFAULT_NAMESPACE, { json: [OBJECT_961, 1], sameKeys: false }),
+  ex('EPCIS 1.2 ObjectEvent, fields in <extension>, eventID in baseExtension', 'Example_9.6.2-ObjectEvent.jsonld', EPCIS_1_2),
+  ex('EPCIS 1.2 AggregationEvent, childQuantityList in <extension>', AGGREGATION_963, EPCIS_1_2, { xmlIndex: 1, sameKeys: false }),
+  ex('EPCIS 1.2 unqualified root, errorDeclaration in baseExtension', 'WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.jsonld', EPCIS_1_2_UNQUALIFIED),
+  ex('EPCIS 1.2 TransformationEvent in EventList/extension', TRANSFORMATION_964, EPCIS_1_2, { xmlIndex: 2, sameKeys: false }),
 ]; // prettier-ignore
 
 for (const c of CASES) {
