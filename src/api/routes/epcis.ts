@@ -37,7 +37,7 @@ export function registerEpcisRoutes(
   const captureSchema = {
     description:
       'Captures one EPCISDocument: EPCIS 2.0 JSON / JSON-LD, or the XML binding (EPCIS 2.0 or 1.2, ' +
-      'application/xml or text/xml), which is read into the same JSON-LD document. XML with a DOCTYPE, ' +
+      'application/xml or text/xml), which is read into the same JSON-LD document. XML with a DOCTYPE that declares anything, ' +
       'malformed XML or another root element is refused with 400 epcis.xml_invalid.',
     consumes: ['application/json', 'application/ld+json', ...EPCIS_XML_MEDIA_TYPES],
     body: epcisCaptureBody,

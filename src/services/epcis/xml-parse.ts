@@ -50,12 +50,25 @@ function startTagsAtLeast(text: string, max: number): boolean {
   return false;
 }
 
+/**
+ * No entity can be declared or fetched: no `<!ENTITY`, and at most one DOCTYPE that is a bare name
+ * (`<!DOCTYPE project>`, which editors leave at the top of GS1's own example files): no internal subset,
+ * no SYSTEM or PUBLIC identifier.
+ */
+function doctypeIsHarmless(text: string): boolean {
+  if (/<!ENTITY/i.test(text)) return false;
+  const doctypes = [...text.matchAll(/<!DOCTYPE/gi)];
+  if (doctypes.length === 0) return true;
+  if (doctypes.length > 1) return false;
+  return /^<!DOCTYPE[ \t\r\n]+[A-Za-z_][\w.:-]*[ \t\r\n]*>/i.test(text.slice(doctypes[0]!.index));
+}
+
 /** The document element of an XML text, or epcis.xml_invalid (400) saying why not. */
 export function parseXmlSafely(text: string): Element {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+  if (!doctypeIsHarmless(text)) {
     throw xmlInvalid(
       'doctype',
-      'XML with a DOCTYPE or entity declarations is refused: send the document without one',
+      'XML with a DOCTYPE that declares anything, or with entity declarations, is refused: send the document without one',
     );
   }
   if (startTagsAtLeast(text, XML_ELEMENTS_MAX)) {
