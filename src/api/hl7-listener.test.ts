@@ -4,25 +4,44 @@
 // test/e2e/hl7-mllp.int.test.ts against a real node.
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { buildAck } from '../app/hl7/ack.ts';
 import { parseEr7 } from '../app/hl7/er7.ts';
-import { readHeader } from '../app/hl7/messages.ts';
+import { readHeader, type MessageHeader } from '../app/hl7/messages.ts';
 import { issueCertificate, x509 } from '../node/certificates.ts';
 import { makeApiCertificates } from '../node/api-tls.ts';
 import { ackCodes, mllpAnswers, mllpExchange } from '../../test/harness/mllp.ts';
+import { mllpFrame, takeMllpFrames } from '../services/hl7/mllp-out.ts';
 import { Hl7Listener } from './hl7-listener.ts';
 import type { Hl7Outcome } from '../services/hl7/ingest.ts';
 import type { AckChannel } from '../services/hl7/enhanced.ts';
 
 const MESSAGE = 'MSH|^~\\&|LIS|LAB|CC|HOSP|20260101||ORU^R01|CTRL-7|P|2.5.1\rPID|1||42^^^X^MR';
 
+/** Every text the listener handed over, in order. */
+const received: string[] = [];
+
 const echo = {
   isConfigured: () => true,
   handle: (text: string, channel?: AckChannel): Promise<Hl7Outcome> => {
-    const header = readHeader(parseEr7(text));
+    received.push(text);
+    let header: MessageHeader;
+    try {
+      header = readHeader(parseEr7(text));
+    } catch {
+      // As the ingest answers a frame that is not HL7 v2.
+      const error = { code: '100', text: 'not HL7' } as const;
+      const ack = buildAck({
+        header: {},
+        code: 'AR',
+        error,
+        timestamp: '20260101000000+0000',
+        controlId: 'ACK-0',
+      });
+      return Promise.resolve({ sender: '', controlId: '', ack, code: 'AR' });
+    }
     const ackOf = (code: 'AA' | 'CA') =>
       buildAck({ header, code, timestamp: '20260101000000+0000', controlId: 'ACK-1' });
     const outcome = { sender: header.sender, controlId: header.controlId };
@@ -144,4 +163,80 @@ test('over mutual TLS a sender with a certificate from the client CA is answered
 test('over mutual TLS a sender without a certificate, or over plain TCP, gets nothing', async () => {
   await assert.rejects(mllpExchange(mutualPort, MESSAGE, 10_000, { tls: { ca: serverCa } }));
   await assert.rejects(mllpExchange(mutualPort, MESSAGE, 5_000));
+});
+
+/** Writes `writes` one after another on one connection and resolves with the first `count` answers. */
+function rawAnswers(writes: readonly Buffer[], count: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const answers: string[] = [];
+    let buffer: Buffer = Buffer.alloc(0);
+    const socket: Socket = connect({ host: '127.0.0.1', port: plainPort }, () => {
+      const next = (i: number): void => {
+        if (i < writes.length && !socket.destroyed) socket.write(writes[i]!, () => next(i + 1));
+      };
+      next(0);
+    });
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`${answers.length} of ${count} answers`)),
+      20_000,
+    );
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const taken = takeMllpFrames(Buffer.concat([buffer, chunk]));
+      buffer = taken.rest;
+      answers.push(...taken.frames);
+      if (answers.length >= count) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(answers);
+      }
+    });
+  });
+}
+
+const withId = (id: string) => MESSAGE.replace('CTRL-7', id);
+
+test('two messages in one TCP write are two messages, answered in the order they came', async () => {
+  const answers = await rawAnswers(
+    [Buffer.concat([mllpFrame(withId('TWO-A')), mllpFrame(withId('TWO-B'))])],
+    2,
+  );
+  assert.deepEqual(
+    answers.map((a) => /\rMSA\|(\w+)\|([\w-]+)/.exec(a)?.slice(1)),
+    [
+      ['AA', 'TWO-A'],
+      ['AA', 'TWO-B'],
+    ],
+  );
+});
+
+test('a message sent one byte a write, with noise before its start block, is one message', async () => {
+  const bytes = Buffer.concat([Buffer.from('\r\nnoise'), mllpFrame(withId('BYTES-1'))]);
+  const [ack] = await rawAnswers(
+    [...bytes].map((b) => Buffer.from([b])),
+    1,
+  );
+  assert.match(ack!, /\rMSA\|AA\|BYTES-1\r/);
+  assert.equal(received.at(-1), withId('BYTES-1'));
+});
+
+test('MSH-18 8859/1: the text handed on is the Latin-1 message, decoded', async () => {
+  const text = `${withId('LATIN-1')}|||||||8859/1\rPID|1||42^^^X^MR||Müller^José`;
+  const frame = Buffer.concat([Buffer.from([0x0b]), Buffer.from(text, 'latin1'), Buffer.from([0x1c, 0x0d])]);
+  const [ack] = await rawAnswers([frame], 1);
+  assert.match(ack!, /\rMSA\|AA\|LATIN-1\r/);
+  assert.equal(received.at(-1), text);
+});
+
+test('a connection that opens and closes without sending changes nothing; the next is served', async () => {
+  await new Promise<void>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: plainPort }, () => socket.end());
+    socket.on('close', () => resolve());
+  });
+  const before = received.length;
+  assert.equal(ackCodes(await mllpExchange(plainPort, withId('AFTER-EMPTY'))).msa, 'AA');
+  assert.equal(received.length, before + 1);
 });

@@ -1,6 +1,7 @@
 // The MLLP edge (HL7 v2 over TCP, MLLP release 2: each message framed 0x0B … 0x1C 0x0D): a TCP server
-// whose connections are @medplum/hl7's Hl7Connection (the framing and the parse into Hl7Message), each
-// message handed to the ingest service and its ACK sent back on the same connection.
+// whose connections are read by our own deframer (app/hl7/mllp.ts: frames split or joined across reads
+// in any way, noise outside frames dropped) and decoded by MSH-18; each message's text goes to the ingest
+// service unchanged, and its ACK comes back on the same connection, in the order the messages came.
 //
 // With TLS (node.json hl7.tls) the same runs over node:tls, mutual when a client CA is named: a sender
 // without a certificate from that CA is cut off in the handshake, before it can send a byte.
@@ -11,13 +12,13 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer } from 'node:tls';
-import { Hl7Message } from '@medplum/core';
-import { Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from '@medplum/hl7';
 import { buildAck } from '../app/hl7/ack.ts';
 import { MESSAGE_CHARS_MAX } from '../app/hl7/er7.ts';
+import { CharsetError, decodeFrame, MllpDeframer } from '../app/hl7/mllp.ts';
 import type { Hl7TlsPem } from '../node/hl7-config.ts';
 import type { Logger } from 'pino';
 import { hl7Timestamp, type Hl7Ingest } from '../services/hl7/ingest.ts';
+import { mllpFrame } from '../services/hl7/mllp-out.ts';
 import type { Hl7Metrics } from './hl7-metrics.ts';
 
 export const CONNECTIONS_MAX = 64;
@@ -83,44 +84,48 @@ export class Hl7Listener {
     this.sockets.add(socket);
     socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));
-    // Counted before Hl7Connection buffers: a frame without its end is cut off at the bound.
-    let frameBytes = 0;
+    // A reset or a write after close ends the connection; there is nothing to answer.
+    socket.on('error', () => socket.destroy());
+    const frames = new MllpDeframer(FRAME_BYTES_MAX);
+    // ACKs go back in the order the messages came, whichever is answered first.
+    let answered: Promise<void> = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
-      frameBytes += chunk.length;
-      if (chunk.at(-2) === 0x1c && chunk.at(-1) === 0x0d) frameBytes = 0;
-      else if (frameBytes > FRAME_BYTES_MAX) socket.destroy();
-    });
-    const connection = new Hl7Connection(socket, 'utf-8', false);
-    connection.addEventListener(
-      'message',
-      (event: Hl7MessageEvent) => void this.onMessage(connection, event),
-    );
-    connection.addEventListener('error', (event: Hl7ErrorEvent) => {
-      // Socket errors (a reset, a write after close) carry a code; they end the connection, nothing to answer.
-      if ((event.error as { code?: unknown }).code !== undefined) return;
-      // A frame that is not an HL7 message (Hl7Message.parse refused it): AR, with no header to answer.
-      this.deps.metrics?.observe('unknown', 'AR', 0);
-      if (!connection.isClosed()) this.send(connection, this.refusal());
+      const { frames: complete, overflow } = frames.push(chunk);
+      for (const frame of complete) {
+        const outcome = this.onFrame(socket, frame).catch(() => [this.refusal('AE')]);
+        answered = answered.then(async () => {
+          for (const ack of await outcome) {
+            if (ack !== undefined && !socket.destroyed) socket.write(mllpFrame(ack));
+          }
+        });
+      }
+      // A frame without its end is cut off at the bound instead of buffered.
+      if (overflow) socket.destroy();
     });
   }
 
-  private async onMessage(connection: Hl7Connection, event: Hl7MessageEvent): Promise<void> {
-    let ack: string | undefined;
-    let then: string | undefined;
+  /** One frame's answers: its ACK, and in enhanced mode perhaps an application ACK right after it. */
+  private async onFrame(socket: Socket, frame: Uint8Array): Promise<(string | undefined)[]> {
     const startedMs = performance.now();
+    let text: string;
+    try {
+      text = decodeFrame(frame);
+    } catch (err) {
+      if (!(err instanceof CharsetError)) throw err;
+      this.deps.metrics?.observe('unknown', 'AR', 0);
+      return [this.refusal('AR', err.message)];
+    }
     // Enhanced mode: the application ACK of a message accepted on this connection comes back on it
     // later, if the sender names no listener of its own and the connection is still open.
     const channel = {
       send: (later: string): boolean => {
-        if (connection.isClosed()) return false;
-        this.send(connection, later);
+        if (socket.destroyed) return false;
+        socket.write(mllpFrame(later));
         return true;
       },
     };
     try {
-      const outcome = await this.deps.ingest.handle(event.message.toString(), channel);
-      ack = outcome.ack;
-      then = outcome.then;
+      const outcome = await this.deps.ingest.handle(text, channel);
       const sender = this.deps.ingest.isConfigured(outcome.sender) ? outcome.sender : 'unknown';
       this.deps.metrics?.observe(sender, outcome.code, (performance.now() - startedMs) / 1000);
       // Sender and control id only: the message itself may carry PHI and is never logged.
@@ -128,30 +133,21 @@ export class Hl7Listener {
         { sender: outcome.sender.slice(0, 64), controlId: outcome.controlId.slice(0, 64), ack: outcome.code },
         'hl7 message acknowledged',
       );
+      return [outcome.ack, outcome.then];
     } catch (err) {
       this.deps.logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'hl7 message failed');
-      ack = this.refusal('AE');
       this.deps.metrics?.observe('unknown', 'AE', (performance.now() - startedMs) / 1000);
-    }
-    for (const frame of [ack, then]) {
-      if (frame !== undefined && !connection.isClosed()) this.send(connection, frame);
+      return [this.refusal('AE')];
     }
   }
 
-  private refusal(code: 'AE' | 'AR' = 'AR'): string {
+  private refusal(code: 'AE' | 'AR', text = 'the message could not be processed'): string {
     return buildAck({
       header: {},
       code,
-      error: {
-        code: code === 'AR' ? '100' : '207',
-        text: code === 'AR' ? 'the frame is not an HL7 v2 message' : 'the message could not be processed',
-      },
+      error: { code: code === 'AR' ? '100' : '207', text },
       timestamp: hl7Timestamp(Date.now()),
       controlId: `CC${Date.now()}`,
     });
-  }
-
-  private send(connection: Hl7Connection, ack: string): void {
-    connection.send(Hl7Message.parse(ack));
   }
 }
