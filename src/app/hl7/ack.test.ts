@@ -2,7 +2,7 @@
 // sender wants by MSH-15 and MSH-16, and how refusals read as accept ACKs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { acceptCodeOf, ackCodeOf, buildAck, isAckWanted, isEnhancedMode } from './ack.ts';
+import { acceptCodeOf, ackCodeOf, buildAck, ECHO_CHARS_MAX, isAckWanted, isEnhancedMode } from './ack.ts';
 
 test('enhanced mode is MSH-15 or MSH-16 valued; original mode otherwise', () => {
   assert.equal(isEnhancedMode({}), false);
@@ -39,4 +39,18 @@ test('refusals as accept ACKs: AE is CE, AR is CR; MSA-1 reads back from an ACK'
   });
   assert.equal(ackCodeOf(ack), 'CA');
   assert.equal(ackCodeOf('not an ack'), '');
+});
+
+test("an ACK echoes at most ECHO_CHARS_MAX characters of each of the sender's fields", () => {
+  const huge = 'X'.repeat(1_000_000);
+  const ack = buildAck({
+    header: { controlId: huge, sendingApplication: huge, sendingFacility: huge, type: `ORU^${huge}` },
+    code: 'AR',
+    error: { code: '101', text: 'MSH-10 (message control id) is required' },
+    timestamp: '20261207000000+0000',
+    controlId: 'ACK-1',
+  });
+  assert.equal(ackCodeOf(ack), 'AR');
+  assert.ok(ack.length < 8 * ECHO_CHARS_MAX, `${ack.length} characters`);
+  assert.match(ack, new RegExp(`\\rMSA\\|AR\\|X{${ECHO_CHARS_MAX}}\\r`));
 });

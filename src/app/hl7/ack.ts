@@ -70,11 +70,17 @@ export interface AckInput {
   readonly controlId: string;
 }
 
+/**
+ * At most this many characters of a sender's field are echoed in an ACK (an HD is at most 227): a message
+ * with a megabyte in MSH-3 or MSH-10 gets an ACK of ordinary size.
+ */
+export const ECHO_CHARS_MAX = 227;
+
 /** The ACK as ER7 text, segments ended by CR. */
 export function buildAck(input: AckInput): string {
   const d = STANDARD;
   const h = input.header;
-  const e = (value: string | undefined) => escape(value ?? '', d);
+  const e = (value: string | undefined) => escape((value ?? '').slice(0, ECHO_CHARS_MAX), d);
   const trigger = (h.type ?? '').split('^')[1] ?? '';
   const msh = [
     'MSH',
