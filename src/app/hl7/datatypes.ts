@@ -195,6 +195,8 @@ export function dateTime(value: string): string | undefined {
   const date = [y, mo, d].filter((p) => p !== undefined).join('-');
   if (h === undefined || mi === undefined || zone === undefined || d === undefined) return date;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? '0') > 59) return date;
+  // A zone FHIR cannot carry (+2500, -1460) would make the record invalid: the date alone is kept.
+  if (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(3)) > 59) return date;
   const offset = `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return `${date}T${h}:${mi}:${s ?? '00'}${s === undefined ? '' : (frac ?? '')}${offset}`;
 }
@@ -213,11 +215,20 @@ export function personDisplay(r: Repetition, nameStart: number): Json | undefine
   return display === '' ? undefined : { display };
 }
 
-/** A decimal as FHIR accepts it (json.html#decimal), or undefined. */
+/**
+ * An HL7 NM (an optional sign, digits, an optional point: `+5`, `007`, `.5`, `5.`) as a number FHIR's
+ * decimal accepts (json.html#decimal), or undefined. At most 15 digits before the point and 8 after, so
+ * the number is exactly what was sent.
+ */
 export function decimal(value: string): number | undefined {
-  const trimmed = value.trim();
-  if (!/^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,8})?$/.test(trimmed)) return undefined;
-  return Number(trimmed);
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
+  if (m === null) return undefined;
+  const [, sign, whole = '', fraction = ''] = m;
+  if (whole === '' && fraction === '') return undefined;
+  const integer = whole.replace(/^0+(?=\d)/, '') || '0';
+  if (integer.length > 15 || fraction.length > 8) return undefined;
+  const n = Number(`${sign === '-' ? '-' : ''}${integer}${fraction === '' ? '' : `.${fraction}`}`);
+  return n === 0 ? 0 : n;
 }
 
 export { compact, present };

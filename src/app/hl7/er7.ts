@@ -74,10 +74,16 @@ export interface Er7Message {
   readonly segments: readonly Segment[];
 }
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
 /** Parses an ER7 message; segments end in CR (the standard), LF or CRLF (files on disk). */
 export function parseEr7(text: string): Er7Message {
   if (text.length > MESSAGE_CHARS_MAX)
     throw new Er7Error(`the message exceeds ${MESSAGE_CHARS_MAX} characters`);
+  // NUL and the other C0 controls are no text of any field (a binary value is Base64 in an ED, or \Xhh\):
+  // refused rather than carried into a record. TAB, and the CR and LF that end segments, are text.
+  if (CONTROL.test(text)) throw new Er7Error('the message contains a control character (NUL, 0x01–0x1F)');
   // Files saved by Windows tools often begin with a byte order mark; it is not part of the message.
   const lines = text
     .replace(/^\uFEFF/, '')
@@ -169,21 +175,30 @@ function decodeEscape(code: string, d: Delimiters): string {
     case 'E':
       return d.escape;
     case '.br':
+    case '.sp':
       return '\n';
     case 'H':
     case 'N':
       return '';
   }
-  if (/^X([0-9A-Fa-f]{2})+$/.test(code)) {
-    // \Xhh…\: bytes in the message's character set; read as Latin-1 code points, which ASCII matches.
-    return code
-      .slice(1)
-      .match(/../g)!
-      .map((h) => String.fromCharCode(parseInt(h, 16)))
-      .join('');
-  }
+  if (/^X([0-9A-Fa-f]{2})+$/.test(code)) return hexText(code.slice(1));
   // Anything else (\.sp\, \Cxxyy\ …) carries formatting or a charset switch we do not render: dropped.
   return '';
+}
+
+/**
+ * \Xhh…\: bytes in the message's character set. Read as UTF-8 when they are UTF-8 (\XC3A9\ is é), else
+ * as Latin-1; a line break stays one, and other control bytes (\X00\) are dropped, as in the message.
+ */
+function hexText(hex: string): string {
+  const bytes = new Uint8Array(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder('windows-1252').decode(bytes);
+  }
+  return text.replace(/\r\n?/g, '\n').replace(new RegExp(CONTROL.source, 'g'), '');
 }
 
 /** Escapes text for a field of a message we send (ACKs): the delimiters become their sequences. */

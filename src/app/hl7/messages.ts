@@ -101,6 +101,19 @@ export const SUPPORTED_TYPES = [
 ] as const;
 export const CONTROL_ID_CHARS_MAX = 199;
 
+/**
+ * MSH-9 with no trigger event (HL7 v2.1 and v2.2 senders, and some later ones, send `ORU` alone): the
+ * event of the message types that had only one. ADT, MDM and OML name too many events to guess one.
+ */
+const ONLY_EVENT: Readonly<Record<string, string>> = { ORU: 'R01', VXU: 'V04', ORM: 'O01' };
+
+/** MSH-9.1^MSH-9.2, upper case, the trigger event supplied where the type implies it. */
+export function messageTypeOf(msh: Segment): string {
+  const kind = msh.get(9, 1).toUpperCase();
+  const event = msh.get(9, 2).toUpperCase() || (ONLY_EVENT[kind] ?? '');
+  return `${kind}^${event}`;
+}
+
 export function readHeader(message: Er7Message): MessageHeader {
   const msh = message.segments[0]!;
   return {
@@ -109,7 +122,7 @@ export function readHeader(message: Er7Message): MessageHeader {
     sendingFacility: msh.get(4),
     receivingApplication: msh.get(5),
     receivingFacility: msh.get(6),
-    type: `${msh.get(9, 1).toUpperCase()}^${msh.get(9, 2).toUpperCase()}`,
+    type: messageTypeOf(msh),
     controlId: msh.get(10),
     processingId: msh.get(11),
     version: msh.get(12),
@@ -138,7 +151,7 @@ export function mapHl7Message(input: string | Er7Message): MappedMessage {
       segment: 'PID',
     });
   }
-  const patientKey = identifierKeyOf(pid.repetitions(3)[0], 'PID', 3, 'patient identifier list');
+  const patientKey = identifierKeyOf(recordNumberOf(pid.repetitions(3)), 'PID', 3, 'patient identifier list');
   const ids = idMaker(header, patientKey);
   const patientId = resourceId(header.sender, 'Patient', patientKey);
   const patient = pidToPatient(pid, patientId);
@@ -170,7 +183,7 @@ function priorPatientId(message: Er7Message, header: MessageHeader, patientId: s
   if (mrg === undefined) {
     throw new MappingError('AE', '100', 'an ADT^A40 needs an MRG segment', { segment: 'MRG' });
   }
-  const key = identifierKeyOf(mrg.repetitions(1)[0], 'MRG', 1, 'prior patient identifier list');
+  const key = identifierKeyOf(recordNumberOf(mrg.repetitions(1)), 'MRG', 1, 'prior patient identifier list');
   const prior = resourceId(header.sender, 'Patient', key);
   if (prior === patientId) {
     throw new MappingError('AE', '100', 'MRG-1 names the patient PID-3 names: nothing to merge', {
@@ -183,10 +196,15 @@ function priorPatientId(message: Er7Message, header: MessageHeader, patientId: s
 
 function checkHeader(header: MessageHeader): void {
   if (header.controlId === '' || header.controlId.length > CONTROL_ID_CHARS_MAX) {
-    throw new MappingError('AR', '101', 'MSH-10 (message control id) is required', {
-      segment: 'MSH',
-      field: 10,
-    });
+    throw new MappingError(
+      'AR',
+      '101',
+      `MSH-10 (message control id) is required, of at most ${CONTROL_ID_CHARS_MAX} characters`,
+      {
+        segment: 'MSH',
+        field: 10,
+      },
+    );
   }
   if (header.sender === '') {
     throw new MappingError(
@@ -216,7 +234,17 @@ function checkHeader(header: MessageHeader): void {
   }
 }
 
-/** A patient's key: its first identifier's value and assigning authority (CX.1, CX.4.1, CX.4.2). */
+/**
+ * Which of PID-3's identifiers names the patient: the medical record number (CX.5 MR, HL7 table 0203),
+ * else the first. Senders list an MRN beside national, insurance and visit numbers, in any order, and one
+ * that sends the MRN first in its ADT and second in its ORU still means the one patient.
+ */
+function recordNumberOf(identifiers: readonly Repetition[]): Repetition | undefined {
+  const valued = identifiers.filter((r) => r.get(1) !== '');
+  return valued.find((r) => r.get(5).toUpperCase() === 'MR') ?? valued[0] ?? identifiers[0];
+}
+
+/** A patient's key: its identifier's value and assigning authority (CX.1, CX.4.1, CX.4.2). */
 function identifierKeyOf(first: Repetition | undefined, name: string, field: number, what: string): string {
   if (first === undefined || first.get(1) === '') {
     throw new MappingError('AE', '101', `${name}-${field} (${what}) is required`, { segment: name, field });
@@ -327,7 +355,12 @@ function mapOru(
       }),
     );
   };
+  // NTE after an OBX is that Observation's note (the IG's NTE[Observation]); after an OBR it is the
+  // order's, which R4's DiagnosticReport has no element for and a result does not rewrite: not kept.
+  let observation: Json | undefined;
   message.segments.forEach((s, i) => {
+    if (s.name === 'NTE' && observation !== undefined) addNote(observation, s);
+    if (s.name !== 'NTE') observation = undefined;
     if (s.name === 'ORC') orc = s;
     if (s.name === 'OBR') {
       close();
@@ -344,6 +377,7 @@ function mapOru(
     if (part !== undefined) {
       out.push(part.resource);
       (part.isResult ? report?.results : report?.specimens)?.push(part.ref);
+      if (part.isResult) observation = part.resource;
     }
   });
   close();
@@ -351,6 +385,16 @@ function mapOru(
     throw new MappingError('AE', '100', 'an ORU^R01 needs at least one OBR or OBX', { segment: 'OBR' });
   }
   return out;
+}
+
+/** NTE-3 (FT, repeating: one line a repetition) → a note of the resource. */
+function addNote(resource: Json, nte: Segment): void {
+  const text = nte
+    .repetitions(3)
+    .map((r) => r.get(1))
+    .join('\n');
+  if (text.trim() === '') return;
+  resource.note = [...((resource.note as Json[] | undefined) ?? []), { text }];
 }
 
 /** An OBX (an Observation, a result) or SPM (a Specimen) of an order group, and a reference to it. */

@@ -10,7 +10,7 @@
 // keeps its own header.
 import { authoritySystem, compact, dateTime, type Json } from './datatypes.ts';
 import type { Repetition, Segment } from './er7.ts';
-import { resourceId } from './messages.ts';
+import { messageTypeOf, resourceId } from './messages.ts';
 
 /** The code systems and the extension these records use. */
 const SYSTEMS = {
@@ -35,7 +35,7 @@ export interface MessageRecordsInput {
 /** The MessageHeader and the Provenance of one message, in that order. */
 export function messageRecords(input: MessageRecordsInput): [Json, Json] {
   const { msh, sender, patientId } = input;
-  const type = `${msh.get(9, 1)}^${msh.get(9, 2)}`.toUpperCase();
+  const type = messageTypeOf(msh);
   const key = `${patientId}\n${msh.get(10)}\n${type}\n${msh.get(7)}`;
   const headerId = resourceId(sender, 'MessageHeader', key);
   const patient = `Patient/${patientId}`;
@@ -48,7 +48,7 @@ export function messageRecords(input: MessageRecordsInput): [Json, Json] {
     resourceType: 'MessageHeader',
     id: headerId,
     // MSH-9.2 (trigger event) in table 0003; the whole of MSH-9 names the message in the Provenance.
-    eventCoding: { system: SYSTEMS.event, code: msh.get(9, 2).toUpperCase() },
+    eventCoding: { system: SYSTEMS.event, code: type.split('^')[1] },
     ...optional('destination', destinationOf(msh.field(5), msh.field(6))),
     ...optional('sender', organization(msh.field(4))),
     source: { ...compact({ name: msh.get(3) }), ...endpointOf(msh.field(3)) },

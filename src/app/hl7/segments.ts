@@ -203,13 +203,18 @@ const OBSERVATION_STATUS: Readonly<Record<string, string>> = {
 };
 
 /**
- * OBX → Observation. OBX-5's type is OBX-2: NM → valueQuantity (units OBX-6), ST/TX/FT → valueString,
- * CWE/CE/CNE → valueCodeableConcept, DT/DTM/TS → valueDateTime, SN → valueQuantity or valueString. A
- * repeated OBX-5 becomes one component per repetition, each with the observation's code.
+ * OBX → Observation. OBX-5's type is OBX-2: NM → valueQuantity (units OBX-6), ST/TX/FT → valueString (a
+ * repeated OBX-5 is one line a repetition), CWE/CE/CNE → valueCodeableConcept, DT/DTM/TS →
+ * valueDateTime, SN → valueQuantity (with its comparator), valueRatio, valueRange or valueString. Other
+ * repeated values become one component per repetition, each with the observation's code.
  */
 export function obxToObservation(obx: Segment, id: string, patient: Json, links: Json = {}): Json {
   const code = codeableConcept(obx.field(3)) ?? { text: 'unspecified' };
-  const values = obx.repetitions(5).map((r) => observationValue(obx.get(2).toUpperCase(), r, obx.field(6)));
+  const type = obx.get(2).toUpperCase();
+  const repetitions = obx.repetitions(5);
+  const values = TEXT_TYPES.has(type)
+    ? [stringValue(repetitions.map((r) => r.get(1)).join('\n'))]
+    : repetitions.map((r) => observationValue(type, r, obx.field(6)));
   const present1 = values.filter((v): v is Json => v !== undefined);
   const interpretation = many(obx.repetitions(8), codeableConcept);
   const range = obx.get(7);
@@ -229,16 +234,16 @@ export function obxToObservation(obx: Segment, id: string, patient: Json, links:
   }) as Json;
 }
 
+const TEXT_TYPES = new Set(['ST', 'TX', 'FT']);
+
 function observationValue(type: string, r: Repetition, units: Repetition): Json | undefined {
   switch (type) {
-    case 'NM':
-    case 'SN': {
-      const numeric = type === 'SN' ? r.get(2) : r.get(1);
-      const value = decimal(numeric);
-      if (value === undefined)
-        return stringValue(type === 'SN' ? [1, 2, 3, 4].map((c) => r.get(c)).join('') : r.get(1));
-      return { valueQuantity: quantity(value, units) };
+    case 'NM': {
+      const value = decimal(r.get(1));
+      return value === undefined ? stringValue(r.get(1)) : { valueQuantity: quantity(value, units) };
     }
+    case 'SN':
+      return structuredNumeric(r, units);
     case 'CWE':
     case 'CE':
     case 'CNE':
@@ -252,14 +257,42 @@ function observationValue(type: string, r: Repetition, units: Repetition): Json 
       const value = dateTime(r.get(1));
       return value === undefined ? undefined : { valueDateTime: value };
     }
-    case 'ST':
-    case 'TX':
-    case 'FT':
-      return stringValue(r.get(1));
     default:
       // ED, RP and the rest carry documents or pointers: not a value this mapping stores.
       return undefined;
   }
+}
+
+/** SN.1 comparators FHIR's Quantity.comparator has ('=' and none mean the number itself). */
+const COMPARATORS = new Set(['<', '<=', '>', '>=']);
+
+/**
+ * SN (comparator ^ num1 ^ separator/suffix ^ num2, HL7 v2.5.1 §2.A.73): `<^10` and `>=^5` are quantities
+ * with their comparator, `^1^:^2` and `^1^/^2` ratios, `^1^-^5` a range; anything else (`^2^+`, `<>^1`)
+ * is kept as the text it says, never as a bare number it does not mean. A sender that puts `<10` in SN.1
+ * alone is read as `<^10`.
+ */
+function structuredNumeric(r: Repetition, units: Repetition): Json | undefined {
+  const joined = /^(<=|>=|<|>|=)\s*([^<>=].*)$/.exec(r.get(1));
+  const [comparator, first] =
+    joined !== null && r.get(2) === '' ? [joined[1]!, joined[2]!] : [r.get(1), r.get(2)];
+  const separator = r.get(3);
+  const n1 = decimal(first);
+  const n2 = decimal(r.get(4));
+  const text = () => stringValue([comparator, first, separator, r.get(4)].join(''));
+  if (n1 === undefined) return text();
+  const plain = comparator === '' || comparator === '=';
+  if (separator === '' && r.get(4) === '') {
+    if (plain) return { valueQuantity: quantity(n1, units) };
+    if (COMPARATORS.has(comparator)) return { valueQuantity: { comparator, ...quantity(n1, units) } };
+    return text();
+  }
+  if (!plain || n2 === undefined) return text();
+  if (separator === ':' || separator === '/') {
+    return { valueRatio: { numerator: { value: n1 }, denominator: { value: n2 } } };
+  }
+  if (separator === '-') return { valueRange: { low: quantity(n1, units), high: quantity(n2, units) } };
+  return text();
 }
 
 const stringValue = (text: string): Json | undefined =>
