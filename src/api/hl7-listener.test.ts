@@ -4,7 +4,7 @@
 // test/e2e/hl7-mllp.int.test.ts against a real node.
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { buildAck } from '../app/hl7/ack.ts';
@@ -12,8 +12,8 @@ import { parseEr7 } from '../app/hl7/er7.ts';
 import { readHeader, type MessageHeader } from '../app/hl7/messages.ts';
 import { issueCertificate, x509 } from '../node/certificates.ts';
 import { makeApiCertificates } from '../node/api-tls.ts';
-import { ackCodes, mllpAnswers, mllpExchange } from '../../test/harness/mllp.ts';
-import { mllpFrame, takeMllpFrames } from '../services/hl7/mllp-out.ts';
+import { ackCodes, mllpAnswers, mllpExchange, mllpWrites } from '../../test/harness/mllp.ts';
+import { mllpFrame } from '../services/hl7/mllp-out.ts';
 import { Hl7Listener } from './hl7-listener.ts';
 import type { Hl7Outcome } from '../services/hl7/ingest.ts';
 import type { AckChannel } from '../services/hl7/enhanced.ts';
@@ -165,42 +165,11 @@ test('over mutual TLS a sender without a certificate, or over plain TCP, gets no
   await assert.rejects(mllpExchange(mutualPort, MESSAGE, 5_000));
 });
 
-/** Writes `writes` one after another on one connection and resolves with the first `count` answers. */
-function rawAnswers(writes: readonly Buffer[], count: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const answers: string[] = [];
-    let buffer: Buffer = Buffer.alloc(0);
-    const socket: Socket = connect({ host: '127.0.0.1', port: plainPort }, () => {
-      const next = (i: number): void => {
-        if (i < writes.length && !socket.destroyed) socket.write(writes[i]!, () => next(i + 1));
-      };
-      next(0);
-    });
-    const timer = setTimeout(
-      () => socket.destroy(new Error(`${answers.length} of ${count} answers`)),
-      20_000,
-    );
-    socket.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      const taken = takeMllpFrames(Buffer.concat([buffer, chunk]));
-      buffer = taken.rest;
-      answers.push(...taken.frames);
-      if (answers.length >= count) {
-        clearTimeout(timer);
-        socket.end();
-        resolve(answers);
-      }
-    });
-  });
-}
-
 const withId = (id: string) => MESSAGE.replace('CTRL-7', id);
 
 test('two messages in one TCP write are two messages, answered in the order they came', async () => {
-  const answers = await rawAnswers(
+  const answers = await mllpWrites(
+    plainPort,
     [Buffer.concat([mllpFrame(withId('TWO-A')), mllpFrame(withId('TWO-B'))])],
     2,
   );
@@ -215,7 +184,8 @@ test('two messages in one TCP write are two messages, answered in the order they
 
 test('a message sent one byte a write, with noise before its start block, is one message', async () => {
   const bytes = Buffer.concat([Buffer.from('\r\nnoise'), mllpFrame(withId('BYTES-1'))]);
-  const [ack] = await rawAnswers(
+  const [ack] = await mllpWrites(
+    plainPort,
     [...bytes].map((b) => Buffer.from([b])),
     1,
   );
@@ -226,7 +196,7 @@ test('a message sent one byte a write, with noise before its start block, is one
 test('MSH-18 8859/1: the text handed on is the Latin-1 message, decoded', async () => {
   const text = `${withId('LATIN-1')}|||||||8859/1\rPID|1||42^^^X^MR||Müller^José`;
   const frame = Buffer.concat([Buffer.from([0x0b]), Buffer.from(text, 'latin1'), Buffer.from([0x1c, 0x0d])]);
-  const [ack] = await rawAnswers([frame], 1);
+  const [ack] = await mllpWrites(plainPort, [frame], 1);
   assert.match(ack!, /\rMSA\|AA\|LATIN-1\r/);
   assert.equal(received.at(-1), text);
 });
