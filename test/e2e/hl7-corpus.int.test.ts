@@ -148,6 +148,7 @@ test('hostile messages are AR with their ERR, store nothing, and the node keeps 
     [good.replace(FACILITY, 'UNCONFIGURED LAB'), 'AR', '204'],
     [good.replace('ORU^R01^ORU_R01', 'MDM^T01'), 'AR', '201'],
     [good.replace('ORU^R01^ORU_R01', 'BAR^P01'), 'AR', '200'],
+    [good.replace('^MR||', `^MR~${'1^^^X^PI~'.repeat(5_000)}||`), 'AR', '100'],
     [`${good}\r${Array.from({ length: 5_000 }, (_, i) => `OBX|${i}|ST|x^y||z`).join('\r')}`, 'AR', '100'],
     [
       good.replace('OBX|1|NM|2345-7^Glucose^LN||5.0', `OBX|1|TX|2345-7^Glucose^LN||${'x'.repeat(1_100_000)}`),

@@ -321,16 +321,17 @@ test('hostile bodies: NUL bytes, too many segments, too many characters are AR 1
   refused([...LAB, `NTE|1||${'x'.repeat(1_048_576)}`].join('\r'), 'AR', '100');
 });
 
-test('thousands of repetitions and a very long field within the bounds map, and are bounded by them', () => {
-  const reps = Array.from({ length: 20_000 }, (_, i) => `${i}^^^X^PI`).join('~');
-  const mapped = map([
+test('a thousand repetitions and a very long field map; past the bound a field is AR 100', () => {
+  const repeated = (n: number) => [
     MSH,
-    PID.replace('MRN-5^^^CORPUS&1.2.3.4&ISO^MR', `MRN-5^^^CORPUS&1.2.3.4&ISO^MR~${reps}`),
+    PID.replace('^MR||', `^MR~${Array.from({ length: n }, (_, i) => `${i}^^^X^PI`).join('~')}||`),
     OBR,
     OBX,
-  ]);
-  assert.equal((mapped.resources[0]!.identifier as Json[]).length, 20_001);
+  ];
+  const mapped = map(repeated(999));
+  assert.equal((mapped.resources[0]!.identifier as Json[]).length, 1_000);
   assert.equal(mapped.patientId, map(LAB).patientId);
+  refused(repeated(1_000).join('\r'), 'AR', '100');
   const long = valueOf(`OBX|1|TX|8251-1^Comment^LN||${'long text '.repeat(100_000)}||||||F`);
   assert.equal(String(long.valueString).length, 1_000_000);
 });

@@ -9,6 +9,11 @@
 export const MESSAGE_CHARS_MAX = 1_048_576;
 /** And at most this many segments. */
 export const SEGMENTS_MAX = 5_000;
+/**
+ * And a field repeats at most this many times: no field of a real message comes near (a report's TX
+ * lines are the most), and twenty thousand identifiers in PID-3 would be one patient's record gone huge.
+ */
+export const REPETITIONS_MAX = 1_000;
 
 export interface Delimiters {
   readonly field: string;
@@ -135,12 +140,13 @@ function parseSegment(line: string, d: Delimiters): Segment {
 }
 
 function parseField(raw: string, d: Delimiters): Repetition[] {
-  return raw
-    .split(d.repetition)
-    .map(
-      (rep) =>
-        new Repetition(rep.split(d.component).map((c) => c.split(d.subcomponent).map((s) => unescape(s, d)))),
-    );
+  const repetitions = raw.split(d.repetition);
+  if (repetitions.length > REPETITIONS_MAX)
+    throw new Er7Error(`a field repeats more than ${REPETITIONS_MAX} times`);
+  return repetitions.map(
+    (rep) =>
+      new Repetition(rep.split(d.component).map((c) => c.split(d.subcomponent).map((s) => unescape(s, d)))),
+  );
 }
 
 /** Escape sequences (chapter 2 §2.7): delimiters, hex bytes, line breaks; formatting ones are dropped. */
