@@ -50,7 +50,11 @@ const echo = {
       setTimeout(() => channel?.send(ackOf('AA')), 50);
       return Promise.resolve({ ...outcome, ack: ackOf('CA'), code: 'CA' });
     }
-    return Promise.resolve({ ...outcome, ack: ackOf('AA'), code: 'AA' });
+    const answered = { ...outcome, ack: ackOf('AA'), code: 'AA' as const };
+    // As a real write is: answered well after the message came.
+    if (header.controlId.startsWith('SLOW'))
+      return new Promise((resolve) => setTimeout(() => resolve(answered), 200));
+    return Promise.resolve(answered);
   },
 };
 const logger = pino({ level: 'silent' });
@@ -170,13 +174,13 @@ const withId = (id: string) => MESSAGE.replace('CTRL-7', id);
 test('two messages in one TCP write are two messages, answered in the order they came', async () => {
   const answers = await mllpWrites(
     plainPort,
-    [Buffer.concat([mllpFrame(withId('TWO-A')), mllpFrame(withId('TWO-B'))])],
+    [Buffer.concat([mllpFrame(withId('SLOW-TWO-A')), mllpFrame(withId('TWO-B'))])],
     2,
   );
   assert.deepEqual(
     answers.map((a) => /\rMSA\|(\w+)\|([\w-]+)/.exec(a)?.slice(1)),
     [
-      ['AA', 'TWO-A'],
+      ['AA', 'SLOW-TWO-A'],
       ['AA', 'TWO-B'],
     ],
   );
@@ -209,4 +213,19 @@ test('a connection that opens and closes without sending changes nothing; the ne
   const before = received.length;
   assert.equal(ackCodes(await mllpExchange(plainPort, withId('AFTER-EMPTY'))).msa, 'AA');
   assert.equal(received.length, before + 1);
+});
+
+test('a sender that half-closes after its message still gets its ACK, then the connection ends', async () => {
+  const answer = await new Promise<string>((resolve, reject) => {
+    let buffer: Buffer = Buffer.alloc(0);
+    const socket = connect({ host: '127.0.0.1', port: plainPort }, () =>
+      socket.end(mllpFrame(withId('SLOW-HALF-1'))),
+    );
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+    });
+    socket.on('close', () => resolve(buffer.toString('utf8')));
+  });
+  assert.match(answer, /\rMSA\|AA\|SLOW-HALF-1\r/);
 });

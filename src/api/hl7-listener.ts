@@ -51,9 +51,10 @@ export class Hl7Listener {
     const { tls } = this.options;
     const server =
       tls === undefined
-        ? createServer((socket) => this.accept(socket))
+        ? createServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
         : createTlsServer(
             {
+              allowHalfOpen: true,
               cert: tls.cert,
               key: tls.key,
               minVersion: 'TLSv1.2',
@@ -102,6 +103,9 @@ export class Hl7Listener {
       // A frame without its end is cut off at the bound instead of buffered.
       if (overflow) socket.destroy();
     });
+    // A sender that half-closes after its message (send, then shut down writing) still gets its ACKs:
+    // our side ends once they are written.
+    socket.on('end', () => void answered.then(() => socket.end()));
   }
 
   /** One frame's answers: its ACK, and in enhanced mode perhaps an application ACK right after it. */
