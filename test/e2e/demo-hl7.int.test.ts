@@ -10,7 +10,6 @@ import { DEMO_HL7_FACILITY } from '../../src/cli/demo-hl7.ts';
 import { HL7_API } from '../../src/contract/hl7.ts';
 import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
 import { http } from '../harness/http.ts';
-import { fhirCall } from '../harness/records-network.ts';
 
 const NOW_MS = Date.parse('2026-12-07T12:00:00Z');
 let hospital: Hl7Node;
@@ -20,8 +19,7 @@ before(async () => {
 });
 after(() => hospital?.stop());
 
-const read = (type: string, id: string) =>
-  fhirCall(hospital.net.url('hospital'), hospital.token).get(`/fhir/R4/${type}/${id}`);
+const read = (type: string, id: string) => hospital.read(type, id);
 
 async function messageLog(): Promise<any> {
   const answer = await http(`${hospital.net.url('hospital')}${HL7_API}/messages`, {

@@ -12,7 +12,6 @@ import { messageRecords } from '../../src/app/hl7/msh.ts';
 import { mllpFrame } from '../../src/services/hl7/mllp-out.ts';
 import { ackCodes, mllpExchange, mllpWrites } from '../harness/mllp.ts';
 import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
-import { fhirCall } from '../harness/records-network.ts';
 
 const FACILITY = 'CORPUS LAB';
 
@@ -24,8 +23,7 @@ before(async () => {
 
 after(() => hospital?.stop());
 
-const read = (type: string, id: string) =>
-  fhirCall(hospital.net.url('hospital'), hospital.token).get(`/fhir/R4/${type}/${id}`);
+const read = (type: string, id: string) => hospital.read(type, id);
 
 const msh = (controlId: string, rest = 'ORU^R01^ORU_R01|%|P|2.5.1') =>
   `MSH|^~\\&|LIS|${FACILITY}|CARECHAIN|HOSPITAL|20261207120000+0000||${rest.replace('%', controlId)}`;

@@ -21,7 +21,6 @@ import { sharedTestdata } from '../harness/files.ts';
 import { waitFor } from '../harness/http.ts';
 import { ackCodes, mllpExchange, onTheWire } from '../harness/mllp.ts';
 import { startHl7Node, type Hl7Node } from '../harness/hl7-node.ts';
-import { fhirCall } from '../harness/records-network.ts';
 import { scanStores } from '../harness/phi-scan.ts';
 import { stopProcesses } from '../harness/process.ts';
 
@@ -57,8 +56,7 @@ after(() => hospital?.stop());
 const mshOf = (application: string, type: string, controlId: string, time: string) =>
   `MSH|^~\\&|${application}|${OWN_FACILITY}|CARECHAIN|HOSPITAL|${time}||${type}|${controlId}|P|2.5.1`;
 
-const read = (type: string, id: string) =>
-  fhirCall(hospital.net.url('hospital'), hospital.token).get(`/fhir/R4/${type}/${id}`);
+const read = (type: string, id: string) => hospital.read(type, id);
 
 /** The records of a mapped message, read back over FHIR, each compared by structure with the map. */
 async function assertStored(mapped: MappedMessage, label: string): Promise<void> {

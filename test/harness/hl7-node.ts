@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { NodeConfigFile } from '../../src/node/config.ts';
 import { generateKeyPair, type KeyPair } from '../../src/node/keys.ts';
 import { tempDir } from './chain.ts';
-import { freePorts } from './http.ts';
+import { freePorts, type HttpAnswer } from './http.ts';
+import { fhirCall } from './records-network.ts';
 import { makeNetwork, registerPractitioner, type MemberSpec, type TestNetwork } from './network.ts';
 import { startNodeProcess, stopProcesses, type NodeProcess } from './process.ts';
 
@@ -17,6 +18,8 @@ export interface Hl7Node {
   /** The interface's practitioner, and a FHIR token of theirs to read back what was written. */
   readonly practitioner: KeyPair;
   readonly token: string;
+  /** GET /fhir/R4/<type>/<id> at the hospital with the interface's token. */
+  read(type: string, id: string): Promise<HttpAnswer>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function startHl7Node(
       hl7Port,
       practitioner,
       token,
+      read: (type, id) => fhirCall(net.url('hospital'), token).get(`/fhir/R4/${type}/${id}`),
       stop: async () => {
         await stopProcesses([started], 'SIGKILL');
         root.remove();
