@@ -3,7 +3,7 @@
 // ERR saying why (ERR-2 where, ERR-3 the table 0357 code, ERR-4 severity, ERR-8 the text for a person).
 // The text never carries PHI: it names fields and rules, not values. Pure: the time and our own control
 // id come from the caller.
-import { escape, type Delimiters } from './er7.ts';
+import { escape, STANDARD } from './er7.ts';
 import type { Hl7ErrorCode, MessageHeader } from './messages.ts';
 
 /** Original mode AA/AE/AR; enhanced mode CA/CE/CR for the accept acknowledgement. */
@@ -41,8 +41,6 @@ export interface AckError {
   readonly text: string;
   readonly location?: { readonly segment: string; readonly field?: number };
 }
-
-const STANDARD: Delimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
 
 /** Table 0357's names for the codes we send. */
 const ERROR_NAMES: Readonly<Record<AckError['code'], string>> = {

@@ -91,6 +91,26 @@ test('escape sequences in OBX-5 (TX, FT) and NTE-3 are decoded, formatting dropp
   assert.deepEqual(observation(noted).note, [{ text: 'Fasting & rested\nsecond line' }, { text: 'über' }]);
 });
 
+test("text fields keep what follows a delimiter the sender left unescaped, in the message's delimiters", () => {
+  assert.deepEqual(valueOf('OBX|1|ST|8480-6^BP^LN||120^80 sitting||||||F'), {
+    valueString: '120^80 sitting',
+  });
+  assert.deepEqual(valueOf('OBX|1|TX|8251-1^Comment^LN||a^b&c~d^^||||||F'), { valueString: 'a^b&c\nd' });
+  const swapped = [
+    MSH.replace('MSH|^~\\&|', 'MSH|$~\\*|').replace(/\^/g, '$'),
+    PID.replace(/\^/g, '$').replace(/&/g, '*'),
+    OBR.replace(/\^/g, '$'),
+    'OBX|1|TX|8251-1$Comment$LN||x$y*z||||||F',
+  ];
+  assert.equal(observation(map(swapped)).valueString, 'x$y*z');
+  // OBX-2 left out: the value is kept as text, not dropped.
+  assert.deepEqual(valueOf('OBX|1||8251-1^Comment^LN||no type^given||||||F'), {
+    valueString: 'no type^given',
+  });
+  const noted = map([...LAB, 'NTE|1|L|call 555^0101 & ask']);
+  assert.deepEqual(observation(noted).note, [{ text: 'call 555^0101 & ask' }]);
+});
+
 test('MSH-12 2.3 to 2.8, with or without its components, maps alike; 3.0 is AR 203', () => {
   const expected = map(LAB).resources;
   for (const version of [

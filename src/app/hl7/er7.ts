@@ -23,6 +23,15 @@ export interface Delimiters {
   readonly subcomponent: string;
 }
 
+/** HL7's default delimiters (| ^ ~ \\ &). */
+export const STANDARD: Delimiters = {
+  field: '|',
+  component: '^',
+  repetition: '~',
+  escape: '\\',
+  subcomponent: '&',
+};
+
 export class Er7Error extends Error {
   constructor(message: string) {
     super(message);
@@ -47,6 +56,16 @@ export class Repetition {
   get isEmpty(): boolean {
     return this.components.every((c) => c.every((s) => s === ''));
   }
+
+  /**
+   * The repetition as one text, its components joined again by the delimiters that split them: a text
+   * field (ST, TX, FT) whose sender left a `^` or `&` unescaped keeps what follows it.
+   */
+  text(d: Delimiters): string {
+    const parts = this.components.map((c) => c.join(d.subcomponent));
+    while (parts.length > 1 && parts.at(-1) === '') parts.pop();
+    return parts.join(d.component);
+  }
 }
 
 export class Segment {
@@ -54,7 +73,16 @@ export class Segment {
     readonly name: string,
     /** fields[n] is field n (1-based, so fields[0] is unused); each a list of repetitions. */
     private readonly fields: readonly (readonly Repetition[])[],
+    /** The message's delimiters, for the text of a field (`text`). */
+    readonly delimiters: Delimiters = STANDARD,
   ) {}
+
+  /** Field n as text (ST, TX, FT): each non-empty repetition whole (`Repetition.text`), one a line. */
+  text(field: number): string {
+    return this.repetitions(field)
+      .map((r) => r.text(this.delimiters))
+      .join('\n');
+  }
 
   /** The non-empty repetitions of field n. */
   repetitions(field: number): readonly Repetition[] {
@@ -129,14 +157,13 @@ function parseSegment(line: string, d: Delimiters): Segment {
   if (name === 'MSH') {
     // MSH-1 is the field separator itself and MSH-2 the encoding characters: neither is split.
     const rest = parts.slice(2).map((f) => parseField(f, d));
-    return new Segment(name, [
-      [],
-      [new Repetition([[d.field]])],
-      [new Repetition([[parts[1] ?? '']])],
-      ...rest,
-    ]);
+    return new Segment(
+      name,
+      [[], [new Repetition([[d.field]])], [new Repetition([[parts[1] ?? '']])], ...rest],
+      d,
+    );
   }
-  return new Segment(name, [[], ...parts.slice(1).map((f) => parseField(f, d))]);
+  return new Segment(name, [[], ...parts.slice(1).map((f) => parseField(f, d))], d);
 }
 
 function parseField(raw: string, d: Delimiters): Repetition[] {

@@ -389,10 +389,7 @@ function mapOru(
 
 /** NTE-3 (FT, repeating: one line a repetition) → a note of the resource. */
 function addNote(resource: Json, nte: Segment): void {
-  const text = nte
-    .repetitions(3)
-    .map((r) => r.get(1))
-    .join('\n');
+  const text = nte.text(3);
   if (text.trim() === '') return;
   resource.note = [...((resource.note as Json[] | undefined) ?? []), { text }];
 }

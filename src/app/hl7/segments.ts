@@ -210,10 +210,11 @@ const OBSERVATION_STATUS: Readonly<Record<string, string>> = {
  */
 export function obxToObservation(obx: Segment, id: string, patient: Json, links: Json = {}): Json {
   const code = codeableConcept(obx.field(3)) ?? { text: 'unspecified' };
-  const type = obx.get(2).toUpperCase();
+  // OBX-2 is required with a value, but some senders leave it out: their value is read as the text it is.
+  const type = obx.get(2).toUpperCase() || 'ST';
   const repetitions = obx.repetitions(5);
   const values = TEXT_TYPES.has(type)
-    ? [stringValue(repetitions.map((r) => r.get(1)).join('\n'))]
+    ? [stringValue(obx.text(5))]
     : repetitions.map((r) => observationValue(type, r, obx.field(6)));
   const present1 = values.filter((v): v is Json => v !== undefined);
   const interpretation = many(obx.repetitions(8), codeableConcept);
@@ -369,8 +370,9 @@ export function txaToDocumentReference(
   const attachments: Json[] = [];
   for (const obx of obxs) {
     const type = obx.get(2).toUpperCase();
+    const text = TEXT_TYPES.has(type) ? obx.text(5) : '';
+    if (text !== '') lines.push(text);
     for (const r of obx.repetitions(5)) {
-      if (type === 'TX' || type === 'FT' || type === 'ST') lines.push(r.get(1));
       if (type === 'ED' && r.get(4).toUpperCase() === 'BASE64' && /^[A-Za-z0-9+/=\s]+$/.test(r.get(5))) {
         const contentType = `${r.get(2) || 'application'}/${r.get(3) || 'octet-stream'}`.toLowerCase();
         attachments.push({ contentType, data: r.get(5).replace(/\s/g, '') });
