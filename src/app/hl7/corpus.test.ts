@@ -355,3 +355,56 @@ test('a thousand repetitions and a very long field map; past the bound a field i
   const long = valueOf(`OBX|1|TX|8251-1^Comment^LN||${'long text '.repeat(100_000)}||||||F`);
   assert.equal(String(long.valueString).length, 1_000_000);
 });
+
+/** Where a value FHIR forbids (json.html: no empty strings, arrays or objects) is, if anywhere. */
+function emptyIn(value: unknown, path = ''): string | undefined {
+  if (value === '' || (Array.isArray(value) && value.length === 0)) return path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (!Array.isArray(value) && Object.keys(value).length === 0) return path;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = emptyIn(inner, `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+test('two thousand mangled messages each map or are refused with a MappingError, never another throw', () => {
+  // A fixed-seed generator (xorshift): the same mangled messages every run, so a failure reproduces.
+  let seed = 0x2545f491;
+  const next = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const base = [...LAB, 'NTE|1||note', 'OBX|2|SN|2951-2^Sodium^LN||<^10|mmol/L^^UCUM|||||F'].join('\r');
+  const alphabet = '|^~\\&\r\nMSHPIDOBXNTE0123456789.+-<>:/ X';
+  const outcomes = { mapped: 0, refused: 0 };
+  for (let i = 0; i < 2_000; i += 1) {
+    const chars = [...base];
+    for (let edits = 1 + next(6); edits > 0; edits -= 1) {
+      const at = 9 + next(chars.length - 9); // after MSH-1 and MSH-2; odd ones lose their start below
+      const edit = next(3);
+      if (edit === 0) chars.splice(at, 1);
+      else if (edit === 1) chars.splice(at, 0, alphabet[next(alphabet.length)]!);
+      else chars[at] = alphabet[next(alphabet.length)]!;
+    }
+    const text = (i % 2 === 0 ? chars.join('') : chars.join('').slice(next(12))).slice(0, 4_000);
+    try {
+      const mapped = mapHl7Message(text);
+      const own = messageRecords({
+        ...mapped,
+        sender: mapped.header.sender,
+        written: mapped.resources,
+        recordedAt: 'x',
+      });
+      for (const resource of [...mapped.resources, ...own]) assert.equal(emptyIn(resource), undefined, text);
+      outcomes.mapped += 1;
+    } catch (err) {
+      assert.ok(err instanceof MappingError, `${String(err)} for ${JSON.stringify(text.slice(0, 200))}`);
+      outcomes.refused += 1;
+    }
+  }
+  // Both outcomes happen: the mangling neither always breaks the message nor never does.
+  assert.ok(outcomes.mapped > 100 && outcomes.refused > 100, JSON.stringify(outcomes));
+});
