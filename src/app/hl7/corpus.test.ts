@@ -325,6 +325,13 @@ test('timestamps with and without seconds, fractions and zones; date only; impos
   assert.equal(effective('202612'), '2026-12');
   assert.equal(effective('20261207123045+2500'), '2026-12-07');
   assert.equal(effective('not a time'), undefined);
+  // A day the month does not have is no date at all; 29 February is one in a leap year only.
+  assert.equal(effective('20260230'), undefined);
+  assert.equal(effective('20250229'), undefined);
+  assert.equal(effective('20240229'), '2024-02-29');
+  assert.equal(effective('20000229'), '2000-02-29');
+  assert.equal(effective('21000229'), undefined);
+  assert.equal(effective('20260431'), undefined);
 });
 
 test('hostile headers: MSH-10 empty or huge is AR 101; unsupported type AR 200, event AR 201', () => {

@@ -191,7 +191,7 @@ export function dateTime(value: string): string | undefined {
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
   if (mo !== undefined && !(Number(mo) >= 1 && Number(mo) <= 12)) return undefined;
-  if (d !== undefined && !(Number(d) >= 1 && Number(d) <= 31)) return undefined;
+  if (d !== undefined && !(Number(d) >= 1 && Number(d) <= daysIn(Number(y), Number(mo)))) return undefined;
   const date = [y, mo, d].filter((p) => p !== undefined).join('-');
   if (h === undefined || mi === undefined || zone === undefined || d === undefined) return date;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? '0') > 59) return date;
@@ -199,6 +199,12 @@ export function dateTime(value: string): string | undefined {
   if (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(3)) > 59) return date;
   const offset = `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return `${date}T${h}:${mi}:${s ?? '00'}${s === undefined ? '' : (frac ?? '')}${offset}`;
+}
+
+/** Days in a month of the Gregorian calendar: 20260230 is no date, and FHIR's pattern alone allows it. */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 /** DT or the date part of a DTM → FHIR date. */
