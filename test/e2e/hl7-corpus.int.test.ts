@@ -145,6 +145,7 @@ test('hostile messages are AR with their ERR, store nothing, and the node keeps 
     [good.replace('|CORPUS-BAD-1|', '||'), 'AR', '101'],
     [good.replace(FACILITY, 'UNCONFIGURED LAB'), 'AR', '204'],
     [good.replace('ORU^R01^ORU_R01', 'MDM^T01'), 'AR', '201'],
+    [good.replace('|LIS|', `|${'A'.repeat(300_000)}|`).replace('ORU^R01^ORU_R01', 'ORU^R30'), 'AR', '201'],
     [good.replace('ORU^R01^ORU_R01', 'BAR^P01'), 'AR', '200'],
     [good.replace('^MR||', `^MR~${'1^^^X^PI~'.repeat(5_000)}||`), 'AR', '100'],
     [`${good}\r${Array.from({ length: 5_000 }, (_, i) => `OBX|${i}|ST|x^y||z`).join('\r')}`, 'AR', '100'],
@@ -174,6 +175,20 @@ test('hostile messages are AR with their ERR, store nothing, and the node keeps 
     write(6);
   });
   assert.equal(closed, true);
+  // What the message log keeps of a hostile MSH is clipped to its schema (hl7-log-entries.ts): the page answers.
+  const log = await fetch(`${hospital.net.url('hospital')}/api/v1/hl7/messages?limit=100`, {
+    headers: { authorization: `Bearer ${hospital.token}` },
+  });
+  assert.equal(log.status, 200);
+  const rows = ((await log.json()) as { messages: Record<string, unknown>[] }).messages;
+  assert.ok(
+    rows.some((row) => row.messageType === 'ORU^R30'),
+    'the refused ORU^R30 has its row',
+  );
+  for (const row of rows) {
+    for (const field of ['controlId', 'sendingApplication', 'sendingFacility', 'messageType'])
+      assert.ok(String(row[field]).length <= 200, `${field} of ${String(row[field]).length} characters`);
+  }
   // None of them wrote the patient; the same message, well formed, is taken.
   const patientId = mapHl7Message(good).patientId;
   assert.equal((await read('Patient', patientId)).status, 404);

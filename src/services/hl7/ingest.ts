@@ -25,7 +25,6 @@ import {
   type AckError,
 } from '../../app/hl7/ack.ts';
 import {
-  CONTROL_ID_CHARS_MAX,
   mapHl7Message,
   MappingError,
   readHeader,
@@ -157,11 +156,9 @@ export class Hl7Ingest {
       const location = err.location === undefined ? {} : { location: err.location };
       const error = { code: err.code, text: err.message, ...location };
       const refused = this.refuse(header, err.ack, error);
-      // The header was read (readHeader), so the message can be named in the log; unless its control id,
-      // the row's key, is past the bound (it is refused for that, and the log keeps no such key).
+      // The header was read (readHeader), so the message can be named in the log.
       const full = header as MessageHeader;
-      if (full.controlId.length <= CONTROL_ID_CHARS_MAX)
-        this.logAnswer({ header: full, key: keyOf(full, text), receivedAtMs, code: refused.code, error });
+      this.logAnswer({ header: full, key: keyOf(full, text), receivedAtMs, code: refused.code, error });
       return refused;
     }
     const key = keyOf(mapped.header, text);

@@ -1,7 +1,7 @@
 // What one answer to a message adds to the message log page's row (node/storage/hl7-log-entries.ts):
 // the header's facility, application, type and control id, the ACK's code and ERR, and for an AA the
 // records it wrote with the tx and height that made them final. Nothing of the message's content.
-import { ECHO_CHARS_MAX, isEnhancedMode, type AckCode, type AckError } from '../../app/hl7/ack.ts';
+import { isEnhancedMode, type AckCode, type AckError } from '../../app/hl7/ack.ts';
 import type { MessageHeader } from '../../app/hl7/messages.ts';
 import { recordVersion } from '../../app/records/store.ts';
 import type { StateReader } from '../../app/state.ts';
@@ -24,10 +24,9 @@ export function logUpdateOf(answer: LoggedAnswer): Hl7LogUpdate {
   const { header, error } = answer;
   return {
     key: answer.key,
-    // Bounded as the ACK's echo is (ack.ts): a sender's MSH is not the log's to grow.
-    sendingApplication: header.sendingApplication.slice(0, ECHO_CHARS_MAX),
-    sendingFacility: header.sendingFacility.slice(0, ECHO_CHARS_MAX),
-    messageType: header.type.slice(0, 32),
+    sendingApplication: header.sendingApplication,
+    sendingFacility: header.sendingFacility,
+    messageType: header.type,
     mode: isEnhancedMode(header) ? 'enhanced' : 'original',
     status: LOG_STATUS_OF_ACK[answer.code],
     receivedAtMs: answer.receivedAtMs,
