@@ -56,7 +56,7 @@ export function mllpWrites(port: number, writes: readonly Buffer[], count: numbe
     });
     const timer = setTimeout(
       () => socket.destroy(new Error(`${answers.length} of ${count} answers`)),
-      20_000,
+      60_000,
     );
     socket.on('error', (err) => {
       clearTimeout(timer);
