@@ -1,6 +1,7 @@
 // A minimal MLLP client (one message framed 0x0B … 0x1C 0x0D on a fresh connection, the framed answers
 // read back: one, or in enhanced mode the accept and the application ACK), over TCP or TLS: `carechain hl7 send` and the tests use it. Written on node:net and
-// node:tls rather than @medplum/hl7, so the listener's framing is checked by code that does not share it.
+// node:tls with the outbound feed's framing (services/hl7/mllp-out.ts), not the listener's deframer
+// (app/hl7/mllp.ts), so the listener's framing is checked by code that does not share it.
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { mllpFrame, takeMllpFrames } from '../services/hl7/mllp-out.ts';
