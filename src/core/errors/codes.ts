@@ -164,11 +164,14 @@ export const ERROR_CATALOGUE = {
   // A programming error in the node, never a client's: one sealer wrapped one version twice for a recipient.
   'envelope.repeated_wrap': { status: 500, message: 'encrypted envelope: a version wrapped twice' },
 
+  'epcis.capture_not_found': { status: 404, message: 'epcis: capture job not found' },
   'epcis.document_too_large': { status: 413, message: 'epcis: document too large' },
+  'epcis.event_not_found': { status: 404, message: 'epcis: event not found' },
   'epcis.invalid': { status: 400, message: 'epcis: invalid' },
   'epcis.no_events': { status: 400, message: 'epcis: no events' },
   'epcis.not_a_document': { status: 400, message: 'epcis: not a document' },
   'epcis.query_invalid': { status: 400, message: 'epcis: query invalid' },
+  'epcis.query_too_large': { status: 413, message: 'epcis: query too large' },
   'epcis.schema_invalid': { status: 400, message: 'epcis: schema invalid' },
   'epcis.schema_unavailable': { status: 503, message: 'epcis: schema unavailable' },
   // details.reason: doctype | malformed | too_deep | too_many_elements | not_epcis | structure.

@@ -208,11 +208,14 @@ export const ERROR_SENTENCES: Record<ShownCode, Sentence> = {
 
   'encoding.non_canonical': `The app sent something the network could not read. ${RELOAD}`,
 
+  'epcis.capture_not_found': 'This node has no record of that upload. Check the link, or upload again.',
   'epcis.document_too_large': 'This upload is too large. Send fewer events at a time.',
+  'epcis.event_not_found': 'No supply event has this id.',
   'epcis.invalid': 'These supply events are not valid EPCIS. Check the barcode and the details.',
   'epcis.no_events': 'There were no events to record.',
   'epcis.not_a_document': 'This is not an EPCIS document.',
   'epcis.query_invalid': 'This search is not valid. Check what you typed.',
+  'epcis.query_too_large': 'This search matches too many events. Narrow it, for example by date.',
   'epcis.schema_invalid': 'These supply events do not follow the EPCIS standard. Check the details.',
   'epcis.schema_unavailable': 'The node cannot check supply events right now. Try again in a minute.',
   'epcis.xml_invalid':
