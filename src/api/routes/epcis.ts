@@ -5,12 +5,13 @@
 //                         (?wait=false: 202 { eventIds, txHash } once accepted, without waiting)
 //   GET  /epcis/events    SimpleEventQuery parameters → EPCISQueryDocument, Link: <…>; rel="next"
 //                         (JSON-LD; the XML binding's epcisq:EPCISQueryDocument on Accept: application/xml)
-// Both need a staff bearer token; capture only from staff of this node's own organisation.
+// Both need a staff bearer token; capture only from staff of this node's own organisation. A capture's
+// answer names its job (Location: /epcis/capture/<txHash>); the rest of the REST binding is epcis-rest.ts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseQuery, runQuery } from '../../services/epcis/query.ts';
 import { EPCIS_XML_MEDIA_TYPES, epcisXmlToJsonLd } from '../../services/epcis/xml.ts';
-import { epcisQueryDocumentXml, prefersXml } from '../../services/epcis/xml-write.ts';
-import { documentEvents, EpcisCapture } from '../../services/epcis/capture.ts';
+import { EpcisCapture } from '../../services/epcis/capture.ts';
+import type { CaptureJobs } from '../../services/epcis/jobs.ts';
+import { rawQuery, sendEventQuery } from './epcis-answer.ts';
 import type { SupplyService } from '../../services/supply/service.ts';
 import { captureIdByTx } from '../../app/supply/index.ts';
 import type { EpcisValidator } from '../../services/epcis/schema.ts';
@@ -31,6 +32,7 @@ export function registerEpcisRoutes(
   service: SupplyService,
   validator: () => EpcisValidator | undefined,
   logger: Logger,
+  jobs?: CaptureJobs,
 ): void {
   const capture = new EpcisCapture(service, validator, logger);
 
@@ -62,6 +64,8 @@ export function registerEpcisRoutes(
       async (request, reply) => {
         service.staff(await request.caller());
         const { eventIds, txHash } = capture.submit(request.body);
+        jobs?.accepted(txHash);
+        void reply.header('location', `${EPCIS_CAPTURE_PATH}/${txHash}`);
         if (request.query.wait === 'false') return reply.status(202).send({ eventIds, txHash });
         const height = await service.waitCommitted(txHash, 'supply.capture');
         const captureId = captureIdByTx(service.state, txHash);
@@ -79,21 +83,7 @@ export function registerEpcisRoutes(
     { schema: { response: { 200: epcisQueryResponse } } },
     async (request, reply) => {
       service.reader(await request.caller());
-      const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-      const query = new URLSearchParams(raw);
-      const answer = runQuery(service.state, parseQuery(query), service.clock.nowMs());
-      if (answer.nextPageToken !== null) {
-        query.set('nextPageToken', answer.nextPageToken);
-        void reply.header('link', `<${EPCIS_EVENTS_PATH}?${query.toString()}>; rel="next"`);
-      }
-      void reply.header('cache-control', 'no-store').header('vary', 'accept');
-      if (prefersXml(request.headers.accept)) {
-        const events = documentEvents(answer.document);
-        return reply
-          .header('content-type', 'application/xml; charset=utf-8')
-          .send(epcisQueryDocumentXml(answer.document, events));
-      }
-      return reply.header('content-type', 'application/ld+json').send(answer.document);
+      return sendEventQuery(request, reply, service, EPCIS_EVENTS_PATH, rawQuery(request));
     },
   );
 }

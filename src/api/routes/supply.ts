@@ -22,6 +22,7 @@ import { SupplyService } from '../../services/supply/service.ts';
 import { parseVerifyRequest } from '../../services/supply/verify.ts';
 import type { VerifyLimits } from '../../services/supply/verify-limits.ts';
 import { registerEpcisRoutes } from './epcis.ts';
+import { captureJobsOf, registerEpcisRestRoutes } from './epcis-rest.ts';
 import { errorSchema } from '../../contract/ledger.ts';
 import {
   alertsSchema,
@@ -119,7 +120,9 @@ export function registerSupplyRoutes(
 
   void app.register((scope, _opts, done) => {
     scope.addContentTypeParser('application/ld+json', { parseAs: 'string' }, depthLimitedJsonParser(scope));
-    registerEpcisRoutes(scope, service, schema, logger);
+    const captureJobs = captureJobsOf(service);
+    registerEpcisRoutes(scope, service, schema, logger, captureJobs);
+    registerEpcisRestRoutes(scope, service, schema, logger, captureJobs);
 
     scope.post(
       '/api/v1/verify',

@@ -13,6 +13,7 @@ export * from './queries.ts';
 export {
   aggregate,
   capture,
+  captureCount,
   captureIdByTx,
   eventCount,
   eventSeqById,

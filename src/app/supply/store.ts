@@ -99,6 +99,7 @@ export const eventCount = (s: StateReader): number => readCount(s, EVENT_COUNT_K
 export const eventSeqById = (s: StateReader, eventId: string): number | undefined =>
   read(s, eventIdKey(eventId));
 export const capture = (s: StateReader, id: number): Capture | undefined => read(s, captureKey(id));
+export const captureCount = (s: StateReader): number => readCount(s, CAPTURE_COUNT_KEY);
 export const captureIdByTx = (s: StateReader, txHash: string): number | undefined =>
   read(s, captureTxKey(txHash));
 export const recall = (s: StateReader, gtin: string, lot: string): Recall | undefined =>

@@ -127,7 +127,8 @@ function ordering(query: URLSearchParams): Ordering | undefined {
   const given = ['orderBy', 'orderDirection', 'eventCountLimit', 'maxEventCount'].some((n) => query.has(n));
   if (!given) return undefined;
   const by = query.get('orderBy') ?? 'recordTime';
-  if (!(ORDER_BY as readonly string[]).includes(by)) throw invalid(`orderBy is one of ${ORDER_BY.join(', ')}`);
+  if (!(ORDER_BY as readonly string[]).includes(by))
+    throw invalid(`orderBy is one of ${ORDER_BY.join(', ')}`);
   // EPCIS 2.0 §8.2.7.1: orderDirection defaults to DESC.
   const direction = query.get('orderDirection') ?? 'DESC';
   if (direction !== 'ASC' && direction !== 'DESC') throw invalid('orderDirection is ASC or DESC');
@@ -225,9 +226,13 @@ function orderedPage(
     );
   }
   if (order.maxCount !== undefined && all.length > order.maxCount) {
-    throw new ServiceError('epcis.query_too_large', `more than maxEventCount (${order.maxCount}) events match`, {
-      maxEventCount: order.maxCount,
-    });
+    throw new ServiceError(
+      'epcis.query_too_large',
+      `more than maxEventCount (${order.maxCount}) events match`,
+      {
+        maxEventCount: order.maxCount,
+      },
+    );
   }
   // Record time follows capture order (a later block never has an earlier time); ties keep it.
   const key = (e: StoredEvent) => (order.by === 'eventTime' ? e.eventTimeMs : e.seq);
