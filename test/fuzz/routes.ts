@@ -409,6 +409,48 @@ const epcisDocument = (p: Pools): fc.Arbitrary<Json> =>
     epcisBody: { eventList },
   }));
 
+/** More SimpleEventQuery parameters, well formed and not, as any EPCIS events query takes them. */
+const simpleEventQuery = (p: Pools): Pairs =>
+  all(
+    opt('EQ_action', fc.constantFrom('OBSERVE', 'x')),
+    opt('MATCH_parentID', pick(p.units)),
+    opt('EXISTS_errorDeclaration', fc.constant('')),
+    opt('orderBy', fc.constantFrom('eventTime', 'recordTime', 'x')),
+    opt('orderDirection', fc.constantFrom('ASC', 'DESC', 'x')),
+    opt('eventCountLimit', int),
+    opt('maxEventCount', int),
+    opt('GE_recordTime', fc.constantFrom('2020-01-01T00:00:00Z', 'x')),
+    opt('perPage', int),
+    opt('nextPageToken', junkString),
+  );
+
+/** GET /epcis/{resource}/{value}/events of the REST binding's top-level resources. */
+function topLevelEventRoutes(): Record<string, RouteSpec> {
+  const values: Record<string, (p: Pools) => fc.Arbitrary<string>> = {
+    'eventTypes/{eventType}': () => fc.constantFrom('ObjectEvent', 'AggregationEvent', 'Nope'),
+    'epcs/{epc}': (p) => pick(p.units),
+    'bizSteps/{bizStep}': () => fc.constantFrom('shipping', 'receiving', 'x'),
+    'bizLocations/{bizLocation}': (p) => pick(p.glns).map((gln) => `urn:epc:id:sgln:${gln}`),
+    'readPoints/{readPoint}': (p) => pick(p.glns).map((gln) => `https://id.gs1.org/414/${gln}`),
+    'dispositions/{disposition}': () => fc.constantFrom('in_transit', 'active', 'x'),
+  };
+  return Object.fromEntries(
+    Object.entries(values).map(([template, value]) => [
+      `GET /epcis/${template}/events`,
+      {
+        writes: false,
+        shape: get(
+          (p) =>
+            segment(value(p).map(encodeURIComponent)).map(
+              (v) => `/epcis/${template.slice(0, template.indexOf('/'))}/${v}/events`,
+            ),
+          simpleEventQuery,
+        ),
+      },
+    ]),
+  );
+}
+
 const supplyBody = (p: Pools): fc.Arbitrary<Json> =>
   fc.record({
     gtin: pick(p.gtins),
@@ -1130,6 +1172,28 @@ export const ROUTES: Record<string, RouteSpec> = {
       ),
     ),
   },
+  'GET /epcis/capture': readOf('/epcis/capture', () =>
+    all(opt('perPage', int), opt('nextPageToken', fc.oneof(fc.constant('c3'), junkString))),
+  ),
+  'GET /epcis/capture/{captureID}': {
+    writes: false,
+    shape: get((p) =>
+      fc
+        .oneof(txHashSeg(p), segment(fc.nat(20).map(String)))
+        .map((captureId) => `/epcis/capture/${captureId}`),
+    ),
+  },
+  'POST /epcis/events': writeOf('/epcis/events', epcisEvent),
+  'GET /epcis/events/{eventID}': {
+    writes: false,
+    shape: get(() =>
+      segment(
+        fc.constantFrom('urn:uuid:6f1e0000-0000-4000-8000-000000000001', 'ni:///sha-256;00?ver=CBV2.0'),
+      ).map((eventId) => `/epcis/events/${encodeURIComponent(eventId)}`),
+    ),
+  },
+  'GET /epcis/eventTypes': readOf('/epcis/eventTypes'),
+  ...topLevelEventRoutes(),
   'POST /api/v1/verify': {
     writes: true,
     shape: send('POST', fixed('/api/v1/verify'), (p) =>
