@@ -13,16 +13,6 @@ import {
 import type { StateReader } from '../../app/state.ts';
 import type { DroppedTx } from '../../node/mempool.ts';
 
-/** Most accepted-but-unfinished captures this node remembers (their arrival time, their refusal). */
-export const CAPTURE_JOBS_REMEMBERED_MAX = 1000;
-/** Most committed captures one list request examines: a page of one organisation's jobs stays bounded. */
-export const CAPTURE_JOBS_SCAN_MAX = 2000;
-
-export interface CaptureJobError {
-  readonly code: string;
-  readonly message: string;
-}
-
 /** The EPCIS 2.0 CaptureJob. */
 export interface CaptureJob {
   readonly captureID: string;
@@ -31,8 +21,10 @@ export interface CaptureJob {
   readonly running: boolean;
   readonly success: boolean;
   readonly captureErrorBehaviour: 'rollback';
-  readonly errors: readonly CaptureJobError[];
+  /** Why a job failed: the ledger's reason (a catalogue code) and its message. */
+  readonly errors: readonly { readonly code: string; readonly message: string }[];
 }
+type CaptureJobError = CaptureJob['errors'][number];
 
 /** What the jobs are read from: the committed state, the mempool, block times and the clock. */
 export interface JobSources {
@@ -41,6 +33,11 @@ export interface JobSources {
   blockTimeMs(height: number): number | undefined;
   nowMs(): number;
 }
+
+/** Most accepted-but-unfinished captures this node remembers (their arrival time, their refusal). */
+export const CAPTURE_JOBS_REMEMBERED_MAX = 1000;
+/** Most committed captures one list request examines: a page of one organisation's jobs stays bounded. */
+export const CAPTURE_JOBS_SCAN_MAX = 2000;
 
 interface Remembered {
   readonly acceptedAtMs: number;

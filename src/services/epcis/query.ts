@@ -3,18 +3,18 @@
 // follows §12.6.1: perPage, and a nextPageToken returned in a Link header (rel="next").
 import { ServiceError } from '../errors.ts';
 import {
+  allMatchingEvents,
   canonicalId,
   capture,
   normaliseBizStep,
   normaliseDisposition,
   parseDateTimeMs,
-  allMatchingEvents,
   queryEvents,
   SUPPLY_PAGE_MAX,
   type EventFilter,
-  type RecordTimeOf,
   type StoredEvent,
 } from '../../app/supply/index.ts';
+import type { RecordTimeOf } from '../../app/supply/queries.ts';
 import type { StateReader } from '../../app/state.ts';
 
 export const EPCIS_CONTEXT_URL = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
