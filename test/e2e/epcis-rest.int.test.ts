@@ -132,7 +132,7 @@ test('a capture answers its job in Location, and the job says it committed, at i
   captured.recordTime = byHash.body.finishedAt;
 });
 
-test('an unknown capture job is 404 epcis.capture_not_found; a patient or stranger may not read jobs', async () => {
+test('an unknown capture job is 404 epcis.capture_not_found; an anonymous caller may not read jobs', async () => {
   for (const unknown of ['0'.repeat(64), '999999', 'not-an-id']) {
     const answer = await maker().get(`/epcis/capture/${unknown}`);
     assert.equal(answer.status, 404, unknown);
@@ -222,6 +222,17 @@ test('the event types, and each top-level resource’s events', async () => {
   assert.equal(twice.body.error.code, 'epcis.query_invalid');
   const unknownType = await maker().get('/epcis/eventTypes/NoSuchEvent/events');
   assert.equal(unknownType.status, 400);
+});
+
+test('a top-level resource answers the XML binding on Accept: application/xml, as /epcis/events does', async () => {
+  const answer = await fetch(`${staff.maker.apiUrl}/epcis/bizSteps/packing/events`, {
+    headers: { authorization: `Bearer ${staff.maker.token}`, accept: 'application/xml' },
+  });
+  assert.equal(answer.status, 200);
+  assert.match(answer.headers.get('content-type')!, /^application\/xml/);
+  const xml = await answer.text();
+  assert.match(xml, /EPCISQueryDocument/);
+  assert.ok(xml.includes(id(3)) && !xml.includes(id(4)), 'the packing event only');
 });
 
 test('a top-level resource pages like /epcis/events, its Link on its own path', async () => {
