@@ -14,7 +14,7 @@ import { issueCertificate, x509 } from '../node/certificates.ts';
 import { makeApiCertificates } from '../node/api-tls.ts';
 import { ackCodes, mllpAnswers, mllpExchange, mllpWrites } from '../../test/harness/mllp.ts';
 import { mllpFrame } from '../services/hl7/mllp-out.ts';
-import { Hl7Listener } from './hl7-listener.ts';
+import { Hl7Listener, IN_FLIGHT_PER_CONNECTION_MAX } from './hl7-listener.ts';
 import type { Hl7Outcome } from '../services/hl7/ingest.ts';
 import type { AckChannel } from '../services/hl7/enhanced.ts';
 
@@ -228,4 +228,43 @@ test('a sender that half-closes after its message still gets its ACK, then the c
     socket.on('close', () => resolve(buffer.toString('utf8')));
   });
   assert.match(answer, /\rMSA\|AA\|SLOW-HALF-1\r/);
+});
+
+test('a sender pipelining many messages has at most IN_FLIGHT_PER_CONNECTION_MAX handled at once; all are answered in order', async () => {
+  let handling = 0;
+  let mostAtOnce = 0;
+  const releases: (() => void)[] = [];
+  const held = {
+    isConfigured: () => true,
+    handle: async (text: string): Promise<Hl7Outcome> => {
+      handling += 1;
+      mostAtOnce = Math.max(mostAtOnce, handling);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      handling -= 1;
+      const header = readHeader(parseEr7(text));
+      const ack = buildAck({ header, code: 'AA', timestamp: '20260101000000+0000', controlId: 'ACK-1' });
+      return { sender: header.sender, controlId: header.controlId, ack, code: 'AA' };
+    },
+  };
+  const listener = new Hl7Listener({ host: '127.0.0.1', port: 0 }, { ingest: held, logger });
+  const { port } = await listener.start();
+  try {
+    const count = IN_FLIGHT_PER_CONNECTION_MAX * 3;
+    const ids = Array.from({ length: count }, (_, i) => `PIPE-${i}`);
+    // All in one write: the listener reads them at once, and must still hold all but the bound back.
+    const answers = mllpWrites(port, [Buffer.concat(ids.map((id) => mllpFrame(withId(id))))], count);
+    const releaseAll = setInterval(() => releases.splice(0).forEach((release) => release()), 100);
+    try {
+      const acks = await answers;
+      assert.deepEqual(
+        acks.map((a) => /\rMSA\|AA\|([\w-]+)/.exec(a)?.[1]),
+        ids,
+      );
+    } finally {
+      clearInterval(releaseAll);
+    }
+    assert.equal(mostAtOnce, IN_FLIGHT_PER_CONNECTION_MAX);
+  } finally {
+    await listener.stop();
+  }
 });

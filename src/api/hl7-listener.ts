@@ -22,6 +22,11 @@ import { mllpFrame } from '../services/hl7/mllp-out.ts';
 import type { Hl7Metrics } from './hl7-metrics.ts';
 
 export const CONNECTIONS_MAX = 64;
+/**
+ * Messages one connection may have unanswered: past this the listener stops reading it (TCP pushes back
+ * on the sender) until answers go out. A sender that pipelines without waiting for ACKs is bounded too.
+ */
+export const IN_FLIGHT_PER_CONNECTION_MAX = 32;
 export const IDLE_TIMEOUT_MS = 10 * 60_000;
 /** UTF-8 takes at most 4 bytes a character, and the frame adds 3. */
 const FRAME_BYTES_MAX = MESSAGE_CHARS_MAX * 4 + 3;
@@ -88,18 +93,31 @@ export class Hl7Listener {
     // A reset or a write after close ends the connection; there is nothing to answer.
     socket.on('error', () => socket.destroy());
     const frames = new MllpDeframer(FRAME_BYTES_MAX);
-    // ACKs go back in the order the messages came, whichever is answered first.
+    // ACKs go back in the order the messages came, whichever is answered first. At most
+    // IN_FLIGHT_PER_CONNECTION_MAX are being handled; the frames past it wait here, and the socket is not
+    // read while any wait (so what waits is bounded by one read).
     let answered: Promise<void> = Promise.resolve();
-    socket.on('data', (chunk: Buffer) => {
-      const { frames: complete, overflow } = frames.push(chunk);
-      for (const frame of complete) {
-        const outcome = this.onFrame(socket, frame).catch(() => [this.refusal('AE')]);
+    let inFlight = 0;
+    const waiting: Uint8Array[] = [];
+    const startWaiting = (): void => {
+      while (inFlight < IN_FLIGHT_PER_CONNECTION_MAX && waiting.length > 0) {
+        inFlight += 1;
+        const outcome = this.onFrame(socket, waiting.shift()!).catch(() => [this.refusal('AE')]);
         answered = answered.then(async () => {
           for (const ack of await outcome) {
             if (ack !== undefined && !socket.destroyed) socket.write(mllpFrame(ack));
           }
+          inFlight -= 1;
+          startWaiting();
+          if (waiting.length === 0 && socket.isPaused()) socket.resume();
         });
       }
+    };
+    socket.on('data', (chunk: Buffer) => {
+      const { frames: complete, overflow } = frames.push(chunk);
+      waiting.push(...complete);
+      startWaiting();
+      if (waiting.length > 0) socket.pause();
       // A frame without its end is cut off at the bound instead of buffered.
       if (overflow) socket.destroy();
     });
