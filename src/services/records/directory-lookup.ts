@@ -13,18 +13,16 @@ import { assertWritesHere, type WritePort } from './writes.ts';
 /** Directory entries of one type one directory search or conditional lookup will match. */
 export const DIRECTORY_SCAN_MAX = 10_000;
 
-/** Every directory entry of a type, latest versions, unless there are more than `max` (then none). */
-export function directoryResources(
-  directory: DirectoryStore,
-  type: string,
-  max: number,
-): { entries: Resource[]; total: number } {
+/** Every directory entry of a type, latest versions; more than DIRECTORY_SCAN_MAX is too costly (400). */
+export function directoryResources(directory: DirectoryStore, type: string): Resource[] {
   const entries: Resource[] = [];
   for (let offset = 0; ; offset += DIRECTORY_PAGE_MAX) {
     const page = directory.list(type, offset, DIRECTORY_PAGE_MAX);
-    if (page.total > max) return { entries: [], total: page.total };
+    if (page.total > DIRECTORY_SCAN_MAX) {
+      throw FhirError.of([issue('too-costly', `more than ${DIRECTORY_SCAN_MAX} entries to search`)]);
+    }
     entries.push(...page.entries.map((e) => JSON.parse(e.json) as Resource));
-    if (offset + DIRECTORY_PAGE_MAX >= page.total) return { entries, total: page.total };
+    if (offset + DIRECTORY_PAGE_MAX >= page.total) return entries;
   }
 }
 
@@ -69,10 +67,7 @@ interface TypeIndex {
 }
 
 function indexType(port: WritePort, type: string): TypeIndex {
-  const { entries, total } = directoryResources(port.directory, type, DIRECTORY_SCAN_MAX);
-  if (total > DIRECTORY_SCAN_MAX) {
-    throw FhirError.of([issue('too-costly', `more than ${DIRECTORY_SCAN_MAX} entries to search`)]);
-  }
+  const entries = directoryResources(port.directory, type);
   const byIdentifier = new Map<string, Resource[]>();
   for (const resource of entries) {
     const identifiers = (resource as { identifier?: unknown }).identifier;

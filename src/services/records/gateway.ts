@@ -114,7 +114,7 @@ export class RecordsGateway {
       custodianOrgId: () => this.custodianOrgId,
       open: (head) => this.open(head),
       recordIdsOfType: (type, limit) => this.vault.recordIdsOfType(type, limit),
-      directoryList: (type, max) => directoryResources(this.directory, type, max),
+      directoryList: (type) => directoryResources(this.directory, type),
     };
   }
 

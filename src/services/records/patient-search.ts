@@ -9,7 +9,6 @@ import type { Resource } from './resources.ts';
 import type { SearchPort, SearchResult } from './search-port.ts';
 import type { PurposeOfUse } from '../../app/consent/types.ts';
 import { recordHead, type RecordHead } from '../../app/records/index.ts';
-import { DIRECTORY_SCAN_MAX } from './directory-lookup.ts';
 
 /** Patient records of this custodian one demographic search will decrypt and match. */
 export const PATIENT_SCAN_MAX = 10_000;
@@ -72,10 +71,8 @@ export async function searchPatientsHeldHere(
 
 /** A search of the directory: institution resources, no patient, no access event (not health data). */
 export function searchDirectory(port: SearchPort, query: SearchQuery, offset: number): SearchResult {
-  const { entries, total } = port.directoryList(query.resourceType, DIRECTORY_SCAN_MAX);
-  if (total > DIRECTORY_SCAN_MAX) {
-    throw FhirError.of([issue('too-costly', `more than ${DIRECTORY_SCAN_MAX} entries to search`)]);
-  }
+  // More than the directory scan bound is refused there, too costly.
+  const entries = port.directoryList(query.resourceType);
   const nowMs = port.clock.nowMs();
   const hits = entries.filter((resource) => matches(resource, query, { nowMs }));
   if (query.summaryCount === true) return { total: hits.length, resources: [] };

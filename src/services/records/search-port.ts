@@ -19,6 +19,6 @@ export interface SearchPort extends AccessLogPort {
   readonly open: (head: RecordHead) => Resource;
   /** The ids of the records of a type sealed in this node's vault, at most `limit`. */
   readonly recordIdsOfType: (type: string, limit: number) => string[];
-  /** The latest version of every directory entry of a type (none if there are more than `max`). */
-  readonly directoryList: (type: string, max: number) => { entries: Resource[]; total: number };
+  /** The latest version of every directory entry of a type; too many is a 400 (directory-lookup.ts). */
+  readonly directoryList: (type: string) => Resource[];
 }
