@@ -427,14 +427,19 @@ type ConditionalResolver = (
   issues: Issue[],
 ) => string | undefined | null;
 
+/** What one conditional search came to: the matching ids, why it could not run, or unsupported. */
+type Lookup = { readonly ids: readonly string[] } | { readonly refused: readonly Issue[] } | undefined;
+
 function conditionalResolver(deps: PlanDependencies): ConditionalResolver {
-  const answers = new Map<string, readonly string[] | Issue[] | undefined>();
-  const lookUp = (type: string, search: string): readonly string[] | Issue[] | undefined => {
-    if (!R4_RESOURCE_TYPES.has(type)) return [issue('invalid', 'the search names no R4 resource type')];
+  const answers = new Map<string, Lookup>();
+  const lookUp = (type: string, search: string): Lookup => {
+    if (!R4_RESOURCE_TYPES.has(type))
+      return { refused: [issue('invalid', 'the search names no R4 resource type')] };
     try {
-      return deps.findExisting?.(type, search);
+      const ids = deps.findExisting?.(type, search);
+      return ids === undefined ? undefined : { ids };
     } catch (err) {
-      if (err instanceof FhirError) return [...err.issues];
+      if (err instanceof FhirError) return { refused: err.issues };
       throw err;
     }
   };
@@ -454,15 +459,15 @@ function conditionalResolver(deps: PlanDependencies): ConditionalResolver {
       );
       return null;
     }
-    if (answer.length > 0 && typeof answer[0] !== 'string') {
-      for (const found of answer as Issue[]) issues.push({ ...found, expression: [at] });
+    if ('refused' in answer) {
+      for (const found of answer.refused) issues.push({ ...found, expression: [at] });
       return null;
     }
-    if (answer.length > 1) {
-      issues.push(issue('multiple-matches', `the search matches ${answer.length} resources`, at));
+    if (answer.ids.length > 1) {
+      issues.push(issue('multiple-matches', `the search matches ${answer.ids.length} resources`, at));
       return null;
     }
-    return answer[0] as string | undefined;
+    return answer.ids[0];
   };
 }
 
