@@ -5,6 +5,8 @@
 // expect. Values are decoded only at the leaves, after splitting, so an escaped delimiter (\F\, \S\…)
 // never splits anything.
 
+import { utf8OrLatin1 } from './mllp.ts';
+
 /** An HL7 message is at most this many characters: bounded before any splitting. */
 export const MESSAGE_CHARS_MAX = 1_048_576;
 /** And at most this many segments. */
@@ -225,13 +227,7 @@ function decodeEscape(code: string, d: Delimiters): string {
  */
 function hexText(hex: string): string {
   const bytes = new Uint8Array(hex.match(/../g)!.map((h) => parseInt(h, 16)));
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = new TextDecoder('windows-1252').decode(bytes);
-  }
-  return text.replace(/\r\n?/g, '\n').replace(new RegExp(CONTROL.source, 'g'), '');
+  return utf8OrLatin1(bytes).replace(/\r\n?/g, '\n').replace(new RegExp(CONTROL.source, 'g'), '');
 }
 
 /** Escapes text for a field of a message we send (ACKs): the delimiters become their sequences. */

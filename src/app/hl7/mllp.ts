@@ -139,11 +139,20 @@ export function decodeFrame(bytes: Uint8Array): string {
   if (declared !== '' && label === undefined) {
     throw new CharsetError(`MSH-18 character set ${declared.slice(0, 16)} is not supported`);
   }
+  if (label === undefined || declared === 'ASCII') return utf8OrLatin1(bytes);
   try {
-    return new TextDecoder(label ?? 'utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder(label, { fatal: true }).decode(bytes);
   } catch {
-    if (label === undefined || declared === 'ASCII') return new TextDecoder('windows-1252').decode(bytes);
     throw new CharsetError(`the message is not valid ${declared} as MSH-18 declares`);
+  }
+}
+
+/** Bytes of no declared set: UTF-8 when they are UTF-8, else Latin-1 (as Windows-1252, as senders mean it). */
+export function utf8OrLatin1(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
   }
 }
 
