@@ -8,18 +8,6 @@ import { parseQuery, runQuery } from '../../services/epcis/query.ts';
 import { epcisQueryDocumentXml, prefersXml } from '../../services/epcis/xml-write.ts';
 import type { SupplyService } from '../../services/supply/service.ts';
 
-/** The query parameters of a request exactly as sent (repeats and order kept). */
-export function rawQuery(request: FastifyRequest): URLSearchParams {
-  const at = request.url.indexOf('?');
-  return new URLSearchParams(at < 0 ? '' : request.url.slice(at + 1));
-}
-
-/** The path of a request as sent (still percent-encoded), for the Link header. */
-export function rawPath(request: FastifyRequest): string {
-  const at = request.url.indexOf('?');
-  return at < 0 ? request.url : request.url.slice(0, at);
-}
-
 /** Block time of a height: an event's record time (the block that recorded it). */
 export function recordTimeOf(service: SupplyService): (height: number) => number | undefined {
   return (height) => service.node.ledger.block(height)?.block.header.timeMs;

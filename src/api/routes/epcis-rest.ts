@@ -37,7 +37,8 @@ import {
   readPointParams,
   simpleEventQuery,
 } from '../../contract/epcis-rest.ts';
-import { rawPath, rawQuery, sendEventQuery } from './epcis-answer.ts';
+import { recordTimeOf, sendEventQuery } from './epcis-answer.ts';
+import { rawPath, rawQuery } from '../raw-url.ts';
 
 const CAPTURE_PATH = '/epcis/capture';
 const EVENTS_PATH = '/epcis/events';
@@ -50,7 +51,7 @@ export function captureJobsOf(service: SupplyService): CaptureJobs {
       return service.state;
     },
     isPending: (txHash) => node.mempool.has(txHash),
-    blockTimeMs: (height) => node.ledger.block(height)?.block.header.timeMs,
+    blockTimeMs: recordTimeOf(service),
     nowMs: () => service.clock.nowMs(),
   });
   node.mempool.onDropped((dropped) => jobs.dropped(dropped));

@@ -11,7 +11,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EPCIS_XML_MEDIA_TYPES, epcisXmlToJsonLd } from '../../services/epcis/xml.ts';
 import { EpcisCapture } from '../../services/epcis/capture.ts';
 import type { CaptureJobs } from '../../services/epcis/jobs.ts';
-import { rawQuery, sendEventQuery } from './epcis-answer.ts';
+import { sendEventQuery } from './epcis-answer.ts';
+import { rawQuery } from '../raw-url.ts';
 import type { SupplyService } from '../../services/supply/service.ts';
 import { captureIdByTx } from '../../app/supply/index.ts';
 import type { EpcisValidator } from '../../services/epcis/schema.ts';
@@ -61,8 +62,8 @@ export function registerEpcisRoutes(
     captureScope.post<{ Querystring: { wait?: string } }>(
       EPCIS_CAPTURE_PATH,
       { schema: captureSchema, onRequest: staffFirst },
+      // staffFirst has refused anyone else before the body was read.
       async (request, reply) => {
-        service.staff(await request.caller());
         const { eventIds, txHash } = capture.submit(request.body);
         jobs?.accepted(txHash);
         void reply.header('location', `${EPCIS_CAPTURE_PATH}/${txHash}`);

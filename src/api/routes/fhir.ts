@@ -26,6 +26,7 @@ import {
 import { systemClock } from '../../node/env.ts';
 import { registerBulkRoutes } from './fhir-bulk.ts';
 import { batchReader } from './fhir-batch-reads.ts';
+import { rawQuery } from '../raw-url.ts';
 import { registerPriorAuthFhirRoutes } from './claims-fhir.ts';
 import type { PriorAuthService } from '../../services/claims/prior-auth.ts';
 import { SEAL_HEADER, SEAL_TO_PRACTITIONER, SEALED_CONTENT_TYPE } from '../../contract/sealed.ts';
@@ -247,8 +248,7 @@ export function registerFhirRoutes(
     scope.get<{ Params: TypeParams }>(`${FHIR_BASE_PATH}/:type`, async (request, reply) => {
       const who = await request.caller();
       // The raw query keeps repeats and order (repeated parameters AND, search.html#combining).
-      const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-      const query = new URLSearchParams(raw);
+      const query = rawQuery(request);
       const { type } = request.params;
       const extension = options.searchExtensions?.find((e) => e.resourceType === type && e.claims(query));
       if (extension !== undefined) {
